@@ -1,0 +1,23 @@
+import { pgTable, uuid, text, timestamp, index } from 'drizzle-orm/pg-core';
+import { tenants } from '../platforms/platforms.tables.js';
+
+/** Who read or wrote which student's record. Never holds the record's text. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id'),
+    actorRole: text('actor_role').notNull(),
+    /** read | create | update | delete */
+    action: text('action').notNull(),
+    /** plan | goal | checkin | ... */
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    studentId: uuid('student_id'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_tenant_student_idx').on(t.tenantId, t.studentId, t.at)],
+);

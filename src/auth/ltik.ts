@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { z } from 'zod';
+import type { Clock } from '../web/clock.js';
+import { toolRoles } from './user.js';
+
+/**
+ * The ltik is the per-launch session: a short signed token carried on every link and form,
+ * because a cookie set inside an LMS iframe is a third-party cookie that browsers block.
+ */
+export const ltikClaims = z.object({
+  tid: z.string().uuid(),
+  pid: z.string().uuid(),
+  cid: z.string().uuid().nullable(),
+  role: z.enum(toolRoles),
+});
+export type LtikClaims = z.infer<typeof ltikClaims>;
+
+export class LtikError extends Error {
+  constructor(readonly reason: 'expired' | 'invalid') {
+    super(reason === 'expired' ? 'Your session has expired' : 'The session token is not valid');
+  }
+}
+
+export interface LtikService {
+  issue(claims: LtikClaims): Promise<string>;
+  verify(token: string): Promise<LtikClaims>;
+}
+
+const AUDIENCE = 'success-plans:ltik';
+
+export function createLtikService(encryptionKey: string, ttlMinutes: number, clock: Clock): LtikService {
+  // A key of its own, derived so that a leaked ltik key never exposes the encryption key.
+  const key = createHash('sha256').update(`ltik:${encryptionKey}`).digest();
+  return {
+    async issue(claims) {
+      const now = Math.floor(clock.now().getTime() / 1000);
+      return new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttlMinutes * 60)
+        .setAudience(AUDIENCE)
+        .sign(key);
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          audience: AUDIENCE,
+          currentDate: clock.now(),
+        });
+        const parsed = ltikClaims.safeParse(payload);
+        if (!parsed.success) throw new LtikError('invalid');
+        return parsed.data;
+      } catch (err) {
+        if (err instanceof LtikError) throw err;
+        if (err instanceof errors.JWTExpired) throw new LtikError('expired');
+        throw new LtikError('invalid');
+      }
+    },
+  };
+}

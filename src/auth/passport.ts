@@ -1,0 +1,58 @@
+import passport from 'passport';
+import { Strategy as CustomStrategy } from 'passport-custom';
+import type { Request, RequestHandler } from 'express';
+import type { LtikService } from './ltik.js';
+import { LtikError } from './ltik.js';
+import type { RosterService } from '../roster/roster.service.js';
+import { unauthorized } from '../web/errors.js';
+
+/** The ltik travels in the query string (links), the form body (posts) or a bearer header (scripts). */
+export function ltikFrom(req: Request): string | undefined {
+  const fromQuery = typeof req.query.ltik === 'string' ? req.query.ltik : undefined;
+  const body = req.body as Record<string, unknown> | undefined;
+  const fromBody = body && typeof body.ltik === 'string' ? body.ltik : undefined;
+  const header = req.headers.authorization;
+  const fromHeader = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+  return fromQuery ?? fromBody ?? fromHeader;
+}
+
+/**
+ * A passport instance of our own (not the global singleton) so that several apps in one
+ * test process never share strategies.
+ */
+export function createAuthenticator(ltiks: LtikService, roster: RosterService): passport.PassportStatic {
+  const authenticator = new passport.Passport() as passport.PassportStatic;
+  authenticator.use(
+    'ltik',
+    new CustomStrategy(async (req, done) => {
+      const token = ltikFrom(req);
+      if (!token) return done(unauthorized());
+      try {
+        const claims = await ltiks.verify(token);
+        const user = await roster.userFromClaims(claims);
+        if (!user) return done(unauthorized('Your membership in this course could not be found. Launch the tool again from the LMS.'));
+        req.res!.locals.ltik = token;
+        return done(null, user);
+      } catch (err) {
+        if (err instanceof LtikError) {
+          return done(unauthorized(err.reason === 'expired' ? 'Your session has expired. Open the tool again from your course.' : 'This link is not valid. Open the tool again from your course.'));
+        }
+        return done(err);
+      }
+    }),
+  );
+  return authenticator;
+}
+
+/** Route guard: a valid ltik or a clear 401 page; never a redirect loop. */
+export function requireUser(authenticator: passport.PassportStatic): RequestHandler {
+  return (req, res, next) => {
+    authenticator.authenticate('ltik', { session: false }, (err: unknown, user: Express.User | false) => {
+      if (err) return next(err);
+      if (!user) return next(unauthorized());
+      req.user = user;
+      res.locals.user = user;
+      next();
+    })(req, res, next);
+  };
+}

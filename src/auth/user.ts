@@ -1,0 +1,25 @@
+/** The tool's own roles; LTI roles are mapped onto these once, at launch. */
+export const toolRoles = ['advisor', 'student', 'family', 'admin', 'guest'] as const;
+export type ToolRole = (typeof toolRoles)[number];
+
+/** Who is asking, rebuilt on every request from the ltik (never from a cookie session). */
+export interface AppUser {
+  tenantId: string;
+  personId: string;
+  name: string;
+  role: ToolRole;
+  /** The context (course) the launch came from; null for account-level launches. */
+  contextId: string | null;
+  contextTitle: string;
+  /** Students (person ids) a family member may see, from role_scope_mentor. */
+  menteeIds: string[];
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // Passport puts the user here; declaration merging is the only way to type it.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends AppUser {}
+  }
+}

@@ -1,0 +1,4 @@
+// The one schema object drizzle needs for relational queries; each feature owns its *.tables.ts.
+export * from '../platforms/platforms.tables.js';
+export * from '../roster/roster.tables.js';
+export * from '../audit/audit.tables.js';

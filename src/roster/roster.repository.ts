@@ -1,0 +1,147 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { people, contexts, memberships } from './roster.tables.js';
+
+export type Person = typeof people.$inferSelect;
+export type Context = typeof contexts.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+
+export interface PersonInput {
+  sub: string;
+  name?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+  email?: string | null;
+  sisId?: string | null;
+}
+
+export interface ContextInput {
+  contextId: string;
+  deploymentId?: string | null;
+  label?: string | null;
+  title?: string | null;
+  membershipsUrl?: string | null;
+  lineItemsUrl?: string | null;
+  agsScopes?: string[];
+}
+
+export interface MembershipInput {
+  contextId: string;
+  personId: string;
+  roles: string[];
+  role: string;
+  mentees?: string[];
+  status?: 'active' | 'inactive';
+}
+
+/** Idempotent: a second launch or sync with the same data changes nothing but updated_at. */
+export async function upsertPerson(db: DbOrTx, tenantId: string, p: PersonInput): Promise<Person> {
+  const name = p.name ?? ([p.givenName, p.familyName].filter(Boolean).join(' ') || '');
+  const [row] = await db
+    .insert(people)
+    .values({ tenantId, sub: p.sub, name, givenName: p.givenName ?? null, familyName: p.familyName ?? null, email: p.email ?? null, sisId: p.sisId ?? null })
+    .onConflictDoUpdate({
+      target: [people.tenantId, people.sub],
+      // Privacy levels differ between launches and syncs: never erase a name we already know with a blank.
+      set: {
+        name: sql`coalesce(nullif(excluded.name, ''), ${people.name})`,
+        givenName: sql`coalesce(excluded.given_name, ${people.givenName})`,
+        familyName: sql`coalesce(excluded.family_name, ${people.familyName})`,
+        email: sql`coalesce(excluded.email, ${people.email})`,
+        sisId: sql`coalesce(excluded.sis_id, ${people.sisId})`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning();
+  return row!;
+}
+
+export async function upsertContext(db: DbOrTx, tenantId: string, c: ContextInput): Promise<Context> {
+  const [row] = await db
+    .insert(contexts)
+    .values({
+      tenantId,
+      contextId: c.contextId,
+      deploymentId: c.deploymentId ?? null,
+      label: c.label ?? null,
+      title: c.title ?? '',
+      membershipsUrl: c.membershipsUrl ?? null,
+      lineItemsUrl: c.lineItemsUrl ?? null,
+      agsScopes: c.agsScopes ?? [],
+    })
+    .onConflictDoUpdate({
+      target: [contexts.tenantId, contexts.contextId],
+      set: {
+        deploymentId: sql`coalesce(excluded.deployment_id, ${contexts.deploymentId})`,
+        label: sql`coalesce(excluded.label, ${contexts.label})`,
+        title: sql`coalesce(nullif(excluded.title, ''), ${contexts.title})`,
+        membershipsUrl: sql`coalesce(excluded.memberships_url, ${contexts.membershipsUrl})`,
+        lineItemsUrl: sql`coalesce(excluded.line_items_url, ${contexts.lineItemsUrl})`,
+        agsScopes: sql`case when jsonb_array_length(excluded.ags_scopes) > 0 then excluded.ags_scopes else ${contexts.agsScopes} end`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning();
+  return row!;
+}
+
+export async function upsertMembership(db: DbOrTx, tenantId: string, m: MembershipInput): Promise<Membership> {
+  const [row] = await db
+    .insert(memberships)
+    .values({ tenantId, contextId: m.contextId, personId: m.personId, roles: m.roles, role: m.role, mentees: m.mentees ?? [], status: m.status ?? 'active' })
+    .onConflictDoUpdate({
+      target: [memberships.contextId, memberships.personId],
+      set: { roles: m.roles, role: m.role, mentees: m.mentees ?? [], status: m.status ?? 'active', updatedAt: sql`now()` },
+    })
+    .returning();
+  return row!;
+}
+
+export async function findPerson(db: DbOrTx, tenantId: string, personId: string): Promise<Person | undefined> {
+  const [row] = await db.select().from(people).where(and(eq(people.tenantId, tenantId), eq(people.id, personId)));
+  return row;
+}
+
+export async function findPeopleBySub(db: DbOrTx, tenantId: string, subs: string[]): Promise<Person[]> {
+  if (subs.length === 0) return [];
+  return db.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.sub, subs)));
+}
+
+export async function findContext(db: DbOrTx, tenantId: string, contextId: string): Promise<Context | undefined> {
+  const [row] = await db.select().from(contexts).where(and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)));
+  return row;
+}
+
+export async function findMembership(db: DbOrTx, tenantId: string, contextId: string, personId: string): Promise<Membership | undefined> {
+  const [row] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.contextId, contextId), eq(memberships.personId, personId)));
+  return row;
+}
+
+export interface MemberRow {
+  person: Person;
+  membership: Membership;
+}
+
+export async function listMembers(db: DbOrTx, tenantId: string, contextId: string, opts: { role?: string; status?: string } = {}): Promise<MemberRow[]> {
+  const conds = [eq(memberships.tenantId, tenantId), eq(memberships.contextId, contextId)];
+  if (opts.role) conds.push(eq(memberships.role, opts.role));
+  if (opts.status) conds.push(eq(memberships.status, opts.status));
+  const rows = await db
+    .select({ person: people, membership: memberships })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(and(...conds))
+    .orderBy(people.familyName, people.name);
+  return rows;
+}
+
+/** Every active membership of a person in a tenant (the contexts they belong to, with their roles). */
+export async function listMembershipsOf(db: DbOrTx, tenantId: string, personId: string): Promise<Membership[]> {
+  return db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.personId, personId), eq(memberships.status, 'active')));
+}

@@ -1,0 +1,46 @@
+import type { Db } from '../db/client.js';
+import type { AppUser } from '../auth/user.js';
+import type { LtikClaims } from '../auth/ltik.js';
+import * as repo from './roster.repository.js';
+
+export type { Person, Context, Membership, MemberRow, PersonInput, ContextInput, MembershipInput } from './roster.repository.js';
+
+/** Rosters: people, contexts and memberships, from launches and NRPS syncs. Other features call this, never the tables. */
+export function createRosterService(db: Db) {
+  return {
+    upsertPerson: (tenantId: string, p: repo.PersonInput) => repo.upsertPerson(db, tenantId, p),
+    upsertContext: (tenantId: string, c: repo.ContextInput) => repo.upsertContext(db, tenantId, c),
+    upsertMembership: (tenantId: string, m: repo.MembershipInput) => repo.upsertMembership(db, tenantId, m),
+    findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
+    findPeopleBySub: (tenantId: string, subs: string[]) => repo.findPeopleBySub(db, tenantId, subs),
+    findContext: (tenantId: string, contextId: string) => repo.findContext(db, tenantId, contextId),
+    findMembership: (tenantId: string, contextId: string, personId: string) => repo.findMembership(db, tenantId, contextId, personId),
+    listMembers: (tenantId: string, contextId: string, opts?: { role?: string; status?: string }) => repo.listMembers(db, tenantId, contextId, opts),
+    listMembershipsOf: (tenantId: string, personId: string) => repo.listMembershipsOf(db, tenantId, personId),
+
+    /** Rebuilds who is asking from a verified ltik; null when the person or their membership is gone. */
+    async userFromClaims(claims: LtikClaims): Promise<AppUser | null> {
+      const person = await repo.findPerson(db, claims.tid, claims.pid);
+      if (!person) return null;
+      let contextTitle = '';
+      let menteeIds: string[] = [];
+      if (claims.cid) {
+        const context = await repo.findContext(db, claims.tid, claims.cid);
+        const membership = await repo.findMembership(db, claims.tid, claims.cid, claims.pid);
+        if (!context || !membership || membership.status !== 'active') return null;
+        contextTitle = context.title;
+        menteeIds = membership.mentees;
+      }
+      return {
+        tenantId: claims.tid,
+        personId: person.id,
+        name: person.name,
+        role: claims.role,
+        contextId: claims.cid,
+        contextTitle,
+        menteeIds,
+      };
+    },
+  };
+}
+export type RosterService = ReturnType<typeof createRosterService>;

@@ -1,0 +1,92 @@
+import { pgTable, uuid, text, boolean, timestamp, jsonb, integer, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { tenants } from '../platforms/platforms.tables.js';
+
+/** A person is an LTI `sub` within one tenant. */
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    sub: text('sub').notNull(),
+    name: text('name').notNull().default(''),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    email: text('email'),
+    sisId: text('sis_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('people_tenant_sub_uq').on(t.tenantId, t.sub)],
+);
+
+/** A course or advisory section, with the service endpoints its launches carried. */
+export const contexts = pgTable(
+  'contexts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    contextId: text('context_id').notNull(),
+    deploymentId: text('deployment_id'),
+    label: text('label'),
+    title: text('title').notNull().default(''),
+    isAdvisory: boolean('is_advisory').notNull().default(true),
+    membershipsUrl: text('memberships_url'),
+    lineItemsUrl: text('line_items_url'),
+    agsScopes: jsonb('ags_scopes').$type<string[]>().notNull().default([]),
+    lastRosterSyncAt: timestamp('last_roster_sync_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('contexts_tenant_context_uq').on(t.tenantId, t.contextId)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    contextId: uuid('context_id')
+      .notNull()
+      .references(() => contexts.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** Full LIS role URIs as the platform sent them. */
+    roles: jsonb('roles').$type<string[]>().notNull().default([]),
+    /** The tool role they map to: advisor | student | family | admin | guest. */
+    role: text('role').notNull(),
+    /** For family members: the person ids of the students they may see (from role_scope_mentor). */
+    mentees: jsonb('mentees').$type<string[]>().notNull().default([]),
+    status: text('status').notNull().default('active'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('memberships_context_person_uq').on(t.contextId, t.personId),
+    index('memberships_tenant_person_idx').on(t.tenantId, t.personId),
+  ],
+);
+
+export const rosterSyncRuns = pgTable('roster_sync_runs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  contextId: uuid('context_id')
+    .notNull()
+    .references(() => contexts.id, { onDelete: 'cascade' }),
+  trigger: text('trigger').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  pages: integer('pages').notNull().default(0),
+  added: integer('added').notNull().default(0),
+  updated: integer('updated').notNull().default(0),
+  deactivated: integer('deactivated').notNull().default(0),
+  error: text('error'),
+});

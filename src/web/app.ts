@@ -1,0 +1,130 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import type { AppContext, AppDeps } from './context.js';
+import { setupViews } from './views.js';
+import { HttpError, notFound } from './errors.js';
+import { projectRoot } from './config.js';
+import { createPlatformsService } from '../platforms/platforms.service.js';
+import { createRosterService } from '../roster/roster.service.js';
+import { createAuditService } from '../audit/audit.service.js';
+import { createLtikService } from '../auth/ltik.js';
+import { createAuthenticator, requireUser } from '../auth/passport.js';
+import { mountFeatures } from './routes.js';
+
+export interface App {
+  app: Express;
+  ctx: AppContext;
+}
+
+export function buildContext(deps: AppDeps): AppContext {
+  const db = deps.database.db;
+  const platforms = createPlatformsService(db);
+  const roster = createRosterService(db);
+  const audit = createAuditService(db, deps.clock);
+  const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
+  const authenticator = createAuthenticator(ltiks, roster);
+  return { ...deps, db, platforms, roster, audit, ltiks, authenticator, requireUser: requireUser(authenticator) };
+}
+
+/** The whole web app, without listening: the server entry and the tests both call this. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const ctx = buildContext(deps);
+  const { config, logger } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  setupViews(app);
+
+  app.use((req, res, next) => {
+    const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
+    res.locals.requestId = requestId;
+    res.locals.log = logger.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // Path only: the query string carries the ltik and must stay out of logs.
+      res.locals.log.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  app.use(async (_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    try {
+      res.locals.frameAncestors = await ctx.platforms.frameAncestors();
+    } catch {
+      res.locals.frameAncestors = [];
+    }
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // Deep-linking responses post a form back to the LMS, so form targets cannot be limited to us.
+          formAction: null,
+          frameSrc: ["'self'", 'http://localhost:*', 'http://127.0.0.1:*', 'https:'],
+          frameAncestors: ["'self'", (_req, res) => ((res as express.Response).locals.frameAncestors as string[]).join(' ') || "'self'"],
+          upgradeInsecureRequests: config.baseUrl.startsWith('https:') ? [] : null,
+        },
+      },
+      // The LMS frames us; frame-ancestors above is the rule, X-Frame-Options would forbid it.
+      xFrameOptions: false,
+      // Inside an LMS iframe, a same-origin opener policy would break the registration dialog's close message.
+      crossOriginOpenerPolicy: false,
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
+  app.use(express.json({ limit: config.bodyLimit }));
+  app.use('/assets', express.static(path.join(projectRoot, 'src', 'web', 'public'), { maxAge: '1h' }));
+  app.use((_req, res, next) => {
+    res.locals.baseUrl = config.baseUrl;
+    next();
+  });
+
+  await mountFeatures(app, ctx);
+
+  app.use((_req, _res, next) => next(notFound()));
+  app.use(errorHandler(ctx));
+  return { app, ctx };
+}
+
+function errorHandler(ctx: AppContext): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const e = toHttpError(err);
+    const log = res.locals.log ?? ctx.logger;
+    if (e.status >= 500) log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: req.path }, 'request failed');
+    else log.warn({ code: e.code, status: e.status, path: req.path }, e.title);
+    if (res.headersSent) return;
+    res.status(e.status);
+    const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
+    const showStack = ctx.config.env === 'development' && e.status >= 500 && err instanceof Error;
+    if (wantsJson) {
+      res.json({ error: { code: e.code, title: e.title, detail: e.detail, requestId: res.locals.requestId } });
+      return;
+    }
+    res.render('error', { title: e.title, status: e.status, detail: e.detail, requestId: res.locals.requestId, stack: showStack ? (err as Error).stack : undefined });
+  };
+}
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const withStatus = err as { status?: number; type?: string };
+  if (withStatus?.type === 'entity.too.large') return new HttpError(413, 'Too much data', 'The form sent more data than the tool accepts.', 'too_large');
+  if (withStatus?.type === 'entity.parse.failed') return new HttpError(400, 'Unreadable request', 'The request body could not be read.', 'bad_body');
+  if (typeof withStatus?.status === 'number' && withStatus.status >= 400 && withStatus.status < 500) {
+    return new HttpError(withStatus.status, 'Request refused', 'The request could not be handled.');
+  }
+  return new HttpError(500, 'Something went wrong', 'The tool hit an unexpected error. Nothing was saved from this request. Please try again; if it keeps happening, give your administrator the request id below.', 'internal');
+}

@@ -1,0 +1,138 @@
+import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Shipped defaults live in config/defaults.json so an operator can read them without reading code. */
+const defaultsSchema = z.object({
+  port: z.number().int(),
+  dataDir: z.string(),
+  logLevel: z.string(),
+  rosterSyncMaxAgeMinutes: z.number().positive(),
+  rosterSyncIntervalMinutes: z.number().positive(),
+  checkinCadenceDays: z.number().int().positive(),
+  ltikTtlMinutes: z.number().int().positive(),
+  clockSkewSeconds: z.number().int().nonnegative(),
+  bodyLimit: z.string(),
+});
+
+export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), findUp());
+
+/** src/web when run with tsx, dist/src/web when compiled: climb to the folder holding package.json. */
+function findUp(): string {
+  let rel = '..';
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.resolve(path.dirname(new URL(import.meta.url).pathname), rel);
+    if (existsSync(path.join(candidate, 'package.json')) && existsSync(path.join(candidate, 'config'))) return rel;
+    rel = path.join(rel, '..');
+  }
+  throw new Error('could not find the project root (package.json beside config/)');
+}
+
+const envSchema = (d: z.infer<typeof defaultsSchema>) =>
+  z
+    .object({
+      NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+      PORT: z.coerce
+        .number({ error: 'PORT must be a whole number between 1 and 65535' })
+        .int('PORT must be a whole number between 1 and 65535')
+        .min(1, 'PORT must be between 1 and 65535')
+        .max(65535, 'PORT must be between 1 and 65535')
+        .default(d.port),
+      BASE_URL: z.url({ error: 'BASE_URL must be a full URL such as https://plans.example.edu' }).optional(),
+      DATABASE_URL: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+        .optional(),
+      DATA_DIR: z.string().min(1).default(d.dataDir),
+      ENCRYPTION_KEY: z.string().min(32, 'ENCRYPTION_KEY must be at least 32 characters').optional(),
+      LOG_LEVEL: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+          error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+        })
+        .default(d.logLevel as 'info'),
+      SANDBOX_LMS: z.enum(['on', 'off'], { error: 'SANDBOX_LMS must be on or off' }).optional(),
+    })
+    .superRefine((env, ctx) => {
+      if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required when NODE_ENV=production' });
+      }
+      if (env.NODE_ENV === 'production' && !env.BASE_URL) {
+        ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'BASE_URL is required when NODE_ENV=production' });
+      }
+    });
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  baseUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  encryptionKey: string;
+  /** True when the key was generated on this start (so the server can say so in its log). */
+  encryptionKeyGenerated: boolean;
+  logLevel: string;
+  sandbox: boolean;
+  rosterSyncMaxAgeMinutes: number;
+  rosterSyncIntervalMinutes: number;
+  checkinCadenceDays: number;
+  ltikTtlMinutes: number;
+  clockSkewSeconds: number;
+  bodyLimit: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadDefaults(): z.infer<typeof defaultsSchema> {
+  const file = path.join(projectRoot, 'config', 'defaults.json');
+  const parsed = defaultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `config/defaults.json ${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Parses the environment; collects every problem before failing so an operator fixes them in one go. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const d = loadDefaults();
+  const parsed = envSchema(d).safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let encryptionKey = e.ENCRYPTION_KEY;
+  let generated = false;
+  if (!encryptionKey) {
+    const keyFile = path.join(dataDir, 'encryption.key');
+    mkdirSync(dataDir, { recursive: true });
+    if (existsSync(keyFile)) {
+      encryptionKey = readFileSync(keyFile, 'utf8').trim();
+    } else {
+      encryptionKey = randomBytes(32).toString('hex');
+      writeFileSync(keyFile, encryptionKey, { mode: 0o600 });
+      generated = true;
+    }
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    encryptionKey,
+    encryptionKeyGenerated: generated,
+    logLevel: e.LOG_LEVEL,
+    sandbox: e.NODE_ENV !== 'production' && e.SANDBOX_LMS !== 'off',
+    rosterSyncMaxAgeMinutes: d.rosterSyncMaxAgeMinutes,
+    rosterSyncIntervalMinutes: d.rosterSyncIntervalMinutes,
+    checkinCadenceDays: d.checkinCadenceDays,
+    ltikTtlMinutes: d.ltikTtlMinutes,
+    clockSkewSeconds: d.clockSkewSeconds,
+    bodyLimit: d.bodyLimit,
+  };
+}

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import type { AppContext } from './context.js';
+
+export function homeRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.get('/healthz', async (_req, res) => {
+    try {
+      await ctx.database.ping();
+      res.json({ status: 'ok', database: ctx.database.driver });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: ctx.database.driver });
+    }
+  });
+  r.get('/', (_req, res) => {
+    const base = ctx.config.baseUrl;
+    res.render('home', {
+      title: 'Install',
+      urls: {
+        login: `${base}/lti/login`,
+        launch: `${base}/lti/launch`,
+        keys: `${base}/lti/keys`,
+        register: `${base}/lti/register`,
+        canvas: `${base}/lti/canvas.json`,
+      },
+    });
+  });
+  return r;
+}

@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../src/web/app.js';
+import { loadConfig, type Config } from '../../src/web/config.js';
+import { createLogger } from '../../src/web/logger.js';
+import { testDatabase } from './db.js';
+import { TestClock } from './clock.js';
+
+/** Log lines a test can inspect (for example, to prove a refusal was logged without student data). */
+export class LogCapture extends Writable {
+  lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    cb();
+  }
+  text(): string {
+    return this.lines.map((l) => JSON.stringify(l)).join('\n');
+  }
+}
+
+export interface TestApp extends App {
+  clock: TestClock;
+  logs: LogCapture;
+  config: Config;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const base = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: path.join(os.tmpdir(), 'success-plans-test'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
+    SANDBOX_LMS: 'off',
+  });
+  return { ...base, ...overrides };
+}
+
+/** The real app, in-process, on the shared test database. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  const clock = new TestClock();
+  const logs = new LogCapture();
+  const database = await testDatabase();
+  const app = await createApp({ config, database, clock, logger: createLogger('info', logs), });
+  return { ...app, clock, logs, config };
+}
