@@ -2,3 +2,4 @@
 export * from '../platforms/platforms.tables.js';
 export * from '../roster/roster.tables.js';
 export * from '../audit/audit.tables.js';
+export * from '../navigators/navigators.tables.js';

@@ -9,6 +9,7 @@ import { projectRoot } from './config.js';
 import { createPlatformsService } from '../platforms/platforms.service.js';
 import { createRosterService } from '../roster/roster.service.js';
 import { createAuditService } from '../audit/audit.service.js';
+import { createNavigatorsService } from '../navigators/navigators.service.js';
 import { createLtikService } from '../auth/ltik.js';
 import { createAuthenticator, requireUser } from '../auth/passport.js';
 import { mountFeatures } from './routes.js';
@@ -23,9 +24,10 @@ export function buildContext(deps: AppDeps): AppContext {
   const platforms = createPlatformsService(db);
   const roster = createRosterService(db);
   const audit = createAuditService(db, deps.clock);
+  const navigators = createNavigatorsService(db);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster);
-  return { ...deps, db, platforms, roster, audit, ltiks, authenticator, requireUser: requireUser(authenticator) };
+  return { ...deps, db, platforms, roster, audit, navigators, ltiks, authenticator, requireUser: requireUser(authenticator) };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -99,7 +99,9 @@ export function loadDefaults(): z.infer<typeof defaultsSchema> {
 /** Parses the environment; collects every problem before failing so an operator fixes them in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const d = loadDefaults();
-  const parsed = envSchema(d).safeParse(env);
+  // An empty variable (DATABASE_URL= npm test) means unset, as in most twelve-factor tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema(d).safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   }

@@ -8,6 +8,7 @@ import type { PlatformsService } from '../platforms/platforms.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { LtikService } from '../auth/ltik.js';
+import type { NavigatorsService } from '../navigators/navigators.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -23,6 +24,7 @@ export interface AppContext extends AppDeps {
   platforms: PlatformsService;
   roster: RosterService;
   audit: AuditService;
+  navigators: NavigatorsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Guard for pages that need a launched user. */

@@ -1,0 +1,33 @@
+import type { Db } from '../db/client.js';
+import type { StudentScope } from '../policies/student-record.js';
+import * as repo from './navigators.repository.js';
+
+export type { NavigatorAssignment } from './navigators.repository.js';
+
+/**
+ * Who stands in which relation to a student. Every student-record policy decision is made on
+ * the StudentScope this returns, so the relationship rules live in one place.
+ */
+export function createNavigatorsService(db: Db) {
+  return {
+    async scopeOf(tenantId: string, studentId: string): Promise<StudentScope> {
+      const [assigned, roster, mentors] = await Promise.all([
+        repo.activeAssignments(db, tenantId, studentId),
+        repo.rosterAdvisors(db, tenantId, studentId),
+        repo.mentorsOf(db, tenantId, studentId),
+      ]);
+      return {
+        tenantId,
+        studentId,
+        // An explicit assignment replaces the roster default as navigator, but the student's
+        // advisory teachers keep access to their own students.
+        navigatorIds: assigned.length > 0 ? assigned.map((a) => a.navigatorId) : roster,
+        advisorIds: [...new Set([...assigned.map((a) => a.navigatorId), ...roster])],
+        mentorIds: mentors,
+      };
+    },
+    activeAssignments: (tenantId: string, studentId: string) => repo.activeAssignments(db, tenantId, studentId),
+    assign: (v: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string; preferredAdult?: string | null }) => repo.assign(db, v),
+  };
+}
+export type NavigatorsService = ReturnType<typeof createNavigatorsService>;
