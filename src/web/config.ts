@@ -52,15 +52,15 @@ const envSchema = (d: z.infer<typeof defaultsSchema>) =>
         })
         .default(d.logLevel as 'info'),
       SANDBOX_LMS: z.enum(['on', 'off'], { error: 'SANDBOX_LMS must be on or off' }).optional(),
-    })
-    .superRefine((env, ctx) => {
-      if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) {
-        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required when NODE_ENV=production' });
-      }
-      if (env.NODE_ENV === 'production' && !env.BASE_URL) {
-        ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'BASE_URL is required when NODE_ENV=production' });
-      }
     });
+
+/** Rules across variables, checked on the raw environment so they are reported alongside field errors. */
+function crossChecks(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: ENCRYPTION_KEY is required when NODE_ENV=production');
+  if (env.NODE_ENV === 'production' && !env.BASE_URL) problems.push('BASE_URL: BASE_URL is required when NODE_ENV=production');
+  return problems;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -102,9 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (DATABASE_URL= npm test) means unset, as in most twelve-factor tools.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = envSchema(d).safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)), ...crossChecks(cleaned)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   let encryptionKey = e.ENCRYPTION_KEY;

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { loadConfig, ConfigError, projectRoot } from '../../../src/web/config.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'sp-config-'));
+
+describe('configuration', () => {
+  it('reports every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'abc', NODE_ENV: 'production', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', DATA_DIR: tmp() });
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).to.contain('PORT');
+      expect(problems).to.contain('ENCRYPTION_KEY is required when NODE_ENV=production');
+      expect(problems).to.contain('LOG_LEVEL');
+      expect(problems).to.contain('DATABASE_URL');
+      expect(problems).to.contain('BASE_URL is required');
+    }
+  });
+
+  it('generates an encryption key once, keeps it in DATA_DIR and reuses it', () => {
+    const dir = tmp();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.encryptionKeyGenerated).to.equal(true);
+    expect(readFileSync(path.join(dir, 'encryption.key'), 'utf8')).to.equal(first.encryptionKey);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.encryptionKeyGenerated).to.equal(false);
+    expect(second.encryptionKey).to.equal(first.encryptionKey);
+  });
+
+  it('treats an empty variable as unset and derives BASE_URL from PORT', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: '', PORT: '4321' });
+    expect(c.databaseUrl).to.equal(undefined);
+    expect(c.baseUrl).to.equal('http://localhost:4321');
+    expect(c.sandbox).to.equal(true);
+  });
+
+  it('turns the sandbox LMS off in production', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', ENCRYPTION_KEY: 'k'.repeat(40), BASE_URL: 'https://plans.example.edu' });
+    expect(c.sandbox).to.equal(false);
+  });
+
+  it('the server process prints every problem and exits non-zero', function () {
+    this.timeout(60_000);
+    const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'server.ts')], {
+      env: { PATH: process.env.PATH, PORT: 'abc', NODE_ENV: 'production', DATA_DIR: tmp() },
+      encoding: 'utf8',
+    });
+    expect(res.status).to.not.equal(0);
+    expect(res.stderr).to.contain('Invalid configuration');
+    expect(res.stderr).to.contain('PORT');
+    expect(res.stderr).to.contain('ENCRYPTION_KEY');
+  });
+});
