@@ -3,3 +3,6 @@ export * from '../platforms/platforms.tables.js';
 export * from '../roster/roster.tables.js';
 export * from '../audit/audit.tables.js';
 export * from '../navigators/navigators.tables.js';
+export * from '../lti/launch.tables.js';
+export * from '../lti/lti.tables.js';
+export * from '../scores/scores.tables.js';

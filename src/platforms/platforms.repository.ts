@@ -37,3 +37,13 @@ export async function listDeployments(db: DbOrTx, tenantId: string): Promise<str
 export async function addDeployment(db: DbOrTx, tenantId: string, deploymentId: string): Promise<void> {
   await db.insert(deployments).values({ tenantId, deploymentId }).onConflictDoNothing();
 }
+
+/** Insert, or update the row with the same (issuer, client id): two concurrent registrations end in one row. */
+export async function upsertTenant(db: DbOrTx, t: NewTenant, onUpdate: Partial<NewTenant>): Promise<Tenant> {
+  const [row] = await db
+    .insert(tenants)
+    .values(t)
+    .onConflictDoUpdate({ target: [tenants.issuer, tenants.clientId], set: { ...onUpdate, updatedAt: new Date() } })
+    .returning();
+  return row!;
+}

@@ -36,24 +36,27 @@ export interface MembershipInput {
 
 /** Idempotent: a second launch or sync with the same data changes nothing but updated_at. */
 export async function upsertPerson(db: DbOrTx, tenantId: string, p: PersonInput): Promise<Person> {
-  const name = p.name ?? ([p.givenName, p.familyName].filter(Boolean).join(' ') || '');
   const [row] = await db
     .insert(people)
-    .values({ tenantId, sub: p.sub, name, givenName: p.givenName ?? null, familyName: p.familyName ?? null, email: p.email ?? null, sisId: p.sisId ?? null })
-    .onConflictDoUpdate({
-      target: [people.tenantId, people.sub],
-      // Privacy levels differ between launches and syncs: never erase a name we already know with a blank.
-      set: {
-        name: sql`coalesce(nullif(excluded.name, ''), ${people.name})`,
-        givenName: sql`coalesce(excluded.given_name, ${people.givenName})`,
-        familyName: sql`coalesce(excluded.family_name, ${people.familyName})`,
-        email: sql`coalesce(excluded.email, ${people.email})`,
-        sisId: sql`coalesce(excluded.sis_id, ${people.sisId})`,
-        updatedAt: sql`now()`,
-      },
-    })
+    .values({ tenantId, sub: p.sub, name: personName(p), givenName: p.givenName ?? null, familyName: p.familyName ?? null, email: p.email ?? null, sisId: p.sisId ?? null })
+    .onConflictDoUpdate({ target: [people.tenantId, people.sub], set: personConflictSet })
     .returning();
   return row!;
+}
+
+/** Privacy levels differ between launches and syncs: never erase a name we already know with a blank. */
+export const personConflictSet = {
+  name: sql`coalesce(nullif(excluded.name, ''), ${people.name})`,
+  givenName: sql`coalesce(excluded.given_name, ${people.givenName})`,
+  familyName: sql`coalesce(excluded.family_name, ${people.familyName})`,
+  email: sql`coalesce(excluded.email, ${people.email})`,
+  sisId: sql`coalesce(excluded.sis_id, ${people.sisId})`,
+  updatedAt: sql`now()`,
+};
+
+/** The display name when the platform sent only given and family names. */
+export function personName(p: PersonInput): string {
+  return p.name ?? ([p.givenName, p.familyName].filter(Boolean).join(' ') || '');
 }
 
 export async function upsertContext(db: DbOrTx, tenantId: string, c: ContextInput): Promise<Context> {
@@ -144,4 +147,8 @@ export async function listMembershipsOf(db: DbOrTx, tenantId: string, personId: 
     .select()
     .from(memberships)
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.personId, personId), eq(memberships.status, 'active')));
+}
+
+export async function listContexts(db: DbOrTx, tenantId: string): Promise<Context[]> {
+  return db.select().from(contexts).where(eq(contexts.tenantId, tenantId)).orderBy(contexts.title);
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { AppUser } from '../auth/user.js';
 import type { LtikClaims } from '../auth/ltik.js';
 import * as repo from './roster.repository.js';
@@ -8,15 +8,17 @@ export type { Person, Context, Membership, MemberRow, PersonInput, ContextInput,
 /** Rosters: people, contexts and memberships, from launches and NRPS syncs. Other features call this, never the tables. */
 export function createRosterService(db: Db) {
   return {
-    upsertPerson: (tenantId: string, p: repo.PersonInput) => repo.upsertPerson(db, tenantId, p),
-    upsertContext: (tenantId: string, c: repo.ContextInput) => repo.upsertContext(db, tenantId, c),
-    upsertMembership: (tenantId: string, m: repo.MembershipInput) => repo.upsertMembership(db, tenantId, m),
+    // `tx` lets a launch upsert person, context and membership in one transaction.
+    upsertPerson: (tenantId: string, p: repo.PersonInput, tx: DbOrTx = db) => repo.upsertPerson(tx, tenantId, p),
+    upsertContext: (tenantId: string, c: repo.ContextInput, tx: DbOrTx = db) => repo.upsertContext(tx, tenantId, c),
+    upsertMembership: (tenantId: string, m: repo.MembershipInput, tx: DbOrTx = db) => repo.upsertMembership(tx, tenantId, m),
     findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
-    findPeopleBySub: (tenantId: string, subs: string[]) => repo.findPeopleBySub(db, tenantId, subs),
+    findPeopleBySub: (tenantId: string, subs: string[], tx: DbOrTx = db) => repo.findPeopleBySub(tx, tenantId, subs),
     findContext: (tenantId: string, contextId: string) => repo.findContext(db, tenantId, contextId),
     findMembership: (tenantId: string, contextId: string, personId: string) => repo.findMembership(db, tenantId, contextId, personId),
     listMembers: (tenantId: string, contextId: string, opts?: { role?: string; status?: string }) => repo.listMembers(db, tenantId, contextId, opts),
     listMembershipsOf: (tenantId: string, personId: string) => repo.listMembershipsOf(db, tenantId, personId),
+    listContexts: (tenantId: string) => repo.listContexts(db, tenantId),
 
     /** Rebuilds who is asking from a verified ltik; null when the person or their membership is gone. */
     async userFromClaims(claims: LtikClaims): Promise<AppUser | null> {

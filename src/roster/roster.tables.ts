@@ -82,11 +82,31 @@ export const rosterSyncRuns = pgTable('roster_sync_runs', {
     .notNull()
     .references(() => contexts.id, { onDelete: 'cascade' }),
   trigger: text('trigger').notNull(),
+  /** running | succeeded | failed */
+  status: text('status').notNull().default('running'),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   pages: integer('pages').notNull().default(0),
   added: integer('added').notNull().default(0),
   updated: integer('updated').notNull().default(0),
   deactivated: integer('deactivated').notNull().default(0),
+  /** Members the platform listed in this run. */
+  members: integer('members').notNull().default(0),
   error: text('error'),
+}, (t) => [index('roster_sync_runs_context_idx').on(t.tenantId, t.contextId, t.startedAt)]);
+
+/**
+ * One row per context while a sync holds it: an atomic conditional upsert takes the lease, so two
+ * processes (or two launches) never sync the same context at once. A lease, not a held lock or an
+ * open transaction, because PGlite has one connection and the sync waits on the network.
+ */
+export const rosterSyncLeases = pgTable('roster_sync_leases', {
+  contextId: uuid('context_id')
+    .primaryKey()
+    .references(() => contexts.id, { onDelete: 'cascade' }),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  holder: text('holder').notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }).notNull(),
 });

@@ -7,11 +7,19 @@ import { setupViews } from './views.js';
 import { HttpError, notFound } from './errors.js';
 import { projectRoot } from './config.js';
 import { createPlatformsService } from '../platforms/platforms.service.js';
+import { createLtiService } from '../lti/lti.service.js';
 import { createRosterService } from '../roster/roster.service.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { createNavigatorsService } from '../navigators/navigators.service.js';
 import { createLtikService } from '../auth/ltik.js';
 import { createAuthenticator, requireUser } from '../auth/passport.js';
+import { createLtiServices } from '../lti/services/index.js';
+import { toolUserAgent } from '../lti/services/http.js';
+import { familyFor } from '../lti/families/index.js';
+import { mapRole } from '../lti/roles.js';
+import { createLaunchService } from '../lti/launch.service.js';
+import { createRosterSyncService } from '../roster/sync.service.js';
+import { completionNotYetAvailable, createScoresService } from '../scores/scores.service.js';
 import { mountFeatures } from './routes.js';
 
 export interface App {
@@ -21,13 +29,43 @@ export interface App {
 
 export function buildContext(deps: AppDeps): AppContext {
   const db = deps.database.db;
-  const platforms = createPlatformsService(db);
+  // The key registry looks tenants up through the platforms service, which needs it to register keys: bound late.
+  const lti = createLtiService({ db, clock: deps.clock, logger: deps.logger, encryptionKey: deps.config.encryptionKey, findTenant: (id) => platforms.find(id) });
+  const platforms = createPlatformsService(db, lti);
   const roster = createRosterService(db);
   const audit = createAuditService(db, deps.clock);
   const navigators = createNavigatorsService(db);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster);
-  return { ...deps, db, platforms, roster, audit, navigators, ltiks, authenticator, requireUser: requireUser(authenticator) };
+  const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl) });
+  const rosterSync = createRosterSyncService({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    maxAgeMinutes: deps.config.rosterSyncMaxAgeMinutes,
+    intervalMinutes: deps.config.rosterSyncIntervalMinutes,
+    services: ltiServices,
+    findTenant: (id) => platforms.find(id),
+    mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
+    pageSizeFor: (family) => familyFor(family).nrpsPageSize,
+  });
+  // LEAD: replace completionNotYetAvailable with the plans service's completion function when it exists.
+  const scores = createScoresService({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    services: ltiServices,
+    findTenant: (id) => platforms.find(id),
+    roster,
+    completionOf: completionNotYetAvailable,
+    pageSizeFor: (family) => familyFor(family).agsPageSize,
+  });
+  const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
+  const shutdown = async () => {
+    await rosterSync.stop();
+    await lti.close();
+  };
+  return { ...deps, db, platforms, lti, roster, audit, navigators, ltiks, authenticator, requireUser: requireUser(authenticator), ltiServices, rosterSync, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

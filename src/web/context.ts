@@ -5,9 +5,14 @@ import type { Database, Db } from '../db/client.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { PlatformsService } from '../platforms/platforms.service.js';
+import type { LtiService } from '../lti/lti.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { LtikService } from '../auth/ltik.js';
+import type { LtiServices } from '../lti/services/index.js';
+import type { RosterSyncService } from '../roster/sync.service.js';
+import type { LaunchService } from '../lti/launch.service.js';
+import type { ScoresService } from '../scores/scores.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
@@ -22,11 +27,21 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   db: Db;
   platforms: PlatformsService;
+  /** The tool's key pair per platform and the public JWKS (contract 1). */
+  lti: LtiService;
   roster: RosterService;
   audit: AuditService;
   navigators: NavigatorsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
+  /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */
+  ltiServices: LtiServices;
+  /** NRPS roster sync: syncIfStale (launch), syncContext, startScheduler (server only), stop. */
+  rosterSync: RosterSyncService;
+  /** AGS: the tool's line items, plan-completion scores, what AGS exposes per context. */
+  scores: ScoresService;
+  /** OIDC login, hardened launch validation, state binding and the writes of a valid launch. */
+  launches: LaunchService;
   /** Guard for pages that need a launched user. */
   requireUser: RequestHandler;
   /** Stops background work (schedulers) before the database closes. */

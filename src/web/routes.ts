@@ -1,8 +1,22 @@
 import type { Express } from 'express';
 import type { AppContext } from './context.js';
 import { homeRoutes } from './home.routes.js';
+import { installRoutes } from '../lti/install.routes.js';
+import { platformsRoutes } from '../platforms/platforms.routes.js';
+import { scoresRoutes } from '../scores/scores.routes.js';
+import { loginRoutes } from '../lti/login.routes.js';
+import { launchRoutes } from '../lti/launch.routes.js';
+import { deepLinkingRoutes } from '../lti/deep-linking.routes.js';
+import { roleHomeRoutes } from '../home/home.routes.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
   app.use(homeRoutes(ctx));
+  app.use(installRoutes(ctx));
+  app.use(platformsRoutes(ctx));
+  app.use(scoresRoutes(ctx));
+  app.use(loginRoutes(ctx));
+  app.use(launchRoutes(ctx));
+  app.use(deepLinkingRoutes(ctx));
+  app.use(roleHomeRoutes(ctx));
 }

@@ -26,6 +26,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     const s = app.app.listen(config.port, () => resolve(s));
   });
   logger.info({ port: config.port, baseUrl: config.baseUrl, database: database.driver }, 'listening');
+  // Only a real server syncs rosters on a schedule; tests and tools build the app without it. ctx.shutdown stops it.
+  app.ctx.rosterSync.startScheduler();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -26,11 +26,14 @@ export interface TestApp extends App {
   config: Config;
 }
 
+// One key per test process, as one installation has one: ltijs's stored key pairs (shared test database) decrypt with it.
+const testEncryptionKey = randomBytes(32).toString('hex');
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const base = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: path.join(os.tmpdir(), 'success-plans-test'),
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: testEncryptionKey,
     LOG_LEVEL: 'info',
     SANDBOX_LMS: 'off',
   });

@@ -1,0 +1,68 @@
+import type { LmsFamily, ToolIdentity } from './family.js';
+import { standardRegistration, wantedScopes } from './family.js';
+
+const cv = 'https://canvas.instructure.com/lti';
+export const canvasToolId = 'success-plans';
+
+/**
+ * Canvas's privacy levels are anonymous, name_only, email_only and public. The tool needs names and emails
+ * to show rosters (NRPS members carry them only at public), and Canvas sends role_scope_mentor (which
+ * scopes a parent to their own student) only at public, so public is the least that works.
+ */
+const privacyLevel = 'public';
+
+/** Canvas: course navigation for the tool itself, link selection (modules) for deep linking. */
+export const canvas: LmsFamily = {
+  code: 'canvas',
+  label: 'Canvas',
+  supportsDynamicRegistration: true,
+  registrationRequest: (tool, platform) =>
+    standardRegistration(tool, platform, {
+      messages: [
+        {
+          type: 'LtiResourceLinkRequest',
+          label: tool.name,
+          target_link_uri: tool.urls.launch,
+          placements: ['course_navigation'],
+          [`${cv}/course_navigation/default_enabled`]: true,
+        },
+        // Canvas turns a message without placements into link_selection only; name it anyway to be explicit.
+        { type: 'LtiDeepLinkingRequest', label: tool.name, target_link_uri: tool.urls.launch, placements: ['link_selection'] },
+      ],
+      [`${cv}/privacy_level`]: privacyLevel,
+      [`${cv}/tool_id`]: canvasToolId,
+    }),
+  // Canvas's NRPS maximum (and default) page size.
+  nrpsPageSize: 50,
+  agsPageSize: 50,
+};
+
+/** Canvas's Developer Key "LTI key" JSON (Admin > Developer Keys > + LTI Key > Paste JSON). */
+export function canvasDeveloperKey(tool: ToolIdentity) {
+  const { urls } = tool;
+  return {
+    title: tool.name,
+    description: tool.description,
+    oidc_initiation_url: urls.login,
+    target_link_uri: urls.launch,
+    public_jwk_url: urls.keys,
+    scopes: [...wantedScopes],
+    extensions: [
+      {
+        platform: 'canvas.instructure.com',
+        domain: urls.domain,
+        tool_id: canvasToolId,
+        privacy_level: privacyLevel,
+        settings: {
+          text: tool.name,
+          placements: [
+            { placement: 'course_navigation', message_type: 'LtiResourceLinkRequest', target_link_uri: urls.launch, text: tool.name, default: 'enabled' },
+            { placement: 'link_selection', message_type: 'LtiDeepLinkingRequest', target_link_uri: urls.launch, text: tool.name },
+          ],
+        },
+      },
+    ],
+    custom_fields: {},
+  };
+}
+

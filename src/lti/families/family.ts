@@ -1,0 +1,102 @@
+import type { PlatformConfiguration } from '../registration.schemas.js';
+import { scopes } from '../services/scopes.js';
+
+export type FamilyCode = 'canvas' | 'schoology' | 'moodle' | 'generic';
+export const familyCodes = ['canvas', 'schoology', 'moodle', 'generic'] as const satisfies readonly FamilyCode[];
+
+/** The tool's fixed LTI URLs (shown on `/` and sent to platforms), derived from BASE_URL. */
+export interface ToolUrls {
+  login: string;
+  launch: string;
+  keys: string;
+  register: string;
+  canvasJson: string;
+  domain: string;
+}
+
+export function toolUrls(baseUrl: string): ToolUrls {
+  const base = baseUrl.replace(/\/$/, '');
+  return {
+    login: `${base}/lti/login`,
+    launch: `${base}/lti/launch`,
+    keys: `${base}/lti/keys`,
+    register: `${base}/lti/register`,
+    canvasJson: `${base}/lti/canvas.json`,
+    domain: new URL(base).host,
+  };
+}
+
+export interface ToolIdentity {
+  name: string;
+  description: string;
+  urls: ToolUrls;
+}
+
+/** The 1EdTech LTI-DR client registration the tool POSTs to the platform's registration_endpoint. */
+export interface RegistrationRequest {
+  application_type: 'web';
+  grant_types: string[];
+  response_types: string[];
+  initiate_login_uri: string;
+  redirect_uris: string[];
+  client_name: string;
+  jwks_uri: string;
+  token_endpoint_auth_method: 'private_key_jwt';
+  scope: string;
+  'https://purl.imsglobal.org/spec/lti-tool-configuration': Record<string, unknown>;
+}
+
+/** What differs between LMSs, chosen once per tenant from its family code (never `if (canvas)` elsewhere). */
+export interface LmsFamily {
+  code: FamilyCode;
+  label: string;
+  supportsDynamicRegistration: boolean;
+  /** The registration this LMS accepts, for the platform configuration it published. */
+  registrationRequest(tool: ToolIdentity, platform: PlatformConfiguration): RegistrationRequest;
+  /** NRPS `limit`: the most members the LMS returns per page. */
+  nrpsPageSize: number;
+  /** AGS `limit` for line item and result lists. */
+  agsPageSize: number;
+}
+
+/** Every service the tool uses: rosters (NRPS), its own line items and scores, results of visible line items (AGS). */
+export const wantedScopes: readonly string[] = [scopes.lineItem, scopes.lineItemReadonly, scopes.resultReadonly, scopes.score, scopes.nrps];
+
+/**
+ * What the tool asks to see of each person: names and emails, to show rosters that advisors recognise and
+ * to tell apart students who share a name. No picture, no SIS ids.
+ */
+export const wantedClaims: readonly string[] = ['iss', 'sub', 'name', 'given_name', 'family_name', 'email'];
+
+/** Only scopes the platform says it supports, when it says (Canvas refuses the whole registration otherwise). */
+export function requestableScopes(platform: PlatformConfiguration): string[] {
+  const supported = platform.scopes_supported;
+  return supported ? wantedScopes.filter((s) => supported.includes(s)) : [...wantedScopes];
+}
+
+/** The spec-shaped registration (LTI-DR 1.0 section 3.3): what Moodle and other 1EdTech-certified LMSs expect. */
+export function standardRegistration(tool: ToolIdentity, platform: PlatformConfiguration, toolConfiguration: Record<string, unknown> = {}): RegistrationRequest {
+  const { urls } = tool;
+  return {
+    application_type: 'web',
+    grant_types: ['client_credentials', 'implicit'],
+    response_types: ['id_token'],
+    initiate_login_uri: urls.login,
+    redirect_uris: [urls.launch],
+    client_name: tool.name,
+    jwks_uri: urls.keys,
+    token_endpoint_auth_method: 'private_key_jwt',
+    scope: requestableScopes(platform).join(' '),
+    'https://purl.imsglobal.org/spec/lti-tool-configuration': {
+      domain: urls.domain,
+      description: tool.description,
+      target_link_uri: urls.launch,
+      claims: [...wantedClaims],
+      messages: [
+        { type: 'LtiResourceLinkRequest', label: tool.name, target_link_uri: urls.launch },
+        { type: 'LtiDeepLinkingRequest', label: tool.name, target_link_uri: urls.launch },
+      ],
+      ...toolConfiguration,
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { standardRegistration, type LmsFamily } from './family.js';
+
+/**
+ * Moodle follows LTI-DR to the letter: it turns deep linking on when an LtiDeepLinkingRequest message is
+ * registered and shares names and emails when `claims` lists them, so the standard registration fits.
+ */
+export const moodle: LmsFamily = {
+  code: 'moodle',
+  label: 'Moodle',
+  supportsDynamicRegistration: true,
+  registrationRequest: (tool, platform) => standardRegistration(tool, platform),
+  nrpsPageSize: 100,
+  agsPageSize: 100,
+};

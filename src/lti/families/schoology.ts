@@ -1,0 +1,15 @@
+import { standardRegistration, type LmsFamily } from './family.js';
+
+/**
+ * Schoology offers no dynamic registration: an admin adds the tool by hand (App Center) and registers the
+ * platform here with `npm run platform:add` or the admin form. NRPS pages hold at most 100 members.
+ */
+export const schoology: LmsFamily = {
+  code: 'schoology',
+  label: 'Schoology',
+  supportsDynamicRegistration: false,
+  // Never sent by Schoology itself; kept spec-shaped for a Schoology-compatible platform that does offer it.
+  registrationRequest: (tool, platform) => standardRegistration(tool, platform),
+  nrpsPageSize: 100,
+  agsPageSize: 100,
+};

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { AppContext } from '../web/context.js';
+import { badRequest } from '../web/errors.js';
+import { canvasDeveloperKey } from './families/canvas.js';
+import { registerQuery } from './registration.schemas.js';
+import { createRegistrationService } from './registration.service.js';
+
+/** How an LMS installs the tool: the JWKS, dynamic registration, Canvas's developer-key JSON. */
+export function installRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const registration = createRegistrationService({ config: ctx.config, platforms: ctx.platforms, logger: ctx.logger });
+
+  r.get('/lti/keys', async (_req, res) => {
+    // Short: a platform registered a minute ago must find its new key soon.
+    res.set('cache-control', 'public, max-age=60');
+    res.json(await ctx.lti.jwks());
+  });
+
+  r.get('/lti/canvas.json', (_req, res) => {
+    res.json(canvasDeveloperKey(registration.tool));
+  });
+
+  r.get('/lti/register', async (req, res) => {
+    const q = registerQuery.safeParse(req.query);
+    if (!q.success) {
+      throw badRequest('Open this address from your LMS\'s "register a tool" (Dynamic Registration) screen: it needs the openid_configuration the LMS adds.', 'registration_bad_request');
+    }
+    const tenant = await registration.register(q.data.openid_configuration, q.data.registration_token);
+    res.render('install/registered', { title: 'Registered', platformName: tenant.name, acceptNewDeployments: tenant.acceptNewDeployments });
+  });
+  return r;
+}

@@ -1,0 +1,38 @@
+import { Router, type Response } from 'express';
+import type { AppContext } from '../web/context.js';
+import type { Launched } from './launch.service.js';
+import { clearStateCookie, hasStateCookie } from './state-cookie.js';
+
+/** The redirect URI for every message type, and the platform-storage completion step. */
+export function launchRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  const landed = (res: Response, launched: Launched) => {
+    res.locals.log.info({ tenantId: launched.tenantId, personId: launched.personId, contextId: launched.contextId }, 'launch accepted');
+    // Fire and forget: a slow LMS roster must never hold up the person launching.
+    if (launched.contextId) void ctx.rosterSync.syncIfStale(launched.tenantId, launched.contextId).catch(() => undefined);
+    res.redirect(302, launched.redirectTo);
+  };
+
+  r.post('/lti/launch', async (req, res) => {
+    const outcome = await ctx.launches.launch(req.body, (state) => hasStateCookie(req, state));
+    if (outcome.kind === 'launched') {
+      // The service has validated the body, so state is the string it matched.
+      clearStateCookie(res, (req.body as { state: string }).state);
+      landed(res, outcome.launched);
+      return;
+    }
+    const restartUrl = `/lti/login/restart/${outcome.row.id}`;
+    if (outcome.kind === 'storage') {
+      res.render('lti/storage-launch', { title: 'Checking your sign-in', launchId: outcome.row.id, storage: outcome.storage, restartUrl });
+      return;
+    }
+    res.locals.log.info({ tenantId: outcome.row.tenantId }, 'launch needs a new window: no state cookie, no platform storage');
+    res.render('lti/new-window', { title: 'Open in a new window', restartUrl });
+  });
+
+  r.post('/lti/launch/complete', async (req, res) => {
+    landed(res, await ctx.launches.complete(req.body));
+  });
+  return r;
+}

@@ -1,0 +1,297 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import type { Config } from '../web/config.js';
+import type { Clock } from '../web/clock.js';
+import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
+import type { RosterService } from '../roster/roster.service.js';
+import type { LtikService } from '../auth/ltik.js';
+import { HttpError, badRequest } from '../web/errors.js';
+import * as repo from './launch.repository.js';
+import { createJwksCache, type JwksCache } from './jwks-cache.js';
+import { refusal, verifyIdToken } from './id-token.js';
+import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
+import { mapRole, roleHome } from './roles.js';
+import { familyFor } from './families/index.js';
+
+export type { LoginState } from './launch.repository.js';
+
+const STATE_TTL_MS = 10 * 60_000;
+/** Used rows outlive their expiry so a replayed id_token (valid for up to an hour) is still known. */
+const KEEP_USED_MS = 2 * 60 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+
+export interface LaunchDeps {
+  db: Db;
+  config: Pick<Config, 'baseUrl' | 'clockSkewSeconds' | 'encryptionKey'>;
+  clock: Clock;
+  platforms: PlatformsService;
+  roster: RosterService;
+  ltiks: LtikService;
+  jwks?: JwksCache;
+}
+
+/** The state cookie's name carries the state, so concurrent launches in several frames never clobber each other. */
+export const stateCookieName = (state: string) => `lti_state_${state}`;
+
+export interface LoginResult {
+  row: repo.LoginState;
+  authUrl: string;
+  /** The platform frame to store the state in (LTI platform storage), when it offered one. */
+  storage?: StorageBinding;
+}
+
+/** Where and what the login page stores (and the launch page reads back) through LTI platform storage. */
+export interface StorageBinding {
+  target: string;
+  origin: string;
+  key: string;
+  value?: string;
+}
+
+export interface Launched {
+  tenantId: string;
+  personId: string;
+  contextId: string | null;
+  ltik: string;
+  /** Role home, or the deep-linking picker, with ?ltik= already on it. */
+  redirectTo: string;
+}
+
+export type LaunchOutcome =
+  | { kind: 'launched'; launched: Launched }
+  /** No state cookie came back, but the login stored the state in platform storage: read it there. */
+  | { kind: 'storage'; row: repo.LoginState; storage: StorageBinding }
+  /** Neither: third-party cookies are blocked and there is no platform storage. */
+  | { kind: 'blocked'; row: repo.LoginState };
+
+const random = () => randomBytes(32).toString('base64url');
+
+export function createLaunchService(deps: LaunchDeps) {
+  const { db, clock } = deps;
+  const jwks = deps.jwks ?? createJwksCache({ clock });
+  let lastPrune = 0;
+  const now = () => clock.now();
+  const bindingKey = createHmac('sha256', deps.config.encryptionKey).update('lti-storage-binding').digest();
+  /** What the login page stores in platform storage: derived from the state but not readable from any page. */
+  const bindingFor = (state: string) => createHmac('sha256', bindingKey).update(state).digest('base64url');
+
+  async function findPlatform(p: LoginParams): Promise<Tenant> {
+    const unknown = () =>
+      new HttpError(
+        400,
+        'This LMS is not registered',
+        'The tool does not know the LMS that started this sign-in. Ask your administrator to register it (issuer and client id) before launching.',
+        'unknown_platform',
+      );
+    let tenant: Tenant | undefined;
+    if (p.client_id) tenant = await deps.platforms.findByIssuer(p.iss, p.client_id);
+    else {
+      const candidates = (await deps.platforms.list()).filter((t) => t.issuer === p.iss && t.active);
+      if (candidates.length === 1) tenant = candidates[0];
+    }
+    if (!tenant || !tenant.active) throw unknown();
+    return tenant;
+  }
+
+  function authUrl(tenant: Tenant, row: repo.LoginState): string {
+    const u = new URL(tenant.authLoginUrl);
+    const q: Record<string, string> = {
+      scope: 'openid',
+      response_type: 'id_token',
+      response_mode: 'form_post',
+      prompt: 'none',
+      client_id: tenant.clientId,
+      redirect_uri: `${deps.config.baseUrl}/lti/launch`,
+      login_hint: row.loginHint,
+      state: row.state,
+      nonce: row.nonce,
+    };
+    if (row.messageHint) q.lti_message_hint = row.messageHint;
+    for (const [k, v] of Object.entries(q)) u.searchParams.set(k, v);
+    return u.toString();
+  }
+
+  function storageOf(tenant: Tenant, row: repo.LoginState, target: string): StorageBinding {
+    // Platform storage answers only from the platform's OIDC origin (LTI client-side postMessage spec).
+    return { target, origin: new URL(tenant.authLoginUrl).origin, key: `lti_state_${row.state}` };
+  }
+
+  async function prune(at: Date): Promise<void> {
+    if (at.getTime() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = at.getTime();
+    await repo.pruneBefore(db, new Date(at.getTime() - KEEP_USED_MS));
+  }
+
+  async function startLogin(tenant: Tenant, p: { loginHint: string; messageHint: string | null; targetLinkUri: string; deploymentHint: string | null; storageTarget: string | null }): Promise<LoginResult> {
+    const at = now();
+    await prune(at);
+    const row = await repo.insertState(db, {
+      tenantId: tenant.id,
+      state: random(),
+      nonce: random(),
+      ...p,
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + STATE_TTL_MS),
+    });
+    const result: LoginResult = { row, authUrl: authUrl(tenant, row) };
+    if (row.storageTarget) result.storage = { ...storageOf(tenant, row, row.storageTarget), value: bindingFor(row.state) };
+    return result;
+  }
+
+  /** Everything a valid launch writes, in one transaction; running it twice changes nothing. */
+  async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
+    const deploymentId = claims[K.deploymentId];
+    const roles = claims[K.roles];
+    const menteeSubs = claims[K.roleScopeMentor] ?? [];
+    const role = mapRole({ roles, mentees: menteeSubs });
+    const family = familyFor(claims[K.toolPlatform]?.product_family_code).code;
+    const ctxClaim = claims[K.context];
+
+    const written = await db.transaction(async (tx) => {
+      if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
+      // The family is chosen once: from registration, else from the first launch that names it.
+      if (family !== 'generic' && tenant.family === 'generic') await deps.platforms.update(tenant.id, { family }, tx);
+      const person = await deps.roster.upsertPerson(
+        tenant.id,
+        { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid },
+        tx,
+      );
+      if (!ctxClaim) return { personId: person.id, contextId: null };
+      const ags = claims[K.ags];
+      const context = await deps.roster.upsertContext(
+        tenant.id,
+        {
+          contextId: ctxClaim.id,
+          deploymentId,
+          label: ctxClaim.label,
+          title: ctxClaim.title,
+          membershipsUrl: claims[K.nrps]?.context_memberships_url,
+          lineItemsUrl: ags?.lineitems,
+          agsScopes: ags?.scope,
+        },
+        tx,
+      );
+      let mentees: string[] = [];
+      if (role === 'family') {
+        const known = await deps.roster.findPeopleBySub(tenant.id, menteeSubs, tx);
+        const bySub = new Map(known.map((p) => [p.sub, p.id]));
+        // A mentee who has not launched or been synced yet gets a stub the next roster sync fills in.
+        for (const sub of menteeSubs) if (!bySub.has(sub)) bySub.set(sub, (await deps.roster.upsertPerson(tenant.id, { sub }, tx)).id);
+        mentees = menteeSubs.map((s) => bySub.get(s)!);
+      }
+      await deps.roster.upsertMembership(tenant.id, { contextId: context.id, personId: person.id, roles, role, mentees }, tx);
+      return { personId: person.id, contextId: context.id };
+    });
+
+    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role });
+    const target = claims[K.messageType] === 'LtiDeepLinkingRequest' ? `/lti/deep-link/${rowId}` : roleHome[role];
+    return { tenantId: tenant.id, ...written, ltik, redirectTo: `${target}?ltik=${encodeURIComponent(ltik)}` };
+  }
+
+  async function deploymentKnown(tenant: Tenant, deploymentId: string): Promise<boolean> {
+    const known = (await deps.platforms.listDeployments(tenant.id)).includes(deploymentId);
+    if (!known && !tenant.acceptNewDeployments) {
+      throw refusal(403, 'unknown_deployment', 'This installation of the tool (its deployment) is not registered. Ask your administrator to add it.');
+    }
+    return known;
+  }
+
+  return {
+    /** OIDC login initiation: remember state and nonce server-side, then send the browser to the platform. */
+    async login(input: unknown): Promise<LoginResult> {
+      const parsed = loginParams.safeParse(input);
+      if (!parsed.success) {
+        throw badRequest(
+          `The LMS started the sign-in without what the tool needs (${[...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ')}).`,
+          'bad_login',
+        );
+      }
+      const p = parsed.data;
+      const tenant = await findPlatform(p);
+      return startLogin(tenant, {
+        loginHint: p.login_hint,
+        messageHint: p.lti_message_hint ?? null,
+        targetLinkUri: p.target_link_uri,
+        deploymentHint: p.lti_deployment_id ?? null,
+        storageTarget: p.lti_storage_target ?? null,
+      });
+    },
+
+    /** The "open in a new window" fallback: the same login again, top-level, where our cookie is first-party. */
+    async restart(id: string): Promise<LoginResult> {
+      const at = now();
+      const row = z.uuid().safeParse(id).success ? await repo.markRestarted(db, id, at, new Date(at.getTime() - STATE_TTL_MS)) : undefined;
+      if (!row) throw refusal(401, 'state_expired', 'This sign-in can no longer be reopened.');
+      const tenant = await deps.platforms.find(row.tenantId);
+      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      return startLogin(tenant, { loginHint: row.loginHint, messageHint: row.messageHint, targetLinkUri: row.targetLinkUri, deploymentHint: row.deploymentHint, storageTarget: null });
+    },
+
+    /** The authentication response: every check before any write; `hasCookie` says the browser brought our state cookie. */
+    async launch(body: unknown, hasCookie: (state: string) => boolean): Promise<LaunchOutcome> {
+      const parsed = launchBody.safeParse(body);
+      if (!parsed.success) throw refusal(400, 'bad_launch', 'The LMS did not send a sign-in token.');
+      if ('error' in parsed.data) {
+        const code = /^[a-z_]{1,50}$/.test(parsed.data.error) ? parsed.data.error : 'error';
+        throw refusal(401, 'platform_refused', `Your LMS did not sign you in (${code}).`);
+      }
+      const { id_token: token, state } = parsed.data;
+      const at = now();
+      const row = await repo.findByState(db, state);
+      if (!row) throw refusal(401, 'state_mismatch', 'The sign-in does not belong to a login this tool started.');
+      if (row.usedAt) throw refusal(401, 'nonce_replayed', 'This sign-in was already used.');
+      if (row.expiresAt <= at) throw refusal(401, 'state_expired', 'The sign-in took too long.');
+      const tenant = await deps.platforms.find(row.tenantId);
+      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+
+      const claims = await verifyIdToken(
+        token,
+        { issuer: tenant.issuer, clientId: tenant.clientId, jwksUrl: tenant.jwksUrl, clockSkewSeconds: deps.config.clockSkewSeconds },
+        { jwks, clock },
+      );
+      if (claims.nonce !== row.nonce) {
+        const other = await repo.findByNonce(db, claims.nonce);
+        throw other?.usedAt
+          ? refusal(401, 'nonce_replayed', 'This sign-in was already used.')
+          : refusal(401, 'nonce_mismatch', 'The sign-in was not issued for the login this tool started.');
+      }
+      const deploymentId = claims[K.deploymentId];
+      if (row.deploymentHint && row.deploymentHint !== deploymentId) {
+        throw refusal(401, 'deployment_mismatch', 'The sign-in names a different installation than the login did.');
+      }
+      const known = await deploymentKnown(tenant, deploymentId);
+
+      const bound = hasCookie(state);
+      const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest' ? { settings: claims[K.deepLinkingSettings], deploymentId } : null;
+      const pending = !bound && row.storageTarget ? (claims as Record<string, unknown>) : null;
+      const used = await repo.markUsed(db, row.id, at, { pendingClaims: pending, deepLinking, completedAt: bound ? at : null });
+      if (!used) throw refusal(401, 'nonce_replayed', 'This sign-in was already used.');
+      if (bound) return { kind: 'launched', launched: await finish(tenant, claims, row.id, known) };
+      if (row.storageTarget) return { kind: 'storage', row: used, storage: storageOf(tenant, row, row.storageTarget) };
+      return { kind: 'blocked', row: used };
+    },
+
+    /** Platform storage gave the launch page back the state it holds: this browser started the login. */
+    async complete(body: unknown): Promise<Launched> {
+      const parsed = completeBody.safeParse(body);
+      if (!parsed.success) throw refusal(400, 'bad_launch', 'The sign-in could not be completed.');
+      const at = now();
+      const row = await repo.findById(db, parsed.data.launch);
+      const expected = row ? Buffer.from(bindingFor(row.state)) : undefined;
+      const given = Buffer.from(parsed.data.binding);
+      const matches = expected !== undefined && expected.length === given.length && timingSafeEqual(expected, given);
+      const done = row && matches && (await repo.markCompleted(db, row.id, row.state, at, new Date(at.getTime() - STATE_TTL_MS)));
+      if (!row || !done || !row.pendingClaims) throw refusal(401, 'state_mismatch', 'The sign-in could not be matched to this browser.');
+      const tenant = await deps.platforms.find(row.tenantId);
+      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      const claims = launchClaims.parse(row.pendingClaims);
+      return finish(tenant, claims, row.id, await deploymentKnown(tenant, claims[K.deploymentId]));
+    },
+
+    findDeepLinking: async (id: string, tenantId: string) => (z.uuid().safeParse(id).success ? repo.findDeepLinking(db, id, tenantId) : undefined),
+    markResponded: (id: string, tenantId: string) => repo.markResponded(db, id, tenantId, now()),
+    jwks,
+  };
+}
+export type LaunchService = ReturnType<typeof createLaunchService>;

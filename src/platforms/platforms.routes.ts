@@ -1,0 +1,86 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../web/context.js';
+import { badRequest, notFound } from '../web/errors.js';
+import { authorize } from '../policies/policy.js';
+import { platformPolicy } from '../policies/platform.js';
+import { familyCodes, familyFor } from '../lti/families/index.js';
+import { deploymentsSetting, platformForm, problemsOf } from './platforms.schemas.js';
+import { PlatformInputError } from './platforms.service.js';
+
+const PAGE = '/admin/platforms';
+
+/** Admin area: registered LMS platforms, manual registration, and the "accept new deployments" switch. */
+export function platformsRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  const render = async (req: Request, res: Response, form: Record<string, unknown> = {}, problems: string[] = []) => {
+    const user = req.user!;
+    const platforms = await Promise.all(
+      (await ctx.platforms.list()).map(async (t) => ({
+        ...t,
+        familyLabel: familyFor(t.family).label,
+        deployments: await ctx.platforms.listDeployments(t.id),
+        canUpdate: platformPolicy(user, 'update', { tenantId: t.id }),
+        updateUrl: `${PAGE}/${t.id}/deployments`,
+      })),
+    );
+    res.render('platforms/index', {
+      title: 'LMS platforms',
+      platforms,
+      families: familyCodes.map((code) => ({ code, label: familyFor(code).label, selected: form.family === code })),
+      form,
+      problems,
+    });
+  };
+
+  r.get(PAGE, ctx.requireUser, async (req, res) => {
+    authorize(platformPolicy, req.user!, 'list', { tenantId: req.user!.tenantId });
+    await render(req, res);
+  });
+
+  r.post(PAGE, ctx.requireUser, async (req, res) => {
+    authorize(platformPolicy, req.user!, 'add', { tenantId: req.user!.tenantId });
+    const parsed = platformForm.safeParse(req.body);
+    if (!parsed.success) throw badRequest(problemsOf(parsed.error).join(' '));
+    const f = parsed.data;
+    // Re-registering an existing (issuer, client id) rewrites its endpoints and keyset URL: that is
+    // changing that platform, allowed only to its own admins (else one school could hijack another's launches).
+    const existing = f.issuer && f.clientId ? await ctx.platforms.findByIssuer(f.issuer.trim(), f.clientId.trim()) : undefined;
+    if (existing) authorize(platformPolicy, req.user!, 'update', { tenantId: existing.id });
+    try {
+      await ctx.platforms.addManual({
+        name: f.name ?? '',
+        issuer: f.issuer ?? '',
+        clientId: f.clientId ?? '',
+        authLoginUrl: f.authLoginUrl ?? '',
+        accessTokenUrl: f.accessTokenUrl ?? '',
+        jwksUrl: f.jwksUrl ?? '',
+        family: (familyCodes as readonly string[]).includes(f.family ?? '') ? (f.family as (typeof familyCodes)[number]) : undefined,
+        deploymentIds: (f.deploymentIds ?? '').split(/[\r\n,]+/).map((d) => d.trim()).filter(Boolean),
+        acceptNewDeployments: f.acceptNewDeployments === 'on',
+      });
+    } catch (err) {
+      if (!(err instanceof PlatformInputError)) throw err;
+      res.status(400);
+      await render(req, res, f, err.problems);
+      return;
+    }
+    res.redirect(303, withLtik(PAGE, res.locals.ltik));
+  });
+
+  r.post(`${PAGE}/:id/deployments`, ctx.requireUser, async (req, res) => {
+    const id = String(req.params.id);
+    const tenant = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.platforms.find(id) : undefined;
+    if (!tenant) throw notFound('That platform is not registered.');
+    authorize(platformPolicy, req.user!, 'update', { tenantId: tenant.id });
+    const setting = deploymentsSetting.safeParse(req.body);
+    if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
+    await ctx.platforms.setAcceptNewDeployments(tenant.id, setting.data.acceptNewDeployments === 'on');
+    res.redirect(303, withLtik(PAGE, res.locals.ltik));
+  });
+  return r;
+}
+
+function withLtik(path: string, ltik: unknown): string {
+  return typeof ltik === 'string' ? `${path}?ltik=${encodeURIComponent(ltik)}` : path;
+}

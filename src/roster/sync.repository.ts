@@ -1,0 +1,169 @@
+import { and, desc, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.js';
+import { tenants } from '../platforms/platforms.tables.js';
+import { contexts, memberships, people, rosterSyncLeases, rosterSyncRuns } from './roster.tables.js';
+import { personConflictSet, personName, type PersonInput } from './roster.repository.js';
+
+export type SyncRun = typeof rosterSyncRuns.$inferSelect;
+
+/** Big rosters are written in statements of this many rows (well under PostgreSQL's parameter limit). */
+const CHUNK = 500;
+
+/**
+ * Takes the context's lease when nobody holds it or the holder's lease ran out. One atomic
+ * statement, so of two racing callers exactly one sees its own holder id come back.
+ */
+export async function acquireLease(db: Db, tenantId: string, contextId: string, holder: string, leaseMs: number): Promise<boolean> {
+  const until = sql`now() + ${`${leaseMs} milliseconds`}::interval`;
+  const rows = await db
+    .insert(rosterSyncLeases)
+    .values({ tenantId, contextId, holder, lockedUntil: until })
+    .onConflictDoUpdate({
+      target: rosterSyncLeases.contextId,
+      set: { holder, lockedUntil: until },
+      setWhere: lt(rosterSyncLeases.lockedUntil, sql`now()`),
+    })
+    .returning({ holder: rosterSyncLeases.holder });
+  return rows[0]?.holder === holder;
+}
+
+export async function releaseLease(db: Db, contextId: string, holder: string): Promise<void> {
+  await db.delete(rosterSyncLeases).where(and(eq(rosterSyncLeases.contextId, contextId), eq(rosterSyncLeases.holder, holder)));
+}
+
+export async function startRun(db: Db, r: { tenantId: string; contextId: string; trigger: string; startedAt: Date }): Promise<string> {
+  const [row] = await db.insert(rosterSyncRuns).values({ ...r, status: 'running' }).returning({ id: rosterSyncRuns.id });
+  return row!.id;
+}
+
+export interface RunOutcome {
+  status: 'succeeded' | 'failed';
+  finishedAt: Date;
+  pages: number;
+  members: number;
+  added: number;
+  updated: number;
+  deactivated: number;
+  error: string | null;
+}
+
+export async function finishRun(db: DbOrTx, tenantId: string, runId: string, o: RunOutcome): Promise<void> {
+  await db.update(rosterSyncRuns).set(o).where(and(eq(rosterSyncRuns.tenantId, tenantId), eq(rosterSyncRuns.id, runId)));
+}
+
+export async function listRuns(db: DbOrTx, tenantId: string, contextId: string, limit = 20): Promise<SyncRun[]> {
+  return db
+    .select()
+    .from(rosterSyncRuns)
+    .where(and(eq(rosterSyncRuns.tenantId, tenantId), eq(rosterSyncRuns.contextId, contextId)))
+    .orderBy(desc(rosterSyncRuns.startedAt))
+    .limit(limit);
+}
+
+export interface SyncTarget {
+  tenantId: string;
+  contextId: string;
+  membershipsUrl: string | null;
+  lastRosterSyncAt: Date | null;
+}
+
+/** Every context of an active tenant that carries an NRPS endpoint: what the scheduler walks. */
+export async function listSyncableContexts(db: DbOrTx, tenantId?: string): Promise<SyncTarget[]> {
+  return db
+    .select({ tenantId: contexts.tenantId, contextId: contexts.id, membershipsUrl: contexts.membershipsUrl, lastRosterSyncAt: contexts.lastRosterSyncAt })
+    .from(contexts)
+    .innerJoin(tenants, eq(tenants.id, contexts.tenantId))
+    .where(and(eq(tenants.active, true), isNotNull(contexts.membershipsUrl), tenantId ? eq(contexts.tenantId, tenantId) : undefined))
+    .orderBy(contexts.lastRosterSyncAt);
+}
+
+/** People upserted by sub, in chunks; returns sub -> person id. */
+export async function upsertPeople(tx: DbOrTx, tenantId: string, persons: PersonInput[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (let i = 0; i < persons.length; i += CHUNK) {
+    const rows = await tx
+      .insert(people)
+      .values(
+        persons.slice(i, i + CHUNK).map((p) => ({
+          tenantId,
+          sub: p.sub,
+          name: personName(p),
+          givenName: p.givenName ?? null,
+          familyName: p.familyName ?? null,
+          email: p.email ?? null,
+          sisId: p.sisId ?? null,
+        })),
+      )
+      .onConflictDoUpdate({ target: [people.tenantId, people.sub], set: personConflictSet })
+      .returning({ id: people.id, sub: people.sub });
+    for (const r of rows) ids.set(r.sub, r.id);
+  }
+  return ids;
+}
+
+export interface StoredMembership {
+  id: string;
+  personId: string;
+  roles: string[];
+  role: string;
+  mentees: string[];
+  status: string;
+}
+
+export async function contextMemberships(tx: DbOrTx, tenantId: string, contextId: string): Promise<StoredMembership[]> {
+  return tx
+    .select({ id: memberships.id, personId: memberships.personId, roles: memberships.roles, role: memberships.role, mentees: memberships.mentees, status: memberships.status })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.contextId, contextId)));
+}
+
+export interface MembershipRow {
+  personId: string;
+  roles: string[];
+  role: string;
+}
+
+/**
+ * Adds or reactivates memberships and changes roles; mentees are left alone (NRPS does not carry
+ * role_scope_mentor, the launch does). Returns how many rows were inserted and how many changed.
+ */
+export async function upsertMemberships(tx: DbOrTx, tenantId: string, contextId: string, rows: MembershipRow[], at: Date): Promise<{ added: number; updated: number }> {
+  let added = 0;
+  let updated = 0;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const out = await tx
+      .insert(memberships)
+      .values(rows.slice(i, i + CHUNK).map((r) => ({ tenantId, contextId, personId: r.personId, roles: r.roles, role: r.role, status: 'active', updatedAt: at })))
+      .onConflictDoUpdate({
+        target: [memberships.contextId, memberships.personId],
+        set: { roles: sql`excluded.roles`, role: sql`excluded.role`, status: 'active', updatedAt: at },
+        // Unchanged rows are not rewritten, so `updated` counts real changes.
+        setWhere: or(
+          sql`${memberships.roles} is distinct from excluded.roles`,
+          sql`${memberships.role} is distinct from excluded.role`,
+          sql`${memberships.status} <> 'active'`,
+        ),
+      })
+      // xmax = 0 only on a freshly inserted row: how PostgreSQL tells an insert from an update.
+      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    for (const r of out) {
+      if (r.inserted) added++;
+      else updated++;
+    }
+  }
+  return { added, updated };
+}
+
+/** Members who left: inactive, never deleted, so their plans and history stay. */
+export async function deactivateMemberships(tx: DbOrTx, tenantId: string, ids: string[], at: Date): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    await tx
+      .update(memberships)
+      .set({ status: 'inactive', updatedAt: at })
+      .where(and(eq(memberships.tenantId, tenantId), inArray(memberships.id, ids.slice(i, i + CHUNK))));
+  }
+}
+
+export async function markSynced(tx: DbOrTx, tenantId: string, contextId: string, at: Date): Promise<void> {
+  await tx.update(contexts).set({ lastRosterSyncAt: at }).where(and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)));
+}

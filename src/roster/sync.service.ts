@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, DbOrTx } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import type { Logger } from '../web/logger.js';
+import type { Tenant } from '../platforms/platforms.service.js';
+import type { LtiServices } from '../lti/services/index.js';
+import { isServiceError } from '../lti/services/index.js';
+import { fetchMembership, type NrpsMember } from '../lti/services/nrps.js';
+import * as roster from './roster.repository.js';
+import * as repo from './sync.repository.js';
+
+export type SyncTrigger = 'launch' | 'schedule' | 'manual';
+export type { SyncRun } from './sync.repository.js';
+
+export interface RunSummary {
+  status: 'succeeded' | 'failed' | 'skipped';
+  /** The run record; null when skipped (another sync held the context). */
+  runId: string | null;
+  pages: number;
+  members: number;
+  added: number;
+  updated: number;
+  deactivated: number;
+  /** A short reason without student data ("not_granted: GET answered 403"). */
+  error: string | null;
+}
+
+export interface RosterSyncDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  maxAgeMinutes: number;
+  intervalMinutes: number;
+  services: LtiServices;
+  findTenant: (tenantId: string) => Promise<Tenant | undefined>;
+  /** LTI roles (+ known mentees) -> tool role (src/lti/roles.ts). */
+  mapRoles: (roles: string[], mentees: string[]) => string;
+  /** NRPS `limit` for the tenant's LMS family (Canvas 50, Schoology 100). */
+  pageSizeFor: (family: string) => number;
+  /** How long a sync may hold a context before another process may take over. */
+  leaseMs?: number;
+}
+
+/** After a failed attempt, launches wait this long before trying again, so a refusing platform is not hammered. */
+const RETRY_FAILED_AFTER_MS = 10 * 60_000;
+
+const skipped = (reason: string): RunSummary => ({ status: 'skipped', runId: null, pages: 0, members: 0, added: 0, updated: 0, deactivated: 0, error: reason });
+
+const isInstitutionOrSystemRole = (r: string) => /\/vocab\/(lis\/v2\/(institution|system)|lti\/system)\//.test(r);
+
+/** The platform may list one person twice (several enrollments): one entry each, roles merged. */
+function activeMembers(members: NrpsMember[]): NrpsMember[] {
+  const bySub = new Map<string, NrpsMember>();
+  for (const m of members) {
+    if (m.status !== 'Active') continue;
+    const prev = bySub.get(m.user_id);
+    bySub.set(m.user_id, prev ? { ...prev, ...m, roles: [...new Set([...prev.roles, ...m.roles])] } : m);
+  }
+  return [...bySub.values()];
+}
+
+/**
+ * Roster sync through NRPS: whole membership (every page), people and memberships upserted,
+ * leavers set inactive, every run recorded. Triggered by launches (when stale) and a scheduler.
+ */
+export function createRosterSyncService(deps: RosterSyncDeps) {
+  const { db, clock, logger } = deps;
+  const leaseMs = deps.leaseMs ?? 15 * 60_000;
+  const background = new Set<Promise<unknown>>();
+  const startedHere = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  /** Makes the stored membership equal the platform's list, all in the caller's transaction. */
+  async function applyRoster(tx: DbOrTx, tenantId: string, contextId: string, listed: NrpsMember[], at: Date) {
+    const personIds = await repo.upsertPeople(
+      tx,
+      tenantId,
+      listed.map((m) => ({ sub: m.user_id, name: m.name ?? null, givenName: m.given_name ?? null, familyName: m.family_name ?? null, email: m.email ?? null, sisId: m.lis_person_sourcedid ?? null })),
+    );
+    const stored = new Map((await repo.contextMemberships(tx, tenantId, contextId)).map((m) => [m.personId, m]));
+    const rows = listed.map((m) => {
+      const personId = personIds.get(m.user_id)!;
+      const before = stored.get(personId);
+      // NRPS lists context roles only; institution and system roles came with a launch and still hold.
+      const roles = [...new Set([...m.roles, ...(before?.roles ?? []).filter(isInstitutionOrSystemRole)])];
+      // Mentees come from the launch's role_scope_mentor; keep using them so a parent stays family.
+      return { personId, roles, role: deps.mapRoles(roles, before?.mentees ?? []) };
+    });
+    const { added, updated } = await repo.upsertMemberships(tx, tenantId, contextId, rows, at);
+    const listedIds = new Set(personIds.values());
+    // An administrator who launched from a course they are not enrolled in is never on its roster: not a leaver.
+    const gone = [...stored.values()].filter((m) => m.status === 'active' && m.role !== 'admin' && !listedIds.has(m.personId)).map((m) => m.id);
+    await repo.deactivateMemberships(tx, tenantId, gone, at);
+    await repo.markSynced(tx, tenantId, contextId, at);
+    return { added, updated, deactivated: gone.length };
+  }
+
+  async function syncContext(tenantId: string, contextId: string, trigger: SyncTrigger): Promise<RunSummary> {
+    const context = await roster.findContext(db, tenantId, contextId);
+    if (!context) return skipped('unknown context');
+    const holder = randomUUID();
+    if (!(await repo.acquireLease(db, tenantId, contextId, holder, leaseMs))) return skipped('another sync of this context is running');
+    let runId: string;
+    try {
+      runId = await repo.startRun(db, { tenantId, contextId, trigger, startedAt: clock.now() });
+    } catch (err) {
+      await repo.releaseLease(db, contextId, holder).catch(() => undefined);
+      throw err;
+    }
+    let pages = 0;
+    let members = 0;
+    try {
+      const tenant = await deps.findTenant(tenantId);
+      if (!tenant) throw new Error('tenant not found');
+      if (!context.membershipsUrl) throw new Error('no_endpoint: no launch from this context carried an NRPS endpoint');
+      // Fetch everything first, write after: a page failing halfway leaves the stored roster as it was.
+      const fetched = await fetchMembership(deps.services.client, tenant, context.membershipsUrl, deps.pageSizeFor(tenant.family));
+      pages = fetched.pages;
+      members = fetched.members.length;
+      const listed = activeMembers(fetched.members);
+      const finishedAt = clock.now();
+      const counts = await db.transaction(async (tx) => {
+        const c = await applyRoster(tx, tenantId, contextId, listed, finishedAt);
+        await repo.finishRun(tx, tenantId, runId, { status: 'succeeded', finishedAt, pages, members, ...c, error: null });
+        return c;
+      });
+      logger.info({ tenantId, contextId, runId, trigger, pages, members, ...counts }, 'roster sync done');
+      return { status: 'succeeded', runId, pages, members, ...counts, error: null };
+    } catch (err) {
+      // Service errors carry statuses only; anything else is reduced to its message, never a body.
+      const error = (isServiceError(err) ? err.summary : err instanceof Error ? err.message : String(err)).slice(0, 500);
+      await repo.finishRun(db, tenantId, runId, { status: 'failed', finishedAt: clock.now(), pages, members, added: 0, updated: 0, deactivated: 0, error });
+      logger.warn({ tenantId, contextId, runId, trigger, error }, 'roster sync failed');
+      return { status: 'failed', runId, pages, members, added: 0, updated: 0, deactivated: 0, error };
+    } finally {
+      await repo.releaseLease(db, contextId, holder).catch(() => undefined);
+    }
+  }
+
+  /** Runs a sync without making the caller wait; the promise is kept so shutdown can wait for it. */
+  function inBackground(tenantId: string, contextId: string, trigger: SyncTrigger): void {
+    // A burst of launches from one course starts one sync here; the lease covers other processes.
+    if (startedHere.has(contextId)) return;
+    startedHere.add(contextId);
+    const p = syncContext(tenantId, contextId, trigger)
+      .catch((err: unknown) => logger.error({ tenantId, contextId, trigger, error: err instanceof Error ? err.message : 'unknown' }, 'roster sync crashed'))
+      .finally(() => {
+        background.delete(p);
+        startedHere.delete(contextId);
+      });
+    background.add(p);
+  }
+
+  async function isStale(tenantId: string, contextId: string): Promise<boolean> {
+    const context = await roster.findContext(db, tenantId, contextId);
+    if (!context?.membershipsUrl) return false;
+    const now = clock.now().getTime();
+    if (context.lastRosterSyncAt && now - context.lastRosterSyncAt.getTime() < deps.maxAgeMinutes * 60_000) return false;
+    const [last] = await repo.listRuns(db, tenantId, contextId, 1);
+    return !(last && last.status === 'failed' && now - last.startedAt.getTime() < Math.min(RETRY_FAILED_AFTER_MS, deps.maxAgeMinutes * 60_000));
+  }
+
+  async function syncAll(trigger: SyncTrigger, only: { tenantId?: string } = {}): Promise<RunSummary[]> {
+    const out: RunSummary[] = [];
+    for (const t of await repo.listSyncableContexts(db, only.tenantId)) {
+      if (stopped) break;
+      out.push(await syncContext(t.tenantId, t.contextId, trigger));
+    }
+    return out;
+  }
+
+  return {
+    syncContext,
+    syncAll,
+    listRuns: (tenantId: string, contextId: string, limit?: number) => repo.listRuns(db, tenantId, contextId, limit),
+
+    /**
+     * For the launch: starts a background sync when the last one is older than the configured age.
+     * Returns as soon as that is decided; errors are logged (ids only), never thrown at the launch.
+     */
+    async syncIfStale(tenantId: string, contextId: string): Promise<void> {
+      if (stopped) return;
+      try {
+        if (await isStale(tenantId, contextId)) inBackground(tenantId, contextId, 'launch');
+      } catch (err) {
+        logger.error({ tenantId, contextId, error: err instanceof Error ? err.message : 'unknown' }, 'roster staleness check failed');
+      }
+    },
+
+    /** Every known context, one after another, every intervalMinutes. Only the server entry starts it. */
+    startScheduler(): void {
+      if (timer || stopped) return;
+      const tick = () => {
+        const p = syncAll('schedule')
+          .catch((err: unknown) => logger.error({ error: err instanceof Error ? err.message : 'unknown' }, 'scheduled roster sync failed'))
+          .finally(() => background.delete(p));
+        background.add(p);
+      };
+      timer = setInterval(tick, deps.intervalMinutes * 60_000);
+      timer.unref();
+    },
+
+    /** Stops the scheduler and waits for running syncs, so the database can close under nothing. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await Promise.allSettled([...background]);
+    },
+
+    /** Resolves when every background sync started so far has finished (tests, bench). */
+    async idle(): Promise<void> {
+      while (background.size) await Promise.allSettled([...background]);
+    },
+  };
+}
+export type RosterSyncService = ReturnType<typeof createRosterSyncService>;

@@ -1,0 +1,187 @@
+import type { Clock } from '../../web/clock.js';
+import type { Profile } from './profiles.js';
+
+/** A tool the simulated LMS knows (a Canvas developer key / a Schoology app). */
+export interface SimTool {
+  clientId: string;
+  /** Schoology puts a tool id in service URLs; Canvas does not use it. */
+  toolId: string;
+  name: string;
+  initiateLoginUri: string;
+  redirectUris: string[];
+  jwksUri: string;
+  targetLinkUri: string;
+  scopes: string[];
+  deploymentIds: string[];
+  /** Canvas privacy level: what personal claims launches and NRPS carry. */
+  privacyLevel: 'public' | 'name_only' | 'email_only' | 'anonymous';
+  placements: string[];
+}
+
+export interface SimUser {
+  sub: string;
+  name: string;
+  givenName?: string;
+  familyName?: string;
+  email?: string;
+  /** Institution/system roles (full LIS URIs), sent on every launch. */
+  roles: string[];
+  sourcedId?: string;
+}
+
+export interface SimCourse {
+  id: string;
+  label: string;
+  title: string;
+}
+
+export interface SimEnrollment {
+  courseId: string;
+  sub: string;
+  roles: string[];
+  mentees: string[];
+}
+
+export interface SimLineItem {
+  id: string;
+  courseId: string;
+  /** The tool that owns it; null = an ordinary LMS assignment, invisible to every tool. */
+  clientId: string | null;
+  label: string;
+  scoreMaximum: number;
+  resourceId?: string;
+  resourceLinkId?: string;
+  tag?: string;
+  startDateTime?: string;
+  endDateTime?: string;
+}
+
+export interface SimResult {
+  lineItemId: string;
+  userId: string;
+  resultScore?: number;
+  resultMaximum?: number;
+  comment?: string;
+  timestamp: string;
+}
+
+export interface RecordedScore {
+  clientId: string;
+  courseId: string;
+  lineItemId: string;
+  score: Record<string, unknown>;
+  at: Date;
+}
+
+export interface RecordedTokenRequest {
+  clientId: string | null;
+  requestedScopes: string[];
+  grantedScopes: string[];
+  ok: boolean;
+  error?: string;
+  at: Date;
+}
+
+export interface RecordedDeepLinkResponse {
+  clientId: string;
+  courseId: string;
+  deploymentId: string;
+  contentItems: Record<string, unknown>[];
+  data?: unknown;
+  msg?: string;
+  claims: Record<string, unknown>;
+}
+
+export interface RecordedRegistration {
+  clientId: string;
+  body: Record<string, unknown>;
+  placements: string[];
+  privacyLevel: SimTool['privacyLevel'];
+}
+
+export type ServiceName = 'token' | 'nrps' | 'ags';
+
+/** Makes the next `times` calls to a service answer `status` (retry and "not granted" tests). */
+export interface Fault {
+  service: ServiceName | 'any';
+  status: number;
+  times: number;
+  retryAfterSeconds?: number;
+}
+
+/** Makes the NEXT id_token bad in one chosen way (refusal tests). */
+export interface LaunchTamper {
+  claims?: (c: Record<string, unknown>) => Record<string, unknown>;
+  signWithForeignKey?: boolean;
+  kid?: string;
+}
+
+export interface AccessToken {
+  clientId: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
+/** A launch the simulator has started; the lti_message_hint points at it. */
+export interface PendingLaunch {
+  clientId: string;
+  userSub: string;
+  courseId?: string;
+  deploymentId: string;
+  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
+  targetLinkUri: string;
+  expiresAt: number;
+}
+
+/** Everything the simulated LMS remembers; in memory, per simulator. */
+export class SimState {
+  tools = new Map<string, SimTool>();
+  users = new Map<string, SimUser>();
+  courses = new Map<string, SimCourse>();
+  enrollments: SimEnrollment[] = [];
+  lineItems: SimLineItem[] = [];
+  results: SimResult[] = [];
+  scores: RecordedScore[] = [];
+  tokenRequests: RecordedTokenRequest[] = [];
+  deepLinkResponses: RecordedDeepLinkResponse[] = [];
+  registrations: RecordedRegistration[] = [];
+  faults: Fault[] = [];
+  tamper: LaunchTamper | undefined;
+  accessTokens = new Map<string, AccessToken>();
+  launches = new Map<string, PendingLaunch>();
+  /** Deep-linking `data` we issued, so the response must echo one of ours. */
+  deepLinkData = new Map<string, { clientId: string; courseId: string; deploymentId: string }>();
+  registrationTokens = new Set<string>();
+  private seq = 0;
+
+  constructor(
+    readonly profile: Profile,
+    readonly baseUrl: string,
+    readonly issuer: string,
+    readonly clock: Clock,
+  ) {}
+
+  next(): number {
+    return ++this.seq;
+  }
+  nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+  url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+  members(courseId: string): SimEnrollment[] {
+    return this.enrollments.filter((e) => e.courseId === courseId);
+  }
+  enrollment(courseId: string, sub: string): SimEnrollment | undefined {
+    return this.enrollments.find((e) => e.courseId === courseId && e.sub === sub);
+  }
+  /** Consumes one matching fault, if any. */
+  takeFault(service: ServiceName): Fault | undefined {
+    const f = this.faults.find((x) => (x.service === service || x.service === 'any') && x.times > 0);
+    if (!f) return undefined;
+    f.times -= 1;
+    if (f.times <= 0) this.faults = this.faults.filter((x) => x !== f);
+    return f;
+  }
+}

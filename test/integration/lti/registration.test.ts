@@ -1,0 +1,278 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import express from 'express';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../../support/app.js';
+import { freePort } from '../../support/net.js';
+import { scopes } from '../../../src/lti/services/scopes.js';
+import { startSimulator } from '../../support/simulator.js';
+
+const toolConfigKey = 'https://purl.imsglobal.org/spec/lti-tool-configuration';
+const canvasScopes = Object.values(scopes);
+
+interface FakeRegistrar {
+  baseUrl: string;
+  configUrl: string;
+  /** What the next configuration GET answers. */
+  config: Record<string, unknown>;
+  configStatus: number;
+  /** Status and body the registration endpoint answers (201 with a client id unless changed). */
+  reply: { status: number; body: Record<string, unknown> };
+  seen: { configRequests: number; configAuth?: string; registrationAuth?: string; registration?: Record<string, unknown> };
+  close(): Promise<void>;
+}
+
+/** A platform's side of LTI Dynamic Registration, validating the request the way Canvas does (422 otherwise). */
+async function startRegistrar(family: 'canvas' | 'moodle'): Promise<FakeRegistrar> {
+  const app = express();
+  app.use(express.json());
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fr: FakeRegistrar = {
+    baseUrl,
+    configUrl: `${baseUrl}/api/lti/security/openid-configuration`,
+    configStatus: 200,
+    config: {
+      issuer: baseUrl,
+      authorization_endpoint: `${baseUrl}/api/lti/authorize_redirect`,
+      token_endpoint: `${baseUrl}/login/oauth2/token`,
+      jwks_uri: `${baseUrl}/api/lti/security/jwks`,
+      registration_endpoint: `${baseUrl}/api/lti/registrations`,
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      scopes_supported: family === 'canvas' ? [...canvasScopes, 'https://canvas.instructure.com/lti-ags/progress/scope/show'] : undefined,
+      'https://purl.imsglobal.org/spec/lti-platform-configuration': { product_family_code: family, version: '1' },
+    },
+    reply: { status: 201, body: {} },
+    seen: { configRequests: 0 },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+  app.get('/api/lti/security/openid-configuration', (req, res) => {
+    fr.seen.configRequests++;
+    fr.seen.configAuth = req.headers.authorization;
+    res.status(fr.configStatus).json(fr.config);
+  });
+  app.post('/api/lti/registrations', (req, res) => {
+    fr.seen.registrationAuth = req.headers.authorization;
+    const body = req.body as Record<string, unknown>;
+    fr.seen.registration = body;
+    const problems: string[] = [];
+    const has = (list: unknown, items: string[]) => Array.isArray(list) && items.every((i) => list.includes(i));
+    if (!has(body.grant_types, ['client_credentials', 'implicit'])) problems.push('grant_types');
+    if (!has(body.response_types, ['id_token'])) problems.push('response_types');
+    if (body.application_type !== 'web') problems.push('application_type');
+    if (body.token_endpoint_auth_method !== 'private_key_jwt') problems.push('token_endpoint_auth_method');
+    if (family === 'canvas' && String(body.scope).split(' ').some((s) => !canvasScopes.includes(s as (typeof canvasScopes)[number]))) problems.push('scope');
+    if (problems.length) {
+      res.status(422).json({ errors: problems });
+      return;
+    }
+    if (fr.reply.status !== 201) {
+      res.status(fr.reply.status).json(fr.reply.body);
+      return;
+    }
+    res.status(201).json({ client_id: `${family}-${Date.now()}`, ...body, ...fr.reply.body });
+  });
+  return fr;
+}
+
+describe('install: dynamic registration (/lti/register) and /lti/canvas.json', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(async () => {
+    await t.ctx.shutdown?.();
+  });
+
+  const register = (configUrl: string, token = 'reg-token-secret') =>
+    request(t.app).get('/lti/register').query({ openid_configuration: configUrl, registration_token: token }).set('Accept', 'text/html');
+  const tenantsOf = async (issuer: string) => (await t.ctx.platforms.list()).filter((p) => p.issuer === issuer);
+
+  it('registers with Canvas: placements, known scopes only, private_key_jwt, privacy; stores the tenant without a deployment', async () => {
+    const fr = await startRegistrar('canvas');
+    try {
+      const res = await register(`${fr.configUrl}?registration_token=reg-token-secret`).expect(200);
+      // The configuration and the registration both carried the token as a bearer.
+      expect(fr.seen.configAuth).to.equal('Bearer reg-token-secret');
+      expect(fr.seen.registrationAuth).to.equal('Bearer reg-token-secret');
+
+      const body = fr.seen.registration!;
+      expect(body.token_endpoint_auth_method).to.equal('private_key_jwt');
+      expect(String(body.scope).split(' ').sort()).to.deep.equal([...canvasScopes].sort());
+      expect(body.initiate_login_uri).to.equal(`${t.config.baseUrl}/lti/login`);
+      expect(body.redirect_uris).to.deep.equal([`${t.config.baseUrl}/lti/launch`]);
+      expect(body.jwks_uri).to.equal(`${t.config.baseUrl}/lti/keys`);
+      const conf = body[toolConfigKey] as Record<string, unknown>;
+      const messages = conf.messages as Record<string, unknown>[];
+      const link = messages.find((m) => m.type === 'LtiResourceLinkRequest')!;
+      expect(link.placements).to.deep.equal(['course_navigation']);
+      expect(link.target_link_uri).to.equal(`${t.config.baseUrl}/lti/launch`);
+      expect(messages.find((m) => m.type === 'LtiDeepLinkingRequest')!.placements).to.deep.equal(['link_selection']);
+      expect(conf['https://canvas.instructure.com/lti/privacy_level']).to.equal('public');
+      expect(conf.claims).to.include.members(['name', 'email']).and.not.include('picture');
+
+      // The page closes the LMS dialog with a script the CSP allows.
+      const nonce = /script-src[^;]*'nonce-([^']+)'/.exec(String(res.headers['content-security-policy']))![1];
+      const scriptNonce = /<script nonce="([^"]+)">/.exec(res.text)![1]!.replace(/&#x3D;/g, '=').replace(/&#x2F;/g, '/');
+      expect(scriptNonce).to.equal(nonce);
+      expect(res.text).to.contain("postMessage({ subject: 'org.imsglobal.lti.close' }, '*')");
+      expect(res.text).to.contain('window.opener || window.parent');
+
+      const [tenant] = await tenantsOf(fr.baseUrl);
+      expect(tenant).to.include({ family: 'canvas', acceptNewDeployments: true, registeredBy: 'dynamic', jwksUrl: `${fr.baseUrl}/api/lti/security/jwks`, authLoginUrl: `${fr.baseUrl}/api/lti/authorize_redirect` });
+      expect(tenant!.clientId).to.match(/^canvas-/);
+      expect(tenant!.grantedScopes.sort()).to.deep.equal([...canvasScopes].sort());
+      expect(await t.ctx.platforms.listDeployments(tenant!.id)).to.deep.equal([]);
+      // ltijs holds the platform's key pair, published at /lti/keys.
+      const { kid } = await t.ctx.lti.signingKey(tenant!.id);
+      const keys = await request(t.app).get('/lti/keys').expect(200);
+      expect((keys.body as { keys: { kid: string }[] }).keys.map((k) => k.kid)).to.include(kid);
+      expect(t.logs.text()).not.to.contain('reg-token-secret');
+    } finally {
+      await fr.close();
+    }
+  });
+
+  it('registers with Moodle per the spec and records the deployment id and the granted scopes it returns', async () => {
+    const fr = await startRegistrar('moodle');
+    fr.reply.body = { [toolConfigKey]: { deployment_id: '7' }, scope: scopes.nrps };
+    try {
+      await register(fr.configUrl).expect(200);
+      const conf = fr.seen.registration![toolConfigKey] as Record<string, unknown>;
+      expect(conf).not.to.have.property('https://canvas.instructure.com/lti/privacy_level');
+      expect((conf.messages as { type: string }[]).map((m) => m.type)).to.deep.equal(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']);
+      const [tenant] = await tenantsOf(fr.baseUrl);
+      expect(tenant).to.include({ family: 'moodle', acceptNewDeployments: true });
+      expect(tenant!.grantedScopes).to.deep.equal([scopes.nrps]);
+      expect(await t.ctx.platforms.listDeployments(tenant!.id)).to.deep.equal(['7']);
+    } finally {
+      await fr.close();
+    }
+  });
+
+  it('registers with the Canvas-shaped simulator, which validates like Canvas; its one-time token cannot be replayed', async () => {
+    const lms = await startSimulator('canvas');
+    try {
+      const start = new URL(await lms.sim.registrationStartUrl(`${t.config.baseUrl}/lti/register`));
+      const res = await request(t.app).get(`${start.pathname}${start.search}`).set('Accept', 'text/html').expect(200);
+      expect(res.text).to.contain('org.imsglobal.lti.close');
+      const [reg] = lms.sim.registrations;
+      expect(reg!.placements.sort()).to.deep.equal(['course_navigation', 'link_selection']);
+      expect(reg!.privacyLevel).to.equal('public');
+      const [tenant] = await tenantsOf(lms.sim.issuer);
+      expect(tenant).to.include({ clientId: reg!.clientId, family: 'canvas', acceptNewDeployments: true, jwksUrl: lms.sim.endpoints.jwksUrl });
+      expect(await t.ctx.platforms.listDeployments(tenant!.id)).to.deep.equal([]);
+
+      const replay = await request(t.app).get(`${start.pathname}${start.search}`).set('Accept', 'text/html').expect(502);
+      expect(replay.text).to.contain('refused to share its configuration');
+      expect(await tenantsOf(lms.sim.issuer)).to.have.length(1);
+    } finally {
+      await lms.close();
+    }
+  });
+
+  it('unreachable configuration: a clear 502 page, logged, nothing stored', async () => {
+    const port = await freePort();
+    const res = await register(`http://127.0.0.1:${port}/api/lti/security/openid-configuration?registration_token=reg-token-secret`).expect(502);
+    expect(res.text).to.contain('Could not reach your LMS');
+    expect(res.text).to.contain(`http://127.0.0.1:${port}/api/lti/security/openid-configuration`);
+    expect(res.text).not.to.contain('reg-token-secret');
+    expect(await tenantsOf(`http://127.0.0.1:${port}`)).to.have.length(0);
+    expect(t.logs.text()).to.contain('Could not reach your LMS');
+  });
+
+  it('malformed configuration (no registration endpoint): 502 naming what is missing, nothing registered', async () => {
+    const fr = await startRegistrar('canvas');
+    delete fr.config.registration_endpoint;
+    try {
+      const res = await register(fr.configUrl).expect(502);
+      expect(res.text).to.contain('The LMS configuration is not valid');
+      expect(res.text).to.contain('registration_endpoint');
+      expect(fr.seen.registration).to.equal(undefined);
+      expect(await tenantsOf(fr.baseUrl)).to.have.length(0);
+    } finally {
+      await fr.close();
+    }
+  });
+
+  it('an issuer on another host than the configuration is refused', async () => {
+    const fr = await startRegistrar('canvas');
+    fr.config.issuer = 'https://canvas.instructure.com';
+    try {
+      const res = await register(fr.configUrl).expect(502);
+      expect(res.text).to.contain('not on the same host');
+      expect(fr.seen.registration).to.equal(undefined);
+      expect(await tenantsOf('https://canvas.instructure.com')).to.have.length(0);
+    } finally {
+      await fr.close();
+    }
+  });
+
+  it('a configuration the LMS refuses to give (expired token) says so', async () => {
+    const fr = await startRegistrar('canvas');
+    fr.configStatus = 401;
+    try {
+      const res = await register(fr.configUrl).expect(502);
+      expect(res.text).to.contain('refused to share its configuration');
+      expect(res.text).to.contain('401');
+    } finally {
+      await fr.close();
+    }
+  });
+
+  it('a refused registration (Canvas 422) shows the LMS answer; nothing stored', async () => {
+    const fr = await startRegistrar('canvas');
+    fr.reply = { status: 422, body: { errors: [{ field: 'scope', message: 'Invalid scope' }] } };
+    try {
+      const res = await register(fr.configUrl).expect(502);
+      expect(res.text).to.contain('Your LMS refused the registration');
+      expect(res.text).to.contain('422');
+      expect(res.text).to.contain('Invalid scope');
+      expect(await tenantsOf(fr.baseUrl)).to.have.length(0);
+      expect(t.logs.text()).to.contain('Your LMS refused the registration');
+    } finally {
+      await fr.close();
+    }
+  });
+
+  it('in production, a configuration over plain http is refused before any request', async () => {
+    const prod = await createTestApp({ env: 'production' });
+    const fr = await startRegistrar('canvas');
+    try {
+      const res = await request(prod.app).get('/lti/register').query({ openid_configuration: fr.configUrl }).set('Accept', 'text/html').expect(400);
+      expect(res.text).to.contain('must use https');
+      expect(fr.seen.configRequests).to.equal(0);
+      expect(await tenantsOf(fr.baseUrl)).to.have.length(0);
+    } finally {
+      await fr.close();
+      await prod.ctx.shutdown?.();
+    }
+  });
+
+  it('without openid_configuration the page explains where to start (400)', async () => {
+    const res = await request(t.app).get('/lti/register').set('Accept', 'text/html').expect(400);
+    expect(res.text).to.contain('Dynamic Registration');
+  });
+
+  it('/lti/canvas.json is a Canvas developer-key configuration', async () => {
+    const res = await request(t.app).get('/lti/canvas.json').expect(200).expect('content-type', /json/);
+    const base = t.config.baseUrl;
+    expect(res.body).to.include({ title: 'Success Plans', oidc_initiation_url: `${base}/lti/login`, target_link_uri: `${base}/lti/launch`, public_jwk_url: `${base}/lti/keys` });
+    expect(res.body.description).to.be.a('string').with.length.greaterThan(10);
+    expect(res.body.scopes.sort()).to.deep.equal([...canvasScopes].sort());
+    expect(res.body.extensions).to.have.length(1);
+    const ext = res.body.extensions[0];
+    expect(ext).to.include({ platform: 'canvas.instructure.com', domain: new URL(base).host, privacy_level: 'public' });
+    expect(ext.tool_id).to.be.a('string');
+    const placements = ext.settings.placements as { placement: string; message_type: string; target_link_uri?: string }[];
+    expect(placements.map((p) => [p.placement, p.message_type])).to.deep.equal([
+      ['course_navigation', 'LtiResourceLinkRequest'],
+      ['link_selection', 'LtiDeepLinkingRequest'],
+    ]);
+    expect(placements[0]!.target_link_uri).to.equal(`${base}/lti/launch`);
+    expect(res.body.custom_fields).to.be.an('object');
+  });
+});
