@@ -6,3 +6,5 @@ export * from '../navigators/navigators.tables.js';
 export * from '../lti/launch.tables.js';
 export * from '../lti/lti.tables.js';
 export * from '../scores/scores.tables.js';
+export * from '../goals/goals.tables.js';
+export * from '../checkins/checkins.tables.js';

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { tenants } from '../platforms/platforms.tables.js';
 import { contexts, memberships, people, rosterSyncLeases, rosterSyncRuns } from './roster.tables.js';
@@ -77,14 +77,30 @@ export async function listSyncableContexts(db: DbOrTx, tenantId?: string): Promi
     .orderBy(contexts.lastRosterSyncAt);
 }
 
-/** People upserted by sub, in chunks; returns sub -> person id. */
+/**
+ * People upserted by sub; returns sub -> person id. A roster of thousands is mostly unchanged and
+ * rewriting every row each sync was most of its cost, so known people are read first and only new
+ * or changed ones are written (with the same never-blank-out rules as a launch).
+ */
 export async function upsertPeople(tx: DbOrTx, tenantId: string, persons: PersonInput[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
+  const known = new Map<string, typeof people.$inferSelect>();
   for (let i = 0; i < persons.length; i += CHUNK) {
+    const subs = persons.slice(i, i + CHUNK).map((p) => p.sub);
+    for (const r of await tx.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.sub, subs)))) known.set(r.sub, r);
+  }
+  const differs = (a: string | null | undefined, b: string | null) => a != null && a !== '' && a !== b;
+  const toWrite = persons.filter((p) => {
+    const k = known.get(p.sub);
+    if (!k) return true;
+    ids.set(p.sub, k.id);
+    return differs(personName(p), k.name) || differs(p.givenName, k.givenName) || differs(p.familyName, k.familyName) || differs(p.email, k.email) || differs(p.sisId, k.sisId);
+  });
+  for (let i = 0; i < toWrite.length; i += CHUNK) {
     const rows = await tx
       .insert(people)
       .values(
-        persons.slice(i, i + CHUNK).map((p) => ({
+        toWrite.slice(i, i + CHUNK).map((p) => ({
           tenantId,
           sub: p.sub,
           name: personName(p),
@@ -123,35 +139,37 @@ export interface MembershipRow {
   role: string;
 }
 
+/** Role lists compare as sets: a launch and NRPS may list the same roles in another order. */
+const sameRoles = (a: string[], b: string[]) => a.length === b.length && a.every((r) => b.includes(r));
+
 /**
- * Adds or reactivates memberships and changes roles; mentees are left alone (NRPS does not carry
- * role_scope_mentor, the launch does). Returns how many rows were inserted and how many changed.
+ * Adds or reactivates memberships and changes roles, writing only rows that differ from `stored`;
+ * mentees are left alone (NRPS does not carry role_scope_mentor, the launch does).
  */
-export async function upsertMemberships(tx: DbOrTx, tenantId: string, contextId: string, rows: MembershipRow[], at: Date): Promise<{ added: number; updated: number }> {
-  let added = 0;
-  let updated = 0;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const out = await tx
+export async function upsertMemberships(
+  tx: DbOrTx,
+  tenantId: string,
+  contextId: string,
+  rows: MembershipRow[],
+  stored: Map<string, StoredMembership>,
+  at: Date,
+): Promise<{ added: number; updated: number }> {
+  const added = rows.filter((r) => !stored.has(r.personId));
+  const changed = rows.filter((r) => {
+    const s = stored.get(r.personId);
+    return s && (s.status !== 'active' || s.role !== r.role || !sameRoles(s.roles, r.roles));
+  });
+  const toWrite = [...added, ...changed];
+  for (let i = 0; i < toWrite.length; i += CHUNK) {
+    await tx
       .insert(memberships)
-      .values(rows.slice(i, i + CHUNK).map((r) => ({ tenantId, contextId, personId: r.personId, roles: r.roles, role: r.role, status: 'active', updatedAt: at })))
+      .values(toWrite.slice(i, i + CHUNK).map((r) => ({ tenantId, contextId, personId: r.personId, roles: r.roles, role: r.role, status: 'active', updatedAt: at })))
       .onConflictDoUpdate({
         target: [memberships.contextId, memberships.personId],
         set: { roles: sql`excluded.roles`, role: sql`excluded.role`, status: 'active', updatedAt: at },
-        // Unchanged rows are not rewritten, so `updated` counts real changes.
-        setWhere: or(
-          sql`${memberships.roles} is distinct from excluded.roles`,
-          sql`${memberships.role} is distinct from excluded.role`,
-          sql`${memberships.status} <> 'active'`,
-        ),
-      })
-      // xmax = 0 only on a freshly inserted row: how PostgreSQL tells an insert from an update.
-      .returning({ inserted: sql<boolean>`(xmax = 0)` });
-    for (const r of out) {
-      if (r.inserted) added++;
-      else updated++;
-    }
+      });
   }
-  return { added, updated };
+  return { added: added.length, updated: changed.length };
 }
 
 /** Members who left: inactive, never deleted, so their plans and history stay. */

@@ -23,6 +23,9 @@ export interface RunSummary {
   deactivated: number;
   /** A short reason without student data ("not_granted: GET answered 403"). */
   error: string | null;
+  /** Time spent reading the platform's pages and writing the roster (succeeded runs). */
+  fetchMs?: number;
+  writeMs?: number;
 }
 
 export interface RosterSyncDeps {
@@ -87,7 +90,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       // Mentees come from the launch's role_scope_mentor; keep using them so a parent stays family.
       return { personId, roles, role: deps.mapRoles(roles, before?.mentees ?? []) };
     });
-    const { added, updated } = await repo.upsertMemberships(tx, tenantId, contextId, rows, at);
+    const { added, updated } = await repo.upsertMemberships(tx, tenantId, contextId, rows, stored, at);
     const listedIds = new Set(personIds.values());
     // An administrator who launched from a course they are not enrolled in is never on its roster: not a leaver.
     const gone = [...stored.values()].filter((m) => m.status === 'active' && m.role !== 'admin' && !listedIds.has(m.personId)).map((m) => m.id);
@@ -115,18 +118,20 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       if (!tenant) throw new Error('tenant not found');
       if (!context.membershipsUrl) throw new Error('no_endpoint: no launch from this context carried an NRPS endpoint');
       // Fetch everything first, write after: a page failing halfway leaves the stored roster as it was.
+      const t0 = performance.now();
       const fetched = await fetchMembership(deps.services.client, tenant, context.membershipsUrl, deps.pageSizeFor(tenant.family));
       pages = fetched.pages;
       members = fetched.members.length;
       const listed = activeMembers(fetched.members);
-      const finishedAt = clock.now();
+      const t1 = performance.now();
       const counts = await db.transaction(async (tx) => {
-        const c = await applyRoster(tx, tenantId, contextId, listed, finishedAt);
-        await repo.finishRun(tx, tenantId, runId, { status: 'succeeded', finishedAt, pages, members, ...c, error: null });
+        const c = await applyRoster(tx, tenantId, contextId, listed, clock.now());
+        await repo.finishRun(tx, tenantId, runId, { status: 'succeeded', finishedAt: clock.now(), pages, members, ...c, error: null });
         return c;
       });
-      logger.info({ tenantId, contextId, runId, trigger, pages, members, ...counts }, 'roster sync done');
-      return { status: 'succeeded', runId, pages, members, ...counts, error: null };
+      const timing = { fetchMs: Math.round(t1 - t0), writeMs: Math.round(performance.now() - t1) };
+      logger.info({ tenantId, contextId, runId, trigger, pages, members, ...counts, ...timing }, 'roster sync done');
+      return { status: 'succeeded', runId, pages, members, ...counts, error: null, ...timing };
     } catch (err) {
       // Service errors carry statuses only; anything else is reduced to its message, never a body.
       const error = (isServiceError(err) ? err.summary : err instanceof Error ? err.message : String(err)).slice(0, 500);

@@ -148,7 +148,6 @@ export function createScoresService(deps: ScoresDeps) {
   }
 
   return {
-    completionOf: deps.completionOf,
     publishEnabled: (tenantId: string) => repo.publishEnabled(db, tenantId),
 
     /** Turning publishing on creates the line items and posts what is known now; off just stops. */

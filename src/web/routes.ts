@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { AppContext } from './context.js';
 import { homeRoutes } from './home.routes.js';
+import { sandboxRoutes } from '../sandbox/sandbox.routes.js';
 import { installRoutes } from '../lti/install.routes.js';
 import { platformsRoutes } from '../platforms/platforms.routes.js';
 import { scoresRoutes } from '../scores/scores.routes.js';
@@ -11,6 +12,7 @@ import { roleHomeRoutes } from '../home/home.routes.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
+  app.use(await sandboxRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(installRoutes(ctx));
   app.use(platformsRoutes(ctx));

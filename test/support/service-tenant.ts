@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TestApp } from './app.js';
+import type { AppContext } from '../../src/web/context.js';
 import type { Tenant } from '../../src/platforms/platforms.service.js';
 import { startFakePlatform, type FakePlatform } from './fake-platform.js';
 import { scopes } from '../../src/lti/services/scopes.js';
@@ -8,7 +8,7 @@ export const allServiceScopes = Object.values(scopes);
 
 /** A tenant registered against a fresh fake service platform (unique issuer, so tests never collide). */
 export async function fakeServiceTenant(
-  t: TestApp,
+  t: { ctx: AppContext },
   opts: { family?: 'canvas' | 'schoology' | 'generic'; grantedScopes?: string[] } = {},
 ): Promise<{ tenant: Tenant; fp: FakePlatform }> {
   const clientId = `client-${randomUUID()}`;

@@ -11,7 +11,7 @@ export interface RunningSimulator {
 }
 
 /** An LMS simulator on its own loopback port, as a separate site from the tool under test. */
-export async function startSimulator(profile: ProfileName, opts: { issuer?: string; clock?: Clock } = {}): Promise<RunningSimulator> {
+export async function startSimulator(profile: ProfileName, opts: { issuer?: string; clock?: Clock; registrationReturnsDeploymentId?: boolean } = {}): Promise<RunningSimulator> {
   const app = express();
   const ref: { handler?: express.Router } = {};
   app.use((req, res, next) => (ref.handler ? ref.handler(req, res, next) : next()));

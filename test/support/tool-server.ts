@@ -13,14 +13,15 @@ export interface RunningTool {
  * The real app listening on 127.0.0.1:0. The port is known only after listening, and BASE_URL must
  * name it (it is the redirect URI the platform posts to), so the server starts before the app exists.
  */
-export async function startTool(overrides: Partial<Config> = {}): Promise<RunningTool> {
+export async function startTool(overrides: Partial<Config> = {}, opts: { hostname?: string } = {}): Promise<RunningTool> {
   let handler: http.RequestListener = (_req, res) => {
     res.statusCode = 503;
     res.end();
   };
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // hostname 'localhost' puts the tool on another site than a simulator on 127.0.0.1 (a cross-site iframe, as in a real LMS).
+  const baseUrl = `http://${opts.hostname ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const t = await createTestApp({ baseUrl, ...overrides });
   handler = t.app;
   return {

@@ -63,10 +63,10 @@ export function coursePageRoutes(state: SimState): Router {
     page(
       res,
       course?.title ?? 'Account',
-      `<header style="font-family:sans-serif"><p><strong>${esc(state.profile.platformName)}</strong> · ${esc(course?.title ?? 'Account')} · signed in as <span id="lms-user">${esc(user?.name ?? q.data.user)}</span></p></header>` +
-        `<main><h1 style="font-family:sans-serif;font-size:1.2rem">${esc(tool?.name ?? 'Tool')}</h1>` +
-        `<iframe id="tool-frame" name="tool_frame" title="${esc(tool?.name ?? 'Tool')}" src="${esc(src)}" style="width:100%;height:80vh;border:1px solid #ccc" allow="clipboard-write"></iframe>` +
-        (storage ? `<iframe name="post_message_forwarding" title="Platform storage" src="${esc(state.url(FORWARDING_PATH))}" style="display:none"></iframe>` : '') +
+      `<header><p><strong>${esc(state.profile.platformName)}</strong> · ${esc(course?.title ?? 'Account')} · signed in as <span id="lms-user">${esc(user?.name ?? q.data.user)}</span></p></header>` +
+        `<main><h1>${esc(tool?.name ?? 'Tool')}</h1>` +
+        `<iframe id="tool-frame" name="tool_frame" title="${esc(tool?.name ?? 'Tool')}" src="${esc(src)}" width="100%" height="720" allow="clipboard-write"></iframe>` +
+        (storage ? `<iframe name="post_message_forwarding" title="Platform storage" src="${esc(state.url(FORWARDING_PATH))}" hidden></iframe>` : '') +
         `</main>`,
     );
   });

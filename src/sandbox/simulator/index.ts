@@ -23,6 +23,11 @@ export interface SimulatorOptions {
   /** Defaults to baseUrl, which keeps simulators in one test run apart. */
   issuer?: string;
   clock?: Clock;
+  /**
+   * Dynamic registration as the spec and Moodle do it (deploy at once, return the deployment_id)
+   * instead of Canvas's client_id-only answer. Only for profiles with dynamic registration.
+   */
+  registrationReturnsDeploymentId?: boolean;
 }
 
 export interface RegisterToolInput {
@@ -46,6 +51,7 @@ export async function createSimulator(opts: SimulatorOptions) {
   const profile = profiles[opts.profile];
   const baseUrl = opts.baseUrl.replace(/\/$/, '');
   const state = new SimState(profile, baseUrl, opts.issuer ?? baseUrl, opts.clock ?? systemClock);
+  state.registrationReturnsDeploymentId = opts.registrationReturnsDeploymentId ?? false;
   const keys = await SimKeys.create();
 
   const addTool = (t: Omit<SimTool, 'clientId' | 'toolId' | 'deploymentIds'> & { clientId?: string; deploymentIds?: string[] }): SimTool => {

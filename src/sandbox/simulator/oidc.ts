@@ -77,6 +77,7 @@ export function oidcRoutes(state: SimState, keys: SimKeys): Router {
       expiresAt: state.nowSeconds() + HINT_TTL_SECONDS,
     };
     const id = randomUUID();
+    state.prune();
     state.launches.set(id, launch);
     // Canvas's lti_message_hint is a short-lived JWT; Schoology's is opaque.
     const messageHint =

@@ -117,6 +117,12 @@ export function registrationRoutes(state: SimState, keys: SimKeys, addTool: (t: 
     });
     state.registrationTokens.delete(tokenUsed);
     state.registrations.push({ clientId: tool.clientId, body: req.body as Record<string, unknown>, placements, privacyLevel });
+    if (state.registrationReturnsDeploymentId) {
+      const deploymentId = state.profile.deploymentIdFor(state.next());
+      tool.deploymentIds.push(deploymentId);
+      res.json({ ...body, client_id: tool.clientId, [TOOL_CONFIG]: { ...config, deployment_id: deploymentId } });
+      return;
+    }
     // Canvas answers with client_id only: no deployment id until an admin deploys the key.
     res.json({ ...body, client_id: tool.clientId });
   });
@@ -129,7 +135,7 @@ export function registrationRoutes(state: SimState, keys: SimKeys, addTool: (t: 
       res,
       'Register an LTI tool',
       `<h1>Register an LTI tool</h1><p id="status" role="status">Waiting for the tool…</p>` +
-        `<iframe id="tool" title="Tool registration" style="width:100%;height:80vh" src="${esc(await registrationStartUrl(state, keys, toolUrl.data))}"></iframe>` +
+        `<iframe id="tool" title="Tool registration" width="100%" height="720" src="${esc(await registrationStartUrl(state, keys, toolUrl.data))}"></iframe>` +
         `<script${nonceAttr(res)}>addEventListener('message', function (e) { if (e.data && e.data.subject === 'org.imsglobal.lti.close') { document.getElementById('status').textContent = 'Registration complete'; document.getElementById('tool').remove(); } });</script>`,
     );
   });

@@ -152,6 +152,8 @@ export class SimState {
   /** Deep-linking `data` we issued, so the response must echo one of ours. */
   deepLinkData = new Map<string, { clientId: string; courseId: string; deploymentId: string }>();
   registrationTokens = new Set<string>();
+  /** Spec/Moodle behaviour: registration deploys at once and returns the deployment_id (Canvas does not). */
+  registrationReturnsDeploymentId = false;
   private seq = 0;
 
   constructor(
@@ -175,6 +177,12 @@ export class SimState {
   }
   enrollment(courseId: string, sub: string): SimEnrollment | undefined {
     return this.enrollments.find((e) => e.courseId === courseId && e.sub === sub);
+  }
+  /** Forgets expired launches and tokens, so a long-running sandbox does not grow without end. */
+  prune(): void {
+    const now = this.nowSeconds();
+    for (const [k, l] of this.launches) if (l.expiresAt < now) this.launches.delete(k);
+    for (const [k, t] of this.accessTokens) if (t.expiresAt <= now) this.accessTokens.delete(k);
   }
   /** Consumes one matching fault, if any. */
   takeFault(service: ServiceName): Fault | undefined {

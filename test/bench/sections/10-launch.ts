@@ -25,7 +25,8 @@ export const section: BenchSection = {
       const launch = async (n: number) => {
         const userSub = users[n % users.length]!;
         const res = await new LtiAgent().launch(sim.launchUrl({ clientId: p.clientId, userSub, courseId: 'bench-advisory' }));
-        if (res.status !== 200 || !res.ltik) throw new Error(`launch ${n} as ${userSub} ended with ${res.status} at ${new URL(res.url).pathname}`);
+        const home = n % users.length === 0 ? '/caseload' : '/my-plan';
+        if (res.status !== 200 || !res.ltik || new URL(res.url).pathname !== home) throw new Error(`launch ${n} as ${userSub} ended with ${res.status} at ${new URL(res.url).pathname}`);
       };
       // Warm-up: JIT, the platform's JWKS fetch and the first roster sync are not what a launch costs.
       for (let i = 0; i < WARMUP; i++) await launch(i);

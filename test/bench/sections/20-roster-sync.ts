@@ -41,7 +41,7 @@ export const section: BenchSection = {
         rows.push({ metric: `${profile}: first sync, ${run.members} members`, value: ms(firstMs), note: `${run.pages} pages, ${run.added} added (trigger: ${run.trigger})` });
 
         const again = await timed(() => env.app.ctx.rosterSync.syncContext(p.tenant.id, context.id, 'manual'));
-        rows.push({ metric: `${profile}: re-sync, nothing changed`, value: ms(again.ms), note: `${again.result.pages} pages, ${again.result.updated} updated` });
+        rows.push({ metric: `${profile}: re-sync, nothing changed`, value: ms(again.ms), note: `${again.result.pages} pages, ${again.result.updated} updated; fetch ${again.result.fetchMs} ms, write ${again.result.writeMs} ms` });
 
         for (let i = 1; i <= 100; i++) sim.unenroll(COURSE, `big-${i}`);
         for (let i = 0; i < 100; i++) {
@@ -50,7 +50,7 @@ export const section: BenchSection = {
         }
         const churn = await timed(() => env.app.ctx.rosterSync.syncContext(p.tenant.id, context.id, 'manual'));
         if (churn.result.status !== 'succeeded') throw new Error(`churn sync: ${churn.result.error}`);
-        rows.push({ metric: `${profile}: re-sync, 100 left + 100 joined`, value: ms(churn.ms), note: `${churn.result.added} added, ${churn.result.deactivated} deactivated` });
+        rows.push({ metric: `${profile}: re-sync, 100 left + 100 joined`, value: ms(churn.ms), note: `${churn.result.added} added, ${churn.result.deactivated} deactivated; fetch ${churn.result.fetchMs} ms, write ${churn.result.writeMs} ms` });
       } finally {
         await p.close();
       }

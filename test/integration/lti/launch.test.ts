@@ -40,6 +40,19 @@ for (const profile of ['canvas', 'schoology'] as const) {
       }
     });
 
+    it('stores the course with its NRPS and AGS endpoints, and /home sends each role to its home', async () => {
+      const res = await launchAs('teacher-1');
+      const { cid } = JSON.parse(Buffer.from(res.ltik!.split('.')[1]!, 'base64url').toString()) as { cid: string };
+      const context = await tool.t.ctx.roster.findContext(f.tenantId, cid);
+      expect(context!.title).to.equal('Advisory 9B');
+      expect(context!.membershipsUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\//);
+      expect(context!.lineItemsUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\//);
+      expect(context!.agsScopes).to.include('https://purl.imsglobal.org/spec/lti-ags/scope/score');
+      const home = await fetch(`${tool.baseUrl}/home?ltik=${res.ltik}`, { redirect: 'manual' });
+      expect(home.status).to.equal(302);
+      expect(home.headers.get('location')).to.equal(`/caseload?ltik=${res.ltik}`);
+    });
+
     it('lands a mentor on /family showing only their mentee', async () => {
       const res = await launchAs('parent-1');
       expect(res.status).to.equal(200);

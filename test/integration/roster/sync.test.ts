@@ -169,6 +169,25 @@ describe('roster sync (NRPS) against a fake platform', () => {
       expect(t.logs.text()).not.to.contain('Student 1');
     });
 
+    it('syncIfStale after a failed run waits a while before asking the platform again', async () => {
+      const calls = () => fp.requests.filter((r) => r.path === '/nrps/c' && r.query.offset === undefined).length;
+      t.clock.advance(2 * t.config.rosterSyncMaxAgeMinutes * 60_000);
+      fp.forbidden.add('/nrps/c');
+      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.idle();
+      const n = calls();
+      expect((await t.ctx.rosterSync.listRuns(tenant.id, contextId, 1))[0]).to.include({ trigger: 'launch', status: 'failed' });
+      t.clock.advance(60_000);
+      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.idle();
+      expect(calls()).to.equal(n);
+      fp.forbidden.clear();
+      t.clock.advance(11 * 60_000);
+      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.idle();
+      expect((await t.ctx.rosterSync.listRuns(tenant.id, contextId, 1))[0]).to.include({ trigger: 'launch', status: 'succeeded' });
+    });
+
     it('syncAll walks every known context (here: of this tenant)', async () => {
       const summaries = await t.ctx.rosterSync.syncAll('schedule', { tenantId: tenant.id });
       const runs = await t.ctx.rosterSync.listRuns(tenant.id, contextId, 1);

@@ -124,6 +124,39 @@ describe('simulator (canvas): dynamic registration', () => {
   });
 });
 
+describe('simulator (canvas profile, generic registration answer)', () => {
+  it('deploys at once and returns the deployment_id in the tool configuration, as the spec does', async () => {
+    const s = await startSimulator('canvas', { registrationReturnsDeploymentId: true });
+    const tool = await FakeTool.start();
+    try {
+      const u = new URL(await s.sim.registrationStartUrl(`${tool.baseUrl}/register`));
+      const res = await fetch(s.sim.endpoints.registrationEndpoint!, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${u.searchParams.get('registration_token')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          application_type: 'web',
+          grant_types: ['client_credentials', 'implicit'],
+          response_types: ['id_token'],
+          initiate_login_uri: `${tool.baseUrl}/login`,
+          redirect_uris: [`${tool.baseUrl}/launch`],
+          client_name: 'Fake tool',
+          jwks_uri: `${tool.baseUrl}/keys`,
+          token_endpoint_auth_method: 'private_key_jwt',
+          scope: SCOPES.nrps,
+          [TOOL_CONFIG]: { domain: '127.0.0.1', target_link_uri: `${tool.baseUrl}/launch` },
+        }),
+      });
+      expect(res.status).to.equal(200);
+      const out = (await res.json()) as { client_id: string; [TOOL_CONFIG]: { deployment_id: string } };
+      expect(out[TOOL_CONFIG].deployment_id).to.be.a('string');
+      expect(s.sim.tool(out.client_id)!.deploymentIds).to.deep.equal([out[TOOL_CONFIG].deployment_id]);
+    } finally {
+      await tool.close();
+      await s.close();
+    }
+  });
+});
+
 describe('simulator (schoology): no dynamic registration', () => {
   let s: RunningSimulator;
   before(async () => {

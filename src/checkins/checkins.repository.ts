@@ -1,0 +1,96 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../db/client.js';
+import { checkins, checkinNeeds, checkinPreps, type CheckinAnswer } from './checkins.tables.js';
+
+export type Checkin = typeof checkins.$inferSelect;
+export type NewCheckin = typeof checkins.$inferInsert;
+export type Need = typeof checkinNeeds.$inferSelect;
+export type NewNeed = typeof checkinNeeds.$inferInsert;
+export type Prep = typeof checkinPreps.$inferSelect;
+
+export async function insertCheckin(db: DbOrTx, v: NewCheckin): Promise<Checkin> {
+  const [row] = await db.insert(checkins).values(v).returning();
+  return row!;
+}
+
+export async function insertNeeds(db: DbOrTx, rows: NewNeed[]): Promise<Need[]> {
+  if (rows.length === 0) return [];
+  return db.insert(checkinNeeds).values(rows).returning();
+}
+
+export async function listCheckins(db: DbOrTx, tenantId: string, studentId: string): Promise<Checkin[]> {
+  return db
+    .select()
+    .from(checkins)
+    .where(and(eq(checkins.tenantId, tenantId), eq(checkins.studentId, studentId)))
+    .orderBy(desc(checkins.date), desc(checkins.createdAt));
+}
+
+export async function listNeeds(db: DbOrTx, tenantId: string, studentId: string): Promise<Need[]> {
+  return db
+    .select()
+    .from(checkinNeeds)
+    .where(and(eq(checkinNeeds.tenantId, tenantId), eq(checkinNeeds.studentId, studentId)))
+    .orderBy(desc(checkinNeeds.raisedAt));
+}
+
+export async function openNeedsOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<Need[]> {
+  if (studentIds.length === 0) return [];
+  return db
+    .select()
+    .from(checkinNeeds)
+    .where(and(eq(checkinNeeds.tenantId, tenantId), inArray(checkinNeeds.studentId, studentIds), isNull(checkinNeeds.resolvedAt)))
+    .orderBy(asc(checkinNeeds.raisedAt));
+}
+
+export async function resolveNeed(db: DbOrTx, tenantId: string, studentId: string, needId: string, by: string, at: Date): Promise<Need | undefined> {
+  const [row] = await db
+    .update(checkinNeeds)
+    .set({ resolvedAt: at, resolvedBy: by })
+    .where(and(eq(checkinNeeds.tenantId, tenantId), eq(checkinNeeds.studentId, studentId), eq(checkinNeeds.id, needId), isNull(checkinNeeds.resolvedAt)))
+    .returning();
+  return row;
+}
+
+/** The latest attended check-in per student (date and well-being), for the caseload. */
+export async function lastCheckins(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; date: string; wellbeing: number | null }[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ student_id: string; date: string | Date; wellbeing: number | null }>(db, sql`
+    select distinct on (student_id) student_id, date, wellbeing from ${checkins}
+    where tenant_id = ${tenantId} and attended = true
+      and student_id in (${sql.join(studentIds.map((id) => sql`${id}::uuid`), sql`, `)})
+    order by student_id, date desc, created_at desc`);
+  return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), wellbeing: r.wellbeing }));
+}
+
+export async function firstCheckinDate(db: DbOrTx, tenantId: string, studentId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ date: checkins.date })
+    .from(checkins)
+    .where(and(eq(checkins.tenantId, tenantId), eq(checkins.studentId, studentId)))
+    .orderBy(asc(checkins.date))
+    .limit(1);
+  return row?.date ?? null;
+}
+
+export async function findPrep(db: DbOrTx, tenantId: string, studentId: string, week: number): Promise<Prep | undefined> {
+  const [row] = await db
+    .select()
+    .from(checkinPreps)
+    .where(and(eq(checkinPreps.tenantId, tenantId), eq(checkinPreps.studentId, studentId), eq(checkinPreps.week, week)));
+  return row;
+}
+
+export async function savePrep(db: DbOrTx, v: { tenantId: string; studentId: string; week: number; answers: CheckinAnswer[]; at: Date }): Promise<Prep> {
+  const [row] = await db
+    .insert(checkinPreps)
+    .values({ tenantId: v.tenantId, studentId: v.studentId, week: v.week, answers: v.answers, updatedAt: v.at })
+    .onConflictDoUpdate({ target: [checkinPreps.tenantId, checkinPreps.studentId, checkinPreps.week], set: { answers: v.answers, updatedAt: v.at } })
+    .returning();
+  return row!;
+}
+
+// Raw queries hand back a date column as text on one driver and a Date on the other.
+function asIsoDate(v: string | Date): string {
+  return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
+}

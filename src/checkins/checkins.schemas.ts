@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, projectRoot } from '../web/config.js';
+
+const question = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
+  prompt: z.string().min(1),
+  required: z.boolean(),
+});
+
+const week = z.object({
+  week: z.number().int().positive(),
+  theme: z.string().min(1),
+  icebreaker: z.string().min(1, 'every week needs an icebreaker'),
+  questions: z
+    .array(question)
+    .min(1)
+    .refine((qs) => qs.some((q) => q.required), 'every week needs at least one required question'),
+});
+
+/** The check-in script (config/checkin-script.json): needs categories and the weekly questions. */
+export const checkinScriptSchema = z
+  .object({
+    /** Which week a student is in: counted from their first check-in, or from the school year's start. */
+    weekFrom: z.enum(['firstCheckin', 'schoolYear']),
+    /** MM-DD */
+    schoolYearStart: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'schoolYearStart is MM-DD'),
+    needs: z
+      .array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), label: z.string().min(1), sensitive: z.boolean() }))
+      .min(1),
+    weeks: z.array(week).min(1),
+  })
+  .superRefine((s, c) => {
+    s.weeks.forEach((w, i) => {
+      if (w.week !== i + 1) c.addIssue({ code: 'custom', path: ['weeks', i, 'week'], message: `weeks must be numbered 1, 2, 3... in order (found ${w.week} at position ${i + 1})` });
+    });
+    const ids = s.weeks.flatMap((w) => w.questions.map((q) => q.id));
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) c.addIssue({ code: 'custom', path: ['weeks'], message: `question id ${dup} is used twice` });
+    const needIds = s.needs.map((n) => n.id);
+    const dupNeed = needIds.find((id, i) => needIds.indexOf(id) !== i);
+    if (dupNeed) c.addIssue({ code: 'custom', path: ['needs'], message: `need id ${dupNeed} is used twice` });
+  });
+export type CheckinScript = z.infer<typeof checkinScriptSchema>;
+export type ScriptWeek = CheckinScript['weeks'][number];
+
+/** Read and check the script at start; every problem is reported at once, like the rest of the config. */
+export function loadCheckinScript(file = path.join(projectRoot, 'config', 'checkin-script.json')): CheckinScript {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${path.basename(file)}: ${(err as Error).message}`]);
+  }
+  const parsed = checkinScriptSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}
+
+export const checkinFormats = ['in_person', 'video', 'phone', 'text'] as const;
+export const formatLabels: Record<(typeof checkinFormats)[number], string> = { in_person: 'In person', video: 'Video', phone: 'Phone', text: 'Text message' };
+export const urgencies = ['concern', 'urgent'] as const;
+export type Urgency = (typeof urgencies)[number];
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date').refine((d) => !Number.isNaN(Date.parse(d)), 'Enter a real date');
+const optionalRating = z
+  .union([z.literal(''), z.enum(['1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })])
+  .optional()
+  .transform((v) => (v ? Number(v) : null));
+const note = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).optional().default('');
+
+export const checkinForm = z.object({
+  date: isoDate,
+  format: z.enum(checkinFormats, { error: 'Choose how you met' }),
+  attended: z.enum(['yes', 'no'], { error: 'Say whether the student attended' }),
+  wellbeing: optionalRating,
+  sharedNote: note(4000),
+  adultNote: note(4000),
+  version: z.string().optional(),
+});
+export type CheckinFormInput = z.infer<typeof checkinForm>;
+
+/** A need field's value: empty (not raised), concern or urgent. */
+export const needValue = z.union([z.literal(''), z.enum(urgencies)], { error: 'Choose concern or urgent' });
+
+export const quickForm = z.object({
+  date: isoDate,
+  format: z.enum(checkinFormats, { error: 'Choose how you met' }),
+  sharedNote: note(1000),
+});
+
+export const quickRow = z.object({
+  attended: z.enum(['yes', 'no'], { error: 'Say whether they attended' }),
+  wellbeing: optionalRating,
+});
+
+export const answerText = z.string().trim().max(2000, 'Keep each answer under 2000 characters');

@@ -1,0 +1,80 @@
+import { pgTable, uuid, text, boolean, timestamp, integer, date, jsonb, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tenants } from '../platforms/platforms.tables.js';
+import { people } from '../roster/roster.tables.js';
+
+export interface CheckinAnswer {
+  questionId: string;
+  prompt: string;
+  answer: string;
+}
+
+/** A navigator meeting with one student. A quick record for the whole advisory shares a batch id. */
+export const checkins = pgTable(
+  'checkins',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    recordedBy: uuid('recorded_by').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    /** in_person | video | phone | text */
+    format: text('format').notNull(),
+    attended: boolean('attended').notNull(),
+    week: integer('week').notNull(),
+    answers: jsonb('answers').$type<CheckinAnswer[]>().notNull().default([]),
+    wellbeing: integer('wellbeing'),
+    sharedNote: text('shared_note').notNull().default(''),
+    /** Never shown to the student or family. */
+    adultNote: text('adult_note').notNull().default(''),
+    batchId: uuid('batch_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('checkins_tenant_student_idx').on(t.tenantId, t.studentId, t.date)],
+);
+
+/** A need raised at a check-in (or by the student while preparing); open until resolved. */
+export const checkinNeeds = pgTable(
+  'checkin_needs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    checkinId: uuid('checkin_id').references(() => checkins.id, { onDelete: 'cascade' }),
+    /** A category id from config/checkin-script.json. */
+    category: text('category').notNull(),
+    /** concern | urgent */
+    urgency: text('urgency').notNull(),
+    raisedBy: uuid('raised_by').notNull(),
+    raisedByRole: text('raised_by_role').notNull(),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: uuid('resolved_by'),
+  },
+  (t) => [index('checkin_needs_tenant_student_idx').on(t.tenantId, t.studentId)],
+);
+
+/** The student's answers to a week's prompts, written before the meeting. */
+export const checkinPreps = pgTable(
+  'checkin_preps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    week: integer('week').notNull(),
+    answers: jsonb('answers').$type<CheckinAnswer[]>().notNull().default([]),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('checkin_preps_student_week_uq').on(t.tenantId, t.studentId, t.week)],
+);

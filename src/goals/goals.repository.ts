@@ -1,0 +1,72 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { goals, goalSteps, goalProgress } from './goals.tables.js';
+
+export type Goal = typeof goals.$inferSelect;
+export type NewGoal = typeof goals.$inferInsert;
+export type GoalStep = typeof goalSteps.$inferSelect;
+export type GoalProgress = typeof goalProgress.$inferSelect;
+
+export async function insertGoal(db: DbOrTx, v: NewGoal): Promise<Goal> {
+  const [row] = await db.insert(goals).values(v).returning();
+  return row!;
+}
+
+export async function findGoal(db: DbOrTx, tenantId: string, studentId: string, goalId: string): Promise<Goal | undefined> {
+  const [row] = await db.select().from(goals).where(and(eq(goals.tenantId, tenantId), eq(goals.studentId, studentId), eq(goals.id, goalId)));
+  return row;
+}
+
+export async function listGoals(db: DbOrTx, tenantId: string, studentId: string): Promise<Goal[]> {
+  return db.select().from(goals).where(and(eq(goals.tenantId, tenantId), eq(goals.studentId, studentId))).orderBy(desc(goals.updatedAt));
+}
+
+/** Compare-and-set on the version: undefined means someone else saved first (or the goal is gone). */
+export async function updateGoal(db: DbOrTx, tenantId: string, goalId: string, version: number, set: Partial<NewGoal>): Promise<Goal | undefined> {
+  const [row] = await db
+    .update(goals)
+    .set({ ...set, version: sql`${goals.version} + 1` })
+    .where(and(eq(goals.tenantId, tenantId), eq(goals.id, goalId), eq(goals.version, version)))
+    .returning();
+  return row;
+}
+
+export async function countsByStatus(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; status: string; proposed: boolean; n: number }[]> {
+  if (studentIds.length === 0) return [];
+  return db
+    .select({ studentId: goals.studentId, status: goals.status, proposed: goals.proposed, n: sql<number>`count(*)::int` })
+    .from(goals)
+    .where(and(eq(goals.tenantId, tenantId), inArray(goals.studentId, studentIds)))
+    .groupBy(goals.studentId, goals.status, goals.proposed);
+}
+
+export async function listSteps(db: DbOrTx, tenantId: string, goalId: string): Promise<GoalStep[]> {
+  return db.select().from(goalSteps).where(and(eq(goalSteps.tenantId, tenantId), eq(goalSteps.goalId, goalId))).orderBy(asc(goalSteps.createdAt));
+}
+
+export async function insertStep(db: DbOrTx, v: typeof goalSteps.$inferInsert): Promise<GoalStep> {
+  const [row] = await db.insert(goalSteps).values(v).returning();
+  return row!;
+}
+
+export async function setStepDone(db: DbOrTx, tenantId: string, goalId: string, stepId: string, done: boolean): Promise<GoalStep | undefined> {
+  const [row] = await db
+    .update(goalSteps)
+    .set({ done })
+    .where(and(eq(goalSteps.tenantId, tenantId), eq(goalSteps.goalId, goalId), eq(goalSteps.id, stepId)))
+    .returning();
+  return row;
+}
+
+export async function listProgress(db: DbOrTx, tenantId: string, goalId: string): Promise<GoalProgress[]> {
+  return db
+    .select()
+    .from(goalProgress)
+    .where(and(eq(goalProgress.tenantId, tenantId), eq(goalProgress.goalId, goalId)))
+    .orderBy(desc(goalProgress.date), desc(goalProgress.createdAt));
+}
+
+export async function insertProgress(db: DbOrTx, v: typeof goalProgress.$inferInsert): Promise<GoalProgress> {
+  const [row] = await db.insert(goalProgress).values(v).returning();
+  return row!;
+}

@@ -1,0 +1,31 @@
+import type { AppContext } from './context.js';
+import type { AppUser } from '../auth/user.js';
+import type { Person } from '../roster/roster.service.js';
+import { relationshipTo, type Relationship, type StudentScope } from '../policies/student-record.js';
+import { notFound } from './errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface StudentInScope {
+  student: Person;
+  scope: StudentScope;
+  relationship: Relationship;
+}
+
+/**
+ * The student a /students/:studentId page is about, looked up in the asking user's tenant only.
+ * A malformed id, a student of another tenant and a stranger all get the same 404, so guessing ids
+ * confirms nothing. What the user may do with the student is then the resource policy's call.
+ */
+export async function studentInScope(ctx: Pick<AppContext, 'roster' | 'navigators'>, user: AppUser, rawId: unknown): Promise<StudentInScope> {
+  const id = typeof rawId === 'string' ? rawId : '';
+  if (!UUID.test(id)) throw notFound();
+  const student = await ctx.roster.findPerson(user.tenantId, id);
+  if (!student) throw notFound();
+  const scope = await ctx.navigators.scopeOf(user.tenantId, id);
+  const relationship = relationshipTo(user, scope);
+  if (relationship === 'none') throw notFound();
+  return { student, scope, relationship };
+}
+
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
