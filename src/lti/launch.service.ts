@@ -11,8 +11,8 @@ import * as repo from './launch.repository.js';
 import { createJwksCache, type JwksCache } from './jwks-cache.js';
 import { refusal, verifyIdToken } from './id-token.js';
 import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
-import { mapRole, roleHome } from './roles.js';
-import { familyFor } from './families/index.js';
+import { roleHome } from './roles.js';
+import { recordLaunch } from './launch-writes.js';
 
 export type { LoginState } from './launch.repository.js';
 
@@ -139,54 +139,11 @@ export function createLaunchService(deps: LaunchDeps) {
     return result;
   }
 
-  /** Everything a valid launch writes, in one transaction; running it twice changes nothing. */
   async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
-    const deploymentId = claims[K.deploymentId];
-    const roles = claims[K.roles];
-    const menteeSubs = claims[K.roleScopeMentor] ?? [];
-    const role = mapRole({ roles, mentees: menteeSubs });
-    const family = familyFor(claims[K.toolPlatform]?.product_family_code).code;
-    const ctxClaim = claims[K.context];
-
-    const written = await db.transaction(async (tx) => {
-      if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
-      // The family is chosen once: from registration, else from the first launch that names it.
-      if (family !== 'generic' && tenant.family === 'generic') await deps.platforms.update(tenant.id, { family }, tx);
-      const person = await deps.roster.upsertPerson(
-        tenant.id,
-        { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid },
-        tx,
-      );
-      if (!ctxClaim) return { personId: person.id, contextId: null };
-      const ags = claims[K.ags];
-      const context = await deps.roster.upsertContext(
-        tenant.id,
-        {
-          contextId: ctxClaim.id,
-          deploymentId,
-          label: ctxClaim.label,
-          title: ctxClaim.title,
-          membershipsUrl: claims[K.nrps]?.context_memberships_url,
-          lineItemsUrl: ags?.lineitems,
-          agsScopes: ags?.scope,
-        },
-        tx,
-      );
-      let mentees: string[] = [];
-      if (role === 'family') {
-        const known = await deps.roster.findPeopleBySub(tenant.id, menteeSubs, tx);
-        const bySub = new Map(known.map((p) => [p.sub, p.id]));
-        // A mentee who has not launched or been synced yet gets a stub the next roster sync fills in.
-        for (const sub of menteeSubs) if (!bySub.has(sub)) bySub.set(sub, (await deps.roster.upsertPerson(tenant.id, { sub }, tx)).id);
-        mentees = menteeSubs.map((s) => bySub.get(s)!);
-      }
-      await deps.roster.upsertMembership(tenant.id, { contextId: context.id, personId: person.id, roles, role, mentees }, tx);
-      return { personId: person.id, contextId: context.id };
-    });
-
-    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role });
-    const target = claims[K.messageType] === 'LtiDeepLinkingRequest' ? `/lti/deep-link/${rowId}` : roleHome[role];
-    return { tenantId: tenant.id, ...written, ltik, redirectTo: `${target}?ltik=${encodeURIComponent(ltik)}` };
+    const written = await recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown);
+    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role });
+    const target = claims[K.messageType] === 'LtiDeepLinkingRequest' ? `/lti/deep-link/${rowId}` : roleHome[written.role];
+    return { tenantId: tenant.id, personId: written.personId, contextId: written.contextId, ltik, redirectTo: `${target}?ltik=${encodeURIComponent(ltik)}` };
   }
 
   async function deploymentKnown(tenant: Tenant, deploymentId: string): Promise<boolean> {

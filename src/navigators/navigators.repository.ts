@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { navigatorAssignments } from './navigators.tables.js';
 import { memberships } from '../roster/roster.tables.js';
@@ -10,6 +10,21 @@ export async function activeAssignments(db: DbOrTx, tenantId: string, studentId:
     .select()
     .from(navigatorAssignments)
     .where(and(eq(navigatorAssignments.tenantId, tenantId), eq(navigatorAssignments.studentId, studentId), eq(navigatorAssignments.active, true)));
+}
+
+export async function assignmentsFor(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<NavigatorAssignment[]> {
+  if (studentIds.length === 0) return [];
+  return db
+    .select()
+    .from(navigatorAssignments)
+    .where(and(eq(navigatorAssignments.tenantId, tenantId), inArray(navigatorAssignments.studentId, studentIds), eq(navigatorAssignments.active, true)));
+}
+
+export async function assignedTo(db: DbOrTx, tenantId: string, navigatorId: string): Promise<NavigatorAssignment[]> {
+  return db
+    .select()
+    .from(navigatorAssignments)
+    .where(and(eq(navigatorAssignments.tenantId, tenantId), eq(navigatorAssignments.navigatorId, navigatorId), eq(navigatorAssignments.active, true)));
 }
 
 /** Advisors of any active context in which the student is an active student. */

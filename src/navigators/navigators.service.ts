@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { StudentScope } from '../policies/student-record.js';
 import * as repo from './navigators.repository.js';
 
@@ -27,7 +27,12 @@ export function createNavigatorsService(db: Db) {
       };
     },
     activeAssignments: (tenantId: string, studentId: string) => repo.activeAssignments(db, tenantId, studentId),
-    assign: (v: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string; preferredAdult?: string | null }) => repo.assign(db, v),
+    // `tx` lets the caller audit the reassignment in the same transaction.
+    assign: (v: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string; preferredAdult?: string | null }, tx: DbOrTx = db) => repo.assign(tx, v),
+    /** Active assignments of many students at once (the caseload). */
+    assignmentsFor: (tenantId: string, studentIds: string[]) => repo.assignmentsFor(db, tenantId, studentIds),
+    /** Students explicitly assigned to this navigator. */
+    assignedTo: (tenantId: string, navigatorId: string) => repo.assignedTo(db, tenantId, navigatorId),
   };
 }
 export type NavigatorsService = ReturnType<typeof createNavigatorsService>;

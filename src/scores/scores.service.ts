@@ -124,6 +124,11 @@ export function createScoresService(deps: ScoresDeps) {
     return out;
   }
 
+  /** Refreshes what AGS exposes in every context with an AGS endpoint. */
+  async function inspectAll(tenantId: string): Promise<void> {
+    for (const c of await deps.roster.listContexts(tenantId)) await inspectContext(tenantId, c);
+  }
+
   /** Reads every line item AGS shows the tool in a context, and how many results each has. */
   async function inspectContext(tenantId: string, context: Context): Promise<void> {
     const target = await targetFor(tenantId, context);
@@ -153,7 +158,11 @@ export function createScoresService(deps: ScoresDeps) {
     /** Turning publishing on creates the line items and posts what is known now; off just stops. */
     async setPublishing(tenantId: string, enabled: boolean, by: string | null): Promise<PublishSummary[]> {
       await repo.setPublishEnabled(db, tenantId, enabled, by, clock.now());
-      return enabled ? publishAll(tenantId) : [];
+      if (!enabled) return [];
+      const results = await publishAll(tenantId);
+      // So the admin page shows the new column (and anything else AGS exposes) right away.
+      await inspectAll(tenantId);
+      return results;
     },
 
     publishAll,
@@ -164,10 +173,7 @@ export function createScoresService(deps: ScoresDeps) {
       return publishContext(tenantId, contextId);
     },
 
-    /** Refreshes what AGS exposes in every context with an AGS endpoint. */
-    async inspectAll(tenantId: string): Promise<void> {
-      for (const c of await deps.roster.listContexts(tenantId)) await inspectContext(tenantId, c);
-    },
+    inspectAll,
 
     /** The admin page: every context with its AGS endpoint and what we last saw there. */
     async overview(tenantId: string) {

@@ -21,6 +21,10 @@ import { createLaunchService } from '../lti/launch.service.js';
 import { createRosterSyncService } from '../roster/sync.service.js';
 import { completionNotYetAvailable, createScoresService } from '../scores/scores.service.js';
 import { mountFeatures } from './routes.js';
+import { createGoalsService } from '../goals/goals.service.js';
+import { createCheckinsService } from '../checkins/checkins.service.js';
+import { loadCheckinScript } from '../checkins/checkins.schemas.js';
+import { createCaseloadService, noPlansYet } from '../caseload/caseload.service.js';
 
 export interface App {
   app: Express;
@@ -60,12 +64,16 @@ export function buildContext(deps: AppDeps): AppContext {
     completionOf: completionNotYetAvailable,
     pageSizeFor: (family) => familyFor(family).agsPageSize,
   });
+  const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
+  // LEAD/PLANS: pass (t, ids) => plans.statusFor(t, ids) once the plans service is built here.
+  const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: noPlansYet, cadenceDays: deps.config.checkinCadenceDays });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
   const shutdown = async () => {
     await rosterSync.stop();
     await lti.close();
   };
-  return { ...deps, db, platforms, lti, roster, audit, navigators, ltiks, authenticator, requireUser: requireUser(authenticator), ltiServices, rosterSync, scores, launches, shutdown };
+  return { ...deps, db, platforms, lti, roster, audit, navigators, goals, checkins, caseload, ltiks, authenticator, requireUser: requireUser(authenticator), ltiServices, rosterSync, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -14,6 +14,9 @@ import type { RosterSyncService } from '../roster/sync.service.js';
 import type { LaunchService } from '../lti/launch.service.js';
 import type { ScoresService } from '../scores/scores.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
+import type { GoalsService } from '../goals/goals.service.js';
+import type { CheckinsService } from '../checkins/checkins.service.js';
+import type { CaseloadService } from '../caseload/caseload.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -32,6 +35,12 @@ export interface AppContext extends AppDeps {
   roster: RosterService;
   audit: AuditService;
   navigators: NavigatorsService;
+  /** SMART goals: summaryFor (counts per student), listForStudent (plan page), and the goal pages' rules. */
+  goals: GoalsService;
+  /** Check-ins: currentPrompts (student home), history, recording, prep, needs raised. */
+  checkins: CheckinsService;
+  /** The advisor's caseload and navigator reassignment. */
+  caseload: CaseloadService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

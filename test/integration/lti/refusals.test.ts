@@ -73,6 +73,21 @@ describe('LTI launch refusals over HTTP', () => {
     await refused(() => agent.post(posted.action, posted.fields), 401, 'nonce_replayed', 'already used');
   });
 
+  it('lets only one of two simultaneous posts of one id_token through', async () => {
+    let captured: { action: string; fields: Record<string, string> } | undefined;
+    const agent = new LtiAgent({
+      beforeSubmit: (form) => {
+        if (!form.fields.id_token || captured) return;
+        captured = { action: form.action, fields: { ...form.fields } };
+        form.action = `${tool.baseUrl}/held-back`;
+      },
+    });
+    await launch('teacher-1', { agent });
+    const results = await Promise.all([agent.post(captured!.action, captured!.fields), agent.post(captured!.action, captured!.fields)]);
+    expect(results.map((r) => r.status).sort()).to.deep.equal([200, 401]);
+    expect(results.find((r) => r.status === 200)!.url).to.contain('/caseload');
+  });
+
   it('refuses a used nonce carried into a new login (401)', async () => {
     const agent = new LtiAgent();
     await launch(f.students[1].sub, { agent });

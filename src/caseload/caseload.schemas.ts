@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const caseloadSorts = ['attention', 'name', 'status', 'checkin'] as const;
+export const caseloadFilters = ['all', 'overdue', 'urgent', 'needs', 'noplan'] as const;
+
+/** The caseload's query string; anything unknown falls back to the default view rather than failing. */
+export const caseloadQuery = z.object({
+  sort: z.enum(caseloadSorts).catch('attention'),
+  show: z.enum(caseloadFilters).catch('all'),
+  status: z.enum(['', 'none', 'draft', 'active']).catch(''),
+  q: z.string().trim().max(100).catch(''),
+});
+export type CaseloadQuery = z.infer<typeof caseloadQuery>;
+
+export const reassignForm = z.object({
+  navigatorId: z.string().uuid({ error: 'Choose an advisor' }),
+});
+
+export const preferredAdultForm = z.object({
+  preferredAdult: z.string().trim().max(200, 'Keep it under 200 characters'),
+});

@@ -1,0 +1,200 @@
+import type { Db } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { RosterService, Person } from '../roster/roster.service.js';
+import type { NavigatorsService } from '../navigators/navigators.service.js';
+import type { GoalsService } from '../goals/goals.service.js';
+import type { CheckinsService, OpenNeed } from '../checkins/checkins.service.js';
+import { authorize } from '../policies/policy.js';
+import { caseloadPolicy, navigatorPolicy } from '../policies/caseload.js';
+import type { StudentInScope } from '../web/student-scope.js';
+import { badRequest } from '../web/errors.js';
+import type { CaseloadQuery } from './caseload.schemas.js';
+
+export interface PlanStatus {
+  status: 'none' | 'draft' | 'active';
+  updatedAt: Date | null;
+  updatedByName: string | null;
+}
+/** ctx.plans.statusFor (the plans feature), injected so the caseload works before and without it. */
+export type PlanStatusFor = (tenantId: string, studentIds: string[]) => Promise<Map<string, PlanStatus>>;
+
+export interface CaseloadDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  roster: RosterService;
+  navigators: NavigatorsService;
+  goals: GoalsService;
+  checkins: CheckinsService;
+  planStatusFor: PlanStatusFor;
+  cadenceDays: number;
+}
+
+export interface CaseloadRow {
+  id: string;
+  name: string;
+  plan: PlanStatus;
+  goals: { active: number; achieved: number; proposed: number };
+  lastCheckin: string | null;
+  daysSinceCheckin: number | null;
+  overdue: boolean;
+  wellbeing: number | null;
+  needs: OpenNeed[];
+  urgent: boolean;
+  navigatorName: string;
+  preferredAdult: string | null;
+  /** Why the student is where they are in "needs attention first", most pressing first. */
+  reasons: string[];
+  score: number;
+}
+
+const DAY = 86_400_000;
+const ago = (days: number) => (days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const planOrder = { none: 0, draft: 1, active: 2 } as const;
+
+/** The advisor's home: their advisory students and assigned students, ranked by who needs attention. */
+export function createCaseloadService(deps: CaseloadDeps) {
+  const { roster, navigators, goals, checkins, clock } = deps;
+
+  /** Students of the advisory courses the user teaches, plus students explicitly assigned to them. */
+  async function studentsOf(user: AppUser): Promise<Person[]> {
+    const mine = (await roster.listMembershipsOf(user.tenantId, user.personId)).filter((m) => m.role === 'advisor');
+    const contexts = await Promise.all(mine.map((m) => roster.findContext(user.tenantId, m.contextId)));
+    const advisory = contexts.filter((c) => c?.isAdvisory);
+    const members = (await Promise.all(advisory.map((c) => roster.listMembers(user.tenantId, c!.id, { role: 'student', status: 'active' })))).flat();
+    const byId = new Map(members.map((m) => [m.person.id, m.person]));
+    for (const a of await navigators.assignedTo(user.tenantId, user.personId)) {
+      if (byId.has(a.studentId)) continue;
+      const p = await roster.findPerson(user.tenantId, a.studentId);
+      if (p) byId.set(p.id, p);
+    }
+    return [...byId.values()];
+  }
+
+  function rank(r: Omit<CaseloadRow, 'reasons' | 'score'>, today: number): { reasons: string[]; score: number } {
+    const weighted: [number, string][] = [];
+    const daysSince = (d: Date) => Math.floor((today - d.getTime()) / DAY);
+    for (const n of r.needs) {
+      const label = n.label.toLowerCase();
+      if (n.urgency === 'urgent') weighted.push([1000 + daysSince(n.raisedAt), `urgent ${label} need raised ${ago(daysSince(n.raisedAt))}`]);
+      else weighted.push([100 + daysSince(n.raisedAt), `${label} concern raised ${ago(daysSince(n.raisedAt))}`]);
+    }
+    if (r.wellbeing !== null && r.wellbeing <= 2) weighted.push([300, `well-being ${r.wellbeing}/5 at the last check-in`]);
+    if (r.overdue) weighted.push(r.daysSinceCheckin === null ? [250, 'no check-in yet'] : [200 + Math.min(r.daysSinceCheckin, 90), `no check-in for ${r.daysSinceCheckin} days`]);
+    if (r.plan.status === 'none') weighted.push([80, 'no plan yet']);
+    if (r.plan.status === 'draft') weighted.push([20, 'plan still a draft']);
+    if (r.goals.proposed > 0) weighted.push([50, `${plural(r.goals.proposed, 'goal')} waiting for approval`]);
+    if (r.goals.active === 0 && r.plan.status !== 'none') weighted.push([10, 'no active goal']);
+    weighted.sort((a, b) => b[0] - a[0]);
+    return { reasons: weighted.map(([, why]) => why), score: weighted.reduce((s, [w]) => s + w, 0) };
+  }
+
+  const byName = (a: CaseloadRow, b: CaseloadRow) => a.name.localeCompare(b.name);
+  const sorters: Record<CaseloadQuery['sort'], (a: CaseloadRow, b: CaseloadRow) => number> = {
+    attention: (a, b) => b.score - a.score || byName(a, b),
+    name: byName,
+    status: (a, b) => planOrder[a.plan.status] - planOrder[b.plan.status] || byName(a, b),
+    // Never met first, then the longest since the last check-in.
+    checkin: (a, b) => (b.daysSinceCheckin ?? Infinity) - (a.daysSinceCheckin ?? Infinity) || byName(a, b),
+  };
+
+  return {
+    studentsOf,
+
+    async list(user: AppUser, query: CaseloadQuery): Promise<{ rows: CaseloadRow[]; total: number }> {
+      authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
+      const students = await studentsOf(user);
+      const ids = students.map((s) => s.id);
+      const [plans, goalCounts, last, needs, assignments] = await Promise.all([
+        deps.planStatusFor(user.tenantId, ids),
+        goals.summaryFor(user.tenantId, ids),
+        checkins.lastCheckins(user.tenantId, ids),
+        checkins.openNeeds(user.tenantId, ids),
+        navigators.assignmentsFor(user.tenantId, ids),
+      ]);
+      const navIds = [...new Set(assignments.map((a) => a.navigatorId).filter((id) => id !== user.personId))];
+      const navPeople = await Promise.all(navIds.map((id) => roster.findPerson(user.tenantId, id)));
+      const navName = new Map(navIds.map((id, i) => [id, navPeople[i]?.name || 'Another advisor']));
+      const now = clock.now().getTime();
+      const rows = students.map((p) => {
+        const l = last.get(p.id);
+        const daysSinceCheckin = l ? Math.floor((now - Date.parse(l.date)) / DAY) : null;
+        const a = assignments.find((x) => x.studentId === p.id);
+        const open = needs.get(p.id) ?? [];
+        const base = {
+          id: p.id,
+          name: p.name || 'Name not shared by the LMS',
+          plan: plans.get(p.id) ?? { status: 'none' as const, updatedAt: null, updatedByName: null },
+          goals: goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 },
+          lastCheckin: l?.date ?? null,
+          daysSinceCheckin,
+          overdue: daysSinceCheckin === null || daysSinceCheckin > deps.cadenceDays,
+          wellbeing: l?.wellbeing ?? null,
+          needs: open,
+          urgent: open.some((n) => n.urgency === 'urgent'),
+          navigatorName: !a || a.navigatorId === user.personId ? 'You' : navName.get(a.navigatorId)!,
+          preferredAdult: a?.preferredAdult ?? null,
+        };
+        return { ...base, ...rank(base, now) };
+      });
+      const q = query.q.toLowerCase();
+      const shown = rows.filter(
+        (r) =>
+          (!q || r.name.toLowerCase().includes(q)) &&
+          (!query.status || r.plan.status === query.status) &&
+          (query.show === 'all' ||
+            (query.show === 'overdue' && r.overdue) ||
+            (query.show === 'urgent' && r.urgent) ||
+            (query.show === 'needs' && r.needs.length > 0) ||
+            (query.show === 'noplan' && r.plan.status === 'none')),
+      );
+      return { rows: shown.sort(sorters[query.sort]), total: rows.length };
+    },
+
+    /** Advisors of the tenant, for the reassignment form. */
+    async advisorsOf(tenantId: string): Promise<Person[]> {
+      const contexts = await roster.listContexts(tenantId);
+      const members = (await Promise.all(contexts.map((c) => roster.listMembers(tenantId, c.id, { role: 'advisor', status: 'active' })))).flat();
+      const byId = new Map(members.map((m) => [m.person.id, m.person]));
+      return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async navigatorOf(s: StudentInScope) {
+      const [a] = await navigators.activeAssignments(s.scope.tenantId, s.student.id);
+      const ids = a ? [a.navigatorId] : s.scope.navigatorIds;
+      const people = await Promise.all(ids.map((id) => roster.findPerson(s.scope.tenantId, id)));
+      return { navigatorIds: ids, names: people.map((p) => p?.name || 'An advisor'), preferredAdult: a?.preferredAdult ?? null, explicit: Boolean(a) };
+    },
+
+    /** Hand the student to another advisor of the tenant; the preferred adult carries over. Audited. */
+    async reassign(user: AppUser, s: StudentInScope, navigatorId: string) {
+      authorize(navigatorPolicy, user, 'reassign', { scope: s.scope });
+      const advisors = await this.advisorsOf(user.tenantId);
+      if (!advisors.some((p) => p.id === navigatorId)) throw badRequest('Choose an advisor of this school.', 'not_an_advisor');
+      const current = await this.navigatorOf(s);
+      await deps.db.transaction(async (tx) => {
+        const row = await navigators.assign({ tenantId: user.tenantId, studentId: s.student.id, navigatorId, assignedBy: user.personId, preferredAdult: current.preferredAdult }, tx);
+        await deps.audit.record(user, { action: 'update', entity: 'navigator_assignment', entityId: row.id, studentId: s.student.id }, tx);
+      });
+    },
+
+    /** Note the adult the student trusts most; the navigator stays who it is. Audited. */
+    async setPreferredAdult(user: AppUser, s: StudentInScope, preferredAdult: string) {
+      authorize(navigatorPolicy, user, 'setPreferredAdult', { scope: s.scope });
+      const current = await this.navigatorOf(s);
+      const navigatorId = current.navigatorIds[0] ?? user.personId;
+      await deps.db.transaction(async (tx) => {
+        const row = await navigators.assign({ tenantId: user.tenantId, studentId: s.student.id, navigatorId, assignedBy: user.personId, preferredAdult: preferredAdult || null }, tx);
+        await deps.audit.record(user, { action: 'update', entity: 'navigator_assignment', entityId: row.id, studentId: s.student.id }, tx);
+      });
+    },
+  };
+}
+export type CaseloadService = ReturnType<typeof createCaseloadService>;
+
+/** Until the plans service is wired in, every student shows as having no plan. */
+export const noPlansYet: PlanStatusFor = async (_tenantId, studentIds) =>
+  new Map(studentIds.map((id) => [id, { status: 'none' as const, updatedAt: null, updatedByName: null }]));

@@ -1,0 +1,199 @@
+import type { Db } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { RosterService } from '../roster/roster.service.js';
+import type { NavigatorsService } from '../navigators/navigators.service.js';
+import { authorize } from '../policies/policy.js';
+import { goalPolicy, type GoalAction, type GoalStatus } from '../policies/goal.js';
+import { studentInScope, type StudentInScope } from '../web/student-scope.js';
+import { notFound } from '../web/errors.js';
+import { categoryLabels, ownerLabels, statusLabels, type GoalInput } from './goals.schemas.js';
+import * as repo from './goals.repository.js';
+
+export type { Goal, GoalStep, GoalProgress } from './goals.repository.js';
+
+/** A save made on a stale version: the route shows the saved goal beside what the person typed. */
+export class GoalConflict extends Error {
+  constructor(readonly current: repo.Goal) {
+    super('goal changed since it was loaded');
+  }
+}
+
+export interface GoalsDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  roster: RosterService;
+  navigators: NavigatorsService;
+}
+
+const goalUrl = (g: { studentId: string; id: string }) => `/students/${g.studentId}/goals/${g.id}`;
+
+/** SMART goals with action steps and progress updates; students propose, advisors approve or suggest. */
+export function createGoalsService(deps: GoalsDeps) {
+  const { db, clock, audit, roster } = deps;
+
+  const nameOf = async (tenantId: string, ids: (string | null)[]) => {
+    const unique = [...new Set(ids.filter((x): x is string => Boolean(x)))];
+    const people = await Promise.all(unique.map((id) => roster.findPerson(tenantId, id)));
+    return new Map(unique.map((id, i) => [id, people[i]?.name || 'Someone']));
+  };
+
+  const may = (user: AppUser, s: StudentInScope, action: GoalAction, g?: repo.Goal) =>
+    goalPolicy(user, action, { scope: s.scope, goal: g ? { status: g.status as GoalStatus } : undefined });
+
+  const summary = (g: repo.Goal) => ({
+    ...g,
+    categoryLabel: categoryLabels[g.category as keyof typeof categoryLabels] ?? g.category,
+    statusLabel: g.proposed && g.status === 'draft' ? 'Proposed, waiting for approval' : statusLabels[g.status as GoalStatus],
+    url: goalUrl(g),
+  });
+
+  async function load(user: AppUser, s: StudentInScope, goalId: string, action: GoalAction): Promise<repo.Goal> {
+    const g = await repo.findGoal(db, user.tenantId, s.student.id, goalId);
+    if (!g) throw notFound('There is no such goal.');
+    authorize(goalPolicy, user, action, { scope: s.scope, goal: { status: g.status as GoalStatus } });
+    return g;
+  }
+
+  /** Every goal write: compare-and-set on the version, audited in the same transaction. */
+  async function write(user: AppUser, s: StudentInScope, g: repo.Goal, version: number, set: Partial<repo.NewGoal>): Promise<repo.Goal> {
+    return db.transaction(async (tx) => {
+      const row = await repo.updateGoal(tx, user.tenantId, g.id, version, { ...set, updatedBy: user.personId, updatedAt: clock.now() });
+      if (!row) {
+        const current = await repo.findGoal(tx, user.tenantId, s.student.id, g.id);
+        if (!current) throw notFound('There is no such goal.');
+        throw new GoalConflict(current);
+      }
+      await audit.record(user, { action: 'update', entity: 'goal', entityId: g.id, studentId: s.student.id }, tx);
+      return row;
+    });
+  }
+
+  return {
+    /** Active and achieved goal counts per student (contract: caseload, plan page). `proposed` counts goals waiting for approval. */
+    async summaryFor(tenantId: string, studentIds: string[]): Promise<Map<string, { active: number; achieved: number; proposed: number }>> {
+      const out = new Map(studentIds.map((id) => [id, { active: 0, achieved: 0, proposed: 0 }]));
+      for (const r of await repo.countsByStatus(db, tenantId, studentIds)) {
+        const m = out.get(r.studentId)!;
+        if (r.status === 'active') m.active += r.n;
+        if (r.status === 'achieved') m.achieved += r.n;
+        if (r.status === 'revised' || (r.status === 'draft' && r.proposed)) m.proposed += r.n;
+      }
+      return out;
+    },
+
+    /** The student's goals as this user may see them (contract: the plan page's goals section). Audited read. */
+    async listForStudent(user: AppUser, studentId: string) {
+      const s = await studentInScope(deps, user, studentId);
+      return this.list(user, s);
+    },
+
+    async list(user: AppUser, s: StudentInScope) {
+      authorize(goalPolicy, user, 'list', { scope: s.scope });
+      const goals = await repo.listGoals(db, user.tenantId, s.student.id);
+      await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
+      return {
+        goals: goals.map(summary),
+        newUrl: may(user, s, 'propose') || may(user, s, 'create') ? `/students/${s.student.id}/goals/new` : null,
+      };
+    },
+
+    /** One goal with its steps, progress (authors named) and what this user may do with it. Audited read. */
+    async detail(user: AppUser, s: StudentInScope, goalId: string) {
+      const g = await load(user, s, goalId, 'view');
+      const [steps, progress] = await Promise.all([repo.listSteps(db, user.tenantId, g.id), repo.listProgress(db, user.tenantId, g.id)]);
+      const names = await nameOf(user.tenantId, [g.createdBy, g.updatedBy, g.suggestionBy, ...progress.map((p) => p.authorId)]);
+      await audit.record(user, { action: 'read', entity: 'goal', entityId: g.id, studentId: s.student.id });
+      return {
+        goal: { ...summary(g), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
+        steps: steps.map((st) => ({ ...st, ownerLabel: ownerLabels[st.owner as keyof typeof ownerLabels] ?? st.owner })),
+        progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId), byStudent: p.authorRole === 'student' })),
+        can: {
+          edit: may(user, s, 'edit', g),
+          approve: may(user, s, 'approve', g),
+          suggest: may(user, s, 'suggest', g),
+          setStatus: may(user, s, 'setStatus', g),
+          addProgress: may(user, s, 'addProgress', g),
+          editSteps: may(user, s, 'editSteps', g),
+        },
+      };
+    },
+
+    /** A student's goal starts as a proposal (draft); an advisor's is active at once. */
+    async create(user: AppUser, s: StudentInScope, input: GoalInput): Promise<repo.Goal> {
+      const asStudent = s.relationship === 'self';
+      authorize(goalPolicy, user, asStudent ? 'propose' : 'create', { scope: s.scope });
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const g = await repo.insertGoal(tx, {
+          tenantId: user.tenantId,
+          studentId: s.student.id,
+          ...input,
+          status: asStudent ? 'draft' : 'active',
+          proposed: asStudent,
+          createdBy: user.personId,
+          createdByRole: user.role,
+          createdAt: now,
+          updatedBy: user.personId,
+          updatedAt: now,
+        });
+        await audit.record(user, { action: 'create', entity: 'goal', entityId: g.id, studentId: s.student.id }, tx);
+        return g;
+      });
+    },
+
+    /**
+     * Editing the SMART parts. When the student changes an approved goal it goes back for approval
+     * (revised); revising also answers a pending suggestion, which is then cleared.
+     */
+    async update(user: AppUser, s: StudentInScope, goalId: string, version: number, input: GoalInput): Promise<repo.Goal> {
+      const g = await load(user, s, goalId, 'edit');
+      const byStudent = s.relationship === 'self';
+      const status: GoalStatus = byStudent && g.status === 'active' ? 'revised' : (g.status as GoalStatus);
+      return write(user, s, g, version, { ...input, status, ...(byStudent ? { suggestion: null, suggestionBy: null, suggestionAt: null } : {}) });
+    },
+
+    async approve(user: AppUser, s: StudentInScope, goalId: string, version: number) {
+      const g = await load(user, s, goalId, 'approve');
+      return write(user, s, g, version, { status: 'active', proposed: false, suggestion: null, suggestionBy: null, suggestionAt: null });
+    },
+
+    async suggest(user: AppUser, s: StudentInScope, goalId: string, version: number, suggestion: string) {
+      const g = await load(user, s, goalId, 'suggest');
+      return write(user, s, g, version, { suggestion, suggestionBy: user.personId, suggestionAt: clock.now() });
+    },
+
+    async setStatus(user: AppUser, s: StudentInScope, goalId: string, version: number, status: 'active' | 'achieved' | 'dropped') {
+      const g = await load(user, s, goalId, 'setStatus');
+      return write(user, s, g, version, { status, ...(status === 'active' ? { proposed: false } : {}) });
+    },
+
+    async addStep(user: AppUser, s: StudentInScope, goalId: string, input: { text: string; owner: string; dueDate: string | null }) {
+      const g = await load(user, s, goalId, 'editSteps');
+      await db.transaction(async (tx) => {
+        const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: g.id, ...input, createdBy: user.personId, createdAt: clock.now() });
+        await audit.record(user, { action: 'create', entity: 'goal_step', entityId: st.id, studentId: s.student.id }, tx);
+      });
+    },
+
+    async setStepDone(user: AppUser, s: StudentInScope, goalId: string, stepId: string, done: boolean) {
+      const g = await load(user, s, goalId, 'editSteps');
+      await db.transaction(async (tx) => {
+        const st = await repo.setStepDone(tx, user.tenantId, g.id, stepId, done);
+        if (!st) throw notFound('There is no such step.');
+        await audit.record(user, { action: 'update', entity: 'goal_step', entityId: st.id, studentId: s.student.id }, tx);
+      });
+    },
+
+    async addProgress(user: AppUser, s: StudentInScope, goalId: string, input: { date: string; note: string; rating: number | null }) {
+      const g = await load(user, s, goalId, 'addProgress');
+      await db.transaction(async (tx) => {
+        const p = await repo.insertProgress(tx, { tenantId: user.tenantId, goalId: g.id, ...input, authorId: user.personId, authorRole: user.role, createdAt: clock.now() });
+        await audit.record(user, { action: 'create', entity: 'goal_progress', entityId: p.id, studentId: s.student.id }, tx);
+      });
+    },
+  };
+}
+export type GoalsService = ReturnType<typeof createGoalsService>;

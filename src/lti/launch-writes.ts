@@ -1,0 +1,65 @@
+import type { Db } from '../db/client.js';
+import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
+import type { RosterService } from '../roster/roster.service.js';
+import type { ToolRole } from '../auth/user.js';
+import { claimKeys as K, type LaunchClaims } from './launch.schemas.js';
+import { mapRole } from './roles.js';
+import { familyFor } from './families/index.js';
+
+export interface LaunchWritesDeps {
+  db: Db;
+  platforms: Pick<PlatformsService, 'addDeployment' | 'update'>;
+  roster: Pick<RosterService, 'upsertPerson' | 'upsertContext' | 'upsertMembership' | 'findPeopleBySub'>;
+}
+
+export interface LaunchWritten {
+  personId: string;
+  contextId: string | null;
+  role: ToolRole;
+}
+
+/** Everything a verified launch writes, in one transaction; running it twice changes nothing. */
+export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claims: LaunchClaims, deploymentKnown: boolean): Promise<LaunchWritten> {
+  const deploymentId = claims[K.deploymentId];
+  const roles = claims[K.roles];
+  const menteeSubs = claims[K.roleScopeMentor] ?? [];
+  const role = mapRole({ roles, mentees: menteeSubs });
+  const family = familyFor(claims[K.toolPlatform]?.product_family_code).code;
+  const ctxClaim = claims[K.context];
+
+  return deps.db.transaction(async (tx) => {
+    if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
+    // The family is chosen once: from registration, else from the first launch that names it.
+    if (family !== 'generic' && tenant.family === 'generic') await deps.platforms.update(tenant.id, { family }, tx);
+    const person = await deps.roster.upsertPerson(
+      tenant.id,
+      { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid },
+      tx,
+    );
+    if (!ctxClaim) return { personId: person.id, contextId: null, role };
+    const ags = claims[K.ags];
+    const context = await deps.roster.upsertContext(
+      tenant.id,
+      {
+        contextId: ctxClaim.id,
+        deploymentId,
+        label: ctxClaim.label,
+        title: ctxClaim.title,
+        membershipsUrl: claims[K.nrps]?.context_memberships_url,
+        lineItemsUrl: ags?.lineitems,
+        agsScopes: ags?.scope,
+      },
+      tx,
+    );
+    let mentees: string[] = [];
+    if (role === 'family') {
+      const known = await deps.roster.findPeopleBySub(tenant.id, menteeSubs, tx);
+      const bySub = new Map(known.map((p) => [p.sub, p.id]));
+      // A mentee who has not launched or been synced yet gets a stub the next roster sync fills in.
+      for (const sub of menteeSubs) if (!bySub.has(sub)) bySub.set(sub, (await deps.roster.upsertPerson(tenant.id, { sub }, tx)).id);
+      mentees = menteeSubs.map((s) => bySub.get(s)!);
+    }
+    await deps.roster.upsertMembership(tenant.id, { contextId: context.id, personId: person.id, roles, role, mentees }, tx);
+    return { personId: person.id, contextId: context.id, role };
+  });
+}

@@ -1,0 +1,20 @@
+import type { AppUser } from '../auth/user.js';
+import type { StudentInScope } from './student-scope.js';
+import { checkinPolicy } from '../policies/checkin.js';
+import { roleHome } from '../lti/roles.js';
+
+export type StudentPage = 'plan' | 'goals' | 'checkins';
+
+/** The tabs of a student's record (plan, goals, check-ins), showing only what this user may open. */
+export function studentNav(user: AppUser, s: StudentInScope, current: StudentPage) {
+  const base = `/students/${s.student.id}`;
+  const home = { caseload: 'Caseload', 'my-plan': 'My plan', family: 'My students', admin: 'Administration', home: 'Home' } as Record<string, string>;
+  const homeUrl = roleHome[user.role];
+  const items = [
+    { href: homeUrl, label: home[homeUrl.slice(1)] ?? 'Home', current: false },
+    { href: `${base}/plan`, label: 'Plan', current: current === 'plan' },
+    { href: `${base}/goals`, label: 'Goals', current: current === 'goals' },
+  ];
+  if (checkinPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/checkins`, label: 'Check-ins', current: current === 'checkins' });
+  return items;
+}
