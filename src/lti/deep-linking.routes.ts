@@ -11,12 +11,12 @@ const choice = z.object({ choice: z.enum(['success-plans', 'none']) });
 /** Where an LtiDeepLinkingRequest lands after its launch: pick "Success plans", post it back to the LMS. */
 export function deepLinkingRoutes(ctx: AppContext): Router {
   const r = Router();
-  const dl = createDeepLinkingService({ baseUrl: ctx.config.baseUrl, clock: ctx.clock, lti: ctx.lti, platforms: ctx.platforms, launches: ctx.launches });
+  const dl = createDeepLinkingService({ baseUrl: ctx.config.baseUrl, clock: ctx.clock, lti: ctx.lti, platforms: ctx.platforms, roster: ctx.roster, launches: ctx.launches });
 
   r.get('/lti/deep-link/:id', ctx.requireUser, async (req, res) => {
     const user = req.user!;
     authorize(contentItemPolicy, user, 'create', { tenantId: user.tenantId });
-    const { settings, row } = await dl.request(String(req.params.id), user.tenantId);
+    const { settings, row } = await dl.request(String(req.params.id), user);
     res.render('lti/deep-link', { title: 'Add to your course', id: row.id, offered: offersResourceLink(settings), answered: Boolean(row.respondedAt) });
   });
 
@@ -25,7 +25,7 @@ export function deepLinkingRoutes(ctx: AppContext): Router {
     authorize(contentItemPolicy, user, 'create', { tenantId: user.tenantId });
     const parsed = choice.safeParse(req.body);
     if (!parsed.success) throw badRequest('Choose what to add to the course.', 'bad_choice');
-    const { returnUrl, jwt } = await dl.respond(String(req.params.id), user.tenantId, parsed.data.choice === 'success-plans');
+    const { returnUrl, jwt } = await dl.respond(String(req.params.id), user, parsed.data.choice === 'success-plans');
     res.locals.log.info({ tenantId: user.tenantId, personId: user.personId, choice: parsed.data.choice }, 'deep linking response sent');
     res.render('lti/deep-link-return', { title: 'Returning to your LMS', returnUrl, jwt });
   });

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { z } from 'zod';
 import type { Clock } from '../web/clock.js';
 import type { LtiService } from './lti.service.js';
 import type { PlatformsService } from '../platforms/platforms.service.js';
 import type { LaunchService } from './launch.service.js';
+import type { RosterService } from '../roster/roster.service.js';
 import { notFound, conflict } from '../web/errors.js';
 import { claimKeys as K, deepLinkingSettings, type DeepLinkingSettings } from './launch.schemas.js';
-import { z } from 'zod';
 
-const stored = z.object({ settings: deepLinkingSettings, deploymentId: z.string() });
+const stored = z.object({ settings: deepLinkingSettings, deploymentId: z.string(), sub: z.string() });
 const RESPONSE_TTL_SECONDS = 5 * 60;
 
 export interface DeepLinkingDeps {
@@ -16,6 +17,7 @@ export interface DeepLinkingDeps {
   clock: Clock;
   lti: Pick<LtiService, 'signingKey'>;
   platforms: Pick<PlatformsService, 'find'>;
+  roster: Pick<RosterService, 'findPerson'>;
   launches: Pick<LaunchService, 'findDeepLinking' | 'markResponded'>;
 }
 
@@ -24,18 +26,22 @@ export const offersResourceLink = (s: DeepLinkingSettings) => s.accept_types.inc
 
 /** Deep Linking 2.0: the content picker a teacher sees, and the signed LtiDeepLinkingResponse. */
 export function createDeepLinkingService(deps: DeepLinkingDeps) {
-  async function request(launchId: string, tenantId: string) {
-    const row = await deps.launches.findDeepLinking(launchId, tenantId);
-    if (!row) throw notFound('This content selection has expired. Open the content picker in your LMS again.');
-    return { row, ...stored.parse(row.deepLinking) };
+  /** The deep-linking request of this launch, only for the person who launched it. */
+  async function request(launchId: string, user: { tenantId: string; personId: string }) {
+    const row = await deps.launches.findDeepLinking(launchId, user.tenantId);
+    const asked = row ? stored.parse(row.deepLinking) : undefined;
+    const person = asked ? await deps.roster.findPerson(user.tenantId, user.personId) : undefined;
+    if (!row || !asked || person?.sub !== asked.sub) throw notFound('This content selection has expired. Open the content picker in your LMS again.');
+    return { row, ...asked };
   }
 
   return {
     request,
 
     /** The JWT to form-post to deep_link_return_url; once per request. `choose` false returns nothing picked. */
-    async respond(launchId: string, tenantId: string, choose: boolean): Promise<{ returnUrl: string; jwt: string }> {
-      const { settings, deploymentId } = await request(launchId, tenantId);
+    async respond(launchId: string, user: { tenantId: string; personId: string }, choose: boolean): Promise<{ returnUrl: string; jwt: string }> {
+      const { settings, deploymentId } = await request(launchId, user);
+      const tenantId = user.tenantId;
       const tenant = await deps.platforms.find(tenantId);
       if (!tenant) throw notFound();
       if (!(await deps.launches.markResponded(launchId, tenantId))) throw conflict('A selection was already returned to the LMS for this request.', 'already_responded');

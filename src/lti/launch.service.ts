@@ -220,7 +220,7 @@ export function createLaunchService(deps: LaunchDeps) {
       const known = await deploymentKnown(tenant, deploymentId);
 
       const bound = hasCookie(state);
-      const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest' ? { settings: claims[K.deepLinkingSettings], deploymentId } : null;
+      const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest' ? { settings: claims[K.deepLinkingSettings], deploymentId, sub: claims.sub } : null;
       const pending = !bound && row.storageTarget ? (claims as Record<string, unknown>) : null;
       const used = await repo.markUsed(db, row.id, at, { pendingClaims: pending, deepLinking, completedAt: bound ? at : null });
       if (!used) throw refusal(401, 'nonce_replayed', 'This sign-in was already used.');

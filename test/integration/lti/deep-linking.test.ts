@@ -78,6 +78,14 @@ for (const profile of ['canvas', 'schoology'] as const) {
       expect(f.platform.deepLinkResponses.at(-1)!.contentItems).to.deep.equal([]);
     });
 
+    it('keeps a deep-linking request to the teacher who opened it', async () => {
+      const picker = await dlLaunch('teacher-1');
+      const other = await new LtiAgent().launch(f.platform.launchUrl({ clientId: f.clientId, userSub: 'ta-1', courseId: f.courseId }));
+      const path = new URL(picker.url).pathname;
+      const res = await fetch(`${tool.baseUrl}${path}?ltik=${other.ltik}`, { headers: { accept: 'text/html' } });
+      expect(res.status).to.equal(404);
+    });
+
     it('does not let a student place the tool', async () => {
       const picker = await dlLaunch(f.students[0].sub);
       expect(picker.status).to.equal(403);

@@ -1,0 +1,111 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../web/context.js';
+import { studentInScope, type StudentInScope } from '../web/student-scope.js';
+import { fieldErrors, redirectInTool } from '../web/forms.js';
+import { authorize } from '../policies/policy.js';
+import { caseloadPolicy, navigatorPolicy } from '../policies/caseload.js';
+import { caseloadQuery, preferredAdultForm, reassignForm } from './caseload.schemas.js';
+
+const sortOptions = [
+  ['attention', 'Needs attention first'],
+  ['name', 'Name'],
+  ['status', 'Plan status'],
+  ['checkin', 'Longest since check-in'],
+] as const;
+const showOptions = [
+  ['all', 'Everyone'],
+  ['overdue', 'Check-in overdue'],
+  ['urgent', 'Urgent need'],
+  ['needs', 'Any open need'],
+  ['noplan', 'No plan yet'],
+] as const;
+const statusOptions = [
+  ['', 'Any plan status'],
+  ['none', 'No plan'],
+  ['draft', 'Draft'],
+  ['active', 'Active'],
+] as const;
+const options = (list: readonly (readonly [string, string])[], selected: string) => list.map(([value, label]) => ({ value, label, selected: value === selected }));
+
+/** The advisor's home (/caseload) and navigator assignment. */
+export function caseloadRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  r.get('/caseload', ctx.requireUser, async (req, res) => {
+    const user = req.user!;
+    authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
+    const query = caseloadQuery.parse(req.query);
+    const { rows, total } = await ctx.caseload.list(user, query);
+    const recorded = Number(req.query.recorded);
+    res.render('caseload/index', {
+      title: 'Caseload',
+      query,
+      total,
+      filtered: rows.length !== total,
+      recorded: Number.isInteger(recorded) && recorded > 0 ? recorded : 0,
+      cadenceDays: ctx.config.checkinCadenceDays,
+      sorts: options(sortOptions, query.sort),
+      shows: options(showOptions, query.show),
+      statuses: options(statusOptions, query.status),
+      students: rows.map((row) => ({
+        ...row,
+        planUrl: `/students/${row.id}/plan`,
+        goalsUrl: `/students/${row.id}/goals`,
+        checkinsUrl: `/students/${row.id}/checkins`,
+        newCheckinUrl: `/students/${row.id}/checkins/new`,
+        navigatorUrl: `/caseload/students/${row.id}/navigator`,
+      })),
+    });
+  });
+
+  const renderNavigator = async (req: Request, res: Response, s: StudentInScope, errors: Record<string, string> = {}, values: Record<string, unknown> = {}) => {
+    const current = await ctx.caseload.navigatorOf(s);
+    const advisors = await ctx.caseload.advisorsOf(req.user!.tenantId);
+    const chosen = (values.navigatorId as string | undefined) ?? current.navigatorIds[0];
+    res.render('caseload/navigator', {
+      title: `Navigator: ${s.student.name}`,
+      nav: [{ href: '/caseload', label: 'Caseload', current: false }],
+      student: s.student,
+      current,
+      advisors: advisors.map((p) => ({ id: p.id, name: p.name || 'Name not shared by the LMS', selected: p.id === chosen })),
+      canReassign: navigatorPolicy(req.user!, 'reassign', { scope: s.scope }),
+      canSetPreferred: navigatorPolicy(req.user!, 'setPreferredAdult', { scope: s.scope }),
+      reassignAction: `/caseload/students/${s.student.id}/navigator`,
+      preferredAction: `/caseload/students/${s.student.id}/preferred-adult`,
+      preferredAdult: (values.preferredAdult as string | undefined) ?? current.preferredAdult ?? '',
+      saved: req.query.saved === '1',
+      errors,
+    });
+  };
+
+  r.get('/caseload/students/:studentId/navigator', ctx.requireUser, async (req, res) => {
+    const s = await studentInScope(ctx, req.user!, req.params.studentId);
+    authorize(navigatorPolicy, req.user!, 'reassign', { scope: s.scope });
+    await renderNavigator(req, res, s);
+  });
+
+  r.post('/caseload/students/:studentId/navigator', ctx.requireUser, async (req, res) => {
+    const s = await studentInScope(ctx, req.user!, req.params.studentId);
+    const form = reassignForm.safeParse(req.body);
+    if (!form.success) {
+      res.status(400);
+      await renderNavigator(req, res, s, fieldErrors(form.error), req.body as Record<string, unknown>);
+      return;
+    }
+    await ctx.caseload.reassign(req.user!, s, form.data.navigatorId);
+    redirectInTool(res, `/caseload/students/${s.student.id}/navigator?saved=1`);
+  });
+
+  r.post('/caseload/students/:studentId/preferred-adult', ctx.requireUser, async (req, res) => {
+    const s = await studentInScope(ctx, req.user!, req.params.studentId);
+    const form = preferredAdultForm.safeParse(req.body);
+    if (!form.success) {
+      res.status(400);
+      await renderNavigator(req, res, s, fieldErrors(form.error), req.body as Record<string, unknown>);
+      return;
+    }
+    await ctx.caseload.setPreferredAdult(req.user!, s, form.data.preferredAdult);
+    redirectInTool(res, `/caseload/students/${s.student.id}/navigator?saved=1`);
+  });
+  return r;
+}
