@@ -31,6 +31,11 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
     if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
     // The family is chosen once: from registration, else from the first launch that names it.
     if (family !== 'generic' && tenant.family === 'generic') await deps.platforms.update(tenant.id, { family }, tx);
+    const newOrigins = unseenFrameOrigins(tenant, claims);
+    if (newOrigins.length > 0) {
+      const known = frameOriginsOf(tenant);
+      await deps.platforms.update(tenant.id, { settings: { ...tenant.settings, frameOrigins: [...known, ...newOrigins] } }, tx);
+    }
     const person = await deps.roster.upsertPerson(
       tenant.id,
       { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid },
@@ -62,4 +67,26 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
     await deps.roster.upsertMembership(tenant.id, { contextId: context.id, personId: person.id, roles, role, mentees }, tx);
     return { personId: person.id, contextId: context.id, role };
   });
+}
+
+function frameOriginsOf(tenant: Tenant): string[] {
+  const list = tenant.settings.frameOrigins;
+  return Array.isArray(list) ? list.filter((o): o is string => typeof o === 'string') : [];
+}
+
+/**
+ * Canvas frames the tool from the school's own domain (u.instructure.com or a vanity host), which is
+ * neither the issuer nor the login host. The signed launch names that domain in its return URL and
+ * service endpoints, so the CSP frame-ancestors list learns it from there instead of allowing `*`.
+ */
+export function unseenFrameOrigins(tenant: Tenant, claims: LaunchClaims): string[] {
+  const candidates = [claims[K.launchPresentation]?.return_url, claims[K.nrps]?.context_memberships_url, claims[K.ags]?.lineitems];
+  const known = new Set(frameOriginsOf(tenant));
+  const found = new Set<string>();
+  for (const url of candidates) {
+    if (!url) continue;
+    const { origin } = new URL(url);
+    if (!known.has(origin)) found.add(origin);
+  }
+  return [...found];
 }

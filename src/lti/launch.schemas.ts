@@ -13,6 +13,7 @@ export const claimKeys = {
   toolPlatform: `${LTI}tool_platform`,
   roleScopeMentor: `${LTI}role_scope_mentor`,
   lis: `${LTI}lis`,
+  launchPresentation: `${LTI}launch_presentation`,
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
   ags: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
   deepLinkingSettings: `${DL}deep_linking_settings`,
@@ -65,6 +66,7 @@ const common = z.looseObject({
   [claimKeys.toolPlatform]: z.looseObject({ product_family_code: z.string().max(100).optional() }).optional(),
   [claimKeys.roleScopeMentor]: z.array(text).max(500).optional(),
   [claimKeys.lis]: z.looseObject({ person_sourcedid: z.string().max(500).optional() }).optional(),
+  [claimKeys.launchPresentation]: z.looseObject({ return_url: z.url().max(2048).optional() }).optional(),
   [claimKeys.nrps]: z.looseObject({ context_memberships_url: z.url() }).optional(),
   [claimKeys.ags]: z.looseObject({ scope: z.array(z.string()).default([]), lineitems: z.url().optional() }).optional(),
 });

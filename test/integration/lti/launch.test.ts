@@ -179,5 +179,21 @@ for (const profile of ['canvas', 'schoology'] as const) {
       expect(await incomplete.text()).to.contain('login_hint');
     });
 
+
+    it('learns the LMS origin that frames it from the signed launch, so frame-ancestors allows it and nothing else', async () => {
+      const schoolOrigin = `https://school-${profile}.lms.example`;
+      f.platform.nextLaunch({
+        claims: (c) => ({ ...c, 'https://purl.imsglobal.org/spec/lti/claim/launch_presentation': { document_target: 'iframe', return_url: `${schoolOrigin}/courses/1` } }),
+      });
+      const res = await launchAs('teacher-1');
+      expect(res.status).to.equal(200);
+      const tenant = await tool.t.ctx.platforms.find(f.tenantId);
+      expect(tenant!.settings.frameOrigins).to.include(schoolOrigin);
+      const page = await fetch(`${tool.baseUrl}/caseload?ltik=${res.ltik}`);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      const ancestors = /frame-ancestors ([^;]*)/.exec(csp)![1]!;
+      expect(ancestors.split(' ')).to.include(schoolOrigin);
+      expect(ancestors).not.to.contain('*');
+    });
   });
 }
