@@ -151,6 +151,8 @@ export function createCaseloadService(deps: CaseloadDeps) {
             (query.show === 'needs' && r.needs.length > 0) ||
             (query.show === 'noplan' && r.plan.status === 'none')),
       );
+      // One row per view, not per student: the caseload shows summaries (needs by category, no notes).
+      await deps.audit.record(user, { action: 'read', entity: 'caseload' });
       return { rows: shown.sort(sorters[query.sort]), total: rows.length };
     },
 

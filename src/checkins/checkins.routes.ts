@@ -61,7 +61,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
   });
 
   const renderNew = async (req: Request, res: Response, s: StudentInScope, values: Body, errors: Record<string, string>, raw = { answers: {} as Record<string, string>, needs: {} as Record<string, string> }) => {
-    const p = await ctx.checkins.promptsWithPrep(req.user!.tenantId, s.student.id);
+    const p = await ctx.checkins.recordForm(req.user!, s);
     res.render('checkins/new', {
       title: `Check-in: ${s.student.name}`,
       nav: studentNav(req.user!, s, 'checkins'),
@@ -78,7 +78,6 @@ export function checkinsRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/checkins/new', ctx.requireUser, async (req, res) => {
     const s = await student(req);
-    authorize(checkinPolicy, req.user!, 'record', { scope: s.scope });
     await renderNew(req, res, s, {}, {});
   });
 
@@ -88,7 +87,8 @@ export function checkinsRoutes(ctx: AppContext): Router {
     const form = checkinForm.safeParse(req.body);
     const week = await ctx.checkins.weekFor(req.user!.tenantId, s.student.id);
     const attended = form.success ? form.data.attended === 'yes' : true;
-    const extra = parseAnswersAndNeeds(ctx.checkins, req.body, ctx.checkins.promptsFor(week).questions, false);
+    // The script's required questions are the ones every navigator asks when the student came.
+    const extra = parseAnswersAndNeeds(ctx.checkins, req.body, ctx.checkins.promptsFor(week).questions, attended);
     const errors = { ...(form.success ? {} : fieldErrors(form.error)), ...extra.errors };
     if (!form.success || Object.keys(errors).length > 0) {
       res.status(400);
@@ -111,7 +111,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
   });
 
   const renderPrep = async (req: Request, res: Response, s: StudentInScope, errors: Record<string, string>, raw?: { answers: Record<string, string>; needs: Record<string, string> }) => {
-    const p = await ctx.checkins.promptsWithPrep(req.user!.tenantId, s.student.id);
+    const p = await ctx.checkins.prepForm(req.user!, s);
     res.render('checkins/prep', {
       title: 'Before our check-in',
       nav: studentNav(req.user!, s, 'checkins'),
@@ -126,7 +126,6 @@ export function checkinsRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/checkins/prep', ctx.requireUser, async (req, res) => {
     const s = await student(req);
-    authorize(checkinPolicy, req.user!, 'prep', { scope: s.scope });
     await renderPrep(req, res, s, {});
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
+import { isoDate } from '../web/forms.js';
 
 const question = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
@@ -63,9 +64,8 @@ export const formatLabels: Record<(typeof checkinFormats)[number], string> = { i
 export const urgencies = ['concern', 'urgent'] as const;
 export type Urgency = (typeof urgencies)[number];
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date').refine((d) => !Number.isNaN(Date.parse(d)), 'Enter a real date');
 const optionalRating = z
-  .union([z.literal(''), z.enum(['1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })])
+  .enum(['', '1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })
   .optional()
   .transform((v) => (v ? Number(v) : null));
 const note = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).optional().default('');
@@ -82,7 +82,7 @@ export const checkinForm = z.object({
 export type CheckinFormInput = z.infer<typeof checkinForm>;
 
 /** A need field's value: empty (not raised), concern or urgent. */
-export const needValue = z.union([z.literal(''), z.enum(urgencies)], { error: 'Choose concern or urgent' });
+export const needValue = z.enum(['', ...urgencies], { error: 'Choose concern or urgent' });
 
 export const quickForm = z.object({
   date: isoDate,

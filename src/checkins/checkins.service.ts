@@ -12,6 +12,7 @@ import { badRequest, notFound } from '../web/errors.js';
 import type { CheckinAnswer } from './checkins.tables.js';
 import { formatLabels, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
+import { schoolYearStart, weekSince } from './weeks.js';
 
 export type { Checkin, Need } from './checkins.repository.js';
 
@@ -52,7 +53,6 @@ export interface QuickRecordInput {
   rows: { studentId: string; attended: boolean; wellbeing: number | null }[];
 }
 
-const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Check-ins: the week's script, recording (one student or the whole advisory), student prep, needs raised. */
@@ -70,16 +70,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
   /** Weeks are counted from 1: early weeks carry the most structured script. */
   async function weekFor(tenantId: string, studentId: string, today: string = isoDay(clock.now())): Promise<number> {
-    let from: string | null;
-    if (script.weekFrom === 'firstCheckin') {
-      from = await repo.firstCheckinDate(db, tenantId, studentId);
-    } else {
-      const year = Number(today.slice(0, 4));
-      const thisYear = `${year}-${script.schoolYearStart}`;
-      from = today >= thisYear ? thisYear : `${year - 1}-${script.schoolYearStart}`;
-    }
-    if (!from) return 1;
-    return Math.max(1, Math.floor((Date.parse(today) - Date.parse(from)) / (7 * DAY)) + 1);
+    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId) : schoolYearStart(today, script.schoolYearStart);
+    return weekSince(from, today);
   }
 
   const need = (category: string) => {
@@ -125,7 +117,19 @@ export function createCheckinsService(deps: CheckinsDeps) {
       return { ...p, prepUrl: `/students/${studentId}/checkins/prep`, prepared: p.preparedAt !== null };
     },
 
-    promptsWithPrep,
+    /** The recording form's prompts, with the student's prepared answers: an audited read. */
+    async recordForm(user: AppUser, s: StudentInScope) {
+      authorize(checkinPolicy, user, 'record', { scope: s.scope });
+      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: s.student.id });
+      return promptsWithPrep(user.tenantId, s.student.id);
+    },
+
+    /** The student's own prep page. */
+    async prepForm(user: AppUser, s: StudentInScope) {
+      authorize(checkinPolicy, user, 'prep', { scope: s.scope });
+      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: s.student.id });
+      return promptsWithPrep(user.tenantId, s.student.id);
+    },
 
     /** The student's check-ins and needs, with what this user may not see already removed. */
     async history(user: AppUser, s: StudentInScope) {

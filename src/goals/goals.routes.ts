@@ -4,7 +4,9 @@ import type { AppContext } from '../web/context.js';
 import { studentInScope, isUuid, type StudentInScope } from '../web/student-scope.js';
 import { studentNav } from '../web/student-nav.js';
 import { fieldErrors, redirectInTool } from '../web/forms.js';
-import { badRequest, notFound } from '../web/errors.js';
+import { notFound } from '../web/errors.js';
+import { authorize } from '../policies/policy.js';
+import { goalPolicy } from '../policies/goal.js';
 import { GoalConflict, type Goal } from './goals.service.js';
 import { categoryLabels, goalCategories, goalForm, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
@@ -66,9 +68,8 @@ export function goalsRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/goals/new', ctx.requireUser, async (req, res) => {
     const s = await student(req);
-    // Rendering the form checks the same permission the save does, so nobody fills in a form they cannot send.
-    const { newUrl } = await ctx.goals.list(req.user!, s);
-    if (!newUrl) throw badRequest('Your role cannot add goals for this student.', 'forbidden');
+    // The form checks the permission the save checks, so nobody fills in a form they cannot send.
+    authorize(goalPolicy, req.user!, s.relationship === 'self' ? 'propose' : 'create', { scope: s.scope });
     renderNew(req, res, s, {}, {});
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { goalStatuses } from '../policies/goal.js';
+import { isRealDate, isoDate } from '../web/forms.js';
 
 export const goalCategories = ['academic', 'well-being', 'college-career', 'community'] as const;
 export const categoryLabels: Record<(typeof goalCategories)[number], string> = {
@@ -22,7 +23,8 @@ const text = (max: number, label: string) => z.string().trim().max(max, `Keep th
 const optionalDate = z
   .string()
   .trim()
-  .refine((d) => d === '' || (/^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d))), 'Enter a real date, or leave it empty')
+  .optional()
+  .refine((d) => !d || isRealDate(d), 'Enter a real date, or leave it empty')
   .transform((d) => d || null);
 
 /** The SMART parts: specific statement, how it is measured, target, date, why it matters. */
@@ -31,7 +33,7 @@ export const goalForm = z.object({
   statement: text(500, 'goal').min(5, 'Say what the goal is, in a sentence'),
   measure: text(500, 'measure').default(''),
   target: text(200, 'target').default(''),
-  targetDate: optionalDate.default(''),
+  targetDate: optionalDate,
   why: text(1000, 'reason').default(''),
 });
 export type GoalInput = z.output<typeof goalForm>;
@@ -43,13 +45,13 @@ export const statusForm = versionField.extend({ status: z.enum(['active', 'achie
 export const stepForm = z.object({
   text: text(300, 'step').min(2, 'Say what the step is'),
   owner: z.enum(stepOwners, { error: 'Choose who does it' }),
-  dueDate: optionalDate.default(''),
+  dueDate: optionalDate,
 });
 export const progressForm = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date').refine((d) => !Number.isNaN(Date.parse(d)), 'Enter a real date'),
+  date: isoDate,
   note: text(2000, 'note').min(2, 'Say how it is going'),
   rating: z
-    .union([z.literal(''), z.enum(['1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })])
+    .enum(['', '1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })
     .optional()
     .transform((v) => (v ? Number(v) : null)),
 });

@@ -26,12 +26,6 @@ export function roleHomeRoutes(ctx: AppContext): Router {
     res.redirect(302, `${roleHome[user.role]}?ltik=${encodeURIComponent(res.locals.ltik as string)}`);
   });
 
-  r.get('/caseload', ctx.requireUser, async (req, res) => {
-    const user = viewer(req, 'caseload');
-    const members = user.contextId ? await ctx.roster.listMembers(user.tenantId, user.contextId, { role: 'student', status: 'active' }) : [];
-    res.render('home/caseload', { title: 'Caseload', students: members.map((m) => ({ name: m.person.name || 'Name not shared by the LMS' })), hasContext: Boolean(user.contextId) });
-  });
-
   r.get('/my-plan', ctx.requireUser, (req, res) => {
     viewer(req, 'my-plan');
     res.render('home/my-plan', { title: 'My plan' });

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One message per field (the first zod gave), keyed by the field's name, for errors shown next to it. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
@@ -27,3 +27,12 @@ export function prefixed(body: unknown, prefix: string): Record<string, string> 
   }
   return out;
 }
+
+/** A yyyy-mm-dd calendar date that exists (Date.parse would accept 2026-02-31 and roll it over). */
+export function isRealDate(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+}
+
+export const isoDate = z.string().trim().refine(isRealDate, 'Enter a real date');

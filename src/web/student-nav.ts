@@ -5,13 +5,14 @@ import { roleHome } from '../lti/roles.js';
 
 export type StudentPage = 'plan' | 'goals' | 'checkins';
 
+const homeLabel: Record<string, string> = { '/caseload': 'Caseload', '/my-plan': 'My plan', '/family': 'My students', '/admin': 'Administration' };
+
 /** The tabs of a student's record (plan, goals, check-ins), showing only what this user may open. */
 export function studentNav(user: AppUser, s: StudentInScope, current: StudentPage) {
   const base = `/students/${s.student.id}`;
-  const home = { caseload: 'Caseload', 'my-plan': 'My plan', family: 'My students', admin: 'Administration', home: 'Home' } as Record<string, string>;
-  const homeUrl = roleHome[user.role];
+  const home = roleHome[user.role];
   const items = [
-    { href: homeUrl, label: home[homeUrl.slice(1)] ?? 'Home', current: false },
+    { href: home, label: homeLabel[home] ?? 'Home', current: false },
     { href: `${base}/plan`, label: 'Plan', current: current === 'plan' },
     { href: `${base}/goals`, label: 'Goals', current: current === 'goals' },
   ];

@@ -112,7 +112,7 @@ describe('sandbox LMS in Chromium: launch by role inside the cross-site iframe',
         const deadline = Date.now() + 30_000;
         let names: string[] = [];
         for (;;) {
-          names = await frame.locator('ul.caseload li').allInnerTexts();
+          names = await frame.locator('ul.caseload .student-name').allInnerTexts();
           if (ADVISORY_ROSTER.every((n) => names.includes(n)) || Date.now() > deadline) break;
           await page.waitForTimeout(1000);
           await frame.goto(frame.url());

@@ -1,0 +1,183 @@
+import { expect } from 'chai';
+import { createTestApp, type TestApp } from '../../support/app.js';
+import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
+import type { AppUser } from '../../../src/auth/user.js';
+
+type As = ReturnType<typeof asUser>;
+const DAY = 86_400_000;
+const week1 = { 'answer.w1-proud': 'I fixed my bike', 'answer.w1-matters': 'My little sister', 'answer.w1-tech': 'The laptop is shared', 'answer.w1-space': 'Kitchen table' };
+
+describe('check-ins', () => {
+  let t: TestApp;
+  let s: SeededSchool;
+  let advisor: As;
+  let student: As;
+  let studentUser: AppUser;
+  const now = new Date('2026-03-20T15:00:00Z');
+
+  before(async () => {
+    t = await createTestApp();
+    t.clock.set(now);
+    s = await seedSchool(t.ctx);
+    advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    student = asUser(t.app, await ltikFor(t.ctx, s.students[0], 'student', s.advisoryId));
+    studentUser = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.students[0].id, cid: s.advisoryId, role: 'student' }))!;
+  });
+
+  const checkinsOf = async (studentId: string) => {
+    const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
+    const { studentInScope } = await import('../../../src/web/student-scope.js');
+    return (await t.ctx.checkins.history(adv, await studentInScope(t.ctx, adv, studentId))).checkins;
+  };
+
+  it('the student answers the week\'s prompts first; the advisor sees them when recording', async () => {
+    const prompts = await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id);
+    expect(prompts.week).to.equal(1);
+    expect(prompts.icebreaker).to.be.a('string').and.not.equal('');
+    expect(prompts.questions.some((q) => q.required)).to.equal(true);
+    expect(prompts.prepared).to.equal(false);
+
+    const prep = await student.get(`/students/${s.students[0].id}/checkins/prep`).expect(200);
+    expect(prep.text).to.contain(prompts.questions[0]!.prompt).and.to.contain(prompts.icebreaker);
+    await student.post(`/students/${s.students[0].id}/checkins/prep`, { 'answer.w1-proud': 'I fixed my bike', 'need.food': 'concern' }).expect(303);
+    expect((await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id)).prepared).to.equal(true);
+
+    const form = await advisor.get(`/students/${s.students[0].id}/checkins/new`).expect(200);
+    expect(form.text).to.contain('wrote before the meeting:</span> I fixed my bike');
+    await advisor.get(`/students/${s.students[0].id}/checkins/prep`).expect(403);
+  });
+
+  it('records a check-in with answers, rating, notes and needs, audited without the text', async () => {
+    await advisor.post(`/students/${s.students[0].id}/checkins`, {
+      date: '2026-03-20', format: 'video', attended: 'yes', wellbeing: '2', ...week1,
+      sharedNote: 'Great talk, see you Tuesday', adultNote: 'Mentioned moving between relatives',
+      'need.housing': 'urgent', 'need.technology': 'concern',
+    }).expect(303);
+    const [c] = await checkinsOf(s.students[0].id);
+    expect(c).to.include({ date: '2026-03-20', format: 'Video', attended: true, wellbeing: 2, week: 1, adultNote: 'Mentioned moving between relatives' });
+    expect(c!.answers.map((a) => a.answer)).to.include('Kitchen table');
+    expect(c!.needs.map((n) => `${n.category}:${n.urgency}`)).to.have.members(['housing:urgent', 'technology:concern']);
+    const audit = await t.ctx.audit.list(s.tenantId, { studentId: s.students[0].id });
+    expect(audit.some((a) => a.entity === 'checkin' && a.action === 'create')).to.equal(true);
+    expect(JSON.stringify(audit)).not.to.contain('relatives');
+  });
+
+  it('the student sees the shared note, never the adult-only note or sensitive needs adults raised', async () => {
+    const res = await student.get(`/students/${s.students[0].id}/checkins`).expect(200);
+    expect(res.text).to.contain('Great talk, see you Tuesday');
+    expect(res.text).not.to.contain('Mentioned moving between relatives');
+    expect(res.text).not.to.contain('Housing');
+    expect(res.text).to.contain('Technology and internet');
+    // The food need the student raised themselves stays visible to them.
+    expect(res.text).to.contain('Food');
+    const adv = await advisor.get(`/students/${s.students[0].id}/checkins`).expect(200);
+    expect(adv.text).to.contain('Mentioned moving between relatives').and.to.contain('Housing');
+  });
+
+  it('requires the week\'s required questions when the student attended, keeping what was typed', async () => {
+    const res = await advisor.post(`/students/${s.students[1].id}/checkins`, {
+      date: '2026-02-30', format: 'in_person', attended: 'yes', wellbeing: '9', 'answer.w1-proud': 'Typed answer', adultNote: 'keep me', 'need.housing': 'someday',
+    }).expect(400);
+    expect(res.text).to.match(/id="q-w1-matters-error">This question needs an answer/);
+    expect(res.text).to.match(/id="checkin-wellbeing-error">Choose 1 to 5/);
+    expect(res.text).to.match(/id="checkin-date-error">Enter a real date/);
+    expect(res.text).to.match(/id="need-housing-error">Choose concern or urgent/);
+    expect(res.text).to.contain('>Typed answer</textarea>').and.to.contain('>keep me</textarea>');
+    expect(await checkinsOf(s.students[1].id)).to.have.length(0);
+  });
+
+  it('moves to the next week\'s questions a week after the first check-in', async () => {
+    t.clock.set(new Date(now.getTime() + 8 * DAY));
+    try {
+      const p = await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id);
+      expect(p.week).to.equal(2);
+      expect(p.theme).to.equal(t.ctx.checkins.promptsFor(2).theme);
+    } finally {
+      t.clock.set(now);
+    }
+  });
+
+  it('an advisor resolves a need; it leaves the caseload', async () => {
+    const h = await advisor.get(`/students/${s.students[0].id}/checkins`).expect(200);
+    const needIds = [...h.text.matchAll(/needs\/([0-9a-f-]{36})\/resolve/g)].map((m) => m[1]!);
+    expect(needIds.length).to.be.greaterThan(0);
+    for (const id of needIds) await advisor.post(`/students/${s.students[0].id}/checkins/needs/${id}/resolve`).expect(303);
+    expect((await t.ctx.checkins.openNeeds(s.tenantId, [s.students[0].id])).get(s.students[0].id)).to.equal(undefined);
+    await student.post(`/students/${s.students[0].id}/checkins/needs/${needIds[0]}/resolve`).expect(403);
+  });
+
+  describe('quick record for the whole advisory', () => {
+    it('writes one check-in per student, together', async () => {
+      const [a, b, c] = s.students;
+      const before = await Promise.all(s.students.map((p) => checkinsOf(p.id)));
+      const form = await advisor.get('/caseload/checkins/new').expect(200);
+      for (const p of s.students) expect(form.text).to.contain(p.name);
+      await advisor.post('/caseload/checkins', {
+        date: '2026-03-19', format: 'in_person', sharedNote: 'Advisory circle: goals for spring',
+        [`attended.${a.id}`]: 'yes', [`wellbeing.${a.id}`]: '4',
+        [`attended.${b.id}`]: 'no', [`wellbeing.${b.id}`]: '3',
+        [`attended.${c.id}`]: 'yes', [`wellbeing.${c.id}`]: '',
+      }).expect(303).expect('location', /\/caseload\?recorded=3/);
+      const after = await Promise.all(s.students.map((p) => checkinsOf(p.id)));
+      const added = after.map((list, i) => list.filter((x) => !before[i]!.some((y) => y.id === x.id)));
+      expect(added.map((l) => l.length)).to.deep.equal([1, 1, 1]);
+      expect(added.map((l) => [l[0]!.attended, l[0]!.wellbeing, l[0]!.sharedNote])).to.deep.equal([
+        [true, 4, 'Advisory circle: goals for spring'],
+        [false, null, 'Advisory circle: goals for spring'],
+        [true, null, 'Advisory circle: goals for spring'],
+      ]);
+    });
+
+    it('writes nothing when any row is wrong, and shows the error on that row', async () => {
+      const [a, b, c] = s.students;
+      const before = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
+      const res = await advisor.post('/caseload/checkins', {
+        date: '2026-03-18', format: 'in_person', sharedNote: 'x',
+        [`attended.${a.id}`]: 'yes', [`attended.${b.id}`]: 'maybe', [`attended.${c.id}`]: 'yes', [`wellbeing.${c.id}`]: '2',
+      }).expect(400);
+      expect(res.text).to.match(new RegExp(`id="row-${b.id}-error">Say whether they attended`));
+      expect(res.text).to.match(new RegExp(`name="wellbeing.${c.id}">.*<option value="2" selected>`, 's'));
+      const after = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
+      expect(after).to.deep.equal(before);
+    });
+
+    it('rolls every row back when one fails while saving', async () => {
+      const rows = Object.fromEntries(s.students.map((p) => [`attended.${p.id}`, 'yes']));
+      const before = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
+      const record = t.ctx.audit.record;
+      let calls = 0;
+      // The third student's audit row fails: the first two check-ins must not survive it.
+      t.ctx.audit.record = async (...args: Parameters<typeof record>) => {
+        if (args[1].entity === 'checkin' && args[1].action === 'create' && ++calls === 3) throw new Error('disk full');
+        return record(...args);
+      };
+      try {
+        await advisor.post('/caseload/checkins', { date: '2026-03-17', format: 'phone', sharedNote: 'x', ...rows }).expect(500);
+      } finally {
+        t.ctx.audit.record = record;
+      }
+      expect(calls).to.equal(3);
+      const after = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
+      expect(after).to.deep.equal(before);
+    });
+
+    it('is for advisors only', async () => {
+      await student.get('/caseload/checkins/new').expect(403);
+      await student.post('/caseload/checkins', { date: '2026-03-18', format: 'in_person' }).expect(403);
+    });
+  });
+
+  it('family, other students, other courses and other tenants see no check-ins', async () => {
+    const url = `/students/${s.students[0].id}/checkins`;
+    await asUser(t.app, await ltikFor(t.ctx, s.mentor, 'family', s.advisoryId)).get(url).expect(403);
+    await asUser(t.app, await ltikFor(t.ctx, s.students[1], 'student', s.advisoryId)).get(url).expect(404);
+    await asUser(t.app, await ltikFor(t.ctx, s.otherAdvisor, 'advisor', s.otherCourseId)).get(url).expect(404);
+    const other = asUser(t.app, await ltikFor(t.ctx, s.other.advisor, 'advisor', s.other.contextId));
+    await other.get(url).expect(404);
+    await other.post(url, { date: '2026-03-20', format: 'video', attended: 'no' }).expect(404);
+    await other.get(`/students/${s.students[0].id}/checkins/prep`).expect(404);
+    const admin = await asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId)).get(url).expect(200);
+    expect(admin.text).to.contain('Mentioned moving between relatives');
+    await asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId)).post(url, { date: '2026-03-20', format: 'video', attended: 'no' }).expect(403);
+  });
+});
