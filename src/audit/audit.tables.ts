@@ -1,14 +1,12 @@
+import { idColumn, tenantIdColumn } from '../db/columns.js';
 import { pgTable, uuid, text, timestamp, index } from 'drizzle-orm/pg-core';
-import { tenants } from '../platforms/platforms.tables.js';
 
 /** Who read or wrote which student's record. Never holds the record's text. */
 export const auditEvents = pgTable(
   'audit_events',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
     actorId: uuid('actor_id'),
     actorRole: text('actor_role').notNull(),
     /** read | create | update | delete */

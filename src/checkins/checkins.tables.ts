@@ -1,6 +1,5 @@
+import { idColumn, tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
 import { pgTable, uuid, text, boolean, timestamp, integer, date, jsonb, index, uniqueIndex } from 'drizzle-orm/pg-core';
-import { tenants } from '../platforms/platforms.tables.js';
-import { people } from '../roster/roster.tables.js';
 
 export interface CheckinAnswer {
   questionId: string;
@@ -12,13 +11,9 @@ export interface CheckinAnswer {
 export const checkins = pgTable(
   'checkins',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    studentId: uuid('student_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    studentId: personIdColumn('student_id'),
     recordedBy: uuid('recorded_by').notNull(),
     date: date('date', { mode: 'string' }).notNull(),
     /** in_person | video | phone | text */
@@ -31,7 +26,7 @@ export const checkins = pgTable(
     /** Never shown to the student or family. */
     adultNote: text('adult_note').notNull().default(''),
     batchId: uuid('batch_id'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [index('checkins_tenant_student_idx').on(t.tenantId, t.studentId, t.date)],
 );
@@ -40,13 +35,9 @@ export const checkins = pgTable(
 export const checkinNeeds = pgTable(
   'checkin_needs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    studentId: uuid('student_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    studentId: personIdColumn('student_id'),
     checkinId: uuid('checkin_id').references(() => checkins.id, { onDelete: 'cascade' }),
     /** A category id from config/checkin-script.json. */
     category: text('category').notNull(),
@@ -65,13 +56,9 @@ export const checkinNeeds = pgTable(
 export const checkinPreps = pgTable(
   'checkin_preps',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    studentId: uuid('student_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    studentId: personIdColumn('student_id'),
     week: integer('week').notNull(),
     answers: jsonb('answers').$type<CheckinAnswer[]>().notNull().default([]),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

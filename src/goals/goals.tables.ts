@@ -1,18 +1,13 @@
+import { idColumn, tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
 import { pgTable, uuid, text, boolean, timestamp, integer, date, index } from 'drizzle-orm/pg-core';
-import { tenants } from '../platforms/platforms.tables.js';
-import { people } from '../roster/roster.tables.js';
 
 /** A SMART goal on a student's plan. `version` guards concurrent edits. */
 export const goals = pgTable(
   'goals',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    studentId: uuid('student_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    studentId: personIdColumn('student_id'),
     category: text('category').notNull(),
     statement: text('statement').notNull(),
     measure: text('measure').notNull().default(''),
@@ -30,7 +25,7 @@ export const goals = pgTable(
     version: integer('version').notNull().default(1),
     createdBy: uuid('created_by').notNull(),
     createdByRole: text('created_by_role').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedBy: uuid('updated_by').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -40,10 +35,8 @@ export const goals = pgTable(
 export const goalSteps = pgTable(
   'goal_steps',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
     goalId: uuid('goal_id')
       .notNull()
       .references(() => goals.id, { onDelete: 'cascade' }),
@@ -53,7 +46,7 @@ export const goalSteps = pgTable(
     dueDate: date('due_date', { mode: 'string' }),
     done: boolean('done').notNull().default(false),
     createdBy: uuid('created_by').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [index('goal_steps_goal_idx').on(t.tenantId, t.goalId)],
 );
@@ -61,10 +54,8 @@ export const goalSteps = pgTable(
 export const goalProgress = pgTable(
   'goal_progress',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
     goalId: uuid('goal_id')
       .notNull()
       .references(() => goals.id, { onDelete: 'cascade' }),
@@ -74,7 +65,7 @@ export const goalProgress = pgTable(
     rating: integer('rating'),
     authorId: uuid('author_id').notNull(),
     authorRole: text('author_role').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [index('goal_progress_goal_idx').on(t.tenantId, t.goalId)],
 );

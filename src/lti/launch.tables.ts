@@ -1,5 +1,5 @@
-import { pgTable, uuid, text, timestamp, jsonb, uniqueIndex, index } from 'drizzle-orm/pg-core';
-import { tenants } from '../platforms/platforms.tables.js';
+import { idColumn, tenantIdColumn } from '../db/columns.js';
+import { pgTable, text, timestamp, jsonb, uniqueIndex, index } from 'drizzle-orm/pg-core';
 
 /**
  * One OIDC login: the state and nonce we issued, kept server-side so the launch can prove both
@@ -8,10 +8,8 @@ import { tenants } from '../platforms/platforms.tables.js';
 export const loginStates = pgTable(
   'lti_login_states',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
     state: text('state').notNull(),
     nonce: text('nonce').notNull(),
     /** What the login carried, so the "open in a new window" fallback can restart it top-level. */

@@ -1,3 +1,4 @@
+import { tenantIdColumn } from '../db/columns.js';
 import { pgTable, uuid, text, boolean, timestamp, jsonb, integer } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
 import { contexts } from '../roster/roster.tables.js';
@@ -26,9 +27,7 @@ export const agsContexts = pgTable('ags_contexts', {
   contextId: uuid('context_id')
     .primaryKey()
     .references(() => contexts.id, { onDelete: 'cascade' }),
-  tenantId: uuid('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' }),
+  tenantId: tenantIdColumn(),
   /** The tool's own "Success plan" line item in this context. */
   lineItemUrl: text('line_item_url'),
   scopes: jsonb('scopes').$type<string[]>().notNull().default([]),

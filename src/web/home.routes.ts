@@ -11,6 +11,10 @@ export function homeRoutes(ctx: AppContext): Router {
       res.status(503).json({ status: 'unavailable', database: ctx.database.driver });
     }
   });
+  // Browsers ask for it on every page; a 404 per page would only add noise to the logs.
+  r.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   r.get('/', (_req, res) => {
     const base = ctx.config.baseUrl;
     res.render('home', {
