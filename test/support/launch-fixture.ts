@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import type { TestApp } from './app.js';
 import type { RunningTool } from './tool-server.js';
-import { startSimulator } from './simulator.js';
+import { startSimulator, connectTool } from './simulator.js';
 import type { Simulator } from '../../src/sandbox/simulator/index.js';
 import { people, contexts, memberships, deployments, tenants } from '../../src/db/schema.js';
 
@@ -29,22 +29,7 @@ export async function launchFixture(tool: RunningTool, profile: 'canvas' | 'scho
   const storageTarget = profile === 'canvas' ? 'post_message_forwarding' : undefined;
   const running = await startSimulator(profile);
   const platform = running.sim;
-  const { clientId, deploymentId } = platform.registerTool({
-    name: 'Success Plans',
-    initiateLoginUri: `${tool.baseUrl}/lti/login`,
-    redirectUris: [`${tool.baseUrl}/lti/launch`],
-    jwksUri: `${tool.baseUrl}/lti/keys`,
-    targetLinkUri: `${tool.baseUrl}/lti/launch`,
-  });
-  const tenant = await tool.t.ctx.platforms.addManual({
-    name: `Test ${profile}`,
-    issuer: platform.issuer,
-    clientId,
-    authLoginUrl: platform.endpoints.authLoginUrl,
-    accessTokenUrl: platform.endpoints.accessTokenUrl,
-    jwksUrl: platform.endpoints.jwksUrl,
-    deploymentIds: [deploymentId],
-  });
+  const { clientId, deploymentId, tenant } = await connectTool(platform, { baseUrl: tool.baseUrl, platforms: tool.t.ctx.platforms }, { name: `Test ${profile}` });
   const courseId = `course-${randomUUID()}`;
   platform.addCourse({ id: courseId, label: 'ADV-9B', title: 'Advisory 9B' });
   const students = [

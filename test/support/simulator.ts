@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { createSimulator, type ProfileName, type Simulator } from '../../src/sandbox/simulator/index.js';
 import type { Clock } from '../../src/web/clock.js';
+import type { PlatformsService, Tenant } from '../../src/platforms/platforms.service.js';
+import { scopes } from '../../src/lti/services/scopes.js';
 
 export interface RunningSimulator {
   sim: Simulator;
@@ -30,4 +32,42 @@ export async function startSimulator(profile: ProfileName, opts: { issuer?: stri
         server.close(() => resolve());
       }),
   };
+}
+
+export interface Connection {
+  clientId: string;
+  deploymentId: string;
+  tenant: Tenant;
+}
+
+/**
+ * Registers the tool with the simulator and the simulator with the tool, as an admin does on both
+ * sides of a manual install. Grants every service scope unless told otherwise.
+ */
+export async function connectTool(
+  sim: Simulator,
+  tool: { baseUrl: string; platforms: Pick<PlatformsService, 'addManual'> },
+  opts: { name?: string; family?: ProfileName; scopes?: string[]; grantedScopes?: string[] } = {},
+): Promise<Connection> {
+  const granted = opts.scopes ?? Object.values(scopes);
+  const { clientId, deploymentId } = sim.registerTool({
+    name: 'Success Plans',
+    initiateLoginUri: `${tool.baseUrl}/lti/login`,
+    redirectUris: [`${tool.baseUrl}/lti/launch`],
+    jwksUri: `${tool.baseUrl}/lti/keys`,
+    targetLinkUri: `${tool.baseUrl}/lti/launch`,
+    scopes: granted,
+  });
+  const tenant = await tool.platforms.addManual({
+    name: opts.name ?? `Simulated ${sim.profile}`,
+    issuer: sim.issuer,
+    clientId,
+    authLoginUrl: sim.endpoints.authLoginUrl,
+    accessTokenUrl: sim.endpoints.accessTokenUrl,
+    jwksUrl: sim.endpoints.jwksUrl,
+    family: opts.family,
+    deploymentIds: [deploymentId],
+    grantedScopes: opts.grantedScopes ?? granted,
+  });
+  return { clientId, deploymentId, tenant };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTool, type RunningTool } from '../../support/tool-server.js';
-import { startSimulator } from '../../support/simulator.js';
+import { startSimulator, connectTool } from '../../support/simulator.js';
 import { LtiAgent } from '../../support/lti-agent.js';
 import { scopes } from '../../../src/lti/services/scopes.js';
 import { familyFor } from '../../../src/lti/families/index.js';
@@ -19,29 +19,9 @@ for (const profile of ['canvas', 'schoology'] as const) {
     before(async () => {
       tool = await startTool();
       sim = await startSimulator(profile);
-      const granted = Object.values(scopes);
-      const reg = sim.sim.registerTool({
-        name: 'Success Plans',
-        initiateLoginUri: `${tool.baseUrl}/lti/login`,
-        redirectUris: [`${tool.baseUrl}/lti/launch`],
-        jwksUri: `${tool.baseUrl}/lti/keys`,
-        targetLinkUri: `${tool.baseUrl}/lti/launch`,
-        scopes: granted,
-      });
-      clientId = reg.clientId;
-      tenantId = (
-        await tool.t.ctx.platforms.addManual({
-          name: `Sim ${profile}`,
-          issuer: sim.sim.issuer,
-          clientId,
-          authLoginUrl: sim.sim.endpoints.authLoginUrl,
-          accessTokenUrl: sim.sim.endpoints.accessTokenUrl,
-          jwksUrl: sim.sim.endpoints.jwksUrl,
-          family: profile,
-          deploymentIds: [reg.deploymentId],
-          grantedScopes: granted,
-        })
-      ).id;
+      const conn = await connectTool(sim.sim, { baseUrl: tool.baseUrl, platforms: tool.t.ctx.platforms }, { family: profile });
+      clientId = conn.clientId;
+      tenantId = conn.tenant.id;
       sim.sim.addCourse({ id: 'adv', label: 'ADV', title: 'Advisory' });
       sim.sim.addUser({ sub: 'teacher', name: 'Tess Teacher' });
       sim.sim.enroll('adv', 'teacher', [`${LIS}Instructor`]);
