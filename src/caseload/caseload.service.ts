@@ -196,7 +196,3 @@ export function createCaseloadService(deps: CaseloadDeps) {
   };
 }
 export type CaseloadService = ReturnType<typeof createCaseloadService>;
-
-/** Until the plans service is wired in, every student shows as having no plan. */
-export const noPlansYet: PlanStatusFor = async (_tenantId, studentIds) =>
-  new Map(studentIds.map((id) => [id, { status: 'none' as const, updatedAt: null, updatedByName: null }]));

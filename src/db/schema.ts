@@ -8,3 +8,4 @@ export * from '../lti/lti.tables.js';
 export * from '../scores/scores.tables.js';
 export * from '../goals/goals.tables.js';
 export * from '../checkins/checkins.tables.js';
+export * from '../plans/plans.tables.js';

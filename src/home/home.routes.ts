@@ -6,8 +6,8 @@ import { roleHomePolicy, type RoleHomePage } from '../policies/role-home.js';
 import { roleHome } from '../lti/roles.js';
 
 /**
- * The page each role lands on after a launch (contract 5). Placeholders the plans team replaces,
- * keeping the URLs; each still shows only what that role may see.
+ * /home sends each role to its home, and the admin home lives here. The student's (/my-plan),
+ * family's (/family) and advisor's (/caseload) homes belong to their features.
  */
 export function roleHomeRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -24,17 +24,6 @@ export function roleHomeRoutes(ctx: AppContext): Router {
       return;
     }
     res.redirect(302, `${roleHome[user.role]}?ltik=${encodeURIComponent(res.locals.ltik as string)}`);
-  });
-
-  r.get('/my-plan', ctx.requireUser, (req, res) => {
-    viewer(req, 'my-plan');
-    res.render('home/my-plan', { title: 'My plan' });
-  });
-
-  r.get('/family', ctx.requireUser, async (req, res) => {
-    const user = viewer(req, 'family');
-    const mentees = await Promise.all(user.menteeIds.map((id) => ctx.roster.findPerson(user.tenantId, id)));
-    res.render('home/family', { title: 'My student', students: mentees.filter((p) => p).map((p) => ({ name: p!.name || 'Name not shared by the LMS yet' })) });
   });
 
   r.get('/admin', ctx.requireUser, (req, res) => {

@@ -105,6 +105,11 @@ export async function findPerson(db: DbOrTx, tenantId: string, personId: string)
   return row;
 }
 
+export async function findPeopleByIds(db: DbOrTx, tenantId: string, ids: string[]): Promise<Person[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.id, ids)));
+}
+
 export async function findPeopleBySub(db: DbOrTx, tenantId: string, subs: string[]): Promise<Person[]> {
   if (subs.length === 0) return [];
   return db.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.sub, subs)));

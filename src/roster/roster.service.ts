@@ -13,6 +13,11 @@ export function createRosterService(db: Db) {
     upsertContext: (tenantId: string, c: repo.ContextInput, tx: DbOrTx = db) => repo.upsertContext(tx, tenantId, c),
     upsertMembership: (tenantId: string, m: repo.MembershipInput, tx: DbOrTx = db) => repo.upsertMembership(tx, tenantId, m),
     findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
+    /** Names for authors and lists, in one query. */
+    async namesOf(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+      const rows = await repo.findPeopleByIds(db, tenantId, [...new Set(ids)]);
+      return new Map(rows.map((p) => [p.id, p.name]));
+    },
     findPeopleBySub: (tenantId: string, subs: string[], tx: DbOrTx = db) => repo.findPeopleBySub(tx, tenantId, subs),
     findContext: (tenantId: string, contextId: string) => repo.findContext(db, tenantId, contextId),
     findMembership: (tenantId: string, contextId: string, personId: string) => repo.findMembership(db, tenantId, contextId, personId),

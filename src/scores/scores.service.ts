@@ -14,12 +14,6 @@ export type { AgsContextRow } from './scores.repository.js';
 /** Plan completion per student (person id -> 0..100). Students missing from the map get no score. */
 export type CompletionOf = (tenantId: string, studentPersonIds: string[]) => Promise<Map<string, number>>;
 
-/**
- * Placeholder until the plans feature exists: it knows no completion, so nothing is posted.
- * The lead replaces it in buildContext with the plans service's function; never invent scores here.
- */
-export const completionNotYetAvailable: CompletionOf = async () => new Map();
-
 /** The tool's own line item: found again by tag and resource id, never duplicated. */
 export const SUCCESS_PLAN_ITEM = { label: 'Success plan', scoreMaximum: 100, resourceId: 'success-plan', tag: 'success-plan' } as const;
 

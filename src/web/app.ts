@@ -19,12 +19,14 @@ import { familyFor } from '../lti/families/index.js';
 import { mapRole } from '../lti/roles.js';
 import { createLaunchService } from '../lti/launch.service.js';
 import { createRosterSyncService } from '../roster/sync.service.js';
-import { completionNotYetAvailable, createScoresService } from '../scores/scores.service.js';
+import { createScoresService } from '../scores/scores.service.js';
+import { createPlansService } from '../plans/plans.service.js';
+import { loadPlanTemplate } from '../plans/plans.schemas.js';
 import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScript } from '../checkins/checkins.schemas.js';
-import { createCaseloadService, noPlansYet } from '../caseload/caseload.service.js';
+import { createCaseloadService } from '../caseload/caseload.service.js';
 
 export interface App {
   app: Express;
@@ -53,7 +55,7 @@ export function buildContext(deps: AppDeps): AppContext {
     mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
     pageSizeFor: (family) => familyFor(family).nrpsPageSize,
   });
-  // LEAD: replace completionNotYetAvailable with the plans service's completion function when it exists.
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate() });
   const scores = createScoresService({
     db,
     clock: deps.clock,
@@ -61,19 +63,18 @@ export function buildContext(deps: AppDeps): AppContext {
     services: ltiServices,
     findTenant: (id) => platforms.find(id),
     roster,
-    completionOf: completionNotYetAvailable,
+    completionOf: (tenantId, ids) => plans.completionOf(tenantId, ids),
     pageSizeFor: (family) => familyFor(family).agsPageSize,
   });
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
-  // LEAD/PLANS: pass (t, ids) => plans.statusFor(t, ids) once the plans service is built here.
-  const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: noPlansYet, cadenceDays: deps.config.checkinCadenceDays });
+  const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
   const shutdown = async () => {
     await rosterSync.stop();
     await lti.close();
   };
-  return { ...deps, db, platforms, lti, roster, audit, navigators, goals, checkins, caseload, ltiks, authenticator, requireUser: requireUser(authenticator), ltiServices, rosterSync, scores, launches, shutdown };
+  return { ...deps, db, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, ltiks, authenticator, requireUser: requireUser(authenticator), ltiServices, rosterSync, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

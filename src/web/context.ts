@@ -13,6 +13,7 @@ import type { LtiServices } from '../lti/services/index.js';
 import type { RosterSyncService } from '../roster/sync.service.js';
 import type { LaunchService } from '../lti/launch.service.js';
 import type { ScoresService } from '../scores/scores.service.js';
+import type { PlansService } from '../plans/plans.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService } from '../checkins/checkins.service.js';
@@ -35,6 +36,8 @@ export interface AppContext extends AppDeps {
   roster: RosterService;
   audit: AuditService;
   navigators: NavigatorsService;
+  /** Success plans: the plan pages' rules, plus statusFor (caseload) and completionOf (AGS score). */
+  plans: PlansService;
   /** SMART goals: summaryFor (counts per student), listForStudent (plan page), and the goal pages' rules. */
   goals: GoalsService;
   /** Check-ins: currentPrompts (student home), history, recording, prep, needs raised. */

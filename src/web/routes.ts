@@ -9,6 +9,8 @@ import { loginRoutes } from '../lti/login.routes.js';
 import { launchRoutes } from '../lti/launch.routes.js';
 import { deepLinkingRoutes } from '../lti/deep-linking.routes.js';
 import { roleHomeRoutes } from '../home/home.routes.js';
+import { plansRoutes } from '../plans/plans.routes.js';
+import { auditRoutes } from '../audit/audit.routes.js';
 import { caseloadRoutes } from '../caseload/caseload.routes.js';
 import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
@@ -24,6 +26,8 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(launchRoutes(ctx));
   app.use(deepLinkingRoutes(ctx));
   app.use(roleHomeRoutes(ctx));
+  app.use(plansRoutes(ctx));
+  app.use(auditRoutes(ctx));
   app.use(caseloadRoutes(ctx));
   app.use(goalsRoutes(ctx));
   app.use(checkinsRoutes(ctx));

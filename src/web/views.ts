@@ -47,6 +47,7 @@ export const helpers = {
     return d ? d.toISOString().slice(0, 10) : typeof v === 'string' ? v : '';
   },
   json: (v: unknown) => JSON.stringify(v),
+  concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
 };
 
 export function setupViews(app: Express): void {

@@ -1,0 +1,70 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { plans, planEntries, planRevisions, planComments } from './plans.tables.js';
+
+export type Plan = typeof plans.$inferSelect;
+export type PlanEntry = typeof planEntries.$inferSelect;
+export type PlanRevision = typeof planRevisions.$inferSelect;
+export type PlanComment = typeof planComments.$inferSelect;
+
+export async function findPlan(db: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<Plan | undefined> {
+  const [row] = await db.select().from(plans).where(and(eq(plans.tenantId, tenantId), eq(plans.studentId, studentId), eq(plans.schoolYear, schoolYear)));
+  return row;
+}
+
+/** Creates the year's plan on first write; a concurrent creator makes this a no-op. */
+export async function ensurePlan(db: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<Plan> {
+  await db.insert(plans).values({ tenantId, studentId, schoolYear }).onConflictDoNothing();
+  return (await findPlan(db, tenantId, studentId, schoolYear))!;
+}
+
+/** Bumps the version only if it is still the one the editor saw: the guard against silent overwrites. */
+export async function bumpVersion(db: DbOrTx, plan: Plan, expected: number, by: string, at: Date, patch: { status?: string } = {}): Promise<Plan | undefined> {
+  const [row] = await db
+    .update(plans)
+    .set({ version: sql`${plans.version} + 1`, updatedBy: by, updatedAt: at, ...patch })
+    .where(and(eq(plans.id, plan.id), eq(plans.tenantId, plan.tenantId), eq(plans.version, expected)))
+    .returning();
+  return row;
+}
+
+export async function entries(db: DbOrTx, tenantId: string, planId: string): Promise<PlanEntry[]> {
+  return db.select().from(planEntries).where(and(eq(planEntries.tenantId, tenantId), eq(planEntries.planId, planId)));
+}
+
+export async function upsertEntry(db: DbOrTx, v: { tenantId: string; planId: string; fieldKey: string; voice: string; text: string; authorId: string; at: Date }): Promise<void> {
+  await db
+    .insert(planEntries)
+    .values({ tenantId: v.tenantId, planId: v.planId, fieldKey: v.fieldKey, voice: v.voice, text: v.text, authorId: v.authorId, updatedAt: v.at })
+    .onConflictDoUpdate({ target: [planEntries.planId, planEntries.fieldKey, planEntries.voice], set: { text: v.text, authorId: v.authorId, updatedAt: v.at } });
+}
+
+export async function addRevision(db: DbOrTx, v: typeof planRevisions.$inferInsert): Promise<void> {
+  await db.insert(planRevisions).values(v);
+}
+
+export async function revisions(db: DbOrTx, tenantId: string, planId: string): Promise<PlanRevision[]> {
+  return db.select().from(planRevisions).where(and(eq(planRevisions.tenantId, tenantId), eq(planRevisions.planId, planId))).orderBy(desc(planRevisions.at), desc(planRevisions.planVersion));
+}
+
+export async function addComment(db: DbOrTx, v: typeof planComments.$inferInsert): Promise<void> {
+  await db.insert(planComments).values(v);
+}
+
+export async function comments(db: DbOrTx, tenantId: string, planId: string): Promise<PlanComment[]> {
+  return db.select().from(planComments).where(and(eq(planComments.tenantId, tenantId), eq(planComments.planId, planId))).orderBy(asc(planComments.createdAt));
+}
+
+export async function plansFor(db: DbOrTx, tenantId: string, studentIds: string[], schoolYear: string): Promise<Plan[]> {
+  if (studentIds.length === 0) return [];
+  return db.select().from(plans).where(and(eq(plans.tenantId, tenantId), eq(plans.schoolYear, schoolYear), inArray(plans.studentId, studentIds)));
+}
+
+/** Distinct non-empty fields per plan, for completion. */
+export async function filledFields(db: DbOrTx, tenantId: string, planIds: string[]): Promise<{ planId: string; fieldKey: string }[]> {
+  if (planIds.length === 0) return [];
+  return db
+    .selectDistinct({ planId: planEntries.planId, fieldKey: planEntries.fieldKey })
+    .from(planEntries)
+    .where(and(eq(planEntries.tenantId, tenantId), inArray(planEntries.planId, planIds), sql`length(${planEntries.text}) > 0`));
+}

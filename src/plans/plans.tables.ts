@@ -1,0 +1,75 @@
+import { pgTable, uuid, text, integer, timestamp, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { idColumn, tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
+
+/** One plan per student per school year; `version` guards every edit against stale saves. */
+export const plans = pgTable(
+  'plans',
+  {
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    studentId: personIdColumn('student_id'),
+    schoolYear: text('school_year').notNull(),
+    /** draft | active */
+    status: text('status').notNull().default('draft'),
+    version: integer('version').notNull().default(0),
+    updatedBy: uuid('updated_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
+  },
+  (t) => [uniqueIndex('plans_student_year_uq').on(t.tenantId, t.studentId, t.schoolYear)],
+);
+
+/** The current words for one field in one voice (student or adult), with who wrote them. */
+export const planEntries = pgTable(
+  'plan_entries',
+  {
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    fieldKey: text('field_key').notNull(),
+    voice: text('voice').notNull(),
+    text: text('text').notNull(),
+    authorId: uuid('author_id').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('plan_entries_field_voice_uq').on(t.planId, t.fieldKey, t.voice)],
+);
+
+/** Every change ever made, so the history can show what changed, by whom and when. */
+export const planRevisions = pgTable(
+  'plan_revisions',
+  {
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    fieldKey: text('field_key').notNull(),
+    voice: text('voice').notNull(),
+    oldText: text('old_text').notNull(),
+    newText: text('new_text').notNull(),
+    authorId: uuid('author_id').notNull(),
+    planVersion: integer('plan_version').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('plan_revisions_plan_idx').on(t.planId, t.at)],
+);
+
+/** Comments from family (and the student's adults) on a plan. */
+export const planComments = pgTable(
+  'plan_comments',
+  {
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').notNull(),
+    authorRole: text('author_role').notNull(),
+    text: text('text').notNull(),
+    createdAt: createdAtColumn(),
+  },
+  (t) => [index('plan_comments_plan_idx').on(t.planId)],
+);
