@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import type { AppUser } from '../../../src/auth/user.js';
+import type { StudentScope } from '../../../src/policies/student-record.js';
+import { planPolicy, planActions } from '../../../src/policies/plan.js';
+import { goalPolicy, goalActions } from '../../../src/policies/goal.js';
+import { checkinPolicy, checkinActions } from '../../../src/policies/checkin.js';
+import { caseloadPolicy, caseloadActions, navigatorPolicy, navigatorActions } from '../../../src/policies/caseload.js';
+import { auditPolicy } from '../../../src/policies/audit.js';
+
+/**
+ * Every role x action x relationship, against a table written out by hand (not derived from the
+ * policies), so a policy change that widens or narrows access fails here cell by cell.
+ */
+const T = '10000000-0000-4000-8000-000000000001';
+const OTHER_T = '20000000-0000-4000-8000-000000000002';
+const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'] };
+const u = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({ tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', menteeIds: [], ...extra });
+
+const subjects: Record<string, AppUser> = {
+  'student (own record)': u('student', 's1'),
+  'student (another student)': u('student', 's2'),
+  'advisor (own caseload)': u('advisor', 'a1'),
+  'advisor (other course)': u('advisor', 'a9'),
+  'mentor (scoped to the student)': u('family', 'm1', { menteeIds: ['s1'] }),
+  'mentor (not scoped)': u('family', 'm2', { menteeIds: ['s2'] }),
+  admin: u('admin', 'x1'),
+  'advisor of another tenant (guessed ids)': u('advisor', 'a1', { tenantId: OTHER_T }),
+  'admin of another tenant': u('admin', 'x1', { tenantId: OTHER_T }),
+};
+
+const expected: Record<string, string[]> = {
+  'student (own record)': [
+    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editStudentVoice', 'plan:comment',
+    'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
+    'checkin:list', 'checkin:view', 'checkin:prep',
+  ],
+  'student (another student)': [],
+  'advisor (own caseload)': [
+    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment',
+    'goal:list', 'goal:view', 'goal:create', 'goal:edit', 'goal:approve', 'goal:suggest', 'goal:setStatus', 'goal:addProgress', 'goal:editSteps',
+    'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
+    'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll',
+  ],
+  'advisor (other course)': ['caseload:view', 'caseload:recordAll'],
+  'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view'],
+  'mentor (not scoped)': [],
+  admin: [
+    'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
+    'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list',
+  ],
+  'advisor of another tenant (guessed ids)': [],
+  'admin of another tenant': [],
+};
+
+const checks: [string, readonly string[], (user: AppUser, action: string) => boolean][] = [
+  ['plan', planActions, (user, a) => planPolicy(user, a as (typeof planActions)[number], { scope })],
+  ['goal', goalActions, (user, a) => goalPolicy(user, a as (typeof goalActions)[number], { scope })],
+  ['checkin', checkinActions, (user, a) => checkinPolicy(user, a as (typeof checkinActions)[number], { scope })],
+  ['navigator', navigatorActions, (user, a) => navigatorPolicy(user, a as (typeof navigatorActions)[number], { scope })],
+  // The caseload and the audit log are the tenant's, not one student's.
+  ['caseload', caseloadActions, (user, a) => caseloadPolicy(user, a as (typeof caseloadActions)[number], { tenantId: T })],
+  ['audit', ['list'], (user) => auditPolicy(user, 'list', { tenantId: T })],
+];
+
+describe('permission table: every role x action x relationship', () => {
+  for (const [subject, user] of Object.entries(subjects)) {
+    describe(subject, () => {
+      for (const [resource, actions, allow] of checks) {
+        for (const action of actions) {
+          const cell = `${resource}:${action}`;
+          const want = expected[subject]!.includes(cell);
+          it(`${want ? 'may' : 'may not'} ${cell}`, () => expect(allow(user, action)).to.equal(want));
+        }
+      }
+    });
+  }
+  it('names only real actions in the table', () => {
+    const real = new Set(checks.flatMap(([r, actions]) => actions.map((a) => `${r}:${a}`)));
+    for (const cells of Object.values(expected)) for (const c of cells) expect(real, c).to.include(c);
+  });
+});
