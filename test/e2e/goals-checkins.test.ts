@@ -1,11 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
-import type { Frame, Page } from 'playwright-core';
-import { startServer, type Running } from '../../src/web/start.js';
-import { freePort } from '../support/net.js';
-import { CHROMIUM, axeProblems, openBrowser, toolFrame } from '../support/browser.js';
+import type { Frame } from 'playwright-core';
+import { axeProblems, launchAs, openBrowser, openInFrame as openAs, startBrowserTool, type BrowserTool } from '../support/browser.js';
 
 /**
  * Through the sandbox LMS in Chromium: the teacher opens a student from the caseload and writes a
@@ -14,38 +9,21 @@ import { CHROMIUM, axeProblems, openBrowser, toolFrame } from '../support/browse
  */
 describe('sandbox LMS in Chromium: goals and check-ins', function () {
   this.timeout(180_000);
-  let server: Running;
-  let port: number;
-  let dataDir: string;
+  let tool: BrowserTool;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests.`);
-    port = await freePort();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'sp-e2e-goals-'));
-    server = await startServer({ NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    tool = await startBrowserTool();
   });
   after(async () => {
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await tool?.stop();
   });
 
-  const launchAs = async (page: Page, who: 'teacher' | 'student', home: string) => {
-    await page.goto(`http://localhost:${port}/`);
-    await page.getByRole('link', { name: `Launch as ${who}` }).click();
-    return toolFrame(page, home, port);
-  };
   const accessible = async (frame: Frame, what: string) => expect(await axeProblems(frame), what).to.deep.equal([]);
-  /** The same page for another launched user: their ltik, this path. */
-  const openAs = async (frame: Frame, pathname: string) => {
-    const ltik = new URL(frame.url()).searchParams.get('ltik')!;
-    await frame.goto(`http://localhost:${port}${pathname}?ltik=${encodeURIComponent(ltik)}`);
-  };
 
   it('teacher writes a goal, student adds progress, teacher sees the student as its author', async () => {
-    const { context, dir } = await openBrowser();
+    const { page, close } = await openBrowser();
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      let frame = await launchAs(page, 'teacher', '/caseload');
+      let frame = await launchAs(page, tool.port, 'teacher', '/caseload');
       // The roster arrives through NRPS in the background.
       const card = () => frame.locator('li.caseload-card').filter({ hasText: 'Amara Okafor' });
       const deadline = Date.now() + 30_000;
@@ -81,7 +59,7 @@ describe('sandbox LMS in Chromium: goals and check-ins', function () {
       await openAs(frame, `${studentBase}/checkins`);
       await accessible(frame, 'check-in history');
 
-      frame = await launchAs(page, 'student', '/my-plan');
+      frame = await launchAs(page, tool.port, 'student', '/my-plan');
       await openAs(frame, goalPath);
       await frame.getByRole('heading', { name: 'Read 20 pages every school day' }).waitFor();
       await accessible(frame, 'goal page (student)');
@@ -93,14 +71,13 @@ describe('sandbox LMS in Chromium: goals and check-ins', function () {
       await frame.getByRole('heading', { name: 'Before our check-in' }).waitFor();
       await accessible(frame, 'check-in prep (student)');
 
-      frame = await launchAs(page, 'teacher', '/caseload');
+      frame = await launchAs(page, tool.port, 'teacher', '/caseload');
       await openAs(frame, goalPath);
       const update = frame.locator('.progress-list li').filter({ hasText: 'Read every day this week, even Friday' });
       expect(await update.locator('.progress-author').innerText()).to.equal('Amara Okafor');
       expect(await update.innerText()).to.contain('feeling 4/5');
     } finally {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

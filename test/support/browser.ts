@@ -1,19 +1,70 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { startServer, type Running } from '../../src/web/start.js';
+import { freePort } from './net.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Debian's Chromium with a throwaway profile that allows third-party cookies (the LMS frames the tool). */
-export async function openBrowser(): Promise<{ context: BrowserContext; dir: string }> {
+export interface BrowserTool {
+  port: number;
+  server: Running;
+  stop(): Promise<void>;
+}
+
+/**
+ * The tool as `npm start` runs it: development, sandbox LMS on, the embedded database in a fresh
+ * DATA_DIR. Fails with the install hint when Debian's Chromium is missing.
+ */
+export async function startBrowserTool(): Promise<BrowserTool> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests.`);
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sp-e2e-data-'));
+  const server = await startServer({ NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  return {
+    port,
+    server,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OpenBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium with a throwaway profile whose cookie setting is explicit: Chromium's default
+ * here already blocks third-party cookies, so the "allowed" case must turn them on.
+ */
+export async function openBrowser(opts: { blockThirdPartyCookies?: boolean } = {}): Promise<OpenBrowser> {
+  const blocked = opts.blockThirdPartyCookies ?? false;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sp-chromium-'));
   mkdirSync(path.join(dir, 'Default'), { recursive: true });
-  writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
-  return { context, dir };
+  // cookie_controls_mode: 0 = allow all cookies, 1 = block third-party cookies (Chromium's settings page).
+  const profile = blocked ? { cookie_controls_mode: 1, block_third_party_cookies: true } : { cookie_controls_mode: 0, block_third_party_cookies: false };
+  writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify({ profile }));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: blocked ? [...ARGS, '--test-third-party-cookie-phaseout'] : ARGS,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The tool's frame inside the sandbox course page, once it has reached `pathname`. */
@@ -33,9 +84,32 @@ export async function toolFrame(page: Page, pathname: string | RegExp, port: num
       await frame.waitForLoadState('domcontentloaded');
       return frame;
     }
-    if (Date.now() > deadline) throw new Error(`the tool frame never reached ${String(pathname)}; frames: ${JSON.stringify(page.frames().map((f) => f.url().replace(/ltik=[^&]+/, 'ltik=…')))}`);
+    if (Date.now() > deadline) {
+      const frames = page.frames().map((f) => f.url().replace(/ltik=[^&]+/, 'ltik=…'));
+      const texts = await Promise.all(page.frames().map((f) => f.locator('body').innerText().catch(() => '')));
+      throw new Error(`the tool frame never reached ${String(pathname)}; frames: ${JSON.stringify(frames)}; texts: ${JSON.stringify(texts.map((t) => t.slice(0, 300)))}`);
+    }
     await page.waitForTimeout(200);
   }
+}
+
+export type SandboxRole = 'teacher' | 'student' | 'parent' | 'admin';
+
+/** Opens the sandbox LMS's home, clicks "Launch as <who>" and returns the tool frame at its role home. */
+export async function launchAs(page: Page, port: number, who: SandboxRole, home: string | RegExp): Promise<Frame> {
+  await page.goto(`http://localhost:${port}/`);
+  await page.getByRole('link', { name: `Launch as ${who}` }).click();
+  // The course page lives on the other site (127.0.0.1), so the tool below it is cross-site.
+  await page.waitForURL((u) => u.host === `127.0.0.1:${port}`);
+  return toolFrame(page, home, port);
+}
+
+/** Another page of the tool in the same frame, as the same launched user (their ltik). */
+export async function openInFrame(frame: Frame, pathname: string): Promise<void> {
+  const current = new URL(frame.url());
+  const ltik = current.searchParams.get('ltik');
+  if (!ltik) throw new Error(`the frame at ${current.pathname} carries no ltik`);
+  await frame.goto(`${current.origin}${pathname}?ltik=${encodeURIComponent(ltik)}`);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { AppUser } from '../../src/auth/user.js';
+import { studentInScope, type StudentInScope } from '../../src/web/student-scope.js';
+import type { BenchEnv } from './bench.js';
+import { LIS } from './platform.js';
+
+export interface BenchAdvisory {
+  tenantId: string;
+  /** The advisor's ltik, as a launch into the advisory issues it. */
+  ltik: string;
+  advisor: AppUser;
+  students: StudentInScope[];
+  /** Two goals per student, in student order. */
+  goals: { studentId: string; goalId: string }[];
+}
+
+/**
+ * A fresh tenant with an advisory of `size` students, each with two goals, a check-in and (every
+ * fourth student) open needs: the data an advisor's day reads. Written through the services, as
+ * the pages would write it.
+ */
+export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAdvisory> {
+  const { ctx } = env.app;
+  const u = randomUUID();
+  const tenant = await ctx.platforms.register({
+    name: 'Bench school', issuer: `https://bench.test/${u}`, clientId: `bench-${u}`,
+    authLoginUrl: 'https://bench.test/auth', accessTokenUrl: 'https://bench.test/token', jwksUrl: 'https://bench.test/jwks',
+  });
+  const advisory = await ctx.roster.upsertContext(tenant.id, { contextId: `advisory-${u}`, title: 'Bench advisory' });
+  const person = await ctx.roster.upsertPerson(tenant.id, { sub: 'bench-advisor', name: 'Bench Advisor' });
+  await ctx.roster.upsertMembership(tenant.id, { contextId: advisory.id, personId: person.id, role: 'advisor', roles: [`${LIS}Instructor`] });
+  const claims = { tid: tenant.id, pid: person.id, cid: advisory.id, role: 'advisor' } as const;
+  const ltik = await ctx.ltiks.issue(claims);
+  const advisor = (await ctx.roster.userFromClaims(claims))!;
+  const students: StudentInScope[] = [];
+  const goals: BenchAdvisory['goals'] = [];
+  for (let i = 0; i < size; i++) {
+    const p = await ctx.roster.upsertPerson(tenant.id, { sub: `bench-student-${i}`, name: `Bench Student ${i}` });
+    await ctx.roster.upsertMembership(tenant.id, { contextId: advisory.id, personId: p.id, role: 'student', roles: [`${LIS}Learner`] });
+    const s = await studentInScope(ctx, advisor, p.id);
+    students.push(s);
+    for (const statement of ['Read 20 pages every school day', 'Turn in every math homework on time']) {
+      const g = await ctx.goals.create(advisor, s, { category: 'academic', statement, measure: 'log', target: '4 weeks', targetDate: null, why: 'bench' });
+      goals.push({ studentId: p.id, goalId: g.id });
+    }
+    await ctx.checkins.record(advisor, s, {
+      date: '2026-03-02', format: 'in_person', attended: true, week: 1, wellbeing: 1 + (i % 5), sharedNote: 'bench', adultNote: 'bench',
+      answers: {}, needs: i % 4 === 0 ? { housing: 'urgent', technology: 'concern' } : {},
+    });
+  }
+  env.progress(`seeded ${size} students`);
+  return { tenantId: tenant.id, ltik, advisor, students, goals };
+}
+
+/** GET a tool page as the advisor; fails the bench unless it answers 200 with `expect` in it. */
+export async function getPage(env: BenchEnv, ltik: string, pathname: string, expect: string): Promise<void> {
+  const res = await fetch(`${env.baseUrl}${pathname}?ltik=${encodeURIComponent(ltik)}`, { headers: { accept: 'text/html' } });
+  const text = await res.text();
+  if (res.status !== 200 || !text.includes(expect)) throw new Error(`${pathname} answered ${res.status}${res.status === 200 ? ` without "${expect}"` : ''}`);
+}

@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import type { Frame, Page } from 'playwright-core';
+import { axeProblems, launchAs, openBrowser, openInFrame, startBrowserTool, type BrowserTool } from '../support/browser.js';
+
+const STUDENT = 'Amara Okafor';
+const GOAL = 'Finish every algebra assignment before Friday';
+const UPDATE = 'Three of four done this week; Friday was a field trip';
+
+/**
+ * Issue 4's browser test, through the sandbox LMS in Chromium: the teacher opens a student from the
+ * caseload and writes a goal from the student's plan; the student launches, sees the goal on their
+ * plan and adds a progress update; the teacher sees the update with the student named as its author.
+ * Every locator is by role or label, so a missing label fails the test; axe-core checks the
+ * caseload, plan, goal and check-in pages on the way.
+ */
+describe('sandbox LMS in Chromium: plan, goal and progress across teacher and student', function () {
+  this.timeout(180_000);
+  let tool: BrowserTool;
+
+  before(async () => {
+    tool = await startBrowserTool();
+  });
+  after(async () => {
+    await tool?.stop();
+  });
+
+  const accessible = async (frame: Frame, what: string) => expect(await axeProblems(frame), `axe on the ${what}`).to.deep.equal([]);
+
+  /** The caseload fills in once the background NRPS sync after the teacher's first launch has run. */
+  async function waitForStudent(page: Page, frame: Frame): Promise<void> {
+    const link = frame.getByRole('list', { name: 'Students' }).getByRole('link', { name: STUDENT, exact: true });
+    const deadline = Date.now() + 30_000;
+    while ((await link.count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`${STUDENT} never appeared on the caseload`);
+      await page.waitForTimeout(1000);
+      await frame.goto(frame.url());
+    }
+  }
+
+  /** From the caseload, the student's plan page, by the link on their name. */
+  async function openPlanFromCaseload(page: Page, frame: Frame): Promise<void> {
+    await waitForStudent(page, frame);
+    await frame.getByRole('list', { name: 'Students' }).getByRole('link', { name: STUDENT, exact: true }).click();
+    await frame.waitForURL(/\/students\/[0-9a-f-]+\/plan\?/);
+    await frame.getByRole('heading', { level: 1, name: new RegExp(STUDENT) }).waitFor();
+  }
+
+  it('teacher writes a goal from the plan, student adds progress, teacher sees the student as its author', async () => {
+    const { page, close } = await openBrowser();
+    try {
+      const { port } = tool;
+      let frame = await launchAs(page, port, 'teacher', '/caseload');
+      await waitForStudent(page, frame);
+      await accessible(frame, 'caseload');
+
+      await openPlanFromCaseload(page, frame);
+      const studentBase = new URL(frame.url()).pathname.replace(/\/plan$/, '');
+      await accessible(frame, 'plan page (advisor)');
+
+      await frame.getByRole('link', { name: /Add a goal/ }).click();
+      await frame.getByRole('heading', { level: 1, name: new RegExp(`goal.*${STUDENT}`, 'i') }).waitFor();
+      await accessible(frame, 'new goal form');
+      await frame.getByLabel('Category').selectOption('academic');
+      await frame.getByLabel(/^Goal/).fill(GOAL);
+      await frame.getByLabel('How it is measured').fill('Assignments marked done in the LMS');
+      await frame.getByLabel('Target').fill('4 of 4 each week');
+      await frame.getByLabel('Why it matters').fill('Algebra is the class I want to pass this year');
+      await frame.getByRole('button', { name: 'Save goal' }).click();
+      await frame.getByRole('heading', { level: 1, name: GOAL }).waitFor();
+      expect(new URL(frame.url()).pathname).to.match(new RegExp(`^${studentBase}/goals/[0-9a-f-]+$`));
+      await accessible(frame, 'goal page (advisor)');
+
+      await openInFrame(frame, `${studentBase}/goals`);
+      await frame.getByRole('link', { name: GOAL }).waitFor();
+      await accessible(frame, 'goal list');
+      await openInFrame(frame, `${studentBase}/checkins/new`);
+      await frame.getByRole('heading', { level: 1, name: new RegExp(`Check-in with ${STUDENT}`) }).waitFor();
+      await accessible(frame, 'check-in form');
+
+      frame = await launchAs(page, port, 'student', /^\/(my-plan|students\/[0-9a-f-]+\/plan)$/);
+      await frame.getByRole('link', { name: GOAL }).waitFor();
+      await accessible(frame, 'student home (their plan)');
+      await frame.getByRole('link', { name: GOAL }).click();
+      await frame.getByRole('heading', { level: 1, name: GOAL }).waitFor();
+      await accessible(frame, 'goal page (student)');
+      await frame.getByLabel('How is it going?').fill(UPDATE);
+      await frame.getByRole('group', { name: /How do you feel about it/ }).getByRole('radio', { name: '4' }).check();
+      await frame.getByRole('button', { name: 'Add update' }).click();
+      await frame.getByRole('list').filter({ hasText: UPDATE }).waitFor();
+
+      frame = await launchAs(page, port, 'teacher', '/caseload');
+      await openPlanFromCaseload(page, frame);
+      await frame.getByRole('link', { name: GOAL }).click();
+      await frame.getByRole('heading', { level: 1, name: GOAL }).waitFor();
+      const progress = frame.getByRole('region', { name: 'Progress' }).getByRole('listitem').filter({ hasText: UPDATE });
+      expect(await progress.count(), 'the student\'s update on the teacher\'s goal page').to.equal(1);
+      const text = await progress.innerText();
+      expect(text, 'the update names the student as its author').to.match(new RegExp(`^${STUDENT} ·`));
+      expect(text).to.contain('feeling 4/5');
+    } finally {
+      await close();
+    }
+  });
+});
