@@ -125,11 +125,21 @@ describe('AGS scores against a fake platform', () => {
     expect(page.text).to.contain('<span class="badge">success-plan</span>');
   });
 
-  it('the app as wired today invents no scores: the default completion knows nobody', async () => {
+  it('the app as wired posts each advisory student\'s plan completion from the plans service', async () => {
     const before = fp.scores.length;
+    const students = await t.ctx.roster.listMembers(tenant.id, contextId, { role: 'student', status: 'active' });
+    expect(students.length).to.be.greaterThan(0);
+    const completion = await t.ctx.plans.completionOf(tenant.id, students.map((m) => m.person.id));
     const on = await request(t.app).post('/admin/scores/settings').type('form').send({ ltik: adminLtik, publish: 'on' }).expect(200);
-    expect(on.text).to.contain('Posted 0 scores');
-    expect(fp.scores.length).to.equal(before);
+    expect(on.text).to.contain(`Posted ${students.length} score`);
+    const posted = fp.scores.slice(before);
+    expect(posted).to.have.length(students.length);
+    for (const m of students) {
+      const score = posted.find((p) => p.body.userId === m.person.sub);
+      expect(score, m.person.sub).to.not.equal(undefined);
+      expect(score!.body.scoreGiven).to.equal(completion.get(m.person.id));
+      expect(score!.body.scoreMaximum).to.equal(100);
+    }
     expect(fp.lineItems.get('adv')).to.have.length(1);
   });
 });
