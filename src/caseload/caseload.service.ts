@@ -66,11 +66,8 @@ export function createCaseloadService(deps: CaseloadDeps) {
     const advisory = contexts.filter((c) => c?.isAdvisory);
     const members = (await Promise.all(advisory.map((c) => roster.listMembers(user.tenantId, c!.id, { role: 'student', status: 'active' })))).flat();
     const byId = new Map(members.map((m) => [m.person.id, m.person]));
-    for (const a of await navigators.assignedTo(user.tenantId, user.personId)) {
-      if (byId.has(a.studentId)) continue;
-      const p = await roster.findPerson(user.tenantId, a.studentId);
-      if (p) byId.set(p.id, p);
-    }
+    const assigned = (await navigators.assignedTo(user.tenantId, user.personId)).map((a) => a.studentId).filter((id) => !byId.has(id));
+    for (const p of await roster.findPeople(user.tenantId, assigned)) byId.set(p.id, p);
     return [...byId.values()];
   }
 
@@ -116,8 +113,8 @@ export function createCaseloadService(deps: CaseloadDeps) {
         navigators.assignmentsFor(user.tenantId, ids),
       ]);
       const navIds = [...new Set(assignments.map((a) => a.navigatorId).filter((id) => id !== user.personId))];
-      const navPeople = await Promise.all(navIds.map((id) => roster.findPerson(user.tenantId, id)));
-      const navName = new Map(navIds.map((id, i) => [id, navPeople[i]?.name || 'Another advisor']));
+      const navNames = await roster.namesOf(user.tenantId, navIds);
+      const navName = new Map(navIds.map((id) => [id, navNames.get(id) || 'Another advisor']));
       const now = clock.now().getTime();
       const rows = students.map((p) => {
         const l = last.get(p.id);
@@ -167,8 +164,8 @@ export function createCaseloadService(deps: CaseloadDeps) {
     async navigatorOf(s: StudentInScope) {
       const [a] = await navigators.activeAssignments(s.scope.tenantId, s.student.id);
       const ids = a ? [a.navigatorId] : s.scope.navigatorIds;
-      const people = await Promise.all(ids.map((id) => roster.findPerson(s.scope.tenantId, id)));
-      return { navigatorIds: ids, names: people.map((p) => p?.name || 'An advisor'), preferredAdult: a?.preferredAdult ?? null, explicit: Boolean(a) };
+      const names = await roster.namesOf(s.scope.tenantId, ids);
+      return { navigatorIds: ids, names: ids.map((id) => names.get(id) || 'An advisor'), preferredAdult: a?.preferredAdult ?? null, explicit: Boolean(a) };
     },
 
     /** Hand the student to another advisor of the tenant; the preferred adult carries over. Audited. */

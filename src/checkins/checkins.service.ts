@@ -62,8 +62,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
   const namesOf = async (tenantId: string, ids: string[]) => {
     const unique = [...new Set(ids)];
-    const people = await Promise.all(unique.map((id) => roster.findPerson(tenantId, id)));
-    return new Map(unique.map((id, i) => [id, people[i]?.name || 'Someone']));
+    const names = await roster.namesOf(tenantId, unique);
+    return new Map(unique.map((id) => [id, names.get(id) || 'Someone']));
   };
 
   const promptsFor = (week: number): ScriptWeek => script.weeks[Math.min(week, script.weeks.length) - 1]!;

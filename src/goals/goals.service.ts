@@ -36,8 +36,8 @@ export function createGoalsService(deps: GoalsDeps) {
 
   const nameOf = async (tenantId: string, ids: (string | null)[]) => {
     const unique = [...new Set(ids.filter((x): x is string => Boolean(x)))];
-    const people = await Promise.all(unique.map((id) => roster.findPerson(tenantId, id)));
-    return new Map(unique.map((id, i) => [id, people[i]?.name || 'Someone']));
+    const names = await roster.namesOf(tenantId, unique);
+    return new Map(unique.map((id) => [id, names.get(id) || 'Someone']));
   };
 
   const may = (user: AppUser, s: StudentInScope, action: GoalAction, g?: repo.Goal) =>

@@ -13,6 +13,7 @@ export function createRosterService(db: Db) {
     upsertContext: (tenantId: string, c: repo.ContextInput, tx: DbOrTx = db) => repo.upsertContext(tx, tenantId, c),
     upsertMembership: (tenantId: string, m: repo.MembershipInput, tx: DbOrTx = db) => repo.upsertMembership(tx, tenantId, m),
     findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
+    findPeople: (tenantId: string, ids: string[]) => repo.findPeopleByIds(db, tenantId, [...new Set(ids)]),
     /** Names for authors and lists, in one query. */
     async namesOf(tenantId: string, ids: string[]): Promise<Map<string, string>> {
       const rows = await repo.findPeopleByIds(db, tenantId, [...new Set(ids)]);
