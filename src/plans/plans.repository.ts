@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { plans, planEntries, planRevisions, planComments } from './plans.tables.js';
 
@@ -30,6 +30,24 @@ export async function bumpVersion(db: DbOrTx, plan: Plan, expected: number, by: 
 
 export async function entries(db: DbOrTx, tenantId: string, planId: string): Promise<PlanEntry[]> {
   return db.select().from(planEntries).where(and(eq(planEntries.tenantId, tenantId), eq(planEntries.planId, planId)));
+}
+
+export async function findEntry(db: DbOrTx, tenantId: string, planId: string, fieldKey: string, voice: string): Promise<PlanEntry | undefined> {
+  const [row] = await db
+    .select()
+    .from(planEntries)
+    .where(and(eq(planEntries.tenantId, tenantId), eq(planEntries.planId, planId), eq(planEntries.fieldKey, fieldKey), eq(planEntries.voice, voice)));
+  return row;
+}
+
+/** Whether this field and voice changed after the plan version an editor loaded. */
+export async function changedSince(db: DbOrTx, tenantId: string, planId: string, fieldKey: string, voice: string, version: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: planRevisions.id })
+    .from(planRevisions)
+    .where(and(eq(planRevisions.tenantId, tenantId), eq(planRevisions.planId, planId), eq(planRevisions.fieldKey, fieldKey), eq(planRevisions.voice, voice), gt(planRevisions.planVersion, version)))
+    .limit(1);
+  return row !== undefined;
 }
 
 export async function upsertEntry(db: DbOrTx, v: { tenantId: string; planId: string; fieldKey: string; voice: string; text: string; authorId: string; at: Date }): Promise<void> {

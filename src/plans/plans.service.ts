@@ -109,13 +109,10 @@ export function createPlansService(deps: PlansDeps) {
       let stale: { text: string; authorId: string | null; at: Date; version: number } | undefined;
       await db.transaction(async (tx) => {
         const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
-        const current = (await repo.entries(tx, user.tenantId, plan.id)).find((e) => e.fieldKey === field.key && e.voice === form.voice);
-        if (plan.version !== form.version && current) {
-          const revs = await repo.revisions(tx, user.tenantId, plan.id);
-          if (revs.some((r) => r.fieldKey === field.key && r.voice === form.voice && r.planVersion > form.version)) {
-            stale = { text: current.text, authorId: current.authorId, at: current.updatedAt, version: plan.version };
-            return;
-          }
+        const current = await repo.findEntry(tx, user.tenantId, plan.id, field.key, form.voice);
+        if (plan.version !== form.version && current && (await repo.changedSince(tx, user.tenantId, plan.id, field.key, form.voice, form.version))) {
+          stale = { text: current.text, authorId: current.authorId, at: current.updatedAt, version: plan.version };
+          return;
         }
         const oldText = current?.text ?? '';
         if (oldText === form.text) return;

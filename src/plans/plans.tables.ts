@@ -19,15 +19,19 @@ export const plans = pgTable(
   (t) => [uniqueIndex('plans_student_year_uq').on(t.tenantId, t.studentId, t.schoolYear)],
 );
 
+/** Rows that belong to one plan and go with it. */
+const planIdColumn = () =>
+  uuid('plan_id')
+    .notNull()
+    .references(() => plans.id, { onDelete: 'cascade' });
+
 /** The current words for one field in one voice (student or adult), with who wrote them. */
 export const planEntries = pgTable(
   'plan_entries',
   {
     id: idColumn(),
     tenantId: tenantIdColumn(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => plans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     fieldKey: text('field_key').notNull(),
     voice: text('voice').notNull(),
     text: text('text').notNull(),
@@ -43,9 +47,7 @@ export const planRevisions = pgTable(
   {
     id: idColumn(),
     tenantId: tenantIdColumn(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => plans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     fieldKey: text('field_key').notNull(),
     voice: text('voice').notNull(),
     oldText: text('old_text').notNull(),
@@ -63,9 +65,7 @@ export const planComments = pgTable(
   {
     id: idColumn(),
     tenantId: tenantIdColumn(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => plans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     authorId: uuid('author_id').notNull(),
     authorRole: text('author_role').notNull(),
     text: text('text').notNull(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppUser } from '../../src/auth/user.js';
 import { studentInScope, type StudentInScope } from '../../src/web/student-scope.js';
-import type { BenchEnv } from './bench.js';
+import { timed, type BenchEnv } from './bench.js';
 import { LIS } from './platform.js';
 
 export interface BenchAdvisory {
@@ -57,4 +57,22 @@ export async function getPage(env: BenchEnv, ltik: string, pathname: string, exp
   const res = await fetch(`${env.baseUrl}${pathname}?ltik=${encodeURIComponent(ltik)}`, { headers: { accept: 'text/html' } });
   const text = await res.text();
   if (res.status !== 200 || !text.includes(expect)) throw new Error(`${pathname} answered ${res.status}${res.status === 200 ? ` without "${expect}"` : ''}`);
+}
+
+/** The size and sample counts every page section uses, so their figures compare. */
+export const PAGE_BENCH = { students: 30, requests: Number(process.env.BENCH_PAGE_REQUESTS ?? 100), warmup: 5 };
+
+/** Warms up, then times `fn` PAGE_BENCH.requests times, one request at a time. */
+export async function samplePage(fn: () => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < PAGE_BENCH.warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < PAGE_BENCH.requests; i++) samples.push((await timed(fn)).ms);
+  return samples;
+}
+
+/** POST a tool form as the advisor; fails the bench unless it answers with the redirect a successful save gives. */
+export async function postForm(env: BenchEnv, ltik: string, pathname: string, fields: Record<string, string>): Promise<void> {
+  const res = await fetch(`${env.baseUrl}${pathname}`, { method: 'POST', body: new URLSearchParams({ ...fields, ltik }), redirect: 'manual', headers: { accept: 'text/html' } });
+  await res.arrayBuffer();
+  if (res.status !== 303) throw new Error(`${pathname} answered ${res.status}`);
 }

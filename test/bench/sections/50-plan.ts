@@ -1,23 +1,28 @@
-import { latencyRows, timed, type BenchSection } from '../bench.js';
-import { getPage, seedAdvisory } from '../advisory.js';
-
-const STUDENTS = 30;
-const REQUESTS = Number(process.env.BENCH_PAGE_REQUESTS ?? 100);
-const WARMUP = 5;
+import { latencyRows, type BenchSection } from '../bench.js';
+import { getPage, PAGE_BENCH, postForm, samplePage, seedAdvisory } from '../advisory.js';
 
 /**
- * A student's success plan as the advisor opens it from the caseload over loopback HTTP: the
- * template's fields, who wrote what, and the goals section (two goals per student).
+ * A student's success plan as the advisor opens it from the caseload, with every adult-written
+ * field filled in and a revision history behind it, and saving one plan field (version check,
+ * revision, audit) over loopback HTTP.
  */
 export const section: BenchSection = {
   name: 'plan',
   async run(env) {
-    const { ltik, students } = await seedAdvisory(env, STUDENTS);
+    const { ltik, students } = await seedAdvisory(env, PAGE_BENCH.students);
     const { student } = students[0]!;
-    const planPage = () => getPage(env, ltik, `/students/${student.id}/plan`, student.name);
-    for (let i = 0; i < WARMUP; i++) await planPage();
-    const samples: number[] = [];
-    for (let i = 0; i < REQUESTS; i++) samples.push((await timed(planPage)).ms);
-    return latencyRows('plan page', samples);
+    const plan = `/students/${student.id}/plan`;
+    const adultFields = env.app.ctx.plans.template.sections.flatMap((s) => s.fields).filter((f) => f.edit !== 'student');
+    let version = 0;
+    const saveField = async (field: string, text: string) => {
+      await postForm(env, ltik, `${plan}/fields`, { field, voice: 'adult', text, version: String(version) });
+      version++;
+    };
+    for (const f of adultFields) await saveField(f.key, `Bench words for ${f.label}, written by the advisor with some detail.`);
+    env.progress(`filled ${adultFields.length} plan fields`);
+    const pageSamples = await samplePage(() => getPage(env, ltik, plan, student.name));
+    let n = 0;
+    const saveSamples = await samplePage(() => saveField('supports', `Tutoring on Tuesdays, revision ${n++}`));
+    return [...latencyRows(`plan page (${adultFields.length} fields filled)`, pageSamples), ...latencyRows('save a plan field (version check + revision + audit)', saveSamples)];
   },
 };
