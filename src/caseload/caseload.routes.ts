@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import type { AppContext } from '../web/context.js';
 import { studentInScope, type StudentInScope } from '../web/student-scope.js';
 import { fieldErrors, redirectInTool } from '../web/forms.js';
@@ -84,28 +85,20 @@ export function caseloadRoutes(ctx: AppContext): Router {
     await renderNavigator(req, res, s);
   });
 
-  r.post('/caseload/students/:studentId/navigator', ctx.requireUser, async (req, res) => {
-    const s = await studentInScope(ctx, req.user!, req.params.studentId);
-    const form = reassignForm.safeParse(req.body);
-    if (!form.success) {
-      res.status(400);
-      await renderNavigator(req, res, s, fieldErrors(form.error), req.body as Record<string, unknown>);
-      return;
-    }
-    await ctx.caseload.reassign(req.user!, s, form.data.navigatorId);
-    redirectInTool(res, `/caseload/students/${s.student.id}/navigator?saved=1`);
-  });
-
-  r.post('/caseload/students/:studentId/preferred-adult', ctx.requireUser, async (req, res) => {
-    const s = await studentInScope(ctx, req.user!, req.params.studentId);
-    const form = preferredAdultForm.safeParse(req.body);
-    if (!form.success) {
-      res.status(400);
-      await renderNavigator(req, res, s, fieldErrors(form.error), req.body as Record<string, unknown>);
-      return;
-    }
-    await ctx.caseload.setPreferredAdult(req.user!, s, form.data.preferredAdult);
-    redirectInTool(res, `/caseload/students/${s.student.id}/navigator?saved=1`);
-  });
+  /** The navigator page's two forms: parse, re-render with errors next to the field, or save and come back. */
+  const navigatorForm = <T>(path: string, schema: z.ZodType<T>, save: (req: Request, s: StudentInScope, data: T) => Promise<unknown>) =>
+    r.post(`/caseload/students/:studentId/${path}`, ctx.requireUser, async (req, res) => {
+      const s = await studentInScope(ctx, req.user!, req.params.studentId);
+      const form = schema.safeParse(req.body);
+      if (!form.success) {
+        res.status(400);
+        await renderNavigator(req, res, s, fieldErrors(form.error), req.body as Record<string, unknown>);
+        return;
+      }
+      await save(req, s, form.data);
+      redirectInTool(res, `/caseload/students/${s.student.id}/navigator?saved=1`);
+    });
+  navigatorForm('navigator', reassignForm, (req, s, data) => ctx.caseload.reassign(req.user!, s, data.navigatorId));
+  navigatorForm('preferred-adult', preferredAdultForm, (req, s, data) => ctx.caseload.setPreferredAdult(req.user!, s, data.preferredAdult));
   return r;
 }
