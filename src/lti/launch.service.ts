@@ -87,7 +87,7 @@ export function createLaunchService(deps: LaunchDeps) {
     let tenant: Tenant | undefined;
     if (p.client_id) tenant = await deps.platforms.findByIssuer(p.iss, p.client_id);
     else {
-      const candidates = (await deps.platforms.list()).filter((t) => t.issuer === p.iss && t.active);
+      const candidates = await deps.platforms.activeForIssuer(p.iss);
       if (candidates.length === 1) tenant = candidates[0];
     }
     if (!tenant || !tenant.active) throw unknown();

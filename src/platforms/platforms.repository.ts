@@ -20,6 +20,10 @@ export async function findTenantByIssuer(db: DbOrTx, issuer: string, clientId: s
   return row;
 }
 
+export async function findActiveByIssuer(db: DbOrTx, issuer: string): Promise<Tenant[]> {
+  return db.select().from(tenants).where(and(eq(tenants.issuer, issuer), eq(tenants.active, true)));
+}
+
 export async function listTenants(db: DbOrTx): Promise<Tenant[]> {
   return db.select().from(tenants).orderBy(tenants.createdAt);
 }

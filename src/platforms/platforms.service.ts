@@ -72,6 +72,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, extraFrameAnc
     find: (id: string) => repo.findTenant(db, id),
     findByIssuer: (issuer: string, clientId: string) => repo.findTenantByIssuer(db, issuer, clientId),
     list: () => repo.listTenants(db),
+    /** Active registrations of one issuer (a login without client_id picks the only one). */
+    activeForIssuer: (issuer: string) => repo.findActiveByIssuer(db, issuer),
     async update(id: string, patch: Partial<repo.NewTenant>, tx: DbOrTx = db) {
       const row = await repo.updateTenant(tx, id, patch);
       invalidate();
