@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Page scripts served to the browser as they are (no build step).
+    files: ['src/web/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', ResizeObserver: 'readonly' } },
+  },
+  {
     files: ['src/lti/ltijs.ts', 'src/lti/ltijs-*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

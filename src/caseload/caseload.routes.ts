@@ -96,7 +96,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
         return;
       }
       await save(req, s, form.data);
-      redirectInTool(res, `/caseload/students/${s.student.id}/navigator?saved=1`);
+      redirectInTool(res, `/caseload/students/${s.student.id}/navigator`, { query: { saved: 1 } });
     });
   navigatorForm('navigator', reassignForm, (req, s, data) => ctx.caseload.reassign(req.user!, s, data.navigatorId));
   navigatorForm('preferred-adult', preferredAdultForm, (req, s, data) => ctx.caseload.setPreferredAdult(req.user!, s, data.preferredAdult));

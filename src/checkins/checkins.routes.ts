@@ -140,7 +140,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
       return;
     }
     await ctx.checkins.savePrep(req.user!, s, { week, answers: parsed.answers, needs: parsed.needs });
-    redirectInTool(res, `${base(s)}/prep?saved=1`);
+    redirectInTool(res, `${base(s)}/prep`, { query: { saved: 1 } });
   });
 
   // Quick record for the whole advisory: one row per student, one shared note, saved all at once.
@@ -194,7 +194,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
     }
     const scopes = new Map(await Promise.all(students.map(async (p) => [p.id, await studentInScope(ctx, user, p.id)] as const)));
     await ctx.checkins.recordAll(user, scopes, { date: form.data.date, format: form.data.format, sharedNote: form.data.sharedNote, rows });
-    redirectInTool(res, `/caseload?recorded=${rows.length}`);
+    redirectInTool(res, '/caseload', { query: { recorded: rows.length } });
   });
   return r;
 }

@@ -4,6 +4,7 @@ import type { AppUser } from '../auth/user.js';
 import { authorize } from '../policies/policy.js';
 import { roleHomePolicy, type RoleHomePage } from '../policies/role-home.js';
 import { roleHome } from '../lti/roles.js';
+import { inToolUrl } from '../web/urls.js';
 
 /**
  * /home sends each role to its home, and the admin home lives here. The student's (/my-plan),
@@ -23,7 +24,7 @@ export function roleHomeRoutes(ctx: AppContext): Router {
       res.render('home/guest', { title: 'No access yet' });
       return;
     }
-    res.redirect(302, `${roleHome[user.role]}?ltik=${encodeURIComponent(res.locals.ltik as string)}`);
+    res.redirect(302, inToolUrl(roleHome[user.role], res.locals.ltik));
   });
 
   r.get('/admin', ctx.requireUser, (req, res) => {

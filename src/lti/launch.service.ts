@@ -12,6 +12,7 @@ import { createJwksCache, type JwksCache } from './jwks-cache.js';
 import { refusal, verifyIdToken } from './id-token.js';
 import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
 import { roleHome } from './roles.js';
+import { inToolUrl } from '../web/urls.js';
 import { recordLaunch } from './launch-writes.js';
 
 export type { LoginState } from './launch.repository.js';
@@ -143,7 +144,7 @@ export function createLaunchService(deps: LaunchDeps) {
     const written = await recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown);
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role });
     const target = claims[K.messageType] === 'LtiDeepLinkingRequest' ? `/lti/deep-link/${rowId}` : roleHome[written.role];
-    return { tenantId: tenant.id, personId: written.personId, contextId: written.contextId, ltik, redirectTo: `${target}?ltik=${encodeURIComponent(ltik)}` };
+    return { tenantId: tenant.id, personId: written.personId, contextId: written.contextId, ltik, redirectTo: inToolUrl(target, ltik) };
   }
 
   async function deploymentKnown(tenant: Tenant, deploymentId: string): Promise<boolean> {

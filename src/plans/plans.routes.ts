@@ -80,7 +80,7 @@ export function plansRoutes(ctx: AppContext): Router {
       await renderPlan(req, res, s, { override: { field: err.field.key, voice: err.voice, text: err.yours, conflict: err.theirs, version: err.version } });
       return;
     }
-    redirectInTool(res, `${planUrl(s.student.id)}#${parsed.data.field}-${parsed.data.voice}`);
+    redirectInTool(res, planUrl(s.student.id), { hash: `${parsed.data.field}-${parsed.data.voice}` });
   });
 
   r.post('/students/:studentId/plan/status', ctx.requireUser, async (req, res) => {
@@ -108,7 +108,7 @@ export function plansRoutes(ctx: AppContext): Router {
       return;
     }
     await ctx.plans.comment(req.user!, s, parsed.data.text);
-    redirectInTool(res, `${planUrl(s.student.id)}#comments`);
+    redirectInTool(res, planUrl(s.student.id), { hash: 'comments' });
   });
 
   r.get('/students/:studentId/plan/history', ctx.requireUser, async (req, res) => {

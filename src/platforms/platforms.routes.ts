@@ -6,6 +6,7 @@ import { platformPolicy } from '../policies/platform.js';
 import { familyCodes, familyFor } from '../lti/families/index.js';
 import { deploymentsSetting, platformForm, problemsOf } from './platforms.schemas.js';
 import { PlatformInputError } from './platforms.service.js';
+import { redirectInTool } from '../web/forms.js';
 
 const PAGE = '/admin/platforms';
 
@@ -65,7 +66,7 @@ export function platformsRoutes(ctx: AppContext): Router {
       await render(req, res, f, err.problems);
       return;
     }
-    res.redirect(303, withLtik(PAGE, res.locals.ltik));
+    redirectInTool(res, PAGE);
   });
 
   r.post(`${PAGE}/:id/deployments`, ctx.requireUser, async (req, res) => {
@@ -76,11 +77,7 @@ export function platformsRoutes(ctx: AppContext): Router {
     const setting = deploymentsSetting.safeParse(req.body);
     if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
     await ctx.platforms.setAcceptNewDeployments(tenant.id, setting.data.acceptNewDeployments === 'on');
-    res.redirect(303, withLtik(PAGE, res.locals.ltik));
+    redirectInTool(res, PAGE);
   });
   return r;
-}
-
-function withLtik(path: string, ltik: unknown): string {
-  return typeof ltik === 'string' ? `${path}?ltik=${encodeURIComponent(ltik)}` : path;
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppContext, AppDeps } from './context.js';
 import { setupViews } from './views.js';
@@ -27,6 +27,7 @@ import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScript } from '../checkins/checkins.schemas.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
+import { onceGuard } from './once.js';
 
 export interface App {
   app: Express;
@@ -70,11 +71,15 @@ export function buildContext(deps: AppDeps): AppContext {
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
+  // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
+  const signedIn = requireUser(authenticator);
+  const once = onceGuard(db, deps.clock);
+  const requireSignedIn: RequestHandler = (req, res, next) => signedIn(req, res, (err?: unknown) => (err ? next(err) : once(req, res, next)));
   const shutdown = async () => {
     await rosterSync.stop();
     await lti.close();
   };
-  return { ...deps, db, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, ltiks, authenticator, requireUser: requireUser(authenticator), ltiServices, rosterSync, scores, launches, shutdown };
+  return { ...deps, db, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

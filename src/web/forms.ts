@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
+import { inToolUrl, type InToolUrlOptions } from './urls.js';
 
 /** One message per field (the first zod gave), keyed by the field's name, for errors shown next to it. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
@@ -11,11 +12,29 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-/** Redirect after a successful post (303, so a reload does not post again), keeping the launch session. */
-export function redirectInTool(res: Response, path: string): void {
-  const ltik = res.locals.ltik;
-  const sep = path.includes('?') ? '&' : '?';
-  res.redirect(303, typeof ltik === 'string' && ltik ? `${path}${sep}ltik=${encodeURIComponent(ltik)}` : path);
+/** One entry of the error summary at the top of a page: a link to the field and its message. */
+export interface SummaryItem {
+  href: string;
+  text: string;
+}
+
+/**
+ * The error summary (GOV.UK pattern) for a page's field errors, in the order the fields appear:
+ * `idFor` maps a field name to its input's id (fields without one link to the form's top).
+ */
+export function summaryOf(errors: Record<string, string>, idFor: (field: string) => string | undefined = (f) => f): SummaryItem[] {
+  return Object.entries(errors).map(([field, text]) => ({ href: `#${idFor(field) ?? 'main'}`, text }));
+}
+
+/**
+ * Redirect after a successful post (303, so a reload does not post again), keeping the launch session:
+ * the ltik goes in the query, the fragment after it. Remembers the target for the one-time token of
+ * the form that was posted (src/web/once.ts), so a replay lands on the same page.
+ */
+export function redirectInTool(res: Response, path: string, opts: InToolUrlOptions = {}): void {
+  const target = inToolUrl(path, res.locals.ltik, opts);
+  res.locals.redirectedTo = inToolUrl(path, undefined, opts);
+  res.redirect(303, target);
 }
 
 /** Form fields named `prefix.key` (flat urlencoded bodies), as a key -> value map. */

@@ -1,14 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { projectRoot } from './config.js';
-
-/** Appends the ltik to an in-tool URL so the next request still knows who is asking. */
-function withLtik(url: string, ltik: unknown): string {
-  if (typeof ltik !== 'string' || !ltik) return url;
-  const sep = url.includes('?') ? '&' : '?';
-  return `${url}${sep}ltik=${encodeURIComponent(ltik)}`;
-}
+import { inToolUrl } from './urls.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
@@ -24,8 +19,11 @@ function asDate(v: unknown): Date | undefined {
 
 export const helpers = {
   /** {{url "/plans/1"}}: a link that keeps the launch session. */
-  url(this: unknown, target: string, options: { data: { root: Record<string, unknown> } }) {
-    return withLtik(target, options.data.root.ltik);
+  /** {{url "/admin/audit" student=id fragment="top"}}: named arguments become query parameters, `fragment` the #part. */
+  url(this: unknown, target: string, options: { hash?: Record<string, unknown>; data: { root: Record<string, unknown> } }) {
+    const { fragment, ...rest } = options.hash ?? {};
+    const query = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [k, String(v)]));
+    return inToolUrl(target, options.data.root.ltik, { query, hash: typeof fragment === 'string' ? fragment : undefined });
   },
   eq: (a: unknown, b: unknown) => a === b,
   ne: (a: unknown, b: unknown) => a !== b,
@@ -47,6 +45,8 @@ export const helpers = {
     return d ? d.toISOString().slice(0, 10) : typeof v === 'string' ? v : '';
   },
   json: (v: unknown) => JSON.stringify(v),
+  /** A fresh one-time token for a creating form (partial `once`, checked by src/web/once.ts). */
+  onceToken: () => randomUUID(),
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
 };
 
