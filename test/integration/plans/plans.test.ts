@@ -69,6 +69,7 @@ describe('success plans', () => {
     expect(page.text).to.match(/<form[^>]+id="form-about-me"[^>]*data-warn-unsaved/);
     expect(page.text).to.contain('>Save About me (my words)</button>');
     expect(page.text).not.to.match(/>\s*Save\s*<\/button>/);
+    expect(page.text, 'a name on a <p> is not read out').not.to.match(/<p[^>]*aria-label/);
     expect(page.text).to.match(/<textarea[^>]+id="text-what-matters-student"[^>]+maxlength="5000"/);
     expect(page.text).to.match(/<input[^>]+id="text-trusted-adult-student"[^>]+maxlength="500"/);
     const before = await revisionCount();
