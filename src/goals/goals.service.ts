@@ -194,6 +194,22 @@ export function createGoalsService(deps: GoalsDeps) {
         await audit.record(user, { action: 'create', entity: 'goal_progress', entityId: p.id, studentId: s.student.id }, tx);
       });
     },
+
+    /** The student's goals with their action steps and progress, as this user may see them (contract: the printed plan). Audited read. */
+    async printableForStudent(user: AppUser, studentId: string) {
+      const s = await studentInScope(deps, user, studentId);
+      authorize(goalPolicy, user, 'list', { scope: s.scope });
+      const goals = (await repo.listGoals(db, user.tenantId, s.student.id)).filter((g) => may(user, s, 'view', g));
+      // A student has a handful of goals: two small queries each.
+      const parts = await Promise.all(goals.map(async (g) => ({ g, steps: await repo.listSteps(db, user.tenantId, g.id), progress: await repo.listProgress(db, user.tenantId, g.id) })));
+      const names = await nameOf(user.tenantId, parts.flatMap((p) => p.progress.map((x) => x.authorId)));
+      await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
+      return parts.map(({ g, steps, progress }) => ({
+        ...summary(g),
+        steps: steps.map((st) => ({ ...st, ownerLabel: ownerLabels[st.owner as keyof typeof ownerLabels] ?? st.owner })),
+        progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId) })),
+      }));
+    },
   };
 }
 export type GoalsService = ReturnType<typeof createGoalsService>;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { plans, planEntries, planRevisions, planComments } from './plans.tables.js';
 
@@ -18,6 +18,20 @@ export async function ensurePlan(db: DbOrTx, tenantId: string, studentId: string
   return (await findPlan(db, tenantId, studentId, schoolYear))!;
 }
 
+/**
+ * The year's plan, created on first write and locked for the rest of the transaction: saves to one
+ * plan take turns, so each sees the words the one before it wrote.
+ */
+export async function lockPlan(db: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<Plan> {
+  await ensurePlan(db, tenantId, studentId, schoolYear);
+  const [row] = await db
+    .select()
+    .from(plans)
+    .where(and(eq(plans.tenantId, tenantId), eq(plans.studentId, studentId), eq(plans.schoolYear, schoolYear)))
+    .for('update');
+  return row!;
+}
+
 /** Bumps the version only if it is still the one the editor saw: the guard against silent overwrites. */
 export async function bumpVersion(db: DbOrTx, plan: Plan, expected: number, by: string, at: Date, patch: { status?: string } = {}): Promise<Plan | undefined> {
   const [row] = await db
@@ -32,29 +46,12 @@ export async function entries(db: DbOrTx, tenantId: string, planId: string): Pro
   return db.select().from(planEntries).where(and(eq(planEntries.tenantId, tenantId), eq(planEntries.planId, planId)));
 }
 
-export async function findEntry(db: DbOrTx, tenantId: string, planId: string, fieldKey: string, voice: string): Promise<PlanEntry | undefined> {
-  const [row] = await db
-    .select()
-    .from(planEntries)
-    .where(and(eq(planEntries.tenantId, tenantId), eq(planEntries.planId, planId), eq(planEntries.fieldKey, fieldKey), eq(planEntries.voice, voice)));
-  return row;
-}
-
-/** Whether this field and voice changed after the plan version an editor loaded. */
-export async function changedSince(db: DbOrTx, tenantId: string, planId: string, fieldKey: string, voice: string, version: number): Promise<boolean> {
-  const [row] = await db
-    .select({ id: planRevisions.id })
-    .from(planRevisions)
-    .where(and(eq(planRevisions.tenantId, tenantId), eq(planRevisions.planId, planId), eq(planRevisions.fieldKey, fieldKey), eq(planRevisions.voice, voice), gt(planRevisions.planVersion, version)))
-    .limit(1);
-  return row !== undefined;
-}
-
+/** Writes a field's words in one voice and counts the save in the entry's version. */
 export async function upsertEntry(db: DbOrTx, v: { tenantId: string; planId: string; fieldKey: string; voice: string; text: string; authorId: string; at: Date }): Promise<void> {
   await db
     .insert(planEntries)
     .values({ tenantId: v.tenantId, planId: v.planId, fieldKey: v.fieldKey, voice: v.voice, text: v.text, authorId: v.authorId, updatedAt: v.at })
-    .onConflictDoUpdate({ target: [planEntries.planId, planEntries.fieldKey, planEntries.voice], set: { text: v.text, authorId: v.authorId, updatedAt: v.at } });
+    .onConflictDoUpdate({ target: [planEntries.planId, planEntries.fieldKey, planEntries.voice], set: { text: v.text, authorId: v.authorId, updatedAt: v.at, version: sql`${planEntries.version} + 1` } });
 }
 
 export async function addRevision(db: DbOrTx, v: typeof planRevisions.$inferInsert): Promise<void> {

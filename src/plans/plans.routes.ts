@@ -3,39 +3,70 @@ import type { AppContext } from '../web/context.js';
 import type { AppUser } from '../auth/user.js';
 import { studentInScope, type StudentInScope } from '../web/student-scope.js';
 import { studentNav } from '../web/student-nav.js';
-import { fieldErrors, redirectInTool } from '../web/forms.js';
+import { fieldErrors, prefixed, redirectInTool, summaryOf, type SummaryItem } from '../web/forms.js';
 import { authorize } from '../policies/policy.js';
 import { roleHomePolicy } from '../policies/role-home.js';
-import { PlanConflict } from './plans.service.js';
-import { commentForm, fieldForm, statusForm } from './plans.schemas.js';
+import { badRequest } from '../web/errors.js';
+import { commentForm, printQuery, sectionFormsOf, statusForm } from './plans.schemas.js';
 
-/** What a failed save brings back to one field: the typed text, an error, or the other person's text. */
+/** What a refused save brings back to one field in one voice: the typed text, an error, or the other person's text. */
 interface FieldOverride {
-  field: string;
-  voice: string;
   text: string;
+  /** The version the form carries on: what was loaded (bad input) or what is saved now (conflict). */
+  version?: number;
   error?: string;
   conflict?: { text: string; authorName: string; at: Date };
-  version?: number;
 }
+
+/** After a section save that was partly refused: which of its fields were saved and which need a look. */
+interface SectionNotice {
+  section: string;
+  saved: string[];
+  needsLook: string[];
+}
+
+interface RenderOptions {
+  page?: string;
+  /** Keyed by `<field>-<voice>`, the id of the field's voice block. */
+  fields?: Map<string, FieldOverride>;
+  notice?: SectionNotice;
+  errorSummary?: SummaryItem[];
+  commentError?: string;
+  commentText?: string;
+  statusStale?: boolean;
+}
+
+const voiceId = (field: string, voice: string) => `${field}-${voice}`;
+const inputId = (field: string, voice: string) => `text-${voiceId(field, voice)}`;
 
 /** /students/:studentId/plan (+ history, print, comments), the student's /my-plan and the family's /family. */
 export function plansRoutes(ctx: AppContext): Router {
   const r = Router();
   const student = (req: Request) => studentInScope(ctx, req.user!, req.params.studentId);
   const planUrl = (id: string) => `/students/${id}/plan`;
+  const sectionForm = sectionFormsOf(ctx.plans.template);
 
-  const renderPlan = async (req: Request, res: Response, s: StudentInScope, opts: { page?: string; override?: FieldOverride; commentError?: string; commentText?: string; statusStale?: boolean } = {}) => {
+  const renderPlan = async (req: Request, res: Response, s: StudentInScope, opts: RenderOptions = {}) => {
     const user = req.user!;
     const view = await ctx.plans.view(user, s);
-    const o = opts.override;
+    const saved = typeof req.query.saved === 'string' ? req.query.saved : undefined;
     const sections = view.sections.map((sec) => ({
       ...sec,
+      justSaved: saved === sec.key && !opts.errorSummary,
+      notice: opts.notice?.section === sec.key ? opts.notice : undefined,
       fields: sec.fields.map((f) => ({
         ...f,
         voices: f.voices.map((v) => {
-          const mine = o && o.field === f.key && o.voice === v.voice ? o : undefined;
-          return { ...v, id: `${f.key}-${v.voice}`, text: mine ? mine.text : (v.entry?.text ?? ''), error: mine?.error, conflict: mine?.conflict };
+          const mine = opts.fields?.get(voiceId(f.key, v.voice));
+          return {
+            ...v,
+            id: voiceId(f.key, v.voice),
+            inputId: inputId(f.key, v.voice),
+            text: mine ? mine.text : (v.entry?.text ?? ''),
+            version: mine?.version ?? v.entry?.version ?? 0,
+            error: mine?.error,
+            conflict: mine?.conflict,
+          };
         }),
       })),
     }));
@@ -47,11 +78,11 @@ export function plansRoutes(ctx: AppContext): Router {
       student: s.student,
       isSelf: s.relationship === 'self',
       ...view,
-      version: o?.version ?? view.version,
       sections,
       goals,
       prompts,
       urls: { fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },
+      errorSummary: opts.errorSummary,
       commentError: opts.commentError,
       commentText: opts.commentText,
       statusStale: opts.statusStale,
@@ -62,25 +93,49 @@ export function plansRoutes(ctx: AppContext): Router {
     await renderPlan(req, res, await student(req));
   });
 
+  // One section's fields in one voice, saved together (see SectionSave in plans.schemas.ts).
   r.post('/students/:studentId/plan/fields', ctx.requireUser, async (req, res) => {
     const s = await student(req);
-    const parsed = fieldForm.safeParse(req.body);
     const body = req.body as Record<string, unknown>;
-    if (!parsed.success) {
+    const section = String(body.section ?? '');
+    const voice = String(body.voice ?? '');
+    const typed = prefixed(body, 'text');
+    const loaded = prefixed(body, 'version');
+    const schema = sectionForm(section, voice);
+    const parsed = schema?.safeParse({ text: typed, version: loaded });
+    if (!parsed?.success) {
+      // Nothing is written; every typed word goes back into its field, next to its error.
+      const errors = parsed ? fieldErrors(parsed.error) : { _form: 'This form does not match the plan: reload the page and save again' };
+      const fields = new Map<string, FieldOverride>();
+      for (const [key, text] of Object.entries(typed)) {
+        const version = Number(loaded[key]);
+        fields.set(voiceId(key, voice), { text, version: Number.isInteger(version) && version >= 0 ? version : undefined, error: errors[`text.${key}`] ?? errors[`version.${key}`] });
+      }
+      const fieldOf = (name: string) => {
+        const key = /^(?:text|version)\.(.+)$/.exec(name)?.[1];
+        return key === undefined ? undefined : ctx.plans.fieldByKey.get(key);
+      };
+      const labelled = Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, fieldOf(name) ? `${fieldOf(name)!.label}: ${text}` : text]));
+      const errorSummary = summaryOf(labelled, (name) => {
+        const field = fieldOf(name);
+        if (field) return inputId(field.key, voice);
+        return schema ? `form-${section}` : undefined;
+      });
       res.status(400);
-      const errors = fieldErrors(parsed.error);
-      await renderPlan(req, res, s, { override: { field: String(body.field ?? ''), voice: String(body.voice ?? ''), text: String(body.text ?? ''), error: errors.text ?? errors.version ?? 'Check this field and save again.' } });
+      await renderPlan(req, res, s, { fields, errorSummary });
       return;
     }
-    try {
-      await ctx.plans.saveField(req.user!, s, parsed.data);
-    } catch (err) {
-      if (!(err instanceof PlanConflict)) throw err;
-      res.status(409);
-      await renderPlan(req, res, s, { override: { field: err.field.key, voice: err.voice, text: err.yours, conflict: err.theirs, version: err.version } });
+    const outcome = await ctx.plans.saveSection(req.user!, s, parsed.data);
+    if (outcome.conflicts.length === 0) {
+      redirectInTool(res, planUrl(s.student.id), { query: { saved: section }, hash: `sec-${section}` });
       return;
     }
-    redirectInTool(res, planUrl(s.student.id), { hash: `${parsed.data.field}-${parsed.data.voice}` });
+    res.status(409);
+    await renderPlan(req, res, s, {
+      fields: new Map(outcome.conflicts.map((c) => [voiceId(c.field.key, c.voice), { text: c.yours, version: c.version, conflict: c.theirs }])),
+      notice: { section, saved: outcome.saved.map((f) => f.label), needsLook: outcome.conflicts.map((c) => c.field.label) },
+      errorSummary: outcome.conflicts.map((c) => ({ href: `#${inputId(c.field.key, c.voice)}`, text: `${c.field.label}: ${c.theirs.authorName} changed this while you were editing. Check both versions and save again.` })),
+    });
   });
 
   r.post('/students/:studentId/plan/status', ctx.requireUser, async (req, res) => {
@@ -117,11 +172,26 @@ export function plansRoutes(ctx: AppContext): Router {
     res.render('plans/history', { title: `Plan history: ${s.student.name}`, nav: studentNav(req.user!, s, 'plan'), student: s.student, revisions, planUrl: planUrl(s.student.id) });
   });
 
+  // A document of its own, opened in a new top-level window: printing inside the LMS frame prints the LMS.
   r.get('/students/:studentId/plan/print', ctx.requireUser, async (req, res) => {
     const s = await student(req);
-    const view = await ctx.plans.view(req.user!, s, 'print');
-    const goals = await ctx.goals.listForStudent(req.user!, s.student.id);
-    res.render('plans/print', { title: `Success plan: ${s.student.name}`, student: s.student, ...view, goals, printedAt: ctx.clock.now() });
+    const query = printQuery.safeParse(req.query);
+    if (!query.success) throw badRequest('That is not a copy of the plan that can be printed.', 'bad_print_copy');
+    const familyCopy = query.data.copy === 'family';
+    const view = await ctx.plans.view(req.user!, s, 'print', { familyCopy });
+    const goals = await ctx.goals.printableForStudent(req.user!, s.student.id);
+    // Staff print the whole plan, staff-only parts marked; for a family meeting they can print the family's copy.
+    res.render('plans/print', {
+      layout: 'print',
+      title: `Success plan: ${s.student.name}`,
+      student: s.student,
+      ...view,
+      goals,
+      staffCopy: view.audience === 'adult',
+      familyCopy,
+      urls: { plan: planUrl(s.student.id), print: `${planUrl(s.student.id)}/print` },
+      printedAt: ctx.clock.now(),
+    });
   });
 
   r.get('/my-plan', ctx.requireUser, async (req, res) => {

@@ -59,13 +59,69 @@ export function loadPlanTemplate(file = path.join(projectRoot, 'config', 'plan-t
   return parsePlanTemplate(JSON.parse(readFileSync(file, 'utf8')));
 }
 
-export const fieldForm = z.object({
-  field: key,
-  voice: z.enum(['student', 'adult']),
-  text: z.string().max(5000, 'Keep it under 5,000 characters').transform((s) => s.replace(/\r\n/g, '\n').trim()),
-  version: z.coerce.number().int().min(0),
-});
-export type FieldForm = z.infer<typeof fieldForm>;
+export const voices = ['student', 'adult'] as const satisfies readonly Voice[];
+/** The voices a field is written in. */
+export const voicesOf = (f: PlanField): Voice[] => (f.edit === 'both' ? ['student', 'adult'] : [f.edit]);
+
+/** The most a field's words may hold, by its type: checked here and given to the page as `maxlength`. */
+export const textLimits: Record<PlanField['type'], number> = { short: 500, long: 5000 };
+
+/**
+ * A field's words as posted. Browsers send line breaks as CRLF but count them as one character for
+ * `maxlength`, so the limit is checked after they are made LF (and the words trimmed).
+ */
+const planText = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.replace(/\r\n/g, '\n').trim())
+    .pipe(z.string().max(max, `Keep it under ${max.toLocaleString('en-US')} characters`));
+
+const loadedVersion = z.coerce.number({ error: 'Reload the page: it is missing what you loaded' }).int().min(0);
+
+/**
+ * What the plan page posts for one section in one voice: `text.<field>` with the words and
+ * `version.<field>` with the version of those words the page was loaded with (0 for none yet).
+ * Built from the template, so a field of another section or voice is refused before anything is
+ * written. The route collects the prefixed names into `text` and `version` objects.
+ */
+export function sectionFormsOf(template: PlanTemplate): (section: string, voice: string) => z.ZodType<SectionSave> | undefined {
+  const forms = new Map<string, z.ZodType<SectionSave>>();
+  for (const sec of template.sections) {
+    for (const voice of voices) {
+      const fields = sec.fields.filter((f) => voicesOf(f).includes(voice));
+      if (fields.length === 0) continue;
+      const unknown = { error: 'Something on this form is not part of this section: reload the page and save again' };
+      const schema = z
+        .object({
+          text: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, planText(textLimits[f.type]).optional()])), unknown),
+          version: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, loadedVersion.optional()])), unknown),
+        })
+        .superRefine((form, ctx) => {
+          for (const key of Object.keys(form.text)) {
+            if (form.version[key] === undefined) ctx.addIssue({ code: 'custom', path: ['version', key], message: 'Reload the page: it is missing what you loaded' });
+          }
+          if (Object.keys(form.text).length === 0) ctx.addIssue({ code: 'custom', path: ['text'], message: 'There was nothing to save' });
+        })
+        .transform((form) => ({
+          section: sec.key,
+          voice,
+          fields: fields.filter((f) => form.text[f.key] !== undefined).map((f) => ({ key: f.key, text: form.text[f.key]!, version: form.version[f.key]! })),
+        }));
+      forms.set(`${sec.key}/${voice}`, schema);
+    }
+  }
+  return (section, voice) => forms.get(`${section}/${voice}`);
+}
+
+/** One section's words in one voice, each with the version the editor loaded. */
+export interface SectionSave {
+  section: string;
+  voice: Voice;
+  fields: { key: string; text: string; version: number }[];
+}
+
+/** The print view's query: `copy=family` prints only what the family sees. */
+export const printQuery = z.object({ copy: z.enum(['family']).optional() });
 
 export const statusForm = z.object({ status: z.enum(['draft', 'active']), version: z.coerce.number().int().min(0) });
 

@@ -7,24 +7,28 @@ import type { StudentInScope } from '../web/student-scope.js';
 import { authorize } from '../policies/policy.js';
 import { planAudience, planPolicy, type PlanAction } from '../policies/plan.js';
 import { forbidden, badRequest } from '../web/errors.js';
-import type { FieldForm, PlanField, PlanTemplate, Voice } from './plans.schemas.js';
+import { voices, voicesOf, textLimits, type Audience, type PlanField, type PlanTemplate, type SectionSave, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
 import * as repo from './plans.repository.js';
 
 export type { Plan } from './plans.repository.js';
 export type PlanStatus = 'none' | 'draft' | 'active';
 
-/** A save on words someone else changed since the page was loaded: both texts go back to the page. */
-export class PlanConflict extends Error {
-  constructor(
-    readonly field: PlanField,
-    readonly voice: Voice,
-    readonly theirs: { text: string; authorName: string; at: Date },
-    readonly yours: string,
-    readonly version: number,
-  ) {
-    super('plan field changed since it was loaded');
-  }
+/** Words someone else changed since the page was loaded: kept as they are, and shown beside the editor's. */
+export interface FieldConflict {
+  field: PlanField;
+  voice: Voice;
+  theirs: { text: string; authorName: string; at: Date };
+  yours: string;
+  /** The version now saved, so saving again from the conflict page is a deliberate overwrite. */
+  version: number;
+}
+
+/** What one section save did, field by field. */
+export interface SectionSaveOutcome {
+  saved: PlanField[];
+  unchanged: PlanField[];
+  conflicts: FieldConflict[];
 }
 
 export interface PlansDeps {
@@ -41,7 +45,6 @@ export function schoolYearOf(d: Date): string {
   return d.getUTCMonth() >= 7 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
 }
 
-const voicesOf = (f: PlanField): Voice[] => (f.edit === 'both' ? ['student', 'adult'] : [f.edit]);
 const editAction: Record<Voice, PlanAction> = { student: 'editStudentVoice', adult: 'editAdultVoice' };
 
 /** Success plans built from the tenant's template: co-written, versioned, every change kept. */
@@ -51,8 +54,10 @@ export function createPlansService(deps: PlansDeps) {
   const fieldByKey = new Map(fields.map((f) => [f.key, f]));
   const year = () => schoolYearOf(clock.now());
   const may = (user: AppUser, s: StudentInScope, action: PlanAction) => planPolicy(user, action, { scope: s.scope });
-  const visibleTo = (s: StudentInScope) => {
-    const audience = planAudience(s.relationship);
+  /** Who a page is for: the person's own audience, or the family's when they print a family copy. */
+  const audienceOf = (s: StudentInScope, familyCopy: boolean): Audience | null => (familyCopy ? 'family' : planAudience(s.relationship));
+  const visibleTo = (s: StudentInScope, familyCopy = false) => {
+    const audience = audienceOf(s, familyCopy);
     return (f: PlanField) => audience !== null && f.see.includes(audience);
   };
 
@@ -60,8 +65,12 @@ export function createPlansService(deps: PlansDeps) {
     template,
     fieldByKey,
 
-    /** The plan page's content for this user: only the fields they may see, each voice apart. Audited. */
-    async view(user: AppUser, s: StudentInScope, action: 'view' | 'print' = 'view') {
+    /**
+     * The plan page's content for this user: only the fields they may see, each voice apart, and per
+     * section the one voice they write (the policy gives nobody both). A family copy (print) shows
+     * only what the family sees. Audited.
+     */
+    async view(user: AppUser, s: StudentInScope, action: 'view' | 'print' = 'view', opts: { familyCopy?: boolean } = {}) {
       authorize(planPolicy, user, action, { scope: s.scope });
       const plan = await repo.findPlan(db, user.tenantId, s.student.id, year());
       const entries = plan ? await repo.entries(db, user.tenantId, plan.id) : [];
@@ -69,23 +78,32 @@ export function createPlansService(deps: PlansDeps) {
       const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
       const entry = (key: string, voice: Voice) => {
         const e = entries.find((x) => x.fieldKey === key && x.voice === voice);
-        return e ? { text: e.text, authorName: names.get(e.authorId) || 'Someone', updatedAt: e.updatedAt } : null;
+        return e ? { text: e.text, authorName: names.get(e.authorId) || 'Someone', updatedAt: e.updatedAt, version: e.version } : null;
       };
-      const canSee = visibleTo(s);
+      const canSee = visibleTo(s, opts.familyCopy);
+      const writes = voices.filter((voice) => may(user, s, editAction[voice]));
       const sections = template.sections
-        .map((sec) => ({
-          ...sec,
-          fields: sec.fields.filter(canSee).map((f) => ({
-            ...f,
-            adultOnly: f.see.length === 1 && f.see[0] === 'adult',
-            voices: voicesOf(f).map((voice) => ({ voice, label: voice === 'student' ? 'In my words' : "Adult's words", entry: entry(f.key, voice), canEdit: may(user, s, editAction[voice]) })),
-          })),
-        }))
+        .map((sec) => {
+          const fields = sec.fields.filter(canSee);
+          return {
+            ...sec,
+            editVoice: writes.find((voice) => fields.some((f) => voicesOf(f).includes(voice))) ?? null,
+            fields: fields.map((f) => ({
+              ...f,
+              limit: textLimits[f.type],
+              adultOnly: f.see.length === 1 && f.see[0] === 'adult',
+              hiddenFromFamily: !f.see.includes('family'),
+              voices: voicesOf(f).map((voice) => ({ voice, entry: entry(f.key, voice), canEdit: writes.includes(voice) })),
+            })),
+          };
+        })
         .filter((sec) => sec.fields.length > 0);
       await audit.record(user, { action: 'read', entity: 'plan', entityId: plan?.id ?? null, studentId: s.student.id });
       return {
         plan: plan ? { ...plan, updatedByName: plan.updatedBy ? names.get(plan.updatedBy) || 'Someone' : null } : null,
         version: plan?.version ?? 0,
+        /** Whose eyes the page is for: staff ('adult') pages mark the staff-only parts. */
+        audience: audienceOf(s, opts.familyCopy ?? false),
         status: (plan?.status ?? 'none') as PlanStatus,
         schoolYear: year(),
         sections,
@@ -95,41 +113,58 @@ export function createPlansService(deps: PlansDeps) {
     },
 
     /**
-     * Saves one field in one voice. The version is the plan version the editor loaded; if the plan
-     * moved on, the save still goes through unless this very field and voice changed meanwhile.
+     * Saves one section's fields in one voice: the only way words reach a plan. Each field carries
+     * the version of its words the editor loaded; a field whose words someone changed since is
+     * left as it is and comes back as a conflict, while the section's other fields are saved.
+     * Unchanged fields write nothing. Saves to one plan take turns (the plan row is locked), so
+     * concurrent saves of different fields all land.
      */
-    async saveField(user: AppUser, s: StudentInScope, form: FieldForm): Promise<void> {
-      const field = fieldByKey.get(form.field);
-      if (!field || !voicesOf(field).includes(form.voice)) throw badRequest('That plan field does not exist.', 'unknown_field');
+    async saveSection(user: AppUser, s: StudentInScope, form: SectionSave): Promise<SectionSaveOutcome> {
       authorize(planPolicy, user, editAction[form.voice], { scope: s.scope });
-      if (!visibleTo(s)(field)) throw forbidden();
+      const posted = form.fields.map((f) => {
+        const field = fieldByKey.get(f.key);
+        if (!field || !voicesOf(field).includes(form.voice)) throw badRequest('That plan field does not exist.', 'unknown_field');
+        if (!visibleTo(s)(field)) throw forbidden();
+        return { ...f, field };
+      });
       const at = clock.now();
       // Names are looked up after the transaction: the embedded database has one connection,
       // so a query outside the transaction while it is open would wait for ever.
-      let stale: { text: string; authorId: string | null; at: Date; version: number } | undefined;
-      await db.transaction(async (tx) => {
-        const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
-        const current = await repo.findEntry(tx, user.tenantId, plan.id, field.key, form.voice);
-        if (plan.version !== form.version && current && (await repo.changedSince(tx, user.tenantId, plan.id, field.key, form.voice, form.version))) {
-          stale = { text: current.text, authorId: current.authorId, at: current.updatedAt, version: plan.version };
-          return;
+      const result = await db.transaction(async (tx) => {
+        const plan = await repo.lockPlan(tx, user.tenantId, s.student.id, year());
+        const current = new Map((await repo.entries(tx, user.tenantId, plan.id)).filter((e) => e.voice === form.voice).map((e) => [e.fieldKey, e]));
+        const changed: typeof posted = [];
+        const unchanged: PlanField[] = [];
+        const stale: { field: PlanField; yours: string; theirs: repo.PlanEntry }[] = [];
+        for (const p of posted) {
+          const now = current.get(p.key);
+          if ((now?.text ?? '') === p.text) unchanged.push(p.field);
+          else if (now && now.version !== p.version) stale.push({ field: p.field, yours: p.text, theirs: now });
+          else changed.push(p);
         }
-        const oldText = current?.text ?? '';
-        if (oldText === form.text) return;
-        const bumped = await repo.bumpVersion(tx, plan, plan.version, user.personId, at);
-        // Another save committed between our read and this update: a conflict, never an overwrite.
-        if (!bumped) {
-          stale = { text: oldText, authorId: null, at, version: plan.version };
-          return;
+        if (changed.length > 0) {
+          // The plan row is locked, so the version cannot have moved: this only counts the change.
+          const bumped = (await repo.bumpVersion(tx, plan, plan.version, user.personId, at))!;
+          for (const c of changed) {
+            await repo.upsertEntry(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: c.key, voice: form.voice, text: c.text, authorId: user.personId, at });
+            await repo.addRevision(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: c.key, voice: form.voice, oldText: current.get(c.key)?.text ?? '', newText: c.text, authorId: user.personId, planVersion: bumped.version, at });
+          }
+          await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
         }
-        await repo.upsertEntry(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: field.key, voice: form.voice, text: form.text, authorId: user.personId, at });
-        await repo.addRevision(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: field.key, voice: form.voice, oldText, newText: form.text, authorId: user.personId, planVersion: bumped.version, at });
-        await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
+        return { saved: changed.map((c) => c.field), unchanged, stale };
       });
-      if (stale) {
-        const name = stale.authorId ? (await roster.namesOf(user.tenantId, [stale.authorId])).get(stale.authorId) : undefined;
-        throw new PlanConflict(field, form.voice, { text: stale.text, authorName: name || 'Someone else', at: stale.at }, form.text, stale.version);
-      }
+      const names = await roster.namesOf(user.tenantId, result.stale.map((c) => c.theirs.authorId));
+      return {
+        saved: result.saved,
+        unchanged: result.unchanged,
+        conflicts: result.stale.map((c) => ({
+          field: c.field,
+          voice: form.voice,
+          theirs: { text: c.theirs.text, authorName: names.get(c.theirs.authorId) || 'Someone else', at: c.theirs.updatedAt },
+          yours: c.yours,
+          version: c.theirs.version,
+        })),
+      };
     },
 
     /** Draft -> active (and back) is the advisor's call, guarded by the version like any edit. */

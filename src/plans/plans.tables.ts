@@ -1,7 +1,7 @@
 import { pgTable, uuid, text, integer, timestamp, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
 
-/** One plan per student per school year; `version` guards every edit against stale saves. */
+/** One plan per student per school year; `version` counts every change and guards status changes against stale pages. */
 export const plans = pgTable(
   'plans',
   {
@@ -37,6 +37,8 @@ export const planEntries = pgTable(
     text: text('text').notNull(),
     authorId: uuid('author_id').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Counts this field's saves in this voice: the editor's page carries it, so only a change to these very words is a conflict. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [uniqueIndex('plan_entries_field_voice_uq').on(t.planId, t.fieldKey, t.voice)],
 );

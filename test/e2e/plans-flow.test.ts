@@ -11,7 +11,8 @@ const UPDATE = 'Three of four done this week; Friday was a field trip';
  * caseload and writes a goal from the student's plan; the student launches, sees the goal on their
  * plan and adds a progress update; the teacher sees the update with the student named as its author.
  * Every locator is by role or label, so a missing label fails the test; axe-core checks the
- * caseload, plan, goal and check-in pages on the way.
+ * caseload, plan, goal and check-in pages on the way. Issue 7 (items 10, 11): a section's fields save
+ * together, and the print view opens in a top-level window of its own, not in the LMS frame.
  */
 describe('sandbox LMS in Chromium: plan, goal and progress across teacher and student', function () {
   this.timeout(180_000);
@@ -97,6 +98,39 @@ describe('sandbox LMS in Chromium: plan, goal and progress across teacher and st
       const text = await progress.innerText();
       expect(text, 'the update names the student as its author').to.match(new RegExp(`^${STUDENT} ·`));
       expect(text).to.contain('feeling 4/5');
+    } finally {
+      await close();
+    }
+  });
+
+  it('student types in two fields of a section and saves once; the print opens in its own top-level window', async () => {
+    const { page, context, close } = await openBrowser();
+    try {
+      const { port } = tool;
+      const frame = await launchAs(page, port, 'student', /^\/(my-plan|students\/[0-9a-f-]+\/plan)$/);
+      const section = frame.getByRole('region', { name: 'About me' });
+      await section.getByLabel("Things I do well (student's words)").fill('Drawing, and fixing bikes with my uncle');
+      await section.getByLabel("What is important to me (student's words)").fill('My family, and my friends on the team');
+      await section.getByRole('button', { name: 'Save About me (my words)' }).click();
+      await frame.getByRole('status').filter({ hasText: 'About me saved.' }).waitFor();
+      // Both fields were saved by the one button: a fresh load of the page has both.
+      await openInFrame(frame, new URL(frame.url()).pathname);
+      const fresh = frame.getByRole('region', { name: 'About me' });
+      expect(await fresh.getByLabel("Things I do well (student's words)").inputValue()).to.equal('Drawing, and fixing bikes with my uncle');
+      expect(await fresh.getByLabel("What is important to me (student's words)").inputValue()).to.equal('My family, and my friends on the team');
+      await accessible(frame, 'plan page (student, after a section save)');
+
+      const planUrl = frame.url();
+      const [popup] = await Promise.all([context.waitForEvent('page'), frame.getByRole('link', { name: /Print the plan.*opens in a new window/ }).click()]);
+      await popup.waitForLoadState('domcontentloaded');
+      expect(new URL(popup.url()).pathname, 'the print view in a page of its own').to.match(/^\/students\/[0-9a-f-]+\/plan\/print$/);
+      expect(popup.mainFrame().parentFrame(), 'a top-level window, not a frame').to.equal(null);
+      expect(frame.url(), 'the tool frame stays on the plan').to.equal(planUrl);
+      await popup.getByRole('heading', { level: 1, name: /Success plan/ }).waitFor();
+      expect(await popup.locator('body').getAttribute('data-print-on-load')).to.equal('');
+      expect(await popup.getByRole('main').innerText()).to.contain('Drawing, and fixing bikes with my uncle');
+      await popup.getByRole('button', { name: 'Print this plan' }).waitFor();
+      await accessible(popup.mainFrame(), 'print view');
     } finally {
       await close();
     }

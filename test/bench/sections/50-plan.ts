@@ -3,7 +3,7 @@ import { getPage, PAGE_BENCH, postForm, samplePage, seedAdvisory } from '../advi
 
 /**
  * A student's success plan as the advisor opens it from the caseload, with every adult-written
- * field filled in and a revision history behind it, and saving one plan field (version check,
+ * field filled in and a revision history behind it, and saving one plan field through its section's form (version check,
  * revision, audit) over loopback HTTP.
  */
 export const section: BenchSection = {
@@ -12,11 +12,14 @@ export const section: BenchSection = {
     const { ltik, students } = await seedAdvisory(env, PAGE_BENCH.students);
     const { student } = students[0]!;
     const plan = `/students/${student.id}/plan`;
-    const adultFields = env.app.ctx.plans.template.sections.flatMap((s) => s.fields).filter((f) => f.edit !== 'student');
-    let version = 0;
+    const adultFields = env.app.ctx.plans.template.sections.flatMap((sec) => sec.fields.filter((f) => f.edit !== 'student').map((f) => ({ ...f, section: sec.key })));
+    const section = new Map(adultFields.map((f) => [f.key, f.section]));
+    // Each field's words carry their own version, as the page's `version.<field>` inputs do.
+    const versions = new Map<string, number>();
     const saveField = async (field: string, text: string) => {
-      await postForm(env, ltik, `${plan}/fields`, { field, voice: 'adult', text, version: String(version) });
-      version++;
+      const version = versions.get(field) ?? 0;
+      await postForm(env, ltik, `${plan}/fields`, { section: section.get(field)!, voice: 'adult', [`text.${field}`]: text, [`version.${field}`]: String(version) });
+      versions.set(field, version + 1);
     };
     for (const f of adultFields) await saveField(f.key, `Bench words for ${f.label}, written by the advisor with some detail.`);
     env.progress(`filled ${adultFields.length} plan fields`);

@@ -34,8 +34,9 @@ describe('redirects after a post keep the launch session', () => {
   it('a plan save lands back on the plan, still signed in', async () => {
     const s = school.students[1].id;
     const page = await asUser(t.app, ltik).get(`/students/${s}/plan`).expect(200);
-    const version = /name="version" value="(\d+)"/.exec(page.text)![1];
-    const res = await asUser(t.app, ltik).post(`/students/${s}/plan/fields`, { field: 'strengths', voice: 'adult', text: 'Kind to classmates', version }).expect(303);
+    const version = /name="version\.strengths" value="(\d+)"/.exec(page.text)![1]!;
+    const res = await asUser(t.app, ltik).post(`/students/${s}/plan/fields`, { section: 'about-me', voice: 'adult', 'text.strengths': 'Kind to classmates', 'version.strengths': version }).expect(303);
+    expect(new URL(res.headers.location!, 'http://tool.test').hash).to.equal('#sec-about-me');
     const back = await follow(res.headers.location!);
     expect(back.text).to.contain('Kind to classmates');
   });
