@@ -277,11 +277,11 @@ export const advisory9A: SampleAdvisory = {
             progress: [{ weeksAgo: 2, by: 'advisor', note: 'Two assignments still missing from October.', rating: null }],
           },
         ],
-        attendance: 'yyynyyynny',
+        attendance: 'yyynyyyynn',
         wellbeing: [3, 3, 2, 3, 3, 2, 2],
         notes: [
           { session: 1, shared: 'Mateo needs a working laptop.', needs: [{ category: 'technology', urgency: 'concern' }] },
-          { session: 9, shared: 'Missed two weeks. Said he has been tired and does not want to talk about it yet.', adult: 'Follow up with Ms. Moore this week.' },
+          { session: 7, shared: 'Said he has been tired and does not want to talk about it yet.', adult: 'Follow up with Ms. Moore if he misses again.' },
         ],
         familyComment: 'Mateo told us about the loaner laptop, thank you. Our internet should be fixed next week.',
       },
