@@ -35,8 +35,8 @@ describe('sandbox sample school: a term of history on first start', function () 
     const tid = await tenantId(app);
     const [person] = await app.ctx.roster.findPeopleBySub(tid, [sub]);
     const context = (await app.ctx.roster.listContexts(tid)).find((c) => c.contextId === courseId);
-    expect(person, sub).to.exist;
-    expect(context, courseId).to.exist;
+    expect(person, sub).to.not.equal(undefined);
+    expect(context, courseId).to.not.equal(undefined);
     const user = await app.ctx.roster.userFromClaims({ tid, pid: person!.id, cid: context!.id, role });
     expect(user, `${sub} in ${courseId}`).to.not.equal(null);
     return user!;
