@@ -33,6 +33,11 @@ export async function updateTenant(db: DbOrTx, id: string, patch: Partial<NewTen
   return row;
 }
 
+/** Deletes the tenant; every row scoped to it goes with it (foreign keys cascade). */
+export async function deleteTenant(db: DbOrTx, id: string): Promise<void> {
+  await db.delete(tenants).where(eq(tenants.id, id));
+}
+
 export async function listDeployments(db: DbOrTx, tenantId: string): Promise<string[]> {
   const rows = await db.select({ d: deployments.deploymentId }).from(deployments).where(eq(deployments.tenantId, tenantId));
   return rows.map((r) => r.d);

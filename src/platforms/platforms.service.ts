@@ -79,6 +79,11 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, extraFrameAnc
       invalidate();
       return row;
     },
+    /** Forgets a registration and all of its data (rosters, plans, audit): the sandbox's reset. */
+    async remove(id: string) {
+      await repo.deleteTenant(db, id);
+      invalidate();
+    },
     listDeployments: (tenantId: string) => repo.listDeployments(db, tenantId),
     // `tx` lets a launch record its deployment in the same transaction as its roster writes.
     addDeployment: (tenantId: string, deploymentId: string, tx: DbOrTx = db) => repo.addDeployment(tx, tenantId, deploymentId),

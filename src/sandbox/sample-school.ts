@@ -1,56 +1,72 @@
 import { ROLE, type Simulator } from './simulator/index.js';
+import { admin, advisory9A, advisory9B, counselor, guardians, subjectCourse, type SampleAdult } from './sample-school.data.js';
 
-/** A small, realistic school for newcomers to launch into. Stable ids, so restarts reuse the tenant's rows. */
-export const ADVISORY = { id: 'sandbox-adv-10b', label: 'ADV-10B', title: 'Advisory 10B' };
-
-const teacher = { sub: 'sandbox-teacher-rivera', name: 'Elena Rivera', givenName: 'Elena', familyName: 'Rivera' };
-const students: [string, string][] = [
-  ['Amara', 'Okafor'], ['Liam', 'Nguyen'], ['Sofia', 'Hernández'], ['Noah', 'Patel'], ['Zoe', 'Kim'], ['Mateo', 'García'],
-  ['Ava', 'Thompson'], ['Ethan', 'Brooks'], ['Maya', 'Chen'], ['Jackson', 'Lee'], ['Isabella', 'Rossi'], ['Owen', 'Walsh'],
-];
-const parent = { sub: 'sandbox-parent-okafor', name: 'Grace Okafor', givenName: 'Grace', familyName: 'Okafor' };
-const admin = { sub: 'sandbox-admin-whitfield', name: 'Dana Whitfield', givenName: 'Dana', familyName: 'Whitfield' };
-const academic = [
-  { id: 'sandbox-alg1', label: 'ALG1-3', title: 'Algebra I', teacher: { sub: 'sandbox-teacher-park', name: 'Daniel Park', givenName: 'Daniel', familyName: 'Park' } },
-  { id: 'sandbox-bio', label: 'BIO-2', title: 'Biology', teacher: { sub: 'sandbox-teacher-shah', name: 'Priya Shah', givenName: 'Priya', familyName: 'Shah' } },
-  { id: 'sandbox-eng10', label: 'ENG10-1', title: 'English 10', teacher: { sub: 'sandbox-teacher-bennett', name: 'Laura Bennett', givenName: 'Laura', familyName: 'Bennett' } },
+/** The LMS side of the sample school. Stable ids, so restarts reuse the tenant's rows. */
+export const ADVISORIES = [advisory9A, advisory9B];
+export const ADVISORY = advisory9A;
+export const SUBJECT = subjectCourse;
+/** Every course, with the custom parameter its placement sends (advisory or subject course). */
+export const COURSES = [
+  ...ADVISORIES.map((a) => ({ id: a.id, label: a.label, title: a.title, custom: { advisory: 'true' } })),
+  { id: SUBJECT.id, label: SUBJECT.label, title: SUBJECT.title, custom: { advisory: 'false' } },
 ];
 
-const studentSub = (given: string, family: string) => `sandbox-student-${given}-${family}`.toLowerCase().normalize('NFD').replace(/[^a-z0-9-]/g, '');
-const email = (given: string, family: string) => `${given}.${family}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + '@sandbox.example.edu';
+const fold = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+export const studentSub = (given: string, family: string) => `sandbox-student-${fold(given)}-${fold(family)}`.replace(/[^a-z0-9-]/g, '');
+const email = (given: string, family: string) => `${fold(given)}.${fold(family)}`.replace(/[^a-z.]/g, '') + '@sandbox.example.edu';
+const nameOf = (a: { givenName: string; familyName: string }) => `${a.givenName} ${a.familyName}`;
 
+/** Every student's LMS id by display name (the data file names students, the LMS knows subs). */
+export const studentSubs = new Map(ADVISORIES.flatMap((a) => a.students.map((s) => [nameOf(s), studentSub(s.givenName, s.familyName)] as const)));
+const subOfStudent = (name: string) => {
+  const sub = studentSubs.get(name);
+  if (!sub) throw new Error(`sample school: no student named ${name}`);
+  return sub;
+};
+
+const firstStudent = ADVISORY.students[0]!;
+const firstGuardian = guardians[0]!;
 export const people = {
-  teacher: teacher.sub,
-  student: studentSub(...students[0]),
-  parent: parent.sub,
+  teacher: ADVISORY.advisor.sub,
+  secondAdvisor: advisory9B.advisor.sub,
+  subjectTeacher: SUBJECT.teacher.sub,
+  student: studentSub(firstStudent.givenName, firstStudent.familyName),
+  parent: firstGuardian.sub,
   admin: admin.sub,
 };
 
 export function seedSampleSchool(sim: Simulator): void {
-  sim.addCourse(ADVISORY);
-  sim.addUser({ ...teacher, email: email(teacher.givenName, teacher.familyName), roles: [ROLE.institutionFaculty] });
-  sim.enroll(ADVISORY.id, teacher.sub, [ROLE.instructor]);
-  const subs = students.map(([given, family], i) => {
-    const sub = studentSub(given, family);
-    sim.addUser({ sub, name: `${given} ${family}`, givenName: given, familyName: family, email: email(given, family), roles: [ROLE.institutionStudent], sourcedId: `SIS-${1001 + i}` });
-    sim.enroll(ADVISORY.id, sub, [ROLE.learner]);
-    return sub;
-  });
-  sim.addUser({ ...parent, email: email(parent.givenName, parent.familyName), roles: [] });
-  sim.enroll(ADVISORY.id, parent.sub, [ROLE.mentor], { mentees: [people.student] });
-  sim.addUser({ ...admin, email: email(admin.givenName, admin.familyName), roles: [ROLE.institutionAdmin] });
-  academic.forEach((c, n) => {
-    sim.addCourse({ id: c.id, label: c.label, title: c.title });
-    sim.addUser({ ...c.teacher, email: email(c.teacher.givenName, c.teacher.familyName), roles: [ROLE.institutionFaculty] });
-    sim.enroll(c.id, c.teacher.sub, [ROLE.instructor]);
-    // Overlapping sections, as in a real timetable.
-    subs.filter((_, i) => (i + n) % 3 !== 0).forEach((sub) => sim.enroll(c.id, sub, [ROLE.learner]));
-  });
+  const addAdult = (a: SampleAdult, roles: string[]) =>
+    sim.addUser({ sub: a.sub, name: nameOf(a), givenName: a.givenName, familyName: a.familyName, email: email(a.givenName, a.familyName), roles });
+  for (const c of COURSES) sim.addCourse(c);
+  let sis = 1001;
+  for (const a of ADVISORIES) {
+    addAdult(a.advisor, [ROLE.institutionFaculty]);
+    sim.enroll(a.id, a.advisor.sub, [ROLE.instructor]);
+    for (const s of a.students) {
+      const sub = studentSub(s.givenName, s.familyName);
+      sim.addUser({ sub, name: nameOf(s), givenName: s.givenName, familyName: s.familyName, email: email(s.givenName, s.familyName), roles: [ROLE.institutionStudent], sourcedId: `SIS-${sis++}` });
+      sim.enroll(a.id, sub, [ROLE.learner]);
+    }
+  }
+  addAdult(counselor, [ROLE.institutionFaculty]);
+  sim.enroll(ADVISORY.id, counselor.sub, [ROLE.teachingAssistant]);
+  addAdult(SUBJECT.teacher, [ROLE.institutionFaculty]);
+  sim.enroll(SUBJECT.id, SUBJECT.teacher.sub, [ROLE.instructor]);
+  for (const name of SUBJECT.students) sim.enroll(SUBJECT.id, subOfStudent(name), [ROLE.learner]);
+  for (const g of guardians) {
+    addAdult(g, []);
+    sim.enroll(g.advisory, g.sub, [ROLE.mentor], { mentees: g.children.map(subOfStudent) });
+  }
+  addAdult(admin, [ROLE.institutionAdmin]);
 }
 
+/** The home page's "Launch as …" links: one per seat worth trying, each from its own course. */
 export const launchers = [
-  { role: 'teacher', sub: people.teacher, label: 'Launch as teacher', who: `${teacher.name}, advisor of ${ADVISORY.title}` },
-  { role: 'student', sub: people.student, label: 'Launch as student', who: `${students[0].join(' ')}, a student in ${ADVISORY.title}` },
-  { role: 'parent', sub: people.parent, label: 'Launch as parent', who: `${parent.name}, parent of ${students[0][0]}` },
-  { role: 'admin', sub: people.admin, label: 'Launch as admin', who: `${admin.name}, account administrator` },
+  { role: 'teacher', sub: people.teacher, course: ADVISORY.id, label: 'Launch as teacher', who: `${nameOf(ADVISORY.advisor)}, advisor of ${ADVISORY.title}` },
+  { role: 'second-advisor', sub: people.secondAdvisor, course: advisory9B.id, label: 'Launch as second advisor', who: `${nameOf(advisory9B.advisor)}, advisor of ${advisory9B.title}` },
+  { role: 'subject-teacher', sub: people.subjectTeacher, course: SUBJECT.id, label: 'Launch as subject teacher', who: `${nameOf(SUBJECT.teacher)}, teacher of ${SUBJECT.title}` },
+  { role: 'student', sub: people.student, course: ADVISORY.id, label: 'Launch as student', who: `${nameOf(firstStudent)}, a student in ${ADVISORY.title}` },
+  { role: 'parent', sub: people.parent, course: firstGuardian.advisory, label: 'Launch as parent', who: `${nameOf(firstGuardian)}, parent of ${firstGuardian.children.join(', ')}` },
+  { role: 'admin', sub: people.admin, course: ADVISORY.id, label: 'Launch as admin', who: `${nameOf(admin)}, account administrator` },
 ] as const;

@@ -1,9 +1,13 @@
 import { Router } from 'express';
+import type { JSONWebKeySet } from 'jose';
 import type { AppContext } from '../web/context.js';
 import { ALL_SERVICE_SCOPES, createSimulator } from './simulator/index.js';
 import { ADVISORY, launchers, seedSampleSchool } from './sample-school.js';
+import { resetSchool, seedIfEmpty } from './seed.js';
 
 const MOUNT = '/sandbox';
+/** The reset button's target: a tool URL, never in the LMS simulator's own paths. */
+export const RESET_PATH = '/sandbox-school/reset';
 // Fixed ids: the tenant registered on the first start is reused on every later one.
 const CLIENT_ID = '10000000000001';
 const DEPLOYMENT_ID = '1:sandbox-deployment';
@@ -21,25 +25,33 @@ export function sandboxBaseUrl(toolBaseUrl: string): string {
 
 /**
  * Unless disabled (production, SANDBOX_LMS=off): the LMS simulator mounted at /sandbox with a
- * sample school, registered with the tool, and the "Launch as …" buttons on the home page.
+ * sample school, registered with the tool, a term of the school's history in the tool, and the
+ * "Launch as …" buttons and the reset button on the home page.
  */
 export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
   const r = Router();
   if (!ctx.config.sandbox) return r;
   const base = ctx.config.baseUrl;
-  const sim = await createSimulator({ profile: 'canvas', baseUrl: sandboxBaseUrl(base), clock: ctx.clock });
+  const jwksUri = `${base}/lti/keys`;
+  const sim = await createSimulator({
+    profile: 'canvas',
+    baseUrl: sandboxBaseUrl(base),
+    clock: ctx.clock,
+    // The tool is this process: its keys are read directly (the seed runs before it listens).
+    localToolKeys: async (uri) => (uri === jwksUri ? ((await ctx.lti.jwks()) as JSONWebKeySet) : null),
+  });
   seedSampleSchool(sim);
   const { clientId, deploymentId } = sim.registerTool({
     name: 'Success Plans',
     initiateLoginUri: `${base}/lti/login`,
     redirectUris: [`${base}/lti/launch`],
-    jwksUri: `${base}/lti/keys`,
+    jwksUri,
     targetLinkUri: `${base}/lti/launch`,
     clientId: CLIENT_ID,
     deploymentId: DEPLOYMENT_ID,
   });
-  try {
-    await ctx.platforms.addManual({
+  const register = async () => {
+    const tenant = await ctx.platforms.addManual({
       name: 'Sandbox LMS',
       issuer: sim.issuer,
       clientId,
@@ -50,6 +62,19 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
       deploymentIds: [deploymentId],
       grantedScopes: [...ALL_SERVICE_SCOPES],
     });
+    return { tenant, clientId, deploymentId };
+  };
+  let tenantId: string;
+  try {
+    const registered = await register();
+    tenantId = registered.tenant.id;
+    try {
+      await seedIfEmpty(ctx, sim, registered, register);
+    } catch (err) {
+      // The sandbox still launches; the school is just empty until the reset button is used.
+      ctx.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'sandbox sample school could not be seeded');
+    }
+    tenantId = (await ctx.platforms.findByIssuer(sim.issuer, clientId))?.id ?? tenantId;
   } catch (err) {
     // The tool still serves real LMSs; only the sandbox buttons are left out.
     ctx.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'sandbox LMS registration failed');
@@ -60,11 +85,36 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
   const view = {
     course: ADVISORY.title,
     url: sim.baseUrl,
-    launchers: launchers.map((l) => ({ ...l, href: sim.courseFrameUrl({ clientId, userSub: l.sub, courseId: ADVISORY.id }) })),
+    resetPath: RESET_PATH,
+    launchers: launchers.map((l) => ({ ...l, href: sim.courseFrameUrl({ clientId, userSub: l.sub, courseId: l.course }) })),
   };
-  r.get('/', (_req, res, next) => {
-    res.locals.sandbox = view;
+  r.get('/', (req, res, next) => {
+    res.locals.sandbox = { ...view, notice: req.query.sandbox === 'reset' ? 'The sample school was reset: a fresh term of history is loaded.' : null };
     next();
+  });
+
+  // One reset at a time: a second click waits for the first instead of wiping it halfway.
+  let resetting: Promise<unknown> = Promise.resolve();
+  r.post(RESET_PATH, async (req, res, next) => {
+    // Only the tool's own home page may ask (a form elsewhere must not wipe the sandbox).
+    const site = req.get('sec-fetch-site');
+    if (site && site !== 'same-origin') {
+      res.status(403).render('error', { title: 'Not allowed', status: 403, detail: 'Reset the sample school from the tool\'s home page.' });
+      return;
+    }
+    const run = resetting.then(async () => {
+      tenantId = await resetSchool(ctx, sim, tenantId, register);
+    });
+    resetting = run.catch(() => undefined);
+    try {
+      await run;
+    } catch (err) {
+      next(err);
+      return;
+    }
+    const done = new URL('/', base);
+    done.searchParams.set('sandbox', 'reset');
+    res.redirect(303, `${done.pathname}${done.search}`);
   });
   r.use(MOUNT, sim.router);
   return r;

@@ -44,7 +44,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const navigators = createNavigatorsService(db);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster);
-  const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl) });
+  const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });
   const rosterSync = createRosterSyncService({
     db,
     clock: deps.clock,

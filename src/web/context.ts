@@ -25,6 +25,8 @@ export interface AppDeps {
   database: Database;
   clock: Clock;
   logger: Logger;
+  /** HTTP for calls to LMS services (NRPS, AGS, tokens); the global fetch unless given. */
+  fetch?: typeof fetch;
 }
 
 /** Everything a feature's routes may use; built once per app. */

@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import type { JSONWebKeySet } from 'jose';
 import { systemClock, type Clock } from '../../web/clock.js';
 import { ALL_SERVICE_SCOPES, profiles, type ProfileName } from './profiles.js';
 import { SimKeys } from './keys.js';
@@ -28,6 +29,11 @@ export interface SimulatorOptions {
    * instead of Canvas's client_id-only answer. Only for profiles with dynamic registration.
    */
   registrationReturnsDeploymentId?: boolean;
+  /**
+   * For a tool in the same process (the sandbox): its key set by JWKS URL, read directly instead of
+   * over HTTP, so the platform can verify the tool's tokens before the tool listens. null = fetch it.
+   */
+  localToolKeys?: (jwksUri: string) => Promise<JSONWebKeySet | null>;
 }
 
 export interface RegisterToolInput {
@@ -53,6 +59,7 @@ export async function createSimulator(opts: SimulatorOptions) {
   const state = new SimState(profile, baseUrl, opts.issuer ?? baseUrl, opts.clock ?? systemClock);
   state.registrationReturnsDeploymentId = opts.registrationReturnsDeploymentId ?? false;
   const keys = await SimKeys.create();
+  keys.localToolKeys = opts.localToolKeys;
 
   const addTool = (t: Omit<SimTool, 'clientId' | 'toolId' | 'deploymentIds'> & { clientId?: string; deploymentIds?: string[] }): SimTool => {
     const n = state.next();
@@ -149,6 +156,12 @@ export async function createSimulator(opts: SimulatorOptions) {
       const id = String(state.next());
       state.lineItems.push({ id, courseId, clientId: item.clientId ?? null, label: item.label, scoreMaximum: item.scoreMaximum });
       return id;
+    },
+
+    /** The NRPS and AGS endpoints a launch from this course would name. */
+    serviceUrls(clientId: string, courseId: string): { memberships: string; lineItems: string } {
+      const tool = toolOf(clientId);
+      return { memberships: state.url(p.nrps(tool.toolId, courseId)), lineItems: state.url(p.lineItems(tool.toolId, courseId)) };
     },
 
     launchUrl: (l: LaunchParams): string => launchUrl(state, l),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, createLocalJWKSet, createRemoteJWKSet, jwtVerify, exportJWK, generateKeyPair, type JSONWebKeySet, type JWTPayload, type CryptoKey } from 'jose';
+import { SignJWT, createLocalJWKSet, createRemoteJWKSet, jwtVerify, exportJWK, generateKeyPair, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type CryptoKey } from 'jose';
 
 interface KeyPair {
   kid: string;
@@ -49,10 +49,25 @@ export class SimKeys {
     }
   }
 
-  private readonly toolKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  private readonly toolKeySets = new Map<string, JWTVerifyGetKey>();
+  /** A tool in the same process (the sandbox) hands over its key set instead of being fetched. */
+  localToolKeys: ((jwksUri: string) => Promise<JSONWebKeySet | null>) | undefined;
 
   /** One cached key set per tool JWKS URL; jose refetches on an unknown kid. */
-  toolKeySet(jwksUri: string): ReturnType<typeof createRemoteJWKSet> {
+  toolKeySet(jwksUri: string): JWTVerifyGetKey {
+    const local = this.localToolKeys;
+    if (local) {
+      const remote = () => this.remoteKeySet(jwksUri);
+      // Read on every verification: the tool's keys are a database read away, never stale.
+      return async (header, token) => {
+        const set = await local(jwksUri);
+        return set ? createLocalJWKSet(set)(header, token) : remote()(header, token);
+      };
+    }
+    return this.remoteKeySet(jwksUri);
+  }
+
+  private remoteKeySet(jwksUri: string): JWTVerifyGetKey {
     let set = this.toolKeySets.get(jwksUri);
     if (!set) {
       set = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 0, cacheMaxAge: 10 * 60_000 });

@@ -33,6 +33,8 @@ export interface SimCourse {
   id: string;
   label: string;
   title: string;
+  /** Custom parameters of the tool's placement in this course, sent in every launch's custom claim. */
+  custom?: Record<string, string>;
 }
 
 export interface SimEnrollment {

@@ -25,14 +25,14 @@ describe('sandbox LMS mounted by the app', () => {
     const home = await request(first.app).get('/').expect(200);
     for (const label of ['Launch as teacher', 'Launch as student', 'Launch as parent', 'Launch as admin']) expect(home.text).to.include(label);
     const hrefs = [...home.text.matchAll(/href="(http:\/\/127\.0\.0\.1:\d+\/sandbox\/sim\/course[^"]+)"/g)].map((m) => m[1]);
-    expect(hrefs).to.have.length(4);
+    expect(hrefs).to.have.length(6);
 
     const jwks = await request(first.app).get('/sandbox/api/lti/security/jwks').expect(200);
     expect(jwks.body.keys[0]).to.include({ alg: 'RS256', use: 'sig' });
     // Handlebars escapes & and = in attributes.
     const teacherPage = new URL(hrefs[0].replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
     const course = await request(first.app).get(teacherPage.pathname + teacherPage.search).expect(200);
-    expect(course.text).to.include('Advisory 10B');
+    expect(course.text).to.include('Advisory 9A');
     expect(course.text).to.include('Elena Rivera');
     expect(course.text).to.include('name="post_message_forwarding"');
   });

@@ -1,0 +1,351 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import express from 'express';
+import type { AppContext } from '../web/context.js';
+import type { Clock } from '../web/clock.js';
+import type { AppUser, ToolRole } from '../auth/user.js';
+import { buildContext } from '../web/app.js';
+import { studentInScope, type StudentInScope } from '../web/student-scope.js';
+import { schoolYearStart } from '../checkins/weeks.js';
+import { AGS_SCOPES } from './simulator/profiles.js';
+import { ROLE, type Simulator } from './simulator/index.js';
+import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
+import { guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+
+/**
+ * The tool side of the sample school: a term of history written through the features' services
+ * (never their tables), by the people who would have written it, on the dates they would have.
+ * All service calls of the seed live in this file.
+ */
+
+const DAY = 86_400_000;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The seed's own clock: each write happens "then", so history reads as history. */
+class SeedClock implements Clock {
+  constructor(private at: Date) {}
+  now(): Date {
+    return new Date(this.at);
+  }
+  set(d: Date): void {
+    this.at = d;
+  }
+}
+
+type SeedCtx = AppContext;
+
+export interface SeedTarget {
+  tenantId: string;
+  clientId: string;
+  deploymentId: string;
+}
+
+/**
+ * The tool reaches the sandbox LMS over HTTP (NRPS, tokens). At start the tool is not listening yet,
+ * so the sandbox's routes are served on a loopback port of their own for the seed's calls.
+ */
+async function withLoopbackSandbox<T>(sim: Simulator, run: (viaLoopback: typeof fetch) => Promise<T>): Promise<T> {
+  const mount = new URL(sim.baseUrl).pathname;
+  const server = createServer(express().use(mount, sim.router));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const simOrigin = new URL(sim.baseUrl).origin;
+  const viaLoopback: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return fetch(url.origin === simOrigin ? new URL(`${url.pathname}${url.search}`, target) : input, init);
+  };
+  try {
+    return await run(viaLoopback);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Writes the sample school into the (empty) sandbox tenant. */
+export async function seedSchool(ctx: AppContext, sim: Simulator, target: SeedTarget): Promise<void> {
+  const today = ctx.clock.now();
+  const clock = new SeedClock(today);
+  await withLoopbackSandbox(sim, async (viaLoopback) => {
+    const seed = buildContext({ config: ctx.config, database: ctx.database, logger: ctx.logger, clock, fetch: viaLoopback });
+    try {
+      await new SchoolWriter(seed, clock, sim, target, today).write();
+    } finally {
+      await seed.shutdown?.();
+    }
+  });
+}
+
+class SchoolWriter {
+  private readonly termStart: number;
+  private readonly contextIds = new Map<string, string>();
+  private readonly personIds = new Map<string, string>();
+
+  constructor(
+    private readonly seed: SeedCtx,
+    private readonly clock: SeedClock,
+    private readonly sim: Simulator,
+    private readonly target: SeedTarget,
+    private readonly today: Date,
+  ) {
+    // Plans belong to a school year: history never reaches back before this year's first day.
+    this.termStart = Date.parse(schoolYearStart(isoDay(today), '08-01')) + DAY / 2;
+  }
+
+  /** `days` before today, never before the school year began. */
+  private daysAgo(days: number): Date {
+    return new Date(Math.max(this.today.getTime() - days * DAY, this.termStart));
+  }
+
+  /** The weekly advisory sessions, oldest first; the latest two days ago, weekends moved to Friday. */
+  private sessionDates(): (string | null)[] {
+    return Array.from({ length: SESSIONS }, (_, i) => {
+      const d = new Date(this.today.getTime() - (2 + 7 * (SESSIONS - 1 - i)) * DAY);
+      const back = d.getUTCDay() === 6 ? 1 : d.getUTCDay() === 0 ? 2 : 0;
+      const day = new Date(d.getTime() - back * DAY);
+      return day.getTime() < this.termStart ? null : isoDay(day);
+    });
+  }
+
+  async write(): Promise<void> {
+    const { tenantId } = this.target;
+    await this.syncRosters();
+    for (const g of guardians) {
+      // role_scope_mentor arrives with a parent's launch, never through NRPS: written as that launch would.
+      const mentees = g.children.map((name) => this.person(studentSubs.get(name)!));
+      await this.seed.roster.upsertMembership(tenantId, { contextId: this.context(g.advisory), personId: this.person(g.sub), roles: [ROLE.mentor], role: 'family', mentees });
+    }
+    const dates = this.sessionDates();
+    for (const advisory of ADVISORIES) await this.writeAdvisory(advisory, dates);
+    await this.writeHandOff();
+    this.clock.set(this.today);
+  }
+
+  /** Each course as a launch from it would record it, then its roster through an NRPS sync. */
+  private async syncRosters(): Promise<void> {
+    const { tenantId, clientId, deploymentId } = this.target;
+    const agsScopes = [...AGS_SCOPES];
+    for (const c of COURSES) {
+      const urls = this.sim.serviceUrls(clientId, c.id);
+      const context = await this.seed.roster.upsertContext(tenantId, {
+        contextId: c.id,
+        deploymentId,
+        label: c.label,
+        title: c.title,
+        membershipsUrl: urls.memberships,
+        lineItemsUrl: urls.lineItems,
+        agsScopes,
+      });
+      const run = await this.seed.rosterSync.syncContext(tenantId, context.id, 'manual');
+      if (run.status !== 'succeeded') throw new Error(`sample school roster sync of ${c.id} ${run.status}: ${run.error ?? ''}`);
+      this.contextIds.set(c.id, context.id);
+    }
+    const subs = [...studentSubs.values(), ...ADVISORIES.map((a) => a.advisor.sub), ...guardians.map((g) => g.sub)];
+    for (const p of await this.seed.roster.findPeopleBySub(tenantId, subs)) this.personIds.set(p.sub, p.id);
+  }
+
+  private context(courseId: string): string {
+    const id = this.contextIds.get(courseId);
+    if (!id) throw new Error(`sample school: course ${courseId} was not synced`);
+    return id;
+  }
+
+  private person(sub: string): string {
+    const id = this.personIds.get(sub);
+    if (!id) throw new Error(`sample school: ${sub} is not on any roster`);
+    return id;
+  }
+
+  /** Who is acting, as their launch from the course would make them. */
+  private async actor(sub: string, courseId: string, role: ToolRole): Promise<AppUser> {
+    const user = await this.seed.roster.userFromClaims({ tid: this.target.tenantId, pid: this.person(sub), cid: this.context(courseId), role });
+    if (!user) throw new Error(`sample school: ${sub} has no membership in ${courseId}`);
+    return user;
+  }
+
+  private async writeAdvisory(advisory: SampleAdvisory, dates: (string | null)[]): Promise<void> {
+    const advisor = await this.actor(advisory.advisor.sub, advisory.id, 'advisor');
+    const byAdvisor = new Map<string, StudentInScope>();
+    const students: { story: SampleStory; id: string; self: AppUser; asSelf: StudentInScope; asAdvisor: StudentInScope }[] = [];
+    for (const st of advisory.students) {
+      const sub = studentSubs.get(`${st.givenName} ${st.familyName}`)!;
+      const self = await this.actor(sub, advisory.id, 'student');
+      const id = this.person(sub);
+      const asAdvisor = await studentInScope(this.seed, advisor, id);
+      byAdvisor.set(id, asAdvisor);
+      students.push({ story: st.story, id, self, asSelf: await studentInScope(this.seed, self, id), asAdvisor });
+    }
+    for (const s of students) {
+      await this.writePlan(advisor, s.self, s.asAdvisor, s.asSelf, s.story);
+      await this.writeGoals(advisor, s.self, s.asAdvisor, s.asSelf, s.story);
+    }
+    await this.writeCheckins(advisor, students, byAdvisor, dates);
+    for (const g of guardians.filter((x) => x.advisory === advisory.id)) {
+      const parent = await this.actor(g.sub, advisory.id, 'family');
+      for (const child of g.children) {
+        const s = students.find((x) => x.id === this.person(studentSubs.get(child)!));
+        if (!s?.story.familyComment) continue;
+        this.clock.set(this.daysAgo(5));
+        await this.seed.plans.comment(parent, await studentInScope(this.seed, parent, s.id), s.story.familyComment);
+      }
+    }
+  }
+
+  private async writePlan(advisor: AppUser, self: AppUser, asAdvisor: StudentInScope, asSelf: StudentInScope, story: SampleStory): Promise<void> {
+    if (story.plan === 'none') return;
+    const fields = story.fields ?? [];
+    // Written over the first weeks of the term, the student first, the advisor after.
+    for (const [i, f] of fields.entries()) {
+      this.clock.set(this.daysAgo(60 - i * 3));
+      if (f.voice === 'student') await this.seed.plans.saveField(self, asSelf, { field: f.key, voice: 'student', text: f.text, version: 0 });
+      else await this.seed.plans.saveField(advisor, asAdvisor, { field: f.key, voice: 'adult', text: f.text, version: 0 });
+    }
+    if (story.plan === 'active') {
+      this.clock.set(this.daysAgo(30));
+      const { version } = await this.seed.plans.view(advisor, asAdvisor);
+      await this.seed.plans.setStatus(advisor, asAdvisor, 'active', version);
+    }
+  }
+
+  private async writeGoals(advisor: AppUser, self: AppUser, asAdvisor: StudentInScope, asSelf: StudentInScope, story: SampleStory): Promise<void> {
+    const { goals } = this.seed;
+    for (const g of story.goals ?? []) {
+      const written = this.daysAgo(g.weeksAgo * 7);
+      this.clock.set(written);
+      const due = isoDay(new Date(this.today.getTime() + g.dueInWeeks * 7 * DAY));
+      let goal = await goals.create(self, asSelf, { category: g.category, statement: g.statement, measure: g.measure, target: g.target, targetDate: due, why: g.why });
+      if (g.state === 'proposed') continue;
+      this.clock.set(new Date(written.getTime() + DAY));
+      goal = await goals.approve(advisor, asAdvisor, goal.id, goal.version);
+      for (const step of g.steps ?? []) {
+        const [who, scope] = step.owner === 'advisor' ? [advisor, asAdvisor] : [self, asSelf];
+        await goals.addStep(who, scope, goal.id, { text: step.text, owner: step.owner, dueDate: null });
+      }
+      const done = new Set((g.steps ?? []).filter((s) => s.done).map((s) => s.text));
+      if (done.size > 0) {
+        const { steps } = await goals.detail(advisor, asAdvisor, goal.id);
+        for (const st of steps.filter((x) => done.has(x.text))) await goals.setStepDone(self, asSelf, goal.id, st.id, true);
+      }
+      for (const p of g.progress ?? []) {
+        const at = this.daysAgo(p.weeksAgo * 7);
+        this.clock.set(at);
+        const [who, scope] = p.by === 'advisor' ? [advisor, asAdvisor] : [self, asSelf];
+        await goals.addProgress(who, scope, goal.id, { date: isoDay(at), note: p.note, rating: p.rating });
+      }
+      if (g.state === 'achieved') {
+        this.clock.set(this.daysAgo(Math.max(0, -g.dueInWeeks * 7)));
+        await goals.setStatus(advisor, asAdvisor, goal.id, goal.version, 'achieved');
+      }
+    }
+  }
+
+  /**
+   * One session a week: students with something to note get their own check-in (notes, needs), the
+   * rest of the advisory is recorded together, as an advisor does with the quick record.
+   */
+  private async writeCheckins(advisor: AppUser, students: { story: SampleStory; id: string; asAdvisor: StudentInScope }[], scopes: Map<string, StudentInScope>, dates: (string | null)[]): Promise<void> {
+    const attendedSoFar = new Map<string, number>();
+    const wellbeingOf = (s: { id: string; story: SampleStory }) => {
+      const n = attendedSoFar.get(s.id) ?? 0;
+      attendedSoFar.set(s.id, n + 1);
+      return s.story.wellbeing[n % s.story.wellbeing.length] ?? null;
+    };
+    for (const [session, date] of dates.entries()) {
+      if (!date) continue;
+      this.clock.set(new Date(`${date}T15:30:00Z`));
+      const rows: { studentId: string; attended: boolean; wellbeing: number | null }[] = [];
+      for (const s of students) {
+        const mark = s.story.attendance[session] ?? '.';
+        if (mark === '.') continue;
+        const attended = mark === 'y';
+        const wellbeing = attended ? wellbeingOf(s) : null;
+        const note = s.story.notes?.find((n) => n.session === session);
+        if (!note) {
+          rows.push({ studentId: s.id, attended, wellbeing });
+          continue;
+        }
+        const week = await this.seed.checkins.weekFor(this.target.tenantId, s.id, date);
+        await this.seed.checkins.record(advisor, s.asAdvisor, {
+          date,
+          format: 'in_person',
+          attended,
+          week,
+          wellbeing,
+          sharedNote: note.shared ?? '',
+          adultNote: note.adult ?? '',
+          answers: {},
+          needs: Object.fromEntries((note.needs ?? []).map((n) => [n.category, n.urgency])),
+        });
+      }
+      if (rows.length > 0) await this.seed.checkins.recordAll(advisor, scopes, { date, format: 'in_person', sharedNote: sessionNotes[session] ?? '', rows });
+    }
+  }
+
+  /** A hand-off between advisors, with the adult the student trusts noted first. */
+  private async writeHandOff(): Promise<void> {
+    const from = ADVISORIES.find((a) => a.id === handOff.from)!;
+    const advisor = await this.actor(from.advisor.sub, from.id, 'advisor');
+    const studentId = this.person(studentSubs.get(handOff.student)!);
+    const s = await studentInScope(this.seed, advisor, studentId);
+    this.clock.set(this.daysAgo(12));
+    await this.seed.caseload.setPreferredAdult(advisor, s, handOff.preferredAdult);
+    await this.seed.caseload.reassign(advisor, s, this.person(handOff.toAdvisorSub));
+  }
+}
+
+/** Kept in the tenant's settings: 'seeding' while the seed runs, 'seeded' once it has finished. */
+const MARK = 'sampleSchool';
+
+export interface SandboxTenant {
+  id: string;
+  settings: Record<string, unknown>;
+}
+
+async function mark(ctx: AppContext, tenantId: string, state: 'seeding' | 'seeded'): Promise<void> {
+  const fresh = await ctx.platforms.find(tenantId);
+  await ctx.platforms.update(tenantId, { settings: { ...(fresh?.settings ?? {}), [MARK]: state } });
+}
+
+async function seedInto(ctx: AppContext, sim: Simulator, tenant: SandboxTenant, ids: Omit<SeedTarget, 'tenantId'>): Promise<void> {
+  const started = performance.now();
+  await mark(ctx, tenant.id, 'seeding');
+  await seedSchool(ctx, sim, { tenantId: tenant.id, ...ids });
+  await mark(ctx, tenant.id, 'seeded');
+  ctx.logger.info({ ms: Math.round(performance.now() - started) }, 'sandbox sample school seeded');
+}
+
+/**
+ * On start: an empty sandbox gets the sample school once. A sandbox people already launched into
+ * before the sample school existed is left alone (the reset button loads it); a seed that was cut
+ * off halfway is wiped and run again.
+ */
+export async function seedIfEmpty(
+  ctx: AppContext,
+  sim: Simulator,
+  registered: { tenant: SandboxTenant } & Omit<SeedTarget, 'tenantId'>,
+  register: () => Promise<{ tenant: SandboxTenant } & Omit<SeedTarget, 'tenantId'>>,
+): Promise<'seeded' | 'kept'> {
+  const state = registered.tenant.settings[MARK];
+  if (state === 'seeded') return 'kept';
+  if (state === undefined && (await ctx.roster.listContexts(registered.tenant.id)).length > 0) return 'kept';
+  const target = state === 'seeding' ? await wipe(ctx, registered.tenant.id, register) : registered;
+  await seedInto(ctx, sim, target.tenant, target);
+  return 'seeded';
+}
+
+/** The reset button: the sandbox tenant and everything the tool holds for it go, then a fresh school. */
+export async function resetSchool(
+  ctx: AppContext,
+  sim: Simulator,
+  tenantId: string,
+  register: () => Promise<{ tenant: SandboxTenant } & Omit<SeedTarget, 'tenantId'>>,
+): Promise<string> {
+  const target = await wipe(ctx, tenantId, register);
+  await seedInto(ctx, sim, target.tenant, target);
+  return target.tenant.id;
+}
+
+async function wipe<T>(ctx: AppContext, tenantId: string, register: () => Promise<T>): Promise<T> {
+  await ctx.platforms.remove(tenantId);
+  return register();
+}

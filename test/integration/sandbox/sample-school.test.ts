@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../../support/app.js';
+import type { AppUser, ToolRole } from '../../../src/auth/user.js';
+import type { CaseloadRow } from '../../../src/caseload/caseload.service.js';
+import { RESET_PATH } from '../../../src/sandbox/sandbox.routes.js';
+import { studentInScope } from '../../../src/web/student-scope.js';
+
+const ADVISORY_9A = [
+  'Amara Okafor', 'Liam Nguyen', 'Sofia Hernández', 'Noah Patel', 'Zoe Kim', 'Mateo García',
+  'Ava Thompson', 'Ethan Brooks', 'Maya Chen', 'Jackson Lee', 'Isabella Rossi', 'Owen Walsh',
+];
+const ALL = { sort: 'attention', show: 'all', status: '', q: '' } as const;
+
+describe('sandbox sample school: a term of history on first start', function () {
+  this.timeout(60_000);
+  // A port of its own keeps this test's sandbox tenant apart from others on the shared database.
+  const port = 40000 + Math.floor(Math.random() * 20000);
+  const baseUrl = `http://localhost:${port}`;
+  const issuer = `http://127.0.0.1:${port}/sandbox`;
+  let t: TestApp;
+
+  before(async () => {
+    t = await createTestApp({ sandbox: true, baseUrl });
+  });
+
+  async function tenantId(app: TestApp): Promise<string> {
+    const tenants = (await app.ctx.platforms.list()).filter((x) => x.issuer === issuer);
+    expect(tenants).to.have.length(1);
+    return tenants[0]!.id;
+  }
+
+  /** The person as their launch from that course would make them. */
+  async function userOf(app: TestApp, sub: string, courseId: string, role: ToolRole): Promise<AppUser> {
+    const tid = await tenantId(app);
+    const [person] = await app.ctx.roster.findPeopleBySub(tid, [sub]);
+    const context = (await app.ctx.roster.listContexts(tid)).find((c) => c.contextId === courseId);
+    expect(person, sub).to.not.equal(undefined);
+    expect(context, courseId).to.not.equal(undefined);
+    const user = await app.ctx.roster.userFromClaims({ tid, pid: person!.id, cid: context!.id, role });
+    expect(user, `${sub} in ${courseId}`).to.not.equal(null);
+    return user!;
+  }
+
+  const rivera = (app: TestApp) => userOf(app, 'sandbox-teacher-rivera', 'sandbox-adv-9a', 'advisor');
+  const chen = (app: TestApp) => userOf(app, 'sandbox-teacher-chen', 'sandbox-adv-9b', 'advisor');
+
+  /** What a restart or a reset must reproduce exactly, and nothing more. */
+  const fingerprint = (rows: CaseloadRow[]) =>
+    rows.map((r) => [r.name, r.plan.status, r.goals, r.lastCheckin, r.wellbeing, r.needs.map((n) => `${n.category}:${n.urgency}`), r.navigatorName]).sort();
+
+  it('gives Ms. Rivera her 12 advisory students with plans, goals and check-ins in varied states, ranked with reasons', async () => {
+    const { rows, total } = await t.ctx.caseload.list(await rivera(t), ALL);
+    expect(total).to.equal(12);
+    expect(rows.map((r) => r.name)).to.have.members(ADVISORY_9A);
+
+    expect(new Set(rows.map((r) => r.plan.status))).to.deep.equal(new Set(['none', 'draft', 'active']));
+    expect(rows.filter((r) => r.goals.active > 0).length, 'students with an active goal').to.be.at.least(3);
+    expect(rows.some((r) => r.goals.achieved > 0), 'an achieved goal').to.equal(true);
+    expect(rows.some((r) => r.goals.proposed > 0), 'a goal waiting for approval').to.equal(true);
+    expect(rows.filter((r) => r.lastCheckin !== null).length, 'students checked in this term').to.equal(12);
+    expect(rows.some((r) => r.overdue), 'a student missed the latest sessions').to.equal(true);
+    expect(rows.some((r) => !r.overdue)).to.equal(true);
+    expect(new Set(rows.map((r) => r.wellbeing)).size, 'varied well-being').to.be.at.least(3);
+
+    // Needs attention first: the urgent (sensitive) well-being need raised at the last session leads.
+    expect(rows[0]!.name).to.equal('Ethan Brooks');
+    expect(rows[0]!.urgent).to.equal(true);
+    expect(rows[0]!.reasons[0]).to.match(/^urgent mental and emotional well-being need raised/);
+    expect(rows[0]!.needs.map((n) => n.sensitive)).to.deep.equal([true]);
+    expect(rows.flatMap((r) => r.needs).filter((n) => n.urgency === 'concern').length, 'concerns raised').to.be.at.least(3);
+    for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.score).to.be.at.least(rows[i]!.score);
+    expect(rows.filter((r) => r.reasons.length > 0).length, 'students with a reason to look at them').to.be.at.least(6);
+    const mateo = rows.find((r) => r.name === 'Mateo García')!;
+    expect(mateo.reasons.join('; ')).to.match(/no check-in for \d+ days/);
+
+    // A hand-off: Jackson's navigator is now Mr. Chen, and he trusts his coach.
+    const jackson = rows.find((r) => r.name === 'Jackson Lee')!;
+    expect(jackson).to.include({ navigatorName: 'Marcus Chen', preferredAdult: 'Coach Chen' });
+  });
+
+  it('wrote the history in the right voices and at past dates', async () => {
+    const advisor = await rivera(t);
+    const { rows } = await t.ctx.caseload.list(advisor, ALL);
+    const amara = rows.find((r) => r.name === 'Amara Okafor')!;
+    const s = await studentInScope(t.ctx, advisor, amara.id);
+    const plan = await t.ctx.plans.view(advisor, s);
+    expect(plan.status).to.equal('active');
+    const strengths = plan.sections.flatMap((x) => x.fields).find((f) => f.key === 'strengths')!;
+    expect(strengths.voices.map((v) => v.entry?.authorName)).to.deep.equal(['Amara Okafor', 'Elena Rivera']);
+    expect(plan.comments.map((c) => c.authorName)).to.deep.equal(['Grace Okafor']);
+    const history = await t.ctx.checkins.history(advisor, s);
+    expect(history.checkins).to.have.length(10);
+    const dates = history.checkins.map((c) => Date.parse(c.date));
+    expect(Math.max(...dates) - Math.min(...dates), 'ten weeks of sessions').to.be.at.least(60 * 86_400_000);
+    const goals = await t.ctx.goals.list(advisor, s);
+    expect(goals.goals.map((g) => g.status).sort()).to.deep.equal(['achieved', 'active']);
+    const detail = await t.ctx.goals.detail(advisor, s, goals.goals.find((g) => g.status === 'active')!.id);
+    expect(detail.steps.filter((x) => x.done)).to.have.length(2);
+    expect(detail.steps.filter((x) => !x.done)).to.have.length(2);
+    expect(detail.progress.map((p) => p.authorName)).to.include.members(['Amara Okafor', 'Elena Rivera']);
+  });
+
+  it('gives Mr. Chen his own advisory, plus the student handed to him', async () => {
+    const { rows } = await t.ctx.caseload.list(await chen(t), ALL);
+    const names = rows.map((r) => r.name);
+    expect(names).to.have.length(13);
+    expect(names).to.include.members(['Aaliyah Johnson', 'Dev Sharma', 'Jackson Lee']);
+    expect(names).to.not.include('Amara Okafor');
+    expect(rows.find((r) => r.name === 'Jackson Lee')!.navigatorName).to.equal('You');
+  });
+
+  it('seeds fast and a restart does not seed again', async () => {
+    const seeded = t.logs.lines.filter((l) => l.msg === 'sandbox sample school seeded');
+    expect(seeded).to.have.length(1);
+    // About 2 s on an idle machine; the bound leaves room for a busy CI runner.
+    expect(seeded[0]!.ms, 'seed time in ms').to.be.below(20_000);
+    const before = fingerprint((await t.ctx.caseload.list(await rivera(t), ALL)).rows);
+    const again = await createTestApp({ sandbox: true, baseUrl });
+    expect(again.logs.lines.filter((l) => l.msg === 'sandbox sample school seeded'), 'a second seed').to.deep.equal([]);
+    expect(fingerprint((await again.ctx.caseload.list(await rivera(again), ALL)).rows)).to.deep.equal(before);
+    const advisor = await rivera(again);
+    const amara = (await again.ctx.caseload.list(advisor, { ...ALL, q: 'Amara' })).rows[0]!;
+    const s = await studentInScope(again.ctx, advisor, amara.id);
+    expect((await again.ctx.checkins.history(advisor, s)).checkins).to.have.length(10);
+    expect((await again.ctx.goals.list(advisor, s)).goals).to.have.length(2);
+  });
+
+  it('offers the launchers and a reset button that wipes and reseeds without duplicates', async () => {
+    const home = await request(t.app).get('/').expect(200);
+    for (const label of ['Launch as teacher', 'Launch as second advisor', 'Launch as subject teacher', 'Launch as student', 'Launch as parent', 'Launch as admin']) {
+      expect(home.text).to.include(`>${label}</a>`);
+    }
+    expect(home.text).to.match(/<form method="post" action="\/sandbox-school\/reset" data-crawler="skip">/);
+
+    const advisor = await rivera(t);
+    const before = fingerprint((await t.ctx.caseload.list(advisor, ALL)).rows);
+    const ava = (await t.ctx.caseload.list(advisor, { ...ALL, q: 'Ava' })).rows[0]!;
+    const s = await studentInScope(t.ctx, advisor, ava.id);
+    await t.ctx.plans.comment(advisor, s, 'Written after the seed: the reset must remove it');
+    const oldTenant = await tenantId(t);
+
+    const res = await request(t.app).post(RESET_PATH).set('Sec-Fetch-Site', 'same-origin').expect(303);
+    expect(res.headers.location).to.equal('/?sandbox=reset');
+    expect(await tenantId(t)).to.not.equal(oldTenant);
+    const after = await t.ctx.caseload.list(await rivera(t), ALL);
+    expect(after.total).to.equal(12);
+    expect(fingerprint(after.rows)).to.deep.equal(before);
+    const ava2 = after.rows.find((r) => r.name === 'Ava Thompson')!;
+    const advisor2 = await rivera(t);
+    const s2 = await studentInScope(t.ctx, advisor2, ava2.id);
+    expect((await t.ctx.plans.view(advisor2, s2)).comments).to.deep.equal([]);
+
+    const notice = await request(t.app).get('/').query({ sandbox: 'reset' }).expect(200);
+    expect(notice.text).to.include('The sample school was reset');
+    await request(t.app).post(RESET_PATH).set('Sec-Fetch-Site', 'cross-site').expect(403);
+  });
+});
