@@ -197,8 +197,10 @@ class SchoolWriter {
     // Written over the first weeks of the term, the student first, the advisor after.
     for (const [i, f] of fields.entries()) {
       this.clock.set(this.daysAgo(60 - i * 3));
-      if (f.voice === 'student') await this.seed.plans.saveField(self, asSelf, { field: f.key, voice: 'student', text: f.text, version: 0 });
-      else await this.seed.plans.saveField(advisor, asAdvisor, { field: f.key, voice: 'adult', text: f.text, version: 0 });
+      const section = this.seed.plans.template.sections.find((sec) => sec.fields.some((x) => x.key === f.key))!.key;
+      const save = { section, voice: f.voice, fields: [{ key: f.key, text: f.text, version: 0 }] };
+      if (f.voice === 'student') await this.seed.plans.saveSection(self, asSelf, save);
+      else await this.seed.plans.saveSection(advisor, asAdvisor, save);
     }
     if (story.plan === 'active') {
       this.clock.set(this.daysAgo(30));

@@ -110,11 +110,9 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect(rows.find((r) => r.name === 'Jackson Lee')!.navigatorName).to.equal('You');
   });
 
-  it('seeds fast and a restart does not seed again', async () => {
+  it('seeds once and a restart does not seed again', async () => {
     const seeded = t.logs.lines.filter((l) => l.msg === 'sandbox sample school seeded');
     expect(seeded).to.have.length(1);
-    // About 2 s on an idle machine; the bound leaves room for a busy CI runner.
-    expect(seeded[0]!.ms, 'seed time in ms').to.be.below(20_000);
     const before = fingerprint((await t.ctx.caseload.list(await rivera(t), ALL)).rows);
     const again = await createTestApp({ sandbox: true, baseUrl });
     expect(again.logs.lines.filter((l) => l.msg === 'sandbox sample school seeded'), 'a second seed').to.deep.equal([]);
