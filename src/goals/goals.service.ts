@@ -131,12 +131,15 @@ export function createGoalsService(deps: GoalsDeps) {
       const answered = suggestions.filter((x) => x.answeredAt);
       const names = await nameOf(user.tenantId, [g.createdBy, g.updatedBy, g.suggestionBy, ...progress.map((p) => p.authorId), ...answered.map((x) => x.authorId)]);
       await audit.record(user, { action: 'read', entity: 'goal', entityId: g.id, studentId: s.student.id });
+      const live = liveGoal.safeParse(g);
       return {
         goal: { ...summary(g), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
         steps: steps.map((st) => ({ ...st, ownerLabel: ownerLabels[st.owner as keyof typeof ownerLabels] ?? st.owner })),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId), byStudent: p.authorRole === 'student' })),
         /** Suggestions already answered; the waiting one is `goal.suggestion`. */
         suggestionHistory: answered.map((x) => ({ text: x.text, at: x.createdAt, byName: names.get(x.authorId) })),
+        /** What the goal still lacks before it can go live, as messages ("Add the target"). */
+        missingParts: live.success ? [] : Object.values(fieldErrors(live.error)),
         can: {
           edit: may(user, s, 'edit', g),
           approve: may(user, s, 'approve', g),

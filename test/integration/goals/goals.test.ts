@@ -160,7 +160,8 @@ describe('goals', () => {
       expect(await statusOf(s.students[0].id, id)).to.equal('draft');
 
       page = await advisor.get(`${base}/${id}`).expect(200);
-      expect(page.text).to.contain('Save and approve');
+      expect(page.text).to.contain('Save and approve').and.to.contain('Before this goal can be approved');
+      expect(page.text).to.contain('<li>Add how it is measured</li>');
       await advisor.post(`${base}/${id}`, { ...goal, ...partial, version: String(versionIn(page.text)), approve: 'yes' }).expect(303);
       expect(await statusOf(s.students[0].id, id)).to.equal('active');
     });
