@@ -2,17 +2,36 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentInScope, isUuid, type StudentInScope } from '../web/student-scope.js';
 import { studentNav } from '../web/student-nav.js';
-import { fieldErrors, prefixed, redirectInTool } from '../web/forms.js';
+import { fieldErrors, prefixed, redirectInTool, summaryOf } from '../web/forms.js';
 import { notFound } from '../web/errors.js';
 import { authorize } from '../policies/policy.js';
 import { checkinPolicy } from '../policies/checkin.js';
 import { caseloadPolicy } from '../policies/caseload.js';
-import { answerText, checkinForm, checkinFormats, formatLabels, needValue, quickForm, quickRow, type Urgency } from './checkins.schemas.js';
+import { answerText, checkinForm, checkinFormats, checkinLimits, formatLabels, needValue, quickForm, quickRow, type Urgency } from './checkins.schemas.js';
 import type { CheckinsService } from './checkins.service.js';
 
 type Body = Record<string, unknown>;
 const formatOptions = (selected: unknown) => checkinFormats.map((value) => ({ value, label: formatLabels[value], selected: value === (selected ?? 'in_person') }));
 const ratings = ['1', '2', '3', '4', '5'];
+
+/** The check-in form's fields in page order, with their input ids, for the error summary. */
+const checkinFields: [string, (field: string) => string][] = [
+  ['date', () => 'checkin-date'],
+  ['format', () => 'checkin-format'],
+  ['attended', () => 'checkin-attended-yes'],
+  ['answer', (f) => `q-${f.slice('answer.'.length)}`],
+  ['wellbeing', () => 'checkin-wellbeing-1'],
+  ['sharedNote', () => 'checkin-shared'],
+  ['adultNote', () => 'checkin-adult'],
+  ['need', (f) => `need-${f.slice('need.'.length)}`],
+];
+const fieldRank = (field: string) => checkinFields.findIndex(([name]) => name === field.split('.')[0]);
+function checkinSummary(errors: Record<string, string>) {
+  const inPageOrder = Object.fromEntries(Object.entries(errors).sort(([a], [b]) => fieldRank(a) - fieldRank(b)));
+  return summaryOf(inPageOrder, (field) => checkinFields[fieldRank(field)]?.[1](field));
+}
+const quickFieldIds: Record<string, string> = { date: 'quick-date', format: 'quick-format', sharedNote: 'quick-note' };
+const attendanceId = (studentId: string) => `attended-${studentId}-yes`;
 
 /** Answers and needs arrive as `answer.<questionId>` and `need.<needId>` fields; each is checked on its own. */
 function parseAnswersAndNeeds(checkins: CheckinsService, body: unknown, questions: { id: string; required: boolean }[], requireAnswers: boolean) {
@@ -71,8 +90,11 @@ export function checkinsRoutes(ctx: AppContext): Router {
       needs: needRows(raw.needs, errors),
       formats: formatOptions(values.format),
       ratings: ratings.map((v) => ({ value: v, checked: v === values.wellbeing })),
-      values: { date: today(), attended: 'yes', ...values },
+      // Attendance is never assumed: the navigator says whether the student came.
+      values: { date: today(), ...values },
+      limits: checkinLimits,
       errors,
+      errorSummary: checkinSummary(errors),
     });
   };
 
@@ -86,7 +108,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
     authorize(checkinPolicy, req.user!, 'record', { scope: s.scope });
     const form = checkinForm.safeParse(req.body);
     const week = await ctx.checkins.weekFor(req.user!.tenantId, s.student.id);
-    const attended = form.success ? form.data.attended === 'yes' : true;
+    const attended = (form.success ? form.data.attended : (req.body as Body).attended) === 'yes';
     // The script's required questions are the ones every navigator asks when the student came.
     const extra = parseAnswersAndNeeds(ctx.checkins, req.body, ctx.checkins.promptsFor(week).questions, attended);
     const errors = { ...(form.success ? {} : fieldErrors(form.error)), ...extra.errors };
@@ -120,7 +142,9 @@ export function checkinsRoutes(ctx: AppContext): Router {
       saved: req.query.saved === '1',
       prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: raw ? raw.answers[q.id] ?? '' : q.prepared, error: errors[`answer.${q.id}`] })) },
       needs: needRows(raw?.needs ?? {}, errors),
+      limits: checkinLimits,
       errors,
+      errorSummary: checkinSummary(errors),
     });
   };
 
@@ -143,24 +167,32 @@ export function checkinsRoutes(ctx: AppContext): Router {
     redirectInTool(res, `${base(s)}/prep`, { query: { saved: 1 } });
   });
 
-  // Quick record for the whole advisory: one row per student, one shared note, saved all at once.
+  // Quick record for the whole advisory: one row per student (attended, absent or not recorded), one
+  // shared note. Nothing is pre-set; rows left "not recorded" are not saved; the rest are saved together.
   const renderQuick = async (req: Request, res: Response, values: Body, errors: Record<string, string>) => {
     const students = (await ctx.caseload.studentsOf(req.user!)).sort((a, b) => a.name.localeCompare(b.name));
+    const nameOf = (p: { name: string }) => p.name || 'Name not shared by the LMS';
+    const names = new Map(students.map((p) => [p.id, nameOf(p)]));
+    const rowOf = (field: string) => (field.startsWith('row.') ? field.slice('row.'.length) : undefined);
+    // A row's message names its student in the summary; "nothing recorded" points at the first row.
+    const summaryTexts = Object.fromEntries(Object.entries(errors).map(([field, text]) => [field, rowOf(field) ? `${names.get(rowOf(field)!)}: ${text}` : text]));
+    const idFor = (field: string) => (rowOf(field) ? attendanceId(rowOf(field)!) : field === '_form' && students[0] ? attendanceId(students[0].id) : quickFieldIds[field]);
     res.render('checkins/quick', {
       title: 'Record check-ins for the advisory',
       nav: [{ href: '/caseload', label: 'Caseload', current: false }],
       formAction: '/caseload/checkins',
       formats: formatOptions(values.format),
       values: { date: today(), ...values },
+      limits: checkinLimits,
       errors,
+      errorSummary: summaryOf(summaryTexts, idFor),
       rows: students.map((p) => {
-        const attended = (values[`attended.${p.id}`] as string | undefined) ?? 'yes';
+        const attended = (values[`attended.${p.id}`] as string | undefined) ?? '';
         const rating = (values[`wellbeing.${p.id}`] as string | undefined) ?? '';
         return {
           id: p.id,
-          name: p.name || 'Name not shared by the LMS',
-          attendedYes: attended === 'yes',
-          attendedNo: attended === 'no',
+          name: nameOf(p),
+          attended,
           ratings: ratings.map((v) => ({ value: v, selected: v === rating })),
           error: errors[`row.${p.id}`],
         };
@@ -184,9 +216,11 @@ export function checkinsRoutes(ctx: AppContext): Router {
     for (const p of students) {
       const row = quickRow.safeParse({ attended: body[`attended.${p.id}`], wellbeing: body[`wellbeing.${p.id}`] });
       if (!row.success) errors[`row.${p.id}`] = row.error.issues[0]!.message;
-      else rows.push({ studentId: p.id, attended: row.data.attended === 'yes', wellbeing: row.data.wellbeing });
+      else if (row.data.attended !== '') rows.push({ studentId: p.id, attended: row.data.attended === 'yes', wellbeing: row.data.wellbeing });
     }
+    const rowErrors = Object.keys(errors).some((k) => k.startsWith('row.'));
     if (students.length === 0) errors._form = 'There are no students in your advisory yet.';
+    else if (rows.length === 0 && !rowErrors) errors._form = 'Nothing was saved: mark at least one student as attended or absent.';
     if (!form.success || Object.keys(errors).length > 0) {
       res.status(400);
       await renderQuick(req, res, body, errors);

@@ -64,6 +64,9 @@ export const formatLabels: Record<(typeof checkinFormats)[number], string> = { i
 export const urgencies = ['concern', 'urgent'] as const;
 export type Urgency = (typeof urgencies)[number];
 
+/** Length limits of the check-in forms: the zod rules below and the fields' `maxlength` both read them. */
+export const checkinLimits = { note: 4000, quickNote: 1000, answer: 2000 } as const;
+
 const optionalRating = z
   .enum(['', '1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })
   .optional()
@@ -75,8 +78,8 @@ export const checkinForm = z.object({
   format: z.enum(checkinFormats, { error: 'Choose how you met' }),
   attended: z.enum(['yes', 'no'], { error: 'Say whether the student attended' }),
   wellbeing: optionalRating,
-  sharedNote: note(4000),
-  adultNote: note(4000),
+  sharedNote: note(checkinLimits.note),
+  adultNote: note(checkinLimits.note),
   version: z.string().optional(),
 });
 export type CheckinFormInput = z.infer<typeof checkinForm>;
@@ -87,12 +90,22 @@ export const needValue = z.enum(['', ...urgencies], { error: 'Choose concern or 
 export const quickForm = z.object({
   date: isoDate,
   format: z.enum(checkinFormats, { error: 'Choose how you met' }),
-  sharedNote: note(1000),
+  sharedNote: note(checkinLimits.quickNote),
 });
 
-export const quickRow = z.object({
-  attended: z.enum(['yes', 'no'], { error: 'Say whether they attended' }),
-  wellbeing: optionalRating,
-});
+/**
+ * One student's row of the quick record: attended, absent, or not recorded ('' - the row is not
+ * saved). Nothing is assumed: a rating needs the student to have attended.
+ */
+export const quickRow = z
+  .object({
+    attended: z.enum(['', 'yes', 'no'], { error: 'Choose attended, absent or not recorded' }).default(''),
+    wellbeing: optionalRating,
+  })
+  .superRefine((r, c) => {
+    if (r.wellbeing === null) return;
+    if (r.attended === '') c.addIssue({ code: 'custom', path: ['attended'], message: 'Say whether they attended, or clear the rating' });
+    if (r.attended === 'no') c.addIssue({ code: 'custom', path: ['attended'], message: 'An absent student has no well-being rating' });
+  });
 
-export const answerText = z.string().trim().max(2000, 'Keep each answer under 2000 characters');
+export const answerText = z.string().trim().max(checkinLimits.answer, `Keep each answer under ${checkinLimits.answer} characters`);

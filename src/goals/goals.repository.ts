@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { goals, goalSteps, goalProgress } from './goals.tables.js';
+import { goals, goalSteps, goalProgress, goalSuggestions } from './goals.tables.js';
 
 export type Goal = typeof goals.$inferSelect;
 export type NewGoal = typeof goals.$inferInsert;
 export type GoalStep = typeof goalSteps.$inferSelect;
 export type GoalProgress = typeof goalProgress.$inferSelect;
+export type GoalSuggestion = typeof goalSuggestions.$inferSelect;
 
 export async function insertGoal(db: DbOrTx, v: NewGoal): Promise<Goal> {
   const [row] = await db.insert(goals).values(v).returning();
@@ -69,4 +70,25 @@ export async function listProgress(db: DbOrTx, tenantId: string, goalId: string)
 export async function insertProgress(db: DbOrTx, v: typeof goalProgress.$inferInsert): Promise<GoalProgress> {
   const [row] = await db.insert(goalProgress).values(v).returning();
   return row!;
+}
+
+export async function insertSuggestion(db: DbOrTx, v: typeof goalSuggestions.$inferInsert): Promise<GoalSuggestion> {
+  const [row] = await db.insert(goalSuggestions).values(v).returning();
+  return row!;
+}
+
+/** Marks the goal's waiting suggestions answered (the student revised the goal, or it was approved). */
+export async function answerSuggestions(db: DbOrTx, tenantId: string, goalId: string, at: Date): Promise<void> {
+  await db
+    .update(goalSuggestions)
+    .set({ answeredAt: at })
+    .where(and(eq(goalSuggestions.tenantId, tenantId), eq(goalSuggestions.goalId, goalId), isNull(goalSuggestions.answeredAt)));
+}
+
+export async function listSuggestions(db: DbOrTx, tenantId: string, goalId: string): Promise<GoalSuggestion[]> {
+  return db
+    .select()
+    .from(goalSuggestions)
+    .where(and(eq(goalSuggestions.tenantId, tenantId), eq(goalSuggestions.goalId, goalId)))
+    .orderBy(desc(goalSuggestions.createdAt));
 }

@@ -3,17 +3,22 @@ import type { z } from 'zod';
 import type { AppContext } from '../web/context.js';
 import { studentInScope, isUuid, type StudentInScope } from '../web/student-scope.js';
 import { studentNav } from '../web/student-nav.js';
-import { fieldErrors, redirectInTool } from '../web/forms.js';
+import { fieldErrors, redirectInTool, summaryOf } from '../web/forms.js';
 import { notFound } from '../web/errors.js';
 import { authorize } from '../policies/policy.js';
 import { goalPolicy } from '../policies/goal.js';
-import { GoalConflict, type Goal } from './goals.service.js';
-import { categoryLabels, goalCategories, goalForm, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
+import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
+import { approveField, categoryLabels, goalCategories, goalForm, goalLimits, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
 const SMART = ['category', 'statement', 'measure', 'target', 'targetDate', 'why'] as const;
 const valuesOf = (g: Partial<Goal> | Record<string, unknown>) => Object.fromEntries(SMART.map((k) => [k, (g as Record<string, unknown>)[k] ?? '']));
 const categoryOptions = (selected: unknown) => goalCategories.map((value) => ({ value, label: categoryLabels[value], selected: value === selected }));
 const ownerOptions = stepOwners.map((value) => ({ value, label: ownerLabels[value] }));
+
+/** Input ids of each form's fields on the goal pages, so the error summary links to them. */
+type FieldIds = Record<string, string>;
+const goalFieldIds: FieldIds = { category: 'goal-category', statement: 'goal-statement', measure: 'goal-measure', target: 'goal-target', targetDate: 'goal-date', why: 'goal-why' };
+const summary = (errors: Record<string, string>, ids: FieldIds) => summaryOf(errors, (field) => ids[field]);
 
 /** /students/:studentId/goals...: list, new, one goal with steps, progress, approval and suggestions. */
 export function goalsRoutes(ctx: AppContext): Router {
@@ -43,6 +48,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       categories: categoryOptions(values.category),
       owners: ownerOptions,
       today: today(),
+      limits: goalLimits,
       errors: {},
       ...extra,
     });
@@ -63,7 +69,9 @@ export function goalsRoutes(ctx: AppContext): Router {
       formAction: base(s.student.id),
       values,
       categories: categoryOptions(values.category),
+      limits: goalLimits,
       errors,
+      errorSummary: summary(errors, goalFieldIds),
     });
 
   r.get('/students/:studentId/goals/new', ctx.requireUser, async (req, res) => {
@@ -95,14 +103,21 @@ export function goalsRoutes(ctx: AppContext): Router {
     const id = goalId(req);
     const version = versionField.safeParse(req.body);
     const parsed = goalForm.safeParse(req.body);
+    const intent = approveField.safeParse(req.body);
     if (!parsed.success || !version.success) {
+      const errors = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...(version.success ? {} : fieldErrors(version.error)) };
       res.status(400);
-      await renderGoal(req, res, s, id, { values: req.body, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...(version.success ? {} : fieldErrors(version.error)) } });
+      await renderGoal(req, res, s, id, { values: req.body, errors, errorSummary: summary(errors, goalFieldIds) });
       return;
     }
     try {
-      await ctx.goals.update(req.user!, s, id, version.data.version, parsed.data);
+      await ctx.goals.update(req.user!, s, id, version.data.version, parsed.data, { approve: intent.success && intent.data.approve === 'yes' });
     } catch (err) {
+      if (err instanceof GoalIncomplete) {
+        res.status(400);
+        await renderGoal(req, res, s, id, { values: parsed.data, categories: categoryOptions(parsed.data.category), errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
+        return;
+      }
       if (!(err instanceof GoalConflict)) throw err;
       res.status(409);
       await renderGoal(req, res, s, id, {
@@ -115,25 +130,35 @@ export function goalsRoutes(ctx: AppContext): Router {
     redirectInTool(res, `${base(s.student.id)}/${id}`);
   });
 
-  /** The small goal actions: each parses its own form and re-renders the goal page with errors or a conflict. */
+  /**
+   * The small goal actions: each parses its own form and re-renders the goal page with errors (its
+   * own, or the SMART parts a goal going live still lacks, marked on the edit form) or a conflict.
+   */
   const action = <T>(
     path: string,
     schema: z.ZodType<T>,
     run: (req: Request, s: StudentInScope, id: string, data: T) => Promise<unknown>,
     errorKey: string,
+    ids: FieldIds,
   ) => {
     r.post(`/students/:studentId/goals/:goalId/${path}`, ctx.requireUser, async (req, res) => {
       const s = await student(req);
       const id = goalId(req);
       const parsed = schema.safeParse(req.body);
       if (!parsed.success) {
+        const errors = fieldErrors(parsed.error);
         res.status(400);
-        await renderGoal(req, res, s, id, { [errorKey]: { errors: fieldErrors(parsed.error), values: req.body } });
+        await renderGoal(req, res, s, id, { [errorKey]: { errors, values: req.body }, errorSummary: summary(errors, ids) });
         return;
       }
       try {
         await run(req, s, id, parsed.data);
       } catch (err) {
+        if (err instanceof GoalIncomplete) {
+          res.status(400);
+          await renderGoal(req, res, s, id, { errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
+          return;
+        }
         if (!(err instanceof GoalConflict)) throw err;
         res.status(409);
         await renderGoal(req, res, s, id, { staleAction: true });
@@ -143,11 +168,16 @@ export function goalsRoutes(ctx: AppContext): Router {
     });
   };
 
-  action('approve', versionField, (req, s, id, d) => ctx.goals.approve(req.user!, s, id, d.version), 'approveForm');
-  action('suggest', suggestForm, (req, s, id, d) => ctx.goals.suggest(req.user!, s, id, d.version, d.suggestion), 'suggestForm');
-  action('status', statusForm, (req, s, id, d) => ctx.goals.setStatus(req.user!, s, id, d.version, d.status), 'statusForm');
-  action('steps', stepForm, (req, s, id, d) => ctx.goals.addStep(req.user!, s, id, d), 'stepForm');
-  action('progress', progressForm, (req, s, id, d) => ctx.goals.addProgress(req.user!, s, id, d), 'progressForm');
+  action('approve', versionField, (req, s, id, d) => ctx.goals.approve(req.user!, s, id, d.version), 'approveForm', {});
+  action('suggest', suggestForm, (req, s, id, d) => ctx.goals.suggest(req.user!, s, id, d.version, d.suggestion), 'suggestForm', { suggestion: 'suggestion' });
+  action('status', statusForm, (req, s, id, d) => ctx.goals.setStatus(req.user!, s, id, d.version, d.status), 'statusForm', { status: 'goal-status' });
+  action('steps', stepForm, (req, s, id, d) => ctx.goals.addStep(req.user!, s, id, d), 'stepForm', { text: 'step-text', owner: 'step-owner', dueDate: 'step-due' });
+  action('progress', progressForm, (req, s, id, d) => ctx.goals.addProgress(req.user!, s, id, d), 'progressForm', {
+    date: 'progress-date',
+    value: 'progress-value',
+    note: 'progress-note',
+    rating: 'progress-rating-1',
+  });
 
   r.post('/students/:studentId/goals/:goalId/steps/:stepId', ctx.requireUser, async (req, res) => {
     const s = await student(req);

@@ -19,6 +19,9 @@ export const statusLabels: Record<(typeof goalStatuses)[number], string> = {
 export const stepOwners = ['student', 'advisor', 'family', 'other'] as const;
 export const ownerLabels: Record<(typeof stepOwners)[number], string> = { student: 'Student', advisor: 'Advisor', family: 'Family', other: 'Someone else' };
 
+/** Length limits of the goal forms: the zod rules below and the fields' `maxlength` both read them. */
+export const goalLimits = { statement: 500, measure: 500, target: 200, why: 1000, suggestion: 1000, step: 300, progressValue: 100, progressNote: 2000 } as const;
+
 const text = (max: number, label: string) => z.string().trim().max(max, `Keep the ${label} under ${max} characters`);
 const optionalDate = z
   .string()
@@ -30,26 +33,45 @@ const optionalDate = z
 /** The SMART parts: specific statement, how it is measured, target, date, why it matters. */
 export const goalForm = z.object({
   category: z.enum(goalCategories, { error: 'Choose a category' }),
-  statement: text(500, 'goal').min(5, 'Say what the goal is, in a sentence'),
-  measure: text(500, 'measure').default(''),
-  target: text(200, 'target').default(''),
+  statement: text(goalLimits.statement, 'goal').min(5, 'Say what the goal is, in a sentence'),
+  measure: text(goalLimits.measure, 'measure').default(''),
+  target: text(goalLimits.target, 'target').default(''),
   targetDate: optionalDate,
-  why: text(1000, 'reason').default(''),
+  why: text(goalLimits.why, 'reason').default(''),
 });
 export type GoalInput = z.output<typeof goalForm>;
 
+const part = (message: string) => z.string({ error: message }).trim().min(1, message);
+/** A goal goes live (active) only with every SMART part filled in; each message names the missing part. */
+export const liveGoal = z.object({
+  statement: part('Say what the goal is'),
+  measure: part('Add how it is measured'),
+  target: part('Add the target'),
+  targetDate: part('Add the date it should be reached by'),
+  why: part('Add why it matters'),
+});
+
+/** The edit form's submit: "Save changes", or (for the advisor) "Save and approve". */
+export const approveField = z.object({ approve: z.literal('yes').optional() });
+
 export const versionField = z.object({ version: z.coerce.number({ error: 'Reload the page and try again' }).int().positive() });
 
-export const suggestForm = versionField.extend({ suggestion: text(1000, 'suggestion').min(3, 'Write the change you suggest') });
+export const suggestForm = versionField.extend({ suggestion: text(goalLimits.suggestion, 'suggestion').min(3, 'Write the change you suggest') });
 export const statusForm = versionField.extend({ status: z.enum(['active', 'achieved', 'dropped'], { error: 'Choose a status' }) });
 export const stepForm = z.object({
-  text: text(300, 'step').min(2, 'Say what the step is'),
+  text: text(goalLimits.step, 'step').min(2, 'Say what the step is'),
   owner: z.enum(stepOwners, { error: 'Choose who does it' }),
   dueDate: optionalDate,
 });
+/** A value toward the target ("3 of 4 assignments", "85%"), an optional note and an optional 1-5 rating. */
 export const progressForm = z.object({
   date: isoDate,
-  note: text(2000, 'note').min(2, 'Say how it is going'),
+  value: z
+    .string({ error: 'Say where it stands toward the target' })
+    .trim()
+    .min(1, 'Say where it stands toward the target')
+    .max(goalLimits.progressValue, `Keep the value under ${goalLimits.progressValue} characters`),
+  note: text(goalLimits.progressNote, 'note').default(''),
   rating: z
     .enum(['', '1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })
     .optional()

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -8,7 +8,8 @@ import { authorize } from '../policies/policy.js';
 import { goalPolicy, type GoalAction, type GoalStatus } from '../policies/goal.js';
 import { studentInScope, type StudentInScope } from '../web/student-scope.js';
 import { notFound } from '../web/errors.js';
-import { categoryLabels, ownerLabels, statusLabels, type GoalInput } from './goals.schemas.js';
+import { fieldErrors } from '../web/forms.js';
+import { categoryLabels, liveGoal, ownerLabels, statusLabels, type GoalInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
 
 export type { Goal, GoalStep, GoalProgress } from './goals.repository.js';
@@ -17,6 +18,13 @@ export type { Goal, GoalStep, GoalProgress } from './goals.repository.js';
 export class GoalConflict extends Error {
   constructor(readonly current: repo.Goal) {
     super('goal changed since it was loaded');
+  }
+}
+
+/** A goal would go live (active) without all its SMART parts: `missing` maps each missing field to its message. */
+export class GoalIncomplete extends Error {
+  constructor(readonly missing: Record<string, string>) {
+    super('goal is missing SMART parts');
   }
 }
 
@@ -29,6 +37,7 @@ export interface GoalsDeps {
 }
 
 const goalUrl = (g: { studentId: string; id: string }) => `/students/${g.studentId}/goals/${g.id}`;
+const noPendingSuggestion = { suggestion: null, suggestionBy: null, suggestionAt: null } as const;
 
 /** SMART goals with action steps and progress updates; students propose, advisors approve or suggest. */
 export function createGoalsService(deps: GoalsDeps) {
@@ -57,15 +66,26 @@ export function createGoalsService(deps: GoalsDeps) {
     return g;
   }
 
-  /** Every goal write: compare-and-set on the version, audited in the same transaction. */
-  async function write(user: AppUser, s: StudentInScope, g: repo.Goal, version: number, set: Partial<repo.NewGoal>): Promise<repo.Goal> {
+  /**
+   * Every goal write: compare-and-set on the version, audited in the same transaction. A write that
+   * makes or keeps the goal active needs every SMART part; one that clears the pending suggestion
+   * answers it (it stays in the goal's history). `also` runs in the same transaction.
+   */
+  async function write(user: AppUser, s: StudentInScope, g: repo.Goal, version: number, set: Partial<repo.NewGoal>, also?: (tx: DbOrTx) => Promise<unknown>): Promise<repo.Goal> {
+    if (set.status === 'active') {
+      const live = liveGoal.safeParse({ ...g, ...set });
+      if (!live.success) throw new GoalIncomplete(fieldErrors(live.error));
+    }
     return db.transaction(async (tx) => {
-      const row = await repo.updateGoal(tx, user.tenantId, g.id, version, { ...set, updatedBy: user.personId, updatedAt: clock.now() });
+      const now = clock.now();
+      const row = await repo.updateGoal(tx, user.tenantId, g.id, version, { ...set, updatedBy: user.personId, updatedAt: now });
       if (!row) {
         const current = await repo.findGoal(tx, user.tenantId, s.student.id, g.id);
         if (!current) throw notFound('There is no such goal.');
         throw new GoalConflict(current);
       }
+      if (set.suggestion === null) await repo.answerSuggestions(tx, user.tenantId, g.id, now);
+      await also?.(tx);
       await audit.record(user, { action: 'update', entity: 'goal', entityId: g.id, studentId: s.student.id }, tx);
       return row;
     });
@@ -103,13 +123,23 @@ export function createGoalsService(deps: GoalsDeps) {
     /** One goal with its steps, progress (authors named) and what this user may do with it. Audited read. */
     async detail(user: AppUser, s: StudentInScope, goalId: string) {
       const g = await load(user, s, goalId, 'view');
-      const [steps, progress] = await Promise.all([repo.listSteps(db, user.tenantId, g.id), repo.listProgress(db, user.tenantId, g.id)]);
-      const names = await nameOf(user.tenantId, [g.createdBy, g.updatedBy, g.suggestionBy, ...progress.map((p) => p.authorId)]);
+      const [steps, progress, suggestions] = await Promise.all([
+        repo.listSteps(db, user.tenantId, g.id),
+        repo.listProgress(db, user.tenantId, g.id),
+        repo.listSuggestions(db, user.tenantId, g.id),
+      ]);
+      const answered = suggestions.filter((x) => x.answeredAt);
+      const names = await nameOf(user.tenantId, [g.createdBy, g.updatedBy, g.suggestionBy, ...progress.map((p) => p.authorId), ...answered.map((x) => x.authorId)]);
       await audit.record(user, { action: 'read', entity: 'goal', entityId: g.id, studentId: s.student.id });
+      const live = liveGoal.safeParse(g);
       return {
         goal: { ...summary(g), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
         steps: steps.map((st) => ({ ...st, ownerLabel: ownerLabels[st.owner as keyof typeof ownerLabels] ?? st.owner })),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId), byStudent: p.authorRole === 'student' })),
+        /** Suggestions already answered; the waiting one is `goal.suggestion`. */
+        suggestionHistory: answered.map((x) => ({ text: x.text, at: x.createdAt, byName: names.get(x.authorId) })),
+        /** What the goal still lacks before it can go live, as messages ("Add the target"). */
+        missingParts: live.success ? [] : Object.values(fieldErrors(live.error)),
         can: {
           edit: may(user, s, 'edit', g),
           approve: may(user, s, 'approve', g),
@@ -121,7 +151,7 @@ export function createGoalsService(deps: GoalsDeps) {
       };
     },
 
-    /** A student's goal starts as a proposal (draft); an advisor's is active at once. */
+    /** A student's goal starts as a proposal (draft); an advisor's is active at once when complete, otherwise a draft. */
     async create(user: AppUser, s: StudentInScope, input: GoalInput): Promise<repo.Goal> {
       const asStudent = s.relationship === 'self';
       authorize(goalPolicy, user, asStudent ? 'propose' : 'create', { scope: s.scope });
@@ -131,7 +161,7 @@ export function createGoalsService(deps: GoalsDeps) {
           tenantId: user.tenantId,
           studentId: s.student.id,
           ...input,
-          status: asStudent ? 'draft' : 'active',
+          status: !asStudent && liveGoal.safeParse(input).success ? 'active' : 'draft',
           proposed: asStudent,
           createdBy: user.personId,
           createdByRole: user.role,
@@ -146,23 +176,31 @@ export function createGoalsService(deps: GoalsDeps) {
 
     /**
      * Editing the SMART parts. When the student changes an approved goal it goes back for approval
-     * (revised); revising also answers a pending suggestion, which is then cleared.
+     * (revised); revising also answers a pending suggestion, which is then cleared. The advisor may
+     * save and approve in one step (`approve`), which needs every SMART part.
      */
-    async update(user: AppUser, s: StudentInScope, goalId: string, version: number, input: GoalInput): Promise<repo.Goal> {
+    async update(user: AppUser, s: StudentInScope, goalId: string, version: number, input: GoalInput, opts: { approve?: boolean } = {}): Promise<repo.Goal> {
       const g = await load(user, s, goalId, 'edit');
+      if (opts.approve) {
+        authorize(goalPolicy, user, 'approve', { scope: s.scope, goal: { status: g.status as GoalStatus } });
+        return write(user, s, g, version, { ...input, status: 'active', proposed: false, ...noPendingSuggestion });
+      }
       const byStudent = s.relationship === 'self';
       const status: GoalStatus = byStudent && g.status === 'active' ? 'revised' : (g.status as GoalStatus);
-      return write(user, s, g, version, { ...input, status, ...(byStudent ? { suggestion: null, suggestionBy: null, suggestionAt: null } : {}) });
+      return write(user, s, g, version, { ...input, status, ...(byStudent ? noPendingSuggestion : {}) });
     },
 
     async approve(user: AppUser, s: StudentInScope, goalId: string, version: number) {
       const g = await load(user, s, goalId, 'approve');
-      return write(user, s, g, version, { status: 'active', proposed: false, suggestion: null, suggestionBy: null, suggestionAt: null });
+      return write(user, s, g, version, { status: 'active', proposed: false, ...noPendingSuggestion });
     },
 
     async suggest(user: AppUser, s: StudentInScope, goalId: string, version: number, suggestion: string) {
       const g = await load(user, s, goalId, 'suggest');
-      return write(user, s, g, version, { suggestion, suggestionBy: user.personId, suggestionAt: clock.now() });
+      const now = clock.now();
+      return write(user, s, g, version, { suggestion, suggestionBy: user.personId, suggestionAt: now }, (tx) =>
+        repo.insertSuggestion(tx, { tenantId: user.tenantId, goalId: g.id, text: suggestion, authorId: user.personId, createdAt: now }),
+      );
     },
 
     async setStatus(user: AppUser, s: StudentInScope, goalId: string, version: number, status: 'active' | 'achieved' | 'dropped') {
@@ -187,7 +225,8 @@ export function createGoalsService(deps: GoalsDeps) {
       });
     },
 
-    async addProgress(user: AppUser, s: StudentInScope, goalId: string, input: { date: string; note: string; rating: number | null }) {
+    /** A progress update: where it stands toward the target (`value`), with an optional note and 1-5 rating. */
+    async addProgress(user: AppUser, s: StudentInScope, goalId: string, input: { date: string; value: string; note: string; rating: number | null }) {
       const g = await load(user, s, goalId, 'addProgress');
       await db.transaction(async (tx) => {
         const p = await repo.insertProgress(tx, { tenantId: user.tenantId, goalId: g.id, ...input, authorId: user.personId, authorRole: user.role, createdAt: clock.now() });

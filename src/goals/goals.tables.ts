@@ -18,7 +18,7 @@ export const goals = pgTable(
     status: text('status').notNull(),
     /** True when the student wrote it and it waits for the advisor's approval. */
     proposed: boolean('proposed').notNull().default(false),
-    /** An adult's suggested change, shown to the student until they revise the goal. */
+    /** An adult's pending suggested change, shown to the student until they revise the goal (history: goal_suggestions). */
     suggestion: text('suggestion'),
     suggestionBy: uuid('suggestion_by'),
     suggestionAt: timestamp('suggestion_at', { withTimezone: true }),
@@ -60,6 +60,8 @@ export const goalProgress = pgTable(
       .notNull()
       .references(() => goals.id, { onDelete: 'cascade' }),
     date: date('date', { mode: 'string' }).notNull(),
+    /** Where it stands toward the goal's target: a number or a short text ("3 of 4 assignments"). */
+    value: text('value').notNull().default(''),
     note: text('note').notNull(),
     /** The student's own 1-5 rating of how it is going. */
     rating: integer('rating'),
@@ -68,4 +70,22 @@ export const goalProgress = pgTable(
     createdAt: createdAtColumn(),
   },
   (t) => [index('goal_progress_goal_idx').on(t.tenantId, t.goalId)],
+);
+
+/** Every change an adult suggested: the goal keeps them as history once answered (revised or approved). */
+export const goalSuggestions = pgTable(
+  'goal_suggestions',
+  {
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    goalId: uuid('goal_id')
+      .notNull()
+      .references(() => goals.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    authorId: uuid('author_id').notNull(),
+    createdAt: createdAtColumn(),
+    /** When the student revised the goal or it was approved; null while the suggestion waits. */
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+  },
+  (t) => [index('goal_suggestions_goal_idx').on(t.tenantId, t.goalId)],
 );

@@ -25,7 +25,7 @@ export interface SampleGoal {
   /** Weeks ago the goal was written. */
   weeksAgo: number;
   steps?: { text: string; owner: StepOwner; done: boolean }[];
-  progress?: { weeksAgo: number; by: 'student' | 'advisor'; note: string; rating: number | null }[];
+  progress?: { weeksAgo: number; by: 'student' | 'advisor'; value: string; note: string; rating: number | null }[];
 }
 
 export interface SampleCheckinNote {
@@ -108,9 +108,9 @@ export const advisory9A: SampleAdvisory = {
               { text: 'Share the weekly grade check with Amara\'s mom', owner: 'advisor', done: false },
             ],
             progress: [
-              { weeksAgo: 6, by: 'student', note: 'Went to help session twice. Quiz corrections turned in.', rating: 3 },
-              { weeksAgo: 3, by: 'advisor', note: 'Grade is up to 76%. Mr. Park says her homework is complete every week now.', rating: null },
-              { weeksAgo: 1, by: 'student', note: 'Got an 84 on the linear equations test!', rating: 5 },
+              { weeksAgo: 6, by: 'student', value: '71%', note: 'Went to help session twice. Quiz corrections turned in.', rating: 3 },
+              { weeksAgo: 3, by: 'advisor', value: '76%', note: 'Grade is up to 76%. Mr. Park says her homework is complete every week now.', rating: null },
+              { weeksAgo: 1, by: 'student', value: '81%', note: 'Got an 84 on the linear equations test!', rating: 5 },
             ],
           },
           {
@@ -127,8 +127,8 @@ export const advisory9A: SampleAdvisory = {
               { text: 'Finish homework before dinner on practice days', owner: 'student', done: true },
             ],
             progress: [
-              { weeksAgo: 7, by: 'student', note: 'Three nights this week. The phone rule is hard.', rating: 3 },
-              { weeksAgo: 4, by: 'student', note: 'Five nights in a row. I feel way better in first period.', rating: 5 },
+              { weeksAgo: 7, by: 'student', value: '3 of 5 nights', note: 'Three nights this week. The phone rule is hard.', rating: 3 },
+              { weeksAgo: 4, by: 'student', value: '5 of 5 nights', note: 'Five nights in a row. I feel way better in first period.', rating: 5 },
             ],
           },
         ],
@@ -194,7 +194,7 @@ export const advisory9A: SampleAdvisory = {
               { text: 'Ask the counselor for a list of nearby nursing programs', owner: 'student', done: true },
               { text: 'Look at one state university website together in advisory', owner: 'advisor', done: false },
             ],
-            progress: [{ weeksAgo: 2, by: 'student', note: 'Ms. Moore gave me three programs to look at.', rating: 4 }],
+            progress: [{ weeksAgo: 2, by: 'student', value: '1 college researched', note: 'Ms. Moore gave me three programs to look at.', rating: 4 }],
           },
         ],
         attendance: 'yyyyyyyyny',
@@ -244,7 +244,7 @@ export const advisory9A: SampleAdvisory = {
             state: 'achieved',
             weeksAgo: 7,
             steps: [{ text: 'Practice box breathing at home three times', owner: 'student', done: true }],
-            progress: [{ weeksAgo: 3, by: 'student', note: 'Did it before the biology test and did not blank out.', rating: 4 }],
+            progress: [{ weeksAgo: 3, by: 'student', value: '2 of 2 tests so far', note: 'Did it before the biology test and did not blank out.', rating: 4 }],
           },
         ],
         attendance: 'yyyyyyyyyy',
@@ -274,7 +274,7 @@ export const advisory9A: SampleAdvisory = {
               { text: 'Check the LMS for missing work every Monday in advisory', owner: 'student', done: false },
               { text: 'Request a loaner laptop from the library', owner: 'advisor', done: true },
             ],
-            progress: [{ weeksAgo: 2, by: 'advisor', note: 'Two assignments still missing from October.', rating: null }],
+            progress: [{ weeksAgo: 2, by: 'advisor', value: '2 missing', note: 'Two assignments still missing from October.', rating: null }],
           },
         ],
         attendance: 'yyynyyyynn',
@@ -342,7 +342,7 @@ export const advisory9A: SampleAdvisory = {
               { text: 'Make a sign-up poster', owner: 'student', done: true },
               { text: 'Order bins through the main office', owner: 'advisor', done: false },
             ],
-            progress: [{ weeksAgo: 2, by: 'student', note: 'Four people signed up. Need one more.', rating: 4 }],
+            progress: [{ weeksAgo: 2, by: 'student', value: '4 members', note: 'Four people signed up. Need one more.', rating: 4 }],
           },
         ],
         attendance: 'yyyyyyyyyy',
@@ -471,7 +471,7 @@ export const advisory9B: SampleAdvisory = {
             why: 'I learned to swim there and want to give back.',
             state: 'active',
             weeksAgo: 6,
-            progress: [{ weeksAgo: 2, by: 'student', note: 'Five hours so far.', rating: 4 }],
+            progress: [{ weeksAgo: 2, by: 'student', value: '5 hours', note: 'Five hours so far.', rating: 4 }],
           },
         ],
         attendance: steady(SESSIONS),

@@ -232,7 +232,7 @@ class SchoolWriter {
         const at = this.daysAgo(p.weeksAgo * 7);
         this.clock.set(at);
         const [who, scope] = p.by === 'advisor' ? [advisor, asAdvisor] : [self, asSelf];
-        await goals.addProgress(who, scope, goal.id, { date: isoDay(at), note: p.note, rating: p.rating });
+        await goals.addProgress(who, scope, goal.id, { date: isoDay(at), value: p.value, note: p.note, rating: p.rating });
       }
       if (g.state === 'achieved') {
         this.clock.set(this.daysAgo(Math.max(0, -g.dueInWeeks * 7)));

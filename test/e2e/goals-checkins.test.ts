@@ -44,8 +44,16 @@ describe('sandbox LMS in Chromium: goals and check-ins', function () {
       await frame.getByLabel('How it is measured').fill('Reading log');
       await frame.getByLabel('Target').fill('4 weeks in a row');
       await frame.getByLabel('Why it matters').fill('I want to enjoy books again');
+      await frame.getByLabel('By when').fill('2026-06-01');
       await frame.getByRole('button', { name: 'Save goal' }).click();
       await frame.getByRole('heading', { name: 'Read 20 pages every school day' }).waitFor();
+      await frame.getByLabel('New step').fill('Visit the library');
+      await frame.getByRole('button', { name: 'Add step' }).click();
+      // The step button is read by the words it shows, completed by the step (axe label-content-name-mismatch).
+      const markDone = frame.getByRole('button', { name: 'Mark done: Visit the library' });
+      expect(await markDone.innerText()).to.equal('Mark done');
+      await markDone.click();
+      expect(await frame.getByRole('button', { name: 'Mark not done: Visit the library' }).innerText()).to.equal('Mark not done');
       await accessible(frame, 'goal page (advisor)');
       const goalPath = new URL(frame.url()).pathname;
       const studentBase = goalPath.replace(/\/goals\/.*$/, '');
@@ -63,6 +71,7 @@ describe('sandbox LMS in Chromium: goals and check-ins', function () {
       await openAs(frame, goalPath);
       await frame.getByRole('heading', { name: 'Read 20 pages every school day' }).waitFor();
       await accessible(frame, 'goal page (student)');
+      await frame.getByLabel('Progress toward the target').fill('1 week of 4');
       await frame.getByLabel('How is it going?').fill('Read every day this week, even Friday');
       await frame.getByRole('radio', { name: '4' }).check();
       await frame.getByRole('button', { name: 'Add update' }).click();
@@ -75,7 +84,7 @@ describe('sandbox LMS in Chromium: goals and check-ins', function () {
       await openAs(frame, goalPath);
       const update = frame.locator('.progress-list li').filter({ hasText: 'Read every day this week, even Friday' });
       expect(await update.locator('.progress-author').innerText()).to.equal('Amara Okafor');
-      expect(await update.innerText()).to.contain('feeling 4/5');
+      expect(await update.innerText()).to.contain('feeling 4/5').and.to.contain('1 week of 4 toward 4 weeks in a row');
     } finally {
       await close();
     }

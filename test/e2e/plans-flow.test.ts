@@ -84,6 +84,7 @@ describe('sandbox LMS in Chromium: plan, goal and progress across teacher and st
       await frame.getByRole('link', { name: GOAL }).click();
       await frame.getByRole('heading', { level: 1, name: GOAL }).waitFor();
       await accessible(frame, 'goal page (student)');
+      await frame.getByLabel('Progress toward the target').fill('3 of 4');
       await frame.getByLabel('How is it going?').fill(UPDATE);
       await frame.getByRole('group', { name: /How do you feel about it/ }).getByRole('radio', { name: '4' }).check();
       await frame.getByRole('button', { name: 'Add update' }).click();

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import type { AppUser } from '../../../src/auth/user.js';
@@ -115,7 +116,7 @@ describe('check-ins', () => {
       await advisor.post('/caseload/checkins', {
         date: '2026-03-19', format: 'in_person', sharedNote: 'Advisory circle: goals for spring',
         [`attended.${a.id}`]: 'yes', [`wellbeing.${a.id}`]: '4',
-        [`attended.${b.id}`]: 'no', [`wellbeing.${b.id}`]: '3',
+        [`attended.${b.id}`]: 'no',
         [`attended.${c.id}`]: 'yes', [`wellbeing.${c.id}`]: '',
       }).expect(303).expect('location', /\/caseload\?recorded=3/);
       const after = await Promise.all(s.students.map((p) => checkinsOf(p.id)));
@@ -128,6 +129,64 @@ describe('check-ins', () => {
       ]);
     });
 
+    it('pre-sets nothing: every row starts as not recorded', async () => {
+      const form = await advisor.get('/caseload/checkins/new').expect(200);
+      for (const p of s.students) {
+        expect(form.text).to.match(new RegExp(`name="attended.${p.id}" value="" checked> Not recorded`));
+        expect(form.text).to.match(new RegExp(`name="attended.${p.id}" value="yes"> Attended`));
+        expect(form.text).to.match(new RegExp(`name="attended.${p.id}" value="no"> Absent`));
+      }
+      expect(form.text).not.to.match(/value="(yes|no)" checked/);
+    });
+
+    it('saves only the rows filled in; an absent student stays overdue', async () => {
+      const [a, b, c] = s.students;
+      const before = await Promise.all(s.students.map((p) => checkinsOf(p.id)));
+      await advisor.post('/caseload/checkins', {
+        date: '2026-03-20', format: 'in_person', sharedNote: '',
+        [`attended.${a.id}`]: 'yes', [`wellbeing.${a.id}`]: '5',
+        [`attended.${b.id}`]: 'no',
+        [`attended.${c.id}`]: '', [`wellbeing.${c.id}`]: '',
+      }).expect(303).expect('location', /\/caseload\?recorded=2/);
+      const after = await Promise.all(s.students.map((p) => checkinsOf(p.id)));
+      const added = after.map((list, i) => list.filter((x) => !before[i]!.some((y) => y.id === x.id)));
+      expect(added.map((l) => l.map((x) => [x.attended, x.wellbeing]))).to.deep.equal([[[true, 5]], [[false, null]], []]);
+      // Absent is not a check-in: the student keeps no last check-in and stays flagged overdue.
+      const last = await t.ctx.checkins.lastCheckins(s.tenantId, [a.id, b.id]);
+      expect(last.get(a.id)?.date).to.equal('2026-03-20');
+      expect(last.get(b.id)).to.equal(undefined);
+      const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
+      const overdue = await t.ctx.caseload.list(adv, { sort: 'name', show: 'overdue', status: '', q: '' });
+      expect(overdue.rows.map((r) => r.id)).to.include(b.id).and.not.to.include(a.id);
+    });
+
+    it('"Save all" with nothing filled in saves nothing and says so', async () => {
+      const before = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
+      const blank = Object.fromEntries(s.students.flatMap((p) => [[`attended.${p.id}`, ''], [`wellbeing.${p.id}`, '']]));
+      for (const form of [{ date: '2026-03-20', format: 'in_person', sharedNote: '', ...blank }, { date: '2026-03-20', format: 'in_person' }]) {
+        const res = await advisor.post('/caseload/checkins', form).expect(400);
+        expect(res.text).to.contain('data-error-summary');
+        expect(res.text).to.match(new RegExp(`<a href="#attended-${s.students[0].id}-yes">Nothing was saved: mark at least one student as attended or absent`));
+      }
+      const after = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
+      expect(after).to.deep.equal(before);
+    });
+
+    it('a rating needs attendance: refused on a not-recorded or absent row, named in the summary', async () => {
+      const [a, b] = s.students;
+      const res = await advisor.post('/caseload/checkins', {
+        date: '2026-03-20', format: 'in_person', [`attended.${a.id}`]: '', [`wellbeing.${a.id}`]: '3', [`attended.${b.id}`]: 'no', [`wellbeing.${b.id}`]: '2',
+      }).expect(400);
+      expect(res.text).to.match(new RegExp(`<a href="#attended-${a.id}-yes">${a.name}: Say whether they attended, or clear the rating`));
+      expect(res.text).to.match(new RegExp(`<a href="#attended-${b.id}-yes">${b.name}: An absent student has no well-being rating`));
+      expect(res.text).to.match(new RegExp(`name="attended.${b.id}" value="no" checked`));
+    });
+
+    it('the note carries its limit', async () => {
+      const form = await advisor.get('/caseload/checkins/new').expect(200);
+      expect(form.text).to.match(/id="quick-note"[^>]*maxlength="1000"/);
+    });
+
     it('writes nothing when any row is wrong, and shows the error on that row', async () => {
       const [a, b, c] = s.students;
       const before = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
@@ -135,7 +194,7 @@ describe('check-ins', () => {
         date: '2026-03-18', format: 'in_person', sharedNote: 'x',
         [`attended.${a.id}`]: 'yes', [`attended.${b.id}`]: 'maybe', [`attended.${c.id}`]: 'yes', [`wellbeing.${c.id}`]: '2',
       }).expect(400);
-      expect(res.text).to.match(new RegExp(`id="row-${b.id}-error">Say whether they attended`));
+      expect(res.text).to.match(new RegExp(`id="row-${b.id}-error">Choose attended, absent or not recorded`));
       expect(res.text).to.match(new RegExp(`name="wellbeing.${c.id}">.*<option value="2" selected>`, 's'));
       const after = (await Promise.all(s.students.map((p) => checkinsOf(p.id)))).map((l) => l.length);
       expect(after).to.deep.equal(before);
@@ -164,6 +223,42 @@ describe('check-ins', () => {
     it('is for advisors only', async () => {
       await student.get('/caseload/checkins/new').expect(403);
       await student.post('/caseload/checkins', { date: '2026-03-18', format: 'in_person' }).expect(403);
+    });
+  });
+
+  describe('issue 7: the single check-in form', () => {
+    it('does not pre-set attendance, and asks for it with the error summary', async () => {
+      const url = `/students/${s.students[2].id}/checkins`;
+      const before = (await checkinsOf(s.students[2].id)).length;
+      const form = await advisor.get(`${url}/new`).expect(200);
+      expect(form.text).to.match(/id="checkin-attended-yes" name="attended" value="yes">/);
+      expect(form.text).not.to.match(/name="attended" value="(yes|no)" checked/);
+      for (const [field, max] of [['checkin-shared', 4000], ['checkin-adult', 4000], ['q-w1-proud', 2000]] as const) expect(form.text, field).to.match(new RegExp(`id="${field}"[^>]*maxlength="${max}"`));
+      const res = await advisor.post(url, { date: '2026-03-20', format: 'in_person', sharedNote: 'kept' }).expect(400);
+      const summary = /data-error-summary>([\s\S]*?)<\/div>/.exec(res.text)?.[1] ?? '';
+      expect(summary).to.match(/<a href="#checkin-attended-yes">Say whether the student attended/);
+      // Nobody said they came, so the script's required questions are not demanded yet.
+      expect(summary).not.to.contain('needs an answer');
+      expect(res.text).to.contain('>kept</textarea>');
+      expect(await checkinsOf(s.students[2].id)).to.have.length(before);
+    });
+
+    it('every invalid check-in form shows the error summary', async () => {
+      const url = `/students/${s.students[2].id}/checkins`;
+      const res = await advisor.post(url, { date: '2026-02-30', format: 'in_person', attended: 'yes', wellbeing: '9', 'need.housing': 'someday' }).expect(400);
+      const links = [...(/data-error-summary>([\s\S]*?)<\/div>/.exec(res.text)?.[1] ?? '').matchAll(/<a href="#([^"]+)"/g)].map((m) => m[1]);
+      expect(links).to.include.members(['checkin-date', 'checkin-wellbeing-1', 'q-w1-matters', 'need-housing']);
+      const prep = await asUser(t.app, await ltikFor(t.ctx, s.students[2], 'student', s.advisoryId)).post(`${url}/prep`, { 'answer.w1-proud': 'x'.repeat(2001) }).expect(400);
+      expect(prep.text).to.match(/<a href="#q-w1-proud">Keep each answer under 2000 characters/);
+    });
+
+    it('a check-in sent twice with the same one-time token is recorded once', async () => {
+      const url = `/students/${s.students[2].id}/checkins`;
+      const form = { date: '2026-03-20', format: 'phone', attended: 'no', sharedNote: 'Called, no answer', _once: randomUUID() };
+      const first = await advisor.post(url, form).expect(303);
+      const again = await advisor.post(url, form).expect(303);
+      expect(again.headers.location).to.equal(first.headers.location);
+      expect((await checkinsOf(s.students[2].id)).filter((c) => c.sharedNote === 'Called, no answer')).to.have.length(1);
     });
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 
@@ -58,7 +59,7 @@ describe('goals', () => {
   it('an advisor\'s goal is active at once; progress updates name their author', async () => {
     const created = await advisor.post(base, { ...goal, category: 'well-being', statement: 'Sleep 8 hours on school nights' }).expect(303);
     const id = idFrom(created.headers.location!);
-    await student.post(`${base}/${id}/progress`, { date: '2026-03-10', note: 'Slept 8 hours 4 nights this week', rating: '4' }).expect(303);
+    await student.post(`${base}/${id}/progress`, { date: '2026-03-10', value: '4 nights', note: 'Slept 8 hours 4 nights this week', rating: '4' }).expect(303);
     const page = await advisor.get(`${base}/${id}`).expect(200);
     expect(page.text).to.contain('Active');
     expect(page.text).to.match(new RegExp(`progress-author">${s.students[0].name}</span> · Mar 10, 2026 · feeling 4/5`));
@@ -126,7 +127,7 @@ describe('goals', () => {
     const id = idFrom((await advisor.post(base, goal).expect(303)).headers.location!);
     const peer = asUser(t.app, await ltikFor(t.ctx, s.students[1], 'student', s.advisoryId));
     await peer.get(`${base}/${id}`).expect(404);
-    await peer.post(`${base}/${id}/progress`, { date: '2026-03-10', note: 'not mine' }).expect(404);
+    await peer.post(`${base}/${id}/progress`, { date: '2026-03-10', value: '1', note: 'not mine' }).expect(404);
     const otherCourse = asUser(t.app, await ltikFor(t.ctx, s.otherAdvisor, 'advisor', s.otherCourseId));
     await otherCourse.get(base).expect(404);
     const other = asUser(t.app, await ltikFor(t.ctx, s.other.advisor, 'advisor', s.other.contextId));
@@ -135,5 +136,130 @@ describe('goals', () => {
     await other.post(`${base}/${id}/approve`, { version: '1' }).expect(404);
     // A goal id under a student it does not belong to is not found either.
     await advisor.get(`/students/${s.students[1].id}/goals/${id}`).expect(404);
+  });
+  describe('issue 7: SMART goals, progress toward the target, the goal page', () => {
+    const partial = { category: 'academic', statement: 'Get better at math this term' };
+    const statusOf = async (studentId: string, id: string) => {
+      const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
+      return (await t.ctx.goals.listForStudent(adv, studentId)).goals.find((g) => g.id === id)!.status;
+    };
+    const summaryLinks = (html: string) => [...(/data-error-summary>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '').matchAll(/<a href="#([^"]+)">([^<]+)</g)].map((m) => `${m[1]}: ${m[2]}`);
+
+    it('approving a goal with SMART parts missing is refused, naming each; filled in, it is approved', async () => {
+      const id = idFrom((await student.post(base, partial).expect(303)).headers.location!);
+      let page = await advisor.get(`${base}/${id}`).expect(200);
+      const refused = await advisor.post(`${base}/${id}/approve`, { version: String(versionIn(page.text)) }).expect(400);
+      expect(summaryLinks(refused.text)).to.deep.equal([
+        'goal-measure: Add how it is measured',
+        'goal-target: Add the target',
+        'goal-date: Add the date it should be reached by',
+        'goal-why: Add why it matters',
+      ]);
+      // The edit form on the same page marks each missing part, so the advisor can fill them in.
+      expect(refused.text).to.match(/id="goal-measure"[^>]*aria-invalid="true"/).and.to.match(/id="goal-measure-error">Add how it is measured/);
+      expect(await statusOf(s.students[0].id, id)).to.equal('draft');
+
+      page = await advisor.get(`${base}/${id}`).expect(200);
+      expect(page.text).to.contain('Save and approve').and.to.contain('Before this goal can be approved');
+      expect(page.text).to.contain('<li>Add how it is measured</li>');
+      await advisor.post(`${base}/${id}`, { ...goal, ...partial, version: String(versionIn(page.text)), approve: 'yes' }).expect(303);
+      expect(await statusOf(s.students[0].id, id)).to.equal('active');
+    });
+
+    it('an incomplete goal never goes live another way', async () => {
+      const other = `/students/${s.students[2].id}/goals`;
+      // An advisor's goal is active at once only when it is complete; otherwise it waits as a draft.
+      const id = idFrom((await advisor.post(other, partial).expect(303)).headers.location!);
+      expect(await statusOf(s.students[2].id, id)).to.equal('draft');
+      let page = await advisor.get(`${other}/${id}`).expect(200);
+      const byStatus = await advisor.post(`${other}/${id}/status`, { version: String(versionIn(page.text)), status: 'active' }).expect(400);
+      expect(summaryLinks(byStatus.text)).to.include('goal-target: Add the target');
+      expect(await statusOf(s.students[2].id, id)).to.equal('draft');
+      // Nor does an active goal lose its parts in an edit.
+      const live = idFrom((await advisor.post(other, goal).expect(303)).headers.location!);
+      expect(await statusOf(s.students[2].id, live)).to.equal('active');
+      page = await advisor.get(`${other}/${live}`).expect(200);
+      const cleared = await advisor.post(`${other}/${live}`, { ...goal, measure: '', version: String(versionIn(page.text)) }).expect(400);
+      expect(summaryLinks(cleared.text)).to.deep.equal(['goal-measure: Add how it is measured']);
+    });
+
+    it('progress records a value toward the target, the rating beside it optional, shown as a history toward the target', async () => {
+      const id = idFrom((await advisor.post(base, { ...goal, statement: 'Turn in math homework', target: '4 of 4 each week' }).expect(303)).headers.location!);
+      const missing = await student.post(`${base}/${id}/progress`, { date: '2026-03-10', note: 'It went ok', rating: '3' }).expect(400);
+      expect(summaryLinks(missing.text)).to.deep.equal(['progress-value: Say where it stands toward the target']);
+      expect(missing.text).to.match(/id="progress-value-error">Say where it stands/).and.to.contain('>It went ok</textarea>');
+      await student.post(`${base}/${id}/progress`, { date: '2026-03-10', value: '2 of 4' }).expect(303);
+      await student.post(`${base}/${id}/progress`, { date: '2026-03-17', value: '3 of 4 assignments', note: 'Better week', rating: '4' }).expect(303);
+      const page = await advisor.get(`${base}/${id}`).expect(200);
+      expect(page.text).to.match(/Progress toward the target: <strong>4 of 4 each week<\/strong>/);
+      const entries = [...page.text.matchAll(/<li class="voice-[a-z]+">([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+      expect(entries).to.deep.equal([
+        `${s.students[0].name} · Mar 17, 2026 · feeling 4/5 3 of 4 assignments toward 4 of 4 each week Better week`,
+        `${s.students[0].name} · Mar 10, 2026 2 of 4 toward 4 of 4 each week`,
+      ]);
+    });
+
+    it('the advisor\'s suggestion stays on the goal after it is answered and approved', async () => {
+      const id = idFrom((await student.post(base, { ...goal, statement: 'Read one book a month' }).expect(303)).headers.location!);
+      let page = await advisor.get(`${base}/${id}`).expect(200);
+      await advisor.post(`${base}/${id}/suggest`, { version: String(versionIn(page.text)), suggestion: 'Start with one short book' }).expect(303);
+      page = await student.get(`${base}/${id}`).expect(200);
+      await student.post(`${base}/${id}`, { ...goal, statement: 'Read one short book this month', version: String(versionIn(page.text)) }).expect(303);
+      page = await advisor.get(`${base}/${id}`).expect(200);
+      await advisor.post(`${base}/${id}/approve`, { version: String(versionIn(page.text)) }).expect(303);
+      for (const as of [student, advisor]) {
+        page = await as.get(`${base}/${id}`).expect(200);
+        expect(page.text).not.to.contain('Suggested change');
+        const history = /<section[^>]*aria-labelledby="suggestions-title"[\s\S]*?<\/section>/.exec(page.text)?.[0] ?? '';
+        expect(history).to.contain('Advisor\'s suggestion').and.to.contain('Start with one short book').and.to.contain(s.advisor.name);
+      }
+    });
+
+    it('step buttons show the name they are read by; fields carry their limits; buttons have distinct names', async () => {
+      const id = idFrom((await advisor.post(base, { ...goal, statement: 'Use the library' }).expect(303)).headers.location!);
+      await advisor.post(`${base}/${id}/steps`, { text: 'Visit the library', owner: 'student' }).expect(303);
+      let page = await advisor.get(`${base}/${id}`).expect(200);
+      // The accessible name starts with the words the button shows (axe label-content-name-mismatch).
+      expect(page.text).to.match(/<button type="submit" class="secondary small" aria-label="Mark done: Visit the library">Mark done<\/button>/);
+      const stepId = /steps\/([0-9a-f-]{36})\?/.exec(page.text)![1];
+      await advisor.post(`${base}/${id}/steps/${stepId}`, { done: 'yes' }).expect(303);
+      page = await advisor.get(`${base}/${id}`).expect(200);
+      expect(page.text).to.match(/aria-label="Mark not done: Visit the library">Mark not done<\/button>/);
+      for (const [, name, shown] of page.text.matchAll(/<button[^>]*aria-label="([^"]*)"[^>]*>([^<]*)<\/button>/g)) expect(name!.startsWith(shown!.trim()), name).to.equal(true);
+      for (const [field, max] of [['goal-statement', 500], ['goal-measure', 500], ['goal-target', 200], ['goal-why', 1000], ['suggestion', 1000], ['step-text', 300], ['progress-value', 100], ['progress-note', 2000]] as const) {
+        expect(page.text, field).to.match(new RegExp(`id="${field}"[^>]*maxlength="${max}"`));
+      }
+      const names = [...page.text.matchAll(/<button([^>]*)>([\s\S]*?)<\/button>/g)].map((m) => /aria-label="([^"]*)"/.exec(m[1]!)?.[1] ?? m[2]!.replace(/<[^>]+>/g, '').trim());
+      expect(names.length).to.be.greaterThan(5);
+      expect(new Set(names).size, names.join(' | ')).to.equal(names.length);
+    });
+
+    it('every invalid goal form shows the error summary linking to its fields', async () => {
+      const id = idFrom((await advisor.post(base, { ...goal, statement: 'Walk to school' }).expect(303)).headers.location!);
+      const page = await advisor.get(`${base}/${id}`).expect(200);
+      const v = String(versionIn(page.text));
+      const cases: [string, Record<string, string>, string[]][] = [
+        [base, { category: '', statement: 'x' }, ['goal-category: Choose a category', 'goal-statement: Say what the goal is, in a sentence']],
+        [`${base}/${id}`, { ...goal, statement: '', version: v }, ['goal-statement: Say what the goal is, in a sentence']],
+        [`${base}/${id}/suggest`, { version: v, suggestion: '' }, ['suggestion: Write the change you suggest']],
+        [`${base}/${id}/status`, { version: v, status: 'paused' }, ['goal-status: Choose a status']],
+        [`${base}/${id}/steps`, { text: '', owner: 'robot' }, ['step-text: Say what the step is', 'step-owner: Choose who does it']],
+        [`${base}/${id}/progress`, { date: 'soon', value: 'x'.repeat(101) }, ['progress-date: Enter a real date', 'progress-value: Keep the value under 100 characters']],
+      ];
+      for (const [url, form, expected] of cases) {
+        const res = await advisor.post(url, form).expect(400);
+        expect(summaryLinks(res.text), url).to.deep.equal(expected);
+      }
+    });
+
+    it('a progress update sent twice with the same one-time token is added once', async () => {
+      const id = idFrom((await advisor.post(base, { ...goal, statement: 'Practise piano' }).expect(303)).headers.location!);
+      const form = { date: '2026-03-12', value: '3 days', note: 'Sent twice by the back button', _once: randomUUID() };
+      const first = await student.post(`${base}/${id}/progress`, form).expect(303);
+      const again = await student.post(`${base}/${id}/progress`, form).expect(303);
+      expect(again.headers.location).to.equal(first.headers.location);
+      const page = await student.get(`${base}/${id}`).expect(200);
+      expect(page.text.split('Sent twice by the back button').length - 1).to.equal(1);
+    });
   });
 });

@@ -1,0 +1,26 @@
+CREATE TABLE "goal_suggestions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"tenant_id" uuid NOT NULL,
+	"goal_id" uuid NOT NULL,
+	"text" text NOT NULL,
+	"author_id" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"answered_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "form_submissions" (
+	"tenant_id" uuid NOT NULL,
+	"person_id" uuid NOT NULL,
+	"token" uuid NOT NULL,
+	"result" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "form_submissions_tenant_id_person_id_token_pk" PRIMARY KEY("tenant_id","person_id","token")
+);
+--> statement-breakpoint
+ALTER TABLE "goal_progress" ADD COLUMN "value" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "plan_entries" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "goal_suggestions" ADD CONSTRAINT "goal_suggestions_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "goal_suggestions" ADD CONSTRAINT "goal_suggestions_goal_id_goals_id_fk" FOREIGN KEY ("goal_id") REFERENCES "public"."goals"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "form_submissions" ADD CONSTRAINT "form_submissions_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "form_submissions" ADD CONSTRAINT "form_submissions_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "goal_suggestions_goal_idx" ON "goal_suggestions" USING btree ("tenant_id","goal_id");

@@ -1,1 +1,0 @@
-ALTER TABLE "plan_entries" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;
