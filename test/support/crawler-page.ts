@@ -123,7 +123,13 @@ export function fillForm(form: Locator, opts: { variant: Variant; mark: string; 
           el.value = `${o.mark} `.padEnd(max !== undefined ? max + 10 : o.oversize, 'x');
         } else {
           const base = el.type === 'email' ? 'crawler@example.com' : el.type === 'url' ? `https://crawler.example/${encodeURIComponent(o.mark)}` : el.type === 'tel' ? '5550100' : o.mark;
-          const pattern = el instanceof HTMLInputElement && el.pattern ? new RegExp(`^(?:${el.pattern})$`, 'v') : undefined;
+          let pattern: RegExp | undefined;
+          try {
+            // The browser compiles `pattern` with the v flag and ignores one that does not compile.
+            pattern = el instanceof HTMLInputElement && el.pattern ? new RegExp(`^(?:${el.pattern})$`, 'v') : undefined;
+          } catch {
+            pattern = undefined;
+          }
           let value = pattern ? [base, '1', '12345', o.today, 'a', 'A1', 'crawler'].find((c) => pattern.test(c)) : base;
           if (value === undefined) {
             unfillable.push(`${name} (pattern ${(el as HTMLInputElement).pattern})`);
@@ -224,6 +230,8 @@ export async function focusRingProblems(frame: Frame): Promise<string[]> {
   });
   const problems: string[] = [];
   for (const s of styles) {
+    // `auto` is the browser's own two-tone ring, drawn to contrast with any background.
+    if (s.outlineStyle === 'auto') continue;
     if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0) {
       if (s.boxShadow === 'none') problems.push(`focus: no visible focus indicator on ${s.what}`);
       continue;
