@@ -96,9 +96,9 @@ export async function toolFrame(page: Page, pathname: string | RegExp, port: num
 export type SandboxRole = 'teacher' | 'student' | 'parent' | 'admin';
 
 /** Opens the sandbox LMS's home, clicks "Launch as <who>" and returns the tool frame at its role home. */
-export async function launchAs(page: Page, port: number, who: SandboxRole, home: string | RegExp): Promise<Frame> {
+export async function launchAs(page: Page, port: number, who: SandboxRole | string, home: string | RegExp): Promise<Frame> {
   await page.goto(`http://localhost:${port}/`);
-  await page.getByRole('link', { name: `Launch as ${who}` }).click();
+  await page.getByRole('link', { name: `Launch as ${who}`, exact: true }).click();
   // The course page lives on the other site (127.0.0.1), so the tool below it is cross-site.
   await page.waitForURL((u) => u.host === `127.0.0.1:${port}`);
   return toolFrame(page, home, port);
@@ -121,7 +121,7 @@ export async function axeProblems(frame: Frame): Promise<string[]> {
   return frame.evaluate(async () => {
     // axe-core puts itself on window; it ships no global type for that.
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
 }

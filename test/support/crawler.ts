@@ -1,0 +1,288 @@
+import type { Frame, Page, Response } from 'playwright-core';
+import { axeProblems, launchAs } from './browser.js';
+import { describeForms, fillForm, focusRingProblems, inToolLinks, readDocument, requestSubmit, type FormInfo, type Variant } from './crawler-page.js';
+
+/**
+ * The product crawler (issue 7, "make the tests walk the product"): launched as a role through the
+ * sandbox LMS, it follows every in-tool link breadth-first and submits every form with valid, empty
+ * and oversize input, collecting every problem instead of stopping at the first, so one run lists
+ * them all. Nothing here names a page: a new page or form is crawled without new test code.
+ */
+
+export interface CrawlLimits {
+  /** Concrete URLs visited per pattern (ids replaced by `:id`). */
+  perPattern: number;
+  /** Pages visited per role, all patterns together. */
+  pagesPerRole: number;
+}
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const ID = new RegExp(`^(?:${UUID}|\\d+)$`, 'i');
+/** Where a launch lands: any tool page outside the LTI handshake. */
+const IN_TOOL_PAGE = /^\/(?!lti\/)/;
+const OVERSIZE_WITHOUT_LIMIT = 20_000;
+const NAVIGATION_TIMEOUT = 20_000;
+const ROSTER_WAIT = 30_000;
+const REFUSALS = [400, 409, 413, 422];
+
+/** `/students/3f2c…/goals/12?student=…` -> `/students/:id/goals/:id?student=:id`; the ltik is left out. */
+export function patternOf(href: string): string {
+  const u = new URL(href);
+  const path = u.pathname
+    .split('/')
+    .map((s) => (ID.test(decodeURIComponent(s)) ? ':id' : s))
+    .join('/');
+  const keys = [...new Set(u.searchParams.keys())].filter((k) => k !== 'ltik').sort();
+  const query = keys.map((k) => (ID.test(u.searchParams.get(k) ?? '') ? `${k}=:id` : k));
+  return query.length ? `${path}?${query.join('&')}` : path;
+}
+
+/** The URL without its ltik and fragment: the same page for the same person. */
+function pageKey(href: string): string {
+  const u = new URL(href);
+  u.searchParams.delete('ltik');
+  u.hash = '';
+  return u.toString();
+}
+
+/** The roles the sandbox LMS offers, read from its "Launch as …" buttons, so a new role is crawled without new code. */
+export async function sandboxRoles(page: Page, port: number): Promise<string[]> {
+  await page.goto(`http://localhost:${port}/`);
+  const labels = await page.getByRole('link', { name: /^Launch as / }).allInnerTexts();
+  return labels.map((l) => l.trim().replace(/^Launch as /, ''));
+}
+
+/** Crawls role after role in one browser page; `failures` lists every problem found, each once. */
+export class Crawler {
+  private readonly found = new Map<string, string>();
+  private marks = 0;
+  readonly origin: string;
+
+  constructor(
+    private readonly page: Page,
+    private readonly port: number,
+    readonly limits: CrawlLimits,
+    private readonly log: (line: string) => void = (line) => console.log(line),
+  ) {
+    this.origin = `http://localhost:${port}`;
+    // A form with unsaved text may ask before the page is left; the crawler always means to leave.
+    page.on('dialog', (d) => void d.accept().catch(() => undefined));
+  }
+
+  get failures(): string[] {
+    return [...this.found.values()];
+  }
+
+  /** Launches `role` through the sandbox, in its cross-site iframe, and crawls everything reachable from its home. */
+  async crawlRole(role: string): Promise<void> {
+    const started = Date.now();
+    let frame: Frame;
+    try {
+      frame = await launchAs(this.page, this.port, role, IN_TOOL_PAGE);
+    } catch (err) {
+      this.fail(role, 'launch', `never reached a tool page: ${firstLine(err)}`);
+      return;
+    }
+    await this.waitForRoster(frame);
+    const crawl = new RoleCrawl(this, frame, role);
+    await crawl.run();
+    for (const line of crawl.summary(Date.now() - started)) this.log(line);
+  }
+
+  /**
+   * The advisor's first launch lists no students until the background roster sync has run (issue 7
+   * item 5 changes that page); until then, reload the caseload for a bounded time.
+   */
+  private async waitForRoster(frame: Frame): Promise<void> {
+    if (new URL(frame.url()).pathname !== '/caseload') return;
+    const deadline = Date.now() + ROSTER_WAIT;
+    while ((await frame.locator('ul.caseload li').count()) === 0 && Date.now() < deadline) {
+      await this.page.waitForTimeout(500);
+      await frame.goto(frame.url(), { waitUntil: 'load' });
+    }
+  }
+
+  /** Records a problem once per role, place and kind; `context` (how it was reached) is kept from the first time. */
+  fail(role: string, where: string, problem: string, context?: string): void {
+    const key = `[${role}] ${where}: ${problem}`;
+    if (!this.found.has(key)) this.found.set(key, context ? `${key} (${context})` : key);
+  }
+
+  /** A short text marked as the crawler's, different each time, so its records can be told apart. */
+  nextMark(role: string): string {
+    this.marks += 1;
+    return `Crawler ${role} ${this.marks}`;
+  }
+}
+
+/** One role's breadth-first crawl: its queue, its caps and what it covered. */
+class RoleCrawl {
+  private readonly queue: { url: string; foundOn: string }[] = [];
+  private readonly seen = new Set<string>();
+  private readonly visitsPerPattern = new Map<string, number>();
+  private readonly notVisited = new Map<string, number>();
+  private readonly submitted = new Set<string>();
+  private readonly formLog: string[] = [];
+
+  constructor(
+    private readonly crawler: Crawler,
+    private readonly frame: Frame,
+    private readonly role: string,
+  ) {}
+
+  async run(): Promise<void> {
+    this.enqueue(this.frame.url(), 'the launch');
+    for (let target = this.queue.shift(); target; target = this.queue.shift()) {
+      try {
+        await this.visit(target.url, target.foundOn);
+      } catch (err) {
+        this.fail(patternOf(target.url), `crawling the page failed: ${firstLine(err)}`, `found on ${target.foundOn}`);
+      }
+    }
+  }
+
+  summary(ms: number): string[] {
+    const visited = [...this.visitsPerPattern.values()].reduce((a, b) => a + b, 0);
+    const lines = [`crawler [${this.role}] ${visited} pages, ${this.submitted.size} forms, ${(ms / 1000).toFixed(1)}s:`];
+    for (const [pattern, n] of [...this.visitsPerPattern.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const left = this.notVisited.get(pattern);
+      lines.push(`  ${pattern} ×${n}${left ? ` (${left} more not visited: cap)` : ''}`);
+    }
+    for (const [pattern, n] of this.notVisited) if (!this.visitsPerPattern.has(pattern)) lines.push(`  ${pattern} ×0 (${n} not visited: cap of ${this.crawler.limits.pagesPerRole} pages)`);
+    return [...lines, ...this.formLog.map((f) => `  form ${f}`)];
+  }
+
+  private fail(where: string, problem: string, context?: string): void {
+    this.crawler.fail(this.role, where, problem, context);
+  }
+
+  /** Queues an in-tool URL unless already seen or its pattern (or the role's total) is at its cap. */
+  private enqueue(href: string, foundOn: string): void {
+    const key = pageKey(href);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const pattern = patternOf(href);
+    const visits = this.visitsPerPattern.get(pattern) ?? 0;
+    const total = [...this.visitsPerPattern.values()].reduce((a, b) => a + b, 0);
+    if (visits >= this.crawler.limits.perPattern || total >= this.crawler.limits.pagesPerRole) {
+      this.notVisited.set(pattern, (this.notVisited.get(pattern) ?? 0) + 1);
+      return;
+    }
+    this.visitsPerPattern.set(pattern, visits + 1);
+    const u = new URL(href);
+    u.hash = '';
+    this.queue.push({ url: u.toString(), foundOn });
+  }
+
+  private async visit(url: string, foundOn: string): Promise<void> {
+    const where = patternOf(url);
+    const response = await this.frame.goto(url, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT });
+    const ok = await this.checkReached(where, response, 'valid', `found on ${foundOn}`);
+    if (!ok) return;
+    for (const link of await inToolLinks(this.frame, this.crawler.origin)) this.enqueue(link, where);
+    const ordinals = new Map<string, number>();
+    for (const form of await describeForms(this.frame)) {
+      const key = formKey(form);
+      const ordinal = ordinals.get(key) ?? 0;
+      ordinals.set(key, ordinal + 1);
+      if (form.skip || new URL(form.action).origin !== this.crawler.origin) continue;
+      // The same form (method, action pattern, fields) on another concrete page, or twice on one page, adds nothing new.
+      const shape = `${form.method} ${patternOf(form.action)} ${form.fields.join(',')}`;
+      if (this.submitted.has(shape)) continue;
+      this.submitted.add(shape);
+      // A GET form is a search or filter: only its valid use leads somewhere to check.
+      const variants: Variant[] = form.method === 'post' && form.textFields > 0 ? ['empty', 'oversize', 'valid'] : ['valid'];
+      const outcomes: string[] = [];
+      for (const variant of variants) outcomes.push(`${variant} ${await this.submit(url, form, key, ordinal, variant)}`);
+      this.formLog.push(`${form.method.toUpperCase()} ${patternOf(form.action)} "${form.label}" on ${where}: ${outcomes.join(', ')}`);
+    }
+  }
+
+  /**
+   * Loads the page afresh (so submits never chain), fills the form for `variant`, submits it and
+   * checks what came back. Returns the outcome for the coverage log.
+   */
+  private async submit(pageUrl: string, info: FormInfo, key: string, ordinal: number, variant: Variant): Promise<string> {
+    const where = `form "${info.label}" (${info.method.toUpperCase()} ${patternOf(info.action)}) on ${patternOf(pageUrl)} [${variant} input]`;
+    try {
+      const reload = await this.frame.goto(pageUrl, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT });
+      if (!reload?.ok()) {
+        this.fail(where, `reloading the page answered ${reload?.status() ?? 'nothing'}`);
+        return 'page did not reload';
+      }
+      const again = (await describeForms(this.frame)).filter((f) => formKey(f) === key)[ordinal];
+      // An earlier submit may have changed the page (an approved goal loses its approve form): not a fault.
+      if (!again) return 'form gone after an earlier submit';
+      const form = this.frame.locator('form').nth(again.index);
+      const fill = await fillForm(form, { variant, mark: this.crawler.nextMark(this.role), today: new Date().toISOString().slice(0, 10), oversize: OVERSIZE_WITHOUT_LIMIT });
+      if (fill.unfillable.length) this.fail(where, `the crawler could not make a valid value for ${fill.unfillable.join(', ')}`);
+      if (variant === 'valid' && fill.invalid.length) {
+        this.fail(where, `the browser refuses the generated valid input: ${fill.invalid.join('; ')}`);
+        return 'refused by the browser';
+      }
+      // waitForNavigation (not waitForURL) waits for a new document even when it has the same URL.
+      const navigation = this.frame.waitForNavigation({ waitUntil: 'load', timeout: NAVIGATION_TIMEOUT });
+      await requestSubmit(form);
+      const response = await navigation;
+      const ok = await this.checkReached(where, response, variant, `after ${where}`);
+      // A page reached by a submit (a new goal's page) is crawled too, under the same caps.
+      if (ok && response?.request().method() === 'GET') this.enqueue(this.frame.url(), where);
+      return String(response?.status() ?? 'no page');
+    } catch (err) {
+      this.fail(where, `submitting failed: ${firstLine(err)}`);
+      return 'crawler error';
+    }
+  }
+
+  /**
+   * Every document the crawl reaches. After a link or valid input: 2xx, no error page or text, no
+   * error summary. After empty or oversize input: accepted (2xx, a normal page) or refused (4xx)
+   * with the error summary at the top of <main>, focused. Always: no 5xx, still signed in (header,
+   * ltik on every in-tool link and form), no serious or critical axe violation, a visible focus ring.
+   * Problems of the document itself are filed under its pattern, so each is listed once.
+   */
+  private async checkReached(where: string, response: Response | null, variant: Variant, context: string): Promise<boolean> {
+    if (!response) {
+      this.fail(where, 'no page was loaded');
+      return false;
+    }
+    const status = response.status();
+    const ok = status >= 200 && status < 300;
+    // Bad input is refused with 400, 409, 413 or 422; a 401, 403 or 404 there means the session or the page was lost.
+    const refused = REFUSALS.includes(status) && variant !== 'valid';
+    const page = patternOf(this.frame.url());
+    if (!(response.headers()['content-type'] ?? '').includes('text/html')) {
+      if (!ok) this.fail(where, `answered ${status}`);
+      return ok;
+    }
+    const doc = await readDocument(this.frame, this.crawler.origin);
+    if (!ok && !refused) {
+      // The status says it all; the signed-out error page that comes with a 401 adds nothing.
+      this.fail(where, `answered ${status}${status >= 500 ? ' (server error)' : ''}: "${doc.title}", expected ${variant === 'valid' ? '2xx' : `2xx, or ${REFUSALS.join('/')} with an error summary`}`);
+    } else {
+      if (ok && doc.errorPage) this.fail(where, `shows the error page "${doc.title}"`);
+      if (doc.errorTexts.length) this.fail(where, `shows error text: ${doc.errorTexts.join(', ')}`);
+      if (!doc.signedIn) this.fail(where, 'not signed in: no `.who` header');
+      if (doc.linksWithoutLtik.length) this.fail(page, `links without the ltik: ${doc.linksWithoutLtik.join(', ')}`, context);
+      if (doc.formsWithoutLtik.length) this.fail(page, `forms without the ltik: ${doc.formsWithoutLtik.join(', ')}`, context);
+      if (ok && variant === 'valid' && doc.errorSummary.present) this.fail(where, 'shows an error summary after valid input');
+      // Post, redirect, get: a page drawn as the answer to an accepted post is posted again by a reload.
+      if (ok && response.request().method() === 'POST') this.fail(where, `answered the accepted post with a page (${status}) instead of a redirect`);
+      if (refused && !doc.errorSummary.present) this.fail(where, `refused with ${status} but shows no error summary ([data-error-summary])`);
+      if (refused && doc.errorSummary.present && !doc.errorSummary.atTop) this.fail(where, 'the error summary is not at the top of <main>');
+      if (refused && doc.errorSummary.present && !doc.errorSummary.focused) this.fail(where, 'the error summary does not have focus');
+    }
+    const suffix = refused ? ` (refused ${status})` : ok ? '' : ` (${status})`;
+    for (const problem of await axeProblems(this.frame)) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
+    for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
+    return ok;
+  }
+}
+
+function formKey(f: FormInfo): string {
+  return `${f.method} ${pageKey(f.action)} ${f.fields.join(',')}`;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}
