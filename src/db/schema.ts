@@ -9,3 +9,4 @@ export * from '../scores/scores.tables.js';
 export * from '../goals/goals.tables.js';
 export * from '../checkins/checkins.tables.js';
 export * from '../plans/plans.tables.js';
+export * from '../jobs/jobs.tables.js';

@@ -33,6 +33,8 @@ export interface PlansDeps {
   audit: AuditService;
   roster: RosterService;
   template: PlanTemplate;
+  /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
+  onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
 }
 
 /** The school year a date falls in; years turn over on 1 August. */
@@ -107,6 +109,7 @@ export function createPlansService(deps: PlansDeps) {
       // Names are looked up after the transaction: the embedded database has one connection,
       // so a query outside the transaction while it is open would wait for ever.
       let stale: { text: string; authorId: string | null; at: Date; version: number } | undefined;
+      let saved = false;
       await db.transaction(async (tx) => {
         const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
         const current = await repo.findEntry(tx, user.tenantId, plan.id, field.key, form.voice);
@@ -125,7 +128,9 @@ export function createPlansService(deps: PlansDeps) {
         await repo.upsertEntry(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: field.key, voice: form.voice, text: form.text, authorId: user.personId, at });
         await repo.addRevision(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: field.key, voice: form.voice, oldText, newText: form.text, authorId: user.personId, planVersion: bumped.version, at });
         await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
+        saved = true;
       });
+      if (saved) await deps.onPlanChanged?.(user.tenantId, s.student.id);
       if (stale) {
         const name = stale.authorId ? (await roster.namesOf(user.tenantId, [stale.authorId])).get(stale.authorId) : undefined;
         throw new PlanConflict(field, form.voice, { text: stale.text, authorName: name || 'Someone else', at: stale.at }, form.text, stale.version);
@@ -135,13 +140,15 @@ export function createPlansService(deps: PlansDeps) {
     /** Draft -> active (and back) is the advisor's call, guarded by the version like any edit. */
     async setStatus(user: AppUser, s: StudentInScope, status: 'draft' | 'active', version: number): Promise<boolean> {
       authorize(planPolicy, user, 'setStatus', { scope: s.scope });
-      return db.transaction(async (tx) => {
+      const changed = await db.transaction(async (tx) => {
         const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
         const bumped = await repo.bumpVersion(tx, plan, version, user.personId, clock.now(), { status });
         if (!bumped) return false;
         await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
         return true;
       });
+      if (changed) await deps.onPlanChanged?.(user.tenantId, s.student.id);
+      return changed;
     },
 
     async comment(user: AppUser, s: StudentInScope, text: string): Promise<void> {

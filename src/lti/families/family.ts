@@ -57,7 +57,12 @@ export interface LmsFamily {
   nrpsPageSize: number;
   /** AGS `limit` for line item and result lists. */
   agsPageSize: number;
+  /** Whether the results endpoint may be sent `limit` (Moodle 4.4's answers 500 to it once results exist). */
+  agsLimitResults: boolean;
 }
+
+/** The family's AGS paging, as the AGS client takes it. */
+export const agsPaging = (f: LmsFamily) => ({ pageSize: f.agsPageSize, limitResults: f.agsLimitResults });
 
 /** Every service the tool uses: rosters (NRPS), its own line items and scores, results of visible line items (AGS). */
 export const wantedScopes: readonly string[] = [scopes.lineItem, scopes.lineItemReadonly, scopes.resultReadonly, scopes.score, scopes.nrps];

@@ -3,7 +3,7 @@ import { startTool, type RunningTool } from '../../support/tool-server.js';
 import { startSimulator, connectTool } from '../../support/simulator.js';
 import { LtiAgent } from '../../support/lti-agent.js';
 import { scopes } from '../../../src/lti/services/scopes.js';
-import { familyFor } from '../../../src/lti/families/index.js';
+import { agsPaging, familyFor } from '../../../src/lti/families/index.js';
 import { createScoresService, type ScoresService } from '../../../src/scores/scores.service.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
@@ -38,7 +38,10 @@ for (const profile of ['canvas', 'schoology'] as const) {
         services: ctx.ltiServices,
         findTenant: (id) => ctx.platforms.find(id),
         roster: ctx.roster,
-        pageSizeFor: (f) => familyFor(f).agsPageSize,
+        pagingFor: (f) => agsPaging(familyFor(f)),
+        jobs: ctx.jobs,
+        debounceMs: 0,
+        intervalMs: 60_000,
         completionOf: async (tid, ids) => {
           const people = await Promise.all(ids.map((id) => ctx.roster.findPerson(tid, id)));
           const bySub: Record<string, number> = { s1: 40, s2: 100 };
