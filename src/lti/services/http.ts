@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parse as parseLinkHeader } from 'http-link-header';
+import LinkHeader from 'http-link-header';
 import type { Clock } from '../../web/clock.js';
 import { ServiceError } from './errors.js';
 import type { AccessToken, TokenClient, TokenTenant } from './token.js';
@@ -77,7 +77,7 @@ function straightQuotes(header: string): string {
 export function nextLink(header: string | null): string | null {
   if (!header?.trim()) return null;
   try {
-    return parseLinkHeader(straightQuotes(header)).rel('next')[0]?.uri ?? null;
+    return LinkHeader.parse(straightQuotes(header)).rel('next')[0]?.uri ?? null;
   } catch {
     throw new ServiceError('bad_response', 'the Link header of the answer is unreadable');
   }
