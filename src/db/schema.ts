@@ -10,3 +10,4 @@ export * from '../goals/goals.tables.js';
 export * from '../checkins/checkins.tables.js';
 export * from '../plans/plans.tables.js';
 export * from '../web/once.tables.js';
+export * from '../jobs/jobs.tables.js';

@@ -37,6 +37,8 @@ export interface PlansDeps {
   audit: AuditService;
   roster: RosterService;
   template: PlanTemplate;
+  /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
+  onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
 }
 
 /** The school year a date falls in; years turn over on 1 August. */
@@ -153,6 +155,7 @@ export function createPlansService(deps: PlansDeps) {
         }
         return { saved: changed.map((c) => c.field), unchanged, stale };
       });
+      if (result.saved.length > 0) await deps.onPlanChanged?.(user.tenantId, s.student.id);
       const names = await roster.namesOf(user.tenantId, result.stale.map((c) => c.theirs.authorId));
       return {
         saved: result.saved,
@@ -170,13 +173,15 @@ export function createPlansService(deps: PlansDeps) {
     /** Draft -> active (and back) is the advisor's call, guarded by the version like any edit. */
     async setStatus(user: AppUser, s: StudentInScope, status: 'draft' | 'active', version: number): Promise<boolean> {
       authorize(planPolicy, user, 'setStatus', { scope: s.scope });
-      return db.transaction(async (tx) => {
+      const changed = await db.transaction(async (tx) => {
         const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
         const bumped = await repo.bumpVersion(tx, plan, version, user.personId, clock.now(), { status });
         if (!bumped) return false;
         await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
         return true;
       });
+      if (changed) await deps.onPlanChanged?.(user.tenantId, s.student.id);
+      return changed;
     },
 
     async comment(user: AppUser, s: StudentInScope, text: string): Promise<void> {

@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { agsContexts, scoreSettings } from './scores.tables.js';
+import { agsContexts, scorePublishRuns, scoreSettings } from './scores.tables.js';
 
 export type AgsContextRow = typeof agsContexts.$inferSelect;
+export type PublishRun = typeof scorePublishRuns.$inferSelect;
 export type AgsContextPatch = Partial<Omit<AgsContextRow, 'contextId' | 'tenantId'>>;
 
 export async function publishEnabled(db: DbOrTx, tenantId: string): Promise<boolean> {
@@ -31,4 +32,33 @@ export async function saveAgsContext(db: DbOrTx, tenantId: string, contextId: st
     .insert(agsContexts)
     .values({ tenantId, contextId, ...patch })
     .onConflictDoUpdate({ target: agsContexts.contextId, set: patch, setWhere: eq(agsContexts.tenantId, tenantId) });
+}
+
+/** Tenants whose admin turned publishing on: what the schedule walks. */
+export async function tenantsPublishing(db: DbOrTx): Promise<string[]> {
+  const rows = await db.select({ tenantId: scoreSettings.tenantId }).from(scoreSettings).where(eq(scoreSettings.publishEnabled, true));
+  return rows.map((r) => r.tenantId);
+}
+
+export async function startRun(db: DbOrTx, r: { tenantId: string; contextId: string; trigger: string; startedAt: Date }): Promise<string> {
+  const [row] = await db.insert(scorePublishRuns).values({ ...r, status: 'running' }).returning({ id: scorePublishRuns.id });
+  return row!.id;
+}
+
+export async function finishRun(
+  db: DbOrTx,
+  tenantId: string,
+  runId: string,
+  o: { status: 'succeeded' | 'failed'; finishedAt: Date; posted: number; skipped: number; errorKind: string | null },
+): Promise<void> {
+  await db.update(scorePublishRuns).set(o).where(and(eq(scorePublishRuns.tenantId, tenantId), eq(scorePublishRuns.id, runId)));
+}
+
+export async function listRuns(db: DbOrTx, tenantId: string, contextId?: string, limit = 50): Promise<PublishRun[]> {
+  return db
+    .select()
+    .from(scorePublishRuns)
+    .where(and(eq(scorePublishRuns.tenantId, tenantId), contextId ? eq(scorePublishRuns.contextId, contextId) : undefined))
+    .orderBy(desc(scorePublishRuns.startedAt))
+    .limit(limit);
 }

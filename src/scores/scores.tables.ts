@@ -1,5 +1,5 @@
 import { tenantIdColumn } from '../db/columns.js';
-import { pgTable, uuid, text, boolean, timestamp, jsonb, integer } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, boolean, timestamp, jsonb, integer, index } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
 import { contexts } from '../roster/roster.tables.js';
 
@@ -19,7 +19,10 @@ export interface VisibleLineItem {
   label: string;
   tag: string | null;
   resourceId: string | null;
+  /** null: the results call failed; `problem` says why. */
   results: number | null;
+  /** The ServiceError kind of a failed results call (rows from before it was kept: not_granted). */
+  problem?: string | null;
 }
 
 /** Per context: what AGS exposes to the tool, so an admin can see why scores do or do not flow. */
@@ -40,3 +43,26 @@ export const agsContexts = pgTable('ags_contexts', {
   lastError: text('last_error'),
   lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
 });
+
+/** Every publish of one context's scores: when, why, what came of it. Counts and an error kind only, no student data. */
+export const scorePublishRuns = pgTable(
+  'score_publish_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    contextId: uuid('context_id')
+      .notNull()
+      .references(() => contexts.id, { onDelete: 'cascade' }),
+    /** manual (an admin's button) | background (the job queue: after plan changes, on the schedule) */
+    trigger: text('trigger').notNull(),
+    /** running | succeeded | failed */
+    status: text('status').notNull().default('running'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    posted: integer('posted').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    /** ServiceError kind (not_granted, unavailable...) or no_endpoint; null when it succeeded. */
+    errorKind: text('error_kind'),
+  },
+  (t) => [index('score_publish_runs_context_idx').on(t.tenantId, t.contextId, t.startedAt)],
+);

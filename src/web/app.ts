@@ -15,11 +15,12 @@ import { createLtikService } from '../auth/ltik.js';
 import { createAuthenticator, requireUser } from '../auth/passport.js';
 import { createLtiServices } from '../lti/services/index.js';
 import { toolUserAgent } from '../lti/services/http.js';
-import { familyFor } from '../lti/families/index.js';
+import { agsPaging, familyFor } from '../lti/families/index.js';
 import { mapRole } from '../lti/roles.js';
 import { createLaunchService } from '../lti/launch.service.js';
 import { createRosterSyncService } from '../roster/sync.service.js';
 import { createScoresService } from '../scores/scores.service.js';
+import { createJobQueue } from '../jobs/jobs.service.js';
 import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplate } from '../plans/plans.schemas.js';
 import { mountFeatures } from './routes.js';
@@ -56,7 +57,17 @@ export function buildContext(deps: AppDeps): AppContext {
     mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
     pageSizeFor: (family) => familyFor(family).nrpsPageSize,
   });
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate() });
+  const jobs = createJobQueue({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    pollMs: deps.config.jobPollSeconds * 1000,
+    leaseMs: deps.config.jobLeaseMinutes * 60_000,
+    maxAttempts: deps.config.jobMaxAttempts,
+    retryBaseMs: deps.config.jobRetryBaseSeconds * 1000,
+  });
+  // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
   const scores = createScoresService({
     db,
     clock: deps.clock,
@@ -65,8 +76,12 @@ export function buildContext(deps: AppDeps): AppContext {
     findTenant: (id) => platforms.find(id),
     roster,
     completionOf: (tenantId, ids) => plans.completionOf(tenantId, ids),
-    pageSizeFor: (family) => familyFor(family).agsPageSize,
+    pagingFor: (family) => agsPaging(familyFor(family)),
+    jobs,
+    debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
+    intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
+  for (const [type, handler] of Object.entries(scores.jobHandlers)) jobs.register(type, handler);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays });
@@ -77,9 +92,10 @@ export function buildContext(deps: AppDeps): AppContext {
   const requireSignedIn: RequestHandler = (req, res, next) => signedIn(req, res, (err?: unknown) => (err ? next(err) : once(req, res, next)));
   const shutdown = async () => {
     await rosterSync.stop();
+    await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, scores, launches, shutdown };
+  return { ...deps, db, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -10,6 +10,15 @@ const defaultsSchema = z.object({
   logLevel: z.string(),
   rosterSyncMaxAgeMinutes: z.number().positive(),
   rosterSyncIntervalMinutes: z.number().positive(),
+  /** Plan changes within this many seconds make one gradebook publish per course. */
+  scorePublishDebounceSeconds: z.number().nonnegative(),
+  /** Every advisory course with publishing on is published this often, changed or not. */
+  scorePublishIntervalMinutes: z.number().positive(),
+  /** The background job worker (src/jobs): how often it looks for due jobs, how long it may hold one, retries. */
+  jobPollSeconds: z.number().positive(),
+  jobLeaseMinutes: z.number().positive(),
+  jobMaxAttempts: z.number().int().positive(),
+  jobRetryBaseSeconds: z.number().nonnegative(),
   checkinCadenceDays: z.number().int().positive(),
   ltikTtlMinutes: z.number().int().positive(),
   clockSkewSeconds: z.number().int().nonnegative(),
@@ -75,6 +84,12 @@ export interface Config {
   sandbox: boolean;
   rosterSyncMaxAgeMinutes: number;
   rosterSyncIntervalMinutes: number;
+  scorePublishDebounceSeconds: number;
+  scorePublishIntervalMinutes: number;
+  jobPollSeconds: number;
+  jobLeaseMinutes: number;
+  jobMaxAttempts: number;
+  jobRetryBaseSeconds: number;
   checkinCadenceDays: number;
   ltikTtlMinutes: number;
   clockSkewSeconds: number;
@@ -131,6 +146,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: e.NODE_ENV !== 'production' && e.SANDBOX_LMS !== 'off',
     rosterSyncMaxAgeMinutes: d.rosterSyncMaxAgeMinutes,
     rosterSyncIntervalMinutes: d.rosterSyncIntervalMinutes,
+    scorePublishDebounceSeconds: d.scorePublishDebounceSeconds,
+    scorePublishIntervalMinutes: d.scorePublishIntervalMinutes,
+    jobPollSeconds: d.jobPollSeconds,
+    jobLeaseMinutes: d.jobLeaseMinutes,
+    jobMaxAttempts: d.jobMaxAttempts,
+    jobRetryBaseSeconds: d.jobRetryBaseSeconds,
     checkinCadenceDays: d.checkinCadenceDays,
     ltikTtlMinutes: d.ltikTtlMinutes,
     clockSkewSeconds: d.clockSkewSeconds,

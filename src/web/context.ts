@@ -13,6 +13,7 @@ import type { LtiServices } from '../lti/services/index.js';
 import type { RosterSyncService } from '../roster/sync.service.js';
 import type { LaunchService } from '../lti/launch.service.js';
 import type { ScoresService } from '../scores/scores.service.js';
+import type { JobQueue } from '../jobs/jobs.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { GoalsService } from '../goals/goals.service.js';
@@ -52,6 +53,8 @@ export interface AppContext extends AppDeps {
   ltiServices: LtiServices;
   /** NRPS roster sync: syncIfStale (launch), syncContext, startScheduler (server only), stop. */
   rosterSync: RosterSyncService;
+  /** The durable background queue (src/jobs): enqueue, runDue, start (server only), stop. */
+  jobs: JobQueue;
   /** AGS: the tool's line items, plan-completion scores, what AGS exposes per context. */
   scores: ScoresService;
   /** OIDC login, hardened launch validation, state binding and the writes of a valid launch. */

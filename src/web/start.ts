@@ -26,8 +26,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     const s = app.app.listen(config.port, () => resolve(s));
   });
   logger.info({ port: config.port, baseUrl: config.baseUrl, database: database.driver }, 'listening');
-  // Only a real server syncs rosters on a schedule; tests and tools build the app without it. ctx.shutdown stops it.
+  // Only a real server syncs rosters on a schedule and works the job queue; tests and tools build the app
+  // without them. ctx.shutdown stops both.
   app.ctx.rosterSync.startScheduler();
+  await app.ctx.scores.startSchedule();
+  app.ctx.jobs.start();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -6,6 +6,7 @@ import { createApp, type App } from '../../src/web/app.js';
 import { loadConfig, type Config } from '../../src/web/config.js';
 import { createLogger } from '../../src/web/logger.js';
 import { testDatabase } from './db.js';
+import type { Database } from '../../src/db/client.js';
 import { TestClock } from './clock.js';
 
 /** Log lines a test can inspect (for example, to prove a refusal was logged without student data). */
@@ -41,11 +42,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** The real app, in-process, on the shared test database. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, opts: { database?: Database } = {}): Promise<TestApp> {
   const config = testConfig(overrides);
   const clock = new TestClock();
   const logs = new LogCapture();
-  const database = await testDatabase();
+  // A database of its own for tests whose background work walks every tenant (the shared one holds other tests' tenants).
+  const database = opts.database ?? (await testDatabase());
   const app = await createApp({ config, database, clock, logger: createLogger('info', logs), });
   return { ...app, clock, logs, config };
 }

@@ -35,6 +35,7 @@ export const canvas: LmsFamily = {
   // Canvas's NRPS maximum (and default) page size.
   nrpsPageSize: 50,
   agsPageSize: 50,
+  agsLimitResults: true,
 };
 
 /** Canvas's Developer Key "LTI key" JSON (Admin > Developer Keys > + LTI Key > Paste JSON). */

@@ -1,5 +1,6 @@
 import type { PlatformConfiguration } from '../registration.schemas.js';
 import { scopes } from '../services/scopes.js';
+import type { AgsPaging } from '../services/ags.js';
 
 export type FamilyCode = 'canvas' | 'schoology' | 'moodle' | 'generic';
 export const familyCodes = ['canvas', 'schoology', 'moodle', 'generic'] as const satisfies readonly FamilyCode[];
@@ -57,7 +58,12 @@ export interface LmsFamily {
   nrpsPageSize: number;
   /** AGS `limit` for line item and result lists. */
   agsPageSize: number;
+  /** Whether the results endpoint may be sent `limit` (Moodle 4.4's answers 500 to it once results exist). */
+  agsLimitResults: boolean;
 }
+
+/** The family's AGS paging, as the AGS client takes it. */
+export const agsPaging = (f: LmsFamily): AgsPaging => ({ pageSize: f.agsPageSize, limitResults: f.agsLimitResults });
 
 /** Every service the tool uses: rosters (NRPS), its own line items and scores, results of visible line items (AGS). */
 export const wantedScopes: readonly string[] = [scopes.lineItem, scopes.lineItemReadonly, scopes.resultReadonly, scopes.score, scopes.nrps];

@@ -8,4 +8,5 @@ export const generic: LmsFamily = {
   registrationRequest: (tool, platform) => standardRegistration(tool, platform),
   nrpsPageSize: 100,
   agsPageSize: 100,
+  agsLimitResults: true,
 };

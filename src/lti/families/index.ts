@@ -5,7 +5,7 @@ import { moodle } from './moodle.js';
 import { generic } from './generic.js';
 
 export type { LmsFamily, FamilyCode, ToolIdentity, ToolUrls, RegistrationRequest } from './family.js';
-export { familyCodes, toolUrls } from './family.js';
+export { familyCodes, toolUrls, agsPaging } from './family.js';
 
 const families: Record<string, LmsFamily> = { canvas, schoology, moodle, generic };
 

@@ -11,4 +11,6 @@ export const moodle: LmsFamily = {
   registrationRequest: (tool, platform) => standardRegistration(tool, platform),
   nrpsPageSize: 100,
   agsPageSize: 100,
+  // Moodle 4.4's results endpoint fails with a 500 when `limit` is sent and the line item has results.
+  agsLimitResults: false,
 };

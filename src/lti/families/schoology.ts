@@ -12,4 +12,5 @@ export const schoology: LmsFamily = {
   registrationRequest: (tool, platform) => standardRegistration(tool, platform),
   nrpsPageSize: 100,
   agsPageSize: 100,
+  agsLimitResults: true,
 };

@@ -48,12 +48,22 @@ export interface Score {
   comment?: string;
 }
 
+/** How an LMS family wants AGS lists asked for (from src/lti/families). */
+export interface AgsPaging {
+  /** `limit` for line item and result lists. */
+  pageSize: number;
+  /** False where the results endpoint breaks on `limit` (Moodle 4.4 answers 500 when results exist). */
+  limitResults: boolean;
+}
+
 /** What a platform registration plus one context's launch claim allow us to do with AGS. */
 export interface AgsTarget {
   tenant: TokenTenant & { grantedScopes: string[] };
   lineItemsUrl: string;
   /** Scopes from the context's AGS launch claim (empty when unknown). */
   contextScopes: string[];
+  /** Unset: no `limit` is sent, the platform's default page size applies. */
+  paging?: AgsPaging;
 }
 
 const allAgs = [scopes.lineItem, scopes.lineItemReadonly, scopes.resultReadonly, scopes.score];
@@ -76,12 +86,12 @@ function subResource(lineItemUrl: string, name: string): URL {
   return url;
 }
 
-export async function listLineItems(client: ServiceClient, t: AgsTarget, filter: { tag?: string; resourceId?: string; limit?: number } = {}): Promise<LineItem[]> {
+export async function listLineItems(client: ServiceClient, t: AgsTarget, filter: { tag?: string; resourceId?: string } = {}): Promise<LineItem[]> {
   const granted = need(t, [scopes.lineItem, scopes.lineItemReadonly], 'list line items');
   const url = new URL(t.lineItemsUrl);
   if (filter.tag) url.searchParams.set('tag', filter.tag);
   if (filter.resourceId) url.searchParams.set('resource_id', filter.resourceId);
-  if (filter.limit) url.searchParams.set('limit', String(filter.limit));
+  if (t.paging) url.searchParams.set('limit', String(t.paging.pageSize));
   const items: LineItem[] = [];
   for await (const page of client.pages({ tenant: t.tenant, scopes: granted, url: url.toString(), accept: AGS_MEDIA.lineItemContainer, schema: z.array(lineItem) })) {
     items.push(...page);
@@ -119,10 +129,10 @@ export async function postScore(client: ServiceClient, t: AgsTarget, lineItemUrl
   });
 }
 
-export async function listResults(client: ServiceClient, t: AgsTarget, lineItemUrl: string, limit?: number): Promise<AgsResult[]> {
+export async function listResults(client: ServiceClient, t: AgsTarget, lineItemUrl: string): Promise<AgsResult[]> {
   const granted = need(t, [scopes.resultReadonly], 'read results');
   const url = subResource(lineItemUrl, 'results');
-  if (limit) url.searchParams.set('limit', String(limit));
+  if (t.paging?.limitResults) url.searchParams.set('limit', String(t.paging.pageSize));
   const results: AgsResult[] = [];
   for await (const page of client.pages({ tenant: t.tenant, scopes: granted, url: url.toString(), accept: AGS_MEDIA.resultContainer, schema: z.array(result) })) {
     results.push(...page);

@@ -11,6 +11,8 @@ export type ServiceErrorKind =
   | 'unauthorized'
   /** 429, 5xx or no answer, still failing after the retries. */
   | 'unavailable'
+  /** No answer within the client's time limit, still so after the retries. */
+  | 'timeout'
   /** The token endpoint refused the client assertion or the scopes. */
   | 'token_refused'
   /** The platform answered something we cannot read (schema mismatch, foreign next link). */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import LinkHeader from 'http-link-header';
 import type { Clock } from '../../web/clock.js';
 import { ServiceError } from './errors.js';
 import type { AccessToken, TokenClient, TokenTenant } from './token.js';
@@ -49,23 +50,43 @@ export interface ServiceClientOptions {
   userAgent: string;
   clock: Clock;
   retry?: Partial<RetryPolicy>;
+  /** One request's limit, answer body included; past it the call counts as a timeout (retried like a 5xx). */
+  timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
-/** `Link: <https://x/p2>; rel="next", <https://x/p9>; rel="last"` -> the next URL. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+const isTimeout = (err: unknown) => err instanceof Error && (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError'));
+const retryable = (err: unknown): err is ServiceError => err instanceof ServiceError && (err.kind === 'unavailable' || err.kind === 'timeout');
+
+/** Moodle writes its Link relations with typographic quotes (`rel=“next”`), which no RFC 8288 parser reads. */
+const curlyQuotes = /[\u201C\u201D\u201E\u201F\u2033\u2036]/g;
+
+/** fetch hands header bytes over as Latin-1, so Moodle's UTF-8 quotes arrive as `â\x80\x9C`: read them as UTF-8 first. */
+function straightQuotes(header: string): string {
+  // eslint-disable-next-line no-control-regex -- the whole Latin-1 range, control characters included, is what we test for
+  const utf8 = /^[\u0000-\u00FF]*$/.test(header) && /[\u0080-\u00FF]/.test(header) ? Buffer.from(header, 'latin1').toString('utf8') : header;
+  return utf8.replace(curlyQuotes, '"');
+}
+
+/**
+ * `Link: <https://x/p2>; rel="next", <https://x/p9>; rel="last"` -> the next URL (as written; the caller
+ * resolves it). A header that cannot be read fails the call: stopping at this page would look like a
+ * complete list, and a roster sync would take the missing members for leavers.
+ */
 export function nextLink(header: string | null): string | null {
-  if (!header) return null;
-  for (const m of header.matchAll(/<([^>]*)>([^,<]*)/g)) {
-    const rel = /rel\s*=\s*"?([^";]+)"?/i.exec(m[2] ?? '')?.[1];
-    if (rel && rel.toLowerCase().split(/\s+/).includes('next')) return m[1] ?? null;
+  if (!header?.trim()) return null;
+  try {
+    return LinkHeader.parse(straightQuotes(header)).rel('next')[0]?.uri ?? null;
+  } catch {
+    throw new ServiceError('bad_response', 'the Link header of the answer is unreadable');
   }
-  return null;
 }
 
 /**
  * Calls to LTI Advantage services with the rules the platforms expect:
  * 401 -> new token, one retry; 403/404 -> fail at once (not granted / not found);
- * 429, 5xx, network -> exponential backoff honouring Retry-After, then fail.
+ * 429, 5xx, network, timeout -> exponential backoff honouring Retry-After, then fail.
  */
 export function createServiceClient(opts: ServiceClientOptions) {
   const retry = { ...defaultRetryPolicy, ...opts.retry };
@@ -84,11 +105,14 @@ export function createServiceClient(opts: ServiceClientOptions) {
     const method = req.method ?? 'GET';
     const headers: Record<string, string> = { Authorization: `Bearer ${token.value}`, Accept: req.accept, 'User-Agent': opts.userAgent };
     if (req.body !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
+    const signal = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const noAnswer = (err: unknown) =>
+      isTimeout(err) ? new ServiceError('timeout', `${method} got no answer in time`, { cause: err }) : new ServiceError('unavailable', `${method} got no answer`, { cause: err });
     let res: Response;
     try {
-      res = await doFetch(req.url, { method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) });
+      res = await doFetch(req.url, { method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body), signal });
     } catch (err) {
-      throw new ServiceError('unavailable', `${method} got no answer`, { cause: err });
+      throw noAnswer(err);
     }
     const status = res.status;
     if (!res.ok) {
@@ -100,7 +124,12 @@ export function createServiceClient(opts: ServiceClientOptions) {
       if (status === 429 || status >= 500) throw new ServiceError('unavailable', what, { status, retryAfter: res.headers.get('retry-after') });
       throw new ServiceError('rejected', what, { status });
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw noAnswer(err);
+    }
     let json: unknown = undefined;
     if (text.trim()) {
       try {
@@ -141,12 +170,12 @@ export function createServiceClient(opts: ServiceClientOptions) {
           throw err;
         }
       } catch (err) {
-        if (err instanceof ServiceError && err.kind === 'unavailable' && attempt < retry.retries) {
+        if (retryable(err) && attempt < retry.retries) {
           await retry.sleep(delayFor(attempt, err.retryAfter));
           continue;
         }
-        if (err instanceof ServiceError && err.kind === 'unavailable') {
-          throw new ServiceError('unavailable', `${err.message} after ${attempt + 1} attempts`, { status: err.status, cause: err });
+        if (retryable(err)) {
+          throw new ServiceError(err.kind, `${err.message} after ${attempt + 1} attempts`, { status: err.status, cause: err });
         }
         throw err;
       }

@@ -12,7 +12,7 @@ export interface LtiServices {
 }
 
 /** One token cache and one HTTP client per app, shared by roster sync and scores. */
-export function createLtiServices(opts: { signingKey: SigningKeySource; clock: Clock; userAgent: string; retry?: Partial<RetryPolicy>; fetch?: typeof fetch }): LtiServices {
+export function createLtiServices(opts: { signingKey: SigningKeySource; clock: Clock; userAgent: string; retry?: Partial<RetryPolicy>; timeoutMs?: number; fetch?: typeof fetch }): LtiServices {
   const tokens = createTokenClient(opts);
   return { tokens, client: createServiceClient({ ...opts, tokens }) };
 }

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { MEDIA, SCOPES } from './profiles.js';
+import { MEDIA, SCOPES, linkHeaderValue } from './profiles.js';
 import { ROLE } from './claims.js';
 import { serviceAuth, tokenOf } from './token.js';
 import type { SimLineItem, SimState, SimTool } from './state.js';
@@ -33,7 +33,14 @@ export function agsRoutes(state: SimState): Router {
   const r = Router();
   const { profile } = state;
   const base = profile.paths.lineItems(':toolId', ':courseId').replace(/%3A/g, ':');
-  const itemUrl = (tool: SimTool, item: SimLineItem) => state.url(`${profile.paths.lineItems(tool.toolId, item.courseId)}/${item.id}`);
+  const itemUrl = (tool: SimTool, item: SimLineItem) =>
+    state.url(`${profile.paths.lineItems(tool.toolId, item.courseId)}/${item.id}${profile.paths.lineItemSuffix}${profile.paths.agsQuery(tool.toolId)}`);
+  /** `${itemUrl}/results/x` with the query (if any) kept at the end. */
+  const underItem = (tool: SimTool, item: SimLineItem, rest: string) => {
+    const url = new URL(itemUrl(tool, item));
+    url.pathname += rest;
+    return url.toString();
+  };
   const toJson = (tool: SimTool, item: SimLineItem) =>
     Object.fromEntries(
       Object.entries({
@@ -89,9 +96,10 @@ export function agsRoutes(state: SimState): Router {
       const next = new URL(`${state.baseUrl}${req.originalUrl.slice(req.baseUrl.length)}`);
       next.searchParams.set('page', String(page + 1));
       next.searchParams.set('limit', String(limit));
-      res.setHeader('Link', `<${next}>; rel="next"`);
+      res.setHeader('Link', linkHeaderValue(profile, [`<${next}>; rel="next"`]));
     }
-    res.type(MEDIA.lineItemContainer).send(JSON.stringify(all.slice((page - 1) * limit, page * limit).map((i) => toJson(s.tool, i))));
+    // A Buffer, so Node writes the header bytes as they are (a string body would re-encode them).
+    res.type(MEDIA.lineItemContainer).send(Buffer.from(JSON.stringify(all.slice((page - 1) * limit, page * limit).map((i) => toJson(s.tool, i)))));
   });
 
   r.post(base, serviceAuth(state, 'ags', [SCOPES.lineItem]), (req, res) => {
@@ -106,7 +114,7 @@ export function agsRoutes(state: SimState): Router {
     res.status(profile.name === 'canvas' ? 200 : 201).type(MEDIA.lineItem).send(JSON.stringify(toJson(s.tool, item)));
   });
 
-  const itemPath = `${base}/:itemId`;
+  const itemPath = `${base}/:itemId${profile.paths.lineItemSuffix}`;
   r.get(itemPath, serviceAuth(state, 'ags', READ), (req, res) => {
     const o = ownItem(req, res);
     if (o) res.type(MEDIA.lineItem).send(JSON.stringify(toJson(o.tool, o.item)));
@@ -158,7 +166,7 @@ export function agsRoutes(state: SimState): Router {
     if (existing) Object.assign(existing, result);
     else state.results.push(result);
     state.scores.push({ clientId: o.tool.clientId, courseId: o.item.courseId, lineItemId: o.item.id, score: req.body as Record<string, unknown>, at: state.clock.now() });
-    const resultUrl = `${itemUrl(o.tool, o.item)}/results/${encodeURIComponent(score.userId)}`;
+    const resultUrl = underItem(o.tool, o.item, `/results/${encodeURIComponent(score.userId)}`);
     if (profile.name === 'canvas') res.json({ resultUrl });
     else res.status(204).end();
   });
@@ -168,12 +176,18 @@ export function agsRoutes(state: SimState): Router {
     if (!o) return;
     const userId = typeof req.query.user_id === 'string' ? req.query.user_id : undefined;
     const url = itemUrl(o.tool, o.item);
+    const stored = state.results.filter((x) => x.lineItemId === o.item.id);
+    if (profile.resultsLimitFails && req.query.limit !== undefined && stored.length > 0) {
+      // Moodle 4.4 builds a bad SQL LIMIT clause from `limit` once there are rows to page through.
+      res.status(500).json({ status: 500, reason: 'error/dmlreadexception' });
+      return;
+    }
     const rows = state.results
       .filter((x) => x.lineItemId === o.item.id && (!userId || x.userId === userId))
       .map((x) =>
         Object.fromEntries(
           Object.entries({
-            id: `${url}/results/${encodeURIComponent(x.userId)}`,
+            id: underItem(o.tool, o.item, `/results/${encodeURIComponent(x.userId)}`),
             scoreOf: url,
             userId: x.userId,
             resultScore: x.resultScore,

@@ -81,7 +81,7 @@ export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaun
   if (course) {
     claims[`${LTI}context`] = { id: course.id, label: course.label, title: course.title, type: ['http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering'] };
     const agsScopes = tool.scopes.filter((s) => AGS_SCOPES.includes(s));
-    if (agsScopes.length) claims[AGS] = { scope: agsScopes, lineitems: state.url(profile.paths.lineItems(tool.toolId, course.id)) };
+    if (agsScopes.length) claims[AGS] = { scope: agsScopes, lineitems: state.url(profile.paths.lineItems(tool.toolId, course.id) + profile.paths.agsQuery(tool.toolId)) };
     if (tool.scopes.includes(SCOPES.nrps)) {
       claims[NRPS] = { context_memberships_url: state.url(profile.paths.nrps(tool.toolId, course.id)), service_versions: ['2.0'] };
     }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { NRPS_MEDIA_TYPE, SCOPES } from './profiles.js';
+import { NRPS_MEDIA_TYPE, SCOPES, linkHeaderValue } from './profiles.js';
 import { personClaims } from './claims.js';
 import { serviceAuth, tokenOf } from './token.js';
 import type { SimState } from './state.js';
@@ -50,9 +50,10 @@ export function nrpsRoutes(state: SimState): Router {
     const links = [`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(lastPage)}>; rel="last"`];
     if (page < lastPage) links.unshift(`<${pageUrl(page + 1)}>; rel="next"`);
     if (page > 1) links.push(`<${pageUrl(page - 1)}>; rel="prev"`);
-    res.setHeader('Link', links.join(', '));
+    res.setHeader('Link', linkHeaderValue(profile, links));
+    // A Buffer, so Node writes the header bytes as they are (a string body would re-encode them).
     res.type(NRPS_MEDIA_TYPE).send(
-      JSON.stringify({
+      Buffer.from(JSON.stringify({
         id: self.toString(),
         context: { id: course.id, label: course.label, title: course.title },
         members: slice.map((e) => {
@@ -71,7 +72,7 @@ export function nrpsRoutes(state: SimState): Router {
             }).filter(([, v]) => v !== undefined),
           );
         }),
-      }),
+      })),
     );
   });
   return r;

@@ -2,7 +2,7 @@
  * What differs between the LMSs the simulator imitates (lms-platforms.md): URL shapes, page sizes,
  * error wording and which optional features exist. Everything else is shared LTI 1.3 behaviour.
  */
-export type ProfileName = 'canvas' | 'schoology';
+export type ProfileName = 'canvas' | 'schoology' | 'moodle';
 
 export const SCOPES = {
   lineItem: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
@@ -28,6 +28,10 @@ export interface Profile {
     registration: string | null;
     nrps: (toolId: string, courseId: string) => string;
     lineItems: (toolId: string, courseId: string) => string;
+    /** After `lineItems/{id}` in a line item's URL (Moodle: `/lineitem`). */
+    lineItemSuffix: string;
+    /** Query every AGS URL carries (Moodle: `?type_id=` of the tool); '' for none. */
+    agsQuery: (toolId: string) => string;
     deepLinkReturn: (courseId: string) => string;
   };
   nrpsPageSize: { default: number; max: number };
@@ -44,6 +48,10 @@ export interface Profile {
   strictScores: boolean;
   /** Schoology refuses a line item body carrying `id`. */
   refuseLineItemId: boolean;
+  /** Moodle writes Link relations with typographic quotes: rel=“next”. */
+  curlyLinkQuotes: boolean;
+  /** Moodle 4.4: the results endpoint answers 500 when `limit` is sent and the line item has results. */
+  resultsLimitFails: boolean;
   clientIdFor: (n: number) => string;
   deploymentIdFor: (n: number) => string;
 }
@@ -61,6 +69,8 @@ export const profiles: Record<ProfileName, Profile> = {
       registration: '/api/lti/registrations',
       nrps: (_tool, course) => `/api/lti/courses/${encodeURIComponent(course)}/names_and_roles`,
       lineItems: (_tool, course) => `/api/lti/courses/${encodeURIComponent(course)}/line_items`,
+      lineItemSuffix: '',
+      agsQuery: () => '',
       deepLinkReturn: (course) => `/courses/${encodeURIComponent(course)}/deep_linking_response`,
     },
     nrpsPageSize: { default: 50, max: 50 },
@@ -71,6 +81,8 @@ export const profiles: Record<ProfileName, Profile> = {
     refuseUngrantedScopes: true,
     strictScores: true,
     refuseLineItemId: false,
+    curlyLinkQuotes: false,
+    resultsLimitFails: false,
     clientIdFor: (n) => String(10000000000000 + n),
     deploymentIdFor: (n) => `${n}:${(0x8865aa00 + n).toString(16)}f0e1d2c3b4a5968778695a4b3c2d1e0f`,
   },
@@ -86,6 +98,8 @@ export const profiles: Record<ProfileName, Profile> = {
       registration: null,
       nrps: (tool, course) => `/lti-service/tool/${encodeURIComponent(tool)}/services/names-roles/v2p0/membership/${encodeURIComponent(course)}`,
       lineItems: (tool, course) => `/lti-service/tool/${encodeURIComponent(tool)}/services/assignment-grade/v2p0/sections/${encodeURIComponent(course)}/lineitems`,
+      lineItemSuffix: '',
+      agsQuery: () => '',
       deepLinkReturn: (course) => `/lti-service/deep-linking-response/${encodeURIComponent(course)}`,
     },
     nrpsPageSize: { default: 100, max: 100 },
@@ -96,8 +110,42 @@ export const profiles: Record<ProfileName, Profile> = {
     refuseUngrantedScopes: false,
     strictScores: false,
     refuseLineItemId: true,
+    curlyLinkQuotes: false,
+    resultsLimitFails: false,
     clientIdFor: (n) => `${7500000000 + n}`,
     deploymentIdFor: (n) => `${7500000000 + n}-${2000000000 + n}`,
+  },
+  /** Moodle 4.4 (mod/lti): services.php URLs with the tool's type_id, spec-shaped otherwise. */
+  moodle: {
+    name: 'moodle',
+    productFamilyCode: 'moodle',
+    platformName: 'Moodle (simulated)',
+    paths: {
+      authorize: '/mod/lti/auth.php',
+      token: '/mod/lti/token.php',
+      jwks: '/mod/lti/certs.php',
+      openidConfiguration: '/mod/lti/openid-configuration.php',
+      registration: '/mod/lti/openid-registration.php',
+      nrps: (tool, course) => `/mod/lti/services.php/CourseSection/${encodeURIComponent(course)}/bindings/${encodeURIComponent(tool)}/memberships`,
+      lineItems: (_tool, course) => `/mod/lti/services.php/${encodeURIComponent(course)}/lineitems`,
+      lineItemSuffix: '/lineitem',
+      agsQuery: (tool) => `?type_id=${encodeURIComponent(tool)}`,
+      // Moodle takes the course as ?course=; a path segment here keeps one route shape for every profile.
+      deepLinkReturn: (course) => `/mod/lti/contentitem_return.php/${encodeURIComponent(course)}`,
+    },
+    // Moodle pages only when asked: any limit is honoured.
+    nrpsPageSize: { default: 1000, max: 1000 },
+    agsPageSize: { default: 1000, max: 1000 },
+    platformStorage: false,
+    nrpsAcceptError: null,
+    requiresUserAgent: false,
+    refuseUngrantedScopes: false,
+    strictScores: false,
+    refuseLineItemId: false,
+    curlyLinkQuotes: true,
+    resultsLimitFails: true,
+    clientIdFor: (n) => `Mdl${String(n).padStart(12, '0')}`,
+    deploymentIdFor: (n) => String(n),
   },
 };
 
@@ -108,3 +156,9 @@ export const MEDIA = {
   resultContainer: 'application/vnd.ims.lis.v2.resultcontainer+json',
   score: 'application/vnd.ims.lis.v1.score+json',
 } as const;
+
+/** Moodle's typographic quotes go out as their UTF-8 bytes, as PHP's header() sends them. */
+export function linkHeaderValue(profile: Profile, links: string[]): string {
+  const value = links.join(', ');
+  return profile.curlyLinkQuotes ? Buffer.from(value.replace(/rel="([^"]*)"/g, 'rel=\u201C$1\u201D'), 'utf8').toString('latin1') : value;
+}

@@ -109,6 +109,8 @@ export interface Fault {
   status: number;
   times: number;
   retryAfterSeconds?: number;
+  /** Only calls whose URL path contains this (one line item's results, say). */
+  pathIncludes?: string;
 }
 
 /** Makes the NEXT id_token bad in one chosen way (refusal tests). */
@@ -187,8 +189,8 @@ export class SimState {
     for (const [k, t] of this.accessTokens) if (t.expiresAt <= now) this.accessTokens.delete(k);
   }
   /** Consumes one matching fault, if any. */
-  takeFault(service: ServiceName): Fault | undefined {
-    const f = this.faults.find((x) => (x.service === service || x.service === 'any') && x.times > 0);
+  takeFault(service: ServiceName, path: string): Fault | undefined {
+    const f = this.faults.find((x) => (x.service === service || x.service === 'any') && x.times > 0 && (!x.pathIncludes || path.includes(x.pathIncludes)));
     if (!f) return undefined;
     f.times -= 1;
     if (f.times <= 0) this.faults = this.faults.filter((x) => x !== f);

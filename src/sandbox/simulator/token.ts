@@ -19,8 +19,8 @@ function oauthError(res: Response, status: number, error: string, description: s
 }
 
 /** Answers an injected fault, if one is due; true when it did. */
-export function answerFault(state: SimState, service: ServiceName, res: Response): boolean {
-  const f = state.takeFault(service);
+export function answerFault(state: SimState, service: ServiceName, req: Request, res: Response): boolean {
+  const f = state.takeFault(service, req.path);
   if (!f) return false;
   if (f.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(f.retryAfterSeconds));
   res.status(f.status).json({ errors: [{ message: `simulated ${f.status}` }] });
@@ -35,7 +35,7 @@ export function tokenRoutes(state: SimState, keys: SimKeys): Router {
     const at = state.clock.now();
     const record = (clientId: string | null, requested: string[], granted: string[], error?: string) =>
       state.tokenRequests.push({ clientId, requestedScopes: requested, grantedScopes: granted, ok: !error, error, at });
-    if (answerFault(state, 'token', res)) return record(null, [], [], 'fault');
+    if (answerFault(state, 'token', req, res)) return record(null, [], [], 'fault');
     const parsed = tokenRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       record(null, [], [], 'invalid_request');
@@ -94,7 +94,7 @@ export function tokenOf(res: Response): AccessToken {
  */
 export function serviceAuth(state: SimState, service: ServiceName, anyOf: readonly string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (answerFault(state, service, res)) return;
+    if (answerFault(state, service, req, res)) return;
     if (state.profile.requiresUserAgent && !req.get('user-agent')) {
       res.status(403).json({ errors: [{ message: 'A User-Agent header is required' }] });
       return;

@@ -137,6 +137,11 @@ describe('LTI service client (token grant and retry rules)', () => {
     expect(nextLink('<https://a/p2>; rel="next", <https://a/p9>; rel="last"')).to.equal('https://a/p2');
     expect(nextLink('<https://a/p1>; rel="first", <https://a/p9>; rel=last')).to.equal(null);
     expect(nextLink(null)).to.equal(null);
+    // Moodle's typographic quotes, as Unicode and as fetch hands over their UTF-8 bytes (Latin-1).
+    expect(nextLink('<https://a/p2>; rel=\u201Cnext\u201D, <https://a/p1>; rel=\u201Cfirst\u201D')).to.equal('https://a/p2');
+    expect(nextLink('<https://a/p2>; rel=\u00E2\u0080\u009Cnext\u00E2\u0080\u009D')).to.equal('https://a/p2');
+    expect(nextLink('<https://a/p2>; rel="prev next"; title="a, b"')).to.equal('https://a/p2');
+    expect(() => nextLink('https://a/p2; rel=next')).to.throw(/Link header/);
     fp.members.set('c2', [{ user_id: 'a', roles: [] }, { user_id: 'b', roles: [] }]);
     fp.foreignNext = true;
     const err = await fetchMembership(services.client, tenant, fp.membershipsUrl('c2'), 1).catch((e: unknown) => e);

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
+import request from 'supertest';
 import { startTool, type RunningTool } from '../../support/tool-server.js';
 import { startSimulator, connectTool } from '../../support/simulator.js';
 import { LtiAgent } from '../../support/lti-agent.js';
 import { scopes } from '../../../src/lti/services/scopes.js';
-import { familyFor } from '../../../src/lti/families/index.js';
+import { agsPaging, familyFor } from '../../../src/lti/families/index.js';
 import { createScoresService, type ScoresService } from '../../../src/scores/scores.service.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
@@ -38,7 +39,10 @@ for (const profile of ['canvas', 'schoology'] as const) {
         services: ctx.ltiServices,
         findTenant: (id) => ctx.platforms.find(id),
         roster: ctx.roster,
-        pageSizeFor: (f) => familyFor(f).agsPageSize,
+        pagingFor: (f) => agsPaging(familyFor(f)),
+        jobs: ctx.jobs,
+        debounceMs: 0,
+        intervalMs: 60_000,
         completionOf: async (tid, ids) => {
           const people = await Promise.all(ids.map((id) => ctx.roster.findPerson(tid, id)));
           const bySub: Record<string, number> = { s1: 40, s2: 100 };
@@ -82,6 +86,30 @@ for (const profile of ['canvas', 'schoology'] as const) {
       await scores.inspectAll(tenantId);
       const row = (await scores.overview(tenantId)).find((r) => r.context.contextId === 'adv')!;
       expect(row.ags!.lineItems.map((i) => i.label)).to.deep.equal(['Success plan']);
+    });
+
+    it('/admin/scores: a line item whose results call fails shows as unknown with the reason; the others still show', async () => {
+      const ctx = tool.t.ctx;
+      sim.sim.addForeignLineItem('adv', { label: 'Reading log', scoreMaximum: 10, clientId });
+      const planItem = sim.sim.lineItems.find((i) => i.courseId === 'adv' && i.tag === 'success-plan')!;
+      // The LMS fails on this one item's results, through every retry.
+      sim.sim.injectFault({ service: 'ags', status: 500, times: 4, pathIncludes: `/${planItem.id}/results` });
+      await scores.inspectAll(tenantId);
+      sim.sim.clearFaults();
+      const admin = await ctx.roster.upsertPerson(tenantId, { sub: 'admin-sim', name: 'Admin' });
+      const ltik = await ctx.ltiks.issue({ tid: tenantId, pid: admin.id, cid: null, role: 'admin' });
+      const page = await request(tool.t.app).get('/admin/scores').query({ ltik }).expect(200);
+      expect(page.text).to.match(/Reading log[^<]*\(0 results\)/);
+      expect(page.text).to.match(/Success plan <span class="badge">success-plan<\/span> <span class="muted">\(results unknown: LMS error\)<\/span>/);
+      const row = (await scores.overview(tenantId)).find((r) => r.context.contextId === 'adv')!;
+      expect(row.ags!.lastErrorKind).to.equal(null);
+      expect(row.lineItems.find((i) => i.label === 'Success plan')).to.include({ results: null, problem: 'unavailable', unknownReason: 'LMS error' });
+      // Not granted reads as such.
+      sim.sim.injectFault({ service: 'ags', status: 403, times: 1, pathIncludes: `/${planItem.id}/results` });
+      await scores.inspectAll(tenantId);
+      const again = await request(tool.t.app).get('/admin/scores').query({ ltik }).expect(200);
+      expect(again.text).to.contain('(results unknown: not granted)');
+      expect(again.text).to.match(/Reading log[^<]*\(0 results\)/);
     });
 
     it('reuses one token, refreshes once after a 401', async () => {
