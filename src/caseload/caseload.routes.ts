@@ -35,6 +35,10 @@ export function caseloadRoutes(ctx: AppContext): Router {
   r.get('/caseload', ctx.requireUser, async (req, res) => {
     const user = req.user!;
     authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
+    // Launched from a course nobody has decided on: ask first. From a subject course: its own page.
+    const course = await ctx.courses.launchCourse(user);
+    if (course?.kind === 'undecided') return redirectInTool(res, `/courses/${course.id}/kind`);
+    if (course?.kind === 'subject') return redirectInTool(res, `/courses/${course.id}/students`);
     const query = caseloadQuery.parse(req.query);
     const { rows, total } = await ctx.caseload.list(user, query);
     const recorded = Number(req.query.recorded);
@@ -45,6 +49,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
       filtered: rows.length !== total,
       recorded: Number.isInteger(recorded) && recorded > 0 ? recorded : 0,
       cadenceDays: ctx.config.checkinCadenceDays,
+      // Recording for the whole class only makes sense from the advisory itself.
+      inAdvisory: course?.kind === 'advisory',
       sorts: options(sortOptions, query.sort),
       shows: options(showOptions, query.show),
       statuses: options(statusOptions, query.status),

@@ -63,7 +63,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
   async function studentsOf(user: AppUser): Promise<Person[]> {
     const mine = (await roster.listMembershipsOf(user.tenantId, user.personId)).filter((m) => m.role === 'advisor');
     const contexts = await Promise.all(mine.map((m) => roster.findContext(user.tenantId, m.contextId)));
-    const advisory = contexts.filter((c) => c?.isAdvisory);
+    const advisory = contexts.filter((c) => c?.kind === 'advisory');
     const members = (await Promise.all(advisory.map((c) => roster.listMembers(user.tenantId, c!.id, { role: 'student', status: 'active' })))).flat();
     const byId = new Map(members.map((m) => [m.person.id, m.person]));
     const assigned = (await navigators.assignedTo(user.tenantId, user.personId)).map((a) => a.studentId).filter((id) => !byId.has(id));
@@ -105,16 +105,22 @@ export function createCaseloadService(deps: CaseloadDeps) {
       authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
       const students = await studentsOf(user);
       const ids = students.map((s) => s.id);
-      const [plans, goalCounts, last, needs, assignments] = await Promise.all([
+      const [plans, goalCounts, last, needs, assignments, navigatorsOf] = await Promise.all([
         deps.planStatusFor(user.tenantId, ids),
         goals.summaryFor(user.tenantId, ids),
         checkins.lastCheckins(user.tenantId, ids),
         checkins.openNeeds(user.tenantId, ids),
         navigators.assignmentsFor(user.tenantId, ids),
+        navigators.navigatorsOf(user.tenantId, ids),
       ]);
-      const navIds = [...new Set(assignments.map((a) => a.navigatorId).filter((id) => id !== user.personId))];
+      const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
       const navNames = await roster.namesOf(user.tenantId, navIds);
-      const navName = new Map(navIds.map((id) => [id, navNames.get(id) || 'Another advisor']));
+      // The real navigator: "You" only when it is you (an assignment, or your advisory by default).
+      const navigatorName = (studentId: string) => {
+        const navs = navigatorsOf.get(studentId) ?? [];
+        if (navs.length === 0) return 'Not assigned yet';
+        return navs.map((id) => (id === user.personId ? 'You' : navNames.get(id) || 'Another advisor')).join(', ');
+      };
       const now = clock.now().getTime();
       const rows = students.map((p) => {
         const l = last.get(p.id);
@@ -132,7 +138,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
           wellbeing: l?.wellbeing ?? null,
           needs: open,
           urgent: open.some((n) => n.urgency === 'urgent'),
-          navigatorName: !a || a.navigatorId === user.personId ? 'You' : navName.get(a.navigatorId)!,
+          navigatorName: navigatorName(p.id),
           preferredAdult: a?.preferredAdult ?? null,
         };
         return { ...base, ...rank(base, now) };

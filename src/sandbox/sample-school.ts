@@ -1,7 +1,8 @@
 import { ROLE, type Simulator } from './simulator/index.js';
 
 /** A small, realistic school for newcomers to launch into. Stable ids, so restarts reuse the tenant's rows. */
-export const ADVISORY = { id: 'sandbox-adv-10b', label: 'ADV-10B', title: 'Advisory 10B' };
+// The advisory's placement says so (custom parameter); the subject courses are left for their teachers to confirm.
+export const ADVISORY = { id: 'sandbox-adv-10b', label: 'ADV-10B', title: 'Advisory 10B', custom: { advisory: 'true' } };
 
 const teacher = { sub: 'sandbox-teacher-rivera', name: 'Elena Rivera', givenName: 'Elena', familyName: 'Rivera' };
 const students: [string, string][] = [

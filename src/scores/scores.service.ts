@@ -68,13 +68,15 @@ export function createScoresService(deps: ScoresDeps) {
   }
 
   async function advisoryContexts(tenantId: string): Promise<Context[]> {
-    return (await deps.roster.listContexts(tenantId)).filter((c) => c.isAdvisory && c.lineItemsUrl);
+    return (await deps.roster.listContexts(tenantId)).filter((c) => c.kind === 'advisory' && c.lineItemsUrl);
   }
 
   async function publishContext(tenantId: string, contextId: string): Promise<PublishSummary> {
     const context = await deps.roster.findContext(tenantId, contextId);
     const target = context && (await targetFor(tenantId, context));
     if (!context || !target) return { contextId, posted: 0, skipped: 0, error: 'no_endpoint: no launch from this context carried an AGS endpoint' };
+    // Subject courses (and courses nobody has decided on yet) never get a line item.
+    if (context.kind !== 'advisory') return { contextId, posted: 0, skipped: 0, error: 'not_advisory: only advisories get the success plan score' };
     try {
       const item = await ensureLineItem(tenantId, context, target);
       const students = await deps.roster.listMembers(tenantId, contextId, { role: 'student', status: 'active' });

@@ -72,7 +72,7 @@ export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaun
       version: profile.name === 'canvas' ? 'cloud' : '1.0',
     },
     [`${LTI}launch_presentation`]: { document_target: 'iframe', return_url: state.url(course ? `/courses/${encodeURIComponent(course.id)}` : '/'), locale: 'en' },
-    [`${LTI}custom`]: course ? { course_id: course.id } : {},
+    [`${LTI}custom`]: course ? { ...course.custom, course_id: course.id } : {},
   };
   if (person.sourcedId) claims[`${LTI}lis`] = { person_sourcedid: person.sourcedId, course_offering_sourcedid: course?.id };
   if (!isDeepLinking) {

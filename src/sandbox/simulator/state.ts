@@ -33,6 +33,8 @@ export interface SimCourse {
   id: string;
   label: string;
   title: string;
+  /** Custom parameters the tool's placement in this course sends (set by an LMS admin, e.g. advisory=true). */
+  custom?: Record<string, string>;
 }
 
 export interface SimEnrollment {

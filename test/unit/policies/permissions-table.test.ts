@@ -13,7 +13,7 @@ import { auditPolicy } from '../../../src/policies/audit.js';
  */
 const T = '10000000-0000-4000-8000-000000000001';
 const OTHER_T = '20000000-0000-4000-8000-000000000002';
-const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'] };
+const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'] };
 const u = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({ tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', menteeIds: [], ...extra });
 
 const subjects: Record<string, AppUser> = {
