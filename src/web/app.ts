@@ -27,6 +27,7 @@ import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScript } from '../checkins/checkins.schemas.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
+import { loadAttentionRules } from '../caseload/needs-attention.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { onceGuard } from './once.js';
 
@@ -70,7 +71,7 @@ export function buildContext(deps: AppDeps): AppContext {
   });
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
-  const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays });
+  const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
   const courses = createCoursesService({ db, audit, roster, plans });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
