@@ -11,7 +11,9 @@ describe('which courses are advisories (launch over HTTP)', () => {
   let tool: RunningTool;
   let f: LaunchFixture;
 
-  before(async () => {
+  before(async function () {
+    // Starts the tool and the LMS simulator, registers them with each other: slow on a busy machine.
+    this.timeout(90_000);
     tool = await startTool();
     f = await launchFixture(tool, 'canvas');
     // Algebra I: the placement says nothing. Biology: its placement says it is a subject course.
@@ -23,8 +25,8 @@ describe('which courses are advisories (launch over HTTP)', () => {
     }
   });
   after(async () => {
-    await f.close();
-    await tool.close();
+    await f?.close();
+    await tool?.close();
   });
 
   const launchAs = (sub: string, course: string) => new LtiAgent().launch(f.platform.launchUrl({ clientId: f.clientId, userSub: sub, courseId: course }));
