@@ -3,6 +3,8 @@ import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService, Context, ContextKind } from '../roster/roster.service.js';
 import type { PlansService } from '../plans/plans.service.js';
+import type { NavigatorsService } from '../navigators/navigators.service.js';
+import { planPolicy } from '../policies/plan.js';
 import { authorize } from '../policies/policy.js';
 import { coursePolicy, type CourseAction } from '../policies/course.js';
 import { conflict, notFound } from '../web/errors.js';
@@ -13,6 +15,7 @@ export interface CoursesDeps {
   audit: AuditService;
   roster: RosterService;
   plans: Pick<PlansService, 'sharedWithTeachers'>;
+  navigators: Pick<NavigatorsService, 'scopeOf'>;
 }
 
 const kindLabels: Record<ContextKind, string> = { advisory: 'Advisory', subject: 'Subject course', undecided: 'Not decided' };
@@ -96,7 +99,10 @@ export function createCoursesService(deps: CoursesDeps) {
     /** A subject course's students with what their plans share with teachers. Read-only; audited per plan. */
     async studentsOf(user: AppUser, contextId: unknown) {
       const course = await gate(user, contextId, 'viewStudents');
-      const members = await roster.listMembers(user.tenantId, course.id, { role: 'student', status: 'active' });
+      const enrolled = await roster.listMembers(user.tenantId, course.id, { role: 'student', status: 'active' });
+      // Each student's own record decides too (the plan policy's teacher relationship), not only the course.
+      const scopes = await Promise.all(enrolled.map((m) => deps.navigators.scopeOf(user.tenantId, m.person.id)));
+      const members = enrolled.filter((_, i) => planPolicy(user, 'viewShared', { scope: scopes[i]! }));
       const shared = await deps.plans.sharedWithTeachers(user, members.map((m) => m.person.id));
       return {
         course: { id: course.id, title: course.title || course.label || 'This course' },

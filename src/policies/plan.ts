@@ -20,7 +20,8 @@ export interface PlanResource {
  */
 const byRelationship: Record<Relationship, readonly PlanAction[]> = {
   self: ['view', 'print', 'viewHistory', 'editStudentVoice', 'comment'],
-  advisor: ['view', 'print', 'viewHistory', 'editAdultVoice', 'setStatus', 'comment'],
+  // An advisor who also teaches the student a subject sees the subject course's list like any teacher.
+  advisor: ['view', 'print', 'viewHistory', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'],
   teacher: ['viewShared'],
   mentor: ['view', 'print', 'comment'],
   admin: ['view', 'print', 'viewHistory'],

@@ -72,7 +72,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
-  const courses = createCoursesService({ db, audit, roster, plans });
+  const courses = createCoursesService({ db, audit, roster, plans, navigators });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
   const signedIn = requireUser(authenticator);

@@ -41,7 +41,7 @@ const expected: Record<string, string[]> = {
   ],
   'student (another student)': [],
   'advisor (own caseload)': [
-    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment',
+    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment', 'plan:viewShared',
     'goal:list', 'goal:view', 'goal:create', 'goal:edit', 'goal:approve', 'goal:suggest', 'goal:setStatus', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
     'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
