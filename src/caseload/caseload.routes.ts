@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { AppContext } from '../web/context.js';
 import { studentInScope, type StudentInScope } from '../web/student-scope.js';
-import { fieldErrors, redirectInTool } from '../web/forms.js';
+import { fieldErrors, redirectInTool, summaryOf } from '../web/forms.js';
 import { authorize } from '../policies/policy.js';
 import { caseloadPolicy, navigatorPolicy } from '../policies/caseload.js';
 import { caseloadQuery, preferredAdultForm, reassignForm } from './caseload.schemas.js';
@@ -28,6 +28,9 @@ const statusOptions = [
 ] as const;
 const options = (list: readonly (readonly [string, string])[], selected: string) => list.map(([value, label]) => ({ value, label, selected: value === selected }));
 
+/** The navigator page's inputs by field name, for the error summary's links. */
+const navigatorFieldIds: Record<string, string> = { navigatorId: 'navigator', preferredAdult: 'preferred' };
+
 /** The advisor's home (/caseload) and navigator assignment. */
 export function caseloadRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -36,6 +39,11 @@ export function caseloadRoutes(ctx: AppContext): Router {
     const user = req.user!;
     authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
     const query = caseloadQuery.parse(req.query);
+    // Launched from a course nobody has decided on: ask first. From a subject course: its own page,
+    // which links back here (view=caseload) for the students this teacher navigates elsewhere.
+    const course = await ctx.courses.launchCourse(user);
+    if (course?.kind === 'undecided') return redirectInTool(res, `/courses/${course.id}/kind`);
+    if (course?.kind === 'subject' && query.view !== 'caseload') return redirectInTool(res, `/courses/${course.id}/students`);
     const { rows, total } = await ctx.caseload.list(user, query);
     const recorded = Number(req.query.recorded);
     res.render('caseload/index', {
@@ -45,6 +53,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
       filtered: rows.length !== total,
       recorded: Number.isInteger(recorded) && recorded > 0 ? recorded : 0,
       cadenceDays: ctx.config.checkinCadenceDays,
+      // Recording for the whole class only makes sense from the advisory itself.
+      inAdvisory: course?.kind === 'advisory',
       sorts: options(sortOptions, query.sort),
       shows: options(showOptions, query.show),
       statuses: options(statusOptions, query.status),
@@ -76,6 +86,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
       preferredAdult: (values.preferredAdult as string | undefined) ?? current.preferredAdult ?? '',
       saved: req.query.saved === '1',
       errors,
+      errorSummary: Object.keys(errors).length > 0 ? summaryOf(errors, (field) => navigatorFieldIds[field]) : undefined,
     });
   };
 

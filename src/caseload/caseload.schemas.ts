@@ -9,6 +9,8 @@ export const caseloadQuery = z.object({
   show: z.enum(caseloadFilters).catch('all'),
   status: z.enum(['', 'none', 'draft', 'active']).catch(''),
   q: z.string().trim().max(100).catch(''),
+  /** `caseload`: the students you navigate, even when launched from a subject course (which lands on its own list). */
+  view: z.enum(['caseload', '']).catch(''),
 });
 export type CaseloadQuery = z.infer<typeof caseloadQuery>;
 

@@ -11,6 +11,7 @@ import { caseloadPolicy, navigatorPolicy } from '../policies/caseload.js';
 import type { StudentInScope } from '../web/student-scope.js';
 import { badRequest } from '../web/errors.js';
 import type { CaseloadQuery } from './caseload.schemas.js';
+import { byAttention, rankStudent, type AttentionRules } from './needs-attention.js';
 
 export interface PlanStatus {
   status: 'none' | 'draft' | 'active';
@@ -30,6 +31,8 @@ export interface CaseloadDeps {
   checkins: CheckinsService;
   planStatusFor: PlanStatusFor;
   cadenceDays: number;
+  /** "Needs attention first", as data (config/needs-attention.json). */
+  attentionRules: AttentionRules;
 }
 
 export interface CaseloadRow {
@@ -50,48 +53,42 @@ export interface CaseloadRow {
   score: number;
 }
 
-const DAY = 86_400_000;
-const ago = (days: number) => (days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const planOrder = { none: 0, draft: 1, active: 2 } as const;
 
 /** The advisor's home: their advisory students and assigned students, ranked by who needs attention. */
 export function createCaseloadService(deps: CaseloadDeps) {
   const { roster, navigators, goals, checkins, clock } = deps;
 
-  /** Students of the advisory courses the user teaches, plus students explicitly assigned to them. */
-  async function studentsOf(user: AppUser): Promise<Person[]> {
+  /**
+   * Students of the advisories the user teaches, plus students explicitly assigned to them, each
+   * with when they joined this caseload (the earliest advisory membership or assignment).
+   */
+  async function caseloadOf(user: AppUser): Promise<{ person: Person; joinedAt: Date }[]> {
     const mine = (await roster.listMembershipsOf(user.tenantId, user.personId)).filter((m) => m.role === 'advisor');
     const contexts = await Promise.all(mine.map((m) => roster.findContext(user.tenantId, m.contextId)));
-    const advisory = contexts.filter((c) => c?.isAdvisory);
+    const advisory = contexts.filter((c) => c?.kind === 'advisory');
     const members = (await Promise.all(advisory.map((c) => roster.listMembers(user.tenantId, c!.id, { role: 'student', status: 'active' })))).flat();
-    const byId = new Map(members.map((m) => [m.person.id, m.person]));
-    const assigned = (await navigators.assignedTo(user.tenantId, user.personId)).map((a) => a.studentId).filter((id) => !byId.has(id));
-    for (const p of await roster.findPeople(user.tenantId, assigned)) byId.set(p.id, p);
+    const byId = new Map<string, { person: Person; joinedAt: Date }>();
+    const join = (person: Person, at: Date) => {
+      const known = byId.get(person.id);
+      if (!known || at < known.joinedAt) byId.set(person.id, { person, joinedAt: at });
+    };
+    for (const m of members) join(m.person, m.membership.createdAt);
+    const assigned = await navigators.assignedTo(user.tenantId, user.personId);
+    const people = new Map((await roster.findPeople(user.tenantId, assigned.map((a) => a.studentId))).map((p) => [p.id, p]));
+    for (const a of assigned) {
+      const person = people.get(a.studentId);
+      if (person) join(person, a.assignedAt);
+    }
     return [...byId.values()];
   }
 
-  function rank(r: Omit<CaseloadRow, 'reasons' | 'score'>, today: number): { reasons: string[]; score: number } {
-    const weighted: [number, string][] = [];
-    const daysSince = (d: Date) => Math.floor((today - d.getTime()) / DAY);
-    for (const n of r.needs) {
-      const label = n.label.toLowerCase();
-      if (n.urgency === 'urgent') weighted.push([1000 + daysSince(n.raisedAt), `urgent ${label} need raised ${ago(daysSince(n.raisedAt))}`]);
-      else weighted.push([100 + daysSince(n.raisedAt), `${label} concern raised ${ago(daysSince(n.raisedAt))}`]);
-    }
-    if (r.wellbeing !== null && r.wellbeing <= 2) weighted.push([300, `well-being ${r.wellbeing}/5 at the last check-in`]);
-    if (r.overdue) weighted.push(r.daysSinceCheckin === null ? [250, 'no check-in yet'] : [200 + Math.min(r.daysSinceCheckin, 90), `no check-in for ${r.daysSinceCheckin} days`]);
-    if (r.plan.status === 'none') weighted.push([80, 'no plan yet']);
-    if (r.plan.status === 'draft') weighted.push([20, 'plan still a draft']);
-    if (r.goals.proposed > 0) weighted.push([50, `${plural(r.goals.proposed, 'goal')} waiting for approval`]);
-    if (r.goals.active === 0 && r.plan.status !== 'none') weighted.push([10, 'no active goal']);
-    weighted.sort((a, b) => b[0] - a[0]);
-    return { reasons: weighted.map(([, why]) => why), score: weighted.reduce((s, [w]) => s + w, 0) };
-  }
+  /** Students of the advisory courses the user teaches, plus students explicitly assigned to them. */
+  const studentsOf = async (user: AppUser): Promise<Person[]> => (await caseloadOf(user)).map((m) => m.person);
 
   const byName = (a: CaseloadRow, b: CaseloadRow) => a.name.localeCompare(b.name);
   const sorters: Record<CaseloadQuery['sort'], (a: CaseloadRow, b: CaseloadRow) => number> = {
-    attention: (a, b) => b.score - a.score || byName(a, b),
+    attention: byAttention,
     name: byName,
     status: (a, b) => planOrder[a.plan.status] - planOrder[b.plan.status] || byName(a, b),
     // Never met first, then the longest since the last check-in.
@@ -103,39 +100,53 @@ export function createCaseloadService(deps: CaseloadDeps) {
 
     async list(user: AppUser, query: CaseloadQuery): Promise<{ rows: CaseloadRow[]; total: number }> {
       authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
-      const students = await studentsOf(user);
-      const ids = students.map((s) => s.id);
-      const [plans, goalCounts, last, needs, assignments] = await Promise.all([
+      const members = await caseloadOf(user);
+      const ids = members.map((m) => m.person.id);
+      const [plans, goalCounts, last, latest, needs, assignments, navigatorsOf] = await Promise.all([
         deps.planStatusFor(user.tenantId, ids),
         goals.summaryFor(user.tenantId, ids),
         checkins.lastCheckins(user.tenantId, ids),
+        checkins.latestCheckins(user.tenantId, ids),
         checkins.openNeeds(user.tenantId, ids),
         navigators.assignmentsFor(user.tenantId, ids),
+        navigators.navigatorsOf(user.tenantId, ids),
       ]);
-      const navIds = [...new Set(assignments.map((a) => a.navigatorId).filter((id) => id !== user.personId))];
+      const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
       const navNames = await roster.namesOf(user.tenantId, navIds);
-      const navName = new Map(navIds.map((id) => [id, navNames.get(id) || 'Another advisor']));
-      const now = clock.now().getTime();
-      const rows = students.map((p) => {
-        const l = last.get(p.id);
-        const daysSinceCheckin = l ? Math.floor((now - Date.parse(l.date)) / DAY) : null;
+      // The real navigator: "You" only when it is you (an assignment, or your advisory by default).
+      const navigatorName = (studentId: string) => {
+        const navs = navigatorsOf.get(studentId) ?? [];
+        if (navs.length === 0) return 'Not assigned yet';
+        return navs.map((id) => (id === user.personId ? 'You' : navNames.get(id) || 'Another advisor')).join(', ');
+      };
+      const now = clock.now();
+      const rows: CaseloadRow[] = members.map(({ person: p, joinedAt }) => {
+        const l = last.get(p.id) ?? null;
         const a = assignments.find((x) => x.studentId === p.id);
         const open = needs.get(p.id) ?? [];
-        const base = {
+        const plan = plans.get(p.id) ?? { status: 'none' as const, updatedAt: null, updatedByName: null };
+        const goalCount = goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 };
+        const attention = rankStudent(
+          deps.attentionRules,
+          { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount },
+          { now, cadenceDays: deps.cadenceDays },
+        );
+        return {
           id: p.id,
           name: p.name || 'Name not shared by the LMS',
-          plan: plans.get(p.id) ?? { status: 'none' as const, updatedAt: null, updatedByName: null },
-          goals: goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 },
+          plan,
+          goals: goalCount,
           lastCheckin: l?.date ?? null,
-          daysSinceCheckin,
-          overdue: daysSinceCheckin === null || daysSinceCheckin > deps.cadenceDays,
+          daysSinceCheckin: attention.daysSinceCheckin,
+          overdue: attention.overdue,
           wellbeing: l?.wellbeing ?? null,
           needs: open,
           urgent: open.some((n) => n.urgency === 'urgent'),
-          navigatorName: !a || a.navigatorId === user.personId ? 'You' : navName.get(a.navigatorId)!,
+          navigatorName: navigatorName(p.id),
           preferredAdult: a?.preferredAdult ?? null,
+          reasons: attention.reasons.map((r) => r.text),
+          score: attention.score,
         };
-        return { ...base, ...rank(base, now) };
       });
       const q = query.q.toLowerCase();
       const shown = rows.filter(

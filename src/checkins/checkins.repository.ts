@@ -94,3 +94,14 @@ export async function savePrep(db: DbOrTx, v: { tenantId: string; studentId: str
 function asIsoDate(v: string | Date): string {
   return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
 }
+
+/** The latest check-in per student, attended or not (the caseload flags a missed one). */
+export async function latestCheckins(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; date: string; attended: boolean }[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ student_id: string; date: string | Date; attended: boolean }>(db, sql`
+    select distinct on (student_id) student_id, date, attended from ${checkins}
+    where tenant_id = ${tenantId}
+      and student_id in (${sql.join(studentIds.map((id) => sql`${id}::uuid`), sql`, `)})
+    order by student_id, date desc, created_at desc`);
+  return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), attended: r.attended }));
+}

@@ -272,6 +272,12 @@ export function createCheckinsService(deps: CheckinsDeps) {
       }
       return out;
     },
+
+    /** For the caseload: the latest check-in per student, attended or missed. */
+    async latestCheckins(tenantId: string, studentIds: string[]): Promise<Map<string, { date: string; attended: boolean }>> {
+      const rows = await repo.latestCheckins(db, tenantId, studentIds);
+      return new Map(rows.map((r) => [r.studentId, { date: r.date, attended: r.attended }]));
+    },
   };
 }
 export type CheckinsService = ReturnType<typeof createCheckinsService>;

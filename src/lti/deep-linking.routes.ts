@@ -6,7 +6,7 @@ import { contentItemPolicy } from '../policies/content-item.js';
 import { badRequest } from '../web/errors.js';
 import { createDeepLinkingService, offersResourceLink } from './deep-linking.service.js';
 
-const choice = z.object({ choice: z.enum(['success-plans', 'none']) });
+const choice = z.object({ choice: z.enum(['success-plans', 'advisory', 'subject', 'none']) });
 
 /** Where an LtiDeepLinkingRequest lands after its launch: pick "Success plans", post it back to the LMS. */
 export function deepLinkingRoutes(ctx: AppContext): Router {
@@ -25,7 +25,7 @@ export function deepLinkingRoutes(ctx: AppContext): Router {
     authorize(contentItemPolicy, user, 'create', { tenantId: user.tenantId });
     const parsed = choice.safeParse(req.body);
     if (!parsed.success) throw badRequest('Choose what to add to the course.', 'bad_choice');
-    const { returnUrl, jwt } = await dl.respond(String(req.params.id), user, parsed.data.choice === 'success-plans');
+    const { returnUrl, jwt } = await dl.respond(String(req.params.id), user, parsed.data.choice === 'none' ? null : parsed.data.choice);
     res.locals.log.info({ tenantId: user.tenantId, personId: user.personId, choice: parsed.data.choice }, 'deep linking response sent');
     res.render('lti/deep-link-return', { title: 'Returning to your LMS', returnUrl, jwt });
   });

@@ -7,7 +7,19 @@ import type { PlatformsService } from '../platforms/platforms.service.js';
 import type { LaunchService } from './launch.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import { notFound, conflict } from '../web/errors.js';
-import { claimKeys as K, deepLinkingSettings, type DeepLinkingSettings } from './launch.schemas.js';
+import { advisoryParameter, claimKeys as K, deepLinkingSettings, type DeepLinkingSettings } from './launch.schemas.js';
+
+/**
+ * The links the picker offers. An advisory or subject-course link carries the custom parameter the
+ * launch reads (`advisory=true|false`), so the course is decided by where the teacher put the link;
+ * the plain link leaves it to the admin or the instructor's answer on first launch.
+ */
+export const linkKinds = {
+  'success-plans': { title: 'Success plans', custom: null },
+  advisory: { title: 'Success plans (advisory)', custom: { [advisoryParameter]: 'true' } },
+  subject: { title: "Students' success plans", custom: { [advisoryParameter]: 'false' } },
+} as const;
+export type LinkKind = keyof typeof linkKinds;
 
 const stored = z.object({ settings: deepLinkingSettings, deploymentId: z.string(), sub: z.string() });
 const RESPONSE_TTL_SECONDS = 5 * 60;
@@ -38,15 +50,15 @@ export function createDeepLinkingService(deps: DeepLinkingDeps) {
   return {
     request,
 
-    /** The JWT to form-post to deep_link_return_url; once per request. `choose` false returns nothing picked. */
-    async respond(launchId: string, user: { tenantId: string; personId: string }, choose: boolean): Promise<{ returnUrl: string; jwt: string }> {
+    /** The JWT to form-post to deep_link_return_url; once per request. `choose` null returns nothing picked. */
+    async respond(launchId: string, user: { tenantId: string; personId: string }, choose: LinkKind | null): Promise<{ returnUrl: string; jwt: string }> {
       const { settings, deploymentId } = await request(launchId, user);
       const tenantId = user.tenantId;
       const tenant = await deps.platforms.find(tenantId);
       if (!tenant) throw notFound();
       if (!(await deps.launches.markResponded(launchId, tenantId))) throw conflict('A selection was already returned to the LMS for this request.', 'already_responded');
-      const items =
-        choose && offersResourceLink(settings) ? [{ type: 'ltiResourceLink', title: 'Success plans', url: `${deps.baseUrl}/lti/launch` }] : [];
+      const link = choose && offersResourceLink(settings) ? linkKinds[choose] : null;
+      const items = link ? [{ type: 'ltiResourceLink', title: link.title, url: `${deps.baseUrl}/lti/launch`, ...(link.custom ? { custom: link.custom } : {}) }] : [];
       const claims: Record<string, unknown> = {
         nonce: randomBytes(16).toString('base64url'),
         [K.deploymentId]: deploymentId,

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { ToolRole } from '../auth/user.js';
-import { claimKeys as K, type LaunchClaims } from './launch.schemas.js';
+import { claimKeys as K, placementKind, type LaunchClaims } from './launch.schemas.js';
 import { mapRole } from './roles.js';
 import { familyFor } from './families/index.js';
 
@@ -53,6 +53,7 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
         membershipsUrl: claims[K.nrps]?.context_memberships_url,
         lineItemsUrl: ags?.lineitems,
         agsScopes: ags?.scope,
+        placementKind: placementKind(claims),
       },
       tx,
     );

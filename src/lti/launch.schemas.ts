@@ -14,6 +14,7 @@ export const claimKeys = {
   roleScopeMentor: `${LTI}role_scope_mentor`,
   lis: `${LTI}lis`,
   launchPresentation: `${LTI}launch_presentation`,
+  custom: `${LTI}custom`,
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
   ags: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
   deepLinkingSettings: `${DL}deep_linking_settings`,
@@ -67,6 +68,8 @@ const common = z.looseObject({
   [claimKeys.roleScopeMentor]: z.array(text).max(500).optional(),
   [claimKeys.lis]: z.looseObject({ person_sourcedid: z.string().max(500).optional() }).optional(),
   [claimKeys.launchPresentation]: z.looseObject({ return_url: z.url().max(2048).optional() }).optional(),
+  // Custom parameters are strings by the spec; some LMSs send numbers or booleans, so keep any value and read what we use.
+  [claimKeys.custom]: z.record(z.string(), z.unknown()).optional(),
   [claimKeys.nrps]: z.looseObject({ context_memberships_url: z.url() }).optional(),
   [claimKeys.ags]: z.looseObject({ scope: z.array(z.string()).default([]), lineitems: z.url().optional() }).optional(),
 });
@@ -92,3 +95,18 @@ export const deepLinkingClaims = common.extend({
 
 export const launchClaims = z.discriminatedUnion(claimKeys.messageType, [resourceLinkClaims, deepLinkingClaims]);
 export type LaunchClaims = z.infer<typeof launchClaims>;
+
+/** The custom parameter a placement (or a deep-linked link) sets to say what its course is. */
+export const advisoryParameter = 'advisory';
+
+/**
+ * `advisory=true|false` on the placement: 'advisory' or 'subject'. Anything else (absent, empty, an
+ * unsubstituted `$Canvas...` variable) decides nothing, so the admin's or the instructor's choice stands.
+ */
+export function placementKind(claims: LaunchClaims): 'advisory' | 'subject' | null {
+  const value = claims[claimKeys.custom]?.[advisoryParameter];
+  const text = typeof value === 'boolean' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (['true', 'yes', '1', 'advisory'].includes(text)) return 'advisory';
+  if (['false', 'no', '0', 'subject'].includes(text)) return 'subject';
+  return null;
+}

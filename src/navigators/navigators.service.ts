@@ -11,10 +11,11 @@ export type { NavigatorAssignment } from './navigators.repository.js';
 export function createNavigatorsService(db: Db) {
   return {
     async scopeOf(tenantId: string, studentId: string): Promise<StudentScope> {
-      const [assigned, roster, mentors] = await Promise.all([
+      const [assigned, roster, mentors, teachers] = await Promise.all([
         repo.activeAssignments(db, tenantId, studentId),
         repo.rosterAdvisors(db, tenantId, studentId),
         repo.mentorsOf(db, tenantId, studentId),
+        repo.subjectTeachers(db, tenantId, studentId),
       ]);
       return {
         tenantId,
@@ -24,6 +25,7 @@ export function createNavigatorsService(db: Db) {
         navigatorIds: assigned.length > 0 ? assigned.map((a) => a.navigatorId) : roster,
         advisorIds: [...new Set([...assigned.map((a) => a.navigatorId), ...roster])],
         mentorIds: mentors,
+        teacherIds: teachers,
       };
     },
     activeAssignments: (tenantId: string, studentId: string) => repo.activeAssignments(db, tenantId, studentId),
@@ -31,6 +33,19 @@ export function createNavigatorsService(db: Db) {
     assign: (v: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string; preferredAdult?: string | null }, tx: DbOrTx = db) => repo.assign(tx, v),
     /** Active assignments of many students at once (the caseload). */
     assignmentsFor: (tenantId: string, studentIds: string[]) => repo.assignmentsFor(db, tenantId, studentIds),
+    /**
+     * Each student's navigators, for many students at once: the explicit assignment, else the
+     * advisory teachers (the roster default). A student with neither has no navigator yet.
+     */
+    async navigatorsOf(tenantId: string, studentIds: string[]): Promise<Map<string, string[]>> {
+      const [assigned, roster] = await Promise.all([repo.assignmentsFor(db, tenantId, studentIds), repo.rosterAdvisorsOf(db, tenantId, studentIds)]);
+      const out = new Map<string, string[]>(studentIds.map((id) => [id, []]));
+      for (const r of roster) out.get(r.studentId)?.push(r.personId);
+      const explicit = new Map<string, string[]>();
+      for (const a of assigned) explicit.set(a.studentId, [...(explicit.get(a.studentId) ?? []), a.navigatorId]);
+      for (const [id, navs] of explicit) out.set(id, navs);
+      return out;
+    },
     /** Students explicitly assigned to this navigator. */
     assignedTo: (tenantId: string, navigatorId: string) => repo.assignedTo(db, tenantId, navigatorId),
   };

@@ -83,3 +83,12 @@ export async function filledFields(db: DbOrTx, tenantId: string, planIds: string
     .from(planEntries)
     .where(and(eq(planEntries.tenantId, tenantId), inArray(planEntries.planId, planIds), sql`length(${planEntries.text}) > 0`));
 }
+
+/** The entries of some fields across many plans, in one query (a subject course's teacher view). */
+export async function entriesOfPlans(db: DbOrTx, tenantId: string, planIds: string[], fieldKeys: string[]): Promise<PlanEntry[]> {
+  if (planIds.length === 0 || fieldKeys.length === 0) return [];
+  return db
+    .select()
+    .from(planEntries)
+    .where(and(eq(planEntries.tenantId, tenantId), inArray(planEntries.planId, planIds), inArray(planEntries.fieldKey, fieldKeys)));
+}

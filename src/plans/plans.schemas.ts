@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../web/config.js';
 
-export const audiences = ['student', 'adult', 'family'] as const;
+/** Who reads a field: the student, their advisors (and admins), family, and teachers of their subject courses. */
+export const audiences = ['student', 'adult', 'family', 'teacher'] as const;
 export type Audience = (typeof audiences)[number];
 /** Whose words a field holds: the student's, an adult's, or both side by side. */
 export const editors = ['student', 'adult', 'both'] as const;
@@ -35,6 +36,10 @@ export const planTemplateSchema = z
         const writers: Audience[] = f.edit === 'both' ? ['student', 'adult'] : [f.edit];
         for (const w of writers) {
           if (!f.see.includes(w)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'see'], message: `"${f.key}" is written by ${w} but not visible to ${w}` });
+        }
+        // Teachers read only what the student reads too: never an adult-only note.
+        if (f.see.includes('teacher') && !f.see.includes('student')) {
+          ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'see'], message: `"${f.key}" is shared with teachers but not with the student` });
         }
       }),
     );

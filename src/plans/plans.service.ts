@@ -228,6 +228,29 @@ export function createPlansService(deps: PlansDeps) {
       for (const p of rows) out.set(p.studentId, Math.round(((byPlan.get(p.id) ?? 0) / fields.length) * 100));
       return out;
     },
+
+    /**
+     * What the plans share with teachers (fields whose `see` names `teacher`), for students of a
+     * subject course the user teaches: the caller (the courses feature) has checked that. Read-only,
+     * never adult-only fields. Audited as a read of each student's plan.
+     */
+    async sharedWithTeachers(user: AppUser, studentIds: string[]): Promise<Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>> {
+      const shared = fields.filter((f) => f.see.includes('teacher'));
+      const rows = await repo.plansFor(db, user.tenantId, studentIds, year());
+      const entries = await repo.entriesOfPlans(db, user.tenantId, rows.map((p) => p.id), shared.map((f) => f.key));
+      const out = new Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>();
+      for (const p of rows) {
+        const mine = entries.filter((e) => e.planId === p.id && e.text.trim() !== '');
+        const filled = shared
+          .map((f) => ({ key: f.key, label: f.label, texts: voicesOf(f).flatMap((voice) => mine.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice: voice === 'student' ? 'In their words' : "Adult's words", text: e.text }))) }))
+          .filter((f) => f.texts.length > 0);
+        out.set(p.studentId, filled);
+      }
+      await db.transaction(async (tx) => {
+        for (const p of rows) await audit.record(user, { action: 'read', entity: 'plan', entityId: p.id, studentId: p.studentId }, tx);
+      });
+      return out;
+    },
   };
 }
 export type PlansService = ReturnType<typeof createPlansService>;

@@ -1,9 +1,11 @@
 import type { AppUser } from '../auth/user.js';
 import type { Policy } from './policy.js';
+import type { Audience } from '../plans/plans.schemas.js';
 import { relationshipTo, type Relationship, type StudentScope } from './student-record.js';
 
-export type PlanAction = 'view' | 'print' | 'viewHistory' | 'editStudentVoice' | 'editAdultVoice' | 'setStatus' | 'comment';
-export const planActions: readonly PlanAction[] = ['view', 'print', 'viewHistory', 'editStudentVoice', 'editAdultVoice', 'setStatus', 'comment'];
+/** `viewShared`: read only the fields the template shares with teachers (a subject course's list of plans). */
+export type PlanAction = 'view' | 'print' | 'viewHistory' | 'editStudentVoice' | 'editAdultVoice' | 'setStatus' | 'comment' | 'viewShared';
+export const planActions: readonly PlanAction[] = ['view', 'print', 'viewHistory', 'editStudentVoice', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'];
 
 export interface PlanResource {
   scope: StudentScope;
@@ -12,11 +14,15 @@ export interface PlanResource {
 /**
  * The plan is co-written: the student writes the student voice, their advisors the adult voice.
  * Family read and comment; admins read (audited) and never write student content. The history
- * is for the people who write the plan (and admins), since it holds every past word.
+ * is for the people who write the plan (and admins), since it holds every past word. A teacher of
+ * a subject course the student is in reads only what the plan shares with teachers: not the plan
+ * page, no history, no edits, no comments.
  */
 const byRelationship: Record<Relationship, readonly PlanAction[]> = {
   self: ['view', 'print', 'viewHistory', 'editStudentVoice', 'comment'],
-  advisor: ['view', 'print', 'viewHistory', 'editAdultVoice', 'setStatus', 'comment'],
+  // An advisor who also teaches the student a subject sees the subject course's list like any teacher.
+  advisor: ['view', 'print', 'viewHistory', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'],
+  teacher: ['viewShared'],
   mentor: ['view', 'print', 'comment'],
   admin: ['view', 'print', 'viewHistory'],
   none: [],
@@ -25,7 +31,7 @@ const byRelationship: Record<Relationship, readonly PlanAction[]> = {
 export const planPolicy: Policy<PlanAction, PlanResource> = (user: AppUser, action, { scope }) => byRelationship[relationshipTo(user, scope)].includes(action);
 
 /** Which fields of the template a user may see: the audience they read as. */
-export function planAudience(relationship: Relationship): 'student' | 'adult' | 'family' | null {
+export function planAudience(relationship: Relationship): Audience | null {
   switch (relationship) {
     case 'self':
       return 'student';
@@ -34,6 +40,8 @@ export function planAudience(relationship: Relationship): 'student' | 'adult' | 
       return 'adult';
     case 'mentor':
       return 'family';
+    case 'teacher':
+      return 'teacher';
     default:
       return null;
   }

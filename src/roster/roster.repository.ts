@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { people, contexts, memberships } from './roster.tables.js';
+import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
 
 export type Person = typeof people.$inferSelect;
 export type Context = typeof contexts.$inferSelect;
@@ -23,6 +23,8 @@ export interface ContextInput {
   membershipsUrl?: string | null;
   lineItemsUrl?: string | null;
   agsScopes?: string[];
+  /** The kind the placement's custom parameter names; it outranks every other decision. */
+  placementKind?: Exclude<ContextKind, 'undecided'> | null;
 }
 
 export interface MembershipInput {
@@ -71,6 +73,7 @@ export async function upsertContext(db: DbOrTx, tenantId: string, c: ContextInpu
       membershipsUrl: c.membershipsUrl ?? null,
       lineItemsUrl: c.lineItemsUrl ?? null,
       agsScopes: c.agsScopes ?? [],
+      ...(c.placementKind ? { kind: c.placementKind, kindSetBy: 'placement' as const } : {}),
     })
     .onConflictDoUpdate({
       target: [contexts.tenantId, contexts.contextId],
@@ -81,6 +84,7 @@ export async function upsertContext(db: DbOrTx, tenantId: string, c: ContextInpu
         membershipsUrl: sql`coalesce(excluded.memberships_url, ${contexts.membershipsUrl})`,
         lineItemsUrl: sql`coalesce(excluded.line_items_url, ${contexts.lineItemsUrl})`,
         agsScopes: sql`case when jsonb_array_length(excluded.ags_scopes) > 0 then excluded.ags_scopes else ${contexts.agsScopes} end`,
+        ...(c.placementKind ? { kind: c.placementKind, kindSetBy: 'placement' as const } : {}),
         updatedAt: sql`now()`,
       },
     })
@@ -117,6 +121,21 @@ export async function findPeopleBySub(db: DbOrTx, tenantId: string, subs: string
 
 export async function findContext(db: DbOrTx, tenantId: string, contextId: string): Promise<Context | undefined> {
   const [row] = await db.select().from(contexts).where(and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)));
+  return row;
+}
+
+/**
+ * Records a decision on what the context is, unless a stronger one stands: the placement's custom
+ * parameter outranks the admin, and the instructor only answers while nobody has decided.
+ * Undefined when the decision was not taken (the caller says why).
+ */
+export async function setContextKind(db: DbOrTx, tenantId: string, contextId: string, kind: ContextKind, by: Exclude<ContextKindSource, 'placement'>): Promise<Context | undefined> {
+  const open = by === 'admin' ? sql`${contexts.kindSetBy} is distinct from 'placement'` : eq(contexts.kind, 'undecided');
+  const [row] = await db
+    .update(contexts)
+    .set({ kind, kindSetBy: kind === 'undecided' ? null : by, updatedAt: sql`now()` })
+    .where(and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId), open))
+    .returning();
   return row;
 }
 

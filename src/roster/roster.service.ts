@@ -2,7 +2,10 @@ import type { Db, DbOrTx } from '../db/client.js';
 import type { AppUser } from '../auth/user.js';
 import type { LtikClaims } from '../auth/ltik.js';
 import * as repo from './roster.repository.js';
+import type { ContextKind } from './roster.tables.js';
 
+export type { ContextKind, ContextKindSource } from './roster.tables.js';
+export { contextKinds } from './roster.tables.js';
 export type { Person, Context, Membership, MemberRow, PersonInput, ContextInput, MembershipInput } from './roster.repository.js';
 
 /** Rosters: people, contexts and memberships, from launches and NRPS syncs. Other features call this, never the tables. */
@@ -25,6 +28,8 @@ export function createRosterService(db: Db) {
     listMembers: (tenantId: string, contextId: string, opts?: { role?: string; status?: string }) => repo.listMembers(db, tenantId, contextId, opts),
     listMembershipsOf: (tenantId: string, personId: string) => repo.listMembershipsOf(db, tenantId, personId),
     listContexts: (tenantId: string) => repo.listContexts(db, tenantId),
+    // `tx` lets the caller audit the decision in the same transaction.
+    setContextKind: (tenantId: string, contextId: string, kind: ContextKind, by: 'admin' | 'instructor', tx: DbOrTx = db) => repo.setContextKind(tx, tenantId, contextId, kind, by),
 
     /** Rebuilds who is asking from a verified ltik; null when the person or their membership is gone. */
     async userFromClaims(claims: LtikClaims): Promise<AppUser | null> {

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, boolean, timestamp, jsonb, integer, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, jsonb, integer, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
 
 /** A person is an LTI `sub` within one tenant. */
@@ -21,6 +21,11 @@ export const people = pgTable(
   (t) => [uniqueIndex('people_tenant_sub_uq').on(t.tenantId, t.sub)],
 );
 
+export const contextKinds = ['advisory', 'subject', 'undecided'] as const;
+export type ContextKind = (typeof contextKinds)[number];
+export const contextKindSources = ['placement', 'admin', 'instructor'] as const;
+export type ContextKindSource = (typeof contextKindSources)[number];
+
 /** A course or advisory section, with the service endpoints its launches carried. */
 export const contexts = pgTable(
   'contexts',
@@ -33,7 +38,10 @@ export const contexts = pgTable(
     deploymentId: text('deployment_id'),
     label: text('label'),
     title: text('title').notNull().default(''),
-    isAdvisory: boolean('is_advisory').notNull().default(true),
+    /** advisory | subject | undecided: see contextKinds. Only advisories make caseloads, check-ins and line items. */
+    kind: text('kind').$type<ContextKind>().notNull().default('undecided'),
+    /** Who decided the kind: placement (custom parameter) > admin > instructor; null while undecided. */
+    kindSetBy: text('kind_set_by').$type<ContextKindSource>(),
     membershipsUrl: text('memberships_url'),
     lineItemsUrl: text('line_items_url'),
     agsScopes: jsonb('ags_scopes').$type<string[]>().notNull().default([]),

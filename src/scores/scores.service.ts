@@ -100,7 +100,7 @@ export function createScoresService(deps: ScoresDeps) {
 
   /** Only advisories get the tool's column; subject courses never get line items. */
   async function advisoryContexts(tenantId: string): Promise<Context[]> {
-    return (await deps.roster.listContexts(tenantId)).filter((c) => c.isAdvisory && c.lineItemsUrl);
+    return (await deps.roster.listContexts(tenantId)).filter((c) => c.kind === 'advisory' && c.lineItemsUrl);
   }
 
   async function postScores(tenantId: string, context: Context, target: AgsTarget): Promise<{ posted: number; skipped: number }> {
@@ -142,7 +142,10 @@ export function createScoresService(deps: ScoresDeps) {
     const runId = await repo.startRun(db, { tenantId, contextId, trigger, startedAt: clock.now() });
     let summary: PublishSummary;
     const target = await targetFor(tenantId, context);
-    if (!target) {
+    // Subject courses (and courses nobody has decided on yet) never get a line item.
+    if (context.kind !== 'advisory') {
+      summary = { contextId, posted: 0, skipped: 0, error: 'not_advisory: only advisories get the success plan score', errorKind: 'not_advisory' };
+    } else if (!target) {
       summary = { contextId, posted: 0, skipped: 0, error: 'no_endpoint: no launch from this context carried an AGS endpoint', errorKind: 'no_endpoint' };
     } else {
       try {
@@ -208,7 +211,7 @@ export function createScoresService(deps: ScoresDeps) {
     const [tenantId, contextId] = key.split('/');
     if (!tenantId || !contextId || !(await repo.publishEnabled(db, tenantId))) return;
     const context = await deps.roster.findContext(tenantId, contextId);
-    if (!context?.isAdvisory) return;
+    if (context?.kind !== 'advisory') return;
     const summary = await publishContext(tenantId, contextId, 'background');
     if (summary.errorKind && TRANSIENT.has(summary.errorKind)) throw new PublishFailed(summary.errorKind);
   }
@@ -252,7 +255,7 @@ export function createScoresService(deps: ScoresDeps) {
         for (const m of await deps.roster.listMembershipsOf(tenantId, studentId)) {
           if (m.role !== 'student') continue;
           const context = await deps.roster.findContext(tenantId, m.contextId);
-          if (context?.isAdvisory && context.lineItemsUrl) await deps.jobs.enqueue(PUBLISH_JOB, publishKey(tenantId, context.id), runAfter);
+          if (context?.kind === 'advisory' && context.lineItemsUrl) await deps.jobs.enqueue(PUBLISH_JOB, publishKey(tenantId, context.id), runAfter);
         }
       } catch (err) {
         logger.error({ tenantId, error: err instanceof Error ? err.name : 'unknown' }, 'could not queue a score publish after a plan change');

@@ -19,6 +19,7 @@ import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService } from '../checkins/checkins.service.js';
 import type { CaseloadService } from '../caseload/caseload.service.js';
+import type { CoursesService } from '../courses/courses.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -47,6 +48,8 @@ export interface AppContext extends AppDeps {
   checkins: CheckinsService;
   /** The advisor's caseload and navigator reassignment. */
   caseload: CaseloadService;
+  /** What each course is (advisory, subject, undecided) and the subject course's teacher view of plans. */
+  courses: CoursesService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

@@ -26,7 +26,7 @@ export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAd
     name: 'Bench school', issuer: `https://bench.test/${u}`, clientId: `bench-${u}`,
     authLoginUrl: 'https://bench.test/auth', accessTokenUrl: 'https://bench.test/token', jwksUrl: 'https://bench.test/jwks',
   });
-  const advisory = await ctx.roster.upsertContext(tenant.id, { contextId: `advisory-${u}`, title: 'Bench advisory' });
+  const advisory = await ctx.roster.upsertContext(tenant.id, { contextId: `advisory-${u}`, title: 'Bench advisory', placementKind: 'advisory' });
   const person = await ctx.roster.upsertPerson(tenant.id, { sub: 'bench-advisor', name: 'Bench Advisor' });
   await ctx.roster.upsertMembership(tenant.id, { contextId: advisory.id, personId: person.id, role: 'advisor', roles: [`${LIS}Instructor`] });
   const claims = { tid: tenant.id, pid: person.id, cid: advisory.id, role: 'advisor' } as const;

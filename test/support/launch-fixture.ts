@@ -31,7 +31,7 @@ export async function launchFixture(tool: RunningTool, profile: 'canvas' | 'scho
   const platform = running.sim;
   const { clientId, deploymentId, tenant } = await connectTool(platform, { baseUrl: tool.baseUrl, platforms: tool.t.ctx.platforms }, { name: `Test ${profile}` });
   const courseId = `course-${randomUUID()}`;
-  platform.addCourse({ id: courseId, label: 'ADV-9B', title: 'Advisory 9B' });
+  platform.addCourse({ id: courseId, label: 'ADV-9B', title: 'Advisory 9B', custom: { advisory: 'true' } });
   const students = [
     { sub: 'student-1', name: 'Ada Lovelace' },
     { sub: 'student-2', name: 'Grace Hopper' },

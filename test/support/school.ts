@@ -46,8 +46,8 @@ export async function seedSchool(ctx: AppContext): Promise<SeededSchool> {
   const member = (tid: string, contextId: string, personId: string, role: ToolRole, lis: string, mentees: string[] = []) =>
     ctx.roster.upsertMembership(tid, { contextId, personId, role, roles: [`${LIS}${lis}`], mentees });
 
-  const advisory = await ctx.roster.upsertContext(tenantId, { contextId: `advisory-${u}`, title: `Advisory 9B ${u}` });
-  const otherCourse = await ctx.roster.upsertContext(tenantId, { contextId: `biology-${u}`, title: `Biology ${u}` });
+  const advisory = await ctx.roster.upsertContext(tenantId, { contextId: `advisory-${u}`, title: `Advisory 9B ${u}`, placementKind: 'advisory' });
+  const otherCourse = await ctx.roster.upsertContext(tenantId, { contextId: `biology-${u}`, title: `Biology ${u}`, placementKind: 'subject' });
   const advisor = await person(tenantId, 'advisor', `Ada Advisor ${u}`);
   const students = [
     await person(tenantId, 's1', `Amara Okafor ${u}`),
@@ -64,7 +64,7 @@ export async function seedSchool(ctx: AppContext): Promise<SeededSchool> {
   await member(tenantId, advisory.id, admin.id, 'admin', 'Administrator');
 
   const otherTenantId = await tenant(ctx, `Other school ${u}`);
-  const otherContext = await ctx.roster.upsertContext(otherTenantId, { contextId: `advisory-${u}`, title: `Other advisory ${u}` });
+  const otherContext = await ctx.roster.upsertContext(otherTenantId, { contextId: `advisory-${u}`, title: `Other advisory ${u}`, placementKind: 'advisory' });
   const otherStudent = await person(otherTenantId, 's1', `Noor Other ${u}`);
   const otherTeacher = await person(otherTenantId, 'advisor', `Tom Other ${u}`);
   await member(otherTenantId, otherContext.id, otherStudent.id, 'student', 'Learner');

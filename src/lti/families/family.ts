@@ -80,7 +80,12 @@ export function requestableScopes(platform: PlatformConfiguration): string[] {
   return supported ? wantedScopes.filter((s) => supported.includes(s)) : [...wantedScopes];
 }
 
-/** The spec-shaped registration (LTI-DR 1.0 section 3.3): what Moodle and other 1EdTech-certified LMSs expect. */
+/**
+ * The spec-shaped registration (LTI-DR 1.0 section 3.3): what Moodle and other 1EdTech-certified LMSs expect.
+ * No registration sets the `advisory` custom parameter: a registration's messages apply to every course,
+ * so it cannot tell an advisory from Algebra I. The parameter comes from the deep-linked link (the
+ * picker's advisory / subject-course choice) or from an LMS admin adding it to one course's placement.
+ */
 export function standardRegistration(tool: ToolIdentity, platform: PlatformConfiguration, toolConfiguration: Record<string, unknown> = {}): RegistrationRequest {
   const { urls } = tool;
   return {

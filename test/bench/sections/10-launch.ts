@@ -16,7 +16,7 @@ export const section: BenchSection = {
     const p = await simulatedPlatform(env, 'canvas');
     try {
       const { sim } = p.handle;
-      sim.addCourse({ id: 'bench-advisory', label: 'ADV', title: 'Bench advisory' });
+      sim.addCourse({ id: 'bench-advisory', label: 'ADV', title: 'Bench advisory', custom: { advisory: 'true' } });
       const users = ['bench-teacher', ...Array.from({ length: STUDENTS }, (_, i) => `bench-student-${i}`)];
       for (const [i, sub] of users.entries()) {
         sim.addUser({ sub, name: i === 0 ? 'Bench Teacher' : `Bench Student ${i}` });

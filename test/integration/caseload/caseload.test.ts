@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
+import { memberships } from '../../../src/db/schema.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 
 const DAY = 86_400_000;
@@ -20,6 +22,8 @@ describe('caseload (advisor home)', () => {
     t = await createTestApp();
     t.clock.set(now);
     s = await seedSchool(t.ctx);
+    // The students joined the advisory a month before "now".
+    await t.ctx.db.update(memberships).set({ createdAt: new Date(now.getTime() - 30 * DAY) }).where(eq(memberships.contextId, s.advisoryId));
     advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
     const [s1, s2, s3] = s.students;
     const answers = { 'answer.w1-proud': 'x', 'answer.w1-matters': 'x', 'answer.w1-tech': 'x', 'answer.w1-space': 'x' };
@@ -49,8 +53,9 @@ describe('caseload (advisor home)', () => {
     const [s1, s2, s3] = s.students.map((p) => p.name);
     expect(order(res.text, [s1!, s2!, s3!])).to.deep.equal([s2, s1, s3]);
     expect(res.text).to.contain('urgent housing need raised 3 days ago');
-    expect(res.text).to.contain('no check-in for 12 days');
-    expect(res.text).to.contain('no plan yet');
+    expect(res.text).to.contain('no check-in attended for 12 days');
+    expect(res.text).to.contain('missed the last check-in');
+    expect(res.text).to.contain('no plan 30 days after joining');
   });
 
   it('marks a check-in overdue after the cadence, and filters on it', async () => {
@@ -67,7 +72,7 @@ describe('caseload (advisor home)', () => {
     strict.clock.set(now);
     const res = await asUser(strict.app, await ltikFor(strict.ctx, s.advisor, 'advisor', s.advisoryId)).get('/caseload').query({ show: 'overdue' }).expect(200);
     expect(res.text).to.contain(s.students[1].name);
-    expect(res.text).to.contain('no check-in for 3 days');
+    expect(res.text).to.contain('no check-in attended for 3 days');
   });
 
   it('sorts by name and searches by name', async () => {
@@ -84,7 +89,7 @@ describe('caseload (advisor home)', () => {
     await asUser(t.app, await ltikFor(t.ctx, s.mentor, 'family', s.advisoryId)).get('/caseload').expect(403);
     const other = await asUser(t.app, await ltikFor(t.ctx, s.other.advisor, 'advisor', s.other.contextId)).get('/caseload').expect(200);
     for (const st of s.students) expect(other.text).not.to.contain(st.name);
-    const otherCourse = await asUser(t.app, await ltikFor(t.ctx, s.otherAdvisor, 'advisor', s.otherCourseId)).get('/caseload').expect(200);
+    const otherCourse = await asUser(t.app, await ltikFor(t.ctx, s.otherAdvisor, 'advisor', s.otherCourseId)).get('/caseload').query({ view: 'caseload' }).expect(200);
     for (const st of s.students) expect(otherCourse.text).not.to.contain(st.name);
   });
 
@@ -98,7 +103,7 @@ describe('caseload (advisor home)', () => {
       const st = s.students[2];
       await advisor.post(`/caseload/students/${st.id}/navigator`, { navigatorId: s.otherAdvisor.id }).expect(303);
       const other = asUser(t.app, await ltikFor(t.ctx, s.otherAdvisor, 'advisor', s.otherCourseId));
-      const theirs = await other.get('/caseload').expect(200);
+      const theirs = await other.get('/caseload').query({ view: 'caseload' }).expect(200);
       expect(theirs.text).to.contain(st.name).and.not.to.contain(s.students[0].name);
       const mine = await advisor.get('/caseload').expect(200);
       expect(mine.text).to.contain(st.name).and.to.contain(s.otherAdvisor.name);

@@ -156,7 +156,7 @@ describe('check-ins', () => {
       expect(last.get(a.id)?.date).to.equal('2026-03-20');
       expect(last.get(b.id)).to.equal(undefined);
       const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
-      const overdue = await t.ctx.caseload.list(adv, { sort: 'name', show: 'overdue', status: '', q: '' });
+      const overdue = await t.ctx.caseload.list(adv, { sort: 'name', show: 'overdue', status: '', q: '', view: '' });
       expect(overdue.rows.map((r) => r.id)).to.include(b.id).and.not.to.include(a.id);
     });
 

@@ -46,6 +46,16 @@ for (const profile of ['canvas', 'schoology'] as const) {
       expect(jwt[`${DL}content_items`]).to.deep.equal([{ type: 'ltiResourceLink', title: 'Success plans', url: `${tool.baseUrl}/lti/launch` }]);
     });
 
+    it('offers advisory and subject-course links, each carrying the custom parameter that decides the course', async () => {
+      for (const [choice, title, advisory] of [['advisory', 'Success plans (advisory)', 'true'], ['subject', "Students' success plans", 'false']] as const) {
+        const agent = new LtiAgent();
+        const picker = await dlLaunch('teacher-1', agent);
+        expect(picker.body).to.contain(`value="${choice}"`);
+        await agent.post(new URL(picker.url).origin + new URL(picker.url).pathname, { ltik: picker.ltik!, choice });
+        expect(f.platform.deepLinkResponses.at(-1)!.contentItems).to.deep.equal([{ type: 'ltiResourceLink', title, url: `${tool.baseUrl}/lti/launch`, custom: { advisory } }]);
+      }
+    });
+
     it('answers each deep-linking request once', async () => {
       const agent = new LtiAgent();
       const picker = await dlLaunch('teacher-1', agent);

@@ -56,7 +56,7 @@ describe('scores publish in the background (job queue) after plan changes and on
     await ctx().rosterSync.idle();
     for (const c of await ctx().roster.listContexts(tenantId)) id[c.contextId] = c.id;
     // Algebra I is a subject course, never an advisory.
-    await database.db.update(contexts).set({ isAdvisory: false }).where(eq(contexts.id, id.alg!));
+    await database.db.update(contexts).set({ kind: 'subject' }).where(eq(contexts.id, id.alg!));
     for (const [sub, name] of [['s1', 's1'], ['s2', 's2']]) id[name] = (await ctx().roster.findPeopleBySub(tenantId, [sub]))[0]!.id;
     await ctx().scores.setPublishing(tenantId, true, null);
   });

@@ -23,7 +23,7 @@ for (const profile of ['canvas', 'schoology'] as const) {
       const conn = await connectTool(sim.sim, { baseUrl: tool.baseUrl, platforms: tool.t.ctx.platforms }, { family: profile });
       clientId = conn.clientId;
       tenantId = conn.tenant.id;
-      sim.sim.addCourse({ id: 'adv', label: 'ADV', title: 'Advisory' });
+      sim.sim.addCourse({ id: 'adv', label: 'ADV', title: 'Advisory', custom: { advisory: 'true' } });
       sim.sim.addUser({ sub: 'teacher', name: 'Tess Teacher' });
       sim.sim.enroll('adv', 'teacher', [`${LIS}Instructor`]);
       for (const s of ['s1', 's2', 's3']) {

@@ -29,6 +29,7 @@ describe('AGS scores against a fake platform', () => {
     const ctx = await t.ctx.roster.upsertContext(tenant.id, {
       contextId: 'adv',
       title: 'Advisory 9B',
+      placementKind: 'advisory',
       lineItemsUrl: fp.lineItemsUrl('adv'),
       agsScopes: [scopes.lineItem, scopes.lineItemReadonly, scopes.resultReadonly, scopes.score],
     });

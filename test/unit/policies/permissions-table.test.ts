@@ -6,6 +6,7 @@ import { goalPolicy, goalActions } from '../../../src/policies/goal.js';
 import { checkinPolicy, checkinActions } from '../../../src/policies/checkin.js';
 import { caseloadPolicy, caseloadActions, navigatorPolicy, navigatorActions } from '../../../src/policies/caseload.js';
 import { auditPolicy } from '../../../src/policies/audit.js';
+import { coursePolicy, courseActions, type CourseResource } from '../../../src/policies/course.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -13,7 +14,10 @@ import { auditPolicy } from '../../../src/policies/audit.js';
  */
 const T = '10000000-0000-4000-8000-000000000001';
 const OTHER_T = '20000000-0000-4000-8000-000000000002';
-const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'] };
+const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'] };
+// a1 teaches a course nobody has decided on yet; t1 teaches the student in a subject course.
+const undecidedCourse: CourseResource = { tenantId: T, kind: 'undecided', instructorIds: ['a1'] };
+const subjectCourse: CourseResource = { tenantId: T, kind: 'subject', instructorIds: ['t1'] };
 const u = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({ tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', menteeIds: [], ...extra });
 
 const subjects: Record<string, AppUser> = {
@@ -21,6 +25,7 @@ const subjects: Record<string, AppUser> = {
   'student (another student)': u('student', 's2'),
   'advisor (own caseload)': u('advisor', 'a1'),
   'advisor (other course)': u('advisor', 'a9'),
+  'teacher (subject course of the student)': u('advisor', 't1'),
   'mentor (scoped to the student)': u('family', 'm1', { menteeIds: ['s1'] }),
   'mentor (not scoped)': u('family', 'm2', { menteeIds: ['s2'] }),
   admin: u('admin', 'x1'),
@@ -36,17 +41,18 @@ const expected: Record<string, string[]> = {
   ],
   'student (another student)': [],
   'advisor (own caseload)': [
-    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment',
+    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment', 'plan:viewShared',
     'goal:list', 'goal:view', 'goal:create', 'goal:edit', 'goal:approve', 'goal:suggest', 'goal:setStatus', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
-    'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll',
+    'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
   ],
   'advisor (other course)': ['caseload:view', 'caseload:recordAll'],
+  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents'],
   'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view'],
   'mentor (not scoped)': [],
   admin: [
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
-    'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list',
+    'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'course:setKind',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -60,6 +66,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   // The caseload and the audit log are the tenant's, not one student's.
   ['caseload', caseloadActions, (user, a) => caseloadPolicy(user, a as (typeof caseloadActions)[number], { tenantId: T })],
   ['audit', ['list'], (user) => auditPolicy(user, 'list', { tenantId: T })],
+  // Answering "is it an advisory?" is asked of the undecided course's instructor; the student list is the subject course's.
+  ['course', courseActions, (user, a) => coursePolicy(user, a as (typeof courseActions)[number], a === 'confirmKind' ? undecidedCourse : subjectCourse)],
 ];
 
 describe('permission table: every role x action x relationship', () => {

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, projectRoot } from '../web/config.js';
+
+/**
+ * "Needs attention first" as data (config/needs-attention.json): each rule names a reason (the
+ * words the caseload prints), a condition (one of the facts below, with its parameters) and a weight.
+ * A student's score is the sum of the weights of the rules that hold; `perDay` adds weight for each
+ * day the fact has lasted (up to `maxDays`), so an old need outranks a new one of the same kind.
+ */
+const condition = z.discriminatedUnion('is', [
+  /** Each open urgent need (one reason per need). Placeholders: {need}, {ago}, {days}. */
+  z.object({ is: z.literal('urgentNeed') }),
+  /** Each open need that is a concern, not urgent. */
+  z.object({ is: z.literal('openNeed') }),
+  /** The well-being given at the last attended check-in equals this value. */
+  z.object({ is: z.literal('wellbeing'), equals: z.number().int().min(1).max(5) }),
+  /** The last check-in attended is older than the check-in cadence. {days}, {date} */
+  z.object({ is: z.literal('checkinOverdue') }),
+  /** Never attended a check-in, and the cadence has passed since the student joined the caseload. {days} */
+  z.object({ is: z.literal('neverCheckedIn') }),
+  /** The latest check-in was marked absent. {date} */
+  z.object({ is: z.literal('missedLastCheckin') }),
+  /** Goals the student proposed, waiting for an adult's approval. {count}, {goals} */
+  z.object({ is: z.literal('goalsWaiting') }),
+  /** No plan this many days after joining the caseload. {days} */
+  z.object({ is: z.literal('planNotStarted'), afterDays: z.number().int().min(0) }),
+  z.object({ is: z.literal('planDraft') }),
+  /** A plan but no active goal. */
+  z.object({ is: z.literal('noActiveGoal') }),
+]);
+type Condition = z.infer<typeof condition>;
+
+/** The placeholders each condition fills in its reason. */
+const placeholders: Record<Condition['is'], readonly string[]> = {
+  urgentNeed: ['need', 'ago', 'days'],
+  openNeed: ['need', 'ago', 'days'],
+  wellbeing: ['value'],
+  checkinOverdue: ['days', 'date'],
+  neverCheckedIn: ['days'],
+  missedLastCheckin: ['date'],
+  goalsWaiting: ['count', 'goals'],
+  planNotStarted: ['days'],
+  planDraft: [],
+  noActiveGoal: [],
+};
+
+const rule = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'rule ids are lowercase letters, digits and dashes'),
+  condition,
+  weight: z.number().int().min(0).max(100_000),
+  perDay: z.number().int().min(0).max(1000).optional(),
+  maxDays: z.number().int().min(1).max(3650).optional(),
+  reason: z.string().trim().min(1).max(200),
+});
+
+export const attentionRulesSchema = z
+  .object({ rules: z.array(rule).min(1) })
+  .superRefine((doc, c) => {
+    const seen = new Set<string>();
+    doc.rules.forEach((r, i) => {
+      if (seen.has(r.id)) c.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `rule id ${r.id} is used twice` });
+      seen.add(r.id);
+      for (const [, name] of r.reason.matchAll(/\{(\w+)\}/g)) {
+        if (!placeholders[r.condition.is].includes(name!)) {
+          c.addIssue({ code: 'custom', path: ['rules', i, 'reason'], message: `{${name}} is not known to "${r.condition.is}" (it knows ${placeholders[r.condition.is].map((p) => `{${p}}`).join(', ') || 'none'})` });
+        }
+      }
+      if (r.perDay !== undefined && ['wellbeing', 'missedLastCheckin', 'goalsWaiting', 'planDraft', 'noActiveGoal'].includes(r.condition.is)) {
+        c.addIssue({ code: 'custom', path: ['rules', i, 'perDay'], message: `"${r.condition.is}" has no duration to weigh per day` });
+      }
+    });
+  });
+export type AttentionRules = z.infer<typeof attentionRulesSchema>;
+
+/** Read and check the rules at start; every problem is reported at once, like the rest of the config. */
+export function loadAttentionRules(file = path.join(projectRoot, 'config', 'needs-attention.json')): AttentionRules {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${path.basename(file)}: ${(err as Error).message}`]);
+  }
+  const parsed = attentionRulesSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}
+
+/** What the caseload knows about one student, as the rules read it. */
+export interface AttentionFacts {
+  needs: { label: string; urgency: 'concern' | 'urgent'; raisedAt: Date }[];
+  /** The latest attended check-in. */
+  lastAttended: { date: string; wellbeing: number | null } | null;
+  /** The latest check-in, attended or not. */
+  latest: { date: string; attended: boolean } | null;
+  /** When the student joined this adult's caseload (advisory membership or assignment). */
+  joinedAt: Date | null;
+  plan: 'none' | 'draft' | 'active';
+  goals: { active: number; proposed: number };
+}
+
+export interface AttentionReason {
+  rule: string;
+  text: string;
+  weight: number;
+}
+
+export interface Attention {
+  reasons: AttentionReason[];
+  score: number;
+  /** A check-in is due: overdue since the last attended one, or never held once the cadence passed. */
+  overdue: boolean;
+  daysSinceCheckin: number | null;
+}
+
+const DAY = 86_400_000;
+const ago = (days: number) => (days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
+
+/** Applies the rules to one student: the reasons that hold, heaviest first (rule order breaks ties), and the score. */
+export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { now: Date; cadenceDays: number }): Attention {
+  const now = at.now.getTime();
+  const daysSince = (d: Date | string) => Math.max(0, Math.floor((now - (typeof d === 'string' ? Date.parse(d) : d.getTime())) / DAY));
+  const daysSinceCheckin = facts.lastAttended ? daysSince(facts.lastAttended.date) : null;
+  const daysSinceJoined = facts.joinedAt ? daysSince(facts.joinedAt) : null;
+  const overdueSinceLast = daysSinceCheckin !== null && daysSinceCheckin > at.cadenceDays;
+  const neverAndDue = daysSinceCheckin === null && daysSinceJoined !== null && daysSinceJoined > at.cadenceDays;
+
+  /** Each match of a condition: the duration (for perDay) and the placeholder values. */
+  const matches = (c: Condition): { days: number; values: Record<string, string | number> }[] => {
+    switch (c.is) {
+      case 'urgentNeed':
+      case 'openNeed':
+        return facts.needs
+          .filter((n) => (n.urgency === 'urgent') === (c.is === 'urgentNeed'))
+          .map((n) => ({ days: daysSince(n.raisedAt), values: { need: n.label.toLowerCase(), ago: ago(daysSince(n.raisedAt)), days: daysSince(n.raisedAt) } }));
+      case 'wellbeing':
+        return facts.lastAttended?.wellbeing === c.equals ? [{ days: 0, values: { value: c.equals } }] : [];
+      case 'checkinOverdue':
+        return overdueSinceLast ? [{ days: daysSinceCheckin!, values: { days: daysSinceCheckin!, date: facts.lastAttended!.date } }] : [];
+      case 'neverCheckedIn':
+        return neverAndDue ? [{ days: daysSinceJoined!, values: { days: daysSinceJoined! } }] : [];
+      case 'missedLastCheckin':
+        return facts.latest && !facts.latest.attended ? [{ days: 0, values: { date: facts.latest.date } }] : [];
+      case 'goalsWaiting':
+        return facts.goals.proposed > 0 ? [{ days: 0, values: { count: facts.goals.proposed, goals: plural(facts.goals.proposed, 'goal') } }] : [];
+      case 'planNotStarted':
+        return facts.plan === 'none' && daysSinceJoined !== null && daysSinceJoined >= c.afterDays ? [{ days: daysSinceJoined, values: { days: daysSinceJoined } }] : [];
+      case 'planDraft':
+        return facts.plan === 'draft' ? [{ days: 0, values: {} }] : [];
+      case 'noActiveGoal':
+        return facts.plan !== 'none' && facts.goals.active === 0 ? [{ days: 0, values: {} }] : [];
+    }
+  };
+
+  const reasons = rules.rules.flatMap((r, order) =>
+    matches(r.condition).map((m) => ({
+      order,
+      rule: r.id,
+      text: fill(r.reason, m.values),
+      weight: r.weight + (r.perDay ?? 0) * Math.min(m.days, r.maxDays ?? Infinity),
+    })),
+  );
+  reasons.sort((a, b) => b.weight - a.weight || a.order - b.order);
+  return {
+    reasons: reasons.map(({ rule: id, text, weight }) => ({ rule: id, text, weight })),
+    score: reasons.reduce((sum, r) => sum + r.weight, 0),
+    overdue: overdueSinceLast || neverAndDue,
+    daysSinceCheckin,
+  };
+}
+
+/** "Needs attention first": highest score first; equal scores by name, then id, so the order never wobbles. */
+export const byAttention = (a: { score: number; name: string; id: string }, b: { score: number; name: string; id: string }) =>
+  b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
