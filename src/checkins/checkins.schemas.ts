@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
-import { isoDate } from '../web/forms.js';
+import { formText, isoDate } from '../web/forms.js';
 
 const question = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
@@ -71,7 +71,7 @@ const optionalRating = z
   .enum(['', '1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })
   .optional()
   .transform((v) => (v ? Number(v) : null));
-const note = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).optional().default('');
+const note = (max: number) => formText(max, `Keep it under ${max} characters`).optional().default('');
 
 export const checkinForm = z.object({
   date: isoDate,
@@ -108,4 +108,4 @@ export const quickRow = z
     if (r.attended === 'no') c.addIssue({ code: 'custom', path: ['attended'], message: 'An absent student has no well-being rating' });
   });
 
-export const answerText = z.string().trim().max(checkinLimits.answer, `Keep each answer under ${checkinLimits.answer} characters`);
+export const answerText = formText(checkinLimits.answer, `Keep each answer under ${checkinLimits.answer} characters`);

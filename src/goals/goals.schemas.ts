@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { goalStatuses } from '../policies/goal.js';
-import { isRealDate, isoDate } from '../web/forms.js';
+import { formText, isRealDate, isoDate } from '../web/forms.js';
 
 export const goalCategories = ['academic', 'well-being', 'college-career', 'community'] as const;
 export const categoryLabels: Record<(typeof goalCategories)[number], string> = {
@@ -22,7 +22,7 @@ export const ownerLabels: Record<(typeof stepOwners)[number], string> = { studen
 /** Length limits of the goal forms: the zod rules below and the fields' `maxlength` both read them. */
 export const goalLimits = { statement: 500, measure: 500, target: 200, why: 1000, suggestion: 1000, step: 300, progressValue: 100, progressNote: 2000 } as const;
 
-const text = (max: number, label: string) => z.string().trim().max(max, `Keep the ${label} under ${max} characters`);
+const text = (max: number, label: string, atLeast?: { min: number; message: string }) => formText(max, `Keep the ${label} under ${max} characters`, atLeast);
 const optionalDate = z
   .string()
   .trim()
@@ -33,7 +33,7 @@ const optionalDate = z
 /** The SMART parts: specific statement, how it is measured, target, date, why it matters. */
 export const goalForm = z.object({
   category: z.enum(goalCategories, { error: 'Choose a category' }),
-  statement: text(goalLimits.statement, 'goal').min(5, 'Say what the goal is, in a sentence'),
+  statement: text(goalLimits.statement, 'goal', { min: 5, message: 'Say what the goal is, in a sentence' }),
   measure: text(goalLimits.measure, 'measure').default(''),
   target: text(goalLimits.target, 'target').default(''),
   targetDate: optionalDate,
@@ -56,10 +56,10 @@ export const approveField = z.object({ approve: z.literal('yes').optional() });
 
 export const versionField = z.object({ version: z.coerce.number({ error: 'Reload the page and try again' }).int().positive() });
 
-export const suggestForm = versionField.extend({ suggestion: text(goalLimits.suggestion, 'suggestion').min(3, 'Write the change you suggest') });
+export const suggestForm = versionField.extend({ suggestion: text(goalLimits.suggestion, 'suggestion', { min: 3, message: 'Write the change you suggest' }) });
 export const statusForm = versionField.extend({ status: z.enum(['active', 'achieved', 'dropped'], { error: 'Choose a status' }) });
 export const stepForm = z.object({
-  text: text(goalLimits.step, 'step').min(2, 'Say what the step is'),
+  text: text(goalLimits.step, 'step', { min: 2, message: 'Say what the step is' }),
   owner: z.enum(stepOwners, { error: 'Choose who does it' }),
   dueDate: optionalDate,
 });

@@ -159,7 +159,8 @@ export function plansRoutes(ctx: AppContext): Router {
     const parsed = commentForm.safeParse(req.body);
     if (!parsed.success) {
       res.status(400);
-      await renderPlan(req, res, s, { commentError: fieldErrors(parsed.error).text, commentText: String((req.body as Record<string, unknown>).text ?? '') });
+      const commentError = fieldErrors(parsed.error).text ?? 'Check the comment and post it again.';
+      await renderPlan(req, res, s, { commentError, commentText: String((req.body as Record<string, unknown>).text ?? ''), errorSummary: [{ href: '#comment-text', text: commentError }] });
       return;
     }
     await ctx.plans.comment(req.user!, s, parsed.data.text);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../web/config.js';
+import { formText } from '../web/forms.js';
 
 /** Who reads a field: the student, their advisors (and admins), family, and teachers of their subject courses. */
 export const audiences = ['student', 'adult', 'family', 'teacher'] as const;
@@ -71,15 +72,7 @@ export const voicesOf = (f: PlanField): Voice[] => (f.edit === 'both' ? ['studen
 /** The most a field's words may hold, by its type: checked here and given to the page as `maxlength`. */
 export const textLimits: Record<PlanField['type'], number> = { short: 500, long: 5000 };
 
-/**
- * A field's words as posted. Browsers send line breaks as CRLF but count them as one character for
- * `maxlength`, so the limit is checked after they are made LF (and the words trimmed).
- */
-const planText = (max: number) =>
-  z
-    .string()
-    .transform((s) => s.replace(/\r\n/g, '\n').trim())
-    .pipe(z.string().max(max, `Keep it under ${max.toLocaleString('en-US')} characters`));
+const planText = (max: number) => formText(max, `Keep it under ${max.toLocaleString('en-US')} characters`);
 
 const loadedVersion = z.coerce.number({ error: 'Reload the page: it is missing what you loaded' }).int().min(0);
 
@@ -130,6 +123,6 @@ export const printQuery = z.object({ copy: z.enum(['family']).optional() });
 
 export const statusForm = z.object({ status: z.enum(['draft', 'active']), version: z.coerce.number().int().min(0) });
 
-export const commentForm = z.object({ text: z.string().trim().min(1, 'Write a comment first').max(2000, 'Keep it under 2,000 characters') });
+export const commentForm = z.object({ text: formText(2000, 'Keep it under 2,000 characters', { min: 1, message: 'Write a comment first' }) });
 
 export const auditFilter = z.object({ student: z.uuid().optional().or(z.literal('').transform(() => undefined)) });

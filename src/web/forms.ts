@@ -54,4 +54,15 @@ export function isRealDate(d: string): boolean {
   return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
 }
 
+/**
+ * Typed text as posted. Browsers send line breaks as CRLF but count them as one character for
+ * `maxlength`, so the limit is checked after they are made LF (and the text trimmed): text the page
+ * let through is never refused for its length.
+ */
+export const formText = (max: number, tooLong: string, atLeast?: { min: number; message: string }) =>
+  z
+    .string()
+    .transform((s) => s.replace(/\r\n/g, '\n').trim())
+    .pipe(atLeast ? z.string().max(max, tooLong).min(atLeast.min, atLeast.message) : z.string().max(max, tooLong));
+
 export const isoDate = z.string().trim().refine(isRealDate, 'Enter a real date');

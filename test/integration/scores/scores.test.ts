@@ -10,6 +10,12 @@ import { scopes } from '../../../src/lti/services/scopes.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 
+/** What the browser does with a 303: the in-tool URL it names (the ltik rides in its query). */
+const followInTool = (app: Parameters<typeof request>[0]) => (location: string) => {
+  const url = new URL(location, 'http://tool.test');
+  return request(app).get(url.pathname).query(Object.fromEntries(url.searchParams)).expect(200);
+};
+
 describe('AGS scores against a fake platform', () => {
   let t: TestApp;
   let tenant: Tenant;
@@ -118,8 +124,8 @@ describe('AGS scores against a fake platform', () => {
     await request(t.app).post('/admin/scores/settings').type('form').send({ ltik: studentLtik, publish: 'off' }).expect(403);
     await request(t.app).get('/admin/scores').expect(401);
     await request(t.app).post('/admin/scores/settings').type('form').send({ ltik: adminLtik, publish: 'maybe' }).expect(400);
-    const off = await request(t.app).post('/admin/scores/settings').type('form').send({ ltik: adminLtik, publish: 'off' }).expect(200);
-    expect(off.text).to.contain('Publishing is off');
+    const off = await request(t.app).post('/admin/scores/settings').type('form').send({ ltik: adminLtik, publish: 'off' }).expect(303);
+    expect((await followInTool(t.app)(off.headers.location!)).text).to.contain('Publishing is off');
     expect(await t.ctx.scores.publishEnabled(tenant.id)).to.equal(false);
     const page = await request(t.app).get('/admin/scores').query({ ltik: adminLtik }).expect(200);
     expect(page.text).to.match(/value="off" checked/);
@@ -131,8 +137,8 @@ describe('AGS scores against a fake platform', () => {
     const students = await t.ctx.roster.listMembers(tenant.id, contextId, { role: 'student', status: 'active' });
     expect(students.length).to.be.greaterThan(0);
     const completion = await t.ctx.plans.completionOf(tenant.id, students.map((m) => m.person.id));
-    const on = await request(t.app).post('/admin/scores/settings').type('form').send({ ltik: adminLtik, publish: 'on' }).expect(200);
-    expect(on.text).to.contain(`Posted ${students.length} score`);
+    const on = await request(t.app).post('/admin/scores/settings').type('form').send({ ltik: adminLtik, publish: 'on' }).expect(303);
+    expect((await followInTool(t.app)(on.headers.location!)).text).to.contain(`Posted ${students.length} score`);
     const posted = fp.scores.slice(before);
     expect(posted).to.have.length(students.length);
     for (const m of students) {
