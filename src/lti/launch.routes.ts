@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import type { Launched } from './launch.service.js';
 import { clearStateCookie, hasStateCookie } from './state-cookie.js';
+import { framedByPlatform } from './framing.js';
 
 /** The redirect URI for every message type, and the platform-storage completion step. */
 export function launchRoutes(ctx: AppContext): Router {
@@ -15,7 +16,7 @@ export function launchRoutes(ctx: AppContext): Router {
   };
 
   r.post('/lti/launch', async (req, res) => {
-    const outcome = await ctx.launches.launch(req.body, (state) => hasStateCookie(req, state));
+    const outcome = await ctx.launches.launch(req.body, (state) => hasStateCookie(req, state), framedByPlatform(res));
     if (outcome.kind === 'launched') {
       // The service has validated the body, so state is the string it matched.
       clearStateCookie(res, (req.body as { state: string }).state);
@@ -32,7 +33,7 @@ export function launchRoutes(ctx: AppContext): Router {
   });
 
   r.post('/lti/launch/complete', async (req, res) => {
-    landed(res, await ctx.launches.complete(req.body));
+    landed(res, await ctx.launches.complete(req.body, framedByPlatform(res)));
   });
   return r;
 }

@@ -58,6 +58,13 @@ export interface Launched {
   redirectTo: string;
 }
 
+/**
+ * Told which platform a login or launch belongs to as soon as it is known, before any check that
+ * may refuse it: the route lets that LMS frame the answer, so even a refusal shows inside it.
+ */
+export type PlatformSeen = (tenant: Tenant) => void;
+const unseen: PlatformSeen = () => undefined;
+
 export type LaunchOutcome =
   | { kind: 'launched'; launched: Launched }
   /** No state cookie came back, but the login stored the state in platform storage: read it there. */
@@ -156,7 +163,7 @@ export function createLaunchService(deps: LaunchDeps) {
 
   return {
     /** OIDC login initiation: remember state and nonce server-side, then send the browser to the platform. */
-    async login(input: unknown): Promise<LoginResult> {
+    async login(input: unknown, seen: PlatformSeen = unseen): Promise<LoginResult> {
       const parsed = loginParams.safeParse(input);
       if (!parsed.success) {
         throw badRequest(
@@ -166,6 +173,7 @@ export function createLaunchService(deps: LaunchDeps) {
       }
       const p = parsed.data;
       const tenant = await findPlatform(p);
+      seen(tenant);
       return startLogin(tenant, {
         loginHint: p.login_hint,
         messageHint: p.lti_message_hint ?? null,
@@ -176,17 +184,18 @@ export function createLaunchService(deps: LaunchDeps) {
     },
 
     /** The "open in a new window" fallback: the same login again, top-level, where our cookie is first-party. */
-    async restart(id: string): Promise<LoginResult> {
+    async restart(id: string, seen: PlatformSeen = unseen): Promise<LoginResult> {
       const at = now();
       const row = z.uuid().safeParse(id).success ? await repo.markRestarted(db, id, at, new Date(at.getTime() - STATE_TTL_MS)) : undefined;
       if (!row) throw refusal(401, 'state_expired', 'This sign-in can no longer be reopened.');
       const tenant = await deps.platforms.find(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      seen(tenant);
       return startLogin(tenant, { loginHint: row.loginHint, messageHint: row.messageHint, targetLinkUri: row.targetLinkUri, deploymentHint: row.deploymentHint, storageTarget: null });
     },
 
     /** The authentication response: every check before any write; `hasCookie` says the browser brought our state cookie. */
-    async launch(body: unknown, hasCookie: (state: string) => boolean): Promise<LaunchOutcome> {
+    async launch(body: unknown, hasCookie: (state: string) => boolean, seen: PlatformSeen = unseen): Promise<LaunchOutcome> {
       const parsed = launchBody.safeParse(body);
       if (!parsed.success) throw refusal(400, 'bad_launch', 'The LMS did not send a sign-in token.');
       if ('error' in parsed.data) {
@@ -201,6 +210,7 @@ export function createLaunchService(deps: LaunchDeps) {
       if (row.expiresAt <= at) throw refusal(401, 'state_expired', 'The sign-in took too long.');
       const tenant = await deps.platforms.find(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      seen(tenant);
 
       const claims = await verifyIdToken(
         token,
@@ -230,7 +240,7 @@ export function createLaunchService(deps: LaunchDeps) {
     },
 
     /** Platform storage gave the launch page back the state it holds: this browser started the login. */
-    async complete(body: unknown): Promise<Launched> {
+    async complete(body: unknown, seen: PlatformSeen = unseen): Promise<Launched> {
       const parsed = completeBody.safeParse(body);
       if (!parsed.success) throw refusal(400, 'bad_launch', 'The sign-in could not be completed.');
       const at = now();
@@ -242,6 +252,7 @@ export function createLaunchService(deps: LaunchDeps) {
       if (!row || !done || !row.pendingClaims) throw refusal(401, 'state_mismatch', 'The sign-in could not be matched to this browser.');
       const tenant = await deps.platforms.find(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      seen(tenant);
       const claims = launchClaims.parse(row.pendingClaims);
       return finish(tenant, claims, row.id, await deploymentKnown(tenant, claims[K.deploymentId]));
     },

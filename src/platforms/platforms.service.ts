@@ -20,11 +20,31 @@ export class PlatformInputError extends HttpError {
 
 const FRAME_ANCESTOR_TTL_MS = 30_000;
 
+/**
+ * The origins an LMS frames the tool from: its issuer and OIDC hosts, and the school domains its
+ * signed launches named (Canvas frames from the institution's own domain; see launch-writes.ts).
+ */
+export function frameOriginsOf(tenant: repo.Tenant): string[] {
+  const origins = new Set<string>();
+  for (const u of [tenant.issuer, tenant.authLoginUrl]) {
+    try {
+      origins.add(new URL(u).origin);
+    } catch {
+      // A malformed URL was refused at registration; nothing to allow here.
+    }
+  }
+  const learned = tenant.settings.frameOrigins;
+  if (Array.isArray(learned)) for (const o of learned) if (typeof o === 'string') origins.add(o);
+  // A URL without an origin (urn:, data:) gives "null", which must never reach frame-ancestors.
+  origins.delete('null');
+  return [...origins];
+}
+
 /** Tenants (LMS registrations) and their deployments. */
-export function createPlatformsService(db: Db, keys: PlatformKeys, extraFrameAncestors: string[] = []) {
-  let ancestors: { at: number; origins: string[] } | undefined;
+export function createPlatformsService(db: Db, keys: PlatformKeys) {
+  const ancestors = new Map<string, { at: number; origins: string[] }>();
   const invalidate = () => {
-    ancestors = undefined;
+    ancestors.clear();
   };
 
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
@@ -84,26 +104,16 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, extraFrameAnc
     addDeployment: (tenantId: string, deploymentId: string, tx: DbOrTx = db) => repo.addDeployment(tx, tenantId, deploymentId),
 
     /**
-     * Origins allowed to frame the tool: those of registered LMSs only (never `*`).
-     * Cached briefly because every response needs it.
+     * Origins allowed to frame pages of this tenant (never `*`, never another tenant's).
+     * Cached briefly because every page of a launched user needs it.
      */
-    async frameAncestors(): Promise<string[]> {
-      if (ancestors && Date.now() - ancestors.at < FRAME_ANCESTOR_TTL_MS) return ancestors.origins;
-      const origins = new Set<string>(extraFrameAncestors);
-      for (const t of await repo.listTenants(db)) {
-        if (!t.active) continue;
-        for (const u of [t.issuer, t.authLoginUrl]) {
-          try {
-            origins.add(new URL(u).origin);
-          } catch {
-            // A malformed URL was refused at registration; nothing to allow here.
-          }
-        }
-        const extra = t.settings.frameOrigins;
-        if (Array.isArray(extra)) for (const o of extra) if (typeof o === 'string') origins.add(o);
-      }
-      ancestors = { at: Date.now(), origins: [...origins] };
-      return ancestors.origins;
+    async frameAncestorsOf(tenantId: string): Promise<string[]> {
+      const hit = ancestors.get(tenantId);
+      if (hit && Date.now() - hit.at < FRAME_ANCESTOR_TTL_MS) return hit.origins;
+      const tenant = await repo.findTenant(db, tenantId);
+      const origins = tenant?.active ? frameOriginsOf(tenant) : [];
+      ancestors.set(tenantId, { at: Date.now(), origins });
+      return origins;
     },
     invalidate,
   };
