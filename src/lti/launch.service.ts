@@ -154,11 +154,15 @@ export function createLaunchService(deps: LaunchDeps) {
   }
 
   async function deploymentKnown(tenant: Tenant, deploymentId: string): Promise<boolean> {
-    const known = (await deps.platforms.listDeployments(tenant.id)).includes(deploymentId);
-    if (!known && !tenant.acceptNewDeployments) {
-      throw refusal(403, 'unknown_deployment', 'This installation of the tool (its deployment) is not registered. Ask your administrator to add it.');
+    const admission = await deps.platforms.admitDeployment(tenant, deploymentId);
+    if (admission === 'held') {
+      throw refusal(
+        403,
+        'unknown_deployment',
+        'This installation of the tool (its deployment) is not registered yet, so it is now waiting for approval. An administrator of the tool must allow it under Administration, LMS platforms (listed as waiting for approval); then launch again.',
+      );
     }
-    return known;
+    return admission === 'known';
   }
 
   return {

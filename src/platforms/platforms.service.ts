@@ -1,7 +1,9 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import * as repo from './platforms.repository.js';
 import { manualPlatformInput, problemsOf, type ManualPlatformInput } from './platforms.schemas.js';
-import { HttpError } from '../web/errors.js';
+import { HttpError, notFound } from '../web/errors.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 export type { Tenant, NewTenant } from './platforms.repository.js';
 export type { ManualPlatformInput } from './platforms.schemas.js';
@@ -40,8 +42,15 @@ export function frameOriginsOf(tenant: repo.Tenant): string[] {
   return [...origins];
 }
 
+/**
+ * What a launch naming a deployment may do: `known` (an active deployment), `new` (let in and recorded:
+ * the platform accepts new deployments, or it is the first launch of a platform that registered without
+ * one), or `held` (recorded as waiting for an admin's approval; the launch is refused).
+ */
+export type DeploymentAdmission = 'known' | 'new' | 'held';
+
 /** Tenants (LMS registrations) and their deployments. */
-export function createPlatformsService(db: Db, keys: PlatformKeys) {
+export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>) {
   const ancestors = new Map<string, { at: number; origins: string[] }>();
   const invalidate = () => {
     ancestors.clear();
@@ -63,8 +72,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys) {
     const tenant = await db.transaction(async (tx) => {
       const row = await repo.upsertTenant(
         tx,
-        // A dynamically registered platform (Canvas) names no deployment: its first launch records one.
-        { issuer: p.issuer, clientId: p.clientId, registeredBy, acceptNewDeployments: registeredBy === 'dynamic', ...endpoints, ...given },
+        // New deployments are refused unless the admin registering by hand says otherwise (admission below).
+        { issuer: p.issuer, clientId: p.clientId, registeredBy, ...endpoints, ...given },
         { ...endpoints, ...given },
       );
       for (const d of p.deploymentIds) await repo.addDeployment(tx, row.id, d);
@@ -99,7 +108,29 @@ export function createPlatformsService(db: Db, keys: PlatformKeys) {
       invalidate();
       return row;
     },
+    /** Deployments that launch. */
     listDeployments: (tenantId: string) => repo.listDeployments(db, tenantId),
+    /** Deployments a launch named that wait for an admin's approval. */
+    listPendingDeployments: (tenantId: string) => repo.listDeployments(db, tenantId, 'pending'),
+
+    /** The deployment rule of a launch (see DeploymentAdmission); records a held deployment at once, since the launch is refused. */
+    async admitDeployment(tenant: repo.Tenant, deploymentId: string): Promise<DeploymentAdmission> {
+      if ((await repo.listDeployments(db, tenant.id)).includes(deploymentId)) return 'known';
+      if (tenant.acceptNewDeployments) return 'new';
+      // Canvas answers dynamic registration without a deployment id: the first one a launch names is the install's own.
+      if (tenant.registeredBy === 'dynamic' && (await repo.countDeployments(db, tenant.id)) === 0) return 'new';
+      await repo.addPendingDeployment(db, tenant.id, deploymentId);
+      return 'held';
+    },
+
+    /** An admin of the platform lets a waiting deployment launch; audited. Approving twice changes nothing. */
+    async approveDeployment(user: Pick<AppUser, 'tenantId' | 'personId' | 'role'>, tenantId: string, deploymentId: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const result = await repo.approveDeployment(tx, tenantId, deploymentId);
+        if (!result) throw notFound('That deployment is not waiting for approval.');
+        if (result.changed) await audit.record(user, { action: 'update', entity: 'deployment', entityId: deploymentId }, tx);
+      });
+    },
     // `tx` lets a launch record its deployment in the same transaction as its roster writes.
     addDeployment: (tenantId: string, deploymentId: string, tx: DbOrTx = db) => repo.addDeployment(tx, tenantId, deploymentId),
 

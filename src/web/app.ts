@@ -39,9 +39,9 @@ export function buildContext(deps: AppDeps): AppContext {
   const db = deps.database.db;
   // The key registry looks tenants up through the platforms service, which needs it to register keys: bound late.
   const lti = createLtiService({ db, clock: deps.clock, logger: deps.logger, encryptionKey: deps.config.encryptionKey, findTenant: (id) => platforms.find(id) });
-  const platforms = createPlatformsService(db, lti);
-  const roster = createRosterService(db);
   const audit = createAuditService(db, deps.clock);
+  const platforms = createPlatformsService(db, lti, audit);
+  const roster = createRosterService(db);
   const navigators = createNavigatorsService(db);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));

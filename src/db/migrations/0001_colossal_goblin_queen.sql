@@ -1,0 +1,1 @@
+ALTER TABLE "deployments" ADD COLUMN "status" text DEFAULT 'active' NOT NULL;
