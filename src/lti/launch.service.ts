@@ -11,7 +11,7 @@ import * as repo from './launch.repository.js';
 import { createJwksCache, type JwksCache } from './jwks-cache.js';
 import { refusal, verifyIdToken } from './id-token.js';
 import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
-import { roleHome } from './roles.js';
+import { homeListsRoster, roleHome } from './roles.js';
 import { recordLaunch } from './launch-writes.js';
 
 export type { LoginState } from './launch.repository.js';
@@ -56,6 +56,8 @@ export interface Launched {
   ltik: string;
   /** Role home, or the deep-linking picker, with ?ltik= already on it. */
   redirectTo: string;
+  /** The page it lands on lists the course roster (so the first launch waits for the first sync). */
+  landsOnRoster: boolean;
 }
 
 /**
@@ -149,8 +151,16 @@ export function createLaunchService(deps: LaunchDeps) {
   async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
     const written = await recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown);
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role });
-    const target = claims[K.messageType] === 'LtiDeepLinkingRequest' ? `/lti/deep-link/${rowId}` : roleHome[written.role];
-    return { tenantId: tenant.id, personId: written.personId, contextId: written.contextId, ltik, redirectTo: `${target}?ltik=${encodeURIComponent(ltik)}` };
+    const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
+    const target = deepLinking ? `/lti/deep-link/${rowId}` : roleHome[written.role];
+    return {
+      tenantId: tenant.id,
+      personId: written.personId,
+      contextId: written.contextId,
+      ltik,
+      redirectTo: `${target}?${new URLSearchParams({ ltik })}`,
+      landsOnRoster: !deepLinking && homeListsRoster.has(written.role),
+    };
   }
 
   async function deploymentKnown(tenant: Tenant, deploymentId: string): Promise<boolean> {

@@ -10,6 +10,7 @@ const defaultsSchema = z.object({
   logLevel: z.string(),
   rosterSyncMaxAgeMinutes: z.number().positive(),
   rosterSyncIntervalMinutes: z.number().positive(),
+  firstSyncWaitMs: z.number().int().nonnegative().max(30_000),
   checkinCadenceDays: z.number().int().positive(),
   ltikTtlMinutes: z.number().int().positive(),
   clockSkewSeconds: z.number().int().nonnegative(),
@@ -75,6 +76,8 @@ export interface Config {
   sandbox: boolean;
   rosterSyncMaxAgeMinutes: number;
   rosterSyncIntervalMinutes: number;
+  /** How long a launch into a never-synced course waits for its first roster before showing a "roster on its way" page. */
+  firstSyncWaitMs: number;
   checkinCadenceDays: number;
   ltikTtlMinutes: number;
   clockSkewSeconds: number;
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: e.NODE_ENV !== 'production' && e.SANDBOX_LMS !== 'off',
     rosterSyncMaxAgeMinutes: d.rosterSyncMaxAgeMinutes,
     rosterSyncIntervalMinutes: d.rosterSyncIntervalMinutes,
+    firstSyncWaitMs: d.firstSyncWaitMs,
     checkinCadenceDays: d.checkinCadenceDays,
     ltikTtlMinutes: d.ltikTtlMinutes,
     clockSkewSeconds: d.clockSkewSeconds,

@@ -14,6 +14,7 @@ import { auditRoutes } from '../audit/audit.routes.js';
 import { caseloadRoutes } from '../caseload/caseload.routes.js';
 import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
+import { rosterRoutes } from '../roster/roster.routes.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
@@ -31,4 +32,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(caseloadRoutes(ctx));
   app.use(goalsRoutes(ctx));
   app.use(checkinsRoutes(ctx));
+  app.use(rosterRoutes(ctx));
 }
