@@ -48,7 +48,7 @@ export interface AppContext extends AppDeps {
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */
   ltiServices: LtiServices;
-  /** NRPS roster sync: syncIfStale (launch), syncContext, startScheduler (server only), stop. */
+  /** NRPS roster sync: syncIfStale / syncForLaunch (launch), firstSyncStatus, syncContext, startScheduler (server only), stop. */
   rosterSync: RosterSyncService;
   /** AGS: the tool's line items, plan-completion scores, what AGS exposes per context. */
   scores: ScoresService;
