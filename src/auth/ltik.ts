@@ -17,7 +17,8 @@ export const ltikClaims = z.object({
 export type LtikClaims = z.infer<typeof ltikClaims>;
 
 export class LtikError extends Error {
-  constructor(readonly reason: 'expired' | 'invalid') {
+  /** An expired ltik still names (authentically: the signature was checked first) the tenant it was issued for. */
+  constructor(readonly reason: 'expired' | 'invalid', readonly tenantId?: string) {
     super(reason === 'expired' ? 'Your session has expired' : 'The session token is not valid');
   }
 }
@@ -54,7 +55,10 @@ export function createLtikService(encryptionKey: string, ttlMinutes: number, clo
         return parsed.data;
       } catch (err) {
         if (err instanceof LtikError) throw err;
-        if (err instanceof errors.JWTExpired) throw new LtikError('expired');
+        if (err instanceof errors.JWTExpired) {
+          const tid = ltikClaims.shape.tid.safeParse(err.payload.tid);
+          throw new LtikError('expired', tid.success ? tid.data : undefined);
+        }
         throw new LtikError('invalid');
       }
     },

@@ -5,6 +5,10 @@ import type { LtikService } from './ltik.js';
 import { LtikError } from './ltik.js';
 import type { RosterService } from '../roster/roster.service.js';
 import { unauthorized } from '../web/errors.js';
+import { allowFraming } from '../web/csp.js';
+
+/** The origins of a tenant's LMS, which may frame its users' pages (platforms.frameAncestorsOf). */
+export type FrameOriginsOf = (tenantId: string) => Promise<string[]>;
 
 /** The ltik travels in the query string (links), the form body (posts) or a bearer header (scripts). */
 export function ltikFrom(req: Request): string | undefined {
@@ -20,21 +24,25 @@ export function ltikFrom(req: Request): string | undefined {
  * A passport instance of our own (not the global singleton) so that several apps in one
  * test process never share strategies.
  */
-export function createAuthenticator(ltiks: LtikService, roster: RosterService): passport.PassportStatic {
+export function createAuthenticator(ltiks: LtikService, roster: RosterService, frameOriginsOf: FrameOriginsOf): passport.PassportStatic {
   const authenticator = new passport.Passport() as passport.PassportStatic;
   authenticator.use(
     'ltik',
     new CustomStrategy(async (req, done) => {
       const token = ltikFrom(req);
       if (!token) return done(unauthorized());
+      // The page (even a 401 one) shows inside the LMS of the ltik's tenant, and no other.
+      const framedFor = async (tenantId: string) => allowFraming(req.res!, await frameOriginsOf(tenantId));
       try {
         const claims = await ltiks.verify(token);
+        await framedFor(claims.tid);
         const user = await roster.userFromClaims(claims);
         if (!user) return done(unauthorized('Your membership in this course could not be found. Launch the tool again from the LMS.'));
         req.res!.locals.ltik = token;
         return done(null, user);
       } catch (err) {
         if (err instanceof LtikError) {
+          if (err.tenantId) await framedFor(err.tenantId).catch(() => undefined);
           return done(unauthorized(err.reason === 'expired' ? 'Your session has expired. Open the tool again from your course.' : 'This link is not valid. Open the tool again from your course.'));
         }
         return done(err);

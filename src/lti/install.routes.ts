@@ -4,6 +4,7 @@ import { badRequest } from '../web/errors.js';
 import { canvasDeveloperKey } from './families/canvas.js';
 import { registerQuery } from './registration.schemas.js';
 import { createRegistrationService } from './registration.service.js';
+import { framedByRegisteringLms } from './framing.js';
 
 /** How an LMS installs the tool: the JWKS, dynamic registration, Canvas's developer-key JSON. */
 export function installRoutes(ctx: AppContext): Router {
@@ -25,8 +26,11 @@ export function installRoutes(ctx: AppContext): Router {
     if (!q.success) {
       throw badRequest('Open this address from your LMS\'s "register a tool" (Dynamic Registration) screen: it needs the openid_configuration the LMS adds.', 'registration_bad_request');
     }
+    // Only here, and only the LMS named: its admin page opens this route in a frame, even before it is a known platform.
+    framedByRegisteringLms(res, q.data.openid_configuration);
     const tenant = await registration.register(q.data.openid_configuration, q.data.registration_token);
-    res.render('install/registered', { title: 'Registered', platformName: tenant.name, acceptNewDeployments: tenant.acceptNewDeployments });
+    const firstLaunchRecordsDeployment = (await ctx.platforms.listDeployments(tenant.id)).length === 0;
+    res.render('install/registered', { title: 'Registered', platformName: tenant.name, firstLaunchRecordsDeployment });
   });
   return r;
 }

@@ -11,7 +11,7 @@ import * as repo from './launch.repository.js';
 import { createJwksCache, type JwksCache } from './jwks-cache.js';
 import { refusal, verifyIdToken } from './id-token.js';
 import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
-import { roleHome } from './roles.js';
+import { homeListsRoster, roleHome } from './roles.js';
 import { inToolUrl } from '../web/urls.js';
 import { recordLaunch } from './launch-writes.js';
 
@@ -57,7 +57,16 @@ export interface Launched {
   ltik: string;
   /** Role home, or the deep-linking picker, with ?ltik= already on it. */
   redirectTo: string;
+  /** The page it lands on lists the course roster (so the first launch waits for the first sync). */
+  landsOnRoster: boolean;
 }
+
+/**
+ * Told which platform a login or launch belongs to as soon as it is known, before any check that
+ * may refuse it: the route lets that LMS frame the answer, so even a refusal shows inside it.
+ */
+export type PlatformSeen = (tenant: Tenant) => void;
+const unseen: PlatformSeen = () => undefined;
 
 export type LaunchOutcome =
   | { kind: 'launched'; launched: Launched }
@@ -143,21 +152,33 @@ export function createLaunchService(deps: LaunchDeps) {
   async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
     const written = await recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown);
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role });
-    const target = claims[K.messageType] === 'LtiDeepLinkingRequest' ? `/lti/deep-link/${rowId}` : roleHome[written.role];
-    return { tenantId: tenant.id, personId: written.personId, contextId: written.contextId, ltik, redirectTo: inToolUrl(target, ltik) };
+    const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
+    const target = deepLinking ? `/lti/deep-link/${rowId}` : roleHome[written.role];
+    return {
+      tenantId: tenant.id,
+      personId: written.personId,
+      contextId: written.contextId,
+      ltik,
+      redirectTo: inToolUrl(target, ltik),
+      landsOnRoster: !deepLinking && homeListsRoster.has(written.role),
+    };
   }
 
   async function deploymentKnown(tenant: Tenant, deploymentId: string): Promise<boolean> {
-    const known = (await deps.platforms.listDeployments(tenant.id)).includes(deploymentId);
-    if (!known && !tenant.acceptNewDeployments) {
-      throw refusal(403, 'unknown_deployment', 'This installation of the tool (its deployment) is not registered. Ask your administrator to add it.');
+    const admission = await deps.platforms.admitDeployment(tenant, deploymentId);
+    if (admission === 'held') {
+      throw refusal(
+        403,
+        'unknown_deployment',
+        'This installation of the tool (its deployment) is not registered yet, so it is now waiting for approval. An administrator of the tool must allow it under Administration, LMS platforms (listed as waiting for approval); then launch again.',
+      );
     }
-    return known;
+    return admission === 'known';
   }
 
   return {
     /** OIDC login initiation: remember state and nonce server-side, then send the browser to the platform. */
-    async login(input: unknown): Promise<LoginResult> {
+    async login(input: unknown, seen: PlatformSeen = unseen): Promise<LoginResult> {
       const parsed = loginParams.safeParse(input);
       if (!parsed.success) {
         throw badRequest(
@@ -167,6 +188,7 @@ export function createLaunchService(deps: LaunchDeps) {
       }
       const p = parsed.data;
       const tenant = await findPlatform(p);
+      seen(tenant);
       return startLogin(tenant, {
         loginHint: p.login_hint,
         messageHint: p.lti_message_hint ?? null,
@@ -177,17 +199,18 @@ export function createLaunchService(deps: LaunchDeps) {
     },
 
     /** The "open in a new window" fallback: the same login again, top-level, where our cookie is first-party. */
-    async restart(id: string): Promise<LoginResult> {
+    async restart(id: string, seen: PlatformSeen = unseen): Promise<LoginResult> {
       const at = now();
       const row = z.uuid().safeParse(id).success ? await repo.markRestarted(db, id, at, new Date(at.getTime() - STATE_TTL_MS)) : undefined;
       if (!row) throw refusal(401, 'state_expired', 'This sign-in can no longer be reopened.');
       const tenant = await deps.platforms.find(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      seen(tenant);
       return startLogin(tenant, { loginHint: row.loginHint, messageHint: row.messageHint, targetLinkUri: row.targetLinkUri, deploymentHint: row.deploymentHint, storageTarget: null });
     },
 
     /** The authentication response: every check before any write; `hasCookie` says the browser brought our state cookie. */
-    async launch(body: unknown, hasCookie: (state: string) => boolean): Promise<LaunchOutcome> {
+    async launch(body: unknown, hasCookie: (state: string) => boolean, seen: PlatformSeen = unseen): Promise<LaunchOutcome> {
       const parsed = launchBody.safeParse(body);
       if (!parsed.success) throw refusal(400, 'bad_launch', 'The LMS did not send a sign-in token.');
       if ('error' in parsed.data) {
@@ -202,6 +225,7 @@ export function createLaunchService(deps: LaunchDeps) {
       if (row.expiresAt <= at) throw refusal(401, 'state_expired', 'The sign-in took too long.');
       const tenant = await deps.platforms.find(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      seen(tenant);
 
       const claims = await verifyIdToken(
         token,
@@ -231,7 +255,7 @@ export function createLaunchService(deps: LaunchDeps) {
     },
 
     /** Platform storage gave the launch page back the state it holds: this browser started the login. */
-    async complete(body: unknown): Promise<Launched> {
+    async complete(body: unknown, seen: PlatformSeen = unseen): Promise<Launched> {
       const parsed = completeBody.safeParse(body);
       if (!parsed.success) throw refusal(400, 'bad_launch', 'The sign-in could not be completed.');
       const at = now();
@@ -243,6 +267,7 @@ export function createLaunchService(deps: LaunchDeps) {
       if (!row || !done || !row.pendingClaims) throw refusal(401, 'state_mismatch', 'The sign-in could not be matched to this browser.');
       const tenant = await deps.platforms.find(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      seen(tenant);
       const claims = launchClaims.parse(row.pendingClaims);
       return finish(tenant, claims, row.id, await deploymentKnown(tenant, claims[K.deploymentId]));
     },

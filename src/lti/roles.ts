@@ -38,6 +38,12 @@ export function mapRole({ roles, mentees = [] }: RoleInput): ToolRole {
   return 'guest';
 }
 
+/**
+ * Roles whose home lists other people of the course (the advisor's caseload, the family's children):
+ * their first launch into a course waits for its first roster sync before the home is drawn.
+ */
+export const homeListsRoster: ReadonlySet<ToolRole> = new Set(['advisor', 'family']);
+
 /** Where each role lands after a launch (the URLs other teams build on). */
 export const roleHome: Record<ToolRole, string> = {
   advisor: '/caseload',

@@ -5,6 +5,7 @@ import { createLogger } from '../web/logger.js';
 import { systemClock } from '../web/clock.js';
 import { createLtiService } from '../lti/lti.service.js';
 import { familyCodes, familyFor } from '../lti/families/index.js';
+import { createAuditService } from '../audit/audit.service.js';
 import { createPlatformsService, PlatformInputError, type ManualPlatformInput } from './platforms.service.js';
 import { manualPlatformInput, problemsOf } from './platforms.schemas.js';
 
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', process.stderr);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 2 });
   const lti = createLtiService({ db: database.db, clock: systemClock, logger, encryptionKey: config.encryptionKey, findTenant: (id) => platforms.find(id) });
-  const platforms = createPlatformsService(database.db, lti);
+  const platforms = createPlatformsService(database.db, lti, createAuditService(database.db, systemClock));
   try {
     await database.migrate();
     const tenant = await platforms.addManual(input);

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { tenants, deployments } from './platforms.tables.js';
 
@@ -38,13 +38,43 @@ export async function deleteTenant(db: DbOrTx, id: string): Promise<void> {
   await db.delete(tenants).where(eq(tenants.id, id));
 }
 
-export async function listDeployments(db: DbOrTx, tenantId: string): Promise<string[]> {
-  const rows = await db.select({ d: deployments.deploymentId }).from(deployments).where(eq(deployments.tenantId, tenantId));
+export type DeploymentStatus = (typeof deployments.$inferSelect)['status'];
+
+export async function listDeployments(db: DbOrTx, tenantId: string, status: DeploymentStatus = 'active'): Promise<string[]> {
+  const rows = await db
+    .select({ d: deployments.deploymentId })
+    .from(deployments)
+    .where(and(eq(deployments.tenantId, tenantId), eq(deployments.status, status)))
+    .orderBy(deployments.firstSeenAt);
   return rows.map((r) => r.d);
 }
 
+/** How many deployments of the tenant are known at all, active or waiting. */
+export async function countDeployments(db: DbOrTx, tenantId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(deployments).where(eq(deployments.tenantId, tenantId));
+  return Number(row?.n ?? 0);
+}
+
+/** An active deployment; one that was waiting for approval becomes active (it was named on purpose). */
 export async function addDeployment(db: DbOrTx, tenantId: string, deploymentId: string): Promise<void> {
-  await db.insert(deployments).values({ tenantId, deploymentId }).onConflictDoNothing();
+  await db
+    .insert(deployments)
+    .values({ tenantId, deploymentId, status: 'active' })
+    .onConflictDoUpdate({ target: [deployments.tenantId, deployments.deploymentId], set: { status: 'active' } });
+}
+
+/** A deployment waiting for an admin; one already known (waiting or active) is left as it is. */
+export async function addPendingDeployment(db: DbOrTx, tenantId: string, deploymentId: string): Promise<void> {
+  await db.insert(deployments).values({ tenantId, deploymentId, status: 'pending' }).onConflictDoNothing();
+}
+
+/** Waiting -> active. Returns the deployment's status afterwards (undefined: the tenant never saw it). */
+export async function approveDeployment(db: DbOrTx, tenantId: string, deploymentId: string): Promise<{ status: DeploymentStatus; changed: boolean } | undefined> {
+  const mine = and(eq(deployments.tenantId, tenantId), eq(deployments.deploymentId, deploymentId));
+  const [changed] = await db.update(deployments).set({ status: 'active' }).where(and(mine, eq(deployments.status, 'pending'))).returning({ status: deployments.status });
+  if (changed) return { status: changed.status, changed: true };
+  const [row] = await db.select({ status: deployments.status }).from(deployments).where(mine);
+  return row && { status: row.status, changed: false };
 }
 
 /** Insert, or update the row with the same (issuer, client id): two concurrent registrations end in one row. */

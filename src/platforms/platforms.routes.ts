@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../web/errors.js';
 import { authorize } from '../policies/policy.js';
 import { platformPolicy } from '../policies/platform.js';
 import { familyCodes, familyFor } from '../lti/families/index.js';
-import { deploymentsSetting, platformForm, problemsOf } from './platforms.schemas.js';
+import { deploymentApproval, deploymentsSetting, platformForm, problemsOf } from './platforms.schemas.js';
 import { PlatformInputError } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
 
@@ -14,6 +14,12 @@ const PAGE = '/admin/platforms';
 export function platformsRoutes(ctx: AppContext): Router {
   const r = Router();
 
+  const platformOf = async (id: string) => {
+    const tenant = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.platforms.find(id) : undefined;
+    if (!tenant) throw notFound('That platform is not registered.');
+    return tenant;
+  };
+
   const render = async (req: Request, res: Response, form: Record<string, unknown> = {}, problems: string[] = []) => {
     const user = req.user!;
     const platforms = await Promise.all(
@@ -21,8 +27,10 @@ export function platformsRoutes(ctx: AppContext): Router {
         ...t,
         familyLabel: familyFor(t.family).label,
         deployments: await ctx.platforms.listDeployments(t.id),
+        pendingDeployments: await ctx.platforms.listPendingDeployments(t.id),
         canUpdate: platformPolicy(user, 'update', { tenantId: t.id }),
         updateUrl: `${PAGE}/${t.id}/deployments`,
+        approveUrl: `${PAGE}/${t.id}/deployments/approve`,
       })),
     );
     res.render('platforms/index', {
@@ -70,13 +78,21 @@ export function platformsRoutes(ctx: AppContext): Router {
   });
 
   r.post(`${PAGE}/:id/deployments`, ctx.requireUser, async (req, res) => {
-    const id = String(req.params.id);
-    const tenant = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.platforms.find(id) : undefined;
-    if (!tenant) throw notFound('That platform is not registered.');
+    const tenant = await platformOf(String(req.params.id));
     authorize(platformPolicy, req.user!, 'update', { tenantId: tenant.id });
     const setting = deploymentsSetting.safeParse(req.body);
     if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
     await ctx.platforms.setAcceptNewDeployments(tenant.id, setting.data.acceptNewDeployments === 'on');
+    redirectInTool(res, PAGE);
+  });
+
+  r.post(`${PAGE}/:id/deployments/approve`, ctx.requireUser, async (req, res) => {
+    const tenant = await platformOf(String(req.params.id));
+    authorize(platformPolicy, req.user!, 'update', { tenantId: tenant.id });
+    const approval = deploymentApproval.safeParse(req.body);
+    if (!approval.success) throw badRequest('Name the deployment to approve.');
+    await ctx.platforms.approveDeployment(req.user!, tenant.id, approval.data.deploymentId);
+    res.locals.log.info({ tenantId: tenant.id, deploymentId: approval.data.deploymentId }, 'deployment approved');
     redirectInTool(res, PAGE);
   });
   return r;

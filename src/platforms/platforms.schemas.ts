@@ -35,6 +35,9 @@ export const platformForm = z.object({
 
 export const deploymentsSetting = z.object({ acceptNewDeployments: z.enum(['on', 'off']) });
 
+/** The "Allow" button of a deployment waiting for approval. */
+export const deploymentApproval = z.object({ deploymentId: z.string().trim().min(1).max(300) });
+
 /** Turns zod's issues into sentences a person can act on. */
 export function problemsOf(error: z.ZodError): string[] {
   return error.issues.map((i) => (i.message.match(/^[A-Z]/) ? i.message : `${i.path.join('.') || 'input'}: ${i.message}`));

@@ -1,7 +1,9 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import * as repo from './platforms.repository.js';
 import { manualPlatformInput, problemsOf, type ManualPlatformInput } from './platforms.schemas.js';
-import { HttpError } from '../web/errors.js';
+import { HttpError, notFound } from '../web/errors.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 export type { Tenant, NewTenant } from './platforms.repository.js';
 export type { ManualPlatformInput } from './platforms.schemas.js';
@@ -20,11 +22,38 @@ export class PlatformInputError extends HttpError {
 
 const FRAME_ANCESTOR_TTL_MS = 30_000;
 
+/**
+ * The origins an LMS frames the tool from: its issuer and OIDC hosts, and the school domains its
+ * signed launches named (Canvas frames from the institution's own domain; see launch-writes.ts).
+ */
+export function frameOriginsOf(tenant: repo.Tenant): string[] {
+  const origins = new Set<string>();
+  for (const u of [tenant.issuer, tenant.authLoginUrl]) {
+    try {
+      origins.add(new URL(u).origin);
+    } catch {
+      // A malformed URL was refused at registration; nothing to allow here.
+    }
+  }
+  const learned = tenant.settings.frameOrigins;
+  if (Array.isArray(learned)) for (const o of learned) if (typeof o === 'string') origins.add(o);
+  // A URL without an origin (urn:, data:) gives "null", which must never reach frame-ancestors.
+  origins.delete('null');
+  return [...origins];
+}
+
+/**
+ * What a launch naming a deployment may do: `known` (an active deployment), `new` (let in and recorded:
+ * the platform accepts new deployments, or it is the first launch of a platform that registered without
+ * one), or `held` (recorded as waiting for an admin's approval; the launch is refused).
+ */
+export type DeploymentAdmission = 'known' | 'new' | 'held';
+
 /** Tenants (LMS registrations) and their deployments. */
-export function createPlatformsService(db: Db, keys: PlatformKeys, extraFrameAncestors: string[] = []) {
-  let ancestors: { at: number; origins: string[] } | undefined;
+export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>) {
+  const ancestors = new Map<string, { at: number; origins: string[] }>();
   const invalidate = () => {
-    ancestors = undefined;
+    ancestors.clear();
   };
 
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
@@ -43,8 +72,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, extraFrameAnc
     const tenant = await db.transaction(async (tx) => {
       const row = await repo.upsertTenant(
         tx,
-        // A dynamically registered platform (Canvas) names no deployment: its first launch records one.
-        { issuer: p.issuer, clientId: p.clientId, registeredBy, acceptNewDeployments: registeredBy === 'dynamic', ...endpoints, ...given },
+        // New deployments are refused unless the admin registering by hand says otherwise (admission below).
+        { issuer: p.issuer, clientId: p.clientId, registeredBy, ...endpoints, ...given },
         { ...endpoints, ...given },
       );
       for (const d of p.deploymentIds) await repo.addDeployment(tx, row.id, d);
@@ -84,31 +113,43 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, extraFrameAnc
       await repo.deleteTenant(db, id);
       invalidate();
     },
+    /** Deployments that launch. */
     listDeployments: (tenantId: string) => repo.listDeployments(db, tenantId),
+    /** Deployments a launch named that wait for an admin's approval. */
+    listPendingDeployments: (tenantId: string) => repo.listDeployments(db, tenantId, 'pending'),
+
+    /** The deployment rule of a launch (see DeploymentAdmission); records a held deployment at once, since the launch is refused. */
+    async admitDeployment(tenant: repo.Tenant, deploymentId: string): Promise<DeploymentAdmission> {
+      if ((await repo.listDeployments(db, tenant.id)).includes(deploymentId)) return 'known';
+      if (tenant.acceptNewDeployments) return 'new';
+      // Canvas answers dynamic registration without a deployment id: the first one a launch names is the install's own.
+      if (tenant.registeredBy === 'dynamic' && (await repo.countDeployments(db, tenant.id)) === 0) return 'new';
+      await repo.addPendingDeployment(db, tenant.id, deploymentId);
+      return 'held';
+    },
+
+    /** An admin of the platform lets a waiting deployment launch; audited. Approving twice changes nothing. */
+    async approveDeployment(user: Pick<AppUser, 'tenantId' | 'personId' | 'role'>, tenantId: string, deploymentId: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const result = await repo.approveDeployment(tx, tenantId, deploymentId);
+        if (!result) throw notFound('That deployment is not waiting for approval.');
+        if (result.changed) await audit.record(user, { action: 'update', entity: 'deployment', entityId: deploymentId }, tx);
+      });
+    },
     // `tx` lets a launch record its deployment in the same transaction as its roster writes.
     addDeployment: (tenantId: string, deploymentId: string, tx: DbOrTx = db) => repo.addDeployment(tx, tenantId, deploymentId),
 
     /**
-     * Origins allowed to frame the tool: those of registered LMSs only (never `*`).
-     * Cached briefly because every response needs it.
+     * Origins allowed to frame pages of this tenant (never `*`, never another tenant's).
+     * Cached briefly because every page of a launched user needs it.
      */
-    async frameAncestors(): Promise<string[]> {
-      if (ancestors && Date.now() - ancestors.at < FRAME_ANCESTOR_TTL_MS) return ancestors.origins;
-      const origins = new Set<string>(extraFrameAncestors);
-      for (const t of await repo.listTenants(db)) {
-        if (!t.active) continue;
-        for (const u of [t.issuer, t.authLoginUrl]) {
-          try {
-            origins.add(new URL(u).origin);
-          } catch {
-            // A malformed URL was refused at registration; nothing to allow here.
-          }
-        }
-        const extra = t.settings.frameOrigins;
-        if (Array.isArray(extra)) for (const o of extra) if (typeof o === 'string') origins.add(o);
-      }
-      ancestors = { at: Date.now(), origins: [...origins] };
-      return ancestors.origins;
+    async frameAncestorsOf(tenantId: string): Promise<string[]> {
+      const hit = ancestors.get(tenantId);
+      if (hit && Date.now() - hit.at < FRAME_ANCESTOR_TTL_MS) return hit.origins;
+      const tenant = await repo.findTenant(db, tenantId);
+      const origins = tenant?.active ? frameOriginsOf(tenant) : [];
+      ancestors.set(tenantId, { at: Date.now(), origins });
+      return origins;
     },
     invalidate,
   };

@@ -35,6 +35,11 @@ export const deployments = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     deploymentId: text('deployment_id').notNull(),
+    /**
+     * active: launches from it are let in. pending: a launch named it but the platform never said it
+     * issued it (Canvas registers without one): it waits until an admin approves it.
+     */
+    status: text('status').$type<'active' | 'pending'>().notNull().default('active'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('deployments_tenant_deployment_uq').on(t.tenantId, t.deploymentId)],

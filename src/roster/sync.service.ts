@@ -10,6 +10,7 @@ import * as roster from './roster.repository.js';
 import * as repo from './sync.repository.js';
 
 export type SyncTrigger = 'launch' | 'schedule' | 'manual';
+export type FirstSyncStatus = 'ready' | 'waiting' | 'failed';
 export type { SyncRun } from './sync.repository.js';
 
 export interface RunSummary {
@@ -70,7 +71,8 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
   const { db, clock, logger } = deps;
   const leaseMs = deps.leaseMs ?? 15 * 60_000;
   const background = new Set<Promise<unknown>>();
-  const startedHere = new Set<string>();
+  /** Syncs running in this process, by context: a burst of launches joins the one running. */
+  const running = new Map<string, Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -146,15 +148,22 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
   /** Runs a sync without making the caller wait; the promise is kept so shutdown can wait for it. */
   function inBackground(tenantId: string, contextId: string, trigger: SyncTrigger): void {
     // A burst of launches from one course starts one sync here; the lease covers other processes.
-    if (startedHere.has(contextId)) return;
-    startedHere.add(contextId);
+    if (running.has(contextId)) return;
     const p = syncContext(tenantId, contextId, trigger)
       .catch((err: unknown) => logger.error({ tenantId, contextId, trigger, error: err instanceof Error ? err.message : 'unknown' }, 'roster sync crashed'))
       .finally(() => {
         background.delete(p);
-        startedHere.delete(contextId);
+        running.delete(contextId);
       });
     background.add(p);
+    running.set(contextId, p);
+  }
+
+  /** Resolves when `p` settles or after `ms`, whichever comes first. */
+  async function within(p: Promise<unknown>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   async function isStale(tenantId: string, contextId: string): Promise<boolean> {
@@ -164,6 +173,14 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     if (context.lastRosterSyncAt && now - context.lastRosterSyncAt.getTime() < deps.maxAgeMinutes * 60_000) return false;
     const [last] = await repo.listRuns(db, tenantId, contextId, 1);
     return !(last && last.status === 'failed' && now - last.startedAt.getTime() < Math.min(RETRY_FAILED_AFTER_MS, deps.maxAgeMinutes * 60_000));
+  }
+
+  /** Whether a context's first roster arrived: `ready`, `waiting` (running or not started), or `failed` (its last attempt). */
+  async function firstSyncStatus(tenantId: string, contextId: string): Promise<FirstSyncStatus> {
+    const context = await roster.findContext(db, tenantId, contextId);
+    if (!context?.membershipsUrl || context.lastRosterSyncAt) return 'ready';
+    const [last] = await repo.listRuns(db, tenantId, contextId, 1);
+    return last?.status === 'failed' ? 'failed' : 'waiting';
   }
 
   async function syncAll(trigger: SyncTrigger, only: { tenantId?: string } = {}): Promise<RunSummary[]> {
@@ -192,6 +209,29 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
         logger.error({ tenantId, contextId, error: err instanceof Error ? err.message : 'unknown' }, 'roster staleness check failed');
       }
     },
+
+    /**
+     * For a launch whose page lists the roster: like syncIfStale, but a context that never synced
+     * (its first launch) is waited for, at most `waitMs`. Answers whether the roster is there to draw
+     * (`ready`) or still on its way (`waiting`); never throws at the launch.
+     */
+    async syncForLaunch(tenantId: string, contextId: string, waitMs: number): Promise<FirstSyncStatus> {
+      if (stopped) return 'ready';
+      try {
+        const context = await roster.findContext(db, tenantId, contextId);
+        if (await isStale(tenantId, contextId)) inBackground(tenantId, contextId, 'launch');
+        // Later launches with a stale roster never wait: they draw what is stored while it refreshes.
+        if (!context?.membershipsUrl || context.lastRosterSyncAt) return 'ready';
+        const inFlight = running.get(contextId);
+        if (inFlight) await within(inFlight, waitMs);
+        return await firstSyncStatus(tenantId, contextId);
+      } catch (err) {
+        logger.error({ tenantId, contextId, error: err instanceof Error ? err.message : 'unknown' }, 'roster staleness check failed');
+        return 'ready';
+      }
+    },
+
+    firstSyncStatus,
 
     /** Every known context, one after another, every intervalMinutes. Only the server entry starts it. */
     startScheduler(): void {

@@ -1,9 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppContext, AppDeps } from './context.js';
 import { setupViews } from './views.js';
+import { contentSecurityPolicy } from './csp.js';
+import { sandboxBaseUrl } from '../sandbox/sandbox.routes.js';
 import { HttpError, notFound } from './errors.js';
 import { projectRoot } from './config.js';
 import { createPlatformsService } from '../platforms/platforms.service.js';
@@ -41,12 +43,12 @@ export function buildContext(deps: AppDeps): AppContext {
   const db = deps.database.db;
   // The key registry looks tenants up through the platforms service, which needs it to register keys: bound late.
   const lti = createLtiService({ db, clock: deps.clock, logger: deps.logger, encryptionKey: deps.config.encryptionKey, findTenant: (id) => platforms.find(id) });
-  const platforms = createPlatformsService(db, lti);
-  const roster = createRosterService(db);
   const audit = createAuditService(db, deps.clock);
+  const platforms = createPlatformsService(db, lti, audit);
+  const roster = createRosterService(db);
   const navigators = createNavigatorsService(db);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
-  const authenticator = createAuthenticator(ltiks, roster);
+  const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
   const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });
   const rosterSync = createRosterSyncService({
     db,
@@ -126,30 +128,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     next();
   });
 
-  app.use(async (_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64');
-    try {
-      res.locals.frameAncestors = await ctx.platforms.frameAncestors();
-    } catch {
-      res.locals.frameAncestors = [];
-    }
-    next();
-  });
+  // In development the sandbox LMS (another origin of this server) frames pages that have no tenant yet.
+  app.use(contentSecurityPolicy(config, config.sandbox ? [new URL(sandboxBaseUrl(config.baseUrl)).origin] : []));
   app.use(
     helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          // Deep-linking responses post a form back to the LMS, so form targets cannot be limited to us.
-          formAction: null,
-          frameSrc: ["'self'", 'http://localhost:*', 'http://127.0.0.1:*', 'https:'],
-          frameAncestors: ["'self'", (_req, res) => ((res as express.Response).locals.frameAncestors as string[]).join(' ') || "'self'"],
-          upgradeInsecureRequests: config.baseUrl.startsWith('https:') ? [] : null,
-        },
-      },
+      // Set per response above: frame-ancestors depends on whose page it is.
+      contentSecurityPolicy: false,
       // The LMS frames us; frame-ancestors above is the rule, X-Frame-Options would forbid it.
       xFrameOptions: false,
       // Inside an LMS iframe, a same-origin opener policy would break the registration dialog's close message.

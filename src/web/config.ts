@@ -19,6 +19,7 @@ const defaultsSchema = z.object({
   jobLeaseMinutes: z.number().positive(),
   jobMaxAttempts: z.number().int().positive(),
   jobRetryBaseSeconds: z.number().nonnegative(),
+  firstSyncWaitMs: z.number().int().nonnegative().max(30_000),
   checkinCadenceDays: z.number().int().positive(),
   ltikTtlMinutes: z.number().int().positive(),
   clockSkewSeconds: z.number().int().nonnegative(),
@@ -90,6 +91,8 @@ export interface Config {
   jobLeaseMinutes: number;
   jobMaxAttempts: number;
   jobRetryBaseSeconds: number;
+  /** How long a launch into a never-synced course waits for its first roster before showing a "roster on its way" page. */
+  firstSyncWaitMs: number;
   checkinCadenceDays: number;
   ltikTtlMinutes: number;
   clockSkewSeconds: number;
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLeaseMinutes: d.jobLeaseMinutes,
     jobMaxAttempts: d.jobMaxAttempts,
     jobRetryBaseSeconds: d.jobRetryBaseSeconds,
+    firstSyncWaitMs: d.firstSyncWaitMs,
     checkinCadenceDays: d.checkinCadenceDays,
     ltikTtlMinutes: d.ltikTtlMinutes,
     clockSkewSeconds: d.clockSkewSeconds,

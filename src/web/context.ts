@@ -54,7 +54,7 @@ export interface AppContext extends AppDeps {
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */
   ltiServices: LtiServices;
-  /** NRPS roster sync: syncIfStale (launch), syncContext, startScheduler (server only), stop. */
+  /** NRPS roster sync: syncIfStale / syncForLaunch (launch), firstSyncStatus, syncContext, startScheduler (server only), stop. */
   rosterSync: RosterSyncService;
   /** The durable background queue (src/jobs): enqueue, runDue, start (server only), stop. */
   jobs: JobQueue;

@@ -15,6 +15,7 @@ import { caseloadRoutes } from '../caseload/caseload.routes.js';
 import { coursesRoutes } from '../courses/courses.routes.js';
 import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
+import { rosterRoutes } from '../roster/roster.routes.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
@@ -33,4 +34,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(coursesRoutes(ctx));
   app.use(goalsRoutes(ctx));
   app.use(checkinsRoutes(ctx));
+  app.use(rosterRoutes(ctx));
 }

@@ -3,7 +3,7 @@ import type { JSONWebKeySet } from 'jose';
 import { systemClock, type Clock } from '../../web/clock.js';
 import { ALL_SERVICE_SCOPES, profiles, type ProfileName } from './profiles.js';
 import { SimKeys } from './keys.js';
-import { SimState, type Fault, type LaunchTamper, type SimCourse, type SimTool, type SimUser } from './state.js';
+import { SimState, type Delay, type Fault, type LaunchTamper, type SimCourse, type SimTool, type SimUser } from './state.js';
 import { oidcRoutes, launchUrl, type LaunchParams } from './oidc.js';
 import { tokenRoutes } from './token.js';
 import { nrpsRoutes } from './nrps.js';
@@ -14,7 +14,7 @@ import { courseFrameUrl, coursePageRoutes } from './course-page.js';
 
 export { ROLE } from './claims.js';
 export { SCOPES, ALL_SERVICE_SCOPES, NRPS_MEDIA_TYPE, type ProfileName } from './profiles.js';
-export type { Fault, LaunchTamper, SimLineItem, RecordedScore, RecordedTokenRequest, RecordedDeepLinkResponse, RecordedRegistration } from './state.js';
+export type { Delay, Fault, LaunchTamper, SimLineItem, RecordedScore, RecordedTokenRequest, RecordedDeepLinkResponse, RecordedRegistration } from './state.js';
 export type { LaunchParams } from './oidc.js';
 
 export interface SimulatorOptions {
@@ -178,8 +178,13 @@ export async function createSimulator(opts: SimulatorOptions) {
     injectFault(f: Fault): void {
       state.faults.push({ ...f });
     },
+    /** Makes the next `times` calls to a service answer only after `ms` (a slow LMS). */
+    delay(d: Delay): void {
+      state.delays.push({ ...d });
+    },
     clearFaults(): void {
       state.faults = [];
+      state.delays = [];
     },
     /** Ends every access token now (401 tests). */
     revokeTokens(): void {

@@ -113,6 +113,13 @@ export interface Fault {
   pathIncludes?: string;
 }
 
+/** Makes the next `times` calls to a service answer only after `ms` (a slow LMS), then as usual. */
+export interface Delay {
+  service: ServiceName | 'any';
+  ms: number;
+  times: number;
+}
+
 /** Makes the NEXT id_token bad in one chosen way (refusal tests). */
 export interface LaunchTamper {
   claims?: (c: Record<string, unknown>) => Record<string, unknown>;
@@ -150,6 +157,7 @@ export class SimState {
   deepLinkResponses: RecordedDeepLinkResponse[] = [];
   registrations: RecordedRegistration[] = [];
   faults: Fault[] = [];
+  delays: Delay[] = [];
   tamper: LaunchTamper | undefined;
   accessTokens = new Map<string, AccessToken>();
   launches = new Map<string, PendingLaunch>();
@@ -187,6 +195,14 @@ export class SimState {
     const now = this.nowSeconds();
     for (const [k, l] of this.launches) if (l.expiresAt < now) this.launches.delete(k);
     for (const [k, t] of this.accessTokens) if (t.expiresAt <= now) this.accessTokens.delete(k);
+  }
+  /** Consumes one matching delay, if any. */
+  takeDelay(service: ServiceName): Delay | undefined {
+    const d = this.delays.find((x) => (x.service === service || x.service === 'any') && x.times > 0);
+    if (!d) return undefined;
+    d.times -= 1;
+    if (d.times <= 0) this.delays = this.delays.filter((x) => x !== d);
+    return d;
   }
   /** Consumes one matching fault, if any. */
   takeFault(service: ServiceName, path: string): Fault | undefined {

@@ -93,7 +93,9 @@ export function tokenOf(res: Response): AccessToken {
  * bearer token (401) holding one of the scopes the operation needs (403).
  */
 export function serviceAuth(state: SimState, service: ServiceName, anyOf: readonly string[]) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const delay = state.takeDelay(service);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms));
     if (answerFault(state, service, req, res)) return;
     if (state.profile.requiresUserAgent && !req.get('user-agent')) {
       res.status(403).json({ errors: [{ message: 'A User-Agent header is required' }] });

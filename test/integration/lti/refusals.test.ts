@@ -26,7 +26,8 @@ describe('LTI launch refusals over HTTP', () => {
   }
 
   /** Runs a refused request and checks status, page, exactly one log line with the code, and no write. */
-  async function refused(run: () => Promise<AgentResponse>, status: number, code: string, pageText: string): Promise<AgentResponse> {
+  /** `heldDeployments`: deployments the refusal records as waiting for an admin's approval (and nothing else). */
+  async function refused(run: () => Promise<AgentResponse>, status: number, code: string, pageText: string, heldDeployments = 0): Promise<AgentResponse> {
     const before = await rowCounts(tool.t, f.tenantId);
     const logsBefore = tool.t.logs.lines.length;
     const res = await run();
@@ -36,7 +37,7 @@ describe('LTI launch refusals over HTTP', () => {
     const lines = tool.t.logs.lines.slice(logsBefore).filter((l) => l.code === code);
     expect(lines, `log lines with code ${code}`).to.have.length(1);
     expect(lines[0]!.status).to.equal(status);
-    expect(await rowCounts(tool.t, f.tenantId)).to.deep.equal(before);
+    expect(await rowCounts(tool.t, f.tenantId)).to.deep.equal({ ...before, deployments: before.deployments + heldDeployments });
     // Tokens and names never reach the log.
     const newLogs = JSON.stringify(tool.t.logs.lines.slice(logsBefore));
     expect(newLogs).not.to.contain('eyJ');
@@ -135,7 +136,10 @@ describe('LTI launch refusals over HTTP', () => {
   });
 
   it('refuses an unknown deployment (403)', async () => {
-    await refused(() => launch('teacher-1', { deploymentId: 'dep-nobody-registered' }), 403, 'unknown_deployment', 'not registered');
+    await refused(() => launch('teacher-1', { deploymentId: 'dep-nobody-registered' }), 403, 'unknown_deployment', 'not registered', 1);
+    expect(await tool.t.ctx.platforms.listPendingDeployments(f.tenantId)).to.deep.equal(['dep-nobody-registered']);
+    // Refused again until an admin approves it; still listed once.
+    await refused(() => launch('teacher-1', { deploymentId: 'dep-nobody-registered' }), 403, 'unknown_deployment', 'waiting for approval');
   });
 
   it('refuses a launch missing required claims (400)', async () => {

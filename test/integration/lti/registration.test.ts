@@ -122,7 +122,7 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
       expect(res.text).to.contain('window.opener || window.parent');
 
       const [tenant] = await tenantsOf(fr.baseUrl);
-      expect(tenant).to.include({ family: 'canvas', acceptNewDeployments: true, registeredBy: 'dynamic', jwksUrl: `${fr.baseUrl}/api/lti/security/jwks`, authLoginUrl: `${fr.baseUrl}/api/lti/authorize_redirect` });
+      expect(tenant).to.include({ family: 'canvas', acceptNewDeployments: false, registeredBy: 'dynamic', jwksUrl: `${fr.baseUrl}/api/lti/security/jwks`, authLoginUrl: `${fr.baseUrl}/api/lti/authorize_redirect` });
       expect(tenant!.clientId).to.match(/^canvas-/);
       expect(tenant!.grantedScopes.sort()).to.deep.equal([...canvasScopes].sort());
       expect(await t.ctx.platforms.listDeployments(tenant!.id)).to.deep.equal([]);
@@ -145,7 +145,7 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
       expect(conf).not.to.have.property('https://canvas.instructure.com/lti/privacy_level');
       expect((conf.messages as { type: string }[]).map((m) => m.type)).to.deep.equal(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']);
       const [tenant] = await tenantsOf(fr.baseUrl);
-      expect(tenant).to.include({ family: 'moodle', acceptNewDeployments: true });
+      expect(tenant).to.include({ family: 'moodle', acceptNewDeployments: false });
       expect(tenant!.grantedScopes).to.deep.equal([scopes.nrps]);
       expect(await t.ctx.platforms.listDeployments(tenant!.id)).to.deep.equal(['7']);
     } finally {
@@ -163,7 +163,7 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
       expect(reg!.placements.sort()).to.deep.equal(['course_navigation', 'link_selection']);
       expect(reg!.privacyLevel).to.equal('public');
       const [tenant] = await tenantsOf(lms.sim.issuer);
-      expect(tenant).to.include({ clientId: reg!.clientId, family: 'canvas', acceptNewDeployments: true, jwksUrl: lms.sim.endpoints.jwksUrl });
+      expect(tenant).to.include({ clientId: reg!.clientId, family: 'canvas', acceptNewDeployments: false, jwksUrl: lms.sim.endpoints.jwksUrl });
       expect(await t.ctx.platforms.listDeployments(tenant!.id)).to.deep.equal([]);
 
       const replay = await request(t.app).get(`${start.pathname}${start.search}`).set('Accept', 'text/html').expect(502);
