@@ -1,0 +1,1 @@
+ALTER TABLE "contexts" DROP COLUMN "is_advisory";
