@@ -117,7 +117,9 @@ export function createCaseloadService(deps: CaseloadDeps) {
       const navigatorName = (studentId: string) => {
         const navs = navigatorsOf.get(studentId) ?? [];
         if (navs.length === 0) return 'Not assigned yet';
-        return navs.map((id) => (id === user.personId ? 'You' : navNames.get(id) || 'Another advisor')).join(', ');
+        // You first, then the others by name: the same order on every load.
+        const others = navs.filter((id) => id !== user.personId).map((id) => navNames.get(id) || 'Another advisor').sort((a, b) => a.localeCompare(b));
+        return [...(navs.includes(user.personId) ? ['You'] : []), ...others].join(', ');
       };
       const now = clock.now();
       const rows: CaseloadRow[] = members.map(({ person: p, joinedAt }) => {

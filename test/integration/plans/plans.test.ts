@@ -208,7 +208,7 @@ describe('success plans', () => {
         .expect(303);
       goalId = /goals\/([0-9a-f-]{36})/.exec(created.headers.location!)![1]!;
       await as.advisor.post(`/students/${s1}/goals/${goalId}/steps`, { text: 'Sit with a study buddy on Tuesdays', owner: 'student', dueDate: '' }).expect(303);
-      await as.student.post(`/students/${s1}/goals/${goalId}/progress`, { date: '2026-03-10', note: 'Three of four done this week', rating: '4' }).expect(303);
+      await as.student.post(`/students/${s1}/goals/${goalId}/progress`, { date: '2026-03-10', value: '3 of 4 done', note: 'Three of four done this week', rating: '4' }).expect(303);
     });
 
     it('opens from the plan page in a new window, labelled so', async () => {
@@ -223,7 +223,7 @@ describe('success plans', () => {
       expect(res.text).to.match(/<a href="\/students\/[0-9a-f-]+\/plan\?ltik[^"]*">Back to the plan/);
       expect(res.text).to.contain('Success plan: ' + school.students[0].name).and.to.contain('I am good at drawing');
       expect(res.text).to.contain('Finish every algebra assignment').and.to.contain('4 of 4 each week');
-      expect(res.text).to.contain('Sit with a study buddy on Tuesdays').and.to.contain('Three of four done this week');
+      expect(res.text).to.contain('Sit with a study buddy on Tuesdays').and.to.contain('Three of four done this week').and.to.contain('3 of 4 done');
       expect(res.text).not.to.contain('<form').and.not.to.contain('class="tool-nav"');
     });
 

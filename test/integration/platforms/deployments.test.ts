@@ -14,7 +14,7 @@ async function registeredDynamically(tool: RunningTool, opts: { registrationRetu
   const res = await fetch(start, { headers: { accept: 'text/html' } });
   expect(res.status, await res.text()).to.equal(200);
   const tenant = (await tool.t.ctx.platforms.list()).find((t) => t.issuer === lms.sim.issuer)!;
-  lms.sim.addCourse({ id: COURSE, label: 'ADV', title: 'Advisory' });
+  lms.sim.addCourse({ id: COURSE, label: 'ADV', title: 'Advisory', custom: { advisory: 'true' } });
   lms.sim.addUser({ sub: 'teacher', name: 'Tess Teacher' });
   lms.sim.enroll(COURSE, 'teacher', [`${LIS}membership#Instructor`]);
   lms.sim.addUser({ sub: 'admin', name: 'Ann Admin', roles: [`${LIS}institution/person#Administrator`] });

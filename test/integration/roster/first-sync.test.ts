@@ -35,7 +35,7 @@ describe('the first launch of a course waits (bounded) for its first roster sync
   /** A course nobody launched from yet, with the teacher and the fixture's students. */
   const freshCourse = () => {
     const id = `course-${randomUUID()}`;
-    f.platform.addCourse({ id, label: 'ADV', title: 'Advisory 10A' });
+    f.platform.addCourse({ id, label: 'ADV', title: 'Advisory 10A', custom: { advisory: 'true' } });
     f.platform.enroll(id, 'teacher-1', [`${LIS}membership#Instructor`]);
     for (const s of f.students) f.platform.enroll(id, s.sub, [`${LIS}membership#Learner`]);
     return id;

@@ -72,7 +72,7 @@ describe('sandbox sample school: a term of history on first start', function () 
     for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.score).to.be.at.least(rows[i]!.score);
     expect(rows.filter((r) => r.reasons.length > 0).length, 'students with a reason to look at them').to.be.at.least(6);
     const mateo = rows.find((r) => r.name === 'Mateo García')!;
-    expect(mateo.reasons.join('; ')).to.match(/no check-in for \d+ days/);
+    expect(mateo.reasons.join('; ')).to.match(/no check-in attended for \d+ days/);
 
     // A hand-off: Jackson's navigator is now Mr. Chen, and he trusts his coach.
     const jackson = rows.find((r) => r.name === 'Jackson Lee')!;

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../../src/db/client.js';
-import { contexts } from '../../../src/db/schema.js';
 import { PUBLISH_JOB, SCHEDULE_JOB } from '../../../src/scores/scores.service.js';
 import { startTool, type RunningTool } from '../../support/tool-server.js';
 import { startSimulator, connectTool, type RunningSimulator } from '../../support/simulator.js';
@@ -41,8 +39,9 @@ describe('scores publish in the background (job queue) after plan changes and on
     sim.sim.addUser({ sub: 'teacher', name: 'Tess Teacher' });
     sim.sim.addUser({ sub: 's1', name: 'Amara Okafor' });
     sim.sim.addUser({ sub: 's2', name: 'Liam Nguyen' });
-    for (const [course, title] of [['adv', 'Advisory 9B'], ['adv2', 'Advisory 9C'], ['alg', 'Algebra I']] as const) {
-      sim.sim.addCourse({ id: course, label: course.toUpperCase(), title });
+    for (const [course, title, advisory] of [['adv', 'Advisory 9B', 'true'], ['adv2', 'Advisory 9C', 'true'], ['alg', 'Algebra I', 'false']] as const) {
+      // The placement says which course is an advisory (issue 7, item 6).
+      sim.sim.addCourse({ id: course, label: course.toUpperCase(), title, custom: { advisory } });
       sim.sim.enroll(course, 'teacher', [`${LIS}Instructor`]);
       sim.sim.enroll(course, 's1', [`${LIS}Learner`]);
     }
@@ -55,8 +54,6 @@ describe('scores publish in the background (job queue) after plan changes and on
     studentLtik = launched.ltik!;
     await ctx().rosterSync.idle();
     for (const c of await ctx().roster.listContexts(tenantId)) id[c.contextId] = c.id;
-    // Algebra I is a subject course, never an advisory.
-    await database.db.update(contexts).set({ kind: 'subject' }).where(eq(contexts.id, id.alg!));
     for (const [sub, name] of [['s1', 's1'], ['s2', 's2']]) id[name] = (await ctx().roster.findPeopleBySub(tenantId, [sub]))[0]!.id;
     await ctx().scores.setPublishing(tenantId, true, null);
   });
@@ -68,12 +65,12 @@ describe('scores publish in the background (job queue) after plan changes and on
 
   it('many plan saves within the window make one publish per advisory course, recorded; none for a subject course', async () => {
     const student = asUser(tool.t.app, studentLtik);
-    const versionOf = (html: string) => Number(/name="version" value="(\d+)"/.exec(html)![1]);
+    const versionOf = (html: string) => /name="version.strengths" value="(\d+)"/.exec(html)![1]!;
     const before = { adv: (await backgroundRuns('adv')).length, adv2: (await backgroundRuns('adv2')).length };
     const firstSaveAt = tool.t.clock.now().getTime();
     for (const [i, text] of ['I draw', 'I draw and fix bikes', 'I draw, fix bikes and cook', 'Drawing', 'Drawing and bikes'].entries()) {
       const page = await student.get(`/students/${id.s1}/plan`).expect(200);
-      await student.post(`/students/${id.s1}/plan/fields`, { field: 'strengths', voice: 'student', text, version: String(versionOf(page.text)) }).expect(303);
+      await student.post(`/students/${id.s1}/plan/fields`, { section: 'about-me', voice: 'student', 'text.strengths': text, 'version.strengths': versionOf(page.text) }).expect(303);
       tool.t.clock.advance(i < 4 ? 5_000 : 0);
     }
     for (const course of ['adv', 'adv2']) {

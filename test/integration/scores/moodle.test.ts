@@ -21,7 +21,7 @@ describe('Moodle 4.4 (simulated): curly-quoted Link paging, and AGS results with
     const conn = await connectTool(sim.sim, { baseUrl: tool.baseUrl, platforms: tool.t.ctx.platforms }, { family: 'moodle' });
     clientId = conn.clientId;
     tenantId = conn.tenant.id;
-    sim.sim.addCourse({ id: '7', label: 'ADV', title: 'Advisory (Moodle)' });
+    sim.sim.addCourse({ id: '7', label: 'ADV', title: 'Advisory (Moodle)', custom: { advisory: 'true' } });
     sim.sim.addUser({ sub: 'teacher', name: 'Tess Teacher' });
     sim.sim.enroll('7', 'teacher', [`${LIS}Instructor`]);
     for (let i = 0; i < STUDENTS; i++) {
