@@ -7,7 +7,7 @@ import { createLtiService } from '../lti/lti.service.js';
 import { familyCodes, familyFor } from '../lti/families/index.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { createPlatformsService, PlatformInputError, type ManualPlatformInput } from './platforms.service.js';
-import { manualPlatformInput, problemsOf } from './platforms.schemas.js';
+import { issuesOf, manualPlatformInput } from './platforms.schemas.js';
 
 const usage = `Register an LMS platform by hand (Schoology, or any LMS without Dynamic Registration).
 
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   };
   // Checked before the database opens so a typo is reported at once; addManual checks again.
   const valid = manualPlatformInput.safeParse(input);
-  if (!valid.success) throw new PlatformInputError(problemsOf(valid.error));
+  if (!valid.success) throw new PlatformInputError(issuesOf(valid.error));
 
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', process.stderr);

@@ -4,9 +4,12 @@ import { badRequest, notFound } from '../web/errors.js';
 import { authorize } from '../policies/policy.js';
 import { platformPolicy } from '../policies/platform.js';
 import { familyCodes, familyFor } from '../lti/families/index.js';
-import { deploymentApproval, deploymentsSetting, platformForm, problemsOf } from './platforms.schemas.js';
+import { deploymentApproval, deploymentsSetting, platformForm, issuesOf, type PlatformProblem } from './platforms.schemas.js';
 import { PlatformInputError } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
+
+/** The registration form's inputs by field name, for the error summary's links. */
+const inputIds: Record<string, string> = { name: 'p-name', family: 'p-family', issuer: 'p-issuer', clientId: 'p-client', authLoginUrl: 'p-auth', accessTokenUrl: 'p-token', jwksUrl: 'p-jwks', deploymentIds: 'p-deployments' };
 
 const PAGE = '/admin/platforms';
 
@@ -20,7 +23,7 @@ export function platformsRoutes(ctx: AppContext): Router {
     return tenant;
   };
 
-  const render = async (req: Request, res: Response, form: Record<string, unknown> = {}, problems: string[] = []) => {
+  const render = async (req: Request, res: Response, form: Record<string, unknown> = {}, problems: PlatformProblem[] = []) => {
     const user = req.user!;
     const platforms = await Promise.all(
       (await ctx.platforms.list()).map(async (t) => ({
@@ -38,7 +41,8 @@ export function platformsRoutes(ctx: AppContext): Router {
       platforms,
       families: familyCodes.map((code) => ({ code, label: familyFor(code).label, selected: form.family === code })),
       form,
-      problems,
+      errors: Object.fromEntries(problems.map((p) => [p.field, p.text])),
+      errorSummary: problems.map((p) => ({ href: `#${inputIds[p.field] ?? 'p-name'}`, text: p.text })),
     });
   };
 
@@ -50,7 +54,11 @@ export function platformsRoutes(ctx: AppContext): Router {
   r.post(PAGE, ctx.requireUser, async (req, res) => {
     authorize(platformPolicy, req.user!, 'add', { tenantId: req.user!.tenantId });
     const parsed = platformForm.safeParse(req.body);
-    if (!parsed.success) throw badRequest(problemsOf(parsed.error).join(' '));
+    if (!parsed.success) {
+      res.status(400);
+      await render(req, res, {}, issuesOf(parsed.error));
+      return;
+    }
     const f = parsed.data;
     // Re-registering an existing (issuer, client id) rewrites its endpoints and keyset URL: that is
     // changing that platform, allowed only to its own admins (else one school could hijack another's launches).
@@ -71,7 +79,7 @@ export function platformsRoutes(ctx: AppContext): Router {
     } catch (err) {
       if (!(err instanceof PlatformInputError)) throw err;
       res.status(400);
-      await render(req, res, f, err.problems);
+      await render(req, res, f, err.issues);
       return;
     }
     redirectInTool(res, PAGE);

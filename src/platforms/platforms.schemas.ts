@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { familyCodes } from '../lti/families/index.js';
 
-const url = (what: string) => z.url({ protocol: /^https?$/, error: `${what} must be a full http(s) URL` });
+const url = (what: string) => z.url({ protocol: /^https?$/, error: `${what} must be a full http(s) URL` }).max(500, `${what} is too long`);
 const text = (what: string, max = 300) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(max, `${what} is too long`);
 
 /** A platform registered by hand (Schoology, or any LMS without dynamic registration): contract 2. */
@@ -38,7 +38,15 @@ export const deploymentsSetting = z.object({ acceptNewDeployments: z.enum(['on',
 /** The "Allow" button of a deployment waiting for approval. */
 export const deploymentApproval = z.object({ deploymentId: z.string().trim().min(1).max(300) });
 
-/** Turns zod's issues into sentences a person can act on. */
-export function problemsOf(error: z.ZodError): string[] {
-  return error.issues.map((i) => (i.message.match(/^[A-Z]/) ? i.message : `${i.path.join('.') || 'input'}: ${i.message}`));
+/** One problem with the platform details: the field it is about (its input name) and a sentence a person can act on. */
+export interface PlatformProblem {
+  field: string;
+  text: string;
 }
+
+/** Turns zod's issues into sentences a person can act on, each with its field. */
+export function issuesOf(error: z.ZodError): PlatformProblem[] {
+  return error.issues.map((i) => ({ field: String(i.path[0] ?? ''), text: i.message.match(/^[A-Z]/) ? i.message : `${i.path.join('.') || 'input'}: ${i.message}` }));
+}
+
+export const problemsOf = (error: z.ZodError): string[] => issuesOf(error).map((i) => i.text);

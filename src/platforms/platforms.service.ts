@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import * as repo from './platforms.repository.js';
-import { manualPlatformInput, problemsOf, type ManualPlatformInput } from './platforms.schemas.js';
+import { issuesOf, manualPlatformInput, type ManualPlatformInput, type PlatformProblem } from './platforms.schemas.js';
 import { HttpError, notFound } from '../web/errors.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -15,8 +15,10 @@ export interface PlatformKeys {
 
 /** Registration input that fails validation; `problems` are sentences for the admin. */
 export class PlatformInputError extends HttpError {
-  constructor(readonly problems: string[]) {
-    super(400, 'The platform details are not valid', problems.join(' '), 'invalid_platform');
+  readonly problems: string[];
+  constructor(readonly issues: PlatformProblem[]) {
+    super(400, 'The platform details are not valid', issues.map((i) => i.text).join(' '), 'invalid_platform');
+    this.problems = issues.map((i) => i.text);
   }
 }
 
@@ -59,7 +61,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
   const upsertRegistration = async (input: ManualPlatformInput, registeredBy: 'manual' | 'dynamic'): Promise<repo.Tenant> => {
     const parsed = manualPlatformInput.safeParse(input);
-    if (!parsed.success) throw new PlatformInputError(problemsOf(parsed.error));
+    if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error));
     const p = parsed.data;
     const endpoints = { name: p.name, authLoginUrl: p.authLoginUrl, accessTokenUrl: p.accessTokenUrl, jwksUrl: p.jwksUrl, active: true };
     // Fields the caller left out keep their stored value on an update.

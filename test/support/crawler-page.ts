@@ -246,6 +246,28 @@ export async function focusRingProblems(frame: Frame): Promise<string[]> {
   return problems;
 }
 
+/**
+ * Names people hear: no aria-label where ARIA forbids naming (a paragraph, or a span or div with no
+ * role: screen readers ignore it), and no two buttons of one page with the same name (ten "Save"
+ * buttons tell nobody what each saves). axe-core reports neither as serious.
+ */
+export function namingProblems(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() => {
+    const problems: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('p[aria-label], span[aria-label]:not([role]), div[aria-label]:not([role])'))) {
+      problems.push(`naming: aria-label on a <${el.tagName.toLowerCase()}> ("${el.getAttribute('aria-label')}"), which may not be named`);
+    }
+    const seen = new Map<string, number>();
+    for (const b of Array.from(document.querySelectorAll<HTMLElement>('button, input[type=submit]'))) {
+      if (b.getClientRects().length === 0) continue;
+      const name = (b.getAttribute('aria-label') ?? (b instanceof HTMLInputElement ? b.value : b.textContent) ?? '').replace(/\s+/g, ' ').trim();
+      seen.set(name, (seen.get(name) ?? 0) + 1);
+    }
+    for (const [name, n] of seen) if (n > 1) problems.push(`naming: ${n} buttons named "${name}"`);
+    return problems;
+  });
+}
+
 interface Rgb {
   r: number;
   g: number;

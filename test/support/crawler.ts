@@ -1,6 +1,6 @@
 import type { Frame, Page, Response } from 'playwright-core';
 import { axeProblems, launchAs } from './browser.js';
-import { describeForms, fillForm, focusRingProblems, inToolLinks, readDocument, requestSubmit, type FormInfo, type Variant } from './crawler-page.js';
+import { describeForms, fillForm, focusRingProblems, inToolLinks, namingProblems, readDocument, requestSubmit, type FormInfo, type Variant } from './crawler-page.js';
 
 /**
  * The product crawler (issue 7, "make the tests walk the product"): launched as a role through the
@@ -275,6 +275,7 @@ class RoleCrawl {
     const suffix = refused ? ` (refused ${status})` : ok ? '' : ` (${status})`;
     for (const problem of await axeProblems(this.frame)) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
     for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
+    for (const problem of await namingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     return ok;
   }
 }

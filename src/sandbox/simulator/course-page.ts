@@ -29,6 +29,22 @@ const storageScript = `
   });
 })();`;
 
+/**
+ * lti.frameResize, as Canvas, Moodle and others answer it: the tool's frame is given the height its
+ * page asks for (within bounds), so the tool never scrolls inside a fixed box.
+ */
+const resizeScript = `
+(function () {
+  var frame = document.getElementById('tool-frame');
+  addEventListener('message', function (e) {
+    var m = e.data;
+    if (!m || m.subject !== 'lti.frameResize' || e.source !== frame.contentWindow) return;
+    var h = Number(m.height);
+    if (!isFinite(h) || h <= 0) return;
+    frame.height = String(Math.min(Math.max(Math.round(h), 300), 20000));
+  });
+})();`;
+
 const frameQuery = z.object({
   client_id: z.string().min(1),
   user: z.string().min(1),
@@ -67,7 +83,7 @@ export function coursePageRoutes(state: SimState): Router {
         `<main><h1>${esc(tool?.name ?? 'Tool')}</h1>` +
         `<iframe id="tool-frame" name="tool_frame" title="${esc(tool?.name ?? 'Tool')}" src="${esc(src)}" width="100%" height="720" allow="clipboard-write"></iframe>` +
         (storage ? `<iframe name="post_message_forwarding" title="Platform storage" src="${esc(state.url(FORWARDING_PATH))}" hidden></iframe>` : '') +
-        `</main>`,
+        `</main><script${nonceAttr(res)}>${resizeScript}</script>`,
     );
   });
   if (storage) {

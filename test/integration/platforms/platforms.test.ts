@@ -113,8 +113,11 @@ describe('platform registration: addManual and the admin page', () => {
         .type('form')
         .send({ ltik: adminLtik, name: 'Bad', issuer, clientId: '', authLoginUrl: 'x', accessTokenUrl: `${issuer}/t`, jwksUrl: `${issuer}/j` })
         .expect(400);
-      expect(res.text).to.contain('role="alert"');
-      expect(res.text).to.contain('Client ID is required');
+      // The error summary at the top links each problem to its field (issue 7, item 9).
+      expect(res.text).to.match(/<main[^>]*>\s*<div class="error-summary"[^>]*data-error-summary>/);
+      expect(res.text).to.contain('<a href="#p-client">Client ID is required</a>');
+      expect(res.text).to.contain('<a href="#p-auth">Authorization (OIDC auth) URL must be a full http(s) URL</a>');
+      expect(res.text).to.match(/id="p-client"[^>]*aria-invalid="true" aria-describedby="p-client-error"/);
       expect(res.text).to.contain(`value="${issuer}"`);
       expect((await t.ctx.platforms.list()).filter((p) => p.issuer === issuer)).to.have.length(0);
     });
