@@ -43,13 +43,12 @@ export async function openNeedsOf(db: DbOrTx, tenantId: string, studentIds: stri
     .orderBy(asc(checkinNeeds.raisedAt));
 }
 
-export async function resolveNeed(db: DbOrTx, tenantId: string, studentId: string, needId: string, by: string, at: Date): Promise<Need | undefined> {
-  const [row] = await db
-    .update(checkinNeeds)
-    .set({ resolvedAt: at, resolvedBy: by })
-    .where(and(eq(checkinNeeds.tenantId, tenantId), eq(checkinNeeds.studentId, studentId), eq(checkinNeeds.id, needId), isNull(checkinNeeds.resolvedAt)))
-    .returning();
-  return row;
+/** Resolves an open need and the student's other open needs of the same category; none when it is not open. */
+export async function resolveNeed(db: DbOrTx, tenantId: string, studentId: string, needId: string, by: string, at: Date): Promise<Need[]> {
+  const open = and(eq(checkinNeeds.tenantId, tenantId), eq(checkinNeeds.studentId, studentId), isNull(checkinNeeds.resolvedAt));
+  const [need] = await db.select({ category: checkinNeeds.category }).from(checkinNeeds).where(and(open, eq(checkinNeeds.id, needId)));
+  if (!need) return [];
+  return db.update(checkinNeeds).set({ resolvedAt: at, resolvedBy: by }).where(and(open, eq(checkinNeeds.category, need.category))).returning();
 }
 
 /** The latest attended check-in per student (date and well-being), for the caseload. */

@@ -55,6 +55,20 @@ export interface QuickRecordInput {
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
+/**
+ * A category raised at several check-ins (or by the student and an adult) is one open concern: shown
+ * once, from when it was first raised, at its most urgent, with how often it was raised.
+ */
+function openByCategory(needs: repo.Need[]): (repo.Need & { timesRaised: number })[] {
+  const byCategory = new Map<string, repo.Need & { timesRaised: number }>();
+  for (const n of needs.filter((x) => !x.resolvedAt).sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime())) {
+    const first = byCategory.get(n.category);
+    if (!first) byCategory.set(n.category, { ...n, timesRaised: 1 });
+    else byCategory.set(n.category, { ...first, urgency: first.urgency === 'urgent' || n.urgency === 'urgent' ? 'urgent' : first.urgency, timesRaised: first.timesRaised + 1 });
+  }
+  return [...byCategory.values()];
+}
+
 /** Check-ins: the week's script, recording (one student or the whole advisory), student prep, needs raised. */
 export function createCheckinsService(deps: CheckinsDeps) {
   const { db, clock, audit, roster, script } = deps;
@@ -163,7 +177,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
           recordedByName: names.get(r.recordedBy),
           needs: visibleNeeds.filter((n) => n.checkinId === r.id).map(needView),
         })),
-        openNeeds: visibleNeeds.filter((n) => !n.resolvedAt).map(needView),
+        openNeeds: openByCategory(visibleNeeds).map((n) => ({ ...needView(n), timesRaised: n.timesRaised })),
         seeAdult,
       };
     },
@@ -247,12 +261,13 @@ export function createCheckinsService(deps: CheckinsDeps) {
       });
     },
 
+    /** Resolves the need and every other open need of its category for the student: they are one concern. */
     async resolveNeed(user: AppUser, s: StudentInScope, needId: string) {
       authorize(checkinPolicy, user, 'resolveNeed', { scope: s.scope });
       await db.transaction(async (tx) => {
-        const row = await repo.resolveNeed(tx, user.tenantId, s.student.id, needId, user.personId, clock.now());
-        if (!row) throw notFound('That need is not open.');
-        await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: s.student.id }, tx);
+        const rows = await repo.resolveNeed(tx, user.tenantId, s.student.id, needId, user.personId, clock.now());
+        if (rows.length === 0) throw notFound('That need is not open.');
+        for (const row of rows) await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: s.student.id }, tx);
       });
     },
 
@@ -262,15 +277,13 @@ export function createCheckinsService(deps: CheckinsDeps) {
       return new Map(rows.map((r) => [r.studentId, { date: r.date, wellbeing: r.wellbeing }]));
     },
 
-    /** For the caseload (advisors only): open needs per student, oldest first. */
+    /** For the caseload (advisors only): open needs per student, one per category, oldest first. */
     async openNeeds(tenantId: string, studentIds: string[]): Promise<Map<string, OpenNeed[]>> {
-      const out = new Map<string, OpenNeed[]>();
-      for (const n of await repo.openNeedsOf(db, tenantId, studentIds)) {
-        const list = out.get(n.studentId) ?? [];
-        list.push({ id: n.id, category: n.category, ...need(n.category), urgency: n.urgency as Urgency, raisedAt: n.raisedAt });
-        out.set(n.studentId, list);
-      }
-      return out;
+      const byStudent = new Map<string, repo.Need[]>();
+      for (const n of await repo.openNeedsOf(db, tenantId, studentIds)) byStudent.set(n.studentId, [...(byStudent.get(n.studentId) ?? []), n]);
+      return new Map(
+        [...byStudent].map(([studentId, needs]) => [studentId, openByCategory(needs).map((n) => ({ id: n.id, category: n.category, ...need(n.category), urgency: n.urgency as Urgency, raisedAt: n.raisedAt }))]),
+      );
     },
 
     /** For the caseload: the latest check-in per student, attended or missed. */

@@ -107,6 +107,21 @@ describe('check-ins', () => {
     await student.post(`/students/${s.students[0].id}/checkins/needs/${needIds[0]}/resolve`).expect(403);
   });
 
+  it('a need raised again is one open concern: shown once, at its most urgent, and resolved together', async () => {
+    const id = s.students[2].id;
+    const record = (urgency: string, date: string) => advisor.post(`/students/${id}/checkins`, { date, format: 'in_person', attended: 'yes', wellbeing: '3', ...week1, [`need.food`]: urgency }).expect(303);
+    await record('concern', '2026-03-18');
+    await record('urgent', '2026-03-19');
+    const page = await advisor.get(`/students/${id}/checkins`).expect(200);
+    const open = page.text.slice(page.text.indexOf('Open needs'), page.text.indexOf('<h2>History'));
+    expect(open.match(/needs\/[0-9a-f-]{36}\/resolve/g), 'one resolve button for the category').to.have.length(1);
+    expect(open).to.contain('raised 2 times').and.to.contain('>urgent<');
+    expect((await t.ctx.checkins.openNeeds(s.tenantId, [id])).get(id)!.map((n) => `${n.category}:${n.urgency}`)).to.deep.equal(['food:urgent']);
+    const needId = /needs\/([0-9a-f-]{36})\/resolve/.exec(open)![1]!;
+    await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`).expect(303);
+    expect((await t.ctx.checkins.openNeeds(s.tenantId, [id])).get(id)).to.equal(undefined);
+  });
+
   describe('quick record for the whole advisory', () => {
     it('writes one check-in per student, together', async () => {
       const [a, b, c] = s.students;
