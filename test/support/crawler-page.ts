@@ -247,6 +247,24 @@ export async function focusRingProblems(frame: Frame): Promise<string[]> {
 }
 
 /**
+ * What makes two documents of one URL pattern differ for accessibility: the kinds of controls and
+ * the visible words of buttons and headings (a student's name in a link does not; a step shown
+ * done, with its "Mark not done" button, does).
+ */
+export function pageShape(frame: Frame): Promise<string> {
+  return frame.evaluate(() => {
+    const counts = ['a[href]', 'button', 'input', 'select', 'textarea', 'form', 'table', '[role]', '[aria-invalid]']
+      .map((sel) => document.querySelectorAll(sel).length)
+      .join(',');
+    const words = Array.from(document.querySelectorAll('button, h1, h2, h3, [data-error-summary]'))
+      .map((e) => (e.tagName === 'H1' ? e.tagName : `${e.tagName}:${(e.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30)}`))
+      .sort()
+      .join('|');
+    return `${counts} ${words}`;
+  });
+}
+
+/**
  * Names people hear: no aria-label where ARIA forbids naming (a paragraph, or a span or div with no
  * role: screen readers ignore it), and no two buttons of one page with the same name (ten "Save"
  * buttons tell nobody what each saves). axe-core reports neither as serious.

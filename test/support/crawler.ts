@@ -1,6 +1,6 @@
 import type { Frame, Page, Response } from 'playwright-core';
 import { axeProblems, launchAs } from './browser.js';
-import { describeForms, fillForm, focusRingProblems, inToolLinks, namingProblems, readDocument, requestSubmit, type FormInfo, type Variant } from './crawler-page.js';
+import { describeForms, fillForm, focusRingProblems, inToolLinks, namingProblems, pageShape, readDocument, requestSubmit, type FormInfo, type Variant } from './crawler-page.js';
 
 /**
  * The product crawler (issue 7, "make the tests walk the product"): launched as a role through the
@@ -55,6 +55,8 @@ export async function sandboxRoles(page: Page, port: number): Promise<string[]> 
 /** Crawls role after role in one browser page; `failures` lists every problem found, each once. */
 export class Crawler {
   private readonly found = new Map<string, string>();
+  /** Page shapes axe has already checked (pattern, outcome, controls): the same shape twice adds only time. */
+  readonly axed = new Set<string>();
   private marks = 0;
   readonly origin: string;
 
@@ -273,7 +275,11 @@ class RoleCrawl {
       if (refused && doc.errorSummary.present && !doc.errorSummary.focused) this.fail(where, 'the error summary does not have focus');
     }
     const suffix = refused ? ` (refused ${status})` : ok ? '' : ` (${status})`;
-    for (const problem of await axeProblems(this.frame)) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
+    const shape = `${page}${suffix} ${await pageShape(this.frame)}`;
+    if (!this.crawler.axed.has(shape)) {
+      this.crawler.axed.add(shape);
+      for (const problem of await axeProblems(this.frame)) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
+    }
     for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     for (const problem of await namingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     return ok;
