@@ -109,7 +109,7 @@ export interface AttentionReason {
 export interface Attention {
   reasons: AttentionReason[];
   score: number;
-  /** A check-in is due: overdue since the last attended one, never held once the cadence passed, or the last one missed. */
+  /** A check-in is due: overdue since the last attended one, or never held once the cadence passed. */
   overdue: boolean;
   daysSinceCheckin: number | null;
 }
@@ -127,7 +127,6 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
   const daysSinceJoined = facts.joinedAt ? daysSince(facts.joinedAt) : null;
   const overdueSinceLast = daysSinceCheckin !== null && daysSinceCheckin > at.cadenceDays;
   const neverAndDue = daysSinceCheckin === null && daysSinceJoined !== null && daysSinceJoined > at.cadenceDays;
-  // An absence is not a check-in: the student still needs one, whatever the dates say.
   const missedLast = facts.latest !== null && !facts.latest.attended;
 
   /** Each match of a condition: the duration (for perDay) and the placeholder values. */
@@ -169,7 +168,7 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
   return {
     reasons: reasons.map(({ rule: id, text, weight }) => ({ rule: id, text, weight })),
     score: reasons.reduce((sum, r) => sum + r.weight, 0),
-    overdue: overdueSinceLast || neverAndDue || missedLast,
+    overdue: overdueSinceLast || neverAndDue,
     daysSinceCheckin,
   };
 }

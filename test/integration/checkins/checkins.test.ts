@@ -171,8 +171,10 @@ describe('check-ins', () => {
       expect(last.get(a.id)?.date).to.equal('2026-03-20');
       expect(last.get(b.id)).to.equal(undefined);
       const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
-      const overdue = await t.ctx.caseload.list(adv, { sort: 'name', show: 'overdue', status: '', q: '', view: '' });
-      expect(overdue.rows.map((r) => r.id)).to.include(b.id).and.not.to.include(a.id);
+      // Overdue counts from the last attended check-in; the absence itself flags the student with its reason.
+      const { rows } = await t.ctx.caseload.list(adv, { sort: 'attention', show: 'all', status: '', q: '', view: '' });
+      expect(rows.find((r) => r.id === b.id)!.reasons.join('; ')).to.contain('missed the last check-in (2026-03-20)');
+      expect(rows.find((r) => r.id === a.id)!.reasons.join('; ')).not.to.contain('missed the last check-in');
     });
 
     it('"Save all" with nothing filled in saves nothing and says so', async () => {
