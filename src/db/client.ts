@@ -35,13 +35,56 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Pool size for node-postgres. */
   max?: number;
+  /** How the server lists our connections (pg_stat_activity). */
+  applicationName?: string;
+}
+
+/**
+ * A pool that rides through a database restart or a killed connection:
+ * - every client gets an error listener (a checked-out client whose connection dies emits 'error';
+ *   without a listener that kills the process);
+ * - a client whose `begin` fails is destroyed (drizzle only releases a transaction's client after a
+ *   successful begin, so it would stay checked out for ever and the pool would run dry).
+ * Later queries get fresh connections once the server answers again.
+ */
+function resilientPool(opts: { connectionString: string; max: number; applicationName: string }): pg.Pool {
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.max, application_name: opts.applicationName });
+  // An idle client losing its connection: the pool drops it; the next query reconnects.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // pg's query has many overloads; this wrapper only watches the promise form drizzle uses.
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+      if (result instanceof Promise && typeof text === 'string' && /^\s*begin\b/i.test(text)) {
+        return result.catch((err: unknown) => {
+          (client as pg.PoolClient).release(err instanceof Error ? err : new Error('begin failed'));
+          throw err;
+        });
+      }
+      return result;
+    };
+  });
+  return pool;
+}
+
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/** Whether an error means the database is out of reach (restarting, connection killed, closed), not a bad query. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && CONNECTION_LOST.has(code)) return true;
+    if (typeof message === 'string' && /Connection terminated|connection is closed|Client has encountered a connection error|embedded database is closed|PGlite is closed|Client was closed/i.test(message)) return true;
+  }
+  return false;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.max ?? 10 });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
+    const pool = resilientPool({ connectionString: opts.databaseUrl, max: opts.max ?? 10, applicationName: opts.applicationName ?? 'success-plans' });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

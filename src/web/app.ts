@@ -33,6 +33,7 @@ import { createCaseloadService } from '../caseload/caseload.service.js';
 import { loadAttentionRules } from '../caseload/needs-attention.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { onceGuard } from './once.js';
+import { isDatabaseUnavailable } from '../db/client.js';
 
 export interface App {
   app: Express;
@@ -161,22 +162,31 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = toHttpError(err);
     const log = res.locals.log ?? ctx.logger;
-    if (e.status >= 500) log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: req.path }, 'request failed');
+    // Never the message or stack: a database error's message carries the query's parameters (record text).
+    if (e.status >= 500) log.error({ err: errorClass(err), path: req.path }, 'request failed');
     else log.warn({ code: e.code, status: e.status, path: req.path }, e.title);
     if (res.headersSent) return;
     res.status(e.status);
     const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
-    const showStack = ctx.config.env === 'development' && e.status >= 500 && err instanceof Error;
     if (wantsJson) {
       res.json({ error: { code: e.code, title: e.title, detail: e.detail, requestId: res.locals.requestId } });
       return;
     }
-    res.render('error', { title: e.title, status: e.status, detail: e.detail, requestId: res.locals.requestId, stack: showStack ? (err as Error).stack : undefined });
+    if (e.status === 503) res.setHeader('Retry-After', '5');
+    res.render('error', { title: e.title, status: e.status, detail: e.detail, requestId: res.locals.requestId });
   };
+}
+
+/** What a log may say about an error: its class and code, never its message. */
+function errorClass(err: unknown): { name: string; code?: string } {
+  const e = err as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  return { name: err instanceof Error ? err.constructor.name : typeof err, ...(code && { code }) };
 }
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (isDatabaseUnavailable(err)) return new HttpError(503, 'Please try again in a moment', 'The database is not answering right now. Nothing was saved from this request. Try again in a moment.', 'database_unavailable');
   const withStatus = err as { status?: number; type?: string };
   if (withStatus?.type === 'entity.too.large') return new HttpError(413, 'Too much data', 'The form sent more data than the tool accepts.', 'too_large');
   if (withStatus?.type === 'entity.parse.failed') return new HttpError(400, 'Unreadable request', 'The request body could not be read.', 'bad_body');
