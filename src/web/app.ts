@@ -163,7 +163,8 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
     const e = toHttpError(err);
     const log = res.locals.log ?? ctx.logger;
     // Never the message or stack: a database error's message carries the query's parameters (record text).
-    if (e.status >= 500) log.error({ err: errorClass(err), path: req.path }, 'request failed');
+    // Our own HttpErrors carry fixed titles, safe to log; anything else is logged by class and code only.
+    if (e.status >= 500) log.error({ err: errorClass(err), code: e.code, status: e.status, path: req.path }, err instanceof HttpError ? e.title : 'request failed');
     else log.warn({ code: e.code, status: e.status, path: req.path }, e.title);
     if (res.headersSent) return;
     res.status(e.status);
