@@ -41,8 +41,10 @@ export async function countsByStatus(db: DbOrTx, tenantId: string, studentIds: s
     .groupBy(goals.studentId, goals.status, goals.proposed);
 }
 
-export async function listSteps(db: DbOrTx, tenantId: string, goalId: string): Promise<GoalStep[]> {
-  return db.select().from(goalSteps).where(and(eq(goalSteps.tenantId, tenantId), eq(goalSteps.goalId, goalId))).orderBy(asc(goalSteps.createdAt));
+/** The steps of one goal or several (the print view), oldest first. */
+export async function listSteps(db: DbOrTx, tenantId: string, goalIds: string[]): Promise<GoalStep[]> {
+  if (goalIds.length === 0) return [];
+  return db.select().from(goalSteps).where(and(eq(goalSteps.tenantId, tenantId), inArray(goalSteps.goalId, goalIds))).orderBy(asc(goalSteps.createdAt));
 }
 
 export async function insertStep(db: DbOrTx, v: typeof goalSteps.$inferInsert): Promise<GoalStep> {
@@ -59,11 +61,13 @@ export async function setStepDone(db: DbOrTx, tenantId: string, goalId: string, 
   return row;
 }
 
-export async function listProgress(db: DbOrTx, tenantId: string, goalId: string): Promise<GoalProgress[]> {
+/** The progress updates of one goal or several (the print view), newest first. */
+export async function listProgress(db: DbOrTx, tenantId: string, goalIds: string[]): Promise<GoalProgress[]> {
+  if (goalIds.length === 0) return [];
   return db
     .select()
     .from(goalProgress)
-    .where(and(eq(goalProgress.tenantId, tenantId), eq(goalProgress.goalId, goalId)))
+    .where(and(eq(goalProgress.tenantId, tenantId), inArray(goalProgress.goalId, goalIds)))
     .orderBy(desc(goalProgress.date), desc(goalProgress.createdAt));
 }
 

@@ -124,8 +124,8 @@ export function createGoalsService(deps: GoalsDeps) {
     async detail(user: AppUser, s: StudentInScope, goalId: string) {
       const g = await load(user, s, goalId, 'view');
       const [steps, progress, suggestions] = await Promise.all([
-        repo.listSteps(db, user.tenantId, g.id),
-        repo.listProgress(db, user.tenantId, g.id),
+        repo.listSteps(db, user.tenantId, [g.id]),
+        repo.listProgress(db, user.tenantId, [g.id]),
         repo.listSuggestions(db, user.tenantId, g.id),
       ]);
       const answered = suggestions.filter((x) => x.answeredAt);
@@ -239,9 +239,10 @@ export function createGoalsService(deps: GoalsDeps) {
       const s = await studentInScope(deps, user, studentId);
       authorize(goalPolicy, user, 'list', { scope: s.scope });
       const goals = (await repo.listGoals(db, user.tenantId, s.student.id)).filter((g) => may(user, s, 'view', g));
-      // A student has a handful of goals: two small queries each.
-      const parts = await Promise.all(goals.map(async (g) => ({ g, steps: await repo.listSteps(db, user.tenantId, g.id), progress: await repo.listProgress(db, user.tenantId, g.id) })));
-      const names = await nameOf(user.tenantId, parts.flatMap((p) => p.progress.map((x) => x.authorId)));
+      const ids = goals.map((g) => g.id);
+      const [allSteps, allProgress] = await Promise.all([repo.listSteps(db, user.tenantId, ids), repo.listProgress(db, user.tenantId, ids)]);
+      const parts = goals.map((g) => ({ g, steps: allSteps.filter((x) => x.goalId === g.id), progress: allProgress.filter((x) => x.goalId === g.id) }));
+      const names = await nameOf(user.tenantId, allProgress.map((x) => x.authorId));
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
       return parts.map(({ g, steps, progress }) => ({
         ...summary(g),

@@ -8,6 +8,7 @@ import { isServiceError } from '../lti/services/index.js';
 import { fetchMembership, type NrpsMember } from '../lti/services/nrps.js';
 import * as roster from './roster.repository.js';
 import * as repo from './sync.repository.js';
+import { safeError } from '../web/logger.js';
 
 export type SyncTrigger = 'launch' | 'schedule' | 'manual';
 export type FirstSyncStatus = 'ready' | 'waiting' | 'failed';
@@ -206,7 +207,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       try {
         if (await isStale(tenantId, contextId)) inBackground(tenantId, contextId, 'launch');
       } catch (err) {
-        logger.error({ tenantId, contextId, error: err instanceof Error ? err.message : 'unknown' }, 'roster staleness check failed');
+        logger.error({ tenantId, contextId, err: safeError(err) }, 'roster staleness check failed');
       }
     },
 
@@ -226,7 +227,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
         if (inFlight) await within(inFlight, waitMs);
         return await firstSyncStatus(tenantId, contextId);
       } catch (err) {
-        logger.error({ tenantId, contextId, error: err instanceof Error ? err.message : 'unknown' }, 'roster staleness check failed');
+        logger.error({ tenantId, contextId, err: safeError(err) }, 'roster staleness check failed');
         return 'ready';
       }
     },

@@ -4,6 +4,7 @@ import type { AppContext } from '../web/context.js';
 import { ALL_SERVICE_SCOPES, createSimulator } from './simulator/index.js';
 import { ADVISORY, launchers, seedSampleSchool } from './sample-school.js';
 import { resetSchool, seedIfEmpty } from './seed.js';
+import { safeError } from '../web/logger.js';
 
 const MOUNT = '/sandbox';
 /** The reset button's target: a tool URL, never in the LMS simulator's own paths. */
@@ -72,7 +73,7 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
       await seedIfEmpty(ctx, sim, registered, register);
     } catch (err) {
       // The sandbox still launches; the school is just empty until the reset button is used.
-      ctx.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'sandbox sample school could not be seeded');
+      ctx.logger.error({ err: safeError(err) }, 'sandbox sample school could not be seeded');
     }
     tenantId = (await ctx.platforms.findByIssuer(sim.issuer, clientId))?.id ?? tenantId;
   } catch (err) {

@@ -34,6 +34,7 @@ import { loadAttentionRules } from '../caseload/needs-attention.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
+import { safeError } from './logger.js';
 
 export interface App {
   app: Express;
@@ -164,7 +165,7 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
     const log = res.locals.log ?? ctx.logger;
     // Never the message or stack: a database error's message carries the query's parameters (record text).
     // Our own HttpErrors carry fixed titles, safe to log; anything else is logged by class and code only.
-    if (e.status >= 500) log.error({ err: errorClass(err), code: e.code, status: e.status, path: req.path }, err instanceof HttpError ? e.title : 'request failed');
+    if (e.status >= 500) log.error({ err: safeError(err), code: e.code, status: e.status, path: req.path }, err instanceof HttpError ? e.title : 'request failed');
     else log.warn({ code: e.code, status: e.status, path: req.path }, e.title);
     if (res.headersSent) return;
     res.status(e.status);
@@ -176,13 +177,6 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
     if (e.status === 503) res.setHeader('Retry-After', '5');
     res.render('error', { title: e.title, status: e.status, detail: e.detail, requestId: res.locals.requestId });
   };
-}
-
-/** What a log may say about an error: its class and code, never its message. */
-function errorClass(err: unknown): { name: string; code?: string } {
-  const e = err as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  return { name: err instanceof Error ? err.constructor.name : typeof err, ...(code && { code }) };
 }
 
 function toHttpError(err: unknown): HttpError {

@@ -19,3 +19,13 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     destination as pino.DestinationStream | undefined,
   );
 }
+
+/**
+ * What a log line may say about an error: its class and code. Never its message or stack: a
+ * database error's message carries the query's parameters (record text, names).
+ */
+export function safeError(err: unknown): { name: string; code?: string } {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  return { name: err instanceof Error ? err.constructor.name : typeof err, ...(code && { code }) };
+}
