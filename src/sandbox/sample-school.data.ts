@@ -531,3 +531,14 @@ export const sessionNotes = [
   'Checked missing work before the quarter ends.',
   'Talked about the winter break schedule.',
 ];
+
+/**
+ * A course whose placement says nothing about being an advisory: its teacher is asked on the first
+ * launch ("Is Biology an advisory?"), and an admin can decide it on /admin/courses.
+ */
+export const undecidedCourse = {
+  id: 'sandbox-bio',
+  label: 'BIO-1',
+  title: 'Biology',
+  students: ['Liam Nguyen', 'Sofia Hernández', 'Dev Sharma', 'Aaliyah Johnson'],
+};

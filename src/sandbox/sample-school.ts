@@ -1,14 +1,16 @@
 import { ROLE, type Simulator } from './simulator/index.js';
-import { admin, advisory9A, advisory9B, counselor, guardians, subjectCourse, type SampleAdult } from './sample-school.data.js';
+import { admin, advisory9A, advisory9B, counselor, guardians, subjectCourse, undecidedCourse, type SampleAdult } from './sample-school.data.js';
 
 /** The LMS side of the sample school. Stable ids, so restarts reuse the tenant's rows. */
 export const ADVISORIES = [advisory9A, advisory9B];
 export const ADVISORY = advisory9A;
 export const SUBJECT = subjectCourse;
-/** Every course, with the custom parameter its placement sends (advisory or subject course). */
-export const COURSES = [
+export const UNDECIDED = undecidedCourse;
+/** Every course, with the custom parameter its placement sends (advisory, subject course, or none: undecided). */
+export const COURSES: { id: string; label: string; title: string; custom: Record<string, string> }[] = [
   ...ADVISORIES.map((a) => ({ id: a.id, label: a.label, title: a.title, custom: { advisory: 'true' } })),
   { id: SUBJECT.id, label: SUBJECT.label, title: SUBJECT.title, custom: { advisory: 'false' } },
+  { id: UNDECIDED.id, label: UNDECIDED.label, title: UNDECIDED.title, custom: {} },
 ];
 
 const fold = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
@@ -54,6 +56,8 @@ export function seedSampleSchool(sim: Simulator): void {
   addAdult(SUBJECT.teacher, [ROLE.institutionFaculty]);
   sim.enroll(SUBJECT.id, SUBJECT.teacher.sub, [ROLE.instructor]);
   for (const name of SUBJECT.students) sim.enroll(SUBJECT.id, subOfStudent(name), [ROLE.learner]);
+  sim.enroll(UNDECIDED.id, SUBJECT.teacher.sub, [ROLE.instructor]);
+  for (const name of UNDECIDED.students) sim.enroll(UNDECIDED.id, subOfStudent(name), [ROLE.learner]);
   for (const g of guardians) {
     addAdult(g, []);
     sim.enroll(g.advisory, g.sub, [ROLE.mentor], { mentees: g.children.map(subOfStudent) });
@@ -66,6 +70,7 @@ export const launchers = [
   { role: 'teacher', sub: people.teacher, course: ADVISORY.id, label: 'Launch as teacher', who: `${nameOf(ADVISORY.advisor)}, advisor of ${ADVISORY.title}` },
   { role: 'second-advisor', sub: people.secondAdvisor, course: advisory9B.id, label: 'Launch as second advisor', who: `${nameOf(advisory9B.advisor)}, advisor of ${advisory9B.title}` },
   { role: 'subject-teacher', sub: people.subjectTeacher, course: SUBJECT.id, label: 'Launch as subject teacher', who: `${nameOf(SUBJECT.teacher)}, teacher of ${SUBJECT.title}` },
+  { role: 'undecided-teacher', sub: people.subjectTeacher, course: UNDECIDED.id, label: 'Launch as teacher of an undecided course', who: `${nameOf(SUBJECT.teacher)}, teacher of ${UNDECIDED.title} (not yet marked advisory or subject course)` },
   { role: 'student', sub: people.student, course: ADVISORY.id, label: 'Launch as student', who: `${nameOf(firstStudent)}, a student in ${ADVISORY.title}` },
   { role: 'parent', sub: people.parent, course: firstGuardian.advisory, label: 'Launch as parent', who: `${nameOf(firstGuardian)}, parent of ${firstGuardian.children.join(', ')}` },
   { role: 'admin', sub: people.admin, course: ADVISORY.id, label: 'Launch as admin', who: `${nameOf(admin)}, account administrator` },

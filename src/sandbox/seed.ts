@@ -135,7 +135,7 @@ class SchoolWriter {
         membershipsUrl: urls.memberships,
         lineItemsUrl: urls.lineItems,
         agsScopes,
-        placementKind: c.custom.advisory === 'true' ? 'advisory' : 'subject',
+        placementKind: c.custom.advisory === 'true' ? 'advisory' : c.custom.advisory === 'false' ? 'subject' : null,
       });
       const run = await this.seed.rosterSync.syncContext(tenantId, context.id, 'manual');
       if (run.status !== 'succeeded') throw new Error(`sample school roster sync of ${c.id} ${run.status}: ${run.error ?? ''}`);

@@ -25,7 +25,7 @@ describe('sandbox LMS mounted by the app', () => {
     const home = await request(first.app).get('/').expect(200);
     for (const label of ['Launch as teacher', 'Launch as student', 'Launch as parent', 'Launch as admin']) expect(home.text).to.include(label);
     const hrefs = [...home.text.matchAll(/href="(http:\/\/127\.0\.0\.1:\d+\/sandbox\/sim\/course[^"]+)"/g)].map((m) => m[1]);
-    expect(hrefs).to.have.length(6);
+    expect(hrefs).to.have.length(7);
 
     const jwks = await request(first.app).get('/sandbox/api/lti/security/jwks').expect(200);
     expect(jwks.body.keys[0]).to.include({ alg: 'RS256', use: 'sig' });
