@@ -1,4 +1,5 @@
 import { idColumn, tenantIdColumn } from '../db/columns.js';
+import { tenantKey } from '../db/keys.js';
 import { pgTable, uuid, text, timestamp, index } from 'drizzle-orm/pg-core';
 
 /** Who read or wrote which student's record. Never holds the record's text. */
@@ -17,5 +18,5 @@ export const auditEvents = pgTable(
     studentId: uuid('student_id'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_tenant_student_idx').on(t.tenantId, t.studentId, t.at)],
+  (t) => [tenantKey(t), index('audit_tenant_student_idx').on(t.tenantId, t.studentId, t.at)],
 );

@@ -1,4 +1,5 @@
-import { idColumn, tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
+import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
+import { tenantKey, tenantReference } from '../db/keys.js';
 import { pgTable, uuid, text, boolean, timestamp, integer, date, jsonb, index, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export interface CheckinAnswer {
@@ -28,7 +29,7 @@ export const checkins = pgTable(
     batchId: uuid('batch_id'),
     createdAt: createdAtColumn(),
   },
-  (t) => [index('checkins_tenant_student_idx').on(t.tenantId, t.studentId, t.date)],
+  (t) => [tenantKey(t), personReference(t, t.studentId), index('checkins_tenant_student_idx').on(t.tenantId, t.studentId, t.date)],
 );
 
 /** A need raised at a check-in (or by the student while preparing); open until resolved. */
@@ -38,7 +39,7 @@ export const checkinNeeds = pgTable(
     id: idColumn(),
     tenantId: tenantIdColumn(),
     studentId: personIdColumn('student_id'),
-    checkinId: uuid('checkin_id').references(() => checkins.id, { onDelete: 'cascade' }),
+    checkinId: uuid('checkin_id'),
     /** A category id from config/checkin-script.json. */
     category: text('category').notNull(),
     /** concern | urgent */
@@ -49,7 +50,12 @@ export const checkinNeeds = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     resolvedBy: uuid('resolved_by'),
   },
-  (t) => [index('checkin_needs_tenant_student_idx').on(t.tenantId, t.studentId)],
+  (t) => [
+    tenantKey(t),
+    personReference(t, t.studentId),
+    tenantReference(t, t.checkinId, checkins),
+    index('checkin_needs_tenant_student_idx').on(t.tenantId, t.studentId),
+  ],
 );
 
 /** The student's answers to a week's prompts, written before the meeting. */
@@ -63,5 +69,5 @@ export const checkinPreps = pgTable(
     answers: jsonb('answers').$type<CheckinAnswer[]>().notNull().default([]),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('checkin_preps_student_week_uq').on(t.tenantId, t.studentId, t.week)],
+  (t) => [tenantKey(t), personReference(t, t.studentId), uniqueIndex('checkin_preps_student_week_uq').on(t.tenantId, t.studentId, t.week)],
 );

@@ -1,10 +1,12 @@
-import { uuid, timestamp } from 'drizzle-orm/pg-core';
+import { uuid, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
 import { people } from '../roster/roster.tables.js';
+import { tenantReference } from './keys.js';
 
 // Column builders every table repeats; functions because drizzle needs a fresh builder per table.
 
-export const idColumn = () => uuid('id').primaryKey().defaultRandom();
+/** A row's own id; the table's key is (tenant_id, id): see tenantKey in keys.ts. */
+export const idColumn = () => uuid('id').notNull().defaultRandom();
 
 /** The tenant every student-data row carries; deleting a tenant removes its data. */
 export const tenantIdColumn = () =>
@@ -12,10 +14,10 @@ export const tenantIdColumn = () =>
     .notNull()
     .references(() => tenants.id, { onDelete: 'cascade' });
 
-/** A person reference (student, author...) that goes with the person. */
-export const personIdColumn = (name: string) =>
-  uuid(name)
-    .notNull()
-    .references(() => people.id, { onDelete: 'cascade' });
+/** A person reference (student, author...); the table declares it with personReference. */
+export const personIdColumn = (name: string) => uuid(name).notNull();
+
+/** A person of the same tenant; the row goes with the person. */
+export const personReference = (t: { tenantId: AnyPgColumn }, column: AnyPgColumn) => tenantReference(t, column, people);
 
 export const createdAtColumn = (name = 'created_at') => timestamp(name, { withTimezone: true }).notNull().defaultNow();

@@ -1,4 +1,5 @@
-import { idColumn, tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
+import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
+import { tenantKey, tenantReference } from '../db/keys.js';
 import { pgTable, uuid, text, boolean, timestamp, integer, date, index } from 'drizzle-orm/pg-core';
 
 /** A SMART goal on a student's plan. `version` guards concurrent edits. */
@@ -29,7 +30,7 @@ export const goals = pgTable(
     updatedBy: uuid('updated_by').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('goals_tenant_student_idx').on(t.tenantId, t.studentId)],
+  (t) => [tenantKey(t), personReference(t, t.studentId), index('goals_tenant_student_idx').on(t.tenantId, t.studentId)],
 );
 
 export const goalSteps = pgTable(
@@ -37,9 +38,7 @@ export const goalSteps = pgTable(
   {
     id: idColumn(),
     tenantId: tenantIdColumn(),
-    goalId: uuid('goal_id')
-      .notNull()
-      .references(() => goals.id, { onDelete: 'cascade' }),
+    goalId: uuid('goal_id').notNull(),
     text: text('text').notNull(),
     /** student | advisor | family | other */
     owner: text('owner').notNull(),
@@ -48,7 +47,7 @@ export const goalSteps = pgTable(
     createdBy: uuid('created_by').notNull(),
     createdAt: createdAtColumn(),
   },
-  (t) => [index('goal_steps_goal_idx').on(t.tenantId, t.goalId)],
+  (t) => [tenantKey(t), tenantReference(t, t.goalId, goals), index('goal_steps_goal_idx').on(t.tenantId, t.goalId)],
 );
 
 export const goalProgress = pgTable(
@@ -56,9 +55,7 @@ export const goalProgress = pgTable(
   {
     id: idColumn(),
     tenantId: tenantIdColumn(),
-    goalId: uuid('goal_id')
-      .notNull()
-      .references(() => goals.id, { onDelete: 'cascade' }),
+    goalId: uuid('goal_id').notNull(),
     date: date('date', { mode: 'string' }).notNull(),
     /** Where it stands toward the goal's target: a number or a short text ("3 of 4 assignments"). */
     value: text('value').notNull().default(''),
@@ -69,7 +66,7 @@ export const goalProgress = pgTable(
     authorRole: text('author_role').notNull(),
     createdAt: createdAtColumn(),
   },
-  (t) => [index('goal_progress_goal_idx').on(t.tenantId, t.goalId)],
+  (t) => [tenantKey(t), tenantReference(t, t.goalId, goals), index('goal_progress_goal_idx').on(t.tenantId, t.goalId)],
 );
 
 /** Every change an adult suggested: the goal keeps them as history once answered (revised or approved). */
@@ -78,14 +75,12 @@ export const goalSuggestions = pgTable(
   {
     id: idColumn(),
     tenantId: tenantIdColumn(),
-    goalId: uuid('goal_id')
-      .notNull()
-      .references(() => goals.id, { onDelete: 'cascade' }),
+    goalId: uuid('goal_id').notNull(),
     text: text('text').notNull(),
     authorId: uuid('author_id').notNull(),
     createdAt: createdAtColumn(),
     /** When the student revised the goal or it was approved; null while the suggestion waits. */
     answeredAt: timestamp('answered_at', { withTimezone: true }),
   },
-  (t) => [index('goal_suggestions_goal_idx').on(t.tenantId, t.goalId)],
+  (t) => [tenantKey(t), tenantReference(t, t.goalId, goals), index('goal_suggestions_goal_idx').on(t.tenantId, t.goalId)],
 );

@@ -1,4 +1,5 @@
 import { idColumn, tenantIdColumn } from '../db/columns.js';
+import { tenantKey } from '../db/keys.js';
 import { pgTable, text, timestamp, jsonb, uniqueIndex, index } from 'drizzle-orm/pg-core';
 
 /**
@@ -34,6 +35,8 @@ export const loginStates = pgTable(
     respondedAt: timestamp('responded_at', { withTimezone: true }),
   },
   (t) => [
+    tenantKey(t),
+    // Global, not per tenant: a launch finds its login by state or nonce before it knows the tenant.
     uniqueIndex('lti_login_states_state_uq').on(t.state),
     uniqueIndex('lti_login_states_nonce_uq').on(t.nonce),
     index('lti_login_states_expires_idx').on(t.expiresAt),

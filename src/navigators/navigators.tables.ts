@@ -1,4 +1,5 @@
-import { idColumn, tenantIdColumn, personIdColumn } from '../db/columns.js';
+import { idColumn, tenantIdColumn, personIdColumn, personReference } from '../db/columns.js';
+import { tenantKey } from '../db/keys.js';
 import { pgTable, uuid, text, boolean, timestamp, index } from 'drizzle-orm/pg-core';
 
 /** Advisor <-> student. Default comes from the advisory roster; an assignment made here overrides it. */
@@ -15,5 +16,11 @@ export const navigatorAssignments = pgTable(
     /** Free text the student gave: the adult they trust most, who may not be their navigator. */
     preferredAdult: text('preferred_adult'),
   },
-  (t) => [index('navigator_assignments_tenant_student_idx').on(t.tenantId, t.studentId), index('navigator_assignments_tenant_navigator_idx').on(t.tenantId, t.navigatorId)],
+  (t) => [
+    tenantKey(t),
+    personReference(t, t.studentId),
+    personReference(t, t.navigatorId),
+    index('navigator_assignments_tenant_student_idx').on(t.tenantId, t.studentId),
+    index('navigator_assignments_tenant_navigator_idx').on(t.tenantId, t.navigatorId),
+  ],
 );

@@ -51,7 +51,7 @@ export async function upsertEntry(db: DbOrTx, v: { tenantId: string; planId: str
   await db
     .insert(planEntries)
     .values({ tenantId: v.tenantId, planId: v.planId, fieldKey: v.fieldKey, voice: v.voice, text: v.text, authorId: v.authorId, updatedAt: v.at })
-    .onConflictDoUpdate({ target: [planEntries.planId, planEntries.fieldKey, planEntries.voice], set: { text: v.text, authorId: v.authorId, updatedAt: v.at, version: sql`${planEntries.version} + 1` } });
+    .onConflictDoUpdate({ target: [planEntries.tenantId, planEntries.planId, planEntries.fieldKey, planEntries.voice], set: { text: v.text, authorId: v.authorId, updatedAt: v.at, version: sql`${planEntries.version} + 1` } });
 }
 
 export async function addRevision(db: DbOrTx, v: typeof planRevisions.$inferInsert): Promise<void> {

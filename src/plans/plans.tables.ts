@@ -1,5 +1,6 @@
-import { pgTable, uuid, text, integer, timestamp, uniqueIndex, index } from 'drizzle-orm/pg-core';
-import { idColumn, tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
+import { pgTable, uuid, text, integer, timestamp, uniqueIndex, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
+import { tenantKey, tenantReference } from '../db/keys.js';
 
 /** One plan per student per school year; `version` counts every change and guards status changes against stale pages. */
 export const plans = pgTable(
@@ -16,14 +17,12 @@ export const plans = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAtColumn(),
   },
-  (t) => [uniqueIndex('plans_student_year_uq').on(t.tenantId, t.studentId, t.schoolYear)],
+  (t) => [tenantKey(t), personReference(t, t.studentId), uniqueIndex('plans_student_year_uq').on(t.tenantId, t.studentId, t.schoolYear)],
 );
 
-/** Rows that belong to one plan and go with it. */
-const planIdColumn = () =>
-  uuid('plan_id')
-    .notNull()
-    .references(() => plans.id, { onDelete: 'cascade' });
+/** Rows that belong to one plan and go with it (planReference). */
+const planIdColumn = () => uuid('plan_id').notNull();
+const planReference = (t: { tenantId: AnyPgColumn; planId: AnyPgColumn }) => tenantReference(t, t.planId, plans);
 
 /** The current words for one field in one voice (student or adult), with who wrote them. */
 export const planEntries = pgTable(
@@ -40,7 +39,7 @@ export const planEntries = pgTable(
     /** Counts this field's saves in this voice: the editor's page carries it, so only a change to these very words is a conflict. */
     version: integer('version').notNull().default(1),
   },
-  (t) => [uniqueIndex('plan_entries_field_voice_uq').on(t.planId, t.fieldKey, t.voice)],
+  (t) => [tenantKey(t), planReference(t), uniqueIndex('plan_entries_field_voice_uq').on(t.tenantId, t.planId, t.fieldKey, t.voice)],
 );
 
 /** Every change ever made, so the history can show what changed, by whom and when. */
@@ -58,7 +57,7 @@ export const planRevisions = pgTable(
     planVersion: integer('plan_version').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('plan_revisions_plan_idx').on(t.planId, t.at)],
+  (t) => [tenantKey(t), planReference(t), index('plan_revisions_plan_idx').on(t.planId, t.at)],
 );
 
 /** Comments from family (and the student's adults) on a plan. */
@@ -73,5 +72,5 @@ export const planComments = pgTable(
     text: text('text').notNull(),
     createdAt: createdAtColumn(),
   },
-  (t) => [index('plan_comments_plan_idx').on(t.planId)],
+  (t) => [tenantKey(t), planReference(t), index('plan_comments_plan_idx').on(t.planId)],
 );

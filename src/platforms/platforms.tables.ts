@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, boolean, timestamp, jsonb, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tenantKey } from '../db/keys.js';
 
 /** A tenant is one LMS platform registration (issuer + client id) with its deployments. */
 export const tenants = pgTable(
@@ -30,7 +31,7 @@ export const tenants = pgTable(
 export const deployments = pgTable(
   'deployments',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
@@ -42,5 +43,5 @@ export const deployments = pgTable(
     status: text('status').$type<'active' | 'pending'>().notNull().default('active'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('deployments_tenant_deployment_uq').on(t.tenantId, t.deploymentId)],
+  (t) => [tenantKey(t), uniqueIndex('deployments_tenant_deployment_uq').on(t.tenantId, t.deploymentId)],
 );

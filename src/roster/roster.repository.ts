@@ -97,7 +97,7 @@ export async function upsertMembership(db: DbOrTx, tenantId: string, m: Membersh
     .insert(memberships)
     .values({ tenantId, contextId: m.contextId, personId: m.personId, roles: m.roles, role: m.role, mentees: m.mentees ?? [], status: m.status ?? 'active' })
     .onConflictDoUpdate({
-      target: [memberships.contextId, memberships.personId],
+      target: [memberships.tenantId, memberships.contextId, memberships.personId],
       set: { roles: m.roles, role: m.role, mentees: m.mentees ?? [], status: m.status ?? 'active', updatedAt: sql`now()` },
     })
     .returning();
@@ -159,7 +159,7 @@ export async function listMembers(db: DbOrTx, tenantId: string, contextId: strin
   const rows = await db
     .select({ person: people, membership: memberships })
     .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
+    .innerJoin(people, and(eq(people.tenantId, memberships.tenantId), eq(people.id, memberships.personId)))
     .where(and(...conds))
     .orderBy(people.familyName, people.name);
   return rows;

@@ -1,11 +1,12 @@
-import { pgTable, uuid, text, timestamp, jsonb, integer, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, jsonb, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
+import { tenantKey, tenantReference } from '../db/keys.js';
 
 /** A person is an LTI `sub` within one tenant. */
 export const people = pgTable(
   'people',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
@@ -18,7 +19,7 @@ export const people = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('people_tenant_sub_uq').on(t.tenantId, t.sub)],
+  (t) => [tenantKey(t), uniqueIndex('people_tenant_sub_uq').on(t.tenantId, t.sub)],
 );
 
 export const contextKinds = ['advisory', 'subject', 'undecided'] as const;
@@ -30,7 +31,7 @@ export type ContextKindSource = (typeof contextKindSources)[number];
 export const contexts = pgTable(
   'contexts',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
@@ -49,22 +50,18 @@ export const contexts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('contexts_tenant_context_uq').on(t.tenantId, t.contextId)],
+  (t) => [tenantKey(t), uniqueIndex('contexts_tenant_context_uq').on(t.tenantId, t.contextId)],
 );
 
 export const memberships = pgTable(
   'memberships',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    contextId: uuid('context_id')
-      .notNull()
-      .references(() => contexts.id, { onDelete: 'cascade' }),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    contextId: uuid('context_id').notNull(),
+    personId: uuid('person_id').notNull(),
     /** Full LIS role URIs as the platform sent them. */
     roles: jsonb('roles').$type<string[]>().notNull().default([]),
     /** The tool role they map to: advisor | student | family | admin | guest. */
@@ -76,19 +73,20 @@ export const memberships = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('memberships_context_person_uq').on(t.contextId, t.personId),
+    tenantKey(t),
+    tenantReference(t, t.contextId, contexts),
+    tenantReference(t, t.personId, people),
+    uniqueIndex('memberships_context_person_uq').on(t.tenantId, t.contextId, t.personId),
     index('memberships_tenant_person_idx').on(t.tenantId, t.personId),
   ],
 );
 
 export const rosterSyncRuns = pgTable('roster_sync_runs', {
-  id: uuid('id').primaryKey().defaultRandom(),
+  id: uuid('id').notNull().defaultRandom(),
   tenantId: uuid('tenant_id')
     .notNull()
     .references(() => tenants.id, { onDelete: 'cascade' }),
-  contextId: uuid('context_id')
-    .notNull()
-    .references(() => contexts.id, { onDelete: 'cascade' }),
+  contextId: uuid('context_id').notNull(),
   trigger: text('trigger').notNull(),
   /** running | succeeded | failed */
   status: text('status').notNull().default('running'),
@@ -101,20 +99,22 @@ export const rosterSyncRuns = pgTable('roster_sync_runs', {
   /** Members the platform listed in this run. */
   members: integer('members').notNull().default(0),
   error: text('error'),
-}, (t) => [index('roster_sync_runs_context_idx').on(t.tenantId, t.contextId, t.startedAt)]);
+}, (t) => [tenantKey(t), tenantReference(t, t.contextId, contexts), index('roster_sync_runs_context_idx').on(t.tenantId, t.contextId, t.startedAt)]);
 
 /**
  * One row per context while a sync holds it: an atomic conditional upsert takes the lease, so two
  * processes (or two launches) never sync the same context at once. A lease, not a held lock or an
  * open transaction, because PGlite has one connection and the sync waits on the network.
  */
-export const rosterSyncLeases = pgTable('roster_sync_leases', {
-  contextId: uuid('context_id')
-    .primaryKey()
-    .references(() => contexts.id, { onDelete: 'cascade' }),
-  tenantId: uuid('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' }),
-  holder: text('holder').notNull(),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }).notNull(),
-});
+export const rosterSyncLeases = pgTable(
+  'roster_sync_leases',
+  {
+    contextId: uuid('context_id').notNull(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    holder: text('holder').notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.contextId] }), tenantReference(t, t.contextId, contexts)],
+);

@@ -19,7 +19,7 @@ export async function acquireLease(db: Db, tenantId: string, contextId: string, 
     .insert(rosterSyncLeases)
     .values({ tenantId, contextId, holder, lockedUntil: until })
     .onConflictDoUpdate({
-      target: rosterSyncLeases.contextId,
+      target: [rosterSyncLeases.tenantId, rosterSyncLeases.contextId],
       set: { holder, lockedUntil: until },
       setWhere: lt(rosterSyncLeases.lockedUntil, sql`now()`),
     })
@@ -27,8 +27,10 @@ export async function acquireLease(db: Db, tenantId: string, contextId: string, 
   return rows[0]?.holder === holder;
 }
 
-export async function releaseLease(db: Db, contextId: string, holder: string): Promise<void> {
-  await db.delete(rosterSyncLeases).where(and(eq(rosterSyncLeases.contextId, contextId), eq(rosterSyncLeases.holder, holder)));
+export async function releaseLease(db: Db, tenantId: string, contextId: string, holder: string): Promise<void> {
+  await db
+    .delete(rosterSyncLeases)
+    .where(and(eq(rosterSyncLeases.tenantId, tenantId), eq(rosterSyncLeases.contextId, contextId), eq(rosterSyncLeases.holder, holder)));
 }
 
 export async function startRun(db: Db, r: { tenantId: string; contextId: string; trigger: string; startedAt: Date }): Promise<string> {
@@ -165,7 +167,7 @@ export async function upsertMemberships(
       .insert(memberships)
       .values(toWrite.slice(i, i + CHUNK).map((r) => ({ tenantId, contextId, personId: r.personId, roles: r.roles, role: r.role, status: 'active', updatedAt: at })))
       .onConflictDoUpdate({
-        target: [memberships.contextId, memberships.personId],
+        target: [memberships.tenantId, memberships.contextId, memberships.personId],
         set: { roles: sql`excluded.roles`, role: sql`excluded.role`, status: 'active', updatedAt: at },
       });
   }

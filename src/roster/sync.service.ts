@@ -111,7 +111,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     try {
       runId = await repo.startRun(db, { tenantId, contextId, trigger, startedAt: clock.now() });
     } catch (err) {
-      await repo.releaseLease(db, contextId, holder).catch(() => undefined);
+      await repo.releaseLease(db, tenantId, contextId, holder).catch(() => undefined);
       throw err;
     }
     let pages = 0;
@@ -142,7 +142,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       logger.warn({ tenantId, contextId, runId, trigger, error }, 'roster sync failed');
       return { status: 'failed', runId, pages, members, added: 0, updated: 0, deactivated: 0, error };
     } finally {
-      await repo.releaseLease(db, contextId, holder).catch(() => undefined);
+      await repo.releaseLease(db, tenantId, contextId, holder).catch(() => undefined);
     }
   }
 

@@ -31,7 +31,7 @@ export async function saveAgsContext(db: DbOrTx, tenantId: string, contextId: st
   await db
     .insert(agsContexts)
     .values({ tenantId, contextId, ...patch })
-    .onConflictDoUpdate({ target: agsContexts.contextId, set: patch, setWhere: eq(agsContexts.tenantId, tenantId) });
+    .onConflictDoUpdate({ target: [agsContexts.tenantId, agsContexts.contextId], set: patch });
 }
 
 /** Tenants whose admin turned publishing on: what the schedule walks. */

@@ -1,5 +1,6 @@
 import { tenantIdColumn } from '../db/columns.js';
-import { pgTable, uuid, text, boolean, timestamp, jsonb, integer, index } from 'drizzle-orm/pg-core';
+import { tenantKey, tenantReference } from '../db/keys.js';
+import { pgTable, uuid, text, boolean, timestamp, jsonb, integer, index, primaryKey } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
 import { contexts } from '../roster/roster.tables.js';
 
@@ -26,33 +27,33 @@ export interface VisibleLineItem {
 }
 
 /** Per context: what AGS exposes to the tool, so an admin can see why scores do or do not flow. */
-export const agsContexts = pgTable('ags_contexts', {
-  contextId: uuid('context_id')
-    .primaryKey()
-    .references(() => contexts.id, { onDelete: 'cascade' }),
-  tenantId: tenantIdColumn(),
-  /** The tool's own "Success plan" line item in this context. */
-  lineItemUrl: text('line_item_url'),
-  scopes: jsonb('scopes').$type<string[]>().notNull().default([]),
-  lineItems: jsonb('line_items').$type<VisibleLineItem[]>().notNull().default([]),
-  lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
-  lastPublishedAt: timestamp('last_published_at', { withTimezone: true }),
-  scoresPosted: integer('scores_posted').notNull().default(0),
-  /** not_granted | not_found | unavailable | ...: the ServiceError kind of the last failure. */
-  lastErrorKind: text('last_error_kind'),
-  lastError: text('last_error'),
-  lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
-});
+export const agsContexts = pgTable(
+  'ags_contexts',
+  {
+    contextId: uuid('context_id').notNull(),
+    tenantId: tenantIdColumn(),
+    /** The tool's own "Success plan" line item in this context. */
+    lineItemUrl: text('line_item_url'),
+    scopes: jsonb('scopes').$type<string[]>().notNull().default([]),
+    lineItems: jsonb('line_items').$type<VisibleLineItem[]>().notNull().default([]),
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
+    lastPublishedAt: timestamp('last_published_at', { withTimezone: true }),
+    scoresPosted: integer('scores_posted').notNull().default(0),
+    /** not_granted | not_found | unavailable | ...: the ServiceError kind of the last failure. */
+    lastErrorKind: text('last_error_kind'),
+    lastError: text('last_error'),
+    lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.contextId] }), tenantReference(t, t.contextId, contexts)],
+);
 
 /** Every publish of one context's scores: when, why, what came of it. Counts and an error kind only, no student data. */
 export const scorePublishRuns = pgTable(
   'score_publish_runs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     tenantId: tenantIdColumn(),
-    contextId: uuid('context_id')
-      .notNull()
-      .references(() => contexts.id, { onDelete: 'cascade' }),
+    contextId: uuid('context_id').notNull(),
     /** manual (an admin's button) | background (the job queue: after plan changes, on the schedule) */
     trigger: text('trigger').notNull(),
     /** running | succeeded | failed */
@@ -64,5 +65,5 @@ export const scorePublishRuns = pgTable(
     /** ServiceError kind (not_granted, unavailable...) or no_endpoint; null when it succeeded. */
     errorKind: text('error_kind'),
   },
-  (t) => [index('score_publish_runs_context_idx').on(t.tenantId, t.contextId, t.startedAt)],
+  (t) => [tenantKey(t), tenantReference(t, t.contextId, contexts), index('score_publish_runs_context_idx').on(t.tenantId, t.contextId, t.startedAt)],
 );

@@ -1,5 +1,5 @@
 import { pgTable, uuid, text, primaryKey } from 'drizzle-orm/pg-core';
-import { tenantIdColumn, personIdColumn, createdAtColumn } from '../db/columns.js';
+import { tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 
 /**
  * One row per one-time form token that was posted: claimed before the form's handler runs, then given
@@ -16,5 +16,5 @@ export const formSubmissions = pgTable(
     result: text('result'),
     createdAt: createdAtColumn(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.personId, t.token] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.personId, t.token] }), personReference(t, t.personId)],
 );

@@ -103,7 +103,7 @@ describe('roster sync (NRPS) against a fake platform', () => {
     it('another process holding the lease makes a sync skip; an expired lease is taken over', async () => {
       expect(await acquireLease(t.ctx.db, tenant.id, contextId, 'other-process', 60_000)).to.equal(true);
       expect((await t.ctx.rosterSync.syncContext(tenant.id, contextId, 'manual')).status).to.equal('skipped');
-      await releaseLease(t.ctx.db, contextId, 'other-process');
+      await releaseLease(t.ctx.db, tenant.id, contextId, 'other-process');
       // A process that died while holding the lease: its time ran out.
       expect(await acquireLease(t.ctx.db, tenant.id, contextId, 'dead-process', -1000)).to.equal(true);
       expect((await t.ctx.rosterSync.syncContext(tenant.id, contextId, 'manual')).status).to.equal('succeeded');
