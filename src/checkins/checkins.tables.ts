@@ -53,6 +53,7 @@ export const checkinNeeds = pgTable(
   (t) => [
     tenantKey(t),
     personReference(t, t.studentId),
+    // Null when raised while preparing: PostgreSQL checks a reference only when all its columns are set.
     tenantReference(t, t.checkinId, checkins),
     index('checkin_needs_tenant_student_idx').on(t.tenantId, t.studentId),
   ],
