@@ -9,7 +9,7 @@ import {
   registrationResponse,
   type PlatformConfiguration,
 } from './registration.schemas.js';
-import { createOutboundClient, OutboundError, type OutboundAnswer, type OutboundClient, type OutboundOptions } from './outbound.js';
+import { createOutboundClient, OutboundError, publicAddressesOf, type OutboundAnswer, type OutboundClient, type OutboundOptions, type Resolve } from './outbound.js';
 
 export function toolIdentity(config: Pick<Config, 'baseUrl'>): ToolIdentity {
   return {
@@ -38,6 +38,21 @@ export class RegistrationError extends HttpError {
 
 /** LTI-DR 1.0 section 3.5.1: the issuer must be on the host that served the configuration. */
 const sameHost = (config: PlatformConfiguration, configUrl: string) => new URL(config.issuer).host === new URL(configUrl).host;
+
+/**
+ * The endpoints the tool will call later (the key set on every launch, the token endpoint): in
+ * production they must be https on public addresses too, or registering would let anyone point
+ * those calls at the tool's own network.
+ */
+export async function checkEndpoints(platform: PlatformConfiguration, resolve?: Resolve): Promise<void> {
+  const endpoints = [platform.authorization_endpoint, platform.token_endpoint, platform.jwks_uri, platform.registration_endpoint].map((u) => new URL(u));
+  if (endpoints.some((u) => u.protocol !== 'https:')) throw new RegistrationError('config_not_https');
+  for (const host of new Set(endpoints.map((u) => u.hostname))) {
+    await publicAddressesOf(host, resolve).catch((err: unknown) => {
+      throw err instanceof OutboundError ? new RegistrationError(`config_endpoint_${err.reason}`) : err;
+    });
+  }
+}
 
 /** The JSON of a 2xx answer; anything else is a RegistrationError naming the step and why (for the log). */
 async function fetchJson(client: OutboundClient, url: string, init: Parameters<OutboundClient['json']>[1], step: string): Promise<unknown> {
@@ -88,9 +103,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
     if (!parsed.success) throw new RegistrationError('config_malformed');
     const platform = parsed.data;
     if (!sameHost(platform, configUrl)) throw new RegistrationError('config_issuer_mismatch');
-    if (strict && [platform.authorization_endpoint, platform.token_endpoint, platform.jwks_uri, platform.registration_endpoint].some((u) => !u.startsWith('https:'))) {
-      throw new RegistrationError('config_not_https');
-    }
+    if (strict) await checkEndpoints(platform, deps.outbound?.resolve);
 
     const family = familyFor(productFamilyCode(platform));
     const request = family.registrationRequest(tool, platform);
