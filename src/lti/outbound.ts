@@ -62,7 +62,7 @@ function publicOnlyLookup(resolve: Resolve): LookupFunction {
   return (hostname, options, callback) => {
     publicAddressesOf(hostname, resolve).then(
       (addresses) => (options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
-      (err: Error) => callback(Object.assign(err, { code: 'EADDRNOTAVAIL' }), ''),
+      (err: Error) => callback(err, ''),
     );
   };
 }
