@@ -192,14 +192,18 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
    */
   const genericFailure = 'The tool could not complete the registration with the address your LMS gave.';
   const pageText = (res: request.Response) => /<section class="error-page"[\s\S]*?<\/section>/.exec(res.text)![0].replace(/Request id <code>[^<]*<\/code>/, '');
-  const failurePages: string[] = [];
-  function expectFailurePage(res: request.Response, reason: string) {
+  /** The failure page for a port nothing listens on: every other failure must be this very page. */
+  let unreachablePage: string;
+  before(async () => {
+    unreachablePage = pageText(await register(`http://127.0.0.1:${await freePort()}/openid-configuration`).expect(502));
+  });
+  function expectFailurePage(res: request.Response, reason: string, logs = t.logs) {
     expect(res.status).to.equal(502);
     expect(res.text).to.contain('The registration did not complete').and.to.contain(genericFailure);
     expect(res.text).not.to.contain('reg-token-secret');
-    const logged = t.logs.lines.filter((l) => l.msg === 'dynamic registration failed');
+    expect(pageText(res), 'the same page as for an address nothing answers on').to.equal(unreachablePage);
+    const logged = logs.lines.filter((l) => l.msg === 'dynamic registration failed');
     expect(logged.at(-1), 'the reason is logged').to.include({ reason });
-    failurePages.push(pageText(res));
   }
 
   it('unreachable configuration: the one failure page, the reason logged, nothing stored', async () => {
@@ -289,11 +293,6 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
     }
   });
 
-  it('every failure above showed the very same page', () => {
-    expect(failurePages).to.have.length.of.at.least(8);
-    expect(new Set(failurePages).size, 'distinct failure pages').to.equal(1);
-  });
-
   describe('in production: https to public addresses only', () => {
     let prod: TestApp;
     let fr: FakeRegistrar;
@@ -316,15 +315,9 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
 
     it('loopback, private, link-local, unique-local, multicast, unspecified and IPv4-mapped addresses are refused without a connection, all with the one failure page', async () => {
       const port = new URL(fr.baseUrl).port;
-      const pages = new Set<string>();
       for (const host of ['127.0.0.1', 'localhost', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '0.0.0.0', '[::]', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '[fe80::1]', '[fd00::1]', '224.0.0.1', '[ff02::1]', '2130706433', '0x7f.1']) {
-        const res = await registerInProd(`https://${host}:${port}/api/lti/security/openid-configuration`);
-        expect(res.status, host).to.equal(502);
-        expect(res.text, host).to.contain(genericFailure);
-        expect(prod.logs.lines.filter((l) => l.msg === 'dynamic registration failed').at(-1), host).to.include({ reason: 'config_address_not_public' });
-        pages.add(pageText(res));
+        expectFailurePage(await registerInProd(`https://${host}:${port}/api/lti/security/openid-configuration`), 'config_address_not_public', prod.logs);
       }
-      expect(pages.size).to.equal(1);
       expect(fr.seen.connections, 'no connection was made').to.equal(0);
     });
   });
