@@ -49,6 +49,9 @@ export function createLtikService(encryptionKey: string, ttlMinutes: number, clo
           algorithms: ['HS256'],
           audience: AUDIENCE,
           currentDate: clock.now(),
+          // A token without an end never dies: refuse it; and none lives longer than the configured lifetime, whatever its exp says.
+          requiredClaims: ['exp', 'iat'],
+          maxTokenAge: ttlMinutes * 60,
         });
         const parsed = ltikClaims.safeParse(payload);
         if (!parsed.success) throw new LtikError('invalid');

@@ -55,6 +55,8 @@ export function createAuthenticator(ltiks: LtikService, roster: RosterService, f
 /** Route guard: a valid ltik or a clear 401 page; never a redirect loop. */
 export function requireUser(authenticator: passport.PassportStatic): RequestHandler {
   return (req, res, next) => {
+    // Signed-in pages show student records and carry the ltik in their links: no browser or proxy keeps a copy.
+    res.set('cache-control', 'no-store');
     authenticator.authenticate('ltik', { session: false }, (err: unknown, user: Express.User | false) => {
       if (err) return next(err);
       if (!user) return next(unauthorized());

@@ -28,7 +28,7 @@ export function installRoutes(ctx: AppContext): Router {
     }
     // Only here, and only the LMS named: its admin page opens this route in a frame, even before it is a known platform.
     framedByRegisteringLms(res, q.data.openid_configuration);
-    const tenant = await registration.register(q.data.openid_configuration, q.data.registration_token);
+    const tenant = await registration.register(q.data.openid_configuration, q.data.registration_token, res.locals.log);
     const firstLaunchRecordsDeployment = (await ctx.platforms.listDeployments(tenant.id)).length === 0;
     res.render('install/registered', { title: 'Registered', platformName: tenant.name, firstLaunchRecordsDeployment });
   });

@@ -5,7 +5,7 @@ import { authorize } from '../policies/policy.js';
 import { platformPolicy } from '../policies/platform.js';
 import { familyCodes, familyFor } from '../lti/families/index.js';
 import { deploymentApproval, deploymentsSetting, platformForm, issuesOf, type PlatformProblem } from './platforms.schemas.js';
-import { PlatformInputError } from './platforms.service.js';
+import { PlatformInputError, type Tenant } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
 
 /** The registration form's inputs by field name, for the error summary's links. */
@@ -25,8 +25,10 @@ export function platformsRoutes(ctx: AppContext): Router {
 
   const render = async (req: Request, res: Response, form: Record<string, unknown> = {}, problems: PlatformProblem[] = []) => {
     const user = req.user!;
+    // Only the admin's own registration: other schools' names, issuers, client ids and deployments are theirs.
+    const own = await ctx.platforms.find(user.tenantId);
     const platforms = await Promise.all(
-      (await ctx.platforms.list()).map(async (t) => ({
+      (own ? [own] : []).map(async (t) => ({
         ...t,
         familyLabel: familyFor(t.family).label,
         deployments: await ctx.platforms.listDeployments(t.id),
@@ -39,6 +41,7 @@ export function platformsRoutes(ctx: AppContext): Router {
     res.render('platforms/index', {
       title: 'LMS platforms',
       platforms,
+      registeredAnother: req.query.registered === 'another',
       families: familyCodes.map((code) => ({ code, label: familyFor(code).label, selected: form.family === code })),
       form,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.text])),
@@ -64,8 +67,9 @@ export function platformsRoutes(ctx: AppContext): Router {
     // changing that platform, allowed only to its own admins (else one school could hijack another's launches).
     const existing = f.issuer && f.clientId ? await ctx.platforms.findByIssuer(f.issuer.trim(), f.clientId.trim()) : undefined;
     if (existing) authorize(platformPolicy, req.user!, 'update', { tenantId: existing.id });
+    let added: Tenant;
     try {
-      await ctx.platforms.addManual({
+      added = await ctx.platforms.addManual({
         name: f.name ?? '',
         issuer: f.issuer ?? '',
         clientId: f.clientId ?? '',
@@ -82,7 +86,8 @@ export function platformsRoutes(ctx: AppContext): Router {
       await render(req, res, f, err.issues);
       return;
     }
-    redirectInTool(res, PAGE);
+    // Another LMS is managed from its own launches, so this page will not list it: say it was registered.
+    redirectInTool(res, PAGE, { query: { registered: added.id === req.user!.tenantId ? undefined : 'another' } });
   });
 
   r.post(`${PAGE}/:id/deployments`, ctx.requireUser, async (req, res) => {

@@ -1,20 +1,18 @@
 import type { AppUser } from '../auth/user.js';
 import type { Policy } from './policy.js';
 
-export type PlatformAction = 'list' | 'add' | 'update';
+export const platformActions = ['list', 'add', 'update'] as const;
+export type PlatformAction = (typeof platformActions)[number];
 
-/** A platform registration (tenant); registrations hold no student data. */
+/** The platform registration (tenant) read or changed; for `add`, the one the admin launched from. */
 export interface PlatformResource {
   tenantId: string;
 }
 
 /**
- * Platform registrations are installation-wide, so any admin may list them and register another LMS
- * (a district adding Schoology beside Canvas); a registration's settings change only from a launch of
- * that same platform, so one school's admin never changes another's.
+ * An admin sees and changes only the registration of the platform they launched from: another
+ * school's name, issuer, client id and deployments are not theirs to read. Registering another LMS
+ * by hand (a district adding Schoology beside Canvas) is done from their own launch; the new
+ * platform is then managed from a launch of it.
  */
-export const platformPolicy: Policy<PlatformAction, PlatformResource> = (user: AppUser, action, resource) => {
-  if (user.role !== 'admin') return false;
-  if (action === 'update') return user.tenantId === resource.tenantId;
-  return true;
-};
+export const platformPolicy: Policy<PlatformAction, PlatformResource> = (user: AppUser, _action, resource) => user.role === 'admin' && user.tenantId === resource.tenantId;

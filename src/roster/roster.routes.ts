@@ -26,12 +26,10 @@ export function rosterRoutes(ctx: AppContext): Router {
       res.redirect(303, inToolUrl(home, res.locals.ltik));
       return;
     }
-    res.set('cache-control', 'no-store');
     res.render('roster/waiting', { title: 'Getting your class list', failed: status === 'failed', home, statusUrl: ROSTER_STATUS, waitingUrl: ROSTER_WAITING });
   });
 
   r.get(ROSTER_STATUS, ctx.requireUser, async (req, res) => {
-    res.set('cache-control', 'no-store');
     res.json({ status: await statusOf(req.user!) });
   });
   return r;

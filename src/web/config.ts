@@ -2,6 +2,7 @@ import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import type { OutboundPolicy } from '../lti/outbound.js';
 
 /** Shipped defaults live in config/defaults.json so an operator can read them without reading code. */
 const defaultsSchema = z.object({
@@ -97,6 +98,8 @@ export interface Config {
   ltikTtlMinutes: number;
   clockSkewSeconds: number;
   bodyLimit: string;
+  /** What dynamic registration (an unauthenticated request) may make the tool fetch: see src/lti/outbound.ts. */
+  outboundPolicy: OutboundPolicy;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ltikTtlMinutes: d.ltikTtlMinutes,
     clockSkewSeconds: d.clockSkewSeconds,
     bodyLimit: d.bodyLimit,
+    // Development and tests register LMSs running on this machine (the sandbox, the simulator).
+    outboundPolicy: e.NODE_ENV === 'production' ? 'public-https' : 'any',
   };
 }

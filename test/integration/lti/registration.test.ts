@@ -19,7 +19,9 @@ interface FakeRegistrar {
   configStatus: number;
   /** Status and body the registration endpoint answers (201 with a client id unless changed). */
   reply: { status: number; body: Record<string, unknown> };
-  seen: { configRequests: number; configAuth?: string; registrationAuth?: string; registration?: Record<string, unknown> };
+  seen: { connections: number; configRequests: number; configAuth?: string; registrationAuth?: string; registration?: Record<string, unknown> };
+  /** Instead of the configuration: a redirect, or no answer at all. */
+  configMisbehaves?: 'redirect' | 'hang';
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ async function startRegistrar(family: 'canvas' | 'moodle'): Promise<FakeRegistra
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  server.on('connection', () => fr.seen.connections++);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const fr: FakeRegistrar = {
     baseUrl,
@@ -46,12 +49,20 @@ async function startRegistrar(family: 'canvas' | 'moodle'): Promise<FakeRegistra
       'https://purl.imsglobal.org/spec/lti-platform-configuration': { product_family_code: family, version: '1' },
     },
     reply: { status: 201, body: {} },
-    seen: { configRequests: 0 },
-    close: () => new Promise((r) => server.close(() => r())),
+    seen: { connections: 0, configRequests: 0 },
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
   };
   app.get('/api/lti/security/openid-configuration', (req, res) => {
     fr.seen.configRequests++;
     fr.seen.configAuth = req.headers.authorization;
+    if (fr.configMisbehaves === 'hang') return;
+    if (fr.configMisbehaves === 'redirect') {
+      res.redirect(302, `${baseUrl}/elsewhere`);
+      return;
+    }
     res.status(fr.configStatus).json(fr.config);
   });
   app.post('/api/lti/registrations', (req, res) => {
@@ -167,30 +178,49 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
       expect(await t.ctx.platforms.listDeployments(tenant!.id)).to.deep.equal([]);
 
       const replay = await request(t.app).get(`${start.pathname}${start.search}`).set('Accept', 'text/html').expect(502);
-      expect(replay.text).to.contain('refused to share its configuration');
+      expectFailurePage(replay, 'config_refused');
       expect(await tenantsOf(lms.sim.issuer)).to.have.length(1);
     } finally {
       await lms.close();
     }
   });
 
-  it('unreachable configuration: a clear 502 page, logged, nothing stored', async () => {
-    const port = await freePort();
-    const res = await register(`http://127.0.0.1:${port}/api/lti/security/openid-configuration?registration_token=reg-token-secret`).expect(502);
-    expect(res.text).to.contain('Could not reach your LMS');
-    expect(res.text).to.contain(`http://127.0.0.1:${port}/api/lti/security/openid-configuration`);
+  /**
+   * Every failure is the same page (issue 8, item 7): what the LMS answered, or whether anything
+   * answered at all, is never shown, so /lti/register cannot be used to probe hosts and ports.
+   * The reason is in the log, under the request's id.
+   */
+  const genericFailure = 'The tool could not complete the registration with the address your LMS gave.';
+  const pageText = (res: request.Response) => /<section class="error-page"[\s\S]*?<\/section>/.exec(res.text)![0].replace(/Request id <code>[^<]*<\/code>/, '');
+  /** The failure page for a port nothing listens on: every other failure must be this very page. */
+  let unreachablePage: string;
+  before(async () => {
+    unreachablePage = pageText(await register(`http://127.0.0.1:${await freePort()}/openid-configuration`).expect(502));
+  });
+  function expectFailurePage(res: request.Response, reason: string, logs = t.logs) {
+    expect(res.status).to.equal(502);
+    expect(res.text).to.contain('The registration did not complete').and.to.contain(genericFailure);
     expect(res.text).not.to.contain('reg-token-secret');
+    expect(pageText(res), 'the same page as for an address nothing answers on').to.equal(unreachablePage);
+    const logged = logs.lines.filter((l) => l.msg === 'dynamic registration failed');
+    expect(logged.at(-1), 'the reason is logged').to.include({ reason });
+  }
+
+  it('unreachable configuration: the one failure page, the reason logged, nothing stored', async () => {
+    const port = await freePort();
+    const res = await register(`http://127.0.0.1:${port}/api/lti/security/openid-configuration?registration_token=reg-token-secret`);
+    expectFailurePage(res, 'config_unreachable');
+    expect(res.text).not.to.contain(String(port));
     expect(await tenantsOf(`http://127.0.0.1:${port}`)).to.have.length(0);
-    expect(t.logs.text()).to.contain('Could not reach your LMS');
   });
 
-  it('malformed configuration (no registration endpoint): 502 naming what is missing, nothing registered', async () => {
+  it('malformed configuration (no registration endpoint): the one failure page, nothing registered', async () => {
     const fr = await startRegistrar('canvas');
     delete fr.config.registration_endpoint;
     try {
-      const res = await register(fr.configUrl).expect(502);
-      expect(res.text).to.contain('The LMS configuration is not valid');
-      expect(res.text).to.contain('registration_endpoint');
+      const res = await register(fr.configUrl);
+      expectFailurePage(res, 'config_malformed');
+      expect(res.text).not.to.contain('registration_endpoint');
       expect(fr.seen.registration).to.equal(undefined);
       expect(await tenantsOf(fr.baseUrl)).to.have.length(0);
     } finally {
@@ -202,8 +232,7 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
     const fr = await startRegistrar('canvas');
     fr.config.issuer = 'https://canvas.instructure.com';
     try {
-      const res = await register(fr.configUrl).expect(502);
-      expect(res.text).to.contain('not on the same host');
+      expectFailurePage(await register(fr.configUrl), 'config_issuer_mismatch');
       expect(fr.seen.registration).to.equal(undefined);
       expect(await tenantsOf('https://canvas.instructure.com')).to.have.length(0);
     } finally {
@@ -211,45 +240,86 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
     }
   });
 
-  it('a configuration the LMS refuses to give (expired token) says so', async () => {
+  it('a configuration the LMS refuses to give (expired token): the one failure page, its status only in the log', async () => {
     const fr = await startRegistrar('canvas');
     fr.configStatus = 401;
+    fr.config = { error: 'invalid_token', error_description: 'The registration token expired at noon' };
     try {
-      const res = await register(fr.configUrl).expect(502);
-      expect(res.text).to.contain('refused to share its configuration');
-      expect(res.text).to.contain('401');
+      const res = await register(fr.configUrl);
+      expectFailurePage(res, 'config_refused');
+      expect(res.text).not.to.contain('401').and.not.to.contain('expired at noon');
+      expect(t.logs.lines.filter((l) => l.msg === 'dynamic registration failed').at(-1)).to.include({ upstreamStatus: 401 });
     } finally {
       await fr.close();
     }
   });
 
-  it('a refused registration (Canvas 422) shows the LMS answer; nothing stored', async () => {
+  it('a refused registration (Canvas 422): the LMS answer is not echoed; nothing stored', async () => {
     const fr = await startRegistrar('canvas');
     fr.reply = { status: 422, body: { errors: [{ field: 'scope', message: 'Invalid scope' }] } };
     try {
-      const res = await register(fr.configUrl).expect(502);
-      expect(res.text).to.contain('Your LMS refused the registration');
-      expect(res.text).to.contain('422');
-      expect(res.text).to.contain('Invalid scope');
+      const res = await register(fr.configUrl);
+      expectFailurePage(res, 'registration_refused');
+      expect(res.text).not.to.contain('422').and.not.to.contain('Invalid scope');
       expect(await tenantsOf(fr.baseUrl)).to.have.length(0);
-      expect(t.logs.text()).to.contain('Your LMS refused the registration');
     } finally {
       await fr.close();
     }
   });
 
-  it('in production, a configuration over plain http is refused before any request', async () => {
-    const prod = await createTestApp({ env: 'production' });
+  it('an answer that redirects, or is larger than any configuration, is dropped', async () => {
     const fr = await startRegistrar('canvas');
     try {
-      const res = await request(prod.app).get('/lti/register').query({ openid_configuration: fr.configUrl }).set('Accept', 'text/html').expect(400);
-      expect(res.text).to.contain('must use https');
-      expect(fr.seen.configRequests).to.equal(0);
+      fr.configMisbehaves = 'redirect';
+      expectFailurePage(await register(fr.configUrl), 'config_redirected');
+      fr.configMisbehaves = undefined;
+      fr.config.padding = 'x'.repeat(300 * 1024);
+      expectFailurePage(await register(fr.configUrl), 'config_too_large');
       expect(await tenantsOf(fr.baseUrl)).to.have.length(0);
     } finally {
       await fr.close();
-      await prod.ctx.shutdown?.();
     }
+  });
+
+  it('a configuration that never answers gives up within a few seconds', async () => {
+    const fr = await startRegistrar('canvas');
+    fr.configMisbehaves = 'hang';
+    try {
+      const started = Date.now();
+      expectFailurePage(await register(fr.configUrl), 'config_timeout');
+      expect(Date.now() - started).to.be.within(4_000, 8_000);
+    } finally {
+      await fr.close();
+    }
+  });
+
+  describe('in production: https to public addresses only', () => {
+    let prod: TestApp;
+    let fr: FakeRegistrar;
+    before(async () => {
+      prod = await createTestApp({ outboundPolicy: 'public-https' });
+      fr = await startRegistrar('canvas');
+    });
+    after(async () => {
+      await fr.close();
+      await prod.ctx.shutdown?.();
+    });
+    const registerInProd = (configUrl: string) => request(prod.app).get('/lti/register').query({ openid_configuration: configUrl, registration_token: 'reg-token-secret' }).set('Accept', 'text/html');
+
+    it('a configuration over plain http is refused before any request', async () => {
+      const res = await registerInProd(fr.configUrl).expect(400);
+      expect(res.text).to.contain('must use https');
+      expect(fr.seen.connections).to.equal(0);
+      expect(await tenantsOf(fr.baseUrl)).to.have.length(0);
+    });
+
+    it('loopback, private, link-local, unique-local, multicast, unspecified and IPv4-mapped addresses are refused without a connection, all with the one failure page', async () => {
+      const port = new URL(fr.baseUrl).port;
+      for (const host of ['127.0.0.1', 'localhost', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '0.0.0.0', '[::]', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '[fe80::1]', '[fd00::1]', '224.0.0.1', '[ff02::1]', '2130706433', '0x7f.1']) {
+        expectFailurePage(await registerInProd(`https://${host}:${port}/api/lti/security/openid-configuration`), 'config_address_not_public', prod.logs);
+      }
+      expect(fr.seen.connections, 'no connection was made').to.equal(0);
+    });
   });
 
   it('without openid_configuration the page explains where to start (400)', async () => {

@@ -74,6 +74,23 @@ describe('platform registration: addManual and the admin page', () => {
       expect(res.text).to.match(/<label for="p-issuer">/);
     });
 
+    it("an admin sees their own school's registration only, never another's name, issuer, client id or deployments", async () => {
+      const other = await t.ctx.platforms.addManual(platformInput({ name: 'Other School LMS', clientId: `other-client-${randomUUID()}`, deploymentIds: [`other-dep-${randomUUID()}`] }));
+      const otherAdmin = await t.ctx.roster.upsertPerson(other.id, { sub: `admin-${randomUUID()}`, name: 'Oona Admin' });
+      const otherLtik = await t.ctx.ltiks.issue({ tid: other.id, pid: otherAdmin.id, cid: null, role: 'admin' });
+      const [otherDeployment] = await t.ctx.platforms.listDeployments(other.id);
+      const [ownDeployment] = await t.ctx.platforms.listDeployments(own.id);
+
+      const mine = await request(t.app).get('/admin/platforms').query({ ltik: adminLtik }).expect(200);
+      expect(mine.text).to.contain(own.issuer).and.to.contain(own.clientId).and.to.contain(ownDeployment!);
+      for (const secret of [other.name, other.issuer, other.clientId, otherDeployment!, other.id]) expect(mine.text).not.to.contain(secret);
+      expect(mine.text.match(/<tr>\s*<th scope="row">/g), 'one registration listed').to.have.length(1);
+
+      const theirs = await request(t.app).get('/admin/platforms').query({ ltik: otherLtik }).expect(200);
+      expect(theirs.text).to.contain(other.issuer).and.to.contain(other.clientId).and.to.contain(otherDeployment!);
+      expect(theirs.text).not.to.contain(own.issuer).and.not.to.contain(ownDeployment!);
+    });
+
     it('without a launch: 401; an advisor: 403', async () => {
       await request(t.app).get('/admin/platforms').set('Accept', 'text/html').expect(401);
       await request(t.app).get('/admin/platforms').query({ ltik: advisorLtik }).set('Accept', 'text/html').expect(403);
@@ -89,7 +106,10 @@ describe('platform registration: addManual and the admin page', () => {
         .type('form')
         .send({ ltik: adminLtik, name: 'Schoology', family: 'schoology', issuer, clientId: '123', authLoginUrl: `${issuer}/auth`, accessTokenUrl: `${issuer}/token`, jwksUrl: `${issuer}/jwks`, deploymentIds: 'd-1\nd-2', acceptNewDeployments: 'on' })
         .expect(303);
-      expect(res.headers.location).to.match(/^\/admin\/platforms\?ltik=/);
+      // Another LMS is managed from its own launches: the page says it was registered, and does not list it.
+      expect(res.headers.location).to.match(/^\/admin\/platforms\?registered=another&ltik=/);
+      const back = await request(t.app).get(res.headers.location!).expect(200);
+      expect(back.text).to.contain('The platform is registered').and.not.to.contain(issuer);
       const [p] = (await t.ctx.platforms.list()).filter((x) => x.issuer === issuer);
       expect(p).to.include({ family: 'schoology', acceptNewDeployments: true, clientId: '123' });
       expect((await t.ctx.platforms.listDeployments(p!.id)).sort()).to.deep.equal(['d-1', 'd-2']);
