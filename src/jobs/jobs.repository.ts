@@ -111,3 +111,9 @@ export async function find(db: DbOrTx, type: string, key: string): Promise<JobRo
   const [row] = await db.select().from(jobs).where(and(eq(jobs.type, type), eq(jobs.key, key)));
   return row;
 }
+
+/** How many jobs of each type are in each state (the queue's depth, for /metrics). */
+export async function depth(db: DbOrTx): Promise<{ type: string; status: string; count: number }[]> {
+  const rows = await db.select({ type: jobs.type, status: jobs.status, count: sql<number>`count(*)::int` }).from(jobs).groupBy(jobs.type, jobs.status);
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}

@@ -21,6 +21,8 @@ export interface JobQueueDeps {
   maxAttempts: number;
   /** First retry delay; doubled each attempt, capped at an hour. */
   retryBaseMs: number;
+  /** Told of every failed attempt, by job type and error class (the error counter in /metrics). */
+  onFailure?: (type: string, errorClass: string) => void;
 }
 
 const MAX_RETRY_DELAY_MS = 60 * 60_000;
@@ -56,6 +58,7 @@ export function createJobQueue(deps: JobQueueDeps) {
       return out;
     } catch (err) {
       const errorClass = errorClassOf(err);
+      deps.onFailure?.(job.type, errorClass);
       await repo.fail(db, job.id, worker, errorClass, retryAt(job.attempts), deps.maxAttempts, clock.now());
       logger.warn({ jobId: job.id, type: job.type, attempt: job.attempts, errorClass }, 'job failed');
       throw err;
@@ -110,6 +113,9 @@ export function createJobQueue(deps: JobQueueDeps) {
     },
 
     find: (type: string, key: string) => repo.find(db, type, key),
+
+    /** Jobs per type and state, over every tenant (for /metrics). */
+    depth: () => repo.depth(db),
 
     /** Polls for due jobs every pollMs. Only the server entry starts it; tests call runDue themselves. */
     start(): void {

@@ -267,6 +267,12 @@ export function createScoresService(deps: ScoresDeps) {
 
     listRuns: (tenantId: string, contextId?: string, limit?: number) => repo.listRuns(db, tenantId, contextId, limit),
 
+    /** Age of the oldest last successful publish over every published context with publishing on (for /metrics); null when none. */
+    async publishLagSeconds(): Promise<number | null> {
+      const oldest = await repo.oldestLastPublish(db);
+      return oldest ? Math.max(0, (clock.now().getTime() - oldest.getTime()) / 1000) : null;
+    },
+
     /** The admin page: every context with its AGS endpoint, what we last saw there, and its last publish. */
     async overview(tenantId: string) {
       const rows = new Map((await repo.listAgsContexts(db, tenantId)).map((r) => [r.contextId, r]));

@@ -16,9 +16,11 @@ import { coursesRoutes } from '../courses/courses.routes.js';
 import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
 import { rosterRoutes } from '../roster/roster.routes.js';
+import { metricsRoutes } from '../metrics/metrics.routes.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
+  app.use(metricsRoutes(ctx));
   app.use(await sandboxRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(installRoutes(ctx));
