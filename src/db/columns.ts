@@ -12,6 +12,9 @@ export const tenantIdColumn = () =>
     .notNull()
     .references(() => tenants.id, { onDelete: 'cascade' });
 
+/** For rows that belong to a tenant or to the whole installation (null): deleting the tenant removes its rows. */
+export const optionalTenantIdColumn = () => uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' });
+
 /** A person reference (student, author...) that goes with the person. */
 export const personIdColumn = (name: string) =>
   uuid(name)

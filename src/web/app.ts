@@ -95,7 +95,7 @@ export function buildContext(deps: AppDeps): AppContext {
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
-  for (const [type, handler] of Object.entries(scores.jobHandlers)) jobs.register(type, handler);
+  for (const [type, handler] of Object.entries(scores.jobHandlers)) jobs.register(type, handler, scores.jobDescribers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });

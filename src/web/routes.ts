@@ -17,6 +17,7 @@ import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
 import { rosterRoutes } from '../roster/roster.routes.js';
 import { metricsRoutes } from '../metrics/metrics.routes.js';
+import { jobsRoutes } from '../jobs/jobs.routes.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
@@ -37,4 +38,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(goalsRoutes(ctx));
   app.use(checkinsRoutes(ctx));
   app.use(rosterRoutes(ctx));
+  app.use(jobsRoutes(ctx));
 }

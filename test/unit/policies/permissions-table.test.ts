@@ -7,6 +7,7 @@ import { checkinPolicy, checkinActions } from '../../../src/policies/checkin.js'
 import { caseloadPolicy, caseloadActions, navigatorPolicy, navigatorActions } from '../../../src/policies/caseload.js';
 import { auditPolicy } from '../../../src/policies/audit.js';
 import { coursePolicy, courseActions, type CourseResource } from '../../../src/policies/course.js';
+import { jobPolicy, jobActions } from '../../../src/policies/job.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -53,6 +54,7 @@ const expected: Record<string, string[]> = {
   admin: [
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'course:setKind',
+    'job:list', 'job:retry',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -66,6 +68,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   // The caseload and the audit log are the tenant's, not one student's.
   ['caseload', caseloadActions, (user, a) => caseloadPolicy(user, a as (typeof caseloadActions)[number], { tenantId: T })],
   ['audit', ['list'], (user) => auditPolicy(user, 'list', { tenantId: T })],
+  // The background jobs page is the school's, like the audit log.
+  ['job', jobActions, (user, a) => jobPolicy(user, a as (typeof jobActions)[number], { tenantId: T })],
   // Answering "is it an advisory?" is asked of the undecided course's instructor; the student list is the subject course's.
   ['course', courseActions, (user, a) => coursePolicy(user, a as (typeof courseActions)[number], a === 'confirmKind' ? undecidedCourse : subjectCourse)],
 ];
