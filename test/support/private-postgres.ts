@@ -17,6 +17,12 @@ export interface PrivateCluster {
    * a loop surely meets the outage). Resolves when the server accepts connections again (`-w`).
    */
   restart(mode: 'smart' | 'fast' | 'immediate', downMs?: number): Promise<{ downAt: number; upAt: number }>;
+  /**
+   * Freezes the server (SIGSTOP to the postmaster and every backend): connections stay open but
+   * nothing answers, as with a hung host or a cut network. `resume` thaws it.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
   /** The server's log, for a failing test's message. */
   log(): string;
@@ -60,6 +66,34 @@ function run(bin: string, args: string[], user: { uid: number; gid: number } | u
   });
 }
 
+/** The postmaster (first line of postmaster.pid) and its children, from /proc. */
+function clusterPids(data: string): number[] {
+  const postmaster = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent pid (after the command in parentheses).
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
+
+function signalAll(data: string, signal: NodeJS.Signals): void {
+  for (const pid of clusterPids(data)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}
+
 export async function startPrivateCluster(): Promise<PrivateCluster> {
   const bin = binDir();
   const user = runAs();
@@ -87,7 +121,11 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       }
       return { downAt, upAt: Date.now() };
     },
+    pause: () => signalAll(data, 'SIGSTOP'),
+    resume: () => signalAll(data, 'SIGCONT'),
     async stop() {
+      // A frozen server would not hear the stop.
+      signalAll(data, 'SIGCONT');
       await pgCtl('stop', '-m', 'immediate').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -23,6 +23,9 @@ describe('PostgreSQL restarts and killed transactions (private cluster)', functi
   const APP_NAME = 'sp-faults-restart';
   const REQUEST_LIMIT_MS = 5_000;
   const RECOVERY_LIMIT_MS = 2_000;
+  // Short time limits, so a frozen server's refusals come quickly; each well above any query here.
+  const CONNECT_TIMEOUT_MS = 1_000;
+  const QUERY_TIMEOUT_MS = 1_500;
   let cluster: PrivateCluster;
   let database: Database;
   let tool: App;
@@ -34,7 +37,7 @@ describe('PostgreSQL restarts and killed transactions (private cluster)', functi
 
   before(async () => {
     cluster = await startPrivateCluster();
-    database = await openDatabase({ databaseUrl: cluster.url, max: 5, applicationName: APP_NAME });
+    database = await openDatabase({ databaseUrl: cluster.url, max: 5, applicationName: APP_NAME, connectTimeoutMs: CONNECT_TIMEOUT_MS, queryTimeoutMs: QUERY_TIMEOUT_MS });
     await database.migrate();
     logs = new LogCapture();
     tool = await createApp({ config: testConfig({ jobPollSeconds: 0.05 }), database, clock: new TestClock(), logger: createLogger('info', logs) });
@@ -150,6 +153,16 @@ describe('PostgreSQL restarts and killed transactions (private cluster)', functi
     await tool.ctx.jobs.stop();
   });
 
+  /** Until the app's backend is inside a comment's transaction, asleep in the audit insert. */
+  async function waitForSleepingTransaction(): Promise<number> {
+    for (let tries = 0; tries < 200; tries++) {
+      const r = await admin.query<{ pid: number }>(`select pid from pg_stat_activity where application_name = $1 and xact_start is not null and wait_event = 'PgSleep'`, [APP_NAME]);
+      if (r.rows[0]) return r.rows[0].pid;
+      await new Promise((r2) => setTimeout(r2, 10));
+    }
+    throw new Error('no transaction of the app reached the audit insert');
+  }
+
   it('a connection killed mid-transaction: the write lands whole or is refused with 503, never in part', async () => {
     await reconnectAdmin();
     // Hold every comment's transaction open in its second statement (the audit row), so the kill lands inside it.
@@ -166,18 +179,9 @@ describe('PostgreSQL restarts and killed transactions (private cluster)', functi
       for (let i = 0; i < size.midTransactionKills; i++) {
         const text = `midtx-${i}`;
         const pending = write(text);
-        // Wait for the app's backend to be inside the transaction, asleep in the audit insert, then kill it.
-        for (let tries = 0; tries < 200; tries++) {
-          const r = await admin.query<{ killed: boolean }>(
-            `select pg_terminate_backend(pid) as killed from pg_stat_activity where application_name = $1 and xact_start is not null and wait_event = 'PgSleep'`,
-            [APP_NAME],
-          );
-          if (r.rows.some((x) => x.killed)) {
-            killed++;
-            break;
-          }
-          await new Promise((r2) => setTimeout(r2, 10));
-        }
+        // Kill the app's backend while it is inside the transaction.
+        const pid = await waitForSleepingTransaction();
+        if ((await admin.query<{ killed: boolean }>('select pg_terminate_backend($1) as killed', [pid])).rows[0]?.killed) killed++;
         const o = await pending;
         expect(o.status, text).to.be.oneOf([303, 503]);
         (o.status === 303 ? landed : refused).push(text);
@@ -187,6 +191,21 @@ describe('PostgreSQL restarts and killed transactions (private cluster)', functi
       const stored = await storedComments('midtx-');
       for (const t of refused) expect(stored.has(t), `${t} was refused but stored`).to.equal(false);
       for (const t of landed) expect(stored.has(t), `${t} was acknowledged but not stored`).to.equal(true);
+      // The server freezing inside a transaction: refused within one query's limit (the stuck
+      // connection is cut off, not left for the rollback to wait behind), and nothing lands.
+      const frozen = write('midtx-frozen');
+      await waitForSleepingTransaction();
+      cluster.pause();
+      let o: Outcome;
+      try {
+        o = await frozen;
+      } finally {
+        cluster.resume();
+      }
+      expect(o.status).to.equal(503);
+      expect(o.ms, 'refused within one query limit').to.be.below(QUERY_TIMEOUT_MS + 900);
+      await reconnectAdmin();
+      expect((await storedComments('midtx-frozen')).size).to.equal(0);
       // Nothing partial: every comment has its audit row and no audit row is left without its comment.
       expect(await auditCount(id)).to.equal(await commentCount(id));
       // And the next write goes through on a fresh connection.
@@ -196,5 +215,40 @@ describe('PostgreSQL restarts and killed transactions (private cluster)', functi
     } finally {
       await admin.query('drop trigger if exists fault_slow_audit on audit_events');
     }
+  });
+
+  it('a server that stops answering (frozen): every request is refused with 503 within the time limits, never held; answered again within 2 s once it thaws', async () => {
+    expect((await write('frozen-before')).status).to.equal(303);
+    const page = `/students/${school.students[0].id}/plan`;
+    cluster.pause();
+    let outcomes: Outcome[];
+    let pageStatus: number;
+    try {
+      // More requests than the pool has connections: the rest wait for one, within the connect limit.
+      const writes = Array.from({ length: size.full ? 20 : 8 }, (_v, i) => write(`frozen-${i}`));
+      const read = as.get(page).timeout(REQUEST_LIMIT_MS).then((r) => r.status, () => 0);
+      outcomes = await Promise.all(writes);
+      pageStatus = await read;
+    } finally {
+      cluster.resume();
+    }
+    const thawedAt = Date.now();
+    const summary = JSON.stringify(outcomes.map((o) => [o.status, o.ms]));
+    expect(outcomes.filter((o) => o.status !== 503 || !o.clear), `every write refused with the clear 503 ${summary}`).to.deep.equal([]);
+    expect(pageStatus, 'the plan page while frozen').to.equal(503);
+    const limit = 2 * CONNECT_TIMEOUT_MS + QUERY_TIMEOUT_MS + 1_000;
+    expect(Math.max(...outcomes.map((o) => o.ms)), `slowest refusal within ${limit} ms ${summary}`).to.be.at.most(limit);
+
+    let recovered: Outcome | undefined;
+    while (!recovered && Date.now() - thawedAt < 10_000) {
+      const o = await write(`thawed-${Date.now()}`);
+      if (o.status === 303) recovered = o;
+    }
+    const recoveryMs = recovered ? recovered.at - thawedAt : Infinity;
+    console.log(`      frozen server: slowest refusal ${Math.max(...outcomes.map((o) => o.ms))} ms, recovery ${recoveryMs} ms after thawing`);
+    expect(recoveryMs, 'answers again after thawing').to.be.at.most(RECOVERY_LIMIT_MS);
+    await reconnectAdmin();
+    const stored = await storedComments('frozen-');
+    expect([...stored], 'only the write before the freeze landed: refused ones left nothing').to.deep.equal(['frozen-before']);
   });
 });
