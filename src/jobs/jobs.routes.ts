@@ -22,7 +22,7 @@ export function jobsRoutes(ctx: AppContext): Router {
       notice: req.query.done === 'retried' ? t('jobs.retried') : undefined,
       jobs: shown.jobs.map((j) => {
         const type = labelOf('jobs.type', j.type);
-        const about = j.about ?? t('jobs.aboutUnknown');
+        const about = j.about === null ? t('jobs.aboutNone') : (j.about ?? t('jobs.aboutUnknown'));
         return {
           ...j,
           typeLabel: type,

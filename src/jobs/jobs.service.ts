@@ -146,7 +146,8 @@ export function createJobQueue(deps: JobQueueDeps) {
         jobs: rows.map((r) => ({
           id: r.id,
           type: r.type,
-          about: about.get(r.type)?.get(r.key) ?? null,
+          /** What it is about; null when its type has no describer, undefined when the describer does not know the key (the course is gone). */
+          about: describers.has(r.type) ? about.get(r.type)?.get(r.key) : null,
           status: r.status,
           attempts: r.attempts,
           runAfter: r.runAfter,

@@ -59,6 +59,9 @@ describe('/admin/jobs: the school\'s background jobs, with retry', function () {
     expect(page).to.contain('Waiting');
     expect(page).to.contain('Failed');
     expect(page).to.contain('RangeError');
+    // A type with no describer is the school's; the retry button's name starts with its visible words.
+    expect(page).to.contain('Your school');
+    expect(page).to.match(/aria-label="Retry now: [^"]+"[^>]*>Retry now</);
     // Keys are shown as what they are about, never as ids; and never the error's message.
     expect(page).not.to.contain(school.advisoryId);
     expect(page).not.to.contain(`${school.tenantId}/`);
