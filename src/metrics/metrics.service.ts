@@ -20,13 +20,25 @@ export function routePatternOf(req: Request): string {
 }
 
 /**
+ * Node's default process metrics, once per process: they are the process's, and each set runs its own
+ * event-loop sampler (tests build hundreds of apps in one process).
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
  * The tool's Prometheus metrics, one registry per app (tests build many apps in one process):
  * request latency by route pattern and status class, errors by class, the job queue's depth, roster
  * sync and score publish lag, and Node's default process metrics.
  */
 export function createMetrics(sources: MetricSources) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
 
   const requestSeconds = new Histogram({
     name: 'http_request_duration_seconds',
@@ -75,7 +87,6 @@ export function createMetrics(sources: MetricSources) {
   });
 
   return {
-    registry,
     /** Records one answered request (called when the response has finished). */
     observeRequest(req: Request, res: Response, seconds: number): void {
       requestSeconds.observe({ method: req.method, route: routePatternOf(req), status_class: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
@@ -85,7 +96,9 @@ export function createMetrics(sources: MetricSources) {
     },
     /** The exposition text and its content type. */
     async scrape(): Promise<{ contentType: string; body: string }> {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      // Merged per scrape: a merge copies the metrics registered so far.
+      const exposed = Registry.merge([processMetrics(), registry]);
+      return { contentType: exposed.contentType, body: await exposed.metrics() };
     },
   };
 }
