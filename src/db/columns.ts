@@ -20,4 +20,7 @@ export const personIdColumn = (name: string) => uuid(name).notNull();
 /** A person of the same tenant; the row goes with the person. */
 export const personReference = (t: { tenantId: AnyPgColumn }, column: AnyPgColumn) => tenantReference(t, column, people);
 
+/** For rows that belong to a tenant or to the whole installation (null): deleting the tenant removes its rows. */
+export const optionalTenantIdColumn = () => uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' });
+
 export const createdAtColumn = (name = 'created_at') => timestamp(name, { withTimezone: true }).notNull().defaultNow();

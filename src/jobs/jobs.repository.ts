@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { jobs } from './jobs.tables.js';
 
@@ -17,11 +17,12 @@ const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
  * Pending again at the earliest time asked for; done or failed jobs start over; a running job keeps
  * running and is marked to run again afterwards (what changed during the run is not lost).
  */
-export async function enqueue(db: DbOrTx, type: string, key: string, runAfter: Date, now: Date): Promise<void> {
+export async function enqueue(db: DbOrTx, type: string, key: string, runAfter: Date, now: Date, tenantId: string | null): Promise<void> {
   await db.execute(sql`
-    insert into jobs (type, key, status, run_after, attempts, updated_at)
-    values (${type}, ${key}, 'pending', ${at(runAfter)}, 0, ${at(now)})
+    insert into jobs (type, key, tenant_id, status, run_after, attempts, updated_at)
+    values (${type}, ${key}, ${tenantId}, 'pending', ${at(runAfter)}, 0, ${at(now)})
     on conflict (type, key) do update set
+      tenant_id = coalesce(excluded.tenant_id, jobs.tenant_id),
       run_after = case
         when jobs.status = 'pending' then least(jobs.run_after, excluded.run_after)
         when jobs.status = 'running' then jobs.run_after
@@ -59,14 +60,14 @@ export async function claimNext(db: DbOrTx, types: string[], worker: string, now
  * Takes one key's job now, whatever its time, unless a live worker holds it: for work a person asked
  * for ("Publish now") that must not overlap the background run of the same key.
  */
-export async function claimKey(db: DbOrTx, type: string, key: string, worker: string, now: Date, leaseUntil: Date): Promise<ClaimedJob | undefined> {
+export async function claimKey(db: DbOrTx, type: string, key: string, worker: string, now: Date, leaseUntil: Date, tenantId: string | null): Promise<ClaimedJob | undefined> {
   const [row] = await queryRows<ClaimedJob>(
     db,
     sql`
-    insert into jobs (type, key, status, run_after, attempts, locked_by, locked_until, updated_at)
-    values (${type}, ${key}, 'running', ${at(now)}, 1, ${worker}, ${at(leaseUntil)}, ${at(now)})
+    insert into jobs (type, key, tenant_id, status, run_after, attempts, locked_by, locked_until, updated_at)
+    values (${type}, ${key}, ${tenantId}, 'running', ${at(now)}, 1, ${worker}, ${at(leaseUntil)}, ${at(now)})
     on conflict (type, key) do update set
-      status = 'running', locked_by = excluded.locked_by, locked_until = excluded.locked_until, attempts = 1, updated_at = excluded.updated_at
+      tenant_id = coalesce(excluded.tenant_id, jobs.tenant_id), status = 'running', locked_by = excluded.locked_by, locked_until = excluded.locked_until, attempts = 1, updated_at = excluded.updated_at
       where not (jobs.status = 'running' and jobs.locked_until >= ${at(now)})
     returning id, type, key, attempts`,
   );
@@ -109,5 +110,23 @@ export async function fail(db: DbOrTx, id: string, worker: string, errorClass: s
 
 export async function find(db: DbOrTx, type: string, key: string): Promise<JobRow | undefined> {
   const [row] = await db.select().from(jobs).where(and(eq(jobs.type, type), eq(jobs.key, key)));
+  return row;
+}
+
+/** How many jobs of each type are in each state (the queue's depth, for /metrics). */
+export async function depth(db: DbOrTx): Promise<{ type: string; status: string; count: number }[]> {
+  const rows = await db.select({ type: jobs.type, status: jobs.status, count: sql<number>`count(*)::int` }).from(jobs).groupBy(jobs.type, jobs.status);
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+/** One school's jobs, most recently changed first, a page at a time, with the total for paging. */
+export async function listForTenant(db: DbOrTx, tenantId: string, limit: number, offset: number): Promise<{ rows: JobRow[]; total: number }> {
+  const rows = await db.select().from(jobs).where(eq(jobs.tenantId, tenantId)).orderBy(desc(jobs.updatedAt), jobs.id).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(jobs).where(eq(jobs.tenantId, tenantId));
+  return { rows, total: Number(total?.n ?? 0) };
+}
+
+export async function findForTenant(db: DbOrTx, tenantId: string, id: string): Promise<JobRow | undefined> {
+  const [row] = await db.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, id)));
   return row;
 }

@@ -3,11 +3,24 @@ import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
 import * as repo from './jobs.repository.js';
+import type { AppUser } from '../auth/user.js';
+import { authorize } from '../policies/policy.js';
+import { jobPolicy } from '../policies/job.js';
+import { notFound } from '../web/errors.js';
 
 export type { JobRow } from './jobs.repository.js';
 
 /** Does the work for one key. Throwing means "try again later" (with backoff, up to maxAttempts). */
 export type JobHandler = (key: string) => Promise<void>;
+
+/**
+ * What a job of one type is about, readable by a school's admin (a course title), for its keys;
+ * never personal data. Keys it does not know are shown as the job type alone.
+ */
+export type JobDescriber = (tenantId: string, keys: string[]) => Promise<Map<string, string>>;
+
+/** Jobs shown per page on /admin/jobs. */
+export const JOBS_PAGE_SIZE = 25;
 
 export interface JobQueueDeps {
   db: Db;
@@ -21,6 +34,8 @@ export interface JobQueueDeps {
   maxAttempts: number;
   /** First retry delay; doubled each attempt, capped at an hour. */
   retryBaseMs: number;
+  /** Told of every failed attempt, by job type and error class (the error counter in /metrics). */
+  onFailure?: (type: string, errorClass: string) => void;
 }
 
 const MAX_RETRY_DELAY_MS = 60 * 60_000;
@@ -39,6 +54,7 @@ export function errorClassOf(err: unknown): string {
 export function createJobQueue(deps: JobQueueDeps) {
   const { db, clock, logger } = deps;
   const handlers = new Map<string, JobHandler>();
+  const describers = new Map<string, JobDescriber>();
   /** One id per queue instance (a process, or a test's second "process"). */
   const worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
   let timer: NodeJS.Timeout | undefined;
@@ -56,6 +72,7 @@ export function createJobQueue(deps: JobQueueDeps) {
       return out;
     } catch (err) {
       const errorClass = errorClassOf(err);
+      deps.onFailure?.(job.type, errorClass);
       await repo.fail(db, job.id, worker, errorClass, retryAt(job.attempts), deps.maxAttempts, clock.now());
       logger.warn({ jobId: job.id, type: job.type, attempt: job.attempts, errorClass }, 'job failed');
       throw err;
@@ -90,13 +107,17 @@ export function createJobQueue(deps: JobQueueDeps) {
 
   return {
     /** One handler per job type, registered by the feature that owns the work when it is built. */
-    register(type: string, handler: JobHandler): void {
+    register(type: string, handler: JobHandler, describe?: JobDescriber): void {
       if (handlers.has(type)) throw new Error(`job type ${type} is registered twice`);
       handlers.set(type, handler);
+      if (describe) describers.set(type, describe);
     },
 
-    /** Run `type` for `key` after `runAfter`; merges with a pending job of the same key (earliest time wins). */
-    enqueue: (type: string, key: string, runAfter: Date) => repo.enqueue(db, type, key, runAfter, clock.now()),
+    /**
+     * Run `type` for `key` after `runAfter`; merges with a pending job of the same key (earliest time
+     * wins). `tenantId` names the school the work is for (its admins see the job); null for the installation's.
+     */
+    enqueue: (type: string, key: string, runAfter: Date, tenantId: string | null = null) => repo.enqueue(db, type, key, runAfter, clock.now(), tenantId),
 
     runDue,
 
@@ -104,12 +125,58 @@ export function createJobQueue(deps: JobQueueDeps) {
      * Runs `work` here and now as the job (type, key), holding its lock: a pending job of that key is
      * covered by it, and a worker elsewhere cannot run the key meanwhile. Null when it is running elsewhere.
      */
-    async runNow<T>(type: string, key: string, work: () => Promise<T>): Promise<T | null> {
-      const job = await repo.claimKey(db, type, key, worker, clock.now(), leaseUntil());
+    async runNow<T>(type: string, key: string, work: () => Promise<T>, tenantId: string | null = null): Promise<T | null> {
+      const job = await repo.claimKey(db, type, key, worker, clock.now(), leaseUntil(), tenantId);
       return job ? run(job, work) : null;
     },
 
     find: (type: string, key: string) => repo.find(db, type, key),
+
+    /** /admin/jobs: a page of the admin's own school's jobs, each with what it is about (no personal data). */
+    async listForAdmin(user: AppUser, page: number) {
+      authorize(jobPolicy, user, 'list', { tenantId: user.tenantId });
+      const { rows, total } = await repo.listForTenant(db, user.tenantId, JOBS_PAGE_SIZE, (page - 1) * JOBS_PAGE_SIZE);
+      const about = new Map<string, Map<string, string>>();
+      for (const type of new Set(rows.map((r) => r.type))) {
+        const describe = describers.get(type);
+        if (describe) about.set(type, await describe(user.tenantId, rows.filter((r) => r.type === type).map((r) => r.key)));
+      }
+      const mayRetry = jobPolicy(user, 'retry', { tenantId: user.tenantId });
+      return {
+        jobs: rows.map((r) => ({
+          id: r.id,
+          type: r.type,
+          /** What it is about; null when its type has no describer, undefined when the describer does not know the key (the course is gone). */
+          about: describers.has(r.type) ? about.get(r.type)?.get(r.key) : null,
+          status: r.status,
+          attempts: r.attempts,
+          runAfter: r.runAfter,
+          lastError: r.lastError,
+          lastFinishedAt: r.lastFinishedAt,
+          canRetry: mayRetry && r.status === 'failed',
+        })),
+        page,
+        pages: Math.max(1, Math.ceil(total / JOBS_PAGE_SIZE)),
+        total,
+      };
+    },
+
+    /**
+     * An admin's "Retry" of a failed job of their school: pending again now, with a fresh count.
+     * `not_failed` when it is no longer failed (retried or enqueued again meanwhile).
+     */
+    async retryForAdmin(user: AppUser, id: string): Promise<'retried' | 'not_failed'> {
+      authorize(jobPolicy, user, 'retry', { tenantId: user.tenantId });
+      const row = await repo.findForTenant(db, user.tenantId, id);
+      if (!row) throw notFound();
+      if (row.status !== 'failed') return 'not_failed';
+      await repo.enqueue(db, row.type, row.key, clock.now(), clock.now(), row.tenantId);
+      logger.info({ tenantId: user.tenantId, jobId: row.id, type: row.type }, 'failed job retried by an admin');
+      return 'retried';
+    },
+
+    /** Jobs per type and state, over every tenant (for /metrics). */
+    depth: () => repo.depth(db),
 
     /** Polls for due jobs every pollMs. Only the server entry starts it; tests call runDue themselves. */
     start(): void {

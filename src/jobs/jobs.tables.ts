@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, integer, timestamp, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { optionalTenantIdColumn } from '../db/columns.js';
 
 /**
  * The durable background queue (src/jobs/README.md): one row per (type, key). A row is the
@@ -13,6 +14,8 @@ export const jobs = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     type: text('type').notNull(),
     key: text('key').notNull(),
+    /** The school the work is for, so its admins see it (/admin/jobs); null for installation-wide work (the schedule). */
+    tenantId: optionalTenantIdColumn(),
     /** pending | running | done | failed (gave up after maxAttempts) */
     status: text('status').notNull().default('pending'),
     runAfter: timestamp('run_after', { withTimezone: true }).notNull(),
@@ -29,5 +32,5 @@ export const jobs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('jobs_type_key_uq').on(t.type, t.key), index('jobs_due_idx').on(t.status, t.runAfter)],
+  (t) => [uniqueIndex('jobs_type_key_uq').on(t.type, t.key), index('jobs_due_idx').on(t.status, t.runAfter), index('jobs_tenant_idx').on(t.tenantId, t.updatedAt)],
 );

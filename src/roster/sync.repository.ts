@@ -187,3 +187,16 @@ export async function deactivateMemberships(tx: DbOrTx, tenantId: string, ids: s
 export async function markSynced(tx: DbOrTx, tenantId: string, contextId: string, at: Date): Promise<void> {
   await tx.update(contexts).set({ lastRosterSyncAt: at }).where(and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)));
 }
+
+/**
+ * Over every syncable context of an active tenant: the oldest last successful sync, and how many
+ * never synced (for /metrics: one number for the fleet, no context ids).
+ */
+export async function syncLag(db: DbOrTx): Promise<{ oldestSyncAt: Date | null; neverSynced: number }> {
+  const [row] = await db
+    .select({ oldest: sql<string | null>`min(${contexts.lastRosterSyncAt})`, never: sql<number>`count(*) filter (where ${contexts.lastRosterSyncAt} is null)::int` })
+    .from(contexts)
+    .innerJoin(tenants, eq(tenants.id, contexts.tenantId))
+    .where(and(eq(tenants.active, true), isNotNull(contexts.membershipsUrl)));
+  return { oldestSyncAt: row?.oldest ? new Date(row.oldest) : null, neverSynced: Number(row?.never ?? 0) };
+}

@@ -234,6 +234,12 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
 
     firstSyncStatus,
 
+    /** Age of the oldest last successful sync over every syncable context, and how many never synced (for /metrics). */
+    async lag(): Promise<{ oldestAgeSeconds: number | null; neverSynced: number }> {
+      const { oldestSyncAt, neverSynced } = await repo.syncLag(db);
+      return { oldestAgeSeconds: oldestSyncAt ? Math.max(0, (clock.now().getTime() - oldestSyncAt.getTime()) / 1000) : null, neverSynced };
+    },
+
     /** Every known context, one after another, every intervalMinutes. Only the server entry starts it. */
     startScheduler(): void {
       if (timer || stopped) return;

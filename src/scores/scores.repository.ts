@@ -1,5 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../db/client.js';
 import { agsContexts, scorePublishRuns, scoreSettings } from './scores.tables.js';
 
 export type AgsContextRow = typeof agsContexts.$inferSelect;
@@ -61,4 +61,21 @@ export async function listRuns(db: DbOrTx, tenantId: string, contextId?: string,
     .where(and(eq(scorePublishRuns.tenantId, tenantId), contextId ? eq(scorePublishRuns.contextId, contextId) : undefined))
     .orderBy(desc(scorePublishRuns.startedAt))
     .limit(limit);
+}
+
+/**
+ * Over every context of a tenant with publishing on that was ever published: the oldest last
+ * successful publish, or first attempt when none succeeded (for /metrics: one number for the fleet,
+ * no context ids).
+ */
+export async function oldestLastPublish(db: DbOrTx): Promise<Date | null> {
+  const rows = await queryRows<{ oldest: string | Date | null }>(
+    db,
+    sql`select min(last_ok) as oldest from (
+      select r.tenant_id, r.context_id, coalesce(max(r.finished_at) filter (where r.status = 'succeeded'), min(r.started_at)) as last_ok
+      from score_publish_runs r join score_settings s on s.tenant_id = r.tenant_id and s.publish_enabled
+      group by r.tenant_id, r.context_id) per_context`,
+  );
+  const oldest = rows[0]?.oldest;
+  return oldest ? new Date(oldest) : null;
 }

@@ -161,7 +161,7 @@ export function createScoresService(deps: ScoresDeps) {
 
   /** A person's publish: holds the context's job, so it never overlaps a background run of it in any process. */
   async function publishNow(tenantId: string, contextId: string): Promise<PublishSummary> {
-    const out = await deps.jobs.runNow(PUBLISH_JOB, publishKey(tenantId, contextId), () => publishContext(tenantId, contextId, 'manual'));
+    const out = await deps.jobs.runNow(PUBLISH_JOB, publishKey(tenantId, contextId), () => publishContext(tenantId, contextId, 'manual'), tenantId);
     return out ?? { contextId, posted: 0, skipped: 0, error: 'busy: a publish of this course is running in the background', errorKind: 'busy' };
   }
 
@@ -220,7 +220,7 @@ export function createScoresService(deps: ScoresDeps) {
   async function scheduleJob(): Promise<void> {
     for (const tenantId of await repo.tenantsPublishing(db)) {
       if (!(await deps.findTenant(tenantId))?.active) continue;
-      for (const c of await advisoryContexts(tenantId)) await deps.jobs.enqueue(PUBLISH_JOB, publishKey(tenantId, c.id), clock.now());
+      for (const c of await advisoryContexts(tenantId)) await deps.jobs.enqueue(PUBLISH_JOB, publishKey(tenantId, c.id), clock.now(), tenantId);
     }
     await deps.jobs.enqueue(SCHEDULE_JOB, 'all', new Date(clock.now().getTime() + deps.intervalMs));
   }
@@ -244,6 +244,14 @@ export function createScoresService(deps: ScoresDeps) {
     /** For the app to register on the queue (src/web/app.ts). */
     jobHandlers: { [PUBLISH_JOB]: publishJob, [SCHEDULE_JOB]: () => scheduleJob() } as Record<string, (key: string) => Promise<void>>,
 
+    /** What each publish job is about, for /admin/jobs: its course's title (keys are tenantId/contextId). */
+    jobDescribers: {
+      [PUBLISH_JOB]: async (tenantId: string, keys: string[]) => {
+        const titles = new Map((await deps.roster.listContexts(tenantId)).map((c) => [publishKey(tenantId, c.id), c.title || c.label || c.contextId]));
+        return new Map(keys.flatMap((k) => (titles.has(k) ? [[k, titles.get(k)!] as const] : [])));
+      },
+    } as Record<string, (tenantId: string, keys: string[]) => Promise<Map<string, string>>>,
+
     /**
      * For the plans feature: a student's plan changed. Each advisory course of theirs gets a publish
      * after the debounce window (more changes in the window join it). Never throws at the save.
@@ -255,7 +263,7 @@ export function createScoresService(deps: ScoresDeps) {
         for (const m of await deps.roster.listMembershipsOf(tenantId, studentId)) {
           if (m.role !== 'student') continue;
           const context = await deps.roster.findContext(tenantId, m.contextId);
-          if (context?.kind === 'advisory' && context.lineItemsUrl) await deps.jobs.enqueue(PUBLISH_JOB, publishKey(tenantId, context.id), runAfter);
+          if (context?.kind === 'advisory' && context.lineItemsUrl) await deps.jobs.enqueue(PUBLISH_JOB, publishKey(tenantId, context.id), runAfter, tenantId);
         }
       } catch (err) {
         logger.error({ tenantId, error: err instanceof Error ? err.name : 'unknown' }, 'could not queue a score publish after a plan change');
@@ -266,6 +274,12 @@ export function createScoresService(deps: ScoresDeps) {
     startSchedule: () => deps.jobs.enqueue(SCHEDULE_JOB, 'all', new Date(clock.now().getTime() + deps.intervalMs)),
 
     listRuns: (tenantId: string, contextId?: string, limit?: number) => repo.listRuns(db, tenantId, contextId, limit),
+
+    /** Age of the oldest last successful publish over every published context with publishing on (for /metrics); null when none. */
+    async publishLagSeconds(): Promise<number | null> {
+      const oldest = await repo.oldestLastPublish(db);
+      return oldest ? Math.max(0, (clock.now().getTime() - oldest.getTime()) / 1000) : null;
+    },
 
     /** The admin page: every context with its AGS endpoint, what we last saw there, and its last publish. */
     async overview(tenantId: string) {

@@ -35,6 +35,7 @@ import { createCoursesService } from '../courses/courses.service.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { safeError } from './logger.js';
+import { createMetrics } from '../metrics/metrics.service.js';
 
 export interface App {
   app: Express;
@@ -63,6 +64,12 @@ export function buildContext(deps: AppDeps): AppContext {
     mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
     pageSizeFor: (family) => familyFor(family).nrpsPageSize,
   });
+  // The features report their counts through their services, bound late (they are built below).
+  const metrics = createMetrics({
+    jobDepth: () => jobs.depth(),
+    rosterSyncLag: () => rosterSync.lag(),
+    scorePublishLag: () => scores.publishLagSeconds(),
+  });
   const jobs = createJobQueue({
     db,
     clock: deps.clock,
@@ -71,6 +78,7 @@ export function buildContext(deps: AppDeps): AppContext {
     leaseMs: deps.config.jobLeaseMinutes * 60_000,
     maxAttempts: deps.config.jobMaxAttempts,
     retryBaseMs: deps.config.jobRetryBaseSeconds * 1000,
+    onFailure: (_type, errorClass) => metrics.countError('job', errorClass),
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
   const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
@@ -87,7 +95,7 @@ export function buildContext(deps: AppDeps): AppContext {
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
-  for (const [type, handler] of Object.entries(scores.jobHandlers)) jobs.register(type, handler);
+  for (const [type, handler] of Object.entries(scores.jobHandlers)) jobs.register(type, handler, scores.jobDescribers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
@@ -102,7 +110,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, courses, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, courses, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */
@@ -121,6 +129,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      ctx.metrics.observeRequest(req, res, Number(process.hrtime.bigint() - started) / 1e9);
       // Path only: the query string carries the ltik and must stay out of logs.
       res.locals.log.info(
         { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
@@ -163,6 +172,7 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = toHttpError(err);
     const log = res.locals.log ?? ctx.logger;
+    ctx.metrics.countError('http', e.code);
     // Never the message or stack: a database error's message carries the query's parameters (record text).
     // Our own HttpErrors carry fixed titles, safe to log; anything else is logged by class and code only.
     if (e.status >= 500) log.error({ err: safeError(err), code: e.code, status: e.status, path: req.path }, err instanceof HttpError ? e.title : 'request failed');

@@ -63,6 +63,7 @@ const envSchema = (d: z.infer<typeof defaultsSchema>) =>
         })
         .default(d.logLevel as 'info'),
       SANDBOX_LMS: z.enum(['on', 'off'], { error: 'SANDBOX_LMS must be on or off' }).optional(),
+      METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
     });
 
 /** Rules across variables, checked on the raw environment so they are reported alongside field errors. */
@@ -84,6 +85,8 @@ export interface Config {
   encryptionKeyGenerated: boolean;
   logLevel: string;
   sandbox: boolean;
+  /** Bearer token that opens /metrics to a scraper; unset: /metrics answers only loopback in development. */
+  metricsToken: string | undefined;
   rosterSyncMaxAgeMinutes: number;
   rosterSyncIntervalMinutes: number;
   scorePublishDebounceSeconds: number;
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKeyGenerated: generated,
     logLevel: e.LOG_LEVEL,
     sandbox: e.NODE_ENV !== 'production' && e.SANDBOX_LMS !== 'off',
+    metricsToken: e.METRICS_TOKEN,
     rosterSyncMaxAgeMinutes: d.rosterSyncMaxAgeMinutes,
     rosterSyncIntervalMinutes: d.rosterSyncIntervalMinutes,
     scorePublishDebounceSeconds: d.scorePublishDebounceSeconds,

@@ -20,6 +20,7 @@ import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService } from '../checkins/checkins.service.js';
 import type { CaseloadService } from '../caseload/caseload.service.js';
 import type { CoursesService } from '../courses/courses.service.js';
+import type { Metrics } from '../metrics/metrics.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -34,6 +35,8 @@ export interface AppDeps {
 /** Everything a feature's routes may use; built once per app. */
 export interface AppContext extends AppDeps {
   db: Db;
+  /** Prometheus metrics (src/metrics): request latency, errors, queue depth, sync and publish lag; served on /metrics. */
+  metrics: Metrics;
   platforms: PlatformsService;
   /** The tool's key pair per platform and the public JWKS (contract 1). */
   lti: LtiService;

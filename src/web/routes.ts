@@ -16,9 +16,12 @@ import { coursesRoutes } from '../courses/courses.routes.js';
 import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
 import { rosterRoutes } from '../roster/roster.routes.js';
+import { metricsRoutes } from '../metrics/metrics.routes.js';
+import { jobsRoutes } from '../jobs/jobs.routes.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
+  app.use(metricsRoutes(ctx));
   app.use(await sandboxRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(installRoutes(ctx));
@@ -35,4 +38,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(goalsRoutes(ctx));
   app.use(checkinsRoutes(ctx));
   app.use(rosterRoutes(ctx));
+  app.use(jobsRoutes(ctx));
 }

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { projectRoot } from './config.js';
 import { inToolUrl } from './urls.js';
+import { t } from './i18n.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
@@ -48,6 +49,8 @@ export const helpers = {
   /** A fresh one-time token for a creating form (partial `once`, checked by src/web/once.ts). */
   onceToken: () => randomUUID(),
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
+  /** {{t "jobs.title"}} or {{t "jobs.paging.status" page=2 pages=5}}: the words from config/locales (src/web/i18n.ts). */
+  t: (key: string, options: { hash?: Record<string, unknown> }) => t(key, options.hash ?? {}),
 };
 
 export function setupViews(app: Express): void {

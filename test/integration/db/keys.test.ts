@@ -16,11 +16,15 @@ import { testDatabase } from '../../support/db.js';
 
 const migrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
 
-/** Tables that carry a tenant_id (tenants itself does not), from the catalog, not from a list that could go stale. */
+/**
+ * Tables whose every row belongs to a tenant (tenant_id not null; tenants itself has none), from the catalog,
+ * not from a list that could go stale. The job queue's tenant_id is nullable (installation-wide jobs), so
+ * it is not keyed by tenant.
+ */
 async function tenantTables(db: Db): Promise<string[]> {
   const rows = await queryRows<{ table_name: string }>(
     db,
-    sql`select table_name from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id' order by table_name`,
+    sql`select table_name from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id' and is_nullable = 'NO' order by table_name`,
   );
   return rows.map((r) => r.table_name);
 }

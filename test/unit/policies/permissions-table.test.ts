@@ -8,6 +8,7 @@ import { caseloadPolicy, caseloadActions, navigatorPolicy, navigatorActions } fr
 import { auditPolicy } from '../../../src/policies/audit.js';
 import { coursePolicy, courseActions, type CourseResource } from '../../../src/policies/course.js';
 import { platformPolicy, platformActions } from '../../../src/policies/platform.js';
+import { jobPolicy, jobActions } from '../../../src/policies/job.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -55,6 +56,7 @@ const expected: Record<string, string[]> = {
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'course:setKind',
     'platform:list', 'platform:add', 'platform:update',
+    'job:list', 'job:retry',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -70,6 +72,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['audit', ['list'], (user) => auditPolicy(user, 'list', { tenantId: T })],
   // The tenant's own LMS registration (name, issuer, client id, deployments): its admins only.
   ['platform', platformActions, (user, a) => platformPolicy(user, a as (typeof platformActions)[number], { tenantId: T })],
+  // The background jobs page is the school's, like the audit log.
+  ['job', jobActions, (user, a) => jobPolicy(user, a as (typeof jobActions)[number], { tenantId: T })],
   // Answering "is it an advisory?" is asked of the undecided course's instructor; the student list is the subject course's.
   ['course', courseActions, (user, a) => coursePolicy(user, a as (typeof courseActions)[number], a === 'confirmKind' ? undecidedCourse : subjectCourse)],
 ];

@@ -23,6 +23,12 @@ describe('configuration', () => {
     }
   });
 
+  it('takes METRICS_TOKEN (unset by default) and refuses a short one', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).metricsToken).to.equal(undefined);
+    expect(loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: 'a-long-enough-scrape-token' }).metricsToken).to.equal('a-long-enough-scrape-token');
+    expect(() => loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: 'short' })).to.throw(ConfigError, 'METRICS_TOKEN must be at least 16 characters');
+  });
+
   it('generates an encryption key once, keeps it in DATA_DIR and reuses it', () => {
     const dir = tmp();
     const first = loadConfig({ DATA_DIR: dir });
