@@ -6,6 +6,7 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { StudentInScope } from '../web/student-scope.js';
 import { authorize } from '../policies/policy.js';
 import { planAudience, planPolicy, type PlanAction } from '../policies/plan.js';
+import { roleHomePolicy } from '../policies/role-home.js';
 import { forbidden, badRequest } from '../web/errors.js';
 import { voices, voicesOf, textLimits, type Audience, type PlanField, type PlanTemplate, type SectionSave, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
@@ -126,7 +127,7 @@ export function createPlansService(deps: PlansDeps) {
       const posted = form.fields.map((f) => {
         const field = fieldByKey.get(f.key);
         if (!field || !voicesOf(field).includes(form.voice)) throw badRequest('That plan field does not exist.', 'unknown_field');
-        if (!visibleTo(s)(field)) throw forbidden();
+        if (!visibleTo(s)(field)) throw forbidden().denying({ subject: 'plan', attempt: editAction[form.voice], studentId: s.student.id });
         return { ...f, field };
       });
       const at = clock.now();
@@ -207,6 +208,15 @@ export function createPlansService(deps: PlansDeps) {
           return f !== undefined && canSee(f);
         })
         .map((r) => ({ ...r, label: fieldByKey.get(r.fieldKey)!.label, voiceLabel: r.voice === 'student' ? "student's words" : "adult's words", authorName: names.get(r.authorId) || 'Someone', parts: wordDiff(r.oldText, r.newText) }));
+    },
+
+    /** The family home: each student the family member follows, with their plan's status. An audited read. */
+    async familyHome(user: AppUser) {
+      authorize(roleHomePolicy, user, 'view', { tenantId: user.tenantId, page: 'family' });
+      const names = await roster.namesOf(user.tenantId, user.menteeIds);
+      const statuses = await this.statusFor(user.tenantId, user.menteeIds);
+      await audit.record(user, { action: 'read', entity: 'plan_status', studentIds: user.menteeIds });
+      return user.menteeIds.map((id) => ({ id, name: names.get(id) || null, status: statuses.get(id)?.status ?? 'none' }));
     },
 
     /** Plan status per student for the caseload (contract). */

@@ -1,0 +1,84 @@
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { auditEvents, auditEventStudents } from './audit.tables.js';
+
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;
+
+/** A position in the log, newest first: events are ordered by (at, id), both descending. */
+export interface AuditCursor {
+  at: Date;
+  id: string;
+}
+
+export interface AuditQuery {
+  tenantId: string;
+  /** Events that touched any of these students; an empty list matches nothing. */
+  studentIds?: string[];
+  actorIds?: string[];
+  /** Only these actor roles (the "who viewed my record" page shows staff only). */
+  actorRoles?: string[];
+  action?: string;
+  excludeAction?: string;
+  /** Days (yyyy-mm-dd) in `timeZone`, both included. */
+  fromDay?: string;
+  toDay?: string;
+  timeZone: string;
+  since?: Date;
+  /** Older than this (the next page), or newer than this (the previous page); never both. */
+  before?: AuditCursor;
+  after?: AuditCursor;
+  limit: number;
+}
+
+export async function insertEvent(db: DbOrTx, row: NewAuditEvent & { at: Date }, studentIds: string[]): Promise<void> {
+  const [event] = await db.insert(auditEvents).values(row).returning({ id: auditEvents.id });
+  if (studentIds.length === 0) return;
+  await db.insert(auditEventStudents).values(studentIds.map((studentId) => ({ tenantId: row.tenantId, eventId: event!.id, studentId, at: row.at })));
+}
+
+/**
+ * One page of events, newest first. With a student filter the walk starts from the students' index
+ * (tenant, student, at, event), so a student's page costs the same in a log of millions; otherwise
+ * from (tenant, at, id) or (tenant, actor, at, id). Returns up to limit + 1 rows so the caller knows
+ * whether another page follows. An event that touched two of the filtered students comes once.
+ */
+export async function findEvents(db: DbOrTx, q: AuditQuery): Promise<AuditEventRow[]> {
+  if ((q.studentIds && q.studentIds.length === 0) || (q.actorIds && q.actorIds.length === 0)) return [];
+  const byStudent = q.studentIds !== undefined;
+  // Ordering and the keyset use the students' copy of `at` when walking their index.
+  const at = byStudent ? auditEventStudents.at : auditEvents.at;
+  const id = byStudent ? auditEventStudents.eventId : auditEvents.id;
+  const conds: (SQL | undefined)[] = [eq(auditEvents.tenantId, q.tenantId)];
+  if (byStudent) conds.push(eq(auditEventStudents.tenantId, q.tenantId), inArray(auditEventStudents.studentId, q.studentIds!));
+  if (q.actorIds) conds.push(inArray(auditEvents.actorId, q.actorIds));
+  if (q.actorRoles) conds.push(inArray(auditEvents.actorRole, q.actorRoles));
+  if (q.action) conds.push(eq(auditEvents.action, q.action));
+  if (q.excludeAction) conds.push(ne(auditEvents.action, q.excludeAction));
+  // The school's day, turned into instants by the database (time zone rules, summer time included).
+  if (q.fromDay) conds.push(sql`${at} >= (${q.fromDay}::date::timestamp at time zone ${q.timeZone})`);
+  if (q.toDay) conds.push(sql`${at} < ((${q.toDay}::date + 1)::timestamp at time zone ${q.timeZone})`);
+  if (q.since) conds.push(sql`${at} >= ${q.since.toISOString()}::timestamptz`);
+  if (q.before) conds.push(sql`(${at}, ${id}) < (${q.before.at.toISOString()}::timestamptz, ${q.before.id}::uuid)`);
+  if (q.after) conds.push(sql`(${at}, ${id}) > (${q.after.at.toISOString()}::timestamptz, ${q.after.id}::uuid)`);
+  const order = q.after ? [asc(at), asc(id)] : [desc(at), desc(id)];
+  const base = byStudent
+    ? db.select({ e: auditEvents }).from(auditEventStudents).innerJoin(auditEvents, eq(auditEvents.id, auditEventStudents.eventId))
+    : db.select({ e: auditEvents }).from(auditEvents);
+  const rows = (await base.where(and(...conds)).orderBy(...order).limit(q.limit + 1)).map((r) => r.e);
+  const seen = new Set<string>();
+  const once = rows.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+  return q.after ? once.reverse() : once;
+}
+
+/** The students of each event, for one page of events. */
+export async function studentsOfEvents(db: DbOrTx, tenantId: string, eventIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(eventIds.map((id) => [id, []]));
+  if (eventIds.length === 0) return out;
+  const rows = await db
+    .select({ eventId: auditEventStudents.eventId, studentId: auditEventStudents.studentId })
+    .from(auditEventStudents)
+    .where(and(eq(auditEventStudents.tenantId, tenantId), inArray(auditEventStudents.eventId, eventIds)));
+  for (const r of rows) out.get(r.eventId)?.push(r.studentId);
+  return out;
+}

@@ -1,0 +1,15 @@
+CREATE TABLE "audit_event_students" (
+	"tenant_id" uuid NOT NULL,
+	"event_id" uuid NOT NULL,
+	"student_id" uuid NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	CONSTRAINT "audit_event_students_event_id_student_id_pk" PRIMARY KEY("event_id","student_id")
+);
+--> statement-breakpoint
+DROP INDEX "audit_tenant_student_idx";--> statement-breakpoint
+ALTER TABLE "audit_events" ADD COLUMN "attempt" text;--> statement-breakpoint
+ALTER TABLE "audit_event_students" ADD CONSTRAINT "audit_event_students_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "audit_event_students" ADD CONSTRAINT "audit_event_students_event_id_audit_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."audit_events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "audit_students_tenant_student_at_idx" ON "audit_event_students" USING btree ("tenant_id","student_id","at","event_id");--> statement-breakpoint
+CREATE INDEX "audit_tenant_at_idx" ON "audit_events" USING btree ("tenant_id","at","id");--> statement-breakpoint
+CREATE INDEX "audit_tenant_actor_at_idx" ON "audit_events" USING btree ("tenant_id","actor_id","at","id");

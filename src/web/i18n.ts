@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next from 'i18next';
+import { projectRoot } from './config.js';
+
+/**
+ * Every string a person reads, by key, from config/locales/<lang>.json (i18next: nesting,
+ * {{interpolation}}, plurals with _one/_other). Handlebars escapes what `t` returns, so i18next
+ * must not escape it as well.
+ */
+const load = (lang: string) => JSON.parse(readFileSync(path.join(projectRoot, 'config', 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  lng: 'en',
+  fallbackLng: 'en',
+  resources: { en: { translation: load('en') } },
+  interpolation: { escapeValue: false },
+  initAsync: false,
+});
+
+export function t(key: string, params: Record<string, unknown> = {}): string {
+  return i18n.t(key, params);
+}
+
+/** Whether the key has a text (labels built from stored codes fall back when one has none). */
+export const hasText = (key: string): boolean => i18n.exists(key);
