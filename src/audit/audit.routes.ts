@@ -15,6 +15,13 @@ const AUDIT = '/admin/audit';
 const filterFieldIds: Record<string, string> = { student: 'f-student', person: 'f-person', action: 'f-action', from: 'f-from', to: 'f-to' };
 const csvColumns = ['when', 'who', 'role', 'action', 'record', 'attempt', 'students', 'studentIds'] as const;
 
+/**
+ * Names come from the LMS, where people write their own: a cell that starts like a formula
+ * (=, +, -, @, tab, return) would run as one when the file is opened in a spreadsheet, so it is
+ * quoted as text (OWASP "CSV injection").
+ */
+const spreadsheetSafe = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
 /** The filter fields as a link's query (what the form sent, so paging and export keep the filters). */
 const filterParams = (raw: Record<string, unknown>) =>
   Object.fromEntries(Object.keys(filterFieldIds).flatMap((k) => (typeof raw[k] === 'string' && raw[k] !== '' ? [[k, raw[k] as string]] : [])));
@@ -74,7 +81,7 @@ export function auditRoutes(ctx: AppContext): Router {
     // The first row gates (policy) and audits before any byte is sent, so a refusal is still a clean 403.
     const first = await rows.next();
     res.type('text/csv; charset=utf-8').attachment('audit-log.csv');
-    const csv = stringify({ header: true, columns: csvColumns.map((key) => ({ key, header: t(`audit.csv.${key}`) })) });
+    const csv = stringify({ header: true, columns: csvColumns.map((key) => ({ key, header: t(`audit.csv.${key}`) })), cast: { string: spreadsheetSafe } });
     csv.pipe(res);
     const write = (row: string[]) => new Promise<void>((resolve) => (csv.write(Object.fromEntries(csvColumns.map((k, i) => [k, row[i]]))) ? resolve() : csv.once('drain', resolve)));
     try {

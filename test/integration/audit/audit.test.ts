@@ -206,6 +206,15 @@ describe('audit: every read and write of a student record, denials, the admin lo
       await request(t.app).get('/admin/audit/export').query({ ltik: await ltikFor(t.ctx, school.advisor, 'advisor', school.advisoryId) }).expect(403);
     });
 
+    it('quotes a name that a spreadsheet would run as a formula', async () => {
+      const tricky = await t.ctx.roster.upsertPerson(school.tenantId, { sub: `tricky-${school.tenantId}`, name: '=HYPERLINK("http://evil.test","x")' });
+      await t.ctx.audit.record({ tenantId: school.tenantId, personId: school.advisor.id, role: 'advisor' }, { action: 'read', entity: 'plan', studentId: tricky.id });
+      const res = await request(t.app).get('/admin/audit/export').query({ ltik: await ltikFor(t.ctx, school.admin, 'admin', null), student: tricky.id }).expect(200);
+      const rows = parse(res.text) as string[][];
+      expect(rows).to.have.length(2);
+      expect(rows[1]![6]).to.equal(`'=HYPERLINK("http://evil.test","x")`);
+    });
+
     it('an admin of another tenant sees none of this tenant\'s log, even by id', async () => {
       const otherAdmin = await t.ctx.roster.upsertPerson(school.other.tenantId, { sub: `admin-${school.other.tenantId}`, name: 'Oona Other Admin' });
       const as2 = asUser(t.app, await ltikFor(t.ctx, otherAdmin, 'admin', null));
