@@ -24,7 +24,13 @@ describe('audit pages in Chromium: who viewed my record, and the audit log at 32
     try {
       await narrow.setViewportSize({ width: 320, height: 700 });
       await narrow.goto(frame.url());
-      return await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      // The page itself, and every card and form inside it (a box that scrolls on its own counts too).
+      return await narrow.evaluate(() =>
+        Math.max(
+          document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          ...[...document.querySelectorAll('main form, main li, main .table-wrap')].map((el) => el.scrollWidth - el.clientWidth),
+        ),
+      );
     } finally {
       await narrow.close();
     }
