@@ -242,7 +242,7 @@ export function createPlansService(deps: PlansDeps) {
     /**
      * What the plans share with teachers (fields whose `see` names `teacher`), for students of a
      * subject course the user teaches: the caller (the courses feature) has checked that. Read-only,
-     * never adult-only fields. Audited as a read of each student's plan.
+     * never adult-only fields. Audited as one read naming every student asked about.
      */
     async sharedWithTeachers(user: AppUser, studentIds: string[]): Promise<Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>> {
       const shared = fields.filter((f) => f.see.includes('teacher'));
@@ -256,9 +256,8 @@ export function createPlansService(deps: PlansDeps) {
           .filter((f) => f.texts.length > 0);
         out.set(p.studentId, filled);
       }
-      await db.transaction(async (tx) => {
-        for (const p of rows) await audit.record(user, { action: 'read', entity: 'plan', entityId: p.id, studentId: p.studentId }, tx);
-      });
+      // One event naming every student the list shows, with a plan or not: the list named them all.
+      await audit.record(user, { action: 'read', entity: 'plan', studentIds });
       return out;
     },
   };

@@ -28,7 +28,7 @@ describe('audit pages in Chromium: who viewed my record, and the audit log at 32
       return await narrow.evaluate(() =>
         Math.max(
           document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          ...[...document.querySelectorAll('main form, main li, main .table-wrap')].map((el) => el.scrollWidth - el.clientWidth),
+          ...Array.from(document.querySelectorAll('main form, main li, main .table-wrap')).map((el) => el.scrollWidth - el.clientWidth),
         ),
       );
     } finally {
