@@ -29,13 +29,14 @@ export function createAuditLogService(deps: AuditLogDeps) {
 
   /** A filter field: a person id (a link on the page) is that person; text is a name search. */
   async function people(tenantId: string, text: string | undefined) {
-    if (!text) return { ids: undefined, exactName: null, noMatch: false };
+    if (!text) return { ids: undefined, exactName: null, noMatch: false, tooMany: false };
     if (isUuid(text)) {
+      // Looked up in this tenant: another school's id matches nobody here.
       const [p] = await roster.findPeople(tenantId, [text]);
-      return { ids: [text], exactName: p?.name ?? null, noMatch: !p };
+      return { ids: p ? [p.id] : [], exactName: p?.name ?? null, noMatch: !p, tooMany: false };
     }
-    const found = await roster.findPeopleByName(tenantId, text, NAME_MATCHES);
-    return { ids: found.map((p) => p.id), exactName: null, noMatch: found.length === 0 };
+    const found = await roster.findPeopleByName(tenantId, text, NAME_MATCHES + 1);
+    return { ids: found.slice(0, NAME_MATCHES).map((p) => p.id), exactName: null, noMatch: found.length === 0, tooMany: found.length > NAME_MATCHES };
   }
 
   async function filterOf(tenantId: string, q: AuditQuery) {
@@ -56,7 +57,7 @@ export function createAuditLogService(deps: AuditLogDeps) {
       const { filter, student, person } = await filterOf(user.tenantId, q);
       const page = await audit.page(user.tenantId, filter, { before: q.before, after: q.after, size: deps.pageSize });
       const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
-      return { events: page.events.map((e) => presentEvent(e, names)), older: page.older, newer: page.newer, student, person };
+      return { events: page.events.map((e) => presentEvent(e, names)), older: page.older, newer: page.newer, student, person, nameMatches: NAME_MATCHES };
     },
 
     /**

@@ -65,6 +65,7 @@ export function auditRoutes(ctx: AppContext): Router {
       events: page.events,
       student: page.student,
       person: page.person,
+      nameMatches: page.nameMatches,
       filtered: Object.keys(params).length > 0,
       pages: pager(page.older, page.newer, params),
       exportQuery: params,

@@ -184,6 +184,17 @@ describe('audit: every read and write of a student record, denials, the admin lo
       expect(bad.text).to.contain('error-summary').and.to.contain('The “to” date must be on or after the “from” date').and.to.contain('href="#f-to"');
     });
 
+    it('a name search that matches too many people says so; another school\'s id matches nobody', async () => {
+      for (let i = 0; i < 51; i++) await t.ctx.roster.upsertPerson(school.tenantId, { sub: `many-${i}-${school.tenantId}`, name: `Quinn Many ${i}` });
+      const vague = await admin.get('/admin/audit?student=Quinn%20Many').expect(200);
+      expect(vague.text).to.contain('More than 50 people have a name like that');
+      const precise = await admin.get('/admin/audit?student=Quinn%20Many%2050').expect(200);
+      expect(precise.text).not.to.contain('More than 50 people');
+      const foreign = await admin.get(`/admin/audit?student=${school.other.student.id}`).expect(200);
+      expect(times(foreign.text)).to.have.length(0);
+      expect(foreign.text).to.contain('Nobody in this school');
+    });
+
     it('shows actions in words, not codes', async () => {
       const page = await admin.get(`/admin/audit?person=${school.otherAdvisor.id}`).expect(200);
       expect(page.text).to.contain('<strong>Viewed</strong>: Success plan');
