@@ -66,8 +66,8 @@ export async function findEvents(db: DbOrTx, q: AuditQuery): Promise<AuditEventR
     ? db.select({ e: auditEvents }).from(auditEventStudents).innerJoin(auditEvents, eq(auditEvents.id, auditEventStudents.eventId))
     : db.select({ e: auditEvents }).from(auditEvents);
   const rows = (await base.where(and(...conds)).orderBy(...order).limit(q.limit + 1)).map((r) => r.e);
-  const seen = new Set<string>();
-  const once = rows.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+  // Rows of one event are adjacent (same at and id), so a duplicate always follows its first row.
+  const once = rows.filter((r, i) => i === 0 || rows[i - 1]!.id !== r.id);
   return q.after ? once.reverse() : once;
 }
 

@@ -1,5 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
+import { schoolTimeZone } from '../web/time-zone.js';
 import * as repo from './audit.repository.js';
 
 export type { AuditCursor } from './audit.repository.js';
@@ -62,6 +63,21 @@ export function createAuditService(db: Db, clock: Clock) {
     return rows.map((r) => ({ ...r, studentIds: students.get(r.id) ?? [] }));
   }
 
+  /** One page of the tenant's log, newest first; `before`/`after` come from a page's `older`/`newer`. */
+  async function page(tenantId: string, filter: AuditFilter, position: { before?: repo.AuditCursor; after?: repo.AuditCursor; size: number }): Promise<AuditPage> {
+    const rows = await repo.findEvents(db, { ...filter, tenantId, timeZone: filter.timeZone ?? schoolTimeZone, before: position.before, after: position.after, limit: position.size });
+    const more = rows.length > position.size;
+    // Walking newer (`after`), the extra row is the newest one, first in the list.
+    const shown = more ? (position.after ? rows.slice(1) : rows.slice(0, position.size)) : rows;
+    const first = shown[0];
+    const last = shown[shown.length - 1];
+    return {
+      events: await withStudents(tenantId, shown),
+      older: last && (position.after || more) ? cursorOf(last) : null,
+      newer: first && (position.before || (position.after && more)) ? cursorOf(first) : null,
+    };
+  }
+
   return {
     /** Pass the transaction of the write so the audit row commits (or rolls back) with it. */
     async record(actor: AuditActor, entry: AuditEntry, tx: DbOrTx = db): Promise<void> {
@@ -82,26 +98,13 @@ export function createAuditService(db: Db, clock: Clock) {
       );
     },
 
-    /** One page of the tenant's log, newest first; `before`/`after` come from a page's `older`/`newer`. */
-    async page(tenantId: string, filter: AuditFilter, page: { before?: repo.AuditCursor; after?: repo.AuditCursor; size: number }): Promise<AuditPage> {
-      const rows = await repo.findEvents(db, { ...filter, tenantId, timeZone: filter.timeZone ?? 'UTC', before: page.before, after: page.after, limit: page.size });
-      const more = rows.length > page.size;
-      // Walking newer (`after`), the extra row is the newest one, first in the list.
-      const shown = more ? (page.after ? rows.slice(1) : rows.slice(0, page.size)) : rows;
-      const first = shown[0];
-      const last = shown[shown.length - 1];
-      return {
-        events: await withStudents(tenantId, shown),
-        older: last && (page.after || more) ? cursorOf(last) : null,
-        newer: first && (page.before || (page.after && more)) ? cursorOf(first) : null,
-      };
-    },
+    page,
 
     /** The newest events matching the filter (tests and small lists); pages use `page`. */
     async list(tenantId: string, filter: AuditFilter & { studentId?: string; actorId?: string; limit?: number } = {}): Promise<AuditEvent[]> {
       const { studentId, actorId, limit, ...rest } = filter;
       const q = { ...rest, ...(studentId ? { studentIds: [studentId] } : {}), ...(actorId ? { actorIds: [actorId] } : {}) };
-      return (await this.page(tenantId, q, { size: limit ?? 200 })).events;
+      return (await page(tenantId, q, { size: limit ?? 200 })).events;
     },
   };
 }
