@@ -38,19 +38,24 @@ export async function insertEvent(db: DbOrTx, row: NewAuditEvent & { at: Date },
 }
 
 /**
- * One page of events, newest first. With a student filter the walk starts from the students' index
- * (tenant, student, at, event), so a student's page costs the same in a log of millions; otherwise
- * from (tenant, at, id) or (tenant, actor, at, id). Returns up to limit + 1 rows so the caller knows
- * whether another page follows. An event that touched two of the filtered students comes once.
+ * One page of events, newest first. Filtered by one student, the walk starts from the students'
+ * index (tenant, student, at, event), so a student's page costs the same in a log of millions;
+ * otherwise from (tenant, at, id) or (tenant, actor, at, id), several students (a name search)
+ * being a semi-join, so an event that touched two of them comes once. Returns up to limit + 1
+ * rows so the caller knows whether another page follows.
  */
 export async function findEvents(db: DbOrTx, q: AuditQuery): Promise<AuditEventRow[]> {
   if ((q.studentIds && q.studentIds.length === 0) || (q.actorIds && q.actorIds.length === 0)) return [];
-  const byStudent = q.studentIds !== undefined;
+  const oneStudent = q.studentIds?.length === 1 ? q.studentIds[0]! : undefined;
   // Ordering and the keyset use the students' copy of `at` when walking their index.
-  const at = byStudent ? auditEventStudents.at : auditEvents.at;
-  const id = byStudent ? auditEventStudents.eventId : auditEvents.id;
+  const at = oneStudent ? auditEventStudents.at : auditEvents.at;
+  const id = oneStudent ? auditEventStudents.eventId : auditEvents.id;
   const conds: (SQL | undefined)[] = [eq(auditEvents.tenantId, q.tenantId)];
-  if (byStudent) conds.push(eq(auditEventStudents.tenantId, q.tenantId), inArray(auditEventStudents.studentId, q.studentIds!));
+  if (oneStudent) conds.push(eq(auditEventStudents.tenantId, q.tenantId), eq(auditEventStudents.studentId, oneStudent));
+  else if (q.studentIds) {
+    const touched = db.select({ id: auditEventStudents.eventId }).from(auditEventStudents).where(and(eq(auditEventStudents.tenantId, q.tenantId), inArray(auditEventStudents.studentId, q.studentIds)));
+    conds.push(inArray(auditEvents.id, touched));
+  }
   if (q.actorIds) conds.push(inArray(auditEvents.actorId, q.actorIds));
   if (q.actorRoles) conds.push(inArray(auditEvents.actorRole, q.actorRoles));
   if (q.action) conds.push(eq(auditEvents.action, q.action));
@@ -62,13 +67,11 @@ export async function findEvents(db: DbOrTx, q: AuditQuery): Promise<AuditEventR
   if (q.before) conds.push(sql`(${at}, ${id}) < (${q.before.at.toISOString()}::timestamptz, ${q.before.id}::uuid)`);
   if (q.after) conds.push(sql`(${at}, ${id}) > (${q.after.at.toISOString()}::timestamptz, ${q.after.id}::uuid)`);
   const order = q.after ? [asc(at), asc(id)] : [desc(at), desc(id)];
-  const base = byStudent
+  const base = oneStudent
     ? db.select({ e: auditEvents }).from(auditEventStudents).innerJoin(auditEvents, eq(auditEvents.id, auditEventStudents.eventId))
     : db.select({ e: auditEvents }).from(auditEvents);
   const rows = (await base.where(and(...conds)).orderBy(...order).limit(q.limit + 1)).map((r) => r.e);
-  // Rows of one event are adjacent (same at and id), so a duplicate always follows its first row.
-  const once = rows.filter((r, i) => i === 0 || rows[i - 1]!.id !== r.id);
-  return q.after ? once.reverse() : once;
+  return q.after ? rows.reverse() : rows;
 }
 
 /** The students of each event, for one page of events. */
