@@ -6,7 +6,7 @@ import { auditPolicy } from '../policies/audit.js';
 import { recordViewsPolicy } from '../policies/record-views.js';
 import type { AuditCursor, AuditFilter, AuditService } from './audit.service.js';
 import type { AuditQuery } from './audit.schemas.js';
-import { isUuid } from './audit.schemas.js';
+import { isUuid } from '../web/student-scope.js';
 import { actionLabel, entityLabel, peopleOf, presentEvent, roleLabel } from './audit.presenter.js';
 
 export interface AuditLogDeps {

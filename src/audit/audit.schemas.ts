@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { isRealDate } from '../web/forms.js';
 import { t } from '../web/i18n.js';
+import { isUuid } from '../web/student-scope.js';
 import { auditActions } from './audit.service.js';
 import type { AuditCursor } from './audit.repository.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: string) => UUID.test(v);
 
 /** A page position in a link: `<ISO instant>_<event id>`. */
 export const encodeCursor = (c: AuditCursor) => `${c.at.toISOString()}_${c.id}`;
