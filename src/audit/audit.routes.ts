@@ -1,24 +1,116 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { stringify } from 'csv-stringify';
 import type { AppContext } from '../web/context.js';
-import { authorize } from '../policies/policy.js';
-import { auditPolicy } from '../policies/audit.js';
-import { auditFilter } from '../plans/plans.schemas.js';
-import { badRequest } from '../web/errors.js';
+import { studentInScope } from '../web/student-scope.js';
+import { studentNav } from '../web/student-nav.js';
+import { fieldErrors, summaryOf } from '../web/forms.js';
+import { safeError } from '../web/logger.js';
+import { t } from '../web/i18n.js';
+import { schoolTimeZone } from '../web/time-zone.js';
+import { auditActions, type AuditCursor } from './audit.service.js';
+import { auditQuery, encodeCursor, recordViewsQuery, type AuditQuery } from './audit.schemas.js';
+import { actionLabel } from './audit.presenter.js';
 
-/** /admin/audit: who read or changed which student's record, newest first. */
+const AUDIT = '/admin/audit';
+const filterFieldIds: Record<string, string> = { student: 'f-student', person: 'f-person', action: 'f-action', from: 'f-from', to: 'f-to' };
+const csvColumns = ['when', 'who', 'role', 'action', 'record', 'attempt', 'students', 'studentIds'] as const;
+
+/**
+ * Names come from the LMS, where people write their own: a cell that starts like a formula
+ * (=, +, -, @, tab, return) would run as one when the file is opened in a spreadsheet, so it is
+ * quoted as text (OWASP "CSV injection").
+ */
+const spreadsheetSafe = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+/** The filter fields as a link's query (what the form sent, so paging and export keep the filters). */
+const filterParams = (raw: Record<string, unknown>) =>
+  Object.fromEntries(Object.keys(filterFieldIds).flatMap((k) => (typeof raw[k] === 'string' && raw[k] !== '' ? [[k, raw[k] as string]] : [])));
+
+/** /admin/audit (the tenant's log, filtered, paged, CSV) and /students/:id/record-views ("who viewed my record"). */
 export function auditRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.get('/admin/audit', ctx.requireUser, async (req, res) => {
-    const user = req.user!;
-    authorize(auditPolicy, user, 'list', { tenantId: user.tenantId });
-    const filter = auditFilter.safeParse(req.query);
-    if (!filter.success) throw badRequest('The student filter must be a student id from this list.', 'bad_filter');
-    const events = await ctx.audit.list(user.tenantId, { studentId: filter.data.student, limit: 200 });
-    const names = await ctx.roster.namesOf(user.tenantId, events.flatMap((e) => [e.actorId, e.studentId].filter((x): x is string => Boolean(x))));
+
+  /** Newer/older links: the filters plus the position, built by the `url` helper in the view. */
+  const pager = (older: AuditCursor | null, newer: AuditCursor | null, params: Record<string, string> = {}) => ({
+    older: older ? { ...params, before: encodeCursor(older) } : null,
+    newer: newer ? { ...params, after: encodeCursor(newer) } : null,
+    newest: newer ? params : null,
+  });
+
+  const renderLog = (res: Response, raw: Record<string, unknown>, extra: Record<string, unknown>) =>
     res.render('audit/index', {
-      title: 'Audit log',
-      student: filter.data.student,
-      events: events.map((e) => ({ ...e, actorName: (e.actorId && names.get(e.actorId)) || 'Unknown', studentName: (e.studentId && names.get(e.studentId)) || '' })),
+      title: t('audit.title'),
+      nav: [{ href: '/admin', label: t('audit.nav.admin'), current: false }],
+      zone: schoolTimeZone,
+      values: raw,
+      actions: auditActions.map((value) => ({ value, label: actionLabel(value), selected: raw.action === value })),
+      ...extra,
+    });
+
+  r.get(AUDIT, ctx.requireUser, async (req, res) => {
+    const raw = req.query as Record<string, unknown>;
+    const q = auditQuery.safeParse(raw);
+    if (!q.success) {
+      // The form still shows: an administrator fixes the date next to the field.
+      ctx.auditLog.openLog(req.user!);
+      const errors = fieldErrors(q.error);
+      res.status(400);
+      renderLog(res, raw, { errors, errorSummary: summaryOf(errors, (f) => filterFieldIds[f]), events: [] });
+      return;
+    }
+    const page = await ctx.auditLog.adminPage(req.user!, q.data);
+    const params = filterParams(raw);
+    renderLog(res, raw, {
+      errors: {},
+      events: page.events,
+      student: page.student,
+      person: page.person,
+      nameMatches: page.nameMatches,
+      filtered: Object.keys(params).length > 0,
+      pages: pager(page.older, page.newer, params),
+      exportQuery: params,
+    });
+  });
+
+  r.get(`${AUDIT}/export`, ctx.requireUser, async (req, res) => {
+    const q = auditQuery.safeParse(req.query);
+    if (!q.success) {
+      res.status(400).type('text/plain').send(Object.values(fieldErrors(q.error)).join('\n'));
+      return;
+    }
+    const rows = ctx.auditLog.exportRows(req.user!, q.data satisfies AuditQuery);
+    // The first row gates (policy) and audits before any byte is sent, so a refusal is still a clean 403.
+    const first = await rows.next();
+    res.type('text/csv; charset=utf-8').attachment('audit-log.csv');
+    const csv = stringify({ header: true, columns: csvColumns.map((key) => ({ key, header: t(`audit.csv.${key}`) })), cast: { string: spreadsheetSafe } });
+    csv.pipe(res);
+    const write = (row: string[]) => new Promise<void>((resolve) => (csv.write(Object.fromEntries(csvColumns.map((k, i) => [k, row[i]]))) ? resolve() : csv.once('drain', resolve)));
+    try {
+      if (!first.done) await write(first.value);
+      for await (const row of rows) await write(row);
+    } catch (err) {
+      // Headers are sent: the download stops short; the log says why.
+      res.locals.log?.error({ err: safeError(err) }, 'audit export failed');
+      res.destroy();
+      return;
+    }
+    csv.end();
+  });
+
+  r.get('/students/:studentId/record-views', ctx.requireUser, async (req, res) => {
+    const s = await studentInScope(ctx, req.user!, req.params.studentId);
+    const q = recordViewsQuery.safeParse(req.query);
+    const position = q.success ? q.data : {};
+    const page = await ctx.auditLog.recordViews(req.user!, s, position);
+    const isSelf = s.relationship === 'self';
+    res.render('audit/record-views', {
+      title: isSelf ? t('recordViews.title') : t('recordViews.titleOf', { name: s.student.name }),
+      nav: studentNav(req.user!, s, 'record-views'),
+      student: s.student,
+      isSelf,
+      path: `/students/${s.student.id}/record-views`,
+      views: page.views,
+      pages: pager(page.older, page.newer),
     });
   });
   return r;

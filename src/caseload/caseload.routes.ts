@@ -70,8 +70,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
   });
 
   const renderNavigator = async (req: Request, res: Response, s: StudentInScope, errors: Record<string, string> = {}, values: Record<string, unknown> = {}) => {
-    const current = await ctx.caseload.navigatorOf(s);
-    const advisors = await ctx.caseload.advisorsOf(req.user!.tenantId);
+    const { current, advisors } = await ctx.caseload.navigatorPage(req.user!, s);
     const chosen = (values.navigatorId as string | undefined) ?? current.navigatorIds[0];
     res.render('caseload/navigator', {
       title: `Navigator: ${s.student.name}`,
@@ -91,9 +90,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
   };
 
   r.get('/caseload/students/:studentId/navigator', ctx.requireUser, async (req, res) => {
-    const s = await studentInScope(ctx, req.user!, req.params.studentId);
-    authorize(navigatorPolicy, req.user!, 'reassign', { scope: s.scope });
-    await renderNavigator(req, res, s);
+    await renderNavigator(req, res, await studentInScope(ctx, req.user!, req.params.studentId));
   });
 
   /** The navigator page's two forms: parse, re-render with errors next to the field, or save and come back. */

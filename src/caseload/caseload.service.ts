@@ -161,8 +161,8 @@ export function createCaseloadService(deps: CaseloadDeps) {
             (query.show === 'needs' && r.needs.length > 0) ||
             (query.show === 'noplan' && r.plan.status === 'none')),
       );
-      // One row per view, not per student: the caseload shows summaries (needs by category, no notes).
-      await deps.audit.record(user, { action: 'read', entity: 'caseload' });
+      // One event per view, naming every student it showed (summaries: needs by category, no notes).
+      await deps.audit.record(user, { action: 'read', entity: 'caseload', studentIds: shown.map((r) => r.id) });
       return { rows: shown.sort(sorters[query.sort]), total: rows.length };
     },
 
@@ -172,6 +172,22 @@ export function createCaseloadService(deps: CaseloadDeps) {
       const members = (await Promise.all(contexts.map((c) => roster.listMembers(tenantId, c.id, { role: 'advisor', status: 'active' })))).flat();
       const byId = new Map(members.map((m) => [m.person.id, m.person]));
       return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    /** The quick check-in form's roster: the caseload's students by name. An audited read of each. */
+    async checkinRoster(user: AppUser): Promise<Person[]> {
+      authorize(caseloadPolicy, user, 'recordAll', { tenantId: user.tenantId });
+      const students = (await studentsOf(user)).sort((a, b) => a.name.localeCompare(b.name));
+      await deps.audit.record(user, { action: 'read', entity: 'checkin_roster', studentIds: students.map((p) => p.id) });
+      return students;
+    },
+
+    /** The navigator page: who navigates the student, the advisors to hand them to. An audited read. */
+    async navigatorPage(user: AppUser, s: StudentInScope) {
+      authorize(navigatorPolicy, user, 'reassign', { scope: s.scope });
+      const [current, advisors] = await Promise.all([this.navigatorOf(s), this.advisorsOf(user.tenantId)]);
+      await deps.audit.record(user, { action: 'read', entity: 'navigator_assignment', studentId: s.student.id });
+      return { current, advisors };
     },
 
     async navigatorOf(s: StudentInScope) {

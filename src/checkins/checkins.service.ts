@@ -128,6 +128,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const s = await studentInScope(deps, user, studentId);
       authorize(checkinPolicy, user, 'list', { scope: s.scope });
       const p = await promptsWithPrep(user.tenantId, studentId);
+      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId });
       return { ...p, prepUrl: `/students/${studentId}/checkins/prep`, prepared: p.preparedAt !== null };
     },
 

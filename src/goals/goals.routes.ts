@@ -5,8 +5,6 @@ import { studentInScope, isUuid, type StudentInScope } from '../web/student-scop
 import { studentNav } from '../web/student-nav.js';
 import { fieldErrors, redirectInTool, summaryOf } from '../web/forms.js';
 import { notFound } from '../web/errors.js';
-import { authorize } from '../policies/policy.js';
-import { goalPolicy } from '../policies/goal.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
 import { approveField, categoryLabels, goalCategories, goalForm, goalLimits, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
@@ -77,7 +75,7 @@ export function goalsRoutes(ctx: AppContext): Router {
   r.get('/students/:studentId/goals/new', ctx.requireUser, async (req, res) => {
     const s = await student(req);
     // The form checks the permission the save checks, so nobody fills in a form they cannot send.
-    authorize(goalPolicy, req.user!, s.relationship === 'self' ? 'propose' : 'create', { scope: s.scope });
+    await ctx.goals.newForm(req.user!, s);
     renderNew(req, res, s, {}, {});
   });
 

@@ -151,6 +151,12 @@ export function createGoalsService(deps: GoalsDeps) {
       };
     },
 
+    /** The new-goal form (it names the student): refused as the save would be, and an audited read. */
+    async newForm(user: AppUser, s: StudentInScope): Promise<void> {
+      authorize(goalPolicy, user, s.relationship === 'self' ? 'propose' : 'create', { scope: s.scope });
+      await audit.record(user, { action: 'read', entity: 'goal_form', studentId: s.student.id });
+    },
+
     /** A student's goal starts as a proposal (draft); an advisor's is active at once when complete, otherwise a draft. */
     async create(user: AppUser, s: StudentInScope, input: GoalInput): Promise<repo.Goal> {
       const asStudent = s.relationship === 'self';

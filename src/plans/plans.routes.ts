@@ -202,11 +202,8 @@ export function plansRoutes(ctx: AppContext): Router {
   });
 
   r.get('/family', ctx.requireUser, async (req, res) => {
-    const user: AppUser = req.user!;
-    authorize(roleHomePolicy, user, 'view', { tenantId: user.tenantId, page: 'family' });
-    const names = await ctx.roster.namesOf(user.tenantId, user.menteeIds);
-    const statuses = await ctx.plans.statusFor(user.tenantId, user.menteeIds);
-    const students = user.menteeIds.map((id) => ({ id, name: names.get(id) || 'Name not shared by the LMS yet', status: statuses.get(id)?.status ?? 'none', planUrl: planUrl(id), goalsUrl: `/students/${id}/goals` }));
+    const home = await ctx.plans.familyHome(req.user!);
+    const students = home.map((m) => ({ ...m, name: m.name ?? 'Name not shared by the LMS yet', planUrl: planUrl(m.id), goalsUrl: `/students/${m.id}/goals`, viewsUrl: `/students/${m.id}/record-views` }));
     res.render('plans/family', { title: 'My students', students });
   });
   return r;

@@ -6,6 +6,7 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { StudentInScope } from '../web/student-scope.js';
 import { authorize } from '../policies/policy.js';
 import { planAudience, planPolicy, type PlanAction } from '../policies/plan.js';
+import { roleHomePolicy } from '../policies/role-home.js';
 import { forbidden, badRequest } from '../web/errors.js';
 import { voices, voicesOf, textLimits, type Audience, type PlanField, type PlanTemplate, type SectionSave, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
@@ -126,7 +127,7 @@ export function createPlansService(deps: PlansDeps) {
       const posted = form.fields.map((f) => {
         const field = fieldByKey.get(f.key);
         if (!field || !voicesOf(field).includes(form.voice)) throw badRequest('That plan field does not exist.', 'unknown_field');
-        if (!visibleTo(s)(field)) throw forbidden();
+        if (!visibleTo(s)(field)) throw forbidden().denying({ subject: 'plan', attempt: editAction[form.voice], studentId: s.student.id });
         return { ...f, field };
       });
       const at = clock.now();
@@ -209,6 +210,15 @@ export function createPlansService(deps: PlansDeps) {
         .map((r) => ({ ...r, label: fieldByKey.get(r.fieldKey)!.label, voiceLabel: r.voice === 'student' ? "student's words" : "adult's words", authorName: names.get(r.authorId) || 'Someone', parts: wordDiff(r.oldText, r.newText) }));
     },
 
+    /** The family home: each student the family member follows, with their plan's status. An audited read. */
+    async familyHome(user: AppUser) {
+      authorize(roleHomePolicy, user, 'view', { tenantId: user.tenantId, page: 'family' });
+      const names = await roster.namesOf(user.tenantId, user.menteeIds);
+      const statuses = await this.statusFor(user.tenantId, user.menteeIds);
+      await audit.record(user, { action: 'read', entity: 'plan_status', studentIds: user.menteeIds });
+      return user.menteeIds.map((id) => ({ id, name: names.get(id) || null, status: statuses.get(id)?.status ?? 'none' }));
+    },
+
     /** Plan status per student for the caseload (contract). */
     async statusFor(tenantId: string, studentIds: string[]): Promise<Map<string, { status: PlanStatus; updatedAt: Date | null; updatedByName: string | null }>> {
       const rows = await repo.plansFor(db, tenantId, studentIds, year());
@@ -232,7 +242,7 @@ export function createPlansService(deps: PlansDeps) {
     /**
      * What the plans share with teachers (fields whose `see` names `teacher`), for students of a
      * subject course the user teaches: the caller (the courses feature) has checked that. Read-only,
-     * never adult-only fields. Audited as a read of each student's plan.
+     * never adult-only fields. Audited as one read naming every student asked about.
      */
     async sharedWithTeachers(user: AppUser, studentIds: string[]): Promise<Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>> {
       const shared = fields.filter((f) => f.see.includes('teacher'));
@@ -246,9 +256,8 @@ export function createPlansService(deps: PlansDeps) {
           .filter((f) => f.texts.length > 0);
         out.set(p.studentId, filled);
       }
-      await db.transaction(async (tx) => {
-        for (const p of rows) await audit.record(user, { action: 'read', entity: 'plan', entityId: p.id, studentId: p.studentId }, tx);
-      });
+      // One event naming every student the list shows, with a plan or not: the list named them all.
+      await audit.record(user, { action: 'read', entity: 'plan', studentIds });
       return out;
     },
   };

@@ -7,6 +7,18 @@ import { forbidden } from '../web/errors.js';
  */
 export type Policy<Action extends string, Resource> = (user: AppUser, action: Action, resource: Resource) => boolean;
 
+/**
+ * Refuses with a 403 that names the policy, the action and the student (when the resource is one
+ * student's), so the error handler can audit the attempt. The policy's name is its exported const
+ * (`planPolicy` -> `plan`); test/unit/policies/policy-names.test.ts pins every one.
+ */
 export function authorize<Action extends string, Resource>(policy: Policy<Action, Resource>, user: AppUser, action: Action, resource: Resource): void {
-  if (!policy(user, action, resource)) throw forbidden();
+  if (!policy(user, action, resource)) throw forbidden().denying({ subject: policySubject(policy), attempt: action, studentId: studentOf(resource) });
+}
+
+export const policySubject = (policy: { name: string }): string => policy.name.replace(/Policy$/, '') || 'policy';
+
+function studentOf(resource: unknown): string | undefined {
+  const scope = (resource as { scope?: { studentId?: unknown } } | null)?.scope;
+  return typeof scope?.studentId === 'string' ? scope.studentId : undefined;
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, ilike, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
 
@@ -112,6 +112,12 @@ export async function findPerson(db: DbOrTx, tenantId: string, personId: string)
 export async function findPeopleByIds(db: DbOrTx, tenantId: string, ids: string[]): Promise<Person[]> {
   if (ids.length === 0) return [];
   return db.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.id, ids)));
+}
+
+/** People of the tenant whose name contains `text` (any case), by name; `limit` caps a vague search. */
+export async function findPeopleByName(db: DbOrTx, tenantId: string, text: string, limit: number): Promise<Person[]> {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db.select().from(people).where(and(eq(people.tenantId, tenantId), ilike(people.name, pattern))).orderBy(people.name).limit(limit);
 }
 
 export async function findPeopleBySub(db: DbOrTx, tenantId: string, subs: string[]): Promise<Person[]> {

@@ -22,6 +22,8 @@ export function createRosterService(db: Db) {
       const rows = await repo.findPeopleByIds(db, tenantId, [...new Set(ids)]);
       return new Map(rows.map((p) => [p.id, p.name]));
     },
+    /** A name search (the audit page's student and person filters). */
+    findPeopleByName: (tenantId: string, text: string, limit = 50) => repo.findPeopleByName(db, tenantId, text, limit),
     findPeopleBySub: (tenantId: string, subs: string[], tx: DbOrTx = db) => repo.findPeopleBySub(tx, tenantId, subs),
     findContext: (tenantId: string, contextId: string) => repo.findContext(db, tenantId, contextId),
     findMembership: (tenantId: string, contextId: string, personId: string) => repo.findMembership(db, tenantId, contextId, personId),

@@ -4,6 +4,7 @@ import type { Logger } from '../web/logger.js';
 import type { Tenant } from '../platforms/platforms.service.js';
 import type { Context, RosterService } from '../roster/roster.service.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
+import { systemActor, type AuditService } from '../audit/audit.service.js';
 import { isServiceError, type LtiServices } from '../lti/services/index.js';
 import { agsScopes, createLineItem, listLineItems, listResults, postScore, type AgsPaging, type AgsTarget, type LineItem } from '../lti/services/ags.js';
 import type { VisibleLineItem } from './scores.tables.js';
@@ -40,6 +41,8 @@ export interface ScoresDeps {
   completionOf: CompletionOf;
   /** AGS paging for the tenant's LMS family (Canvas otherwise pages by 10; Moodle takes no `limit` on results). */
   pagingFor: (family: string) => AgsPaging;
+  /** Each publish is a disclosure of the students' plan completion to the LMS: audited as the tool's own act. */
+  audit: Pick<AuditService, 'record'>;
   /** The background queue; the app registers `jobHandlers` on it. */
   jobs: JobQueue;
   /** Plan changes within this window make one publish per course. */
@@ -107,30 +110,36 @@ export function createScoresService(deps: ScoresDeps) {
     const item = await ensureLineItem(tenantId, context, target);
     const students = await deps.roster.listMembers(tenantId, context.id, { role: 'student', status: 'active' });
     const completion = await deps.completionOf(tenantId, students.map((s) => s.person.id));
-    let posted = 0;
+    const postedIds: string[] = [];
     let skipped = 0;
-    for (const { person } of students) {
-      const value = completionValue.safeParse(completion.get(person.id));
-      if (!value.success) {
-        skipped++;
-        continue;
+    try {
+      for (const { person } of students) {
+        const value = completionValue.safeParse(completion.get(person.id));
+        if (!value.success) {
+          skipped++;
+          continue;
+        }
+        try {
+          await postScore(client, target, item.id, {
+            userId: person.sub,
+            scoreGiven: value.data,
+            scoreMaximum: SUCCESS_PLAN_ITEM.scoreMaximum,
+            activityProgress: value.data >= 100 ? 'Completed' : 'InProgress',
+            gradingProgress: 'FullyGraded',
+            timestamp: clock.now().toISOString(),
+          });
+          postedIds.push(person.id);
+        } catch (err) {
+          // One student refused (not a student in the LMS, concluded enrollment) must not stop the others.
+          if (isServiceError(err) && err.kind === 'rejected') skipped++;
+          else throw err;
+        }
       }
-      try {
-        await postScore(client, target, item.id, {
-          userId: person.sub,
-          scoreGiven: value.data,
-          scoreMaximum: SUCCESS_PLAN_ITEM.scoreMaximum,
-          activityProgress: value.data >= 100 ? 'Completed' : 'InProgress',
-          gradingProgress: 'FullyGraded',
-          timestamp: clock.now().toISOString(),
-        });
-        posted++;
-      } catch (err) {
-        // One student refused (not a student in the LMS, concluded enrollment) must not stop the others.
-        if (isServiceError(err) && err.kind === 'rejected') skipped++;
-        else throw err;
-      }
+    } finally {
+      // Whatever reached the LMS is audited, also when the LMS failed part way.
+      if (postedIds.length > 0) await deps.audit.record(systemActor(tenantId), { action: 'publish', entity: 'plan_score', entityId: context.id, studentIds: postedIds });
     }
+    const posted = postedIds.length;
     await repo.saveAgsContext(db, tenantId, context.id, { lastPublishedAt: clock.now(), scoresPosted: posted, scopes: agsScopes(target), lastErrorKind: null, lastError: null });
     return { posted, skipped };
   }

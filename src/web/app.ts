@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppContext, AppDeps } from './context.js';
 import { setupViews } from './views.js';
@@ -12,6 +12,8 @@ import { createPlatformsService } from '../platforms/platforms.service.js';
 import { createLtiService } from '../lti/lti.service.js';
 import { createRosterService } from '../roster/roster.service.js';
 import { createAuditService } from '../audit/audit.service.js';
+import { createAuditLogService } from '../audit/audit-log.service.js';
+import { schoolTimeZone } from './time-zone.js';
 import { createNavigatorsService } from '../navigators/navigators.service.js';
 import { createLtikService } from '../auth/ltik.js';
 import { createAuthenticator, requireUser } from '../auth/passport.js';
@@ -34,7 +36,7 @@ import { loadAttentionRules } from '../caseload/needs-attention.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
-import { safeError } from './logger.js';
+import { safeError, type Logger } from './logger.js';
 import { createMetrics } from '../metrics/metrics.service.js';
 
 export interface App {
@@ -89,6 +91,7 @@ export function buildContext(deps: AppDeps): AppContext {
     services: ltiServices,
     findTenant: (id) => platforms.find(id),
     roster,
+    audit,
     completionOf: (tenantId, ids) => plans.completionOf(tenantId, ids),
     pagingFor: (family) => agsPaging(familyFor(family)),
     jobs,
@@ -100,6 +103,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
+  const auditLog = createAuditLogService({ audit, roster, timeZone: schoolTimeZone, pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
   const signedIn = requireUser(authenticator);
@@ -110,7 +114,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, navigators, plans, goals, checkins, caseload, courses, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, plans, goals, checkins, caseload, courses, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */
@@ -168,11 +172,26 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return { app, ctx };
 }
 
+/**
+ * The one place every refusal passes: a signed-in person refused by a policy (403), or asking for a
+ * student they may not open (404), leaves an audit row: what was attempted and whose record, never
+ * what they sent. Outside the request's transaction, which has rolled back.
+ */
+async function auditDenial(ctx: AppContext, e: HttpError, req: Request, log: Logger): Promise<void> {
+  if (!e.denial || !req.user) return;
+  try {
+    await ctx.audit.record(req.user, { action: 'denied', entity: e.denial.subject, attempt: e.denial.attempt, studentId: e.denial.studentId ?? null });
+  } catch (err) {
+    log.error({ err: safeError(err) }, 'could not audit a denial');
+  }
+}
+
 function errorHandler(ctx: AppContext): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+  return async (err: unknown, req, res, _next) => {
     const e = toHttpError(err);
     const log = res.locals.log ?? ctx.logger;
     ctx.metrics.countError('http', e.code);
+    await auditDenial(ctx, e, req, log);
     // Never the message or stack: a database error's message carries the query's parameters (record text).
     // Our own HttpErrors carry fixed titles, safe to log; anything else is logged by class and code only.
     if (e.status >= 500) log.error({ err: safeError(err), code: e.code, status: e.status, path: req.path }, err instanceof HttpError ? e.title : 'request failed');

@@ -8,6 +8,7 @@ import type { PlatformsService } from '../platforms/platforms.service.js';
 import type { LtiService } from '../lti/lti.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { AuditLogService } from '../audit/audit-log.service.js';
 import type { LtikService } from '../auth/ltik.js';
 import type { LtiServices } from '../lti/services/index.js';
 import type { RosterSyncService } from '../roster/sync.service.js';
@@ -42,6 +43,8 @@ export interface AppContext extends AppDeps {
   lti: LtiService;
   roster: RosterService;
   audit: AuditService;
+  /** The admin's audit page and CSV, and each student's "who viewed my record". */
+  auditLog: AuditLogService;
   navigators: NavigatorsService;
   /** Success plans: the plan pages' rules, plus statusFor (caseload) and completionOf (AGS score). */
   plans: PlansService;

@@ -9,6 +9,21 @@ export class HttpError extends Error {
   ) {
     super(`${title}: ${detail}`);
   }
+
+  /** What a refusal refused, for the audit log (src/web/app.ts writes the row). */
+  denial?: Denial;
+
+  denying(denial: Denial): this {
+    this.denial = denial;
+    return this;
+  }
+}
+
+/** A refused attempt: which policy (or `student` for a student the user may not open), what, and whose record. */
+export interface Denial {
+  subject: string;
+  attempt: string;
+  studentId?: string;
 }
 
 export const notFound = (detail = 'There is nothing at this address.') => new HttpError(404, 'Not found', detail, 'not_found');

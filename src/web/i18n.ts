@@ -1,32 +1,32 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import i18next from 'i18next';
 import { projectRoot } from './config.js';
 
 /**
- * The words people read, by key, from config/locales/<locale>.json (flat keys, `{name}` placeholders).
- * One locale ships (en); a key missing from it is a bug, so `t` throws rather than show a key.
+ * Every string a person reads, by key, from config/locales/<lang>.json (i18next: nesting,
+ * {{interpolation}}, plurals with _one/_other). Handlebars escapes what `t` returns, so i18next
+ * must not escape it as well.
  */
-const messagesSchema = z.record(z.string(), z.string());
+const load = (lang: string) => JSON.parse(readFileSync(path.join(projectRoot, 'config', 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
 
-function load(locale: string): Map<string, string> {
-  const file = path.join(projectRoot, 'config', 'locales', `${locale}.json`);
-  return new Map(Object.entries(messagesSchema.parse(JSON.parse(readFileSync(file, 'utf8')))));
+const i18n = i18next.createInstance();
+void i18n.init({
+  lng: 'en',
+  fallbackLng: 'en',
+  resources: { en: { translation: load('en') } },
+  interpolation: { escapeValue: false },
+  initAsync: false,
+});
+
+/** A key with no text is a bug: throw rather than show the key (a unit test checks every key used exists). */
+export function t(key: string, params: Record<string, unknown> = {}): string {
+  if (!i18n.exists(key, params)) throw new Error(`no message for ${key}`);
+  return i18n.t(key, params);
 }
 
-const messages = load('en');
+/** Whether the key has a text (labels built from stored codes fall back when one has none). */
+export const hasText = (key: string): boolean => i18n.exists(key);
 
-export function hasMessage(key: string): boolean {
-  return messages.has(key);
-}
-
-export function t(key: string, vars: Record<string, unknown> = {}): string {
-  const text = messages.get(key);
-  if (text === undefined) throw new Error(`no message for ${key}`);
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
-}
-
-/** A label for a code from data (a job type, a state, an error class): its message when one exists, else the code itself. */
-export function labelOf(prefix: string, code: string): string {
-  return hasMessage(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code;
-}
+/** A label for a code from data (a job type, a state, an error class): its text when one exists, else the code itself. */
+export const labelOf = (prefix: string, code: string): string => (hasText(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code);

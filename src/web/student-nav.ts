@@ -1,9 +1,11 @@
 import type { AppUser } from '../auth/user.js';
 import type { StudentInScope } from './student-scope.js';
 import { checkinPolicy } from '../policies/checkin.js';
+import { recordViewsPolicy } from '../policies/record-views.js';
+import { t } from './i18n.js';
 import { roleHome } from '../lti/roles.js';
 
-export type StudentPage = 'plan' | 'goals' | 'checkins';
+export type StudentPage = 'plan' | 'goals' | 'checkins' | 'record-views';
 
 const homeLabel: Record<string, string> = { '/caseload': 'Caseload', '/my-plan': 'My plan', '/family': 'My students', '/admin': 'Administration' };
 
@@ -17,5 +19,8 @@ export function studentNav(user: AppUser, s: StudentInScope, current: StudentPag
     { href: `${base}/goals`, label: 'Goals', current: current === 'goals' },
   ];
   if (checkinPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/checkins`, label: 'Check-ins', current: current === 'checkins' });
+  if (recordViewsPolicy(user, 'view', { scope: s.scope })) {
+    items.push({ href: `${base}/record-views`, label: s.relationship === 'self' ? t('recordViews.link') : t('recordViews.linkOf'), current: current === 'record-views' });
+  }
   return items;
 }

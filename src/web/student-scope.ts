@@ -24,7 +24,8 @@ export async function studentInScope(ctx: Pick<AppContext, 'roster' | 'navigator
   if (!student) throw notFound();
   const scope = await ctx.navigators.scopeOf(user.tenantId, id);
   const relationship = relationshipTo(user, scope);
-  if (relationship === 'none') throw notFound();
+  // The same 404 as a stranger's guess, but the attempt on a real student of the tenant is audited.
+  if (relationship === 'none') throw notFound().denying({ subject: 'student', attempt: 'open', studentId: id });
   return { student, scope, relationship };
 }
 

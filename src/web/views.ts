@@ -4,10 +4,11 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { projectRoot } from './config.js';
 import { inToolUrl } from './urls.js';
+import { schoolTimeZone } from './time-zone.js';
 import { t } from './i18n.js';
 
-const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-const dateTimeFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: schoolTimeZone });
+const dateTimeFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: schoolTimeZone, timeZoneName: 'short' });
 
 function asDate(v: unknown): Date | undefined {
   if (v instanceof Date) return v;
@@ -46,11 +47,11 @@ export const helpers = {
     return d ? d.toISOString().slice(0, 10) : typeof v === 'string' ? v : '';
   },
   json: (v: unknown) => JSON.stringify(v),
+  /** {{t "audit.title"}} or {{t "recordViews.titleOf" name=student.name}}: text from config/locales (src/web/i18n.ts). */
+  t: (key: string, options: { hash?: Record<string, unknown> }) => t(key, options.hash ?? {}),
   /** A fresh one-time token for a creating form (partial `once`, checked by src/web/once.ts). */
   onceToken: () => randomUUID(),
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
-  /** {{t "jobs.title"}} or {{t "jobs.paging.status" page=2 pages=5}}: the words from config/locales (src/web/i18n.ts). */
-  t: (key: string, options: { hash?: Record<string, unknown> }) => t(key, options.hash ?? {}),
 };
 
 export function setupViews(app: Express): void {

@@ -94,6 +94,8 @@ describe('advisories and subject courses', () => {
     expect(list.text).to.contain('SHARED-strength drawing diagrams').and.contain('SHARED-help check in quietly');
     expect(list.text).not.to.contain('PRIVATE-');
     expect(await auditCount('plan', s.otherAdvisor.id)).to.equal(before + 1);
+    const [read] = (await t.ctx.audit.list(s.tenantId, { actorId: s.otherAdvisor.id })).filter((e) => e.entity === 'plan');
+    expect(read!.studentIds, 'every student the list showed, with a plan or not').to.have.members([s.students[0].id, s.students[1].id]);
     // No plan page, no check-ins, no goals, no navigator page for a subject teacher.
     const s1 = s.students[0].id;
     for (const path of [`/students/${s1}/plan`, `/students/${s1}/checkins`, `/students/${s1}/checkins/new`, `/students/${s1}/goals`, `/caseload/students/${s1}/navigator`]) {

@@ -92,6 +92,12 @@ describe('scores publish in the background (job queue) after plan changes and on
       expect(await ctx().jobs.find(PUBLISH_JOB, key(course))).to.include({ status: 'done' });
     }
     expect((await backgroundRuns('adv'))[0]).to.include({ posted: 2 });
+    // Each publish sent the students' completion out of the tool: audited as the tool's act, naming the students.
+    const publishes = (await ctx().audit.list(tenantId, { action: 'publish' })).filter((e) => e.entityId === id.adv && e.at.getTime() === firstSaveAt + DEBOUNCE_S * 1000);
+    expect(publishes).to.have.length(1);
+    expect(publishes[0]).to.include({ actorId: null, actorRole: 'system', entity: 'plan_score' });
+    expect(publishes[0]!.studentIds).to.have.members([id.s1, id.s2]);
+    expect((await ctx().audit.list(tenantId, { studentId: id.s2, action: 'publish' })).map((e) => e.id)).to.include(publishes[0]!.id);
     expect((await ctx().scores.listRuns(tenantId, id.alg)).length).to.equal(0);
     const s1Scores = sim.sim.scores.slice(postedBefore).filter((s) => s.score.userId === 's1');
     expect(s1Scores.map((s) => s.courseId).sort()).to.deep.equal(['adv', 'adv2']);

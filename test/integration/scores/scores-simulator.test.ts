@@ -39,6 +39,7 @@ for (const profile of ['canvas', 'schoology'] as const) {
         services: ctx.ltiServices,
         findTenant: (id) => ctx.platforms.find(id),
         roster: ctx.roster,
+        audit: ctx.audit,
         pagingFor: (f) => agsPaging(familyFor(f)),
         jobs: ctx.jobs,
         debounceMs: 0,

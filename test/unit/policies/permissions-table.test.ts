@@ -5,7 +5,8 @@ import { planPolicy, planActions } from '../../../src/policies/plan.js';
 import { goalPolicy, goalActions } from '../../../src/policies/goal.js';
 import { checkinPolicy, checkinActions } from '../../../src/policies/checkin.js';
 import { caseloadPolicy, caseloadActions, navigatorPolicy, navigatorActions } from '../../../src/policies/caseload.js';
-import { auditPolicy } from '../../../src/policies/audit.js';
+import { auditPolicy, auditLogActions } from '../../../src/policies/audit.js';
+import { recordViewsPolicy, recordViewsActions } from '../../../src/policies/record-views.js';
 import { coursePolicy, courseActions, type CourseResource } from '../../../src/policies/course.js';
 import { platformPolicy, platformActions } from '../../../src/policies/platform.js';
 import { jobPolicy, jobActions } from '../../../src/policies/job.js';
@@ -39,7 +40,7 @@ const expected: Record<string, string[]> = {
   'student (own record)': [
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
-    'checkin:list', 'checkin:view', 'checkin:prep',
+    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
   ],
   'student (another student)': [],
   'advisor (own caseload)': [
@@ -50,11 +51,11 @@ const expected: Record<string, string[]> = {
   ],
   'advisor (other course)': ['caseload:view', 'caseload:recordAll'],
   'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents'],
-  'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view'],
+  'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
   admin: [
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
-    'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'course:setKind',
+    'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'audit:export', 'course:setKind',
     'platform:list', 'platform:add', 'platform:update',
     'job:list', 'job:retry',
   ],
@@ -69,11 +70,13 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['navigator', navigatorActions, (user, a) => navigatorPolicy(user, a as (typeof navigatorActions)[number], { scope })],
   // The caseload and the audit log are the tenant's, not one student's.
   ['caseload', caseloadActions, (user, a) => caseloadPolicy(user, a as (typeof caseloadActions)[number], { tenantId: T })],
-  ['audit', ['list'], (user) => auditPolicy(user, 'list', { tenantId: T })],
   // The tenant's own LMS registration (name, issuer, client id, deployments): its admins only.
   ['platform', platformActions, (user, a) => platformPolicy(user, a as (typeof platformActions)[number], { tenantId: T })],
   // The background jobs page is the school's, like the audit log.
   ['job', jobActions, (user, a) => jobPolicy(user, a as (typeof jobActions)[number], { tenantId: T })],
+  ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
+  // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
+  ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
   // Answering "is it an advisory?" is asked of the undecided course's instructor; the student list is the subject course's.
   ['course', courseActions, (user, a) => coursePolicy(user, a as (typeof courseActions)[number], a === 'confirmKind' ? undecidedCourse : subjectCourse)],
 ];

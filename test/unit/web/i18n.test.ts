@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { hasMessage, labelOf, t } from '../../../src/web/i18n.js';
+import { hasText, labelOf, t } from '../../../src/web/i18n.js';
 import { projectRoot } from '../../../src/web/config.js';
 
 function filesUnder(dir: string, ext: string): string[] {
@@ -17,7 +17,7 @@ describe('i18n (config/locales/en.json)', () => {
     for (const f of filesUnder(path.join(projectRoot, 'views'), '.hbs')) for (const m of readFileSync(f, 'utf8').matchAll(/\{\{t "([^"]+)"/g)) keys.add(m[1]!);
     for (const f of filesUnder(path.join(projectRoot, 'src'), '.ts')) for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([^']+)'/g)) keys.add(m[1]!);
     expect(keys.size).to.be.greaterThan(10);
-    expect([...keys].filter((k) => !hasMessage(k))).to.deep.equal([]);
+    expect([...keys].filter((k) => !hasText(k))).to.deep.equal([]);
   });
 
   it('fills placeholders, refuses an unknown key, and labels unknown codes by the code', () => {

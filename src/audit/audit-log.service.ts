@@ -1,0 +1,96 @@
+import type { AppUser } from '../auth/user.js';
+import type { RosterService } from '../roster/roster.service.js';
+import type { StudentInScope } from '../web/student-scope.js';
+import { authorize } from '../policies/policy.js';
+import { auditPolicy } from '../policies/audit.js';
+import { recordViewsPolicy } from '../policies/record-views.js';
+import type { AuditCursor, AuditFilter, AuditService } from './audit.service.js';
+import type { AuditQuery } from './audit.schemas.js';
+import { isUuid } from '../web/student-scope.js';
+import { actionLabel, entityLabel, peopleOf, presentEvent, roleLabel } from './audit.presenter.js';
+
+export interface AuditLogDeps {
+  audit: AuditService;
+  roster: RosterService;
+  /** The zone the date filters' days are in (src/web/time-zone.ts). */
+  timeZone: string;
+  pageSize: number;
+}
+
+/** Staff who appear on "who viewed my record": people of the school, not the tool's own jobs. */
+const STAFF_ROLES = ['advisor', 'admin'];
+/** A name search narrows to at most this many people; a vaguer one should be typed more fully. */
+const NAME_MATCHES = 50;
+const EXPORT_BATCH = 500;
+
+/** The pages over the audit log: the admin's filtered log and CSV, and each student's "who viewed my record". */
+export function createAuditLogService(deps: AuditLogDeps) {
+  const { audit, roster } = deps;
+
+  /** A filter field: a person id (a link on the page) is that person; text is a name search. */
+  async function people(tenantId: string, text: string | undefined) {
+    if (!text) return { ids: undefined, exactName: null, noMatch: false, tooMany: false };
+    if (isUuid(text)) {
+      // Looked up in this tenant: another school's id matches nobody here.
+      const [p] = await roster.findPeople(tenantId, [text]);
+      return { ids: p ? [p.id] : [], exactName: p?.name ?? null, noMatch: !p, tooMany: false };
+    }
+    const found = await roster.findPeopleByName(tenantId, text, NAME_MATCHES + 1);
+    return { ids: found.slice(0, NAME_MATCHES).map((p) => p.id), exactName: null, noMatch: found.length === 0, tooMany: found.length > NAME_MATCHES };
+  }
+
+  async function filterOf(tenantId: string, q: AuditQuery) {
+    const [student, person] = await Promise.all([people(tenantId, q.student), people(tenantId, q.person)]);
+    const filter: AuditFilter = { studentIds: student.ids, actorIds: person.ids, action: q.action, fromDay: q.from, toDay: q.to, timeZone: deps.timeZone };
+    return { filter, student, person };
+  }
+
+  return {
+    /** Refuses anyone but the tenant's admins (the page with a filter to correct shows no events). */
+    openLog(user: AppUser): void {
+      authorize(auditPolicy, user, 'list', { tenantId: user.tenantId });
+    },
+
+    /** One page of the tenant's log with the filters applied, each event in words. Admins of the tenant only. */
+    async adminPage(user: AppUser, q: AuditQuery) {
+      authorize(auditPolicy, user, 'list', { tenantId: user.tenantId });
+      const { filter, student, person } = await filterOf(user.tenantId, q);
+      const page = await audit.page(user.tenantId, filter, { before: q.before, after: q.after, size: deps.pageSize });
+      const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
+      return { events: page.events.map((e) => presentEvent(e, names)), older: page.older, newer: page.newer, student, person, nameMatches: NAME_MATCHES };
+    },
+
+    /**
+     * Every event matching the filters, as CSV rows (header first), in batches so a large log never
+     * sits in memory. The export itself is audited: who took a copy of the log, and when.
+     */
+    async *exportRows(user: AppUser, q: AuditQuery): AsyncGenerator<string[]> {
+      authorize(auditPolicy, user, 'export', { tenantId: user.tenantId });
+      const { filter } = await filterOf(user.tenantId, q);
+      await audit.record(user, { action: 'read', entity: 'audit' });
+      let before: AuditCursor | undefined;
+      for (;;) {
+        const page = await audit.page(user.tenantId, filter, { before, size: EXPORT_BATCH });
+        const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
+        for (const e of page.events.map((x) => presentEvent(x, names))) {
+          yield [e.at.toISOString(), e.actorName, e.roleLabel, e.actionLabel, e.recordLabel, e.attemptLabel ?? '', e.students.map((s) => s.name).join('; '), e.students.map((s) => s.id).join(' ')];
+        }
+        if (!page.older) return;
+        before = page.older;
+      }
+    },
+
+    /** Staff who viewed or changed the student's record, newest first, paged. The student's and their family's page. */
+    async recordViews(user: AppUser, s: StudentInScope, position: { before?: AuditQuery['before']; after?: AuditQuery['after'] }) {
+      authorize(recordViewsPolicy, user, 'view', { scope: s.scope });
+      const page = await audit.page(user.tenantId, { studentIds: [s.student.id], actorRoles: STAFF_ROLES, excludeAction: 'denied' }, { ...position, size: deps.pageSize });
+      const names = await roster.namesOf(user.tenantId, page.events.flatMap((e) => (e.actorId ? [e.actorId] : [])));
+      return {
+        views: page.events.map((e) => ({ at: e.at, name: (e.actorId && names.get(e.actorId)) || roleLabel(e.actorRole), role: roleLabel(e.actorRole), action: actionLabel(e.action), record: entityLabel(e.entity) })),
+        older: page.older,
+        newer: page.newer,
+      };
+    },
+  };
+}
+export type AuditLogService = ReturnType<typeof createAuditLogService>;

@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { authorize, policySubject } from '../../../src/policies/policy.js';
+import { HttpError } from '../../../src/web/errors.js';
+import { planPolicy } from '../../../src/policies/plan.js';
+import { goalPolicy } from '../../../src/policies/goal.js';
+import { checkinPolicy } from '../../../src/policies/checkin.js';
+import { caseloadPolicy, navigatorPolicy } from '../../../src/policies/caseload.js';
+import { auditPolicy } from '../../../src/policies/audit.js';
+import { coursePolicy } from '../../../src/policies/course.js';
+import { scoresPolicy } from '../../../src/policies/scores.js';
+import { platformPolicy } from '../../../src/policies/platform.js';
+import { roleHomePolicy } from '../../../src/policies/role-home.js';
+import { contentItemPolicy } from '../../../src/policies/content-item.js';
+import { recordViewsPolicy } from '../../../src/policies/record-views.js';
+import { hasText } from '../../../src/web/i18n.js';
+import type { AppUser } from '../../../src/auth/user.js';
+
+/** A denial is audited under its policy's name: the names are stored, so renaming a policy must show here. */
+describe('policy names in audited denials', () => {
+  const policies: [{ name: string }, string][] = [
+    [planPolicy, 'plan'], [goalPolicy, 'goal'], [checkinPolicy, 'checkin'], [caseloadPolicy, 'caseload'], [navigatorPolicy, 'navigator'],
+    [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
+    [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'],
+  ];
+  for (const [policy, subject] of policies) {
+    it(`${subject}: named, with a label for the audit page`, () => {
+      expect(policySubject(policy)).to.equal(subject);
+      expect(hasText(`audit.entities.${subject}`), subject).to.equal(true);
+    });
+  }
+
+  it('authorize refuses with the policy, the action and the student', () => {
+    const student: AppUser = { tenantId: 't1', personId: 's2', name: 'x', role: 'student', contextId: null, contextTitle: '', menteeIds: [] };
+    const scope = { tenantId: 't1', studentId: 's1', navigatorIds: [], advisorIds: [], mentorIds: [], teacherIds: [] };
+    try {
+      authorize(planPolicy, student, 'view', { scope });
+      expect.fail('authorize should refuse');
+    } catch (err) {
+      expect(err).to.be.instanceOf(HttpError);
+      expect((err as HttpError).status).to.equal(403);
+      expect((err as HttpError).denial).to.deep.equal({ subject: 'plan', attempt: 'view', studentId: 's1' });
+    }
+  });
+});
