@@ -55,7 +55,8 @@ export function describeForms(frame: Frame): Promise<FormInfo[]> {
       return {
         index,
         method: (f.getAttribute('method') ?? 'get').toLowerCase(),
-        action: f.action,
+        // Not f.action: a field named "action" (the audit filter's) shadows the property.
+        action: new URL(f.getAttribute('action') ?? '', document.baseURI).href,
         skip: f.closest('[data-crawler="skip"]') !== null,
         fields: [...new Set(editable.filter((e) => e.name).map((e) => `${e.name}:${e instanceof HTMLInputElement ? e.type : e.localName}`))].sort(),
         textFields: editable.filter((e) => e instanceof HTMLTextAreaElement || (e instanceof HTMLInputElement && textTypes.includes(e.type))).filter((e) => e.getClientRects().length > 0).length,
@@ -175,10 +176,12 @@ export function readDocument(frame: Frame, origin: string): Promise<DocumentStat
         .filter((u) => u.origin === origin && !u.pathname.startsWith('/assets/') && !(u.hash && u.pathname === location.pathname && u.search === location.search) && !u.searchParams.get('ltik'))
         .map((u) => u.pathname);
       // A GET form drops its action's query, so the ltik must be a field; a POST may carry it either way.
+      // Not f.action / f.method: a field named "action" (the audit filter's) shadows the property.
       const formsWithoutLtik = Array.from(document.forms)
-        .filter((f) => new URL(f.action).origin === origin)
-        .filter((f) => !(f.elements.namedItem('ltik') as HTMLInputElement | null)?.value && (f.method === 'get' || !new URL(f.action).searchParams.get('ltik')))
-        .map((f) => new URL(f.action).pathname);
+        .map((f) => ({ f, action: new URL(f.getAttribute('action') ?? '', document.baseURI), method: (f.getAttribute('method') ?? 'get').toLowerCase() }))
+        .filter(({ action }) => action.origin === origin)
+        .filter(({ f, action, method }) => !(f.elements.namedItem('ltik') as HTMLInputElement | null)?.value && (method === 'get' || !action.searchParams.get('ltik')))
+        .map(({ action }) => action.pathname);
       const summary = document.querySelector('[data-error-summary]');
       const main = document.querySelector('main');
       // At the top: nothing a person reads (a heading, a form, a paragraph, a list) comes before it in <main>.
