@@ -3,6 +3,7 @@ import type { Logger } from '../web/logger.js';
 import { HttpError, badRequest } from '../web/errors.js';
 import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
 import { familyFor, toolUrls, type ToolIdentity } from './families/index.js';
+import { cleanDeep } from '../web/text.js';
 import {
   platformConfiguration,
   productFamilyCode,
@@ -43,7 +44,7 @@ async function fetchJson(url: string, init: RequestInit, what: string): Promise<
   const text = await res.text();
   let body: unknown;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    body = text ? cleanDeep(JSON.parse(text)) : undefined;
   } catch {
     body = undefined;
   }

@@ -16,10 +16,13 @@ import { coursesRoutes } from '../courses/courses.routes.js';
 import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
 import { rosterRoutes } from '../roster/roster.routes.js';
+import { formBodies } from './body.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
+  // The LMS simulator reads its own bodies (LTI media types, nested JSON); every tool route below takes flat forms.
   app.use(await sandboxRoutes(ctx));
+  app.use(formBodies());
   app.use(homeRoutes(ctx));
   app.use(installRoutes(ctx));
   app.use(platformsRoutes(ctx));
