@@ -49,6 +49,8 @@ export interface TextForm {
   choose?: (fields: Record<string, string>) => Record<string, string>;
   /** Free-text fields; a name ending in `*` is every field of the form with that prefix. */
   text: string[];
+  /** Text fields stored only after being split up (one row per line), never as typed. */
+  split?: string[];
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -102,19 +104,20 @@ export async function textForms(app: Express, school: SeededSchool, ltiks: Recor
         return { issuer: `https://lms.test/${id}`, authLoginUrl: `https://lms.test/${id}/auth`, accessTokenUrl: `https://lms.test/${id}/token`, jwksUrl: `https://lms.test/${id}/jwks`, family: 'canvas', acceptNewDeployments: '' };
       },
       text: ['name', 'clientId', 'deploymentIds'],
+      split: ['deploymentIds'],
     },
   ];
 }
 
-/** The body a browser would post for `form` with `text` in every free-text field (a function: per field). */
-export async function fillForm(app: Express, form: TextForm, ltik: string, text: (field: string) => string): Promise<Record<string, string>> {
+/** The body a browser would post for `form` with `text` in every free-text field (a function: per field; a fuzz may give non-text). */
+export async function fillForm<T = string>(app: Express, form: TextForm, ltik: string, text: (field: string) => T): Promise<Record<string, string | T>> {
   const page = await request(app).get(form.page).query({ ltik }).set('Accept', 'text/html');
   if (page.status !== 200) throw new Error(`${form.name}: page ${form.page} answered ${page.status}`);
   const found = parseForms(page.text, 'http://tool.test').find(
     (f) => new URL(f.action).pathname === form.action && Object.entries(form.match ?? {}).every(([k, v]) => f.fields[k] === v),
   );
   if (!found) throw new Error(`${form.name}: no form posting to ${form.action} on ${form.page}`);
-  const fields = { ...found.fields, ...form.choose?.(found.fields) };
+  const fields: Record<string, string | T> = { ...found.fields, ...form.choose?.(found.fields) };
   for (const name of form.text) {
     const matching = name.endsWith('*') ? Object.keys(fields).filter((k) => k.startsWith(name.slice(0, -1))) : [name];
     if (matching.length === 0) throw new Error(`${form.name}: no field ${name}`);
@@ -123,31 +126,40 @@ export async function fillForm(app: Express, form: TextForm, ltik: string, text:
   return fields;
 }
 
-/** Rows of every table: the school's own (tables with a tenant) and all of the rest. */
+/** Rows of every table: the school's own (tables with a tenant) and all of the rest. Reads are audited too; those are left out. */
 export async function tableCounts(ctx: AppContext, tenantId: string): Promise<Record<string, number>> {
   const tables = await queryRows<{ table_name: string; has_tenant: boolean }>(ctx.db, sql`
     select t.table_name, exists (select 1 from information_schema.columns c where c.table_schema = 'public' and c.table_name = t.table_name and c.column_name = 'tenant_id') as has_tenant
     from information_schema.tables t where t.table_schema = 'public' and t.table_type = 'BASE TABLE' order by t.table_name`);
   const out: Record<string, number> = {};
   for (const t of tables) {
-    const where = t.has_tenant ? sql` where tenant_id = ${tenantId}` : sql``;
+    const reads = t.table_name === 'audit_events' ? sql` and action not in ('read', 'view')` : sql``;
+    const where = t.has_tenant ? sql` where tenant_id = ${tenantId}${reads}` : sql``;
     const [row] = await queryRows<{ n: number | string }>(ctx.db, sql`select count(*) as n from ${sql.identifier(t.table_name)}${where}`);
     out[t.table_name] = Number(row!.n);
   }
   return out;
 }
 
-/** The `table.column`s whose stored value holds `needle` (text, arrays and JSON documents searched as text). */
-export async function columnsHolding(ctx: AppContext, needle: string): Promise<string[]> {
-  const columns = await queryRows<{ table_name: string; column_name: string }>(
+/** Every stored value (as text) holding `needle`, with its `table.column` (text, arrays and JSON documents searched as text). */
+export async function valuesHolding(ctx: AppContext, needle: string, only?: string[]): Promise<{ column: string; value: string }[]> {
+  const columns = await queryRows<{ table_name: string; column_name: string; data_type: string }>(
     ctx.db,
-    sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb', 'json', 'ARRAY') order by table_name, column_name`,
+    sql`select table_name, column_name, data_type from information_schema.columns where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb', 'json', 'ARRAY') order by table_name, column_name`,
   );
-  const hits: string[] = [];
+  const hits: { column: string; value: string }[] = [];
   for (const c of columns) {
-    const col = sql.identifier(c.column_name);
-    const [row] = await queryRows<{ n: number | string }>(ctx.db, sql`select count(*) as n from ${sql.identifier(c.table_name)} where strpos(${col}::text, ${needle}) > 0`);
-    if (Number(row!.n) > 0) hits.push(`${c.table_name}.${c.column_name}`);
+    const column = `${c.table_name}.${c.column_name}`;
+    if (only && !only.includes(column)) continue;
+    // A JSON document holds the text escaped as JSON writes it (PostgreSQL and JSON.stringify escape alike).
+    const sought = c.data_type.startsWith('json') ? JSON.stringify(needle).slice(1, -1) : needle;
+    const col = sql`${sql.identifier(c.column_name)}::text`;
+    for (const r of await queryRows<{ v: string }>(ctx.db, sql`select ${col} as v from ${sql.identifier(c.table_name)} where strpos(${col}, ${sought}) > 0`)) hits.push({ column, value: r.v });
   }
   return hits;
+}
+
+/** The `table.column`s whose stored value holds `needle`. */
+export async function columnsHolding(ctx: AppContext, needle: string, only?: string[]): Promise<string[]> {
+  return [...new Set((await valuesHolding(ctx, needle, only)).map((h) => h.column))];
 }
