@@ -16,8 +16,10 @@ export const badBody = () =>
  */
 export function formBodies(): RequestHandler {
   return (req, _res, next) => {
-    // req.is: null without a body, false for a body of another (or no) type.
-    if (req.is(['urlencoded', 'json']) === false) return next(unsupportedBody());
+    // req.is: null without a body, false for a body of another (or no) type. An empty post (a button
+    // with no fields, sent by a script as Content-Length: 0) has nothing to read, whatever its type.
+    const empty = req.headers['content-length'] === '0';
+    if (!empty && req.is(['urlencoded', 'json']) === false) return next(unsupportedBody());
     const body: unknown = req.body ?? {};
     if (!isPlainObject(body) || Object.values(body).some((v) => typeof v !== 'string')) return next(badBody());
     req.body = cleanDeep(body);

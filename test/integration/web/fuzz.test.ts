@@ -67,7 +67,7 @@ describe('fuzz: forms, roster rows and launch claims', function () {
     });
 
     it('learned where each form writes', () => {
-      for (const form of forms) expect(columnsOf.get(form.name), form.name).to.not.be.empty;
+      for (const form of forms) expect(columnsOf.get(form.name), form.name).to.have.length.above(0);
     });
 
     // One `it` per form: a failure names the form and fast-check's shrunk counterexample.
@@ -94,7 +94,7 @@ describe('fuzz: forms, roster rows and launch claims', function () {
               const kept = keptOf(v);
               if (!kept || field === 'clientId' || form.split?.includes(field)) continue;
               expect(isClean(kept)).to.equal(true);
-              expect(await columnsHolding(t.ctx, kept, columnsOf.get(name)), `${name}: ${field} stored as ${JSON.stringify(kept.slice(0, 80))}`).to.not.be.empty;
+              expect(await columnsHolding(t.ctx, kept, columnsOf.get(name)), `${name}: ${field} stored as ${JSON.stringify(kept.slice(0, 80))}`).to.have.length.above(0);
             }
           }),
           options,
