@@ -40,7 +40,7 @@ const keptOf = (v: unknown) => (typeof v === 'string' && !v.includes('\r') ? cle
  * No input answers 5xx, and a write lands whole (with its text made storable) or not at all.
  */
 describe('fuzz: forms, roster rows and launch claims', function () {
-  this.timeout(240_000);
+  this.timeout(Math.max(240_000, RUNS * 30_000));
 
   describe('every text form', () => {
     let t: TestApp;
