@@ -7,13 +7,13 @@ import type { AppContext } from '../../src/web/context.js';
 import { parseForms } from './lti-agent.js';
 import { ltikFor, type SeededSchool } from './school.js';
 
-/** Every POST route the app mounts (Express 5 router stack), as its path pattern. */
-export function postRoutes(app: Express): string[] {
+/** Every route the app mounts for `method` (Express 5 router stack), as its path pattern. */
+export function routesOf(app: Express, method: 'get' | 'post'): string[] {
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const out: string[] = [];
   const walk = (stack: Layer[]) => {
     for (const l of stack) {
-      if (l.route?.methods.post) out.push(l.route.path);
+      if (l.route?.methods[method]) out.push(l.route.path);
       else if (l.handle?.stack) walk(l.handle.stack);
     }
   };

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, type SeededSchool } from '../../support/school.js';
-import { columnsHolding, fillForm, postRoutes, seatLtiks, tableCounts, textForms, type Seat, type TextForm } from '../../support/forms.js';
+import { columnsHolding, fillForm, routesOf, seatLtiks, tableCounts, textForms, type Seat, type TextForm } from '../../support/forms.js';
 import { fakeServiceTenant } from '../../support/service-tenant.js';
 import type { FakeMember } from '../../support/fake-platform.js';
 import { startTool, type RunningTool } from '../../support/tool-server.js';
@@ -90,7 +90,7 @@ describe('odd input', function () {
   ];
 
   it('odd bodies on every POST route answer 400 or 415 with a clear page, never 5xx, and write nothing', async () => {
-    const routes = postRoutes(t.app);
+    const routes = routesOf(t.app, 'post');
     expect(routes.length, 'POST routes found').to.be.greaterThan(25);
     const goal = /\/goals\/([0-9a-f-]{36})/.exec(forms.find((f) => f.name === 'goal edit')!.action)![1]!;
     const params: Record<string, string> = { studentId: school.students[0].id, goalId: goal, contextId: school.advisoryId, id: school.tenantId, stepId: randomUUID(), needId: randomUUID() };
@@ -121,6 +121,20 @@ describe('odd input', function () {
     const res = await request(t.app).post('/admin/scores/settings').query({ ltik: ltiks.admin }).set('Accept', 'application/json').set('Content-Type', 'text/plain').send('publish=on');
     expect(res.status).to.equal(415);
     expect(res.body.error.code).to.equal('unsupported_media_type');
+  });
+
+  it('odd query strings on every GET route (repeated keys, NUL, unknown values) never answer 5xx', async () => {
+    const routes = routesOf(t.app, 'get');
+    expect(routes.length, 'GET routes found').to.be.greaterThan(25);
+    const goal = /\/goals\/([0-9a-f-]{36})/.exec(forms.find((f) => f.name === 'goal edit')!.action)![1]!;
+    const params: Record<string, string> = { studentId: school.students[0].id, goalId: goal, contextId: school.advisoryId };
+    const odd = 'q=a&q=b&sort=a&sort=b&show=%00&status=x&status=y&view=%00&copy=family&copy=x&student=a&student=b&saved=1&saved=2&recorded=x&done=x&done=y&posted=-1&failed=x&iss=%00&iss=y&login_hint=a&target_link_uri=x&section=%00';
+    for (const route of routes) {
+      const path = route.replace(/:(\w+)/g, (_, name: string) => params[name] ?? randomUUID());
+      const ltik = route.startsWith('/admin') ? ltiks.admin : ltiks.advisor;
+      const res = await fetch(`${base}${path}?ltik=${encodeURIComponent(ltik)}&${odd}`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      expect(res.status, `${route}: ${(await res.text()).slice(0, 200)}`).to.be.below(500);
+    }
   });
 
   it('query strings are cleaned too: a caseload search with a NUL in it finds the student', async () => {
