@@ -6,18 +6,16 @@ import type { TokenTenant } from './token.js';
 
 export const NRPS_MEDIA_TYPE = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';
 
-/** The limits a launch's claims have (launch.schemas.ts): a person reads the same from either. */
-const personText = z.string().trim().max(500).optional();
-
 export const nrpsMember = z.object({
+  // As a launch reads `sub` (launch.schemas.ts), so both find the same person.
   user_id: z.string().trim().min(1).max(2048),
   status: z.enum(['Active', 'Inactive', 'Deleted']).default('Active'),
-  roles: z.array(z.string().max(500)).max(200).default([]),
-  name: personText,
-  given_name: personText,
-  family_name: personText,
-  email: personText,
-  lis_person_sourcedid: personText,
+  roles: z.array(z.string()).default([]),
+  name: z.string().optional(),
+  given_name: z.string().optional(),
+  family_name: z.string().optional(),
+  email: z.string().optional(),
+  lis_person_sourcedid: z.string().optional(),
 });
 export type NrpsMember = z.infer<typeof nrpsMember>;
 
