@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleaned } from '../web/text.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
@@ -93,7 +94,8 @@ export const deepLinkingClaims = common.extend({
   [claimKeys.deepLinkingSettings]: deepLinkingSettings,
 });
 
-export const launchClaims = z.discriminatedUnion(claimKeys.messageType, [resourceLinkClaims, deepLinkingClaims]);
+// Names, e-mails and titles from the LMS are stored: every string is made storable before it is read.
+export const launchClaims = cleaned(z.discriminatedUnion(claimKeys.messageType, [resourceLinkClaims, deepLinkingClaims]));
 export type LaunchClaims = z.infer<typeof launchClaims>;
 
 /** The custom parameter a placement (or a deep-linked link) sets to say what its course is. */

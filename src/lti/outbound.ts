@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type RequestInit } from 'undici';
+import { cleanDeep } from '../web/text.js';
 
 /**
  * Which addresses the tool may fetch for someone who has not signed in (LTI Dynamic Registration
@@ -140,7 +141,8 @@ export function createOutboundClient(opts: OutboundOptions) {
       }
       let body: unknown;
       try {
-        body = text ? JSON.parse(text) : undefined;
+        // The LMS's text is made storable here, like every boundary (NUL, lone surrogates, NFC).
+        body = text ? cleanDeep(JSON.parse(text)) : undefined;
       } catch {
         body = undefined;
       }

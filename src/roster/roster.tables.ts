@@ -98,6 +98,8 @@ export const rosterSyncRuns = pgTable('roster_sync_runs', {
   deactivated: integer('deactivated').notNull().default(0),
   /** Members the platform listed in this run. */
   members: integer('members').notNull().default(0),
+  /** Members listed in a shape the tool cannot read: left out, the rest of the roster still lands. */
+  skipped: integer('skipped').notNull().default(0),
   error: text('error'),
 }, (t) => [tenantKey(t), tenantReference(t, t.contextId, contexts), index('roster_sync_runs_context_idx').on(t.tenantId, t.contextId, t.startedAt)]);
 

@@ -43,6 +43,7 @@ export interface RunOutcome {
   finishedAt: Date;
   pages: number;
   members: number;
+  skipped: number;
   added: number;
   updated: number;
   deactivated: number;

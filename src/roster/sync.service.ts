@@ -20,6 +20,8 @@ export interface RunSummary {
   runId: string | null;
   pages: number;
   members: number;
+  /** Members listed in a shape the tool cannot read, left out of the roster (see fetchMembership). */
+  skipped: number;
   added: number;
   updated: number;
   deactivated: number;
@@ -46,10 +48,13 @@ export interface RosterSyncDeps {
   leaseMs?: number;
 }
 
+/** A sync that cannot start, with a fixed reason (no record text): kept on the run as it is. */
+class SyncRefused extends Error {}
+
 /** After a failed attempt, launches wait this long before trying again, so a refusing platform is not hammered. */
 const RETRY_FAILED_AFTER_MS = 10 * 60_000;
 
-const skipped = (reason: string): RunSummary => ({ status: 'skipped', runId: null, pages: 0, members: 0, added: 0, updated: 0, deactivated: 0, error: reason });
+const skipped = (reason: string): RunSummary => ({ status: 'skipped', runId: null, pages: 0, members: 0, skipped: 0, added: 0, updated: 0, deactivated: 0, error: reason });
 
 const isInstitutionOrSystemRole = (r: string) => /\/vocab\/(lis\/v2\/(institution|system)|lti\/system)\//.test(r);
 
@@ -116,31 +121,34 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     }
     let pages = 0;
     let members = 0;
+    let skippedMembers = 0;
     try {
       const tenant = await deps.findTenant(tenantId);
-      if (!tenant) throw new Error('tenant not found');
-      if (!context.membershipsUrl) throw new Error('no_endpoint: no launch from this context carried an NRPS endpoint');
+      if (!tenant) throw new SyncRefused('tenant not found');
+      if (!context.membershipsUrl) throw new SyncRefused('no_endpoint: no launch from this context carried an NRPS endpoint');
       // Fetch everything first, write after: a page failing halfway leaves the stored roster as it was.
       const t0 = performance.now();
       const fetched = await fetchMembership(deps.services.client, tenant, context.membershipsUrl, deps.pageSizeFor(tenant.family));
       pages = fetched.pages;
-      members = fetched.members.length;
+      members = fetched.members.length + fetched.skipped;
+      skippedMembers = fetched.skipped;
       const listed = activeMembers(fetched.members);
       const t1 = performance.now();
       const counts = await db.transaction(async (tx) => {
         const c = await applyRoster(tx, tenantId, contextId, listed, clock.now());
-        await repo.finishRun(tx, tenantId, runId, { status: 'succeeded', finishedAt: clock.now(), pages, members, ...c, error: null });
+        await repo.finishRun(tx, tenantId, runId, { status: 'succeeded', finishedAt: clock.now(), pages, members, skipped: skippedMembers, ...c, error: null });
         return c;
       });
       const timing = { fetchMs: Math.round(t1 - t0), writeMs: Math.round(performance.now() - t1) };
-      logger.info({ tenantId, contextId, runId, trigger, pages, members, ...counts, ...timing }, 'roster sync done');
-      return { status: 'succeeded', runId, pages, members, ...counts, error: null, ...timing };
+      logger.info({ tenantId, contextId, runId, trigger, pages, members, skipped: skippedMembers, ...counts, ...timing }, 'roster sync done');
+      return { status: 'succeeded', runId, pages, members, skipped: skippedMembers, ...counts, error: null, ...timing };
     } catch (err) {
-      // Service errors carry statuses only; anything else is reduced to its message, never a body.
-      const error = (isServiceError(err) ? err.summary : err instanceof Error ? err.message : String(err)).slice(0, 500);
-      await repo.finishRun(db, tenantId, runId, { status: 'failed', finishedAt: clock.now(), pages, members, added: 0, updated: 0, deactivated: 0, error });
+      // Service errors carry statuses only, our own refusals a fixed sentence; anything else (a database
+      // error's message quotes the roster's names) is reduced to its class and code.
+      const error = (isServiceError(err) ? err.summary : err instanceof SyncRefused ? err.message : Object.values(safeError(err)).join(' ')).slice(0, 500);
+      await repo.finishRun(db, tenantId, runId, { status: 'failed', finishedAt: clock.now(), pages, members, skipped: skippedMembers, added: 0, updated: 0, deactivated: 0, error });
       logger.warn({ tenantId, contextId, runId, trigger, error }, 'roster sync failed');
-      return { status: 'failed', runId, pages, members, added: 0, updated: 0, deactivated: 0, error };
+      return { status: 'failed', runId, pages, members, skipped: skippedMembers, added: 0, updated: 0, deactivated: 0, error };
     } finally {
       await repo.releaseLease(db, tenantId, contextId, holder).catch(() => undefined);
     }
@@ -151,7 +159,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     // A burst of launches from one course starts one sync here; the lease covers other processes.
     if (running.has(contextId)) return;
     const p = syncContext(tenantId, contextId, trigger)
-      .catch((err: unknown) => logger.error({ tenantId, contextId, trigger, error: err instanceof Error ? err.message : 'unknown' }, 'roster sync crashed'))
+      .catch((err: unknown) => logger.error({ tenantId, contextId, trigger, err: safeError(err) }, 'roster sync crashed'))
       .finally(() => {
         background.delete(p);
         running.delete(contextId);
@@ -245,7 +253,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       if (timer || stopped) return;
       const tick = () => {
         const p = syncAll('schedule')
-          .catch((err: unknown) => logger.error({ error: err instanceof Error ? err.message : 'unknown' }, 'scheduled roster sync failed'))
+          .catch((err: unknown) => logger.error({ err: safeError(err) }, 'scheduled roster sync failed'))
           .finally(() => background.delete(p));
         background.add(p);
       };

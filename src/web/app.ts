@@ -38,6 +38,7 @@ import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { safeError, type Logger } from './logger.js';
 import { createMetrics } from '../metrics/metrics.service.js';
+import { cleanQuery, unsupportedBody } from './body.js';
 
 export interface App {
   app: Express;
@@ -124,6 +125,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
+  app.set('query parser', cleanQuery);
   setupViews(app);
 
   app.use((req, res, next) => {
@@ -213,6 +215,8 @@ function toHttpError(err: unknown): HttpError {
   if (isDatabaseUnavailable(err)) return new HttpError(503, 'Please try again in a moment', 'The database is not answering right now. Nothing was saved from this request. Try again in a moment.', 'database_unavailable');
   const withStatus = err as { status?: number; type?: string };
   if (withStatus?.type === 'entity.too.large') return new HttpError(413, 'Too much data', 'The form sent more data than the tool accepts.', 'too_large');
+  // A charset or content encoding body-parser cannot read.
+  if (withStatus?.status === 415) return unsupportedBody();
   if (withStatus?.type === 'entity.parse.failed') return new HttpError(400, 'Unreadable request', 'The request body could not be read.', 'bad_body');
   if (typeof withStatus?.status === 'number' && withStatus.status >= 400 && withStatus.status < 500) {
     return new HttpError(withStatus.status, 'Request refused', 'The request could not be handled.');

@@ -55,7 +55,7 @@ export function isRealDate(d: string): boolean {
 }
 
 /**
- * Typed text as posted. Browsers send line breaks as CRLF but count them as one character for
+ * Typed text as posted (already storable: src/web/body.ts cleans every field). Browsers send line breaks as CRLF but count them as one character for
  * `maxlength`, so the limit is checked after they are made LF (and the text trimmed): text the page
  * let through is never refused for its length.
  */

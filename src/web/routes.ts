@@ -18,11 +18,14 @@ import { checkinsRoutes } from '../checkins/checkins.routes.js';
 import { rosterRoutes } from '../roster/roster.routes.js';
 import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
+import { formBodies } from './body.js';
 
 /** Every feature mounts here, in one visible list. */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
   app.use(metricsRoutes(ctx));
+  // The LMS simulator reads its own bodies (LTI media types, nested JSON); every tool route below takes flat forms.
   app.use(await sandboxRoutes(ctx));
+  app.use(formBodies());
   app.use(homeRoutes(ctx));
   app.use(installRoutes(ctx));
   app.use(platformsRoutes(ctx));

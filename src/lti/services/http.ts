@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import LinkHeader from 'http-link-header';
 import type { Clock } from '../../web/clock.js';
+import { cleanDeep } from '../../web/text.js';
 import { ServiceError } from './errors.js';
 import type { AccessToken, TokenClient, TokenTenant } from './token.js';
 
@@ -133,7 +134,8 @@ export function createServiceClient(opts: ServiceClientOptions) {
     let json: unknown = undefined;
     if (text.trim()) {
       try {
-        json = JSON.parse(text);
+        // Text from the LMS is stored: made storable once, here, for every service (src/web/text.ts).
+        json = cleanDeep(JSON.parse(text));
       } catch {
         throw new ServiceError('bad_response', `${method} answered ${status} with a body that is not JSON`, { status });
       }

@@ -1,0 +1,1 @@
+ALTER TABLE "roster_sync_runs" ADD COLUMN "skipped" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,31 @@
+import querystring from 'node:querystring';
+import type { RequestHandler } from 'express';
+import { HttpError } from './errors.js';
+import { cleanDeep, isPlainObject } from './text.js';
+
+export const unsupportedBody = () =>
+  new HttpError(415, 'This form could not be read', 'The tool reads forms sent by its own pages. This request was sent in another format, so nothing was saved. Go back, reload the page and send the form again.', 'unsupported_media_type');
+
+export const badBody = () =>
+  new HttpError(400, 'This form could not be read', 'Something on this form was not text where text was expected, so nothing was saved. Go back, reload the page and send the form again.', 'bad_body');
+
+/**
+ * Every tool route takes a flat form (urlencoded, or the same fields as JSON): anything else is
+ * refused here, before any route, with a clear 415 or 400 page. An empty post becomes an empty form
+ * (Express leaves it undefined), and every field's text is made storable (src/web/text.ts).
+ */
+export function formBodies(): RequestHandler {
+  return (req, _res, next) => {
+    // req.is: null without a body, false for a body of another (or no) type. An empty post (a button
+    // with no fields, sent by a script as Content-Length: 0) has nothing to read, whatever its type.
+    const empty = req.headers['content-length'] === '0';
+    if (!empty && req.is(['urlencoded', 'json']) === false) return next(unsupportedBody());
+    const body: unknown = req.body ?? {};
+    if (!isPlainObject(body) || Object.values(body).some((v) => typeof v !== 'string')) return next(badBody());
+    req.body = cleanDeep(body);
+    next();
+  };
+}
+
+/** Query strings as Express 5's simple parser reads them, with every value made storable. */
+export const cleanQuery = (query: string): unknown => cleanDeep({ ...querystring.parse(query) });
