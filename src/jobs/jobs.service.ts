@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
 import * as repo from './jobs.repository.js';
+import { outsideScope } from '../db/tenant-scope.js';
 
 export type { JobRow } from './jobs.repository.js';
 
@@ -70,7 +71,8 @@ export function createJobQueue(deps: JobQueueDeps) {
       if (!job) break;
       ran++;
       const handler = handlers.get(job.type)!;
-      await run(job, () => handler(job.key)).catch(() => undefined);
+      // A handler starts outside any tenant scope, whoever runs the queue: it chooses its own from the key.
+      await run(job, () => outsideScope(() => handler(job.key))).catch(() => undefined);
     }
     return ran;
   }
