@@ -7,9 +7,14 @@ import { APP_ROLE, scopeSettings } from './tenant-scope.js';
  * so row-level security applies) with the caller's scope in app.tenant_id / app.system. Session-level
  * settings, applied before the query or the transaction's BEGIN on a connection nobody else uses
  * meanwhile (a checked-out pool client; the embedded database's one connection behind a queue), and
- * only when they differ from what that connection already has.
+ * only when they differ from what that connection already has. Where the role could not be created
+ * (a hosted database whose user lacks CREATEROLE, migration 0003) the connection stays its own user, the
+ * tables' owner, which FORCE ROW LEVEL SECURITY holds to the same policies.
  */
-const APPLY_SCOPE = "select set_config('role', $1, false), set_config('app.tenant_id', $2, false), set_config('app.system', $3, false)";
+const APPLY_SCOPE = `select
+  set_config('role', coalesce((select rolname from pg_roles where rolname = $1 and pg_has_role(session_user, oid, 'MEMBER')), 'none'), false),
+  set_config('app.tenant_id', $2, false),
+  set_config('app.system', $3, false)`;
 
 type Settings = ReturnType<typeof scopeSettings>;
 const keyOf = (s: Settings) => `${s.tenantId}|${s.system}`;

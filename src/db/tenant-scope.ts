@@ -48,7 +48,10 @@ export function enterSystemScopeForTests(): void {
   storage.enterWith({ kind: 'system', reason: 'tool' });
 }
 
-/** The non-superuser role the app's queries run as (superusers and owners would bypass the policies). */
+/**
+ * The role the app's queries run as: neither superuser (who bypasses every policy) nor owner (who
+ * bypasses them unless forced); see src/db/scoped-connections.ts.
+ */
 export const APP_ROLE = 'success_plans_app';
 
 /** The values the policies read: app.tenant_id ('' = none) and app.system ('on' | 'off'). */

@@ -2,24 +2,33 @@
 -- queries run as success_plans_app, a role without LOGIN that is neither superuser nor owner (both
 -- would bypass the policies); each connection carries the request's tenant in app.tenant_id, or
 -- app.system = 'on' for the few named cross-tenant paths. Roles are per cluster: created only once,
--- and a concurrent migration of another database creating it first is fine.
+-- and a concurrent migration of another database creating it first is fine. Where the migrating user
+-- may not create roles, the app queries as that user (see below).
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'success_plans_app') THEN
     BEGIN
       CREATE ROLE success_plans_app NOLOGIN;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    EXCEPTION
+      WHEN duplicate_object OR unique_violation THEN NULL;
+      -- A hosted database whose user may not create roles (Heroku): the app then queries as that user,
+      -- the tables' owner, whom FORCE ROW LEVEL SECURITY holds to the policies just the same.
+      WHEN insufficient_privilege THEN
+        RAISE NOTICE 'success_plans_app not created (no CREATEROLE): the app queries as %, held by FORCE ROW LEVEL SECURITY', current_user;
+        RETURN;
     END;
   END IF;
-  -- A non-superuser migrating user must be a member to SET ROLE to it.
-  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-    EXECUTE format('GRANT success_plans_app TO %I', current_user);
+  -- A non-superuser migrating user must be a member to SET ROLE to it; if it may not be, the app stays itself (as above).
+  IF NOT pg_has_role(current_user, 'success_plans_app', 'MEMBER') THEN
+    BEGIN
+      EXECUTE format('GRANT success_plans_app TO %I', current_user);
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE NOTICE 'success_plans_app not granted to %: the app queries as that user', current_user;
+    END;
   END IF;
+  ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO success_plans_app;
+  ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO success_plans_app;
 END $$;
---> statement-breakpoint
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO success_plans_app;
---> statement-breakpoint
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO success_plans_app;
 --> statement-breakpoint
 -- Grants, and on every public table with a tenant_id column (and tenants itself, by id): ENABLE and
 -- FORCE row-level security and the one policy. Idempotent: a migration that adds a tenant table ends
@@ -29,9 +38,11 @@ CREATE OR REPLACE FUNCTION app_enforce_tenant_isolation() RETURNS void LANGUAGE 
 DECLARE
   t record;
 BEGIN
-  GRANT USAGE ON SCHEMA public TO success_plans_app;
-  GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO success_plans_app;
-  GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO success_plans_app;
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'success_plans_app') THEN
+    GRANT USAGE ON SCHEMA public TO success_plans_app;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO success_plans_app;
+    GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO success_plans_app;
+  END IF;
   FOR t IN
     SELECT c.relname AS name, CASE WHEN c.relname = 'tenants' THEN 'id' ELSE 'tenant_id' END AS col
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
