@@ -15,7 +15,7 @@ export type DbScope = { kind: 'tenant'; tenantId: string } | { kind: 'system'; r
  * - platform-admin: the platforms page lists and registers every LMS platform;
  * - schedule: background rounds that list work across tenants (roster sync, score publishing);
  * - sandbox: seeding and resetting the sample school (development only);
- * - tool: command-line tools (adding a platform).
+ * - tool: command-line tools (adding a platform), and the fixtures of tests and the bench.
  */
 export type SystemReason = 'launch' | 'install' | 'platform-admin' | 'schedule' | 'sandbox' | 'tool';
 
