@@ -6,6 +6,7 @@ import { LtikError } from './ltik.js';
 import type { RosterService } from '../roster/roster.service.js';
 import { unauthorized } from '../web/errors.js';
 import { allowFraming } from '../web/csp.js';
+import { withTenant } from '../db/tenant-scope.js';
 
 /** The origins of a tenant's LMS, which may frame its users' pages (platforms.frameAncestorsOf). */
 export type FrameOriginsOf = (tenantId: string) => Promise<string[]>;
@@ -32,11 +33,12 @@ export function createAuthenticator(ltiks: LtikService, roster: RosterService, f
       const token = ltikFrom(req);
       if (!token) return done(unauthorized());
       // The page (even a 401 one) shows inside the LMS of the ltik's tenant, and no other.
-      const framedFor = async (tenantId: string) => allowFraming(req.res!, await frameOriginsOf(tenantId));
+      // The ltik's signature vouches for its tenant: from here on the database shows only that tenant's rows.
+      const framedFor = async (tenantId: string) => allowFraming(req.res!, await withTenant(tenantId, () => frameOriginsOf(tenantId)));
       try {
         const claims = await ltiks.verify(token);
         await framedFor(claims.tid);
-        const user = await roster.userFromClaims(claims);
+        const user = await withTenant(claims.tid, () => roster.userFromClaims(claims));
         if (!user) return done(unauthorized('Your membership in this course could not be found. Launch the tool again from the LMS.'));
         req.res!.locals.ltik = token;
         return done(null, user);
@@ -62,7 +64,8 @@ export function requireUser(authenticator: passport.PassportStatic): RequestHand
       if (!user) return next(unauthorized());
       req.user = user;
       res.locals.user = user;
-      next();
+      // The rest of the request (and all it starts) sees only the user's tenant.
+      withTenant(user.tenantId, () => next());
     })(req, res, next);
   };
 }

@@ -10,6 +10,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import * as schema from './schema.js';
 import { projectRoot } from '../web/config.js';
+import { ScopedPglite, ScopedPool, forgetScope } from './scoped-connections.js';
 
 /** Both drivers expose this one type, so every repository has one code path. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -28,6 +29,12 @@ export interface Database {
 const migrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
 /** Serialises migrations when several processes start at once (release phase plus web dynos). */
 const MIGRATION_LOCK = 7_240_001;
+
+/**
+ * Migrations run as the connecting user (who owns the tables), not the app's role; and as system,
+ * since FORCE ROW LEVEL SECURITY holds the owner to the policies too and a data migration must see every row.
+ */
+const MIGRATE_AS_OWNER = "reset role; select set_config('app.system', 'on', false), set_config('app.tenant_id', '', false)";
 
 export interface DatabaseOptions {
   databaseUrl?: string;
@@ -120,7 +127,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       queryTimeoutMs: opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     });
     const databaseUrl = opts.databaseUrl;
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    // Queries go through the scoped pool (row-level security); migrations and ping use the pool itself.
+    const db = drizzlePg(new ScopedPool(pool) as unknown as pg.Pool, { schema }) as unknown as Db;
     return {
       db,
       driver: 'postgres',
@@ -134,6 +142,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         client.on('error', () => undefined);
         await client.connect();
         try {
+          await client.query(MIGRATE_AS_OWNER);
+          forgetScope(client);
           await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
           await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
         } finally {
@@ -150,7 +160,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     mkdirSync(dataPath, { recursive: true });
   }
   const client = dataPath ? new PGlite(dataPath) : new PGlite();
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const scoped = new ScopedPglite(client);
+  const db = drizzlePglite(scoped as unknown as PGlite, { schema }) as unknown as Db;
   return {
     db,
     driver: 'pglite',
@@ -158,9 +169,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       if (client.closed) throw new Error('embedded database is closed');
       await db.execute(sql`select 1`);
     },
-    migrate: async () => {
-      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
-    },
+    // In the queue: no query may run (as the app role) between the reset and the migration.
+    migrate: () =>
+      scoped.exclusive(async () => {
+        await client.exec(MIGRATE_AS_OWNER);
+        forgetScope(client);
+        await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+      }),
     close: async () => {
       if (!client.closed) await client.close();
     },

@@ -7,6 +7,7 @@ import type { AppUser } from '../auth/user.js';
 import { authorize } from '../policies/policy.js';
 import { jobPolicy } from '../policies/job.js';
 import { notFound } from '../web/errors.js';
+import { asSystem, outsideScope } from '../db/tenant-scope.js';
 
 export type { JobRow } from './jobs.repository.js';
 
@@ -68,12 +69,12 @@ export function createJobQueue(deps: JobQueueDeps) {
   async function run<T>(job: repo.ClaimedJob, work: () => Promise<T>): Promise<T> {
     try {
       const out = await work();
-      if (!(await repo.succeed(db, job.id, worker, clock.now()))) logger.warn({ jobId: job.id, type: job.type }, 'job lease was lost before it finished');
+      if (!(await asSystem('jobs', () => repo.succeed(db, job.id, worker, clock.now())))) logger.warn({ jobId: job.id, type: job.type }, 'job lease was lost before it finished');
       return out;
     } catch (err) {
       const errorClass = errorClassOf(err);
       deps.onFailure?.(job.type, errorClass);
-      await repo.fail(db, job.id, worker, errorClass, retryAt(job.attempts), deps.maxAttempts, clock.now());
+      await asSystem('jobs', () => repo.fail(db, job.id, worker, errorClass, retryAt(job.attempts), deps.maxAttempts, clock.now()));
       logger.warn({ jobId: job.id, type: job.type, attempt: job.attempts, errorClass }, 'job failed');
       throw err;
     }
@@ -83,11 +84,12 @@ export function createJobQueue(deps: JobQueueDeps) {
   async function runDue(): Promise<number> {
     let ran = 0;
     while (!stopped) {
-      const job = await repo.claimNext(db, [...handlers.keys()], worker, clock.now(), leaseUntil());
+      const job = await asSystem('jobs', () => repo.claimNext(db, [...handlers.keys()], worker, clock.now(), leaseUntil()));
       if (!job) break;
       ran++;
       const handler = handlers.get(job.type)!;
-      await run(job, () => handler(job.key)).catch(() => undefined);
+      // A handler starts outside any tenant scope, whoever runs the queue: it chooses its own from the key.
+      await run(job, () => outsideScope(() => handler(job.key))).catch(() => undefined);
     }
     return ran;
   }
@@ -117,7 +119,7 @@ export function createJobQueue(deps: JobQueueDeps) {
      * Run `type` for `key` after `runAfter`; merges with a pending job of the same key (earliest time
      * wins). `tenantId` names the school the work is for (its admins see the job); null for the installation's.
      */
-    enqueue: (type: string, key: string, runAfter: Date, tenantId: string | null = null) => repo.enqueue(db, type, key, runAfter, clock.now(), tenantId),
+    enqueue: (type: string, key: string, runAfter: Date, tenantId: string | null = null) => asSystem('jobs', () => repo.enqueue(db, type, key, runAfter, clock.now(), tenantId)),
 
     runDue,
 
@@ -126,11 +128,11 @@ export function createJobQueue(deps: JobQueueDeps) {
      * covered by it, and a worker elsewhere cannot run the key meanwhile. Null when it is running elsewhere.
      */
     async runNow<T>(type: string, key: string, work: () => Promise<T>, tenantId: string | null = null): Promise<T | null> {
-      const job = await repo.claimKey(db, type, key, worker, clock.now(), leaseUntil(), tenantId);
+      const job = await asSystem('jobs', () => repo.claimKey(db, type, key, worker, clock.now(), leaseUntil(), tenantId));
       return job ? run(job, work) : null;
     },
 
-    find: (type: string, key: string) => repo.find(db, type, key),
+    find: (type: string, key: string) => asSystem('jobs', () => repo.find(db, type, key)),
 
     /** /admin/jobs: a page of the admin's own school's jobs, each with what it is about (no personal data). */
     async listForAdmin(user: AppUser, page: number) {
@@ -176,7 +178,7 @@ export function createJobQueue(deps: JobQueueDeps) {
     },
 
     /** Jobs per type and state, over every tenant (for /metrics). */
-    depth: () => repo.depth(db),
+    depth: () => asSystem('metrics', () => repo.depth(db)),
 
     /** Polls for due jobs every pollMs. Only the server entry starts it; tests call runDue themselves. */
     start(): void {

@@ -5,12 +5,15 @@ import type { Launched } from './launch.service.js';
 import { clearStateCookie, hasStateCookie } from './state-cookie.js';
 import { framedByPlatform } from './framing.js';
 import { ROSTER_WAITING } from '../roster/roster.routes.js';
+import { withTenant } from '../db/tenant-scope.js';
 
 /** The redirect URI for every message type, and the platform-storage completion step. */
 export function launchRoutes(ctx: AppContext): Router {
   const r = Router();
 
-  const landed = async (res: Response, launched: Launched) => {
+  // The launched user's tenant from here on, as for every request after the ltik.
+  const landed = (res: Response, launched: Launched) => withTenant(launched.tenantId, () => land(res, launched));
+  const land = async (res: Response, launched: Launched) => {
     res.locals.log.info({ tenantId: launched.tenantId, personId: launched.personId, contextId: launched.contextId }, 'launch accepted');
     if (launched.contextId && launched.landsOnRoster) {
       // The first launch into a course waits a moment for its roster, so the caseload is not drawn empty;

@@ -14,6 +14,7 @@ import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, ty
 import { homeListsRoster, roleHome } from './roles.js';
 import { inToolUrl } from '../web/urls.js';
 import { recordLaunch } from './launch-writes.js';
+import { withTenant } from '../db/tenant-scope.js';
 
 export type { LoginState } from './launch.repository.js';
 
@@ -150,7 +151,8 @@ export function createLaunchService(deps: LaunchDeps) {
   }
 
   async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
-    const written = await recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown);
+    // The platform is found and the id token verified: the launch's writes are held to its tenant.
+    const written = await withTenant(tenant.id, () => recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown));
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
     const target = deepLinking ? `/lti/deep-link/${rowId}` : roleHome[written.role];

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../web/config.js';
+import { asSystem } from '../db/tenant-scope.js';
 import { openDatabase } from '../db/client.js';
 import { createLogger } from '../web/logger.js';
 import { systemClock } from '../web/clock.js';
@@ -83,9 +84,11 @@ async function main(): Promise<void> {
   const platforms = createPlatformsService(database.db, lti, createAuditService(database.db, systemClock));
   try {
     await database.migrate();
-    const tenant = await platforms.addManual(input);
-    const { kid } = await lti.signingKey(tenant.id);
-    const deployments = await platforms.listDeployments(tenant.id);
+    // A command-line tool registering a platform: no request, no tenant yet.
+    const { tenant, kid, deployments } = await asSystem('tool', async () => {
+      const added = await platforms.addManual(input);
+      return { tenant: added, kid: (await lti.signingKey(added.id)).kid, deployments: await platforms.listDeployments(added.id) };
+    });
     process.stdout.write(
       [
         `Registered ${tenant.name} (${familyFor(tenant.family).label})`,

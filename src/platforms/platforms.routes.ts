@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { badRequest, notFound } from '../web/errors.js';
 import { authorize } from '../policies/policy.js';
@@ -7,6 +7,7 @@ import { familyCodes, familyFor } from '../lti/families/index.js';
 import { deploymentApproval, deploymentsSetting, platformForm, issuesOf, type PlatformProblem } from './platforms.schemas.js';
 import { PlatformInputError, type Tenant } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
+import { asSystem } from '../db/tenant-scope.js';
 
 /** The registration form's inputs by field name, for the error summary's links. */
 const inputIds: Record<string, string> = { name: 'p-name', family: 'p-family', issuer: 'p-issuer', clientId: 'p-client', authLoginUrl: 'p-auth', accessTokenUrl: 'p-token', jwksUrl: 'p-jwks', deploymentIds: 'p-deployments' };
@@ -16,6 +17,8 @@ const PAGE = '/admin/platforms';
 /** Admin area: registered LMS platforms, manual registration, and the "accept new deployments" switch. */
 export function platformsRoutes(ctx: AppContext): Router {
   const r = Router();
+  // The page lists and registers every LMS platform (each a tenant); who may change which is the policy's call.
+  const acrossTenants: RequestHandler = (_req, _res, next) => asSystem('platform-admin', () => next());
 
   const platformOf = async (id: string) => {
     const tenant = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.platforms.find(id) : undefined;
@@ -49,12 +52,12 @@ export function platformsRoutes(ctx: AppContext): Router {
     });
   };
 
-  r.get(PAGE, ctx.requireUser, async (req, res) => {
+  r.get(PAGE, ctx.requireUser, acrossTenants, async (req, res) => {
     authorize(platformPolicy, req.user!, 'list', { tenantId: req.user!.tenantId });
     await render(req, res);
   });
 
-  r.post(PAGE, ctx.requireUser, async (req, res) => {
+  r.post(PAGE, ctx.requireUser, acrossTenants, async (req, res) => {
     authorize(platformPolicy, req.user!, 'add', { tenantId: req.user!.tenantId });
     const parsed = platformForm.safeParse(req.body);
     if (!parsed.success) {
@@ -90,7 +93,7 @@ export function platformsRoutes(ctx: AppContext): Router {
     redirectInTool(res, PAGE, { query: { registered: added.id === req.user!.tenantId ? undefined : 'another' } });
   });
 
-  r.post(`${PAGE}/:id/deployments`, ctx.requireUser, async (req, res) => {
+  r.post(`${PAGE}/:id/deployments`, ctx.requireUser, acrossTenants, async (req, res) => {
     const tenant = await platformOf(String(req.params.id));
     authorize(platformPolicy, req.user!, 'update', { tenantId: tenant.id });
     const setting = deploymentsSetting.safeParse(req.body);
@@ -99,7 +102,7 @@ export function platformsRoutes(ctx: AppContext): Router {
     redirectInTool(res, PAGE);
   });
 
-  r.post(`${PAGE}/:id/deployments/approve`, ctx.requireUser, async (req, res) => {
+  r.post(`${PAGE}/:id/deployments/approve`, ctx.requireUser, acrossTenants, async (req, res) => {
     const tenant = await platformOf(String(req.params.id));
     authorize(platformPolicy, req.user!, 'update', { tenantId: tenant.id });
     const approval = deploymentApproval.safeParse(req.body);

@@ -9,6 +9,7 @@ import { fetchMembership, type NrpsMember } from '../lti/services/nrps.js';
 import * as roster from './roster.repository.js';
 import * as repo from './sync.repository.js';
 import { safeError } from '../web/logger.js';
+import { asSystem, withTenant } from '../db/tenant-scope.js';
 
 export type SyncTrigger = 'launch' | 'schedule' | 'manual';
 export type FirstSyncStatus = 'ready' | 'waiting' | 'failed';
@@ -107,7 +108,12 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     return { added, updated, deactivated: gone.length };
   }
 
-  async function syncContext(tenantId: string, contextId: string, trigger: SyncTrigger): Promise<RunSummary> {
+  /** One context's sync sees only its tenant's rows, whoever asked (a launch, the schedule, a test). */
+  function syncContext(tenantId: string, contextId: string, trigger: SyncTrigger): Promise<RunSummary> {
+    return withTenant(tenantId, () => syncTenantContext(tenantId, contextId, trigger));
+  }
+
+  async function syncTenantContext(tenantId: string, contextId: string, trigger: SyncTrigger): Promise<RunSummary> {
     const context = await roster.findContext(db, tenantId, contextId);
     if (!context) return skipped('unknown context');
     const holder = randomUUID();
@@ -194,7 +200,8 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
 
   async function syncAll(trigger: SyncTrigger, only: { tenantId?: string } = {}): Promise<RunSummary[]> {
     const out: RunSummary[] = [];
-    for (const t of await repo.listSyncableContexts(db, only.tenantId)) {
+    // The one cross-tenant read: which contexts to sync; each sync then runs in its own tenant.
+    for (const t of await asSystem('schedule', () => repo.listSyncableContexts(db, only.tenantId))) {
       if (stopped) break;
       out.push(await syncContext(t.tenantId, t.contextId, trigger));
     }

@@ -10,6 +10,7 @@ import { agsScopes, createLineItem, listLineItems, listResults, postScore, type 
 import type { VisibleLineItem } from './scores.tables.js';
 import { completionValue } from './scores.schemas.js';
 import * as repo from './scores.repository.js';
+import { asSystem, withTenant } from '../db/tenant-scope.js';
 
 export type { AgsContextRow, PublishRun } from './scores.repository.js';
 
@@ -218,7 +219,12 @@ export function createScoresService(deps: ScoresDeps) {
   /** Queue handler: one context, when publishing is (still) on and it is (still) an advisory. */
   async function publishJob(key: string): Promise<void> {
     const [tenantId, contextId] = key.split('/');
-    if (!tenantId || !contextId || !(await repo.publishEnabled(db, tenantId))) return;
+    if (!tenantId || !contextId) return;
+    await withTenant(tenantId, () => publishQueued(tenantId, contextId));
+  }
+
+  async function publishQueued(tenantId: string, contextId: string): Promise<void> {
+    if (!(await repo.publishEnabled(db, tenantId))) return;
     const context = await deps.roster.findContext(tenantId, contextId);
     if (context?.kind !== 'advisory') return;
     const summary = await publishContext(tenantId, contextId, 'background');
@@ -226,7 +232,11 @@ export function createScoresService(deps: ScoresDeps) {
   }
 
   /** Queue handler: every advisory context of every tenant publishing, then the next round. */
-  async function scheduleJob(): Promise<void> {
+  function scheduleJob(): Promise<void> {
+    return asSystem('schedule', () => enqueueRound());
+  }
+
+  async function enqueueRound(): Promise<void> {
     for (const tenantId of await repo.tenantsPublishing(db)) {
       if (!(await deps.findTenant(tenantId))?.active) continue;
       for (const c of await advisoryContexts(tenantId)) await deps.jobs.enqueue(PUBLISH_JOB, publishKey(tenantId, c.id), clock.now(), tenantId);

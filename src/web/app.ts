@@ -36,6 +36,7 @@ import { loadAttentionRules } from '../caseload/needs-attention.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
+import { outsideScope } from '../db/tenant-scope.js';
 import { safeError, type Logger } from './logger.js';
 import { createMetrics } from '../metrics/metrics.service.js';
 import { cleanQuery, unsupportedBody } from './body.js';
@@ -128,6 +129,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('query parser', cleanQuery);
   setupViews(app);
 
+  // Each request starts outside any database scope, whatever started the server: the routes choose
+  // theirs (ctx.requireUser: the user's tenant; a few named ones: system, src/web/routes.ts).
+  app.use((_req, _res, next) => outsideScope(next));
   app.use((req, res, next) => {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
     res.locals.requestId = requestId;

@@ -1,4 +1,5 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
+import { asSystem, outsideScope, type SystemReason } from '../db/tenant-scope.js';
 import type { AppContext } from './context.js';
 import { homeRoutes } from './home.routes.js';
 import { sandboxRoutes } from '../sandbox/sandbox.routes.js';
@@ -20,18 +21,29 @@ import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { formBodies } from './body.js';
 
-/** Every feature mounts here, in one visible list. */
+/**
+ * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
+ * security, src/db/tenant-scope.ts); a request they do not answer leaves that scope again.
+ */
+function beforeAnyTenant(reason: SystemReason, routes: RequestHandler): RequestHandler {
+  return (req, res, next) => asSystem(reason, () => routes(req, res, (err?: unknown) => outsideScope(() => next(err))));
+}
+
+/**
+ * Every feature mounts here, in one visible list. Routes behind ctx.requireUser see only the user's
+ * tenant; the ones wrapped in beforeAnyTenant find the tenant (launch) or span tenants (install, sandbox).
+ */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
-  app.use(metricsRoutes(ctx));
+  app.use(beforeAnyTenant('metrics', metricsRoutes(ctx)));
   // The LMS simulator reads its own bodies (LTI media types, nested JSON); every tool route below takes flat forms.
-  app.use(await sandboxRoutes(ctx));
+  app.use(beforeAnyTenant('sandbox', await asSystem('sandbox', () => sandboxRoutes(ctx))));
   app.use(formBodies());
   app.use(homeRoutes(ctx));
-  app.use(installRoutes(ctx));
+  app.use(beforeAnyTenant('install', installRoutes(ctx)));
   app.use(platformsRoutes(ctx));
   app.use(scoresRoutes(ctx));
-  app.use(loginRoutes(ctx));
-  app.use(launchRoutes(ctx));
+  app.use(beforeAnyTenant('launch', loginRoutes(ctx)));
+  app.use(beforeAnyTenant('launch', launchRoutes(ctx)));
   app.use(deepLinkingRoutes(ctx));
   app.use(roleHomeRoutes(ctx));
   app.use(plansRoutes(ctx));

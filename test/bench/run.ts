@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/web/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { asSystem } from '../../src/db/tenant-scope.js';
 import { createLogger } from '../../src/web/logger.js';
 import { systemClock } from '../../src/web/clock.js';
 import { createApp } from '../../src/web/app.js';
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   try {
     for (const s of sections) {
       progress(`section ${s.name}...`);
-      for (const row of await s.run({ app, baseUrl: config.baseUrl, driver: database.driver, progress })) rows.push({ section: s.name, row });
+      // Sections build their fixtures through services, as tests do (test/support/hooks.ts); what they time over HTTP picks its own scope.
+      for (const row of await asSystem('tool', () => s.run({ app, baseUrl: config.baseUrl, driver: database.driver, progress }))) rows.push({ section: s.name, row });
     }
   } finally {
     await app.ctx.shutdown?.();

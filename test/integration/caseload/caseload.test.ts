@@ -27,12 +27,14 @@ describe('caseload (advisor home)', () => {
     advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
     const [s1, s2, s3] = s.students;
     const answers = { 'answer.w1-proud': 'x', 'answer.w1-matters': 'x', 'answer.w1-tech': 'x', 'answer.w1-space': 'x' };
-    const record = (studentId: string, date: string, form: Record<string, string> = {}) =>
-      advisor.post(`/students/${studentId}/checkins`, { date, format: 'in_person', attended: 'yes', ...answers, ...form }).expect(303);
+    const record = (studentId: string, date: string, form: Record<string, string> = {}, as = advisor) =>
+      as.post(`/students/${studentId}/checkins`, { date, format: 'in_person', attended: 'yes', ...answers, ...form }).expect(303);
     // s1: last met 12 days ago. s2: urgent housing need raised 3 days ago. s3: met today.
     await record(s1.id, iso(new Date(now.getTime() - 12 * DAY)));
     t.clock.set(new Date(now.getTime() - 3 * DAY));
-    await record(s2.id, iso(new Date(now.getTime() - 3 * DAY)), { 'need.housing': 'urgent' });
+    // A session of that day: an ltik issued "later" (at now) is refused while the clock is behind it.
+    const advisorThen = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    await record(s2.id, iso(new Date(now.getTime() - 3 * DAY)), { 'need.housing': 'urgent' }, advisorThen);
     t.clock.set(now);
     await record(s3.id, iso(now), { format: 'video', wellbeing: '4' });
     // A missed meeting is not a check-in: s1 stays overdue.

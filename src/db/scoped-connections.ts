@@ -1,0 +1,117 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { APP_ROLE, scopeSettings } from './tenant-scope.js';
+
+/**
+ * Every connection the app queries through runs as APP_ROLE (not a superuser, not the tables' owner,
+ * so row-level security applies) with the caller's scope in app.tenant_id / app.system. Session-level
+ * settings, applied before the query or the transaction's BEGIN on a connection nobody else uses
+ * meanwhile (a checked-out pool client; the embedded database's one connection behind a queue), and
+ * only when they differ from what that connection already has. Where the role could not be created
+ * (a hosted database whose user lacks CREATEROLE, migration 0008) the connection stays its own user, the
+ * tables' owner, which FORCE ROW LEVEL SECURITY holds to the same policies.
+ */
+const APPLY_SCOPE = `select
+  set_config('role', coalesce((select rolname from pg_roles where rolname = $1 and pg_has_role(session_user, oid, 'MEMBER')), 'none'), false),
+  set_config('app.tenant_id', $2, false),
+  set_config('app.system', $3, false)`;
+
+type Settings = ReturnType<typeof scopeSettings>;
+const keyOf = (s: Settings) => `${s.tenantId}|${s.system}`;
+
+const appliedTo = new WeakMap<object, string>();
+
+async function applyScope(connection: object, query: (text: string, params: unknown[]) => Promise<unknown>, settings: Settings): Promise<void> {
+  const key = keyOf(settings);
+  if (appliedTo.get(connection) === key) return;
+  // Forgotten first: a failed apply must not leave a stale "already applied".
+  appliedTo.delete(connection);
+  await query(APPLY_SCOPE, [APP_ROLE, settings.tenantId, settings.system]);
+  appliedTo.set(connection, key);
+}
+
+/** Forget what a connection has applied (after a migration reset its role). */
+export function forgetScope(connection: object): void {
+  appliedTo.delete(connection);
+}
+
+/**
+ * What drizzle's node-postgres driver gets instead of the pool. Its class name contains "Pool" on
+ * purpose: drizzle checks out a client per transaction only for pools (it tests the constructor name).
+ */
+export class ScopedPool {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** A client with the caller's scope applied; drizzle calls this for each transaction. */
+  async connect(): Promise<pg.PoolClient> {
+    // Read now, in the caller's async context, not after the checkout's wait.
+    const settings = scopeSettings();
+    const client = await this.#pool.connect();
+    try {
+      await applyScope(client, (text, params) => client.query(text, params), settings);
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+    return client;
+  }
+
+  /** A plain query: checked out, scoped, run, released (as pg's own pool.query does). */
+  async query(config: unknown, params?: unknown[]): Promise<unknown> {
+    const client = await this.connect();
+    try {
+      // drizzle passes either a query config object or text; pg's overloads cannot say "either".
+      const result = await client.query(config as pg.QueryConfig, params);
+      client.release();
+      return result;
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+  }
+}
+
+/**
+ * What drizzle's PGlite driver gets instead of the PGlite instance. Concurrent requests share its one
+ * connection, so each query and each whole transaction runs in turn behind one queue, with the scope
+ * applied at its start: no other request's scope can come in between.
+ */
+export class ScopedPglite {
+  readonly #client: PGlite;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(client: PGlite) {
+    this.#client = client;
+  }
+
+  /** One at a time, in call order; a failure does not stop the queue. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #apply(settings: Settings): Promise<void> {
+    await applyScope(this.#client, (text, params) => this.#client.query(text, params), settings);
+  }
+
+  query(...args: Parameters<PGlite['query']>): ReturnType<PGlite['query']> {
+    const settings = scopeSettings();
+    return this.exclusive(async () => {
+      await this.#apply(settings);
+      return this.#client.query(...args);
+    });
+  }
+
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const settings = scopeSettings();
+    return this.exclusive(async () => {
+      await this.#apply(settings);
+      return this.#client.transaction(fn);
+    });
+  }
+}
