@@ -52,6 +52,15 @@ export function buildContext(deps: AppDeps): AppContext {
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
   const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });
+  const jobs = createJobQueue({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    pollMs: deps.config.jobPollSeconds * 1000,
+    leaseMs: deps.config.jobLeaseMinutes * 60_000,
+    maxAttempts: deps.config.jobMaxAttempts,
+    retryBaseMs: deps.config.jobRetryBaseSeconds * 1000,
+  });
   const rosterSync = createRosterSyncService({
     db,
     clock: deps.clock,
@@ -62,15 +71,7 @@ export function buildContext(deps: AppDeps): AppContext {
     findTenant: (id) => platforms.find(id),
     mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
     pageSizeFor: (family) => familyFor(family).nrpsPageSize,
-  });
-  const jobs = createJobQueue({
-    db,
-    clock: deps.clock,
-    logger: deps.logger,
-    pollMs: deps.config.jobPollSeconds * 1000,
-    leaseMs: deps.config.jobLeaseMinutes * 60_000,
-    maxAttempts: deps.config.jobMaxAttempts,
-    retryBaseMs: deps.config.jobRetryBaseSeconds * 1000,
+    jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
   const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
@@ -87,7 +88,7 @@ export function buildContext(deps: AppDeps): AppContext {
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
-  for (const [type, handler] of Object.entries(scores.jobHandlers)) jobs.register(type, handler);
+  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers })) jobs.register(type, handler);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });

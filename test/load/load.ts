@@ -19,6 +19,7 @@ const { values } = parseArgs({
     runner: { type: 'string', default: 'dist' },
     'log-level': { type: 'string', default: 'info' },
     'cpu-prof': { type: 'boolean', default: false },
+    'cpu-prof-dir': { type: 'string' },
     ci: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -63,7 +64,8 @@ runLoad({
   databaseUrl: process.env.DATABASE_URL || undefined,
   runner: options.runner,
   workers: options.workers,
-  cpuProf: values['cpu-prof'],
+  cpuProf: values['cpu-prof'] || values['cpu-prof-dir'] !== undefined,
+  cpuProfDir: values['cpu-prof-dir'],
   logLevel: options['log-level'],
   progress: (m) => process.stderr.write(`  ${m}\n`),
 }).then(

@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { loadConfig, projectRoot } from '../../src/web/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { createLogger } from '../../src/web/logger.js';
@@ -44,6 +43,8 @@ export interface LoadOptions {
   /** WEB_CONCURRENCY for the tool (worker processes on PostgreSQL); unset = the tool's default. */
   workers?: number;
   cpuProf: boolean;
+  /** Keep the .cpuprofile files here (for Chrome DevTools); unset = a temporary folder, removed. */
+  cpuProfDir?: string;
   logLevel: string;
   progress(message: string): void;
 }
@@ -97,7 +98,8 @@ function toolEnv(opts: LoadOptions, port: number, dataDir: string): NodeJS.Proce
     PORT: String(port),
     BASE_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    // One key for every run: a PostgreSQL database used again keeps the tool's stored keys readable.
+    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? 'load-test-key-not-for-production-0000000000',
     LOG_LEVEL: opts.logLevel,
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
@@ -221,7 +223,10 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'success-plans-load-'));
-  const cpuProfDir = opts.cpuProf ? path.join(work, 'profiles') : undefined;
+  const cpuProfDir = opts.cpuProfDir ? path.resolve(opts.cpuProfDir) : opts.cpuProf ? path.join(work, 'profiles') : undefined;
+  if (opts.cpuProfDir && existsSync(opts.cpuProfDir) && readdirSync(opts.cpuProfDir).some((f) => f.endsWith('.cpuprofile'))) {
+    throw new Error(`${opts.cpuProfDir} already holds profiles: give an empty or new folder`);
+  }
   let tool: ToolProcess | undefined;
   let keepLog = false;
   const sim = await startSimulator('canvas');
