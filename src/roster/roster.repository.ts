@@ -109,6 +109,36 @@ export async function findPerson(db: DbOrTx, tenantId: string, personId: string)
   return row;
 }
 
+export interface SignedInRows {
+  person: Person;
+  /** Null when the ltik names no course, or the course is gone. */
+  context: { title: string } | null;
+  membership: { status: string; mentees: string[] } | null;
+}
+
+/**
+ * Who an ltik names, with the course it names and their membership in it, in one round trip: every
+ * signed-in request reads this first.
+ */
+export async function findSignedIn(db: DbOrTx, tenantId: string, personId: string, contextId: string | null): Promise<SignedInRows | undefined> {
+  if (!contextId) {
+    const person = await findPerson(db, tenantId, personId);
+    return person && { person, context: null, membership: null };
+  }
+  const [row] = await db
+    .select({ person: people, contextRowId: contexts.id, contextTitle: contexts.title, status: memberships.status, mentees: memberships.mentees })
+    .from(people)
+    .leftJoin(contexts, and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)))
+    .leftJoin(memberships, and(eq(memberships.tenantId, tenantId), eq(memberships.contextId, contextId), eq(memberships.personId, people.id)))
+    .where(and(eq(people.tenantId, tenantId), eq(people.id, personId)));
+  if (!row) return undefined;
+  return {
+    person: row.person,
+    context: row.contextRowId ? { title: row.contextTitle ?? '' } : null,
+    membership: row.status !== null && row.mentees !== null ? { status: row.status, mentees: row.mentees } : null,
+  };
+}
+
 export async function findPeopleByIds(db: DbOrTx, tenantId: string, ids: string[]): Promise<Person[]> {
   if (ids.length === 0) return [];
   return db.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.id, ids)));

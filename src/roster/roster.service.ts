@@ -33,16 +33,15 @@ export function createRosterService(db: Db) {
 
     /** Rebuilds who is asking from a verified ltik; null when the person or their membership is gone. */
     async userFromClaims(claims: LtikClaims): Promise<AppUser | null> {
-      const person = await repo.findPerson(db, claims.tid, claims.pid);
-      if (!person) return null;
+      const found = await repo.findSignedIn(db, claims.tid, claims.pid, claims.cid);
+      if (!found) return null;
+      const { person } = found;
       let contextTitle = '';
       let menteeIds: string[] = [];
       if (claims.cid) {
-        const context = await repo.findContext(db, claims.tid, claims.cid);
-        const membership = await repo.findMembership(db, claims.tid, claims.cid, claims.pid);
-        if (!context || !membership || membership.status !== 'active') return null;
-        contextTitle = context.title;
-        menteeIds = membership.mentees;
+        if (!found.context || found.membership?.status !== 'active') return null;
+        contextTitle = found.context.title;
+        menteeIds = found.membership.mentees;
       }
       return {
         tenantId: claims.tid,

@@ -207,12 +207,12 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     clearTimeout(timer);
   }
 
-  async function isStale(tenantId: string, contextId: string): Promise<boolean> {
-    const context = await roster.findContext(db, tenantId, contextId);
+  /** Whether a context's roster is older than the configured age (and its last attempt did not fail just now). */
+  async function isStale(tenantId: string, context: roster.Context | undefined): Promise<boolean> {
     if (!context?.membershipsUrl) return false;
     const now = clock.now().getTime();
     if (context.lastRosterSyncAt && now - context.lastRosterSyncAt.getTime() < deps.maxAgeMinutes * 60_000) return false;
-    const [last] = await repo.listRuns(db, tenantId, contextId, 1);
+    const [last] = await repo.listRuns(db, tenantId, context.id, 1);
     return !(last && last.status === 'failed' && now - last.startedAt.getTime() < Math.min(RETRY_FAILED_AFTER_MS, deps.maxAgeMinutes * 60_000));
   }
 
@@ -258,7 +258,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     async syncIfStale(tenantId: string, contextId: string): Promise<void> {
       if (stopped) return;
       try {
-        if (await isStale(tenantId, contextId)) inBackground(tenantId, contextId, 'launch');
+        if (await isStale(tenantId, await roster.findContext(db, tenantId, contextId))) inBackground(tenantId, contextId, 'launch');
       } catch (err) {
         logger.error({ tenantId, contextId, err: safeError(err) }, 'roster staleness check failed');
       }
@@ -273,7 +273,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       if (stopped) return 'ready';
       try {
         const context = await roster.findContext(db, tenantId, contextId);
-        if (await isStale(tenantId, contextId)) inBackground(tenantId, contextId, 'launch');
+        if (await isStale(tenantId, context)) inBackground(tenantId, contextId, 'launch');
         // Later launches with a stale roster never wait: they draw what is stored while it refreshes.
         if (!context?.membershipsUrl || context.lastRosterSyncAt) return 'ready';
         const inFlight = running.get(contextId);

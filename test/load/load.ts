@@ -17,6 +17,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '30' },
     workers: { type: 'string' },
     runner: { type: 'string', default: 'dist' },
+    'tool-dir': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'cpu-prof': { type: 'boolean', default: false },
     'cpu-prof-dir': { type: 'string' },
@@ -66,6 +67,7 @@ runLoad({
   workers: options.workers,
   cpuProf: values['cpu-prof'] || values['cpu-prof-dir'] !== undefined,
   cpuProfDir: values['cpu-prof-dir'],
+  toolDir: values['tool-dir'],
   logLevel: options['log-level'],
   progress: (m) => process.stderr.write(`  ${m}\n`),
 }).then(

@@ -43,6 +43,8 @@ export interface LoadOptions {
   /** WEB_CONCURRENCY for the tool (worker processes on PostgreSQL); unset = the tool's default. */
   workers?: number;
   cpuProf: boolean;
+  /** Run the tool from this checkout instead of this one (same schema), to compare two versions in the same conditions. */
+  toolDir?: string;
   /** Keep the .cpuprofile files here (for Chrome DevTools); unset = a temporary folder, removed. */
   cpuProfDir?: string;
   logLevel: string;
@@ -222,6 +224,7 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the tool in a process of its own, then `clients` virtual clients for `durationSeconds`, then the figures.
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
+  const toolDir = path.resolve(opts.toolDir ?? projectRoot);
   const work = mkdtempSync(path.join(os.tmpdir(), 'success-plans-load-'));
   const cpuProfDir = opts.cpuProfDir ? path.resolve(opts.cpuProfDir) : opts.cpuProf ? path.join(work, 'profiles') : undefined;
   if (opts.cpuProfDir && existsSync(opts.cpuProfDir) && readdirSync(opts.cpuProfDir).some((f) => f.endsWith('.cpuprofile'))) {
@@ -233,14 +236,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   try {
     if (opts.runner === 'dist') {
       opts.progress('building (tsc)...');
-      execFileSync(process.execPath, [path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: projectRoot, stdio: 'inherit' });
+      execFileSync(process.execPath, [path.join(toolDir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: toolDir, stdio: 'inherit' });
     }
     const port = await freePort();
     const env = toolEnv(opts, port, path.join(work, 'data'));
     opts.progress('preparing the database and the sample school...');
     const { clientId, driver } = await prepare(env, sim, port);
     opts.progress(`starting the tool (${driver}, ${opts.runner})...`);
-    tool = await startToolProcess({ port, env, runner: opts.runner, logFile: path.join(work, 'tool.log'), cpuProfDir });
+    tool = await startToolProcess({ port, env, runner: opts.runner, logFile: path.join(work, 'tool.log'), toolDir, cpuProfDir });
     const running = tool;
     await settle(2000);
     const restBeforeMb = running.rssMb();

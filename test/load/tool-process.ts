@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../src/web/config.js';
 
 export interface ToolProcess {
   child: ChildProcess;
@@ -61,13 +60,15 @@ export async function startToolProcess(opts: {
   env: NodeJS.ProcessEnv;
   runner: 'dist' | 'tsx';
   logFile: string;
+  /** The checkout to run (another version, to compare before and after a change). */
+  toolDir: string;
   /** Folder for V8 CPU profiles (one file per process); unset = no profiling. */
   cpuProfDir?: string;
 }): Promise<ToolProcess> {
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  const entry = opts.runner === 'dist' ? [path.join(projectRoot, 'dist', 'src', 'server.js')] : ['--import', 'tsx', path.join(projectRoot, 'src', 'server.ts')];
+  const entry = opts.runner === 'dist' ? [path.join(opts.toolDir, 'dist', 'src', 'server.js')] : ['--import', 'tsx', path.join(opts.toolDir, 'src', 'server.ts')];
   const log = createWriteStream(opts.logFile);
-  const child = spawn(process.execPath, [...nodeArgs, ...entry], { cwd: projectRoot, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], { cwd: opts.toolDir, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
