@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
 
@@ -193,6 +194,25 @@ export async function listMembers(db: DbOrTx, tenantId: string, contextId: strin
     .where(and(...conds))
     .orderBy(people.familyName, people.name);
   return rows;
+}
+
+/**
+ * The active students of every advisory course a person is an active advisor of, in one query (a caseload
+ * reads this on every load). A student in two of them comes once per course.
+ */
+export async function listAdvisoryStudentsOf(db: DbOrTx, tenantId: string, advisorId: string): Promise<MemberRow[]> {
+  const advisor = alias(memberships, 'advisor');
+  return db
+    .select({ person: people, membership: memberships })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .innerJoin(contexts, and(eq(contexts.id, memberships.contextId), eq(contexts.kind, 'advisory')))
+    .innerJoin(
+      advisor,
+      and(eq(advisor.tenantId, tenantId), eq(advisor.contextId, memberships.contextId), eq(advisor.personId, advisorId), eq(advisor.role, 'advisor'), eq(advisor.status, 'active')),
+    )
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'student'), eq(memberships.status, 'active')))
+    .orderBy(people.familyName, people.name);
 }
 
 /** Every active membership of a person in a tenant (the contexts they belong to, with their roles). */

@@ -27,6 +27,7 @@ export function createRosterService(db: Db) {
     findMembership: (tenantId: string, contextId: string, personId: string) => repo.findMembership(db, tenantId, contextId, personId),
     listMembers: (tenantId: string, contextId: string, opts?: { role?: string; status?: string }) => repo.listMembers(db, tenantId, contextId, opts),
     listMembershipsOf: (tenantId: string, personId: string) => repo.listMembershipsOf(db, tenantId, personId),
+    listAdvisoryStudentsOf: (tenantId: string, advisorId: string) => repo.listAdvisoryStudentsOf(db, tenantId, advisorId),
     listContexts: (tenantId: string) => repo.listContexts(db, tenantId),
     // `tx` lets the caller audit the decision in the same transaction.
     setContextKind: (tenantId: string, contextId: string, kind: ContextKind, by: 'admin' | 'instructor', tx: DbOrTx = db) => repo.setContextKind(tx, tenantId, contextId, kind, by),

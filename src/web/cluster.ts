@@ -1,23 +1,17 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { openDatabase } from '../db/client.js';
 
 /** A worker that dies sooner than this after it was forked is not replaced (it would only die again). */
 const MIN_LIFETIME_MS = 10_000;
 
 /**
- * The cluster primary: migrates once, forks `webConcurrency` workers that each run the app on the
- * shared port, replaces a worker that crashes, and on SIGTERM/SIGINT stops them all and exits.
+ * The cluster primary: forks `webConcurrency` workers that each run the app on the shared port (each
+ * migrates at start, one at a time under the migration lock), replaces a worker that crashes, and on
+ * SIGTERM/SIGINT stops them all and exits. It never loads the app itself.
  */
-export async function runPrimary(config: Config): Promise<void> {
+export function runPrimary(config: Config): void {
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1 });
-  try {
-    await database.migrate();
-  } finally {
-    await database.close();
-  }
   let stopping = false;
   const forkedAt = new Map<Worker, number>();
   const fork = () => forkedAt.set(cluster.fork(), Date.now());

@@ -32,12 +32,18 @@ describe('npm run load at CI size', function () {
     // The mixed cycle asks for two caseloads per launch.
     const count = (op: string) => report.operations.find((o) => o.operation === op)!.count;
     expect(count('caseload')).to.be.within(2 * count('launch') - 4, 2 * count('launch') + 4);
-    expect(report.throughput).to.be.closeTo(report.completed / report.elapsedSeconds, 0.2);
+    // elapsedSeconds is rounded to a tenth of a second, throughput was computed before rounding.
+    const expected = report.completed / report.elapsedSeconds;
+    expect(report.throughput).to.be.closeTo(expected, expected * 0.03);
     // A real process's resident memory, read from /proc: tens of megabytes at least.
     expect(report.memory.restBeforeMb).to.be.greaterThan(40);
     expect(report.memory.peakMb).to.be.at.least(report.memory.restBeforeMb);
+    // The tool worked for the load: CPU time from /proc, a few milliseconds or more per operation.
+    expect(report.cpu.seconds).to.be.greaterThan(0);
+    expect(report.cpu.msPerOperation).to.be.greaterThan(1);
     const profile = report.profile!;
-    expect(profile.files).to.equal(1);
+    // One per thread: the tool, and under tsx its module-loader thread.
+    expect(profile.files).to.be.at.least(1);
     expect(profile.entries.length).to.be.greaterThan(5);
     expect(profile.entries.some((e) => e.functionName === '(idle)')).to.equal(false);
     const share = profile.entries.reduce((s, e) => s + e.percent, 0);

@@ -48,6 +48,7 @@ function print(r: LoadReport): void {
   for (const f of r.operations) console.log(`| ${f.operation} | ${f.count} | ${f.errors} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} |`);
   console.log(`\nthroughput ${r.throughput}/s (${r.completed} ok, ${r.errors} errors)`);
   console.log(`resident memory of the tool: ${r.memory.restBeforeMb} MB at rest before, ${r.memory.peakMb} MB peak, ${r.memory.restAfterMb} MB at rest after`);
+  console.log(`CPU of the tool during the load: ${r.cpu.seconds} s, ${r.cpu.msPerOperation} ms per operation`);
   for (const e of r.errorKinds.slice(0, 10)) console.log(`  error x${e.count}: ${e.message}`);
   if (r.profile) {
     console.log(`\nCPU profile: top self time (${r.profile.files} process(es), ${Math.round(r.profile.busyMs)} ms busy, start-up included)\n`);

@@ -72,6 +72,11 @@ export interface LoadReport {
   throughput: number;
   operations: OperationFigures[];
   memory: { restBeforeMb: number; peakMb: number; restAfterMb: number };
+  /**
+   * CPU the tool used during the load (user + system, all its processes), and per completed operation:
+   * steadier than latency on a shared machine, as waiting for a core costs no CPU time.
+   */
+  cpu: { seconds: number; msPerOperation: number };
   profile?: { entries: ProfileEntry[]; busyMs: number; files: number };
 }
 
@@ -262,6 +267,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     const sampleMemory = () => {
       peakMb = Math.max(peakMb, running.rssMb());
     };
+    const cpuBefore = running.cpuSeconds();
     opts.progress(`driving ${opts.scenario}: ${opts.clients} clients, ${opts.rate > 0 ? `${opts.rate}/s` : 'as fast as they go'}, ${opts.durationSeconds} s...`);
     const figures = await drive(
       opts,
@@ -273,6 +279,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       sampleMemory,
     );
     sampleMemory();
+    const cpuSeconds = running.cpuSeconds() - cpuBefore;
     await settle(3000);
     const restAfterMb = running.rssMb();
     const code = await running.stop();
@@ -287,6 +294,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       driver,
       ...figures,
       memory: { restBeforeMb: round(restBeforeMb), peakMb: round(peakMb), restAfterMb: round(restAfterMb) },
+      cpu: { seconds: round(cpuSeconds), msPerOperation: round((1000 * cpuSeconds) / Math.max(figures.completed, 1)) },
       profile: cpuProfDir ? topSelfTime(cpuProfDir, projectRoot) : undefined,
     };
   } finally {

@@ -7,6 +7,8 @@ export interface ToolProcess {
   baseUrl: string;
   /** Resident memory of the tool: the process and its cluster workers, summed (MB). */
   rssMb(): number;
+  /** CPU time the tool has used so far (user + system, the process and its workers), in seconds. */
+  cpuSeconds(): number;
   /** Asks the tool to stop (SIGTERM, as a platform would) and waits for it to exit. */
   stop(): Promise<number | null>;
 }
@@ -16,6 +18,21 @@ function vmRssKb(pid: number): number {
   try {
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** utime + stime of one process in ticks, 0 when it has gone. */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, hence the last ')'): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
   } catch {
     return 0;
   }
@@ -83,6 +100,7 @@ export async function startToolProcess(opts: {
     child,
     baseUrl,
     rssMb: () => processTree(child.pid!).reduce((sum, pid) => sum + vmRssKb(pid), 0) / 1024,
+    cpuSeconds: () => processTree(child.pid!).reduce((sum, pid) => sum + cpuTicks(pid), 0) / USER_HZ,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
