@@ -224,8 +224,8 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     return last?.status === 'failed' ? 'failed' : 'waiting';
   }
 
-  /** The first sync runs in another process (it holds the job): its outcome is polled for, at most `waitMs`. */
-  async function firstSyncElsewhere(tenantId: string, contextId: string, waitMs: number): Promise<FirstSyncStatus> {
+  /** The first sync's outcome, polled for at most `waitMs` while it is still on its way (in another process, which holds its job). */
+  async function untilFirstSync(tenantId: string, contextId: string, waitMs: number): Promise<FirstSyncStatus> {
     const deadline = performance.now() + waitMs;
     let status = await firstSyncStatus(tenantId, contextId);
     while (status === 'waiting' && performance.now() < deadline) {
@@ -276,12 +276,11 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
         if (await isStale(tenantId, context)) inBackground(tenantId, contextId, 'launch');
         // Later launches with a stale roster never wait: they draw what is stored while it refreshes.
         if (!context?.membershipsUrl || context.lastRosterSyncAt) return 'ready';
+        const started = performance.now();
         const inFlight = running.get(contextId);
-        if (inFlight) {
-          await within(inFlight, waitMs);
-          return await firstSyncStatus(tenantId, contextId);
-        }
-        return await firstSyncElsewhere(tenantId, contextId, waitMs);
+        if (inFlight) await within(inFlight, waitMs);
+        // Ran here: its outcome is known. Held by another process: what remains of the wait is spent polling for it.
+        return await untilFirstSync(tenantId, contextId, waitMs - (performance.now() - started));
       } catch (err) {
         logger.error({ tenantId, contextId, err: safeError(err) }, 'roster staleness check failed');
         return 'ready';

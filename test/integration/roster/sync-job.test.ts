@@ -67,4 +67,30 @@ describe('roster sync on the job queue', () => {
       await made.fp.close();
     }
   });
+
+  it('a first launch waits (bounded) for the first sync another process holds as its job, and draws the roster once it is in', async () => {
+    const made = await fakeServiceTenant(t);
+    const other = await createTestApp({}, { database });
+    try {
+      const tenantId = made.tenant.id;
+      made.fp.members.set('first', [{ user_id: 'u9', roles: [`${LIS}Learner`], name: 'Student Nine' }]);
+      const context = await t.ctx.roster.upsertContext(tenantId, { contextId: 'first', membershipsUrl: made.fp.membershipsUrl('first') });
+      // This process holds the course's roster.sync job and runs it once released.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const held = t.ctx.jobs.runNow(SYNC_JOB, `${tenantId}/${context.id}`, async () => {
+        await released;
+        return t.ctx.rosterSync.syncContext(tenantId, context.id, 'launch');
+      });
+      const started = performance.now();
+      const waited = other.ctx.rosterSync.syncForLaunch(tenantId, context.id, 5000);
+      setTimeout(release, 300);
+      expect(await waited).to.equal('ready');
+      expect(performance.now() - started).to.be.within(250, 4000);
+      expect(await held).to.include({ status: 'succeeded' });
+    } finally {
+      await other.ctx.shutdown?.();
+      await made.fp.close();
+    }
+  });
 });
