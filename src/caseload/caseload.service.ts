@@ -64,17 +64,13 @@ export function createCaseloadService(deps: CaseloadDeps) {
    * with when they joined this caseload (the earliest advisory membership or assignment).
    */
   async function caseloadOf(user: AppUser): Promise<{ person: Person; joinedAt: Date }[]> {
-    const mine = (await roster.listMembershipsOf(user.tenantId, user.personId)).filter((m) => m.role === 'advisor');
-    const contexts = await Promise.all(mine.map((m) => roster.findContext(user.tenantId, m.contextId)));
-    const advisory = contexts.filter((c) => c?.kind === 'advisory');
-    const members = (await Promise.all(advisory.map((c) => roster.listMembers(user.tenantId, c!.id, { role: 'student', status: 'active' })))).flat();
+    const [members, assigned] = await Promise.all([roster.listAdvisoryStudentsOf(user.tenantId, user.personId), navigators.assignedTo(user.tenantId, user.personId)]);
     const byId = new Map<string, { person: Person; joinedAt: Date }>();
     const join = (person: Person, at: Date) => {
       const known = byId.get(person.id);
       if (!known || at < known.joinedAt) byId.set(person.id, { person, joinedAt: at });
     };
     for (const m of members) join(m.person, m.membership.createdAt);
-    const assigned = await navigators.assignedTo(user.tenantId, user.personId);
     const people = new Map((await roster.findPeople(user.tenantId, assigned.map((a) => a.studentId))).map((p) => [p.id, p]));
     for (const a of assigned) {
       const person = people.get(a.studentId);

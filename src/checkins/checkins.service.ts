@@ -7,7 +7,7 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import { authorize } from '../policies/policy.js';
 import { checkinPolicy } from '../policies/checkin.js';
-import { studentInScope, type StudentInScope } from '../web/student-scope.js';
+import type { StudentInScope } from '../web/student-scope.js';
 import { badRequest, notFound } from '../web/errors.js';
 import type { CheckinAnswer } from './checkins.tables.js';
 import { formatLabels, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
@@ -124,12 +124,11 @@ export function createCheckinsService(deps: CheckinsDeps) {
     weekFor,
 
     /** This week's prompts for the student home (contract with PLANS). Throws 404 when the user may not see the student. */
-    async currentPrompts(user: AppUser, studentId: string) {
-      const s = await studentInScope(deps, user, studentId);
+    async currentPrompts(user: AppUser, s: StudentInScope) {
       authorize(checkinPolicy, user, 'list', { scope: s.scope });
-      const p = await promptsWithPrep(user.tenantId, studentId);
-      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId });
-      return { ...p, prepUrl: `/students/${studentId}/checkins/prep`, prepared: p.preparedAt !== null };
+      const p = await promptsWithPrep(user.tenantId, s.student.id);
+      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: s.student.id });
+      return { ...p, prepUrl: `/students/${s.student.id}/checkins/prep`, prepared: p.preparedAt !== null };
     },
 
     /** The recording form's prompts, with the student's prepared answers: an audited read. */

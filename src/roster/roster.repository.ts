@@ -1,4 +1,5 @@
 import { and, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
 
@@ -109,6 +110,36 @@ export async function findPerson(db: DbOrTx, tenantId: string, personId: string)
   return row;
 }
 
+export interface SignedInRows {
+  person: Person;
+  /** Null when the ltik names no course, or the course is gone. */
+  context: { title: string } | null;
+  membership: { status: string; mentees: string[] } | null;
+}
+
+/**
+ * Who an ltik names, with the course it names and their membership in it, in one round trip: every
+ * signed-in request reads this first.
+ */
+export async function findSignedIn(db: DbOrTx, tenantId: string, personId: string, contextId: string | null): Promise<SignedInRows | undefined> {
+  if (!contextId) {
+    const person = await findPerson(db, tenantId, personId);
+    return person && { person, context: null, membership: null };
+  }
+  const [row] = await db
+    .select({ person: people, contextRowId: contexts.id, contextTitle: contexts.title, status: memberships.status, mentees: memberships.mentees })
+    .from(people)
+    .leftJoin(contexts, and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)))
+    .leftJoin(memberships, and(eq(memberships.tenantId, tenantId), eq(memberships.contextId, contextId), eq(memberships.personId, people.id)))
+    .where(and(eq(people.tenantId, tenantId), eq(people.id, personId)));
+  if (!row) return undefined;
+  return {
+    person: row.person,
+    context: row.contextRowId ? { title: row.contextTitle ?? '' } : null,
+    membership: row.status !== null && row.mentees !== null ? { status: row.status, mentees: row.mentees } : null,
+  };
+}
+
 export async function findPeopleByIds(db: DbOrTx, tenantId: string, ids: string[]): Promise<Person[]> {
   if (ids.length === 0) return [];
   return db.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.id, ids)));
@@ -169,6 +200,25 @@ export async function listMembers(db: DbOrTx, tenantId: string, contextId: strin
     .where(and(...conds))
     .orderBy(people.familyName, people.name);
   return rows;
+}
+
+/**
+ * The active students of every advisory course a person is an active advisor of, in one query (a caseload
+ * reads this on every load). A student in two of them comes once per course.
+ */
+export async function listAdvisoryStudentsOf(db: DbOrTx, tenantId: string, advisorId: string): Promise<MemberRow[]> {
+  const advisor = alias(memberships, 'advisor');
+  return db
+    .select({ person: people, membership: memberships })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .innerJoin(contexts, and(eq(contexts.id, memberships.contextId), eq(contexts.kind, 'advisory')))
+    .innerJoin(
+      advisor,
+      and(eq(advisor.tenantId, tenantId), eq(advisor.contextId, memberships.contextId), eq(advisor.personId, advisorId), eq(advisor.role, 'advisor'), eq(advisor.status, 'active')),
+    )
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'student'), eq(memberships.status, 'active')))
+    .orderBy(people.familyName, people.name);
 }
 
 /** Every active membership of a person in a tenant (the contexts they belong to, with their roles). */

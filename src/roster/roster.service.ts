@@ -29,22 +29,22 @@ export function createRosterService(db: Db) {
     findMembership: (tenantId: string, contextId: string, personId: string) => repo.findMembership(db, tenantId, contextId, personId),
     listMembers: (tenantId: string, contextId: string, opts?: { role?: string; status?: string }) => repo.listMembers(db, tenantId, contextId, opts),
     listMembershipsOf: (tenantId: string, personId: string) => repo.listMembershipsOf(db, tenantId, personId),
+    listAdvisoryStudentsOf: (tenantId: string, advisorId: string) => repo.listAdvisoryStudentsOf(db, tenantId, advisorId),
     listContexts: (tenantId: string) => repo.listContexts(db, tenantId),
     // `tx` lets the caller audit the decision in the same transaction.
     setContextKind: (tenantId: string, contextId: string, kind: ContextKind, by: 'admin' | 'instructor', tx: DbOrTx = db) => repo.setContextKind(tx, tenantId, contextId, kind, by),
 
     /** Rebuilds who is asking from a verified ltik; null when the person or their membership is gone. */
     async userFromClaims(claims: LtikClaims): Promise<AppUser | null> {
-      const person = await repo.findPerson(db, claims.tid, claims.pid);
-      if (!person) return null;
+      const found = await repo.findSignedIn(db, claims.tid, claims.pid, claims.cid);
+      if (!found) return null;
+      const { person } = found;
       let contextTitle = '';
       let menteeIds: string[] = [];
       if (claims.cid) {
-        const context = await repo.findContext(db, claims.tid, claims.cid);
-        const membership = await repo.findMembership(db, claims.tid, claims.cid, claims.pid);
-        if (!context || !membership || membership.status !== 'active') return null;
-        contextTitle = context.title;
-        menteeIds = membership.mentees;
+        if (!found.context || found.membership?.status !== 'active') return null;
+        contextTitle = found.context.title;
+        menteeIds = found.membership.mentees;
       }
       return {
         tenantId: claims.tid,

@@ -10,6 +10,7 @@ import * as roster from './roster.repository.js';
 import * as repo from './sync.repository.js';
 import { safeError } from '../web/logger.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
+import { errorClassOf, type JobQueue } from '../jobs/jobs.service.js';
 
 export type SyncTrigger = 'launch' | 'schedule' | 'manual';
 export type FirstSyncStatus = 'ready' | 'waiting' | 'failed';
@@ -47,6 +48,22 @@ export interface RosterSyncDeps {
   pageSizeFor: (family: string) => number;
   /** How long a sync may hold a context before another process may take over. */
   leaseMs?: number;
+  /** The durable queue a launch's sync runs on (retried with backoff when the LMS fails; survives restarts). */
+  jobs: Pick<JobQueue, 'runNow'>;
+}
+
+/** Job type on the queue (src/jobs): one context's roster sync, key tenantId/contextId. */
+export const SYNC_JOB = 'roster.sync';
+const syncKey = (tenantId: string, contextId: string) => `${tenantId}/${contextId}`;
+
+/** Failures that waiting may cure (the LMS down, slow, or a token hiccup): the queue retries those. */
+const TRANSIENT = new Set(['unavailable', 'timeout', 'unauthorized']);
+
+class RosterSyncFailed extends Error {
+  override readonly name = 'RosterSyncFailed';
+  constructor(readonly kind: string) {
+    super(`roster sync failed: ${kind}`);
+  }
 }
 
 /** A sync that cannot start, with a fixed reason (no record text): kept on the run as it is. */
@@ -54,6 +71,8 @@ class SyncRefused extends Error {}
 
 /** After a failed attempt, launches wait this long before trying again, so a refusing platform is not hammered. */
 const RETRY_FAILED_AFTER_MS = 10 * 60_000;
+/** How often a first launch looks whether another process's first sync of its course has finished. */
+const FIRST_SYNC_POLL_MS = 100;
 
 const skipped = (reason: string): RunSummary => ({ status: 'skipped', runId: null, pages: 0, members: 0, skipped: 0, added: 0, updated: 0, deactivated: 0, error: reason });
 
@@ -160,12 +179,33 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     }
   }
 
-  /** Runs a sync without making the caller wait; the promise is kept so shutdown can wait for it. */
+  /** A sync as a job: a failure waiting may cure throws, so the queue runs it again later with backoff. */
+  async function syncAsJob(tenantId: string, contextId: string, trigger: SyncTrigger): Promise<RunSummary> {
+    const summary = await syncContext(tenantId, contextId, trigger);
+    const kind = summary.error?.split(':')[0] ?? '';
+    if (summary.status === 'failed' && TRANSIENT.has(kind)) throw new RosterSyncFailed(kind);
+    return summary;
+  }
+
+  /** Queue handler: a launch's sync the queue runs again (after a failure, or a process that died holding it). */
+  async function syncJob(key: string): Promise<void> {
+    const [tenantId, contextId] = key.split('/');
+    if (tenantId && contextId) await syncAsJob(tenantId, contextId, 'launch');
+  }
+
+  /**
+   * Runs a sync on the queue without making the caller wait: held as the context's job here and now
+   * (another process running it meanwhile makes this a no-op); the promise is kept so shutdown can wait for it.
+   */
   function inBackground(tenantId: string, contextId: string, trigger: SyncTrigger): void {
-    // A burst of launches from one course starts one sync here; the lease covers other processes.
+    // A burst of launches from one course starts one sync here; the job's lock covers other processes.
     if (running.has(contextId)) return;
-    const p = syncContext(tenantId, contextId, trigger)
-      .catch((err: unknown) => logger.error({ tenantId, contextId, trigger, err: safeError(err) }, 'roster sync crashed'))
+    const p = deps.jobs
+      .runNow(SYNC_JOB, syncKey(tenantId, contextId), () => syncAsJob(tenantId, contextId, trigger))
+      // A failure the queue retries is already recorded (run row, job row); anything else is logged by class.
+      .catch((err: unknown) => {
+        if (!(err instanceof RosterSyncFailed)) logger.error({ tenantId, contextId, trigger, errorClass: errorClassOf(err) }, 'roster sync crashed');
+      })
       .finally(() => {
         background.delete(p);
         running.delete(contextId);
@@ -181,12 +221,12 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     clearTimeout(timer);
   }
 
-  async function isStale(tenantId: string, contextId: string): Promise<boolean> {
-    const context = await roster.findContext(db, tenantId, contextId);
+  /** Whether a context's roster is older than the configured age (and its last attempt did not fail just now). */
+  async function isStale(tenantId: string, context: roster.Context | undefined): Promise<boolean> {
     if (!context?.membershipsUrl) return false;
     const now = clock.now().getTime();
     if (context.lastRosterSyncAt && now - context.lastRosterSyncAt.getTime() < deps.maxAgeMinutes * 60_000) return false;
-    const [last] = await repo.listRuns(db, tenantId, contextId, 1);
+    const [last] = await repo.listRuns(db, tenantId, context.id, 1);
     return !(last && last.status === 'failed' && now - last.startedAt.getTime() < Math.min(RETRY_FAILED_AFTER_MS, deps.maxAgeMinutes * 60_000));
   }
 
@@ -196,6 +236,17 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     if (!context?.membershipsUrl || context.lastRosterSyncAt) return 'ready';
     const [last] = await repo.listRuns(db, tenantId, contextId, 1);
     return last?.status === 'failed' ? 'failed' : 'waiting';
+  }
+
+  /** The first sync's outcome, polled for at most `waitMs` while it is still on its way (in another process, which holds its job). */
+  async function untilFirstSync(tenantId: string, contextId: string, waitMs: number): Promise<FirstSyncStatus> {
+    const deadline = performance.now() + waitMs;
+    let status = await firstSyncStatus(tenantId, contextId);
+    while (status === 'waiting' && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, Math.min(FIRST_SYNC_POLL_MS, Math.max(deadline - performance.now(), 0))));
+      status = await firstSyncStatus(tenantId, contextId);
+    }
+    return status;
   }
 
   async function syncAll(trigger: SyncTrigger, only: { tenantId?: string } = {}): Promise<RunSummary[]> {
@@ -211,6 +262,8 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
   return {
     syncContext,
     syncAll,
+    /** For the app to register on the queue (src/web/app.ts). */
+    jobHandlers: { [SYNC_JOB]: syncJob } as Record<string, (key: string) => Promise<void>>,
     listRuns: (tenantId: string, contextId: string, limit?: number) => repo.listRuns(db, tenantId, contextId, limit),
 
     /**
@@ -220,7 +273,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     async syncIfStale(tenantId: string, contextId: string): Promise<void> {
       if (stopped) return;
       try {
-        if (await isStale(tenantId, contextId)) inBackground(tenantId, contextId, 'launch');
+        if (await isStale(tenantId, await roster.findContext(db, tenantId, contextId))) inBackground(tenantId, contextId, 'launch');
       } catch (err) {
         logger.error({ tenantId, contextId, err: safeError(err) }, 'roster staleness check failed');
       }
@@ -235,12 +288,14 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       if (stopped) return 'ready';
       try {
         const context = await roster.findContext(db, tenantId, contextId);
-        if (await isStale(tenantId, contextId)) inBackground(tenantId, contextId, 'launch');
+        if (await isStale(tenantId, context)) inBackground(tenantId, contextId, 'launch');
         // Later launches with a stale roster never wait: they draw what is stored while it refreshes.
         if (!context?.membershipsUrl || context.lastRosterSyncAt) return 'ready';
+        const started = performance.now();
         const inFlight = running.get(contextId);
         if (inFlight) await within(inFlight, waitMs);
-        return await firstSyncStatus(tenantId, contextId);
+        // Ran here: its outcome is known. Held by another process: what remains of the wait is spent polling for it.
+        return await untilFirstSync(tenantId, contextId, waitMs - (performance.now() - started));
       } catch (err) {
         logger.error({ tenantId, contextId, err: safeError(err) }, 'roster staleness check failed');
         return 'ready';

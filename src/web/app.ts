@@ -24,7 +24,7 @@ import { mapRole } from '../lti/roles.js';
 import { createLaunchService } from '../lti/launch.service.js';
 import { createRosterSyncService } from '../roster/sync.service.js';
 import { createScoresService } from '../scores/scores.service.js';
-import { createJobQueue } from '../jobs/jobs.service.js';
+import { createJobQueue, type JobDescriber } from '../jobs/jobs.service.js';
 import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplate } from '../plans/plans.schemas.js';
 import { mountFeatures } from './routes.js';
@@ -57,17 +57,6 @@ export function buildContext(deps: AppDeps): AppContext {
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
   const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });
-  const rosterSync = createRosterSyncService({
-    db,
-    clock: deps.clock,
-    logger: deps.logger,
-    maxAgeMinutes: deps.config.rosterSyncMaxAgeMinutes,
-    intervalMinutes: deps.config.rosterSyncIntervalMinutes,
-    services: ltiServices,
-    findTenant: (id) => platforms.find(id),
-    mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
-    pageSizeFor: (family) => familyFor(family).nrpsPageSize,
-  });
   // The features report their counts through their services, bound late (they are built below).
   const metrics = createMetrics({
     jobDepth: () => jobs.depth(),
@@ -83,6 +72,18 @@ export function buildContext(deps: AppDeps): AppContext {
     maxAttempts: deps.config.jobMaxAttempts,
     retryBaseMs: deps.config.jobRetryBaseSeconds * 1000,
     onFailure: (_type, errorClass) => metrics.countError('job', errorClass),
+  });
+  const rosterSync = createRosterSyncService({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    maxAgeMinutes: deps.config.rosterSyncMaxAgeMinutes,
+    intervalMinutes: deps.config.rosterSyncIntervalMinutes,
+    services: ltiServices,
+    findTenant: (id) => platforms.find(id),
+    mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
+    pageSizeFor: (family) => familyFor(family).nrpsPageSize,
+    jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
   const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
@@ -100,7 +101,8 @@ export function buildContext(deps: AppDeps): AppContext {
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
-  for (const [type, handler] of Object.entries(scores.jobHandlers)) jobs.register(type, handler, scores.jobDescribers[type]);
+  const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
+  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
   const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });

@@ -1,6 +1,7 @@
 import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { OutboundPolicy } from '../lti/outbound.js';
 
@@ -64,6 +65,12 @@ const envSchema = (d: z.infer<typeof defaultsSchema>) =>
         .default(d.logLevel as 'info'),
       SANDBOX_LMS: z.enum(['on', 'off'], { error: 'SANDBOX_LMS must be on or off' }).optional(),
       METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+      WEB_CONCURRENCY: z.coerce
+        .number({ error: 'WEB_CONCURRENCY must be a whole number from 1 to 64' })
+        .int('WEB_CONCURRENCY must be a whole number from 1 to 64')
+        .min(1, 'WEB_CONCURRENCY must be from 1 to 64')
+        .max(64, 'WEB_CONCURRENCY must be from 1 to 64')
+        .optional(),
     });
 
 /** Rules across variables, checked on the raw environment so they are reported alongside field errors. */
@@ -71,6 +78,9 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: ENCRYPTION_KEY is required when NODE_ENV=production');
   if (env.NODE_ENV === 'production' && !env.BASE_URL) problems.push('BASE_URL: BASE_URL is required when NODE_ENV=production');
+  const workers = Number(env.WEB_CONCURRENCY ?? 1);
+  if (workers > 1 && !env.DATABASE_URL) problems.push('WEB_CONCURRENCY: more than one process needs DATABASE_URL (the embedded database opens in one process only)');
+  else if (workers > 1 && env.NODE_ENV !== 'production' && env.SANDBOX_LMS !== 'off') problems.push('WEB_CONCURRENCY: the sandbox LMS keeps its state in one process; set SANDBOX_LMS=off or WEB_CONCURRENCY=1');
   return problems;
 }
 
@@ -87,6 +97,8 @@ export interface Config {
   sandbox: boolean;
   /** Bearer token that opens /metrics to a scraper; unset: /metrics answers only loopback in development. */
   metricsToken: string | undefined;
+  /** Web processes `npm start` runs (node:cluster): WEB_CONCURRENCY, else one per core on a PostgreSQL server without the sandbox, else 1. */
+  webConcurrency: number;
   rosterSyncMaxAgeMinutes: number;
   rosterSyncIntervalMinutes: number;
   scorePublishDebounceSeconds: number;
@@ -143,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       generated = true;
     }
   }
+  const sandbox = e.NODE_ENV !== 'production' && e.SANDBOX_LMS !== 'off';
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -152,8 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey,
     encryptionKeyGenerated: generated,
     logLevel: e.LOG_LEVEL,
-    sandbox: e.NODE_ENV !== 'production' && e.SANDBOX_LMS !== 'off',
+    sandbox,
     metricsToken: e.METRICS_TOKEN,
+    webConcurrency: e.WEB_CONCURRENCY ?? (e.DATABASE_URL && !sandbox ? availableParallelism() : 1),
     rosterSyncMaxAgeMinutes: d.rosterSyncMaxAgeMinutes,
     rosterSyncIntervalMinutes: d.rosterSyncIntervalMinutes,
     scorePublishDebounceSeconds: d.scorePublishDebounceSeconds,

@@ -51,6 +51,30 @@ describe('configuration', () => {
     expect(c.sandbox).to.equal(false);
   });
 
+  it('runs one web process per core on a PostgreSQL server without the sandbox, WEB_CONCURRENCY when set, one on PGlite', () => {
+    const pg = 'postgres://u@127.0.0.1:5432/db';
+    expect(loadConfig({ DATA_DIR: tmp() }).webConcurrency).to.equal(1);
+    expect(loadConfig({ DATA_DIR: tmp(), DATABASE_URL: pg }).webConcurrency, 'the sandbox keeps its state in one process').to.equal(1);
+    expect(loadConfig({ DATA_DIR: tmp(), DATABASE_URL: pg, SANDBOX_LMS: 'off' }).webConcurrency).to.equal(os.availableParallelism());
+    expect(loadConfig({ DATA_DIR: tmp(), DATABASE_URL: pg, SANDBOX_LMS: 'off', WEB_CONCURRENCY: '3' }).webConcurrency).to.equal(3);
+    expect(loadConfig({ DATA_DIR: tmp(), WEB_CONCURRENCY: '1' }).webConcurrency).to.equal(1);
+  });
+
+  it('refuses more than one web process on PGlite or with the sandbox, and a WEB_CONCURRENCY that is not a count', () => {
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig({ DATA_DIR: tmp(), ...env });
+        return '';
+      } catch (err) {
+        return (err as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problemsOf({ WEB_CONCURRENCY: '2', SANDBOX_LMS: 'off' })).to.contain('WEB_CONCURRENCY: more than one process needs DATABASE_URL');
+    expect(problemsOf({ WEB_CONCURRENCY: '2', DATABASE_URL: 'postgres://u@h/db' })).to.contain('WEB_CONCURRENCY: the sandbox LMS keeps its state in one process');
+    expect(problemsOf({ WEB_CONCURRENCY: 'many' })).to.contain('WEB_CONCURRENCY must be a whole number');
+    expect(problemsOf({ WEB_CONCURRENCY: '0' })).to.contain('WEB_CONCURRENCY must be from 1 to 64');
+  });
+
   it('the server process prints every problem and exits non-zero', function () {
     this.timeout(60_000);
     const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'server.ts')], {
