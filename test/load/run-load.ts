@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { loadConfig, projectRoot } from '../../src/web/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { asSystem } from '../../src/db/tenant-scope.js';
 import { createLogger } from '../../src/web/logger.js';
 import { systemClock } from '../../src/web/clock.js';
 import { createApp } from '../../src/web/app.js';
@@ -130,10 +131,13 @@ async function prepare(env: NodeJS.ProcessEnv, sim: RunningSimulator, port: numb
     });
     try {
       seedSampleSchool(sim.sim);
-      const { clientId, deploymentId, tenant } = await connectTool(sim.sim, { baseUrl: config.baseUrl, platforms: app.ctx.platforms }, { name: 'Load test LMS', family: 'canvas' });
-      // A fresh issuer every run: the tenant is new, so it is seeded and never wiped (no re-registration).
-      await seedIfEmpty(app.ctx, sim.sim, { tenant, clientId, deploymentId }, () => Promise.reject(new Error('the load test never re-registers')));
-      return { clientId, driver: database.driver };
+      // Registering and seeding span tenants (row-level security): a tool's fixture, as system.
+      return await asSystem('tool', async () => {
+        const { clientId, deploymentId, tenant } = await connectTool(sim.sim, { baseUrl: config.baseUrl, platforms: app.ctx.platforms }, { name: 'Load test LMS', family: 'canvas' });
+        // A fresh issuer every run: the tenant is new, so it is seeded and never wiped (no re-registration).
+        await seedIfEmpty(app.ctx, sim.sim, { tenant, clientId, deploymentId }, () => Promise.reject(new Error('the load test never re-registers')));
+        return { clientId, driver: database.driver };
+      });
     } finally {
       await app.ctx.shutdown?.();
       server.closeAllConnections();
