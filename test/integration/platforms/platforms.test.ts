@@ -57,7 +57,8 @@ describe('platform registration: addManual and the admin page', () => {
     let adminLtik: string;
     let advisorLtik: string;
     before(async () => {
-      own = await t.ctx.platforms.addManual(platformInput());
+      // A deployment id no other text on a page can contain by chance ('dep-1' is inside 'other-dep-1…').
+      own = await t.ctx.platforms.addManual(platformInput({ deploymentIds: [`own-deployment-${randomUUID()}`] }));
       const admin = await t.ctx.roster.upsertPerson(own.id, { sub: `admin-${randomUUID()}`, name: 'Ada Admin' });
       const advisor = await t.ctx.roster.upsertPerson(own.id, { sub: `adv-${randomUUID()}`, name: 'Avi Advisor' });
       adminLtik = await t.ctx.ltiks.issue({ tid: own.id, pid: admin.id, cid: null, role: 'admin' });
