@@ -66,4 +66,14 @@ describe('lint: feature boundaries', function () {
     expect(await restrictedImports('src/goals/x.service.ts', uses('../plans/plans.tables.js', 'plans'))).to.have.length(1);
     expect(await restrictedImports('src/goals/x.ts', uses('ltijs', 'Provider'))).to.have.length(1);
   });
+
+  it('the promise rules are on for source and tests, type-aware (checked on the computed config; no program is built)', async () => {
+    const full = new ESLint({ cwd: process.cwd(), overrideConfigFile: '.ci/eslint.config.js' });
+    for (const file of ['src/goals/goals.routes.ts', 'test/support/hooks.ts']) {
+      const config = (await full.calculateConfigForFile(file)) as { rules: Record<string, unknown[]>; languageOptions: { parserOptions: { projectService?: unknown } } };
+      expect(config.rules['@typescript-eslint/no-floating-promises']?.[0], file).to.equal(2);
+      expect(config.rules['@typescript-eslint/no-misused-promises']?.[0], file).to.equal(2);
+      expect(config.languageOptions.parserOptions.projectService, file).to.equal(true);
+    }
+  });
 });
