@@ -1,5 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { StudentScope } from '../policies/student-record.js';
+import type { RosterService } from '../roster/roster.service.js';
 import * as repo from './navigators.repository.js';
 
 export type { NavigatorAssignment } from './navigators.repository.js';
@@ -8,22 +9,22 @@ export type { NavigatorAssignment } from './navigators.repository.js';
  * Who stands in which relation to a student. Every student-record policy decision is made on
  * the StudentScope this returns, so the relationship rules live in one place.
  */
-export function createNavigatorsService(db: Db) {
+export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'rosterAdvisors' | 'rosterAdvisorsOf' | 'subjectTeachers' | 'mentorsOf'>) {
   return {
     async scopeOf(tenantId: string, studentId: string): Promise<StudentScope> {
-      const [assigned, roster, mentors, teachers] = await Promise.all([
+      const [assigned, advisors, mentors, teachers] = await Promise.all([
         repo.activeAssignments(db, tenantId, studentId),
-        repo.rosterAdvisors(db, tenantId, studentId),
-        repo.mentorsOf(db, tenantId, studentId),
-        repo.subjectTeachers(db, tenantId, studentId),
+        roster.rosterAdvisors(tenantId, studentId),
+        roster.mentorsOf(tenantId, studentId),
+        roster.subjectTeachers(tenantId, studentId),
       ]);
       return {
         tenantId,
         studentId,
         // An explicit assignment replaces the roster default as navigator, but the student's
         // advisory teachers keep access to their own students.
-        navigatorIds: assigned.length > 0 ? assigned.map((a) => a.navigatorId) : roster,
-        advisorIds: [...new Set([...assigned.map((a) => a.navigatorId), ...roster])],
+        navigatorIds: assigned.length > 0 ? assigned.map((a) => a.navigatorId) : advisors,
+        advisorIds: [...new Set([...assigned.map((a) => a.navigatorId), ...advisors])],
         mentorIds: mentors,
         teacherIds: teachers,
       };
@@ -38,9 +39,9 @@ export function createNavigatorsService(db: Db) {
      * advisory teachers (the roster default). A student with neither has no navigator yet.
      */
     async navigatorsOf(tenantId: string, studentIds: string[]): Promise<Map<string, string[]>> {
-      const [assigned, roster] = await Promise.all([repo.assignmentsFor(db, tenantId, studentIds), repo.rosterAdvisorsOf(db, tenantId, studentIds)]);
+      const [assigned, advisors] = await Promise.all([repo.assignmentsFor(db, tenantId, studentIds), roster.rosterAdvisorsOf(tenantId, studentIds)]);
       const out = new Map<string, string[]>(studentIds.map((id) => [id, []]));
-      for (const r of roster) out.get(r.studentId)?.push(r.personId);
+      for (const r of advisors) out.get(r.studentId)?.push(r.personId);
       const explicit = new Map<string, string[]>();
       for (const a of assigned) explicit.set(a.studentId, [...(explicit.get(a.studentId) ?? []), a.navigatorId]);
       for (const [id, navs] of explicit) out.set(id, navs);

@@ -31,6 +31,11 @@ export function createRosterService(db: Db) {
     listMembershipsOf: (tenantId: string, personId: string) => repo.listMembershipsOf(db, tenantId, personId),
     listAdvisoryStudentsOf: (tenantId: string, advisorId: string) => repo.listAdvisoryStudentsOf(db, tenantId, advisorId),
     listContexts: (tenantId: string) => repo.listContexts(db, tenantId),
+    /** Who the roster relates to a student (the navigators service builds the student's scope from these). */
+    rosterAdvisors: (tenantId: string, studentId: string) => repo.rosterAdvisors(db, tenantId, studentId),
+    rosterAdvisorsOf: (tenantId: string, studentIds: string[]) => repo.rosterAdvisorsOf(db, tenantId, studentIds),
+    subjectTeachers: (tenantId: string, studentId: string) => repo.subjectTeachers(db, tenantId, studentId),
+    mentorsOf: (tenantId: string, studentId: string) => repo.mentorsOf(db, tenantId, studentId),
     // `tx` lets the caller audit the decision in the same transaction.
     setContextKind: (tenantId: string, contextId: string, kind: ContextKind, by: 'admin' | 'instructor', tx: DbOrTx = db) => repo.setContextKind(tx, tenantId, contextId, kind, by),
 

@@ -53,7 +53,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const audit = createAuditService(db, deps.clock);
   const platforms = createPlatformsService(db, lti, audit);
   const roster = createRosterService(db);
-  const navigators = createNavigatorsService(db);
+  const navigators = createNavigatorsService(db, roster);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
   const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });

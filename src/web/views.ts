@@ -58,6 +58,8 @@ export function setupViews(app: Express): void {
   const viewsDir = path.join(projectRoot, 'views');
   app.engine(
     'hbs',
+    // express-handlebars' engine hands render errors to Express's callback too; its promise is a convenience.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     engine({
       extname: '.hbs',
       defaultLayout: 'main',
