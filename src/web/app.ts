@@ -129,7 +129,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
   app.set('query parser', cleanQuery);
-  setupViews(app);
+  setupViews(app, config.env);
 
   // Each request starts outside any database scope, whatever started the server: the routes choose
   // theirs (ctx.requireUser: the user's tenant; a few named ones: system, src/web/routes.ts).

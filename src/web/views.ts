@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
-import { projectRoot } from './config.js';
+import { projectRoot, type Config } from './config.js';
 import { inToolUrl } from './urls.js';
 import { schoolTimeZone } from './time-zone.js';
 import { t } from './i18n.js';
@@ -54,7 +54,7 @@ export const helpers = {
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
 };
 
-export function setupViews(app: Express): void {
+export function setupViews(app: Express, env: Config['env']): void {
   const viewsDir = path.join(projectRoot, 'views');
   app.engine(
     'hbs',
@@ -69,5 +69,9 @@ export function setupViews(app: Express): void {
     }),
   );
   app.set('view engine', 'hbs');
+  // Express caches compiled views only when process.env.NODE_ENV is production; tests and the bench
+  // (NODE_ENV=test in config) would otherwise re-read and re-compile every template and partial on
+  // each page, measuring what production never does. Development keeps editing views live.
+  app.set('view cache', env !== 'development');
   app.set('views', path.join(viewsDir, 'pages'));
 }
