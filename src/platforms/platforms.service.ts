@@ -173,14 +173,14 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       if (await repo.adoptTimeZone(tx, tenant.id, zone)) zones.delete(tenant.id);
     },
     /** An admin sets the school's zone; audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
-    async setTimeZone(user: Pick<AppUser, 'tenantId' | 'personId' | 'role'>, input: unknown): Promise<string> {
+    async setTimeZone(user: Pick<AppUser, 'tenantId' | 'personId' | 'role'>, tenantId: string, input: unknown): Promise<string> {
       const parsed = timeZoneName.safeParse(input);
       if (!parsed.success) throw new PlatformInputError(parsed.error.issues.map((i) => ({ field: 'timeZone', text: i.message })));
       await db.transaction(async (tx) => {
-        await repo.updateTenant(tx, user.tenantId, { timeZone: parsed.data });
-        await audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: user.tenantId }, tx);
+        await repo.updateTenant(tx, tenantId, { timeZone: parsed.data });
+        await audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: tenantId }, tx);
       });
-      zones.delete(user.tenantId);
+      zones.delete(tenantId);
       return parsed.data;
     },
     invalidate,
