@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/**
- * The zone of a school that has not said (no admin setting, no LMS value yet), and of the audit page's
- * date filters until they read the school's own.
- */
+/** The zone of a school that has not said yet (no admin setting, no LMS value), and of pages without a signed-in user. */
 export const schoolTimeZone = 'UTC';
 
 /** Whether the runtime knows `timeZone` as an IANA zone name (Intl throws a RangeError on unknown ones). */
