@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import { studentInScope } from '../../../src/web/student-scope.js';
+import { caseloadQuery } from '../../../src/caseload/caseload.schemas.js';
 
 const week1 = { 'answer.w1-proud': 'I fixed my bike', 'answer.w1-matters': 'My little sister', 'answer.w1-tech': 'The laptop is shared', 'answer.w1-space': 'Kitchen table' };
 
@@ -41,6 +42,14 @@ describe('check-ins in the school\'s time zone', () => {
     await advisor.post(`/students/${s.students[0].id}/checkins`, { date, format: 'video', attended: 'yes', wellbeing: '3', ...week1 }).expect(303);
     const [latest] = await checkinsOf(s.students[0].id);
     expect(latest).to.include({ date: '2026-03-09', week: 1 });
+  });
+
+  it('the caseload counts days since that check-in in the school\'s days', async () => {
+    t.clock.set(new Date('2026-03-17T06:00:00Z')); // 23:00 on the 16th in Los Angeles: 7 days after the 9th, not 8
+    const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
+    const { rows } = await t.ctx.caseload.list(adv, caseloadQuery.parse({}));
+    const row = rows.find((r) => r.id === s.students[0].id)!;
+    expect(row).to.include({ lastCheckin: '2026-03-09', daysSinceCheckin: 7 });
   });
 
   it('the advisory\'s quick record offers the school\'s today too', async () => {
