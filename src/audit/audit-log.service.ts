@@ -12,8 +12,8 @@ import { actionLabel, entityLabel, peopleOf, presentEvent, roleLabel } from './a
 export interface AuditLogDeps {
   audit: AuditService;
   roster: RosterService;
-  /** The zone the date filters' days are in (src/web/time-zone.ts). */
-  timeZone: string;
+  /** The school's zone: the date filters' days are days there (platforms.timeZoneOf). */
+  timeZoneOf: (tenantId: string) => Promise<string>;
   pageSize: number;
 }
 
@@ -40,8 +40,8 @@ export function createAuditLogService(deps: AuditLogDeps) {
   }
 
   async function filterOf(tenantId: string, q: AuditQuery) {
-    const [student, person] = await Promise.all([people(tenantId, q.student), people(tenantId, q.person)]);
-    const filter: AuditFilter = { studentIds: student.ids, actorIds: person.ids, action: q.action, fromDay: q.from, toDay: q.to, timeZone: deps.timeZone };
+    const [student, person, timeZone] = await Promise.all([people(tenantId, q.student), people(tenantId, q.person), deps.timeZoneOf(tenantId)]);
+    const filter: AuditFilter = { studentIds: student.ids, actorIds: person.ids, action: q.action, fromDay: q.from, toDay: q.to, timeZone };
     return { filter, student, person };
   }
 

@@ -6,7 +6,6 @@ import { studentNav } from '../web/student-nav.js';
 import { fieldErrors, summaryOf } from '../web/forms.js';
 import { safeError } from '../web/logger.js';
 import { t } from '../web/i18n.js';
-import { schoolTimeZone } from '../web/time-zone.js';
 import { auditActions, type AuditCursor } from './audit.service.js';
 import { auditQuery, encodeCursor, recordViewsQuery, type AuditQuery } from './audit.schemas.js';
 import { actionLabel } from './audit.presenter.js';
@@ -41,7 +40,8 @@ export function auditRoutes(ctx: AppContext): Router {
     res.render('audit/index', {
       title: t('audit.title'),
       nav: [{ href: '/admin', label: t('audit.nav.admin'), current: false }],
-      zone: schoolTimeZone,
+      // The school's zone, which requireUser put in res.locals.
+      zone: res.locals.timeZone,
       values: raw,
       actions: auditActions.map((value) => ({ value, label: actionLabel(value), selected: raw.action === value })),
       ...extra,

@@ -56,8 +56,11 @@ export function createAuthenticator(ltiks: LtikService, roster: RosterService, f
   return authenticator;
 }
 
+/** The school's IANA zone (platforms.timeZoneOf): signed-in pages show its days and times. */
+export type TimeZoneOf = (tenantId: string) => Promise<string>;
+
 /** Route guard: a valid ltik or a clear 401 page; never a redirect loop. */
-export function requireUser(authenticator: passport.PassportStatic): RequestHandler {
+export function requireUser(authenticator: passport.PassportStatic, timeZoneOf: TimeZoneOf): RequestHandler {
   return (req, res, next) => {
     // Signed-in pages show student records and carry the ltik in their links: no browser or proxy keeps a copy.
     res.set('cache-control', 'no-store');
@@ -67,7 +70,12 @@ export function requireUser(authenticator: passport.PassportStatic): RequestHand
       req.user = user;
       res.locals.user = user;
       // The rest of the request (and all it starts) sees only the user's tenant.
-      withTenant(user.tenantId, () => next());
+      withTenant(user.tenantId, () =>
+        timeZoneOf(user.tenantId).then((zone) => {
+          res.locals.timeZone = zone;
+          next();
+        }, next),
+      );
     })(req, res, next);
   };
 }

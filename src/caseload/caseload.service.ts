@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
+import { localDate } from '../web/time-zone.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService, Person } from '../roster/roster.service.js';
@@ -24,6 +25,8 @@ export type PlanStatusFor = (tenantId: string, studentIds: string[]) => Promise<
 export interface CaseloadDeps {
   db: Db;
   clock: Clock;
+  /** The school's IANA zone: a check-in is overdue counting the school's days. */
+  timeZoneOf: (tenantId: string) => Promise<string>;
   audit: AuditService;
   roster: RosterService;
   navigators: NavigatorsService;
@@ -118,6 +121,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
         return [...(navs.includes(user.personId) ? ['You'] : []), ...others].join(', ');
       };
       const now = clock.now();
+      const today = localDate(now, await deps.timeZoneOf(user.tenantId));
       const rows: CaseloadRow[] = members.map(({ person: p, joinedAt }) => {
         const l = last.get(p.id) ?? null;
         const a = assignments.find((x) => x.studentId === p.id);
@@ -127,7 +131,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
         const attention = rankStudent(
           deps.attentionRules,
           { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount },
-          { now, cadenceDays: deps.cadenceDays },
+          { now, today, cadenceDays: deps.cadenceDays },
         );
         return {
           id: p.id,

@@ -119,10 +119,11 @@ const ago = (days: number) => (days <= 0 ? 'today' : days === 1 ? 'yesterday' : 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
-/** Applies the rules to one student: the reasons that hold, heaviest first (rule order breaks ties), and the score. */
-export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { now: Date; cadenceDays: number }): Attention {
+/** Applies the rules to one student (`today`: the school's local date, src/web/time-zone.ts): the reasons that hold, heaviest first (rule order breaks ties), and the score. */
+export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { now: Date; today: string; cadenceDays: number }): Attention {
   const now = at.now.getTime();
-  const daysSince = (d: Date | string) => Math.max(0, Math.floor((now - (typeof d === 'string' ? Date.parse(d) : d.getTime())) / DAY));
+  // A day (yyyy-mm-dd, a check-in's date) counts from the school's today; an instant (a need raised) by the clock.
+  const daysSince = (d: Date | string) => Math.max(0, Math.floor((typeof d === 'string' ? Date.parse(at.today) - Date.parse(d) : now - d.getTime()) / DAY));
   const daysSinceCheckin = facts.lastAttended ? daysSince(facts.lastAttended.date) : null;
   const daysSinceJoined = facts.joinedAt ? daysSince(facts.joinedAt) : null;
   const overdueSinceLast = daysSinceCheckin !== null && daysSinceCheckin > at.cadenceDays;

@@ -58,7 +58,6 @@ function parseAnswersAndNeeds(checkins: CheckinsService, body: unknown, question
 export function checkinsRoutes(ctx: AppContext): Router {
   const r = Router();
   const student = (req: Request) => studentInScope(ctx, req.user!, req.params.studentId);
-  const today = () => ctx.clock.now().toISOString().slice(0, 10);
   const base = (s: StudentInScope) => `/students/${s.student.id}/checkins`;
   const needRows = (raw: Record<string, string>, errors: Record<string, string>) =>
     ctx.checkins.needCategories().map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
@@ -91,7 +90,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
       formats: formatOptions(values.format),
       ratings: ratings.map((v) => ({ value: v, checked: v === values.wellbeing })),
       // Attendance is never assumed: the navigator says whether the student came.
-      values: { date: today(), ...values },
+      values: { date: await ctx.checkins.today(req.user!.tenantId), ...values },
       limits: checkinLimits,
       errors,
       errorSummary: checkinSummary(errors),
@@ -182,7 +181,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
       nav: [{ href: '/caseload', label: 'Caseload', current: false }],
       formAction: '/caseload/checkins',
       formats: formatOptions(values.format),
-      values: { date: today(), ...values },
+      values: { date: await ctx.checkins.today(req.user!.tenantId), ...values },
       limits: checkinLimits,
       errors,
       errorSummary: summaryOf(summaryTexts, idFor),

@@ -13,6 +13,7 @@ import type { CheckinAnswer } from './checkins.tables.js';
 import { formatLabels, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
 import { schoolYearStart, weekSince } from './weeks.js';
+import { localDate } from '../web/time-zone.js';
 
 export type { Checkin, Need } from './checkins.repository.js';
 
@@ -23,6 +24,8 @@ export interface CheckinsDeps {
   roster: RosterService;
   navigators: NavigatorsService;
   script: CheckinScript;
+  /** The school's IANA zone: its "today" is the day check-ins and weeks count in. */
+  timeZoneOf: (tenantId: string) => Promise<string>;
 }
 
 export interface OpenNeed {
@@ -53,7 +56,6 @@ export interface QuickRecordInput {
   rows: { studentId: string; attended: boolean; wellbeing: number | null }[];
 }
 
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * A category raised at several check-ins (or by the student and an adult) is one open concern: shown
@@ -82,8 +84,12 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
   const promptsFor = (week: number): ScriptWeek => script.weeks[Math.min(week, script.weeks.length) - 1]!;
 
+  /** Today (yyyy-mm-dd) at the school: 22:00 in Los Angeles is still that day there, whatever UTC says. */
+  const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
+
   /** Weeks are counted from 1: early weeks carry the most structured script. */
-  async function weekFor(tenantId: string, studentId: string, today: string = isoDay(clock.now())): Promise<number> {
+  async function weekFor(tenantId: string, studentId: string, on?: string): Promise<number> {
+    const today = on ?? (await todayAt(tenantId));
     const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId) : schoolYearStart(today, script.schoolYearStart);
     return weekSince(from, today);
   }
@@ -122,6 +128,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     needCategories: () => script.needs,
     promptsFor,
     weekFor,
+    today: todayAt,
 
     /** This week's prompts for the student home (contract with PLANS). Throws 404 when the user may not see the student. */
     async currentPrompts(user: AppUser, s: StudentInScope) {

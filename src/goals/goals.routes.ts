@@ -6,6 +6,7 @@ import { studentNav } from '../web/student-nav.js';
 import { fieldErrors, redirectInTool, summaryOf } from '../web/forms.js';
 import { notFound } from '../web/errors.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
+import { localDate } from '../web/time-zone.js';
 import { approveField, categoryLabels, goalCategories, goalForm, goalLimits, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
 const SMART = ['category', 'statement', 'measure', 'target', 'targetDate', 'why'] as const;
@@ -27,7 +28,8 @@ export function goalsRoutes(ctx: AppContext): Router {
     if (!isUuid(req.params.goalId)) throw notFound('There is no such goal.');
     return req.params.goalId;
   };
-  const today = () => ctx.clock.now().toISOString().slice(0, 10);
+  // The school's today: requireUser put its zone in res.locals.
+  const today = (res: Response) => localDate(ctx.clock.now(), String(res.locals.timeZone));
 
   const renderGoal = async (req: Request, res: Response, s: StudentInScope, id: string, extra: Record<string, unknown> = {}) => {
     const d = await ctx.goals.detail(req.user!, s, id);
@@ -45,7 +47,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       values,
       categories: categoryOptions(values.category),
       owners: ownerOptions,
-      today: today(),
+      today: today(res),
       limits: goalLimits,
       errors: {},
       ...extra,

@@ -8,7 +8,7 @@ import { familyFor } from './families/index.js';
 
 export interface LaunchWritesDeps {
   db: Db;
-  platforms: Pick<PlatformsService, 'addDeployment' | 'update'>;
+  platforms: Pick<PlatformsService, 'addDeployment' | 'update' | 'adoptTimeZone'>;
   roster: Pick<RosterService, 'upsertPerson' | 'upsertContext' | 'upsertMembership' | 'findPeopleBySub'>;
 }
 
@@ -31,6 +31,8 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
     if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
     // The family is chosen once: from registration, else from the first launch that names it.
     if (family !== 'generic' && tenant.family === 'generic') await deps.platforms.update(tenant.id, { family }, tx);
+    // The school's zone, when the LMS sends one and nobody has set it yet.
+    await deps.platforms.adoptTimeZone(tenant, familyFor(tenant.family === 'generic' ? family : tenant.family).timeZoneFrom(claims), tx);
     const newOrigins = unseenFrameOrigins(tenant, claims);
     if (newOrigins.length > 0) {
       const known = frameOriginsOf(tenant);

@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { tenants, deployments } from './platforms.tables.js';
 
@@ -31,6 +31,12 @@ export async function listTenants(db: DbOrTx): Promise<Tenant[]> {
 export async function updateTenant(db: DbOrTx, id: string, patch: Partial<NewTenant>): Promise<Tenant | undefined> {
   const [row] = await db.update(tenants).set({ ...patch, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
   return row;
+}
+
+/** Sets the school's zone only while it has none (a launch's value never overrides an admin's). */
+export async function adoptTimeZone(db: DbOrTx, id: string, timeZone: string): Promise<boolean> {
+  const rows = await db.update(tenants).set({ timeZone, updatedAt: new Date() }).where(and(eq(tenants.id, id), isNull(tenants.timeZone))).returning({ id: tenants.id });
+  return rows.length > 0;
 }
 
 /** Deletes the tenant; every row scoped to it goes with it (foreign keys cascade). */

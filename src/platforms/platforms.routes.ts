@@ -4,13 +4,17 @@ import { badRequest, notFound } from '../web/errors.js';
 import { authorize } from '../policies/policy.js';
 import { platformPolicy } from '../policies/platform.js';
 import { familyCodes, familyFor } from '../lti/families/index.js';
-import { deploymentApproval, deploymentsSetting, platformForm, issuesOf, type PlatformProblem } from './platforms.schemas.js';
+import { deploymentApproval, deploymentsSetting, platformForm, issuesOf, timeZoneForm, type PlatformProblem } from './platforms.schemas.js';
 import { PlatformInputError, type Tenant } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
 import { asSystem } from '../db/tenant-scope.js';
+import { schoolTimeZone } from '../web/time-zone.js';
+
+/** Every zone the runtime knows, offered as suggestions while typing (the input still takes any valid name). */
+const zoneNames = Intl.supportedValuesOf('timeZone');
 
 /** The registration form's inputs by field name, for the error summary's links. */
-const inputIds: Record<string, string> = { name: 'p-name', family: 'p-family', issuer: 'p-issuer', clientId: 'p-client', authLoginUrl: 'p-auth', accessTokenUrl: 'p-token', jwksUrl: 'p-jwks', deploymentIds: 'p-deployments' };
+const inputIds: Record<string, string> = { name: 'p-name', family: 'p-family', issuer: 'p-issuer', clientId: 'p-client', authLoginUrl: 'p-auth', accessTokenUrl: 'p-token', jwksUrl: 'p-jwks', deploymentIds: 'p-deployments', timeZone: 'p-time-zone' };
 
 const PAGE = '/admin/platforms';
 
@@ -39,12 +43,16 @@ export function platformsRoutes(ctx: AppContext): Router {
         canUpdate: platformPolicy(user, 'update', { tenantId: t.id }),
         updateUrl: `${PAGE}/${t.id}/deployments`,
         approveUrl: `${PAGE}/${t.id}/deployments/approve`,
+        timeZoneUrl: `${PAGE}/${t.id}/time-zone`,
+        timeZoneShown: t.timeZone ?? schoolTimeZone,
+        timeZoneValue: typeof form.timeZone === 'string' ? form.timeZone : (t.timeZone ?? ''),
       })),
     );
     res.render('platforms/index', {
       title: 'LMS platforms',
       platforms,
       registeredAnother: req.query.registered === 'another',
+      zoneNames,
       families: familyCodes.map((code) => ({ code, label: familyFor(code).label, selected: form.family === code })),
       form,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.text])),
@@ -100,6 +108,22 @@ export function platformsRoutes(ctx: AppContext): Router {
     if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
     await ctx.platforms.setAcceptNewDeployments(tenant.id, setting.data.acceptNewDeployments === 'on');
     redirectInTool(res, PAGE);
+  });
+
+  r.post(`${PAGE}/:id/time-zone`, ctx.requireUser, acrossTenants, async (req, res) => {
+    const tenant = await platformOf(String(req.params.id));
+    authorize(platformPolicy, req.user!, 'update', { tenantId: tenant.id });
+    const form = timeZoneForm.safeParse(req.body);
+    const typed = form.success ? (form.data.timeZone ?? '') : '';
+    try {
+      await ctx.platforms.setTimeZone(req.user!, tenant.id, typed);
+    } catch (err) {
+      if (!(err instanceof PlatformInputError)) throw err;
+      res.status(400);
+      await render(req, res, { timeZone: typed }, err.issues);
+      return;
+    }
+    redirectInTool(res, PAGE, { hash: 'time-zone' });
   });
 
   r.post(`${PAGE}/:id/deployments/approve`, ctx.requireUser, acrossTenants, async (req, res) => {

@@ -35,6 +35,9 @@ export const platformForm = z.object({
 
 export const deploymentsSetting = z.object({ acceptNewDeployments: z.enum(['on', 'off']) });
 
+/** The school's time zone form: the service validates the name (src/web/time-zone.ts). */
+export const timeZoneForm = z.object({ timeZone: z.string().optional() });
+
 /** The "Allow" button of a deployment waiting for approval. */
 export const deploymentApproval = z.object({ deploymentId: z.string().trim().min(1).max(300) });
 

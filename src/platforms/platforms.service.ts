@@ -4,6 +4,7 @@ import { issuesOf, manualPlatformInput, type ManualPlatformInput, type PlatformP
 import { HttpError, notFound } from '../web/errors.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { isTimeZone, schoolTimeZone, timeZoneName } from '../web/time-zone.js';
 
 export type { Tenant, NewTenant } from './platforms.repository.js';
 export type { ManualPlatformInput } from './platforms.schemas.js';
@@ -23,6 +24,8 @@ export class PlatformInputError extends HttpError {
 }
 
 const FRAME_ANCESTOR_TTL_MS = 30_000;
+/** Every signed-in page needs the school's zone; an admin's change shows within a minute on other workers. */
+const TIME_ZONE_TTL_MS = 60_000;
 
 /**
  * The origins an LMS frames the tool from: its issuer and OIDC hosts, and the school domains its
@@ -54,8 +57,10 @@ export type DeploymentAdmission = 'known' | 'new' | 'held';
 /** Tenants (LMS registrations) and their deployments. */
 export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>) {
   const ancestors = new Map<string, { at: number; origins: string[] }>();
+  const zones = new Map<string, { at: number; zone: string }>();
   const invalidate = () => {
     ancestors.clear();
+    zones.clear();
   };
 
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
@@ -152,6 +157,31 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       const origins = tenant?.active ? frameOriginsOf(tenant) : [];
       ancestors.set(tenantId, { at: Date.now(), origins });
       return origins;
+    },
+
+    /** The school's IANA zone (UTC until an admin or a launch says), cached briefly. */
+    async timeZoneOf(tenantId: string): Promise<string> {
+      const hit = zones.get(tenantId);
+      if (hit && Date.now() - hit.at < TIME_ZONE_TTL_MS) return hit.zone;
+      const zone = (await repo.findTenant(db, tenantId))?.timeZone ?? schoolTimeZone;
+      zones.set(tenantId, { at: Date.now(), zone });
+      return zone;
+    },
+    /** A zone the LMS sent with a launch: kept only when the school has none yet and the name is a real zone. */
+    async adoptTimeZone(tenant: Pick<repo.Tenant, 'id' | 'timeZone'>, zone: string | undefined, tx: DbOrTx = db): Promise<void> {
+      if (tenant.timeZone || !zone || !isTimeZone(zone)) return;
+      if (await repo.adoptTimeZone(tx, tenant.id, zone)) zones.delete(tenant.id);
+    },
+    /** An admin sets the school's zone; audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
+    async setTimeZone(user: Pick<AppUser, 'tenantId' | 'personId' | 'role'>, tenantId: string, input: unknown): Promise<string> {
+      const parsed = timeZoneName.safeParse(input);
+      if (!parsed.success) throw new PlatformInputError(parsed.error.issues.map((i) => ({ field: 'timeZone', text: i.message })));
+      await db.transaction(async (tx) => {
+        await repo.updateTenant(tx, tenantId, { timeZone: parsed.data });
+        await audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: tenantId }, tx);
+      });
+      zones.delete(tenantId);
+      return parsed.data;
     },
     invalidate,
   };

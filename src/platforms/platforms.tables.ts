@@ -20,6 +20,8 @@ export const tenants = pgTable(
     registeredBy: text('registered_by').notNull().default('manual'),
     /** Scopes the platform granted at registration; service calls never ask for more. */
     grantedScopes: jsonb('granted_scopes').$type<string[]>().notNull().default([]),
+    /** The school's IANA time zone: its days and "today". Null until an admin or a launch says (then UTC). */
+    timeZone: text('time_zone'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

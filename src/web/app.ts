@@ -13,7 +13,6 @@ import { createLtiService } from '../lti/lti.service.js';
 import { createRosterService } from '../roster/roster.service.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { createAuditLogService } from '../audit/audit-log.service.js';
-import { schoolTimeZone } from './time-zone.js';
 import { createNavigatorsService } from '../navigators/navigators.service.js';
 import { createLtikService } from '../auth/ltik.js';
 import { createAuthenticator, requireUser } from '../auth/passport.js';
@@ -104,13 +103,13 @@ export function buildContext(deps: AppDeps): AppContext {
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript() });
-  const caseload = createCaseloadService({ db, clock: deps.clock, audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript(), timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
-  const auditLog = createAuditLogService({ audit, roster, timeZone: schoolTimeZone, pageSize: 50 });
+  const auditLog = createAuditLogService({ audit, roster, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
-  const signedIn = requireUser(authenticator);
+  const signedIn = requireUser(authenticator, (t) => platforms.timeZoneOf(t));
   const once = onceGuard(db, deps.clock);
   const requireSignedIn: RequestHandler = (req, res, next) => signedIn(req, res, (err?: unknown) => (err ? next(err) : once(req, res, next)));
   const shutdown = async () => {

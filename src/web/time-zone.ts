@@ -1,5 +1,36 @@
-/**
- * The school's time zone: dates on pages are days there, and the audit page's date filters are read
- * as days there. One place, until schools carry their own zone in their settings.
- */
+import { z } from 'zod';
+
+/** The zone of a school that has not said yet (no admin setting, no LMS value), and of pages without a signed-in user. */
 export const schoolTimeZone = 'UTC';
+
+/** Whether the runtime knows `timeZone` as an IANA zone name (Intl throws a RangeError on unknown ones). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA zone name (America/Los_Angeles), as an admin types it or an LMS sends it. */
+export const timeZoneName = z
+  .string()
+  .trim()
+  .min(1, 'Time zone is required')
+  .max(100, 'Time zone is too long')
+  .refine(isTimeZone, 'Time zone must be an IANA zone name such as America/Los_Angeles');
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (yyyy-mm-dd) that `instant` falls on in `timeZone`: 22:00 in Los Angeles is still that day there. */
+export function localDate(instant: Date, timeZone: string): string {
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, f);
+  }
+  const parts = f.formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}

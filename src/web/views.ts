@@ -4,11 +4,25 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { projectRoot, type Config } from './config.js';
 import { inToolUrl } from './urls.js';
-import { schoolTimeZone } from './time-zone.js';
+import { localDate, schoolTimeZone } from './time-zone.js';
 import { t } from './i18n.js';
 
-const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: schoolTimeZone });
-const dateTimeFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: schoolTimeZone, timeZoneName: 'short' });
+const formats = new Map<string, { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat }>();
+/** Formats per zone, made once: a page formats many dates. */
+function formatsIn(timeZone: string) {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = {
+      date: new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone }),
+      dateTime: new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }),
+    };
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** A calendar day (a check-in's date, a goal's target): the same day everywhere, never shifted by a zone. */
+const calendarDay = /^\d{4}-\d{2}-\d{2}$/;
 
 function asDate(v: unknown): Date | undefined {
   if (v instanceof Date) return v;
@@ -18,6 +32,15 @@ function asDate(v: unknown): Date | undefined {
   }
   return undefined;
 }
+
+type HelperOptions = { data?: { root?: Record<string, unknown> } };
+/** The school's zone, which requireUser puts in res.locals (UTC on pages without a signed-in user). */
+const zoneOf = (options: HelperOptions): string => {
+  const z = options.data?.root?.timeZone;
+  return typeof z === 'string' ? z : schoolTimeZone;
+};
+/** The zone a value is shown in: calendar days as they are (UTC), instants in the school's zone. */
+const shownIn = (v: unknown, options: HelperOptions) => (typeof v === 'string' && calendarDay.test(v) ? 'UTC' : zoneOf(options));
 
 export const helpers = {
   /** {{url "/plans/1"}}: a link that keeps the launch session. */
@@ -33,18 +56,19 @@ export const helpers = {
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   not: (a: unknown) => !a,
   includes: (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v),
-  date: (v: unknown) => {
+  date: (v: unknown, options: HelperOptions) => {
     const d = asDate(v);
-    return d ? dateFormat.format(d) : '';
+    return d ? formatsIn(shownIn(v, options)).date.format(d) : '';
   },
-  dateTime: (v: unknown) => {
+  dateTime: (v: unknown, options: HelperOptions) => {
     const d = asDate(v);
-    return d ? dateTimeFormat.format(d) : '';
+    return d ? formatsIn(shownIn(v, options)).dateTime.format(d) : '';
   },
-  /** yyyy-mm-dd for <input type="date">. */
-  isoDate: (v: unknown) => {
+  /** yyyy-mm-dd for <input type="date">: an instant's day at the school. */
+  isoDate: (v: unknown, options: HelperOptions) => {
+    if (typeof v === 'string' && calendarDay.test(v)) return v;
     const d = asDate(v);
-    return d ? d.toISOString().slice(0, 10) : typeof v === 'string' ? v : '';
+    return d ? localDate(d, zoneOf(options)) : typeof v === 'string' ? v : '';
   },
   json: (v: unknown) => JSON.stringify(v),
   /** {{t "audit.title"}} or {{t "recordViews.titleOf" name=student.name}}: text from config/locales (src/web/i18n.ts). */

@@ -47,7 +47,7 @@ export interface Connection {
 export async function connectTool(
   sim: Simulator,
   tool: { baseUrl: string; platforms: Pick<PlatformsService, 'addManual'> },
-  opts: { name?: string; family?: ProfileName; scopes?: string[]; grantedScopes?: string[] } = {},
+  opts: { name?: string; family?: ProfileName; scopes?: string[]; grantedScopes?: string[]; customParameters?: Record<string, string> } = {},
 ): Promise<Connection> {
   const granted = opts.scopes ?? Object.values(scopes);
   const { clientId, deploymentId } = sim.registerTool({
@@ -57,6 +57,7 @@ export async function connectTool(
     jwksUri: `${tool.baseUrl}/lti/keys`,
     targetLinkUri: `${tool.baseUrl}/lti/launch`,
     scopes: granted,
+    customParameters: opts.customParameters,
   });
   const tenant = await tool.platforms.addManual({
     name: opts.name ?? `Simulated ${sim.profile}`,

@@ -1,5 +1,6 @@
 import type { LmsFamily, ToolIdentity } from './family.js';
 import { standardRegistration, wantedScopes } from './family.js';
+import { claimKeys } from '../launch.schemas.js';
 
 const cv = 'https://canvas.instructure.com/lti';
 export const canvasToolId = 'success-plans';
@@ -10,6 +11,12 @@ export const canvasToolId = 'success-plans';
  * scopes a parent to their own student) only at public, so public is the least that works.
  */
 const privacyLevel = 'public';
+
+/**
+ * Canvas fills custom parameters from its variable substitutions: this one carries the launching user's
+ * time zone (Canvas sends the user's, or else the account's, setting), the default for the school's zone.
+ */
+const customFields = { timezone: '$Person.address.timezone' };
 
 /** Canvas: course navigation for the tool itself, link selection (modules) for deep linking. */
 export const canvas: LmsFamily = {
@@ -31,11 +38,16 @@ export const canvas: LmsFamily = {
       ],
       [`${cv}/privacy_level`]: privacyLevel,
       [`${cv}/tool_id`]: canvasToolId,
+      custom_parameters: customFields,
     }),
   // Canvas's NRPS maximum (and default) page size.
   nrpsPageSize: 50,
   agsPageSize: 50,
   agsLimitResults: true,
+  timeZoneFrom: (claims) => {
+    const v = claims[claimKeys.custom]?.timezone;
+    return typeof v === 'string' ? v : undefined;
+  },
 };
 
 /** Canvas's Developer Key "LTI key" JSON (Admin > Developer Keys > + LTI Key > Paste JSON). */
@@ -63,7 +75,7 @@ export function canvasDeveloperKey(tool: ToolIdentity) {
         },
       },
     ],
-    custom_fields: {},
+    custom_fields: customFields,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { PlatformConfiguration } from '../registration.schemas.js';
 import { scopes } from '../services/scopes.js';
 import type { AgsPaging } from '../services/ags.js';
+import type { LaunchClaims } from '../launch.schemas.js';
 
 export type FamilyCode = 'canvas' | 'schoology' | 'moodle' | 'generic';
 export const familyCodes = ['canvas', 'schoology', 'moodle', 'generic'] as const satisfies readonly FamilyCode[];
@@ -60,7 +61,12 @@ export interface LmsFamily {
   agsPageSize: number;
   /** Whether the results endpoint may be sent `limit` (Moodle 4.4's answers 500 to it once results exist). */
   agsLimitResults: boolean;
+  /** The time zone the launch says the school is in, when this LMS sends one (unchecked: the caller validates). */
+  timeZoneFrom(claims: LaunchClaims): string | undefined;
 }
+
+/** LMSs that send no time zone: the school's admin sets it. */
+export const noTimeZone = (): undefined => undefined;
 
 /** The family's AGS paging, as the AGS client takes it. */
 export const agsPaging = (f: LmsFamily): AgsPaging => ({ pageSize: f.agsPageSize, limitResults: f.agsLimitResults });

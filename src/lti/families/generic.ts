@@ -1,4 +1,4 @@
-import { standardRegistration, type LmsFamily } from './family.js';
+import { noTimeZone, standardRegistration, type LmsFamily } from './family.js';
 
 /** Any LTI 1.3 Advantage platform: the 1EdTech specifications as written. */
 export const generic: LmsFamily = {
@@ -9,4 +9,5 @@ export const generic: LmsFamily = {
   nrpsPageSize: 100,
   agsPageSize: 100,
   agsLimitResults: true,
+  timeZoneFrom: noTimeZone,
 };

@@ -1,4 +1,4 @@
-import { standardRegistration, type LmsFamily } from './family.js';
+import { noTimeZone, standardRegistration, type LmsFamily } from './family.js';
 
 /**
  * Moodle follows LTI-DR to the letter: it turns deep linking on when an LtiDeepLinkingRequest message is
@@ -13,4 +13,5 @@ export const moodle: LmsFamily = {
   agsPageSize: 100,
   // Moodle 4.4's results endpoint fails with a 500 when `limit` is sent and the line item has results.
   agsLimitResults: false,
+  timeZoneFrom: noTimeZone,
 };

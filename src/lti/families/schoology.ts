@@ -1,4 +1,4 @@
-import { standardRegistration, type LmsFamily } from './family.js';
+import { noTimeZone, standardRegistration, type LmsFamily } from './family.js';
 
 /**
  * Schoology offers no dynamic registration: an admin adds the tool by hand (App Center) and registers the
@@ -13,4 +13,5 @@ export const schoology: LmsFamily = {
   nrpsPageSize: 100,
   agsPageSize: 100,
   agsLimitResults: true,
+  timeZoneFrom: noTimeZone,
 };

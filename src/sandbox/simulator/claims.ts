@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AGS_SCOPES, SCOPES } from './profiles.js';
-import type { PendingLaunch, SimState, SimTool } from './state.js';
+import type { PendingLaunch, SimState, SimTool, SimUser } from './state.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 const AGS = 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint';
@@ -37,6 +37,15 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The id_token payload for a launch, shaped per profile. */
+/**
+ * The registration's custom parameters with the variables this simulator knows filled in. Canvas sends a
+ * variable it cannot fill (a user without the setting) as the literal `$Name`, so unknown ones stay as they are.
+ */
+function substituted(custom: Record<string, string> | undefined, user: SimUser): Record<string, string> {
+  const known: Record<string, string | undefined> = { '$Person.address.timezone': user.timeZone };
+  return Object.fromEntries(Object.entries(custom ?? {}).map(([k, v]) => [k, known[v] ?? v]));
+}
+
 export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaunch, nonce: string): Record<string, unknown> {
   const { profile } = state;
   const user = state.users.get(launch.userSub);
@@ -72,7 +81,7 @@ export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaun
       version: profile.name === 'canvas' ? 'cloud' : '1.0',
     },
     [`${LTI}launch_presentation`]: { document_target: 'iframe', return_url: state.url(course ? `/courses/${encodeURIComponent(course.id)}` : '/'), locale: 'en' },
-    [`${LTI}custom`]: course ? { ...course.custom, course_id: course.id } : {},
+    [`${LTI}custom`]: { ...substituted(tool.customParameters, user), ...(course ? { ...course.custom, course_id: course.id } : {}) },
   };
   if (person.sourcedId) claims[`${LTI}lis`] = { person_sourcedid: person.sourcedId, course_offering_sourcedid: course?.id };
   if (!isDeepLinking) {

@@ -48,6 +48,7 @@ export interface RegisterToolInput {
   clientId?: string;
   deploymentId?: string;
   privacyLevel?: SimTool['privacyLevel'];
+  customParameters?: Record<string, string>;
 }
 
 export type Simulator = Awaited<ReturnType<typeof createSimulator>>;
@@ -116,6 +117,7 @@ export async function createSimulator(opts: SimulatorOptions) {
           privacyLevel: input.privacyLevel ?? 'public',
           placements: ['course_navigation', 'link_selection'],
           clientId: input.clientId,
+          customParameters: input.customParameters,
         });
       const deploymentId = input.deploymentId ?? tool.deploymentIds[0] ?? profile.deploymentIdFor(state.next());
       if (!tool.deploymentIds.includes(deploymentId)) tool.deploymentIds.push(deploymentId);
@@ -134,7 +136,7 @@ export async function createSimulator(opts: SimulatorOptions) {
       toolOf(clientId).scopes = [...scopes];
     },
 
-    addUser(u: { sub: string; name: string; givenName?: string; familyName?: string; email?: string; roles?: string[]; sourcedId?: string }): void {
+    addUser(u: { sub: string; name: string; givenName?: string; familyName?: string; email?: string; roles?: string[]; sourcedId?: string; timeZone?: string }): void {
       const user: SimUser = { ...u, roles: u.roles ?? [] };
       state.users.set(u.sub, user);
     },

@@ -114,6 +114,7 @@ export function registrationRoutes(state: SimState, keys: SimKeys, addTool: (t: 
       scopes,
       privacyLevel,
       placements,
+      customParameters: config.custom_parameters,
     });
     state.registrationTokens.delete(tokenUsed);
     state.registrations.push({ clientId: tool.clientId, body: req.body as Record<string, unknown>, placements, privacyLevel });

@@ -16,6 +16,8 @@ export interface SimTool {
   /** Canvas privacy level: what personal claims launches and NRPS carry. */
   privacyLevel: 'public' | 'name_only' | 'email_only' | 'anonymous';
   placements: string[];
+  /** Custom parameters of the registration (Canvas's custom_fields), `$Variable`s substituted at each launch. */
+  customParameters?: Record<string, string>;
 }
 
 export interface SimUser {
@@ -27,6 +29,8 @@ export interface SimUser {
   /** Institution/system roles (full LIS URIs), sent on every launch. */
   roles: string[];
   sourcedId?: string;
+  /** The user's time zone setting (Canvas's $Person.address.timezone). */
+  timeZone?: string;
 }
 
 export interface SimCourse {

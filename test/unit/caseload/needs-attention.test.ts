@@ -10,7 +10,7 @@ const now = new Date('2026-03-20T15:00:00Z');
 const daysAgo = (n: number) => new Date(now.getTime() - n * DAY);
 const dateAgo = (n: number) => daysAgo(n).toISOString().slice(0, 10);
 const rules = loadAttentionRules();
-const at = { now, cadenceDays: 7 };
+const at = { now, today: '2026-03-20', cadenceDays: 7 };
 
 /** A student who needs nothing: met yesterday, feeling fine, active plan and goal, in the caseload for a month. */
 const calm = (extra: Partial<AttentionFacts> = {}): AttentionFacts => ({
@@ -49,6 +49,13 @@ describe('needs attention: the ranking rules (config/needs-attention.json)', () 
     expect(two.reasons.map((r) => r.text)).to.deep.equal(['well-being 2/5 at the last check-in']);
     expect(one.score).to.be.greaterThan(two.score);
     expect(reasons(calm({ lastAttended: { date: dateAgo(1), wellbeing: 3 } }))).to.deep.equal([]);
+  });
+
+  it('counts days since a check-in in the school\'s days: 22:00 in Los Angeles is not yet the next day', () => {
+    const late = { now: new Date('2026-03-17T05:00:00Z'), cadenceDays: 7 }; // 22:00 on the 16th in Los Angeles
+    const facts = calm({ lastAttended: { date: '2026-03-09', wellbeing: 4 }, latest: { date: '2026-03-09', attended: true } });
+    expect(rankStudent(rules, facts, { ...late, today: '2026-03-16' })).to.deep.include({ overdue: false, daysSinceCheckin: 7 });
+    expect(rankStudent(rules, facts, { ...late, today: '2026-03-17' })).to.deep.include({ overdue: true, daysSinceCheckin: 8 });
   });
 
   it('overdue check-in counts from the last ATTENDED check-in; an absence is itself a reason', () => {
