@@ -69,8 +69,9 @@ export function requireUser(authenticator: passport.PassportStatic, timeZoneOf: 
       if (!user) return next(unauthorized());
       req.user = user;
       res.locals.user = user;
-      // The rest of the request (and all it starts) sees only the user's tenant.
-      withTenant(user.tenantId, () =>
+      // The rest of the request (and all it starts) sees only the user's tenant. Not awaited: passport's
+      // callback is synchronous, and a failure to read the time zone reaches next() through the rejection handler.
+      void withTenant(user.tenantId, () =>
         timeZoneOf(user.tenantId).then((zone) => {
           res.locals.timeZone = zone;
           next();
