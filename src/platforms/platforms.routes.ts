@@ -46,6 +46,8 @@ export function platformsRoutes(ctx: AppContext): Router {
         timeZoneUrl: `${PAGE}/${t.id}/time-zone`,
         timeZoneShown: t.timeZone ?? schoolTimeZone,
         timeZoneValue: typeof form.timeZone === 'string' ? form.timeZone : (t.timeZone ?? ''),
+        // A refused name the admin sent stays shown (selected) so they see what was refused.
+        timeZoneUnlisted: typeof form.timeZone === 'string' && form.timeZone !== '' && !zoneNames.includes(form.timeZone),
       })),
     );
     res.render('platforms/index', {

@@ -28,8 +28,8 @@ describe('/admin/platforms: the school\'s time zone', () => {
     const res = await request(t.app).get('/admin/platforms').query({ ltik: adminLtik }).expect(200);
     expect(res.text).to.contain('count in UTC').and.to.contain('No zone is set yet');
     expect(res.text).to.contain(`/admin/platforms/${tenantId}/time-zone?ltik`);
-    expect(res.text).to.match(/<input id="p-time-zone" name="timeZone"/);
-    expect(res.text).to.contain('<option value="America/Los_Angeles">');
+    expect(res.text).to.match(/<select id="p-time-zone" name="timeZone" required/);
+    expect(res.text).to.contain('<option value="America/Los_Angeles">America/Los_Angeles</option>');
   });
 
   it('an admin sets it (303 back to the page), audited; pages then count in it', async () => {
@@ -48,7 +48,7 @@ describe('/admin/platforms: the school\'s time zone', () => {
     expect(res.text).to.contain('There is a problem');
     expect(res.text).to.match(/<a href="#p-time-zone">Time zone must be an IANA zone name/);
     expect(res.text).to.match(/id="p-time-zone-error">Time zone must be an IANA zone name/);
-    expect(res.text).to.contain('value="Mars/Olympus_Mons"');
+    expect(res.text).to.contain('<option value="Mars/Olympus_Mons" selected>');
     expect((await t.ctx.platforms.find(tenantId))!.timeZone).to.equal('America/Los_Angeles');
   });
 
