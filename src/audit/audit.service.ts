@@ -34,18 +34,11 @@ export interface AuditEvent extends repo.AuditEventRow {
   studentIds: string[];
 }
 
-export interface AuditFilter {
-  studentIds?: string[];
-  actorIds?: string[];
-  actorRoles?: string[];
-  action?: string;
-  excludeAction?: string;
-  fromDay?: string;
-  toDay?: string;
+/** The query's filters (repo.AuditQuery), without what the service fills in: tenant, paging, default zone. */
+export type AuditFilter = Omit<repo.AuditQuery, 'tenantId' | 'timeZone' | 'before' | 'after' | 'limit'> & {
   /** The zone `fromDay` and `toDay` are days of. */
   timeZone?: string;
-  since?: Date;
-}
+};
 
 export interface AuditPage {
   events: AuditEvent[];

@@ -112,9 +112,9 @@ export function platformsRoutes(ctx: AppContext): Router {
     redirectInTool(res, PAGE);
   });
 
-  r.post(`${PAGE}/:id/time-zone`, ctx.requireUser, acrossTenants, async (req, res) => {
+  // The school's own row only: no cross-tenant scope, and the service gates it (platform policy).
+  r.post(`${PAGE}/:id/time-zone`, ctx.requireUser, async (req, res) => {
     const tenant = await platformOf(String(req.params.id));
-    authorize(platformPolicy, req.user!, 'update', { tenantId: tenant.id });
     const form = timeZoneForm.safeParse(req.body);
     const typed = form.success ? (form.data.timeZone ?? '') : '';
     try {

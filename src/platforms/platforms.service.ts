@@ -3,6 +3,8 @@ import * as repo from './platforms.repository.js';
 import { issuesOf, manualPlatformInput, type ManualPlatformInput, type PlatformProblem } from './platforms.schemas.js';
 import { HttpError, notFound } from '../web/errors.js';
 import type { AppUser } from '../auth/user.js';
+import { authorize } from '../policies/policy.js';
+import { platformPolicy } from '../policies/platform.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { isTimeZone, schoolTimeZone, timeZoneName } from '../web/time-zone.js';
 
@@ -173,7 +175,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       if (await repo.adoptTimeZone(tx, tenant.id, zone)) zones.delete(tenant.id);
     },
     /** An admin sets the school's zone; audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
-    async setTimeZone(user: Pick<AppUser, 'tenantId' | 'personId' | 'role'>, tenantId: string, input: unknown): Promise<string> {
+    async setTimeZone(user: AppUser, tenantId: string, input: unknown): Promise<string> {
+      authorize(platformPolicy, user, 'update', { tenantId });
       const parsed = timeZoneName.safeParse(input);
       if (!parsed.success) throw new PlatformInputError(parsed.error.issues.map((i) => ({ field: 'timeZone', text: i.message })));
       await db.transaction(async (tx) => {
