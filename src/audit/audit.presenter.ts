@@ -1,8 +1,8 @@
-import { hasText, t } from '../web/i18n.js';
+import { labelOf, t } from '../web/i18n.js';
 import type { AuditEvent } from './audit.service.js';
 
 /** A stored code (action, entity, role, attempt) as words; a code with no text yet shows as it is. */
-const label = (group: 'actions' | 'entities' | 'roles' | 'attempts', code: string) => (hasText(`audit.${group}.${code}`) ? t(`audit.${group}.${code}`) : code);
+const label = (group: 'actions' | 'entities' | 'roles' | 'attempts', code: string) => labelOf(`audit.${group}`, code);
 
 export const actionLabel = (code: string) => label('actions', code);
 export const entityLabel = (code: string) => label('entities', code);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { openDatabase, type Database } from '../../../src/db/client.js';
 import { PUBLISH_JOB, SCHEDULE_JOB } from '../../../src/scores/scores.service.js';
-import { startTool, type RunningTool } from '../../support/tool-server.js';
-import { startSimulator, connectTool, type RunningSimulator } from '../../support/simulator.js';
+import type { RunningTool } from '../../support/tool-server.js';
+import type { RunningSimulator } from '../../support/simulator.js';
+import { startToolWithLms, type ToolWithLms } from '../../support/tool-with-lms.js';
 import { LtiAgent } from '../../support/lti-agent.js';
 import { asUser } from '../../support/school.js';
 
@@ -13,7 +13,7 @@ const RETRY_S = 30;
 
 describe('scores publish in the background (job queue) after plan changes and on a schedule', () => {
   // A database of its own: the schedule walks every tenant with publishing on, and runDue runs every due job.
-  let database: Database;
+  let lms: ToolWithLms | undefined;
   let tool: RunningTool;
   let sim: RunningSimulator;
   let clientId: string;
@@ -28,14 +28,8 @@ describe('scores publish in the background (job queue) after plan changes and on
   before(async function () {
     // A fresh database and four launches: slow on a busy machine.
     this.timeout(120_000);
-    database = await openDatabase({});
-    await database.migrate();
-    tool = await startTool({ scorePublishDebounceSeconds: DEBOUNCE_S, scorePublishIntervalMinutes: INTERVAL_MIN, jobRetryBaseSeconds: RETRY_S }, { database });
-    // One clock for the LMS and the tool: token assertions and launches stay in date when the test moves time.
-    sim = await startSimulator('canvas', { clock: tool.t.clock });
-    const conn = await connectTool(sim.sim, { baseUrl: tool.baseUrl, platforms: ctx().platforms }, { family: 'canvas' });
-    clientId = conn.clientId;
-    tenantId = conn.tenant.id;
+    lms = await startToolWithLms({ scorePublishDebounceSeconds: DEBOUNCE_S, scorePublishIntervalMinutes: INTERVAL_MIN, jobRetryBaseSeconds: RETRY_S });
+    ({ tool, sim, clientId, tenantId } = lms);
     sim.sim.addUser({ sub: 'teacher', name: 'Tess Teacher' });
     sim.sim.addUser({ sub: 's1', name: 'Amara Okafor' });
     sim.sim.addUser({ sub: 's2', name: 'Liam Nguyen' });
@@ -58,9 +52,7 @@ describe('scores publish in the background (job queue) after plan changes and on
     await ctx().scores.setPublishing(tenantId, true, null);
   });
   after(async () => {
-    await tool?.close();
-    await sim?.close();
-    await database?.close();
+    await lms?.close();
   });
 
   it('many plan saves within the window make one publish per advisory course, recorded; none for a subject course', async () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { openDatabase, type Database } from '../../../src/db/client.js';
 import { PUBLISH_JOB } from '../../../src/scores/scores.service.js';
-import { startTool, type RunningTool } from '../../support/tool-server.js';
-import { startSimulator, connectTool, type RunningSimulator } from '../../support/simulator.js';
+import type { RunningTool } from '../../support/tool-server.js';
+import type { RunningSimulator } from '../../support/simulator.js';
+import { startToolWithLms, type ToolWithLms } from '../../support/tool-with-lms.js';
 import { LtiAgent } from '../../support/lti-agent.js';
 import { asUser } from '../../support/school.js';
 import { faultSize } from '../../support/fault-size.js';
@@ -22,7 +22,7 @@ const ANSWERS_PER_ATTEMPT = 4;
 describe('LMS slow or failing: pages stay prompt, background work retries and recovers', function () {
   const size = faultSize();
   this.timeout(size.full ? 600_000 : 60_000);
-  let database: Database;
+  let lms: ToolWithLms | undefined;
   let tool: RunningTool;
   let sim: RunningSimulator;
   let clientId: string;
@@ -42,13 +42,8 @@ describe('LMS slow or failing: pages stay prompt, background work retries and re
   before(async function () {
     this.timeout(120_000);
     // A database of its own: runDue runs every due job in it.
-    database = await openDatabase({});
-    await database.migrate();
-    tool = await startTool({ scorePublishDebounceSeconds: 0, jobRetryBaseSeconds: RETRY_S, jobMaxAttempts: 10, firstSyncWaitMs: 500 }, { database });
-    sim = await startSimulator('canvas', { clock: tool.t.clock });
-    const conn = await connectTool(sim.sim, { baseUrl: tool.baseUrl, platforms: ctx().platforms }, { family: 'canvas' });
-    clientId = conn.clientId;
-    tenantId = conn.tenant.id;
+    lms = await startToolWithLms({ scorePublishDebounceSeconds: 0, jobRetryBaseSeconds: RETRY_S, jobMaxAttempts: 10, firstSyncWaitMs: 500 });
+    ({ tool, sim, clientId, tenantId } = lms);
     sim.sim.addUser({ sub: 'teacher', name: 'Tess Teacher' });
     sim.sim.addUser({ sub: 's1', name: 'Amara Okafor' });
     sim.sim.addCourse({ id: 'adv', label: 'ADV', title: 'Advisory 9B', custom: { advisory: 'true' } });
@@ -62,9 +57,7 @@ describe('LMS slow or failing: pages stay prompt, background work retries and re
     await ctx().scores.setPublishing(tenantId, true, null);
   });
   after(async () => {
-    await tool?.close();
-    await sim?.close();
-    await database?.close();
+    await lms?.close();
   });
   afterEach(() => sim.sim.clearFaults());
 
