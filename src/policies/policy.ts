@@ -22,3 +22,11 @@ function studentOf(resource: unknown): string | undefined {
   const scope = (resource as { scope?: { studentId?: unknown } } | null)?.scope;
   return typeof scope?.studentId === 'string' ? scope.studentId : undefined;
 }
+
+/**
+ * What a page may offer, straight from the policy: `{ edit: true, approve: false, ... }` for the
+ * listed actions. View models carry this map; templates and routes never rebuild it from roles.
+ */
+export function canMap<Action extends string, Resource>(policy: Policy<Action, Resource>, user: AppUser, actions: readonly Action[], resource: Resource): Record<Action, boolean> {
+  return Object.fromEntries(actions.map((a) => [a, policy(user, a, resource)])) as Record<Action, boolean>;
+}

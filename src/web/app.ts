@@ -14,6 +14,7 @@ import { createRosterService } from '../roster/roster.service.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { createAuditLogService } from '../audit/audit-log.service.js';
 import { createNavigatorsService } from '../navigators/navigators.service.js';
+import { createStudentRecordGate } from '../navigators/student-record.js';
 import { createLtikService } from '../auth/ltik.js';
 import { createAuthenticator, requireUser } from '../auth/passport.js';
 import { createLtiServices } from '../lti/services/index.js';
@@ -53,6 +54,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const platforms = createPlatformsService(db, lti, audit);
   const roster = createRosterService(db);
   const navigators = createNavigatorsService(db, roster);
+  const studentRecords = createStudentRecordGate(roster, navigators);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
   const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });
@@ -117,7 +119,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, plans, goals, checkins, caseload, courses, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -17,6 +17,7 @@ import type { ScoresService } from '../scores/scores.service.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
+import type { StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService } from '../checkins/checkins.service.js';
 import type { CaseloadService } from '../caseload/caseload.service.js';
@@ -46,6 +47,8 @@ export interface AppContext extends AppDeps {
   /** The admin's audit page and CSV, and each student's "who viewed my record". */
   auditLog: AuditLogService;
   navigators: NavigatorsService;
+  /** The one gate in front of every student record (services call it on entry; routes never do). */
+  studentRecords: StudentRecordGate;
   /** Success plans: the plan pages' rules, plus statusFor (caseload) and completionOf (AGS score). */
   plans: PlansService;
   /** SMART goals: summaryFor (counts per student), listForStudent (plan page), and the goal pages' rules. */

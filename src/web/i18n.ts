@@ -1,14 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next from 'i18next';
 import { projectRoot } from './config.js';
 
 /**
- * Every string a person reads, by key, from config/locales/<lang>.json (i18next: nesting,
- * {{interpolation}}, plurals with _one/_other). Handlebars escapes what `t` returns, so i18next
- * must not escape it as well.
+ * Every string a person reads, by key, from config/locales/<lang>/<area>.json (i18next: nesting,
+ * {{interpolation}}, plurals with _one/_other). Each file holds one area's keys (`goals.json` holds
+ * `goals.*`), so features add their texts without touching each other's files. Handlebars escapes
+ * what `t` returns, so i18next must not escape it as well.
  */
-const load = (lang: string) => JSON.parse(readFileSync(path.join(projectRoot, 'config', 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
+function load(lang: string): Record<string, unknown> {
+  const dir = path.join(projectRoot, 'config', 'locales', lang);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  return Object.fromEntries(files.map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown]));
+}
 
 const i18n = i18next.createInstance();
 void i18n.init({

@@ -4,7 +4,9 @@ import type { Person } from '../roster/roster.service.js';
 import { relationshipTo, type Relationship, type StudentScope } from '../policies/student-record.js';
 import { notFound } from './errors.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './ids.js';
+
+export { isUuid };
 
 export interface StudentInScope {
   student: Person;
@@ -19,7 +21,7 @@ export interface StudentInScope {
  */
 export async function studentInScope(ctx: Pick<AppContext, 'roster' | 'navigators'>, user: AppUser, rawId: unknown): Promise<StudentInScope> {
   const id = typeof rawId === 'string' ? rawId : '';
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const student = await ctx.roster.findPerson(user.tenantId, id);
   if (!student) throw notFound();
   const scope = await ctx.navigators.scopeOf(user.tenantId, id);
@@ -28,5 +30,3 @@ export async function studentInScope(ctx: Pick<AppContext, 'roster' | 'navigator
   if (relationship === 'none') throw notFound().denying({ subject: 'student', attempt: 'open', studentId: id });
   return { student, scope, relationship };
 }
-
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);

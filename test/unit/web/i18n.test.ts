@@ -11,7 +11,7 @@ function filesUnder(dir: string, ext: string): string[] {
   });
 }
 
-describe('i18n (config/locales/en.json)', () => {
+describe('i18n (config/locales/en/*.json)', () => {
   it('has a message for every key a view or the code names', () => {
     const keys = new Set<string>();
     for (const f of filesUnder(path.join(projectRoot, 'views'), '.hbs')) for (const m of readFileSync(f, 'utf8').matchAll(/\{\{t "([^"]+)"/g)) keys.add(m[1]!);
