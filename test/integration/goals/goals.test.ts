@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
+import { decoded } from '../../support/html.js';
 
 type As = ReturnType<typeof asUser>;
 const goal = { category: 'academic', statement: 'Turn in every math homework on time', measure: 'Homework log', target: '100% for 4 weeks', targetDate: '2026-05-01', why: 'I want to pass Algebra' };
@@ -210,7 +211,7 @@ describe('goals', () => {
       for (const as of [student, advisor]) {
         page = await as.get(`${base}/${id}`).expect(200);
         expect(page.text).not.to.contain('Suggested change');
-        const history = /<section[^>]*aria-labelledby="suggestions-title"[\s\S]*?<\/section>/.exec(page.text)?.[0] ?? '';
+        const history = /<section[^>]*aria-labelledby="suggestions-title"[\s\S]*?<\/section>/.exec(decoded(page.text))?.[0] ?? '';
         expect(history).to.contain('Advisor\'s suggestion').and.to.contain('Start with one short book').and.to.contain(s.advisor.name);
       }
     });

@@ -3,11 +3,10 @@ import { openDatabase, type Database } from '../../../src/db/client.js';
 import { PUBLISH_JOB } from '../../../src/scores/scores.service.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
+import { decoded } from '../../support/html.js';
 
 const FAILING = 'test.always-fails';
 
-/** Handlebars writes `=` and `/` in attributes as entities. */
-const decoded = (html: string) => html.replace(/&#x([0-9A-F]+);/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 const rowsOf = (html: string) => [...html.matchAll(/<tr id="job-([0-9a-f-]+)">/g)].map((m) => m[1]!);
 
 describe('/admin/jobs: the school\'s background jobs, with retry', function () {

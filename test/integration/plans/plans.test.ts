@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { and, count, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
+import { decoded } from '../../support/html.js';
 import { planEntries, planRevisions, plans } from '../../../src/db/schema.js';
 import { parsePlanTemplate, PlanTemplateError, loadPlanTemplate } from '../../../src/plans/plans.schemas.js';
 
@@ -89,7 +90,7 @@ describe('success plans', () => {
     // Unchanged fields (strengths, the empty one) write nothing.
     expect(await revisionCount()).to.equal(before + 3);
     const advisorPage = await as.advisor.get(plan(s1)).expect(200);
-    expect(advisorPage.text).to.contain(">Save About me (adult's words)</button>");
+    expect(decoded(advisorPage.text)).to.contain(">Save About me (adult's words)</button>");
   });
 
   it('lets each person write only their own voice', async () => {
