@@ -124,11 +124,11 @@ export function createGoalsService(deps: GoalsDeps) {
       const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       const goals = await repo.listGoals(db, user.tenantId, s.student.id);
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
-      const can = canMap(goalPolicy, user, [addAction(s)], { scope: s.scope });
+      const can = canMap(goalPolicy, user, ['propose', 'create'], { scope: s.scope });
       return {
         record: s,
         goals: goals.map(summary),
-        newUrl: can[addAction(s)] ? `/students/${s.student.id}/goals/new` : null,
+        newUrl: can.propose || can.create ? `/students/${s.student.id}/goals/new` : null,
       };
     },
 
