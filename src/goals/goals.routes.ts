@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { AppContext } from '../web/context.js';
-import { studentInScope, isUuid, type StudentInScope } from '../web/student-scope.js';
+import type { StudentRecord } from '../navigators/student-record.js';
+import type { ParsedForm } from '../web/forms.js';
 import { studentNav } from '../web/student-nav.js';
-import { fieldErrors, redirectInTool, summaryOf } from '../web/forms.js';
-import { notFound } from '../web/errors.js';
+import { FormInvalid, redirectInTool, summaryOf } from '../web/forms.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
 import { localDate } from '../web/time-zone.js';
-import { approveField, categoryLabels, goalCategories, goalForm, goalLimits, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
+import { categoryLabels, goalCategories, goalEditForm, goalForm, goalLimits, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
 const SMART = ['category', 'statement', 'measure', 'target', 'targetDate', 'why'] as const;
 const valuesOf = (g: Partial<Goal> | Record<string, unknown>) => Object.fromEntries(SMART.map((k) => [k, (g as Record<string, unknown>)[k] ?? '']));
@@ -23,16 +23,15 @@ const summary = (errors: Record<string, string>, ids: FieldIds) => summaryOf(err
 export function goalsRoutes(ctx: AppContext): Router {
   const r = Router();
   const base = (studentId: string) => `/students/${studentId}/goals`;
-  const student = (req: Request) => studentInScope(ctx, req.user!, req.params.studentId);
-  const goalId = (req: Request) => {
-    if (!isUuid(req.params.goalId)) throw notFound('There is no such goal.');
-    return req.params.goalId;
-  };
+  /** The ids as the URL has them: the service's gate judges them. */
+  const studentIdOf = (req: Request) => String(req.params.studentId);
+  const goalIdOf = (req: Request) => String(req.params.goalId);
   // The school's today: requireUser put its zone in res.locals.
   const today = (res: Response) => localDate(ctx.clock.now(), String(res.locals.timeZone));
 
-  const renderGoal = async (req: Request, res: Response, s: StudentInScope, id: string, extra: Record<string, unknown> = {}) => {
-    const d = await ctx.goals.detail(req.user!, s, id);
+  const renderGoal = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const d = await ctx.goals.detail(req.user!, studentIdOf(req), goalIdOf(req));
+    const s = d.record;
     const values = (extra.values as Record<string, unknown>) ?? valuesOf(d.goal);
     const url = d.goal.url;
     res.render('goals/show', {
@@ -53,14 +52,15 @@ export function goalsRoutes(ctx: AppContext): Router {
       ...extra,
     });
   };
+  const goalUrl = (req: Request) => `${base(studentIdOf(req))}/${goalIdOf(req)}`;
 
   r.get('/students/:studentId/goals', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const list = await ctx.goals.list(req.user!, s);
+    const list = await ctx.goals.list(req.user!, studentIdOf(req));
+    const s = list.record;
     res.render('goals/index', { title: `Goals: ${s.student.name}`, nav: studentNav(req.user!, s, 'goals'), student: s.student, isSelf: s.relationship === 'self', ...list });
   });
 
-  const renderNew = (req: Request, res: Response, s: StudentInScope, values: Record<string, unknown>, errors: Record<string, string>) =>
+  const renderNew = (req: Request, res: Response, s: StudentRecord, values: Record<string, unknown>, errors: Record<string, string>) =>
     res.render('goals/new', {
       title: s.relationship === 'self' ? 'Propose a goal' : 'New goal',
       nav: studentNav(req.user!, s, 'goals'),
@@ -75,59 +75,55 @@ export function goalsRoutes(ctx: AppContext): Router {
     });
 
   r.get('/students/:studentId/goals/new', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
     // The form checks the permission the save checks, so nobody fills in a form they cannot send.
-    await ctx.goals.newForm(req.user!, s);
-    renderNew(req, res, s, {}, {});
+    const { record } = await ctx.goals.newForm(req.user!, studentIdOf(req));
+    renderNew(req, res, record, {}, {});
   });
 
   r.post('/students/:studentId/goals', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const parsed = goalForm.safeParse(req.body);
-    if (!parsed.success) {
+    try {
+      const g = await ctx.goals.create(req.user!, studentIdOf(req), goalForm.safeParse(req.body));
+      redirectInTool(res, `${base(studentIdOf(req))}/${g.id}`);
+    } catch (err) {
+      if (!(err instanceof FormInvalid)) throw err;
+      // Shown again as the form is shown: the same permission, and an audited read of it.
+      const { record } = await ctx.goals.newForm(req.user!, studentIdOf(req));
       res.status(400);
-      renderNew(req, res, s, req.body as Record<string, unknown>, fieldErrors(parsed.error));
-      return;
+      renderNew(req, res, record, req.body as Record<string, unknown>, err.errors);
     }
-    const g = await ctx.goals.create(req.user!, s, parsed.data);
-    redirectInTool(res, `${base(s.student.id)}/${g.id}`);
   });
 
   r.get('/students/:studentId/goals/:goalId', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    await renderGoal(req, res, s, goalId(req));
+    await renderGoal(req, res);
   });
 
   r.post('/students/:studentId/goals/:goalId', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const id = goalId(req);
-    const version = versionField.safeParse(req.body);
-    const parsed = goalForm.safeParse(req.body);
-    const intent = approveField.safeParse(req.body);
-    if (!parsed.success || !version.success) {
-      const errors = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...(version.success ? {} : fieldErrors(version.error)) };
-      res.status(400);
-      await renderGoal(req, res, s, id, { values: req.body, errors, errorSummary: summary(errors, goalFieldIds) });
-      return;
-    }
+    const parsed = goalEditForm.safeParse(req.body);
     try {
-      await ctx.goals.update(req.user!, s, id, version.data.version, parsed.data, { approve: intent.success && intent.data.approve === 'yes' });
+      await ctx.goals.update(req.user!, studentIdOf(req), goalIdOf(req), parsed);
     } catch (err) {
+      if (err instanceof FormInvalid) {
+        res.status(400);
+        await renderGoal(req, res, { values: req.body, errors: err.errors, errorSummary: summary(err.errors, goalFieldIds) });
+        return;
+      }
+      // The service refuses what is incomplete or stale only once the form is valid.
+      if (!parsed.success) throw err;
       if (err instanceof GoalIncomplete) {
         res.status(400);
-        await renderGoal(req, res, s, id, { values: parsed.data, categories: categoryOptions(parsed.data.category), errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
+        await renderGoal(req, res, { values: parsed.data, categories: categoryOptions(parsed.data.category), errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
         return;
       }
       if (!(err instanceof GoalConflict)) throw err;
       res.status(409);
-      await renderGoal(req, res, s, id, {
+      await renderGoal(req, res, {
         values: parsed.data,
         categories: categoryOptions(parsed.data.category),
         conflict: { theirs: { ...valuesOf(err.current), categoryLabel: categoryLabels[err.current.category as keyof typeof categoryLabels] }, yours: { ...parsed.data, categoryLabel: categoryLabels[parsed.data.category] } },
       });
       return;
     }
-    redirectInTool(res, `${base(s.student.id)}/${id}`);
+    redirectInTool(res, goalUrl(req));
   });
 
   /**
@@ -137,42 +133,38 @@ export function goalsRoutes(ctx: AppContext): Router {
   const action = <T>(
     path: string,
     schema: z.ZodType<T>,
-    run: (req: Request, s: StudentInScope, id: string, data: T) => Promise<unknown>,
+    run: (req: Request, studentId: string, goalId: string, form: ParsedForm<T>) => Promise<unknown>,
     errorKey: string,
     ids: FieldIds,
   ) => {
     r.post(`/students/:studentId/goals/:goalId/${path}`, ctx.requireUser, async (req, res) => {
-      const s = await student(req);
-      const id = goalId(req);
-      const parsed = schema.safeParse(req.body);
-      if (!parsed.success) {
-        const errors = fieldErrors(parsed.error);
-        res.status(400);
-        await renderGoal(req, res, s, id, { [errorKey]: { errors, values: req.body }, errorSummary: summary(errors, ids) });
-        return;
-      }
       try {
-        await run(req, s, id, parsed.data);
+        await run(req, studentIdOf(req), goalIdOf(req), schema.safeParse(req.body));
       } catch (err) {
+        if (err instanceof FormInvalid) {
+          res.status(400);
+          await renderGoal(req, res, { [errorKey]: { errors: err.errors, values: req.body }, errorSummary: summary(err.errors, ids) });
+          return;
+        }
         if (err instanceof GoalIncomplete) {
           res.status(400);
-          await renderGoal(req, res, s, id, { errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
+          await renderGoal(req, res, { errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
           return;
         }
         if (!(err instanceof GoalConflict)) throw err;
         res.status(409);
-        await renderGoal(req, res, s, id, { staleAction: true });
+        await renderGoal(req, res, { staleAction: true });
         return;
       }
-      redirectInTool(res, `${base(s.student.id)}/${id}`);
+      redirectInTool(res, goalUrl(req));
     });
   };
 
-  action('approve', versionField, (req, s, id, d) => ctx.goals.approve(req.user!, s, id, d.version), 'approveForm', {});
-  action('suggest', suggestForm, (req, s, id, d) => ctx.goals.suggest(req.user!, s, id, d.version, d.suggestion), 'suggestForm', { suggestion: 'suggestion' });
-  action('status', statusForm, (req, s, id, d) => ctx.goals.setStatus(req.user!, s, id, d.version, d.status), 'statusForm', { status: 'goal-status' });
-  action('steps', stepForm, (req, s, id, d) => ctx.goals.addStep(req.user!, s, id, d), 'stepForm', { text: 'step-text', owner: 'step-owner', dueDate: 'step-due' });
-  action('progress', progressForm, (req, s, id, d) => ctx.goals.addProgress(req.user!, s, id, d), 'progressForm', {
+  action('approve', versionField, (req, student, id, form) => ctx.goals.approve(req.user!, student, id, form), 'approveForm', {});
+  action('suggest', suggestForm, (req, student, id, form) => ctx.goals.suggest(req.user!, student, id, form), 'suggestForm', { suggestion: 'suggestion' });
+  action('status', statusForm, (req, student, id, form) => ctx.goals.setStatus(req.user!, student, id, form), 'statusForm', { status: 'goal-status' });
+  action('steps', stepForm, (req, student, id, form) => ctx.goals.addStep(req.user!, student, id, form), 'stepForm', { text: 'step-text', owner: 'step-owner', dueDate: 'step-due' });
+  action('progress', progressForm, (req, student, id, form) => ctx.goals.addProgress(req.user!, student, id, form), 'progressForm', {
     date: 'progress-date',
     value: 'progress-value',
     note: 'progress-note',
@@ -180,11 +172,8 @@ export function goalsRoutes(ctx: AppContext): Router {
   });
 
   r.post('/students/:studentId/goals/:goalId/steps/:stepId', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const id = goalId(req);
-    if (!isUuid(req.params.stepId)) throw notFound('There is no such step.');
-    await ctx.goals.setStepDone(req.user!, s, id, req.params.stepId, (req.body as Record<string, unknown>)?.done === 'yes');
-    redirectInTool(res, `${base(s.student.id)}/${id}`);
+    await ctx.goals.setStepDone(req.user!, studentIdOf(req), goalIdOf(req), String(req.params.stepId), (req.body as Record<string, unknown>)?.done === 'yes');
+    redirectInTool(res, goalUrl(req));
   });
   return r;
 }

@@ -51,18 +51,26 @@ export const liveGoal = z.object({
   why: part('Add why it matters'),
 });
 
-/** The edit form's submit: "Save changes", or (for the advisor) "Save and approve". */
-export const approveField = z.object({ approve: z.literal('yes').optional() });
-
 export const versionField = z.object({ version: z.coerce.number({ error: 'Reload the page and try again' }).int().positive() });
+export type VersionInput = z.output<typeof versionField>;
+
+/**
+ * The edit form: the SMART parts, the version they were loaded at, and which submit was pressed:
+ * "Save changes", or (for the advisor) "Save and approve" (`approve=yes`; any other value is a plain save).
+ */
+export const goalEditForm = goalForm.extend({ ...versionField.shape, approve: z.literal('yes').optional().catch(undefined) });
+export type GoalEdit = z.output<typeof goalEditForm>;
 
 export const suggestForm = versionField.extend({ suggestion: text(goalLimits.suggestion, 'suggestion', { min: 3, message: 'Write the change you suggest' }) });
+export type SuggestInput = z.output<typeof suggestForm>;
 export const statusForm = versionField.extend({ status: z.enum(['active', 'achieved', 'dropped'], { error: 'Choose a status' }) });
+export type StatusInput = z.output<typeof statusForm>;
 export const stepForm = z.object({
   text: text(goalLimits.step, 'step', { min: 2, message: 'Say what the step is' }),
   owner: z.enum(stepOwners, { error: 'Choose who does it' }),
   dueDate: optionalDate,
 });
+export type StepInput = z.output<typeof stepForm>;
 /** A value toward the target ("3 of 4 assignments", "85%"), an optional note and an optional 1-5 rating. */
 export const progressForm = z.object({
   date: isoDate,
@@ -77,3 +85,4 @@ export const progressForm = z.object({
     .optional()
     .transform((v) => (v ? Number(v) : null)),
 });
+export type ProgressInput = z.output<typeof progressForm>;

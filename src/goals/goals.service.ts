@@ -3,13 +3,13 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
-import type { NavigatorsService } from '../navigators/navigators.service.js';
-import { authorize } from '../policies/policy.js';
+import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
+import { authorize, canMap } from '../policies/policy.js';
 import { goalPolicy, type GoalAction, type GoalStatus } from '../policies/goal.js';
-import { studentInScope, type StudentInScope } from '../web/student-scope.js';
 import { notFound } from '../web/errors.js';
-import { fieldErrors } from '../web/forms.js';
-import { categoryLabels, liveGoal, ownerLabels, statusLabels, type GoalInput } from './goals.schemas.js';
+import { isUuid } from '../web/ids.js';
+import { fieldErrors, validForm, type ParsedForm } from '../web/forms.js';
+import { categoryLabels, liveGoal, ownerLabels, statusLabels, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
 
 export type { Goal, GoalStep, GoalProgress } from './goals.repository.js';
@@ -33,15 +33,19 @@ export interface GoalsDeps {
   clock: Clock;
   audit: AuditService;
   roster: RosterService;
-  navigators: NavigatorsService;
+  studentRecords: StudentRecordGate;
 }
 
 const goalUrl = (g: { studentId: string; id: string }) => `/students/${g.studentId}/goals/${g.id}`;
 const noPendingSuggestion = { suggestion: null, suggestionBy: null, suggestionAt: null } as const;
+/** What the goal page offers, each as the policy decides for the goal as it stands. */
+const goalPageActions = ['edit', 'approve', 'suggest', 'setStatus', 'addProgress', 'editSteps'] as const satisfies readonly GoalAction[];
+/** Adding a goal: the student proposes their own, an advisor creates one. */
+const addAction = (s: StudentRecord): GoalAction => (s.relationship === 'self' ? 'propose' : 'create');
 
 /** SMART goals with action steps and progress updates; students propose, advisors approve or suggest. */
 export function createGoalsService(deps: GoalsDeps) {
-  const { db, clock, audit, roster } = deps;
+  const { db, clock, audit, roster, studentRecords } = deps;
 
   const nameOf = async (tenantId: string, ids: (string | null)[]) => {
     const unique = [...new Set(ids.filter((x): x is string => Boolean(x)))];
@@ -49,8 +53,7 @@ export function createGoalsService(deps: GoalsDeps) {
     return new Map(unique.map((id) => [id, names.get(id) || 'Someone']));
   };
 
-  const may = (user: AppUser, s: StudentInScope, action: GoalAction, g?: repo.Goal) =>
-    goalPolicy(user, action, { scope: s.scope, goal: g ? { status: g.status as GoalStatus } : undefined });
+  const may = (user: AppUser, s: StudentRecord, action: GoalAction, g: repo.Goal) => goalPolicy(user, action, { scope: s.scope, goal: { status: g.status as GoalStatus } });
 
   const summary = (g: repo.Goal) => ({
     ...g,
@@ -59,7 +62,19 @@ export function createGoalsService(deps: GoalsDeps) {
     url: goalUrl(g),
   });
 
-  async function load(user: AppUser, s: StudentInScope, goalId: string, action: GoalAction): Promise<repo.Goal> {
+  /**
+   * The gate for one goal's page and actions: the student's record first (404 for a stranger, 403
+   * when the action is not theirs at all), then a goal id that can exist. The goal itself is loaded
+   * (`load`) once the form has been judged, as it always was.
+   */
+  async function openGoal(user: AppUser, studentId: string, goalId: string, action: GoalAction): Promise<StudentRecord> {
+    const s = await studentRecords.open(user, studentId, goalPolicy, action);
+    if (!isUuid(goalId)) throw notFound('There is no such goal.');
+    return s;
+  }
+
+  /** The goal, once the policy allows `action` on it as it stands (a closed goal is not edited). */
+  async function load(user: AppUser, s: StudentRecord, goalId: string, action: GoalAction): Promise<repo.Goal> {
     const g = await repo.findGoal(db, user.tenantId, s.student.id, goalId);
     if (!g) throw notFound('There is no such goal.');
     authorize(goalPolicy, user, action, { scope: s.scope, goal: { status: g.status as GoalStatus } });
@@ -71,7 +86,7 @@ export function createGoalsService(deps: GoalsDeps) {
    * makes or keeps the goal active needs every SMART part; one that clears the pending suggestion
    * answers it (it stays in the goal's history). `also` runs in the same transaction.
    */
-  async function write(user: AppUser, s: StudentInScope, g: repo.Goal, version: number, set: Partial<repo.NewGoal>, also?: (tx: DbOrTx) => Promise<unknown>): Promise<repo.Goal> {
+  async function write(user: AppUser, s: StudentRecord, g: repo.Goal, version: number, set: Partial<repo.NewGoal>, also?: (tx: DbOrTx) => Promise<unknown>): Promise<repo.Goal> {
     if (set.status === 'active') {
       const live = liveGoal.safeParse({ ...g, ...set });
       if (!live.success) throw new GoalIncomplete(fieldErrors(live.error));
@@ -104,24 +119,22 @@ export function createGoalsService(deps: GoalsDeps) {
       return out;
     },
 
-    /** The student's goals as this user may see them (contract: the plan page's goals section). Audited read. */
-    async listForStudent(user: AppUser, studentId: string) {
-      const s = await studentInScope(deps, user, studentId);
-      return this.list(user, s);
-    },
-
-    async list(user: AppUser, s: StudentInScope) {
-      authorize(goalPolicy, user, 'list', { scope: s.scope });
+    /** The student's goals as this user may see them (the goals page; contract: the plan page's goals section). Audited read. */
+    async list(user: AppUser, studentId: string) {
+      const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       const goals = await repo.listGoals(db, user.tenantId, s.student.id);
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
+      const can = canMap(goalPolicy, user, ['propose', 'create'], { scope: s.scope });
       return {
+        record: s,
         goals: goals.map(summary),
-        newUrl: may(user, s, 'propose') || may(user, s, 'create') ? `/students/${s.student.id}/goals/new` : null,
+        newUrl: can.propose || can.create ? `/students/${s.student.id}/goals/new` : null,
       };
     },
 
     /** One goal with its steps, progress (authors named) and what this user may do with it. Audited read. */
-    async detail(user: AppUser, s: StudentInScope, goalId: string) {
+    async detail(user: AppUser, studentId: string, goalId: string) {
+      const s = await openGoal(user, studentId, goalId, 'view');
       const g = await load(user, s, goalId, 'view');
       const [steps, progress, suggestions] = await Promise.all([
         repo.listSteps(db, user.tenantId, [g.id]),
@@ -133,6 +146,7 @@ export function createGoalsService(deps: GoalsDeps) {
       await audit.record(user, { action: 'read', entity: 'goal', entityId: g.id, studentId: s.student.id });
       const live = liveGoal.safeParse(g);
       return {
+        record: s,
         goal: { ...summary(g), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
         steps: steps.map((st) => ({ ...st, ownerLabel: ownerLabels[st.owner as keyof typeof ownerLabels] ?? st.owner })),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId), byStudent: p.authorRole === 'student' })),
@@ -140,27 +154,24 @@ export function createGoalsService(deps: GoalsDeps) {
         suggestionHistory: answered.map((x) => ({ text: x.text, at: x.createdAt, byName: names.get(x.authorId) })),
         /** What the goal still lacks before it can go live, as messages ("Add the target"). */
         missingParts: live.success ? [] : Object.values(fieldErrors(live.error)),
-        can: {
-          edit: may(user, s, 'edit', g),
-          approve: may(user, s, 'approve', g),
-          suggest: may(user, s, 'suggest', g),
-          setStatus: may(user, s, 'setStatus', g),
-          addProgress: may(user, s, 'addProgress', g),
-          editSteps: may(user, s, 'editSteps', g),
-        },
+        can: canMap(goalPolicy, user, goalPageActions, { scope: s.scope, goal: { status: g.status as GoalStatus } }),
       };
     },
 
     /** The new-goal form (it names the student): refused as the save would be, and an audited read. */
-    async newForm(user: AppUser, s: StudentInScope): Promise<void> {
-      authorize(goalPolicy, user, s.relationship === 'self' ? 'propose' : 'create', { scope: s.scope });
+    async newForm(user: AppUser, studentId: string): Promise<{ record: StudentRecord }> {
+      const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
+      authorize(goalPolicy, user, addAction(s), { scope: s.scope });
       await audit.record(user, { action: 'read', entity: 'goal_form', studentId: s.student.id });
+      return { record: s };
     },
 
     /** A student's goal starts as a proposal (draft); an advisor's is active at once when complete, otherwise a draft. */
-    async create(user: AppUser, s: StudentInScope, input: GoalInput): Promise<repo.Goal> {
+    async create(user: AppUser, studentId: string, form: ParsedForm<GoalInput>): Promise<repo.Goal> {
+      const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
+      authorize(goalPolicy, user, addAction(s), { scope: s.scope });
+      const input = validForm(form);
       const asStudent = s.relationship === 'self';
-      authorize(goalPolicy, user, asStudent ? 'propose' : 'create', { scope: s.scope });
       const now = clock.now();
       return db.transaction(async (tx) => {
         const g = await repo.insertGoal(tx, {
@@ -185,9 +196,11 @@ export function createGoalsService(deps: GoalsDeps) {
      * (revised); revising also answers a pending suggestion, which is then cleared. The advisor may
      * save and approve in one step (`approve`), which needs every SMART part.
      */
-    async update(user: AppUser, s: StudentInScope, goalId: string, version: number, input: GoalInput, opts: { approve?: boolean } = {}): Promise<repo.Goal> {
+    async update(user: AppUser, studentId: string, goalId: string, form: ParsedForm<GoalEdit>): Promise<repo.Goal> {
+      const s = await openGoal(user, studentId, goalId, 'edit');
+      const { version, approve, ...input } = validForm(form);
       const g = await load(user, s, goalId, 'edit');
-      if (opts.approve) {
+      if (approve) {
         authorize(goalPolicy, user, 'approve', { scope: s.scope, goal: { status: g.status as GoalStatus } });
         return write(user, s, g, version, { ...input, status: 'active', proposed: false, ...noPendingSuggestion });
       }
@@ -196,12 +209,16 @@ export function createGoalsService(deps: GoalsDeps) {
       return write(user, s, g, version, { ...input, status, ...(byStudent ? noPendingSuggestion : {}) });
     },
 
-    async approve(user: AppUser, s: StudentInScope, goalId: string, version: number) {
+    async approve(user: AppUser, studentId: string, goalId: string, form: ParsedForm<VersionInput>) {
+      const s = await openGoal(user, studentId, goalId, 'approve');
+      const { version } = validForm(form);
       const g = await load(user, s, goalId, 'approve');
       return write(user, s, g, version, { status: 'active', proposed: false, ...noPendingSuggestion });
     },
 
-    async suggest(user: AppUser, s: StudentInScope, goalId: string, version: number, suggestion: string) {
+    async suggest(user: AppUser, studentId: string, goalId: string, form: ParsedForm<SuggestInput>) {
+      const s = await openGoal(user, studentId, goalId, 'suggest');
+      const { version, suggestion } = validForm(form);
       const g = await load(user, s, goalId, 'suggest');
       const now = clock.now();
       return write(user, s, g, version, { suggestion, suggestionBy: user.personId, suggestionAt: now }, (tx) =>
@@ -209,12 +226,16 @@ export function createGoalsService(deps: GoalsDeps) {
       );
     },
 
-    async setStatus(user: AppUser, s: StudentInScope, goalId: string, version: number, status: 'active' | 'achieved' | 'dropped') {
+    async setStatus(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StatusInput>) {
+      const s = await openGoal(user, studentId, goalId, 'setStatus');
+      const { version, status } = validForm(form);
       const g = await load(user, s, goalId, 'setStatus');
       return write(user, s, g, version, { status, ...(status === 'active' ? { proposed: false } : {}) });
     },
 
-    async addStep(user: AppUser, s: StudentInScope, goalId: string, input: { text: string; owner: string; dueDate: string | null }) {
+    async addStep(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StepInput>) {
+      const s = await openGoal(user, studentId, goalId, 'editSteps');
+      const input = validForm(form);
       const g = await load(user, s, goalId, 'editSteps');
       await db.transaction(async (tx) => {
         const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: g.id, ...input, createdBy: user.personId, createdAt: clock.now() });
@@ -222,7 +243,9 @@ export function createGoalsService(deps: GoalsDeps) {
       });
     },
 
-    async setStepDone(user: AppUser, s: StudentInScope, goalId: string, stepId: string, done: boolean) {
+    async setStepDone(user: AppUser, studentId: string, goalId: string, stepId: string, done: boolean) {
+      const s = await openGoal(user, studentId, goalId, 'editSteps');
+      if (!isUuid(stepId)) throw notFound('There is no such step.');
       const g = await load(user, s, goalId, 'editSteps');
       await db.transaction(async (tx) => {
         const st = await repo.setStepDone(tx, user.tenantId, g.id, stepId, done);
@@ -232,7 +255,9 @@ export function createGoalsService(deps: GoalsDeps) {
     },
 
     /** A progress update: where it stands toward the target (`value`), with an optional note and 1-5 rating. */
-    async addProgress(user: AppUser, s: StudentInScope, goalId: string, input: { date: string; value: string; note: string; rating: number | null }) {
+    async addProgress(user: AppUser, studentId: string, goalId: string, form: ParsedForm<ProgressInput>) {
+      const s = await openGoal(user, studentId, goalId, 'addProgress');
+      const input = validForm(form);
       const g = await load(user, s, goalId, 'addProgress');
       await db.transaction(async (tx) => {
         const p = await repo.insertProgress(tx, { tenantId: user.tenantId, goalId: g.id, ...input, authorId: user.personId, authorRole: user.role, createdAt: clock.now() });
@@ -242,8 +267,7 @@ export function createGoalsService(deps: GoalsDeps) {
 
     /** The student's goals with their action steps and progress, as this user may see them (contract: the printed plan). Audited read. */
     async printableForStudent(user: AppUser, studentId: string) {
-      const s = await studentInScope(deps, user, studentId);
-      authorize(goalPolicy, user, 'list', { scope: s.scope });
+      const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       const goals = (await repo.listGoals(db, user.tenantId, s.student.id)).filter((g) => may(user, s, 'view', g));
       const ids = goals.map((g) => g.id);
       const [allSteps, allProgress] = await Promise.all([repo.listSteps(db, user.tenantId, ids), repo.listProgress(db, user.tenantId, ids)]);

@@ -1,13 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
-import type { AppUser } from '../auth/user.js';
-import { studentInScope, type StudentInScope } from '../web/student-scope.js';
 import { studentNav } from '../web/student-nav.js';
-import { fieldErrors, prefixed, redirectInTool, summaryOf, type SummaryItem } from '../web/forms.js';
-import { authorize } from '../policies/policy.js';
-import { roleHomePolicy } from '../policies/role-home.js';
-import { badRequest } from '../web/errors.js';
-import { commentForm, printQuery, sectionFormsOf, statusForm } from './plans.schemas.js';
+import { prefixed, redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
+import { commentForm, printQuery, sectionFormsOf, statusForm, unknownSectionForm } from './plans.schemas.js';
 
 /** What a refused save brings back to one field in one voice: the typed text, an error, or the other person's text. */
 interface FieldOverride {
@@ -42,13 +37,15 @@ const inputId = (field: string, voice: string) => `text-${voiceId(field, voice)}
 /** /students/:studentId/plan (+ history, print, comments), the student's /my-plan and the family's /family. */
 export function plansRoutes(ctx: AppContext): Router {
   const r = Router();
-  const student = (req: Request) => studentInScope(ctx, req.user!, req.params.studentId);
   const planUrl = (id: string) => `/students/${id}/plan`;
+  /** The student id as the URL has it: the service's gate judges it. */
+  const studentIdOf = (req: Request) => String(req.params.studentId);
   const sectionForm = sectionFormsOf(ctx.plans.template);
 
-  const renderPlan = async (req: Request, res: Response, s: StudentInScope, opts: RenderOptions = {}) => {
+  const renderPlan = async (req: Request, res: Response, studentId: string, opts: RenderOptions = {}) => {
     const user = req.user!;
-    const view = await ctx.plans.view(user, s);
+    const view = await ctx.plans.view(user, studentId);
+    const s = view.record;
     const saved = typeof req.query.saved === 'string' ? req.query.saved : undefined;
     const sections = view.sections.map((sec) => ({
       ...sec,
@@ -70,8 +67,7 @@ export function plansRoutes(ctx: AppContext): Router {
         }),
       })),
     }));
-    // The student in scope was settled once for this request: the goals and prompts reuse it.
-    const goals = await ctx.goals.list(user, s);
+    const goals = await ctx.goals.list(user, s.student.id);
     const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s) : null;
     res.render(opts.page ?? 'plans/show', {
       title: s.relationship === 'self' ? 'My success plan' : `Success plan: ${s.student.name}`,
@@ -91,22 +87,22 @@ export function plansRoutes(ctx: AppContext): Router {
   };
 
   r.get('/students/:studentId/plan', ctx.requireUser, async (req, res) => {
-    await renderPlan(req, res, await student(req));
+    await renderPlan(req, res, studentIdOf(req));
   });
 
   // One section's fields in one voice, saved together (see SectionSave in plans.schemas.ts).
   r.post('/students/:studentId/plan/fields', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
+    const studentId = studentIdOf(req);
     const body = req.body as Record<string, unknown>;
     const section = String(body.section ?? '');
     const voice = String(body.voice ?? '');
     const typed = prefixed(body, 'text');
     const loaded = prefixed(body, 'version');
     const schema = sectionForm(section, voice);
-    const parsed = schema?.safeParse({ text: typed, version: loaded });
-    if (!parsed?.success) {
+    const saved = await unlessRefused(() => ctx.plans.saveSection(req.user!, studentId, (schema ?? unknownSectionForm).safeParse({ text: typed, version: loaded })));
+    if (!saved.ok) {
+      const { errors } = saved;
       // Nothing is written; every typed word goes back into its field, next to its error.
-      const errors = parsed ? fieldErrors(parsed.error) : { _form: 'This form does not match the plan: reload the page and save again' };
       const fields = new Map<string, FieldOverride>();
       for (const [key, text] of Object.entries(typed)) {
         const version = Number(loaded[key]);
@@ -123,16 +119,16 @@ export function plansRoutes(ctx: AppContext): Router {
         return schema ? `form-${section}` : undefined;
       });
       res.status(400);
-      await renderPlan(req, res, s, { fields, errorSummary });
+      await renderPlan(req, res, studentId, { fields, errorSummary });
       return;
     }
-    const outcome = await ctx.plans.saveSection(req.user!, s, parsed.data);
+    const outcome = saved.value;
     if (outcome.conflicts.length === 0) {
-      redirectInTool(res, planUrl(s.student.id), { query: { saved: section }, hash: `sec-${section}` });
+      redirectInTool(res, planUrl(studentId), { query: { saved: section }, hash: `sec-${section}` });
       return;
     }
     res.status(409);
-    await renderPlan(req, res, s, {
+    await renderPlan(req, res, studentId, {
       fields: new Map(outcome.conflicts.map((c) => [voiceId(c.field.key, c.voice), { text: c.yours, version: c.version, conflict: c.theirs }])),
       notice: { section, saved: outcome.saved.map((f) => f.label), needsLook: outcome.conflicts.map((c) => c.field.label) },
       errorSummary: outcome.conflicts.map((c) => ({ href: `#${inputId(c.field.key, c.voice)}`, text: `${c.field.label}: ${c.theirs.authorName} changed this while you were editing. Check both versions and save again.` })),
@@ -140,47 +136,38 @@ export function plansRoutes(ctx: AppContext): Router {
   });
 
   r.post('/students/:studentId/plan/status', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const parsed = statusForm.safeParse(req.body);
-    if (!parsed.success) {
-      res.status(400);
-      await renderPlan(req, res, s, { statusStale: true });
+    const studentId = studentIdOf(req);
+    const changed = await unlessRefused(() => ctx.plans.setStatus(req.user!, studentId, statusForm.safeParse(req.body)));
+    // A refused form and a stale version both mean the page was out of date: it is shown again, current.
+    if (!changed.ok || !changed.value) {
+      res.status(changed.ok ? 409 : 400);
+      await renderPlan(req, res, studentId, { statusStale: true });
       return;
     }
-    if (!(await ctx.plans.setStatus(req.user!, s, parsed.data.status, parsed.data.version))) {
-      res.status(409);
-      await renderPlan(req, res, s, { statusStale: true });
-      return;
-    }
-    redirectInTool(res, planUrl(s.student.id));
+    redirectInTool(res, planUrl(studentId));
   });
 
   r.post('/students/:studentId/plan/comments', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const parsed = commentForm.safeParse(req.body);
-    if (!parsed.success) {
+    const studentId = studentIdOf(req);
+    const posted = await unlessRefused(() => ctx.plans.comment(req.user!, studentId, commentForm.safeParse(req.body)));
+    if (!posted.ok) {
       res.status(400);
-      const commentError = fieldErrors(parsed.error).text ?? 'Check the comment and post it again.';
-      await renderPlan(req, res, s, { commentError, commentText: String((req.body as Record<string, unknown>).text ?? ''), errorSummary: [{ href: '#comment-text', text: commentError }] });
+      const commentError = posted.errors.text ?? 'Check the comment and post it again.';
+      await renderPlan(req, res, studentId, { commentError, commentText: String((req.body as Record<string, unknown>).text ?? ''), errorSummary: [{ href: '#comment-text', text: commentError }] });
       return;
     }
-    await ctx.plans.comment(req.user!, s, parsed.data.text);
-    redirectInTool(res, planUrl(s.student.id), { hash: 'comments' });
+    redirectInTool(res, planUrl(studentId), { hash: 'comments' });
   });
 
   r.get('/students/:studentId/plan/history', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const revisions = await ctx.plans.history(req.user!, s);
+    const { record: s, revisions } = await ctx.plans.history(req.user!, studentIdOf(req));
     res.render('plans/history', { title: `Plan history: ${s.student.name}`, nav: studentNav(req.user!, s, 'plan'), student: s.student, revisions, planUrl: planUrl(s.student.id) });
   });
 
   // A document of its own, opened in a new top-level window: printing inside the LMS frame prints the LMS.
   r.get('/students/:studentId/plan/print', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const query = printQuery.safeParse(req.query);
-    if (!query.success) throw badRequest('That is not a copy of the plan that can be printed.', 'bad_print_copy');
-    const familyCopy = query.data.copy === 'family';
-    const view = await ctx.plans.view(req.user!, s, 'print', { familyCopy });
+    const view = await ctx.plans.print(req.user!, studentIdOf(req), printQuery.safeParse(req.query));
+    const s = view.record;
     const goals = await ctx.goals.printableForStudent(req.user!, s.student.id);
     // Staff print the whole plan, staff-only parts marked; for a family meeting they can print the family's copy.
     res.render('plans/print', {
@@ -190,16 +177,13 @@ export function plansRoutes(ctx: AppContext): Router {
       ...view,
       goals,
       staffCopy: view.audience === 'adult',
-      familyCopy,
       urls: { plan: planUrl(s.student.id), print: `${planUrl(s.student.id)}/print` },
       printedAt: ctx.clock.now(),
     });
   });
 
   r.get('/my-plan', ctx.requireUser, async (req, res) => {
-    const user: AppUser = req.user!;
-    authorize(roleHomePolicy, user, 'view', { tenantId: user.tenantId, page: 'my-plan' });
-    await renderPlan(req, res, await studentInScope(ctx, user, user.personId));
+    await renderPlan(req, res, ctx.plans.mine(req.user!));
   });
 
   r.get('/family', ctx.requireUser, async (req, res) => {

@@ -111,6 +111,9 @@ export function sectionFormsOf(template: PlanTemplate): (section: string, voice:
   return (section, voice) => forms.get(`${section}/${voice}`);
 }
 
+/** What a post naming no section of the template (or a voice it lacks) parses as: refused whole. */
+export const unknownSectionForm: z.ZodType<SectionSave> = z.never({ error: 'This form does not match the plan: reload the page and save again' });
+
 /** One section's words in one voice, each with the version the editor loaded. */
 export interface SectionSave {
   section: string;
@@ -120,9 +123,12 @@ export interface SectionSave {
 
 /** The print view's query: `copy=family` prints only what the family sees. */
 export const printQuery = z.object({ copy: z.enum(['family']).optional() });
+export type PrintQuery = z.output<typeof printQuery>;
 
 export const statusForm = z.object({ status: z.enum(['draft', 'active']), version: z.coerce.number().int().min(0) });
+export type StatusInput = z.output<typeof statusForm>;
 
 export const commentForm = z.object({ text: formText(2000, 'Keep it under 2,000 characters', { min: 1, message: 'Write a comment first' }) });
+export type CommentInput = z.output<typeof commentForm>;
 
 export const auditFilter = z.object({ student: z.uuid().optional().or(z.literal('').transform(() => undefined)) });

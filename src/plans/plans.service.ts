@@ -3,12 +3,13 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
-import type { StudentInScope } from '../web/student-scope.js';
-import { authorize } from '../policies/policy.js';
+import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
+import { authorize, canMap } from '../policies/policy.js';
 import { planAudience, planPolicy, type PlanAction } from '../policies/plan.js';
 import { roleHomePolicy } from '../policies/role-home.js';
 import { forbidden, badRequest } from '../web/errors.js';
-import { voices, voicesOf, textLimits, type Audience, type PlanField, type PlanTemplate, type SectionSave, type Voice } from './plans.schemas.js';
+import { validForm, type ParsedForm } from '../web/forms.js';
+import { voices, voicesOf, textLimits, type Audience, type CommentInput, type PlanField, type PlanTemplate, type PrintQuery, type SectionSave, type StatusInput, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
 import * as repo from './plans.repository.js';
 
@@ -37,6 +38,7 @@ export interface PlansDeps {
   clock: Clock;
   audit: AuditService;
   roster: RosterService;
+  studentRecords: StudentRecordGate;
   template: PlanTemplate;
   /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
   onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
@@ -49,70 +51,93 @@ export function schoolYearOf(d: Date): string {
 }
 
 const editAction: Record<Voice, PlanAction> = { student: 'editStudentVoice', adult: 'editAdultVoice' };
+/** What the plan page offers besides editing, each as the policy decides. */
+const pageActions = ['setStatus', 'comment', 'viewHistory', 'print'] as const satisfies readonly PlanAction[];
 
 /** Success plans built from the tenant's template: co-written, versioned, every change kept. */
 export function createPlansService(deps: PlansDeps) {
-  const { db, clock, audit, roster, template } = deps;
+  const { db, clock, audit, roster, studentRecords, template } = deps;
   const fields = template.sections.flatMap((s) => s.fields);
   const fieldByKey = new Map(fields.map((f) => [f.key, f]));
   const year = () => schoolYearOf(clock.now());
-  const may = (user: AppUser, s: StudentInScope, action: PlanAction) => planPolicy(user, action, { scope: s.scope });
   /** Who a page is for: the person's own audience, or the family's when they print a family copy. */
-  const audienceOf = (s: StudentInScope, familyCopy: boolean): Audience | null => (familyCopy ? 'family' : planAudience(s.relationship));
-  const visibleTo = (s: StudentInScope, familyCopy = false) => {
+  const audienceOf = (s: StudentRecord, familyCopy: boolean): Audience | null => (familyCopy ? 'family' : planAudience(s.relationship));
+  const visibleTo = (s: StudentRecord, familyCopy = false) => {
     const audience = audienceOf(s, familyCopy);
     return (f: PlanField) => audience !== null && f.see.includes(audience);
   };
+
+  /**
+   * The plan page's content for this user, once the gate has let them in: only the fields they may
+   * see, each voice apart, and per section the one voice they write (the policy gives nobody both).
+   * A family copy (print) shows only what the family sees. Audited.
+   */
+  async function page(user: AppUser, s: StudentRecord, familyCopy: boolean) {
+    const plan = await repo.findPlan(db, user.tenantId, s.student.id, year());
+    const entries = plan ? await repo.entries(db, user.tenantId, plan.id) : [];
+    const comments = plan ? await repo.comments(db, user.tenantId, plan.id) : [];
+    const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
+    const entry = (key: string, voice: Voice) => {
+      const e = entries.find((x) => x.fieldKey === key && x.voice === voice);
+      return e ? { text: e.text, authorName: names.get(e.authorId) || 'Someone', updatedAt: e.updatedAt, version: e.version } : null;
+    };
+    const canSee = visibleTo(s, familyCopy);
+    const mayWrite = canMap(planPolicy, user, Object.values(editAction), { scope: s.scope });
+    const writes = voices.filter((voice) => mayWrite[editAction[voice]]);
+    const sections = template.sections
+      .map((sec) => {
+        const fields = sec.fields.filter(canSee);
+        return {
+          ...sec,
+          editVoice: writes.find((voice) => fields.some((f) => voicesOf(f).includes(voice))) ?? null,
+          fields: fields.map((f) => ({
+            ...f,
+            limit: textLimits[f.type],
+            adultOnly: f.see.length === 1 && f.see[0] === 'adult',
+            hiddenFromFamily: !f.see.includes('family'),
+            voices: voicesOf(f).map((voice) => ({ voice, entry: entry(f.key, voice), canEdit: writes.includes(voice) })),
+          })),
+        };
+      })
+      .filter((sec) => sec.fields.length > 0);
+    await audit.record(user, { action: 'read', entity: 'plan', entityId: plan?.id ?? null, studentId: s.student.id });
+    return {
+      /** Whose record it is and how the user stands to it (the page's title, tabs and wording). */
+      record: s,
+      plan: plan ? { ...plan, updatedByName: plan.updatedBy ? names.get(plan.updatedBy) || 'Someone' : null } : null,
+      version: plan?.version ?? 0,
+      /** Whose eyes the page is for: staff ('adult') pages mark the staff-only parts. */
+      audience: audienceOf(s, familyCopy),
+      /** A staff member's print of what the family sees. */
+      familyCopy,
+      status: (plan?.status ?? 'none') as PlanStatus,
+      schoolYear: year(),
+      sections,
+      comments: comments.map((c) => ({ ...c, authorName: names.get(c.authorId) || 'Someone' })),
+      can: canMap(planPolicy, user, pageActions, { scope: s.scope }),
+    };
+  }
 
   return {
     template,
     fieldByKey,
 
-    /**
-     * The plan page's content for this user: only the fields they may see, each voice apart, and per
-     * section the one voice they write (the policy gives nobody both). A family copy (print) shows
-     * only what the family sees. Audited.
-     */
-    async view(user: AppUser, s: StudentInScope, action: 'view' | 'print' = 'view', opts: { familyCopy?: boolean } = {}) {
-      authorize(planPolicy, user, action, { scope: s.scope });
-      const plan = await repo.findPlan(db, user.tenantId, s.student.id, year());
-      const entries = plan ? await repo.entries(db, user.tenantId, plan.id) : [];
-      const comments = plan ? await repo.comments(db, user.tenantId, plan.id) : [];
-      const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
-      const entry = (key: string, voice: Voice) => {
-        const e = entries.find((x) => x.fieldKey === key && x.voice === voice);
-        return e ? { text: e.text, authorName: names.get(e.authorId) || 'Someone', updatedAt: e.updatedAt, version: e.version } : null;
-      };
-      const canSee = visibleTo(s, opts.familyCopy);
-      const writes = voices.filter((voice) => may(user, s, editAction[voice]));
-      const sections = template.sections
-        .map((sec) => {
-          const fields = sec.fields.filter(canSee);
-          return {
-            ...sec,
-            editVoice: writes.find((voice) => fields.some((f) => voicesOf(f).includes(voice))) ?? null,
-            fields: fields.map((f) => ({
-              ...f,
-              limit: textLimits[f.type],
-              adultOnly: f.see.length === 1 && f.see[0] === 'adult',
-              hiddenFromFamily: !f.see.includes('family'),
-              voices: voicesOf(f).map((voice) => ({ voice, entry: entry(f.key, voice), canEdit: writes.includes(voice) })),
-            })),
-          };
-        })
-        .filter((sec) => sec.fields.length > 0);
-      await audit.record(user, { action: 'read', entity: 'plan', entityId: plan?.id ?? null, studentId: s.student.id });
-      return {
-        plan: plan ? { ...plan, updatedByName: plan.updatedBy ? names.get(plan.updatedBy) || 'Someone' : null } : null,
-        version: plan?.version ?? 0,
-        /** Whose eyes the page is for: staff ('adult') pages mark the staff-only parts. */
-        audience: audienceOf(s, opts.familyCopy ?? false),
-        status: (plan?.status ?? 'none') as PlanStatus,
-        schoolYear: year(),
-        sections,
-        comments: comments.map((c) => ({ ...c, authorName: names.get(c.authorId) || 'Someone' })),
-        can: { setStatus: may(user, s, 'setStatus'), comment: may(user, s, 'comment'), history: may(user, s, 'viewHistory'), print: may(user, s, 'print') },
-      };
+    /** The plan page (see `page`). */
+    async view(user: AppUser, studentId: string) {
+      return page(user, await studentRecords.open(user, studentId, planPolicy, 'view'), false);
+    },
+
+    /** The printable plan: the user's own page, or the family's copy (`copy=family`). */
+    async print(user: AppUser, studentId: string, query: ParsedForm<PrintQuery>) {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'print');
+      if (!query.success) throw badRequest('That is not a copy of the plan that can be printed.', 'bad_print_copy');
+      return page(user, s, query.data.copy === 'family');
+    },
+
+    /** Whose plan /my-plan shows: the student's own (their home page; other roles have their own homes). */
+    mine(user: AppUser): string {
+      authorize(roleHomePolicy, user, 'view', { tenantId: user.tenantId, page: 'my-plan' });
+      return user.personId;
     },
 
     /**
@@ -122,7 +147,9 @@ export function createPlansService(deps: PlansDeps) {
      * Unchanged fields write nothing. Saves to one plan take turns (the plan row is locked), so
      * concurrent saves of different fields all land.
      */
-    async saveSection(user: AppUser, s: StudentInScope, form: SectionSave): Promise<SectionSaveOutcome> {
+    async saveSection(user: AppUser, studentId: string, parsed: ParsedForm<SectionSave>): Promise<SectionSaveOutcome> {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'edit');
+      const form = validForm(parsed);
       authorize(planPolicy, user, editAction[form.voice], { scope: s.scope });
       const posted = form.fields.map((f) => {
         const field = fieldByKey.get(f.key);
@@ -172,8 +199,9 @@ export function createPlansService(deps: PlansDeps) {
     },
 
     /** Draft -> active (and back) is the advisor's call, guarded by the version like any edit. */
-    async setStatus(user: AppUser, s: StudentInScope, status: 'draft' | 'active', version: number): Promise<boolean> {
-      authorize(planPolicy, user, 'setStatus', { scope: s.scope });
+    async setStatus(user: AppUser, studentId: string, parsed: ParsedForm<StatusInput>): Promise<boolean> {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'setStatus');
+      const { status, version } = validForm(parsed);
       const changed = await db.transaction(async (tx) => {
         const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
         const bumped = await repo.bumpVersion(tx, plan, version, user.personId, clock.now(), { status });
@@ -185,8 +213,9 @@ export function createPlansService(deps: PlansDeps) {
       return changed;
     },
 
-    async comment(user: AppUser, s: StudentInScope, text: string): Promise<void> {
-      authorize(planPolicy, user, 'comment', { scope: s.scope });
+    async comment(user: AppUser, studentId: string, parsed: ParsedForm<CommentInput>): Promise<void> {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'comment');
+      const { text } = validForm(parsed);
       await db.transaction(async (tx) => {
         const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
         await repo.addComment(tx, { tenantId: user.tenantId, planId: plan.id, authorId: user.personId, authorRole: user.role, text, createdAt: clock.now() });
@@ -195,19 +224,22 @@ export function createPlansService(deps: PlansDeps) {
     },
 
     /** Every change to the fields this user may see, newest first, with a word-level diff. Audited. */
-    async history(user: AppUser, s: StudentInScope) {
-      authorize(planPolicy, user, 'viewHistory', { scope: s.scope });
+    async history(user: AppUser, studentId: string) {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'viewHistory');
       const plan = await repo.findPlan(db, user.tenantId, s.student.id, year());
       const revisions = plan ? await repo.revisions(db, user.tenantId, plan.id) : [];
       const names = await roster.namesOf(user.tenantId, revisions.map((r) => r.authorId));
       const canSee = visibleTo(s);
       await audit.record(user, { action: 'read', entity: 'plan-history', entityId: plan?.id ?? null, studentId: s.student.id });
-      return revisions
-        .filter((r) => {
-          const f = fieldByKey.get(r.fieldKey);
-          return f !== undefined && canSee(f);
-        })
-        .map((r) => ({ ...r, label: fieldByKey.get(r.fieldKey)!.label, voiceLabel: r.voice === 'student' ? "student's words" : "adult's words", authorName: names.get(r.authorId) || 'Someone', parts: wordDiff(r.oldText, r.newText) }));
+      return {
+        record: s,
+        revisions: revisions
+          .filter((r) => {
+            const f = fieldByKey.get(r.fieldKey);
+            return f !== undefined && canSee(f);
+          })
+          .map((r) => ({ ...r, label: fieldByKey.get(r.fieldKey)!.label, voiceLabel: r.voice === 'student' ? "student's words" : "adult's words", authorName: names.get(r.authorId) || 'Someone', parts: wordDiff(r.oldText, r.newText) })),
+      };
     },
 
     /** The family home: each student the family member follows, with their plan's status. An audited read. */

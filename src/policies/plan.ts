@@ -3,9 +3,13 @@ import type { Policy } from './policy.js';
 import type { Audience } from '../plans/plans.schemas.js';
 import { relationshipTo, type Relationship, type StudentScope } from './student-record.js';
 
-/** `viewShared`: read only the fields the template shares with teachers (a subject course's list of plans). */
-export type PlanAction = 'view' | 'print' | 'viewHistory' | 'editStudentVoice' | 'editAdultVoice' | 'setStatus' | 'comment' | 'viewShared';
-export const planActions: readonly PlanAction[] = ['view', 'print', 'viewHistory', 'editStudentVoice', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'];
+/**
+ * `edit`: write in the plan at all, in some voice (checked before a save's form is read; the voice's
+ * own action then decides the fields). `viewShared`: read only the fields the template shares with
+ * teachers (a subject course's list of plans).
+ */
+export type PlanAction = 'view' | 'print' | 'viewHistory' | 'edit' | 'editStudentVoice' | 'editAdultVoice' | 'setStatus' | 'comment' | 'viewShared';
+export const planActions: readonly PlanAction[] = ['view', 'print', 'viewHistory', 'edit', 'editStudentVoice', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'];
 
 export interface PlanResource {
   scope: StudentScope;
@@ -19,9 +23,9 @@ export interface PlanResource {
  * page, no history, no edits, no comments.
  */
 const byRelationship: Record<Relationship, readonly PlanAction[]> = {
-  self: ['view', 'print', 'viewHistory', 'editStudentVoice', 'comment'],
+  self: ['view', 'print', 'viewHistory', 'edit', 'editStudentVoice', 'comment'],
   // An advisor who also teaches the student a subject sees the subject course's list like any teacher.
-  advisor: ['view', 'print', 'viewHistory', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'],
+  advisor: ['view', 'print', 'viewHistory', 'edit', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'],
   teacher: ['viewShared'],
   mentor: ['view', 'print', 'comment'],
   admin: ['view', 'print', 'viewHistory'],

@@ -5,7 +5,10 @@ import type { AppContext } from '../web/context.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
-import { studentInScope, type StudentInScope } from '../web/student-scope.js';
+import type { StudentRecord } from '../navigators/student-record.js';
+import { checkinPolicy } from '../policies/checkin.js';
+import { navigatorPolicy } from '../policies/caseload.js';
+import { validData } from '../web/forms.js';
 import { schoolYearStart } from '../checkins/weeks.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
@@ -166,19 +169,20 @@ class SchoolWriter {
 
   private async writeAdvisory(advisory: SampleAdvisory, dates: (string | null)[]): Promise<void> {
     const advisor = await this.actor(advisory.advisor.sub, advisory.id, 'advisor');
-    const byAdvisor = new Map<string, StudentInScope>();
-    const students: { story: SampleStory; id: string; self: AppUser; asSelf: StudentInScope; asAdvisor: StudentInScope }[] = [];
+    // The check-ins are recorded with the advisor's record of each student, which the gate gives.
+    const byAdvisor = new Map<string, StudentRecord>();
+    const students: { story: SampleStory; id: string; self: AppUser; asAdvisor: StudentRecord }[] = [];
     for (const st of advisory.students) {
       const sub = studentSubs.get(`${st.givenName} ${st.familyName}`)!;
       const self = await this.actor(sub, advisory.id, 'student');
       const id = this.person(sub);
-      const asAdvisor = await studentInScope(this.seed, advisor, id);
+      const asAdvisor = await this.seed.studentRecords.open(advisor, id, checkinPolicy, 'record');
       byAdvisor.set(id, asAdvisor);
-      students.push({ story: st.story, id, self, asSelf: await studentInScope(this.seed, self, id), asAdvisor });
+      students.push({ story: st.story, id, self, asAdvisor });
     }
     for (const s of students) {
-      await this.writePlan(advisor, s.self, s.asAdvisor, s.asSelf, s.story);
-      await this.writeGoals(advisor, s.self, s.asAdvisor, s.asSelf, s.story);
+      await this.writePlan(advisor, s.self, s.id, s.story);
+      await this.writeGoals(advisor, s.self, s.id, s.story);
     }
     await this.writeCheckins(advisor, students, byAdvisor, dates);
     for (const g of guardians.filter((x) => x.advisory === advisory.id)) {
@@ -187,57 +191,54 @@ class SchoolWriter {
         const s = students.find((x) => x.id === this.person(studentSubs.get(child)!));
         if (!s?.story.familyComment) continue;
         this.clock.set(this.daysAgo(5));
-        await this.seed.plans.comment(parent, await studentInScope(this.seed, parent, s.id), s.story.familyComment);
+        await this.seed.plans.comment(parent, s.id, validData({ text: s.story.familyComment }));
       }
     }
   }
 
-  private async writePlan(advisor: AppUser, self: AppUser, asAdvisor: StudentInScope, asSelf: StudentInScope, story: SampleStory): Promise<void> {
+  private async writePlan(advisor: AppUser, self: AppUser, studentId: string, story: SampleStory): Promise<void> {
     if (story.plan === 'none') return;
     const fields = story.fields ?? [];
     // Written over the first weeks of the term, the student first, the advisor after.
     for (const [i, f] of fields.entries()) {
       this.clock.set(this.daysAgo(60 - i * 3));
       const section = this.seed.plans.template.sections.find((sec) => sec.fields.some((x) => x.key === f.key))!.key;
-      const save = { section, voice: f.voice, fields: [{ key: f.key, text: f.text, version: 0 }] };
-      if (f.voice === 'student') await this.seed.plans.saveSection(self, asSelf, save);
-      else await this.seed.plans.saveSection(advisor, asAdvisor, save);
+      const save = validData({ section, voice: f.voice, fields: [{ key: f.key, text: f.text, version: 0 }] });
+      await this.seed.plans.saveSection(f.voice === 'student' ? self : advisor, studentId, save);
     }
     if (story.plan === 'active') {
       this.clock.set(this.daysAgo(30));
-      const { version } = await this.seed.plans.view(advisor, asAdvisor);
-      await this.seed.plans.setStatus(advisor, asAdvisor, 'active', version);
+      const { version } = await this.seed.plans.view(advisor, studentId);
+      await this.seed.plans.setStatus(advisor, studentId, validData({ status: 'active', version }));
     }
   }
 
-  private async writeGoals(advisor: AppUser, self: AppUser, asAdvisor: StudentInScope, asSelf: StudentInScope, story: SampleStory): Promise<void> {
+  private async writeGoals(advisor: AppUser, self: AppUser, studentId: string, story: SampleStory): Promise<void> {
     const { goals } = this.seed;
     for (const g of story.goals ?? []) {
       const written = this.daysAgo(g.weeksAgo * 7);
       this.clock.set(written);
       const due = isoDay(new Date(this.today.getTime() + g.dueInWeeks * 7 * DAY));
-      let goal = await goals.create(self, asSelf, { category: g.category, statement: g.statement, measure: g.measure, target: g.target, targetDate: due, why: g.why });
+      let goal = await goals.create(self, studentId, validData({ category: g.category, statement: g.statement, measure: g.measure, target: g.target, targetDate: due, why: g.why }));
       if (g.state === 'proposed') continue;
       this.clock.set(new Date(written.getTime() + DAY));
-      goal = await goals.approve(advisor, asAdvisor, goal.id, goal.version);
+      goal = await goals.approve(advisor, studentId, goal.id, validData({ version: goal.version }));
       for (const step of g.steps ?? []) {
-        const [who, scope] = step.owner === 'advisor' ? [advisor, asAdvisor] : [self, asSelf];
-        await goals.addStep(who, scope, goal.id, { text: step.text, owner: step.owner, dueDate: null });
+        await goals.addStep(step.owner === 'advisor' ? advisor : self, studentId, goal.id, validData({ text: step.text, owner: step.owner, dueDate: null }));
       }
       const done = new Set((g.steps ?? []).filter((s) => s.done).map((s) => s.text));
       if (done.size > 0) {
-        const { steps } = await goals.detail(advisor, asAdvisor, goal.id);
-        for (const st of steps.filter((x) => done.has(x.text))) await goals.setStepDone(self, asSelf, goal.id, st.id, true);
+        const { steps } = await goals.detail(advisor, studentId, goal.id);
+        for (const st of steps.filter((x) => done.has(x.text))) await goals.setStepDone(self, studentId, goal.id, st.id, true);
       }
       for (const p of g.progress ?? []) {
         const at = this.daysAgo(p.weeksAgo * 7);
         this.clock.set(at);
-        const [who, scope] = p.by === 'advisor' ? [advisor, asAdvisor] : [self, asSelf];
-        await goals.addProgress(who, scope, goal.id, { date: isoDay(at), value: p.value, note: p.note, rating: p.rating });
+        await goals.addProgress(p.by === 'advisor' ? advisor : self, studentId, goal.id, validData({ date: isoDay(at), value: p.value, note: p.note, rating: p.rating }));
       }
       if (g.state === 'achieved') {
         this.clock.set(this.daysAgo(Math.max(0, -g.dueInWeeks * 7)));
-        await goals.setStatus(advisor, asAdvisor, goal.id, goal.version, 'achieved');
+        await goals.setStatus(advisor, studentId, goal.id, validData({ version: goal.version, status: 'achieved' }));
       }
     }
   }
@@ -246,7 +247,7 @@ class SchoolWriter {
    * One session a week: students with something to note get their own check-in (notes, needs), the
    * rest of the advisory is recorded together, as an advisor does with the quick record.
    */
-  private async writeCheckins(advisor: AppUser, students: { story: SampleStory; id: string; asAdvisor: StudentInScope }[], scopes: Map<string, StudentInScope>, dates: (string | null)[]): Promise<void> {
+  private async writeCheckins(advisor: AppUser, students: { story: SampleStory; id: string; asAdvisor: StudentRecord }[], scopes: Map<string, StudentRecord>, dates: (string | null)[]): Promise<void> {
     const attendedSoFar = new Map<string, number>();
     const wellbeingOf = (s: { id: string; story: SampleStory }) => {
       const n = attendedSoFar.get(s.id) ?? 0;
@@ -289,7 +290,7 @@ class SchoolWriter {
     const from = ADVISORIES.find((a) => a.id === handOff.from)!;
     const advisor = await this.actor(from.advisor.sub, from.id, 'advisor');
     const studentId = this.person(studentSubs.get(handOff.student)!);
-    const s = await studentInScope(this.seed, advisor, studentId);
+    const s = await this.seed.studentRecords.open(advisor, studentId, navigatorPolicy, 'setPreferredAdult');
     this.clock.set(this.daysAgo(12));
     await this.seed.caseload.setPreferredAdult(advisor, s, handOff.preferredAdult);
     await this.seed.caseload.reassign(advisor, s, this.person(handOff.toAdvisorSub));

@@ -87,7 +87,7 @@ export function buildContext(deps: AppDeps): AppContext {
     jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
   const scores = createScoresService({
     db,
     clock: deps.clock,
@@ -104,7 +104,7 @@ export function buildContext(deps: AppDeps): AppContext {
   });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers })) jobs.register(type, handler, describers[type]);
-  const goals = createGoalsService({ db, clock: deps.clock, audit, roster, navigators });
+  const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, navigators, script: loadCheckinScript(), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });

@@ -12,6 +12,39 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
+/**
+ * Form input a service refused. Services judge input only after the student-record gate let the
+ * caller in, so a person who may not act on a record is refused (404/403) before anything they
+ * sent is looked at; the route shows `errors` (keyed as `fieldErrors` keys them) as the 400 form.
+ */
+export class FormInvalid extends Error {
+  constructor(readonly errors: Record<string, string>) {
+    super('the form was refused');
+  }
+}
+
+/** A form as its route parsed it with zod, for the service to judge once its gate has passed. */
+export type ParsedForm<T> = z.ZodSafeParseResult<T>;
+
+/** Input a program (the sandbox seed, a test) hands a service in place of a posted form: typed, and valid as given. */
+export const validData = <T>(data: T): ParsedForm<T> => ({ success: true, data });
+
+/** The parsed form's data, or FormInvalid with its field errors. */
+export function validForm<T>(parsed: ParsedForm<T>): T {
+  if (!parsed.success) throw new FormInvalid(fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** A service call that may refuse its form: what it returned, or the refused form's field errors (for the route's 400 page). */
+export async function unlessRefused<T>(run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string> }> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    if (err instanceof FormInvalid) return { ok: false, errors: err.errors };
+    throw err;
+  }
+}
+
 /** One entry of the error summary at the top of a page: a link to the field and its message. */
 export interface SummaryItem {
   href: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppUser } from '../../src/auth/user.js';
 import { studentInScope, type StudentInScope } from '../../src/web/student-scope.js';
+import { validData } from '../../src/web/forms.js';
 import { timed, type BenchEnv } from './bench.js';
 import { LIS } from './platform.js';
 
@@ -40,7 +41,7 @@ export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAd
     const s = await studentInScope(ctx, advisor, p.id);
     students.push(s);
     for (const statement of ['Read 20 pages every school day', 'Turn in every math homework on time']) {
-      const g = await ctx.goals.create(advisor, s, { category: 'academic', statement, measure: 'log', target: '4 weeks', targetDate: null, why: 'bench' });
+      const g = await ctx.goals.create(advisor, p.id, validData({ category: 'academic', statement, measure: 'log', target: '4 weeks', targetDate: null, why: 'bench' }));
       goals.push({ studentId: p.id, goalId: g.id });
     }
     await ctx.checkins.record(advisor, s, {

@@ -98,7 +98,7 @@ describe('audit: every read and write of a student record, denials, the admin lo
       await as.mentor.get(`/students/${s.students[0].id}/checkins`).expect(403);
       await as.mentor.post(`/students/${s.students[0].id}/plan/fields`, { section: 'about-me', voice: 'adult', 'text.strengths': 'secret words', 'version.strengths': '0' }).expect(403);
       const denials = (await t.ctx.audit.list(s.tenantId, { actorId: s.mentor.id, since: at })).filter((e) => e.action === 'denied');
-      expect(denials.map((e) => `${e.entity}:${e.attempt}`)).to.have.members(['checkin:list', 'plan:editAdultVoice']);
+      expect(denials.map((e) => `${e.entity}:${e.attempt}`)).to.have.members(['checkin:list', 'plan:edit']);
       for (const d of denials) expect(d.studentIds).to.deep.equal([s.students[0].id]);
       expect(JSON.stringify(denials)).not.to.contain('secret words');
     });

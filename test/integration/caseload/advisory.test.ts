@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
-import { studentInScope } from '../../../src/web/student-scope.js';
+import { validData } from '../../../src/web/forms.js';
 import type { AppUser } from '../../../src/auth/user.js';
 import type { Person } from '../../../src/roster/roster.service.js';
 
@@ -39,9 +39,8 @@ describe('advisories and subject courses', () => {
     const advisorUser: AppUser = { tenantId: s.tenantId, personId: s.advisor.id, name: '', role: 'advisor', contextId: s.advisoryId, contextTitle: '', menteeIds: [] };
     const studentUser: AppUser = { ...advisorUser, personId: s1.id, role: 'student' };
     const save = async (user: AppUser, field: string, voice: 'student' | 'adult', text: string) => {
-      const scope = await studentInScope(t.ctx, user, s1.id);
       const section = t.ctx.plans.template.sections.find((sec) => sec.fields.some((f) => f.key === field))!.key;
-      await t.ctx.plans.saveSection(user, scope, { section, voice, fields: [{ key: field, text, version: 0 }] });
+      await t.ctx.plans.saveSection(user, s1.id, validData({ section, voice, fields: [{ key: field, text, version: 0 }] }));
     };
     await save(studentUser, 'strengths', 'student', 'SHARED-strength drawing diagrams');
     await save(studentUser, 'how-teachers-help', 'student', 'SHARED-help check in quietly');

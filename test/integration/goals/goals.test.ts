@@ -97,7 +97,7 @@ describe('goals', () => {
     expect(res.text).to.contain('>Advisor version of the goal</textarea>');
     // Nothing lost: the saved goal is the student's, and the advisor's text came back in the form.
     const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
-    const { goals } = await t.ctx.goals.listForStudent(adv, s.students[0].id);
+    const { goals } = await t.ctx.goals.list(adv, s.students[0].id);
     expect(goals.find((g) => g.id === id)!.statement).to.equal('Student version of the goal');
   });
 
@@ -142,7 +142,7 @@ describe('goals', () => {
     const partial = { category: 'academic', statement: 'Get better at math this term' };
     const statusOf = async (studentId: string, id: string) => {
       const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
-      return (await t.ctx.goals.listForStudent(adv, studentId)).goals.find((g) => g.id === id)!.status;
+      return (await t.ctx.goals.list(adv, studentId)).goals.find((g) => g.id === id)!.status;
     };
     const summaryLinks = (html: string) => [...(/data-error-summary>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '').matchAll(/<a href="#([^"]+)">([^<]+)</g)].map((m) => `${m[1]}: ${m[2]}`);
 

@@ -38,13 +38,13 @@ const subjects: Record<string, AppUser> = {
 
 const expected: Record<string, string[]> = {
   'student (own record)': [
-    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editStudentVoice', 'plan:comment',
+    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
   ],
   'student (another student)': [],
   'advisor (own caseload)': [
-    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment', 'plan:viewShared',
+    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment', 'plan:viewShared',
     'goal:list', 'goal:view', 'goal:create', 'goal:edit', 'goal:approve', 'goal:suggest', 'goal:setStatus', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
     'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
