@@ -67,7 +67,7 @@ export function loadCheckinScript(file = scriptFile): CheckinScript {
  * must give, `{"needs": {<id>: label}, "weeks": {<week>: {"theme", "icebreaker"}}, "questions": {<id>: prompt}}`.
  * Question ids are unique across weeks, so a question needs no week in its key.
  */
-export const checkinScriptTexts: WithTexts<CheckinScript> = (script, text) => ({
+const checkinScriptTexts: WithTexts<CheckinScript> = (script, text) => ({
   ...script,
   needs: script.needs.map((n) => ({ ...n, label: text(`needs.${n.id}`, n.label) })),
   weeks: script.weeks.map((w) => ({

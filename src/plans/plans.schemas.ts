@@ -73,7 +73,7 @@ export function loadPlanTemplate(file = templateFile): PlanTemplate {
  * must give, `{"name", "sections": {<key>: {"title", "intro"}}, "fields": {<key>: {"label", "help"}}}`.
  * Field keys are unique across the template, so a field needs no section in its key.
  */
-export const planTemplateTexts: WithTexts<PlanTemplate> = (template, text) => ({
+const planTemplateTexts: WithTexts<PlanTemplate> = (template, text) => ({
   ...template,
   name: text('name', template.name),
   sections: template.sections.map((s) => ({

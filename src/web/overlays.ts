@@ -15,13 +15,13 @@ import type { z } from 'zod';
 export type WithTexts<T> = (doc: T, text: (key: string, english: string) => string) => T;
 
 /** The language the base documents are written in. */
-export const baseLocale = 'en';
+const baseLocale = 'en';
 
 /** The overlay of a base file for a locale: config/plan-template.json -> config/plan-template.es.json. */
-export const overlayFileOf = (baseFile: string, locale: string): string => baseFile.replace(/\.json$/, `.${locale}.json`);
+const overlayFileOf = (baseFile: string, locale: string): string => baseFile.replace(/\.json$/, `.${locale}.json`);
 
 /** Every text of a document by key, with its words in the base language. */
-export function textsOf<T>(doc: T, withTexts: WithTexts<T>): Map<string, string> {
+function textsOf<T>(doc: T, withTexts: WithTexts<T>): Map<string, string> {
   const texts = new Map<string, string>();
   withTexts(doc, (key, english) => {
     texts.set(key, english);
@@ -42,7 +42,7 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>, probl
  * The document in one language: every text of the base replaced by the overlay's. Problems name each
  * key the overlay lacks or has that the base does not, so a translator fixes them all in one go.
  */
-export function applyOverlay<T>(base: T, withTexts: WithTexts<T>, overlay: unknown): { doc: T; problems: string[] } {
+function applyOverlay<T>(base: T, withTexts: WithTexts<T>, overlay: unknown): { doc: T; problems: string[] } {
   const problems: string[] = [];
   const texts = new Map<string, string>();
   flatten(overlay, '', texts, problems);
