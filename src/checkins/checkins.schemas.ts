@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import { formText, isoDate } from '../web/forms.js';
+import { loadOverlays, type WithTexts } from '../web/overlays.js';
 
 const question = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
@@ -46,8 +47,10 @@ export const checkinScriptSchema = z
 export type CheckinScript = z.infer<typeof checkinScriptSchema>;
 export type ScriptWeek = CheckinScript['weeks'][number];
 
+const scriptFile = path.join(projectRoot, 'config', 'checkin-script.json');
+
 /** Read and check the script at start; every problem is reported at once, like the rest of the config. */
-export function loadCheckinScript(file = path.join(projectRoot, 'config', 'checkin-script.json')): CheckinScript {
+export function loadCheckinScript(file = scriptFile): CheckinScript {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -57,6 +60,33 @@ export function loadCheckinScript(file = path.join(projectRoot, 'config', 'check
   const parsed = checkinScriptSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
   return parsed.data;
+}
+
+/**
+ * Where the script's words are, by stable key: the texts a translation (config/checkin-script.<locale>.json)
+ * must give, `{"needs": {<id>: label}, "weeks": {<week>: {"theme", "icebreaker"}}, "questions": {<id>: prompt}}`.
+ * Question ids are unique across weeks, so a question needs no week in its key.
+ */
+const checkinScriptTexts: WithTexts<CheckinScript> = (script, text) => ({
+  ...script,
+  needs: script.needs.map((n) => ({ ...n, label: text(`needs.${n.id}`, n.label) })),
+  weeks: script.weeks.map((w) => ({
+    ...w,
+    theme: text(`weeks.${w.week}.theme`, w.theme),
+    icebreaker: text(`weeks.${w.week}.icebreaker`, w.icebreaker),
+    questions: w.questions.map((q) => ({ ...q, prompt: text(`questions.${q.id}`, q.prompt) })),
+  })),
+});
+
+/**
+ * The script in every language the tool speaks: checkin-script.json (English, and the structure) with
+ * each other locale's texts from checkin-script.<locale>.json. A translation that lacks a text or names
+ * a need, week or question the script does not have stops the app with every problem named.
+ */
+export function loadCheckinScripts(locales: readonly string[], file = scriptFile): Record<string, CheckinScript> {
+  const { docs, problems } = loadOverlays({ base: loadCheckinScript(file), baseFile: file, locales, withTexts: checkinScriptTexts, schema: checkinScriptSchema });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return docs;
 }
 
 export const checkinFormats = ['in_person', 'video', 'phone', 'text'] as const;

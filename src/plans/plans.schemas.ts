@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../web/config.js';
 import { formText } from '../web/forms.js';
+import { loadOverlays, type WithTexts } from '../web/overlays.js';
 
 /** Who reads a field: the student, their advisors (and admins), family, and teachers of their subject courses. */
 export const audiences = ['student', 'adult', 'family', 'teacher'] as const;
@@ -49,8 +50,8 @@ export type PlanTemplate = z.infer<typeof planTemplateSchema>;
 export type PlanField = PlanTemplate['sections'][number]['fields'][number];
 
 export class PlanTemplateError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid plan template (config/plan-template.json):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(readonly problems: string[], source = 'config/plan-template.json') {
+    super(`Invalid plan template (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
@@ -61,8 +62,41 @@ export function parsePlanTemplate(raw: unknown): PlanTemplate {
   return parsed.data;
 }
 
-export function loadPlanTemplate(file = path.join(projectRoot, 'config', 'plan-template.json')): PlanTemplate {
+const templateFile = path.join(projectRoot, 'config', 'plan-template.json');
+
+export function loadPlanTemplate(file = templateFile): PlanTemplate {
   return parsePlanTemplate(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/**
+ * Where a template's words are, by stable key: the texts a translation (config/plan-template.<locale>.json)
+ * must give, `{"name", "sections": {<key>: {"title", "intro"}}, "fields": {<key>: {"label", "help"}}}`.
+ * Field keys are unique across the template, so a field needs no section in its key.
+ */
+const planTemplateTexts: WithTexts<PlanTemplate> = (template, text) => ({
+  ...template,
+  name: text('name', template.name),
+  sections: template.sections.map((s) => ({
+    ...s,
+    title: text(`sections.${s.key}.title`, s.title),
+    ...(s.intro === undefined ? {} : { intro: text(`sections.${s.key}.intro`, s.intro) }),
+    fields: s.fields.map((f) => ({
+      ...f,
+      label: text(`fields.${f.key}.label`, f.label),
+      ...(f.help === undefined ? {} : { help: text(`fields.${f.key}.help`, f.help) }),
+    })),
+  })),
+});
+
+/**
+ * The template in every language the tool speaks: plan-template.json (English, and the structure) with
+ * each other locale's texts from plan-template.<locale>.json. A translation that lacks a text, names a
+ * key the template does not have, or breaks a limit stops the app with every problem named.
+ */
+export function loadPlanTemplates(locales: readonly string[], file = templateFile): Record<string, PlanTemplate> {
+  const { docs, problems } = loadOverlays({ base: loadPlanTemplate(file), baseFile: file, locales, withTexts: planTemplateTexts, schema: planTemplateSchema });
+  if (problems.length > 0) throw new PlanTemplateError(problems, 'translations, config/plan-template.<locale>.json');
+  return docs;
 }
 
 export const voices = ['student', 'adult'] as const satisfies readonly Voice[];
