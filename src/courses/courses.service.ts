@@ -8,7 +8,7 @@ import { planPolicy } from '../policies/plan.js';
 import { authorize } from '../policies/policy.js';
 import { coursePolicy, type CourseAction } from '../policies/course.js';
 import { conflict, notFound } from '../web/errors.js';
-import { isUuid } from '../web/student-scope.js';
+import { isUuid } from '../web/ids.js';
 
 export interface CoursesDeps {
   db: Db;

@@ -72,7 +72,7 @@ export function plansRoutes(ctx: AppContext): Router {
     }));
     // The student in scope was settled once for this request: the goals and prompts reuse it.
     const goals = await ctx.goals.list(user, s);
-    const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s) : null;
+    const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s.student.id) : null;
     res.render(opts.page ?? 'plans/show', {
       title: s.relationship === 'self' ? 'My success plan' : `Success plan: ${s.student.name}`,
       nav: studentNav(user, s, 'plan'),

@@ -267,20 +267,20 @@ class SchoolWriter {
           rows.push({ studentId: s.id, attended, wellbeing });
           continue;
         }
-        const week = await this.seed.checkins.weekFor(this.target.tenantId, s.id, date);
-        await this.seed.checkins.record(advisor, s.asAdvisor, {
+        // Posted as the recording form is: the service checks it as it checks a navigator's post.
+        await this.seed.checkins.record(advisor, s.id, {
           date,
           format: 'in_person',
-          attended,
-          week,
-          wellbeing,
+          attended: attended ? 'yes' : 'no',
+          wellbeing: wellbeing === null ? '' : String(wellbeing),
           sharedNote: note.shared ?? '',
           adultNote: note.adult ?? '',
-          answers: {},
-          needs: Object.fromEntries((note.needs ?? []).map((n) => [n.category, n.urgency])),
+          // The script's required questions need an answer from a student who came: the sample answers with the note.
+          ...(attended ? Object.fromEntries(this.seed.checkins.script.weeks.flatMap((w) => w.questions).map((q) => [`answer.${q.id}`, note.shared || 'Talked it through together.'])) : {}),
+          ...Object.fromEntries((note.needs ?? []).map((n) => [`need.${n.category}`, n.urgency])),
         });
       }
-      if (rows.length > 0) await this.seed.checkins.recordAll(advisor, scopes, { date, format: 'in_person', sharedNote: sessionNotes[session] ?? '', rows });
+      if (rows.length > 0) await this.seed.checkins.recordAll(advisor, { date, format: 'in_person', sharedNote: sessionNotes[session] ?? '', rows });
     }
   }
 
@@ -289,10 +289,9 @@ class SchoolWriter {
     const from = ADVISORIES.find((a) => a.id === handOff.from)!;
     const advisor = await this.actor(from.advisor.sub, from.id, 'advisor');
     const studentId = this.person(studentSubs.get(handOff.student)!);
-    const s = await studentInScope(this.seed, advisor, studentId);
     this.clock.set(this.daysAgo(12));
-    await this.seed.caseload.setPreferredAdult(advisor, s, handOff.preferredAdult);
-    await this.seed.caseload.reassign(advisor, s, this.person(handOff.toAdvisorSub));
+    await this.seed.caseload.setPreferredAdult(advisor, studentId, { preferredAdult: handOff.preferredAdult });
+    await this.seed.caseload.reassign(advisor, studentId, { navigatorId: this.person(handOff.toAdvisorSub) });
   }
 }
 

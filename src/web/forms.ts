@@ -66,3 +66,29 @@ export const formText = (max: number, tooLong: string, atLeast?: { min: number; 
     .pipe(atLeast ? z.string().max(max, tooLong).min(atLeast.min, atLeast.message) : z.string().max(max, tooLong));
 
 export const isoDate = z.string().trim().refine(isRealDate, 'Enter a real date');
+
+/**
+ * Input a service refused once its gate had let the user through: the field errors (field name ->
+ * message) and what was sent, for the route to show the form again with a 400 and its error summary.
+ * Thrown only after the gate and the policy, so a stranger's or a refused user's post is a 404/403, never a 400.
+ */
+export class InvalidInput extends Error {
+  override readonly name = 'InvalidInput';
+  constructor(
+    readonly errors: Record<string, string>,
+    readonly values?: unknown,
+  ) {
+    super(`invalid input: ${Object.keys(errors).join(', ')}`);
+  }
+}
+
+/** Runs a post's save; when the service refused the input (after its gate), answers 400 with the form again (`again`). */
+export async function orInvalid(res: Response, save: () => Promise<void>, again: (refused: InvalidInput) => Promise<void>): Promise<void> {
+  try {
+    await save();
+  } catch (err) {
+    if (!(err instanceof InvalidInput)) throw err;
+    res.status(400);
+    await again(err);
+  }
+}
