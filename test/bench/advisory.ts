@@ -33,6 +33,8 @@ export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAd
   const ltik = await ctx.ltiks.issue(claims);
   const advisor = (await ctx.roster.userFromClaims(claims))!;
   const students: StudentInScope[] = [];
+  // The first check-in is in week 1: a navigator answers its questions when the student came.
+  const week1Answers = Object.fromEntries(ctx.checkins.script.weeks[0]!.questions.map((q) => [`answer.${q.id}`, 'bench']));
   const goals: BenchAdvisory['goals'] = [];
   for (let i = 0; i < size; i++) {
     const p = await ctx.roster.upsertPerson(tenant.id, { sub: `bench-student-${i}`, name: `Bench Student ${i}` });
@@ -43,9 +45,9 @@ export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAd
       const g = await ctx.goals.create(advisor, s, { category: 'academic', statement, measure: 'log', target: '4 weeks', targetDate: null, why: 'bench' });
       goals.push({ studentId: p.id, goalId: g.id });
     }
-    await ctx.checkins.record(advisor, s, {
-      date: '2026-03-02', format: 'in_person', attended: true, week: 1, wellbeing: 1 + (i % 5), sharedNote: 'bench', adultNote: 'bench',
-      answers: {}, needs: i % 4 === 0 ? { housing: 'urgent', technology: 'concern' } : {},
+    await ctx.checkins.record(advisor, p.id, {
+      date: '2026-03-02', format: 'in_person', attended: 'yes', wellbeing: String(1 + (i % 5)), sharedNote: 'bench', adultNote: 'bench',
+      ...week1Answers, ...(i % 4 === 0 ? { 'need.housing': 'urgent', 'need.technology': 'concern' } : {}),
     });
   }
   env.progress(`seeded ${size} students`);

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import type { AppUser } from '../../../src/auth/user.js';
-import { studentInScope } from '../../../src/web/student-scope.js';
 
 type As = ReturnType<typeof asUser>;
 const DAY = 86_400_000;
@@ -28,11 +27,11 @@ describe('check-ins', () => {
 
   const checkinsOf = async (studentId: string) => {
     const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
-    return (await t.ctx.checkins.history(adv, await studentInScope(t.ctx, adv, studentId))).checkins;
+    return (await t.ctx.checkins.history(adv, studentId)).checkins;
   };
 
   it('the student answers the week\'s prompts first; the advisor sees them when recording', async () => {
-    const prompts = await t.ctx.checkins.currentPrompts(studentUser, await studentInScope(t.ctx, studentUser, s.students[0].id));
+    const prompts = await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id);
     expect(prompts.week).to.equal(1);
     expect(prompts.icebreaker).to.be.a('string').and.not.equal('');
     expect(prompts.questions.some((q) => q.required)).to.equal(true);
@@ -41,7 +40,7 @@ describe('check-ins', () => {
     const prep = await student.get(`/students/${s.students[0].id}/checkins/prep`).expect(200);
     expect(prep.text).to.contain(prompts.questions[0]!.prompt).and.to.contain(prompts.icebreaker);
     await student.post(`/students/${s.students[0].id}/checkins/prep`, { 'answer.w1-proud': 'I fixed my bike', 'need.food': 'concern' }).expect(303);
-    expect((await t.ctx.checkins.currentPrompts(studentUser, await studentInScope(t.ctx, studentUser, s.students[0].id))).prepared).to.equal(true);
+    expect((await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id)).prepared).to.equal(true);
 
     const form = await advisor.get(`/students/${s.students[0].id}/checkins/new`).expect(200);
     expect(form.text).to.contain('wrote before the meeting:</span> I fixed my bike');
@@ -90,7 +89,7 @@ describe('check-ins', () => {
   it('moves to the next week\'s questions a week after the first check-in', async () => {
     t.clock.set(new Date(now.getTime() + 8 * DAY));
     try {
-      const p = await t.ctx.checkins.currentPrompts(studentUser, await studentInScope(t.ctx, studentUser, s.students[0].id));
+      const p = await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id);
       expect(p.week).to.equal(2);
       expect(p.theme).to.equal(t.ctx.checkins.promptsFor(2).theme);
     } finally {

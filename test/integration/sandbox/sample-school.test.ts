@@ -89,7 +89,7 @@ describe('sandbox sample school: a term of history on first start', function () 
     const strengths = plan.sections.flatMap((x) => x.fields).find((f) => f.key === 'strengths')!;
     expect(strengths.voices.map((v) => v.entry?.authorName)).to.deep.equal(['Amara Okafor', 'Elena Rivera']);
     expect(plan.comments.map((c) => c.authorName)).to.deep.equal(['Grace Okafor']);
-    const history = await t.ctx.checkins.history(advisor, s);
+    const history = await t.ctx.checkins.history(advisor, s.student.id);
     expect(history.checkins).to.have.length(10);
     const dates = history.checkins.map((c) => Date.parse(c.date));
     expect(Math.max(...dates) - Math.min(...dates), 'ten weeks of sessions').to.be.at.least(60 * 86_400_000);
@@ -120,7 +120,7 @@ describe('sandbox sample school: a term of history on first start', function () 
     const advisor = await rivera(again);
     const amara = (await again.ctx.caseload.list(advisor, { ...ALL, q: 'Amara' })).rows[0]!;
     const s = await studentInScope(again.ctx, advisor, amara.id);
-    expect((await again.ctx.checkins.history(advisor, s)).checkins).to.have.length(10);
+    expect((await again.ctx.checkins.history(advisor, s.student.id)).checkins).to.have.length(10);
     expect((await again.ctx.goals.list(advisor, s)).goals).to.have.length(2);
   });
 
