@@ -291,4 +291,17 @@ describe('check-ins', () => {
     expect(admin.text).to.contain('Mentioned moving between relatives');
     await asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId)).post(url, { date: '2026-03-20', format: 'video', attended: 'no' }).expect(403);
   });
+
+  it('a family member posting an invalid check-in or prep is refused (403) before the form is checked, and nothing is written', async () => {
+    const family = asUser(t.app, await ltikFor(t.ctx, s.mentor, 'family', s.advisoryId));
+    const before = (await checkinsOf(s.students[0].id)).length;
+    // No date, no format, an unknown attendance, an over-long answer: a 400 would tell them the form was checked.
+    const invalid = { attended: 'maybe', wellbeing: '9', 'answer.w1-proud': 'x'.repeat(5000), 'need.housing': 'soon' };
+    const refused = await family.post(`/students/${s.students[0].id}/checkins`, invalid).expect(403);
+    expect(refused.text).not.to.contain('error-summary');
+    await family.post(`/students/${s.students[0].id}/checkins/prep`, invalid).expect(403);
+    expect(await checkinsOf(s.students[0].id)).to.have.length(before);
+    // A stranger's invalid post is the gate's 404, never the 400 form.
+    await asUser(t.app, await ltikFor(t.ctx, s.otherAdvisor, 'advisor', s.otherCourseId)).post(`/students/${s.students[0].id}/checkins`, invalid).expect(404);
+  });
 });
