@@ -1,17 +1,20 @@
 import type { AppUser } from '../auth/user.js';
 import type { RosterService } from '../roster/roster.service.js';
-import type { StudentInScope } from '../web/student-scope.js';
+import type { StudentRecordGate } from '../navigators/student-record.js';
 import { authorize } from '../policies/policy.js';
 import { auditPolicy } from '../policies/audit.js';
 import { recordViewsPolicy } from '../policies/record-views.js';
 import type { AuditCursor, AuditFilter, AuditService } from './audit.service.js';
-import type { AuditQuery } from './audit.schemas.js';
-import { isUuid } from '../web/student-scope.js';
+import { auditQuery, recordViewsQuery, type AuditQuery } from './audit.schemas.js';
+import { isUuid } from '../web/ids.js';
+import { fieldErrors, InvalidInput } from '../web/forms.js';
 import { actionLabel, entityLabel, peopleOf, presentEvent, roleLabel } from './audit.presenter.js';
 
 export interface AuditLogDeps {
   audit: AuditService;
-  roster: RosterService;
+  roster: Pick<RosterService, 'findPeople' | 'findPeopleByName' | 'namesOf'>;
+  /** "Who viewed my record" opens the student's record here first. */
+  studentRecords: StudentRecordGate;
   /** The school's zone: the date filters' days are days there (platforms.timeZoneOf). */
   timeZoneOf: (tenantId: string) => Promise<string>;
   pageSize: number;
@@ -45,15 +48,18 @@ export function createAuditLogService(deps: AuditLogDeps) {
     return { filter, student, person };
   }
 
-  return {
-    /** Refuses anyone but the tenant's admins (the page with a filter to correct shows no events). */
-    openLog(user: AppUser): void {
-      authorize(auditPolicy, user, 'list', { tenantId: user.tenantId });
-    },
+  /** The filter form as sent, or InvalidInput (an administrator fixes the field; the page shows no events). */
+  function queryOf(raw: unknown): AuditQuery {
+    const q = auditQuery.safeParse(raw);
+    if (!q.success) throw new InvalidInput(fieldErrors(q.error), raw);
+    return q.data;
+  }
 
-    /** One page of the tenant's log with the filters applied, each event in words. Admins of the tenant only. */
-    async adminPage(user: AppUser, q: AuditQuery) {
+  return {
+    /** One page of the tenant's log with the filters (the query string as sent) applied, each event in words. Admins of the tenant only. */
+    async adminPage(user: AppUser, query: unknown) {
       authorize(auditPolicy, user, 'list', { tenantId: user.tenantId });
+      const q = queryOf(query);
       const { filter, student, person } = await filterOf(user.tenantId, q);
       const page = await audit.page(user.tenantId, filter, { before: q.before, after: q.after, size: deps.pageSize });
       const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
@@ -64,8 +70,9 @@ export function createAuditLogService(deps: AuditLogDeps) {
      * Every event matching the filters, as CSV rows (header first), in batches so a large log never
      * sits in memory. The export itself is audited: who took a copy of the log, and when.
      */
-    async *exportRows(user: AppUser, q: AuditQuery): AsyncGenerator<string[]> {
+    async *exportRows(user: AppUser, query: unknown): AsyncGenerator<string[]> {
       authorize(auditPolicy, user, 'export', { tenantId: user.tenantId });
+      const q = queryOf(query);
       const { filter } = await filterOf(user.tenantId, q);
       await audit.record(user, { action: 'read', entity: 'audit' });
       let before: AuditCursor | undefined;
@@ -80,12 +87,18 @@ export function createAuditLogService(deps: AuditLogDeps) {
       }
     },
 
-    /** Staff who viewed or changed the student's record, newest first, paged. The student's and their family's page. */
-    async recordViews(user: AppUser, s: StudentInScope, position: { before?: AuditQuery['before']; after?: AuditQuery['after'] }) {
-      authorize(recordViewsPolicy, user, 'view', { scope: s.scope });
-      const page = await audit.page(user.tenantId, { studentIds: [s.student.id], actorRoles: STAFF_ROLES, excludeAction: 'denied' }, { ...position, size: deps.pageSize });
+    /**
+     * Staff who viewed or changed the student's record, newest first, paged (the query string's
+     * position; a position that cannot be read is the first page). The student's and their family's page.
+     */
+    async recordViews(user: AppUser, studentId: string, query: unknown) {
+      const record = await deps.studentRecords.open(user, studentId, recordViewsPolicy, 'view');
+      const q = recordViewsQuery.safeParse(query);
+      const position = q.success ? q.data : {};
+      const page = await audit.page(user.tenantId, { studentIds: [record.student.id], actorRoles: STAFF_ROLES, excludeAction: 'denied' }, { ...position, size: deps.pageSize });
       const names = await roster.namesOf(user.tenantId, page.events.flatMap((e) => (e.actorId ? [e.actorId] : [])));
       return {
+        record,
         views: page.events.map((e) => ({ at: e.at, name: (e.actorId && names.get(e.actorId)) || roleLabel(e.actorRole), role: roleLabel(e.actorRole), action: actionLabel(e.action), record: entityLabel(e.entity) })),
         older: page.older,
         newer: page.newer,

@@ -1,13 +1,12 @@
 import { Router, type Response } from 'express';
 import { stringify } from 'csv-stringify';
 import type { AppContext } from '../web/context.js';
-import { studentInScope } from '../web/student-scope.js';
 import { studentNav } from '../web/student-nav.js';
-import { fieldErrors, summaryOf } from '../web/forms.js';
+import { InvalidInput, orInvalid, summaryOf } from '../web/forms.js';
 import { safeError } from '../web/logger.js';
 import { t } from '../web/i18n.js';
 import { auditActions, type AuditCursor } from './audit.service.js';
-import { auditQuery, encodeCursor, recordViewsQuery, type AuditQuery } from './audit.schemas.js';
+import { encodeCursor } from './audit.schemas.js';
 import { actionLabel } from './audit.presenter.js';
 
 const AUDIT = '/admin/audit';
@@ -49,38 +48,38 @@ export function auditRoutes(ctx: AppContext): Router {
 
   r.get(AUDIT, ctx.requireUser, async (req, res) => {
     const raw = req.query as Record<string, unknown>;
-    const q = auditQuery.safeParse(raw);
-    if (!q.success) {
+    await orInvalid(
+      res,
+      async () => {
+        const page = await ctx.auditLog.adminPage(req.user!, raw);
+        const params = filterParams(raw);
+        renderLog(res, raw, {
+          errors: {},
+          events: page.events,
+          student: page.student,
+          person: page.person,
+          nameMatches: page.nameMatches,
+          filtered: Object.keys(params).length > 0,
+          pages: pager(page.older, page.newer, params),
+          exportQuery: params,
+        });
+      },
       // The form still shows: an administrator fixes the date next to the field.
-      ctx.auditLog.openLog(req.user!);
-      const errors = fieldErrors(q.error);
-      res.status(400);
-      renderLog(res, raw, { errors, errorSummary: summaryOf(errors, (f) => filterFieldIds[f]), events: [] });
-      return;
-    }
-    const page = await ctx.auditLog.adminPage(req.user!, q.data);
-    const params = filterParams(raw);
-    renderLog(res, raw, {
-      errors: {},
-      events: page.events,
-      student: page.student,
-      person: page.person,
-      nameMatches: page.nameMatches,
-      filtered: Object.keys(params).length > 0,
-      pages: pager(page.older, page.newer, params),
-      exportQuery: params,
-    });
+      async (e) => renderLog(res, raw, { errors: e.errors, errorSummary: summaryOf(e.errors, (f) => filterFieldIds[f]), events: [] }),
+    );
   });
 
   r.get(`${AUDIT}/export`, ctx.requireUser, async (req, res) => {
-    const q = auditQuery.safeParse(req.query);
-    if (!q.success) {
-      res.status(400).type('text/plain').send(Object.values(fieldErrors(q.error)).join('\n'));
+    const rows = ctx.auditLog.exportRows(req.user!, req.query);
+    // The first row gates (policy), checks the filters and audits before any byte is sent, so a refusal is still a clean 403 or 400.
+    let first: IteratorResult<string[]>;
+    try {
+      first = await rows.next();
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err;
+      res.status(400).type('text/plain').send(Object.values(err.errors).join('\n'));
       return;
     }
-    const rows = ctx.auditLog.exportRows(req.user!, q.data satisfies AuditQuery);
-    // The first row gates (policy) and audits before any byte is sent, so a refusal is still a clean 403.
-    const first = await rows.next();
     res.type('text/csv; charset=utf-8').attachment('audit-log.csv');
     const csv = stringify({ header: true, columns: csvColumns.map((key) => ({ key, header: t(`audit.csv.${key}`) })), cast: { string: spreadsheetSafe } });
     csv.pipe(res);
@@ -98,17 +97,14 @@ export function auditRoutes(ctx: AppContext): Router {
   });
 
   r.get('/students/:studentId/record-views', ctx.requireUser, async (req, res) => {
-    const s = await studentInScope(ctx, req.user!, req.params.studentId);
-    const q = recordViewsQuery.safeParse(req.query);
-    const position = q.success ? q.data : {};
-    const page = await ctx.auditLog.recordViews(req.user!, s, position);
-    const isSelf = s.relationship === 'self';
+    const { record, ...page } = await ctx.auditLog.recordViews(req.user!, String(req.params.studentId), req.query);
+    const isSelf = record.relationship === 'self';
     res.render('audit/record-views', {
-      title: isSelf ? t('recordViews.title') : t('recordViews.titleOf', { name: s.student.name }),
-      nav: studentNav(req.user!, s, 'record-views'),
-      student: s.student,
+      title: isSelf ? t('recordViews.title') : t('recordViews.titleOf', { name: record.student.name }),
+      nav: studentNav(req.user!, record, 'record-views'),
+      student: record.student,
       isSelf,
-      path: `/students/${s.student.id}/record-views`,
+      path: `/students/${record.student.id}/record-views`,
       views: page.views,
       pages: pager(page.older, page.newer),
     });

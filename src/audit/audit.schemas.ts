@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isRealDate } from '../web/forms.js';
 import { t } from '../web/i18n.js';
-import { isUuid } from '../web/student-scope.js';
+import { isUuid } from '../web/ids.js';
 import { auditActions } from './audit.service.js';
 import type { AuditCursor } from './audit.repository.js';
 

@@ -1,11 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
 import type { AppContext } from '../web/context.js';
-import { studentInScope, type StudentInScope } from '../web/student-scope.js';
-import { fieldErrors, redirectInTool, summaryOf } from '../web/forms.js';
-import { authorize } from '../policies/policy.js';
-import { caseloadPolicy, navigatorPolicy } from '../policies/caseload.js';
-import { caseloadQuery, preferredAdultForm, reassignForm } from './caseload.schemas.js';
+import type { AppUser } from '../auth/user.js';
+import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
+import { caseloadQuery } from './caseload.schemas.js';
 
 const sortOptions = [
   ['attention', 'Needs attention first'],
@@ -36,15 +33,10 @@ export function caseloadRoutes(ctx: AppContext): Router {
   const r = Router();
 
   r.get('/caseload', ctx.requireUser, async (req, res) => {
-    const user = req.user!;
-    authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
     const query = caseloadQuery.parse(req.query);
-    // Launched from a course nobody has decided on: ask first. From a subject course: its own page,
-    // which links back here (view=caseload) for the students this teacher navigates elsewhere.
-    const course = await ctx.courses.launchCourse(user);
-    if (course?.kind === 'undecided') return redirectInTool(res, `/courses/${course.id}/kind`);
-    if (course?.kind === 'subject' && query.view !== 'caseload') return redirectInTool(res, `/courses/${course.id}/students`);
-    const { rows, total } = await ctx.caseload.list(user, query);
+    const home = await ctx.caseload.home(req.user!, query);
+    if (home.divert) return redirectInTool(res, `/courses/${home.courseId}/${home.divert === 'decide' ? 'kind' : 'students'}`);
+    const { rows, total } = home;
     const recorded = Number(req.query.recorded);
     res.render('caseload/index', {
       title: 'Caseload',
@@ -54,7 +46,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
       recorded: Number.isInteger(recorded) && recorded > 0 ? recorded : 0,
       cadenceDays: ctx.config.checkinCadenceDays,
       // Recording for the whole class only makes sense from the advisory itself.
-      inAdvisory: course?.kind === 'advisory',
+      inAdvisory: home.inAdvisory,
       sorts: options(sortOptions, query.sort),
       shows: options(showOptions, query.show),
       statuses: options(statusOptions, query.status),
@@ -69,19 +61,19 @@ export function caseloadRoutes(ctx: AppContext): Router {
     });
   });
 
-  const renderNavigator = async (req: Request, res: Response, s: StudentInScope, errors: Record<string, string> = {}, values: Record<string, unknown> = {}) => {
-    const { current, advisors } = await ctx.caseload.navigatorPage(req.user!, s);
+  const renderNavigator = async (req: Request, res: Response, errors: Record<string, string> = {}, values: Record<string, unknown> = {}) => {
+    const { record, current, advisors, can } = await ctx.caseload.navigatorPage(req.user!, String(req.params.studentId));
     const chosen = (values.navigatorId as string | undefined) ?? current.navigatorIds[0];
+    const student = record.student;
     res.render('caseload/navigator', {
-      title: `Navigator: ${s.student.name}`,
+      title: `Navigator: ${student.name}`,
       nav: [{ href: '/caseload', label: 'Caseload', current: false }],
-      student: s.student,
+      student,
       current,
       advisors: advisors.map((p) => ({ id: p.id, name: p.name || 'Name not shared by the LMS', selected: p.id === chosen })),
-      canReassign: navigatorPolicy(req.user!, 'reassign', { scope: s.scope }),
-      canSetPreferred: navigatorPolicy(req.user!, 'setPreferredAdult', { scope: s.scope }),
-      reassignAction: `/caseload/students/${s.student.id}/navigator`,
-      preferredAction: `/caseload/students/${s.student.id}/preferred-adult`,
+      can,
+      reassignAction: `/caseload/students/${student.id}/navigator`,
+      preferredAction: `/caseload/students/${student.id}/preferred-adult`,
       preferredAdult: (values.preferredAdult as string | undefined) ?? current.preferredAdult ?? '',
       saved: req.query.saved === '1',
       errors,
@@ -90,23 +82,23 @@ export function caseloadRoutes(ctx: AppContext): Router {
   };
 
   r.get('/caseload/students/:studentId/navigator', ctx.requireUser, async (req, res) => {
-    await renderNavigator(req, res, await studentInScope(ctx, req.user!, req.params.studentId));
+    await renderNavigator(req, res);
   });
 
-  /** The navigator page's two forms: parse, re-render with errors next to the field, or save and come back. */
-  const navigatorForm = <T>(path: string, schema: z.ZodType<T>, save: (req: Request, s: StudentInScope, data: T) => Promise<unknown>) =>
+  /** The navigator page's two forms: the service refuses what is not right (field errors next to the field), else back to the page. */
+  const navigatorForm = (path: string, save: (user: AppUser, studentId: string, posted: unknown) => Promise<void>) =>
     r.post(`/caseload/students/:studentId/${path}`, ctx.requireUser, async (req, res) => {
-      const s = await studentInScope(ctx, req.user!, req.params.studentId);
-      const form = schema.safeParse(req.body);
-      if (!form.success) {
-        res.status(400);
-        await renderNavigator(req, res, s, fieldErrors(form.error), req.body as Record<string, unknown>);
-        return;
-      }
-      await save(req, s, form.data);
-      redirectInTool(res, `/caseload/students/${s.student.id}/navigator`, { query: { saved: 1 } });
+      const studentId = String(req.params.studentId);
+      await orInvalid(
+        res,
+        async () => {
+          await save(req.user!, studentId, req.body);
+          redirectInTool(res, `/caseload/students/${studentId}/navigator`, { query: { saved: 1 } });
+        },
+        (e) => renderNavigator(req, res, e.errors, req.body as Record<string, unknown>),
+      );
     });
-  navigatorForm('navigator', reassignForm, (req, s, data) => ctx.caseload.reassign(req.user!, s, data.navigatorId));
-  navigatorForm('preferred-adult', preferredAdultForm, (req, s, data) => ctx.caseload.setPreferredAdult(req.user!, s, data.preferredAdult));
+  navigatorForm('navigator', (user, id, posted) => ctx.caseload.reassign(user, id, posted));
+  navigatorForm('preferred-adult', (user, id, posted) => ctx.caseload.setPreferredAdult(user, id, posted));
   return r;
 }

@@ -1,17 +1,20 @@
+import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import { localDate } from '../web/time-zone.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { RosterService, Person } from '../roster/roster.service.js';
+import type { Context, RosterService, Person } from '../roster/roster.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
+import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService, OpenNeed } from '../checkins/checkins.service.js';
-import { authorize } from '../policies/policy.js';
-import { caseloadPolicy, navigatorPolicy } from '../policies/caseload.js';
-import type { StudentInScope } from '../web/student-scope.js';
+import { quickForm, quickRow } from '../checkins/checkins.schemas.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { caseloadPolicy, navigatorActions, navigatorPolicy } from '../policies/caseload.js';
 import { badRequest } from '../web/errors.js';
-import type { CaseloadQuery } from './caseload.schemas.js';
+import { fieldErrors, InvalidInput } from '../web/forms.js';
+import { preferredAdultForm, reassignForm, type CaseloadQuery } from './caseload.schemas.js';
 import { byAttention, rankStudent, type AttentionRules } from './needs-attention.js';
 
 export interface PlanStatus {
@@ -30,9 +33,13 @@ export interface CaseloadDeps {
   audit: AuditService;
   roster: RosterService;
   navigators: NavigatorsService;
-  goals: GoalsService;
-  checkins: CheckinsService;
+  /** Every entry point that touches one student opens the student's record here first. */
+  studentRecords: StudentRecordGate;
+  goals: Pick<GoalsService, 'summaryFor'>;
+  checkins: Pick<CheckinsService, 'lastCheckins' | 'latestCheckins' | 'openNeeds' | 'recordAll'>;
   planStatusFor: PlanStatusFor;
+  /** The course the user launched from (ctx.courses): an undecided or subject course has its own landing page. */
+  launchCourse: (user: AppUser) => Promise<Context | null>;
   cadenceDays: number;
   /** "Needs attention first", as data (config/needs-attention.json). */
   attentionRules: AttentionRules;
@@ -60,7 +67,7 @@ const planOrder = { none: 0, draft: 1, active: 2 } as const;
 
 /** The advisor's home: their advisory students and assigned students, ranked by who needs attention. */
 export function createCaseloadService(deps: CaseloadDeps) {
-  const { roster, navigators, goals, checkins, clock } = deps;
+  const { roster, navigators, studentRecords, goals, checkins, clock } = deps;
 
   /**
    * Students of the advisories the user teaches, plus students explicitly assigned to them, each
@@ -82,8 +89,39 @@ export function createCaseloadService(deps: CaseloadDeps) {
     return [...byId.values()];
   }
 
-  /** Students of the advisory courses the user teaches, plus students explicitly assigned to them. */
-  const studentsOf = async (user: AppUser): Promise<Person[]> => (await caseloadOf(user)).map((m) => m.person);
+  /** Students of the advisory courses the user teaches, plus students explicitly assigned to them, by name. */
+  const studentsOf = async (user: AppUser): Promise<Person[]> => (await caseloadOf(user)).map((m) => m.person).sort((a, b) => a.name.localeCompare(b.name));
+
+  /** Advisors of the tenant, for the reassignment form. */
+  async function advisorsOf(tenantId: string): Promise<Person[]> {
+    const contexts = await roster.listContexts(tenantId);
+    const members = (await Promise.all(contexts.map((c) => roster.listMembers(tenantId, c.id, { role: 'advisor', status: 'active' })))).flat();
+    const byId = new Map(members.map((m) => [m.person.id, m.person]));
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Who navigates the student: an explicit assignment, else the advisory teachers. */
+  async function navigatorOf({ student, scope }: StudentRecord) {
+    const [a] = await navigators.activeAssignments(scope.tenantId, student.id);
+    const ids = a ? [a.navigatorId] : scope.navigatorIds;
+    const names = await roster.namesOf(scope.tenantId, ids);
+    return { navigatorIds: ids, names: ids.map((id) => names.get(id) || 'An advisor'), preferredAdult: a?.preferredAdult ?? null, explicit: Boolean(a) };
+  }
+
+  /** A new navigator assignment of the student, audited; the navigator page's two forms both end here. */
+  async function assign(user: AppUser, studentId: string, navigatorId: string, preferredAdult: string | null) {
+    await deps.db.transaction(async (tx) => {
+      const row = await navigators.assign({ tenantId: user.tenantId, studentId, navigatorId, assignedBy: user.personId, preferredAdult }, tx);
+      await deps.audit.record(user, { action: 'update', entity: 'navigator_assignment', entityId: row.id, studentId }, tx);
+    });
+  }
+
+  /** The posted form, or InvalidInput with its field errors. */
+  function parsed<T>(schema: z.ZodType<T>, posted: unknown): T {
+    const form = schema.safeParse(posted);
+    if (!form.success) throw new InvalidInput(fieldErrors(form.error), posted);
+    return form.data;
+  }
 
   const byName = (a: CaseloadRow, b: CaseloadRow) => a.name.localeCompare(b.name);
   const sorters: Record<CaseloadQuery['sort'], (a: CaseloadRow, b: CaseloadRow) => number> = {
@@ -94,130 +132,149 @@ export function createCaseloadService(deps: CaseloadDeps) {
     checkin: (a, b) => (b.daysSinceCheckin ?? Infinity) - (a.daysSinceCheckin ?? Infinity) || byName(a, b),
   };
 
-  return {
-    studentsOf,
-
-    async list(user: AppUser, query: CaseloadQuery): Promise<{ rows: CaseloadRow[]; total: number }> {
-      authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
-      const members = await caseloadOf(user);
-      const ids = members.map((m) => m.person.id);
-      const [plans, goalCounts, last, latest, needs, assignments, navigatorsOf] = await Promise.all([
-        deps.planStatusFor(user.tenantId, ids),
-        goals.summaryFor(user.tenantId, ids),
-        checkins.lastCheckins(user.tenantId, ids),
-        checkins.latestCheckins(user.tenantId, ids),
-        checkins.openNeeds(user.tenantId, ids),
-        navigators.assignmentsFor(user.tenantId, ids),
-        navigators.navigatorsOf(user.tenantId, ids),
-      ]);
-      const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
-      const navNames = await roster.namesOf(user.tenantId, navIds);
-      // The real navigator: "You" only when it is you (an assignment, or your advisory by default).
-      const navigatorName = (studentId: string) => {
-        const navs = navigatorsOf.get(studentId) ?? [];
-        if (navs.length === 0) return 'Not assigned yet';
-        // You first, then the others by name: the same order on every load.
-        const others = navs.filter((id) => id !== user.personId).map((id) => navNames.get(id) || 'Another advisor').sort((a, b) => a.localeCompare(b));
-        return [...(navs.includes(user.personId) ? ['You'] : []), ...others].join(', ');
-      };
-      const now = clock.now();
-      const today = localDate(now, await deps.timeZoneOf(user.tenantId));
-      const rows: CaseloadRow[] = members.map(({ person: p, joinedAt }) => {
-        const l = last.get(p.id) ?? null;
-        const a = assignments.find((x) => x.studentId === p.id);
-        const open = needs.get(p.id) ?? [];
-        const plan = plans.get(p.id) ?? { status: 'none' as const, updatedAt: null, updatedByName: null };
-        const goalCount = goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 };
-        const attention = rankStudent(
-          deps.attentionRules,
-          { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount },
-          { now, today, cadenceDays: deps.cadenceDays },
-        );
-        return {
-          id: p.id,
-          name: p.name || 'Name not shared by the LMS',
-          plan,
-          goals: goalCount,
-          lastCheckin: l?.date ?? null,
-          daysSinceCheckin: attention.daysSinceCheckin,
-          overdue: attention.overdue,
-          wellbeing: l?.wellbeing ?? null,
-          needs: open,
-          urgent: open.some((n) => n.urgency === 'urgent'),
-          navigatorName: navigatorName(p.id),
-          preferredAdult: a?.preferredAdult ?? null,
-          reasons: attention.reasons.map((r) => r.text),
-          score: attention.score,
-        };
-      });
-      const q = query.q.toLowerCase();
-      const shown = rows.filter(
-        (r) =>
-          (!q || r.name.toLowerCase().includes(q)) &&
-          (!query.status || r.plan.status === query.status) &&
-          (query.show === 'all' ||
-            (query.show === 'overdue' && r.overdue) ||
-            (query.show === 'urgent' && r.urgent) ||
-            (query.show === 'needs' && r.needs.length > 0) ||
-            (query.show === 'noplan' && r.plan.status === 'none')),
+  /** The caseload, ranked and filtered; one audited read naming every student shown. */
+  async function list(user: AppUser, query: CaseloadQuery): Promise<{ rows: CaseloadRow[]; total: number }> {
+    authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
+    const members = await caseloadOf(user);
+    const ids = members.map((m) => m.person.id);
+    const [plans, goalCounts, last, latest, needs, assignments, navigatorsOf] = await Promise.all([
+      deps.planStatusFor(user.tenantId, ids),
+      goals.summaryFor(user.tenantId, ids),
+      checkins.lastCheckins(user.tenantId, ids),
+      checkins.latestCheckins(user.tenantId, ids),
+      checkins.openNeeds(user.tenantId, ids),
+      navigators.assignmentsFor(user.tenantId, ids),
+      navigators.navigatorsOf(user.tenantId, ids),
+    ]);
+    const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
+    const navNames = await roster.namesOf(user.tenantId, navIds);
+    // The real navigator: "You" only when it is you (an assignment, or your advisory by default).
+    const navigatorName = (studentId: string) => {
+      const navs = navigatorsOf.get(studentId) ?? [];
+      if (navs.length === 0) return 'Not assigned yet';
+      // You first, then the others by name: the same order on every load.
+      const others = navs.filter((id) => id !== user.personId).map((id) => navNames.get(id) || 'Another advisor').sort((a, b) => a.localeCompare(b));
+      return [...(navs.includes(user.personId) ? ['You'] : []), ...others].join(', ');
+    };
+    const now = clock.now();
+    const today = localDate(now, await deps.timeZoneOf(user.tenantId));
+    const rows: CaseloadRow[] = members.map(({ person: p, joinedAt }) => {
+      const l = last.get(p.id) ?? null;
+      const a = assignments.find((x) => x.studentId === p.id);
+      const open = needs.get(p.id) ?? [];
+      const plan = plans.get(p.id) ?? { status: 'none' as const, updatedAt: null, updatedByName: null };
+      const goalCount = goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 };
+      const attention = rankStudent(
+        deps.attentionRules,
+        { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount },
+        { now, today, cadenceDays: deps.cadenceDays },
       );
-      // One event per view, naming every student it showed (summaries: needs by category, no notes).
-      await deps.audit.record(user, { action: 'read', entity: 'caseload', studentIds: shown.map((r) => r.id) });
-      return { rows: shown.sort(sorters[query.sort]), total: rows.length };
-    },
+      return {
+        id: p.id,
+        name: p.name || 'Name not shared by the LMS',
+        plan,
+        goals: goalCount,
+        lastCheckin: l?.date ?? null,
+        daysSinceCheckin: attention.daysSinceCheckin,
+        overdue: attention.overdue,
+        wellbeing: l?.wellbeing ?? null,
+        needs: open,
+        urgent: open.some((n) => n.urgency === 'urgent'),
+        navigatorName: navigatorName(p.id),
+        preferredAdult: a?.preferredAdult ?? null,
+        reasons: attention.reasons.map((r) => r.text),
+        score: attention.score,
+      };
+    });
+    const q = query.q.toLowerCase();
+    const shown = rows.filter(
+      (r) =>
+        (!q || r.name.toLowerCase().includes(q)) &&
+        (!query.status || r.plan.status === query.status) &&
+        (query.show === 'all' ||
+          (query.show === 'overdue' && r.overdue) ||
+          (query.show === 'urgent' && r.urgent) ||
+          (query.show === 'needs' && r.needs.length > 0) ||
+          (query.show === 'noplan' && r.plan.status === 'none')),
+    );
+    // One event per view, naming every student it showed (summaries: needs by category, no notes).
+    await deps.audit.record(user, { action: 'read', entity: 'caseload', studentIds: shown.map((r) => r.id) });
+    return { rows: shown.sort(sorters[query.sort]), total: rows.length };
+  }
 
-    /** Advisors of the tenant, for the reassignment form. */
-    async advisorsOf(tenantId: string): Promise<Person[]> {
-      const contexts = await roster.listContexts(tenantId);
-      const members = (await Promise.all(contexts.map((c) => roster.listMembers(tenantId, c.id, { role: 'advisor', status: 'active' })))).flat();
-      const byId = new Map(members.map((m) => [m.person.id, m.person]));
-      return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    list,
+
+    /**
+     * /caseload. Launched from a course nobody has decided on: ask first (`decide`). From a subject
+     * course: its own page (`subject`), which links back here (view=caseload) for the students this
+     * teacher navigates elsewhere. Otherwise the caseload, and whether it was opened from the advisory.
+     */
+    async home(user: AppUser, query: CaseloadQuery): Promise<{ divert: 'decide' | 'subject'; courseId: string } | { divert: null; inAdvisory: boolean; rows: CaseloadRow[]; total: number }> {
+      authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
+      const course = await deps.launchCourse(user);
+      if (course?.kind === 'undecided') return { divert: 'decide', courseId: course.id };
+      if (course?.kind === 'subject' && query.view !== 'caseload') return { divert: 'subject', courseId: course.id };
+      return { divert: null, inAdvisory: course?.kind === 'advisory', ...(await list(user, query)) };
     },
 
     /** The quick check-in form's roster: the caseload's students by name. An audited read of each. */
     async checkinRoster(user: AppUser): Promise<Person[]> {
       authorize(caseloadPolicy, user, 'recordAll', { tenantId: user.tenantId });
-      const students = (await studentsOf(user)).sort((a, b) => a.name.localeCompare(b.name));
+      const students = await studentsOf(user);
       await deps.audit.record(user, { action: 'read', entity: 'checkin_roster', studentIds: students.map((p) => p.id) });
       return students;
     },
 
-    /** The navigator page: who navigates the student, the advisors to hand them to. An audited read. */
-    async navigatorPage(user: AppUser, s: StudentInScope) {
-      authorize(navigatorPolicy, user, 'reassign', { scope: s.scope });
-      const [current, advisors] = await Promise.all([this.navigatorOf(s), this.advisorsOf(user.tenantId)]);
-      await deps.audit.record(user, { action: 'read', entity: 'navigator_assignment', studentId: s.student.id });
-      return { current, advisors };
+    /**
+     * The quick record as posted: one row per student of the caseload (attended, absent or not
+     * recorded), one shared note; rows left "not recorded" are not saved, the rest together. Returns
+     * how many were recorded; InvalidInput with a message per row (`row.<studentId>`) when not right.
+     */
+    async recordCheckins(user: AppUser, posted: unknown): Promise<number> {
+      authorize(caseloadPolicy, user, 'recordAll', { tenantId: user.tenantId });
+      const body = (posted ?? {}) as Record<string, unknown>;
+      const form = quickForm.safeParse(body);
+      const errors: Record<string, string> = form.success ? {} : fieldErrors(form.error);
+      const students = await studentsOf(user);
+      const rows: { studentId: string; attended: boolean; wellbeing: number | null }[] = [];
+      for (const p of students) {
+        const row = quickRow.safeParse({ attended: body[`attended.${p.id}`], wellbeing: body[`wellbeing.${p.id}`] });
+        if (!row.success) errors[`row.${p.id}`] = row.error.issues[0]!.message;
+        else if (row.data.attended !== '') rows.push({ studentId: p.id, attended: row.data.attended === 'yes', wellbeing: row.data.wellbeing });
+      }
+      const rowErrors = Object.keys(errors).some((k) => k.startsWith('row.'));
+      if (students.length === 0) errors._form = 'There are no students in your advisory yet.';
+      else if (rows.length === 0 && !rowErrors) errors._form = 'Nothing was saved: mark at least one student as attended or absent.';
+      if (!form.success || Object.keys(errors).length > 0) throw new InvalidInput(errors, posted);
+      await checkins.recordAll(user, { date: form.data.date, format: form.data.format, sharedNote: form.data.sharedNote, rows });
+      return rows.length;
     },
 
-    async navigatorOf(s: StudentInScope) {
-      const [a] = await navigators.activeAssignments(s.scope.tenantId, s.student.id);
-      const ids = a ? [a.navigatorId] : s.scope.navigatorIds;
-      const names = await roster.namesOf(s.scope.tenantId, ids);
-      return { navigatorIds: ids, names: ids.map((id) => names.get(id) || 'An advisor'), preferredAdult: a?.preferredAdult ?? null, explicit: Boolean(a) };
+    /** The navigator page: who navigates the student, the advisors to hand them to, what this user may do. An audited read. */
+    async navigatorPage(user: AppUser, studentId: string) {
+      const record = await studentRecords.open(user, studentId, navigatorPolicy, 'reassign');
+      const [current, advisors] = await Promise.all([navigatorOf(record), advisorsOf(user.tenantId)]);
+      await deps.audit.record(user, { action: 'read', entity: 'navigator_assignment', studentId: record.student.id });
+      return { record, current, advisors, can: canMap(navigatorPolicy, user, navigatorActions, { scope: record.scope }) };
     },
 
-    /** Hand the student to another advisor of the tenant; the preferred adult carries over. Audited. */
-    async reassign(user: AppUser, s: StudentInScope, navigatorId: string) {
-      authorize(navigatorPolicy, user, 'reassign', { scope: s.scope });
-      const advisors = await this.advisorsOf(user.tenantId);
+    /** Hand the student to another advisor of the tenant (the posted `navigatorId`); the preferred adult carries over. Audited. */
+    async reassign(user: AppUser, studentId: string, posted: unknown) {
+      const record = await studentRecords.open(user, studentId, navigatorPolicy, 'reassign');
+      const { navigatorId } = parsed(reassignForm, posted);
+      const advisors = await advisorsOf(user.tenantId);
       if (!advisors.some((p) => p.id === navigatorId)) throw badRequest('Choose an advisor of this school.', 'not_an_advisor');
-      const current = await this.navigatorOf(s);
-      await deps.db.transaction(async (tx) => {
-        const row = await navigators.assign({ tenantId: user.tenantId, studentId: s.student.id, navigatorId, assignedBy: user.personId, preferredAdult: current.preferredAdult }, tx);
-        await deps.audit.record(user, { action: 'update', entity: 'navigator_assignment', entityId: row.id, studentId: s.student.id }, tx);
-      });
+      const current = await navigatorOf(record);
+      await assign(user, record.student.id, navigatorId, current.preferredAdult);
     },
 
-    /** Note the adult the student trusts most; the navigator stays who it is. Audited. */
-    async setPreferredAdult(user: AppUser, s: StudentInScope, preferredAdult: string) {
-      authorize(navigatorPolicy, user, 'setPreferredAdult', { scope: s.scope });
-      const current = await this.navigatorOf(s);
-      const navigatorId = current.navigatorIds[0] ?? user.personId;
-      await deps.db.transaction(async (tx) => {
-        const row = await navigators.assign({ tenantId: user.tenantId, studentId: s.student.id, navigatorId, assignedBy: user.personId, preferredAdult: preferredAdult || null }, tx);
-        await deps.audit.record(user, { action: 'update', entity: 'navigator_assignment', entityId: row.id, studentId: s.student.id }, tx);
-      });
+    /** Note the adult the student trusts most (the posted `preferredAdult`); the navigator stays who it is. Audited. */
+    async setPreferredAdult(user: AppUser, studentId: string, posted: unknown) {
+      const record = await studentRecords.open(user, studentId, navigatorPolicy, 'setPreferredAdult');
+      const { preferredAdult } = parsed(preferredAdultForm, posted);
+      const current = await navigatorOf(record);
+      await assign(user, record.student.id, current.navigatorIds[0] ?? user.personId, preferredAdult || null);
     },
   };
 }

@@ -1,14 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
-import { studentInScope, isUuid, type StudentInScope } from '../web/student-scope.js';
 import { studentNav } from '../web/student-nav.js';
-import { fieldErrors, prefixed, redirectInTool, summaryOf } from '../web/forms.js';
-import { notFound } from '../web/errors.js';
-import { authorize } from '../policies/policy.js';
-import { checkinPolicy } from '../policies/checkin.js';
-import { caseloadPolicy } from '../policies/caseload.js';
-import { answerText, checkinForm, checkinFormats, checkinLimits, formatLabels, needValue, quickForm, quickRow, type Urgency } from './checkins.schemas.js';
-import type { CheckinsService } from './checkins.service.js';
+import { orInvalid, prefixed, redirectInTool, summaryOf } from '../web/forms.js';
+import { checkinFormats, checkinLimits, formatLabels } from './checkins.schemas.js';
 
 type Body = Record<string, unknown>;
 const formatOptions = (selected: unknown) => checkinFormats.map((value) => ({ value, label: formatLabels[value], selected: value === (selected ?? 'in_person') }));
@@ -33,64 +27,42 @@ function checkinSummary(errors: Record<string, string>) {
 const quickFieldIds: Record<string, string> = { date: 'quick-date', format: 'quick-format', sharedNote: 'quick-note' };
 const attendanceId = (studentId: string) => `attended-${studentId}-yes`;
 
-/** Answers and needs arrive as `answer.<questionId>` and `need.<needId>` fields; each is checked on its own. */
-function parseAnswersAndNeeds(checkins: CheckinsService, body: unknown, questions: { id: string; required: boolean }[], requireAnswers: boolean) {
-  const errors: Record<string, string> = {};
-  const rawAnswers = prefixed(body, 'answer');
-  const answers: Record<string, string> = {};
-  for (const q of questions) {
-    const a = answerText.safeParse(rawAnswers[q.id] ?? '');
-    if (!a.success) errors[`answer.${q.id}`] = a.error.issues[0]!.message;
-    else if (requireAnswers && q.required && !a.data) errors[`answer.${q.id}`] = 'This question needs an answer';
-    else answers[q.id] = a.data;
-  }
-  const rawNeeds = prefixed(body, 'need');
-  const needs: Record<string, Urgency> = {};
-  for (const n of checkins.needCategories()) {
-    const v = needValue.safeParse(rawNeeds[n.id] ?? '');
-    if (!v.success) errors[`need.${n.id}`] = v.error.issues[0]!.message;
-    else if (v.data) needs[n.id] = v.data;
-  }
-  return { answers, needs, errors, rawAnswers, rawNeeds };
-}
-
 /** Check-ins: history, recording one (with the student's prep answers shown), student prep, quick record for the advisory. */
 export function checkinsRoutes(ctx: AppContext): Router {
   const r = Router();
-  const student = (req: Request) => studentInScope(ctx, req.user!, req.params.studentId);
-  const base = (s: StudentInScope) => `/students/${s.student.id}/checkins`;
+  const base = (studentId: string) => `/students/${studentId}/checkins`;
   const needRows = (raw: Record<string, string>, errors: Record<string, string>) =>
     ctx.checkins.needCategories().map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
 
   r.get('/students/:studentId/checkins', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    const h = await ctx.checkins.history(req.user!, s);
+    const { record, ...h } = await ctx.checkins.history(req.user!, String(req.params.studentId));
+    const url = base(record.student.id);
     res.render('checkins/index', {
-      title: `Check-ins: ${s.student.name}`,
-      nav: studentNav(req.user!, s, 'checkins'),
-      student: s.student,
-      isSelf: s.relationship === 'self',
-      canRecord: checkinPolicy(req.user!, 'record', { scope: s.scope }),
-      newUrl: `${base(s)}/new`,
-      prepUrl: `${base(s)}/prep`,
+      title: `Check-ins: ${record.student.name}`,
+      nav: studentNav(req.user!, record, 'checkins'),
+      student: record.student,
+      isSelf: record.relationship === 'self',
+      newUrl: `${url}/new`,
+      prepUrl: `${url}/prep`,
       ...h,
-      openNeeds: h.openNeeds.map((n) => ({ ...n, resolveUrl: `${base(s)}/needs/${n.id}/resolve` })),
+      openNeeds: h.openNeeds.map((n) => ({ ...n, resolveUrl: `${url}/needs/${n.id}/resolve` })),
     });
   });
 
-  const renderNew = async (req: Request, res: Response, s: StudentInScope, values: Body, errors: Record<string, string>, raw = { answers: {} as Record<string, string>, needs: {} as Record<string, string> }) => {
-    const p = await ctx.checkins.recordForm(req.user!, s);
+  const renderNew = async (req: Request, res: Response, values: Body = {}, errors: Record<string, string> = {}) => {
+    const { record, prompts: p, today } = await ctx.checkins.recordForm(req.user!, String(req.params.studentId));
+    const answers = prefixed(values, 'answer');
     res.render('checkins/new', {
-      title: `Check-in: ${s.student.name}`,
-      nav: studentNav(req.user!, s, 'checkins'),
-      student: s.student,
-      formAction: base(s),
-      prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: raw.answers[q.id] ?? '', error: errors[`answer.${q.id}`] })) },
-      needs: needRows(raw.needs, errors),
+      title: `Check-in: ${record.student.name}`,
+      nav: studentNav(req.user!, record, 'checkins'),
+      student: record.student,
+      formAction: base(record.student.id),
+      prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers[q.id] ?? '', error: errors[`answer.${q.id}`] })) },
+      needs: needRows(prefixed(values, 'need'), errors),
       formats: formatOptions(values.format),
       ratings: ratings.map((v) => ({ value: v, checked: v === values.wellbeing })),
       // Attendance is never assumed: the navigator says whether the student came.
-      values: { date: await ctx.checkins.today(req.user!.tenantId), ...values },
+      values: { date: today, ...values },
       limits: checkinLimits,
       errors,
       errorSummary: checkinSummary(errors),
@@ -98,49 +70,36 @@ export function checkinsRoutes(ctx: AppContext): Router {
   };
 
   r.get('/students/:studentId/checkins/new', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    await renderNew(req, res, s, {}, {});
+    await renderNew(req, res);
   });
 
   r.post('/students/:studentId/checkins', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    authorize(checkinPolicy, req.user!, 'record', { scope: s.scope });
-    const form = checkinForm.safeParse(req.body);
-    const week = await ctx.checkins.weekFor(req.user!.tenantId, s.student.id);
-    const attended = (form.success ? form.data.attended : (req.body as Body).attended) === 'yes';
-    // The script's required questions are the ones every navigator asks when the student came.
-    const extra = parseAnswersAndNeeds(ctx.checkins, req.body, ctx.checkins.promptsFor(week).questions, attended);
-    const errors = { ...(form.success ? {} : fieldErrors(form.error)), ...extra.errors };
-    if (!form.success || Object.keys(errors).length > 0) {
-      res.status(400);
-      await renderNew(req, res, s, req.body as Body, errors, { answers: extra.rawAnswers, needs: extra.rawNeeds });
-      return;
-    }
-    const f = form.data;
-    await ctx.checkins.record(req.user!, s, {
-      date: f.date, format: f.format, attended, week, wellbeing: attended ? f.wellbeing : null,
-      sharedNote: f.sharedNote, adultNote: f.adultNote, answers: attended ? extra.answers : {}, needs: extra.needs,
-    });
-    redirectInTool(res, base(s));
+    await orInvalid(
+      res,
+      async () => {
+        await ctx.checkins.record(req.user!, String(req.params.studentId), req.body);
+        redirectInTool(res, base(String(req.params.studentId)));
+      },
+      (e) => renderNew(req, res, req.body as Body, e.errors),
+    );
   });
 
   r.post('/students/:studentId/checkins/needs/:needId/resolve', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    if (!isUuid(req.params.needId)) throw notFound('That need is not open.');
-    await ctx.checkins.resolveNeed(req.user!, s, req.params.needId);
-    redirectInTool(res, base(s));
+    await ctx.checkins.resolveNeed(req.user!, String(req.params.studentId), req.params.needId);
+    redirectInTool(res, base(String(req.params.studentId)));
   });
 
-  const renderPrep = async (req: Request, res: Response, s: StudentInScope, errors: Record<string, string>, raw?: { answers: Record<string, string>; needs: Record<string, string> }) => {
-    const p = await ctx.checkins.prepForm(req.user!, s);
+  const renderPrep = async (req: Request, res: Response, errors: Record<string, string> = {}, posted?: Body) => {
+    const { record, prompts: p } = await ctx.checkins.prepForm(req.user!, String(req.params.studentId));
+    const answers = posted && prefixed(posted, 'answer');
     res.render('checkins/prep', {
       title: 'Before our check-in',
-      nav: studentNav(req.user!, s, 'checkins'),
-      student: s.student,
-      formAction: `${base(s)}/prep`,
+      nav: studentNav(req.user!, record, 'checkins'),
+      student: record.student,
+      formAction: `${base(record.student.id)}/prep`,
       saved: req.query.saved === '1',
-      prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: raw ? raw.answers[q.id] ?? '' : q.prepared, error: errors[`answer.${q.id}`] })) },
-      needs: needRows(raw?.needs ?? {}, errors),
+      prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers ? answers[q.id] ?? '' : q.prepared, error: errors[`answer.${q.id}`] })) },
+      needs: needRows(posted ? prefixed(posted, 'need') : {}, errors),
       limits: checkinLimits,
       errors,
       errorSummary: checkinSummary(errors),
@@ -148,22 +107,18 @@ export function checkinsRoutes(ctx: AppContext): Router {
   };
 
   r.get('/students/:studentId/checkins/prep', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    await renderPrep(req, res, s, {});
+    await renderPrep(req, res);
   });
 
   r.post('/students/:studentId/checkins/prep', ctx.requireUser, async (req, res) => {
-    const s = await student(req);
-    authorize(checkinPolicy, req.user!, 'prep', { scope: s.scope });
-    const week = await ctx.checkins.weekFor(req.user!.tenantId, s.student.id);
-    const parsed = parseAnswersAndNeeds(ctx.checkins, req.body, ctx.checkins.promptsFor(week).questions, false);
-    if (Object.keys(parsed.errors).length > 0) {
-      res.status(400);
-      await renderPrep(req, res, s, parsed.errors, { answers: parsed.rawAnswers, needs: parsed.rawNeeds });
-      return;
-    }
-    await ctx.checkins.savePrep(req.user!, s, { week, answers: parsed.answers, needs: parsed.needs });
-    redirectInTool(res, `${base(s)}/prep`, { query: { saved: 1 } });
+    await orInvalid(
+      res,
+      async () => {
+        await ctx.checkins.savePrep(req.user!, String(req.params.studentId), req.body);
+        redirectInTool(res, `${base(String(req.params.studentId))}/prep`, { query: { saved: 1 } });
+      },
+      (e) => renderPrep(req, res, e.errors, req.body as Body),
+    );
   });
 
   // Quick record for the whole advisory: one row per student (attended, absent or not recorded), one
@@ -204,29 +159,14 @@ export function checkinsRoutes(ctx: AppContext): Router {
   });
 
   r.post('/caseload/checkins', ctx.requireUser, async (req, res) => {
-    const user = req.user!;
-    authorize(caseloadPolicy, user, 'recordAll', { tenantId: user.tenantId });
-    const body = req.body as Body;
-    const form = quickForm.safeParse(body);
-    const errors: Record<string, string> = form.success ? {} : fieldErrors(form.error);
-    const students = await ctx.caseload.studentsOf(user);
-    const rows: { studentId: string; attended: boolean; wellbeing: number | null }[] = [];
-    for (const p of students) {
-      const row = quickRow.safeParse({ attended: body[`attended.${p.id}`], wellbeing: body[`wellbeing.${p.id}`] });
-      if (!row.success) errors[`row.${p.id}`] = row.error.issues[0]!.message;
-      else if (row.data.attended !== '') rows.push({ studentId: p.id, attended: row.data.attended === 'yes', wellbeing: row.data.wellbeing });
-    }
-    const rowErrors = Object.keys(errors).some((k) => k.startsWith('row.'));
-    if (students.length === 0) errors._form = 'There are no students in your advisory yet.';
-    else if (rows.length === 0 && !rowErrors) errors._form = 'Nothing was saved: mark at least one student as attended or absent.';
-    if (!form.success || Object.keys(errors).length > 0) {
-      res.status(400);
-      await renderQuick(req, res, body, errors);
-      return;
-    }
-    const scopes = new Map(await Promise.all(students.map(async (p) => [p.id, await studentInScope(ctx, user, p.id)] as const)));
-    await ctx.checkins.recordAll(user, scopes, { date: form.data.date, format: form.data.format, sharedNote: form.data.sharedNote, rows });
-    redirectInTool(res, '/caseload', { query: { recorded: rows.length } });
+    await orInvalid(
+      res,
+      async () => {
+        const recorded = await ctx.caseload.recordCheckins(req.user!, req.body);
+        redirectInTool(res, '/caseload', { query: { recorded } });
+      },
+      (e) => renderQuick(req, res, req.body as Body, e.errors),
+    );
   });
   return r;
 }

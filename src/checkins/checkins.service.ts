@@ -4,13 +4,15 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
-import type { NavigatorsService } from '../navigators/navigators.service.js';
-import { authorize } from '../policies/policy.js';
-import { checkinPolicy } from '../policies/checkin.js';
-import type { StudentInScope } from '../web/student-scope.js';
-import { badRequest, notFound } from '../web/errors.js';
+import type { StudentRecordGate } from '../navigators/student-record.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { checkinActions, checkinPolicy } from '../policies/checkin.js';
+import { caseloadPolicy } from '../policies/caseload.js';
+import { notFound } from '../web/errors.js';
+import { isUuid } from '../web/ids.js';
+import { fieldErrors, InvalidInput, prefixed } from '../web/forms.js';
 import type { CheckinAnswer } from './checkins.tables.js';
-import { formatLabels, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
+import { answerText, checkinForm, formatLabels, needValue, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
 import { schoolYearStart, weekSince } from './weeks.js';
 import { localDate } from '../web/time-zone.js';
@@ -21,8 +23,9 @@ export interface CheckinsDeps {
   db: Db;
   clock: Clock;
   audit: AuditService;
-  roster: RosterService;
-  navigators: NavigatorsService;
+  roster: Pick<RosterService, 'namesOf'>;
+  /** Every entry point that touches a student opens the student's record here first. */
+  studentRecords: StudentRecordGate;
   script: CheckinScript;
   /** The school's IANA zone: its "today" is the day check-ins and weeks count in. */
   timeZoneOf: (tenantId: string) => Promise<string>;
@@ -35,18 +38,6 @@ export interface OpenNeed {
   urgency: Urgency;
   sensitive: boolean;
   raisedAt: Date;
-}
-
-export interface RecordInput {
-  date: string;
-  format: keyof typeof formatLabels;
-  attended: boolean;
-  week: number;
-  wellbeing: number | null;
-  sharedNote: string;
-  adultNote: string;
-  answers: Record<string, string>;
-  needs: Record<string, Urgency>;
 }
 
 export interface QuickRecordInput {
@@ -73,7 +64,7 @@ function openByCategory(needs: repo.Need[]): (repo.Need & { timesRaised: number 
 
 /** Check-ins: the week's script, recording (one student or the whole advisory), student prep, needs raised. */
 export function createCheckinsService(deps: CheckinsDeps) {
-  const { db, clock, audit, roster, script } = deps;
+  const { db, clock, audit, roster, studentRecords, script } = deps;
   const needById = new Map(script.needs.map((n) => [n.id, n]));
 
   const namesOf = async (tenantId: string, ids: string[]) => {
@@ -119,58 +110,97 @@ export function createCheckinsService(deps: CheckinsDeps) {
       .questions.filter((q) => (answers[q.id] ?? '').trim() !== '')
       .map((q) => ({ questionId: q.id, prompt: q.prompt, answer: answers[q.id]!.trim() }));
 
-  const checkNeeds = (needs: Record<string, Urgency>) => {
-    for (const id of Object.keys(needs)) if (!needById.has(id)) throw badRequest(`Unknown need category ${id}.`, 'unknown_need');
-  };
+  /**
+   * Answers and needs arrive as `answer.<questionId>` and `need.<needId>` fields; each is checked on
+   * its own. The week's required questions need an answer when `requireAnswers` (the student came).
+   */
+  function answersAndNeeds(body: unknown, week: number, requireAnswers: boolean) {
+    const errors: Record<string, string> = {};
+    const rawAnswers = prefixed(body, 'answer');
+    const answers: Record<string, string> = {};
+    for (const q of promptsFor(week).questions) {
+      const a = answerText.safeParse(rawAnswers[q.id] ?? '');
+      if (!a.success) errors[`answer.${q.id}`] = a.error.issues[0]!.message;
+      else if (requireAnswers && q.required && !a.data) errors[`answer.${q.id}`] = 'This question needs an answer';
+      else answers[q.id] = a.data;
+    }
+    const rawNeeds = prefixed(body, 'need');
+    const needs: Record<string, Urgency> = {};
+    for (const n of script.needs) {
+      const v = needValue.safeParse(rawNeeds[n.id] ?? '');
+      if (!v.success) errors[`need.${n.id}`] = v.error.issues[0]!.message;
+      else if (v.data) needs[n.id] = v.data;
+    }
+    return { answers: answersFor(week, answers), needs, errors };
+  }
+
+  /** The posted check-in form, or InvalidInput with every field's error at once. */
+  function parseCheckin(body: unknown, week: number) {
+    const form = checkinForm.safeParse(body);
+    const attended = (form.success ? form.data.attended : (body as Record<string, unknown> | null)?.attended) === 'yes';
+    // The script's required questions are the ones every navigator asks when the student came.
+    const extra = answersAndNeeds(body, week, attended);
+    const errors = { ...(form.success ? {} : fieldErrors(form.error)), ...extra.errors };
+    if (!form.success || Object.keys(errors).length > 0) throw new InvalidInput(errors, body);
+    const f = form.data;
+    return { ...f, attended, wellbeing: attended ? f.wellbeing : null, answers: attended ? extra.answers : [], needs: extra.needs };
+  }
+
+  const needRows = (studentId: string, checkinId: string | null, needs: Record<string, Urgency>, user: AppUser) =>
+    Object.entries(needs).map(([category, urgency]) => ({
+      tenantId: user.tenantId, studentId, checkinId, category, urgency, raisedBy: user.personId, raisedByRole: user.role, raisedAt: clock.now(),
+    }));
 
   return {
     script,
     needCategories: () => script.needs,
     promptsFor,
-    weekFor,
     today: todayAt,
 
-    /** This week's prompts for the student home (contract with PLANS). Throws 404 when the user may not see the student. */
-    async currentPrompts(user: AppUser, s: StudentInScope) {
-      authorize(checkinPolicy, user, 'list', { scope: s.scope });
-      const p = await promptsWithPrep(user.tenantId, s.student.id);
-      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: s.student.id });
-      return { ...p, prepUrl: `/students/${s.student.id}/checkins/prep`, prepared: p.preparedAt !== null };
+    /** This week's prompts for the student home (contract with PLANS). */
+    async currentPrompts(user: AppUser, studentId: string) {
+      const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'list');
+      const p = await promptsWithPrep(user.tenantId, student.id);
+      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: student.id });
+      return { ...p, prepUrl: `/students/${student.id}/checkins/prep`, prepared: p.preparedAt !== null };
     },
 
-    /** The recording form's prompts, with the student's prepared answers: an audited read. */
-    async recordForm(user: AppUser, s: StudentInScope) {
-      authorize(checkinPolicy, user, 'record', { scope: s.scope });
-      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: s.student.id });
-      return promptsWithPrep(user.tenantId, s.student.id);
+    /** The recording form: the week's prompts with the student's prepared answers (an audited read), and the school's today. */
+    async recordForm(user: AppUser, studentId: string) {
+      const record = await studentRecords.open(user, studentId, checkinPolicy, 'record');
+      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
+      const [prompts, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id), todayAt(user.tenantId)]);
+      return { record, prompts, today };
     },
 
     /** The student's own prep page. */
-    async prepForm(user: AppUser, s: StudentInScope) {
-      authorize(checkinPolicy, user, 'prep', { scope: s.scope });
-      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: s.student.id });
-      return promptsWithPrep(user.tenantId, s.student.id);
+    async prepForm(user: AppUser, studentId: string) {
+      const record = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
+      await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
+      return { record, prompts: await promptsWithPrep(user.tenantId, record.student.id) };
     },
 
     /** The student's check-ins and needs, with what this user may not see already removed. */
-    async history(user: AppUser, s: StudentInScope) {
-      authorize(checkinPolicy, user, 'list', { scope: s.scope });
-      const seeAdult = checkinPolicy(user, 'viewAdultNotes', { scope: s.scope });
-      const seeSensitive = checkinPolicy(user, 'viewSensitiveNeeds', { scope: s.scope });
+    async history(user: AppUser, studentId: string) {
+      const record = await studentRecords.open(user, studentId, checkinPolicy, 'list');
+      const id = record.student.id;
+      const can = canMap(checkinPolicy, user, checkinActions, { scope: record.scope });
       const tenantId = user.tenantId;
-      const [rows, needs] = await Promise.all([repo.listCheckins(db, tenantId, s.student.id), repo.listNeeds(db, tenantId, s.student.id)]);
+      const [rows, needs] = await Promise.all([repo.listCheckins(db, tenantId, id), repo.listNeeds(db, tenantId, id)]);
       // Sensitive needs are hidden from the student unless they raised the need themselves.
-      const visibleNeeds = needs.filter((n) => seeSensitive || !need(n.category).sensitive || n.raisedBy === user.personId);
+      const visibleNeeds = needs.filter((n) => can.viewSensitiveNeeds || !need(n.category).sensitive || n.raisedBy === user.personId);
       const names = await namesOf(tenantId, [...rows.map((r) => r.recordedBy), ...visibleNeeds.map((n) => n.raisedBy)]);
-      await audit.record(user, { action: 'read', entity: 'checkin', studentId: s.student.id });
+      await audit.record(user, { action: 'read', entity: 'checkin', studentId: id });
       const needView = (n: repo.Need) => ({
         ...n,
         ...need(n.category),
         raisedByName: names.get(n.raisedBy),
         byStudent: n.raisedByRole === 'student',
-        canResolve: !n.resolvedAt && checkinPolicy(user, 'resolveNeed', { scope: s.scope }),
+        canResolve: !n.resolvedAt && can.resolveNeed,
       });
       return {
+        record,
+        can,
         checkins: rows.map((r) => ({
           id: r.id,
           date: r.date,
@@ -180,52 +210,46 @@ export function createCheckinsService(deps: CheckinsDeps) {
           answers: r.answers,
           wellbeing: r.wellbeing,
           sharedNote: r.sharedNote,
-          adultNote: seeAdult ? r.adultNote : undefined,
+          adultNote: can.viewAdultNotes ? r.adultNote : undefined,
           recordedByName: names.get(r.recordedBy),
           needs: visibleNeeds.filter((n) => n.checkinId === r.id).map(needView),
         })),
         openNeeds: openByCategory(visibleNeeds).map((n) => ({ ...needView(n), timesRaised: n.timesRaised })),
-        seeAdult,
+        seeAdult: can.viewAdultNotes,
       };
     },
 
-    async record(user: AppUser, s: StudentInScope, input: RecordInput): Promise<string> {
-      authorize(checkinPolicy, user, 'record', { scope: s.scope });
-      checkNeeds(input.needs);
+    /** One check-in as posted (the form's fields); InvalidInput, with every field's error, when the form is not right. */
+    async record(user: AppUser, studentId: string, posted: unknown): Promise<string> {
+      const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       const tenantId = user.tenantId;
+      const week = await weekFor(tenantId, student.id);
+      const input = parseCheckin(posted, week);
       return db.transaction(async (tx) => {
         const row = await repo.insertCheckin(tx, {
           tenantId,
-          studentId: s.student.id,
+          studentId: student.id,
           recordedBy: user.personId,
           date: input.date,
           format: input.format,
           attended: input.attended,
-          week: input.week,
-          answers: answersFor(input.week, input.answers),
+          week,
+          answers: input.answers,
           wellbeing: input.wellbeing,
           sharedNote: input.sharedNote,
           adultNote: input.adultNote,
           createdAt: clock.now(),
         });
-        await repo.insertNeeds(
-          tx,
-          Object.entries(input.needs).map(([category, urgency]) => ({
-            tenantId, studentId: s.student.id, checkinId: row.id, category, urgency, raisedBy: user.personId, raisedByRole: user.role, raisedAt: clock.now(),
-          })),
-        );
-        await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: s.student.id }, tx);
+        await repo.insertNeeds(tx, needRows(student.id, row.id, input.needs, user));
+        await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: student.id }, tx);
         return row.id;
       });
     },
 
-    /** The whole advisory at once: one check-in per row, all or none. */
-    async recordAll(user: AppUser, scopes: Map<string, StudentInScope>, input: QuickRecordInput): Promise<string> {
-      for (const r of input.rows) {
-        const s = scopes.get(r.studentId);
-        if (!s) throw notFound();
-        authorize(checkinPolicy, user, 'record', { scope: s.scope });
-      }
+    /** The whole advisory at once: one check-in per row, all or none. Every row's student is opened first. */
+    async recordAll(user: AppUser, input: QuickRecordInput): Promise<string> {
+      for (const r of input.rows) await studentRecords.open(user, r.studentId, checkinPolicy, 'record');
+      authorize(caseloadPolicy, user, 'recordAll', { tenantId: user.tenantId });
       const batchId = randomUUID();
       // Outside the transaction: PGlite has one connection, and the transaction holds it.
       const weeks = await Promise.all(input.rows.map((r) => weekFor(user.tenantId, r.studentId, input.date)));
@@ -251,33 +275,30 @@ export function createCheckinsService(deps: CheckinsDeps) {
       return batchId;
     },
 
-    /** The student's own answers to this week's prompts, and any need they want to raise. */
-    async savePrep(user: AppUser, s: StudentInScope, input: { week: number; answers: Record<string, string>; needs: Record<string, Urgency> }) {
-      authorize(checkinPolicy, user, 'prep', { scope: s.scope });
-      checkNeeds(input.needs);
+    /** The student's own answers to this week's prompts, and any need they want to raise, as posted; InvalidInput when not right. */
+    async savePrep(user: AppUser, studentId: string, posted: unknown) {
+      const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       const tenantId = user.tenantId;
+      const week = await weekFor(tenantId, student.id);
+      const input = answersAndNeeds(posted, week, false);
+      if (Object.keys(input.errors).length > 0) throw new InvalidInput(input.errors, posted);
       await db.transaction(async (tx) => {
-        const prep = await repo.savePrep(tx, { tenantId, studentId: s.student.id, week: input.week, answers: answersFor(input.week, input.answers), at: clock.now() });
-        await repo.insertNeeds(
-          tx,
-          Object.entries(input.needs).map(([category, urgency]) => ({
-            tenantId, studentId: s.student.id, checkinId: null, category, urgency, raisedBy: user.personId, raisedByRole: user.role, raisedAt: clock.now(),
-          })),
-        );
-        await audit.record(user, { action: 'update', entity: 'checkin_prep', entityId: prep.id, studentId: s.student.id }, tx);
+        const prep = await repo.savePrep(tx, { tenantId, studentId: student.id, week, answers: input.answers, at: clock.now() });
+        await repo.insertNeeds(tx, needRows(student.id, null, input.needs, user));
+        await audit.record(user, { action: 'update', entity: 'checkin_prep', entityId: prep.id, studentId: student.id }, tx);
       });
     },
 
     /** Resolves the need and every other open need of its category for the student: they are one concern. */
-    async resolveNeed(user: AppUser, s: StudentInScope, needId: string) {
-      authorize(checkinPolicy, user, 'resolveNeed', { scope: s.scope });
+    async resolveNeed(user: AppUser, studentId: string, needId: unknown) {
+      const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'resolveNeed');
+      if (!isUuid(needId)) throw notFound('That need is not open.');
       await db.transaction(async (tx) => {
-        const rows = await repo.resolveNeed(tx, user.tenantId, s.student.id, needId, user.personId, clock.now());
+        const rows = await repo.resolveNeed(tx, user.tenantId, student.id, needId, user.personId, clock.now());
         if (rows.length === 0) throw notFound('That need is not open.');
-        for (const row of rows) await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: s.student.id }, tx);
+        for (const row of rows) await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: student.id }, tx);
       });
     },
-
     /** For the caseload: latest attended check-in per student. */
     async lastCheckins(tenantId: string, studentIds: string[]): Promise<Map<string, { date: string; wellbeing: number | null }>> {
       const rows = await repo.lastCheckins(db, tenantId, studentIds);

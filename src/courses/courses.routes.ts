@@ -1,8 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
-import { fieldErrors, redirectInTool, summaryOf } from '../web/forms.js';
-import { notFound } from '../web/errors.js';
-import { adminKindForm, confirmKindForm } from './courses.schemas.js';
+import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
 
 const adminChoices = [
   ['advisory', 'Advisory'],
@@ -15,26 +13,29 @@ export function coursesRoutes(ctx: AppContext): Router {
   const r = Router();
   const questionPath = (id: string) => `/courses/${id}/kind`;
 
-  r.get('/courses/:contextId/kind', ctx.requireUser, async (req, res) => {
+  const renderQuestion = async (req: Request, res: Response, errors: Record<string, string> = {}) => {
     const course = await ctx.courses.question(req.user!, req.params.contextId);
-    res.render('courses/question', { title: `Is ${course.title} an advisory?`, course: { ...course, action: questionPath(course.id) }, errors: {} });
+    res.render('courses/question', {
+      title: `Is ${course.title} an advisory?`,
+      course: { ...course, action: questionPath(course.id) },
+      errors,
+      errorSummary: Object.keys(errors).length > 0 ? summaryOf(errors, () => 'kind-advisory') : undefined,
+    });
+  };
+
+  r.get('/courses/:contextId/kind', ctx.requireUser, async (req, res) => {
+    await renderQuestion(req, res);
   });
 
   r.post('/courses/:contextId/kind', ctx.requireUser, async (req, res) => {
-    const form = confirmKindForm.safeParse(req.body);
-    if (!form.success) {
-      const course = await ctx.courses.question(req.user!, req.params.contextId);
-      const errors = fieldErrors(form.error);
-      res.status(400).render('courses/question', {
-        title: `Is ${course.title} an advisory?`,
-        course: { ...course, action: questionPath(course.id) },
-        errors,
-        errorSummary: summaryOf(errors, () => 'kind-advisory'),
-      });
-      return;
-    }
-    const course = await ctx.courses.confirm(req.user!, req.params.contextId, form.data.kind);
-    redirectInTool(res, course.kind === 'advisory' ? '/caseload' : `/courses/${course.id}/students`);
+    await orInvalid(
+      res,
+      async () => {
+        const course = await ctx.courses.confirm(req.user!, req.params.contextId, req.body);
+        redirectInTool(res, course.kind === 'advisory' ? '/caseload' : `/courses/${course.id}/students`);
+      },
+      (e) => renderQuestion(req, res, e.errors),
+    );
   });
 
   r.get('/courses/:contextId/students', ctx.requireUser, async (req, res) => {
@@ -44,7 +45,6 @@ export function coursesRoutes(ctx: AppContext): Router {
 
   const renderAdmin = async (req: Request, res: Response, invalid?: { id: string; message: string }) => {
     const courses = await ctx.courses.forAdmin(req.user!);
-    if (invalid && !courses.some((c) => c.id === invalid.id)) throw notFound();
     res.render('courses/admin', {
       title: 'Courses',
       nav: [{ href: '/admin', label: 'Administration', current: false }],
@@ -64,14 +64,14 @@ export function coursesRoutes(ctx: AppContext): Router {
   });
 
   r.post('/admin/courses/:contextId', ctx.requireUser, async (req, res) => {
-    const form = adminKindForm.safeParse(req.body);
-    if (!form.success) {
-      res.status(400);
-      await renderAdmin(req, res, { id: String(req.params.contextId), message: fieldErrors(form.error).kind ?? 'Choose what this course is' });
-      return;
-    }
-    await ctx.courses.setByAdmin(req.user!, req.params.contextId, form.data.kind);
-    redirectInTool(res, '/admin/courses', { query: { saved: 1 } });
+    await orInvalid(
+      res,
+      async () => {
+        await ctx.courses.setByAdmin(req.user!, req.params.contextId, req.body);
+        redirectInTool(res, '/admin/courses', { query: { saved: 1 } });
+      },
+      (e) => renderAdmin(req, res, { id: String(req.params.contextId), message: e.errors.kind ?? 'Choose what this course is' }),
+    );
   });
   return r;
 }

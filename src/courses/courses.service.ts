@@ -8,7 +8,9 @@ import { planPolicy } from '../policies/plan.js';
 import { authorize } from '../policies/policy.js';
 import { coursePolicy, type CourseAction } from '../policies/course.js';
 import { conflict, notFound } from '../web/errors.js';
-import { isUuid } from '../web/student-scope.js';
+import { fieldErrors, InvalidInput } from '../web/forms.js';
+import { adminKindForm, confirmKindForm } from './courses.schemas.js';
+import { isUuid } from '../web/ids.js';
 
 export interface CoursesDeps {
   db: Db;
@@ -59,9 +61,12 @@ export function createCoursesService(deps: CoursesDeps) {
       return { id: course.id, title: course.title || course.label || 'this course' };
     },
 
-    /** The instructor's answer, stored on the course. Refused (409) when someone decided first. Audited. */
-    async confirm(user: AppUser, contextId: unknown, kind: 'advisory' | 'subject'): Promise<Context> {
+    /** The instructor's answer as posted, stored on the course; InvalidInput without one. Refused (409) when someone decided first. Audited. */
+    async confirm(user: AppUser, contextId: unknown, posted: unknown): Promise<Context> {
       const course = await gate(user, contextId, 'confirmKind');
+      const form = confirmKindForm.safeParse(posted);
+      if (!form.success) throw new InvalidInput(fieldErrors(form.error), posted);
+      const { kind } = form.data;
       return db.transaction(async (tx) => {
         const row = await roster.setContextKind(user.tenantId, course.id, kind, 'instructor', tx);
         if (!row) throw conflict('Someone already decided what this course is. Open the tool again from the course.', 'course_kind_decided');
@@ -86,9 +91,12 @@ export function createCoursesService(deps: CoursesDeps) {
       }));
     },
 
-    /** The admin's choice for one course; the placement's custom parameter still outranks it (409). Audited. */
-    async setByAdmin(user: AppUser, contextId: unknown, kind: ContextKind): Promise<void> {
+    /** The admin's choice for one course as posted (InvalidInput without one); the placement's custom parameter still outranks it (409). Audited. */
+    async setByAdmin(user: AppUser, contextId: unknown, posted: unknown): Promise<void> {
       const course = await gate(user, contextId, 'setKind');
+      const form = adminKindForm.safeParse(posted);
+      if (!form.success) throw new InvalidInput(fieldErrors(form.error), posted);
+      const { kind } = form.data;
       await db.transaction(async (tx) => {
         const row = await roster.setContextKind(user.tenantId, course.id, kind, 'admin', tx);
         if (!row) throw conflict('The LMS link of this course says what it is (its custom parameter "advisory"); change it there.', 'course_kind_from_placement');

@@ -4,7 +4,7 @@ import type { AppContext } from '../web/context.js';
 import type { StudentRecord } from '../navigators/student-record.js';
 import type { ParsedForm } from '../web/forms.js';
 import { studentNav } from '../web/student-nav.js';
-import { FormInvalid, redirectInTool, summaryOf } from '../web/forms.js';
+import { InvalidInput, redirectInTool, summaryOf } from '../web/forms.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
 import { localDate } from '../web/time-zone.js';
 import { categoryLabels, goalCategories, goalEditForm, goalForm, goalLimits, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
@@ -85,7 +85,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       const g = await ctx.goals.create(req.user!, studentIdOf(req), goalForm.safeParse(req.body));
       redirectInTool(res, `${base(studentIdOf(req))}/${g.id}`);
     } catch (err) {
-      if (!(err instanceof FormInvalid)) throw err;
+      if (!(err instanceof InvalidInput)) throw err;
       // Shown again as the form is shown: the same permission, and an audited read of it.
       const { record } = await ctx.goals.newForm(req.user!, studentIdOf(req));
       res.status(400);
@@ -102,7 +102,7 @@ export function goalsRoutes(ctx: AppContext): Router {
     try {
       await ctx.goals.update(req.user!, studentIdOf(req), goalIdOf(req), parsed);
     } catch (err) {
-      if (err instanceof FormInvalid) {
+      if (err instanceof InvalidInput) {
         res.status(400);
         await renderGoal(req, res, { values: req.body, errors: err.errors, errorSummary: summary(err.errors, goalFieldIds) });
         return;
@@ -141,7 +141,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       try {
         await run(req, studentIdOf(req), goalIdOf(req), schema.safeParse(req.body));
       } catch (err) {
-        if (err instanceof FormInvalid) {
+        if (err instanceof InvalidInput) {
           res.status(400);
           await renderGoal(req, res, { [errorKey]: { errors: err.errors, values: req.body }, errorSummary: summary(err.errors, ids) });
           return;

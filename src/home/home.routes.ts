@@ -1,8 +1,6 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../web/context.js';
-import type { AppUser } from '../auth/user.js';
-import { authorize } from '../policies/policy.js';
-import { roleHomePolicy, type RoleHomePage } from '../policies/role-home.js';
+import { createHomeService } from './home.service.js';
 import { roleHome } from '../lti/roles.js';
 import { inToolUrl } from '../web/urls.js';
 
@@ -12,11 +10,7 @@ import { inToolUrl } from '../web/urls.js';
  */
 export function roleHomeRoutes(ctx: AppContext): Router {
   const r = Router();
-  const viewer = (req: Request, page: RoleHomePage): AppUser => {
-    const user = req.user!;
-    authorize(roleHomePolicy, user, 'view', { tenantId: user.tenantId, page });
-    return user;
-  };
+  const home = createHomeService();
 
   r.get('/home', ctx.requireUser, (req, res) => {
     const user = req.user!;
@@ -28,8 +22,7 @@ export function roleHomeRoutes(ctx: AppContext): Router {
   });
 
   r.get('/admin', ctx.requireUser, (req, res) => {
-    viewer(req, 'admin');
-    res.render('home/admin', { title: 'Administration' });
+    res.render('home/admin', home.adminHome(req.user!));
   });
   return r;
 }

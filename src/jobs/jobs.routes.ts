@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { redirectInTool } from '../web/forms.js';
-import { notFound } from '../web/errors.js';
 import { labelOf, t } from '../web/i18n.js';
-import { jobIdParam, jobsPageQuery } from './jobs.schemas.js';
+import { jobsPageQuery } from './jobs.schemas.js';
 
 const PAGE = '/admin/jobs';
 
@@ -47,12 +46,10 @@ export function jobsRoutes(ctx: AppContext): Router {
   });
 
   r.post(`${PAGE}/:jobId/retry`, async (req, res) => {
-    const id = jobIdParam.safeParse(req.params.jobId);
-    if (!id.success) throw notFound();
-    const outcome = await ctx.jobs.retryForAdmin(req.user!, id.data);
+    const outcome = await ctx.jobs.retryForAdmin(req.user!, req.params.jobId);
     if (outcome === 'not_failed') {
       res.status(409);
-      await render(req, res, 1, { jobId: id.data, text: t('jobs.notFailed') });
+      await render(req, res, 1, { jobId: String(req.params.jobId), text: t('jobs.notFailed') });
       return;
     }
     redirectInTool(res, PAGE, { query: { done: 'retried' } });

@@ -4,8 +4,9 @@ import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
 import * as repo from './jobs.repository.js';
 import type { AppUser } from '../auth/user.js';
-import { authorize } from '../policies/policy.js';
-import { jobPolicy } from '../policies/job.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { jobActions, jobPolicy } from '../policies/job.js';
+import { jobIdParam } from './jobs.schemas.js';
 import { notFound } from '../web/errors.js';
 import { asSystem, outsideScope } from '../db/tenant-scope.js';
 
@@ -143,8 +144,9 @@ export function createJobQueue(deps: JobQueueDeps) {
         const describe = describers.get(type);
         if (describe) about.set(type, await describe(user.tenantId, rows.filter((r) => r.type === type).map((r) => r.key)));
       }
-      const mayRetry = jobPolicy(user, 'retry', { tenantId: user.tenantId });
+      const can = canMap(jobPolicy, user, jobActions, { tenantId: user.tenantId });
       return {
+        can,
         jobs: rows.map((r) => ({
           id: r.id,
           type: r.type,
@@ -155,7 +157,7 @@ export function createJobQueue(deps: JobQueueDeps) {
           runAfter: r.runAfter,
           lastError: r.lastError,
           lastFinishedAt: r.lastFinishedAt,
-          canRetry: mayRetry && r.status === 'failed',
+          canRetry: can.retry && r.status === 'failed',
         })),
         page,
         pages: Math.max(1, Math.ceil(total / JOBS_PAGE_SIZE)),
@@ -165,11 +167,13 @@ export function createJobQueue(deps: JobQueueDeps) {
 
     /**
      * An admin's "Retry" of a failed job of their school: pending again now, with a fresh count.
-     * `not_failed` when it is no longer failed (retried or enqueued again meanwhile).
+     * `not_failed` when it is no longer failed (retried or enqueued again meanwhile). `id` as sent: anything but a job id is a 404.
      */
-    async retryForAdmin(user: AppUser, id: string): Promise<'retried' | 'not_failed'> {
+    async retryForAdmin(user: AppUser, id: unknown): Promise<'retried' | 'not_failed'> {
       authorize(jobPolicy, user, 'retry', { tenantId: user.tenantId });
-      const row = await repo.findForTenant(db, user.tenantId, id);
+      const jobId = jobIdParam.safeParse(id);
+      if (!jobId.success) throw notFound();
+      const row = await repo.findForTenant(db, user.tenantId, jobId.data);
       if (!row) throw notFound();
       if (row.status !== 'failed') return 'not_failed';
       await repo.enqueue(db, row.type, row.key, clock.now(), clock.now(), row.tenantId);

@@ -6,7 +6,10 @@ import type { LtiService } from './lti.service.js';
 import type { PlatformsService } from '../platforms/platforms.service.js';
 import type { LaunchService } from './launch.service.js';
 import type { RosterService } from '../roster/roster.service.js';
-import { notFound, conflict } from '../web/errors.js';
+import type { AppUser } from '../auth/user.js';
+import { authorize } from '../policies/policy.js';
+import { contentItemPolicy } from '../policies/content-item.js';
+import { badRequest, notFound, conflict } from '../web/errors.js';
 import { advisoryParameter, claimKeys as K, deepLinkingSettings, type DeepLinkingSettings } from './launch.schemas.js';
 
 /**
@@ -20,6 +23,9 @@ export const linkKinds = {
   subject: { title: "Students' success plans", custom: { [advisoryParameter]: 'false' } },
 } as const;
 export type LinkKind = keyof typeof linkKinds;
+
+/** The picker's answer: one of the links, or nothing. */
+const choice = z.object({ choice: z.enum(['success-plans', 'advisory', 'subject', 'none']) });
 
 const stored = z.object({ settings: deepLinkingSettings, deploymentId: z.string(), sub: z.string() });
 const RESPONSE_TTL_SECONDS = 5 * 60;
@@ -38,8 +44,9 @@ export const offersResourceLink = (s: DeepLinkingSettings) => s.accept_types.inc
 
 /** Deep Linking 2.0: the content picker a teacher sees, and the signed LtiDeepLinkingResponse. */
 export function createDeepLinkingService(deps: DeepLinkingDeps) {
-  /** The deep-linking request of this launch, only for the person who launched it. */
-  async function request(launchId: string, user: { tenantId: string; personId: string }) {
+  /** The deep-linking request of this launch, only for the person who launched it (a teacher or an admin: content-item policy). */
+  async function request(launchId: string, user: AppUser) {
+    authorize(contentItemPolicy, user, 'create', { tenantId: user.tenantId });
     const row = await deps.launches.findDeepLinking(launchId, user.tenantId);
     const asked = row ? stored.parse(row.deepLinking) : undefined;
     const person = asked ? await deps.roster.findPerson(user.tenantId, user.personId) : undefined;
@@ -50,9 +57,12 @@ export function createDeepLinkingService(deps: DeepLinkingDeps) {
   return {
     request,
 
-    /** The JWT to form-post to deep_link_return_url; once per request. `choose` null returns nothing picked. */
-    async respond(launchId: string, user: { tenantId: string; personId: string }, choose: LinkKind | null): Promise<{ returnUrl: string; jwt: string }> {
+    /** The JWT to form-post to deep_link_return_url, for the picker's answer as posted; once per request. `none` returns nothing picked. */
+    async respond(launchId: string, user: AppUser, posted: unknown): Promise<{ returnUrl: string; jwt: string; choice: LinkKind | 'none' }> {
       const { settings, deploymentId } = await request(launchId, user);
+      const answer = choice.safeParse(posted);
+      if (!answer.success) throw badRequest('Choose what to add to the course.', 'bad_choice');
+      const choose = answer.data.choice === 'none' ? null : answer.data.choice;
       const tenantId = user.tenantId;
       const tenant = await deps.platforms.find(tenantId);
       if (!tenant) throw notFound();
@@ -76,7 +86,7 @@ export function createDeepLinkingService(deps: DeepLinkingDeps) {
         .setIssuedAt(now)
         .setExpirationTime(now + RESPONSE_TTL_SECONDS)
         .sign(privateKey);
-      return { returnUrl: settings.deep_link_return_url, jwt };
+      return { returnUrl: settings.deep_link_return_url, jwt, choice: answer.data.choice };
     },
   };
 }

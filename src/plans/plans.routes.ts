@@ -68,7 +68,7 @@ export function plansRoutes(ctx: AppContext): Router {
       })),
     }));
     const goals = await ctx.goals.list(user, s.student.id);
-    const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s) : null;
+    const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s.student.id) : null;
     res.render(opts.page ?? 'plans/show', {
       title: s.relationship === 'self' ? 'My success plan' : `Success plan: ${s.student.name}`,
       nav: studentNav(user, s, 'plan'),

@@ -1,10 +1,11 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import * as repo from './platforms.repository.js';
-import { issuesOf, manualPlatformInput, type ManualPlatformInput, type PlatformProblem } from './platforms.schemas.js';
-import { HttpError, notFound } from '../web/errors.js';
+import { deploymentApproval, deploymentsSetting, issuesOf, manualPlatformInput, platformForm, timeZoneForm, type ManualPlatformInput, type PlatformProblem } from './platforms.schemas.js';
+import { badRequest, HttpError, notFound } from '../web/errors.js';
 import type { AppUser } from '../auth/user.js';
-import { authorize } from '../policies/policy.js';
-import { platformPolicy } from '../policies/platform.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { platformActions, platformPolicy } from '../policies/platform.js';
+import { familyCodes } from '../lti/families/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { isTimeZone, schoolTimeZone, timeZoneName } from '../web/time-zone.js';
 
@@ -95,12 +96,57 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
   };
 
   return {
+    /**
+     * /admin/platforms: only the admin's own registration (other schools' names, issuers, client ids
+     * and deployments are theirs), with its deployments and what the admin may do with it.
+     */
+    async adminPage(user: AppUser) {
+      authorize(platformPolicy, user, 'list', { tenantId: user.tenantId });
+      const own = await repo.findTenant(db, user.tenantId);
+      if (!own) return { own: null };
+      const [deployments, pendingDeployments] = await Promise.all([repo.listDeployments(db, own.id), repo.listDeployments(db, own.id, 'pending')]);
+      return { own: { ...own, deployments, pendingDeployments, can: canMap(platformPolicy, user, platformActions, { tenantId: own.id }) } };
+    },
+
+    /**
+     * The admin form as posted (one deployment per line, a checkbox, a family select). Re-registering
+     * an existing (issuer, client id) rewrites its endpoints and keyset URL: that is changing that
+     * platform, allowed only to its own admins (else one school could hijack another's launches).
+     * Throws PlatformInputError (with each field's problem) for details that are not valid.
+     */
+    async addByAdmin(user: AppUser, posted: unknown): Promise<repo.Tenant> {
+      authorize(platformPolicy, user, 'add', { tenantId: user.tenantId });
+      const parsed = platformForm.safeParse(posted);
+      if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error));
+      const f = parsed.data;
+      const existing = f.issuer && f.clientId ? await repo.findTenantByIssuer(db, f.issuer.trim(), f.clientId.trim()) : undefined;
+      if (existing) authorize(platformPolicy, user, 'update', { tenantId: existing.id });
+      return upsertRegistration(
+        {
+          name: f.name ?? '',
+          issuer: f.issuer ?? '',
+          clientId: f.clientId ?? '',
+          authLoginUrl: f.authLoginUrl ?? '',
+          accessTokenUrl: f.accessTokenUrl ?? '',
+          jwksUrl: f.jwksUrl ?? '',
+          family: (familyCodes as readonly string[]).includes(f.family ?? '') ? (f.family as (typeof familyCodes)[number]) : undefined,
+          deploymentIds: (f.deploymentIds ?? '').split(/[\r\n,]+/).map((d) => d.trim()).filter(Boolean),
+          acceptNewDeployments: f.acceptNewDeployments === 'on',
+        },
+        'manual',
+      );
+    },
+
     /** Contract 2: a platform registered by hand (CLI, admin form, sandbox, tests). */
     addManual: (input: ManualPlatformInput) => upsertRegistration(input, 'manual'),
     /** A platform that registered the tool through LTI Dynamic Registration. */
     addDynamic: (input: ManualPlatformInput) => upsertRegistration(input, 'dynamic'),
-    async setAcceptNewDeployments(id: string, accept: boolean) {
-      return repo.updateTenant(db, id, { acceptNewDeployments: accept });
+    /** The admin's "accept new deployments" switch as posted (on or off). The policy lets an admin change only their own platform. */
+    async setAcceptNewDeployments(user: AppUser, tenantId: string, posted: unknown) {
+      authorize(platformPolicy, user, 'update', { tenantId });
+      const setting = deploymentsSetting.safeParse(posted);
+      if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
+      return repo.updateTenant(db, tenantId, { acceptNewDeployments: setting.data.acceptNewDeployments === 'on' });
     },
     async register(t: repo.NewTenant) {
       const row = await repo.insertTenant(db, t);
@@ -137,13 +183,18 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       return 'held';
     },
 
-    /** An admin of the platform lets a waiting deployment launch; audited. Approving twice changes nothing. */
-    async approveDeployment(user: Pick<AppUser, 'tenantId' | 'personId' | 'role'>, tenantId: string, deploymentId: string): Promise<void> {
+    /** An admin of the platform lets a waiting deployment (the posted `deploymentId`) launch; audited. Approving twice changes nothing. */
+    async approveDeployment(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
+      authorize(platformPolicy, user, 'update', { tenantId });
+      const approval = deploymentApproval.safeParse(posted);
+      if (!approval.success) throw badRequest('Name the deployment to approve.');
+      const { deploymentId } = approval.data;
       await db.transaction(async (tx) => {
         const result = await repo.approveDeployment(tx, tenantId, deploymentId);
         if (!result) throw notFound('That deployment is not waiting for approval.');
         if (result.changed) await audit.record(user, { action: 'update', entity: 'deployment', entityId: deploymentId }, tx);
       });
+      return deploymentId;
     },
     // `tx` lets a launch record its deployment in the same transaction as its roster writes.
     addDeployment: (tenantId: string, deploymentId: string, tx: DbOrTx = db) => repo.addDeployment(tx, tenantId, deploymentId),
@@ -174,10 +225,11 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       if (tenant.timeZone || !zone || !isTimeZone(zone)) return;
       if (await repo.adoptTimeZone(tx, tenant.id, zone)) zones.delete(tenant.id);
     },
-    /** An admin sets the school's zone; audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
-    async setTimeZone(user: AppUser, tenantId: string, input: unknown): Promise<string> {
+    /** An admin sets the school's zone (the posted form); audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
+    async setTimeZone(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
       authorize(platformPolicy, user, 'update', { tenantId });
-      const parsed = timeZoneName.safeParse(input);
+      const form = timeZoneForm.safeParse(posted);
+      const parsed = timeZoneName.safeParse(form.success ? (form.data.timeZone ?? '') : '');
       if (!parsed.success) throw new PlatformInputError(parsed.error.issues.map((i) => ({ field: 'timeZone', text: i.message })));
       await db.transaction(async (tx) => {
         await repo.updateTenant(tx, tenantId, { timeZone: parsed.data });

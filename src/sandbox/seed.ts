@@ -5,9 +5,6 @@ import type { AppContext } from '../web/context.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
-import type { StudentRecord } from '../navigators/student-record.js';
-import { checkinPolicy } from '../policies/checkin.js';
-import { navigatorPolicy } from '../policies/caseload.js';
 import { validData } from '../web/forms.js';
 import { schoolYearStart } from '../checkins/weeks.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
@@ -169,22 +166,18 @@ class SchoolWriter {
 
   private async writeAdvisory(advisory: SampleAdvisory, dates: (string | null)[]): Promise<void> {
     const advisor = await this.actor(advisory.advisor.sub, advisory.id, 'advisor');
-    // The check-ins are recorded with the advisor's record of each student, which the gate gives.
-    const byAdvisor = new Map<string, StudentRecord>();
-    const students: { story: SampleStory; id: string; self: AppUser; asAdvisor: StudentRecord }[] = [];
+    const students: { story: SampleStory; id: string; self: AppUser }[] = [];
     for (const st of advisory.students) {
       const sub = studentSubs.get(`${st.givenName} ${st.familyName}`)!;
       const self = await this.actor(sub, advisory.id, 'student');
       const id = this.person(sub);
-      const asAdvisor = await this.seed.studentRecords.open(advisor, id, checkinPolicy, 'record');
-      byAdvisor.set(id, asAdvisor);
-      students.push({ story: st.story, id, self, asAdvisor });
+      students.push({ story: st.story, id, self });
     }
     for (const s of students) {
       await this.writePlan(advisor, s.self, s.id, s.story);
       await this.writeGoals(advisor, s.self, s.id, s.story);
     }
-    await this.writeCheckins(advisor, students, byAdvisor, dates);
+    await this.writeCheckins(advisor, students, dates);
     for (const g of guardians.filter((x) => x.advisory === advisory.id)) {
       const parent = await this.actor(g.sub, advisory.id, 'family');
       for (const child of g.children) {
@@ -247,7 +240,7 @@ class SchoolWriter {
    * One session a week: students with something to note get their own check-in (notes, needs), the
    * rest of the advisory is recorded together, as an advisor does with the quick record.
    */
-  private async writeCheckins(advisor: AppUser, students: { story: SampleStory; id: string; asAdvisor: StudentRecord }[], scopes: Map<string, StudentRecord>, dates: (string | null)[]): Promise<void> {
+  private async writeCheckins(advisor: AppUser, students: { story: SampleStory; id: string }[], dates: (string | null)[]): Promise<void> {
     const attendedSoFar = new Map<string, number>();
     const wellbeingOf = (s: { id: string; story: SampleStory }) => {
       const n = attendedSoFar.get(s.id) ?? 0;
@@ -268,20 +261,20 @@ class SchoolWriter {
           rows.push({ studentId: s.id, attended, wellbeing });
           continue;
         }
-        const week = await this.seed.checkins.weekFor(this.target.tenantId, s.id, date);
-        await this.seed.checkins.record(advisor, s.asAdvisor, {
+        // Posted as the recording form is: the service checks it as it checks a navigator's post.
+        await this.seed.checkins.record(advisor, s.id, {
           date,
           format: 'in_person',
-          attended,
-          week,
-          wellbeing,
+          attended: attended ? 'yes' : 'no',
+          wellbeing: wellbeing === null ? '' : String(wellbeing),
           sharedNote: note.shared ?? '',
           adultNote: note.adult ?? '',
-          answers: {},
-          needs: Object.fromEntries((note.needs ?? []).map((n) => [n.category, n.urgency])),
+          // The script's required questions need an answer from a student who came: the sample answers with the note.
+          ...(attended ? Object.fromEntries(this.seed.checkins.script.weeks.flatMap((w) => w.questions).map((q) => [`answer.${q.id}`, note.shared || 'Talked it through together.'])) : {}),
+          ...Object.fromEntries((note.needs ?? []).map((n) => [`need.${n.category}`, n.urgency])),
         });
       }
-      if (rows.length > 0) await this.seed.checkins.recordAll(advisor, scopes, { date, format: 'in_person', sharedNote: sessionNotes[session] ?? '', rows });
+      if (rows.length > 0) await this.seed.checkins.recordAll(advisor, { date, format: 'in_person', sharedNote: sessionNotes[session] ?? '', rows });
     }
   }
 
@@ -290,10 +283,9 @@ class SchoolWriter {
     const from = ADVISORIES.find((a) => a.id === handOff.from)!;
     const advisor = await this.actor(from.advisor.sub, from.id, 'advisor');
     const studentId = this.person(studentSubs.get(handOff.student)!);
-    const s = await this.seed.studentRecords.open(advisor, studentId, navigatorPolicy, 'setPreferredAdult');
     this.clock.set(this.daysAgo(12));
-    await this.seed.caseload.setPreferredAdult(advisor, s, handOff.preferredAdult);
-    await this.seed.caseload.reassign(advisor, s, this.person(handOff.toAdvisorSub));
+    await this.seed.caseload.setPreferredAdult(advisor, studentId, { preferredAdult: handOff.preferredAdult });
+    await this.seed.caseload.reassign(advisor, studentId, { navigatorId: this.person(handOff.toAdvisorSub) });
   }
 }
 

@@ -1,9 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../web/context.js';
-import { authorize } from '../policies/policy.js';
-import { scoresPolicy } from '../policies/scores.js';
-import { badRequest } from '../web/errors.js';
-import { outcomeQuery, publishSettingForm, type Outcome } from './scores.schemas.js';
+import { outcomeQuery, type Outcome } from './scores.schemas.js';
 import { redirectInTool } from '../web/forms.js';
 
 const PAGE = '/admin/scores';
@@ -33,42 +30,23 @@ export function scoresRoutes(ctx: AppContext): Router {
   const r = Router();
   r.use('/admin/scores', ctx.requireUser);
 
-  const render = async (req: Parameters<Parameters<Router['get']>[1]>[0], res: Parameters<Parameters<Router['get']>[1]>[1], notice?: string) => {
-    const user = req.user!;
-    res.render('scores/admin', {
-      title: 'Gradebook scores',
-      publishEnabled: await ctx.scores.publishEnabled(user.tenantId),
-      contexts: await ctx.scores.overview(user.tenantId),
-      notice,
-    });
-  };
-
   r.get('/admin/scores', async (req, res) => {
-    authorize(scoresPolicy, req.user!, 'view', { tenantId: req.user!.tenantId });
-    await render(req, res, noticeOf(outcomeQuery.parse(req.query)));
+    const page = await ctx.scores.adminPage(req.user!);
+    res.render('scores/admin', { title: 'Gradebook scores', ...page, notice: noticeOf(outcomeQuery.parse(req.query)) });
   });
 
   r.post('/admin/scores/settings', async (req, res) => {
-    const user = req.user!;
-    authorize(scoresPolicy, user, 'configure', { tenantId: user.tenantId });
-    const form = publishSettingForm.safeParse(req.body);
-    if (!form.success) throw badRequest(form.error.issues[0]?.message ?? 'Choose whether to publish scores.');
-    const enabled = form.data.publish === 'on';
-    const results = await ctx.scores.setPublishing(user.tenantId, enabled, user.personId);
+    const { enabled, results } = await ctx.scores.configure(req.user!, req.body);
     redirectInTool(res, PAGE, { query: { done: enabled ? 'on' : 'off', ...countsOf(results) } });
   });
 
   r.post('/admin/scores/publish', async (req, res) => {
-    const user = req.user!;
-    authorize(scoresPolicy, user, 'publish', { tenantId: user.tenantId });
-    const results = await ctx.scores.publishAll(user.tenantId);
+    const results = await ctx.scores.publish(req.user!);
     redirectInTool(res, PAGE, { query: { done: 'published', ...countsOf(results) } });
   });
 
   r.post('/admin/scores/inspect', async (req, res) => {
-    const user = req.user!;
-    authorize(scoresPolicy, user, 'view', { tenantId: user.tenantId });
-    await ctx.scores.inspectAll(user.tenantId);
+    await ctx.scores.inspect(req.user!);
     redirectInTool(res, PAGE, { query: { done: 'inspected' } });
   });
   return r;

@@ -8,7 +8,11 @@ import { systemActor, type AuditService } from '../audit/audit.service.js';
 import { isServiceError, type LtiServices } from '../lti/services/index.js';
 import { agsScopes, createLineItem, listLineItems, listResults, postScore, type AgsPaging, type AgsTarget, type LineItem } from '../lti/services/ags.js';
 import type { VisibleLineItem } from './scores.tables.js';
-import { completionValue } from './scores.schemas.js';
+import { completionValue, publishSettingForm } from './scores.schemas.js';
+import type { AppUser } from '../auth/user.js';
+import { authorize } from '../policies/policy.js';
+import { scoresPolicy } from '../policies/scores.js';
+import { badRequest } from '../web/errors.js';
 import * as repo from './scores.repository.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 
@@ -244,17 +248,64 @@ export function createScoresService(deps: ScoresDeps) {
     await deps.jobs.enqueue(SCHEDULE_JOB, 'all', new Date(clock.now().getTime() + deps.intervalMs));
   }
 
+  /** Turning publishing on creates the line items and posts what is known now; off just stops. */
+  async function setPublishing(tenantId: string, enabled: boolean, by: string | null): Promise<PublishSummary[]> {
+    await repo.setPublishEnabled(db, tenantId, enabled, by, clock.now());
+    if (!enabled) return [];
+    const results = await publishAll(tenantId);
+    // So the admin page shows the new column (and anything else AGS exposes) right away.
+    await inspectAll(tenantId);
+    return results;
+  }
+
+  /** The admin page: every context with its AGS endpoint, what we last saw there, and its last publish. */
+  async function overview(tenantId: string) {
+    const rows = new Map((await repo.listAgsContexts(db, tenantId)).map((r) => [r.contextId, r]));
+    const lastRun = new Map<string, repo.PublishRun>();
+    for (const r of await repo.listRuns(db, tenantId, undefined, 200)) if (!lastRun.has(r.contextId)) lastRun.set(r.contextId, r);
+    const contexts = await deps.roster.listContexts(tenantId);
+    return contexts.map((c) => {
+      const ags = rows.get(c.id) ?? null;
+      return {
+        context: c,
+        hasAgs: Boolean(c.lineItemsUrl),
+        ags,
+        // Rows kept before failures were classified held null results only when results were not granted.
+        lineItems: (ags?.lineItems ?? []).map((i) => ({ ...i, unknownReason: i.results === null ? reasonFor(i.problem ?? 'not_granted') : null })),
+        lastRun: lastRun.get(c.id) ?? null,
+      };
+    });
+  }
+
   return {
     publishEnabled: (tenantId: string) => repo.publishEnabled(db, tenantId),
+    setPublishing,
 
-    /** Turning publishing on creates the line items and posts what is known now; off just stops. */
-    async setPublishing(tenantId: string, enabled: boolean, by: string | null): Promise<PublishSummary[]> {
-      await repo.setPublishEnabled(db, tenantId, enabled, by, clock.now());
-      if (!enabled) return [];
-      const results = await publishAll(tenantId);
-      // So the admin page shows the new column (and anything else AGS exposes) right away.
-      await inspectAll(tenantId);
-      return results;
+    /** /admin/scores for an admin of the tenant: the switch and what AGS exposes per course. */
+    async adminPage(user: AppUser) {
+      authorize(scoresPolicy, user, 'view', { tenantId: user.tenantId });
+      return { publishEnabled: await repo.publishEnabled(db, user.tenantId), contexts: await overview(user.tenantId) };
+    },
+
+    /** The admin's switch as posted (`publish`: on or off); what turning it on published. */
+    async configure(user: AppUser, posted: unknown): Promise<{ enabled: boolean; results: PublishSummary[] }> {
+      authorize(scoresPolicy, user, 'configure', { tenantId: user.tenantId });
+      const form = publishSettingForm.safeParse(posted);
+      if (!form.success) throw badRequest(form.error.issues[0]?.message ?? 'Choose whether to publish scores.');
+      const enabled = form.data.publish === 'on';
+      return { enabled, results: await setPublishing(user.tenantId, enabled, user.personId) };
+    },
+
+    /** The admin's "publish now" for every advisory course of the tenant. */
+    async publish(user: AppUser): Promise<PublishSummary[]> {
+      authorize(scoresPolicy, user, 'publish', { tenantId: user.tenantId });
+      return publishAll(user.tenantId);
+    },
+
+    /** The admin's "check what AGS shows" for every course of the tenant. */
+    async inspect(user: AppUser): Promise<void> {
+      authorize(scoresPolicy, user, 'view', { tenantId: user.tenantId });
+      await inspectAll(user.tenantId);
     },
 
     publishAll,
@@ -300,24 +351,7 @@ export function createScoresService(deps: ScoresDeps) {
       return oldest ? Math.max(0, (clock.now().getTime() - oldest.getTime()) / 1000) : null;
     },
 
-    /** The admin page: every context with its AGS endpoint, what we last saw there, and its last publish. */
-    async overview(tenantId: string) {
-      const rows = new Map((await repo.listAgsContexts(db, tenantId)).map((r) => [r.contextId, r]));
-      const lastRun = new Map<string, repo.PublishRun>();
-      for (const r of await repo.listRuns(db, tenantId, undefined, 200)) if (!lastRun.has(r.contextId)) lastRun.set(r.contextId, r);
-      const contexts = await deps.roster.listContexts(tenantId);
-      return contexts.map((c) => {
-        const ags = rows.get(c.id) ?? null;
-        return {
-          context: c,
-          hasAgs: Boolean(c.lineItemsUrl),
-          ags,
-          // Rows kept before failures were classified held null results only when results were not granted.
-          lineItems: (ags?.lineItems ?? []).map((i) => ({ ...i, unknownReason: i.results === null ? reasonFor(i.problem ?? 'not_granted') : null })),
-          lastRun: lastRun.get(c.id) ?? null,
-        };
-      });
-    },
+    overview,
   };
 }
 export type ScoresService = ReturnType<typeof createScoresService>;

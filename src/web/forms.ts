@@ -12,26 +12,15 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-/**
- * Form input a service refused. Services judge input only after the student-record gate let the
- * caller in, so a person who may not act on a record is refused (404/403) before anything they
- * sent is looked at; the route shows `errors` (keyed as `fieldErrors` keys them) as the 400 form.
- */
-export class FormInvalid extends Error {
-  constructor(readonly errors: Record<string, string>) {
-    super('the form was refused');
-  }
-}
-
 /** A form as its route parsed it with zod, for the service to judge once its gate has passed. */
 export type ParsedForm<T> = z.ZodSafeParseResult<T>;
 
 /** Input a program (the sandbox seed, a test) hands a service in place of a posted form: typed, and valid as given. */
 export const validData = <T>(data: T): ParsedForm<T> => ({ success: true, data });
 
-/** The parsed form's data, or FormInvalid with its field errors. */
+/** The parsed form's data, or InvalidInput with its field errors. */
 export function validForm<T>(parsed: ParsedForm<T>): T {
-  if (!parsed.success) throw new FormInvalid(fieldErrors(parsed.error));
+  if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
   return parsed.data;
 }
 
@@ -40,7 +29,7 @@ export async function unlessRefused<T>(run: () => Promise<T>): Promise<{ ok: tru
   try {
     return { ok: true, value: await run() };
   } catch (err) {
-    if (err instanceof FormInvalid) return { ok: false, errors: err.errors };
+    if (err instanceof InvalidInput) return { ok: false, errors: err.errors };
     throw err;
   }
 }
@@ -99,3 +88,29 @@ export const formText = (max: number, tooLong: string, atLeast?: { min: number; 
     .pipe(atLeast ? z.string().max(max, tooLong).min(atLeast.min, atLeast.message) : z.string().max(max, tooLong));
 
 export const isoDate = z.string().trim().refine(isRealDate, 'Enter a real date');
+
+/**
+ * Input a service refused once its gate had let the user through: the field errors (field name ->
+ * message) and what was sent, for the route to show the form again with a 400 and its error summary.
+ * Thrown only after the gate and the policy, so a stranger's or a refused user's post is a 404/403, never a 400.
+ */
+export class InvalidInput extends Error {
+  override readonly name = 'InvalidInput';
+  constructor(
+    readonly errors: Record<string, string>,
+    readonly values?: unknown,
+  ) {
+    super(`invalid input: ${Object.keys(errors).join(', ')}`);
+  }
+}
+
+/** Runs a post's save; when the service refused the input (after its gate), answers 400 with the form again (`again`). */
+export async function orInvalid(res: Response, save: () => Promise<void>, again: (refused: InvalidInput) => Promise<void>): Promise<void> {
+  try {
+    await save();
+  } catch (err) {
+    if (!(err instanceof InvalidInput)) throw err;
+    res.status(400);
+    await again(err);
+  }
+}

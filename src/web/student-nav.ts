@@ -1,5 +1,5 @@
 import type { AppUser } from '../auth/user.js';
-import type { StudentInScope } from './student-scope.js';
+import type { StudentRecord } from '../navigators/student-record.js';
 import { checkinPolicy } from '../policies/checkin.js';
 import { recordViewsPolicy } from '../policies/record-views.js';
 import { t } from './i18n.js';
@@ -10,7 +10,7 @@ export type StudentPage = 'plan' | 'goals' | 'checkins' | 'record-views';
 const homeLabel: Record<string, string> = { '/caseload': 'Caseload', '/my-plan': 'My plan', '/family': 'My students', '/admin': 'Administration' };
 
 /** The tabs of a student's record (plan, goals, check-ins), showing only what this user may open. */
-export function studentNav(user: AppUser, s: StudentInScope, current: StudentPage) {
+export function studentNav(user: AppUser, s: StudentRecord, current: StudentPage) {
   const base = `/students/${s.student.id}`;
   const home = roleHome[user.role];
   const items = [

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppUser } from '../../src/auth/user.js';
-import { studentInScope, type StudentInScope } from '../../src/web/student-scope.js';
+import type { Person } from '../../src/roster/roster.service.js';
 import { validData } from '../../src/web/forms.js';
 import { timed, type BenchEnv } from './bench.js';
 import { LIS } from './platform.js';
@@ -10,7 +10,7 @@ export interface BenchAdvisory {
   /** The advisor's ltik, as a launch into the advisory issues it. */
   ltik: string;
   advisor: AppUser;
-  students: StudentInScope[];
+  students: Person[];
   /** Two goals per student, in student order. */
   goals: { studentId: string; goalId: string }[];
 }
@@ -33,20 +33,21 @@ export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAd
   const claims = { tid: tenant.id, pid: person.id, cid: advisory.id, role: 'advisor' } as const;
   const ltik = await ctx.ltiks.issue(claims);
   const advisor = (await ctx.roster.userFromClaims(claims))!;
-  const students: StudentInScope[] = [];
+  const students: Person[] = [];
+  // The first check-in is in week 1: a navigator answers its questions when the student came.
+  const week1Answers = Object.fromEntries(ctx.checkins.script.weeks[0]!.questions.map((q) => [`answer.${q.id}`, 'bench']));
   const goals: BenchAdvisory['goals'] = [];
   for (let i = 0; i < size; i++) {
     const p = await ctx.roster.upsertPerson(tenant.id, { sub: `bench-student-${i}`, name: `Bench Student ${i}` });
     await ctx.roster.upsertMembership(tenant.id, { contextId: advisory.id, personId: p.id, role: 'student', roles: [`${LIS}Learner`] });
-    const s = await studentInScope(ctx, advisor, p.id);
-    students.push(s);
+    students.push(p);
     for (const statement of ['Read 20 pages every school day', 'Turn in every math homework on time']) {
       const g = await ctx.goals.create(advisor, p.id, validData({ category: 'academic', statement, measure: 'log', target: '4 weeks', targetDate: null, why: 'bench' }));
       goals.push({ studentId: p.id, goalId: g.id });
     }
-    await ctx.checkins.record(advisor, s, {
-      date: '2026-03-02', format: 'in_person', attended: true, week: 1, wellbeing: 1 + (i % 5), sharedNote: 'bench', adultNote: 'bench',
-      answers: {}, needs: i % 4 === 0 ? { housing: 'urgent', technology: 'concern' } : {},
+    await ctx.checkins.record(advisor, p.id, {
+      date: '2026-03-02', format: 'in_person', attended: 'yes', wellbeing: String(1 + (i % 5)), sharedNote: 'bench', adultNote: 'bench',
+      ...week1Answers, ...(i % 4 === 0 ? { 'need.housing': 'urgent', 'need.technology': 'concern' } : {}),
     });
   }
   env.progress(`seeded ${size} students`);

@@ -10,7 +10,7 @@ export const section: BenchSection = {
   name: 'plan',
   async run(env) {
     const { ltik, students } = await seedAdvisory(env, PAGE_BENCH.students);
-    const { student } = students[0]!;
+    const student = students[0]!;
     const plan = `/students/${student.id}/plan`;
     const adultFields = env.app.ctx.plans.template.sections.flatMap((sec) => sec.fields.filter((f) => f.edit !== 'student').map((f) => ({ ...f, section: sec.key })));
     const section = new Map(adultFields.map((f) => [f.key, f.section]));

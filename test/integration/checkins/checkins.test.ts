@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import type { AppUser } from '../../../src/auth/user.js';
-import { studentInScope } from '../../../src/web/student-scope.js';
 
 type As = ReturnType<typeof asUser>;
 const DAY = 86_400_000;
@@ -28,11 +27,11 @@ describe('check-ins', () => {
 
   const checkinsOf = async (studentId: string) => {
     const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
-    return (await t.ctx.checkins.history(adv, await studentInScope(t.ctx, adv, studentId))).checkins;
+    return (await t.ctx.checkins.history(adv, studentId)).checkins;
   };
 
   it('the student answers the week\'s prompts first; the advisor sees them when recording', async () => {
-    const prompts = await t.ctx.checkins.currentPrompts(studentUser, await studentInScope(t.ctx, studentUser, s.students[0].id));
+    const prompts = await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id);
     expect(prompts.week).to.equal(1);
     expect(prompts.icebreaker).to.be.a('string').and.not.equal('');
     expect(prompts.questions.some((q) => q.required)).to.equal(true);
@@ -41,7 +40,7 @@ describe('check-ins', () => {
     const prep = await student.get(`/students/${s.students[0].id}/checkins/prep`).expect(200);
     expect(prep.text).to.contain(prompts.questions[0]!.prompt).and.to.contain(prompts.icebreaker);
     await student.post(`/students/${s.students[0].id}/checkins/prep`, { 'answer.w1-proud': 'I fixed my bike', 'need.food': 'concern' }).expect(303);
-    expect((await t.ctx.checkins.currentPrompts(studentUser, await studentInScope(t.ctx, studentUser, s.students[0].id))).prepared).to.equal(true);
+    expect((await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id)).prepared).to.equal(true);
 
     const form = await advisor.get(`/students/${s.students[0].id}/checkins/new`).expect(200);
     expect(form.text).to.contain('wrote before the meeting:</span> I fixed my bike');
@@ -90,7 +89,7 @@ describe('check-ins', () => {
   it('moves to the next week\'s questions a week after the first check-in', async () => {
     t.clock.set(new Date(now.getTime() + 8 * DAY));
     try {
-      const p = await t.ctx.checkins.currentPrompts(studentUser, await studentInScope(t.ctx, studentUser, s.students[0].id));
+      const p = await t.ctx.checkins.currentPrompts(studentUser, s.students[0].id);
       expect(p.week).to.equal(2);
       expect(p.theme).to.equal(t.ctx.checkins.promptsFor(2).theme);
     } finally {
@@ -291,5 +290,18 @@ describe('check-ins', () => {
     const admin = await asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId)).get(url).expect(200);
     expect(admin.text).to.contain('Mentioned moving between relatives');
     await asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId)).post(url, { date: '2026-03-20', format: 'video', attended: 'no' }).expect(403);
+  });
+
+  it('a family member posting an invalid check-in or prep is refused (403) before the form is checked, and nothing is written', async () => {
+    const family = asUser(t.app, await ltikFor(t.ctx, s.mentor, 'family', s.advisoryId));
+    const before = (await checkinsOf(s.students[0].id)).length;
+    // No date, no format, an unknown attendance, an over-long answer: a 400 would tell them the form was checked.
+    const invalid = { attended: 'maybe', wellbeing: '9', 'answer.w1-proud': 'x'.repeat(5000), 'need.housing': 'soon' };
+    const refused = await family.post(`/students/${s.students[0].id}/checkins`, invalid).expect(403);
+    expect(refused.text).not.to.contain('error-summary');
+    await family.post(`/students/${s.students[0].id}/checkins/prep`, invalid).expect(403);
+    expect(await checkinsOf(s.students[0].id)).to.have.length(before);
+    // A stranger's invalid post is the gate's 404, never the 400 form.
+    await asUser(t.app, await ltikFor(t.ctx, s.otherAdvisor, 'advisor', s.otherCourseId)).post(`/students/${s.students[0].id}/checkins`, invalid).expect(404);
   });
 });

@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { createTestApp, type TestApp } from '../../support/app.js';
+import { seedSchool, type SeededSchool } from '../../support/school.js';
+import { TouchedBeforeGate, untouchableDb } from '../../support/untouchable.js';
+import type { AppUser } from '../../../src/auth/user.js';
+import { HttpError } from '../../../src/web/errors.js';
+import { createAuditService } from '../../../src/audit/audit.service.js';
+import { createAuditLogService } from '../../../src/audit/audit-log.service.js';
+import { createRosterService } from '../../../src/roster/roster.service.js';
+import { createNavigatorsService } from '../../../src/navigators/navigators.service.js';
+import { createCheckinsService } from '../../../src/checkins/checkins.service.js';
+import { createCaseloadService } from '../../../src/caseload/caseload.service.js';
+import { createCoursesService } from '../../../src/courses/courses.service.js';
+import { loadAttentionRules } from '../../../src/caseload/needs-attention.js';
+
+/** A dependency the service may not reach before the gate decided: any use throws. */
+function untouchable<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get(_target, prop) {
+      if (prop === 'then' || typeof prop === 'symbol') return undefined;
+      throw new TouchedBeforeGate(`the service used ${name}.${String(prop)} before the gate decided`);
+    },
+  });
+}
+const touched = (name: string) => async (): Promise<never> => {
+  throw new TouchedBeforeGate(`the service called ${name} before the gate decided`);
+};
+
+/** One call of an entry point for a user and a student id, with input that would be valid or not: the gate decides first. */
+type Call = (user: AppUser, studentId: string) => Promise<unknown>;
+
+/**
+ * Every public entry point of these services that takes a student refuses a stranger with the
+ * gate's 404 before it touches anything of its own: each service is built on a database (and
+ * dependencies) that throw on any use, with the real gate on the test database. Entry points are
+ * enumerated from the service, so a new one fails here until it is listed: in `scoped` (and so
+ * tried) or in `notStudentScoped` (with why).
+ */
+describe('the student-record gate comes first: check-ins, caseload, audit log, courses, scores', () => {
+  let t: TestApp;
+  let s: SeededSchool;
+  let strangers: [string, AppUser][];
+  let services: Record<string, { service: object; scoped: Record<string, Call>; notStudentScoped: Record<string, string> }>;
+
+  before(async () => {
+    t = await createTestApp();
+    s = await seedSchool(t.ctx);
+    const user = (tenantId: string, personId: string, contextId: string): AppUser => ({ tenantId, personId, name: '', role: 'advisor', contextId, contextTitle: '', menteeIds: [] });
+    strangers = [
+      ['an advisor with no tie to the student', user(s.tenantId, s.otherAdvisor.id, s.otherCourseId)],
+      ['an advisor of another school', user(s.other.tenantId, s.other.advisor.id, s.other.contextId)],
+    ];
+
+    const db = untouchableDb();
+    const audit = createAuditService(db, t.clock);
+    const roster = createRosterService(db);
+    const navigators = createNavigatorsService(db, roster);
+    const gate = { studentRecords: t.ctx.studentRecords };
+    const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, script: t.ctx.checkins.script, timeZoneOf: touched('timeZoneOf') });
+    const caseload = createCaseloadService({
+      db, clock: t.clock, timeZoneOf: touched('timeZoneOf'), audit, roster, navigators, ...gate, goals: untouchable('goals'), checkins,
+      planStatusFor: touched('planStatusFor'), launchCourse: touched('launchCourse'), cadenceDays: 7, attentionRules: loadAttentionRules(),
+    });
+    const auditLog = createAuditLogService({ audit, roster, ...gate, timeZoneOf: touched('timeZoneOf'), pageSize: 50 });
+    const courses = createCoursesService({ db, audit, roster, plans: untouchable('plans'), navigators });
+    const aCheckin = { date: '2026-03-02', format: 'in_person', attended: 'yes', wellbeing: '3', sharedNote: 'x', adultNote: 'x' };
+
+    services = {
+      checkins: {
+        service: checkins,
+        scoped: {
+          currentPrompts: (u, id) => checkins.currentPrompts(u, id),
+          recordForm: (u, id) => checkins.recordForm(u, id),
+          prepForm: (u, id) => checkins.prepForm(u, id),
+          history: (u, id) => checkins.history(u, id),
+          record: (u, id) => checkins.record(u, id, aCheckin),
+          recordAll: (u, id) => checkins.recordAll(u, { date: '2026-03-02', format: 'in_person', sharedNote: '', rows: [{ studentId: id, attended: true, wellbeing: 3 }] }),
+          savePrep: (u, id) => checkins.savePrep(u, id, { 'answer.w1-proud': 'x' }),
+          resolveNeed: (u, id) => checkins.resolveNeed(u, id, randomUUID()),
+        },
+        notStudentScoped: {
+          script: 'the configured script (data)',
+          needCategories: "the script's need categories",
+          promptsFor: "a week's prompts from the script",
+          today: "the school's date",
+          lastCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
+          openNeeds: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
+          latestCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
+        },
+      },
+      caseload: {
+        service: caseload,
+        scoped: {
+          navigatorPage: (u, id) => caseload.navigatorPage(u, id),
+          reassign: (u, id) => caseload.reassign(u, id, { navigatorId: u.personId }),
+          setPreferredAdult: (u, id) => caseload.setPreferredAdult(u, id, { preferredAdult: 'x' }),
+        },
+        notStudentScoped: {
+          list: "the user's own caseload (caseload policy)",
+          home: "the user's own caseload (caseload policy)",
+          checkinRoster: "the user's own caseload (caseload policy)",
+          recordCheckins: "rows of the user's own caseload only; each row's student is opened by checkins.recordAll",
+        },
+      },
+      auditLog: {
+        service: auditLog,
+        scoped: {
+          recordViews: (u, id) => auditLog.recordViews(u, id, {}),
+        },
+        notStudentScoped: {
+          adminPage: "the tenant's log (audit policy: admins)",
+          exportRows: "the tenant's log (audit policy: admins)",
+        },
+      },
+      courses: {
+        service: courses,
+        scoped: {},
+        notStudentScoped: {
+          launchCourse: 'the course the user launched from',
+          question: 'a course (course policy)',
+          confirm: 'a course (course policy)',
+          forAdmin: "the tenant's courses (course policy: admins)",
+          setByAdmin: 'a course (course policy: admins)',
+          studentsOf: "a subject course's students, each filtered by the plan policy on their own record",
+        },
+      },
+      scores: {
+        service: t.ctx.scores,
+        scoped: {},
+        notStudentScoped: {
+          publishEnabled: "the tenant's setting",
+          adminPage: "the tenant's gradebook publishing (scores policy: admins)",
+          configure: "the tenant's gradebook publishing (scores policy: admins)",
+          publish: "the tenant's gradebook publishing (scores policy: admins)",
+          inspect: "the tenant's gradebook publishing (scores policy: admins)",
+          setPublishing: 'background and tests: a tenant, no user',
+          publishAll: 'background and tests: a tenant, no user',
+          inspectAll: 'background and tests: a tenant, no user',
+          jobHandlers: 'the queue: jobs, no user',
+          jobDescribers: 'the queue: jobs, no user',
+          planChanged: "the plans feature's callback after a save it gated: a tenant and student, no user, nothing returned",
+          startSchedule: 'the server entry',
+          listRuns: 'background and tests: a tenant, no user',
+          publishLagSeconds: '/metrics',
+          overview: 'background and tests: a tenant, no user',
+        },
+      },
+    };
+  });
+
+  it('every public entry point is listed, as student-scoped or not', () => {
+    for (const [name, { service, scoped, notStudentScoped }] of Object.entries(services)) {
+      expect(Object.keys(service).sort(), `${name}: list each new entry point below`).to.deep.equal([...Object.keys(scoped), ...Object.keys(notStudentScoped)].sort());
+    }
+  });
+
+  it('a stranger gets the gate\'s 404 from every student-scoped entry point, before the service touches anything', async () => {
+    let tried = 0;
+    for (const [name, { scoped }] of Object.entries(services)) {
+      for (const [method, call] of Object.entries(scoped)) {
+        for (const [who, user] of strangers) {
+          const err = await call(user, s.students[0].id).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          const what = `${name}.${method} by ${who}`;
+          expect(err, what).not.to.be.instanceOf(TouchedBeforeGate);
+          expect(err, what).to.be.instanceOf(HttpError);
+          expect((err as HttpError).status, what).to.equal(404);
+          tried++;
+        }
+      }
+    }
+    expect(tried).to.be.greaterThan(0);
+  });
+});
