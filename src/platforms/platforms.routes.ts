@@ -3,7 +3,7 @@ import type { AppContext } from '../web/context.js';
 import { badRequest, notFound } from '../web/errors.js';
 import { authorize } from '../policies/policy.js';
 import { platformPolicy } from '../policies/platform.js';
-import { familyCodes, familyFor } from '../lti/families/index.js';
+import { familyCodes, installGuideView, lmsFamilies, toolUrls } from '../lti/families/index.js';
 import { deploymentApproval, deploymentsSetting, platformForm, issuesOf, timeZoneForm, type PlatformProblem } from './platforms.schemas.js';
 import { PlatformInputError, type Tenant } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
@@ -37,7 +37,7 @@ export function platformsRoutes(ctx: AppContext): Router {
     const platforms = await Promise.all(
       (own ? [own] : []).map(async (t) => ({
         ...t,
-        familyLabel: familyFor(t.family).label,
+        familyLabel: t.lms.label,
         deployments: await ctx.platforms.listDeployments(t.id),
         pendingDeployments: await ctx.platforms.listPendingDeployments(t.id),
         canUpdate: platformPolicy(user, 'update', { tenantId: t.id }),
@@ -45,6 +45,7 @@ export function platformsRoutes(ctx: AppContext): Router {
         approveUrl: `${PAGE}/${t.id}/deployments/approve`,
         timeZoneUrl: `${PAGE}/${t.id}/time-zone`,
         timeZoneShown: t.timeZone ?? schoolTimeZone,
+        zoneFromLaunch: Boolean(t.lms.timeZoneFrom),
         timeZoneValue: typeof form.timeZone === 'string' ? form.timeZone : (t.timeZone ?? ''),
         // A refused name the admin sent stays shown (selected) so they see what was refused.
         timeZoneUnlisted: typeof form.timeZone === 'string' && form.timeZone !== '' && !zoneNames.includes(form.timeZone),
@@ -55,7 +56,9 @@ export function platformsRoutes(ctx: AppContext): Router {
       platforms,
       registeredAnother: req.query.registered === 'another',
       zoneNames,
-      families: familyCodes.map((code) => ({ code, label: familyFor(code).label, selected: form.family === code })),
+      families: lmsFamilies.map((f) => ({ code: f.code, label: f.label, selected: form.family === f.code })),
+      // How to add the tool in the admin's own LMS, e.g. to deploy it to more courses.
+      guide: own && { lms: own.lms.label, ...installGuideView(own.lms.install, toolUrls(ctx.config.baseUrl)) },
       form,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.text])),
       errorSummary: problems.map((p) => ({ href: `#${inputIds[p.field] ?? 'p-name'}`, text: p.text })),
