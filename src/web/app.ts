@@ -85,7 +85,7 @@ export function buildContext(deps: AppDeps): AppContext {
     jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, template: loadPlanTemplate(), timeZoneOf: (t) => platforms.timeZoneOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
   const scores = createScoresService({
     db,
     clock: deps.clock,
