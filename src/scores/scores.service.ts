@@ -6,7 +6,7 @@ import type { Context, RosterService } from '../roster/roster.service.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
 import { systemActor, type AuditService } from '../audit/audit.service.js';
 import { isServiceError, type LtiServices } from '../lti/services/index.js';
-import { agsScopes, createLineItem, listLineItems, listResults, postScore, type AgsPaging, type AgsTarget, type LineItem } from '../lti/services/ags.js';
+import { agsScopes, createLineItem, listLineItems, listResults, postScore, type AgsTarget, type LineItem } from '../lti/services/ags.js';
 import type { VisibleLineItem } from './scores.tables.js';
 import { completionValue } from './scores.schemas.js';
 import * as repo from './scores.repository.js';
