@@ -5,8 +5,9 @@ import { canvasDeveloperKey } from './families/canvas.js';
 import { registerQuery } from './registration.schemas.js';
 import { createRegistrationService } from './registration.service.js';
 import { framedByRegisteringLms } from './framing.js';
+import { t } from '../web/i18n.js';
 
-/** How an LMS installs the tool: the JWKS, dynamic registration, Canvas's developer-key JSON. */
+/** How an LMS installs the tool: the JWKS, dynamic registration, Canvas's developer-key JSON (its guide links to it). */
 export function installRoutes(ctx: AppContext): Router {
   const r = Router();
   const registration = createRegistrationService({ config: ctx.config, platforms: ctx.platforms, logger: ctx.logger });
@@ -30,7 +31,7 @@ export function installRoutes(ctx: AppContext): Router {
     framedByRegisteringLms(res, q.data.openid_configuration);
     const tenant = await registration.register(q.data.openid_configuration, q.data.registration_token, res.locals.log);
     const firstLaunchRecordsDeployment = (await ctx.platforms.listDeployments(tenant.id)).length === 0;
-    res.render('install/registered', { title: 'Registered', platformName: tenant.name, firstLaunchRecordsDeployment });
+    res.render('install/registered', { title: t('install.registered.title'), platformName: tenant.name, afterRegistration: tenant.lms.install.afterRegistration, firstLaunchRecordsDeployment });
   });
   return r;
 }

@@ -24,15 +24,16 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
   const roles = claims[K.roles];
   const menteeSubs = claims[K.roleScopeMentor] ?? [];
   const role = mapRole({ roles, mentees: menteeSubs });
-  const family = familyFor(claims[K.toolPlatform]?.product_family_code).code;
+  const named = familyFor(claims[K.toolPlatform]?.product_family_code);
   const ctxClaim = claims[K.context];
 
   return deps.db.transaction(async (tx) => {
     if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
     // The family is chosen once: from registration, else from the first launch that names it.
-    if (family !== 'generic' && tenant.family === 'generic') await deps.platforms.update(tenant.id, { family }, tx);
+    const undecided = tenant.lms.code === 'generic';
+    if (undecided && named.code !== 'generic') await deps.platforms.update(tenant.id, { family: named.code }, tx);
     // The school's zone, when the LMS sends one and nobody has set it yet.
-    await deps.platforms.adoptTimeZone(tenant, familyFor(tenant.family === 'generic' ? family : tenant.family).timeZoneFrom(claims), tx);
+    await deps.platforms.adoptTimeZone(tenant, (undecided ? named : tenant.lms).timeZoneFrom?.(claims), tx);
     const newOrigins = unseenFrameOrigins(tenant, claims);
     if (newOrigins.length > 0) {
       const known = frameOriginsOf(tenant);

@@ -11,6 +11,7 @@ import { forbidden, badRequest } from '../web/errors.js';
 import { validForm, type ParsedForm } from '../web/forms.js';
 import { voices, voicesOf, textLimits, type Audience, type CommentInput, type PlanField, type PlanTemplate, type PrintQuery, type SectionSave, type StatusInput, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
+import { localDate } from '../web/time-zone.js';
 import * as repo from './plans.repository.js';
 
 export type { Plan } from './plans.repository.js';
@@ -42,12 +43,17 @@ export interface PlansDeps {
   template: PlanTemplate;
   /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
   onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
+  /** The school's IANA zone: the school year turns over on its 1 August. */
+  timeZoneOf: (tenantId: string) => Promise<string>;
 }
 
-/** The school year a date falls in; years turn over on 1 August. */
-export function schoolYearOf(d: Date): string {
-  const y = d.getUTCFullYear();
-  return d.getUTCMonth() >= 7 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
+/**
+ * The school year (2025-2026) an instant falls in, counted in the school's days: years turn over on
+ * 1 August there, so 23:00 on 31 July in Los Angeles is still the old year though UTC is in August.
+ */
+export function schoolYearOf(instant: Date, timeZone: string): string {
+  const [y, m] = localDate(instant, timeZone).split('-').map(Number) as [number, number];
+  return m >= 8 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
 }
 
 const editAction: Record<Voice, PlanAction> = { student: 'editStudentVoice', adult: 'editAdultVoice' };
@@ -59,7 +65,7 @@ export function createPlansService(deps: PlansDeps) {
   const { db, clock, audit, roster, studentRecords, template } = deps;
   const fields = template.sections.flatMap((s) => s.fields);
   const fieldByKey = new Map(fields.map((f) => [f.key, f]));
-  const year = () => schoolYearOf(clock.now());
+  const year = async (tenantId: string) => schoolYearOf(clock.now(), await deps.timeZoneOf(tenantId));
   /** Who a page is for: the person's own audience, or the family's when they print a family copy. */
   const audienceOf = (s: StudentRecord, familyCopy: boolean): Audience | null => (familyCopy ? 'family' : planAudience(s.relationship));
   const visibleTo = (s: StudentRecord, familyCopy = false) => {
@@ -73,7 +79,8 @@ export function createPlansService(deps: PlansDeps) {
    * A family copy (print) shows only what the family sees. Audited.
    */
   async function page(user: AppUser, s: StudentRecord, familyCopy: boolean) {
-    const plan = await repo.findPlan(db, user.tenantId, s.student.id, year());
+    const schoolYear = await year(user.tenantId);
+    const plan = await repo.findPlan(db, user.tenantId, s.student.id, schoolYear);
     const entries = plan ? await repo.entries(db, user.tenantId, plan.id) : [];
     const comments = plan ? await repo.comments(db, user.tenantId, plan.id) : [];
     const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
@@ -111,7 +118,7 @@ export function createPlansService(deps: PlansDeps) {
       /** A staff member's print of what the family sees. */
       familyCopy,
       status: (plan?.status ?? 'none') as PlanStatus,
-      schoolYear: year(),
+      schoolYear,
       sections,
       comments: comments.map((c) => ({ ...c, authorName: names.get(c.authorId) || 'Someone' })),
       can: canMap(planPolicy, user, pageActions, { scope: s.scope }),
@@ -158,10 +165,11 @@ export function createPlansService(deps: PlansDeps) {
         return { ...f, field };
       });
       const at = clock.now();
-      // Names are looked up after the transaction: the embedded database has one connection,
-      // so a query outside the transaction while it is open would wait for ever.
+      const schoolYear = await year(user.tenantId);
+      // Names (and the year, above) are looked up outside the transaction: the embedded database has one
+      // connection, so a query outside the transaction while it is open would wait for ever.
       const result = await db.transaction(async (tx) => {
-        const plan = await repo.lockPlan(tx, user.tenantId, s.student.id, year());
+        const plan = await repo.lockPlan(tx, user.tenantId, s.student.id, schoolYear);
         const current = new Map((await repo.entries(tx, user.tenantId, plan.id)).filter((e) => e.voice === form.voice).map((e) => [e.fieldKey, e]));
         const changed: typeof posted = [];
         const unchanged: PlanField[] = [];
@@ -202,8 +210,10 @@ export function createPlansService(deps: PlansDeps) {
     async setStatus(user: AppUser, studentId: string, parsed: ParsedForm<StatusInput>): Promise<boolean> {
       const s = await studentRecords.open(user, studentId, planPolicy, 'setStatus');
       const { status, version } = validForm(parsed);
+      // The year before the transaction: a query beside an open one waits for ever on the embedded database.
+      const schoolYear = await year(user.tenantId);
       const changed = await db.transaction(async (tx) => {
-        const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
+        const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
         const bumped = await repo.bumpVersion(tx, plan, version, user.personId, clock.now(), { status });
         if (!bumped) return false;
         await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
@@ -216,8 +226,10 @@ export function createPlansService(deps: PlansDeps) {
     async comment(user: AppUser, studentId: string, parsed: ParsedForm<CommentInput>): Promise<void> {
       const s = await studentRecords.open(user, studentId, planPolicy, 'comment');
       const { text } = validForm(parsed);
+      // The year before the transaction: a query beside an open one waits for ever on the embedded database.
+      const schoolYear = await year(user.tenantId);
       await db.transaction(async (tx) => {
-        const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, year());
+        const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
         await repo.addComment(tx, { tenantId: user.tenantId, planId: plan.id, authorId: user.personId, authorRole: user.role, text, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'plan-comment', entityId: plan.id, studentId: s.student.id }, tx);
       });
@@ -226,7 +238,7 @@ export function createPlansService(deps: PlansDeps) {
     /** Every change to the fields this user may see, newest first, with a word-level diff. Audited. */
     async history(user: AppUser, studentId: string) {
       const s = await studentRecords.open(user, studentId, planPolicy, 'viewHistory');
-      const plan = await repo.findPlan(db, user.tenantId, s.student.id, year());
+      const plan = await repo.findPlan(db, user.tenantId, s.student.id, await year(user.tenantId));
       const revisions = plan ? await repo.revisions(db, user.tenantId, plan.id) : [];
       const names = await roster.namesOf(user.tenantId, revisions.map((r) => r.authorId));
       const canSee = visibleTo(s);
@@ -253,7 +265,7 @@ export function createPlansService(deps: PlansDeps) {
 
     /** Plan status per student for the caseload (contract). */
     async statusFor(tenantId: string, studentIds: string[]): Promise<Map<string, { status: PlanStatus; updatedAt: Date | null; updatedByName: string | null }>> {
-      const rows = await repo.plansFor(db, tenantId, studentIds, year());
+      const rows = await repo.plansFor(db, tenantId, studentIds, await year(tenantId));
       const names = await roster.namesOf(tenantId, rows.flatMap((p) => (p.updatedBy ? [p.updatedBy] : [])));
       const out = new Map<string, { status: PlanStatus; updatedAt: Date | null; updatedByName: string | null }>(studentIds.map((id) => [id, { status: 'none', updatedAt: null, updatedByName: null }]));
       for (const p of rows) out.set(p.studentId, { status: p.status as PlanStatus, updatedAt: p.updatedAt, updatedByName: p.updatedBy ? names.get(p.updatedBy) || null : null });
@@ -262,7 +274,7 @@ export function createPlansService(deps: PlansDeps) {
 
     /** Share (0-100) of the template's fields with any words in them: the score AGS publishes. */
     async completionOf(tenantId: string, studentIds: string[]): Promise<Map<string, number>> {
-      const rows = await repo.plansFor(db, tenantId, studentIds, year());
+      const rows = await repo.plansFor(db, tenantId, studentIds, await year(tenantId));
       const filled = await repo.filledFields(db, tenantId, rows.map((p) => p.id));
       const byPlan = new Map<string, number>();
       for (const f of filled) if (fieldByKey.has(f.fieldKey)) byPlan.set(f.planId, (byPlan.get(f.planId) ?? 0) + 1);
@@ -278,7 +290,7 @@ export function createPlansService(deps: PlansDeps) {
      */
     async sharedWithTeachers(user: AppUser, studentIds: string[]): Promise<Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>> {
       const shared = fields.filter((f) => f.see.includes('teacher'));
-      const rows = await repo.plansFor(db, user.tenantId, studentIds, year());
+      const rows = await repo.plansFor(db, user.tenantId, studentIds, await year(user.tenantId));
       const entries = await repo.entriesOfPlans(db, user.tenantId, rows.map((p) => p.id), shared.map((f) => f.key));
       const out = new Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>();
       for (const p of rows) {

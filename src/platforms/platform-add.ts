@@ -5,12 +5,13 @@ import { openDatabase } from '../db/client.js';
 import { createLogger } from '../web/logger.js';
 import { systemClock } from '../web/clock.js';
 import { createLtiService } from '../lti/lti.service.js';
-import { familyCodes, familyFor } from '../lti/families/index.js';
+import { familyCodes, familyFor, lmsFamilies, toolUrls } from '../lti/families/index.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { createPlatformsService, PlatformInputError, type ManualPlatformInput } from './platforms.service.js';
 import { issuesOf, manualPlatformInput } from './platforms.schemas.js';
 
-const usage = `Register an LMS platform by hand (Schoology, or any LMS without Dynamic Registration).
+const byHand = lmsFamilies.filter((f) => !f.supportsDynamicRegistration).map((f) => `${f.label}, `).join('');
+const usage = `Register an LMS platform by hand (${byHand}or any LMS without Dynamic Registration).
 
 Usage: npm run platform:add -- --issuer URL --client-id ID --auth-url URL --token-url URL --jwks-url URL
          --deployment ID [--deployment ID ...] [--name NAME] [--family ${familyCodes.join('|')}]
@@ -91,13 +92,13 @@ async function main(): Promise<void> {
     });
     process.stdout.write(
       [
-        `Registered ${tenant.name} (${familyFor(tenant.family).label})`,
+        `Registered ${tenant.name} (${tenant.lms.label})`,
         `  tenant id:    ${tenant.id}`,
         `  issuer:       ${tenant.issuer}`,
         `  client id:    ${tenant.clientId}`,
         `  deployments:  ${deployments.join(', ') || '(recorded at first launch)'}`,
         `  new deployments accepted: ${tenant.acceptNewDeployments ? 'yes' : 'no'}`,
-        `  tool key id:  ${kid} (served at ${config.baseUrl}/lti/keys)`,
+        `  tool key id:  ${kid} (served at ${toolUrls(config.baseUrl).keys})`,
         '',
       ].join('\n'),
     );

@@ -2,33 +2,34 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { tenants, deployments } from './platforms.tables.js';
 
-export type Tenant = typeof tenants.$inferSelect;
+/** The stored row; the service adds the resolved LMS family (platforms.service Tenant). */
+export type TenantRow = typeof tenants.$inferSelect;
 export type NewTenant = typeof tenants.$inferInsert;
 
-export async function insertTenant(db: DbOrTx, t: NewTenant): Promise<Tenant> {
+export async function insertTenant(db: DbOrTx, t: NewTenant): Promise<TenantRow> {
   const [row] = await db.insert(tenants).values(t).returning();
   return row!;
 }
 
-export async function findTenant(db: DbOrTx, id: string): Promise<Tenant | undefined> {
+export async function findTenant(db: DbOrTx, id: string): Promise<TenantRow | undefined> {
   const [row] = await db.select().from(tenants).where(eq(tenants.id, id));
   return row;
 }
 
-export async function findTenantByIssuer(db: DbOrTx, issuer: string, clientId: string): Promise<Tenant | undefined> {
+export async function findTenantByIssuer(db: DbOrTx, issuer: string, clientId: string): Promise<TenantRow | undefined> {
   const [row] = await db.select().from(tenants).where(and(eq(tenants.issuer, issuer), eq(tenants.clientId, clientId)));
   return row;
 }
 
-export async function findActiveByIssuer(db: DbOrTx, issuer: string): Promise<Tenant[]> {
+export async function findActiveByIssuer(db: DbOrTx, issuer: string): Promise<TenantRow[]> {
   return db.select().from(tenants).where(and(eq(tenants.issuer, issuer), eq(tenants.active, true)));
 }
 
-export async function listTenants(db: DbOrTx): Promise<Tenant[]> {
+export async function listTenants(db: DbOrTx): Promise<TenantRow[]> {
   return db.select().from(tenants).orderBy(tenants.createdAt);
 }
 
-export async function updateTenant(db: DbOrTx, id: string, patch: Partial<NewTenant>): Promise<Tenant | undefined> {
+export async function updateTenant(db: DbOrTx, id: string, patch: Partial<NewTenant>): Promise<TenantRow | undefined> {
   const [row] = await db.update(tenants).set({ ...patch, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
   return row;
 }
@@ -84,7 +85,7 @@ export async function approveDeployment(db: DbOrTx, tenantId: string, deployment
 }
 
 /** Insert, or update the row with the same (issuer, client id): two concurrent registrations end in one row. */
-export async function upsertTenant(db: DbOrTx, t: NewTenant, onUpdate: Partial<NewTenant>): Promise<Tenant> {
+export async function upsertTenant(db: DbOrTx, t: NewTenant, onUpdate: Partial<NewTenant>): Promise<TenantRow> {
   const [row] = await db
     .insert(tenants)
     .values(t)

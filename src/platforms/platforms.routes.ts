@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
-import { familyCodes, familyFor } from '../lti/families/index.js';
+import { installGuideView, lmsFamilies, toolUrls } from '../lti/families/index.js';
 import type { PlatformProblem } from './platforms.schemas.js';
 import { PlatformInputError, type Tenant } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
@@ -25,7 +25,8 @@ export function platformsRoutes(ctx: AppContext): Router {
     const { own } = await ctx.platforms.adminPage(req.user!);
     const platforms = (own ? [own] : []).map((t) => ({
       ...t,
-      familyLabel: familyFor(t.family).label,
+      familyLabel: t.lms.label,
+      zoneFromLaunch: Boolean(t.lms.timeZoneFrom),
       updateUrl: `${PAGE}/${t.id}/deployments`,
       approveUrl: `${PAGE}/${t.id}/deployments/approve`,
       timeZoneUrl: `${PAGE}/${t.id}/time-zone`,
@@ -39,7 +40,9 @@ export function platformsRoutes(ctx: AppContext): Router {
       platforms,
       registeredAnother: req.query.registered === 'another',
       zoneNames,
-      families: familyCodes.map((code) => ({ code, label: familyFor(code).label, selected: form.family === code })),
+      families: lmsFamilies.map((f) => ({ code: f.code, label: f.label, selected: form.family === f.code })),
+      // How to add the tool in the admin's own LMS, e.g. to deploy it to more courses.
+      guide: own && { lms: own.lms.label, ...installGuideView(own.lms.install, toolUrls(ctx.config.baseUrl)) },
       form,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.text])),
       errorSummary: problems.map((p) => ({ href: `#${inputIds[p.field] ?? 'p-name'}`, text: p.text })),

@@ -8,13 +8,23 @@ import { platformActions, platformPolicy } from '../policies/platform.js';
 import { familyCodes } from '../lti/families/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { isTimeZone, schoolTimeZone, timeZoneName } from '../web/time-zone.js';
+import { familyFor, type LmsFamily } from '../lti/families/index.js';
 
-export type { Tenant, NewTenant } from './platforms.repository.js';
+export type { NewTenant } from './platforms.repository.js';
 export type { ManualPlatformInput } from './platforms.schemas.js';
+
+/** A registration as the rest of the tool sees it: its row, and its LMS family resolved once, where the row is read. */
+export type Tenant = repo.TenantRow & { lms: LmsFamily };
+
+function withLms(row: repo.TenantRow): Tenant;
+function withLms(row: repo.TenantRow | undefined): Tenant | undefined;
+function withLms(row: repo.TenantRow | undefined): Tenant | undefined {
+  return row && { ...row, lms: familyFor(row.family) };
+}
 
 /** The tool's key registry (ctx.lti): every registered platform gets its own key pair. */
 export interface PlatformKeys {
-  ensurePlatform(tenant: repo.Tenant): Promise<void>;
+  ensurePlatform(tenant: Tenant): Promise<void>;
 }
 
 /** Registration input that fails validation; `problems` are sentences for the admin. */
@@ -34,7 +44,7 @@ const TIME_ZONE_TTL_MS = 60_000;
  * The origins an LMS frames the tool from: its issuer and OIDC hosts, and the school domains its
  * signed launches named (Canvas frames from the institution's own domain; see launch-writes.ts).
  */
-export function frameOriginsOf(tenant: repo.Tenant): string[] {
+export function frameOriginsOf(tenant: repo.TenantRow): string[] {
   const origins = new Set<string>();
   for (const u of [tenant.issuer, tenant.authLoginUrl]) {
     try {
@@ -67,7 +77,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
   };
 
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
-  const upsertRegistration = async (input: ManualPlatformInput, registeredBy: 'manual' | 'dynamic'): Promise<repo.Tenant> => {
+  const upsertRegistration = async (input: ManualPlatformInput, registeredBy: 'manual' | 'dynamic'): Promise<Tenant> => {
     const parsed = manualPlatformInput.safeParse(input);
     if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error));
     const p = parsed.data;
@@ -87,7 +97,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
         { ...endpoints, ...given },
       );
       for (const d of p.deploymentIds) await repo.addDeployment(tx, row.id, d);
-      return row;
+      return withLms(row);
     });
     invalidate();
     // After the commit: ltijs writes through its own plugin; signingKey() registers lazily if this fails.
@@ -102,7 +112,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
      */
     async adminPage(user: AppUser) {
       authorize(platformPolicy, user, 'list', { tenantId: user.tenantId });
-      const own = await repo.findTenant(db, user.tenantId);
+      const own = withLms(await repo.findTenant(db, user.tenantId));
       if (!own) return { own: null };
       const [deployments, pendingDeployments] = await Promise.all([repo.listDeployments(db, own.id), repo.listDeployments(db, own.id, 'pending')]);
       return { own: { ...own, deployments, pendingDeployments, can: canMap(platformPolicy, user, platformActions, { tenantId: own.id }) } };
@@ -114,7 +124,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
      * platform, allowed only to its own admins (else one school could hijack another's launches).
      * Throws PlatformInputError (with each field's problem) for details that are not valid.
      */
-    async addByAdmin(user: AppUser, posted: unknown): Promise<repo.Tenant> {
+    async addByAdmin(user: AppUser, posted: unknown): Promise<Tenant> {
       authorize(platformPolicy, user, 'add', { tenantId: user.tenantId });
       const parsed = platformForm.safeParse(posted);
       if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error));
@@ -146,22 +156,22 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       authorize(platformPolicy, user, 'update', { tenantId });
       const setting = deploymentsSetting.safeParse(posted);
       if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
-      return repo.updateTenant(db, tenantId, { acceptNewDeployments: setting.data.acceptNewDeployments === 'on' });
+      return withLms(await repo.updateTenant(db, tenantId, { acceptNewDeployments: setting.data.acceptNewDeployments === 'on' }));
     },
     async register(t: repo.NewTenant) {
       const row = await repo.insertTenant(db, t);
       invalidate();
-      return row;
+      return withLms(row);
     },
-    find: (id: string) => repo.findTenant(db, id),
-    findByIssuer: (issuer: string, clientId: string) => repo.findTenantByIssuer(db, issuer, clientId),
-    list: () => repo.listTenants(db),
+    find: async (id: string) => withLms(await repo.findTenant(db, id)),
+    findByIssuer: async (issuer: string, clientId: string) => withLms(await repo.findTenantByIssuer(db, issuer, clientId)),
+    list: async () => (await repo.listTenants(db)).map((row) => withLms(row)),
     /** Active registrations of one issuer (a login without client_id picks the only one). */
-    activeForIssuer: (issuer: string) => repo.findActiveByIssuer(db, issuer),
+    activeForIssuer: async (issuer: string) => (await repo.findActiveByIssuer(db, issuer)).map((row) => withLms(row)),
     async update(id: string, patch: Partial<repo.NewTenant>, tx: DbOrTx = db) {
       const row = await repo.updateTenant(tx, id, patch);
       invalidate();
-      return row;
+      return withLms(row);
     },
     /** Forgets a registration and all of its data (rosters, plans, audit): the sandbox's reset. */
     async remove(id: string) {
@@ -174,7 +184,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     listPendingDeployments: (tenantId: string) => repo.listDeployments(db, tenantId, 'pending'),
 
     /** The deployment rule of a launch (see DeploymentAdmission); records a held deployment at once, since the launch is refused. */
-    async admitDeployment(tenant: repo.Tenant, deploymentId: string): Promise<DeploymentAdmission> {
+    async admitDeployment(tenant: Pick<Tenant, 'id' | 'acceptNewDeployments' | 'registeredBy'>, deploymentId: string): Promise<DeploymentAdmission> {
       if ((await repo.listDeployments(db, tenant.id)).includes(deploymentId)) return 'known';
       if (tenant.acceptNewDeployments) return 'new';
       // Canvas answers dynamic registration without a deployment id: the first one a launch names is the install's own.
@@ -221,7 +231,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       return zone;
     },
     /** A zone the LMS sent with a launch: kept only when the school has none yet and the name is a real zone. */
-    async adoptTimeZone(tenant: Pick<repo.Tenant, 'id' | 'timeZone'>, zone: string | undefined, tx: DbOrTx = db): Promise<void> {
+    async adoptTimeZone(tenant: Pick<Tenant, 'id' | 'timeZone'>, zone: string | undefined, tx: DbOrTx = db): Promise<void> {
       if (tenant.timeZone || !zone || !isTimeZone(zone)) return;
       if (await repo.adoptTimeZone(tx, tenant.id, zone)) zones.delete(tenant.id);
     },

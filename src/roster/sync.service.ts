@@ -44,8 +44,6 @@ export interface RosterSyncDeps {
   findTenant: (tenantId: string) => Promise<Tenant | undefined>;
   /** LTI roles (+ known mentees) -> tool role (src/lti/roles.ts). */
   mapRoles: (roles: string[], mentees: string[]) => string;
-  /** NRPS `limit` for the tenant's LMS family (Canvas 50, Schoology 100). */
-  pageSizeFor: (family: string) => number;
   /** How long a sync may hold a context before another process may take over. */
   leaseMs?: number;
   /** The durable queue a launch's sync runs on (retried with backoff when the LMS fails; survives restarts). */
@@ -153,7 +151,7 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
       if (!context.membershipsUrl) throw new SyncRefused('no_endpoint: no launch from this context carried an NRPS endpoint');
       // Fetch everything first, write after: a page failing halfway leaves the stored roster as it was.
       const t0 = performance.now();
-      const fetched = await fetchMembership(deps.services.client, tenant, context.membershipsUrl, deps.pageSizeFor(tenant.family));
+      const fetched = await fetchMembership(deps.services.client, tenant, context.membershipsUrl, tenant.lms.nrpsPageSize);
       pages = fetched.pages;
       members = fetched.members.length + fetched.skipped;
       skippedMembers = fetched.skipped;

@@ -6,6 +6,12 @@ export const ADVISORIES = [advisory9A, advisory9B];
 export const ADVISORY = advisory9A;
 export const SUBJECT = subjectCourse;
 export const UNDECIDED = undecidedCourse;
+/**
+ * Where the sample school is: far enough from UTC that an evening there is already tomorrow in UTC,
+ * so the sandbox shows days counted in the school's zone. Everyone's LMS profile carries it (Canvas
+ * sends it with each launch as $Person.address.timezone).
+ */
+export const SCHOOL_TIME_ZONE = 'America/Los_Angeles';
 /** Every course, with the custom parameter its placement sends (advisory, subject course, or none: undecided). */
 export const COURSES: { id: string; label: string; title: string; custom: Record<string, string> }[] = [
   ...ADVISORIES.map((a) => ({ id: a.id, label: a.label, title: a.title, custom: { advisory: 'true' } })),
@@ -39,7 +45,7 @@ export const people = {
 
 export function seedSampleSchool(sim: Simulator): void {
   const addAdult = (a: SampleAdult, roles: string[]) =>
-    sim.addUser({ sub: a.sub, name: nameOf(a), givenName: a.givenName, familyName: a.familyName, email: email(a.givenName, a.familyName), roles });
+    sim.addUser({ sub: a.sub, name: nameOf(a), givenName: a.givenName, familyName: a.familyName, email: email(a.givenName, a.familyName), roles, timeZone: SCHOOL_TIME_ZONE });
   for (const c of COURSES) sim.addCourse(c);
   let sis = 1001;
   for (const a of ADVISORIES) {
@@ -47,7 +53,7 @@ export function seedSampleSchool(sim: Simulator): void {
     sim.enroll(a.id, a.advisor.sub, [ROLE.instructor]);
     for (const s of a.students) {
       const sub = studentSub(s.givenName, s.familyName);
-      sim.addUser({ sub, name: nameOf(s), givenName: s.givenName, familyName: s.familyName, email: email(s.givenName, s.familyName), roles: [ROLE.institutionStudent], sourcedId: `SIS-${sis++}` });
+      sim.addUser({ sub, name: nameOf(s), givenName: s.givenName, familyName: s.familyName, email: email(s.givenName, s.familyName), roles: [ROLE.institutionStudent], sourcedId: `SIS-${sis++}`, timeZone: SCHOOL_TIME_ZONE });
       sim.enroll(a.id, sub, [ROLE.learner]);
     }
   }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { JSONWebKeySet } from 'jose';
 import type { AppContext } from '../web/context.js';
 import { ALL_SERVICE_SCOPES, createSimulator } from './simulator/index.js';
-import { ADVISORY, launchers, seedSampleSchool } from './sample-school.js';
+import { ADVISORY, launchers, SCHOOL_TIME_ZONE, seedSampleSchool } from './sample-school.js';
 import { resetSchool, seedIfEmpty } from './seed.js';
 import { safeError } from '../web/logger.js';
 
@@ -63,6 +63,8 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
       deploymentIds: [deploymentId],
       grantedScopes: [...ALL_SERVICE_SCOPES],
     });
+    // The zone the first launch would bring (every sample person's profile has it), set now so the seed writes history in the school's days.
+    await ctx.platforms.adoptTimeZone(tenant, SCHOOL_TIME_ZONE);
     return { tenant, clientId, deploymentId };
   };
   let tenantId: string;

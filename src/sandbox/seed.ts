@@ -7,6 +7,7 @@ import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
 import { validData } from '../web/forms.js';
 import { schoolYearStart } from '../checkins/weeks.js';
+import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
@@ -19,7 +20,9 @@ import { guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type S
  */
 
 const DAY = 86_400_000;
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+/** Calendar arithmetic on a yyyy-mm-dd day (at UTC midnight, so no zone or daylight saving moves it). */
+const calendar = (day: string) => new Date(`${day}T00:00:00Z`);
+const addDays = (day: string, days: number) => new Date(calendar(day).getTime() + days * DAY).toISOString().slice(0, 10);
 
 /** The seed's own clock: each write happens "then", so history reads as history. */
 class SeedClock implements Clock {
@@ -66,10 +69,12 @@ async function withLoopbackSandbox<T>(sim: Simulator, run: (viaLoopback: typeof 
 export async function seedSchool(ctx: AppContext, sim: Simulator, target: SeedTarget): Promise<void> {
   const today = ctx.clock.now();
   const clock = new SeedClock(today);
+  // History is written in the school's days: a session "on Friday" is Friday there, whatever UTC says.
+  const zone = await ctx.platforms.timeZoneOf(target.tenantId);
   await withLoopbackSandbox(sim, async (viaLoopback) => {
     const seed = buildContext({ config: ctx.config, database: ctx.database, logger: ctx.logger, clock, fetch: viaLoopback });
     try {
-      await new SchoolWriter(seed, clock, sim, target, today).write();
+      await new SchoolWriter(seed, clock, sim, target, today, zone).write();
     } finally {
       await seed.shutdown?.();
     }
@@ -87,9 +92,15 @@ class SchoolWriter {
     private readonly sim: Simulator,
     private readonly target: SeedTarget,
     private readonly today: Date,
+    private readonly zone: string,
   ) {
-    // Plans belong to a school year: history never reaches back before this year's first day.
-    this.termStart = Date.parse(schoolYearStart(isoDay(today), '08-01')) + DAY / 2;
+    // Plans belong to a school year: history never reaches back before this year's first day (noon there).
+    this.termStart = zonedTime(schoolYearStart(this.day(today), '08-01'), '12:00', zone).getTime();
+  }
+
+  /** The school's day an instant falls on. */
+  private day(at: Date): string {
+    return localDate(at, this.zone);
   }
 
   /** `days` before today, never before the school year began. */
@@ -100,10 +111,10 @@ class SchoolWriter {
   /** The weekly advisory sessions, oldest first; the latest two days ago, weekends moved to Friday. */
   private sessionDates(): (string | null)[] {
     return Array.from({ length: SESSIONS }, (_, i) => {
-      const d = new Date(this.today.getTime() - (2 + 7 * (SESSIONS - 1 - i)) * DAY);
-      const back = d.getUTCDay() === 6 ? 1 : d.getUTCDay() === 0 ? 2 : 0;
-      const day = new Date(d.getTime() - back * DAY);
-      return day.getTime() < this.termStart ? null : isoDay(day);
+      const d = addDays(this.day(this.today), -(2 + 7 * (SESSIONS - 1 - i)));
+      const weekday = calendar(d).getUTCDay();
+      const day = addDays(d, weekday === 6 ? -1 : weekday === 0 ? -2 : 0);
+      return day < this.day(new Date(this.termStart)) ? null : day;
     });
   }
 
@@ -211,7 +222,7 @@ class SchoolWriter {
     for (const g of story.goals ?? []) {
       const written = this.daysAgo(g.weeksAgo * 7);
       this.clock.set(written);
-      const due = isoDay(new Date(this.today.getTime() + g.dueInWeeks * 7 * DAY));
+      const due = addDays(this.day(this.today), g.dueInWeeks * 7);
       let goal = await goals.create(self, studentId, validData({ category: g.category, statement: g.statement, measure: g.measure, target: g.target, targetDate: due, why: g.why }));
       if (g.state === 'proposed') continue;
       this.clock.set(new Date(written.getTime() + DAY));
@@ -227,7 +238,7 @@ class SchoolWriter {
       for (const p of g.progress ?? []) {
         const at = this.daysAgo(p.weeksAgo * 7);
         this.clock.set(at);
-        await goals.addProgress(p.by === 'advisor' ? advisor : self, studentId, goal.id, validData({ date: isoDay(at), value: p.value, note: p.note, rating: p.rating }));
+        await goals.addProgress(p.by === 'advisor' ? advisor : self, studentId, goal.id, validData({ date: this.day(at), value: p.value, note: p.note, rating: p.rating }));
       }
       if (g.state === 'achieved') {
         this.clock.set(this.daysAgo(Math.max(0, -g.dueInWeeks * 7)));
@@ -249,7 +260,8 @@ class SchoolWriter {
     };
     for (const [session, date] of dates.entries()) {
       if (!date) continue;
-      this.clock.set(new Date(`${date}T15:30:00Z`));
+      // The session's afternoon, in the school.
+      this.clock.set(zonedTime(date, '15:30', this.zone));
       const rows: { studentId: string; attended: boolean; wellbeing: number | null }[] = [];
       for (const s of students) {
         const mark = s.story.attendance[session] ?? '.';

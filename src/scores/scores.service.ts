@@ -6,7 +6,7 @@ import type { Context, RosterService } from '../roster/roster.service.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
 import { systemActor, type AuditService } from '../audit/audit.service.js';
 import { isServiceError, type LtiServices } from '../lti/services/index.js';
-import { agsScopes, createLineItem, listLineItems, listResults, postScore, type AgsPaging, type AgsTarget, type LineItem } from '../lti/services/ags.js';
+import { agsScopes, createLineItem, listLineItems, listResults, postScore, type AgsTarget, type LineItem } from '../lti/services/ags.js';
 import type { VisibleLineItem } from './scores.tables.js';
 import { completionValue, publishSettingForm } from './scores.schemas.js';
 import type { AppUser } from '../auth/user.js';
@@ -15,6 +15,7 @@ import { scoresPolicy } from '../policies/scores.js';
 import { badRequest } from '../web/errors.js';
 import * as repo from './scores.repository.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
+import { agsPaging } from '../lti/families/index.js';
 
 export type { AgsContextRow, PublishRun } from './scores.repository.js';
 
@@ -44,8 +45,6 @@ export interface ScoresDeps {
   findTenant: (tenantId: string) => Promise<Tenant | undefined>;
   roster: RosterService;
   completionOf: CompletionOf;
-  /** AGS paging for the tenant's LMS family (Canvas otherwise pages by 10; Moodle takes no `limit` on results). */
-  pagingFor: (family: string) => AgsPaging;
   /** Each publish is a disclosure of the students' plan completion to the LMS: audited as the tool's own act. */
   audit: Pick<AuditService, 'record'>;
   /** The background queue; the app registers `jobHandlers` on it. */
@@ -85,7 +84,7 @@ export function createScoresService(deps: ScoresDeps) {
     if (!context.lineItemsUrl) return null;
     const tenant = await deps.findTenant(tenantId);
     if (!tenant) return null;
-    return { tenant, lineItemsUrl: context.lineItemsUrl, contextScopes: context.agsScopes, paging: deps.pagingFor(tenant.family) };
+    return { tenant, lineItemsUrl: context.lineItemsUrl, contextScopes: context.agsScopes, paging: agsPaging(tenant.lms) };
   }
 
   /** Keeps the failure where the admin page can show it, and hands back the one-line reason. */

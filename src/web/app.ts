@@ -19,7 +19,6 @@ import { createLtikService } from '../auth/ltik.js';
 import { createAuthenticator, requireUser } from '../auth/passport.js';
 import { createLtiServices } from '../lti/services/index.js';
 import { toolUserAgent } from '../lti/services/http.js';
-import { agsPaging, familyFor } from '../lti/families/index.js';
 import { mapRole } from '../lti/roles.js';
 import { createLaunchService } from '../lti/launch.service.js';
 import { createRosterSyncService } from '../roster/sync.service.js';
@@ -83,11 +82,10 @@ export function buildContext(deps: AppDeps): AppContext {
     services: ltiServices,
     findTenant: (id) => platforms.find(id),
     mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
-    pageSizeFor: (family) => familyFor(family).nrpsPageSize,
     jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, template: loadPlanTemplate(), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, template: loadPlanTemplate(), timeZoneOf: (t) => platforms.timeZoneOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
   const scores = createScoresService({
     db,
     clock: deps.clock,
@@ -97,7 +95,6 @@ export function buildContext(deps: AppDeps): AppContext {
     roster,
     audit,
     completionOf: (tenantId, ids) => plans.completionOf(tenantId, ids),
-    pagingFor: (family) => agsPaging(familyFor(family)),
     jobs,
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,

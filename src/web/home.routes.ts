@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
+import { installGuideView, lmsFamilies, toolUrls } from '../lti/families/index.js';
+import { t } from './i18n.js';
 
 export function homeRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -15,18 +17,11 @@ export function homeRoutes(ctx: AppContext): Router {
   r.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });
+  // Every LMS's own guide, from its family: nothing here names one.
+  const urls = toolUrls(ctx.config.baseUrl);
+  const guides = lmsFamilies.map((f) => ({ code: f.code, ...installGuideView(f.install, urls) }));
   r.get('/', (_req, res) => {
-    const base = ctx.config.baseUrl;
-    res.render('home', {
-      title: 'Install',
-      urls: {
-        login: `${base}/lti/login`,
-        launch: `${base}/lti/launch`,
-        keys: `${base}/lti/keys`,
-        register: `${base}/lti/register`,
-        canvas: `${base}/lti/canvas.json`,
-      },
-    });
+    res.render('home', { title: t('install.title'), guides });
   });
   return r;
 }

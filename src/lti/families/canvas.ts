@@ -48,6 +48,16 @@ export const canvas: LmsFamily = {
     const v = claims[claimKeys.custom]?.timezone;
     return typeof v === 'string' ? v : undefined;
   },
+  install: {
+    title: 'install.canvas.title',
+    steps: [
+      { text: 'install.canvas.open' },
+      { text: 'install.canvas.paste', paste: [{ label: 'install.canvas.registrationUrl', url: 'register' }] },
+      { text: 'install.canvas.review' },
+      { text: 'install.canvas.manualKey', paste: [{ label: 'install.canvas.jsonUrl', url: 'canvasJson' }] },
+    ],
+    afterRegistration: 'install.canvas.afterRegistration',
+  },
 };
 
 /** Canvas's Developer Key "LTI key" JSON (Admin > Developer Keys > + LTI Key > Paste JSON). */

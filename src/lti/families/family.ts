@@ -17,16 +17,58 @@ export interface ToolUrls {
 }
 
 export function toolUrls(baseUrl: string): ToolUrls {
-  const base = baseUrl.replace(/\/$/, '');
+  // Relative to the base as a directory, so a BASE_URL with a path (https://host/tools/plans) keeps it.
+  const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const at = (path: string) => new URL(path, base).href;
   return {
-    login: `${base}/lti/login`,
-    launch: `${base}/lti/launch`,
-    keys: `${base}/lti/keys`,
-    register: `${base}/lti/register`,
-    canvasJson: `${base}/lti/canvas.json`,
-    domain: new URL(base).host,
+    login: at('lti/login'),
+    launch: at('lti/launch'),
+    keys: at('lti/keys'),
+    register: at('lti/register'),
+    canvasJson: at('lti/canvas.json'),
+    domain: base.host,
   };
 }
+
+/** A tool URL to paste, under the label the LMS gives its field (an i18n key). */
+export interface InstallPaste {
+  label: string;
+  url: keyof ToolUrls;
+}
+
+/** One thing to do in the LMS (an i18n key), with the tool URLs it has the admin paste. */
+export interface InstallStep {
+  text: string;
+  paste?: readonly InstallPaste[];
+}
+
+/**
+ * How an admin adds the tool in this LMS, as i18n keys (config/locales/en/install.json): shown on `/`,
+ * on the admin's platforms page for their own LMS, and after dynamic registration.
+ */
+export interface InstallGuide {
+  /** The guide's heading. */
+  title: string;
+  /** In order, in the LMS's own words and menus. */
+  steps: readonly InstallStep[];
+  /** What is left to do in the LMS once its dynamic registration has finished. */
+  afterRegistration: string;
+}
+
+/** A guide as a page shows it: its keys, and each URL to paste resolved for this server. */
+export function installGuideView(guide: InstallGuide, urls: ToolUrls) {
+  return {
+    title: guide.title,
+    steps: guide.steps.map((s) => ({ text: s.text, paste: (s.paste ?? []).map((p) => ({ label: p.label, value: urls[p.url] })) })),
+  };
+}
+
+/** Every i18n key a guide names (a unit test checks each has a text). */
+export const installKeysOf = (guide: InstallGuide): string[] => [
+  guide.title,
+  guide.afterRegistration,
+  ...guide.steps.flatMap((s) => [s.text, ...(s.paste ?? []).map((p) => p.label)]),
+];
 
 export interface ToolIdentity {
   name: string;
@@ -61,12 +103,14 @@ export interface LmsFamily {
   agsPageSize: number;
   /** Whether the results endpoint may be sent `limit` (Moodle 4.4's answers 500 to it once results exist). */
   agsLimitResults: boolean;
-  /** The time zone the launch says the school is in, when this LMS sends one (unchecked: the caller validates). */
-  timeZoneFrom(claims: LaunchClaims): string | undefined;
+  /**
+   * The time zone the launch says the school is in (unchecked: the caller validates). Absent for an LMS
+   * that sends none: the school's admin sets it.
+   */
+  timeZoneFrom?(claims: LaunchClaims): string | undefined;
+  /** How an admin adds the tool in this LMS. */
+  install: InstallGuide;
 }
-
-/** LMSs that send no time zone: the school's admin sets it. */
-export const noTimeZone = (): undefined => undefined;
 
 /** The family's AGS paging, as the AGS client takes it. */
 export const agsPaging = (f: LmsFamily): AgsPaging => ({ pageSize: f.agsPageSize, limitResults: f.agsLimitResults });

@@ -1,4 +1,4 @@
-import { noTimeZone, standardRegistration, type LmsFamily } from './family.js';
+import { standardRegistration, type LmsFamily } from './family.js';
 
 /**
  * Moodle follows LTI-DR to the letter: it turns deep linking on when an LtiDeepLinkingRequest message is
@@ -13,5 +13,13 @@ export const moodle: LmsFamily = {
   agsPageSize: 100,
   // Moodle 4.4's results endpoint fails with a 500 when `limit` is sent and the line item has results.
   agsLimitResults: false,
-  timeZoneFrom: noTimeZone,
+  install: {
+    title: 'install.moodle.title',
+    steps: [
+      { text: 'install.moodle.open' },
+      { text: 'install.moodle.paste', paste: [{ label: 'install.moodle.toolUrl', url: 'register' }] },
+      { text: 'install.moodle.activate' },
+    ],
+    afterRegistration: 'install.moodle.afterRegistration',
+  },
 };

@@ -1,4 +1,4 @@
-import { noTimeZone, standardRegistration, type LmsFamily } from './family.js';
+import { standardRegistration, type LmsFamily } from './family.js';
 
 /**
  * Schoology offers no dynamic registration: an admin adds the tool by hand (App Center) and registers the
@@ -13,5 +13,24 @@ export const schoology: LmsFamily = {
   nrpsPageSize: 100,
   agsPageSize: 100,
   agsLimitResults: true,
-  timeZoneFrom: noTimeZone,
+  install: {
+    title: 'install.schoology.title',
+    steps: [
+      { text: 'install.schoology.open' },
+      {
+        text: 'install.schoology.urls',
+        paste: [
+          { label: 'install.schoology.domain', url: 'domain' },
+          { label: 'install.schoology.login', url: 'login' },
+          { label: 'install.schoology.redirect', url: 'launch' },
+          { label: 'install.schoology.keys', url: 'keys' },
+        ],
+      },
+      { text: 'install.schoology.deploy' },
+      { text: 'install.schoology.ids' },
+      { text: 'install.schoology.register' },
+    ],
+    // Never shown by Schoology itself (it has no dynamic registration); a compatible platform that has gets the generic text.
+    afterRegistration: 'install.generic.afterRegistration',
+  },
 };

@@ -41,6 +41,22 @@ describe('check-ins in the school\'s time zone', () => {
     expect(latest).to.include({ date: '2026-03-09', week: 1 });
   });
 
+  it('a check-in recorded at 22:00 in Los Angeles counts for that local day, even when UTC is already in the next week', async () => {
+    const student = s.students[1].id;
+    // Week 1 starts on Monday 2 March (10:00 there), so it runs to Sunday the 8th.
+    const monday = await advisorAt(new Date('2026-03-02T18:00:00Z'));
+    await monday.post(`/students/${student}/checkins`, { date: '2026-03-02', format: 'in_person', attended: 'yes', wellbeing: '4', ...week1 }).expect(303);
+    // 22:00 on Sunday 8 March in Los Angeles (PDT since 02:00 that day, UTC-7) is 05:00 on Monday the 9th in UTC.
+    const sundayNight = await advisorAt(new Date('2026-03-09T05:00:00Z'));
+    expect(await t.ctx.checkins.today(s.tenantId)).to.equal('2026-03-08');
+    const form = await sundayNight.get(`/students/${student}/checkins/new`).expect(200);
+    const date = /id="checkin-date" name="date" value="([0-9-]+)"/.exec(form.text)![1]!;
+    expect(date).to.equal('2026-03-08');
+    await sundayNight.post(`/students/${student}/checkins`, { date, format: 'video', attended: 'yes', wellbeing: '3', ...week1 }).expect(303);
+    const [latest] = await checkinsOf(student);
+    expect(latest, 'still week 1 there (week 2 in UTC)').to.include({ date: '2026-03-08', week: 1 });
+  });
+
   it('the caseload counts days since that check-in in the school\'s days', async () => {
     t.clock.set(new Date('2026-03-17T06:00:00Z')); // 23:00 on the 16th in Los Angeles: 7 days after the 9th, not 8
     const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;

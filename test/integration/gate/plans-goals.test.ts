@@ -102,7 +102,8 @@ describe('the student-record gate: plans and goals', () => {
       const db = untouchableDb();
       const base = { db, clock: t.ctx.clock, audit: createAuditService(db, t.ctx.clock), roster: createRosterService(db), studentRecords: t.ctx.studentRecords };
       const onPlanChanged = () => Promise.reject(new TouchedBeforeGate('told scores before the gate decided'));
-      return { plans: createPlansService({ ...base, template: t.ctx.plans.template, onPlanChanged }), goals: createGoalsService(base) };
+      const timeZoneOf = () => Promise.reject(new TouchedBeforeGate('read the school time zone before the gate decided'));
+      return { plans: createPlansService({ ...base, template: t.ctx.plans.template, timeZoneOf, onPlanChanged }), goals: createGoalsService(base) };
     };
     const plansCalls = (): Record<string, Call> => ({
       view: (u, id) => untouchable().plans.view(u, id),

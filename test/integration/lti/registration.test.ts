@@ -7,6 +7,7 @@ import { createTestApp, type TestApp } from '../../support/app.js';
 import { freePort } from '../../support/net.js';
 import { scopes } from '../../../src/lti/services/scopes.js';
 import { startSimulator } from '../../support/simulator.js';
+import { t as text } from '../../../src/web/i18n.js';
 
 const toolConfigKey = 'https://purl.imsglobal.org/spec/lti-tool-configuration';
 const canvasScopes = Object.values(scopes);
@@ -131,6 +132,8 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
       expect(scriptNonce).to.equal(nonce);
       expect(res.text).to.contain("postMessage({ subject: 'org.imsglobal.lti.close' }, '*')");
       expect(res.text).to.contain('window.opener || window.parent');
+      // What is left to do is Canvas's (from its family), not another LMS's.
+      expect(res.text.replace(/&#x27;/g, "'")).to.contain(text('install.canvas.afterRegistration'));
 
       const [tenant] = await tenantsOf(fr.baseUrl);
       expect(tenant).to.include({ family: 'canvas', acceptNewDeployments: false, registeredBy: 'dynamic', jwksUrl: `${fr.baseUrl}/api/lti/security/jwks`, authLoginUrl: `${fr.baseUrl}/api/lti/authorize_redirect` });

@@ -150,3 +150,35 @@ describe('sandbox sample school: a term of history on first start', function () 
     await request(t.app).post(RESET_PATH).set('Sec-Fetch-Site', 'cross-site').expect(403);
   });
 });
+
+describe('sandbox sample school: written in the school\'s days, not UTC\'s', function () {
+  this.timeout(180_000);
+  const port = 40000 + Math.floor(Math.random() * 20000);
+  const issuer = `http://127.0.0.1:${port}/sandbox`;
+  let t: TestApp;
+
+  before(async () => {
+    // 22:00 on Friday 31 July in Los Angeles: already Saturday 1 August, a new school year, in UTC.
+    t = await createTestApp({ sandbox: true, baseUrl: `http://localhost:${port}` }, { now: new Date('2026-08-01T05:00:00Z') });
+  });
+  after(async () => {
+    await t.ctx.shutdown?.();
+  });
+
+  it('keeps the school year and the weekly sessions on the school\'s calendar', async () => {
+    const [tenant] = (await t.ctx.platforms.list()).filter((x) => x.issuer === issuer);
+    expect(tenant!.timeZone).to.equal('America/Los_Angeles');
+    const tid = tenant!.id;
+    const [person] = await t.ctx.roster.findPeopleBySub(tid, ['sandbox-teacher-rivera']);
+    const context = (await t.ctx.roster.listContexts(tid)).find((c) => c.contextId === 'sandbox-adv-9a');
+    const advisor = (await t.ctx.roster.userFromClaims({ tid, pid: person!.id, cid: context!.id, role: 'advisor' }))!;
+    const amara = (await t.ctx.caseload.list(advisor, { ...ALL, q: 'Amara' })).rows[0]!;
+    // In UTC the year would have begun today, leaving no history to write.
+    expect((await t.ctx.plans.view(advisor, amara.id)).schoolYear).to.equal('2025-2026');
+    const dates = (await t.ctx.checkins.history(advisor, amara.id)).checkins.map((c) => c.date).sort();
+    expect(dates).to.have.length(10);
+    // The latest session two school days back from Friday the 31st: Wednesday the 29th (UTC's Saturday would give Thursday).
+    expect(dates.at(-1)).to.equal('2026-07-29');
+    for (const d of dates) expect([0, 6], d).to.not.include(new Date(`${d}T00:00:00Z`).getUTCDay());
+  });
+});

@@ -4,7 +4,6 @@ import { startTool, type RunningTool } from '../../support/tool-server.js';
 import { startSimulator, connectTool } from '../../support/simulator.js';
 import { LtiAgent } from '../../support/lti-agent.js';
 import { scopes } from '../../../src/lti/services/scopes.js';
-import { agsPaging, familyFor } from '../../../src/lti/families/index.js';
 import { createScoresService, type ScoresService } from '../../../src/scores/scores.service.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
@@ -40,7 +39,6 @@ for (const profile of ['canvas', 'schoology'] as const) {
         findTenant: (id) => ctx.platforms.find(id),
         roster: ctx.roster,
         audit: ctx.audit,
-        pagingFor: (f) => agsPaging(familyFor(f)),
         jobs: ctx.jobs,
         debounceMs: 0,
         intervalMs: 60_000,

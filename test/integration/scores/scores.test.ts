@@ -31,7 +31,7 @@ describe('AGS scores against a fake platform', () => {
     t = await createTestApp();
     ({ tenant, fp } = await fakeServiceTenant(t));
     // The app's own service with a test completion function (the real one comes from the plans team).
-    scores = createScoresService({ db: t.ctx.db, clock: t.clock, logger: t.ctx.logger, services: t.ctx.ltiServices, findTenant: (id) => t.ctx.platforms.find(id), roster: t.ctx.roster, audit: t.ctx.audit, completionOf, pagingFor: () => ({ pageSize: 50, limitResults: true }), jobs: t.ctx.jobs, debounceMs: 0, intervalMs: 60_000 });
+    scores = createScoresService({ db: t.ctx.db, clock: t.clock, logger: t.ctx.logger, services: t.ctx.ltiServices, findTenant: (id) => t.ctx.platforms.find(id), roster: t.ctx.roster, audit: t.ctx.audit, completionOf, jobs: t.ctx.jobs, debounceMs: 0, intervalMs: 60_000 });
     const ctx = await t.ctx.roster.upsertContext(tenant.id, {
       contextId: 'adv',
       title: 'Advisory 9B',
