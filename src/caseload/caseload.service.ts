@@ -101,13 +101,12 @@ export function createCaseloadService(deps: CaseloadDeps) {
       authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
       const members = await caseloadOf(user);
       const ids = members.map((m) => m.person.id);
-      const [plans, goalCounts, last, latest, needs, assignments, navigatorsOf] = await Promise.all([
+      const [plans, goalCounts, last, latest, needs, { navigators: navigatorsOf, assignments }] = await Promise.all([
         deps.planStatusFor(user.tenantId, ids),
         goals.summaryFor(user.tenantId, ids),
         checkins.lastCheckins(user.tenantId, ids),
         checkins.latestCheckins(user.tenantId, ids),
         checkins.openNeeds(user.tenantId, ids),
-        navigators.assignmentsFor(user.tenantId, ids),
         navigators.navigatorsOf(user.tenantId, ids),
       ]);
       const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];

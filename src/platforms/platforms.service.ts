@@ -28,6 +28,12 @@ export class PlatformInputError extends HttpError {
 const FRAME_ANCESTOR_TTL_MS = 30_000;
 /** Every signed-in page needs the school's zone; an admin's change shows within a minute on other workers. */
 const TIME_ZONE_TTL_MS = 60_000;
+/**
+ * Every login and launch reads its platform: kept this long. A change made through this service
+ * shows at once in this process (every write clears the caches); one made in another process (a
+ * platform deactivated from another web worker) within these seconds.
+ */
+const LAUNCH_TENANT_TTL_MS = 10_000;
 
 /**
  * The origins an LMS frames the tool from: its issuer and OIDC hosts, and the school domains its
@@ -49,6 +55,11 @@ export function frameOriginsOf(tenant: repo.Tenant): string[] {
   return [...origins];
 }
 
+/** The zone a launch's LMS sent, when the school has none yet and the name is a real zone: what adoptTimeZone keeps. */
+export function zoneToAdopt(tenant: Pick<repo.Tenant, 'timeZone'>, zone: string | undefined): string | undefined {
+  return tenant.timeZone || !zone || !isTimeZone(zone) ? undefined : zone;
+}
+
 /**
  * What a launch naming a deployment may do: `known` (an active deployment), `new` (let in and recorded:
  * the platform accepts new deployments, or it is the first launch of a platform that registered without
@@ -60,9 +71,23 @@ export type DeploymentAdmission = 'known' | 'new' | 'held';
 export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>) {
   const ancestors = new Map<string, { at: number; origins: string[] }>();
   const zones = new Map<string, { at: number; zone: string }>();
+  /** Found platforms, by `id:<id>` and by `iss:<issuer> <client id>`; a platform not found is never kept. */
+  const launchTenants = new Map<string, { at: number; tenant: repo.Tenant }>();
+  /** Active deployments by tenant; only ever trusted to say yes (see admitDeployment). */
+  const deployments = new Map<string, { at: number; ids: string[] }>();
   const invalidate = () => {
     ancestors.clear();
     zones.clear();
+    launchTenants.clear();
+    deployments.clear();
+  };
+  const forLaunch = async (key: string, load: () => Promise<repo.Tenant | undefined>): Promise<repo.Tenant | undefined> => {
+    const hit = launchTenants.get(key);
+    if (hit && Date.now() - hit.at < LAUNCH_TENANT_TTL_MS) return hit.tenant;
+    const tenant = await load();
+    if (tenant) launchTenants.set(key, { at: Date.now(), tenant });
+    else launchTenants.delete(key);
+    return tenant;
   };
 
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
@@ -100,7 +125,9 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     /** A platform that registered the tool through LTI Dynamic Registration. */
     addDynamic: (input: ManualPlatformInput) => upsertRegistration(input, 'dynamic'),
     async setAcceptNewDeployments(id: string, accept: boolean) {
-      return repo.updateTenant(db, id, { acceptNewDeployments: accept });
+      const row = await repo.updateTenant(db, id, { acceptNewDeployments: accept });
+      invalidate();
+      return row;
     },
     async register(t: repo.NewTenant) {
       const row = await repo.insertTenant(db, t);
@@ -109,6 +136,10 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     },
     find: (id: string) => repo.findTenant(db, id),
     findByIssuer: (issuer: string, clientId: string) => repo.findTenantByIssuer(db, issuer, clientId),
+    /** find, for logins and launches: cached for a few seconds (LAUNCH_TENANT_TTL_MS). */
+    findForLaunch: (id: string) => forLaunch(`id:${id}`, () => repo.findTenant(db, id)),
+    /** findByIssuer, for logins: cached for a few seconds (LAUNCH_TENANT_TTL_MS). */
+    findByIssuerForLaunch: (issuer: string, clientId: string) => forLaunch(`iss:${issuer} ${clientId}`, () => repo.findTenantByIssuer(db, issuer, clientId)),
     list: () => repo.listTenants(db),
     /** Active registrations of one issuer (a login without client_id picks the only one). */
     activeForIssuer: (issuer: string) => repo.findActiveByIssuer(db, issuer),
@@ -129,7 +160,13 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
 
     /** The deployment rule of a launch (see DeploymentAdmission); records a held deployment at once, since the launch is refused. */
     async admitDeployment(tenant: repo.Tenant, deploymentId: string): Promise<DeploymentAdmission> {
-      if ((await repo.listDeployments(db, tenant.id)).includes(deploymentId)) return 'known';
+      // Most launches name a deployment launched before: a recent list saying so is enough. A deployment it
+      // lacks (added or approved since, maybe in another process) is looked up afresh.
+      const hit = deployments.get(tenant.id);
+      if (hit && Date.now() - hit.at < LAUNCH_TENANT_TTL_MS && hit.ids.includes(deploymentId)) return 'known';
+      const ids = await repo.listDeployments(db, tenant.id);
+      deployments.set(tenant.id, { at: Date.now(), ids });
+      if (ids.includes(deploymentId)) return 'known';
       if (tenant.acceptNewDeployments) return 'new';
       // Canvas answers dynamic registration without a deployment id: the first one a launch names is the install's own.
       if (tenant.registeredBy === 'dynamic' && (await repo.countDeployments(db, tenant.id)) === 0) return 'new';
@@ -171,8 +208,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     },
     /** A zone the LMS sent with a launch: kept only when the school has none yet and the name is a real zone. */
     async adoptTimeZone(tenant: Pick<repo.Tenant, 'id' | 'timeZone'>, zone: string | undefined, tx: DbOrTx = db): Promise<void> {
-      if (tenant.timeZone || !zone || !isTimeZone(zone)) return;
-      if (await repo.adoptTimeZone(tx, tenant.id, zone)) zones.delete(tenant.id);
+      const adopted = zoneToAdopt(tenant, zone);
+      if (adopted && (await repo.adoptTimeZone(tx, tenant.id, adopted))) invalidate();
     },
     /** An admin sets the school's zone; audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
     async setTimeZone(user: AppUser, tenantId: string, input: unknown): Promise<string> {
@@ -183,7 +220,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
         await repo.updateTenant(tx, tenantId, { timeZone: parsed.data });
         await audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: tenantId }, tx);
       });
-      zones.delete(tenantId);
+      invalidate();
       return parsed.data;
     },
     invalidate,
