@@ -41,9 +41,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
     const query = caseloadQuery.parse(req.query);
     // Launched from a course nobody has decided on: ask first. From a subject course: its own page,
     // which links back here (view=caseload) for the students this teacher navigates elsewhere.
-    const course = await ctx.courses.launchCourse(user);
-    if (course?.kind === 'undecided') return redirectInTool(res, `/courses/${course.id}/kind`);
-    if (course?.kind === 'subject' && query.view !== 'caseload') return redirectInTool(res, `/courses/${course.id}/students`);
+    if (user.contextKind === 'undecided') return redirectInTool(res, `/courses/${user.contextId}/kind`);
+    if (user.contextKind === 'subject' && query.view !== 'caseload') return redirectInTool(res, `/courses/${user.contextId}/students`);
     const { rows, total } = await ctx.caseload.list(user, query);
     const recorded = Number(req.query.recorded);
     res.render('caseload/index', {
@@ -54,7 +53,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
       recorded: Number.isInteger(recorded) && recorded > 0 ? recorded : 0,
       cadenceDays: ctx.config.checkinCadenceDays,
       // Recording for the whole class only makes sense from the advisory itself.
-      inAdvisory: course?.kind === 'advisory',
+      inAdvisory: user.contextKind === 'advisory',
       sorts: options(sortOptions, query.sort),
       shows: options(showOptions, query.show),
       statuses: options(statusOptions, query.status),

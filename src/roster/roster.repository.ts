@@ -163,7 +163,7 @@ export async function findPerson(db: DbOrTx, tenantId: string, personId: string)
 export interface SignedInRows {
   person: Person;
   /** Null when the ltik names no course, or the course is gone. */
-  context: { title: string } | null;
+  context: { title: string; kind: ContextKind } | null;
   membership: { status: string; mentees: string[] } | null;
 }
 
@@ -177,7 +177,7 @@ export async function findSignedIn(db: DbOrTx, tenantId: string, personId: strin
     return person && { person, context: null, membership: null };
   }
   const [row] = await db
-    .select({ person: people, contextRowId: contexts.id, contextTitle: contexts.title, status: memberships.status, mentees: memberships.mentees })
+    .select({ person: people, contextRowId: contexts.id, contextTitle: contexts.title, contextKind: contexts.kind, status: memberships.status, mentees: memberships.mentees })
     .from(people)
     .leftJoin(contexts, and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)))
     .leftJoin(memberships, and(eq(memberships.tenantId, tenantId), eq(memberships.contextId, contextId), eq(memberships.personId, people.id)))
@@ -185,7 +185,7 @@ export async function findSignedIn(db: DbOrTx, tenantId: string, personId: strin
   if (!row) return undefined;
   return {
     person: row.person,
-    context: row.contextRowId ? { title: row.contextTitle ?? '' } : null,
+    context: row.contextRowId && row.contextKind ? { title: row.contextTitle ?? '', kind: row.contextKind } : null,
     membership: row.status !== null && row.mentees !== null ? { status: row.status, mentees: row.mentees } : null,
   };
 }

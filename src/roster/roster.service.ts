@@ -46,10 +46,11 @@ export function createRosterService(db: Db) {
       if (!found) return null;
       const { person } = found;
       let contextTitle = '';
+      let contextKind: ContextKind | null = null;
       let menteeIds: string[] = [];
       if (claims.cid) {
         if (!found.context || found.membership?.status !== 'active') return null;
-        contextTitle = found.context.title;
+        ({ title: contextTitle, kind: contextKind } = found.context);
         menteeIds = found.membership.mentees;
       }
       return {
@@ -59,6 +60,7 @@ export function createRosterService(db: Db) {
         role: claims.role,
         contextId: claims.cid,
         contextTitle,
+        contextKind,
         menteeIds,
       };
     },
