@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { auditEvents, auditEventStudents } from './audit.tables.js';
@@ -31,10 +32,21 @@ export interface AuditQuery {
   limit: number;
 }
 
+/**
+ * The event and its students in one statement (the event a data-modifying CTE): one round trip on
+ * every audited page, and never an event without its students, even outside a transaction.
+ */
 export async function insertEvent(db: DbOrTx, row: NewAuditEvent & { at: Date }, studentIds: string[]): Promise<void> {
-  const [event] = await db.insert(auditEvents).values(row).returning({ id: auditEvents.id });
-  if (studentIds.length === 0) return;
-  await db.insert(auditEventStudents).values(studentIds.map((studentId) => ({ tenantId: row.tenantId, eventId: event!.id, studentId, at: row.at })));
+  const id = randomUUID();
+  const event = db.insert(auditEvents).values({ ...row, id });
+  if (studentIds.length === 0) {
+    await event;
+    return;
+  }
+  await db
+    .with(db.$with('event').as(event))
+    .insert(auditEventStudents)
+    .values(studentIds.map((studentId) => ({ tenantId: row.tenantId, eventId: id, studentId, at: row.at })));
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ContextKind } from '../roster/roster.service.js';
+
 /** The tool's own roles; LTI roles are mapped onto these once, at launch. */
 export const toolRoles = ['advisor', 'student', 'family', 'admin', 'guest'] as const;
 export type ToolRole = (typeof toolRoles)[number];
@@ -11,6 +13,8 @@ export interface AppUser {
   /** The context (course) the launch came from; null for account-level launches. */
   contextId: string | null;
   contextTitle: string;
+  /** What that course is (advisory, subject, undecided), read with the user: the advisor's home branches on it. Null without a course. */
+  contextKind: ContextKind | null;
   /** Students (person ids) a family member may see, from role_scope_mentor. */
   menteeIds: string[];
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../web/clock.js';
 import { localDate } from '../web/time-zone.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { Context, RosterService, Person } from '../roster/roster.service.js';
+import type { RosterService, Person } from '../roster/roster.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
@@ -38,8 +38,6 @@ export interface CaseloadDeps {
   goals: Pick<GoalsService, 'summaryFor'>;
   checkins: Pick<CheckinsService, 'lastCheckins' | 'latestCheckins' | 'openNeeds' | 'recordAll'>;
   planStatusFor: PlanStatusFor;
-  /** The course the user launched from (ctx.courses): an undecided or subject course has its own landing page. */
-  launchCourse: (user: AppUser) => Promise<Context | null>;
   cadenceDays: number;
   /** "Needs attention first", as data (config/needs-attention.json). */
   attentionRules: AttentionRules;
@@ -137,13 +135,12 @@ export function createCaseloadService(deps: CaseloadDeps) {
     authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
     const members = await caseloadOf(user);
     const ids = members.map((m) => m.person.id);
-    const [plans, goalCounts, last, latest, needs, assignments, navigatorsOf] = await Promise.all([
+    const [plans, goalCounts, last, latest, needs, { navigators: navigatorsOf, assignments }] = await Promise.all([
       deps.planStatusFor(user.tenantId, ids),
       goals.summaryFor(user.tenantId, ids),
       checkins.lastCheckins(user.tenantId, ids),
       checkins.latestCheckins(user.tenantId, ids),
       checkins.openNeeds(user.tenantId, ids),
-      navigators.assignmentsFor(user.tenantId, ids),
       navigators.navigatorsOf(user.tenantId, ids),
     ]);
     const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
@@ -212,10 +209,10 @@ export function createCaseloadService(deps: CaseloadDeps) {
      */
     async home(user: AppUser, query: CaseloadQuery): Promise<{ divert: 'decide' | 'subject'; courseId: string } | { divert: null; inAdvisory: boolean; rows: CaseloadRow[]; total: number }> {
       authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
-      const course = await deps.launchCourse(user);
-      if (course?.kind === 'undecided') return { divert: 'decide', courseId: course.id };
-      if (course?.kind === 'subject' && query.view !== 'caseload') return { divert: 'subject', courseId: course.id };
-      return { divert: null, inAdvisory: course?.kind === 'advisory', ...(await list(user, query)) };
+      // The launch put the course's kind on the user: no read of the course here.
+      if (user.contextId && user.contextKind === 'undecided') return { divert: 'decide', courseId: user.contextId };
+      if (user.contextId && user.contextKind === 'subject' && query.view !== 'caseload') return { divert: 'subject', courseId: user.contextId };
+      return { divert: null, inAdvisory: user.contextKind === 'advisory', ...(await list(user, query)) };
     },
 
     /** The quick check-in form's roster: the caseload's students by name. An audited read of each. */

@@ -50,11 +50,6 @@ export function createCoursesService(deps: CoursesDeps) {
   }
 
   return {
-    /** The course the user launched from, when there is one. */
-    async launchCourse(user: AppUser): Promise<Context | null> {
-      return user.contextId ? ((await roster.findContext(user.tenantId, user.contextId)) ?? null) : null;
-    },
-
     /** For the "Is <course> an advisory?" page; only while undecided and only for its instructors. */
     async question(user: AppUser, contextId: unknown) {
       const course = await gate(user, contextId, 'confirmKind');

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
-import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
-import type { RosterService } from '../roster/roster.service.js';
+import { zoneToAdopt, type PlatformsService, type Tenant } from '../platforms/platforms.service.js';
+import { contextChanged, membershipChanged, personChanged, type Context, type ContextInput, type PersonInput, type RosterService } from '../roster/roster.service.js';
 import type { ToolRole } from '../auth/user.js';
 import { claimKeys as K, placementKind, type LaunchClaims } from './launch.schemas.js';
 import { mapRole } from './roles.js';
@@ -9,46 +9,38 @@ import { familyFor } from './families/index.js';
 export interface LaunchWritesDeps {
   db: Db;
   platforms: Pick<PlatformsService, 'addDeployment' | 'update' | 'adoptTimeZone'>;
-  roster: Pick<RosterService, 'upsertPerson' | 'upsertContext' | 'upsertMembership' | 'findPeopleBySub'>;
+  roster: Pick<RosterService, 'upsertPerson' | 'upsertContext' | 'upsertMembership' | 'findPeopleBySub' | 'findLaunchRows'>;
 }
 
 export interface LaunchWritten {
   personId: string;
-  contextId: string | null;
+  /** The course as stored after the launch (the roster check reads its sync times), null for a launch without one. */
+  context: Context | null;
   role: ToolRole;
 }
 
-/** Everything a verified launch writes, in one transaction; running it twice changes nothing. */
+/**
+ * Everything a verified launch writes, in one transaction; running it twice changes nothing. Most
+ * launches are repeats carrying what is already stored, so the stored person, course and membership
+ * are read first (one round trip) and only what differs is written: a repeat launch writes nothing.
+ */
 export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claims: LaunchClaims, deploymentKnown: boolean): Promise<LaunchWritten> {
   const deploymentId = claims[K.deploymentId];
   const roles = claims[K.roles];
   const menteeSubs = claims[K.roleScopeMentor] ?? [];
   const role = mapRole({ roles, mentees: menteeSubs });
   const named = familyFor(claims[K.toolPlatform]?.product_family_code);
+  // The family is chosen once: from registration, else from the first launch that names it.
+  const undecided = tenant.lms.code === 'generic';
+  const learnsFamily = undecided && named.code !== 'generic';
+  // The school's zone, when the LMS sends one and nobody has set it yet.
+  const zone = zoneToAdopt(tenant, (undecided ? named : tenant.lms).timeZoneFrom?.(claims));
+  const newOrigins = unseenFrameOrigins(tenant, claims);
   const ctxClaim = claims[K.context];
-
-  return deps.db.transaction(async (tx) => {
-    if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
-    // The family is chosen once: from registration, else from the first launch that names it.
-    const undecided = tenant.lms.code === 'generic';
-    if (undecided && named.code !== 'generic') await deps.platforms.update(tenant.id, { family: named.code }, tx);
-    // The school's zone, when the LMS sends one and nobody has set it yet.
-    await deps.platforms.adoptTimeZone(tenant, (undecided ? named : tenant.lms).timeZoneFrom?.(claims), tx);
-    const newOrigins = unseenFrameOrigins(tenant, claims);
-    if (newOrigins.length > 0) {
-      const known = frameOriginsOf(tenant);
-      await deps.platforms.update(tenant.id, { settings: { ...tenant.settings, frameOrigins: [...known, ...newOrigins] } }, tx);
-    }
-    const person = await deps.roster.upsertPerson(
-      tenant.id,
-      { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid },
-      tx,
-    );
-    if (!ctxClaim) return { personId: person.id, contextId: null, role };
-    const ags = claims[K.ags];
-    const context = await deps.roster.upsertContext(
-      tenant.id,
-      {
+  const person: PersonInput = { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid };
+  const ags = claims[K.ags];
+  const context: ContextInput | null = ctxClaim
+    ? {
         contextId: ctxClaim.id,
         deploymentId,
         label: ctxClaim.label,
@@ -57,19 +49,36 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
         lineItemsUrl: ags?.lineitems,
         agsScopes: ags?.scope,
         placementKind: placementKind(claims),
-      },
-      tx,
-    );
-    let mentees: string[] = [];
-    if (role === 'family') {
-      const known = await deps.roster.findPeopleBySub(tenant.id, menteeSubs, tx);
-      const bySub = new Map(known.map((p) => [p.sub, p.id]));
-      // A mentee who has not launched or been synced yet gets a stub the next roster sync fills in.
-      for (const sub of menteeSubs) if (!bySub.has(sub)) bySub.set(sub, (await deps.roster.upsertPerson(tenant.id, { sub }, tx)).id);
-      mentees = menteeSubs.map((s) => bySub.get(s)!);
+      }
+    : null;
+
+  const stored = await deps.roster.findLaunchRows(tenant.id, claims.sub, context?.contextId ?? null);
+  // A mentee who has not launched or been synced yet gets a stub the next roster sync fills in (below).
+  const knownMentees = role === 'family' && context ? await deps.roster.findPeopleBySub(tenant.id, menteeSubs) : [];
+  const menteeIds = new Map(knownMentees.map((p) => [p.sub, p.id]));
+  const membership = { roles, role, mentees: menteeSubs.flatMap((s) => menteeIds.get(s) ?? []) };
+  const writePerson = !stored || personChanged(stored.person, person);
+  const writeContext = context !== null && (!stored?.context || contextChanged(stored.context, context));
+  const writeMembership = context !== null && (menteeIds.size < new Set(menteeSubs).size || membershipChanged(stored?.membership ?? null, membership));
+  const platformWrites = !deploymentKnown || learnsFamily || zone !== undefined || newOrigins.length > 0;
+  if (stored && !writePerson && !writeContext && !writeMembership && !platformWrites) return { personId: stored.person.id, context: stored.context, role };
+
+  return deps.db.transaction(async (tx) => {
+    if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
+    if (learnsFamily) await deps.platforms.update(tenant.id, { family: named.code }, tx);
+    if (zone) await deps.platforms.adoptTimeZone(tenant, zone, tx);
+    if (newOrigins.length > 0) {
+      const known = frameOriginsOf(tenant);
+      await deps.platforms.update(tenant.id, { settings: { ...tenant.settings, frameOrigins: [...known, ...newOrigins] } }, tx);
     }
-    await deps.roster.upsertMembership(tenant.id, { contextId: context.id, personId: person.id, roles, role, mentees }, tx);
-    return { personId: person.id, contextId: context.id, role };
+    const personId = writePerson || !stored ? (await deps.roster.upsertPerson(tenant.id, person, tx)).id : stored.person.id;
+    if (!context) return { personId, context: null, role };
+    const course = writeContext || !stored?.context ? await deps.roster.upsertContext(tenant.id, context, tx) : stored.context;
+    if (!writeMembership) return { personId, context: course, role };
+    for (const sub of menteeSubs) if (!menteeIds.has(sub)) menteeIds.set(sub, (await deps.roster.upsertPerson(tenant.id, { sub }, tx)).id);
+    const mentees = menteeSubs.map((s) => menteeIds.get(s)!);
+    await deps.roster.upsertMembership(tenant.id, { contextId: course.id, personId, roles, role, mentees }, tx);
+    return { personId, context: course, role };
   });
 }
 

@@ -15,15 +15,15 @@ export function launchRoutes(ctx: AppContext): Router {
   const landed = (res: Response, launched: Launched) => withTenant(launched.tenantId, () => land(res, launched));
   const land = async (res: Response, launched: Launched) => {
     res.locals.log.info({ tenantId: launched.tenantId, personId: launched.personId, contextId: launched.contextId }, 'launch accepted');
-    if (launched.contextId && launched.landsOnRoster) {
+    if (launched.context && launched.landsOnRoster) {
       // The first launch into a course waits a moment for its roster, so the caseload is not drawn empty;
       // past the bound (a slow or failing LMS) a page follows the roster instead.
-      const roster = await ctx.rosterSync.syncForLaunch(launched.tenantId, launched.contextId, ctx.config.firstSyncWaitMs);
+      const roster = await ctx.rosterSync.syncForLaunch(launched.tenantId, launched.context, ctx.config.firstSyncWaitMs);
       res.redirect(302, roster === 'ready' ? launched.redirectTo : inToolUrl(ROSTER_WAITING, launched.ltik));
       return;
     }
     // Fire and forget: a slow LMS roster must never hold up the person launching.
-    if (launched.contextId) void ctx.rosterSync.syncIfStale(launched.tenantId, launched.contextId).catch(() => undefined);
+    if (launched.context) void ctx.rosterSync.syncIfStale(launched.tenantId, launched.context).catch(() => undefined);
     res.redirect(302, launched.redirectTo);
   };
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Config } from '../web/config.js';
 import type { Clock } from '../web/clock.js';
 import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
-import type { RosterService } from '../roster/roster.service.js';
+import type { Context, RosterService } from '../roster/roster.service.js';
 import type { LtikService } from '../auth/ltik.js';
 import { HttpError, badRequest } from '../web/errors.js';
 import * as repo from './launch.repository.js';
@@ -55,6 +55,8 @@ export interface Launched {
   tenantId: string;
   personId: string;
   contextId: string | null;
+  /** The course as the launch left it stored, so landing need not read it again. */
+  context: Context | null;
   ltik: string;
   /** Role home, or the deep-linking picker, with ?ltik= already on it. */
   redirectTo: string;
@@ -96,7 +98,7 @@ export function createLaunchService(deps: LaunchDeps) {
         'unknown_platform',
       );
     let tenant: Tenant | undefined;
-    if (p.client_id) tenant = await deps.platforms.findByIssuer(p.iss, p.client_id);
+    if (p.client_id) tenant = await deps.platforms.findByIssuerForLaunch(p.iss, p.client_id);
     else {
       const candidates = await deps.platforms.activeForIssuer(p.iss);
       if (candidates.length === 1) tenant = candidates[0];
@@ -153,13 +155,15 @@ export function createLaunchService(deps: LaunchDeps) {
   async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
     // The platform is found and the id token verified: the launch's writes are held to its tenant.
     const written = await withTenant(tenant.id, () => recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown));
-    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role });
+    const contextId = written.context?.id ?? null;
+    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: contextId, role: written.role });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
     const target = deepLinking ? `/lti/deep-link/${rowId}` : roleHome[written.role];
     return {
       tenantId: tenant.id,
       personId: written.personId,
-      contextId: written.contextId,
+      contextId,
+      context: written.context,
       ltik,
       redirectTo: inToolUrl(target, ltik),
       landsOnRoster: !deepLinking && homeListsRoster.has(written.role),
@@ -205,7 +209,7 @@ export function createLaunchService(deps: LaunchDeps) {
       const at = now();
       const row = z.uuid().safeParse(id).success ? await repo.markRestarted(db, id, at, new Date(at.getTime() - STATE_TTL_MS)) : undefined;
       if (!row) throw refusal(401, 'state_expired', 'This sign-in can no longer be reopened.');
-      const tenant = await deps.platforms.find(row.tenantId);
+      const tenant = await deps.platforms.findForLaunch(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
       seen(tenant);
       return startLogin(tenant, { loginHint: row.loginHint, messageHint: row.messageHint, targetLinkUri: row.targetLinkUri, deploymentHint: row.deploymentHint, storageTarget: null });
@@ -225,7 +229,7 @@ export function createLaunchService(deps: LaunchDeps) {
       if (!row) throw refusal(401, 'state_mismatch', 'The sign-in does not belong to a login this tool started.');
       if (row.usedAt) throw refusal(401, 'nonce_replayed', 'This sign-in was already used.');
       if (row.expiresAt <= at) throw refusal(401, 'state_expired', 'The sign-in took too long.');
-      const tenant = await deps.platforms.find(row.tenantId);
+      const tenant = await deps.platforms.findForLaunch(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
       seen(tenant);
 
@@ -267,7 +271,7 @@ export function createLaunchService(deps: LaunchDeps) {
       const matches = expected !== undefined && expected.length === given.length && timingSafeEqual(expected, given);
       const done = row && matches && (await repo.markCompleted(db, row.id, row.state, at, new Date(at.getTime() - STATE_TTL_MS)));
       if (!row || !done || !row.pendingClaims) throw refusal(401, 'state_mismatch', 'The sign-in could not be matched to this browser.');
-      const tenant = await deps.platforms.find(row.tenantId);
+      const tenant = await deps.platforms.findForLaunch(row.tenantId);
       if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
       seen(tenant);
       const claims = launchClaims.parse(row.pendingClaims);

@@ -39,6 +39,12 @@ export class PlatformInputError extends HttpError {
 const FRAME_ANCESTOR_TTL_MS = 30_000;
 /** Every signed-in page needs the school's zone; an admin's change shows within a minute on other workers. */
 const TIME_ZONE_TTL_MS = 60_000;
+/**
+ * Every login and launch reads its platform: kept this long. A change made through this service
+ * shows at once in this process (every write clears the caches); one made in another process (a
+ * platform deactivated from another web worker) within these seconds.
+ */
+const LAUNCH_TENANT_TTL_MS = 10_000;
 
 /**
  * The origins an LMS frames the tool from: its issuer and OIDC hosts, and the school domains its
@@ -60,6 +66,11 @@ export function frameOriginsOf(tenant: repo.TenantRow): string[] {
   return [...origins];
 }
 
+/** The zone a launch's LMS sent, when the school has none yet and the name is a real zone: what adoptTimeZone keeps. */
+export function zoneToAdopt(tenant: Pick<repo.TenantRow, 'timeZone'>, zone: string | undefined): string | undefined {
+  return tenant.timeZone || !zone || !isTimeZone(zone) ? undefined : zone;
+}
+
 /**
  * What a launch naming a deployment may do: `known` (an active deployment), `new` (let in and recorded:
  * the platform accepts new deployments, or it is the first launch of a platform that registered without
@@ -71,9 +82,23 @@ export type DeploymentAdmission = 'known' | 'new' | 'held';
 export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>) {
   const ancestors = new Map<string, { at: number; origins: string[] }>();
   const zones = new Map<string, { at: number; zone: string }>();
+  /** Found platforms, by `id:<id>` and by `iss:<issuer> <client id>`; a platform not found is never kept. */
+  const launchTenants = new Map<string, { at: number; tenant: Tenant }>();
+  /** Active deployments by tenant; only ever trusted to say yes (see admitDeployment). */
+  const deployments = new Map<string, { at: number; ids: string[] }>();
   const invalidate = () => {
     ancestors.clear();
     zones.clear();
+    launchTenants.clear();
+    deployments.clear();
+  };
+  const forLaunch = async (key: string, load: () => Promise<repo.TenantRow | undefined>): Promise<Tenant | undefined> => {
+    const hit = launchTenants.get(key);
+    if (hit && Date.now() - hit.at < LAUNCH_TENANT_TTL_MS) return hit.tenant;
+    const tenant = withLms(await load());
+    if (tenant) launchTenants.set(key, { at: Date.now(), tenant });
+    else launchTenants.delete(key);
+    return tenant;
   };
 
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
@@ -156,7 +181,9 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       authorize(platformPolicy, user, 'update', { tenantId });
       const setting = deploymentsSetting.safeParse(posted);
       if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
-      return withLms(await repo.updateTenant(db, tenantId, { acceptNewDeployments: setting.data.acceptNewDeployments === 'on' }));
+      const row = await repo.updateTenant(db, tenantId, { acceptNewDeployments: setting.data.acceptNewDeployments === 'on' });
+      invalidate();
+      return withLms(row);
     },
     async register(t: repo.NewTenant) {
       const row = await repo.insertTenant(db, t);
@@ -165,6 +192,10 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     },
     find: async (id: string) => withLms(await repo.findTenant(db, id)),
     findByIssuer: async (issuer: string, clientId: string) => withLms(await repo.findTenantByIssuer(db, issuer, clientId)),
+    /** find, for logins and launches: cached for a few seconds (LAUNCH_TENANT_TTL_MS). */
+    findForLaunch: (id: string) => forLaunch(`id:${id}`, () => repo.findTenant(db, id)),
+    /** findByIssuer, for logins: cached for a few seconds (LAUNCH_TENANT_TTL_MS). */
+    findByIssuerForLaunch: (issuer: string, clientId: string) => forLaunch(`iss:${issuer} ${clientId}`, () => repo.findTenantByIssuer(db, issuer, clientId)),
     list: async () => (await repo.listTenants(db)).map((row) => withLms(row)),
     /** Active registrations of one issuer (a login without client_id picks the only one). */
     activeForIssuer: async (issuer: string) => (await repo.findActiveByIssuer(db, issuer)).map((row) => withLms(row)),
@@ -185,7 +216,13 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
 
     /** The deployment rule of a launch (see DeploymentAdmission); records a held deployment at once, since the launch is refused. */
     async admitDeployment(tenant: Pick<Tenant, 'id' | 'acceptNewDeployments' | 'registeredBy'>, deploymentId: string): Promise<DeploymentAdmission> {
-      if ((await repo.listDeployments(db, tenant.id)).includes(deploymentId)) return 'known';
+      // Most launches name a deployment launched before: a recent list saying so is enough. A deployment it
+      // lacks (added or approved since, maybe in another process) is looked up afresh.
+      const hit = deployments.get(tenant.id);
+      if (hit && Date.now() - hit.at < LAUNCH_TENANT_TTL_MS && hit.ids.includes(deploymentId)) return 'known';
+      const ids = await repo.listDeployments(db, tenant.id);
+      deployments.set(tenant.id, { at: Date.now(), ids });
+      if (ids.includes(deploymentId)) return 'known';
       if (tenant.acceptNewDeployments) return 'new';
       // Canvas answers dynamic registration without a deployment id: the first one a launch names is the install's own.
       if (tenant.registeredBy === 'dynamic' && (await repo.countDeployments(db, tenant.id)) === 0) return 'new';
@@ -232,8 +269,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     },
     /** A zone the LMS sent with a launch: kept only when the school has none yet and the name is a real zone. */
     async adoptTimeZone(tenant: Pick<Tenant, 'id' | 'timeZone'>, zone: string | undefined, tx: DbOrTx = db): Promise<void> {
-      if (tenant.timeZone || !zone || !isTimeZone(zone)) return;
-      if (await repo.adoptTimeZone(tx, tenant.id, zone)) zones.delete(tenant.id);
+      const adopted = zoneToAdopt(tenant, zone);
+      if (adopted && (await repo.adoptTimeZone(tx, tenant.id, adopted))) invalidate();
     },
     /** An admin sets the school's zone (the posted form); audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
     async setTimeZone(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
@@ -245,7 +282,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
         await repo.updateTenant(tx, tenantId, { timeZone: parsed.data });
         await audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: tenantId }, tx);
       });
-      zones.delete(tenantId);
+      invalidate();
       return parsed.data;
     },
     invalidate,

@@ -62,6 +62,35 @@ export function personName(p: PersonInput): string {
   return p.name ?? ([p.givenName, p.familyName].filter(Boolean).join(' ') || '');
 }
 
+/** Whether an upsert would change a stored value: a blank or absent one never replaces what is known. */
+const differs = (given: string | null | undefined, stored: string | null) => given != null && given !== '' && given !== stored;
+
+/** Role and scope lists compare as sets: a launch and NRPS may list the same ones in another order. */
+export const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r));
+
+/** Whether upsertPerson (and the sync's upsertPeople) would change anything of the stored person. */
+export function personChanged(stored: Person, p: PersonInput): boolean {
+  return differs(personName(p), stored.name) || differs(p.givenName, stored.givenName) || differs(p.familyName, stored.familyName) || differs(p.email, stored.email) || differs(p.sisId, stored.sisId);
+}
+
+/** Whether upsertContext would change anything of the stored context (the rules of its conflict set). */
+export function contextChanged(stored: Context, c: ContextInput): boolean {
+  return (
+    differs(c.deploymentId, stored.deploymentId) ||
+    differs(c.label, stored.label) ||
+    differs(c.title, stored.title) ||
+    differs(c.membershipsUrl, stored.membershipsUrl) ||
+    differs(c.lineItemsUrl, stored.lineItemsUrl) ||
+    (c.agsScopes !== undefined && c.agsScopes.length > 0 && !sameSet(c.agsScopes, stored.agsScopes)) ||
+    (Boolean(c.placementKind) && (stored.kind !== c.placementKind || stored.kindSetBy !== 'placement'))
+  );
+}
+
+/** Whether upsertMembership would change the stored membership (or there is none). */
+export function membershipChanged(stored: Membership | null, m: Omit<MembershipInput, 'contextId' | 'personId'>): boolean {
+  return !stored || stored.status !== (m.status ?? 'active') || stored.role !== m.role || !sameSet(stored.roles, m.roles) || !sameSet(stored.mentees, m.mentees ?? []);
+}
+
 export async function upsertContext(db: DbOrTx, tenantId: string, c: ContextInput): Promise<Context> {
   const [row] = await db
     .insert(contexts)
@@ -105,6 +134,27 @@ export async function upsertMembership(db: DbOrTx, tenantId: string, m: Membersh
   return row!;
 }
 
+export interface LaunchRows {
+  person: Person;
+  /** Null when the launch names no course or the course is not stored yet. */
+  context: Context | null;
+  membership: Membership | null;
+}
+
+/**
+ * What a launch would upsert, as stored: the person by sub, the course by its LMS id and the
+ * membership joining them, in one round trip. Undefined when the person is not stored yet.
+ */
+export async function findLaunchRows(db: DbOrTx, tenantId: string, sub: string, lmsContextId: string | null): Promise<LaunchRows | undefined> {
+  const [row] = await db
+    .select({ person: people, context: contexts, membership: memberships })
+    .from(people)
+    .leftJoin(contexts, lmsContextId === null ? sql`false` : and(eq(contexts.tenantId, tenantId), eq(contexts.contextId, lmsContextId)))
+    .leftJoin(memberships, and(eq(memberships.tenantId, tenantId), eq(memberships.contextId, contexts.id), eq(memberships.personId, people.id)))
+    .where(and(eq(people.tenantId, tenantId), eq(people.sub, sub)));
+  return row;
+}
+
 export async function findPerson(db: DbOrTx, tenantId: string, personId: string): Promise<Person | undefined> {
   const [row] = await db.select().from(people).where(and(eq(people.tenantId, tenantId), eq(people.id, personId)));
   return row;
@@ -113,7 +163,7 @@ export async function findPerson(db: DbOrTx, tenantId: string, personId: string)
 export interface SignedInRows {
   person: Person;
   /** Null when the ltik names no course, or the course is gone. */
-  context: { title: string } | null;
+  context: { title: string; kind: ContextKind } | null;
   membership: { status: string; mentees: string[] } | null;
 }
 
@@ -127,7 +177,7 @@ export async function findSignedIn(db: DbOrTx, tenantId: string, personId: strin
     return person && { person, context: null, membership: null };
   }
   const [row] = await db
-    .select({ person: people, contextRowId: contexts.id, contextTitle: contexts.title, status: memberships.status, mentees: memberships.mentees })
+    .select({ person: people, contextRowId: contexts.id, contextTitle: contexts.title, contextKind: contexts.kind, status: memberships.status, mentees: memberships.mentees })
     .from(people)
     .leftJoin(contexts, and(eq(contexts.tenantId, tenantId), eq(contexts.id, contextId)))
     .leftJoin(memberships, and(eq(memberships.tenantId, tenantId), eq(memberships.contextId, contextId), eq(memberships.personId, people.id)))
@@ -135,7 +185,7 @@ export async function findSignedIn(db: DbOrTx, tenantId: string, personId: strin
   if (!row) return undefined;
   return {
     person: row.person,
-    context: row.contextRowId ? { title: row.contextTitle ?? '' } : null,
+    context: row.contextRowId && row.contextKind ? { title: row.contextTitle ?? '', kind: row.contextKind } : null,
     membership: row.status !== null && row.mentees !== null ? { status: row.status, mentees: row.mentees } : null,
   };
 }
@@ -233,38 +283,43 @@ export async function listContexts(db: DbOrTx, tenantId: string): Promise<Contex
   return db.select().from(contexts).where(eq(contexts.tenantId, tenantId)).orderBy(contexts.title);
 }
 
-/** Instructors of the student's active contexts of one kind: advisories make advisors, subject courses teachers. */
-async function instructorsIn(db: DbOrTx, tenantId: string, studentIds: string[], kind: 'advisory' | 'subject'): Promise<{ studentId: string; personId: string }[]> {
-  if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ student_id: string; person_id: string }>(db, sql`
+/** Instructors (as `person_id`) of the students' active contexts of one kind: advisories make advisors, subject courses teachers. */
+const instructorsSql = (tenantId: string, studentIds: string[], kind: 'advisory' | 'subject') => sql`
     select distinct s.person_id as student_id, a.person_id from ${memberships} a
     join ${memberships} s on s.context_id = a.context_id and s.tenant_id = a.tenant_id
     join ${contexts} c on c.id = a.context_id and c.tenant_id = a.tenant_id
     where a.tenant_id = ${tenantId} and c.kind = ${kind}
       and s.person_id in (${sql.join(studentIds.map((id) => sql`${id}::uuid`), sql`, `)})
       and s.role = 'student' and s.status = 'active'
-      and a.role = 'advisor' and a.status = 'active'`);
+      and a.role = 'advisor' and a.status = 'active'`;
+
+/** Advisors of any active advisory in which each student is an active student (the default navigators), for many students at once (the caseload). */
+export async function rosterAdvisorsOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; personId: string }[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ student_id: string; person_id: string }>(db, instructorsSql(tenantId, studentIds, 'advisory'));
   return rows.map((r) => ({ studentId: r.student_id, personId: r.person_id }));
 }
 
-/** Advisors of any active advisory in which the student is an active student (the default navigators). */
-export async function rosterAdvisors(db: DbOrTx, tenantId: string, studentId: string): Promise<string[]> {
-  return (await instructorsIn(db, tenantId, [studentId], 'advisory')).map((r) => r.personId);
+export interface RosterRelations {
+  /** Advisors of the student's active advisories (the default navigators). */
+  advisors: string[];
+  /** Instructors of the subject courses the student is in: they see what the plan shares with teachers. */
+  teachers: string[];
+  /** Family members whose role_scope_mentor names the student. */
+  mentors: string[];
 }
 
-/** The same for many students at once (the caseload shows each student's navigator). */
-export const rosterAdvisorsOf = (db: DbOrTx, tenantId: string, studentIds: string[]) => instructorsIn(db, tenantId, studentIds, 'advisory');
-
-/** Instructors of the subject courses the student is in: they see what the plan shares with teachers. */
-export async function subjectTeachers(db: DbOrTx, tenantId: string, studentId: string): Promise<string[]> {
-  return (await instructorsIn(db, tenantId, [studentId], 'subject')).map((r) => r.personId);
-}
-
-/** Family members whose role_scope_mentor names the student. */
-export async function mentorsOf(db: DbOrTx, tenantId: string, studentId: string): Promise<string[]> {
-  const rows = await queryRows<{ person_id: string }>(db, sql`
-    select distinct person_id from ${memberships}
+/** Who the roster relates to one student, in one round trip: every student page's scope is built from it. */
+export async function rosterRelations(db: DbOrTx, tenantId: string, studentId: string): Promise<RosterRelations> {
+  const rows = await queryRows<{ relation: keyof RosterRelations; person_id: string }>(db, sql`
+    select 'advisors' as relation, person_id from (${instructorsSql(tenantId, [studentId], 'advisory')}) advisors
+    union all
+    select 'teachers', person_id from (${instructorsSql(tenantId, [studentId], 'subject')}) teachers
+    union all
+    select distinct 'mentors', person_id from ${memberships}
     where tenant_id = ${tenantId} and role = 'family' and status = 'active'
       and mentees @> ${JSON.stringify([studentId])}::jsonb`);
-  return rows.map((r) => r.person_id);
+  const out: RosterRelations = { advisors: [], teachers: [], mentors: [] };
+  for (const r of rows) out[r.relation].push(r.person_id);
+  return out;
 }

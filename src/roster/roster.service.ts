@@ -6,7 +6,8 @@ import type { ContextKind } from './roster.tables.js';
 
 export type { ContextKind, ContextKindSource } from './roster.tables.js';
 export { contextKinds } from './roster.tables.js';
-export type { Person, Context, Membership, MemberRow, PersonInput, ContextInput, MembershipInput } from './roster.repository.js';
+export type { Person, Context, Membership, MemberRow, PersonInput, ContextInput, MembershipInput, LaunchRows } from './roster.repository.js';
+export { personChanged, contextChanged, membershipChanged } from './roster.repository.js';
 
 /** Rosters: people, contexts and memberships, from launches and NRPS syncs. Other features call this, never the tables. */
 export function createRosterService(db: Db) {
@@ -15,6 +16,8 @@ export function createRosterService(db: Db) {
     upsertPerson: (tenantId: string, p: repo.PersonInput, tx: DbOrTx = db) => repo.upsertPerson(tx, tenantId, p),
     upsertContext: (tenantId: string, c: repo.ContextInput, tx: DbOrTx = db) => repo.upsertContext(tx, tenantId, c),
     upsertMembership: (tenantId: string, m: repo.MembershipInput, tx: DbOrTx = db) => repo.upsertMembership(tx, tenantId, m),
+    /** What a launch would upsert, as stored (one round trip): a repeat launch writes only what changed. */
+    findLaunchRows: (tenantId: string, sub: string, lmsContextId: string | null) => repo.findLaunchRows(db, tenantId, sub, lmsContextId),
     findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
     findPeople: (tenantId: string, ids: string[]) => repo.findPeopleByIds(db, tenantId, [...new Set(ids)]),
     /** Names for authors and lists, in one query. */
@@ -32,10 +35,8 @@ export function createRosterService(db: Db) {
     listAdvisoryStudentsOf: (tenantId: string, advisorId: string) => repo.listAdvisoryStudentsOf(db, tenantId, advisorId),
     listContexts: (tenantId: string) => repo.listContexts(db, tenantId),
     /** Who the roster relates to a student (the navigators service builds the student's scope from these). */
-    rosterAdvisors: (tenantId: string, studentId: string) => repo.rosterAdvisors(db, tenantId, studentId),
+    rosterRelations: (tenantId: string, studentId: string) => repo.rosterRelations(db, tenantId, studentId),
     rosterAdvisorsOf: (tenantId: string, studentIds: string[]) => repo.rosterAdvisorsOf(db, tenantId, studentIds),
-    subjectTeachers: (tenantId: string, studentId: string) => repo.subjectTeachers(db, tenantId, studentId),
-    mentorsOf: (tenantId: string, studentId: string) => repo.mentorsOf(db, tenantId, studentId),
     // `tx` lets the caller audit the decision in the same transaction.
     setContextKind: (tenantId: string, contextId: string, kind: ContextKind, by: 'admin' | 'instructor', tx: DbOrTx = db) => repo.setContextKind(tx, tenantId, contextId, kind, by),
 
@@ -45,10 +46,11 @@ export function createRosterService(db: Db) {
       if (!found) return null;
       const { person } = found;
       let contextTitle = '';
+      let contextKind: ContextKind | null = null;
       let menteeIds: string[] = [];
       if (claims.cid) {
         if (!found.context || found.membership?.status !== 'active') return null;
-        contextTitle = found.context.title;
+        ({ title: contextTitle, kind: contextKind } = found.context);
         menteeIds = found.membership.mentees;
       }
       return {
@@ -58,6 +60,7 @@ export function createRosterService(db: Db) {
         role: claims.role,
         contextId: claims.cid,
         contextTitle,
+        contextKind,
         menteeIds,
       };
     },

@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 // eslint-disable-next-line no-restricted-imports -- named exception to the feature boundary, see above
 import { tenants } from '../platforms/platforms.tables.js';
 import { contexts, memberships, people, rosterSyncLeases, rosterSyncRuns } from './roster.tables.js';
-import { personConflictSet, personName, type PersonInput } from './roster.repository.js';
+import { personChanged, personConflictSet, personName, sameSet, type PersonInput } from './roster.repository.js';
 
 export type SyncRun = typeof rosterSyncRuns.$inferSelect;
 
@@ -95,12 +95,11 @@ export async function upsertPeople(tx: DbOrTx, tenantId: string, persons: Person
     const subs = persons.slice(i, i + CHUNK).map((p) => p.sub);
     for (const r of await tx.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.sub, subs)))) known.set(r.sub, r);
   }
-  const differs = (a: string | null | undefined, b: string | null) => a != null && a !== '' && a !== b;
   const toWrite = persons.filter((p) => {
     const k = known.get(p.sub);
     if (!k) return true;
     ids.set(p.sub, k.id);
-    return differs(personName(p), k.name) || differs(p.givenName, k.givenName) || differs(p.familyName, k.familyName) || differs(p.email, k.email) || differs(p.sisId, k.sisId);
+    return personChanged(k, p);
   });
   for (let i = 0; i < toWrite.length; i += CHUNK) {
     const rows = await tx
@@ -145,9 +144,6 @@ export interface MembershipRow {
   role: string;
 }
 
-/** Role lists compare as sets: a launch and NRPS may list the same roles in another order. */
-const sameRoles = (a: string[], b: string[]) => a.length === b.length && a.every((r) => b.includes(r));
-
 /**
  * Adds or reactivates memberships and changes roles, writing only rows that differ from `stored`;
  * mentees are left alone (NRPS does not carry role_scope_mentor, the launch does).
@@ -163,7 +159,7 @@ export async function upsertMemberships(
   const added = rows.filter((r) => !stored.has(r.personId));
   const changed = rows.filter((r) => {
     const s = stored.get(r.personId);
-    return s && (s.status !== 'active' || s.role !== r.role || !sameRoles(s.roles, r.roles));
+    return s && (s.status !== 'active' || s.role !== r.role || !sameSet(s.roles, r.roles));
   });
   const toWrite = [...added, ...changed];
   for (let i = 0; i < toWrite.length; i += CHUNK) {

@@ -267,13 +267,14 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
     /**
      * For the launch: starts a background sync when the last one is older than the configured age.
      * Returns as soon as that is decided; errors are logged (ids only), never thrown at the launch.
+     * Given the course as the launch just stored it, so it is not read again.
      */
-    async syncIfStale(tenantId: string, contextId: string): Promise<void> {
+    async syncIfStale(tenantId: string, context: roster.Context): Promise<void> {
       if (stopped) return;
       try {
-        if (await isStale(tenantId, await roster.findContext(db, tenantId, contextId))) inBackground(tenantId, contextId, 'launch');
+        if (await isStale(tenantId, context)) inBackground(tenantId, context.id, 'launch');
       } catch (err) {
-        logger.error({ tenantId, contextId, err: safeError(err) }, 'roster staleness check failed');
+        logger.error({ tenantId, contextId: context.id, err: safeError(err) }, 'roster staleness check failed');
       }
     },
 
@@ -282,13 +283,13 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
      * (its first launch) is waited for, at most `waitMs`. Answers whether the roster is there to draw
      * (`ready`) or still on its way (`waiting`); never throws at the launch.
      */
-    async syncForLaunch(tenantId: string, contextId: string, waitMs: number): Promise<FirstSyncStatus> {
+    async syncForLaunch(tenantId: string, context: roster.Context, waitMs: number): Promise<FirstSyncStatus> {
       if (stopped) return 'ready';
+      const contextId = context.id;
       try {
-        const context = await roster.findContext(db, tenantId, contextId);
         if (await isStale(tenantId, context)) inBackground(tenantId, contextId, 'launch');
         // Later launches with a stale roster never wait: they draw what is stored while it refreshes.
-        if (!context?.membershipsUrl || context.lastRosterSyncAt) return 'ready';
+        if (!context.membershipsUrl || context.lastRosterSyncAt) return 'ready';
         const started = performance.now();
         const inFlight = running.get(contextId);
         if (inFlight) await within(inFlight, waitMs);

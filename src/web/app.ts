@@ -103,7 +103,7 @@ export function buildContext(deps: AppDeps): AppContext {
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, script: loadCheckinScript(), timeZoneOf: (t) => platforms.timeZoneOf(t) });
-  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), launchCourse: (u) => courses.launchCourse(u), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
+  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });

@@ -2,10 +2,13 @@ import { LtiAgent } from '../../support/lti-agent.js';
 import { latencyRows, percentile, timed, type BenchRow, type BenchSection } from '../bench.js';
 import { LIS, simulatedPlatform } from '../platform.js';
 import { BARE_PAGE, startBareLtijs } from '../bare-ltijs.js';
+import { profiled } from '../cpu-profile.js';
 
 const LAUNCHES = Number(process.env.BENCH_LAUNCHES ?? 200);
 const WARMUP = 10;
 const STUDENTS = 24;
+/** A folder: after the timed pairs, the tool's launches alone run again under the CPU profiler. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
 const p50 = (samples: number[]) => percentile([...samples].sort((a, b) => a - b), 50);
 
@@ -19,7 +22,8 @@ function ratioRow(label: string, tool: number[], bare: number[]): BenchRow {
  * login -> simulator auth -> tool launch -> role home page. Advisor and students take turns, and
  * each of the tool's launches is followed by the same user's launch of a bare ltijs tool on the same
  * simulator (login, id_token, one-line page), so both share the run's conditions and the ratio
- * says what the tool adds to what ltijs alone costs.
+ * says what the tool adds to what ltijs alone costs. With BENCH_CPU_PROFILE=<folder>, the tool's
+ * launches (with the simulator and the client, which share the process) are then profiled on their own.
  */
 export const section: BenchSection = {
   name: 'launch',
@@ -61,6 +65,11 @@ export const section: BenchSection = {
         bareMs[role].push((await timed(() => launchBare(i))).ms);
         if ((i + 1) % 50 === 0) env.progress(`${i + 1}/${LAUNCHES} launch pairs`);
       }
+      const profile = PROFILE_DIR
+        ? await profiled(PROFILE_DIR, `launch-${env.driver}`, async () => {
+            for (let i = 0; i < LAUNCHES; i++) await launchTool(i);
+          })
+        : [];
       const allTool = [...tool.advisor, ...tool.student];
       const allBare = [...bareMs.advisor, ...bareMs.student];
       return [
@@ -70,6 +79,7 @@ export const section: BenchSection = {
         ratioRow('advisor caseload', tool.advisor, bareMs.advisor),
         ratioRow('student home', tool.student, bareMs.student),
         ratioRow('all', allTool, allBare),
+        ...profile,
       ];
     } finally {
       await bare.close();

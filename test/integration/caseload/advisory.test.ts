@@ -36,7 +36,7 @@ describe('advisories and subject courses', () => {
     await t.ctx.roster.upsertMembership(s.tenantId, { contextId: adv2.id, personId: s.students[2].id, role: 'student', roles: [`${LIS}Learner`] });
 
     // s1's plan: shared fields (strengths, how teachers can help) and private ones (needs, adult notes).
-    const advisorUser: AppUser = { tenantId: s.tenantId, personId: s.advisor.id, name: '', role: 'advisor', contextId: s.advisoryId, contextTitle: '', menteeIds: [] };
+    const advisorUser: AppUser = { tenantId: s.tenantId, personId: s.advisor.id, name: '', role: 'advisor', contextId: s.advisoryId, contextTitle: '', contextKind: 'advisory', menteeIds: [] };
     const studentUser: AppUser = { ...advisorUser, personId: s1.id, role: 'student' };
     const save = async (user: AppUser, field: string, voice: 'student' | 'adult', text: string) => {
       const section = t.ctx.plans.template.sections.find((sec) => sec.fields.some((f) => f.key === field))!.key;

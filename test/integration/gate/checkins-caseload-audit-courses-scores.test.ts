@@ -46,7 +46,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
   before(async () => {
     t = await createTestApp();
     s = await seedSchool(t.ctx);
-    const user = (tenantId: string, personId: string, contextId: string): AppUser => ({ tenantId, personId, name: '', role: 'advisor', contextId, contextTitle: '', menteeIds: [] });
+    const user = (tenantId: string, personId: string, contextId: string): AppUser => ({ tenantId, personId, name: '', role: 'advisor', contextId, contextTitle: '', contextKind: 'advisory', menteeIds: [] });
     strangers = [
       ['an advisor with no tie to the student', user(s.tenantId, s.otherAdvisor.id, s.otherCourseId)],
       ['an advisor of another school', user(s.other.tenantId, s.other.advisor.id, s.other.contextId)],
@@ -60,7 +60,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
     const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, script: t.ctx.checkins.script, timeZoneOf: touched('timeZoneOf') });
     const caseload = createCaseloadService({
       db, clock: t.clock, timeZoneOf: touched('timeZoneOf'), audit, roster, navigators, ...gate, goals: untouchable('goals'), checkins,
-      planStatusFor: touched('planStatusFor'), launchCourse: touched('launchCourse'), cadenceDays: 7, attentionRules: loadAttentionRules(),
+      planStatusFor: touched('planStatusFor'), cadenceDays: 7, attentionRules: loadAttentionRules(),
     });
     const auditLog = createAuditLogService({ audit, roster, ...gate, timeZoneOf: touched('timeZoneOf'), pageSize: 50 });
     const courses = createCoursesService({ db, audit, roster, plans: untouchable('plans'), navigators });
@@ -117,7 +117,6 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
         service: courses,
         scoped: {},
         notStudentScoped: {
-          launchCourse: 'the course the user launched from',
           question: 'a course (course policy)',
           confirm: 'a course (course policy)',
           forAdmin: "the tenant's courses (course policy: admins)",

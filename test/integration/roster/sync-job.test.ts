@@ -33,7 +33,7 @@ describe('roster sync on the job queue', () => {
 
     // The LMS answers 503 to the first request and to each of the client's own retries.
     fp.failNext.push(...Array.from({ length: 4 }, () => ({ status: 503, retryAfter: '0' })));
-    await t.ctx.rosterSync.syncIfStale(tenantId, context.id);
+    await t.ctx.rosterSync.syncIfStale(tenantId, context);
     await t.ctx.rosterSync.idle();
     const failed = await t.ctx.jobs.find(SYNC_JOB, key);
     expect(failed).to.include({ status: 'pending', attempts: 1, lastError: 'unavailable' });
@@ -57,7 +57,7 @@ describe('roster sync on the job queue', () => {
     try {
       const context = await t.ctx.roster.upsertContext(tenantId, { contextId: 'adv', membershipsUrl: made.fp.membershipsUrl('adv') });
       made.fp.forbidden.add('/nrps/adv');
-      await t.ctx.rosterSync.syncIfStale(tenantId, context.id);
+      await t.ctx.rosterSync.syncIfStale(tenantId, context);
       await t.ctx.rosterSync.idle();
       expect(await t.ctx.jobs.find(SYNC_JOB, `${tenantId}/${context.id}`)).to.include({ status: 'done' });
       const [run] = await t.ctx.rosterSync.listRuns(tenantId, context.id);
@@ -83,7 +83,7 @@ describe('roster sync on the job queue', () => {
         return t.ctx.rosterSync.syncContext(tenantId, context.id, 'launch');
       });
       const started = performance.now();
-      const waited = other.ctx.rosterSync.syncForLaunch(tenantId, context.id, 5000);
+      const waited = other.ctx.rosterSync.syncForLaunch(tenantId, context, 5000);
       setTimeout(release, 300);
       expect(await waited).to.equal('ready');
       expect(performance.now() - started).to.be.within(250, 4000);

@@ -88,6 +88,8 @@ describe('roster sync (NRPS) against a fake platform', () => {
       contextId = (await t.ctx.roster.upsertContext(tenant.id, { contextId: 'c', title: 'Advisory C', membershipsUrl: fp.membershipsUrl('c') })).id;
     });
     after(() => fp.close());
+    /** The course as a launch would hand it over: as stored now. */
+    const storedContext = async () => (await t.ctx.roster.findContext(tenant.id, contextId))!;
 
     it('concurrent syncs of one context: one runs, the other is skipped', async () => {
       const [a, b] = await Promise.all([
@@ -158,12 +160,12 @@ describe('roster sync (NRPS) against a fake platform', () => {
       t.clock.advance(2 * t.config.rosterSyncMaxAgeMinutes * 60_000);
       const calls = () => fp.requests.filter((r) => r.path === '/nrps/c' && r.query.offset === undefined).length;
       const n = calls();
-      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.syncIfStale(tenant.id, await storedContext());
       await t.ctx.rosterSync.idle();
       expect(calls()).to.equal(n + 1);
       const [run] = await t.ctx.rosterSync.listRuns(tenant.id, contextId);
       expect(run).to.include({ trigger: 'launch', status: 'succeeded' });
-      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.syncIfStale(tenant.id, await storedContext());
       await t.ctx.rosterSync.idle();
       expect(calls()).to.equal(n + 1);
       expect(t.logs.text()).not.to.contain('Student 1');
@@ -173,17 +175,17 @@ describe('roster sync (NRPS) against a fake platform', () => {
       const calls = () => fp.requests.filter((r) => r.path === '/nrps/c' && r.query.offset === undefined).length;
       t.clock.advance(2 * t.config.rosterSyncMaxAgeMinutes * 60_000);
       fp.forbidden.add('/nrps/c');
-      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.syncIfStale(tenant.id, await storedContext());
       await t.ctx.rosterSync.idle();
       const n = calls();
       expect((await t.ctx.rosterSync.listRuns(tenant.id, contextId, 1))[0]).to.include({ trigger: 'launch', status: 'failed' });
       t.clock.advance(60_000);
-      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.syncIfStale(tenant.id, await storedContext());
       await t.ctx.rosterSync.idle();
       expect(calls()).to.equal(n);
       fp.forbidden.clear();
       t.clock.advance(11 * 60_000);
-      await t.ctx.rosterSync.syncIfStale(tenant.id, contextId);
+      await t.ctx.rosterSync.syncIfStale(tenant.id, await storedContext());
       await t.ctx.rosterSync.idle();
       expect((await t.ctx.rosterSync.listRuns(tenant.id, contextId, 1))[0]).to.include({ trigger: 'launch', status: 'succeeded' });
     });

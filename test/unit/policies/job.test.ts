@@ -3,7 +3,7 @@ import { jobPolicy, jobActions } from '../../../src/policies/job.js';
 import type { AppUser } from '../../../src/auth/user.js';
 import { toolRoles } from '../../../src/auth/user.js';
 
-const user = (role: AppUser['role'], tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'x', role, contextId: null, contextTitle: '', menteeIds: [] });
+const user = (role: AppUser['role'], tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'x', role, contextId: null, contextTitle: '', contextKind: null, menteeIds: [] });
 
 /** Every role against every action, written out: only the school's own admins see and retry its jobs. */
 const table: Record<AppUser['role'], Record<(typeof jobActions)[number], boolean>> = {

@@ -21,7 +21,7 @@ const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1']
 // a1 teaches a course nobody has decided on yet; t1 teaches the student in a subject course.
 const undecidedCourse: CourseResource = { tenantId: T, kind: 'undecided', instructorIds: ['a1'] };
 const subjectCourse: CourseResource = { tenantId: T, kind: 'subject', instructorIds: ['t1'] };
-const u = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({ tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', menteeIds: [], ...extra });
+const u = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({ tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', contextKind: null, menteeIds: [], ...extra });
 
 const subjects: Record<string, AppUser> = {
   'student (own record)': u('student', 's1'),

@@ -13,7 +13,7 @@ describe('plan policy helpers', () => {
     expect(planAudience('none')).to.equal(null);
   });
   it('opens the audit log to admins of the same tenant only', () => {
-    const admin = { tenantId: 't1', personId: 'p', name: '', role: 'admin', contextId: null, contextTitle: '', menteeIds: [] } as AppUser;
+    const admin = { tenantId: 't1', personId: 'p', name: '', role: 'admin', contextId: null, contextTitle: '', contextKind: null, menteeIds: [] } as AppUser;
     expect(auditPolicy(admin, 'list', { tenantId: 't1' })).to.equal(true);
     expect(auditPolicy(admin, 'list', { tenantId: 't2' })).to.equal(false);
     expect(auditPolicy({ ...admin, role: 'advisor' }, 'list', { tenantId: 't1' })).to.equal(false);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { platformPolicy, platformActions } from '../../../src/policies/platform.js';
 import type { AppUser } from '../../../src/auth/user.js';
 
-const user = (role: AppUser['role'], tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'X', role, contextId: null, contextTitle: '', menteeIds: [] });
+const user = (role: AppUser['role'], tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'X', role, contextId: null, contextTitle: '', contextKind: null, menteeIds: [] });
 
 describe('platform policy', () => {
   it('admins list, add from and update only the platform they launched from', () => {

@@ -3,7 +3,7 @@ import { roleHomePolicy } from '../../../src/policies/role-home.js';
 import { contentItemPolicy } from '../../../src/policies/content-item.js';
 import type { AppUser, ToolRole } from '../../../src/auth/user.js';
 
-const user = (role: ToolRole, tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'X', role, contextId: 'c1', contextTitle: 'Advisory', menteeIds: [] });
+const user = (role: ToolRole, tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'X', role, contextId: 'c1', contextTitle: 'Advisory', contextKind: null, menteeIds: [] });
 
 describe('role home policy', () => {
   it('lets each role see only its own home', () => {

@@ -3,7 +3,7 @@ import { scoresPolicy } from '../../../src/policies/scores.js';
 import type { AppUser } from '../../../src/auth/user.js';
 import { toolRoles } from '../../../src/auth/user.js';
 
-const user = (role: AppUser['role'], tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'x', role, contextId: null, contextTitle: '', menteeIds: [] });
+const user = (role: AppUser['role'], tenantId = 't1'): AppUser => ({ tenantId, personId: 'p1', name: 'x', role, contextId: null, contextTitle: '', contextKind: null, menteeIds: [] });
 
 describe('scores policy', () => {
   it('lets an admin of the tenant view, configure and publish', () => {
