@@ -1,3 +1,5 @@
+import type { Locale } from '../web/i18n.js';
+
 /** The tool's own roles; LTI roles are mapped onto these once, at launch. */
 export const toolRoles = ['advisor', 'student', 'family', 'admin', 'guest'] as const;
 export type ToolRole = (typeof toolRoles)[number];
@@ -13,6 +15,11 @@ export interface AppUser {
   contextTitle: string;
   /** Students (person ids) a family member may see, from role_scope_mentor. */
   menteeIds: string[];
+  /**
+   * The language of their pages: their own choice, else their LMS's (carried in the ltik). Absent for
+   * users made outside a request (the sandbox's seed, tests): they read the default language.
+   */
+  locale?: Locale;
 }
 
 declare global {

@@ -17,7 +17,7 @@ export function deepLinkingRoutes(ctx: AppContext): Router {
     const user = req.user!;
     authorize(contentItemPolicy, user, 'create', { tenantId: user.tenantId });
     const { settings, row } = await dl.request(String(req.params.id), user);
-    res.render('lti/deep-link', { title: 'Add to your course', id: row.id, offered: offersResourceLink(settings), answered: Boolean(row.respondedAt) });
+    res.render('lti/deep-link', { titleKey: 'lti.deepLink.title', id: row.id, offered: offersResourceLink(settings), answered: Boolean(row.respondedAt) });
   });
 
   r.post('/lti/deep-link/:id', ctx.requireUser, async (req, res) => {
@@ -27,7 +27,7 @@ export function deepLinkingRoutes(ctx: AppContext): Router {
     if (!parsed.success) throw badRequest('Choose what to add to the course.', 'bad_choice');
     const { returnUrl, jwt } = await dl.respond(String(req.params.id), user, parsed.data.choice === 'none' ? null : parsed.data.choice);
     res.locals.log.info({ tenantId: user.tenantId, personId: user.personId, choice: parsed.data.choice }, 'deep linking response sent');
-    res.render('lti/deep-link-return', { title: 'Returning to your LMS', returnUrl, jwt });
+    res.render('lti/deep-link-return', { titleKey: 'lti.deepLinkReturn.title', returnUrl, jwt });
   });
   return r;
 }

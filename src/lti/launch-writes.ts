@@ -5,6 +5,7 @@ import type { ToolRole } from '../auth/user.js';
 import { claimKeys as K, placementKind, type LaunchClaims } from './launch.schemas.js';
 import { mapRole } from './roles.js';
 import { familyFor } from './families/index.js';
+import { defaultLocale, localeOf, type Locale } from '../web/i18n.js';
 
 export interface LaunchWritesDeps {
   db: Db;
@@ -16,6 +17,8 @@ export interface LaunchWritten {
   personId: string;
   contextId: string | null;
   role: ToolRole;
+  /** The language of the person's pages: the one they chose on a page, else their LMS's. */
+  locale: Locale;
 }
 
 /** Everything a verified launch writes, in one transaction; running it twice changes nothing. */
@@ -43,7 +46,8 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
       { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid },
       tx,
     );
-    if (!ctxClaim) return { personId: person.id, contextId: null, role };
+    const locale = localeOf(person.locale) ?? localeOf(claims[K.launchPresentation]?.locale) ?? defaultLocale;
+    if (!ctxClaim) return { personId: person.id, contextId: null, role, locale };
     const ags = claims[K.ags];
     const context = await deps.roster.upsertContext(
       tenant.id,
@@ -68,7 +72,7 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
       mentees = menteeSubs.map((s) => bySub.get(s)!);
     }
     await deps.roster.upsertMembership(tenant.id, { contextId: context.id, personId: person.id, roles, role, mentees }, tx);
-    return { personId: person.id, contextId: context.id, role };
+    return { personId: person.id, contextId: context.id, role, locale };
   });
 }
 

@@ -153,7 +153,7 @@ export function createLaunchService(deps: LaunchDeps) {
   async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
     // The platform is found and the id token verified: the launch's writes are held to its tenant.
     const written = await withTenant(tenant.id, () => recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown));
-    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role });
+    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: written.contextId, role: written.role, loc: written.locale });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
     const target = deepLinking ? `/lti/deep-link/${rowId}` : roleHome[written.role];
     return {

@@ -18,7 +18,7 @@ export function homeRoutes(ctx: AppContext): Router {
   r.get('/', (_req, res) => {
     const base = ctx.config.baseUrl;
     res.render('home', {
-      title: 'Install',
+      titleKey: 'home.install.title',
       urls: {
         login: `${base}/lti/login`,
         launch: `${base}/lti/launch`,
