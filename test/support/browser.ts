@@ -95,10 +95,18 @@ export async function toolFrame(page: Page, pathname: string | RegExp, port: num
 
 export type SandboxRole = 'teacher' | 'student' | 'parent' | 'admin';
 
-/** Opens the sandbox LMS's home, clicks "Launch as <who>" and returns the tool frame at its role home. */
-export async function launchAs(page: Page, port: number, who: SandboxRole | string, home: string | RegExp): Promise<Frame> {
+/**
+ * Opens the sandbox LMS's home, clicks "Launch as <who>" and returns the tool frame at its role home.
+ * With `locale`, the person's LMS is set to that language (es-MX), as its launches then say.
+ */
+export async function launchAs(page: Page, port: number, who: SandboxRole | string, home: string | RegExp, locale?: string): Promise<Frame> {
   await page.goto(`http://localhost:${port}/`);
-  await page.getByRole('link', { name: `Launch as ${who}`, exact: true }).click();
+  const launcher = page.getByRole('link', { name: `Launch as ${who}`, exact: true });
+  if (locale) {
+    const course = new URL((await launcher.getAttribute('href'))!, page.url());
+    course.searchParams.set('locale', locale);
+    await page.goto(course.toString());
+  } else await launcher.click();
   // The course page lives on the other site (127.0.0.1), so the tool below it is cross-site.
   await page.waitForURL((u) => u.host === `127.0.0.1:${port}`);
   return toolFrame(page, home, port);
