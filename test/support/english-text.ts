@@ -36,7 +36,7 @@ function textsOf(locale: string): Map<string, string> {
 /** A text's fixed parts: what is left between its {{values}}, {n}s and markup, at least two words or one long one. */
 function fixedParts(text: string): string[] {
   return text
-    .split(/\{\{[^}]*\}\}|\{\w+\}|<[^>]+>/)
+    .split(/\{\{[^}]*\}\}|\{\w+\}|<[^>]+>|\$t\([^)]*\)/)
     .map((p) => p.replace(/[\s“”"():;,.!?…·–—-]+$/u, '').replace(/^[\s“”"():;,.!?…·–—-]+/u, '').trim())
     .filter((p) => p.split(/\s+/).length >= 2 || (p.length >= 5 && /^\p{L}+$/u.test(p)));
 }

@@ -34,6 +34,8 @@ describe('i18n (config/locales/<lang>/*.json)', () => {
     for (const f of filesUnder(path.join(projectRoot, 'views'), '.hbs')) for (const m of readFileSync(f, 'utf8').matchAll(/\{\{(?:t|tHtml) "([^"]+)"|titleKey: '([^']+)'/g)) keys.add((m[1] ?? m[2])!);
     for (const f of filesUnder(path.join(projectRoot, 'src'), '.ts')) {
       for (const m of readFileSync(f, 'utf8').matchAll(/\b(?:t|tr|message)\('([^']+)'|titleKey: '([^']+)'|: '(nav\.\w+)'/g)) keys.add((m[1] ?? m[2] ?? m[3])!);
+      // A refused launch names its reason, a text of errors.launch.
+      for (const m of readFileSync(f, 'utf8').matchAll(/\brefusal\(\s*\d+,\s*'[^']+',\s*'([^']+)'/g)) keys.add(`errors.launch.${m[1]!}`);
     }
     expect(keys.size).to.be.greaterThan(10);
     expect([...keys].filter((k) => !hasText(k))).to.deep.equal([]);
