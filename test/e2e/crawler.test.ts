@@ -11,7 +11,8 @@ import { Crawler, sandboxRoles } from '../support/crawler.js';
 const locale = process.env.CRAWL_LOCALE;
 
 describe(`crawler: every role walks every page and form inside the sandbox LMS iframe${locale ? ` (LMS in ${locale})` : ''}`, function () {
-  this.timeout(600_000);
+  // A crawl in another language also reads every page's text for English.
+  this.timeout(locale ? 1_200_000 : 600_000);
   let tool: BrowserTool;
 
   before(async () => {
