@@ -104,7 +104,7 @@ export function auditRoutes(ctx: AppContext): Router {
     const page = await ctx.auditLog.recordViews(req.user!, s, position);
     const isSelf = s.relationship === 'self';
     res.render('audit/record-views', {
-      title: isSelf ? t('recordViews.title') : t('recordViews.titleOf', { name: s.student.name }),
+      title: isSelf ? t('recordViews.title', {}, req.user!.locale) : t('recordViews.titleOf', { name: s.student.name }, req.user!.locale),
       nav: studentNav(req.user!, s, 'record-views'),
       student: s.student,
       isSelf,
