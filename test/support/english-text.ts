@@ -87,7 +87,8 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function englishDetector(locale: string, data: string[] = []): EnglishDetector {
   const phrases = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u') }));
-  const dataRes = data.filter((d) => d.length >= 3).map((d) => new RegExp(escapeRegExp(d), 'g'));
+  // A name or a sentence, not a code the data also holds (a goal's category "academic", a voice "adult").
+  const dataRes = data.filter((d) => d.length >= 3 && (/\s/.test(d) || /^\p{Lu}/u.test(d))).map((d) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(d)}(?![\\p{L}\\p{N}])`, 'gu'));
   return {
     find(text) {
       let rest = text.replace(/\s+/g, ' ').trim();
