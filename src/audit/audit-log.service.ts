@@ -99,7 +99,11 @@ export function createAuditLogService(deps: AuditLogDeps) {
       const names = await roster.namesOf(user.tenantId, page.events.flatMap((e) => (e.actorId ? [e.actorId] : [])));
       return {
         record,
-        views: page.events.map((e) => ({ at: e.at, name: (e.actorId && names.get(e.actorId)) || roleLabel(e.actorRole), role: roleLabel(e.actorRole), action: actionLabel(e.action), record: entityLabel(e.entity) })),
+        // The student's and their family's own language: the words of the page they read.
+        views: page.events.map((e) => {
+          const role = roleLabel(e.actorRole, user.locale);
+          return { at: e.at, name: (e.actorId && names.get(e.actorId)) || role, role, action: actionLabel(e.action, user.locale), record: entityLabel(e.entity, user.locale) };
+        }),
         older: page.older,
         newer: page.newer,
       };

@@ -1,12 +1,12 @@
-import { labelOf, t } from '../web/i18n.js';
+import { labelOf, t, type Locale } from '../web/i18n.js';
 import type { AuditEvent } from './audit.service.js';
 
 /** A stored code (action, entity, role, attempt) as words; a code with no text yet shows as it is. */
-const label = (group: 'actions' | 'entities' | 'roles' | 'attempts', code: string) => labelOf(`audit.${group}`, code);
+const label = (group: 'actions' | 'entities' | 'roles' | 'attempts', code: string, locale?: Locale) => labelOf(`audit.${group}`, code, locale);
 
-export const actionLabel = (code: string) => label('actions', code);
-export const entityLabel = (code: string) => label('entities', code);
-export const roleLabel = (code: string) => label('roles', code);
+export const actionLabel = (code: string, locale?: Locale) => label('actions', code, locale);
+export const entityLabel = (code: string, locale?: Locale) => label('entities', code, locale);
+export const roleLabel = (code: string, locale?: Locale) => label('roles', code, locale);
 export const attemptLabel = (code: string | null) => (code ? label('attempts', code) : null);
 
 /** One event as the admin page and the CSV show it: words, names, never ids alone. */

@@ -100,7 +100,7 @@ export function auditRoutes(ctx: AppContext): Router {
     const { record, ...page } = await ctx.auditLog.recordViews(req.user!, String(req.params.studentId), req.query);
     const isSelf = record.relationship === 'self';
     res.render('audit/record-views', {
-      title: isSelf ? t('recordViews.title') : t('recordViews.titleOf', { name: record.student.name }),
+      title: isSelf ? t('recordViews.title', {}, req.user!.locale) : t('recordViews.titleOf', { name: record.student.name }, req.user!.locale),
       nav: studentNav(req.user!, record, 'record-views'),
       student: record.student,
       isSelf,

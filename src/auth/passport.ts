@@ -4,7 +4,8 @@ import type { Request, RequestHandler } from 'express';
 import type { LtikService } from './ltik.js';
 import { LtikError } from './ltik.js';
 import type { RosterService } from '../roster/roster.service.js';
-import { unauthorized } from '../web/errors.js';
+import { message, unauthorized } from '../web/errors.js';
+import { defaultLocale } from '../web/i18n.js';
 import { allowFraming } from '../web/csp.js';
 import { withTenant } from '../db/tenant-scope.js';
 
@@ -41,13 +42,13 @@ export function createAuthenticator(ltiks: LtikService, roster: RosterService, f
         const claims = await ltiks.verify(token);
         await framedFor(claims.tid);
         const user = await withTenant(claims.tid, () => roster.userFromClaims(claims));
-        if (!user) return done(unauthorized('Your membership in this course could not be found. Launch the tool again from the LMS.'));
+        if (!user) return done(unauthorized(message('errors.unauthorized.noMembership')));
         req.res!.locals.ltik = token;
         return done(null, user);
       } catch (err) {
         if (err instanceof LtikError) {
           if (err.tenantId) await framedFor(err.tenantId).catch(() => undefined);
-          return done(unauthorized(err.reason === 'expired' ? 'Your session has expired. Open the tool again from your course.' : 'This link is not valid. Open the tool again from your course.'));
+          return done(unauthorized(message(err.reason === 'expired' ? 'errors.unauthorized.expired' : 'errors.unauthorized.invalid')));
         }
         return done(err);
       }
@@ -69,6 +70,7 @@ export function requireUser(authenticator: passport.PassportStatic, timeZoneOf: 
       if (!user) return next(unauthorized());
       req.user = user;
       res.locals.user = user;
+      res.locals.locale = user.locale ?? defaultLocale;
       // The rest of the request (and all it starts) sees only the user's tenant. Not awaited: passport's
       // callback is synchronous, and a failure to read the time zone reaches next() through the rejection handler.
       void withTenant(user.tenantId, () =>

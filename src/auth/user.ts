@@ -1,4 +1,5 @@
 import type { ContextKind } from '../roster/roster.service.js';
+import type { Locale } from '../web/i18n.js';
 
 /** The tool's own roles; LTI roles are mapped onto these once, at launch. */
 export const toolRoles = ['advisor', 'student', 'family', 'admin', 'guest'] as const;
@@ -17,6 +18,11 @@ export interface AppUser {
   contextKind: ContextKind | null;
   /** Students (person ids) a family member may see, from role_scope_mentor. */
   menteeIds: string[];
+  /**
+   * The language of their pages: their own choice, else their LMS's (carried in the ltik). Absent for
+   * users made outside a request (the sandbox's seed, tests): they read the default language.
+   */
+  locale?: Locale;
 }
 
 declare global {

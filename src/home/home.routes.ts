@@ -15,7 +15,7 @@ export function roleHomeRoutes(ctx: AppContext): Router {
   r.get('/home', ctx.requireUser, (req, res) => {
     const user = req.user!;
     if (user.role === 'guest') {
-      res.render('home/guest', { title: 'No access yet' });
+      res.render('home/guest', { titleKey: 'home.guest.title' });
       return;
     }
     res.redirect(302, inToolUrl(roleHome[user.role], res.locals.ltik));

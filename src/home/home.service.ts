@@ -6,9 +6,9 @@ import { roleHomePolicy } from '../policies/role-home.js';
 export function createHomeService() {
   return {
     /** Only the tenant's admins open it (role-home policy). */
-    adminHome(user: AppUser): { title: string } {
+    adminHome(user: AppUser): { titleKey: string } {
       authorize(roleHomePolicy, user, 'view', { tenantId: user.tenantId, page: 'admin' });
-      return { title: 'Administration' };
+      return { titleKey: 'home.admin.title' };
     },
   };
 }

@@ -15,21 +15,23 @@ export function jobsRoutes(ctx: AppContext): Router {
     const view = await ctx.jobs.listForAdmin(req.user!, page);
     // Past the last page: show the last one rather than an empty list.
     const shown = view.page > view.pages ? await ctx.jobs.listForAdmin(req.user!, view.pages) : view;
+    const locale = req.user!.locale;
+    const tr = (key: string, params: Record<string, unknown> = {}) => t(key, params, locale);
     res.render('jobs/admin', {
-      title: t('jobs.title'),
-      nav: [{ href: '/admin', label: t('nav.admin'), current: false }],
-      notice: req.query.done === 'retried' ? t('jobs.retried') : undefined,
+      title: tr('jobs.title'),
+      nav: [{ href: '/admin', label: tr('nav.admin'), current: false }],
+      notice: req.query.done === 'retried' ? tr('jobs.retried') : undefined,
       jobs: shown.jobs.map((j) => {
-        const type = labelOf('jobs.type', j.type);
-        const about = j.about === null ? t('jobs.aboutNone') : (j.about ?? t('jobs.aboutUnknown'));
+        const type = labelOf('jobs.type', j.type, locale);
+        const about = j.about === null ? tr('jobs.aboutNone') : (j.about ?? tr('jobs.aboutUnknown'));
         return {
           ...j,
           typeLabel: type,
           aboutLabel: about,
-          stateLabel: labelOf('jobs.state', j.status),
-          errorLabel: j.lastError ? labelOf('jobs.error', j.lastError) : t('jobs.noError'),
+          stateLabel: labelOf('jobs.state', j.status, locale),
+          errorLabel: j.lastError ? labelOf('jobs.error', j.lastError, locale) : tr('jobs.noError'),
           retryAction: `${PAGE}/${j.id}/retry`,
-          retryLabel: t('jobs.retryLabel', { type, about }),
+          retryLabel: tr('jobs.retryLabel', { type, about }),
         };
       }),
       page: shown.page,
@@ -49,7 +51,7 @@ export function jobsRoutes(ctx: AppContext): Router {
     const outcome = await ctx.jobs.retryForAdmin(req.user!, req.params.jobId);
     if (outcome === 'not_failed') {
       res.status(409);
-      await render(req, res, 1, { jobId: String(req.params.jobId), text: t('jobs.notFailed') });
+      await render(req, res, 1, { jobId: String(req.params.jobId), text: t('jobs.notFailed', {}, req.user!.locale) });
       return;
     }
     redirectInTool(res, PAGE, { query: { done: 'retried' } });

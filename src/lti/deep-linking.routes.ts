@@ -9,14 +9,14 @@ export function deepLinkingRoutes(ctx: AppContext): Router {
 
   r.get('/lti/deep-link/:id', ctx.requireUser, async (req, res) => {
     const { settings, row } = await dl.request(String(req.params.id), req.user!);
-    res.render('lti/deep-link', { title: 'Add to your course', id: row.id, offered: offersResourceLink(settings), answered: Boolean(row.respondedAt) });
+    res.render('lti/deep-link', { titleKey: 'lti.deepLink.title', id: row.id, offered: offersResourceLink(settings), answered: Boolean(row.respondedAt) });
   });
 
   r.post('/lti/deep-link/:id', ctx.requireUser, async (req, res) => {
     const user = req.user!;
     const { returnUrl, jwt, choice } = await dl.respond(String(req.params.id), user, req.body);
     res.locals.log.info({ tenantId: user.tenantId, personId: user.personId, choice }, 'deep linking response sent');
-    res.render('lti/deep-link-return', { title: 'Returning to your LMS', returnUrl, jwt });
+    res.render('lti/deep-link-return', { titleKey: 'lti.deepLinkReturn.title', returnUrl, jwt });
   });
   return r;
 }

@@ -1,12 +1,13 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
-import { HttpError } from '../web/errors.js';
+import { HttpError, message } from '../web/errors.js';
 import type { Clock } from '../web/clock.js';
 import { JwksError, type JwksCache } from './jwks-cache.js';
 import { launchClaims, type LaunchClaims } from './launch.schemas.js';
 
 /** A launch we refuse: the page says why in plain words, the log gets the code. */
-export const refusal = (status: 400 | 401 | 403 | 502, code: string, detail: string) =>
-  new HttpError(status, status === 403 ? 'This launch is not allowed' : 'The launch could not be verified', `${detail} Open the tool again from your course.`, code);
+/** A refused launch: `reason` names its text in errors.launch (config/locales), followed by what to do. */
+export const refusal = (status: 400 | 401 | 403 | 502, code: string, reason: string, params: Record<string, unknown> = {}) =>
+  new HttpError(status, message(status === 403 ? 'errors.launch.notAllowed' : 'errors.launch.notVerified'), message('errors.launch.refusal', { ...params, reason }), code);
 
 export interface IdTokenExpectations {
   issuer: string;
@@ -39,16 +40,16 @@ export async function verifyIdToken(token: string, expect: IdTokenExpectations, 
   }
   const aud = payload.aud;
   if (Array.isArray(aud) && aud.length > 1 && payload.azp !== expect.clientId) {
-    throw refusal(401, 'wrong_audience', 'The sign-in was meant for several tools and did not name this one as its authorized party.');
+    throw refusal(401, 'wrong_audience', 'severalAudiences');
   }
   if (payload.azp !== undefined && payload.azp !== expect.clientId) {
-    throw refusal(401, 'wrong_audience', 'The sign-in was meant for another tool.');
+    throw refusal(401, 'wrong_audience', 'anotherTool');
   }
   const parsed = launchClaims.safeParse(payload);
   if (!parsed.success) {
     // Claim names only: values can hold names and emails.
     const missing = [...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'message_type'))].slice(0, 5);
-    throw refusal(400, 'missing_claims', `The LMS sent a launch without the information the tool needs (${missing.join(', ')}).`);
+    throw refusal(400, 'missing_claims', 'missingClaims', { claims: missing.join(', ') });
   }
   return parsed.data;
 }
@@ -56,21 +57,21 @@ export async function verifyIdToken(token: string, expect: IdTokenExpectations, 
 function toRefusal(err: unknown): HttpError | undefined {
   if (err instanceof JwksError) {
     return err.reason === 'unreachable'
-      ? refusal(502, 'jwks_unreachable', 'The LMS key set could not be read, so the sign-in could not be checked.')
-      : refusal(401, 'bad_signature', 'The sign-in was not signed by your LMS.');
+      ? refusal(502, 'jwks_unreachable', 'jwksUnreachable')
+      : refusal(401, 'bad_signature', 'badSignature');
   }
   if (err instanceof errors.JWTExpired) {
-    return err.claim === 'iat' ? refusal(401, 'token_too_old', 'The sign-in is too old.') : refusal(401, 'token_expired', 'The sign-in has expired.');
+    return err.claim === 'iat' ? refusal(401, 'token_too_old', 'tooOld') : refusal(401, 'token_expired', 'expired');
   }
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'iss') return refusal(401, 'wrong_issuer', 'The sign-in came from a different LMS than the one that started it.');
-    if (err.claim === 'aud') return refusal(401, 'wrong_audience', 'The sign-in was meant for another tool.');
-    if (err.reason === 'missing') return refusal(400, 'missing_claims', `The LMS sent a launch without the information the tool needs (${err.claim}).`);
-    return refusal(401, 'token_time', 'The sign-in carries times that do not match this server’s clock.');
+    if (err.claim === 'iss') return refusal(401, 'wrong_issuer', 'wrongIssuer');
+    if (err.claim === 'aud') return refusal(401, 'wrong_audience', 'anotherTool');
+    if (err.reason === 'missing') return refusal(400, 'missing_claims', 'missingClaims', { claims: err.claim });
+    return refusal(401, 'token_time', 'clock');
   }
   if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) {
-    return refusal(401, 'bad_signature', 'The sign-in was not signed by your LMS.');
+    return refusal(401, 'bad_signature', 'badSignature');
   }
-  if (err instanceof errors.JOSEError) return refusal(401, 'bad_signature', 'The sign-in could not be read.');
+  if (err instanceof errors.JOSEError) return refusal(401, 'bad_signature', 'unreadable');
   return undefined;
 }

@@ -5,6 +5,7 @@ import type { ToolRole } from '../auth/user.js';
 import { claimKeys as K, placementKind, type LaunchClaims } from './launch.schemas.js';
 import { mapRole } from './roles.js';
 import { familyFor } from './families/index.js';
+import { defaultLocale, localeOf, type Locale } from '../web/i18n.js';
 
 export interface LaunchWritesDeps {
   db: Db;
@@ -17,6 +18,8 @@ export interface LaunchWritten {
   /** The course as stored after the launch (the roster check reads its sync times), null for a launch without one. */
   context: Context | null;
   role: ToolRole;
+  /** The language of the person's pages: the one they chose on a page, else their LMS's. */
+  locale: Locale;
 }
 
 /**
@@ -61,7 +64,9 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
   const writeContext = context !== null && (!stored?.context || contextChanged(stored.context, context));
   const writeMembership = context !== null && (menteeIds.size < new Set(menteeSubs).size || membershipChanged(stored?.membership ?? null, membership));
   const platformWrites = !deploymentKnown || learnsFamily || zone !== undefined || newOrigins.length > 0;
-  if (stored && !writePerson && !writeContext && !writeMembership && !platformWrites) return { personId: stored.person.id, context: stored.context, role };
+  // The person's own choice (made on a page) wins over the language their LMS launches them in.
+  const localeFor = (chosen: string | null) => localeOf(chosen) ?? localeOf(claims[K.launchPresentation]?.locale) ?? defaultLocale;
+  if (stored && !writePerson && !writeContext && !writeMembership && !platformWrites) return { personId: stored.person.id, context: stored.context, role, locale: localeFor(stored.person.locale) };
 
   return deps.db.transaction(async (tx) => {
     if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
@@ -71,14 +76,16 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
       const known = frameOriginsOf(tenant);
       await deps.platforms.update(tenant.id, { settings: { ...tenant.settings, frameOrigins: [...known, ...newOrigins] } }, tx);
     }
-    const personId = writePerson || !stored ? (await deps.roster.upsertPerson(tenant.id, person, tx)).id : stored.person.id;
-    if (!context) return { personId, context: null, role };
+    const saved = writePerson || !stored ? await deps.roster.upsertPerson(tenant.id, person, tx) : stored.person;
+    const personId = saved.id;
+    const locale = localeFor(saved.locale);
+    if (!context) return { personId, context: null, role, locale };
     const course = writeContext || !stored?.context ? await deps.roster.upsertContext(tenant.id, context, tx) : stored.context;
-    if (!writeMembership) return { personId, context: course, role };
+    if (!writeMembership) return { personId, context: course, role, locale };
     for (const sub of menteeSubs) if (!menteeIds.has(sub)) menteeIds.set(sub, (await deps.roster.upsertPerson(tenant.id, { sub }, tx)).id);
     const mentees = menteeSubs.map((s) => menteeIds.get(s)!);
     await deps.roster.upsertMembership(tenant.id, { contextId: course.id, personId, roles, role, mentees }, tx);
-    return { personId, context: course, role };
+    return { personId, context: course, role, locale };
   });
 }
 

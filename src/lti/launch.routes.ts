@@ -37,11 +37,11 @@ export function launchRoutes(ctx: AppContext): Router {
     }
     const restartUrl = `/lti/login/restart/${outcome.row.id}`;
     if (outcome.kind === 'storage') {
-      res.render('lti/storage-launch', { title: 'Checking your sign-in', launchId: outcome.row.id, storage: outcome.storage, restartUrl });
+      res.render('lti/storage-launch', { titleKey: 'lti.storageLaunch.title', launchId: outcome.row.id, storage: outcome.storage, restartUrl });
       return;
     }
     res.locals.log.info({ tenantId: outcome.row.tenantId }, 'launch needs a new window: no state cookie, no platform storage');
-    res.render('lti/new-window', { title: 'Open in a new window', restartUrl });
+    res.render('lti/new-window', { titleKey: 'lti.newWindow.title', restartUrl });
   });
 
   r.post('/lti/launch/complete', async (req, res) => {

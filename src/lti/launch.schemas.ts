@@ -68,7 +68,8 @@ const common = z.looseObject({
   [claimKeys.toolPlatform]: z.looseObject({ product_family_code: z.string().max(100).optional() }).optional(),
   [claimKeys.roleScopeMentor]: z.array(text).max(500).optional(),
   [claimKeys.lis]: z.looseObject({ person_sourcedid: z.string().max(500).optional() }).optional(),
-  [claimKeys.launchPresentation]: z.looseObject({ return_url: z.url().max(2048).optional() }).optional(),
+  // The language the LMS shows the person (es-MX); a value no LMS should send is no reason to refuse the launch.
+  [claimKeys.launchPresentation]: z.looseObject({ return_url: z.url().max(2048).optional(), locale: z.string().max(100).optional().catch(undefined) }).optional(),
   // Custom parameters are strings by the spec; some LMSs send numbers or booleans, so keep any value and read what we use.
   [claimKeys.custom]: z.record(z.string(), z.unknown()).optional(),
   [claimKeys.nrps]: z.looseObject({ context_memberships_url: z.url() }).optional(),

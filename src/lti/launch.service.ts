@@ -6,7 +6,7 @@ import type { Clock } from '../web/clock.js';
 import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
 import type { Context, RosterService } from '../roster/roster.service.js';
 import type { LtikService } from '../auth/ltik.js';
-import { HttpError, badRequest } from '../web/errors.js';
+import { HttpError, badRequest, message } from '../web/errors.js';
 import * as repo from './launch.repository.js';
 import { createJwksCache, type JwksCache } from './jwks-cache.js';
 import { refusal, verifyIdToken } from './id-token.js';
@@ -91,12 +91,7 @@ export function createLaunchService(deps: LaunchDeps) {
 
   async function findPlatform(p: LoginParams): Promise<Tenant> {
     const unknown = () =>
-      new HttpError(
-        400,
-        'This LMS is not registered',
-        'The tool does not know the LMS that started this sign-in. Ask your administrator to register it (issuer and client id) before launching.',
-        'unknown_platform',
-      );
+      new HttpError(400, message('errors.launch.unknownPlatformTitle'), message('errors.launch.unknownPlatform'), 'unknown_platform');
     let tenant: Tenant | undefined;
     if (p.client_id) tenant = await deps.platforms.findByIssuerForLaunch(p.iss, p.client_id);
     else {
@@ -156,7 +151,7 @@ export function createLaunchService(deps: LaunchDeps) {
     // The platform is found and the id token verified: the launch's writes are held to its tenant.
     const written = await withTenant(tenant.id, () => recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown));
     const contextId = written.context?.id ?? null;
-    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: contextId, role: written.role });
+    const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: contextId, role: written.role, loc: written.locale });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
     const target = deepLinking ? `/lti/deep-link/${rowId}` : roleHome[written.role];
     return {
@@ -173,11 +168,7 @@ export function createLaunchService(deps: LaunchDeps) {
   async function deploymentKnown(tenant: Tenant, deploymentId: string): Promise<boolean> {
     const admission = await deps.platforms.admitDeployment(tenant, deploymentId);
     if (admission === 'held') {
-      throw refusal(
-        403,
-        'unknown_deployment',
-        'This installation of the tool (its deployment) is not registered yet, so it is now waiting for approval. An administrator of the tool must allow it under Administration, LMS platforms (listed as waiting for approval); then launch again.',
-      );
+      throw refusal(403, 'unknown_deployment', 'deploymentHeld');
     }
     return admission === 'known';
   }
@@ -187,10 +178,7 @@ export function createLaunchService(deps: LaunchDeps) {
     async login(input: unknown, seen: PlatformSeen = unseen): Promise<LoginResult> {
       const parsed = loginParams.safeParse(input);
       if (!parsed.success) {
-        throw badRequest(
-          `The LMS started the sign-in without what the tool needs (${[...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ')}).`,
-          'bad_login',
-        );
+        throw badRequest(message('errors.launch.badLogin', { fields: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ') }), 'bad_login');
       }
       const p = parsed.data;
       const tenant = await findPlatform(p);
@@ -208,9 +196,9 @@ export function createLaunchService(deps: LaunchDeps) {
     async restart(id: string, seen: PlatformSeen = unseen): Promise<LoginResult> {
       const at = now();
       const row = z.uuid().safeParse(id).success ? await repo.markRestarted(db, id, at, new Date(at.getTime() - STATE_TTL_MS)) : undefined;
-      if (!row) throw refusal(401, 'state_expired', 'This sign-in can no longer be reopened.');
+      if (!row) throw refusal(401, 'state_expired', 'cannotReopen');
       const tenant = await deps.platforms.findForLaunch(row.tenantId);
-      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'platformGone');
       seen(tenant);
       return startLogin(tenant, { loginHint: row.loginHint, messageHint: row.messageHint, targetLinkUri: row.targetLinkUri, deploymentHint: row.deploymentHint, storageTarget: null });
     },
@@ -218,19 +206,19 @@ export function createLaunchService(deps: LaunchDeps) {
     /** The authentication response: every check before any write; `hasCookie` says the browser brought our state cookie. */
     async launch(body: unknown, hasCookie: (state: string) => boolean, seen: PlatformSeen = unseen): Promise<LaunchOutcome> {
       const parsed = launchBody.safeParse(body);
-      if (!parsed.success) throw refusal(400, 'bad_launch', 'The LMS did not send a sign-in token.');
+      if (!parsed.success) throw refusal(400, 'bad_launch', 'noToken');
       if ('error' in parsed.data) {
         const code = /^[a-z_]{1,50}$/.test(parsed.data.error) ? parsed.data.error : 'error';
-        throw refusal(401, 'platform_refused', `Your LMS did not sign you in (${code}).`);
+        throw refusal(401, 'platform_refused', 'platformRefused', { code });
       }
       const { id_token: token, state } = parsed.data;
       const at = now();
       const row = await repo.findByState(db, state);
-      if (!row) throw refusal(401, 'state_mismatch', 'The sign-in does not belong to a login this tool started.');
-      if (row.usedAt) throw refusal(401, 'nonce_replayed', 'This sign-in was already used.');
-      if (row.expiresAt <= at) throw refusal(401, 'state_expired', 'The sign-in took too long.');
+      if (!row) throw refusal(401, 'state_mismatch', 'notOurLogin');
+      if (row.usedAt) throw refusal(401, 'nonce_replayed', 'alreadyUsed');
+      if (row.expiresAt <= at) throw refusal(401, 'state_expired', 'tookTooLong');
       const tenant = await deps.platforms.findForLaunch(row.tenantId);
-      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'platformGone');
       seen(tenant);
 
       const claims = await verifyIdToken(
@@ -241,12 +229,12 @@ export function createLaunchService(deps: LaunchDeps) {
       if (claims.nonce !== row.nonce) {
         const other = await repo.findByNonce(db, claims.nonce);
         throw other?.usedAt
-          ? refusal(401, 'nonce_replayed', 'This sign-in was already used.')
-          : refusal(401, 'nonce_mismatch', 'The sign-in was not issued for the login this tool started.');
+          ? refusal(401, 'nonce_replayed', 'alreadyUsed')
+          : refusal(401, 'nonce_mismatch', 'nonceMismatch');
       }
       const deploymentId = claims[K.deploymentId];
       if (row.deploymentHint && row.deploymentHint !== deploymentId) {
-        throw refusal(401, 'deployment_mismatch', 'The sign-in names a different installation than the login did.');
+        throw refusal(401, 'deployment_mismatch', 'deploymentMismatch');
       }
       const known = await deploymentKnown(tenant, deploymentId);
 
@@ -254,7 +242,7 @@ export function createLaunchService(deps: LaunchDeps) {
       const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest' ? { settings: claims[K.deepLinkingSettings], deploymentId, sub: claims.sub } : null;
       const pending = !bound && row.storageTarget ? (claims as Record<string, unknown>) : null;
       const used = await repo.markUsed(db, row.id, at, { pendingClaims: pending, deepLinking, completedAt: bound ? at : null });
-      if (!used) throw refusal(401, 'nonce_replayed', 'This sign-in was already used.');
+      if (!used) throw refusal(401, 'nonce_replayed', 'alreadyUsed');
       if (bound) return { kind: 'launched', launched: await finish(tenant, claims, row.id, known) };
       if (row.storageTarget) return { kind: 'storage', row: used, storage: storageOf(tenant, row, row.storageTarget) };
       return { kind: 'blocked', row: used };
@@ -263,16 +251,16 @@ export function createLaunchService(deps: LaunchDeps) {
     /** Platform storage gave the launch page back the state it holds: this browser started the login. */
     async complete(body: unknown, seen: PlatformSeen = unseen): Promise<Launched> {
       const parsed = completeBody.safeParse(body);
-      if (!parsed.success) throw refusal(400, 'bad_launch', 'The sign-in could not be completed.');
+      if (!parsed.success) throw refusal(400, 'bad_launch', 'notCompleted');
       const at = now();
       const row = await repo.findById(db, parsed.data.launch);
       const expected = row ? Buffer.from(bindingFor(row.state)) : undefined;
       const given = Buffer.from(parsed.data.binding);
       const matches = expected !== undefined && expected.length === given.length && timingSafeEqual(expected, given);
       const done = row && matches && (await repo.markCompleted(db, row.id, row.state, at, new Date(at.getTime() - STATE_TTL_MS)));
-      if (!row || !done || !row.pendingClaims) throw refusal(401, 'state_mismatch', 'The sign-in could not be matched to this browser.');
+      if (!row || !done || !row.pendingClaims) throw refusal(401, 'state_mismatch', 'notThisBrowser');
       const tenant = await deps.platforms.findForLaunch(row.tenantId);
-      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'This LMS is no longer registered with the tool.');
+      if (!tenant || !tenant.active) throw refusal(403, 'unknown_platform', 'platformGone');
       seen(tenant);
       const claims = launchClaims.parse(row.pendingClaims);
       return finish(tenant, claims, row.id, await deploymentKnown(tenant, claims[K.deploymentId]));

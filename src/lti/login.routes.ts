@@ -11,7 +11,7 @@ function answer(res: Response, result: LoginResult): void {
     return;
   }
   // The cookie may be blocked; the page also stores the state in the LMS's platform storage first.
-  res.render('lti/storage-login', { title: 'Connecting', authUrl: result.authUrl, storage: result.storage });
+  res.render('lti/storage-login', { titleKey: 'lti.storageLogin.title', authUrl: result.authUrl, storage: result.storage });
 }
 
 /** OIDC login initiation (GET or POST, as the platform chooses) and the new-window restart. */

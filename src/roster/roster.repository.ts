@@ -47,6 +47,11 @@ export async function upsertPerson(db: DbOrTx, tenantId: string, p: PersonInput)
   return row!;
 }
 
+/** The person's own choice of language, which outlasts their launches (personConflictSet leaves it alone). */
+export async function setPersonLocale(db: DbOrTx, tenantId: string, personId: string, locale: string): Promise<void> {
+  await db.update(people).set({ locale, updatedAt: sql`now()` }).where(and(eq(people.tenantId, tenantId), eq(people.id, personId)));
+}
+
 /** Privacy levels differ between launches and syncs: never erase a name we already know with a blank. */
 export const personConflictSet = {
   name: sql`coalesce(nullif(excluded.name, ''), ${people.name})`,

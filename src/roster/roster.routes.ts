@@ -26,7 +26,7 @@ export function rosterRoutes(ctx: AppContext): Router {
       res.redirect(303, inToolUrl(home, res.locals.ltik));
       return;
     }
-    res.render('roster/waiting', { title: 'Getting your class list', failed: status === 'failed', home, statusUrl: ROSTER_STATUS, waitingUrl: ROSTER_WAITING });
+    res.render('roster/waiting', { titleKey: 'roster.waiting.title', failed: status === 'failed', home, statusUrl: ROSTER_STATUS, waitingUrl: ROSTER_WAITING });
   });
 
   r.get(ROSTER_STATUS, ctx.requireUser, async (req, res) => {

@@ -1,6 +1,7 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { AppUser } from '../auth/user.js';
-import type { LtikClaims } from '../auth/ltik.js';
+import type { LtikInput } from '../auth/ltik.js';
+import type { Locale } from '../web/i18n.js';
 import * as repo from './roster.repository.js';
 import type { ContextKind } from './roster.tables.js';
 
@@ -37,11 +38,13 @@ export function createRosterService(db: Db) {
     /** Who the roster relates to a student (the navigators service builds the student's scope from these). */
     rosterRelations: (tenantId: string, studentId: string) => repo.rosterRelations(db, tenantId, studentId),
     rosterAdvisorsOf: (tenantId: string, studentIds: string[]) => repo.rosterAdvisorsOf(db, tenantId, studentIds),
+    /** Keeps the language a person chose on a page: it wins over their LMS's at every later launch. */
+    chooseLocale: (user: AppUser, locale: Locale) => repo.setPersonLocale(db, user.tenantId, user.personId, locale),
     // `tx` lets the caller audit the decision in the same transaction.
     setContextKind: (tenantId: string, contextId: string, kind: ContextKind, by: 'admin' | 'instructor', tx: DbOrTx = db) => repo.setContextKind(tx, tenantId, contextId, kind, by),
 
     /** Rebuilds who is asking from a verified ltik; null when the person or their membership is gone. */
-    async userFromClaims(claims: LtikClaims): Promise<AppUser | null> {
+    async userFromClaims(claims: LtikInput): Promise<AppUser | null> {
       const found = await repo.findSignedIn(db, claims.tid, claims.pid, claims.cid);
       if (!found) return null;
       const { person } = found;
@@ -62,6 +65,7 @@ export function createRosterService(db: Db) {
         contextTitle,
         contextKind,
         menteeIds,
+        locale: claims.loc,
       };
     },
   };

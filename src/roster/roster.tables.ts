@@ -16,6 +16,8 @@ export const people = pgTable(
     familyName: text('family_name'),
     email: text('email'),
     sisId: text('sis_id'),
+    /** The language the person chose on a page (the switch); null: each launch's language from the LMS. */
+    locale: text('locale'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

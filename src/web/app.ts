@@ -6,7 +6,7 @@ import type { AppContext, AppDeps } from './context.js';
 import { setupViews } from './views.js';
 import { contentSecurityPolicy } from './csp.js';
 import { sandboxBaseUrl } from '../sandbox/sandbox.routes.js';
-import { HttpError, notFound } from './errors.js';
+import { HttpError, message, notFound } from './errors.js';
 import { projectRoot } from './config.js';
 import { createPlatformsService } from '../platforms/platforms.service.js';
 import { createLtiService } from '../lti/lti.service.js';
@@ -39,6 +39,9 @@ import { outsideScope } from '../db/tenant-scope.js';
 import { safeError, type Logger } from './logger.js';
 import { createMetrics } from '../metrics/metrics.service.js';
 import { cleanQuery, unsupportedBody } from './body.js';
+import { pageLanguage } from './locale.js';
+import { defaultLocale, isLocale, type Locale } from './i18n.js';
+import { ltikFrom } from '../auth/passport.js';
 
 export interface App {
   app: Express;
@@ -170,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.locals.baseUrl = config.baseUrl;
     next();
   });
+  app.use(pageLanguage());
 
   await mountFeatures(app, ctx);
 
@@ -210,20 +214,33 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
       return;
     }
     if (e.status === 503) res.setHeader('Retry-After', '5');
-    res.render('error', { title: e.title, status: e.status, detail: e.detail, requestId: res.locals.requestId });
+    const locale = await errorLocale(ctx, req, res.locals.locale);
+    res.locals.locale = locale;
+    res.render('error', { ...e.in(locale), status: e.status, requestId: res.locals.requestId });
   };
+}
+
+/**
+ * The error page's language: the signed-in person's; on a page no route answered (a 404 before any
+ * sign-in), the language the ltik it was reached with carries, which needs no query; else the browser's.
+ */
+async function errorLocale(ctx: AppContext, req: Request, pageLocale: unknown): Promise<Locale> {
+  if (req.user) return req.user.locale ?? defaultLocale;
+  const token = ltikFrom(req);
+  const fromLtik = token ? await ctx.ltiks.verify(token).then((c) => c.loc, () => undefined) : undefined;
+  return fromLtik ?? (isLocale(pageLocale) ? pageLocale : defaultLocale);
 }
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (isDatabaseUnavailable(err)) return new HttpError(503, 'Please try again in a moment', 'The database is not answering right now. Nothing was saved from this request. Try again in a moment.', 'database_unavailable');
+  if (isDatabaseUnavailable(err)) return new HttpError(503, message('errors.unavailable.title'), message('errors.unavailable.detail'), 'database_unavailable');
   const withStatus = err as { status?: number; type?: string };
-  if (withStatus?.type === 'entity.too.large') return new HttpError(413, 'Too much data', 'The form sent more data than the tool accepts.', 'too_large');
+  if (withStatus?.type === 'entity.too.large') return new HttpError(413, message('errors.tooLarge.title'), message('errors.tooLarge.detail'), 'too_large');
   // A charset or content encoding body-parser cannot read.
   if (withStatus?.status === 415) return unsupportedBody();
-  if (withStatus?.type === 'entity.parse.failed') return new HttpError(400, 'Unreadable request', 'The request body could not be read.', 'bad_body');
+  if (withStatus?.type === 'entity.parse.failed') return new HttpError(400, message('errors.unreadable.title'), message('errors.unreadable.detail'), 'bad_body');
   if (typeof withStatus?.status === 'number' && withStatus.status >= 400 && withStatus.status < 500) {
-    return new HttpError(withStatus.status, 'Request refused', 'The request could not be handled.');
+    return new HttpError(withStatus.status, message('errors.refused.title'), message('errors.refused.detail'));
   }
-  return new HttpError(500, 'Something went wrong', 'The tool hit an unexpected error. Nothing was saved from this request. Please try again; if it keeps happening, give your administrator the request id below.', 'internal');
+  return new HttpError(500, message('errors.internal.title'), message('errors.internal.detail'), 'internal');
 }

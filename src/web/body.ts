@@ -1,13 +1,13 @@
 import querystring from 'node:querystring';
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors.js';
+import { HttpError, message } from './errors.js';
 import { cleanDeep, isPlainObject } from './text.js';
 
 export const unsupportedBody = () =>
-  new HttpError(415, 'This form could not be read', 'The tool reads forms sent by its own pages. This request was sent in another format, so nothing was saved. Go back, reload the page and send the form again.', 'unsupported_media_type');
+  new HttpError(415, message('errors.form.title'), message('errors.form.unsupported'), 'unsupported_media_type');
 
 export const badBody = () =>
-  new HttpError(400, 'This form could not be read', 'Something on this form was not text where text was expected, so nothing was saved. Go back, reload the page and send the form again.', 'bad_body');
+  new HttpError(400, message('errors.form.title'), message('errors.form.notText'), 'bad_body');
 
 /**
  * Every tool route takes a flat form (urlencoded, or the same fields as JSON): anything else is

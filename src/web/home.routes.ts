@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { installGuideView, lmsFamilies, toolUrls } from '../lti/families/index.js';
-import { t } from './i18n.js';
 
 export function homeRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -21,7 +20,7 @@ export function homeRoutes(ctx: AppContext): Router {
   const urls = toolUrls(ctx.config.baseUrl);
   const guides = lmsFamilies.map((f) => ({ code: f.code, ...installGuideView(f.install, urls) }));
   r.get('/', (_req, res) => {
-    res.render('home', { title: t('install.title'), guides });
+    res.render('home', { titleKey: 'install.title', guides });
   });
   return r;
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next from 'i18next';
+import { z } from 'zod';
 import { projectRoot } from './config.js';
 
 /**
@@ -9,29 +10,56 @@ import { projectRoot } from './config.js';
  * `goals.*`), so features add their texts without touching each other's files. Handlebars escapes
  * what `t` returns, so i18next must not escape it as well.
  */
+const localesDir = path.join(projectRoot, 'config', 'locales');
+
 function load(lang: string): Record<string, unknown> {
-  const dir = path.join(projectRoot, 'config', 'locales', lang);
+  const dir = path.join(localesDir, lang);
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   return Object.fromEntries(files.map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown]));
 }
 
+/** A language code the tool has texts for (a folder of config/locales). */
+export type Locale = string;
+/** The language of a page with nobody to ask (and of every text missing in another language). */
+export const defaultLocale: Locale = 'en';
+/** The tool speaks the languages it has a folder of texts for: adding one is adding a folder. */
+export const locales: readonly Locale[] = readdirSync(localesDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort((a, b) => (a === defaultLocale ? -1 : b === defaultLocale ? 1 : a.localeCompare(b)));
+export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && locales.includes(v);
+export const localeName = z.string().refine(isLocale, 'Choose a language the tool offers');
+
 const i18n = i18next.createInstance();
 void i18n.init({
-  lng: 'en',
-  fallbackLng: 'en',
-  resources: { en: { translation: load('en') } },
+  lng: defaultLocale,
+  fallbackLng: defaultLocale,
+  supportedLngs: [...locales],
+  resources: Object.fromEntries(locales.map((l) => [l, { translation: load(l) }])),
   interpolation: { escapeValue: false },
   initAsync: false,
 });
 
+/**
+ * A language tag from outside (an LMS's `launch_presentation.locale` such as es-MX or es_419, a
+ * browser's Accept-Language) as one of ours: its language part when we speak it, else undefined.
+ */
+export function localeOf(tag: unknown): Locale | undefined {
+  if (typeof tag !== 'string') return undefined;
+  const lang = tag.trim().toLowerCase().split(/[-_]/)[0];
+  return isLocale(lang) ? lang : undefined;
+}
+
 /** A key with no text is a bug: throw rather than show the key (a unit test checks every key used exists). */
-export function t(key: string, params: Record<string, unknown> = {}): string {
-  if (!i18n.exists(key, params)) throw new Error(`no message for ${key}`);
-  return i18n.t(key, params);
+export function t(key: string, params: Record<string, unknown> = {}, locale: Locale = defaultLocale): string {
+  const options = { ...params, lng: locale };
+  if (!i18n.exists(key, options)) throw new Error(`no message for ${key}`);
+  return i18n.t(key, options);
 }
 
 /** Whether the key has a text (labels built from stored codes fall back when one has none). */
 export const hasText = (key: string): boolean => i18n.exists(key);
 
 /** A label for a code from data (a job type, a state, an error class): its text when one exists, else the code itself. */
-export const labelOf = (prefix: string, code: string): string => (hasText(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code);
+export const labelOf = (prefix: string, code: string, locale: Locale = defaultLocale): string =>
+  hasText(`${prefix}.${code}`) ? t(`${prefix}.${code}`, {}, locale) : code;

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import type { Clock } from './clock.js';
 import { formSubmissions } from './once.tables.js';
 import { inToolUrl } from './urls.js';
-import { HttpError } from './errors.js';
+import { HttpError, message } from './errors.js';
 
 const onceField = z.object({ _once: z.uuid() });
 
@@ -36,7 +36,7 @@ export function onceGuard(db: Db, clock: Clock): RequestHandler {
         return next();
       }
       const result = await waitForResult(db, key);
-      if (result === undefined) throw new HttpError(409, 'Already sent', 'This form was already sent and is still being saved. Open the page again in a moment to see the result.', 'form_in_progress');
+      if (result === undefined) throw new HttpError(409, message('errors.once.title'), message('errors.once.detail'), 'form_in_progress');
       res.redirect(303, inToolUrl(result, res.locals.ltik));
     } catch (err) {
       next(err);

@@ -20,6 +20,7 @@ import { rosterRoutes } from '../roster/roster.routes.js';
 import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { formBodies } from './body.js';
+import { languageRoutes } from './locale.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -46,6 +47,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(beforeAnyTenant('launch', launchRoutes(ctx)));
   app.use(deepLinkingRoutes(ctx));
   app.use(roleHomeRoutes(ctx));
+  app.use(languageRoutes(ctx));
   app.use(plansRoutes(ctx));
   app.use(auditRoutes(ctx));
   app.use(caseloadRoutes(ctx));

@@ -7,20 +7,21 @@ import { roleHome } from '../lti/roles.js';
 
 export type StudentPage = 'plan' | 'goals' | 'checkins' | 'record-views';
 
-const homeLabel: Record<string, string> = { '/caseload': 'Caseload', '/my-plan': 'My plan', '/family': 'My students', '/admin': 'Administration' };
+const homeLabel: Record<string, string> = { '/caseload': 'nav.caseload', '/my-plan': 'nav.myPlan', '/family': 'nav.family', '/admin': 'nav.admin' };
 
 /** The tabs of a student's record (plan, goals, check-ins), showing only what this user may open. */
 export function studentNav(user: AppUser, s: StudentRecord, current: StudentPage) {
   const base = `/students/${s.student.id}`;
   const home = roleHome[user.role];
+  const tr = (key: string) => t(key, {}, user.locale);
   const items = [
-    { href: home, label: homeLabel[home] ?? 'Home', current: false },
-    { href: `${base}/plan`, label: 'Plan', current: current === 'plan' },
-    { href: `${base}/goals`, label: 'Goals', current: current === 'goals' },
+    { href: home, label: tr(homeLabel[home] ?? 'nav.home'), current: false },
+    { href: `${base}/plan`, label: tr('nav.plan'), current: current === 'plan' },
+    { href: `${base}/goals`, label: tr('nav.goals'), current: current === 'goals' },
   ];
-  if (checkinPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/checkins`, label: 'Check-ins', current: current === 'checkins' });
+  if (checkinPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/checkins`, label: tr('nav.checkins'), current: current === 'checkins' });
   if (recordViewsPolicy(user, 'view', { scope: s.scope })) {
-    items.push({ href: `${base}/record-views`, label: s.relationship === 'self' ? t('recordViews.link') : t('recordViews.linkOf'), current: current === 'record-views' });
+    items.push({ href: `${base}/record-views`, label: tr(s.relationship === 'self' ? 'recordViews.link' : 'recordViews.linkOf'), current: current === 'record-views' });
   }
   return items;
 }

@@ -5,18 +5,22 @@ import { engine } from 'express-handlebars';
 import { projectRoot, type Config } from './config.js';
 import { inToolUrl } from './urls.js';
 import { localDate, schoolTimeZone } from './time-zone.js';
-import { t } from './i18n.js';
+import { defaultLocale, isLocale, t, type Locale } from './i18n.js';
 
-const formats = new Map<string, { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat }>();
-/** Formats per zone, made once: a page formats many dates. */
-function formatsIn(timeZone: string) {
-  let f = formats.get(timeZone);
+const formats = new Map<string, { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; number: Intl.NumberFormat }>();
+/** Formats per language and zone, made once: a page formats many dates. */
+function formatsIn(locale: Locale, timeZone: string) {
+  const id = `${locale} ${timeZone}`;
+  let f = formats.get(id);
   if (!f) {
+    // The language's own Intl tag (en-US, es): the month names, the order of day and month, the clock.
+    const tag = t('language.intl', {}, locale);
     f = {
-      date: new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone }),
-      dateTime: new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }),
+      date: new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', timeZone }),
+      dateTime: new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }),
+      number: new Intl.NumberFormat(tag),
     };
-    formats.set(timeZone, f);
+    formats.set(id, f);
   }
   return f;
 }
@@ -33,7 +37,15 @@ function asDate(v: unknown): Date | undefined {
   return undefined;
 }
 
+const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"'`=]/g, (c) => htmlEntities[c]!);
+
 type HelperOptions = { data?: { root?: Record<string, unknown> } };
+/** The page's language, which every request puts in res.locals (src/web/locale.ts). */
+const localeOfPage = (options: HelperOptions): Locale => {
+  const l = options.data?.root?.locale;
+  return isLocale(l) ? l : defaultLocale;
+};
 /** The school's zone, which requireUser puts in res.locals (UTC on pages without a signed-in user). */
 const zoneOf = (options: HelperOptions): string => {
   const z = options.data?.root?.timeZone;
@@ -58,11 +70,11 @@ export const helpers = {
   includes: (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v),
   date: (v: unknown, options: HelperOptions) => {
     const d = asDate(v);
-    return d ? formatsIn(shownIn(v, options)).date.format(d) : '';
+    return d ? formatsIn(localeOfPage(options), shownIn(v, options)).date.format(d) : '';
   },
   dateTime: (v: unknown, options: HelperOptions) => {
     const d = asDate(v);
-    return d ? formatsIn(shownIn(v, options)).dateTime.format(d) : '';
+    return d ? formatsIn(localeOfPage(options), shownIn(v, options)).dateTime.format(d) : '';
   },
   /** yyyy-mm-dd for <input type="date">: an instant's day at the school. */
   isoDate: (v: unknown, options: HelperOptions) => {
@@ -70,9 +82,21 @@ export const helpers = {
     const d = asDate(v);
     return d ? localDate(d, zoneOf(options)) : typeof v === 'string' ? v : '';
   },
+  /** {{number count}}: digits grouped as the page's language groups them. */
+  number: (v: unknown, options: HelperOptions) => (typeof v === 'number' && Number.isFinite(v) ? formatsIn(localeOfPage(options), zoneOf(options)).number.format(v) : ''),
   json: (v: unknown) => JSON.stringify(v),
-  /** {{t "audit.title"}} or {{t "recordViews.titleOf" name=student.name}}: text from config/locales (src/web/i18n.ts). */
-  t: (key: string, options: { hash?: Record<string, unknown> }) => t(key, options.hash ?? {}),
+  /** {{t "audit.title"}} or {{t "recordViews.titleOf" name=student.name}}: text from config/locales (src/web/i18n.ts), in the page's language. */
+  t: (key: string, options: HelperOptions & { hash?: Record<string, unknown> }) => t(key, options.hash ?? {}, localeOfPage(options)),
+  /**
+   * {{tHtml "sandbox.off"}}: a text that holds markup of its own (<code>, <strong>), from our
+   * locale files; the values put into it are escaped, as {{t}} escapes everything.
+   */
+  tHtml: (key: string, options: HelperOptions & { hash?: Record<string, unknown> }) => {
+    const params = Object.fromEntries(Object.entries(options.hash ?? {}).map(([k, v]) => [k, escapeHtml(String(v))]));
+    // Handlebars outputs as it is what has toHTML (its SafeString's contract).
+    const html = t(key, params, localeOfPage(options));
+    return { toHTML: () => html };
+  },
   /** A fresh one-time token for a creating form (partial `once`, checked by src/web/once.ts). */
   onceToken: () => randomUUID(),
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),

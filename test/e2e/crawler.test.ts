@@ -7,8 +7,12 @@ import { Crawler, sandboxRoles } from '../support/crawler.js';
  * cross-site iframe with third-party cookies blocked, follows every in-tool link and submits every
  * form (valid, empty, oversize input). Every problem found is listed in the one assertion at the end.
  */
-describe('crawler: every role walks every page and form inside the sandbox LMS iframe', function () {
-  this.timeout(600_000);
+/** CRAWL_LOCALE=es-MX crawls with every role's LMS in that language, and also lists every English text the pages show. */
+const locale = process.env.CRAWL_LOCALE;
+
+describe(`crawler: every role walks every page and form inside the sandbox LMS iframe${locale ? ` (LMS in ${locale})` : ''}`, function () {
+  // A crawl in another language also reads every page's text for English.
+  this.timeout(locale ? 1_200_000 : 600_000);
   let tool: BrowserTool;
 
   before(async () => {
@@ -22,7 +26,7 @@ describe('crawler: every role walks every page and form inside the sandbox LMS i
     const { page, close } = await openBrowser({ blockThirdPartyCookies: true });
     try {
       const roles = await sandboxRoles(page, tool.port);
-      const crawler = new Crawler(page, tool.port, { perPattern: 3, pagesPerRole: 60 });
+      const crawler = new Crawler(page, tool.port, { perPattern: 3, pagesPerRole: 60 }, undefined, { locale });
       for (const role of roles) await crawler.crawlRole(role);
       const { failures } = crawler;
       expect(roles.length, 'roles offered by the sandbox LMS').to.be.greaterThan(0);

@@ -95,10 +95,22 @@ export async function toolFrame(page: Page, pathname: string | RegExp, port: num
 
 export type SandboxRole = 'teacher' | 'student' | 'parent' | 'admin';
 
-/** Opens the sandbox LMS's home, clicks "Launch as <who>" and returns the tool frame at its role home. */
-export async function launchAs(page: Page, port: number, who: SandboxRole | string, home: string | RegExp): Promise<Frame> {
+/**
+ * Opens the sandbox LMS's home, clicks "Launch as <who>" and returns the tool frame at its role home.
+ * With `locale`, the person's LMS is set to that language (es-MX), as its launches then say.
+ */
+export async function launchAs(page: Page, port: number, who: SandboxRole | string, home: string | RegExp, locale?: string): Promise<Frame> {
   await page.goto(`http://localhost:${port}/`);
-  await page.getByRole('link', { name: `Launch as ${who}`, exact: true }).click();
+  const launcher = page.getByRole('link', { name: `Launch as ${who}`, exact: true });
+  // The link itself is clicked either way: a page opened by a click has the focus that :focus styles need.
+  if (locale) {
+    await launcher.evaluate((a, l) => {
+      const course = new URL((a as HTMLAnchorElement).href);
+      course.searchParams.set('locale', l);
+      (a as HTMLAnchorElement).href = course.toString();
+    }, locale);
+  }
+  await launcher.click();
   // The course page lives on the other site (127.0.0.1), so the tool below it is cross-site.
   await page.waitForURL((u) => u.host === `127.0.0.1:${port}`);
   return toolFrame(page, home, port);

@@ -1,4 +1,5 @@
 import type { Frame, Locator } from 'playwright-core';
+import { locales, t } from '../../src/web/i18n.js';
 
 /*
  * What the crawler reads from and does to a page, run inside the page. The functions passed to
@@ -38,9 +39,9 @@ export interface DocumentState {
   errorSummary: { present: boolean; atTop: boolean; focused: boolean };
 }
 
-/** The markers of views/pages/error.hbs, and the 401 title, which must never show after a normal step. */
+/** The markers of views/pages/error.hbs, and the 401 and 500 titles in every language, which must never show after a normal step. */
 const ERROR_PAGE_SELECTOR = '.error-page, #error-title';
-const ERROR_TEXTS = ['Please launch from your LMS', 'Something went wrong'];
+const ERROR_TEXTS = locales.flatMap((l) => [t('errors.unauthorized.title', {}, l), t('errors.internal.title', {}, l)]);
 
 export function describeForms(frame: Frame): Promise<FormInfo[]> {
   return frame.locator('form').evaluateAll((forms) =>
@@ -312,4 +313,33 @@ function contrast(a: Rgb, b: Rgb): number {
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * The texts a person reads on the page in its own language: visible text nodes, the labels that are
+ * read out or shown on hover, the page title. Left out: code (URLs, commands), what a page marks
+ * translate="no" (data), and parts in another language (the language switch's "English").
+ */
+export function visibleTexts(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() => {
+    const lang = document.documentElement.lang;
+    const out: string[] = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const text = n.textContent?.trim();
+      if (!el || !text || el.closest('script, style, code, [translate="no"]')) continue;
+      if ((el.closest('[lang]')?.getAttribute('lang') ?? lang) !== lang) continue;
+      if (el.tagName !== 'OPTION' && !el.checkVisibility()) continue;
+      out.push(text);
+    }
+    for (const el of Array.from(document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt], [data-count-text], [data-unsaved-text], [data-failed-text]'))) {
+      if (el.closest('[translate="no"]') || (el.closest('[lang]')?.getAttribute('lang') ?? lang) !== lang) continue;
+      for (const name of ['aria-label', 'title', 'placeholder', 'alt', 'data-count-text', 'data-unsaved-text', 'data-failed-text']) {
+        const value = el.getAttribute(name)?.trim();
+        if (value) out.push(value);
+      }
+    }
+    return out;
+  });
 }

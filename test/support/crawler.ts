@@ -1,6 +1,7 @@
 import type { Frame, Page, Response } from 'playwright-core';
 import { axeProblems, launchAs } from './browser.js';
-import { describeForms, fillForm, focusRingProblems, inToolLinks, namingProblems, pageShape, readDocument, requestSubmit, type FormInfo, type Variant } from './crawler-page.js';
+import { describeForms, fillForm, focusRingProblems, inToolLinks, namingProblems, pageShape, readDocument, requestSubmit, visibleTexts, type FormInfo, type Variant } from './crawler-page.js';
+import { englishDetector, sampleSchoolData, type EnglishDetector } from './english-text.js';
 
 /**
  * The product crawler (issue 7, "make the tests walk the product"): launched as a role through the
@@ -14,6 +15,11 @@ export interface CrawlLimits {
   perPattern: number;
   /** Pages visited per role, all patterns together. */
   pagesPerRole: number;
+}
+
+export interface CrawlLanguage {
+  /** The language every role's LMS is set to (es-MX): each launch says so, and every page must be in it. */
+  locale?: string;
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -59,14 +65,20 @@ export class Crawler {
   readonly axed = new Set<string>();
   private marks = 0;
   readonly origin: string;
+  /** English on a page in another language (none to look for in an English crawl). */
+  readonly english: EnglishDetector | undefined;
 
   constructor(
     private readonly page: Page,
     private readonly port: number,
     readonly limits: CrawlLimits,
     private readonly log: (line: string) => void = (line) => console.log(line),
+    readonly language: CrawlLanguage = {},
   ) {
     this.origin = `http://localhost:${port}`;
+    const lang = language.locale?.split(/[-_]/)[0];
+    // The crawler's own marks ("Crawler student 3") are what it typed: data too.
+    this.english = lang && lang !== 'en' ? englishDetector(lang, [...sampleSchoolData(), 'Crawler']) : undefined;
     // A form with unsaved text may ask before the page is left; the crawler always means to leave.
     page.on('dialog', (d) => void d.accept().catch(() => undefined));
   }
@@ -80,7 +92,7 @@ export class Crawler {
     const started = Date.now();
     let frame: Frame;
     try {
-      frame = await launchAs(this.page, this.port, role, IN_TOOL_PAGE);
+      frame = await launchAs(this.page, this.port, role, IN_TOOL_PAGE, this.language.locale);
     } catch (err) {
       this.fail(role, 'launch', `never reached a tool page: ${firstLine(err)}`);
       return;
@@ -281,6 +293,9 @@ class RoleCrawl {
       for (const problem of await axeProblems(this.frame)) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
     }
     for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
+    if (this.crawler.english) {
+      for (const text of await visibleTexts(this.frame)) for (const english of this.crawler.english.find(text)) this.fail(`${page}${suffix}`, `English text: "${english}"`, context);
+    }
     for (const problem of await namingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     return ok;
   }

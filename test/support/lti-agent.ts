@@ -95,8 +95,13 @@ function dataOf(html: string, id: string): Record<string, string> | undefined {
   return data;
 }
 
-/** Does the page submit a form by script as soon as it loads (an LTI auto-post)? */
-const autoSubmits = (html: string) => /<script\b[^>]*>[\s\S]*?\.submit\(\)[\s\S]*?<\/script>/i.test(html) && /<form\b/i.test(html);
+/** The form a page's script submits on load: the one it names by id (the layout has forms of its own, such as the language switch), else the first. */
+function autoSubmitted(html: string, forms: (AgentForm & { id?: string })[]): AgentForm | undefined {
+  const script = /<script\b[^>]*>([\s\S]*?\.submit\(\)[\s\S]*?)<\/script>/i.exec(html)?.[1];
+  if (!script) return undefined;
+  const named = /getElementById\('([^']+)'\)\.submit\(\)/.exec(script)?.[1];
+  return named ? forms.find((f) => f.id === named) : forms[0];
+}
 
 export class LtiAgent {
   private readonly jar = new Map<string, StoredCookie[]>();
@@ -195,7 +200,8 @@ export class LtiAgent {
       if (value === undefined) return undefined;
       return this.submit({ ...complete, fields: { ...complete.fields, binding: value } });
     }
-    if (autoSubmits(html) && forms[0]) return this.submit(forms[0]);
+    const submitted = autoSubmitted(html, forms);
+    if (submitted) return this.submit(submitted);
     return undefined;
   }
 

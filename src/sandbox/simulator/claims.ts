@@ -68,7 +68,7 @@ export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaun
     given_name: person.given_name,
     family_name: person.family_name,
     email: person.email,
-    locale: 'en',
+    locale: launch.locale,
     [`${LTI}message_type`]: launch.messageType,
     [`${LTI}version`]: '1.3.0',
     [`${LTI}deployment_id`]: launch.deploymentId,
@@ -80,7 +80,7 @@ export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaun
       product_family_code: profile.productFamilyCode,
       version: profile.name === 'canvas' ? 'cloud' : '1.0',
     },
-    [`${LTI}launch_presentation`]: { document_target: 'iframe', return_url: state.url(course ? `/courses/${encodeURIComponent(course.id)}` : '/'), locale: 'en' },
+    [`${LTI}launch_presentation`]: { document_target: 'iframe', return_url: state.url(course ? `/courses/${encodeURIComponent(course.id)}` : '/'), locale: launch.locale },
     [`${LTI}custom`]: { ...substituted(tool.customParameters, user), ...(course ? { ...course.custom, course_id: course.id } : {}) },
   };
   if (person.sourcedId) claims[`${LTI}lis`] = { person_sourcedid: person.sourcedId, course_offering_sourcedid: course?.id };

@@ -52,6 +52,7 @@ const frameQuery = z.object({
   message_type: z.enum(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']).optional(),
   deployment_id: z.string().min(1).optional(),
   target_link_uri: z.string().optional(),
+  locale: z.string().min(1).max(35).optional(),
 });
 
 export function courseFrameUrl(state: SimState, p: LaunchParams): string {
@@ -74,6 +75,7 @@ export function coursePageRoutes(state: SimState): Router {
       messageType: q.data.message_type,
       deploymentId: q.data.deployment_id,
       targetLinkUri: q.data.target_link_uri,
+      locale: q.data.locale,
     });
     const tool = state.tools.get(q.data.client_id);
     page(

@@ -13,6 +13,8 @@ export interface LaunchParams {
   messageType?: PendingLaunch['messageType'];
   deploymentId?: string;
   targetLinkUri?: string;
+  /** The language the person has set in the LMS (es-MX); the LMS's default, en, when not given. */
+  locale?: string;
 }
 
 const LAUNCH_PATH = '/sim/launch';
@@ -24,6 +26,7 @@ export function launchQuery(p: LaunchParams): URLSearchParams {
   if (p.messageType) q.set('message_type', p.messageType);
   if (p.deploymentId) q.set('deployment_id', p.deploymentId);
   if (p.targetLinkUri) q.set('target_link_uri', p.targetLinkUri);
+  if (p.locale) q.set('locale', p.locale);
   return q;
 }
 
@@ -38,6 +41,7 @@ const launchQuerySchema = z.object({
   message_type: z.enum(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']).optional(),
   deployment_id: z.string().min(1).optional(),
   target_link_uri: z.url().optional(),
+  locale: z.string().min(1).max(35).optional(),
 });
 
 const authSchema = z.object({
@@ -74,6 +78,7 @@ export function oidcRoutes(state: SimState, keys: SimKeys): Router {
       deploymentId,
       messageType: q.data.message_type ?? 'LtiResourceLinkRequest',
       targetLinkUri: q.data.target_link_uri ?? tool.targetLinkUri,
+      locale: q.data.locale ?? 'en',
       expiresAt: state.nowSeconds() + HINT_TTL_SECONDS,
     };
     const id = randomUUID();

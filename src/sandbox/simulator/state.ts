@@ -145,6 +145,8 @@ export interface PendingLaunch {
   deploymentId: string;
   messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
   targetLinkUri: string;
+  /** The person's language in the LMS, sent as `locale` and `launch_presentation.locale`. */
+  locale: string;
   expiresAt: number;
 }
 

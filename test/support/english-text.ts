@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../src/web/config.js';
+import { defaultLocale } from '../../src/web/i18n.js';
+import * as sampleSchool from '../../src/sandbox/sample-school.data.js';
+
+/**
+ * Finds English left on a page meant to be in another language: the tool's own English texts (each
+ * one whose translation differs, so "Plan" or "Error:" stay allowed), and runs of common English
+ * words that no locale file holds (a string still written in a template or the code). Data is not
+ * text to translate: people's names, what they wrote, course titles (the sample school's), and
+ * anything a page marks translate="no", are left out before matching.
+ */
+
+/** Words that are English and never Spanish (so not "a", "no", "me", "son", "once"). */
+const FUNCTION_WORDS = [
+  'the', 'and', 'your', 'you', 'with', 'this', 'that', 'these', 'those', 'not', 'of', 'is', 'are', 'was', 'were', 'has', 'have',
+  'will', 'would', 'should', 'could', 'from', 'what', 'who', 'when', 'which', 'there', 'here', 'been', 'be', 'it', 'its', 'they',
+  'their', 'them', 'about', 'into', 'only', 'also', 'than', 'then', 'each', 'every', 'any', 'all', 'more', 'yet', 'by', 'at', 'or',
+  'for', 'to', 'in', 'on', 'my', 'our', 'how', 'why', 'does', 'did', 'can', 'cannot', 'out', 'up', 'new', 'add', 'save', 'show',
+];
+const functionWord = new RegExp(`\\b(?:${FUNCTION_WORDS.join('|')})\\b`, 'gi');
+
+/** `key -> text` of one language's locale files. */
+function textsOf(locale: string): Map<string, string> {
+  const dir = path.join(projectRoot, 'config', 'locales', locale);
+  const out = new Map<string, string>();
+  const walk = (prefix: string, v: unknown) => {
+    if (typeof v === 'string') out.set(prefix, v);
+    else if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) walk(`${prefix}.${k}`, child);
+  };
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) walk(f.slice(0, -'.json'.length), JSON.parse(readFileSync(path.join(dir, f), 'utf8')));
+  return out;
+}
+
+/** A text's fixed parts: what is left between its {{values}}, {n}s and markup, at least two words or one long one. */
+function fixedParts(text: string): string[] {
+  return text
+    .split(/\{\{[^}]*\}\}|\{\w+\}|<[^>]+>|\$t\([^)]*\)/)
+    .map((p) => p.replace(/[\s“”"():;,.!?…·–—-]+$/u, '').replace(/^[\s“”"():;,.!?…·–—-]+/u, '').trim())
+    .filter((p) => p.split(/\s+/).length >= 2 || (p.length >= 5 && /^\p{L}+$/u.test(p)));
+}
+
+/** The English phrases a page in `locale` must not show: every English text whose `locale` text differs. */
+export function englishPhrases(locale: string): string[] {
+  const en = textsOf(defaultLocale);
+  const other = textsOf(locale);
+  const phrases = new Set<string>();
+  for (const [key, text] of en) {
+    const translated = other.get(key);
+    if (translated === undefined || translated !== text) for (const p of fixedParts(text)) if (!fixedParts(translated ?? '').includes(p)) phrases.add(p);
+  }
+  // Longest first, so a sentence is reported whole rather than as its shorter parts.
+  return [...phrases].sort((a, b) => b.length - a.length);
+}
+
+/** Every string of the sample school (names, courses, what its people wrote): data, whatever its language. */
+export function sampleSchoolData(): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown) => {
+    if (typeof v === 'string' && v.trim()) out.add(v.trim());
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(Object.values(sampleSchool));
+  // Full names too, as pages show them.
+  const named = (p: unknown) => p && typeof p === 'object' && 'givenName' in p && 'familyName' in p;
+  const people = (v: unknown): void => {
+    if (named(v)) out.add(`${(v as { givenName: string }).givenName} ${(v as { familyName: string }).familyName}`);
+    if (Array.isArray(v)) v.forEach(people);
+    else if (v && typeof v === 'object') Object.values(v).forEach(people);
+  };
+  people(Object.values(sampleSchool));
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+export interface EnglishDetector {
+  /** The English in one visible text (a text node, a label): each finding once, or none. */
+  find(text: string): string[];
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A detector for pages in `locale`. `data` are texts that are data wherever they show (names, what
+ * people wrote); each is blanked out of a text before it is searched.
+ */
+export function englishDetector(locale: string, data: string[] = []): EnglishDetector {
+  const phrases = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u') }));
+  // A name or a sentence, not a code the data also holds (a goal's category "academic", a voice "adult").
+  const dataRes = data.filter((d) => d.length >= 3 && (/\s/.test(d) || /^\p{Lu}/u.test(d))).map((d) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(d)}(?![\\p{L}\\p{N}])`, 'gu'));
+  return {
+    find(text) {
+      let rest = text.replace(/\s+/g, ' ').trim();
+      for (const re of dataRes) rest = rest.replace(re, ' ');
+      const found: string[] = [];
+      for (const { p, re } of phrases) {
+        if (re.test(rest)) {
+          found.push(p);
+          rest = rest.replace(re, ' ');
+        }
+      }
+      // Two distinct English function words in what is left: a sentence no locale file holds.
+      const words = new Set((rest.match(functionWord) ?? []).map((w) => w.toLowerCase()));
+      if (words.size >= 2) found.push(rest.trim().slice(0, 80));
+      return found;
+    },
+  };
+}
