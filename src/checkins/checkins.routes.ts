@@ -2,10 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
 import { orInvalid, prefixed, redirectInTool, summaryOf } from '../web/forms.js';
-import { checkinFormats, checkinLimits, formatLabels } from './checkins.schemas.js';
+import { t, type Locale } from '../web/i18n.js';
+import { checkinFormats, checkinLimits, formatLabel } from './checkins.schemas.js';
 
 type Body = Record<string, unknown>;
-const formatOptions = (selected: unknown) => checkinFormats.map((value) => ({ value, label: formatLabels[value], selected: value === (selected ?? 'in_person') }));
+const formatOptions = (selected: unknown, locale?: Locale) => checkinFormats.map((value) => ({ value, label: formatLabel(value, locale), selected: value === (selected ?? 'in_person') }));
 const ratings = ['1', '2', '3', '4', '5'];
 
 /** The check-in form's fields in page order, with their input ids, for the error summary. */
@@ -31,14 +32,14 @@ const attendanceId = (studentId: string) => `attended-${studentId}-yes`;
 export function checkinsRoutes(ctx: AppContext): Router {
   const r = Router();
   const base = (studentId: string) => `/students/${studentId}/checkins`;
-  const needRows = (raw: Record<string, string>, errors: Record<string, string>) =>
-    ctx.checkins.needCategories().map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
+  const needRows = (locale: Locale | undefined, raw: Record<string, string>, errors: Record<string, string>) =>
+    ctx.checkins.needCategories(locale).map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
 
   r.get('/students/:studentId/checkins', ctx.requireUser, async (req, res) => {
     const { record, ...h } = await ctx.checkins.history(req.user!, String(req.params.studentId));
     const url = base(record.student.id);
     res.render('checkins/index', {
-      title: `Check-ins: ${record.student.name}`,
+      title: t('checkins.titleOf', { name: record.student.name }, req.user!.locale),
       nav: studentNav(req.user!, record, 'checkins'),
       student: record.student,
       isSelf: record.relationship === 'self',
@@ -53,13 +54,13 @@ export function checkinsRoutes(ctx: AppContext): Router {
     const { record, prompts: p, today } = await ctx.checkins.recordForm(req.user!, String(req.params.studentId));
     const answers = prefixed(values, 'answer');
     res.render('checkins/new', {
-      title: `Check-in: ${record.student.name}`,
+      title: t('checkins.new.title', { name: record.student.name }, req.user!.locale),
       nav: studentNav(req.user!, record, 'checkins'),
       student: record.student,
       formAction: base(record.student.id),
       prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers[q.id] ?? '', error: errors[`answer.${q.id}`] })) },
-      needs: needRows(prefixed(values, 'need'), errors),
-      formats: formatOptions(values.format),
+      needs: needRows(req.user!.locale, prefixed(values, 'need'), errors),
+      formats: formatOptions(values.format, req.user!.locale),
       ratings: ratings.map((v) => ({ value: v, checked: v === values.wellbeing })),
       // Attendance is never assumed: the navigator says whether the student came.
       values: { date: today, ...values },
@@ -93,13 +94,13 @@ export function checkinsRoutes(ctx: AppContext): Router {
     const { record, prompts: p } = await ctx.checkins.prepForm(req.user!, String(req.params.studentId));
     const answers = posted && prefixed(posted, 'answer');
     res.render('checkins/prep', {
-      title: 'Before our check-in',
+      titleKey: 'checkins.prep.title',
       nav: studentNav(req.user!, record, 'checkins'),
       student: record.student,
       formAction: `${base(record.student.id)}/prep`,
       saved: req.query.saved === '1',
       prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers ? answers[q.id] ?? '' : q.prepared, error: errors[`answer.${q.id}`] })) },
-      needs: needRows(posted ? prefixed(posted, 'need') : {}, errors),
+      needs: needRows(req.user!.locale, posted ? prefixed(posted, 'need') : {}, errors),
       limits: checkinLimits,
       errors,
       errorSummary: checkinSummary(errors),
@@ -125,17 +126,17 @@ export function checkinsRoutes(ctx: AppContext): Router {
   // shared note. Nothing is pre-set; rows left "not recorded" are not saved; the rest are saved together.
   const renderQuick = async (req: Request, res: Response, values: Body, errors: Record<string, string>) => {
     const students = await ctx.caseload.checkinRoster(req.user!);
-    const nameOf = (p: { name: string }) => p.name || 'Name not shared by the LMS';
+    const nameOf = (p: { name: string }) => p.name || t('common.nameNotShared', {}, req.user!.locale);
     const names = new Map(students.map((p) => [p.id, nameOf(p)]));
     const rowOf = (field: string) => (field.startsWith('row.') ? field.slice('row.'.length) : undefined);
     // A row's message names its student in the summary; "nothing recorded" points at the first row.
     const summaryTexts = Object.fromEntries(Object.entries(errors).map(([field, text]) => [field, rowOf(field) ? `${names.get(rowOf(field)!)}: ${text}` : text]));
     const idFor = (field: string) => (rowOf(field) ? attendanceId(rowOf(field)!) : field === '_form' && students[0] ? attendanceId(students[0].id) : quickFieldIds[field]);
     res.render('checkins/quick', {
-      title: 'Record check-ins for the advisory',
-      nav: [{ href: '/caseload', label: 'Caseload', current: false }],
+      titleKey: 'checkins.quick.title',
+      nav: [{ href: '/caseload', label: t('nav.caseload', {}, req.user!.locale), current: false }],
       formAction: '/caseload/checkins',
-      formats: formatOptions(values.format),
+      formats: formatOptions(values.format, req.user!.locale),
       values: { date: await ctx.checkins.today(req.user!.tenantId), ...values },
       limits: checkinLimits,
       errors,

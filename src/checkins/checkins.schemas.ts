@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import { formText, isoDate } from '../web/forms.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
+import { labelOf, type Locale } from '../web/i18n.js';
 
 const question = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
@@ -90,7 +91,9 @@ export function loadCheckinScripts(locales: readonly string[], file = scriptFile
 }
 
 export const checkinFormats = ['in_person', 'video', 'phone', 'text'] as const;
-export const formatLabels: Record<(typeof checkinFormats)[number], string> = { in_person: 'In person', video: 'Video', phone: 'Phone', text: 'Text message' };
+export type CheckinFormat = (typeof checkinFormats)[number];
+/** How a check-in happened, in the reader's language (a stored format the tool no longer offers shows as stored). */
+export const formatLabel = (format: string, locale?: Locale): string => labelOf('checkins.formats', format, locale);
 export const urgencies = ['concern', 'urgent'] as const;
 export type Urgency = (typeof urgencies)[number];
 
@@ -98,15 +101,15 @@ export type Urgency = (typeof urgencies)[number];
 export const checkinLimits = { note: 4000, quickNote: 1000, answer: 2000 } as const;
 
 const optionalRating = z
-  .enum(['', '1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })
+  .enum(['', '1', '2', '3', '4', '5'], { error: 'checkins.errors.chooseRating' })
   .optional()
   .transform((v) => (v ? Number(v) : null));
-const note = (max: number) => formText(max, `Keep it under ${max} characters`).optional().default('');
+const note = (max: number) => formText(max, 'checkins.errors.tooLong').optional().default('');
 
 export const checkinForm = z.object({
   date: isoDate,
-  format: z.enum(checkinFormats, { error: 'Choose how you met' }),
-  attended: z.enum(['yes', 'no'], { error: 'Say whether the student attended' }),
+  format: z.enum(checkinFormats, { error: 'checkins.errors.chooseFormat' }),
+  attended: z.enum(['yes', 'no'], { error: 'checkins.errors.sayAttended' }),
   wellbeing: optionalRating,
   sharedNote: note(checkinLimits.note),
   adultNote: note(checkinLimits.note),
@@ -115,11 +118,11 @@ export const checkinForm = z.object({
 export type CheckinFormInput = z.infer<typeof checkinForm>;
 
 /** A need field's value: empty (not raised), concern or urgent. */
-export const needValue = z.enum(['', ...urgencies], { error: 'Choose concern or urgent' });
+export const needValue = z.enum(['', ...urgencies], { error: 'checkins.errors.chooseUrgency' });
 
 export const quickForm = z.object({
   date: isoDate,
-  format: z.enum(checkinFormats, { error: 'Choose how you met' }),
+  format: z.enum(checkinFormats, { error: 'checkins.errors.chooseFormat' }),
   sharedNote: note(checkinLimits.quickNote),
 });
 
@@ -129,13 +132,13 @@ export const quickForm = z.object({
  */
 export const quickRow = z
   .object({
-    attended: z.enum(['', 'yes', 'no'], { error: 'Choose attended, absent or not recorded' }).default(''),
+    attended: z.enum(['', 'yes', 'no'], { error: 'checkins.errors.chooseRow' }).default(''),
     wellbeing: optionalRating,
   })
   .superRefine((r, c) => {
     if (r.wellbeing === null) return;
-    if (r.attended === '') c.addIssue({ code: 'custom', path: ['attended'], message: 'Say whether they attended, or clear the rating' });
-    if (r.attended === 'no') c.addIssue({ code: 'custom', path: ['attended'], message: 'An absent student has no well-being rating' });
+    if (r.attended === '') c.addIssue({ code: 'custom', path: ['attended'], message: 'checkins.errors.ratingNeedsAttendance' });
+    if (r.attended === 'no') c.addIssue({ code: 'custom', path: ['attended'], message: 'checkins.errors.absentNoRating' });
   });
 
-export const answerText = formText(checkinLimits.answer, `Keep each answer under ${checkinLimits.answer} characters`);
+export const answerText = formText(checkinLimits.answer, 'checkins.errors.answerTooLong');

@@ -8,11 +8,12 @@ import type { StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { checkinActions, checkinPolicy } from '../policies/checkin.js';
 import { caseloadPolicy } from '../policies/caseload.js';
-import { notFound } from '../web/errors.js';
+import { message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
-import { fieldErrors, InvalidInput, prefixed } from '../web/forms.js';
+import { fieldErrors, InvalidInput, issueText, prefixed } from '../web/forms.js';
+import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CheckinAnswer } from './checkins.tables.js';
-import { answerText, checkinForm, formatLabels, needValue, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
+import { answerText, checkinForm, formatLabel, needValue, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
 import { schoolYearStart, weekSince } from './weeks.js';
 import { localDate } from '../web/time-zone.js';
@@ -26,7 +27,8 @@ export interface CheckinsDeps {
   roster: Pick<RosterService, 'namesOf'>;
   /** Every entry point that touches a student opens the student's record here first. */
   studentRecords: StudentRecordGate;
-  script: CheckinScript;
+  /** The script in every language (loadCheckinScripts): the same weeks, questions and needs, each in its words. */
+  scripts: Record<Locale, CheckinScript>;
   /** The school's IANA zone: its "today" is the day check-ins and weeks count in. */
   timeZoneOf: (tenantId: string) => Promise<string>;
 }
@@ -42,7 +44,7 @@ export interface OpenNeed {
 
 export interface QuickRecordInput {
   date: string;
-  format: keyof typeof formatLabels;
+  format: CheckinFormat;
   sharedNote: string;
   rows: { studentId: string; attended: boolean; wellbeing: number | null }[];
 }
@@ -64,16 +66,24 @@ function openByCategory(needs: repo.Need[]): (repo.Need & { timesRaised: number 
 
 /** Check-ins: the week's script, recording (one student or the whole advisory), student prep, needs raised. */
 export function createCheckinsService(deps: CheckinsDeps) {
-  const { db, clock, audit, roster, studentRecords, script } = deps;
-  const needById = new Map(script.needs.map((n) => [n.id, n]));
+  const { db, clock, audit, roster, studentRecords, scripts } = deps;
+  // The default language's script is the structure (weeks, question and need ids, how weeks count);
+  // every other language's has the same, in its own words.
+  const script = scripts[defaultLocale]!;
+  const scriptIn = (locale: Locale = defaultLocale): CheckinScript => scripts[locale] ?? script;
+  const needsIn = (locale?: Locale) => new Map(scriptIn(locale).needs.map((n) => [n.id, n]));
+  const promptsIn = (locale?: Locale) => new Map(scriptIn(locale).weeks.flatMap((w) => w.questions.map((q) => [q.id, q.prompt])));
 
-  const namesOf = async (tenantId: string, ids: string[]) => {
+  const namesOf = async (tenantId: string, ids: string[], locale?: Locale) => {
     const unique = [...new Set(ids)];
     const names = await roster.namesOf(tenantId, unique);
-    return new Map(unique.map((id) => [id, names.get(id) || 'Someone']));
+    return new Map(unique.map((id) => [id, names.get(id) || t('checkins.someone', {}, locale)]));
   };
 
-  const promptsFor = (week: number): ScriptWeek => script.weeks[Math.min(week, script.weeks.length) - 1]!;
+  const promptsFor = (week: number, locale?: Locale): ScriptWeek => {
+    const weeks = scriptIn(locale).weeks;
+    return weeks[Math.min(week, weeks.length) - 1]!;
+  };
 
   /** Today (yyyy-mm-dd) at the school: 22:00 in Los Angeles is still that day there, whatever UTC says. */
   const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
@@ -85,15 +95,15 @@ export function createCheckinsService(deps: CheckinsDeps) {
     return weekSince(from, today);
   }
 
-  const need = (category: string) => {
-    const n = needById.get(category);
+  const need = (needs: Map<string, CheckinScript['needs'][number]>, category: string) => {
+    const n = needs.get(category);
     return { label: n?.label ?? category, sensitive: n?.sensitive ?? true };
   };
 
-  /** Questions of the week with what the student prepared, if anything. */
-  async function promptsWithPrep(tenantId: string, studentId: string) {
+  /** Questions of the week, in the reader's language, with what the student prepared, if anything. */
+  async function promptsWithPrep(tenantId: string, studentId: string, locale?: Locale) {
     const week = await weekFor(tenantId, studentId);
-    const w = promptsFor(week);
+    const w = promptsFor(week, locale);
     const prep = await repo.findPrep(db, tenantId, studentId, week);
     const prepared = new Map((prep?.answers ?? []).map((a) => [a.questionId, a.answer]));
     return {
@@ -105,8 +115,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
     };
   }
 
-  const answersFor = (week: number, answers: Record<string, string>): CheckinAnswer[] =>
-    promptsFor(week)
+  /** Each answer keeps its question as the person answering read it. */
+  const answersFor = (week: number, answers: Record<string, string>, locale?: Locale): CheckinAnswer[] =>
+    promptsFor(week, locale)
       .questions.filter((q) => (answers[q.id] ?? '').trim() !== '')
       .map((q) => ({ questionId: q.id, prompt: q.prompt, answer: answers[q.id]!.trim() }));
 
@@ -114,33 +125,33 @@ export function createCheckinsService(deps: CheckinsDeps) {
    * Answers and needs arrive as `answer.<questionId>` and `need.<needId>` fields; each is checked on
    * its own. The week's required questions need an answer when `requireAnswers` (the student came).
    */
-  function answersAndNeeds(body: unknown, week: number, requireAnswers: boolean) {
+  function answersAndNeeds(body: unknown, week: number, requireAnswers: boolean, locale?: Locale) {
     const errors: Record<string, string> = {};
     const rawAnswers = prefixed(body, 'answer');
     const answers: Record<string, string> = {};
     for (const q of promptsFor(week).questions) {
       const a = answerText.safeParse(rawAnswers[q.id] ?? '');
-      if (!a.success) errors[`answer.${q.id}`] = a.error.issues[0]!.message;
-      else if (requireAnswers && q.required && !a.data) errors[`answer.${q.id}`] = 'This question needs an answer';
+      if (!a.success) errors[`answer.${q.id}`] = issueText(a.error.issues[0]!, locale);
+      else if (requireAnswers && q.required && !a.data) errors[`answer.${q.id}`] = t('checkins.errors.needsAnswer', {}, locale);
       else answers[q.id] = a.data;
     }
     const rawNeeds = prefixed(body, 'need');
     const needs: Record<string, Urgency> = {};
     for (const n of script.needs) {
       const v = needValue.safeParse(rawNeeds[n.id] ?? '');
-      if (!v.success) errors[`need.${n.id}`] = v.error.issues[0]!.message;
+      if (!v.success) errors[`need.${n.id}`] = issueText(v.error.issues[0]!, locale);
       else if (v.data) needs[n.id] = v.data;
     }
-    return { answers: answersFor(week, answers), needs, errors };
+    return { answers: answersFor(week, answers, locale), needs, errors };
   }
 
   /** The posted check-in form, or InvalidInput with every field's error at once. */
-  function parseCheckin(body: unknown, week: number) {
+  function parseCheckin(body: unknown, week: number, locale?: Locale) {
     const form = checkinForm.safeParse(body);
     const attended = (form.success ? form.data.attended : (body as Record<string, unknown> | null)?.attended) === 'yes';
     // The script's required questions are the ones every navigator asks when the student came.
-    const extra = answersAndNeeds(body, week, attended);
-    const errors = { ...(form.success ? {} : fieldErrors(form.error)), ...extra.errors };
+    const extra = answersAndNeeds(body, week, attended, locale);
+    const errors = { ...(form.success ? {} : fieldErrors(form.error, locale)), ...extra.errors };
     if (!form.success || Object.keys(errors).length > 0) throw new InvalidInput(errors, body);
     const f = form.data;
     return { ...f, attended, wellbeing: attended ? f.wellbeing : null, answers: attended ? extra.answers : [], needs: extra.needs };
@@ -153,14 +164,16 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
   return {
     script,
-    needCategories: () => script.needs,
+    scripts,
+    /** The needs a form offers, labelled in the reader's language. */
+    needCategories: (locale?: Locale) => scriptIn(locale).needs,
     promptsFor,
     today: todayAt,
 
     /** This week's prompts for the student home (contract with PLANS). */
     async currentPrompts(user: AppUser, studentId: string) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'list');
-      const p = await promptsWithPrep(user.tenantId, student.id);
+      const p = await promptsWithPrep(user.tenantId, student.id, user.locale);
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: student.id });
       return { ...p, prepUrl: `/students/${student.id}/checkins/prep`, prepared: p.preparedAt !== null };
     },
@@ -169,7 +182,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async recordForm(user: AppUser, studentId: string) {
       const record = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
-      const [prompts, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id), todayAt(user.tenantId)]);
+      const [prompts, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), todayAt(user.tenantId)]);
       return { record, prompts, today };
     },
 
@@ -177,7 +190,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async prepForm(user: AppUser, studentId: string) {
       const record = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
-      return { record, prompts: await promptsWithPrep(user.tenantId, record.student.id) };
+      return { record, prompts: await promptsWithPrep(user.tenantId, record.student.id, user.locale) };
     },
 
     /** The student's check-ins and needs, with what this user may not see already removed. */
@@ -188,12 +201,15 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const tenantId = user.tenantId;
       const [rows, needs] = await Promise.all([repo.listCheckins(db, tenantId, id), repo.listNeeds(db, tenantId, id)]);
       // Sensitive needs are hidden from the student unless they raised the need themselves.
-      const visibleNeeds = needs.filter((n) => can.viewSensitiveNeeds || !need(n.category).sensitive || n.raisedBy === user.personId);
-      const names = await namesOf(tenantId, [...rows.map((r) => r.recordedBy), ...visibleNeeds.map((n) => n.raisedBy)]);
+      const needLabels = needsIn(user.locale);
+      const visibleNeeds = needs.filter((n) => can.viewSensitiveNeeds || !need(needLabels, n.category).sensitive || n.raisedBy === user.personId);
+      const names = await namesOf(tenantId, [...rows.map((r) => r.recordedBy), ...visibleNeeds.map((n) => n.raisedBy)], user.locale);
+      // A saved answer keeps its question as answered; the reader sees the question in their language when the script still has it.
+      const prompts = promptsIn(user.locale);
       await audit.record(user, { action: 'read', entity: 'checkin', studentId: id });
       const needView = (n: repo.Need) => ({
         ...n,
-        ...need(n.category),
+        ...need(needLabels, n.category),
         raisedByName: names.get(n.raisedBy),
         byStudent: n.raisedByRole === 'student',
         canResolve: !n.resolvedAt && can.resolveNeed,
@@ -204,10 +220,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
         checkins: rows.map((r) => ({
           id: r.id,
           date: r.date,
-          format: formatLabels[r.format as keyof typeof formatLabels] ?? r.format,
+          format: formatLabel(r.format, user.locale),
           attended: r.attended,
           week: r.week,
-          answers: r.answers,
+          answers: r.answers.map((a) => ({ ...a, prompt: prompts.get(a.questionId) ?? a.prompt })),
           wellbeing: r.wellbeing,
           sharedNote: r.sharedNote,
           adultNote: can.viewAdultNotes ? r.adultNote : undefined,
@@ -224,7 +240,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       const tenantId = user.tenantId;
       const week = await weekFor(tenantId, student.id);
-      const input = parseCheckin(posted, week);
+      const input = parseCheckin(posted, week, user.locale);
       return db.transaction(async (tx) => {
         const row = await repo.insertCheckin(tx, {
           tenantId,
@@ -280,7 +296,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       const tenantId = user.tenantId;
       const week = await weekFor(tenantId, student.id);
-      const input = answersAndNeeds(posted, week, false);
+      const input = answersAndNeeds(posted, week, false, user.locale);
       if (Object.keys(input.errors).length > 0) throw new InvalidInput(input.errors, posted);
       await db.transaction(async (tx) => {
         const prep = await repo.savePrep(tx, { tenantId, studentId: student.id, week, answers: input.answers, at: clock.now() });
@@ -292,10 +308,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
     /** Resolves the need and every other open need of its category for the student: they are one concern. */
     async resolveNeed(user: AppUser, studentId: string, needId: unknown) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'resolveNeed');
-      if (!isUuid(needId)) throw notFound('That need is not open.');
+      if (!isUuid(needId)) throw notFound(message('checkins.errors.needNotOpen'));
       await db.transaction(async (tx) => {
         const rows = await repo.resolveNeed(tx, user.tenantId, student.id, needId, user.personId, clock.now());
-        if (rows.length === 0) throw notFound('That need is not open.');
+        if (rows.length === 0) throw notFound(message('checkins.errors.needNotOpen'));
         for (const row of rows) await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: student.id }, tx);
       });
     },
@@ -306,11 +322,12 @@ export function createCheckinsService(deps: CheckinsDeps) {
     },
 
     /** For the caseload (advisors only): open needs per student, one per category, oldest first. */
-    async openNeeds(tenantId: string, studentIds: string[]): Promise<Map<string, OpenNeed[]>> {
+    async openNeeds(tenantId: string, studentIds: string[], locale?: Locale): Promise<Map<string, OpenNeed[]>> {
+      const needLabels = needsIn(locale);
       const byStudent = new Map<string, repo.Need[]>();
       for (const n of await repo.openNeedsOf(db, tenantId, studentIds)) byStudent.set(n.studentId, [...(byStudent.get(n.studentId) ?? []), n]);
       return new Map(
-        [...byStudent].map(([studentId, needs]) => [studentId, openByCategory(needs).map((n) => ({ id: n.id, category: n.category, ...need(n.category), urgency: n.urgency as Urgency, raisedAt: n.raisedAt }))]),
+        [...byStudent].map(([studentId, needs]) => [studentId, openByCategory(needs).map((n) => ({ id: n.id, category: n.category, ...need(needLabels, n.category), urgency: n.urgency as Urgency, raisedAt: n.raisedAt }))]),
       );
     },
 

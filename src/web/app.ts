@@ -29,7 +29,7 @@ import { loadPlanTemplate } from '../plans/plans.schemas.js';
 import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
-import { loadCheckinScript } from '../checkins/checkins.schemas.js';
+import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
 import { loadAttentionRules } from '../caseload/needs-attention.js';
 import { createCoursesService } from '../courses/courses.service.js';
@@ -40,7 +40,7 @@ import { safeError, type Logger } from './logger.js';
 import { createMetrics } from '../metrics/metrics.service.js';
 import { cleanQuery, unsupportedBody } from './body.js';
 import { pageLanguage } from './locale.js';
-import { defaultLocale, isLocale, type Locale } from './i18n.js';
+import { defaultLocale, isLocale, locales, type Locale } from './i18n.js';
 import { ltikFrom } from '../auth/passport.js';
 
 export interface App {
@@ -105,7 +105,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, script: loadCheckinScript(), timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRules() });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });

@@ -1,13 +1,25 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { inToolUrl, type InToolUrlOptions } from './urls.js';
+import { defaultLocale, hasText, t, type Locale } from './i18n.js';
+
+/**
+ * What a zod issue tells the person, in their language: schemas give a key of config/locales as the
+ * message (filled with the issue's limits, `{{maximum}}` and `{{minimum}}`); a message that is no key
+ * (from a schema not yet given keys) is shown as written.
+ */
+export function issueText(issue: z.core.$ZodIssue, locale: Locale = defaultLocale): string {
+  if (!hasText(issue.message)) return issue.message;
+  const { maximum, minimum } = issue as { maximum?: unknown; minimum?: unknown };
+  return t(issue.message, { maximum, minimum }, locale);
+}
 
 /** One message per field (the first zod gave), keyed by the field's name, for errors shown next to it. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: z.ZodError, locale: Locale = defaultLocale): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.join('.') || '_form';
-    out[key] ??= issue.message;
+    out[key] ??= issueText(issue, locale);
   }
   return out;
 }
@@ -87,7 +99,7 @@ export const formText = (max: number, tooLong: string, atLeast?: { min: number; 
     .transform((s) => s.replace(/\r\n/g, '\n').trim())
     .pipe(atLeast ? z.string().max(max, tooLong).min(atLeast.min, atLeast.message) : z.string().max(max, tooLong));
 
-export const isoDate = z.string().trim().refine(isRealDate, 'Enter a real date');
+export const isoDate = z.string().trim().refine(isRealDate, 'common.realDate');
 
 /**
  * Input a service refused once its gate had let the user through: the field errors (field name ->
