@@ -15,9 +15,9 @@ export const caseloadQuery = z.object({
 export type CaseloadQuery = z.infer<typeof caseloadQuery>;
 
 export const reassignForm = z.object({
-  navigatorId: z.string().uuid({ error: 'Choose an advisor' }),
+  navigatorId: z.string().uuid({ error: 'caseload.errors.chooseAdvisor' }),
 });
 
 export const preferredAdultForm = z.object({
-  preferredAdult: z.string().trim().max(200, 'Keep it under 200 characters'),
+  preferredAdult: z.string().trim().max(200, 'caseload.errors.tooLong'),
 });

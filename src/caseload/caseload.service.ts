@@ -12,8 +12,9 @@ import type { CheckinsService, OpenNeed } from '../checkins/checkins.service.js'
 import { quickForm, quickRow } from '../checkins/checkins.schemas.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { caseloadPolicy, navigatorActions, navigatorPolicy } from '../policies/caseload.js';
-import { badRequest } from '../web/errors.js';
-import { fieldErrors, InvalidInput } from '../web/forms.js';
+import { badRequest, message } from '../web/errors.js';
+import { fieldErrors, InvalidInput, issueText } from '../web/forms.js';
+import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { preferredAdultForm, reassignForm, type CaseloadQuery } from './caseload.schemas.js';
 import { byAttention, rankStudent, type AttentionRules } from './needs-attention.js';
 
@@ -40,7 +41,7 @@ export interface CaseloadDeps {
   planStatusFor: PlanStatusFor;
   cadenceDays: number;
   /** "Needs attention first", as data (config/needs-attention.json). */
-  attentionRules: AttentionRules;
+  attentionRules: Record<Locale, AttentionRules>;
 }
 
 export interface CaseloadRow {
@@ -99,11 +100,11 @@ export function createCaseloadService(deps: CaseloadDeps) {
   }
 
   /** Who navigates the student: an explicit assignment, else the advisory teachers. */
-  async function navigatorOf({ student, scope }: StudentRecord) {
+  async function navigatorOf({ student, scope }: StudentRecord, locale?: Locale) {
     const [a] = await navigators.activeAssignments(scope.tenantId, student.id);
     const ids = a ? [a.navigatorId] : scope.navigatorIds;
     const names = await roster.namesOf(scope.tenantId, ids);
-    return { navigatorIds: ids, names: ids.map((id) => names.get(id) || 'An advisor'), preferredAdult: a?.preferredAdult ?? null, explicit: Boolean(a) };
+    return { navigatorIds: ids, names: ids.map((id) => names.get(id) || t('caseload.anAdvisor', {}, locale)), preferredAdult: a?.preferredAdult ?? null, explicit: Boolean(a) };
   }
 
   /** A new navigator assignment of the student, audited; the navigator page's two forms both end here. */
@@ -115,9 +116,9 @@ export function createCaseloadService(deps: CaseloadDeps) {
   }
 
   /** The posted form, or InvalidInput with its field errors. */
-  function parsed<T>(schema: z.ZodType<T>, posted: unknown): T {
+  function parsed<T>(schema: z.ZodType<T>, posted: unknown, locale?: Locale): T {
     const form = schema.safeParse(posted);
-    if (!form.success) throw new InvalidInput(fieldErrors(form.error), posted);
+    if (!form.success) throw new InvalidInput(fieldErrors(form.error, locale), posted);
     return form.data;
   }
 
@@ -140,7 +141,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
       goals.summaryFor(user.tenantId, ids),
       checkins.lastCheckins(user.tenantId, ids),
       checkins.latestCheckins(user.tenantId, ids),
-      checkins.openNeeds(user.tenantId, ids),
+      checkins.openNeeds(user.tenantId, ids, user.locale),
       navigators.navigatorsOf(user.tenantId, ids),
     ]);
     const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
@@ -148,13 +149,14 @@ export function createCaseloadService(deps: CaseloadDeps) {
     // The real navigator: "You" only when it is you (an assignment, or your advisory by default).
     const navigatorName = (studentId: string) => {
       const navs = navigatorsOf.get(studentId) ?? [];
-      if (navs.length === 0) return 'Not assigned yet';
+      if (navs.length === 0) return t('caseload.notAssigned', {}, user.locale);
       // You first, then the others by name: the same order on every load.
-      const others = navs.filter((id) => id !== user.personId).map((id) => navNames.get(id) || 'Another advisor').sort((a, b) => a.localeCompare(b));
-      return [...(navs.includes(user.personId) ? ['You'] : []), ...others].join(', ');
+      const others = navs.filter((id) => id !== user.personId).map((id) => navNames.get(id) || t('caseload.anotherAdvisor', {}, user.locale)).sort((a, b) => a.localeCompare(b));
+      return [...(navs.includes(user.personId) ? [t('caseload.you', {}, user.locale)] : []), ...others].join(', ');
     };
     const now = clock.now();
     const today = localDate(now, await deps.timeZoneOf(user.tenantId));
+    const rules = deps.attentionRules[user.locale ?? defaultLocale] ?? deps.attentionRules[defaultLocale]!;
     const rows: CaseloadRow[] = members.map(({ person: p, joinedAt }) => {
       const l = last.get(p.id) ?? null;
       const a = assignments.find((x) => x.studentId === p.id);
@@ -162,13 +164,13 @@ export function createCaseloadService(deps: CaseloadDeps) {
       const plan = plans.get(p.id) ?? { status: 'none' as const, updatedAt: null, updatedByName: null };
       const goalCount = goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 };
       const attention = rankStudent(
-        deps.attentionRules,
+        rules,
         { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount },
-        { now, today, cadenceDays: deps.cadenceDays },
+        { now, today, cadenceDays: deps.cadenceDays, locale: user.locale },
       );
       return {
         id: p.id,
-        name: p.name || 'Name not shared by the LMS',
+        name: p.name || t('common.nameNotShared', {}, user.locale),
         plan,
         goals: goalCount,
         lastCheckin: l?.date ?? null,
@@ -232,17 +234,17 @@ export function createCaseloadService(deps: CaseloadDeps) {
       authorize(caseloadPolicy, user, 'recordAll', { tenantId: user.tenantId });
       const body = (posted ?? {}) as Record<string, unknown>;
       const form = quickForm.safeParse(body);
-      const errors: Record<string, string> = form.success ? {} : fieldErrors(form.error);
+      const errors: Record<string, string> = form.success ? {} : fieldErrors(form.error, user.locale);
       const students = await studentsOf(user);
       const rows: { studentId: string; attended: boolean; wellbeing: number | null }[] = [];
       for (const p of students) {
         const row = quickRow.safeParse({ attended: body[`attended.${p.id}`], wellbeing: body[`wellbeing.${p.id}`] });
-        if (!row.success) errors[`row.${p.id}`] = row.error.issues[0]!.message;
+        if (!row.success) errors[`row.${p.id}`] = issueText(row.error.issues[0]!, user.locale);
         else if (row.data.attended !== '') rows.push({ studentId: p.id, attended: row.data.attended === 'yes', wellbeing: row.data.wellbeing });
       }
       const rowErrors = Object.keys(errors).some((k) => k.startsWith('row.'));
-      if (students.length === 0) errors._form = 'There are no students in your advisory yet.';
-      else if (rows.length === 0 && !rowErrors) errors._form = 'Nothing was saved: mark at least one student as attended or absent.';
+      if (students.length === 0) errors._form = t('caseload.errors.noStudents', {}, user.locale);
+      else if (rows.length === 0 && !rowErrors) errors._form = t('caseload.errors.nothingSaved', {}, user.locale);
       if (!form.success || Object.keys(errors).length > 0) throw new InvalidInput(errors, posted);
       await checkins.recordAll(user, { date: form.data.date, format: form.data.format, sharedNote: form.data.sharedNote, rows });
       return rows.length;
@@ -251,7 +253,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
     /** The navigator page: who navigates the student, the advisors to hand them to, what this user may do. An audited read. */
     async navigatorPage(user: AppUser, studentId: string) {
       const record = await studentRecords.open(user, studentId, navigatorPolicy, 'reassign');
-      const [current, advisors] = await Promise.all([navigatorOf(record), advisorsOf(user.tenantId)]);
+      const [current, advisors] = await Promise.all([navigatorOf(record, user.locale), advisorsOf(user.tenantId)]);
       await deps.audit.record(user, { action: 'read', entity: 'navigator_assignment', studentId: record.student.id });
       return { record, current, advisors, can: canMap(navigatorPolicy, user, navigatorActions, { scope: record.scope }) };
     },
@@ -259,9 +261,9 @@ export function createCaseloadService(deps: CaseloadDeps) {
     /** Hand the student to another advisor of the tenant (the posted `navigatorId`); the preferred adult carries over. Audited. */
     async reassign(user: AppUser, studentId: string, posted: unknown) {
       const record = await studentRecords.open(user, studentId, navigatorPolicy, 'reassign');
-      const { navigatorId } = parsed(reassignForm, posted);
+      const { navigatorId } = parsed(reassignForm, posted, user.locale);
       const advisors = await advisorsOf(user.tenantId);
-      if (!advisors.some((p) => p.id === navigatorId)) throw badRequest('Choose an advisor of this school.', 'not_an_advisor');
+      if (!advisors.some((p) => p.id === navigatorId)) throw badRequest(message('caseload.errors.notAnAdvisor'), 'not_an_advisor');
       const current = await navigatorOf(record);
       await assign(user, record.student.id, navigatorId, current.preferredAdult);
     },
@@ -269,7 +271,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
     /** Note the adult the student trusts most (the posted `preferredAdult`); the navigator stays who it is. Audited. */
     async setPreferredAdult(user: AppUser, studentId: string, posted: unknown) {
       const record = await studentRecords.open(user, studentId, navigatorPolicy, 'setPreferredAdult');
-      const { preferredAdult } = parsed(preferredAdultForm, posted);
+      const { preferredAdult } = parsed(preferredAdultForm, posted, user.locale);
       const current = await navigatorOf(record);
       await assign(user, record.student.id, current.navigatorIds[0] ?? user.personId, preferredAdult || null);
     },

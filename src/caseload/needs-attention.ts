@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
+import { t, type Locale } from '../web/i18n.js';
+import { loadOverlays, type WithTexts } from '../web/overlays.js';
 
 /**
  * "Needs attention first" as data (config/needs-attention.json): each rule names a reason (the
@@ -74,8 +76,10 @@ export const attentionRulesSchema = z
   });
 export type AttentionRules = z.infer<typeof attentionRulesSchema>;
 
+const rulesFile = path.join(projectRoot, 'config', 'needs-attention.json');
+
 /** Read and check the rules at start; every problem is reported at once, like the rest of the config. */
-export function loadAttentionRules(file = path.join(projectRoot, 'config', 'needs-attention.json')): AttentionRules {
+export function loadAttentionRules(file = rulesFile): AttentionRules {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -85,6 +89,19 @@ export function loadAttentionRules(file = path.join(projectRoot, 'config', 'need
   const parsed = attentionRulesSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
   return parsed.data;
+}
+
+/** A rule's reason in another language: config/needs-attention.<locale>.json, `{"reasons": {<rule id>: text}}`, with the same placeholders. */
+const attentionTexts: WithTexts<AttentionRules> = (doc, text) => ({ ...doc, rules: doc.rules.map((r) => ({ ...r, reason: text(`reasons.${r.id}`, r.reason) })) });
+
+/**
+ * The rules in every language the tool speaks (each checked again, placeholders included): the same
+ * rules and weights, each language's reasons. A missing or unknown reason stops the app, every one named.
+ */
+export function loadAttentionRulesIn(locales: readonly Locale[], file = rulesFile): Record<Locale, AttentionRules> {
+  const { docs, problems } = loadOverlays({ base: loadAttentionRules(file), baseFile: file, locales, withTexts: attentionTexts, schema: attentionRulesSchema });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return docs;
 }
 
 /** What the caseload knows about one student, as the rules read it. */
@@ -115,12 +132,15 @@ export interface Attention {
 }
 
 const DAY = 86_400_000;
-const ago = (days: number) => (days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
-/** Applies the rules to one student (`today`: the school's local date, src/web/time-zone.ts): the reasons that hold, heaviest first (rule order breaks ties), and the score. */
-export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { now: Date; today: string; cadenceDays: number }): Attention {
+/**
+ * Applies the rules to one student (`today`: the school's local date, src/web/time-zone.ts): the reasons
+ * that hold, heaviest first (rule order breaks ties), and the score. The reasons are worded as `rules`
+ * (one language's, loadAttentionRulesIn) with their values (how long ago, how many goals) in `locale`.
+ */
+export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { now: Date; today: string; cadenceDays: number; locale?: Locale }): Attention {
+  const ago = (days: number) => (days <= 0 ? t('caseload.attention.today', {}, at.locale) : days === 1 ? t('caseload.attention.yesterday', {}, at.locale) : t('caseload.attention.daysAgo', { count: days }, at.locale));
   const now = at.now.getTime();
   // A day (yyyy-mm-dd, a check-in's date) counts from the school's today; an instant (a need raised) by the clock.
   const daysSince = (d: Date | string) => Math.max(0, Math.floor((typeof d === 'string' ? Date.parse(at.today) - Date.parse(d) : now - d.getTime()) / DAY));
@@ -147,7 +167,7 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
       case 'missedLastCheckin':
         return missedLast ? [{ days: 0, values: { date: facts.latest!.date } }] : [];
       case 'goalsWaiting':
-        return facts.goals.proposed > 0 ? [{ days: 0, values: { count: facts.goals.proposed, goals: plural(facts.goals.proposed, 'goal') } }] : [];
+        return facts.goals.proposed > 0 ? [{ days: 0, values: { count: facts.goals.proposed, goals: t('caseload.attention.goals', { count: facts.goals.proposed }, at.locale) } }] : [];
       case 'planNotStarted':
         return facts.plan === 'none' && daysSinceJoined !== null && daysSinceJoined >= c.afterDays ? [{ days: daysSinceJoined, values: { days: daysSinceJoined } }] : [];
       case 'planDraft':

@@ -12,7 +12,8 @@ import { createNavigatorsService } from '../../../src/navigators/navigators.serv
 import { createCheckinsService } from '../../../src/checkins/checkins.service.js';
 import { createCaseloadService } from '../../../src/caseload/caseload.service.js';
 import { createCoursesService } from '../../../src/courses/courses.service.js';
-import { loadAttentionRules } from '../../../src/caseload/needs-attention.js';
+import { loadAttentionRulesIn } from '../../../src/caseload/needs-attention.js';
+import { locales } from '../../../src/web/i18n.js';
 
 /** A dependency the service may not reach before the gate decided: any use throws. */
 function untouchable<T extends object>(name: string): T {
@@ -60,7 +61,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
     const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, timeZoneOf: touched('timeZoneOf') });
     const caseload = createCaseloadService({
       db, clock: t.clock, timeZoneOf: touched('timeZoneOf'), audit, roster, navigators, ...gate, goals: untouchable('goals'), checkins,
-      planStatusFor: touched('planStatusFor'), cadenceDays: 7, attentionRules: loadAttentionRules(),
+      planStatusFor: touched('planStatusFor'), cadenceDays: 7, attentionRules: loadAttentionRulesIn(locales),
     });
     const auditLog = createAuditLogService({ audit, roster, ...gate, timeZoneOf: touched('timeZoneOf'), pageSize: 50 });
     const courses = createCoursesService({ db, audit, roster, plans: untouchable('plans'), navigators });
