@@ -2,28 +2,15 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import type { AppUser } from '../auth/user.js';
 import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
-import { caseloadQuery } from './caseload.schemas.js';
+import { t, type Locale } from '../web/i18n.js';
+import { caseloadFilters, caseloadQuery, caseloadSorts, planStatusFilters } from './caseload.schemas.js';
 
-const sortOptions = [
-  ['attention', 'Needs attention first'],
-  ['name', 'Name'],
-  ['status', 'Plan status'],
-  ['checkin', 'Longest since check-in'],
-] as const;
-const showOptions = [
-  ['all', 'Everyone'],
-  ['overdue', 'Check-in overdue'],
-  ['urgent', 'Urgent need'],
-  ['needs', 'Any open need'],
-  ['noplan', 'No plan yet'],
-] as const;
-const statusOptions = [
-  ['', 'Any plan status'],
-  ['none', 'No plan'],
-  ['draft', 'Draft'],
-  ['active', 'Active'],
-] as const;
-const options = (list: readonly (readonly [string, string])[], selected: string) => list.map(([value, label]) => ({ value, label, selected: value === selected }));
+/**
+ * The caseload's sort, show and plan-status choices, labelled in the reader's language from
+ * `caseload.<list>.<value>` (the empty status, any, is `statuses.any`).
+ */
+const options = (list: 'sorts' | 'shows' | 'statuses', values: readonly string[], selected: string, locale?: Locale) =>
+  values.map((value) => ({ value, label: t(`caseload.${list}.${value || 'any'}`, {}, locale), selected: value === selected }));
 
 /** The navigator page's inputs by field name, for the error summary's links. */
 const navigatorFieldIds: Record<string, string> = { navigatorId: 'navigator', preferredAdult: 'preferred' };
@@ -39,7 +26,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
     const { rows, total } = home;
     const recorded = Number(req.query.recorded);
     res.render('caseload/index', {
-      title: 'Caseload',
+      titleKey: 'caseload.title',
       query,
       total,
       filtered: rows.length !== total,
@@ -47,9 +34,9 @@ export function caseloadRoutes(ctx: AppContext): Router {
       cadenceDays: ctx.config.checkinCadenceDays,
       // Recording for the whole class only makes sense from the advisory itself.
       inAdvisory: home.inAdvisory,
-      sorts: options(sortOptions, query.sort),
-      shows: options(showOptions, query.show),
-      statuses: options(statusOptions, query.status),
+      sorts: options('sorts', caseloadSorts, query.sort, req.user!.locale),
+      shows: options('shows', caseloadFilters, query.show, req.user!.locale),
+      statuses: options('statuses', planStatusFilters, query.status, req.user!.locale),
       students: rows.map((row) => ({
         ...row,
         planUrl: `/students/${row.id}/plan`,
@@ -66,11 +53,11 @@ export function caseloadRoutes(ctx: AppContext): Router {
     const chosen = (values.navigatorId as string | undefined) ?? current.navigatorIds[0];
     const student = record.student;
     res.render('caseload/navigator', {
-      title: `Navigator: ${student.name}`,
-      nav: [{ href: '/caseload', label: 'Caseload', current: false }],
+      title: t('caseload.navigatorOf', { name: student.name }, req.user!.locale),
+      nav: [{ href: '/caseload', label: t('nav.caseload', {}, req.user!.locale), current: false }],
       student,
       current,
-      advisors: advisors.map((p) => ({ id: p.id, name: p.name || 'Name not shared by the LMS', selected: p.id === chosen })),
+      advisors: advisors.map((p) => ({ id: p.id, name: p.name || t('common.nameNotShared', {}, req.user!.locale), selected: p.id === chosen })),
       can,
       reassignAction: `/caseload/students/${student.id}/navigator`,
       preferredAction: `/caseload/students/${student.id}/preferred-adult`,
