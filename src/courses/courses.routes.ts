@@ -1,12 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
-
-const adminChoices = [
-  ['advisory', 'Advisory'],
-  ['subject', 'Subject course'],
-  ['undecided', 'Not decided'],
-] as const;
+import { t } from '../web/i18n.js';
+import { courseKinds } from './courses.schemas.js';
 
 /** Deciding what a course is (instructor on first launch, admin page) and the subject course's student list. */
 export function coursesRoutes(ctx: AppContext): Router {
@@ -16,7 +12,7 @@ export function coursesRoutes(ctx: AppContext): Router {
   const renderQuestion = async (req: Request, res: Response, errors: Record<string, string> = {}) => {
     const course = await ctx.courses.question(req.user!, req.params.contextId);
     res.render('courses/question', {
-      title: `Is ${course.title} an advisory?`,
+      title: t('courses.question.title', { title: course.title }, req.user!.locale),
       course: { ...course, action: questionPath(course.id) },
       errors,
       errorSummary: Object.keys(errors).length > 0 ? summaryOf(errors, () => 'kind-advisory') : undefined,
@@ -40,20 +36,20 @@ export function coursesRoutes(ctx: AppContext): Router {
 
   r.get('/courses/:contextId/students', ctx.requireUser, async (req, res) => {
     const view = await ctx.courses.studentsOf(req.user!, req.params.contextId);
-    res.render('courses/students', { title: `${view.course.title}: students' plans`, ...view });
+    res.render('courses/students', { title: t('courses.students.title', { title: view.course.title }, req.user!.locale), ...view });
   });
 
   const renderAdmin = async (req: Request, res: Response, invalid?: { id: string; message: string }) => {
     const courses = await ctx.courses.forAdmin(req.user!);
     res.render('courses/admin', {
-      title: 'Courses',
-      nav: [{ href: '/admin', label: 'Administration', current: false }],
+      titleKey: 'courses.admin.title',
+      nav: [{ href: '/admin', label: t('nav.admin', {}, req.user!.locale), current: false }],
       saved: req.query.saved === '1',
       courses: courses.map((c) => ({
         ...c,
         action: `/admin/courses/${c.id}`,
         error: invalid?.id === c.id ? invalid.message : null,
-        choices: adminChoices.map(([value, label]) => ({ value, label, checked: value === c.kind })),
+        choices: courseKinds.map((value) => ({ value, label: t(`courses.kinds.${value}`, {}, req.user!.locale), checked: value === c.kind })),
       })),
       errorSummary: invalid ? [{ href: `#kind-${invalid.id}`, text: invalid.message }] : undefined,
     });
@@ -70,7 +66,7 @@ export function coursesRoutes(ctx: AppContext): Router {
         await ctx.courses.setByAdmin(req.user!, req.params.contextId, req.body);
         redirectInTool(res, '/admin/courses', { query: { saved: 1 } });
       },
-      (e) => renderAdmin(req, res, { id: String(req.params.contextId), message: e.errors.kind ?? 'Choose what this course is' }),
+      (e) => renderAdmin(req, res, { id: String(req.params.contextId), message: e.errors.kind ?? t('courses.errors.chooseAdminKind', {}, req.user!.locale) }),
     );
   });
   return r;

@@ -1,13 +1,14 @@
 import type { Db } from '../db/client.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { RosterService, Context, ContextKind } from '../roster/roster.service.js';
+import type { RosterService, Context } from '../roster/roster.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import { planPolicy } from '../policies/plan.js';
 import { authorize } from '../policies/policy.js';
 import { coursePolicy, type CourseAction } from '../policies/course.js';
-import { conflict, notFound } from '../web/errors.js';
+import { conflict, message, notFound } from '../web/errors.js';
+import { t } from '../web/i18n.js';
 import { fieldErrors, InvalidInput } from '../web/forms.js';
 import { adminKindForm, confirmKindForm } from './courses.schemas.js';
 import { isUuid } from '../web/ids.js';
@@ -20,8 +21,6 @@ export interface CoursesDeps {
   navigators: Pick<NavigatorsService, 'scopeOf'>;
 }
 
-const kindLabels: Record<ContextKind, string> = { advisory: 'Advisory', subject: 'Subject course', undecided: 'Not decided' };
-const sourceLabels = { placement: 'the LMS link (custom parameter)', admin: 'an administrator', instructor: 'the instructor' } as const;
 
 /**
  * What each course (LMS context) is: an advisory (caseload, check-ins, the plan score in the
@@ -53,18 +52,18 @@ export function createCoursesService(deps: CoursesDeps) {
     /** For the "Is <course> an advisory?" page; only while undecided and only for its instructors. */
     async question(user: AppUser, contextId: unknown) {
       const course = await gate(user, contextId, 'confirmKind');
-      return { id: course.id, title: course.title || course.label || 'this course' };
+      return { id: course.id, title: course.title || course.label || t('courses.thisCourse', {}, user.locale) };
     },
 
     /** The instructor's answer as posted, stored on the course; InvalidInput without one. Refused (409) when someone decided first. Audited. */
     async confirm(user: AppUser, contextId: unknown, posted: unknown): Promise<Context> {
       const course = await gate(user, contextId, 'confirmKind');
       const form = confirmKindForm.safeParse(posted);
-      if (!form.success) throw new InvalidInput(fieldErrors(form.error), posted);
+      if (!form.success) throw new InvalidInput(fieldErrors(form.error, user.locale), posted);
       const { kind } = form.data;
       return db.transaction(async (tx) => {
         const row = await roster.setContextKind(user.tenantId, course.id, kind, 'instructor', tx);
-        if (!row) throw conflict('Someone already decided what this course is. Open the tool again from the course.', 'course_kind_decided');
+        if (!row) throw conflict(message('courses.errors.decided'), 'course_kind_decided');
         await audit.record(user, { action: 'update', entity: 'context', entityId: course.id }, tx);
         return row;
       });
@@ -79,8 +78,8 @@ export function createCoursesService(deps: CoursesDeps) {
         title: c.title || c.label || c.contextId,
         label: c.label,
         kind: c.kind,
-        kindLabel: kindLabels[c.kind],
-        decidedBy: c.kindSetBy ? sourceLabels[c.kindSetBy] : null,
+        kindLabel: t(`courses.kinds.${c.kind}`, {}, user.locale),
+        decidedBy: c.kindSetBy ? t(`courses.sources.${c.kindSetBy}`, {}, user.locale) : null,
         // The placement's parameter comes back with every launch; an admin choice would not last.
         lockedByPlacement: c.kindSetBy === 'placement',
       }));
@@ -90,11 +89,11 @@ export function createCoursesService(deps: CoursesDeps) {
     async setByAdmin(user: AppUser, contextId: unknown, posted: unknown): Promise<void> {
       const course = await gate(user, contextId, 'setKind');
       const form = adminKindForm.safeParse(posted);
-      if (!form.success) throw new InvalidInput(fieldErrors(form.error), posted);
+      if (!form.success) throw new InvalidInput(fieldErrors(form.error, user.locale), posted);
       const { kind } = form.data;
       await db.transaction(async (tx) => {
         const row = await roster.setContextKind(user.tenantId, course.id, kind, 'admin', tx);
-        if (!row) throw conflict('The LMS link of this course says what it is (its custom parameter "advisory"); change it there.', 'course_kind_from_placement');
+        if (!row) throw conflict(message('courses.errors.fromPlacement'), 'course_kind_from_placement');
         await audit.record(user, { action: 'update', entity: 'context', entityId: course.id }, tx);
       });
     },
@@ -108,8 +107,8 @@ export function createCoursesService(deps: CoursesDeps) {
       const members = enrolled.filter((_, i) => planPolicy(user, 'viewShared', { scope: scopes[i]! }));
       const shared = await deps.plans.sharedWithTeachers(user, members.map((m) => m.person.id));
       return {
-        course: { id: course.id, title: course.title || course.label || 'This course' },
-        students: members.map(({ person }) => ({ id: person.id, name: person.name || 'Name not shared by the LMS', fields: shared.get(person.id) ?? [] })),
+        course: { id: course.id, title: course.title || course.label || t('courses.ThisCourse', {}, user.locale) },
+        students: members.map(({ person }) => ({ id: person.id, name: person.name || t('common.nameNotShared', {}, user.locale), fields: shared.get(person.id) ?? [] })),
       };
     },
   };
