@@ -82,6 +82,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
         },
         notStudentScoped: {
           script: 'the configured script (data)',
+          scripts: 'the configured script in every language (data)',
           needCategories: "the script's need categories",
           promptsFor: "a week's prompts from the script",
           today: "the school's date",
