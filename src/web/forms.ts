@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { inToolUrl, type InToolUrlOptions } from './urls.js';
+import { hasText, t, type Locale } from './i18n.js';
 
 /** One message per field (the first zod gave), keyed by the field's name, for errors shown next to it. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
@@ -10,6 +11,14 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
     out[key] ??= issue.message;
   }
   return out;
+}
+
+/**
+ * Field errors in the person's language. A schema's messages are keys of config/locales (so one schema
+ * serves every language); a message that is no key (a shared rule not yet given one) is shown as it is.
+ */
+export function errorsIn(errors: Record<string, string>, locale: Locale | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([field, m]) => [field, hasText(m) ? t(m, {}, locale) : m]));
 }
 
 /** A form as its route parsed it with zod, for the service to judge once its gate has passed. */
