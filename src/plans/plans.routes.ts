@@ -164,7 +164,7 @@ export function plansRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/plan/history', ctx.requireUser, async (req, res) => {
     const { record: s, revisions } = await ctx.plans.history(req.user!, studentIdOf(req));
-    res.render('plans/history', { title: t('plans.history.titleOf', { name: s.student.name }, req.user!.locale), nav: studentNav(req.user!, s, 'plan'), student: s.student, revisions, planUrl: planUrl(s.student.id) });
+    res.render('plans/history', { title: t('plans.history.title', { name: s.student.name }, req.user!.locale), nav: studentNav(req.user!, s, 'plan'), student: s.student, revisions, planUrl: planUrl(s.student.id) });
   });
 
   // A document of its own, opened in a new top-level window: printing inside the LMS frame prints the LMS.
