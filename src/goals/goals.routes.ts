@@ -5,14 +5,15 @@ import type { StudentRecord } from '../navigators/student-record.js';
 import type { ParsedForm } from '../web/forms.js';
 import { studentNav } from '../web/student-nav.js';
 import { InvalidInput, redirectInTool, summaryOf } from '../web/forms.js';
+import { t, type Locale } from '../web/i18n.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
 import { localDate } from '../web/time-zone.js';
-import { categoryLabels, goalCategories, goalEditForm, goalForm, goalLimits, ownerLabels, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
+import { categoryLabel, goalCategories, goalEditForm, goalForm, goalLimits, ownerLabel, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
 const SMART = ['category', 'statement', 'measure', 'target', 'targetDate', 'why'] as const;
 const valuesOf = (g: Partial<Goal> | Record<string, unknown>) => Object.fromEntries(SMART.map((k) => [k, (g as Record<string, unknown>)[k] ?? '']));
-const categoryOptions = (selected: unknown) => goalCategories.map((value) => ({ value, label: categoryLabels[value], selected: value === selected }));
-const ownerOptions = stepOwners.map((value) => ({ value, label: ownerLabels[value] }));
+const categoryOptions = (selected: unknown, locale: Locale | undefined) => goalCategories.map((value) => ({ value, label: categoryLabel(value, locale), selected: value === selected }));
+const ownerOptions = (locale: Locale | undefined) => stepOwners.map((value) => ({ value, label: ownerLabel(value, locale) }));
 
 /** Input ids of each form's fields on the goal pages, so the error summary links to them. */
 type FieldIds = Record<string, string>;
@@ -34,8 +35,9 @@ export function goalsRoutes(ctx: AppContext): Router {
     const s = d.record;
     const values = (extra.values as Record<string, unknown>) ?? valuesOf(d.goal);
     const url = d.goal.url;
+    const locale = req.user!.locale;
     res.render('goals/show', {
-      title: `Goal: ${d.goal.statement}`,
+      title: t('goals.show.title', { statement: d.goal.statement }, locale),
       nav: studentNav(req.user!, s, 'goals'),
       student: s.student,
       isSelf: s.relationship === 'self',
@@ -44,8 +46,8 @@ export function goalsRoutes(ctx: AppContext): Router {
       actions: { save: url, approve: `${url}/approve`, suggest: `${url}/suggest`, status: `${url}/status`, steps: `${url}/steps`, progress: `${url}/progress` },
       ratings: ['1', '2', '3', '4', '5'],
       values,
-      categories: categoryOptions(values.category),
-      owners: ownerOptions,
+      categories: categoryOptions(values.category, locale),
+      owners: ownerOptions(locale),
       today: today(res),
       limits: goalLimits,
       errors: {},
@@ -57,18 +59,18 @@ export function goalsRoutes(ctx: AppContext): Router {
   r.get('/students/:studentId/goals', ctx.requireUser, async (req, res) => {
     const list = await ctx.goals.list(req.user!, studentIdOf(req));
     const s = list.record;
-    res.render('goals/index', { title: `Goals: ${s.student.name}`, nav: studentNav(req.user!, s, 'goals'), student: s.student, isSelf: s.relationship === 'self', ...list });
+    res.render('goals/index', { title: t('goals.titleOf', { name: s.student.name }, req.user!.locale), nav: studentNav(req.user!, s, 'goals'), student: s.student, isSelf: s.relationship === 'self', ...list });
   });
 
   const renderNew = (req: Request, res: Response, s: StudentRecord, values: Record<string, unknown>, errors: Record<string, string>) =>
     res.render('goals/new', {
-      title: s.relationship === 'self' ? 'Propose a goal' : 'New goal',
+      title: t(s.relationship === 'self' ? 'goals.propose' : 'goals.new.title', {}, req.user!.locale),
       nav: studentNav(req.user!, s, 'goals'),
       student: s.student,
       isSelf: s.relationship === 'self',
       formAction: base(s.student.id),
       values,
-      categories: categoryOptions(values.category),
+      categories: categoryOptions(values.category, req.user!.locale),
       limits: goalLimits,
       errors,
       errorSummary: summary(errors, goalFieldIds),
@@ -104,22 +106,24 @@ export function goalsRoutes(ctx: AppContext): Router {
     } catch (err) {
       if (err instanceof InvalidInput) {
         res.status(400);
-        await renderGoal(req, res, { values: req.body, errors: err.errors, errorSummary: summary(err.errors, goalFieldIds) });
+        const errors = err.errors;
+        await renderGoal(req, res, { values: req.body, errors, errorSummary: summary(errors, goalFieldIds) });
         return;
       }
       // The service refuses what is incomplete or stale only once the form is valid.
       if (!parsed.success) throw err;
       if (err instanceof GoalIncomplete) {
         res.status(400);
-        await renderGoal(req, res, { values: parsed.data, categories: categoryOptions(parsed.data.category), errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
+        const errors = err.missing;
+        await renderGoal(req, res, { values: parsed.data, categories: categoryOptions(parsed.data.category, req.user!.locale), errors, errorSummary: summary(errors, goalFieldIds) });
         return;
       }
       if (!(err instanceof GoalConflict)) throw err;
       res.status(409);
       await renderGoal(req, res, {
         values: parsed.data,
-        categories: categoryOptions(parsed.data.category),
-        conflict: { theirs: { ...valuesOf(err.current), categoryLabel: categoryLabels[err.current.category as keyof typeof categoryLabels] }, yours: { ...parsed.data, categoryLabel: categoryLabels[parsed.data.category] } },
+        categories: categoryOptions(parsed.data.category, req.user!.locale),
+        conflict: { theirs: { ...valuesOf(err.current), categoryLabel: categoryLabel(err.current.category, req.user!.locale) }, yours: { ...parsed.data, categoryLabel: categoryLabel(parsed.data.category, req.user!.locale) } },
       });
       return;
     }
@@ -143,12 +147,14 @@ export function goalsRoutes(ctx: AppContext): Router {
       } catch (err) {
         if (err instanceof InvalidInput) {
           res.status(400);
-          await renderGoal(req, res, { [errorKey]: { errors: err.errors, values: req.body }, errorSummary: summary(err.errors, ids) });
+          const errors = err.errors;
+          await renderGoal(req, res, { [errorKey]: { errors, values: req.body }, errorSummary: summary(errors, ids) });
           return;
         }
         if (err instanceof GoalIncomplete) {
           res.status(400);
-          await renderGoal(req, res, { errors: err.missing, errorSummary: summary(err.missing, goalFieldIds) });
+          const errors = err.missing;
+          await renderGoal(req, res, { errors, errorSummary: summary(errors, goalFieldIds) });
           return;
         }
         if (!(err instanceof GoalConflict)) throw err;

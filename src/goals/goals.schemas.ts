@@ -1,57 +1,49 @@
 import { z } from 'zod';
-import { goalStatuses } from '../policies/goal.js';
-import { formText, isRealDate, isoDate } from '../web/forms.js';
+import type { GoalStatus } from '../policies/goal.js';
+import { labelOf, type Locale } from '../web/i18n.js';
+import { formText, isRealDate } from '../web/forms.js';
 
 export const goalCategories = ['academic', 'well-being', 'college-career', 'community'] as const;
-export const categoryLabels: Record<(typeof goalCategories)[number], string> = {
-  academic: 'Academic',
-  'well-being': 'Well-being',
-  'college-career': 'College and career',
-  community: 'Community',
-};
-export const statusLabels: Record<(typeof goalStatuses)[number], string> = {
-  draft: 'Draft',
-  active: 'Active',
-  achieved: 'Achieved',
-  revised: 'Revised, waiting for approval',
-  dropped: 'Dropped',
-};
 export const stepOwners = ['student', 'advisor', 'family', 'other'] as const;
-export const ownerLabels: Record<(typeof stepOwners)[number], string> = { student: 'Student', advisor: 'Advisor', family: 'Family', other: 'Someone else' };
+/** Labels of stored codes, in the person's language (config/locales/<lang>/goals.json). */
+export const categoryLabel = (code: string, locale?: Locale) => labelOf('goals.categories', code, locale);
+export const statusLabel = (code: GoalStatus, locale?: Locale) => labelOf('goals.statuses', code, locale);
+export const ownerLabel = (code: string, locale?: Locale) => labelOf('goals.owners', code, locale);
 
 /** Length limits of the goal forms: the zod rules below and the fields' `maxlength` both read them. */
 export const goalLimits = { statement: 500, measure: 500, target: 200, why: 1000, suggestion: 1000, step: 300, progressValue: 100, progressNote: 2000 } as const;
 
-const text = (max: number, label: string, atLeast?: { min: number; message: string }) => formText(max, `Keep the ${label} under ${max} characters`, atLeast);
+// Messages are keys of config/locales/<lang>/goals.json: the service's validForm gives them in the person's language.
+const text = (max: number, part: string, atLeast?: { min: number; message: string }) => formText(max, `goals.errors.tooLong.${part}`, atLeast);
 const optionalDate = z
   .string()
   .trim()
   .optional()
-  .refine((d) => !d || isRealDate(d), 'Enter a real date, or leave it empty')
+  .refine((d) => !d || isRealDate(d), 'goals.errors.dateOrEmpty')
   .transform((d) => d || null);
 
 /** The SMART parts: specific statement, how it is measured, target, date, why it matters. */
 export const goalForm = z.object({
-  category: z.enum(goalCategories, { error: 'Choose a category' }),
-  statement: text(goalLimits.statement, 'goal', { min: 5, message: 'Say what the goal is, in a sentence' }),
+  category: z.enum(goalCategories, { error: 'goals.errors.category' }),
+  statement: text(goalLimits.statement, 'statement', { min: 5, message: 'goals.errors.statement' }),
   measure: text(goalLimits.measure, 'measure').default(''),
   target: text(goalLimits.target, 'target').default(''),
   targetDate: optionalDate,
-  why: text(goalLimits.why, 'reason').default(''),
+  why: text(goalLimits.why, 'why').default(''),
 });
 export type GoalInput = z.output<typeof goalForm>;
 
 const part = (message: string) => z.string({ error: message }).trim().min(1, message);
 /** A goal goes live (active) only with every SMART part filled in; each message names the missing part. */
 export const liveGoal = z.object({
-  statement: part('Say what the goal is'),
-  measure: part('Add how it is measured'),
-  target: part('Add the target'),
-  targetDate: part('Add the date it should be reached by'),
-  why: part('Add why it matters'),
+  statement: part('goals.missing.statement'),
+  measure: part('goals.missing.measure'),
+  target: part('goals.missing.target'),
+  targetDate: part('goals.missing.targetDate'),
+  why: part('goals.missing.why'),
 });
 
-export const versionField = z.object({ version: z.coerce.number({ error: 'Reload the page and try again' }).int().positive() });
+export const versionField = z.object({ version: z.coerce.number({ error: 'goals.errors.reload' }).int().positive() });
 export type VersionInput = z.output<typeof versionField>;
 
 /**
@@ -61,27 +53,27 @@ export type VersionInput = z.output<typeof versionField>;
 export const goalEditForm = goalForm.extend({ ...versionField.shape, approve: z.literal('yes').optional().catch(undefined) });
 export type GoalEdit = z.output<typeof goalEditForm>;
 
-export const suggestForm = versionField.extend({ suggestion: text(goalLimits.suggestion, 'suggestion', { min: 3, message: 'Write the change you suggest' }) });
+export const suggestForm = versionField.extend({ suggestion: text(goalLimits.suggestion, 'suggestion', { min: 3, message: 'goals.errors.suggestion' }) });
 export type SuggestInput = z.output<typeof suggestForm>;
-export const statusForm = versionField.extend({ status: z.enum(['active', 'achieved', 'dropped'], { error: 'Choose a status' }) });
+export const statusForm = versionField.extend({ status: z.enum(['active', 'achieved', 'dropped'], { error: 'goals.errors.status' }) });
 export type StatusInput = z.output<typeof statusForm>;
 export const stepForm = z.object({
-  text: text(goalLimits.step, 'step', { min: 2, message: 'Say what the step is' }),
-  owner: z.enum(stepOwners, { error: 'Choose who does it' }),
+  text: text(goalLimits.step, 'step', { min: 2, message: 'goals.errors.step' }),
+  owner: z.enum(stepOwners, { error: 'goals.errors.owner' }),
   dueDate: optionalDate,
 });
 export type StepInput = z.output<typeof stepForm>;
 /** A value toward the target ("3 of 4 assignments", "85%"), an optional note and an optional 1-5 rating. */
 export const progressForm = z.object({
-  date: isoDate,
+  date: z.string().trim().refine(isRealDate, 'goals.errors.date'),
   value: z
-    .string({ error: 'Say where it stands toward the target' })
+    .string({ error: 'goals.errors.progressValue' })
     .trim()
-    .min(1, 'Say where it stands toward the target')
-    .max(goalLimits.progressValue, `Keep the value under ${goalLimits.progressValue} characters`),
+    .min(1, 'goals.errors.progressValue')
+    .max(goalLimits.progressValue, 'goals.errors.tooLong.progressValue'),
   note: text(goalLimits.progressNote, 'note').default(''),
   rating: z
-    .enum(['', '1', '2', '3', '4', '5'], { error: 'Choose 1 to 5' })
+    .enum(['', '1', '2', '3', '4', '5'], { error: 'goals.errors.rating' })
     .optional()
     .transform((v) => (v ? Number(v) : null)),
 });

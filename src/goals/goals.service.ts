@@ -6,10 +6,11 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { goalPolicy, type GoalAction, type GoalStatus } from '../policies/goal.js';
-import { notFound } from '../web/errors.js';
+import { message, notFound } from '../web/errors.js';
+import { t, type Locale } from '../web/i18n.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, validForm, type ParsedForm } from '../web/forms.js';
-import { categoryLabels, liveGoal, ownerLabels, statusLabels, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
+import { categoryLabel, liveGoal, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
 
 export type { Goal, GoalStep, GoalProgress } from './goals.repository.js';
@@ -21,7 +22,7 @@ export class GoalConflict extends Error {
   }
 }
 
-/** A goal would go live (active) without all its SMART parts: `missing` maps each missing field to its message. */
+/** A goal would go live (active) without all its SMART parts: `missing` maps each missing field to its message (a key of config/locales). */
 export class GoalIncomplete extends Error {
   constructor(readonly missing: Record<string, string>) {
     super('goal is missing SMART parts');
@@ -47,20 +48,21 @@ const addAction = (s: StudentRecord): GoalAction => (s.relationship === 'self' ?
 export function createGoalsService(deps: GoalsDeps) {
   const { db, clock, audit, roster, studentRecords } = deps;
 
-  const nameOf = async (tenantId: string, ids: (string | null)[]) => {
+  const nameOf = async (user: AppUser, ids: (string | null)[]) => {
     const unique = [...new Set(ids.filter((x): x is string => Boolean(x)))];
-    const names = await roster.namesOf(tenantId, unique);
-    return new Map(unique.map((id) => [id, names.get(id) || 'Someone']));
+    const names = await roster.namesOf(user.tenantId, unique);
+    return new Map(unique.map((id) => [id, names.get(id) || t('common.someone', {}, user.locale)]));
   };
 
   const may = (user: AppUser, s: StudentRecord, action: GoalAction, g: repo.Goal) => goalPolicy(user, action, { scope: s.scope, goal: { status: g.status as GoalStatus } });
 
-  const summary = (g: repo.Goal) => ({
+  const summary = (g: repo.Goal, locale: Locale | undefined) => ({
     ...g,
-    categoryLabel: categoryLabels[g.category as keyof typeof categoryLabels] ?? g.category,
-    statusLabel: g.proposed && g.status === 'draft' ? 'Proposed, waiting for approval' : statusLabels[g.status as GoalStatus],
+    categoryLabel: categoryLabel(g.category, locale),
+    statusLabel: g.proposed && g.status === 'draft' ? t('goals.statuses.proposed', {}, locale) : statusLabel(g.status as GoalStatus, locale),
     url: goalUrl(g),
   });
+  const withOwnerLabels = (steps: repo.GoalStep[], locale: Locale | undefined) => steps.map((st) => ({ ...st, ownerLabel: ownerLabel(st.owner, locale) }));
 
   /**
    * The gate for one goal's page and actions: the student's record first (404 for a stranger, 403
@@ -69,14 +71,14 @@ export function createGoalsService(deps: GoalsDeps) {
    */
   async function openGoal(user: AppUser, studentId: string, goalId: string, action: GoalAction): Promise<StudentRecord> {
     const s = await studentRecords.open(user, studentId, goalPolicy, action);
-    if (!isUuid(goalId)) throw notFound('There is no such goal.');
+    if (!isUuid(goalId)) throw notFound(message('goals.errors.noSuchGoal'));
     return s;
   }
 
   /** The goal, once the policy allows `action` on it as it stands (a closed goal is not edited). */
   async function load(user: AppUser, s: StudentRecord, goalId: string, action: GoalAction): Promise<repo.Goal> {
     const g = await repo.findGoal(db, user.tenantId, s.student.id, goalId);
-    if (!g) throw notFound('There is no such goal.');
+    if (!g) throw notFound(message('goals.errors.noSuchGoal'));
     authorize(goalPolicy, user, action, { scope: s.scope, goal: { status: g.status as GoalStatus } });
     return g;
   }
@@ -89,14 +91,14 @@ export function createGoalsService(deps: GoalsDeps) {
   async function write(user: AppUser, s: StudentRecord, g: repo.Goal, version: number, set: Partial<repo.NewGoal>, also?: (tx: DbOrTx) => Promise<unknown>): Promise<repo.Goal> {
     if (set.status === 'active') {
       const live = liveGoal.safeParse({ ...g, ...set });
-      if (!live.success) throw new GoalIncomplete(fieldErrors(live.error));
+      if (!live.success) throw new GoalIncomplete(fieldErrors(live.error, user.locale));
     }
     return db.transaction(async (tx) => {
       const now = clock.now();
       const row = await repo.updateGoal(tx, user.tenantId, g.id, version, { ...set, updatedBy: user.personId, updatedAt: now });
       if (!row) {
         const current = await repo.findGoal(tx, user.tenantId, s.student.id, g.id);
-        if (!current) throw notFound('There is no such goal.');
+        if (!current) throw notFound(message('goals.errors.noSuchGoal'));
         throw new GoalConflict(current);
       }
       if (set.suggestion === null) await repo.answerSuggestions(tx, user.tenantId, g.id, now);
@@ -127,7 +129,7 @@ export function createGoalsService(deps: GoalsDeps) {
       const can = canMap(goalPolicy, user, ['propose', 'create'], { scope: s.scope });
       return {
         record: s,
-        goals: goals.map(summary),
+        goals: goals.map((g) => summary(g, user.locale)),
         newUrl: can.propose || can.create ? `/students/${s.student.id}/goals/new` : null,
       };
     },
@@ -142,18 +144,18 @@ export function createGoalsService(deps: GoalsDeps) {
         repo.listSuggestions(db, user.tenantId, g.id),
       ]);
       const answered = suggestions.filter((x) => x.answeredAt);
-      const names = await nameOf(user.tenantId, [g.createdBy, g.updatedBy, g.suggestionBy, ...progress.map((p) => p.authorId), ...answered.map((x) => x.authorId)]);
+      const names = await nameOf(user, [g.createdBy, g.updatedBy, g.suggestionBy, ...progress.map((p) => p.authorId), ...answered.map((x) => x.authorId)]);
       await audit.record(user, { action: 'read', entity: 'goal', entityId: g.id, studentId: s.student.id });
       const live = liveGoal.safeParse(g);
       return {
         record: s,
-        goal: { ...summary(g), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
-        steps: steps.map((st) => ({ ...st, ownerLabel: ownerLabels[st.owner as keyof typeof ownerLabels] ?? st.owner })),
+        goal: { ...summary(g, user.locale), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
+        steps: withOwnerLabels(steps, user.locale),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId), byStudent: p.authorRole === 'student' })),
         /** Suggestions already answered; the waiting one is `goal.suggestion`. */
         suggestionHistory: answered.map((x) => ({ text: x.text, at: x.createdAt, byName: names.get(x.authorId) })),
         /** What the goal still lacks before it can go live, as messages ("Add the target"). */
-        missingParts: live.success ? [] : Object.values(fieldErrors(live.error)),
+        missingParts: live.success ? [] : Object.values(fieldErrors(live.error, user.locale)),
         can: canMap(goalPolicy, user, goalPageActions, { scope: s.scope, goal: { status: g.status as GoalStatus } }),
       };
     },
@@ -170,7 +172,7 @@ export function createGoalsService(deps: GoalsDeps) {
     async create(user: AppUser, studentId: string, form: ParsedForm<GoalInput>): Promise<repo.Goal> {
       const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       authorize(goalPolicy, user, addAction(s), { scope: s.scope });
-      const input = validForm(form);
+      const input = validForm(form, user.locale);
       const asStudent = s.relationship === 'self';
       const now = clock.now();
       return db.transaction(async (tx) => {
@@ -198,7 +200,7 @@ export function createGoalsService(deps: GoalsDeps) {
      */
     async update(user: AppUser, studentId: string, goalId: string, form: ParsedForm<GoalEdit>): Promise<repo.Goal> {
       const s = await openGoal(user, studentId, goalId, 'edit');
-      const { version, approve, ...input } = validForm(form);
+      const { version, approve, ...input } = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'edit');
       if (approve) {
         authorize(goalPolicy, user, 'approve', { scope: s.scope, goal: { status: g.status as GoalStatus } });
@@ -211,14 +213,14 @@ export function createGoalsService(deps: GoalsDeps) {
 
     async approve(user: AppUser, studentId: string, goalId: string, form: ParsedForm<VersionInput>) {
       const s = await openGoal(user, studentId, goalId, 'approve');
-      const { version } = validForm(form);
+      const { version } = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'approve');
       return write(user, s, g, version, { status: 'active', proposed: false, ...noPendingSuggestion });
     },
 
     async suggest(user: AppUser, studentId: string, goalId: string, form: ParsedForm<SuggestInput>) {
       const s = await openGoal(user, studentId, goalId, 'suggest');
-      const { version, suggestion } = validForm(form);
+      const { version, suggestion } = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'suggest');
       const now = clock.now();
       return write(user, s, g, version, { suggestion, suggestionBy: user.personId, suggestionAt: now }, (tx) =>
@@ -228,14 +230,14 @@ export function createGoalsService(deps: GoalsDeps) {
 
     async setStatus(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StatusInput>) {
       const s = await openGoal(user, studentId, goalId, 'setStatus');
-      const { version, status } = validForm(form);
+      const { version, status } = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'setStatus');
       return write(user, s, g, version, { status, ...(status === 'active' ? { proposed: false } : {}) });
     },
 
     async addStep(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StepInput>) {
       const s = await openGoal(user, studentId, goalId, 'editSteps');
-      const input = validForm(form);
+      const input = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'editSteps');
       await db.transaction(async (tx) => {
         const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: g.id, ...input, createdBy: user.personId, createdAt: clock.now() });
@@ -245,11 +247,11 @@ export function createGoalsService(deps: GoalsDeps) {
 
     async setStepDone(user: AppUser, studentId: string, goalId: string, stepId: string, done: boolean) {
       const s = await openGoal(user, studentId, goalId, 'editSteps');
-      if (!isUuid(stepId)) throw notFound('There is no such step.');
+      if (!isUuid(stepId)) throw notFound(message('goals.errors.noSuchStep'));
       const g = await load(user, s, goalId, 'editSteps');
       await db.transaction(async (tx) => {
         const st = await repo.setStepDone(tx, user.tenantId, g.id, stepId, done);
-        if (!st) throw notFound('There is no such step.');
+        if (!st) throw notFound(message('goals.errors.noSuchStep'));
         await audit.record(user, { action: 'update', entity: 'goal_step', entityId: st.id, studentId: s.student.id }, tx);
       });
     },
@@ -257,7 +259,7 @@ export function createGoalsService(deps: GoalsDeps) {
     /** A progress update: where it stands toward the target (`value`), with an optional note and 1-5 rating. */
     async addProgress(user: AppUser, studentId: string, goalId: string, form: ParsedForm<ProgressInput>) {
       const s = await openGoal(user, studentId, goalId, 'addProgress');
-      const input = validForm(form);
+      const input = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'addProgress');
       await db.transaction(async (tx) => {
         const p = await repo.insertProgress(tx, { tenantId: user.tenantId, goalId: g.id, ...input, authorId: user.personId, authorRole: user.role, createdAt: clock.now() });
@@ -272,11 +274,11 @@ export function createGoalsService(deps: GoalsDeps) {
       const ids = goals.map((g) => g.id);
       const [allSteps, allProgress] = await Promise.all([repo.listSteps(db, user.tenantId, ids), repo.listProgress(db, user.tenantId, ids)]);
       const parts = goals.map((g) => ({ g, steps: allSteps.filter((x) => x.goalId === g.id), progress: allProgress.filter((x) => x.goalId === g.id) }));
-      const names = await nameOf(user.tenantId, allProgress.map((x) => x.authorId));
+      const names = await nameOf(user, allProgress.map((x) => x.authorId));
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
       return parts.map(({ g, steps, progress }) => ({
-        ...summary(g),
-        steps: steps.map((st) => ({ ...st, ownerLabel: ownerLabels[st.owner as keyof typeof ownerLabels] ?? st.owner })),
+        ...summary(g, user.locale),
+        steps: withOwnerLabels(steps, user.locale),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId) })),
       }));
     },

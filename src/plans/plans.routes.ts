@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
 import { prefixed, redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
+import { t } from '../web/i18n.js';
 import { commentForm, printQuery, sectionFormsOf, statusForm, unknownSectionForm } from './plans.schemas.js';
 
 /** What a refused save brings back to one field in one voice: the typed text, an error, or the other person's text. */
@@ -70,7 +71,7 @@ export function plansRoutes(ctx: AppContext): Router {
     const goals = await ctx.goals.list(user, s.student.id);
     const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s.student.id) : null;
     res.render(opts.page ?? 'plans/show', {
-      title: s.relationship === 'self' ? 'My success plan' : `Success plan: ${s.student.name}`,
+      title: s.relationship === 'self' ? t('plans.title', {}, user.locale) : t('plans.titleOf', { name: s.student.name }, user.locale),
       nav: studentNav(user, s, 'plan'),
       student: s.student,
       isSelf: s.relationship === 'self',
@@ -100,8 +101,9 @@ export function plansRoutes(ctx: AppContext): Router {
     const loaded = prefixed(body, 'version');
     const schema = sectionForm(section, voice);
     const saved = await unlessRefused(() => ctx.plans.saveSection(req.user!, studentId, (schema ?? unknownSectionForm).safeParse({ text: typed, version: loaded })));
+    const locale = req.user!.locale;
     if (!saved.ok) {
-      const { errors } = saved;
+      const errors = saved.errors;
       // Nothing is written; every typed word goes back into its field, next to its error.
       const fields = new Map<string, FieldOverride>();
       for (const [key, text] of Object.entries(typed)) {
@@ -110,7 +112,7 @@ export function plansRoutes(ctx: AppContext): Router {
       }
       const fieldOf = (name: string) => {
         const key = /^(?:text|version)\.(.+)$/.exec(name)?.[1];
-        return key === undefined ? undefined : ctx.plans.fieldByKey.get(key);
+        return key === undefined ? undefined : ctx.plans.fieldIn(locale, key);
       };
       const labelled = Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, fieldOf(name) ? `${fieldOf(name)!.label}: ${text}` : text]));
       const errorSummary = summaryOf(labelled, (name) => {
@@ -123,6 +125,7 @@ export function plansRoutes(ctx: AppContext): Router {
       return;
     }
     const outcome = saved.value;
+    const labelOf = (key: string) => ctx.plans.fieldIn(locale, key)!.label;
     if (outcome.conflicts.length === 0) {
       redirectInTool(res, planUrl(studentId), { query: { saved: section }, hash: `sec-${section}` });
       return;
@@ -130,8 +133,8 @@ export function plansRoutes(ctx: AppContext): Router {
     res.status(409);
     await renderPlan(req, res, studentId, {
       fields: new Map(outcome.conflicts.map((c) => [voiceId(c.field.key, c.voice), { text: c.yours, version: c.version, conflict: c.theirs }])),
-      notice: { section, saved: outcome.saved.map((f) => f.label), needsLook: outcome.conflicts.map((c) => c.field.label) },
-      errorSummary: outcome.conflicts.map((c) => ({ href: `#${inputId(c.field.key, c.voice)}`, text: `${c.field.label}: ${c.theirs.authorName} changed this while you were editing. Check both versions and save again.` })),
+      notice: { section, saved: outcome.saved.map((f) => labelOf(f.key)), needsLook: outcome.conflicts.map((c) => labelOf(c.field.key)) },
+      errorSummary: outcome.conflicts.map((c) => ({ href: `#${inputId(c.field.key, c.voice)}`, text: t('plans.errors.conflict', { label: labelOf(c.field.key), name: c.theirs.authorName }, locale) })),
     });
   });
 
@@ -152,7 +155,7 @@ export function plansRoutes(ctx: AppContext): Router {
     const posted = await unlessRefused(() => ctx.plans.comment(req.user!, studentId, commentForm.safeParse(req.body)));
     if (!posted.ok) {
       res.status(400);
-      const commentError = posted.errors.text ?? 'Check the comment and post it again.';
+      const commentError = posted.errors.text ?? t('plans.errors.comment', {}, req.user!.locale);
       await renderPlan(req, res, studentId, { commentError, commentText: String((req.body as Record<string, unknown>).text ?? ''), errorSummary: [{ href: '#comment-text', text: commentError }] });
       return;
     }
@@ -161,7 +164,7 @@ export function plansRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/plan/history', ctx.requireUser, async (req, res) => {
     const { record: s, revisions } = await ctx.plans.history(req.user!, studentIdOf(req));
-    res.render('plans/history', { title: `Plan history: ${s.student.name}`, nav: studentNav(req.user!, s, 'plan'), student: s.student, revisions, planUrl: planUrl(s.student.id) });
+    res.render('plans/history', { title: t('plans.history.title', { name: s.student.name }, req.user!.locale), nav: studentNav(req.user!, s, 'plan'), student: s.student, revisions, planUrl: planUrl(s.student.id) });
   });
 
   // A document of its own, opened in a new top-level window: printing inside the LMS frame prints the LMS.
@@ -172,7 +175,7 @@ export function plansRoutes(ctx: AppContext): Router {
     // Staff print the whole plan, staff-only parts marked; for a family meeting they can print the family's copy.
     res.render('plans/print', {
       layout: 'print',
-      title: `Success plan: ${s.student.name}`,
+      title: t('plans.titleOf', { name: s.student.name }, req.user!.locale),
       student: s.student,
       ...view,
       goals,
@@ -188,8 +191,9 @@ export function plansRoutes(ctx: AppContext): Router {
 
   r.get('/family', ctx.requireUser, async (req, res) => {
     const home = await ctx.plans.familyHome(req.user!);
-    const students = home.map((m) => ({ ...m, name: m.name ?? 'Name not shared by the LMS yet', planUrl: planUrl(m.id), goalsUrl: `/students/${m.id}/goals`, viewsUrl: `/students/${m.id}/record-views` }));
-    res.render('plans/family', { title: 'My students', students });
+    const locale = req.user!.locale;
+    const students = home.map((m) => ({ ...m, name: m.name ?? t('plans.family.nameNotShared', {}, locale), planUrl: planUrl(m.id), goalsUrl: `/students/${m.id}/goals`, viewsUrl: `/students/${m.id}/record-views` }));
+    res.render('plans/family', { title: t('plans.family.title', {}, locale), students });
   });
   return r;
 }

@@ -106,9 +106,10 @@ export const voicesOf = (f: PlanField): Voice[] => (f.edit === 'both' ? ['studen
 /** The most a field's words may hold, by its type: checked here and given to the page as `maxlength`. */
 export const textLimits: Record<PlanField['type'], number> = { short: 500, long: 5000 };
 
-const planText = (max: number) => formText(max, `Keep it under ${max.toLocaleString('en-US')} characters`);
+// Messages are keys of config/locales/<lang>/plans.json: the service's validForm gives them in the person's language.
+const planText = (type: PlanField['type']) => formText(textLimits[type], `plans.errors.tooLong.${type}`);
 
-const loadedVersion = z.coerce.number({ error: 'Reload the page: it is missing what you loaded' }).int().min(0);
+const loadedVersion = z.coerce.number({ error: 'plans.errors.reload' }).int().min(0);
 
 /**
  * What the plan page posts for one section in one voice: `text.<field>` with the words and
@@ -122,17 +123,17 @@ export function sectionFormsOf(template: PlanTemplate): (section: string, voice:
     for (const voice of voices) {
       const fields = sec.fields.filter((f) => voicesOf(f).includes(voice));
       if (fields.length === 0) continue;
-      const unknown = { error: 'Something on this form is not part of this section: reload the page and save again' };
+      const unknown = { error: 'plans.errors.notThisSection' };
       const schema = z
         .object({
-          text: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, planText(textLimits[f.type]).optional()])), unknown),
+          text: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, planText(f.type).optional()])), unknown),
           version: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, loadedVersion.optional()])), unknown),
         })
         .superRefine((form, ctx) => {
           for (const key of Object.keys(form.text)) {
-            if (form.version[key] === undefined) ctx.addIssue({ code: 'custom', path: ['version', key], message: 'Reload the page: it is missing what you loaded' });
+            if (form.version[key] === undefined) ctx.addIssue({ code: 'custom', path: ['version', key], message: 'plans.errors.reload' });
           }
-          if (Object.keys(form.text).length === 0) ctx.addIssue({ code: 'custom', path: ['text'], message: 'There was nothing to save' });
+          if (Object.keys(form.text).length === 0) ctx.addIssue({ code: 'custom', path: ['text'], message: 'plans.errors.nothingToSave' });
         })
         .transform((form) => ({
           section: sec.key,
@@ -146,7 +147,7 @@ export function sectionFormsOf(template: PlanTemplate): (section: string, voice:
 }
 
 /** What a post naming no section of the template (or a voice it lacks) parses as: refused whole. */
-export const unknownSectionForm: z.ZodType<SectionSave> = z.never({ error: 'This form does not match the plan: reload the page and save again' });
+export const unknownSectionForm: z.ZodType<SectionSave> = z.never({ error: 'plans.errors.formMismatch' });
 
 /** One section's words in one voice, each with the version the editor loaded. */
 export interface SectionSave {
@@ -162,7 +163,7 @@ export type PrintQuery = z.output<typeof printQuery>;
 export const statusForm = z.object({ status: z.enum(['draft', 'active']), version: z.coerce.number().int().min(0) });
 export type StatusInput = z.output<typeof statusForm>;
 
-export const commentForm = z.object({ text: formText(2000, 'Keep it under 2,000 characters', { min: 1, message: 'Write a comment first' }) });
+export const commentForm = z.object({ text: formText(2000, 'plans.errors.commentTooLong', { min: 1, message: 'plans.errors.commentEmpty' }) });
 export type CommentInput = z.output<typeof commentForm>;
 
 export const auditFilter = z.object({ student: z.uuid().optional().or(z.literal('').transform(() => undefined)) });

@@ -7,7 +7,8 @@ import type { StudentRecord, StudentRecordGate } from '../navigators/student-rec
 import { authorize, canMap } from '../policies/policy.js';
 import { planAudience, planPolicy, type PlanAction } from '../policies/plan.js';
 import { roleHomePolicy } from '../policies/role-home.js';
-import { forbidden, badRequest } from '../web/errors.js';
+import { forbidden, badRequest, message } from '../web/errors.js';
+import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { validForm, type ParsedForm } from '../web/forms.js';
 import { voices, voicesOf, textLimits, type Audience, type CommentInput, type PlanField, type PlanTemplate, type PrintQuery, type SectionSave, type StatusInput, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
@@ -40,7 +41,8 @@ export interface PlansDeps {
   audit: AuditService;
   roster: RosterService;
   studentRecords: StudentRecordGate;
-  template: PlanTemplate;
+  /** The template in each language (loadPlanTemplates): the default one's structure rules, each person reads their own words. */
+  templates: Record<Locale, PlanTemplate>;
   /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
   onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
   /** The school's IANA zone: the school year turns over on its 1 August. */
@@ -62,9 +64,16 @@ const pageActions = ['setStatus', 'comment', 'viewHistory', 'print'] as const sa
 
 /** Success plans built from the tenant's template: co-written, versioned, every change kept. */
 export function createPlansService(deps: PlansDeps) {
-  const { db, clock, audit, roster, studentRecords, template } = deps;
+  const { db, clock, audit, roster, studentRecords, templates } = deps;
+  const template = templates[defaultLocale]!;
   const fields = template.sections.flatMap((s) => s.fields);
   const fieldByKey = new Map(fields.map((f) => [f.key, f]));
+  /** The template as a person reads it: same sections and fields as `template`, in their language. */
+  const templateIn = (locale: Locale | undefined): PlanTemplate => templates[locale ?? defaultLocale] ?? template;
+  const fieldsIn = new Map(Object.entries(templates).map(([locale, tpl]) => [locale, new Map(tpl.sections.flatMap((s) => s.fields).map((f) => [f.key, f]))]));
+  /** A field's words (label, help) in the person's language. */
+  const fieldIn = (locale: Locale | undefined, key: string): PlanField | undefined => (fieldsIn.get(locale ?? defaultLocale) ?? fieldByKey).get(key);
+  const someone = (locale: Locale | undefined) => t('common.someone', {}, locale);
   const year = async (tenantId: string) => schoolYearOf(clock.now(), await deps.timeZoneOf(tenantId));
   /** Who a page is for: the person's own audience, or the family's when they print a family copy. */
   const audienceOf = (s: StudentRecord, familyCopy: boolean): Audience | null => (familyCopy ? 'family' : planAudience(s.relationship));
@@ -86,13 +95,13 @@ export function createPlansService(deps: PlansDeps) {
     const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
     const entry = (key: string, voice: Voice) => {
       const e = entries.find((x) => x.fieldKey === key && x.voice === voice);
-      return e ? { text: e.text, authorName: names.get(e.authorId) || 'Someone', updatedAt: e.updatedAt, version: e.version } : null;
+      return e ? { text: e.text, authorName: names.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt, version: e.version } : null;
     };
     const canSee = visibleTo(s, familyCopy);
     const mayWrite = canMap(planPolicy, user, Object.values(editAction), { scope: s.scope });
     const writes = voices.filter((voice) => mayWrite[editAction[voice]]);
-    const sections = template.sections
-      .map((sec) => {
+    const sections = templateIn(user.locale)
+      .sections.map((sec) => {
         const fields = sec.fields.filter(canSee);
         return {
           ...sec,
@@ -111,7 +120,7 @@ export function createPlansService(deps: PlansDeps) {
     return {
       /** Whose record it is and how the user stands to it (the page's title, tabs and wording). */
       record: s,
-      plan: plan ? { ...plan, updatedByName: plan.updatedBy ? names.get(plan.updatedBy) || 'Someone' : null } : null,
+      plan: plan ? { ...plan, updatedByName: plan.updatedBy ? names.get(plan.updatedBy) || someone(user.locale) : null } : null,
       version: plan?.version ?? 0,
       /** Whose eyes the page is for: staff ('adult') pages mark the staff-only parts. */
       audience: audienceOf(s, familyCopy),
@@ -120,14 +129,16 @@ export function createPlansService(deps: PlansDeps) {
       status: (plan?.status ?? 'none') as PlanStatus,
       schoolYear,
       sections,
-      comments: comments.map((c) => ({ ...c, authorName: names.get(c.authorId) || 'Someone' })),
+      comments: comments.map((c) => ({ ...c, authorName: names.get(c.authorId) || someone(user.locale) })),
       can: canMap(planPolicy, user, pageActions, { scope: s.scope }),
     };
   }
 
   return {
     template,
+    templates,
     fieldByKey,
+    fieldIn,
 
     /** The plan page (see `page`). */
     async view(user: AppUser, studentId: string) {
@@ -137,7 +148,7 @@ export function createPlansService(deps: PlansDeps) {
     /** The printable plan: the user's own page, or the family's copy (`copy=family`). */
     async print(user: AppUser, studentId: string, query: ParsedForm<PrintQuery>) {
       const s = await studentRecords.open(user, studentId, planPolicy, 'print');
-      if (!query.success) throw badRequest('That is not a copy of the plan that can be printed.', 'bad_print_copy');
+      if (!query.success) throw badRequest(message('plans.errors.badPrintCopy'), 'bad_print_copy');
       return page(user, s, query.data.copy === 'family');
     },
 
@@ -156,11 +167,11 @@ export function createPlansService(deps: PlansDeps) {
      */
     async saveSection(user: AppUser, studentId: string, parsed: ParsedForm<SectionSave>): Promise<SectionSaveOutcome> {
       const s = await studentRecords.open(user, studentId, planPolicy, 'edit');
-      const form = validForm(parsed);
+      const form = validForm(parsed, user.locale);
       authorize(planPolicy, user, editAction[form.voice], { scope: s.scope });
       const posted = form.fields.map((f) => {
         const field = fieldByKey.get(f.key);
-        if (!field || !voicesOf(field).includes(form.voice)) throw badRequest('That plan field does not exist.', 'unknown_field');
+        if (!field || !voicesOf(field).includes(form.voice)) throw badRequest(message('plans.errors.unknownField'), 'unknown_field');
         if (!visibleTo(s)(field)) throw forbidden().denying({ subject: 'plan', attempt: editAction[form.voice], studentId: s.student.id });
         return { ...f, field };
       });
@@ -199,7 +210,7 @@ export function createPlansService(deps: PlansDeps) {
         conflicts: result.stale.map((c) => ({
           field: c.field,
           voice: form.voice,
-          theirs: { text: c.theirs.text, authorName: names.get(c.theirs.authorId) || 'Someone else', at: c.theirs.updatedAt },
+          theirs: { text: c.theirs.text, authorName: names.get(c.theirs.authorId) || t('common.someoneElse', {}, user.locale), at: c.theirs.updatedAt },
           yours: c.yours,
           version: c.theirs.version,
         })),
@@ -209,7 +220,7 @@ export function createPlansService(deps: PlansDeps) {
     /** Draft -> active (and back) is the advisor's call, guarded by the version like any edit. */
     async setStatus(user: AppUser, studentId: string, parsed: ParsedForm<StatusInput>): Promise<boolean> {
       const s = await studentRecords.open(user, studentId, planPolicy, 'setStatus');
-      const { status, version } = validForm(parsed);
+      const { status, version } = validForm(parsed, user.locale);
       // The year before the transaction: a query beside an open one waits for ever on the embedded database.
       const schoolYear = await year(user.tenantId);
       const changed = await db.transaction(async (tx) => {
@@ -225,7 +236,7 @@ export function createPlansService(deps: PlansDeps) {
 
     async comment(user: AppUser, studentId: string, parsed: ParsedForm<CommentInput>): Promise<void> {
       const s = await studentRecords.open(user, studentId, planPolicy, 'comment');
-      const { text } = validForm(parsed);
+      const { text } = validForm(parsed, user.locale);
       // The year before the transaction: a query beside an open one waits for ever on the embedded database.
       const schoolYear = await year(user.tenantId);
       await db.transaction(async (tx) => {
@@ -242,6 +253,7 @@ export function createPlansService(deps: PlansDeps) {
       const revisions = plan ? await repo.revisions(db, user.tenantId, plan.id) : [];
       const names = await roster.namesOf(user.tenantId, revisions.map((r) => r.authorId));
       const canSee = visibleTo(s);
+      const locale = user.locale;
       await audit.record(user, { action: 'read', entity: 'plan-history', entityId: plan?.id ?? null, studentId: s.student.id });
       return {
         record: s,
@@ -250,7 +262,7 @@ export function createPlansService(deps: PlansDeps) {
             const f = fieldByKey.get(r.fieldKey);
             return f !== undefined && canSee(f);
           })
-          .map((r) => ({ ...r, label: fieldByKey.get(r.fieldKey)!.label, voiceLabel: r.voice === 'student' ? "student's words" : "adult's words", authorName: names.get(r.authorId) || 'Someone', parts: wordDiff(r.oldText, r.newText) })),
+          .map((r) => ({ ...r, label: fieldIn(locale, r.fieldKey)!.label, voiceLabel: t(`plans.words.${r.voice}`, {}, locale), authorName: names.get(r.authorId) || someone(locale), parts: wordDiff(r.oldText, r.newText) })),
       };
     },
 
@@ -296,7 +308,7 @@ export function createPlansService(deps: PlansDeps) {
       for (const p of rows) {
         const mine = entries.filter((e) => e.planId === p.id && e.text.trim() !== '');
         const filled = shared
-          .map((f) => ({ key: f.key, label: f.label, texts: voicesOf(f).flatMap((voice) => mine.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice: voice === 'student' ? 'In their words' : "Adult's words", text: e.text }))) }))
+          .map((f) => ({ key: f.key, label: fieldIn(user.locale, f.key)!.label, texts: voicesOf(f).flatMap((voice) => mine.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice: t(`plans.shared.${voice}`, {}, user.locale), text: e.text }))) }))
           .filter((f) => f.texts.length > 0);
         out.set(p.studentId, filled);
       }

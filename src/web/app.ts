@@ -25,7 +25,7 @@ import { createRosterSyncService } from '../roster/sync.service.js';
 import { createScoresService } from '../scores/scores.service.js';
 import { createJobQueue, type JobDescriber } from '../jobs/jobs.service.js';
 import { createPlansService } from '../plans/plans.service.js';
-import { loadPlanTemplate } from '../plans/plans.schemas.js';
+import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
@@ -88,7 +88,7 @@ export function buildContext(deps: AppDeps): AppContext {
     jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, template: loadPlanTemplate(), timeZoneOf: (t) => platforms.timeZoneOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
   const scores = createScoresService({
     db,
     clock: deps.clock,

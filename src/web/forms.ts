@@ -30,9 +30,9 @@ export type ParsedForm<T> = z.ZodSafeParseResult<T>;
 /** Input a program (the sandbox seed, a test) hands a service in place of a posted form: typed, and valid as given. */
 export const validData = <T>(data: T): ParsedForm<T> => ({ success: true, data });
 
-/** The parsed form's data, or InvalidInput with its field errors. */
-export function validForm<T>(parsed: ParsedForm<T>): T {
-  if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error));
+/** The parsed form's data, or InvalidInput with its field errors in the person's language. */
+export function validForm<T>(parsed: ParsedForm<T>, locale: Locale = defaultLocale): T {
+  if (!parsed.success) throw new InvalidInput(fieldErrors(parsed.error, locale));
   return parsed.data;
 }
 

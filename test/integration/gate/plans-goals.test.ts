@@ -103,7 +103,7 @@ describe('the student-record gate: plans and goals', () => {
       const base = { db, clock: t.ctx.clock, audit: createAuditService(db, t.ctx.clock), roster: createRosterService(db), studentRecords: t.ctx.studentRecords };
       const onPlanChanged = () => Promise.reject(new TouchedBeforeGate('told scores before the gate decided'));
       const timeZoneOf = () => Promise.reject(new TouchedBeforeGate('read the school time zone before the gate decided'));
-      return { plans: createPlansService({ ...base, template: t.ctx.plans.template, timeZoneOf, onPlanChanged }), goals: createGoalsService(base) };
+      return { plans: createPlansService({ ...base, templates: t.ctx.plans.templates, timeZoneOf, onPlanChanged }), goals: createGoalsService(base) };
     };
     const plansCalls = (): Record<string, Call> => ({
       view: (u, id) => untouchable().plans.view(u, id),
@@ -113,8 +113,8 @@ describe('the student-record gate: plans and goals', () => {
       comment: (u, id) => untouchable().plans.comment(u, id, commentForm.safeParse({ text: '' })),
       history: (u, id) => untouchable().plans.history(u, id),
     });
-    /** Not about one student: the caseload's, the gradebook's and the role homes' (their own checks), and the subject course's list (checked by courses). */
-    const plansNotStudentScoped = ['statusFor', 'completionOf', 'familyHome', 'mine', 'sharedWithTeachers'];
+    /** Not about one student: the caseload's, the gradebook's and the role homes' (their own checks), the subject course's list (checked by courses), and the template's words in a language. */
+    const plansNotStudentScoped = ['statusFor', 'completionOf', 'familyHome', 'mine', 'sharedWithTeachers', 'fieldIn'];
     const goalsCalls = (): Record<string, Call> => ({
       list: (u, id) => untouchable().goals.list(u, id),
       detail: (u, id) => untouchable().goals.detail(u, id, goalId),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import { decoded } from '../../support/html.js';
+import { t as text } from '../../../src/web/i18n.js';
 
 type As = ReturnType<typeof asUser>;
 const goal = { category: 'academic', statement: 'Turn in every math homework on time', measure: 'Homework log', target: '100% for 4 weeks', targetDate: '2026-05-01', why: 'I want to pass Algebra' };
@@ -55,6 +56,18 @@ describe('goals', () => {
     await student.post(`${base}/${id}`, { ...goal, statement: 'Turn in every homework on time', version: String(versionIn(page.text)) }).expect(303);
     page = await advisor.get(`${base}/${id}`).expect(200);
     expect(page.text).to.contain('Revised, waiting for approval').and.to.contain('Approve goal');
+  });
+
+  it('speaks Spanish to a student launched in Spanish: the status label, the page title, and a refused form\'s error summary', async () => {
+    const es = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.students[0].id, cid: s.advisoryId, role: 'student', loc: 'es' }));
+    const created = await es.post(base, goal).expect(303);
+    const page = decoded((await es.get(`${base}/${idFrom(created.headers.location!)}`).expect(200)).text);
+    expect(page).to.contain(text('goals.statuses.proposed', {}, 'es')).and.to.contain(text('goals.categories.academic', {}, 'es'));
+    expect(page).to.contain(`<title>${text('goals.show.title', { statement: goal.statement }, 'es')}`);
+    expect(page).not.to.contain('Proposed, waiting for approval');
+    const refused = decoded((await es.post(base, { ...goal, category: '', statement: 'x' }).expect(400)).text);
+    expect(refused).to.match(new RegExp(`class="error-summary"[\\s\\S]*${text('goals.errors.category', {}, 'es')}[\\s\\S]*${text('goals.errors.statement', {}, 'es')}`));
+    expect(refused).not.to.contain('Choose a category');
   });
 
   it('an advisor\'s goal is active at once; progress updates name their author', async () => {
