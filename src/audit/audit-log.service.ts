@@ -63,7 +63,7 @@ export function createAuditLogService(deps: AuditLogDeps) {
       const { filter, student, person } = await filterOf(user.tenantId, q);
       const page = await audit.page(user.tenantId, filter, { before: q.before, after: q.after, size: deps.pageSize });
       const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
-      return { events: page.events.map((e) => presentEvent(e, names)), older: page.older, newer: page.newer, student, person, nameMatches: NAME_MATCHES };
+      return { events: page.events.map((e) => presentEvent(e, names, user.locale)), older: page.older, newer: page.newer, student, person, nameMatches: NAME_MATCHES };
     },
 
     /**
@@ -79,7 +79,7 @@ export function createAuditLogService(deps: AuditLogDeps) {
       for (;;) {
         const page = await audit.page(user.tenantId, filter, { before, size: EXPORT_BATCH });
         const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
-        for (const e of page.events.map((x) => presentEvent(x, names))) {
+        for (const e of page.events.map((x) => presentEvent(x, names, user.locale))) {
           yield [e.at.toISOString(), e.actorName, e.roleLabel, e.actionLabel, e.recordLabel, e.attemptLabel ?? '', e.students.map((s) => s.name).join('; '), e.students.map((s) => s.id).join(' ')];
         }
         if (!page.older) return;
