@@ -39,6 +39,11 @@ describe('admin pages in the admin\'s language (Spanish)', () => {
     expect(res.text).not.to.contain('Audit log');
   });
 
+  it('/admin/audit: a filter it refuses is explained in Spanish', async () => {
+    const res = await admin.get('/admin/audit?from=2026-02-30').expect(400);
+    expect(res.text).to.contain('id="f-from-error">Escriba una fecha real, como 2026-03-17</p>');
+  });
+
   it('/admin/scores: heading and table headers', async () => {
     const res = await admin.get('/admin/scores').expect(200);
     expect(res.text).to.contain('<h1 id="scores-title">Calificaciones en el libro de calificaciones</h1>');
