@@ -182,7 +182,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     async setAcceptNewDeployments(user: AppUser, tenantId: string, posted: unknown) {
       authorize(platformPolicy, user, 'update', { tenantId });
       const setting = deploymentsSetting.safeParse(posted);
-      if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
+      if (!setting.success) throw badRequest(message('platforms.refusals.acceptSetting'));
       const row = await repo.updateTenant(db, tenantId, { acceptNewDeployments: setting.data.acceptNewDeployments === 'on' });
       invalidate();
       return withLms(row);
@@ -236,11 +236,11 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     async approveDeployment(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
       authorize(platformPolicy, user, 'update', { tenantId });
       const approval = deploymentApproval.safeParse(posted);
-      if (!approval.success) throw badRequest('Name the deployment to approve.');
+      if (!approval.success) throw badRequest(message('platforms.refusals.approveWhich'));
       const { deploymentId } = approval.data;
       await db.transaction(async (tx) => {
         const result = await repo.approveDeployment(tx, tenantId, deploymentId);
-        if (!result) throw notFound('That deployment is not waiting for approval.');
+        if (!result) throw notFound(message('platforms.refusals.notPending'));
         if (result.changed) await audit.record(user, { action: 'update', entity: 'deployment', entityId: deploymentId }, tx);
       });
       return deploymentId;
