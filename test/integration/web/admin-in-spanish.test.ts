@@ -18,14 +18,14 @@ describe('admin pages in the admin\'s language (Spanish)', () => {
   it('/admin/platforms: heading, table and form', async () => {
     const res = await admin.get('/admin/platforms').expect(200);
     expect(res.text).to.contain('<h1 id="platforms-title">Plataformas LMS</h1>');
-    expect(res.text).to.contain('<th scope="col">Emisor e ID de cliente</th>');
-    expect(res.text).to.contain('<label for="p-client">ID de cliente</label>');
+    expect(res.text).to.contain('<th scope="col">Emisor e ID de cliente (Client ID)</th>');
+    expect(res.text).to.contain('<label for="p-client">ID de cliente (Client ID)</label>');
     expect(res.text).not.to.contain('Register platform');
   });
 
   it('/admin/platforms: a refused registration says why in Spanish', async () => {
     const res = await admin.post('/admin/platforms', { name: 'X', issuer: 'not a url' }).expect(400);
-    expect(res.text).to.contain('Falta: ID de cliente');
+    expect(res.text).to.contain('Falta: ID de cliente (Client ID)');
     expect(res.text).to.contain('Emisor (issuer): escriba una URL http(s) completa');
   });
 
