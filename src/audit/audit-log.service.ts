@@ -8,6 +8,7 @@ import type { AuditCursor, AuditFilter, AuditService } from './audit.service.js'
 import { auditQuery, recordViewsQuery, type AuditQuery } from './audit.schemas.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, InvalidInput } from '../web/forms.js';
+import { hasText, t, type Locale } from '../web/i18n.js';
 import { actionLabel, entityLabel, peopleOf, presentEvent, roleLabel } from './audit.presenter.js';
 
 export interface AuditLogDeps {
@@ -48,10 +49,13 @@ export function createAuditLogService(deps: AuditLogDeps) {
     return { filter, student, person };
   }
 
-  /** The filter form as sent, or InvalidInput (an administrator fixes the field; the page shows no events). */
-  function queryOf(raw: unknown): AuditQuery {
+  /**
+   * The filter form as sent, or InvalidInput (an administrator fixes the field; the page shows no
+   * events) worded in their language: the schema's refusals are keys, zod's own (a forged action) stay as zod says them.
+   */
+  function queryOf(raw: unknown, locale: Locale | undefined): AuditQuery {
     const q = auditQuery.safeParse(raw);
-    if (!q.success) throw new InvalidInput(fieldErrors(q.error), raw);
+    if (!q.success) throw new InvalidInput(Object.fromEntries(Object.entries(fieldErrors(q.error)).map(([field, m]) => [field, hasText(m) ? t(m, {}, locale) : m])), raw);
     return q.data;
   }
 
@@ -59,11 +63,11 @@ export function createAuditLogService(deps: AuditLogDeps) {
     /** One page of the tenant's log with the filters (the query string as sent) applied, each event in words. Admins of the tenant only. */
     async adminPage(user: AppUser, query: unknown) {
       authorize(auditPolicy, user, 'list', { tenantId: user.tenantId });
-      const q = queryOf(query);
+      const q = queryOf(query, user.locale);
       const { filter, student, person } = await filterOf(user.tenantId, q);
       const page = await audit.page(user.tenantId, filter, { before: q.before, after: q.after, size: deps.pageSize });
       const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
-      return { events: page.events.map((e) => presentEvent(e, names)), older: page.older, newer: page.newer, student, person, nameMatches: NAME_MATCHES };
+      return { events: page.events.map((e) => presentEvent(e, names, user.locale)), older: page.older, newer: page.newer, student, person, nameMatches: NAME_MATCHES };
     },
 
     /**
@@ -72,14 +76,14 @@ export function createAuditLogService(deps: AuditLogDeps) {
      */
     async *exportRows(user: AppUser, query: unknown): AsyncGenerator<string[]> {
       authorize(auditPolicy, user, 'export', { tenantId: user.tenantId });
-      const q = queryOf(query);
+      const q = queryOf(query, user.locale);
       const { filter } = await filterOf(user.tenantId, q);
       await audit.record(user, { action: 'read', entity: 'audit' });
       let before: AuditCursor | undefined;
       for (;;) {
         const page = await audit.page(user.tenantId, filter, { before, size: EXPORT_BATCH });
         const names = await roster.namesOf(user.tenantId, peopleOf(page.events));
-        for (const e of page.events.map((x) => presentEvent(x, names))) {
+        for (const e of page.events.map((x) => presentEvent(x, names, user.locale))) {
           yield [e.at.toISOString(), e.actorName, e.roleLabel, e.actionLabel, e.recordLabel, e.attemptLabel ?? '', e.students.map((s) => s.name).join('; '), e.students.map((s) => s.id).join(' ')];
         }
         if (!page.older) return;

@@ -37,12 +37,12 @@ export function auditRoutes(ctx: AppContext): Router {
 
   const renderLog = (res: Response, raw: Record<string, unknown>, extra: Record<string, unknown>) =>
     res.render('audit/index', {
-      title: t('audit.title'),
-      nav: [{ href: '/admin', label: t('audit.nav.admin'), current: false }],
+      titleKey: 'audit.title',
+      nav: [{ href: '/admin', label: t('audit.nav.admin', {}, res.locals.locale), current: false }],
       // The school's zone, which requireUser put in res.locals.
       zone: res.locals.timeZone,
       values: raw,
-      actions: auditActions.map((value) => ({ value, label: actionLabel(value), selected: raw.action === value })),
+      actions: auditActions.map((value) => ({ value, label: actionLabel(value, res.locals.locale), selected: raw.action === value })),
       ...extra,
     });
 
@@ -81,7 +81,7 @@ export function auditRoutes(ctx: AppContext): Router {
       return;
     }
     res.type('text/csv; charset=utf-8').attachment('audit-log.csv');
-    const csv = stringify({ header: true, columns: csvColumns.map((key) => ({ key, header: t(`audit.csv.${key}`) })), cast: { string: spreadsheetSafe } });
+    const csv = stringify({ header: true, columns: csvColumns.map((key) => ({ key, header: t(`audit.csv.${key}`, {}, req.user!.locale) })), cast: { string: spreadsheetSafe } });
     csv.pipe(res);
     const write = (row: string[]) => new Promise<void>((resolve) => (csv.write(Object.fromEntries(csvColumns.map((k, i) => [k, row[i]]))) ? resolve() : csv.once('drain', resolve)));
     try {

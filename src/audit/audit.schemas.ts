@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { isRealDate } from '../web/forms.js';
-import { t } from '../web/i18n.js';
 import { isUuid } from '../web/ids.js';
 import { auditActions } from './audit.service.js';
 import type { AuditCursor } from './audit.repository.js';
 
+// Refusals name keys of config/locales (audit.errors.*): the service words them in the admin's language.
 
 /** A page position in a link: `<ISO instant>_<event id>`. */
 export const encodeCursor = (c: AuditCursor) => `${c.at.toISOString()}_${c.id}`;
@@ -16,7 +16,7 @@ const cursor = z
     const [iso, id] = raw.split('_');
     const at = new Date(iso ?? '');
     if (!id || !isUuid(id) || Number.isNaN(at.getTime())) {
-      ctx.addIssue({ code: 'custom', message: t('audit.errors.page') });
+      ctx.addIssue({ code: 'custom', message: 'audit.errors.page' });
       return z.NEVER;
     }
     return { at, id };
@@ -25,13 +25,13 @@ const cursor = z
 const day = z
   .string()
   .trim()
-  .refine((d) => d === '' || isRealDate(d), { message: t('audit.errors.date') })
+  .refine((d) => d === '' || isRealDate(d), { message: 'audit.errors.date' })
   .transform((d) => d || undefined);
 /** A name (or part of one) to search, or a person id from a link on the page. */
 const who = z
   .string()
   .trim()
-  .max(100, t('audit.errors.text'))
+  .max(100, 'audit.errors.text')
   .transform((s) => s || undefined);
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const text = <T extends z.ZodType>(schema: T) => z.preprocess((v) => first(v) ?? '', schema);
@@ -47,7 +47,7 @@ export const auditQuery = z
     before: text(cursor),
     after: text(cursor),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: t('audit.errors.range'), path: ['to'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'audit.errors.range', path: ['to'] });
 export type AuditQuery = z.infer<typeof auditQuery>;
 
 /** "Who viewed my record" pages: only the position. */

@@ -9,7 +9,8 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { AppUser } from '../auth/user.js';
 import { authorize } from '../policies/policy.js';
 import { contentItemPolicy } from '../policies/content-item.js';
-import { badRequest, notFound, conflict } from '../web/errors.js';
+import { badRequest, notFound, conflict, message } from '../web/errors.js';
+import { t } from '../web/i18n.js';
 import { advisoryParameter, claimKeys as K, deepLinkingSettings, type DeepLinkingSettings } from './launch.schemas.js';
 
 /**
@@ -18,9 +19,9 @@ import { advisoryParameter, claimKeys as K, deepLinkingSettings, type DeepLinkin
  * the plain link leaves it to the admin or the instructor's answer on first launch.
  */
 export const linkKinds = {
-  'success-plans': { title: 'Success plans', custom: null },
-  advisory: { title: 'Success plans (advisory)', custom: { [advisoryParameter]: 'true' } },
-  subject: { title: "Students' success plans", custom: { [advisoryParameter]: 'false' } },
+  'success-plans': { custom: null },
+  advisory: { custom: { [advisoryParameter]: 'true' } },
+  subject: { custom: { [advisoryParameter]: 'false' } },
 } as const;
 export type LinkKind = keyof typeof linkKinds;
 
@@ -50,7 +51,7 @@ export function createDeepLinkingService(deps: DeepLinkingDeps) {
     const row = await deps.launches.findDeepLinking(launchId, user.tenantId);
     const asked = row ? stored.parse(row.deepLinking) : undefined;
     const person = asked ? await deps.roster.findPerson(user.tenantId, user.personId) : undefined;
-    if (!row || !asked || person?.sub !== asked.sub) throw notFound('This content selection has expired. Open the content picker in your LMS again.');
+    if (!row || !asked || person?.sub !== asked.sub) throw notFound(message('lti.deepLink.expired'));
     return { row, ...asked };
   }
 
@@ -61,14 +62,15 @@ export function createDeepLinkingService(deps: DeepLinkingDeps) {
     async respond(launchId: string, user: AppUser, posted: unknown): Promise<{ returnUrl: string; jwt: string; choice: LinkKind | 'none' }> {
       const { settings, deploymentId } = await request(launchId, user);
       const answer = choice.safeParse(posted);
-      if (!answer.success) throw badRequest('Choose what to add to the course.', 'bad_choice');
+      if (!answer.success) throw badRequest(message('lti.deepLink.badChoice'), 'bad_choice');
       const choose = answer.data.choice === 'none' ? null : answer.data.choice;
       const tenantId = user.tenantId;
       const tenant = await deps.platforms.find(tenantId);
       if (!tenant) throw notFound();
-      if (!(await deps.launches.markResponded(launchId, tenantId))) throw conflict('A selection was already returned to the LMS for this request.', 'already_responded');
+      if (!(await deps.launches.markResponded(launchId, tenantId))) throw conflict(message('lti.deepLink.alreadyResponded'), 'already_responded');
       const link = choose && offersResourceLink(settings) ? linkKinds[choose] : null;
-      const items = link ? [{ type: 'ltiResourceLink', title: link.title, url: `${deps.baseUrl}/lti/launch`, ...(link.custom ? { custom: link.custom } : {}) }] : [];
+      // The link's title is what the course shows: in the language of the teacher or admin who added it.
+      const items = link && choose ? [{ type: 'ltiResourceLink', title: t(`lti.deepLink.items.${choose}`, {}, user.locale), url: `${deps.baseUrl}/lti/launch`, ...(link.custom ? { custom: link.custom } : {}) }] : [];
       const claims: Record<string, unknown> = {
         nonce: randomBytes(16).toString('base64url'),
         [K.deploymentId]: deploymentId,

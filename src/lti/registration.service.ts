@@ -1,6 +1,6 @@
 import type { Config } from '../web/config.js';
 import type { Logger } from '../web/logger.js';
-import { HttpError, badRequest } from '../web/errors.js';
+import { HttpError, badRequest, message } from '../web/errors.js';
 import type { PlatformsService, Tenant } from '../platforms/platforms.service.js';
 import { familyFor, toolUrls, type ToolIdentity } from './families/index.js';
 import {
@@ -29,8 +29,8 @@ export class RegistrationError extends HttpError {
   ) {
     super(
       502,
-      'The registration did not complete',
-      'The tool could not complete the registration with the address your LMS gave. Start the registration again from your LMS; if it fails again, give your administrator the request id below: the reason is in the tool\'s log.',
+      message('install.registered.failedTitle'),
+      message('install.registered.failed'),
       'registration_failed',
     );
   }
@@ -86,7 +86,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
     /** Registers the LMS whose configuration is at configUrl. Every failure is one RegistrationError, logged with its reason on `log`. */
     async register(configUrl: string, token: string | undefined, log: Logger = deps.logger): Promise<Tenant> {
       if (strict && new URL(configUrl).protocol !== 'https:') {
-        throw badRequest('The LMS configuration address must use https.', 'registration_not_https');
+        throw badRequest(message('install.registered.notHttps'), 'registration_not_https');
       }
       try {
         return await registerAt(configUrl, token);

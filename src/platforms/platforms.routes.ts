@@ -36,7 +36,7 @@ export function platformsRoutes(ctx: AppContext): Router {
       timeZoneUnlisted: typeof form.timeZone === 'string' && form.timeZone !== '' && !zoneNames.includes(form.timeZone),
     }));
     res.render('platforms/index', {
-      title: 'LMS platforms',
+      titleKey: 'platforms.title',
       platforms,
       registeredAnother: req.query.registered === 'another',
       zoneNames,

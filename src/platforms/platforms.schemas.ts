@@ -1,20 +1,22 @@
 import { z } from 'zod';
 import { familyCodes } from '../lti/families/index.js';
+import { t, type Locale } from '../web/i18n.js';
 
-const url = (what: string) => z.url({ protocol: /^https?$/, error: `${what} must be a full http(s) URL` }).max(500, `${what} is too long`);
-const text = (what: string, max = 300) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(max, `${what} is too long`);
+// What each refusal says is chosen by issuesOf, in the reader's language, from the issue's kind and field.
+const url = () => z.url({ protocol: /^https?$/ }).max(500);
+const text = (max = 300) => z.string().trim().min(1).max(max);
 
 /** A platform registered by hand (Schoology, or any LMS without dynamic registration): contract 2. */
 export const manualPlatformInput = z.object({
-  name: text('Name', 200),
-  issuer: url('Issuer'),
-  clientId: text('Client ID'),
-  authLoginUrl: url('Authorization (OIDC auth) URL'),
-  accessTokenUrl: url('Access token URL'),
-  jwksUrl: url('JWKS (platform keyset) URL'),
+  name: text(200),
+  issuer: url(),
+  clientId: text(),
+  authLoginUrl: url(),
+  accessTokenUrl: url(),
+  jwksUrl: url(),
   authorizationServer: z.string().trim().min(1).max(500).optional(),
-  family: z.enum(familyCodes, { error: `Family must be one of ${familyCodes.join(', ')}` }).optional(),
-  deploymentIds: z.array(text('Deployment ID')).max(100),
+  family: z.enum(familyCodes).optional(),
+  deploymentIds: z.array(text()).max(100),
   acceptNewDeployments: z.boolean().optional(),
   grantedScopes: z.array(z.string().min(1).max(300)).max(50).optional(),
 });
@@ -47,9 +49,32 @@ export interface PlatformProblem {
   text: string;
 }
 
-/** Turns zod's issues into sentences a person can act on, each with its field. */
-export function issuesOf(error: z.ZodError): PlatformProblem[] {
-  return error.issues.map((i) => ({ field: String(i.path[0] ?? ''), text: i.message.match(/^[A-Z]/) ? i.message : `${i.path.join('.') || 'input'}: ${i.message}` }));
+/** The fields a refusal names (keys of platforms.fields): the registration's, and the school's time zone. */
+const namedFields = new Set(['name', 'issuer', 'clientId', 'authLoginUrl', 'accessTokenUrl', 'jwksUrl', 'family', 'deploymentIds', 'timeZone']);
+
+/** What was wrong with one value, as a key of platforms.problems; undefined for what no sentence covers. */
+function problemOf(issue: z.core.$ZodIssue, field: string): string | undefined {
+  if (issue.code === 'invalid_value' && field === 'family') return 'family';
+  if (issue.code === 'custom' && field === 'timeZone') return 'timeZone';
+  if (issue.code === 'invalid_format') return 'url';
+  if (issue.code === 'invalid_type' || (issue.code === 'too_small' && issue.origin === 'string')) return 'required';
+  if (issue.code === 'too_big' && issue.origin === 'string') return 'tooLong';
+  return undefined;
+}
+
+/**
+ * Turns zod's issues into sentences a person can act on, in their language, each with its field:
+ * the issue's own, or `field` for a schema of one value (the time zone).
+ */
+export function issuesOf(error: z.ZodError, locale?: Locale, field?: string): PlatformProblem[] {
+  return error.issues.map((i) => {
+    const about = field ?? String(i.path[0] ?? '');
+    const problem = namedFields.has(about) ? problemOf(i, about) : undefined;
+    const text = problem
+      ? t(`platforms.problems.${problem}`, { field: t(`platforms.fields.${about}`, {}, locale), codes: familyCodes.join(', ') }, locale)
+      : i.message.match(/^[A-Z]/) ? i.message : `${i.path.join('.') || 'input'}: ${i.message}`;
+    return { field: about, text };
+  });
 }
 
 export const problemsOf = (error: z.ZodError): string[] => issuesOf(error).map((i) => i.text);

@@ -1,8 +1,9 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import * as repo from './platforms.repository.js';
 import { deploymentApproval, deploymentsSetting, issuesOf, manualPlatformInput, platformForm, timeZoneForm, type ManualPlatformInput, type PlatformProblem } from './platforms.schemas.js';
-import { badRequest, HttpError, notFound } from '../web/errors.js';
+import { badRequest, HttpError, message, notFound } from '../web/errors.js';
 import type { AppUser } from '../auth/user.js';
+import type { Locale } from '../web/i18n.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { platformActions, platformPolicy } from '../policies/platform.js';
 import { familyCodes } from '../lti/families/index.js';
@@ -31,7 +32,7 @@ export interface PlatformKeys {
 export class PlatformInputError extends HttpError {
   readonly problems: string[];
   constructor(readonly issues: PlatformProblem[]) {
-    super(400, 'The platform details are not valid', issues.map((i) => i.text).join(' '), 'invalid_platform');
+    super(400, message('platforms.invalid'), issues.map((i) => i.text).join(' '), 'invalid_platform');
     this.problems = issues.map((i) => i.text);
   }
 }
@@ -102,9 +103,9 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
   };
 
   /** Idempotent on (issuer, client id): a second call updates the endpoints and adds deployments. */
-  const upsertRegistration = async (input: ManualPlatformInput, registeredBy: 'manual' | 'dynamic'): Promise<Tenant> => {
+  const upsertRegistration = async (input: ManualPlatformInput, registeredBy: 'manual' | 'dynamic', locale?: Locale): Promise<Tenant> => {
     const parsed = manualPlatformInput.safeParse(input);
-    if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error));
+    if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error, locale));
     const p = parsed.data;
     const endpoints = { name: p.name, authLoginUrl: p.authLoginUrl, accessTokenUrl: p.accessTokenUrl, jwksUrl: p.jwksUrl, active: true };
     // Fields the caller left out keep their stored value on an update.
@@ -152,7 +153,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     async addByAdmin(user: AppUser, posted: unknown): Promise<Tenant> {
       authorize(platformPolicy, user, 'add', { tenantId: user.tenantId });
       const parsed = platformForm.safeParse(posted);
-      if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error));
+      if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error, user.locale));
       const f = parsed.data;
       const existing = f.issuer && f.clientId ? await repo.findTenantByIssuer(db, f.issuer.trim(), f.clientId.trim()) : undefined;
       if (existing) authorize(platformPolicy, user, 'update', { tenantId: existing.id });
@@ -169,6 +170,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
           acceptNewDeployments: f.acceptNewDeployments === 'on',
         },
         'manual',
+        user.locale,
       );
     },
 
@@ -180,7 +182,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     async setAcceptNewDeployments(user: AppUser, tenantId: string, posted: unknown) {
       authorize(platformPolicy, user, 'update', { tenantId });
       const setting = deploymentsSetting.safeParse(posted);
-      if (!setting.success) throw badRequest('Choose whether new deployments are accepted.');
+      if (!setting.success) throw badRequest(message('platforms.refusals.acceptSetting'));
       const row = await repo.updateTenant(db, tenantId, { acceptNewDeployments: setting.data.acceptNewDeployments === 'on' });
       invalidate();
       return withLms(row);
@@ -234,11 +236,11 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
     async approveDeployment(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
       authorize(platformPolicy, user, 'update', { tenantId });
       const approval = deploymentApproval.safeParse(posted);
-      if (!approval.success) throw badRequest('Name the deployment to approve.');
+      if (!approval.success) throw badRequest(message('platforms.refusals.approveWhich'));
       const { deploymentId } = approval.data;
       await db.transaction(async (tx) => {
         const result = await repo.approveDeployment(tx, tenantId, deploymentId);
-        if (!result) throw notFound('That deployment is not waiting for approval.');
+        if (!result) throw notFound(message('platforms.refusals.notPending'));
         if (result.changed) await audit.record(user, { action: 'update', entity: 'deployment', entityId: deploymentId }, tx);
       });
       return deploymentId;
@@ -277,7 +279,7 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       authorize(platformPolicy, user, 'update', { tenantId });
       const form = timeZoneForm.safeParse(posted);
       const parsed = timeZoneName.safeParse(form.success ? (form.data.timeZone ?? '') : '');
-      if (!parsed.success) throw new PlatformInputError(parsed.error.issues.map((i) => ({ field: 'timeZone', text: i.message })));
+      if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error, user.locale, 'timeZone'));
       await db.transaction(async (tx) => {
         await repo.updateTenant(tx, tenantId, { timeZone: parsed.data });
         await audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: tenantId }, tx);

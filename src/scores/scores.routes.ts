@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../web/context.js';
 import { outcomeQuery, type Outcome } from './scores.schemas.js';
 import { redirectInTool } from '../web/forms.js';
+import { defaultLocale, t, type Locale } from '../web/i18n.js';
 
 const PAGE = '/admin/scores';
 import type { PublishSummary } from './scores.service.js';
@@ -9,17 +10,19 @@ import type { PublishSummary } from './scores.service.js';
 /** The redirect's query after a publish: counts only, never names. */
 const countsOf = (results: PublishSummary[]) => ({ posted: results.reduce((n, r) => n + r.posted, 0), courses: results.length, failed: results.filter((r) => r.error).length });
 
-function noticeOf(o: Outcome): string | undefined {
-  const posted = `Posted ${o.posted} score${o.posted === 1 ? '' : 's'} in ${o.courses} course${o.courses === 1 ? '' : 's'}${o.failed ? `; ${o.failed} course${o.failed === 1 ? '' : 's'} failed (see below)` : ''}.`;
+function noticeOf(o: Outcome, locale: Locale): string | undefined {
+  const say = (key: string, params: Record<string, unknown> = {}) => t(`scores.notice.${key}`, params, locale);
+  const parts = { scores: say('scores', { count: o.posted }), courses: say('courses', { count: o.courses }), failed: say('failed', { count: o.failed }) };
+  const posted = say(o.failed ? 'postedFailed' : 'posted', parts);
   switch (o.done) {
     case 'on':
-      return o.courses ? posted : 'Publishing is on. No course has an AGS endpoint yet.';
+      return o.courses ? posted : say('onNoCourse');
     case 'off':
-      return 'Publishing is off. Scores already in the gradebook stay there.';
+      return say('off');
     case 'published':
-      return o.courses ? posted : 'Nothing was posted: publishing is off or no course has an AGS endpoint.';
+      return o.courses ? posted : say('nothing');
     case 'inspected':
-      return 'Checked what each course shows the tool.';
+      return say('inspected');
     default:
       return undefined;
   }
@@ -32,7 +35,7 @@ export function scoresRoutes(ctx: AppContext): Router {
 
   r.get('/admin/scores', async (req, res) => {
     const page = await ctx.scores.adminPage(req.user!);
-    res.render('scores/admin', { title: 'Gradebook scores', ...page, notice: noticeOf(outcomeQuery.parse(req.query)) });
+    res.render('scores/admin', { titleKey: 'scores.title', ...page, notice: noticeOf(outcomeQuery.parse(req.query), req.user!.locale ?? defaultLocale) });
   });
 
   r.post('/admin/scores/settings', async (req, res) => {

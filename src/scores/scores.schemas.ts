@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 export const publishSettingForm = z.object({
-  publish: z.enum(['on', 'off'], { error: 'Choose whether to publish scores.' }),
+  // The page says why a post without it is refused (scores.publish.choose).
+  publish: z.enum(['on', 'off']),
 });
 
 /** The plans team's completion figure: 0..100 per student person id. */

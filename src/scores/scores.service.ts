@@ -12,7 +12,7 @@ import { completionValue, publishSettingForm } from './scores.schemas.js';
 import type { AppUser } from '../auth/user.js';
 import { authorize } from '../policies/policy.js';
 import { scoresPolicy } from '../policies/scores.js';
-import { badRequest } from '../web/errors.js';
+import { badRequest, message } from '../web/errors.js';
 import * as repo from './scores.repository.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { agsPaging } from '../lti/families/index.js';
@@ -290,7 +290,7 @@ export function createScoresService(deps: ScoresDeps) {
     async configure(user: AppUser, posted: unknown): Promise<{ enabled: boolean; results: PublishSummary[] }> {
       authorize(scoresPolicy, user, 'configure', { tenantId: user.tenantId });
       const form = publishSettingForm.safeParse(posted);
-      if (!form.success) throw badRequest(form.error.issues[0]?.message ?? 'Choose whether to publish scores.');
+      if (!form.success) throw badRequest(message('scores.publish.choose'));
       const enabled = form.data.publish === 'on';
       return { enabled, results: await setPublishing(user.tenantId, enabled, user.personId) };
     },

@@ -30,6 +30,8 @@ describe('the English-text detector (the Spanish crawl)', () => {
     expect(data.length).to.be.greaterThan(20);
     expect(englishDetector('es', data).find(data[0]!)).to.deep.equal([]);
     // A code the data holds (a voice, a category) is no name: it is not blanked out of the tool's texts.
+    // English around data is reported as the page shows it, not with the data cut out of it.
+    expect(detector.find("Maya Rodriguez's words are shown here for you")).to.deep.equal(["Maya Rodriguez's words are shown here for you"]);
     expect(englishDetector('es', ['student', 'adult']).find(t('layout.footer'))).to.deep.equal(['Student records are private. Every view and change is logged']);
   });
 });
