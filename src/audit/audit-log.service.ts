@@ -8,7 +8,7 @@ import type { AuditCursor, AuditFilter, AuditService } from './audit.service.js'
 import { auditQuery, recordViewsQuery, type AuditQuery } from './audit.schemas.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, InvalidInput } from '../web/forms.js';
-import { hasText, t, type Locale } from '../web/i18n.js';
+import type { Locale } from '../web/i18n.js';
 import { actionLabel, entityLabel, peopleOf, presentEvent, roleLabel } from './audit.presenter.js';
 
 export interface AuditLogDeps {
@@ -55,7 +55,7 @@ export function createAuditLogService(deps: AuditLogDeps) {
    */
   function queryOf(raw: unknown, locale: Locale | undefined): AuditQuery {
     const q = auditQuery.safeParse(raw);
-    if (!q.success) throw new InvalidInput(Object.fromEntries(Object.entries(fieldErrors(q.error)).map(([field, m]) => [field, hasText(m) ? t(m, {}, locale) : m])), raw);
+    if (!q.success) throw new InvalidInput(fieldErrors(q.error, locale), raw);
     return q.data;
   }
 

@@ -65,8 +65,9 @@ export class Crawler {
   readonly axed = new Set<string>();
   private marks = 0;
   readonly origin: string;
-  /** English on a page in another language (none to look for in an English crawl). */
-  readonly english: EnglishDetector | undefined;
+  /** The language the crawl's pages are in, other than English (nothing to look for in an English crawl). */
+  private readonly lang: string | undefined;
+  private readonly detectors = new Map<string, EnglishDetector>();
 
   constructor(
     private readonly page: Page,
@@ -77,8 +78,7 @@ export class Crawler {
   ) {
     this.origin = `http://localhost:${port}`;
     const lang = language.locale?.split(/[-_]/)[0];
-    // The crawler's own marks ("Crawler student 3") are what it typed: data too.
-    this.english = lang && lang !== 'en' ? englishDetector(lang, [...sampleSchoolData(), 'Crawler']) : undefined;
+    this.lang = lang && lang !== 'en' ? lang : undefined;
     // A form with unsaved text may ask before the page is left; the crawler always means to leave.
     page.on('dialog', (d) => void d.accept().catch(() => undefined));
   }
@@ -120,6 +120,14 @@ export class Crawler {
   fail(role: string, where: string, problem: string, context?: string): void {
     const key = `[${role}] ${where}: ${problem}`;
     if (!this.found.has(key)) this.found.set(key, context ? `${key} (${context})` : key);
+  }
+
+  /** English on a page one role sees in another language; the role's own marks ("Crawler student 3") are what it typed: data. */
+  englishFor(role: string): EnglishDetector | undefined {
+    if (!this.lang) return undefined;
+    let detector = this.detectors.get(role);
+    if (!detector) this.detectors.set(role, (detector = englishDetector(this.lang, [...sampleSchoolData(), `Crawler ${role}`])));
+    return detector;
   }
 
   /** A short text marked as the crawler's, different each time, so its records can be told apart. */
@@ -293,8 +301,9 @@ class RoleCrawl {
       for (const problem of await axeProblems(this.frame)) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
     }
     for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
-    if (this.crawler.english) {
-      for (const text of await visibleTexts(this.frame)) for (const english of this.crawler.english.find(text)) this.fail(`${page}${suffix}`, `English text: "${english}"`, context);
+    const english = this.crawler.englishFor(this.role);
+    if (english) {
+      for (const text of await visibleTexts(this.frame)) for (const found of english.find(text)) this.fail(`${page}${suffix}`, `English text: "${found}"`, context);
     }
     for (const problem of await namingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     return ok;

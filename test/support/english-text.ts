@@ -21,6 +21,8 @@ const FUNCTION_WORDS = [
 ];
 const functionWord = new RegExp(`\\b(?:${FUNCTION_WORDS.join('|')})\\b`, 'gi');
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** `key -> text` of one language's locale files. */
 function textsOf(locale: string): Map<string, string> {
   const dir = path.join(projectRoot, 'config', 'locales', locale);
@@ -50,8 +52,12 @@ export function englishPhrases(locale: string): string[] {
     const translated = other.get(key);
     if (translated === undefined || translated !== text) for (const p of fixedParts(text)) if (!fixedParts(translated ?? '').includes(p)) phrases.add(p);
   }
+  // A phrase the language's own texts use is no sign of English there: Spanish "active la clave"
+  // (activate the key) is not English "active", and the product's name stays as it is in every language.
+  const own = [...other.values()].join('\n');
+  const ownUses = (p: string) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u').test(own);
   // Longest first, so a sentence is reported whole rather than as its shorter parts.
-  return [...phrases].sort((a, b) => b.length - a.length);
+  return [...phrases].filter((p) => !ownUses(p)).sort((a, b) => b.length - a.length);
 }
 
 /** Every string of the sample school (names, courses, what its people wrote): data, whatever its language. */
@@ -78,8 +84,6 @@ export interface EnglishDetector {
   /** The English in one visible text (a text node, a label): each finding once, or none. */
   find(text: string): string[];
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A detector for pages in `locale`. `data` are texts that are data wherever they show (names, what

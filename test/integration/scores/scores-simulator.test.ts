@@ -98,8 +98,8 @@ for (const profile of ['canvas', 'schoology'] as const) {
       const admin = await ctx.roster.upsertPerson(tenantId, { sub: 'admin-sim', name: 'Admin' });
       const ltik = await ctx.ltiks.issue({ tid: tenantId, pid: admin.id, cid: null, role: 'admin' });
       const page = await request(tool.t.app).get('/admin/scores').query({ ltik }).expect(200);
-      expect(page.text).to.match(/Reading log[^<]*\(0 results\)/);
-      expect(page.text).to.match(/Success plan <span class="badge">success-plan<\/span> <span class="muted">\(results unknown: LMS error\)<\/span>/);
+      expect(page.text).to.match(/Reading log<\/span>[^<]*\(0 results\)/);
+      expect(page.text).to.match(/<span translate="no">Success plan<\/span> <span class="badge">success-plan<\/span> <span class="muted">\(results unknown: LMS error\)<\/span>/);
       const row = (await scores.overview(tenantId)).find((r) => r.context.contextId === 'adv')!;
       expect(row.ags!.lastErrorKind).to.equal(null);
       expect(row.lineItems.find((i) => i.label === 'Success plan')).to.include({ results: null, problem: 'unavailable', unknownReason: 'LMS error' });
@@ -108,7 +108,7 @@ for (const profile of ['canvas', 'schoology'] as const) {
       await scores.inspectAll(tenantId);
       const again = await request(tool.t.app).get('/admin/scores').query({ ltik }).expect(200);
       expect(again.text).to.contain('(results unknown: not granted)');
-      expect(again.text).to.match(/Reading log[^<]*\(0 results\)/);
+      expect(again.text).to.match(/Reading log<\/span>[^<]*\(0 results\)/);
     });
 
     it('reuses one token, refreshes once after a 401', async () => {

@@ -12,6 +12,12 @@ describe('the English-text detector (the Spanish crawl)', () => {
     expect(detector.find('Plan')).to.deep.equal([]);
   });
 
+  it('takes no word the Spanish texts use themselves for English: "active la clave", the product\'s name', () => {
+    expect(englishPhrases('es')).not.to.include('active').and.not.to.include('Success Plans');
+    expect(detector.find(t('install.canvas.review', {}, 'es'))).to.deep.equal([]);
+    expect(detector.find('advisor')).to.deep.equal(['advisor']);
+  });
+
   it('finds English no locale file holds: two English function words', () => {
     expect(detector.find('Write what you want to work on this week')).to.have.length(1);
     expect(detector.find('Escribe en qué quieres trabajar esta semana')).to.deep.equal([]);
