@@ -68,6 +68,7 @@ export class Crawler {
   /** The language the crawl's pages are in, other than English (nothing to look for in an English crawl). */
   private readonly lang: string | undefined;
   private readonly detectors = new Map<string, EnglishDetector>();
+  private readonly markers = new Set<string>();
 
   constructor(
     private readonly page: Page,
@@ -122,11 +123,17 @@ export class Crawler {
     if (!this.found.has(key)) this.found.set(key, context ? `${key} (${context})` : key);
   }
 
-  /** English on a page one role sees in another language; the role's own marks ("Crawler student 3") are what it typed: data. */
+  /**
+   * English on a page in another language. What the crawler typed is data: its marks ("Crawler
+   * student 3") show on other roles' pages too (a parent reads the student's comment), so every role
+   * crawled so far has its marks left out.
+   */
   englishFor(role: string): EnglishDetector | undefined {
     if (!this.lang) return undefined;
-    let detector = this.detectors.get(role);
-    if (!detector) this.detectors.set(role, (detector = englishDetector(this.lang, [...sampleSchoolData(), `Crawler ${role}`])));
+    this.markers.add(`Crawler ${role}`);
+    const key = [...this.markers].join('|');
+    let detector = this.detectors.get(key);
+    if (!detector) this.detectors.set(key, (detector = englishDetector(this.lang, [...sampleSchoolData(), ...this.markers])));
     return detector;
   }
 
