@@ -92,7 +92,8 @@ export interface EnglishDetector {
 export function englishDetector(locale: string, data: string[] = []): EnglishDetector {
   const phrases = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u') }));
   // A name or a sentence, not a code the data also holds (a goal's category "academic", a voice "adult").
-  const dataRes = data.filter((d) => d.length >= 3 && (/\s/.test(d) || /^\p{Lu}/u.test(d))).map((d) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(d)}(?![\\p{L}\\p{N}])`, 'gu'));
+  // Longest first: a mark holding a shorter datum ("Crawler teacher of an undecided course") goes whole.
+  const dataRes = [...data].sort((a, b) => b.length - a.length).filter((d) => d.length >= 3 && (/\s/.test(d) || /^\p{Lu}/u.test(d))).map((d) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(d)}(?![\\p{L}\\p{N}])`, 'gu'));
   return {
     find(text) {
       const whole = text.replace(/\s+/g, ' ').trim();
