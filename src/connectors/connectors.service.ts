@@ -12,6 +12,10 @@ import type { BadRow, ConnectorKind, RunTrigger } from './connectors.tables.js';
 import { ConnectorError, type Connector, type ConnectorRun, type RunWriter } from './connector.js';
 import type { SecretBox } from './secret-box.js';
 import * as repo from './connectors.repository.js';
+import { settingsForm } from './connectors.schemas.js';
+import { validForm } from '../web/forms.js';
+import { notFound } from '../web/errors.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 export const SYNC_JOB = 'connectors.sync';
 export const SCHEDULE_JOB = 'connectors.schedule';
@@ -22,6 +26,7 @@ export interface ConnectorsDeps {
   logger: Logger;
   jobs: JobQueue;
   identities: Pick<IdentitiesService, 'match'>;
+  audit: Pick<AuditService, 'record'>;
   studentData: StudentDataService;
   secrets: SecretBox;
   fetch: typeof fetch;
@@ -176,10 +181,26 @@ export function createConnectorsService(deps: ConnectorsDeps) {
         can: canMap(connectorPolicy, user, connectorActions, { tenantId: user.tenantId }),
       };
     },
-    /** Saves a source's settings; an empty secret field keeps the saved secret. */
-    async save(user: AppUser, kind: ConnectorKind, input: { config: Record<string, string>; secret: string | null; enabled: boolean }): Promise<void> {
+    /**
+     * Saves a source's settings from the posted form (InvalidInput for a bad one, after the policy):
+     * an empty secret field keeps the saved secret. Audited, without any of the values.
+     */
+    async save(user: AppUser, kind: ConnectorKind, posted: unknown): Promise<void> {
       authorize(connectorPolicy, user, 'configure', { tenantId: user.tenantId });
-      await repo.saveSettings(db, user.tenantId, kind, { config: input.config, secret: input.secret ? deps.secrets.seal(input.secret) : null, enabled: input.enabled, by: user.personId, at: clock.now() });
+      const connector = connectors.get(kind);
+      if (!connector) throw notFound();
+      const form = validForm(settingsForm(connector).safeParse(posted), user.locale);
+      const config: Record<string, string> = {};
+      let secret: string | null = null;
+      for (const f of connector.fields) {
+        const value = (form as Record<string, string | undefined>)[f.name] ?? '';
+        if (f.secret) secret = value || null;
+        else config[f.name] = value;
+      }
+      await db.transaction(async (tx) => {
+        await repo.saveSettings(tx, user.tenantId, kind, { config, secret: secret ? deps.secrets.seal(secret) : null, enabled: form.enabled === 'on', by: user.personId, at: clock.now() });
+        await deps.audit.record(user, { action: 'update', entity: 'connector', entityId: null }, tx);
+      });
     },
     async runSoon(user: AppUser, kind: ConnectorKind): Promise<void> {
       authorize(connectorPolicy, user, 'run', { tenantId: user.tenantId });

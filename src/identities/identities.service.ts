@@ -1,6 +1,12 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { RosterService } from '../roster/roster.service.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { AppUser } from '../auth/user.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { connectorActions, connectorPolicy } from '../policies/connector.js';
+import { isUuid } from '../web/ids.js';
+import { notFound } from '../web/errors.js';
 import type { IdentitySource, ReviewReason } from './identities.tables.js';
 import * as repo from './identities.repository.js';
 
@@ -21,7 +27,9 @@ export interface OutsideStudent {
  * the SIS id the LMS itself carries for the person (lis person_sourcedid). A row that matches no one,
  * or several people, is never guessed: it goes to the admin's review queue and is left out.
  */
-export function createIdentitiesService(deps: { db: Db; clock: Clock; roster: Pick<RosterService, 'findPeopleBySisIds'> }) {
+export const REVIEWS_PAGE_SIZE = 25;
+
+export function createIdentitiesService(deps: { db: Db; clock: Clock; audit: Pick<AuditService, 'record'>; roster: Pick<RosterService, 'findPeopleBySisIds' | 'findPeople' | 'findPeopleByName'> }) {
   const { db, clock, roster } = deps;
   return {
     /** External id -> person id for the rows that match exactly one person; `tx` keeps the links in the caller's transaction. */
@@ -53,6 +61,44 @@ export function createIdentitiesService(deps: { db: Db; clock: Clock; roster: Pi
       await repo.insertLinks(tx, tenantId, source, links);
       await repo.upsertReviews(tx, tenantId, source, reviews, clock.now());
       return matched;
+    },
+
+    /**
+     * The admin's review queue: outside ids waiting for a decision, with the people they could be (the
+     * ambiguous rows' candidates, or a name search the admin typed).
+     */
+    async reviews(user: AppUser, page: number, search: string) {
+      authorize(connectorPolicy, user, 'review', { tenantId: user.tenantId });
+      const rows = await repo.openReviews(db, user.tenantId, REVIEWS_PAGE_SIZE + 1, (page - 1) * REVIEWS_PAGE_SIZE);
+      const candidates = await roster.findPeople(user.tenantId, rows.flatMap((r) => r.candidateIds));
+      const found = search ? await roster.findPeopleByName(user.tenantId, search, 20) : [];
+      const name = new Map([...candidates, ...found].map((p) => [p.id, p.name]));
+      return {
+        reviews: rows.slice(0, REVIEWS_PAGE_SIZE).map((r) => ({ ...r, candidates: r.candidateIds.map((id) => ({ id, name: name.get(id) ?? '' })) })),
+        found: found.map((p) => ({ id: p.id, name: p.name })),
+        page,
+        more: rows.length > REVIEWS_PAGE_SIZE,
+        can: canMap(connectorPolicy, user, connectorActions, { tenantId: user.tenantId }),
+      };
+    },
+
+    /**
+     * An admin's decision on one review: link the outside id to a person of the school, or ignore it.
+     * False when it was already decided (someone else was first). Audited; the next run matches it.
+     */
+    async resolve(user: AppUser, reviewId: string, decision: { personId: string } | 'ignore'): Promise<boolean> {
+      authorize(connectorPolicy, user, 'review', { tenantId: user.tenantId });
+      const review = isUuid(reviewId) ? await repo.findReview(db, user.tenantId, reviewId) : undefined;
+      if (!review) throw notFound();
+      const personId = decision === 'ignore' ? null : decision.personId;
+      if (personId !== null && (!isUuid(personId) || (await roster.findPeople(user.tenantId, [personId])).length === 0)) throw notFound();
+      return db.transaction(async (tx) => {
+        const done = await repo.resolveReview(tx, user.tenantId, review.id, { resolution: personId ? 'linked' : 'ignored', personId, by: user.personId, at: clock.now() });
+        if (!done) return false;
+        if (personId) await repo.insertLinks(tx, user.tenantId, review.source, [{ externalId: review.externalId, personId }]);
+        await deps.audit.record(user, { action: 'update', entity: 'identity_review', entityId: review.id, studentId: personId }, tx);
+        return true;
+      });
     },
 
     /** Records a stable id the LMS told us (a launch's custom variables) or an admin decided. */

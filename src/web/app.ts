@@ -106,7 +106,7 @@ export function buildContext(deps: AppDeps): AppContext {
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
-  const identities = createIdentitiesService({ db, clock: deps.clock, roster });
+  const identities = createIdentitiesService({ db, clock: deps.clock, audit, roster });
   const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const connectors = createConnectorsService({
     db,
@@ -114,6 +114,7 @@ export function buildContext(deps: AppDeps): AppContext {
     logger: deps.logger,
     jobs,
     identities,
+    audit,
     studentData,
     secrets: createSecretBox(deps.config.encryptionKey),
     fetch: deps.fetch ?? fetch,
