@@ -6,6 +6,7 @@ import { claimKeys as K, placementKind, type LaunchClaims } from './launch.schem
 import { mapRole } from './roles.js';
 import { familyFor } from './families/index.js';
 import { defaultLocale, localeOf, type Locale } from '../web/i18n.js';
+import { identitySources, type IdentitiesService } from '../identities/identities.service.js';
 
 export interface LaunchWritesDeps {
   db: Db;
@@ -40,7 +41,9 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
   const zone = zoneToAdopt(tenant, (undecided ? named : tenant.lms).timeZoneFrom?.(claims));
   const newOrigins = unseenFrameOrigins(tenant, claims);
   const ctxClaim = claims[K.context];
-  const person: PersonInput = { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid };
+  const family = undecided ? named : tenant.lms;
+  const ids = family.identitiesFrom?.(claims) ?? {};
+  const person: PersonInput = { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid ?? ids.sisId };
   const ags = claims[K.ags];
   const context: ContextInput | null = ctxClaim
     ? {
@@ -109,4 +112,24 @@ export function unseenFrameOrigins(tenant: Tenant, claims: LaunchClaims): string
     if (!known.has(origin)) found.add(origin);
   }
   return [...found];
+}
+
+/**
+ * Ties the person to their id in the LMS's own API (Canvas's user id, from a custom variable), so the
+ * LMS's REST connector finds them. Links never change once made, so each is written once per process.
+ */
+export function createLaunchIdentityLinker(identities: Pick<IdentitiesService, 'link'>) {
+  const linked = new Set<string>();
+  return async (tenant: Tenant, personId: string, claims: LaunchClaims): Promise<void> => {
+    const family = tenant.lms.code === 'generic' ? familyFor(claims[K.toolPlatform]?.product_family_code) : tenant.lms;
+    const lmsUserId = family.identitiesFrom?.(claims).lmsUserId;
+    const source = identitySources.find((s) => s === family.code);
+    if (!lmsUserId || !source) return;
+    const key = `${tenant.id} ${personId} ${lmsUserId}`;
+    if (linked.has(key)) return;
+    await identities.link(tenant.id, personId, source, lmsUserId);
+    // Bounded: a busy process forgets and at worst writes a link again (a no-op on conflict).
+    if (linked.size > 50_000) linked.clear();
+    linked.add(key);
+  };
 }

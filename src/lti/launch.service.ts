@@ -13,7 +13,8 @@ import { refusal, verifyIdToken } from './id-token.js';
 import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
 import { homeListsRoster, roleHome } from './roles.js';
 import { inToolUrl } from '../web/urls.js';
-import { recordLaunch } from './launch-writes.js';
+import { createLaunchIdentityLinker, recordLaunch } from './launch-writes.js';
+import type { IdentitiesService } from '../identities/identities.service.js';
 import { withTenant } from '../db/tenant-scope.js';
 
 export type { LoginState } from './launch.repository.js';
@@ -30,6 +31,7 @@ export interface LaunchDeps {
   platforms: PlatformsService;
   roster: RosterService;
   ltiks: LtikService;
+  identities: Pick<IdentitiesService, 'link'>;
   jwks?: JwksCache;
 }
 
@@ -85,6 +87,7 @@ export function createLaunchService(deps: LaunchDeps) {
   const jwks = deps.jwks ?? createJwksCache({ clock });
   let lastPrune = 0;
   const now = () => clock.now();
+  const linkIdentity = createLaunchIdentityLinker(deps.identities);
   const bindingKey = createHmac('sha256', deps.config.encryptionKey).update('lti-storage-binding').digest();
   /** What the login page stores in platform storage: derived from the state but not readable from any page. */
   const bindingFor = (state: string) => createHmac('sha256', bindingKey).update(state).digest('base64url');
@@ -149,7 +152,11 @@ export function createLaunchService(deps: LaunchDeps) {
 
   async function finish(tenant: Tenant, claims: LaunchClaims, rowId: string, deploymentKnown: boolean): Promise<Launched> {
     // The platform is found and the id token verified: the launch's writes are held to its tenant.
-    const written = await withTenant(tenant.id, () => recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown));
+    const written = await withTenant(tenant.id, async () => {
+      const w = await recordLaunch({ db, platforms: deps.platforms, roster: deps.roster }, tenant, claims, deploymentKnown);
+      await linkIdentity(tenant, w.personId, claims);
+      return w;
+    });
     const contextId = written.context?.id ?? null;
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: contextId, role: written.role, loc: written.locale });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';

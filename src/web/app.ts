@@ -127,7 +127,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales) });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
-  const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
+  const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
   const signedIn = requireUser(authenticator, (t) => platforms.timeZoneOf(t));
   const once = onceGuard(db, deps.clock);

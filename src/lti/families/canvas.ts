@@ -16,7 +16,10 @@ const privacyLevel = 'public';
  * Canvas fills custom parameters from its variable substitutions: this one carries the launching user's
  * time zone (Canvas sends the user's, or else the account's, setting), the default for the school's zone.
  */
-const customFields = { timezone: '$Person.address.timezone' };
+const customFields = { timezone: '$Person.address.timezone', canvas_user_id: '$Canvas.user.id', sis_id: '$Canvas.user.sisSourceId' };
+
+/** A substitution Canvas could not fill arrives as the variable's own name: no value. */
+const substituted = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && !v.startsWith('$') ? v.slice(0, 255) : undefined);
 
 /** Canvas: course navigation for the tool itself, link selection (modules) for deep linking. */
 export const canvas: LmsFamily = {
@@ -47,6 +50,11 @@ export const canvas: LmsFamily = {
   timeZoneFrom: (claims) => {
     const v = claims[claimKeys.custom]?.timezone;
     return typeof v === 'string' ? v : undefined;
+  },
+  // The Canvas user id ties the person to the Canvas REST connector's rows; the SIS id to the SIS's.
+  identitiesFrom: (claims) => {
+    const custom = claims[claimKeys.custom];
+    return { lmsUserId: substituted(custom?.canvas_user_id), sisId: substituted(custom?.sis_id) };
   },
   install: {
     title: 'install.canvas.title',

@@ -108,8 +108,19 @@ export interface LmsFamily {
    * that sends none: the school's admin sets it.
    */
   timeZoneFrom?(claims: LaunchClaims): string | undefined;
+  /**
+   * Stable ids of the launching person that the LMS sends beyond LTI's own (custom variables): the
+   * data connectors match outside rows on them (src/identities). Absent for an LMS that sends none.
+   */
+  identitiesFrom?(claims: LaunchClaims): LaunchIdentities;
   /** How an admin adds the tool in this LMS. */
   install: InstallGuide;
+}
+
+/** The person's ids in the LMS's own API and in the SIS, as the launch carried them (unchecked strings). */
+export interface LaunchIdentities {
+  lmsUserId?: string;
+  sisId?: string;
 }
 
 /** The family's AGS paging, as the AGS client takes it. */
@@ -120,7 +131,8 @@ export const wantedScopes: readonly string[] = [scopes.lineItem, scopes.lineItem
 
 /**
  * What the tool asks to see of each person: names and emails, to show rosters that advisors recognise and
- * to tell apart students who share a name. No picture, no SIS ids.
+ * to tell apart students who share a name. No picture. (SIS ids come in the lis claim and, in Canvas,
+ * custom variables: the data connectors match students on them.)
  */
 export const wantedClaims: readonly string[] = ['iss', 'sub', 'name', 'given_name', 'family_name', 'email'];
 

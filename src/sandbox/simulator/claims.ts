@@ -42,7 +42,7 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
  * variable it cannot fill (a user without the setting) as the literal `$Name`, so unknown ones stay as they are.
  */
 function substituted(custom: Record<string, string> | undefined, user: SimUser): Record<string, string> {
-  const known: Record<string, string | undefined> = { '$Person.address.timezone': user.timeZone };
+  const known: Record<string, string | undefined> = { '$Person.address.timezone': user.timeZone, '$Canvas.user.id': user.lmsUserId, '$Canvas.user.sisSourceId': user.sourcedId };
   return Object.fromEntries(Object.entries(custom ?? {}).map(([k, v]) => [k, known[v] ?? v]));
 }
 

@@ -136,7 +136,7 @@ export async function createSimulator(opts: SimulatorOptions) {
       toolOf(clientId).scopes = [...scopes];
     },
 
-    addUser(u: { sub: string; name: string; givenName?: string; familyName?: string; email?: string; roles?: string[]; sourcedId?: string; timeZone?: string }): void {
+    addUser(u: { sub: string; name: string; givenName?: string; familyName?: string; email?: string; roles?: string[]; sourcedId?: string; timeZone?: string; lmsUserId?: string }): void {
       const user: SimUser = { ...u, roles: u.roles ?? [] };
       state.users.set(u.sub, user);
     },

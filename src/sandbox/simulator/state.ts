@@ -31,6 +31,8 @@ export interface SimUser {
   sourcedId?: string;
   /** The user's time zone setting (Canvas's $Person.address.timezone). */
   timeZone?: string;
+  /** The user's id in the LMS's own REST API (Canvas's $Canvas.user.id). */
+  lmsUserId?: string;
 }
 
 export interface SimCourse {

@@ -23,7 +23,7 @@ describe('the school\'s time zone from a Canvas launch', () => {
     close = running.close;
     // The custom fields an admin pastes with the tool's Canvas configuration.
     const key = (await (await fetch(`${tool.baseUrl}/lti/canvas.json`)).json()) as { custom_fields: Record<string, string> };
-    expect(key.custom_fields).to.deep.equal({ timezone: '$Person.address.timezone' });
+    expect(key.custom_fields).to.deep.equal({ timezone: '$Person.address.timezone', canvas_user_id: '$Canvas.user.id', sis_id: '$Canvas.user.sisSourceId' });
     const connection = await connectTool(sim, { baseUrl: tool.baseUrl, platforms: tool.t.ctx.platforms }, { name: 'Canvas with zones', customParameters: key.custom_fields });
     tenantId = connection.tenant.id;
     clientId = connection.clientId;
