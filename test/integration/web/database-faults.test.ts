@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '../../../src/db/client.js';
 import { createApp } from '../../../src/web/app.js';
 import { createLogger } from '../../../src/web/logger.js';
 import { testConfig, LogCapture } from '../../support/app.js';
-import { testDatabase } from '../../support/db.js';
+import { testDatabase, testDatabaseUrl } from '../../support/db.js';
 import { TestClock } from '../../support/clock.js';
 import { seedSchool, ltikFor, asUser } from '../../support/school.js';
 
@@ -32,10 +32,10 @@ describe('database faults', function () {
     expect(logs.text()).not.to.contain(school.students[0].name);
   });
 
-  const url = process.env.DATABASE_URL;
-  if (url) {
+  if (process.env.DATABASE_URL) {
     it('PostgreSQL: connections killed mid-transaction under a write loop; every acknowledged write is kept, and the tool answers again', async () => {
       const shared = await testDatabase();
+      const url = (await testDatabaseUrl())!;
       const database: Database = await openDatabase({ databaseUrl: url, max: 5, applicationName: 'sp-faults' });
       const { app, ctx } = await createApp({ config: testConfig(), database, clock: new TestClock(), logger: createLogger('silent') });
       const school = await seedSchool(ctx);
