@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
-import { startTool, type RunningTool } from '../../support/tool-server.js';
-import { startSimulator, connectTool } from '../../support/simulator.js';
-import { LtiAgent } from '../../support/lti-agent.js';
+import { canvasCourse, type CanvasCourse } from '../../support/canvas-launch.js';
 import { queryRows } from '../../../src/db/client.js';
-import type { Simulator } from '../../../src/sandbox/simulator/index.js';
 
 const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 
@@ -15,46 +11,33 @@ const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
  * REST connector's rows find the student by stable ids.
  */
 describe('a Canvas launch records the stable ids the connectors match on', () => {
-  let tool: RunningTool;
-  let sim: Simulator;
-  let close: () => Promise<void>;
-  let tenantId: string;
-  let clientId: string;
-  const courseId = `course-${randomUUID()}`;
+  let canvas: CanvasCourse;
 
   before(async () => {
-    tool = await startTool();
-    ({ sim, close } = await startSimulator('canvas'));
-    const key = (await (await fetch(`${tool.baseUrl}/lti/canvas.json`)).json()) as { custom_fields: Record<string, string> };
-    const connection = await connectTool(sim, { baseUrl: tool.baseUrl, platforms: tool.t.ctx.platforms }, { name: 'Canvas with ids', customParameters: key.custom_fields });
-    tenantId = connection.tenant.id;
-    clientId = connection.clientId;
-    sim.addCourse({ id: courseId, label: 'ADV', title: 'Advisory', custom: { advisory: 'true' } });
-    sim.addUser({ sub: 'with-ids', name: 'Student With Ids', lmsUserId: '4471', sourcedId: 'SIS-4471' });
-    sim.addUser({ sub: 'without', name: 'Student Without' });
-    for (const sub of ['with-ids', 'without']) sim.enroll(courseId, sub, [learner]);
+    canvas = await canvasCourse('Canvas with ids', [
+      { sub: 'with-ids', name: 'Student With Ids', lmsUserId: '4471', sourcedId: 'SIS-4471', role: learner },
+      { sub: 'without', name: 'Student Without', role: learner },
+    ]);
   });
-  after(async () => {
-    await close();
-    await tool.close();
-  });
+  after(async () => canvas.close());
 
-  const launchAs = async (sub: string) => {
-    const res = await new LtiAgent({}).launch(sim.launchUrl({ clientId, userSub: sub, courseId }));
-    expect(res.status, res.body).to.equal(200);
-  };
-  const links = () => queryRows<{ source: string; external_id: string; sub: string; sis_id: string | null }>(tool.t.ctx.db, sql`
+  const db = () => canvas.tool.t.ctx.db;
+  const links = () => queryRows<{ source: string; external_id: string; sub: string; sis_id: string | null }>(db(), sql`
     select i.source, i.external_id, p.sub, p.sis_id from person_identities i join people p on p.tenant_id = i.tenant_id and p.id = i.person_id
-    where i.tenant_id = ${tenantId} order by p.sub`);
+    where i.tenant_id = ${canvas.tenantId} order by p.sub`);
+
+  it('asks Canvas for both ids in the custom fields an admin pastes', () => {
+    expect(canvas.customFields).to.include({ canvas_user_id: '$Canvas.user.id', sis_id: '$Canvas.user.sisSourceId' });
+  });
 
   it('links the Canvas user id once, keeps the SIS id, and takes nothing from a variable Canvas could not fill', async () => {
-    await launchAs('with-ids');
-    await launchAs('with-ids');
-    await launchAs('without');
+    await canvas.launchAs('with-ids');
+    await canvas.launchAs('with-ids');
+    await canvas.launchAs('without');
     expect(await links()).to.deep.equal([{ source: 'canvas', external_id: '4471', sub: 'with-ids', sis_id: 'SIS-4471' }]);
-    const [without] = await queryRows<{ sis_id: string | null }>(tool.t.ctx.db, sql`select sis_id from people where tenant_id = ${tenantId} and sub = 'without'`);
+    const [without] = await queryRows<{ sis_id: string | null }>(db(), sql`select sis_id from people where tenant_id = ${canvas.tenantId} and sub = 'without'`);
     expect(without!.sis_id).to.equal(null);
-    const matched = await tool.t.ctx.identities.match(tenantId, 'canvas', [{ externalId: '4471' }]);
+    const matched = await canvas.tool.t.ctx.identities.match(canvas.tenantId, 'canvas', [{ externalId: '4471' }]);
     expect(matched.size).to.equal(1);
   });
 });
