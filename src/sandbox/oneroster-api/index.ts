@@ -521,6 +521,10 @@ export function createOneRosterApi(opts: OneRosterApiOptions) {
     revokeClient(clientId: string): void {
       clients.delete(clientId);
     },
+    /** Every token issued so far expires now (the server's clock ran ahead of the client's, say). */
+    expireTokens(): void {
+      for (const t of tokens.values()) t.expiresAt = nowSeconds();
+    },
     setClientSecret(clientId: string, secret: string): void {
       const c = clients.get(clientId);
       if (c) c.clientSecret = secret;
