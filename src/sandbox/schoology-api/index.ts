@@ -70,12 +70,15 @@ export function createSchoologyApi(opts: SchoologyApiOptions) {
   const recent = new Map<string, number[]>();
   const state = new SgyState(10_000_000);
 
+  const basePath = new URL(baseUrl).pathname.replace(/\/$/, '');
+  /** The request's path below the simulator's base (req.path is cut short inside a mounted middleware). */
+  const pathOf = (req: Request) => new URL(req.originalUrl, origin).pathname.slice(basePath.length);
   const record = (req: Request, status: number, refusal?: string) =>
-    state.requests.push({ method: req.method, path: req.path, status, refusal, at: nowSeconds() });
+    state.requests.push({ method: req.method, path: pathOf(req), status, refusal, at: nowSeconds() });
 
   /** Faults, then the OAuth signature, then the consumer's rate limit: each refusal recorded. */
   const guard = (req: Request, res: Response, next: NextFunction) => {
-    const fault = state.takeFault(req.path);
+    const fault = state.takeFault(pathOf(req));
     if (fault) {
       if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
       record(req, fault.status, 'fault');

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import express from 'express';
 import { expect } from 'chai';
 import OAuth from 'oauth-1.0a';
 import { createSchoologyApi, type SchoologyApi } from '../../../src/sandbox/schoology-api/index.js';
@@ -150,5 +152,33 @@ describe('Schoology REST simulator', () => {
     expect(res.status).to.equal(503);
     expect(res.headers.get('retry-after')).to.equal('2');
     expect((await get('/v1/users')).status).to.equal(200);
+  });
+});
+
+describe('Schoology REST simulator mounted below a path (as in the sandbox)', () => {
+  it('verifies signatures over the full URL and records paths below its base', async () => {
+    const app = express();
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const baseUrl = `http://127.0.0.1:${port}/sandbox/schoology`;
+    const api = createSchoologyApi({ baseUrl, consumerKey: KEY, consumerSecret: SECRET, clock });
+    app.use('/sandbox/schoology', api.router);
+    try {
+      const sign = signer();
+      const ok = await fetch(`${baseUrl}/v1/users`, { headers: { authorization: sign(`${baseUrl}/v1/users`) } });
+      expect(ok.status).to.equal(200);
+      const body = (await ok.json()) as { links: { self: string } };
+      expect(body.links.self).to.equal(`${baseUrl}/v1/users`);
+      const bad = await fetch(`${baseUrl}/v1/users`, { headers: { authorization: sign(`http://127.0.0.1:${port}/v1/users`) } });
+      expect(bad.status).to.equal(401);
+      expect(api.requests.map((r) => [r.path, r.status])).to.deep.equal([
+        ['/v1/users', 200],
+        ['/v1/users', 401],
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
