@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Clock } from '../../web/clock.js';
-import { ConnectorError } from '../connector.js';
+import type { CourseScoreInput } from '../../student-data/student-data.service.js';
+import { ConnectorError, type ConnectorRun } from '../connector.js';
 import type { Backoff } from '../http-backoff.js';
 import { classSchema, createOneRosterClient, GRADEBOOK, lineItemSchema, resultSchema, ROSTERING, userSchema, type OneRosterResult } from './oneroster.client.js';
 import { classScores } from './oneroster.scores.js';
@@ -21,34 +21,8 @@ export type OneRosterConfig = z.infer<typeof oneRosterConfigSchema>;
  * (an admin resolving the review queue) gets their scores.
  */
 export const oneRosterCursorSchema = z.object({ usersSince: z.string().optional(), gradebookSince: z.string().optional(), fullAt: z.string().optional() });
-export type OneRosterCursor = z.infer<typeof oneRosterCursorSchema>;
 
 const FULL_EVERY_MS = 24 * 3600 * 1000;
-
-export interface CourseScoreInput {
-  personId: string;
-  courseKey: string;
-  courseTitle: string;
-  periodKey: string;
-  currentScore: number | null;
-  finalScore: number | null;
-  missingCount: number | null;
-  lateCount: number | null;
-  observedAt: Date;
-}
-
-export interface OneRosterSyncPorts {
-  config: unknown;
-  secret: string | null;
-  cursor: unknown;
-  saveCursor(cursor: OneRosterCursor): Promise<void>;
-  count(counter: 'fetched' | 'upserted' | 'unmatched', n: number): void;
-  fetch: typeof fetch;
-  clock: Clock;
-  backoff?: Partial<Backoff>;
-  match(rows: { externalId: string; label?: string }[]): Promise<Map<string, string>>;
-  upsertCourseScores(rows: CourseScoreInput[]): Promise<number>;
-}
 
 const since = (iso: string | undefined): Record<string, string> => (iso ? { filter: `dateLastModified>='${iso}'` } : {});
 const newest = (current: string | undefined, rows: { dateLastModified: string }[]) =>
@@ -61,15 +35,16 @@ const newest = (current: string | undefined, rows: { dateLastModified: string }[
  * (src/connectors/oneroster/oneroster.scores.ts); one upsert at the end, so a failed run writes
  * nothing and keeps its cursor.
  */
-export async function syncOneRoster(p: OneRosterSyncPorts): Promise<void> {
-  const config = oneRosterConfigSchema.safeParse(p.config ?? {});
-  if (!config.success || !p.secret) throw new ConnectorError('auth');
-  const previous = oneRosterCursorSchema.safeParse(p.cursor ?? {});
-  const cursor: OneRosterCursor = previous.success ? previous.data : {};
-  const now = p.clock.now();
+export async function syncOneRoster(run: ConnectorRun, backoff?: Partial<Backoff>): Promise<void> {
+  const config = oneRosterConfigSchema.safeParse(run.config);
+  // No usable address, client or secret: the admin's to fix, like a refused one.
+  if (!config.success || !run.secret) throw new ConnectorError('not_configured');
+  const previous = oneRosterCursorSchema.safeParse(run.cursor);
+  const cursor = previous.success ? previous.data : {};
+  const now = run.clock.now();
   const full = !cursor.fullAt || !cursor.gradebookSince || now.getTime() - Date.parse(cursor.fullAt) >= FULL_EVERY_MS;
 
-  const client = createOneRosterClient({ ...config.data, clientSecret: p.secret, fetch: p.fetch, clock: p.clock, backoff: p.backoff });
+  const client = createOneRosterClient({ ...config.data, clientSecret: run.secret, fetch: run.fetch, clock: run.clock, backoff });
   const students = await client.all(`${ROSTERING}/students`, 'users', userSchema, full ? {} : since(cursor.usersSince));
   let fetched = students.length;
 
@@ -121,27 +96,25 @@ export async function syncOneRoster(p: OneRosterSyncPorts): Promise<void> {
     );
     perClass.push({ classId, title, results, scores });
   }
-  p.count('fetched', fetched);
 
   // One match for every student this run saw, with the SIS's name as the label admins review by.
   const labels = new Map(students.filter((u) => u.status !== 'tobedeleted').map((u) => [u.sourcedId, `${u.givenName} ${u.familyName}`.trim()]));
   const ids = new Set([...labels.keys(), ...perClass.flatMap((c) => [...c.scores.keys()])]);
-  const people = ids.size ? await p.match([...ids].map((externalId) => ({ externalId, ...(labels.get(externalId) ? { label: labels.get(externalId) } : {}) }))) : new Map<string, string>();
-  p.count('unmatched', [...ids].filter((id) => !people.has(id)).length);
+  const people = ids.size ? await run.identities.match(run.tenantId, 'sis', [...ids].map((externalId) => ({ externalId, label: labels.get(externalId) }))) : new Map<string, string>();
+  run.counted({ fetched, unmatched: [...ids].filter((id) => !people.has(id)).length });
 
-  const observedAt = p.clock.now();
   const rows: CourseScoreInput[] = perClass.flatMap((c) =>
     [...c.scores].flatMap(([student, s]) => {
       const personId = people.get(student);
-      return personId
-        ? [{ personId, courseKey: c.classId, courseTitle: c.title, periodKey: '', currentScore: s.currentScore, finalScore: null, missingCount: s.missingCount, lateCount: s.lateCount, observedAt }]
-        : [];
+      return personId ? [{ personId, courseKey: c.classId, courseTitle: c.title, periodKey: '', currentScore: s.currentScore, missingCount: s.missingCount, lateCount: s.lateCount }] : [];
     }),
   );
-  p.count('upserted', rows.length ? await p.upsertCourseScores(rows) : 0);
-  await p.saveCursor({
-    usersSince: newest(cursor.usersSince, students),
-    gradebookSince,
-    fullAt: full ? now.toISOString() : cursor.fullAt,
-  });
+  if (rows.length) await run.write((w) => w.courseScores(rows));
+  const next: Record<string, string> = {};
+  const usersSince = newest(cursor.usersSince, students);
+  if (usersSince) next.usersSince = usersSince;
+  if (gradebookSince) next.gradebookSince = gradebookSince;
+  const fullAt = full ? now.toISOString() : cursor.fullAt;
+  if (fullAt) next.fullAt = fullAt;
+  run.setCursor(next);
 }

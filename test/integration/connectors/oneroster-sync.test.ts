@@ -4,7 +4,7 @@ import { syncOneRoster } from '../../../src/connectors/oneroster/oneroster.sync.
 import { ConnectorError } from '../../../src/connectors/connector.js';
 import { TestClock } from '../../support/clock.js';
 import { serve, type Served } from './sis-fixture.js';
-import { memoryPorts } from './sis-ports.js';
+import { memoryRun } from './sis-ports.js';
 
 const CLIENT = { clientId: 'district', clientSecret: 'district-secret', scopes: [ONEROSTER_SCOPES.rosterCore, ONEROSTER_SCOPES.gradebook] };
 
@@ -45,11 +45,11 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
   // stu-1 and stu-2 are people of the tool (their LTI lis_person_sourcedid is the OneRoster sourcedId).
   const people = { 'stu-1': 'person-1', 'stu-2': 'person-2' };
   const config = () => ({ baseUrl: s.baseUrl, tokenUrl: s.api.tokenUrl, clientId: CLIENT.clientId });
-  const run = (m: ReturnType<typeof memoryPorts>, secret = CLIENT.clientSecret) => syncOneRoster({ ...m.ports, config: config(), secret });
+  const run = (m: ReturnType<typeof memoryRun>, secret = CLIENT.clientSecret) => m.sync((r) => syncOneRoster(r, m.backoff), { config: config(), secret });
 
   it('matches students by sourcedId and writes each class current score as the mean of score / resultValueMax', async () => {
     await start();
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     await run(m);
     expect(m.scores.get(`person-1|${ids.bio}|`)).to.include({ currentScore: 82.5, courseTitle: 'Biology - P3', missingCount: 0, lateCount: 1, periodKey: '' });
     expect(m.scores.get(`person-2|${ids.bio}|`)).to.include({ currentScore: 40, missingCount: 1 });
@@ -58,13 +58,13 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
     expect(m.counters).to.deep.equal({ fetched: 3 + 6, upserted: 3, unmatched: 1 });
     // One match per run, every student with the SIS's name as the admins' label; teachers are not students.
     expect(m.matched).to.have.length(1);
-    expect(m.matched[0].map((r) => r.externalId).sort()).to.deep.equal(['stu-1', 'stu-2', 'stu-3']);
-    expect(m.matched[0].find((r) => r.externalId === 'stu-3')).to.include({ label: 'Student 3' });
+    expect(m.matched[0].rows.map((r) => r.externalId).sort()).to.deep.equal(['stu-1', 'stu-2', 'stu-3']);
+    expect(m.matched[0].rows.find((r) => r.externalId === 'stu-3')).to.include({ label: 'Student 3' });
   });
 
   it('reads only what changed since the cursor (dateLastModified), rescoring just the classes touched', async () => {
     await start();
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     await run(m);
     clock.advance(10 * 60_000);
     s.api.setResult(ids.quiz, 'stu-1', { score: 10 });
@@ -84,7 +84,7 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
 
   it('follows the Link header through pages the server caps', async () => {
     await start({ maxLimit: 2 });
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     await run(m);
     expect(m.scores.size).to.equal(3);
     expect(s.api.requests.filter((r) => r.path.endsWith('/students')).length).to.equal(2);
@@ -92,13 +92,13 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
 
   it('takes a new token when the server says the old one expired, and goes on', async () => {
     await start();
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     let calls = 0;
     const expiring: typeof fetch = (input, init) => {
       if (++calls === 4) s.api.expireTokens();
       return fetch(input, init);
     };
-    await syncOneRoster({ ...m.ports, fetch: expiring, config: config(), secret: CLIENT.clientSecret });
+    await m.sync((r) => syncOneRoster(r, m.backoff), { fetch: expiring, config: config(), secret: CLIENT.clientSecret });
     expect(s.api.tokenRequests.filter((t) => t.ok)).to.have.length(2);
     expect(s.api.requests.some((r) => r.refusal === 'token_expired')).to.equal(true);
     expect(m.scores.size).to.equal(3);
@@ -106,7 +106,7 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
 
   it('refuses a wrong secret with ConnectorError auth and writes nothing', async () => {
     await start();
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     const err = await run(m, 'wrong').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ConnectorError);
     expect((err as ConnectorError).kind).to.equal('auth');
@@ -118,7 +118,7 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
 
   it('stops with auth, writing nothing, when the client is revoked mid-run (expired token, no new one)', async () => {
     await start();
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     let calls = 0;
     const revoking: typeof fetch = (input, init) => {
       if (++calls === 4) {
@@ -127,7 +127,7 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
       }
       return fetch(input, init);
     };
-    const err = await syncOneRoster({ ...m.ports, fetch: revoking, config: config(), secret: CLIENT.clientSecret }).catch((e: unknown) => e);
+    const err = await m.sync((r) => syncOneRoster(r, m.backoff), { fetch: revoking, config: config(), secret: CLIENT.clientSecret }).catch((e: unknown) => e);
     expect((err as ConnectorError).kind).to.equal('auth');
     expect(m.scores.size).to.equal(0);
     expect(m.matched).to.have.length(0);
@@ -135,7 +135,7 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
 
   it('treats a client without the gradebook scope as auth (the admin must grant it)', async () => {
     await start({ clients: [{ ...CLIENT, scopes: [ONEROSTER_SCOPES.rosterCore] }] });
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     const err = await run(m).catch((e: unknown) => e);
     expect((err as ConnectorError).kind).to.equal('auth');
     expect(s.api.tokenRequests.at(-1)).to.include({ error: 'invalid_scope' });
@@ -144,14 +144,14 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
   it('backs off on 429 honouring Retry-After, and gives up with rate_limited when it persists', async () => {
     await start();
     s.api.injectFault({ status: 429, times: 2, retryAfterSeconds: 5, pathIncludes: '/results' });
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     const t0 = clock.now().getTime();
     await run(m);
     expect(clock.now().getTime() - t0).to.equal(10_000);
     expect(m.scores.size).to.equal(3);
 
     s.api.injectFault({ status: 429, times: 100, retryAfterSeconds: 60 });
-    const m2 = memoryPorts(clock, people);
+    const m2 = memoryRun(clock, people);
     const err = await run(m2).catch((e: unknown) => e);
     expect(err).to.include({ kind: 'rate_limited', retryAfterMs: 60_000 });
     expect(m2.scores.size).to.equal(0);
@@ -161,9 +161,9 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
     await start();
     s.api.markDeleted('users', 'stu-2');
     s.api.markDeleted('classes', ids.alg);
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     await run(m);
     expect([...m.scores.keys()].some((k) => k.includes(ids.alg))).to.equal(false);
-    expect(m.matched[0].find((r) => r.externalId === 'stu-2')).to.not.have.property('label');
+    expect(m.matched[0].rows.find((r) => r.externalId === 'stu-2')?.label).to.equal(undefined);
   });
 });

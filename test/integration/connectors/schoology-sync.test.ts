@@ -4,7 +4,7 @@ import { syncSchoology } from '../../../src/connectors/schoology/schoology.sync.
 import { ConnectorError } from '../../../src/connectors/connector.js';
 import { TestClock } from '../../support/clock.js';
 import { serve, type Served } from './sis-fixture.js';
-import { memoryPorts } from './sis-ports.js';
+import { memoryRun } from './sis-ports.js';
 
 const KEY = 'district-key';
 const SECRET = 'district-secret';
@@ -45,25 +45,25 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
 
   // S-1 and S-2 are people of the tool (matched by the SIS id Schoology carries); S-3 is not.
   const people = { 'sis:S-1': 'person-1', 'sis:S-2': 'person-2' };
-  const run = (m: ReturnType<typeof memoryPorts>, secret = SECRET) => syncSchoology({ ...m.ports, config: { baseUrl: s.baseUrl, consumerKey: KEY }, secret });
+  const run = (m: ReturnType<typeof memoryRun>, secret = SECRET) => m.sync((r) => syncSchoology(r, m.backoff), { config: { baseUrl: s.baseUrl, consumerKey: KEY }, secret });
 
   it('writes each matched student\'s grade per section and grading period, keyed by the period id', async () => {
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     await run(m);
-    expect(m.scores.get(`person-1|${ids.alg}|${ids.q1}`)).to.include({ currentScore: 71, courseTitle: 'Algebra I: Period 2', finalScore: null });
+    expect(m.scores.get(`person-1|${ids.alg}|${ids.q1}`)).to.include({ currentScore: 71, courseTitle: 'Algebra I: Period 2', periodKey: String(ids.q1) });
     expect(m.scores.get(`person-1|${ids.alg}|${ids.q2}`)).to.include({ currentScore: 65.5 });
     expect(m.scores.get(`person-2|${ids.bio}|${ids.q1}`)).to.include({ currentScore: 82 });
     // Inactive sections, the 'final' column and the unmatched student are left out.
     expect(m.scores.size).to.equal(5);
     expect(m.counters).to.deep.equal({ fetched: 7, upserted: 5, unmatched: 1 });
     expect(m.matched).to.have.length(1);
-    expect(m.matched[0].find((r) => r.sisId === 'S-3')).to.include({ externalId: String(ids.students[2]), label: 'Student 3' });
+    expect(m.matched[0].rows.find((r) => r.sisId === 'S-3')).to.include({ externalId: String(ids.students[2]), label: 'Student 3' });
     // Every request was signed and accepted.
     expect(s.api.requests.filter((r) => r.status !== 200)).to.deep.equal([]);
   });
 
   it('reads only grades changed since the cursor on the next run, then everything again a day later', async () => {
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     // The first run comes well after the grades were given (the cursor keeps a 10-minute overlap).
     clock.advance(20 * 60_000);
     await run(m);
@@ -87,14 +87,14 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
       s.api.enroll(ids.alg, u.id);
       s.api.setPeriodGrade(ids.alg, u.id, ids.q1, 90);
     }
-    const m = memoryPorts(clock, { ...people, 'sis:X-229': 'person-last' });
+    const m = memoryRun(clock, { ...people, 'sis:X-229': 'person-last' });
     await run(m);
     expect(m.scores.get(`person-last|${ids.alg}|${ids.q1}`)).to.include({ currentScore: 90 });
     expect(s.api.requests.filter((r) => r.path.endsWith(`${ids.alg}/grades`))).to.have.length(2);
   });
 
   it('refuses a wrong secret with ConnectorError auth: the simulator saw a bad signature, nothing is written, the cursor stays', async () => {
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     const err = await run(m, 'not-the-secret').then(
       () => null,
       (e: unknown) => e,
@@ -108,13 +108,13 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
   });
 
   it('stops with auth when the district revokes its keys mid-way through the school, writing nothing', async () => {
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     let calls = 0;
     const revokingFetch: typeof fetch = (input, init) => {
       if (++calls === 4) s.api.revokeCredentials();
       return fetch(input, init);
     };
-    const err = await syncSchoology({ ...m.ports, fetch: revokingFetch, config: { baseUrl: s.baseUrl, consumerKey: KEY }, secret: SECRET }).catch((e: unknown) => e);
+    const err = await m.sync((r) => syncSchoology(r, m.backoff), { fetch: revokingFetch, config: { baseUrl: s.baseUrl, consumerKey: KEY }, secret: SECRET }).catch((e: unknown) => e);
     expect((err as ConnectorError).kind).to.equal('auth');
     expect(s.api.requests.filter((r) => r.status === 200)).to.have.length(3);
     expect(s.api.requests.at(-1)).to.include({ refusal: 'unknown_consumer' });
@@ -124,7 +124,7 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
 
   it('backs off on 429 (Retry-After honoured) and finishes the run', async () => {
     s.api.injectFault({ status: 429, times: 2, retryAfterSeconds: 7, pathIncludes: '/grades' });
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     const before = clock.now().getTime();
     await run(m);
     expect(clock.now().getTime() - before).to.equal(14_000);
@@ -136,8 +136,8 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
     try {
       for (const [id, sec] of s.api.state.sections) tight.api.state.sections.set(id, sec);
       Object.assign(tight.api.state, { users: s.api.state.users, courses: s.api.state.courses, gradingPeriods: s.api.state.gradingPeriods, enrollments: s.api.state.enrollments, periodGrades: s.api.state.periodGrades });
-      const m = memoryPorts(clock, people);
-      await syncSchoology({ ...m.ports, config: { baseUrl: tight.baseUrl, consumerKey: KEY }, secret: SECRET });
+      const m = memoryRun(clock, people);
+      await m.sync((r) => syncSchoology(r, m.backoff), { config: { baseUrl: tight.baseUrl, consumerKey: KEY }, secret: SECRET });
       expect(tight.api.requests.some((r) => r.status === 429)).to.equal(true);
       expect(m.counters.upserted).to.equal(5);
     } finally {
@@ -147,18 +147,18 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
 
   it('gives up with rate_limited (and the wait asked) when Schoology keeps refusing, writing nothing', async () => {
     s.api.injectFault({ status: 429, times: 50, retryAfterSeconds: 30, pathIncludes: '/grades' });
-    const m = memoryPorts(clock, people);
+    const m = memoryRun(clock, people);
     const err = await run(m).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ConnectorError);
     expect(err).to.include({ kind: 'rate_limited', retryAfterMs: 30_000 });
     expect(m.scores.size).to.equal(0);
   });
 
-  it('treats a missing consumer key or secret as an admin problem (auth) without calling Schoology', async () => {
-    const m = memoryPorts(clock, people);
-    const noKey = await syncSchoology({ ...m.ports, config: { baseUrl: s.baseUrl }, secret: SECRET }).catch((e: unknown) => e);
-    const noSecret = await syncSchoology({ ...m.ports, config: { baseUrl: s.baseUrl, consumerKey: KEY }, secret: null }).catch((e: unknown) => e);
-    expect([(noKey as ConnectorError).kind, (noSecret as ConnectorError).kind]).to.deep.equal(['auth', 'auth']);
+  it('treats a missing consumer key or secret as not configured (an admin problem) without calling Schoology', async () => {
+    const m = memoryRun(clock, people);
+    const noKey = await m.sync((r) => syncSchoology(r, m.backoff), { config: { baseUrl: s.baseUrl }, secret: SECRET }).catch((e: unknown) => e);
+    const noSecret = await m.sync((r) => syncSchoology(r, m.backoff), { config: { baseUrl: s.baseUrl, consumerKey: KEY }, secret: null }).catch((e: unknown) => e);
+    expect([(noKey as ConnectorError).kind, (noSecret as ConnectorError).kind]).to.deep.equal(['not_configured', 'not_configured']);
     expect(s.api.requests).to.have.length(0);
   });
 });

@@ -1,32 +1,32 @@
+import type { ConnectorRun, RunWriter } from '../../../src/connectors/connector.js';
+import type { CourseScoreInput } from '../../../src/student-data/student-data.service.js';
 import type { TestClock } from '../../support/clock.js';
 
-/** In-memory stand-ins for the identities and student-data services, to drive a sync core alone. */
-export function memoryPorts(clock: TestClock, people: Record<string, string>) {
-  const scores = new Map<string, Record<string, unknown>>();
+/**
+ * A ConnectorRun with in-memory identities and student data, to drive one connector's sync alone
+ * (the database-backed runner is covered by the *-connector tests). `people` maps an external id, or
+ * `sis:<id>` for a SIS id, to a person.
+ */
+export function memoryRun(clock: TestClock, people: Record<string, string>) {
+  const scores = new Map<string, CourseScoreInput>();
   const counters = { fetched: 0, upserted: 0, unmatched: 0 };
-  const matched: { externalId: string; sisId?: string | null; label?: string }[][] = [];
-  const state = { cursor: undefined as unknown };
-  return {
-    scores,
-    counters,
-    matched,
-    state,
-    ports: {
-      get cursor() {
-        return state.cursor;
-      },
-      saveCursor: async (c: unknown) => {
-        state.cursor = c;
-      },
-      count: (k: 'fetched' | 'upserted' | 'unmatched', n: number) => {
-        counters[k] += n;
-      },
-      fetch: globalThis.fetch,
-      clock,
-      // Waiting moves the test clock, which the simulators' rate limits read.
-      backoff: { sleep: async (ms: number) => clock.advance(ms) },
-      match: async (rows: { externalId: string; sisId?: string | null; label?: string }[]) => {
-        matched.push(rows);
+  const matched: { source: string; rows: { externalId: string; sisId?: string | null; label?: string }[] }[] = [];
+  const state: { cursor: Record<string, string> | undefined } = { cursor: undefined };
+  const run = (o: Partial<ConnectorRun> & Pick<ConnectorRun, 'config' | 'secret'>): ConnectorRun => ({
+    tenantId: 'tenant-1',
+    trigger: 'schedule',
+    cursor: state.cursor ?? {},
+    // Saved only when the run succeeds, as the runner does.
+    setCursor: (next) => (pending = next),
+    counted: (c) => {
+      counters.fetched += c.fetched ?? 0;
+      counters.unmatched += c.unmatched ?? 0;
+    },
+    fetch: globalThis.fetch,
+    clock,
+    identities: {
+      match: async (_tenantId, source, rows) => {
+        matched.push({ source, rows: [...rows] });
         const m = new Map<string, string>();
         for (const r of rows) {
           const person = people[r.externalId] ?? (r.sisId ? people[`sis:${r.sisId}`] : undefined);
@@ -34,10 +34,30 @@ export function memoryPorts(clock: TestClock, people: Record<string, string>) {
         }
         return m;
       },
-      upsertCourseScores: async (rows: { personId: string; courseKey: string; periodKey: string }[]) => {
-        for (const r of rows) scores.set(`${r.personId}|${r.courseKey}|${r.periodKey}`, r);
-        return rows.length;
-      },
     },
+    // One transaction: the rows land only if the work finishes.
+    write: async (work) => {
+      const staged: CourseScoreInput[] = [];
+      const writer: RunWriter = {
+        courseScores: async (rows) => (staged.push(...rows), rows.length),
+        attendance: async () => 0,
+        incidents: async () => 0,
+      };
+      const result = await work(writer);
+      for (const r of staged) scores.set(`${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`, r);
+      counters.upserted += staged.length;
+      return result;
+    },
+    ...o,
+  });
+  let pending: Record<string, string> | undefined;
+  /** Runs a sync as the runner would: the cursor is kept only when it succeeds. */
+  const sync = async (fn: (run: ConnectorRun) => Promise<void>, o: Partial<ConnectorRun> & Pick<ConnectorRun, 'config' | 'secret'>) => {
+    pending = undefined;
+    await fn(run(o));
+    if (pending) state.cursor = pending;
   };
+  // Waiting moves the test clock, which the simulators' rate limits read.
+  const backoff = { sleep: async (ms: number) => clock.advance(ms) };
+  return { scores, counters, matched, state, run, sync, backoff };
 }
