@@ -121,7 +121,6 @@ export const enrollmentSchema = z.object({
   admin: flag.default(false),
   status: z.union([z.string(), z.number()]).transform(Number),
 });
-export const gradingPeriodSchema = z.object({ id, title: z.string().default('') });
 export const finalGradeSchema = z.object({
   enrollment_id: id,
   period: z

@@ -66,7 +66,7 @@ export function createSchoologyApi(opts: SchoologyApiOptions) {
     nowSeconds,
     timestampWindowSeconds: opts.timestampWindowSeconds ?? 300,
   });
-  const rate = opts.rateLimit ?? { requests: 50, windowSeconds: 5 };
+  let rate = opts.rateLimit ?? { requests: 50, windowSeconds: 5 };
   const recent = new Map<string, number[]>();
   const state = new SgyState(10_000_000);
 
@@ -419,6 +419,10 @@ export function createSchoologyApi(opts: SchoologyApiOptions) {
     },
     revokeCredentials(): void {
       credentials.clear();
+    },
+    /** Requests allowed per consumer key in any window of `windowSeconds`. */
+    setRateLimit(requests: number, windowSeconds: number): void {
+      rate = { requests, windowSeconds };
     },
   };
   return api;

@@ -131,18 +131,12 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
     expect(m.counters.upserted).to.equal(5);
   });
 
-  it("backs off past Schoology's own rate limit", async () => {
-    const tight = await serve((baseUrl) => createSchoologyApi({ baseUrl, consumerKey: KEY, consumerSecret: SECRET, clock, rateLimit: { requests: 4, windowSeconds: 5 } }));
-    try {
-      for (const [id, sec] of s.api.state.sections) tight.api.state.sections.set(id, sec);
-      Object.assign(tight.api.state, { users: s.api.state.users, courses: s.api.state.courses, gradingPeriods: s.api.state.gradingPeriods, enrollments: s.api.state.enrollments, periodGrades: s.api.state.periodGrades });
-      const m = memoryRun(clock, people);
-      await m.sync((r) => syncSchoology(r, m.backoff), { config: { baseUrl: tight.baseUrl, consumerKey: KEY }, secret: SECRET });
-      expect(tight.api.requests.some((r) => r.status === 429)).to.equal(true);
-      expect(m.counters.upserted).to.equal(5);
-    } finally {
-      await tight.close();
-    }
+  it("backs off past Schoology's own rate limit (4 requests per 5 s here)", async () => {
+    s.api.setRateLimit(4, 5);
+    const m = memoryRun(clock, people);
+    await run(m);
+    expect(s.api.requests.filter((r) => r.status === 429).length).to.be.greaterThan(0);
+    expect(m.counters.upserted).to.equal(5);
   });
 
   it('gives up with rate_limited (and the wait asked) when Schoology keeps refusing, writing nothing', async () => {
