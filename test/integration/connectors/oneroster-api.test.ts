@@ -88,6 +88,18 @@ describe('OneRoster 1.2 REST simulator', () => {
     expect(both.headers.get('x-total-count')).to.equal('3');
   });
 
+  it('sorts with sort/orderBy and trims records to the fields asked', async () => {
+    const t = await token();
+    const res = await get(`${s.api.rosteringUrl}/users?${new URLSearchParams({ sort: 'familyName', orderBy: 'desc', fields: 'sourcedId,familyName', limit: '2' })}`, t);
+    const body = (await res.json()) as { users: Record<string, unknown>[] };
+    expect(body.users.map((u) => Object.keys(u).sort())).to.deep.equal([
+      ['familyName', 'sourcedId'],
+      ['familyName', 'sourcedId'],
+    ]);
+    expect(body.users.map((u) => u.familyName)).to.deep.equal(['Teach', '7']);
+    expect((await get(`${s.api.rosteringUrl}/users?sort=bad%20field`, t)).status).to.equal(400);
+  });
+
   it('answers 400 invalid_filter_field to a filter it cannot read or an unknown field', async () => {
     const t = await token();
     for (const filter of ["dateLastModified>2026", "nosuchField='x'", "givenName='a' AND familyName='b' OR status='active'"]) {

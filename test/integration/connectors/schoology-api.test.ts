@@ -110,6 +110,23 @@ describe('Schoology REST simulator', () => {
     });
   }
 
+  it('accepts PLAINTEXT signatures (Schoology documents both methods) and refuses other methods and versions', async () => {
+    const plain = new OAuth({ consumer: { key: KEY, secret: SECRET }, signature_method: 'PLAINTEXT', realm: 'Schoology API', hash_function: (_base, key) => key });
+    plain.getTimeStamp = () => Math.floor(clock.now().getTime() / 1000);
+    const header = (o: OAuth) => o.toHeader(o.authorize({ url: `${s.baseUrl}/v1/users`, method: 'GET' }, { key: '', secret: '' })).Authorization;
+    expect((await get('/v1/users', header(plain))).status).to.equal(200);
+    const wrongPlain = new OAuth({ consumer: { key: KEY, secret: 'nope' }, signature_method: 'PLAINTEXT', hash_function: (_base, key) => key });
+    wrongPlain.getTimeStamp = plain.getTimeStamp;
+    expect((await get('/v1/users', header(wrongPlain))).status).to.equal(401);
+    expect(s.api.requests.at(-1)).to.include({ refusal: 'bad_signature' });
+    const sha256 = sign(`${s.baseUrl}/v1/users`).replace('HMAC-SHA1', 'HMAC-SHA256');
+    expect((await get('/v1/users', sha256)).status).to.equal(401);
+    expect(s.api.requests.at(-1)).to.include({ refusal: 'unsupported_signature_method' });
+    const v2 = sign(`${s.baseUrl}/v1/users`).replace('oauth_version="1.0"', 'oauth_version="2.0"');
+    expect((await get('/v1/users', v2)).status).to.equal(401);
+    expect(s.api.requests.at(-1)).to.include({ refusal: 'unsupported_version' });
+  });
+
   it('refuses a timestamp outside the window, either way', async () => {
     const header = sign(`${s.baseUrl}/v1/users`);
     clock.advance(301_000);
