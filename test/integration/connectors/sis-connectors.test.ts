@@ -80,6 +80,8 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
       t.ctx.db,
       sql`select status, fetched, upserted, unmatched, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = ${kind} order by started_at`,
     );
+  /** An admin saves a source's settings (the one place that knows the service's save signature). */
+  const saveSettings = (kind: 'schoology' | 'oneroster', config: Record<string, string>, secret: string) => t.ctx.connectors.save(admin, kind, { config, secret, enabled: true });
   const status = async (kind: 'schoology' | 'oneroster') => (await t.ctx.connectors.overview(admin)).connectors.find((c) => c.kind === kind)!;
   const sync = (kind: 'schoology' | 'oneroster') => {
     // Runs are told apart by their start.
@@ -89,7 +91,7 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
 
   describe('Schoology', () => {
     it('offers its settings to the admin, labelled through i18n, the secret never shown back', async () => {
-      await t.ctx.connectors.save(admin, 'schoology', { config: { baseUrl: sgy.baseUrl, consumerKey: KEY }, secret: SECRET, enabled: true });
+      await saveSettings('schoology', { baseUrl: sgy.baseUrl, consumerKey: KEY }, SECRET);
       const c = await status('schoology');
       expect(c.fields.map((f) => [f.name, f.value])).to.deep.equal([
         ['baseUrl', sgy.baseUrl],
@@ -131,7 +133,7 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
 
     it('a wrong consumer secret: refused by the simulator as a bad signature, the connector needs the admin, nothing written, no secret logged', async () => {
       const before = await scores('schoology');
-      await t.ctx.connectors.save(admin, 'schoology', { config: { baseUrl: sgy.baseUrl, consumerKey: KEY }, secret: 'a-wrong-secret-55', enabled: true });
+      await saveSettings('schoology', { baseUrl: sgy.baseUrl, consumerKey: KEY }, 'a-wrong-secret-55');
       await sync('schoology');
       expect(sgy.api.requests.at(-1)).to.include({ status: 401, refusal: 'bad_signature' });
       expect(await status('schoology')).to.include({ status: 'needs_attention', statusReason: 'auth' });
@@ -142,7 +144,7 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
     });
 
     it('429: backs off and finishes; when Schoology keeps refusing, the run fails as rate_limited (retried by the job queue) and writes nothing', async () => {
-      await t.ctx.connectors.save(admin, 'schoology', { config: { baseUrl: sgy.baseUrl, consumerKey: KEY }, secret: SECRET, enabled: true });
+      await saveSettings('schoology', { baseUrl: sgy.baseUrl, consumerKey: KEY }, SECRET);
       t.clock.advance(25 * 3600_000); // a full run
       sgy.api.injectFault({ status: 429, times: 2, retryAfterSeconds: 0, pathIncludes: '/grades' });
       await sync('schoology');
@@ -166,7 +168,7 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
 
   describe('OneRoster REST', () => {
     it('matches students by sourcedId (source sis) and writes each class score as the mean of score / resultValueMax', async () => {
-      await t.ctx.connectors.save(admin, 'oneroster', { config: { baseUrl: or.baseUrl, tokenUrl: or.api.tokenUrl, clientId: CLIENT.clientId }, secret: CLIENT.clientSecret, enabled: true });
+      await saveSettings('oneroster', { baseUrl: or.baseUrl, tokenUrl: or.api.tokenUrl, clientId: CLIENT.clientId }, CLIENT.clientSecret);
       await sync('oneroster');
       const rows = await scores('oneroster');
       const byPerson = new Map(rows.map((r) => [r.person_id, r]));
