@@ -25,8 +25,12 @@ export const oneRosterCursorSchema = z.object({ usersSince: z.string().optional(
 const FULL_EVERY_MS = 24 * 3600 * 1000;
 
 const since = (iso: string | undefined): Record<string, string> => (iso ? { filter: `dateLastModified>='${iso}'` } : {});
+/** The newest readable dateLastModified, kept as the SIS wrote it (a date it cannot read is passed over). */
 const newest = (current: string | undefined, rows: { dateLastModified: string }[]) =>
-  rows.reduce<string | undefined>((max, r) => (!max || Date.parse(r.dateLastModified) > Date.parse(max) ? r.dateLastModified : max), current);
+  rows.reduce<string | undefined>((max, r) => {
+    const at = Date.parse(r.dateLastModified);
+    return Number.isFinite(at) && (!max || at > Date.parse(max)) ? r.dateLastModified : max;
+  }, current);
 
 /**
  * One OneRoster run: students changed since the cursor become identities (source 'sis', external id
@@ -42,7 +46,8 @@ export async function syncOneRoster(run: ConnectorRun, backoff?: Partial<Backoff
   const previous = oneRosterCursorSchema.safeParse(run.cursor);
   const cursor = previous.success ? previous.data : {};
   const now = run.clock.now();
-  const full = !cursor.fullAt || !cursor.gradebookSince || now.getTime() - Date.parse(cursor.fullAt) >= FULL_EVERY_MS;
+  const lastFull = cursor.fullAt ? Date.parse(cursor.fullAt) : NaN;
+  const full = !cursor.gradebookSince || !Number.isFinite(lastFull) || now.getTime() - lastFull >= FULL_EVERY_MS;
 
   const client = createOneRosterClient({ ...config.data, clientSecret: run.secret, fetch: run.fetch, clock: run.clock, backoff });
   const students = await client.all(`${ROSTERING}/students`, 'users', userSchema, full ? {} : since(cursor.usersSince));
