@@ -80,6 +80,12 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
     const classReads = s.api.requests.map((r) => r.path).filter((p) => p.endsWith('/results') && p.includes('/classes/'));
     expect(classReads).to.deep.equal([`/ims/oneroster/gradebook/v1p2/classes/${ids.alg}/results`]);
     expect(s.api.requests.find((r) => r.path.endsWith('/results') && !r.path.includes('/classes/'))).to.include({ status: 200 });
+    // A day later, a full run reads every class again.
+    clock.advance(24 * 3600_000);
+    s.api.requests.length = 0;
+    await run(m);
+    const fullReads = s.api.requests.map((r) => r.path).filter((p) => p.endsWith('/results') && p.includes('/classes/'));
+    expect(fullReads).to.have.length(2);
   });
 
   it('follows the Link header through pages the server caps', async () => {
