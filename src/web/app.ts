@@ -37,6 +37,8 @@ import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
 import { createSecretBox } from '../connectors/secret-box.js';
+import { createSchoologyConnector } from '../connectors/schoology/schoology.connector.js';
+import { createOneRosterConnector } from '../connectors/oneroster/oneroster.connector.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -120,6 +122,8 @@ export function buildContext(deps: AppDeps): AppContext {
     fetch: deps.fetch ?? fetch,
     intervalMs: deps.config.connectorSyncIntervalMinutes * 60_000,
   });
+  connectors.register(createSchoologyConnector());
+  connectors.register(createOneRosterConnector());
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });

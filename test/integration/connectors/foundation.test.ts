@@ -24,7 +24,8 @@ describe('data platform foundation: identities, student data, connector runs', f
     t = await createTestApp();
     school = await seedSchool(t.ctx);
     const stub: Connector = { kind: 'oneroster', fields: [{ name: 'baseUrl', label: 'x', url: true }, { name: 'secret', label: 'y', secret: true }], sync: (run) => behaviour(run) };
-    t.ctx.connectors.register(stub);
+    // The app registers the real OneRoster connector; the stand-in takes its place here.
+    Object.assign(t.ctx.connectors.connector('oneroster')!, stub);
     // Two students carry the SIS id the LMS sent at launch; the third shares one with another person (ambiguous).
     await t.ctx.roster.upsertPerson(school.tenantId, { sub: school.students[0].sub, name: school.students[0].name, sisId: `SIS-A-${school.tenantId}` });
     await t.ctx.roster.upsertPerson(school.tenantId, { sub: school.students[1].sub, name: school.students[1].name, sisId: `SIS-B-${school.tenantId}` });

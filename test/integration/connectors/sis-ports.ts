@@ -1,0 +1,63 @@
+import type { ConnectorRun, RunWriter } from '../../../src/connectors/connector.js';
+import type { CourseScoreInput } from '../../../src/student-data/student-data.service.js';
+import type { TestClock } from '../../support/clock.js';
+
+/**
+ * A ConnectorRun with in-memory identities and student data, to drive one connector's sync alone
+ * (the database-backed runner is covered by the *-connector tests). `people` maps an external id, or
+ * `sis:<id>` for a SIS id, to a person.
+ */
+export function memoryRun(clock: TestClock, people: Record<string, string>) {
+  const scores = new Map<string, CourseScoreInput>();
+  const counters = { fetched: 0, upserted: 0, unmatched: 0 };
+  const matched: { source: string; rows: { externalId: string; sisId?: string | null; label?: string }[] }[] = [];
+  const state: { cursor: Record<string, string> | undefined } = { cursor: undefined };
+  const run = (o: Partial<ConnectorRun> & Pick<ConnectorRun, 'config' | 'secret'>): ConnectorRun => ({
+    tenantId: 'tenant-1',
+    trigger: 'schedule',
+    cursor: state.cursor ?? {},
+    // Saved only when the run succeeds, as the runner does.
+    setCursor: (next) => (pending = next),
+    counted: (c) => {
+      counters.fetched += c.fetched ?? 0;
+      counters.unmatched += c.unmatched ?? 0;
+    },
+    fetch: globalThis.fetch,
+    clock,
+    identities: {
+      match: async (_tenantId, source, rows) => {
+        matched.push({ source, rows: [...rows] });
+        const m = new Map<string, string>();
+        for (const r of rows) {
+          const person = people[r.externalId] ?? (r.sisId ? people[`sis:${r.sisId}`] : undefined);
+          if (person) m.set(r.externalId, person);
+        }
+        return m;
+      },
+    },
+    // One transaction: the rows land only if the work finishes.
+    write: async (work) => {
+      const staged: CourseScoreInput[] = [];
+      const writer: RunWriter = {
+        courseScores: async (rows) => (staged.push(...rows), rows.length),
+        attendance: async () => 0,
+        incidents: async () => 0,
+      };
+      const result = await work(writer);
+      for (const r of staged) scores.set(`${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`, r);
+      counters.upserted += staged.length;
+      return result;
+    },
+    ...o,
+  });
+  let pending: Record<string, string> | undefined;
+  /** Runs a sync as the runner would: the cursor is kept only when it succeeds. */
+  const sync = async (fn: (run: ConnectorRun) => Promise<void>, o: Partial<ConnectorRun> & Pick<ConnectorRun, 'config' | 'secret'>) => {
+    pending = undefined;
+    await fn(run(o));
+    if (pending) state.cursor = pending;
+  };
+  // Waiting moves the test clock, which the simulators' rate limits read.
+  const backoff = { sleep: async (ms: number) => clock.advance(ms) };
+  return { scores, counters, matched, state, run, sync, backoff };
+}
