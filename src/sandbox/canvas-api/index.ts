@@ -262,6 +262,11 @@ export async function createCanvasApi(opts: CanvasApiOptions) {
       const t = state.tokens.get(token);
       if (t) t.expiresAt = new Date(state.clock.now().getTime() - 1000);
     },
+    /** The token stops working after `n` more accepted requests. */
+    expireTokenAfter(token: string, n: number): void {
+      const t = state.tokens.get(token);
+      if (t) t.requestsLeft = n;
+    },
     setRateLimit(r: Partial<RateLimitSettings>): void {
       state.rate = { ...state.rate, ...r };
     },

@@ -74,6 +74,7 @@ export function canvasRestRoutes(state: CanvasState): Router {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="canvas-lms"').json({ errors: [{ message: 'Invalid access token.' }] });
       return;
     }
+    if (token.requestsLeft !== undefined && --token.requestsLeft <= 0) token.expiresAt = state.clock.now();
     // Leaky bucket: drained at outflowPerSecond since the last request.
     const nowMs = state.clock.now().getTime();
     const bucket = state.buckets.get(raw) ?? { level: 0, at: nowMs };

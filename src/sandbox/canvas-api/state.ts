@@ -81,6 +81,8 @@ export interface CanvasToken {
   admin: boolean;
   expiresAt: Date | null;
   revoked: boolean;
+  /** Expires after this many more accepted requests (a token that runs out part-way through a sync). */
+  requestsLeft?: number;
 }
 
 /** Canvas's leaky bucket (throttling.md): cost per request, pre-flight penalty while running. */
