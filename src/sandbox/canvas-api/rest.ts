@@ -34,6 +34,15 @@ interface Locals {
 }
 const tokenOf = (res: Response): CanvasToken => (res.locals as Locals).token;
 
+/** Canvas's string-ids mode: `id` and every `*_id` that is a number becomes a string. */
+function stringIds(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stringIds);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, (k === 'id' || k.endsWith('_id')) && typeof x === 'number' ? String(x) : stringIds(x)]));
+  }
+  return v;
+}
+
 function notFound(res: Response): void {
   res.status(404).json({ errors: [{ message: 'The specified resource does not exist.' }] });
 }
@@ -96,6 +105,11 @@ export function canvasRestRoutes(state: CanvasState): Router {
     });
     record(remaining);
     (res.locals as Locals).token = token;
+    // `Accept: application/json+canvas-string-ids` (pagination.md/README): every integer id as a string.
+    if ((req.get('accept') ?? '').includes('application/json+canvas-string-ids')) {
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => json(stringIds(body));
+    }
     next();
   });
 

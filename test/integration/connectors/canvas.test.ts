@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, type SeededSchool } from '../../support/school.js';
-import { startCanvas, type RunningCanvas } from '../../support/canvas-api.js';
+import { connectCanvas, startCanvas, type RunningCanvas } from '../../support/canvas-api.js';
 import { TestClock } from '../../support/clock.js';
 import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
 import { queryRows } from '../../../src/db/client.js';
@@ -44,7 +44,6 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
 
     c = await startCanvas({ clock: canvasClock });
     const { canvas } = c;
-    token = canvas.issueToken();
     const north = canvas.addAccount({ name: 'North High' });
     ids.algebra = canvas.addCourse({ name: 'Algebra I', accountId: north });
     ids.biology = canvas.addCourse({ name: 'Biology', accountId: '1' });
@@ -75,12 +74,15 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
       canvasClock.advance(ms);
       return Promise.resolve();
     };
-    await t.ctx.connectors.save(admin, 'canvas', { config: { baseUrl: c.baseUrl, accountId: '1', liveEventsJwksUrl: c.canvas.jwksUrl }, secret: token, enabled: true });
-
     server = await new Promise<Server>((resolve) => {
       const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
     });
-    eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${liveEventsPath(school.tenantId)}`;
+    const toolUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    eventsUrl = `${toolUrl}${liveEventsPath(school.tenantId)}`;
+    token = await connectCanvas(t.ctx, admin, c, toolUrl);
+    expect([...c.canvas.liveEvents.subscriptions]).to.deep.equal([eventsUrl]);
+    // The Live Events tests subscribe again themselves.
+    c.canvas.unsubscribe(eventsUrl);
   });
   after(async () => {
     server.closeAllConnections();

@@ -99,6 +99,12 @@ describe('simulator: Canvas REST API', () => {
     expect(flags(ben, a2)).to.include({ missing: true, late: false });
   });
 
+  it('answers ids as strings for Accept: application/json+canvas-string-ids', async () => {
+    const res = await fetch(`${c.baseUrl}/api/v1/courses/${course1}/enrollments?type[]=StudentEnrollment`, { headers: { authorization: `Bearer ${token}`, 'user-agent': UA, accept: 'application/json+canvas-string-ids' } });
+    const [first] = (await res.json()) as { id: unknown; user_id: unknown; course_id: unknown; user: { id: unknown } }[];
+    expect([typeof first!.id, typeof first!.user_id, typeof first!.course_id, typeof first!.user.id]).to.deep.equal(['string', 'string', 'string', 'string']);
+  });
+
   it('refuses a request without a User-Agent with 403 (fetch always sends one, node:http does not)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${c.baseUrl}/api/v1/accounts/1/courses`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
