@@ -19,7 +19,8 @@ export class CanvasApiError extends Error {
   constructor(
     readonly kind: CanvasErrorKind,
     message: string,
-    readonly opts: { status?: number; retryAfterMs?: number } = {},
+    /** permission: a valid token whose user lacks the right (401 `"status":"unauthorized"`), not a bad token. */
+    readonly opts: { status?: number; retryAfterMs?: number; permission?: boolean } = {},
   ) {
     super(message);
     this.name = 'CanvasApiError';
@@ -81,6 +82,11 @@ export const canvasSubmissionSchema = z.object({
 });
 export type CanvasSubmissionJson = z.infer<typeof canvasSubmissionSchema>;
 
+export const canvasStudentSummarySchema = z.object({
+  id: z.union([z.number(), z.string()]).transform(String),
+  tardiness_breakdown: z.object({ late: z.number().int().nonnegative().nullish(), missing: z.number().int().nonnegative().nullish() }).nullish(),
+});
+
 type Params = Record<string, string | number | (string | number)[]>;
 
 export function createCanvasClient(opts: CanvasClientOptions) {
@@ -124,8 +130,14 @@ export function createCanvasClient(opts: CanvasClientOptions) {
     const left = res.headers.get('x-rate-limit-remaining');
     remaining = left !== null && Number.isFinite(Number(left)) ? Number(left) : null;
     if (res.status === 401) {
-      await res.body?.cancel();
-      throw new CanvasApiError('auth', 'GET answered 401', { status: 401 });
+      const text = await res.text().catch(() => '');
+      let permission = false;
+      try {
+        permission = (JSON.parse(text) as { status?: unknown }).status === 'unauthorized';
+      } catch {
+        // not JSON: a bad token as far as we can tell
+      }
+      throw new CanvasApiError('auth', 'GET answered 401', { status: 401, permission });
     }
     if (res.status === 403) {
       const text = await res.text().catch(() => '');
@@ -208,6 +220,10 @@ export function createCanvasClient(opts: CanvasClientOptions) {
     },
     /** Every item of a paged list, following Link rel="next"; [] when the list's owner is gone (404). */
     async list<T>(path: string, params: Params, schema: z.ZodType<T>): Promise<T[]> {
+      return (await this.listOrNull(path, params, schema)) ?? [];
+    },
+    /** Like list, but null when Canvas answers 404 (a feature turned off, an owner gone). */
+    async listOrNull<T>(path: string, params: Params, schema: z.ZodType<T>): Promise<T[] | null> {
       const items: T[] = [];
       let url: string | null = urlFor(path, { per_page: 100, ...params });
       const seen = new Set<string>();
@@ -215,7 +231,7 @@ export function createCanvasClient(opts: CanvasClientOptions) {
         if (seen.has(url)) throw new CanvasApiError('bad_data', 'next page link loops back');
         seen.add(url);
         const r: { json: unknown; next: string | null } = await page(url);
-        if (r.json === null) return items;
+        if (r.json === null) return seen.size === 1 ? null : items;
         items.push(...parse(z.array(schema), r.json));
         url = r.next;
       }

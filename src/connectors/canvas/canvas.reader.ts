@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canvasCourseSchema, canvasEnrollmentSchema, canvasSubmissionSchema, type CanvasClient, type CanvasCourseJson, type CanvasEnrollmentJson } from './canvas.client.js';
+import { CanvasApiError, canvasCourseSchema, canvasEnrollmentSchema, canvasStudentSummarySchema, canvasSubmissionSchema, type CanvasClient, type CanvasCourseJson, type CanvasEnrollmentJson } from './canvas.client.js';
 
 /** One student's scores in one Canvas course, as read (Canvas ids; not matched to a person yet). */
 export interface CanvasScoreRow {
@@ -24,7 +24,7 @@ const studentEnrollments = (client: CanvasClient, courseId: string, userId?: str
   );
 
 /** Missing and late counts per student from the submissions of a course (submissions.md, student_ids[]). */
-async function submissionCounts(client: CanvasClient, courseId: string, studentIds: string[] | 'all'): Promise<Map<string, { missing: number; late: number }>> {
+async function submissionCounts(client: CanvasClient, courseId: string, studentIds: string[] | 'all'): Promise<Counts> {
   const subs = await client.list(`/api/v1/courses/${encodeURIComponent(courseId)}/students/submissions`, { 'student_ids[]': studentIds === 'all' ? 'all' : studentIds }, canvasSubmissionSchema);
   const counts = new Map<string, { missing: number; late: number }>();
   for (const s of subs) {
@@ -34,6 +34,40 @@ async function submissionCounts(client: CanvasClient, courseId: string, studentI
     counts.set(s.user_id, c);
   }
   return counts;
+}
+
+type Counts = Map<string, { missing: number; late: number }>;
+
+/**
+ * Course analytics' student summaries: one row per student with late and missing counts (one request per
+ * 100 students, where the submissions list is one row per student and assignment). null where the
+ * account has analytics off (404) or the token's user may not see it: then the submissions are counted.
+ */
+async function summaryCounts(client: CanvasClient, courseId: string, studentId?: string): Promise<Counts | null> {
+  try {
+    const rows = await client.listOrNull(`/api/v1/courses/${encodeURIComponent(courseId)}/analytics/student_summaries`, studentId ? { student_id: studentId } : {}, canvasStudentSummarySchema);
+    if (!rows) return null;
+    return new Map(rows.map((r) => [r.id, { missing: r.tardiness_breakdown?.missing ?? 0, late: r.tardiness_breakdown?.late ?? 0 }]));
+  } catch (err) {
+    if (err instanceof CanvasApiError && err.opts.permission) return null;
+    throw err;
+  }
+}
+
+/** Missing/late counts, by analytics when the account has it (remembered per read), else by submissions. */
+function countsReader(client: CanvasClient) {
+  let analytics = true;
+  return async (courseId: string, studentIds: string[] | 'all'): Promise<Counts> => {
+    if (analytics) {
+      const one = studentIds === 'all' ? undefined : studentIds.length === 1 ? studentIds[0] : undefined;
+      if (studentIds === 'all' || one) {
+        const counts = await summaryCounts(client, courseId, one);
+        if (counts) return counts;
+        analytics = false;
+      }
+    }
+    return submissionCounts(client, courseId, studentIds);
+  };
 }
 
 function rowsOf(course: CanvasCourseJson, enrollments: CanvasEnrollmentJson[], counts: Map<string, { missing: number; late: number }>): CanvasScoreRow[] {
@@ -70,10 +104,11 @@ export async function readAccountScores(client: CanvasClient, accountId: string,
     canvasCourseSchema,
   );
   const rows: CanvasScoreRow[] = [];
+  const countsOf = countsReader(client);
   for (const course of courses) {
     const enrollments = await studentEnrollments(client, course.id);
     if (!enrollments.length) continue;
-    const counts = await submissionCounts(client, course.id, 'all');
+    const counts = await countsOf(course.id, 'all');
     const courseRows = rowsOf(course, enrollments, counts);
     rows.push(...courseRows);
     onCourse?.(courseRows.length);
@@ -88,7 +123,7 @@ export async function readEnrollmentScore(client: CanvasClient, courseId: string
   const enrollments = await studentEnrollments(client, courseId, userId);
   const mine = enrollments.filter((e) => e.user_id === userId);
   if (!mine.length) return null;
-  const counts = await submissionCounts(client, courseId, [userId]);
+  const counts = await countsReader(client)(courseId, [userId]);
   return rowsOf(course, mine, counts)[0] ?? null;
 }
 

@@ -225,13 +225,18 @@ export function canvasRestRoutes(state: CanvasState): Router {
     };
   };
 
-  const submissionJson = (s: CanvasSubmission) => {
+  const flagsOf = (s: CanvasSubmission) => {
     const assignment = state.assignments.find((a) => a.id === s.assignmentId);
     const due = assignment?.dueAt ? new Date(assignment.dueAt).getTime() : null;
     const now = state.clock.now().getTime();
     // Canvas's Submission#missing?: past due and nothing turned in or graded (unless a late policy status says otherwise).
     const missing = s.missing || (s.workflowState === 'unsubmitted' && s.score === null && !s.excused && due !== null && due < now);
     const late = s.late || (s.submittedAt !== null && due !== null && new Date(s.submittedAt).getTime() > due);
+    return { assignment, due, missing, late };
+  };
+
+  const submissionJson = (s: CanvasSubmission) => {
+    const { assignment, due, missing, late } = flagsOf(s);
     return {
       id: Number(s.id),
       assignment_id: Number(s.assignmentId),
@@ -354,6 +359,39 @@ export function canvasRestRoutes(state: CanvasState): Router {
       .sort((a, b) => Number(a.id) - Number(b.id));
     const page = paged(req, res, all);
     if (page) res.json(page.map(submissionJson));
+  });
+
+  // Course analytics (analytics.md "Get course-level student summary data"): one row per student with
+  // the tardiness breakdown of their assignments. 404 where the account has analytics off.
+  r.get('/api/v1/courses/:courseId/analytics/student_summaries', (req, res) => {
+    const token = tokenOf(res);
+    const courseId = String(req.params.courseId);
+    const course = state.courses.get(courseId);
+    if (!course || course.workflowState === 'deleted' || !state.analyticsEnabled) return notFound(res);
+    if (!token.admin) return unauthorized(res);
+    const only = typeof req.query.student_id === 'string' ? req.query.student_id : undefined;
+    const students = state.enrollments
+      .filter((e) => e.courseId === courseId && e.type === 'StudentEnrollment' && e.state === 'active' && (!only || e.userId === only))
+      .map((e) => e.userId)
+      .filter((id, i, all) => all.indexOf(id) === i)
+      .sort((a, b) => Number(a) - Number(b));
+    const assignments = state.assignments.filter((a) => a.courseId === courseId);
+    const all = students.map((userId) => {
+      const t = { total: 0, on_time: 0, late: 0, missing: 0, floating: 0 };
+      for (const a of assignments) {
+        const s = state.submissions.find((x) => x.assignmentId === a.id && x.userId === userId);
+        if (s?.excused) continue;
+        t.total++;
+        const f = s ? flagsOf(s) : { missing: false, late: false };
+        if (f.missing) t.missing++;
+        else if (f.late) t.late++;
+        else if (s?.submittedAt || s?.workflowState === 'graded') t.on_time++;
+        else t.floating++;
+      }
+      return { id: Number(userId), page_views: 0, max_page_views: 0, page_views_level: 0, participations: 0, max_participations: 0, participations_level: 0, tardiness_breakdown: t };
+    });
+    const page = paged(req, res, all);
+    if (page) res.json(page);
   });
 
   r.use('/api/v1', (_req, res) => notFound(res));

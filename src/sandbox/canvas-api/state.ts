@@ -129,6 +129,8 @@ export class CanvasState {
   /** Makes the next `times` API calls answer 503 (a Canvas outage). */
   outages = 0;
   requireUserAgent = true;
+  /** Course analytics (student summaries) on for the account; off = 404, as where the feature is disabled. */
+  analyticsEnabled = true;
 
   rate: RateLimitSettings = { highWaterMark: 700, outflowPerSecond: 10, preflightPenalty: 50, costPerRequest: 1 };
   /** Per token: bucket level and when it was last drained. */

@@ -65,6 +65,26 @@ describe('connectors/canvas: REST client and reader against the simulated Canvas
     expect(c.canvas.requests.every((r) => r.userAgent === 'SuccessPlans/test')).to.equal(true);
   });
 
+  it('counts missing/late from course analytics where it is on, from the submissions where it is off: the same counts', async () => {
+    const paths = (from: number) => c.canvas.requests.slice(from).map((r) => r.path);
+    let from = c.canvas.requests.length;
+    const withAnalytics = await readAccountScores(client(), '1');
+    expect(paths(from).some((p) => p.endsWith('/analytics/student_summaries'))).to.equal(true);
+    expect(paths(from).some((p) => p.endsWith('/students/submissions'))).to.equal(false);
+    c.canvas.state.analyticsEnabled = false;
+    try {
+      from = c.canvas.requests.length;
+      const withoutAnalytics = await readAccountScores(client(), '1');
+      // One 404 from analytics, then the submissions of every course.
+      expect(paths(from).filter((p) => p.endsWith('/analytics/student_summaries'))).to.have.length(1);
+      expect(paths(from).some((p) => p.endsWith('/students/submissions'))).to.equal(true);
+      expect(withoutAnalytics).to.deep.equal(withAnalytics);
+      expect((await readEnrollmentScore(client(), algebra, ana))?.lateCount).to.equal(1);
+    } finally {
+      c.canvas.state.analyticsEnabled = true;
+    }
+  });
+
   it('reads one enrollment for a Live Event refresh; null once the enrollment is gone', async () => {
     const row = await readEnrollmentScore(client(), algebra, ana);
     expect(row).to.deep.include({ userId: ana, currentScore: 90, lateCount: 1 });
