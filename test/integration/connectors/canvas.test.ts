@@ -241,15 +241,16 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
       expect(await c.canvas.send(event, eventsUrl, mode), mode).to.equal(401);
       expect(t.logs.text()).to.not.contain(body.slice(0, 40));
     }
-    // No body at all, and an application/json body (the pre-2026 content type) that is not a JWT.
+    // No body at all: unsigned. Not an event at all, or another content type: the app's odd-body answers.
     const path = liveEventsPath(school.tenantId);
     expect((await request(t.app).post(path)).status).to.equal(401);
-    expect((await request(t.app).post(path).set('content-type', 'application/json').send('{"metadata":{}}')).status).to.equal(401);
+    expect((await request(t.app).post(path).set('content-type', 'application/json').send('{"metadata":{}}')).status).to.equal(400);
+    expect((await request(t.app).post(path).set('content-type', 'text/plain').send('hello')).status).to.equal(415);
     expect(await pendingRefreshes()).to.equal(0);
     await runEventJobs();
     expect(await scores()).to.deep.equal(before);
     const refusals = t.logs.lines.slice(logged).filter((l) => l.msg === 'canvas live event refused');
-    expect(refusals.map((l) => l.reason)).to.deep.equal(['bad_signature', 'bad_signature', 'unsigned', 'unsigned', 'unsigned', 'unsigned']);
+    expect(refusals.map((l) => l.reason)).to.deep.equal(['bad_signature', 'bad_signature', 'unsigned', 'unsigned', 'unsigned']);
     expect(JSON.stringify(refusals)).to.not.contain('Amara');
   });
 
