@@ -39,6 +39,8 @@ import { createConnectorsService } from '../connectors/connectors.service.js';
 import { createSecretBox } from '../connectors/secret-box.js';
 import { createSchoologyConnector } from '../connectors/schoology/schoology.connector.js';
 import { createOneRosterConnector } from '../connectors/oneroster/oneroster.connector.js';
+import { createCanvasService } from '../connectors/canvas/canvas.service.js';
+import { canvasLiveEventsBody } from '../connectors/canvas/canvas.routes.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -124,8 +126,10 @@ export function buildContext(deps: AppDeps): AppContext {
   });
   connectors.register(createSchoologyConnector());
   connectors.register(createOneRosterConnector());
+  const canvas = createCanvasService({ db, clock: deps.clock, logger: deps.logger, jobs, connectors, identities, studentData, fetch: deps.fetch ?? fetch, userAgent: toolUserAgent(deps.config.baseUrl) });
+  connectors.register(canvas.connector);
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
-  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers })) jobs.register(type, handler, describers[type]);
+  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales) });
@@ -141,7 +145,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */
@@ -188,6 +192,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   );
+  app.use(canvasLiveEventsBody());
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   app.use(express.json({ limit: config.bodyLimit }));
   app.use('/assets', express.static(path.join(projectRoot, 'src', 'web', 'public'), { maxAge: '1h' }));

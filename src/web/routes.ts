@@ -21,6 +21,7 @@ import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { connectorsRoutes } from '../connectors/connectors.routes.js';
 import { formBodies } from './body.js';
+import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
 
 /**
@@ -39,6 +40,8 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(beforeAnyTenant('metrics', metricsRoutes(ctx)));
   // The LMS simulator reads its own bodies (LTI media types, nested JSON); every tool route below takes flat forms.
   app.use(beforeAnyTenant('sandbox', await asSystem('sandbox', () => sandboxRoutes(ctx))));
+  // Canvas Data Services posts signed JWTs, not forms: before the form-body guard.
+  app.use(canvasLiveEventsRoutes(ctx));
   app.use(formBodies());
   app.use(homeRoutes(ctx));
   app.use(beforeAnyTenant('install', installRoutes(ctx)));
