@@ -46,25 +46,25 @@ export function readAttendanceCsv(source: Readable | AsyncIterable<Buffer | stri
   const seen = new Map<string, Uint8Array>();
 
   async function* rows(): AsyncGenerator<AttendanceCsvRow> {
+    const bad = (line: number, reason: BadRowReason, column?: Column) => report.add({ line, reason, ...(column ? { column } : {}) });
     for await (const { line, values } of readCsv(source, attendanceFormat, report)) {
-      const bad = (reason: BadRowReason, column?: Column) => report.add({ line, reason, ...(column ? { column } : {}) });
       const studentId = values.student_id;
       if (studentId === '') {
-        bad('required', 'student_id');
+        bad(line, 'required', 'student_id');
         continue;
       }
       if (values.date === '') {
-        bad('required', 'date');
+        bad(line, 'required', 'date');
         continue;
       }
       const day = checkDay(values.date, range);
       if (!day.ok) {
-        bad(day.reason, 'date');
+        bad(line, day.reason, 'date');
         continue;
       }
       const status = values.status.toLowerCase();
       if (!statusSet.has(status)) {
-        bad(status === '' ? 'required' : 'badStatus', 'status');
+        bad(line, status === '' ? 'required' : 'badStatus', 'status');
         continue;
       }
       let days = seen.get(studentId);
@@ -75,7 +75,7 @@ export function readAttendanceCsv(source: Readable | AsyncIterable<Buffer | stri
       const i = day.n - range.first;
       const bit = 1 << (i & 7);
       if (days[i >> 3] & bit) {
-        bad('duplicate');
+        bad(line, 'duplicate');
         continue;
       }
       days[i >> 3] |= bit;

@@ -1,7 +1,6 @@
-import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse, type CsvError, type InfoRecord, type Options } from 'csv-parse';
+import { parse, type CsvError } from 'csv-parse';
 import type { BadRowReason, ImportReport } from './import-report.js';
 
 /**
@@ -11,8 +10,9 @@ import type { BadRowReason, ImportReport } from './import-report.js';
  * - line numbers as a person counts them in the file (line 1 is the header; a row that spans lines
  *   is reported on the line it starts);
  * - encoding: files are UTF-8. A UTF-8 byte order mark (Excel's "CSV UTF-8") is dropped; a UTF-16
- *   one (Excel's "Unicode text") refuses the file; bytes that are not UTF-8 refuse their row
- *   (`encoding`), checked per field before decoding, since decoding would turn them into U+FFFD;
+ *   one (Excel's "Unicode text") refuses the file; a row with bytes that are not UTF-8 is `encoding`
+ *   (decoding turns them into U+FFFD, the replacement character, which is how they are found: a
+ *   U+FFFD written in the file is the mark of an earlier broken conversion, refused the same way);
  * - the header: names matched case-insensitively (our own formats) or exactly (OneRoster's), every
  *   required column present, none twice, unknown ones refused or ignored as the format says;
  * - every problem recorded in the report by line and reason, never with the row's text.
@@ -41,19 +41,16 @@ const maxRecordBytes = 64 * 1024;
 
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const controlCharacter = /[\u0000-\u001f\u007f]/;
+const replacementCharacter = '\uFFFD';
 
 const utf8Bom = Buffer.from([0xef, 0xbb, 0xbf]);
 const utf16Boms = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
 
-interface Numbered {
-  line: number;
-  fields: Buffer[];
-}
-
-/** Drops a UTF-8 byte order mark from the start of the stream, whatever the size of its first chunks. */
+/** Drops a UTF-8 byte order mark from the start of the stream, whatever the size of its first chunks; stops at a UTF-16 one. */
 function stripBom(onUtf16: () => void) {
   return async function* (source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
     let head: Buffer | undefined = Buffer.alloc(0);
+    const isUtf16 = (b: Buffer) => utf16Boms.some((bom) => b.subarray(0, 2).equals(bom));
     for await (const chunk of source) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       if (head === undefined) {
@@ -62,7 +59,7 @@ function stripBom(onUtf16: () => void) {
       }
       head = Buffer.concat([head, buf]);
       if (head.length < utf8Bom.length) continue;
-      if (utf16Boms.some((b) => head!.subarray(0, 2).equals(b))) {
+      if (isUtf16(head)) {
         onUtf16();
         return;
       }
@@ -71,13 +68,20 @@ function stripBom(onUtf16: () => void) {
       if (rest.length > 0) yield rest;
     }
     if (head !== undefined && head.length > 0) {
-      if (utf16Boms.some((b) => head!.subarray(0, 2).equals(b))) onUtf16();
+      if (isUtf16(head)) onUtf16();
       else if (!utf8Bom.subarray(0, head.length).equals(head)) yield head;
     }
   };
 }
 
-const decode = (field: Buffer): string | undefined => (isUtf8(field) ? field.toString('utf8').trim() : undefined);
+/** A record csv-parse skipped (not valid CSV), in the order of the records around it. */
+interface Skip {
+  /** Records emitted before it. */
+  after: number;
+  /** The line it was found on. */
+  line: number;
+  code: string;
+}
 
 /**
  * Rows of `source` as `format` describes them. Problems go to `report` (with `file` for a file inside
@@ -92,100 +96,95 @@ export async function* readCsv<K extends string>(
 ): AsyncGenerator<CsvRow<K>> {
   const bad = (line: number, reason: BadRowReason, column?: string) => report.add({ line, reason, ...(column ? { column } : {}), ...(file ? { file } : {}) });
 
-  // Line numbers, in the parser's own callbacks (they run in file order). csv-parse counts the line a
-  // record ends on; it starts that many lines earlier as its quoted values hold line breaks.
-  let lastEnd = 0;
-  let lastEmpty = 0;
-  let lastMalformed = 0;
-  let quoteLost = false;
+  // Line numbers are counted here, as records are read: a record starts on the line after the previous
+  // one ended, and ends as many lines later as its quoted values hold line breaks. Empty lines come
+  // through as records (and are dropped below) so that they are counted. csv-parse reports the records
+  // it skips as it parses, ahead of the reading; they are queued and counted in their place.
   let utf16 = false;
-  const options: Options<Numbered, Buffer[]> = {
-    encoding: null, // fields as bytes: checked for UTF-8 before they are decoded
-    bom: false, // stripBom above: csv-parse's own BOM handling switches the encoding back to utf8
+  const skips: Skip[] = [];
+  const parser = parse({
+    bom: false, // stripBom: csv-parse's own would read a UTF-16 file as such
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true, // a short or long row is reported as such, not a stream error
-    skip_empty_lines: true,
     skip_records_with_error: true,
     max_record_size: maxRecordBytes,
-    on_record: (fields: Buffer[], info: InfoRecord): Numbered => {
-      lastEnd = info.lines;
-      lastEmpty = info.empty_lines;
-      return { line: info.lines - lineBreaksIn(fields), fields };
-    },
     on_skip: (err: CsvError | undefined) => {
-      const lines = typeof err?.lines === 'number' ? err.lines : lastEnd + 1;
-      const empty = typeof err?.empty_lines === 'number' ? err.empty_lines : lastEmpty;
-      let line = lines;
-      if (err?.code === 'CSV_QUOTE_NOT_CLOSED') {
-        // Found at the end of the file: the quote was opened on the line after the last record.
-        if (quoteLost) return undefined;
-        line = lastEnd + 1 + (empty - lastEmpty);
-      } else if (err?.code === 'CSV_INVALID_CLOSING_QUOTE') {
-        // Past a quote closed in the middle of a value the parser cannot tell where rows end, and reads
-        // the rest of the file as one value: the file is refused on this line, the rest is not checked.
-        quoteLost = true;
-      }
-      lastEnd = lines;
-      lastEmpty = empty;
-      if (line !== lastMalformed) bad(line, 'malformed');
-      lastMalformed = line;
+      skips.push({ after: typeof err?.records === 'number' ? err.records : 0, line: typeof err?.lines === 'number' ? err.lines : 0, code: err?.code ?? '' });
       return undefined;
     },
-  };
-  // csv-parse's typings tie on_record to string fields; with `encoding: null` they are Buffers.
-  const parser = parse(options as unknown as Options);
+  });
   const flowing = pipeline(source, stripBom(() => (utf16 = true)), parser).then(
     () => undefined,
     (err: unknown) => err,
   );
 
+  let lastEnd = 0;
+  let lastMalformed = 0;
+  let quoteLost = false;
+  let records = 0;
+  const takeSkips = () => {
+    while (skips.length > 0 && skips[0].after <= records) {
+      const skip = skips.shift()!;
+      let line = skip.line || lastEnd + 1;
+      if (skip.code === 'CSV_QUOTE_NOT_CLOSED') {
+        // Found at the end of the file: the quote was opened where the next record began.
+        if (quoteLost) continue;
+        line = lastEnd + 1;
+      } else if (skip.code === 'CSV_INVALID_CLOSING_QUOTE') {
+        // Past a quote closed in the middle of a value the parser cannot tell where rows end, and reads
+        // the rest of the file as one value: the file is refused on this line, the rest is not checked.
+        quoteLost = true;
+      }
+      lastEnd = Math.max(lastEnd, skip.line);
+      if (line !== lastMalformed) bad(line, 'malformed');
+      lastMalformed = line;
+    }
+  };
+
   let columns: (K | undefined)[] | undefined;
   const all = [...format.required, ...(format.optional ?? [])];
   const empty = Object.fromEntries(all.map((c) => [c, ''])) as Record<K, string>;
+  const multiLine = new Set<string>(format.multiLine ?? []);
   let pipelineError: unknown;
   try {
-    for await (const rec of parser as AsyncIterable<Numbered>) {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      takeSkips();
+      records++;
+      const line = lastEnd + 1;
+      lastEnd = line + lineBreaksIn(fields);
+      // A row of nothing but blanks (an empty line, or the `,,,` a spreadsheet leaves after cleared cells) is an empty line.
+      if (fields.every(isBlank)) continue;
       if (columns === undefined) {
-        columns = checkHeader(rec, format, all, bad);
+        columns = checkHeader(line, fields, format, all, bad);
         if (columns === undefined) return;
         continue;
       }
-      // A row of nothing but blanks (spaces, or the `,,,` a spreadsheet leaves after cleared cells) is an empty line.
-      if (rec.fields.every((f) => isBlank(f))) continue;
-      if (rec.fields.length !== columns.length) {
-        bad(rec.line, 'columnCount');
+      if (fields.length !== columns.length) {
+        bad(line, 'columnCount');
         continue;
       }
       const values = { ...empty };
       let problem: { reason: BadRowReason; column?: string } | undefined;
       for (let i = 0; i < columns.length; i++) {
-        const column = columns[i];
-        if (column === undefined) continue;
-        const value = decode(rec.fields[i]);
-        if (value === undefined) {
+        const raw = fields[i];
+        if (raw.includes(replacementCharacter)) {
           problem = { reason: 'encoding' };
           break;
         }
-        if (value.length > format.maxLength) {
-          problem ??= { reason: 'tooLong', column };
-          continue;
-        }
-        if (controlCharacter.test(value) && !format.multiLine?.includes(column)) {
-          problem ??= { reason: 'controlCharacter', column };
-          continue;
-        }
-        values[column] = value;
-      }
-      if (problem === undefined) {
-        // Ignored columns are checked for encoding too: a file that is not UTF-8 is wrong wherever it shows.
-        for (let i = 0; i < columns.length; i++) if (columns[i] === undefined && !isUtf8(rec.fields[i])) problem = { reason: 'encoding' };
+        const column = columns[i];
+        if (column === undefined || problem) continue;
+        const value = raw.trim();
+        if (value.length > format.maxLength) problem = { reason: 'tooLong', column };
+        else if (!multiLine.has(column) && controlCharacter.test(value)) problem = { reason: 'controlCharacter', column };
+        else values[column] = value;
       }
       if (problem) {
-        bad(rec.line, problem.reason, problem.column);
+        bad(line, problem.reason, problem.column);
         continue;
       }
-      yield { line: rec.line, values };
+      yield { line, values };
     }
+    takeSkips();
     if (utf16) bad(1, 'utf16');
     else if (columns === undefined) bad(1, 'emptyFile');
   } finally {
@@ -199,25 +198,24 @@ export async function* readCsv<K extends string>(
 }
 
 /** Line breaks inside a record's quoted values (\r\n counting once), so that it is reported on the line it starts. */
-function lineBreaksIn(fields: Buffer[]): number {
+function lineBreaksIn(fields: string[]): number {
   let n = 0;
   for (const f of fields) {
-    if (f.indexOf(0x0a) === -1 && f.indexOf(0x0d) === -1) continue;
+    if (f.indexOf('\n') === -1 && f.indexOf('\r') === -1) continue;
     for (let i = 0; i < f.length; i++) {
-      if (f[i] === 0x0a) n++;
-      else if (f[i] === 0x0d && f[i + 1] !== 0x0a) n++;
+      const c = f.charCodeAt(i);
+      if (c === 0x0a) n++;
+      else if (c === 0x0d && f.charCodeAt(i + 1) !== 0x0a) n++;
     }
   }
   return n;
 }
 
-const isBlank = (f: Buffer) => {
-  for (const b of f) if (b !== 0x20 && b !== 0x09) return false;
-  return true;
-};
+const isBlank = (f: string) => f.length === 0 || f.trim().length === 0;
 
 function checkHeader<K extends string>(
-  rec: Numbered,
+  line: number,
+  fields: string[],
   format: CsvFormat<K>,
   all: readonly K[],
   bad: (line: number, reason: BadRowReason, column?: string) => void,
@@ -227,21 +225,20 @@ function checkHeader<K extends string>(
   const columns: (K | undefined)[] = [];
   const seen = new Set<K>();
   let wrong = false;
-  for (const field of rec.fields) {
-    const name = decode(field);
-    if (name === undefined) {
-      bad(rec.line, 'encoding');
+  for (const field of fields) {
+    if (field.includes(replacementCharacter)) {
+      bad(line, 'encoding');
       return undefined;
     }
-    const column = known.get(norm(name));
+    const column = known.get(norm(field.trim()));
     if (column === undefined) {
       if (format.unknownColumns === 'refuse') {
-        bad(rec.line, 'unknownColumn');
+        bad(line, 'unknownColumn');
         wrong = true;
       }
       columns.push(undefined);
     } else if (seen.has(column)) {
-      bad(rec.line, 'duplicateColumn', column);
+      bad(line, 'duplicateColumn', column);
       wrong = true;
       columns.push(undefined);
     } else {
@@ -251,7 +248,7 @@ function checkHeader<K extends string>(
   }
   for (const c of format.required) {
     if (!seen.has(c)) {
-      bad(rec.line, 'missingColumn', c);
+      bad(line, 'missingColumn', c);
       wrong = true;
     }
   }

@@ -44,8 +44,17 @@ export function dayRange(w: ImportWindow): DayRange {
 
 export type DayCheck = { ok: true; n: number } | { ok: false; reason: 'badDate' | 'outsideSchoolYear' | 'futureDate' };
 
+/** A file has few distinct days and many rows: each day's number is worked out once. */
+const known = new Map<string, number | undefined>();
+
 export function checkDay(day: string, range: DayRange): DayCheck {
-  const n = dayNumber(day);
+  let n: number | undefined;
+  if (known.has(day)) n = known.get(day);
+  else {
+    n = dayNumber(day);
+    if (known.size > 10_000) known.clear();
+    known.set(day, n);
+  }
   if (n === undefined) return { ok: false, reason: 'badDate' };
   if (n > range.today) return { ok: false, reason: 'futureDate' };
   if (n < range.first || n > range.last) return { ok: false, reason: 'outsideSchoolYear' };
