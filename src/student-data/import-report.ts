@@ -98,6 +98,13 @@ export class ImportReport {
     if (this.listed.length < this.max) this.listed.push(row);
   }
 
+  /** Rows of one reason counted but not listed (past the listed ones a query returned). */
+  addUnlisted(reason: BadRowReason, n: number): void {
+    if (n <= 0) return;
+    this.total += n;
+    if (!skippedReasons.has(reason)) this.blocking += n;
+  }
+
   /** Whether the file may be written: no bad row other than the skipped kinds. */
   get accepted(): boolean {
     return this.blocking === 0;

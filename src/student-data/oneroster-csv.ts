@@ -60,6 +60,9 @@ export interface OneRosterStudent {
   sourcedId: string;
   /** The export's display name, for the admins' identity review queue only ('' without users.csv). */
   label: string;
+  /** Where the student was first seen (users.csv, else enrollments.csv or results.csv): the line an unmatched student is reported on. */
+  file: OneRosterFile;
+  line: number;
 }
 
 export interface OneRosterCourseScore {
@@ -196,6 +199,10 @@ class Collected {
   userIds: string[] = [];
   userLabels: string[] = [];
   isStudent: boolean[] = [];
+  userFile: OneRosterFile[] = [];
+  userLine: number[] = [];
+  /** The row being read, for userOf's first sighting. */
+  at: { file: OneRosterFile; line: number } = { file: 'users.csv', line: 0 };
   itemIndex = new Map<string, number>();
   itemClass: number[] = [];
   itemBit: number[] = [];
@@ -226,6 +233,8 @@ class Collected {
       this.userIds.push(sourcedId);
       this.userLabels.push('');
       this.isStudent.push(false);
+      this.userFile.push(this.at.file);
+      this.userLine.push(this.at.line);
     }
     return i;
   }
@@ -246,6 +255,7 @@ class Collected {
       }
       // A delta export's deletions: the tool deletes nothing on an export's word (scores age out by their date instead).
       if (status === 'tobedeleted') continue;
+      this.at = { file, line: row.line };
       const problem = reader(this, row.values);
       if (problem) report.add({ line: row.line, reason: problem[0], ...(problem[1] ? { column: problem[1] } : {}), file });
     }
@@ -305,7 +315,7 @@ class Collected {
   }
 
   *students(): Iterable<OneRosterStudent> {
-    for (let i = 0; i < this.userIds.length; i++) if (this.isStudent[i]) yield { sourcedId: this.userIds[i], label: this.userLabels[i] };
+    for (let i = 0; i < this.userIds.length; i++) if (this.isStudent[i]) yield { sourcedId: this.userIds[i], label: this.userLabels[i], file: this.userFile[i], line: this.userLine[i] };
   }
 
   *scores(): Iterable<OneRosterCourseScore> {

@@ -25,9 +25,9 @@ describe('OneRoster 1.2 bulk CSV zip', () => {
     const { data, report } = await read(exportFiles('good'));
     expect(report.total).to.equal(0);
     expect([...data.students()]).to.deep.equal([
-      { sourcedId: 'S1001', label: 'Ani Lopez' },
-      { sourcedId: 'S1002', label: 'Ben Kim' },
-      { sourcedId: 'S1003', label: 'Cara Diaz' },
+      { sourcedId: 'S1001', label: 'Ani Lopez', file: 'users.csv', line: 2 },
+      { sourcedId: 'S1002', label: 'Ben Kim', file: 'users.csv', line: 3 },
+      { sourcedId: 'S1003', label: 'Cara Diaz', file: 'users.csv', line: 4 },
     ]);
     expect([...data.courseScores()]).to.deep.equal([
       // (90/100 + 3/4) / 2; the unsubmitted quiz is missing and out of the mean.
