@@ -16,7 +16,10 @@ import { readAttendanceCsv } from './attendance-csv.js';
 import { readIncidentsCsv } from './incidents-csv.js';
 import { readOneRosterZip } from './oneroster-csv.js';
 import { ImportReport, type BadRow } from './import-report.js';
-import { dayNumber, dayOfNumber, type ImportWindow } from './import-days.js';
+import { checkDay, dayNumber, dayOfNumber, dayRange, type ImportWindow } from './import-days.js';
+import type { AttendanceEntry, IncidentEntry } from './imports.schemas.js';
+import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
+import { t } from '../web/i18n.js';
 import type { StudentDataService } from './student-data.service.js';
 import * as repo from './imports.repository.js';
 
@@ -108,6 +111,12 @@ export function createImportsService(deps: ImportsDeps) {
       for (const [k, v] of await deps.identities.match(tenantId, 'sis', all.slice(i, i + MATCH_CHUNK))) matched.set(k, v);
     }
     return matched;
+  }
+
+  /** An entered day must be a day of this school year, not after today (as a file's rows must). */
+  async function checkEntryDay(user: AppUser, day: string): Promise<void> {
+    const check = checkDay(day, dayRange(schoolWindow(await studentData.today(user.tenantId))));
+    if (!check.ok) throw new InvalidInput({ day: t(`dataImports.entry.${check.reason}`, {}, user.locale) });
   }
 
   const refuse = (report: ImportReport, tally: { rejected: number; badRows: { line: number; reason: string }[] }) => {
@@ -256,9 +265,18 @@ export function createImportsService(deps: ImportsDeps) {
       return want.length === got.length && timingSafeEqual(want, got);
     },
 
-    /** One day of one student's attendance, entered by an adult: gated, marked manual with who entered it, audited. */
-    async enterAttendance(user: AppUser, studentId: string, input: { day: string; status: 'present' | 'absent' | 'tardy' | 'excused' }): Promise<void> {
+    /** The manual entry page: the student (once the gate lets the adult in) and the days an entry may name. */
+    async entryPage(user: AppUser, studentId: string) {
       const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterAttendance');
+      const window = schoolWindow(await studentData.today(user.tenantId));
+      return { student: { id: record.student.id, name: record.student.name }, firstDay: window.firstDay, today: window.today };
+    },
+
+    /** One day of one student's attendance, entered by an adult: gated first, then the form; marked manual with who entered it; audited. */
+    async enterAttendance(user: AppUser, studentId: string, form: ParsedForm<AttendanceEntry>): Promise<void> {
+      const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterAttendance');
+      const input = validForm(form, user.locale);
+      await checkEntryDay(user, input.day);
       await db.transaction(async (tx) => {
         await studentData.upsertAttendance(user.tenantId, 'manual', [{ personId: record.student.id, day: input.day, status: input.status, enteredBy: user.personId }], tx);
         await deps.audit.record(user, { action: 'update', entity: 'attendance_day', studentId: record.student.id }, tx);
@@ -266,19 +284,17 @@ export function createImportsService(deps: ImportsDeps) {
       await studentData.changed(user.tenantId, [record.student.id]);
     },
 
-    /** One incident for one student, entered by an adult: gated, marked manual with who entered it, audited. */
-    async enterIncident(
-      user: AppUser,
-      studentId: string,
-      input: { day: string; category: string; severity: 'minor' | 'moderate' | 'major'; consequence: string; suspensionDays: number; entryId: string },
-    ): Promise<void> {
+    /** One incident for one student, entered by an adult: gated first, then the form; marked manual with who entered it; audited. */
+    async enterIncident(user: AppUser, studentId: string, form: ParsedForm<IncidentEntry>): Promise<void> {
       const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterIncident');
+      const input = validForm(form, user.locale);
+      await checkEntryDay(user, input.day);
       await db.transaction(async (tx) => {
-        // The form's one-time id keys the incident: the same form sent twice is one incident.
+        // The form's one-time token keys the incident: the same form sent twice is one incident.
         await studentData.upsertIncidents(
           user.tenantId,
           'manual',
-          [{ personId: record.student.id, externalId: input.entryId, day: input.day, category: input.category, severity: input.severity, consequence: input.consequence, suspensionDays: input.suspensionDays, enteredBy: user.personId }],
+          [{ personId: record.student.id, externalId: input._once, day: input.day, category: input.category, severity: input.severity, consequence: input.consequence, suspensionDays: input.suspensionDays, enteredBy: user.personId }],
           tx,
         );
         await deps.audit.record(user, { action: 'create', entity: 'incident', studentId: record.student.id }, tx);

@@ -19,6 +19,7 @@ import { checkinsRoutes } from '../checkins/checkins.routes.js';
 import { rosterRoutes } from '../roster/roster.routes.js';
 import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
+import { importsRoutes } from '../student-data/imports.routes.js';
 import { formBodies } from './body.js';
 import { languageRoutes } from './locale.js';
 
@@ -38,6 +39,8 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(beforeAnyTenant('metrics', metricsRoutes(ctx)));
   // The LMS simulator reads its own bodies (LTI media types, nested JSON); every tool route below takes flat forms.
   app.use(beforeAnyTenant('sandbox', await asSystem('sandbox', () => sandboxRoutes(ctx))));
+  // File imports read their own bodies (a multipart upload, a pushed file), so they come before the form parser.
+  app.use(importsRoutes(ctx));
   app.use(formBodies());
   app.use(homeRoutes(ctx));
   app.use(beforeAnyTenant('install', installRoutes(ctx)));
