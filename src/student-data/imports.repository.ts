@@ -88,6 +88,9 @@ async function postgresSession(pool: { connect(): Promise<pg.PoolClient> }): Pro
             Object.assign(copyFrom(`copy ${name} (line, ${columns.join(', ')}) from stdin`), { query_timeout: LONG_STATEMENT_MS }),
           );
           await pipeline(Readable.from(copyLines(rows, counter)), copy);
+          // A temporary table has no statistics until analysed: without them the planner guesses the
+          // join with the students' map wrong for millions of rows.
+          await query(`analyze ${name}`);
           return counter.n;
         },
       };
@@ -149,6 +152,7 @@ async function pgliteSession(client: Pick<PGlite, 'query' | 'transaction'>): Pro
             if (batch.length >= PGLITE_BATCH) await flush();
           }
           await flush();
+          await query(`analyze ${name}`);
           return n;
         },
       };
@@ -172,6 +176,7 @@ export async function upsertAttendance(q: Query, tenantId: string, source: strin
   const { count } = await q(
     `insert into attendance_days (tenant_id, person_id, day, status, source, entered_by, updated_at)
      select $1::uuid, m.person_id::uuid, s.day::date, s.status, $2, null, $3::timestamptz from ${stage} s join ${map} m on m.student = s.student
+     order by 2, 3
      on conflict (tenant_id, person_id, day) do update set status = excluded.status, source = excluded.source, entered_by = null, updated_at = excluded.updated_at
      where (attendance_days.status, attendance_days.source) is distinct from (excluded.status, excluded.source)`,
     [tenantId, source, at.toISOString()],

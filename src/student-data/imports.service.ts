@@ -134,6 +134,13 @@ export function createImportsService(deps: ImportsDeps) {
     const source = kind === 'oneroster' ? 'oneroster' : trigger === 'push' ? 'push' : 'csv';
     const stream = () => ('stream' in input.file ? input.file.stream : createReadStream(input.file.path));
     let runId = '';
+    // How long each step took, for the debug log (and the bench).
+    let last = Date.now();
+    const steps: Record<string, number> = {};
+    const mark = (step: string) => {
+      steps[step] = Date.now() - last;
+      last = Date.now();
+    };
     let rows = 0;
     let touched: string[] = [];
     let unmatched = 0;
@@ -177,8 +184,10 @@ export function createImportsService(deps: ImportsDeps) {
           }
           tally.fetched = rows;
           if (!report.accepted) throw refuse(report, tally);
+          mark('staged');
 
           const matched = await matchAll(tenantId, students);
+          mark('matched');
           const map = await session.stage(['student', 'person_id']);
           await map.load((function* () {
             for (const [student, person] of matched) yield [0, student, person];
@@ -195,6 +204,7 @@ export function createImportsService(deps: ImportsDeps) {
           }
           tally.unmatched = unmatched;
           tally.badRows = report.listed.map(storedRow);
+          mark('unmatched');
 
           const written = await session.transaction((q) =>
             kind === 'attendance'
@@ -204,12 +214,15 @@ export function createImportsService(deps: ImportsDeps) {
                 : repo.upsertCourseScores(q, tenantId, source, stage.name, map.name, clock.now(), today),
           );
           tally.upserted = written.upserted;
+          mark('written');
           touched = written.personIds;
           return written;
         } finally {
           await session.close();
         }
       });
+      deps.logger.debug({ kind, steps }, 'import steps (ms)');
+      if (process.env.IMPORT_STEPS) process.stderr.write(`${kind} steps ${JSON.stringify(steps)}\n`);
       await deps.audit.record(input.actor, {
         action: 'update',
         entity: `${runKinds[kind]}_import`,
