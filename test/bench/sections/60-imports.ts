@@ -63,13 +63,13 @@ export const section: BenchSection = {
         rows.push({
           metric: `OneRoster zip: ${STUDENTS} students, ${STUDENTS * size.resultsPerStudent} results`,
           value: ms(roster.took),
-          note: `${roster.result.rows} rows in 7 files (${mb((await stat(zip)).size)} zipped), ${roster.result.upserted} course scores, ${roster.result.unmatched} unmatched; RSS ${mb(roster.before)} -> peak ${mb(roster.peak)}`,
+          note: `${roster.result.rows} rows in 7 files (${mb((await stat(zip)).size)} zipped), ${roster.result.upserted} course scores, ${roster.result.unmatched} unmatched; RSS ${mb(roster.before)} -> peak ${mb(roster.peak)}; steps ${JSON.stringify(roster.result.steps)}`,
         });
         const attendance = await importOne('attendance', csv);
         rows.push({
           metric: `attendance CSV: ${attendance.result.rows} rows`,
           value: ms(attendance.took),
-          note: `${Math.round(attendance.result.rows / (attendance.took / 1000))} rows/s, ${mb((await stat(csv)).size)}, ${attendance.result.upserted} written; RSS ${mb(attendance.before)} -> peak ${mb(attendance.peak)}`,
+          note: `${Math.round(attendance.result.rows / (attendance.took / 1000))} rows/s, ${mb((await stat(csv)).size)}, ${attendance.result.upserted} written; RSS ${mb(attendance.before)} -> peak ${mb(attendance.peak)}; steps ${JSON.stringify(attendance.result.steps)}`,
         });
         rows.push({ metric: 'both files', value: ms(roster.took + attendance.took), note: `target < 300000 ms and < 300 MB resident on PostgreSQL (${env.driver} here)` });
         const again = await importOne('attendance', csv);
