@@ -22,7 +22,7 @@ export const incidentEntryForm = z.object({
     .string()
     .trim()
     .default('')
-    .refine((v) => v === '' || (/^\d{1,3}(\.\d{1,2})?$/.test(v) && Number(v) <= 365), 'dataImports.entry.badDays')
+    .refine((v) => v === '' || (/^\d{1,3}(\.\d)?$/.test(v) && Number(v) <= 365), 'dataImports.entry.badDays')
     .transform((v) => (v === '' ? 0 : Number(v))),
   _once: z.uuid(),
 });

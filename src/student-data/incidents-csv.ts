@@ -23,8 +23,8 @@ export const incidentsFormat: CsvFormat<Column> = {
 
 /** Short codes (ids, categories) are kept to this length; a consequence may use the format's 200. */
 const maxCodeLength = 100;
-/** 0 to 365 days, in steps of a hundredth at most (half-day suspensions exist). */
-const daysPattern = /^\d{1,3}(\.\d{1,2})?$/;
+/** 0 to 365 days, in tenths at most (half-day suspensions exist; the column keeps one decimal). */
+const daysPattern = /^\d{1,3}(\.\d)?$/;
 
 export interface IncidentCsvRow {
   line: number;

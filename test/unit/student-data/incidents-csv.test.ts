@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readIncidentsCsv, type IncidentCsvRow } from '../../../src/student-data/incidents-csv.js';
 import { ImportReport } from '../../../src/student-data/import-report.js';
+import { Readable } from 'node:stream';
 import { fixtureStream } from '../../support/imports/files.js';
 
 const window = { firstDay: '2026-08-17', lastDay: '2027-06-11', today: '2026-11-20' };
@@ -48,5 +49,14 @@ describe('incidents CSV', () => {
     ]);
     expect(report.accepted).to.equal(false);
     expect(rows.map((r) => r.incidentId)).to.deep.equal(['I-1']);
+  });
+
+  it('keeps suspension days to the tenth the record holds', async () => {
+    const report = new ImportReport();
+    const csv = readIncidentsCsv(Readable.from([Buffer.from('incident_id,student_id,date,category,severity,suspension_days\nI-1,S1,2026-09-14,fighting,major,0.5\nI-2,S1,2026-09-14,fighting,major,2.25\n')]), window, report);
+    const rows: IncidentCsvRow[] = [];
+    for await (const row of csv.rows) rows.push(row);
+    expect(rows.map((r) => r.suspensionDays)).to.deep.equal([0.5]);
+    expect(report.listed).to.deep.equal([{ line: 3, reason: 'badNumber', column: 'suspension_days' }]);
   });
 });
