@@ -210,14 +210,15 @@ class Collected {
   /** NaN when the line item has no maximum: its results count for missing and late, not for the score. */
   itemMax: number[] = [];
   entryIndex = new Map<number, number>();
-  entryUser: number[] = [];
-  entryClass: number[] = [];
-  entrySum: number[] = [];
-  entryGraded: number[] = [];
-  entryMissing: number[] = [];
-  entryLate: number[] = [];
+  // One slot per (student, class) entry, in typed arrays: 500,000 entries for 100,000 students.
+  entryUser = new IntList();
+  entryClass = new IntList();
+  entrySum = new FloatList();
+  entryGraded = new IntList();
+  entryMissing = new IntList();
+  entryLate = new IntList();
   /** Offset of the entry's line-item bits in `bits`. */
-  entryBits: number[] = [];
+  entryBits = new IntList();
   bits = new Uint32Array(1024);
   bitsUsed = 0;
 
@@ -267,7 +268,7 @@ class Collected {
     const key = user * this.classIds.length + cls;
     let e = this.entryIndex.get(key);
     if (e === undefined) {
-      e = this.entryUser.length;
+      e = this.entryUser.n;
       this.entryIndex.set(key, e);
       this.entryUser.push(user);
       this.entryClass.push(cls);
@@ -285,7 +286,7 @@ class Collected {
       this.bitsUsed += words;
     }
     const bit = this.itemBit[item];
-    const word = this.entryBits[e] + (bit >>> 5);
+    const word = this.entryBits.a[e] + (bit >>> 5);
     const mask = 1 << (bit & 31);
     if (this.bits[word] & mask) return 'duplicate';
     this.bits[word] |= mask;
@@ -298,11 +299,11 @@ class Collected {
       // the mean of fractions is the score a reader expects from "current score" whatever the scales.
       // With resultValueMin 0 (the usual case) this is score / resultValueMax.
       const min = this.itemMin[item];
-      this.entrySum[e] += (score - min) / (max - min);
-      this.entryGraded[e]++;
+      this.entrySum.a[e] += (score - min) / (max - min);
+      this.entryGraded.a[e]++;
     }
-    if (missing) this.entryMissing[e]++;
-    if (late) this.entryLate[e]++;
+    if (missing) this.entryMissing.a[e]++;
+    if (late) this.entryLate.a[e]++;
     return undefined;
   }
 
@@ -319,18 +320,46 @@ class Collected {
   }
 
   *scores(): Iterable<OneRosterCourseScore> {
-    for (let e = 0; e < this.entryUser.length; e++) {
-      const graded = this.entryGraded[e];
+    for (let e = 0; e < this.entryUser.n; e++) {
+      const graded = this.entryGraded.a[e];
+      const cls = this.entryClass.a[e];
       yield {
-        studentSourcedId: this.userIds[this.entryUser[e]],
-        classSourcedId: this.classIds[this.entryClass[e]],
-        classTitle: this.classTitles[this.entryClass[e]],
-        currentScore: graded === 0 ? null : Math.round((10000 * this.entrySum[e]) / graded) / 100,
+        studentSourcedId: this.userIds[this.entryUser.a[e]],
+        classSourcedId: this.classIds[cls],
+        classTitle: this.classTitles[cls],
+        currentScore: graded === 0 ? null : Math.round((10000 * this.entrySum.a[e]) / graded) / 100,
         gradedCount: graded,
-        missingCount: this.entryMissing[e],
-        lateCount: this.entryLate[e],
+        missingCount: this.entryMissing.a[e],
+        lateCount: this.entryLate.a[e],
       };
     }
+  }
+}
+
+/** A list of integers in a typed array that grows by doubling (a JavaScript array of numbers takes twice the room). */
+class IntList {
+  a = new Int32Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const grown = new Int32Array(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
+class FloatList {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const grown = new Float64Array(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.n++] = v;
   }
 }
 
