@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { connectorSettings, connectorRuns, type ConnectorKind, type ConnectorStatus, type RunTrigger, type BadRow } from './connectors.tables.js';
 
@@ -61,8 +61,10 @@ export async function finishRun(
     .where(and(eq(connectorRuns.tenantId, tenantId), eq(connectorRuns.id, id)));
 }
 
-export async function recentRuns(db: DbOrTx, tenantId: string, limit: number): Promise<ConnectorRunRow[]> {
-  return db.select().from(connectorRuns).where(eq(connectorRuns.tenantId, tenantId)).orderBy(desc(connectorRuns.startedAt)).limit(limit);
+/** A school's latest runs, of these kinds only when given (the connectors page leaves file imports to /admin/data). */
+export async function recentRuns(db: DbOrTx, tenantId: string, limit: number, kinds?: string[]): Promise<ConnectorRunRow[]> {
+  const mine = kinds ? and(eq(connectorRuns.tenantId, tenantId), inArray(connectorRuns.kind, kinds)) : eq(connectorRuns.tenantId, tenantId);
+  return db.select().from(connectorRuns).where(mine).orderBy(desc(connectorRuns.startedAt)).limit(limit);
 }
 
 export async function findRun(db: DbOrTx, tenantId: string, id: string): Promise<ConnectorRunRow | undefined> {

@@ -163,7 +163,7 @@ export function createConnectorsService(deps: ConnectorsDeps) {
     /** The admin page: every registered source with its settings (secrets never shown back) and the recent runs. */
     async overview(user: AppUser) {
       authorize(connectorPolicy, user, 'view', { tenantId: user.tenantId });
-      const [settings, runs] = await Promise.all([repo.listSettings(db, user.tenantId), repo.recentRuns(db, user.tenantId, 20)]);
+      const [settings, runs] = await Promise.all([repo.listSettings(db, user.tenantId), repo.recentRuns(db, user.tenantId, 20, [...connectors.keys()])]);
       const byKind = new Map(settings.map((s) => [s.kind, s]));
       return {
         connectors: [...connectors.values()].map((c) => {
@@ -180,6 +180,11 @@ export function createConnectorsService(deps: ConnectorsDeps) {
         runs,
         can: canMap(connectorPolicy, user, connectorActions, { tenantId: user.tenantId }),
       };
+    },
+    /** A school's latest runs of these kinds (the file imports' page lists its own). */
+    async recentRuns(user: AppUser, kinds: string[]) {
+      authorize(connectorPolicy, user, 'view', { tenantId: user.tenantId });
+      return repo.recentRuns(db, user.tenantId, 20, kinds);
     },
     /**
      * Saves a source's settings from the posted form (InvalidInput for a bad one, after the policy):

@@ -41,6 +41,7 @@ import { createSchoologyConnector } from '../connectors/schoology/schoology.conn
 import { createOneRosterConnector } from '../connectors/oneroster/oneroster.connector.js';
 import { createCanvasService } from '../connectors/canvas/canvas.service.js';
 import { canvasLiveEventsBody } from '../connectors/canvas/canvas.routes.js';
+import { createImportsService } from '../student-data/imports.service.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -128,6 +129,7 @@ export function buildContext(deps: AppDeps): AppContext {
   connectors.register(createOneRosterConnector());
   const canvas = createCanvasService({ db, clock: deps.clock, logger: deps.logger, jobs, connectors, identities, studentData, fetch: deps.fetch ?? fetch, userAgent: toolUserAgent(deps.config.baseUrl) });
   connectors.register(canvas.connector);
+  const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
@@ -145,7 +147,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -27,6 +27,7 @@ import type { IdentitiesService } from '../identities/identities.service.js';
 import type { StudentDataService } from '../student-data/student-data.service.js';
 import type { ConnectorsService } from '../connectors/connectors.service.js';
 import type { CanvasService } from '../connectors/canvas/canvas.service.js';
+import type { ImportsService } from '../student-data/imports.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -71,6 +72,8 @@ export interface AppContext extends AppDeps {
   connectors: ConnectorsService;
   /** Canvas: the REST connector and the Live Events receiver (src/connectors/canvas). */
   canvas: CanvasService;
+  /** File imports into student data (upload, CLI, SIS push), the push token, and manual entry of attendance and incidents. */
+  dataImports: ImportsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

@@ -20,6 +20,7 @@ import { rosterRoutes } from '../roster/roster.routes.js';
 import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { connectorsRoutes } from '../connectors/connectors.routes.js';
+import { importsRoutes } from '../student-data/imports.routes.js';
 import { formBodies } from './body.js';
 import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
@@ -42,6 +43,8 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(beforeAnyTenant('sandbox', await asSystem('sandbox', () => sandboxRoutes(ctx))));
   // Canvas Data Services posts signed JWTs, not forms: before the form-body guard.
   app.use(canvasLiveEventsRoutes(ctx));
+  // File imports read their own bodies (a multipart upload, a pushed file), so they come before the form parser.
+  app.use(importsRoutes(ctx));
   app.use(formBodies());
   app.use(homeRoutes(ctx));
   app.use(beforeAnyTenant('install', installRoutes(ctx)));

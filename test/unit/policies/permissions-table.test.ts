@@ -11,6 +11,8 @@ import { coursePolicy, courseActions, type CourseResource } from '../../../src/p
 import { platformPolicy, platformActions } from '../../../src/policies/platform.js';
 import { jobPolicy, jobActions } from '../../../src/policies/job.js';
 import { connectorPolicy, connectorActions } from '../../../src/policies/connector.js';
+import { dataImportPolicy, dataImportActions } from '../../../src/policies/data-import.js';
+import { studentDataEntryPolicy, studentDataEntryActions } from '../../../src/policies/student-data-entry.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -49,6 +51,7 @@ const expected: Record<string, string[]> = {
     'goal:list', 'goal:view', 'goal:create', 'goal:edit', 'goal:approve', 'goal:suggest', 'goal:setStatus', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
     'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
+    'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
   ],
   'advisor (other course)': ['caseload:view', 'caseload:recordAll'],
   'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents'],
@@ -60,6 +63,7 @@ const expected: Record<string, string[]> = {
     'platform:list', 'platform:add', 'platform:update',
     'job:list', 'job:retry',
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
+    'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -78,6 +82,10 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['job', jobActions, (user, a) => jobPolicy(user, a as (typeof jobActions)[number], { tenantId: T })],
   // Data sources hold tokens that open every student's grades, and the review queue shows outside names: admins only.
   ['connector', connectorActions, (user, a) => connectorPolicy(user, a as (typeof connectorActions)[number], { tenantId: T })],
+  // File imports and the SIS's push token are the school's, like its connectors: admins only.
+  ['dataImport', dataImportActions, (user, a) => dataImportPolicy(user, a as (typeof dataImportActions)[number], { tenantId: T })],
+  // Entering a day or an incident by hand: the student's advisors and the admins, never the student, family or a subject teacher.
+  ['studentDataEntry', studentDataEntryActions, (user, a) => studentDataEntryPolicy(user, a as (typeof studentDataEntryActions)[number], { scope })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

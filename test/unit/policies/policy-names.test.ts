@@ -12,6 +12,8 @@ import { platformPolicy } from '../../../src/policies/platform.js';
 import { roleHomePolicy } from '../../../src/policies/role-home.js';
 import { contentItemPolicy } from '../../../src/policies/content-item.js';
 import { recordViewsPolicy } from '../../../src/policies/record-views.js';
+import { dataImportPolicy } from '../../../src/policies/data-import.js';
+import { studentDataEntryPolicy } from '../../../src/policies/student-data-entry.js';
 import { connectorPolicy } from '../../../src/policies/connector.js';
 import { hasText } from '../../../src/web/i18n.js';
 import type { AppUser } from '../../../src/auth/user.js';
@@ -21,7 +23,7 @@ describe('policy names in audited denials', () => {
   const policies: [{ name: string }, string][] = [
     [planPolicy, 'plan'], [goalPolicy, 'goal'], [checkinPolicy, 'checkin'], [caseloadPolicy, 'caseload'], [navigatorPolicy, 'navigator'],
     [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
-    [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [connectorPolicy, 'connector'],
+    [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [dataImportPolicy, 'dataImport'], [studentDataEntryPolicy, 'studentDataEntry'], [connectorPolicy, 'connector'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {

@@ -1,0 +1,325 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { Db } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import type { Logger } from '../web/logger.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditActor, AuditService } from '../audit/audit.service.js';
+import type { IdentitiesService } from '../identities/identities.service.js';
+import type { ConnectorsService } from '../connectors/connectors.service.js';
+import type { StudentRecordGate } from '../navigators/student-record.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { dataImportActions, dataImportPolicy } from '../policies/data-import.js';
+import { studentDataEntryPolicy } from '../policies/student-data-entry.js';
+import { readAttendanceCsv } from './attendance-csv.js';
+import { readIncidentsCsv } from './incidents-csv.js';
+import { readOneRosterZip } from './oneroster-csv.js';
+import { ImportReport, type BadRow } from './import-report.js';
+import { checkDay, dayNumber, dayOfNumber, dayRange, type ImportWindow } from './import-days.js';
+import type { AttendanceEntry, IncidentEntry } from './imports.schemas.js';
+import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
+import { t } from '../web/i18n.js';
+import type { StudentDataService } from './student-data.service.js';
+import * as repo from './imports.repository.js';
+
+export const importKinds = ['attendance', 'incidents', 'oneroster'] as const;
+export type ImportKind = (typeof importKinds)[number];
+export type ImportTrigger = 'upload' | 'cli' | 'push';
+
+/** The run's kind in connector_runs, per kind of file. */
+export const runKinds: Record<ImportKind, string> = { attendance: 'attendance', incidents: 'incidents', oneroster: 'oneroster-csv' };
+
+/**
+ * The school year a file's days must fall in: from July 1 to June 30 (the US school and fiscal year
+ * boundary), the one that holds the school's today.
+ */
+export const SCHOOL_YEAR_START = '07-01';
+
+/** Students matched per call: identity matching sends a statement per call, well under PostgreSQL's parameter limit. */
+const MATCH_CHUNK = 2000;
+/** An import's audit event lists the students it wrote up to this many; a larger one names the run. */
+const AUDITED_STUDENTS_MAX = 10_000;
+
+/** A file refused (a bad row, a wrong header): nothing of it was written. */
+export class ImportRefused extends Error {
+  override readonly name = 'ImportRefused';
+  constructor() {
+    super('import refused');
+  }
+}
+
+export interface ImportInput {
+  tenantId: string;
+  kind: ImportKind;
+  trigger: ImportTrigger;
+  /** A file on disk (an upload saved by the route, the CLI's argument) or a stream (a push's body; not for OneRoster zips). */
+  file: { path: string } | { stream: Readable };
+  /** Who imports: an admin (upload), or the tool itself (CLI, push). */
+  actor: AuditActor;
+  /** The days accepted; the school's current school year up to today unless given (tools and tests). */
+  window?: ImportWindow;
+}
+
+export interface ImportOutcome {
+  runId: string;
+  status: 'imported' | 'refused';
+  /** Rows read (bad ones included). */
+  rows: number;
+  /** Rows written or changed (a re-import of the same file: 0). */
+  upserted: number;
+  /** Students the tool does not know (left out, queued for review). */
+  unmatched: number;
+  report: ImportReport;
+  /** Milliseconds per step (staged: read, checked and staged; matched; unmatched: their lines found; written), for the debug log and the bench. */
+  steps: Record<string, number>;
+}
+
+export interface ImportsDeps {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  clock: Clock;
+  logger: Logger;
+  identities: Pick<IdentitiesService, 'match'>;
+  studentData: StudentDataService;
+  connectors: Pick<ConnectorsService, 'recordRun' | 'settingsOf' | 'save' | 'recentRuns'>;
+  audit: Pick<AuditService, 'record'>;
+  studentRecords: StudentRecordGate;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** The window of days a school accepts today: its school year, no later than today. */
+export function schoolWindow(today: string): ImportWindow {
+  const [year] = today.split('-');
+  const start = `${year}-${SCHOOL_YEAR_START}`;
+  const firstDay = today >= start ? start : `${Number(year) - 1}-${SCHOOL_YEAR_START}`;
+  const nextStart = `${Number(firstDay.slice(0, 4)) + 1}-${SCHOOL_YEAR_START}`;
+  return { firstDay, lastDay: dayOfNumber(dayNumber(nextStart)! - 1), today };
+}
+
+/**
+ * File imports into student data (attendance, incidents, OneRoster course scores): read and checked
+ * as they stream, matched to people on the SIS id, written all or nothing, every run recorded. Also
+ * the SIS's push token and an adult's manual entry of one day or one incident.
+ */
+export function createImportsService(deps: ImportsDeps) {
+  const { db, clock, studentData } = deps;
+
+  async function matchAll(tenantId: string, students: Iterable<{ externalId: string; label?: string }>): Promise<Map<string, string>> {
+    const all = [...students];
+    const matched = new Map<string, string>();
+    for (let i = 0; i < all.length; i += MATCH_CHUNK) {
+      for (const [k, v] of await deps.identities.match(tenantId, 'sis', all.slice(i, i + MATCH_CHUNK))) matched.set(k, v);
+    }
+    return matched;
+  }
+
+  /** An entered day must be a day of this school year, not after today (as a file's rows must). */
+  async function checkEntryDay(user: AppUser, day: string): Promise<void> {
+    const check = checkDay(day, dayRange(schoolWindow(await studentData.today(user.tenantId))));
+    if (!check.ok) throw new InvalidInput({ day: t(`dataImports.entry.${check.reason}`, {}, user.locale) });
+  }
+
+  const refuse = (report: ImportReport, tally: { rejected: number; badRows: { line: number; reason: string }[] }) => {
+    tally.rejected = report.blocking;
+    tally.badRows = report.listed.map(storedRow);
+    return new ImportRefused();
+  };
+
+  async function importFile(input: ImportInput): Promise<ImportOutcome> {
+    const { tenantId, kind, trigger } = input;
+    const report = new ImportReport();
+    // Read before any transaction: PGlite has one connection, and a transaction holds it.
+    const today = await studentData.today(tenantId);
+    const window = input.window ?? schoolWindow(today);
+    const source = kind === 'oneroster' ? 'oneroster' : trigger === 'push' ? 'push' : 'csv';
+    const stream = () => ('stream' in input.file ? input.file.stream : createReadStream(input.file.path));
+    let runId = '';
+    // How long each step took, for the debug log (and the bench).
+    let last = Date.now();
+    const steps: Record<string, number> = {};
+    const mark = (step: string) => {
+      steps[step] = Date.now() - last;
+      last = Date.now();
+    };
+    let rows = 0;
+    let touched: string[] = [];
+    let unmatched = 0;
+    try {
+      const { result } = await deps.connectors.recordRun(tenantId, runKinds[kind], trigger, async (tally, id) => {
+        runId = id;
+        const session = await repo.openImportSession(db, deps.driver);
+        try {
+          let stage: repo.StagingTable;
+          let students: { externalId: string; label?: string }[];
+          let studentLines: Map<string, BadRow> | undefined;
+          if (kind === 'attendance') {
+            const csv = readAttendanceCsv(stream(), window, report);
+            stage = await session.stage(['student', 'day', 'status']);
+            rows = await stage.load((async function* () {
+              for await (const r of csv.rows) yield [r.line, r.studentId, r.day, r.status];
+            })());
+            students = [...csv.students()].map((externalId) => ({ externalId }));
+          } else if (kind === 'incidents') {
+            const csv = readIncidentsCsv(stream(), window, report);
+            stage = await session.stage(['student', 'incident_id', 'day', 'category', 'severity', 'consequence', 'suspension_days']);
+            rows = await stage.load((async function* () {
+              for await (const r of csv.rows) yield [r.line, r.studentId, r.incidentId, r.day, r.category, r.severity, r.consequence, r.suspensionDays];
+            })());
+            students = [...csv.students()].map((externalId) => ({ externalId }));
+          } else {
+            if (!('path' in input.file)) throw new Error('a OneRoster export is read from a file');
+            const data = await readOneRosterZip(input.file.path, report);
+            rows = Object.values(data.rows).reduce((a, b) => a + (b ?? 0), 0);
+            if (!report.accepted) throw refuse(report, tally);
+            stage = await session.stage(['student', 'course_key', 'course_title', 'current_score', 'missing_count', 'late_count']);
+            await stage.load((function* () {
+              for (const s of data.courseScores()) yield [0, s.studentSourcedId, s.classSourcedId, s.classTitle, s.currentScore, s.missingCount, s.lateCount];
+            })());
+            students = [];
+            studentLines = new Map();
+            for (const s of data.students()) {
+              students.push({ externalId: s.sourcedId, label: s.label });
+              studentLines.set(s.sourcedId, { line: s.line, file: s.file, reason: 'unknownStudent' });
+            }
+          }
+          tally.fetched = rows;
+          if (!report.accepted) throw refuse(report, tally);
+          mark('staged');
+
+          const matched = await matchAll(tenantId, students);
+          mark('matched');
+          const map = await session.stage(['student', 'person_id']);
+          await map.load((function* () {
+            for (const [student, person] of matched) yield [0, student, person];
+          })());
+          if (studentLines) {
+            for (const s of students) if (!matched.has(s.externalId)) report.add(studentLines.get(s.externalId)!);
+            unmatched = students.length - matched.size;
+          } else {
+            const missing = await repo.unmatchedLines(session.query, stage.name, map.name, Math.max(0, report.max - report.listed.length));
+            for (const line of missing.lines) report.add({ line, reason: 'unknownStudent' });
+            // Counted beyond the listed ones too, so the report's total is every row left out.
+            report.addUnlisted('unknownStudent', missing.rows - missing.lines.length);
+            unmatched = missing.students;
+          }
+          tally.unmatched = unmatched;
+          tally.badRows = report.listed.map(storedRow);
+          mark('unmatched');
+
+          const written = await session.transaction((q) =>
+            kind === 'attendance'
+              ? repo.upsertAttendance(q, tenantId, source, stage.name, map.name, clock.now())
+              : kind === 'incidents'
+                ? repo.upsertIncidents(q, tenantId, source, stage.name, map.name)
+                : repo.upsertCourseScores(q, tenantId, source, stage.name, map.name, clock.now(), today),
+          );
+          tally.upserted = written.upserted;
+          mark('written');
+          touched = written.personIds;
+          return written;
+        } finally {
+          await session.close();
+        }
+      });
+      deps.logger.debug({ kind, steps }, 'import steps (ms)');
+      await deps.audit.record(input.actor, {
+        action: 'update',
+        entity: `${runKinds[kind]}_import`,
+        entityId: runId,
+        studentIds: touched.length <= AUDITED_STUDENTS_MAX ? touched : [],
+      });
+      if (touched.length > 0) await studentData.changed(tenantId, touched);
+      return { runId, status: 'imported', rows, upserted: result.upserted, unmatched, report, steps };
+    } catch (err) {
+      if (err instanceof ImportRefused) return { runId, status: 'refused', rows, upserted: 0, unmatched: 0, report, steps };
+      throw err;
+    }
+  }
+
+  return {
+    importFile,
+
+    /** /admin/data: the import forms, the push endpoint's token state and the recent import runs. */
+    async page(user: AppUser) {
+      authorize(dataImportPolicy, user, 'view', { tenantId: user.tenantId });
+      const [runs, push] = await Promise.all([deps.connectors.recentRuns(user, Object.values(runKinds)), deps.connectors.settingsOf(user.tenantId, 'push')]);
+      return {
+        runs,
+        pushTokenSet: Boolean(push?.secret),
+        can: canMap(dataImportPolicy, user, dataImportActions, { tenantId: user.tenantId }),
+      };
+    },
+
+    /** An admin's upload, saved to `path` by the route. */
+    async upload(user: AppUser, kind: ImportKind, path: string): Promise<ImportOutcome> {
+      authorize(dataImportPolicy, user, 'upload', { tenantId: user.tenantId });
+      return importFile({ tenantId: user.tenantId, kind, trigger: 'upload', file: { path }, actor: user });
+    },
+
+    /**
+     * A new token for the SIS's push endpoint, replacing any earlier one. Shown once: only its hash is
+     * kept (in the push connector's sealed secret), so a leaked database holds no usable token.
+     */
+    async rotatePushToken(user: AppUser): Promise<string> {
+      authorize(dataImportPolicy, user, 'managePushToken', { tenantId: user.tenantId });
+      const token = `sp_${randomBytes(32).toString('base64url')}`;
+      await deps.connectors.save(user, 'push', { config: {}, secret: hashToken(token), enabled: true });
+      return token;
+    },
+
+    /** Whether `token` is the school's current push token (compared in constant time). */
+    async pushTokenValid(tenantId: string, token: string): Promise<boolean> {
+      const push = await deps.connectors.settingsOf(tenantId, 'push');
+      if (!push?.secret || !push.enabled) return false;
+      const want = Buffer.from(push.secret, 'hex');
+      const got = Buffer.from(hashToken(token), 'hex');
+      return want.length === got.length && timingSafeEqual(want, got);
+    },
+
+    /** The manual entry page: the student (once the gate lets the adult in) and the days an entry may name. */
+    async entryPage(user: AppUser, studentId: string) {
+      const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterAttendance');
+      const window = schoolWindow(await studentData.today(user.tenantId));
+      return { student: { id: record.student.id, name: record.student.name }, firstDay: window.firstDay, today: window.today };
+    },
+
+    /** One day of one student's attendance, entered by an adult: gated first, then the form; marked manual with who entered it; audited. */
+    async enterAttendance(user: AppUser, studentId: string, form: ParsedForm<AttendanceEntry>): Promise<void> {
+      const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterAttendance');
+      const input = validForm(form, user.locale);
+      await checkEntryDay(user, input.day);
+      await db.transaction(async (tx) => {
+        await studentData.upsertAttendance(user.tenantId, 'manual', [{ personId: record.student.id, day: input.day, status: input.status, enteredBy: user.personId }], tx);
+        await deps.audit.record(user, { action: 'update', entity: 'attendance_day', studentId: record.student.id }, tx);
+      });
+      await studentData.changed(user.tenantId, [record.student.id]);
+    },
+
+    /** One incident for one student, entered by an adult: gated first, then the form; marked manual with who entered it; audited. */
+    async enterIncident(user: AppUser, studentId: string, form: ParsedForm<IncidentEntry>): Promise<void> {
+      const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterIncident');
+      const input = validForm(form, user.locale);
+      await checkEntryDay(user, input.day);
+      await db.transaction(async (tx) => {
+        // The form's one-time token keys the incident: the same form sent twice is one incident.
+        await studentData.upsertIncidents(
+          user.tenantId,
+          'manual',
+          [{ personId: record.student.id, externalId: input._once, day: input.day, category: input.category, severity: input.severity, consequence: input.consequence, suspensionDays: input.suspensionDays, enteredBy: user.personId }],
+          tx,
+        );
+        await deps.audit.record(user, { action: 'create', entity: 'incident', studentId: record.student.id }, tx);
+      });
+      await studentData.changed(user.tenantId, [record.student.id]);
+    },
+
+    /** The days an entry may name today (the school year, not after today). */
+    windowFor: async (tenantId: string) => schoolWindow(await studentData.today(tenantId)),
+  };
+}
+export type ImportsService = ReturnType<typeof createImportsService>;
+
+/** A bad row as stored on the run (connector_runs.bad_rows): line, reason and, where given, the format's column and file. */
+const storedRow = (r: BadRow) => ({ line: r.line, reason: r.reason, ...(r.column ? { column: r.column } : {}), ...(r.file ? { file: r.file } : {}) });
