@@ -3,7 +3,8 @@ import type { AppContext } from '../web/context.js';
 import type { AppUser } from '../auth/user.js';
 import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
-import { caseloadFilters, caseloadQuery, caseloadSorts, planStatusFilters } from './caseload.schemas.js';
+import { caseloadFilters, caseloadPageQuery, caseloadSorts, planStatusFilters } from './caseload.schemas.js';
+import { layoutChoices, layoutOf, tableColumns } from './caseload.presenter.js';
 
 /**
  * The caseload's sort, show and plan-status choices, labelled in the reader's language from
@@ -20,11 +21,12 @@ export function caseloadRoutes(ctx: AppContext): Router {
   const r = Router();
 
   r.get('/caseload', ctx.requireUser, async (req, res) => {
-    const query = caseloadQuery.parse(req.query);
+    const query = caseloadPageQuery.parse(req.query);
     const home = await ctx.caseload.home(req.user!, query);
     if (home.divert) return redirectInTool(res, `/courses/${home.courseId}/${home.divert === 'decide' ? 'kind' : 'students'}`);
     const { rows, total } = home;
     const recorded = Number(req.query.recorded);
+    const layout = layoutOf(query, total);
     res.render('caseload/index', {
       titleKey: 'caseload.title',
       query,
@@ -37,6 +39,11 @@ export function caseloadRoutes(ctx: AppContext): Router {
       sorts: options('sorts', caseloadSorts, query.sort, req.user!.locale),
       shows: options('shows', caseloadFilters, query.show, req.user!.locale),
       statuses: options('statuses', planStatusFilters, query.status, req.user!.locale),
+      shownLayout: layout,
+      asTable: layout === 'table',
+      layouts: layoutChoices(query, layout, req.user!.locale),
+      columns: tableColumns(query, req.user!.locale),
+      sortLabel: t(`caseload.sorts.${query.sort}`, {}, req.user!.locale),
       students: rows.map((row) => ({
         ...row,
         planUrl: `/students/${row.id}/plan`,
