@@ -4,7 +4,7 @@ import type { AppUser } from '../auth/user.js';
 import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
 import { caseloadFilters, caseloadPageQuery, caseloadSorts, planStatusFilters } from './caseload.schemas.js';
-import { layoutChoices, layoutOf, tableColumns } from './caseload.presenter.js';
+import { indicatorBadges, layoutChoices, layoutOf, tableColumns } from './caseload.presenter.js';
 
 /**
  * The caseload's sort, show and plan-status choices, labelled in the reader's language from
@@ -27,6 +27,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
     const { rows, total } = home;
     const recorded = Number(req.query.recorded);
     const layout = layoutOf(query, total);
+    const withIndicators = rows.some((row) => row.indicators !== null);
     res.render('caseload/index', {
       titleKey: 'caseload.title',
       query,
@@ -42,7 +43,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
       shownLayout: layout,
       asTable: layout === 'table',
       layouts: layoutChoices(query, layout, req.user!.locale),
-      columns: tableColumns(query, req.user!.locale),
+      columns: tableColumns(query, req.user!.locale, withIndicators),
+      withIndicators,
       sortLabel: t(`caseload.sorts.${query.sort}`, {}, req.user!.locale),
       students: rows.map((row) => ({
         ...row,
@@ -51,6 +53,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
         checkinsUrl: `/students/${row.id}/checkins`,
         newCheckinUrl: `/students/${row.id}/checkins/new`,
         navigatorUrl: `/caseload/students/${row.id}/navigator`,
+        shownIndicators: indicatorBadges(row.indicators, req.user!.locale, withIndicators),
       })),
     });
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const caseloadSorts = ['attention', 'name', 'status', 'checkin'] as const;
+export const caseloadSorts = ['attention', 'name', 'status', 'checkin', 'tier'] as const;
 export const caseloadFilters = ['all', 'overdue', 'urgent', 'needs', 'noplan'] as const;
 /** How the caseload is laid out: '' (chosen by size), cards, or the compact table. */
 export const caseloadLayouts = ['', 'cards', 'table'] as const;
