@@ -74,3 +74,19 @@ export function indicatorProgress(goal: { measureIndicator: string | null; measu
   const params = { current, target: t(`caseloadData.goal.target.${direction}`, { value: targetText }, locale), percent };
   return { indicator, name, current, target: targetText, reached, percent, text: t(`caseloadData.goal.progress.${reached ? 'reached' : 'toward'}`, params, locale) };
 }
+
+/** The part of a student's computed indicators (src/indicators/compute.ts Indicators) a goal's progress reads. */
+export interface IndicatorNumbers {
+  attendance: { recent: { percent: number | null } };
+  behaviour: { recent: { percent: number | null } };
+  grades: { lowest: { score: number } | null };
+  wellbeing: { average: number | null };
+}
+
+/** Each indicator's current value, as a goal measures it: the recent attendance %, the recent % of days with an incident, the lowest current score, the recent average well-being. */
+export const valuesOf = (ind: IndicatorNumbers): IndicatorValues => ({
+  attendance: ind.attendance.recent.percent,
+  behaviour: ind.behaviour.recent.percent,
+  grades: ind.grades.lowest?.score ?? null,
+  wellbeing: ind.wellbeing.average,
+});
