@@ -11,3 +11,4 @@ export * from '../checkins/checkins.tables.js';
 export * from '../plans/plans.tables.js';
 export * from '../web/once.tables.js';
 export * from '../jobs/jobs.tables.js';
+export * from '../indicators/indicators.tables.js';

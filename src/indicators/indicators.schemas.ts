@@ -53,6 +53,8 @@ export const indicatorConfigSchema = z
   .object({
     /** The first day of the school year, MM-DD: year-to-date figures count from the latest one on or before today. */
     schoolYearStart: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'schoolYearStart is MM-DD'),
+    /** A student's data changing starts a recompute this long after (changes meanwhile join it): the caseload is at most this stale. */
+    recomputeDebounceSeconds: z.number().int().min(0).max(3600),
     /** Only this window raises a flag; a window with fewer school days (days with an attendance record) than minSchoolDays raises none. */
     recent: z.object({ days: z.number().int().min(7).max(365), minSchoolDays: z.number().int().min(1).max(365) }).strict(),
     /** Best first. */
@@ -133,3 +135,17 @@ export function loadIndicatorConfigIn(locales: readonly Locale[], file = configF
   if (problems.length > 0) throw new ConfigError(problems);
   return docs;
 }
+
+/** What a family member sees of their child's indicators: nothing, the numbers (no bands, reasons or tier), or the numbers, bands and trends (never the tier). */
+export const familyViews = ['none', 'summary', 'full'] as const;
+export type FamilyView = (typeof familyViews)[number];
+export const defaultFamilyView: FamilyView = 'summary';
+
+/** Confirm or override the suggested tier; a reason is required when the tier differs from the suggestion (the service knows it). */
+export const tierDecisionForm = z.object({
+  tier: z.enum(['1', '2', '3'], { message: 'indicators.errors.tier' }).transform((v) => Number(v) as 1 | 2 | 3),
+  reason: z.string({ message: 'indicators.errors.reasonTooLong' }).trim().max(1000, 'indicators.errors.reasonTooLong').default(''),
+});
+export type TierDecisionInput = z.infer<typeof tierDecisionForm>;
+
+export const indicatorSettingsForm = z.object({ familyView: z.enum(familyViews, { message: 'indicators.errors.familyView' }) });

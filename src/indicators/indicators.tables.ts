@@ -1,7 +1,7 @@
 import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey } from '../db/keys.js';
 import { tenants } from '../platforms/platforms.tables.js';
-import { pgTable, uuid, text, timestamp, smallint, date, jsonb, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, smallint, date, jsonb, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
 import type { Indicators, TierReason } from './compute.js';
 
 /**
@@ -45,7 +45,7 @@ export const tierDecisions = pgTable(
     decidedBy: uuid('decided_by').notNull(),
     decidedAt: createdAtColumn('decided_at'),
   },
-  (t) => [tenantKey(t), personReference(t, t.studentId), personReference(t, t.decidedBy), index('tier_decisions_student_idx').on(t.tenantId, t.studentId, t.decidedAt)],
+  (t) => [tenantKey(t), personReference(t, t.studentId), index('tier_decisions_student_idx').on(t.tenantId, t.studentId, t.decidedAt)],
 );
 
 /** The school's choices about indicators: what a family member sees of their child's data. */
@@ -53,8 +53,22 @@ export const indicatorSettings = pgTable('indicator_settings', {
   tenantId: uuid('tenant_id')
     .primaryKey()
     .references(() => tenants.id, { onDelete: 'cascade' }),
-  /** none | plain (the student's own strengths-first words) | full (the adults' panel, without the tier) */
-  familyView: text('family_view').notNull().default('plain'),
+  /** none | summary (the numbers) | full (numbers, bands and trends; never the tier): indicators.schemas.ts familyViews */
+  familyView: text('family_view').notNull().default('summary'),
   updatedBy: uuid('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Students whose data changed since their indicators were computed: the debounced recompute job of
+ * their tenant takes them all at once (a burst of grade changes is one recompute per student).
+ */
+export const indicatorsPending = pgTable(
+  'indicators_pending',
+  {
+    tenantId: tenantIdColumn(),
+    studentId: personIdColumn('student_id'),
+    markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.studentId] }), personReference(t, t.studentId)],
+);

@@ -23,6 +23,7 @@ import type { CheckinsService } from '../checkins/checkins.service.js';
 import type { CaseloadService } from '../caseload/caseload.service.js';
 import type { CoursesService } from '../courses/courses.service.js';
 import type { Metrics } from '../metrics/metrics.service.js';
+import type { IndicatorsService } from '../indicators/indicators.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -59,6 +60,8 @@ export interface AppContext extends AppDeps {
   caseload: CaseloadService;
   /** What each course is (advisory, subject, undecided) and the subject course's teacher view of plans. */
   courses: CoursesService;
+  /** Indicators and tiers: summaryFor (caseload badges), the student's data panel, tier decisions, recompute jobs. */
+  indicators: IndicatorsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */
