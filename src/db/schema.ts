@@ -14,3 +14,4 @@ export * from '../jobs/jobs.tables.js';
 export * from '../identities/identities.tables.js';
 export * from '../student-data/student-data.tables.js';
 export * from '../connectors/connectors.tables.js';
+export * from '../indicators/indicators.tables.js';

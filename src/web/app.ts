@@ -37,6 +37,8 @@ import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
 import { createSecretBox } from '../connectors/secret-box.js';
+import { createIndicatorsService } from '../indicators/indicators.service.js';
+import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -125,6 +127,25 @@ export function buildContext(deps: AppDeps): AppContext {
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales) });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
+  const indicatorConfigs = loadIndicatorConfigIn(locales);
+  const indicators = createIndicatorsService({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    audit,
+    studentRecords,
+    configs: indicatorConfigs,
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+    // Until the student-data feature is on this branch: no attendance, incidents or scores yet.
+    forStudents: () => Promise.resolve({ attendance: [], incidents: [], scores: [], scoreDays: [] }),
+    wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
+    studentIdsOf: () => Promise.resolve([]),
+    tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
+    namesOf: (t, ids) => roster.namesOf(t, ids),
+    jobs,
+    debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
+  });
+  for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
@@ -136,7 +157,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -26,6 +26,7 @@ import type { Metrics } from '../metrics/metrics.service.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
 import type { StudentDataService } from '../student-data/student-data.service.js';
 import type { ConnectorsService } from '../connectors/connectors.service.js';
+import type { IndicatorsService } from '../indicators/indicators.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -68,6 +69,8 @@ export interface AppContext extends AppDeps {
   studentData: StudentDataService;
   /** The data sources beside LTI: each school's settings, runs on the job queue, the run record. */
   connectors: ConnectorsService;
+  /** Indicators and tiers: summaryFor (caseload badges), the student's data panel, tier decisions, recompute jobs. */
+  indicators: IndicatorsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

@@ -19,6 +19,7 @@ import { checkinsRoutes } from '../checkins/checkins.routes.js';
 import { rosterRoutes } from '../roster/roster.routes.js';
 import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
+import { indicatorsRoutes } from '../indicators/indicators.routes.js';
 import { formBodies } from './body.js';
 import { languageRoutes } from './locale.js';
 
@@ -56,4 +57,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(checkinsRoutes(ctx));
   app.use(rosterRoutes(ctx));
   app.use(jobsRoutes(ctx));
+  app.use(indicatorsRoutes(ctx));
 }
