@@ -6,6 +6,7 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { goalPolicy, type GoalAction, type GoalStatus } from '../policies/goal.js';
+import { indicatorPolicy, type IndicatorAction } from '../policies/indicator.js';
 import { message, notFound } from '../web/errors.js';
 import { t, type Locale } from '../web/i18n.js';
 import { isUuid } from '../web/ids.js';
@@ -37,10 +38,13 @@ export interface GoalsDeps {
   roster: RosterService;
   studentRecords: StudentRecordGate;
   /**
-   * The student's current indicator values as this reader may see them (null: none to show, or not
-   * theirs to see), for goals measured by an indicator (issue 10). Injected: goals work without it.
+   * The indicators feature, for goals measured by an indicator (issue 10): a student's current values
+   * (null before any data) and what the school lets families see. Injected: goals work without it.
    */
-  indicatorValues?: (user: AppUser, record: StudentRecord) => Promise<IndicatorValues | null>;
+  indicators?: {
+    valuesOf: (tenantId: string, studentId: string) => Promise<IndicatorValues | null>;
+    familyViewOf: (tenantId: string) => Promise<string>;
+  };
 }
 
 const goalUrl = (g: { studentId: string; id: string }) => `/students/${g.studentId}/goals/${g.id}`;
@@ -68,9 +72,21 @@ export function createGoalsService(deps: GoalsDeps) {
     statusLabel: g.proposed && g.status === 'draft' ? t('goals.statuses.proposed', {}, locale) : statusLabel(g.status as GoalStatus, locale),
     url: goalUrl(g),
   });
-  /** The indicator values for these goals' progress: read only when a goal is measured by an indicator. */
-  const valuesFor = async (user: AppUser, s: StudentRecord, goals: repo.Goal[]): Promise<IndicatorValues | null> =>
-    deps.indicatorValues && goals.some((g) => g.measureIndicator) ? deps.indicatorValues(user, s) : null;
+  /**
+   * The indicator values behind these goals' progress, as this reader may see the student's indicators
+   * (src/policies/indicator.ts: the adults, the student their own, the family as the school chose; a
+   * subject teacher none). Read only when a goal is measured by an indicator, and audited as a read of them.
+   */
+  const valuesFor = async (user: AppUser, s: StudentRecord, goals: repo.Goal[]): Promise<IndicatorValues | null> => {
+    const source = deps.indicators;
+    if (!source || !goals.some((g) => g.measureIndicator)) return null;
+    const action: IndicatorAction = s.relationship === 'self' ? 'viewOwn' : user.role === 'family' ? 'viewFamily' : 'view';
+    if (!indicatorPolicy(user, action, { scope: s.scope })) return null;
+    if (action === 'viewFamily' && (await source.familyViewOf(user.tenantId)) === 'none') return null;
+    const values = await source.valuesOf(user.tenantId, s.student.id);
+    await audit.record(user, { action: 'read', entity: 'indicator', studentId: s.student.id });
+    return values;
+  };
   const withOwnerLabels = (steps: repo.GoalStep[], locale: Locale | undefined) => steps.map((st) => ({ ...st, ownerLabel: ownerLabel(st.owner, locale) }));
 
   /**

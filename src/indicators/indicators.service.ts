@@ -41,6 +41,8 @@ export interface IndicatorSummary {
   reasons: string[];
   /** One badge per indicator, in a fixed order: attendance, behaviour, grades, well-being. */
   badges: Badge[];
+  /** The computed numbers behind them (flags such as chronic absence, courses failing; a goal's measure), null before any computation. */
+  indicators: Indicators | null;
 }
 
 /** A student's records as the student-data feature gives them (studentData.forStudents). Numbers may come as text from the driver. */
@@ -107,6 +109,7 @@ export function summaryOf(
     decision: decision ? { tier: decision.tier, overridden: decision.tier !== decision.suggestedTier, decidedAt: decision.decidedAt } : null,
     reasons,
     badges: badgesOf(indicators, config, locale),
+    indicators: stored?.indicators ?? null,
   };
 }
 
@@ -303,6 +306,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
 
     recomputeStudents,
     recomputeTenant,
+    /** What the school lets families see of their child's indicators (none, plain, full). */
+    familyViewOf,
     recomputePending,
 
     /**

@@ -32,6 +32,8 @@ import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
 import { loadAttentionRulesIn } from '../caseload/needs-attention.js';
+import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
+import { valuesOf as indicatorValuesOf } from '../goals/indicator-measure.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
@@ -109,7 +111,8 @@ export function buildContext(deps: AppDeps): AppContext {
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
   const identities = createIdentitiesService({ db, clock: deps.clock, roster });
-  const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  // Changed records are recomputed by the indicators (bound late: they read through this service).
+  const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), onChanged: (t, ids) => indicators.studentDataChanged(t, ids) });
   const connectors = createConnectorsService({
     db,
     clock: deps.clock,
@@ -123,9 +126,26 @@ export function buildContext(deps: AppDeps): AppContext {
   });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers })) jobs.register(type, handler, describers[type]);
-  const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
+  // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
+  const goals = createGoalsService({
+    db,
+    clock: deps.clock,
+    audit,
+    roster,
+    studentRecords,
+    indicators: {
+      valuesOf: async (t, studentId) => {
+        const numbers = (await indicators.summaryFor(t, [studentId])).get(studentId)?.indicators;
+        return numbers ? indicatorValuesOf(numbers) : null;
+      },
+      familyViewOf: (t) => indicators.familyViewOf(t),
+    },
+  });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
-  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales) });
+  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales),
+    // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
+    indicatorsFor: async (t, ids, locale) => new Map([...(await indicators.summaryFor(t, ids, locale))].map(([id, summary]) => [id, caseloadIndicatorsOf(summary, summary.indicators)])),
+  });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
   const indicatorConfigs = loadIndicatorConfigIn(locales);
   const indicators = createIndicatorsService({
@@ -136,8 +156,7 @@ export function buildContext(deps: AppDeps): AppContext {
     studentRecords,
     configs: indicatorConfigs,
     timeZoneOf: (t) => platforms.timeZoneOf(t),
-    // Until the student-data feature is on this branch: no attendance, incidents or scores yet.
-    forStudents: () => Promise.resolve({ attendance: [], incidents: [], scores: [], scoreDays: [] }),
+    forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
     studentIdsOf: () => Promise.resolve([]),
     tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
