@@ -12,3 +12,6 @@ export * from '../plans/plans.tables.js';
 export * from '../web/once.tables.js';
 export * from '../jobs/jobs.tables.js';
 export * from '../indicators/indicators.tables.js';
+export * from '../identities/identities.tables.js';
+export * from '../student-data/student-data.tables.js';
+export * from '../connectors/connectors.tables.js';

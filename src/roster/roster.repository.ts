@@ -201,6 +201,13 @@ export async function findPeopleByIds(db: DbOrTx, tenantId: string, ids: string[
 }
 
 /** People of the tenant whose name contains `text` (any case), by name; `limit` caps a vague search. */
+/** People whose SIS id is one of these (identity matching: the SIS's sourcedId is LTI's lis person_sourcedid). */
+export async function findPeopleBySisIds(db: DbOrTx, tenantId: string, sisIds: string[]): Promise<{ id: string; sisId: string }[]> {
+  if (sisIds.length === 0) return [];
+  const rows = await db.select({ id: people.id, sisId: people.sisId }).from(people).where(and(eq(people.tenantId, tenantId), inArray(people.sisId, sisIds)));
+  return rows.flatMap((r) => (r.sisId === null ? [] : [{ id: r.id, sisId: r.sisId }]));
+}
+
 export async function findPeopleByName(db: DbOrTx, tenantId: string, text: string, limit: number): Promise<Person[]> {
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db.select().from(people).where(and(eq(people.tenantId, tenantId), ilike(people.name, pattern))).orderBy(people.name).limit(limit);

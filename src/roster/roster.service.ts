@@ -28,6 +28,8 @@ export function createRosterService(db: Db) {
     },
     /** A name search (the audit page's student and person filters). */
     findPeopleByName: (tenantId: string, text: string, limit = 50) => repo.findPeopleByName(db, tenantId, text, limit),
+    /** Identity matching by the SIS's stable id (src/identities). */
+    findPeopleBySisIds: (tenantId: string, sisIds: string[], tx: DbOrTx = db) => repo.findPeopleBySisIds(tx, tenantId, [...new Set(sisIds)]),
     findPeopleBySub: (tenantId: string, subs: string[], tx: DbOrTx = db) => repo.findPeopleBySub(tx, tenantId, subs),
     findContext: (tenantId: string, contextId: string) => repo.findContext(db, tenantId, contextId),
     findMembership: (tenantId: string, contextId: string, personId: string) => repo.findMembership(db, tenantId, contextId, personId),

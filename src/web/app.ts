@@ -35,6 +35,10 @@ import { loadAttentionRulesIn } from '../caseload/needs-attention.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { createIndicatorsService } from '../indicators/indicators.service.js';
 import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
+import { createIdentitiesService } from '../identities/identities.service.js';
+import { createStudentDataService } from '../student-data/student-data.service.js';
+import { createConnectorsService } from '../connectors/connectors.service.js';
+import { createSecretBox } from '../connectors/secret-box.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -104,8 +108,22 @@ export function buildContext(deps: AppDeps): AppContext {
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
+  const identities = createIdentitiesService({ db, clock: deps.clock, roster });
+  // Changes reach the indicators' debounced recompute (bound late: the indicators read through this service).
+  const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), onChanged: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const connectors = createConnectorsService({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    jobs,
+    identities,
+    studentData,
+    secrets: createSecretBox(deps.config.encryptionKey),
+    fetch: deps.fetch ?? fetch,
+    intervalMs: deps.config.connectorSyncIntervalMinutes * 60_000,
+  });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
-  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers })) jobs.register(type, handler, describers[type]);
+  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers })) jobs.register(type, handler, describers[type]);
   const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales) });
@@ -119,10 +137,8 @@ export function buildContext(deps: AppDeps): AppContext {
     studentRecords,
     configs: indicatorConfigs,
     timeZoneOf: (t) => platforms.timeZoneOf(t),
-    // Until the student-data feature is on this branch: no attendance, incidents or scores yet.
-    forStudents: () => Promise.resolve({ attendance: [], incidents: [], scores: [], scoreDays: [] }),
+    forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
-    studentIdsOf: () => Promise.resolve([]),
     tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
     namesOf: (t, ids) => roster.namesOf(t, ids),
     jobs,
@@ -140,7 +156,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -16,6 +16,8 @@ const defaultsSchema = z.object({
   scorePublishDebounceSeconds: z.number().nonnegative(),
   /** Every advisory course with publishing on is published this often, changed or not. */
   scorePublishIntervalMinutes: z.number().positive(),
+  /** Every enabled data connector (src/connectors) syncs this often; Live Events bring grade changes sooner. */
+  connectorSyncIntervalMinutes: z.number().positive(),
   /** The background job worker (src/jobs): how often it looks for due jobs, how long it may hold one, retries. */
   jobPollSeconds: z.number().positive(),
   jobLeaseMinutes: z.number().positive(),
@@ -103,6 +105,7 @@ export interface Config {
   rosterSyncIntervalMinutes: number;
   scorePublishDebounceSeconds: number;
   scorePublishIntervalMinutes: number;
+  connectorSyncIntervalMinutes: number;
   jobPollSeconds: number;
   jobLeaseMinutes: number;
   jobMaxAttempts: number;
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rosterSyncIntervalMinutes: d.rosterSyncIntervalMinutes,
     scorePublishDebounceSeconds: d.scorePublishDebounceSeconds,
     scorePublishIntervalMinutes: d.scorePublishIntervalMinutes,
+    connectorSyncIntervalMinutes: d.connectorSyncIntervalMinutes,
     jobPollSeconds: d.jobPollSeconds,
     jobLeaseMinutes: d.jobLeaseMinutes,
     jobMaxAttempts: d.jobMaxAttempts,

@@ -10,6 +10,7 @@ import { recordViewsPolicy, recordViewsActions } from '../../../src/policies/rec
 import { coursePolicy, courseActions, type CourseResource } from '../../../src/policies/course.js';
 import { platformPolicy, platformActions } from '../../../src/policies/platform.js';
 import { jobPolicy, jobActions } from '../../../src/policies/job.js';
+import { connectorPolicy, connectorActions } from '../../../src/policies/connector.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -58,6 +59,7 @@ const expected: Record<string, string[]> = {
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'audit:export', 'course:setKind',
     'platform:list', 'platform:add', 'platform:update',
     'job:list', 'job:retry',
+    'connector:view', 'connector:configure', 'connector:run', 'connector:review',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -74,6 +76,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['platform', platformActions, (user, a) => platformPolicy(user, a as (typeof platformActions)[number], { tenantId: T })],
   // The background jobs page is the school's, like the audit log.
   ['job', jobActions, (user, a) => jobPolicy(user, a as (typeof jobActions)[number], { tenantId: T })],
+  // Data sources hold tokens that open every student's grades, and the review queue shows outside names: admins only.
+  ['connector', connectorActions, (user, a) => connectorPolicy(user, a as (typeof connectorActions)[number], { tenantId: T })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

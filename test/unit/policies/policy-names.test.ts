@@ -12,6 +12,7 @@ import { platformPolicy } from '../../../src/policies/platform.js';
 import { roleHomePolicy } from '../../../src/policies/role-home.js';
 import { contentItemPolicy } from '../../../src/policies/content-item.js';
 import { recordViewsPolicy } from '../../../src/policies/record-views.js';
+import { connectorPolicy } from '../../../src/policies/connector.js';
 import { hasText } from '../../../src/web/i18n.js';
 import type { AppUser } from '../../../src/auth/user.js';
 
@@ -20,7 +21,7 @@ describe('policy names in audited denials', () => {
   const policies: [{ name: string }, string][] = [
     [planPolicy, 'plan'], [goalPolicy, 'goal'], [checkinPolicy, 'checkin'], [caseloadPolicy, 'caseload'], [navigatorPolicy, 'navigator'],
     [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
-    [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'],
+    [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [connectorPolicy, 'connector'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {

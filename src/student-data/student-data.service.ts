@@ -1,0 +1,58 @@
+import type { Db, DbOrTx } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import { localDate } from '../web/time-zone.js';
+import type { DataSource } from './student-data.tables.js';
+import * as repo from './student-data.repository.js';
+
+export type { AttendanceInput, IncidentInput, CourseScoreInput, StudentData, AttendanceDay, Incident, CourseScore, CourseScoreDay } from './student-data.repository.js';
+export { attendanceStatuses, incidentSeverities, dataSources, type AttendanceStatus, type IncidentSeverity, type DataSource } from './student-data.tables.js';
+
+export interface StudentDataDeps {
+  db: Db;
+  clock: Clock;
+  timeZoneOf: (tenantId: string) => Promise<string>;
+  /**
+   * Told which students' data changed (after the write's transaction, by the caller's `tx` or at once):
+   * the indicators recompute them. Bound late, as the indicators read through this service.
+   */
+  onChanged?: (tenantId: string, personIds: string[]) => Promise<void>;
+}
+
+/**
+ * The one writer and reader of attendance, incidents and course standings. Connectors, imports and
+ * manual entry write through it (idempotent upserts keyed by the source's own ids); the indicators read.
+ * Callers that need all-or-nothing pass their transaction and call `changed` once it has committed.
+ */
+export function createStudentDataService(deps: StudentDataDeps) {
+  const { db, clock } = deps;
+  const changed = async (tenantId: string, personIds: Iterable<string>) => {
+    const ids = [...new Set(personIds)];
+    if (ids.length > 0 && deps.onChanged) await deps.onChanged(tenantId, ids);
+  };
+  const notify = async <T>(tenantId: string, tx: DbOrTx | undefined, personIds: Iterable<string>, n: T): Promise<T> => {
+    // Inside a caller's transaction the caller notifies after its commit; rows not yet visible must not be recomputed.
+    if (!tx) await changed(tenantId, personIds);
+    return n;
+  };
+  return {
+    changed,
+    upsertAttendance: async (tenantId: string, source: DataSource, rows: readonly repo.AttendanceInput[], tx?: DbOrTx) =>
+      notify(tenantId, tx, rows.map((r) => r.personId), await repo.upsertAttendance(tx ?? db, tenantId, source, rows, clock.now())),
+    upsertIncidents: async (tenantId: string, source: DataSource, rows: readonly repo.IncidentInput[], tx?: DbOrTx) =>
+      notify(tenantId, tx, rows.map((r) => r.personId), await repo.upsertIncidents(tx ?? db, tenantId, source, rows)),
+    /** The school's today, for a caller that writes standings inside its own transaction (see upsertCourseScores). */
+    today: async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId)),
+    /**
+     * Standings and the day's trend point. Inside a caller's transaction the caller passes the school's
+     * `day` (from `today`, read before it opened the transaction: PGlite has one connection, so a read
+     * outside the transaction would wait on it forever).
+     */
+    async upsertCourseScores(tenantId: string, source: DataSource, rows: readonly repo.CourseScoreInput[], within?: { tx: DbOrTx; day: string }): Promise<number> {
+      const day = within?.day ?? localDate(clock.now(), await deps.timeZoneOf(tenantId));
+      return notify(tenantId, within?.tx, rows.map((r) => r.personId), await repo.upsertCourseScores(within?.tx ?? db, tenantId, source, rows, clock.now(), day));
+    },
+    /** What the indicators read: the students' rows since a day (the school year's start). */
+    forStudents: (tenantId: string, personIds: string[], sinceDay: string): Promise<repo.StudentData> => repo.forStudents(db, tenantId, [...new Set(personIds)], sinceDay),
+  };
+}
+export type StudentDataService = ReturnType<typeof createStudentDataService>;
