@@ -68,6 +68,15 @@ export async function takePending(db: DbOrTx, tenantId: string, limit: number): 
   return rows.map((r) => r.student_id);
 }
 
+/** Every student the tenant's indicators know: computed once, or waiting to be (a student's first data marks them). */
+export async function knownStudentIds(db: DbOrTx, tenantId: string): Promise<string[]> {
+  const rows = await queryRows<{ student_id: string }>(db, sql`
+    select student_id from ${studentIndicators} where tenant_id = ${tenantId}
+    union select student_id from ${indicatorsPending} where tenant_id = ${tenantId}
+    order by student_id`);
+  return rows.map((r) => r.student_id);
+}
+
 export async function familyViewOf(db: DbOrTx, tenantId: string): Promise<string | null> {
   const [row] = await db.select({ familyView: indicatorSettings.familyView }).from(indicatorSettings).where(eq(indicatorSettings.tenantId, tenantId));
   return row?.familyView ?? null;

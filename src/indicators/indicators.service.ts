@@ -66,8 +66,6 @@ export interface IndicatorsDeps {
   forStudents: (tenantId: string, personIds: string[], sinceDay: string) => Promise<StudentDataRows>;
   /** The check-ins feature's well-being ratings since a day (never its tables). */
   wellbeingSince: (tenantId: string, studentIds: string[], sinceDay: string) => Promise<{ studentId: string; date: string; rating: number }[]>;
-  /** Every student of a tenant whose indicators a full recompute covers. */
-  studentIdsOf: (tenantId: string) => Promise<string[]>;
   /** Active tenants, for the nightly round (the recent window moves every day). */
   tenantIds: () => Promise<string[]>;
   namesOf: (tenantId: string, ids: string[]) => Promise<Map<string, string>>;
@@ -132,7 +130,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     for (const i of data.incidents) inputs.get(i.personId)?.incidents.push({ day: asDay(i.day), suspensionDays: asNumber(i.suspensionDays) });
     for (const s of data.scores) {
       const observedOn = s.observedAt === null ? null : localDate(s.observedAt instanceof Date ? s.observedAt : new Date(s.observedAt), zone);
-      inputs.get(s.personId)?.scores.push({ source: s.source, courseKey: s.courseKey, courseTitle: s.courseTitle, periodKey: s.periodKey ?? '', currentScore: asNumber(s.currentScore), observedOn });
+      inputs.get(s.personId)?.scores.push({ source: s.source, courseKey: s.courseKey, courseTitle: s.courseTitle || null, periodKey: s.periodKey ?? '', currentScore: asNumber(s.currentScore), observedOn });
     }
     for (const d of data.scoreDays) inputs.get(d.personId)?.scoreDays.push({ source: d.source, courseKey: d.courseKey, day: asDay(d.day), currentScore: asNumber(d.currentScore) });
     for (const r of ratings) inputs.get(r.studentId)?.wellbeing.push({ date: r.date, rating: r.rating });
@@ -156,9 +154,9 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   }
   const recomputeStudents = (tenantId: string, ids: string[]) => recomputeWith(db, tenantId, ids);
 
-  /** Every student of the tenant, batch by batch. */
+  /** Every student of the tenant the indicators know (any who ever had data), batch by batch. */
   async function recomputeTenant(tenantId: string): Promise<number> {
-    const ids = await deps.studentIdsOf(tenantId);
+    const ids = await repo.knownStudentIds(db, tenantId);
     let done = 0;
     for (let i = 0; i < ids.length; i += batchSize) done += await recomputeStudents(tenantId, ids.slice(i, i + batchSize));
     return done;

@@ -35,12 +35,12 @@ import { loadAttentionRulesIn } from '../caseload/needs-attention.js';
 import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
 import { valuesOf as indicatorValuesOf } from '../goals/indicator-measure.js';
 import { createCoursesService } from '../courses/courses.service.js';
+import { createIndicatorsService } from '../indicators/indicators.service.js';
+import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
 import { createSecretBox } from '../connectors/secret-box.js';
-import { createIndicatorsService } from '../indicators/indicators.service.js';
-import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -111,7 +111,7 @@ export function buildContext(deps: AppDeps): AppContext {
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
   const identities = createIdentitiesService({ db, clock: deps.clock, roster });
-  // Changed records are recomputed by the indicators (bound late: they read through this service).
+  // Changes reach the indicators' debounced recompute (bound late: the indicators read through this service).
   const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), onChanged: (t, ids) => indicators.studentDataChanged(t, ids) });
   const connectors = createConnectorsService({
     db,
@@ -158,7 +158,6 @@ export function buildContext(deps: AppDeps): AppContext {
     timeZoneOf: (t) => platforms.timeZoneOf(t),
     forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
-    studentIdsOf: () => Promise.resolve([]),
     tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
     namesOf: (t, ids) => roster.namesOf(t, ids),
     jobs,
