@@ -42,7 +42,8 @@ export interface GoalsDeps {
    * (null before any data) and what the school lets families see. Injected: goals work without it.
    */
   indicators?: {
-    valuesOf: (tenantId: string, studentId: string) => Promise<IndicatorValues | null>;
+    /** The student's current values; an empty object before any data. */
+    valuesOf: (tenantId: string, studentId: string) => Promise<IndicatorValues>;
     familyViewOf: (tenantId: string) => Promise<string>;
   };
 }

@@ -136,7 +136,8 @@ export function buildContext(deps: AppDeps): AppContext {
     indicators: {
       valuesOf: async (t, studentId) => {
         const numbers = (await indicators.summaryFor(t, [studentId])).get(studentId)?.indicators;
-        return numbers ? indicatorValuesOf(numbers) : null;
+        // Never computed: no value yet (the goal says so), not "hidden".
+        return numbers ? indicatorValuesOf(numbers) : {};
       },
       familyViewOf: (t) => indicators.familyViewOf(t),
     },
