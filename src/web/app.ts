@@ -145,7 +145,13 @@ export function buildContext(deps: AppDeps): AppContext {
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales),
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
-    indicatorsFor: async (t, ids, locale) => new Map([...(await indicators.summaryFor(t, ids, locale))].map(([id, summary]) => [id, caseloadIndicatorsOf(summary, summary.indicators)])),
+    // A student never computed and never decided has nothing to show (a school without data shows no indicator columns).
+    indicatorsFor: async (t, ids, locale) =>
+      new Map(
+        [...(await indicators.summaryFor(t, ids, locale))]
+          .filter(([, summary]) => summary.computedAt !== null || summary.decision !== null)
+          .map(([id, summary]) => [id, caseloadIndicatorsOf(summary, summary.indicators)]),
+      ),
   });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
   const indicatorConfigs = loadIndicatorConfigIn(locales);
