@@ -253,3 +253,11 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
 /** "Needs attention first": highest score first; equal scores by name, then id, so the order never wobbles. */
 export const byAttention = (a: { score: number; name: string; id: string }, b: { score: number; name: string; id: string }) =>
   b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+
+/**
+ * The rules' band ids that the indicators document (config/indicators.json) does not define: a rule
+ * naming one would never hold. The app checks this at start and refuses to run, naming each.
+ */
+export function unknownBands(rules: AttentionRules, known: readonly string[]): string[] {
+  return rules.rules.flatMap((r) => (r.condition.is === 'indicatorBand' ? r.condition.bands.filter((b) => !known.includes(b)).map((b) => `needs-attention.json rule ${r.id}: band "${b}" is not in config/indicators.json (${known.join(', ')})`) : []));
+}

@@ -7,7 +7,7 @@ import { setupViews } from './views.js';
 import { contentSecurityPolicy } from './csp.js';
 import { sandboxBaseUrl } from '../sandbox/sandbox.routes.js';
 import { HttpError, message, notFound } from './errors.js';
-import { projectRoot } from './config.js';
+import { ConfigError, projectRoot } from './config.js';
 import { createPlatformsService } from '../platforms/platforms.service.js';
 import { createLtiService } from '../lti/lti.service.js';
 import { createRosterService } from '../roster/roster.service.js';
@@ -31,7 +31,7 @@ import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
-import { loadAttentionRulesIn } from '../caseload/needs-attention.js';
+import { loadAttentionRulesIn, unknownBands } from '../caseload/needs-attention.js';
 import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
 import { valuesOf as indicatorValuesOf } from '../goals/indicator-measure.js';
 import { createCoursesService } from '../courses/courses.service.js';
@@ -143,7 +143,8 @@ export function buildContext(deps: AppDeps): AppContext {
     },
   });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
-  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales),
+  const attentionRules = loadAttentionRulesIn(locales);
+  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
     // A student never computed and never decided has nothing to show (a school without data shows no indicator columns).
     indicatorsFor: async (t, ids, locale) =>
@@ -155,6 +156,9 @@ export function buildContext(deps: AppDeps): AppContext {
   });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
   const indicatorConfigs = loadIndicatorConfigIn(locales);
+  // "Needs attention" rules name the indicators' bands: one the indicators do not define stops the start.
+  const badBands = unknownBands(attentionRules[defaultLocale]!, indicatorConfigs[defaultLocale]!.bands.map((b) => b.id));
+  if (badBands.length > 0) throw new ConfigError(badBands);
   const indicators = createIndicatorsService({
     db,
     clock: deps.clock,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadAttentionRules, loadAttentionRulesIn, rankStudent, type AttentionFacts, type IndicatorFacts } from '../../../src/caseload/needs-attention.js';
+import { loadAttentionRules, loadAttentionRulesIn, rankStudent, unknownBands, type AttentionFacts, type IndicatorFacts } from '../../../src/caseload/needs-attention.js';
 import { ConfigError } from '../../../src/web/config.js';
 
 const DAY = 86_400_000;
@@ -85,5 +85,12 @@ describe('needs attention: reasons from the indicators (config/needs-attention.j
     expect(() => loadAttentionRules(file)).to.throw(ConfigError, /no duration/);
     writeFileSync(file, JSON.stringify({ rules: [{ id: 'x', condition: { is: 'indicatorBand', indicator: 'mood', bands: ['x'] }, weight: 1, reason: 'r' }] }));
     expect(() => loadAttentionRules(file)).to.throw(ConfigError);
+  });
+
+  it('names a rule whose band the indicators do not define (checked at start against config/indicators.json)', () => {
+    expect(unknownBands(rules, ['on-track', 'watch', 'at-risk', 'off-track'])).to.deep.equal([]);
+    const problems = unknownBands(rules, ['green', 'amber', 'red']);
+    expect(problems.length).to.be.greaterThan(0);
+    expect(problems[0]).to.match(/rule attendance-off-track: band "off-track" is not in config\/indicators.json/);
   });
 });
