@@ -101,8 +101,11 @@ function behaviourIn(input: IndicatorInput, from: string, to: string): Behaviour
   };
 }
 
+/** A stable order for course names (code units: fast, and the same in every language). */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** One score per course of a source: the latest observed (a later grading period wins a tie). */
-function currentScores(input: IndicatorInput, recentFrom: string, failingBelow: number): CourseScore[] {
+function currentScores(input: Pick<IndicatorInput, 'scores'>, recentFrom: string, failingBelow: number): CourseScore[] {
   const latest = new Map<string, IndicatorInput['scores'][number]>();
   for (const s of input.scores) {
     if (s.currentScore === null || !Number.isFinite(s.currentScore)) continue;
@@ -113,15 +116,48 @@ function currentScores(input: IndicatorInput, recentFrom: string, failingBelow: 
   }
   return [...latest.values()]
     .map((s) => ({ source: s.source, courseKey: s.courseKey, title: s.courseTitle, score: oneDecimal(s.currentScore!), failing: s.currentScore! < failingBelow, recent: s.observedOn !== null && s.observedOn >= recentFrom }))
-    .sort((a, b) => a.score - b.score || (a.title ?? a.courseKey).localeCompare(b.title ?? b.courseKey));
+    .sort((a, b) => a.score - b.score || byText(a.title ?? a.courseKey, b.title ?? b.courseKey));
+}
+
+/** The windows of a day: the school year so far and the recent window, both ending today. */
+export function windowsOf(config: IndicatorConfig, today: string): { yearFrom: string; recentFrom: string } {
+  return { yearFrom: schoolYearStart(today, config.schoolYearStart), recentFrom: addDays(today, -(config.recent.days - 1)) };
+}
+
+export const attendanceRate = (schoolDays: number, attended: number): AttendanceRate => ({ schoolDays, attended, missed: schoolDays - attended, percent: pct(attended, schoolDays) });
+export const behaviourRate = (r: Omit<BehaviourRate, 'percent'>): BehaviourRate => ({ ...r, percent: pct(r.incidentDays, r.schoolDays), suspensionDays: oneDecimal(r.suspensionDays) });
+
+/**
+ * What the indicators are made of, counted: a student's records reduced to rates per window (by
+ * computeIndicators from rows, or by SQL aggregates for a whole school), their current scores and
+ * their recent well-being ratings. Both paths end in indicatorsFromCounts, so they cannot disagree.
+ */
+export interface IndicatorCounts {
+  attendance: { year: AttendanceRate; recent: AttendanceRate };
+  behaviour: { year: BehaviourRate; recent: BehaviourRate };
+  scores: IndicatorInput['scores'];
+  wellbeing: IndicatorInput['wellbeing'];
 }
 
 export function computeIndicators(input: IndicatorInput, config: IndicatorConfig, today: string): Indicators {
-  const yearFrom = schoolYearStart(today, config.schoolYearStart);
-  const recentFrom = addDays(today, -(config.recent.days - 1));
+  const { yearFrom, recentFrom } = windowsOf(config, today);
   const attended = config.attendance.attended;
-  const attendance = { year: attendanceIn(input.attendance, yearFrom, today, attended), recent: attendanceIn(input.attendance, recentFrom, today, attended) };
-  const behaviour = { year: behaviourIn(input, yearFrom, today), recent: behaviourIn(input, recentFrom, today) };
+  return indicatorsFromCounts(
+    {
+      attendance: { year: attendanceIn(input.attendance, yearFrom, today, attended), recent: attendanceIn(input.attendance, recentFrom, today, attended) },
+      behaviour: { year: behaviourIn(input, yearFrom, today), recent: behaviourIn(input, recentFrom, today) },
+      scores: input.scores,
+      wellbeing: input.wellbeing,
+    },
+    config,
+    today,
+  );
+}
+
+export function indicatorsFromCounts(counts: IndicatorCounts, config: IndicatorConfig, today: string): Indicators {
+  const { yearFrom, recentFrom } = windowsOf(config, today);
+  const { attendance, behaviour } = counts;
+  const input = counts;
   const enough = attendance.recent.schoolDays >= config.recent.minSchoolDays;
   const missedPercentYear = pct(attendance.year.missed, attendance.year.schoolDays);
   const missedPercentRecent = pct(attendance.recent.missed, attendance.recent.schoolDays);

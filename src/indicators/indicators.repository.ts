@@ -7,16 +7,18 @@ export type NewStoredIndicators = typeof studentIndicators.$inferInsert;
 export type TierDecision = typeof tierDecisions.$inferSelect;
 export type NewTierDecision = typeof tierDecisions.$inferInsert;
 
-/** Insert or replace each student's stored indicators, in one statement per batch. */
+/**
+ * Insert or replace each student's stored indicators: one statement per batch, the rows sent as one
+ * JSON parameter (thousands of rows with large documents bind far faster so than as separate values).
+ */
 export async function upsertIndicators(db: DbOrTx, rows: NewStoredIndicators[]): Promise<void> {
   if (rows.length === 0) return;
-  await db
-    .insert(studentIndicators)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [studentIndicators.tenantId, studentIndicators.studentId],
-      set: { asOf: sql`excluded.as_of`, indicators: sql`excluded.indicators`, suggestedTier: sql`excluded.suggested_tier`, reasons: sql`excluded.reasons`, computedAt: sql`excluded.computed_at` },
-    });
+  const doc = JSON.stringify(rows.map((r) => ({ tenant_id: r.tenantId, student_id: r.studentId, as_of: r.asOf, indicators: r.indicators, suggested_tier: r.suggestedTier, reasons: r.reasons, computed_at: (r.computedAt ?? new Date()).toISOString() })));
+  await db.execute(sql`
+    insert into ${studentIndicators} (tenant_id, student_id, as_of, indicators, suggested_tier, reasons, computed_at)
+    select tenant_id, student_id, as_of, indicators, suggested_tier, reasons, computed_at
+    from jsonb_to_recordset(${doc}::jsonb) as r(tenant_id uuid, student_id uuid, as_of date, indicators jsonb, suggested_tier smallint, reasons jsonb, computed_at timestamptz)
+    on conflict (tenant_id, student_id) do update set as_of = excluded.as_of, indicators = excluded.indicators, suggested_tier = excluded.suggested_tier, reasons = excluded.reasons, computed_at = excluded.computed_at`);
 }
 
 export async function storedFor(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<StoredIndicators[]> {

@@ -12,12 +12,13 @@ import { tierActions, tierPolicy } from '../policies/tier.js';
 import { validForm, InvalidInput, type ParsedForm } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { localDate } from '../web/time-zone.js';
-import { addDays, computeIndicators, mondayOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
+import { addDays, attendanceRate, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
 import { badgesOf, describeReason, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';
 import { defaultFamilyView, familyViews, type FamilyView, type IndicatorConfig, type TierDecisionInput } from './indicators.schemas.js';
 import { schoolYearStart } from '../checkins/weeks.js';
 import * as repo from './indicators.repository.js';
+import type { IndicatorCountsRow } from '../student-data/student-data.service.js';
 
 export type { Badge } from './describe.js';
 export type Tier = 1 | 2 | 3;
@@ -64,6 +65,8 @@ export interface IndicatorsDeps {
   timeZoneOf: (tenantId: string) => Promise<string>;
   /** The student-data feature's reader (never its tables). */
   forStudents: (tenantId: string, personIds: string[], sinceDay: string) => Promise<StudentDataRows>;
+  /** The student-data feature's set-based read for recomputing many students at once (aggregated in the database). */
+  indicatorCounts: (tenantId: string, personIds: readonly string[], windows: { yearFrom: string; recentFrom: string; today: string; attended: readonly string[]; timeZone: string }) => Promise<readonly IndicatorCountsRow[]>;
   /** The check-ins feature's well-being ratings since a day (never its tables). */
   wellbeingSince: (tenantId: string, studentIds: string[], sinceDay: string) => Promise<{ studentId: string; date: string; rating: number }[]>;
   /** Active tenants, for the nightly round (the recent window moves every day). */
@@ -116,7 +119,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   const { db, clock, audit, studentRecords } = deps;
   const base = deps.configs[defaultLocale]!;
   const configIn = (locale: Locale = defaultLocale) => deps.configs[locale] ?? base;
-  const batchSize = deps.batchSize ?? 2000;
+  const batchSize = deps.batchSize ?? 5000;
   const todayAt = async (tenantId: string) => {
     const zone = await deps.timeZoneOf(tenantId);
     return { today: localDate(clock.now(), zone), zone };
@@ -138,27 +141,77 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   }
 
   type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-  /** Computes and stores the indicators of these students (one batch: two reads, one write). */
+  type Batch = { today: string; counts: readonly IndicatorCountsRow[]; ratings: { studentId: string; date: string; rating: number }[] };
+  /** One batch's reads: its students' records counted in the database, and their recent well-being ratings. */
+  async function readBatch(tenantId: string, ids: string[], today: string, zone: string): Promise<Batch> {
+    const { yearFrom, recentFrom } = windowsOf(base, today);
+    const [counts, ratings] = await Promise.all([
+      deps.indicatorCounts(tenantId, ids, { yearFrom, recentFrom, today, attended: base.attendance.attended, timeZone: zone }),
+      deps.wellbeingSince(tenantId, ids, recentFrom),
+    ]);
+    return { today, counts, ratings };
+  }
+
+  /** Computes and stores the indicators of these students (one batch: two set-based reads, one write). */
   async function recomputeWith(tx: Tx | Db, tenantId: string, ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
     const { today, zone } = await todayAt(tenantId);
-    const inputs = await inputsFor(tenantId, ids, schoolYearStart(today, base.schoolYearStart), zone);
+    return storeBatch(tx, tenantId, await readBatch(tenantId, ids, today, zone));
+  }
+
+  async function storeBatch(tx: Tx | Db, tenantId: string, { today, counts, ratings }: Batch): Promise<number> {
+    const ratingsOf = new Map<string, { date: string; rating: number }[]>();
+    for (const r of ratings) {
+      const list = ratingsOf.get(r.studentId);
+      if (list) list.push({ date: r.date, rating: r.rating });
+      else ratingsOf.set(r.studentId, [{ date: r.date, rating: r.rating }]);
+    }
     const now = clock.now();
-    const rows = [...inputs].map(([studentId, input]) => {
-      const indicators = computeIndicators(input, base, today);
+    const rows = counts.map((c) => {
+      const indicators = indicatorsFromCounts(
+        {
+          attendance: { year: attendanceRate(c.year_days, c.year_attended), recent: attendanceRate(c.recent_days, c.recent_attended) },
+          behaviour: {
+            year: behaviourRate({ schoolDays: c.year_days + c.year_extra_days, incidents: c.year_incidents, incidentDays: c.year_incident_days, suspensions: c.year_suspensions, suspensionDays: Number(c.year_suspension_days) }),
+            recent: behaviourRate({ schoolDays: c.recent_days + c.recent_extra_days, incidents: c.recent_incidents, incidentDays: c.recent_incident_days, suspensions: c.recent_suspensions, suspensionDays: Number(c.recent_suspension_days) }),
+          },
+          scores: (c.courses ?? []).map(([source, courseKey, title, periodKey, score, observedOn]) => ({ source, courseKey, courseTitle: title || null, periodKey, currentScore: Number(score), observedOn })),
+          wellbeing: ratingsOf.get(c.person_id) ?? [],
+        },
+        base,
+        today,
+      );
       const suggestion = suggestTier(indicators, base);
-      return { tenantId, studentId, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: now };
+      return { tenantId, studentId: c.person_id, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: now };
     });
-    await repo.upsertIndicators(tx, rows);
+    for (let i = 0; i < rows.length; i += 1000) await repo.upsertIndicators(tx, rows.slice(i, i + 1000));
     return rows.length;
   }
   const recomputeStudents = (tenantId: string, ids: string[]) => recomputeWith(db, tenantId, ids);
 
-  /** Every student of the tenant the indicators know (any who ever had data), batch by batch. */
+  /**
+   * Every student of the tenant the indicators know (any who ever had data), batch by batch; the next
+   * batch is read while this one is computed and written, so the database and the app work at once.
+   */
   async function recomputeTenant(tenantId: string): Promise<number> {
     const ids = await repo.knownStudentIds(db, tenantId);
+    const { today, zone } = await todayAt(tenantId);
+    const batches: string[][] = [];
+    for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
     let done = 0;
-    for (let i = 0; i < ids.length; i += batchSize) done += await recomputeStudents(tenantId, ids.slice(i, i + batchSize));
+    const read = (i: number) => {
+      if (!batches[i]) return undefined;
+      const reading = readBatch(tenantId, batches[i], today, zone);
+      // Awaited in the next round; a failed write in this one must not leave it an unhandled rejection.
+      reading.catch(() => undefined);
+      return reading;
+    };
+    let next = read(0);
+    for (let i = 0; next; i++) {
+      const batch = await next;
+      next = read(i + 1);
+      done += await storeBatch(db, tenantId, batch);
+    }
     return done;
   }
 

@@ -168,6 +168,7 @@ export function buildContext(deps: AppDeps): AppContext {
     configs: indicatorConfigs,
     timeZoneOf: (t) => platforms.timeZoneOf(t),
     forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
+    indicatorCounts: (t, ids, windows) => studentData.indicatorCounts(t, ids, windows),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
     tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
     namesOf: (t, ids) => roster.namesOf(t, ids),

@@ -59,7 +59,9 @@ describe('indicators: from the student-data feature to the caseload summary and 
     expect(l.badges.map((b) => b.value)).to.deep.equal(['100% attended', 'incidents on 0% of days', 'lowest 93%', 'no recent data']);
   });
 
-  it('the panel shows the courses, the GPA estimate and the weekly attendance trend', async () => {
+  it('the panel shows the courses, the GPA estimate and the weekly attendance trend; its row-by-row computation agrees with the job\'s SQL counts', async () => {
+    const ids = [s.students[0].id, s.students[1].id];
+    const byJob = await t.ctx.indicators.summaryFor(s.tenantId, ids);
     const advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
     const res = await advisor.get(`/students/${s.students[0].id}/data`).expect(200);
     expect(res.text).to.contain('Algebra I').and.to.contain('52.5%').and.to.contain('failing');
@@ -67,6 +69,9 @@ describe('indicators: from the student-data feature to the caseload summary and 
     expect(res.text).to.contain('81.8% attended (18 of 22 school days)');
     expect(res.text).to.contain('<title id="trend-attendancePercent-title">');
     expect(res.text).to.match(/<path d="M[\d.]+ [\d.]+L/);
+    await advisor.get(`/students/${s.students[1].id}/data`).expect(200);
+    const byPanel = await t.ctx.indicators.summaryFor(s.tenantId, ids);
+    for (const id of ids) expect({ ...byPanel.get(id)!, computedAt: null }).to.deep.equal({ ...byJob.get(id)!, computedAt: null });
     // The Spanish panel: numbers and band labels in Spanish.
     const es = await asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' })).get(`/students/${s.students[0].id}/data`).expect(200);
     expect(es.text).to.contain('asistió al 81,8% de los días en los últimos 30 (en riesgo)');
