@@ -3,7 +3,8 @@ import type { AppContext } from '../web/context.js';
 import type { AppUser } from '../auth/user.js';
 import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
-import { caseloadFilters, caseloadQuery, caseloadSorts, planStatusFilters } from './caseload.schemas.js';
+import { caseloadFilters, caseloadPageQuery, caseloadSorts, planStatusFilters } from './caseload.schemas.js';
+import { indicatorBadges, layoutChoices, layoutOf, tableColumns } from './caseload.presenter.js';
 
 /**
  * The caseload's sort, show and plan-status choices, labelled in the reader's language from
@@ -20,11 +21,13 @@ export function caseloadRoutes(ctx: AppContext): Router {
   const r = Router();
 
   r.get('/caseload', ctx.requireUser, async (req, res) => {
-    const query = caseloadQuery.parse(req.query);
+    const query = caseloadPageQuery.parse(req.query);
     const home = await ctx.caseload.home(req.user!, query);
     if (home.divert) return redirectInTool(res, `/courses/${home.courseId}/${home.divert === 'decide' ? 'kind' : 'students'}`);
     const { rows, total } = home;
     const recorded = Number(req.query.recorded);
+    const layout = layoutOf(query, total);
+    const withIndicators = rows.some((row) => row.indicators !== null);
     res.render('caseload/index', {
       titleKey: 'caseload.title',
       query,
@@ -37,6 +40,12 @@ export function caseloadRoutes(ctx: AppContext): Router {
       sorts: options('sorts', caseloadSorts, query.sort, req.user!.locale),
       shows: options('shows', caseloadFilters, query.show, req.user!.locale),
       statuses: options('statuses', planStatusFilters, query.status, req.user!.locale),
+      shownLayout: layout,
+      asTable: layout === 'table',
+      layouts: layoutChoices(query, layout, req.user!.locale),
+      columns: tableColumns(query, req.user!.locale, withIndicators),
+      withIndicators,
+      sortLabel: t(`caseload.sorts.${query.sort}`, {}, req.user!.locale),
       students: rows.map((row) => ({
         ...row,
         planUrl: `/students/${row.id}/plan`,
@@ -44,6 +53,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
         checkinsUrl: `/students/${row.id}/checkins`,
         newCheckinUrl: `/students/${row.id}/checkins/new`,
         navigatorUrl: `/caseload/students/${row.id}/navigator`,
+        shownIndicators: indicatorBadges(row.indicators, req.user!.locale, withIndicators),
       })),
     });
   });

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-export const caseloadSorts = ['attention', 'name', 'status', 'checkin'] as const;
+export const caseloadSorts = ['attention', 'name', 'status', 'checkin', 'tier'] as const;
 export const caseloadFilters = ['all', 'overdue', 'urgent', 'needs', 'noplan'] as const;
+/** How the caseload is laid out: '' (chosen by size), cards, or the compact table. */
+export const caseloadLayouts = ['', 'cards', 'table'] as const;
+/** From this many students the caseload opens as a table unless the reader chose cards. */
+export const tableFrom = 30;
 /** The plan-status filter: '' is any status. */
 export const planStatusFilters = ['', 'none', 'draft', 'active'] as const;
 
@@ -15,6 +19,10 @@ export const caseloadQuery = z.object({
   view: z.enum(['caseload', '']).catch(''),
 });
 export type CaseloadQuery = z.infer<typeof caseloadQuery>;
+
+/** The page's query: the list's, and how to lay it out (cards or a compact table; '' lets the size decide). */
+export const caseloadPageQuery = caseloadQuery.extend({ layout: z.enum(caseloadLayouts).catch('') });
+export type CaseloadPageQuery = z.infer<typeof caseloadPageQuery>;
 
 export const reassignForm = z.object({
   navigatorId: z.string().uuid({ error: 'caseload.errors.chooseAdvisor' }),

@@ -16,7 +16,7 @@ import { badRequest, message } from '../web/errors.js';
 import { fieldErrors, InvalidInput, issueText } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { preferredAdultForm, reassignForm, type CaseloadQuery } from './caseload.schemas.js';
-import { byAttention, rankStudent, type AttentionRules } from './needs-attention.js';
+import { byAttention, rankStudent, type AttentionRules, type IndicatorFacts, type IndicatorKind } from './needs-attention.js';
 
 export interface PlanStatus {
   status: 'none' | 'draft' | 'active';
@@ -25,6 +25,28 @@ export interface PlanStatus {
 }
 /** ctx.plans.statusFor (the plans feature), injected so the caseload works before and without it. */
 export type PlanStatusFor = (tenantId: string, studentIds: string[]) => Promise<Map<string, PlanStatus>>;
+
+/** One indicator's badge as the indicators feature words it (src/indicators/describe.ts Badge). */
+export interface IndicatorBadge {
+  indicator: IndicatorKind;
+  band: string | null;
+  /** 0 = the best band; null without a band. */
+  level: number | null;
+  name: string;
+  value: string;
+  bandLabel: string | null;
+  text: string;
+}
+
+/** A student's indicators on the caseload: badges, tier, and the facts the needs-attention rules read. */
+export interface CaseloadIndicators {
+  badges: IndicatorBadge[];
+  /** The tier shown and sorted by (an adult's decision, else the suggestion); null before any data. */
+  tier: { tier: 1 | 2 | 3; confirmed: boolean; overridden: boolean } | null;
+  facts: IndicatorFacts;
+}
+/** The indicators of these students in `locale` (the indicators feature, injected so the caseload works before and without it). */
+export type IndicatorsFor = (tenantId: string, studentIds: string[], locale: Locale) => Promise<Map<string, CaseloadIndicators>>;
 
 export interface CaseloadDeps {
   db: Db;
@@ -42,6 +64,8 @@ export interface CaseloadDeps {
   cadenceDays: number;
   /** "Needs attention first", as data (config/needs-attention.json). */
   attentionRules: Record<Locale, AttentionRules>;
+  /** Indicators (issue 10); without them the caseload shows no badges and no indicator reasons. */
+  indicatorsFor?: IndicatorsFor;
 }
 
 export interface CaseloadRow {
@@ -60,6 +84,8 @@ export interface CaseloadRow {
   /** Why the student is where they are in "needs attention first", most pressing first. */
   reasons: string[];
   score: number;
+  /** The student's indicators, null when the tool has none to show. */
+  indicators: CaseloadIndicators | null;
 }
 
 const planOrder = { none: 0, draft: 1, active: 2 } as const;
@@ -129,6 +155,8 @@ export function createCaseloadService(deps: CaseloadDeps) {
     status: (a, b) => planOrder[a.plan.status] - planOrder[b.plan.status] || byName(a, b),
     // Never met first, then the longest since the last check-in.
     checkin: (a, b) => (b.daysSinceCheckin ?? Infinity) - (a.daysSinceCheckin ?? Infinity) || byName(a, b),
+    // Highest tier first (no tier yet last), then who needs attention.
+    tier: (a, b) => (b.indicators?.tier?.tier ?? 0) - (a.indicators?.tier?.tier ?? 0) || byAttention(a, b),
   };
 
   /** The caseload, ranked and filtered; one audited read naming every student shown. */
@@ -136,13 +164,14 @@ export function createCaseloadService(deps: CaseloadDeps) {
     authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
     const members = await caseloadOf(user);
     const ids = members.map((m) => m.person.id);
-    const [plans, goalCounts, last, latest, needs, { navigators: navigatorsOf, assignments }] = await Promise.all([
+    const [plans, goalCounts, last, latest, needs, { navigators: navigatorsOf, assignments }, indicators] = await Promise.all([
       deps.planStatusFor(user.tenantId, ids),
       goals.summaryFor(user.tenantId, ids),
       checkins.lastCheckins(user.tenantId, ids),
       checkins.latestCheckins(user.tenantId, ids),
       checkins.openNeeds(user.tenantId, ids, user.locale),
       navigators.navigatorsOf(user.tenantId, ids),
+      deps.indicatorsFor && ids.length > 0 ? deps.indicatorsFor(user.tenantId, ids, user.locale ?? defaultLocale) : new Map<string, CaseloadIndicators>(),
     ]);
     const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
     const navNames = await roster.namesOf(user.tenantId, navIds);
@@ -165,7 +194,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
       const goalCount = goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 };
       const attention = rankStudent(
         rules,
-        { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount },
+        { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount, indicators: indicators.get(p.id)?.facts ?? null },
         { now, today, cadenceDays: deps.cadenceDays, locale: user.locale },
       );
       return {
@@ -183,6 +212,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
         preferredAdult: a?.preferredAdult ?? null,
         reasons: attention.reasons.map((r) => r.text),
         score: attention.score,
+        indicators: indicators.get(p.id) ?? null,
       };
     });
     const q = query.q.toLowerCase();

@@ -5,6 +5,10 @@ import { ConfigError, projectRoot } from '../web/config.js';
 import { t, type Locale } from '../web/i18n.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
 
+/** The indicators the caseload shows (src/indicators, config/indicators.json). */
+export const indicatorKinds = ['attendance', 'behaviour', 'grades', 'wellbeing'] as const;
+export type IndicatorKind = (typeof indicatorKinds)[number];
+
 /**
  * "Needs attention first" as data (config/needs-attention.json): each rule names a reason (the
  * words the caseload prints), a condition (one of the facts below, with its parameters) and a weight.
@@ -31,6 +35,16 @@ const condition = z.discriminatedUnion('is', [
   z.object({ is: z.literal('planDraft') }),
   /** A plan but no active goal. */
   z.object({ is: z.literal('noActiveGoal') }),
+  /** An indicator's recent band (config/indicators.json band ids) is one of these. {name}, {value}, {band} */
+  z.object({ is: z.literal('indicatorBand'), indicator: z.enum(indicatorKinds), bands: z.array(z.string().regex(/^[a-z0-9-]{1,40}$/)).min(1) }),
+  /** Chronic absence (config/indicators.json: missing that share of days this year and lately). {percent} (missed this year), {days} (the recent window) */
+  z.object({ is: z.literal('chronicAbsence') }),
+  /** At least this many courses failing lately. {count} */
+  z.object({ is: z.literal('coursesFailing'), atLeast: z.number().int().min(1) }),
+  /** Suspended at least this many days lately. {count}, {days} (the recent window) */
+  z.object({ is: z.literal('suspended'), atLeastDays: z.number().positive() }),
+  /** The student's tier (an adult's decision, else the suggestion) is at least this. {tier}, {state} (suggested or confirmed) */
+  z.object({ is: z.literal('tier'), atLeast: z.union([z.literal(2), z.literal(3)]) }),
 ]);
 type Condition = z.infer<typeof condition>;
 
@@ -46,7 +60,15 @@ const placeholders: Record<Condition['is'], readonly string[]> = {
   planNotStarted: ['days'],
   planDraft: [],
   noActiveGoal: [],
+  indicatorBand: ['name', 'value', 'band'],
+  chronicAbsence: ['percent', 'days'],
+  coursesFailing: ['count'],
+  suspended: ['count', 'days'],
+  tier: ['tier', 'state'],
 };
+
+/** Conditions that are a state now, with no duration to weigh per day. */
+const noDuration: readonly Condition['is'][] = ['wellbeing', 'missedLastCheckin', 'goalsWaiting', 'planDraft', 'noActiveGoal', 'indicatorBand', 'chronicAbsence', 'coursesFailing', 'suspended', 'tier'];
 
 const rule = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'rule ids are lowercase letters, digits and dashes'),
@@ -69,7 +91,7 @@ export const attentionRulesSchema = z
           c.addIssue({ code: 'custom', path: ['rules', i, 'reason'], message: `{${name}} is not known to "${r.condition.is}" (it knows ${placeholders[r.condition.is].map((p) => `{${p}}`).join(', ') || 'none'})` });
         }
       }
-      if (r.perDay !== undefined && ['wellbeing', 'missedLastCheckin', 'goalsWaiting', 'planDraft', 'noActiveGoal'].includes(r.condition.is)) {
+      if (r.perDay !== undefined && noDuration.includes(r.condition.is)) {
         c.addIssue({ code: 'custom', path: ['rules', i, 'perDay'], message: `"${r.condition.is}" has no duration to weigh per day` });
       }
     });
@@ -104,6 +126,22 @@ export function loadAttentionRulesIn(locales: readonly Locale[], file = rulesFil
   return docs;
 }
 
+/**
+ * One student's indicators as the rules read them (the caseload builds them from the indicators
+ * feature's summary): each indicator's recent band and its value in words, the flags, the tier.
+ */
+export interface IndicatorFacts {
+  /** The recent window, in days. */
+  recentDays: number;
+  badges: Partial<Record<IndicatorKind, { band: string | null; name: string; value: string; bandLabel: string | null }>>;
+  /** Missing the chronic-absence share of days: the share missed this year (%), else null. */
+  chronicAbsence: { missedPercent: number } | null;
+  coursesFailing: number;
+  suspensionDays: number;
+  /** The tier (an adult's decision, else the suggestion), null before any data. */
+  tier: { tier: 1 | 2 | 3; confirmed: boolean } | null;
+}
+
 /** What the caseload knows about one student, as the rules read it. */
 export interface AttentionFacts {
   needs: { label: string; urgency: 'concern' | 'urgent'; raisedAt: Date }[];
@@ -115,6 +153,8 @@ export interface AttentionFacts {
   joinedAt: Date | null;
   plan: 'none' | 'draft' | 'active';
   goals: { active: number; proposed: number };
+  /** The student's indicators; absent or null: no indicator rule holds. */
+  indicators?: IndicatorFacts | null;
 }
 
 export interface AttentionReason {
@@ -149,6 +189,8 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
   const overdueSinceLast = daysSinceCheckin !== null && daysSinceCheckin > at.cadenceDays;
   const neverAndDue = daysSinceCheckin === null && daysSinceJoined !== null && daysSinceJoined > at.cadenceDays;
   const missedLast = facts.latest !== null && !facts.latest.attended;
+  const ind = facts.indicators ?? null;
+  const num = (n: number) => new Intl.NumberFormat(t('language.intl', {}, at.locale), { maximumFractionDigits: 1 }).format(n);
 
   /** Each match of a condition: the duration (for perDay) and the placeholder values. */
   const matches = (c: Condition): { days: number; values: Record<string, string | number> }[] => {
@@ -174,6 +216,20 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
         return facts.plan === 'draft' ? [{ days: 0, values: {} }] : [];
       case 'noActiveGoal':
         return facts.plan !== 'none' && facts.goals.active === 0 ? [{ days: 0, values: {} }] : [];
+      case 'indicatorBand': {
+        const b = ind?.badges[c.indicator];
+        return b?.band && c.bands.includes(b.band) ? [{ days: 0, values: { name: b.name, value: b.value, band: b.bandLabel ?? b.band } }] : [];
+      }
+      case 'chronicAbsence':
+        return ind?.chronicAbsence ? [{ days: 0, values: { percent: num(ind.chronicAbsence.missedPercent), days: ind.recentDays } }] : [];
+      case 'coursesFailing':
+        return ind && ind.coursesFailing >= c.atLeast ? [{ days: 0, values: { count: ind.coursesFailing } }] : [];
+      case 'suspended':
+        return ind && ind.suspensionDays >= c.atLeastDays ? [{ days: 0, values: { count: num(ind.suspensionDays), days: ind.recentDays } }] : [];
+      case 'tier':
+        return ind?.tier && ind.tier.tier >= c.atLeast
+          ? [{ days: 0, values: { tier: ind.tier.tier, state: t(`caseloadData.tier.${ind.tier.confirmed ? 'confirmed' : 'suggested'}`, {}, at.locale) } }]
+          : [];
     }
   };
 
@@ -197,3 +253,11 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
 /** "Needs attention first": highest score first; equal scores by name, then id, so the order never wobbles. */
 export const byAttention = (a: { score: number; name: string; id: string }, b: { score: number; name: string; id: string }) =>
   b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+
+/**
+ * The rules' band ids that the indicators document (config/indicators.json) does not define: a rule
+ * naming one would never hold. The app checks this at start and refuses to run, naming each.
+ */
+export function unknownBands(rules: AttentionRules, known: readonly string[]): string[] {
+  return rules.rules.flatMap((r) => (r.condition.is === 'indicatorBand' ? r.condition.bands.filter((b) => !known.includes(b)).map((b) => `needs-attention.json rule ${r.id}: band "${b}" is not in config/indicators.json (${known.join(', ')})`) : []));
+}

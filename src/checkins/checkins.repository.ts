@@ -62,6 +62,16 @@ export async function lastCheckins(db: DbOrTx, tenantId: string, studentIds: str
   return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), wellbeing: r.wellbeing }));
 }
 
+/** Well-being ratings of attended check-ins on or after a day, for the indicators (a whole tenant's when studentIds is null). */
+export async function wellbeingSince(db: DbOrTx, tenantId: string, studentIds: readonly string[], sinceDay: string): Promise<{ studentId: string; date: string; rating: number }[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ student_id: string; date: string | Date; wellbeing: number }>(db, sql`
+    select student_id, date, wellbeing from ${checkins}
+    where tenant_id = ${tenantId} and attended = true and wellbeing is not null and date >= ${sinceDay}::date
+      and student_id = any(${`{${studentIds.join(',')}}`}::uuid[])`);
+  return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), rating: r.wellbeing }));
+}
+
 export async function firstCheckinDate(db: DbOrTx, tenantId: string, studentId: string): Promise<string | null> {
   const [row] = await db
     .select({ date: checkins.date })

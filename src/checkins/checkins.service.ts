@@ -331,6 +331,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
       );
     },
 
+    /** For the indicators: every well-being rating given at an attended check-in since a day. */
+    wellbeingSince: (tenantId: string, studentIds: readonly string[], sinceDay: string) => repo.wellbeingSince(db, tenantId, studentIds, sinceDay),
+
     /** For the caseload: the latest check-in per student, attended or missed. */
     async latestCheckins(tenantId: string, studentIds: string[]): Promise<Map<string, { date: string; attended: boolean }>> {
       const rows = await repo.latestCheckins(db, tenantId, studentIds);

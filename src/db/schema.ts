@@ -11,6 +11,7 @@ export * from '../checkins/checkins.tables.js';
 export * from '../plans/plans.tables.js';
 export * from '../web/once.tables.js';
 export * from '../jobs/jobs.tables.js';
+export * from '../indicators/indicators.tables.js';
 export * from '../identities/identities.tables.js';
 export * from '../student-data/student-data.tables.js';
 export * from '../connectors/connectors.tables.js';

@@ -8,16 +8,19 @@ import { InvalidInput, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
 import { localDate } from '../web/time-zone.js';
-import { categoryLabel, goalCategories, goalEditForm, goalForm, goalLimits, ownerLabel, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
+import { categoryLabel, goalCategories, goalEditForm, goalForm, goalLimits, measureIndicators, ownerLabel, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
-const SMART = ['category', 'statement', 'measure', 'target', 'targetDate', 'why'] as const;
+const SMART = ['category', 'statement', 'measure', 'measureIndicator', 'measureTarget', 'target', 'targetDate', 'why'] as const;
 const valuesOf = (g: Partial<Goal> | Record<string, unknown>) => Object.fromEntries(SMART.map((k) => [k, (g as Record<string, unknown>)[k] ?? '']));
 const categoryOptions = (selected: unknown, locale: Locale | undefined) => goalCategories.map((value) => ({ value, label: categoryLabel(value, locale), selected: value === selected }));
+/** "Measured by": in words (''), or one of the indicators. */
+const indicatorOptions = (selected: unknown, locale: Locale | undefined) =>
+  ['', ...measureIndicators].map((value) => ({ value, label: t(value ? `caseloadData.goal.options.${value}` : 'caseloadData.goal.fields.inWords', {}, locale), selected: value === (selected ?? '') }));
 const ownerOptions = (locale: Locale | undefined) => stepOwners.map((value) => ({ value, label: ownerLabel(value, locale) }));
 
 /** Input ids of each form's fields on the goal pages, so the error summary links to them. */
 type FieldIds = Record<string, string>;
-const goalFieldIds: FieldIds = { category: 'goal-category', statement: 'goal-statement', measure: 'goal-measure', target: 'goal-target', targetDate: 'goal-date', why: 'goal-why' };
+const goalFieldIds: FieldIds = { category: 'goal-category', statement: 'goal-statement', measure: 'goal-measure', measureIndicator: 'goal-measure-indicator', measureTarget: 'goal-measure-target', target: 'goal-target', targetDate: 'goal-date', why: 'goal-why' };
 const summary = (errors: Record<string, string>, ids: FieldIds) => summaryOf(errors, (field) => ids[field]);
 
 /** /students/:studentId/goals...: list, new, one goal with steps, progress, approval and suggestions. */
@@ -47,6 +50,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       ratings: ['1', '2', '3', '4', '5'],
       values,
       categories: categoryOptions(values.category, locale),
+      measureIndicators: indicatorOptions(values.measureIndicator, locale),
       owners: ownerOptions(locale),
       today: today(res),
       limits: goalLimits,
@@ -71,6 +75,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       formAction: base(s.student.id),
       values,
       categories: categoryOptions(values.category, req.user!.locale),
+      measureIndicators: indicatorOptions(values.measureIndicator, req.user!.locale),
       limits: goalLimits,
       errors,
       errorSummary: summary(errors, goalFieldIds),

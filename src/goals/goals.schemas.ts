@@ -22,16 +22,40 @@ const optionalDate = z
   .refine((d) => !d || isRealDate(d), 'goals.errors.dateOrEmpty')
   .transform((d) => d || null);
 
-/** The SMART parts: specific statement, how it is measured, target, date, why it matters. */
+/**
+ * The indicators a goal can be measured by (issue 10), and which way is better: more days attended, a
+ * higher lowest score and well-being are better; fewer days with an incident is better.
+ */
+export const measureIndicators = ['attendance', 'behaviour', 'grades', 'wellbeing'] as const;
+export type MeasureIndicator = (typeof measureIndicators)[number];
+export const measureDirection: Record<MeasureIndicator, 'atLeast' | 'atMost'> = { attendance: 'atLeast', behaviour: 'atMost', grades: 'atLeast', wellbeing: 'atLeast' };
+/** The range of a target: percents, or a 1-5 rating for well-being. */
+export const measureRange: Record<MeasureIndicator, { min: number; max: number }> = { attendance: { min: 0, max: 100 }, behaviour: { min: 0, max: 100 }, grades: { min: 0, max: 100 }, wellbeing: { min: 1, max: 5 } };
+
+/** The SMART parts: specific statement, how it is measured (in words, or by an indicator and a target value), target, date, why it matters. */
 export const goalForm = z.object({
   category: z.enum(goalCategories, { error: 'goals.errors.category' }),
   statement: text(goalLimits.statement, 'statement', { min: 5, message: 'goals.errors.statement' }),
   measure: text(goalLimits.measure, 'measure').default(''),
+  /** '' (or absent): measured in words; else the indicator whose current value is the progress. */
+  measureIndicator: z
+    .enum(['', ...measureIndicators], { error: 'caseloadData.goal.errors.indicator' })
+    .default('')
+    .transform((v) => (v === '' ? null : v)),
+  /** The indicator's target value: a number, its range checked against the indicator in the service. */
+  measureTarget: z
+    .string({ error: 'caseloadData.goal.errors.target' })
+    .trim()
+    .default('')
+    .refine((v) => v === '' || (/^\d{1,3}(\.\d{1,2})?$/.test(v) && Number(v) <= 100), 'caseloadData.goal.errors.target')
+    .transform((v) => (v === '' ? null : Number(v))),
   target: text(goalLimits.target, 'target').default(''),
   targetDate: optionalDate,
   why: text(goalLimits.why, 'why').default(''),
 });
-export type GoalInput = z.output<typeof goalForm>;
+/** The measure by indicator may be left out by a program (the sandbox seed, a test): a goal measured in words. */
+type OptionalMeasure<T extends { measureIndicator: unknown; measureTarget: unknown }> = Omit<T, 'measureIndicator' | 'measureTarget'> & Partial<Pick<T, 'measureIndicator' | 'measureTarget'>>;
+export type GoalInput = OptionalMeasure<z.output<typeof goalForm>>;
 
 const part = (message: string) => z.string({ error: message }).trim().min(1, message);
 /** A goal goes live (active) only with every SMART part filled in; each message names the missing part. */
@@ -51,7 +75,7 @@ export type VersionInput = z.output<typeof versionField>;
  * "Save changes", or (for the advisor) "Save and approve" (`approve=yes`; any other value is a plain save).
  */
 export const goalEditForm = goalForm.extend({ ...versionField.shape, approve: z.literal('yes').optional().catch(undefined) });
-export type GoalEdit = z.output<typeof goalEditForm>;
+export type GoalEdit = OptionalMeasure<z.output<typeof goalEditForm>>;
 
 export const suggestForm = versionField.extend({ suggestion: text(goalLimits.suggestion, 'suggestion', { min: 3, message: 'goals.errors.suggestion' }) });
 export type SuggestInput = z.output<typeof suggestForm>;

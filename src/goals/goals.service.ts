@@ -6,12 +6,14 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { goalPolicy, type GoalAction, type GoalStatus } from '../policies/goal.js';
+import { indicatorPolicy, type IndicatorAction } from '../policies/indicator.js';
 import { message, notFound } from '../web/errors.js';
 import { t, type Locale } from '../web/i18n.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, validForm, type ParsedForm } from '../web/forms.js';
 import { categoryLabel, liveGoal, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
+import { indicatorProgress, withIndicatorMeasure, type IndicatorValues } from './indicator-measure.js';
 
 export type { Goal, GoalStep, GoalProgress } from './goals.repository.js';
 
@@ -35,6 +37,15 @@ export interface GoalsDeps {
   audit: AuditService;
   roster: RosterService;
   studentRecords: StudentRecordGate;
+  /**
+   * The indicators feature, for goals measured by an indicator (issue 10): a student's current values
+   * (null before any data) and what the school lets families see. Injected: goals work without it.
+   */
+  indicators?: {
+    /** The student's current values; an empty object before any data. */
+    valuesOf: (tenantId: string, studentId: string) => Promise<IndicatorValues>;
+    familyViewOf: (tenantId: string) => Promise<string>;
+  };
 }
 
 const goalUrl = (g: { studentId: string; id: string }) => `/students/${g.studentId}/goals/${g.id}`;
@@ -62,6 +73,21 @@ export function createGoalsService(deps: GoalsDeps) {
     statusLabel: g.proposed && g.status === 'draft' ? t('goals.statuses.proposed', {}, locale) : statusLabel(g.status as GoalStatus, locale),
     url: goalUrl(g),
   });
+  /**
+   * The indicator values behind these goals' progress, as this reader may see the student's indicators
+   * (src/policies/indicator.ts: the adults, the student their own, the family as the school chose; a
+   * subject teacher none). Read only when a goal is measured by an indicator, and audited as a read of them.
+   */
+  const valuesFor = async (user: AppUser, s: StudentRecord, goals: repo.Goal[]): Promise<IndicatorValues | null> => {
+    const source = deps.indicators;
+    if (!source || !goals.some((g) => g.measureIndicator)) return null;
+    const action: IndicatorAction = s.relationship === 'self' ? 'viewOwn' : user.role === 'family' ? 'viewFamily' : 'view';
+    if (!indicatorPolicy(user, action, { scope: s.scope })) return null;
+    if (action === 'viewFamily' && (await source.familyViewOf(user.tenantId)) === 'none') return null;
+    const values = await source.valuesOf(user.tenantId, s.student.id);
+    await audit.record(user, { action: 'read', entity: 'indicator', studentId: s.student.id });
+    return values;
+  };
   const withOwnerLabels = (steps: repo.GoalStep[], locale: Locale | undefined) => steps.map((st) => ({ ...st, ownerLabel: ownerLabel(st.owner, locale) }));
 
   /**
@@ -127,9 +153,10 @@ export function createGoalsService(deps: GoalsDeps) {
       const goals = await repo.listGoals(db, user.tenantId, s.student.id);
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
       const can = canMap(goalPolicy, user, ['propose', 'create'], { scope: s.scope });
+      const values = await valuesFor(user, s, goals);
       return {
         record: s,
-        goals: goals.map((g) => summary(g, user.locale)),
+        goals: goals.map((g) => ({ ...summary(g, user.locale), indicatorProgress: indicatorProgress(g, values, user.locale) })),
         newUrl: can.propose || can.create ? `/students/${s.student.id}/goals/new` : null,
       };
     },
@@ -147,8 +174,10 @@ export function createGoalsService(deps: GoalsDeps) {
       const names = await nameOf(user, [g.createdBy, g.updatedBy, g.suggestionBy, ...progress.map((p) => p.authorId), ...answered.map((x) => x.authorId)]);
       await audit.record(user, { action: 'read', entity: 'goal', entityId: g.id, studentId: s.student.id });
       const live = liveGoal.safeParse(g);
+      const values = await valuesFor(user, s, [g]);
       return {
         record: s,
+        indicatorProgress: indicatorProgress(g, values, user.locale),
         goal: { ...summary(g, user.locale), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
         steps: withOwnerLabels(steps, user.locale),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId), byStudent: p.authorRole === 'student' })),
@@ -172,7 +201,7 @@ export function createGoalsService(deps: GoalsDeps) {
     async create(user: AppUser, studentId: string, form: ParsedForm<GoalInput>): Promise<repo.Goal> {
       const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       authorize(goalPolicy, user, addAction(s), { scope: s.scope });
-      const input = validForm(form, user.locale);
+      const input = withIndicatorMeasure(validForm(form, user.locale), user.locale);
       const asStudent = s.relationship === 'self';
       const now = clock.now();
       return db.transaction(async (tx) => {
@@ -200,7 +229,8 @@ export function createGoalsService(deps: GoalsDeps) {
      */
     async update(user: AppUser, studentId: string, goalId: string, form: ParsedForm<GoalEdit>): Promise<repo.Goal> {
       const s = await openGoal(user, studentId, goalId, 'edit');
-      const { version, approve, ...input } = validForm(form, user.locale);
+      const { version, approve, ...posted } = validForm(form, user.locale);
+      const input = withIndicatorMeasure(posted, user.locale);
       const g = await load(user, s, goalId, 'edit');
       if (approve) {
         authorize(goalPolicy, user, 'approve', { scope: s.scope, goal: { status: g.status as GoalStatus } });
@@ -275,9 +305,11 @@ export function createGoalsService(deps: GoalsDeps) {
       const [allSteps, allProgress] = await Promise.all([repo.listSteps(db, user.tenantId, ids), repo.listProgress(db, user.tenantId, ids)]);
       const parts = goals.map((g) => ({ g, steps: allSteps.filter((x) => x.goalId === g.id), progress: allProgress.filter((x) => x.goalId === g.id) }));
       const names = await nameOf(user, allProgress.map((x) => x.authorId));
+      const values = await valuesFor(user, s, goals);
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
       return parts.map(({ g, steps, progress }) => ({
         ...summary(g, user.locale),
+        indicatorProgress: indicatorProgress(g, values, user.locale),
         steps: withOwnerLabels(steps, user.locale),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId) })),
       }));

@@ -1,6 +1,6 @@
 import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
-import { pgTable, uuid, text, boolean, timestamp, integer, date, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, boolean, timestamp, integer, date, index, doublePrecision } from 'drizzle-orm/pg-core';
 
 /** A SMART goal on a student's plan. `version` guards concurrent edits. */
 export const goals = pgTable(
@@ -13,6 +13,13 @@ export const goals = pgTable(
     statement: text('statement').notNull(),
     measure: text('measure').notNull().default(''),
     target: text('target').notNull().default(''),
+    /**
+     * A goal measured by one of the student's indicators (issue 10: attendance, behaviour, grades,
+     * well-being), null for a measure in words. Its progress is the indicator's current value against
+     * `measureTarget` (a percent, or a 1-5 rating for well-being), so it moves by itself as data arrives.
+     */
+    measureIndicator: text('measure_indicator'),
+    measureTarget: doublePrecision('measure_target'),
     targetDate: date('target_date', { mode: 'string' }),
     why: text('why').notNull().default(''),
     /** draft | active | achieved | revised | dropped */

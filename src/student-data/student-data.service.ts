@@ -4,7 +4,7 @@ import { localDate } from '../web/time-zone.js';
 import type { DataSource } from './student-data.tables.js';
 import * as repo from './student-data.repository.js';
 
-export type { AttendanceInput, IncidentInput, CourseScoreInput, StudentData, AttendanceDay, Incident, CourseScore, CourseScoreDay } from './student-data.repository.js';
+export type { AttendanceInput, IncidentInput, CourseScoreInput, StudentData, AttendanceDay, Incident, CourseScore, CourseScoreDay, IndicatorCountsRow } from './student-data.repository.js';
 export { attendanceStatuses, incidentSeverities, dataSources, type AttendanceStatus, type IncidentSeverity, type DataSource } from './student-data.tables.js';
 
 export interface StudentDataDeps {
@@ -53,6 +53,9 @@ export function createStudentDataService(deps: StudentDataDeps) {
     },
     /** What the indicators read: the students' rows since a day (the school year's start). */
     forStudents: (tenantId: string, personIds: string[], sinceDay: string): Promise<repo.StudentData> => repo.forStudents(db, tenantId, [...new Set(personIds)], sinceDay),
+    /** What the indicators read for a whole school: each student's records counted per window in PostgreSQL, and their latest standings. */
+    indicatorCounts: (tenantId: string, personIds: readonly string[], windows: { yearFrom: string; recentFrom: string; today: string; attended: readonly string[]; timeZone: string }) =>
+      repo.indicatorCounts(db, tenantId, [...new Set(personIds)], windows),
   };
 }
 export type StudentDataService = ReturnType<typeof createStudentDataService>;

@@ -7,7 +7,7 @@ import { setupViews } from './views.js';
 import { contentSecurityPolicy } from './csp.js';
 import { sandboxBaseUrl } from '../sandbox/sandbox.routes.js';
 import { HttpError, message, notFound } from './errors.js';
-import { projectRoot } from './config.js';
+import { ConfigError, projectRoot } from './config.js';
 import { createPlatformsService } from '../platforms/platforms.service.js';
 import { createLtiService } from '../lti/lti.service.js';
 import { createRosterService } from '../roster/roster.service.js';
@@ -31,8 +31,12 @@ import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
-import { loadAttentionRulesIn } from '../caseload/needs-attention.js';
+import { loadAttentionRulesIn, unknownBands } from '../caseload/needs-attention.js';
+import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
+import { valuesOf as indicatorValuesOf } from '../goals/indicator-measure.js';
 import { createCoursesService } from '../courses/courses.service.js';
+import { createIndicatorsService } from '../indicators/indicators.service.js';
+import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
@@ -112,7 +116,8 @@ export function buildContext(deps: AppDeps): AppContext {
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
   const identities = createIdentitiesService({ db, clock: deps.clock, audit, roster });
-  const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  // Changes reach the indicators' debounced recompute (bound late: the indicators read through this service).
+  const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), onChanged: (t, ids) => indicators.studentDataChanged(t, ids) });
   const connectors = createConnectorsService({
     db,
     clock: deps.clock,
@@ -132,10 +137,56 @@ export function buildContext(deps: AppDeps): AppContext {
   const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers })) jobs.register(type, handler, describers[type]);
-  const goals = createGoalsService({ db, clock: deps.clock, audit, roster, studentRecords });
+  // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
+  const goals = createGoalsService({
+    db,
+    clock: deps.clock,
+    audit,
+    roster,
+    studentRecords,
+    indicators: {
+      valuesOf: async (t, studentId) => {
+        const numbers = (await indicators.summaryFor(t, [studentId])).get(studentId)?.indicators;
+        // Never computed: no value yet (the goal says so), not "hidden".
+        return numbers ? indicatorValuesOf(numbers) : {};
+      },
+      familyViewOf: (t) => indicators.familyViewOf(t),
+    },
+  });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
-  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules: loadAttentionRulesIn(locales) });
+  const attentionRules = loadAttentionRulesIn(locales);
+  const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules,
+    // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
+    // A student never computed and never decided has nothing to show (a school without data shows no indicator columns).
+    indicatorsFor: async (t, ids, locale) =>
+      new Map(
+        [...(await indicators.summaryFor(t, ids, locale))]
+          .filter(([, summary]) => summary.computedAt !== null || summary.decision !== null)
+          .map(([id, summary]) => [id, caseloadIndicatorsOf(summary, summary.indicators)]),
+      ),
+  });
   const courses = createCoursesService({ db, audit, roster, plans, navigators });
+  const indicatorConfigs = loadIndicatorConfigIn(locales);
+  // "Needs attention" rules name the indicators' bands: one the indicators do not define stops the start.
+  const badBands = unknownBands(attentionRules[defaultLocale]!, indicatorConfigs[defaultLocale]!.bands.map((b) => b.id));
+  if (badBands.length > 0) throw new ConfigError(badBands);
+  const indicators = createIndicatorsService({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    audit,
+    studentRecords,
+    configs: indicatorConfigs,
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+    forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
+    indicatorCounts: (t, ids, windows) => studentData.indicatorCounts(t, ids, windows),
+    wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
+    tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
+    namesOf: (t, ids) => roster.namesOf(t, ids),
+    jobs,
+    debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
+  });
+  for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
@@ -147,7 +198,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -23,6 +23,7 @@ import type { CheckinsService } from '../checkins/checkins.service.js';
 import type { CaseloadService } from '../caseload/caseload.service.js';
 import type { CoursesService } from '../courses/courses.service.js';
 import type { Metrics } from '../metrics/metrics.service.js';
+import type { IndicatorsService } from '../indicators/indicators.service.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
 import type { StudentDataService } from '../student-data/student-data.service.js';
 import type { ConnectorsService } from '../connectors/connectors.service.js';
@@ -64,6 +65,8 @@ export interface AppContext extends AppDeps {
   caseload: CaseloadService;
   /** What each course is (advisory, subject, undecided) and the subject course's teacher view of plans. */
   courses: CoursesService;
+  /** Indicators and tiers: summaryFor (caseload badges), the student's data panel, tier decisions, recompute jobs. */
+  indicators: IndicatorsService;
   /** Who an outside row (SIS, Canvas, Schoology) is: stable-id matching and the admin's review queue. */
   identities: IdentitiesService;
   /** Attendance, incidents and course standings: the one writer (connectors, imports, manual entry) and reader (indicators). */

@@ -21,6 +21,7 @@ import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { connectorsRoutes } from '../connectors/connectors.routes.js';
 import { importsRoutes } from '../student-data/imports.routes.js';
+import { indicatorsRoutes } from '../indicators/indicators.routes.js';
 import { formBodies } from './body.js';
 import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
@@ -64,4 +65,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(rosterRoutes(ctx));
   app.use(jobsRoutes(ctx));
   app.use(connectorsRoutes(ctx));
+  app.use(indicatorsRoutes(ctx));
 }

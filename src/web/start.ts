@@ -30,6 +30,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   // without them. ctx.shutdown stops both.
   app.ctx.rosterSync.startScheduler();
   await app.ctx.scores.startSchedule();
+  await app.ctx.indicators.startSchedule();
   await app.ctx.connectors.startSchedule();
   app.ctx.jobs.start();
   let stopping = false;

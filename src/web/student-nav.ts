@@ -2,10 +2,11 @@ import type { AppUser } from '../auth/user.js';
 import type { StudentRecord } from '../navigators/student-record.js';
 import { checkinPolicy } from '../policies/checkin.js';
 import { recordViewsPolicy } from '../policies/record-views.js';
+import { indicatorActions, indicatorPolicy } from '../policies/indicator.js';
 import { t } from './i18n.js';
 import { roleHome } from '../lti/roles.js';
 
-export type StudentPage = 'plan' | 'goals' | 'checkins' | 'record-views';
+export type StudentPage = 'plan' | 'goals' | 'checkins' | 'data' | 'record-views';
 
 const homeLabel: Record<string, string> = { '/caseload': 'nav.caseload', '/my-plan': 'nav.myPlan', '/family': 'nav.family', '/admin': 'nav.admin' };
 
@@ -20,6 +21,7 @@ export function studentNav(user: AppUser, s: StudentRecord, current: StudentPage
     { href: `${base}/goals`, label: tr('nav.goals'), current: current === 'goals' },
   ];
   if (checkinPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/checkins`, label: tr('nav.checkins'), current: current === 'checkins' });
+  if (indicatorActions.some((a) => indicatorPolicy(user, a, { scope: s.scope }))) items.push({ href: `${base}/data`, label: tr('indicators.nav.data'), current: current === 'data' });
   if (recordViewsPolicy(user, 'view', { scope: s.scope })) {
     items.push({ href: `${base}/record-views`, label: tr(s.relationship === 'self' ? 'recordViews.link' : 'recordViews.linkOf'), current: current === 'record-views' });
   }

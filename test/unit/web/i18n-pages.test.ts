@@ -4,7 +4,7 @@ import path from 'node:path';
 import { projectRoot } from '../../../src/web/config.js';
 
 /** The areas of the record pages a student, their family and their advisors read, translated together. */
-const areas = ['common', 'plans', 'goals', 'checkins', 'caseload', 'courses'];
+const areas = ['common', 'plans', 'goals', 'checkins', 'caseload', 'caseloadData', 'courses'];
 /** Their templates: every text in them comes from config/locales through {{t}}. */
 const views = [
   ...['plans', 'goals', 'checkins', 'caseload', 'courses'].flatMap((dir) =>
@@ -12,7 +12,7 @@ const views = [
       .filter((f) => f.endsWith('.hbs'))
       .map((f) => path.join('pages', dir, f)),
   ),
-  ...['goal-fields', 'plan-field', 'needs-fields'].map((p) => path.join('partials', `${p}.hbs`)),
+  ...['goal-fields', 'plan-field', 'needs-fields', 'indicator-badge', 'indicator-tier', 'indicator-progress'].map((p) => path.join('partials', `${p}.hbs`)),
 ];
 
 type Texts = Map<string, string>;

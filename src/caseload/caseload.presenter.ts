@@ -1,0 +1,96 @@
+import { t, type Locale } from '../web/i18n.js';
+import { caseloadPageQuery, caseloadSorts, tableFrom, type CaseloadPageQuery } from './caseload.schemas.js';
+import type { CaseloadIndicators, IndicatorBadge } from './caseload.service.js';
+import type { IndicatorKind } from './needs-attention.js';
+
+/** The caseload's own path; every link to another view of it keeps the reader's other choices. */
+const caseloadPath = '/caseload';
+
+/** The page's defaults: a parameter at its default is left out of the links. */
+const defaults: Record<string, unknown> = caseloadPageQuery.parse({});
+
+/**
+ * A link to the caseload with the current query changed by `changes` (a parameter at its default is
+ * left out, so links stay short). Built with URLSearchParams; `url` in the view adds the ltik.
+ */
+export function caseloadHref(query: CaseloadPageQuery, changes: Partial<CaseloadPageQuery> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...query, ...changes })) if (typeof v === 'string' && v !== '' && v !== defaults[k]) params.set(k, v);
+  const search = params.toString();
+  return search ? `${caseloadPath}?${search}` : caseloadPath;
+}
+
+export type Layout = 'cards' | 'table';
+
+/** The layout shown: the reader's choice, else the table from `tableFrom` students (a long caseload reads best as rows). */
+export const layoutOf = (query: CaseloadPageQuery, total: number): Layout => query.layout || (total >= tableFrom ? 'table' : 'cards');
+
+/** The cards/table switch: one link per layout, the current one marked. */
+export function layoutChoices(query: CaseloadPageQuery, shown: Layout, locale?: Locale) {
+  return (['cards', 'table'] as const).map((layout) => ({
+    layout,
+    label: t(`caseloadData.layout.${layout}`, {}, locale),
+    href: caseloadHref(query, { layout }),
+    current: layout === shown,
+  }));
+}
+
+type Sort = CaseloadPageQuery['sort'];
+/** Which way each sort runs, for the column's aria-sort: names and plan status up, the rest most pressing first. */
+const direction: Record<Sort, 'ascending' | 'descending'> = { attention: 'descending', name: 'ascending', status: 'ascending', checkin: 'descending', tier: 'descending' };
+
+/**
+ * A table column heading: its label and, when the caseload can be ordered by it, a link to that order
+ * and `aria-sort` when it is the current one.
+ */
+export function columnOf(query: CaseloadPageQuery, key: string, label: string, sort?: Sort) {
+  const sortable = sort !== undefined && (caseloadSorts as readonly string[]).includes(sort);
+  return {
+    key,
+    label,
+    href: sortable ? caseloadHref(query, { sort }) : null,
+    ariaSort: sortable && query.sort === sort ? direction[sort] : null,
+  };
+}
+
+/** The indicators the caseload shows as badges, in this order (well-being has its own fact: the last check-in). */
+export const caseloadIndicators: readonly IndicatorKind[] = ['attendance', 'behaviour', 'grades'];
+
+/** The compact table's columns, in order; the indicator columns when the caseload has indicators. */
+export function tableColumns(query: CaseloadPageQuery, locale?: Locale, withIndicators = false) {
+  const tr = (key: string) => t(key, {}, locale);
+  return [
+    columnOf(query, 'name', tr('caseloadData.columns.student'), 'name'),
+    columnOf(query, 'reasons', tr('caseloadData.columns.why'), 'attention'),
+    ...(withIndicators
+      ? [...caseloadIndicators.map((kind) => columnOf(query, kind, tr(`caseloadData.columns.${kind}`))), columnOf(query, 'tier', tr('caseloadData.columns.tier'), 'tier')]
+      : []),
+    columnOf(query, 'plan', tr('caseload.facts.plan'), 'status'),
+    columnOf(query, 'goals', tr('caseload.facts.goals')),
+    columnOf(query, 'checkin', tr('caseload.facts.lastCheckin'), 'checkin'),
+    columnOf(query, 'needs', tr('caseload.facts.needs')),
+    columnOf(query, 'navigator', tr('caseload.facts.navigator')),
+  ];
+}
+
+/**
+ * A badge's tone, one step per band (0 = best): good, plain, warn, bad. The band is always said in
+ * words on the badge too (views/partials/indicator-badge.hbs), so the colour is never the only signal.
+ */
+const tones = ['good', '', 'warn', 'bad'] as const;
+export const toneOf = (level: number | null): string => (level === null ? '' : (tones[Math.min(level, tones.length - 1)] ?? ''));
+
+/**
+ * The caseload's badges of one student, in the caseload's order (a missing one says "no data"), and
+ * the tier; null when the caseload shows no indicators (`shown` false and none for this student).
+ */
+export function indicatorBadges(ind: CaseloadIndicators | null, locale?: Locale, shown = false) {
+  if (!ind && !shown) return null;
+  const byKind = new Map((ind?.badges ?? []).map((b) => [b.indicator, b]));
+  const badges = caseloadIndicators.map((kind): IndicatorBadge & { tone: string } => {
+    const b = byKind.get(kind);
+    const name = t(`caseloadData.indicators.${kind}`, {}, locale);
+    return b ? { ...b, tone: toneOf(b.level) } : { indicator: kind, band: null, level: null, name, value: '', bandLabel: null, text: '', tone: '' };
+  });
+  return { badges, tier: ind?.tier ?? null };
+}

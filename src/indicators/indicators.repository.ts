@@ -1,0 +1,92 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../db/client.js';
+import { indicatorSettings, indicatorsPending, studentIndicators, tierDecisions } from './indicators.tables.js';
+
+export type StoredIndicators = typeof studentIndicators.$inferSelect;
+export type NewStoredIndicators = typeof studentIndicators.$inferInsert;
+export type TierDecision = typeof tierDecisions.$inferSelect;
+export type NewTierDecision = typeof tierDecisions.$inferInsert;
+
+/**
+ * Insert or replace each student's stored indicators: one statement per batch, the rows sent as one
+ * JSON parameter (thousands of rows with large documents bind far faster so than as separate values).
+ */
+export async function upsertIndicators(db: DbOrTx, rows: NewStoredIndicators[]): Promise<void> {
+  if (rows.length === 0) return;
+  const doc = JSON.stringify(rows.map((r) => ({ tenant_id: r.tenantId, student_id: r.studentId, as_of: r.asOf, indicators: r.indicators, suggested_tier: r.suggestedTier, reasons: r.reasons, computed_at: (r.computedAt ?? new Date()).toISOString() })));
+  await db.execute(sql`
+    insert into ${studentIndicators} (tenant_id, student_id, as_of, indicators, suggested_tier, reasons, computed_at)
+    select tenant_id, student_id, as_of, indicators, suggested_tier, reasons, computed_at
+    from jsonb_to_recordset(${doc}::jsonb) as r(tenant_id uuid, student_id uuid, as_of date, indicators jsonb, suggested_tier smallint, reasons jsonb, computed_at timestamptz)
+    on conflict (tenant_id, student_id) do update set as_of = excluded.as_of, indicators = excluded.indicators, suggested_tier = excluded.suggested_tier, reasons = excluded.reasons, computed_at = excluded.computed_at`);
+}
+
+export async function storedFor(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<StoredIndicators[]> {
+  if (studentIds.length === 0) return [];
+  return db
+    .select()
+    .from(studentIndicators)
+    .where(and(eq(studentIndicators.tenantId, tenantId), inArray(studentIndicators.studentId, [...studentIds])));
+}
+
+/** The decision in force per student: the latest. */
+export async function latestDecisions(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<TierDecision[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ id: string }>(db, sql`
+    select distinct on (student_id) id from ${tierDecisions}
+    where tenant_id = ${tenantId} and student_id = any(${`{${studentIds.join(',')}}`}::uuid[])
+    order by student_id, decided_at desc, id desc`);
+  if (rows.length === 0) return [];
+  return db.select().from(tierDecisions).where(and(eq(tierDecisions.tenantId, tenantId), inArray(tierDecisions.id, rows.map((r) => r.id))));
+}
+
+export async function decisionHistory(db: DbOrTx, tenantId: string, studentId: string): Promise<TierDecision[]> {
+  return db
+    .select()
+    .from(tierDecisions)
+    .where(and(eq(tierDecisions.tenantId, tenantId), eq(tierDecisions.studentId, studentId)))
+    .orderBy(desc(tierDecisions.decidedAt), desc(tierDecisions.id));
+}
+
+export async function insertDecision(db: DbOrTx, v: NewTierDecision): Promise<TierDecision> {
+  const [row] = await db.insert(tierDecisions).values(v).returning();
+  return row!;
+}
+
+export async function markPending(db: DbOrTx, tenantId: string, studentIds: readonly string[], at: Date): Promise<void> {
+  if (studentIds.length === 0) return;
+  await db
+    .insert(indicatorsPending)
+    .values([...new Set(studentIds)].map((studentId) => ({ tenantId, studentId, markedAt: at })))
+    .onConflictDoNothing();
+}
+
+/** Takes (and removes) up to `limit` pending students of the tenant, oldest marks first; the caller marks them again if it fails. */
+export async function takePending(db: DbOrTx, tenantId: string, limit: number): Promise<string[]> {
+  const rows = await queryRows<{ student_id: string }>(db, sql`
+    delete from ${indicatorsPending} where tenant_id = ${tenantId} and student_id in (
+      select student_id from ${indicatorsPending} where tenant_id = ${tenantId} order by marked_at limit ${limit} for update skip locked)
+    returning student_id`);
+  return rows.map((r) => r.student_id);
+}
+
+/** Every student the tenant's indicators know: computed once, or waiting to be (a student's first data marks them). */
+export async function knownStudentIds(db: DbOrTx, tenantId: string): Promise<string[]> {
+  const rows = await queryRows<{ student_id: string }>(db, sql`
+    select student_id from ${studentIndicators} where tenant_id = ${tenantId}
+    union select student_id from ${indicatorsPending} where tenant_id = ${tenantId}
+    order by student_id`);
+  return rows.map((r) => r.student_id);
+}
+
+export async function familyViewOf(db: DbOrTx, tenantId: string): Promise<string | null> {
+  const [row] = await db.select({ familyView: indicatorSettings.familyView }).from(indicatorSettings).where(eq(indicatorSettings.tenantId, tenantId));
+  return row?.familyView ?? null;
+}
+
+export async function saveFamilyView(db: DbOrTx, tenantId: string, familyView: string, by: string, at: Date): Promise<void> {
+  await db
+    .insert(indicatorSettings)
+    .values({ tenantId, familyView, updatedBy: by, updatedAt: at })
+    .onConflictDoUpdate({ target: indicatorSettings.tenantId, set: { familyView, updatedBy: by, updatedAt: at } });
+}
