@@ -67,6 +67,11 @@ describe('indicators: the data panel, tiers and the family setting', () => {
     expect(bad.text).to.contain('error-summary').and.to.contain('Say why you chose a tier other than the suggested one.');
     expect(bad.text).to.contain('href="#tier-reason"');
     await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '7' }).expect(400);
+    const long = await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '3', reason: 'x'.repeat(1001) }).expect(400);
+    expect(long.text).to.contain('Keep the reason to 1000 characters or fewer.');
+    // 1,000 characters with browser line breaks (CRLF) are what maxlength let through: not refused for length.
+    const crlf = await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '9', reason: `${'y'.repeat(499)}\r\n${'y'.repeat(500)}` }).expect(400);
+    expect(crlf.text).not.to.contain('Keep the reason');
     expect((await t.ctx.indicators.summaryFor(s.tenantId, [s.students[0].id])).get(s.students[0].id)!.decision).to.equal(null);
 
     await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '3', reason: 'Family crisis this month' }).expect(303);
