@@ -32,6 +32,14 @@ describe('indicators: the data panel, tiers and the family setting', () => {
     }
   });
 
+  it('recording check-ins queued a recompute of the student, so the caseload\'s badge moves without anyone opening the panel', async () => {
+    expect(await t.ctx.jobs.find(RECOMPUTE_JOB, s.tenantId)).to.not.equal(undefined);
+    await t.ctx.indicators.jobHandlers[RECOMPUTE_JOB]!(s.tenantId);
+    const summary = (await t.ctx.indicators.summaryFor(s.tenantId, [s.students[0].id])).get(s.students[0].id)!;
+    expect(summary).to.deep.include({ suggestedTier: 2 });
+    expect(summary.badges[3]).to.deep.include({ band: 'off-track', value: '1.5/5' });
+  });
+
   it('the advisor sees badges, the suggested tier with its reasons in words, trends as SVG and as a table; audited', async () => {
     const res = await advisor.get(data(s.students[0].id)).expect(200);
     expect(res.text).to.contain('Support tier').and.to.contain('Tier 2 (targeted)');
