@@ -31,6 +31,8 @@ export interface CheckinsDeps {
   scripts: Record<Locale, CheckinScript>;
   /** The school's IANA zone: its "today" is the day check-ins and weeks count in. */
   timeZoneOf: (tenantId: string) => Promise<string>;
+  /** Told, after the commit, whose check-ins (and well-being ratings) were recorded: the indicators recompute them. Never throws. */
+  onRecorded?: (tenantId: string, studentIds: string[]) => Promise<void>;
 }
 
 export interface OpenNeed {
@@ -241,7 +243,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const tenantId = user.tenantId;
       const week = await weekFor(tenantId, student.id);
       const input = parseCheckin(posted, week, user.locale);
-      return db.transaction(async (tx) => {
+      const id = await db.transaction(async (tx) => {
         const row = await repo.insertCheckin(tx, {
           tenantId,
           studentId: student.id,
@@ -260,6 +262,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
         await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: student.id }, tx);
         return row.id;
       });
+      await deps.onRecorded?.(tenantId, [student.id]);
+      return id;
     },
 
     /** The whole advisory at once: one check-in per row, all or none. Every row's student is opened first. */
@@ -288,6 +292,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
           await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: r.studentId }, tx);
         }
       });
+      await deps.onRecorded?.(user.tenantId, input.rows.map((r) => r.studentId));
       return batchId;
     },
 

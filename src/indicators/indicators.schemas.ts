@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import type { Locale } from '../web/i18n.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
+import { formText } from '../web/forms.js';
 
 /**
  * Indicators, bands and tier rules as data (config/indicators.json), checked at start like the other
@@ -144,7 +145,8 @@ export const defaultFamilyView: FamilyView = 'summary';
 /** Confirm or override the suggested tier; a reason is required when the tier differs from the suggestion (the service knows it). */
 export const tierDecisionForm = z.object({
   tier: z.enum(['1', '2', '3'], { message: 'indicators.errors.tier' }).transform((v) => Number(v) as 1 | 2 | 3),
-  reason: z.string({ message: 'indicators.errors.reasonTooLong' }).trim().max(1000, 'indicators.errors.reasonTooLong').default(''),
+  // Line breaks counted as the browser's maxlength counts them (src/web/forms.ts formText).
+  reason: formText(1000, 'indicators.errors.reasonTooLong').optional().transform((v) => v ?? ''),
 });
 export type TierDecisionInput = z.infer<typeof tierDecisionForm>;
 

@@ -153,7 +153,7 @@ export function buildContext(deps: AppDeps): AppContext {
       familyViewOf: (t) => indicators.familyViewOf(t),
     },
   });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).

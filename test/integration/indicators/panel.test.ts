@@ -32,6 +32,14 @@ describe('indicators: the data panel, tiers and the family setting', () => {
     }
   });
 
+  it('recording check-ins queued a recompute of the student, so the caseload\'s badge moves without anyone opening the panel', async () => {
+    expect(await t.ctx.jobs.find(RECOMPUTE_JOB, s.tenantId)).to.not.equal(undefined);
+    await t.ctx.indicators.jobHandlers[RECOMPUTE_JOB]!(s.tenantId);
+    const summary = (await t.ctx.indicators.summaryFor(s.tenantId, [s.students[0].id])).get(s.students[0].id)!;
+    expect(summary).to.deep.include({ suggestedTier: 2 });
+    expect(summary.badges[3]).to.deep.include({ band: 'off-track', value: '1.5/5' });
+  });
+
   it('the advisor sees badges, the suggested tier with its reasons in words, trends as SVG and as a table; audited', async () => {
     const res = await advisor.get(data(s.students[0].id)).expect(200);
     expect(res.text).to.contain('Support tier').and.to.contain('Tier 2 (targeted)');
@@ -67,6 +75,11 @@ describe('indicators: the data panel, tiers and the family setting', () => {
     expect(bad.text).to.contain('error-summary').and.to.contain('Say why you chose a tier other than the suggested one.');
     expect(bad.text).to.contain('href="#tier-reason"');
     await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '7' }).expect(400);
+    const long = await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '3', reason: 'x'.repeat(1001) }).expect(400);
+    expect(long.text).to.contain('Keep the reason to 1000 characters or fewer.');
+    // 1,000 characters with browser line breaks (CRLF) are what maxlength let through: not refused for length.
+    const crlf = await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '9', reason: `${'y'.repeat(499)}\r\n${'y'.repeat(500)}` }).expect(400);
+    expect(crlf.text).not.to.contain('Keep the reason');
     expect((await t.ctx.indicators.summaryFor(s.tenantId, [s.students[0].id])).get(s.students[0].id)!.decision).to.equal(null);
 
     await advisor.post(`${data(s.students[0].id)}/tier`, { tier: '3', reason: 'Family crisis this month' }).expect(303);

@@ -4,6 +4,8 @@ import { toolRoles } from '../../../src/auth/user.js';
 import { indicatorActions, indicatorPolicy, indicatorSettingsActions, indicatorSettingsPolicy } from '../../../src/policies/indicator.js';
 import type { StudentScope } from '../../../src/policies/student-record.js';
 import { tierActions, tierPolicy } from '../../../src/policies/tier.js';
+import { policySubject } from '../../../src/policies/policy.js';
+import { hasText } from '../../../src/web/i18n.js';
 
 /** Every role x relationship x action, written out by hand (not derived from the policies). */
 const T = '10000000-0000-4000-8000-000000000001';
@@ -57,4 +59,16 @@ describe('indicator, tier and indicator settings policies: every role', () => {
       expect(allowed).to.deep.equal(expected[who]);
     });
   }
+});
+
+describe('indicator policies: names in audited denials', () => {
+  for (const [policy, subject] of [[indicatorPolicy, 'indicator'], [tierPolicy, 'tier'], [indicatorSettingsPolicy, 'indicatorSettings']] as const) {
+    it(`${subject}: named, with a label for the audit page and a label for each action a denial names`, () => {
+      expect(policySubject(policy)).to.equal(subject);
+      expect(hasText(`audit.entities.${subject}`)).to.equal(true);
+    });
+  }
+  it('every action has an audit label', () => {
+    for (const a of [...indicatorActions, ...tierActions, ...indicatorSettingsActions]) expect(hasText(`audit.attempts.${a}`), a).to.equal(true);
+  });
 });
