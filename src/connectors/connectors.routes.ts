@@ -65,7 +65,7 @@ export function connectorsRoutes(ctx: AppContext): Router {
     const kind = connectorKindParam.safeParse(req.params.kind);
     if (!kind.success) throw notFound();
     const posted = req.body as Record<string, unknown>;
-    const outcome = await unlessRefused(() => ctx.connectors.save(req.user!, kind.data, posted));
+    const outcome = await unlessRefused(() => ctx.connectors.saveForm(req.user!, kind.data, posted));
     if (!outcome.ok) {
       res.status(400);
       return render(req, res, { kind: kind.data, errors: outcome.errors, posted });

@@ -144,6 +144,15 @@ export function createConnectorsService(deps: ConnectorsDeps) {
     });
   }
 
+  /** Saves a school's settings for a source, the secret sealed; audited without any of the values. */
+  async function save(user: AppUser, kind: ConnectorKind, input: { config: Record<string, string>; secret: string | null; enabled: boolean }): Promise<void> {
+    authorize(connectorPolicy, user, 'configure', { tenantId: user.tenantId });
+    await db.transaction(async (tx) => {
+      await repo.saveSettings(tx, user.tenantId, kind, { config: input.config, secret: input.secret ? deps.secrets.seal(input.secret) : null, enabled: input.enabled, by: user.personId, at: clock.now() });
+      await deps.audit.record(user, { action: 'update', entity: 'connector', entityId: null }, tx);
+    });
+  }
+
   return {
     register(connector: Connector): void {
       if (connectors.has(connector.kind)) throw new Error(`connector ${connector.kind} is registered twice`);
@@ -187,10 +196,10 @@ export function createConnectorsService(deps: ConnectorsDeps) {
       return repo.recentRuns(db, user.tenantId, 20, kinds);
     },
     /**
-     * Saves a source's settings from the posted form (InvalidInput for a bad one, after the policy):
-     * an empty secret field keeps the saved secret. Audited, without any of the values.
+     * Saves a source's settings from the admin page's form (InvalidInput for a bad one, after the policy):
+     * an empty secret field keeps the saved secret.
      */
-    async save(user: AppUser, kind: ConnectorKind, posted: unknown): Promise<void> {
+    async saveForm(user: AppUser, kind: ConnectorKind, posted: unknown): Promise<void> {
       authorize(connectorPolicy, user, 'configure', { tenantId: user.tenantId });
       const connector = connectors.get(kind);
       if (!connector) throw notFound();
@@ -202,11 +211,10 @@ export function createConnectorsService(deps: ConnectorsDeps) {
         if (f.secret) secret = value || null;
         else config[f.name] = value;
       }
-      await db.transaction(async (tx) => {
-        await repo.saveSettings(tx, user.tenantId, kind, { config, secret: secret ? deps.secrets.seal(secret) : null, enabled: form.enabled === 'on', by: user.personId, at: clock.now() });
-        await deps.audit.record(user, { action: 'update', entity: 'connector', entityId: null }, tx);
-      });
+      await save(user, kind, { config, secret, enabled: form.enabled === 'on' });
     },
+    /** Saves settings a program made (the push token of /admin/data); a null secret keeps the saved one. */
+    save,
     async runSoon(user: AppUser, kind: ConnectorKind): Promise<void> {
       authorize(connectorPolicy, user, 'run', { tenantId: user.tenantId });
       await deps.jobs.enqueue(SYNC_JOB, syncKey(user.tenantId, kind), clock.now(), user.tenantId);

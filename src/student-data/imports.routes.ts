@@ -5,8 +5,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import busboy from 'busboy';
+import { formBodies, unsupportedBody } from '../web/body.js';
 import type { AppContext } from '../web/context.js';
-import { formBodies } from '../web/body.js';
 import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { labelOf, t } from '../web/i18n.js';
 import { HttpError, message } from '../web/errors.js';
@@ -27,7 +27,8 @@ const badUpload = () => new HttpError(400, message('dataImports.refused.title'),
 /** A multipart upload's `kind` field and its file, the file saved to a temporary folder (a OneRoster zip is read by random access). */
 async function receiveUpload(req: Request, dir: string): Promise<{ kind: string; file: string }> {
   const contentType = req.headers['content-type'] ?? '';
-  if (!contentType.startsWith('multipart/form-data')) throw badUpload();
+  // Anything but a multipart upload is refused as every route refuses a body it does not take (415).
+  if (!contentType.startsWith('multipart/form-data')) throw unsupportedBody();
   return new Promise((resolve, reject) => {
     let kind = '';
     let saved: Promise<string> | undefined;

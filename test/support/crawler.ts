@@ -1,5 +1,6 @@
 import type { Frame, Page, Response } from 'playwright-core';
-import { axeProblems, launchAs } from './browser.js';
+import { expect } from 'chai';
+import { axeProblems, launchAs, openBrowser, startBrowserTool } from './browser.js';
 import { describeForms, fillForm, focusRingProblems, inToolLinks, namingProblems, pageShape, readDocument, requestSubmit, visibleTexts, type FormInfo, type Variant } from './crawler-page.js';
 import { englishDetector, sampleSchoolData, type EnglishDetector } from './english-text.js';
 
@@ -323,4 +324,24 @@ function formKey(f: FormInfo): string {
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}
+
+/**
+ * The whole crawl a test runs: the tool as `npm start` runs it, every role the sandbox offers, in a
+ * browser blocking third-party cookies; every problem found is listed in the one assertion.
+ */
+export async function crawlEveryRole(limits: CrawlLimits, locale: string | undefined): Promise<void> {
+  const tool = await startBrowserTool();
+  const { page, close } = await openBrowser({ blockThirdPartyCookies: true });
+  try {
+    const roles = await sandboxRoles(page, tool.port);
+    const crawler = new Crawler(page, tool.port, limits, undefined, { locale });
+    for (const role of roles) await crawler.crawlRole(role);
+    const { failures } = crawler;
+    expect(roles.length, 'roles offered by the sandbox LMS').to.be.greaterThan(0);
+    expect(failures, `${failures.length} problems:\n${failures.join('\n')}\n`).to.deep.equal([]);
+  } finally {
+    await close();
+    await tool.stop();
+  }
 }

@@ -69,14 +69,14 @@ describe('data platform foundation: identities, student data, connector runs', f
   const scoresOf = () => queryRows<{ course_key: string; current_score: string }>(t.ctx.db, sql`select course_key, current_score::text from course_scores where tenant_id = ${school.tenantId} and source = 'oneroster' order by course_key`);
 
   it('an admin saves settings with a sealed secret that is never shown back', async () => {
-    await t.ctx.connectors.save(admin, 'oneroster', { baseUrl: 'https://sis.example', secret: 'tok-plain-123', enabled: 'on' });
+    await t.ctx.connectors.save(admin, 'oneroster', { config: { baseUrl: 'https://sis.example' }, secret: 'tok-plain-123', enabled: true });
     const [row] = await queryRows<{ secret: string }>(t.ctx.db, sql`select secret from connector_settings where tenant_id = ${school.tenantId} and kind = 'oneroster'`);
     expect(row!.secret).to.not.contain('tok-plain-123');
     const view = await t.ctx.connectors.overview(admin);
     const c = view.connectors.find((x) => x.kind === 'oneroster')!;
     expect(c.fields.map((f) => [f.name, f.value, f.saved])).to.deep.equal([['baseUrl', 'https://sis.example', undefined], ['secret', '', true]]);
     // Saving again with the secret left empty keeps it.
-    await t.ctx.connectors.save(admin, 'oneroster', { baseUrl: 'https://sis.example', secret: '', enabled: 'on' });
+    await t.ctx.connectors.save(admin, 'oneroster', { config: { baseUrl: 'https://sis.example' }, secret: null, enabled: true });
     expect((await t.ctx.connectors.settingsOf(school.tenantId, 'oneroster'))?.secret).to.equal('tok-plain-123');
     let refused: unknown;
     await t.ctx.connectors.overview({ ...admin, role: 'advisor' }).catch((e: unknown) => (refused = e));

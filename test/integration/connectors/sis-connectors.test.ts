@@ -81,9 +81,7 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
       sql`select status, fetched, upserted, unmatched, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = ${kind} order by started_at`,
     );
   /** An admin saves a source's settings (the one place that knows the service's save signature). */
-  // As the admin page posts it: every field by name, the secret in its own field, the on/off box.
-  const secretField = { schoology: 'consumerSecret', oneroster: 'clientSecret' } as const;
-  const saveSettings = (kind: 'schoology' | 'oneroster', config: Record<string, string>, secret: string) => t.ctx.connectors.save(admin, kind, { ...config, [secretField[kind]]: secret, enabled: 'on' });
+  const saveSettings = (kind: 'schoology' | 'oneroster', config: Record<string, string>, secret: string) => t.ctx.connectors.save(admin, kind, { config, secret, enabled: true });
   const status = async (kind: 'schoology' | 'oneroster') => (await t.ctx.connectors.overview(admin)).connectors.find((c) => c.kind === kind)!;
   const sync = (kind: 'schoology' | 'oneroster') => {
     // Runs are told apart by their start.

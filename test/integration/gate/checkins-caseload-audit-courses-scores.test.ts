@@ -89,6 +89,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
           lastCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
           openNeeds: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
           latestCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
+          wellbeingSince: "the indicators' bulk read for their background recompute (no user); the data panel gates before it reads",
         },
       },
       caseload: {

@@ -96,18 +96,22 @@ describe('odd input', function () {
     const params: Record<string, string> = { studentId: school.students[0].id, goalId: goal, contextId: school.advisoryId, id: school.tenantId, stepId: randomUUID(), needId: randomUUID() };
     const before = await tableCounts(t.ctx, school.tenantId);
     const seen: string[] = [];
-    for (const route of routes) {
+    // The SIS push API answers machines with a bearer token, before any body: its own test sends it odd files.
+    for (const route of routes.filter((r) => !r.startsWith('/api/push/'))) {
       const path = route.replace(/:(\w+)/g, (_, name: string) => params[name] ?? randomUUID());
       const ltik = route.startsWith('/admin') ? ltiks.admin : ltiks.advisor;
       for (const b of oddBodies) {
         const res = await fetch(`${base}${path}?ltik=${encodeURIComponent(ltik)}`, { method: 'POST', headers: { accept: 'text/html', ...b.headers }, body: b.body });
         const text = await res.text();
-        expect(b.expect, `${route} with ${b.kind}: ${res.status} ${text.slice(0, 200)}`).to.include(res.status);
-        expect(text, `${route} with ${b.kind}`).to.match(/could not be read|Unreadable request/);
+        // The import upload takes multipart only: one without a file is its own clear refusal, any other body is unreadable to it (415, or 400 when not even JSON).
+        const uploadRoute = route === '/admin/data/import';
+        const upload = uploadRoute && b.kind === 'multipart';
+        expect(upload ? [400] : uploadRoute ? [400, 415] : b.expect, `${route} with ${b.kind}: ${res.status} ${text.slice(0, 200)}`).to.include(res.status);
+        expect(text, `${route} with ${b.kind}`).to.match(upload ? /The file was not imported/ : /could not be read|Unreadable request/);
         seen.push(`${route} ${b.kind}`);
       }
     }
-    expect(seen).to.have.length(routes.length * oddBodies.length);
+    expect(seen).to.have.length((routes.length - 1) * oddBodies.length);
     expect(await tableCounts(t.ctx, school.tenantId)).to.deep.equal(before);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });
