@@ -42,7 +42,7 @@ describe('sandbox LMS in Chromium: goals and check-ins', function () {
       await frame.getByLabel('Category').selectOption('academic');
       await frame.getByLabel(/^Goal/).fill('Read 20 pages every school day');
       await frame.getByLabel('How it is measured').fill('Reading log');
-      await frame.getByLabel('Target').fill('4 weeks in a row');
+      await frame.getByLabel('Target', { exact: true }).fill('4 weeks in a row');
       await frame.getByLabel('Why it matters').fill('I want to enjoy books again');
       await frame.getByLabel('By when').fill('2026-06-01');
       await frame.getByRole('button', { name: 'Save goal' }).click();

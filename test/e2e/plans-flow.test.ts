@@ -64,7 +64,7 @@ describe('sandbox LMS in Chromium: plan, goal and progress across teacher and st
       await frame.getByLabel('Category').selectOption('academic');
       await frame.getByLabel(/^Goal/).fill(GOAL);
       await frame.getByLabel('How it is measured').fill('Assignments marked done in the LMS');
-      await frame.getByLabel('Target').fill('4 of 4 each week');
+      await frame.getByLabel('Target', { exact: true }).fill('4 of 4 each week');
       await frame.getByLabel('Why it matters').fill('Algebra is the class I want to pass this year');
       await frame.getByRole('button', { name: 'Save goal' }).click();
       await frame.getByRole('heading', { level: 1, name: GOAL }).waitFor();

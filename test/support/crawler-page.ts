@@ -34,6 +34,8 @@ export interface DocumentState {
   errorPage: boolean;
   errorTexts: string[];
   signedIn: boolean;
+  /** A secret shown once as the answer to its post (a push token): never put in a URL or kept to show again. */
+  secretShownOnce: boolean;
   linksWithoutLtik: string[];
   formsWithoutLtik: string[];
   errorSummary: { present: boolean; atTop: boolean; focused: boolean };
@@ -192,6 +194,7 @@ export function readDocument(frame: Frame, origin: string): Promise<DocumentStat
         errorPage: document.querySelector(errorSelector) !== null,
         errorTexts: errorTexts.filter((t) => text.includes(t)),
         signedIn: document.querySelector('.who') !== null,
+        secretShownOnce: document.querySelector('[data-shown-once]') !== null,
         linksWithoutLtik: [...new Set(linksWithoutLtik)],
         formsWithoutLtik: [...new Set(formsWithoutLtik)],
         errorSummary: { present: summary !== null, atTop: summary !== null && main !== null && main.contains(summary) && before.length === 0, focused: summary !== null && document.activeElement === summary },

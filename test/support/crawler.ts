@@ -297,7 +297,8 @@ class RoleCrawl {
       if (doc.formsWithoutLtik.length) this.fail(page, `forms without the ltik: ${doc.formsWithoutLtik.join(', ')}`, context);
       if (ok && variant === 'valid' && doc.errorSummary.present) this.fail(where, 'shows an error summary after valid input');
       // Post, redirect, get: a page drawn as the answer to an accepted post is posted again by a reload.
-      if (ok && response.request().method() === 'POST') this.fail(where, `answered the accepted post with a page (${status}) instead of a redirect`);
+      // A secret shown once is the one page that answers its post: it must not travel in a redirect's URL.
+      if (ok && response.request().method() === 'POST' && !doc.secretShownOnce) this.fail(where, `answered the accepted post with a page (${status}) instead of a redirect`);
       if (refused && !doc.errorSummary.present) this.fail(where, `refused with ${status} but shows no error summary ([data-error-summary])`);
       if (refused && doc.errorSummary.present && !doc.errorSummary.atTop) this.fail(where, 'the error summary is not at the top of <main>');
       if (refused && doc.errorSummary.present && !doc.errorSummary.focused) this.fail(where, 'the error summary does not have focus');
