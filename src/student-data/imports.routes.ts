@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import busboy from 'busboy';
 import { formBodies, unsupportedBody } from '../web/body.js';
 import type { AppContext } from '../web/context.js';
+import { studentNav } from '../web/student-nav.js';
 import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { labelOf, t } from '../web/i18n.js';
 import { HttpError, message } from '../web/errors.js';
@@ -158,9 +159,10 @@ export function importsRoutes(ctx: AppContext): Router {
   const entryPath = '/students/:studentId/data-entry';
   const renderEntry = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const user = req.user!;
-    const view = await ctx.dataImports.entryPage(user, req.params.studentId as string);
+    const { record, ...view } = await ctx.dataImports.entryPage(user, req.params.studentId as string);
     res.render('student-data/entry', {
       title: t('dataImports.entry.title', { name: view.student.name }, user.locale),
+      nav: studentNav(user, record, 'data-entry'),
       ...view,
       statuses: (['present', 'absent', 'tardy', 'excused'] as const).map((s) => ({ value: s, label: t(`dataImports.entry.status.${s}`, {}, user.locale) })),
       severities: (['minor', 'moderate', 'major'] as const).map((s) => ({ value: s, label: t(`dataImports.entry.severity.${s}`, {}, user.locale) })),

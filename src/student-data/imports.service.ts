@@ -282,7 +282,7 @@ export function createImportsService(deps: ImportsDeps) {
     async entryPage(user: AppUser, studentId: string) {
       const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterAttendance');
       const window = schoolWindow(await studentData.today(user.tenantId));
-      return { student: { id: record.student.id, name: record.student.name }, firstDay: window.firstDay, today: window.today };
+      return { record, student: { id: record.student.id, name: record.student.name }, firstDay: window.firstDay, today: window.today };
     },
 
     /** One day of one student's attendance, entered by an adult: gated first, then the form; marked manual with who entered it; audited. */

@@ -3,14 +3,15 @@ import type { StudentRecord } from '../navigators/student-record.js';
 import { checkinPolicy } from '../policies/checkin.js';
 import { recordViewsPolicy } from '../policies/record-views.js';
 import { indicatorActions, indicatorPolicy } from '../policies/indicator.js';
+import { studentDataEntryPolicy } from '../policies/student-data-entry.js';
 import { t } from './i18n.js';
 import { roleHome } from '../lti/roles.js';
 
-export type StudentPage = 'plan' | 'goals' | 'checkins' | 'data' | 'record-views';
+export type StudentPage = 'plan' | 'goals' | 'checkins' | 'data' | 'data-entry' | 'record-views';
 
 const homeLabel: Record<string, string> = { '/caseload': 'nav.caseload', '/my-plan': 'nav.myPlan', '/family': 'nav.family', '/admin': 'nav.admin' };
 
-/** The tabs of a student's record (plan, goals, check-ins), showing only what this user may open. */
+/** The tabs of a student's record (plan, goals, check-ins, data, data entry...), showing only what this user may open. */
 export function studentNav(user: AppUser, s: StudentRecord, current: StudentPage) {
   const base = `/students/${s.student.id}`;
   const home = roleHome[user.role];
@@ -22,6 +23,7 @@ export function studentNav(user: AppUser, s: StudentRecord, current: StudentPage
   ];
   if (checkinPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/checkins`, label: tr('nav.checkins'), current: current === 'checkins' });
   if (indicatorActions.some((a) => indicatorPolicy(user, a, { scope: s.scope }))) items.push({ href: `${base}/data`, label: tr('indicators.nav.data'), current: current === 'data' });
+  if (studentDataEntryPolicy(user, 'enterAttendance', { scope: s.scope })) items.push({ href: `${base}/data-entry`, label: tr('nav.dataEntry'), current: current === 'data-entry' });
   if (recordViewsPolicy(user, 'view', { scope: s.scope })) {
     items.push({ href: `${base}/record-views`, label: tr(s.relationship === 'self' ? 'recordViews.link' : 'recordViews.linkOf'), current: current === 'record-views' });
   }
