@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Clock } from '../web/clock.js';
 import { ConnectorError } from './connector.js';
 
@@ -51,4 +52,24 @@ export async function sendWithBackoff(send: (signal: AbortSignal) => Promise<Res
     if (attempt + 1 < backoff.attempts) await backoff.sleep(Math.min(asked ?? backoff.baseDelayMs * 2 ** attempt, backoff.maxDelayMs));
   }
   throw last;
+}
+
+/**
+ * An answer's body as the schema reads it. Anything else (a non-2xx status, a body that is not JSON or
+ * not that shape) is `bad_data`: the source's words are never kept.
+ */
+export async function jsonOf<T>(res: Response, schema: z.ZodType<T>): Promise<T> {
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new ConnectorError('bad_data');
+  }
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ConnectorError('bad_data');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ConnectorError('bad_data');
+  return parsed.data;
 }

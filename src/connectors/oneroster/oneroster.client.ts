@@ -2,7 +2,7 @@ import LinkHeader from 'http-link-header';
 import { z } from 'zod';
 import type { Clock } from '../../web/clock.js';
 import { ConnectorError } from '../connector.js';
-import { defaultBackoff, sendWithBackoff, type Backoff } from '../http-backoff.js';
+import { defaultBackoff, jsonOf, sendWithBackoff, type Backoff } from '../http-backoff.js';
 
 /**
  * OneRoster 1.2 REST (rostering and gradebook services) with OAuth 2.0 client credentials as the
@@ -143,19 +143,7 @@ export function createOneRosterClient(opts: OneRosterClientOptions) {
       if (seen.has(url.toString())) throw new ConnectorError('bad_data');
       seen.add(url.toString());
       const res = await request(url.toString());
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new ConnectorError('bad_data');
-      }
-      let body: unknown;
-      try {
-        body = await res.json();
-      } catch {
-        throw new ConnectorError('bad_data');
-      }
-      const parsed = page.safeParse(body);
-      if (!parsed.success) throw new ConnectorError('bad_data');
-      const items = (parsed.data as Record<string, T[]>)[key];
+      const items = ((await jsonOf(res, page)) as Record<string, T[]>)[key]!;
       out.push(...items);
       next = nextUrl(res, url, items.length);
     }
@@ -169,19 +157,7 @@ export function createOneRosterClient(opts: OneRosterClientOptions) {
       await res.body?.cancel();
       return null;
     }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new ConnectorError('bad_data');
-    }
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      throw new ConnectorError('bad_data');
-    }
-    const parsed = z.object({ [key]: item }).safeParse(body);
-    if (!parsed.success) throw new ConnectorError('bad_data');
-    return (parsed.data as Record<string, T>)[key];
+    return ((await jsonOf(res, z.object({ [key]: item }))) as Record<string, T>)[key]!;
   }
 
   return { all, one };

@@ -3,7 +3,7 @@ import OAuth from 'oauth-1.0a';
 import { z } from 'zod';
 import type { Clock } from '../../web/clock.js';
 import { ConnectorError } from '../connector.js';
-import { defaultBackoff, sendWithBackoff, type Backoff } from '../http-backoff.js';
+import { defaultBackoff, jsonOf, sendWithBackoff, type Backoff } from '../http-backoff.js';
 
 /**
  * Schoology REST API v1 with two-legged OAuth 1.0a: every request signed with the district's consumer
@@ -63,19 +63,7 @@ export function createSchoologyClient(opts: SchoologyClientOptions) {
       await res.body?.cancel();
       throw new ConnectorError('auth');
     }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new ConnectorError('bad_data');
-    }
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      throw new ConnectorError('bad_data');
-    }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new ConnectorError('bad_data');
-    return parsed.data;
+    return jsonOf(res, schema);
   }
 
   /** Every item of a collection, page by page through `links.next`. */
