@@ -5,7 +5,7 @@ import { localDate } from '../web/time-zone.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService, Person } from '../roster/roster.service.js';
-import type { NavigatorsService } from '../navigators/navigators.service.js';
+import type { KnownNavigators, NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService, OpenNeed } from '../checkins/checkins.service.js';
@@ -59,7 +59,7 @@ export interface CaseloadDeps {
   /** Every entry point that touches one student opens the student's record here first. */
   studentRecords: StudentRecordGate;
   goals: Pick<GoalsService, 'summaryFor'>;
-  checkins: Pick<CheckinsService, 'lastCheckins' | 'latestCheckins' | 'openNeeds' | 'recordAll'>;
+  checkins: Pick<CheckinsService, 'recentCheckins' | 'openNeeds' | 'recordAll'>;
   planStatusFor: PlanStatusFor;
   cadenceDays: number;
   /** "Needs attention first", as data (config/needs-attention.json). */
@@ -96,26 +96,34 @@ export function createCaseloadService(deps: CaseloadDeps) {
 
   /**
    * Students of the advisories the user teaches, plus students explicitly assigned to them, each
-   * with when they joined this caseload (the earliest advisory membership or assignment).
+   * with when they joined this caseload (the earliest advisory membership or assignment); and what
+   * says who navigates them (every active assignment of them, their advisories' advisors).
    */
-  async function caseloadOf(user: AppUser): Promise<{ person: Person; joinedAt: Date }[]> {
-    const [members, assigned] = await Promise.all([roster.listAdvisoryStudentsOf(user.tenantId, user.personId), navigators.assignedTo(user.tenantId, user.personId)]);
+  async function caseloadOf(user: AppUser): Promise<{ members: { person: Person; joinedAt: Date }[]; known: KnownNavigators }> {
+    const advisory = await roster.listAdvisoryStudentsOf(user.tenantId, user.personId);
+    const assignments = await navigators.assignmentsAround(user.tenantId, user.personId, advisory.map((m) => m.person.id));
+    const assigned = assignments.filter((a) => a.navigatorId === user.personId);
     const byId = new Map<string, { person: Person; joinedAt: Date }>();
     const join = (person: Person, at: Date) => {
       const known = byId.get(person.id);
       if (!known || at < known.joinedAt) byId.set(person.id, { person, joinedAt: at });
     };
-    for (const m of members) join(m.person, m.membership.createdAt);
-    const people = new Map((await roster.findPeople(user.tenantId, assigned.map((a) => a.studentId))).map((p) => [p.id, p]));
+    for (const m of advisory) join(m.person, m.membership.createdAt);
+    const unseen = assigned.filter((a) => !byId.has(a.studentId)).map((a) => a.studentId);
+    const people = new Map(unseen.length === 0 ? [] : (await roster.findPeople(user.tenantId, unseen)).map((p) => [p.id, p]));
     for (const a of assigned) {
-      const person = people.get(a.studentId);
+      const person = byId.get(a.studentId)?.person ?? people.get(a.studentId);
       if (person) join(person, a.assignedAt);
     }
-    return [...byId.values()];
+    // A student assigned to this user outside their advisories has that assignment as navigator: no roster advisors needed.
+    // A student in two of the advisories comes twice with the same advisors: once each.
+    const advisorsOf = new Map(advisory.map((m) => [m.person.id, m.advisorIds]));
+    const rosterAdvisors = [...advisorsOf].flatMap(([studentId, ids]) => ids.map((personId) => ({ studentId, personId })));
+    return { members: [...byId.values()], known: { assignments, rosterAdvisors } };
   }
 
   /** Students of the advisory courses the user teaches, plus students explicitly assigned to them, by name. */
-  const studentsOf = async (user: AppUser): Promise<Person[]> => (await caseloadOf(user)).map((m) => m.person).sort((a, b) => a.name.localeCompare(b.name));
+  const studentsOf = async (user: AppUser): Promise<Person[]> => (await caseloadOf(user)).members.map((m) => m.person).sort((a, b) => a.name.localeCompare(b.name));
 
   /** Advisors of the tenant, for the reassignment form. */
   async function advisorsOf(tenantId: string): Promise<Person[]> {
@@ -162,15 +170,14 @@ export function createCaseloadService(deps: CaseloadDeps) {
   /** The caseload, ranked and filtered; one audited read naming every student shown. */
   async function list(user: AppUser, query: CaseloadQuery): Promise<{ rows: CaseloadRow[]; total: number }> {
     authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
-    const members = await caseloadOf(user);
+    const { members, known } = await caseloadOf(user);
     const ids = members.map((m) => m.person.id);
-    const [plans, goalCounts, last, latest, needs, { navigators: navigatorsOf, assignments }, indicators] = await Promise.all([
+    const [plans, goalCounts, recent, needs, { navigators: navigatorsOf, assignments }, indicators] = await Promise.all([
       deps.planStatusFor(user.tenantId, ids),
       goals.summaryFor(user.tenantId, ids),
-      checkins.lastCheckins(user.tenantId, ids),
-      checkins.latestCheckins(user.tenantId, ids),
+      checkins.recentCheckins(user.tenantId, ids),
       checkins.openNeeds(user.tenantId, ids, user.locale),
-      navigators.navigatorsOf(user.tenantId, ids),
+      navigators.navigatorsOf(user.tenantId, ids, known),
       deps.indicatorsFor && ids.length > 0 ? deps.indicatorsFor(user.tenantId, ids, user.locale ?? defaultLocale) : new Map<string, CaseloadIndicators>(),
     ]);
     const navIds = [...new Set([...navigatorsOf.values()].flat().filter((id) => id !== user.personId))];
@@ -187,14 +194,14 @@ export function createCaseloadService(deps: CaseloadDeps) {
     const today = localDate(now, await deps.timeZoneOf(user.tenantId));
     const rules = deps.attentionRules[user.locale ?? defaultLocale] ?? deps.attentionRules[defaultLocale]!;
     const rows: CaseloadRow[] = members.map(({ person: p, joinedAt }) => {
-      const l = last.get(p.id) ?? null;
+      const l = recent.get(p.id)?.lastAttended ?? null;
       const a = assignments.find((x) => x.studentId === p.id);
       const open = needs.get(p.id) ?? [];
       const plan = plans.get(p.id) ?? { status: 'none' as const, updatedAt: null, updatedByName: null };
       const goalCount = goalCounts.get(p.id) ?? { active: 0, achieved: 0, proposed: 0 };
       const attention = rankStudent(
         rules,
-        { needs: open, lastAttended: l, latest: latest.get(p.id) ?? null, joinedAt, plan: plan.status, goals: goalCount, indicators: indicators.get(p.id)?.facts ?? null },
+        { needs: open, lastAttended: l, latest: recent.get(p.id)?.latest ?? null, joinedAt, plan: plan.status, goals: goalCount, indicators: indicators.get(p.id)?.facts ?? null },
         { now, today, cadenceDays: deps.cadenceDays, locale: user.locale },
       );
       return {

@@ -51,15 +51,34 @@ export async function resolveNeed(db: DbOrTx, tenantId: string, studentId: strin
   return db.update(checkinNeeds).set({ resolvedAt: at, resolvedBy: by }).where(and(open, eq(checkinNeeds.category, need.category))).returning();
 }
 
-/** The latest attended check-in per student (date and well-being), for the caseload. */
-export async function lastCheckins(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; date: string; wellbeing: number | null }[]> {
+export interface RecentCheckins {
+  studentId: string;
+  /** The latest attended check-in (date and well-being). */
+  lastAttended: { date: string; wellbeing: number | null } | null;
+  /** The latest check-in, attended or missed. */
+  latest: { date: string; attended: boolean } | null;
+}
+
+/** Per student, the latest attended check-in and the latest check-in of any kind, for the caseload: one round trip. */
+export async function recentCheckins(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<RecentCheckins[]> {
   if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ student_id: string; date: string | Date; wellbeing: number | null }>(db, sql`
-    select distinct on (student_id) student_id, date, wellbeing from ${checkins}
-    where tenant_id = ${tenantId} and attended = true
-      and student_id in (${sql.join(studentIds.map((id) => sql`${id}::uuid`), sql`, `)})
-    order by student_id, date desc, created_at desc`);
-  return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), wellbeing: r.wellbeing }));
+  type Row = { student_id: string; last_date: string | Date | null; wellbeing: number | null; latest_date: string | Date | null; attended: boolean | null };
+  // Two index lookups per student (checkins_tenant_student_idx), newest first.
+  const rows = await queryRows<Row>(db, sql`
+    select s.student_id, la.date as last_date, la.wellbeing, lt.date as latest_date, lt.attended
+    from unnest(${`{${studentIds.join(',')}}`}::uuid[]) as s(student_id)
+    left join lateral (
+      select date, wellbeing from ${checkins} where tenant_id = ${tenantId} and student_id = s.student_id and attended = true
+      order by date desc, created_at desc limit 1) la on true
+    left join lateral (
+      select date, attended from ${checkins} where tenant_id = ${tenantId} and student_id = s.student_id
+      order by date desc, created_at desc limit 1) lt on true
+    where lt.date is not null`);
+  return rows.map((r) => ({
+    studentId: r.student_id,
+    lastAttended: r.last_date === null ? null : { date: asIsoDate(r.last_date), wellbeing: r.wellbeing },
+    latest: r.latest_date === null ? null : { date: asIsoDate(r.latest_date), attended: r.attended === true },
+  }));
 }
 
 /** Well-being ratings of attended check-ins on or after a day, for the indicators (a whole tenant's when studentIds is null). */
@@ -104,13 +123,3 @@ function asIsoDate(v: string | Date): string {
   return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
 }
 
-/** The latest check-in per student, attended or not (the caseload flags a missed one). */
-export async function latestCheckins(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; date: string; attended: boolean }[]> {
-  if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ student_id: string; date: string | Date; attended: boolean }>(db, sql`
-    select distinct on (student_id) student_id, date, attended from ${checkins}
-    where tenant_id = ${tenantId}
-      and student_id in (${sql.join(studentIds.map((id) => sql`${id}::uuid`), sql`, `)})
-    order by student_id, date desc, created_at desc`);
-  return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), attended: r.attended }));
-}

@@ -4,7 +4,7 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
-import type { StudentRecordGate } from '../navigators/student-record.js';
+import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { checkinActions, checkinPolicy } from '../policies/checkin.js';
 import { caseloadPolicy } from '../policies/caseload.js';
@@ -173,8 +173,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
     today: todayAt,
 
     /** This week's prompts for the student home (contract with PLANS). */
-    async currentPrompts(user: AppUser, studentId: string) {
-      const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'list');
+    /** `target`: the student's id, or their record already opened by the page these prompts are part of. */
+    async currentPrompts(user: AppUser, target: string | StudentRecord) {
+      const { student } = await studentRecords.open(user, target, checkinPolicy, 'list');
       const p = await promptsWithPrep(user.tenantId, student.id, user.locale);
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: student.id });
       return { ...p, prepUrl: `/students/${student.id}/checkins/prep`, prepared: p.preparedAt !== null };
@@ -320,10 +321,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
         for (const row of rows) await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: student.id }, tx);
       });
     },
-    /** For the caseload: latest attended check-in per student. */
-    async lastCheckins(tenantId: string, studentIds: string[]): Promise<Map<string, { date: string; wellbeing: number | null }>> {
-      const rows = await repo.lastCheckins(db, tenantId, studentIds);
-      return new Map(rows.map((r) => [r.studentId, { date: r.date, wellbeing: r.wellbeing }]));
+    /** For the caseload: per student, the latest attended check-in and the latest check-in of any kind. */
+    async recentCheckins(tenantId: string, studentIds: string[]): Promise<Map<string, Omit<repo.RecentCheckins, 'studentId'>>> {
+      const rows = await repo.recentCheckins(db, tenantId, studentIds);
+      return new Map(rows.map(({ studentId, ...recent }) => [studentId, recent]));
     },
 
     /** For the caseload (advisors only): open needs per student, one per category, oldest first. */
@@ -339,11 +340,6 @@ export function createCheckinsService(deps: CheckinsDeps) {
     /** For the indicators: every well-being rating given at an attended check-in since a day. */
     wellbeingSince: (tenantId: string, studentIds: readonly string[], sinceDay: string) => repo.wellbeingSince(db, tenantId, studentIds, sinceDay),
 
-    /** For the caseload: the latest check-in per student, attended or missed. */
-    async latestCheckins(tenantId: string, studentIds: string[]): Promise<Map<string, { date: string; attended: boolean }>> {
-      const rows = await repo.latestCheckins(db, tenantId, studentIds);
-      return new Map(rows.map((r) => [r.studentId, { date: r.date, attended: r.attended }]));
-    },
   };
 }
 export type CheckinsService = ReturnType<typeof createCheckinsService>;

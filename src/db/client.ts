@@ -48,6 +48,8 @@ export interface DatabaseOptions {
   connectTimeoutMs?: number;
   /** How long one query may wait for the server's answer before the request is refused (the server stopped answering). */
   queryTimeoutMs?: number;
+  /** Called with each statement the app's queries send (the bench counts queries per launch with it). */
+  onQuery?: (text: string) => void;
 }
 
 /** A server that stops answering (paused, network gone) must not hold a request for ever. */
@@ -117,6 +119,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+const loggerOf = (onQuery: DatabaseOptions['onQuery']) => (onQuery ? { logQuery: (text: string) => onQuery(text) } : false);
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = resilientPool({
@@ -128,7 +132,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     const databaseUrl = opts.databaseUrl;
     // Queries go through the scoped pool (row-level security); migrations and ping use the pool itself.
-    const db = drizzlePg(new ScopedPool(pool) as unknown as pg.Pool, { schema }) as unknown as Db;
+    const db = drizzlePg(new ScopedPool(pool) as unknown as pg.Pool, { schema, logger: loggerOf(opts.onQuery) }) as unknown as Db;
     return {
       db,
       driver: 'postgres',
@@ -161,7 +165,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const client = dataPath ? new PGlite(dataPath) : new PGlite();
   const scoped = new ScopedPglite(client);
-  const db = drizzlePglite(scoped as unknown as PGlite, { schema }) as unknown as Db;
+  const db = drizzlePglite(scoped as unknown as PGlite, { schema, logger: loggerOf(opts.onQuery) }) as unknown as Db;
   return {
     db,
     driver: 'pglite',

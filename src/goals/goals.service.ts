@@ -148,8 +148,9 @@ export function createGoalsService(deps: GoalsDeps) {
     },
 
     /** The student's goals as this user may see them (the goals page; contract: the plan page's goals section). Audited read. */
-    async list(user: AppUser, studentId: string) {
-      const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
+    /** `student`: the id, or the record a page that shows the goals with other parts already opened. */
+    async list(user: AppUser, student: string | StudentRecord) {
+      const s = await studentRecords.open(user, student, goalPolicy, 'list');
       const goals = await repo.listGoals(db, user.tenantId, s.student.id);
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
       const can = canMap(goalPolicy, user, ['propose', 'create'], { scope: s.scope });

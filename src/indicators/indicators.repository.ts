@@ -29,15 +29,27 @@ export async function storedFor(db: DbOrTx, tenantId: string, studentIds: readon
     .where(and(eq(studentIndicators.tenantId, tenantId), inArray(studentIndicators.studentId, [...studentIds])));
 }
 
-/** The decision in force per student: the latest. */
+/** Each student's stored indicators and the decision in force, whichever exist, in one round trip (the caseload). */
+export async function storedWithDecisions(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ stored: StoredIndicators | null; decision: TierDecision | null }[]> {
+  if (studentIds.length === 0) return [];
+  const ids = [...studentIds];
+  const stored = db.select().from(studentIndicators).where(and(eq(studentIndicators.tenantId, tenantId), inArray(studentIndicators.studentId, ids))).as('stored');
+  const decision = db
+    .selectDistinctOn([tierDecisions.studentId])
+    .from(tierDecisions)
+    .where(and(eq(tierDecisions.tenantId, tenantId), inArray(tierDecisions.studentId, ids)))
+    .orderBy(tierDecisions.studentId, desc(tierDecisions.decidedAt), desc(tierDecisions.id))
+    .as('decision');
+  return db.select().from(stored).fullJoin(decision, eq(stored.studentId, decision.studentId));
+}
+
+/** The decision in force per student: the latest (one round trip). */
 export async function latestDecisions(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<TierDecision[]> {
   if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ id: string }>(db, sql`
-    select distinct on (student_id) id from ${tierDecisions}
+  const latest = sql`select distinct on (student_id) id from ${tierDecisions}
     where tenant_id = ${tenantId} and student_id = any(${`{${studentIds.join(',')}}`}::uuid[])
-    order by student_id, decided_at desc, id desc`);
-  if (rows.length === 0) return [];
-  return db.select().from(tierDecisions).where(and(eq(tierDecisions.tenantId, tenantId), inArray(tierDecisions.id, rows.map((r) => r.id))));
+    order by student_id, decided_at desc, id desc`;
+  return db.select().from(tierDecisions).where(and(eq(tierDecisions.tenantId, tenantId), sql`${tierDecisions.id} in (${latest})`));
 }
 
 export async function decisionHistory(db: DbOrTx, tenantId: string, studentId: string): Promise<TierDecision[]> {

@@ -366,9 +366,9 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
      * badges in `locale`. Students never computed get empty badges and tier 1.
      */
     async summaryFor(tenantId: string, studentIds: readonly string[], locale: Locale = defaultLocale): Promise<Map<string, IndicatorSummary>> {
-      const [stored, decisions] = await Promise.all([repo.storedFor(db, tenantId, studentIds), repo.latestDecisions(db, tenantId, studentIds)]);
-      const byStudent = new Map(stored.map((s) => [s.studentId, s]));
-      const decided = new Map(decisions.map((d) => [d.studentId, d]));
+      const rows = await repo.storedWithDecisions(db, tenantId, studentIds);
+      const byStudent = new Map(rows.flatMap((r) => (r.stored ? [[r.stored.studentId, r.stored] as const] : [])));
+      const decided = new Map(rows.flatMap((r) => (r.decision ? [[r.decision.studentId, r.decision] as const] : [])));
       const today = (await todayAt(tenantId)).today;
       const empty = emptyIndicators(today);
       const config = configIn(locale);

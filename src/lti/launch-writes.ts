@@ -11,7 +11,7 @@ import { identitySources, type IdentitiesService } from '../identities/identitie
 export interface LaunchWritesDeps {
   db: Db;
   platforms: Pick<PlatformsService, 'addDeployment' | 'update' | 'adoptTimeZone'>;
-  roster: Pick<RosterService, 'upsertPerson' | 'upsertContext' | 'upsertMembership' | 'findPeopleBySub' | 'findLaunchRows'>;
+  roster: Pick<RosterService, 'upsertPerson' | 'upsertContext' | 'upsertMembership' | 'findPeopleBySub' | 'findLaunchRows' | 'handOverLaunch'>;
 }
 
 export interface LaunchWritten {
@@ -69,7 +69,11 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
   const platformWrites = !deploymentKnown || learnsFamily || zone !== undefined || newOrigins.length > 0;
   // The person's own choice (made on a page) wins over the language their LMS launches them in.
   const localeFor = (chosen: string | null) => localeOf(chosen) ?? localeOf(claims[K.launchPresentation]?.locale) ?? defaultLocale;
-  if (stored && !writePerson && !writeContext && !writeMembership && !platformWrites) return { personId: stored.person.id, context: stored.context, role, locale: localeFor(stored.person.locale) };
+  if (stored && !writePerson && !writeContext && !writeMembership && !platformWrites) {
+    // Nothing changed: the rows just read are who the landing page signs in (one read less per launch).
+    deps.roster.handOverLaunch(tenant.id, stored);
+    return { personId: stored.person.id, context: stored.context, role, locale: localeFor(stored.person.locale) };
+  }
 
   return deps.db.transaction(async (tx) => {
     if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { navigatorAssignments } from './navigators.tables.js';
 
@@ -19,11 +19,13 @@ export async function assignmentsFor(db: DbOrTx, tenantId: string, studentIds: s
     .where(and(eq(navigatorAssignments.tenantId, tenantId), inArray(navigatorAssignments.studentId, studentIds), eq(navigatorAssignments.active, true)));
 }
 
-export async function assignedTo(db: DbOrTx, tenantId: string, navigatorId: string): Promise<NavigatorAssignment[]> {
+/** Active assignments to this navigator, and those of these students (whoever navigates them), in one round trip. */
+export async function assignmentsAround(db: DbOrTx, tenantId: string, navigatorId: string, studentIds: string[]): Promise<NavigatorAssignment[]> {
+  const mine = eq(navigatorAssignments.navigatorId, navigatorId);
   return db
     .select()
     .from(navigatorAssignments)
-    .where(and(eq(navigatorAssignments.tenantId, tenantId), eq(navigatorAssignments.navigatorId, navigatorId), eq(navigatorAssignments.active, true)));
+    .where(and(eq(navigatorAssignments.tenantId, tenantId), eq(navigatorAssignments.active, true), studentIds.length === 0 ? mine : or(mine, inArray(navigatorAssignments.studentId, studentIds))));
 }
 
 export async function assign(db: DbOrTx, v: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string; preferredAdult?: string | null }): Promise<NavigatorAssignment> {

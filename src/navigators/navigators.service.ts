@@ -6,6 +6,15 @@ import * as repo from './navigators.repository.js';
 export type { NavigatorAssignment } from './navigators.repository.js';
 
 /**
+ * What a caller already read about these students (the caseload, with its advisory listing): every
+ * active assignment of them, and the roster advisors of each student without one.
+ */
+export interface KnownNavigators {
+  assignments: repo.NavigatorAssignment[];
+  rosterAdvisors: { studentId: string; personId: string }[];
+}
+
+/**
  * Who stands in which relation to a student. Every student-record policy decision is made on
  * the StudentScope this returns, so the relationship rules live in one place.
  */
@@ -32,8 +41,11 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
      * else the advisory teachers (the roster default); a student with neither has no navigator yet.
      * With the active assignments they came from, which the caseload shows too.
      */
-    async navigatorsOf(tenantId: string, studentIds: string[]): Promise<{ navigators: Map<string, string[]>; assignments: repo.NavigatorAssignment[] }> {
-      const [assigned, advisors] = await Promise.all([repo.assignmentsFor(db, tenantId, studentIds), roster.rosterAdvisorsOf(tenantId, studentIds)]);
+    async navigatorsOf(tenantId: string, studentIds: string[], known?: KnownNavigators): Promise<{ navigators: Map<string, string[]>; assignments: repo.NavigatorAssignment[] }> {
+      const wanted = new Set(studentIds);
+      const [assigned, advisors] = known
+        ? [known.assignments.filter((a) => wanted.has(a.studentId)), known.rosterAdvisors.filter((r) => wanted.has(r.studentId))]
+        : await Promise.all([repo.assignmentsFor(db, tenantId, studentIds), roster.rosterAdvisorsOf(tenantId, studentIds)]);
       const out = new Map<string, string[]>(studentIds.map((id) => [id, []]));
       for (const r of advisors) out.get(r.studentId)?.push(r.personId);
       const explicit = new Map<string, string[]>();
@@ -41,8 +53,12 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
       for (const [id, navs] of explicit) out.set(id, navs);
       return { navigators: out, assignments: assigned };
     },
-    /** Students explicitly assigned to this navigator. */
-    assignedTo: (tenantId: string, navigatorId: string) => repo.assignedTo(db, tenantId, navigatorId),
+    /**
+     * For a caseload, in one round trip: the active assignments to this navigator, and those of these
+     * (advisory) students. A student has one active assignment, so this is every active assignment of
+     * every student on the caseload.
+     */
+    assignmentsAround: (tenantId: string, navigatorId: string, studentIds: string[]) => repo.assignmentsAround(db, tenantId, navigatorId, studentIds),
   };
 }
 export type NavigatorsService = ReturnType<typeof createNavigatorsService>;

@@ -22,6 +22,14 @@ export interface StudentRecord {
  * Routes never decide who may open a record: they parse, call the service and render.
  */
 export function createStudentRecordGate(roster: Pick<RosterService, 'findPerson'>, navigators: Pick<NavigatorsService, 'scopeOf'>) {
+  /** Records this gate opened, with the signed-in user (one request's) each was opened for. */
+  const openedFor = new WeakMap<object, AppUser>();
+
+  /** `target` when it is a record this gate opened for this very user (the same request), else undefined. */
+  function alreadyOpened(user: AppUser, target: unknown): StudentRecord | undefined {
+    return typeof target === 'object' && target !== null && openedFor.get(target) === user ? (target as StudentRecord) : undefined;
+  }
+
   async function find(user: AppUser, studentId: unknown): Promise<StudentRecord> {
     if (!isUuid(studentId)) throw notFound();
     const student = await roster.findPerson(user.tenantId, studentId);
@@ -34,10 +42,16 @@ export function createStudentRecordGate(roster: Pick<RosterService, 'findPerson'
   }
 
   return {
-    /** The record, once `policy` allows `action` on it (an action on the student's record as a whole). */
-    async open<Action extends string>(user: AppUser, studentId: unknown, policy: Policy<Action, { scope: StudentScope }>, action: Action): Promise<StudentRecord> {
-      const record = await find(user, studentId);
+    /**
+     * The record, once `policy` allows `action` on it (an action on the student's record as a whole).
+     * `target` is the student's id, or a record this gate opened for the same user in this request: a
+     * page made of several features' parts (the plan with its goals and check-in prompts) reads the
+     * student and their scope once, and each part's policy still decides its own action.
+     */
+    async open<Action extends string>(user: AppUser, target: unknown, policy: Policy<Action, { scope: StudentScope }>, action: Action): Promise<StudentRecord> {
+      const record = alreadyOpened(user, target) ?? (await find(user, target));
       authorize(policy, user, action, { scope: record.scope });
+      openedFor.set(record, user);
       return record;
     },
   };

@@ -68,8 +68,9 @@ export function plansRoutes(ctx: AppContext): Router {
         }),
       })),
     }));
-    const goals = await ctx.goals.list(user, s.student.id);
-    const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s.student.id) : null;
+    // The record the plan opened: the goals and prompts do not read the student again.
+    const goals = await ctx.goals.list(user, s);
+    const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s) : null;
     res.render(opts.page ?? 'plans/show', {
       title: s.relationship === 'self' ? t('plans.title', {}, user.locale) : t('plans.titleOf', { name: s.student.name }, user.locale),
       nav: studentNav(user, s, 'plan'),

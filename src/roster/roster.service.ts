@@ -3,6 +3,7 @@ import type { AppUser } from '../auth/user.js';
 import type { LtikInput } from '../auth/ltik.js';
 import type { Locale } from '../web/i18n.js';
 import * as repo from './roster.repository.js';
+import { createLaunchHandover } from './launch-handover.js';
 import type { ContextKind } from './roster.tables.js';
 
 export type { ContextKind, ContextKindSource } from './roster.tables.js';
@@ -12,6 +13,7 @@ export { personChanged, contextChanged, membershipChanged } from './roster.repos
 
 /** Rosters: people, contexts and memberships, from launches and NRPS syncs. Other features call this, never the tables. */
 export function createRosterService(db: Db) {
+  const handover = createLaunchHandover();
   return {
     // `tx` lets a launch upsert person, context and membership in one transaction.
     upsertPerson: (tenantId: string, p: repo.PersonInput, tx: DbOrTx = db) => repo.upsertPerson(tx, tenantId, p),
@@ -19,6 +21,8 @@ export function createRosterService(db: Db) {
     upsertMembership: (tenantId: string, m: repo.MembershipInput, tx: DbOrTx = db) => repo.upsertMembership(tx, tenantId, m),
     /** What a launch would upsert, as stored (one round trip): a repeat launch writes only what changed. */
     findLaunchRows: (tenantId: string, sub: string, lmsContextId: string | null) => repo.findLaunchRows(db, tenantId, sub, lmsContextId),
+    /** A repeat launch's rows, as it read them, for the landing page it redirects to (`userFromClaims` takes them once). */
+    handOverLaunch: (tenantId: string, rows: repo.LaunchRows) => handover.put(tenantId, rows),
     findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
     findPeople: (tenantId: string, ids: string[]) => repo.findPeopleByIds(db, tenantId, [...new Set(ids)]),
     /** Names for authors and lists, in one query. */
@@ -47,7 +51,7 @@ export function createRosterService(db: Db) {
 
     /** Rebuilds who is asking from a verified ltik; null when the person or their membership is gone. */
     async userFromClaims(claims: LtikInput): Promise<AppUser | null> {
-      const found = await repo.findSignedIn(db, claims.tid, claims.pid, claims.cid);
+      const found = handover.take(claims.tid, claims.pid, claims.cid ?? null) ?? (await repo.findSignedIn(db, claims.tid, claims.pid, claims.cid));
       if (!found) return null;
       const { person } = found;
       let contextTitle = '';

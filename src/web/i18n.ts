@@ -50,11 +50,28 @@ export function localeOf(tag: unknown): Locale | undefined {
   return isLocale(lang) ? lang : undefined;
 }
 
+/** Texts without parameters, by language and key (bounded: one entry per key and language). */
+const plainTexts = new Map<string, string>();
+/** Keys (by language) known to have a text, for texts with parameters. */
+const knownKeys = new Set<string>();
+
 /** A key with no text is a bug: throw rather than show the key (a unit test checks every key used exists). */
 export function t(key: string, params: Record<string, unknown> = {}, locale: Locale = defaultLocale): string {
+  // The texts are loaded once and never change while the process runs, so a text without parameters
+  // (most labels: a caseload of 24 rows asks for the same ones hundreds of times) is worked out once.
+  const plain = Object.keys(params).length === 0 ? `${locale}\u0000${key}` : undefined;
+  const known = plain === undefined ? undefined : plainTexts.get(plain);
+  if (known !== undefined) return known;
   const options = { ...params, lng: locale };
-  if (!i18n.exists(key, options)) throw new Error(`no message for ${key}`);
-  return i18n.t(key, options);
+  // Whether a key has a text depends on the count or context only (plural and context forms).
+  const checked = 'count' in params || 'context' in params ? undefined : `${locale}\u0000${key}`;
+  if (checked === undefined || !knownKeys.has(checked)) {
+    if (!i18n.exists(key, options)) throw new Error(`no message for ${key}`);
+    if (checked !== undefined) knownKeys.add(checked);
+  }
+  const text = i18n.t(key, options);
+  if (plain !== undefined) plainTexts.set(plain, text);
+  return text;
 }
 
 /** Whether the key has a text (labels built from stored codes fall back when one has none). */

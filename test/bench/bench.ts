@@ -8,6 +8,8 @@ export interface BenchEnv {
   driver: 'pglite' | 'postgres';
   /** Progress lines for the person watching (stderr, so the table on stdout stays clean). */
   progress(message: string): void;
+  /** How many statements the app's queries have sent so far (drizzle's, inside transactions too). */
+  queryCount(): number;
 }
 
 export interface BenchRow {

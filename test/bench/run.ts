@@ -57,7 +57,14 @@ async function main(): Promise<void> {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   // The embedded database on disk, as `npm start` runs it; PostgreSQL as deployed when DATABASE_URL is set.
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: tmp });
+  let queries = 0;
+  // BENCH_QUERY_LOG=1 prints each statement (to stderr), to see what a launch asks the database.
+  const logQueries = Boolean(process.env.BENCH_QUERY_LOG);
+  const onQuery = (text: string) => {
+    queries++;
+    if (logQueries) process.stderr.write(`    sql: ${text.replace(/\s+/g, ' ').slice(0, 240)}\n`);
+  };
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: tmp, onQuery });
   await database.migrate();
   const app = await createApp({ config, database, clock: systemClock, logger: createLogger('warn') });
   const server = await new Promise<Server>((resolve) => {
@@ -69,7 +76,7 @@ async function main(): Promise<void> {
     for (const s of sections) {
       progress(`section ${s.name}...`);
       // Sections build their fixtures through services, as tests do (test/support/hooks.ts); what they time over HTTP picks its own scope.
-      for (const row of await asSystem('tool', () => s.run({ app, baseUrl: config.baseUrl, driver: database.driver, progress }))) rows.push({ section: s.name, row });
+      for (const row of await asSystem('tool', () => s.run({ app, baseUrl: config.baseUrl, driver: database.driver, progress, queryCount: () => queries }))) rows.push({ section: s.name, row });
     }
   } finally {
     await app.ctx.shutdown?.();

@@ -57,6 +57,17 @@ export const section: BenchSection = {
         await launchBare(i);
       }
       await env.app.ctx.rosterSync.idle();
+      // Statements per warm launch, login to home page (what PGlite's one connection runs in turn).
+      const queriesOf = async (n: number) => {
+        env.progress(`queries of launch ${n}:`);
+        const before = env.queryCount();
+        await launchTool(n);
+        return env.queryCount() - before;
+      };
+      const queryRows: BenchRow[] = [
+        { metric: 'queries per warm launch, advisor -> caseload', value: String(await queriesOf(0)) },
+        { metric: 'queries per warm launch, student -> my plan', value: String(await queriesOf(1)) },
+      ];
       const tool = { advisor: [] as number[], student: [] as number[] };
       const bareMs = { advisor: [] as number[], student: [] as number[] };
       for (let i = 0; i < LAUNCHES; i++) {
@@ -79,6 +90,7 @@ export const section: BenchSection = {
         ratioRow('advisor caseload', tool.advisor, bareMs.advisor),
         ratioRow('student home', tool.student, bareMs.student),
         ratioRow('all', allTool, allBare),
+        ...queryRows,
         ...profile,
       ];
     } finally {

@@ -166,9 +166,10 @@ describe('check-ins', () => {
       const added = after.map((list, i) => list.filter((x) => !before[i]!.some((y) => y.id === x.id)));
       expect(added.map((l) => l.map((x) => [x.attended, x.wellbeing]))).to.deep.equal([[[true, 5]], [[false, null]], []]);
       // Absent is not a check-in: the student keeps no last check-in and stays flagged overdue.
-      const last = await t.ctx.checkins.lastCheckins(s.tenantId, [a.id, b.id]);
-      expect(last.get(a.id)?.date).to.equal('2026-03-20');
-      expect(last.get(b.id)).to.equal(undefined);
+      const recent = await t.ctx.checkins.recentCheckins(s.tenantId, [a.id, b.id]);
+      expect(recent.get(a.id)?.lastAttended?.date).to.equal('2026-03-20');
+      expect(recent.get(b.id)?.lastAttended).to.equal(null);
+      expect(recent.get(b.id)?.latest).to.deep.equal({ date: '2026-03-20', attended: false });
       const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
       // Overdue counts from the last attended check-in; the absence itself flags the student with its reason.
       const { rows } = await t.ctx.caseload.list(adv, { sort: 'attention', show: 'all', status: '', q: '', view: '' });
