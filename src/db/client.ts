@@ -48,7 +48,7 @@ export interface DatabaseOptions {
   connectTimeoutMs?: number;
   /** How long one query may wait for the server's answer before the request is refused (the server stopped answering). */
   queryTimeoutMs?: number;
-  /** Called with each statement the app's queries send (the bench counts queries per launch with it). */
+  /** Called with each statement the app's queries send, scope switches included (the bench counts queries per launch with it). */
   onQuery?: (text: string) => void;
 }
 
@@ -132,7 +132,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     const databaseUrl = opts.databaseUrl;
     // Queries go through the scoped pool (row-level security); migrations and ping use the pool itself.
-    const db = drizzlePg(new ScopedPool(pool) as unknown as pg.Pool, { schema, logger: loggerOf(opts.onQuery) }) as unknown as Db;
+    const db = drizzlePg(new ScopedPool(pool, opts.onQuery) as unknown as pg.Pool, { schema, logger: loggerOf(opts.onQuery) }) as unknown as Db;
     return {
       db,
       driver: 'postgres',
@@ -164,7 +164,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     mkdirSync(dataPath, { recursive: true });
   }
   const client = dataPath ? new PGlite(dataPath) : new PGlite();
-  const scoped = new ScopedPglite(client);
+  const scoped = new ScopedPglite(client, opts.onQuery);
   const db = drizzlePglite(scoped as unknown as PGlite, { schema, logger: loggerOf(opts.onQuery) }) as unknown as Db;
   return {
     db,

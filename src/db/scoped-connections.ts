@@ -21,11 +21,15 @@ const keyOf = (s: Settings) => `${s.tenantId}|${s.system}`;
 
 const appliedTo = new WeakMap<object, string>();
 
-async function applyScope(connection: object, query: (text: string, params: unknown[]) => Promise<unknown>, settings: Settings): Promise<void> {
+/** Told of each statement a connection runs for the scope (the bench counts them with the app's own). */
+export type OnStatement = (text: string) => void;
+
+async function applyScope(connection: object, query: (text: string, params: unknown[]) => Promise<unknown>, settings: Settings, onStatement?: OnStatement): Promise<void> {
   const key = keyOf(settings);
   if (appliedTo.get(connection) === key) return;
   // Forgotten first: a failed apply must not leave a stale "already applied".
   appliedTo.delete(connection);
+  onStatement?.(APPLY_SCOPE);
   await query(APPLY_SCOPE, [APP_ROLE, settings.tenantId, settings.system]);
   appliedTo.set(connection, key);
 }
@@ -41,9 +45,11 @@ export function forgetScope(connection: object): void {
  */
 export class ScopedPool {
   readonly #pool: pg.Pool;
+  readonly #onStatement: OnStatement | undefined;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, onStatement?: OnStatement) {
     this.#pool = pool;
+    this.#onStatement = onStatement;
   }
 
   /** A client with the caller's scope applied; drizzle calls this for each transaction. */
@@ -52,7 +58,7 @@ export class ScopedPool {
     const settings = scopeSettings();
     const client = await this.#pool.connect();
     try {
-      await applyScope(client, (text, params) => client.query(text, params), settings);
+      await applyScope(client, (text, params) => client.query(text, params), settings, this.#onStatement);
     } catch (err) {
       client.release(err instanceof Error ? err : true);
       throw err;
@@ -82,10 +88,12 @@ export class ScopedPool {
  */
 export class ScopedPglite {
   readonly #client: PGlite;
+  readonly #onStatement: OnStatement | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(client: PGlite) {
+  constructor(client: PGlite, onStatement?: OnStatement) {
     this.#client = client;
+    this.#onStatement = onStatement;
   }
 
   /** One at a time, in call order; a failure does not stop the queue. */
@@ -96,7 +104,7 @@ export class ScopedPglite {
   }
 
   async #apply(settings: Settings): Promise<void> {
-    await applyScope(this.#client, (text, params) => this.#client.query(text, params), settings);
+    await applyScope(this.#client, (text, params) => this.#client.query(text, params), settings, this.#onStatement);
   }
 
   query(...args: Parameters<PGlite['query']>): ReturnType<PGlite['query']> {

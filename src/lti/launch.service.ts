@@ -82,6 +82,18 @@ export type LaunchOutcome =
 
 const random = () => randomBytes(32).toString('base64url');
 
+/**
+ * A login's state starts with its tenant's id (the LMS's own platform record), so the launch that
+ * brings it back reads its row within that tenant only: no system scope, and on the embedded
+ * database's one connection no switch of scope between the launch's statements. A state without
+ * one (or a forged one) is looked up as before and, unknown, refused.
+ */
+const stateOf = (tenantId: string) => `${tenantId}.${random()}`;
+const tenantOfState = (state: string): string | undefined => {
+  const prefix = state.split('.', 1)[0];
+  return z.uuid().safeParse(prefix).success ? prefix : undefined;
+};
+
 export function createLaunchService(deps: LaunchDeps) {
   const { db, clock } = deps;
   const jwks = deps.jwks ?? createJwksCache({ clock });
@@ -137,14 +149,16 @@ export function createLaunchService(deps: LaunchDeps) {
   async function startLogin(tenant: Tenant, p: { loginHint: string; messageHint: string | null; targetLinkUri: string; deploymentHint: string | null; storageTarget: string | null }): Promise<LoginResult> {
     const at = now();
     await prune(at);
-    const row = await repo.insertState(db, {
-      tenantId: tenant.id,
-      state: random(),
+    const row = await withTenant(tenant.id, () =>
+      repo.insertState(db, {
+        tenantId: tenant.id,
+        state: stateOf(tenant.id),
       nonce: random(),
-      ...p,
-      createdAt: at,
-      expiresAt: new Date(at.getTime() + STATE_TTL_MS),
-    });
+        ...p,
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + STATE_TTL_MS),
+      }),
+    );
     const result: LoginResult = { row, authUrl: authUrl(tenant, row) };
     if (row.storageTarget) result.storage = { ...storageOf(tenant, row, row.storageTarget), value: bindingFor(row.state) };
     return result;
@@ -220,7 +234,8 @@ export function createLaunchService(deps: LaunchDeps) {
       }
       const { id_token: token, state } = parsed.data;
       const at = now();
-      const row = await repo.findByState(db, state);
+      const stateTenant = tenantOfState(state);
+      const row = await (stateTenant ? withTenant(stateTenant, () => repo.findByState(db, state)) : repo.findByState(db, state));
       if (!row) throw refusal(401, 'state_mismatch', 'notOurLogin');
       if (row.usedAt) throw refusal(401, 'nonce_replayed', 'alreadyUsed');
       if (row.expiresAt <= at) throw refusal(401, 'state_expired', 'tookTooLong');
@@ -248,7 +263,7 @@ export function createLaunchService(deps: LaunchDeps) {
       const bound = hasCookie(state);
       const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest' ? { settings: claims[K.deepLinkingSettings], deploymentId, sub: claims.sub } : null;
       const pending = !bound && row.storageTarget ? (claims as Record<string, unknown>) : null;
-      const used = await repo.markUsed(db, row.id, at, { pendingClaims: pending, deepLinking, completedAt: bound ? at : null });
+      const used = await withTenant(row.tenantId, () => repo.markUsed(db, row.id, at, { pendingClaims: pending, deepLinking, completedAt: bound ? at : null }));
       if (!used) throw refusal(401, 'nonce_replayed', 'alreadyUsed');
       if (bound) return { kind: 'launched', launched: await finish(tenant, claims, row.id, known) };
       if (row.storageTarget) return { kind: 'storage', row: used, storage: storageOf(tenant, row, row.storageTarget) };

@@ -70,6 +70,22 @@ export class Crawler {
   private readonly lang: string | undefined;
   private readonly detectors = new Map<string, EnglishDetector>();
   private readonly markers = new Set<string>();
+  /**
+   * Forms (method, action pattern, fields) whose empty and oversize input one role has had refused:
+   * the refusal is the form's own validation, the same for every role shown the form, so another
+   * role submits it with valid input only (which its permissions decide).
+   */
+  readonly refusalsChecked = new Set<string>();
+  /**
+   * The axe rules run on each page shape: all of WCAG 2.1 A/AA in English (undefined); in another
+   * language, which the English crawl has already checked every shape for, only the rules its words
+   * can break: the page's language, and the names of controls, links, images and the page.
+   */
+  get axeRules(): readonly string[] | undefined {
+    return this.lang ? ['html-has-lang', 'html-lang-valid', 'valid-lang', 'document-title', 'label', 'button-name', 'link-name', 'input-button-name', 'select-name', 'image-alt', 'aria-input-field-name'] : undefined;
+  }
+  /** Where the crawl's time goes (ms), for its summary lines. */
+  readonly timing = { navigation: 0, axe: 0, english: 0, checks: 0 };
 
   constructor(
     private readonly page: Page,
@@ -173,7 +189,9 @@ class RoleCrawl {
 
   summary(ms: number): string[] {
     const visited = [...this.visitsPerPattern.values()].reduce((a, b) => a + b, 0);
-    const lines = [`crawler [${this.role}] ${visited} pages, ${this.submitted.size} forms, ${(ms / 1000).toFixed(1)}s:`];
+    const { navigation, axe, english, checks } = this.crawler.timing;
+    const s = (n: number) => `${(n / 1000).toFixed(1)}s`;
+    const lines = [`crawler [${this.role}] ${visited} pages, ${this.submitted.size} forms, ${s(ms)} (crawl so far: navigation ${s(navigation)}, axe ${s(axe)}, reading texts ${s(english)}, other checks ${s(checks - axe - english)}):`];
     for (const [pattern, n] of [...this.visitsPerPattern.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const left = this.notVisited.get(pattern);
       lines.push(`  ${pattern} ×${n}${left ? ` (${left} more not visited: cap)` : ''}`);
@@ -184,6 +202,15 @@ class RoleCrawl {
 
   private fail(where: string, problem: string, context?: string): void {
     this.crawler.fail(this.role, where, problem, context);
+  }
+
+  private async timed<T>(what: keyof Crawler['timing'], work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.crawler.timing[what] += Date.now() - started;
+    }
   }
 
   /** Queues an in-tool URL unless already seen or its pattern (or the role's total) is at its cap. */
@@ -206,8 +233,8 @@ class RoleCrawl {
 
   private async visit(url: string, foundOn: string): Promise<void> {
     const where = patternOf(url);
-    const response = await this.frame.goto(url, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT });
-    const ok = await this.checkReached(where, response, 'valid', `found on ${foundOn}`);
+    const response = await this.timed('navigation', () => this.frame.goto(url, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT }));
+    const ok = await this.timed('checks', () => this.checkReached(where, response, 'valid', `found on ${foundOn}`));
     if (!ok) return;
     for (const link of await inToolLinks(this.frame, this.crawler.origin)) this.enqueue(link, where);
     const ordinals = new Map<string, number>();
@@ -221,7 +248,9 @@ class RoleCrawl {
       if (this.submitted.has(shape)) continue;
       this.submitted.add(shape);
       // A GET form is a search or filter: only its valid use leads somewhere to check.
-      const variants: Variant[] = form.method === 'post' && form.textFields > 0 ? ['empty', 'oversize', 'valid'] : ['valid'];
+      const refusable = form.method === 'post' && form.textFields > 0 && !this.crawler.refusalsChecked.has(shape);
+      if (refusable) this.crawler.refusalsChecked.add(shape);
+      const variants: Variant[] = refusable ? ['empty', 'oversize', 'valid'] : ['valid'];
       const outcomes: string[] = [];
       for (const variant of variants) outcomes.push(`${variant} ${await this.submit(url, form, key, ordinal, variant)}`);
       this.formLog.push(`${form.method.toUpperCase()} ${patternOf(form.action)} "${form.label}" on ${where}: ${outcomes.join(', ')}`);
@@ -235,7 +264,7 @@ class RoleCrawl {
   private async submit(pageUrl: string, info: FormInfo, key: string, ordinal: number, variant: Variant): Promise<string> {
     const where = `form "${info.label}" (${info.method.toUpperCase()} ${patternOf(info.action)}) on ${patternOf(pageUrl)} [${variant} input]`;
     try {
-      const reload = await this.frame.goto(pageUrl, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT });
+      const reload = await this.timed('navigation', () => this.frame.goto(pageUrl, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT }));
       if (!reload?.ok()) {
         this.fail(where, `reloading the page answered ${reload?.status() ?? 'nothing'}`);
         return 'page did not reload';
@@ -252,9 +281,11 @@ class RoleCrawl {
       }
       // waitForNavigation (not waitForURL) waits for a new document even when it has the same URL.
       const navigation = this.frame.waitForNavigation({ waitUntil: 'load', timeout: NAVIGATION_TIMEOUT });
-      await requestSubmit(form);
-      const response = await navigation;
-      const ok = await this.checkReached(where, response, variant, `after ${where}`);
+      const response = await this.timed('navigation', async () => {
+        await requestSubmit(form);
+        return navigation;
+      });
+      const ok = await this.timed('checks', () => this.checkReached(where, response, variant, `after ${where}`));
       // A page reached by a submit (a new goal's page) is crawled too, under the same caps.
       if (ok && response?.request().method() === 'GET') this.enqueue(this.frame.url(), where);
       return String(response?.status() ?? 'no page');
@@ -307,12 +338,12 @@ class RoleCrawl {
     const shape = `${page}${suffix} ${await pageShape(this.frame)}`;
     if (!this.crawler.axed.has(shape)) {
       this.crawler.axed.add(shape);
-      for (const problem of await axeProblems(this.frame)) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
+      for (const problem of await this.timed('axe', () => axeProblems(this.frame, this.crawler.axeRules))) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
     }
     for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     const english = this.crawler.englishFor(this.role);
     if (english) {
-      for (const text of await visibleTexts(this.frame)) for (const found of english.find(text)) this.fail(`${page}${suffix}`, `English text: "${found}"`, context);
+      for (const text of await this.timed('english', () => visibleTexts(this.frame))) for (const found of english.find(text)) this.fail(`${page}${suffix}`, `English text: "${found}"`, context);
     }
     for (const problem of await namingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     return ok;

@@ -93,10 +93,14 @@ export function englishDetector(locale: string, data: string[] = []): EnglishDet
   const phrases = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u') }));
   // A name or a sentence, not a code the data also holds (a goal's category "academic", a voice "adult").
   // Longest first: a mark holding a shorter datum ("Crawler teacher of an undecided course") goes whole.
-  const dataRes = [...data].sort((a, b) => b.length - a.length).filter((d) => d.length >= 3 && (/\s/.test(d) || /^\p{Lu}/u.test(d))).map((d) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(d)}(?![\\p{L}\\p{N}])`, 'gu'));
+  const texts = [...data].sort((a, b) => b.length - a.length).filter((d) => d.length >= 3 && (/\s/.test(d) || /^\p{Lu}/u.test(d)));
+  const dataRes = texts.map((d) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(d)}(?![\\p{L}\\p{N}])`, 'gu'));
+  const lowered = texts.map((d) => d.replace(/\s+/g, ' ').toLowerCase());
   return {
     find(text) {
       const whole = text.replace(/\s+/g, ' ').trim();
+      // A piece of what someone wrote, shown on its own: the plan history's word diff cuts their text into the words that changed.
+      if (whole.length >= 3 && lowered.some((d) => d.includes(whole.toLowerCase()))) return [];
       let rest = whole;
       for (const re of dataRes) rest = rest.replace(re, ' ');
       const found: string[] = [];

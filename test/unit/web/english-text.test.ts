@@ -40,4 +40,11 @@ describe('the English-text detector (the Spanish crawl)', () => {
     expect(detector.find("Maya Rodriguez's words are shown here for you")).to.deep.equal(["Maya Rodriguez's words are shown here for you"]);
     expect(englishDetector('es', ['student', 'adult']).find(t('layout.footer'))).to.deep.equal(['Student records are private. Every view and change is logged']);
   });
+
+  it("leaves pieces of what people wrote alone (the plan history's word diff), not English around them", () => {
+    const wrote = englishDetector('es', ['I liked the trainer who helped me with my knee, and my advisor said to ask']);
+    expect(wrote.find('the trainer who helped me with')).to.deep.equal([]);
+    expect(wrote.find('advisor')).to.deep.equal([]);
+    expect(wrote.find('the trainer who helped me with the form you saved')).to.not.deep.equal([]);
+  });
 });
