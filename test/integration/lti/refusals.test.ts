@@ -112,6 +112,21 @@ describe('LTI launch refusals over HTTP', () => {
     await refused(() => launch('teacher-1', { agent }), 401, 'state_mismatch', 'does not belong to a login this tool started');
   });
 
+  it("refuses a state whose tenant part names another tenant: the state is read within the tenant it names (401)", async () => {
+    let issued = '';
+    const agent = new LtiAgent({
+      beforeSubmit: (form) => {
+        const state = form.fields.state;
+        if (!form.fields.id_token || !state) return;
+        issued = state;
+        // The tool's own state, its tenant part swapped for another uuid: no row in that tenant.
+        form.fields.state = state.replace(/^[^.]+/, '00000000-0000-4000-8000-000000000abc');
+      },
+    });
+    await refused(() => launch('teacher-1', { agent }), 401, 'state_mismatch', 'does not belong to a login this tool started');
+    expect(issued.startsWith(`${f.tenantId}.`), 'the state names its tenant').to.equal(true);
+  });
+
   it('refuses a login that took longer than the state lives (tool clock, 401)', async () => {
     const agent = new LtiAgent({
       beforeSubmit: (form) => {
