@@ -40,11 +40,14 @@ export interface ConnectorRun {
   /** Where the last successful run stopped; `setCursor` saves the next one when this run succeeds. */
   cursor: Readonly<Record<string, string>>;
   setCursor(next: Record<string, string>): void;
-  /** Rows read from the source, rows refused (with their position and reason code), students not matched. */
-  counted(c: { fetched?: number; unmatched?: number; rejected?: BadRow[] }): void;
+  /**
+   * Rows read from the source, rows refused (with their position and reason code), students queued for
+   * an admin's review (`unmatched`), students left out as not the tool's (`notInTool`).
+   */
+  counted(c: { fetched?: number; unmatched?: number; notInTool?: number; rejected?: BadRow[] }): void;
   fetch: typeof fetch;
   clock: Clock;
-  identities: Pick<IdentitiesService, 'match'>;
+  identities: Pick<IdentitiesService, 'matchKnown'>;
   /**
    * All of a run's writes in one transaction: a run that fails part-way writes nothing. Read
    * everything from the source first, then write.

@@ -21,7 +21,7 @@ export interface CanvasDeps {
   logger: Logger;
   jobs: JobQueue;
   connectors: Pick<ConnectorsService, 'settingsOf' | 'recordRun' | 'syncSoon'>;
-  identities: Pick<IdentitiesService, 'match'>;
+  identities: Pick<IdentitiesService, 'matchKnown'>;
   studentData: Pick<StudentDataService, 'upsertCourseScores' | 'today' | 'changed'>;
   fetch: typeof fetch;
   userAgent: string;
@@ -93,8 +93,9 @@ export function createCanvasService(deps: CanvasDeps) {
       }
       run.counted({ fetched: rows.length });
       const students = outside(rows);
-      const people = await run.identities.match(run.tenantId, 'canvas', students);
-      run.counted({ unmatched: students.filter((s) => !people.has(s.externalId)).length });
+      // The whole account is read: its students the tool does not know are left out, not queued.
+      const { people, notInTool, queued } = await run.identities.matchKnown(run.tenantId, 'canvas', students);
+      run.counted({ unmatched: queued, notInTool });
       const inputs = rows.flatMap((r) => {
         const personId = people.get(r.userId);
         return personId ? [toInput(personId, r)] : [];
@@ -130,10 +131,11 @@ export function createCanvasService(deps: CanvasDeps) {
         }
         if (!row) return;
         tally.fetched += 1;
-        const people = await deps.identities.match(tenantId, 'canvas', outside([row]));
-        const personId = people.get(row.userId);
+        const found = await deps.identities.matchKnown(tenantId, 'canvas', outside([row]));
+        const personId = found.people.get(row.userId);
         if (!personId) {
-          tally.unmatched += 1;
+          tally.unmatched += found.queued;
+          tally.notInTool += found.notInTool;
           return;
         }
         const day = await deps.studentData.today(tenantId);

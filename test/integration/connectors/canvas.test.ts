@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { seedSchool, type SeededSchool } from '../../support/school.js';
+import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
+import { decoded } from '../../support/html.js';
 import { connectCanvas, startCanvas, type RunningCanvas } from '../../support/canvas-api.js';
 import { TestClock } from '../../support/clock.js';
 import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
@@ -32,7 +33,7 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
   const sleeps: number[] = [];
   let token: string;
   // Canvas ids
-  const ids = { amara: '', liam: '', sofia: '', stranger: '', algebra: '', biology: '', quiz1: '', quiz2: '', lab: '' };
+  const ids = { amara: '', liam: '', sofia: '', stranger: '', twin: '', algebra: '', biology: '', quiz1: '', quiz2: '', lab: '' };
 
   before(async () => {
     enterSystemScopeForTests();
@@ -41,6 +42,8 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     admin = { tenantId: school.tenantId, personId: school.admin.id, name: 'a', role: 'admin', contextId: null, contextTitle: '', contextKind: null, menteeIds: [] };
     const sis = (n: string) => `SIS-${n}-${school.tenantId}`;
     for (const [i, s] of school.students.entries()) await t.ctx.roster.upsertPerson(school.tenantId, { sub: s.sub, name: s.name, sisId: sis(String(i)) });
+    // Two people of the tool carry one SIS id: a Canvas user with it is a case for an admin.
+    for (const sub of ['twin-a', 'twin-b']) await t.ctx.roster.upsertPerson(school.tenantId, { sub, name: `Twin ${sub}`, sisId: 'SIS-TWIN' });
 
     c = await startCanvas({ clock: canvasClock });
     const { canvas } = c;
@@ -51,7 +54,8 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     ids.liam = canvas.addUser({ name: 'Liam', sisUserId: sis('1') });
     ids.sofia = canvas.addUser({ name: 'Sofia', sisUserId: sis('2') });
     ids.stranger = canvas.addUser({ name: 'Nobody Known', sisUserId: 'SIS-unknown' });
-    for (const u of [ids.amara, ids.liam, ids.stranger]) canvas.enroll(ids.algebra, u);
+    ids.twin = canvas.addUser({ name: 'Twin', sisUserId: 'SIS-TWIN' });
+    for (const u of [ids.amara, ids.liam, ids.stranger, ids.twin]) canvas.enroll(ids.algebra, u);
     canvas.enroll(ids.biology, ids.amara);
     canvas.enroll(ids.biology, ids.sofia);
     // Enough students in Biology for several pages of 100.
@@ -105,9 +109,9 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
           from course_scores where tenant_id = ${school.tenantId} and source = 'canvas' order by course_key, person_id`,
     );
   const runs = () =>
-    queryRows<{ trigger: string; status: string; fetched: number; upserted: number; unmatched: number; error_class: string | null }>(
+    queryRows<{ trigger: string; status: string; fetched: number; upserted: number; unmatched: number; not_in_tool: number; error_class: string | null }>(
       t.ctx.db,
-      sql`select trigger, status, fetched, upserted, unmatched, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = 'canvas' order by started_at, id`,
+      sql`select trigger, status, fetched, upserted, unmatched, not_in_tool, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = 'canvas' order by started_at, id`,
     );
   const status = async () => (await t.ctx.connectors.overview(admin)).connectors.find((x) => x.kind === 'canvas');
   const pendingRefreshes = async () => (await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from jobs where type = 'connectors.canvas.refresh' and tenant_id = ${school.tenantId} and status = 'pending'`))[0]!.n;
@@ -116,7 +120,7 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     await t.ctx.jobs.runDue();
   };
 
-  it('a sync writes current and final score and missing/late counts for every course of matched students; others go to review', async () => {
+  it('a sync writes current and final score and missing/late counts for every course of matched students; students not in the tool are left out, not queued', async () => {
     await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
     const [amara, liam, sofia] = school.students.map((s) => s.id);
     const rows = await scores();
@@ -126,10 +130,13 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     expect(of(amara, ids.biology)).to.deep.include({ course_title: 'Biology', current_score: null, missing_count: 0 });
     expect(of(sofia, ids.biology)).to.deep.include({ current_score: 90, final_score: 90 });
     expect(rows).to.have.length(4);
-    // 3 in Algebra + 122 in Biology read; 121 Canvas users matched no one (unmatched, in the review queue).
-    expect((await runs()).at(-1)).to.deep.include({ trigger: 'admin', status: 'succeeded', fetched: 125, upserted: 4, unmatched: 121 });
-    const [review] = await queryRows<{ reason: string }>(t.ctx.db, sql`select reason from identity_reviews where tenant_id = ${school.tenantId} and source = 'canvas' and external_id = ${ids.stranger}`);
-    expect(review?.reason).to.equal('unmatched');
+    // 4 in Algebra + 122 in Biology read; 121 Canvas users are no one the tool knows (left out), one SIS id names two people (queued).
+    expect((await runs()).at(-1)).to.deep.include({ trigger: 'admin', status: 'succeeded', fetched: 126, upserted: 4, unmatched: 1, not_in_tool: 121 });
+    const reviews = await queryRows<{ external_id: string; reason: string }>(t.ctx.db, sql`select external_id, reason from identity_reviews where tenant_id = ${school.tenantId} and source = 'canvas'`);
+    expect(reviews).to.deep.equal([{ external_id: ids.twin, reason: 'ambiguous' }]);
+    // The admins' run history says so in words.
+    const page = decoded((await asUser(t.app, await ltikFor(t.ctx, school.admin, 'admin', school.advisoryId)).get('/admin/connectors').expect(200)).text);
+    expect(page).to.contain('121 not in the tool').and.contain('1 waiting for identity review');
     expect(c.canvas.requests.filter((r) => r.path.includes(`/courses/${ids.biology}/enrollments`)).length, 'Biology paged by Link').to.equal(2);
     expect(c.canvas.requests.every((r) => r.userAgent?.startsWith('SuccessPlans/'))).to.equal(true);
     expect((await status())?.status).to.equal('ok');

@@ -55,7 +55,7 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
     expect(m.scores.get(`person-2|${ids.bio}|`)).to.include({ currentScore: 40, missingCount: 1 });
     expect(m.scores.get(`person-1|${ids.alg}|`)).to.include({ currentScore: 70 });
     expect(m.scores.size).to.equal(3);
-    expect(m.counters).to.deep.equal({ fetched: 3 + 6, upserted: 3, unmatched: 1 });
+    expect(m.counters).to.deep.equal({ fetched: 3 + 6, upserted: 3, unmatched: 0, notInTool: 1 });
     // One match per run, every student with the SIS's name as the admins' label; teachers are not students.
     expect(m.matched).to.have.length(1);
     expect(m.matched[0].rows.map((r) => r.externalId).sort()).to.deep.equal(['stu-1', 'stu-2', 'stu-3']);

@@ -53,9 +53,9 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
     expect(m.scores.get(`person-1|${ids.alg}|${ids.q1}`)).to.include({ currentScore: 71, courseTitle: 'Algebra I: Period 2', periodKey: String(ids.q1) });
     expect(m.scores.get(`person-1|${ids.alg}|${ids.q2}`)).to.include({ currentScore: 65.5 });
     expect(m.scores.get(`person-2|${ids.bio}|${ids.q1}`)).to.include({ currentScore: 82 });
-    // Inactive sections, the 'final' column and the unmatched student are left out.
+    // Inactive sections, the 'final' column and the student not in the tool are left out.
     expect(m.scores.size).to.equal(5);
-    expect(m.counters).to.deep.equal({ fetched: 7, upserted: 5, unmatched: 1 });
+    expect(m.counters).to.deep.equal({ fetched: 7, upserted: 5, unmatched: 0, notInTool: 1 });
     expect(m.matched).to.have.length(1);
     expect(m.matched[0].rows.find((r) => r.sisId === 'S-3')).to.include({ externalId: String(ids.students[2]), label: 'Student 3' });
     // Every request was signed and accepted.

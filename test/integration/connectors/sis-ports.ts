@@ -9,7 +9,7 @@ import type { TestClock } from '../../support/clock.js';
  */
 export function memoryRun(clock: TestClock, people: Record<string, string>) {
   const scores = new Map<string, CourseScoreInput>();
-  const counters = { fetched: 0, upserted: 0, unmatched: 0 };
+  const counters = { fetched: 0, upserted: 0, unmatched: 0, notInTool: 0 };
   const matched: { source: string; rows: { externalId: string; sisId?: string | null; label?: string }[] }[] = [];
   const state: { cursor: Record<string, string> | undefined } = { cursor: undefined };
   const run = (o: Partial<ConnectorRun> & Pick<ConnectorRun, 'config' | 'secret'>): ConnectorRun => ({
@@ -21,18 +21,20 @@ export function memoryRun(clock: TestClock, people: Record<string, string>) {
     counted: (c) => {
       counters.fetched += c.fetched ?? 0;
       counters.unmatched += c.unmatched ?? 0;
+      counters.notInTool += c.notInTool ?? 0;
     },
     fetch: globalThis.fetch,
     clock,
     identities: {
-      match: async (_tenantId, source, rows) => {
+      // No SIS id names two people here: a row that matches no one is left out as not in the tool.
+      matchKnown: async (_tenantId, source, rows) => {
         matched.push({ source, rows: [...rows] });
         const m = new Map<string, string>();
         for (const r of rows) {
           const person = people[r.externalId] ?? (r.sisId ? people[`sis:${r.sisId}`] : undefined);
           if (person) m.set(r.externalId, person);
         }
-        return m;
+        return { people: m, notInTool: new Set(rows.map((r) => r.externalId)).size - m.size, queued: 0 };
       },
     },
     // One transaction: the rows land only if the work finishes.
