@@ -1,6 +1,6 @@
 import type { Clock } from '../web/clock.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
-import type { AttendanceInput, CourseScoreInput, IncidentInput } from '../student-data/student-data.service.js';
+import type { AttendanceInput, CourseScoreInput, CourseScoreKey, IncidentInput } from '../student-data/student-data.service.js';
 import type { BadRow, ConnectorKind, RunTrigger } from './connectors.tables.js';
 
 /**
@@ -25,6 +25,12 @@ export class ConnectorError extends Error {
 /** The writes of one run, bound to its school, its source and one transaction. Counts are kept for the run record. */
 export interface RunWriter {
   courseScores(rows: readonly CourseScoreInput[]): Promise<number>;
+  /**
+   * Only after a full read of the source (every enrollment it has, not changes since a cursor): its
+   * standings not among `seen` are marked ended (the student left, the course concluded, the grading
+   * period moved on). Returns how many standings ended.
+   */
+  endCourseScoresNotIn(seen: readonly CourseScoreKey[]): Promise<number>;
   attendance(rows: readonly AttendanceInput[]): Promise<number>;
   incidents(rows: readonly IncidentInput[]): Promise<number>;
 }

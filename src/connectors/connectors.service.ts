@@ -106,6 +106,11 @@ export function createConnectorsService(deps: ConnectorsDeps) {
               const track = <R extends { personId: string }>(rows: readonly R[]) => rows.forEach((r) => touched.add(r.personId));
               const writer: RunWriter = {
                 courseScores: async (rows) => (track(rows), add(await deps.studentData.upsertCourseScores(tenantId, source, rows, { tx, day }))),
+                endCourseScoresNotIn: async (seen) => {
+                  const ended = await deps.studentData.endCourseScoresNotIn(tenantId, source, seen, { tx, day });
+                  for (const p of ended) touched.add(p);
+                  return add(ended.length);
+                },
                 attendance: async (rows) => (track(rows), add(await deps.studentData.upsertAttendance(tenantId, source, rows, tx))),
                 incidents: async (rows) => (track(rows), add(await deps.studentData.upsertIncidents(tenantId, source, rows, tx))),
               };

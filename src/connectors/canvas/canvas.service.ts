@@ -22,7 +22,7 @@ export interface CanvasDeps {
   jobs: JobQueue;
   connectors: Pick<ConnectorsService, 'settingsOf' | 'recordRun' | 'syncSoon'>;
   identities: Pick<IdentitiesService, 'matchKnown'>;
-  studentData: Pick<StudentDataService, 'upsertCourseScores' | 'today' | 'changed'>;
+  studentData: Pick<StudentDataService, 'upsertCourseScores' | 'endCourseScores' | 'today' | 'changed'>;
   fetch: typeof fetch;
   userAgent: string;
 }
@@ -100,7 +100,12 @@ export function createCanvasService(deps: CanvasDeps) {
         const personId = people.get(r.userId);
         return personId ? [toInput(personId, r)] : [];
       });
-      await run.write((w) => w.courseScores(inputs));
+      await run.write(async (w) => {
+        await w.courseScores(inputs);
+        // Every active enrollment of the account was read: a standing not among them has ended. A read
+        // that found nothing at all (a wrong account id reads as an empty account) ends nothing.
+        if (rows.length) await w.endCourseScoresNotIn(inputs);
+      });
       run.setCursor({ lastFullSyncAt: run.clock.now().toISOString() });
     },
   };
@@ -129,7 +134,16 @@ export function createCanvasService(deps: CanvasDeps) {
         } catch (err) {
           throw asConnectorError(err);
         }
-        if (!row) return;
+        if (!row) {
+          // The enrollment is no longer active (deleted, concluded, inactive) or its course is gone: the standing has ended.
+          const personId = (await deps.identities.matchKnown(tenantId, 'canvas', [{ externalId: userId }])).people.get(userId);
+          if (!personId) return;
+          const day = await deps.studentData.today(tenantId);
+          const ended = await deps.db.transaction((tx) => deps.studentData.endCourseScores(tenantId, 'canvas', { personId, courseKey: courseId }, { tx, day }));
+          tally.upserted += ended;
+          if (ended) touched.push(personId);
+          return;
+        }
         tally.fetched += 1;
         const found = await deps.identities.matchKnown(tenantId, 'canvas', outside([row]));
         const personId = found.people.get(row.userId);

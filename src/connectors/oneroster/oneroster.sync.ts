@@ -117,7 +117,12 @@ export async function syncOneRoster(run: ConnectorRun, backoff?: Partial<Backoff
       return personId ? [{ personId, courseKey: c.classId, courseTitle: c.title, periodKey: '', currentScore: s.currentScore, missingCount: s.missingCount, lateCount: s.lateCount }] : [];
     }),
   );
-  if (rows.length) await run.write((w) => w.courseScores(rows));
+  if (rows.length)
+    await run.write(async (w) => {
+      await w.courseScores(rows);
+      // A full run read every class's results: a standing not among them has ended.
+      if (full) await w.endCourseScoresNotIn(rows);
+    });
   const next: Record<string, string> = {};
   const usersSince = newest(cursor.usersSince, students);
   if (usersSince) next.usersSince = usersSince;

@@ -64,7 +64,12 @@ export async function syncSchoology(run: ConnectorRun, backoff?: Partial<Backoff
     const personId = people.get(s.uid);
     return personId ? [{ personId, courseKey: s.sectionId, courseTitle: s.courseTitle, periodKey: s.periodId, currentScore: s.currentScore }] : [];
   });
-  if (rows.length) await run.write((w) => w.courseScores(rows));
+  if (rows.length)
+    await run.write(async (w) => {
+      await w.courseScores(rows);
+      // A full run read every active section's grades: a standing not among them has ended.
+      if (full) await w.endCourseScoresNotIn(rows);
+    });
   const fullAt = full ? startedAt : cursor.fullAt;
   run.setCursor({ gradesSince: String(startedAt - OVERLAP_SECONDS), ...(fullAt === undefined ? {} : { fullAt: String(fullAt) }) });
 }

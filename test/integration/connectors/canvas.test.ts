@@ -280,6 +280,39 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     expect(await c.canvas.send(c.canvas.events.gradeChange(s, { score: 0, grade: '0' }, null), eventsUrl)).to.equal(204);
   });
 
+  const endedOn = async (personId: string, courseKey: string) =>
+    (await queryRows<{ ended_on: string | null }>(t.ctx.db, sql`select ended_on::text from course_scores where tenant_id = ${school.tenantId} and source = 'canvas' and person_id = ${personId} and course_key = ${courseKey}`)).map((r) => r.ended_on);
+  const currentCourses = async (personId: string) => (await t.ctx.studentData.forStudents(school.tenantId, [personId], '2026-07-01')).scores.map((s) => s.courseKey).sort();
+
+  it('a student who leaves a course: the next sync marks that standing ended on the day (kept), the indicators leave it out; back in the course, it counts again', async () => {
+    const liam = school.students[1].id;
+    await c.canvas.setEnrollmentState(ids.algebra, ids.liam, 'deleted', { publish: false });
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    expect(await endedOn(liam, ids.algebra)).to.deep.equal([await t.ctx.studentData.today(school.tenantId)]);
+    expect((await runs()).at(-1)).to.deep.include({ status: 'succeeded', upserted: 1 });
+    const stillCurrent = await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from course_scores where tenant_id = ${school.tenantId} and source = 'canvas' and ended_on is null`);
+    expect(stillCurrent[0]!.n, 'the other standings are untouched').to.equal(3);
+    expect(await currentCourses(liam)).to.deep.equal([]);
+
+    await c.canvas.setEnrollmentState(ids.algebra, ids.liam, 'active', { publish: false });
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    expect(await endedOn(liam, ids.algebra)).to.deep.equal([null]);
+    expect(await currentCourses(liam)).to.deep.equal([ids.algebra]);
+  });
+
+  it('enrollment_updated for a concluded or deleted enrollment ends that standing at once', async () => {
+    const sofia = school.students[2].id;
+    await c.canvas.setEnrollmentState(ids.biology, ids.sofia, 'completed', { publish: false });
+    const before = (await runs()).length;
+    expect(await c.canvas.send(c.canvas.events.enrollmentUpdated(c.canvas.enrollment(ids.biology, ids.sofia)), eventsUrl)).to.equal(204);
+    await runEventJobs();
+    expect(await endedOn(sofia, ids.biology)).to.deep.equal([await t.ctx.studentData.today(school.tenantId)]);
+    // (An event of the test before may be refreshed in the same pass: its run is the other one.)
+    expect((await runs()).slice(before).filter((r) => r.upserted === 1)).to.have.length(1);
+    expect(await currentCourses(sofia)).to.deep.equal([]);
+    await c.canvas.setEnrollmentState(ids.biology, ids.sofia, 'active', { publish: false });
+  });
+
   it('a refresh whose token was revoked asks for a full sync, which shows the admin the problem', async () => {
     const s = c.canvas.submission(ids.quiz1, ids.amara);
     c.canvas.revokeToken(token);

@@ -172,4 +172,18 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
     expect([...m.scores.keys()].some((k) => k.includes(ids.alg))).to.equal(false);
     expect(m.matched[0].rows.find((r) => r.externalId === 'stu-2')?.label).to.equal(undefined);
   });
+
+  it('a class deleted in the SIS: its standings end on the next full run, not on a run of changes', async () => {
+    await start();
+    const m = memoryRun(clock, people);
+    await run(m);
+    expect(m.scores.has(`person-1|${ids.alg}|`)).to.equal(true);
+    s.api.markDeleted('classes', ids.alg);
+    clock.advance(60_000);
+    await run(m);
+    expect([...m.ended], 'a run of changes ends nothing').to.deep.equal([]);
+    clock.advance(24 * 3600_000);
+    await run(m);
+    expect([...m.ended]).to.deep.equal([`person-1|${ids.alg}|`]);
+  });
 });

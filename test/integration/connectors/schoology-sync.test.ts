@@ -81,6 +81,20 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
     expect(s.api.requests.filter((r) => r.path.endsWith('/enrollments'))).to.have.length(2);
   });
 
+  it('a student who leaves a section: the standings end on the next full run, not on a run of changes', async () => {
+    const m = memoryRun(clock, people);
+    clock.advance(20 * 60_000);
+    await run(m);
+    s.api.enroll(ids.alg, ids.students[1], { status: 2 });
+    clock.advance(15 * 60_000);
+    await run(m);
+    expect([...m.ended], 'a run of changes ends nothing').to.deep.equal([]);
+    clock.advance(24 * 3600_000);
+    await run(m);
+    expect([...m.ended]).to.deep.equal([`person-2|${ids.alg}|${ids.q1}`]);
+    expect(m.scores.has(`person-1|${ids.alg}|${ids.q1}`)).to.equal(true);
+  });
+
   it('follows links.next through sections larger than a page', async () => {
     for (let i = 0; i < 230; i++) {
       const u = s.api.addUser({ schoolUid: `X-${i}`, nameFirst: 'Many', nameLast: `${i}`, role: 'student' });

@@ -9,6 +9,8 @@ import type { TestClock } from '../../support/clock.js';
  */
 export function memoryRun(clock: TestClock, people: Record<string, string>) {
   const scores = new Map<string, CourseScoreInput>();
+  /** Standings a full run ended (keys as in `scores`). */
+  const ended = new Set<string>();
   const counters = { fetched: 0, upserted: 0, unmatched: 0, notInTool: 0 };
   const matched: { source: string; rows: { externalId: string; sisId?: string | null; label?: string }[] }[] = [];
   const state: { cursor: Record<string, string> | undefined } = { cursor: undefined };
@@ -42,11 +44,21 @@ export function memoryRun(clock: TestClock, people: Record<string, string>) {
       const staged: CourseScoreInput[] = [];
       const writer: RunWriter = {
         courseScores: async (rows) => (staged.push(...rows), rows.length),
+        endCourseScoresNotIn: async (seen) => {
+          const keep = new Set(seen.map((r) => `${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`));
+          const gone = [...scores.keys()].filter((k) => !keep.has(k) && !ended.has(k));
+          for (const k of gone) ended.add(k);
+          return gone.length;
+        },
         attendance: async () => 0,
         incidents: async () => 0,
       };
       const result = await work(writer);
-      for (const r of staged) scores.set(`${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`, r);
+      for (const r of staged) {
+        const key = `${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`;
+        scores.set(key, r);
+        ended.delete(key);
+      }
       counters.upserted += staged.length;
       return result;
     },
@@ -61,5 +73,5 @@ export function memoryRun(clock: TestClock, people: Record<string, string>) {
   };
   // Waiting moves the test clock, which the simulators' rate limits read.
   const backoff = { sleep: async (ms: number) => clock.advance(ms) };
-  return { scores, counters, matched, state, run, sync, backoff };
+  return { scores, ended, counters, matched, state, run, sync, backoff };
 }
