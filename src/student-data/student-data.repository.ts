@@ -251,7 +251,7 @@ export async function indicatorCounts(
       select distinct on (person_id, source, course_key) person_id, source, course_key, course_title, period_key, current_score, observed_at
       from ${courseScores}
       where tenant_id = ${tenantId} and person_id = any(${ids}::uuid[]) and current_score is not null and ended_on is null
-      order by person_id, source, course_key, observed_at desc, period_key desc),
+      order by person_id, source, course_key, observed_at desc, length(period_key) desc, period_key desc),
     sc as (
       select person_id, jsonb_agg(jsonb_build_array(source, course_key, course_title, period_key, current_score::float8, to_char((observed_at at time zone ${w.timeZone})::date, 'YYYY-MM-DD'))) as courses
       from latest group by person_id)

@@ -51,6 +51,7 @@ const toInput = (personId: string, r: CanvasScoreRow): CourseScoreInput => ({
   personId,
   courseKey: r.courseId,
   courseTitle: r.courseTitle,
+  periodKey: r.periodKey,
   currentScore: score(r.currentScore),
   finalScore: score(r.finalScore),
   missingCount: r.missingCount,

@@ -12,6 +12,7 @@ import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
 import { queryRows } from '../../../src/db/client.js';
 import { liveEventsPath } from '../../../src/connectors/canvas/canvas.routes.js';
 import type { AppUser } from '../../../src/auth/user.js';
+import { RECOMPUTE_JOB } from '../../../src/indicators/indicators.service.js';
 
 const DAY = 86_400_000;
 
@@ -311,6 +312,52 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     expect((await runs()).slice(before).filter((r) => r.upserted === 1)).to.have.length(1);
     expect(await currentCourses(sofia)).to.deep.equal([]);
     await c.canvas.setEnrollmentState(ids.biology, ids.sofia, 'active', { publish: false });
+  });
+
+  it('a course with grading periods: the standing is the current period\'s (keyed by its id), the indicators use it, and when the period moves on the last one ends', async () => {
+    const { canvas } = c;
+    const amara = school.students[0].id;
+    const now = canvasClock.now().getTime();
+    const history = canvas.addCourse({ name: 'World History' });
+    canvas.addGradingPeriod(history, { title: 'Quarter 1', start: new Date(now - 60 * DAY), end: new Date(now - 20 * DAY) });
+    const q2 = canvas.addGradingPeriod(history, { title: 'Quarter 2', start: new Date(now - 20 * DAY), end: new Date(now + 5 * DAY) });
+    const q3 = canvas.addGradingPeriod(history, { title: 'Quarter 3', start: new Date(now + 5 * DAY), end: new Date(now + 60 * DAY) });
+    canvas.enroll(history, ids.amara);
+    const essay = canvas.addAssignment(history, { name: 'Essay', pointsPossible: 100, dueAt: new Date(now - 30 * DAY) });
+    const project = canvas.addAssignment(history, { name: 'Project', pointsPossible: 100, dueAt: new Date(now - 2 * DAY) });
+    const exam = canvas.addAssignment(history, { name: 'Exam', pointsPossible: 100, dueAt: new Date(now + 10 * DAY) });
+    await canvas.grade(essay, ids.amara, 40, { publish: false });
+    await canvas.grade(project, ids.amara, 90, { publish: false });
+    // The simulator lists the periods as Canvas does.
+    const listed = await fetch(`${c.baseUrl}/api/v1/courses/${history}/grading_periods`, { headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'test' } });
+    expect(((await listed.json()) as { grading_periods: { title: string }[] }).grading_periods.map((p) => p.title)).to.deep.equal(['Quarter 1', 'Quarter 2', 'Quarter 3']);
+
+    const historyRows = () =>
+      queryRows<{ period_key: string; current_score: number | null; ended_on: string | null }>(
+        t.ctx.db,
+        sql`select period_key, current_score::float8 as current_score, ended_on::text from course_scores where tenant_id = ${school.tenantId} and person_id = ${amara} and course_key = ${history} order by period_key`,
+      );
+    const historyInIndicators = async () => {
+      await t.ctx.indicators.jobHandlers[RECOMPUTE_JOB]!(school.tenantId);
+      return (await t.ctx.indicators.summaryFor(school.tenantId, [amara])).get(amara)!.indicators!.grades.courses.filter((x) => x.courseKey === history).map((x) => x.score);
+    };
+
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    // Quarter 2's 90, not the whole course's 65.
+    expect(await historyRows()).to.deep.equal([{ period_key: q2, current_score: 90, ended_on: null }]);
+    expect(await historyInIndicators()).to.deep.equal([90]);
+
+    canvasClock.advance(6 * DAY);
+    await canvas.grade(exam, ids.amara, 70, { publish: false });
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    const today = await t.ctx.studentData.today(school.tenantId);
+    expect(await historyRows()).to.deep.equal(
+      [
+        { period_key: q2, current_score: 90, ended_on: today },
+        { period_key: q3, current_score: 70, ended_on: null },
+      ].sort((a, b) => a.period_key.localeCompare(b.period_key)),
+    );
+    expect(await historyInIndicators()).to.deep.equal([70]);
   });
 
   it('a refresh whose token was revoked asks for a full sync, which shows the admin the problem', async () => {
