@@ -1,6 +1,6 @@
 import type { Clock } from '../web/clock.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
-import type { AttendanceInput, CourseScoreInput, IncidentInput } from '../student-data/student-data.service.js';
+import type { AttendanceInput, CourseScoreInput, CourseScoreKey, IncidentInput } from '../student-data/student-data.service.js';
 import type { BadRow, ConnectorKind, RunTrigger } from './connectors.tables.js';
 
 /**
@@ -25,6 +25,12 @@ export class ConnectorError extends Error {
 /** The writes of one run, bound to its school, its source and one transaction. Counts are kept for the run record. */
 export interface RunWriter {
   courseScores(rows: readonly CourseScoreInput[]): Promise<number>;
+  /**
+   * Only after a full read of the source (every enrollment it has, not changes since a cursor): its
+   * standings not among `seen` are marked ended (the student left, the course concluded, the grading
+   * period moved on). Returns how many standings ended.
+   */
+  endCourseScoresNotIn(seen: readonly CourseScoreKey[]): Promise<number>;
   attendance(rows: readonly AttendanceInput[]): Promise<number>;
   incidents(rows: readonly IncidentInput[]): Promise<number>;
 }
@@ -40,11 +46,14 @@ export interface ConnectorRun {
   /** Where the last successful run stopped; `setCursor` saves the next one when this run succeeds. */
   cursor: Readonly<Record<string, string>>;
   setCursor(next: Record<string, string>): void;
-  /** Rows read from the source, rows refused (with their position and reason code), students not matched. */
-  counted(c: { fetched?: number; unmatched?: number; rejected?: BadRow[] }): void;
+  /**
+   * Rows read from the source, rows refused (with their position and reason code), students queued for
+   * an admin's review (`unmatched`), students left out as not the tool's (`notInTool`).
+   */
+  counted(c: { fetched?: number; unmatched?: number; notInTool?: number; rejected?: BadRow[] }): void;
   fetch: typeof fetch;
   clock: Clock;
-  identities: Pick<IdentitiesService, 'match'>;
+  identities: Pick<IdentitiesService, 'matchKnown'>;
   /**
    * All of a run's writes in one transaction: a run that fails part-way writes nothing. Read
    * everything from the source first, then write.

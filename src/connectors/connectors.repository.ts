@@ -53,11 +53,11 @@ export async function finishRun(
   db: DbOrTx,
   tenantId: string,
   id: string,
-  v: { status: 'succeeded' | 'failed'; at: Date; fetched: number; upserted: number; unmatched: number; rejected: number; badRows: BadRow[]; errorClass: string | null },
+  v: { status: 'succeeded' | 'failed'; at: Date; fetched: number; upserted: number; unmatched: number; notInTool: number; rejected: number; badRows: BadRow[]; errorClass: string | null },
 ): Promise<void> {
   await db
     .update(connectorRuns)
-    .set({ status: v.status, finishedAt: v.at, fetched: v.fetched, upserted: v.upserted, unmatched: v.unmatched, rejected: v.rejected, badRows: v.badRows.slice(0, MAX_BAD_ROWS), errorClass: v.errorClass })
+    .set({ status: v.status, finishedAt: v.at, fetched: v.fetched, upserted: v.upserted, unmatched: v.unmatched, notInTool: v.notInTool, rejected: v.rejected, badRows: v.badRows.slice(0, MAX_BAD_ROWS), errorClass: v.errorClass })
     .where(and(eq(connectorRuns.tenantId, tenantId), eq(connectorRuns.id, id)));
 }
 

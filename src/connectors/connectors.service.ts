@@ -25,7 +25,7 @@ export interface ConnectorsDeps {
   clock: Clock;
   logger: Logger;
   jobs: JobQueue;
-  identities: Pick<IdentitiesService, 'match'>;
+  identities: Pick<IdentitiesService, 'matchKnown'>;
   audit: Pick<AuditService, 'record'>;
   studentData: StudentDataService;
   secrets: SecretBox;
@@ -39,6 +39,8 @@ export interface RunTally {
   fetched: number;
   upserted: number;
   unmatched: number;
+  /** Students of the source the tool does not know: left out, not queued. */
+  notInTool: number;
   badRows: BadRow[];
   rejected: number;
 }
@@ -60,7 +62,7 @@ export function createConnectorsService(deps: ConnectorsDeps) {
    */
   async function recordRun<T>(tenantId: string, kind: string, trigger: RunTrigger, work: (tally: RunTally, runId: string) => Promise<T>): Promise<{ runId: string; result: T }> {
     const runId = await repo.startRun(db, tenantId, kind, trigger, clock.now());
-    const tally: RunTally = { fetched: 0, upserted: 0, unmatched: 0, rejected: 0, badRows: [] };
+    const tally: RunTally = { fetched: 0, upserted: 0, unmatched: 0, notInTool: 0, rejected: 0, badRows: [] };
     try {
       const result = await work(tally, runId);
       await repo.finishRun(db, tenantId, runId, { status: 'succeeded', at: clock.now(), ...tally, errorClass: null });
@@ -91,6 +93,7 @@ export function createConnectorsService(deps: ConnectorsDeps) {
           counted: (c) => {
             tally.fetched += c.fetched ?? 0;
             tally.unmatched += c.unmatched ?? 0;
+            tally.notInTool += c.notInTool ?? 0;
             tally.rejected += c.rejected?.length ?? 0;
             tally.badRows.push(...(c.rejected ?? []));
           },
@@ -103,6 +106,11 @@ export function createConnectorsService(deps: ConnectorsDeps) {
               const track = <R extends { personId: string }>(rows: readonly R[]) => rows.forEach((r) => touched.add(r.personId));
               const writer: RunWriter = {
                 courseScores: async (rows) => (track(rows), add(await deps.studentData.upsertCourseScores(tenantId, source, rows, { tx, day }))),
+                endCourseScoresNotIn: async (seen) => {
+                  const ended = await deps.studentData.endCourseScoresNotIn(tenantId, source, seen, { tx, day });
+                  for (const p of ended) touched.add(p);
+                  return add(ended.length);
+                },
                 attendance: async (rows) => (track(rows), add(await deps.studentData.upsertAttendance(tenantId, source, rows, tx))),
                 incidents: async (rows) => (track(rows), add(await deps.studentData.upsertIncidents(tenantId, source, rows, tx))),
               };

@@ -57,7 +57,10 @@ export const connectorRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     fetched: integer('fetched').notNull().default(0),
     upserted: integer('upserted').notNull().default(0),
+    /** Students queued for an admin's review. */
     unmatched: integer('unmatched').notNull().default(0),
+    /** Students of the source the tool does not know, left out (not queued). */
+    notInTool: integer('not_in_tool').notNull().default(0),
     rejected: integer('rejected').notNull().default(0),
     /** A ConnectorError kind or an Error's class name; never its message. */
     errorClass: text('error_class'),

@@ -25,42 +25,70 @@ export interface OutsideStudent {
 /**
  * Who an outside row is about. Matching uses stable ids only: an id already linked to a person, else
  * the SIS id the LMS itself carries for the person (lis person_sourcedid). A row that matches no one,
- * or several people, is never guessed: it goes to the admin's review queue and is left out.
+ * or several people, is never guessed: it goes to the admin's review queue and is left out (`matchKnown`,
+ * for whole-LMS reads: a row that matches no one is only left out and counted).
  */
 export const REVIEWS_PAGE_SIZE = 25;
 
+/** What `matchKnown` found: the matched people, and how many rows were left out or queued. */
+export interface KnownMatch {
+  people: Map<string, string>;
+  /** Rows with no link and no SIS id of a person the tool knows: not the tool's students (yet). */
+  notInTool: number;
+  /** Rows an admin must decide (a SIS id naming several people). */
+  queued: number;
+}
+
 export function createIdentitiesService(deps: { db: Db; clock: Clock; audit: Pick<AuditService, 'record'>; roster: Pick<RosterService, 'findPeopleBySisIds' | 'findPeople' | 'findPeopleByName'> }) {
   const { db, clock, roster } = deps;
+  /** `unknown`: what becomes of a row that matches no one: queued for review, or left out and counted. */
+  async function matchRows(tenantId: string, source: IdentitySource, rows: readonly OutsideStudent[], tx: DbOrTx, unknown: 'review' | 'leaveOut'): Promise<KnownMatch> {
+    const unique = new Map<string, OutsideStudent>();
+    for (const r of rows) if (!unique.has(r.externalId)) unique.set(r.externalId, r);
+    const matched = new Map<string, string>();
+    for (const l of await repo.linksFor(tx, tenantId, source, [...unique.keys()])) matched.set(l.externalId, l.personId);
+
+    const open = [...unique.values()].filter((r) => !matched.has(r.externalId));
+    // For the SIS itself the outside id is the SIS id; other sources name it beside their own id.
+    const sisOf = (r: OutsideStudent) => (source === 'sis' ? r.externalId : (r.sisId ?? null));
+    const people = await roster.findPeopleBySisIds(tenantId, open.flatMap((r) => sisOf(r) ?? []), tx);
+    const bySis = new Map<string, string[]>();
+    for (const p of people) bySis.set(p.sisId, [...(bySis.get(p.sisId) ?? []), p.id]);
+
+    const links: { externalId: string; personId: string }[] = [];
+    const reviews: { externalId: string; reason: ReviewReason; candidateIds: string[]; label: string }[] = [];
+    let notInTool = 0;
+    for (const r of open) {
+      const sis = sisOf(r);
+      const candidates = sis === null ? [] : (bySis.get(sis) ?? []);
+      if (candidates.length === 1) {
+        links.push({ externalId: r.externalId, personId: candidates[0]! });
+        matched.set(r.externalId, candidates[0]!);
+      } else if (candidates.length === 0 && unknown === 'leaveOut') {
+        notInTool++;
+      } else {
+        reviews.push({ externalId: r.externalId, reason: candidates.length === 0 ? 'unmatched' : 'ambiguous', candidateIds: candidates, label: r.label ?? '' });
+      }
+    }
+    await repo.insertLinks(tx, tenantId, source, links);
+    await repo.upsertReviews(tx, tenantId, source, reviews, clock.now());
+    return { people: matched, notInTool, queued: reviews.length };
+  }
+
   return {
     /** External id -> person id for the rows that match exactly one person; `tx` keeps the links in the caller's transaction. */
     async match(tenantId: string, source: IdentitySource, rows: readonly OutsideStudent[], tx: DbOrTx = db): Promise<Map<string, string>> {
-      const unique = new Map<string, OutsideStudent>();
-      for (const r of rows) if (!unique.has(r.externalId)) unique.set(r.externalId, r);
-      const matched = new Map<string, string>();
-      for (const l of await repo.linksFor(tx, tenantId, source, [...unique.keys()])) matched.set(l.externalId, l.personId);
+      return (await matchRows(tenantId, source, rows, tx, 'review')).people;
+    },
 
-      const open = [...unique.values()].filter((r) => !matched.has(r.externalId));
-      // For the SIS itself the outside id is the SIS id; other sources name it beside their own id.
-      const sisOf = (r: OutsideStudent) => (source === 'sis' ? r.externalId : (r.sisId ?? null));
-      const people = await roster.findPeopleBySisIds(tenantId, open.flatMap((r) => sisOf(r) ?? []), tx);
-      const bySis = new Map<string, string[]>();
-      for (const p of people) bySis.set(p.sisId, [...(bySis.get(p.sisId) ?? []), p.id]);
-
-      const links: { externalId: string; personId: string }[] = [];
-      const reviews: { externalId: string; reason: ReviewReason; candidateIds: string[]; label: string }[] = [];
-      for (const r of open) {
-        const sis = sisOf(r);
-        const candidates = sis === null ? [] : (bySis.get(sis) ?? []);
-        if (candidates.length === 1) {
-          links.push({ externalId: r.externalId, personId: candidates[0]! });
-          matched.set(r.externalId, candidates[0]!);
-        } else {
-          reviews.push({ externalId: r.externalId, reason: candidates.length === 0 ? 'unmatched' : 'ambiguous', candidateIds: candidates, label: r.label ?? '' });
-        }
-      }
-      await repo.insertLinks(tx, tenantId, source, links);
-      await repo.upsertReviews(tx, tenantId, source, reviews, clock.now());
-      return matched;
+    /**
+     * Like `match`, for a connector that reads a whole LMS or SIS: most of its students are not the
+     * tool's (another school, a course without the tool), and queueing each of them buried the cases an
+     * admin can decide. A row with no link and no SIS id of a known person is left out and counted as
+     * `notInTool`; only a SIS id that names several people is still queued (`queued`).
+     */
+    async matchKnown(tenantId: string, source: IdentitySource, rows: readonly OutsideStudent[], tx: DbOrTx = db): Promise<KnownMatch> {
+      return matchRows(tenantId, source, rows, tx, 'leaveOut');
     },
 
     /**

@@ -104,14 +104,24 @@ function behaviourIn(input: IndicatorInput, from: string, to: string): Behaviour
 /** A stable order for course names (code units: fast, and the same in every language). */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** One score per course of a source: the latest observed (a later grading period wins a tie). */
+/**
+ * Grading period keys in order: sources number them (Canvas, Schoology ids), so a longer number is the
+ * later one ('100' after '99'); the same order as the SQL read (student-data's indicatorCounts).
+ */
+const laterPeriod = (a: string, b: string) => a.length > b.length || (a.length === b.length && a > b);
+
+/**
+ * One score per course of a source: the latest observed (a later grading period wins a tie). A source
+ * with grading periods reports the current one; a past period's standing has ended by then (student
+ * data leaves ended standings out), or is the older observation.
+ */
 function currentScores(input: Pick<IndicatorInput, 'scores'>, recentFrom: string, failingBelow: number): CourseScore[] {
   const latest = new Map<string, IndicatorInput['scores'][number]>();
   for (const s of input.scores) {
     if (s.currentScore === null || !Number.isFinite(s.currentScore)) continue;
     const key = `${s.source}\u0000${s.courseKey}`;
     const had = latest.get(key);
-    const newer = !had || (s.observedOn ?? '') > (had.observedOn ?? '') || ((s.observedOn ?? '') === (had.observedOn ?? '') && s.periodKey > had.periodKey);
+    const newer = !had || (s.observedOn ?? '') > (had.observedOn ?? '') || ((s.observedOn ?? '') === (had.observedOn ?? '') && laterPeriod(s.periodKey, had.periodKey));
     if (newer) latest.set(key, s);
   }
   return [...latest.values()]

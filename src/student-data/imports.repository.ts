@@ -206,9 +206,11 @@ export async function upsertCourseScores(q: Query, tenantId: string, source: str
      select $1::uuid, m.person_id::uuid, $2, s.course_key, s.course_title, '', s.current_score::numeric, null, s.missing_count::int, s.late_count::int, $3::timestamptz, $3::timestamptz
      from ${stage} s join ${map} m on m.student = s.student
      on conflict (tenant_id, person_id, source, course_key, period_key) do update set course_title = excluded.course_title, current_score = excluded.current_score,
-       final_score = excluded.final_score, missing_count = excluded.missing_count, late_count = excluded.late_count, observed_at = excluded.observed_at, updated_at = excluded.updated_at
+       final_score = excluded.final_score, missing_count = excluded.missing_count, late_count = excluded.late_count, observed_at = excluded.observed_at, updated_at = excluded.updated_at,
+       ended_on = null
      where (course_scores.course_title, course_scores.current_score, course_scores.final_score, course_scores.missing_count, course_scores.late_count)
-       is distinct from (excluded.course_title, excluded.current_score, excluded.final_score, excluded.missing_count, excluded.late_count)`,
+       is distinct from (excluded.course_title, excluded.current_score, excluded.final_score, excluded.missing_count, excluded.late_count)
+       or course_scores.ended_on is not null`,
     [tenantId, source, at.toISOString()],
   );
   await q(

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { attendanceDays, incidents, courseScores, courseScoreDays, type DataSource } from './student-data.tables.js';
 
@@ -107,9 +107,12 @@ export async function upsertCourseScores(db: DbOrTx, tenantId: string, source: D
           lateCount: sql`excluded.late_count`,
           observedAt: sql`excluded.observed_at`,
           updatedAt: sql`excluded.updated_at`,
+          // Reported again (the student came back): no longer ended.
+          endedOn: sql`null`,
         },
         setWhere: sql`(${courseScores.courseTitle}, ${courseScores.currentScore}, ${courseScores.finalScore}, ${courseScores.missingCount}, ${courseScores.lateCount})
-          is distinct from (excluded.course_title, excluded.current_score, excluded.final_score, excluded.missing_count, excluded.late_count)`,
+          is distinct from (excluded.course_title, excluded.current_score, excluded.final_score, excluded.missing_count, excluded.late_count)
+          or ${courseScores.endedOn} is not null`,
       })
       .returning({ id: courseScores.id });
     n += done.length;
@@ -126,6 +129,43 @@ export async function upsertCourseScores(db: DbOrTx, tenantId: string, source: D
   return n;
 }
 
+/** A standing as its source names it. */
+export type CourseScoreKey = Pick<CourseScore, 'personId' | 'courseKey'> & { periodKey?: string };
+
+/**
+ * After a full read of a source: its standings not among `seen` (the student left the course, the course
+ * concluded, the grading period moved on) are marked ended on `day`, not deleted, so history stays.
+ * Returns the student of each standing ended (one entry per standing).
+ */
+export async function endCourseScoresNotIn(db: DbOrTx, tenantId: string, source: DataSource, seen: readonly CourseScoreKey[], at: Date, day: string): Promise<string[]> {
+  // One JSON parameter for the whole set (a district's enrollments are far more than the parameter limit).
+  const keys = JSON.stringify(seen.map((k) => ({ p: k.personId, c: k.courseKey, k: k.periodKey ?? '' })));
+  const rows = await db
+    .update(courseScores)
+    .set({ endedOn: day, updatedAt: at })
+    .where(
+      and(
+        eq(courseScores.tenantId, tenantId),
+        eq(courseScores.source, source),
+        isNull(courseScores.endedOn),
+        sql`not exists (select 1 from jsonb_to_recordset(${keys}::jsonb) as s(p uuid, c text, k text)
+          where s.p = ${courseScores.personId} and s.c = ${courseScores.courseKey} and s.k = ${courseScores.periodKey})`,
+      ),
+    )
+    .returning({ personId: courseScores.personId });
+  return rows.map((r) => r.personId);
+}
+
+/** One student's standings in one course of a source (every grading period) marked ended on `day`; returns how many. */
+export async function endCourseScores(db: DbOrTx, tenantId: string, source: DataSource, key: Pick<CourseScore, 'personId' | 'courseKey'>, at: Date, day: string): Promise<number> {
+  const rows = await db
+    .update(courseScores)
+    .set({ endedOn: day, updatedAt: at })
+    .where(and(eq(courseScores.tenantId, tenantId), eq(courseScores.source, source), eq(courseScores.personId, key.personId), eq(courseScores.courseKey, key.courseKey), isNull(courseScores.endedOn)))
+    .returning({ id: courseScores.id });
+  return rows.length;
+}
+
 export interface StudentData {
   attendance: AttendanceDay[];
   incidents: Incident[];
@@ -133,13 +173,13 @@ export interface StudentData {
   scoreDays: CourseScoreDay[];
 }
 
-/** Everything the indicators read for these students since a day (the school year's start). */
+/** Everything the indicators read for these students since a day (the school year's start); standings that ended are left out, their trend points kept. */
 export async function forStudents(db: DbOrTx, tenantId: string, personIds: string[], sinceDay: string): Promise<StudentData> {
   if (personIds.length === 0) return { attendance: [], incidents: [], scores: [], scoreDays: [] };
   const [attendance, incidentRows, scores, scoreDays] = await Promise.all([
     db.select().from(attendanceDays).where(and(eq(attendanceDays.tenantId, tenantId), inArray(attendanceDays.personId, personIds), gte(attendanceDays.day, sinceDay))).orderBy(attendanceDays.day),
     db.select().from(incidents).where(and(eq(incidents.tenantId, tenantId), inArray(incidents.personId, personIds), gte(incidents.day, sinceDay))).orderBy(incidents.day),
-    db.select().from(courseScores).where(and(eq(courseScores.tenantId, tenantId), inArray(courseScores.personId, personIds))),
+    db.select().from(courseScores).where(and(eq(courseScores.tenantId, tenantId), inArray(courseScores.personId, personIds), isNull(courseScores.endedOn))),
     db.select().from(courseScoreDays).where(and(eq(courseScoreDays.tenantId, tenantId), inArray(courseScoreDays.personId, personIds), gte(courseScoreDays.day, sinceDay))).orderBy(courseScoreDays.day),
   ]);
   return { attendance, incidents: incidentRows, scores, scoreDays };
@@ -210,8 +250,8 @@ export async function indicatorCounts(
     latest as (
       select distinct on (person_id, source, course_key) person_id, source, course_key, course_title, period_key, current_score, observed_at
       from ${courseScores}
-      where tenant_id = ${tenantId} and person_id = any(${ids}::uuid[]) and current_score is not null
-      order by person_id, source, course_key, observed_at desc, period_key desc),
+      where tenant_id = ${tenantId} and person_id = any(${ids}::uuid[]) and current_score is not null and ended_on is null
+      order by person_id, source, course_key, observed_at desc, length(period_key) desc, period_key desc),
     sc as (
       select person_id, jsonb_agg(jsonb_build_array(source, course_key, course_title, period_key, current_score::float8, to_char((observed_at at time zone ${w.timeZone})::date, 'YYYY-MM-DD'))) as courses
       from latest group by person_id)

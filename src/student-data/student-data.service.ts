@@ -4,7 +4,7 @@ import { localDate } from '../web/time-zone.js';
 import type { DataSource } from './student-data.tables.js';
 import * as repo from './student-data.repository.js';
 
-export type { AttendanceInput, IncidentInput, CourseScoreInput, StudentData, AttendanceDay, Incident, CourseScore, CourseScoreDay, IndicatorCountsRow } from './student-data.repository.js';
+export type { AttendanceInput, IncidentInput, CourseScoreInput, CourseScoreKey, StudentData, AttendanceDay, Incident, CourseScore, CourseScoreDay, IndicatorCountsRow } from './student-data.repository.js';
 export { attendanceStatuses, incidentSeverities, dataSources, type AttendanceStatus, type IncidentSeverity, type DataSource } from './student-data.tables.js';
 
 export interface StudentDataDeps {
@@ -50,6 +50,18 @@ export function createStudentDataService(deps: StudentDataDeps) {
     async upsertCourseScores(tenantId: string, source: DataSource, rows: readonly repo.CourseScoreInput[], within?: { tx: DbOrTx; day: string }): Promise<number> {
       const day = within?.day ?? localDate(clock.now(), await deps.timeZoneOf(tenantId));
       return notify(tenantId, within?.tx, rows.map((r) => r.personId), await repo.upsertCourseScores(within?.tx ?? db, tenantId, source, rows, clock.now(), day));
+    },
+    /**
+     * After a full read of a source (every enrollment it has): its standings not among `seen` are marked
+     * ended, inside the caller's transaction. Returns the student of each standing ended; the caller
+     * notifies `changed` with them once it has committed.
+     */
+    endCourseScoresNotIn: (tenantId: string, source: DataSource, seen: readonly repo.CourseScoreKey[], within: { tx: DbOrTx; day: string }): Promise<string[]> =>
+      repo.endCourseScoresNotIn(within.tx, tenantId, source, seen, clock.now(), within.day),
+    /** One student's standings in one course marked ended (the source said the enrollment ended); returns how many. */
+    async endCourseScores(tenantId: string, source: DataSource, key: { personId: string; courseKey: string }, within?: { tx: DbOrTx; day: string }): Promise<number> {
+      const day = within?.day ?? localDate(clock.now(), await deps.timeZoneOf(tenantId));
+      return notify(tenantId, within?.tx, [key.personId], await repo.endCourseScores(within?.tx ?? db, tenantId, source, key, clock.now(), day));
     },
     /** What the indicators read: the students' rows since a day (the school year's start). */
     forStudents: (tenantId: string, personIds: string[], sinceDay: string): Promise<repo.StudentData> => repo.forStudents(db, tenantId, [...new Set(personIds)], sinceDay),

@@ -55,6 +55,9 @@ export const incidents = pgTable(
 /**
  * A student's standing in one course (one grading period where the source has them, else period ''):
  * scores are percents as the source computes them (Canvas's current_score, a mean of OneRoster results).
+ * `ended_on`: the school's day a full read of the source no longer had it (the student left the course,
+ * the course concluded, the grading period moved on); kept for history, left out of the indicators, and
+ * cleared if the source reports it again.
  */
 export const courseScores = pgTable(
   'course_scores',
@@ -70,6 +73,7 @@ export const courseScores = pgTable(
     finalScore: numeric('final_score', { precision: 6, scale: 2, mode: 'number' }),
     missingCount: integer('missing_count').notNull().default(0),
     lateCount: integer('late_count').notNull().default(0),
+    endedOn: date('ended_on', { mode: 'string' }),
     observedAt: timestamp('observed_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -62,6 +62,10 @@ export const canvasEnrollmentSchema = z.object({
   enrollment_state: z.string().nullish(),
   sis_user_id: z.string().nullish(),
   user: z.object({ name: z.string().nullish(), sis_user_id: z.string().nullish() }).nullish(),
+  // In a course with grading periods: the current one and the student's scores in it (`grades` is the whole course's).
+  current_grading_period_id: z.union([z.number(), z.string()]).transform(String).nullish(),
+  current_period_computed_current_score: z.number().nullish(),
+  current_period_computed_final_score: z.number().nullish(),
   grades: z
     .object({
       current_score: z.number().nullish(),

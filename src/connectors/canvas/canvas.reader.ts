@@ -9,6 +9,8 @@ export interface CanvasScoreRow {
   label: string | null;
   courseId: string;
   courseTitle: string;
+  /** The current grading period's id when the course has grading periods (its scores are that period's), else ''. */
+  periodKey: string;
   currentScore: number | null;
   finalScore: number | null;
   missingCount: number;
@@ -77,14 +79,18 @@ function rowsOf(course: CanvasCourseJson, enrollments: CanvasEnrollmentJson[], c
     // A student in two sections of a course has two enrollments with the same course grades: one row.
     if (rows.has(e.user_id)) continue;
     const c = counts.get(e.user_id) ?? { missing: 0, late: 0 };
+    // A course with grading periods: the current period's standing is the one that matters now (a past
+    // quarter's failing grade no longer is); between periods, or without them, the whole course's.
+    const period = e.current_grading_period_id && e.current_period_computed_current_score !== undefined ? e.current_grading_period_id : null;
     rows.set(e.user_id, {
       userId: e.user_id,
       sisUserId: e.sis_user_id ?? e.user?.sis_user_id ?? null,
       label: e.user?.name ?? null,
       courseId: course.id,
       courseTitle: course.name ?? course.course_code ?? course.id,
-      currentScore: e.grades?.current_score ?? null,
-      finalScore: e.grades?.final_score ?? null,
+      periodKey: period ?? '',
+      currentScore: period ? (e.current_period_computed_current_score ?? null) : (e.grades?.current_score ?? null),
+      finalScore: period ? (e.current_period_computed_final_score ?? null) : (e.grades?.final_score ?? null),
       missingCount: c.missing,
       lateCount: c.late,
     });

@@ -21,8 +21,8 @@ export interface CanvasDeps {
   logger: Logger;
   jobs: JobQueue;
   connectors: Pick<ConnectorsService, 'settingsOf' | 'recordRun' | 'syncSoon'>;
-  identities: Pick<IdentitiesService, 'match'>;
-  studentData: Pick<StudentDataService, 'upsertCourseScores' | 'today' | 'changed'>;
+  identities: Pick<IdentitiesService, 'matchKnown'>;
+  studentData: Pick<StudentDataService, 'upsertCourseScores' | 'endCourseScores' | 'today' | 'changed'>;
   fetch: typeof fetch;
   userAgent: string;
 }
@@ -51,6 +51,7 @@ const toInput = (personId: string, r: CanvasScoreRow): CourseScoreInput => ({
   personId,
   courseKey: r.courseId,
   courseTitle: r.courseTitle,
+  periodKey: r.periodKey,
   currentScore: score(r.currentScore),
   finalScore: score(r.finalScore),
   missingCount: r.missingCount,
@@ -93,13 +94,19 @@ export function createCanvasService(deps: CanvasDeps) {
       }
       run.counted({ fetched: rows.length });
       const students = outside(rows);
-      const people = await run.identities.match(run.tenantId, 'canvas', students);
-      run.counted({ unmatched: students.filter((s) => !people.has(s.externalId)).length });
+      // The whole account is read: its students the tool does not know are left out, not queued.
+      const { people, notInTool, queued } = await run.identities.matchKnown(run.tenantId, 'canvas', students);
+      run.counted({ unmatched: queued, notInTool });
       const inputs = rows.flatMap((r) => {
         const personId = people.get(r.userId);
         return personId ? [toInput(personId, r)] : [];
       });
-      await run.write((w) => w.courseScores(inputs));
+      await run.write(async (w) => {
+        await w.courseScores(inputs);
+        // Every active enrollment of the account was read: a standing not among them has ended. A read
+        // that found nothing at all (a wrong account id reads as an empty account) ends nothing.
+        if (rows.length) await w.endCourseScoresNotIn(inputs);
+      });
       run.setCursor({ lastFullSyncAt: run.clock.now().toISOString() });
     },
   };
@@ -128,12 +135,22 @@ export function createCanvasService(deps: CanvasDeps) {
         } catch (err) {
           throw asConnectorError(err);
         }
-        if (!row) return;
+        if (!row) {
+          // The enrollment is no longer active (deleted, concluded, inactive) or its course is gone: the standing has ended.
+          const personId = (await deps.identities.matchKnown(tenantId, 'canvas', [{ externalId: userId }])).people.get(userId);
+          if (!personId) return;
+          const day = await deps.studentData.today(tenantId);
+          const ended = await deps.db.transaction((tx) => deps.studentData.endCourseScores(tenantId, 'canvas', { personId, courseKey: courseId }, { tx, day }));
+          tally.upserted += ended;
+          if (ended) touched.push(personId);
+          return;
+        }
         tally.fetched += 1;
-        const people = await deps.identities.match(tenantId, 'canvas', outside([row]));
-        const personId = people.get(row.userId);
+        const found = await deps.identities.matchKnown(tenantId, 'canvas', outside([row]));
+        const personId = found.people.get(row.userId);
         if (!personId) {
-          tally.unmatched += 1;
+          tally.unmatched += found.queued;
+          tally.notInTool += found.notInTool;
           return;
         }
         const day = await deps.studentData.today(tenantId);

@@ -105,8 +105,11 @@ export async function syncOneRoster(run: ConnectorRun, backoff?: Partial<Backoff
   // One match for every student this run saw, with the SIS's name as the label admins review by.
   const labels = new Map(students.filter((u) => u.status !== 'tobedeleted').map((u) => [u.sourcedId, `${u.givenName} ${u.familyName}`.trim()]));
   const ids = new Set([...labels.keys(), ...perClass.flatMap((c) => [...c.scores.keys()])]);
-  const people = ids.size ? await run.identities.match(run.tenantId, 'sis', [...ids].map((externalId) => ({ externalId, label: labels.get(externalId) }))) : new Map<string, string>();
-  run.counted({ fetched, unmatched: [...ids].filter((id) => !people.has(id)).length });
+  // The whole SIS is read: its students the tool does not know are left out, not queued.
+  const { people, notInTool, queued } = ids.size
+    ? await run.identities.matchKnown(run.tenantId, 'sis', [...ids].map((externalId) => ({ externalId, label: labels.get(externalId) })))
+    : { people: new Map<string, string>(), notInTool: 0, queued: 0 };
+  run.counted({ fetched, unmatched: queued, notInTool });
 
   const rows: CourseScoreInput[] = perClass.flatMap((c) =>
     [...c.scores].flatMap(([student, s]) => {
@@ -114,7 +117,12 @@ export async function syncOneRoster(run: ConnectorRun, backoff?: Partial<Backoff
       return personId ? [{ personId, courseKey: c.classId, courseTitle: c.title, periodKey: '', currentScore: s.currentScore, missingCount: s.missingCount, lateCount: s.lateCount }] : [];
     }),
   );
-  if (rows.length) await run.write((w) => w.courseScores(rows));
+  if (rows.length)
+    await run.write(async (w) => {
+      await w.courseScores(rows);
+      // A full run read every class's results: a standing not among them has ended.
+      if (full) await w.endCourseScoresNotIn(rows);
+    });
   const next: Record<string, string> = {};
   const usersSince = newest(cursor.usersSince, students);
   if (usersSince) next.usersSince = usersSince;

@@ -56,14 +56,20 @@ export async function syncSchoology(run: ConnectorRun, backoff?: Partial<Backoff
 
   const students = new Map<string, { externalId: string; sisId: string | null; label: string }>();
   for (const s of scores) if (!students.has(s.uid)) students.set(s.uid, { externalId: s.uid, sisId: s.schoolUid || null, label: s.label });
-  const people = students.size ? await run.identities.match(run.tenantId, 'schoology', [...students.values()]) : new Map<string, string>();
-  run.counted({ fetched: scores.length, unmatched: [...students.keys()].filter((uid) => !people.has(uid)).length });
+  // Every course of the school is read: its students the tool does not know are left out, not queued.
+  const { people, notInTool, queued } = students.size ? await run.identities.matchKnown(run.tenantId, 'schoology', [...students.values()]) : { people: new Map<string, string>(), notInTool: 0, queued: 0 };
+  run.counted({ fetched: scores.length, unmatched: queued, notInTool });
 
   const rows: CourseScoreInput[] = scores.flatMap((s) => {
     const personId = people.get(s.uid);
     return personId ? [{ personId, courseKey: s.sectionId, courseTitle: s.courseTitle, periodKey: s.periodId, currentScore: s.currentScore }] : [];
   });
-  if (rows.length) await run.write((w) => w.courseScores(rows));
+  if (rows.length)
+    await run.write(async (w) => {
+      await w.courseScores(rows);
+      // A full run read every active section's grades: a standing not among them has ended.
+      if (full) await w.endCourseScoresNotIn(rows);
+    });
   const fullAt = full ? startedAt : cursor.fullAt;
   run.setCursor({ gradesSince: String(startedAt - OVERLAP_SECONDS), ...(fullAt === undefined ? {} : { fullAt: String(fullAt) }) });
 }

@@ -178,7 +178,7 @@ export async function createCanvasApi(opts: CanvasApiOptions) {
       }
       const id = state.next();
       const none: CanvasGrades = { current_score: null, final_score: null, current_grade: null, final_grade: null };
-      state.enrollments.push({ id, courseId, sectionId: `${courseId}0`, userId, type, state: o.state ?? 'active', grades: none, createdAt: state.now(), updatedAt: state.now() });
+      state.enrollments.push({ id, courseId, sectionId: `${courseId}0`, userId, type, state: o.state ?? 'active', grades: none, periodGrades: {}, createdAt: state.now(), updatedAt: state.now() });
       materialize(courseId);
       state.recompute(courseId);
       return id;
@@ -189,6 +189,17 @@ export async function createCanvasApi(opts: CanvasApiOptions) {
       e.state = s;
       e.updatedAt = state.now();
       if (o.publish ?? true) await liveEvents.publish(events.enrollmentUpdated(e));
+    },
+    /**
+     * Gives a course a grading period (start inclusive, end exclusive): enrollments then carry the
+     * current period's id and scores, and its assignments count in the period of their due date.
+     */
+    addGradingPeriod(courseId: string, p: { id?: string; title: string; start: Date; end: Date }): string {
+      course(courseId);
+      const id = p.id ?? state.next();
+      state.gradingPeriods.push({ id, courseId, title: p.title, startDate: p.start.toISOString(), endDate: p.end.toISOString() });
+      state.recompute(courseId);
+      return id;
     },
     addAssignment(courseId: string, a: { id?: string; name: string; pointsPossible: number; dueAt?: Date | null }): string {
       course(courseId);

@@ -166,11 +166,35 @@ export function canvasRestRoutes(state: CanvasState): Router {
     };
   };
 
+  /**
+   * A student enrollment in a course with grading periods carries the current period and its scores
+   * (enrollments.md: has_grading_periods, current_grading_period_id, current_period_computed_*);
+   * `grades` stays the whole course's.
+   */
+  const periodJson = (e: CanvasEnrollment) => {
+    if (e.type !== 'StudentEnrollment' || state.periodsOf(e.courseId).length === 0) return {};
+    const current = state.currentPeriod(e.courseId);
+    const g = current ? e.periodGrades[current.id] : undefined;
+    return {
+      has_grading_periods: true,
+      totals_for_all_grading_periods_option: true,
+      current_grading_period_title: current?.title ?? null,
+      current_grading_period_id: current ? Number(current.id) : null,
+      current_period_computed_current_score: g?.current_score ?? null,
+      current_period_computed_final_score: g?.final_score ?? null,
+      current_period_computed_current_grade: g?.current_grade ?? null,
+      current_period_computed_final_grade: g?.final_grade ?? null,
+      current_period_unposted_current_score: g?.current_score ?? null,
+      current_period_unposted_final_score: g?.final_score ?? null,
+    };
+  };
+
   const enrollmentJson = (e: CanvasEnrollment, admin: boolean) => {
     const user = state.users.get(e.userId);
     const course = state.courses.get(e.courseId);
     const htmlUrl = `${state.baseUrl}/courses/${e.courseId}/users/${e.userId}`;
     return {
+      ...periodJson(e),
       id: Number(e.id),
       user_id: Number(e.userId),
       course_id: Number(e.courseId),
@@ -304,6 +328,26 @@ export function canvasRestRoutes(state: CanvasState): Router {
     const wanted = states.length ? states : ['active', 'invited'];
     return (e: CanvasEnrollment) => (!types.length || types.includes(e.type)) && wanted.includes(e.state);
   };
+
+  // A course's grading periods (grading_periods.md), wrapped as Canvas wraps them.
+  r.get('/api/v1/courses/:courseId/grading_periods', (req, res) => {
+    const token = tokenOf(res);
+    const courseId = String(req.params.courseId);
+    const course = state.courses.get(courseId);
+    if (!course || course.workflowState === 'deleted') return notFound(res);
+    if (!token.admin && !state.enrollments.some((e) => e.courseId === courseId && e.userId === token.userId)) return unauthorized(res);
+    const now = state.clock.now().getTime();
+    const periods = state.periodsOf(courseId).map((p) => ({
+      id: Number(p.id),
+      title: p.title,
+      start_date: p.startDate,
+      end_date: p.endDate,
+      close_date: p.endDate,
+      weight: null,
+      is_closed: Date.parse(p.endDate) <= now,
+    }));
+    res.json({ grading_periods: periods, meta: { primaryCollection: 'grading_periods' } });
+  });
 
   r.get('/api/v1/courses/:courseId/enrollments', (req, res) => {
     const token = tokenOf(res);

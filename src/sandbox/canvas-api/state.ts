@@ -37,6 +37,19 @@ export interface CanvasGrades {
   final_grade: string | null;
 }
 
+/**
+ * A grading period of a course (Canvas keeps them in a grading period set of the account or course;
+ * one set per course here). An assignment belongs to the period its due date falls in; one without a
+ * due date to the last period (Canvas's rule).
+ */
+export interface CanvasGradingPeriod {
+  id: string;
+  courseId: string;
+  title: string;
+  startDate: string;
+  endDate: string;
+}
+
 export interface CanvasEnrollment {
   id: string;
   courseId: string;
@@ -46,6 +59,8 @@ export interface CanvasEnrollment {
   state: 'active' | 'invited' | 'inactive' | 'completed' | 'deleted' | 'rejected';
   /** Set by hand (setGrades) or computed from the course's graded submissions. */
   grades: CanvasGrades;
+  /** Per grading period of the course (by period id), computed like `grades` from that period's assignments. */
+  periodGrades: Record<string, CanvasGrades>;
   createdAt: string;
   updatedAt: string;
 }
@@ -122,6 +137,7 @@ export class CanvasState {
   enrollments: CanvasEnrollment[] = [];
   assignments: CanvasAssignment[] = [];
   submissions: CanvasSubmission[] = [];
+  gradingPeriods: CanvasGradingPeriod[] = [];
   tokens = new Map<string, CanvasToken>();
   requests: RecordedCanvasRequest[] = [];
   /** Courses whose grades were set by hand: not recomputed from submissions. */
@@ -172,29 +188,54 @@ export class CanvasState {
     return ids;
   }
 
+  /** The course's grading periods, by start. */
+  periodsOf(courseId: string): CanvasGradingPeriod[] {
+    return this.gradingPeriods.filter((p) => p.courseId === courseId).sort((a, b) => a.startDate.localeCompare(b.startDate));
+  }
+
+  /** The period that holds now (none between periods, or in a course without them). */
+  currentPeriod(courseId: string): CanvasGradingPeriod | undefined {
+    const now = this.clock.now().getTime();
+    return this.periodsOf(courseId).find((p) => Date.parse(p.startDate) <= now && now < Date.parse(p.endDate));
+  }
+
+  /** The period an assignment counts in: the one its due date falls in; no due date, the last one. */
+  periodOf(a: CanvasAssignment): CanvasGradingPeriod | undefined {
+    const periods = this.periodsOf(a.courseId);
+    if (!a.dueAt) return periods.at(-1);
+    const due = Date.parse(a.dueAt);
+    return periods.find((p) => Date.parse(p.startDate) <= due && due < Date.parse(p.endDate));
+  }
+
   /** Current score counts graded work only; final score counts ungraded/missing work as zero. */
   recompute(courseId: string): void {
     if (this.manualGrades.has(courseId)) return;
     const assignments = this.assignments.filter((a) => a.courseId === courseId);
+    const periods = this.periodsOf(courseId);
     for (const e of this.enrollments) {
       if (e.courseId !== courseId || e.type !== 'StudentEnrollment') continue;
-      let earned = 0;
-      let gradedPossible = 0;
-      let allPossible = 0;
-      for (const a of assignments) {
-        const s = this.submissions.find((x) => x.assignmentId === a.id && x.userId === e.userId);
-        if (s?.excused) continue;
-        allPossible += a.pointsPossible;
-        if (s && s.score !== null && s.workflowState === 'graded') {
-          earned += s.score;
-          gradedPossible += a.pointsPossible;
-        }
-      }
-      const round = (n: number) => Math.round(n * 100) / 100;
-      const current = gradedPossible > 0 ? round((earned / gradedPossible) * 100) : null;
-      const final = allPossible > 0 ? round((earned / allPossible) * 100) : null;
-      e.grades = { current_score: current, final_score: final, current_grade: letterGrade(current), final_grade: letterGrade(final) };
+      e.grades = this.gradesOf(assignments, e.userId);
+      e.periodGrades = Object.fromEntries(periods.map((p) => [p.id, this.gradesOf(assignments.filter((a) => this.periodOf(a)?.id === p.id), e.userId)]));
       e.updatedAt = this.now();
     }
+  }
+
+  private gradesOf(assignments: CanvasAssignment[], userId: string): CanvasGrades {
+    let earned = 0;
+    let gradedPossible = 0;
+    let allPossible = 0;
+    for (const a of assignments) {
+      const s = this.submissions.find((x) => x.assignmentId === a.id && x.userId === userId);
+      if (s?.excused) continue;
+      allPossible += a.pointsPossible;
+      if (s && s.score !== null && s.workflowState === 'graded') {
+        earned += s.score;
+        gradedPossible += a.pointsPossible;
+      }
+    }
+    const round = (n: number) => Math.round(n * 100) / 100;
+    const current = gradedPossible > 0 ? round((earned / gradedPossible) * 100) : null;
+    const final = allPossible > 0 ? round((earned / allPossible) * 100) : null;
+    return { current_score: current, final_score: final, current_grade: letterGrade(current), final_grade: letterGrade(final) };
   }
 }

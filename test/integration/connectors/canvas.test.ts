@@ -4,13 +4,15 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { seedSchool, type SeededSchool } from '../../support/school.js';
+import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
+import { decoded } from '../../support/html.js';
 import { connectCanvas, startCanvas, type RunningCanvas } from '../../support/canvas-api.js';
 import { TestClock } from '../../support/clock.js';
 import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
 import { queryRows } from '../../../src/db/client.js';
 import { liveEventsPath } from '../../../src/connectors/canvas/canvas.routes.js';
 import type { AppUser } from '../../../src/auth/user.js';
+import { RECOMPUTE_JOB } from '../../../src/indicators/indicators.service.js';
 
 const DAY = 86_400_000;
 
@@ -32,7 +34,7 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
   const sleeps: number[] = [];
   let token: string;
   // Canvas ids
-  const ids = { amara: '', liam: '', sofia: '', stranger: '', algebra: '', biology: '', quiz1: '', quiz2: '', lab: '' };
+  const ids = { amara: '', liam: '', sofia: '', stranger: '', twin: '', algebra: '', biology: '', quiz1: '', quiz2: '', lab: '' };
 
   before(async () => {
     enterSystemScopeForTests();
@@ -41,6 +43,8 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     admin = { tenantId: school.tenantId, personId: school.admin.id, name: 'a', role: 'admin', contextId: null, contextTitle: '', contextKind: null, menteeIds: [] };
     const sis = (n: string) => `SIS-${n}-${school.tenantId}`;
     for (const [i, s] of school.students.entries()) await t.ctx.roster.upsertPerson(school.tenantId, { sub: s.sub, name: s.name, sisId: sis(String(i)) });
+    // Two people of the tool carry one SIS id: a Canvas user with it is a case for an admin.
+    for (const sub of ['twin-a', 'twin-b']) await t.ctx.roster.upsertPerson(school.tenantId, { sub, name: `Twin ${sub}`, sisId: 'SIS-TWIN' });
 
     c = await startCanvas({ clock: canvasClock });
     const { canvas } = c;
@@ -51,7 +55,8 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     ids.liam = canvas.addUser({ name: 'Liam', sisUserId: sis('1') });
     ids.sofia = canvas.addUser({ name: 'Sofia', sisUserId: sis('2') });
     ids.stranger = canvas.addUser({ name: 'Nobody Known', sisUserId: 'SIS-unknown' });
-    for (const u of [ids.amara, ids.liam, ids.stranger]) canvas.enroll(ids.algebra, u);
+    ids.twin = canvas.addUser({ name: 'Twin', sisUserId: 'SIS-TWIN' });
+    for (const u of [ids.amara, ids.liam, ids.stranger, ids.twin]) canvas.enroll(ids.algebra, u);
     canvas.enroll(ids.biology, ids.amara);
     canvas.enroll(ids.biology, ids.sofia);
     // Enough students in Biology for several pages of 100.
@@ -105,9 +110,9 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
           from course_scores where tenant_id = ${school.tenantId} and source = 'canvas' order by course_key, person_id`,
     );
   const runs = () =>
-    queryRows<{ trigger: string; status: string; fetched: number; upserted: number; unmatched: number; error_class: string | null }>(
+    queryRows<{ trigger: string; status: string; fetched: number; upserted: number; unmatched: number; not_in_tool: number; error_class: string | null }>(
       t.ctx.db,
-      sql`select trigger, status, fetched, upserted, unmatched, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = 'canvas' order by started_at, id`,
+      sql`select trigger, status, fetched, upserted, unmatched, not_in_tool, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = 'canvas' order by started_at, id`,
     );
   const status = async () => (await t.ctx.connectors.overview(admin)).connectors.find((x) => x.kind === 'canvas');
   const pendingRefreshes = async () => (await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from jobs where type = 'connectors.canvas.refresh' and tenant_id = ${school.tenantId} and status = 'pending'`))[0]!.n;
@@ -116,7 +121,7 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     await t.ctx.jobs.runDue();
   };
 
-  it('a sync writes current and final score and missing/late counts for every course of matched students; others go to review', async () => {
+  it('a sync writes current and final score and missing/late counts for every course of matched students; students not in the tool are left out, not queued', async () => {
     await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
     const [amara, liam, sofia] = school.students.map((s) => s.id);
     const rows = await scores();
@@ -126,10 +131,13 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     expect(of(amara, ids.biology)).to.deep.include({ course_title: 'Biology', current_score: null, missing_count: 0 });
     expect(of(sofia, ids.biology)).to.deep.include({ current_score: 90, final_score: 90 });
     expect(rows).to.have.length(4);
-    // 3 in Algebra + 122 in Biology read; 121 Canvas users matched no one (unmatched, in the review queue).
-    expect((await runs()).at(-1)).to.deep.include({ trigger: 'admin', status: 'succeeded', fetched: 125, upserted: 4, unmatched: 121 });
-    const [review] = await queryRows<{ reason: string }>(t.ctx.db, sql`select reason from identity_reviews where tenant_id = ${school.tenantId} and source = 'canvas' and external_id = ${ids.stranger}`);
-    expect(review?.reason).to.equal('unmatched');
+    // 4 in Algebra + 122 in Biology read; 121 Canvas users are no one the tool knows (left out), one SIS id names two people (queued).
+    expect((await runs()).at(-1)).to.deep.include({ trigger: 'admin', status: 'succeeded', fetched: 126, upserted: 4, unmatched: 1, not_in_tool: 121 });
+    const reviews = await queryRows<{ external_id: string; reason: string }>(t.ctx.db, sql`select external_id, reason from identity_reviews where tenant_id = ${school.tenantId} and source = 'canvas'`);
+    expect(reviews).to.deep.equal([{ external_id: ids.twin, reason: 'ambiguous' }]);
+    // The admins' run history says so in words.
+    const page = decoded((await asUser(t.app, await ltikFor(t.ctx, school.admin, 'admin', school.advisoryId)).get('/admin/connectors').expect(200)).text);
+    expect(page).to.contain('121 not in the tool').and.contain('1 waiting for identity review');
     expect(c.canvas.requests.filter((r) => r.path.includes(`/courses/${ids.biology}/enrollments`)).length, 'Biology paged by Link').to.equal(2);
     expect(c.canvas.requests.every((r) => r.userAgent?.startsWith('SuccessPlans/'))).to.equal(true);
     expect((await status())?.status).to.equal('ok');
@@ -271,6 +279,85 @@ describe('connectors/canvas: REST sync and Live Events against the simulated Can
     expect(await c.canvas.send(c.canvas.events.gradeChange(s, { score: 0, grade: '0' }, null), eventsUrl)).to.equal(401);
     await t.ctx.connectors.save(admin, 'canvas', { config: { baseUrl: c.baseUrl, accountId: '1', liveEventsJwksUrl: c.canvas.jwksUrl, rootAccountUuid: 'SimRootAccountUuid0000000000000000000000' }, secret: null, enabled: true });
     expect(await c.canvas.send(c.canvas.events.gradeChange(s, { score: 0, grade: '0' }, null), eventsUrl)).to.equal(204);
+  });
+
+  const endedOn = async (personId: string, courseKey: string) =>
+    (await queryRows<{ ended_on: string | null }>(t.ctx.db, sql`select ended_on::text from course_scores where tenant_id = ${school.tenantId} and source = 'canvas' and person_id = ${personId} and course_key = ${courseKey}`)).map((r) => r.ended_on);
+  const currentCourses = async (personId: string) => (await t.ctx.studentData.forStudents(school.tenantId, [personId], '2026-07-01')).scores.map((s) => s.courseKey).sort();
+
+  it('a student who leaves a course: the next sync marks that standing ended on the day (kept), the indicators leave it out; back in the course, it counts again', async () => {
+    const liam = school.students[1].id;
+    await c.canvas.setEnrollmentState(ids.algebra, ids.liam, 'deleted', { publish: false });
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    expect(await endedOn(liam, ids.algebra)).to.deep.equal([await t.ctx.studentData.today(school.tenantId)]);
+    expect((await runs()).at(-1)).to.deep.include({ status: 'succeeded', upserted: 1 });
+    const stillCurrent = await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from course_scores where tenant_id = ${school.tenantId} and source = 'canvas' and ended_on is null`);
+    expect(stillCurrent[0]!.n, 'the other standings are untouched').to.equal(3);
+    expect(await currentCourses(liam)).to.deep.equal([]);
+
+    await c.canvas.setEnrollmentState(ids.algebra, ids.liam, 'active', { publish: false });
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    expect(await endedOn(liam, ids.algebra)).to.deep.equal([null]);
+    expect(await currentCourses(liam)).to.deep.equal([ids.algebra]);
+  });
+
+  it('enrollment_updated for a concluded or deleted enrollment ends that standing at once', async () => {
+    const sofia = school.students[2].id;
+    await c.canvas.setEnrollmentState(ids.biology, ids.sofia, 'completed', { publish: false });
+    const before = (await runs()).length;
+    expect(await c.canvas.send(c.canvas.events.enrollmentUpdated(c.canvas.enrollment(ids.biology, ids.sofia)), eventsUrl)).to.equal(204);
+    await runEventJobs();
+    expect(await endedOn(sofia, ids.biology)).to.deep.equal([await t.ctx.studentData.today(school.tenantId)]);
+    // (An event of the test before may be refreshed in the same pass: its run is the other one.)
+    expect((await runs()).slice(before).filter((r) => r.upserted === 1)).to.have.length(1);
+    expect(await currentCourses(sofia)).to.deep.equal([]);
+    await c.canvas.setEnrollmentState(ids.biology, ids.sofia, 'active', { publish: false });
+  });
+
+  it('a course with grading periods: the standing is the current period\'s (keyed by its id), the indicators use it, and when the period moves on the last one ends', async () => {
+    const { canvas } = c;
+    const amara = school.students[0].id;
+    const now = canvasClock.now().getTime();
+    const history = canvas.addCourse({ name: 'World History' });
+    canvas.addGradingPeriod(history, { title: 'Quarter 1', start: new Date(now - 60 * DAY), end: new Date(now - 20 * DAY) });
+    const q2 = canvas.addGradingPeriod(history, { title: 'Quarter 2', start: new Date(now - 20 * DAY), end: new Date(now + 5 * DAY) });
+    const q3 = canvas.addGradingPeriod(history, { title: 'Quarter 3', start: new Date(now + 5 * DAY), end: new Date(now + 60 * DAY) });
+    canvas.enroll(history, ids.amara);
+    const essay = canvas.addAssignment(history, { name: 'Essay', pointsPossible: 100, dueAt: new Date(now - 30 * DAY) });
+    const project = canvas.addAssignment(history, { name: 'Project', pointsPossible: 100, dueAt: new Date(now - 2 * DAY) });
+    const exam = canvas.addAssignment(history, { name: 'Exam', pointsPossible: 100, dueAt: new Date(now + 10 * DAY) });
+    await canvas.grade(essay, ids.amara, 40, { publish: false });
+    await canvas.grade(project, ids.amara, 90, { publish: false });
+    // The simulator lists the periods as Canvas does.
+    const listed = await fetch(`${c.baseUrl}/api/v1/courses/${history}/grading_periods`, { headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'test' } });
+    expect(((await listed.json()) as { grading_periods: { title: string }[] }).grading_periods.map((p) => p.title)).to.deep.equal(['Quarter 1', 'Quarter 2', 'Quarter 3']);
+
+    const historyRows = () =>
+      queryRows<{ period_key: string; current_score: number | null; ended_on: string | null }>(
+        t.ctx.db,
+        sql`select period_key, current_score::float8 as current_score, ended_on::text from course_scores where tenant_id = ${school.tenantId} and person_id = ${amara} and course_key = ${history} order by period_key`,
+      );
+    const historyInIndicators = async () => {
+      await t.ctx.indicators.jobHandlers[RECOMPUTE_JOB]!(school.tenantId);
+      return (await t.ctx.indicators.summaryFor(school.tenantId, [amara])).get(amara)!.indicators!.grades.courses.filter((x) => x.courseKey === history).map((x) => x.score);
+    };
+
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    // Quarter 2's 90, not the whole course's 65.
+    expect(await historyRows()).to.deep.equal([{ period_key: q2, current_score: 90, ended_on: null }]);
+    expect(await historyInIndicators()).to.deep.equal([90]);
+
+    canvasClock.advance(6 * DAY);
+    await canvas.grade(exam, ids.amara, 70, { publish: false });
+    await t.ctx.connectors.syncNow(school.tenantId, 'canvas', 'admin');
+    const today = await t.ctx.studentData.today(school.tenantId);
+    expect(await historyRows()).to.deep.equal(
+      [
+        { period_key: q2, current_score: 90, ended_on: today },
+        { period_key: q3, current_score: 70, ended_on: null },
+      ].sort((a, b) => a.period_key.localeCompare(b.period_key)),
+    );
+    expect(await historyInIndicators()).to.deep.equal([70]);
   });
 
   it('a refresh whose token was revoked asks for a full sync, which shows the admin the problem', async () => {

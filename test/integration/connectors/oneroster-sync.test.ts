@@ -55,7 +55,7 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
     expect(m.scores.get(`person-2|${ids.bio}|`)).to.include({ currentScore: 40, missingCount: 1 });
     expect(m.scores.get(`person-1|${ids.alg}|`)).to.include({ currentScore: 70 });
     expect(m.scores.size).to.equal(3);
-    expect(m.counters).to.deep.equal({ fetched: 3 + 6, upserted: 3, unmatched: 1 });
+    expect(m.counters).to.deep.equal({ fetched: 3 + 6, upserted: 3, unmatched: 0, notInTool: 1 });
     // One match per run, every student with the SIS's name as the admins' label; teachers are not students.
     expect(m.matched).to.have.length(1);
     expect(m.matched[0].rows.map((r) => r.externalId).sort()).to.deep.equal(['stu-1', 'stu-2', 'stu-3']);
@@ -171,5 +171,19 @@ describe('OneRoster REST connector sync (against the OneRoster simulator)', () =
     await run(m);
     expect([...m.scores.keys()].some((k) => k.includes(ids.alg))).to.equal(false);
     expect(m.matched[0].rows.find((r) => r.externalId === 'stu-2')?.label).to.equal(undefined);
+  });
+
+  it('a class deleted in the SIS: its standings end on the next full run, not on a run of changes', async () => {
+    await start();
+    const m = memoryRun(clock, people);
+    await run(m);
+    expect(m.scores.has(`person-1|${ids.alg}|`)).to.equal(true);
+    s.api.markDeleted('classes', ids.alg);
+    clock.advance(60_000);
+    await run(m);
+    expect([...m.ended], 'a run of changes ends nothing').to.deep.equal([]);
+    clock.advance(24 * 3600_000);
+    await run(m);
+    expect([...m.ended]).to.deep.equal([`person-1|${ids.alg}|`]);
   });
 });

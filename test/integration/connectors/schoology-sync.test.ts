@@ -53,9 +53,9 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
     expect(m.scores.get(`person-1|${ids.alg}|${ids.q1}`)).to.include({ currentScore: 71, courseTitle: 'Algebra I: Period 2', periodKey: String(ids.q1) });
     expect(m.scores.get(`person-1|${ids.alg}|${ids.q2}`)).to.include({ currentScore: 65.5 });
     expect(m.scores.get(`person-2|${ids.bio}|${ids.q1}`)).to.include({ currentScore: 82 });
-    // Inactive sections, the 'final' column and the unmatched student are left out.
+    // Inactive sections, the 'final' column and the student not in the tool are left out.
     expect(m.scores.size).to.equal(5);
-    expect(m.counters).to.deep.equal({ fetched: 7, upserted: 5, unmatched: 1 });
+    expect(m.counters).to.deep.equal({ fetched: 7, upserted: 5, unmatched: 0, notInTool: 1 });
     expect(m.matched).to.have.length(1);
     expect(m.matched[0].rows.find((r) => r.sisId === 'S-3')).to.include({ externalId: String(ids.students[2]), label: 'Student 3' });
     // Every request was signed and accepted.
@@ -79,6 +79,20 @@ describe('Schoology connector sync (against the Schoology simulator)', () => {
     s.api.requests.length = 0;
     await run(m);
     expect(s.api.requests.filter((r) => r.path.endsWith('/enrollments'))).to.have.length(2);
+  });
+
+  it('a student who leaves a section: the standings end on the next full run, not on a run of changes', async () => {
+    const m = memoryRun(clock, people);
+    clock.advance(20 * 60_000);
+    await run(m);
+    s.api.enroll(ids.alg, ids.students[1], { status: 2 });
+    clock.advance(15 * 60_000);
+    await run(m);
+    expect([...m.ended], 'a run of changes ends nothing').to.deep.equal([]);
+    clock.advance(24 * 3600_000);
+    await run(m);
+    expect([...m.ended]).to.deep.equal([`person-2|${ids.alg}|${ids.q1}`]);
+    expect(m.scores.has(`person-1|${ids.alg}|${ids.q1}`)).to.equal(true);
   });
 
   it('follows links.next through sections larger than a page', async () => {

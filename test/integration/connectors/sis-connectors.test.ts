@@ -76,9 +76,9 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
       sql`select person_id, course_key, period_key, current_score::text, course_title, missing_count, late_count from course_scores where tenant_id = ${school.tenantId} and source = ${source} order by person_id`,
     );
   const runs = (kind: string) =>
-    queryRows<{ status: string; fetched: number; upserted: number; unmatched: number; error_class: string | null }>(
+    queryRows<{ status: string; fetched: number; upserted: number; unmatched: number; not_in_tool: number; error_class: string | null }>(
       t.ctx.db,
-      sql`select status, fetched, upserted, unmatched, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = ${kind} order by started_at`,
+      sql`select status, fetched, upserted, unmatched, not_in_tool, error_class from connector_runs where tenant_id = ${school.tenantId} and kind = ${kind} order by started_at`,
     );
   /** An admin saves a source's settings (the one place that knows the service's save signature). */
   const saveSettings = (kind: 'schoology' | 'oneroster', config: Record<string, string>, secret: string) => t.ctx.connectors.save(admin, kind, { config, secret, enabled: true });
@@ -101,7 +101,7 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
       expect(c.fields.every((f) => f.label.startsWith('connectorsSis.schoology.fields.'))).to.equal(true);
     });
 
-    it('writes section grades per grading period for matched students, links them, and queues the stranger for review', async () => {
+    it('writes section grades per grading period for matched students, links them, and leaves the student not in the tool out of the review queue', async () => {
       await sync('schoology');
       const rows = await scores('schoology');
       const expected = [
@@ -110,9 +110,9 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
       ].sort((a, b) => a.person_id.localeCompare(b.person_id));
       expect(rows.map((r) => ({ person_id: r.person_id, current_score: r.current_score }))).to.deep.equal(expected);
       expect(rows.every((r) => r.course_key === String(ids.section) && r.period_key === String(ids.q1) && r.course_title === 'Algebra I: Period 2')).to.equal(true);
-      expect((await runs('schoology')).at(-1)).to.deep.equal({ status: 'succeeded', fetched: 3, upserted: 2, unmatched: 1, error_class: null });
+      expect((await runs('schoology')).at(-1)).to.deep.equal({ status: 'succeeded', fetched: 3, upserted: 2, unmatched: 0, not_in_tool: 1, error_class: null });
       const reviews = await queryRows<{ source: string; reason: string }>(t.ctx.db, sql`select source, reason from identity_reviews where tenant_id = ${school.tenantId} and source = 'schoology'`);
-      expect(reviews).to.deep.equal([{ source: 'schoology', reason: 'unmatched' }]);
+      expect(reviews).to.deep.equal([]);
       const links = await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from person_identities where tenant_id = ${school.tenantId} and source = 'schoology'`);
       expect(links[0]!.n).to.equal(2);
       // Every request carried a valid signature.
@@ -175,7 +175,7 @@ describe('SIS connectors on the database: Schoology REST and OneRoster REST', fu
       expect(byPerson.get(school.students[0].id)).to.include({ course_key: ids.cls, period_key: '', current_score: '82.50', course_title: 'Biology - P3', late_count: 1, missing_count: 0 });
       expect(byPerson.get(school.students[1].id)).to.include({ current_score: '50.00', missing_count: 1 });
       expect(rows).to.have.length(2);
-      expect((await runs('oneroster')).at(-1)).to.include({ status: 'succeeded', upserted: 2, unmatched: 1 });
+      expect((await runs('oneroster')).at(-1)).to.include({ status: 'succeeded', upserted: 2, unmatched: 0, not_in_tool: 1 });
       const links = await queryRows<{ external_id: string }>(t.ctx.db, sql`select external_id from person_identities where tenant_id = ${school.tenantId} and source = 'sis' order by external_id`);
       expect(links.map((l) => l.external_id)).to.deep.equal([`SIS-0-${school.tenantId}`, `SIS-1-${school.tenantId}`]);
     });

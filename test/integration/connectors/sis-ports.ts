@@ -9,7 +9,9 @@ import type { TestClock } from '../../support/clock.js';
  */
 export function memoryRun(clock: TestClock, people: Record<string, string>) {
   const scores = new Map<string, CourseScoreInput>();
-  const counters = { fetched: 0, upserted: 0, unmatched: 0 };
+  /** Standings a full run ended (keys as in `scores`). */
+  const ended = new Set<string>();
+  const counters = { fetched: 0, upserted: 0, unmatched: 0, notInTool: 0 };
   const matched: { source: string; rows: { externalId: string; sisId?: string | null; label?: string }[] }[] = [];
   const state: { cursor: Record<string, string> | undefined } = { cursor: undefined };
   const run = (o: Partial<ConnectorRun> & Pick<ConnectorRun, 'config' | 'secret'>): ConnectorRun => ({
@@ -21,18 +23,20 @@ export function memoryRun(clock: TestClock, people: Record<string, string>) {
     counted: (c) => {
       counters.fetched += c.fetched ?? 0;
       counters.unmatched += c.unmatched ?? 0;
+      counters.notInTool += c.notInTool ?? 0;
     },
     fetch: globalThis.fetch,
     clock,
     identities: {
-      match: async (_tenantId, source, rows) => {
+      // No SIS id names two people here: a row that matches no one is left out as not in the tool.
+      matchKnown: async (_tenantId, source, rows) => {
         matched.push({ source, rows: [...rows] });
         const m = new Map<string, string>();
         for (const r of rows) {
           const person = people[r.externalId] ?? (r.sisId ? people[`sis:${r.sisId}`] : undefined);
           if (person) m.set(r.externalId, person);
         }
-        return m;
+        return { people: m, notInTool: new Set(rows.map((r) => r.externalId)).size - m.size, queued: 0 };
       },
     },
     // One transaction: the rows land only if the work finishes.
@@ -40,11 +44,21 @@ export function memoryRun(clock: TestClock, people: Record<string, string>) {
       const staged: CourseScoreInput[] = [];
       const writer: RunWriter = {
         courseScores: async (rows) => (staged.push(...rows), rows.length),
+        endCourseScoresNotIn: async (seen) => {
+          const keep = new Set(seen.map((r) => `${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`));
+          const gone = [...scores.keys()].filter((k) => !keep.has(k) && !ended.has(k));
+          for (const k of gone) ended.add(k);
+          return gone.length;
+        },
         attendance: async () => 0,
         incidents: async () => 0,
       };
       const result = await work(writer);
-      for (const r of staged) scores.set(`${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`, r);
+      for (const r of staged) {
+        const key = `${r.personId}|${r.courseKey}|${r.periodKey ?? ''}`;
+        scores.set(key, r);
+        ended.delete(key);
+      }
       counters.upserted += staged.length;
       return result;
     },
@@ -59,5 +73,5 @@ export function memoryRun(clock: TestClock, people: Record<string, string>) {
   };
   // Waiting moves the test clock, which the simulators' rate limits read.
   const backoff = { sleep: async (ms: number) => clock.advance(ms) };
-  return { scores, counters, matched, state, run, sync, backoff };
+  return { scores, ended, counters, matched, state, run, sync, backoff };
 }

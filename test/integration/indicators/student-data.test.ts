@@ -84,4 +84,20 @@ describe('indicators: from the student-data feature to the caseload summary and 
     const after = (await t.ctx.indicators.summaryFor(s.tenantId, [s.students[0].id])).get(s.students[0].id)!.computedAt!;
     expect(after.getTime()).to.be.greaterThan(before.getTime());
   });
+
+  it('a course that ended is left out of the indicators (the job\'s SQL and the panel alike); reported again, it counts again', async () => {
+    const amara = s.students[0].id;
+    const advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    expect(await t.ctx.studentData.endCourseScores(s.tenantId, 'canvas', { personId: amara, courseKey: 'alg-1' })).to.equal(1);
+    await t.ctx.indicators.jobHandlers[RECOMPUTE_JOB]!(s.tenantId);
+    const ended = (await t.ctx.indicators.summaryFor(s.tenantId, [amara])).get(amara)!;
+    expect(ended.reasons.join(' | ')).to.not.contain('Algebra I').and.to.not.contain('failing');
+    const panel = await advisor.get(`/students/${amara}/data`).expect(200);
+    expect(panel.text).to.contain('Biology').and.to.not.contain('Algebra I');
+    expect({ ...(await t.ctx.indicators.summaryFor(s.tenantId, [amara])).get(amara)!, computedAt: null }).to.deep.equal({ ...ended, computedAt: null });
+
+    await t.ctx.studentData.upsertCourseScores(s.tenantId, 'canvas', [{ personId: amara, courseKey: 'alg-1', courseTitle: 'Algebra I', currentScore: 52.5 }]);
+    await t.ctx.indicators.jobHandlers[RECOMPUTE_JOB]!(s.tenantId);
+    expect((await t.ctx.indicators.summaryFor(s.tenantId, [amara])).get(amara)!.reasons).to.include('lowest current score 52.5% in Algebra I (off track)');
+  });
 });

@@ -82,6 +82,11 @@ describe('indicators: computation', () => {
     expect(suggestTier(r, config)).to.deep.equal({ tier: 1, reasons: [{ rule: 'no-flags', tier: 1, key: 'noFlags', params: { days: 30 } }] });
   });
 
+  it('grading periods observed the same day: the later period wins, numbered ids in number order', () => {
+    const r = compute({ scores: [score('hist', 90, today, { periodKey: '99' }), score('hist', 70, today, { periodKey: '100' })] });
+    expect(r.grades.courses.map((c) => c.score)).to.deep.equal([70]);
+  });
+
   it('course performance: the latest score per course, failing, lowest, GPA; stale courses show but raise no flag', () => {
     const r = compute({
       scores: [

@@ -1,0 +1,1 @@
+ALTER TABLE "connector_runs" ADD COLUMN "not_in_tool" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE "course_scores" ADD COLUMN "ended_on" date;
