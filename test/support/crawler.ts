@@ -336,16 +336,18 @@ class RoleCrawl {
     }
     const suffix = refused ? ` (refused ${status})` : ok ? '' : ` (${status})`;
     const shape = `${page}${suffix} ${await pageShape(this.frame)}`;
+    // Accessibility and naming depend on the page's shape (its controls, headings and button words),
+    // not on whose record it shows: each shape is checked once.
     if (!this.crawler.axed.has(shape)) {
       this.crawler.axed.add(shape);
       for (const problem of await this.timed('axe', () => axeProblems(this.frame, this.crawler.axeRules))) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
+      for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
+      for (const problem of await namingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     }
-    for (const problem of await focusRingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     const english = this.crawler.englishFor(this.role);
     if (english) {
       for (const text of await this.timed('english', () => visibleTexts(this.frame))) for (const found of english.find(text)) this.fail(`${page}${suffix}`, `English text: "${found}"`, context);
     }
-    for (const problem of await namingProblems(this.frame)) this.fail(`${page}${suffix}`, problem, context);
     return ok;
   }
 }
