@@ -14,6 +14,14 @@ export const tenantIdColumn = () =>
     .notNull()
     .references(() => tenants.id, { onDelete: 'cascade' });
 
+/**
+ * The tenant of a row that belongs to a person of that tenant (declared with personReference), on the
+ * largest tables (attendance days, course standings): the person reference already carries the tenant
+ * (people.tenant_id references tenants, and deleting either cascades), so a reference of its own would
+ * only add a second foreign-key check to every row written (a district's import writes millions).
+ */
+export const personTenantIdColumn = () => uuid('tenant_id').notNull();
+
 /** A person reference (student, author...); the table declares it with personReference. */
 export const personIdColumn = (name: string) => uuid(name).notNull();
 

@@ -154,11 +154,18 @@ export function createImportsService(deps: ImportsDeps) {
           let stage: repo.StagingTable;
           let students: { externalId: string; label?: string }[];
           let studentLines: Map<string, BadRow> | undefined;
+          // The first and last day of an attendance file's good rows.
+          let days: repo.DaySpan | undefined;
           if (kind === 'attendance') {
             const csv = readAttendanceCsv(stream(), window, report);
             stage = await session.stage(['student', 'day', 'status']);
             rows = await stage.load((async function* () {
-              for await (const r of csv.rows) yield [r.line, r.studentId, r.day, r.status];
+              for await (const r of csv.rows) {
+                if (days === undefined) days = { first: r.day, last: r.day };
+                else if (r.day < days.first) days.first = r.day;
+                else if (r.day > days.last) days.last = r.day;
+                yield [r.line, r.studentId, r.day, r.status];
+              }
             })());
             students = [...csv.students()].map((externalId) => ({ externalId }));
           } else if (kind === 'incidents') {
@@ -210,7 +217,7 @@ export function createImportsService(deps: ImportsDeps) {
 
           const written = await session.transaction((q) =>
             kind === 'attendance'
-              ? repo.upsertAttendance(q, tenantId, source, stage.name, map.name, clock.now())
+              ? repo.upsertAttendance(q, tenantId, source, stage.name, map.name, clock.now(), days)
               : kind === 'incidents'
                 ? repo.upsertIncidents(q, tenantId, source, stage.name, map.name)
                 : repo.upsertCourseScores(q, tenantId, source, stage.name, map.name, clock.now(), today),

@@ -1,5 +1,5 @@
 import { pgTable, text, timestamp, integer, numeric, date, uuid, uniqueIndex, primaryKey, index } from 'drizzle-orm/pg-core';
-import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
+import { idColumn, tenantIdColumn, personTenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey } from '../db/keys.js';
 
 /** Where a row of student data came from; `manual` rows also name the adult who entered them. */
@@ -13,7 +13,7 @@ export type AttendanceStatus = (typeof attendanceStatuses)[number];
 export const attendanceDays = pgTable(
   'attendance_days',
   {
-    tenantId: tenantIdColumn(),
+    tenantId: personTenantIdColumn(),
     personId: personIdColumn('person_id'),
     day: date('day', { mode: 'string' }).notNull(),
     status: text('status').$type<AttendanceStatus>().notNull(),
@@ -63,7 +63,7 @@ export const courseScores = pgTable(
   'course_scores',
   {
     id: idColumn(),
-    tenantId: tenantIdColumn(),
+    tenantId: personTenantIdColumn(),
     personId: personIdColumn('person_id'),
     source: text('source').$type<DataSource>().notNull(),
     courseKey: text('course_key').notNull(),
@@ -88,7 +88,7 @@ export const courseScores = pgTable(
 export const courseScoreDays = pgTable(
   'course_score_days',
   {
-    tenantId: tenantIdColumn(),
+    tenantId: personTenantIdColumn(),
     personId: personIdColumn('person_id'),
     source: text('source').$type<DataSource>().notNull(),
     courseKey: text('course_key').notNull(),

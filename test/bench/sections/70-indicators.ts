@@ -4,13 +4,17 @@ import { timed, type BenchSection } from '../bench.js';
 import { localDate } from '../../../src/web/time-zone.js';
 import { addDays } from '../../../src/indicators/compute.js';
 import { schoolYearStart } from '../../../src/checkins/weeks.js';
+import { profiled } from '../cpu-profile.js';
+
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
 /**
  * Recomputing every indicator of a school (issue 10's target: 100,000 students in under 60 s on
  * PostgreSQL). The school is seeded straight in SQL (not timed): per student every school day of the
  * year so far in attendance (absent about one day in twelve), an incident every ~40 days, 15 course
  * standings; then every student is marked changed and the whole tenant is recomputed and stored.
- * INDICATORS_BENCH_STUDENTS sets the size (default 100,000; run a small size on a shared machine).
+ * INDICATORS_BENCH_STUDENTS sets the size (default 100,000; run a small size on a shared machine);
+ * BENCH_CPU_PROFILE=<dir> recomputes once more under the profiler and lists where this process spent its time.
  */
 export const section: BenchSection = {
   name: 'indicators',
@@ -54,7 +58,9 @@ export const section: BenchSection = {
     const { attendance, scores } = (counted as unknown as { rows: { attendance: string; scores: string }[] }).rows[0]!;
     env.progress(`indicators: seeded in ${(seed.ms / 1000).toFixed(1)} s (${attendance} attendance rows, ${scores} standings); recomputing...`);
     const run = await timed(() => ctx.indicators.recomputeTenant(tenantId));
+    const profile = PROFILE_DIR ? await profiled(PROFILE_DIR, `indicators-${env.driver}`, async () => void (await ctx.indicators.recomputeTenant(tenantId))) : [];
     return [
+      ...profile,
       { metric: `recompute every indicator (${students} students)`, value: `${(run.ms / 1000).toFixed(1)} s`, note: `${run.result} stored; ${attendance} attendance rows, ${scores} standings; target < 60 s for 100,000 on PostgreSQL` },
       { metric: 'students per second', value: String(Math.round(run.result / (run.ms / 1000))) },
     ];

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../../src/db/client.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import type { AppUser } from '../../../src/auth/user.js';
@@ -145,5 +148,14 @@ describe('indicators: the data panel, tiers and the family setting', () => {
     expect(summaries.get(s.students[1].id)!.computedAt).to.be.instanceOf(Date);
     expect(summaries.get(s.students[1].id)!.reasons).to.deep.equal(['no hay suficientes datos recientes para juzgar (últimos 30 días)']);
     expect(summaries.get(s.students[2].id)!.badges[0]!.text).to.equal('Asistencia: sin datos recientes');
+  });
+  it('a change to a whole district\'s students (25,000: more parameters than a statement takes, three a row) queues them all', async () => {
+    const tenant = await t.ctx.platforms.register({ name: 'District', issuer: `https://district.test/${randomUUID()}`, clientId: 'district', authLoginUrl: 'https://district.test/auth', accessTokenUrl: 'https://district.test/token', jwksUrl: 'https://district.test/jwks' });
+    await t.ctx.db.execute(sql`insert into people (tenant_id, sub, name) select ${tenant.id}::uuid, 'd-' || g, 'Student ' || g from generate_series(1, 25000) g`);
+    const ids = (await queryRows<{ id: string }>(t.ctx.db, sql`select id from people where tenant_id = ${tenant.id}`)).map((r) => r.id);
+    await t.ctx.indicators.studentDataChanged(tenant.id, ids);
+    const [pending] = await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from indicators_pending where tenant_id = ${tenant.id}`);
+    expect(pending!.n).to.equal(25_000);
+    expect(await t.ctx.jobs.find(RECOMPUTE_JOB, tenant.id)).to.not.equal(undefined);
   });
 });

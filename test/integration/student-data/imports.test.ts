@@ -7,6 +7,7 @@ import { seedSchool, type SeededSchool } from '../../support/school.js';
 import { queryRows } from '../../../src/db/client.js';
 import { systemActor } from '../../../src/audit/audit.service.js';
 import type { ImportKind } from '../../../src/student-data/imports.service.js';
+import { openImportSession, upsertAttendance } from '../../../src/student-data/imports.repository.js';
 import { exportFiles, fixture, tempDir, writeZip } from '../../support/imports/files.js';
 
 const window = { firstDay: '2026-08-17', lastDay: '2027-06-11', today: '2026-11-20' };
@@ -148,5 +149,30 @@ describe('file imports into student data', function () {
     const out = await run('attendance', fixture('attendance-good.csv'), 'cli', school.other.tenantId);
     expect(out).to.deep.include({ status: 'imported', upserted: 0, unmatched: 3 });
     expect(await attendance(school.other.tenantId)).to.deep.equal([]);
+  });
+  it('inserts a first import of its days plainly, and upserts once a day of them is stored, even one stored after the check', async () => {
+    const person = await t.ctx.roster.upsertPerson(school.tenantId, { sub: 'plain-insert', name: 'Plain Insert' });
+    const session = await openImportSession(t.ctx.db, process.env.DATABASE_URL ? 'postgres' : 'pglite');
+    try {
+      const write = async (rows: [string, string][], days: { first: string; last: string }) => {
+        const stage = await session.stage(['student', 'day', 'status']);
+        await stage.load(rows.map(([day, status], i) => [i + 2, 'X1', day, status]));
+        const map = await session.stage(['student', 'person_id']);
+        await map.load([[0, 'X1', person.id]]);
+        return session.transaction((q) => upsertAttendance(q, school.tenantId, 'csv', stage.name, map.name, new Date(), days));
+      };
+      const days = () => queryRows<{ day: string; status: string }>(t.ctx.db, sql`select day::text as day, status from attendance_days where tenant_id = ${school.tenantId} and person_id = ${person.id} order by day`);
+      expect(await write([['2026-10-05', 'present'], ['2026-10-06', 'absent']], { first: '2026-10-05', last: '2026-10-06' })).to.deep.include({ upserted: 2, fresh: true });
+      expect(await write([['2026-10-05', 'present'], ['2026-10-06', 'absent']], { first: '2026-10-05', last: '2026-10-06' })).to.deep.include({ upserted: 0, fresh: false });
+      // A span that misses the stored 2026-10-05, as a day someone stored between the check and the insert would: the insert meets the key, is undone, and the upsert runs.
+      expect(await write([['2026-10-05', 'absent'], ['2026-10-07', 'tardy']], { first: '2026-10-07', last: '2026-10-07' })).to.deep.include({ upserted: 2, fresh: false });
+      expect(await days()).to.deep.equal([
+        { day: '2026-10-05', status: 'absent' },
+        { day: '2026-10-06', status: 'absent' },
+        { day: '2026-10-07', status: 'tardy' },
+      ]);
+    } finally {
+      await session.close();
+    }
   });
 });
