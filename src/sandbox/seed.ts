@@ -6,7 +6,7 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
 import { validData } from '../web/forms.js';
-import { schoolYearStart } from '../checkins/weeks.js';
+import { schoolYearAt } from '../web/school-year.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
@@ -95,7 +95,7 @@ class SchoolWriter {
     private readonly zone: string,
   ) {
     // Plans belong to a school year: history never reaches back before this year's first day (noon there).
-    this.termStart = zonedTime(schoolYearStart(this.day(today), '08-01'), '12:00', zone).getTime();
+    this.termStart = zonedTime(schoolYearAt(this.day(today)).firstDay, '12:00', zone).getTime();
   }
 
   /** The school's day an instant falls on. */

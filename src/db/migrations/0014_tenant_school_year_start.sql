@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "school_year_start" text;
