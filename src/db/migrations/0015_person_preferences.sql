@@ -1,0 +1,1 @@
+ALTER TABLE "people" ADD COLUMN "preferences" jsonb DEFAULT '{}'::jsonb NOT NULL;
