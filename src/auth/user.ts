@@ -23,6 +23,8 @@ export interface AppUser {
    * users made outside a request (the sandbox's seed, tests): they read the default language.
    */
   locale?: Locale;
+  /** Small choices they made on pages (people.preferences, read with them): each feature parses its own key. */
+  preferences?: Readonly<Record<string, unknown>>;
 }
 
 declare global {

@@ -26,7 +26,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
     if (home.divert) return redirectInTool(res, `/courses/${home.courseId}/${home.divert === 'decide' ? 'kind' : 'students'}`);
     const { rows, total } = home;
     const recorded = Number(req.query.recorded);
-    const layout = layoutOf(query, total);
+    // The layout asked for, else the one the reader chose last (the service keeps it), else by size.
+    const layout = layoutOf({ ...query, layout: home.layout }, total);
     const withIndicators = rows.some((row) => row.indicators !== null);
     res.render('caseload/index', {
       titleKey: 'caseload.title',

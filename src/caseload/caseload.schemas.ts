@@ -24,6 +24,11 @@ export type CaseloadQuery = z.infer<typeof caseloadQuery>;
 export const caseloadPageQuery = caseloadQuery.extend({ layout: z.enum(caseloadLayouts).catch('') });
 export type CaseloadPageQuery = z.infer<typeof caseloadPageQuery>;
 
+/** The person's preference key (people.preferences) for the layout they last chose, and its value read back. */
+export const layoutPreference = 'caseloadLayout';
+export const rememberedLayout = z.enum(['cards', 'table']);
+export type RememberedLayout = z.infer<typeof rememberedLayout>;
+
 export const reassignForm = z.object({
   navigatorId: z.string().uuid({ error: 'caseload.errors.chooseAdvisor' }),
 });

@@ -15,7 +15,7 @@ import { caseloadPolicy, navigatorActions, navigatorPolicy } from '../policies/c
 import { badRequest, message } from '../web/errors.js';
 import { fieldErrors, InvalidInput, issueText } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
-import { preferredAdultForm, reassignForm, type CaseloadQuery } from './caseload.schemas.js';
+import { layoutPreference, preferredAdultForm, reassignForm, rememberedLayout, type CaseloadQuery, type RememberedLayout } from './caseload.schemas.js';
 import { byAttention, rankStudent, type AttentionRules, type IndicatorFacts, type IndicatorKind } from './needs-attention.js';
 
 export interface PlanStatus {
@@ -246,12 +246,21 @@ export function createCaseloadService(deps: CaseloadDeps) {
      * course: its own page (`subject`), which links back here (view=caseload) for the students this
      * teacher navigates elsewhere. Otherwise the caseload, and whether it was opened from the advisory.
      */
-    async home(user: AppUser, query: CaseloadQuery): Promise<{ divert: 'decide' | 'subject'; courseId: string } | { divert: null; inAdvisory: boolean; rows: CaseloadRow[]; total: number }> {
+    async home(
+      user: AppUser,
+      query: CaseloadQuery & { layout?: RememberedLayout | '' },
+    ): Promise<{ divert: 'decide' | 'subject'; courseId: string } | { divert: null; inAdvisory: boolean; rows: CaseloadRow[]; total: number; layout: RememberedLayout | '' }> {
       authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
+      // The layout the reader chose (the switch's link) is kept for them; none asked: the one they chose last.
+      // A preference on their person row, not a cookie: the page runs in an LMS iframe with third-party cookies blocked.
+      const stored = rememberedLayout.safeParse(user.preferences?.[layoutPreference]);
+      const remembered = stored.success ? stored.data : '';
+      if (query.layout && query.layout !== remembered) await roster.choosePreference(user, layoutPreference, query.layout);
+      const layout = query.layout || remembered;
       // The launch put the course's kind on the user: no read of the course here.
       if (user.contextId && user.contextKind === 'undecided') return { divert: 'decide', courseId: user.contextId };
       if (user.contextId && user.contextKind === 'subject' && query.view !== 'caseload') return { divert: 'subject', courseId: user.contextId };
-      return { divert: null, inAdvisory: user.contextKind === 'advisory', ...(await list(user, query)) };
+      return { divert: null, inAdvisory: user.contextKind === 'advisory', layout, ...(await list(user, query)) };
     },
 
     /** The quick check-in form's roster: the caseload's students by name. An audited read of each. */

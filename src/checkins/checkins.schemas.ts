@@ -25,10 +25,8 @@ const week = z.object({
 /** The check-in script (config/checkin-script.json): needs categories and the weekly questions. */
 export const checkinScriptSchema = z
   .object({
-    /** Which week a student is in: counted from their first check-in, or from the school year's start. */
+    /** Which week a student is in: counted from their first check-in, or from the school year's first day (the school's setting). */
     weekFrom: z.enum(['firstCheckin', 'schoolYear']),
-    /** MM-DD */
-    schoolYearStart: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'schoolYearStart is MM-DD'),
     needs: z
       .array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), label: z.string().min(1), sensitive: z.boolean() }))
       .min(1),

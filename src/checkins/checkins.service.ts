@@ -15,7 +15,8 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CheckinAnswer } from './checkins.tables.js';
 import { answerText, checkinForm, formatLabel, needValue, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
-import { schoolYearStart, weekSince } from './weeks.js';
+import { weekSince } from './weeks.js';
+import { schoolYearAt } from '../web/school-year.js';
 import { localDate } from '../web/time-zone.js';
 
 export type { Checkin, Need } from './checkins.repository.js';
@@ -31,6 +32,8 @@ export interface CheckinsDeps {
   scripts: Record<Locale, CheckinScript>;
   /** The school's IANA zone: its "today" is the day check-ins and weeks count in. */
   timeZoneOf: (tenantId: string) => Promise<string>;
+  /** The school year's first day (MM-DD): weeks counted from the school year start there, as plans and indicators count the year (platforms service). */
+  schoolYearStartOf: (tenantId: string) => Promise<string>;
   /** Told, after the commit, whose check-ins (and well-being ratings) were recorded: the indicators recompute them. Never throws. */
   onRecorded?: (tenantId: string, studentIds: string[]) => Promise<void>;
 }
@@ -93,7 +96,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
   /** Weeks are counted from 1: early weeks carry the most structured script. */
   async function weekFor(tenantId: string, studentId: string, on?: string): Promise<number> {
     const today = on ?? (await todayAt(tenantId));
-    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId) : schoolYearStart(today, script.schoolYearStart);
+    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId) : schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
     return weekSince(from, today);
   }
 

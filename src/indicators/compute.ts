@@ -1,10 +1,10 @@
-import { schoolYearStart } from '../checkins/weeks.js';
+import { defaultSchoolYearStart, schoolYearAt } from '../web/school-year.js';
 import type { IndicatorConfig, IndicatorName, Thresholds } from './indicators.schemas.js';
 
 /**
  * The indicators of one student, computed from their records: pure functions, no database, no clock
  * (`today` is the school's local date, yyyy-mm-dd). A school day is a day with an attendance record;
- * year to date counts from the school-year start (config `schoolYearStart`), the recent window is the
+ * year to date counts from the school year's first day (the school's setting, src/web/school-year.ts), the recent window is the
  * last `recent.days` days up to today. Only the recent window decides bands and flags, so a student
  * who has recovered is no longer flagged for what happened months ago.
  */
@@ -130,8 +130,8 @@ function currentScores(input: Pick<IndicatorInput, 'scores'>, recentFrom: string
 }
 
 /** The windows of a day: the school year so far and the recent window, both ending today. */
-export function windowsOf(config: IndicatorConfig, today: string): { yearFrom: string; recentFrom: string } {
-  return { yearFrom: schoolYearStart(today, config.schoolYearStart), recentFrom: addDays(today, -(config.recent.days - 1)) };
+export function windowsOf(config: IndicatorConfig, today: string, yearStart: string = defaultSchoolYearStart): { yearFrom: string; recentFrom: string } {
+  return { yearFrom: schoolYearAt(today, yearStart).firstDay, recentFrom: addDays(today, -(config.recent.days - 1)) };
 }
 
 export const attendanceRate = (schoolDays: number, attended: number): AttendanceRate => ({ schoolDays, attended, missed: schoolDays - attended, percent: pct(attended, schoolDays) });
@@ -149,8 +149,8 @@ export interface IndicatorCounts {
   wellbeing: IndicatorInput['wellbeing'];
 }
 
-export function computeIndicators(input: IndicatorInput, config: IndicatorConfig, today: string): Indicators {
-  const { yearFrom, recentFrom } = windowsOf(config, today);
+export function computeIndicators(input: IndicatorInput, config: IndicatorConfig, today: string, yearStart: string = defaultSchoolYearStart): Indicators {
+  const { yearFrom, recentFrom } = windowsOf(config, today, yearStart);
   const attended = config.attendance.attended;
   return indicatorsFromCounts(
     {
@@ -161,11 +161,12 @@ export function computeIndicators(input: IndicatorInput, config: IndicatorConfig
     },
     config,
     today,
+    yearStart,
   );
 }
 
-export function indicatorsFromCounts(counts: IndicatorCounts, config: IndicatorConfig, today: string): Indicators {
-  const { yearFrom, recentFrom } = windowsOf(config, today);
+export function indicatorsFromCounts(counts: IndicatorCounts, config: IndicatorConfig, today: string, yearStart: string = defaultSchoolYearStart): Indicators {
+  const { yearFrom, recentFrom } = windowsOf(config, today, yearStart);
   const { attendance, behaviour } = counts;
   const input = counts;
   const enough = attendance.recent.schoolDays >= config.recent.minSchoolDays;

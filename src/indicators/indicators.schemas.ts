@@ -52,8 +52,6 @@ export type TierRule = z.infer<typeof tierRule>;
 
 export const indicatorConfigSchema = z
   .object({
-    /** The first day of the school year, MM-DD: year-to-date figures count from the latest one on or before today. */
-    schoolYearStart: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'schoolYearStart is MM-DD'),
     /** A student's data changing starts a recompute this long after (changes meanwhile join it): the caseload is at most this stale. */
     recomputeDebounceSeconds: z.number().int().min(0).max(3600),
     /** Only this window raises a flag; a window with fewer school days (days with an attendance record) than minSchoolDays raises none. */

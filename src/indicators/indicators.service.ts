@@ -16,7 +16,6 @@ import { addDays, attendanceRate, behaviourRate, computeIndicators, indicatorsFr
 import { badgesOf, describeReason, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';
 import { defaultFamilyView, familyViews, type FamilyView, type IndicatorConfig, type TierDecisionInput } from './indicators.schemas.js';
-import { schoolYearStart } from '../checkins/weeks.js';
 import * as repo from './indicators.repository.js';
 import type { IndicatorCountsRow } from '../student-data/student-data.service.js';
 
@@ -63,6 +62,8 @@ export interface IndicatorsDeps {
   /** The document in every language (loadIndicatorConfigIn): the same thresholds and rules, each language's band labels. */
   configs: Record<Locale, IndicatorConfig>;
   timeZoneOf: (tenantId: string) => Promise<string>;
+  /** The school year's first day (MM-DD): "this year" figures count from it, as plans and imports do (platforms service). */
+  schoolYearStartOf: (tenantId: string) => Promise<string>;
   /** The student-data feature's reader (never its tables). */
   forStudents: (tenantId: string, personIds: string[], sinceDay: string) => Promise<StudentDataRows>;
   /** The student-data feature's set-based read for recomputing many students at once (aggregated in the database). */
@@ -121,8 +122,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   const configIn = (locale: Locale = defaultLocale) => deps.configs[locale] ?? base;
   const batchSize = deps.batchSize ?? 5000;
   const todayAt = async (tenantId: string) => {
-    const zone = await deps.timeZoneOf(tenantId);
-    return { today: localDate(clock.now(), zone), zone };
+    const [zone, yearStart] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
+    return { today: localDate(clock.now(), zone), zone, yearStart };
   };
 
   /** Each student's records, read in one call per feature, as the computation's input. */
@@ -141,25 +142,25 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   }
 
   type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-  type Batch = { today: string; counts: readonly IndicatorCountsRow[]; ratings: { studentId: string; date: string; rating: number }[] };
+  type Batch = { today: string; yearStart: string; counts: readonly IndicatorCountsRow[]; ratings: { studentId: string; date: string; rating: number }[] };
   /** One batch's reads: its students' records counted in the database, and their recent well-being ratings. */
-  async function readBatch(tenantId: string, ids: string[], today: string, zone: string): Promise<Batch> {
-    const { yearFrom, recentFrom } = windowsOf(base, today);
+  async function readBatch(tenantId: string, ids: string[], today: string, zone: string, yearStart: string): Promise<Batch> {
+    const { yearFrom, recentFrom } = windowsOf(base, today, yearStart);
     const [counts, ratings] = await Promise.all([
       deps.indicatorCounts(tenantId, ids, { yearFrom, recentFrom, today, attended: base.attendance.attended, timeZone: zone }),
       deps.wellbeingSince(tenantId, ids, recentFrom),
     ]);
-    return { today, counts, ratings };
+    return { today, yearStart, counts, ratings };
   }
 
   /** Computes and stores the indicators of these students (one batch: two set-based reads, one write). */
   async function recomputeWith(tx: Tx | Db, tenantId: string, ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const { today, zone } = await todayAt(tenantId);
-    return storeBatch(tx, tenantId, await readBatch(tenantId, ids, today, zone));
+    const { today, zone, yearStart } = await todayAt(tenantId);
+    return storeBatch(tx, tenantId, await readBatch(tenantId, ids, today, zone, yearStart));
   }
 
-  async function storeBatch(tx: Tx | Db, tenantId: string, { today, counts, ratings }: Batch): Promise<number> {
+  async function storeBatch(tx: Tx | Db, tenantId: string, { today, yearStart, counts, ratings }: Batch): Promise<number> {
     const ratingsOf = new Map<string, { date: string; rating: number }[]>();
     for (const r of ratings) {
       const list = ratingsOf.get(r.studentId);
@@ -180,6 +181,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
         },
         base,
         today,
+        yearStart,
       );
       const suggestion = suggestTier(indicators, base);
       return { tenantId, studentId: c.person_id, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: now };
@@ -195,13 +197,13 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
    */
   async function recomputeTenant(tenantId: string): Promise<number> {
     const ids = await repo.knownStudentIds(db, tenantId);
-    const { today, zone } = await todayAt(tenantId);
+    const { today, zone, yearStart } = await todayAt(tenantId);
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
     let done = 0;
     const read = (i: number) => {
       if (!batches[i]) return undefined;
-      const reading = readBatch(tenantId, batches[i], today, zone);
+      const reading = readBatch(tenantId, batches[i], today, zone, yearStart);
       // Awaited in the next round; a failed write in this one must not leave it an unhandled rejection.
       reading.catch(() => undefined);
       return reading;
@@ -232,7 +234,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     }
   }
 
-  const emptyIndicators = (today: string) => computeIndicators({ attendance: [], incidents: [], scores: [], wellbeing: [] }, base, today);
+  const emptyIndicators = (today: string, yearStart: string) => computeIndicators({ attendance: [], incidents: [], scores: [], wellbeing: [] }, base, today, yearStart);
 
   /** What the gate lets this user see: the adults' panel, the student's own words, or the family's share. */
   const actionFor = (user: AppUser): IndicatorAction => (user.role === 'student' ? 'viewOwn' : user.role === 'family' ? 'viewFamily' : 'view');
@@ -369,8 +371,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
       const rows = await repo.storedWithDecisions(db, tenantId, studentIds);
       const byStudent = new Map(rows.flatMap((r) => (r.stored ? [[r.stored.studentId, r.stored] as const] : [])));
       const decided = new Map(rows.flatMap((r) => (r.decision ? [[r.decision.studentId, r.decision] as const] : [])));
-      const today = (await todayAt(tenantId)).today;
-      const empty = emptyIndicators(today);
+      const { today, yearStart } = await todayAt(tenantId);
+      const empty = emptyIndicators(today, yearStart);
       const config = configIn(locale);
       return new Map(
         studentIds.map((id) => {
@@ -405,12 +407,12 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
       await audit.record(user, { action: 'read', entity: 'indicator', studentId: id });
       if (family === 'none') return { record, mode: 'familyNone' as const };
 
-      const { today, zone } = await todayAt(tenantId);
-      const yearFrom = schoolYearStart(today, base.schoolYearStart);
+      const { today, zone, yearStart } = await todayAt(tenantId);
+      const { yearFrom } = windowsOf(base, today, yearStart);
       const trendFrom = mondayOf(addDays(today, -7 * (TREND_WEEKS - 1)));
       const since = trendFrom < yearFrom ? trendFrom : yearFrom;
       const input = (await inputsFor(tenantId, [id], since, zone)).get(id)!;
-      const indicators = computeIndicators(input, base, today);
+      const indicators = computeIndicators(input, base, today, yearStart);
       const suggestion = suggestTier(indicators, base);
       await db.transaction((tx) => repo.upsertIndicators(tx, [{ tenantId, studentId: id, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: clock.now() }]));
 

@@ -12,7 +12,7 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { validForm, type ParsedForm } from '../web/forms.js';
 import { voices, voicesOf, textLimits, type Audience, type CommentInput, type PlanField, type PlanTemplate, type PrintQuery, type SectionSave, type StatusInput, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
-import { localDate } from '../web/time-zone.js';
+import { defaultSchoolYearStart, schoolYearOfInstant } from '../web/school-year.js';
 import * as repo from './plans.repository.js';
 
 export type { Plan } from './plans.repository.js';
@@ -45,17 +45,19 @@ export interface PlansDeps {
   templates: Record<Locale, PlanTemplate>;
   /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
   onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
-  /** The school's IANA zone: the school year turns over on its 1 August. */
+  /** The school's IANA zone: the school year turns over on its first day there. */
   timeZoneOf: (tenantId: string) => Promise<string>;
+  /** The school year's first day (MM-DD), the one every feature counts the year from (platforms service). */
+  schoolYearStartOf: (tenantId: string) => Promise<string>;
 }
 
 /**
- * The school year (2025-2026) an instant falls in, counted in the school's days: years turn over on
- * 1 August there, so 23:00 on 31 July in Los Angeles is still the old year though UTC is in August.
+ * The school year (2025-2026) a plan belongs to, counted in the school's days from its first day
+ * (1 August unless the school says): 23:00 on 31 July in Los Angeles is still the old year though UTC
+ * is in August. The same year imports and indicators count (src/web/school-year.ts).
  */
-export function schoolYearOf(instant: Date, timeZone: string): string {
-  const [y, m] = localDate(instant, timeZone).split('-').map(Number) as [number, number];
-  return m >= 8 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
+export function schoolYearOf(instant: Date, timeZone: string, start: string = defaultSchoolYearStart): string {
+  return schoolYearOfInstant(instant, timeZone, start).label;
 }
 
 const editAction: Record<Voice, PlanAction> = { student: 'editStudentVoice', adult: 'editAdultVoice' };
@@ -74,7 +76,10 @@ export function createPlansService(deps: PlansDeps) {
   /** A field's words (label, help) in the person's language. */
   const fieldIn = (locale: Locale | undefined, key: string): PlanField | undefined => (fieldsIn.get(locale ?? defaultLocale) ?? fieldByKey).get(key);
   const someone = (locale: Locale | undefined) => t('common.someone', {}, locale);
-  const year = async (tenantId: string) => schoolYearOf(clock.now(), await deps.timeZoneOf(tenantId));
+  const year = async (tenantId: string) => {
+    const [zone, start] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
+    return schoolYearOf(clock.now(), zone, start);
+  };
   /** Who a page is for: the person's own audience, or the family's when they print a family copy. */
   const audienceOf = (s: StudentRecord, familyCopy: boolean): Audience | null => (familyCopy ? 'family' : planAudience(s.relationship));
   const visibleTo = (s: StudentRecord, familyCopy = false) => {

@@ -40,6 +40,9 @@ export const deploymentsSetting = z.object({ acceptNewDeployments: z.enum(['on',
 /** The school's time zone form: the service validates the name (src/web/time-zone.ts). */
 export const timeZoneForm = z.object({ timeZone: z.string().optional() });
 
+/** The school year's first day form: a month and a day; the service checks the pair (src/web/school-year.ts). */
+export const schoolYearStartForm = z.object({ month: z.string().optional(), day: z.string().optional() });
+
 /** The "Allow" button of a deployment waiting for approval. */
 export const deploymentApproval = z.object({ deploymentId: z.string().trim().min(1).max(300) });
 

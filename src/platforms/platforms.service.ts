@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import * as repo from './platforms.repository.js';
-import { deploymentApproval, deploymentsSetting, issuesOf, manualPlatformInput, platformForm, timeZoneForm, type ManualPlatformInput, type PlatformProblem } from './platforms.schemas.js';
+import { deploymentApproval, deploymentsSetting, issuesOf, manualPlatformInput, platformForm, schoolYearStartForm, timeZoneForm, type ManualPlatformInput, type PlatformProblem } from './platforms.schemas.js';
 import { badRequest, HttpError, message, notFound } from '../web/errors.js';
 import type { AppUser } from '../auth/user.js';
 import type { Locale } from '../web/i18n.js';
@@ -9,6 +9,8 @@ import { platformActions, platformPolicy } from '../policies/platform.js';
 import { familyCodes } from '../lti/families/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { isTimeZone, schoolTimeZone, timeZoneName } from '../web/time-zone.js';
+import { defaultSchoolYearStart, schoolYearStart, schoolYearStartFrom } from '../web/school-year.js';
+import { t } from '../web/i18n.js';
 import { familyFor, type LmsFamily } from '../lti/families/index.js';
 
 export type { NewTenant } from './platforms.repository.js';
@@ -82,7 +84,17 @@ export type DeploymentAdmission = 'known' | 'new' | 'held';
 /** Tenants (LMS registrations) and their deployments. */
 export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>) {
   const ancestors = new Map<string, { at: number; origins: string[] }>();
-  const zones = new Map<string, { at: number; zone: string }>();
+  /** Each school's calendar: its zone and its school year's first day, read together. */
+  const zones = new Map<string, { at: number; zone: string; yearStart: string }>();
+  const calendarOf = async (tenantId: string) => {
+    const hit = zones.get(tenantId);
+    if (hit && Date.now() - hit.at < TIME_ZONE_TTL_MS) return hit;
+    const row = await repo.findTenant(db, tenantId);
+    const stored = schoolYearStart.safeParse(row?.schoolYearStart);
+    const calendar = { at: Date.now(), zone: row?.timeZone ?? schoolTimeZone, yearStart: stored.success ? stored.data : defaultSchoolYearStart };
+    zones.set(tenantId, calendar);
+    return calendar;
+  };
   /** Found platforms, by `id:<id>` and by `iss:<issuer> <client id>`; a platform not found is never kept. */
   const launchTenants = new Map<string, { at: number; tenant: Tenant }>();
   /** Active deployments by tenant; only ever trusted to say yes (see admitDeployment). */
@@ -263,11 +275,27 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
 
     /** The school's IANA zone (UTC until an admin or a launch says), cached briefly. */
     async timeZoneOf(tenantId: string): Promise<string> {
-      const hit = zones.get(tenantId);
-      if (hit && Date.now() - hit.at < TIME_ZONE_TTL_MS) return hit.zone;
-      const zone = (await repo.findTenant(db, tenantId))?.timeZone ?? schoolTimeZone;
-      zones.set(tenantId, { at: Date.now(), zone });
-      return zone;
+      return (await calendarOf(tenantId)).zone;
+    },
+    /**
+     * The school year's first day (MM-DD; 1 August until an admin says): the one boundary plans,
+     * imports, indicators and check-in weeks count "this year" from (src/web/school-year.ts). Cached with the zone.
+     */
+    async schoolYearStartOf(tenantId: string): Promise<string> {
+      return (await calendarOf(tenantId)).yearStart;
+    },
+    /** An admin sets the school year's first day (the posted month and day); audited. Throws PlatformInputError (field schoolYearStart) for a day not every year has. */
+    async setSchoolYearStart(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
+      authorize(platformPolicy, user, 'update', { tenantId });
+      const form = schoolYearStartForm.safeParse(posted);
+      const parsed = schoolYearStartFrom(form.success ? form.data.month : undefined, form.success ? form.data.day : undefined);
+      if (!parsed.ok) throw new PlatformInputError([{ field: 'schoolYearStart', text: t(`admin.schoolYear.problems.${parsed.problem}`, {}, user.locale) }]);
+      await db.transaction(async (tx) => {
+        await repo.updateTenant(tx, tenantId, { schoolYearStart: parsed.start });
+        await audit.record(user, { action: 'update', entity: 'tenant_school_year', entityId: tenantId }, tx);
+      });
+      invalidate();
+      return parsed.start;
     },
     /** A zone the LMS sent with a launch: kept only when the school has none yet and the name is a real zone. */
     async adoptTimeZone(tenant: Pick<Tenant, 'id' | 'timeZone'>, zone: string | undefined, tx: DbOrTx = db): Promise<void> {

@@ -22,6 +22,8 @@ export const tenants = pgTable(
     grantedScopes: jsonb('granted_scopes').$type<string[]>().notNull().default([]),
     /** The school's IANA time zone: its days and "today". Null until an admin or a launch says (then UTC). */
     timeZone: text('time_zone'),
+    /** The school year's first day (MM-DD) for plans, imports and indicators alike; null: 1 August (src/web/school-year.ts). */
+    schoolYearStart: text('school_year_start'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

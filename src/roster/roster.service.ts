@@ -46,6 +46,8 @@ export function createRosterService(db: Db) {
     rosterAdvisorsOf: (tenantId: string, studentIds: string[]) => repo.rosterAdvisorsOf(db, tenantId, studentIds),
     /** Keeps the language a person chose on a page: it wins over their LMS's at every later launch. */
     chooseLocale: (user: AppUser, locale: Locale) => repo.setPersonLocale(db, user.tenantId, user.personId, locale),
+    /** Keeps a small choice the person made on a page (a feature's own key, e.g. caseloadLayout): read back on `user.preferences`. */
+    choosePreference: (user: AppUser, key: string, value: string) => repo.setPersonPreference(db, user.tenantId, user.personId, key, value),
     // `tx` lets the caller audit the decision in the same transaction.
     setContextKind: (tenantId: string, contextId: string, kind: ContextKind, by: 'admin' | 'instructor', tx: DbOrTx = db) => repo.setContextKind(tx, tenantId, contextId, kind, by),
 
@@ -72,6 +74,7 @@ export function createRosterService(db: Db) {
         contextKind,
         menteeIds,
         locale: claims.loc,
+        preferences: person.preferences,
       };
     },
   };

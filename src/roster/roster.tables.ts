@@ -18,6 +18,12 @@ export const people = pgTable(
     sisId: text('sis_id'),
     /** The language the person chose on a page (the switch); null: each launch's language from the LMS. */
     locale: text('locale'),
+    /**
+     * Small choices a person made on a page that the tool keeps for them (the caseload's layout): kept
+     * here, server-side, because pages run in an LMS iframe where third-party cookies are blocked.
+     * Read with the person on every request; each feature parses its own key (zod) and ignores the rest.
+     */
+    preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -26,6 +26,8 @@ const nameOf = (a: { givenName: string; familyName: string }) => `${a.givenName}
 
 /** Every student's LMS id by display name (the data file names students, the LMS knows subs). */
 export const studentSubs = new Map(ADVISORIES.flatMap((a) => a.students.map((s) => [nameOf(s), studentSub(s.givenName, s.familyName)] as const)));
+/** Every student's SIS id (the LMS profile's sourcedId, lis_person_sourcedid at launch and in NRPS), by LMS id: SIS-1001 onwards. */
+export const studentSisIds = new Map(ADVISORIES.flatMap((a) => a.students).map((s, i) => [studentSub(s.givenName, s.familyName), `SIS-${1001 + i}`] as const));
 const subOfStudent = (name: string) => {
   const sub = studentSubs.get(name);
   if (!sub) throw new Error(`sample school: no student named ${name}`);
@@ -47,13 +49,12 @@ export function seedSampleSchool(sim: Simulator): void {
   const addAdult = (a: SampleAdult, roles: string[]) =>
     sim.addUser({ sub: a.sub, name: nameOf(a), givenName: a.givenName, familyName: a.familyName, email: email(a.givenName, a.familyName), roles, timeZone: SCHOOL_TIME_ZONE });
   for (const c of COURSES) sim.addCourse(c);
-  let sis = 1001;
   for (const a of ADVISORIES) {
     addAdult(a.advisor, [ROLE.institutionFaculty]);
     sim.enroll(a.id, a.advisor.sub, [ROLE.instructor]);
     for (const s of a.students) {
       const sub = studentSub(s.givenName, s.familyName);
-      sim.addUser({ sub, name: nameOf(s), givenName: s.givenName, familyName: s.familyName, email: email(s.givenName, s.familyName), roles: [ROLE.institutionStudent], sourcedId: `SIS-${sis++}`, timeZone: SCHOOL_TIME_ZONE });
+      sim.addUser({ sub, name: nameOf(s), givenName: s.givenName, familyName: s.familyName, email: email(s.givenName, s.familyName), roles: [ROLE.institutionStudent], sourcedId: studentSisIds.get(sub), timeZone: SCHOOL_TIME_ZONE });
       sim.enroll(a.id, sub, [ROLE.learner]);
     }
   }

@@ -3,7 +3,9 @@ import type { JSONWebKeySet } from 'jose';
 import type { AppContext } from '../web/context.js';
 import { ALL_SERVICE_SCOPES, createSimulator } from './simulator/index.js';
 import { ADVISORY, launchers, SCHOOL_TIME_ZONE, seedSampleSchool } from './sample-school.js';
-import { resetSchool, seedIfEmpty } from './seed.js';
+import { resetSchool, seedIfEmpty, type SandboxCanvas } from './seed.js';
+import { createCanvasApi } from './canvas-api/index.js';
+import { CANVAS_PATH, seedSampleCanvas } from './sample-canvas.js';
 import { safeError } from '../web/logger.js';
 
 const MOUNT = '/sandbox';
@@ -42,6 +44,10 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
     localToolKeys: async (uri) => (uri === jwksUri ? ((await ctx.lti.jwks()) as JSONWebKeySet) : null),
   });
   seedSampleSchool(sim);
+  // The school's Canvas REST API beside its LMS (same process, /sandbox/canvas): the Canvas connector reads grades from it.
+  const canvasApi = await createCanvasApi({ baseUrl: `${sim.baseUrl}${CANVAS_PATH}`, clock: ctx.clock });
+  seedSampleCanvas(canvasApi);
+  const canvas: SandboxCanvas = { baseUrl: `${sim.baseUrl}${CANVAS_PATH}`, path: CANVAS_PATH, router: canvasApi.router };
   const { clientId, deploymentId } = sim.registerTool({
     name: 'Success Plans',
     initiateLoginUri: `${base}/lti/login`,
@@ -72,7 +78,7 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
     const registered = await register();
     tenantId = registered.tenant.id;
     try {
-      await seedIfEmpty(ctx, sim, registered, register);
+      await seedIfEmpty(ctx, sim, registered, register, canvas);
     } catch (err) {
       // The sandbox still launches; the school is just empty until the reset button is used.
       ctx.logger.error({ err: safeError(err) }, 'sandbox sample school could not be seeded');
@@ -106,7 +112,7 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
       return;
     }
     const run = resetting.then(async () => {
-      tenantId = await resetSchool(ctx, sim, tenantId, register);
+      tenantId = await resetSchool(ctx, sim, tenantId, register, canvas);
     });
     resetting = run.catch(() => undefined);
     try {
@@ -119,6 +125,7 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
     done.searchParams.set('sandbox', 'reset');
     res.redirect(303, `${done.pathname}${done.search}`);
   });
+  r.use(`${MOUNT}${CANVAS_PATH}`, canvas.router);
   r.use(MOUNT, sim.router);
   return r;
 }

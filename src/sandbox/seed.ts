@@ -6,12 +6,14 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
 import { validData } from '../web/forms.js';
-import { schoolYearStart } from '../checkins/weeks.js';
+import { schoolYearAt } from '../web/school-year.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
-import { guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { admin, guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
+import type { Router } from 'express';
 
 /**
  * The tool side of the sample school: a term of history written through the features' services
@@ -43,13 +45,23 @@ export interface SeedTarget {
   deploymentId: string;
 }
 
+/** The sandbox's Canvas API simulator: where the school's Canvas connector reads (under the sandbox LMS's origin) and its routes. */
+export interface SandboxCanvas {
+  baseUrl: string;
+  /** Its mount path under the sandbox LMS's, e.g. /canvas. */
+  path: string;
+  router: Router;
+}
+
 /**
  * The tool reaches the sandbox LMS over HTTP (NRPS, tokens). At start the tool is not listening yet,
  * so the sandbox's routes are served on a loopback port of their own for the seed's calls.
  */
-async function withLoopbackSandbox<T>(sim: Simulator, run: (viaLoopback: typeof fetch) => Promise<T>): Promise<T> {
+async function withLoopbackSandbox<T>(sim: Simulator, canvas: SandboxCanvas | undefined, run: (viaLoopback: typeof fetch) => Promise<T>): Promise<T> {
   const mount = new URL(sim.baseUrl).pathname;
-  const server = createServer(express().use(mount, sim.router));
+  const lms = express();
+  if (canvas) lms.use(`${mount}${canvas.path}`, canvas.router);
+  const server = createServer(lms.use(mount, sim.router));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const simOrigin = new URL(sim.baseUrl).origin;
@@ -66,15 +78,15 @@ async function withLoopbackSandbox<T>(sim: Simulator, run: (viaLoopback: typeof 
 }
 
 /** Writes the sample school into the (empty) sandbox tenant. */
-export async function seedSchool(ctx: AppContext, sim: Simulator, target: SeedTarget): Promise<void> {
+export async function seedSchool(ctx: AppContext, sim: Simulator, target: SeedTarget, canvas?: SandboxCanvas): Promise<void> {
   const today = ctx.clock.now();
   const clock = new SeedClock(today);
   // History is written in the school's days: a session "on Friday" is Friday there, whatever UTC says.
   const zone = await ctx.platforms.timeZoneOf(target.tenantId);
-  await withLoopbackSandbox(sim, async (viaLoopback) => {
+  await withLoopbackSandbox(sim, canvas, async (viaLoopback) => {
     const seed = buildContext({ config: ctx.config, database: ctx.database, logger: ctx.logger, clock, fetch: viaLoopback });
     try {
-      await new SchoolWriter(seed, clock, sim, target, today, zone).write();
+      await new SchoolWriter(seed, clock, sim, target, today, zone, canvas).write();
     } finally {
       await seed.shutdown?.();
     }
@@ -93,9 +105,10 @@ class SchoolWriter {
     private readonly target: SeedTarget,
     private readonly today: Date,
     private readonly zone: string,
+    private readonly canvas?: SandboxCanvas,
   ) {
     // Plans belong to a school year: history never reaches back before this year's first day (noon there).
-    this.termStart = zonedTime(schoolYearStart(this.day(today), '08-01'), '12:00', zone).getTime();
+    this.termStart = zonedTime(schoolYearAt(this.day(today)).firstDay, '12:00', zone).getTime();
   }
 
   /** The school's day an instant falls on. */
@@ -130,6 +143,49 @@ class SchoolWriter {
     for (const advisory of ADVISORIES) await this.writeAdvisory(advisory, dates);
     await this.writeHandOff();
     this.clock.set(this.today);
+    await this.writeStudentData();
+  }
+
+  /**
+   * The ABC data beside the tool's own: grades through the school's Canvas connector (set up as its
+   * admin would, then synced once now; the connectors' schedule keeps it fresh), attendance and
+   * incidents as the SIS's files would bring them, then the indicators computed so the caseload's
+   * badges show at once.
+   */
+  private async writeStudentData(): Promise<void> {
+    const { tenantId } = this.target;
+    if (this.canvas) {
+      // The admin is on no course roster: written as her account-level launch would record her.
+      const person = await this.seed.roster.upsertPerson(tenantId, { sub: admin.sub, name: `${admin.givenName} ${admin.familyName}`, givenName: admin.givenName, familyName: admin.familyName });
+      const dana = await this.seed.roster.userFromClaims({ tid: tenantId, pid: person.id, cid: null, role: 'admin' });
+      if (!dana) throw new Error('sample school: the admin could not be recorded');
+      await this.seed.connectors.save(dana, 'canvas', { config: { baseUrl: this.canvas.baseUrl, accountId: SANDBOX_CANVAS_ACCOUNT }, secret: SANDBOX_CANVAS_TOKEN, enabled: true });
+      await this.seed.connectors.syncNow(tenantId, 'canvas', 'admin');
+    }
+    const today = this.day(this.today);
+    const first = this.day(new Date(this.termStart));
+    // The last six school weeks (never before the year began), weekends off.
+    const days = Array.from({ length: 42 }, (_, i) => addDays(today, -(42 - i)))
+      .filter((d) => d >= first && ![0, 6].includes(calendar(d).getUTCDay()));
+    const attendance = canvasStudents.flatMap((s) => {
+      const missed = [...s.story.attendance].filter((c) => c === 'n').length;
+      // A student who misses advisory misses school too: every (7 - missed)th day, or none.
+      return days.map((day, i) => ({ personId: this.person(s.sub), day, status: missed > 0 && (i + s.index) % Math.max(2, 7 - missed) === 0 ? ('absent' as const) : ('present' as const) }));
+    });
+    await this.seed.studentData.upsertAttendance(tenantId, 'csv', attendance);
+    const troubled = canvasStudents.filter((s) => [...s.story.attendance].filter((c) => c === 'n').length >= 2);
+    const incidents = troubled.flatMap((s, k) =>
+      days.slice(-10 - k, -1).filter((_, i) => i % 4 === 0).map((day, i) => ({
+        personId: this.person(s.sub),
+        externalId: `sandbox-incident-${s.index}-${i}`,
+        day,
+        category: 'disruption',
+        severity: i === 0 && k === 0 ? ('major' as const) : ('minor' as const),
+        ...(i === 0 && k === 0 ? { consequence: 'suspension', suspensionDays: 1 } : {}),
+      })),
+    );
+    if (incidents.length > 0) await this.seed.studentData.upsertIncidents(tenantId, 'csv', incidents);
+    await this.seed.indicators.recomputeTenant(tenantId);
   }
 
   /** Each course as a launch from it would record it, then its roster through an NRPS sync. */
@@ -314,10 +370,10 @@ async function mark(ctx: AppContext, tenantId: string, state: 'seeding' | 'seede
   await ctx.platforms.update(tenantId, { settings: { ...(fresh?.settings ?? {}), [MARK]: state } });
 }
 
-async function seedInto(ctx: AppContext, sim: Simulator, tenant: SandboxTenant, ids: Omit<SeedTarget, 'tenantId'>): Promise<void> {
+async function seedInto(ctx: AppContext, sim: Simulator, tenant: SandboxTenant, ids: Omit<SeedTarget, 'tenantId'>, canvas?: SandboxCanvas): Promise<void> {
   const started = performance.now();
   await mark(ctx, tenant.id, 'seeding');
-  await seedSchool(ctx, sim, { tenantId: tenant.id, ...ids });
+  await seedSchool(ctx, sim, { tenantId: tenant.id, ...ids }, canvas);
   await mark(ctx, tenant.id, 'seeded');
   ctx.logger.info({ ms: Math.round(performance.now() - started) }, 'sandbox sample school seeded');
 }
@@ -332,12 +388,13 @@ export async function seedIfEmpty(
   sim: Simulator,
   registered: { tenant: SandboxTenant } & Omit<SeedTarget, 'tenantId'>,
   register: () => Promise<{ tenant: SandboxTenant } & Omit<SeedTarget, 'tenantId'>>,
+  canvas?: SandboxCanvas,
 ): Promise<'seeded' | 'kept'> {
   const state = registered.tenant.settings[MARK];
   if (state === 'seeded') return 'kept';
   if (state === undefined && (await ctx.roster.listContexts(registered.tenant.id)).length > 0) return 'kept';
   const target = state === 'seeding' ? await wipe(ctx, registered.tenant.id, register) : registered;
-  await seedInto(ctx, sim, target.tenant, target);
+  await seedInto(ctx, sim, target.tenant, target, canvas);
   return 'seeded';
 }
 
@@ -347,9 +404,10 @@ export async function resetSchool(
   sim: Simulator,
   tenantId: string,
   register: () => Promise<{ tenant: SandboxTenant } & Omit<SeedTarget, 'tenantId'>>,
+  canvas?: SandboxCanvas,
 ): Promise<string> {
   const target = await wipe(ctx, tenantId, register);
-  await seedInto(ctx, sim, target.tenant, target);
+  await seedInto(ctx, sim, target.tenant, target, canvas);
   return target.tenant.id;
 }
 

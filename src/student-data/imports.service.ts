@@ -16,7 +16,7 @@ import { readAttendanceCsv } from './attendance-csv.js';
 import { readIncidentsCsv } from './incidents-csv.js';
 import { readOneRosterZip } from './oneroster-csv.js';
 import { ImportReport, type BadRow } from './import-report.js';
-import { checkDay, dayNumber, dayOfNumber, dayRange, type ImportWindow } from './import-days.js';
+import { checkDay, dayRange, type ImportWindow } from './import-days.js';
 import type { AttendanceEntry, IncidentEntry } from './imports.schemas.js';
 import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { t } from '../web/i18n.js';
@@ -30,11 +30,6 @@ export type ImportTrigger = 'upload' | 'cli' | 'push';
 /** The run's kind in connector_runs, per kind of file. */
 export const runKinds: Record<ImportKind, string> = { attendance: 'attendance', incidents: 'incidents', oneroster: 'oneroster-csv' };
 
-/**
- * The school year a file's days must fall in: from July 1 to June 30 (the US school and fiscal year
- * boundary), the one that holds the school's today.
- */
-export const SCHOOL_YEAR_START = '07-01';
 
 /** Students matched per call: identity matching sends a statement per call, well under PostgreSQL's parameter limit. */
 const MATCH_CHUNK = 2000;
@@ -89,15 +84,6 @@ export interface ImportsDeps {
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-/** The window of days a school accepts today: its school year, no later than today. */
-export function schoolWindow(today: string): ImportWindow {
-  const [year] = today.split('-');
-  const start = `${year}-${SCHOOL_YEAR_START}`;
-  const firstDay = today >= start ? start : `${Number(year) - 1}-${SCHOOL_YEAR_START}`;
-  const nextStart = `${Number(firstDay.slice(0, 4)) + 1}-${SCHOOL_YEAR_START}`;
-  return { firstDay, lastDay: dayOfNumber(dayNumber(nextStart)! - 1), today };
-}
-
 /**
  * File imports into student data (attendance, incidents, OneRoster course scores): read and checked
  * as they stream, matched to people on the SIS id, written all or nothing, every run recorded. Also
@@ -105,6 +91,11 @@ export function schoolWindow(today: string): ImportWindow {
  */
 export function createImportsService(deps: ImportsDeps) {
   const { db, clock, studentData } = deps;
+  /** The days the school accepts today: the school year that holds its today (counted from the first day plans and indicators count from), up to today. */
+  const windowOf = async (tenantId: string): Promise<ImportWindow> => {
+    const { firstDay, lastDay, today } = await studentData.schoolYear(tenantId);
+    return { firstDay, lastDay, today };
+  };
 
   async function matchAll(tenantId: string, students: Iterable<{ externalId: string; label?: string }>): Promise<Map<string, string>> {
     const all = [...students];
@@ -117,7 +108,7 @@ export function createImportsService(deps: ImportsDeps) {
 
   /** An entered day must be a day of this school year, not after today (as a file's rows must). */
   async function checkEntryDay(user: AppUser, day: string): Promise<void> {
-    const check = checkDay(day, dayRange(schoolWindow(await studentData.today(user.tenantId))));
+    const check = checkDay(day, dayRange(await windowOf(user.tenantId)));
     if (!check.ok) throw new InvalidInput({ day: t(`dataImports.entry.${check.reason}`, {}, user.locale) });
   }
 
@@ -131,8 +122,9 @@ export function createImportsService(deps: ImportsDeps) {
     const { tenantId, kind, trigger } = input;
     const report = new ImportReport();
     // Read before any transaction: PGlite has one connection, and a transaction holds it.
-    const today = await studentData.today(tenantId);
-    const window = input.window ?? schoolWindow(today);
+    const year = await windowOf(tenantId);
+    const today = year.today;
+    const window = input.window ?? year;
     const source = kind === 'oneroster' ? 'oneroster' : trigger === 'push' ? 'push' : 'csv';
     const stream = () => ('stream' in input.file ? input.file.stream : createReadStream(input.file.path));
     let runId = '';
@@ -288,7 +280,7 @@ export function createImportsService(deps: ImportsDeps) {
     /** The manual entry page: the student (once the gate lets the adult in) and the days an entry may name. */
     async entryPage(user: AppUser, studentId: string) {
       const record = await deps.studentRecords.open(user, studentId, studentDataEntryPolicy, 'enterAttendance');
-      const window = schoolWindow(await studentData.today(user.tenantId));
+      const window = await windowOf(user.tenantId);
       return { record, student: { id: record.student.id, name: record.student.name }, firstDay: window.firstDay, today: window.today };
     },
 
@@ -323,7 +315,7 @@ export function createImportsService(deps: ImportsDeps) {
     },
 
     /** The days an entry may name today (the school year, not after today). */
-    windowFor: async (tenantId: string) => schoolWindow(await studentData.today(tenantId)),
+    windowFor: windowOf,
   };
 }
 export type ImportsService = ReturnType<typeof createImportsService>;

@@ -1,6 +1,7 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import { localDate } from '../web/time-zone.js';
+import { schoolYearAt, type SchoolYear } from '../web/school-year.js';
 import type { DataSource } from './student-data.tables.js';
 import * as repo from './student-data.repository.js';
 
@@ -11,6 +12,8 @@ export interface StudentDataDeps {
   db: Db;
   clock: Clock;
   timeZoneOf: (tenantId: string) => Promise<string>;
+  /** The school year's first day (MM-DD), the same one plans and indicators count from (platforms service). */
+  schoolYearStartOf: (tenantId: string) => Promise<string>;
   /**
    * Told which students' data changed (after the write's transaction, by the caller's `tx` or at once):
    * the indicators recompute them. Bound late, as the indicators read through this service.
@@ -42,6 +45,12 @@ export function createStudentDataService(deps: StudentDataDeps) {
       notify(tenantId, tx, rows.map((r) => r.personId), await repo.upsertIncidents(tx ?? db, tenantId, source, rows)),
     /** The school's today, for a caller that writes standings inside its own transaction (see upsertCourseScores). */
     today: async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId)),
+    /** The school's today and the school year that holds it (the days imports and entries may name). */
+    async schoolYear(tenantId: string): Promise<SchoolYear & { today: string }> {
+      const [zone, start] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
+      const today = localDate(clock.now(), zone);
+      return { ...schoolYearAt(today, start), today };
+    },
     /**
      * Standings and the day's trend point. Inside a caller's transaction the caller passes the school's
      * `day` (from `today`, read before it opened the transaction: PGlite has one connection, so a read

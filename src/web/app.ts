@@ -101,7 +101,7 @@ export function buildContext(deps: AppDeps): AppContext {
     jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
   const scores = createScoresService({
     db,
     clock: deps.clock,
@@ -117,7 +117,7 @@ export function buildContext(deps: AppDeps): AppContext {
   });
   const identities = createIdentitiesService({ db, clock: deps.clock, audit, roster });
   // Changes reach the indicators' debounced recompute (bound late: the indicators read through this service).
-  const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), onChanged: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onChanged: (t, ids) => indicators.studentDataChanged(t, ids) });
   const connectors = createConnectorsService({
     db,
     clock: deps.clock,
@@ -153,7 +153,7 @@ export function buildContext(deps: AppDeps): AppContext {
       familyViewOf: (t) => indicators.familyViewOf(t),
     },
   });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -178,6 +178,7 @@ export function buildContext(deps: AppDeps): AppContext {
     studentRecords,
     configs: indicatorConfigs,
     timeZoneOf: (t) => platforms.timeZoneOf(t),
+    schoolYearStartOf: (t) => platforms.schoolYearStartOf(t),
     forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
     indicatorCounts: (t, ids, windows) => studentData.indicatorCounts(t, ids, windows),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),

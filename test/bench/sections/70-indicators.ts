@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { timed, type BenchSection } from '../bench.js';
 import { localDate } from '../../../src/web/time-zone.js';
 import { addDays } from '../../../src/indicators/compute.js';
-import { schoolYearStart } from '../../../src/checkins/weeks.js';
+import { schoolYearAt } from '../../../src/web/school-year.js';
 import { profiled } from '../cpu-profile.js';
 
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
@@ -27,7 +27,7 @@ export const section: BenchSection = {
     const tenantId = tenant.id;
     const today = localDate(new Date(), await ctx.platforms.timeZoneOf(tenantId));
     // At least ten weeks of school, whenever the bench runs.
-    const yearStart = schoolYearStart(today, '08-01');
+    const yearStart = schoolYearAt(today, await ctx.platforms.schoolYearStartOf(tenantId)).firstDay;
     const from = yearStart > addDays(today, -70) ? addDays(today, -70) : yearStart;
     env.progress(`indicators: seeding ${students} students from ${from}...`);
     const seed = await timed(async () => {

@@ -79,7 +79,8 @@ describe('caseload: compact table view and sorting', () => {
 
   it('sorts by name and by needs attention from the form and from the column headings, in the table', async () => {
     const names = bigStudents.map((p) => p.name);
-    const byName = await big.get('/caseload').query({ sort: 'name' }).expect(200);
+    // The reader chose cards just before: the table is asked for (a choice is remembered, caseload-layout.test.ts).
+    const byName = await big.get('/caseload').query({ sort: 'name', layout: 'table' }).expect(200);
     expect(order(tableOf(byName.text), names)).to.deep.equal([...names].sort((a, b) => a.localeCompare(b)));
     expect(tableOf(byName.text)).to.match(/<th scope="col" class="col-name" aria-sort="ascending">/);
     // The "Student" heading links to the name order, keeping the layout choice and the session.
@@ -90,8 +91,8 @@ describe('caseload: compact table view and sorting', () => {
     expect(chosen.text).to.match(/<form method="get" action="\/caseload"[\s\S]*<select id="f-sort" name="sort">[\s\S]*value="attention"[\s\S]*value="name"/);
   });
 
-  it('takes an unknown layout as the default, never an error', async () => {
+  it('takes an unknown layout as no choice (the one chosen last: the table, above), never an error', async () => {
     const res = await small.get('/caseload').query({ layout: '<script>' }).expect(200);
-    expect(res.text).to.contain('class="caseload-card card"').and.not.contain('&lt;script&gt;');
+    expect(res.text).to.contain('<table class="caseload-table"').and.not.contain('&lt;script&gt;');
   });
 });

@@ -58,7 +58,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
     const roster = createRosterService(db);
     const navigators = createNavigatorsService(db, roster);
     const gate = { studentRecords: t.ctx.studentRecords };
-    const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, timeZoneOf: touched('timeZoneOf') });
+    const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, timeZoneOf: touched('timeZoneOf'), schoolYearStartOf: touched('schoolYearStartOf') });
     const caseload = createCaseloadService({
       db, clock: t.clock, timeZoneOf: touched('timeZoneOf'), audit, roster, navigators, ...gate, goals: untouchable('goals'), checkins,
       planStatusFor: touched('planStatusFor'), cadenceDays: 7, attentionRules: loadAttentionRulesIn(locales),

@@ -103,7 +103,8 @@ describe('the student-record gate: plans and goals', () => {
       const base = { db, clock: t.ctx.clock, audit: createAuditService(db, t.ctx.clock), roster: createRosterService(db), studentRecords: t.ctx.studentRecords };
       const onPlanChanged = () => Promise.reject(new TouchedBeforeGate('told scores before the gate decided'));
       const timeZoneOf = () => Promise.reject(new TouchedBeforeGate('read the school time zone before the gate decided'));
-      return { plans: createPlansService({ ...base, templates: t.ctx.plans.templates, timeZoneOf, onPlanChanged }), goals: createGoalsService(base) };
+      const schoolYearStartOf = () => Promise.reject(new TouchedBeforeGate('read the school year before the gate decided'));
+      return { plans: createPlansService({ ...base, templates: t.ctx.plans.templates, timeZoneOf, schoolYearStartOf, onPlanChanged }), goals: createGoalsService(base) };
     };
     const plansCalls = (): Record<string, Call> => ({
       view: (u, id) => untouchable().plans.view(u, id),

@@ -14,7 +14,9 @@ describe('sandbox LMS mounted by the app', () => {
     expect(sandboxBaseUrl('http://127.0.0.1:3000')).to.equal('http://localhost:3000/sandbox');
   });
 
-  it('registers itself with the tool idempotently and offers the role launchers on /', async () => {
+  it('registers itself with the tool idempotently and offers the role launchers on /', async function () {
+    // The first app seeds the sample school (its history, a Canvas sync, attendance, indicators): 27 s before the Canvas data on a busy 2-core machine.
+    this.timeout(90_000);
     const first = await createTestApp({ sandbox: true, baseUrl });
     const second = await createTestApp({ sandbox: true, baseUrl });
     const tenants = (await second.ctx.platforms.list()).filter((t) => t.issuer === issuer);
