@@ -5,7 +5,7 @@ import { localDate } from '../web/time-zone.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService, Person } from '../roster/roster.service.js';
-import type { KnownNavigators, NavigatorsService } from '../navigators/navigators.service.js';
+import type { NavigatorAssignment, NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService, OpenNeed } from '../checkins/checkins.service.js';
@@ -96,10 +96,10 @@ export function createCaseloadService(deps: CaseloadDeps) {
 
   /**
    * Students of the advisories the user teaches, plus students explicitly assigned to them, each
-   * with when they joined this caseload (the earliest advisory membership or assignment); and what
-   * says who navigates them (every active assignment of them, their advisories' advisors).
+   * with when they joined this caseload (the earliest advisory membership or assignment); and every
+   * active navigator assignment of those students.
    */
-  async function caseloadOf(user: AppUser): Promise<{ members: { person: Person; joinedAt: Date }[]; known: KnownNavigators }> {
+  async function caseloadOf(user: AppUser): Promise<{ members: { person: Person; joinedAt: Date }[]; assignments: NavigatorAssignment[] }> {
     const advisory = await roster.listAdvisoryStudentsOf(user.tenantId, user.personId);
     const assignments = await navigators.assignmentsAround(user.tenantId, user.personId, advisory.map((m) => m.person.id));
     const assigned = assignments.filter((a) => a.navigatorId === user.personId);
@@ -115,11 +115,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
       const person = byId.get(a.studentId)?.person ?? people.get(a.studentId);
       if (person) join(person, a.assignedAt);
     }
-    // A student assigned to this user outside their advisories has that assignment as navigator: no roster advisors needed.
-    // A student in two of the advisories comes twice with the same advisors: once each.
-    const advisorsOf = new Map(advisory.map((m) => [m.person.id, m.advisorIds]));
-    const rosterAdvisors = [...advisorsOf].flatMap(([studentId, ids]) => ids.map((personId) => ({ studentId, personId })));
-    return { members: [...byId.values()], known: { assignments, rosterAdvisors } };
+    return { members: [...byId.values()], assignments };
   }
 
   /** Students of the advisory courses the user teaches, plus students explicitly assigned to them, by name. */
@@ -170,7 +166,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
   /** The caseload, ranked and filtered; one audited read naming every student shown. */
   async function list(user: AppUser, query: CaseloadQuery): Promise<{ rows: CaseloadRow[]; total: number }> {
     authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
-    const { members, known } = await caseloadOf(user);
+    const { members, assignments: known } = await caseloadOf(user);
     const ids = members.map((m) => m.person.id);
     const [plans, goalCounts, recent, needs, { navigators: navigatorsOf, assignments }, indicators] = await Promise.all([
       deps.planStatusFor(user.tenantId, ids),

@@ -6,15 +6,6 @@ import * as repo from './navigators.repository.js';
 export type { NavigatorAssignment } from './navigators.repository.js';
 
 /**
- * What a caller already read about these students (the caseload, with its advisory listing): every
- * active assignment of them, and the roster advisors of each student without one.
- */
-export interface KnownNavigators {
-  assignments: repo.NavigatorAssignment[];
-  rosterAdvisors: { studentId: string; personId: string }[];
-}
-
-/**
  * Who stands in which relation to a student. Every student-record policy decision is made on
  * the StudentScope this returns, so the relationship rules live in one place.
  */
@@ -41,11 +32,10 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
      * else the advisory teachers (the roster default); a student with neither has no navigator yet.
      * With the active assignments they came from, which the caseload shows too.
      */
-    async navigatorsOf(tenantId: string, studentIds: string[], known?: KnownNavigators): Promise<{ navigators: Map<string, string[]>; assignments: repo.NavigatorAssignment[] }> {
+    async navigatorsOf(tenantId: string, studentIds: string[], known?: repo.NavigatorAssignment[]): Promise<{ navigators: Map<string, string[]>; assignments: repo.NavigatorAssignment[] }> {
+      // `known`: every active assignment of these students, already read (the caseload's assignmentsAround).
       const wanted = new Set(studentIds);
-      const [assigned, advisors] = known
-        ? [known.assignments.filter((a) => wanted.has(a.studentId)), known.rosterAdvisors.filter((r) => wanted.has(r.studentId))]
-        : await Promise.all([repo.assignmentsFor(db, tenantId, studentIds), roster.rosterAdvisorsOf(tenantId, studentIds)]);
+      const [assigned, advisors] = await Promise.all([known ? known.filter((a) => wanted.has(a.studentId)) : repo.assignmentsFor(db, tenantId, studentIds), roster.rosterAdvisorsOf(tenantId, studentIds)]);
       const out = new Map<string, string[]>(studentIds.map((id) => [id, []]));
       for (const r of advisors) out.get(r.studentId)?.push(r.personId);
       const explicit = new Map<string, string[]>();

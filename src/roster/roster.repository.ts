@@ -272,27 +272,14 @@ export async function listMembers(db: DbOrTx, tenantId: string, contextId: strin
   return rows;
 }
 
-export interface AdvisoryStudentRow extends MemberRow {
-  /** The active advisors of every active advisory the student is in (the default navigators), this person among them. */
-  advisorIds: string[];
-}
-
 /**
- * The active students of every advisory course a person is an active advisor of, each with the
- * advisors of all their advisories, in one query (a caseload reads this on every load). A student in
- * two of them comes once per course.
+ * The active students of every advisory course a person is an active advisor of, in one query (a caseload
+ * reads this on every load). A student in two of them comes once per course.
  */
-export async function listAdvisoryStudentsOf(db: DbOrTx, tenantId: string, advisorId: string): Promise<AdvisoryStudentRow[]> {
+export async function listAdvisoryStudentsOf(db: DbOrTx, tenantId: string, advisorId: string): Promise<MemberRow[]> {
   const advisor = alias(memberships, 'advisor');
-  // Correlated on the outer row's student: the same relation as instructorsSql's 'advisory' (below).
-  const advisorIds = sql<string[]>`(
-    select coalesce(jsonb_agg(distinct a.person_id), '[]'::jsonb) from ${memberships} s
-    join ${memberships} a on a.tenant_id = s.tenant_id and a.context_id = s.context_id
-    join ${contexts} c on c.tenant_id = s.tenant_id and c.id = s.context_id
-    where s.tenant_id = ${tenantId} and s.person_id = ${memberships.personId} and c.kind = 'advisory'
-      and s.role = 'student' and s.status = 'active' and a.role = 'advisor' and a.status = 'active')`;
   return db
-    .select({ person: people, membership: memberships, advisorIds })
+    .select({ person: people, membership: memberships })
     .from(memberships)
     .innerJoin(people, eq(people.id, memberships.personId))
     .innerJoin(contexts, and(eq(contexts.id, memberships.contextId), eq(contexts.kind, 'advisory')))
