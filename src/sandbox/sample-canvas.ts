@@ -1,6 +1,6 @@
 import type { CanvasApi } from './canvas-api/index.js';
 import { ADVISORIES, studentSisIds, studentSub } from './sample-school.js';
-import type { SampleStory } from './sample-school.data.js';
+import { canvasCourses, type SampleStory } from './sample-school.data.js';
 
 /**
  * The sample school's Canvas account, as the Canvas API simulator serves it inside the sandbox: the
@@ -16,11 +16,7 @@ export const SANDBOX_CANVAS_TOKEN = 'sandbox~canvas-admin-token';
 /** The Canvas account the courses are in (the simulator's root account). */
 export const SANDBOX_CANVAS_ACCOUNT = '1';
 
-const COURSES = [
-  { id: '201', name: 'Algebra I', courseCode: 'ALG-1', offset: -4 },
-  { id: '202', name: 'English 9', courseCode: 'ENG-9', offset: 3 },
-  { id: '203', name: 'Biology', courseCode: 'BIO-9', offset: 0 },
-] as const;
+const COURSES = canvasCourses;
 
 const absencesOf = (story: SampleStory) => [...story.attendance].filter((c) => c === 'n').length;
 

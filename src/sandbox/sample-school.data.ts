@@ -542,3 +542,13 @@ export const undecidedCourse = {
   title: 'Biology',
   students: ['Liam Nguyen', 'Sofia Hernández', 'Dev Sharma', 'Aaliyah Johnson'],
 };
+
+/**
+ * The courses of the sample school's Canvas account (src/sandbox/sample-canvas.ts), with how each sits
+ * against a student's story (`offset` points): titles are data the pages show, like the names above.
+ */
+export const canvasCourses = [
+  { id: '201', name: 'Algebra I', courseCode: 'ALG-1', offset: -4 },
+  { id: '202', name: 'English 9', courseCode: 'ENG-9', offset: 3 },
+  { id: '203', name: 'Biology', courseCode: 'BIO-9', offset: 0 },
+] as const;
