@@ -47,7 +47,6 @@ export async function upsertPerson(db: DbOrTx, tenantId: string, p: PersonInput)
   return row!;
 }
 
-/** The person's own choice of language, which outlasts their launches (personConflictSet leaves it alone). */
 /** Sets one of the person's preferences, leaving the others as they are. */
 export async function setPersonPreference(db: DbOrTx, tenantId: string, personId: string, key: string, value: string): Promise<void> {
   await db
@@ -56,6 +55,7 @@ export async function setPersonPreference(db: DbOrTx, tenantId: string, personId
     .where(and(eq(people.tenantId, tenantId), eq(people.id, personId)));
 }
 
+/** The person's own choice of language, which outlasts their launches (personConflictSet leaves it alone). */
 export async function setPersonLocale(db: DbOrTx, tenantId: string, personId: string, locale: string): Promise<void> {
   await db.update(people).set({ locale, updatedAt: sql`now()` }).where(and(eq(people.tenantId, tenantId), eq(people.id, personId)));
 }

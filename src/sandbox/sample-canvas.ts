@@ -16,7 +16,6 @@ export const SANDBOX_CANVAS_TOKEN = 'sandbox~canvas-admin-token';
 /** The Canvas account the courses are in (the simulator's root account). */
 export const SANDBOX_CANVAS_ACCOUNT = '1';
 
-const COURSES = canvasCourses;
 
 const absencesOf = (story: SampleStory) => [...story.attendance].filter((c) => c === 'n').length;
 
@@ -25,7 +24,7 @@ const absencesOf = (story: SampleStory) => [...story.attendance].filter((c) => c
  * nine points, so the students who miss advisory also struggle in class (some below 60: failing).
  */
 export function sampleScore(story: SampleStory, studentIndex: number, courseIndex: number): number {
-  const course = COURSES[courseIndex]!;
+  const course = canvasCourses[courseIndex]!;
   const score = 93 - absencesOf(story) * 9 + course.offset - ((studentIndex * 7 + courseIndex * 3) % 9);
   return Math.max(38, Math.min(99, score));
 }
@@ -41,10 +40,10 @@ export const canvasStudents = ADVISORIES.flatMap((a) => a.students).map((s, i) =
 
 /** Fills the simulated Canvas with the sample school's courses, enrollments and grades, and the admin token. */
 export function seedSampleCanvas(canvas: CanvasApi): void {
-  for (const c of COURSES) canvas.addCourse({ id: c.id, name: c.name, courseCode: c.courseCode, accountId: SANDBOX_CANVAS_ACCOUNT });
+  for (const c of canvasCourses) canvas.addCourse({ id: c.id, name: c.name, courseCode: c.courseCode, accountId: SANDBOX_CANVAS_ACCOUNT });
   for (const s of canvasStudents) {
     canvas.addUser({ id: s.canvasUserId, name: s.name, sisUserId: studentSisIds.get(s.sub) ?? null });
-    COURSES.forEach((c, j) => {
+    canvasCourses.forEach((c, j) => {
       canvas.enroll(c.id, s.canvasUserId);
       canvas.setGrades(c.id, s.canvasUserId, { current: sampleScore(s.story, s.index, j) });
     });

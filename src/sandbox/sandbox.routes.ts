@@ -45,9 +45,10 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
   });
   seedSampleSchool(sim);
   // The school's Canvas REST API beside its LMS (same process, /sandbox/canvas): the Canvas connector reads grades from it.
-  const canvasApi = await createCanvasApi({ baseUrl: `${sim.baseUrl}${CANVAS_PATH}`, clock: ctx.clock });
+  const canvasBaseUrl = new URL(`${new URL(sim.baseUrl).pathname}${CANVAS_PATH}`, sim.baseUrl).toString();
+  const canvasApi = await createCanvasApi({ baseUrl: canvasBaseUrl, clock: ctx.clock });
   seedSampleCanvas(canvasApi);
-  const canvas: SandboxCanvas = { baseUrl: `${sim.baseUrl}${CANVAS_PATH}`, path: CANVAS_PATH, router: canvasApi.router };
+  const canvas: SandboxCanvas = { baseUrl: canvasBaseUrl, path: CANVAS_PATH, router: canvasApi.router };
   const { clientId, deploymentId } = sim.registerTool({
     name: 'Success Plans',
     initiateLoginUri: `${base}/lti/login`,

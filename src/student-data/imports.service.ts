@@ -92,10 +92,7 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 export function createImportsService(deps: ImportsDeps) {
   const { db, clock, studentData } = deps;
   /** The days the school accepts today: the school year that holds its today (counted from the first day plans and indicators count from), up to today. */
-  const windowOf = async (tenantId: string): Promise<ImportWindow> => {
-    const { firstDay, lastDay, today } = await studentData.schoolYear(tenantId);
-    return { firstDay, lastDay, today };
-  };
+  const windowOf = (tenantId: string): Promise<ImportWindow> => studentData.schoolYear(tenantId);
 
   async function matchAll(tenantId: string, students: Iterable<{ externalId: string; label?: string }>): Promise<Map<string, string>> {
     const all = [...students];

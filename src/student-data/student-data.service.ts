@@ -37,6 +37,8 @@ export function createStudentDataService(deps: StudentDataDeps) {
     if (!tx) await changed(tenantId, personIds);
     return n;
   };
+  /** The school's today. */
+  const todayOf = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
   return {
     changed,
     upsertAttendance: async (tenantId: string, source: DataSource, rows: readonly repo.AttendanceInput[], tx?: DbOrTx) =>
@@ -44,7 +46,7 @@ export function createStudentDataService(deps: StudentDataDeps) {
     upsertIncidents: async (tenantId: string, source: DataSource, rows: readonly repo.IncidentInput[], tx?: DbOrTx) =>
       notify(tenantId, tx, rows.map((r) => r.personId), await repo.upsertIncidents(tx ?? db, tenantId, source, rows)),
     /** The school's today, for a caller that writes standings inside its own transaction (see upsertCourseScores). */
-    today: async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId)),
+    today: todayOf,
     /** The school's today and the school year that holds it (the days imports and entries may name). */
     async schoolYear(tenantId: string): Promise<SchoolYear & { today: string }> {
       const [zone, start] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
@@ -57,7 +59,7 @@ export function createStudentDataService(deps: StudentDataDeps) {
      * outside the transaction would wait on it forever).
      */
     async upsertCourseScores(tenantId: string, source: DataSource, rows: readonly repo.CourseScoreInput[], within?: { tx: DbOrTx; day: string }): Promise<number> {
-      const day = within?.day ?? localDate(clock.now(), await deps.timeZoneOf(tenantId));
+      const day = within?.day ?? (await todayOf(tenantId));
       return notify(tenantId, within?.tx, rows.map((r) => r.personId), await repo.upsertCourseScores(within?.tx ?? db, tenantId, source, rows, clock.now(), day));
     },
     /**
@@ -69,7 +71,7 @@ export function createStudentDataService(deps: StudentDataDeps) {
       repo.endCourseScoresNotIn(within.tx, tenantId, source, seen, clock.now(), within.day),
     /** One student's standings in one course marked ended (the source said the enrollment ended); returns how many. */
     async endCourseScores(tenantId: string, source: DataSource, key: { personId: string; courseKey: string }, within?: { tx: DbOrTx; day: string }): Promise<number> {
-      const day = within?.day ?? localDate(clock.now(), await deps.timeZoneOf(tenantId));
+      const day = within?.day ?? (await todayOf(tenantId));
       return notify(tenantId, within?.tx, [key.personId], await repo.endCourseScores(within?.tx ?? db, tenantId, source, key, clock.now(), day));
     },
     /** What the indicators read: the students' rows since a day (the school year's start). */

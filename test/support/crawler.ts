@@ -31,6 +31,12 @@ const OVERSIZE_WITHOUT_LIMIT = 20_000;
 const NAVIGATION_TIMEOUT = 20_000;
 const ROSTER_WAIT = 30_000;
 const REFUSALS = [400, 409, 413, 422];
+/**
+ * In another language, whose every page shape the English crawl has checked against WCAG 2.1 A/AA,
+ * only the axe rules its words can break: the page's language, and the names of controls, links,
+ * images and the page.
+ */
+const LANGUAGE_RULES = ['html-has-lang', 'html-lang-valid', 'valid-lang', 'document-title', 'label', 'button-name', 'link-name', 'input-button-name', 'select-name', 'image-alt', 'aria-input-field-name'] as const;
 
 /** `/students/3f2c…/goals/12?student=…` -> `/students/:id/goals/:id?student=:id`; the ltik is left out. */
 export function patternOf(href: string): string {
@@ -76,13 +82,9 @@ export class Crawler {
    * role submits it with valid input only (which its permissions decide).
    */
   readonly refusalsChecked = new Set<string>();
-  /**
-   * The axe rules run on each page shape: all of WCAG 2.1 A/AA in English (undefined); in another
-   * language, which the English crawl has already checked every shape for, only the rules its words
-   * can break: the page's language, and the names of controls, links, images and the page.
-   */
+  /** The axe rules run on each page shape: all of WCAG 2.1 A/AA in English (undefined), LANGUAGE_RULES in another language. */
   get axeRules(): readonly string[] | undefined {
-    return this.lang ? ['html-has-lang', 'html-lang-valid', 'valid-lang', 'document-title', 'label', 'button-name', 'link-name', 'input-button-name', 'select-name', 'image-alt', 'aria-input-field-name'] : undefined;
+    return this.lang ? LANGUAGE_RULES : undefined;
   }
   /** Where the crawl's time goes (ms), for its summary lines. */
   readonly timing = { navigation: 0, axe: 0, english: 0, checks: 0 };
