@@ -267,7 +267,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       await page(running.baseUrl, '/caseload', advisorLtik, advisor.expect);
       await page(running.baseUrl, '/my-plan', studentLtik, student.expect);
     }
-    let peakMb = running.rssMb();
+    // The peak of the whole run, from the reading at rest on: the warm-up's garbage may be collected
+    // before the load starts, leaving every later reading below the one at rest.
+    let peakMb = Math.max(restBeforeMb, running.rssMb());
     const sampleMemory = () => {
       peakMb = Math.max(peakMb, running.rssMb());
     };
