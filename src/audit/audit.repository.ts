@@ -82,7 +82,7 @@ export async function findEvents(db: DbOrTx, q: AuditQuery): Promise<AuditEventR
   if (q.after) conds.push(sql`(${at}, ${id}) > (${q.after.at.toISOString()}::timestamptz, ${q.after.id}::uuid)`);
   const order = q.after ? [asc(at), asc(id)] : [desc(at), desc(id)];
   const base = oneStudent
-    ? db.select({ e: auditEvents }).from(auditEventStudents).innerJoin(auditEvents, eq(auditEvents.id, auditEventStudents.eventId))
+    ? db.select({ e: auditEvents }).from(auditEventStudents).innerJoin(auditEvents, and(eq(auditEvents.tenantId, auditEventStudents.tenantId), eq(auditEvents.id, auditEventStudents.eventId)))
     : db.select({ e: auditEvents }).from(auditEvents);
   const rows = (await base.where(and(...conds)).orderBy(...order).limit(q.limit + 1)).map((r) => r.e);
   return q.after ? rows.reverse() : rows;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import { t, type Locale } from '../web/i18n.js';
+import { formatNumber } from '../web/numbers.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
 
 /** The indicators the caseload shows (src/indicators, config/indicators.json). */
@@ -190,7 +191,7 @@ export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { 
   const neverAndDue = daysSinceCheckin === null && daysSinceJoined !== null && daysSinceJoined > at.cadenceDays;
   const missedLast = facts.latest !== null && !facts.latest.attended;
   const ind = facts.indicators ?? null;
-  const num = (n: number) => new Intl.NumberFormat(t('language.intl', {}, at.locale), { maximumFractionDigits: 1 }).format(n);
+  const num = (n: number) => formatNumber(n, at.locale);
 
   /** Each match of a condition: the duration (for perDay) and the placeholder values. */
   const matches = (c: Condition): { days: number; values: Record<string, string | number> }[] => {

@@ -1,4 +1,5 @@
 import { t, type Locale } from '../web/i18n.js';
+import { formatNumber } from '../web/numbers.js';
 import { InvalidInput } from '../web/forms.js';
 import { measureDirection, measureIndicators, measureRange, type MeasureIndicator } from './goals.schemas.js';
 
@@ -13,10 +14,9 @@ export type IndicatorValues = Partial<Record<MeasureIndicator, number | null>>;
 
 export const isMeasureIndicator = (v: unknown): v is MeasureIndicator => typeof v === 'string' && (measureIndicators as readonly string[]).includes(v);
 
-const number = (n: number, locale?: Locale) => new Intl.NumberFormat(t('language.intl', {}, locale), { maximumFractionDigits: 1 }).format(n);
 /** A value in its unit: "84%" or "3.5/5". */
 export const valueText = (indicator: MeasureIndicator, value: number, locale?: Locale) =>
-  t(`caseloadData.goal.value.${indicator === 'wellbeing' ? 'rating' : 'percent'}`, { value: number(value, locale) }, locale);
+  t(`caseloadData.goal.value.${indicator === 'wellbeing' ? 'rating' : 'percent'}`, { value: formatNumber(value, locale) }, locale);
 
 /**
  * The posted measure, judged: an indicator needs a target in its range; without one the target value

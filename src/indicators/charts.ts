@@ -1,5 +1,6 @@
 import { scaleLinear, scalePoint } from 'd3-scale';
 import { t, type Locale } from '../web/i18n.js';
+import { formatNumber as num } from '../web/numbers.js';
 import type { WeekPoint } from './compute.js';
 
 /**
@@ -39,7 +40,6 @@ const plot = { left: 36, right: WIDTH - 8, top: 10, bottom: HEIGHT - 24 };
 const round = (n: number) => Math.round(n * 10) / 10;
 
 const weekLabel = (week: string, locale: Locale) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${week}T00:00:00Z`));
-const num = (n: number, locale: Locale) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(n);
 
 type Series = 'attendancePercent' | 'averageScore' | 'wellbeing' | 'incidentDays';
 const domains: Record<Series, (values: number[]) => [number, number]> = {

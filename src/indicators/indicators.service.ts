@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
 import type { AppUser } from '../auth/user.js';
@@ -12,6 +13,7 @@ import { tierActions, tierPolicy } from '../policies/tier.js';
 import { validForm, InvalidInput, type ParsedForm } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { localDate } from '../web/time-zone.js';
+import { formatNumber } from '../web/numbers.js';
 import { addDays, attendanceRate, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
 import { badgesOf, describeReason, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';
@@ -91,6 +93,17 @@ const asDay = (d: string | Date): string => (typeof d === 'string' ? d.slice(0, 
 const asNumber = (v: number | string | null): number | null => (v === null ? null : Number.isFinite(Number(v)) ? Number(v) : null);
 const statuses = new Set<string>(['present', 'absent', 'tardy', 'excused']);
 
+/** A student's badges and tier reasons in words, in one language. */
+interface Words {
+  reasons: string[];
+  badges: Badge[];
+}
+
+const wordsOf = (indicators: Indicators, reasons: readonly TierReason[], config: IndicatorConfig, locale: Locale): Words => ({
+  reasons: reasons.map((r) => describeReason(r, config, locale)),
+  badges: badgesOf(indicators, config, locale),
+});
+
 /** The summary of computed indicators and a decision, in one language (`config`: the document in `locale`). */
 export function summaryOf(
   studentId: string,
@@ -99,10 +112,10 @@ export function summaryOf(
   config: IndicatorConfig,
   locale: Locale,
   empty: Indicators,
+  words: Words = wordsOf(stored?.indicators ?? empty, stored?.suggestion.reasons ?? [], config, locale),
 ): IndicatorSummary {
-  const indicators = stored?.indicators ?? empty;
   const suggestedTier = stored?.suggestion.tier ?? 1;
-  const reasons = (stored?.suggestion.reasons ?? []).map((r) => describeReason(r, config, locale));
+  const { reasons, badges } = words;
   return {
     studentId,
     computedAt: stored?.computedAt ?? null,
@@ -110,7 +123,7 @@ export function summaryOf(
     suggestedTier,
     decision: decision ? { tier: decision.tier, overridden: decision.tier !== decision.suggestedTier, decidedAt: decision.decidedAt } : null,
     reasons,
-    badges: badgesOf(indicators, config, locale),
+    badges,
     indicators: stored?.indicators ?? null,
   };
 }
@@ -121,6 +134,19 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   const base = deps.configs[defaultLocale]!;
   const configIn = (locale: Locale = defaultLocale) => deps.configs[locale] ?? base;
   const batchSize = deps.batchSize ?? 5000;
+  /**
+   * The words of stored indicators (badges, tier reasons) by language, row and computed time: a
+   * caseload of 150 says the same few hundred sentences on every visit, and wording them was a third
+   * of its page's time. Bounded, so a district's worth of students cannot grow the process.
+   */
+  const storedWords = new LRUCache<string, Words>({ max: 5000 });
+  function storedWordsOf(s: { id: string; computedAt: Date; indicators: Indicators; reasons: TierReason[] }, config: IndicatorConfig, locale: Locale): Words {
+    // A stored row's words change only when it is recomputed (a new computed_at).
+    const key = `${locale}\u0000${s.id}\u0000${s.computedAt.getTime()}`;
+    let words = storedWords.get(key);
+    if (words === undefined) storedWords.set(key, (words = wordsOf(s.indicators, s.reasons, config, locale)));
+    return words;
+  }
   const todayAt = async (tenantId: string) => {
     const [zone, yearStart] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
     return { today: localDate(clock.now(), zone), zone, yearStart };
@@ -247,7 +273,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   /** The facts of the panel in words: label and value pairs, per indicator. */
   function factsOf(ind: Indicators, locale: Locale, withBands: boolean) {
     const config = configIn(locale);
-    const num = (n: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(n);
+    const num = (n: number) => formatNumber(n, locale, 2);
     const panelText = (key: string, params: Record<string, unknown> = {}) => t(`indicators.panel.${key}`, params, locale);
     const badges = badgesOf(ind, config, locale);
     const band = (i: number) => (withBands ? badges[i]!.bandLabel : null);
@@ -378,17 +404,9 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
         studentIds.map((id) => {
           const s = byStudent.get(id);
           const d = decided.get(id);
-          return [
-            id,
-            summaryOf(
-              id,
-              s ? { indicators: s.indicators, suggestion: { tier: s.suggestedTier as Tier, reasons: s.reasons }, computedAt: s.computedAt } : null,
-              d ? { tier: d.tier as Tier, suggestedTier: d.suggestedTier as Tier, decidedAt: d.decidedAt } : null,
-              config,
-              locale,
-              empty,
-            ),
-          ];
+          const stored = s ? { indicators: s.indicators, suggestion: { tier: s.suggestedTier as Tier, reasons: s.reasons }, computedAt: s.computedAt } : null;
+          const words = s ? storedWordsOf(s, config, locale) : undefined;
+          return [id, summaryOf(id, stored, d ? { tier: d.tier as Tier, suggestedTier: d.suggestedTier as Tier, decidedAt: d.decidedAt } : null, config, locale, empty, words)];
         }),
       );
     },

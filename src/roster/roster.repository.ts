@@ -281,8 +281,10 @@ export async function listAdvisoryStudentsOf(db: DbOrTx, tenantId: string, advis
   return db
     .select({ person: people, membership: memberships })
     .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .innerJoin(contexts, and(eq(contexts.id, memberships.contextId), eq(contexts.kind, 'advisory')))
+    // Each join names the tenant too: the keys are (tenant_id, id), and under row-level security the
+    // planner, blind to the policy's filter, otherwise scanned all of the school's people per student.
+    .innerJoin(people, and(eq(people.tenantId, memberships.tenantId), eq(people.id, memberships.personId)))
+    .innerJoin(contexts, and(eq(contexts.tenantId, memberships.tenantId), eq(contexts.id, memberships.contextId), eq(contexts.kind, 'advisory')))
     .innerJoin(
       advisor,
       and(eq(advisor.tenantId, tenantId), eq(advisor.contextId, memberships.contextId), eq(advisor.personId, advisorId), eq(advisor.role, 'advisor'), eq(advisor.status, 'active')),

@@ -107,4 +107,13 @@ describe('caseload: indicators (badges, tier, needs attention)', () => {
     const es = decoded((await asUser(t.app, ltik).get('/caseload').query({ layout: 'table' }).expect(200)).text);
     expect(es).to.contain('<th scope="col" class="col-attendance">Asistencia</th>').and.contain('(fuera de rumbo)').and.contain('ausentismo crónico');
   });
+  it('words a student\'s indicators anew once they are recomputed (the words are kept per computation)', async () => {
+    const before = rowOf(decoded((await advisor.get('/caseload').query({ layout: 'table' }).expect(200)).text), names[2]);
+    expect(before).to.contain('lowest 91%').and.contain('Tier 1');
+    await t.ctx.studentData.upsertCourseScores(s.tenantId, 'canvas', [{ personId: s.students[2].id, courseKey: 'alg-1', courseTitle: 'Algebra I', currentScore: 48 }]);
+    t.clock.set(new Date('2026-03-20T15:05:00Z'));
+    await t.ctx.indicators.jobHandlers[RECOMPUTE_JOB]!(s.tenantId);
+    const after = rowOf(decoded((await advisor.get('/caseload').query({ layout: 'table' }).expect(200)).text), names[2]);
+    expect(after).to.contain('lowest 48%').and.not.contain('lowest 91%');
+  });
 });

@@ -78,4 +78,15 @@ describe('i18n (config/locales/<lang>/*.json)', () => {
     expect(labelOf('jobs.state', 'failed', 'es')).to.equal('Fallida');
     expect(labelOf('jobs.state', 'exotic')).to.equal('exotic');
   });
+  it('says each set of values in its own words, in each language, however often it is asked', () => {
+    // The texts with values are remembered by language, key and values: a remembered text must never stand for another.
+    for (let round = 0; round < 2; round++) {
+      expect(t('caseload.goals', { active: 2, achieved: 1 }, 'en')).to.equal('2 active, 1 achieved');
+      expect(t('caseload.goals', { active: 2, achieved: 1 }, 'es')).to.equal('2 activas, 1 logradas');
+      expect(t('caseload.goals', { active: 1, achieved: 2 }, 'en')).to.equal('1 active, 2 achieved');
+      expect(t('caseload.trusts', { name: 'Ana' }, 'en')).to.equal('trusts Ana');
+      expect(t('caseload.trusts', { name: 'Ana\u0000name=' }, 'en')).to.equal('trusts Ana\u0000name=');
+      expect(t('caseload.goals', { active: '2', achieved: 1 }, 'en')).to.equal('2 active, 1 achieved');
+    }
+  });
 });
