@@ -15,7 +15,7 @@ const defaults: Record<string, unknown> = caseloadPageQuery.parse({});
  */
 export function caseloadHref(query: CaseloadPageQuery, changes: Partial<CaseloadPageQuery> = {}): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...query, ...changes })) if (typeof v === 'string' && v !== '' && v !== defaults[k]) params.set(k, v);
+  for (const [k, v] of Object.entries({ ...query, ...changes })) if ((typeof v === 'string' || typeof v === 'number') && v !== '' && v !== defaults[k]) params.set(k, String(v));
   const search = params.toString();
   return search ? `${caseloadPath}?${search}` : caseloadPath;
 }
@@ -48,8 +48,35 @@ export function columnOf(query: CaseloadPageQuery, key: string, label: string, s
   return {
     key,
     label,
-    href: sortable ? caseloadHref(query, { sort }) : null,
+    // Another order starts at its first page.
+    href: sortable ? caseloadHref(query, { sort, page: 1 }) : null,
     ariaSort: sortable && query.sort === sort ? direction[sort] : null,
+  };
+}
+
+/** Page links shown around the current one when there are too many to list them all. */
+const PAGE_WINDOW = 2;
+
+/**
+ * The caseload's page links: previous, next and the page numbers (the first, the last and those
+ * near the current one when there are many), with where this page sits ("51-100 of 150"); null when
+ * everything fits on one page.
+ */
+export function pagerOf(query: CaseloadPageQuery, at: { page: number; pages: number; firstIndex: number; shown: number; matched: number }, locale?: Locale) {
+  if (at.pages <= 1) return null;
+  const link = (page: number) => caseloadHref(query, { page });
+  const near = (n: number) => n === 1 || n === at.pages || Math.abs(n - at.page) <= PAGE_WINDOW;
+  const numbers: { page: number | null; href: string | null; current: boolean }[] = [];
+  for (let n = 1; n <= at.pages; n++) {
+    if (near(n)) numbers.push({ page: n, href: link(n), current: n === at.page });
+    // One gap marker for each run of pages left out.
+    else if (numbers.at(-1)?.page !== null) numbers.push({ page: null, href: null, current: false });
+  }
+  return {
+    range: t('caseload.pages.range', { from: at.firstIndex + 1, to: at.firstIndex + at.shown, count: at.matched }, locale),
+    previous: at.page > 1 ? link(at.page - 1) : null,
+    next: at.page < at.pages ? link(at.page + 1) : null,
+    numbers,
   };
 }
 

@@ -4,7 +4,7 @@ import type { AppUser } from '../auth/user.js';
 import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
 import { caseloadFilters, caseloadPageQuery, caseloadSorts, planStatusFilters } from './caseload.schemas.js';
-import { indicatorBadges, layoutChoices, layoutOf, tableColumns } from './caseload.presenter.js';
+import { indicatorBadges, layoutChoices, layoutOf, pagerOf, tableColumns } from './caseload.presenter.js';
 
 /**
  * The caseload's sort, show and plan-status choices, labelled in the reader's language from
@@ -24,7 +24,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
     const query = caseloadPageQuery.parse(req.query);
     const home = await ctx.caseload.home(req.user!, query);
     if (home.divert) return redirectInTool(res, `/courses/${home.courseId}/${home.divert === 'decide' ? 'kind' : 'students'}`);
-    const { rows, total } = home;
+    const { rows, total, matched } = home;
     const recorded = Number(req.query.recorded);
     // The layout asked for, else the one the reader chose last (the service keeps it), else by size.
     const layout = layoutOf({ ...query, layout: home.layout }, total);
@@ -33,7 +33,9 @@ export function caseloadRoutes(ctx: AppContext): Router {
       titleKey: 'caseload.title',
       query,
       total,
-      filtered: rows.length !== total,
+      filtered: matched !== total,
+      matched,
+      pager: pagerOf(query, { ...home, shown: rows.length }, req.user!.locale),
       recorded: Number.isInteger(recorded) && recorded > 0 ? recorded : 0,
       cadenceDays: ctx.config.checkinCadenceDays,
       // Recording for the whole class only makes sense from the advisory itself.

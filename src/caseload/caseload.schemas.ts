@@ -17,6 +17,8 @@ export const caseloadQuery = z.object({
   q: z.string().trim().max(100).catch(''),
   /** `caseload`: the students you navigate, even when launched from a subject course (which lands on its own list). */
   view: z.enum(['caseload', '']).catch(''),
+  /** Which page of the ranked list (1 = the first; past the last shows the last). */
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type CaseloadQuery = z.infer<typeof caseloadQuery>;
 

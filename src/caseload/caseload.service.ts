@@ -62,6 +62,8 @@ export interface CaseloadDeps {
   checkins: Pick<CheckinsService, 'recentCheckins' | 'openNeeds' | 'recordAll'>;
   planStatusFor: PlanStatusFor;
   cadenceDays: number;
+  /** Students a page shows. */
+  pageSize: number;
   /** "Needs attention first", as data (config/needs-attention.json). */
   attentionRules: Record<Locale, AttentionRules>;
   /** Indicators (issue 10); without them the caseload shows no badges and no indicator reasons. */
@@ -86,6 +88,18 @@ export interface CaseloadRow {
   score: number;
   /** The student's indicators, null when the tool has none to show. */
   indicators: CaseloadIndicators | null;
+}
+
+/** A page of the caseload: its rows, how many students in all and after the filters, and where the page sits. */
+export interface CaseloadPage {
+  rows: CaseloadRow[];
+  total: number;
+  matched: number;
+  /** 1-based, within 1..pages. */
+  page: number;
+  pages: number;
+  /** The 0-based place of the page's first row among the matched. */
+  firstIndex: number;
 }
 
 const planOrder = { none: 0, draft: 1, active: 2 } as const;
@@ -163,8 +177,11 @@ export function createCaseloadService(deps: CaseloadDeps) {
     tier: (a, b) => (b.indicators?.tier?.tier ?? 0) - (a.indicators?.tier?.tier ?? 0) || byAttention(a, b),
   };
 
-  /** The caseload, ranked and filtered; one audited read naming every student shown. */
-  async function list(user: AppUser, query: CaseloadQuery): Promise<{ rows: CaseloadRow[]; total: number }> {
+  /**
+   * One page of the caseload, ranked and filtered over every student; one audited read naming every
+   * student shown. `matched`: the students the filters kept, on all pages.
+   */
+  async function list(user: AppUser, query: CaseloadQuery): Promise<CaseloadPage> {
     authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
     const { members, assignments: known } = await caseloadOf(user);
     const ids = members.map((m) => m.person.id);
@@ -229,9 +246,12 @@ export function createCaseloadService(deps: CaseloadDeps) {
           (query.show === 'needs' && r.needs.length > 0) ||
           (query.show === 'noplan' && r.plan.status === 'none')),
     );
+    const pages = Math.max(1, Math.ceil(shown.length / deps.pageSize));
+    const page = Math.min(query.page, pages);
+    const onPage = shown.sort(sorters[query.sort]).slice((page - 1) * deps.pageSize, page * deps.pageSize);
     // One event per view, naming every student it showed (summaries: needs by category, no notes).
-    await deps.audit.record(user, { action: 'read', entity: 'caseload', studentIds: shown.map((r) => r.id) });
-    return { rows: shown.sort(sorters[query.sort]), total: rows.length };
+    await deps.audit.record(user, { action: 'read', entity: 'caseload', studentIds: onPage.map((r) => r.id) });
+    return { rows: onPage, total: rows.length, matched: shown.length, page, pages, firstIndex: (page - 1) * deps.pageSize };
   }
 
   return {
@@ -245,7 +265,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
     async home(
       user: AppUser,
       query: CaseloadQuery & { layout?: RememberedLayout | '' },
-    ): Promise<{ divert: 'decide' | 'subject'; courseId: string } | { divert: null; inAdvisory: boolean; rows: CaseloadRow[]; total: number; layout: RememberedLayout | '' }> {
+    ): Promise<{ divert: 'decide' | 'subject'; courseId: string } | ({ divert: null; inAdvisory: boolean; layout: RememberedLayout | '' } & CaseloadPage)> {
       authorize(caseloadPolicy, user, 'view', { tenantId: user.tenantId });
       // The layout the reader chose (the switch's link) is kept for them; none asked: the one they chose last.
       // A preference on their person row, not a cookie: the page runs in an LMS iframe with third-party cookies blocked.

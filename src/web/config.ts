@@ -25,6 +25,7 @@ const defaultsSchema = z.object({
   jobRetryBaseSeconds: z.number().nonnegative(),
   firstSyncWaitMs: z.number().int().nonnegative().max(30_000),
   checkinCadenceDays: z.number().int().positive(),
+  caseloadPageSize: z.number().int().min(10).max(500),
   ltikTtlMinutes: z.number().int().positive(),
   clockSkewSeconds: z.number().int().nonnegative(),
   bodyLimit: z.string(),
@@ -113,6 +114,8 @@ export interface Config {
   /** How long a launch into a never-synced course waits for its first roster before showing a "roster on its way" page. */
   firstSyncWaitMs: number;
   checkinCadenceDays: number;
+  /** Students on one page of the caseload (all of them are ranked; a page is what one reads, prints and loads in the LMS frame). */
+  caseloadPageSize: number;
   ltikTtlMinutes: number;
   clockSkewSeconds: number;
   bodyLimit: string;
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobRetryBaseSeconds: d.jobRetryBaseSeconds,
     firstSyncWaitMs: d.firstSyncWaitMs,
     checkinCadenceDays: d.checkinCadenceDays,
+    caseloadPageSize: d.caseloadPageSize,
     ltikTtlMinutes: d.ltikTtlMinutes,
     clockSkewSeconds: d.clockSkewSeconds,
     bodyLimit: d.bodyLimit,

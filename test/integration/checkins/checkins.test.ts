@@ -172,7 +172,7 @@ describe('check-ins', () => {
       expect(recent.get(b.id)?.latest).to.deep.equal({ date: '2026-03-20', attended: false });
       const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
       // Overdue counts from the last attended check-in; the absence itself flags the student with its reason.
-      const { rows } = await t.ctx.caseload.list(adv, { sort: 'attention', show: 'all', status: '', q: '', view: '' });
+      const { rows } = await t.ctx.caseload.list(adv, { sort: 'attention', show: 'all', status: '', q: '', view: '', page: 1 });
       expect(rows.find((r) => r.id === b.id)!.reasons.join('; ')).to.contain('missed the last check-in (2026-03-20)');
       expect(rows.find((r) => r.id === a.id)!.reasons.join('; ')).not.to.contain('missed the last check-in');
     });

@@ -61,7 +61,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
     const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, timeZoneOf: touched('timeZoneOf'), schoolYearStartOf: touched('schoolYearStartOf') });
     const caseload = createCaseloadService({
       db, clock: t.clock, timeZoneOf: touched('timeZoneOf'), audit, roster, navigators, ...gate, goals: untouchable('goals'), checkins,
-      planStatusFor: touched('planStatusFor'), cadenceDays: 7, attentionRules: loadAttentionRulesIn(locales),
+      planStatusFor: touched('planStatusFor'), cadenceDays: 7, pageSize: 50, attentionRules: loadAttentionRulesIn(locales),
     });
     const auditLog = createAuditLogService({ audit, roster, ...gate, timeZoneOf: touched('timeZoneOf'), pageSize: 50 });
     const courses = createCoursesService({ db, audit, roster, plans: untouchable('plans'), navigators });

@@ -10,7 +10,7 @@ const ADVISORY_9A = [
   'Amara Okafor', 'Liam Nguyen', 'Sofia Hernández', 'Noah Patel', 'Zoe Kim', 'Mateo García',
   'Ava Thompson', 'Ethan Brooks', 'Maya Chen', 'Jackson Lee', 'Isabella Rossi', 'Owen Walsh',
 ];
-const ALL = { sort: 'attention', show: 'all', status: '', q: '', view: '' } as const;
+const ALL = { sort: 'attention', show: 'all', status: '', q: '', view: '', page: 1 } as const;
 
 describe('sandbox sample school: a term of history on first start', function () {
   this.timeout(60_000);
