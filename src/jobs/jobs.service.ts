@@ -63,6 +63,10 @@ export function createJobQueue(deps: JobQueueDeps) {
   let started = false;
   let stopped = false;
   let current: Promise<unknown> | undefined;
+  /** When the worker's next round is set to start (epoch ms). */
+  let nextRoundAt = Infinity;
+  /** The earliest run time of a job this process queued that no round has covered yet (epoch ms). */
+  let wakeAt: number | undefined;
 
   const leaseUntil = () => new Date(clock.now().getTime() + deps.leaseMs);
   const retryAt = (attempts: number) => new Date(clock.now().getTime() + Math.min(deps.retryBaseMs * 2 ** Math.max(attempts - 1, 0), MAX_RETRY_DELAY_MS));
@@ -101,11 +105,35 @@ export function createJobQueue(deps: JobQueueDeps) {
       .catch((err: unknown) => logger.error({ errorClass: errorClassOf(err) }, 'job worker round failed'))
       .finally(() => {
         current = undefined;
-        if (!stopped) {
-          timer = setTimeout(poll, deps.pollMs);
-          timer.unref();
+        if (stopped) return;
+        // The next round at the poll interval, or sooner when a job queued here falls due sooner.
+        const now = clock.now().getTime();
+        let delay = deps.pollMs;
+        if (wakeAt !== undefined) {
+          delay = Math.max(0, Math.min(delay, wakeAt - now));
+          if (wakeAt <= now + delay) wakeAt = undefined;
         }
+        scheduleRound(delay);
       });
+  }
+
+  function scheduleRound(delayMs: number): void {
+    if (timer) clearTimeout(timer);
+    nextRoundAt = clock.now().getTime() + delayMs;
+    timer = setTimeout(poll, delayMs);
+    timer.unref();
+  }
+
+  /**
+   * A job queued here falls due at `at`: a started worker runs it then rather than at its next poll
+   * (a Live Event's score refresh, then its recompute, each waited up to a whole poll interval).
+   * Other processes' workers still find it by polling.
+   */
+  function wake(at: number): void {
+    if (!started || stopped) return;
+    wakeAt = Math.min(wakeAt ?? Infinity, at);
+    // A round under way schedules the next one from wakeAt when it ends.
+    if (current === undefined && at < nextRoundAt) scheduleRound(Math.max(0, at - clock.now().getTime()));
   }
 
   return {
@@ -120,7 +148,10 @@ export function createJobQueue(deps: JobQueueDeps) {
      * Run `type` for `key` after `runAfter`; merges with a pending job of the same key (earliest time
      * wins). `tenantId` names the school the work is for (its admins see the job); null for the installation's.
      */
-    enqueue: (type: string, key: string, runAfter: Date, tenantId: string | null = null) => asSystem('jobs', () => repo.enqueue(db, type, key, runAfter, clock.now(), tenantId)),
+    async enqueue(type: string, key: string, runAfter: Date, tenantId: string | null = null): Promise<void> {
+      await asSystem('jobs', () => repo.enqueue(db, type, key, runAfter, clock.now(), tenantId));
+      wake(runAfter.getTime());
+    },
 
     runDue,
 
@@ -184,7 +215,7 @@ export function createJobQueue(deps: JobQueueDeps) {
     /** Jobs per type and state, over every tenant (for /metrics). */
     depth: () => asSystem('metrics', () => repo.depth(db)),
 
-    /** Polls for due jobs every pollMs. Only the server entry starts it; tests call runDue themselves. */
+    /** Polls for due jobs every pollMs, and wakes for jobs queued here. Only the server entry starts it; tests call runDue themselves. */
     start(): void {
       if (started || stopped) return;
       started = true;
@@ -194,6 +225,7 @@ export function createJobQueue(deps: JobQueueDeps) {
     /** No new job is claimed; resolves when the job in hand has finished. */
     async stop(): Promise<void> {
       stopped = true;
+      nextRoundAt = Infinity;
       if (timer) clearTimeout(timer);
       timer = undefined;
       await current;

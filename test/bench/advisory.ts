@@ -56,7 +56,9 @@ export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAd
 
 /** GET a tool page as the advisor; fails the bench unless it answers 200 with `expect` in it. */
 export async function getPage(env: BenchEnv, ltik: string, pathname: string, expect: string): Promise<void> {
-  const res = await fetch(`${env.baseUrl}${pathname}?ltik=${encodeURIComponent(ltik)}`, { headers: { accept: 'text/html' } });
+  const url = new URL(pathname, env.baseUrl);
+  url.searchParams.set('ltik', ltik);
+  const res = await fetch(url, { headers: { accept: 'text/html' } });
   const text = await res.text();
   if (res.status !== 200 || !text.includes(expect)) throw new Error(`${pathname} answered ${res.status}${res.status === 200 ? ` without "${expect}"` : ''}`);
 }

@@ -4,6 +4,7 @@ import { getPage, samplePage, seedAdvisory } from '../advisory.js';
 import { localDate } from '../../../src/web/time-zone.js';
 import { addDays } from '../../../src/indicators/compute.js';
 import { profiled } from '../cpu-profile.js';
+import { t } from '../../../src/web/i18n.js';
 
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
@@ -11,7 +12,8 @@ const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
  * The advisor's caseload when every student has indicators (issue 10): a 24-student advisory and a
  * 150-student caseload (BENCH_CASELOAD_SIZES, comma-separated), each student with ten weeks of
  * attendance, an incident and five course standings, recomputed before the pages are timed, so the
- * page reads stored indicators, decisions and badges for every row. With BENCH_CPU_PROFILE=<folder>,
+ * page reads stored indicators, decisions and badges for every row (and, past config caseloadPageSize, ranks
+ * them all and shows the first page). With BENCH_CPU_PROFILE=<folder>,
  * each size's pages are then profiled on their own.
  */
 const SIZES = (process.env.BENCH_CASELOAD_SIZES ?? '24,150').split(',').map(Number);
@@ -39,11 +41,14 @@ export const section: BenchSection = {
         from unnest(${ids}::uuid[]) p cross join generate_series(1, 5) c`);
       const stored = await ctx.indicators.recomputeStudents(tenantId, students.map((s) => s.id));
       if (stored !== size) throw new Error(`caseload-indicators: ${stored} of ${size} students computed`);
-      const page = () => getPage(env, ltik, '/caseload', `Bench Student ${size - 1}`);
+      // A caseload longer than a page shows its first page: the page must say so (the last student is on another page).
+      const pageSize = ctx.config.caseloadPageSize;
+      const expected = size > pageSize ? t('caseload.pages.range', { from: 1, to: pageSize, count: size }) : `Bench Student ${size - 1}`;
+      const page = () => getPage(env, ltik, '/caseload', expected);
       const samples = await samplePage(page);
       const before = env.queryCount();
       await page();
-      rows.push(...latencyRows(`caseload page, ${size} students with indicators`, samples));
+      rows.push(...latencyRows(`caseload page, ${size} students with indicators${size > pageSize ? ` (first page of ${pageSize})` : ''}`, samples));
       rows.push({ metric: `queries per caseload page, ${size} students`, value: String(env.queryCount() - before) });
       if (PROFILE_DIR) rows.push(...(await profiled(PROFILE_DIR, `caseload-${size}-${env.driver}`, async () => void (await samplePage(page)))));
     }

@@ -173,4 +173,25 @@ describe('jobs: the durable queue in PostgreSQL', () => {
     expect(ran).to.equal(1);
     expect(await q.find('t.loop', 'b')).to.include({ status: 'pending' });
   });
+  it('a started worker runs a job queued here when it falls due, not at its next poll', async () => {
+    // A poll an hour apart: only the wake can run these jobs within the test.
+    const q = queue({ pollMs: 3_600_000 });
+    const ran: string[] = [];
+    q.register('t.wake', async (key) => void ran.push(key));
+    q.start();
+    const until = async (n: number) => {
+      for (let i = 0; i < 200 && ran.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    // Let the first round (nothing due) finish, then queue one due now.
+    await new Promise((r) => setTimeout(r, 50));
+    await q.enqueue('t.wake', 'now', clock.now());
+    await until(1);
+    expect(ran).to.deep.equal(['now']);
+    // One due in 200 ms (the test's clock is moved on as real time passes).
+    await q.enqueue('t.wake', 'soon', new Date(clock.now().getTime() + 200));
+    clock.advance(200);
+    await until(2);
+    expect(ran).to.deep.equal(['now', 'soon']);
+    await q.stop();
+  });
 });
