@@ -83,10 +83,11 @@ export async function seedSchool(ctx: AppContext, sim: Simulator, target: SeedTa
   const clock = new SeedClock(today);
   // History is written in the school's days: a session "on Friday" is Friday there, whatever UTC says.
   const zone = await ctx.platforms.timeZoneOf(target.tenantId);
+  const yearStart = await ctx.platforms.schoolYearStartOf(target.tenantId);
   await withLoopbackSandbox(sim, canvas, async (viaLoopback) => {
     const seed = buildContext({ config: ctx.config, database: ctx.database, logger: ctx.logger, clock, fetch: viaLoopback });
     try {
-      await new SchoolWriter(seed, clock, sim, target, today, zone, canvas).write();
+      await new SchoolWriter(seed, clock, sim, target, today, { zone, yearStart }, canvas).write();
     } finally {
       await seed.shutdown?.();
     }
@@ -95,6 +96,7 @@ export async function seedSchool(ctx: AppContext, sim: Simulator, target: SeedTa
 
 class SchoolWriter {
   private readonly termStart: number;
+  private readonly zone: string;
   private readonly contextIds = new Map<string, string>();
   private readonly personIds = new Map<string, string>();
 
@@ -104,11 +106,12 @@ class SchoolWriter {
     private readonly sim: Simulator,
     private readonly target: SeedTarget,
     private readonly today: Date,
-    private readonly zone: string,
+    calendar: { zone: string; yearStart: string },
     private readonly canvas?: SandboxCanvas,
   ) {
+    this.zone = calendar.zone;
     // Plans belong to a school year: history never reaches back before this year's first day (noon there).
-    this.termStart = zonedTime(schoolYearAt(this.day(today)).firstDay, '12:00', zone).getTime();
+    this.termStart = zonedTime(schoolYearAt(this.day(today), calendar.yearStart).firstDay, '12:00', this.zone).getTime();
   }
 
   /** The school's day an instant falls on. */
@@ -406,7 +409,10 @@ export async function resetSchool(
   register: () => Promise<{ tenant: SandboxTenant } & Omit<SeedTarget, 'tenantId'>>,
   canvas?: SandboxCanvas,
 ): Promise<string> {
+  // The school's calendar is the admin's choice, not part of the sample: a reset keeps it.
+  const [timeZone, schoolYearStart] = await Promise.all([ctx.platforms.timeZoneOf(tenantId), ctx.platforms.schoolYearStartOf(tenantId)]);
   const target = await wipe(ctx, tenantId, register);
+  await ctx.platforms.update(target.tenant.id, { timeZone, schoolYearStart });
   await seedInto(ctx, sim, target.tenant, target, canvas);
   return target.tenant.id;
 }

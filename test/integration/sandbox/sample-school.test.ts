@@ -149,6 +149,15 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect(notice.text).to.include('The sample school was reset');
     await request(t.app).post(RESET_PATH).set('Sec-Fetch-Site', 'cross-site').expect(403);
   });
+
+  it('keeps the school\'s calendar (time zone, school year start) through a reset', async () => {
+    await t.ctx.platforms.update(await tenantId(t), { timeZone: 'America/Chicago', schoolYearStart: '07-15' });
+    await request(t.app).post(RESET_PATH).set('Sec-Fetch-Site', 'same-origin').expect(303);
+    const fresh = await tenantId(t);
+    expect(await t.ctx.platforms.timeZoneOf(fresh)).to.equal('America/Chicago');
+    expect(await t.ctx.platforms.schoolYearStartOf(fresh)).to.equal('07-15');
+    expect((await t.ctx.caseload.list(await rivera(t), ALL)).total).to.equal(12);
+  });
 });
 
 describe('sandbox sample school: written in the school\'s days, not UTC\'s', function () {
