@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
@@ -135,14 +136,15 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   const configIn = (locale: Locale = defaultLocale) => deps.configs[locale] ?? base;
   const batchSize = deps.batchSize ?? 5000;
   /**
-   * The words of stored indicators (badges, tier reasons) by language, row and computed time: a
+   * The words of stored indicators (badges, tier reasons) by language and document: a
    * caseload of 150 says the same few hundred sentences on every visit, and wording them was a third
    * of its page's time. Bounded, so a district's worth of students cannot grow the process.
    */
   const storedWords = new LRUCache<string, Words>({ max: 5000 });
-  function storedWordsOf(s: { id: string; computedAt: Date; indicators: Indicators; reasons: TierReason[] }, config: IndicatorConfig, locale: Locale): Words {
-    // A stored row's words change only when it is recomputed (a new computed_at).
-    const key = `${locale}\u0000${s.id}\u0000${s.computedAt.getTime()}`;
+  function storedWordsOf(s: { indicators: Indicators; reasons: TierReason[] }, config: IndicatorConfig, locale: Locale): Words {
+    // The words follow from the stored document alone: the key is its content (a recompute within the same
+    // millisecond can store other numbers under the same computed_at).
+    const key = `${locale}\u0000${createHash('sha1').update(JSON.stringify([s.indicators, s.reasons])).digest('base64')}`;
     let words = storedWords.get(key);
     if (words === undefined) storedWords.set(key, (words = wordsOf(s.indicators, s.reasons, config, locale)));
     return words;

@@ -74,7 +74,7 @@ describe('indicators: from the student-data feature to the caseload summary and 
     for (const id of ids) expect({ ...byPanel.get(id)!, computedAt: null }).to.deep.equal({ ...byJob.get(id)!, computedAt: null });
     // The Spanish panel: numbers and band labels in Spanish.
     const es = await asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' })).get(`/students/${s.students[0].id}/data`).expect(200);
-    expect(es.text).to.contain('asistió al 81,8% de los días en los últimos 30 (en riesgo)');
+    expect(es.text).to.contain('asistió al 81.8% de los días en los últimos 30 (en riesgo)');
   });
 
   it('recomputing the whole tenant covers every student the indicators know, in batches', async () => {

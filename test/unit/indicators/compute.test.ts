@@ -134,9 +134,10 @@ describe('indicators: computation', () => {
       'lowest current score 48% in Course bio (off track)',
     ]);
     expect(tier.reasons.map((x) => x.rule)).to.deep.equal(['failing-several', 'several-at-risk', 'attendance-at-risk', 'grades-at-risk']);
-    expect(describeReason(tier.reasons[2]!, docs.es!, 'es')).to.equal('asistió al 86,4% de los días en los últimos 30 (en riesgo)');
+    // Numbers in the language's Intl tag (config/locales/es/language.json: es-US, a decimal point).
+    expect(describeReason(tier.reasons[2]!, docs.es!, 'es')).to.equal('asistió al 86.4% de los días en los últimos 30 (en riesgo)');
     expect(describeReason({ key: 'indicatorsInBands', params: { count: 2, bands: ['at-risk', 'off-track'] } }, docs.en!, 'en')).to.equal('2 indicators at risk or off track at once');
-    expect(describeReason({ key: 'suspension', params: { count: 1.5, days: 30 } }, docs.es!, 'es')).to.equal('suspendido 1,5 días en los últimos 30');
+    expect(describeReason({ key: 'suspension', params: { count: 1.5, days: 30 } }, docs.es!, 'es')).to.equal('suspendido 1.5 días en los últimos 30');
   });
 
   it('badges: one per indicator, with the band and a sentence for screen readers', () => {
@@ -146,7 +147,7 @@ describe('indicators: computation', () => {
     expect(badges[0]).to.deep.include({ band: 'at-risk', level: 2, value: '86.4% attended', text: 'Attendance: 86.4% attended (at risk)' });
     expect(badges[1]).to.deep.include({ band: 'on-track', level: 0 });
     expect(badges[2]).to.deep.include({ band: null, level: null, text: 'Course grades: no recent data' });
-    expect(badgesOf(r, docs.es!, 'es')[0]!.text).to.equal('Asistencia: asistió 86,4% (en riesgo)');
+    expect(badgesOf(r, docs.es!, 'es')[0]!.text).to.equal('Asistencia: asistió 86.4% (en riesgo)');
   });
 
   it("the student's own view: strengths first, plain words, no band or tier", () => {
