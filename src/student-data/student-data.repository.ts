@@ -203,7 +203,10 @@ export interface IndicatorCountsRow {
   recent_extra_days: number;
   recent_suspensions: number;
   recent_suspension_days: number;
-  /** The latest standing of each course: [source, course key, title, period key, current score, the school's day it was observed]. */
+  /**
+   * The latest standing of each course: [source, course key, title, period key, current score, the school's day it was observed].
+   * Built as json, not jsonb: it is only sent to the app, and json writes its text directly.
+   */
   courses: [string, string, string, string, number, string][] | null;
 }
 
@@ -263,7 +266,7 @@ export async function indicatorCounts(
         where i.tenant_id = ${tenantId} and i.person_id = ids.person_id and i.day between ${w.yearFrom}::date and ${w.today}::date
         group by i.day) d) inc
     cross join lateral (
-      select jsonb_agg(jsonb_build_array(source, course_key, course_title, period_key, current_score::float8, to_char((observed_at at time zone ${w.timeZone})::date, 'YYYY-MM-DD'))) as courses
+      select json_agg(json_build_array(source, course_key, course_title, period_key, current_score::float8, (observed_at at time zone ${w.timeZone})::date)) as courses
       from (
         select distinct on (source, course_key) source, course_key, course_title, period_key, current_score, observed_at
         from ${courseScores} c
