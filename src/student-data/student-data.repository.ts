@@ -218,9 +218,10 @@ export interface IndicatorCountsRow {
  * tenant's rows instead read every row of the school for every batch (9 million attendance rows 20
  * times over for 100,000 students), and the planner picked it whenever the tables' statistics were
  * stale, as they are just after an import.
- * Without just-in-time compilation: the planner prices a batch's thousands of lateral lookups so high
- * that PostgreSQL compiled, optimised and inlined its expressions with LLVM first, 0.6-1.3 s a batch
- * of 5,000 students, more than the statement's own work (SET LOCAL: the transaction holds the setting).
+ * Without just-in-time compilation: with some statistics the planner prices a batch's thousands of
+ * lateral lookups so high that PostgreSQL compiles, optimises and inlines the expressions with LLVM
+ * first, 0.6-1.3 s a batch of 5,000 students, more than the statement's own work (SET LOCAL: the
+ * transaction holds the setting).
  */
 export async function indicatorCounts(
   db: DbOrTx,

@@ -1,7 +1,7 @@
 -- The tenant policy reads its two settings once per statement: each current_setting() call as a
 -- scalar subquery is an init plan, where the bare call was evaluated again for every row a statement
--- touched (a whole school's indicators aggregate millions of attendance rows: the policy was two
--- thirds of that aggregate's time). Same rule as 0008; app_enforce_tenant_isolation() keeps its role.
+-- touched (the indicators' read aggregates 88 attendance days a student: 5,000 students took 2-3 times
+-- as long under the policy as without it). Same rule as 0008; app_enforce_tenant_isolation() keeps its role.
 CREATE OR REPLACE FUNCTION app_enforce_tenant_isolation() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   t record;
