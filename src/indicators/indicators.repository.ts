@@ -9,7 +9,8 @@ export type NewTierDecision = typeof tierDecisions.$inferInsert;
 
 /**
  * Insert or replace each student's stored indicators: one statement per batch, the rows sent as one
- * JSON parameter (thousands of rows with large documents bind far faster so than as separate values).
+ * JSON parameter (thousands of rows with large documents bind far faster so than as separate values),
+ * read as json: each document is kept as the text it came as, never parsed into jsonb.
  */
 export async function upsertIndicators(db: DbOrTx, rows: NewStoredIndicators[]): Promise<void> {
   if (rows.length === 0) return;
@@ -17,7 +18,7 @@ export async function upsertIndicators(db: DbOrTx, rows: NewStoredIndicators[]):
   await db.execute(sql`
     insert into ${studentIndicators} (tenant_id, student_id, as_of, indicators, suggested_tier, reasons, computed_at)
     select tenant_id, student_id, as_of, indicators, suggested_tier, reasons, computed_at
-    from jsonb_to_recordset(${doc}::jsonb) as r(tenant_id uuid, student_id uuid, as_of date, indicators jsonb, suggested_tier smallint, reasons jsonb, computed_at timestamptz)
+    from json_to_recordset(${doc}::json) as r(tenant_id uuid, student_id uuid, as_of date, indicators json, suggested_tier smallint, reasons json, computed_at timestamptz)
     on conflict (tenant_id, student_id) do update set as_of = excluded.as_of, indicators = excluded.indicators, suggested_tier = excluded.suggested_tier, reasons = excluded.reasons, computed_at = excluded.computed_at`);
 }
 

@@ -196,7 +196,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
       else ratingsOf.set(r.studentId, [{ date: r.date, rating: r.rating }]);
     }
     const now = clock.now();
-    const rows = counts.map((c) => {
+    const rowOf = (c: IndicatorCountsRow) => {
       const indicators = indicatorsFromCounts(
         {
           attendance: { year: attendanceRate(c.year_days, c.year_attended), recent: attendanceRate(c.recent_days, c.recent_attended) },
@@ -213,9 +213,19 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
       );
       const suggestion = suggestTier(indicators, base);
       return { tenantId, studentId: c.person_id, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: now };
-    });
-    for (let i = 0; i < rows.length; i += 1000) await repo.upsertIndicators(tx, rows.slice(i, i + 1000));
-    return rows.length;
+    };
+    // A thousand rows a statement; the next thousand are computed while the database writes these (one
+    // statement in flight at a time, so a transaction's statements stay in order).
+    let writing: Promise<void> = Promise.resolve();
+    for (let i = 0; i < counts.length; i += 1000) {
+      const rows = counts.slice(i, i + 1000).map(rowOf);
+      await writing;
+      writing = repo.upsertIndicators(tx, rows);
+      // Awaited after the next thousand; a computation that throws first must not leave it unhandled.
+      writing.catch(() => undefined);
+    }
+    await writing;
+    return counts.length;
   }
   const recomputeStudents = (tenantId: string, ids: string[]) => recomputeWith(db, tenantId, ids);
 

@@ -1,25 +1,28 @@
-import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
+import { idColumn, tenantIdColumn, personTenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey } from '../db/keys.js';
 import { tenants } from '../platforms/platforms.tables.js';
-import { pgTable, uuid, text, timestamp, smallint, date, jsonb, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, smallint, date, json, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
 import type { Indicators, TierReason } from './compute.js';
 
 /**
  * One student's indicators as last computed (a recompute job keeps them fresh when the student's data
  * changes), so the caseload reads one row per student instead of every attendance day. Numbers and
  * band ids only: the words are made when a page is shown, in the reader's language.
+ * The documents are json, not jsonb: they are only ever stored and read whole (nothing queries inside
+ * them), and json is taken and given back as its text, where jsonb parses every number and key on the
+ * way in and writes the text again on the way out (a whole school's recompute writes 100,000 of them).
  */
 export const studentIndicators = pgTable(
   'student_indicators',
   {
     id: idColumn(),
-    tenantId: tenantIdColumn(),
+    tenantId: personTenantIdColumn(),
     studentId: personIdColumn('student_id'),
     /** The school day they were computed for (the recent window ends on it). */
     asOf: date('as_of', { mode: 'string' }).notNull(),
-    indicators: jsonb('indicators').$type<Indicators>().notNull(),
+    indicators: json('indicators').$type<Indicators>().notNull(),
     suggestedTier: smallint('suggested_tier').notNull(),
-    reasons: jsonb('reasons').$type<TierReason[]>().notNull(),
+    reasons: json('reasons').$type<TierReason[]>().notNull(),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [tenantKey(t), personReference(t, t.studentId), uniqueIndex('student_indicators_student_uq').on(t.tenantId, t.studentId), index('student_indicators_tier_idx').on(t.tenantId, t.suggestedTier)],

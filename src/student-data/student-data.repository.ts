@@ -203,7 +203,10 @@ export interface IndicatorCountsRow {
   recent_extra_days: number;
   recent_suspensions: number;
   recent_suspension_days: number;
-  /** The latest standing of each course: [source, course key, title, period key, current score, the school's day it was observed]. */
+  /**
+   * The latest standing of each course: [source, course key, title, period key, current score, the school's day it was observed].
+   * Built as json, not jsonb: it is only sent to the app, and json writes its text directly.
+   */
   courses: [string, string, string, string, number, string][] | null;
 }
 
@@ -215,6 +218,10 @@ export interface IndicatorCountsRow {
  * tenant's rows instead read every row of the school for every batch (9 million attendance rows 20
  * times over for 100,000 students), and the planner picked it whenever the tables' statistics were
  * stale, as they are just after an import.
+ * Without just-in-time compilation: with some statistics the planner prices a batch's thousands of
+ * lateral lookups so high that PostgreSQL compiles, optimises and inlines the expressions with LLVM
+ * first, 0.6-1.3 s a batch of 5,000 students, more than the statement's own work (SET LOCAL: the
+ * transaction holds the setting).
  */
 export async function indicatorCounts(
   db: DbOrTx,
@@ -225,7 +232,9 @@ export async function indicatorCounts(
   if (personIds.length === 0) return [];
   const ids = `{${personIds.join(',')}}`;
   const attended = `{${w.attended.join(',')}}`;
-  return queryRows<IndicatorCountsRow>(db, sql`
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return queryRows<IndicatorCountsRow>(tx, sql`
     select ids.person_id,
       att.year_days, att.year_attended, att.recent_days, att.recent_attended,
       coalesce(inc.year_incidents, 0) as year_incidents, inc.year_incident_days, inc.year_extra_days,
@@ -258,10 +267,11 @@ export async function indicatorCounts(
         where i.tenant_id = ${tenantId} and i.person_id = ids.person_id and i.day between ${w.yearFrom}::date and ${w.today}::date
         group by i.day) d) inc
     cross join lateral (
-      select jsonb_agg(jsonb_build_array(source, course_key, course_title, period_key, current_score::float8, to_char((observed_at at time zone ${w.timeZone})::date, 'YYYY-MM-DD'))) as courses
+      select json_agg(json_build_array(source, course_key, course_title, period_key, current_score::float8, (observed_at at time zone ${w.timeZone})::date)) as courses
       from (
         select distinct on (source, course_key) source, course_key, course_title, period_key, current_score, observed_at
         from ${courseScores} c
         where c.tenant_id = ${tenantId} and c.person_id = ids.person_id and c.current_score is not null and c.ended_on is null
         order by source, course_key, observed_at desc, length(period_key) desc, period_key desc) latest) sc`);
+  });
 }
