@@ -5,11 +5,18 @@ import { indicatorSettings, indicatorsPending, studentIndicators, tierDecisions 
 export type StoredIndicators = typeof studentIndicators.$inferSelect;
 export type NewStoredIndicators = typeof studentIndicators.$inferInsert;
 export type TierDecision = typeof tierDecisions.$inferSelect;
+/** A student's stored indicators as the caseload reads them: both documents as one JSON text, `[indicators, reasons]`. */
+export interface StoredDocument {
+  studentId: string;
+  suggestedTier: number;
+  computedAt: Date;
+  document: string;
+}
 export type NewTierDecision = typeof tierDecisions.$inferInsert;
 
 /**
  * Insert or replace each student's stored indicators: one statement per batch, the rows sent as one
- * JSON parameter (thousands of rows with large documents bind far faster so than as separate values),
+ * JSON parameter (thousands of rows with large documents bind far faster than as separate values),
  * read as json: each document is kept as the text it came as, never parsed into jsonb.
  */
 export async function upsertIndicators(db: DbOrTx, rows: NewStoredIndicators[]): Promise<void> {
@@ -31,10 +38,20 @@ export async function storedFor(db: DbOrTx, tenantId: string, studentIds: readon
 }
 
 /** Each student's stored indicators and the decision in force, whichever exist, in one round trip (the caseload). */
-export async function storedWithDecisions(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ stored: StoredIndicators | null; decision: TierDecision | null }[]> {
+export async function storedWithDecisions(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ stored: StoredDocument | null; decision: TierDecision | null }[]> {
   if (studentIds.length === 0) return [];
   const ids = [...studentIds];
-  const stored = db.select().from(studentIndicators).where(and(eq(studentIndicators.tenantId, tenantId), inArray(studentIndicators.studentId, ids))).as('stored');
+  const stored = db
+    .select({
+      studentId: studentIndicators.studentId,
+      suggestedTier: studentIndicators.suggestedTier,
+      computedAt: studentIndicators.computedAt,
+      // The documents as their stored text, unparsed: the caller parses only those it has not seen.
+      document: sql<string>`json_build_array(${studentIndicators.indicators}, ${studentIndicators.reasons})::text`.as('document'),
+    })
+    .from(studentIndicators)
+    .where(and(eq(studentIndicators.tenantId, tenantId), inArray(studentIndicators.studentId, ids)))
+    .as('stored');
   const decision = db
     .selectDistinctOn([tierDecisions.studentId])
     .from(tierDecisions)

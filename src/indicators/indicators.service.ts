@@ -136,18 +136,21 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   const configIn = (locale: Locale = defaultLocale) => deps.configs[locale] ?? base;
   const batchSize = deps.batchSize ?? 5000;
   /**
-   * The words of stored indicators (badges, tier reasons) by language and document: a
-   * caseload of 150 says the same few hundred sentences on every visit, and wording them was a third
-   * of its page's time. Bounded, so a district's worth of students cannot grow the process.
+   * Stored documents, parsed and worded, by language and document text: a caseload of 150 reads the
+   * same documents and says the same few hundred sentences on every visit, and parsing and wording
+   * them was most of its page's time. The key is the content (a recompute within the same millisecond
+   * can store other numbers under the same computed_at). Shared and read-only. Bounded by the texts'
+   * size, so a district's worth of students cannot grow the process.
    */
-  const storedWords = new LRUCache<string, Words>({ max: 5000 });
-  function storedWordsOf(s: { indicators: Indicators; reasons: TierReason[] }, config: IndicatorConfig, locale: Locale): Words {
-    // The words follow from the stored document alone: the key is its content (a recompute within the same
-    // millisecond can store other numbers under the same computed_at).
-    const key = `${locale}\u0000${createHash('sha1').update(JSON.stringify([s.indicators, s.reasons])).digest('base64')}`;
-    let words = storedWords.get(key);
-    if (words === undefined) storedWords.set(key, (words = wordsOf(s.indicators, s.reasons, config, locale)));
-    return words;
+  const storedDocuments = new LRUCache<string, { indicators: Indicators; reasons: TierReason[]; words: Words }>({ maxSize: 8_000_000 });
+  function storedDocumentOf(text: string, config: IndicatorConfig, locale: Locale) {
+    const key = `${locale}\u0000${createHash('sha1').update(text).digest('base64')}`;
+    let doc = storedDocuments.get(key);
+    if (doc === undefined) {
+      const [indicators, reasons] = JSON.parse(text) as [Indicators, TierReason[]];
+      storedDocuments.set(key, (doc = { indicators, reasons, words: wordsOf(indicators, reasons, config, locale) }), { size: text.length });
+    }
+    return doc;
   }
   const todayAt = async (tenantId: string) => {
     const [zone, yearStart] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
@@ -416,9 +419,9 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
         studentIds.map((id) => {
           const s = byStudent.get(id);
           const d = decided.get(id);
-          const stored = s ? { indicators: s.indicators, suggestion: { tier: s.suggestedTier as Tier, reasons: s.reasons }, computedAt: s.computedAt } : null;
-          const words = s ? storedWordsOf(s, config, locale) : undefined;
-          return [id, summaryOf(id, stored, d ? { tier: d.tier as Tier, suggestedTier: d.suggestedTier as Tier, decidedAt: d.decidedAt } : null, config, locale, empty, words)];
+          const doc = s ? storedDocumentOf(s.document, config, locale) : undefined;
+          const stored = s && doc ? { indicators: doc.indicators, suggestion: { tier: s.suggestedTier as Tier, reasons: doc.reasons }, computedAt: s.computedAt } : null;
+          return [id, summaryOf(id, stored, d ? { tier: d.tier as Tier, suggestedTier: d.suggestedTier as Tier, decidedAt: d.decidedAt } : null, config, locale, empty, doc?.words)];
         }),
       );
     },
