@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { checkins, checkinNeeds, checkinPreps, type CheckinAnswer } from './checkins.tables.js';
+import { anyId } from '../db/id-list.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type NewCheckin = typeof checkins.$inferInsert;
@@ -39,7 +40,7 @@ export async function openNeedsOf(db: DbOrTx, tenantId: string, studentIds: stri
   return db
     .select()
     .from(checkinNeeds)
-    .where(and(eq(checkinNeeds.tenantId, tenantId), inArray(checkinNeeds.studentId, studentIds), isNull(checkinNeeds.resolvedAt)))
+    .where(and(eq(checkinNeeds.tenantId, tenantId), anyId(checkinNeeds.studentId, studentIds), isNull(checkinNeeds.resolvedAt)))
     .orderBy(asc(checkinNeeds.raisedAt));
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { goals, goalSteps, goalProgress, goalSuggestions } from './goals.tables.js';
+import { anyId } from '../db/id-list.js';
 
 export type Goal = typeof goals.$inferSelect;
 export type NewGoal = typeof goals.$inferInsert;
@@ -37,7 +38,7 @@ export async function countsByStatus(db: DbOrTx, tenantId: string, studentIds: s
   return db
     .select({ studentId: goals.studentId, status: goals.status, proposed: goals.proposed, n: sql<number>`count(*)::int` })
     .from(goals)
-    .where(and(eq(goals.tenantId, tenantId), inArray(goals.studentId, studentIds)))
+    .where(and(eq(goals.tenantId, tenantId), anyId(goals.studentId, studentIds)))
     .groupBy(goals.studentId, goals.status, goals.proposed);
 }
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { indicatorSettings, indicatorsPending, studentIndicators, tierDecisions } from './indicators.tables.js';
+import { anyId } from '../db/id-list.js';
 
 export type StoredIndicators = typeof studentIndicators.$inferSelect;
 export type NewStoredIndicators = typeof studentIndicators.$inferInsert;
@@ -50,12 +51,12 @@ export async function storedWithDecisions(db: DbOrTx, tenantId: string, studentI
       document: sql<string>`json_build_array(${studentIndicators.indicators}, ${studentIndicators.reasons})::text`.as('document'),
     })
     .from(studentIndicators)
-    .where(and(eq(studentIndicators.tenantId, tenantId), inArray(studentIndicators.studentId, ids)))
+    .where(and(eq(studentIndicators.tenantId, tenantId), anyId(studentIndicators.studentId, ids)))
     .as('stored');
   const decision = db
     .selectDistinctOn([tierDecisions.studentId])
     .from(tierDecisions)
-    .where(and(eq(tierDecisions.tenantId, tenantId), inArray(tierDecisions.studentId, ids)))
+    .where(and(eq(tierDecisions.tenantId, tenantId), anyId(tierDecisions.studentId, ids)))
     .orderBy(tierDecisions.studentId, desc(tierDecisions.decidedAt), desc(tierDecisions.id))
     .as('decision');
   return db.select().from(stored).fullJoin(decision, eq(stored.studentId, decision.studentId));

@@ -1,6 +1,7 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { navigatorAssignments } from './navigators.tables.js';
+import { anyId } from '../db/id-list.js';
 
 export type NavigatorAssignment = typeof navigatorAssignments.$inferSelect;
 
@@ -16,7 +17,7 @@ export async function assignmentsFor(db: DbOrTx, tenantId: string, studentIds: s
   return db
     .select()
     .from(navigatorAssignments)
-    .where(and(eq(navigatorAssignments.tenantId, tenantId), inArray(navigatorAssignments.studentId, studentIds), eq(navigatorAssignments.active, true)));
+    .where(and(eq(navigatorAssignments.tenantId, tenantId), anyId(navigatorAssignments.studentId, studentIds), eq(navigatorAssignments.active, true)));
 }
 
 /** Active assignments to this navigator, and those of these students (whoever navigates them), in one round trip. */
@@ -25,7 +26,7 @@ export async function assignmentsAround(db: DbOrTx, tenantId: string, navigatorI
   return db
     .select()
     .from(navigatorAssignments)
-    .where(and(eq(navigatorAssignments.tenantId, tenantId), eq(navigatorAssignments.active, true), studentIds.length === 0 ? mine : or(mine, inArray(navigatorAssignments.studentId, studentIds))));
+    .where(and(eq(navigatorAssignments.tenantId, tenantId), eq(navigatorAssignments.active, true), studentIds.length === 0 ? mine : or(mine, anyId(navigatorAssignments.studentId, studentIds))));
 }
 
 export async function assign(db: DbOrTx, v: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string; preferredAdult?: string | null }): Promise<NavigatorAssignment> {

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { plans, planEntries, planRevisions, planComments } from './plans.tables.js';
+import { anyId } from '../db/id-list.js';
 
 export type Plan = typeof plans.$inferSelect;
 export type PlanEntry = typeof planEntries.$inferSelect;
@@ -72,7 +73,7 @@ export async function comments(db: DbOrTx, tenantId: string, planId: string): Pr
 
 export async function plansFor(db: DbOrTx, tenantId: string, studentIds: string[], schoolYear: string): Promise<Plan[]> {
   if (studentIds.length === 0) return [];
-  return db.select().from(plans).where(and(eq(plans.tenantId, tenantId), eq(plans.schoolYear, schoolYear), inArray(plans.studentId, studentIds)));
+  return db.select().from(plans).where(and(eq(plans.tenantId, tenantId), eq(plans.schoolYear, schoolYear), anyId(plans.studentId, studentIds)));
 }
 
 /** Distinct non-empty fields per plan, for completion. */

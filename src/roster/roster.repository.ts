@@ -2,6 +2,7 @@ import { and, eq, ilike, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
+import { anyId } from '../db/id-list.js';
 
 export type Person = typeof people.$inferSelect;
 export type Context = typeof contexts.$inferSelect;
@@ -205,7 +206,7 @@ export async function findSignedIn(db: DbOrTx, tenantId: string, personId: strin
 
 export async function findPeopleByIds(db: DbOrTx, tenantId: string, ids: string[]): Promise<Person[]> {
   if (ids.length === 0) return [];
-  return db.select().from(people).where(and(eq(people.tenantId, tenantId), inArray(people.id, ids)));
+  return db.select().from(people).where(and(eq(people.tenantId, tenantId), anyId(people.id, ids)));
 }
 
 /** People of the tenant whose name contains `text` (any case), by name; `limit` caps a vague search. */

@@ -1,0 +1,21 @@
+import { expect } from 'chai';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { anyId } from '../../../src/db/id-list.js';
+import { people } from '../../../src/roster/roster.tables.js';
+
+describe('anyId: a list of ids as one array parameter', () => {
+  const dialect = new PgDialect();
+  const a = '3b0c6a8e-0f0e-4a43-9d53-3c43c5e8d1a0';
+  const b = 'B1C2D3E4-0F0E-4A43-9D53-3C43C5E8D1A0';
+
+  it('sends any number of ids as one parameter', () => {
+    const { sql, params } = dialect.sqlToQuery(anyId(people.id, [a, b]));
+    expect(sql).to.equal('"people"."id" = any($1::uuid[])');
+    expect(params).to.deep.equal([`{${a},${b}}`]);
+  });
+
+  it('leaves out what is no uuid, so no text can add or split elements of the array', () => {
+    expect(dialect.sqlToQuery(anyId(people.id, [a, `${a},${b}`, '{x}', ''])).params).to.deep.equal([`{${a}}`]);
+    expect(dialect.sqlToQuery(anyId(people.id, [])).params).to.deep.equal(['{}']);
+  });
+});
