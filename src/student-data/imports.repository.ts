@@ -171,6 +171,29 @@ export async function unmatchedLines(q: Query, stage: string, map: string, limit
   return { lines: lines.map((r) => Number(r.line)), rows: Number(counts[0]?.rows ?? 0), students: Number(counts[0]?.students ?? 0) };
 }
 
+/**
+ * The students of a staging table of one row per student (student, label), in pages of `size` by id:
+ * matching takes a page at a time, so a district's students are never all in memory at once.
+ */
+export async function* stagedStudents(q: Query, stage: string, size: number): AsyncGenerator<{ externalId: string; label: string }[]> {
+  await q(`create index on ${stage} (student)`);
+  let after = '';
+  for (;;) {
+    const { rows } = await q(`select student, label from ${stage} where student > $1 order by student limit ${Number(size)}`, [after]);
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({ externalId: String(r.student), label: String(r.label ?? '') }));
+    after = String(rows.at(-1)!.student);
+  }
+}
+
+/** The staged students (student, file, seen, first line) with no person in the map table: how many, and the first `limit` in the order they were seen. */
+export async function unmatchedStudents(q: Query, stage: string, map: string, limit: number): Promise<{ lines: { line: number; file: string }[]; students: number }> {
+  const missing = `from ${stage} s where not exists (select 1 from ${map} m where m.student = s.student)`;
+  const { rows: counts } = await q(`select count(*)::int as students ${missing}`);
+  const { rows: lines } = await q(`select s.line, s.file ${missing} order by s.seen::int limit ${Number(limit)}`);
+  return { lines: lines.map((r) => ({ line: Number(r.line), file: String(r.file) })), students: Number(counts[0]?.students ?? 0) };
+}
+
 /** The first and last day of a file's rows (YYYY-MM-DD). */
 export interface DaySpan {
   first: string;

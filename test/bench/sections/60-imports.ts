@@ -18,7 +18,7 @@ import { schoolDays, sisId, writeAttendanceCsv, writeOneRosterZip } from '../imp
  * Resident memory is sampled every 100 ms; `before` is the bench process (the whole tool, served) before the file.
  */
 const STUDENTS = Number(process.env.BENCH_IMPORT_STUDENTS ?? 100_000);
-const size = { students: STUDENTS, resultsPerStudent: 15, days: 90 };
+const size = { students: STUDENTS, resultsPerStudent: 15, days: Number(process.env.BENCH_IMPORT_DAYS ?? 90) };
 /** BENCH_IMPORT_REPEAT=0 leaves out the second attendance import (the unchanged re-import), which at full size takes as long as the first. */
 const REPEAT = process.env.BENCH_IMPORT_REPEAT !== '0';
 
