@@ -215,8 +215,9 @@ export function createImportsService(deps: ImportsDeps) {
           const map = await session.stage(['student', 'person_id']);
           for await (const page of students) {
             const found = await deps.identities.match(tenantId, 'sis', page);
-            if (found.size > 0) await map.load([...found].map(([student, person]) => [0, student, person]));
+            if (found.size > 0) await map.load([...found].map(([student, person]) => [0, student, person]), 'more');
           }
+          await map.analyze();
           mark('matched');
           const room = Math.max(0, report.max - report.listed.length);
           if (rosterStudents) {
