@@ -37,8 +37,12 @@ export interface ImportSession {
 
 export interface StagingTable {
   name: string;
-  /** Streams rows in (each row's values in the table's column order, the line first). */
-  load(rows: AsyncIterable<Value[]> | Iterable<Value[]>): Promise<number>;
+  /**
+   * Streams rows in (each row's values in the table's column order, the line first), then analyses the
+   * table; `more` when other loads follow (rows loaded a page at a time): `analyze` after the last one.
+   */
+  load(rows: AsyncIterable<Value[]> | Iterable<Value[]>, more?: 'more'): Promise<number>;
+  analyze(): Promise<void>;
 }
 
 /** COPY's text format: backslash, tab and line breaks escaped, \N for null. */
@@ -80,19 +84,23 @@ async function postgresSession(pool: { connect(): Promise<pg.PoolClient> }): Pro
       const name = tableName();
       await query(ddl(name, columns));
       tables.push(name);
+      // A temporary table has no statistics until analysed: without them the planner guesses the
+      // join with the students' map wrong for millions of rows.
+      const analyze = async () => {
+        await query(`analyze ${name}`);
+      };
       return {
         name,
-        async load(rows) {
+        async load(rows, more) {
           const counter = { n: 0 };
           const copy = client.query(
             Object.assign(copyFrom(`copy ${name} (line, ${columns.join(', ')}) from stdin`), { query_timeout: LONG_STATEMENT_MS }),
           );
           await pipeline(Readable.from(copyLines(rows, counter)), copy);
-          // A temporary table has no statistics until analysed: without them the planner guesses the
-          // join with the students' map wrong for millions of rows.
-          await query(`analyze ${name}`);
+          if (!more) await analyze();
           return counter.n;
         },
+        analyze,
       };
     },
     async transaction(work) {
@@ -133,12 +141,15 @@ async function pgliteSession(client: Pick<PGlite, 'query' | 'transaction'>): Pro
       const name = tableName();
       await query(ddl(name, columns));
       tables.push(name);
+      const analyze = async () => {
+        await query(`analyze ${name}`);
+      };
       const width = columns.length + 1;
       const insert = (n: number) =>
         `insert into ${name} (line, ${columns.join(', ')}) values ${Array.from({ length: n }, (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ')}`;
       return {
         name,
-        async load(rows) {
+        async load(rows, more) {
           let n = 0;
           let batch: Value[][] = [];
           const flush = async () => {
@@ -152,9 +163,10 @@ async function pgliteSession(client: Pick<PGlite, 'query' | 'transaction'>): Pro
             if (batch.length >= PGLITE_BATCH) await flush();
           }
           await flush();
-          await query(`analyze ${name}`);
+          if (!more) await analyze();
           return n;
         },
+        analyze,
       };
     },
     transaction: (work) => client.transaction((tx) => work((text, params) => run(tx, text, params))),
@@ -169,6 +181,29 @@ export async function unmatchedLines(q: Query, stage: string, map: string, limit
   const missing = `from ${stage} s where not exists (select 1 from ${map} m where m.student = s.student)`;
   const [{ rows: counts }, { rows: lines }] = [await q(`select count(*)::int as rows, count(distinct s.student)::int as students ${missing}`), await q(`select s.line ${missing} order by s.line limit ${Number(limit)}`)];
   return { lines: lines.map((r) => Number(r.line)), rows: Number(counts[0]?.rows ?? 0), students: Number(counts[0]?.students ?? 0) };
+}
+
+/**
+ * The students of a staging table of one row per student (student, label), in pages of `size` by id:
+ * matching takes a page at a time, so a district's students are never all in memory at once.
+ */
+export async function* stagedStudents(q: Query, stage: string, size: number): AsyncGenerator<{ externalId: string; label: string }[]> {
+  await q(`create index on ${stage} (student)`);
+  let after = '';
+  for (;;) {
+    const { rows } = await q(`select student, label from ${stage} where student > $1 order by student limit ${Number(size)}`, [after]);
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({ externalId: String(r.student), label: String(r.label ?? '') }));
+    after = String(rows.at(-1)!.student);
+  }
+}
+
+/** The staged students (student, file, seen, first line) with no person in the map table: how many, and the first `limit` in the order they were seen. */
+export async function unmatchedStudents(q: Query, stage: string, map: string, limit: number): Promise<{ lines: { line: number; file: string }[]; students: number }> {
+  const missing = `from ${stage} s where not exists (select 1 from ${map} m where m.student = s.student)`;
+  const { rows: counts } = await q(`select count(*)::int as students ${missing}`);
+  const { rows: lines } = await q(`select s.line, s.file ${missing} order by s.seen::int limit ${Number(limit)}`);
+  return { lines: lines.map((r) => ({ line: Number(r.line), file: String(r.file) })), students: Number(counts[0]?.students ?? 0) };
 }
 
 /** The first and last day of a file's rows (YYYY-MM-DD). */

@@ -36,6 +36,47 @@ const MATCH_CHUNK = 2000;
 /** An import's audit event lists the students it wrote up to this many; a larger one names the run. */
 const AUDITED_STUDENTS_MAX = 10_000;
 
+/** A student of a file, as identity matching looks for them. */
+interface Student {
+  externalId: string;
+  label?: string;
+}
+
+/** A CSV file's students (ids kept while its rows streamed), in pages of MATCH_CHUNK. */
+async function* pages(ids: Iterable<string>): AsyncGenerator<Student[]> {
+  let page: Student[] = [];
+  for (const externalId of ids) {
+    page.push({ externalId });
+    if (page.length === MATCH_CHUNK) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/**
+ * Reads a OneRoster export and stages what it leaves: the course scores and the students (with the line
+ * each was first seen on). Nothing of the reading outlives this function, so its memory (the ids, the
+ * (student, class) entries) is free again before the students are matched; `scores` is undefined when
+ * the export is refused.
+ */
+async function stageOneRoster(session: repo.ImportSession, zipPath: string, report: ImportReport): Promise<{ rows: number; scores?: repo.StagingTable; students?: repo.StagingTable }> {
+  const data = await readOneRosterZip(zipPath, report);
+  const rows = Object.values(data.rows).reduce((a, b) => a + (b ?? 0), 0);
+  if (!report.accepted) return { rows };
+  const scores = await session.stage(['student', 'course_key', 'course_title', 'current_score', 'missing_count', 'late_count']);
+  await scores.load((function* () {
+    for (const s of data.courseScores()) yield [0, s.studentSourcedId, s.classSourcedId, s.classTitle, s.currentScore, s.missingCount, s.lateCount];
+  })());
+  const students = await session.stage(['student', 'label', 'file', 'seen']);
+  await students.load((function* () {
+    let seen = 0;
+    for (const s of data.students()) yield [s.line, s.sourcedId, s.label, s.file, seen++];
+  })());
+  return { rows, scores, students };
+}
+
 /** A file refused (a bad row, a wrong header): nothing of it was written. */
 export class ImportRefused extends Error {
   override readonly name = 'ImportRefused';
@@ -94,15 +135,6 @@ export function createImportsService(deps: ImportsDeps) {
   /** The days the school accepts today: the school year that holds its today (counted from the first day plans and indicators count from), up to today. */
   const windowOf = (tenantId: string): Promise<ImportWindow> => studentData.schoolYear(tenantId);
 
-  async function matchAll(tenantId: string, students: Iterable<{ externalId: string; label?: string }>): Promise<Map<string, string>> {
-    const all = [...students];
-    const matched = new Map<string, string>();
-    for (let i = 0; i < all.length; i += MATCH_CHUNK) {
-      for (const [k, v] of await deps.identities.match(tenantId, 'sis', all.slice(i, i + MATCH_CHUNK))) matched.set(k, v);
-    }
-    return matched;
-  }
-
   /** An entered day must be a day of this school year, not after today (as a file's rows must). */
   async function checkEntryDay(user: AppUser, day: string): Promise<void> {
     const check = checkDay(day, dayRange(await windowOf(user.tenantId)));
@@ -141,8 +173,10 @@ export function createImportsService(deps: ImportsDeps) {
         const session = await repo.openImportSession(db, deps.driver);
         try {
           let stage: repo.StagingTable;
-          let students: { externalId: string; label?: string }[];
-          let studentLines: Map<string, BadRow> | undefined;
+          /** The file's students, a page at a time (OneRoster's from their own staging table). */
+          let students: AsyncIterable<Student[]>;
+          /** OneRoster's staged students (line and file of each one's first sighting), for the unmatched ones' lines. */
+          let rosterStudents: repo.StagingTable | undefined;
           // The first and last day of an attendance file's good rows.
           let days: repo.DaySpan | undefined;
           if (kind === 'attendance') {
@@ -156,45 +190,43 @@ export function createImportsService(deps: ImportsDeps) {
                 yield [r.line, r.studentId, r.day, r.status];
               }
             })());
-            students = [...csv.students()].map((externalId) => ({ externalId }));
+            students = pages(csv.students());
           } else if (kind === 'incidents') {
             const csv = readIncidentsCsv(stream(), window, report);
             stage = await session.stage(['student', 'incident_id', 'day', 'category', 'severity', 'consequence', 'suspension_days']);
             rows = await stage.load((async function* () {
               for await (const r of csv.rows) yield [r.line, r.studentId, r.incidentId, r.day, r.category, r.severity, r.consequence, r.suspensionDays];
             })());
-            students = [...csv.students()].map((externalId) => ({ externalId }));
+            students = pages(csv.students());
           } else {
             if (!('path' in input.file)) throw new Error('a OneRoster export is read from a file');
-            const data = await readOneRosterZip(input.file.path, report);
-            rows = Object.values(data.rows).reduce((a, b) => a + (b ?? 0), 0);
-            if (!report.accepted) throw refuse(report, tally);
-            stage = await session.stage(['student', 'course_key', 'course_title', 'current_score', 'missing_count', 'late_count']);
-            await stage.load((function* () {
-              for (const s of data.courseScores()) yield [0, s.studentSourcedId, s.classSourcedId, s.classTitle, s.currentScore, s.missingCount, s.lateCount];
-            })());
-            students = [];
-            studentLines = new Map();
-            for (const s of data.students()) {
-              students.push({ externalId: s.sourcedId, label: s.label });
-              studentLines.set(s.sourcedId, { line: s.line, file: s.file, reason: 'unknownStudent' });
-            }
+            const staged = await stageOneRoster(session, input.file.path, report);
+            rows = staged.rows;
+            if (!staged.scores || !staged.students) throw refuse(report, tally);
+            stage = staged.scores;
+            rosterStudents = staged.students;
+            students = repo.stagedStudents(session.query, rosterStudents.name, MATCH_CHUNK);
           }
           tally.fetched = rows;
           if (!report.accepted) throw refuse(report, tally);
           mark('staged');
 
-          const matched = await matchAll(tenantId, students);
-          mark('matched');
+          // Matched a page at a time, each page's pairs written to the map table before the next page is read.
           const map = await session.stage(['student', 'person_id']);
-          await map.load((function* () {
-            for (const [student, person] of matched) yield [0, student, person];
-          })());
-          if (studentLines) {
-            for (const s of students) if (!matched.has(s.externalId)) report.add(studentLines.get(s.externalId)!);
-            unmatched = students.length - matched.size;
+          for await (const page of students) {
+            const found = await deps.identities.match(tenantId, 'sis', page);
+            if (found.size > 0) await map.load([...found].map(([student, person]) => [0, student, person]), 'more');
+          }
+          await map.analyze();
+          mark('matched');
+          const room = Math.max(0, report.max - report.listed.length);
+          if (rosterStudents) {
+            const missing = await repo.unmatchedStudents(session.query, rosterStudents.name, map.name, room);
+            for (const { line, file } of missing.lines) report.add({ line, file, reason: 'unknownStudent' });
+            report.addUnlisted('unknownStudent', missing.students - missing.lines.length);
+            unmatched = missing.students;
           } else {
-            const missing = await repo.unmatchedLines(session.query, stage.name, map.name, Math.max(0, report.max - report.listed.length));
+            const missing = await repo.unmatchedLines(session.query, stage.name, map.name, room);
             for (const line of missing.lines) report.add({ line, reason: 'unknownStudent' });
             // Counted beyond the listed ones too, so the report's total is every row left out.
             report.addUnlisted('unknownStudent', missing.rows - missing.lines.length);

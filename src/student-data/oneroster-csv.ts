@@ -186,7 +186,9 @@ async function readManifest(stream: Readable, report: ImportReport): Promise<Man
  * What the files leave behind, kept compact: indexes into arrays rather than an object per record.
  * Course scores are summed per (student, class) as results stream past; a result's line item is a bit
  * of its (student, class) entry, so a second result for the same student and line item is found
- * without a set of 1.5 million keys.
+ * without a set of 1.5 million keys. A student's entries are found by walking the student's own chain
+ * of them (a handful of classes each) rather than through a map keyed by (student, class): at 500,000
+ * entries such a map took some 30 MB of heap, twice that while it grew, the chain 4 bytes an entry.
  */
 class Collected {
   loaded = new Map<OneRosterFile, boolean>();
@@ -201,6 +203,8 @@ class Collected {
   isStudent: boolean[] = [];
   userFile: OneRosterFile[] = [];
   userLine: number[] = [];
+  /** The student's latest (student, class) entry, -1 before any: the head of the chain through `entryNext`. */
+  userEntries = new IntList();
   /** The row being read, for userOf's first sighting. */
   at: { file: OneRosterFile; line: number } = { file: 'users.csv', line: 0 };
   itemIndex = new Map<string, number>();
@@ -209,9 +213,10 @@ class Collected {
   itemMin: number[] = [];
   /** NaN when the line item has no maximum: its results count for missing and late, not for the score. */
   itemMax: number[] = [];
-  entryIndex = new Map<number, number>();
   // One slot per (student, class) entry, in typed arrays: 500,000 entries for 100,000 students.
   entryUser = new IntList();
+  /** The same student's entry before this one, -1 at the end of the chain. */
+  entryNext = new IntList();
   entryClass = new IntList();
   entrySum = new FloatList();
   entryGraded = new IntList();
@@ -236,6 +241,7 @@ class Collected {
       this.isStudent.push(false);
       this.userFile.push(this.at.file);
       this.userLine.push(this.at.line);
+      this.userEntries.push(-1);
     }
     return i;
   }
@@ -265,11 +271,12 @@ class Collected {
 
   addResult(user: number, item: number, score: number | undefined, late: boolean, missing: boolean): 'duplicate' | undefined {
     const cls = this.itemClass[item];
-    const key = user * this.classIds.length + cls;
-    let e = this.entryIndex.get(key);
-    if (e === undefined) {
+    let e = this.userEntries.a[user];
+    while (e !== -1 && this.entryClass.a[e] !== cls) e = this.entryNext.a[e];
+    if (e === -1) {
       e = this.entryUser.n;
-      this.entryIndex.set(key, e);
+      this.entryNext.push(this.userEntries.a[user]);
+      this.userEntries.a[user] = e;
       this.entryUser.push(user);
       this.entryClass.push(cls);
       this.entrySum.push(0);

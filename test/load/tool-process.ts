@@ -82,7 +82,9 @@ export async function startToolProcess(opts: {
   /** Folder for V8 CPU profiles (one file per process); unset = no profiling. */
   cpuProfDir?: string;
 }): Promise<ToolProcess> {
-  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  // The heap cap `npm start` gives the tool (package.json's config.maxOldSpaceMb, set by npm for `npm run load`).
+  const heapCap = process.env.npm_package_config_maxOldSpaceMb;
+  const nodeArgs = [...(heapCap ? [`--max-old-space-size=${heapCap}`] : []), ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [])];
   const entry = opts.runner === 'dist' ? [path.join(opts.toolDir, 'dist', 'src', 'server.js')] : ['--import', 'tsx', path.join(opts.toolDir, 'src', 'server.ts')];
   const log = createWriteStream(opts.logFile);
   const child = spawn(process.execPath, [...nodeArgs, ...entry], { cwd: opts.toolDir, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -145,6 +145,13 @@ describe('file imports into student data', function () {
     expect(await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from course_scores where tenant_id = ${school.tenantId}`)).to.deep.equal(before);
   });
 
+  it('leaves a OneRoster export\'s unknown students out, each reported on the line it was first seen', async () => {
+    const zip = await writeZip(path.join(dir, 'oneroster-elsewhere.zip'), exportFiles('good'));
+    const out = await run('oneroster', zip, 'cli', school.other.tenantId);
+    expect(out).to.deep.include({ status: 'imported', upserted: 0, unmatched: 3 });
+    expect(out.report.listed).to.deep.equal([2, 3, 4].map((line) => ({ line, file: 'users.csv', reason: 'unknownStudent' })));
+  });
+
   it('writes only the importing school\'s rows', async () => {
     const out = await run('attendance', fixture('attendance-good.csv'), 'cli', school.other.tenantId);
     expect(out).to.deep.include({ status: 'imported', upserted: 0, unmatched: 3 });
