@@ -19,7 +19,8 @@ import type { BenchRow, BenchSection } from './bench.js';
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 async function loadSections(only: string[]): Promise<BenchSection[]> {
-  const files = readdirSync(path.join(here, 'sections')).filter((f) => f.endsWith('.ts')).sort();
+  // .ts under tsx, .js when compiled (npm run bench runs the compiled bench, as npm start runs the tool).
+  const files = readdirSync(path.join(here, 'sections')).filter((f) => /^[^.]+\.(ts|js)$/.test(f)).sort();
   const sections: BenchSection[] = [];
   for (const f of files) {
     const mod = (await import(path.join(here, 'sections', f))) as { section?: BenchSection };
