@@ -74,6 +74,12 @@ const envSchema = (d: z.infer<typeof defaultsSchema>) =>
         .min(1, 'WEB_CONCURRENCY must be from 1 to 64')
         .max(64, 'WEB_CONCURRENCY must be from 1 to 64')
         .optional(),
+      CASELOAD_PAGE_SIZE: z.coerce
+        .number({ error: 'CASELOAD_PAGE_SIZE must be a whole number from 10 to 500' })
+        .int('CASELOAD_PAGE_SIZE must be a whole number from 10 to 500')
+        .min(10, 'CASELOAD_PAGE_SIZE must be from 10 to 500')
+        .max(500, 'CASELOAD_PAGE_SIZE must be from 10 to 500')
+        .default(d.caseloadPageSize),
     });
 
 /** Rules across variables, checked on the raw environment so they are reported alongside field errors. */
@@ -185,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobRetryBaseSeconds: d.jobRetryBaseSeconds,
     firstSyncWaitMs: d.firstSyncWaitMs,
     checkinCadenceDays: d.checkinCadenceDays,
-    caseloadPageSize: d.caseloadPageSize,
+    caseloadPageSize: e.CASELOAD_PAGE_SIZE,
     ltikTtlMinutes: d.ltikTtlMinutes,
     clockSkewSeconds: d.clockSkewSeconds,
     bodyLimit: d.bodyLimit,

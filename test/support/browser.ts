@@ -19,13 +19,13 @@ export interface BrowserTool {
  * The tool as `npm start` runs it: development, sandbox LMS on, the embedded database in a fresh
  * DATA_DIR. Fails with the install hint when Debian's Chromium is missing.
  */
-export async function startBrowserTool(): Promise<BrowserTool> {
+export async function startBrowserTool(env: Record<string, string> = {}): Promise<BrowserTool> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests.`);
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sp-e2e-data-'));
   // As `npm start` runs it (the sandbox LMS, the embedded database on disk), with its views compiled once:
   // development re-compiles every template on every page, which only slows the crawls.
-  const server = await startServer({ NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  const server = await startServer({ NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
   return {
     port,
     server,

@@ -367,7 +367,8 @@ function firstLine(err: unknown): string {
  * browser blocking third-party cookies; every problem found is listed in the one assertion.
  */
 export async function crawlEveryRole(limits: CrawlLimits, locale: string | undefined): Promise<void> {
-  const tool = await startBrowserTool();
+  // Pages of 10: the sample advisory's 12 students fill two caseload pages, so the crawl walks the pager too.
+  const tool = await startBrowserTool({ CASELOAD_PAGE_SIZE: '10' });
   const { page, close } = await openBrowser({ blockThirdPartyCookies: true });
   try {
     const roles = await sandboxRoles(page, tool.port);

@@ -23,6 +23,13 @@ describe('configuration', () => {
     }
   });
 
+  it('takes CASELOAD_PAGE_SIZE (50 by default) within 10 to 500', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).caseloadPageSize).to.equal(50);
+    expect(loadConfig({ DATA_DIR: tmp(), CASELOAD_PAGE_SIZE: '10' }).caseloadPageSize).to.equal(10);
+    expect(() => loadConfig({ DATA_DIR: tmp(), CASELOAD_PAGE_SIZE: '5' })).to.throw(ConfigError, 'CASELOAD_PAGE_SIZE must be from 10 to 500');
+    expect(() => loadConfig({ DATA_DIR: tmp(), CASELOAD_PAGE_SIZE: 'ten' })).to.throw(ConfigError, 'CASELOAD_PAGE_SIZE must be a whole number');
+  });
+
   it('takes METRICS_TOKEN (unset by default) and refuses a short one', () => {
     expect(loadConfig({ DATA_DIR: tmp() }).metricsToken).to.equal(undefined);
     expect(loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: 'a-long-enough-scrape-token' }).metricsToken).to.equal('a-long-enough-scrape-token');
