@@ -127,4 +127,15 @@ describe('supports catalogue', function () {
     await foreignAdmin.post(`/admin/supports/${id}`, good).expect(404);
     await foreignAdmin.post(`/admin/supports/${id}/active`, {}).expect(404);
   });
+
+  it('speaks Spanish to a Spanish-speaking admin: the pages, a refusal, and the starter catalogue in Spanish', async () => {
+    const other = await seedSchool(t.ctx);
+    const es = asUser(t.app, await t.ctx.ltiks.issue({ tid: other.tenantId, pid: other.admin.id, cid: null, role: 'admin', loc: 'es' }));
+    const refused = decoded((await es.post('/admin/supports', { ...good, name: '' }).expect(400)).text);
+    expect(refused).to.contain('Rellene este campo.').and.to.contain('Añadir un apoyo');
+    await es.post('/admin/supports/starter').expect(303);
+    const page = decoded((await es.get('/admin/supports').query({ done: 'starter', count: String(starterCount) }).expect(200)).text);
+    expect(page).to.contain('Gestionar el catálogo de apoyos').and.to.contain('Despensa de alimentos de la escuela').and.to.contain('del catálogo inicial');
+    expect(page).to.not.contain('School food pantry');
+  });
 });
