@@ -71,8 +71,8 @@ export function supportsRoutes(ctx: AppContext): Router {
       editing: Boolean(opts.id),
       action: opts.id ? `${ADMIN}/${opts.id}` : ADMIN,
       ...form,
-      errors: Object.fromEntries(Object.entries(opts.errors ?? {}).map(([k, v]) => [k.split('.')[0], v])),
-      errorSummary: opts.errors ? summaryOf(opts.errors, (f) => fieldIds[f.split('.')[0]!]) : undefined,
+      errors: opts.errors ?? {},
+      errorSummary: opts.errors ? summaryOf(opts.errors, (f) => fieldIds[f]) : undefined,
       can: opts.can,
     });
   };
