@@ -1,4 +1,5 @@
 import { t, labelOf, type Locale } from '../web/i18n.js';
+import { prefixed } from '../web/forms.js';
 import { supportCategories, supportCosts, supportProviders, sensitiveCategories } from './supports.tables.js';
 import type { SupportRow } from './supports.repository.js';
 import type { SupportsQuery } from './supports.schemas.js';
@@ -47,16 +48,21 @@ export function supportView(row: SupportRow, locale?: Locale) {
   };
 }
 
-/** What the add and edit form shows: the values (saved, or as posted when refused) and the choices. */
-export function formView(values: Record<string, unknown>, locale?: Locale) {
-  const v = (k: string) => (values[k] === undefined || values[k] === null ? '' : Array.isArray(values[k]) ? (values[k] as string[]).join(', ') : String(values[k]));
+/**
+ * What the add and edit form shows: the values (saved, or as posted when refused), the choices, and
+ * a box per language offered (plus any other the support already has, so saving never drops it).
+ */
+export function formView(values: Record<string, unknown>, languageChoices: readonly string[], locale?: Locale) {
+  const v = (k: string) => (values[k] === undefined || values[k] === null ? '' : String(values[k]));
+  const ticked = Array.isArray(values.languages) ? values.languages.map(String) : Object.entries(prefixed(values, 'lang')).filter(([, on]) => on === 'on').map(([code]) => code);
   return {
-    values: { name: v('name'), provider: v('provider'), description: v('description'), eligibility: v('eligibility'), capacity: v('capacity'), contact: v('contact'), hours: v('hours'), languages: v('languages') },
+    values: { name: v('name'), provider: v('provider'), description: v('description'), eligibility: v('eligibility'), capacity: v('capacity'), contact: v('contact'), hours: v('hours') },
     sensitive: values.sensitive === true || values.sensitive === 'on',
     categories: supportCategories.map((c) => option(c, labelOf('supports.category', c, locale), v('category'))),
     tiers: ['1', '2', '3'].map((x) => option(x, t(`supports.tier.${x}`, {}, locale), v('tier'))),
     costs: supportCosts.map((c) => option(c, labelOf('supports.cost', c, locale), v('cost'))),
     referrals: supportProviders.map((c) => option(c, labelOf('supports.referral', c, locale), v('referral'))),
+    languages: [...new Set([...languageChoices, ...ticked.filter((c) => /^[a-z]{2,3}$/.test(c))])].map((code) => ({ code, label: languageName(code, locale), checked: ticked.includes(code) })),
     sensitiveCategories: sensitiveCategories.map((c) => labelOf('supports.category', c, locale)).join(', '),
   };
 }

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { t } from '../web/i18n.js';
-import { supportForm, supportsQuery } from './supports.schemas.js';
+import { parseSupportForm, supportsQuery } from './supports.schemas.js';
 import { filterChoices, formView, supportView } from './supports.presenter.js';
 
 const BROWSE = '/supports';
@@ -59,9 +59,9 @@ export function supportsRoutes(ctx: AppContext): Router {
     });
   });
 
-  const renderForm = (req: Request, res: Response, opts: { id?: string; values: Record<string, unknown>; errors?: Record<string, string>; can: Record<string, boolean> }) => {
+  const renderForm = (req: Request, res: Response, opts: { id?: string; values: Record<string, unknown>; languageChoices: readonly string[]; errors?: Record<string, string>; can: Record<string, boolean> }) => {
     const locale = req.user!.locale;
-    const form = formView(opts.values, locale);
+    const form = formView(opts.values, opts.languageChoices, locale);
     res.render('supports/form', {
       titleKey: opts.id ? 'supports.form.editTitle' : 'supports.form.newTitle',
       nav: [
@@ -79,7 +79,7 @@ export function supportsRoutes(ctx: AppContext): Router {
 
   r.get(`${ADMIN}/new`, async (req, res) => {
     const view = ctx.supports.newForm(req.user!);
-    renderForm(req, res, { values: { tier: '1', cost: 'free', referral: 'internal' }, can: view.can });
+    renderForm(req, res, { values: { tier: '1', cost: 'free', referral: 'internal' }, languageChoices: view.languageChoices, can: view.can });
   });
 
   r.post(`${ADMIN}/starter`, async (req, res) => {
@@ -89,26 +89,28 @@ export function supportsRoutes(ctx: AppContext): Router {
 
   r.post(ADMIN, async (req, res) => {
     const posted = req.body as Record<string, unknown>;
-    const outcome = await unlessRefused(() => ctx.supports.create(req.user!, supportForm.safeParse(posted)));
+    const outcome = await unlessRefused(() => ctx.supports.create(req.user!, parseSupportForm(posted)));
     if (!outcome.ok) {
       res.status(400);
-      return renderForm(req, res, { values: posted, errors: outcome.errors, can: ctx.supports.newForm(req.user!).can });
+      const view = ctx.supports.newForm(req.user!);
+      return renderForm(req, res, { values: posted, errors: outcome.errors, languageChoices: view.languageChoices, can: view.can });
     }
     redirectInTool(res, ADMIN, { query: { done: 'created' } });
   });
 
   r.get(`${ADMIN}/:id`, async (req, res) => {
-    const { support, can } = await ctx.supports.find(req.user!, String(req.params.id));
-    renderForm(req, res, { id: support.id, values: { ...support }, can });
+    const { support, languageChoices, can } = await ctx.supports.find(req.user!, String(req.params.id));
+    renderForm(req, res, { id: support.id, values: { ...support }, languageChoices, can });
   });
 
   r.post(`${ADMIN}/:id`, async (req, res) => {
     const id = String(req.params.id);
     const posted = req.body as Record<string, unknown>;
-    const outcome = await unlessRefused(() => ctx.supports.update(req.user!, id, supportForm.safeParse(posted)));
+    const outcome = await unlessRefused(() => ctx.supports.update(req.user!, id, parseSupportForm(posted)));
     if (!outcome.ok) {
       res.status(400);
-      return renderForm(req, res, { id, values: posted, errors: outcome.errors, can: (await ctx.supports.find(req.user!, id)).can });
+      const { languageChoices, can } = await ctx.supports.find(req.user!, id);
+      return renderForm(req, res, { id, values: posted, errors: outcome.errors, languageChoices, can });
     }
     redirectInTool(res, ADMIN, { query: { done: 'saved' } });
   });

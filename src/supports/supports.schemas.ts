@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot, ConfigError } from '../web/config.js';
-import { formText } from '../web/forms.js';
+import { formText, prefixed } from '../web/forms.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
 import type { Locale } from '../web/i18n.js';
 import { supportCategories, supportCosts, supportProviders } from './supports.tables.js';
@@ -10,10 +10,9 @@ import { supportCategories, supportCosts, supportProviders } from './supports.ta
 /** A language code as the catalogue keeps it (ISO 639: en, es, vi, zh...). */
 const languageCode = z.string().regex(/^[a-z]{2,3}$/);
 
-/** Text posted as "en, es": the codes, lower-cased, each once. */
+/** The languages ticked on the form (checkboxes `lang.<code>`), each checked as a code. */
 const languageList = z
-  .string()
-  .transform((s) => [...new Set(s.split(/[\s,;]+/).map((c) => c.toLowerCase()).filter(Boolean))])
+  .array(z.string())
   .refine((codes) => codes.every((c) => languageCode.safeParse(c).success), 'supports.form.badLanguages')
   .refine((codes) => codes.length <= 20, 'supports.form.tooManyLanguages');
 
@@ -33,12 +32,21 @@ export const supportForm = z.object({
     .transform((s) => (s === '' ? null : Number(s))),
   contact: formText(500, 'supports.form.tooLong').default(''),
   hours: formText(500, 'supports.form.tooLong').default(''),
-  languages: z.string().default('').pipe(languageList),
+  languages: languageList,
   cost: z.enum(supportCosts, 'supports.form.chooseCost'),
   referral: z.enum(supportProviders, 'supports.form.chooseReferral'),
   sensitive: z.literal('on').optional(),
 });
 export type SupportForm = z.infer<typeof supportForm>;
+
+/** The add and edit form as posted: flat fields, the languages as ticked boxes `lang.<code>`. */
+export const parseSupportForm = (body: Record<string, unknown>) =>
+  supportForm.safeParse({
+    ...body,
+    languages: Object.entries(prefixed(body, 'lang'))
+      .filter(([, v]) => v === 'on')
+      .map(([code]) => code),
+  });
 
 /** Search and filters of both lists; a bad value means "any", never an error page. */
 export const supportsQuery = z.object({
@@ -72,7 +80,11 @@ export type StarterSupport = z.infer<typeof starterSupport>;
 
 /** The starter catalogue (config/supports.json): examples a school copies and then edits as its own. */
 export const starterCatalogueSchema = z
-  .object({ supports: z.array(starterSupport).min(1) })
+  .object({
+    /** The languages the add and edit form offers as boxes to tick (a support keeps any other it has). */
+    languages: z.array(languageCode).min(1),
+    supports: z.array(starterSupport).min(1),
+  })
   .superRefine((doc, c) => {
     const seen = new Set<string>();
     doc.supports.forEach((s, i) => {
@@ -86,6 +98,7 @@ const catalogueFile = path.join(projectRoot, 'config', 'supports.json');
 
 /** A support's words in another language: config/supports.<locale>.json, `{"supports": {<key>: {name, provider, description, eligibility, hours}}}`. */
 const starterTexts: WithTexts<StarterCatalogue> = (doc, text) => ({
+  ...doc,
   supports: doc.supports.map((s) => ({
     ...s,
     name: text(`supports.${s.key}.name`, s.name),

@@ -29,6 +29,8 @@ const isSensitive = (category: SupportForm['category'], marked: boolean) => mark
  */
 export function createSupportsService(deps: SupportsDeps) {
   const { db, clock } = deps;
+  // The form's language boxes: the same in every language of the tool (codes, named in the reader's).
+  const languageChoices = deps.starters[defaultLocale]!.languages;
   const can = (user: AppUser) => canMap(supportPolicy, user, supportActions, { tenantId: user.tenantId });
 
   /** A support of the user's school, for a manager; another school's id (or no id at all) is a 404. */
@@ -75,10 +77,10 @@ export function createSupportsService(deps: SupportsDeps) {
     /** The blank add form: only a manager sees it. */
     newForm(user: AppUser) {
       authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
-      return { can: can(user) };
+      return { languageChoices, can: can(user) };
     },
     async find(user: AppUser, id: string) {
-      return { support: await managed(user, id), can: can(user) };
+      return { support: await managed(user, id), languageChoices, can: can(user) };
     },
     async create(user: AppUser, posted: ParsedForm<SupportForm>): Promise<string> {
       authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });

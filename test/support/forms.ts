@@ -99,7 +99,7 @@ export async function textForms(app: Express, school: SeededSchool, ltiks: Recor
       seat: 'admin',
       page: '/admin/supports/new',
       action: '/admin/supports',
-      choose: () => ({ category: 'academic', tier: '1', cost: 'free', referral: 'internal', capacity: '', languages: 'en' }),
+      choose: () => ({ category: 'academic', tier: '1', cost: 'free', referral: 'internal', capacity: '', 'lang.en': 'on' }),
       text: ['name', 'provider', 'description', 'eligibility', 'contact', 'hours'],
     },
     {

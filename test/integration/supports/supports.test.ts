@@ -19,7 +19,7 @@ describe('supports catalogue', function () {
   let otherAdvisor: ReturnType<typeof asUser>;
   const starterCount = loadStarterCatalogues(['en']).en!.supports.length;
 
-  const good = { name: 'Saturday reading club', provider: 'Town library', description: 'Stories and games', category: 'academic', tier: '2', eligibility: 'Grades 6 to 8', capacity: '12', contact: 'Library desk', hours: 'Saturdays 10-12', languages: 'en, ES', cost: 'free', referral: 'external' };
+  const good = { name: 'Saturday reading club', provider: 'Town library', description: 'Stories and games', category: 'academic', tier: '2', eligibility: 'Grades 6 to 8', capacity: '12', contact: 'Library desk', hours: 'Saturdays 10-12', 'lang.en': 'on', 'lang.es': 'on', cost: 'free', referral: 'external' };
   const count = async (tenantId: string) => Number((await queryRows<{ n: string }>(t.ctx.db, sql`select count(*) as n from supports where tenant_id = ${tenantId}`))[0]!.n);
   const audits = async (tenantId: string, entity: string) => queryRows<{ action: string; entity_id: string | null }>(t.ctx.db, sql`select action, entity_id from audit_events where tenant_id = ${tenantId} and entity = ${entity}`);
   const idOf = async (tenantId: string, name: string) => (await queryRows<{ id: string }>(t.ctx.db, sql`select id from supports where tenant_id = ${tenantId} and name = ${name}`))[0]!.id;
@@ -42,7 +42,7 @@ describe('supports catalogue', function () {
   });
 
   it('refuses a bad form with its error summary, writes nothing, and keeps what was typed', async () => {
-    const bad = await admin.post('/admin/supports', { ...good, name: '', tier: '7', capacity: 'lots', languages: 'english!', category: 'nope' }).expect(400);
+    const bad = await admin.post('/admin/supports', { ...good, name: '', tier: '7', capacity: 'lots', 'lang.english!': 'on', category: 'nope' }).expect(400);
     expect(bad.text).to.contain('class="error-summary"');
     for (const f of ['name', 'tier', 'capacity', 'languages', 'category']) expect(bad.text).to.contain(`href="#s-${f}"`);
     expect(bad.text).to.contain('value="Town library"');
@@ -63,7 +63,7 @@ describe('supports catalogue', function () {
   it('edits a support, marks sensitive categories sensitive whatever was posted, and audits the change', async () => {
     const id = await idOf(school.tenantId, good.name);
     const form = decoded((await admin.get(`/admin/supports/${id}`).expect(200)).text);
-    expect(form).to.contain('value="en, es"').and.to.contain('value="12"');
+    expect(form).to.contain('name="lang.es" value="on" checked').and.to.contain('name="lang.vi" value="on">').and.to.contain('value="12"');
     await admin.post(`/admin/supports/${id}`, { ...good, category: 'legal', capacity: '' }).expect(303);
     const [row] = await queryRows<{ category: string; sensitive: boolean; capacity: number | null }>(t.ctx.db, sql`select category, sensitive, capacity from supports where tenant_id = ${school.tenantId} and id = ${id}`);
     expect(row).to.deep.equal({ category: 'legal', sensitive: true, capacity: null });
