@@ -40,6 +40,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
       cadenceDays: ctx.config.checkinCadenceDays,
       // Recording for the whole class only makes sense from the advisory itself.
       inAdvisory: home.inAdvisory,
+      // The supports catalogue is one link away for whoever may refer.
+      canBrowseSupports: ctx.supports.can(req.user!).browse,
       sorts: options('sorts', caseloadSorts, query.sort, req.user!.locale),
       shows: options('shows', caseloadFilters, query.show, req.user!.locale),
       statuses: options('statuses', planStatusFilters, query.status, req.user!.locale),

@@ -40,6 +40,8 @@ import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
+import { createSupportsService } from '../supports/supports.service.js';
+import { loadStarterCatalogues, needsWithoutCategory } from '../supports/supports.schemas.js';
 import { createSecretBox } from '../connectors/secret-box.js';
 import { createSchoologyConnector } from '../connectors/schoology/schoology.connector.js';
 import { createOneRosterConnector } from '../connectors/oneroster/oneroster.connector.js';
@@ -153,7 +155,12 @@ export function buildContext(deps: AppDeps): AppContext {
       familyViewOf: (t) => indicators.familyViewOf(t),
     },
   });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: loadCheckinScripts(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const checkinScripts = loadCheckinScripts(locales);
+  // Every need a check-in can raise must have a support category to refer to.
+  const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
+  if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
+  const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales) });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -199,7 +206,7 @@ export function buildContext(deps: AppDeps): AppContext {
     await jobs.stop();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

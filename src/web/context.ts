@@ -28,6 +28,7 @@ import type { IdentitiesService } from '../identities/identities.service.js';
 import type { StudentDataService } from '../student-data/student-data.service.js';
 import type { ConnectorsService } from '../connectors/connectors.service.js';
 import type { CanvasService } from '../connectors/canvas/canvas.service.js';
+import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
@@ -77,6 +78,8 @@ export interface AppContext extends AppDeps {
   canvas: CanvasService;
   /** File imports into student data (upload, CLI, SIS push), the push token, and manual entry of attendance and incidents. */
   dataImports: ImportsService;
+  /** The school's catalogue of supports (its asset map): browsed by referrers, managed by admins. */
+  supports: SupportsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

@@ -22,6 +22,7 @@ import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { connectorsRoutes } from '../connectors/connectors.routes.js';
 import { importsRoutes } from '../student-data/imports.routes.js';
 import { indicatorsRoutes } from '../indicators/indicators.routes.js';
+import { supportsRoutes } from '../supports/supports.routes.js';
 import { formBodies } from './body.js';
 import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
@@ -66,4 +67,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(jobsRoutes(ctx));
   app.use(connectorsRoutes(ctx));
   app.use(indicatorsRoutes(ctx));
+  app.use(supportsRoutes(ctx));
 }

@@ -95,6 +95,14 @@ export async function textForms(app: Express, school: SeededSchool, ltiks: Recor
     },
     { name: 'preferred adult', seat: 'advisor', page: `/caseload/students/${s}/navigator`, action: `/caseload/students/${s}/preferred-adult`, text: ['preferredAdult'] },
     {
+      name: 'support in the catalogue',
+      seat: 'admin',
+      page: '/admin/supports/new',
+      action: '/admin/supports',
+      choose: () => ({ category: 'academic', tier: '1', cost: 'free', referral: 'internal', capacity: '', 'lang.en': 'on' }),
+      text: ['name', 'provider', 'description', 'eligibility', 'contact', 'hours'],
+    },
+    {
       name: 'platform by hand',
       seat: 'admin',
       page: '/admin/platforms',

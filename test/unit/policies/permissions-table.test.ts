@@ -13,6 +13,7 @@ import { jobPolicy, jobActions } from '../../../src/policies/job.js';
 import { connectorPolicy, connectorActions } from '../../../src/policies/connector.js';
 import { dataImportPolicy, dataImportActions } from '../../../src/policies/data-import.js';
 import { studentDataEntryPolicy, studentDataEntryActions } from '../../../src/policies/student-data-entry.js';
+import { supportPolicy, supportActions } from '../../../src/policies/support.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -51,10 +52,10 @@ const expected: Record<string, string[]> = {
     'goal:list', 'goal:view', 'goal:create', 'goal:edit', 'goal:approve', 'goal:suggest', 'goal:setStatus', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
     'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
-    'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
+    'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident', 'support:browse',
   ],
-  'advisor (other course)': ['caseload:view', 'caseload:recordAll'],
-  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents'],
+  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
+  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse'],
   'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
   admin: [
@@ -64,6 +65,7 @@ const expected: Record<string, string[]> = {
     'job:list', 'job:retry',
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
+    'support:browse', 'support:manage',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -86,6 +88,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['dataImport', dataImportActions, (user, a) => dataImportPolicy(user, a as (typeof dataImportActions)[number], { tenantId: T })],
   // Entering a day or an incident by hand: the student's advisors and the admins, never the student, family or a subject teacher.
   ['studentDataEntry', studentDataEntryActions, (user, a) => studentDataEntryPolicy(user, a as (typeof studentDataEntryActions)[number], { scope })],
+  // The supports catalogue: every adult who refers browses it; students and families never; admins manage it.
+  ['support', supportActions, (user, a) => supportPolicy(user, a as (typeof supportActions)[number], { tenantId: T })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

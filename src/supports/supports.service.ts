@@ -1,0 +1,130 @@
+import type { Db } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { supportActions, supportPolicy } from '../policies/support.js';
+import { validForm, type ParsedForm } from '../web/forms.js';
+import { notFound } from '../web/errors.js';
+import { isUuid } from '../web/ids.js';
+import { defaultLocale, type Locale } from '../web/i18n.js';
+import * as repo from './supports.repository.js';
+import { sensitiveCategories } from './supports.tables.js';
+import type { StarterCatalogue, SupportForm, SupportsQuery } from './supports.schemas.js';
+
+export interface SupportsDeps {
+  db: Db;
+  clock: Clock;
+  audit: Pick<AuditService, 'record'>;
+  /** The starter catalogue in every language (loadStarterCatalogues): copied in the admin's. */
+  starters: Record<Locale, StarterCatalogue>;
+}
+
+/** Sensitive categories are always sensitive; any other support may be marked so. */
+const isSensitive = (category: SupportForm['category'], marked: boolean) => marked || sensitiveCategories.includes(category);
+
+/**
+ * The school's catalogue of supports (issue 11's asset map): browsed by the adults who refer, managed
+ * by its admins. Every write is audited in the same transaction; a refused form writes nothing.
+ */
+export function createSupportsService(deps: SupportsDeps) {
+  const { db, clock } = deps;
+  // The form's language boxes: the same in every language of the tool (codes, named in the reader's).
+  const languageChoices = deps.starters[defaultLocale]!.languages;
+  const can = (user: AppUser) => canMap(supportPolicy, user, supportActions, { tenantId: user.tenantId });
+
+  /** A support of the user's school, for a manager; another school's id (or no id at all) is a 404. */
+  async function managed(user: AppUser, id: string): Promise<repo.SupportRow> {
+    authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
+    const row = isUuid(id) ? await repo.findSupport(db, user.tenantId, id) : undefined;
+    if (!row) throw notFound();
+    return row;
+  }
+
+  const valuesOf = (user: AppUser, form: SupportForm): repo.SupportValues => ({
+    name: form.name,
+    provider: form.provider,
+    description: form.description,
+    category: form.category,
+    tier: form.tier,
+    eligibility: form.eligibility,
+    capacity: form.capacity,
+    contact: form.contact,
+    hours: form.hours,
+    languages: form.languages,
+    cost: form.cost,
+    referral: form.referral,
+    sensitive: isSensitive(form.category, form.sensitive === 'on'),
+    updatedAt: clock.now(),
+    updatedBy: user.personId,
+  });
+
+  return {
+    /** What a user may do with the catalogue (the caseload links to it when they may browse). */
+    can,
+    /** The referrers' page: active supports only, with the filters' language choices. */
+    async catalogue(user: AppUser, query: SupportsQuery) {
+      authorize(supportPolicy, user, 'browse', { tenantId: user.tenantId });
+      const [supports, languages] = await Promise.all([repo.listSupports(db, user.tenantId, { ...query, status: 'active' }), repo.languagesOffered(db, user.tenantId)]);
+      return { supports, languages, can: can(user) };
+    },
+    /** The admins' list: active, inactive or both. */
+    async adminList(user: AppUser, query: SupportsQuery) {
+      authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
+      const [supports, languages] = await Promise.all([repo.listSupports(db, user.tenantId, query), repo.languagesOffered(db, user.tenantId)]);
+      return { supports, languages, can: can(user) };
+    },
+    /** The blank add form: only a manager sees it. */
+    newForm(user: AppUser) {
+      authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
+      return { languageChoices, can: can(user) };
+    },
+    async find(user: AppUser, id: string) {
+      return { support: await managed(user, id), languageChoices, can: can(user) };
+    },
+    async create(user: AppUser, posted: ParsedForm<SupportForm>): Promise<string> {
+      authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
+      const form = validForm(posted, user.locale);
+      return db.transaction(async (tx) => {
+        const id = await repo.insertSupport(tx, user.tenantId, valuesOf(user, form));
+        await deps.audit.record(user, { action: 'create', entity: 'support', entityId: id }, tx);
+        return id;
+      });
+    },
+    async update(user: AppUser, id: string, posted: ParsedForm<SupportForm>): Promise<void> {
+      await managed(user, id);
+      const form = validForm(posted, user.locale);
+      await db.transaction(async (tx) => {
+        if (!(await repo.updateSupport(tx, user.tenantId, id, valuesOf(user, form)))) throw notFound();
+        await deps.audit.record(user, { action: 'update', entity: 'support', entityId: id }, tx);
+      });
+    },
+    /** Deactivates (kept for the referrals that name it, offered to no new one) or reactivates a support. */
+    async setActive(user: AppUser, id: string, active: boolean): Promise<void> {
+      await managed(user, id);
+      await db.transaction(async (tx) => {
+        if (!(await repo.updateSupport(tx, user.tenantId, id, { active, updatedAt: clock.now(), updatedBy: user.personId }))) throw notFound();
+        await deps.audit.record(user, { action: 'update', entity: 'support', entityId: id }, tx);
+      });
+    },
+    /**
+     * Copies the starter catalogue (in the admin's language) into the school's: a starter already
+     * copied is skipped, however the school has edited it since, so running it twice adds nothing twice.
+     */
+    async addStarter(user: AppUser): Promise<number> {
+      authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
+      const starter = deps.starters[user.locale ?? defaultLocale] ?? deps.starters[defaultLocale]!;
+      const at = clock.now();
+      return db.transaction(async (tx) => {
+        const added = await repo.insertStarters(
+          tx,
+          user.tenantId,
+          starter.supports.map(({ key, sensitive, ...s }) => ({ ...s, sensitive: isSensitive(s.category, sensitive), starterKey: key, updatedAt: at, updatedBy: user.personId })),
+        );
+        if (added.length > 0) await deps.audit.record(user, { action: 'create', entity: 'support_catalogue', entityId: null }, tx);
+        return added.length;
+      });
+    },
+  };
+}
+export type SupportsService = ReturnType<typeof createSupportsService>;
