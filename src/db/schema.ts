@@ -15,3 +15,4 @@ export * from '../indicators/indicators.tables.js';
 export * from '../identities/identities.tables.js';
 export * from '../student-data/student-data.tables.js';
 export * from '../connectors/connectors.tables.js';
+export * from '../mail/mail.tables.js';

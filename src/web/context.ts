@@ -29,6 +29,7 @@ import type { StudentDataService } from '../student-data/student-data.service.js
 import type { ConnectorsService } from '../connectors/connectors.service.js';
 import type { CanvasService } from '../connectors/canvas/canvas.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
+import type { MailService } from '../mail/mail.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -77,6 +78,8 @@ export interface AppContext extends AppDeps {
   canvas: CanvasService;
   /** File imports into student data (upload, CLI, SIS push), the push token, and manual entry of attendance and incidents. */
   dataImports: ImportsService;
+  /** Outgoing e-mail (src/mail): queue in the causing write's transaction; sent by the `mail.send` job; /sandbox/outbox without SMTP_URL. */
+  mail: MailService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */
