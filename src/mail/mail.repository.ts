@@ -30,6 +30,11 @@ export async function markAttemptFailed(db: DbOrTx, tenantId: string, id: string
     .where(and(eq(mailOutbox.tenantId, tenantId), eq(mailOutbox.id, id), eq(mailOutbox.status, 'queued')));
 }
 
+/** Messages still waiting to go out, over every school (the caller runs as system), oldest first. */
+export async function listQueued(db: DbOrTx, limit: number): Promise<Pick<OutboxRow, 'tenantId' | 'id'>[]> {
+  return db.select({ tenantId: mailOutbox.tenantId, id: mailOutbox.id }).from(mailOutbox).where(eq(mailOutbox.status, 'queued')).orderBy(mailOutbox.createdAt).limit(limit);
+}
+
 /** The newest messages kept instead of sent (no SMTP_URL outside production), for /sandbox/outbox. */
 export async function listKept(db: DbOrTx, limit: number): Promise<OutboxRow[]> {
   return db.select().from(mailOutbox).where(eq(mailOutbox.deliveredBy, 'kept')).orderBy(desc(mailOutbox.sentAt)).limit(limit);

@@ -4,13 +4,15 @@ import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
-import { withTenant } from '../db/tenant-scope.js';
+import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { badRequest, message } from '../web/errors.js';
 import { defaultLocale, isLocale, t, type Locale } from '../web/i18n.js';
 import { isMailTemplate, mailTemplates, type MailParams, type MailTemplateKey } from './mail.templates.js';
 import * as repo from './mail.repository.js';
 
 export const SEND_JOB = 'mail.send';
+/** Messages one start re-queues at most (oldest first); the next start takes the rest. */
+const RESUME_LIMIT = 10_000;
 
 /** A failure of one delivery attempt, by class (the job queue and the outbox keep `kind`, never the message). */
 export class MailError extends Error {
@@ -145,6 +147,21 @@ export function createMailService(deps: MailDeps) {
     /** `queue` in a transaction of its own, for a caller with no write of its own to join. */
     queueNow<K extends MailTemplateKey>(mail: QueuedMail<K>): Promise<string> {
       return withTenant(mail.tenantId, () => db.transaction((tx) => this.queue(tx, mail)));
+    },
+
+    /**
+     * On start: every message still queued gets its job again (a job gives up after jobMaxAttempts,
+     * e.g. while SMTP_URL was unset or the server was down for hours), so mail held back is never lost.
+     * A job still pending keeps its time; a sent message is never sent again. Nothing to do until mail can go out.
+     */
+    async resumeHeld(): Promise<number> {
+      if (!transport && !deps.keep) return 0;
+      return asSystem('schedule', async () => {
+        const held = await repo.listQueued(db, RESUME_LIMIT);
+        for (const m of held) await deps.jobs.enqueue(SEND_JOB, `${m.tenantId}/${m.id}`, clock.now(), m.tenantId);
+        if (held.length > 0) logger.info({ messages: held.length }, 'queued e-mail resumed');
+        return held.length;
+      });
     },
 
     find: (tenantId: string, id: string) => withTenant(tenantId, () => repo.find(db, tenantId, id)),

@@ -31,5 +31,6 @@ export const mailOutbox = pgTable(
     createdAt: createdAtColumn(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [tenantKey(t), index('mail_outbox_kept_idx').on(t.deliveredBy, t.sentAt)],
+  // Kept messages for /sandbox/outbox; queued ones for the start-up round that re-queues held mail (resumeHeld).
+  (t) => [tenantKey(t), index('mail_outbox_kept_idx').on(t.deliveredBy, t.sentAt), index('mail_outbox_status_idx').on(t.status, t.createdAt)],
 );

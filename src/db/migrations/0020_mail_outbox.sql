@@ -16,7 +16,7 @@ CREATE TABLE "mail_outbox" (
 );
 --> statement-breakpoint
 ALTER TABLE "mail_outbox" ADD CONSTRAINT "mail_outbox_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "mail_outbox_kept_idx" ON "mail_outbox" USING btree ("delivered_by","sent_at");
---> statement-breakpoint
+CREATE INDEX "mail_outbox_kept_idx" ON "mail_outbox" USING btree ("delivered_by","sent_at");--> statement-breakpoint
+CREATE INDEX "mail_outbox_status_idx" ON "mail_outbox" USING btree ("status","created_at");--> statement-breakpoint
 -- The outbox is a tenant table: the same row-level security policy as every other (0008, 0019).
 SELECT app_enforce_tenant_isolation();

@@ -219,5 +219,32 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       expect(t.logs.text()).to.contain('SMTP_URL is not set');
       await request(t.app).get('/sandbox/outbox').expect(404);
     });
+
+    it('mail held until the queue gave up goes out once SMTP_URL is set and the tool starts again, exactly once', async () => {
+      const id = await t.ctx.mail.queueNow({ tenantId, to: 'held@school.example', template: 'tool.waiting', params: waiting(2) });
+      for (let i = 0; i < t.config.jobMaxAttempts + 1; i++) {
+        await t.ctx.jobs.runDue();
+        t.clock.advance(2 * 60 * 60_000);
+      }
+      expect(await t.ctx.jobs.find(SEND_JOB, `${tenantId}/${id}`)).to.include({ status: 'failed', lastError: 'mail_not_configured' });
+      expect(await t.ctx.mail.resumeHeld()).to.equal(0);
+      await t.ctx.shutdown?.();
+
+      // The same school's database, the tool started again with SMTP_URL.
+      const port = await freePort();
+      const received: Received[] = [];
+      const smtp = await startSmtp(port, received);
+      const again = await createTestApp({ smtpUrl: `smtp://127.0.0.1:${port}` });
+      try {
+        expect(await again.ctx.mail.resumeHeld()).to.be.at.least(1);
+        await again.ctx.jobs.runDue();
+        expect(received.filter((m) => m.to.includes('held@school.example'))).to.have.length(1);
+        expect(await again.ctx.mail.find(tenantId, id)).to.include({ status: 'sent', deliveredBy: 'smtp' });
+        expect(await again.ctx.mail.resumeHeld()).to.equal(0);
+      } finally {
+        await again.ctx.shutdown?.();
+        await smtp.close();
+      }
+    });
   });
 });
