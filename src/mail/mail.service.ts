@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
-import type { JobQueue } from '../jobs/jobs.service.js';
+import { errorClassOf, type JobQueue } from '../jobs/jobs.service.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { badRequest, message } from '../web/errors.js';
 import { defaultLocale, isLocale, t, type Locale } from '../web/i18n.js';
@@ -109,9 +109,8 @@ export function createMailService(deps: MailDeps) {
       } catch (err) {
         // A template removed or changed since the row was queued: no attempt can send it.
         await repo.markAttemptFailed(db, tenantId, id, 'mail_template', true);
-        logger.error({ tenantId, mailId: id, template: row.template }, 'queued e-mail no longer fits its template');
-        if (err instanceof MailError) return;
-        throw err;
+        logger.error({ tenantId, mailId: id, template: row.template, errorClass: errorClassOf(err) }, 'queued e-mail no longer fits its template');
+        return;
       }
       try {
         const info = await transport.sendMail({ from: deps.from, to: row.recipient, subject: content.subject, text: content.text, messageId });
@@ -126,7 +125,7 @@ export function createMailService(deps: MailDeps) {
   }
 
   return {
-    jobHandlers: { [SEND_JOB]: send } as Record<string, (key: string) => Promise<void>>,
+    jobHandlers: { [SEND_JOB]: send },
 
     /**
      * Queues one e-mail in `tx` (the transaction of the write that caused it, scoped to its tenant):
