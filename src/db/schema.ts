@@ -16,3 +16,4 @@ export * from '../identities/identities.tables.js';
 export * from '../student-data/student-data.tables.js';
 export * from '../connectors/connectors.tables.js';
 export * from '../supports/supports.tables.js';
+export * from '../mail/mail.tables.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
 import * as repo from './jobs.repository.js';
@@ -150,6 +150,15 @@ export function createJobQueue(deps: JobQueueDeps) {
      */
     async enqueue(type: string, key: string, runAfter: Date, tenantId: string | null = null): Promise<void> {
       await asSystem('jobs', () => repo.enqueue(db, type, key, runAfter, clock.now(), tenantId));
+      wake(runAfter.getTime());
+    },
+
+    /**
+     * `enqueue` inside the caller's transaction: the job exists exactly when the write that caused it
+     * commits (an outbox row and its send). The transaction's scope must see the row: its tenant's, or system.
+     */
+    async enqueueIn(tx: DbOrTx, type: string, key: string, runAfter: Date, tenantId: string | null = null): Promise<void> {
+      await repo.enqueue(tx, type, key, runAfter, clock.now(), tenantId);
       wake(runAfter.getTime());
     },
 

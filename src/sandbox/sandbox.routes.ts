@@ -7,6 +7,7 @@ import { resetSchool, seedIfEmpty, type SandboxCanvas } from './seed.js';
 import { createCanvasApi } from './canvas-api/index.js';
 import { CANVAS_PATH, seedSampleCanvas } from './sample-canvas.js';
 import { safeError } from '../web/logger.js';
+import { OUTBOX_PATH } from '../mail/mail.routes.js';
 
 const MOUNT = '/sandbox';
 /** The reset button's target: a tool URL, never in the LMS simulator's own paths. */
@@ -96,6 +97,8 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
     course: ADVISORY.title,
     url: sim.baseUrl,
     resetPath: RESET_PATH,
+    /** E-mail kept instead of sent (no SMTP_URL): src/mail's page. */
+    outboxPath: ctx.mail.keepsMail ? OUTBOX_PATH : null,
     launchers: launchers.map((l) => ({ ...l, href: sim.courseFrameUrl({ clientId, userSub: l.sub, courseId: l.course }) })),
   };
   r.get('/', (req, res, next) => {

@@ -48,6 +48,7 @@ import { createOneRosterConnector } from '../connectors/oneroster/oneroster.conn
 import { createCanvasService } from '../connectors/canvas/canvas.service.js';
 import { canvasLiveEventsBody } from '../connectors/canvas/canvas.routes.js';
 import { createImportsService } from '../student-data/imports.service.js';
+import { createMailService } from '../mail/mail.service.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -137,8 +138,10 @@ export function buildContext(deps: AppDeps): AppContext {
   const canvas = createCanvasService({ db, clock: deps.clock, logger: deps.logger, jobs, connectors, identities, studentData, fetch: deps.fetch ?? fetch, userAgent: toolUserAgent(deps.config.baseUrl) });
   connectors.register(canvas.connector);
   const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
+  // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
+  const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production' });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
-  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers })) jobs.register(type, handler, describers[type]);
+  for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers, ...mail.jobHandlers })) jobs.register(type, handler, describers[type]);
   // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
   const goals = createGoalsService({
     db,
@@ -204,9 +207,10 @@ export function buildContext(deps: AppDeps): AppContext {
   const shutdown = async () => {
     await rosterSync.stop();
     await jobs.stop();
+    mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -29,6 +29,8 @@ const defaultsSchema = z.object({
   ltikTtlMinutes: z.number().int().positive(),
   clockSkewSeconds: z.number().int().nonnegative(),
   bodyLimit: z.string(),
+  /** The sender of the tool's e-mail (src/mail) unless MAIL_FROM says otherwise. */
+  mailFrom: z.string().min(3),
 });
 
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), findUp());
@@ -68,6 +70,11 @@ const envSchema = (d: z.infer<typeof defaultsSchema>) =>
         .default(d.logLevel as 'info'),
       SANDBOX_LMS: z.enum(['on', 'off'], { error: 'SANDBOX_LMS must be on or off' }).optional(),
       METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+      SMTP_URL: z
+        .string()
+        .regex(/^smtps?:\/\/[^/\s]+/, 'SMTP_URL must look like smtp://user:password@mail.example.edu:587 or smtps://…')
+        .optional(),
+      MAIL_FROM: z.string().min(3, 'MAIL_FROM must be an address such as Success Plans <plans@example.edu>').default(d.mailFrom),
       WEB_CONCURRENCY: z.coerce
         .number({ error: 'WEB_CONCURRENCY must be a whole number from 1 to 64' })
         .int('WEB_CONCURRENCY must be a whole number from 1 to 64')
@@ -106,6 +113,10 @@ export interface Config {
   sandbox: boolean;
   /** Bearer token that opens /metrics to a scraper; unset: /metrics answers only loopback in development. */
   metricsToken: string | undefined;
+  /** Where the tool's e-mail goes out (src/mail); unset: kept on /sandbox/outbox outside production, held queued in production. */
+  smtpUrl: string | undefined;
+  /** The From of the tool's e-mail. */
+  mailFrom: string;
   /** Web processes `npm start` runs (node:cluster): WEB_CONCURRENCY, else one per core on a PostgreSQL server without the sandbox, else 1. */
   webConcurrency: number;
   rosterSyncMaxAgeMinutes: number;
@@ -179,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sandbox,
     metricsToken: e.METRICS_TOKEN,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     webConcurrency: e.WEB_CONCURRENCY ?? (e.DATABASE_URL && !sandbox ? availableParallelism() : 1),
     rosterSyncMaxAgeMinutes: d.rosterSyncMaxAgeMinutes,
     rosterSyncIntervalMinutes: d.rosterSyncIntervalMinutes,

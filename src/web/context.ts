@@ -30,6 +30,7 @@ import type { ConnectorsService } from '../connectors/connectors.service.js';
 import type { CanvasService } from '../connectors/canvas/canvas.service.js';
 import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
+import type { MailService } from '../mail/mail.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -80,6 +81,8 @@ export interface AppContext extends AppDeps {
   dataImports: ImportsService;
   /** The school's catalogue of supports (its asset map): browsed by referrers, managed by admins. */
   supports: SupportsService;
+  /** Outgoing e-mail (src/mail): queue in the causing write's transaction; sent by the `mail.send` job; /sandbox/outbox without SMTP_URL. */
+  mail: MailService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

@@ -26,6 +26,7 @@ import { supportsRoutes } from '../supports/supports.routes.js';
 import { formBodies } from './body.js';
 import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
+import { mailRoutes } from '../mail/mail.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -41,6 +42,8 @@ function beforeAnyTenant(reason: SystemReason, routes: RequestHandler): RequestH
  */
 export async function mountFeatures(app: Express, ctx: AppContext): Promise<void> {
   app.use(beforeAnyTenant('metrics', metricsRoutes(ctx)));
+  // Before the sandbox LMS, which answers every other path under /sandbox.
+  app.use(beforeAnyTenant('sandbox', mailRoutes(ctx)));
   // The LMS simulator reads its own bodies (LTI media types, nested JSON); every tool route below takes flat forms.
   app.use(beforeAnyTenant('sandbox', await asSystem('sandbox', () => sandboxRoutes(ctx))));
   // Canvas Data Services posts signed JWTs, not forms: before the form-body guard.

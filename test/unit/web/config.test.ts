@@ -36,6 +36,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: 'short' })).to.throw(ConfigError, 'METRICS_TOKEN must be at least 16 characters');
   });
 
+  it('takes SMTP_URL (unset by default) and MAIL_FROM (a shipped default), and refuses an SMTP_URL that is not one', () => {
+    const plain = loadConfig({ DATA_DIR: tmp() });
+    expect(plain.smtpUrl).to.equal(undefined);
+    expect(plain.mailFrom).to.equal('Success Plans <no-reply@localhost>');
+    const set = loadConfig({ DATA_DIR: tmp(), SMTP_URL: 'smtps://u:p@mail.example.edu:465', MAIL_FROM: 'Plans <plans@example.edu>' });
+    expect(set).to.include({ smtpUrl: 'smtps://u:p@mail.example.edu:465', mailFrom: 'Plans <plans@example.edu>' });
+    expect(() => loadConfig({ DATA_DIR: tmp(), SMTP_URL: 'mail.example.edu' })).to.throw(ConfigError, 'SMTP_URL must look like smtp://');
+  });
+
   it('generates an encryption key once, keeps it in DATA_DIR and reuses it', () => {
     const dir = tmp();
     const first = loadConfig({ DATA_DIR: dir });
