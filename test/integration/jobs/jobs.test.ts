@@ -194,4 +194,16 @@ describe('jobs: the durable queue in PostgreSQL', () => {
     expect(ran).to.deep.equal(['now', 'soon']);
     await q.stop();
   });
+  it('runDue with types runs only those types\' due jobs', async () => {
+    const q = queue();
+    const ran: string[] = [];
+    q.register('t.only-a', async (key) => void ran.push(`a:${key}`));
+    q.register('t.only-b', async (key) => void ran.push(`b:${key}`));
+    await q.enqueue('t.only-a', '1', clock.now());
+    await q.enqueue('t.only-b', '1', clock.now());
+    expect(await q.runDue(['t.only-a', 't.unregistered'])).to.equal(1);
+    expect(ran).to.deep.equal(['a:1']);
+    expect(await q.runDue(['t.only-b'])).to.equal(1);
+    expect(ran).to.deep.equal(['a:1', 'b:1']);
+  });
 });

@@ -82,7 +82,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       received.length = 0;
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'pat.navigator@school.example', template: 'tool.waiting', params: waiting(3) });
       expect((await t.ctx.mail.find(tenantId, id))?.status).to.equal('queued');
-      await t.ctx.jobs.runDue();
+      await t.ctx.jobs.runDue([SEND_JOB]);
       expect(received).to.have.length(1);
       const got = received[0]!;
       expect(got.to).to.deep.equal(['pat.navigator@school.example']);
@@ -105,7 +105,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
     it('words the message in the recipient\'s language when it is known', async () => {
       received.length = 0;
       await t.ctx.mail.queueNow({ tenantId, to: 'ana@school.example', template: 'tool.waiting', params: waiting(1), locale: 'es' });
-      await t.ctx.jobs.runDue();
+      await t.ctx.jobs.runDue([SEND_JOB]);
       expect(received).to.have.length(1);
       const decoded = readable(received[0]!.raw);
       expect(decoded).to.contain('Tiene 1 elemento pendiente en Success Plans');
@@ -117,33 +117,33 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       received.length = 0;
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'lee@school.example', template: 'tool.waiting', params: waiting(2) });
       const key = `${tenantId}/${id}`;
-      await t.ctx.jobs.runDue();
+      await t.ctx.jobs.runDue([SEND_JOB]);
       expect(await t.ctx.jobs.find(SEND_JOB, key)).to.include({ status: 'pending', attempts: 1, lastError: 'smtp_unavailable' });
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'queued', attempts: 1, lastError: 'smtp_unavailable' });
       // Not before its backoff (jobRetryBaseSeconds), however often the worker looks.
       t.clock.advance(30_000);
-      expect(await t.ctx.jobs.runDue()).to.equal(0);
+      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(0);
       t.clock.advance(30_000);
-      expect(await t.ctx.jobs.runDue()).to.equal(1);
+      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(1);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'queued', attempts: 2 });
 
       smtp = await startSmtp(port, received);
       t.clock.advance(120_000);
-      expect(await t.ctx.jobs.runDue()).to.equal(1);
+      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(1);
       expect(received).to.have.length(1);
       expect(received[0]!.to).to.deep.equal(['lee@school.example']);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'sent', attempts: 3, deliveredBy: 'smtp' });
 
       // The job run again (a crash before it was marked done, an enqueue of the same key): nothing is sent twice.
       await t.ctx.jobs.enqueue(SEND_JOB, key, t.clock.now(), tenantId);
-      expect(await t.ctx.jobs.runDue()).to.equal(1);
+      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(1);
       expect(received).to.have.length(1);
     });
 
     it('a mailbox the server refuses for good (550) marks the message failed without retrying it', async () => {
       received.length = 0;
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'nobody@school.example', template: 'tool.waiting', params: waiting(1) });
-      await t.ctx.jobs.runDue();
+      await t.ctx.jobs.runDue([SEND_JOB]);
       expect(received).to.have.length(0);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'failed', attempts: 1, lastError: 'smtp_rejected' });
       expect(await t.ctx.jobs.find(SEND_JOB, `${tenantId}/${id}`)).to.include({ status: 'done' });
@@ -159,7 +159,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       const loose = { count: 1, note: 'Student said something private' } as unknown as MailParams<'tool.waiting'>;
       const err = await t.ctx.mail.queueNow({ tenantId, to: 'ok@school.example', template: 'tool.waiting', params: loose }).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(HttpError).and.include({ status: 400, code: 'bad_mail_params' });
-      expect(await t.ctx.jobs.runDue()).to.equal(0);
+      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(0);
     });
 
     it('queues in the caller\'s transaction: a write that rolls back leaves neither a message nor a job', async () => {
@@ -190,7 +190,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
 
     it('keeps each message and shows it on /sandbox/outbox with its recipient, subject and body', async () => {
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'kim@school.example', template: 'tool.waiting', params: waiting(4) });
-      await t.ctx.jobs.runDue();
+      await t.ctx.jobs.runDue([SEND_JOB]);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'sent', deliveredBy: 'kept' });
       const res = await request(t.app).get('/sandbox/outbox').expect(200);
       expect(res.text).to.contain('Sandbox outbox').and.to.contain('kim@school.example').and.to.contain('4 things are waiting for you in Success Plans');
@@ -211,7 +211,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
 
     it('holds the message queued and tells the admins mail is not configured; there is no outbox page', async () => {
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'max@school.example', template: 'tool.waiting', params: waiting(1) });
-      await t.ctx.jobs.runDue();
+      await t.ctx.jobs.runDue([SEND_JOB]);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'queued', attempts: 1, lastError: 'mail_not_configured' });
       const job = await t.ctx.jobs.find(SEND_JOB, `${tenantId}/${id}`);
       expect(job).to.include({ status: 'pending', lastError: 'mail_not_configured', tenantId });
@@ -223,7 +223,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
     it('mail held until the queue gave up goes out once SMTP_URL is set and the tool starts again, exactly once', async () => {
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'held@school.example', template: 'tool.waiting', params: waiting(2) });
       for (let i = 0; i < t.config.jobMaxAttempts + 1; i++) {
-        await t.ctx.jobs.runDue();
+        await t.ctx.jobs.runDue([SEND_JOB]);
         t.clock.advance(2 * 60 * 60_000);
       }
       expect(await t.ctx.jobs.find(SEND_JOB, `${tenantId}/${id}`)).to.include({ status: 'failed', lastError: 'mail_not_configured' });
@@ -237,7 +237,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       const again = await createTestApp({ smtpUrl: `smtp://127.0.0.1:${port}` });
       try {
         expect(await again.ctx.mail.resumeHeld()).to.be.at.least(1);
-        await again.ctx.jobs.runDue();
+        await again.ctx.jobs.runDue([SEND_JOB]);
         expect(received.filter((m) => m.to.includes('held@school.example'))).to.have.length(1);
         expect(await again.ctx.mail.find(tenantId, id)).to.include({ status: 'sent', deliveredBy: 'smtp' });
         expect(await again.ctx.mail.resumeHeld()).to.equal(0);
