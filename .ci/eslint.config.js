@@ -27,7 +27,7 @@ const otherFeaturesData = (feature) => ({
 // language that errors and presenters are made of). Moving them out of
 // web/ would touch about 60 imports for no behaviour change; the list keeps the rest of web/
 // (context, app, views, routes, body, csp, once, student-nav, ...) out of reach.
-const webNeutral = ['clock', 'logger', 'config', 'errors', 'forms', 'time-zone', 'school-year', 'urls', 'ids', 'i18n', 'numbers'];
+const webNeutral = ['clock', 'logger', 'config', 'errors', 'forms', 'time-zone', 'school-year', 'urls', 'ids', 'i18n', 'intl'];
 const webFromServices = {
   group: ['**/web/*', ...webNeutral.map((m) => `!**/web/${m}.js`)],
   message: 'A service must not depend on the web layer (src/web/); only the plumbing-neutral modules listed in .ci/eslint.config.js are allowed.',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import { t, type Locale } from '../web/i18n.js';
-import { formatNumber } from '../web/numbers.js';
+import { formatNumber } from '../web/intl.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
 
 /** The indicators the caseload shows (src/indicators, config/indicators.json). */

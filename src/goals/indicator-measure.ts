@@ -1,5 +1,5 @@
 import { t, type Locale } from '../web/i18n.js';
-import { formatNumber } from '../web/numbers.js';
+import { formatNumber } from '../web/intl.js';
 import { InvalidInput } from '../web/forms.js';
 import { measureDirection, measureIndicators, measureRange, type MeasureIndicator } from './goals.schemas.js';
 

@@ -1,6 +1,6 @@
 import { scaleLinear, scalePoint } from 'd3-scale';
 import { t, type Locale } from '../web/i18n.js';
-import { formatNumber as num } from '../web/numbers.js';
+import { formatNumber as num } from '../web/intl.js';
 import type { WeekPoint } from './compute.js';
 
 /**

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../web/i18n.js';
-import { formatNumber } from '../web/numbers.js';
+import { formatNumber, formatOrList } from '../web/intl.js';
 import type { Indicators, TierReason } from './compute.js';
 import { indicatorNames, type IndicatorConfig, type IndicatorName } from './indicators.schemas.js';
 
@@ -9,13 +9,6 @@ import { indicatorNames, type IndicatorConfig, type IndicatorName } from './indi
  * config/locales/<lang>/indicators.json. Nothing here reads a database.
  */
 const number = formatNumber;
-// One list formatter a language, as formatNumber keeps one number formatter.
-const listFormats = new Map<Locale, Intl.ListFormat>();
-function orList(items: string[], locale: Locale): string {
-  let format = listFormats.get(locale);
-  if (!format) listFormats.set(locale, (format = new Intl.ListFormat(locale, { type: 'disjunction' })));
-  return format.format(items);
-}
 
 export const bandLabel = (config: IndicatorConfig, band: string): string => config.bands.find((b) => b.id === band)?.label ?? band;
 /** 0 for the best band, up to bands.length - 1 for the worst (the badge's colour step). */
@@ -26,7 +19,7 @@ export function describeReason(reason: Pick<TierReason, 'key' | 'params'>, confi
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(reason.params)) {
     if (k === 'band' && typeof v === 'string') params[k] = bandLabel(config, v);
-    else if (k === 'bands' && Array.isArray(v)) params[k] = orList(v.map((b) => bandLabel(config, b)), locale);
+    else if (k === 'bands' && Array.isArray(v)) params[k] = formatOrList(v.map((b) => bandLabel(config, b)), locale);
     else if (typeof v === 'number') params[k] = k === 'count' ? v : number(v, locale);
     else params[k] = v;
   }

@@ -14,7 +14,7 @@ import { tierActions, tierPolicy } from '../policies/tier.js';
 import { validForm, InvalidInput, type ParsedForm } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { localDate } from '../web/time-zone.js';
-import { formatNumber } from '../web/numbers.js';
+import { formatNumber } from '../web/intl.js';
 import { addDays, attendanceRate, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
 import { badgesOf, describeReason, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';

@@ -1,17 +1,9 @@
 import { t, labelOf, type Locale } from '../web/i18n.js';
+import { languageName } from '../web/intl.js';
 import { prefixed } from '../web/forms.js';
 import { supportCategories, supportCosts, supportProviders, sensitiveCategories } from './supports.tables.js';
 import type { SupportRow } from './supports.repository.js';
 import type { SupportsQuery } from './supports.schemas.js';
-
-/** A language code in the reader's language ("es" -> "Spanish" / "español"); an unknown code as written. */
-export function languageName(code: string, locale: Locale = 'en'): string {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'language', fallback: 'code' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 const option = (value: string, label: string, selected: string | number | undefined) => ({ value, label, selected: String(selected ?? '') === value });
 
