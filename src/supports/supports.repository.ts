@@ -1,5 +1,5 @@
-import { and, arrayContains, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
+import { and, arrayContains, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../db/client.js';
 import { supports } from './supports.tables.js';
 
 export type SupportRow = typeof supports.$inferSelect;
@@ -30,8 +30,8 @@ export async function listSupports(db: DbOrTx, tenantId: string, f: SupportFilte
 
 /** The languages a school's supports offer (the language filter's choices). */
 export async function languagesOffered(db: DbOrTx, tenantId: string): Promise<string[]> {
-  const rows = await db.select({ languages: supports.languages }).from(supports).where(eq(supports.tenantId, tenantId));
-  return [...new Set(rows.flatMap((r) => r.languages))].sort();
+  const rows = await queryRows<{ code: string }>(db, sql`select distinct unnest(${supports.languages}) as code from ${supports} where ${supports.tenantId} = ${tenantId} order by code`);
+  return rows.map((r) => r.code);
 }
 
 export async function findSupport(db: DbOrTx, tenantId: string, id: string): Promise<SupportRow | undefined> {

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { t } from '../web/i18n.js';
-import { parseSupportForm, supportsQuery } from './supports.schemas.js';
+import type { AppUser } from '../auth/user.js';
+import { parseSupportForm, supportsQuery, type SupportsQuery } from './supports.schemas.js';
 import { filterChoices, formView, supportView } from './supports.presenter.js';
 
 const BROWSE = '/supports';
@@ -30,33 +31,22 @@ export function supportsRoutes(ctx: AppContext): Router {
     return t(`supports.done.${done}`, { count: Number.isInteger(count) ? count : 0 }, req.user!.locale);
   };
 
-  r.get(BROWSE, async (req, res) => {
+  /** What both lists show: the query, the filters' choices, the supports in words, the `can` map. */
+  const listView = async (req: Request, list: (user: AppUser, query: SupportsQuery) => ReturnType<AppContext['supports']['catalogue']>) => {
     const query = supportsQuery.parse(req.query);
-    const view = await ctx.supports.catalogue(req.user!, query);
     const locale = req.user!.locale;
-    res.render('supports/index', {
-      titleKey: 'supports.title',
-      query,
-      filters: filterChoices(query, view.languages, locale),
-      filtered: Boolean(query.q || query.category || query.tier || query.language),
-      supports: view.supports.map((s) => supportView(s, locale)),
-      can: view.can,
-    });
+    const view = await list(req.user!, query);
+    return { query, filters: filterChoices(query, view.languages, locale), supports: view.supports.map((s) => supportView(s, locale)), can: view.can };
+  };
+
+  r.get(BROWSE, async (req, res) => {
+    const list = await listView(req, ctx.supports.catalogue);
+    res.render('supports/index', { titleKey: 'supports.title', ...list, filtered: Boolean(list.query.q || list.query.category || list.query.tier || list.query.language) });
   });
 
   r.get(ADMIN, async (req, res) => {
-    const query = supportsQuery.parse(req.query);
-    const view = await ctx.supports.adminList(req.user!, query);
-    const locale = req.user!.locale;
-    res.render('supports/admin', {
-      titleKey: 'supports.admin.title',
-      nav: [{ href: '/admin', label: t('nav.admin', {}, locale), current: false }],
-      notice: noticeOf(req),
-      query,
-      filters: filterChoices(query, view.languages, locale),
-      supports: view.supports.map((s) => supportView(s, locale)),
-      can: view.can,
-    });
+    const list = await listView(req, ctx.supports.adminList);
+    res.render('supports/admin', { titleKey: 'supports.admin.title', nav: [{ href: '/admin', label: t('nav.admin', {}, req.user!.locale), current: false }], notice: noticeOf(req), ...list });
   });
 
   const renderForm = (req: Request, res: Response, opts: { id?: string; values: Record<string, unknown>; languageChoices: readonly string[]; errors?: Record<string, string>; can: Record<string, boolean> }) => {

@@ -59,21 +59,21 @@ export function createSupportsService(deps: SupportsDeps) {
     updatedBy: user.personId,
   });
 
+  /** A list of the school's supports, with the filters' language choices: `browse` sees the active ones only. */
+  async function listed(user: AppUser, query: SupportsQuery, action: 'browse' | 'manage') {
+    authorize(supportPolicy, user, action, { tenantId: user.tenantId });
+    const filter = action === 'browse' ? { ...query, status: 'active' as const } : query;
+    const [supports, languages] = await Promise.all([repo.listSupports(db, user.tenantId, filter), repo.languagesOffered(db, user.tenantId)]);
+    return { supports, languages, can: can(user) };
+  }
+
   return {
     /** What a user may do with the catalogue (the caseload links to it when they may browse). */
     can,
-    /** The referrers' page: active supports only, with the filters' language choices. */
-    async catalogue(user: AppUser, query: SupportsQuery) {
-      authorize(supportPolicy, user, 'browse', { tenantId: user.tenantId });
-      const [supports, languages] = await Promise.all([repo.listSupports(db, user.tenantId, { ...query, status: 'active' }), repo.languagesOffered(db, user.tenantId)]);
-      return { supports, languages, can: can(user) };
-    },
+    /** The referrers' page: active supports only. */
+    catalogue: (user: AppUser, query: SupportsQuery) => listed(user, query, 'browse'),
     /** The admins' list: active, inactive or both. */
-    async adminList(user: AppUser, query: SupportsQuery) {
-      authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
-      const [supports, languages] = await Promise.all([repo.listSupports(db, user.tenantId, query), repo.languagesOffered(db, user.tenantId)]);
-      return { supports, languages, can: can(user) };
-    },
+    adminList: (user: AppUser, query: SupportsQuery) => listed(user, query, 'manage'),
     /** The blank add form: only a manager sees it. */
     newForm(user: AppUser) {
       authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
