@@ -18,9 +18,16 @@ const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
  * running and is marked to run again afterwards (what changed during the run is not lost).
  */
 export async function enqueue(db: DbOrTx, type: string, key: string, runAfter: Date, now: Date, tenantId: string | null): Promise<void> {
+  await enqueueAll(db, type, [{ key, tenantId }], runAfter, now);
+}
+
+/** `enqueue` for many keys of one type in one statement (the keys sent as one JSON parameter). */
+export async function enqueueAll(db: DbOrTx, type: string, items: readonly { key: string; tenantId: string | null }[], runAfter: Date, now: Date): Promise<void> {
+  if (items.length === 0) return;
   await db.execute(sql`
     insert into jobs (type, key, tenant_id, status, run_after, attempts, updated_at)
-    values (${type}, ${key}, ${tenantId}, 'pending', ${at(runAfter)}, 0, ${at(now)})
+    select ${type}, k.key, k.tenant_id, 'pending', ${at(runAfter)}, 0, ${at(now)}
+    from json_to_recordset(${JSON.stringify(items.map((i) => ({ key: i.key, tenant_id: i.tenantId })))}::json) as k(key text, tenant_id uuid)
     on conflict (type, key) do update set
       tenant_id = coalesce(excluded.tenant_id, jobs.tenant_id),
       run_after = case

@@ -158,6 +158,12 @@ export function createJobQueue(deps: JobQueueDeps) {
       wake(runAfter.getTime());
     },
 
+    /** `enqueue` for many keys of one type at once (one statement). */
+    async enqueueAll(type: string, items: readonly { key: string; tenantId: string | null }[], runAfter: Date): Promise<void> {
+      await asSystem('jobs', () => repo.enqueueAll(db, type, items, runAfter, clock.now()));
+      if (items.length > 0) wake(runAfter.getTime());
+    },
+
     /**
      * `enqueue` inside the caller's transaction: the job exists exactly when the write that caused it
      * commits (an outbox row and its send). The transaction's scope must see the row: its tenant's, or system.

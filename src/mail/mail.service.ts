@@ -157,7 +157,7 @@ export function createMailService(deps: MailDeps) {
       if (!transport && !deps.keep) return 0;
       return asSystem('schedule', async () => {
         const held = await repo.listQueued(db, RESUME_LIMIT);
-        for (const m of held) await deps.jobs.enqueue(SEND_JOB, `${m.tenantId}/${m.id}`, clock.now(), m.tenantId);
+        await deps.jobs.enqueueAll(SEND_JOB, held.map((m) => ({ key: `${m.tenantId}/${m.id}`, tenantId: m.tenantId })), clock.now());
         if (held.length > 0) logger.info({ messages: held.length }, 'queued e-mail resumed');
         return held.length;
       });

@@ -206,4 +206,17 @@ describe('jobs: the durable queue in PostgreSQL', () => {
     expect(await q.runDue(['t.only-b'])).to.equal(1);
     expect(ran).to.deep.equal(['a:1', 'b:1']);
   });
+  it('enqueueAll queues many keys in one go, merging with a pending one as enqueue does', async () => {
+    const q = queue();
+    const ran: string[] = [];
+    q.register('t.many', async (key) => void ran.push(key));
+    const t0 = clock.now().getTime();
+    await q.enqueue('t.many', 'early', new Date(t0));
+    await q.enqueueAll('t.many', [{ key: 'early', tenantId: null }, { key: 'b', tenantId: null }, { key: 'c,"d"', tenantId: null }], new Date(t0 + 60_000));
+    expect(await q.runDue(['t.many'])).to.equal(1);
+    expect(ran).to.deep.equal(['early']);
+    clock.advance(60_000);
+    expect(await q.runDue(['t.many'])).to.equal(2);
+    expect(ran.slice(1).sort()).to.deep.equal(['b', 'c,"d"']);
+  });
 });
