@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import { t, type Locale } from '../web/i18n.js';
 import { formatNumber } from '../web/intl.js';
-import { loadOverlays, type WithTexts } from '../web/overlays.js';
+import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
 
 /** The indicators the caseload shows (src/indicators, config/indicators.json). */
 export const indicatorKinds = ['attendance', 'behaviour', 'grades', 'wellbeing'] as const;
@@ -103,15 +102,7 @@ const rulesFile = path.join(projectRoot, 'config', 'needs-attention.json');
 
 /** Read and check the rules at start; every problem is reported at once, like the rest of the config. */
 export function loadAttentionRules(file = rulesFile): AttentionRules {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([`${path.basename(file)}: ${(err as Error).message}`]);
-  }
-  const parsed = attentionRulesSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
-  return parsed.data;
+  return loadDocument(file, attentionRulesSchema);
 }
 
 /** A rule's reason in another language: config/needs-attention.<locale>.json, `{"reasons": {<rule id>: text}}`, with the same placeholders. */

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import { formText, isoDate } from '../web/forms.js';
-import { loadOverlays, type WithTexts } from '../web/overlays.js';
+import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
 import { labelOf, type Locale } from '../web/i18n.js';
 
 const question = z.object({
@@ -50,15 +49,7 @@ const scriptFile = path.join(projectRoot, 'config', 'checkin-script.json');
 
 /** Read and check the script at start; every problem is reported at once, like the rest of the config. */
 export function loadCheckinScript(file = scriptFile): CheckinScript {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([`${path.basename(file)}: ${(err as Error).message}`]);
-  }
-  const parsed = checkinScriptSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
-  return parsed.data;
+  return loadDocument(file, checkinScriptSchema);
 }
 
 /**

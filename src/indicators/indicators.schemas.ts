@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import type { Locale } from '../web/i18n.js';
-import { loadOverlays, type WithTexts } from '../web/overlays.js';
+import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
 import { formText } from '../web/forms.js';
 
 /**
@@ -115,15 +114,7 @@ const configFile = path.join(projectRoot, 'config', 'indicators.json');
 
 /** Read and check the document; every problem is reported at once. */
 export function loadIndicatorConfig(file = configFile): IndicatorConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([`${path.basename(file)}: ${(err as Error).message}`]);
-  }
-  const parsed = indicatorConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
-  return parsed.data;
+  return loadDocument(file, indicatorConfigSchema);
 }
 
 const indicatorTexts: WithTexts<IndicatorConfig> = (doc, text) => ({ ...doc, bands: doc.bands.map((b) => ({ ...b, label: text(`bands.${b.id}`, b.label) })) });

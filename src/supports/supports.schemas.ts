@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot, ConfigError } from '../web/config.js';
 import { formText, prefixed } from '../web/forms.js';
-import { loadOverlays, type WithTexts } from '../web/overlays.js';
+import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
 import type { Locale } from '../web/i18n.js';
 import { supportCategories, supportCosts, supportProviders } from './supports.tables.js';
 
@@ -111,15 +110,8 @@ const starterTexts: WithTexts<StarterCatalogue> = (doc, text) => ({
 
 /** The starter catalogue in every language the tool speaks, checked at start: every problem named at once. */
 export function loadStarterCatalogues(locales: readonly Locale[], file = catalogueFile): Record<Locale, StarterCatalogue> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([`${path.basename(file)}: ${(err as Error).message}`]);
-  }
-  const parsed = starterCatalogueSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
-  const { docs, problems } = loadOverlays({ base: parsed.data, baseFile: file, locales, withTexts: starterTexts, schema: starterCatalogueSchema });
+  const base = loadDocument(file, starterCatalogueSchema);
+  const { docs, problems } = loadOverlays({ base, baseFile: file, locales, withTexts: starterTexts, schema: starterCatalogueSchema });
   if (problems.length > 0) throw new ConfigError(problems);
   return docs;
 }

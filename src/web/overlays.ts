@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { ConfigError } from './config.js';
 
 /**
  * Shipped content documents (the plan template, the check-in script) keep their structure and their
@@ -53,6 +54,19 @@ function applyOverlay<T>(base: T, withTexts: WithTexts<T>, overlay: unknown): { 
   }
   for (const [key, english] of wanted) if (!texts.has(key)) problems.push(`${key}: missing (English: "${english}")`);
   return { doc: withTexts(base, (key, english) => texts.get(key) ?? english), problems };
+}
+
+/** A shipped document (config/<name>.json) read and checked at start: every problem named at once, each with its file. */
+export function loadDocument<T>(file: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${path.basename(file)}: ${(err as Error).message}`]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path.basename(file)} ${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
 }
 
 /**
