@@ -124,28 +124,31 @@ export function createMailService(deps: MailDeps) {
     });
   }
 
+  /**
+   * Queues one e-mail in `tx` (the transaction of the write that caused it, scoped to its tenant):
+   * the outbox row and its send job commit or roll back with it. A bad address or parameters that do
+   * not fit the template are refused here, before anything is written.
+   */
+  async function queue<K extends MailTemplateKey>(tx: DbOrTx, mail: QueuedMail<K>): Promise<string> {
+    const to = recipientAddress.safeParse(mail.to);
+    if (!to.success) throw badRequest(message('mail.errors.badAddress'), 'bad_address');
+    const params = mailTemplates[mail.template].params.safeParse(mail.params);
+    if (!params.success) throw badRequest(message('mail.errors.badParams'), 'bad_mail_params');
+    const now = clock.now();
+    const id = await repo.insert(tx, { tenantId: mail.tenantId, recipient: to.data, locale: mail.locale && isLocale(mail.locale) ? mail.locale : defaultLocale, template: mail.template, params: params.data, createdAt: now });
+    await deps.jobs.enqueueIn(tx, SEND_JOB, `${mail.tenantId}/${id}`, now, mail.tenantId);
+    return id;
+  }
+
   return {
     jobHandlers: { [SEND_JOB]: send },
 
-    /**
-     * Queues one e-mail in `tx` (the transaction of the write that caused it, scoped to its tenant):
-     * the outbox row and its send job commit or roll back with it. A bad address or parameters that do
-     * not fit the template are refused here, before anything is written.
-     */
-    async queue<K extends MailTemplateKey>(tx: DbOrTx, mail: QueuedMail<K>): Promise<string> {
-      const to = recipientAddress.safeParse(mail.to);
-      if (!to.success) throw badRequest(message('mail.errors.badAddress'), 'bad_address');
-      const params = mailTemplates[mail.template].params.safeParse(mail.params);
-      if (!params.success) throw badRequest(message('mail.errors.badParams'), 'bad_mail_params');
-      const now = clock.now();
-      const id = await repo.insert(tx, { tenantId: mail.tenantId, recipient: to.data, locale: mail.locale && isLocale(mail.locale) ? mail.locale : defaultLocale, template: mail.template, params: params.data, createdAt: now });
-      await deps.jobs.enqueueIn(tx, SEND_JOB, `${mail.tenantId}/${id}`, now, mail.tenantId);
-      return id;
-    },
+    /** Queues one e-mail in the caller's transaction (see `queue` above). */
+    queue,
 
     /** `queue` in a transaction of its own, for a caller with no write of its own to join. */
     queueNow<K extends MailTemplateKey>(mail: QueuedMail<K>): Promise<string> {
-      return withTenant(mail.tenantId, () => db.transaction((tx) => this.queue(tx, mail)));
+      return withTenant(mail.tenantId, () => db.transaction((tx) => queue(tx, mail)));
     },
 
     /**
