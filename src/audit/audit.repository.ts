@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { auditEvents, auditEventStudents } from './audit.tables.js';
+import { uuidArray } from '../db/id-list.js';
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
@@ -48,7 +49,7 @@ export async function insertEvent(db: DbOrTx, row: NewAuditEvent & { at: Date },
   // (drizzle puts the embedded insert in its parentheses)
   await db.execute(sql`with event as ${event}
     insert into ${auditEventStudents} (tenant_id, event_id, student_id, at)
-    select ${row.tenantId}::uuid, ${id}::uuid, unnest(${`{${studentIds.join(',')}}`}::uuid[]), ${row.at.toISOString()}::timestamptz`);
+    select ${row.tenantId}::uuid, ${id}::uuid, unnest(${uuidArray(studentIds)}), ${row.at.toISOString()}::timestamptz`);
 }
 
 /**

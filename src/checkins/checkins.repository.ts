@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { checkins, checkinNeeds, checkinPreps, type CheckinAnswer } from './checkins.tables.js';
-import { anyId } from '../db/id-list.js';
+import { anyId, uuidArray } from '../db/id-list.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type NewCheckin = typeof checkins.$inferInsert;
@@ -67,7 +67,7 @@ export async function recentCheckins(db: DbOrTx, tenantId: string, studentIds: s
   // Two index lookups per student (checkins_tenant_student_idx), newest first.
   const rows = await queryRows<Row>(db, sql`
     select s.student_id, la.date as last_date, la.wellbeing, lt.date as latest_date, lt.attended
-    from unnest(${`{${studentIds.join(',')}}`}::uuid[]) as s(student_id)
+    from unnest(${uuidArray(studentIds)}) as s(student_id)
     left join lateral (
       select date, wellbeing from ${checkins} where tenant_id = ${tenantId} and student_id = s.student_id and attended = true
       order by date desc, created_at desc limit 1) la on true
@@ -88,7 +88,7 @@ export async function wellbeingSince(db: DbOrTx, tenantId: string, studentIds: r
   const rows = await queryRows<{ student_id: string; date: string | Date; wellbeing: number }>(db, sql`
     select student_id, date, wellbeing from ${checkins}
     where tenant_id = ${tenantId} and attended = true and wellbeing is not null and date >= ${sinceDay}::date
-      and student_id = any(${`{${studentIds.join(',')}}`}::uuid[])`);
+      and student_id = any(${uuidArray(studentIds)})`);
   return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), rating: r.wellbeing }));
 }
 

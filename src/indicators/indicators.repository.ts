@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { indicatorSettings, indicatorsPending, studentIndicators, tierDecisions } from './indicators.tables.js';
-import { anyId } from '../db/id-list.js';
+import { anyId, uuidArray } from '../db/id-list.js';
 
 export type StoredIndicators = typeof studentIndicators.$inferSelect;
 export type NewStoredIndicators = typeof studentIndicators.$inferInsert;
@@ -66,7 +66,7 @@ export async function storedWithDecisions(db: DbOrTx, tenantId: string, studentI
 export async function latestDecisions(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<TierDecision[]> {
   if (studentIds.length === 0) return [];
   const latest = sql`select distinct on (student_id) id from ${tierDecisions}
-    where tenant_id = ${tenantId} and student_id = any(${`{${studentIds.join(',')}}`}::uuid[])
+    where tenant_id = ${tenantId} and student_id = any(${uuidArray(studentIds)})
     order by student_id, decided_at desc, id desc`;
   return db.select().from(tierDecisions).where(and(eq(tierDecisions.tenantId, tenantId), sql`${tierDecisions.id} in (${latest})`));
 }
@@ -92,7 +92,7 @@ export async function markPending(db: DbOrTx, tenantId: string, studentIds: read
   if (studentIds.length === 0) return;
   await db.execute(sql`
     insert into ${indicatorsPending} (tenant_id, student_id, marked_at)
-    select ${tenantId}::uuid, id, ${at.toISOString()}::timestamptz from unnest(${`{${[...new Set(studentIds)].join(',')}}`}::uuid[]) as ids(id)
+    select ${tenantId}::uuid, id, ${at.toISOString()}::timestamptz from unnest(${uuidArray(new Set(studentIds))}) as ids(id)
     on conflict do nothing`);
 }
 

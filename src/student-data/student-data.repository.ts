@@ -1,6 +1,7 @@
 import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { attendanceDays, incidents, courseScores, courseScoreDays, type DataSource } from './student-data.tables.js';
+import { uuidArray } from '../db/id-list.js';
 
 export type AttendanceDay = typeof attendanceDays.$inferSelect;
 export type Incident = typeof incidents.$inferSelect;
@@ -230,7 +231,6 @@ export async function indicatorCounts(
   w: { yearFrom: string; recentFrom: string; today: string; attended: readonly string[]; timeZone: string },
 ): Promise<IndicatorCountsRow[]> {
   if (personIds.length === 0) return [];
-  const ids = `{${personIds.join(',')}}`;
   const attended = `{${w.attended.join(',')}}`;
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
@@ -242,7 +242,7 @@ export async function indicatorCounts(
       coalesce(inc.recent_incidents, 0) as recent_incidents, inc.recent_incident_days, inc.recent_extra_days,
       coalesce(inc.recent_suspensions, 0) as recent_suspensions, coalesce(inc.recent_suspension_days, 0) as recent_suspension_days,
       sc.courses
-    from unnest(${ids}::uuid[]) as ids(person_id)
+    from unnest(${uuidArray(personIds)}) as ids(person_id)
     cross join lateral (
       select
         count(*)::int as year_days,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { anyId } from '../../../src/db/id-list.js';
+import { anyId, uuidArray } from '../../../src/db/id-list.js';
 import { people } from '../../../src/roster/roster.tables.js';
 
 describe('anyId: a list of ids as one array parameter', () => {
@@ -17,5 +17,10 @@ describe('anyId: a list of ids as one array parameter', () => {
   it('leaves out what is no uuid, so no text can add or split elements of the array', () => {
     expect(dialect.sqlToQuery(anyId(people.id, [a, `${a},${b}`, '{x}', ''])).params).to.deep.equal([`{${a}}`]);
     expect(dialect.sqlToQuery(anyId(people.id, [])).params).to.deep.equal(['{}']);
+  });
+  it('makes the same one parameter for unnest, from any iterable', () => {
+    const { sql, params } = dialect.sqlToQuery(uuidArray(new Set([a, a, 'nope'])));
+    expect(sql).to.equal('$1::uuid[]');
+    expect(params).to.deep.equal([`{${a}}`]);
   });
 });
