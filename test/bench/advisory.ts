@@ -54,13 +54,19 @@ export async function seedAdvisory(env: BenchEnv, size: number): Promise<BenchAd
   return { tenantId: tenant.id, ltik, advisor, students, goals };
 }
 
-/** GET a tool page as the advisor; fails the bench unless it answers 200 with `expect` in it. */
-export async function getPage(env: BenchEnv, ltik: string, pathname: string, expect: string): Promise<void> {
+/** A tool page's HTML as the holder of `ltik` reads it; fails the bench unless it answers 200. */
+export async function readPage(env: BenchEnv, ltik: string, pathname: string, query: Record<string, string> = {}): Promise<string> {
   const url = new URL(pathname, env.baseUrl);
-  url.searchParams.set('ltik', ltik);
+  url.search = new URLSearchParams({ ...query, ltik }).toString();
   const res = await fetch(url, { headers: { accept: 'text/html' } });
   const text = await res.text();
-  if (res.status !== 200 || !text.includes(expect)) throw new Error(`${pathname} answered ${res.status}${res.status === 200 ? ` without "${expect}"` : ''}`);
+  if (res.status !== 200) throw new Error(`${pathname} answered ${res.status}`);
+  return text;
+}
+
+/** GET a tool page as the advisor; fails the bench unless it answers 200 with `expect` in it. */
+export async function getPage(env: BenchEnv, ltik: string, pathname: string, expect: string): Promise<void> {
+  if (!(await readPage(env, ltik, pathname)).includes(expect)) throw new Error(`${pathname} answered without "${expect}"`);
 }
 
 /** The size and sample counts every page section uses, so their figures compare. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { latencyRows, type BenchEnv, type BenchSection } from '../bench.js';
-import { seedAdvisory } from '../advisory.js';
+import { readPage, seedAdvisory } from '../advisory.js';
 import { connectCanvas, startCanvas } from '../../support/canvas-api.js';
 import { liveEventsPath } from '../../../src/connectors/canvas/canvas.routes.js';
 import { queryRows } from '../../../src/db/client.js';
@@ -36,15 +36,6 @@ interface Watched {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function readPage(env: BenchEnv, ltik: string, pathname: string, query: Record<string, string> = {}): Promise<string> {
-  const url = new URL(pathname, env.baseUrl);
-  url.search = new URLSearchParams({ ...query, ltik }).toString();
-  const res = await fetch(url, { headers: { accept: 'text/html' } });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`live-events: ${pathname} answered ${res.status}`);
-  return text;
-}
 
 /** The caseload table's row of one student (its name links to the plan), or '' when it is not listed. */
 function caseloadRow(html: string, name: string): string {
