@@ -3,16 +3,14 @@ import type { AppContext } from '../web/context.js';
 import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { t } from '../web/i18n.js';
 import type { AppUser } from '../auth/user.js';
-import { parseSupportForm, supportsQuery, type SupportsQuery } from './supports.schemas.js';
+import { parseSupportForm, supportForm, supportsQuery, type SupportsQuery } from './supports.schemas.js';
 import { filterChoices, formView, supportView } from './supports.presenter.js';
 
 const BROWSE = '/supports';
 const ADMIN = '/admin/supports';
 
-/** The form's inputs in page order, for the error summary's links. */
-const fieldIds: Record<string, string> = Object.fromEntries(
-  ['name', 'provider', 'description', 'category', 'tier', 'eligibility', 'capacity', 'contact', 'hours', 'languages', 'cost', 'referral', 'sensitive'].map((f) => [f, `s-${f}`]),
-);
+/** The form's inputs (the schema's fields, in page order), for the error summary's links. */
+const fieldIds: Record<string, string> = Object.fromEntries(Object.keys(supportForm.shape).map((f) => [f, `s-${f}`]));
 
 const notices = ['created', 'saved', 'deactivated', 'reactivated', 'starter'] as const;
 
