@@ -65,6 +65,24 @@ export async function sandboxRoles(page: Page, port: number): Promise<string[]> 
   return labels.map((l) => l.trim().replace(/^Launch as /, ''));
 }
 
+/**
+ * The sandbox home's own pages (the e-mail outbox when the tool keeps its mail): top-level pages of the
+ * tool, outside the LMS frame, so no role's crawl reaches them. Each must answer 200 and pass axe.
+ */
+async function sandboxPageProblems(page: Page, port: number, rules: readonly string[] | undefined): Promise<string[]> {
+  const home = new URL('/', `http://localhost:${port}`);
+  await page.goto(home.toString());
+  const paths = await page.locator('a[href^="/sandbox"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  expect(paths, 'the sandbox home links to its outbox').to.include('/sandbox/outbox');
+  const problems: string[] = [];
+  for (const path of paths) {
+    const response = await page.goto(new URL(path, home).toString());
+    if (response?.status() !== 200) problems.push(`${path}: answered ${response?.status()}`);
+    else problems.push(...(await axeProblems(page.mainFrame(), rules)).map((p) => `${path}: axe: ${p}`));
+  }
+  return problems;
+}
+
 /** Crawls role after role in one browser page; `failures` lists every problem found, each once. */
 export class Crawler {
   private readonly found = new Map<string, string>();
@@ -374,7 +392,7 @@ export async function crawlEveryRole(limits: CrawlLimits, locale: string | undef
     const roles = await sandboxRoles(page, tool.port);
     const crawler = new Crawler(page, tool.port, limits, undefined, { locale });
     for (const role of roles) await crawler.crawlRole(role);
-    const { failures } = crawler;
+    const failures = [...crawler.failures, ...(await sandboxPageProblems(page, tool.port, crawler.axeRules))];
     expect(roles.length, 'roles offered by the sandbox LMS').to.be.greaterThan(0);
     expect(failures, `${failures.length} problems:\n${failures.join('\n')}\n`).to.deep.equal([]);
   } finally {
