@@ -68,13 +68,10 @@ describe('ltijs database plugin (PostgreSQL through Drizzle)', () => {
     expect(a.iv).to.match(/^[0-9a-f]{32}$/);
     expect(a.iv).not.to.equal(b.iv);
     expect(await plugin.Decrypt(a.data, a.iv, key)).to.equal('hello');
-    let failed = false;
-    try {
-      await plugin.Decrypt(a.data, a.iv, 'another key');
-    } catch {
-      failed = true;
-    }
-    expect(failed, 'a wrong key must not decrypt').to.equal(true);
+    // AES-CBC has no integrity check: a wrong key fails on the padding 255 times in 256 and otherwise
+    // yields noise (CI met the 1 in 256). Either way it must never give the text back.
+    const wrong = await plugin.Decrypt(a.data, a.iv, 'another key').catch(() => undefined);
+    expect(wrong, 'a wrong key must not decrypt').to.not.equal('hello');
   });
 
   it('Insert with a key but no index is refused (MISSING_PARAMS)', async () => {
