@@ -5,6 +5,16 @@ import type { Locale } from '../web/i18n.js';
 export const toolRoles = ['advisor', 'student', 'family', 'admin', 'guest'] as const;
 export type ToolRole = (typeof toolRoles)[number];
 
+/**
+ * Staff roles an admin gives to LMS users in the tool (an LMS role alone never says "counsellor").
+ * Counsellors, social workers and support coordinators work with students' needs and referrals
+ * across the school; leaders' views come with issue 12.
+ */
+export const staffRoles = ['counsellor', 'social_worker', 'coordinator', 'school_leader', 'district_leader'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+/** The staff roles that work with individual students' needs, sensitive ones included. */
+export const supportStaffRoles: readonly StaffRole[] = ['counsellor', 'social_worker', 'coordinator'];
+
 /** Who is asking, rebuilt on every request from the ltik (never from a cookie session). */
 export interface AppUser {
   tenantId: string;
@@ -23,6 +33,8 @@ export interface AppUser {
    * users made outside a request (the sandbox's seed, tests): they read the default language.
    */
   locale?: Locale;
+  /** Staff roles an admin gave them (absent or empty for most users; never for students and families). */
+  staffRoles?: readonly StaffRole[];
   /** Small choices they made on pages (people.preferences, read with them): each feature parses its own key. */
   preferences?: Readonly<Record<string, unknown>>;
 }

@@ -18,6 +18,7 @@ export interface CheckinResource {
 const byRelationship: Record<Relationship, readonly CheckinAction[]> = {
   self: ['list', 'view', 'prep'],
   advisor: ['list', 'view', 'record', 'viewAdultNotes', 'viewSensitiveNeeds', 'resolveNeed'],
+  staff: ['list', 'view', 'viewAdultNotes', 'viewSensitiveNeeds', 'resolveNeed'],
   teacher: [],
   mentor: [],
   admin: ['list', 'view', 'viewAdultNotes', 'viewSensitiveNeeds'],

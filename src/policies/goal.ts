@@ -21,6 +21,7 @@ export interface GoalResource {
 const byRelationship: Record<Relationship, readonly GoalAction[]> = {
   self: ['list', 'view', 'propose', 'edit', 'addProgress', 'editSteps'],
   advisor: ['list', 'view', 'create', 'edit', 'approve', 'suggest', 'setStatus', 'addProgress', 'editSteps'],
+  staff: ['list', 'view'],
   teacher: [],
   mentor: ['list', 'view'],
   admin: ['list', 'view'],

@@ -20,6 +20,7 @@ export interface IndicatorResource {
 const byRelationship: Record<Relationship, readonly IndicatorAction[]> = {
   self: ['viewOwn'],
   advisor: ['view'],
+  staff: ['view'],
   teacher: [],
   mentor: ['viewFamily'],
   admin: ['view'],

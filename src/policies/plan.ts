@@ -26,6 +26,7 @@ const byRelationship: Record<Relationship, readonly PlanAction[]> = {
   self: ['view', 'print', 'viewHistory', 'edit', 'editStudentVoice', 'comment'],
   // An advisor who also teaches the student a subject sees the subject course's list like any teacher.
   advisor: ['view', 'print', 'viewHistory', 'edit', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'],
+  staff: ['view', 'print', 'comment'],
   teacher: ['viewShared'],
   mentor: ['view', 'print', 'comment'],
   admin: ['view', 'print', 'viewHistory'],
@@ -40,6 +41,7 @@ export function planAudience(relationship: Relationship): Audience | null {
     case 'self':
       return 'student';
     case 'advisor':
+    case 'staff':
     case 'admin':
       return 'adult';
     case 'mentor':

@@ -13,6 +13,7 @@ export type StudentDataEntryAction = (typeof studentDataEntryActions)[number];
 const byRelationship: Record<Relationship, readonly StudentDataEntryAction[]> = {
   self: [],
   advisor: ['enterAttendance', 'enterIncident'],
+  staff: [],
   teacher: [],
   mentor: [],
   admin: ['enterAttendance', 'enterIncident'],

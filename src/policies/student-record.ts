@@ -1,4 +1,4 @@
-import type { AppUser } from '../auth/user.js';
+import { supportStaffRoles, type AppUser } from '../auth/user.js';
 
 /** The facts about one student that every student-record policy decides on. */
 export interface StudentScope {
@@ -14,18 +14,26 @@ export interface StudentScope {
   teacherIds: string[];
 }
 
-/** `teacher`: teaches the student in a subject course; sees only what the plan shares with teachers. */
-export type Relationship = 'self' | 'advisor' | 'teacher' | 'mentor' | 'admin' | 'none';
+/**
+ * `teacher`: teaches the student in a subject course; sees only what the plan shares with teachers.
+ * `staff`: a counsellor, social worker or support coordinator of the school (a staff role an admin
+ * gave), who is not the student's advisor: they read the record and work with its needs.
+ */
+export type Relationship = 'self' | 'advisor' | 'staff' | 'teacher' | 'mentor' | 'admin' | 'none';
+
+/** Whether the user holds a staff role that works with students' needs (counsellor, social worker, coordinator). */
+export const isSupportStaff = (user: AppUser): boolean =>
+  user.role !== 'student' && user.role !== 'family' && (user.staffRoles ?? []).some((r) => supportStaffRoles.includes(r));
 
 /** How the user stands to the student. A user of another tenant is always 'none'. */
 export function relationshipTo(user: AppUser, scope: StudentScope): Relationship {
   if (user.tenantId !== scope.tenantId) return 'none';
   if (user.role === 'student') return user.personId === scope.studentId ? 'self' : 'none';
-  if (user.role === 'advisor') {
-    if (scope.advisorIds.includes(user.personId)) return 'advisor';
-    return scope.teacherIds.includes(user.personId) ? 'teacher' : 'none';
-  }
   if (user.role === 'family') return scope.mentorIds.includes(user.personId) && user.menteeIds.includes(scope.studentId) ? 'mentor' : 'none';
   if (user.role === 'admin') return 'admin';
+  if (user.role === 'advisor' && scope.advisorIds.includes(user.personId)) return 'advisor';
+  // Staff roles are given to LMS users whatever their role in the course they launched from.
+  if (isSupportStaff(user)) return 'staff';
+  if (user.role === 'advisor' && scope.teacherIds.includes(user.personId)) return 'teacher';
   return 'none';
 }

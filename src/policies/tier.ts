@@ -18,6 +18,7 @@ export interface TierResource {
 const byRelationship: Record<Relationship, readonly TierAction[]> = {
   self: [],
   advisor: ['view', 'decide', 'viewHistory'],
+  staff: ['view', 'viewHistory'],
   teacher: [],
   mentor: [],
   admin: ['view', 'viewHistory'],

@@ -1,4 +1,5 @@
-import { and, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { StaffRole } from '../auth/user.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
@@ -345,4 +346,36 @@ export async function rosterRelations(db: DbOrTx, tenantId: string, studentId: s
   const out: RosterRelations = { advisors: [], teachers: [], mentors: [] };
   for (const r of rows) out[r.relation].push(r.person_id);
   return out;
+}
+
+export interface StaffCandidate {
+  id: string;
+  name: string;
+  staffRoles: StaffRole[];
+}
+
+/**
+ * The adults a staff role can be given to (anyone with a membership that is not a student's or a
+ * family member's), and everyone who holds one, by name.
+ */
+export async function listStaffCandidates(db: DbOrTx, tenantId: string): Promise<StaffCandidate[]> {
+  const adult = sql`exists (select 1 from ${memberships} where ${memberships.tenantId} = ${tenantId} and ${memberships.personId} = ${people.id} and ${memberships.role} in ('advisor', 'admin', 'guest'))`;
+  return db
+    .select({ id: people.id, name: people.name, staffRoles: people.staffRoles })
+    .from(people)
+    .where(and(eq(people.tenantId, tenantId), or(adult, sql`cardinality(${people.staffRoles}) > 0`)))
+    .orderBy(people.name);
+}
+
+/** Adds or removes one staff role; false when the person is not the tenant's. */
+export async function setStaffRole(db: DbOrTx, tenantId: string, personId: string, role: StaffRole, held: boolean): Promise<boolean> {
+  const roles = held
+    ? sql`(select array_agg(distinct r order by r) from unnest(array_append(${people.staffRoles}, ${role}::text)) r)`
+    : sql`array_remove(${people.staffRoles}, ${role}::text)`;
+  const rows = await db
+    .update(people)
+    .set({ staffRoles: roles, updatedAt: new Date() })
+    .where(and(eq(people.tenantId, tenantId), eq(people.id, personId)))
+    .returning({ id: people.id });
+  return rows.length > 0;
 }

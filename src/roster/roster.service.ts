@@ -75,6 +75,8 @@ export function createRosterService(db: Db) {
         menteeIds,
         locale: claims.loc,
         preferences: person.preferences,
+        // Staff roles belong to adults: a student or family launch never carries them, whatever the row says.
+        staffRoles: claims.role === 'student' || claims.role === 'family' ? [] : person.staffRoles,
       };
     },
   };

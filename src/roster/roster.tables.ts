@@ -1,6 +1,7 @@
 import { pgTable, uuid, text, timestamp, jsonb, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
+import type { StaffRole } from '../auth/user.js';
 
 /** A person is an LTI `sub` within one tenant. */
 export const people = pgTable(
@@ -24,6 +25,11 @@ export const people = pgTable(
      * Read with the person on every request; each feature parses its own key (zod) and ignores the rest.
      */
     preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Staff roles an admin gave the person in the tool (src/roster/staff.service.ts): on the person row,
+     * so the user read on every request (and a launch's hand-over) carries them without another query.
+     */
+    staffRoles: text('staff_roles').array().$type<StaffRole[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -11,7 +11,7 @@ import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
-import { admin, guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { admin, counselor, guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
 
@@ -137,6 +137,7 @@ class SchoolWriter {
   async write(): Promise<void> {
     const { tenantId } = this.target;
     await this.syncRosters();
+    await this.writeStaffRoles();
     for (const g of guardians) {
       // role_scope_mentor arrives with a parent's launch, never through NRPS: written as that launch would.
       const mentees = g.children.map((name) => this.person(studentSubs.get(name)!));
@@ -158,10 +159,7 @@ class SchoolWriter {
   private async writeStudentData(): Promise<void> {
     const { tenantId } = this.target;
     if (this.canvas) {
-      // The admin is on no course roster: written as her account-level launch would record her.
-      const person = await this.seed.roster.upsertPerson(tenantId, { sub: admin.sub, name: `${admin.givenName} ${admin.familyName}`, givenName: admin.givenName, familyName: admin.familyName });
-      const dana = await this.seed.roster.userFromClaims({ tid: tenantId, pid: person.id, cid: null, role: 'admin' });
-      if (!dana) throw new Error('sample school: the admin could not be recorded');
+      const dana = await this.admin();
       await this.seed.connectors.save(dana, 'canvas', { config: { baseUrl: this.canvas.baseUrl, accountId: SANDBOX_CANVAS_ACCOUNT }, secret: SANDBOX_CANVAS_TOKEN, enabled: true });
       await this.seed.connectors.syncNow(tenantId, 'canvas', 'admin');
     }
@@ -189,6 +187,23 @@ class SchoolWriter {
     );
     if (incidents.length > 0) await this.seed.studentData.upsertIncidents(tenantId, 'csv', incidents);
     await this.seed.indicators.recomputeTenant(tenantId);
+  }
+
+  /** The admin is on no course roster: written as her account-level launch would record her. */
+  private async admin(): Promise<AppUser> {
+    const { tenantId } = this.target;
+    const person = await this.seed.roster.upsertPerson(tenantId, { sub: admin.sub, name: `${admin.givenName} ${admin.familyName}`, givenName: admin.givenName, familyName: admin.familyName });
+    const dana = await this.seed.roster.userFromClaims({ tid: tenantId, pid: person.id, cid: null, role: 'admin' });
+    if (!dana) throw new Error('sample school: the admin could not be recorded');
+    return dana;
+  }
+
+  /** Ms. Moore is the school's counsellor and its support coordinator, as the admin set her up on /admin/staff. */
+  private async writeStaffRoles(): Promise<void> {
+    const dana = await this.admin();
+    const [moore] = await this.seed.roster.findPeopleBySub(this.target.tenantId, [counselor.sub]);
+    if (!moore) throw new Error('sample school: the counsellor is on no roster');
+    for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, change: 'grant' }));
   }
 
   /** Each course as a launch from it would record it, then its roster through an NRPS sync. */

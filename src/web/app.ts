@@ -40,6 +40,7 @@ import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
+import { createStaffService } from '../roster/staff.service.js';
 import { createSupportsService } from '../supports/supports.service.js';
 import { loadStarterCatalogues, needsWithoutCategory } from '../supports/supports.schemas.js';
 import { createSecretBox } from '../connectors/secret-box.js';
@@ -162,6 +163,7 @@ export function buildContext(deps: AppDeps): AppContext {
   // Every need a check-in can raise must have a support category to refer to.
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
+  const staff = createStaffService({ db, audit });
   const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales) });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
   const attentionRules = loadAttentionRulesIn(locales);
@@ -210,7 +212,7 @@ export function buildContext(deps: AppDeps): AppContext {
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, staff, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

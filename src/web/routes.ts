@@ -27,6 +27,7 @@ import { formBodies } from './body.js';
 import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
 import { mailRoutes } from '../mail/mail.routes.js';
+import { staffRoutes } from '../roster/staff.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -71,4 +72,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(connectorsRoutes(ctx));
   app.use(indicatorsRoutes(ctx));
   app.use(supportsRoutes(ctx));
+  app.use(staffRoutes(ctx));
 }

@@ -14,6 +14,7 @@ import { connectorPolicy, connectorActions } from '../../../src/policies/connect
 import { dataImportPolicy, dataImportActions } from '../../../src/policies/data-import.js';
 import { studentDataEntryPolicy, studentDataEntryActions } from '../../../src/policies/student-data-entry.js';
 import { supportPolicy, supportActions } from '../../../src/policies/support.js';
+import { staffRolePolicy, staffRoleActions } from '../../../src/policies/staff-role.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -35,10 +36,21 @@ const subjects: Record<string, AppUser> = {
   'teacher (subject course of the student)': u('advisor', 't1'),
   'mentor (scoped to the student)': u('family', 'm1', { menteeIds: ['s1'] }),
   'mentor (not scoped)': u('family', 'm2', { menteeIds: ['s2'] }),
+  'counsellor (staff role, not the student\'s advisor)': u('advisor', 'c1', { staffRoles: ['counsellor'] }),
+  'support coordinator launched without a course role (guest)': u('guest', 'c2', { staffRoles: ['coordinator'] }),
+  'school leader (views come with issue 12)': u('advisor', 'l1', { staffRoles: ['school_leader'] }),
+  'student whose row says counsellor (never trusted)': u('student', 's1', { staffRoles: ['counsellor'] }),
+  'counsellor of another tenant': u('advisor', 'c1', { tenantId: OTHER_T, staffRoles: ['counsellor'] }),
   admin: u('admin', 'x1'),
   'advisor of another tenant (guessed ids)': u('advisor', 'a1', { tenantId: OTHER_T }),
   'admin of another tenant': u('admin', 'x1', { tenantId: OTHER_T }),
 };
+
+// What a counsellor, social worker or coordinator reads of any student of the school, and the needs they resolve.
+const staffReads = [
+  'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view',
+  'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
+];
 
 const expected: Record<string, string[]> = {
   'student (own record)': [
@@ -58,6 +70,15 @@ const expected: Record<string, string[]> = {
   'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse'],
   'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse'],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse'],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
+  'student whose row says counsellor (never trusted)': [
+    'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
+    'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
+    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
+  ],
+  'counsellor of another tenant': [],
   admin: [
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'audit:export', 'course:setKind',
@@ -65,7 +86,7 @@ const expected: Record<string, string[]> = {
     'job:list', 'job:retry',
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
-    'support:browse', 'support:manage',
+    'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -90,6 +111,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['studentDataEntry', studentDataEntryActions, (user, a) => studentDataEntryPolicy(user, a as (typeof studentDataEntryActions)[number], { scope })],
   // The supports catalogue: every adult who refers browses it; students and families never; admins manage it.
   ['support', supportActions, (user, a) => supportPolicy(user, a as (typeof supportActions)[number], { tenantId: T })],
+  // Who is a counsellor or coordinator in the tool: the school's admins decide.
+  ['staffRole', staffRoleActions, (user, a) => staffRolePolicy(user, a as (typeof staffRoleActions)[number], { tenantId: T })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

@@ -1,0 +1,1 @@
+ALTER TABLE "people" ADD COLUMN "staff_roles" text[] DEFAULT '{}' NOT NULL;
