@@ -43,6 +43,7 @@ export const people = {
   student: studentSub(firstStudent.givenName, firstStudent.familyName),
   parent: firstGuardian.sub,
   admin: admin.sub,
+  counselor: counselor.sub,
 };
 
 export function seedSampleSchool(sim: Simulator): void {
@@ -80,5 +81,6 @@ export const launchers = [
   { role: 'undecided-teacher', sub: people.subjectTeacher, course: UNDECIDED.id, label: 'Launch as teacher of an undecided course', who: `${nameOf(SUBJECT.teacher)}, teacher of ${UNDECIDED.title} (not yet marked advisory or subject course)` },
   { role: 'student', sub: people.student, course: ADVISORY.id, label: 'Launch as student', who: `${nameOf(firstStudent)}, a student in ${ADVISORY.title}` },
   { role: 'parent', sub: people.parent, course: firstGuardian.advisory, label: 'Launch as parent', who: `${nameOf(firstGuardian)}, parent of ${firstGuardian.children.join(', ')}` },
+  { role: 'counselor', sub: people.counselor, course: ADVISORY.id, label: 'Launch as counselor', who: `${nameOf(counselor)}, school counselor and support coordinator (staff roles given on /admin/staff)` },
   { role: 'admin', sub: people.admin, course: ADVISORY.id, label: 'Launch as admin', who: `${nameOf(admin)}, account administrator` },
 ] as const;

@@ -95,7 +95,7 @@ export async function toolFrame(page: Page, pathname: string | RegExp, port: num
   }
 }
 
-export type SandboxRole = 'teacher' | 'student' | 'parent' | 'admin';
+export type SandboxRole = 'teacher' | 'student' | 'parent' | 'admin' | 'counselor';
 
 /**
  * Opens the sandbox LMS's home, clicks "Launch as <who>" and returns the tool frame at its role home.
