@@ -31,6 +31,7 @@ import type { CanvasService } from '../connectors/canvas/canvas.service.js';
 import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
 import type { MailService } from '../mail/mail.service.js';
+import type { ProvidersService } from '../providers/providers.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -83,6 +84,8 @@ export interface AppContext extends AppDeps {
   supports: SupportsService;
   /** Outgoing e-mail (src/mail): queue in the causing write's transaction; sent by the `mail.send` job; /sandbox/outbox without SMTP_URL. */
   mail: MailService;
+  /** Community providers outside the LMS (src/providers): organisations and invitations (admins), sign-in and home at /provider. */
+  providers: ProvidersService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

@@ -14,6 +14,7 @@ import { connectorPolicy, connectorActions } from '../../../src/policies/connect
 import { dataImportPolicy, dataImportActions } from '../../../src/policies/data-import.js';
 import { studentDataEntryPolicy, studentDataEntryActions } from '../../../src/policies/student-data-entry.js';
 import { supportPolicy, supportActions } from '../../../src/policies/support.js';
+import { providerAccountPolicy, providerAccountActions } from '../../../src/policies/provider-account.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -65,7 +66,7 @@ const expected: Record<string, string[]> = {
     'job:list', 'job:retry',
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
-    'support:browse', 'support:manage',
+    'support:browse', 'support:manage', 'providerAccount:manage',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -90,6 +91,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['studentDataEntry', studentDataEntryActions, (user, a) => studentDataEntryPolicy(user, a as (typeof studentDataEntryActions)[number], { scope })],
   // The supports catalogue: every adult who refers browses it; students and families never; admins manage it.
   ['support', supportActions, (user, a) => supportPolicy(user, a as (typeof supportActions)[number], { tenantId: T })],
+  // Community providers' organisations and accounts open referrals to people outside the school: admins only.
+  ['providerAccount', providerAccountActions, (user, a) => providerAccountPolicy(user, a as (typeof providerAccountActions)[number], { tenantId: T })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
