@@ -45,7 +45,7 @@ export async function insertAccount(
   return row?.id;
 }
 
-export async function updateAccount(db: DbOrTx, tenantId: string, id: string, v: Partial<Pick<AccountRow, 'active' | 'passwordHash' | 'lastSignInAt'>>): Promise<boolean> {
+export async function updateAccount(db: DbOrTx, tenantId: string, id: string, v: Partial<Pick<AccountRow, 'active' | 'passwordHash' | 'lastSignInAt' | 'invitedAt'>>): Promise<boolean> {
   const done = await db.update(providerAccounts).set(v).where(and(eq(providerAccounts.tenantId, tenantId), eq(providerAccounts.id, id))).returning({ id: providerAccounts.id });
   return done.length > 0;
 }

@@ -105,18 +105,30 @@ export function createProvidersService(deps: ProvidersDeps) {
       });
     },
 
-    /** Creates the account and queues its invitation (a link valid a week) in one transaction. */
+    /**
+     * Creates the account and queues its invitation (a link valid a week) in one transaction. Inviting
+     * the same e-mail to the same organisation again sends a fresh invitation (earlier links stop
+     * working); an e-mail another organisation already has is refused.
+     */
     async invite(user: AppUser, posted: ParsedForm<InviteForm>): Promise<string> {
       manage(user);
       const form = validForm(posted, user.locale);
       if (!(await repo.findOrganisation(db, user.tenantId, form.organisationId))) throw new InvalidInput({ organisationId: t('providers.form.chooseOrganisation', {}, user.locale) });
       const locale = user.locale ?? defaultLocale;
       return db.transaction(async (tx) => {
-        const id = await repo.insertAccount(tx, user.tenantId, { organisationId: form.organisationId, name: form.name, email: form.email, locale, invitedBy: user.personId, invitedAt: clock.now() });
-        if (!id) throw new InvalidInput({ email: t('providers.form.emailTaken', {}, user.locale) });
+        const now = clock.now();
+        let id = await repo.insertAccount(tx, user.tenantId, { organisationId: form.organisationId, name: form.name, email: form.email, locale, invitedBy: user.personId, invitedAt: now });
+        const action = id ? 'create' : 'update';
+        if (!id) {
+          const existing = await repo.findAccountByEmail(tx, user.tenantId, form.email);
+          if (existing?.organisationId !== form.organisationId) throw new InvalidInput({ email: t('providers.form.emailTaken', {}, user.locale) });
+          id = existing.id;
+          await repo.revokeTokens(tx, user.tenantId, id, now);
+          await repo.updateAccount(tx, user.tenantId, id, { invitedAt: now });
+        }
         const token = await issueToken(tx, user.tenantId, id, 'invite');
         await deps.mail.queue(tx, { tenantId: user.tenantId, to: form.email, template: 'provider.invite', params: { school: user.tenantId }, locale, linkToken: token });
-        await deps.audit.record(user, { action: 'create', entity: 'provider_account', entityId: id }, tx);
+        await deps.audit.record(user, { action, entity: 'provider_account', entityId: id }, tx);
         return id;
       });
     },

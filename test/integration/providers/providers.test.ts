@@ -10,6 +10,7 @@ import { decoded } from '../../support/html.js';
 import { SEND_JOB } from '../../../src/mail/mail.service.js';
 import { providerLimits } from '../../../src/providers/provider-portal.routes.js';
 import { TOKEN_TTL_MS } from '../../../src/providers/providers.service.js';
+import type { ProviderUser } from '../../../src/providers/provider-user.js';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -27,6 +28,14 @@ describe('community providers: invitations, sign-in and the provider home', func
   let admin: ReturnType<typeof asUser>;
   let advisor: ReturnType<typeof asUser>;
   let orgId: string;
+  /** Who the referrals feature was asked about: the provider's home asks with the signed-in provider, in its school's scope. */
+  const asked: ProviderUser[] = [];
+  const referrals = {
+    listFor: async (p: ProviderUser) => {
+      asked.push(p);
+      return p.name === 'Rita Referred' ? [{ id: randomUUID(), supportName: 'Weekend meal packs', stateLabel: 'Requested', urgent: true, sentAt: new Date('2026-03-02T15:00:00Z'), href: '/provider/referrals/x' }] : [];
+    },
+  };
 
   const rows = <T>(q: ReturnType<typeof sql>) => queryRows<T>(t.ctx.db, q);
   const audits = (tenantId: string, entity: string) => rows<{ action: string; entity_id: string | null; actor_role: string }>(sql`select action, entity_id, actor_role from audit_events where tenant_id = ${tenantId} and entity = ${entity}`);
@@ -58,7 +67,7 @@ describe('community providers: invitations, sign-in and the provider home', func
 
   before(async () => {
     enterSystemScopeForTests();
-    t = await createTestApp();
+    t = await createTestApp({}, { wiring: { providerReferrals: referrals } });
     school = await seedSchool(t.ctx);
     admin = asUser(t.app, await ltikFor(t.ctx, school.admin, 'admin', school.advisoryId));
     advisor = asUser(t.app, await ltikFor(t.ctx, school.advisor, 'advisor', school.advisoryId));
@@ -102,8 +111,16 @@ describe('community providers: invitations, sign-in and the provider home', func
     expect(outbox!.link_token).to.match(/^v1\./).and.to.not.contain(link.query.token!);
     expect(t.logs.text()).to.not.contain(link.query.token!);
     expect(await audits(school.tenantId, 'provider_account')).to.deep.include({ action: 'create', entity_id: account!.id, actor_role: 'admin' });
-    // The same e-mail twice: a 400, no second account.
-    await admin.post('/admin/providers/accounts', { organisationId: orgId, name: 'Pat again', email: 'pat.provider@example.org' }).expect(400);
+    // Invited again to the same organisation: a fresh link, the first one void, still one account.
+    await admin.post('/admin/providers/accounts', { organisationId: orgId, name: 'Pat again', email: 'pat.provider@example.org' }).expect(303);
+    const [{ n }] = (await rows<{ n: string }>(sql`select count(*) as n from provider_accounts where tenant_id = ${school.tenantId} and email = 'pat.provider@example.org'`)) as [{ n: string }];
+    expect(Number(n)).to.equal(1);
+    expect((await useLink(request.agent(t.app), link)).status).to.equal(400);
+    // Another organisation's e-mail: a 400 with the error summary.
+    await admin.post('/admin/providers/organisations', { name: 'Westside Youth Club' }).expect(303);
+    const [west] = await rows<{ id: string }>(sql`select id from provider_organisations where tenant_id = ${school.tenantId} and name = 'Westside Youth Club'`);
+    const taken = await admin.post('/admin/providers/accounts', { organisationId: west!.id, name: 'Pat', email: 'pat.provider@example.org' }).expect(400);
+    expect(taken.text).to.contain('href="#pi-email"');
   });
 
   it('signs in from the invitation (GET shows a button, POST uses it once), then sets a password', async () => {
@@ -181,6 +198,15 @@ describe('community providers: invitations, sign-in and the provider home', func
     expect((await useLink(agent, link)).status).to.equal(303);
     await agent.get('/provider').expect(200);
     expect((await t.ctx.mail.keptMessages(500)).some((m) => m.to === 'nobody-here@example.org')).to.equal(false);
+  });
+
+  it('lists the referrals the referrals feature gives for the signed-in provider', async () => {
+    const link = await invite('rita@example.org', 'Rita Referred');
+    const agent = request.agent(t.app);
+    expect((await useLink(agent, link)).status).to.equal(303);
+    const home = decoded((await agent.get('/provider').expect(200)).text);
+    expect(home).to.contain('Weekend meal packs').and.to.contain('Urgent').and.to.contain('href="/provider/referrals/x"');
+    expect(asked.at(-1)).to.include({ tenantId: school.tenantId, organisationId: orgId, organisationName: 'Eastside Food Bank', name: 'Rita Referred', locale: 'en' });
   });
 
   it('refuses an expired link', async () => {
