@@ -72,6 +72,16 @@ function limiter(limit: number, opts: { byEmail?: boolean; failedOnly?: boolean 
 }
 
 /**
+ * What other features' provider pages (the referrals' detail and state changes) get to mount under
+ * /provider behind the same session, CSRF check and tenant scope: `signedIn` (the provider, or a 401),
+ * and `page` (renders `views/pages/<view>` in the providers' layout with a fresh CSRF token as `csrfToken`).
+ */
+export interface PortalKit {
+  signedIn(req: Request): ProviderUser;
+  page(req: Request, res: Response, view: string, data: Record<string, unknown>): void;
+}
+
+/**
  * /provider: community providers' own pages, a top-level window (never framed) outside the LMS. A
  * first-party session (express-session over provider_sessions; HttpOnly, SameSite=Lax, Secure on an
  * https BASE_URL, path /provider so no other page ever receives it), passport for sign-in (a one-time
@@ -79,7 +89,7 @@ function limiter(limit: number, opts: { byEmail?: boolean; failedOnly?: boolean 
  * requests. The school is the `school` query or field (its tenant id) until sign-in; after it, every
  * request runs in the session's school's scope. An ltik opens nothing here.
  */
-export function providerPortalRoutes(ctx: AppContext): Router {
+export function providerPortalRoutes(ctx: AppContext, extend: ((portal: Router, kit: PortalKit) => void)[] = []): Router {
   const providers = ctx.providers;
   const auth = new passport.Passport();
   auth.use(
@@ -144,9 +154,10 @@ export function providerPortalRoutes(ctx: AppContext): Router {
   });
 
   /** Renders a portal page with a fresh CSRF token for its forms, in the providers' layout. */
-  const page = (req: Request, res: Response, view: string, data: Record<string, unknown>) => {
-    res.render(`providers/${view}`, { layout: 'provider', csrfToken: generateToken(req), ...data });
+  const render = (req: Request, res: Response, view: string, data: Record<string, unknown>) => {
+    res.render(view, { layout: 'provider', csrfToken: generateToken(req), ...data });
   };
+  const page = (req: Request, res: Response, view: string, data: Record<string, unknown>) => render(req, res, `providers/${view}`, data);
   const signedIn = (req: Request): ProviderUser => {
     if (!req.provider) throw unauthorized(message('providers.signIn.needed'));
     return req.provider;
@@ -251,5 +262,6 @@ export function providerPortalRoutes(ctx: AppContext): Router {
     res.redirect(303, portalUrl(`${PORTAL}/sign-in`, { school: provider.tenantId, done: 'signedOut' }));
   });
 
+  for (const mount of extend) mount(portal, { signedIn, page: render });
   return r;
 }

@@ -7,7 +7,8 @@ import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/sc
 import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
 import { queryRows } from '../../../src/db/client.js';
 import { decoded } from '../../support/html.js';
-import { SEND_JOB } from '../../../src/mail/mail.service.js';
+import { MailError, render, SEND_JOB } from '../../../src/mail/mail.service.js';
+import { HttpError } from '../../../src/web/errors.js';
 import { providerLimits } from '../../../src/providers/provider-portal.routes.js';
 import { TOKEN_TTL_MS } from '../../../src/providers/providers.service.js';
 import type { ProviderUser } from '../../../src/providers/provider-user.js';
@@ -279,6 +280,17 @@ describe('community providers: invitations, sign-in and the provider home', func
     await admin.post(`/admin/providers/accounts/${randomUUID()}/active`, {}).expect(404);
     await admin.post(`/admin/providers/accounts/${sam!.id}/active`, { active: 'on' }).expect(303);
     expect((await signInWithPassword(request.agent(t.app), school.tenantId, 'sam@example.org', 'correct horse battery')).status).to.equal(303);
+  });
+
+  it('mail: a token only in the link of a template that takes one, and always there', async () => {
+    const token = 'a'.repeat(43);
+    const { text } = render('provider.signIn', { school: school.tenantId }, 'es', t.config.baseUrl, token);
+    expect(text).to.contain(`/provider/link?school=${school.tenantId}&token=${token}`);
+    expect(text.split(token)).to.have.length(2);
+    expect(() => render('provider.signIn', { school: school.tenantId }, 'en', t.config.baseUrl)).to.throw(MailError);
+    const queue = (mail: Parameters<typeof t.ctx.mail.queueNow>[0]) => t.ctx.mail.queueNow(mail).then(() => 'queued', (err: unknown) => (err instanceof HttpError ? err.status : 'other'));
+    expect(await queue({ tenantId: school.tenantId, to: 'x@example.org', template: 'tool.waiting', params: { count: 1 }, linkToken: token })).to.equal(400);
+    expect(await queue({ tenantId: school.tenantId, to: 'x@example.org', template: 'provider.invite', params: { school: school.tenantId } })).to.equal(400);
   });
 
   it('lets an external support name one of the school\'s organisations, and no other school\'s', async () => {
