@@ -4,8 +4,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * A school's API tokens and keys at rest: AES-256-GCM under a key derived from the app's ENCRYPTION_KEY
  * (its own derivation, so a leaked ltik key would not open these). Stored as `v1.<iv>.<tag>.<data>` (base64url).
  */
-export function createSecretBox(encryptionKey: string) {
-  const key = createHash('sha256').update(`connector-secrets:${encryptionKey}`).digest();
+export function createSecretBox(encryptionKey: string, purpose = 'connector-secrets') {
+  // Each use names its purpose (`mail-link-tokens` for src/mail): one box's text never opens in another.
+  const key = createHash('sha256').update(`${purpose}:${encryptionKey}`).digest();
   return {
     seal(plain: string): string {
       const iv = randomBytes(12);

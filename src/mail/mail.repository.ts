@@ -4,7 +4,7 @@ import { mailOutbox } from './mail.tables.js';
 
 export type OutboxRow = typeof mailOutbox.$inferSelect;
 
-export async function insert(db: DbOrTx, row: { tenantId: string; recipient: string; locale: string; template: string; params: Record<string, unknown>; createdAt: Date }): Promise<string> {
+export async function insert(db: DbOrTx, row: { tenantId: string; recipient: string; locale: string; template: string; params: Record<string, unknown>; linkToken?: string | null; createdAt: Date }): Promise<string> {
   const [made] = await db.insert(mailOutbox).values(row).returning({ id: mailOutbox.id });
   return made!.id;
 }
@@ -14,11 +14,14 @@ export async function find(db: DbOrTx, tenantId: string, id: string): Promise<Ou
   return row;
 }
 
-/** Only a queued row becomes sent: a second run of the job (a retry after a crash) finds it sent and stops. */
+/**
+ * Only a queued row becomes sent: a second run of the job (a retry after a crash) finds it sent and stops.
+ * A link's sealed token goes once an SMTP server has the message; a kept one stays for /sandbox/outbox.
+ */
 export async function markSent(db: DbOrTx, tenantId: string, id: string, deliveredBy: string, smtpMessageId: string, at: Date): Promise<void> {
   await db
     .update(mailOutbox)
-    .set({ status: 'sent', deliveredBy, smtpMessageId, sentAt: at, lastError: null, attempts: sql`${mailOutbox.attempts} + 1` })
+    .set({ status: 'sent', deliveredBy, smtpMessageId, sentAt: at, lastError: null, attempts: sql`${mailOutbox.attempts} + 1`, ...(deliveredBy === 'smtp' ? { linkToken: null } : {}) })
     .where(and(eq(mailOutbox.tenantId, tenantId), eq(mailOutbox.id, id), eq(mailOutbox.status, 'queued')));
 }
 

@@ -7,7 +7,8 @@ import { errorClassOf, type JobQueue } from '../jobs/jobs.service.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { badRequest, message } from '../web/errors.js';
 import { defaultLocale, isLocale, t, type Locale } from '../web/i18n.js';
-import { isMailTemplate, mailTemplates, type MailParams, type MailTemplateKey } from './mail.templates.js';
+import { isMailTemplate, linkOf, mailTemplates, type MailParams, type MailTemplateKey } from './mail.templates.js';
+import type { SecretBox } from '../connectors/secret-box.js';
 import * as repo from './mail.repository.js';
 
 export const SEND_JOB = 'mail.send';
@@ -39,6 +40,8 @@ export interface MailDeps {
   from: string;
   /** Without an SMTP server, keep messages as sent for the sandbox's outbox page (never in production). */
   keep: boolean;
+  /** Seals a link's one-time token in the outbox row (createSecretBox(key, 'mail-link-tokens')). */
+  linkTokens: SecretBox;
 }
 
 export interface QueuedMail<K extends MailTemplateKey> {
@@ -48,15 +51,24 @@ export interface QueuedMail<K extends MailTemplateKey> {
   params: MailParams<K>;
   /** The recipient's language when the tool knows it. */
   locale?: Locale | undefined;
+  /** The one-time token the link carries, for a template with `token` (and only then). */
+  linkToken?: string;
 }
 
 /** What a message says, worded when it is sent (or shown on the sandbox outbox): subject and body from i18n, one link into the tool. */
-export function render(template: string, params: Record<string, unknown>, locale: Locale, baseUrl: string): { subject: string; text: string } {
+export function render(template: string, params: Record<string, unknown>, locale: Locale, baseUrl: string, linkToken?: string | null): { subject: string; text: string } {
   if (!isMailTemplate(template)) throw new MailError('mail_template', `unknown mail template ${template}`);
   const def = mailTemplates[template];
   const checked = def.params.safeParse(params);
   if (!checked.success) throw new MailError('mail_template', `parameters do not fit mail template ${template}`);
-  const link = new URL(def.path, baseUrl).toString();
+  const linkDef = linkOf(template);
+  const url = new URL(linkDef.path, baseUrl);
+  for (const q of linkDef.query ?? []) url.searchParams.set(q, String((checked.data as Record<string, unknown>)[q]));
+  if (linkDef.token) {
+    if (!linkToken) throw new MailError('mail_template', `mail template ${template} needs its link's token`);
+    url.searchParams.set('token', linkToken);
+  }
+  const link = url.toString();
   const values = { ...checked.data, link };
   return {
     subject: t(`mail.${template}.subject`, values, locale),
@@ -87,6 +99,9 @@ export function createMailService(deps: MailDeps) {
   const transport = deps.smtpUrl ? nodemailer.createTransport({ url: deps.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }) : undefined;
   if (!transport && !deps.keep) logger.warn('SMTP_URL is not set: e-mail stays queued until it is (see /admin/jobs)');
 
+  /** A row's sealed link token, opened (null: none, or sealed under another key). */
+  const openToken = (sealed: string | null) => (sealed ? deps.linkTokens.open(sealed) : null);
+
   async function send(key: string): Promise<void> {
     const [tenantId, id] = key.split('/');
     if (!tenantId || !id) return;
@@ -105,7 +120,7 @@ export function createMailService(deps: MailDeps) {
       }
       let content: { subject: string; text: string };
       try {
-        content = render(row.template, row.params, isLocale(row.locale) ? row.locale : defaultLocale, deps.baseUrl);
+        content = render(row.template, row.params, isLocale(row.locale) ? row.locale : defaultLocale, deps.baseUrl, openToken(row.linkToken));
       } catch (err) {
         // A template removed or changed since the row was queued: no attempt can send it.
         await repo.markAttemptFailed(db, tenantId, id, 'mail_template', true);
@@ -134,8 +149,11 @@ export function createMailService(deps: MailDeps) {
     if (!to.success) throw badRequest(message('mail.errors.badAddress'), 'bad_address');
     const params = mailTemplates[mail.template].params.safeParse(mail.params);
     if (!params.success) throw badRequest(message('mail.errors.badParams'), 'bad_mail_params');
+    // A token only where the template's link takes one, and always there.
+    if (Boolean(linkOf(mail.template).token) !== Boolean(mail.linkToken)) throw badRequest(message('mail.errors.badParams'), 'bad_mail_params');
     const now = clock.now();
-    const id = await repo.insert(tx, { tenantId: mail.tenantId, recipient: to.data, locale: mail.locale && isLocale(mail.locale) ? mail.locale : defaultLocale, template: mail.template, params: params.data, createdAt: now });
+    const linkToken = mail.linkToken ? deps.linkTokens.seal(mail.linkToken) : null;
+    const id = await repo.insert(tx, { tenantId: mail.tenantId, recipient: to.data, locale: mail.locale && isLocale(mail.locale) ? mail.locale : defaultLocale, template: mail.template, params: params.data, linkToken, createdAt: now });
     await deps.jobs.enqueueIn(tx, SEND_JOB, `${mail.tenantId}/${id}`, now, mail.tenantId);
     return id;
   }
@@ -174,7 +192,7 @@ export function createMailService(deps: MailDeps) {
     /** /sandbox/outbox: the newest kept messages as their recipients would read them. The caller runs as the sandbox (system scope). */
     async keptMessages(limit = 50) {
       const rows = await repo.listKept(db, limit);
-      return rows.map((r) => ({ id: r.id, to: r.recipient, sentAt: r.sentAt, ...render(r.template, r.params, isLocale(r.locale) ? r.locale : defaultLocale, deps.baseUrl) }));
+      return rows.map((r) => ({ id: r.id, to: r.recipient, sentAt: r.sentAt, ...render(r.template, r.params, isLocale(r.locale) ? r.locale : defaultLocale, deps.baseUrl, openToken(r.linkToken)) }));
     },
 
     close: () => transport?.close(),

@@ -18,6 +18,12 @@ export const mailOutbox = pgTable(
     template: text('template').notNull(),
     /** Checked against the template's own schema when queued and again when sent. */
     params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    /**
+     * A template whose link carries a one-time token (a provider's invitation or sign-in link): the
+     * token sealed (AES-GCM, src/connectors/secret-box.ts), opened only to word the message; cleared
+     * once an SMTP server accepted it. Never logged, never shown but inside the link.
+     */
+    linkToken: text('link_token'),
     /** queued | sent | failed (the server refused it for good: a bad mailbox) */
     status: text('status').notNull().default('queued'),
     /** Delivery attempts made, successful or not. */

@@ -8,6 +8,17 @@ import { z } from 'zod';
  * (`mail.<template>.subject`, `.body`), and the only link is one back into the tool.
  * The next features (alerts, referrals, the digest) add their templates here.
  */
+/**
+ * What a template may add to its link besides the path: `query` names parameters (ids only) that go in
+ * the link's query string; `token` says the link carries a one-time token (`QueuedMail.linkToken`) as
+ * `?token=`: sealed in the outbox row, never in the text outside the link, never logged.
+ */
+interface TemplateLink {
+  path: string;
+  query?: readonly string[];
+  token?: boolean;
+}
+
 export const mailTemplates = {
   /** Something waits for the recipient in the tool (a generic nudge: how many things, never what). */
   'tool.waiting': {
@@ -15,7 +26,24 @@ export const mailTemplates = {
     /** Where the link leads: the tool's entry page, which says how to open it from the LMS (an e-mail can carry no ltik). */
     path: '/',
   },
-} as const;
+  /** A community provider is invited (src/providers): the link leads to "Sign in" with the invitation's token. */
+  'provider.invite': {
+    params: z.strictObject({ school: z.uuid() }),
+    path: '/provider/welcome',
+    query: ['school'],
+    token: true,
+  },
+  /** A provider asked for a sign-in link: the link leads to "Sign in" with a token valid about 30 minutes. */
+  'provider.signIn': {
+    params: z.strictObject({ school: z.uuid() }),
+    path: '/provider/link',
+    query: ['school'],
+    token: true,
+  },
+} as const satisfies Record<string, TemplateLink & { params: z.ZodObject }>;
+
+/** The link of a template: what it adds to its path (see TemplateLink). */
+export const linkOf = (key: MailTemplateKey): TemplateLink => mailTemplates[key];
 
 export type MailTemplateKey = keyof typeof mailTemplates;
 export type MailParams<K extends MailTemplateKey> = z.infer<(typeof mailTemplates)[K]['params']>;
@@ -32,4 +60,6 @@ function holdsNoFreeText(field: z.ZodType): boolean {
 for (const [key, template] of Object.entries(mailTemplates)) {
   const loose = Object.entries(template.params.shape).filter(([, field]) => !holdsNoFreeText(field as z.ZodType));
   if (loose.length > 0) throw new Error(`mail template ${key}: parameters ${loose.map(([k]) => k).join(', ')} could carry free text`);
+  const strays = (linkOf(key as MailTemplateKey).query ?? []).filter((q) => !Object.hasOwn(template.params.shape, q));
+  if (strays.length > 0) throw new Error(`mail template ${key}: link query ${strays.join(', ')} names no parameter`);
 }

@@ -44,7 +44,7 @@ export function supportView(row: SupportRow, locale?: Locale) {
  * What the add and edit form shows: the values (saved, or as posted when refused), the choices, and
  * a box per language offered (plus any other the support already has, so saving never drops it).
  */
-export function formView(values: Record<string, unknown>, languageChoices: readonly string[], locale?: Locale) {
+export function formView(values: Record<string, unknown>, languageChoices: readonly string[], locale?: Locale, organisations: readonly { id: string; name: string }[] = []) {
   const v = (k: string) => (values[k] === undefined || values[k] === null ? '' : String(values[k]));
   const ticked = Array.isArray(values.languages) ? values.languages.map(String) : Object.entries(prefixed(values, 'lang')).filter(([, on]) => on === 'on').map(([code]) => code);
   return {
@@ -54,6 +54,7 @@ export function formView(values: Record<string, unknown>, languageChoices: reado
     tiers: ['1', '2', '3'].map((x) => option(x, t(`supports.tier.${x}`, {}, locale), v('tier'))),
     costs: supportCosts.map((c) => option(c, labelOf('supports.cost', c, locale), v('cost'))),
     referrals: supportProviders.map((c) => option(c, labelOf('supports.referral', c, locale), v('referral'))),
+    organisations: [option('', t('supports.form.noOrganisation', {}, locale), v('providerOrganisationId')), ...organisations.map((o) => option(o.id, o.name, v('providerOrganisationId')))],
     languages: [...new Set([...languageChoices, ...ticked.filter((c) => /^[a-z]{2,3}$/.test(c))])].map((code) => ({ code, label: languageName(code, locale), checked: ticked.includes(code) })),
     sensitiveCategories: sensitiveCategories.map((c) => labelOf('supports.category', c, locale)).join(', '),
   };

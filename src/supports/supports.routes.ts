@@ -47,9 +47,9 @@ export function supportsRoutes(ctx: AppContext): Router {
     res.render('supports/admin', { titleKey: 'supports.admin.title', nav: [{ href: '/admin', label: t('nav.admin', {}, req.user!.locale), current: false }], notice: noticeOf(req), ...list });
   });
 
-  const renderForm = (req: Request, res: Response, opts: { id?: string; values: Record<string, unknown>; languageChoices: readonly string[]; errors?: Record<string, string>; can: Record<string, boolean> }) => {
+  const renderForm = (req: Request, res: Response, opts: { id?: string; values: Record<string, unknown>; languageChoices: readonly string[]; organisations: readonly { id: string; name: string }[]; errors?: Record<string, string>; can: Record<string, boolean> }) => {
     const locale = req.user!.locale;
-    const form = formView(opts.values, opts.languageChoices, locale);
+    const form = formView(opts.values, opts.languageChoices, locale, opts.organisations);
     res.render('supports/form', {
       titleKey: opts.id ? 'supports.form.editTitle' : 'supports.form.newTitle',
       nav: [
@@ -66,8 +66,8 @@ export function supportsRoutes(ctx: AppContext): Router {
   };
 
   r.get(`${ADMIN}/new`, async (req, res) => {
-    const view = ctx.supports.newForm(req.user!);
-    renderForm(req, res, { values: { tier: '1', cost: 'free', referral: 'internal' }, languageChoices: view.languageChoices, can: view.can });
+    const view = await ctx.supports.newForm(req.user!);
+    renderForm(req, res, { values: { tier: '1', cost: 'free', referral: 'internal' }, languageChoices: view.languageChoices, organisations: view.organisations, can: view.can });
   });
 
   r.post(`${ADMIN}/starter`, async (req, res) => {
@@ -80,15 +80,15 @@ export function supportsRoutes(ctx: AppContext): Router {
     const outcome = await unlessRefused(() => ctx.supports.create(req.user!, parseSupportForm(posted)));
     if (!outcome.ok) {
       res.status(400);
-      const view = ctx.supports.newForm(req.user!);
-      return renderForm(req, res, { values: posted, errors: outcome.errors, languageChoices: view.languageChoices, can: view.can });
+      const view = await ctx.supports.newForm(req.user!);
+      return renderForm(req, res, { values: posted, errors: outcome.errors, languageChoices: view.languageChoices, organisations: view.organisations, can: view.can });
     }
     redirectInTool(res, ADMIN, { query: { done: 'created' } });
   });
 
   r.get(`${ADMIN}/:id`, async (req, res) => {
-    const { support, languageChoices, can } = await ctx.supports.find(req.user!, String(req.params.id));
-    renderForm(req, res, { id: support.id, values: { ...support }, languageChoices, can });
+    const { support, languageChoices, organisations, can } = await ctx.supports.find(req.user!, String(req.params.id));
+    renderForm(req, res, { id: support.id, values: { ...support }, languageChoices, organisations, can });
   });
 
   r.post(`${ADMIN}/:id`, async (req, res) => {
@@ -97,8 +97,8 @@ export function supportsRoutes(ctx: AppContext): Router {
     const outcome = await unlessRefused(() => ctx.supports.update(req.user!, id, parseSupportForm(posted)));
     if (!outcome.ok) {
       res.status(400);
-      const { languageChoices, can } = await ctx.supports.find(req.user!, id);
-      return renderForm(req, res, { id, values: posted, errors: outcome.errors, languageChoices, can });
+      const { languageChoices, organisations, can } = await ctx.supports.find(req.user!, id);
+      return renderForm(req, res, { id, values: posted, errors: outcome.errors, languageChoices, organisations, can });
     }
     redirectInTool(res, ADMIN, { query: { done: 'saved' } });
   });

@@ -34,6 +34,8 @@ export const supportForm = z.object({
   languages: languageList,
   cost: z.enum(supportCosts, 'supports.form.chooseCost'),
   referral: z.enum(supportProviders, 'supports.form.chooseReferral'),
+  /** For an external support: the organisation that receives its referrals (src/providers); '' for none. */
+  providerOrganisationId: z.union([z.literal(''), z.uuid('supports.form.chooseOrganisation')], 'supports.form.chooseOrganisation').default(''),
   sensitive: z.literal('on').optional(),
 });
 export type SupportForm = z.infer<typeof supportForm>;

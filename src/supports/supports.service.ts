@@ -4,10 +4,10 @@ import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { supportActions, supportPolicy } from '../policies/support.js';
-import { validForm, type ParsedForm } from '../web/forms.js';
+import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
-import { defaultLocale, type Locale } from '../web/i18n.js';
+import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import * as repo from './supports.repository.js';
 import { sensitiveCategories } from './supports.tables.js';
 import type { StarterCatalogue, SupportForm, SupportsQuery } from './supports.schemas.js';
@@ -18,6 +18,8 @@ export interface SupportsDeps {
   audit: Pick<AuditService, 'record'>;
   /** The starter catalogue in every language (loadStarterCatalogues): copied in the admin's. */
   starters: Record<Locale, StarterCatalogue>;
+  /** The school's community organisations (src/providers), which an external support may name. */
+  organisationsOf?: (tenantId: string) => Promise<{ id: string; name: string }[]>;
 }
 
 /** Sensitive categories are always sensitive; any other support may be marked so. */
@@ -41,7 +43,17 @@ export function createSupportsService(deps: SupportsDeps) {
     return row;
   }
 
-  const valuesOf = (user: AppUser, form: SupportForm): repo.SupportValues => ({
+  const organisationsOf = (tenantId: string) => deps.organisationsOf?.(tenantId) ?? Promise.resolve([]);
+
+  /** The organisation an external support names: one of the school's, or the form is refused; none for an internal support. */
+  async function organisationOf(user: AppUser, form: SupportForm): Promise<string | null> {
+    if (form.referral !== 'external' || form.providerOrganisationId === '') return null;
+    const known = (await organisationsOf(user.tenantId)).some((o) => o.id === form.providerOrganisationId);
+    if (!known) throw new InvalidInput({ providerOrganisationId: t('supports.form.chooseOrganisation', {}, user.locale) });
+    return form.providerOrganisationId;
+  }
+
+  const valuesOf = (user: AppUser, form: SupportForm, providerOrganisationId: string | null): repo.SupportValues => ({
     name: form.name,
     provider: form.provider,
     description: form.description,
@@ -54,6 +66,7 @@ export function createSupportsService(deps: SupportsDeps) {
     languages: form.languages,
     cost: form.cost,
     referral: form.referral,
+    providerOrganisationId,
     sensitive: isSensitive(form.category, form.sensitive === 'on'),
     updatedAt: clock.now(),
     updatedBy: user.personId,
@@ -75,18 +88,19 @@ export function createSupportsService(deps: SupportsDeps) {
     /** The admins' list: active, inactive or both. */
     adminList: (user: AppUser, query: SupportsQuery) => listed(user, query, 'manage'),
     /** The blank add form: only a manager sees it. */
-    newForm(user: AppUser) {
+    async newForm(user: AppUser) {
       authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
-      return { languageChoices, can: can(user) };
+      return { languageChoices, organisations: await organisationsOf(user.tenantId), can: can(user) };
     },
     async find(user: AppUser, id: string) {
-      return { support: await managed(user, id), languageChoices, can: can(user) };
+      return { support: await managed(user, id), languageChoices, organisations: await organisationsOf(user.tenantId), can: can(user) };
     },
     async create(user: AppUser, posted: ParsedForm<SupportForm>): Promise<string> {
       authorize(supportPolicy, user, 'manage', { tenantId: user.tenantId });
       const form = validForm(posted, user.locale);
+      const organisationId = await organisationOf(user, form);
       return db.transaction(async (tx) => {
-        const id = await repo.insertSupport(tx, user.tenantId, valuesOf(user, form));
+        const id = await repo.insertSupport(tx, user.tenantId, valuesOf(user, form, organisationId));
         await deps.audit.record(user, { action: 'create', entity: 'support', entityId: id }, tx);
         return id;
       });
@@ -94,8 +108,9 @@ export function createSupportsService(deps: SupportsDeps) {
     async update(user: AppUser, id: string, posted: ParsedForm<SupportForm>): Promise<void> {
       await managed(user, id);
       const form = validForm(posted, user.locale);
+      const organisationId = await organisationOf(user, form);
       await db.transaction(async (tx) => {
-        if (!(await repo.updateSupport(tx, user.tenantId, id, valuesOf(user, form)))) throw notFound();
+        if (!(await repo.updateSupport(tx, user.tenantId, id, valuesOf(user, form, organisationId)))) throw notFound();
         await deps.audit.record(user, { action: 'update', entity: 'support', entityId: id }, tx);
       });
     },

@@ -47,6 +47,8 @@ export const supports = pgTable(
     languages: text('languages').array().notNull().default([]),
     cost: text('cost').$type<SupportCost>().notNull(),
     referral: text('referral').$type<SupportProvider>().notNull(),
+    /** For an external support: the organisation (src/providers) that receives its referrals. */
+    providerOrganisationId: uuid('provider_organisation_id'),
     sensitive: boolean('sensitive').notNull().default(false),
     active: boolean('active').notNull().default(true),
     starterKey: text('starter_key'),

@@ -50,9 +50,11 @@ import { createCanvasService } from '../connectors/canvas/canvas.service.js';
 import { canvasLiveEventsBody } from '../connectors/canvas/canvas.routes.js';
 import { createImportsService } from '../student-data/imports.service.js';
 import { createMailService } from '../mail/mail.service.js';
+import { createProvidersService } from '../providers/providers.service.js';
+import { noReferrals, type ProviderReferrals } from '../providers/provider-user.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
-import { outsideScope } from '../db/tenant-scope.js';
+import { outsideScope, withTenant } from '../db/tenant-scope.js';
 import { safeError, type Logger } from './logger.js';
 import { createMetrics } from '../metrics/metrics.service.js';
 import { cleanQuery, unsupportedBody } from './body.js';
@@ -65,7 +67,7 @@ export interface App {
   ctx: AppContext;
 }
 
-export function buildContext(deps: AppDeps): AppContext {
+export function buildContext(deps: AppDeps, wiring: { providerReferrals?: ProviderReferrals } = {}): AppContext {
   const db = deps.database.db;
   // The key registry looks tenants up through the platforms service, which needs it to register keys: bound late.
   const lti = createLtiService({ db, clock: deps.clock, logger: deps.logger, encryptionKey: deps.config.encryptionKey, findTenant: (id) => platforms.find(id) });
@@ -140,7 +142,7 @@ export function buildContext(deps: AppDeps): AppContext {
   connectors.register(canvas.connector);
   const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
-  const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production' });
+  const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens') });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers, ...mail.jobHandlers })) jobs.register(type, handler, describers[type]);
   // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
@@ -164,7 +166,20 @@ export function buildContext(deps: AppDeps): AppContext {
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
   const staff = createStaffService({ db, audit });
-  const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales) });
+  // The referrals sent to a provider's organisation come from the referrals feature once it is wired; none until then.
+  const providers = createProvidersService({
+    db,
+    clock: deps.clock,
+    audit,
+    mail,
+    referrals: wiring.providerReferrals ?? noReferrals,
+    schoolOf: async (tenantId) => {
+      const tenant = await withTenant(tenantId, () => platforms.find(tenantId));
+      return tenant?.active ? { name: tenant.name } : undefined;
+    },
+    baseUrl: deps.config.baseUrl,
+  });
+  const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales), organisationsOf: (t) => providers.organisationsOf(t) });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
@@ -212,12 +227,12 @@ export function buildContext(deps: AppDeps): AppContext {
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, staff, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, staff, providers, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */
-export async function createApp(deps: AppDeps): Promise<App> {
-  const ctx = buildContext(deps);
+export async function createApp(deps: AppDeps, wiring: { providerReferrals?: ProviderReferrals } = {}): Promise<App> {
+  const ctx = buildContext(deps, wiring);
   const { config, logger } = ctx;
   const app = express();
   app.disable('x-powered-by');

@@ -32,6 +32,7 @@ import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { StaffService } from '../roster/staff.service.js';
+import type { ProvidersService } from '../providers/providers.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -86,6 +87,8 @@ export interface AppContext extends AppDeps {
   mail: MailService;
   /** Staff roles (counsellor, social worker, coordinator, leaders) given by admins on /admin/staff. */
   staff: StaffService;
+  /** Community providers outside the LMS (src/providers): organisations and invitations (admins), sign-in and home at /provider. */
+  providers: ProvidersService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

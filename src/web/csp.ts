@@ -19,7 +19,7 @@ export function contentSecurityPolicy(config: Pick<Config, 'baseUrl'>, alwaysAll
       // Deep-linking responses post a form back to the LMS, so form targets cannot be limited to us.
       formAction: null,
       frameSrc: ["'self'", 'http://localhost:*', 'http://127.0.0.1:*', 'https:'],
-      frameAncestors: [(_req, res) => ["'self'", ...framers(res as Response)].join(' ')],
+      frameAncestors: [(_req, res) => ((res as Response).locals.framedByNone === true ? "'none'" : ["'self'", ...framers(res as Response)].join(' '))],
       upgradeInsecureRequests: config.baseUrl.startsWith('https:') ? [] : null,
     },
   });
@@ -42,5 +42,15 @@ function framers(res: Response): string[] {
 /** Lets `origins` (full origins, e.g. https://school.instructure.com) frame this response too. */
 export function allowFraming(res: Response, origins: string[]): void {
   res.locals.frameAncestors = [...new Set([...framers(res), ...origins])];
+  (res.locals.rewriteCsp as (() => void) | undefined)?.();
+}
+
+/**
+ * A page no one may frame, not even the tool itself (frame-ancestors 'none', X-Frame-Options DENY):
+ * the community providers' pages, a top-level window with a session of their own (src/providers).
+ */
+export function forbidFraming(res: Response): void {
+  res.locals.framedByNone = true;
+  res.setHeader('X-Frame-Options', 'DENY');
   (res.locals.rewriteCsp as (() => void) | undefined)?.();
 }

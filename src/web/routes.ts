@@ -28,6 +28,8 @@ import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
 import { mailRoutes } from '../mail/mail.routes.js';
 import { staffRoutes } from '../roster/staff.routes.js';
+import { providersRoutes } from '../providers/providers.routes.js';
+import { providerPortalRoutes } from '../providers/provider-portal.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -52,6 +54,8 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   // File imports read their own bodies (a multipart upload, a pushed file), so they come before the form parser.
   app.use(importsRoutes(ctx));
   app.use(formBodies());
+  // Community providers' own pages: a top-level window with a session of its own, scoped to /provider (no ltik).
+  app.use(providerPortalRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(beforeAnyTenant('install', installRoutes(ctx)));
   app.use(platformsRoutes(ctx));
@@ -73,4 +77,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(indicatorsRoutes(ctx));
   app.use(supportsRoutes(ctx));
   app.use(staffRoutes(ctx));
+  app.use(providersRoutes(ctx));
 }

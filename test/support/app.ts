@@ -42,13 +42,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** The real app, in-process, on the shared test database. */
-export async function createTestApp(overrides: Partial<Config> = {}, opts: { database?: Database; now?: Date } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, opts: { database?: Database; now?: Date; wiring?: Parameters<typeof createApp>[1] } = {}): Promise<TestApp> {
   const config = testConfig(overrides);
   // `now`: for what the app does while it starts (the sandbox seeds "today").
   const clock = new TestClock(opts.now);
   const logs = new LogCapture();
   // A database of its own for tests whose background work walks every tenant (the shared one holds other tests' tenants).
   const database = opts.database ?? (await testDatabase());
-  const app = await createApp({ config, database, clock, logger: createLogger('info', logs), });
+  const app = await createApp({ config, database, clock, logger: createLogger('info', logs) }, opts.wiring);
   return { ...app, clock, logs, config };
 }

@@ -15,6 +15,7 @@ import { dataImportPolicy, dataImportActions } from '../../../src/policies/data-
 import { studentDataEntryPolicy, studentDataEntryActions } from '../../../src/policies/student-data-entry.js';
 import { supportPolicy, supportActions } from '../../../src/policies/support.js';
 import { staffRolePolicy, staffRoleActions } from '../../../src/policies/staff-role.js';
+import { providerAccountPolicy, providerAccountActions } from '../../../src/policies/provider-account.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -86,7 +87,7 @@ const expected: Record<string, string[]> = {
     'job:list', 'job:retry',
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
-    'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant',
+    'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -113,6 +114,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['support', supportActions, (user, a) => supportPolicy(user, a as (typeof supportActions)[number], { tenantId: T })],
   // Who is a counsellor or coordinator in the tool: the school's admins decide.
   ['staffRole', staffRoleActions, (user, a) => staffRolePolicy(user, a as (typeof staffRoleActions)[number], { tenantId: T })],
+  // Community providers' organisations and accounts open referrals to people outside the school: admins only.
+  ['providerAccount', providerAccountActions, (user, a) => providerAccountPolicy(user, a as (typeof providerAccountActions)[number], { tenantId: T })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
