@@ -17,3 +17,5 @@ export * from '../student-data/student-data.tables.js';
 export * from '../connectors/connectors.tables.js';
 export * from '../supports/supports.tables.js';
 export * from '../mail/mail.tables.js';
+export * from '../calendar/calendar.tables.js';
+export * from '../referrals/referrals.tables.js';

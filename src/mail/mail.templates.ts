@@ -15,6 +15,11 @@ export const mailTemplates = {
     /** Where the link leads: the tool's entry page, which says how to open it from the LMS (an e-mail can carry no ltik). */
     path: '/',
   },
+  /** A referral the recipient made or owns moved on: its new state only (never the student, the support or its category). */
+  'referral.updated': {
+    params: z.strictObject({ state: z.enum(['requested', 'accepted', 'declined', 'in_service', 'closed']) }),
+    path: '/',
+  },
 } as const;
 
 export type MailTemplateKey = keyof typeof mailTemplates;

@@ -32,6 +32,8 @@ import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { StaffService } from '../roster/staff.service.js';
+import type { CalendarService } from '../calendar/calendar.service.js';
+import type { ReferralsService } from '../referrals/referrals.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -86,6 +88,10 @@ export interface AppContext extends AppDeps {
   mail: MailService;
   /** Staff roles (counsellor, social worker, coordinator, leaders) given by admins on /admin/staff. */
   staff: StaffService;
+  /** The school's closed days and `dueBy` (school days on its calendar). */
+  calendar: CalendarService;
+  /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */
+  referrals: ReferralsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */
