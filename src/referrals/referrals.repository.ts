@@ -104,11 +104,9 @@ function queueWhere(tenantId: string, f: QueueFilter, now: Date, withState: bool
   return and(...where)!;
 }
 
-/** A page of the queue: open states first by due time (the index referrals_queue_idx serves each state's run). */
-export function queuePage(db: DbOrTx, tenantId: string, f: QueueFilter, now: Date, limit: number, offset: number): Promise<Referral[]> {
-  // Without a state filter: the referrals waiting for an answer, then in service, then the rest.
-  const rank = sql`case ${referrals.state} when 'requested' then 0 when 'accepted' then 1 when 'in_service' then 2 else 3 end`;
-  return db.select().from(referrals).where(queueWhere(tenantId, f, now, true)).orderBy(rank, asc(referrals.dueAt), asc(referrals.id)).limit(limit).offset(offset);
+/** A run of one state's referrals in the queue, soonest due first (an index per filter serves it: tenant, state or owner or category, due). */
+export function queueRun(db: DbOrTx, tenantId: string, f: QueueFilter & { state: ReferralState }, now: Date, limit: number, offset: number): Promise<Referral[]> {
+  return db.select().from(referrals).where(queueWhere(tenantId, f, now, true)).orderBy(asc(referrals.dueAt), asc(referrals.id)).limit(limit).offset(offset);
 }
 
 /** How many referrals match the filters (but the state), per state. */

@@ -67,6 +67,9 @@ const transitions: Record<TransitionAction, { from: readonly ReferralState[]; po
   session: { from: ['in_service'], policy: 'serve' },
   close: { from: ['accepted', 'in_service'], policy: 'close' },
 };
+/** The queue's order of states: what waits for an answer first. */
+const queueOrder: readonly ReferralState[] = ['requested', 'accepted', 'in_service', 'declined', 'closed'];
+
 export const isTransition = (v: string): v is TransitionAction => Object.hasOwn(transitions, v);
 
 /** A referral in a list, with whether this reader may see what it is (need-to-know). */
@@ -212,6 +215,26 @@ export function createReferralsService(deps: ReferralsDeps) {
         version: r.version,
       };
     });
+  }
+
+  /**
+   * A page of the queue: one state's run after another (waiting for an answer first, then accepted, in
+   * service, declined, closed), each soonest due first, read from its index; the counts say which runs the page spans.
+   */
+  async function queueRows(tenantId: string, filter: repo.QueueFilter, counts: Map<ReferralState, number>, now: Date, size: number, offset: number): Promise<repo.Referral[]> {
+    const out: repo.Referral[] = [];
+    let skip = offset;
+    for (const state of filter.state ? [filter.state] : queueOrder) {
+      const n = counts.get(state) ?? 0;
+      if (skip >= n) {
+        skip -= n;
+        continue;
+      }
+      out.push(...(await repo.queueRun(db, tenantId, { ...filter, state }, now, size - out.length, skip)));
+      skip = 0;
+      if (out.length >= size) break;
+    }
+    return out;
   }
 
   async function scanOverdue(): Promise<number> {
@@ -373,7 +396,7 @@ export function createReferralsService(deps: ReferralsDeps) {
       const size = config.queuePageSize;
       const pages = Math.max(1, Math.ceil(matched / size));
       const page = Math.min(query.page, pages);
-      const rows = await repo.queuePage(db, user.tenantId, filter, now, size, (page - 1) * size);
+      const rows = await queueRows(user.tenantId, filter, counts, now, size, (page - 1) * size);
       const [students, supports] = await Promise.all([deps.roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), deps.supports.namesOf(user.tenantId, [...new Set(rows.map((r) => r.supportId))])]);
       const staff = isSupportStaff(user);
       await audit.record(user, { action: 'read', entity: 'referral_queue', entityId: null });

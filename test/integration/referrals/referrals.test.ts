@@ -8,6 +8,8 @@ import { queryRows } from '../../../src/db/client.js';
 import { decoded } from '../../support/html.js';
 import { supports } from '../../../src/supports/supports.tables.js';
 import type { Person } from '../../../src/roster/roster.service.js';
+import { createReferralsService, type OverdueReferral } from '../../../src/referrals/referrals.service.js';
+import { loadReferralsConfig } from '../../../src/referrals/referrals.schemas.js';
 
 // Friday 6 March 2026, 10:00 at the school (UTC: the test school has not set a zone).
 const FRIDAY = new Date('2026-03-06T10:00:00Z');
@@ -172,10 +174,20 @@ describe('referrals', function () {
     expect(await count('school_holidays')).to.equal(0);
   });
 
-  it('marks an overdue referral once, and the queue shows it overdue', async () => {
+  /** The app's referrals service with a hook that records what it is told, and a small queue page. */
+  const withHook = (told: [string, OverdueReferral[]][]) =>
+    createReferralsService({ ...t.ctx, checkins: t.ctx.checkins, config: { ...loadReferralsConfig(), queuePageSize: 10 }, onOverdue: (tenantId, list) => Promise.resolve(void told.push([tenantId, list])) });
+
+  it('marks an overdue referral once, tells the hook once, and the queue shows it overdue', async () => {
     t.clock.set(new Date('2026-03-12T09:00:00Z'));
-    const marked = await t.ctx.referrals.scanOverdue();
+    const told: [string, OverdueReferral[]][] = [];
+    const service = withHook(told);
+    const marked = await service.scanOverdue();
     expect(marked).to.be.greaterThan(0);
+    const ours = told.filter(([tenantId]) => tenantId === s.tenantId).flatMap(([, list]) => list);
+    expect(ours.length).to.be.greaterThan(0);
+    expect(Object.keys(ours[0]!)).to.not.include('reason');
+    expect(await service.scanOverdue()).to.equal(0);
     expect(await t.ctx.referrals.scanOverdue()).to.equal(0);
     const [n] = await rows<{ n: string }>(sql`select count(*) as n from referrals where tenant_id = ${s.tenantId} and state = 'requested' and overdue_alerted_at is null`);
     expect(Number(n!.n)).to.equal(0);
@@ -252,6 +264,26 @@ describe('referrals', function () {
     expect(queue).to.contain('A support was arranged').and.to.not.contain('Teen counselling');
     await otherAdvisor.get(`/students/${studentId()}/supports`).expect(404);
     await family.get(`/students/${s.students[1].id}/supports`).expect(404);
+  });
+
+  it('pages the queue one state after another, waiting ones first, with counts per state', async () => {
+    for (let i = 0; i < 12; i++) await refer(advisor, { support: housing, reason: `Queue ${i}` });
+    const user = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: coordinator.id, cid: null, role: 'advisor' }))!;
+    const service = withHook([]);
+    const first = await service.queue(user, { page: 1 });
+    const second = await service.queue(user, { page: 2 });
+    const total = [...first.counts.values()].reduce((a, b) => a + b, 0);
+    expect(first.matched).to.equal(total);
+    expect(first.pages).to.equal(Math.ceil(total / 10));
+    expect(first.rows).to.have.length(10);
+    const states = [...first.rows, ...second.rows].map((r) => r.referral.state);
+    expect(states.slice(0, first.counts.get('requested'))).to.satisfy((l: string[]) => l.every((x) => x === 'requested'));
+    const ids = [...first.rows, ...second.rows].map((r) => r.referral.id);
+    expect(new Set(ids).size).to.equal(ids.length);
+    const requested = await service.queue(user, { page: 1, state: 'requested' });
+    expect(requested.rows.every((r) => r.referral.state === 'requested')).to.equal(true);
+    const dues = requested.rows.map((r) => r.referral.dueAt.getTime());
+    expect(dues).to.deep.equal([...dues].sort((a, b) => a - b));
   });
 
   it('shows current load per support in the catalogue', async () => {
