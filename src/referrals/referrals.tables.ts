@@ -68,9 +68,9 @@ export const referrals = pgTable(
     tenantReference(t, t.supportId, supports),
     index('referrals_student_idx').on(t.tenantId, t.studentId, t.createdAt),
     // The queue: per state, soonest due first.
-    index('referrals_queue_idx').on(t.tenantId, t.state, t.dueAt),
-    index('referrals_owner_idx').on(t.tenantId, t.ownerId, t.state, t.dueAt),
-    index('referrals_category_idx').on(t.tenantId, t.category, t.state, t.dueAt),
+    index('referrals_queue_idx').on(t.tenantId, t.state, t.dueAt, t.id),
+    index('referrals_owner_idx').on(t.tenantId, t.ownerId, t.state, t.dueAt, t.id),
+    index('referrals_category_idx').on(t.tenantId, t.category, t.state, t.dueAt, t.id),
     index('referrals_support_idx').on(t.tenantId, t.supportId, t.state),
     index('referrals_org_idx').on(t.tenantId, t.providerOrganisationId),
     // The overdue scanner: requested and not yet alerted, by due time.

@@ -85,9 +85,9 @@ CREATE UNIQUE INDEX "school_holidays_day_uq" ON "school_holidays" USING btree ("
 CREATE INDEX "referral_consents_student_idx" ON "referral_consents" USING btree ("tenant_id","student_id");--> statement-breakpoint
 CREATE INDEX "referral_events_referral_idx" ON "referral_events" USING btree ("tenant_id","referral_id","at");--> statement-breakpoint
 CREATE INDEX "referrals_student_idx" ON "referrals" USING btree ("tenant_id","student_id","created_at");--> statement-breakpoint
-CREATE INDEX "referrals_queue_idx" ON "referrals" USING btree ("tenant_id","state","due_at");--> statement-breakpoint
-CREATE INDEX "referrals_owner_idx" ON "referrals" USING btree ("tenant_id","owner_id","state","due_at");--> statement-breakpoint
-CREATE INDEX "referrals_category_idx" ON "referrals" USING btree ("tenant_id","category","state","due_at");--> statement-breakpoint
+CREATE INDEX "referrals_queue_idx" ON "referrals" USING btree ("tenant_id","state","due_at","id");--> statement-breakpoint
+CREATE INDEX "referrals_owner_idx" ON "referrals" USING btree ("tenant_id","owner_id","state","due_at","id");--> statement-breakpoint
+CREATE INDEX "referrals_category_idx" ON "referrals" USING btree ("tenant_id","category","state","due_at","id");--> statement-breakpoint
 CREATE INDEX "referrals_support_idx" ON "referrals" USING btree ("tenant_id","support_id","state");--> statement-breakpoint
 CREATE INDEX "referrals_org_idx" ON "referrals" USING btree ("tenant_id","provider_organisation_id");--> statement-breakpoint
 CREATE INDEX "referrals_overdue_idx" ON "referrals" USING btree ("due_at") WHERE state = 'requested' and overdue_alerted_at is null;--> statement-breakpoint
