@@ -243,6 +243,23 @@ describe('referrals', function () {
     expect(consentAudits.map((a) => a.action)).to.have.members(['create', 'update']);
   });
 
+  it('consent for one referral releases that referral only, and its page offers the form to those who may record it', async () => {
+    const org = randomUUID();
+    const a = await refer(coord, { support: counselling, reason: 'Panic attacks' });
+    const b = await refer(coord, { support: counselling, reason: 'Sleep problems' });
+    for (const id of [a, b]) await t.ctx.referrals.assignOrganisation(s.tenantId, id, org);
+    expect((await referral(a)).held_for_consent).to.equal(true);
+    const page = decoded((await coord.get(`/students/${studentId()}/referrals/${a}`).expect(200)).text);
+    expect(page).to.contain(`/students/${studentId()}/referrals/${a}/consent?`);
+    await coord.post(`/students/${studentId()}/referrals/${a}/consent`, { giver: 'guardian', method: 'verbal', givenOn: 'yesterday' }).expect(400);
+    await coord.post(`/students/${studentId()}/referrals/${a}/consent`, { giver: 'guardian', method: 'verbal', givenOn: '2026-03-06' }).expect(303);
+    expect((await referral(a)).held_for_consent).to.equal(false);
+    expect((await referral(b)).held_for_consent).to.equal(true);
+    expect((await t.ctx.referrals.forOrganisation(s.tenantId, org)).map((r) => r.id)).to.deep.equal([a]);
+    // A student or family member never records consent here.
+    await family.post(`/students/${studentId()}/consents`, { giver: 'parent', method: 'online', givenOn: '2026-03-06' }).expect(403);
+  });
+
   it('need-to-know: an advisor who did not refer, the admin and family see "a support was arranged"; the student sees it in plain words', async () => {
     const page = (as: ReturnType<typeof asUser>) => as.get(`/students/${studentId()}/supports`).expect(200).then((r) => decoded(r.text));
     for (const who of [advisor, admin, family]) {
