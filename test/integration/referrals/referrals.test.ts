@@ -270,7 +270,7 @@ describe('referrals', function () {
     // Family see non-sensitive supports by name (the default setting).
     expect(await page(family)).to.contain('Family housing desk');
     const own = await page(student);
-    expect(own).to.contain('You were connected with Teen counselling centre').and.to.not.contain('Low mood');
+    expect(own).to.contain('We asked Teen counselling centre to help you').and.to.not.contain('Low mood');
     const staff = await page(coord);
     expect(staff).to.contain('Teen counselling centre');
     // The detail page hides the same for the advisor; the queue hides it for the admin.
