@@ -42,6 +42,7 @@ export function caseloadRoutes(ctx: AppContext): Router {
       inAdvisory: home.inAdvisory,
       // The supports catalogue is one link away for whoever may refer.
       canBrowseSupports: ctx.supports.can(req.user!).browse,
+      canQueueReferrals: ctx.referrals.canQueue(req.user!),
       sorts: options('sorts', caseloadSorts, query.sort, req.user!.locale),
       shows: options('shows', caseloadFilters, query.show, req.user!.locale),
       statuses: options('statuses', planStatusFilters, query.status, req.user!.locale),

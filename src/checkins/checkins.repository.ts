@@ -124,3 +124,9 @@ function asIsoDate(v: string | Date): string {
   return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
 }
 
+
+/** One need of a student (a referral made from it is prefilled from it). */
+export async function findNeed(db: DbOrTx, tenantId: string, studentId: string, needId: string): Promise<Need | undefined> {
+  const [row] = await db.select().from(checkinNeeds).where(and(eq(checkinNeeds.tenantId, tenantId), eq(checkinNeeds.studentId, studentId), eq(checkinNeeds.id, needId)));
+  return row;
+}

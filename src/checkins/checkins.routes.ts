@@ -46,7 +46,8 @@ export function checkinsRoutes(ctx: AppContext): Router {
       newUrl: `${url}/new`,
       prepUrl: `${url}/prep`,
       ...h,
-      openNeeds: h.openNeeds.map((n) => ({ ...n, resolveUrl: `${url}/needs/${n.id}/resolve` })),
+      openNeeds: h.openNeeds.map((n) => ({ ...n, resolveUrl: `${url}/needs/${n.id}/resolve`, referUrl: `/students/${record.student.id}/referrals/new?need=${encodeURIComponent(n.id)}` })),
+      canRefer: ctx.referrals.can(req.user!, record).create,
     });
   });
 

@@ -340,6 +340,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
       );
     },
 
+    /** For referrals: one need of the student (category, urgency, who raised it, open or not); undefined for any other id. The caller opened the record. */
+    findNeed: (tenantId: string, studentId: string, needId: string) => (isUuid(needId) ? repo.findNeed(db, tenantId, studentId, needId) : Promise.resolve(undefined)),
+
     /** For the indicators: every well-being rating given at an attended check-in since a day. */
     wellbeingSince: (tenantId: string, studentIds: readonly string[], sinceDay: string) => repo.wellbeingSince(db, tenantId, studentIds, sinceDay),
 

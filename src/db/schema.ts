@@ -18,3 +18,5 @@ export * from '../connectors/connectors.tables.js';
 export * from '../supports/supports.tables.js';
 export * from '../mail/mail.tables.js';
 export * from '../providers/providers.tables.js';
+export * from '../calendar/calendar.tables.js';
+export * from '../referrals/referrals.tables.js';

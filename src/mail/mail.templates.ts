@@ -40,6 +40,11 @@ export const mailTemplates = {
     query: ['school'],
     token: true,
   },
+  /** A referral the recipient made or owns moved on: its new state only (never the student, the support or its category). */
+  'referral.updated': {
+    params: z.strictObject({ state: z.enum(['requested', 'accepted', 'declined', 'in_service', 'closed']) }),
+    path: '/',
+  },
 } as const satisfies Record<string, TemplateLink & { params: z.ZodObject }>;
 
 /** The link of a template: what it adds to its path (see TemplateLink). */

@@ -379,3 +379,12 @@ export async function setStaffRole(db: DbOrTx, tenantId: string, personId: strin
     .returning({ id: people.id });
   return rows.length > 0;
 }
+
+/** The school's people holding any of `roles` (a referral's owner is chosen among its coordinators and counsellors). */
+export function listStaffHolding(db: DbOrTx, tenantId: string, roles: readonly StaffRole[]): Promise<Pick<Person, 'id' | 'name' | 'email' | 'staffRoles'>[]> {
+  return db
+    .select({ id: people.id, name: people.name, email: people.email, staffRoles: people.staffRoles })
+    .from(people)
+    .where(and(eq(people.tenantId, tenantId), sql`${people.staffRoles} && array[${sql.join(roles.map((r) => sql`${r}`), sql`, `)}]::text[]`))
+    .orderBy(people.name, people.id);
+}

@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../db/client.js';
-import type { AppUser } from '../auth/user.js';
+import type { AppUser, StaffRole } from '../auth/user.js';
 import type { LtikInput } from '../auth/ltik.js';
 import type { Locale } from '../web/i18n.js';
 import * as repo from './roster.repository.js';
@@ -30,6 +30,8 @@ export function createRosterService(db: Db) {
       const rows = await repo.findPeopleByIds(db, tenantId, [...new Set(ids)]);
       return new Map(rows.map((p) => [p.id, p.name]));
     },
+    /** The school's people holding any of these staff roles (referral owners). */
+    staffHolding: (tenantId: string, roles: readonly StaffRole[]) => repo.listStaffHolding(db, tenantId, roles),
     /** A name search (the audit page's student and person filters). */
     findPeopleByName: (tenantId: string, text: string, limit = 50) => repo.findPeopleByName(db, tenantId, text, limit),
     /** Identity matching by the SIS's stable id (src/identities). */

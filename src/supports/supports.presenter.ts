@@ -18,7 +18,7 @@ export function filterChoices(query: SupportsQuery, languages: readonly string[]
 }
 
 /** One support as the lists show it: every code in words. */
-export function supportView(row: SupportRow, locale?: Locale) {
+export function supportView(row: SupportRow & { load?: number }, locale?: Locale) {
   return {
     id: row.id,
     name: row.name,
@@ -28,6 +28,7 @@ export function supportView(row: SupportRow, locale?: Locale) {
     contact: row.contact,
     hours: row.hours,
     capacity: row.capacity,
+    load: row.load ?? 0,
     active: row.active,
     sensitive: row.sensitive,
     categoryLabel: labelOf('supports.category', row.category, locale),

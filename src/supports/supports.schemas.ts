@@ -121,3 +121,6 @@ export function loadStarterCatalogues(locales: readonly Locale[], file = catalog
 /** Check-in needs with no support category: a need raised could never be referred, so the start stops. */
 export const needsWithoutCategory = (needIds: readonly string[]): string[] =>
   needIds.filter((id) => !(supportCategories as readonly string[]).includes(id)).map((id) => `checkin-script.json need "${id}" has no support category (src/supports/supports.tables.ts)`);
+
+/** The categories of the catalogue, for other features' forms and filters (they never read the supports' tables). */
+export { supportCategories, sensitiveCategories } from './supports.tables.js';

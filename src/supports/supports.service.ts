@@ -20,6 +20,8 @@ export interface SupportsDeps {
   starters: Record<Locale, StarterCatalogue>;
   /** The school's community organisations (src/providers), which an external support may name. */
   organisationsOf?: (tenantId: string) => Promise<{ id: string; name: string }[]>;
+  /** Current load per support (referrals accepted or in service), from the referrals feature: bound late. */
+  loadBySupport?: (tenantId: string) => Promise<Map<string, number>>;
 }
 
 /** Sensitive categories are always sensitive; any other support may be marked so. */
@@ -76,13 +78,24 @@ export function createSupportsService(deps: SupportsDeps) {
   async function listed(user: AppUser, query: SupportsQuery, action: 'browse' | 'manage') {
     authorize(supportPolicy, user, action, { tenantId: user.tenantId });
     const filter = action === 'browse' ? { ...query, status: 'active' as const } : query;
-    const [supports, languages] = await Promise.all([repo.listSupports(db, user.tenantId, filter), repo.languagesOffered(db, user.tenantId)]);
-    return { supports, languages, can: can(user) };
+    const [supports, languages, load] = await Promise.all([repo.listSupports(db, user.tenantId, filter), repo.languagesOffered(db, user.tenantId), deps.loadBySupport?.(user.tenantId) ?? new Map<string, number>()]);
+    return { supports: supports.map((s) => ({ ...s, load: load.get(s.id) ?? 0 })), languages, can: can(user) };
   }
 
   return {
     /** What a user may do with the catalogue (the caseload links to it when they may browse). */
     can,
+    /** For referrals: one support of the school (undefined for another school's id or no id). */
+    forReferral: (tenantId: string, id: string) => (isUuid(id) ? repo.findSupport(db, tenantId, id) : Promise.resolve(undefined)),
+    /** For referrals: the school's active supports (the new referral form's choices). */
+    activeSupports: (tenantId: string) => repo.listSupports(db, tenantId, { q: '', status: 'active' }),
+    /** For referrals: names of supports by id (lists and the timeline), inactive ones too. */
+    async namesOf(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await repo.listSupports(db, tenantId, { q: '', status: 'all' });
+      const wanted = new Set(ids);
+      return new Map(rows.filter((r) => wanted.has(r.id)).map((r) => [r.id, r.name]));
+    },
     /** The referrers' page: active supports only. */
     catalogue: (user: AppUser, query: SupportsQuery) => listed(user, query, 'browse'),
     /** The admins' list: active, inactive or both. */

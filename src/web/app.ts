@@ -52,6 +52,9 @@ import { createImportsService } from '../student-data/imports.service.js';
 import { createMailService } from '../mail/mail.service.js';
 import { createProvidersService } from '../providers/providers.service.js';
 import { noReferrals, type ProviderReferrals } from '../providers/provider-user.js';
+import { createCalendarService } from '../calendar/calendar.service.js';
+import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
+import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope, withTenant } from '../db/tenant-scope.js';
@@ -179,7 +182,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     },
     baseUrl: deps.config.baseUrl,
   });
-  const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales), organisationsOf: (t) => providers.organisationsOf(t) });
+  // Current load per support comes from the referrals (bound late: built below).
+  const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales), organisationsOf: (t) => providers.organisationsOf(t), loadBySupport: (t) => referrals.loadBySupport(t) });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
@@ -215,6 +219,24 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
+  const referralsConfig = loadReferralsConfig();
+  const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
+  const referrals = createReferralsService({
+    db,
+    clock: deps.clock,
+    audit,
+    studentRecords,
+    roster,
+    supports,
+    checkins,
+    calendar,
+    mail,
+    jobs,
+    config: referralsConfig,
+    // The alerts feature reads overdue referrals from here (the lead wires it); until then the queue shows them.
+    onOverdue: (_tenantId: string, _overdue: OverdueReferral[]) => Promise.resolve(),
+  });
+  for (const [type, handler] of Object.entries(referrals.jobHandlers)) jobs.register(type, handler);
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
@@ -227,7 +249,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, staff, providers, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, staff, providers, calendar, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

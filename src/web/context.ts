@@ -33,6 +33,8 @@ import type { ImportsService } from '../student-data/imports.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { StaffService } from '../roster/staff.service.js';
 import type { ProvidersService } from '../providers/providers.service.js';
+import type { CalendarService } from '../calendar/calendar.service.js';
+import type { ReferralsService } from '../referrals/referrals.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -89,6 +91,10 @@ export interface AppContext extends AppDeps {
   staff: StaffService;
   /** Community providers outside the LMS (src/providers): organisations and invitations (admins), sign-in and home at /provider. */
   providers: ProvidersService;
+  /** The school's closed days and `dueBy` (school days on its calendar). */
+  calendar: CalendarService;
+  /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */
+  referrals: ReferralsService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

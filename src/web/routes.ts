@@ -30,6 +30,8 @@ import { mailRoutes } from '../mail/mail.routes.js';
 import { staffRoutes } from '../roster/staff.routes.js';
 import { providersRoutes } from '../providers/providers.routes.js';
 import { providerPortalRoutes } from '../providers/provider-portal.routes.js';
+import { calendarRoutes } from '../calendar/calendar.routes.js';
+import { referralsRoutes } from '../referrals/referrals.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -78,4 +80,6 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(supportsRoutes(ctx));
   app.use(staffRoutes(ctx));
   app.use(providersRoutes(ctx));
+  app.use(calendarRoutes(ctx));
+  app.use(referralsRoutes(ctx));
 }

@@ -32,6 +32,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   await app.ctx.scores.startSchedule();
   await app.ctx.indicators.startSchedule();
   await app.ctx.connectors.startSchedule();
+  await app.ctx.referrals.startSchedule();
   await app.ctx.mail.resumeHeld();
   app.ctx.jobs.start();
   let stopping = false;

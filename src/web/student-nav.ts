@@ -1,13 +1,14 @@
 import type { AppUser } from '../auth/user.js';
 import type { StudentRecord } from '../navigators/student-record.js';
 import { checkinPolicy } from '../policies/checkin.js';
+import { referralPolicy } from '../policies/referral.js';
 import { recordViewsPolicy } from '../policies/record-views.js';
 import { indicatorActions, indicatorPolicy } from '../policies/indicator.js';
 import { studentDataEntryPolicy } from '../policies/student-data-entry.js';
 import { t } from './i18n.js';
 import { roleHome } from '../lti/roles.js';
 
-export type StudentPage = 'plan' | 'goals' | 'checkins' | 'data' | 'data-entry' | 'record-views';
+export type StudentPage = 'plan' | 'goals' | 'checkins' | 'supports' | 'data' | 'data-entry' | 'record-views';
 
 const homeLabel: Record<string, string> = { '/caseload': 'nav.caseload', '/my-plan': 'nav.myPlan', '/family': 'nav.family', '/admin': 'nav.admin' };
 
@@ -22,6 +23,7 @@ export function studentNav(user: AppUser, s: StudentRecord, current: StudentPage
     { href: `${base}/goals`, label: tr('nav.goals'), current: current === 'goals' },
   ];
   if (checkinPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/checkins`, label: tr('nav.checkins'), current: current === 'checkins' });
+  if (referralPolicy(user, 'list', { scope: s.scope })) items.push({ href: `${base}/supports`, label: tr('nav.supports'), current: current === 'supports' });
   if (indicatorActions.some((a) => indicatorPolicy(user, a, { scope: s.scope }))) items.push({ href: `${base}/data`, label: tr('indicators.nav.data'), current: current === 'data' });
   if (studentDataEntryPolicy(user, 'enterAttendance', { scope: s.scope })) items.push({ href: `${base}/data-entry`, label: tr('nav.dataEntry'), current: current === 'data-entry' });
   if (recordViewsPolicy(user, 'view', { scope: s.scope })) {

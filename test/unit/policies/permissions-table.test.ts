@@ -16,6 +16,8 @@ import { studentDataEntryPolicy, studentDataEntryActions } from '../../../src/po
 import { supportPolicy, supportActions } from '../../../src/policies/support.js';
 import { staffRolePolicy, staffRoleActions } from '../../../src/policies/staff-role.js';
 import { providerAccountPolicy, providerAccountActions } from '../../../src/policies/provider-account.js';
+import { referralPolicy, referralActions, referralQueuePolicy, referralQueueActions, type ReferralFacts } from '../../../src/policies/referral.js';
+import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -28,6 +30,10 @@ const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1']
 const undecidedCourse: CourseResource = { tenantId: T, kind: 'undecided', instructorIds: ['a1'] };
 const subjectCourse: CourseResource = { tenantId: T, kind: 'subject', instructorIds: ['t1'] };
 const u = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({ tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', contextKind: null, menteeIds: [], ...extra });
+
+// A sensitive referral a1 (the student's advisor) made, owned by the coordinator c2; and one a stranger to both made and owns.
+const referredByAdvisor: ReferralFacts = { sensitive: true, referredBy: 'a1', ownerId: 'c2' };
+const referredByOthers: ReferralFacts = { sensitive: true, referredBy: 'z1', ownerId: 'z2' };
 
 const subjects: Record<string, AppUser> = {
   'student (own record)': u('student', 's1'),
@@ -53,14 +59,19 @@ const staffReads = [
   'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
 ];
 
+// Support staff work every referral of the school, sensitive ones included, and the queue.
+const staffReferrals = ['referral:list', 'referral:view', 'referral:viewSensitive', 'referral:create', 'referral:respond', 'referral:serve', 'referral:close', 'referral:recordConsent', 'referral:revokeConsent', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive', 'referralOthers:create', 'referralOthers:respond', 'referralOthers:serve', 'referralOthers:close', 'referralOthers:recordConsent', 'referralOthers:revokeConsent', 'referralQueue:view'];
+
 const expected: Record<string, string[]> = {
   'student (own record)': [
+    'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
   ],
   'student (another student)': [],
   'advisor (own caseload)': [
+    'referral:list', 'referral:view', 'referral:viewSensitive', 'referral:create', 'referral:recordConsent', 'referral:revokeConsent', 'referralOthers:list', 'referralOthers:view', 'referralOthers:create', 'referralOthers:recordConsent', 'referralOthers:revokeConsent',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment', 'plan:viewShared',
     'goal:list', 'goal:view', 'goal:create', 'goal:edit', 'goal:approve', 'goal:suggest', 'goal:setStatus', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
@@ -69,18 +80,21 @@ const expected: Record<string, string[]> = {
   ],
   'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
   'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse'],
-  'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
+  'mentor (scoped to the student)': [
+    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view','plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse'],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals],
   'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
   'student whose row says counsellor (never trusted)': [
+    'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
     'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
   ],
   'counsellor of another tenant': [],
   admin: [
+    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'referralQueue:view', 'calendar:manage',
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'audit:export', 'course:setKind',
     'platform:list', 'platform:add', 'platform:update',
@@ -116,6 +130,14 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['staffRole', staffRoleActions, (user, a) => staffRolePolicy(user, a as (typeof staffRoleActions)[number], { tenantId: T })],
   // Community providers' organisations and accounts open referrals to people outside the school: admins only.
   ['providerAccount', providerAccountActions, (user, a) => providerAccountPolicy(user, a as (typeof providerAccountActions)[number], { tenantId: T })],
+  // A sensitive referral the subject's own advisor made (the coordinator c2 owns it), then one made and owned by others:
+  // need-to-know shows the first's detail to its referrer and owner only (and staff, and the student), never to family or admins.
+  ['referral', referralActions, (user, a) => referralPolicy(user, a as (typeof referralActions)[number], { scope, referral: referredByAdvisor })],
+  ['referralOthers', referralActions, (user, a) => referralPolicy(user, a as (typeof referralActions)[number], { scope, referral: referredByOthers })],
+  // The school's referral queue: support staff and admins.
+  ['referralQueue', referralQueueActions, (user, a) => referralQueuePolicy(user, a as (typeof referralQueueActions)[number], { tenantId: T })],
+  // The school's closed days: its admins.
+  ['calendar', calendarActions, (user, a) => calendarPolicy(user, a as (typeof calendarActions)[number], { tenantId: T })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from '../web/config.js';
+import { loadDocument } from '../web/overlays.js';
+import { formText, isoDate } from '../web/forms.js';
+import { supportCategories } from '../supports/supports.schemas.js';
+import { closedOutcomes, consentGivers, consentMethods, referralSources, referralStates, urgencies } from './referrals.tables.js';
+
+/** config/referrals.json: the school's rules for referrals, as data. */
+export const referralsConfigSchema = z.strictObject({
+  /** Response standards: school days to accept or decline, per urgency. */
+  responseBusinessDays: z.strictObject({ urgent: z.number().int().min(0).max(30), routine: z.number().int().min(0).max(30) }),
+  /** Days of the week the school is closed: 0 = Sunday ... 6 = Saturday. */
+  weekendDays: z.array(z.number().int().min(0).max(6)).max(6),
+  /** Categories an outside provider never sees without consent (any support marked sensitive needs it too). */
+  consentCategories: z.array(z.enum(supportCategories)),
+  /** What family see: non-sensitive supports by name (sensitive ones as "a support was arranged"), or every one as "arranged". */
+  familyView: z.enum(['nonSensitiveByName', 'arrangedOnly']),
+  queuePageSize: z.number().int().min(10).max(500),
+  overdueScanMinutes: z.number().int().min(1).max(1440),
+});
+export type ReferralsConfig = z.infer<typeof referralsConfigSchema>;
+
+export const loadReferralsConfig = (file = path.join(projectRoot, 'config', 'referrals.json')): ReferralsConfig => loadDocument(file, referralsConfigSchema);
+
+const uuidOrEmpty = z.union([z.literal(''), z.uuid()]).default('');
+
+/** The new referral form. */
+export const referralForm = z.object({
+  support: z.uuid('referrals.form.chooseSupport'),
+  reason: formText(2000, 'referrals.form.tooLong', { min: 1, message: 'referrals.form.reasonRequired' }),
+  urgency: z.enum(urgencies, 'referrals.form.chooseUrgency'),
+  owner: uuidOrEmpty,
+  source: z.enum(referralSources).default('direct'),
+  need: uuidOrEmpty,
+});
+export type ReferralForm = z.infer<typeof referralForm>;
+
+const version = z.coerce.number().int().min(1);
+export const respondForm = z.discriminatedUnion('answer', [
+  z.object({ answer: z.literal('accept'), version }),
+  z.object({ answer: z.literal('decline'), version, declineReason: formText(1000, 'referrals.form.tooLong', { min: 1, message: 'referrals.form.declineReasonRequired' }) }),
+], 'referrals.form.chooseAnswer');
+export const startForm = z.object({ version });
+export const sessionForm = z.object({
+  version,
+  date: isoDate,
+  minutes: z.string().trim().regex(/^\d{1,4}$/, 'referrals.form.badMinutes').transform(Number).pipe(z.number().int().min(1, 'referrals.form.badMinutes').max(1440, 'referrals.form.badMinutes')),
+});
+export const closeForm = z.object({
+  version,
+  outcome: z.enum(closedOutcomes, 'referrals.form.chooseOutcome'),
+  note: formText(2000, 'referrals.form.tooLong').default(''),
+});
+export const consentForm = z.object({
+  giver: z.enum(consentGivers, 'referrals.consent.chooseGiver'),
+  method: z.enum(consentMethods, 'referrals.consent.chooseMethod'),
+  givenOn: isoDate,
+});
+export type ConsentForm = z.infer<typeof consentForm>;
+
+/** The queue's filters; a bad value means "any". */
+export const queueQuery = z.object({
+  state: z.enum(referralStates).optional().catch(undefined),
+  overdue: z.literal('1').optional().catch(undefined),
+  mine: z.literal('1').optional().catch(undefined),
+  category: z.enum(supportCategories).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export type QueueQuery = z.infer<typeof queueQuery>;
+
+/** The actions a referral page posts, each with its form. */
+export type TransitionAction = 'respond' | 'start' | 'session' | 'close';
