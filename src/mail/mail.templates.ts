@@ -40,6 +40,13 @@ export const mailTemplates = {
     query: ['school'],
     token: true,
   },
+  /** A referral was sent to the recipient's organisation: the link signs them in (three days), never a word of the referral. */
+  'provider.referral': {
+    params: z.strictObject({ school: z.uuid() }),
+    path: '/provider/referral-link',
+    query: ['school'],
+    token: true,
+  },
   /** A referral the recipient made or owns moved on: its new state only (never the student, the support or its category). */
   'referral.updated': {
     params: z.strictObject({ state: z.enum(['requested', 'accepted', 'declined', 'in_service', 'closed']) }),

@@ -213,6 +213,7 @@ export function providerPortalRoutes(ctx: AppContext, extend: ((portal: Router, 
   // One-time links: the GET only shows a button (a mail scanner that opens links uses nothing); the POST uses the token.
   const linkPages: [string, ProviderTokenPurpose, (p: ProviderUser) => string][] = [
     ['/link', 'sign_in', () => PORTAL],
+    ['/referral-link', 'referral', () => PORTAL],
     ['/welcome', 'invite', () => portalUrl(`${PORTAL}/password`, { welcome: '1' })],
   ];
   for (const [path, purpose, after] of linkPages) {

@@ -37,8 +37,6 @@ export interface ProviderReferrals {
   listFor(provider: ProviderUser): Promise<ProviderReferralSummary[]>;
 }
 
-/** Until the referrals feature is wired: nothing has been sent to anyone. */
-export const noReferrals: ProviderReferrals = { listFor: async () => [] };
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

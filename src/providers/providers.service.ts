@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
@@ -22,7 +22,7 @@ export interface ProvidersDeps {
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
   mail: Pick<MailService, 'queue'>;
-  /** The referrals sent to an organisation (the referrals feature; noReferrals until it is wired). */
+  /** The referrals sent to an organisation (the referrals feature, src/referrals/referrals.provider-routes.ts). */
   referrals: ProviderReferrals;
   /** The school (tenant) a sign-in page is for: its name, or undefined for none or an inactive one. The caller runs withTenant. */
   schoolOf: (tenantId: string) => Promise<{ name: string } | undefined>;
@@ -30,8 +30,12 @@ export interface ProvidersDeps {
   baseUrl: string;
 }
 
-/** How long a one-time link opens: a sign-in link about half an hour, an invitation a week. */
-export const TOKEN_TTL_MS: Record<ProviderTokenPurpose, number> = { sign_in: 30 * 60_000, invite: 7 * 24 * 3600_000 };
+/**
+ * How long a one-time link opens: a sign-in link about half an hour, an invitation a week, the link in
+ * "a referral was sent to you" three days (an organisation may read its mail once a day; past that,
+ * "e-mail me a link" still works).
+ */
+export const TOKEN_TTL_MS: Record<ProviderTokenPurpose, number> = { sign_in: 30 * 60_000, invite: 7 * 24 * 3600_000, referral: 3 * 24 * 3600_000 };
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 /** A password hash to verify against when no account matches, so a wrong e-mail takes as long as a wrong password. */
@@ -62,7 +66,7 @@ export function createProvidersService(deps: ProvidersDeps) {
   const manage = (user: AppUser) => authorize(providerAccountPolicy, user, 'manage', { tenantId: user.tenantId });
 
   /** A fresh one-time token for an account: the token (for the e-mail's link) and its hash kept in tx. */
-  async function issueToken(tx: Parameters<Parameters<Db['transaction']>[0]>[0], tenantId: string, accountId: string, purpose: ProviderTokenPurpose): Promise<string> {
+  async function issueToken(tx: DbOrTx, tenantId: string, accountId: string, purpose: ProviderTokenPurpose): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = clock.now();
     await repo.insertToken(tx, tenantId, { accountId, purpose, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]), createdAt: now });
@@ -210,6 +214,19 @@ export function createProvidersService(deps: ProvidersDeps) {
           await deps.audit.record(actorOf(provider), { action: 'update', entity: 'provider_password', entityId: provider.accountId }, tx);
         }),
       );
+    },
+
+    /**
+     * In the referral's transaction: a referral was sent to (or released by consent for) this organisation.
+     * Each active person of it gets "a referral was sent to you" with a one-time sign-in link; never a
+     * word of the referral itself.
+     */
+    async notifyReferral(tx: DbOrTx, tenantId: string, organisationId: string): Promise<void> {
+      const people = (await repo.listAccounts(tx, tenantId)).filter((a) => a.active && a.organisationId === organisationId);
+      for (const account of people) {
+        const token = await issueToken(tx, tenantId, account.id, 'referral');
+        await deps.mail.queue(tx, { tenantId, to: account.email, template: 'provider.referral', params: { school: tenantId }, locale: account.locale, linkToken: token });
+      }
     },
 
     /** The provider's home: the referrals sent to their organisation (from the referrals feature). */

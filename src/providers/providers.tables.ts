@@ -49,7 +49,7 @@ export const providerAccounts = pgTable(
   ],
 );
 
-export const providerTokenPurposes = ['invite', 'sign_in'] as const;
+export const providerTokenPurposes = ['invite', 'sign_in', 'referral'] as const;
 export type ProviderTokenPurpose = (typeof providerTokenPurposes)[number];
 
 /**

@@ -152,7 +152,7 @@ export const consentInForce = sql`exists (select 1 from ${referralConsents} c wh
 /** The student's referrals still going (not declined or closed), with whether a consent is in force for each. */
 export function liveWithConsent(db: DbOrTx, tenantId: string, studentId: string) {
   return db
-    .select({ id: referrals.id, state: referrals.state, category: referrals.category, sensitive: referrals.sensitive, external: referrals.external, heldForConsent: referrals.heldForConsent, consented: sql<boolean>`${consentInForce}` })
+    .select({ id: referrals.id, state: referrals.state, category: referrals.category, sensitive: referrals.sensitive, external: referrals.external, heldForConsent: referrals.heldForConsent, providerOrganisationId: referrals.providerOrganisationId, consented: sql<boolean>`${consentInForce}` })
     .from(referrals)
     .where(and(eq(referrals.tenantId, tenantId), eq(referrals.studentId, studentId), inArray(referrals.state, openStates)));
 }

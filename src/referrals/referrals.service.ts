@@ -1,7 +1,7 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser, StaffRole } from '../auth/user.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { SupportsService } from '../supports/supports.service.js';
 import type { CheckinsService } from '../checkins/checkins.service.js';
@@ -54,6 +54,8 @@ export interface ReferralsDeps {
   config: ReferralsConfig;
   /** Told, after the mark commits, of each school's referrals that just went overdue (the alerts feature). Never throws. */
   onOverdue?: (tenantId: string, referrals: OverdueReferral[]) => Promise<void>;
+  /** In the write's transaction: an outside organisation can now see a referral (sent, or released by consent); the providers feature e-mails its people a sign-in link. */
+  onSharedWithOrganisation?: (tx: DbOrTx, tenantId: string, organisationId: string) => Promise<void>;
 }
 
 /** Who took a step: a person of the school, or an outside provider's account. */
@@ -87,6 +89,9 @@ export interface ReferralItem {
  * outcome; every step on a timeline and e-mailed (state only) to the referrer and the owner. Consent
  * gates what an outside provider sees; need-to-know gates what other adults, students and family see.
  */
+/** A community provider's account, as the audit log names it (src/providers: role 'provider'). */
+const providerActor = (tenantId: string, accountId: string): AuditActor => ({ tenantId, personId: accountId, role: 'provider' });
+
 export function createReferralsService(deps: ReferralsDeps) {
   const { db, clock, audit, studentRecords, config } = deps;
   const consentCategories: readonly string[] = config.consentCategories;
@@ -184,6 +189,7 @@ export function createReferralsService(deps: ReferralsDeps) {
     await repo.setHeld(tx, tenantId, release.map((r) => r.id), false, now);
     await repo.setHeld(tx, tenantId, hold.map((r) => r.id), true, now);
     for (const r of release) await repo.insertEvent(tx, { tenantId, referralId: r.id, kind: 'released', fromState: r.state, toState: r.state, at: now, ...eventBy(actor) });
+    for (const organisationId of new Set(release.flatMap((r) => (r.providerOrganisationId ? [r.providerOrganisationId] : [])))) await deps.onSharedWithOrganisation?.(tx, tenantId, organisationId);
     for (const r of hold) await repo.insertEvent(tx, { tenantId, referralId: r.id, kind: 'revoked', fromState: r.state, toState: r.state, at: now, ...eventBy(actor) });
   }
 
@@ -213,6 +219,7 @@ export function createReferralsService(deps: ReferralsDeps) {
         dueAt: r.dueAt,
         reason: r.reason,
         version: r.version,
+        sentAt: r.createdAt,
       };
     });
   }
@@ -310,6 +317,8 @@ export function createReferralsService(deps: ReferralsDeps) {
       const to = await recipientsOf(tenantId, [user.personId, ownerId]);
       return db.transaction(async (tx) => {
         const facts = { category: support!.category, sensitive: support!.sensitive, external: support!.referral === 'external' };
+        // An outside support's referrals go to the organisation the catalogue names for it (src/providers), if any.
+        const providerOrganisationId = facts.external ? support!.providerOrganisationId : null;
         const consented = needsConsent(facts) ? (await repo.consentsOf(tx, tenantId, record.student.id)).some((c) => !c.revokedAt && c.referralId === null) : true;
         const r = await repo.insertReferral(tx, {
           tenantId,
@@ -324,12 +333,14 @@ export function createReferralsService(deps: ReferralsDeps) {
           ownerId,
           dueAt,
           heldForConsent: !consented,
+          providerOrganisationId,
           createdAt: now,
           updatedAt: now,
         });
         await repo.insertEvent(tx, { tenantId, referralId: r.id, kind: 'created', toState: 'requested', at: now, byPersonId: user.personId });
         if (!consented) await repo.insertEvent(tx, { tenantId, referralId: r.id, kind: 'held', fromState: 'requested', toState: 'requested', at: now, byPersonId: user.personId });
         await mailStep(tx, tenantId, 'requested', to);
+        if (providerOrganisationId && consented) await deps.onSharedWithOrganisation?.(tx, tenantId, providerOrganisationId);
         await audit.record(user, { action: 'create', entity: 'referral', entityId: r.id, studentId: record.student.id }, tx);
         return r.id;
       });
@@ -441,22 +452,26 @@ export function createReferralsService(deps: ReferralsDeps) {
     forOrganisation: (tenantId: string, organisationId: string) =>
       withTenant(tenantId, async () => (isUuid(organisationId) ? providerViews(tenantId, await repo.forOrganisation(db, tenantId, organisationId, needsConsentSql)) : [])),
 
-    /** One of the organisation's referrals; a 404 for any id that is not theirs to see. */
-    organisationReferral: (tenantId: string, organisationId: string, referralId: string) =>
+    /** One of the organisation's referrals, read by one of its accounts (audited); a 404 for any id that is not theirs to see. */
+    organisationReferral: (tenantId: string, organisationId: string, providerAccountId: string, referralId: string) =>
       withTenant(tenantId, async () => {
         const rows = isUuid(organisationId) && isUuid(referralId) ? await repo.forOrganisation(db, tenantId, organisationId, needsConsentSql, referralId) : [];
         if (rows.length === 0) throw notFound();
+        await audit.record(providerActor(tenantId, providerAccountId), { action: 'read', entity: 'referral', entityId: rows[0]!.id, studentId: rows[0]!.studentId });
         return (await providerViews(tenantId, rows))[0]!;
       }),
 
     /** A step taken by the provider's account (respond, start, session, close; the same forms): 404, 400 and 409 as for staff. */
-    organisationTransition: (tenantId: string, organisationId: string, providerAccountId: string, referralId: string, action: string, input: unknown) =>
+    organisationTransition: (tenantId: string, organisationId: string, providerAccountId: string, referralId: string, action: string, input: unknown, locale?: Locale) =>
       withTenant(tenantId, async () => {
         const rows = isUuid(organisationId) && isUuid(referralId) ? await repo.forOrganisation(db, tenantId, organisationId, needsConsentSql, referralId) : [];
         if (rows.length === 0 || !isTransition(action)) throw notFound();
-        const parsed = parseStep(action, input, undefined);
+        const parsed = parseStep(action, input, locale);
         const to = await recipientsOf(tenantId, [rows[0]!.referredBy, rows[0]!.ownerId]);
-        await db.transaction((tx) => step(tx, tenantId, rows[0]!, action, parsed, { providerAccountId }, to));
+        await db.transaction(async (tx) => {
+          await step(tx, tenantId, rows[0]!, action, parsed, { providerAccountId }, to);
+          await audit.record(providerActor(tenantId, providerAccountId), { action: 'update', entity: 'referral', entityId: rows[0]!.id, studentId: rows[0]!.studentId }, tx);
+        });
       }),
   };
 }

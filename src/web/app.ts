@@ -51,7 +51,8 @@ import { canvasLiveEventsBody } from '../connectors/canvas/canvas.routes.js';
 import { createImportsService } from '../student-data/imports.service.js';
 import { createMailService } from '../mail/mail.service.js';
 import { createProvidersService } from '../providers/providers.service.js';
-import { noReferrals, type ProviderReferrals } from '../providers/provider-user.js';
+import type { ProviderReferrals } from '../providers/provider-user.js';
+import { providerReferralsOf } from '../referrals/referrals.provider-routes.js';
 import { createCalendarService } from '../calendar/calendar.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
@@ -169,13 +170,13 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
   const staff = createStaffService({ db, audit });
-  // The referrals sent to a provider's organisation come from the referrals feature once it is wired; none until then.
+  // The referrals sent to a provider's organisation come from the referrals feature (bound late: built below); a test may give its own.
   const providers = createProvidersService({
     db,
     clock: deps.clock,
     audit,
     mail,
-    referrals: wiring.providerReferrals ?? noReferrals,
+    referrals: wiring.providerReferrals ?? { listFor: (p) => providerReferralsOf(referrals).listFor(p) },
     schoolOf: async (tenantId) => {
       const tenant = await withTenant(tenantId, () => platforms.find(tenantId));
       return tenant?.active ? { name: tenant.name } : undefined;
@@ -235,6 +236,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     config: referralsConfig,
     // The alerts feature reads overdue referrals from here (the lead wires it); until then the queue shows them.
     onOverdue: (_tenantId: string, _overdue: OverdueReferral[]) => Promise.resolve(),
+    // An outside organisation can now see a referral: its people get a sign-in link (in the referral's transaction).
+    onSharedWithOrganisation: (tx, t, organisationId) => providers.notifyReferral(tx, t, organisationId),
   });
   for (const [type, handler] of Object.entries(referrals.jobHandlers)) jobs.register(type, handler);
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });

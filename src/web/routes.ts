@@ -30,6 +30,7 @@ import { mailRoutes } from '../mail/mail.routes.js';
 import { staffRoutes } from '../roster/staff.routes.js';
 import { providersRoutes } from '../providers/providers.routes.js';
 import { providerPortalRoutes } from '../providers/provider-portal.routes.js';
+import { providerReferralPages } from '../referrals/referrals.provider-routes.js';
 import { calendarRoutes } from '../calendar/calendar.routes.js';
 import { referralsRoutes } from '../referrals/referrals.routes.js';
 
@@ -57,7 +58,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(importsRoutes(ctx));
   app.use(formBodies());
   // Community providers' own pages: a top-level window with a session of its own, scoped to /provider (no ltik).
-  app.use(providerPortalRoutes(ctx));
+  app.use(providerPortalRoutes(ctx, [providerReferralPages(ctx)]));
   app.use(homeRoutes(ctx));
   app.use(beforeAnyTenant('install', installRoutes(ctx)));
   app.use(platformsRoutes(ctx));

@@ -218,10 +218,10 @@ describe('referrals', function () {
     expect(seen[0]!.student.lastInitial).to.match(/^[A-Z0-9]\.$/);
     expect(Object.keys(seen[0]!)).to.not.include('category');
 
-    expect((await t.ctx.referrals.organisationReferral(s.tenantId, org, id)).id).to.equal(id);
+    expect((await t.ctx.referrals.organisationReferral(s.tenantId, org, randomUUID(), id)).id).to.equal(id);
     for (const [o, rid] of [[otherOrg, id], [org, randomUUID()], [org, 'not-an-id']] as const) {
       try {
-        await t.ctx.referrals.organisationReferral(s.tenantId, o, rid);
+        await t.ctx.referrals.organisationReferral(s.tenantId, o, randomUUID(), rid);
         expect.fail('should be a 404');
       } catch (err) {
         expect((err as { status?: number }).status).to.equal(404);
