@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -36,6 +36,20 @@ export interface CheckinsDeps {
   schoolYearStartOf: (tenantId: string) => Promise<string>;
   /** Told, after the commit, whose check-ins (and well-being ratings) were recorded: the indicators recompute them. Never throws. */
   onRecorded?: (tenantId: string, studentIds: string[]) => Promise<void>;
+  /** Alerts (src/alerts) hear of what was written, in the same transaction, so an alert commits with its cause. */
+  alerts?: CheckinAlertHooks;
+}
+
+/** What alerts hear from check-ins, each call inside the transaction of the write that caused it. */
+export interface CheckinAlertHooks {
+  /** Needs raised at a check-in or by the student while preparing. */
+  needsRaised(tx: DbOrTx, user: AppUser, studentId: string, needs: readonly { id: string; category: string; urgency: string }[]): Promise<void>;
+  /** A check-in's well-being rating (null when none was given). */
+  wellbeingRated(tx: DbOrTx, user: AppUser, studentId: string, checkinId: string, rating: number | null): Promise<void>;
+  /** Text the user wrote about themselves (the student's prep answers). */
+  onStudentText(tx: DbOrTx, user: AppUser, studentId: string, source: { kind: 'checkin_prep'; id: string }, texts: readonly string[]): Promise<void>;
+  /** Open needs of these categories were resolved, with the note given. */
+  needsResolved(tx: DbOrTx, user: AppUser, studentId: string, categories: readonly string[], note: string | null): Promise<void>;
 }
 
 export interface OpenNeed {
@@ -262,8 +276,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
           adultNote: input.adultNote,
           createdAt: clock.now(),
         });
-        await repo.insertNeeds(tx, needRows(student.id, row.id, input.needs, user));
+        const needs = await repo.insertNeeds(tx, needRows(student.id, row.id, input.needs, user));
         await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: student.id }, tx);
+        await deps.alerts?.needsRaised(tx, user, student.id, needs);
+        await deps.alerts?.wellbeingRated(tx, user, student.id, row.id, row.wellbeing);
         return row.id;
       });
       await deps.onRecorded?.(tenantId, [student.id]);
@@ -294,6 +310,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
             createdAt: clock.now(),
           });
           await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: r.studentId }, tx);
+          await deps.alerts?.wellbeingRated(tx, user, r.studentId, row.id, row.wellbeing);
         }
       });
       await deps.onRecorded?.(user.tenantId, input.rows.map((r) => r.studentId));
@@ -309,8 +326,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
       if (Object.keys(input.errors).length > 0) throw new InvalidInput(input.errors, posted);
       await db.transaction(async (tx) => {
         const prep = await repo.savePrep(tx, { tenantId, studentId: student.id, week, answers: input.answers, at: clock.now() });
-        await repo.insertNeeds(tx, needRows(student.id, null, input.needs, user));
+        const needs = await repo.insertNeeds(tx, needRows(student.id, null, input.needs, user));
         await audit.record(user, { action: 'update', entity: 'checkin_prep', entityId: prep.id, studentId: student.id }, tx);
+        await deps.alerts?.needsRaised(tx, user, student.id, needs);
+        await deps.alerts?.onStudentText(tx, user, student.id, { kind: 'checkin_prep', id: prep.id }, input.answers.map((a) => a.answer));
       });
     },
 

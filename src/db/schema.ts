@@ -17,3 +17,4 @@ export * from '../student-data/student-data.tables.js';
 export * from '../connectors/connectors.tables.js';
 export * from '../supports/supports.tables.js';
 export * from '../mail/mail.tables.js';
+export * from '../alerts/alerts.tables.js';

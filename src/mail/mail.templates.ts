@@ -15,6 +15,20 @@ export const mailTemplates = {
     /** Where the link leads: the tool's entry page, which says how to open it from the LMS (an e-mail can carry no ltik). */
     path: '/',
   },
+  /**
+   * An alert was routed to the recipient (src/alerts): how urgent, never whom it is about, what was
+   * written or which need. The link leads to the tool's entry page (the reader opens Alerts from the LMS).
+   */
+  'alert.raised': {
+    // i18next's context: the subject and body worded for an urgent alert or one that needs attention.
+    params: z.strictObject({ context: z.enum(['urgent', 'attention']) }),
+    path: '/',
+  },
+  /** A navigator's morning digest: counts only. */
+  'digest.daily': {
+    params: z.strictObject({ checkinsDue: z.number().int().min(0).max(9999), openAlerts: z.number().int().min(0).max(9999), referralsWaiting: z.number().int().min(0).max(9999) }),
+    path: '/',
+  },
 } as const;
 
 export type MailTemplateKey = keyof typeof mailTemplates;

@@ -50,6 +50,8 @@ import { createCanvasService } from '../connectors/canvas/canvas.service.js';
 import { canvasLiveEventsBody } from '../connectors/canvas/canvas.routes.js';
 import { createImportsService } from '../student-data/imports.service.js';
 import { createMailService } from '../mail/mail.service.js';
+import { createAlertsService } from '../alerts/alerts.service.js';
+import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -141,6 +143,8 @@ export function buildContext(deps: AppDeps): AppContext {
   const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
   const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production' });
+  // Alerts are raised in the causing write's transaction (checkins, plans, goals call the hooks below).
+  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, routing: loadAlertRouting(), crisisWords: loadCrisisWords() });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers, ...mail.jobHandlers })) jobs.register(type, handler, describers[type]);
   // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
@@ -165,7 +169,7 @@ export function buildContext(deps: AppDeps): AppContext {
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
   const staff = createStaffService({ db, audit });
   const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales) });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -212,7 +216,7 @@ export function buildContext(deps: AppDeps): AppContext {
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, staff, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, staff, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

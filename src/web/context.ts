@@ -31,6 +31,7 @@ import type { CanvasService } from '../connectors/canvas/canvas.service.js';
 import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
 import type { MailService } from '../mail/mail.service.js';
+import type { AlertsService } from '../alerts/alerts.service.js';
 import type { StaffService } from '../roster/staff.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
@@ -84,6 +85,8 @@ export interface AppContext extends AppDeps {
   supports: SupportsService;
   /** Outgoing e-mail (src/mail): queue in the causing write's transaction; sent by the `mail.send` job; /sandbox/outbox without SMTP_URL. */
   mail: MailService;
+  /** Alerts (src/alerts): raised in the causing write's transaction, routed per config/alert-routing.json, listed on /alerts. */
+  alerts: AlertsService;
   /** Staff roles (counsellor, social worker, coordinator, leaders) given by admins on /admin/staff. */
   staff: StaffService;
   ltiks: LtikService;

@@ -28,6 +28,7 @@ import { canvasLiveEventsRoutes } from '../connectors/canvas/canvas.routes.js';
 import { languageRoutes } from './locale.js';
 import { mailRoutes } from '../mail/mail.routes.js';
 import { staffRoutes } from '../roster/staff.routes.js';
+import { alertsRoutes } from '../alerts/alerts.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -73,4 +74,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(indicatorsRoutes(ctx));
   app.use(supportsRoutes(ctx));
   app.use(staffRoutes(ctx));
+  app.use(alertsRoutes(ctx));
 }

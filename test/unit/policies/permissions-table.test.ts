@@ -15,6 +15,7 @@ import { dataImportPolicy, dataImportActions } from '../../../src/policies/data-
 import { studentDataEntryPolicy, studentDataEntryActions } from '../../../src/policies/student-data-entry.js';
 import { supportPolicy, supportActions } from '../../../src/policies/support.js';
 import { staffRolePolicy, staffRoleActions } from '../../../src/policies/staff-role.js';
+import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -51,6 +52,8 @@ const staffReads = [
   'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view',
   'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
 ];
+// Support staff see and work every alert of the school, sensitive categories included.
+const staffAlerts = ['alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive'];
 
 const expected: Record<string, string[]> = {
   'student (own record)': [
@@ -65,14 +68,15 @@ const expected: Record<string, string[]> = {
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
     'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
     'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident', 'support:browse',
+    'alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive',
   ],
-  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
-  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse'],
+  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list'],
+  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list'],
   'mentor (scoped to the student)': ['plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse'],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse'],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffAlerts],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffAlerts],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list'],
   'student whose row says counsellor (never trusted)': [
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
@@ -86,7 +90,7 @@ const expected: Record<string, string[]> = {
     'job:list', 'job:retry',
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
-    'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant',
+    'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'alert:list', 'alert:view',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -113,6 +117,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['support', supportActions, (user, a) => supportPolicy(user, a as (typeof supportActions)[number], { tenantId: T })],
   // Who is a counsellor or coordinator in the tool: the school's admins decide.
   ['staffRole', staffRoleActions, (user, a) => staffRolePolicy(user, a as (typeof staffRoleActions)[number], { tenantId: T })],
+  // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
+  ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], { tenantId: T, recipientIds: ['a1'] })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

@@ -16,6 +16,7 @@ import { dataImportPolicy } from '../../../src/policies/data-import.js';
 import { studentDataEntryPolicy } from '../../../src/policies/student-data-entry.js';
 import { connectorPolicy } from '../../../src/policies/connector.js';
 import { supportPolicy } from '../../../src/policies/support.js';
+import { alertPolicy } from '../../../src/policies/alert.js';
 import { hasText } from '../../../src/web/i18n.js';
 import type { AppUser } from '../../../src/auth/user.js';
 
@@ -24,7 +25,7 @@ describe('policy names in audited denials', () => {
   const policies: [{ name: string }, string][] = [
     [planPolicy, 'plan'], [goalPolicy, 'goal'], [checkinPolicy, 'checkin'], [caseloadPolicy, 'caseload'], [navigatorPolicy, 'navigator'],
     [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
-    [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [dataImportPolicy, 'dataImport'], [studentDataEntryPolicy, 'studentDataEntry'], [connectorPolicy, 'connector'], [supportPolicy, 'support'],
+    [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [dataImportPolicy, 'dataImport'], [studentDataEntryPolicy, 'studentDataEntry'], [connectorPolicy, 'connector'], [supportPolicy, 'support'], [alertPolicy, 'alert'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {
