@@ -10,10 +10,10 @@ import { checkinActions, checkinPolicy } from '../policies/checkin.js';
 import { caseloadPolicy } from '../policies/caseload.js';
 import { message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
-import { fieldErrors, InvalidInput, issueText, prefixed } from '../web/forms.js';
+import { fieldErrors, InvalidInput, issueText, prefixed, validForm, type ParsedForm } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CheckinAnswer } from './checkins.tables.js';
-import { answerText, checkinForm, formatLabel, needValue, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
+import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
 import { weekSince } from './weeks.js';
 import { schoolYearAt } from '../web/school-year.js';
@@ -233,6 +233,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
         raisedByName: names.get(n.raisedBy),
         byStudent: n.raisedByRole === 'student',
         canResolve: !n.resolvedAt && can.resolveNeed,
+        // How it was resolved is the adults' note: never the student's or family's to read.
+        resolutionNote: can.viewAdultNotes ? n.resolutionNote : null,
       });
       return {
         record,
@@ -333,14 +335,20 @@ export function createCheckinsService(deps: CheckinsDeps) {
       });
     },
 
-    /** Resolves the need and every other open need of its category for the student: they are one concern. */
-    async resolveNeed(user: AppUser, studentId: string, needId: unknown) {
+    /**
+     * Resolves the need and every other open need of its category for the student (they are one
+     * concern), saying how and with a note (InvalidInput when the form is not right, nothing written);
+     * the category's open urgent-need alert resolves with it, in the same transaction.
+     */
+    async resolveNeed(user: AppUser, studentId: string, needId: unknown, posted: ParsedForm<ResolveNeedForm>) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'resolveNeed');
       if (!isUuid(needId)) throw notFound(message('checkins.errors.needNotOpen'));
+      const form = validForm(posted, user.locale);
       await db.transaction(async (tx) => {
-        const rows = await repo.resolveNeed(tx, user.tenantId, student.id, needId, user.personId, clock.now());
+        const rows = await repo.resolveNeed(tx, user.tenantId, student.id, needId, user.personId, clock.now(), { resolution: form.how, note: form.note });
         if (rows.length === 0) throw notFound(message('checkins.errors.needNotOpen'));
         for (const row of rows) await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: student.id }, tx);
+        await deps.alerts?.needsResolved(tx, user, student.id, rows.map((r) => r.category), form.note || null);
       });
     },
     /** For the caseload: per student, the latest attended check-in and the latest check-in of any kind. */

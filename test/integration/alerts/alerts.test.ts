@@ -159,3 +159,48 @@ describe('alerts: raised with their cause, routed per category, e-mailed without
     expect(other.text).to.contain('Referral past its response time');
   });
 });
+
+describe('resolving a need asks how, with a note, audited; its urgent alert resolves with it', function () {
+  this.timeout(30_000);
+  let t: TestApp;
+  let s: AlertSchool;
+  let advisor: As;
+
+  before(async () => {
+    enterSystemScopeForTests();
+    t = await createTestApp();
+    t.clock.set(new Date('2026-03-20T15:00:00Z'));
+    s = await seedAlertSchool(t);
+    advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+  });
+  after(async () => t.ctx.shutdown?.());
+
+  it('refuses a resolve without how, or without a note unless no longer needed (400, nothing written); then stores how and the note', async () => {
+    const id = s.students[0].id;
+    await advisor.post(`/students/${id}/checkins`, { date: '2026-03-20', format: 'in_person', attended: 'yes', wellbeing: '3', ...week1, 'need.food': 'urgent' }).expect(303);
+    const page = await advisor.get(`/students/${id}/checkins`).expect(200);
+    const needId = /needs\/([0-9a-f-]{36})\/resolve/.exec(page.text)![1]!;
+    expect(page.text).to.contain('Handled in conversation').and.to.contain('A referral was made').and.to.contain('No longer needed');
+
+    const none = await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`, {}).expect(400);
+    expect(none.text).to.contain('error-summary').and.to.contain('Choose how the need was resolved');
+    const noNote = await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`, { how: 'referral_made', note: ' ' }).expect(400);
+    expect(noNote.text).to.contain(`href="#need-note-${needId}"`);
+    expect((await t.ctx.checkins.openNeeds(s.tenantId, [id])).get(id)).to.have.length(1);
+    const [open] = (await alertsRepo.list(t.ctx.db, s.tenantId, null, 10)).filter((a) => a.studentId === id);
+    expect(open).to.include({ kind: 'urgent_need', category: 'food', state: 'open' });
+
+    await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`, { how: 'referral_made', note: 'Referred to the food bank' }).expect(303);
+    expect((await t.ctx.checkins.openNeeds(s.tenantId, [id])).get(id)).to.equal(undefined);
+    const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
+    const need = (await t.ctx.checkins.history(adv, id)).checkins[0]!.needs[0]!;
+    expect(need).to.include({ resolution: 'referral_made', resolutionNote: 'Referred to the food bank', resolvedBy: s.advisor.id });
+    const [alert] = (await alertsRepo.list(t.ctx.db, s.tenantId, null, 10)).filter((a) => a.studentId === id);
+    expect(alert).to.include({ state: 'resolved', resolutionNote: 'Referred to the food bank' });
+    const audit = await t.ctx.audit.list(s.tenantId, { studentId: id });
+    expect(audit.some((a) => a.entity === 'need' && a.action === 'update' && a.entityId === needId)).to.equal(true);
+    expect(audit.some((a) => a.entity === 'alert' && a.action === 'update')).to.equal(true);
+    // Resolved already: a stale form is a clear 404, not a 5xx.
+    await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`, { how: 'no_longer_needed' }).expect(404);
+  });
+});
