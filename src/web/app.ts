@@ -107,7 +107,9 @@ export function buildContext(deps: AppDeps): AppContext {
     jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),
+    // Crisis words in the student's own writing raise an alert in the save's transaction (bound late: alerts is built below).
+    onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts) });
   const scores = createScoresService({
     db,
     clock: deps.clock,
@@ -162,6 +164,7 @@ export function buildContext(deps: AppDeps): AppContext {
       },
       familyViewOf: (t) => indicators.familyViewOf(t),
     },
+    onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts),
   });
   const checkinScripts = loadCheckinScripts(locales);
   // Every need a check-in can raise must have a support category to refer to.
