@@ -52,6 +52,7 @@ import { createImportsService } from '../student-data/imports.service.js';
 import { createMailService } from '../mail/mail.service.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
 import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
+import { createDigest } from '../alerts/digest.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope } from '../db/tenant-scope.js';
@@ -207,6 +208,22 @@ export function buildContext(deps: AppDeps): AppContext {
     debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
+  // The navigators' 07:00 digest: counts from the caseload, alerts and (once the lead wires it) referrals.
+  const digest = createDigest({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    jobs,
+    mail,
+    roster,
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+    tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
+    navigatorIdsOf: (t) => caseload.navigatorIdsOf(t),
+    checkinsDueBy: (t, id, day) => caseload.checkinsDueBy(t, id, day),
+    openAlertsFor: (t, id) => alerts.openCountFor(t, id),
+    referralsWaitingFor: async () => 0,
+  });
+  for (const [type, handler] of Object.entries(digest.jobHandlers)) jobs.register(type, handler);
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
@@ -219,7 +236,7 @@ export function buildContext(deps: AppDeps): AppContext {
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, staff, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

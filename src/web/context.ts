@@ -32,6 +32,7 @@ import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { AlertsService } from '../alerts/alerts.service.js';
+import type { Digest } from '../alerts/digest.js';
 import type { StaffService } from '../roster/staff.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
@@ -87,6 +88,8 @@ export interface AppContext extends AppDeps {
   mail: MailService;
   /** Alerts (src/alerts): raised in the causing write's transaction, routed per config/alert-routing.json, listed on /alerts. */
   alerts: AlertsService;
+  /** The navigators' daily digest (07:00 school time, weekdays): its jobs and schedule. */
+  digest: Digest;
   /** Staff roles (counsellor, social worker, coordinator, leaders) given by admins on /admin/staff. */
   staff: StaffService;
   ltiks: LtikService;
