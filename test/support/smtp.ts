@@ -5,12 +5,16 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server on loopback that keeps every message it accepts. */
-export async function startSmtp(port: number, received: ReceivedMail[]): Promise<{ close(): Promise<void> }> {
+/** A real SMTP server on loopback that keeps every message it accepts; `refuses` names mailboxes it refuses for good (550). */
+export async function startSmtp(port: number, received: ReceivedMail[], refuses: (address: string) => boolean = () => false): Promise<{ close(): Promise<void> }> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(address, _session, cb) {
+      if (refuses(address.address)) cb(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+      else cb();
+    },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
