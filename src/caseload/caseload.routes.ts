@@ -43,6 +43,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
       // The supports catalogue is one link away for whoever may refer.
       canBrowseSupports: ctx.supports.can(req.user!).browse,
       canQueueReferrals: ctx.referrals.canQueue(req.user!),
+      // Alerts routed to this adult, with how many wait (null: alerts are not theirs).
+      alertsOpen: await ctx.alerts.openCount(req.user!),
       sorts: options('sorts', caseloadSorts, query.sort, req.user!.locale),
       shows: options('shows', caseloadFilters, query.show, req.user!.locale),
       statuses: options('statuses', planStatusFilters, query.status, req.user!.locale),

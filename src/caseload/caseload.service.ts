@@ -113,7 +113,7 @@ export function createCaseloadService(deps: CaseloadDeps) {
    * with when they joined this caseload (the earliest advisory membership or assignment); and every
    * active navigator assignment of those students.
    */
-  async function caseloadOf(user: AppUser): Promise<{ members: { person: Person; joinedAt: Date }[]; assignments: NavigatorAssignment[] }> {
+  async function caseloadOf(user: Pick<AppUser, 'tenantId' | 'personId'>): Promise<{ members: { person: Person; joinedAt: Date }[]; assignments: NavigatorAssignment[] }> {
     const advisory = await roster.listAdvisoryStudentsOf(user.tenantId, user.personId);
     const assignments = await navigators.assignmentsAround(user.tenantId, user.personId, advisory.map((m) => m.person.id));
     const assigned = assignments.filter((a) => a.navigatorId === user.personId);
@@ -256,6 +256,24 @@ export function createCaseloadService(deps: CaseloadDeps) {
 
   return {
     list,
+
+    /**
+     * For the navigators' daily digest: how many students of the navigator's caseload have a check-in
+     * due by `byDay` (yyyy-mm-dd at the school, the end of its week): overdue on that day as the caseload
+     * counts it (more than the cadence since the last attended check-in, or since joining when never met).
+     */
+    async checkinsDueBy(tenantId: string, navigatorId: string, byDay: string): Promise<number> {
+      const { members } = await caseloadOf({ tenantId, personId: navigatorId });
+      const recent = await checkins.recentCheckins(tenantId, members.map((m) => m.person.id));
+      const daysTo = (from: number) => Math.floor((Date.parse(byDay) - from) / 86_400_000);
+      return members.filter((m) => {
+        const last = recent.get(m.person.id)?.lastAttended;
+        return daysTo(last ? Date.parse(last.date) : Date.parse(localDate(m.joinedAt, 'UTC'))) > deps.cadenceDays;
+      }).length;
+    },
+
+    /** Adults who may navigate students (advisors of the school's courses): whom the daily digest considers. */
+    navigatorIdsOf: async (tenantId: string): Promise<string[]> => (await advisorsOf(tenantId)).map((p) => p.id),
 
     /**
      * /caseload. Launched from a course nobody has decided on: ask first (`decide`). From a subject

@@ -45,11 +45,11 @@ export async function openNeedsOf(db: DbOrTx, tenantId: string, studentIds: stri
 }
 
 /** Resolves an open need and the student's other open needs of the same category; none when it is not open. */
-export async function resolveNeed(db: DbOrTx, tenantId: string, studentId: string, needId: string, by: string, at: Date): Promise<Need[]> {
+export async function resolveNeed(db: DbOrTx, tenantId: string, studentId: string, needId: string, by: string, at: Date, how: { resolution: string; note: string }): Promise<Need[]> {
   const open = and(eq(checkinNeeds.tenantId, tenantId), eq(checkinNeeds.studentId, studentId), isNull(checkinNeeds.resolvedAt));
   const [need] = await db.select({ category: checkinNeeds.category }).from(checkinNeeds).where(and(open, eq(checkinNeeds.id, needId)));
   if (!need) return [];
-  return db.update(checkinNeeds).set({ resolvedAt: at, resolvedBy: by }).where(and(open, eq(checkinNeeds.category, need.category))).returning();
+  return db.update(checkinNeeds).set({ resolvedAt: at, resolvedBy: by, resolution: how.resolution, resolutionNote: how.note }).where(and(open, eq(checkinNeeds.category, need.category))).returning();
 }
 
 export interface RecentCheckins {

@@ -3,7 +3,7 @@ import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
 import { orInvalid, prefixed, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
-import { checkinFormats, checkinLimits, formatLabel } from './checkins.schemas.js';
+import { checkinFormats, checkinLimits, formatLabel, needResolutions, resolutionNoteMax, resolveNeedForm } from './checkins.schemas.js';
 
 type Body = Record<string, unknown>;
 const formatOptions = (selected: unknown, locale?: Locale) => checkinFormats.map((value) => ({ value, label: formatLabel(value, locale), selected: value === (selected ?? 'in_person') }));
@@ -35,20 +35,38 @@ export function checkinsRoutes(ctx: AppContext): Router {
   const needRows = (locale: Locale | undefined, raw: Record<string, string>, errors: Record<string, string>) =>
     ctx.checkins.needCategories(locale).map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
 
-  r.get('/students/:studentId/checkins', ctx.requireUser, async (req, res) => {
+  /** The check-ins page; `failed`: a need's resolve form refused (400), shown again with its errors. */
+  const renderIndex = async (req: Request, res: Response, failed?: { needId: string; errors: Record<string, string>; values: Body }) => {
     const { record, ...h } = await ctx.checkins.history(req.user!, String(req.params.studentId));
     const url = base(record.student.id);
+    const locale = req.user!.locale;
     res.render('checkins/index', {
-      title: t('checkins.titleOf', { name: record.student.name }, req.user!.locale),
+      title: t('checkins.titleOf', { name: record.student.name }, locale),
       nav: studentNav(req.user!, record, 'checkins'),
       student: record.student,
       isSelf: record.relationship === 'self',
       newUrl: `${url}/new`,
       prepUrl: `${url}/prep`,
       ...h,
-      openNeeds: h.openNeeds.map((n) => ({ ...n, resolveUrl: `${url}/needs/${n.id}/resolve`, referUrl: `/students/${record.student.id}/referrals/new?need=${encodeURIComponent(n.id)}` })),
       canRefer: ctx.referrals.can(req.user!, record).create,
+      noteMax: resolutionNoteMax,
+      errorSummary: failed ? summaryOf(failed.errors, (field) => (field === 'how' ? `need-how-${failed.needId}-${needResolutions[0]}` : `need-note-${failed.needId}`)) : undefined,
+      openNeeds: h.openNeeds.map((n) => {
+        const mine = failed?.needId === n.id;
+        return {
+          ...n,
+          resolveUrl: `${url}/needs/${n.id}/resolve`,
+          referUrl: `/students/${record.student.id}/referrals/new?need=${encodeURIComponent(n.id)}`,
+          resolutions: needResolutions.map((value) => ({ value, label: t(`checkins.needs.resolution.${value}`, {}, locale), checked: mine && failed.values.how === value })),
+          note: mine && typeof failed.values.note === 'string' ? failed.values.note : '',
+          errors: mine ? failed.errors : {},
+        };
+      }),
     });
+  };
+
+  r.get('/students/:studentId/checkins', ctx.requireUser, async (req, res) => {
+    await renderIndex(req, res);
   });
 
   const renderNew = async (req: Request, res: Response, values: Body = {}, errors: Record<string, string> = {}) => {
@@ -87,8 +105,15 @@ export function checkinsRoutes(ctx: AppContext): Router {
   });
 
   r.post('/students/:studentId/checkins/needs/:needId/resolve', ctx.requireUser, async (req, res) => {
-    await ctx.checkins.resolveNeed(req.user!, String(req.params.studentId), req.params.needId);
-    redirectInTool(res, base(String(req.params.studentId)));
+    const posted = req.body as Body;
+    await orInvalid(
+      res,
+      async () => {
+        await ctx.checkins.resolveNeed(req.user!, String(req.params.studentId), req.params.needId, resolveNeedForm.safeParse(posted));
+        redirectInTool(res, base(String(req.params.studentId)));
+      },
+      (e) => renderIndex(req, res, { needId: String(req.params.needId), errors: e.errors, values: posted }),
+    );
   });
 
   const renderPrep = async (req: Request, res: Response, errors: Record<string, string> = {}, posted?: Body) => {

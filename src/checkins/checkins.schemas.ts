@@ -131,3 +131,22 @@ export const quickRow = z
   });
 
 export const answerText = formText(checkinLimits.answer, 'checkins.errors.answerTooLong');
+
+/** How an open need was resolved (asked when an adult resolves it; stored on the need, audited). */
+export const needResolutions = ['referral_made', 'handled_in_conversation', 'no_longer_needed'] as const;
+export type NeedResolution = (typeof needResolutions)[number];
+export const resolutionNoteMax = 1000;
+
+/**
+ * Resolving a need: how, and a note saying what was done. The note is required unless the need is
+ * no longer needed (then there is nothing to say beyond that); it stays with the adults.
+ */
+export const resolveNeedForm = z
+  .object({
+    how: z.enum(needResolutions, { error: 'checkins.errors.chooseResolution' }),
+    note: formText(resolutionNoteMax, 'checkins.errors.tooLong').optional().default(''),
+  })
+  .superRefine((v, c) => {
+    if (v.how !== 'no_longer_needed' && v.note === '') c.addIssue({ code: 'custom', path: ['note'], message: 'checkins.errors.resolutionNote' });
+  });
+export type ResolveNeedForm = z.infer<typeof resolveNeedForm>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -10,10 +10,10 @@ import { checkinActions, checkinPolicy } from '../policies/checkin.js';
 import { caseloadPolicy } from '../policies/caseload.js';
 import { message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
-import { fieldErrors, InvalidInput, issueText, prefixed } from '../web/forms.js';
+import { fieldErrors, InvalidInput, issueText, prefixed, validForm, type ParsedForm } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CheckinAnswer } from './checkins.tables.js';
-import { answerText, checkinForm, formatLabel, needValue, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
+import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
 import { weekSince } from './weeks.js';
 import { schoolYearAt } from '../web/school-year.js';
@@ -36,6 +36,20 @@ export interface CheckinsDeps {
   schoolYearStartOf: (tenantId: string) => Promise<string>;
   /** Told, after the commit, whose check-ins (and well-being ratings) were recorded: the indicators recompute them. Never throws. */
   onRecorded?: (tenantId: string, studentIds: string[]) => Promise<void>;
+  /** Alerts (src/alerts) hear of what was written, in the same transaction, so an alert commits with its cause. */
+  alerts?: CheckinAlertHooks;
+}
+
+/** What alerts hear from check-ins, each call inside the transaction of the write that caused it. */
+export interface CheckinAlertHooks {
+  /** Needs raised at a check-in or by the student while preparing. */
+  needsRaised(tx: DbOrTx, user: AppUser, studentId: string, needs: readonly { id: string; category: string; urgency: string }[]): Promise<void>;
+  /** A check-in's well-being rating (null when none was given). */
+  wellbeingRated(tx: DbOrTx, user: AppUser, studentId: string, checkinId: string, rating: number | null): Promise<void>;
+  /** Text the user wrote about themselves (the student's prep answers). */
+  onStudentText(tx: DbOrTx, user: AppUser, studentId: string, source: { kind: 'checkin_prep'; id: string }, texts: readonly string[]): Promise<void>;
+  /** Open needs of these categories were resolved, with the note given. */
+  needsResolved(tx: DbOrTx, user: AppUser, studentId: string, categories: readonly string[], note: string | null): Promise<void>;
 }
 
 export interface OpenNeed {
@@ -219,6 +233,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
         raisedByName: names.get(n.raisedBy),
         byStudent: n.raisedByRole === 'student',
         canResolve: !n.resolvedAt && can.resolveNeed,
+        // How it was resolved is the adults' note: never the student's or family's to read.
+        resolutionNote: can.viewAdultNotes ? n.resolutionNote : null,
       });
       return {
         record,
@@ -262,8 +278,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
           adultNote: input.adultNote,
           createdAt: clock.now(),
         });
-        await repo.insertNeeds(tx, needRows(student.id, row.id, input.needs, user));
+        const needs = await repo.insertNeeds(tx, needRows(student.id, row.id, input.needs, user));
         await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: student.id }, tx);
+        await deps.alerts?.needsRaised(tx, user, student.id, needs);
+        await deps.alerts?.wellbeingRated(tx, user, student.id, row.id, row.wellbeing);
         return row.id;
       });
       await deps.onRecorded?.(tenantId, [student.id]);
@@ -294,6 +312,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
             createdAt: clock.now(),
           });
           await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: r.studentId }, tx);
+          await deps.alerts?.wellbeingRated(tx, user, r.studentId, row.id, row.wellbeing);
         }
       });
       await deps.onRecorded?.(user.tenantId, input.rows.map((r) => r.studentId));
@@ -309,19 +328,27 @@ export function createCheckinsService(deps: CheckinsDeps) {
       if (Object.keys(input.errors).length > 0) throw new InvalidInput(input.errors, posted);
       await db.transaction(async (tx) => {
         const prep = await repo.savePrep(tx, { tenantId, studentId: student.id, week, answers: input.answers, at: clock.now() });
-        await repo.insertNeeds(tx, needRows(student.id, null, input.needs, user));
+        const needs = await repo.insertNeeds(tx, needRows(student.id, null, input.needs, user));
         await audit.record(user, { action: 'update', entity: 'checkin_prep', entityId: prep.id, studentId: student.id }, tx);
+        await deps.alerts?.needsRaised(tx, user, student.id, needs);
+        await deps.alerts?.onStudentText(tx, user, student.id, { kind: 'checkin_prep', id: prep.id }, input.answers.map((a) => a.answer));
       });
     },
 
-    /** Resolves the need and every other open need of its category for the student: they are one concern. */
-    async resolveNeed(user: AppUser, studentId: string, needId: unknown) {
+    /**
+     * Resolves the need and every other open need of its category for the student (they are one
+     * concern), saying how and with a note (InvalidInput when the form is not right, nothing written);
+     * the category's open urgent-need alert resolves with it, in the same transaction.
+     */
+    async resolveNeed(user: AppUser, studentId: string, needId: unknown, posted: ParsedForm<ResolveNeedForm>) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'resolveNeed');
       if (!isUuid(needId)) throw notFound(message('checkins.errors.needNotOpen'));
+      const form = validForm(posted, user.locale);
       await db.transaction(async (tx) => {
-        const rows = await repo.resolveNeed(tx, user.tenantId, student.id, needId, user.personId, clock.now());
+        const rows = await repo.resolveNeed(tx, user.tenantId, student.id, needId, user.personId, clock.now(), { resolution: form.how, note: form.note });
         if (rows.length === 0) throw notFound(message('checkins.errors.needNotOpen'));
         for (const row of rows) await audit.record(user, { action: 'update', entity: 'need', entityId: row.id, studentId: student.id }, tx);
+        await deps.alerts?.needsResolved(tx, user, student.id, rows.map((r) => r.category), form.note || null);
       });
     },
     /** For the caseload: per student, the latest attended check-in and the latest check-in of any kind. */

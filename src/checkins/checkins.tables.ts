@@ -49,6 +49,10 @@ export const checkinNeeds = pgTable(
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     resolvedBy: uuid('resolved_by'),
+    /** How it was resolved: referral_made | handled_in_conversation | no_longer_needed (null for needs resolved before this was asked). */
+    resolution: text('resolution'),
+    /** The resolving adult's note: never shown to the student or family, never in an e-mail. */
+    resolutionNote: text('resolution_note'),
   },
   (t) => [
     tenantKey(t),

@@ -20,3 +20,4 @@ export * from '../mail/mail.tables.js';
 export * from '../providers/providers.tables.js';
 export * from '../calendar/calendar.tables.js';
 export * from '../referrals/referrals.tables.js';
+export * from '../alerts/alerts.tables.js';

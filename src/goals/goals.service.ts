@@ -46,7 +46,12 @@ export interface GoalsDeps {
     valuesOf: (tenantId: string, studentId: string) => Promise<IndicatorValues>;
     familyViewOf: (tenantId: string) => Promise<string>;
   };
+  /** Alerts (src/alerts) read what the student writes (goal text, steps, progress notes) in the same transaction. */
+  onStudentText?: (tx: DbOrTx, user: AppUser, studentId: string, source: { kind: 'goal' | 'goal_progress'; id: string }, texts: readonly string[]) => Promise<void>;
 }
+
+/** The words of a posted goal form (its text fields), for the alerts' crisis list. */
+const textsOf = (input: object): string[] => Object.values(input).filter((v): v is string => typeof v === 'string');
 
 const goalUrl = (g: { studentId: string; id: string }) => `/students/${g.studentId}/goals/${g.id}`;
 const noPendingSuggestion = { suggestion: null, suggestionBy: null, suggestionAt: null } as const;
@@ -219,6 +224,7 @@ export function createGoalsService(deps: GoalsDeps) {
           updatedAt: now,
         });
         await audit.record(user, { action: 'create', entity: 'goal', entityId: g.id, studentId: s.student.id }, tx);
+        await deps.onStudentText?.(tx, user, s.student.id, { kind: 'goal', id: g.id }, textsOf(input));
         return g;
       });
     },
@@ -239,7 +245,7 @@ export function createGoalsService(deps: GoalsDeps) {
       }
       const byStudent = s.relationship === 'self';
       const status: GoalStatus = byStudent && g.status === 'active' ? 'revised' : (g.status as GoalStatus);
-      return write(user, s, g, version, { ...input, status, ...(byStudent ? noPendingSuggestion : {}) });
+      return write(user, s, g, version, { ...input, status, ...(byStudent ? noPendingSuggestion : {}) }, (tx) => deps.onStudentText?.(tx, user, s.student.id, { kind: 'goal', id: g.id }, textsOf(input)) ?? Promise.resolve());
     },
 
     async approve(user: AppUser, studentId: string, goalId: string, form: ParsedForm<VersionInput>) {
@@ -273,6 +279,7 @@ export function createGoalsService(deps: GoalsDeps) {
       await db.transaction(async (tx) => {
         const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: g.id, ...input, createdBy: user.personId, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'goal_step', entityId: st.id, studentId: s.student.id }, tx);
+        await deps.onStudentText?.(tx, user, s.student.id, { kind: 'goal', id: g.id }, textsOf(input));
       });
     },
 
@@ -295,6 +302,7 @@ export function createGoalsService(deps: GoalsDeps) {
       await db.transaction(async (tx) => {
         const p = await repo.insertProgress(tx, { tenantId: user.tenantId, goalId: g.id, ...input, authorId: user.personId, authorRole: user.role, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'goal_progress', entityId: p.id, studentId: s.student.id }, tx);
+        await deps.onStudentText?.(tx, user, s.student.id, { kind: 'goal_progress', id: p.id }, textsOf(input));
       });
     },
 

@@ -21,8 +21,8 @@ export function roleHomeRoutes(ctx: AppContext): Router {
     res.redirect(302, inToolUrl(roleHome[user.role], res.locals.ltik));
   });
 
-  r.get('/admin', ctx.requireUser, (req, res) => {
-    res.render('home/admin', home.adminHome(req.user!));
+  r.get('/admin', ctx.requireUser, async (req, res) => {
+    res.render('home/admin', { ...home.adminHome(req.user!), alertsOpen: await ctx.alerts.openCount(req.user!) });
   });
   return r;
 }

@@ -52,6 +52,20 @@ export const mailTemplates = {
     params: z.strictObject({ state: z.enum(['requested', 'accepted', 'declined', 'in_service', 'closed']) }),
     path: '/',
   },
+  /**
+   * An alert was routed to the recipient (src/alerts): how urgent, never whom it is about, what was
+   * written or which need. The link leads to the tool's entry page (the reader opens Alerts from the LMS).
+   */
+  'alert.raised': {
+    // i18next's context: the subject and body worded for an urgent alert or one that needs attention.
+    params: z.strictObject({ context: z.enum(['urgent', 'attention']) }),
+    path: '/',
+  },
+  /** A navigator's morning digest: counts only. */
+  'digest.daily': {
+    params: z.strictObject({ checkinsDue: z.number().int().min(0).max(9999), openAlerts: z.number().int().min(0).max(9999), referralsWaiting: z.number().int().min(0).max(9999) }),
+    path: '/',
+  },
 } as const satisfies Record<string, TemplateLink & { params: z.ZodObject }>;
 
 /** The link of a template: what it adds to its path (see TemplateLink). */

@@ -11,8 +11,9 @@ export type { NavigatorAssignment } from './navigators.repository.js';
  */
 export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'rosterRelations' | 'rosterAdvisorsOf'>) {
   return {
-    async scopeOf(tenantId: string, studentId: string): Promise<StudentScope> {
-      const [assigned, { advisors, mentors, teachers }] = await Promise.all([repo.activeAssignments(db, tenantId, studentId), roster.rosterRelations(tenantId, studentId)]);
+    // `tx`: a caller inside its own transaction (an alert routed to the navigators as the need is raised).
+    async scopeOf(tenantId: string, studentId: string, tx: DbOrTx = db): Promise<StudentScope> {
+      const [assigned, { advisors, mentors, teachers }] = await Promise.all([repo.activeAssignments(tx, tenantId, studentId), roster.rosterRelations(tenantId, studentId, tx)]);
       return {
         tenantId,
         studentId,

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -45,6 +45,8 @@ export interface PlansDeps {
   templates: Record<Locale, PlanTemplate>;
   /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
   onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
+  /** Alerts (src/alerts) read what the student writes (their voice of the plan, comments) in the same transaction. */
+  onStudentText?: (tx: DbOrTx, user: AppUser, studentId: string, source: { kind: 'plan' | 'plan_comment'; id: string }, texts: readonly string[]) => Promise<void>;
   /** The school's IANA zone: the school year turns over on its first day there. */
   timeZoneOf: (tenantId: string) => Promise<string>;
   /** The school year's first day (MM-DD), the one every feature counts the year from (platforms service). */
@@ -204,6 +206,7 @@ export function createPlansService(deps: PlansDeps) {
             await repo.addRevision(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: c.key, voice: form.voice, oldText: current.get(c.key)?.text ?? '', newText: c.text, authorId: user.personId, planVersion: bumped.version, at });
           }
           await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
+          if (form.voice === 'student') await deps.onStudentText?.(tx, user, s.student.id, { kind: 'plan', id: plan.id }, changed.map((c) => c.text));
         }
         return { saved: changed.map((c) => c.field), unchanged, stale };
       });
@@ -248,6 +251,7 @@ export function createPlansService(deps: PlansDeps) {
         const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
         await repo.addComment(tx, { tenantId: user.tenantId, planId: plan.id, authorId: user.personId, authorRole: user.role, text, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'plan-comment', entityId: plan.id, studentId: s.student.id }, tx);
+        await deps.onStudentText?.(tx, user, s.student.id, { kind: 'plan_comment', id: plan.id }, [text]);
       });
     },
 

@@ -167,3 +167,12 @@ export function forOrganisation(db: DbOrTx, tenantId: string, organisationId: st
 /** SQL: the referral row needs consent before an outside provider sees it. */
 export const needsConsentSql = (categories: readonly string[]): SQL =>
   categories.length > 0 ? sql`(${referrals.external} and (${referrals.sensitive} or ${inArray(referrals.category, [...categories])}))` : sql`(${referrals.external} and ${referrals.sensitive})`;
+
+/** Referrals still waiting for an answer that this person owns or made (the navigators' morning digest). */
+export async function waitingCount(db: DbOrTx, tenantId: string, personId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(referrals)
+    .where(and(eq(referrals.tenantId, tenantId), eq(referrals.state, 'requested'), or(eq(referrals.ownerId, personId), eq(referrals.referredBy, personId))));
+  return row?.n ?? 0;
+}

@@ -429,6 +429,9 @@ export function createReferralsService(deps: ReferralsDeps) {
 
     /** For the caseload and reports: connections to services per student (referrals that went into service or closed completed). */
     connectionsFor: (tenantId: string, studentIds: string[]) => repo.connections(db, tenantId, studentIds),
+    /** For the navigators' digest: referrals this person owns or made that still wait for an answer. */
+    waitingFor: (tenantId: string, personId: string) => withTenant(tenantId, () => repo.waitingCount(db, tenantId, personId)),
+
     /** For the supports catalogue: current load per support (accepted + in service). */
     loadBySupport: (tenantId: string) => repo.loadBySupport(db, tenantId),
 

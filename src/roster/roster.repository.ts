@@ -367,6 +367,14 @@ export async function listStaffCandidates(db: DbOrTx, tenantId: string): Promise
     .orderBy(people.name);
 }
 
+/** The people of the school holding a staff role (alerts route to them), with their e-mail when the LMS gave one. */
+export async function holdersOfStaffRole(db: DbOrTx, tenantId: string, role: StaffRole): Promise<{ id: string; email: string | null }[]> {
+  return db
+    .select({ id: people.id, email: people.email })
+    .from(people)
+    .where(and(eq(people.tenantId, tenantId), sql`${role}::text = any(${people.staffRoles})`));
+}
+
 /** Adds or removes one staff role; false when the person is not the tenant's. */
 export async function setStaffRole(db: DbOrTx, tenantId: string, personId: string, role: StaffRole, held: boolean): Promise<boolean> {
   const roles = held

@@ -24,7 +24,10 @@ export function createRosterService(db: Db) {
     /** A repeat launch's rows, as it read them, for the landing page it redirects to (`userFromClaims` takes them once). */
     handOverLaunch: (tenantId: string, rows: repo.LaunchRows) => handover.put(tenantId, rows),
     findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
-    findPeople: (tenantId: string, ids: string[]) => repo.findPeopleByIds(db, tenantId, [...new Set(ids)]),
+    // `tx`: a caller inside its own transaction (an alert routed as the need is raised).
+    findPeople: (tenantId: string, ids: string[], tx: DbOrTx = db) => repo.findPeopleByIds(tx, tenantId, [...new Set(ids)]),
+    /** People of the school holding staff role `role` (counsellors, coordinators...): where alerts and referrals are routed. */
+    holdersOfStaffRole: (tenantId: string, role: StaffRole, tx: DbOrTx = db) => repo.holdersOfStaffRole(tx, tenantId, role),
     /** Names for authors and lists, in one query. */
     async namesOf(tenantId: string, ids: string[]): Promise<Map<string, string>> {
       const rows = await repo.findPeopleByIds(db, tenantId, [...new Set(ids)]);
@@ -44,7 +47,7 @@ export function createRosterService(db: Db) {
     listAdvisoryStudentsOf: (tenantId: string, advisorId: string) => repo.listAdvisoryStudentsOf(db, tenantId, advisorId),
     listContexts: (tenantId: string) => repo.listContexts(db, tenantId),
     /** Who the roster relates to a student (the navigators service builds the student's scope from these). */
-    rosterRelations: (tenantId: string, studentId: string) => repo.rosterRelations(db, tenantId, studentId),
+    rosterRelations: (tenantId: string, studentId: string, tx: DbOrTx = db) => repo.rosterRelations(tx, tenantId, studentId),
     rosterAdvisorsOf: (tenantId: string, studentIds: string[]) => repo.rosterAdvisorsOf(db, tenantId, studentIds),
     /** Keeps the language a person chose on a page: it wins over their LMS's at every later launch. */
     chooseLocale: (user: AppUser, locale: Locale) => repo.setPersonLocale(db, user.tenantId, user.personId, locale),

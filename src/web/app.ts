@@ -56,6 +56,9 @@ import { providerReferralsOf } from '../referrals/referrals.provider-routes.js';
 import { createCalendarService } from '../calendar/calendar.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
+import { createAlertsService } from '../alerts/alerts.service.js';
+import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
+import { createDigest } from '../alerts/digest.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope, withTenant } from '../db/tenant-scope.js';
@@ -111,7 +114,9 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     jobs,
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId) });
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),
+    // Crisis words in the student's own writing raise an alert in the save's transaction (bound late: alerts is built below).
+    onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts) });
   const scores = createScoresService({
     db,
     clock: deps.clock,
@@ -147,6 +152,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
   const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens') });
+  // Alerts are raised in the causing write's transaction (checkins, plans, goals call the hooks below).
+  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, routing: loadAlertRouting(), crisisWords: loadCrisisWords() });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers, ...mail.jobHandlers })) jobs.register(type, handler, describers[type]);
   // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
@@ -164,6 +171,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
       },
       familyViewOf: (t) => indicators.familyViewOf(t),
     },
+    onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts),
   });
   const checkinScripts = loadCheckinScripts(locales);
   // Every need a check-in can raise must have a support category to refer to.
@@ -185,7 +193,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   });
   // Current load per support comes from the referrals (bound late: built below).
   const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales), organisationsOf: (t) => providers.organisationsOf(t), loadBySupport: (t) => referrals.loadBySupport(t) });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -234,12 +242,30 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     mail,
     jobs,
     config: referralsConfig,
-    // The alerts feature reads overdue referrals from here (the lead wires it); until then the queue shows them.
-    onOverdue: (_tenantId: string, _overdue: OverdueReferral[]) => Promise.resolve(),
+    // Each referral that passes its response standard unanswered alerts its owner and the coordinators, once.
+    onOverdue: async (tenantId: string, overdue: OverdueReferral[]) => {
+      for (const r of overdue) await alerts.raiseOverdueReferral(tenantId, { studentId: r.studentId, referralId: r.id, category: r.category, ownerId: r.ownerId });
+    },
     // An outside organisation can now see a referral: its people get a sign-in link (in the referral's transaction).
     onSharedWithOrganisation: (tx, t, organisationId) => providers.notifyReferral(tx, t, organisationId),
   });
   for (const [type, handler] of Object.entries(referrals.jobHandlers)) jobs.register(type, handler);
+  // The navigators' 07:00 digest: counts from the caseload, alerts and referrals.
+  const digest = createDigest({
+    db,
+    clock: deps.clock,
+    logger: deps.logger,
+    jobs,
+    mail,
+    roster,
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+    tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
+    navigatorIdsOf: (t) => caseload.navigatorIdsOf(t),
+    checkinsDueBy: (t, id, day) => caseload.checkinsDueBy(t, id, day),
+    openAlertsFor: (t, id) => alerts.openCountFor(t, id),
+    referralsWaitingFor: (t, personId) => referrals.waitingFor(t, personId),
+  });
+  for (const [type, handler] of Object.entries(digest.jobHandlers)) jobs.register(type, handler);
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
@@ -252,7 +278,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, staff, providers, calendar, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -31,6 +31,8 @@ import type { CanvasService } from '../connectors/canvas/canvas.service.js';
 import type { SupportsService } from '../supports/supports.service.js';
 import type { ImportsService } from '../student-data/imports.service.js';
 import type { MailService } from '../mail/mail.service.js';
+import type { AlertsService } from '../alerts/alerts.service.js';
+import type { Digest } from '../alerts/digest.js';
 import type { StaffService } from '../roster/staff.service.js';
 import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
@@ -87,6 +89,10 @@ export interface AppContext extends AppDeps {
   supports: SupportsService;
   /** Outgoing e-mail (src/mail): queue in the causing write's transaction; sent by the `mail.send` job; /sandbox/outbox without SMTP_URL. */
   mail: MailService;
+  /** Alerts (src/alerts): raised in the causing write's transaction, routed per config/alert-routing.json, listed on /alerts. */
+  alerts: AlertsService;
+  /** The navigators' daily digest (07:00 school time, weekdays): its jobs and schedule. */
+  digest: Digest;
   /** Staff roles (counsellor, social worker, coordinator, leaders) given by admins on /admin/staff. */
   staff: StaffService;
   /** Community providers outside the LMS (src/providers): organisations and invitations (admins), sign-in and home at /provider. */

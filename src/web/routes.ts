@@ -33,6 +33,7 @@ import { providerPortalRoutes } from '../providers/provider-portal.routes.js';
 import { providerReferralPages } from '../referrals/referrals.provider-routes.js';
 import { calendarRoutes } from '../calendar/calendar.routes.js';
 import { referralsRoutes } from '../referrals/referrals.routes.js';
+import { alertsRoutes } from '../alerts/alerts.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -83,4 +84,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(providersRoutes(ctx));
   app.use(calendarRoutes(ctx));
   app.use(referralsRoutes(ctx));
+  app.use(alertsRoutes(ctx));
 }

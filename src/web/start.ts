@@ -31,6 +31,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   app.ctx.rosterSync.startScheduler();
   await app.ctx.scores.startSchedule();
   await app.ctx.indicators.startSchedule();
+  await app.ctx.digest.startSchedule();
   await app.ctx.connectors.startSchedule();
   await app.ctx.referrals.startSchedule();
   await app.ctx.mail.resumeHeld();

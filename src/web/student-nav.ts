@@ -7,6 +7,7 @@ import { indicatorActions, indicatorPolicy } from '../policies/indicator.js';
 import { studentDataEntryPolicy } from '../policies/student-data-entry.js';
 import { t } from './i18n.js';
 import { roleHome } from '../lti/roles.js';
+import { alertPolicy } from '../policies/alert.js';
 
 export type StudentPage = 'plan' | 'goals' | 'checkins' | 'supports' | 'data' | 'data-entry' | 'record-views';
 
@@ -29,5 +30,7 @@ export function studentNav(user: AppUser, s: StudentRecord, current: StudentPage
   if (recordViewsPolicy(user, 'view', { scope: s.scope })) {
     items.push({ href: `${base}/record-views`, label: tr(s.relationship === 'self' ? 'recordViews.link' : 'recordViews.linkOf'), current: current === 'record-views' });
   }
+  // The adults' alerts page (the student's alerts among them), one link away from the record.
+  if (alertPolicy(user, 'list', { tenantId: s.scope.tenantId, recipientIds: [] })) items.push({ href: '/alerts', label: tr('alerts.link'), current: false });
   return items;
 }

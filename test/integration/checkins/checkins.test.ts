@@ -101,9 +101,9 @@ describe('check-ins', () => {
     const h = await advisor.get(`/students/${s.students[0].id}/checkins`).expect(200);
     const needIds = [...h.text.matchAll(/needs\/([0-9a-f-]{36})\/resolve/g)].map((m) => m[1]!);
     expect(needIds.length).to.be.greaterThan(0);
-    for (const id of needIds) await advisor.post(`/students/${s.students[0].id}/checkins/needs/${id}/resolve`).expect(303);
+    for (const id of needIds) await advisor.post(`/students/${s.students[0].id}/checkins/needs/${id}/resolve`, { how: 'handled_in_conversation', note: 'Talked it through' }).expect(303);
     expect((await t.ctx.checkins.openNeeds(s.tenantId, [s.students[0].id])).get(s.students[0].id)).to.equal(undefined);
-    await student.post(`/students/${s.students[0].id}/checkins/needs/${needIds[0]}/resolve`).expect(403);
+    await student.post(`/students/${s.students[0].id}/checkins/needs/${needIds[0]}/resolve`, { how: 'no_longer_needed' }).expect(403);
   });
 
   it('a need raised again is one open concern: shown once, at its most urgent, and resolved together', async () => {
@@ -117,7 +117,7 @@ describe('check-ins', () => {
     expect(open).to.contain('raised 2 times').and.to.contain('>urgent<');
     expect((await t.ctx.checkins.openNeeds(s.tenantId, [id])).get(id)!.map((n) => `${n.category}:${n.urgency}`)).to.deep.equal(['food:urgent']);
     const needId = /needs\/([0-9a-f-]{36})\/resolve/.exec(open)![1]!;
-    await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`).expect(303);
+    await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`, { how: 'no_longer_needed' }).expect(303);
     expect((await t.ctx.checkins.openNeeds(s.tenantId, [id])).get(id)).to.equal(undefined);
   });
 

@@ -5,6 +5,7 @@ import { seedSchool, type SeededSchool } from '../../support/school.js';
 import { TouchedBeforeGate, untouchableDb } from '../../support/untouchable.js';
 import type { AppUser } from '../../../src/auth/user.js';
 import { HttpError } from '../../../src/web/errors.js';
+import { validData } from '../../../src/web/forms.js';
 import { createAuditService } from '../../../src/audit/audit.service.js';
 import { createAuditLogService } from '../../../src/audit/audit-log.service.js';
 import { createRosterService } from '../../../src/roster/roster.service.js';
@@ -78,7 +79,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
           record: (u, id) => checkins.record(u, id, aCheckin),
           recordAll: (u, id) => checkins.recordAll(u, { date: '2026-03-02', format: 'in_person', sharedNote: '', rows: [{ studentId: id, attended: true, wellbeing: 3 }] }),
           savePrep: (u, id) => checkins.savePrep(u, id, { 'answer.w1-proud': 'x' }),
-          resolveNeed: (u, id) => checkins.resolveNeed(u, id, randomUUID()),
+          resolveNeed: (u, id) => checkins.resolveNeed(u, id, randomUUID(), validData({ how: 'no_longer_needed', note: '' })),
         },
         notStudentScoped: {
           script: 'the configured script (data)',
@@ -89,6 +90,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
           recentCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
           openNeeds: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
           wellbeingSince: "the indicators' bulk read for their background recompute (no user); the data panel gates before it reads",
+          findNeed: 'the referrals service opens the student record (its own policy) before it reads the need a referral starts from',
         },
       },
       caseload: {

@@ -1,51 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
-import { SMTPServer } from 'smtp-server';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { freePort } from '../../support/net.js';
+import { startSmtp as startSmtpServer, readableMail, type ReceivedMail } from '../../support/smtp.js';
 import { render, SEND_JOB } from '../../../src/mail/mail.service.js';
 import { labelOf } from '../../../src/web/i18n.js';
 import { HttpError } from '../../../src/web/errors.js';
 import type { MailParams } from '../../../src/mail/mail.templates.js';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
+type Received = ReceivedMail;
 
 /** A real SMTP server on loopback that keeps what it accepts; refuses mailboxes named nobody@ for good (550). */
-async function startSmtp(port: number, received: Received[]): Promise<{ close(): Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (address.address.startsWith('nobody@')) cb(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
-      else cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((a) => a.address), raw: Buffer.concat(chunks).toString('utf8') });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** The text of a message as its reader sees it (quoted-printable soft breaks and escapes undone, CRLF as LF). */
-const readable = (raw: string) =>
-  raw
-    .replace(/=\r\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .replace(/\r\n/g, '\n');
+const startSmtp = (port: number, received: Received[]) => startSmtpServer(port, received, (address) => address.startsWith('nobody@'));
+const readable = readableMail;
 
 async function addTenant(t: TestApp) {
   const issuer = `https://lms-${randomUUID()}.example`;

@@ -42,9 +42,10 @@ describe('community providers: invitations, sign-in and the provider home', func
   const audits = (tenantId: string, entity: string) => rows<{ action: string; entity_id: string | null; actor_role: string }>(sql`select action, entity_id, actor_role from audit_events where tenant_id = ${tenantId} and entity = ${entity}`);
 
   /** The link of the newest message to `to` (the sandbox outbox, as its reader would see it), as a path with its query. */
-  async function linkFor(to: string): Promise<{ path: string; query: Record<string, string>; text: string }> {
+  // `path`: the link's page, when several messages to `to` were kept at the same (test clock) instant.
+  async function linkFor(to: string, path?: string): Promise<{ path: string; query: Record<string, string>; text: string }> {
     await t.ctx.jobs.runDue([SEND_JOB]);
-    const message = (await t.ctx.mail.keptMessages(500)).find((m) => m.to === to);
+    const message = (await t.ctx.mail.keptMessages(500)).find((m) => m.to === to && (!path || m.text.includes(path)));
     expect(message, `a message to ${to}`).to.not.equal(undefined);
     const url = new URL(/https?:\/\/\S+/.exec(message!.text)![0]);
     return { path: url.pathname, query: Object.fromEntries(url.searchParams), text: `${message!.subject}\n${message!.text}` };
@@ -193,7 +194,7 @@ describe('community providers: invitations, sign-in and the provider home', func
     const known = await ask('pat.provider@example.org');
     const unknown = await ask('nobody-here@example.org');
     expect(known).to.equal(unknown);
-    const link = await linkFor('pat.provider@example.org');
+    const link = await linkFor('pat.provider@example.org', '/provider/link');
     expect(link.path).to.equal('/provider/link');
     const agent = request.agent(t.app);
     expect((await useLink(agent, link)).status).to.equal(303);

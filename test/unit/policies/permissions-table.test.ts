@@ -18,6 +18,7 @@ import { staffRolePolicy, staffRoleActions } from '../../../src/policies/staff-r
 import { providerAccountPolicy, providerAccountActions } from '../../../src/policies/provider-account.js';
 import { referralPolicy, referralActions, referralQueuePolicy, referralQueueActions, type ReferralFacts } from '../../../src/policies/referral.js';
 import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.js';
+import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -58,6 +59,8 @@ const staffReads = [
   'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view',
   'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
 ];
+// Support staff see and work every alert of the school, sensitive categories included.
+const staffAlerts = ['alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive'];
 
 // Support staff work every referral of the school, sensitive ones included, and the queue.
 const staffReferrals = ['referral:list', 'referral:view', 'referral:viewSensitive', 'referral:create', 'referral:respond', 'referral:serve', 'referral:close', 'referral:recordConsent', 'referral:revokeConsent', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive', 'referralOthers:create', 'referralOthers:respond', 'referralOthers:serve', 'referralOthers:close', 'referralOthers:recordConsent', 'referralOthers:revokeConsent', 'referralQueue:view'];
@@ -77,15 +80,16 @@ const expected: Record<string, string[]> = {
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
     'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
     'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident', 'support:browse',
+    'alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive',
   ],
-  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
-  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse'],
+  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list'],
+  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list'],
   'mentor (scoped to the student)': [
-    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view','plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
+    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list'],
   'student whose row says counsellor (never trusted)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
@@ -101,7 +105,7 @@ const expected: Record<string, string[]> = {
     'job:list', 'job:retry',
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
-    'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage',
+    'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage', 'alert:list', 'alert:view',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -138,6 +142,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['referralQueue', referralQueueActions, (user, a) => referralQueuePolicy(user, a as (typeof referralQueueActions)[number], { tenantId: T })],
   // The school's closed days: its admins.
   ['calendar', calendarActions, (user, a) => calendarPolicy(user, a as (typeof calendarActions)[number], { tenantId: T })],
+  // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
+  ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], { tenantId: T, recipientIds: ['a1'] })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
