@@ -105,6 +105,8 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
           home: "the user's own caseload (caseload policy)",
           checkinRoster: "the user's own caseload (caseload policy)",
           recordCheckins: "rows of the user's own caseload only; each row's student is opened by checkins.recordAll",
+          navigatorIdsOf: "the daily digest's background read (no user): who navigates anyone in the school; the digest e-mails counts only",
+          checkinsDueBy: "the daily digest's background count for one navigator (no user); no student is shown",
         },
       },
       auditLog: {
