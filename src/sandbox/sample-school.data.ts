@@ -552,3 +552,6 @@ export const canvasCourses = [
   { id: '202', name: 'English 9', courseCode: 'ENG-9', offset: 3 },
   { id: '203', name: 'Biology', courseCode: 'BIO-9', offset: 0 },
 ] as const;
+
+/** A community organisation outside the LMS that takes the school's housing referrals; its person signs in on /provider. */
+export const communityProvider = { organisation: 'District family services', name: 'Sam Ortiz', email: 'sam.ortiz@familyservices.example.org' };

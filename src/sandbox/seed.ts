@@ -11,7 +11,7 @@ import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
-import { admin, counselor, guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { admin, advisory9A, communityProvider, counselor, guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
 
@@ -147,6 +147,7 @@ class SchoolWriter {
     for (const advisory of ADVISORIES) await this.writeAdvisory(advisory, dates);
     await this.writeHandOff();
     this.clock.set(this.today);
+    await this.writeSupports();
     await this.writeStudentData();
   }
 
@@ -206,6 +207,30 @@ class SchoolWriter {
     for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, change: 'grant' }));
   }
 
+  /**
+   * The school's supports as its admin and coordinator set them up: the starter catalogue, the district's
+   * family services as a community organisation receiving the housing referrals (Sam Ortiz signs in on
+   * /provider with the link the sandbox outbox shows), and one referral in service for Mateo's family.
+   */
+  private async writeSupports(): Promise<void> {
+    const { tenantId } = this.target;
+    const dana = await this.admin();
+    await this.seed.supports.addStarter(dana);
+    const organisation = await this.seed.providers.addOrganisation(dana, validData({ name: communityProvider.organisation }));
+    await this.seed.providers.invite(dana, validData({ organisationId: organisation, name: communityProvider.name, email: communityProvider.email }));
+    const catalogue = await this.seed.supports.activeSupports(tenantId);
+    const housing = catalogue.find((x) => x.starterKey === 'housing-liaison');
+    const pantry = catalogue.find((x) => x.starterKey === 'food-pantry');
+    if (!housing || !pantry) throw new Error('sample school: the starter catalogue lacks its housing or food support');
+    const { id, tenantId: _t, starterKey: _k, createdAt: _c, updatedAt: _u, updatedBy: _b, active: _a, sensitive, capacity, tier, languages, ...fields } = housing;
+    await this.seed.supports.update(dana, id, validData({ ...fields, tier, capacity, languages, sensitive: sensitive ? ('on' as const) : undefined, providerOrganisationId: organisation }));
+    const moore = await this.actor(counselor.sub, advisory9A.id, 'advisor');
+    const mateo = this.person(studentSubs.get('Mateo García')!);
+    const referral = await this.seed.referrals.create(moore, mateo, validData({ support: pantry.id, reason: 'Groceries run short at the end of the month.', urgency: 'routine' as const, owner: '', need: '', source: 'direct' }));
+    await this.seed.referrals.transition(moore, mateo, referral, 'respond', { answer: 'accept', version: '1' });
+    await this.seed.referrals.transition(moore, mateo, referral, 'start', { version: '2' });
+  }
+
   /** Each course as a launch from it would record it, then its roster through an NRPS sync. */
   private async syncRosters(): Promise<void> {
     const { tenantId, clientId, deploymentId } = this.target;
@@ -226,7 +251,7 @@ class SchoolWriter {
       if (run.status !== 'succeeded') throw new Error(`sample school roster sync of ${c.id} ${run.status}: ${run.error ?? ''}`);
       this.contextIds.set(c.id, context.id);
     }
-    const subs = [...studentSubs.values(), ...ADVISORIES.map((a) => a.advisor.sub), ...guardians.map((g) => g.sub)];
+    const subs = [...studentSubs.values(), ...ADVISORIES.map((a) => a.advisor.sub), ...guardians.map((g) => g.sub), counselor.sub];
     for (const p of await this.seed.roster.findPeopleBySub(tenantId, subs)) this.personIds.set(p.sub, p.id);
   }
 

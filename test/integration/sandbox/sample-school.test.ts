@@ -100,6 +100,17 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect(detail.progress.map((p) => p.authorName)).to.include.members(['Amara Okafor', 'Elena Rivera']);
   });
 
+  it('gives the school its supports: the starter catalogue, a community organisation for housing, and a referral in service', async () => {
+    const tid = await tenantId(t);
+    const moore = await userOf(t, 'sandbox-counselor-moore', 'sandbox-adv-9a', 'advisor');
+    expect(moore.staffRoles).to.have.members(['counsellor', 'coordinator']);
+    const housing = (await t.ctx.supports.activeSupports(tid)).find((x) => x.starterKey === 'housing-liaison');
+    expect(housing?.providerOrganisationId).to.be.a('string');
+    expect((await t.ctx.providers.organisationsOf(tid)).map((o) => o.name)).to.deep.equal(['District family services']);
+    const queue = await t.ctx.referrals.queue(moore, { page: 1 });
+    expect(queue.rows.map((r) => [r.studentName, r.referral.state])).to.deep.equal([['Mateo García', 'in_service']]);
+  });
+
   it('gives Mr. Chen his own advisory, plus the student handed to him', async () => {
     const { rows } = await t.ctx.caseload.list(await chen(t), ALL);
     const names = rows.map((r) => r.name);
