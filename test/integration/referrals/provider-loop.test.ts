@@ -79,11 +79,16 @@ describe('referrals with a community provider', function () {
   });
   after(async () => t.ctx.shutdown?.());
 
-  it('sends the referral to the support\'s organisation and e-mails its people a sign-in link with no word of the referral', async () => {
+  it('sends the referral to the support\'s organisation once a parent consents, and e-mails its people a sign-in link with no word of the referral', async () => {
     const res = await coord.post(`/students/${studentId()}/referrals`, { support: mealPacks, reason: 'Nothing to eat at weekends', urgency: 'urgent' }).expect(303);
     referralId = new URL(res.headers.location as string, 'http://x').pathname.split('/').pop()!;
-    const [r] = await rows<{ provider_organisation_id: string }>(sql`select provider_organisation_id from referrals where id = ${referralId}`);
+    const [r] = await rows<{ provider_organisation_id: string; held_for_consent: boolean }>(sql`select provider_organisation_id, held_for_consent from referrals where id = ${referralId}`);
     expect(r!.provider_organisation_id).to.equal(foodBank);
+    // Nothing leaves the school before a parent's consent: held, and no mail to the organisation.
+    expect(r!.held_for_consent).to.equal(true);
+    await t.ctx.jobs.runDue([SEND_JOB]);
+    expect((await t.ctx.mail.keptMessages(500)).filter((m) => m.to === 'rosa@foodbank.test' && m.text.includes('referral-link'))).to.have.length(0);
+    await coord.post(`/students/${studentId()}/referrals/${referralId}/consent`, { giver: 'parent', method: 'verbal', givenOn: '2026-03-06' }).expect(303);
     const mail = await mailTo('rosa@foodbank.test');
     expect(mail.path).to.equal('/provider/referral-link');
     for (const word of [s.students[0].name, 'Amara', 'Nothing to eat', 'meal', 'food']) expect(mail.text.toLowerCase()).to.not.contain(word.toLowerCase());

@@ -267,8 +267,8 @@ describe('referrals', function () {
       expect(text).to.contain('A support was arranged');
       expect(text).to.not.contain('Teen counselling centre').and.to.not.contain('Low mood');
     }
-    // Family see non-sensitive supports by name (the default setting).
-    expect(await page(family)).to.contain('Family housing desk');
+    // By default (familyView arrangedOnly) family see no support by name, sensitive or not.
+    expect(await page(family)).to.not.contain('Family housing desk');
     const own = await page(student);
     expect(own).to.contain('We asked Teen counselling centre to help you').and.to.not.contain('Low mood');
     const staff = await page(coord);
