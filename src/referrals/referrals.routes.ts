@@ -35,6 +35,7 @@ export function referralsRoutes(ctx: AppContext): Router {
       student: view.record.student,
       isStudent: audience === 'student',
       isAdult: audience === 'adult',
+      connections: view.connections,
       can: view.can,
       newUrl: `${base(id)}/referrals/new`,
       consentAction: `${base(id)}/consents`,

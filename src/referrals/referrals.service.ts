@@ -274,7 +274,9 @@ export function createReferralsService(deps: ReferralsDeps) {
       const rows = await repo.listForStudent(db, user.tenantId, record.student.id);
       const consents = can.recordConsent || can.revokeConsent ? await repo.consentsOf(db, user.tenantId, record.student.id) : [];
       await audit.record(user, { action: 'read', entity: 'referral', studentId: record.student.id });
-      return { record, can, referrals: await items(user, record, rows), consents };
+      // Connections to services (Hamilton County's count): referrals that went into service or closed completed.
+      const connections = rows.filter((r) => r.servedAt !== null || r.closedOutcome === 'completed').length;
+      return { record, can, referrals: await items(user, record, rows), consents, connections };
     },
 
     /** The new referral form: supports to choose, owners, and what the need or plan prefills. */

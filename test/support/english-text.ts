@@ -3,6 +3,7 @@ import path from 'node:path';
 import { projectRoot } from '../../src/web/config.js';
 import { defaultLocale } from '../../src/web/i18n.js';
 import * as sampleSchool from '../../src/sandbox/sample-school.data.js';
+import { loadStarterCatalogues } from '../../src/supports/supports.schemas.js';
 
 /**
  * Finds English left on a page meant to be in another language: the tool's own English texts (each
@@ -77,6 +78,9 @@ export function sampleSchoolData(): string[] {
     else if (v && typeof v === 'object') Object.values(v).forEach(people);
   };
   people(Object.values(sampleSchool));
+  // The sandbox school's supports catalogue, copied from the starter catalogue in its admin's language
+  // (English): the school's own data from then on, like what its people wrote.
+  walk(loadStarterCatalogues([defaultLocale])[defaultLocale]!.supports.map(({ name, provider, description, eligibility, contact, hours }) => ({ name, provider, description, eligibility, contact, hours })));
   return [...out].sort((a, b) => b.length - a.length);
 }
 

@@ -143,6 +143,11 @@ describe('referrals', function () {
     expect(JSON.stringify(mail)).to.not.contain('housing').and.to.not.contain('Family lost');
 
     expect((await t.ctx.referrals.connectionsFor(s.tenantId, [studentId(), s.students[1].id])).get(studentId())).to.equal(1);
+    // The supports tab counts the connection for the adults; the plan offers a referral to those who may make one.
+    expect(decoded((await advisor.get(`/students/${studentId()}/supports`).expect(200)).text)).to.contain('1 connection to a service');
+    expect(decoded((await student.get(`/students/${studentId()}/supports`).expect(200)).text)).to.not.contain('connection');
+    expect(decoded((await advisor.get(`/students/${studentId()}/plan`).expect(200)).text)).to.contain(`/students/${studentId()}/referrals/new?from=plan`);
+    expect(decoded((await family.get(`/students/${studentId()}/plan`).expect(200)).text)).to.not.contain('/referrals/new');
     const audits = await rows<{ action: string; entity: string }>(sql`select action, entity from audit_events where tenant_id = ${s.tenantId} and entity = 'referral'`);
     expect(audits.map((a) => a.action)).to.include.members(['create', 'update', 'read']);
   });
