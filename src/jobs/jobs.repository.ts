@@ -45,8 +45,9 @@ export async function enqueueAll(db: DbOrTx, type: string, items: readonly { key
  * worker's lease ran out (that process died). One statement; `for update skip locked` lets concurrent
  * workers on PostgreSQL pass over a row another is taking instead of queueing behind it.
  */
-export async function claimNext(db: DbOrTx, types: string[], worker: string, now: Date, leaseUntil: Date): Promise<ClaimedJob | undefined> {
+export async function claimNext(db: DbOrTx, types: string[], worker: string, now: Date, leaseUntil: Date, tenantId?: string): Promise<ClaimedJob | undefined> {
   if (types.length === 0) return undefined;
+  const ofTenant = tenantId ? sql`and tenant_id = ${tenantId}` : sql``;
   const [row] = await queryRows<ClaimedJob>(
     db,
     sql`
@@ -55,6 +56,7 @@ export async function claimNext(db: DbOrTx, types: string[], worker: string, now
       select id from jobs
       where type in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})
         and ((status = 'pending' and run_after <= ${at(now)}) or (status = 'running' and locked_until < ${at(now)}))
+        ${ofTenant}
       order by run_after
       limit 1
       for update skip locked)

@@ -88,13 +88,13 @@ export function createJobQueue(deps: JobQueueDeps) {
   /**
    * Claims and runs due jobs one after another until none is due; returns how many ran. `types` limits
    * it to some of the registered types (a test that drives one feature's jobs on a database other
-   * tests' jobs share).
+   * tests' jobs share); `tenantId` to one tenant's jobs (a test counting what ran, beside other tests' tenants).
    */
-  async function runDue(types?: readonly string[]): Promise<number> {
+  async function runDue(types?: readonly string[], tenantId?: string): Promise<number> {
     const claimable = types ? types.filter((type) => handlers.has(type)) : [...handlers.keys()];
     let ran = 0;
     while (!stopped) {
-      const job = await asSystem('jobs', () => repo.claimNext(db, claimable, worker, clock.now(), leaseUntil()));
+      const job = await asSystem('jobs', () => repo.claimNext(db, claimable, worker, clock.now(), leaseUntil(), tenantId));
       if (!job) break;
       ran++;
       const handler = handlers.get(job.type)!;

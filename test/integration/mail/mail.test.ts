@@ -50,7 +50,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       received.length = 0;
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'pat.navigator@school.example', template: 'tool.waiting', params: waiting(3) });
       expect((await t.ctx.mail.find(tenantId, id))?.status).to.equal('queued');
-      await t.ctx.jobs.runDue([SEND_JOB]);
+      await t.ctx.jobs.runDue([SEND_JOB], tenantId);
       expect(received).to.have.length(1);
       const got = received[0]!;
       expect(got.to).to.deep.equal(['pat.navigator@school.example']);
@@ -73,7 +73,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
     it('words the message in the recipient\'s language when it is known', async () => {
       received.length = 0;
       await t.ctx.mail.queueNow({ tenantId, to: 'ana@school.example', template: 'tool.waiting', params: waiting(1), locale: 'es' });
-      await t.ctx.jobs.runDue([SEND_JOB]);
+      await t.ctx.jobs.runDue([SEND_JOB], tenantId);
       expect(received).to.have.length(1);
       const decoded = readable(received[0]!.raw);
       expect(decoded).to.contain('Tiene 1 elemento pendiente en Success Plans');
@@ -85,33 +85,33 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       received.length = 0;
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'lee@school.example', template: 'tool.waiting', params: waiting(2) });
       const key = `${tenantId}/${id}`;
-      await t.ctx.jobs.runDue([SEND_JOB]);
+      await t.ctx.jobs.runDue([SEND_JOB], tenantId);
       expect(await t.ctx.jobs.find(SEND_JOB, key)).to.include({ status: 'pending', attempts: 1, lastError: 'smtp_unavailable' });
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'queued', attempts: 1, lastError: 'smtp_unavailable' });
       // Not before its backoff (jobRetryBaseSeconds), however often the worker looks.
       t.clock.advance(30_000);
-      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(0);
+      expect(await t.ctx.jobs.runDue([SEND_JOB], tenantId)).to.equal(0);
       t.clock.advance(30_000);
-      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(1);
+      expect(await t.ctx.jobs.runDue([SEND_JOB], tenantId)).to.equal(1);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'queued', attempts: 2 });
 
       smtp = await startSmtp(port, received);
       t.clock.advance(120_000);
-      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(1);
+      expect(await t.ctx.jobs.runDue([SEND_JOB], tenantId)).to.equal(1);
       expect(received).to.have.length(1);
       expect(received[0]!.to).to.deep.equal(['lee@school.example']);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'sent', attempts: 3, deliveredBy: 'smtp' });
 
       // The job run again (a crash before it was marked done, an enqueue of the same key): nothing is sent twice.
       await t.ctx.jobs.enqueue(SEND_JOB, key, t.clock.now(), tenantId);
-      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(1);
+      expect(await t.ctx.jobs.runDue([SEND_JOB], tenantId)).to.equal(1);
       expect(received).to.have.length(1);
     });
 
     it('a mailbox the server refuses for good (550) marks the message failed without retrying it', async () => {
       received.length = 0;
       const id = await t.ctx.mail.queueNow({ tenantId, to: 'nobody@school.example', template: 'tool.waiting', params: waiting(1) });
-      await t.ctx.jobs.runDue([SEND_JOB]);
+      await t.ctx.jobs.runDue([SEND_JOB], tenantId);
       expect(received).to.have.length(0);
       expect(await t.ctx.mail.find(tenantId, id)).to.include({ status: 'failed', attempts: 1, lastError: 'smtp_rejected' });
       expect(await t.ctx.jobs.find(SEND_JOB, `${tenantId}/${id}`)).to.include({ status: 'done' });
@@ -127,7 +127,7 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       const loose = { count: 1, note: 'Student said something private' } as unknown as MailParams<'tool.waiting'>;
       const err = await t.ctx.mail.queueNow({ tenantId, to: 'ok@school.example', template: 'tool.waiting', params: loose }).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(HttpError).and.include({ status: 400, code: 'bad_mail_params' });
-      expect(await t.ctx.jobs.runDue([SEND_JOB])).to.equal(0);
+      expect(await t.ctx.jobs.runDue([SEND_JOB], tenantId)).to.equal(0);
     });
 
     it('queues in the caller\'s transaction: a write that rolls back leaves neither a message nor a job', async () => {
