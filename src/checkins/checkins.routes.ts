@@ -56,7 +56,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
         return {
           ...n,
           resolveUrl: `${url}/needs/${n.id}/resolve`,
-          referUrl: `/students/${record.student.id}/referrals/new?need=${encodeURIComponent(n.id)}`,
+          referUrl: ctx.referrals.newUrl(record.student.id, { need: n.id }),
           resolutions: needResolutions.map((value) => ({ value, label: t(`checkins.needs.resolution.${value}`, {}, locale), checked: mine && failed.values.how === value })),
           note: mine && typeof failed.values.note === 'string' ? failed.values.note : '',
           errors: mine ? failed.errors : {},

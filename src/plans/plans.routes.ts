@@ -81,7 +81,7 @@ export function plansRoutes(ctx: AppContext): Router {
       goals,
       prompts,
       // Adults who may refer start a referral from the plan (the referral form records it came from here).
-      referUrl: ctx.referrals.can(user, s).create ? `/students/${s.student.id}/referrals/new?from=plan` : undefined,
+      referUrl: ctx.referrals.can(user, s).create ? ctx.referrals.newUrl(s.student.id, { from: 'plan' }) : undefined,
       urls: { fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },
       errorSummary: opts.errorSummary,
       commentError: opts.commentError,

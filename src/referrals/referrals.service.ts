@@ -431,6 +431,13 @@ export function createReferralsService(deps: ReferralsDeps) {
 
     /** For the caseload and reports: connections to services per student (referrals that went into service or closed completed). */
     connectionsFor: (tenantId: string, studentIds: string[]) => repo.connections(db, tenantId, studentIds),
+    /** The new referral form's address, prefilled from a need or marked as coming from the plan. */
+    newUrl(studentId: string, prefill: { need: string } | { from: 'plan' }): string {
+      const url = new URL(`/students/${studentId}/referrals/new`, 'http://tool.invalid');
+      for (const [k, v] of Object.entries(prefill)) url.searchParams.set(k, v);
+      return `${url.pathname}${url.search}`;
+    },
+
     /** For the navigators' digest: referrals this person owns or made that still wait for an answer. */
     waitingFor: (tenantId: string, personId: string) => withTenant(tenantId, () => repo.waitingCount(db, tenantId, personId)),
 
