@@ -12,6 +12,14 @@ export type ToolRole = (typeof toolRoles)[number];
  */
 export const staffRoles = ['counsellor', 'social_worker', 'coordinator', 'school_leader', 'district_leader'] as const;
 export type StaffRole = (typeof staffRoles)[number];
+/**
+ * A staff role at one school (`schoolId`), or at every school of the tenant (null: a district leader,
+ * or any role in a tenant that has not told its schools apart).
+ */
+export interface StaffGrant {
+  role: StaffRole;
+  schoolId: string | null;
+}
 /** The staff roles that work with individual students' needs, sensitive ones included. */
 export const supportStaffRoles: readonly StaffRole[] = ['counsellor', 'social_worker', 'coordinator'];
 
@@ -35,6 +43,8 @@ export interface AppUser {
   locale?: Locale;
   /** Staff roles an admin gave them (absent or empty for most users; never for students and families). */
   staffRoles?: readonly StaffRole[];
+  /** Where each staff role holds (absent or empty without staff roles): policies scope staff to their schools. */
+  staffGrants?: readonly StaffGrant[];
   /** Small choices they made on pages (people.preferences, read with them): each feature parses its own key. */
   preferences?: Readonly<Record<string, unknown>>;
 }

@@ -1,7 +1,7 @@
 import { pgTable, uuid, text, timestamp, jsonb, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/pg-core';
 import { tenants } from '../platforms/platforms.tables.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
-import type { StaffRole } from '../auth/user.js';
+import type { StaffGrant, StaffRole } from '../auth/user.js';
 
 /** A person is an LTI `sub` within one tenant. */
 export const people = pgTable(
@@ -30,6 +30,8 @@ export const people = pgTable(
      * so the user read on every request (and a launch's hand-over) carries them without another query.
      */
     staffRoles: text('staff_roles').array().$type<StaffRole[]>().notNull().default([]),
+    /** The same roles with the school each holds at (null: every school); staff_roles stays their list, for queries by role. */
+    staffGrants: jsonb('staff_grants').$type<StaffGrant[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
