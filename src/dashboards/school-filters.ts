@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { seenBucket, tierColumns, type StudentFacts } from './school-figures.js';
+
+/**
+ * Which students are behind a number of the school view: every number links to the list with the
+ * filter that counted it, and the list filters with the same facts, so the two always agree.
+ */
+export const studentShows = ['all', 'no_navigator', 'no_active_plan', 'seen_within', 'not_seen_2w', 'need', 'tier'] as const;
+export type StudentShow = (typeof studentShows)[number];
+
+export const studentFilter = z.object({
+  show: z.enum(studentShows).default('all'),
+  /** With show=need: the need category. */
+  category: z.string().trim().min(1).max(60).optional(),
+  /** With show=tier. */
+  tier: z.enum(tierColumns).optional(),
+  grade: z.string().trim().min(1).max(10).optional(),
+  advisory: z.uuid().optional(),
+  navigator: z.uuid().optional(),
+  /** A subgroup: dimension and value together (src/schools/groups.ts). */
+  dimension: z.string().trim().min(1).max(40).optional(),
+  value: z.string().trim().min(1).max(40).optional(),
+});
+export type StudentFilter = z.infer<typeof studentFilter>;
+
+export function matches(s: StudentFacts, f: StudentFilter, today: string, cadenceDays: number): boolean {
+  if (f.grade !== undefined && (s.grade ?? 'none') !== f.grade) return false;
+  if (f.advisory !== undefined && s.advisoryId !== f.advisory) return false;
+  if (f.navigator !== undefined && !s.navigatorIds.includes(f.navigator)) return false;
+  if (f.dimension !== undefined && (s.groups[f.dimension] ?? 'none') !== f.value) return false;
+  switch (f.show) {
+    case 'all':
+      return true;
+    case 'no_navigator':
+      return s.navigatorIds.length === 0;
+    case 'no_active_plan':
+      return s.plan !== 'active';
+    case 'seen_within':
+      return seenBucket(s.lastSeenOn, today, cadenceDays) === 'within';
+    case 'not_seen_2w':
+      return seenBucket(s.lastSeenOn, today, cadenceDays) === 'not_seen_2w';
+    case 'need':
+      return s.needs.some((n) => n.category === f.category);
+    case 'tier':
+      return String(s.tier ?? 'none') === f.tier;
+  }
+}
