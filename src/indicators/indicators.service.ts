@@ -404,6 +404,9 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     familyViewOf,
     recomputePending,
 
+    /** For the school view and snapshots (which gate and audit their own reads): tier in force and band per indicator. */
+    tiersAndBands: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.tiersAndBands(db, tenantId, studentIds)),
+
     /**
      * For the caseload (which gates and audits its own view): each student's stored indicators, tier and
      * badges in `locale`. Students never computed get empty badges and tier 1.

@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { anyId } from '../db/id-list.js';
 import { referralConsents, referralEvents, referrals, type ReferralState } from './referrals.tables.js';
 
 export type Referral = typeof referrals.$inferSelect;
@@ -76,6 +77,15 @@ export async function connections(db: DbOrTx, tenantId: string, studentIds: stri
     .where(and(eq(referrals.tenantId, tenantId), inArray(referrals.studentId, studentIds), or(sql`${referrals.servedAt} is not null`, eq(referrals.closedOutcome, 'completed'))))
     .groupBy(referrals.studentId);
   return new Map(rows.map((r) => [r.studentId, Number(r.n)]));
+}
+
+/** For reports: the referrals of these students made since a moment, as the facts their figures count (no text). */
+export function factsSince(db: DbOrTx, tenantId: string, studentIds: string[], since: Date) {
+  if (studentIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ studentId: referrals.studentId, supportId: referrals.supportId, category: referrals.category, sensitive: referrals.sensitive, state: referrals.state, createdAt: referrals.createdAt, dueAt: referrals.dueAt, respondedAt: referrals.respondedAt, servedAt: referrals.servedAt, closedOutcome: referrals.closedOutcome })
+    .from(referrals)
+    .where(and(eq(referrals.tenantId, tenantId), anyId(referrals.studentId, studentIds), gte(referrals.createdAt, since)));
 }
 
 /** Current load per support: referrals accepted or in service. */

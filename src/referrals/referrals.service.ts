@@ -431,6 +431,8 @@ export function createReferralsService(deps: ReferralsDeps) {
 
     /** For the caseload and reports: connections to services per student (referrals that went into service or closed completed). */
     connectionsFor: (tenantId: string, studentIds: string[]) => repo.connections(db, tenantId, studentIds),
+    /** For the school view and snapshots (which gate and audit their own reads): referrals made since a moment. */
+    factsSince: (tenantId: string, studentIds: string[], since: Date) => withTenant(tenantId, () => repo.factsSince(db, tenantId, studentIds, since)),
     /** The new referral form's address, prefilled from a need or marked as coming from the plan. */
     newUrl(studentId: string, prefill: { need: string } | { from: 'plan' }): string {
       const url = new URL(`/students/${studentId}/referrals/new`, 'http://tool.invalid');

@@ -3,7 +3,7 @@ import type { StaffRole } from '../auth/user.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
-import { anyId } from '../db/id-list.js';
+import { anyId, uuidArray } from '../db/id-list.js';
 
 export type Person = typeof people.$inferSelect;
 export type Context = typeof contexts.$inferSelect;
@@ -313,7 +313,7 @@ const instructorsSql = (tenantId: string, studentIds: string[], kind: 'advisory'
     join ${memberships} s on s.context_id = a.context_id and s.tenant_id = a.tenant_id
     join ${contexts} c on c.id = a.context_id and c.tenant_id = a.tenant_id
     where a.tenant_id = ${tenantId} and c.kind = ${kind}
-      and s.person_id in (${sql.join(studentIds.map((id) => sql`${id}::uuid`), sql`, `)})
+      and s.person_id = any(${uuidArray(studentIds)})
       and s.role = 'student' and s.status = 'active'
       and a.role = 'advisor' and a.status = 'active'`;
 
@@ -322,6 +322,18 @@ export async function rosterAdvisorsOf(db: DbOrTx, tenantId: string, studentIds:
   if (studentIds.length === 0) return [];
   const rows = await queryRows<{ student_id: string; person_id: string }>(db, instructorsSql(tenantId, studentIds, 'advisory'));
   return rows.map((r) => ({ studentId: r.student_id, personId: r.person_id }));
+}
+
+/** Each student's advisory (the first by title when a student is in several): for the school view's groups. */
+export async function advisoriesOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; contextId: string; title: string }[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ student_id: string; context_id: string; title: string }>(db, sql`
+    select distinct on (s.person_id) s.person_id as student_id, c.id as context_id, c.title from ${memberships} s
+    join ${contexts} c on c.id = s.context_id and c.tenant_id = s.tenant_id
+    where s.tenant_id = ${tenantId} and c.kind = 'advisory' and s.role = 'student' and s.status = 'active'
+      and s.person_id = any(${uuidArray(studentIds)})
+    order by s.person_id, c.title, c.id`);
+  return rows.map((r) => ({ studentId: r.student_id, contextId: r.context_id, title: r.title }));
 }
 
 export interface RosterRelations {

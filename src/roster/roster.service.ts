@@ -49,6 +49,7 @@ export function createRosterService(db: Db) {
     /** Who the roster relates to a student (the navigators service builds the student's scope from these). */
     rosterRelations: (tenantId: string, studentId: string, tx: DbOrTx = db) => repo.rosterRelations(tx, tenantId, studentId),
     rosterAdvisorsOf: (tenantId: string, studentIds: string[]) => repo.rosterAdvisorsOf(db, tenantId, studentIds),
+    advisoriesOf: (tenantId: string, studentIds: string[]) => repo.advisoriesOf(db, tenantId, studentIds),
     /** Keeps the language a person chose on a page: it wins over their LMS's at every later launch. */
     chooseLocale: (user: AppUser, locale: Locale) => repo.setPersonLocale(db, user.tenantId, user.personId, locale),
     /** Keeps a small choice the person made on a page (a feature's own key, e.g. caseloadLayout): read back on `user.preferences`. */

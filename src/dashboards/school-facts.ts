@@ -1,0 +1,67 @@
+import type { Clock } from '../web/clock.js';
+import { localDate, zonedTime } from '../web/time-zone.js';
+import { schoolYearAt } from '../web/school-year.js';
+import type { ReferralFacts, StudentFacts, Tier } from './school-figures.js';
+
+/**
+ * What the school view reads from the other features, injected as functions (the caseload's pattern):
+ * each a set-based read over the school's students, so one school view costs the same few round trips
+ * whatever its size. None of them gates or audits: the dashboard service does, once, for the view.
+ */
+export interface SchoolFactSources {
+  clock: Clock;
+  timeZoneOf: (tenantId: string) => Promise<string>;
+  schoolYearStartOf: (tenantId: string) => Promise<string>;
+  studentsAt: (tenantId: string, schoolId: string) => Promise<{ studentId: string; gradeLevel: string | null }[]>;
+  groupsOf: (tenantId: string, studentIds: string[]) => Promise<Map<string, Record<string, string>>>;
+  navigatorsOf: (tenantId: string, studentIds: string[]) => Promise<{ navigators: Map<string, string[]> }>;
+  advisoriesOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; contextId: string; title: string }[]>;
+  planStatusFor: (tenantId: string, studentIds: string[]) => Promise<Map<string, { status: 'none' | 'draft' | 'active' }>>;
+  recentCheckins: (tenantId: string, studentIds: string[]) => Promise<Map<string, { lastAttended: { date: string } | null }>>;
+  openNeeds: (tenantId: string, studentIds: string[]) => Promise<Map<string, { category: string; urgency: string; sensitive: boolean }[]>>;
+  tiersAndBands: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; tier: number; bands: Record<string, string | null> }[]>;
+  referralsSince: (tenantId: string, studentIds: string[], since: Date) => Promise<ReferralFacts[]>;
+}
+
+export interface SchoolFacts {
+  today: string;
+  now: Date;
+  students: StudentFacts[];
+  referrals: ReferralFacts[];
+  /** Advisory titles by context id, for the tables' row names. */
+  advisories: Map<string, string>;
+}
+
+const asTier = (n: number | undefined): Tier | null => (n === 1 || n === 2 || n === 3 ? n : null);
+
+export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string, schoolId: string): Promise<SchoolFacts> {
+  const now = src.clock.now();
+  const [zone, yearStart, enrolled] = await Promise.all([src.timeZoneOf(tenantId), src.schoolYearStartOf(tenantId), src.studentsAt(tenantId, schoolId)]);
+  const today = localDate(now, zone);
+  const ids = enrolled.map((e) => e.studentId);
+  const yearFrom = zonedTime(schoolYearAt(today, yearStart).firstDay, '00:00', zone);
+  const [groups, navs, advisories, plans, recent, needs, tiers, referrals] = await Promise.all([
+    src.groupsOf(tenantId, ids),
+    src.navigatorsOf(tenantId, ids),
+    src.advisoriesOf(tenantId, ids),
+    src.planStatusFor(tenantId, ids),
+    src.recentCheckins(tenantId, ids),
+    src.openNeeds(tenantId, ids),
+    src.tiersAndBands(tenantId, ids),
+    src.referralsSince(tenantId, ids, yearFrom),
+  ]);
+  const advisoryOf = new Map(advisories.map((a) => [a.studentId, a.contextId]));
+  const tierOf = new Map(tiers.map((t) => [t.studentId, t.tier]));
+  const students: StudentFacts[] = enrolled.map((e) => ({
+    id: e.studentId,
+    grade: e.gradeLevel,
+    advisoryId: advisoryOf.get(e.studentId) ?? null,
+    navigatorIds: navs.navigators.get(e.studentId) ?? [],
+    plan: plans.get(e.studentId)?.status ?? 'none',
+    lastSeenOn: recent.get(e.studentId)?.lastAttended?.date ?? null,
+    needs: (needs.get(e.studentId) ?? []).map((n) => ({ category: n.category, urgency: n.urgency, sensitive: n.sensitive })),
+    tier: asTier(tierOf.get(e.studentId)),
+    groups: groups.get(e.studentId) ?? {},
+  }));
+  return { today, now, students, referrals, advisories: new Map(advisories.map((a) => [a.contextId, a.title])) };
+}
