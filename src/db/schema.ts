@@ -22,3 +22,4 @@ export * from '../calendar/calendar.tables.js';
 export * from '../referrals/referrals.tables.js';
 export * from '../alerts/alerts.tables.js';
 export * from '../schools/schools.tables.js';
+export * from '../dashboards/dashboards.tables.js';
