@@ -43,6 +43,8 @@ export function caseloadRoutes(ctx: AppContext): Router {
       // The supports catalogue is one link away for whoever may refer.
       canBrowseSupports: ctx.supports.can(req.user!).browse,
       canQueueReferrals: ctx.referrals.canQueue(req.user!),
+      // The navigator view gathers what waits across every student this adult navigates.
+      canOpenNavigatorView: ctx.navigatorView.canOpen(req.user!, total > 0),
       // Alerts routed to this adult, with how many wait (null: alerts are not theirs).
       alertsOpen: await ctx.alerts.openCount(req.user!),
       sorts: options('sorts', caseloadSorts, query.sort, req.user!.locale),

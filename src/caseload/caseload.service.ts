@@ -258,6 +258,13 @@ export function createCaseloadService(deps: CaseloadDeps) {
     list,
 
     /**
+     * For the navigator view: the students this adult navigates (their advisories' students and those
+     * assigned to them), each with when they joined the caseload, and every active assignment of them.
+     * No audit and no policy here: the caller authorizes its own screen and audits what it shows.
+     */
+    navigatedBy: (user: Pick<AppUser, 'tenantId' | 'personId'>) => caseloadOf(user),
+
+    /**
      * For the navigators' daily digest: how many students of the navigator's caseload have a check-in
      * due by `byDay` (yyyy-mm-dd at the school, the end of its week): overdue on that day as the caseload
      * counts it (more than the cadence since the last attended check-in, or since joining when never met).

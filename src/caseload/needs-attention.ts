@@ -166,6 +166,23 @@ export interface Attention {
 const DAY = 86_400_000;
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
+/** Whole days from `d` to now: a day (yyyy-mm-dd, a check-in's date) counts from the school's today; an instant (a need raised, joining) by the clock. */
+const daysBetween = (d: Date | string, at: { now: Date; today: string }) =>
+  Math.max(0, Math.floor((typeof d === 'string' ? Date.parse(at.today) - Date.parse(d) : at.now.getTime() - d.getTime()) / DAY));
+
+/**
+ * "Not seen within the cadence", as the caseload counts it (its "overdue" filter and badge, the
+ * navigator view's section): more than `cadenceDays` since the last attended check-in, or never met
+ * and more than `cadenceDays` since the student joined this adult's caseload.
+ */
+export function notSeen(facts: Pick<AttentionFacts, 'lastAttended' | 'joinedAt'>, at: { now: Date; today: string; cadenceDays: number }) {
+  const daysSinceCheckin = facts.lastAttended ? daysBetween(facts.lastAttended.date, at) : null;
+  const daysSinceJoined = facts.joinedAt ? daysBetween(facts.joinedAt, at) : null;
+  const overdueSinceLast = daysSinceCheckin !== null && daysSinceCheckin > at.cadenceDays;
+  const neverAndDue = daysSinceCheckin === null && daysSinceJoined !== null && daysSinceJoined > at.cadenceDays;
+  return { daysSinceCheckin, daysSinceJoined, overdueSinceLast, neverAndDue, overdue: overdueSinceLast || neverAndDue };
+}
+
 /**
  * Applies the rules to one student (`today`: the school's local date, src/web/time-zone.ts): the reasons
  * that hold, heaviest first (rule order breaks ties), and the score. The reasons are worded as `rules`
@@ -173,13 +190,8 @@ const fill = (template: string, values: Record<string, string | number>) => temp
  */
 export function rankStudent(rules: AttentionRules, facts: AttentionFacts, at: { now: Date; today: string; cadenceDays: number; locale?: Locale }): Attention {
   const ago = (days: number) => (days <= 0 ? t('caseload.attention.today', {}, at.locale) : days === 1 ? t('caseload.attention.yesterday', {}, at.locale) : t('caseload.attention.daysAgo', { count: days }, at.locale));
-  const now = at.now.getTime();
-  // A day (yyyy-mm-dd, a check-in's date) counts from the school's today; an instant (a need raised) by the clock.
-  const daysSince = (d: Date | string) => Math.max(0, Math.floor((typeof d === 'string' ? Date.parse(at.today) - Date.parse(d) : now - d.getTime()) / DAY));
-  const daysSinceCheckin = facts.lastAttended ? daysSince(facts.lastAttended.date) : null;
-  const daysSinceJoined = facts.joinedAt ? daysSince(facts.joinedAt) : null;
-  const overdueSinceLast = daysSinceCheckin !== null && daysSinceCheckin > at.cadenceDays;
-  const neverAndDue = daysSinceCheckin === null && daysSinceJoined !== null && daysSinceJoined > at.cadenceDays;
+  const daysSince = (d: Date | string) => daysBetween(d, at);
+  const { daysSinceCheckin, daysSinceJoined, overdueSinceLast, neverAndDue } = notSeen(facts, at);
   const missedLast = facts.latest !== null && !facts.latest.attended;
   const ind = facts.indicators ?? null;
   const num = (n: number) => formatNumber(n, at.locale);

@@ -102,6 +102,17 @@ export async function firstCheckinDate(db: DbOrTx, tenantId: string, studentId: 
   return row?.date ?? null;
 }
 
+/** Each student's first check-in day (attended or not), for many students at once: one query. */
+export async function firstCheckinDates(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<Map<string, string>> {
+  if (studentIds.length === 0) return new Map();
+  const rows = await db
+    .select({ studentId: checkins.studentId, date: sql<string | Date>`min(${checkins.date})` })
+    .from(checkins)
+    .where(and(eq(checkins.tenantId, tenantId), anyId(checkins.studentId, studentIds)))
+    .groupBy(checkins.studentId);
+  return new Map(rows.map((r) => [r.studentId, asIsoDate(r.date)]));
+}
+
 export async function findPrep(db: DbOrTx, tenantId: string, studentId: string, week: number): Promise<Prep | undefined> {
   const [row] = await db
     .select()

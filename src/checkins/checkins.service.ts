@@ -15,7 +15,7 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CheckinAnswer } from './checkins.tables.js';
 import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
-import { weekSince } from './weeks.js';
+import { weekSince, weekStartOf } from './weeks.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate } from '../web/time-zone.js';
 
@@ -59,6 +59,19 @@ export interface OpenNeed {
   urgency: Urgency;
   sensitive: boolean;
   raisedAt: Date;
+  /** Who first raised it (a person id) and as what role ('student' when the student did). */
+  raisedBy: string;
+  raisedByRole: string;
+}
+
+/** A student's weekly check-in this week (src/checkins/weeks.ts): due until an attended check-in falls in it. */
+export interface WeekStatus {
+  week: number;
+  /** The week's first day (yyyy-mm-dd) at the school. */
+  startsOn: string;
+  lastAttended: { date: string; wellbeing: number | null } | null;
+  /** An attended check-in on or after the week's first day. */
+  attended: boolean;
 }
 
 export interface QuickRecordInput {
@@ -357,13 +370,40 @@ export function createCheckinsService(deps: CheckinsDeps) {
       return new Map(rows.map(({ studentId, ...recent }) => [studentId, recent]));
     },
 
+    /**
+     * For the navigator view: the school's today and each student's week as the script counts weeks
+     * (from the first check-in or from the school year's start), with whether an attended check-in
+     * already falls in it. Set-based: the recent check-ins and the weeks' starts in one query each.
+     */
+    async thisWeek(tenantId: string, studentIds: string[]): Promise<{ today: string; students: Map<string, WeekStatus> }> {
+      const today = await todayAt(tenantId);
+      const [recent, firsts] = await Promise.all([
+        repo.recentCheckins(db, tenantId, studentIds),
+        script.weekFrom === 'firstCheckin'
+          ? repo.firstCheckinDates(db, tenantId, studentIds)
+          : deps.schoolYearStartOf(tenantId).then((start) => new Map(studentIds.map((id) => [id, schoolYearAt(today, start).firstDay]))),
+      ]);
+      const last = new Map(recent.map((r) => [r.studentId, r.lastAttended]));
+      return {
+        today,
+        students: new Map(
+          studentIds.map((id) => {
+            const from = firsts.get(id) ?? null;
+            const startsOn = weekStartOf(from, today);
+            const lastAttended = last.get(id) ?? null;
+            return [id, { week: weekSince(from, today), startsOn, lastAttended, attended: lastAttended !== null && lastAttended.date >= startsOn }];
+          }),
+        ),
+      };
+    },
+
     /** For the caseload (advisors only): open needs per student, one per category, oldest first. */
     async openNeeds(tenantId: string, studentIds: string[], locale?: Locale): Promise<Map<string, OpenNeed[]>> {
       const needLabels = needsIn(locale);
       const byStudent = new Map<string, repo.Need[]>();
       for (const n of await repo.openNeedsOf(db, tenantId, studentIds)) byStudent.set(n.studentId, [...(byStudent.get(n.studentId) ?? []), n]);
       return new Map(
-        [...byStudent].map(([studentId, needs]) => [studentId, openByCategory(needs).map((n) => ({ id: n.id, category: n.category, ...need(needLabels, n.category), urgency: n.urgency as Urgency, raisedAt: n.raisedAt }))]),
+        [...byStudent].map(([studentId, needs]) => [studentId, openByCategory(needs).map((n) => ({ id: n.id, category: n.category, ...need(needLabels, n.category), urgency: n.urgency as Urgency, raisedAt: n.raisedAt, raisedBy: n.raisedBy, raisedByRole: n.raisedByRole }))]),
       );
     },
 

@@ -5,3 +5,12 @@ export function weekSince(from: string | null, today: string): number {
   if (!from) return 1;
   return Math.max(1, Math.floor((Date.parse(today) - Date.parse(from)) / WEEK) + 1);
 }
+
+/**
+ * The first day (yyyy-mm-dd) of the week `today` is in, weeks counted from `from` as weekSince counts
+ * them; with no start yet (or `today` before it) the week begins today.
+ */
+export function weekStartOf(from: string | null, today: string): string {
+  if (!from || Date.parse(today) < Date.parse(from)) return today;
+  return new Date(Date.parse(from) + (weekSince(from, today) - 1) * WEEK).toISOString().slice(0, 10);
+}

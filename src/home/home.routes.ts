@@ -15,7 +15,8 @@ export function roleHomeRoutes(ctx: AppContext): Router {
   r.get('/home', ctx.requireUser, (req, res) => {
     const user = req.user!;
     if (user.role === 'guest') {
-      res.render('home/guest', { titleKey: 'home.guest.title' });
+      // Support staff launched without a course role work from the navigator view (empty until they navigate someone).
+      res.render('home/guest', { titleKey: 'home.guest.title', canOpenNavigatorView: ctx.navigatorView.canOpen(user, false) });
       return;
     }
     res.redirect(302, inToolUrl(roleHome[user.role], res.locals.ltik));

@@ -6,6 +6,19 @@ import * as repo from './navigators.repository.js';
 export type { NavigatorAssignment } from './navigators.repository.js';
 
 /**
+ * One student's scope from who is assigned and who the roster says: an explicit assignment replaces
+ * the roster default as navigator, but the student's advisory teachers keep access to their own students.
+ */
+const scopeFrom = (tenantId: string, studentId: string, assignedIds: string[], rel: { advisors: string[]; mentors: string[]; teachers: string[] }): StudentScope => ({
+  tenantId,
+  studentId,
+  navigatorIds: assignedIds.length > 0 ? assignedIds : rel.advisors,
+  advisorIds: [...new Set([...assignedIds, ...rel.advisors])],
+  mentorIds: rel.mentors,
+  teacherIds: rel.teachers,
+});
+
+/**
  * Who stands in which relation to a student. Every student-record policy decision is made on
  * the StudentScope this returns, so the relationship rules live in one place.
  */
@@ -13,17 +26,25 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
   return {
     // `tx`: a caller inside its own transaction (an alert routed to the navigators as the need is raised).
     async scopeOf(tenantId: string, studentId: string, tx: DbOrTx = db): Promise<StudentScope> {
-      const [assigned, { advisors, mentors, teachers }] = await Promise.all([repo.activeAssignments(tx, tenantId, studentId), roster.rosterRelations(tenantId, studentId, tx)]);
-      return {
-        tenantId,
-        studentId,
-        // An explicit assignment replaces the roster default as navigator, but the student's
-        // advisory teachers keep access to their own students.
-        navigatorIds: assigned.length > 0 ? assigned.map((a) => a.navigatorId) : advisors,
-        advisorIds: [...new Set([...assigned.map((a) => a.navigatorId), ...advisors])],
-        mentorIds: mentors,
-        teacherIds: teachers,
+      const [assigned, relations] = await Promise.all([repo.activeAssignments(tx, tenantId, studentId), roster.rosterRelations(tenantId, studentId, tx)]);
+      return scopeFrom(tenantId, studentId, assigned.map((a) => a.navigatorId), relations);
+    },
+    /**
+     * Many students' scopes at once, for an adult's list of the students they navigate (the navigator
+     * view): navigators and advisors exactly as scopeOf finds them, in two queries for all. Mentors and
+     * subject teachers are not read (empty): decide only an advising adult's actions on these scopes.
+     */
+    async advisingScopesOf(tenantId: string, studentIds: string[], known?: repo.NavigatorAssignment[]): Promise<StudentScope[]> {
+      const wanted = new Set(studentIds);
+      const [assigned, advisors] = await Promise.all([known ? known.filter((a) => wanted.has(a.studentId)) : repo.assignmentsFor(db, tenantId, studentIds), roster.rosterAdvisorsOf(tenantId, studentIds)]);
+      const group = (pairs: [string, string][]) => {
+        const by = new Map<string, string[]>();
+        for (const [studentId, personId] of pairs) by.set(studentId, [...(by.get(studentId) ?? []), personId]);
+        return by;
       };
+      const navigatorIds = group(assigned.map((a) => [a.studentId, a.navigatorId]));
+      const advisorIds = group(advisors.map((r) => [r.studentId, r.personId]));
+      return studentIds.map((id) => scopeFrom(tenantId, id, navigatorIds.get(id) ?? [], { advisors: advisorIds.get(id) ?? [], mentors: [], teachers: [] }));
     },
     activeAssignments: (tenantId: string, studentId: string) => repo.activeAssignments(db, tenantId, studentId),
     // `tx` lets the caller audit the reassignment in the same transaction.

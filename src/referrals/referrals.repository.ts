@@ -88,6 +88,16 @@ export function factsSince(db: DbOrTx, tenantId: string, studentIds: string[], s
     .where(and(eq(referrals.tenantId, tenantId), anyId(referrals.studentId, studentIds), gte(referrals.createdAt, since)));
 }
 
+/** These students' referrals still waiting to go into service (requested or accepted), soonest due first: one query. */
+export function waitingOfStudents(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<Referral[]> {
+  if (studentIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.tenantId, tenantId), inArray(referrals.studentId, studentIds), inArray(referrals.state, ['requested', 'accepted'])))
+    .orderBy(asc(referrals.dueAt), asc(referrals.id));
+}
+
 /** Current load per support: referrals accepted or in service. */
 export async function loadBySupport(db: DbOrTx, tenantId: string): Promise<Map<string, number>> {
   const rows = await db

@@ -11,7 +11,7 @@ import type { JobQueue } from '../jobs/jobs.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { referralActions, referralPolicy, referralQueuePolicy, type ReferralAction } from '../policies/referral.js';
-import { isSupportStaff } from '../policies/student-record.js';
+import { isSupportStaff, type StudentScope } from '../policies/student-record.js';
 import { conflict, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
@@ -438,6 +438,24 @@ export function createReferralsService(deps: ReferralsDeps) {
       const url = new URL(`/students/${studentId}/referrals/new`, 'http://tool.invalid');
       for (const [k, v] of Object.entries(prefill)) url.searchParams.set(k, v);
       return `${url.pathname}${url.search}`;
+    },
+
+    /**
+     * For the navigator view: the students' referrals requested or accepted and not yet in service, soonest
+     * due first, each overdue when still unanswered past the response standard; a sensitive one's detail
+     * only where need-to-know allows (`scopes`: each student's scope, from the caller's own caseload). Two queries.
+     */
+    async waitingOf(user: AppUser, scopes: readonly StudentScope[]): Promise<ReferralItem[]> {
+      const byStudent = new Map(scopes.map((s) => [s.studentId, s]));
+      const rows = await repo.waitingOfStudents(db, user.tenantId, [...byStudent.keys()]);
+      const names = await deps.supports.namesOf(user.tenantId, [...new Set(rows.map((r) => r.supportId))]);
+      const now = clock.now();
+      return rows.map((r) => ({
+        referral: r,
+        supportName: names.get(r.supportId) ?? '',
+        detail: !r.sensitive || referralPolicy(user, 'viewSensitive', { scope: byStudent.get(r.studentId)!, referral: factsOf(r) }),
+        overdue: isOverdue(r, now),
+      }));
     },
 
     /** For the navigators' digest: referrals this person owns or made that still wait for an answer. */

@@ -33,6 +33,7 @@ import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
 import { loadAttentionRulesIn, unknownBands } from '../caseload/needs-attention.js';
 import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
+import { createNavigatorViewService } from '../dashboards/navigator.service.js';
 import { valuesOf as indicatorValuesOf } from '../goals/indicator-measure.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { createIndicatorsService } from '../indicators/indicators.service.js';
@@ -269,6 +270,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   });
   for (const [type, handler] of Object.entries(digest.jobHandlers)) jobs.register(type, handler);
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
+  // The navigator view (issue 12): the caseload's students, this week's check-ins, open needs and referrals waiting.
+  const navigatorView = createNavigatorViewService({ clock: deps.clock, audit, roster, navigators, caseload, checkins, referrals, cadenceDays: deps.config.checkinCadenceDays });
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
   const signedIn = requireUser(authenticator, (t) => platforms.timeZoneOf(t));
@@ -280,7 +283,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

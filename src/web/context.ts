@@ -21,6 +21,7 @@ import type { StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
 import type { CheckinsService } from '../checkins/checkins.service.js';
 import type { CaseloadService } from '../caseload/caseload.service.js';
+import type { NavigatorViewService } from '../dashboards/navigator.service.js';
 import type { CoursesService } from '../courses/courses.service.js';
 import type { Metrics } from '../metrics/metrics.service.js';
 import type { IndicatorsService } from '../indicators/indicators.service.js';
@@ -72,6 +73,8 @@ export interface AppContext extends AppDeps {
   checkins: CheckinsService;
   /** The advisor's caseload and navigator reassignment. */
   caseload: CaseloadService;
+  /** The navigator view (/navigator): check-ins due, students not seen, open needs, referrals waiting across an adult's students. */
+  navigatorView: NavigatorViewService;
   /** What each course is (advisory, subject, undecided) and the subject course's teacher view of plans. */
   courses: CoursesService;
   /** Indicators and tiers: summaryFor (caseload badges), the student's data panel, tier decisions, recompute jobs. */

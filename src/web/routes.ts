@@ -13,6 +13,7 @@ import { roleHomeRoutes } from '../home/home.routes.js';
 import { plansRoutes } from '../plans/plans.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { caseloadRoutes } from '../caseload/caseload.routes.js';
+import { navigatorRoutes } from '../dashboards/navigator.routes.js';
 import { coursesRoutes } from '../courses/courses.routes.js';
 import { goalsRoutes } from '../goals/goals.routes.js';
 import { checkinsRoutes } from '../checkins/checkins.routes.js';
@@ -72,6 +73,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(plansRoutes(ctx));
   app.use(auditRoutes(ctx));
   app.use(caseloadRoutes(ctx));
+  app.use(navigatorRoutes(ctx));
   app.use(coursesRoutes(ctx));
   app.use(goalsRoutes(ctx));
   app.use(checkinsRoutes(ctx));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { weekSince } from '../../../src/checkins/weeks.js';
+import { weekSince, weekStartOf } from '../../../src/checkins/weeks.js';
 
 describe('check-in weeks', () => {
   it('counts weeks from the start, week 1 first', () => {
@@ -9,5 +9,14 @@ describe('check-in weeks', () => {
     expect(weekSince('2026-03-20', '2026-03-27')).to.equal(2);
     expect(weekSince('2026-03-20', '2026-04-20')).to.equal(5);
     expect(weekSince('2026-03-20', '2026-03-01'), 'a back-dated day is still week 1').to.equal(1);
+  });
+
+  it('starts the week today is in on the day weekSince counts it from', () => {
+    expect(weekStartOf('2026-03-20', '2026-03-20')).to.equal('2026-03-20');
+    expect(weekStartOf('2026-03-20', '2026-03-26')).to.equal('2026-03-20');
+    expect(weekStartOf('2026-03-20', '2026-03-27')).to.equal('2026-03-27');
+    expect(weekStartOf('2026-03-20', '2026-04-20')).to.equal('2026-04-17');
+    expect(weekStartOf(null, '2026-03-20'), 'no start yet: the week begins today').to.equal('2026-03-20');
+    expect(weekStartOf('2026-03-20', '2026-03-01'), 'before the start: today').to.equal('2026-03-01');
   });
 });

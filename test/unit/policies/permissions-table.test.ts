@@ -19,6 +19,7 @@ import { providerAccountPolicy, providerAccountActions } from '../../../src/poli
 import { referralPolicy, referralActions, referralQueuePolicy, referralQueueActions, type ReferralFacts } from '../../../src/policies/referral.js';
 import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.js';
 import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
+import { navigatorViewPolicy, navigatorViewActions } from '../../../src/policies/navigator-view.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -80,16 +81,16 @@ const expected: Record<string, string[]> = {
     'checkin:list', 'checkin:view', 'checkin:record', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'checkin:resolveNeed',
     'navigator:reassign', 'navigator:setPreferredAdult', 'caseload:view', 'caseload:recordAll', 'course:confirmKind',
     'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident', 'support:browse',
-    'alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive',
+    'alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive', 'navigatorView:view',
   ],
-  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list'],
-  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list'],
+  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view'],
+  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list', 'navigatorView:view'],
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view'],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view'],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view'],
   'student whose row says counsellor (never trusted)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
@@ -144,6 +145,9 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['calendar', calendarActions, (user, a) => calendarPolicy(user, a as (typeof calendarActions)[number], { tenantId: T })],
   // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
   ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], { tenantId: T, recipientIds: ['a1'] })],
+  // The navigator view: an advisor who navigates anyone, support staff whether or not they do (navigatorViewNone: nobody navigated).
+  ['navigatorView', navigatorViewActions, (user, a) => navigatorViewPolicy(user, a as (typeof navigatorViewActions)[number], { tenantId: T, navigates: true })],
+  ['navigatorViewNone', navigatorViewActions, (user, a) => navigatorViewPolicy(user, a as (typeof navigatorViewActions)[number], { tenantId: T, navigates: false })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
