@@ -13,24 +13,29 @@ export async function findPlan(db: DbOrTx, tenantId: string, studentId: string, 
   return row;
 }
 
-/** Creates the year's plan on first write; a concurrent creator makes this a no-op. */
-export async function ensurePlan(db: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<Plan> {
-  await db.insert(plans).values({ tenantId, studentId, schoolYear }).onConflictDoNothing();
-  return (await findPlan(db, tenantId, studentId, schoolYear))!;
+/**
+ * Creates the year's plan if it has none, and gives the new row only to the one call that inserted
+ * it: a concurrent creator meets the unique index (student, year), waits for the first to commit and
+ * gets undefined, so whatever goes with a new plan (the roll forward) is done once.
+ */
+export async function insertPlan(db: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<Plan | undefined> {
+  const [row] = await db.insert(plans).values({ tenantId, studentId, schoolYear }).onConflictDoNothing().returning();
+  return row;
 }
 
-/**
- * The year's plan, created on first write and locked for the rest of the transaction: saves to one
- * plan take turns, so each sees the words the one before it wrote.
- */
+/** The year's plan, locked for the rest of the transaction: saves to one plan take turns, so each sees the words the one before it wrote. */
 export async function lockPlan(db: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<Plan> {
-  await ensurePlan(db, tenantId, studentId, schoolYear);
   const [row] = await db
     .select()
     .from(plans)
     .where(and(eq(plans.tenantId, tenantId), eq(plans.studentId, studentId), eq(plans.schoolYear, schoolYear)))
     .for('update');
   return row!;
+}
+
+/** Every plan of one student, one per school year, in no particular order (a student has a handful). */
+export async function plansOfStudent(db: DbOrTx, tenantId: string, studentId: string): Promise<Plan[]> {
+  return db.select().from(plans).where(and(eq(plans.tenantId, tenantId), eq(plans.studentId, studentId)));
 }
 
 /** Bumps the version only if it is still the one the editor saw: the guard against silent overwrites. */
@@ -52,11 +57,16 @@ export async function upsertEntry(db: DbOrTx, v: { tenantId: string; planId: str
   await db
     .insert(planEntries)
     .values({ tenantId: v.tenantId, planId: v.planId, fieldKey: v.fieldKey, voice: v.voice, text: v.text, authorId: v.authorId, updatedAt: v.at })
-    .onConflictDoUpdate({ target: [planEntries.tenantId, planEntries.planId, planEntries.fieldKey, planEntries.voice], set: { text: v.text, authorId: v.authorId, updatedAt: v.at, version: sql`${planEntries.version} + 1` } });
+    .onConflictDoUpdate({ target: [planEntries.tenantId, planEntries.planId, planEntries.fieldKey, planEntries.voice], set: { text: v.text, authorId: v.authorId, updatedAt: v.at, version: sql`${planEntries.version} + 1`, carriedFrom: null } });
 }
 
-export async function addRevision(db: DbOrTx, v: typeof planRevisions.$inferInsert): Promise<void> {
-  await db.insert(planRevisions).values(v);
+/** Words carried into a new plan as they were: their author, their date, and the year they came from. */
+export async function insertEntries(db: DbOrTx, rows: (typeof planEntries.$inferInsert)[]): Promise<void> {
+  if (rows.length > 0) await db.insert(planEntries).values(rows);
+}
+
+export async function addRevisions(db: DbOrTx, rows: (typeof planRevisions.$inferInsert)[]): Promise<void> {
+  if (rows.length > 0) await db.insert(planRevisions).values(rows);
 }
 
 export async function revisions(db: DbOrTx, tenantId: string, planId: string): Promise<PlanRevision[]> {

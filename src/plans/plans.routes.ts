@@ -39,6 +39,9 @@ const inputId = (field: string, voice: string) => `text-${voiceId(field, voice)}
 export function plansRoutes(ctx: AppContext): Router {
   const r = Router();
   const planUrl = (id: string) => `/students/${id}/plan`;
+  /** An earlier school year's plan, read-only. */
+  const yearUrl = (id: string, schoolYear: string) => `${planUrl(id)}/years/${encodeURIComponent(schoolYear)}`;
+  const earlierYearsOf = (id: string, years: string[]) => years.map((y) => ({ label: y, url: yearUrl(id, y) }));
   /** The student id as the URL has it: the service's gate judges it. */
   const studentIdOf = (req: Request) => String(req.params.studentId);
   const sectionForm = sectionFormsOf(ctx.plans.template);
@@ -78,6 +81,7 @@ export function plansRoutes(ctx: AppContext): Router {
       isSelf: s.relationship === 'self',
       ...view,
       sections,
+      earlierYears: earlierYearsOf(s.student.id, view.earlierYears),
       goals,
       prompts,
       // Adults who may refer start a referral from the plan (the referral form records it came from here).
@@ -168,6 +172,24 @@ export function plansRoutes(ctx: AppContext): Router {
   r.get('/students/:studentId/plan/history', ctx.requireUser, async (req, res) => {
     const { record: s, revisions } = await ctx.plans.history(req.user!, studentIdOf(req));
     res.render('plans/history', { title: t('plans.history.title', { name: s.student.name }, req.user!.locale), nav: studentNav(req.user!, s, 'plan'), student: s.student, revisions, planUrl: planUrl(s.student.id) });
+  });
+
+  // An earlier year's plan, kept as it was: read-only, the same fields the reader sees this year.
+  r.get('/students/:studentId/plan/years/:schoolYear', ctx.requireUser, async (req, res) => {
+    const user = req.user!;
+    const view = await ctx.plans.viewYear(user, studentIdOf(req), String(req.params.schoolYear));
+    const s = view.record;
+    const sections = view.sections.map((sec) => ({ ...sec, fields: sec.fields.map((f) => ({ ...f, voices: f.voices.map((v) => ({ ...v, id: voiceId(f.key, v.voice) })) })) }));
+    res.render('plans/year', {
+      title: t('plans.year.title', { name: s.student.name, year: view.schoolYear }, user.locale),
+      nav: studentNav(user, s, 'plan'),
+      student: s.student,
+      isSelf: s.relationship === 'self',
+      ...view,
+      sections,
+      earlierYears: earlierYearsOf(s.student.id, view.earlierYears),
+      planUrl: planUrl(s.student.id),
+    });
   });
 
   // A document of its own, opened in a new top-level window: printing inside the LMS frame prints the LMS.

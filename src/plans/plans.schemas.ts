@@ -21,12 +21,25 @@ const field = z.object({
   type: z.enum(['short', 'long']),
   edit: z.enum(editors),
   see: z.array(z.enum(audiences)).min(1),
+  /** Words that still describe the student next year: at the school year's roll forward they start the new plan (see plans.service rollForward). */
+  carry: z.boolean().optional(),
 });
 
 export const planTemplateSchema = z
   .object({
     name: z.string().min(1),
-    sections: z.array(z.object({ key, title: z.string().min(1).max(200), intro: z.string().max(500).optional(), fields: z.array(field).min(1) })).min(1),
+    sections: z
+      .array(
+        z.object({
+          key,
+          title: z.string().min(1).max(200),
+          intro: z.string().max(500).optional(),
+          /** Last year's words of this section are shown, read-only, at the top of next year's plan (the transition handed to next year's navigator). */
+          handover: z.boolean().optional(),
+          fields: z.array(field).min(1),
+        }),
+      )
+      .min(1),
   })
   .superRefine((t, ctx) => {
     const seen = new Set<string>();
@@ -39,6 +52,8 @@ export const planTemplateSchema = z
         for (const w of writers) {
           if (!f.see.includes(w)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'see'], message: `"${f.key}" is written by ${w} but not visible to ${w}` });
         }
+        // Handed-over words are shown as last year's, not copied as this year's: one or the other.
+        if (s.handover && f.carry) ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'carry'], message: `"${f.key}" is in a handover section, so it is shown from last year and not carried forward` });
         // Teachers read only what the student reads too: never an adult-only note.
         if (f.see.includes('teacher') && !f.see.includes('student')) {
           ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'see'], message: `"${f.key}" is shared with teachers but not with the student` });
@@ -165,5 +180,14 @@ export type StatusInput = z.output<typeof statusForm>;
 
 export const commentForm = z.object({ text: formText(2000, 'plans.errors.commentTooLong', { min: 1, message: 'plans.errors.commentEmpty' }) });
 export type CommentInput = z.output<typeof commentForm>;
+
+/**
+ * A school year in a URL, named as the plans name it (src/web/school-year.ts): "2025-2026", or "2026"
+ * for a school whose year starts on 1 January. Anything else is a malformed address (400).
+ */
+export const schoolYearParam = z.string().refine((y) => {
+  const m = /^(\d{4})(?:-(\d{4}))?$/.exec(y);
+  return m !== null && (m[2] === undefined || Number(m[2]) === Number(m[1]) + 1);
+});
 
 export const auditFilter = z.object({ student: z.uuid().optional().or(z.literal('').transform(() => undefined)) });

@@ -1,16 +1,16 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
-import type { AuditService } from '../audit/audit.service.js';
+import { systemActor, type AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { planAudience, planPolicy, type PlanAction } from '../policies/plan.js';
 import { roleHomePolicy } from '../policies/role-home.js';
-import { forbidden, badRequest, message } from '../web/errors.js';
+import { forbidden, badRequest, notFound, message } from '../web/errors.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { validForm, type ParsedForm } from '../web/forms.js';
-import { voices, voicesOf, textLimits, type Audience, type CommentInput, type PlanField, type PlanTemplate, type PrintQuery, type SectionSave, type StatusInput, type Voice } from './plans.schemas.js';
+import { schoolYearParam, voices, voicesOf, textLimits, type Audience, type CommentInput, type PlanField, type PlanTemplate, type PrintQuery, type SectionSave, type StatusInput, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
 import { defaultSchoolYearStart, schoolYearOfInstant } from '../web/school-year.js';
 import * as repo from './plans.repository.js';
@@ -62,6 +62,9 @@ export function schoolYearOf(instant: Date, timeZone: string, start: string = de
   return schoolYearOfInstant(instant, timeZone, start).label;
 }
 
+/** A school year's first calendar year, to order years by ("2025-2026" and "2025" are both 2025). */
+const firstYearOf = (label: string) => Number(label.slice(0, 4));
+
 const editAction: Record<Voice, PlanAction> = { student: 'editStudentVoice', adult: 'editAdultVoice' };
 /** What the plan page offers besides editing, each as the policy decides. */
 const pageActions = ['setStatus', 'comment', 'viewHistory', 'print'] as const satisfies readonly PlanAction[];
@@ -82,6 +85,74 @@ export function createPlansService(deps: PlansDeps) {
     const [zone, start] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
     return schoolYearOf(clock.now(), zone, start);
   };
+  /** The student's plans of the years before `schoolYear`, the latest first. */
+  async function earlierPlans(dbx: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<repo.Plan[]> {
+    const all = await repo.plansOfStudent(dbx, tenantId, studentId);
+    return all.filter((p) => firstYearOf(p.schoolYear) < firstYearOf(schoolYear)).sort((a, b) => firstYearOf(b.schoolYear) - firstYearOf(a.schoolYear));
+  }
+
+  /**
+   * The year's plan, created on its first touch (a save, a status change, a comment, or opening the
+   * page when an earlier year's plan exists). The one call that creates it rolls the student forward:
+   * the words of the fields the template marks `carry` (about the student, still true) are copied from
+   * the latest earlier plan as this year's starting words, by their original authors and dated as
+   * they were, each with a revision saying which year they came from. Needs, supports, notes and the
+   * handover section are not copied (the handover is shown from last year instead, see `handedOver`).
+   * A concurrent first touch meets the unique index and copies nothing. Gives how many words it carried.
+   */
+  async function ensurePlan(tx: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<{ plan: repo.Plan; carried: number }> {
+    const created = await repo.insertPlan(tx, tenantId, studentId, schoolYear);
+    if (!created) return { plan: (await repo.findPlan(tx, tenantId, studentId, schoolYear))!, carried: 0 };
+    const [last] = await earlierPlans(tx, tenantId, studentId, schoolYear);
+    if (!last) return { plan: created, carried: 0 };
+    const carried = (await repo.entries(tx, tenantId, last.id)).filter((e) => fieldByKey.get(e.fieldKey)?.carry === true && e.text.trim() !== '');
+    if (carried.length === 0) return { plan: created, carried: 0 };
+    const at = clock.now();
+    const from = last.schoolYear;
+    await repo.insertEntries(tx, carried.map((e) => ({ tenantId, planId: created.id, fieldKey: e.fieldKey, voice: e.voice, text: e.text, authorId: e.authorId, updatedAt: e.updatedAt, carriedFrom: from })));
+    await repo.addRevisions(tx, carried.map((e) => ({ tenantId, planId: created.id, fieldKey: e.fieldKey, voice: e.voice, oldText: '', newText: e.text, authorId: e.authorId, planVersion: 0, at, carriedFrom: from })));
+    // The tool did this, not whoever happened to open the page first.
+    await audit.record(systemActor(tenantId), { action: 'create', entity: 'plan', entityId: created.id, studentId }, tx);
+    return { plan: created, carried: carried.length };
+  }
+
+  /** Opens this year's plan on the page when it has none yet but an earlier year has one to roll forward. */
+  async function rolledOnOpen(tenantId: string, studentId: string, schoolYear: string): Promise<repo.Plan | undefined> {
+    if ((await earlierPlans(db, tenantId, studentId, schoolYear)).length === 0) return undefined;
+    const { plan, carried } = await db.transaction((tx) => ensurePlan(tx, tenantId, studentId, schoolYear));
+    if (carried > 0) await deps.onPlanChanged?.(tenantId, studentId);
+    return plan;
+  }
+
+  /**
+   * Last year's words of the template's handover sections (the transition to next grade), shown
+   * read-only at the top of this year's plan to whoever may see each field: the navigator (by default
+   * the same adult) and the student read what the adults wrote for next year; family only what the
+   * template shows family. Null when there is nothing for this reader.
+   */
+  async function handedOver(user: AppUser, s: StudentRecord, last: repo.Plan | undefined) {
+    if (!last) return null;
+    const canSee = visibleTo(s);
+    const entries = (await repo.entries(db, user.tenantId, last.id)).filter((e) => e.text.trim() !== '');
+    const who = await roster.namesOf(user.tenantId, entries.map((e) => e.authorId));
+    const sections = templateIn(user.locale)
+      .sections.filter((sec) => sec.handover === true)
+      .map((sec) => ({
+        key: sec.key,
+        title: sec.title,
+        fields: sec.fields
+          .filter(canSee)
+          .map((f) => ({
+            key: f.key,
+            label: f.label,
+            voices: voicesOf(f).flatMap((voice) => entries.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice, text: e.text, authorName: who.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt }))),
+          }))
+          .filter((f) => f.voices.length > 0),
+      }))
+      .filter((sec) => sec.fields.length > 0);
+    return sections.length > 0 ? { schoolYear: last.schoolYear, sections } : null;
+  }
+
   /** Who a page is for: the person's own audience, or the family's when they print a family copy. */
   const audienceOf = (s: StudentRecord, familyCopy: boolean): Audience | null => (familyCopy ? 'family' : planAudience(s.relationship));
   const visibleTo = (s: StudentRecord, familyCopy = false) => {
@@ -92,21 +163,26 @@ export function createPlansService(deps: PlansDeps) {
   /**
    * The plan page's content for this user, once the gate has let them in: only the fields they may
    * see, each voice apart, and per section the one voice they write (the policy gives nobody both).
-   * A family copy (print) shows only what the family sees. Audited.
+   * A family copy (print) shows only what the family sees. This year's page rolls last year's plan
+   * forward on its first opening and shows last year's handover; an earlier year's (`past`) is
+   * read-only: nothing to write, no actions. Audited.
    */
-  async function page(user: AppUser, s: StudentRecord, familyCopy: boolean) {
-    const schoolYear = await year(user.tenantId);
-    const plan = await repo.findPlan(db, user.tenantId, s.student.id, schoolYear);
+  async function page(user: AppUser, s: StudentRecord, opts: { familyCopy?: boolean; past?: repo.Plan } = {}) {
+    const familyCopy = opts.familyCopy ?? false;
+    const current = await year(user.tenantId);
+    const schoolYear = opts.past?.schoolYear ?? current;
+    const earlier = await earlierPlans(db, user.tenantId, s.student.id, schoolYear);
+    const plan = opts.past ?? (await repo.findPlan(db, user.tenantId, s.student.id, schoolYear)) ?? (await rolledOnOpen(user.tenantId, s.student.id, schoolYear));
     const entries = plan ? await repo.entries(db, user.tenantId, plan.id) : [];
     const comments = plan ? await repo.comments(db, user.tenantId, plan.id) : [];
     const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
     const entry = (key: string, voice: Voice) => {
       const e = entries.find((x) => x.fieldKey === key && x.voice === voice);
-      return e ? { text: e.text, authorName: names.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt, version: e.version } : null;
+      return e ? { text: e.text, authorName: names.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt, version: e.version, carriedFrom: e.carriedFrom } : null;
     };
     const canSee = visibleTo(s, familyCopy);
     const mayWrite = canMap(planPolicy, user, Object.values(editAction), { scope: s.scope });
-    const writes = voices.filter((voice) => mayWrite[editAction[voice]]);
+    const writes = opts.past ? [] : voices.filter((voice) => mayWrite[editAction[voice]]);
     const sections = templateIn(user.locale)
       .sections.map((sec) => {
         const fields = sec.fields.filter(canSee);
@@ -135,9 +211,15 @@ export function createPlansService(deps: PlansDeps) {
       familyCopy,
       status: (plan?.status ?? 'none') as PlanStatus,
       schoolYear,
+      /** An earlier year's plan, kept and read-only. */
+      past: opts.past !== undefined,
+      /** The student's earlier years with a plan, the latest first (each readable at its own page). */
+      earlierYears: earlier.map((p) => p.schoolYear),
+      /** Last year's transition words for this reader (this year's page only). */
+      handedOver: opts.past ? null : await handedOver(user, s, earlier[0]),
       sections,
       comments: comments.map((c) => ({ ...c, authorName: names.get(c.authorId) || someone(user.locale) })),
-      can: canMap(planPolicy, user, pageActions, { scope: s.scope }),
+      can: opts.past ? Object.fromEntries(pageActions.map((a) => [a, false])) : canMap(planPolicy, user, pageActions, { scope: s.scope }),
     };
   }
 
@@ -149,14 +231,26 @@ export function createPlansService(deps: PlansDeps) {
 
     /** The plan page (see `page`). */
     async view(user: AppUser, studentId: string) {
-      return page(user, await studentRecords.open(user, studentId, planPolicy, 'view'), false);
+      return page(user, await studentRecords.open(user, studentId, planPolicy, 'view'));
+    },
+
+    /**
+     * An earlier school year's plan, read-only, for whoever may read the plan (the same fields they
+     * see this year). A malformed year is refused (400); a year with no plan, or not before this one, is not found. Audited.
+     */
+    async viewYear(user: AppUser, studentId: string, schoolYear: string) {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'view');
+      if (!schoolYearParam.safeParse(schoolYear).success) throw badRequest(message('plans.errors.badSchoolYear'), 'bad_school_year');
+      const past = (await earlierPlans(db, user.tenantId, s.student.id, await year(user.tenantId))).find((p) => p.schoolYear === schoolYear);
+      if (!past) throw notFound(message('plans.errors.noSuchYear', { year: schoolYear }));
+      return page(user, s, { past });
     },
 
     /** The printable plan: the user's own page, or the family's copy (`copy=family`). */
     async print(user: AppUser, studentId: string, query: ParsedForm<PrintQuery>) {
       const s = await studentRecords.open(user, studentId, planPolicy, 'print');
       if (!query.success) throw badRequest(message('plans.errors.badPrintCopy'), 'bad_print_copy');
-      return page(user, s, query.data.copy === 'family');
+      return page(user, s, { familyCopy: query.data.copy === 'family' });
     },
 
     /** Whose plan /my-plan shows: the student's own (their home page; other roles have their own homes). */
@@ -187,6 +281,7 @@ export function createPlansService(deps: PlansDeps) {
       // Names (and the year, above) are looked up outside the transaction: the embedded database has one
       // connection, so a query outside the transaction while it is open would wait for ever.
       const result = await db.transaction(async (tx) => {
+        const { carried } = await ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
         const plan = await repo.lockPlan(tx, user.tenantId, s.student.id, schoolYear);
         const current = new Map((await repo.entries(tx, user.tenantId, plan.id)).filter((e) => e.voice === form.voice).map((e) => [e.fieldKey, e]));
         const changed: typeof posted = [];
@@ -203,14 +298,14 @@ export function createPlansService(deps: PlansDeps) {
           const bumped = (await repo.bumpVersion(tx, plan, plan.version, user.personId, at))!;
           for (const c of changed) {
             await repo.upsertEntry(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: c.key, voice: form.voice, text: c.text, authorId: user.personId, at });
-            await repo.addRevision(tx, { tenantId: user.tenantId, planId: plan.id, fieldKey: c.key, voice: form.voice, oldText: current.get(c.key)?.text ?? '', newText: c.text, authorId: user.personId, planVersion: bumped.version, at });
           }
+          await repo.addRevisions(tx, changed.map((c) => ({ tenantId: user.tenantId, planId: plan.id, fieldKey: c.key, voice: form.voice, oldText: current.get(c.key)?.text ?? '', newText: c.text, authorId: user.personId, planVersion: bumped.version, at })));
           await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
           if (form.voice === 'student') await deps.onStudentText?.(tx, user, s.student.id, { kind: 'plan', id: plan.id }, changed.map((c) => c.text));
         }
-        return { saved: changed.map((c) => c.field), unchanged, stale };
+        return { saved: changed.map((c) => c.field), unchanged, stale, carried };
       });
-      if (result.saved.length > 0) await deps.onPlanChanged?.(user.tenantId, s.student.id);
+      if (result.saved.length > 0 || result.carried > 0) await deps.onPlanChanged?.(user.tenantId, s.student.id);
       const names = await roster.namesOf(user.tenantId, result.stale.map((c) => c.theirs.authorId));
       return {
         saved: result.saved,
@@ -231,14 +326,13 @@ export function createPlansService(deps: PlansDeps) {
       const { status, version } = validForm(parsed, user.locale);
       // The year before the transaction: a query beside an open one waits for ever on the embedded database.
       const schoolYear = await year(user.tenantId);
-      const changed = await db.transaction(async (tx) => {
-        const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
+      const { changed, carried } = await db.transaction(async (tx) => {
+        const { plan, carried } = await ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
         const bumped = await repo.bumpVersion(tx, plan, version, user.personId, clock.now(), { status });
-        if (!bumped) return false;
-        await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
-        return true;
+        if (bumped) await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
+        return { changed: bumped !== undefined, carried };
       });
-      if (changed) await deps.onPlanChanged?.(user.tenantId, s.student.id);
+      if (changed || carried > 0) await deps.onPlanChanged?.(user.tenantId, s.student.id);
       return changed;
     },
 
@@ -247,12 +341,14 @@ export function createPlansService(deps: PlansDeps) {
       const { text } = validForm(parsed, user.locale);
       // The year before the transaction: a query beside an open one waits for ever on the embedded database.
       const schoolYear = await year(user.tenantId);
-      await db.transaction(async (tx) => {
-        const plan = await repo.ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
+      const carried = await db.transaction(async (tx) => {
+        const { plan, carried } = await ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
         await repo.addComment(tx, { tenantId: user.tenantId, planId: plan.id, authorId: user.personId, authorRole: user.role, text, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'plan-comment', entityId: plan.id, studentId: s.student.id }, tx);
         await deps.onStudentText?.(tx, user, s.student.id, { kind: 'plan_comment', id: plan.id }, [text]);
+        return carried;
       });
+      if (carried > 0) await deps.onPlanChanged?.(user.tenantId, s.student.id);
     },
 
     /** Every change to the fields this user may see, newest first, with a word-level diff. Audited. */

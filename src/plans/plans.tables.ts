@@ -38,6 +38,8 @@ export const planEntries = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Counts this field's saves in this voice: the editor's page carries it, so only a change to these very words is a conflict. */
     version: integer('version').notNull().default(1),
+    /** The school year (2025-2026) these words were carried forward from at the year's roll forward; null once someone saves them here. */
+    carriedFrom: text('carried_from'),
   },
   (t) => [tenantKey(t), planReference(t), uniqueIndex('plan_entries_field_voice_uq').on(t.tenantId, t.planId, t.fieldKey, t.voice)],
 );
@@ -56,6 +58,8 @@ export const planRevisions = pgTable(
     authorId: uuid('author_id').notNull(),
     planVersion: integer('plan_version').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set on the roll forward's revisions: the school year the words came from (the author is their original writer). */
+    carriedFrom: text('carried_from'),
   },
   (t) => [tenantKey(t), planReference(t), index('plan_revisions_plan_idx').on(t.planId, t.at)],
 );

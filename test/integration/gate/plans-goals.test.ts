@@ -108,6 +108,7 @@ describe('the student-record gate: plans and goals', () => {
     };
     const plansCalls = (): Record<string, Call> => ({
       view: (u, id) => untouchable().plans.view(u, id),
+      viewYear: (u, id) => untouchable().plans.viewYear(u, id, 'not-a-year'),
       print: (u, id) => untouchable().plans.print(u, id, printQuery.safeParse({ copy: 'everything' })),
       saveSection: (u, id) => untouchable().plans.saveSection(u, id, validData({ section: 'about-me', voice: 'adult', fields: [{ key: 'strengths', text: 'x', version: 0 }] })),
       setStatus: (u, id) => untouchable().plans.setStatus(u, id, planStatusForm.safeParse({})),
