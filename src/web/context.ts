@@ -37,6 +37,7 @@ import type { StaffService } from '../roster/staff.service.js';
 import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
+import type { SurveysService } from '../surveys/surveys.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -101,6 +102,8 @@ export interface AppContext extends AppDeps {
   calendar: CalendarService;
   /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */
   referrals: ReferralsService;
+  /** Belonging and well-being pulse (src/surveys): windows (admins), answering (students), pulseSince (indicators), resultsFor and windowsFor (school view). */
+  surveys: SurveysService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

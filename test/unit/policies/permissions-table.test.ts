@@ -19,6 +19,7 @@ import { providerAccountPolicy, providerAccountActions } from '../../../src/poli
 import { referralPolicy, referralActions, referralQueuePolicy, referralQueueActions, type ReferralFacts } from '../../../src/policies/referral.js';
 import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.js';
 import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
+import { surveyPolicy, surveyActions, surveyAnswerPolicy } from '../../../src/policies/survey.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -70,9 +71,10 @@ const expected: Record<string, string[]> = {
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
-    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
+    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view', 'survey:answer', 'surveyAnswer:answer',
   ],
-  'student (another student)': [],
+  // A student answers pulse surveys (survey:answer), never for another student (surveyAnswer).
+  'student (another student)': ['survey:answer'],
   'advisor (own caseload)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referral:create', 'referral:recordConsent', 'referral:revokeConsent', 'referralOthers:list', 'referralOthers:view', 'referralOthers:create', 'referralOthers:recordConsent', 'referralOthers:revokeConsent',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment', 'plan:viewShared',
@@ -87,14 +89,14 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'survey:readResults'],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'survey:readResults'],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'survey:readResults'],
   'student whose row says counsellor (never trusted)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
-    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
+    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view', 'survey:answer', 'surveyAnswer:answer',
   ],
   'counsellor of another tenant': [],
   admin: [
@@ -106,6 +108,7 @@ const expected: Record<string, string[]> = {
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
     'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage', 'alert:list', 'alert:view',
+    'survey:manageWindows', 'survey:readResults',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -144,6 +147,10 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['calendar', calendarActions, (user, a) => calendarPolicy(user, a as (typeof calendarActions)[number], { tenantId: T })],
   // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
   ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], { tenantId: T, recipientIds: ['a1'] })],
+  // Pulse surveys: students answer, admins open and close windows, support staff, leaders and admins read group results.
+  ['survey', surveyActions, (user, a) => surveyPolicy(user, a as (typeof surveyActions)[number], { tenantId: T })],
+  // A pulse response is the student's own to write.
+  ['surveyAnswer', ['answer'], (user) => surveyAnswerPolicy(user, 'answer', { scope })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
