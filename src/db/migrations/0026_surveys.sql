@@ -29,5 +29,6 @@ ALTER TABLE "survey_responses" ADD CONSTRAINT "survey_responses_window_id_fk" FO
 ALTER TABLE "survey_windows" ADD CONSTRAINT "survey_windows_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "survey_responses_window_student_uq" ON "survey_responses" USING btree ("tenant_id","window_id","student_id");--> statement-breakpoint
 CREATE INDEX "survey_responses_student_idx" ON "survey_responses" USING btree ("tenant_id","student_id");--> statement-breakpoint
-CREATE INDEX "survey_windows_tenant_survey_idx" ON "survey_windows" USING btree ("tenant_id","survey_id","opens_on");-- Survey windows and responses are tenant tables: the same row-level security policy as every other (0008, 0019).
+CREATE INDEX "survey_windows_tenant_survey_idx" ON "survey_windows" USING btree ("tenant_id","survey_id","opens_on");--> statement-breakpoint
+-- Survey windows and responses are tenant tables: the same row-level security policy as every other (0008, 0019).
 SELECT app_enforce_tenant_isolation();
