@@ -23,3 +23,4 @@ export * from '../referrals/referrals.tables.js';
 export * from '../alerts/alerts.tables.js';
 export * from '../schools/schools.tables.js';
 export * from '../dashboards/dashboards.tables.js';
+export * from '../surveys/surveys.tables.js';

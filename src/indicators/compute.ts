@@ -17,6 +17,8 @@ export interface IndicatorInput {
   scores: readonly { source: string; courseKey: string; courseTitle: string | null; periodKey: string; currentScore: number | null; observedOn: string | null }[];
   /** Check-in well-being ratings (1-5), by the check-in's date. */
   wellbeing: readonly { date: string; rating: number }[];
+  /** Belonging pulse scores (1-5, one decimal): each survey response's overall score, by the day it was answered (src/surveys). */
+  pulse: readonly { date: string; score: number }[];
 }
 
 export interface AttendanceRate {
@@ -54,6 +56,8 @@ export interface Indicators {
   behaviour: { year: BehaviourRate; recent: BehaviourRate };
   grades: { courses: CourseScore[]; failing: number; lowest: CourseScore | null; highest: CourseScore | null; gpa: number | null };
   wellbeing: { count: number; average: number | null; latest: { date: string; rating: number } | null };
+  /** Pulse responses this school year and the latest one: shown beside well-being, never a band or a tier rule. */
+  pulse: { count: number; latest: { date: string; score: number } | null };
   /** Each indicator's band id from the recent window; null when the window has too little data to judge. */
   bands: Record<IndicatorName, string | null>;
 }
@@ -147,6 +151,7 @@ export interface IndicatorCounts {
   behaviour: { year: BehaviourRate; recent: BehaviourRate };
   scores: IndicatorInput['scores'];
   wellbeing: IndicatorInput['wellbeing'];
+  pulse: IndicatorInput['pulse'];
 }
 
 export function computeIndicators(input: IndicatorInput, config: IndicatorConfig, today: string, yearStart: string = defaultSchoolYearStart): Indicators {
@@ -158,6 +163,7 @@ export function computeIndicators(input: IndicatorInput, config: IndicatorConfig
       behaviour: { year: behaviourIn(input, yearFrom, today), recent: behaviourIn(input, recentFrom, today) },
       scores: input.scores,
       wellbeing: input.wellbeing,
+      pulse: input.pulse,
     },
     config,
     today,
@@ -183,6 +189,8 @@ export function indicatorsFromCounts(counts: IndicatorCounts, config: IndicatorC
   const ratings = input.wellbeing.filter((w) => w.date >= recentFrom && w.date <= today && w.rating >= 1 && w.rating <= 5).sort((a, b) => a.date.localeCompare(b.date));
   const average = ratings.length === 0 ? null : oneDecimal(ratings.reduce((s, w) => s + w.rating, 0) / ratings.length);
 
+  const pulse = input.pulse.filter((p) => p.date >= yearFrom && p.date <= today).sort((a, b) => a.date.localeCompare(b.date));
+
   const band = (value: number | null, t: Thresholds) => (value === null ? null : config.bands[bandIndex(value, t)]!.id);
   return {
     today,
@@ -193,6 +201,7 @@ export function indicatorsFromCounts(counts: IndicatorCounts, config: IndicatorC
     behaviour,
     grades: { courses, failing: recentCourses.filter((c) => c.failing).length, lowest, highest: recentCourses.at(-1) ?? null, gpa },
     wellbeing: { count: ratings.length, average, latest: ratings.at(-1) ?? null },
+    pulse: { count: pulse.length, latest: pulse.at(-1) ?? null },
     bands: {
       attendance: enough ? band(attendance.recent.percent, config.attendance.bands) : null,
       behaviour: enough ? band(behaviour.recent.percent, config.behaviour.bands) : null,

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../web/i18n.js';
-import { formatNumber, formatOrList } from '../web/intl.js';
+import { formatDayMonth, formatNumber, formatOrList } from '../web/intl.js';
 import type { Indicators, TierReason } from './compute.js';
 import { indicatorNames, type IndicatorConfig, type IndicatorName } from './indicators.schemas.js';
 
@@ -67,6 +67,16 @@ export function badgesOf(ind: Indicators, config: IndicatorConfig, locale: Local
     const label = bandLabel(config, band);
     return { indicator, band, level: bandLevel(config, band), name, value, bandLabel: label, text: t('indicators.badge.text', { name, value, band: label }, locale) };
   });
+}
+
+/**
+ * The latest belonging pulse score as one fact ("Belonging pulse", "3.8 of 5 (Nov 12)"), null before any
+ * response. A fact beside well-being, never a band: the pulse changes no tier.
+ */
+export function pulseFact(ind: Indicators, locale: Locale): { label: string; value: string } | null {
+  const latest = ind.pulse.latest;
+  if (latest === null) return null;
+  return { label: t('indicators.panel.pulse', {}, locale), value: t('indicators.panel.pulseValue', { score: number(latest.score, locale), date: formatDayMonth(latest.date, locale) }, locale) };
 }
 
 export interface StudentViewItem {

@@ -16,7 +16,7 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { localDate } from '../web/time-zone.js';
 import { formatNumber } from '../web/intl.js';
 import { addDays, attendanceRate, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
-import { badgesOf, describeReason, studentView, type Badge } from './describe.js';
+import { badgesOf, describeReason, pulseFact, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';
 import { defaultFamilyView, familyViews, type FamilyView, type IndicatorConfig, type TierDecisionInput } from './indicators.schemas.js';
 import * as repo from './indicators.repository.js';
@@ -73,6 +73,8 @@ export interface IndicatorsDeps {
   indicatorCounts: (tenantId: string, personIds: readonly string[], windows: { yearFrom: string; recentFrom: string; today: string; attended: readonly string[]; timeZone: string }) => Promise<readonly IndicatorCountsRow[]>;
   /** The check-ins feature's well-being ratings since a day (never its tables). */
   wellbeingSince: (tenantId: string, studentIds: string[], sinceDay: string) => Promise<{ studentId: string; date: string; rating: number }[]>;
+  /** The surveys feature's pulse scores answered since a day (never its tables). */
+  pulseSince: (tenantId: string, studentIds: string[], sinceDay: string) => Promise<{ studentId: string; date: string; score: number }[]>;
   /** Active tenants, for the nightly round (the recent window moves every day). */
   tenantIds: () => Promise<string[]>;
   namesOf: (tenantId: string, ids: string[]) => Promise<Map<string, string>>;
@@ -93,6 +95,17 @@ export const TREND_WEEKS = 12;
 const asDay = (d: string | Date): string => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 const asNumber = (v: number | string | null): number | null => (v === null ? null : Number.isFinite(Number(v)) ? Number(v) : null);
 const statuses = new Set<string>(['present', 'absent', 'tardy', 'excused']);
+
+/** Rows of many students grouped by student, each row reduced to what the computation reads. */
+function byStudent<R extends { studentId: string }, V>(rows: readonly R[], value: (row: R) => V): Map<string, V[]> {
+  const out = new Map<string, V[]>();
+  for (const r of rows) {
+    const list = out.get(r.studentId);
+    if (list) list.push(value(r));
+    else out.set(r.studentId, [value(r)]);
+  }
+  return out;
+}
 
 /** A student's badges and tier reasons in words, in one language. */
 interface Words {
@@ -159,8 +172,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
 
   /** Each student's records, read in one call per feature, as the computation's input. */
   async function inputsFor(tenantId: string, ids: string[], sinceDay: string, zone: string) {
-    const [data, ratings] = await Promise.all([deps.forStudents(tenantId, ids, sinceDay), deps.wellbeingSince(tenantId, ids, sinceDay)]);
-    const inputs = new Map(ids.map((id) => [id, { attendance: [] as { day: string; status: AttendanceStatus }[], incidents: [] as IndicatorInput['incidents'][number][], scores: [] as IndicatorInput['scores'][number][], wellbeing: [] as IndicatorInput['wellbeing'][number][], scoreDays: [] as { source: string; courseKey: string; day: string; currentScore: number | null }[] }]));
+    const [data, ratings, pulse] = await Promise.all([deps.forStudents(tenantId, ids, sinceDay), deps.wellbeingSince(tenantId, ids, sinceDay), deps.pulseSince(tenantId, ids, sinceDay)]);
+    const inputs = new Map(ids.map((id) => [id, { attendance: [] as { day: string; status: AttendanceStatus }[], incidents: [] as IndicatorInput['incidents'][number][], scores: [] as IndicatorInput['scores'][number][], wellbeing: [] as IndicatorInput['wellbeing'][number][], pulse: [] as IndicatorInput['pulse'][number][], scoreDays: [] as { source: string; courseKey: string; day: string; currentScore: number | null }[] }]));
     for (const a of data.attendance) if (statuses.has(a.status)) inputs.get(a.personId)?.attendance.push({ day: asDay(a.day), status: a.status as AttendanceStatus });
     for (const i of data.incidents) inputs.get(i.personId)?.incidents.push({ day: asDay(i.day), suspensionDays: asNumber(i.suspensionDays) });
     for (const s of data.scores) {
@@ -169,19 +182,21 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     }
     for (const d of data.scoreDays) inputs.get(d.personId)?.scoreDays.push({ source: d.source, courseKey: d.courseKey, day: asDay(d.day), currentScore: asNumber(d.currentScore) });
     for (const r of ratings) inputs.get(r.studentId)?.wellbeing.push({ date: r.date, rating: r.rating });
+    for (const p of pulse) inputs.get(p.studentId)?.pulse.push({ date: p.date, score: p.score });
     return inputs;
   }
 
   type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-  type Batch = { today: string; yearStart: string; counts: readonly IndicatorCountsRow[]; ratings: { studentId: string; date: string; rating: number }[] };
-  /** One batch's reads: its students' records counted in the database, and their recent well-being ratings. */
+  type Batch = { today: string; yearStart: string; counts: readonly IndicatorCountsRow[]; ratings: { studentId: string; date: string; rating: number }[]; pulse: { studentId: string; date: string; score: number }[] };
+  /** One batch's reads: its students' records counted in the database, their recent well-being ratings and this year's pulse scores. */
   async function readBatch(tenantId: string, ids: string[], today: string, zone: string, yearStart: string): Promise<Batch> {
     const { yearFrom, recentFrom } = windowsOf(base, today, yearStart);
-    const [counts, ratings] = await Promise.all([
+    const [counts, ratings, pulse] = await Promise.all([
       deps.indicatorCounts(tenantId, ids, { yearFrom, recentFrom, today, attended: base.attendance.attended, timeZone: zone }),
       deps.wellbeingSince(tenantId, ids, recentFrom),
+      deps.pulseSince(tenantId, ids, yearFrom),
     ]);
-    return { today, yearStart, counts, ratings };
+    return { today, yearStart, counts, ratings, pulse };
   }
 
   /** Computes and stores the indicators of these students (one batch: two set-based reads, one write). */
@@ -191,13 +206,9 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     return storeBatch(tx, tenantId, await readBatch(tenantId, ids, today, zone, yearStart));
   }
 
-  async function storeBatch(tx: Tx | Db, tenantId: string, { today, yearStart, counts, ratings }: Batch): Promise<number> {
-    const ratingsOf = new Map<string, { date: string; rating: number }[]>();
-    for (const r of ratings) {
-      const list = ratingsOf.get(r.studentId);
-      if (list) list.push({ date: r.date, rating: r.rating });
-      else ratingsOf.set(r.studentId, [{ date: r.date, rating: r.rating }]);
-    }
+  async function storeBatch(tx: Tx | Db, tenantId: string, { today, yearStart, counts, ratings, pulse }: Batch): Promise<number> {
+    const ratingsOf = byStudent(ratings, (r) => ({ date: r.date, rating: r.rating }));
+    const pulseOf = byStudent(pulse, (p) => ({ date: p.date, score: p.score }));
     const now = clock.now();
     const rowOf = (c: IndicatorCountsRow) => {
       const indicators = indicatorsFromCounts(
@@ -209,6 +220,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
           },
           scores: (c.courses ?? []).map(([source, courseKey, title, periodKey, score, observedOn]) => ({ source, courseKey, courseTitle: title || null, periodKey, currentScore: Number(score), observedOn })),
           wellbeing: ratingsOf.get(c.person_id) ?? [],
+          pulse: pulseOf.get(c.person_id) ?? [],
         },
         base,
         today,
@@ -275,7 +287,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     }
   }
 
-  const emptyIndicators = (today: string, yearStart: string) => computeIndicators({ attendance: [], incidents: [], scores: [], wellbeing: [] }, base, today, yearStart);
+  const emptyIndicators = (today: string, yearStart: string) => computeIndicators({ attendance: [], incidents: [], scores: [], wellbeing: [], pulse: [] }, base, today, yearStart);
 
   /** What the gate lets this user see: the adults' panel, the student's own words, or the family's share. */
   const actionFor = (user: AppUser): IndicatorAction => (user.role === 'student' ? 'viewOwn' : user.role === 'family' ? 'viewFamily' : 'view');
@@ -285,8 +297,9 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     return (familyViews as readonly string[]).includes(v ?? '') ? (v as FamilyView) : defaultFamilyView;
   }
 
-  /** The facts of the panel in words: label and value pairs, per indicator. */
-  function factsOf(ind: Indicators, locale: Locale, withBands: boolean) {
+  /** The facts of the panel in words: label and value pairs, per indicator (`withPulse`: the student's pulse score beside well-being, for the adults who work with them). */
+  function factsOf(ind: Indicators, locale: Locale, withBands: boolean, withPulse: boolean) {
+    const pulse = withPulse ? pulseFact(ind, locale) : null;
     const config = configIn(locale);
     const num = (n: number) => formatNumber(n, locale, 2);
     const panelText = (key: string, params: Record<string, unknown> = {}) => t(`indicators.panel.${key}`, params, locale);
@@ -335,7 +348,10 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
         name: badges[3]!.name,
         band: band(3),
         level: withBands ? badges[3]!.level : null,
-        rows: [{ label: panelText('recent', { days: ind.recentDays }), value: ind.wellbeing.average === null ? panelText('noData') : panelText('wellbeingValue', { average: num(ind.wellbeing.average), count: ind.wellbeing.count }) }],
+        rows: [
+          { label: panelText('recent', { days: ind.recentDays }), value: ind.wellbeing.average === null ? panelText('noData') : panelText('wellbeingValue', { average: num(ind.wellbeing.average), count: ind.wellbeing.count }) },
+          ...(pulse ? [pulse] : []),
+        ],
       },
     };
   }
@@ -454,7 +470,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
 
       const config = configIn(locale);
       if (action === 'viewOwn') {
-        return { record, mode: 'student' as const, today, student: studentView(indicators, config, locale) };
+        return { record, mode: 'student' as const, today, student: studentView(indicators, config, locale), pulse: pulseFact(indicators, locale) };
       }
       const weeks: WeekPoint[] = weeklyTrends(input, base, trendFrom, today);
       const withBands = action === 'view' || family === 'full';
@@ -463,7 +479,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
         mode: action === 'view' ? ('adult' as const) : family === 'full' ? ('familyFull' as const) : ('familySummary' as const),
         today,
         computedAt: clock.now(),
-        facts: factsOf(indicators, locale, withBands),
+        // A survey's answers are the student's and their adults': families see no pulse score.
+        facts: factsOf(indicators, locale, withBands, action === 'view'),
         reasons: action === 'view' ? suggestion.reasons.map((r: TierReason) => describeReason(r, config, locale)) : [],
         charts: family === 'summary' ? [] : trendCharts(weeks, locale),
         table: family === 'summary' ? null : trendTable(weeks, locale),

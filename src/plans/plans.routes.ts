@@ -74,6 +74,8 @@ export function plansRoutes(ctx: AppContext): Router {
     // The record the plan opened: the goals and prompts do not read the student again.
     const goals = await ctx.goals.list(user, s);
     const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s) : null;
+    // The student's own home offers the pulse surveys open for them today.
+    const pulses = s.relationship === 'self' ? (await ctx.surveys.openFor(user)).map((p) => ({ ...p, url: `/surveys/${p.windowId}` })) : [];
     res.render(opts.page ?? 'plans/show', {
       title: s.relationship === 'self' ? t('plans.title', {}, user.locale) : t('plans.titleOf', { name: s.student.name }, user.locale),
       nav: studentNav(user, s, 'plan'),
@@ -84,6 +86,7 @@ export function plansRoutes(ctx: AppContext): Router {
       earlierYears: earlierYearsOf(s.student.id, view.earlierYears),
       goals,
       prompts,
+      pulses,
       // Adults who may refer start a referral from the plan (the referral form records it came from here).
       referUrl: ctx.referrals.can(user, s).create ? ctx.referrals.newUrl(s.student.id, { from: 'plan' }) : undefined,
       urls: { fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },

@@ -555,3 +555,14 @@ export const canvasCourses = [
 
 /** A community organisation outside the LMS that takes the school's housing referrals; its person signs in on /provider. */
 export const communityProvider = { organisation: 'District family services', name: 'Sam Ortiz', email: 'sam.ortiz@familyservices.example.org' };
+
+/**
+ * Belonging pulse answers (config/surveys.json item ids, 1-5) the sample school already has, one set per
+ * student from the second of each advisory on: the first student of 9A, whom "Launch as student" opens,
+ * has not answered yet, so the card asks them to. Skipped items are left out, as a student skips them.
+ */
+export const pulseAnswers: readonly Readonly<Record<string, number>>[] = [
+  { 'bp-part-of-school': 4, 'bp-adult-to-ask': 5, 'bp-classmates': 4, 'bp-energy': 3, 'bp-worried-safety': 2 },
+  { 'bp-part-of-school': 2, 'bp-adult-to-ask': 3, 'bp-classmates': 2, 'bp-energy': 2, 'bp-worried-safety': 4 },
+  { 'bp-part-of-school': 5, 'bp-adult-to-ask': 4, 'bp-classmates': 5, 'bp-worried-safety': 1 },
+];

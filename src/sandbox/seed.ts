@@ -11,7 +11,7 @@ import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
-import { admin, advisory9A, communityProvider, counselor, guardians, handOff, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { admin, advisory9A, communityProvider, counselor, guardians, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
 
@@ -148,7 +148,29 @@ class SchoolWriter {
     await this.writeHandOff();
     this.clock.set(this.today);
     await this.writeSupports();
+    await this.writePulse();
     await this.writeStudentData();
+  }
+
+  /**
+   * A belonging pulse the admin opened three days ago for every school, open for two more weeks (the
+   * student's home shows its card), answered yesterday by a few students (their indicators show the score).
+   */
+  private async writePulse(): Promise<void> {
+    const dana = await this.admin();
+    const today = this.day(this.today);
+    const windowId = await this.seed.surveys.addWindow(dana, validData({ surveyId: 'belonging-pulse', opensOn: addDays(today, -3), closesOn: addDays(today, 11), schoolId: '' }));
+    this.clock.set(this.daysAgo(1));
+    for (const advisory of ADVISORIES) {
+      for (const [i, answers] of pulseAnswers.entries()) {
+        const st = advisory.students[i + 1];
+        if (!st) continue;
+        const self = await this.actor(studentSubs.get(`${st.givenName} ${st.familyName}`)!, advisory.id, 'student');
+        // Posted as the student's form is: the service checks it as it checks theirs.
+        await this.seed.surveys.answer(self, windowId, Object.fromEntries(Object.entries(answers).map(([item, point]) => [`answer.${item}`, String(point)])));
+      }
+    }
+    this.clock.set(this.today);
   }
 
   /**

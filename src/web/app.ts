@@ -61,6 +61,8 @@ import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
 import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { createDigest } from '../alerts/digest.js';
+import { createSurveysService } from '../surveys/surveys.service.js';
+import { loadSurveys } from '../surveys/surveys.schemas.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope, withTenant } from '../db/tenant-scope.js';
@@ -224,6 +226,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
     indicatorCounts: (t, ids, windows) => studentData.indicatorCounts(t, ids, windows),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
+    pulseSince: (t, ids, since) => surveys.pulseSince(t, ids, since),
     tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
     namesOf: (t, ids) => roster.namesOf(t, ids),
     jobs,
@@ -231,6 +234,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
   const schools = createSchoolsService({ db });
+  // Pulse surveys: a student's answers reach the indicators' debounced recompute.
+  const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids) });
   const referralsConfig = loadReferralsConfig();
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const referrals = createReferralsService({
@@ -283,7 +288,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, surveys, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

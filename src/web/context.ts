@@ -39,6 +39,7 @@ import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
+import type { SurveysService } from '../surveys/surveys.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -107,6 +108,8 @@ export interface AppContext extends AppDeps {
   schools: SchoolsService;
   /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */
   referrals: ReferralsService;
+  /** Belonging and well-being pulse (src/surveys): windows (admins), answering (students), pulseSince (indicators), resultsFor and windowsFor (school view). */
+  surveys: SurveysService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

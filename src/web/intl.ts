@@ -5,9 +5,9 @@ import { defaultLocale, t, type Locale } from './i18n.js';
  * language and options: building a formatter costs far more than using it, and a caseload formats a
  * dozen numbers a student. Formatters use the language's Intl tag (`language.intl`: en-US, es-US).
  */
-const formatters = new Map<string, Intl.NumberFormat | Intl.ListFormat | Intl.DisplayNames>();
+const formatters = new Map<string, Intl.NumberFormat | Intl.ListFormat | Intl.DisplayNames | Intl.DateTimeFormat>();
 
-function formatterOf<F extends Intl.NumberFormat | Intl.ListFormat | Intl.DisplayNames>(id: string, locale: Locale, make: (tag: string) => F): F {
+function formatterOf<F extends Intl.NumberFormat | Intl.ListFormat | Intl.DisplayNames | Intl.DateTimeFormat>(id: string, locale: Locale, make: (tag: string) => F): F {
   const key = `${locale} ${id}`;
   let format = formatters.get(key) as F | undefined;
   if (!format) formatters.set(key, (format = make(t('language.intl', {}, locale))));
@@ -17,6 +17,11 @@ function formatterOf<F extends Intl.NumberFormat | Intl.ListFormat | Intl.Displa
 /** "84.5" in the language's format, at most `maximumFractionDigits` decimals. */
 export function formatNumber(n: number, locale: Locale = defaultLocale, maximumFractionDigits = 1): string {
   return formatterOf(`number ${maximumFractionDigits}`, locale, (tag) => new Intl.NumberFormat(tag, { maximumFractionDigits })).format(n);
+}
+
+/** A school day (yyyy-mm-dd) as its day and short month in the language: "Nov 12", "12 nov". */
+export function formatDayMonth(day: string, locale: Locale = defaultLocale): string {
+  return formatterOf('day-month', locale, (tag) => new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', timeZone: 'UTC' })).format(new Date(`${day}T12:00:00Z`));
 }
 
 /** "at risk or off track": a list joined with the language's "or". */

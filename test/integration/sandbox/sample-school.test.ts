@@ -111,6 +111,21 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect(queue.rows.map((r) => [r.studentName, r.referral.state])).to.deep.equal([['Mateo García', 'in_service']]);
   });
 
+  it('opens a belonging pulse today: Amara (the student launcher) is asked, three of each advisory answered, their indicators carry the score', async () => {
+    const tid = await tenantId(t);
+    const [window, ...others] = await t.ctx.surveys.windowsFor(tid);
+    expect(others).to.have.length(0);
+    expect(window).to.deep.include({ surveyId: 'belonging-pulse', state: 'open', schoolId: null });
+    const amara = await userOf(t, 'sandbox-student-amara-okafor', 'sandbox-adv-9a', 'student');
+    expect(await t.ctx.surveys.openFor(amara)).to.deep.equal([{ windowId: window!.id, title: 'Belonging pulse', closesOn: window!.closesOn, answered: false }]);
+    const { rows } = await t.ctx.caseload.list(await rivera(t), ALL);
+    const ids = rows.map((r) => r.id);
+    expect((await t.ctx.surveys.resultsFor(tid, window!.id, ids))!.respondents).to.equal(3);
+    // Liam answered 4, 5, 4, 3 and 2 on the reverse-scored safety item (6 - 2 = 4): 20 / 5 = 4.
+    const liam = rows.find((r) => r.name === 'Liam Nguyen')!.id;
+    expect((await t.ctx.indicators.summaryFor(tid, [liam])).get(liam)!.indicators!.pulse.latest!.score).to.equal(4);
+  });
+
   it('gives Mr. Chen his own advisory, plus the student handed to him', async () => {
     const { rows } = await t.ctx.caseload.list(await chen(t), ALL);
     const names = rows.map((r) => r.name);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { addDays, bandIndex, computeIndicators, gpaPoints, mondayOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput } from '../../../src/indicators/compute.js';
-import { badgesOf, describeReason, studentView } from '../../../src/indicators/describe.js';
+import { badgesOf, describeReason, pulseFact, studentView } from '../../../src/indicators/describe.js';
 import { loadIndicatorConfigIn } from '../../../src/indicators/indicators.schemas.js';
 import { locales } from '../../../src/web/i18n.js';
 
@@ -18,7 +18,7 @@ function schoolDays(from: string, to: string): string[] {
 function attendance(except: Record<string, AttendanceStatus> = {}, from = '2025-08-04'): IndicatorInput['attendance'] {
   return schoolDays(from, today).map((day) => ({ day, status: except[day] ?? 'present' }));
 }
-const empty: IndicatorInput = { attendance: [], incidents: [], scores: [], wellbeing: [] };
+const empty: IndicatorInput = { attendance: [], incidents: [], scores: [], wellbeing: [], pulse: [] };
 const recentDays = schoolDays(addDays(today, -29), today); // 22 weekdays
 const compute = (input: Partial<IndicatorInput>) => computeIndicators({ ...empty, ...input }, config, today);
 const absentOn = (days: string[], status: AttendanceStatus = 'absent') => Object.fromEntries(days.map((d) => [d, status]));
@@ -115,6 +115,17 @@ describe('indicators: computation', () => {
     const r = compute({ wellbeing: [{ date: '2026-01-05', rating: 1 }, { date: '2026-03-02', rating: 2 }, { date: '2026-03-16', rating: 3 }] });
     expect(r.wellbeing).to.deep.equal({ count: 2, average: 2.5, latest: { date: '2026-03-16', rating: 3 } });
     expect(r.bands.wellbeing).to.equal('at-risk');
+  });
+
+  it('pulse: this school year\'s responses and the latest, worded as one fact; no band and no tier from it', () => {
+    // Last school year's response (before 2025-08-01) and one after today do not count.
+    const r = compute({ pulse: [{ date: '2025-06-01', score: 1 }, { date: '2026-03-10', score: 3.8 }, { date: '2025-11-12', score: 2.4 }, { date: '2026-03-25', score: 5 }] });
+    expect(r.pulse).to.deep.equal({ count: 2, latest: { date: '2026-03-10', score: 3.8 } });
+    expect(pulseFact(r, 'en')).to.deep.equal({ label: 'Belonging pulse', value: '3.8 of 5 (Mar 10)' });
+    expect(pulseFact(r, 'es')!.value).to.equal('3.8 de 5 (10 mar)');
+    expect(pulseFact(compute({}), 'en')).to.equal(null);
+    const low = compute({ pulse: [{ date: today, score: 1 }] });
+    expect(suggestTier(low, config)).to.deep.equal(suggestTier(compute({}), config));
   });
 
   it('tier: the highest rule wins; two indicators at risk at once is tier 3; reasons highest tier first', () => {

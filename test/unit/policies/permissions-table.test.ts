@@ -20,6 +20,7 @@ import { referralPolicy, referralActions, referralQueuePolicy, referralQueueActi
 import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.js';
 import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
 import { navigatorViewPolicy, navigatorViewActions } from '../../../src/policies/navigator-view.js';
+import { surveyPolicy, surveyActions, surveyAnswerPolicy } from '../../../src/policies/survey.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -71,9 +72,10 @@ const expected: Record<string, string[]> = {
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
-    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
+    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view', 'survey:answer', 'surveyAnswer:answer',
   ],
-  'student (another student)': [],
+  // A student answers pulse surveys (survey:answer), never for another student (surveyAnswer).
+  'student (another student)': ['survey:answer'],
   'advisor (own caseload)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referral:create', 'referral:recordConsent', 'referral:revokeConsent', 'referralOthers:list', 'referralOthers:view', 'referralOthers:create', 'referralOthers:recordConsent', 'referralOthers:revokeConsent',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editAdultVoice', 'plan:setStatus', 'plan:comment', 'plan:viewShared',
@@ -83,19 +85,19 @@ const expected: Record<string, string[]> = {
     'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident', 'support:browse',
     'alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive', 'navigatorView:view',
   ],
-  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view'],
-  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list', 'navigatorView:view'],
+  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
+  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view'],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view'],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
   'student whose row says counsellor (never trusted)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
     'goal:list', 'goal:view', 'goal:propose', 'goal:edit', 'goal:addProgress', 'goal:editSteps',
-    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view',
+    'checkin:list', 'checkin:view', 'checkin:prep', 'recordViews:view', 'survey:answer', 'surveyAnswer:answer',
   ],
   'counsellor of another tenant': [],
   admin: [
@@ -107,6 +109,7 @@ const expected: Record<string, string[]> = {
     'connector:view', 'connector:configure', 'connector:run', 'connector:review',
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
     'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage', 'alert:list', 'alert:view',
+    'survey:manageWindows', 'survey:readResults',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -148,6 +151,10 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   // The navigator view: an advisor who navigates anyone, support staff whether or not they do (navigatorViewNone: nobody navigated).
   ['navigatorView', navigatorViewActions, (user, a) => navigatorViewPolicy(user, a as (typeof navigatorViewActions)[number], { tenantId: T, navigates: true })],
   ['navigatorViewNone', navigatorViewActions, (user, a) => navigatorViewPolicy(user, a as (typeof navigatorViewActions)[number], { tenantId: T, navigates: false })],
+  // Pulse surveys: students answer, admins open and close windows, support staff, leaders and admins read group results.
+  ['survey', surveyActions, (user, a) => surveyPolicy(user, a as (typeof surveyActions)[number], { tenantId: T })],
+  // A pulse response is the student's own to write.
+  ['surveyAnswer', ['answer'], (user) => surveyAnswerPolicy(user, 'answer', { scope })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

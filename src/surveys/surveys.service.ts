@@ -1,0 +1,224 @@
+import type { Db } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { StudentRecordGate } from '../navigators/student-record.js';
+import { authorize } from '../policies/policy.js';
+import { surveyAnswerPolicy, surveyPolicy } from '../policies/survey.js';
+import { forbidden, HttpError, message, notFound } from '../web/errors.js';
+import { isUuid } from '../web/ids.js';
+import { InvalidInput, issueText, prefixed, validForm, type ParsedForm } from '../web/forms.js';
+import { defaultLocale, t, type Locale } from '../web/i18n.js';
+import { localDate, zonedTime } from '../web/time-zone.js';
+import { resultsOf, scoreResponse, type Construct, type Results } from './scoring.js';
+import { answerValue, type Survey, type SurveysDocument, type WindowFormInput } from './surveys.schemas.js';
+import * as repo from './surveys.repository.js';
+
+export type { SurveyWindow } from './surveys.repository.js';
+
+export interface SurveysDeps {
+  db: Db;
+  clock: Clock;
+  audit: Pick<AuditService, 'record'>;
+  /** Every entry point that touches a student's answers opens the student's record here first. */
+  studentRecords: StudentRecordGate;
+  /** config/surveys.json in every language (loadSurveys): the same surveys and items, each in its words. */
+  documents: Record<Locale, SurveysDocument>;
+  /** The school's IANA zone: windows open and close on its days. */
+  timeZoneOf: (tenantId: string) => Promise<string>;
+  /** The school a student belongs to, once schools exist (another feature); without it only windows for every school apply. */
+  schoolOf?: (tenantId: string, studentId: string) => Promise<string | null>;
+  /** Told, after the commit, whose answers were saved: the indicators recompute them. Never throws. */
+  onAnswered?: (tenantId: string, studentIds: string[]) => Promise<void>;
+}
+
+export type WindowState = 'upcoming' | 'open' | 'closed';
+
+/** A window as the admin page and the school view list it. */
+export interface WindowView {
+  id: string;
+  surveyId: string;
+  /** The survey's title in the reader's language (the stored id when the survey left the config). */
+  title: string;
+  opensOn: string;
+  closesOn: string;
+  schoolId: string | null;
+  closedAt: Date | null;
+  state: WindowState;
+}
+
+/** A survey's results over a group of students, not suppressed: the caller applies the minimum group size. */
+export interface SurveyResults extends Results {
+  window: WindowView;
+  /** The survey's items in order, in the reader's language, with their construct. */
+  questions: { id: string; text: string; construct: Construct; reverse: boolean }[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Belonging and well-being pulse: windows per school (admins), answering (students), scores for the indicators and the school view. */
+export function createSurveysService(deps: SurveysDeps) {
+  const { db, clock, audit, studentRecords } = deps;
+  const base = deps.documents[defaultLocale]!;
+  const docIn = (locale: Locale = defaultLocale) => deps.documents[locale] ?? base;
+  const surveyOf = (surveyId: string, locale?: Locale): Survey | undefined => docIn(locale).surveys.find((s) => s.id === surveyId);
+  const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
+
+  const stateOf = (w: repo.SurveyWindow, today: string): WindowState => (w.closedAt !== null || w.closesOn < today ? 'closed' : w.opensOn > today ? 'upcoming' : 'open');
+  const viewOf = (w: repo.SurveyWindow, today: string, locale?: Locale): WindowView => ({
+    id: w.id,
+    surveyId: w.surveyId,
+    title: surveyOf(w.surveyId, locale)?.title ?? w.surveyId,
+    opensOn: w.opensOn,
+    closesOn: w.closesOn,
+    schoolId: w.schoolId,
+    closedAt: w.closedAt,
+    state: stateOf(w, today),
+  });
+
+  /** Whether a window is for this student's school (every school's is). */
+  async function forStudent(w: repo.SurveyWindow, tenantId: string, studentId: string): Promise<boolean> {
+    if (w.schoolId === null) return true;
+    return (await deps.schoolOf?.(tenantId, studentId)) === w.schoolId;
+  }
+
+  /**
+   * Only students answer (403 with a page that says so, audited as a refusal), only for themselves (the
+   * gate), only a window of their school that is open today in the school (409 otherwise).
+   */
+  async function openWindowFor(user: AppUser, windowId: unknown) {
+    if (!surveyPolicy(user, 'answer', { tenantId: user.tenantId })) throw forbidden(message('surveys.errors.studentsOnly')).denying({ subject: 'survey', attempt: 'answer' });
+    const { student } = await studentRecords.open(user, user.personId, surveyAnswerPolicy, 'answer');
+    const window = isUuid(windowId) ? await repo.findWindow(db, user.tenantId, windowId) : undefined;
+    if (!window || !surveyOf(window.surveyId) || !(await forStudent(window, user.tenantId, student.id))) throw notFound(message('surveys.errors.noSuchSurvey'));
+    if (stateOf(window, await todayAt(user.tenantId)) !== 'open') throw new HttpError(409, message('surveys.closed.title'), message('surveys.closed.detail'), 'survey_closed');
+    return { student, window, survey: surveyOf(window.surveyId, user.locale)! };
+  }
+
+  /** The posted `answer.<itemId>` fields: each empty (skipped) or 1..5; at least one answered. InvalidInput otherwise. */
+  function answersOf(survey: Survey, posted: unknown, locale?: Locale): Record<string, number> {
+    const raw = prefixed(posted, 'answer');
+    const errors: Record<string, string> = {};
+    const answers: Record<string, number> = {};
+    for (const item of survey.items) {
+      const v = answerValue.safeParse(raw[item.id] ?? '');
+      if (!v.success) errors[`answer.${item.id}`] = issueText(v.error.issues[0]!, locale);
+      else if (v.data !== '') answers[item.id] = Number(v.data);
+    }
+    if (Object.keys(errors).length === 0 && Object.keys(answers).length === 0) errors[`answer.${survey.items[0]!.id}`] = t('surveys.errors.atLeastOne', {}, locale);
+    if (Object.keys(errors).length > 0) throw new InvalidInput(errors, posted);
+    return answers;
+  }
+
+  return {
+    /** The surveys the config offers, in the reader's language (ids and titles). */
+    surveyChoices: (locale?: Locale) => docIn(locale).surveys.map((s) => ({ id: s.id, title: s.title })),
+    /** Survey ids, for the admin's window form (windowForm). */
+    surveyIds: base.surveys.map((s) => s.id),
+
+    /** For the school view (another feature, which authorizes its reader with surveyPolicy 'readResults'): every window, latest first. */
+    async windowsFor(tenantId: string, locale?: Locale): Promise<WindowView[]> {
+      const today = await todayAt(tenantId);
+      return (await repo.listWindows(db, tenantId)).map((w) => viewOf(w, today, locale));
+    },
+
+    /**
+     * For the school view: a window's answers over these students, per item and per construct
+     * (respondents, mean, counts of 1..5), NOT suppressed: the caller applies the minimum group size
+     * (reports library), authorizes its reader (surveyPolicy 'readResults') and audits its page.
+     * Undefined for a window the tenant does not have.
+     */
+    async resultsFor(tenantId: string, windowId: string, studentIds: readonly string[], locale?: Locale): Promise<SurveyResults | undefined> {
+      const window = isUuid(windowId) ? await repo.findWindow(db, tenantId, windowId) : undefined;
+      const survey = window && surveyOf(window.surveyId, locale);
+      if (!window || !survey) return undefined;
+      const rows = await repo.responsesIn(db, tenantId, window.id, studentIds);
+      const results = resultsOf(survey.items, rows.map((r) => r.answers));
+      return { ...results, window: viewOf(window, await todayAt(tenantId), locale), questions: survey.items.map((i) => ({ id: i.id, text: i.text, construct: i.construct, reverse: i.reverse })) };
+    },
+
+    /**
+     * For the indicators: each response of these students answered on or after `sinceDay` (the school's
+     * day), with its overall score (reverse-scored where flagged, one decimal) and the day it was answered.
+     */
+    async pulseSince(tenantId: string, studentIds: readonly string[], sinceDay: string): Promise<{ studentId: string; date: string; score: number }[]> {
+      const zone = await deps.timeZoneOf(tenantId);
+      const rows = await repo.responsesSince(db, tenantId, studentIds, new Date(zonedTime(sinceDay, '00:00', zone).getTime() - DAY_MS));
+      return rows.flatMap((r) => {
+        const survey = surveyOf(r.surveyId);
+        const score = survey ? scoreResponse(survey.items, r.answers).overall : null;
+        const date = localDate(r.answeredAt, zone);
+        return score === null || date < sinceDay ? [] : [{ studentId: r.studentId, date, score }];
+      });
+    },
+
+    /** For the student's home: the windows open today for them, each with whether they answered. Others get none. */
+    async openFor(user: AppUser): Promise<{ windowId: string; title: string; closesOn: string; answered: boolean }[]> {
+      if (!surveyPolicy(user, 'answer', { tenantId: user.tenantId })) return [];
+      const windows = await repo.openOn(db, user.tenantId, await todayAt(user.tenantId));
+      const mine = [];
+      for (const w of windows) if (surveyOf(w.surveyId) && (await forStudent(w, user.tenantId, user.personId))) mine.push(w);
+      if (mine.length === 0) return [];
+      const { student } = await studentRecords.open(user, user.personId, surveyAnswerPolicy, 'answer');
+      const answered = await Promise.all(mine.map((w) => repo.findResponse(db, user.tenantId, w.id, student.id)));
+      await audit.record(user, { action: 'read', entity: 'survey_response', studentId: student.id });
+      return mine.map((w, i) => ({ windowId: w.id, title: surveyOf(w.surveyId, user.locale)!.title, closesOn: w.closesOn, answered: answered[i] !== undefined }));
+    },
+
+    /** The answering page: the survey in the student's language, the scale, and their answers so far (an audited read). */
+    async form(user: AppUser, windowId: unknown) {
+      const { student, window, survey } = await openWindowFor(user, windowId);
+      const response = await repo.findResponse(db, user.tenantId, window.id, student.id);
+      await audit.record(user, { action: 'read', entity: 'survey_response', entityId: response?.id ?? null, studentId: student.id });
+      return { window: viewOf(window, await todayAt(user.tenantId), user.locale), survey, scale: docIn(user.locale).scale, answers: response?.answers ?? {}, answeredAt: response?.answeredAt ?? null };
+    },
+
+    /**
+     * The student's answers to an open window, as posted: the first time a new response, after that the
+     * same response with the new answers (one per student and window). Audited; the indicators hear of it.
+     */
+    async answer(user: AppUser, windowId: unknown, posted: unknown): Promise<void> {
+      const { student, window, survey } = await openWindowFor(user, windowId);
+      const answers = answersOf(survey, posted, user.locale);
+      await db.transaction(async (tx) => {
+        const before = await repo.findResponse(tx, user.tenantId, window.id, student.id);
+        const row = await repo.saveResponse(tx, { tenantId: user.tenantId, windowId: window.id, studentId: student.id, answers, at: clock.now() });
+        await audit.record(user, { action: before ? 'update' : 'create', entity: 'survey_response', entityId: row.id, studentId: student.id }, tx);
+      });
+      await deps.onAnswered?.(user.tenantId, [student.id]);
+    },
+
+    /** /admin/surveys: every window with its state and how many answered, and today at the school. */
+    async adminPage(user: AppUser) {
+      authorize(surveyPolicy, user, 'manageWindows', { tenantId: user.tenantId });
+      const today = await todayAt(user.tenantId);
+      const [windows, counts] = await Promise.all([repo.listWindows(db, user.tenantId), repo.respondentCounts(db, user.tenantId)]);
+      return { today, windows: windows.map((w) => ({ ...viewOf(w, today, user.locale), respondents: counts.get(w.id) ?? 0 })) };
+    },
+
+    /** Opens a window (the school's days, both ends included); refused when it meets an open window of the same survey and school. Audited. */
+    async addWindow(user: AppUser, posted: ParsedForm<WindowFormInput>): Promise<string> {
+      authorize(surveyPolicy, user, 'manageWindows', { tenantId: user.tenantId });
+      const form = validForm(posted, user.locale);
+      const w = { surveyId: form.surveyId, opensOn: form.opensOn, closesOn: form.closesOn, schoolId: form.schoolId === '' ? null : form.schoolId };
+      return db.transaction(async (tx) => {
+        const [clash] = await repo.overlapping(tx, user.tenantId, w);
+        if (clash) throw new InvalidInput({ opensOn: t('surveys.errors.overlap', { opensOn: clash.opensOn, closesOn: clash.closesOn }, user.locale) }, posted);
+        const row = await repo.insertWindow(tx, { tenantId: user.tenantId, ...w, createdBy: user.personId, createdAt: clock.now() });
+        await audit.record(user, { action: 'create', entity: 'survey_window', entityId: row.id }, tx);
+        return row.id;
+      });
+    },
+
+    /** Closes a window before its last day: it takes no more answers (those given stay). Audited. */
+    async closeWindow(user: AppUser, windowId: unknown): Promise<void> {
+      authorize(surveyPolicy, user, 'manageWindows', { tenantId: user.tenantId });
+      if (!isUuid(windowId)) throw notFound();
+      await db.transaction(async (tx) => {
+        if (!(await repo.closeWindow(tx, user.tenantId, windowId, user.personId, clock.now()))) throw notFound(message('surveys.errors.notOpen'));
+        await audit.record(user, { action: 'update', entity: 'survey_window', entityId: windowId }, tx);
+      });
+    },
+  };
+}
+export type SurveysService = ReturnType<typeof createSurveysService>;
