@@ -38,6 +38,7 @@ import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
+import type { ImpactService } from '../impact/impact.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -104,6 +105,8 @@ export interface AppContext extends AppDeps {
   schools: SchoolsService;
   /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */
   referrals: ReferralsService;
+  /** Which supports worked (issue 12): students served beside same-tier students not served, aggregate and suppressed. */
+  impact: ImpactService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

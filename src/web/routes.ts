@@ -34,6 +34,7 @@ import { providerReferralPages } from '../referrals/referrals.provider-routes.js
 import { calendarRoutes } from '../calendar/calendar.routes.js';
 import { referralsRoutes } from '../referrals/referrals.routes.js';
 import { alertsRoutes } from '../alerts/alerts.routes.js';
+import { impactRoutes } from '../impact/impact.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -85,4 +86,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(calendarRoutes(ctx));
   app.use(referralsRoutes(ctx));
   app.use(alertsRoutes(ctx));
+  app.use(impactRoutes(ctx));
 }
