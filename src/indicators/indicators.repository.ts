@@ -142,3 +142,23 @@ export async function tiersAndBands(db: DbOrTx, tenantId: string, studentIds: re
     where s.tenant_id = ${tenantId} and s.student_id = any(${uuidArray(studentIds)})`);
   return rows.map((r) => ({ studentId: r.student_id, tier: Number(r.tier), bands: r.bands ?? {} }));
 }
+
+/**
+ * For reports: every student the school's tiers know, with their stored suggestion (null: never
+ * computed) and every adult decision, oldest first: the tier in force at any past moment is read from it.
+ * Two statements over the tenant's rows.
+ */
+export async function tierTimelines(db: DbOrTx, tenantId: string): Promise<{ studentId: string; suggestedTier: number | null; decisions: { tier: number; decidedAt: Date }[] }[]> {
+  const [stored, decisions] = await Promise.all([
+    db.select({ studentId: studentIndicators.studentId, suggestedTier: studentIndicators.suggestedTier }).from(studentIndicators).where(eq(studentIndicators.tenantId, tenantId)),
+    db.select({ studentId: tierDecisions.studentId, tier: tierDecisions.tier, decidedAt: tierDecisions.decidedAt }).from(tierDecisions).where(eq(tierDecisions.tenantId, tenantId)).orderBy(tierDecisions.studentId, tierDecisions.decidedAt, tierDecisions.id),
+  ]);
+  const byStudent = new Map<string, { studentId: string; suggestedTier: number | null; decisions: { tier: number; decidedAt: Date }[] }>();
+  for (const s of stored) byStudent.set(s.studentId, { studentId: s.studentId, suggestedTier: s.suggestedTier, decisions: [] });
+  for (const d of decisions) {
+    const entry = byStudent.get(d.studentId) ?? { studentId: d.studentId, suggestedTier: null, decisions: [] };
+    entry.decisions.push({ tier: d.tier, decidedAt: d.decidedAt });
+    byStudent.set(d.studentId, entry);
+  }
+  return [...byStudent.values()];
+}

@@ -423,6 +423,11 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     /** For the school view and snapshots (which gate and audit their own reads): tier in force and band per indicator. */
     tiersAndBands: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.tiersAndBands(db, tenantId, studentIds)),
 
+    /** For reports (which gate and audit their own reads): each student's stored suggestion and tier decisions, oldest first. */
+    tierTimelines: (tenantId: string) => withTenant(tenantId, () => repo.tierTimelines(db, tenantId)),
+    /** For reports: what counts as attending and the failing score, as the indicators judge them (config/indicators.json). */
+    measureRules: () => ({ attended: base.attendance.attended, failingBelow: base.grades.failingBelow }),
+
     /**
      * For the caseload (which gates and audits its own view): each student's stored indicators, tier and
      * badges in `locale`. Students never computed get empty badges and tier 1.

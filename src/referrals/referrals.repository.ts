@@ -98,6 +98,17 @@ export function waitingOfStudents(db: DbOrTx, tenantId: string, studentIds: stri
     .orderBy(asc(referrals.dueAt), asc(referrals.id));
 }
 
+/** For reports: every referral of the school that went into service since a moment (who, which support, its category, when). */
+export async function servedSince(db: DbOrTx, tenantId: string, since: Date): Promise<{ studentId: string; supportId: string; category: string; servedAt: Date }[]> {
+  const rows = await db
+    .select({ studentId: referrals.studentId, supportId: referrals.supportId, category: referrals.category, servedAt: referrals.servedAt })
+    .from(referrals)
+    .where(and(eq(referrals.tenantId, tenantId), gte(referrals.servedAt, since)))
+    .orderBy(asc(referrals.servedAt), asc(referrals.id));
+  // gte excludes the nulls: every row went into service.
+  return rows.flatMap((r) => (r.servedAt ? [{ ...r, servedAt: r.servedAt }] : []));
+}
+
 /** Current load per support: referrals accepted or in service. */
 export async function loadBySupport(db: DbOrTx, tenantId: string): Promise<Map<string, number>> {
   const rows = await db

@@ -461,6 +461,9 @@ export function createReferralsService(deps: ReferralsDeps) {
     /** For the navigators' digest: referrals this person owns or made that still wait for an answer. */
     waitingFor: (tenantId: string, personId: string) => withTenant(tenantId, () => repo.waitingCount(db, tenantId, personId)),
 
+    /** For reports (which gate and audit their own reads): referrals that went into service since a moment, ids and times only. */
+    servedSince: (tenantId: string, since: Date) => withTenant(tenantId, () => repo.servedSince(db, tenantId, since)),
+
     /** For the supports catalogue: current load per support (accepted + in service). */
     loadBySupport: (tenantId: string) => repo.loadBySupport(db, tenantId),
 

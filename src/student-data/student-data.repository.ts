@@ -275,3 +275,68 @@ export async function indicatorCounts(
         order by source, course_key, observed_at desc, length(period_key) desc, period_key desc) latest) sc`);
   });
 }
+
+/** A student's comparison window: the school days of one student between two days (inclusive). */
+export interface StudentWindow {
+  studentId: string;
+  from: string;
+  to: string;
+}
+
+/** What one window holds: school days (attendance records), days attended, incidents, and courses measured and failing at its end. */
+export interface WindowFigures {
+  schoolDays: number;
+  attended: number;
+  incidents: number;
+  /** Courses with a trend point in the window (the latest point in it per course). */
+  coursesMeasured: number;
+  /** Of those, courses whose latest point in the window is below `failingBelow`. */
+  coursesFailing: number;
+}
+
+/** A date list as one `date[]` parameter (days are yyyy-mm-dd, checked). */
+const dayArray = (days: readonly string[]) => sql`${`{${days.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).join(',')}}`}::date[]`;
+
+/**
+ * For each (student, anchor day): the first day of the `n` school days before the anchor and the last of
+ * the `n` school days from the anchor on (up to `today`), or null when the student has fewer such days.
+ * A school day is a day with an attendance record, as the indicators count them. One statement: the
+ * pairs go as two array parameters, each student's days reached through the (tenant, person, day) key.
+ */
+export async function schoolDayBounds(db: DbOrTx, tenantId: string, anchors: readonly { studentId: string; day: string }[], n: number, today: string): Promise<{ studentId: string; day: string; beforeFrom: string | null; afterTo: string | null }[]> {
+  if (anchors.length === 0) return [];
+  const rows = await queryRows<{ person_id: string; anchor: string; before_from: string | null; after_to: string | null }>(db, sql`
+    select w.person_id, w.anchor::text as anchor,
+      (select a.day from ${attendanceDays} a where a.tenant_id = ${tenantId} and a.person_id = w.person_id and a.day < w.anchor
+        order by a.day desc offset ${n - 1} limit 1)::text as before_from,
+      (select a.day from ${attendanceDays} a where a.tenant_id = ${tenantId} and a.person_id = w.person_id and a.day >= w.anchor and a.day <= ${today}::date
+        order by a.day asc offset ${n - 1} limit 1)::text as after_to
+    from unnest(${uuidArray(anchors.map((a) => a.studentId))}, ${dayArray(anchors.map((a) => a.day))}) as w(person_id, anchor)`);
+  return rows.map((r) => ({ studentId: r.person_id, day: r.anchor, beforeFrom: r.before_from, afterTo: r.after_to }));
+}
+
+/**
+ * The figures of many windows in one statement (in the order given): each window's attendance days
+ * and incidents counted, and its courses' latest trend points in the window judged against `failingBelow`.
+ */
+export async function windowFigures(db: DbOrTx, tenantId: string, windows: readonly StudentWindow[], rules: { attended: readonly string[]; failingBelow: number }): Promise<WindowFigures[]> {
+  if (windows.length === 0) return [];
+  const attended = `{${rules.attended.join(',')}}`;
+  const rows = await queryRows<{ i: string; school_days: number; attended: number; incidents: number; courses_measured: number; courses_failing: number }>(db, sql`
+    select w.i, att.school_days, att.attended, inc.incidents, sc.courses_measured, sc.courses_failing
+    from unnest(${uuidArray(windows.map((w) => w.studentId))}, ${dayArray(windows.map((w) => w.from))}, ${dayArray(windows.map((w) => w.to))}) with ordinality as w(person_id, from_day, to_day, i)
+    cross join lateral (
+      select count(*)::int as school_days, count(*) filter (where a.status = any(${attended}::text[]))::int as attended
+      from ${attendanceDays} a where a.tenant_id = ${tenantId} and a.person_id = w.person_id and a.day between w.from_day and w.to_day) att
+    cross join lateral (
+      select count(*)::int as incidents from ${incidents} i where i.tenant_id = ${tenantId} and i.person_id = w.person_id and i.day between w.from_day and w.to_day) inc
+    cross join lateral (
+      select count(*)::int as courses_measured, count(*) filter (where latest.current_score < ${rules.failingBelow})::int as courses_failing
+      from (
+        select distinct on (c.source, c.course_key) c.current_score
+        from ${courseScoreDays} c
+        where c.tenant_id = ${tenantId} and c.person_id = w.person_id and c.day between w.from_day and w.to_day and c.current_score is not null
+        order by c.source, c.course_key, c.day desc) latest) sc
+    order by w.i`);
+  return rows.map((r) => ({ schoolDays: Number(r.school_days), attended: Number(r.attended), incidents: Number(r.incidents), coursesMeasured: Number(r.courses_measured), coursesFailing: Number(r.courses_failing) }));
+}

@@ -5,7 +5,7 @@ import { schoolYearAt, type SchoolYear } from '../web/school-year.js';
 import type { DataSource } from './student-data.tables.js';
 import * as repo from './student-data.repository.js';
 
-export type { AttendanceInput, IncidentInput, CourseScoreInput, CourseScoreKey, StudentData, AttendanceDay, Incident, CourseScore, CourseScoreDay, IndicatorCountsRow } from './student-data.repository.js';
+export type { AttendanceInput, IncidentInput, CourseScoreInput, CourseScoreKey, StudentData, AttendanceDay, Incident, CourseScore, CourseScoreDay, IndicatorCountsRow, StudentWindow, WindowFigures } from './student-data.repository.js';
 export { attendanceStatuses, incidentSeverities, dataSources, type AttendanceStatus, type IncidentSeverity, type DataSource } from './student-data.tables.js';
 
 export interface StudentDataDeps {
@@ -79,6 +79,13 @@ export function createStudentDataService(deps: StudentDataDeps) {
     /** What the indicators read for a whole school: each student's records counted per window in PostgreSQL, and their latest standings. */
     indicatorCounts: (tenantId: string, personIds: readonly string[], windows: { yearFrom: string; recentFrom: string; today: string; attended: readonly string[]; timeZone: string }) =>
       repo.indicatorCounts(db, tenantId, [...new Set(personIds)], windows),
+    /**
+     * For reports (which gate and audit their own reads): per (student, anchor day), the first of the `n`
+     * school days before the anchor and the last of the `n` from it on, up to `today` (null: fewer days).
+     */
+    schoolDayBounds: (tenantId: string, anchors: readonly { studentId: string; day: string }[], n: number, today: string) => repo.schoolDayBounds(db, tenantId, anchors, n, today),
+    /** For reports: school days, days attended, incidents and courses failing at the end of each window, in the order given (one statement). */
+    windowFigures: (tenantId: string, windows: readonly repo.StudentWindow[], rules: { attended: readonly string[]; failingBelow: number }) => repo.windowFigures(db, tenantId, windows, rules),
   };
 }
 export type StudentDataService = ReturnType<typeof createStudentDataService>;

@@ -39,7 +39,7 @@ export function supportsRoutes(ctx: AppContext): Router {
 
   r.get(BROWSE, async (req, res) => {
     const list = await listView(req, ctx.supports.catalogue);
-    res.render('supports/index', { titleKey: 'supports.title', ...list, filtered: Boolean(list.query.q || list.query.category || list.query.tier || list.query.language) });
+    res.render('supports/index', { titleKey: 'supports.title', ...list, impact: ctx.impact.can(req.user!).view, filtered: Boolean(list.query.q || list.query.category || list.query.tier || list.query.language) });
   });
 
   r.get(ADMIN, async (req, res) => {

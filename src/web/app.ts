@@ -63,6 +63,8 @@ import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { createDigest } from '../alerts/digest.js';
 import { createSurveysService } from '../surveys/surveys.service.js';
 import { loadSurveys } from '../surveys/surveys.schemas.js';
+import { createImpactService } from '../impact/impact.service.js';
+import { defaultMinimumGroupSize, suppress } from '../impact/min-size.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope, withTenant } from '../db/tenant-scope.js';
@@ -78,7 +80,14 @@ export interface App {
   ctx: AppContext;
 }
 
-export function buildContext(deps: AppDeps, wiring: { providerReferrals?: ProviderReferrals } = {}): AppContext {
+/** What a test may wire in place of the real thing. */
+export interface AppWiring {
+  providerReferrals?: ProviderReferrals;
+  /** The school's minimum group size for aggregate reports (min-size.ts's default until the reports library's setting). */
+  minimumGroupSize?: (tenantId: string) => Promise<number>;
+}
+
+export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext {
   const db = deps.database.db;
   // The key registry looks tenants up through the platforms service, which needs it to register keys: bound late.
   const lti = createLtiService({ db, clock: deps.clock, logger: deps.logger, encryptionKey: deps.config.encryptionKey, findTenant: (id) => platforms.find(id) });
@@ -274,6 +283,22 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     referralsWaitingFor: (t, personId) => referrals.waitingFor(t, personId),
   });
   for (const [type, handler] of Object.entries(digest.jobHandlers)) jobs.register(type, handler);
+  // Which supports worked (issue 12): aggregate figures read from referrals, supports, indicators, student data and check-ins.
+  const impact = createImpactService({
+    clock: deps.clock,
+    audit,
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+    schoolYearStartOf: (t) => platforms.schoolYearStartOf(t),
+    servedSince: (t, since) => referrals.servedSince(t, since),
+    supportNames: (t, ids) => supports.namesOf(t, ids),
+    tierTimelines: (t) => indicators.tierTimelines(t),
+    measureRules: () => indicators.measureRules(),
+    schoolDayBounds: (t, anchors, n, today) => studentData.schoolDayBounds(t, anchors, n, today),
+    windowFigures: (t, windows, rules) => studentData.windowFigures(t, windows, rules),
+    wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
+    minimumGroupSize: wiring.minimumGroupSize ?? (() => Promise.resolve(defaultMinimumGroupSize)),
+    suppress,
+  });
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   // The navigator view (issue 12): the caseload's students, this week's check-ins, open needs and referrals waiting.
   const navigatorView = createNavigatorViewService({ clock: deps.clock, audit, roster, navigators, caseload, checkins, referrals, cadenceDays: deps.config.checkinCadenceDays });
@@ -288,11 +313,11 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, surveys, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */
-export async function createApp(deps: AppDeps, wiring: { providerReferrals?: ProviderReferrals } = {}): Promise<App> {
+export async function createApp(deps: AppDeps, wiring: AppWiring = {}): Promise<App> {
   const ctx = buildContext(deps, wiring);
   const { config, logger } = ctx;
   const app = express();

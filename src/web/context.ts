@@ -40,6 +40,7 @@ import type { CalendarService } from '../calendar/calendar.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
+import type { ImpactService } from '../impact/impact.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
 export interface AppDeps {
@@ -110,6 +111,8 @@ export interface AppContext extends AppDeps {
   referrals: ReferralsService;
   /** Belonging and well-being pulse (src/surveys): windows (admins), answering (students), pulseSince (indicators), resultsFor and windowsFor (school view). */
   surveys: SurveysService;
+  /** Which supports worked (issue 12): students served beside same-tier students not served, aggregate and suppressed. */
+  impact: ImpactService;
   ltiks: LtikService;
   authenticator: passport.PassportStatic;
   /** Token cache and HTTP client for NRPS/AGS calls (client-credentials, retry rules). */

@@ -36,6 +36,7 @@ import { calendarRoutes } from '../calendar/calendar.routes.js';
 import { referralsRoutes } from '../referrals/referrals.routes.js';
 import { alertsRoutes } from '../alerts/alerts.routes.js';
 import { surveysRoutes } from '../surveys/surveys.routes.js';
+import { impactRoutes } from '../impact/impact.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -89,4 +90,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(referralsRoutes(ctx));
   app.use(alertsRoutes(ctx));
   app.use(surveysRoutes(ctx));
+  app.use(impactRoutes(ctx));
 }

@@ -21,6 +21,7 @@ import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.
 import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
 import { navigatorViewPolicy, navigatorViewActions } from '../../../src/policies/navigator-view.js';
 import { surveyPolicy, surveyActions, surveyAnswerPolicy } from '../../../src/policies/survey.js';
+import { impactPolicy, impactActions } from '../../../src/policies/impact.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -90,9 +91,9 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view'],
   'student whose row says counsellor (never trusted)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
@@ -110,6 +111,7 @@ const expected: Record<string, string[]> = {
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
     'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage', 'alert:list', 'alert:view',
     'survey:manageWindows', 'survey:readResults',
+    'impact:view',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -155,6 +157,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['survey', surveyActions, (user, a) => surveyPolicy(user, a as (typeof surveyActions)[number], { tenantId: T })],
   // A pulse response is the student's own to write.
   ['surveyAnswer', ['answer'], (user) => surveyAnswerPolicy(user, 'answer', { scope })],
+  // Which supports worked (aggregate, suppressed): support staff, school and district leaders, admins; never students, families or advisors as such.
+  ['impact', impactActions, (user, a) => impactPolicy(user, a as (typeof impactActions)[number], { tenantId: T })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
