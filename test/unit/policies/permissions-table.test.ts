@@ -86,8 +86,8 @@ const expected: Record<string, string[]> = {
     'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident', 'support:browse',
     'alert:list', 'alert:view', 'alert:acknowledge', 'alert:resolve', 'alert:viewSensitive', 'navigatorView:view',
   ],
-  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
-  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
+  'advisor (other course)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view'],
+  'teacher (subject course of the student)': ['plan:viewShared', 'caseload:view', 'caseload:recordAll', 'course:viewStudents', 'support:browse', 'alert:list', 'navigatorView:view'],
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
