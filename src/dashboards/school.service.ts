@@ -1,0 +1,129 @@
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { RosterService } from '../roster/roster.service.js';
+import type { School, SchoolsService } from '../schools/schools.service.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { schoolViewActions, schoolViewPolicy } from '../policies/school-view.js';
+import { forbidden, notFound } from '../web/errors.js';
+import { isUuid } from '../web/ids.js';
+import type { Locale } from '../web/i18n.js';
+import { gatherSchoolFacts, type SchoolFacts, type SchoolFactSources } from './school-facts.js';
+import { matches, type StudentFilter } from './school-filters.js';
+import { byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenBucket, tiersTable, type StudentFacts } from './school-figures.js';
+import type { GroupingKey } from './school.schemas.js';
+
+export interface NeedCategory {
+  id: string;
+  label: string;
+  sensitive: boolean;
+}
+
+export interface SchoolViewDeps {
+  sources: SchoolFactSources;
+  schools: Pick<SchoolsService, 'list'>;
+  roster: Pick<RosterService, 'namesOf'>;
+  audit: Pick<AuditService, 'record'>;
+  /** The school's minimum group size for disaggregated figures (src/reports settings). */
+  minGroupSize: (tenantId: string) => Promise<number>;
+  /** The check-in script's need categories in the reader's language (checkins.needCategories). */
+  needCategories: (locale?: Locale) => readonly NeedCategory[];
+  cadenceDays: number;
+}
+
+/** One student as the list behind a number shows them (and exports them). */
+export interface ListedStudent {
+  id: string;
+  name: string;
+  grade: string | null;
+  advisory: string | null;
+  navigators: string[];
+  plan: StudentFacts['plan'];
+  lastSeenOn: string | null;
+  seen: ReturnType<typeof seenBucket>;
+  /** Need categories open, sensitive ones only for readers who may see them. */
+  needs: string[];
+  tier: StudentFacts['tier'];
+}
+
+/**
+ * A school's view (issue 12): coverage, needs, tiers and referrals counted live from the school's
+ * students, and the students behind each number for those allowed to list them. Gate first, then one
+ * gathering of facts, then the pure figures; one audit event per page (the list's names its students).
+ */
+export function createSchoolViewService(deps: SchoolViewDeps) {
+  async function schoolFor(user: AppUser, schoolId: string, action: 'view_school' | 'list_students' | 'export'): Promise<School> {
+    // Refused before anything is read, whether or not the school exists (no probing of ids).
+    authorize(schoolViewPolicy, user, action, { tenantId: user.tenantId, schoolId });
+    const school = isUuid(schoolId) ? (await deps.schools.list(user.tenantId)).find((s) => s.id === schoolId) : undefined;
+    if (!school) throw notFound();
+    return school;
+  }
+
+  const canOf = (user: AppUser, schoolId: string) => canMap(schoolViewPolicy, user, schoolViewActions, { tenantId: user.tenantId, schoolId });
+
+  const groupKey = (g: GroupingKey, facts: SchoolFacts) => (s: StudentFacts) => {
+    if (g === 'grade') return s.grade;
+    if (g === 'advisory') return s.advisoryId === null ? null : (facts.advisories.get(s.advisoryId) ?? null);
+    return s.groups[g] ?? null;
+  };
+
+  async function view(user: AppUser, schoolId: string, grouping: GroupingKey) {
+    const school = await schoolFor(user, schoolId, 'view_school');
+    const [facts, min] = await Promise.all([gatherSchoolFacts(deps.sources, user.tenantId, school.id), deps.minGroupSize(user.tenantId)]);
+    const categories = deps.needCategories(user.locale);
+    const navigators = byNavigator(facts.students, facts.today, deps.cadenceDays);
+    const names = await deps.roster.namesOf(user.tenantId, navigators.map((n) => n.navigatorId));
+    await deps.audit.record(user, { action: 'read', entity: 'school_view', entityId: school.id });
+    return {
+      school,
+      today: facts.today,
+      cadenceDays: deps.cadenceDays,
+      minGroupSize: min,
+      can: canOf(user, school.id),
+      coverage: coverageOf(facts.students, facts.today, deps.cadenceDays),
+      navigators: navigators.map((n) => ({ ...n, name: names.get(n.navigatorId) ?? '' })),
+      categories,
+      needs: needsTable(groupBy(facts.students, (s) => s.grade), categories.map((c) => c.id)),
+      grouping,
+      tiers: tiersTable(groupBy(facts.students, groupKey(grouping, facts))),
+      referrals: referralFigures(facts.referrals, facts.now),
+    };
+  }
+
+  /** The students behind a number, named, for readers who may list them; sensitive needs only for those who may see them. */
+  async function listed(user: AppUser, schoolId: string, filter: StudentFilter, action: 'list_students' | 'export') {
+    const school = await schoolFor(user, schoolId, action);
+    const can = canOf(user, school.id);
+    const categories = deps.needCategories(user.locale);
+    const sensitive = new Set(categories.filter((c) => c.sensitive).map((c) => c.id));
+    // Who is behind a sensitive need is need-to-know: a leader may count them, not list them.
+    if (filter.show === 'need' && filter.category !== undefined && sensitive.has(filter.category) && !can.see_sensitive) throw forbidden();
+    const facts = await gatherSchoolFacts(deps.sources, user.tenantId, school.id);
+    const chosen = facts.students.filter((s) => matches(s, filter, facts.today, deps.cadenceDays));
+    const names = await deps.roster.namesOf(user.tenantId, [...new Set([...chosen.map((s) => s.id), ...chosen.flatMap((s) => s.navigatorIds)])]);
+    const students: ListedStudent[] = chosen
+      .map((s) => ({
+        id: s.id,
+        name: names.get(s.id) ?? '',
+        grade: s.grade,
+        advisory: s.advisoryId === null ? null : (facts.advisories.get(s.advisoryId) ?? null),
+        navigators: s.navigatorIds.map((n) => names.get(n) ?? '').filter((n) => n !== ''),
+        plan: s.plan,
+        lastSeenOn: s.lastSeenOn,
+        seen: seenBucket(s.lastSeenOn, facts.today, deps.cadenceDays),
+        needs: s.needs.filter((n) => can.see_sensitive || !sensitive.has(n.category)).map((n) => n.category),
+        tier: s.tier,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    await deps.audit.record(user, { action: 'read', entity: action === 'export' ? 'school_students_export' : 'school_students', entityId: school.id, studentIds: students.map((s) => s.id) });
+    return { school, today: facts.today, cadenceDays: deps.cadenceDays, can, categories, filter, students };
+  }
+
+  return {
+    view,
+    students: (user: AppUser, schoolId: string, filter: StudentFilter) => listed(user, schoolId, filter, 'list_students'),
+    exportStudents: (user: AppUser, schoolId: string, filter: StudentFilter) => listed(user, schoolId, filter, 'export'),
+    canOf,
+  };
+}
+export type SchoolViewService = ReturnType<typeof createSchoolViewService>;
