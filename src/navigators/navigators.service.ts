@@ -1,6 +1,9 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { StudentScope } from '../policies/student-record.js';
 import type { RosterService } from '../roster/roster.service.js';
+import type { SchoolsService } from '../schools/schools.service.js';
+import type { AppUser } from '../auth/user.js';
+import { supportSchoolFilter } from '../policies/staff-scope.js';
 import * as repo from './navigators.repository.js';
 
 export type { NavigatorAssignment } from './navigators.repository.js';
@@ -9,11 +12,21 @@ export type { NavigatorAssignment } from './navigators.repository.js';
  * Who stands in which relation to a student. Every student-record policy decision is made on
  * the StudentScope this returns, so the relationship rules live in one place.
  */
-export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'rosterRelations' | 'rosterAdvisorsOf'>) {
+export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'rosterRelations' | 'rosterAdvisorsOf'>, schools: Pick<SchoolsService, 'currentOf'>) {
+  /** Each student's current school as a list (empty: the tool knows none), for these students in one query. */
+  async function schoolsOf(tenantId: string, studentIds: readonly string[], tx: DbOrTx = db): Promise<Map<string, string[]>> {
+    const current = await schools.currentOf(tenantId, [...new Set(studentIds)], tx);
+    return new Map(studentIds.map((id) => [id, current.has(id) ? [current.get(id)!.schoolId] : []]));
+  }
+
   return {
     // `tx`: a caller inside its own transaction (an alert routed to the navigators as the need is raised).
     async scopeOf(tenantId: string, studentId: string, tx: DbOrTx = db): Promise<StudentScope> {
-      const [assigned, { advisors, mentors, teachers }] = await Promise.all([repo.activeAssignments(tx, tenantId, studentId), roster.rosterRelations(tenantId, studentId, tx)]);
+      const [assigned, { advisors, mentors, teachers }, schoolIds] = await Promise.all([
+        repo.activeAssignments(tx, tenantId, studentId),
+        roster.rosterRelations(tenantId, studentId, tx),
+        schoolsOf(tenantId, [studentId], tx).then((m) => m.get(studentId) ?? []),
+      ]);
       return {
         tenantId,
         studentId,
@@ -23,7 +36,21 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
         advisorIds: [...new Set([...assigned.map((a) => a.navigatorId), ...advisors])],
         mentorIds: mentors,
         teacherIds: teachers,
+        schoolIds,
       };
+    },
+    schoolsOf,
+    /**
+     * Of these students, those whose school the user works with as support staff (counsellor, social
+     * worker, coordinator): null when their roles hold at every school (no filter), empty without any.
+     * Lists of many students (the referral queue, alerts) are narrowed with it in one query.
+     */
+    async atStaffSchools(user: AppUser, studentIds: readonly string[]): Promise<Set<string> | null> {
+      const where = supportSchoolFilter(user);
+      if (where === null) return null;
+      if (where.length === 0 || studentIds.length === 0) return new Set();
+      const current = await schoolsOf(user.tenantId, studentIds);
+      return new Set(studentIds.filter((id) => current.get(id)!.some((s) => where.includes(s))));
     },
     activeAssignments: (tenantId: string, studentId: string) => repo.activeAssignments(db, tenantId, studentId),
     // `tx` lets the caller audit the reassignment in the same transaction.

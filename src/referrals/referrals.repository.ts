@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { referralConsents, referralEvents, referrals, type ReferralState } from './referrals.tables.js';
+import { anyId } from '../db/id-list.js';
 
 export type Referral = typeof referrals.$inferSelect;
 export type ReferralValues = typeof referrals.$inferInsert;
@@ -93,6 +94,14 @@ export interface QueueFilter {
   overdue?: boolean;
   ownerId?: string | undefined;
   category?: string | undefined;
+  /** Only these students' referrals (support staff of some schools: their students). */
+  studentIds?: string[];
+}
+
+/** The students with a referral in the queue (the queue is narrowed to a staff member's schools from these). */
+export async function queueStudents(db: DbOrTx, tenantId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ studentId: referrals.studentId }).from(referrals).where(eq(referrals.tenantId, tenantId));
+  return rows.map((r) => r.studentId);
 }
 
 function queueWhere(tenantId: string, f: QueueFilter, now: Date, withState: boolean): SQL {
@@ -101,6 +110,7 @@ function queueWhere(tenantId: string, f: QueueFilter, now: Date, withState: bool
   if (f.overdue) where.push(eq(referrals.state, 'requested'), lt(referrals.dueAt, now));
   if (f.ownerId) where.push(eq(referrals.ownerId, f.ownerId));
   if (f.category) where.push(eq(referrals.category, f.category));
+  if (f.studentIds) where.push(anyId(referrals.studentId, f.studentIds));
   return and(...where)!;
 }
 

@@ -6,6 +6,7 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
 import { validData } from '../web/forms.js';
+import { ALL_SCHOOLS } from '../roster/staff.service.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
@@ -204,7 +205,7 @@ class SchoolWriter {
     const dana = await this.admin();
     const [moore] = await this.seed.roster.findPeopleBySub(this.target.tenantId, [counselor.sub]);
     if (!moore) throw new Error('sample school: the counsellor is on no roster');
-    for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, change: 'grant' }));
+    for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, school: ALL_SCHOOLS, change: 'grant' }));
   }
 
   /**

@@ -82,7 +82,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   const audit = createAuditService(db, deps.clock);
   const platforms = createPlatformsService(db, lti, audit);
   const roster = createRosterService(db);
-  const navigators = createNavigatorsService(db, roster);
+  const schools = createSchoolsService({ db });
+  const navigators = createNavigatorsService(db, roster, schools);
   const studentRecords = createStudentRecordGate(roster, navigators);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
@@ -178,7 +179,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   // Every need a check-in can raise must have a support category to refer to.
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
-  const staff = createStaffService({ db, audit });
+  const staff = createStaffService({ db, audit, schools });
   // The referrals sent to a provider's organisation come from the referrals feature (bound late: built below); a test may give its own.
   const providers = createProvidersService({
     db,
@@ -229,7 +230,6 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
-  const schools = createSchoolsService({ db });
   const referralsConfig = loadReferralsConfig();
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const referrals = createReferralsService({
@@ -237,6 +237,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     clock: deps.clock,
     audit,
     studentRecords,
+    navigators,
     roster,
     supports,
     checkins,

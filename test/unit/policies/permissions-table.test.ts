@@ -26,7 +26,7 @@ import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
  */
 const T = '10000000-0000-4000-8000-000000000001';
 const OTHER_T = '20000000-0000-4000-8000-000000000002';
-const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'] };
+const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'], schoolIds: [] };
 // a1 teaches a course nobody has decided on yet; t1 teaches the student in a subject course.
 const undecidedCourse: CourseResource = { tenantId: T, kind: 'undecided', instructorIds: ['a1'] };
 const subjectCourse: CourseResource = { tenantId: T, kind: 'subject', instructorIds: ['t1'] };

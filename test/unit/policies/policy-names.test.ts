@@ -40,7 +40,7 @@ describe('policy names in audited denials', () => {
 
   it('authorize refuses with the policy, the action and the student', () => {
     const student: AppUser = { tenantId: 't1', personId: 's2', name: 'x', role: 'student', contextId: null, contextTitle: '', contextKind: null, menteeIds: [] };
-    const scope = { tenantId: 't1', studentId: 's1', navigatorIds: [], advisorIds: [], mentorIds: [], teacherIds: [] };
+    const scope = { tenantId: 't1', studentId: 's1', navigatorIds: [], advisorIds: [], mentorIds: [], teacherIds: [], schoolIds: [] };
     try {
       authorize(planPolicy, student, 'view', { scope });
       expect.fail('authorize should refuse');
