@@ -37,3 +37,6 @@ export function supportSchoolFilter(user: AppUser): string[] | null {
   const where = staffSchools(user, supportStaffRoles);
   return where.all ? null : where.schoolIds;
 }
+
+/** Whether the user holds a leader's role (school or district leader) anywhere. */
+export const isLeader = (user: AppUser): boolean => grantsOf(user).some((g) => g.role === 'school_leader' || g.role === 'district_leader');

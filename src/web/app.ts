@@ -55,6 +55,7 @@ import type { ProviderReferrals } from '../providers/provider-user.js';
 import { providerReferralsOf } from '../referrals/referrals.provider-routes.js';
 import { createCalendarService } from '../calendar/calendar.service.js';
 import { createSchoolsService } from '../schools/schools.service.js';
+import { createLeaderService } from '../dashboards/leader.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
@@ -180,6 +181,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
   const staff = createStaffService({ db, audit, schools });
+  const leaders = createLeaderService({ schools });
   // The referrals sent to a provider's organisation come from the referrals feature (bound late: built below); a test may give its own.
   const providers = createProvidersService({
     db,
@@ -281,7 +283,7 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, schools, referrals, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */
