@@ -37,7 +37,6 @@ async function withRecipients(db: DbOrTx, tenantId: string, rows: Alert[]): Prom
 const routedTo = (tenantId: string, personId: string) =>
   sql`exists (select 1 from ${alertRecipients} where ${alertRecipients.tenantId} = ${tenantId} and ${alertRecipients.alertId} = ${alerts.id} and ${alertRecipients.personId} = ${personId})`;
 
-/** Alerts routed to `personId` (every alert of the school when null): open first, then acknowledged, then resolved; newest first within each. */
 /** Which alerts a list shows: all of the tenant's, or those routed to the person and those of these students. */
 export type AlertsSeen = { all: true } | { all: false; studentIds: string[] };
 
@@ -52,6 +51,7 @@ export async function alertStudents(db: DbOrTx, tenantId: string): Promise<strin
   return rows.map((r) => r.studentId);
 }
 
+/** The alerts `personId` sees (AlertsSeen): open first, then acknowledged, then resolved; newest first within each. */
 export async function list(db: DbOrTx, tenantId: string, seen: AlertsSeen, personId: string, limit: number): Promise<AlertWithRecipients[]> {
   const rows = await db
     .select()

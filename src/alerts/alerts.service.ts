@@ -8,6 +8,7 @@ import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import { withTenant } from '../db/tenant-scope.js';
 import { alertActions, alertPolicy } from '../policies/alert.js';
+import { supportSchoolFilter } from '../policies/staff-scope.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
@@ -68,10 +69,13 @@ export function createAlertsService(deps: AlertsDeps) {
    * Which alerts of the tenant the user sees beyond those routed to them: all (admins, support staff of
    * every school), those of these students (support staff of some schools), or none.
    */
-  async function seenBeyondOwn(user: AppUser): Promise<{ all: true } | { all: false; studentIds: string[] }> {
-    if (user.role === 'admin') return { all: true };
+  async function seenBeyondOwn(user: AppUser): Promise<repo.AlertsSeen> {
+    const where = supportSchoolFilter(user);
+    if (user.role === 'admin' || where === null) return { all: true };
+    // Most users (advisors) work with no school's alerts: no query for them.
+    if (where.length === 0) return { all: false, studentIds: [] };
     const mine = await navigators.atStaffSchools(user, await repo.alertStudents(db, user.tenantId));
-    return mine === null ? { all: true } : { all: false, studentIds: [...mine] };
+    return { all: false, studentIds: [...(mine ?? [])] };
   }
 
   /** The people each audience names for this student, first audience first (a person is routed once, for the first reason). */

@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
-import type { AppUser, StaffRole } from '../auth/user.js';
+import type { AppUser, StaffGrant, StaffRole } from '../auth/user.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { SupportsService } from '../supports/supports.service.js';
@@ -126,7 +126,9 @@ export function createReferralsService(deps: ReferralsDeps) {
   async function ownerChoices(tenantId: string, scope: StudentScope) {
     const staff = await deps.roster.staffHolding(tenantId, ownerRoles, scope.schoolIds);
     const open = await repo.openCountsByOwner(db, tenantId, staff.map((s) => s.id));
-    const withLoad = staff.map((s) => ({ id: s.id, name: s.name, coordinator: s.staffRoles.includes('coordinator'), open: open.get(s.id) ?? 0 }));
+    // A coordinator here: at the student's school, or at every school (not only at another school).
+    const coordinatorHere = (grants: readonly StaffGrant[]) => grants.some((g) => g.role === 'coordinator' && (g.schoolId === null || scope.schoolIds.includes(g.schoolId)));
+    const withLoad = staff.map((s) => ({ id: s.id, name: s.name, coordinator: coordinatorHere(s.staffGrants), open: open.get(s.id) ?? 0 }));
     const coordinators = withLoad.filter((s) => s.coordinator).sort((a, b) => a.open - b.open);
     return { choices: withLoad, defaultId: (coordinators[0] ?? withLoad[0])?.id };
   }
@@ -411,7 +413,8 @@ export function createReferralsService(deps: ReferralsDeps) {
       const now = clock.now();
       const filter: repo.QueueFilter = { state: query.state, overdue: query.overdue === '1', ownerId: query.mine === '1' ? user.personId : undefined, category: query.category };
       // Support staff of some schools see their students' referrals only (admins and staff of every school: all).
-      const mine = user.role === 'admin' ? null : await deps.navigators.atStaffSchools(user, await repo.queueStudents(db, user.tenantId));
+      const everySchool = supportSchoolFilter(user) === null;
+      const mine = user.role === 'admin' || everySchool ? null : await deps.navigators.atStaffSchools(user, await repo.queueStudents(db, user.tenantId));
       if (mine) filter.studentIds = [...mine];
       const counts = await repo.queueCounts(db, user.tenantId, filter, now);
       const matched = query.state ? (counts.get(query.state) ?? 0) : [...counts.values()].reduce((a, b) => a + b, 0);
@@ -421,7 +424,6 @@ export function createReferralsService(deps: ReferralsDeps) {
       const rows = await queueRows(user.tenantId, filter, counts, now, size, (page - 1) * size);
       const [students, supports] = await Promise.all([deps.roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), deps.supports.namesOf(user.tenantId, [...new Set(rows.map((r) => r.supportId))])]);
       // Need-to-know: support staff see sensitive details of their schools' students only.
-      const everySchool = supportSchoolFilter(user) === null;
       const staffOf = (studentId: string) => everySchool || Boolean(mine?.has(studentId));
       await audit.record(user, { action: 'read', entity: 'referral_queue', entityId: null });
       return {

@@ -416,9 +416,9 @@ export async function setStaffGrant(db: DbOrTx, tenantId: string, personId: stri
  * The school's people holding any of `roles` (a referral's owner is chosen among its coordinators and
  * counsellors); with `schoolIds`, those holding one at one of these schools or at every school.
  */
-export function listStaffHolding(db: DbOrTx, tenantId: string, roles: readonly StaffRole[], schoolIds: readonly string[] | null = null): Promise<Pick<Person, 'id' | 'name' | 'email' | 'staffRoles'>[]> {
+export function listStaffHolding(db: DbOrTx, tenantId: string, roles: readonly StaffRole[], schoolIds: readonly string[] | null = null): Promise<Pick<Person, 'id' | 'name' | 'email' | 'staffRoles' | 'staffGrants'>[]> {
   return db
-    .select({ id: people.id, name: people.name, email: people.email, staffRoles: people.staffRoles })
+    .select({ id: people.id, name: people.name, email: people.email, staffRoles: people.staffRoles, staffGrants: people.staffGrants })
     .from(people)
     .where(and(eq(people.tenantId, tenantId), holdingAt(roles, schoolIds)))
     .orderBy(people.name, people.id);
