@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { anyId } from '../db/id-list.js';
 import { alerts, alertRecipients, digestSends, type AlertKind } from './alerts.tables.js';
@@ -37,12 +37,26 @@ async function withRecipients(db: DbOrTx, tenantId: string, rows: Alert[]): Prom
 const routedTo = (tenantId: string, personId: string) =>
   sql`exists (select 1 from ${alertRecipients} where ${alertRecipients.tenantId} = ${tenantId} and ${alertRecipients.alertId} = ${alerts.id} and ${alertRecipients.personId} = ${personId})`;
 
-/** Alerts routed to `personId` (every alert of the school when null): open first, then acknowledged, then resolved; newest first within each. */
-export async function list(db: DbOrTx, tenantId: string, personId: string | null, limit: number): Promise<AlertWithRecipients[]> {
+/** Which alerts a list shows: all of the tenant's, or those routed to the person and those of these students. */
+export type AlertsSeen = { all: true } | { all: false; studentIds: string[] };
+
+function seenBy(tenantId: string, seen: AlertsSeen, personId: string): SQL | undefined {
+  if (seen.all) return undefined;
+  return seen.studentIds.length > 0 ? or(routedTo(tenantId, personId), anyId(alerts.studentId, seen.studentIds)) : routedTo(tenantId, personId);
+}
+
+/** The students with an alert (a staff member's list is narrowed to their schools' students from these). */
+export async function alertStudents(db: DbOrTx, tenantId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ studentId: alerts.studentId }).from(alerts).where(eq(alerts.tenantId, tenantId));
+  return rows.map((r) => r.studentId);
+}
+
+/** The alerts `personId` sees (AlertsSeen): open first, then acknowledged, then resolved; newest first within each. */
+export async function list(db: DbOrTx, tenantId: string, seen: AlertsSeen, personId: string, limit: number): Promise<AlertWithRecipients[]> {
   const rows = await db
     .select()
     .from(alerts)
-    .where(and(eq(alerts.tenantId, tenantId), personId ? routedTo(tenantId, personId) : undefined))
+    .where(and(eq(alerts.tenantId, tenantId), seenBy(tenantId, seen, personId)))
     .orderBy(asc(sql`case ${alerts.state} when 'open' then 0 when 'acknowledged' then 1 else 2 end`), desc(alerts.createdAt))
     .limit(limit);
   return withRecipients(db, tenantId, rows);
@@ -53,12 +67,12 @@ export async function find(db: DbOrTx, tenantId: string, id: string): Promise<Al
   return (await withRecipients(db, tenantId, rows))[0];
 }
 
-/** Alerts not resolved yet, routed to `personId` (every one of the school when null). */
-export async function openCount(db: DbOrTx, tenantId: string, personId: string | null): Promise<number> {
+/** Alerts not resolved yet that `personId` sees (see AlertsSeen). */
+export async function openCount(db: DbOrTx, tenantId: string, seen: AlertsSeen, personId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(alerts)
-    .where(and(eq(alerts.tenantId, tenantId), ne(alerts.state, 'resolved'), personId ? routedTo(tenantId, personId) : undefined));
+    .where(and(eq(alerts.tenantId, tenantId), ne(alerts.state, 'resolved'), seenBy(tenantId, seen, personId)));
   return Number(row?.n ?? 0);
 }
 

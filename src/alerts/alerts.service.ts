@@ -8,6 +8,7 @@ import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import { withTenant } from '../db/tenant-scope.js';
 import { alertActions, alertPolicy } from '../policies/alert.js';
+import { supportSchoolFilter } from '../policies/staff-scope.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
@@ -26,7 +27,7 @@ export interface AlertsDeps {
   audit: AuditService;
   mail: Pick<MailService, 'queue'>;
   roster: Pick<RosterService, 'findPeople' | 'holdersOfStaffRole' | 'namesOf'>;
-  navigators: Pick<NavigatorsService, 'scopeOf'>;
+  navigators: Pick<NavigatorsService, 'scopeOf' | 'schoolsOf' | 'atStaffSchools'>;
   routing: AlertRouting;
   /** Every language's crisis words and phrases (config/crisis-words.json). */
   crisisWords: readonly string[];
@@ -64,14 +65,32 @@ export function createAlertsService(deps: AlertsDeps) {
   const sensitive = new Set(routing.sensitiveCategories);
   const pageSize = deps.pageSize ?? 200;
 
+  /**
+   * Which alerts of the tenant the user sees beyond those routed to them: all (admins, support staff of
+   * every school), those of these students (support staff of some schools), or none.
+   */
+  async function seenBeyondOwn(user: AppUser): Promise<repo.AlertsSeen> {
+    const where = supportSchoolFilter(user);
+    if (user.role === 'admin' || where === null) return { all: true };
+    // Most users (advisors) work with no school's alerts: no query for them.
+    if (where.length === 0) return { all: false, studentIds: [] };
+    const mine = await navigators.atStaffSchools(user, await repo.alertStudents(db, user.tenantId));
+    return { all: false, studentIds: [...(mine ?? [])] };
+  }
+
   /** The people each audience names for this student, first audience first (a person is routed once, for the first reason). */
   async function recipientsOf(tx: DbOrTx, a: RaiseInput): Promise<Map<string, RecipientReason>> {
     const out = new Map<string, RecipientReason>();
+    let schoolIds: string[] | undefined;
     for (const who of audiencesFor(routing, a.kind, a.category)) {
       let ids: string[];
       if (who === 'navigator') ids = (await navigators.scopeOf(a.tenantId, a.studentId, tx)).navigatorIds;
       else if (who === 'owner') ids = a.ownerId ? [a.ownerId] : [];
-      else ids = (await roster.holdersOfStaffRole(a.tenantId, who satisfies StaffRole, tx)).map((p) => p.id);
+      // Staff of the student's school, or of every school (a student of no known school: only those).
+      else {
+        schoolIds ??= (await navigators.schoolsOf(a.tenantId, [a.studentId], tx)).get(a.studentId) ?? [];
+        ids = (await roster.holdersOfStaffRole(a.tenantId, who satisfies StaffRole, schoolIds, tx)).map((p) => p.id);
+      }
       for (const id of ids) if (!out.has(id) && id !== a.studentId) out.set(id, who);
     }
     return out;
@@ -104,8 +123,10 @@ export function createAlertsService(deps: AlertsDeps) {
   async function findFor(user: AppUser, id: unknown) {
     if (!isUuid(id)) throw notFound();
     const alert = await repo.find(db, user.tenantId, id);
-    if (!alert || !alertPolicy(user, 'view', { tenantId: user.tenantId, recipientIds: alert.recipientIds })) throw notFound();
-    return alert;
+    if (!alert) throw notFound();
+    const schoolIds = (await navigators.schoolsOf(user.tenantId, [alert.studentId])).get(alert.studentId) ?? [];
+    if (!alertPolicy(user, 'view', { tenantId: user.tenantId, recipientIds: alert.recipientIds, schoolIds })) throw notFound();
+    return { ...alert, schoolIds };
   }
 
   const categoryLabel = (category: string | null, locale: AppUser['locale']) => (category ? labelOf('supports.category', category, locale) : null);
@@ -158,25 +179,23 @@ export function createAlertsService(deps: AlertsDeps) {
     async openCount(user: AppUser): Promise<number | null> {
       const whole = { tenantId: user.tenantId, recipientIds: [] };
       if (!alertPolicy(user, 'list', whole)) return null;
-      const seesAll = alertPolicy(user, 'view', whole);
-      return repo.openCount(db, user.tenantId, seesAll ? null : user.personId);
+      return repo.openCount(db, user.tenantId, await seenBeyondOwn(user), user.personId);
     },
 
     /** Open alerts routed to a person (the digest counts them). */
-    openCountFor: (tenantId: string, personId: string) => repo.openCount(db, tenantId, personId),
+    openCountFor: (tenantId: string, personId: string) => repo.openCount(db, tenantId, { all: false, studentIds: [] }, personId),
 
     /** /alerts: the user's alerts (the school's for support staff and admins), open first, in words, with what they may do. */
     async list(user: AppUser) {
       const whole = { tenantId: user.tenantId, recipientIds: [] };
       authorize(alertPolicy, user, 'list', whole);
-      const seesAll = alertPolicy(user, 'view', whole);
-      const rows = await repo.list(db, user.tenantId, seesAll ? null : user.personId, pageSize);
-      const names = await roster.namesOf(user.tenantId, rows.map((r) => r.studentId));
+      const rows = await repo.list(db, user.tenantId, await seenBeyondOwn(user), user.personId, pageSize);
+      const [names, schools] = await Promise.all([roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), navigators.schoolsOf(user.tenantId, rows.map((r) => r.studentId))]);
       if (rows.length > 0) await audit.record(user, { action: 'read', entity: 'alert', studentIds: [...new Set(rows.map((r) => r.studentId))] });
       const locale = user.locale;
       return {
         alerts: rows.map((a) => {
-          const can = canMap(alertPolicy, user, alertActions, { tenantId: user.tenantId, recipientIds: a.recipientIds });
+          const can = canMap(alertPolicy, user, alertActions, { tenantId: user.tenantId, recipientIds: a.recipientIds, schoolIds: schools.get(a.studentId) ?? [] });
           const showCategory = a.category !== null && (!sensitive.has(a.category) || can.viewSensitive);
           return {
             id: a.id,
@@ -200,7 +219,7 @@ export function createAlertsService(deps: AlertsDeps) {
     /** One click: open -> acknowledged. A second click (or a stale page) changes nothing and says so. */
     async acknowledge(user: AppUser, id: unknown): Promise<AlertOutcome> {
       const alert = await findFor(user, id);
-      authorize(alertPolicy, user, 'acknowledge', { tenantId: user.tenantId, recipientIds: alert.recipientIds });
+      authorize(alertPolicy, user, 'acknowledge', { tenantId: user.tenantId, recipientIds: alert.recipientIds, schoolIds: alert.schoolIds });
       return db.transaction(async (tx) => {
         const row = await repo.acknowledge(tx, user.tenantId, alert.id, user.personId, clock.now());
         if (!row) return 'alreadyAcknowledged';
@@ -212,7 +231,7 @@ export function createAlertsService(deps: AlertsDeps) {
     /** Resolves with the note saying what was done (required: InvalidInput, nothing written). Resolving a resolved alert changes nothing and says so. */
     async resolve(user: AppUser, id: unknown, posted: ParsedForm<ResolveAlertForm>): Promise<AlertOutcome> {
       const alert = await findFor(user, id);
-      authorize(alertPolicy, user, 'resolve', { tenantId: user.tenantId, recipientIds: alert.recipientIds });
+      authorize(alertPolicy, user, 'resolve', { tenantId: user.tenantId, recipientIds: alert.recipientIds, schoolIds: alert.schoolIds });
       if (alert.state === 'resolved') return 'alreadyResolved';
       const form = validForm(posted, user.locale);
       return db.transaction(async (tx) => {

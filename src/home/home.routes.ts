@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../web/context.js';
 import { createHomeService } from './home.service.js';
-import { roleHome } from '../lti/roles.js';
+import { leaderHome, roleHome } from '../lti/roles.js';
+import { isLeader } from '../policies/staff-scope.js';
 import { inToolUrl } from '../web/urls.js';
 
 /**
@@ -14,6 +15,11 @@ export function roleHomeRoutes(ctx: AppContext): Router {
 
   r.get('/home', ctx.requireUser, (req, res) => {
     const user = req.user!;
+    // A school or district leader launched without a course: their schools, not a course's home.
+    if (user.contextId === null && isLeader(user)) {
+      res.redirect(302, inToolUrl(leaderHome, res.locals.ltik));
+      return;
+    }
     if (user.role === 'guest') {
       // Support staff launched without a course role work from the navigator view (empty until they navigate someone).
       res.render('home/guest', { titleKey: 'home.guest.title', canOpenNavigatorView: ctx.navigatorView.canOpen(user, false) });

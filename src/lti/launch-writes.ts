@@ -5,6 +5,7 @@ import type { ToolRole } from '../auth/user.js';
 import { claimKeys as K, placementKind, type LaunchClaims } from './launch.schemas.js';
 import { mapRole } from './roles.js';
 import { familyFor } from './families/index.js';
+import type { LmsFamily } from './families/family.js';
 import { defaultLocale, localeOf, type Locale } from '../web/i18n.js';
 import { identitySources, type IdentitiesService } from '../identities/identities.service.js';
 
@@ -33,15 +34,12 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
   const roles = claims[K.roles];
   const menteeSubs = claims[K.roleScopeMentor] ?? [];
   const role = mapRole({ roles, mentees: menteeSubs });
-  const named = familyFor(claims[K.toolPlatform]?.product_family_code);
-  // The family is chosen once: from registration, else from the first launch that names it.
-  const undecided = tenant.lms.code === 'generic';
-  const learnsFamily = undecided && named.code !== 'generic';
+  const family = launchFamily(tenant, claims);
+  const learnsFamily = family !== tenant.lms;
   // The school's zone, when the LMS sends one and nobody has set it yet.
-  const zone = zoneToAdopt(tenant, (undecided ? named : tenant.lms).timeZoneFrom?.(claims));
+  const zone = zoneToAdopt(tenant, family.timeZoneFrom?.(claims));
   const newOrigins = unseenFrameOrigins(tenant, claims);
   const ctxClaim = claims[K.context];
-  const family = undecided ? named : tenant.lms;
   const ids = family.identitiesFrom?.(claims) ?? {};
   const person: PersonInput = { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email, sisId: claims[K.lis]?.person_sourcedid ?? ids.sisId };
   const ags = claims[K.ags];
@@ -77,7 +75,7 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
 
   return deps.db.transaction(async (tx) => {
     if (!deploymentKnown) await deps.platforms.addDeployment(tenant.id, deploymentId, tx);
-    if (learnsFamily) await deps.platforms.update(tenant.id, { family: named.code }, tx);
+    if (learnsFamily) await deps.platforms.update(tenant.id, { family: family.code }, tx);
     if (zone) await deps.platforms.adoptTimeZone(tenant, zone, tx);
     if (newOrigins.length > 0) {
       const known = frameOriginsOf(tenant);
@@ -94,6 +92,13 @@ export async function recordLaunch(deps: LaunchWritesDeps, tenant: Tenant, claim
     await deps.roster.upsertMembership(tenant.id, { contextId: course.id, personId, roles, role, mentees }, tx);
     return { personId, context: course, role, locale };
   });
+}
+
+/** The launch's LMS family: the tenant's, chosen once, from registration, else from the first launch that names one. */
+export function launchFamily(tenant: Tenant, claims: LaunchClaims): LmsFamily {
+  if (tenant.lms.code !== 'generic') return tenant.lms;
+  const named = familyFor(claims[K.toolPlatform]?.product_family_code);
+  return named.code === 'generic' ? tenant.lms : named;
 }
 
 function frameOriginsOf(tenant: Tenant): string[] {

@@ -11,9 +11,10 @@ import * as repo from './launch.repository.js';
 import { createJwksCache, type JwksCache } from './jwks-cache.js';
 import { refusal, verifyIdToken } from './id-token.js';
 import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
-import { homeListsRoster, roleHome } from './roles.js';
+import { homeListsRoster, leaderHome, roleHome } from './roles.js';
+import { isAccountLaunch, type LaunchSchool } from './families/family.js';
 import { inToolUrl } from '../web/urls.js';
-import { createLaunchIdentityLinker, recordLaunch } from './launch-writes.js';
+import { createLaunchIdentityLinker, launchFamily, recordLaunch } from './launch-writes.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
 import { withTenant } from '../db/tenant-scope.js';
 
@@ -64,6 +65,8 @@ export interface Launched {
   redirectTo: string;
   /** The page it lands on lists the course roster (so the first launch waits for the first sync). */
   landsOnRoster: boolean;
+  /** The school (LMS account) the launch came from, when its LMS says (Canvas's account), to place the course in. */
+  school: LaunchSchool | null;
 }
 
 /**
@@ -174,7 +177,8 @@ export function createLaunchService(deps: LaunchDeps) {
     const contextId = written.context?.id ?? null;
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: contextId, role: written.role, loc: written.locale });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
-    const target = deepLinking ? `/lti/deep-link/${rowId}` : roleHome[written.role];
+    // From an account-level placement (a leader, with no course): the leaders' page.
+    const target = deepLinking ? `/lti/deep-link/${rowId}` : isAccountLaunch(claims) ? leaderHome : roleHome[written.role];
     return {
       tenantId: tenant.id,
       personId: written.personId,
@@ -182,7 +186,8 @@ export function createLaunchService(deps: LaunchDeps) {
       context: written.context,
       ltik,
       redirectTo: inToolUrl(target, ltik),
-      landsOnRoster: !deepLinking && homeListsRoster.has(written.role),
+      landsOnRoster: target === roleHome[written.role] && homeListsRoster.has(written.role),
+      school: launchFamily(tenant, claims).schoolKeyOf?.(claims) ?? null,
     };
   }
 

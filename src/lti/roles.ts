@@ -44,6 +44,9 @@ export function mapRole({ roles, mentees = [] }: RoleInput): ToolRole {
  */
 export const homeListsRoster: ReadonlySet<ToolRole> = new Set(['advisor', 'family']);
 
+/** Where school and district leaders land: from an account-level placement, or without a course (src/dashboards). */
+export const leaderHome = '/schools';
+
 /** Where each role lands after a launch (the URLs other teams build on). */
 export const roleHome: Record<ToolRole, string> = {
   advisor: '/caseload',

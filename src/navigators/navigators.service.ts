@@ -1,6 +1,9 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { StudentScope } from '../policies/student-record.js';
 import type { RosterService } from '../roster/roster.service.js';
+import type { SchoolsService } from '../schools/schools.service.js';
+import type { AppUser } from '../auth/user.js';
+import { supportSchoolFilter } from '../policies/staff-scope.js';
 import * as repo from './navigators.repository.js';
 
 export type { NavigatorAssignment } from './navigators.repository.js';
@@ -9,34 +12,49 @@ export type { NavigatorAssignment } from './navigators.repository.js';
  * One student's scope from who is assigned and who the roster says: an explicit assignment replaces
  * the roster default as navigator, but the student's advisory teachers keep access to their own students.
  */
-const scopeFrom = (tenantId: string, studentId: string, assignedIds: string[], rel: { advisors: string[]; mentors: string[]; teachers: string[] }): StudentScope => ({
+const scopeFrom = (tenantId: string, studentId: string, assignedIds: string[], rel: { advisors: string[]; mentors: string[]; teachers: string[] }, schoolIds: string[]): StudentScope => ({
   tenantId,
   studentId,
   navigatorIds: assignedIds.length > 0 ? assignedIds : rel.advisors,
   advisorIds: [...new Set([...assignedIds, ...rel.advisors])],
   mentorIds: rel.mentors,
   teacherIds: rel.teachers,
+  schoolIds,
 });
 
 /**
  * Who stands in which relation to a student. Every student-record policy decision is made on
  * the StudentScope this returns, so the relationship rules live in one place.
  */
-export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'rosterRelations' | 'rosterAdvisorsOf'>) {
+export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'rosterRelations' | 'rosterAdvisorsOf'>, schools: Pick<SchoolsService, 'currentOf'>) {
+  /** Each student's current school as a list (empty: the tool knows none), for these students in one query. */
+  async function schoolsOf(tenantId: string, studentIds: readonly string[], tx: DbOrTx = db): Promise<Map<string, string[]>> {
+    const current = await schools.currentOf(tenantId, [...new Set(studentIds)], tx);
+    return new Map(studentIds.map((id) => [id, current.has(id) ? [current.get(id)!.schoolId] : []]));
+  }
+
   return {
     // `tx`: a caller inside its own transaction (an alert routed to the navigators as the need is raised).
     async scopeOf(tenantId: string, studentId: string, tx: DbOrTx = db): Promise<StudentScope> {
-      const [assigned, relations] = await Promise.all([repo.activeAssignments(tx, tenantId, studentId), roster.rosterRelations(tenantId, studentId, tx)]);
-      return scopeFrom(tenantId, studentId, assigned.map((a) => a.navigatorId), relations);
+      const [assigned, relations, schoolIds] = await Promise.all([
+        repo.activeAssignments(tx, tenantId, studentId),
+        roster.rosterRelations(tenantId, studentId, tx),
+        schoolsOf(tenantId, [studentId], tx).then((m) => m.get(studentId) ?? []),
+      ]);
+      return scopeFrom(tenantId, studentId, assigned.map((a) => a.navigatorId), relations, schoolIds);
     },
     /**
      * Many students' scopes at once, for an adult's list of the students they navigate (the navigator
-     * view): navigators and advisors exactly as scopeOf finds them, in two queries for all. Mentors and
-     * subject teachers are not read (empty): decide only an advising adult's actions on these scopes.
+     * view): navigators, advisors and schools exactly as scopeOf finds them, in three queries for all.
+     * Mentors and subject teachers are not read (empty): decide only an advising adult's actions on these scopes.
      */
     async advisingScopesOf(tenantId: string, studentIds: string[], known?: repo.NavigatorAssignment[]): Promise<StudentScope[]> {
       const wanted = new Set(studentIds);
-      const [assigned, advisors] = await Promise.all([known ? known.filter((a) => wanted.has(a.studentId)) : repo.assignmentsFor(db, tenantId, studentIds), roster.rosterAdvisorsOf(tenantId, studentIds)]);
+      const [assigned, advisors, schoolIds] = await Promise.all([
+        known ? known.filter((a) => wanted.has(a.studentId)) : repo.assignmentsFor(db, tenantId, studentIds),
+        roster.rosterAdvisorsOf(tenantId, studentIds),
+        schoolsOf(tenantId, studentIds),
+      ]);
       const group = (pairs: [string, string][]) => {
         const by = new Map<string, string[]>();
         for (const [studentId, personId] of pairs) by.set(studentId, [...(by.get(studentId) ?? []), personId]);
@@ -44,7 +62,20 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
       };
       const navigatorIds = group(assigned.map((a) => [a.studentId, a.navigatorId]));
       const advisorIds = group(advisors.map((r) => [r.studentId, r.personId]));
-      return studentIds.map((id) => scopeFrom(tenantId, id, navigatorIds.get(id) ?? [], { advisors: advisorIds.get(id) ?? [], mentors: [], teachers: [] }));
+      return studentIds.map((id) => scopeFrom(tenantId, id, navigatorIds.get(id) ?? [], { advisors: advisorIds.get(id) ?? [], mentors: [], teachers: [] }, schoolIds.get(id) ?? []));
+    },
+    schoolsOf,
+    /**
+     * Of these students, those whose school the user works with as support staff (counsellor, social
+     * worker, coordinator): null when their roles hold at every school (no filter), empty without any.
+     * Lists of many students (the referral queue, alerts) are narrowed with it in one query.
+     */
+    async atStaffSchools(user: AppUser, studentIds: readonly string[]): Promise<Set<string> | null> {
+      const where = supportSchoolFilter(user);
+      if (where === null) return null;
+      if (where.length === 0 || studentIds.length === 0) return new Set();
+      const current = await schoolsOf(user.tenantId, studentIds);
+      return new Set(studentIds.filter((id) => current.get(id)!.some((s) => where.includes(s))));
     },
     activeAssignments: (tenantId: string, studentId: string) => repo.activeAssignments(db, tenantId, studentId),
     // `tx` lets the caller audit the reassignment in the same transaction.

@@ -1,6 +1,6 @@
 import type { AppUser } from '../auth/user.js';
 import type { Policy } from './policy.js';
-import { isSupportStaff, relationshipTo, type Relationship, type StudentScope } from './student-record.js';
+import { isSupportStaff, isSupportStaffOf, relationshipTo, type Relationship, type StudentScope } from './student-record.js';
 
 export const referralActions = ['list', 'view', 'viewSensitive', 'create', 'respond', 'serve', 'close', 'recordConsent', 'revokeConsent'] as const;
 export type ReferralAction = (typeof referralActions)[number];
@@ -42,7 +42,7 @@ export const referralPolicy: Policy<ReferralAction, ReferralResource> = (user: A
   if (rel === 'none') return false;
   if (byRelationship[rel].includes(action)) return true;
   // An advisor of the student who also holds a staff role works their referrals as staff.
-  if (rel === 'advisor' && isSupportStaff(user) && byRelationship.staff.includes(action)) return true;
+  if (rel === 'advisor' && isSupportStaffOf(user, scope) && byRelationship.staff.includes(action)) return true;
   if (!referral || (rel !== 'advisor' && rel !== 'staff' && rel !== 'admin')) return false;
   if (referral.ownerId === user.personId && ownerMay.includes(action)) return true;
   return referral.referredBy === user.personId && referrerMay.includes(action);

@@ -124,6 +124,14 @@ export interface QueueFilter {
   overdue?: boolean;
   ownerId?: string | undefined;
   category?: string | undefined;
+  /** Only these students' referrals (support staff of some schools: their students). */
+  studentIds?: string[];
+}
+
+/** The students with a referral in the queue (the queue is narrowed to a staff member's schools from these). */
+export async function queueStudents(db: DbOrTx, tenantId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ studentId: referrals.studentId }).from(referrals).where(eq(referrals.tenantId, tenantId));
+  return rows.map((r) => r.studentId);
 }
 
 function queueWhere(tenantId: string, f: QueueFilter, now: Date, withState: boolean): SQL {
@@ -132,6 +140,7 @@ function queueWhere(tenantId: string, f: QueueFilter, now: Date, withState: bool
   if (f.overdue) where.push(eq(referrals.state, 'requested'), lt(referrals.dueAt, now));
   if (f.ownerId) where.push(eq(referrals.ownerId, f.ownerId));
   if (f.category) where.push(eq(referrals.category, f.category));
+  if (f.studentIds) where.push(anyId(referrals.studentId, f.studentIds));
   return and(...where)!;
 }
 

@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
-import type { AppUser, StaffRole } from '../auth/user.js';
+import type { AppUser, StaffGrant, StaffRole } from '../auth/user.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { SupportsService } from '../supports/supports.service.js';
@@ -11,7 +11,9 @@ import type { JobQueue } from '../jobs/jobs.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { referralActions, referralPolicy, referralQueuePolicy, type ReferralAction } from '../policies/referral.js';
-import { isSupportStaff, type StudentScope } from '../policies/student-record.js';
+import type { StudentScope } from '../policies/student-record.js';
+import { supportSchoolFilter } from '../policies/staff-scope.js';
+import type { NavigatorsService } from '../navigators/navigators.service.js';
 import { conflict, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
@@ -45,6 +47,7 @@ export interface ReferralsDeps {
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
   studentRecords: StudentRecordGate;
+  navigators: Pick<NavigatorsService, 'atStaffSchools'>;
   roster: Pick<RosterService, 'namesOf' | 'findPeople' | 'staffHolding'>;
   supports: Pick<SupportsService, 'forReferral' | 'activeSupports' | 'namesOf'>;
   checkins: Pick<CheckinsService, 'findNeed'>;
@@ -116,11 +119,16 @@ export function createReferralsService(deps: ReferralsDeps) {
     return { record, referral };
   }
 
-  /** The owners a referrer may choose, each with their open referrals; the default is the coordinator with the fewest. */
-  async function ownerChoices(tenantId: string) {
-    const staff = await deps.roster.staffHolding(tenantId, ownerRoles);
+  /**
+   * The owners a referrer may choose (staff of the student's school, or of every school), each with their
+   * open referrals; the default is the coordinator with the fewest.
+   */
+  async function ownerChoices(tenantId: string, scope: StudentScope) {
+    const staff = await deps.roster.staffHolding(tenantId, ownerRoles, scope.schoolIds);
     const open = await repo.openCountsByOwner(db, tenantId, staff.map((s) => s.id));
-    const withLoad = staff.map((s) => ({ id: s.id, name: s.name, coordinator: s.staffRoles.includes('coordinator'), open: open.get(s.id) ?? 0 }));
+    // A coordinator here: at the student's school, or at every school (not only at another school).
+    const coordinatorHere = (grants: readonly StaffGrant[]) => grants.some((g) => g.role === 'coordinator' && (g.schoolId === null || scope.schoolIds.includes(g.schoolId)));
+    const withLoad = staff.map((s) => ({ id: s.id, name: s.name, coordinator: coordinatorHere(s.staffGrants), open: open.get(s.id) ?? 0 }));
     const coordinators = withLoad.filter((s) => s.coordinator).sort((a, b) => a.open - b.open);
     return { choices: withLoad, defaultId: (coordinators[0] ?? withLoad[0])?.id };
   }
@@ -284,7 +292,7 @@ export function createReferralsService(deps: ReferralsDeps) {
       const record = await studentRecords.open(user, studentId, referralPolicy, 'create');
       const tenantId = user.tenantId;
       const need = typeof from.need === 'string' ? await deps.checkins.findNeed(tenantId, record.student.id, from.need) : undefined;
-      const [supports, owners] = await Promise.all([deps.supports.activeSupports(tenantId), ownerChoices(tenantId)]);
+      const [supports, owners] = await Promise.all([deps.supports.activeSupports(tenantId), ownerChoices(tenantId, record.scope)]);
       const source = need ? (need.checkinId ? 'need' : 'prep') : from.from === 'plan' ? 'plan' : 'direct';
       return {
         record,
@@ -306,7 +314,7 @@ export function createReferralsService(deps: ReferralsDeps) {
       const record = await studentRecords.open(user, studentId, referralPolicy, 'create');
       const tenantId = user.tenantId;
       const form = validForm(posted, user.locale);
-      const [support, owners] = await Promise.all([deps.supports.forReferral(tenantId, form.support), ownerChoices(tenantId)]);
+      const [support, owners] = await Promise.all([deps.supports.forReferral(tenantId, form.support), ownerChoices(tenantId, record.scope)]);
       const errors: Record<string, string> = {};
       if (!support || !support.active) errors.support = 'referrals.form.chooseSupport';
       const ownerId = form.owner || owners.defaultId || user.personId;
@@ -403,7 +411,11 @@ export function createReferralsService(deps: ReferralsDeps) {
     async queue(user: AppUser, query: QueueQuery) {
       authorize(referralQueuePolicy, user, 'view', { tenantId: user.tenantId });
       const now = clock.now();
-      const filter = { state: query.state, overdue: query.overdue === '1', ownerId: query.mine === '1' ? user.personId : undefined, category: query.category };
+      const filter: repo.QueueFilter = { state: query.state, overdue: query.overdue === '1', ownerId: query.mine === '1' ? user.personId : undefined, category: query.category };
+      // Support staff of some schools see their students' referrals only (admins and staff of every school: all).
+      const everySchool = supportSchoolFilter(user) === null;
+      const mine = user.role === 'admin' || everySchool ? null : await deps.navigators.atStaffSchools(user, await repo.queueStudents(db, user.tenantId));
+      if (mine) filter.studentIds = [...mine];
       const counts = await repo.queueCounts(db, user.tenantId, filter, now);
       const matched = query.state ? (counts.get(query.state) ?? 0) : [...counts.values()].reduce((a, b) => a + b, 0);
       const size = config.queuePageSize;
@@ -411,7 +423,8 @@ export function createReferralsService(deps: ReferralsDeps) {
       const page = Math.min(query.page, pages);
       const rows = await queueRows(user.tenantId, filter, counts, now, size, (page - 1) * size);
       const [students, supports] = await Promise.all([deps.roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), deps.supports.namesOf(user.tenantId, [...new Set(rows.map((r) => r.supportId))])]);
-      const staff = isSupportStaff(user);
+      // Need-to-know: support staff see sensitive details of their schools' students only.
+      const staffOf = (studentId: string) => everySchool || Boolean(mine?.has(studentId));
       await audit.record(user, { action: 'read', entity: 'referral_queue', entityId: null });
       return {
         counts,
@@ -423,7 +436,7 @@ export function createReferralsService(deps: ReferralsDeps) {
           referral: r,
           studentName: students.get(r.studentId) ?? '',
           supportName: supports.get(r.supportId) ?? '',
-          detail: !r.sensitive || staff || r.ownerId === user.personId || r.referredBy === user.personId,
+          detail: !r.sensitive || staffOf(r.studentId) || r.ownerId === user.personId || r.referredBy === user.personId,
           overdue: isOverdue(r, now),
         })),
       };

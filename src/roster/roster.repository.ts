@@ -1,5 +1,5 @@
-import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import type { StaffRole } from '../auth/user.js';
+import { and, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { StaffGrant, StaffRole } from '../auth/user.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
@@ -363,7 +363,7 @@ export async function rosterRelations(db: DbOrTx, tenantId: string, studentId: s
 export interface StaffCandidate {
   id: string;
   name: string;
-  staffRoles: StaffRole[];
+  staffGrants: StaffGrant[];
 }
 
 /**
@@ -373,38 +373,65 @@ export interface StaffCandidate {
 export async function listStaffCandidates(db: DbOrTx, tenantId: string): Promise<StaffCandidate[]> {
   const adult = sql`exists (select 1 from ${memberships} where ${memberships.tenantId} = ${tenantId} and ${memberships.personId} = ${people.id} and ${memberships.role} in ('advisor', 'admin', 'guest'))`;
   return db
-    .select({ id: people.id, name: people.name, staffRoles: people.staffRoles })
+    .select({ id: people.id, name: people.name, staffGrants: people.staffGrants })
     .from(people)
     .where(and(eq(people.tenantId, tenantId), or(adult, sql`cardinality(${people.staffRoles}) > 0`)))
     .orderBy(people.name);
 }
 
-/** The people of the school holding a staff role (alerts route to them), with their e-mail when the LMS gave one. */
-export async function holdersOfStaffRole(db: DbOrTx, tenantId: string, role: StaffRole): Promise<{ id: string; email: string | null }[]> {
+/**
+ * Holds one of `roles` where it counts: at one of `schoolIds` or at every school (a grant whose school is
+ * null). `schoolIds` null: wherever it holds. The role array narrows first (its index), the grants decide.
+ */
+function holdingAt(roles: readonly StaffRole[], schoolIds: readonly string[] | null): SQL {
+  const roleList = sql`array[${sql.join(roles.map((r) => sql`${r}`), sql`, `)}]::text[]`;
+  const anyRole = sql`${people.staffRoles} && ${roleList}`;
+  if (schoolIds === null) return anyRole;
+  const schools = sql`array[${sql.join([...schoolIds].map((id) => sql`${id}`), sql`, `)}]::text[]`;
+  return sql`${anyRole} and exists (select 1 from jsonb_array_elements(${people.staffGrants}) g
+    where g->>'role' = any(${roleList}) and (g->>'schoolId' is null or g->>'schoolId' = any(${schools})))`;
+}
+
+/**
+ * The people of the school holding a staff role (alerts route to them), with their e-mail when the LMS
+ * gave one; with `schoolIds`, only those holding it at one of those schools (a student's) or at every school.
+ */
+export async function holdersOfStaffRole(db: DbOrTx, tenantId: string, role: StaffRole, schoolIds: readonly string[] | null = null): Promise<{ id: string; email: string | null }[]> {
   return db
     .select({ id: people.id, email: people.email })
     .from(people)
-    .where(and(eq(people.tenantId, tenantId), sql`${role}::text = any(${people.staffRoles})`));
+    .where(and(eq(people.tenantId, tenantId), holdingAt([role], schoolIds)));
 }
 
-/** Adds or removes one staff role; false when the person is not the tenant's. */
-export async function setStaffRole(db: DbOrTx, tenantId: string, personId: string, role: StaffRole, held: boolean): Promise<boolean> {
-  const roles = held
-    ? sql`(select array_agg(distinct r order by r) from unnest(array_append(${people.staffRoles}, ${role}::text)) r)`
-    : sql`array_remove(${people.staffRoles}, ${role}::text)`;
+/**
+ * Gives (`held`) or takes back one grant, in one statement: staff_grants is the truth and staff_roles
+ * stays the distinct list of its roles (queries by role use it). False when the person is not the tenant's.
+ */
+export async function setStaffGrant(db: DbOrTx, tenantId: string, personId: string, grant: StaffGrant, held: boolean): Promise<boolean> {
+  const g = sql`jsonb_build_object('role', ${grant.role}::text, 'schoolId', ${grant.schoolId}::text)`;
+  const next = held
+    ? sql`case when exists (select 1 from jsonb_array_elements(${people.staffGrants}) e where e = ${g}) then ${people.staffGrants} else ${people.staffGrants} || jsonb_build_array(${g}) end`
+    : sql`coalesce((select jsonb_agg(e) from jsonb_array_elements(${people.staffGrants}) e where e <> ${g}), '[]'::jsonb)`;
   const rows = await db
     .update(people)
-    .set({ staffRoles: roles, updatedAt: new Date() })
+    .set({
+      staffGrants: sql`${next}`,
+      staffRoles: sql`array(select distinct e->>'role' from jsonb_array_elements(${next}) e order by 1)`,
+      updatedAt: new Date(),
+    })
     .where(and(eq(people.tenantId, tenantId), eq(people.id, personId)))
     .returning({ id: people.id });
   return rows.length > 0;
 }
 
-/** The school's people holding any of `roles` (a referral's owner is chosen among its coordinators and counsellors). */
-export function listStaffHolding(db: DbOrTx, tenantId: string, roles: readonly StaffRole[]): Promise<Pick<Person, 'id' | 'name' | 'email' | 'staffRoles'>[]> {
+/**
+ * The school's people holding any of `roles` (a referral's owner is chosen among its coordinators and
+ * counsellors); with `schoolIds`, those holding one at one of these schools or at every school.
+ */
+export function listStaffHolding(db: DbOrTx, tenantId: string, roles: readonly StaffRole[], schoolIds: readonly string[] | null = null): Promise<Pick<Person, 'id' | 'name' | 'email' | 'staffRoles' | 'staffGrants'>[]> {
   return db
-    .select({ id: people.id, name: people.name, email: people.email, staffRoles: people.staffRoles })
+    .select({ id: people.id, name: people.name, email: people.email, staffRoles: people.staffRoles, staffGrants: people.staffGrants })
     .from(people)
-    .where(and(eq(people.tenantId, tenantId), sql`${people.staffRoles} && array[${sql.join(roles.map((r) => sql`${r}`), sql`, `)}]::text[]`))
+    .where(and(eq(people.tenantId, tenantId), holdingAt(roles, schoolIds)))
     .orderBy(people.name, people.id);
 }

@@ -26,15 +26,18 @@ export function createRosterService(db: Db) {
     findPerson: (tenantId: string, personId: string) => repo.findPerson(db, tenantId, personId),
     // `tx`: a caller inside its own transaction (an alert routed as the need is raised).
     findPeople: (tenantId: string, ids: string[], tx: DbOrTx = db) => repo.findPeopleByIds(tx, tenantId, [...new Set(ids)]),
-    /** People of the school holding staff role `role` (counsellors, coordinators...): where alerts and referrals are routed. */
-    holdersOfStaffRole: (tenantId: string, role: StaffRole, tx: DbOrTx = db) => repo.holdersOfStaffRole(tx, tenantId, role),
+    /**
+     * People holding staff role `role` (counsellors, coordinators...): where alerts are routed. With
+     * `schoolIds` (a student's school), those holding it there or at every school; null: wherever.
+     */
+    holdersOfStaffRole: (tenantId: string, role: StaffRole, schoolIds: readonly string[] | null, tx: DbOrTx = db) => repo.holdersOfStaffRole(tx, tenantId, role, schoolIds),
     /** Names for authors and lists, in one query. */
     async namesOf(tenantId: string, ids: string[]): Promise<Map<string, string>> {
       const rows = await repo.findPeopleByIds(db, tenantId, [...new Set(ids)]);
       return new Map(rows.map((p) => [p.id, p.name]));
     },
-    /** The school's people holding any of these staff roles (referral owners). */
-    staffHolding: (tenantId: string, roles: readonly StaffRole[]) => repo.listStaffHolding(db, tenantId, roles),
+    /** People holding any of these staff roles (referral owners): at one of `schoolIds` or every school; null: wherever. */
+    staffHolding: (tenantId: string, roles: readonly StaffRole[], schoolIds: readonly string[] | null) => repo.listStaffHolding(db, tenantId, roles, schoolIds),
     /** A name search (the audit page's student and person filters). */
     findPeopleByName: (tenantId: string, text: string, limit = 50) => repo.findPeopleByName(db, tenantId, text, limit),
     /** Identity matching by the SIS's stable id (src/identities). */
@@ -70,6 +73,7 @@ export function createRosterService(db: Db) {
         ({ title: contextTitle, kind: contextKind } = found.context);
         menteeIds = found.membership.mentees;
       }
+      const adult = claims.role !== 'student' && claims.role !== 'family';
       return {
         tenantId: claims.tid,
         personId: person.id,
@@ -82,7 +86,8 @@ export function createRosterService(db: Db) {
         locale: claims.loc,
         preferences: person.preferences,
         // Staff roles belong to adults: a student or family launch never carries them, whatever the row says.
-        staffRoles: claims.role === 'student' || claims.role === 'family' ? [] : person.staffRoles,
+        staffRoles: adult ? person.staffRoles : [],
+        staffGrants: adult ? person.staffGrants : [],
       };
     },
   };

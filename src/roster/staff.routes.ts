@@ -3,7 +3,7 @@ import type { AppContext } from '../web/context.js';
 import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { t } from '../web/i18n.js';
 import { staffRoles } from '../auth/user.js';
-import { staffRoleForm } from './staff.service.js';
+import { ALL_SCHOOLS, staffRoleForm } from './staff.service.js';
 
 const STAFF = '/admin/staff';
 
@@ -16,12 +16,19 @@ export function staffRoutes(ctx: AppContext): Router {
     const locale = req.user!.locale;
     const view = await ctx.staff.list(req.user!);
     const roleName = (role: string) => t(`staff.roles.${role}`, {}, locale);
+    const allSchools = t('staff.allSchools', {}, locale);
+    const schoolName = new Map(view.schools.map((s) => [s.id, s.name]));
     res.status(errors ? 400 : 200).render('staff/index', {
       titleKey: 'staff.title',
       nav: [{ href: '/admin', label: t('nav.admin', {}, locale), current: false }],
-      holders: view.holders.map((p) => ({ ...p, roles: p.staffRoles.map((role) => ({ role, name: roleName(role) })) })),
+      holders: view.holders.map((p) => ({
+        ...p,
+        grants: p.staffGrants.map((g) => ({ role: g.role, school: g.schoolId ?? ALL_SCHOOLS, name: roleName(g.role), schoolName: g.schoolId === null ? allSchools : (schoolName.get(g.schoolId) ?? '') })),
+      })),
       candidates: view.candidates,
       roles: staffRoles.map((role) => ({ role, name: roleName(role) })),
+      // "All schools" is offered last: the admin page refuses it for a role at one school when the tenant has schools.
+      schools: [...view.schools, { id: ALL_SCHOOLS, name: allSchools }],
       notice: !errors && req.query.done === 'saved' ? t('staff.saved', {}, locale) : undefined,
       errors: errors ?? {},
       errorSummary: errors ? summaryOf(errors, (f) => `staff-${f}`) : undefined,

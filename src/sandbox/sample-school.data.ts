@@ -507,6 +507,8 @@ export const subjectCourse = {
 /** A school counselor who joins advisory 9A as a second adult. */
 export const counselor: SampleAdult = { sub: 'sandbox-counselor-moore', givenName: 'Keisha', familyName: 'Moore' };
 export const admin: SampleAdult = { sub: 'sandbox-admin-whitfield', givenName: 'Dana', familyName: 'Whitfield' };
+/** The school's principal: in no course, she opens the tool from the account's navigation. */
+export const leader: SampleAdult = { sub: 'sandbox-leader-castillo', givenName: 'Renata', familyName: 'Castillo' };
 
 /** Parents and guardians: LTI Mentors of their children in the child's advisory. */
 export const guardians: (SampleAdult & { children: string[]; advisory: string })[] = [

@@ -1,5 +1,5 @@
 import { ROLE, type Simulator } from './simulator/index.js';
-import { admin, advisory9A, advisory9B, counselor, guardians, subjectCourse, undecidedCourse, type SampleAdult } from './sample-school.data.js';
+import { admin, advisory9A, advisory9B, counselor, guardians, leader, subjectCourse, undecidedCourse, type SampleAdult } from './sample-school.data.js';
 
 /** The LMS side of the sample school. Stable ids, so restarts reuse the tenant's rows. */
 export const ADVISORIES = [advisory9A, advisory9B];
@@ -44,6 +44,7 @@ export const people = {
   parent: firstGuardian.sub,
   admin: admin.sub,
   counselor: counselor.sub,
+  leader: leader.sub,
 };
 
 export function seedSampleSchool(sim: Simulator): void {
@@ -71,10 +72,12 @@ export function seedSampleSchool(sim: Simulator): void {
     sim.enroll(g.advisory, g.sub, [ROLE.mentor], { mentees: g.children.map(subOfStudent) });
   }
   addAdult(admin, [ROLE.institutionAdmin]);
+  // A staff member of the school, not an LMS admin: the tool knows her as a leader from the grant on /admin/staff.
+  addAdult(leader, [ROLE.institutionFaculty]);
 }
 
-/** The home page's "Launch as …" links: one per seat worth trying, each from its own course. */
-export const launchers = [
+/** The home page's "Launch as …" links: one per seat worth trying, each from its own course (null: the account's navigation). */
+export const launchers: readonly { role: string; sub: string; course: string | null; label: string; who: string }[] = [
   { role: 'teacher', sub: people.teacher, course: ADVISORY.id, label: 'Launch as teacher', who: `${nameOf(ADVISORY.advisor)}, advisor of ${ADVISORY.title}` },
   { role: 'second-advisor', sub: people.secondAdvisor, course: advisory9B.id, label: 'Launch as second advisor', who: `${nameOf(advisory9B.advisor)}, advisor of ${advisory9B.title}` },
   { role: 'subject-teacher', sub: people.subjectTeacher, course: SUBJECT.id, label: 'Launch as subject teacher', who: `${nameOf(SUBJECT.teacher)}, teacher of ${SUBJECT.title}` },
@@ -83,4 +86,5 @@ export const launchers = [
   { role: 'parent', sub: people.parent, course: firstGuardian.advisory, label: 'Launch as parent', who: `${nameOf(firstGuardian)}, parent of ${firstGuardian.children.join(', ')}` },
   { role: 'counselor', sub: people.counselor, course: ADVISORY.id, label: 'Launch as counselor', who: `${nameOf(counselor)}, school counselor and support coordinator (staff roles given on /admin/staff)` },
   { role: 'admin', sub: people.admin, course: ADVISORY.id, label: 'Launch as admin', who: `${nameOf(admin)}, account administrator` },
-] as const;
+  { role: 'school-leader', sub: people.leader, course: null, label: 'Launch as school leader (account)', who: `${nameOf(leader)}, principal, from the account's navigation with no course (school leader for every school until the sandbox has schools)` },
+];

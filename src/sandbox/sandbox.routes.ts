@@ -8,6 +8,7 @@ import { createCanvasApi } from './canvas-api/index.js';
 import { CANVAS_PATH, seedSampleCanvas } from './sample-canvas.js';
 import { safeError } from '../web/logger.js';
 import { OUTBOX_PATH } from '../mail/mail.routes.js';
+import { toolUrls } from '../lti/families/family.js';
 
 const MOUNT = '/sandbox';
 /** The reset button's target: a tool URL, never in the LMS simulator's own paths. */
@@ -99,7 +100,8 @@ export async function sandboxRoutes(ctx: AppContext): Promise<Router> {
     resetPath: RESET_PATH,
     /** E-mail kept instead of sent (no SMTP_URL): src/mail's page. */
     outboxPath: ctx.mail.keepsMail ? OUTBOX_PATH : null,
-    launchers: launchers.map((l) => ({ ...l, href: sim.courseFrameUrl({ clientId, userSub: l.sub, courseId: l.course }) })),
+    // A launcher with no course opens the tool from the account's navigation (its marked launch URL).
+    launchers: launchers.map((l) => ({ ...l, href: sim.courseFrameUrl(l.course ? { clientId, userSub: l.sub, courseId: l.course } : { clientId, userSub: l.sub, targetLinkUri: toolUrls(base).accountLaunch }) })),
   };
   r.get('/', (req, res, next) => {
     res.locals.sandbox = { ...view, notice: req.query.sandbox === 'reset' ? 'The sample school was reset: a fresh term of history is loaded.' : null };

@@ -6,12 +6,13 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
 import { validData } from '../web/forms.js';
+import { ALL_SCHOOLS } from '../roster/staff.service.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
-import { admin, advisory9A, communityProvider, counselor, guardians, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { admin, advisory9A, communityProvider, counselor, guardians, leader, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
 
@@ -221,12 +222,19 @@ class SchoolWriter {
     return dana;
   }
 
-  /** Ms. Moore is the school's counsellor and its support coordinator, as the admin set her up on /admin/staff. */
+  /**
+   * Ms. Moore is the school's counsellor and its support coordinator, and Ms. Castillo (on no course
+   * roster: written as her account launch would record her) its leader, as the admin set them up on
+   * /admin/staff: at every school while the sandbox has none.
+   */
   private async writeStaffRoles(): Promise<void> {
+    const { tenantId } = this.target;
     const dana = await this.admin();
-    const [moore] = await this.seed.roster.findPeopleBySub(this.target.tenantId, [counselor.sub]);
+    const [moore] = await this.seed.roster.findPeopleBySub(tenantId, [counselor.sub]);
     if (!moore) throw new Error('sample school: the counsellor is on no roster');
-    for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, change: 'grant' }));
+    for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, school: ALL_SCHOOLS, change: 'grant' }));
+    const castillo = await this.seed.roster.upsertPerson(tenantId, { sub: leader.sub, name: `${leader.givenName} ${leader.familyName}`, givenName: leader.givenName, familyName: leader.familyName });
+    await this.seed.staff.change(dana, validData({ person: castillo.id, role: 'school_leader', school: ALL_SCHOOLS, change: 'grant' }));
   }
 
   /**

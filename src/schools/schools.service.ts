@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { withTenant } from '../db/tenant-scope.js';
 import * as repo from './schools.repository.js';
 
@@ -26,9 +26,12 @@ export function createSchoolsService(deps: SchoolsDeps) {
   return {
     list: (tenantId: string) => withTenant(tenantId, () => repo.listSchools(db, tenantId)),
 
-    /** Each student's current school (students the tool has no school for are absent from the map). */
-    async currentOf(tenantId: string, studentIds: readonly string[]): Promise<Map<string, CurrentEnrolment>> {
-      const rows = await withTenant(tenantId, () => repo.currentEnrolments(db, tenantId, studentIds));
+    /**
+     * Each student's current school (students the tool has no school for are absent from the map).
+     * `tx`: a caller inside its own transaction (an alert routed to the student's school's staff as it is raised).
+     */
+    async currentOf(tenantId: string, studentIds: readonly string[], tx: DbOrTx = db): Promise<Map<string, CurrentEnrolment>> {
+      const rows = await withTenant(tenantId, () => repo.currentEnrolments(tx, tenantId, studentIds));
       return new Map(rows.map((r) => [r.studentId, { schoolId: r.schoolId, gradeLevel: r.gradeLevel, startedOn: r.startedOn }]));
     },
   };

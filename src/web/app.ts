@@ -56,6 +56,7 @@ import type { ProviderReferrals } from '../providers/provider-user.js';
 import { providerReferralsOf } from '../referrals/referrals.provider-routes.js';
 import { createCalendarService } from '../calendar/calendar.service.js';
 import { createSchoolsService } from '../schools/schools.service.js';
+import { createLeaderService } from '../dashboards/leader.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
@@ -94,7 +95,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const audit = createAuditService(db, deps.clock);
   const platforms = createPlatformsService(db, lti, audit);
   const roster = createRosterService(db);
-  const navigators = createNavigatorsService(db, roster);
+  const schools = createSchoolsService({ db });
+  const navigators = createNavigatorsService(db, roster, schools);
   const studentRecords = createStudentRecordGate(roster, navigators);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
@@ -190,7 +192,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // Every need a check-in can raise must have a support category to refer to.
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
-  const staff = createStaffService({ db, audit });
+  const staff = createStaffService({ db, audit, schools });
+  const leaders = createLeaderService({ schools });
   // The referrals sent to a provider's organisation come from the referrals feature (bound late: built below); a test may give its own.
   const providers = createProvidersService({
     db,
@@ -242,7 +245,6 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
-  const schools = createSchoolsService({ db });
   // Pulse surveys: a student's answers reach the indicators' debounced recompute.
   const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids) });
   const referralsConfig = loadReferralsConfig();
@@ -252,6 +254,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     clock: deps.clock,
     audit,
     studentRecords,
+    navigators,
     roster,
     supports,
     checkins,
@@ -313,7 +316,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, providers, calendar, schools, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, schools, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -35,6 +35,7 @@ import type { MailService } from '../mail/mail.service.js';
 import type { AlertsService } from '../alerts/alerts.service.js';
 import type { Digest } from '../alerts/digest.js';
 import type { StaffService } from '../roster/staff.service.js';
+import type { LeaderService } from '../dashboards/leader.service.js';
 import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
@@ -101,6 +102,7 @@ export interface AppContext extends AppDeps {
   digest: Digest;
   /** Staff roles (counsellor, social worker, coordinator, leaders) given by admins on /admin/staff. */
   staff: StaffService;
+  leaders: LeaderService;
   /** Community providers outside the LMS (src/providers): organisations and invitations (admins), sign-in and home at /provider. */
   providers: ProvidersService;
   /** The school's closed days and `dueBy` (school days on its calendar). */

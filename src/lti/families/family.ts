@@ -1,15 +1,29 @@
 import type { PlatformConfiguration } from '../registration.schemas.js';
 import { scopes } from '../services/scopes.js';
 import type { AgsPaging } from '../services/ags.js';
-import type { LaunchClaims } from '../launch.schemas.js';
+import { claimKeys, type LaunchClaims } from '../launch.schemas.js';
 
 export type FamilyCode = 'canvas' | 'schoology' | 'moodle' | 'generic';
 export const familyCodes = ['canvas', 'schoology', 'moodle', 'generic'] as const satisfies readonly FamilyCode[];
+
+/** The query parameter of a placement's target_link_uri that names the placement, and its account-level value. */
+export const PLACEMENT_PARAM = 'placement';
+export const ACCOUNT_PLACEMENT = 'account';
+
+/**
+ * Whether the launch came from an account-level placement (Canvas's account navigation): its
+ * target_link_uri carries the marker the registration put there (the LMS sends it back unchanged).
+ */
+export function isAccountLaunch(claims: LaunchClaims): boolean {
+  return new URL(claims[claimKeys.targetLinkUri]).searchParams.get(PLACEMENT_PARAM) === ACCOUNT_PLACEMENT;
+}
 
 /** The tool's fixed LTI URLs (shown on `/` and sent to platforms), derived from BASE_URL. */
 export interface ToolUrls {
   login: string;
   launch: string;
+  /** The launch URL marked as an account-level placement's (ACCOUNT_PLACEMENT): it lands on the leaders' page. */
+  accountLaunch: string;
   keys: string;
   register: string;
   canvasJson: string;
@@ -20,9 +34,12 @@ export function toolUrls(baseUrl: string): ToolUrls {
   // Relative to the base as a directory, so a BASE_URL with a path (https://host/tools/plans) keeps it.
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const at = (path: string) => new URL(path, base).href;
+  const accountLaunch = new URL('lti/launch', base);
+  accountLaunch.searchParams.set(PLACEMENT_PARAM, ACCOUNT_PLACEMENT);
   return {
     login: at('lti/login'),
     launch: at('lti/launch'),
+    accountLaunch: accountLaunch.href,
     keys: at('lti/keys'),
     register: at('lti/register'),
     canvasJson: at('lti/canvas.json'),
@@ -113,6 +130,11 @@ export interface LmsFamily {
    * data connectors match outside rows on them (src/identities). Absent for an LMS that sends none.
    */
   identitiesFrom?(claims: LaunchClaims): LaunchIdentities;
+  /**
+   * The school (an LMS account or building) the launch came from, as the LMS names it: the key a school
+   * of the tenant keeps (schools' lms_key) and its name. Absent, or null, when the LMS does not say.
+   */
+  schoolKeyOf?(claims: LaunchClaims): LaunchSchool | null;
   /** How an admin adds the tool in this LMS. */
   install: InstallGuide;
 }
@@ -121,6 +143,12 @@ export interface LmsFamily {
 export interface LaunchIdentities {
   lmsUserId?: string;
   sisId?: string;
+}
+
+/** The LMS's own id and name of the school (account, building) a launch came from (unchecked strings). */
+export interface LaunchSchool {
+  lmsKey: string;
+  name: string;
 }
 
 /** The family's AGS paging, as the AGS client takes it. */

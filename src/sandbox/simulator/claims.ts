@@ -113,7 +113,7 @@ export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaun
     };
   }
   if (profile.name === 'canvas') {
-    claims['https://www.instructure.com/placement'] = isDeepLinking ? 'link_selection' : 'course_navigation';
+    claims['https://www.instructure.com/placement'] = isDeepLinking ? 'link_selection' : course ? 'course_navigation' : 'account_navigation';
     claims[`${LTI}lti11_legacy_user_id`] = `legacy-${user.sub}`;
   }
   return withoutUndefined(claims);

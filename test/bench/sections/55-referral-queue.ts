@@ -22,7 +22,7 @@ export const section: BenchSection = {
     const { db } = env.app.ctx;
     await withTenant(tenantId, async () => {
       // The bench advisor is also the school's coordinator: they own the referrals and work the queue.
-      await queryRows(db, sql`update people set staff_roles = '{coordinator}' where tenant_id = ${tenantId} and id = ${advisor.personId}`);
+      await queryRows(db, sql`update people set staff_roles = '{coordinator}', staff_grants = '[{"role":"coordinator","schoolId":null}]' where tenant_id = ${tenantId} and id = ${advisor.personId}`);
       const made = await db
         .insert(supports)
         .values(['housing', 'food', 'wellbeing', 'tutoring'].map((category, i) => ({ tenantId, name: `Bench support ${i}`, provider: 'Bench', category: category as 'housing', tier: 2, cost: 'free' as const, referral: 'internal' as const, sensitive: category === 'wellbeing' })))

@@ -43,7 +43,7 @@ describe('alerts: raised with their cause, routed per category, e-mailed without
     await t.ctx.shutdown?.();
   });
 
-  const alertsOf = async (studentId: string) => (await alertsRepo.list(t.ctx.db, s.tenantId, null, 100)).filter((a) => a.studentId === studentId);
+  const alertsOf = async (studentId: string) => (await alertsRepo.list(t.ctx.db, s.tenantId, { all: true }, '', 100)).filter((a) => a.studentId === studentId);
 
   it('a student marking housing "urgent" in prep alerts their navigator and the coordinator at once; a resubmit never duplicates it', async () => {
     const id = s.students[0].id;
@@ -187,7 +187,7 @@ describe('resolving a need asks how, with a note, audited; its urgent alert reso
     const noNote = await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`, { how: 'referral_made', note: ' ' }).expect(400);
     expect(noNote.text).to.contain(`href="#need-note-${needId}"`);
     expect((await t.ctx.checkins.openNeeds(s.tenantId, [id])).get(id)).to.have.length(1);
-    const [open] = (await alertsRepo.list(t.ctx.db, s.tenantId, null, 10)).filter((a) => a.studentId === id);
+    const [open] = (await alertsRepo.list(t.ctx.db, s.tenantId, { all: true }, '', 10)).filter((a) => a.studentId === id);
     expect(open).to.include({ kind: 'urgent_need', category: 'food', state: 'open' });
 
     await advisor.post(`/students/${id}/checkins/needs/${needId}/resolve`, { how: 'referral_made', note: 'Referred to the food bank' }).expect(303);
@@ -195,7 +195,7 @@ describe('resolving a need asks how, with a note, audited; its urgent alert reso
     const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
     const need = (await t.ctx.checkins.history(adv, id)).checkins[0]!.needs[0]!;
     expect(need).to.include({ resolution: 'referral_made', resolutionNote: 'Referred to the food bank', resolvedBy: s.advisor.id });
-    const [alert] = (await alertsRepo.list(t.ctx.db, s.tenantId, null, 10)).filter((a) => a.studentId === id);
+    const [alert] = (await alertsRepo.list(t.ctx.db, s.tenantId, { all: true }, '', 10)).filter((a) => a.studentId === id);
     expect(alert).to.include({ state: 'resolved', resolutionNote: 'Referred to the food bank' });
     const audit = await t.ctx.audit.list(s.tenantId, { studentId: id });
     expect(audit.some((a) => a.entity === 'need' && a.action === 'update' && a.entityId === needId)).to.equal(true);

@@ -41,7 +41,7 @@ describe('crisis words in what a student writes raise one alert, keeping none of
   });
   after(async () => t.ctx.shutdown?.());
 
-  const crisisOf = async (studentId: string) => (await alertsRepo.list(t.ctx.db, s.tenantId, null, 100)).filter((a) => a.studentId === studentId && a.kind === 'crisis_words');
+  const crisisOf = async (studentId: string) => (await alertsRepo.list(t.ctx.db, s.tenantId, { all: true }, '', 100)).filter((a) => a.studentId === studentId && a.kind === 'crisis_words');
 
   it('a prep answer with a crisis phrase alerts the navigator, the counsellor and social workers; a resubmit never duplicates it', async () => {
     const id = s.students[0].id;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../../support/app.js';
 import { seedSchool, type SeededSchool } from '../../support/school.js';
-import { setStaffRole } from '../../../src/roster/roster.repository.js';
+import { setStaffGrant } from '../../../src/roster/roster.repository.js';
 import type { Person } from '../../../src/roster/roster.service.js';
 import type { StaffRole } from '../../../src/auth/user.js';
 
@@ -22,7 +22,7 @@ export async function seedAlertSchool(t: TestApp): Promise<AlertSchool> {
   const staff = async (sub: string, name: string, role: StaffRole) => {
     const p = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `${sub}-${u}`, name, email: `${sub}-${u}@school.example` });
     await t.ctx.roster.upsertMembership(s.tenantId, { contextId: s.otherCourseId, personId: p.id, role: 'advisor', roles: [`${LIS}Instructor`], mentees: [] });
-    await setStaffRole(t.ctx.db, s.tenantId, p.id, role, true);
+    await setStaffGrant(t.ctx.db, s.tenantId, p.id, { role, schoolId: null }, true);
     return p;
   };
   const counsellor = await staff('counsellor', `Cara Counsellor ${u}`, 'counsellor');

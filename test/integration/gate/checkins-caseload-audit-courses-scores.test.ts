@@ -15,6 +15,7 @@ import { createCaseloadService } from '../../../src/caseload/caseload.service.js
 import { createCoursesService } from '../../../src/courses/courses.service.js';
 import { loadAttentionRulesIn } from '../../../src/caseload/needs-attention.js';
 import { locales } from '../../../src/web/i18n.js';
+import { createSchoolsService } from '../../../src/schools/schools.service.js';
 
 /** A dependency the service may not reach before the gate decided: any use throws. */
 function untouchable<T extends object>(name: string): T {
@@ -57,7 +58,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
     const db = untouchableDb();
     const audit = createAuditService(db, t.clock);
     const roster = createRosterService(db);
-    const navigators = createNavigatorsService(db, roster);
+    const navigators = createNavigatorsService(db, roster, createSchoolsService({ db }));
     const gate = { studentRecords: t.ctx.studentRecords };
     const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, timeZoneOf: touched('timeZoneOf'), schoolYearStartOf: touched('schoolYearStartOf') });
     const caseload = createCaseloadService({

@@ -123,6 +123,10 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
       expect(link.placements).to.deep.equal(['course_navigation']);
       expect(link.target_link_uri).to.equal(`${t.config.baseUrl}/lti/launch`);
       expect(messages.find((m) => m.type === 'LtiDeepLinkingRequest')!.placements).to.deep.equal(['link_selection']);
+      // Leaders open it from the account, with no course: a launch URL marked as the account's.
+      const account = messages.find((m) => (m.placements as string[]).includes('account_navigation'))!;
+      expect(account).to.include({ type: 'LtiResourceLinkRequest', target_link_uri: `${t.config.baseUrl}/lti/launch?placement=account`, 'https://canvas.instructure.com/lti/visibility': 'members' });
+      expect(conf.custom_parameters).to.include({ account_id: '$Canvas.account.id', account_name: '$Canvas.account.name' });
       expect(conf['https://canvas.instructure.com/lti/privacy_level']).to.equal('public');
       expect(conf.claims).to.include.members(['name', 'email']).and.not.include('picture');
 
@@ -174,7 +178,7 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
       const res = await request(t.app).get(`${start.pathname}${start.search}`).set('Accept', 'text/html').expect(200);
       expect(res.text).to.contain('org.imsglobal.lti.close');
       const [reg] = lms.sim.registrations;
-      expect(reg!.placements.sort()).to.deep.equal(['course_navigation', 'link_selection']);
+      expect(reg!.placements.sort()).to.deep.equal(['account_navigation', 'course_navigation', 'link_selection']);
       expect(reg!.privacyLevel).to.equal('public');
       const [tenant] = await tenantsOf(lms.sim.issuer);
       expect(tenant).to.include({ clientId: reg!.clientId, family: 'canvas', acceptNewDeployments: false, jwksUrl: lms.sim.endpoints.jwksUrl });
@@ -346,8 +350,10 @@ describe('install: dynamic registration (/lti/register) and /lti/canvas.json', (
     const placements = ext.settings.placements as { placement: string; message_type: string; target_link_uri?: string }[];
     expect(placements.map((p) => [p.placement, p.message_type])).to.deep.equal([
       ['course_navigation', 'LtiResourceLinkRequest'],
+      ['account_navigation', 'LtiResourceLinkRequest'],
       ['link_selection', 'LtiDeepLinkingRequest'],
     ]);
+    expect(placements[1]!.target_link_uri).to.equal(`${base}/lti/launch?placement=account`);
     expect(placements[0]!.target_link_uri).to.equal(`${base}/lti/launch`);
     expect(res.body.custom_fields).to.be.an('object');
   });

@@ -63,7 +63,7 @@ describe('referrals with a community provider', function () {
     s = await seedSchool(t.ctx);
     const u = randomUUID().slice(0, 8);
     const coordinator = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `coord-${u}`, name: `Cora Coordinator ${u}` });
-    await rows(sql`update people set staff_roles = '{coordinator}' where id = ${coordinator.id}`);
+    await rows(sql`update people set staff_roles = '{coordinator}', staff_grants = '[{"role":"coordinator","schoolId":null}]' where id = ${coordinator.id}`);
     coord = asUser(t.app, await ltikFor(t.ctx, coordinator, 'advisor', null));
     admin = asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId));
     foodBank = await organisation('Eastside Food Bank');

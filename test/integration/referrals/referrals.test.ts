@@ -59,8 +59,8 @@ describe('referrals', function () {
     const u = randomUUID().slice(0, 8);
     coordinator = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `coord-${u}`, name: `Cora Coordinator ${u}` });
     counsellor = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `couns-${u}`, name: `Cal Counsellor ${u}` });
-    await rows(sql`update people set staff_roles = '{coordinator}', email = ${`cora-${u}@school.test`} where id = ${coordinator.id}`);
-    await rows(sql`update people set staff_roles = '{counsellor}' where id = ${counsellor.id}`);
+    await rows(sql`update people set staff_roles = '{coordinator}', staff_grants = '[{"role":"coordinator","schoolId":null}]', email = ${`cora-${u}@school.test`} where id = ${coordinator.id}`);
+    await rows(sql`update people set staff_roles = '{counsellor}', staff_grants = '[{"role":"counsellor","schoolId":null}]' where id = ${counsellor.id}`);
     await rows(sql`update people set email = ${`ada-${u}@school.test`} where id = ${s.advisor.id}`);
     admin = asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId));
     advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));

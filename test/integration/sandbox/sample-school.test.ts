@@ -150,7 +150,7 @@ describe('sandbox sample school: a term of history on first start', function () 
 
   it('offers the launchers and a reset button that wipes and reseeds without duplicates', async () => {
     const home = await request(t.app).get('/').expect(200);
-    for (const label of ['Launch as teacher', 'Launch as second advisor', 'Launch as subject teacher', 'Launch as student', 'Launch as parent', 'Launch as counselor', 'Launch as admin']) {
+    for (const label of ['Launch as teacher', 'Launch as second advisor', 'Launch as subject teacher', 'Launch as student', 'Launch as parent', 'Launch as counselor', 'Launch as admin', 'Launch as school leader (account)']) {
       expect(home.text).to.include(`>${label}</a>`);
     }
     expect(home.text).to.match(/<form method="post" action="\/sandbox-school\/reset" data-crawler="skip">/);

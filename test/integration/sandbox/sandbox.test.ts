@@ -27,7 +27,7 @@ describe('sandbox LMS mounted by the app', () => {
     const home = await request(first.app).get('/').expect(200);
     for (const label of ['Launch as teacher', 'Launch as student', 'Launch as parent', 'Launch as admin']) expect(home.text).to.include(label);
     const hrefs = [...home.text.matchAll(/href="(http:\/\/127\.0\.0\.1:\d+\/sandbox\/sim\/course[^"]+)"/g)].map((m) => m[1]);
-    expect(hrefs).to.have.length(8);
+    expect(hrefs).to.have.length(9);
     // No SMTP_URL: the tool's e-mail is kept, and the sandbox links to where.
     expect(home.text).to.include('href="/sandbox/outbox"');
     await request(first.app).get('/sandbox/outbox').expect(200);

@@ -14,7 +14,7 @@ const user = (personId: string, role: AppUser['role']): AppUser => ({ tenantId, 
 /** A page of several parts opens the record once; the record is no pass for anyone else. */
 describe('the student record gate reopening a record', () => {
   let reads = 0;
-  const scope: StudentScope = { tenantId, studentId, navigatorIds: [], advisorIds: [], teacherIds: [], mentorIds: [] };
+  const scope: StudentScope = { tenantId, studentId, navigatorIds: [], advisorIds: [], teacherIds: [], mentorIds: [], schoolIds: [] };
   const gate = createStudentRecordGate(
     {
       findPerson: async () => {

@@ -4,7 +4,7 @@ import type { StudentScope } from '../../../src/policies/student-record.js';
 import type { AppUser } from '../../../src/auth/user.js';
 
 const T = '00000000-0000-4000-8000-000000000001';
-const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'] };
+const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'], schoolIds: [] };
 const user = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({
   tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', contextKind: null, menteeIds: [], ...extra,
 });

@@ -10,7 +10,7 @@ import { hasText } from '../../../src/web/i18n.js';
 /** Every role x relationship x action, written out by hand (not derived from the policies). */
 const T = '10000000-0000-4000-8000-000000000001';
 const OTHER_T = '20000000-0000-4000-8000-000000000002';
-const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1', 'a2'], mentorIds: ['m1'], teacherIds: ['t1'] };
+const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1', 'a2'], mentorIds: ['m1'], teacherIds: ['t1'], schoolIds: [] };
 const u = (role: AppUser['role'], personId: string, extra: Partial<AppUser> = {}): AppUser => ({ tenantId: T, personId, name: 'x', role, contextId: null, contextTitle: '', contextKind: null, menteeIds: [], ...extra });
 
 const subjects: Record<string, AppUser> = {

@@ -22,6 +22,7 @@ import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
 import { navigatorViewPolicy, navigatorViewActions } from '../../../src/policies/navigator-view.js';
 import { surveyPolicy, surveyActions, surveyAnswerPolicy } from '../../../src/policies/survey.js';
 import { impactPolicy, impactActions } from '../../../src/policies/impact.js';
+import { schoolViewPolicy, schoolViewActions } from '../../../src/policies/school-view.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -29,7 +30,10 @@ import { impactPolicy, impactActions } from '../../../src/policies/impact.js';
  */
 const T = '10000000-0000-4000-8000-000000000001';
 const OTHER_T = '20000000-0000-4000-8000-000000000002';
-const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'] };
+// The student is at school A; school B is another school of the same district.
+const SA = '30000000-0000-4000-8000-00000000000a';
+const SB = '30000000-0000-4000-8000-00000000000b';
+const scope: StudentScope = { tenantId: T, studentId: 's1', navigatorIds: ['a1'], advisorIds: ['a1'], mentorIds: ['m1'], teacherIds: ['t1'], schoolIds: [SA] };
 // a1 teaches a course nobody has decided on yet; t1 teaches the student in a subject course.
 const undecidedCourse: CourseResource = { tenantId: T, kind: 'undecided', instructorIds: ['a1'] };
 const subjectCourse: CourseResource = { tenantId: T, kind: 'subject', instructorIds: ['t1'] };
@@ -52,6 +56,16 @@ const subjects: Record<string, AppUser> = {
   'school leader (views come with issue 12)': u('advisor', 'l1', { staffRoles: ['school_leader'] }),
   'student whose row says counsellor (never trusted)': u('student', 's1', { staffRoles: ['counsellor'] }),
   'counsellor of another tenant': u('advisor', 'c1', { tenantId: OTHER_T, staffRoles: ['counsellor'] }),
+  // Staff roles given at a school (staffGrants); the ones above hold at every school (roles without grants, as before schools).
+  'counsellor at school A': u('advisor', 'c3', { staffRoles: ['counsellor'], staffGrants: [{ role: 'counsellor', schoolId: SA }] }),
+  'counsellor at school B': u('advisor', 'c4', { staffRoles: ['counsellor'], staffGrants: [{ role: 'counsellor', schoolId: SB }] }),
+  'social worker at school A (guest)': u('guest', 'w1', { staffRoles: ['social_worker'], staffGrants: [{ role: 'social_worker', schoolId: SA }] }),
+  'coordinator at school B (guest)': u('guest', 'w2', { staffRoles: ['coordinator'], staffGrants: [{ role: 'coordinator', schoolId: SB }] }),
+  'school leader at school A': u('advisor', 'l2', { staffRoles: ['school_leader'], staffGrants: [{ role: 'school_leader', schoolId: SA }] }),
+  'school leader at school B': u('advisor', 'l3', { staffRoles: ['school_leader'], staffGrants: [{ role: 'school_leader', schoolId: SB }] }),
+  'district leader, every school (guest)': u('guest', 'd1', { staffRoles: ['district_leader'], staffGrants: [{ role: 'district_leader', schoolId: null }] }),
+  'district leader of school B only (guest)': u('guest', 'd2', { staffRoles: ['district_leader'], staffGrants: [{ role: 'district_leader', schoolId: SB }] }),
+  'student whose grants say counsellor at A (never trusted)': u('student', 's2', { staffRoles: ['counsellor'], staffGrants: [{ role: 'counsellor', schoolId: SA }] }),
   admin: u('admin', 'x1'),
   'advisor of another tenant (guessed ids)': u('advisor', 'a1', { tenantId: OTHER_T }),
   'admin of another tenant': u('admin', 'x1', { tenantId: OTHER_T }),
@@ -67,6 +81,10 @@ const staffAlerts = ['alert:list', 'alert:view', 'alert:acknowledge', 'alert:res
 
 // Support staff work every referral of the school, sensitive ones included, and the queue.
 const staffReferrals = ['referral:list', 'referral:view', 'referral:viewSensitive', 'referral:create', 'referral:respond', 'referral:serve', 'referral:close', 'referral:recordConsent', 'referral:revokeConsent', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive', 'referralOthers:create', 'referralOthers:respond', 'referralOthers:serve', 'referralOthers:close', 'referralOthers:recordConsent', 'referralOthers:revokeConsent', 'referralQueue:view'];
+
+// The school view of school A: its leaders, district leaders and support staff (and admins); sensitive categories its support staff only.
+const schoolAView = ['schoolView:view_school', 'schoolView:list_students', 'schoolView:export'];
+const schoolAStaffView = [...schoolAView, 'schoolView:see_sensitive'];
 
 const expected: Record<string, string[]> = {
   'student (own record)': [
@@ -91,9 +109,20 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view'],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
+  'counsellor at school A': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  // Nothing of school A's student: no record, no referral, no alert (the queue and alerts pages open, listing B's only).
+  'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
+  'social worker at school A (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
+  // Leaders read numbers and the lists behind them, never a student's record, and never sensitive categories.
+  'school leader at school A': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
+  'school leader at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view'],
+  'district leader, every school (guest)': ['survey:readResults', 'impact:view', ...schoolAView, 'schoolView:view_district'],
+  'district leader of school B only (guest)': ['survey:readResults', 'impact:view'],
+  'student whose grants say counsellor at A (never trusted)': ['survey:answer'],
   'student whose row says counsellor (never trusted)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
     'plan:view', 'plan:print', 'plan:viewHistory', 'plan:edit', 'plan:editStudentVoice', 'plan:comment',
@@ -112,6 +141,7 @@ const expected: Record<string, string[]> = {
     'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage', 'alert:list', 'alert:view',
     'survey:manageWindows', 'survey:readResults',
     'impact:view',
+    ...schoolAView, 'schoolView:view_district',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -148,8 +178,6 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['referralQueue', referralQueueActions, (user, a) => referralQueuePolicy(user, a as (typeof referralQueueActions)[number], { tenantId: T })],
   // The school's closed days: its admins.
   ['calendar', calendarActions, (user, a) => calendarPolicy(user, a as (typeof calendarActions)[number], { tenantId: T })],
-  // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
-  ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], { tenantId: T, recipientIds: ['a1'] })],
   // The navigator view: an advisor who navigates anyone, support staff whether or not they do (navigatorViewNone: nobody navigated).
   ['navigatorView', navigatorViewActions, (user, a) => navigatorViewPolicy(user, a as (typeof navigatorViewActions)[number], { tenantId: T, navigates: true })],
   ['navigatorViewNone', navigatorViewActions, (user, a) => navigatorViewPolicy(user, a as (typeof navigatorViewActions)[number], { tenantId: T, navigates: false })],
@@ -159,6 +187,11 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['surveyAnswer', ['answer'], (user) => surveyAnswerPolicy(user, 'answer', { scope })],
   // Which supports worked (aggregate, suppressed): support staff, school and district leaders, admins; never students, families or advisors as such.
   ['impact', impactActions, (user, a) => impactPolicy(user, a as (typeof impactActions)[number], { tenantId: T })],
+  // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
+  // (The alert is school A's student's; `list` is the page as a whole.)
+  ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], a === 'list' ? { tenantId: T, recipientIds: [] } : { tenantId: T, recipientIds: ['a1'], schoolIds: [SA] })],
+  // School A's view and the district's (view_district names no school).
+  ['schoolView', schoolViewActions, (user, a) => schoolViewPolicy(user, a as (typeof schoolViewActions)[number], a === 'view_district' ? { tenantId: T } : { tenantId: T, schoolId: SA })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

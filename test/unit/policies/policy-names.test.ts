@@ -22,6 +22,7 @@ import { calendarPolicy } from '../../../src/policies/calendar.js';
 import { alertPolicy } from '../../../src/policies/alert.js';
 import { navigatorViewPolicy } from '../../../src/policies/navigator-view.js';
 import { surveyAnswerPolicy, surveyPolicy } from '../../../src/policies/survey.js';
+import { schoolViewPolicy } from '../../../src/policies/school-view.js';
 import { hasText } from '../../../src/web/i18n.js';
 import type { AppUser } from '../../../src/auth/user.js';
 
@@ -32,6 +33,7 @@ describe('policy names in audited denials', () => {
     [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
     [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [dataImportPolicy, 'dataImport'], [studentDataEntryPolicy, 'studentDataEntry'], [connectorPolicy, 'connector'], [supportPolicy, 'support'], [providerAccountPolicy, 'providerAccount'],
     [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'],
+    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [schoolViewPolicy, 'schoolView'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {
@@ -42,7 +44,7 @@ describe('policy names in audited denials', () => {
 
   it('authorize refuses with the policy, the action and the student', () => {
     const student: AppUser = { tenantId: 't1', personId: 's2', name: 'x', role: 'student', contextId: null, contextTitle: '', contextKind: null, menteeIds: [] };
-    const scope = { tenantId: 't1', studentId: 's1', navigatorIds: [], advisorIds: [], mentorIds: [], teacherIds: [] };
+    const scope = { tenantId: 't1', studentId: 's1', navigatorIds: [], advisorIds: [], mentorIds: [], teacherIds: [], schoolIds: [] };
     try {
       authorize(planPolicy, student, 'view', { scope });
       expect.fail('authorize should refuse');
