@@ -150,7 +150,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
   connectors.register(createOneRosterConnector());
   const canvas = createCanvasService({ db, clock: deps.clock, logger: deps.logger, jobs, connectors, identities, studentData, fetch: deps.fetch ?? fetch, userAgent: toolUserAgent(deps.config.baseUrl) });
   connectors.register(canvas.connector);
-  const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
+  const schools = createSchoolsService({ db, clock: deps.clock, audit, roster, identities, timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords, schools });
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
   const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens') });
   // Alerts are raised in the causing write's transaction (checkins, plans, goals call the hooks below).
@@ -229,7 +230,6 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
-  const schools = createSchoolsService({ db });
   const referralsConfig = loadReferralsConfig();
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const referrals = createReferralsService({
