@@ -20,6 +20,7 @@ import { providerAccountPolicy } from '../../../src/policies/provider-account.js
 import { referralPolicy, referralQueuePolicy } from '../../../src/policies/referral.js';
 import { calendarPolicy } from '../../../src/policies/calendar.js';
 import { alertPolicy } from '../../../src/policies/alert.js';
+import { schoolPolicy } from '../../../src/policies/school.js';
 import { hasText } from '../../../src/web/i18n.js';
 import type { AppUser } from '../../../src/auth/user.js';
 
@@ -29,7 +30,7 @@ describe('policy names in audited denials', () => {
     [planPolicy, 'plan'], [goalPolicy, 'goal'], [checkinPolicy, 'checkin'], [caseloadPolicy, 'caseload'], [navigatorPolicy, 'navigator'],
     [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
     [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [dataImportPolicy, 'dataImport'], [studentDataEntryPolicy, 'studentDataEntry'], [connectorPolicy, 'connector'], [supportPolicy, 'support'], [providerAccountPolicy, 'providerAccount'],
-    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'],
+    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [schoolPolicy, 'school'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {
