@@ -113,6 +113,8 @@ export function buildContext(deps: AppDeps, wiring: { providerReferrals?: Provid
     findTenant: (id) => platforms.find(id),
     mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
     jobs,
+    // A synced course's students without a school are enrolled at the course's (bound late: schools is built below).
+    onSynced: (tenantId, contextId) => schools.enrolFromCourse(tenantId, contextId),
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
   const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),

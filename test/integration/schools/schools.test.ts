@@ -145,9 +145,14 @@ describe('schools', function () {
 
     it('places a course (it stands against the LMS) and enrols its students who have no school', async () => {
       const oak = await schoolId('Oak Elementary');
+      // A student of the course with no school yet: the LMS's placement enrols them there (the fallback rule).
+      const newcomer = await t.ctx.roster.upsertPerson(school.tenantId, { sub: `newcomer-${crypto.randomUUID()}`, name: 'Nia Newcomer' });
+      await t.ctx.roster.upsertMembership(school.tenantId, { contextId: school.otherCourseId, personId: newcomer.id, role: 'student', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'] });
       await t.ctx.schools.placeCourse(school.tenantId, school.otherCourseId, { lmsKey: 'acct-7', name: 'Canvas sub-account 7' });
       await admin.post('/admin/schools/courses', { contextId: school.otherCourseId, schoolId: oak, _once: crypto.randomUUID() }).expect(303);
       await t.ctx.schools.placeCourse(school.tenantId, school.otherCourseId, { lmsKey: 'acct-7' });
+      const lms = await schoolId('Canvas sub-account 7');
+      expect((await t.ctx.schools.currentOf(school.tenantId, [newcomer.id])).get(newcomer.id)).to.deep.equal({ schoolId: lms, gradeLevel: null, startedOn: '2026-12-01' });
       expect(await t.ctx.schools.schoolOfCourse(school.tenantId, school.otherCourseId)).to.deep.equal({ schoolId: oak, source: 'admin' });
       expect((await t.ctx.schools.coursesAt(school.tenantId, oak)).map((c) => c.contextId)).to.deep.equal([school.otherCourseId]);
       await admin.post('/admin/schools/courses', { contextId: 'nope', schoolId: oak, _once: crypto.randomUUID() }).expect(400);
