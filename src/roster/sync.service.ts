@@ -48,6 +48,8 @@ export interface RosterSyncDeps {
   leaseMs?: number;
   /** The durable queue a launch's sync runs on (retried with backoff when the LMS fails; survives restarts). */
   jobs: Pick<JobQueue, 'runNow'>;
+  /** After a sync wrote a course's roster (its students without a school take the course's: src/schools). */
+  onSynced?: (tenantId: string, contextId: string) => Promise<unknown>;
 }
 
 /** Job type on the queue (src/jobs): one context's roster sync, key tenantId/contextId. */
@@ -162,6 +164,8 @@ export function createRosterSyncService(deps: RosterSyncDeps) {
         await repo.finishRun(tx, tenantId, runId, { status: 'succeeded', finishedAt: clock.now(), pages, members, skipped: skippedMembers, ...c, error: null });
         return c;
       });
+      // The roster is written: what follows from it elsewhere must not turn the run into a failure.
+      await deps.onSynced?.(tenantId, contextId).catch((err: unknown) => logger.warn({ tenantId, contextId, ...safeError(err) }, 'after roster sync failed'));
       const timing = { fetchMs: Math.round(t1 - t0), writeMs: Math.round(performance.now() - t1) };
       logger.info({ tenantId, contextId, runId, trigger, pages, members, skipped: skippedMembers, ...counts, ...timing }, 'roster sync done');
       return { status: 'succeeded', runId, pages, members, skipped: skippedMembers, ...counts, error: null, ...timing };

@@ -11,10 +11,11 @@ import { schoolYearAt } from '../web/school-year.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
-import { ADVISORIES, COURSES, studentSubs } from './sample-school.js';
-import { admin, advisory9A, communityProvider, counselor, guardians, leader, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { ADVISORIES, COURSES, studentSisIds, studentSubs } from './sample-school.js';
+import { admin, advisory9A, advisory9B, subjectCourse, communityProvider, counselor, guardians, leader, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
+import { Readable } from 'node:stream';
 
 /**
  * The tool side of the sample school: a term of history written through the features' services
@@ -139,6 +140,7 @@ class SchoolWriter {
     const { tenantId } = this.target;
     await this.syncRosters();
     await this.writeStaffRoles();
+    await this.writeSchools();
     for (const g of guardians) {
       // role_scope_mentor arrives with a parent's launch, never through NRPS: written as that launch would.
       const mentees = g.children.map((name) => this.person(studentSubs.get(name)!));
@@ -172,6 +174,36 @@ class SchoolWriter {
       }
     }
     this.clock.set(this.today);
+  }
+
+  /**
+   * Two schools of the sample district, as the LMS gives them (each advisory's Canvas sub-account):
+   * advisory 9A and Algebra I at Lincoln High School, advisory 9B at Riverside High School, every
+   * student in grade 09 there from the school year's first day; one student of 9A moved to Riverside
+   * three weeks ago (a history), and a few students' programs from a programs file.
+   */
+  private async writeSchools(): Promise<void> {
+    const { tenantId } = this.target;
+    const schools = this.seed.schools;
+    this.clock.set(new Date(this.termStart));
+    const lincoln = { lmsKey: 'sandbox-account-lincoln', name: 'Lincoln High School' };
+    const riverside = { lmsKey: 'sandbox-account-riverside', name: 'Riverside High School' };
+    const { schoolId: lincolnId } = await schools.placeCourse(tenantId, this.context(advisory9A.id), lincoln);
+    const { schoolId: riversideId } = await schools.placeCourse(tenantId, this.context(advisory9B.id), riverside);
+    await schools.placeCourse(tenantId, this.context(subjectCourse.id), lincoln);
+    const dana = await this.admin();
+    const firstDay = this.day(new Date(this.termStart));
+    const move = (studentId: string, schoolId: string, day: string) => schools.moveStudent(dana, validData({ studentId, schoolId, day, gradeLevel: '09' }));
+    for (const [advisory, schoolId] of [[advisory9A, lincolnId], [advisory9B, riversideId]] as const) {
+      for (const s of advisory.students) await move(this.person(studentSubs.get(`${s.givenName} ${s.familyName}`)!), schoolId, firstDay);
+    }
+    this.clock.set(this.today);
+    const mover = advisory9A.students.at(-1)!;
+    const moveDay = addDays(this.day(this.today), -21);
+    if (moveDay > firstDay) await move(this.person(studentSubs.get(`${mover.givenName} ${mover.familyName}`)!), riversideId, moveDay);
+    const sis = [...studentSisIds.values()];
+    const programs = ['student_sis_id,english_learner,iep_504,frl', `${sis[0]},yes,no,yes`, `${sis[1]},no,yes,no`, `${sis[2]},no,no,yes`, `${sis[12]},yes,,yes`, `${sis[13]},no,yes,`].join('\n');
+    await schools.importPrograms(dana, Readable.from([programs]));
   }
 
   /**

@@ -26,7 +26,7 @@ const tooLarge = () => new HttpError(413, message('dataImports.refused.title'), 
 const badUpload = () => new HttpError(400, message('dataImports.refused.title'), message('dataImports.refused.noFile'), 'bad_upload');
 
 /** A multipart upload's `kind` field and its file, the file saved to a temporary folder (a OneRoster zip is read by random access). */
-async function receiveUpload(req: Request, dir: string): Promise<{ kind: string; file: string }> {
+export async function receiveUpload(req: Request, dir: string): Promise<{ kind: string; file: string }> {
   const contentType = req.headers['content-type'] ?? '';
   // Anything but a multipart upload is refused as every route refuses a body it does not take (415).
   if (!contentType.startsWith('multipart/form-data')) throw unsupportedBody();

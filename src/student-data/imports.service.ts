@@ -21,6 +21,7 @@ import type { AttendanceEntry, IncidentEntry } from './imports.schemas.js';
 import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { t } from '../web/i18n.js';
 import type { StudentDataService } from './student-data.service.js';
+import type { SchoolsService } from '../schools/schools.service.js';
 import * as repo from './imports.repository.js';
 
 export const importKinds = ['attendance', 'incidents', 'oneroster'] as const;
@@ -61,7 +62,11 @@ async function* pages(ids: Iterable<string>): AsyncGenerator<Student[]> {
  * (student, class) entries) is free again before the students are matched; `scores` is undefined when
  * the export is refused.
  */
-async function stageOneRoster(session: repo.ImportSession, zipPath: string, report: ImportReport): Promise<{ rows: number; scores?: repo.StagingTable; students?: repo.StagingTable }> {
+async function stageOneRoster(
+  session: repo.ImportSession,
+  zipPath: string,
+  report: ImportReport,
+): Promise<{ rows: number; scores?: repo.StagingTable; students?: repo.StagingTable; facts?: repo.StagingTable; schools?: { key: string; name: string }[] }> {
   const data = await readOneRosterZip(zipPath, report);
   const rows = Object.values(data.rows).reduce((a, b) => a + (b ?? 0), 0);
   if (!report.accepted) return { rows };
@@ -74,7 +79,13 @@ async function stageOneRoster(session: repo.ImportSession, zipPath: string, repo
     let seen = 0;
     for (const s of data.students()) yield [s.line, s.sourcedId, s.label, s.file, seen++];
   })());
-  return { rows, scores, students };
+  // Each student's school, grade and demographics, for the schools feature (written in the import's transaction).
+  const facts = await session.stage(['student', 'school_key', 'grade', 'demographics', 'sex', 'race']);
+  await facts.load((function* () {
+    let seen = 0;
+    for (const f of data.studentFacts()) yield [seen++, f.sourcedId, f.school, f.grade, String(f.demographics), f.sex, f.race];
+  })());
+  return { rows, scores, students, facts, schools: data.schools() };
 }
 
 /** A file refused (a bad row, a wrong header): nothing of it was written. */
@@ -121,6 +132,8 @@ export interface ImportsDeps {
   connectors: Pick<ConnectorsService, 'recordRun' | 'settingsOf' | 'save' | 'recentRuns'>;
   audit: Pick<AuditService, 'record'>;
   studentRecords: StudentRecordGate;
+  /** A OneRoster export's schools, enrolments and demographics go to the schools feature, in the import's transaction. */
+  schools: Pick<SchoolsService, 'applyRoster'>;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -177,6 +190,8 @@ export function createImportsService(deps: ImportsDeps) {
           let students: AsyncIterable<Student[]>;
           /** OneRoster's staged students (line and file of each one's first sighting), for the unmatched ones' lines. */
           let rosterStudents: repo.StagingTable | undefined;
+          /** OneRoster's schools and per-student facts (school, grade, demographics) for the schools feature. */
+          let roster: { facts: repo.StagingTable; schools: { key: string; name: string }[] } | undefined;
           // The first and last day of an attendance file's good rows.
           let days: repo.DaySpan | undefined;
           if (kind === 'attendance') {
@@ -205,6 +220,7 @@ export function createImportsService(deps: ImportsDeps) {
             if (!staged.scores || !staged.students) throw refuse(report, tally);
             stage = staged.scores;
             rosterStudents = staged.students;
+            roster = { facts: staged.facts!, schools: staged.schools! };
             students = repo.stagedStudents(session.query, rosterStudents.name, MATCH_CHUNK);
           }
           tally.fetched = rows;
@@ -236,13 +252,13 @@ export function createImportsService(deps: ImportsDeps) {
           tally.badRows = report.listed.map(storedRow);
           mark('unmatched');
 
-          const written = await session.transaction((q) =>
-            kind === 'attendance'
-              ? repo.upsertAttendance(q, tenantId, source, stage.name, map.name, clock.now(), days)
-              : kind === 'incidents'
-                ? repo.upsertIncidents(q, tenantId, source, stage.name, map.name)
-                : repo.upsertCourseScores(q, tenantId, source, stage.name, map.name, clock.now(), today),
-          );
+          const written = await session.transaction(async (q) => {
+            if (kind === 'attendance') return repo.upsertAttendance(q, tenantId, source, stage.name, map.name, clock.now(), days);
+            if (kind === 'incidents') return repo.upsertIncidents(q, tenantId, source, stage.name, map.name);
+            const scores = await repo.upsertCourseScores(q, tenantId, source, stage.name, map.name, clock.now(), today);
+            const placed = roster ? await deps.schools.applyRoster(q, tenantId, { schools: roster.schools, facts: roster.facts.name, map: map.name, today }) : [];
+            return { upserted: scores.upserted, personIds: [...new Set([...scores.personIds, ...placed])] };
+          });
           tally.upserted = written.upserted;
           mark('written');
           touched = written.personIds;

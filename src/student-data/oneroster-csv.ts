@@ -4,6 +4,7 @@ import yauzl from 'yauzl';
 import { readCsv, type CsvFormat } from './csv-reader.js';
 import { dayNumber } from './import-days.js';
 import type { BadRowReason, ImportReport } from './import-report.js';
+import { oneRosterRaceColumns, raceEthnicityOf } from '../schools/groups.js';
 
 /**
  * A OneRoster 1.2 bulk CSV export (a zip of CSV files named by the standard, with manifest.csv saying
@@ -14,10 +15,12 @@ import type { BadRowReason, ImportReport } from './import-report.js';
  * Files are streamed from the zip in the order their references need (classes before the line items
  * that point at them, line items before results), each checked row by row; what is kept in memory is
  * small per student (a label, an index) and per class and line item, never a file's rows.
- * Demographics and academic sessions are checked but nothing of them is kept.
+ * Academic sessions are checked but nothing of them is kept. For the schools feature it keeps the
+ * orgs of type school, each student's school (users.csv primaryOrgSourcedId, else the first school of
+ * orgSourcedIds) and grade (the first of `grades`), and demographics' sex and race/ethnicity (one value).
  */
 
-export const oneRosterFiles = ['academicSessions.csv', 'classes.csv', 'users.csv', 'enrollments.csv', 'demographics.csv', 'lineItems.csv', 'results.csv'] as const;
+export const oneRosterFiles = ['orgs.csv', 'academicSessions.csv', 'classes.csv', 'users.csv', 'enrollments.csv', 'demographics.csv', 'lineItems.csv', 'results.csv'] as const;
 export type OneRosterFile = (typeof oneRosterFiles)[number];
 
 const base = ['sourcedId', 'status', 'dateLastModified'] as const;
@@ -34,20 +37,23 @@ const format = <K extends string>(required: readonly K[], optional: readonly K[]
 /** The columns the tool requires per file: the standard's required fields it reads or checks; any others may be there. */
 export const oneRosterFormats = {
   manifest: { required: ['propertyName', 'value'], unknownColumns: 'refuse', caseSensitive: true, maxLength: 1024 } as CsvFormat<'propertyName' | 'value'>,
+  orgs: format(['name', 'type'], ['identifier', 'parentSourcedId']),
   academicSessions: format(['title', 'type', 'startDate', 'endDate', 'schoolYear'], ['parentSourcedId']),
   classes: format(['title', 'courseSourcedId', 'classType', 'schoolSourcedId', 'termSourcedIds'], ['classCode', 'location', 'grades', 'subjects', 'subjectCodes', 'periods']),
   users: format(
     ['enabledUser', 'username', 'givenName', 'familyName'],
-    ['identifier', 'preferredGivenName', 'preferredFamilyName', 'role' /* 1.1; 1.2 moved roles to roles.csv */],
+    ['identifier', 'preferredGivenName', 'preferredFamilyName', 'grades', 'primaryOrgSourcedId', 'orgSourcedIds' /* 1.1 */, 'role' /* 1.1; 1.2 moved roles to roles.csv */],
   ),
   enrollments: format(['classSourcedId', 'schoolSourcedId', 'userSourcedId', 'role'], ['primary', 'beginDate', 'endDate']),
-  demographics: format([], ['birthDate', 'sex']),
+  demographics: format([], ['birthDate', 'sex', ...oneRosterRaceColumns, 'demographicRaceTwoOrMoreRaces', 'hispanicOrLatinoEthnicity']),
   lineItems: format(['title', 'classSourcedId'], ['assignDate', 'dueDate', 'academicSessionSourcedId', 'gradingPeriodSourcedId', 'resultValueMin', 'resultValueMax']),
   results: format(['lineItemSourcedId', 'studentSourcedId', 'scoreStatus', 'scoreDate'], ['score', 'late', 'missing', 'comment'], ['comment']),
 };
 
 const ext = (v: string) => /^ext:\S+$/.test(v);
 const sessionTypes = new Set(['schoolYear', 'term', 'gradingPeriod', 'semester']);
+const orgTypes = new Set(['department', 'school', 'district', 'local', 'state', 'national']);
+const sexes = new Set(['male', 'female', 'other', 'unspecified']);
 const classTypes = new Set(['homeroom', 'scheduled']);
 const enrollmentRoles = new Set(['administrator', 'aide', 'guardian', 'parent', 'proctor', 'relative', 'student', 'teacher']);
 const scoreStatuses = new Set(['exempt', 'fully graded', 'not submitted', 'partially graded', 'submitted']);
@@ -76,11 +82,27 @@ export interface OneRosterCourseScore {
   lateCount: number;
 }
 
+/** What the export says of a student for the schools feature: their school and grade, and their demographics when it has a row for them. */
+export interface OneRosterStudentFacts {
+  sourcedId: string;
+  /** The org sourcedId of the student's school ('' when the export names none). */
+  school: string;
+  grade: string;
+  demographics: boolean;
+  /** male, female, other or unspecified; '' when not given. */
+  sex: string;
+  /** One value of src/schools/groups.ts's race_ethnicity, or '' when unknown. */
+  race: string;
+}
+
 export interface OneRosterData {
   /** Rows read per file (bad ones included), for the run's counts. */
   rows: Partial<Record<OneRosterFile, number>>;
   students(): Iterable<OneRosterStudent>;
   courseScores(): Iterable<OneRosterCourseScore>;
+  /** The orgs of type school (sourcedId, name). */
+  schools(): { key: string; name: string }[];
+  studentFacts(): Iterable<OneRosterStudentFacts>;
 }
 
 /** Zip limits: a export has a handful of files; a file claiming more than this is refused before it is inflated. */
@@ -192,6 +214,8 @@ async function readManifest(stream: Readable, report: ImportReport): Promise<Man
  */
 class Collected {
   loaded = new Map<OneRosterFile, boolean>();
+  /** Orgs by sourcedId: their name and type (a handful per district). */
+  orgs = new Map<string, { name: string; type: string }>();
   sessions = new Set<string>();
   classIndex = new Map<string, number>();
   classIds: string[] = [];
@@ -203,6 +227,12 @@ class Collected {
   isStudent: boolean[] = [];
   userFile: OneRosterFile[] = [];
   userLine: number[] = [];
+  /** The user's school (an org sourcedId, '' when none) and grade, and demographics as src/schools keeps them ('' when not given). */
+  userSchool: string[] = [];
+  userGrade: string[] = [];
+  userDemographics: boolean[] = [];
+  userSex: string[] = [];
+  userRace: string[] = [];
   /** The student's latest (student, class) entry, -1 before any: the head of the chain through `entryNext`. */
   userEntries = new IntList();
   /** The row being read, for userOf's first sighting. */
@@ -241,6 +271,11 @@ class Collected {
       this.isStudent.push(false);
       this.userFile.push(this.at.file);
       this.userLine.push(this.at.line);
+      this.userSchool.push('');
+      this.userGrade.push('');
+      this.userDemographics.push(false);
+      this.userSex.push('');
+      this.userRace.push('');
       this.userEntries.push(-1);
     }
     return i;
@@ -319,11 +354,20 @@ class Collected {
       rows,
       students: () => this.students(),
       courseScores: () => this.scores(),
+      schools: () => [...this.orgs].filter(([, o]) => o.type === 'school').map(([key, o]) => ({ key, name: o.name })),
+      studentFacts: () => this.facts(),
     };
   }
 
   *students(): Iterable<OneRosterStudent> {
     for (let i = 0; i < this.userIds.length; i++) if (this.isStudent[i]) yield { sourcedId: this.userIds[i], label: this.userLabels[i], file: this.userFile[i], line: this.userLine[i] };
+  }
+
+  *facts(): Iterable<OneRosterStudentFacts> {
+    for (let i = 0; i < this.userIds.length; i++) {
+      if (!this.isStudent[i]) continue;
+      yield { sourcedId: this.userIds[i], school: this.userSchool[i], grade: this.userGrade[i], demographics: this.userDemographics[i], sex: this.userSex[i], race: this.userRace[i] };
+    }
   }
 
   *scores(): Iterable<OneRosterCourseScore> {
@@ -382,6 +426,14 @@ const firstEmpty = (v: Values, columns: readonly string[]): Problem => {
 
 /** One reader per file: checks a row and keeps what the tool needs of it. */
 const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
+  'orgs.csv': (s, v) => {
+    const problem = firstEmpty(v, ['name', 'type']);
+    if (problem) return problem;
+    if (!orgTypes.has(v.type) && !ext(v.type)) return ['badValue', 'type'];
+    if (s.orgs.has(v.sourcedId)) return ['duplicate'];
+    s.orgs.set(v.sourcedId, { name: v.name, type: v.type });
+    return undefined;
+  },
   'academicSessions.csv': (s, v) => {
     const problem =
       firstEmpty(v, ['title', 'type', 'schoolYear']) ?? dateProblem(v, 'startDate', true) ?? dateProblem(v, 'endDate', true);
@@ -410,8 +462,15 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
     if (problem) return problem;
     if (booleanValue(v.enabledUser) === undefined) return ['badValue', 'enabledUser'];
     if (s.userIndex.has(v.sourcedId)) return ['duplicate'];
+    const orgIds = v.orgSourcedIds.split(',').map((o) => o.trim()).filter(Boolean);
+    const withOrgs = s.has('orgs.csv');
+    if (withOrgs && v.primaryOrgSourcedId && !s.orgs.has(v.primaryOrgSourcedId)) return ['unknownReference', 'primaryOrgSourcedId'];
+    if (withOrgs && orgIds.some((o) => !s.orgs.has(o))) return ['unknownReference', 'orgSourcedIds'];
     const i = s.userOf(v.sourcedId);
     s.userLabels[i] = `${v.preferredGivenName || v.givenName} ${v.preferredFamilyName || v.familyName}`;
+    // The student's school: the primary org, else the first of their orgs that is a school (the first at all without orgs.csv).
+    s.userSchool[i] = v.primaryOrgSourcedId || (orgIds.find((o) => s.orgs.get(o)?.type === 'school') ?? (withOrgs ? '' : (orgIds[0] ?? '')));
+    s.userGrade[i] = v.grades.split(',')[0]!.trim();
     if (v.role === 'student') s.isStudent[i] = true;
     return undefined;
   },
@@ -426,10 +485,22 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
     return undefined;
   },
   'demographics.csv': (s, v) => {
-    // Checked, never kept: the tool has no use for a student's birth date, sex or race.
+    // Sex and race/ethnicity are kept for disaggregated views (src/schools/groups.ts); the birth date is checked, never kept.
     const problem = dateProblem(v, 'birthDate', false);
     if (problem) return problem;
+    if (v.sex !== '' && !sexes.has(v.sex)) return ['badValue', 'sex'];
+    const flags: Record<string, boolean> = {};
+    for (const c of [...oneRosterRaceColumns, 'demographicRaceTwoOrMoreRaces', 'hispanicOrLatinoEthnicity'] as const) {
+      const b = v[c] === '' ? false : booleanValue(v[c]);
+      if (b === undefined) return ['badValue', c];
+      flags[c] = b;
+    }
     if (s.has('users.csv') && !s.userIndex.has(v.sourcedId)) return ['unknownReference', 'sourcedId'];
+    const i = s.userOf(v.sourcedId);
+    if (s.userDemographics[i]) return ['duplicate'];
+    s.userDemographics[i] = true;
+    s.userSex[i] = v.sex;
+    s.userRace[i] = raceEthnicityOf(flags) ?? '';
     return undefined;
   },
   'lineItems.csv': (s, v) => {

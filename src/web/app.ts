@@ -95,7 +95,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const audit = createAuditService(db, deps.clock);
   const platforms = createPlatformsService(db, lti, audit);
   const roster = createRosterService(db);
-  const schools = createSchoolsService({ db });
+  const identities = createIdentitiesService({ db, clock: deps.clock, audit, roster });
+  const schools = createSchoolsService({ db, clock: deps.clock, audit, roster, identities, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const navigators = createNavigatorsService(db, roster, schools);
   const studentRecords = createStudentRecordGate(roster, navigators);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
@@ -127,6 +128,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     findTenant: (id) => platforms.find(id),
     mapRoles: (roles, mentees) => mapRole({ roles, mentees }),
     jobs,
+    // A synced course's students without a school are enrolled at the course's (bound late: schools is built below).
+    onSynced: (tenantId, contextId) => schools.enrolFromCourse(tenantId, contextId),
   });
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
   const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),
@@ -145,7 +148,6 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     debounceMs: deps.config.scorePublishDebounceSeconds * 1000,
     intervalMs: deps.config.scorePublishIntervalMinutes * 60_000,
   });
-  const identities = createIdentitiesService({ db, clock: deps.clock, audit, roster });
   // Changes reach the indicators' debounced recompute (bound late: the indicators read through this service).
   const studentData = createStudentDataService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onChanged: (t, ids) => indicators.studentDataChanged(t, ids) });
   const connectors = createConnectorsService({
@@ -164,7 +166,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   connectors.register(createOneRosterConnector());
   const canvas = createCanvasService({ db, clock: deps.clock, logger: deps.logger, jobs, connectors, identities, studentData, fetch: deps.fetch ?? fetch, userAgent: toolUserAgent(deps.config.baseUrl) });
   connectors.register(canvas.connector);
-  const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords });
+  const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords, schools });
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
   const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens') });
   // Alerts are raised in the causing write's transaction (checkins, plans, goals call the hooks below).

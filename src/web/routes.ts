@@ -34,6 +34,7 @@ import { providersRoutes } from '../providers/providers.routes.js';
 import { providerPortalRoutes } from '../providers/provider-portal.routes.js';
 import { providerReferralPages } from '../referrals/referrals.provider-routes.js';
 import { calendarRoutes } from '../calendar/calendar.routes.js';
+import { schoolsRoutes, schoolsUploadRoutes } from '../schools/schools.routes.js';
 import { referralsRoutes } from '../referrals/referrals.routes.js';
 import { alertsRoutes } from '../alerts/alerts.routes.js';
 import { surveysRoutes } from '../surveys/surveys.routes.js';
@@ -61,6 +62,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(canvasLiveEventsRoutes(ctx));
   // File imports read their own bodies (a multipart upload, a pushed file), so they come before the form parser.
   app.use(importsRoutes(ctx));
+  app.use(schoolsUploadRoutes(ctx));
   app.use(formBodies());
   // Community providers' own pages: a top-level window with a session of its own, scoped to /provider (no ltik).
   app.use(providerPortalRoutes(ctx, [providerReferralPages(ctx)]));
@@ -89,6 +91,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(staffRoutes(ctx));
   app.use(providersRoutes(ctx));
   app.use(calendarRoutes(ctx));
+  app.use(schoolsRoutes(ctx));
   app.use(referralsRoutes(ctx));
   app.use(alertsRoutes(ctx));
   app.use(surveysRoutes(ctx));

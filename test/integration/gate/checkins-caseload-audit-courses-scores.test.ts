@@ -58,7 +58,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
     const db = untouchableDb();
     const audit = createAuditService(db, t.clock);
     const roster = createRosterService(db);
-    const navigators = createNavigatorsService(db, roster, createSchoolsService({ db }));
+    const navigators = createNavigatorsService(db, roster, createSchoolsService({ db, clock: t.clock, audit, roster, identities: untouchable('identities'), timeZoneOf: touched('timeZoneOf') }));
     const gate = { studentRecords: t.ctx.studentRecords };
     const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, timeZoneOf: touched('timeZoneOf'), schoolYearStartOf: touched('schoolYearStartOf') });
     const caseload = createCaseloadService({

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { withTenant } from '../../../src/db/tenant-scope.js';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import type { AppUser, ToolRole } from '../../../src/auth/user.js';
@@ -98,6 +99,25 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect(detail.steps.filter((x) => x.done)).to.have.length(2);
     expect(detail.steps.filter((x) => !x.done)).to.have.length(2);
     expect(detail.progress.map((p) => p.authorName)).to.include.members(['Amara Okafor', 'Elena Rivera']);
+  });
+
+  it('places the sample students in two schools, with one move and a few programs', async () => {
+    const tid = await tenantId(t);
+    const schools = await t.ctx.schools.list(tid);
+    expect(schools.map((s) => s.name)).to.deep.equal(['Lincoln High School', 'Riverside High School']);
+    const [lincoln, riverside] = schools;
+    // 9A's twelve at Lincoln but the one who moved; 9B's twelve and the mover at Riverside; all in grade 09.
+    const at = (id: string) => withTenant(tid, () => t.ctx.schools.studentsAt(tid, id));
+    expect((await at(lincoln!.id)).map((s) => s.gradeLevel)).to.deep.equal(Array(11).fill('09'));
+    expect(await at(riverside!.id)).to.have.length(13);
+    const riversideNow = await at(riverside!.id);
+    const firstDay = riversideNow.map((s) => s.startedOn).sort()[0];
+    const moved = riversideNow.filter((s) => s.startedOn !== firstDay);
+    expect(moved, 'the mover').to.have.length(1);
+    expect((await t.ctx.schools.historyOf(tid, moved[0]!.studentId)).map((h) => h.schoolId)).to.deep.equal([lincoln!.id, riverside!.id]);
+    const groups = await t.ctx.schools.groupsOf(tid, [...(await at(lincoln!.id)), ...riversideNow].map((s) => s.studentId));
+    // The programs file names five students: frl yes for three, no for one, blank (not recorded) for one.
+    expect([...groups.values()].map((g) => g.frl ?? '')).to.have.members(['yes', 'no', 'yes', 'yes', '']);
   });
 
   it('gives the school its supports: the starter catalogue, a community organisation for housing, and a referral in service', async () => {

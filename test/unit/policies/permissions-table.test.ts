@@ -23,6 +23,7 @@ import { navigatorViewPolicy, navigatorViewActions } from '../../../src/policies
 import { surveyPolicy, surveyActions, surveyAnswerPolicy } from '../../../src/policies/survey.js';
 import { impactPolicy, impactActions } from '../../../src/policies/impact.js';
 import { schoolViewPolicy, schoolViewActions } from '../../../src/policies/school-view.js';
+import { schoolPolicy, schoolActions } from '../../../src/policies/school.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -131,7 +132,7 @@ const expected: Record<string, string[]> = {
   ],
   'counsellor of another tenant': [],
   admin: [
-    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'referralQueue:view', 'calendar:manage',
+    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'referralQueue:view', 'calendar:manage', 'school:manage',
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'audit:export', 'course:setKind',
     'platform:list', 'platform:add', 'platform:update',
@@ -187,6 +188,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['surveyAnswer', ['answer'], (user) => surveyAnswerPolicy(user, 'answer', { scope })],
   // Which supports worked (aggregate, suppressed): support staff, school and district leaders, admins; never students, families or advisors as such.
   ['impact', impactActions, (user, a) => impactPolicy(user, a as (typeof impactActions)[number], { tenantId: T })],
+  // The district's schools, courses' schools, students' moves and programs: its admins.
+  ['school', schoolActions, (user, a) => schoolPolicy(user, a as (typeof schoolActions)[number], { tenantId: T })],
   // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
   // (The alert is school A's student's; `list` is the page as a whole.)
   ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], a === 'list' ? { tenantId: T, recipientIds: [] } : { tenantId: T, recipientIds: ['a1'], schoolIds: [SA] })],

@@ -37,7 +37,43 @@ describe('OneRoster 1.2 bulk CSV zip', () => {
       // 10/20; participation has no maximum, so it has no share to add.
       { studentSourcedId: 'S1001', classSourcedId: 'C-BIO', classTitle: 'Biology', currentScore: 50, gradedCount: 1, missingCount: 0, lateCount: 0 },
     ]);
-    expect(data.rows).to.deep.equal({ 'academicSessions.csv': 3, 'classes.csv': 3, 'users.csv': 4, 'enrollments.csv': 5, 'demographics.csv': 1, 'lineItems.csv': 5, 'results.csv': 7 });
+    expect(data.rows).to.deep.equal({ 'orgs.csv': 1, 'academicSessions.csv': 3, 'classes.csv': 3, 'users.csv': 4, 'enrollments.csv': 5, 'demographics.csv': 1, 'lineItems.csv': 5, 'results.csv': 7 });
+  });
+
+  it('keeps the schools, each student\'s school and grade, and demographics as one sex and one race/ethnicity value', async () => {
+    const files = exportFiles('good');
+    const demographics = [
+      'sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity',
+      // Hispanic wins over any race; two races make two_or_more; no flag at all is unknown (no value).
+      'S1001,,,2011-03-04,female,false,false,false,false,true,false,true',
+      'S1002,,,,male,false,true,false,false,true,false,false',
+      'S1003,,,,,false,false,false,false,false,false,',
+    ].join('\n');
+    const orgs = 'sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\nORG1,,,Lincoln High,school,LHS,D1\nORG2,,,Riverside Middle,school,RMS,D1\nD1,,,Sample District,district,,\n';
+    // S1002 names no primary org, only its orgs (a district first, then a school); S1003 is in grades 10 and 11 (the first counts).
+    const users = files['users.csv']!.toString().replace(/\r\n/g, '\n').replace('S1002,,,true,bkim,{SIS:1002},Ben,Kim,,1002,bkim@example.edu,,,,09,,,,,,,ORG1,,Blue', 'S1002,,,true,bkim,{SIS:1002},Ben,Kim,,1002,bkim@example.edu,,,,09,,,,,,,,,Blue')
+      .replace('S1003,,,true,cdiaz,{SIS:1003},Cara,Diaz,,1003,,,,,09,', 'S1003,,,true,cdiaz,{SIS:1003},Cara,Diaz,,1003,,,,,"10,11",');
+    const usersWithOrgs = users.replace('pronouns,metadata.house', 'pronouns,metadata.house,orgSourcedIds').split('\n').map((l, i) => (i === 0 || l === '' ? l : l.startsWith('S1002') ? `${l},"D1,ORG2"` : `${l},`)).join('\n');
+    const { data, report } = await read({ ...files, 'orgs.csv': orgs, 'users.csv': usersWithOrgs, 'demographics.csv': demographics });
+    expect(report.listed).to.deep.equal([]);
+    expect(data.schools()).to.deep.equal([{ key: 'ORG1', name: 'Lincoln High' }, { key: 'ORG2', name: 'Riverside Middle' }]);
+    expect([...data.studentFacts()]).to.deep.equal([
+      { sourcedId: 'S1001', school: 'ORG1', grade: '09', demographics: true, sex: 'female', race: 'hispanic_latino' },
+      { sourcedId: 'S1002', school: 'ORG2', grade: '09', demographics: true, sex: 'male', race: 'two_or_more' },
+      { sourcedId: 'S1003', school: 'ORG1', grade: '10', demographics: true, sex: '', race: '' },
+    ]);
+  });
+
+  it('refuses a demographics row with a sex or a flag outside the standard, and a user pointing at an unknown org', async () => {
+    const files = exportFiles('good');
+    const demographics = 'sourcedId,status,dateLastModified,sex,white\nS1001,,,F,false\nS1002,,,male,yes\n';
+    const users = files['users.csv']!.toString().replace(/\r\n/g, '\n') + 'S1004,,,true,ddoe,,Dee,Doe,,,,,,,09,,,,,,,ORG9,,\n';
+    const { bad } = await read({ ...files, 'users.csv': users, 'demographics.csv': demographics });
+    expect(bad).to.deep.equal([
+      ['users.csv', 6, 'unknownReference', 'primaryOrgSourcedId'],
+      ['demographics.csv', 2, 'badValue', 'sex'],
+      ['demographics.csv', 3, 'badValue', 'white'],
+    ]);
   });
 
   it('reads an export zipped as a folder', async () => {
