@@ -21,3 +21,4 @@ export * from '../providers/providers.tables.js';
 export * from '../calendar/calendar.tables.js';
 export * from '../referrals/referrals.tables.js';
 export * from '../alerts/alerts.tables.js';
+export * from '../reports/reports.tables.js';

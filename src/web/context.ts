@@ -36,6 +36,7 @@ import type { Digest } from '../alerts/digest.js';
 import type { StaffService } from '../roster/staff.service.js';
 import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
+import type { ReportsService } from '../reports/reports.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
 
 /** What createApp needs from outside: the process entry passes real ones, tests their own. */
@@ -99,6 +100,8 @@ export interface AppContext extends AppDeps {
   providers: ProvidersService;
   /** The school's closed days and `dueBy` (school days on its calendar). */
   calendar: CalendarService;
+  /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */
+  reports: ReportsService;
   /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */
   referrals: ReferralsService;
   ltiks: LtikService;

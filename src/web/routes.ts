@@ -32,6 +32,7 @@ import { providersRoutes } from '../providers/providers.routes.js';
 import { providerPortalRoutes } from '../providers/provider-portal.routes.js';
 import { providerReferralPages } from '../referrals/referrals.provider-routes.js';
 import { calendarRoutes } from '../calendar/calendar.routes.js';
+import { reportsRoutes } from '../reports/reports.routes.js';
 import { referralsRoutes } from '../referrals/referrals.routes.js';
 import { alertsRoutes } from '../alerts/alerts.routes.js';
 
@@ -83,6 +84,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(staffRoutes(ctx));
   app.use(providersRoutes(ctx));
   app.use(calendarRoutes(ctx));
+  app.use(reportsRoutes(ctx));
   app.use(referralsRoutes(ctx));
   app.use(alertsRoutes(ctx));
 }

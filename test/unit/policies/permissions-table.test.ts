@@ -18,6 +18,7 @@ import { staffRolePolicy, staffRoleActions } from '../../../src/policies/staff-r
 import { providerAccountPolicy, providerAccountActions } from '../../../src/policies/provider-account.js';
 import { referralPolicy, referralActions, referralQueuePolicy, referralQueueActions, type ReferralFacts } from '../../../src/policies/referral.js';
 import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.js';
+import { reportSettingsPolicy, reportSettingsActions } from '../../../src/policies/report-settings.js';
 import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
 
 /**
@@ -98,7 +99,7 @@ const expected: Record<string, string[]> = {
   ],
   'counsellor of another tenant': [],
   admin: [
-    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'referralQueue:view', 'calendar:manage',
+    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'referralQueue:view', 'calendar:manage', 'reportSettings:view', 'reportSettings:edit',
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'audit:export', 'course:setKind',
     'platform:list', 'platform:add', 'platform:update',
@@ -142,6 +143,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['referralQueue', referralQueueActions, (user, a) => referralQueuePolicy(user, a as (typeof referralQueueActions)[number], { tenantId: T })],
   // The school's closed days: its admins.
   ['calendar', calendarActions, (user, a) => calendarPolicy(user, a as (typeof calendarActions)[number], { tenantId: T })],
+  // The minimum group size school and district views hide below: its admins.
+  ['reportSettings', reportSettingsActions, (user, a) => reportSettingsPolicy(user, a as (typeof reportSettingsActions)[number], { tenantId: T })],
   // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
   ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], { tenantId: T, recipientIds: ['a1'] })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
