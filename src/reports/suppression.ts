@@ -113,18 +113,12 @@ export function suppressTable(table: CountTable, min: number): SuppressedTable {
       if (c > row.base) throw new RangeError(`a count (${c}) cannot exceed its group's size (${row.base})`);
     });
   }
-  const hidden = hiddenGroups(
-    table.rows.map((r) => r.base),
-    min,
-  );
+  const hidden = hiddenGroups(table.rows.map((r) => r.base), min);
   const grand = table.rows.reduce((a, r) => a + r.base, 0);
   const totalReason = grand < min ? 'small' : undefined;
   return {
     rows: table.rows.map((r, i) => ({ base: cellOf(r.base, hidden[i]), cells: r.counts.map((c) => cellOf(c, hidden[i])) })),
-    columnTotals: Array.from({ length: columns }, (_, c) => cellOf(
-      table.rows.reduce((a, r) => a + r.counts[c], 0),
-      totalReason,
-    )),
+    columnTotals: Array.from({ length: columns }, (_, c) => cellOf(table.rows.reduce((a, r) => a + r.counts[c], 0), totalReason)),
     grandTotal: cellOf(grand, totalReason),
   };
 }
