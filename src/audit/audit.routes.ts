@@ -8,17 +8,13 @@ import { t } from '../web/i18n.js';
 import { auditActions, type AuditCursor } from './audit.service.js';
 import { encodeCursor } from './audit.schemas.js';
 import { actionLabel } from './audit.presenter.js';
+// Names come from the LMS, where people write their own: a cell that starts like a formula is quoted as text.
+import { spreadsheetSafe } from '../reports/export.js';
 
 const AUDIT = '/admin/audit';
 const filterFieldIds: Record<string, string> = { student: 'f-student', person: 'f-person', action: 'f-action', from: 'f-from', to: 'f-to' };
 const csvColumns = ['when', 'who', 'role', 'action', 'record', 'attempt', 'students', 'studentIds'] as const;
 
-/**
- * Names come from the LMS, where people write their own: a cell that starts like a formula
- * (=, +, -, @, tab, return) would run as one when the file is opened in a spreadsheet, so it is
- * quoted as text (OWASP "CSV injection").
- */
-const spreadsheetSafe = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 /** The filter fields as a link's query (what the form sent, so paging and export keep the filters). */
 const filterParams = (raw: Record<string, unknown>) =>

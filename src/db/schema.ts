@@ -24,3 +24,4 @@ export * from '../alerts/alerts.tables.js';
 export * from '../schools/schools.tables.js';
 export * from '../dashboards/dashboards.tables.js';
 export * from '../surveys/surveys.tables.js';
+export * from '../reports/reports.tables.js';

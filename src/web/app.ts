@@ -57,6 +57,7 @@ import { providerReferralsOf } from '../referrals/referrals.provider-routes.js';
 import { createCalendarService } from '../calendar/calendar.service.js';
 import { createSchoolsService } from '../schools/schools.service.js';
 import { createLeaderService } from '../dashboards/leader.service.js';
+import { createReportsService } from '../reports/reports.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
@@ -251,6 +252,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids) });
   const referralsConfig = loadReferralsConfig();
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
+  const reports = createReportsService({ db, audit, clock: deps.clock });
   const referrals = createReferralsService({
     db,
     clock: deps.clock,
@@ -318,7 +320,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, schools, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

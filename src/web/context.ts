@@ -39,6 +39,7 @@ import type { LeaderService } from '../dashboards/leader.service.js';
 import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
+import type { ReportsService } from '../reports/reports.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import type { ImpactService } from '../impact/impact.service.js';
@@ -109,6 +110,8 @@ export interface AppContext extends AppDeps {
   calendar: CalendarService;
   /** The district's schools, their courses, students' enrolments and subgroups. */
   schools: SchoolsService;
+  /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */
+  reports: ReportsService;
   /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */
   referrals: ReferralsService;
   /** Belonging and well-being pulse (src/surveys): windows (admins), answering (students), pulseSince (indicators), resultsFor and windowsFor (school view). */

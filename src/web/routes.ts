@@ -35,6 +35,7 @@ import { providerPortalRoutes } from '../providers/provider-portal.routes.js';
 import { providerReferralPages } from '../referrals/referrals.provider-routes.js';
 import { calendarRoutes } from '../calendar/calendar.routes.js';
 import { schoolsRoutes, schoolsUploadRoutes } from '../schools/schools.routes.js';
+import { reportsRoutes } from '../reports/reports.routes.js';
 import { referralsRoutes } from '../referrals/referrals.routes.js';
 import { alertsRoutes } from '../alerts/alerts.routes.js';
 import { surveysRoutes } from '../surveys/surveys.routes.js';
@@ -92,6 +93,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(providersRoutes(ctx));
   app.use(calendarRoutes(ctx));
   app.use(schoolsRoutes(ctx));
+  app.use(reportsRoutes(ctx));
   app.use(referralsRoutes(ctx));
   app.use(alertsRoutes(ctx));
   app.use(surveysRoutes(ctx));

@@ -58,6 +58,14 @@
   });
   if (body.hasAttribute('data-print-on-load') && window.top === window) window.addEventListener('load', function () { window.print(); });
 
+  // A report's table of numbers is folded under its chart on screen and printed open (browsers without ::details-content).
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details.report-data:not([open])'), function (d) { d.setAttribute('open', ''); d.setAttribute('data-print-opened', ''); });
+  });
+  window.addEventListener('afterprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details[data-print-opened]'), function (d) { d.removeAttribute('open'); d.removeAttribute('data-print-opened'); });
+  });
+
   // Ask the LMS to size its frame to the page (Canvas, Moodle and others listen for this message).
   if (window.parent !== window) {
     var last = 0;

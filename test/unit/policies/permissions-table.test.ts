@@ -18,6 +18,7 @@ import { staffRolePolicy, staffRoleActions } from '../../../src/policies/staff-r
 import { providerAccountPolicy, providerAccountActions } from '../../../src/policies/provider-account.js';
 import { referralPolicy, referralActions, referralQueuePolicy, referralQueueActions, type ReferralFacts } from '../../../src/policies/referral.js';
 import { calendarPolicy, calendarActions } from '../../../src/policies/calendar.js';
+import { reportSettingsPolicy, reportSettingsActions } from '../../../src/policies/report-settings.js';
 import { alertPolicy, alertActions } from '../../../src/policies/alert.js';
 import { navigatorViewPolicy, navigatorViewActions } from '../../../src/policies/navigator-view.js';
 import { surveyPolicy, surveyActions, surveyAnswerPolicy } from '../../../src/policies/survey.js';
@@ -132,7 +133,7 @@ const expected: Record<string, string[]> = {
   ],
   'counsellor of another tenant': [],
   admin: [
-    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'referralQueue:view', 'calendar:manage', 'school:manage',
+    'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'referralQueue:view', 'calendar:manage', 'school:manage', 'reportSettings:view', 'reportSettings:edit',
     'plan:view', 'plan:print', 'plan:viewHistory', 'goal:list', 'goal:view',
     'checkin:list', 'checkin:view', 'checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds', 'navigator:reassign', 'audit:list', 'audit:export', 'course:setKind',
     'platform:list', 'platform:add', 'platform:update',
@@ -190,6 +191,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['impact', impactActions, (user, a) => impactPolicy(user, a as (typeof impactActions)[number], { tenantId: T })],
   // The district's schools, courses' schools, students' moves and programs: its admins.
   ['school', schoolActions, (user, a) => schoolPolicy(user, a as (typeof schoolActions)[number], { tenantId: T })],
+  // The minimum group size school and district views hide below: its admins.
+  ['reportSettings', reportSettingsActions, (user, a) => reportSettingsPolicy(user, a as (typeof reportSettingsActions)[number], { tenantId: T })],
   // Alerts: the adults one was routed to (a1 is a recipient) and support staff act on it; admins oversee; the rest never see it.
   // (The alert is school A's student's; `list` is the page as a whole.)
   ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], a === 'list' ? { tenantId: T, recipientIds: [] } : { tenantId: T, recipientIds: ['a1'], schoolIds: [SA] })],
