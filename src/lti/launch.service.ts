@@ -33,6 +33,9 @@ export interface LaunchDeps {
   roster: RosterService;
   ltiks: LtikService;
   identities: Pick<IdentitiesService, 'link'>;
+  /** Puts a launched course in the school its LMS names (schools.placeCourse); a failure never fails the launch. */
+  placeCourse?: (tenantId: string, contextId: string, school: LaunchSchool) => Promise<unknown>;
+  logger?: { warn: (o: object, msg: string) => void };
   jwks?: JwksCache;
 }
 
@@ -175,6 +178,11 @@ export function createLaunchService(deps: LaunchDeps) {
       return w;
     });
     const contextId = written.context?.id ?? null;
+    const school = launchFamily(tenant, claims).schoolKeyOf?.(claims) ?? null;
+    if (school && contextId && deps.placeCourse) {
+      // The school view counts the course's students at this school; the launch itself goes on without it.
+      await deps.placeCourse(tenant.id, contextId, school).catch((err: unknown) => deps.logger?.warn({ tenantId: tenant.id, error: err instanceof Error ? err.name : 'unknown' }, 'could not place the course in its school'));
+    }
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: contextId, role: written.role, loc: written.locale });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';
     // From an account-level placement (a leader, with no course): the leaders' page.
@@ -187,7 +195,7 @@ export function createLaunchService(deps: LaunchDeps) {
       ltik,
       redirectTo: inToolUrl(target, ltik),
       landsOnRoster: target === roleHome[written.role] && homeListsRoster.has(written.role),
-      school: launchFamily(tenant, claims).schoolKeyOf?.(claims) ?? null,
+      school,
     };
   }
 

@@ -309,7 +309,11 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   // The navigator view (issue 12): the caseload's students, this week's check-ins, open needs and referrals waiting.
   const navigatorView = createNavigatorViewService({ clock: deps.clock, audit, roster, navigators, caseload, checkins, referrals, cadenceDays: deps.config.checkinCadenceDays });
-  const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities });
+  const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities, logger: deps.logger, placeCourse: async (t, c, school) => {
+      // A course is placed once (one read per launch after that); an admin's placement is never the LMS's to change.
+      if (await schools.schoolOfCourse(t, c)) return;
+      await schools.placeCourse(t, c, school.name ? school : { lmsKey: school.lmsKey });
+    } });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
   const signedIn = requireUser(authenticator, (t) => platforms.timeZoneOf(t));
   const once = onceGuard(db, deps.clock);
