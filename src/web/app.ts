@@ -57,6 +57,9 @@ import { providerReferralsOf } from '../referrals/referrals.provider-routes.js';
 import { createCalendarService } from '../calendar/calendar.service.js';
 import { createSchoolsService } from '../schools/schools.service.js';
 import { createLeaderService } from '../dashboards/leader.service.js';
+import { createDashboardsService } from '../dashboards/dashboards.service.js';
+import { createSchoolViewService } from '../dashboards/school.service.js';
+import type { SchoolFactSources } from '../dashboards/school-facts.js';
 import { createReportsService } from '../reports/reports.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
@@ -66,7 +69,7 @@ import { createDigest } from '../alerts/digest.js';
 import { createSurveysService } from '../surveys/surveys.service.js';
 import { loadSurveys } from '../surveys/surveys.schemas.js';
 import { createImpactService } from '../impact/impact.service.js';
-import { defaultMinimumGroupSize, suppress } from '../impact/min-size.js';
+import { suppress } from '../impact/min-size.js';
 import { onceGuard } from './once.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { outsideScope, withTenant } from '../db/tenant-scope.js';
@@ -303,12 +306,31 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     schoolDayBounds: (t, anchors, n, today) => studentData.schoolDayBounds(t, anchors, n, today),
     windowFigures: (t, windows, rules) => studentData.windowFigures(t, windows, rules),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
-    minimumGroupSize: wiring.minimumGroupSize ?? (() => Promise.resolve(defaultMinimumGroupSize)),
+    minimumGroupSize: wiring.minimumGroupSize ?? ((t) => reports.settingsFor(t).then((s) => s.minGroupSize)),
     suppress,
   });
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
   // The navigator view (issue 12): the caseload's students, this week's check-ins, open needs and referrals waiting.
   const navigatorView = createNavigatorViewService({ clock: deps.clock, audit, roster, navigators, caseload, checkins, referrals, cadenceDays: deps.config.checkinCadenceDays });
+  // The school and district views (issue 12): each feature's set-based reads over a school's students.
+  const schoolFacts: SchoolFactSources = {
+    clock: deps.clock,
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+    schoolYearStartOf: (t) => platforms.schoolYearStartOf(t),
+    studentsAt: (t, school) => schools.studentsAt(t, school),
+    groupsOf: (t, ids) => schools.groupsOf(t, ids),
+    navigatorsOf: (t, ids) => navigators.navigatorsOf(t, ids),
+    advisoriesOf: (t, ids) => roster.advisoriesOf(t, ids),
+    planStatusFor: (t, ids) => plans.statusFor(t, ids),
+    recentCheckins: (t, ids) => checkins.recentCheckins(t, ids),
+    openNeeds: (t, ids) => checkins.openNeeds(t, ids),
+    tiersAndBands: (t, ids) => indicators.tiersAndBands(t, ids),
+    referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
+  };
+  const minGroupSize = wiring.minimumGroupSize ?? ((t: string) => reports.settingsFor(t).then((s) => s.minGroupSize));
+  const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays });
+  const dashboards = createDashboardsService({ db, sources: schoolFacts, schools, jobs, tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id), cadenceDays: deps.config.checkinCadenceDays });
+  for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities, logger: deps.logger, placeCourse: async (t, c, school) => {
       // A course is placed once (one read per launch after that); an admin's placement is never the LMS's to change.
       if (await schools.schoolOfCourse(t, c)) return;
@@ -324,7 +346,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -39,6 +39,8 @@ import type { LeaderService } from '../dashboards/leader.service.js';
 import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
+import type { SchoolViewService } from '../dashboards/school.service.js';
+import type { DashboardsService } from '../dashboards/dashboards.service.js';
 import type { ReportsService } from '../reports/reports.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
@@ -110,6 +112,10 @@ export interface AppContext extends AppDeps {
   calendar: CalendarService;
   /** The district's schools, their courses, students' enrolments and subgroups. */
   schools: SchoolsService;
+  /** A school's view and the students behind its numbers (src/dashboards/school.service.ts). */
+  schoolView: SchoolViewService;
+  /** Weekly school snapshots (a nightly job) and the district view read from them. */
+  dashboards: DashboardsService;
   /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */
   reports: ReportsService;
   /** Referrals to supports: the loop from need to service, consent, need-to-know, the queue. */

@@ -11,6 +11,7 @@ import { launchRoutes } from '../lti/launch.routes.js';
 import { deepLinkingRoutes } from '../lti/deep-linking.routes.js';
 import { roleHomeRoutes } from '../home/home.routes.js';
 import { leaderRoutes } from '../dashboards/leader.routes.js';
+import { schoolViewRoutes } from '../dashboards/school.routes.js';
 import { plansRoutes } from '../plans/plans.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { caseloadRoutes } from '../caseload/caseload.routes.js';
@@ -76,6 +77,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(deepLinkingRoutes(ctx));
   app.use(roleHomeRoutes(ctx));
   app.use(leaderRoutes(ctx));
+  app.use(schoolViewRoutes(ctx));
   app.use(languageRoutes(ctx));
   app.use(plansRoutes(ctx));
   app.use(auditRoutes(ctx));

@@ -97,8 +97,8 @@ describe('navigator view (/navigator)', function () {
     await member(advisoryC, s6.id, 'student', 'Learner');
     await member(advisoryC, s7.id, 'student', 'Learner');
     await member(s.otherCourseId, subjectTeacher.id, 'advisor', 'Instructor');
-    await rows(sql`update people set staff_roles = '{coordinator}' where id = ${coordinator.id}`);
-    await rows(sql`update people set staff_roles = '{counsellor}' where id = ${counsellor.id}`);
+    await rows(sql`update people set staff_roles = '{coordinator}', staff_grants = '[{"role":"coordinator","schoolId":null}]' where id = ${coordinator.id}`);
+    await rows(sql`update people set staff_roles = '{counsellor}', staff_grants = '[{"role":"counsellor","schoolId":null}]' where id = ${counsellor.id}`);
     // Everyone joined a month before now (the "never met" count runs from joining).
     await t.ctx.db.update(memberships).set({ createdAt: new Date(NOW.getTime() - 30 * DAY) }).where(inArray(memberships.contextId, [s.advisoryId, advisoryB, advisoryC]));
     await t.ctx.navigators.assign({ tenantId: s.tenantId, studentId: s6.id, navigatorId: s.advisor.id, assignedBy: s.admin.id });
