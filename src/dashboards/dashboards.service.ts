@@ -1,4 +1,8 @@
 import type { Db } from '../db/client.js';
+import type { AppUser } from '../auth/user.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { authorize } from '../policies/policy.js';
+import { schoolViewPolicy } from '../policies/school-view.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
@@ -16,6 +20,8 @@ export const SNAPSHOT_WEEKS = 12;
 
 export interface DashboardsDeps {
   db: Db;
+  audit: Pick<AuditService, 'record'>;
+  minGroupSize: (tenantId: string) => Promise<number>;
   sources: SchoolFactSources;
   schools: Pick<SchoolsService, 'list'>;
   jobs: Pick<JobQueue, 'enqueue'>;
@@ -43,19 +49,31 @@ export function createDashboardsService(deps: DashboardsDeps) {
     return schools.length;
   }
 
+  /** The weeks the district view draws (each week's Monday, oldest first), ending with this one. */
+  async function weeksOf(tenantId: string): Promise<string[]> {
+    const thisWeek = weekStartOf(localDate(clock.now(), await sources.timeZoneOf(tenantId)));
+    return Array.from({ length: SNAPSHOT_WEEKS }, (_, i) => addDays(thisWeek, -7 * (SNAPSHOT_WEEKS - 1 - i)));
+  }
+
   return {
     snapshotTenant,
 
-    /** Every school's snapshots over the last SNAPSHOT_WEEKS weeks, oldest first (the caller gates). */
-    async snapshotsOf(tenantId: string) {
-      const today = localDate(clock.now(), await sources.timeZoneOf(tenantId));
-      const from = addDays(weekStartOf(today), -7 * (SNAPSHOT_WEEKS - 1));
-      return withTenant(tenantId, () => repo.snapshotsSince(db, tenantId, from));
+    /**
+     * The district view: every school side by side (this week's snapshot, else its latest) and over the
+     * last SNAPSHOT_WEEKS weeks, read from the snapshots (a few rows per school), never from students.
+     */
+    async district(user: AppUser) {
+      const tenantId = user.tenantId;
+      authorize(schoolViewPolicy, user, 'view_district', { tenantId });
+      const weeks = await weeksOf(tenantId);
+      const [schools, snapshots, minGroupSize] = await Promise.all([deps.schools.list(tenantId), withTenant(tenantId, () => repo.snapshotsSince(db, tenantId, weeks[0]!)), deps.minGroupSize(tenantId)]);
+      await deps.audit.record(user, { action: 'read', entity: 'district_view' });
+      return { schools, snapshots, weeks, minGroupSize, cadenceDays: deps.cadenceDays };
     },
 
     jobHandlers: {
       [SNAPSHOT_JOB]: async (tenantId: string) => {
-        await snapshotTenant(tenantId);
+        await withTenant(tenantId, () => snapshotTenant(tenantId));
       },
       [SNAPSHOT_SCHEDULE_JOB]: () =>
         asSystem('schedule', async () => {

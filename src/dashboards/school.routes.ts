@@ -9,6 +9,7 @@ import { studentFilter } from './school-filters.js';
 import { schoolViewQuery } from './school.schemas.js';
 import { schoolPage } from './school.presenter.js';
 import { studentListPage, studentsExport } from './school-students.presenter.js';
+import { districtPage } from './district.presenter.js';
 
 /** A query the page cannot answer is a 400 naming the parameters, never a guess. */
 function queryOf<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
@@ -17,10 +18,16 @@ function queryOf<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
   return parsed.data;
 }
 
-/** A school's view (/schools/:schoolId), the students behind its numbers, and their export (CSV, XLSX). */
+/** The district's view (/district), a school's (/schools/:schoolId), the students behind its numbers, and their export (CSV, XLSX). */
 export function schoolViewRoutes(ctx: AppContext): Router {
   const r = Router();
   const back = (locale: Parameters<typeof t>[2]) => [{ href: leaderHome, label: t('dashboards.leader.title', {}, locale), current: false }];
+
+  r.get('/district', ctx.requireUser, async (req, res) => {
+    const user = req.user!;
+    const view = await ctx.dashboards.district(user);
+    res.render('dashboards/district', { titleKey: 'dashboards.district.title', nav: back(user.locale), ...districtPage(view, user.locale) });
+  });
 
   r.get('/schools/:schoolId', ctx.requireUser, async (req, res) => {
     const user = req.user!;

@@ -243,6 +243,8 @@ class SchoolWriter {
     );
     if (incidents.length > 0) await this.seed.studentData.upsertIncidents(tenantId, 'csv', incidents);
     await this.seed.indicators.recomputeTenant(tenantId);
+    // This week's figures of each school, as the nightly job counts them: the district view has a week to show.
+    await this.seed.dashboards.snapshotTenant(tenantId);
   }
 
   /** The admin is on no course roster: written as her account-level launch would record her. */

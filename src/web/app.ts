@@ -329,7 +329,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   };
   const minGroupSize = wiring.minimumGroupSize ?? ((t: string) => reports.settingsFor(t).then((s) => s.minGroupSize));
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays });
-  const dashboards = createDashboardsService({ db, sources: schoolFacts, schools, jobs, tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id), cadenceDays: deps.config.checkinCadenceDays });
+  const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id), cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities, logger: deps.logger, placeCourse: async (t, c, school) => {
       // A course is placed once (one read per launch after that); an admin's placement is never the LMS's to change.

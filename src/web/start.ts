@@ -34,6 +34,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   await app.ctx.digest.startSchedule();
   await app.ctx.connectors.startSchedule();
   await app.ctx.referrals.startSchedule();
+  await app.ctx.dashboards.startSchedule();
   await app.ctx.mail.resumeHeld();
   app.ctx.jobs.start();
   let stopping = false;
