@@ -6,6 +6,7 @@ import type { AppUser, ToolRole } from '../../../src/auth/user.js';
 import type { CaseloadRow } from '../../../src/caseload/caseload.service.js';
 import { RESET_PATH } from '../../../src/sandbox/sandbox.routes.js';
 import { validData } from '../../../src/web/forms.js';
+import { asUser } from '../../support/school.js';
 
 const ADVISORY_9A = [
   'Amara Okafor', 'Liam Nguyen', 'Sofia Hernández', 'Noah Patel', 'Zoe Kim', 'Mateo García',
@@ -49,6 +50,32 @@ describe('sandbox sample school: a term of history on first start', function () 
   /** What a restart or a reset must reproduce exactly, and nothing more. */
   const fingerprint = (rows: CaseloadRow[]) =>
     rows.map((r) => [r.name, r.plan.status, r.goals, r.lastCheckin, r.wellbeing, r.needs.map((n) => `${n.category}:${n.urgency}`), r.navigatorName]).sort();
+
+  it('counts each of the district\'s two schools: the district view shows both side by side, each school view its students', async () => {
+    const tid = await tenantId(t);
+    const [dana] = await t.ctx.roster.findPeopleBySub(tid, ['sandbox-admin-whitfield']);
+    const admin = asUser(t.app, await t.ctx.ltiks.issue({ tid, pid: dana!.id, cid: null, role: 'admin' }));
+    const schools = await t.ctx.schools.list(tid);
+    expect(schools.map((x) => x.name).sort()).to.deep.equal(['Lincoln High School', 'Riverside High School']);
+    // The seed counted this week's figures as the nightly job does: 24 students between the two schools.
+    const district = await admin.get('/district').expect(200);
+    expect(district.text).to.contain('Lincoln High School').and.to.contain('Riverside High School');
+    const adminUser = (await t.ctx.roster.userFromClaims({ tid, pid: dana!.id, cid: null, role: 'admin' }))!;
+    const snapshots = await withTenant(tid, () => t.ctx.dashboards.district(adminUser));
+    expect(snapshots.snapshots.reduce((n, x) => n + x.students, 0)).to.equal(24);
+    for (const school of schools) {
+      const page = await admin.get(`/schools/${school.id}`).expect(200);
+      expect(page.text).to.contain(school.name).and.to.contain('Open needs by grade');
+      const list = await admin.get(`/schools/${school.id}/students?show=all`).expect(200);
+      const onList = (list.text.match(/<th scope="row">/g) ?? []).length;
+      const students = await t.ctx.schools.studentsAt(tid, school.id);
+      expect(onList, school.name).to.equal(students.length);
+      const csv = await admin.get(`/schools/${school.id}/students/export?show=all&format=csv`).expect(200);
+      expect(csv.headers['content-type']).to.match(/^text\/csv/);
+    }
+    await admin.get('/schools/not-a-school').expect(404);
+    await admin.get(`/schools/${schools[0]!.id}?group=bogus`).expect(400);
+  });
 
   it('gives Ms. Rivera her 12 advisory students with plans, goals and check-ins in varied states, ranked with reasons', async () => {
     const { rows, total } = await t.ctx.caseload.list(await rivera(t), ALL);
