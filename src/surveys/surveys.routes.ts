@@ -61,6 +61,7 @@ export function surveysRoutes(ctx: AppContext): Router {
       nav: [{ href: '/admin', label: t('nav.admin', {}, user.locale), current: false }],
       formAction: ADMIN,
       surveys: ctx.surveys.surveyChoices(user.locale).map((s) => ({ ...s, selected: s.id === (values.surveyId ?? ctx.surveys.surveyIds[0]) })),
+      schools: view.schools.map((x) => ({ ...x, selected: x.id === values.schoolId })),
       windows: view.windows.map((w) => ({ ...w, stateLabel: t(`surveys.admin.state.${w.state}`, {}, user.locale), closeUrl: w.state === 'closed' ? undefined : `${ADMIN}/${w.id}/close` })),
       notice: !errors && typeof req.query.done === 'string' ? t(`surveys.admin.done.${req.query.done === 'closed' ? 'closed' : 'added'}`, {}, user.locale) : undefined,
       values: { opensOn: view.today, closesOn: view.today, ...values },

@@ -26,8 +26,10 @@ export interface SurveysDeps {
   documents: Record<Locale, SurveysDocument>;
   /** The school's IANA zone: windows open and close on its days. */
   timeZoneOf: (tenantId: string) => Promise<string>;
-  /** The school a student belongs to, once schools exist (another feature); without it only windows for every school apply. */
-  schoolOf?: (tenantId: string, studentId: string) => Promise<string | null>;
+  /** The school a student is at now (the schools feature); a student at none sees only windows for every school. */
+  schoolOf: (tenantId: string, studentId: string) => Promise<string | null>;
+  /** The district's schools (the schools feature): a window is for one of them, or for every school. */
+  schoolsOf: (tenantId: string) => Promise<{ id: string; name: string }[]>;
   /** Told, after the commit, whose answers were saved: the indicators recompute them. Never throws. */
   onAnswered?: (tenantId: string, studentIds: string[]) => Promise<void>;
 }
@@ -79,7 +81,7 @@ export function createSurveysService(deps: SurveysDeps) {
   /** Whether a window is for this student's school (every school's is). */
   async function forStudent(w: repo.SurveyWindow, tenantId: string, studentId: string): Promise<boolean> {
     if (w.schoolId === null) return true;
-    return (await deps.schoolOf?.(tenantId, studentId)) === w.schoolId;
+    return (await deps.schoolOf(tenantId, studentId)) === w.schoolId;
   }
 
   /**
@@ -192,8 +194,9 @@ export function createSurveysService(deps: SurveysDeps) {
     async adminPage(user: AppUser) {
       authorize(surveyPolicy, user, 'manageWindows', { tenantId: user.tenantId });
       const today = await todayAt(user.tenantId);
-      const [windows, counts] = await Promise.all([repo.listWindows(db, user.tenantId), repo.respondentCounts(db, user.tenantId)]);
-      return { today, windows: windows.map((w) => ({ ...viewOf(w, today, user.locale), respondents: counts.get(w.id) ?? 0 })) };
+      const [windows, counts, schools] = await Promise.all([repo.listWindows(db, user.tenantId), repo.respondentCounts(db, user.tenantId), deps.schoolsOf(user.tenantId)]);
+      const schoolName = new Map(schools.map((x) => [x.id, x.name]));
+      return { today, schools, windows: windows.map((w) => ({ ...viewOf(w, today, user.locale), schoolName: w.schoolId === null ? null : (schoolName.get(w.schoolId) ?? null), respondents: counts.get(w.id) ?? 0 })) };
     },
 
     /** Opens a window (the school's days, both ends included); refused when it meets an open window of the same survey and school. Audited. */
@@ -201,6 +204,7 @@ export function createSurveysService(deps: SurveysDeps) {
       authorize(surveyPolicy, user, 'manageWindows', { tenantId: user.tenantId });
       const form = validForm(posted, user.locale);
       const w = { surveyId: form.surveyId, opensOn: form.opensOn, closesOn: form.closesOn, schoolId: form.schoolId === '' ? null : form.schoolId };
+      if (w.schoolId !== null && !(await deps.schoolsOf(user.tenantId)).some((x) => x.id === w.schoolId)) throw new InvalidInput({ schoolId: t('surveys.errors.schoolId', {}, user.locale) }, posted);
       return db.transaction(async (tx) => {
         const [clash] = await repo.overlapping(tx, user.tenantId, w);
         if (clash) throw new InvalidInput({ opensOn: t('surveys.errors.overlap', { opensOn: clash.opensOn, closesOn: clash.closesOn }, user.locale) }, posted);

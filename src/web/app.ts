@@ -252,7 +252,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
   // Pulse surveys: a student's answers reach the indicators' debounced recompute.
-  const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolOf: async (t, id) => (await schools.currentOf(t, [id])).get(id)?.schoolId ?? null, schoolsOf: (t) => schools.list(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids) });
   const referralsConfig = loadReferralsConfig();
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });

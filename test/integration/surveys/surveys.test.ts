@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { placeStudents } from '../../support/school-places.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
@@ -46,7 +47,7 @@ describe('surveys: the belonging pulse', () => {
       const res = await admin.post(ADMIN, { ...window, closesOn: '2026-03-15' }).expect(400);
       expect(res.text).to.contain('The last day must be on or after the day it opens').and.to.contain('href="#window-closes"');
       const bad = await admin.post(ADMIN, { ...window, schoolId: 'north' }).expect(400);
-      expect(bad.text).to.contain('Enter a school id, or leave it empty for every school');
+      expect(bad.text).to.contain('Choose one of the district’s schools, or every school');
     });
 
     it('adds a window (audited), then refuses one that meets it for the same survey and school', async () => {
@@ -57,7 +58,8 @@ describe('surveys: the belonging pulse', () => {
       const audit = await t.ctx.audit.list(s.tenantId, {});
       expect(audit.some((a) => a.entity === 'survey_window' && a.action === 'create' && a.entityId === windowId)).to.equal(true);
       // A window for one school meets the every-school window on 2026-03-27.
-      const clash = await admin.post(ADMIN, { ...window, opensOn: '2026-03-27', closesOn: '2026-04-03', schoolId: randomUUID() }).expect(400);
+      const north = (await placeStudents(t.ctx.db, s.tenantId, ['North High', 'South High'], { a: [], b: [] })).a;
+      const clash = await admin.post(ADMIN, { ...window, opensOn: '2026-03-27', closesOn: '2026-04-03', schoolId: north }).expect(400);
       expect(clash.text).to.contain('This survey is already open for this school from 2026-03-16 to 2026-03-27');
       // The day after it is free.
       await admin.post(ADMIN, { ...window, opensOn: '2026-03-28', closesOn: '2026-04-03' }).expect(303);
