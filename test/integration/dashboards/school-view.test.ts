@@ -229,6 +229,15 @@ describe('school view (/schools/:schoolId)', function () {
     expect(tiers).to.contain('fewer than 10');
   });
 
+  it('groups the tiers by advisory on request, with students of no advisory as "not recorded"', async () => {
+    const byAdvisory = decoded((await (await as(counsellorA)).get(`/schools/${places.a}?group=advisory`).expect(200)).text);
+    // 9A holds grade 09 (12, as above); 10A Ten 01-11 (an assignment does not move a student out of their advisory: 11);
+    // no advisory: Eleven 01-03 (3), hidden as small, so 10A is hidden as its complement.
+    const rows = dataTable(section(byAdvisory, 'sv-tiers'));
+    expect(rows.map((r) => r.slice(1).join(' '))).to.deep.equal(['6 2 2 2', 'hidden hidden hidden hidden', 'fewer than 10 fewer than 10 fewer than 10 fewer than 10']);
+    expect(rows.map((r) => r[0]!.replace(/ [0-9a-f]{8}$/, ''))).to.deep.equal(['Advisory 9A', 'Advisory 10A', 'Not recorded']);
+  });
+
   it('shows referrals by category against the response standard', () => {
     const table = tableAfter(section(html, 'sv-referrals'), '<caption>');
     // Category, made, open, on time / answered, overdue, median hours.
@@ -260,7 +269,8 @@ describe('school view (/schools/:schoolId)', function () {
       })
       .expect(200);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.body as Buffer);
+    const file = xlsx.body as Buffer;
+    await book.xlsx.load(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
     const sheet = book.worksheets[0]!;
     expect(sheet.actualRowCount).to.equal(expected.length + 1);
     expect(sheet.getColumn(1).values.slice(2)).to.deep.equal(expected);
