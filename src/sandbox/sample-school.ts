@@ -86,5 +86,5 @@ export const launchers: readonly { role: string; sub: string; course: string | n
   { role: 'parent', sub: people.parent, course: firstGuardian.advisory, label: 'Launch as parent', who: `${nameOf(firstGuardian)}, parent of ${firstGuardian.children.join(', ')}` },
   { role: 'counselor', sub: people.counselor, course: ADVISORY.id, label: 'Launch as counselor', who: `${nameOf(counselor)}, school counselor and support coordinator (staff roles given on /admin/staff)` },
   { role: 'admin', sub: people.admin, course: ADVISORY.id, label: 'Launch as admin', who: `${nameOf(admin)}, account administrator` },
-  { role: 'school-leader', sub: people.leader, course: null, label: 'Launch as school leader (account)', who: `${nameOf(leader)}, principal, from the account's navigation with no course (school leader for every school until the sandbox has schools)` },
+  { role: 'school-leader', sub: people.leader, course: null, label: 'Launch as school leader (account)', who: `${nameOf(leader)}, principal of Lincoln High School, from the account's navigation with no course` },
 ];

@@ -6,7 +6,6 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser, ToolRole } from '../auth/user.js';
 import { buildContext } from '../web/app.js';
 import { validData } from '../web/forms.js';
-import { ALL_SCHOOLS } from '../roster/staff.service.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
@@ -139,8 +138,8 @@ class SchoolWriter {
   async write(): Promise<void> {
     const { tenantId } = this.target;
     await this.syncRosters();
-    await this.writeStaffRoles();
     await this.writeSchools();
+    await this.writeStaffRoles();
     for (const g of guardians) {
       // role_scope_mentor arrives with a parent's launch, never through NRPS: written as that launch would.
       const mentees = g.children.map((name) => this.person(studentSubs.get(name)!));
@@ -257,18 +256,23 @@ class SchoolWriter {
   }
 
   /**
-   * Ms. Moore is the school's counsellor and its support coordinator, and Ms. Castillo (on no course
-   * roster: written as her account launch would record her) its leader, as the admin set them up on
-   * /admin/staff: at every school while the sandbox has none.
+   * Ms. Moore is counsellor and support coordinator at both schools, and Ms. Castillo (on no course
+   * roster: written as her account launch would record her) Lincoln High School's principal, as the
+   * admin set them up on /admin/staff.
    */
   private async writeStaffRoles(): Promise<void> {
     const { tenantId } = this.target;
     const dana = await this.admin();
     const [moore] = await this.seed.roster.findPeopleBySub(tenantId, [counselor.sub]);
     if (!moore) throw new Error('sample school: the counsellor is on no roster');
-    for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, school: ALL_SCHOOLS, change: 'grant' }));
+    const schools = await this.seed.schools.list(tenantId);
+    for (const school of schools) {
+      for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, school: school.id, change: 'grant' }));
+    }
     const castillo = await this.seed.roster.upsertPerson(tenantId, { sub: leader.sub, name: `${leader.givenName} ${leader.familyName}`, givenName: leader.givenName, familyName: leader.familyName });
-    await this.seed.staff.change(dana, validData({ person: castillo.id, role: 'school_leader', school: ALL_SCHOOLS, change: 'grant' }));
+    const lincoln = schools.find((x) => x.name === 'Lincoln High School');
+    if (!lincoln) throw new Error('sample school: Lincoln High School was not placed');
+    await this.seed.staff.change(dana, validData({ person: castillo.id, role: 'school_leader', school: lincoln.id, change: 'grant' }));
   }
 
   /**
