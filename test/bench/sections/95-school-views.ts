@@ -67,23 +67,24 @@ async function seedDistrict(env: BenchEnv, schools: number, v: Volumes): Promise
   await run(env, sql`insert into schools (tenant_id, name, source, sis_key) select ${t}::uuid, 'Bench school ' || g, 'sis', 'bench-school-' || g from generate_series(1, ${schools}) g`);
   const schoolIds = (await queryRows<{ id: string }>(ctx.db, sql`select id from schools where tenant_id = ${t} order by split_part(sis_key, '-', 3)::int`)).map((r) => r.id);
   await run(env, sql`insert into contexts (tenant_id, context_id, title, kind, kind_set_by) select ${t}::uuid, 'bench-adv-' || g, 'Advisory ' || lpad(g::text, 5, '0'), 'advisory', 'placement' from generate_series(0, ${advisories - 1}) g`);
+  // The seed's own joins below need the planner to know these tables' sizes.
+  await analyze(env, ['people', 'schools', 'contexts']);
   await run(env, sql`insert into course_schools (tenant_id, context_id, school_id, source)
     select ${t}::uuid, c.id, s.id, 'sis' from contexts c join schools s on s.tenant_id = c.tenant_id
       and s.sis_key = 'bench-school-' || (1 + split_part(c.context_id, '-', 3)::int * ${size} / ${VIEWS_BENCH.perSchool})
     where c.tenant_id = ${t}`);
   await run(env, sql`insert into memberships (tenant_id, context_id, person_id, role)
     select ${t}::uuid, c.id, a.id, 'advisor' from ${advisors} a join contexts c on c.tenant_id = ${t} and c.context_id = 'bench-adv-' || a.a`);
-  await run(env, sql`insert into memberships (tenant_id, context_id, person_id, role)
-    select ${t}::uuid, c.id, s.id, 'student' from ${students} s join contexts c on c.tenant_id = ${t} and c.context_id = 'bench-adv-' || (s.n / ${size})`);
-  await run(env, sql`insert into school_enrolments (tenant_id, student_id, school_id, grade_level, started_on, source)
-    select ${t}::uuid, s.id, sc.id, lpad((9 + s.n % 4)::text, 2, '0'), ${year.firstDay}::date, 'sis'
-    from ${students} s join schools sc on sc.tenant_id = ${t} and sc.sis_key = 'bench-school-' || (1 + s.n / ${VIEWS_BENCH.perSchool})`);
   const [support] = await queryRows<{ id: string }>(ctx.db, sql`insert into supports (tenant_id, name, provider, category, tier, cost, referral, sensitive) values (${t}, 'Bench tutoring', 'Bench', 'tutoring', 2, 'free', 'internal', false) returning id`);
   env.progress(`school views: ${n} students, ${schools} schools, ${advisories} advisories seeded; check-ins and attendance by school...`);
   // A school's students at a time: each statement stays well under the driver's query timeout.
   for (let school = 0; school < schools; school++) {
     const from = school * VIEWS_BENCH.perSchool;
     const these = sql`(select s.id, s.n, a.id as advisor from ${students} s join ${advisors} a on a.a = s.n / ${size} where s.n >= ${from} and s.n < ${from + VIEWS_BENCH.perSchool})`;
+    await run(env, sql`insert into memberships (tenant_id, context_id, person_id, role)
+      select ${t}::uuid, c.id, s.id, 'student' from ${these} s join contexts c on c.tenant_id = ${t} and c.context_id = 'bench-adv-' || (s.n / ${size})`);
+    await run(env, sql`insert into school_enrolments (tenant_id, student_id, school_id, grade_level, started_on, source)
+      select ${t}::uuid, s.id, ${schoolIds[school]!}::uuid, lpad((9 + s.n % 4)::text, 2, '0'), ${year.firstDay}::date, 'sis' from ${these} s`);
     await run(env, sql`insert into checkins (tenant_id, student_id, recorded_by, date, format, attended, week, wellbeing)
       select ${t}::uuid, s.id, s.advisor, ${today}::date - (k * ${step} + s.n % 4), 'in_person', (s.n + k) % 7 <> 0, ${v.checkins} - k, 1 + (s.n + k) % 5
       from ${these} s cross join generate_series(0, ${v.checkins - 1}) k`);
@@ -105,9 +106,13 @@ async function seedDistrict(env: BenchEnv, schools: number, v: Volumes): Promise
       from ${these} s where s.n % 10 = 0`);
     if ((school + 1) % 10 === 0) env.progress(`school views: ${school + 1} of ${schools} schools' records`);
   }
-  // As a live database would be after its nightly autovacuum: the planner knows the tables' sizes.
-  if (env.driver === 'postgres') for (const table of ['people', 'contexts', 'memberships', 'schools', 'course_schools', 'school_enrolments', 'checkins', 'checkin_needs', 'attendance_days', 'student_indicators', 'plans', 'referrals']) await run(env, sql`analyze ${sql.identifier(table)}`);
+  await analyze(env, ['memberships', 'course_schools', 'school_enrolments', 'checkins', 'checkin_needs', 'attendance_days', 'student_indicators', 'plans', 'referrals']);
   return { tenantId: t, schoolIds };
+}
+
+/** As a live database would be after autovacuum: the planner knows the tables' sizes (PostgreSQL; PGlite plans without). */
+async function analyze(env: BenchEnv, tables: string[]): Promise<void> {
+  if (env.driver === 'postgres') for (const table of tables) await run(env, sql`analyze ${sql.identifier(table)}`);
 }
 
 /** A staff member holding `grant` (no course: a leader's account-level launch), and their ltik. */
