@@ -59,30 +59,31 @@ async function seedDistrict(env: BenchEnv, schools: number, v: Volumes): Promise
   const year = schoolYearAt(today, await ctx.platforms.schoolYearStartOf(t));
   const step = Math.max(1, Math.floor(120 / v.checkins));
   const needs = ctx.checkins.script.needs.map((x) => x.id).slice(0, 3);
-  // Students bs-<n>, advisors ba-<advisory>: the number in the sub says where each goes.
-  const students = sql`(select id, split_part(sub, '-', 2)::int as n from people where tenant_id = ${t} and sub like 'bs-%')`;
-  const advisors = sql`(select id, split_part(sub, '-', 2)::int as a from people where tenant_id = ${t} and sub like 'ba-%')`;
-  await run(env, sql`insert into people (tenant_id, sub, name) select ${t}::uuid, 'bs-' || g, 'Bench Student ' || g from generate_series(0, ${n - 1}) g`);
-  await run(env, sql`insert into people (tenant_id, sub, name) select ${t}::uuid, 'ba-' || g, 'Bench Advisor ' || g from generate_series(0, ${advisories - 1}) g`);
-  await run(env, sql`insert into schools (tenant_id, name, source, sis_key) select ${t}::uuid, 'Bench school ' || g, 'sis', 'bench-school-' || g from generate_series(1, ${schools}) g`);
-  const schoolIds = (await queryRows<{ id: string }>(ctx.db, sql`select id from schools where tenant_id = ${t} order by split_part(sis_key, '-', 3)::int`)).map((r) => r.id);
-  await run(env, sql`insert into contexts (tenant_id, context_id, title, kind, kind_set_by) select ${t}::uuid, 'bench-adv-' || g, 'Advisory ' || lpad(g::text, 5, '0'), 'advisory', 'placement' from generate_series(0, ${advisories - 1}) g`);
-  // The seed's own joins below need the planner to know these tables' sizes.
-  await analyze(env, ['people', 'schools', 'contexts']);
-  await run(env, sql`insert into course_schools (tenant_id, context_id, school_id, source)
-    select ${t}::uuid, c.id, s.id, 'sis' from contexts c join schools s on s.tenant_id = c.tenant_id
-      and s.sis_key = 'bench-school-' || (1 + split_part(c.context_id, '-', 3)::int * ${size} / ${VIEWS_BENCH.perSchool})
-    where c.tenant_id = ${t}`);
-  await run(env, sql`insert into memberships (tenant_id, context_id, person_id, role)
-    select ${t}::uuid, c.id, a.id, 'advisor' from ${advisors} a join contexts c on c.tenant_id = ${t} and c.context_id = 'bench-adv-' || a.a`);
+  // Students, advisors and advisories numbered in their keys (zero-padded, so they sort by number): read back in order, a school's slice is its people.
+  const idsOf = async (q: ReturnType<typeof sql>) => (await queryRows<{ id: string }>(ctx.db, q)).map((r) => r.id);
+  await run(env, sql`insert into people (tenant_id, sub, name) select ${t}::uuid, 'bs-' || lpad(g::text, 7, '0'), 'Bench Student ' || g from generate_series(0, ${n - 1}) g`);
+  await run(env, sql`insert into people (tenant_id, sub, name) select ${t}::uuid, 'ba-' || lpad(g::text, 7, '0'), 'Bench Advisor ' || g from generate_series(0, ${advisories - 1}) g`);
+  await run(env, sql`insert into schools (tenant_id, name, source, sis_key) select ${t}::uuid, 'Bench school ' || g, 'sis', 'bench-school-' || lpad(g::text, 4, '0') from generate_series(1, ${schools}) g`);
+  await run(env, sql`insert into contexts (tenant_id, context_id, title, kind, kind_set_by) select ${t}::uuid, 'bench-adv-' || lpad(g::text, 7, '0'), 'Advisory ' || lpad(g::text, 5, '0'), 'advisory', 'placement' from generate_series(0, ${advisories - 1}) g`);
+  const studentIds = await idsOf(sql`select id from people where tenant_id = ${t} and sub like 'bs-%' order by sub`);
+  const advisorIds = await idsOf(sql`select id from people where tenant_id = ${t} and sub like 'ba-%' order by sub`);
+  const schoolIds = await idsOf(sql`select id from schools where tenant_id = ${t} order by sis_key`);
+  const contextIds = await idsOf(sql`select id from contexts where tenant_id = ${t} and context_id like 'bench-adv-%' order by context_id`);
   const [support] = await queryRows<{ id: string }>(ctx.db, sql`insert into supports (tenant_id, name, provider, category, tier, cost, referral, sensitive) values (${t}, 'Bench tutoring', 'Bench', 'tutoring', 2, 'free', 'internal', false) returning id`);
-  env.progress(`school views: ${n} students, ${schools} schools, ${advisories} advisories seeded; check-ins and attendance by school...`);
+  env.progress(`school views: ${n} students, ${schools} schools, ${advisories} advisories; their records a school at a time...`);
+  const perSchoolAdvisories = VIEWS_BENCH.perSchool / size;
+  const list = (ids: string[]) => `{${ids.join(',')}}`;
   // A school's students at a time: each statement stays well under the driver's query timeout.
   for (let school = 0; school < schools; school++) {
     const from = school * VIEWS_BENCH.perSchool;
-    const these = sql`(select s.id, s.n, a.id as advisor from ${students} s join ${advisors} a on a.a = s.n / ${size} where s.n >= ${from} and s.n < ${from + VIEWS_BENCH.perSchool})`;
-    await run(env, sql`insert into memberships (tenant_id, context_id, person_id, role)
-      select ${t}::uuid, c.id, s.id, 'student' from ${these} s join contexts c on c.tenant_id = ${t} and c.context_id = 'bench-adv-' || (s.n / ${size})`);
+    const adv = list(advisorIds.slice(school * perSchoolAdvisories, (school + 1) * perSchoolAdvisories));
+    const ctxs = list(contextIds.slice(school * perSchoolAdvisories, (school + 1) * perSchoolAdvisories));
+    // The school's students with their number, advisor and advisory (25 to an advisory, in order).
+    const these = sql`(select s.id, ${from}::int + s.i::int - 1 as n, (${adv}::uuid[])[1 + (s.i::int - 1) / ${size}] as advisor, (${ctxs}::uuid[])[1 + (s.i::int - 1) / ${size}] as context
+      from unnest(${list(studentIds.slice(from, from + VIEWS_BENCH.perSchool))}::uuid[]) with ordinality s(id, i))`;
+    await run(env, sql`insert into course_schools (tenant_id, context_id, school_id, source) select ${t}::uuid, c, ${schoolIds[school]!}::uuid, 'sis' from unnest(${ctxs}::uuid[]) c`);
+    await run(env, sql`insert into memberships (tenant_id, context_id, person_id, role) select ${t}::uuid, c, a, 'advisor' from unnest(${ctxs}::uuid[], ${adv}::uuid[]) x(c, a)`);
+    await run(env, sql`insert into memberships (tenant_id, context_id, person_id, role) select ${t}::uuid, s.context, s.id, 'student' from ${these} s`);
     await run(env, sql`insert into school_enrolments (tenant_id, student_id, school_id, grade_level, started_on, source)
       select ${t}::uuid, s.id, ${schoolIds[school]!}::uuid, lpad((9 + s.n % 4)::text, 2, '0'), ${year.firstDay}::date, 'sis' from ${these} s`);
     await run(env, sql`insert into checkins (tenant_id, student_id, recorded_by, date, format, attended, week, wellbeing)
