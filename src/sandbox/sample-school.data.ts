@@ -568,3 +568,9 @@ export const pulseAnswers: readonly Readonly<Record<string, number>>[] = [
   { 'bp-part-of-school': 2, 'bp-adult-to-ask': 3, 'bp-classmates': 2, 'bp-energy': 2, 'bp-worried-safety': 4 },
   { 'bp-part-of-school': 5, 'bp-adult-to-ask': 4, 'bp-classmates': 5, 'bp-worried-safety': 1 },
 ];
+
+/** The district's two schools, as the LMS names them (each advisory's Canvas sub-account). */
+export const sampleSchools = {
+  lincoln: { lmsKey: 'sandbox-account-lincoln', name: 'Lincoln High School' },
+  riverside: { lmsKey: 'sandbox-account-riverside', name: 'Riverside High School' },
+} as const;

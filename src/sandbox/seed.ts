@@ -11,7 +11,7 @@ import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSisIds, studentSubs } from './sample-school.js';
-import { admin, advisory9A, advisory9B, subjectCourse, communityProvider, counselor, guardians, leader, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { admin, advisory9A, advisory9B, subjectCourse, sampleSchools, communityProvider, counselor, guardians, leader, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
 import { Readable } from 'node:stream';
@@ -185,8 +185,7 @@ class SchoolWriter {
     const { tenantId } = this.target;
     const schools = this.seed.schools;
     this.clock.set(new Date(this.termStart));
-    const lincoln = { lmsKey: 'sandbox-account-lincoln', name: 'Lincoln High School' };
-    const riverside = { lmsKey: 'sandbox-account-riverside', name: 'Riverside High School' };
+    const { lincoln, riverside } = sampleSchools;
     const { schoolId: lincolnId } = await schools.placeCourse(tenantId, this.context(advisory9A.id), lincoln);
     const { schoolId: riversideId } = await schools.placeCourse(tenantId, this.context(advisory9B.id), riverside);
     await schools.placeCourse(tenantId, this.context(subjectCourse.id), lincoln);
@@ -270,7 +269,7 @@ class SchoolWriter {
       for (const role of ['counsellor', 'coordinator'] as const) await this.seed.staff.change(dana, validData({ person: moore.id, role, school: school.id, change: 'grant' }));
     }
     const castillo = await this.seed.roster.upsertPerson(tenantId, { sub: leader.sub, name: `${leader.givenName} ${leader.familyName}`, givenName: leader.givenName, familyName: leader.familyName });
-    const lincoln = schools.find((x) => x.name === 'Lincoln High School');
+    const lincoln = schools.find((x) => x.name === sampleSchools.lincoln.name);
     if (!lincoln) throw new Error('sample school: Lincoln High School was not placed');
     await this.seed.staff.change(dana, validData({ person: castillo.id, role: 'school_leader', school: lincoln.id, change: 'grant' }));
   }

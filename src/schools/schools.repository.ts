@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { anyId } from '../db/id-list.js';
 import type { DbOrTx } from '../db/client.js';
 import { courseSchools, schoolEnrolments, schools, studentGroups, type SchoolSource } from './schools.tables.js';
 
@@ -101,7 +102,7 @@ export async function currentEnrolments(db: DbOrTx, tenantId: string, studentIds
   return db
     .select({ studentId: schoolEnrolments.studentId, schoolId: schoolEnrolments.schoolId, gradeLevel: schoolEnrolments.gradeLevel, startedOn: schoolEnrolments.startedOn })
     .from(schoolEnrolments)
-    .where(and(eq(schoolEnrolments.tenantId, tenantId), inArray(schoolEnrolments.studentId, [...studentIds]), isNull(schoolEnrolments.endedOn)));
+    .where(and(eq(schoolEnrolments.tenantId, tenantId), anyId(schoolEnrolments.studentId, studentIds), isNull(schoolEnrolments.endedOn)));
 }
 
 /** The students at a school on a day (started on or before it, not ended before it), with their grade there. */
@@ -132,7 +133,7 @@ export function groupRows(db: DbOrTx, tenantId: string, studentIds: readonly str
   return db
     .select({ studentId: studentGroups.studentId, dimension: studentGroups.dimension, value: studentGroups.value })
     .from(studentGroups)
-    .where(and(eq(studentGroups.tenantId, tenantId), inArray(studentGroups.studentId, [...studentIds])));
+    .where(and(eq(studentGroups.tenantId, tenantId), anyId(studentGroups.studentId, studentIds)));
 }
 
 /**
