@@ -2,6 +2,7 @@ import { lineChart } from '../reports/charts.js';
 import { isShown, suppressList, type Cell } from '../reports/suppression.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { formatNumber } from '../web/intl.js';
+import { toolPath } from '../web/urls.js';
 import type { DashboardsService } from './dashboards.service.js';
 import type { SnapshotFigures } from './snapshots.js';
 
@@ -30,6 +31,7 @@ export function districtPage(v: District, locale?: Locale) {
     const percent = (n: number) => (visible ? `${formatNumber(n, lang)}%` : null);
     return {
       id: s.id,
+      path: toolPath('schools', s.id),
       name: s.name,
       hidden: !visible,
       week: snap.weekStart,

@@ -2,6 +2,7 @@ import type { AppUser } from '../auth/user.js';
 import type { SchoolsService } from '../schools/schools.service.js';
 import { authorize } from '../policies/policy.js';
 import { schoolViewPolicy } from '../policies/school-view.js';
+import { toolPath } from '../web/urls.js';
 
 /**
  * The leaders' landing page (/schools): the schools of the district the user may look at (school view
@@ -10,10 +11,10 @@ import { schoolViewPolicy } from '../policies/school-view.js';
  */
 export function createLeaderService(deps: { schools: Pick<SchoolsService, 'list'> }) {
   return {
-    async yourSchools(user: AppUser): Promise<{ schools: { id: string; name: string }[]; district: boolean }> {
+    async yourSchools(user: AppUser): Promise<{ schools: { id: string; name: string; path: string }[]; district: boolean }> {
       const tenantId = user.tenantId;
       const all = await deps.schools.list(tenantId);
-      const schools = all.filter((s) => schoolViewPolicy(user, 'view_school', { tenantId, schoolId: s.id })).map((s) => ({ id: s.id, name: s.name }));
+      const schools = all.filter((s) => schoolViewPolicy(user, 'view_school', { tenantId, schoolId: s.id })).map((s) => ({ id: s.id, name: s.name, path: toolPath('schools', s.id) }));
       const district = schoolViewPolicy(user, 'view_district', { tenantId });
       // Someone who may look at no school and not at the district is refused (403, audited) rather than shown an empty page.
       if (schools.length === 0) authorize(schoolViewPolicy, user, 'view_district', { tenantId });

@@ -1,12 +1,10 @@
 import { t, type Locale } from '../web/i18n.js';
+import { toolPath } from '../web/urls.js';
 import { referralView } from '../referrals/referrals.presenter.js';
 import type { NavigatorScreen } from './navigator.service.js';
 
 /** A page of the student's, as a path inside the tool (the page's {{url}} adds the ltik). */
-function studentPage(studentId: string, ...page: string[]): string {
-  const url = new URL(['students', studentId, ...page].map(encodeURIComponent).join('/'), 'http://tool.invalid/');
-  return url.pathname;
-}
+const studentPage = (studentId: string, ...page: string[]): string => toolPath('students', studentId, ...page);
 
 /** Each student's pages an item links to. */
 const linksOf = (studentId: string) => ({

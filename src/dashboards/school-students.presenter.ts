@@ -1,6 +1,6 @@
 import type { ExportTable } from '../reports/export.js';
 import { t, type Locale } from '../web/i18n.js';
-import { groupLabel } from './school.presenter.js';
+import { groupLabel, schoolPaths } from './school.presenter.js';
 import type { SchoolViewService } from './school.service.js';
 
 type StudentList = Awaited<ReturnType<SchoolViewService['students']>>;
@@ -33,6 +33,7 @@ export function studentListPage(v: StudentList, locale?: Locale) {
   const query = Object.fromEntries(Object.entries(v.filter).filter(([, value]) => value !== undefined)) as Record<string, string>;
   return {
     school: v.school,
+    paths: schoolPaths(v.school.id),
     today: v.today,
     title: listTitle(v, locale),
     can: v.can,

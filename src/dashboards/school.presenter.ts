@@ -3,6 +3,7 @@ import { suppressTable, isShown, type Cell } from '../reports/suppression.js';
 import { dimensionLabel, groupValueLabel, type GroupDimension } from '../schools/groups.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { formatNumber } from '../web/intl.js';
+import { toolPath } from '../web/urls.js';
 import { groupingKeys, type GroupingKey } from './school.schemas.js';
 import type { CountTable } from './school-figures.js';
 import type { SchoolViewService } from './school.service.js';
@@ -21,10 +22,17 @@ export function groupLabel(grouping: GroupingKey, key: string, locale?: Locale):
 
 export const groupingName = (g: GroupingKey, locale?: Locale) => (g === 'grade' || g === 'advisory' ? t(`dashboards.school.by.${g}`, {}, locale) : dimensionLabel(g, locale));
 
+/** A school's pages as paths inside the tool (each page's {{url}} adds the ltik and the query). */
+export const schoolPaths = (schoolId: string) => ({
+  view: toolPath('schools', schoolId),
+  students: toolPath('schools', schoolId, 'students'),
+  export: toolPath('schools', schoolId, 'students', 'export'),
+});
+
 /** A count table with groups under the minimum hidden (and their complements), as report cells. */
-function hidden(table: CountTable, min: number): { label: string; key: string; cells: Cell[] }[] {
+function hidden(table: CountTable, min: number): { key: string; cells: Cell[] }[] {
   const s = suppressTable({ rows: table.rows.map((r) => ({ base: r.base, counts: r.cells })) }, min);
-  return table.rows.map((r, i) => ({ key: r.key, label: r.key, cells: s.rows[i]!.cells }));
+  return table.rows.map((r, i) => ({ key: r.key, cells: s.rows[i]!.cells }));
 }
 
 /** The school view's page: coverage with the lists behind it, navigators, the needs heat map, tiers by a grouping, referrals. */
@@ -65,6 +73,7 @@ export function schoolPage(v: SchoolView, locale?: Locale) {
   const categoryLabel = new Map(v.categories.map((cat) => [cat.id, cat.label]));
   return {
     school: v.school,
+    paths: schoolPaths(v.school.id),
     today: v.today,
     minGroupSize: v.minGroupSize,
     can: v.can,

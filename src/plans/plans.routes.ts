@@ -1,3 +1,4 @@
+import { toolPath } from '../web/urls.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
@@ -75,7 +76,7 @@ export function plansRoutes(ctx: AppContext): Router {
     const goals = await ctx.goals.list(user, s);
     const prompts = s.relationship === 'self' ? await ctx.checkins.currentPrompts(user, s) : null;
     // The student's own home offers the pulse surveys open for them today.
-    const pulses = s.relationship === 'self' ? (await ctx.surveys.openFor(user)).map((p) => ({ ...p, url: `/surveys/${p.windowId}` })) : [];
+    const pulses = s.relationship === 'self' ? (await ctx.surveys.openFor(user)).map((p) => ({ ...p, url: toolPath('surveys', p.windowId) })) : [];
     res.render(opts.page ?? 'plans/show', {
       title: s.relationship === 'self' ? t('plans.title', {}, user.locale) : t('plans.titleOf', { name: s.student.name }, user.locale),
       nav: studentNav(user, s, 'plan'),

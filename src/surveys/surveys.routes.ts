@@ -1,3 +1,4 @@
+import { toolPath } from '../web/urls.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { orInvalid, prefixed, redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
@@ -6,7 +7,7 @@ import { points } from './scoring.js';
 import { windowForm } from './surveys.schemas.js';
 
 const ADMIN = '/admin/surveys';
-const surveyUrl = (windowId: string) => `/surveys/${windowId}`;
+const surveyUrl = (windowId: string) => toolPath('surveys', windowId);
 const windowFieldIds: Record<string, string> = { surveyId: 'window-survey', opensOn: 'window-opens', closesOn: 'window-closes', schoolId: 'window-school' };
 /** The first radio of an item: where its error summary entry leads. */
 const itemInputId = (itemId: string, point: number) => `item-${itemId}-${point}`;

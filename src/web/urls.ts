@@ -21,3 +21,8 @@ export function inToolUrl(path: string, ltik: unknown, opts: InToolUrlOptions = 
   if (opts.hash !== undefined) url.hash = opts.hash;
   return `${url.pathname}${url.search}${url.hash}`;
 }
+
+/** A path inside the tool from its segments, each encoded (built with URL, never by concatenation): toolPath('schools', id, 'students'). */
+export function toolPath(...segments: string[]): string {
+  return new URL(segments.map(encodeURIComponent).join('/'), 'http://tool.invalid/').pathname;
+}
