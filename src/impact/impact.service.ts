@@ -33,9 +33,9 @@ export interface ImpactDeps {
   windowFigures: (tenantId: string, windows: readonly { studentId: string; from: string; to: string }[], rules: { attended: readonly string[]; failingBelow: number }) => Promise<WindowCounts[]>;
   /** checkins.wellbeingSince */
   wellbeingSince: (tenantId: string, studentIds: readonly string[], sinceDay: string) => Promise<{ studentId: string; date: string; rating: number }[]>;
-  /** The school's minimum group size (the reports library's setting; min-size.ts's default until then). */
+  /** The school's minimum group size (its setting, src/reports). */
   minimumGroupSize: (tenantId: string) => Promise<number>;
-  /** Which counts may be shown (min-size.ts's rule until the reports library replaces it). */
+  /** Which counts may be shown (min-size.ts: each group against the minimum). */
   suppress: (counts: number[], min: number) => Shown[];
   /** School days per window (20). */
   windowDays?: number;

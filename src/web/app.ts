@@ -88,7 +88,7 @@ export interface App {
 /** What a test may wire in place of the real thing. */
 export interface AppWiring {
   providerReferrals?: ProviderReferrals;
-  /** The school's minimum group size for aggregate reports (min-size.ts's default until the reports library's setting). */
+  /** The school's minimum group size for aggregate reports, in place of its setting (src/reports). */
   minimumGroupSize?: (tenantId: string) => Promise<number>;
 }
 
@@ -99,6 +99,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const audit = createAuditService(db, deps.clock);
   const platforms = createPlatformsService(db, lti, audit);
   const roster = createRosterService(db);
+  // The schools whose background rounds run (nightly recomputes, digests, snapshots).
+  const activeTenantIds = async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id);
   const identities = createIdentitiesService({ db, clock: deps.clock, audit, roster });
   const schools = createSchoolsService({ db, clock: deps.clock, audit, roster, identities, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const navigators = createNavigatorsService(db, roster, schools);
@@ -245,7 +247,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     indicatorCounts: (t, ids, windows) => studentData.indicatorCounts(t, ids, windows),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
     pulseSince: (t, ids, since) => surveys.pulseSince(t, ids, since),
-    tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
+    tenantIds: activeTenantIds,
     namesOf: (t, ids) => roster.namesOf(t, ids),
     jobs,
     debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
@@ -256,6 +258,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
+  // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).
+  const minGroupSize = wiring.minimumGroupSize ?? ((t: string) => reports.settingsFor(t).then((s) => s.minGroupSize));
   const referrals = createReferralsService({
     db,
     clock: deps.clock,
@@ -286,7 +290,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail,
     roster,
     timeZoneOf: (t) => platforms.timeZoneOf(t),
-    tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id),
+    tenantIds: activeTenantIds,
     navigatorIdsOf: (t) => caseload.navigatorIdsOf(t),
     checkinsDueBy: (t, id, day) => caseload.checkinsDueBy(t, id, day),
     openAlertsFor: (t, id) => alerts.openCountFor(t, id),
@@ -306,7 +310,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     schoolDayBounds: (t, anchors, n, today) => studentData.schoolDayBounds(t, anchors, n, today),
     windowFigures: (t, windows, rules) => studentData.windowFigures(t, windows, rules),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
-    minimumGroupSize: wiring.minimumGroupSize ?? ((t) => reports.settingsFor(t).then((s) => s.minGroupSize)),
+    minimumGroupSize: minGroupSize,
     suppress,
   });
   const auditLog = createAuditLogService({ audit, roster, studentRecords, timeZoneOf: (t) => platforms.timeZoneOf(t), pageSize: 50 });
@@ -327,9 +331,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     tiersAndBands: (t, ids) => indicators.tiersAndBands(t, ids),
     referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
   };
-  const minGroupSize = wiring.minimumGroupSize ?? ((t: string) => reports.settingsFor(t).then((s) => s.minGroupSize));
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays });
-  const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id), cadenceDays: deps.config.checkinCadenceDays });
+  const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities, logger: deps.logger, placeCourse: async (t, c, school) => {
       // A course is placed once (one read per launch after that); an admin's placement is never the LMS's to change.
