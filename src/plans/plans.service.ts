@@ -86,9 +86,10 @@ export function createPlansService(deps: PlansDeps) {
     return schoolYearOf(clock.now(), zone, start);
   };
   /** The student's plans of the years before `schoolYear`, the latest first. */
+  const earlierOf = (all: readonly repo.Plan[], schoolYear: string): repo.Plan[] =>
+    all.filter((p) => firstYearOf(p.schoolYear) < firstYearOf(schoolYear)).sort((a, b) => firstYearOf(b.schoolYear) - firstYearOf(a.schoolYear));
   async function earlierPlans(dbx: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<repo.Plan[]> {
-    const all = await repo.plansOfStudent(dbx, tenantId, studentId);
-    return all.filter((p) => firstYearOf(p.schoolYear) < firstYearOf(schoolYear)).sort((a, b) => firstYearOf(b.schoolYear) - firstYearOf(a.schoolYear));
+    return earlierOf(await repo.plansOfStudent(dbx, tenantId, studentId), schoolYear);
   }
 
   /**
@@ -116,9 +117,8 @@ export function createPlansService(deps: PlansDeps) {
     return { plan: created, carried: carried.length };
   }
 
-  /** Opens this year's plan on the page when it has none yet but an earlier year has one to roll forward. */
-  async function rolledOnOpen(tenantId: string, studentId: string, schoolYear: string): Promise<repo.Plan | undefined> {
-    if ((await earlierPlans(db, tenantId, studentId, schoolYear)).length === 0) return undefined;
+  /** Opens this year's plan on the page when it has none yet (the caller knows an earlier year has one to roll forward). */
+  async function rolledOnOpen(tenantId: string, studentId: string, schoolYear: string): Promise<repo.Plan> {
     const { plan, carried } = await db.transaction((tx) => ensurePlan(tx, tenantId, studentId, schoolYear));
     if (carried > 0) await deps.onPlanChanged?.(tenantId, studentId);
     return plan;
@@ -171,8 +171,10 @@ export function createPlansService(deps: PlansDeps) {
     const familyCopy = opts.familyCopy ?? false;
     const current = await year(user.tenantId);
     const schoolYear = opts.past?.schoolYear ?? current;
-    const earlier = await earlierPlans(db, user.tenantId, s.student.id, schoolYear);
-    const plan = opts.past ?? (await repo.findPlan(db, user.tenantId, s.student.id, schoolYear)) ?? (await rolledOnOpen(user.tenantId, s.student.id, schoolYear));
+    // One read of the student's plans: this year's, and the earlier ones it rolls forward from and lists.
+    const all = await repo.plansOfStudent(db, user.tenantId, s.student.id);
+    const earlier = earlierOf(all, schoolYear);
+    const plan = opts.past ?? all.find((p) => p.schoolYear === schoolYear) ?? (earlier.length > 0 ? await rolledOnOpen(user.tenantId, s.student.id, schoolYear) : undefined);
     const entries = plan ? await repo.entries(db, user.tenantId, plan.id) : [];
     const comments = plan ? await repo.comments(db, user.tenantId, plan.id) : [];
     const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
