@@ -157,9 +157,10 @@ export function createSurveysService(deps: SurveysDeps) {
     /** For the student's home: the windows open today for them, each with whether they answered. Others get none. */
     async openFor(user: AppUser): Promise<{ windowId: string; title: string; closesOn: string; answered: boolean }[]> {
       if (!surveyPolicy(user, 'answer', { tenantId: user.tenantId })) return [];
-      const windows = await repo.openOn(db, user.tenantId, await todayAt(user.tenantId));
-      const mine = [];
-      for (const w of windows) if (surveyOf(w.surveyId) && (await forStudent(w, user.tenantId, user.personId))) mine.push(w);
+      const windows = (await repo.openOn(db, user.tenantId, await todayAt(user.tenantId))).filter((w) => surveyOf(w.surveyId));
+      // The student's school, read once and only when a window is for one school.
+      const schoolId = windows.some((w) => w.schoolId !== null) ? await deps.schoolOf(user.tenantId, user.personId) : null;
+      const mine = windows.filter((w) => w.schoolId === null || w.schoolId === schoolId);
       if (mine.length === 0) return [];
       const { student } = await studentRecords.open(user, user.personId, surveyAnswerPolicy, 'answer');
       const answered = await Promise.all(mine.map((w) => repo.findResponse(db, user.tenantId, w.id, student.id)));
