@@ -19,7 +19,7 @@ export interface SchoolFactSources {
   planStatusFor: (tenantId: string, studentIds: string[]) => Promise<Map<string, { status: 'none' | 'draft' | 'active' }>>;
   recentCheckins: (tenantId: string, studentIds: string[]) => Promise<Map<string, { lastAttended: { date: string } | null }>>;
   openNeeds: (tenantId: string, studentIds: string[]) => Promise<Map<string, { category: string; urgency: string; sensitive: boolean }[]>>;
-  tiersAndBands: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; tier: number; bands: Record<string, string | null> }[]>;
+  tiersOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; tier: number }[]>;
   referralsSince: (tenantId: string, studentIds: string[], since: Date) => Promise<ReferralFacts[]>;
 }
 
@@ -47,7 +47,7 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
     src.planStatusFor(tenantId, ids),
     src.recentCheckins(tenantId, ids),
     src.openNeeds(tenantId, ids),
-    src.tiersAndBands(tenantId, ids),
+    src.tiersOf(tenantId, ids),
     src.referralsSince(tenantId, ids, yearFrom),
   ]);
   const advisoryOf = new Map(advisories.map((a) => [a.studentId, a.contextId]));

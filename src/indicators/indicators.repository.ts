@@ -126,21 +126,17 @@ export async function saveFamilyView(db: DbOrTx, tenantId: string, familyView: s
     .onConflictDoUpdate({ target: indicatorSettings.tenantId, set: { familyView, updatedBy: by, updatedAt: at } });
 }
 
-/**
- * For reports: each computed student's tier in force (the latest adult decision, else the suggestion)
- * and band per indicator, read out of the stored document in the database: a school's 2,000 rows
- * without parsing 2,000 documents. Students never computed are absent.
- */
-export async function tiersAndBands(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ studentId: string; tier: number; bands: Record<string, string | null> }[]> {
+/** For reports: each computed student's tier in force (the latest adult decision, else the suggestion), in one statement. Students never computed are absent. */
+export async function tiersOf(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ studentId: string; tier: number }[]> {
   if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ student_id: string; tier: number; bands: Record<string, string | null> | null }>(db, sql`
-    select s.student_id, coalesce(d.tier, s.suggested_tier) as tier, (s.indicators -> 'bands')::jsonb as bands
+  const rows = await queryRows<{ student_id: string; tier: number }>(db, sql`
+    select s.student_id, coalesce(d.tier, s.suggested_tier) as tier
     from ${studentIndicators} s
     left join lateral (
       select tier from ${tierDecisions} where tenant_id = s.tenant_id and student_id = s.student_id order by decided_at desc, id desc limit 1
     ) d on true
     where s.tenant_id = ${tenantId} and s.student_id = any(${uuidArray(studentIds)})`);
-  return rows.map((r) => ({ studentId: r.student_id, tier: Number(r.tier), bands: r.bands ?? {} }));
+  return rows.map((r) => ({ studentId: r.student_id, tier: Number(r.tier) }));
 }
 
 /**

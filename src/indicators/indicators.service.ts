@@ -420,8 +420,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     familyViewOf,
     recomputePending,
 
-    /** For the school view and snapshots (which gate and audit their own reads): tier in force and band per indicator. */
-    tiersAndBands: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.tiersAndBands(db, tenantId, studentIds)),
+    /** For the school view and snapshots (which gate and audit their own reads): each student's tier in force. */
+    tiersOf: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.tiersOf(db, tenantId, studentIds)),
 
     /** For reports (which gate and audit their own reads): each student's stored suggestion and tier decisions, oldest first. */
     tierTimelines: (tenantId: string) => withTenant(tenantId, () => repo.tierTimelines(db, tenantId)),

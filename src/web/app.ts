@@ -328,7 +328,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     planStatusFor: (t, ids) => plans.statusFor(t, ids),
     recentCheckins: (t, ids) => checkins.recentCheckins(t, ids),
     openNeeds: (t, ids) => checkins.openNeeds(t, ids),
-    tiersAndBands: (t, ids) => indicators.tiersAndBands(t, ids),
+    tiersOf: (t, ids) => indicators.tiersOf(t, ids),
     referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
   };
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays });
