@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { plans, planEntries, planRevisions, planComments } from './plans.tables.js';
-import { anyId, rowsOfIds } from '../db/id-list.js';
+import { rowsOfIds } from '../db/id-list.js';
 
 export type Plan = typeof plans.$inferSelect;
 export type PlanEntry = typeof planEntries.$inferSelect;

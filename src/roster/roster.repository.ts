@@ -3,7 +3,7 @@ import type { StaffGrant, StaffRole } from '../auth/user.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
-import { anyId, idRows, uuidArray } from '../db/id-list.js';
+import { anyId, idRows } from '../db/id-list.js';
 
 export type Person = typeof people.$inferSelect;
 export type Context = typeof contexts.$inferSelect;

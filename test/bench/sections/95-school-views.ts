@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { latencyRows, ms, timed, type BenchEnv, type BenchRow, type BenchSection } from '../bench.js';
 import { readPage } from '../advisory.js';
+import { profiled } from '../cpu-profile.js';
 import { queryRows } from '../../../src/db/client.js';
 import { withTenant } from '../../../src/db/tenant-scope.js';
 import { localDate } from '../../../src/web/time-zone.js';
@@ -16,7 +17,9 @@ import type { StaffGrant } from '../../../src/auth/user.js';
  * district view reads its rows, so its cost is the night's). Then one school view inside that district,
  * to show it stays per school. Seeded straight in SQL (not timed). BENCH_DISTRICT_STUDENTS sizes the
  * district (100,000; check-ins and attendance scale with it), BENCH_SCHOOL_VIEWS the requests (100).
+ * With BENCH_CPU_PROFILE=<folder>, 20 more school views run under the CPU profiler (its top self times as rows).
  */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 export const VIEWS_BENCH = {
   perSchool: 2_000,
   districtStudents: Number(process.env.BENCH_DISTRICT_STUDENTS ?? 100_000),
@@ -169,6 +172,10 @@ export const section: BenchSection = {
     const schoolLeader = await leader(env, school.tenantId, { role: 'school_leader', schoolId: school.schoolIds[0]! });
     rows.push(...latencyRows(`school view, ${n} students (GET /schools/:id, school leader)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}`, 'Bench school 1')));
     rows.push(...latencyRows(`same, grouped by advisory (${n / VIEWS_BENCH.advisorySize} advisories)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}?group=advisory`, 'Bench school 1')));
+    if (PROFILE_DIR) {
+      const view = async () => void (await readPage(env, schoolLeader, `/schools/${school.schoolIds[0]}`));
+      rows.push(...(await profiled(PROFILE_DIR, `school-view-${env.driver}`, async () => { for (let i = 0; i < 20; i++) await view(); })));
+    }
 
     // 2. The district: 50 schools of 2,000 (BENCH_DISTRICT_STUDENTS), 10 check-ins and 90 days of attendance a student.
     const schools = Math.max(1, Math.round(VIEWS_BENCH.districtStudents / n));
