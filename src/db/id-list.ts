@@ -28,7 +28,10 @@ export function anyId(column: AnyPgColumn, ids: readonly string[]): SQL {
  * flattening the subquery into a plain join (which it would plan the same way again).
  */
 export function idRows(ids: Iterable<string>): SQL {
-  return sql`unnest(${uuidArray(new Set([...ids].map((id) => id.toLowerCase())))}) as ids(id)`;
+  // Each id once (lower case, as PostgreSQL writes a uuid): a repeated id would repeat its rows.
+  const once = new Set<string>();
+  for (const id of ids) once.add(id.toLowerCase());
+  return sql`unnest(${uuidArray(once)}) as ids(id)`;
 }
 
 /**
