@@ -41,5 +41,13 @@ export function idRows(ids: Iterable<string>): SQL {
 export async function rowsOfIds<T extends PgTable>(db: DbOrTx, table: T, column: AnyPgColumn, ids: Iterable<string>, where: SQL): Promise<T['$inferSelect'][]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`select x.* from ${idRows(ids)} cross join lateral (select * from ${table} where ${column} = ids.id and ${where} offset 0) x`);
   const columns = Object.entries(getTableColumns(table));
-  return rows.map((r) => Object.fromEntries(columns.map(([key, c]) => [key, r[c.name] === null || r[c.name] === undefined ? null : c.mapFromDriverValue(r[c.name])])) as T['$inferSelect']);
+  // A plain loop: a school's 2,000 rows through Object.fromEntries were a visible share of a view's CPU.
+  return rows.map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const [key, c] of columns) {
+      const v = r[c.name];
+      row[key] = v === null || v === undefined ? null : c.mapFromDriverValue(v);
+    }
+    return row as T['$inferSelect'];
+  });
 }
