@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { checkins, checkinNeeds, checkinPreps, type CheckinAnswer } from './checkins.tables.js';
-import { anyId, uuidArray } from '../db/id-list.js';
+import { anyId, idRows, rowsOfIds, uuidArray } from '../db/id-list.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type NewCheckin = typeof checkins.$inferInsert;
@@ -37,11 +37,9 @@ export async function listNeeds(db: DbOrTx, tenantId: string, studentId: string)
 
 export async function openNeedsOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<Need[]> {
   if (studentIds.length === 0) return [];
-  return db
-    .select()
-    .from(checkinNeeds)
-    .where(and(eq(checkinNeeds.tenantId, tenantId), anyId(checkinNeeds.studentId, studentIds), isNull(checkinNeeds.resolvedAt)))
-    .orderBy(asc(checkinNeeds.raisedAt));
+  // A lookup per student (rowsOfIds): as `= any`, a school's read scanned the tenant's needs. Oldest first.
+  const open = await rowsOfIds(db, checkinNeeds, checkinNeeds.studentId, studentIds, and(eq(checkinNeeds.tenantId, tenantId), isNull(checkinNeeds.resolvedAt))!);
+  return open.sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime());
 }
 
 /** Resolves an open need and the student's other open needs of the same category; none when it is not open. */
@@ -80,6 +78,19 @@ export async function recentCheckins(db: DbOrTx, tenantId: string, studentIds: s
     lastAttended: r.last_date === null ? null : { date: asIsoDate(r.last_date), wellbeing: r.wellbeing },
     latest: r.latest_date === null ? null : { date: asIsoDate(r.latest_date), attended: r.attended === true },
   }));
+}
+
+/**
+ * Per student, the day of the latest attended check-in (absent: never attended), for the school view: one
+ * backward step down checkins_tenant_student_idx per student, where recentCheckins' two lookups also sort
+ * each student's check-ins by when they were written.
+ */
+export async function lastAttendedOn(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<Map<string, string>> {
+  if (studentIds.length === 0) return new Map();
+  const rows = await queryRows<{ student_id: string; date: string | Date }>(db, sql`
+    select ids.id as student_id, la.date from ${idRows(studentIds)}
+    cross join lateral (select date from ${checkins} where tenant_id = ${tenantId} and student_id = ids.id and attended = true order by date desc limit 1) la`);
+  return new Map(rows.map((r) => [r.student_id, asIsoDate(r.date)]));
 }
 
 /** Well-being ratings of attended check-ins on or after a day, for the indicators (a whole tenant's when studentIds is null). */

@@ -370,6 +370,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
       return new Map(rows.map(({ studentId, ...recent }) => [studentId, recent]));
     },
 
+    /** For the school view: per student, the day last met (latest attended check-in); absent when never. */
+    lastAttendedOn: (tenantId: string, studentIds: string[]) => repo.lastAttendedOn(db, tenantId, studentIds),
+
     /**
      * For the navigator view: the school's today and each student's week as the script counts weeks
      * (from the first check-in or from the school year's start), with whether an attended check-in

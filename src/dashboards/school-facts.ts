@@ -17,7 +17,8 @@ export interface SchoolFactSources {
   navigatorsOf: (tenantId: string, studentIds: string[]) => Promise<{ navigators: Map<string, string[]> }>;
   advisoriesOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; contextId: string; title: string }[]>;
   planStatusFor: (tenantId: string, studentIds: string[]) => Promise<Map<string, { status: 'none' | 'draft' | 'active' }>>;
-  recentCheckins: (tenantId: string, studentIds: string[]) => Promise<Map<string, { lastAttended: { date: string } | null }>>;
+  /** The day each student was last met (latest attended check-in); absent when never. */
+  lastAttendedOn: (tenantId: string, studentIds: string[]) => Promise<Map<string, string>>;
   openNeeds: (tenantId: string, studentIds: string[]) => Promise<Map<string, { category: string; urgency: string; sensitive: boolean }[]>>;
   tiersOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; tier: number }[]>;
   referralsSince: (tenantId: string, studentIds: string[], since: Date) => Promise<ReferralFacts[]>;
@@ -40,12 +41,12 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
   const today = localDate(now, zone);
   const ids = enrolled.map((e) => e.studentId);
   const yearFrom = zonedTime(schoolYearAt(today, yearStart).firstDay, '00:00', zone);
-  const [groups, navs, advisories, plans, recent, needs, tiers, referrals] = await Promise.all([
+  const [groups, navs, advisories, plans, lastSeen, needs, tiers, referrals] = await Promise.all([
     src.groupsOf(tenantId, ids),
     src.navigatorsOf(tenantId, ids),
     src.advisoriesOf(tenantId, ids),
     src.planStatusFor(tenantId, ids),
-    src.recentCheckins(tenantId, ids),
+    src.lastAttendedOn(tenantId, ids),
     src.openNeeds(tenantId, ids),
     src.tiersOf(tenantId, ids),
     src.referralsSince(tenantId, ids, yearFrom),
@@ -58,7 +59,7 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
     advisoryId: advisoryOf.get(e.studentId) ?? null,
     navigatorIds: navs.navigators.get(e.studentId) ?? [],
     plan: plans.get(e.studentId)?.status ?? 'none',
-    lastSeenOn: recent.get(e.studentId)?.lastAttended?.date ?? null,
+    lastSeenOn: lastSeen.get(e.studentId) ?? null,
     needs: (needs.get(e.studentId) ?? []).map((n) => ({ category: n.category, urgency: n.urgency, sensitive: n.sensitive })),
     tier: asTier(tierOf.get(e.studentId)),
     groups: groups.get(e.studentId) ?? {},

@@ -9,7 +9,7 @@ import { isUuid } from '../web/ids.js';
 import type { Locale } from '../web/i18n.js';
 import { gatherSchoolFacts, type SchoolFacts, type SchoolFactSources } from './school-facts.js';
 import { matches, type StudentFilter } from './school-filters.js';
-import { byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenBucket, tiersTable, type StudentFacts } from './school-figures.js';
+import { byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenOn, tiersTable, type SeenBucket, type StudentFacts } from './school-figures.js';
 import type { GroupingKey } from './school.schemas.js';
 
 export interface NeedCategory {
@@ -39,7 +39,7 @@ export interface ListedStudent {
   navigators: string[];
   plan: StudentFacts['plan'];
   lastSeenOn: string | null;
-  seen: ReturnType<typeof seenBucket>;
+  seen: SeenBucket;
   /** Need categories open, sensitive ones only for readers who may see them. */
   needs: string[];
   tier: StudentFacts['tier'];
@@ -101,6 +101,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     const facts = await gatherSchoolFacts(deps.sources, user.tenantId, school.id);
     const chosen = facts.students.filter((s) => matches(s, filter, facts.today, deps.cadenceDays));
     const names = await deps.roster.namesOf(user.tenantId, [...new Set([...chosen.map((s) => s.id), ...chosen.flatMap((s) => s.navigatorIds)])]);
+    const seenBy = seenOn(facts.today, deps.cadenceDays);
     const students: ListedStudent[] = chosen
       .map((s) => ({
         id: s.id,
@@ -110,7 +111,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
         navigators: s.navigatorIds.map((n) => names.get(n) ?? '').filter((n) => n !== ''),
         plan: s.plan,
         lastSeenOn: s.lastSeenOn,
-        seen: seenBucket(s.lastSeenOn, facts.today, deps.cadenceDays),
+        seen: seenBy(s.lastSeenOn),
         needs: s.needs.filter((n) => can.see_sensitive || !sensitive.has(n.category)).map((n) => n.category),
         tier: s.tier,
       }))

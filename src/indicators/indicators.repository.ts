@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { indicatorSettings, indicatorsPending, studentIndicators, tierDecisions } from './indicators.tables.js';
-import { anyId, uuidArray } from '../db/id-list.js';
+import { anyId, idRows, uuidArray } from '../db/id-list.js';
 
 export type StoredIndicators = typeof studentIndicators.$inferSelect;
 export type NewStoredIndicators = typeof studentIndicators.$inferInsert;
@@ -131,11 +131,11 @@ export async function tiersOf(db: DbOrTx, tenantId: string, studentIds: readonly
   if (studentIds.length === 0) return [];
   const rows = await queryRows<{ student_id: string; tier: number }>(db, sql`
     select s.student_id, coalesce(d.tier, s.suggested_tier) as tier
-    from ${studentIndicators} s
+    from ${idRows(studentIds)}
+    cross join lateral (select tenant_id, student_id, suggested_tier from ${studentIndicators} where tenant_id = ${tenantId} and student_id = ids.id offset 0) s
     left join lateral (
       select tier from ${tierDecisions} where tenant_id = s.tenant_id and student_id = s.student_id order by decided_at desc, id desc limit 1
-    ) d on true
-    where s.tenant_id = ${tenantId} and s.student_id = any(${uuidArray(studentIds)})`);
+    ) d on true`);
   return rows.map((r) => ({ studentId: r.student_id, tier: Number(r.tier) }));
 }
 

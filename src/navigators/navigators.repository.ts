@@ -1,7 +1,7 @@
 import { and, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { navigatorAssignments } from './navigators.tables.js';
-import { anyId } from '../db/id-list.js';
+import { anyId, rowsOfIds } from '../db/id-list.js';
 
 export type NavigatorAssignment = typeof navigatorAssignments.$inferSelect;
 
@@ -14,10 +14,8 @@ export async function activeAssignments(db: DbOrTx, tenantId: string, studentId:
 
 export async function assignmentsFor(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<NavigatorAssignment[]> {
   if (studentIds.length === 0) return [];
-  return db
-    .select()
-    .from(navigatorAssignments)
-    .where(and(eq(navigatorAssignments.tenantId, tenantId), anyId(navigatorAssignments.studentId, studentIds), eq(navigatorAssignments.active, true)));
+  // A lookup per student (rowsOfIds): a school's 2,000 stay the school's in a large district.
+  return rowsOfIds(db, navigatorAssignments, navigatorAssignments.studentId, studentIds, and(eq(navigatorAssignments.tenantId, tenantId), eq(navigatorAssignments.active, true))!);
 }
 
 /** Active assignments to this navigator, and those of these students (whoever navigates them), in one round trip. */

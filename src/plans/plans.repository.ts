@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { plans, planEntries, planRevisions, planComments } from './plans.tables.js';
-import { anyId } from '../db/id-list.js';
+import { rowsOfIds } from '../db/id-list.js';
 
 export type Plan = typeof plans.$inferSelect;
 export type PlanEntry = typeof planEntries.$inferSelect;
@@ -83,7 +83,8 @@ export async function comments(db: DbOrTx, tenantId: string, planId: string): Pr
 
 export async function plansFor(db: DbOrTx, tenantId: string, studentIds: string[], schoolYear: string): Promise<Plan[]> {
   if (studentIds.length === 0) return [];
-  return db.select().from(plans).where(and(eq(plans.tenantId, tenantId), eq(plans.schoolYear, schoolYear), anyId(plans.studentId, studentIds)));
+  // A lookup per student (rowsOfIds): as `= any`, a school's read scanned the tenant's plans of the year.
+  return rowsOfIds(db, plans, plans.studentId, studentIds, and(eq(plans.tenantId, tenantId), eq(plans.schoolYear, schoolYear))!);
 }
 
 /** Distinct non-empty fields per plan, for completion. */

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { anyId } from '../db/id-list.js';
+import { anyId, rowsOfIds } from '../db/id-list.js';
 import { referralConsents, referralEvents, referrals, type ReferralState } from './referrals.tables.js';
 
 export type Referral = typeof referrals.$inferSelect;
@@ -80,12 +80,11 @@ export async function connections(db: DbOrTx, tenantId: string, studentIds: stri
 }
 
 /** For reports: the referrals of these students made since a moment, as the facts their figures count (no text). */
-export function factsSince(db: DbOrTx, tenantId: string, studentIds: string[], since: Date) {
-  if (studentIds.length === 0) return Promise.resolve([]);
-  return db
-    .select({ studentId: referrals.studentId, supportId: referrals.supportId, category: referrals.category, sensitive: referrals.sensitive, state: referrals.state, createdAt: referrals.createdAt, dueAt: referrals.dueAt, respondedAt: referrals.respondedAt, servedAt: referrals.servedAt, closedOutcome: referrals.closedOutcome })
-    .from(referrals)
-    .where(and(eq(referrals.tenantId, tenantId), anyId(referrals.studentId, studentIds), gte(referrals.createdAt, since)));
+export async function factsSince(db: DbOrTx, tenantId: string, studentIds: string[], since: Date) {
+  if (studentIds.length === 0) return [];
+  // A lookup per student (rowsOfIds, referrals_student_idx): as `= any`, a school's read scanned the tenant's referrals since the day.
+  const rows = await rowsOfIds(db, referrals, referrals.studentId, studentIds, and(eq(referrals.tenantId, tenantId), gte(referrals.createdAt, since))!);
+  return rows.map((r) => ({ studentId: r.studentId, supportId: r.supportId, category: r.category, sensitive: r.sensitive, state: r.state, createdAt: r.createdAt, dueAt: r.dueAt, respondedAt: r.respondedAt, servedAt: r.servedAt, closedOutcome: r.closedOutcome }));
 }
 
 /** These students' referrals still waiting to go into service (requested or accepted), soonest due first: one query. */

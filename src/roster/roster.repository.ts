@@ -3,7 +3,7 @@ import type { StaffGrant, StaffRole } from '../auth/user.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { people, contexts, memberships, type ContextKind, type ContextKindSource } from './roster.tables.js';
-import { anyId, uuidArray } from '../db/id-list.js';
+import { anyId, idRows } from '../db/id-list.js';
 
 export type Person = typeof people.$inferSelect;
 export type Context = typeof contexts.$inferSelect;
@@ -308,14 +308,18 @@ export async function listContexts(db: DbOrTx, tenantId: string): Promise<Contex
 }
 
 /** Instructors (as `person_id`) of the students' active contexts of one kind: advisories make advisors, subject courses teachers. */
+// From each student's memberships (a lookup per student, idRows), then each of their courses once, to its
+// advisors: as `= any`, the planner started from every course of the kind in the tenant, so a school's read
+// grew with the district.
 const instructorsSql = (tenantId: string, studentIds: string[], kind: 'advisory' | 'subject') => sql`
-    select distinct s.person_id as student_id, a.person_id from ${memberships} a
-    join ${memberships} s on s.context_id = a.context_id and s.tenant_id = a.tenant_id
-    join ${contexts} c on c.id = a.context_id and c.tenant_id = a.tenant_id
-    where a.tenant_id = ${tenantId} and c.kind = ${kind}
-      and s.person_id = any(${uuidArray(studentIds)})
-      and s.role = 'student' and s.status = 'active'
-      and a.role = 'advisor' and a.status = 'active'`;
+    with s as (
+      select m.person_id, m.context_id from ${idRows(studentIds)}
+      cross join lateral (select person_id, context_id from ${memberships} where tenant_id = ${tenantId} and person_id = ids.id and role = 'student' and status = 'active' offset 0) m
+    )
+    select distinct s.person_id as student_id, a.person_id from (select distinct context_id from s) k
+    cross join lateral (select 1 from ${contexts} where tenant_id = ${tenantId} and id = k.context_id and kind = ${kind} offset 0) c
+    cross join lateral (select person_id from ${memberships} where tenant_id = ${tenantId} and context_id = k.context_id and role = 'advisor' and status = 'active' offset 0) a
+    join s on s.context_id = k.context_id`;
 
 /** Advisors of any active advisory in which each student is an active student (the default navigators), for many students at once (the caseload). */
 export async function rosterAdvisorsOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; personId: string }[]> {
@@ -324,14 +328,17 @@ export async function rosterAdvisorsOf(db: DbOrTx, tenantId: string, studentIds:
   return rows.map((r) => ({ studentId: r.student_id, personId: r.person_id }));
 }
 
-/** Each student's advisory (the first by title when a student is in several): for the school view's groups. */
+/** Each student's advisory (the first by title when a student is in several): for the school view's groups. Looked up per student, then per advisory, as instructorsSql. */
 export async function advisoriesOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; contextId: string; title: string }[]> {
   if (studentIds.length === 0) return [];
   const rows = await queryRows<{ student_id: string; context_id: string; title: string }>(db, sql`
-    select distinct on (s.person_id) s.person_id as student_id, c.id as context_id, c.title from ${memberships} s
-    join ${contexts} c on c.id = s.context_id and c.tenant_id = s.tenant_id
-    where s.tenant_id = ${tenantId} and c.kind = 'advisory' and s.role = 'student' and s.status = 'active'
-      and s.person_id = any(${uuidArray(studentIds)})
+    with s as (
+      select m.person_id, m.context_id from ${idRows(studentIds)}
+      cross join lateral (select person_id, context_id from ${memberships} where tenant_id = ${tenantId} and person_id = ids.id and role = 'student' and status = 'active' offset 0) m
+    )
+    select distinct on (s.person_id) s.person_id as student_id, c.id as context_id, c.title from (select distinct context_id from s) k
+    cross join lateral (select id, title from ${contexts} where tenant_id = ${tenantId} and id = k.context_id and kind = 'advisory' offset 0) c
+    join s on s.context_id = k.context_id
     order by s.person_id, c.title, c.id`);
   return rows.map((r) => ({ studentId: r.student_id, contextId: r.context_id, title: r.title }));
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { anyId } from '../db/id-list.js';
+import { anyId, rowsOfIds } from '../db/id-list.js';
 import type { DbOrTx } from '../db/client.js';
 import { courseSchools, schoolEnrolments, schools, studentGroups, type SchoolSource } from './schools.tables.js';
 
@@ -129,11 +129,9 @@ export function historyOf(db: DbOrTx, tenantId: string, studentId: string): Prom
     .orderBy(asc(schoolEnrolments.startedOn), asc(schoolEnrolments.createdAt));
 }
 
+/** These students' subgroup rows: a lookup per student (idRows), so a school's read stays the school's in a large district. */
 export function groupRows(db: DbOrTx, tenantId: string, studentIds: readonly string[]) {
-  return db
-    .select({ studentId: studentGroups.studentId, dimension: studentGroups.dimension, value: studentGroups.value })
-    .from(studentGroups)
-    .where(and(eq(studentGroups.tenantId, tenantId), anyId(studentGroups.studentId, studentIds)));
+  return rowsOfIds(db, studentGroups, studentGroups.studentId, studentIds, eq(studentGroups.tenantId, tenantId));
 }
 
 /**

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { latencyRows, ms, timed, type BenchEnv, type BenchRow, type BenchSection } from '../bench.js';
 import { readPage } from '../advisory.js';
+import { profiled } from '../cpu-profile.js';
 import { queryRows } from '../../../src/db/client.js';
 import { withTenant } from '../../../src/db/tenant-scope.js';
 import { localDate } from '../../../src/web/time-zone.js';
@@ -15,7 +17,9 @@ import type { StaffGrant } from '../../../src/auth/user.js';
  * district view reads its rows, so its cost is the night's). Then one school view inside that district,
  * to show it stays per school. Seeded straight in SQL (not timed). BENCH_DISTRICT_STUDENTS sizes the
  * district (100,000; check-ins and attendance scale with it), BENCH_SCHOOL_VIEWS the requests (100).
+ * With BENCH_CPU_PROFILE=<folder>, 20 more school views run under the CPU profiler (its top self times as rows).
  */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 export const VIEWS_BENCH = {
   perSchool: 2_000,
   districtStudents: Number(process.env.BENCH_DISTRICT_STUDENTS ?? 100_000),
@@ -107,13 +111,25 @@ async function seedDistrict(env: BenchEnv, schools: number, v: Volumes): Promise
       from ${these} s where s.n % 10 = 0`);
     if ((school + 1) % 10 === 0) env.progress(`school views: ${school + 1} of ${schools} schools' records`);
   }
-  await analyze(env, ['memberships', 'course_schools', 'school_enrolments', 'checkins', 'checkin_needs', 'attendance_days', 'student_indicators', 'plans', 'referrals']);
+  await analyze(env, ['people', 'contexts', 'schools', 'memberships', 'course_schools', 'school_enrolments', 'checkins', 'checkin_needs', 'attendance_days', 'student_indicators', 'plans', 'referrals']);
   return { tenantId: t, schoolIds };
 }
 
-/** As a live database would be after autovacuum: the planner knows the tables' sizes (PostgreSQL; PGlite plans without). */
+/**
+ * As a live database would be after autovacuum: the planner knows the tables' sizes and the visibility
+ * map is set (PostgreSQL; PGlite plans without). On its own connection, as the tables' owner: the app's
+ * connections run as success_plans_app, for whom ANALYZE skips the table with a mere warning (so the
+ * figures before 2026-12-02 17:30 were measured with no statistics where autovacuum is off, as on CI).
+ */
 async function analyze(env: BenchEnv, tables: string[]): Promise<void> {
-  if (env.driver === 'postgres') for (const table of tables) await run(env, sql`analyze ${sql.identifier(table)}`);
+  if (env.driver !== 'postgres') return;
+  const owner = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await owner.connect();
+  try {
+    for (const table of tables) await owner.query(`vacuum analyze ${table}`);
+  } finally {
+    await owner.end();
+  }
 }
 
 /** A staff member holding `grant` (no course: a leader's account-level launch), and their ltik. */
@@ -156,6 +172,10 @@ export const section: BenchSection = {
     const schoolLeader = await leader(env, school.tenantId, { role: 'school_leader', schoolId: school.schoolIds[0]! });
     rows.push(...latencyRows(`school view, ${n} students (GET /schools/:id, school leader)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}`, 'Bench school 1')));
     rows.push(...latencyRows(`same, grouped by advisory (${n / VIEWS_BENCH.advisorySize} advisories)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}?group=advisory`, 'Bench school 1')));
+    if (PROFILE_DIR) {
+      const view = async () => void (await readPage(env, schoolLeader, `/schools/${school.schoolIds[0]}`));
+      rows.push(...(await profiled(PROFILE_DIR, `school-view-${env.driver}`, async () => { for (let i = 0; i < 20; i++) await view(); })));
+    }
 
     // 2. The district: 50 schools of 2,000 (BENCH_DISTRICT_STUDENTS), 10 check-ins and 90 days of attendance a student.
     const schools = Math.max(1, Math.round(VIEWS_BENCH.districtStudents / n));

@@ -170,6 +170,9 @@ describe('check-ins', () => {
       expect(recent.get(a.id)?.lastAttended?.date).to.equal('2026-03-20');
       expect(recent.get(b.id)?.lastAttended).to.equal(null);
       expect(recent.get(b.id)?.latest).to.deep.equal({ date: '2026-03-20', attended: false });
+      // The school view's read agrees: the day last met, none for a student only ever absent (ids repeated or in capitals count once).
+      const lastMet = await t.ctx.checkins.lastAttendedOn(s.tenantId, [a.id, b.id, a.id.toUpperCase()]);
+      expect([...lastMet]).to.deep.equal([[a.id, '2026-03-20']]);
       const adv = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }))!;
       // Overdue counts from the last attended check-in; the absence itself flags the student with its reason.
       const { rows } = await t.ctx.caseload.list(adv, { sort: 'attention', show: 'all', status: '', q: '', view: '', page: 1 });
