@@ -16,8 +16,9 @@ import { oneRosterRaceColumns, raceEthnicityOf } from '../schools/groups.js';
  * that point at them, line items before results), each checked row by row; what is kept in memory is
  * small per student (a label, an index) and per class and line item, never a file's rows.
  * Academic sessions are checked but nothing of them is kept. For the schools feature it keeps the
- * orgs of type school, each student's school (users.csv primaryOrgSourcedId, else the first school of
- * orgSourcedIds) and grade (the first of `grades`), and demographics' sex and race/ethnicity (one value).
+ * orgs of type school, each class's school (classes.csv schoolSourcedId), each student's school (users.csv
+ * primaryOrgSourcedId, else the first school of orgSourcedIds) and grade (the first of `grades`), and
+ * demographics' sex and race/ethnicity (one value).
  */
 
 export const oneRosterFiles = ['orgs.csv', 'academicSessions.csv', 'classes.csv', 'users.csv', 'enrollments.csv', 'demographics.csv', 'lineItems.csv', 'results.csv'] as const;
@@ -102,6 +103,8 @@ export interface OneRosterData {
   courseScores(): Iterable<OneRosterCourseScore>;
   /** The orgs of type school (sourcedId, name). */
   schools(): { key: string; name: string }[];
+  /** Each class of classes.csv with the org it is at (schoolSourcedId): a launched course with that sourcedId is placed there. */
+  classSchools(): { sisId: string; schoolKey: string }[];
   studentFacts(): Iterable<OneRosterStudentFacts>;
 }
 
@@ -220,6 +223,8 @@ class Collected {
   classIndex = new Map<string, number>();
   classIds: string[] = [];
   classTitles: string[] = [];
+  /** The class's school (classes.csv schoolSourcedId; '' for a class known only from lineItems.csv). */
+  classSchool: string[] = [];
   classItems: number[] = [];
   userIndex = new Map<string, number>();
   userIds: string[] = [];
@@ -355,6 +360,7 @@ class Collected {
       students: () => this.students(),
       courseScores: () => this.scores(),
       schools: () => [...this.orgs].filter(([, o]) => o.type === 'school').map(([key, o]) => ({ key, name: o.name })),
+      classSchools: () => this.classIds.flatMap((sisId, i) => (this.classSchool[i] ? [{ sisId, schoolKey: this.classSchool[i] }] : [])),
       studentFacts: () => this.facts(),
     };
   }
@@ -454,6 +460,7 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
     s.classIndex.set(v.sourcedId, s.classIds.length);
     s.classIds.push(v.sourcedId);
     s.classTitles.push(v.title);
+    s.classSchool.push(v.schoolSourcedId);
     s.classItems.push(0);
     return undefined;
   },
@@ -521,6 +528,7 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
       s.classIndex.set(v.classSourcedId, cls);
       s.classIds.push(v.classSourcedId);
       s.classTitles.push(v.classSourcedId);
+      s.classSchool.push('');
       s.classItems.push(0);
     }
     if (s.itemIndex.has(v.sourcedId)) return ['duplicate'];
