@@ -82,6 +82,15 @@ describe("a launched course's school: Schoology's building, the SIS's class, the
     expect(schools).to.equal(1);
   });
 
+  it('gives a deep-linked link the building parameter itself (Schoology sends the app\'s only on its placements)', async () => {
+    await launchCourse('sgy-dl', { buildingId: '5171921' });
+    const agent = new LtiAgent({});
+    const picker = await agent.launch(lms.sim.launchUrl({ clientId, userSub: 'teacher-1', courseId: 'sgy-dl', messageType: 'LtiDeepLinkingRequest' }));
+    expect(picker.status, picker.body).to.equal(200);
+    await agent.post(new URL(picker.url).origin + new URL(picker.url).pathname, { ltik: picker.ltik!, choice: 'advisory' });
+    expect(lms.sim.deepLinkResponses.at(-1)!.contentItems[0]).to.deep.include({ custom: { building_id: '$com.schoology.Context.Building.id', advisory: 'true' } });
+  });
+
   it('places nothing when Schoology left the building variable unfilled', async () => {
     const course = await launchCourse('sgy-nobuilding', {});
     expect(await schoolOf(course)).to.equal(undefined);
