@@ -16,12 +16,12 @@ import { oneRosterRaceColumns, raceEthnicityOf } from '../schools/groups.js';
  * that point at them, line items before results), each checked row by row; what is kept in memory is
  * small per student (a label, an index) and per class and line item, never a file's rows.
  * Academic sessions are checked but nothing of them is kept. For the schools feature it keeps the
- * orgs of type school, each class's school (classes.csv schoolSourcedId), each student's school (users.csv
- * primaryOrgSourcedId, else the first school of orgSourcedIds) and grade (the first of `grades`), and
- * demographics' sex and race/ethnicity (one value).
+ * orgs of type school, each class's and course's school (classes.csv schoolSourcedId, courses.csv
+ * orgSourcedId), each student's school (users.csv primaryOrgSourcedId, else the first school of
+ * orgSourcedIds) and grade (the first of `grades`), and demographics' sex and race/ethnicity (one value).
  */
 
-export const oneRosterFiles = ['orgs.csv', 'academicSessions.csv', 'classes.csv', 'users.csv', 'enrollments.csv', 'demographics.csv', 'lineItems.csv', 'results.csv'] as const;
+export const oneRosterFiles = ['orgs.csv', 'academicSessions.csv', 'courses.csv', 'classes.csv', 'users.csv', 'enrollments.csv', 'demographics.csv', 'lineItems.csv', 'results.csv'] as const;
 export type OneRosterFile = (typeof oneRosterFiles)[number];
 
 const base = ['sourcedId', 'status', 'dateLastModified'] as const;
@@ -40,6 +40,7 @@ export const oneRosterFormats = {
   manifest: { required: ['propertyName', 'value'], unknownColumns: 'refuse', caseSensitive: true, maxLength: 1024 } as CsvFormat<'propertyName' | 'value'>,
   orgs: format(['name', 'type'], ['identifier', 'parentSourcedId']),
   academicSessions: format(['title', 'type', 'startDate', 'endDate', 'schoolYear'], ['parentSourcedId']),
+  courses: format(['title', 'orgSourcedId'], ['schoolYearSourcedId', 'courseCode', 'grades', 'subjects', 'subjectCodes']),
   classes: format(['title', 'courseSourcedId', 'classType', 'schoolSourcedId', 'termSourcedIds'], ['classCode', 'location', 'grades', 'subjects', 'subjectCodes', 'periods']),
   users: format(
     ['enabledUser', 'username', 'givenName', 'familyName'],
@@ -103,7 +104,11 @@ export interface OneRosterData {
   courseScores(): Iterable<OneRosterCourseScore>;
   /** The orgs of type school (sourcedId, name). */
   schools(): { key: string; name: string }[];
-  /** Each class of classes.csv with the org it is at (schoolSourcedId): a launched course with that sourcedId is placed there. */
+  /**
+   * Each class of classes.csv with the org it is at (schoolSourcedId), then each course of courses.csv
+   * with its org (orgSourcedId) unless a class has the same sourcedId: a launched course whose lis
+   * claim names one is placed there.
+   */
   classSchools(): { sisId: string; schoolKey: string }[];
   studentFacts(): Iterable<OneRosterStudentFacts>;
 }
@@ -220,6 +225,8 @@ class Collected {
   /** Orgs by sourcedId: their name and type (a handful per district). */
   orgs = new Map<string, { name: string; type: string }>();
   sessions = new Set<string>();
+  /** courses.csv: each course's org (orgSourcedId). */
+  courseOrgs = new Map<string, string>();
   classIndex = new Map<string, number>();
   classIds: string[] = [];
   classTitles: string[] = [];
@@ -360,7 +367,10 @@ class Collected {
       students: () => this.students(),
       courseScores: () => this.scores(),
       schools: () => [...this.orgs].filter(([, o]) => o.type === 'school').map(([key, o]) => ({ key, name: o.name })),
-      classSchools: () => this.classIds.flatMap((sisId, i) => (this.classSchool[i] ? [{ sisId, schoolKey: this.classSchool[i] }] : [])),
+      classSchools: () => [
+        ...this.classIds.flatMap((sisId, i) => (this.classSchool[i] ? [{ sisId, schoolKey: this.classSchool[i] }] : [])),
+        ...[...this.courseOrgs].filter(([sisId]) => !this.classIndex.has(sisId)).map(([sisId, schoolKey]) => ({ sisId, schoolKey })),
+      ],
       studentFacts: () => this.facts(),
     };
   }
@@ -449,6 +459,14 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
     if (dayNumber(v.endDate)! < dayNumber(v.startDate)!) return ['badRange', 'endDate'];
     if (s.sessions.has(v.sourcedId)) return ['duplicate'];
     s.sessions.add(v.sourcedId);
+    return undefined;
+  },
+  'courses.csv': (s, v) => {
+    const problem = firstEmpty(v, ['title', 'orgSourcedId']);
+    if (problem) return problem;
+    if (s.has('orgs.csv') && !s.orgs.has(v.orgSourcedId)) return ['unknownReference', 'orgSourcedId'];
+    if (s.courseOrgs.has(v.sourcedId)) return ['duplicate'];
+    s.courseOrgs.set(v.sourcedId, v.orgSourcedId);
     return undefined;
   },
   'classes.csv': (s, v) => {
