@@ -71,7 +71,7 @@ export interface Launched {
   redirectTo: string;
   /** The page it lands on lists the course roster (so the first launch waits for the first sync). */
   landsOnRoster: boolean;
-  /** The school (LMS account) the launch came from, when its LMS says (Canvas's account), to place the course in. */
+  /** The school the launch came from, when its LMS says (Canvas's account, Schoology's building), to place the course in. */
   school: LaunchSchool | null;
 }
 

@@ -34,7 +34,7 @@ export const schools = pgTable(
   ],
 );
 
-/** Which school a course (context) belongs to, and who said so: the LMS at launch, the SIS, or an admin (who wins). */
+/** Which school a course (context) belongs to, and who said so: an admin (who wins), the SIS (its class's school), or the LMS at launch. */
 export const courseSchools = pgTable(
   'course_schools',
   {
