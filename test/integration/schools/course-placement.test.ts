@@ -117,6 +117,24 @@ describe("a launched course's school: Schoology's building, the SIS's class, the
     expect(await schoolOf(course)).to.deep.include({ source: 'sis', sis_key: 'ORG2' });
   });
 
+  it("an import that places a launched course enrols its students who have no school at the course's", async () => {
+    lms.sim.addUser({ sub: 'student-e', name: 'Eva Student', roles: [] });
+    added.add('sgy-e');
+    lms.sim.addCourse({ id: 'sgy-e', label: 'sgy-e', title: 'Course sgy-e', sisId: 'CLS-E' });
+    lms.sim.enroll('sgy-e', 'teacher-1', [`${LIS}membership#Instructor`]);
+    lms.sim.enroll('sgy-e', 'student-e', [`${LIS}membership#Learner`]);
+    const course = await launchCourse('sgy-e', {});
+    await tool.t.ctx.rosterSync.syncContext(tenantId, course, 'manual');
+    const [student] = await tool.t.ctx.roster.findPeopleBySub(tenantId, ['student-e']);
+    // No building, no class known yet: no school for the course or its student.
+    expect(await schoolOf(course)).to.equal(undefined);
+    expect((await tool.t.ctx.schools.currentOf(tenantId, [student!.id])).size).to.equal(0);
+    await importClasses(['CLS-E,,,Economics,CRS-ECON,scheduled,ORG1,T1']);
+    expect(await schoolOf(course)).to.deep.include({ source: 'sis', sis_key: 'ORG1' });
+    const [lincoln] = await queryRows<{ id: string }>(tool.t.ctx.db, sql`select id from schools where tenant_id = ${tenantId} and sis_key = 'ORG1'`);
+    expect((await tool.t.ctx.schools.currentOf(tenantId, [student!.id])).get(student!.id)).to.deep.include({ schoolId: lincoln!.id });
+  });
+
   it("an admin's placement stands against the SIS's import and the launch", async () => {
     const course = await launchCourse('sgy-d', { buildingId: '5171921', sisId: 'CLS-D' });
     const [lincoln] = await queryRows<{ id: string }>(tool.t.ctx.db, sql`select id from schools where tenant_id = ${tenantId} and sis_key = 'ORG1'`);
