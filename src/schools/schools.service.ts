@@ -37,7 +37,7 @@ export interface CurrentEnrolment {
  */
 export interface RosterFacts {
   schools: readonly { key: string; name: string }[];
-  /** Classes (and courses) by sourcedId with the org sourcedId each is at (classes.csv schoolSourcedId). */
+  /** Classes and courses by sourcedId with the org sourcedId each is at (classes.csv schoolSourcedId, courses.csv orgSourcedId). */
   classes: readonly { sisId: string; schoolKey: string }[];
   facts: string;
   map: string;
