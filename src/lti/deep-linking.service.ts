@@ -70,7 +70,9 @@ export function createDeepLinkingService(deps: DeepLinkingDeps) {
       if (!(await deps.launches.markResponded(launchId, tenantId))) throw conflict(message('lti.deepLink.alreadyResponded'), 'already_responded');
       const link = choose && offersResourceLink(settings) ? linkKinds[choose] : null;
       // The link's title is what the course shows: in the language of the teacher or admin who added it.
-      const items = link && choose ? [{ type: 'ltiResourceLink', title: t(`lti.deepLink.items.${choose}`, {}, user.locale), url: `${deps.baseUrl}/lti/launch`, ...(link.custom ? { custom: link.custom } : {}) }] : [];
+      // The LMS's own parameters too where it sends the registration's only on its placements (Schoology's building).
+      const custom = { ...tenant.lms.linkCustom, ...link?.custom };
+      const items = link && choose ? [{ type: 'ltiResourceLink', title: t(`lti.deepLink.items.${choose}`, {}, user.locale), url: `${deps.baseUrl}/lti/launch`, ...(Object.keys(custom).length > 0 ? { custom } : {}) }] : [];
       const claims: Record<string, unknown> = {
         nonce: randomBytes(16).toString('base64url'),
         [K.deploymentId]: deploymentId,

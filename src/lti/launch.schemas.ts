@@ -67,7 +67,14 @@ const common = z.looseObject({
   [claimKeys.context]: z.looseObject({ id: text, label: z.string().max(500).optional(), title: z.string().max(1000).optional() }).optional(),
   [claimKeys.toolPlatform]: z.looseObject({ product_family_code: z.string().max(100).optional() }).optional(),
   [claimKeys.roleScopeMentor]: z.array(text).max(500).optional(),
-  [claimKeys.lis]: z.looseObject({ person_sourcedid: z.string().max(500).optional() }).optional(),
+  [claimKeys.lis]: z
+    .looseObject({
+      person_sourcedid: z.string().max(500).optional(),
+      // The course's SIS ids (the schools feature places the course by them); an odd one is no reason to refuse the launch.
+      course_section_sourcedid: z.string().max(500).optional().catch(undefined),
+      course_offering_sourcedid: z.string().max(500).optional().catch(undefined),
+    })
+    .optional(),
   // The language the LMS shows the person (es-MX); a value no LMS should send is no reason to refuse the launch.
   [claimKeys.launchPresentation]: z.looseObject({ return_url: z.url().max(2048).optional(), locale: z.string().max(100).optional().catch(undefined) }).optional(),
   // Custom parameters are strings by the spec; some LMSs send numbers or booleans, so keep any value and read what we use.
@@ -112,4 +119,14 @@ export function placementKind(claims: LaunchClaims): 'advisory' | 'subject' | nu
   if (['true', 'yes', '1', 'advisory'].includes(text)) return 'advisory';
   if (['false', 'no', '0', 'subject'].includes(text)) return 'subject';
   return null;
+}
+
+/**
+ * The course's SIS ids as LTI's lis claim names them, best first: the section's (a OneRoster class is
+ * a section) rank 0, the offering's rank 1. The same id twice is kept once, at its better rank.
+ */
+export function courseSisIdsOf(claims: LaunchClaims): { sisId: string; rank: number }[] {
+  const lis = claims[claimKeys.lis];
+  const ids = [lis?.course_section_sourcedid, lis?.course_offering_sourcedid].map((v) => v?.trim() ?? '');
+  return ids.flatMap((sisId, rank) => (sisId !== '' && ids.indexOf(sisId) === rank ? [{ sisId, rank }] : []));
 }

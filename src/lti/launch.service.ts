@@ -10,7 +10,7 @@ import { HttpError, badRequest, message } from '../web/errors.js';
 import * as repo from './launch.repository.js';
 import { createJwksCache, type JwksCache } from './jwks-cache.js';
 import { refusal, verifyIdToken } from './id-token.js';
-import { claimKeys as K, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
+import { claimKeys as K, courseSisIdsOf, launchBody, completeBody, launchClaims, loginParams, type LaunchClaims, type LoginParams } from './launch.schemas.js';
 import { homeListsRoster, leaderHome, roleHome } from './roles.js';
 import { isAccountLaunch, type LaunchSchool } from './families/family.js';
 import { inToolUrl } from '../web/urls.js';
@@ -33,8 +33,11 @@ export interface LaunchDeps {
   roster: RosterService;
   ltiks: LtikService;
   identities: Pick<IdentitiesService, 'link'>;
-  /** Puts a launched course in the school its LMS names (schools.placeCourse); a failure never fails the launch. */
-  placeCourse?: (tenantId: string, contextId: string, school: LaunchSchool) => Promise<unknown>;
+  /**
+   * Puts a launched course in its school (schools.placeLaunchedCourse): the one its SIS ids (lis claim)
+   * name, else the one its LMS names. A failure never fails the launch.
+   */
+  placeCourse?: (tenantId: string, contextId: string, course: { lms: LaunchSchool | null; sisIds: { sisId: string; rank: number }[] }) => Promise<unknown>;
   logger?: { warn: (o: object, msg: string) => void };
   jwks?: JwksCache;
 }
@@ -68,7 +71,7 @@ export interface Launched {
   redirectTo: string;
   /** The page it lands on lists the course roster (so the first launch waits for the first sync). */
   landsOnRoster: boolean;
-  /** The school (LMS account) the launch came from, when its LMS says (Canvas's account), to place the course in. */
+  /** The school the launch came from, when its LMS says (Canvas's account, Schoology's building), to place the course in. */
   school: LaunchSchool | null;
 }
 
@@ -179,9 +182,10 @@ export function createLaunchService(deps: LaunchDeps) {
     });
     const contextId = written.context?.id ?? null;
     const school = launchFamily(tenant, claims).schoolKeyOf?.(claims) ?? null;
-    if (school && contextId && deps.placeCourse) {
+    const sisIds = courseSisIdsOf(claims);
+    if ((school || sisIds.length > 0) && contextId && deps.placeCourse) {
       // The school view counts the course's students at this school; the launch itself goes on without it.
-      await deps.placeCourse(tenant.id, contextId, school).catch((err: unknown) => deps.logger?.warn({ tenantId: tenant.id, error: err instanceof Error ? err.name : 'unknown' }, 'could not place the course in its school'));
+      await deps.placeCourse(tenant.id, contextId, { lms: school, sisIds }).catch((err: unknown) => deps.logger?.warn({ tenantId: tenant.id, error: err instanceof Error ? err.name : 'unknown' }, 'could not place the course in its school'));
     }
     const ltik = await deps.ltiks.issue({ tid: tenant.id, pid: written.personId, cid: contextId, role: written.role, loc: written.locale });
     const deepLinking = claims[K.messageType] === 'LtiDeepLinkingRequest';

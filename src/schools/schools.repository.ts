@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { anyId, rowsOfIds } from '../db/id-list.js';
 import type { DbOrTx } from '../db/client.js';
-import { courseSchools, schoolEnrolments, schools, studentGroups, type SchoolSource } from './schools.tables.js';
+import { courseSchools, courseSisIds, schoolEnrolments, schools, studentGroups, type SchoolSource } from './schools.tables.js';
 
 export type School = typeof schools.$inferSelect;
 export type Enrolment = typeof schoolEnrolments.$inferSelect;
@@ -69,7 +69,13 @@ export async function schoolForLmsKey(db: DbOrTx, tenantId: string, lmsKey: stri
   return row!.id;
 }
 
-/** Places a course in a school; an admin's placement stands against the LMS and the SIS. Whether it changed. */
+/**
+ * Which placements a source may replace: an admin's stands against all, the SIS's (a class's school)
+ * against the LMS's, the LMS's (its account or building) against no one else's.
+ */
+const replaceable: Record<SchoolSource, readonly SchoolSource[]> = { admin: ['admin', 'sis', 'lms'], sis: ['sis', 'lms'], lms: ['lms'] };
+
+/** Places a course in a school, unless a source that outranks this one placed it (`replaceable`). Whether it changed. */
 export async function placeCourse(db: DbOrTx, tenantId: string, contextId: string, schoolId: string, source: SchoolSource): Promise<boolean> {
   const rows = await db
     .insert(courseSchools)
@@ -77,10 +83,64 @@ export async function placeCourse(db: DbOrTx, tenantId: string, contextId: strin
     .onConflictDoUpdate({
       target: [courseSchools.tenantId, courseSchools.contextId],
       set: { schoolId, source, updatedAt: new Date() },
-      setWhere: source === 'admin' ? sql`(${courseSchools.schoolId}, ${courseSchools.source}) is distinct from (${schoolId}::uuid, 'admin')` : sql`${courseSchools.source} <> 'admin' and ${courseSchools.schoolId} <> ${schoolId}::uuid`,
+      setWhere: and(inArray(courseSchools.source, [...replaceable[source]]), sql`(${courseSchools.schoolId}, ${courseSchools.source}) is distinct from (${schoolId}::uuid, ${source}::text)`),
     })
     .returning({ contextId: courseSchools.contextId });
   return rows.length > 0;
+}
+
+/** What a launch needs to know of its course, in one read: who placed it (null: no one yet) and the SIS ids recorded for it. */
+export async function launchPlacement(db: DbOrTx, tenantId: string, contextId: string): Promise<{ source: SchoolSource | null; sisIds: string[] }> {
+  const { rows } = await sqlRunner(db)(
+    `select (select source from course_schools where tenant_id = $1::uuid and context_id = $2::uuid) as source,
+            array(select sis_id from course_sis_ids where tenant_id = $1::uuid and context_id = $2::uuid) as sis_ids`,
+    [tenantId, contextId],
+  );
+  const row = rows[0] ?? {};
+  return { source: (row.source as SchoolSource | null) ?? null, sisIds: (row.sis_ids as string[] | null) ?? [] };
+}
+
+/** Records SIS ids a launched course carries (rank 0 the section's, 1 the offering's). */
+export async function recordCourseSisIds(db: DbOrTx, tenantId: string, contextId: string, ids: readonly { sisId: string; rank: number }[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .insert(courseSisIds)
+    .values(ids.map((i) => ({ tenantId, contextId, sisId: i.sisId, rank: i.rank })))
+    .onConflictDoUpdate({ target: [courseSisIds.tenantId, courseSisIds.contextId, courseSisIds.sisId], set: { rank: sql`excluded.rank` } });
+}
+
+/**
+ * The courses the SIS places, set-based: each course with a recorded SIS id that a class (or SIS
+ * course) of a known school has, in the school of its best-ranked such id. `only` limits it to one
+ * course (a launch); without it every course of the tenant (an import). Placed with source sis where
+ * no admin placed the course; returns the courses whose school changed.
+ */
+export async function placeSisCourses(q: SqlRunner, tenantId: string, only?: string): Promise<string[]> {
+  const { rows } = await q(
+    `insert into course_schools (tenant_id, context_id, school_id, source, updated_at)
+     select distinct on (c.context_id) $1::uuid, c.context_id, s.id, 'sis', now()
+       from course_sis_ids c
+       join sis_class_schools m on m.tenant_id = c.tenant_id and m.sis_id = c.sis_id
+       join schools s on s.tenant_id = c.tenant_id and s.sis_key = m.school_key
+      where c.tenant_id = $1::uuid and ($2::uuid is null or c.context_id = $2::uuid)
+      order by c.context_id, c.rank, c.sis_id
+     on conflict (tenant_id, context_id) do update set school_id = excluded.school_id, source = excluded.source, updated_at = excluded.updated_at
+       where course_schools.source in ('sis', 'lms') and (course_schools.school_id, course_schools.source) is distinct from (excluded.school_id, excluded.source)
+     returning context_id`,
+    [tenantId, only ?? null],
+  );
+  return rows.map((r) => String(r.context_id));
+}
+
+/** The SIS's classes (and courses) with the org each is at, by sourcedId: made or moved. */
+export async function upsertSisClasses(q: SqlRunner, tenantId: string, classes: readonly { sisId: string; schoolKey: string }[]): Promise<void> {
+  if (classes.length === 0) return;
+  await q(
+    `insert into sis_class_schools (tenant_id, sis_id, school_key)
+     select $1::uuid, c.sis_id, c.school_key from jsonb_to_recordset($2::jsonb) as c(sis_id text, school_key text)
+     on conflict (tenant_id, sis_id) do update set school_key = excluded.school_key, updated_at = now() where sis_class_schools.school_key <> excluded.school_key`,
+    [tenantId, JSON.stringify(classes.map((c) => ({ sis_id: c.sisId, school_key: c.schoolKey })))],
+  );
 }
 
 export function placedCourses(db: DbOrTx, tenantId: string, contextIds?: readonly string[]) {

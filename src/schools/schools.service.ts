@@ -37,6 +37,8 @@ export interface CurrentEnrolment {
  */
 export interface RosterFacts {
   schools: readonly { key: string; name: string }[];
+  /** Classes and courses by sourcedId with the org sourcedId each is at (classes.csv schoolSourcedId, courses.csv orgSourcedId). */
+  classes: readonly { sisId: string; schoolKey: string }[];
   facts: string;
   map: string;
   /** The import's day at the school (its zone): a move starts on it, the old enrolment ends the day before. */
@@ -50,6 +52,16 @@ export interface SchoolsDeps {
   roster: Pick<RosterService, 'listMembers' | 'listContexts' | 'namesOf'>;
   identities: Pick<IdentitiesService, 'match'>;
   timeZoneOf: (tenantId: string) => Promise<string>;
+}
+
+/**
+ * What a launch says of its course's school: the LMS family's key for it (Canvas's account, Schoology's
+ * building; null when the LMS does not say) and the course's SIS ids from LTI's lis claim (rank 0
+ * course_section_sourcedid, 1 course_offering_sourcedid).
+ */
+export interface LaunchedCourse {
+  lms: { lmsKey: string; name?: string } | null;
+  sisIds: readonly { sisId: string; rank: number }[];
 }
 
 /** A programs file's outcome, as the data imports report theirs. */
@@ -139,10 +151,11 @@ export function createSchoolsService(deps: SchoolsDeps) {
     historyOf: (tenantId: string, studentId: string) => withTenant(tenantId, () => repo.historyOf(db, tenantId, studentId)),
 
     /**
-     * A launch's course in the LMS's school: `lmsKey` is the LMS's id of the school (Canvas: the
-     * course's account, `$Canvas.account.id`; Schoology: the section's building_id), `name` its name when
-     * the launch carries one. The school is made on first sight; an admin's placement of the course stands.
-     * The course's students without a school are enrolled there (the fallback rule).
+     * A course in the LMS's school: `lmsKey` is the LMS's id of the school (Canvas: the course's account,
+     * `$Canvas.account.id`; Schoology: the course's building, `$com.schoology.Context.Building.id`), `name`
+     * its name when known. The school is made on first sight; an admin's or the SIS's placement of the
+     * course stands. The course's students without a school are enrolled there (the fallback rule).
+     * Launches go through placeLaunchedCourse, which also weighs the course's SIS ids.
      */
     async placeCourse(tenantId: string, contextId: string, school: { lmsKey: string; name?: string }): Promise<{ schoolId: string }> {
       const schoolId = await withTenant(tenantId, () =>
@@ -156,11 +169,41 @@ export function createSchoolsService(deps: SchoolsDeps) {
       return { schoolId };
     },
 
+    /**
+     * A launched course's school, by precedence: an admin's placement stands; else the school the SIS
+     * gives a class whose sourcedId the course carries (lis claim); else the LMS's school, made on first
+     * sight. The SIS ids are recorded so a later import places the course. Once placed and its SIS ids
+     * known, a launch only reads (a course moves on an admin's word or an import's, not a launch's).
+     */
+    async placeLaunchedCourse(tenantId: string, contextId: string, launched: LaunchedCourse): Promise<void> {
+      const placed = await withTenant(tenantId, async () => {
+        const known = await repo.launchPlacement(db, tenantId, contextId);
+        const newIds = launched.sisIds.filter((i) => !known.sisIds.includes(i.sisId));
+        // Nothing new: an import has already placed the course by any SIS id it recorded.
+        if (newIds.length === 0 && (known.source || !launched.lms)) return false;
+        return db.transaction(async (tx) => {
+          await repo.recordCourseSisIds(tx, tenantId, contextId, newIds);
+          if (newIds.length > 0 && known.source !== 'admin' && (await repo.placeSisCourses(repo.sqlRunner(tx), tenantId, contextId)).length > 0) return true;
+          if (!launched.lms || known.source) return false;
+          const id = await repo.schoolForLmsKey(tx, tenantId, launched.lms.lmsKey, launched.lms.name || undefined);
+          return repo.placeCourse(tx, tenantId, contextId, id, 'lms');
+        });
+      });
+      if (placed) await enrolFromCourse(tenantId, contextId);
+    },
+
     enrolFromCourse,
 
-    /** OneRoster's schools, enrolments and demographics, in the import's transaction. Returns the students it changed. */
-    async applyRoster(q: repo.SqlRunner, tenantId: string, input: RosterFacts): Promise<string[]> {
+    /**
+     * OneRoster's schools, enrolments, demographics and classes' schools, in the import's transaction.
+     * Courses launched earlier whose SIS ids name a class are placed in its school (not over an admin's
+     * placement). Returns the students it changed and the courses it placed (the caller enrols their
+     * students without a school once its transaction is done: enrolFromCourse).
+     */
+    async applyRoster(q: repo.SqlRunner, tenantId: string, input: RosterFacts): Promise<{ students: string[]; courses: string[] }> {
       await repo.upsertSisSchools(q, tenantId, input.schools);
+      await repo.upsertSisClasses(q, tenantId, input.classes);
+      const courses = await repo.placeSisCourses(q, tenantId);
       const placements = `(select distinct on (m.person_id) m.person_id::uuid as person_id, s.id as school_id, nullif(f.grade, '') as grade_level
         from ${input.facts} f join ${input.map} m on m.student = f.student join schools s on s.tenant_id = $1::uuid and s.sis_key = f.school_key
         order by m.person_id, f.line)`;
@@ -169,7 +212,7 @@ export function createSchoolsService(deps: SchoolsDeps) {
         from ${input.facts} f join ${input.map} m on m.student = f.student cross join lateral (values ('sex', f.sex), ('race_ethnicity', f.race)) as d(dimension, value)
         where f.demographics = 'true')`;
       const grouped = await repo.applyGroups(q, tenantId, 'sis', demographics);
-      return [...new Set([...moved, ...grouped])];
+      return { students: [...new Set([...moved, ...grouped])], courses };
     },
 
     /** /admin/schools: the schools with their counts, the courses (placed or not), the students who may be moved. */

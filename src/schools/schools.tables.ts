@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, date, timestamp, uniqueIndex, index, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, date, timestamp, smallint, uniqueIndex, index, primaryKey } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAtColumn, idColumn, personIdColumn, personReference, tenantIdColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
@@ -34,7 +34,7 @@ export const schools = pgTable(
   ],
 );
 
-/** Which school a course (context) belongs to, and who said so: the LMS at launch, the SIS, or an admin (who wins). */
+/** Which school a course (context) belongs to, and who said so: an admin (who wins), the SIS (its class's school), or the LMS at launch. */
 export const courseSchools = pgTable(
   'course_schools',
   {
@@ -50,6 +50,38 @@ export const courseSchools = pgTable(
     tenantReference(t, t.schoolId, schools),
     index('course_schools_school_idx').on(t.tenantId, t.schoolId),
   ],
+);
+
+/**
+ * The SIS ids a launched course carries (LTI's lis claim): course_section_sourcedid (rank 0) and
+ * course_offering_sourcedid (rank 1). Kept so that an import which later says which school a class is
+ * at places the courses already launched; the section's word wins over the offering's.
+ */
+export const courseSisIds = pgTable(
+  'course_sis_ids',
+  {
+    tenantId: tenantIdColumn(),
+    contextId: uuid('context_id').notNull(),
+    sisId: text('sis_id').notNull(),
+    rank: smallint('rank').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.contextId, t.sisId] }), tenantReference(t, t.contextId, contexts), index('course_sis_ids_sis_idx').on(t.tenantId, t.sisId)],
+);
+
+/**
+ * The SIS's word on which school a class is at: OneRoster classes.csv (sourcedId -> schoolSourcedId)
+ * and courses.csv (sourcedId -> orgSourcedId). `schoolKey` is an org sourcedId (a school's sis_key); an
+ * org that is not a school (a district) places nothing.
+ */
+export const sisClassSchools = pgTable(
+  'sis_class_schools',
+  {
+    tenantId: tenantIdColumn(),
+    sisId: text('sis_id').notNull(),
+    schoolKey: text('school_key').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.sisId] })],
 );
 
 /**

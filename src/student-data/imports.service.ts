@@ -66,7 +66,7 @@ async function stageOneRoster(
   session: repo.ImportSession,
   zipPath: string,
   report: ImportReport,
-): Promise<{ rows: number; scores?: repo.StagingTable; students?: repo.StagingTable; facts?: repo.StagingTable; schools?: { key: string; name: string }[] }> {
+): Promise<{ rows: number; scores?: repo.StagingTable; students?: repo.StagingTable; facts?: repo.StagingTable; schools?: { key: string; name: string }[]; classes?: { sisId: string; schoolKey: string }[] }> {
   const data = await readOneRosterZip(zipPath, report);
   const rows = Object.values(data.rows).reduce((a, b) => a + (b ?? 0), 0);
   if (!report.accepted) return { rows };
@@ -85,7 +85,7 @@ async function stageOneRoster(
     let seen = 0;
     for (const f of data.studentFacts()) yield [seen++, f.sourcedId, f.school, f.grade, String(f.demographics), f.sex, f.race];
   })());
-  return { rows, scores, students, facts, schools: data.schools() };
+  return { rows, scores, students, facts, schools: data.schools(), classes: data.classSchools() };
 }
 
 /** A file refused (a bad row, a wrong header): nothing of it was written. */
@@ -133,7 +133,7 @@ export interface ImportsDeps {
   audit: Pick<AuditService, 'record'>;
   studentRecords: StudentRecordGate;
   /** A OneRoster export's schools, enrolments and demographics go to the schools feature, in the import's transaction. */
-  schools: Pick<SchoolsService, 'applyRoster'>;
+  schools: Pick<SchoolsService, 'applyRoster' | 'enrolFromCourse'>;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -179,6 +179,8 @@ export function createImportsService(deps: ImportsDeps) {
     };
     let rows = 0;
     let touched: string[] = [];
+    /** Courses the export placed in a school (their classes' schools). */
+    let placedCourses: string[] = [];
     let unmatched = 0;
     try {
       const { result } = await deps.connectors.recordRun(tenantId, runKinds[kind], trigger, async (tally, id) => {
@@ -191,7 +193,7 @@ export function createImportsService(deps: ImportsDeps) {
           /** OneRoster's staged students (line and file of each one's first sighting), for the unmatched ones' lines. */
           let rosterStudents: repo.StagingTable | undefined;
           /** OneRoster's schools and per-student facts (school, grade, demographics) for the schools feature. */
-          let roster: { facts: repo.StagingTable; schools: { key: string; name: string }[] } | undefined;
+          let roster: { facts: repo.StagingTable; schools: { key: string; name: string }[]; classes: { sisId: string; schoolKey: string }[] } | undefined;
           // The first and last day of an attendance file's good rows.
           let days: repo.DaySpan | undefined;
           if (kind === 'attendance') {
@@ -220,7 +222,7 @@ export function createImportsService(deps: ImportsDeps) {
             if (!staged.scores || !staged.students) throw refuse(report, tally);
             stage = staged.scores;
             rosterStudents = staged.students;
-            roster = { facts: staged.facts!, schools: staged.schools! };
+            roster = { facts: staged.facts!, schools: staged.schools!, classes: staged.classes! };
             students = repo.stagedStudents(session.query, rosterStudents.name, MATCH_CHUNK);
           }
           tally.fetched = rows;
@@ -256,8 +258,9 @@ export function createImportsService(deps: ImportsDeps) {
             if (kind === 'attendance') return repo.upsertAttendance(q, tenantId, source, stage.name, map.name, clock.now(), days);
             if (kind === 'incidents') return repo.upsertIncidents(q, tenantId, source, stage.name, map.name);
             const scores = await repo.upsertCourseScores(q, tenantId, source, stage.name, map.name, clock.now(), today);
-            const placed = roster ? await deps.schools.applyRoster(q, tenantId, { schools: roster.schools, facts: roster.facts.name, map: map.name, today }) : [];
-            return { upserted: scores.upserted, personIds: [...new Set([...scores.personIds, ...placed])] };
+            const placed = roster ? await deps.schools.applyRoster(q, tenantId, { schools: roster.schools, classes: roster.classes, facts: roster.facts.name, map: map.name, today }) : { students: [], courses: [] };
+            placedCourses = placed.courses;
+            return { upserted: scores.upserted, personIds: [...new Set([...scores.personIds, ...placed.students])] };
           });
           tally.upserted = written.upserted;
           mark('written');
@@ -268,6 +271,8 @@ export function createImportsService(deps: ImportsDeps) {
         }
       });
       deps.logger.debug({ kind, steps }, 'import steps (ms)');
+      // The placed courses' students without a school (none from this export) are enrolled at the course's.
+      for (const contextId of placedCourses) await deps.schools.enrolFromCourse(tenantId, contextId);
       await deps.audit.record(input.actor, {
         action: 'update',
         entity: `${runKinds[kind]}_import`,

@@ -16,11 +16,12 @@ import { oneRosterRaceColumns, raceEthnicityOf } from '../schools/groups.js';
  * that point at them, line items before results), each checked row by row; what is kept in memory is
  * small per student (a label, an index) and per class and line item, never a file's rows.
  * Academic sessions are checked but nothing of them is kept. For the schools feature it keeps the
- * orgs of type school, each student's school (users.csv primaryOrgSourcedId, else the first school of
+ * orgs of type school, each class's and course's school (classes.csv schoolSourcedId, courses.csv
+ * orgSourcedId), each student's school (users.csv primaryOrgSourcedId, else the first school of
  * orgSourcedIds) and grade (the first of `grades`), and demographics' sex and race/ethnicity (one value).
  */
 
-export const oneRosterFiles = ['orgs.csv', 'academicSessions.csv', 'classes.csv', 'users.csv', 'enrollments.csv', 'demographics.csv', 'lineItems.csv', 'results.csv'] as const;
+export const oneRosterFiles = ['orgs.csv', 'academicSessions.csv', 'courses.csv', 'classes.csv', 'users.csv', 'enrollments.csv', 'demographics.csv', 'lineItems.csv', 'results.csv'] as const;
 export type OneRosterFile = (typeof oneRosterFiles)[number];
 
 const base = ['sourcedId', 'status', 'dateLastModified'] as const;
@@ -39,6 +40,7 @@ export const oneRosterFormats = {
   manifest: { required: ['propertyName', 'value'], unknownColumns: 'refuse', caseSensitive: true, maxLength: 1024 } as CsvFormat<'propertyName' | 'value'>,
   orgs: format(['name', 'type'], ['identifier', 'parentSourcedId']),
   academicSessions: format(['title', 'type', 'startDate', 'endDate', 'schoolYear'], ['parentSourcedId']),
+  courses: format(['title', 'orgSourcedId'], ['schoolYearSourcedId', 'courseCode', 'grades', 'subjects', 'subjectCodes']),
   classes: format(['title', 'courseSourcedId', 'classType', 'schoolSourcedId', 'termSourcedIds'], ['classCode', 'location', 'grades', 'subjects', 'subjectCodes', 'periods']),
   users: format(
     ['enabledUser', 'username', 'givenName', 'familyName'],
@@ -102,6 +104,12 @@ export interface OneRosterData {
   courseScores(): Iterable<OneRosterCourseScore>;
   /** The orgs of type school (sourcedId, name). */
   schools(): { key: string; name: string }[];
+  /**
+   * Each class of classes.csv with the org it is at (schoolSourcedId), then each course of courses.csv
+   * with its org (orgSourcedId) unless a class has the same sourcedId: a launched course whose lis
+   * claim names one is placed there.
+   */
+  classSchools(): { sisId: string; schoolKey: string }[];
   studentFacts(): Iterable<OneRosterStudentFacts>;
 }
 
@@ -217,9 +225,13 @@ class Collected {
   /** Orgs by sourcedId: their name and type (a handful per district). */
   orgs = new Map<string, { name: string; type: string }>();
   sessions = new Set<string>();
+  /** courses.csv: each course's org (orgSourcedId). */
+  courseOrgs = new Map<string, string>();
   classIndex = new Map<string, number>();
   classIds: string[] = [];
   classTitles: string[] = [];
+  /** The class's school (classes.csv schoolSourcedId; '' for a class known only from lineItems.csv). */
+  classSchool: string[] = [];
   classItems: number[] = [];
   userIndex = new Map<string, number>();
   userIds: string[] = [];
@@ -355,6 +367,10 @@ class Collected {
       students: () => this.students(),
       courseScores: () => this.scores(),
       schools: () => [...this.orgs].filter(([, o]) => o.type === 'school').map(([key, o]) => ({ key, name: o.name })),
+      classSchools: () => [
+        ...this.classIds.flatMap((sisId, i) => (this.classSchool[i] ? [{ sisId, schoolKey: this.classSchool[i] }] : [])),
+        ...[...this.courseOrgs].filter(([sisId]) => !this.classIndex.has(sisId)).map(([sisId, schoolKey]) => ({ sisId, schoolKey })),
+      ],
       studentFacts: () => this.facts(),
     };
   }
@@ -445,6 +461,14 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
     s.sessions.add(v.sourcedId);
     return undefined;
   },
+  'courses.csv': (s, v) => {
+    const problem = firstEmpty(v, ['title', 'orgSourcedId']);
+    if (problem) return problem;
+    if (s.has('orgs.csv') && !s.orgs.has(v.orgSourcedId)) return ['unknownReference', 'orgSourcedId'];
+    if (s.courseOrgs.has(v.sourcedId)) return ['duplicate'];
+    s.courseOrgs.set(v.sourcedId, v.orgSourcedId);
+    return undefined;
+  },
   'classes.csv': (s, v) => {
     const problem = firstEmpty(v, ['title', 'courseSourcedId', 'classType', 'schoolSourcedId', 'termSourcedIds']);
     if (problem) return problem;
@@ -454,6 +478,7 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
     s.classIndex.set(v.sourcedId, s.classIds.length);
     s.classIds.push(v.sourcedId);
     s.classTitles.push(v.title);
+    s.classSchool.push(v.schoolSourcedId);
     s.classItems.push(0);
     return undefined;
   },
@@ -521,6 +546,7 @@ const readers: Record<OneRosterFile, (s: Collected, v: Values) => Problem> = {
       s.classIndex.set(v.classSourcedId, cls);
       s.classIds.push(v.classSourcedId);
       s.classTitles.push(v.classSourcedId);
+      s.classSchool.push('');
       s.classItems.push(0);
     }
     if (s.itemIndex.has(v.sourcedId)) return ['duplicate'];

@@ -334,11 +334,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
-  const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities, logger: deps.logger, placeCourse: async (t, c, school) => {
-      // A course is placed once (one read per launch after that); an admin's placement is never the LMS's to change.
-      if (await schools.schoolOfCourse(t, c)) return;
-      await schools.placeCourse(t, c, school.name ? school : { lmsKey: school.lmsKey });
-    } });
+  // A course is placed once (one read per launch after that): an admin's placement stands, then the SIS's, then the LMS's.
+  const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities, logger: deps.logger, placeCourse: (t, c, course) => schools.placeLaunchedCourse(t, c, course) });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
   const signedIn = requireUser(authenticator, (t) => platforms.timeZoneOf(t));
   const once = onceGuard(db, deps.clock);

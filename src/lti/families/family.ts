@@ -47,11 +47,8 @@ export function toolUrls(baseUrl: string): ToolUrls {
   };
 }
 
-/** A tool URL to paste, under the label the LMS gives its field (an i18n key). */
-export interface InstallPaste {
-  label: string;
-  url: keyof ToolUrls;
-}
+/** A tool URL (or a fixed text: a custom parameter) to paste, under the label the LMS gives its field (an i18n key). */
+export type InstallPaste = { label: string; url: keyof ToolUrls } | { label: string; text: string };
 
 /** One thing to do in the LMS (an i18n key), with the tool URLs it has the admin paste. */
 export interface InstallStep {
@@ -76,7 +73,7 @@ export interface InstallGuide {
 export function installGuideView(guide: InstallGuide, urls: ToolUrls) {
   return {
     title: guide.title,
-    steps: guide.steps.map((s) => ({ text: s.text, paste: (s.paste ?? []).map((p) => ({ label: p.label, value: urls[p.url] })) })),
+    steps: guide.steps.map((s) => ({ text: s.text, paste: (s.paste ?? []).map((p) => ({ label: p.label, value: 'url' in p ? urls[p.url] : p.text })) })),
   };
 }
 
@@ -135,6 +132,11 @@ export interface LmsFamily {
    * of the tenant keeps (schools' lms_key) and its name. Absent, or null, when the LMS does not say.
    */
   schoolKeyOf?(claims: LaunchClaims): LaunchSchool | null;
+  /**
+   * Custom parameters a deep-linked link carries itself, for an LMS that sends the registration's own
+   * only on its placements' launches (Schoology). Absent when the registration's reach every launch.
+   */
+  linkCustom?: Readonly<Record<string, string>>;
   /** How an admin adds the tool in this LMS. */
   install: InstallGuide;
 }

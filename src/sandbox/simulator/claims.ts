@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AGS_SCOPES, SCOPES } from './profiles.js';
-import type { PendingLaunch, SimState, SimTool, SimUser } from './state.js';
+import type { PendingLaunch, SimCourse, SimState, SimTool, SimUser } from './state.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 const AGS = 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint';
@@ -41,8 +41,13 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
  * The registration's custom parameters with the variables this simulator knows filled in. Canvas sends a
  * variable it cannot fill (a user without the setting) as the literal `$Name`, so unknown ones stay as they are.
  */
-function substituted(custom: Record<string, string> | undefined, user: SimUser): Record<string, string> {
-  const known: Record<string, string | undefined> = { '$Person.address.timezone': user.timeZone, '$Canvas.user.id': user.lmsUserId, '$Canvas.user.sisSourceId': user.sourcedId };
+function substituted(custom: Record<string, string> | undefined, user: SimUser, course: SimCourse | undefined): Record<string, string> {
+  const known: Record<string, string | undefined> = {
+    '$Person.address.timezone': user.timeZone,
+    '$Canvas.user.id': user.lmsUserId,
+    '$Canvas.user.sisSourceId': user.sourcedId,
+    '$com.schoology.Context.Building.id': course?.buildingId,
+  };
   return Object.fromEntries(Object.entries(custom ?? {}).map(([k, v]) => [k, known[v] ?? v]));
 }
 
@@ -81,9 +86,10 @@ export function launchClaims(state: SimState, tool: SimTool, launch: PendingLaun
       version: profile.name === 'canvas' ? 'cloud' : '1.0',
     },
     [`${LTI}launch_presentation`]: { document_target: 'iframe', return_url: state.url(course ? `/courses/${encodeURIComponent(course.id)}` : '/'), locale: launch.locale },
-    [`${LTI}custom`]: { ...substituted(tool.customParameters, user), ...(course ? { ...course.custom, course_id: course.id } : {}) },
+    [`${LTI}custom`]: { ...substituted(tool.customParameters, user, course), ...(course ? { ...course.custom, course_id: course.id } : {}) },
   };
-  if (person.sourcedId) claims[`${LTI}lis`] = { person_sourcedid: person.sourcedId, course_offering_sourcedid: course?.id };
+  const lis = withoutUndefined({ person_sourcedid: person.sourcedId, course_offering_sourcedid: person.sourcedId ? course?.id : undefined, course_section_sourcedid: course?.sisId });
+  if (Object.keys(lis).length > 0) claims[`${LTI}lis`] = lis;
   if (!isDeepLinking) {
     claims[`${LTI}resource_link`] = { id: `rl-${course?.id ?? 'account'}-${tool.clientId}`, title: tool.name };
   }

@@ -41,6 +41,10 @@ export interface SimCourse {
   title: string;
   /** Custom parameters of the tool's placement in this course, sent in every launch's custom claim. */
   custom?: Record<string, string>;
+  /** The course's building (Schoology's `$com.schoology.Context.Building.id`). */
+  buildingId?: string;
+  /** The course's SIS id (a OneRoster class sourcedId), sent as lis course_section_sourcedid. */
+  sisId?: string;
 }
 
 export interface SimEnrollment {

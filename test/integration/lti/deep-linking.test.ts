@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTool, type RunningTool } from '../../support/tool-server.js';
 import { LtiAgent } from '../../support/lti-agent.js';
 import { launchFixture, type LaunchFixture } from '../../support/launch-fixture.js';
+import { familyFor } from '../../../src/lti/families/index.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
@@ -19,6 +20,8 @@ for (const profile of ['canvas', 'schoology'] as const) {
       await tool.close();
     });
 
+    // Schoology's links carry the app's own custom parameters (the building), which it sends only on its placements' launches.
+    const linkCustom = familyFor(profile).linkCustom;
     const dlLaunch = (sub: string, agent = new LtiAgent()) =>
       agent.launch(f.platform.launchUrl({ clientId: f.clientId, userSub: sub, courseId: f.courseId, messageType: 'LtiDeepLinkingRequest' }));
 
@@ -43,7 +46,7 @@ for (const profile of ['canvas', 'schoology'] as const) {
       expect(jwt[`${LTI}deployment_id`]).to.equal(f.deploymentId);
       expect(recorded.data).to.be.a('string');
       expect(jwt[`${DL}data`]).to.equal(recorded.data);
-      expect(jwt[`${DL}content_items`]).to.deep.equal([{ type: 'ltiResourceLink', title: 'Success plans', url: `${tool.baseUrl}/lti/launch` }]);
+      expect(jwt[`${DL}content_items`]).to.deep.equal([{ type: 'ltiResourceLink', title: 'Success plans', url: `${tool.baseUrl}/lti/launch`, ...(linkCustom ? { custom: linkCustom } : {}) }]);
     });
 
     it('offers advisory and subject-course links, each carrying the custom parameter that decides the course', async () => {
@@ -52,7 +55,7 @@ for (const profile of ['canvas', 'schoology'] as const) {
         const picker = await dlLaunch('teacher-1', agent);
         expect(picker.body).to.contain(`value="${choice}"`);
         await agent.post(new URL(picker.url).origin + new URL(picker.url).pathname, { ltik: picker.ltik!, choice });
-        expect(f.platform.deepLinkResponses.at(-1)!.contentItems).to.deep.equal([{ type: 'ltiResourceLink', title, url: `${tool.baseUrl}/lti/launch`, custom: { advisory } }]);
+        expect(f.platform.deepLinkResponses.at(-1)!.contentItems).to.deep.equal([{ type: 'ltiResourceLink', title, url: `${tool.baseUrl}/lti/launch`, custom: { ...linkCustom, advisory } }]);
       }
     });
 

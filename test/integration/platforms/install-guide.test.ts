@@ -28,7 +28,7 @@ describe('install guides come from the LMS families', () => {
       expect(page).to.contain(text(f.install.title));
       for (const step of f.install.steps) {
         expect(page).to.contain(text(step.text));
-        for (const p of step.paste ?? []) expect(page).to.contain(text(p.label)).and.to.contain(`<code>${urls[p.url]}</code>`);
+        for (const p of step.paste ?? []) expect(page).to.contain(text(p.label)).and.to.contain(`<code>${'url' in p ? urls[p.url] : p.text}</code>`);
       }
     }
   });

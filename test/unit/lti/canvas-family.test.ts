@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { canvas, canvasDeveloperKey } from '../../../src/lti/families/canvas.js';
 import { generic } from '../../../src/lti/families/generic.js';
-import { schoology } from '../../../src/lti/families/schoology.js';
 import { moodle } from '../../../src/lti/families/moodle.js';
 import { isAccountLaunch, toolUrls, type ToolIdentity } from '../../../src/lti/families/family.js';
 import { claimKeys, type LaunchClaims } from '../../../src/lti/launch.schemas.js';
@@ -34,7 +33,7 @@ describe('Canvas: account navigation for leaders, and the account a launch came 
     expect(canvas.schoolKeyOf!(claimsWith({ account_id: '$Canvas.account.id' }))).to.equal(null);
     expect(canvas.schoolKeyOf!(claimsWith({}))).to.equal(null);
     // The other families do not say which school a launch came from.
-    for (const f of [generic, schoology, moodle]) expect(f.schoolKeyOf, f.code).to.equal(undefined);
+    for (const f of [generic, moodle]) expect(f.schoolKeyOf, f.code).to.equal(undefined);
   });
 
   it('tells an account launch by the marker on its target link, and nothing else', () => {

@@ -11,12 +11,12 @@ describe('LMS families', () => {
   });
 
   for (const family of lmsFamilies) {
-    it(`${family.code}: every install text key has a text, and every step pastes a URL the tool has`, () => {
+    it(`${family.code}: every install text key has a text, and every step pastes a URL the tool has or a fixed text`, () => {
       const keys = installKeysOf(family.install);
       expect(keys.length).to.be.greaterThan(2);
       expect(keys.filter((k) => !hasText(k))).to.deep.equal([]);
       const urls = toolUrls('https://tool.example');
-      for (const p of family.install.steps.flatMap((s) => s.paste ?? [])) expect(urls[p.url], p.url).to.be.a('string').and.not.equal('');
+      for (const p of family.install.steps.flatMap((s) => s.paste ?? [])) expect('url' in p ? urls[p.url] : p.text, p.label).to.be.a('string').and.not.equal('');
     });
 
     it(`${family.code}: its guide names no other LMS`, () => {

@@ -64,6 +64,26 @@ describe('OneRoster 1.2 bulk CSV zip', () => {
     ]);
   });
 
+  it("keeps each class's school and each course's org (a class's own sourcedId wins), checking courses.csv against orgs.csv", async () => {
+    const files = withManifest(exportFiles('good'), (m) => m.replace('file.courses,absent', 'file.courses,bulk'));
+    const courses = ['sourcedId,status,dateLastModified,title,orgSourcedId', 'CRS-ALG,,,Algebra I,ORG1', 'C-BIO,,,Biology (course),D9', 'CRS-X,,,Unknown org,NOPE', 'CRS-ALG,,,Again,ORG1'].join('\n');
+    const orgs = 'sourcedId,status,dateLastModified,name,type\nORG1,,,Lincoln High,school\nD9,,,District,district\n';
+    const { data, bad } = await read({ ...files, 'orgs.csv': orgs, 'courses.csv': courses });
+    expect(bad).to.deep.equal([
+      ['courses.csv', 4, 'unknownReference', 'orgSourcedId'],
+      ['courses.csv', 5, 'duplicate', null],
+    ]);
+    const { data: good } = await read({ ...files, 'orgs.csv': orgs, 'courses.csv': courses.split('\n').slice(0, 3).join('\n') });
+    // The course C-BIO (at the district) is left out: the class C-BIO says where it is.
+    expect(good.classSchools()).to.deep.equal([
+      { sisId: 'C-ALG', schoolKey: 'ORG1' },
+      { sisId: 'C-BIO', schoolKey: 'ORG1' },
+      { sisId: 'C-HR', schoolKey: 'ORG1' },
+      { sisId: 'CRS-ALG', schoolKey: 'ORG1' },
+    ]);
+    expect(data.rows['courses.csv']).to.equal(4);
+  });
+
   it('refuses a demographics row with a sex or a flag outside the standard, and a user pointing at an unknown org', async () => {
     const files = exportFiles('good');
     const demographics = 'sourcedId,status,dateLastModified,sex,white\nS1001,,,F,false\nS1002,,,male,yes\n';
