@@ -4,10 +4,11 @@ import { suppressList, type SuppressionReason } from '../reports/suppression.js'
  * The belonging pulse on the school view as shares, with small groups suppressed: pure, no database.
  * Only aggregates reach here (src/surveys favourableBy): the pulse's answers are never listed by student.
  *
- * Each question is its own list of groups beside its overall figure: a group is hidden when fewer than
- * the minimum answered that question ("fewer than N"), and, by the reports library's complementary
- * rule, another group with it whenever the hidden ones could be worked out from the overall figure.
- * The respondents column is suppressed the same way over the students who answered anything.
+ * A group's size is its fewest respondents to any question (a skipped question has fewer answers than
+ * the survey has respondents). A group under the minimum is hidden whole ("fewer than N"), and, by the
+ * reports library's complementary rule, another group with it whenever the hidden ones could be worked
+ * out from the overall figures. The same groups are hidden in every column: hiding different groups per
+ * question would let one question's shown groups give away another's hidden one by subtraction.
  */
 export interface ItemCount {
   respondents: number;
@@ -34,19 +35,20 @@ const noAnswers: ItemCount = { respondents: 0, favourable: 0 };
 
 /** Favourable shares per question, overall and per group (groups as listed), every figure under the minimum hidden. */
 export function pulseTable(questionIds: readonly string[], overall: GroupTally, groups: readonly { key: string; tally: GroupTally }[], min: number): PulseTable {
-  const respondents = suppressList(groups.map((g) => ({ n: g.tally.respondents })), min);
-  const perQuestion = questionIds.map((q) => {
-    const counts = groups.map((g) => g.tally.items[q] ?? noAnswers);
-    const list = suppressList(counts.map((c) => ({ n: c.respondents })), min);
-    const all = overall.items[q] ?? noAnswers;
-    return {
-      total: 'shown' in list.total ? shareOf(all) : list.total,
-      groups: list.groups.map((cell, i) => ('shown' in cell ? shareOf(counts[i]!) : cell)),
-    };
-  });
+  const itemOf = (t: GroupTally, q: string) => t.items[q] ?? noAnswers;
+  const sizes = groups.map((g) => Math.min(g.tally.respondents, ...questionIds.map((q) => itemOf(g.tally, q).respondents)));
+  const hidden = suppressList(sizes.map((n) => ({ n })), min).groups;
+  const small: Suppressed = { suppressed: true, reason: 'small' };
   return {
     questions: [...questionIds],
-    overall: { respondents: overall.respondents < min ? { suppressed: true, reason: 'small' } : { shown: overall.respondents }, items: perQuestion.map((q) => q.total) },
-    rows: groups.map((g, i) => ({ key: g.key, respondents: respondents.groups[i]!, items: perQuestion.map((q) => q.groups[i]!) })),
+    overall: {
+      respondents: overall.respondents < min ? small : { shown: overall.respondents },
+      items: questionIds.map((q) => (itemOf(overall, q).respondents < min ? small : shareOf(itemOf(overall, q)))),
+    },
+    rows: groups.map((g, i) => {
+      const cell = hidden[i]!;
+      if (!('shown' in cell)) return { key: g.key, respondents: cell, items: questionIds.map(() => cell) };
+      return { key: g.key, respondents: { shown: g.tally.respondents }, items: questionIds.map((q) => shareOf(itemOf(g.tally, q))) };
+    }),
   };
 }
