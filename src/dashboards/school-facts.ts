@@ -22,6 +22,8 @@ export interface SchoolFactSources {
   openNeeds: (tenantId: string, studentIds: string[]) => Promise<Map<string, { category: string; urgency: string; sensitive: boolean }[]>>;
   tiersOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; tier: number }[]>;
   referralsSince: (tenantId: string, studentIds: string[], since: Date) => Promise<ReferralFacts[]>;
+  /** Each computed student's band per indicator (the indicators service); read only when asked for (gatherBands). */
+  bandsOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; bands: Record<string, string | null> }[]>;
 }
 
 export interface SchoolFacts {
@@ -65,4 +67,14 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
     groups: groups.get(e.studentId) ?? {},
   }));
   return { today, now, students, referrals, advisories: new Map(advisories.map((a) => [a.contextId, a.title])) };
+}
+
+/**
+ * The facts with each student's indicator bands added: a read of its own, so the weekly snapshots,
+ * which show no bands, do not pay for it.
+ */
+export async function gatherSchoolFactsWithBands(src: SchoolFactSources, tenantId: string, schoolId: string): Promise<SchoolFacts> {
+  const facts = await gatherSchoolFacts(src, tenantId, schoolId);
+  const bands = new Map((await src.bandsOf(tenantId, facts.students.map((s) => s.id))).map((b) => [b.studentId, b.bands]));
+  return { ...facts, students: facts.students.map((s) => ({ ...s, bands: bands.get(s.id) ?? {} })) };
 }

@@ -24,6 +24,8 @@ export interface StudentFacts {
   tier: Tier | null;
   /** Subgroups: dimension -> value (src/schools/groups.ts); a missing dimension is "not recorded". */
   groups: Readonly<Record<string, string>>;
+  /** Band per indicator (src/indicators), when the view read them; an indicator without one is "no band yet". */
+  bands?: Readonly<Record<string, string | null>>;
 }
 
 export interface ReferralFacts {
@@ -128,6 +130,12 @@ export const needsTable = (groups: Map<string, StudentFacts[]>, categories: read
 export const tierColumns = ['1', '2', '3', 'none'] as const;
 /** Students at each tier (and without one yet) in each group. */
 export const tiersTable = (groups: Map<string, StudentFacts[]>): CountTable => countTable(groups, tierColumns, (s, c) => String(s.tier ?? 'none') === c);
+
+/** A student's band of an indicator, or `none` (never computed, or too little data to judge). */
+export const bandOf = (s: StudentFacts, indicator: string): string => s.bands?.[indicator] ?? 'none';
+/** Students in each band of one indicator (best band first, then those without one) in each group. */
+export const bandsTable = (groups: Map<string, StudentFacts[]>, indicator: string, bandIds: readonly string[]): CountTable =>
+  countTable(groups, [...bandIds, 'none'], (s, c) => bandOf(s, indicator) === c);
 
 export interface ReferralCategoryFigures {
   category: string;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { seenBucket, tierColumns, type StudentFacts } from './school-figures.js';
+import { indicatorNames } from '../indicators/indicators.schemas.js';
+import { bandOf, seenBucket, tierColumns, type StudentFacts } from './school-figures.js';
 
 /**
  * Which students are behind a number of the school view: every number links to the list with the
  * filter that counted it, and the list filters with the same facts, so the two always agree.
  */
-export const studentShows = ['all', 'no_navigator', 'no_active_plan', 'seen_within', 'not_seen_2w', 'need', 'tier'] as const;
+export const studentShows = ['all', 'no_navigator', 'no_active_plan', 'seen_within', 'not_seen_2w', 'need', 'tier', 'band'] as const;
 export type StudentShow = (typeof studentShows)[number];
 
 export const studentFilter = z.object({
@@ -14,6 +15,9 @@ export const studentFilter = z.object({
   category: z.string().trim().min(1).max(60).optional(),
   /** With show=tier. */
   tier: z.enum(tierColumns).optional(),
+  /** With show=band: the indicator and its band id (`none`: no band yet). */
+  indicator: z.enum(indicatorNames).optional(),
+  band: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
   grade: z.string().trim().min(1).max(10).optional(),
   advisory: z.uuid().optional(),
   navigator: z.uuid().optional(),
@@ -43,5 +47,7 @@ export function matches(s: StudentFacts, f: StudentFilter, today: string, cadenc
       return s.needs.some((n) => n.category === f.category);
     case 'tier':
       return String(s.tier ?? 'none') === f.tier;
+    case 'band':
+      return f.indicator !== undefined && bandOf(s, f.indicator) === f.band;
   }
 }

@@ -7,6 +7,7 @@ import { toolPath } from '../web/urls.js';
 import { groupingKeys, type GroupingKey } from './school.schemas.js';
 import type { CountTable } from './school-figures.js';
 import type { SchoolViewService } from './school.service.js';
+import { bandSections, groupedTable, pulseSection } from './school-groups.presenter.js';
 
 type SchoolView = Awaited<ReturnType<SchoolViewService['view']>>;
 
@@ -35,7 +36,7 @@ function hidden(table: CountTable, min: number): { key: string; cells: Cell[] }[
   return table.rows.map((r, i) => ({ key: r.key, cells: s.rows[i]!.cells }));
 }
 
-/** The school view's page: coverage with the lists behind it, navigators, the needs heat map, tiers by a grouping, referrals. */
+/** The school view's page: coverage with the lists behind it, navigators, needs, tiers and indicator bands by a grouping, the pulse, referrals. */
 export function schoolPage(v: SchoolView, locale?: Locale) {
   const c = v.coverage;
   const list = (show: string, extra: Record<string, string> = {}) => (v.can.list_students ? { show, ...extra } : null);
@@ -49,25 +50,40 @@ export function schoolPage(v: SchoolView, locale?: Locale) {
     label: t(`dashboards.school.coverage.${m.key}`, { days: v.cadenceDays }, locale),
     text: t('dashboards.school.coverage.ofStudents', { count: c.students, part: formatNumber(m.count, locale), percent: formatNumber(pct(m.count, c.students) ?? 0, locale) }, locale),
   }));
+  const by = groupingName(v.grouping, locale);
+  const rowName = (key: string) => groupLabel(v.grouping, key, locale);
+  const grouped = { grouping: v.grouping, by, groupLabel: rowName, groupFilter: v.groupFilter, canList: v.can.list_students, minGroupSize: v.minGroupSize, locale };
+  // A sensitive category is counted for every reader, but who is behind it is listed only for those who may see it.
+  const needList = (cat: SchoolView['categories'][number]) => (cat.sensitive && !v.can.see_sensitive ? null : { show: 'need', category: cat.id });
   const gradeRows = hidden(v.needs, v.minGroupSize);
   const needs = heatMap({
-    id: 'needs-by-grade',
-    title: t('dashboards.school.needs.title', {}, locale),
+    id: 'needs-by-group',
+    title: t('dashboards.school.needs.title', { by }, locale),
     locale: locale ?? defaultLocale,
     minGroupSize: v.minGroupSize,
     columns: v.categories.map((cat) => cat.label),
-    rows: gradeRows.map((r) => ({ label: groupLabel('grade', r.key, locale), cells: r.cells })),
-    rowHeader: t('dashboards.school.by.grade', {}, locale),
+    rows: gradeRows.map((r) => ({ label: rowName(r.key), cells: r.cells })),
+    rowHeader: by,
   });
+  const needsBehind = groupedTable({ ...grouped, table: v.needs, caption: t('dashboards.school.needs.caption', { by }, locale), rowHeader: by, columns: v.categories.map((cat) => ({ label: cat.label, list: needList(cat) })) });
+  const tiersBehind = groupedTable({
+    ...grouped,
+    table: v.tiers,
+    caption: t('dashboards.school.tiers.title', { by }, locale),
+    rowHeader: by,
+    columns: v.tiers.columns.map((col) => ({ label: t(col === 'none' ? 'dashboards.school.tiers.none' : `indicators.tier.${col}`, {}, locale), list: { show: 'tier', tier: col } })),
+  });
+  const bands = bandSections(v.bands, v.bandNames, grouped);
+  const pulse = pulseSection(v.pulse, grouped);
   const tierRows = hidden(v.tiers, v.minGroupSize);
   const tiers = stackedBar({
     id: 'tiers-by-group',
-    title: t('dashboards.school.tiers.title', { by: groupingName(v.grouping, locale) }, locale),
+    title: t('dashboards.school.tiers.title', { by }, locale),
     locale: locale ?? defaultLocale,
     minGroupSize: v.minGroupSize,
     categories: v.tiers.columns.map((col) => t(col === 'none' ? 'dashboards.school.tiers.none' : `indicators.tier.${col}`, {}, locale)),
-    rows: tierRows.map((r) => ({ label: groupLabel(v.grouping, r.key, locale), values: r.cells })),
-    rowHeader: groupingName(v.grouping, locale),
+    rows: tierRows.map((r) => ({ label: rowName(r.key), values: r.cells })),
+    rowHeader: by,
     asShare: true,
   });
   const categoryLabel = new Map(v.categories.map((cat) => [cat.id, cat.label]));
@@ -82,10 +98,14 @@ export function schoolPage(v: SchoolView, locale?: Locale) {
     navigators: v.navigators.map((n) => ({ ...n, list: list('all', { navigator: n.navigatorId }), notSeenList: list('not_seen_2w', { navigator: n.navigatorId }) })),
     needs,
     // Each category's school-wide count, with its list (sensitive ones only for those who may see who).
-    needTotals: v.categories.map((cat, i) => ({ label: cat.label, count: v.needs.total.cells[i] ?? 0, list: cat.sensitive && !v.can.see_sensitive ? null : list('need', { category: cat.id }) })),
+    needTotals: v.categories.map((cat, i) => ({ label: cat.label, count: v.needs.total.cells[i] ?? 0, list: v.can.list_students ? needList(cat) : null })),
+    needsBehind,
     tiers,
+    tiersBehind,
+    bands,
+    pulse,
     groupings: groupingKeys.map((g) => ({ value: g, label: groupingName(g, locale), selected: g === v.grouping })),
-    hiddenNote: [...gradeRows, ...tierRows].some((r) => r.cells.some((cell) => !isShown(cell))) ? t('dashboards.school.hiddenNote', { min: v.minGroupSize }, locale) : null,
+    hiddenNote: [...gradeRows, ...tierRows].some((r) => r.cells.some((cell) => !isShown(cell))) || bands.some((b) => b.table.hidden) || pulse?.hidden ? t('dashboards.school.hiddenNote', { min: v.minGroupSize }, locale) : null,
     referrals: v.referrals.map((r) => ({
       ...r,
       label: categoryLabel.get(r.category) ?? t(`supports.category.${r.category}`, {}, locale),

@@ -7,9 +7,12 @@ import { schoolViewActions, schoolViewPolicy } from '../policies/school-view.js'
 import { forbidden, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import type { Locale } from '../web/i18n.js';
-import { gatherSchoolFacts, type SchoolFacts, type SchoolFactSources } from './school-facts.js';
+import type { SurveysService } from '../surveys/surveys.service.js';
+import { surveyPolicy } from '../policies/survey.js';
+import { gatherSchoolFacts, gatherSchoolFactsWithBands, type SchoolFacts, type SchoolFactSources } from './school-facts.js';
 import { matches, type StudentFilter } from './school-filters.js';
-import { byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenOn, tiersTable, type SeenBucket, type StudentFacts } from './school-figures.js';
+import { bandsTable, byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenOn, tiersTable, type SeenBucket, type StudentFacts } from './school-figures.js';
+import { pulseTable } from './pulse-figures.js';
 import type { GroupingKey } from './school.schemas.js';
 
 export interface NeedCategory {
@@ -28,6 +31,10 @@ export interface SchoolViewDeps {
   /** The check-in script's need categories in the reader's language (checkins.needCategories). */
   needCategories: (locale?: Locale) => readonly NeedCategory[];
   cadenceDays: number;
+  /** The indicators and their bands, best first, in the reader's language (indicators.bandChoices). */
+  bandChoices: (locale?: Locale) => { indicators: { id: string; label: string }[]; bands: { id: string; label: string }[] };
+  /** The surveys feature's pulse windows and favourable counts (aggregates only, never a student's answers). */
+  pulse: Pick<SurveysService, 'windowsFor' | 'favourableBy'>;
 }
 
 /** One student as the list behind a number shows them (and exports them). */
@@ -67,10 +74,37 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     return s.groups[g] ?? null;
   };
 
+  /** The list filter behind a group of the grouping (null where no filter names it: students of no advisory). */
+  const groupFilterOf = (g: GroupingKey, facts: SchoolFacts) => {
+    const advisoryIds = new Map([...facts.advisories].map(([id, title]) => [title, id]));
+    return (key: string): Record<string, string> | null => {
+      if (g === 'grade') return { grade: key };
+      if (g === 'advisory') return key === 'none' ? null : { advisory: advisoryIds.get(key)! };
+      return { dimension: g, value: key };
+    };
+  };
+
+  /**
+   * The latest pulse window (open or closed) for this school or for every school, as favourable shares
+   * per question, overall and by the grouping, suppressed under the minimum. Null when the reader may
+   * not read pulse results or no window has opened.
+   */
+  async function pulseOf(user: AppUser, school: School, groups: Map<string, StudentFacts[]>, min: number) {
+    if (!surveyPolicy(user, 'readResults', { tenantId: user.tenantId })) return null;
+    const window = (await deps.pulse.windowsFor(user.tenantId, user.locale)).find((w) => w.state !== 'upcoming' && (w.schoolId === null || w.schoolId === school.id));
+    if (!window) return null;
+    const counts = await deps.pulse.favourableBy(user.tenantId, window.id, [...groups].map(([key, list]) => ({ key, studentIds: list.map((s) => s.id) })), user.locale);
+    if (!counts) return null;
+    return { window: counts.window, questions: counts.questions, table: pulseTable(counts.questions.map((q) => q.id), counts.overall, counts.groups, min) };
+  }
+
   async function view(user: AppUser, schoolId: string, grouping: GroupingKey) {
     const school = await schoolFor(user, schoolId, 'view_school');
-    const [facts, min] = await Promise.all([gatherSchoolFacts(deps.sources, user.tenantId, school.id), deps.minGroupSize(user.tenantId)]);
+    const [facts, min] = await Promise.all([gatherSchoolFactsWithBands(deps.sources, user.tenantId, school.id), deps.minGroupSize(user.tenantId)]);
     const categories = deps.needCategories(user.locale);
+    const groups = groupBy(facts.students, groupKey(grouping, facts));
+    const choices = deps.bandChoices(user.locale);
+    const pulse = await pulseOf(user, school, groups, min);
     const navigators = byNavigator(facts.students, facts.today, deps.cadenceDays);
     const names = await deps.roster.namesOf(user.tenantId, navigators.map((n) => n.navigatorId));
     await deps.audit.record(user, { action: 'read', entity: 'school_view', entityId: school.id });
@@ -83,9 +117,13 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
       coverage: coverageOf(facts.students, facts.today, deps.cadenceDays),
       navigators: navigators.map((n) => ({ ...n, name: names.get(n.navigatorId) ?? '' })),
       categories,
-      needs: needsTable(groupBy(facts.students, (s) => s.grade), categories.map((c) => c.id)),
       grouping,
-      tiers: tiersTable(groupBy(facts.students, groupKey(grouping, facts))),
+      needs: needsTable(groups, categories.map((c) => c.id)),
+      groupFilter: groupFilterOf(grouping, facts),
+      tiers: tiersTable(groups),
+      bandNames: choices.bands,
+      bands: choices.indicators.map((i) => ({ indicator: i.id, label: i.label, table: bandsTable(groups, i.id, choices.bands.map((b) => b.id)) })),
+      pulse,
       referrals: referralFigures(facts.referrals, facts.now),
     };
   }
@@ -98,7 +136,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     const sensitive = new Set(categories.filter((c) => c.sensitive).map((c) => c.id));
     // Who is behind a sensitive need is need-to-know: a leader may count them, not list them.
     if (filter.show === 'need' && filter.category !== undefined && sensitive.has(filter.category) && !can.see_sensitive) throw forbidden();
-    const facts = await gatherSchoolFacts(deps.sources, user.tenantId, school.id);
+    const facts = filter.show === 'band' ? await gatherSchoolFactsWithBands(deps.sources, user.tenantId, school.id) : await gatherSchoolFacts(deps.sources, user.tenantId, school.id);
     const chosen = facts.students.filter((s) => matches(s, filter, facts.today, deps.cadenceDays));
     const names = await deps.roster.namesOf(user.tenantId, [...new Set([...chosen.map((s) => s.id), ...chosen.flatMap((s) => s.navigatorIds)])]);
     const seenBy = seenOn(facts.today, deps.cadenceDays);
@@ -117,7 +155,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
       }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     await deps.audit.record(user, { action: 'read', entity: action === 'export' ? 'school_students_export' : 'school_students', entityId: school.id, studentIds: students.map((s) => s.id) });
-    return { school, today: facts.today, cadenceDays: deps.cadenceDays, can, categories, filter, students };
+    return { school, today: facts.today, cadenceDays: deps.cadenceDays, can, categories, bandChoices: deps.bandChoices(user.locale), filter, students };
   }
 
   return {

@@ -140,6 +140,20 @@ export async function tiersOf(db: DbOrTx, tenantId: string, studentIds: readonly
 }
 
 /**
+ * For reports: each computed student's band per indicator, read out of the stored document in the
+ * database (one statement over the school's students, no document parsed in the process). Students
+ * never computed are absent.
+ */
+export async function bandsOf(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ studentId: string; bands: Record<string, string | null> }[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ student_id: string; bands: Record<string, string | null> | null }>(db, sql`
+    select s.student_id, (s.indicators -> 'bands')::jsonb as bands
+    from ${studentIndicators} s
+    where s.tenant_id = ${tenantId} and s.student_id = any(${uuidArray(studentIds)})`);
+  return rows.map((r) => ({ studentId: r.student_id, bands: r.bands ?? {} }));
+}
+
+/**
  * For reports: every student the school's tiers know, with their stored suggestion (null: never
  * computed) and every adult decision, oldest first: the tier in force at any past moment is read from it.
  * Two statements over the tenant's rows.

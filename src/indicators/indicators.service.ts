@@ -18,7 +18,7 @@ import { formatNumber } from '../web/intl.js';
 import { addDays, attendanceRate, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
 import { badgesOf, describeReason, pulseFact, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';
-import { defaultFamilyView, familyViews, type FamilyView, type IndicatorConfig, type TierDecisionInput } from './indicators.schemas.js';
+import { defaultFamilyView, familyViews, indicatorNames, type FamilyView, type IndicatorConfig, type TierDecisionInput } from './indicators.schemas.js';
 import * as repo from './indicators.repository.js';
 import type { IndicatorCountsRow } from '../student-data/student-data.service.js';
 
@@ -422,6 +422,14 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
 
     /** For the school view and snapshots (which gate and audit their own reads): each student's tier in force. */
     tiersOf: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.tiersOf(db, tenantId, studentIds)),
+
+    /** For the school view (which gates and audits its own reads): each computed student's band per indicator, in one query. */
+    bandsOf: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.bandsOf(db, tenantId, studentIds)),
+    /** The indicators and their bands (best first) in `locale`, as the school view's tables name them. */
+    bandChoices: (locale: Locale = defaultLocale) => ({
+      indicators: indicatorNames.map((id) => ({ id, label: t(`indicators.name.${id}`, {}, locale) })),
+      bands: configIn(locale).bands.map((b) => ({ id: b.id, label: b.label })),
+    }),
 
     /** For reports (which gate and audit their own reads): each student's stored suggestion and tier decisions, oldest first. */
     tierTimelines: (tenantId: string) => withTenant(tenantId, () => repo.tierTimelines(db, tenantId)),

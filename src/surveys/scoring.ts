@@ -92,3 +92,32 @@ export function resultsOf(items: readonly ScoredItem[], responses: readonly Answ
   ) as Record<Construct, Tally>;
   return { respondents: responses.filter((a) => scoreResponse(items, a).answered > 0).length, items: itemResults, constructs: constructResults };
 }
+
+/** Whether an answer is favourable: agreeing (4, 5) with an item, or disagreeing (1, 2) with a reverse one; null when not answered. */
+export function isFavourable(item: ScoredItem, answers: Answers): boolean | null {
+  const v = scoredValue(item, answers);
+  return v === null ? null : v >= 4;
+}
+
+/** A group's pulse as shares: how many responded (any item), and per item how many answered it and how many favourably. */
+export interface FavourableTally {
+  respondents: number;
+  items: Record<string, { respondents: number; favourable: number }>;
+}
+
+/** Counts, without suppression (the caller applies the minimum group size), of favourable answers per item. */
+export function favourableOf(items: readonly ScoredItem[], responses: readonly Answers[]): FavourableTally {
+  const out: FavourableTally = { respondents: 0, items: Object.fromEntries(items.map((i) => [i.id, { respondents: 0, favourable: 0 }])) };
+  for (const a of responses) {
+    let answered = false;
+    for (const item of items) {
+      const f = isFavourable(item, a);
+      if (f === null) continue;
+      answered = true;
+      out.items[item.id]!.respondents++;
+      if (f) out.items[item.id]!.favourable++;
+    }
+    if (answered) out.respondents++;
+  }
+  return out;
+}

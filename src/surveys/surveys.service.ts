@@ -10,7 +10,7 @@ import { isUuid } from '../web/ids.js';
 import { InvalidInput, issueText, prefixed, validForm, type ParsedForm } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
-import { resultsOf, scoreResponse, type Construct, type Results } from './scoring.js';
+import { favourableOf, resultsOf, scoreResponse, type Construct, type Results } from './scoring.js';
 import { answerValue, type Survey, type SurveysDocument, type WindowFormInput } from './surveys.schemas.js';
 import * as repo from './surveys.repository.js';
 
@@ -137,6 +137,27 @@ export function createSurveysService(deps: SurveysDeps) {
       const rows = await repo.responsesIn(db, tenantId, window.id, studentIds);
       const results = resultsOf(survey.items, rows.map((r) => r.answers));
       return { ...results, window: viewOf(window, await todayAt(tenantId), locale), questions: survey.items.map((i) => ({ id: i.id, text: i.text, construct: i.construct, reverse: i.reverse })) };
+    },
+
+    /**
+     * For the school view: a window's favourable answers per item, over all these students and per group
+     * of them, read in one query. Counts only, NOT suppressed (the caller applies the minimum group size,
+     * authorizes its reader with surveyPolicy 'readResults' and audits its page): no student's answers
+     * leave this feature. Undefined for a window the tenant does not have.
+     */
+    async favourableBy(tenantId: string, windowId: string, groups: readonly { key: string; studentIds: readonly string[] }[], locale?: Locale) {
+      const window = isUuid(windowId) ? await repo.findWindow(db, tenantId, windowId) : undefined;
+      const survey = window && surveyOf(window.surveyId, locale);
+      if (!window || !survey) return undefined;
+      const rows = await repo.responsesIn(db, tenantId, window.id, groups.flatMap((g) => g.studentIds));
+      const answersOf = new Map(rows.map((r) => [r.studentId, r.answers]));
+      const of = (ids: readonly string[]) => favourableOf(survey.items, ids.map((id) => answersOf.get(id)).filter((a) => a !== undefined));
+      return {
+        window: viewOf(window, await todayAt(tenantId), locale),
+        questions: survey.items.map((i) => ({ id: i.id, text: i.text, reverse: i.reverse })),
+        overall: favourableOf(survey.items, rows.map((r) => r.answers)),
+        groups: groups.map((g) => ({ key: g.key, tally: of(g.studentIds) })),
+      };
     },
 
     /**

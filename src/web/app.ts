@@ -330,8 +330,9 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     openNeeds: (t, ids) => checkins.openNeeds(t, ids),
     tiersOf: (t, ids) => indicators.tiersOf(t, ids),
     referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
+    bandsOf: (t, ids) => indicators.bandsOf(t, ids),
   };
-  const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays });
+  const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
   // A course is placed once (one read per launch after that): an admin's placement stands, then the SIS's, then the LMS's.

@@ -65,7 +65,7 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect(snapshots.snapshots.reduce((n, x) => n + x.students, 0)).to.equal(24);
     for (const school of schools) {
       const page = await admin.get(`/schools/${school.id}`).expect(200);
-      expect(page.text).to.contain(school.name).and.to.contain('Open needs by grade');
+      expect(page.text).to.contain(school.name).and.to.contain('Open needs by Grade');
       const list = await admin.get(`/schools/${school.id}/students?show=all`).expect(200);
       const onList = (list.text.match(/<th scope="row">/g) ?? []).length;
       const students = await t.ctx.schools.studentsAt(tid, school.id);

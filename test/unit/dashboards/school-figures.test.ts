@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenBucket, tiersTable, type ReferralFacts, type StudentFacts } from '../../../src/dashboards/school-figures.js';
+import { bandsTable, byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenBucket, tiersTable, type ReferralFacts, type StudentFacts } from '../../../src/dashboards/school-figures.js';
 import { matches, studentFilter } from '../../../src/dashboards/school-filters.js';
 
 // Six students of one school on 2 December 2026, with a check-in cadence of 7 days; every figure below
@@ -60,6 +60,29 @@ describe('school view figures', () => {
     expect(table.total.cells).to.deep.equal([2, 2, 1, 1]);
   });
 
+  it('counts an indicator\'s bands by a subgroup, students without a band (or without indicators) under "none"', () => {
+    const banded = [
+      student('A', { groups: { frl: 'yes' }, bands: { attendance: 'on-track', grades: 'watch' } }),
+      student('B', { groups: { frl: 'yes' }, bands: { attendance: 'at-risk', grades: null } }),
+      student('C', { groups: { frl: 'no' }, bands: { attendance: 'on-track' } }),
+      student('D', { groups: { frl: 'no' }, bands: { attendance: null } }),
+      student('E', {}),
+    ];
+    const table = bandsTable(groupBy(banded, (s) => s.groups.frl ?? null), 'attendance', ['on-track', 'watch', 'at-risk', 'off-track']);
+    expect(table.columns).to.deep.equal(['on-track', 'watch', 'at-risk', 'off-track', 'none']);
+    expect(table.rows.map((r) => [r.key, r.base, ...r.cells])).to.deep.equal([
+      ['no', 2, 1, 0, 0, 0, 1],
+      ['yes', 2, 1, 0, 1, 0, 0],
+      ['none', 1, 0, 0, 0, 0, 1],
+    ]);
+    expect(table.total).to.deep.equal({ base: 5, cells: [2, 0, 1, 0, 2] });
+    expect(bandsTable(groupBy(banded, () => 'all'), 'grades', ['on-track', 'watch']).total.cells).to.deep.equal([0, 1, 4]);
+    const ids = (q: Record<string, string>) => banded.filter((s) => matches(s, studentFilter.parse(q), today, cadence)).map((s) => s.id);
+    expect(ids({ show: 'band', indicator: 'attendance', band: 'on-track', dimension: 'frl', value: 'no' })).to.deep.equal(['C']);
+    expect(ids({ show: 'band', indicator: 'attendance', band: 'none' })).to.deep.equal(['D', 'E']);
+    expect(ids({ show: 'band', band: 'on-track' })).to.deep.equal([]);
+  });
+
   it('measures referrals against the response standard per category', () => {
     const at = (s: string) => new Date(s);
     const referrals: ReferralFacts[] = [
@@ -87,5 +110,7 @@ describe('school view figures', () => {
   it('refuses a filter it does not know', () => {
     expect(studentFilter.safeParse({ show: 'everyone' }).success).to.equal(false);
     expect(studentFilter.safeParse({ show: 'tier', tier: '4' }).success).to.equal(false);
+    expect(studentFilter.safeParse({ show: 'band', indicator: 'mood', band: 'watch' }).success).to.equal(false);
+    expect(studentFilter.safeParse({ show: 'band', indicator: 'attendance', band: 'On Track' }).success).to.equal(false);
   });
 });
