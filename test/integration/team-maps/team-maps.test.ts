@@ -211,6 +211,17 @@ describe('team success maps', function () {
     for (const e of ['create:team_map', 'read:team_map', 'update:team_map', 'read:team_map_history', 'create:team_map_action', 'update:team_map_action']) expect(seen, e).to.include(e);
   });
 
+  it('speaks Spanish to a team member launched in Spanish: the example in Spanish, every section and field named in Spanish', async () => {
+    const es = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: leaderA.id, cid: null, role: 'advisor', loc: 'es' }));
+    const id = idFrom((await es.post(`/schools/${places.a}/maps`, { title: 'Mapa 2026', start: 'example', _once: randomUUID() }).expect(303)).headers.location!);
+    const page = decoded((await es.get(mapUrl(id)).expect(200)).text);
+    const spanish = loadMapExamples(locales).es!;
+    expect(page).to.contain(spanish.fields['need-students']!).and.to.not.contain(example.fields['need-students']!);
+    for (const key of ['needs', 'success', 'solutions', 'strengths', 'challenges', 'actions']) expect(page).to.contain(text(`teamMaps.sections.${key}.title`, {}, 'es'));
+    for (const key of mapFieldKeys) expect(page).to.contain(text(`teamMaps.fields.${key}.label`, {}, 'es'));
+    expect(page).to.not.contain(text('teamMaps.sections.needs.title')).and.to.not.contain(text('teamMaps.actions.title'));
+  });
+
   it('is reachable by links: the school view, the leader home and the district view', async () => {
     expect((await cara.get(`/schools/${places.a}`).expect(200)).text).to.contain(`/schools/${places.a}/maps?`);
     expect((await dana.get('/schools').expect(200)).text).to.contain(`/schools/${places.a}/maps?`).and.to.contain('/district/maps?');
