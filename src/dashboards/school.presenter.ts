@@ -28,6 +28,7 @@ export const schoolPaths = (schoolId: string) => ({
   view: toolPath('schools', schoolId),
   students: toolPath('schools', schoolId, 'students'),
   export: toolPath('schools', schoolId, 'students', 'export'),
+  maps: toolPath('schools', schoolId, 'maps'),
 });
 
 /** A count table with groups under the minimum hidden (and their complements), as report cells. */

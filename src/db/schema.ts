@@ -25,3 +25,4 @@ export * from '../schools/schools.tables.js';
 export * from '../dashboards/dashboards.tables.js';
 export * from '../surveys/surveys.tables.js';
 export * from '../reports/reports.tables.js';
+export * from '../team-maps/team-maps.tables.js';

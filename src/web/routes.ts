@@ -41,6 +41,7 @@ import { referralsRoutes } from '../referrals/referrals.routes.js';
 import { alertsRoutes } from '../alerts/alerts.routes.js';
 import { surveysRoutes } from '../surveys/surveys.routes.js';
 import { impactRoutes } from '../impact/impact.routes.js';
+import { teamMapsRoutes } from '../team-maps/team-maps.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -100,4 +101,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(alertsRoutes(ctx));
   app.use(surveysRoutes(ctx));
   app.use(impactRoutes(ctx));
+  app.use(teamMapsRoutes(ctx));
 }

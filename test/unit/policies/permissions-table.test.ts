@@ -25,6 +25,7 @@ import { surveyPolicy, surveyActions, surveyAnswerPolicy } from '../../../src/po
 import { impactPolicy, impactActions } from '../../../src/policies/impact.js';
 import { schoolViewPolicy, schoolViewActions } from '../../../src/policies/school-view.js';
 import { schoolPolicy, schoolActions } from '../../../src/policies/school.js';
+import { teamMapPolicy, teamMapActions } from '../../../src/policies/team-map.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -88,6 +89,12 @@ const staffReferrals = ['referral:list', 'referral:view', 'referral:viewSensitiv
 const schoolAView = ['schoolView:view_school', 'schoolView:list_students', 'schoolView:export'];
 const schoolAStaffView = [...schoolAView, 'schoolView:see_sensitive'];
 
+// Success Maps (issue 13): a school's team (its staff) reads and writes school A's map; the district team (district leaders at every school) the district's; admins read both.
+const teamMapAll = ['list', 'view', 'viewHistory', 'print', 'create', 'edit'];
+const schoolATeamMap = teamMapAll.map((a) => `teamMapSchoolA:${a}`);
+const districtTeamMap = teamMapAll.map((a) => `teamMapDistrict:${a}`);
+const teamMapReads = ['list', 'view', 'viewHistory', 'print'].flatMap((a) => [`teamMapSchoolA:${a}`, `teamMapDistrict:${a}`]);
+
 const expected: Record<string, string[]> = {
   'student (own record)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
@@ -111,18 +118,18 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
-  'support coordinator launched without a course role (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
-  'school leader (views come with issue 12)': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
-  'counsellor at school A': [...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'counsellor (staff role, not the student\'s advisor)': [...staffReads, ...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'support coordinator launched without a course role (guest)': [...staffReads, ...schoolATeamMap, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'school leader (views come with issue 12)': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
+  'counsellor at school A': [...staffReads, ...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   // Nothing of school A's student: no record, no referral, no alert (the queue and alerts pages open, listing B's only).
   'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
-  'social worker at school A (guest)': [...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'social worker at school A (guest)': [...staffReads, ...schoolATeamMap, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
   // Leaders read numbers and the lists behind them, never a student's record, and never sensitive categories.
-  'school leader at school A': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
+  'school leader at school A': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
   'school leader at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view'],
-  'district leader, every school (guest)': ['survey:readResults', 'impact:view', ...schoolAView, 'schoolView:view_district'],
+  'district leader, every school (guest)': [...schoolATeamMap, ...districtTeamMap, 'survey:readResults', 'impact:view', ...schoolAView, 'schoolView:view_district'],
   'district leader of school B only (guest)': ['survey:readResults', 'impact:view'],
   'student whose grants say counsellor at A (never trusted)': ['survey:answer'],
   'student whose row says counsellor (never trusted)': [
@@ -144,6 +151,7 @@ const expected: Record<string, string[]> = {
     'survey:manageWindows', 'survey:readResults',
     'impact:view',
     ...schoolAView, 'schoolView:view_district',
+    ...teamMapReads,
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -198,6 +206,9 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['alert', alertActions, (user, a) => alertPolicy(user, a as (typeof alertActions)[number], a === 'list' ? { tenantId: T, recipientIds: [] } : { tenantId: T, recipientIds: ['a1'], schoolIds: [SA] })],
   // School A's view and the district's (view_district names no school).
   ['schoolView', schoolViewActions, (user, a) => schoolViewPolicy(user, a as (typeof schoolViewActions)[number], a === 'view_district' ? { tenantId: T } : { tenantId: T, schoolId: SA })],
+  // School A's Success Maps and the district team's (schoolId null).
+  ['teamMapSchoolA', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: SA })],
+  ['teamMapDistrict', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: null })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
