@@ -86,7 +86,7 @@ async function sandboxPageProblems(page: Page, port: number, rules: readonly str
 /** Crawls role after role in one browser page; `failures` lists every problem found, each once. */
 export class Crawler {
   private readonly found = new Map<string, string>();
-  /** Page shapes axe has already checked (pattern, outcome, controls): the same shape twice adds only time. */
+  /** Page shapes axe has already checked (pattern, outcome, forms), for every role: the same shape twice adds only time. */
   readonly axed = new Set<string>();
   private marks = 0;
   readonly origin: string;
@@ -377,8 +377,8 @@ class RoleCrawl {
     }
     const suffix = refused ? ` (refused ${status})` : ok ? '' : ` (${status})`;
     const shape = `${page}${suffix} ${await pageShape(this.frame)}`;
-    // Accessibility and naming depend on the page's shape (its controls, headings and button words),
-    // not on whose record it shows: each shape is checked once.
+    // Accessibility and naming depend on the page's template and the forms a role is shown, not on
+    // whose record it shows or how many: each shape is checked once in the crawl.
     if (!this.crawler.axed.has(shape)) {
       this.crawler.axed.add(shape);
       for (const problem of await this.timed('axe', () => axeProblems(this.frame, this.crawler.axeRules))) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
