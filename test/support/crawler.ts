@@ -387,7 +387,8 @@ class RoleCrawl {
     }
     const english = this.crawler.englishFor(this.role);
     if (english) {
-      for (const text of await this.timed('english', () => visibleTexts(this.frame))) for (const found of english.find(text)) this.fail(`${page}${suffix}`, `English text: "${found}"`, context);
+      const found = await this.timed('english', async () => (await visibleTexts(this.frame)).flatMap((text) => english.find(text)));
+      for (const text of found) this.fail(`${page}${suffix}`, `English text: "${text}"`, context);
     }
     return ok;
   }
