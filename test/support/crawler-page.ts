@@ -254,20 +254,18 @@ export async function focusRingProblems(frame: Frame): Promise<string[]> {
 }
 
 /**
- * What makes two documents of one URL pattern differ for accessibility: the kinds of controls and
- * the visible words of buttons and headings (a student's name in a link does not; a step shown
- * done, with its "Mark not done" button, does).
+ * What makes two documents of one URL pattern and outcome differ for accessibility: the forms on
+ * it (method, action with ids left out), which a role's permissions and a record's state decide
+ * (a step shown done has its "Mark not done" form), and whether it shows an error summary. How many
+ * students, goals or links a page lists, and whose they are, does not make another shape: the
+ * template draws each the same way.
  */
 export function pageShape(frame: Frame): Promise<string> {
   return frame.evaluate(() => {
-    const counts = ['a[href]', 'button', 'input', 'select', 'textarea', 'form', 'table', '[role]', '[aria-invalid]']
-      .map((sel) => document.querySelectorAll(sel).length)
-      .join(',');
-    const words = Array.from(document.querySelectorAll('button, h1, h2, h3, [data-error-summary]'))
-      .map((e) => (e.tagName === 'H1' ? e.tagName : `${e.tagName}:${(e.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30)}`))
-      .sort()
-      .join('|');
-    return `${counts} ${words}`;
+    const id = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+/gi;
+    const forms = Array.from(document.forms).map((f) => `${(f.getAttribute('method') ?? 'get').toLowerCase()} ${new URL(f.getAttribute('action') ?? '', document.baseURI).pathname.replace(id, ':id')}`);
+    const summary = document.querySelector('[data-error-summary]') !== null ? 'error summary' : '';
+    return [summary, ...[...new Set(forms)].sort()].join('|');
   });
 }
 

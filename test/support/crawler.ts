@@ -86,7 +86,7 @@ async function sandboxPageProblems(page: Page, port: number, rules: readonly str
 /** Crawls role after role in one browser page; `failures` lists every problem found, each once. */
 export class Crawler {
   private readonly found = new Map<string, string>();
-  /** Page shapes axe has already checked (pattern, outcome, controls): the same shape twice adds only time. */
+  /** Page shapes axe has already checked (pattern, outcome, forms), for every role: the same shape twice adds only time. */
   readonly axed = new Set<string>();
   private marks = 0;
   readonly origin: string;
@@ -105,7 +105,7 @@ export class Crawler {
     return this.lang ? LANGUAGE_RULES : undefined;
   }
   /** Where the crawl's time goes (ms), for its summary lines. */
-  readonly timing = { navigation: 0, axe: 0, english: 0, checks: 0 };
+  readonly timing = { launch: 0, navigation: 0, axe: 0, english: 0, checks: 0 };
 
   constructor(
     private readonly page: Page,
@@ -136,6 +136,7 @@ export class Crawler {
       return;
     }
     await this.waitForRoster(frame);
+    this.timing.launch += Date.now() - started;
     const crawl = new RoleCrawl(this, frame, role);
     await crawl.run();
     for (const line of crawl.summary(Date.now() - started)) this.log(line);
@@ -183,9 +184,15 @@ export class Crawler {
 
 /** One role's breadth-first crawl: its queue, its caps and what it covered. */
 class RoleCrawl {
-  private readonly queue: { url: string; foundOn: string }[] = [];
+  /** Pages of a pattern not visited yet, breadth-first; before any `repeats`. */
+  private readonly queue: { url: string; foundOn: string; pattern: string }[] = [];
+  /** Further pages of a pattern already queued: visited only once every new pattern has been, so the role's page cap drops these first. */
+  private readonly repeats: { url: string; foundOn: string; pattern: string }[] = [];
   private readonly seen = new Set<string>();
+  private readonly queuedPerPattern = new Map<string, number>();
   private readonly visitsPerPattern = new Map<string, number>();
+  /** The page as its visit loaded it, until a form on it is filled: the first submit there needs no reload. */
+  private untouched: string | undefined;
   private readonly notVisited = new Map<string, number>();
   private readonly submitted = new Set<string>();
   private readonly formLog: string[] = [];
@@ -198,7 +205,12 @@ class RoleCrawl {
 
   async run(): Promise<void> {
     this.enqueue(this.frame.url(), 'the launch');
-    for (let target = this.queue.shift(); target; target = this.queue.shift()) {
+    for (let target = this.queue.shift() ?? this.repeats.shift(); target; target = this.queue.shift() ?? this.repeats.shift()) {
+      if (this.visited() >= this.crawler.limits.pagesPerRole) {
+        this.notVisited.set(target.pattern, (this.notVisited.get(target.pattern) ?? 0) + 1);
+        continue;
+      }
+      this.visitsPerPattern.set(target.pattern, (this.visitsPerPattern.get(target.pattern) ?? 0) + 1);
       try {
         await this.visit(target.url, target.foundOn);
       } catch (err) {
@@ -207,11 +219,15 @@ class RoleCrawl {
     }
   }
 
+  private visited(): number {
+    return [...this.visitsPerPattern.values()].reduce((a, b) => a + b, 0);
+  }
+
   summary(ms: number): string[] {
-    const visited = [...this.visitsPerPattern.values()].reduce((a, b) => a + b, 0);
-    const { navigation, axe, english, checks } = this.crawler.timing;
+    const visited = this.visited();
+    const { launch, navigation, axe, english, checks } = this.crawler.timing;
     const s = (n: number) => `${(n / 1000).toFixed(1)}s`;
-    const lines = [`crawler [${this.role}] ${visited} pages, ${this.submitted.size} forms, ${s(ms)} (crawl so far: navigation ${s(navigation)}, axe ${s(axe)}, reading texts ${s(english)}, other checks ${s(checks - axe - english)}):`];
+    const lines = [`crawler [${this.role}] ${visited} pages, ${this.submitted.size} forms, ${s(ms)} (crawl so far: launch ${s(launch)}, navigation ${s(navigation)}, axe ${s(axe)} on ${this.crawler.axed.size} page shapes, reading texts ${s(english)}, other checks ${s(checks - axe - english)}):`];
     for (const [pattern, n] of [...this.visitsPerPattern.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const left = this.notVisited.get(pattern);
       lines.push(`  ${pattern} ×${n}${left ? ` (${left} more not visited: cap)` : ''}`);
@@ -233,22 +249,24 @@ class RoleCrawl {
     }
   }
 
-  /** Queues an in-tool URL unless already seen or its pattern (or the role's total) is at its cap. */
+  /**
+   * Queues an in-tool URL unless already seen or its pattern is at its cap; the role's page cap is
+   * applied when the queue is worked, new patterns first.
+   */
   private enqueue(href: string, foundOn: string): void {
     const key = pageKey(href);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const pattern = patternOf(href);
-    const visits = this.visitsPerPattern.get(pattern) ?? 0;
-    const total = [...this.visitsPerPattern.values()].reduce((a, b) => a + b, 0);
-    if (visits >= this.crawler.limits.perPattern || total >= this.crawler.limits.pagesPerRole) {
+    const queued = this.queuedPerPattern.get(pattern) ?? 0;
+    if (queued >= this.crawler.limits.perPattern) {
       this.notVisited.set(pattern, (this.notVisited.get(pattern) ?? 0) + 1);
       return;
     }
-    this.visitsPerPattern.set(pattern, visits + 1);
+    this.queuedPerPattern.set(pattern, queued + 1);
     const u = new URL(href);
     u.hash = '';
-    this.queue.push({ url: u.toString(), foundOn });
+    (queued === 0 ? this.queue : this.repeats).push({ url: u.toString(), foundOn, pattern });
   }
 
   private async visit(url: string, foundOn: string): Promise<void> {
@@ -256,6 +274,7 @@ class RoleCrawl {
     const response = await this.timed('navigation', () => this.frame.goto(url, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT }));
     const ok = await this.timed('checks', () => this.checkReached(where, response, 'valid', `found on ${foundOn}`));
     if (!ok) return;
+    this.untouched = url;
     for (const link of await inToolLinks(this.frame, this.crawler.origin)) this.enqueue(link, where);
     const ordinals = new Map<string, number>();
     for (const form of await describeForms(this.frame)) {
@@ -278,14 +297,16 @@ class RoleCrawl {
   }
 
   /**
-   * Loads the page afresh (so submits never chain), fills the form for `variant`, submits it and
-   * checks what came back. Returns the outcome for the coverage log.
+   * Loads the page afresh (so submits never chain) unless it is still as its visit loaded it, fills
+   * the form for `variant`, submits it and checks what came back. Returns the outcome for the coverage log.
    */
   private async submit(pageUrl: string, info: FormInfo, key: string, ordinal: number, variant: Variant): Promise<string> {
     const where = `form "${info.label}" (${info.method.toUpperCase()} ${patternOf(info.action)}) on ${patternOf(pageUrl)} [${variant} input]`;
+    const untouched = this.untouched === pageUrl;
+    this.untouched = undefined;
     try {
-      const reload = await this.timed('navigation', () => this.frame.goto(pageUrl, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT }));
-      if (!reload?.ok()) {
+      const reload = untouched ? undefined : await this.timed('navigation', () => this.frame.goto(pageUrl, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT }));
+      if (reload !== undefined && !reload?.ok()) {
         this.fail(where, `reloading the page answered ${reload?.status() ?? 'nothing'}`);
         return 'page did not reload';
       }
@@ -356,8 +377,8 @@ class RoleCrawl {
     }
     const suffix = refused ? ` (refused ${status})` : ok ? '' : ` (${status})`;
     const shape = `${page}${suffix} ${await pageShape(this.frame)}`;
-    // Accessibility and naming depend on the page's shape (its controls, headings and button words),
-    // not on whose record it shows: each shape is checked once.
+    // Accessibility and naming depend on the page's template and the forms a role is shown, not on
+    // whose record it shows or how many: each shape is checked once in the crawl.
     if (!this.crawler.axed.has(shape)) {
       this.crawler.axed.add(shape);
       for (const problem of await this.timed('axe', () => axeProblems(this.frame, this.crawler.axeRules))) this.fail(`${page}${suffix}`, `axe: ${problem}`, context);
@@ -366,7 +387,8 @@ class RoleCrawl {
     }
     const english = this.crawler.englishFor(this.role);
     if (english) {
-      for (const text of await this.timed('english', () => visibleTexts(this.frame))) for (const found of english.find(text)) this.fail(`${page}${suffix}`, `English text: "${found}"`, context);
+      const found = await this.timed('english', async () => (await visibleTexts(this.frame)).flatMap((text) => english.find(text)));
+      for (const text of found) this.fail(`${page}${suffix}`, `English text: "${text}"`, context);
     }
     return ok;
   }

@@ -61,6 +61,15 @@ export function englishPhrases(locale: string): string[] {
   return [...phrases].filter((p) => !ownUses(p)).sort((a, b) => b.length - a.length);
 }
 
+const matchers = new Map<string, { p: string; re: RegExp }[]>();
+
+/** englishPhrases compiled, once per locale: a crawl makes a detector per role, and reading the locale files is most of one. */
+function phraseMatchers(locale: string): { p: string; re: RegExp }[] {
+  let found = matchers.get(locale);
+  if (!found) matchers.set(locale, (found = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u') }))));
+  return found;
+}
+
 /** Every string of the sample school (names, courses, what its people wrote): data, whatever its language. */
 export function sampleSchoolData(): string[] {
   const out = new Set<string>();
@@ -94,7 +103,7 @@ export interface EnglishDetector {
  * people wrote); each is blanked out of a text before it is searched.
  */
 export function englishDetector(locale: string, data: string[] = []): EnglishDetector {
-  const phrases = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u') }));
+  const phrases = phraseMatchers(locale);
   // A name or a sentence, not a code the data also holds (a goal's category "academic", a voice "adult").
   // Longest first: a mark holding a shorter datum ("Crawler teacher of an undecided course") goes whole.
   const texts = [...data].sort((a, b) => b.length - a.length).filter((d) => d.length >= 3 && (/\s/.test(d) || /^\p{Lu}/u.test(d)));
