@@ -61,12 +61,23 @@ export function englishPhrases(locale: string): string[] {
   return [...phrases].filter((p) => !ownUses(p)).sort((a, b) => b.length - a.length);
 }
 
-const matchers = new Map<string, { p: string; re: RegExp }[]>();
+interface PhraseMatcher {
+  p: string;
+  re: RegExp;
+  /** The phrase's first run of letters or digits (null if it has none): a text without that word cannot hold it. */
+  firstWord: string | null;
+}
+
+const wordRun = /[\p{L}\p{N}]+/gu;
+const matchers = new Map<string, PhraseMatcher[]>();
 
 /** englishPhrases compiled, once per locale: a crawl makes a detector per role, and reading the locale files is most of one. */
-function phraseMatchers(locale: string): { p: string; re: RegExp }[] {
+function phraseMatchers(locale: string): PhraseMatcher[] {
   let found = matchers.get(locale);
-  if (!found) matchers.set(locale, (found = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u') }))));
+  if (!found) {
+    found = englishPhrases(locale).map((p) => ({ p, re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u'), firstWord: p.match(wordRun)?.[0] ?? null }));
+    matchers.set(locale, found);
+  }
   return found;
 }
 
@@ -117,16 +128,19 @@ export function englishDetector(locale: string, data: string[] = []): EnglishDet
       let rest = whole;
       for (const re of dataRes) rest = rest.replace(re, ' ');
       const found: string[] = [];
-      for (const { p, re } of phrases) {
-        if (re.test(rest)) {
+      // Thousands of phrases against every text of every page was most of the Spanish crawl: a phrase is
+      // tried only when its first word is one of the text's words (the phrase starts and ends on word edges).
+      const words = new Set(rest.match(wordRun) ?? []);
+      for (const { p, re, firstWord } of phrases) {
+        if ((firstWord === null || words.has(firstWord)) && re.test(rest)) {
           found.push(p);
           rest = rest.replace(re, ' ');
         }
       }
       // Two distinct English function words in what is left: a sentence no locale file holds. Reported
       // as the page shows it: what is left has holes where data was cut out, which nobody can look for.
-      const words = new Set((rest.match(functionWord) ?? []).map((w) => w.toLowerCase()));
-      if (words.size >= 2) found.push(whole.slice(0, 80));
+      const english = new Set((rest.match(functionWord) ?? []).map((w) => w.toLowerCase()));
+      if (english.size >= 2) found.push(whole.slice(0, 80));
       return found;
     },
   };
