@@ -109,6 +109,12 @@ export function createSchoolsService(deps: SchoolsDeps) {
       return new Map(rows.map((r) => [r.studentId, { schoolId: r.schoolId, gradeLevel: r.gradeLevel, startedOn: r.startedOn }]));
     },
 
+    /**
+     * The students currently at any of these schools: the one rule lists scoped to a staff member's schools
+     * (the referral queue, alerts, the impact report) narrow by, the same current enrolment as currentOf.
+     */
+    studentsAtSchools: (tenantId: string, schoolIds: readonly string[]) => withTenant(tenantId, () => repo.studentsAtSchools(db, tenantId, schoolIds)),
+
     /** The students at a school today (or on `onDay`, YYYY-MM-DD), with their grade level there. */
     async studentsAt(tenantId: string, schoolId: string, onDay?: string) {
       const day = onDay ?? (await todayOf(tenantId));

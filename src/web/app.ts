@@ -310,6 +310,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     schoolDayBounds: (t, anchors, n, today) => studentData.schoolDayBounds(t, anchors, n, today),
     windowFigures: (t, windows, rules) => studentData.windowFigures(t, windows, rules),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
+    schools: (t) => schools.list(t),
+    studentsAtSchools: (t, ids) => schools.studentsAtSchools(t, ids),
     minimumGroupSize: minGroupSize,
     suppress,
   });
