@@ -238,11 +238,3 @@ export async function upsertSisSchools(q: SqlRunner, tenantId: string, orgs: rea
 
 /** A relation of JSON rows for applyEnrolments and applyGroups: `jsonb_to_recordset($n)` with its columns. */
 export const jsonRows = (param: number, columns: string) => `(select * from jsonb_to_recordset($${param}::jsonb) as r(${columns}))`;
-
-/** Every student with a current school, and which. */
-export function studentsAtAny(db: DbOrTx, tenantId: string) {
-  return db
-    .select({ studentId: schoolEnrolments.studentId, schoolId: schoolEnrolments.schoolId })
-    .from(schoolEnrolments)
-    .where(and(eq(schoolEnrolments.tenantId, tenantId), isNull(schoolEnrolments.endedOn)));
-}
