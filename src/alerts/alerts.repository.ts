@@ -45,12 +45,6 @@ function seenBy(tenantId: string, seen: AlertsSeen, personId: string): SQL | und
   return seen.studentIds.length > 0 ? or(routedTo(tenantId, personId), anyId(alerts.studentId, seen.studentIds)) : routedTo(tenantId, personId);
 }
 
-/** The students with an alert (a staff member's list is narrowed to their schools' students from these). */
-export async function alertStudents(db: DbOrTx, tenantId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ studentId: alerts.studentId }).from(alerts).where(eq(alerts.tenantId, tenantId));
-  return rows.map((r) => r.studentId);
-}
-
 /** The alerts `personId` sees (AlertsSeen): open first, then acknowledged, then resolved; newest first within each. */
 export async function list(db: DbOrTx, tenantId: string, seen: AlertsSeen, personId: string, limit: number): Promise<AlertWithRecipients[]> {
   const rows = await db

@@ -5,6 +5,7 @@ import type { AppUser, StaffRole } from '../auth/user.js';
 import { systemActor, type AuditActor, type AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
+import type { SchoolsService } from '../schools/schools.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import { withTenant } from '../db/tenant-scope.js';
 import { alertActions, alertPolicy } from '../policies/alert.js';
@@ -27,7 +28,9 @@ export interface AlertsDeps {
   audit: AuditService;
   mail: Pick<MailService, 'queue'>;
   roster: Pick<RosterService, 'findPeople' | 'holdersOfStaffRole' | 'namesOf'>;
-  navigators: Pick<NavigatorsService, 'scopeOf' | 'schoolsOf' | 'atStaffSchools'>;
+  navigators: Pick<NavigatorsService, 'scopeOf' | 'schoolsOf'>;
+  /** The students at a support-staff member's schools (whose alerts they see). */
+  schools: Pick<SchoolsService, 'studentsAtSchools'>;
   routing: AlertRouting;
   /** Every language's crisis words and phrases (config/crisis-words.json). */
   crisisWords: readonly string[];
@@ -74,8 +77,7 @@ export function createAlertsService(deps: AlertsDeps) {
     if (user.role === 'admin' || where === null) return { all: true };
     // Most users (advisors) work with no school's alerts: no query for them.
     if (where.length === 0) return { all: false, studentIds: [] };
-    const mine = await navigators.atStaffSchools(user, await repo.alertStudents(db, user.tenantId));
-    return { all: false, studentIds: [...(mine ?? [])] };
+    return { all: false, studentIds: await deps.schools.studentsAtSchools(user.tenantId, where) };
   }
 
   /** The people each audience names for this student, first audience first (a person is routed once, for the first reason). */

@@ -11,6 +11,9 @@ interface Options {
   windowDays: number;
   suppress: (counts: number[], min: number) => Shown[];
   locale?: Locale | undefined;
+  /** The schools the reader may read the report over (all of the tenant's when `everySchool`). */
+  schools: readonly { id: string; name: string }[];
+  everySchool: boolean;
 }
 
 const option = (value: string, label: string, selected: string) => ({ value, label, selected: value === selected });
@@ -56,10 +59,22 @@ function groupView(r: GroupResult, o: Options) {
   };
 }
 
+/**
+ * The school filter: a choice when there is one (a reader of every school: the whole district or one
+ * school; a reader of several: all of theirs or one), else the one school the report is about, named.
+ */
+function schoolFilter(o: Options) {
+  const choice = o.everySchool ? o.schools.length > 0 : o.schools.length > 1;
+  if (!choice) return { schools: [], scope: o.schools.length === 1 ? t('impact.scope', { schools: o.schools[0]!.name }, o.locale) : undefined };
+  const all = t(o.everySchool ? 'impact.allSchools' : 'impact.allMySchools', {}, o.locale);
+  return { schools: [option('', all, o.query.school), ...o.schools.map((s) => option(s.id, s.name, o.query.school))], scope: undefined };
+}
+
 /** The report as the page shows it: filters, one table per support, one per strategy, every figure in words. */
 export function impactView(result: { supports: { name: string; category: string; result: GroupResult }[]; strategies: { category: string; result: GroupResult }[] }, o: Options) {
   const byText = (a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title, o.locale);
   const categoryLabel = (c: string) => labelOf('supports.category', c, o.locale);
+  const { schools, scope } = schoolFilter(o);
   return {
     query: o.query,
     min: o.min,
@@ -67,7 +82,9 @@ export function impactView(result: { supports: { name: string; category: string;
     filters: {
       periods: impactPeriods.map((p) => option(p, t(`impact.periods.${p}`, {}, o.locale), o.query.period)),
       categories: [option('', t('impact.anyCategory', {}, o.locale), o.query.category), ...supportCategories.map((c) => option(c, categoryLabel(c), o.query.category))],
+      schools,
     },
+    scope,
     supports: result.supports.map((s, i) => ({ id: `support-${i}`, title: s.name, categoryLabel: categoryLabel(s.category), ...groupView(s.result, o) })).sort(byText),
     strategies: result.strategies.map((s, i) => ({ id: `strategy-${i}`, title: categoryLabel(s.category), ...groupView(s.result, o) })).sort(byText),
   };

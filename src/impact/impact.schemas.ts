@@ -4,10 +4,11 @@ import { supportCategories } from '../supports/supports.schemas.js';
 export const impactPeriods = ['year', 'last90'] as const;
 export type ImpactPeriod = (typeof impactPeriods)[number];
 
-/** The page's filters: the period (school year to date by default) and one strategy (support category) or all. */
+/** The page's filters: the period (school year to date by default), one strategy (support category) or all, one of the reader's schools or all of theirs. */
 export const impactQuery = z.object({
   period: z.enum(impactPeriods).catch('year'),
   category: z.enum(supportCategories).or(z.literal('')).catch(''),
+  school: z.uuid().or(z.literal('')).catch(''),
 });
 export type ImpactQuery = z.infer<typeof impactQuery>;
 

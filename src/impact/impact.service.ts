@@ -2,7 +2,8 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { authorize, canMap } from '../policies/policy.js';
-import { impactActions, impactPolicy } from '../policies/impact.js';
+import { impactActions, impactPolicy, impactSchools } from '../policies/impact.js';
+import { notFound } from '../web/errors.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { addDays } from '../indicators/compute.js';
@@ -33,6 +34,10 @@ export interface ImpactDeps {
   windowFigures: (tenantId: string, windows: readonly { studentId: string; from: string; to: string }[], rules: { attended: readonly string[]; failingBelow: number }) => Promise<WindowCounts[]>;
   /** checkins.wellbeingSince */
   wellbeingSince: (tenantId: string, studentIds: readonly string[], sinceDay: string) => Promise<{ studentId: string; date: string; rating: number }[]>;
+  /** schools.list: the tenant's schools, for the school filter. */
+  schools: (tenantId: string) => Promise<{ id: string; name: string }[]>;
+  /** schools.studentsAtSchools: the students currently at these schools (the report's students when it covers some schools). */
+  studentsAtSchools: (tenantId: string, schoolIds: readonly string[]) => Promise<string[]>;
   /** The school's minimum group size (its setting, src/reports). */
   minimumGroupSize: (tenantId: string) => Promise<number>;
   /** Which counts may be shown (min-size.ts: each group against the minimum). */
@@ -74,16 +79,26 @@ function groupsBy(rows: readonly (Served & { day: string })[], keyOf: (r: Served
  */
 export function createImpactService(deps: ImpactDeps) {
   const n = deps.windowDays ?? defaultWindowDays;
-  const can = (user: AppUser) => canMap(impactPolicy, user, impactActions, { tenantId: user.tenantId });
+  /** The schools the report covers by default: every school (null) or all of the reader's. */
+  const defaultSchools = (user: AppUser): string[] | null => {
+    const where = impactSchools(user);
+    return where.all ? null : where.schoolIds;
+  };
+  const can = (user: AppUser) => canMap(impactPolicy, user, impactActions, { tenantId: user.tenantId, schoolIds: defaultSchools(user) });
 
-  async function figures(tenantId: string, query: ImpactQuery) {
-    const [zone, yearStart, timelines] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId), deps.tierTimelines(tenantId)]);
+  /**
+   * `students`: the students the report is about (served and compared), those at the schools it covers;
+   * null: every student of the tenant (the whole district).
+   */
+  async function figures(tenantId: string, query: ImpactQuery, students: Set<string> | null) {
+    const inScope = (r: { studentId: string }) => students === null || students.has(r.studentId);
+    const [zone, yearStart, timelines] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId), deps.tierTimelines(tenantId).then((all) => all.filter(inScope))]);
     const today = localDate(deps.clock.now(), zone);
     const yearFrom = schoolYearAt(today, yearStart).firstDay;
     const periodFrom = query.period === 'year' ? yearFrom : addDays(today, -recentPeriodDays);
     const sinceDay = periodFrom < yearFrom ? periodFrom : yearFrom;
     const rows = (await deps.servedSince(tenantId, zonedTime(sinceDay, '00:00', zone)))
-      .filter((r) => query.category === '' || r.category === query.category)
+      .filter((r) => inScope(r) && (query.category === '' || r.category === query.category))
       .map((r) => ({ ...r, day: localDate(r.servedAt, zone) }))
       .filter((r) => r.day <= today);
     const supports = groupsBy(rows, (r) => r.supportId, periodFrom);
@@ -144,12 +159,21 @@ export function createImpactService(deps: ImpactDeps) {
   return {
     /** What a user may do with the report (the supports catalogue links to it when they may view it). */
     can,
-    /** The report for the user's school (aggregate only; one audit event, no student named). */
+    /**
+     * The report over the students of the reader's schools (the one picked, else all of theirs; every
+     * student for a reader of every school). Aggregate only; one audit event, no student named.
+     */
     async report(user: AppUser, query: ImpactQuery) {
-      authorize(impactPolicy, user, 'view', { tenantId: user.tenantId });
-      const [result, min] = await Promise.all([figures(user.tenantId, query), deps.minimumGroupSize(user.tenantId)]);
+      const tenantId = user.tenantId;
+      const schoolIds = query.school === '' ? defaultSchools(user) : [query.school];
+      authorize(impactPolicy, user, 'view', { tenantId, schoolIds });
+      const where = impactSchools(user);
+      const schools = (await deps.schools(tenantId)).filter((s) => where.all || where.schoolIds.includes(s.id));
+      if (query.school !== '' && !schools.some((s) => s.id === query.school)) throw notFound();
+      const students = schoolIds === null ? null : new Set(await deps.studentsAtSchools(tenantId, schoolIds));
+      const [result, min] = await Promise.all([figures(tenantId, query, students), deps.minimumGroupSize(tenantId)]);
       await deps.audit.record(user, { action: 'read', entity: 'impact_report', entityId: null });
-      return impactView(result, { query, min, windowDays: n, suppress: deps.suppress, locale: user.locale });
+      return impactView(result, { query, min, windowDays: n, suppress: deps.suppress, locale: user.locale, schools, everySchool: where.all });
     },
   };
 }

@@ -2,8 +2,6 @@ import type { Db, DbOrTx } from '../db/client.js';
 import type { StudentScope } from '../policies/student-record.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
-import type { AppUser } from '../auth/user.js';
-import { supportSchoolFilter } from '../policies/staff-scope.js';
 import * as repo from './navigators.repository.js';
 
 export type { NavigatorAssignment } from './navigators.repository.js';
@@ -65,18 +63,6 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
       return studentIds.map((id) => scopeFrom(tenantId, id, navigatorIds.get(id) ?? [], { advisors: advisorIds.get(id) ?? [], mentors: [], teachers: [] }, schoolIds.get(id) ?? []));
     },
     schoolsOf,
-    /**
-     * Of these students, those whose school the user works with as support staff (counsellor, social
-     * worker, coordinator): null when their roles hold at every school (no filter), empty without any.
-     * Lists of many students (the referral queue, alerts) are narrowed with it in one query.
-     */
-    async atStaffSchools(user: AppUser, studentIds: readonly string[]): Promise<Set<string> | null> {
-      const where = supportSchoolFilter(user);
-      if (where === null) return null;
-      if (where.length === 0 || studentIds.length === 0) return new Set();
-      const current = await schoolsOf(user.tenantId, studentIds);
-      return new Set(studentIds.filter((id) => current.get(id)!.some((s) => where.includes(s))));
-    },
     activeAssignments: (tenantId: string, studentId: string) => repo.activeAssignments(db, tenantId, studentId),
     // `tx` lets the caller audit the reassignment in the same transaction.
     assign: (v: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string; preferredAdult?: string | null }, tx: DbOrTx = db) => repo.assign(tx, v),

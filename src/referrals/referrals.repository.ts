@@ -127,12 +127,6 @@ export interface QueueFilter {
   studentIds?: string[];
 }
 
-/** The students with a referral in the queue (the queue is narrowed to a staff member's schools from these). */
-export async function queueStudents(db: DbOrTx, tenantId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ studentId: referrals.studentId }).from(referrals).where(eq(referrals.tenantId, tenantId));
-  return rows.map((r) => r.studentId);
-}
-
 function queueWhere(tenantId: string, f: QueueFilter, now: Date, withState: boolean): SQL {
   const where: (SQL | undefined)[] = [eq(referrals.tenantId, tenantId)];
   if (withState && f.state) where.push(eq(referrals.state, f.state));

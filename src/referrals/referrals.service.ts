@@ -13,7 +13,7 @@ import { authorize, canMap } from '../policies/policy.js';
 import { referralActions, referralPolicy, referralQueuePolicy, type ReferralAction } from '../policies/referral.js';
 import type { StudentScope } from '../policies/student-record.js';
 import { supportSchoolFilter } from '../policies/staff-scope.js';
-import type { NavigatorsService } from '../navigators/navigators.service.js';
+import type { SchoolsService } from '../schools/schools.service.js';
 import { conflict, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
@@ -47,7 +47,8 @@ export interface ReferralsDeps {
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
   studentRecords: StudentRecordGate;
-  navigators: Pick<NavigatorsService, 'atStaffSchools'>;
+  /** The students at a support-staff member's schools (their queue is those students' referrals). */
+  schools: Pick<SchoolsService, 'studentsAtSchools'>;
   roster: Pick<RosterService, 'namesOf' | 'findPeople' | 'staffHolding'>;
   supports: Pick<SupportsService, 'forReferral' | 'activeSupports' | 'namesOf'>;
   checkins: Pick<CheckinsService, 'findNeed'>;
@@ -413,8 +414,9 @@ export function createReferralsService(deps: ReferralsDeps) {
       const now = clock.now();
       const filter: repo.QueueFilter = { state: query.state, overdue: query.overdue === '1', ownerId: query.mine === '1' ? user.personId : undefined, category: query.category };
       // Support staff of some schools see their students' referrals only (admins and staff of every school: all).
-      const everySchool = supportSchoolFilter(user) === null;
-      const mine = user.role === 'admin' || everySchool ? null : await deps.navigators.atStaffSchools(user, await repo.queueStudents(db, user.tenantId));
+      const where = supportSchoolFilter(user);
+      const everySchool = where === null;
+      const mine = user.role === 'admin' || where === null ? null : new Set(await deps.schools.studentsAtSchools(user.tenantId, where));
       if (mine) filter.studentIds = [...mine];
       const counts = await repo.queueCounts(db, user.tenantId, filter, now);
       const matched = query.state ? (counts.get(query.state) ?? 0) : [...counts.values()].reduce((a, b) => a + b, 0);

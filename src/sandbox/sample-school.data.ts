@@ -39,6 +39,8 @@ export interface SampleCheckinNote {
 export interface SampleStory {
   plan: 'active' | 'draft' | 'none';
   fields?: { key: string; voice: Voice; text: string }[];
+  /** Last school year's plan (its transition section, not carried forward): the plan page links to it. */
+  lastYear?: { key: string; voice: Voice; text: string }[];
   goals?: SampleGoal[];
   /** One mark per weekly session, oldest first: y attended, n absent, . not recorded. */
   attendance: string;
@@ -79,6 +81,10 @@ export const advisory9A: SampleAdvisory = {
       familyName: 'Okafor',
       story: {
         plan: 'active',
+        lastYear: [
+          { key: 'next-year', voice: 'student', text: 'Try out for track and keep my grades up in high school science.' },
+          { key: 'handover', voice: 'adult', text: 'Amara works best with written steps and early warnings; she is ready for a peer tutoring role.' },
+        ],
         fields: [
           { key: 'strengths', voice: 'student', text: 'I am good at explaining things to my friends, especially in science. I also never miss a deadline once I write it down.' },
           { key: 'strengths', voice: 'adult', text: 'Amara is a natural peer tutor: three classmates asked to sit with her during study hall this month.' },

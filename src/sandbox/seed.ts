@@ -368,6 +368,12 @@ class SchoolWriter {
 
   private async writePlan(advisor: AppUser, self: AppUser, studentId: string, story: SampleStory): Promise<void> {
     if (story.plan === 'none') return;
+    // Last school year's plan first (written about five months before this year began), so the plan page links to it.
+    for (const f of story.lastYear ?? []) {
+      this.clock.set(new Date(this.termStart - 150 * DAY));
+      const section = this.seed.plans.template.sections.find((sec) => sec.fields.some((x) => x.key === f.key))!.key;
+      await this.seed.plans.saveSection(f.voice === 'student' ? self : advisor, studentId, validData({ section, voice: f.voice, fields: [{ key: f.key, text: f.text, version: 0 }] }));
+    }
     const fields = story.fields ?? [];
     // Written over the first weeks of the term, the student first, the advisor after.
     for (const [i, f] of fields.entries()) {

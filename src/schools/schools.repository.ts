@@ -165,6 +165,19 @@ export async function currentEnrolments(db: DbOrTx, tenantId: string, studentIds
     .where(and(eq(schoolEnrolments.tenantId, tenantId), anyId(schoolEnrolments.studentId, studentIds), isNull(schoolEnrolments.endedOn)));
 }
 
+/**
+ * The students whose current enrolment is at one of these schools (as currentOf reads them: the rule
+ * the student-record gate decides a staff member's school by), in one statement.
+ */
+export async function studentsAtSchools(db: DbOrTx, tenantId: string, schoolIds: readonly string[]): Promise<string[]> {
+  if (schoolIds.length === 0) return [];
+  const rows = await db
+    .select({ studentId: schoolEnrolments.studentId })
+    .from(schoolEnrolments)
+    .where(and(eq(schoolEnrolments.tenantId, tenantId), anyId(schoolEnrolments.schoolId, schoolIds), isNull(schoolEnrolments.endedOn)));
+  return rows.map((r) => r.studentId);
+}
+
 /** The students at a school on a day (started on or before it, not ended before it), with their grade there. */
 export function studentsAt(db: DbOrTx, tenantId: string, schoolId: string, day: string) {
   return db
@@ -283,11 +296,3 @@ export async function upsertSisSchools(q: SqlRunner, tenantId: string, orgs: rea
 
 /** A relation of JSON rows for applyEnrolments and applyGroups: `jsonb_to_recordset($n)` with its columns. */
 export const jsonRows = (param: number, columns: string) => `(select * from jsonb_to_recordset($${param}::jsonb) as r(${columns}))`;
-
-/** Every student with a current school, and which. */
-export function studentsAtAny(db: DbOrTx, tenantId: string) {
-  return db
-    .select({ studentId: schoolEnrolments.studentId, schoolId: schoolEnrolments.schoolId })
-    .from(schoolEnrolments)
-    .where(and(eq(schoolEnrolments.tenantId, tenantId), isNull(schoolEnrolments.endedOn)));
-}

@@ -8,8 +8,8 @@ import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { labelOf, t } from '../web/i18n.js';
 import { receiveUpload } from '../student-data/imports.routes.js';
 import { badRowText } from '../student-data/import-report.js';
-import type { ProgramsOutcome } from './schools.service.js';
-import { courseSchoolForm, moveForm, schoolNameForm } from './schools.schemas.js';
+import { courseSchoolForm, moveForm, moveSearch, schoolNameForm, type MoveSearch } from './schools.schemas.js';
+import { moveMatches, type ProgramsOutcome } from './schools.service.js';
 
 const PAGE = '/admin/schools';
 const doneKeys = ['added', 'renamed', 'placed', 'moved'] as const;
@@ -38,7 +38,8 @@ export function schoolsRoutes(ctx: AppContext): Router {
   });
   r.post(`${PAGE}/moves`, async (req, res) => {
     const outcome = await unlessRefused(() => ctx.schools.moveStudent(req.user!, moveForm.safeParse(req.body)));
-    if (!outcome.ok) return render(ctx, req, res, { move: { errors: outcome.errors, values: req.body }, errorSummary: summaryOf(outcome.errors, (f) => `move-${f}`) });
+    // The form again for the student it was for (a forged id: the search, with the error).
+    if (!outcome.ok) return render(ctx, req, res, { move: { errors: outcome.errors, values: req.body }, errorSummary: summaryOf(outcome.errors, (f) => `move-${f}`) }, moveSearch.parse({ student: (req.body as { studentId?: unknown }).studentId }));
     redirectInTool(res, PAGE, { query: { done: 'moved' } });
   });
   return r;
@@ -61,10 +62,11 @@ export function schoolsUploadRoutes(ctx: AppContext): Router {
   return r;
 }
 
-async function render(ctx: AppContext, req: Request, res: Response, extra: Record<string, unknown> & { errorSummary?: unknown } = {}) {
+/** The page; the move form's search and chosen student from the query (`find`: a post's own). */
+async function render(ctx: AppContext, req: Request, res: Response, extra: Record<string, unknown> & { errorSummary?: unknown } = {}, find: MoveSearch = moveSearch.parse(req.query)) {
   const user = req.user!;
   const locale = user.locale;
-  const view = await ctx.schools.page(user);
+  const view = await ctx.schools.page(user, find);
   const schoolName = new Map(view.schools.map((s) => [s.id, s.name]));
   const done = doneKeys.find((k) => k === req.query.done);
   if (extra.errorSummary) res.status(400);
@@ -74,7 +76,15 @@ async function render(ctx: AppContext, req: Request, res: Response, extra: Recor
     schools: view.schools.map((s) => ({ ...s, sourceLabel: labelOf('schools.source', s.source, locale), renameUrl: `${PAGE}/${s.id}/rename` })),
     courses: view.courses.map((c) => ({ ...c, schoolName: c.schoolId ? schoolName.get(c.schoolId) : undefined, sourceLabel: c.source ? labelOf('schools.source', c.source, locale) : undefined })),
     unplaced: view.courses.filter((c) => !c.schoolId),
-    students: view.students.map((s) => ({ ...s, label: `${s.name} (${schoolName.get(s.schoolId) ?? ''})` })),
+    find: {
+      q: find.q,
+      max: moveMatches,
+      anyStudent: view.anyStudent,
+      searched: view.matches !== null,
+      matches: view.matches?.students.map((s) => ({ ...s, label: `${s.name} (${schoolName.get(s.schoolId) ?? ''})` })),
+      more: view.matches?.more ? t('schools.move.more', { max: moveMatches }, locale) : undefined,
+      chosen: view.chosen ? { ...view.chosen, label: `${view.chosen.name} (${schoolName.get(view.chosen.schoolId) ?? ''})` } : undefined,
+    },
     today: view.today,
     notice: done && !extra.errorSummary ? t(`schools.done.${done}`, {}, locale) : undefined,
     ...extra,

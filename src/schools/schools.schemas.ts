@@ -19,6 +19,13 @@ export const gradeLevel = z
   .max(8, 'schools.form.badGrade')
   .regex(/^[A-Za-z0-9]*$/, 'schools.form.badGrade');
 
+/** The move form's student search: a name (part of one), and the student chosen from the matches. */
+export const moveSearch = z.object({
+  q: z.string().trim().max(100).catch(''),
+  student: z.uuid().or(z.literal('')).catch(''),
+});
+export type MoveSearch = z.infer<typeof moveSearch>;
+
 /** Move a student to another school from a day (their grade there, blank = as it was). */
 export const moveForm = z.object({
   studentId: id('schools.form.studentRequired'),

@@ -15,7 +15,7 @@ import { isUuid } from '../web/ids.js';
 import { localDate } from '../web/time-zone.js';
 import { ImportReport } from '../student-data/import-report.js';
 import { readProgramsCsv } from './programs-csv.js';
-import type { CourseSchoolForm, MoveForm, SchoolNameForm } from './schools.schemas.js';
+import type { CourseSchoolForm, MoveForm, MoveSearch, SchoolNameForm } from './schools.schemas.js';
 import type { GroupDimension } from './groups.js';
 import * as repo from './schools.repository.js';
 
@@ -45,11 +45,16 @@ export interface RosterFacts {
   today: string;
 }
 
+/** Matches the move form's search lists at most. */
+export const moveMatches = 20;
+/** People a name search reads at most before keeping the students with a school. */
+const searchCap = 200;
+
 export interface SchoolsDeps {
   db: Db;
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
-  roster: Pick<RosterService, 'listMembers' | 'listContexts' | 'namesOf'>;
+  roster: Pick<RosterService, 'listMembers' | 'listContexts' | 'namesOf' | 'findPeopleByName'>;
   identities: Pick<IdentitiesService, 'match'>;
   timeZoneOf: (tenantId: string) => Promise<string>;
 }
@@ -101,6 +106,25 @@ export function createSchoolsService(deps: SchoolsDeps) {
     });
   }
 
+  /**
+   * Students with a school whose name contains `q`, by name: the first `moveMatches`, and whether there
+   * were more. People are searched first (adults match too), so a vague name that matches more than
+   * `searchCap` people may leave students out: the page asks for more of the name then.
+   */
+  async function matching(tenantId: string, q: string): Promise<{ students: { id: string; name: string; schoolId: string }[]; more: boolean }> {
+    const people = await deps.roster.findPeopleByName(tenantId, q, searchCap);
+    const current = new Map((await repo.currentEnrolments(db, tenantId, people.map((p) => p.id))).map((e) => [e.studentId, e.schoolId]));
+    const students = people.flatMap((p) => (current.has(p.id) ? [{ id: p.id, name: p.name, schoolId: current.get(p.id)! }] : []));
+    return { students: students.slice(0, moveMatches), more: students.length > moveMatches || people.length === searchCap };
+  }
+
+  async function chosen(tenantId: string, studentId: string): Promise<{ id: string; name: string; schoolId: string }> {
+    const [current] = await repo.currentEnrolments(db, tenantId, [studentId]);
+    if (!current) throw notFound();
+    const names = await deps.roster.namesOf(tenantId, [studentId]);
+    return { id: studentId, name: names.get(studentId) ?? '', schoolId: current.schoolId };
+  }
+
   const manage = (user: AppUser) => authorize(schoolPolicy, user, 'manage', { tenantId: user.tenantId });
   const schoolOf = async (user: AppUser, id: unknown) => {
     if (!isUuid(id)) throw notFound();
@@ -120,6 +144,12 @@ export function createSchoolsService(deps: SchoolsDeps) {
       const rows = await withTenant(tenantId, () => repo.currentEnrolments(tx, tenantId, studentIds));
       return new Map(rows.map((r) => [r.studentId, { schoolId: r.schoolId, gradeLevel: r.gradeLevel, startedOn: r.startedOn }]));
     },
+
+    /**
+     * The students currently at any of these schools: the one rule lists scoped to a staff member's schools
+     * (the referral queue, alerts, the impact report) narrow by, the same current enrolment as currentOf.
+     */
+    studentsAtSchools: (tenantId: string, schoolIds: readonly string[]) => withTenant(tenantId, () => repo.studentsAtSchools(db, tenantId, schoolIds)),
 
     /** The students at a school today (or on `onDay`, YYYY-MM-DD), with their grade level there. */
     async studentsAt(tenantId: string, schoolId: string, onDay?: string) {
@@ -215,18 +245,22 @@ export function createSchoolsService(deps: SchoolsDeps) {
       return { students: [...new Set([...moved, ...grouped])], courses };
     },
 
-    /** /admin/schools: the schools with their counts, the courses (placed or not), the students who may be moved. */
-    async page(user: AppUser) {
+    /**
+     * /admin/schools: the schools with their counts, the courses (placed or not), and for the move form
+     * the students with a school whose name matches the search (at most `moveMatches`, by name), and the
+     * student chosen from them (a chosen id of no student with a school: 404).
+     */
+    async page(user: AppUser, find: MoveSearch = { q: '', student: '' }) {
       manage(user);
       const tenantId = user.tenantId;
       const [list, counts, contexts, placed] = await Promise.all([repo.listSchools(db, tenantId), repo.schoolCounts(db, tenantId), deps.roster.listContexts(tenantId), repo.placedCourses(db, tenantId)]);
       const placedBy = new Map(placed.map((p) => [p.contextId, p]));
-      const current = await repo.studentsAtAny(db, tenantId);
-      const names = await deps.roster.namesOf(tenantId, current.map((c) => c.studentId));
       return {
         schools: list.map((s) => ({ id: s.id, name: s.name, source: s.source, courses: counts.get(s.id)?.courses ?? 0, students: counts.get(s.id)?.students ?? 0 })),
         courses: contexts.map((c) => ({ id: c.id, title: c.title || c.label || c.contextId, schoolId: placedBy.get(c.id)?.schoolId ?? null, source: placedBy.get(c.id)?.source ?? null })),
-        students: current.map((c) => ({ id: c.studentId, name: names.get(c.studentId) ?? '', schoolId: c.schoolId })).sort((a, b) => a.name.localeCompare(b.name)),
+        anyStudent: [...counts.values()].some((c) => c.students > 0),
+        matches: find.q === '' ? null : await matching(tenantId, find.q),
+        chosen: find.student === '' ? null : await chosen(tenantId, find.student),
         today: await todayOf(tenantId),
       };
     },

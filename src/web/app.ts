@@ -178,7 +178,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
   const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens') });
   // Alerts are raised in the causing write's transaction (checkins, plans, goals call the hooks below).
-  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, routing: loadAlertRouting(), crisisWords: loadCrisisWords() });
+  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, schools, routing: loadAlertRouting(), crisisWords: loadCrisisWords() });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers, ...mail.jobHandlers })) jobs.register(type, handler, describers[type]);
   // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
@@ -267,7 +267,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     clock: deps.clock,
     audit,
     studentRecords,
-    navigators,
+    schools,
     roster,
     supports,
     checkins,
@@ -312,6 +312,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     schoolDayBounds: (t, anchors, n, today) => studentData.schoolDayBounds(t, anchors, n, today),
     windowFigures: (t, windows, rules) => studentData.windowFigures(t, windows, rules),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
+    schools: (t) => schools.list(t),
+    studentsAtSchools: (t, ids) => schools.studentsAtSchools(t, ids),
     minimumGroupSize: minGroupSize,
     suppress,
   });

@@ -9,6 +9,9 @@ import { decoded } from '../../support/html.js';
 import { supports } from '../../../src/supports/supports.tables.js';
 import { referrals } from '../../../src/referrals/referrals.tables.js';
 import type { Person } from '../../../src/roster/roster.service.js';
+import type { StaffRole } from '../../../src/auth/user.js';
+import { setStaffGrant } from '../../../src/roster/roster.repository.js';
+import { placeStudents } from '../../support/school-places.js';
 
 // Friday 6 March 2026, 10:00 at the school (UTC: the test school has not set a zone). School year from 1 August 2025.
 const TODAY = new Date('2026-03-06T10:00:00Z');
@@ -62,7 +65,8 @@ describe('impact: which supports worked', function () {
 
   async function person(key: string, name: string, staffRole?: string): Promise<Person> {
     const p = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `${key}-${randomUUID().slice(0, 8)}`, name });
-    if (staffRole) await rows(sql`update people set staff_roles = ${`{${staffRole}}`} where id = ${p.id}`);
+    // staff_grants is the truth (staff_roles follows it): a role held at every school.
+    if (staffRole) await rows(sql`update people set staff_roles = ${`{${staffRole}}`}, staff_grants = ${JSON.stringify([{ role: staffRole, schoolId: null }])}::jsonb where id = ${p.id}`);
     return p;
   }
   async function support(name: string, category: 'tutoring' | 'mentoring'): Promise<string> {
@@ -206,5 +210,51 @@ describe('impact: which supports worked', function () {
     const catalogueOf = async (who: Person) => decoded((await asUser(t.app, await ltikFor(t.ctx, who, 'advisor', null)).get('/supports').expect(200)).text);
     expect(await catalogueOf(people.counsellor!)).to.contain('/impact?');
     expect(await catalogueOf(s.advisor)).to.not.contain('/impact?');
+  });
+
+  it("reads over the reader's schools: a school-B student's support does not count for a school-A reader", async () => {
+    // School A: the tutored students and their comparison students; school B: the mentored S5 and X (tier 3).
+    const ids = (keys: string[]) => keys.map((k) => people[k]!.id);
+    const places = await placeStudents(t.ctx.db, s.tenantId, ['Aspen High', 'Birch Middle'], { a: ids(['s1', 's2', 's3', 's4', 'c1', 'c2', 'c3']), b: ids(['s5', 'x']) });
+    const staffAt = async (key: string, role: StaffRole, schoolIds: string[]) => {
+      const p = await person(key, `Staff ${key}`);
+      for (const schoolId of schoolIds) await setStaffGrant(t.ctx.db, s.tenantId, p.id, { role, schoolId }, true);
+      return p;
+    };
+    const counsellorA = await staffAt('couns-a', 'counsellor', [places.a]);
+    const counsellorB = await staffAt('couns-b', 'counsellor', [places.b]);
+    const leaderAB = await staffAt('lead-ab', 'school_leader', [places.a, places.b]);
+    const html = async (who: Person, query = '') => {
+      const res = await page(who, 'advisor', query);
+      expect(res.status, `${who.name}${query}`).to.equal(200);
+      return decoded(res.text);
+    };
+
+    // Counsellor of A: the tutoring figures, as worked out by hand (every student of them is at A); S5's mentoring is B's: not counted.
+    const a = await html(counsellorA);
+    expect(rowOf(groupOf(a, 'After-school maths tutoring'), 'Attendance (% of school days)')).to.deep.equal(['80', '93.3', '+13.3', '90', '83.3', '−6.7', '+20']);
+    expect(a).to.not.contain('Peer mentoring').and.not.to.contain('-title">Mentoring');
+    expect(a).to.contain('Students at: Aspen High').and.not.to.contain('name="school"');
+    // Counsellor of B: the other way round.
+    const b = await html(counsellorB);
+    expect(b).to.contain('Peer mentoring').and.not.to.contain('After-school maths tutoring');
+    // A's counsellor cannot pick B.
+    expect((await page(counsellorA, 'advisor', `?school=${places.b}`)).status).to.equal(403);
+
+    // A leader of both: all of theirs by default, or one of them.
+    const both = await html(leaderAB);
+    expect(both).to.contain('<option value="" selected>All my schools</option>').and.to.contain(`<option value="${places.b}">Birch Middle</option>`);
+    expect(both).to.contain('Peer mentoring').and.to.contain('After-school maths tutoring');
+    const onlyB = await html(leaderAB, `?school=${places.b}`);
+    expect(onlyB).to.contain(`<option value="${places.b}" selected>Birch Middle</option>`);
+    expect(onlyB).to.contain('Peer mentoring').and.not.to.contain('After-school maths tutoring');
+
+    // The district leader of every school: the whole district by default, any school to pick.
+    const district = await html(people.district!);
+    expect(district).to.contain('<option value="" selected>Every school</option>').and.to.contain(`<option value="${places.a}">Aspen High</option>`);
+    expect(district).to.contain('Peer mentoring').and.to.contain('After-school maths tutoring');
+    expect(await html(people.district!, `?school=${places.a}`)).to.not.contain('Peer mentoring');
+    // A school id of no school of the tenant: 404.
+    expect((await page(people.district!, 'advisor', `?school=${randomUUID()}`)).status).to.equal(404);
   });
 });

@@ -116,6 +116,14 @@ describe('sandbox sample school: a term of history on first start', function () 
     const strengths = plan.sections.flatMap((x) => x.fields).find((f) => f.key === 'strengths')!;
     expect(strengths.voices.map((v) => v.entry?.authorName)).to.deep.equal(['Amara Okafor', 'Elena Rivera']);
     expect(plan.comments.map((c) => c.authorName)).to.deep.equal(['Grace Okafor']);
+    // Last school year's plan, linked from this year's page (the crawler reaches it by the link).
+    expect(plan.earlierYears).to.have.length(1);
+    const asRivera = asUser(t.app, await t.ctx.ltiks.issue({ tid: advisor.tenantId, pid: advisor.personId, cid: advisor.contextId, role: 'advisor' }));
+    const page = await asRivera.get(`/students/${amara.id}/plan`).expect(200);
+    const link = new RegExp(`href="(/students/${amara.id}/plan/years/${plan.earlierYears[0]}[^"]*)"`).exec(page.text);
+    expect(link, 'a link to last year\'s plan').to.not.equal(null);
+    const earlier = await asRivera.get(new URL(link![1]!.replace(/&amp;/g, '&'), 'http://x').pathname).expect(200);
+    expect(earlier.text).to.contain('ready for a peer tutoring role');
     const history = await t.ctx.checkins.history(advisor, amara.id);
     expect(history.checkins).to.have.length(10);
     const dates = history.checkins.map((c) => Date.parse(c.date));

@@ -8,6 +8,8 @@ import { queryRows } from '../../../src/db/client.js';
 import { systemActor } from '../../../src/audit/audit.service.js';
 import { withTenant } from '../../../src/db/tenant-scope.js';
 import { exportFiles, tempDir, writeZip } from '../../support/imports/files.js';
+import { placeStudents } from '../../support/school-places.js';
+import { decoded } from '../../support/html.js';
 
 const window = { firstDay: '2026-08-17', lastDay: '2027-06-11', today: '2026-11-20' };
 // 1.1's role column says who the students are (a 1.2 export says so in enrollments.csv).
@@ -173,6 +175,31 @@ describe('schools', function () {
         ['2027-01-04', null, '05', 'admin'],
       ]);
       expect(await audits('school_enrolment')).to.deep.equal([{ action: 'update' }]);
+    });
+
+    it('finds the student to move with a name search (GET, at most 20 matches), then shows the move form for the one chosen', async () => {
+      const [amara, liam] = school.students;
+      // No list of every student: a search form.
+      const first = (await admin.get('/admin/schools').expect(200)).text;
+      expect(first).to.include('name="q"').and.not.include('name="studentId"');
+      // Part of a name, any case: the students with a school who match, each a link to the move form; an adult of the same name (the mentor, no school) is not listed.
+      const found = decoded((await admin.get('/admin/schools').query({ q: 'okafor' }).expect(200)).text);
+      expect(found).to.include(amara.name).and.not.include(liam.name).and.not.include('Grace Okafor');
+      const link = /<a href="([^"]*student=[^"]*)">/.exec(found)![1]!;
+      expect(new URL(link, 'http://x').searchParams.get('student')).to.equal(amara.id);
+      const form = decoded((await admin.get(new URL(link, 'http://x').pathname).query({ student: amara.id, q: 'okafor' }).expect(200)).text);
+      expect(form).to.include(`name="studentId" value="${amara.id}"`).and.include(`Moving ${amara.name}`);
+      expect(decoded((await admin.get('/admin/schools').query({ q: 'nobody-like-this' }).expect(200)).text)).to.include('No student with a school has a name like that.');
+      // A chosen id of no student with a school: 404.
+      await admin.get('/admin/schools').query({ student: school.mentor.id }).expect(404);
+      // 21 students match: the first 20 are listed, and the page says there are more.
+      const pupils = [];
+      for (let i = 0; i < 21; i++) pupils.push(await t.ctx.roster.upsertPerson(school.tenantId, { sub: `pupil-${i}-${crypto.randomUUID()}`, name: `Zed Pupil ${String(i).padStart(2, '0')}` }));
+      await placeStudents(t.ctx.db, school.tenantId, ['Elm East', 'Elm West'], { a: pupils.map((p) => p.id), b: [] });
+      const many = decoded((await admin.get('/admin/schools').query({ q: 'zed pupil' }).expect(200)).text);
+      expect(many.match(/student=/g)).to.have.length(20);
+      expect(many).to.include('Zed Pupil 19').and.include('More students match');
+      expect(many).to.not.include('Zed Pupil 20');
     });
 
     it('imports a programs file all or nothing: a bad row writes nothing; blank leaves a program as it is', async () => {

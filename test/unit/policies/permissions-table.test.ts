@@ -118,19 +118,19 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...staffReads, ...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
-  'support coordinator launched without a course role (guest)': [...staffReads, ...schoolATeamMap, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
-  'school leader (views come with issue 12)': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
-  'counsellor at school A': [...staffReads, ...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'school leader (views come with issue 12)': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
+  'counsellor at school A': [...schoolATeamMap, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   // Nothing of school A's student: no record, no referral, no alert (the queue and alerts pages open, listing B's only).
-  'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
-  'social worker at school A (guest)': [...staffReads, ...schoolATeamMap, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
-  'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view'],
+  'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
+  'social worker at school A (guest)': [...schoolATeamMap, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
   // Leaders read numbers and the lists behind them, never a student's record, and never sensitive categories.
   'school leader at school A': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
-  'school leader at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view'],
-  'district leader, every school (guest)': [...schoolATeamMap, ...districtTeamMap, 'survey:readResults', 'impact:view', ...schoolAView, 'schoolView:view_district'],
-  'district leader of school B only (guest)': ['survey:readResults', 'impact:view'],
+  'school leader at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
+  'district leader, every school (guest)': [...schoolATeamMap, ...districtTeamMap, 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView, 'schoolView:view_district'],
+  'district leader of school B only (guest)': ['survey:readResults'],
   'student whose grants say counsellor at A (never trusted)': ['survey:answer'],
   'student whose row says counsellor (never trusted)': [
     'referral:list', 'referral:view', 'referral:viewSensitive', 'referralOthers:list', 'referralOthers:view', 'referralOthers:viewSensitive',
@@ -149,7 +149,7 @@ const expected: Record<string, string[]> = {
     'dataImport:view', 'dataImport:upload', 'dataImport:managePushToken', 'studentDataEntry:enterAttendance', 'studentDataEntry:enterIncident',
     'support:browse', 'support:manage', 'staffRole:list', 'staffRole:grant', 'providerAccount:manage', 'alert:list', 'alert:view',
     'survey:manageWindows', 'survey:readResults',
-    'impact:view',
+    'impact:view', 'impactDistrict:view',
     ...schoolAView, 'schoolView:view_district',
     ...teamMapReads,
   ],
@@ -195,8 +195,10 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['survey', surveyActions, (user, a) => surveyPolicy(user, a as (typeof surveyActions)[number], { tenantId: T })],
   // A pulse response is the student's own to write.
   ['surveyAnswer', ['answer'], (user) => surveyAnswerPolicy(user, 'answer', { scope })],
-  // Which supports worked (aggregate, suppressed): support staff, school and district leaders, admins; never students, families or advisors as such.
-  ['impact', impactActions, (user, a) => impactPolicy(user, a as (typeof impactActions)[number], { tenantId: T })],
+  // Which supports worked over school A's students (aggregate, suppressed): A's support staff and leaders, district leaders, admins; never students, families or advisors as such (a counsellor of B: never A's).
+  ['impact', impactActions, (user, a) => impactPolicy(user, a as (typeof impactActions)[number], { tenantId: T, schoolIds: [SA] })],
+  // The same report over every student of the district (students of no known school included): readers of every school and admins.
+  ['impactDistrict', impactActions, (user, a) => impactPolicy(user, a as (typeof impactActions)[number], { tenantId: T, schoolIds: null })],
   // The district's schools, courses' schools, students' moves and programs: its admins.
   ['school', schoolActions, (user, a) => schoolPolicy(user, a as (typeof schoolActions)[number], { tenantId: T })],
   // The minimum group size school and district views hide below: its admins.
