@@ -37,13 +37,17 @@ export interface SchoolFacts {
 
 const asTier = (n: number | undefined): Tier | null => (n === 1 || n === 2 || n === 3 ? n : null);
 
-export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string, schoolId: string): Promise<SchoolFacts> {
+/**
+ * One school's facts: the students, then every feature's read over them at once. `withBands` adds each
+ * student's indicator bands (the school view shows them; the weekly snapshots do not, and skip the read).
+ */
+export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string, schoolId: string, { withBands = false } = {}): Promise<SchoolFacts> {
   const now = src.clock.now();
   const [zone, yearStart, enrolled] = await Promise.all([src.timeZoneOf(tenantId), src.schoolYearStartOf(tenantId), src.studentsAt(tenantId, schoolId)]);
   const today = localDate(now, zone);
   const ids = enrolled.map((e) => e.studentId);
   const yearFrom = zonedTime(schoolYearAt(today, yearStart).firstDay, '00:00', zone);
-  const [groups, navs, advisories, plans, lastSeen, needs, tiers, referrals] = await Promise.all([
+  const [groups, navs, advisories, plans, lastSeen, needs, tiers, referrals, bands] = await Promise.all([
     src.groupsOf(tenantId, ids),
     src.navigatorsOf(tenantId, ids),
     src.advisoriesOf(tenantId, ids),
@@ -52,7 +56,9 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
     src.openNeeds(tenantId, ids),
     src.tiersOf(tenantId, ids),
     src.referralsSince(tenantId, ids, yearFrom),
+    withBands ? src.bandsOf(tenantId, ids) : Promise.resolve(null),
   ]);
+  const bandsOf = bands === null ? null : new Map(bands.map((b) => [b.studentId, b.bands]));
   const advisoryOf = new Map(advisories.map((a) => [a.studentId, a.contextId]));
   const tierOf = new Map(tiers.map((t) => [t.studentId, t.tier]));
   const students: StudentFacts[] = enrolled.map((e) => ({
@@ -65,16 +71,7 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
     needs: (needs.get(e.studentId) ?? []).map((n) => ({ category: n.category, urgency: n.urgency, sensitive: n.sensitive })),
     tier: asTier(tierOf.get(e.studentId)),
     groups: groups.get(e.studentId) ?? {},
+    ...(bandsOf === null ? {} : { bands: bandsOf.get(e.studentId) ?? {} }),
   }));
   return { today, now, students, referrals, advisories: new Map(advisories.map((a) => [a.contextId, a.title])) };
-}
-
-/**
- * The facts with each student's indicator bands added: a read of its own, so the weekly snapshots,
- * which show no bands, do not pay for it.
- */
-export async function gatherSchoolFactsWithBands(src: SchoolFactSources, tenantId: string, schoolId: string): Promise<SchoolFacts> {
-  const facts = await gatherSchoolFacts(src, tenantId, schoolId);
-  const bands = new Map((await src.bandsOf(tenantId, facts.students.map((s) => s.id))).map((b) => [b.studentId, b.bands]));
-  return { ...facts, students: facts.students.map((s) => ({ ...s, bands: bands.get(s.id) ?? {} })) };
 }

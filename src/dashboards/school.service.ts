@@ -9,7 +9,7 @@ import { isUuid } from '../web/ids.js';
 import type { Locale } from '../web/i18n.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { surveyPolicy } from '../policies/survey.js';
-import { gatherSchoolFacts, gatherSchoolFactsWithBands, type SchoolFacts, type SchoolFactSources } from './school-facts.js';
+import { gatherSchoolFacts, type SchoolFacts, type SchoolFactSources } from './school-facts.js';
 import { matches, type StudentFilter } from './school-filters.js';
 import { bandsTable, byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenOn, tiersTable, type SeenBucket, type StudentFacts } from './school-figures.js';
 import { pulseTable } from './pulse-figures.js';
@@ -100,13 +100,12 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
 
   async function view(user: AppUser, schoolId: string, grouping: GroupingKey) {
     const school = await schoolFor(user, schoolId, 'view_school');
-    const [facts, min] = await Promise.all([gatherSchoolFactsWithBands(deps.sources, user.tenantId, school.id), deps.minGroupSize(user.tenantId)]);
+    const [facts, min] = await Promise.all([gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: true }), deps.minGroupSize(user.tenantId)]);
     const categories = deps.needCategories(user.locale);
     const groups = groupBy(facts.students, groupKey(grouping, facts));
     const choices = deps.bandChoices(user.locale);
-    const pulse = await pulseOf(user, school, groups, min);
     const navigators = byNavigator(facts.students, facts.today, deps.cadenceDays);
-    const names = await deps.roster.namesOf(user.tenantId, navigators.map((n) => n.navigatorId));
+    const [pulse, names] = await Promise.all([pulseOf(user, school, groups, min), deps.roster.namesOf(user.tenantId, navigators.map((n) => n.navigatorId))]);
     await deps.audit.record(user, { action: 'read', entity: 'school_view', entityId: school.id });
     return {
       school,
@@ -136,7 +135,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     const sensitive = new Set(categories.filter((c) => c.sensitive).map((c) => c.id));
     // Who is behind a sensitive need is need-to-know: a leader may count them, not list them.
     if (filter.show === 'need' && filter.category !== undefined && sensitive.has(filter.category) && !can.see_sensitive) throw forbidden();
-    const facts = filter.show === 'band' ? await gatherSchoolFactsWithBands(deps.sources, user.tenantId, school.id) : await gatherSchoolFacts(deps.sources, user.tenantId, school.id);
+    const facts = await gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: filter.show === 'band' });
     const chosen = facts.students.filter((s) => matches(s, filter, facts.today, deps.cadenceDays));
     const names = await deps.roster.namesOf(user.tenantId, [...new Set([...chosen.map((s) => s.id), ...chosen.flatMap((s) => s.navigatorIds)])]);
     const seenBy = seenOn(facts.today, deps.cadenceDays);
