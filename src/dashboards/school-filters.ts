@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { indicatorNames } from '../indicators/indicators.schemas.js';
-import { bandOf, seenBucket, tierColumns, type StudentFacts } from './school-figures.js';
+import { bandOf, seenOn, tierColumns, type SeenBucket, type StudentFacts } from './school-figures.js';
 
 /**
  * Which students are behind a number of the school view: every number links to the list with the
@@ -27,7 +27,13 @@ export const studentFilter = z.object({
 });
 export type StudentFilter = z.infer<typeof studentFilter>;
 
-export function matches(s: StudentFacts, f: StudentFilter, today: string, cadenceDays: number): boolean {
+/** The filter as a test of one student, for a whole school's list: the day's seen bounds are worked out once, not per student. */
+export function matcherOf(f: StudentFilter, today: string, cadenceDays: number): (s: StudentFacts) => boolean {
+  const seenBy = seenOn(today, cadenceDays);
+  return (s) => matches(s, f, seenBy);
+}
+
+function matches(s: StudentFacts, f: StudentFilter, seenBy: (lastSeenOn: string | null) => SeenBucket): boolean {
   if (f.grade !== undefined && (s.grade ?? 'none') !== f.grade) return false;
   if (f.advisory !== undefined && s.advisoryId !== f.advisory) return false;
   if (f.navigator !== undefined && !s.navigatorIds.includes(f.navigator)) return false;
@@ -40,9 +46,9 @@ export function matches(s: StudentFacts, f: StudentFilter, today: string, cadenc
     case 'no_active_plan':
       return s.plan !== 'active';
     case 'seen_within':
-      return seenBucket(s.lastSeenOn, today, cadenceDays) === 'within';
+      return seenBy(s.lastSeenOn) === 'within';
     case 'not_seen_2w':
-      return seenBucket(s.lastSeenOn, today, cadenceDays) === 'not_seen_2w';
+      return seenBy(s.lastSeenOn) === 'not_seen_2w';
     case 'need':
       return s.needs.some((n) => n.category === f.category);
     case 'tier':

@@ -10,7 +10,7 @@ import type { Locale } from '../web/i18n.js';
 import type { SurveysService } from '../surveys/surveys.service.js';
 import { surveyPolicy } from '../policies/survey.js';
 import { gatherSchoolFacts, type SchoolFacts, type SchoolFactSources } from './school-facts.js';
-import { matches, type StudentFilter } from './school-filters.js';
+import { matcherOf, type StudentFilter } from './school-filters.js';
 import { bandsTable, byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenOn, tiersTable, type SeenBucket, type StudentFacts } from './school-figures.js';
 import { pulseTable } from './pulse-figures.js';
 import type { GroupingKey } from './school.schemas.js';
@@ -136,7 +136,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     // Who is behind a sensitive need is need-to-know: a leader may count them, not list them.
     if (filter.show === 'need' && filter.category !== undefined && sensitive.has(filter.category) && !can.see_sensitive) throw forbidden();
     const facts = await gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: filter.show === 'band' });
-    const chosen = facts.students.filter((s) => matches(s, filter, facts.today, deps.cadenceDays));
+    const chosen = facts.students.filter(matcherOf(filter, facts.today, deps.cadenceDays));
     const names = await deps.roster.namesOf(user.tenantId, [...new Set([...chosen.map((s) => s.id), ...chosen.flatMap((s) => s.navigatorIds)])]);
     const seenBy = seenOn(facts.today, deps.cadenceDays);
     const students: ListedStudent[] = chosen

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { bandsTable, byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenBucket, tiersTable, type ReferralFacts, type StudentFacts } from '../../../src/dashboards/school-figures.js';
-import { matches, studentFilter } from '../../../src/dashboards/school-filters.js';
+import { matcherOf, studentFilter } from '../../../src/dashboards/school-filters.js';
 
 // Six students of one school on 2 December 2026, with a check-in cadence of 7 days; every figure below
 // is counted by hand from this table.
@@ -77,7 +77,7 @@ describe('school view figures', () => {
     ]);
     expect(table.total).to.deep.equal({ base: 5, cells: [2, 0, 1, 0, 2] });
     expect(bandsTable(groupBy(banded, () => 'all'), 'grades', ['on-track', 'watch']).total.cells).to.deep.equal([0, 1, 4]);
-    const ids = (q: Record<string, string>) => banded.filter((s) => matches(s, studentFilter.parse(q), today, cadence)).map((s) => s.id);
+    const ids = (q: Record<string, string>) => banded.filter(matcherOf(studentFilter.parse(q), today, cadence)).map((s) => s.id);
     expect(ids({ show: 'band', indicator: 'attendance', band: 'on-track', dimension: 'frl', value: 'no' })).to.deep.equal(['C']);
     expect(ids({ show: 'band', indicator: 'attendance', band: 'none' })).to.deep.equal(['D', 'E']);
     expect(ids({ show: 'band', band: 'on-track' })).to.deep.equal([]);
@@ -98,7 +98,7 @@ describe('school view figures', () => {
   });
 
   it('lists the students behind a number with the facts that counted it', () => {
-    const ids = (q: Record<string, string>) => students.filter((s) => matches(s, studentFilter.parse(q), today, cadence)).map((s) => s.id);
+    const ids = (q: Record<string, string>) => students.filter(matcherOf(studentFilter.parse(q), today, cadence)).map((s) => s.id);
     expect(ids({ show: 'not_seen_2w' })).to.deep.equal(['C', 'F']);
     expect(ids({ show: 'need', category: 'food' })).to.deep.equal(['A', 'B']);
     expect(ids({ show: 'tier', tier: 'none' })).to.deep.equal(['C']);
