@@ -23,11 +23,11 @@ const otherFeaturesData = (feature) => ({
 // Services are the rules of the domain, callable from routes, jobs and scripts alike, so they must
 // not depend on the HTTP layer. These web/ modules carry no request, response or view: types and
 // plain values (clock, logger, config, errors as values with a status, form field errors, the
-// school's time zone and school year, URL building, record ids, the texts by key and
+// school's time zone, school year and day arithmetic, URL building, record ids, the texts by key and
 // language that errors and presenters are made of). Moving them out of
 // web/ would touch about 60 imports for no behaviour change; the list keeps the rest of web/
 // (context, app, views, routes, body, csp, once, student-nav, ...) out of reach.
-const webNeutral = ['clock', 'logger', 'config', 'errors', 'forms', 'time-zone', 'school-year', 'urls', 'ids', 'i18n', 'intl'];
+const webNeutral = ['clock', 'logger', 'config', 'errors', 'forms', 'time-zone', 'school-year', 'days', 'urls', 'ids', 'i18n', 'intl'];
 const webFromServices = {
   group: ['**/web/*', ...webNeutral.map((m) => `!**/web/${m}.js`)],
   message: 'A service must not depend on the web layer (src/web/); only the plumbing-neutral modules listed in .ci/eslint.config.js are allowed.',

@@ -9,6 +9,7 @@ import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { isLocale } from '../web/i18n.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import * as repo from './alerts.repository.js';
+import { addDays } from '../web/days.js';
 
 export const DIGEST_JOB = 'alerts.digest';
 export const DIGEST_SCHEDULE_JOB = 'alerts.digestSchedule';
@@ -38,7 +39,6 @@ export interface DigestDeps {
 
 const weekday = (day: string) => new Date(`${day}T12:00:00Z`).getUTCDay();
 const isSchoolDay = (day: string) => weekday(day) >= 1 && weekday(day) <= 5;
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 /** The Friday of the day's week (the school week's last day). */
 const weekEnd = (day: string) => addDays(day, (5 - weekday(day) + 7) % 7);
 

@@ -1,11 +1,6 @@
+import { addDays } from '../web/days.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 
-/** Calendar arithmetic on yyyy-mm-dd days, in UTC so no zone shifts a day. */
-export const addDays = (day: string, n: number): string => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-};
 
 /** 0 = Sunday ... 6 = Saturday, as Date.getUTCDay. */
 export const weekdayOf = (day: string): number => new Date(`${day}T00:00:00Z`).getUTCDay();

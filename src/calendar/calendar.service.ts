@@ -9,7 +9,8 @@ import { isUuid } from '../web/ids.js';
 import { localDate } from '../web/time-zone.js';
 import { withTenant } from '../db/tenant-scope.js';
 import * as repo from './calendar.repository.js';
-import { addDays, daysBetween, endOfNthSchoolDay } from './business-days.js';
+import { addDays } from '../web/days.js';
+import { daysBetween, endOfNthSchoolDay } from './business-days.js';
 import type { HolidayForm } from './calendar.schemas.js';
 
 export interface CalendarDeps {

@@ -6,7 +6,7 @@ import { schoolViewPolicy } from '../policies/school-view.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
-import { addDays } from '../calendar/business-days.js';
+import { addDays } from '../web/days.js';
 import { localDate } from '../web/time-zone.js';
 import { gatherSchoolFacts, type SchoolFactSources } from './school-facts.js';
 import { snapshotOf, weekStartOf } from './snapshots.js';

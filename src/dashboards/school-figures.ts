@@ -1,4 +1,4 @@
-import { addDays } from '../calendar/business-days.js';
+import { addDays } from '../web/days.js';
 
 /**
  * The school view's numbers, as pure functions over facts the services gathered (no database, no

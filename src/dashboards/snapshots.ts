@@ -1,4 +1,5 @@
-import { addDays, weekdayOf } from '../calendar/business-days.js';
+import { addDays } from '../web/days.js';
+import { weekdayOf } from '../calendar/business-days.js';
 import { coverageOf, referralFigures, tierColumns, type Coverage } from './school-figures.js';
 import type { SchoolFacts } from './school-facts.js';
 

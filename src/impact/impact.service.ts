@@ -6,7 +6,7 @@ import { impactActions, impactPolicy, impactSchools } from '../policies/impact.j
 import { notFound } from '../web/errors.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
 import { schoolYearAt } from '../web/school-year.js';
-import { addDays } from '../indicators/compute.js';
+import { addDays } from '../web/days.js';
 import { groupFigures, tierAt, valuesFrom, windowsOf, type Anchor, type Bounds, type GroupResult, type Values } from './compute.js';
 import { defaultWindowDays, recentPeriodDays, type ImpactQuery } from './impact.schemas.js';
 import { impactView } from './impact.presenter.js';

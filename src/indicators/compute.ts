@@ -1,5 +1,6 @@
 import { defaultSchoolYearStart, schoolYearAt } from '../web/school-year.js';
 import type { IndicatorConfig, IndicatorName, Thresholds } from './indicators.schemas.js';
+import { addDays } from '../web/days.js';
 
 /**
  * The indicators of one student, computed from their records: pure functions, no database, no clock
@@ -62,8 +63,6 @@ export interface Indicators {
   bands: Record<IndicatorName, string | null>;
 }
 
-const DAY = 86_400_000;
-export const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const oneDecimal = (n: number) => Math.round(n * 10) / 10;
 const pct = (part: number, whole: number) => (whole === 0 ? null : oneDecimal((part / whole) * 100));
 

@@ -15,6 +15,7 @@ import { admin, advisory9A, advisory9B, subjectCourse, sampleSchools, communityP
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
 import { Readable } from 'node:stream';
+import { addDays } from '../web/days.js';
 
 /**
  * The tool side of the sample school: a term of history written through the features' services
@@ -25,7 +26,6 @@ import { Readable } from 'node:stream';
 const DAY = 86_400_000;
 /** Calendar arithmetic on a yyyy-mm-dd day (at UTC midnight, so no zone or daylight saving moves it). */
 const calendar = (day: string) => new Date(`${day}T00:00:00Z`);
-const addDays = (day: string, days: number) => new Date(calendar(day).getTime() + days * DAY).toISOString().slice(0, 10);
 
 /** The seed's own clock: each write happens "then", so history reads as history. */
 class SeedClock implements Clock {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { latencyRows, type BenchRow, type BenchSection } from '../bench.js';
 import { getPage, samplePage, seedAdvisory } from '../advisory.js';
 import { localDate } from '../../../src/web/time-zone.js';
-import { addDays } from '../../../src/indicators/compute.js';
+import { addDays } from '../../../src/web/days.js';
 import { profiled } from '../cpu-profile.js';
 import { t } from '../../../src/web/i18n.js';
 

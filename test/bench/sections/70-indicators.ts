@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { timed, type BenchSection } from '../bench.js';
 import { localDate } from '../../../src/web/time-zone.js';
-import { addDays } from '../../../src/indicators/compute.js';
+import { addDays } from '../../../src/web/days.js';
 import { schoolYearAt } from '../../../src/web/school-year.js';
 import { profiled } from '../cpu-profile.js';
 

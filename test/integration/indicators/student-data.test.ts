@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import { RECOMPUTE_JOB } from '../../../src/indicators/indicators.service.js';
-import { addDays } from '../../../src/indicators/compute.js';
+import { addDays } from '../../../src/web/days.js';
 
 /** Weekdays from `from` to `to`. */
 function weekdays(from: string, to: string): string[] {

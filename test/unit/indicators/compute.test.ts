@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { addDays, bandIndex, computeIndicators, gpaPoints, mondayOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput } from '../../../src/indicators/compute.js';
+import { addDays } from '../../../src/web/days.js';
+import { bandIndex, computeIndicators, gpaPoints, mondayOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput } from '../../../src/indicators/compute.js';
 import { badgesOf, describeReason, pulseFact, studentView } from '../../../src/indicators/describe.js';
 import { loadIndicatorConfigIn } from '../../../src/indicators/indicators.schemas.js';
 import { locales } from '../../../src/web/i18n.js';
