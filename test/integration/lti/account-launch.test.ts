@@ -55,7 +55,7 @@ describe('an account navigation launch lands a leader on their schools', functio
     expect(res.status, res.body).to.equal(200);
     expect(new URL(res.url).pathname).to.equal('/schools');
     const page = decoded(res.body);
-    expect(page).to.contain('Your schools').and.to.contain('>Aspen High</a></li>');
+    expect(page).to.contain('Your schools').and.to.contain('>Aspen High</a>');
     expect(page).not.to.contain('Birch Middle');
     expect(page).not.to.contain('every school of the district');
   });
@@ -66,7 +66,7 @@ describe('an account navigation launch lands a leader on their schools', functio
     const res = await fromAccount('lead-district');
     expect(new URL(res.url).pathname).to.equal('/schools');
     const page = decoded(res.body);
-    expect(page).to.contain('>Aspen High</a></li>').and.to.contain('>Birch Middle</a></li>').and.to.contain('You look after every school of the district.');
+    expect(page).to.contain('>Aspen High</a>').and.to.contain('>Birch Middle</a>').and.to.contain('You look after every school of the district.');
   });
 
   it('sends a leader who opens the tool without a course from /home to their schools', async () => {
