@@ -27,8 +27,8 @@ describe('sandbox LMS in Chromium: a school leader from account navigation to th
     try {
       const frame = await launchAs(page, tool.port, 'school leader (account)', '/schools');
       await frame.getByRole('heading', { name: 'Your schools' }).waitFor();
-      expect(await frame.getByRole('link', { name: 'Riverside High School' }).count(), 'only her own school').to.equal(0);
-      await frame.getByRole('link', { name: 'Lincoln High School' }).click();
+      expect(await frame.getByRole('link', { name: 'Riverside High School', exact: true }).count(), 'only her own school').to.equal(0);
+      await frame.getByRole('link', { name: 'Lincoln High School', exact: true }).click();
       await frame.getByRole('heading', { name: 'Every student known' }).waitFor();
       await accessible(frame, 'school view');
       const figure = frame.locator('[data-figure="notSeen2Weeks"]');

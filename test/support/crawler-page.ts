@@ -224,9 +224,14 @@ export async function focusRingProblems(frame: Frame): Promise<string[]> {
     const kinds = ['a[href]', 'button', 'input:not([type=hidden])', 'select', 'textarea'];
     const out = [];
     for (const selector of kinds) {
-      const el = Array.from(document.querySelectorAll<HTMLElement>(selector)).find((e) => e.getClientRects().length > 0 && !e.closest('.skip-link') && !e.classList.contains('skip-link'));
+      // The first of its kind that takes focus: a field in a closed <details> has boxes but takes none
+      // (nor can a keyboard reach it), so its style would read as unfocused.
+      const el = Array.from(document.querySelectorAll<HTMLElement>(selector)).find((e) => {
+        if (e.getClientRects().length === 0 || e.closest('.skip-link') || e.classList.contains('skip-link')) return false;
+        e.focus();
+        return document.activeElement === e;
+      });
       if (!el) continue;
-      el.focus();
       const s = getComputedStyle(el);
       const backgrounds = [];
       for (let p = el.parentElement; p; p = p.parentElement) backgrounds.push(getComputedStyle(p).backgroundColor);
