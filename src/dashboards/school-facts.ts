@@ -20,10 +20,9 @@ export interface SchoolFactSources {
   /** The day each student was last met (latest attended check-in); absent when never. */
   lastAttendedOn: (tenantId: string, studentIds: string[]) => Promise<Map<string, string>>;
   openNeeds: (tenantId: string, studentIds: string[]) => Promise<Map<string, { category: string; urgency: string; sensitive: boolean }[]>>;
-  tiersOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; tier: number }[]>;
+  /** Each computed student's tier in force and, when asked for (`withBands`), band per indicator (the indicators service). */
+  standingOf: (tenantId: string, studentIds: string[], opts: { withBands: boolean }) => Promise<{ studentId: string; tier: number; bands: Record<string, string | null> | null }[]>;
   referralsSince: (tenantId: string, studentIds: string[], since: Date) => Promise<ReferralFacts[]>;
-  /** Each computed student's band per indicator (the indicators service); read only when asked for (gatherBands). */
-  bandsOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; bands: Record<string, string | null> }[]>;
 }
 
 export interface SchoolFacts {
@@ -46,21 +45,21 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
   const [zone, yearStart, enrolled] = await Promise.all([src.timeZoneOf(tenantId), src.schoolYearStartOf(tenantId), src.studentsAt(tenantId, schoolId)]);
   const today = localDate(now, zone);
   const ids = enrolled.map((e) => e.studentId);
+  // Frozen, so the id-list reads build its array parameter once for all ten of them (src/db/id-list.ts).
+  Object.freeze(ids);
   const yearFrom = zonedTime(schoolYearAt(today, yearStart).firstDay, '00:00', zone);
-  const [groups, navs, advisories, plans, lastSeen, needs, tiers, referrals, bands] = await Promise.all([
+  const [groups, navs, advisories, plans, lastSeen, needs, standing, referrals] = await Promise.all([
     src.groupsOf(tenantId, ids),
     src.navigatorsOf(tenantId, ids),
     src.advisoriesOf(tenantId, ids),
     src.planStatusFor(tenantId, ids),
     src.lastAttendedOn(tenantId, ids),
     src.openNeeds(tenantId, ids),
-    src.tiersOf(tenantId, ids),
+    src.standingOf(tenantId, ids, { withBands }),
     src.referralsSince(tenantId, ids, yearFrom),
-    withBands ? src.bandsOf(tenantId, ids) : Promise.resolve(null),
   ]);
-  const bandsOf = bands === null ? null : new Map(bands.map((b) => [b.studentId, b.bands]));
   const advisoryOf = new Map(advisories.map((a) => [a.studentId, a.contextId]));
-  const tierOf = new Map(tiers.map((t) => [t.studentId, t.tier]));
+  const standingOfStudent = new Map(standing.map((t) => [t.studentId, t]));
   const students: StudentFacts[] = enrolled.map((e) => ({
     id: e.studentId,
     grade: e.gradeLevel,
@@ -69,9 +68,9 @@ export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string
     plan: plans.get(e.studentId)?.status ?? 'none',
     lastSeenOn: lastSeen.get(e.studentId) ?? null,
     needs: (needs.get(e.studentId) ?? []).map((n) => ({ category: n.category, urgency: n.urgency, sensitive: n.sensitive })),
-    tier: asTier(tierOf.get(e.studentId)),
+    tier: asTier(standingOfStudent.get(e.studentId)?.tier),
     groups: groups.get(e.studentId) ?? {},
-    ...(bandsOf === null ? {} : { bands: bandsOf.get(e.studentId) ?? {} }),
+    ...(withBands ? { bands: standingOfStudent.get(e.studentId)?.bands ?? {} } : {}),
   }));
   return { today, now, students, referrals, advisories: new Map(advisories.map((a) => [a.contextId, a.title])) };
 }

@@ -11,7 +11,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * split into two elements of the array literal).
  */
 export function uuidArray(ids: Iterable<string>): SQL {
-  return sql`${`{${[...ids].filter((id) => UUID.test(id)).join(',')}}`}::uuid[]`;
+  return sql`${arrayLiteral(ids)}::uuid[]`;
+}
+
+// A school view hands the same 2,000 ids to ten reads at once: checked and joined once, not ten times.
+const literals = new WeakMap<object, string>();
+
+/** The ids as one array literal, each once, lower case (as PostgreSQL writes a uuid); a string that is no uuid is left out. */
+function arrayLiteral(ids: Iterable<string>): string {
+  const known = literals.get(ids);
+  if (known !== undefined) return known;
+  const once = new Set<string>();
+  for (const id of ids) if (UUID.test(id)) once.add(id.toLowerCase());
+  const literal = `{${[...once].join(',')}}`;
+  // Kept only for a frozen array: its ids can no longer change under the kept literal.
+  if (Array.isArray(ids) && Object.isFrozen(ids)) literals.set(ids, literal);
+  return literal;
 }
 
 /** `column = any($1::uuid[])`: see uuidArray. */
@@ -28,19 +43,27 @@ export function anyId(column: AnyPgColumn, ids: readonly string[]): SQL {
  * flattening the subquery into a plain join (which it would plan the same way again).
  */
 export function idRows(ids: Iterable<string>): SQL {
-  // Each id once (lower case, as PostgreSQL writes a uuid): a repeated id would repeat its rows.
-  const once = new Set<string>();
-  for (const id of ids) once.add(id.toLowerCase());
-  return sql`unnest(${uuidArray(once)}) as ids(id)`;
+  // Each id once (arrayLiteral): a repeated id would repeat its rows.
+  return sql`unnest(${uuidArray(ids)}) as ids(id)`;
 }
 
 /**
  * The rows of `table` whose `column` is one of `ids` and that meet `where` (which names the tenant), a
- * lookup per id (see idRows), mapped as drizzle's own select maps them (dates, json).
+ * lookup per id (see idRows), mapped as drizzle's own select maps them (dates, json). `pick` names the
+ * columns wanted (all when absent): a school's 2,000 rows cost their parsing, dates above all.
  */
-export async function rowsOfIds<T extends PgTable>(db: DbOrTx, table: T, column: AnyPgColumn, ids: Iterable<string>, where: SQL): Promise<T['$inferSelect'][]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`select x.* from ${idRows(ids)} cross join lateral (select * from ${table} where ${column} = ids.id and ${where} offset 0) x`);
-  const columns = Object.entries(getTableColumns(table));
+export async function rowsOfIds<T extends PgTable, K extends keyof T['$inferSelect'] & string = keyof T['$inferSelect'] & string>(
+  db: DbOrTx,
+  table: T,
+  column: AnyPgColumn,
+  ids: Iterable<string>,
+  where: SQL,
+  pick?: readonly K[],
+): Promise<Pick<T['$inferSelect'], K>[]> {
+  const all = getTableColumns(table);
+  const columns = pick ? pick.map((key) => [key, all[key]!] as const) : Object.entries(all);
+  const list = pick ? sql.join(columns.map(([, c]) => sql.identifier(c.name)), sql`, `) : sql`*`;
+  const rows = await queryRows<Record<string, unknown>>(db, sql`select x.* from ${idRows(ids)} cross join lateral (select ${list} from ${table} where ${column} = ids.id and ${where} offset 0) x`);
   // A plain loop: a school's 2,000 rows through Object.fromEntries were a visible share of a view's CPU.
   return rows.map((r) => {
     const row: Record<string, unknown> = {};
@@ -48,6 +71,6 @@ export async function rowsOfIds<T extends PgTable>(db: DbOrTx, table: T, column:
       const v = r[c.name];
       row[key] = v === null || v === undefined ? null : c.mapFromDriverValue(v);
     }
-    return row as T['$inferSelect'];
+    return row as Pick<T['$inferSelect'], K>;
   });
 }

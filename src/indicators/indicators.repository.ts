@@ -126,31 +126,22 @@ export async function saveFamilyView(db: DbOrTx, tenantId: string, familyView: s
     .onConflictDoUpdate({ target: indicatorSettings.tenantId, set: { familyView, updatedBy: by, updatedAt: at } });
 }
 
-/** For reports: each computed student's tier in force (the latest adult decision, else the suggestion), in one statement. Students never computed are absent. */
-export async function tiersOf(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ studentId: string; tier: number }[]> {
+/**
+ * For the school view: each computed student's tier in force (the latest adult decision, else the
+ * suggestion) and, `withBands`, their band per indicator read out of the stored document in the database
+ * (no document parsed in the process). One statement, a lookup per student (idRows). Students never
+ * computed are absent.
+ */
+export async function standingOf(db: DbOrTx, tenantId: string, studentIds: readonly string[], withBands: boolean): Promise<{ studentId: string; tier: number; bands: Record<string, string | null> | null }[]> {
   if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ student_id: string; tier: number }>(db, sql`
-    select s.student_id, coalesce(d.tier, s.suggested_tier) as tier
+  const rows = await queryRows<{ student_id: string; tier: number; bands: Record<string, string | null> | null }>(db, sql`
+    select s.student_id, coalesce(d.tier, s.suggested_tier) as tier, ${withBands ? sql`(s.indicators -> 'bands')::jsonb` : sql`null::jsonb`} as bands
     from ${idRows(studentIds)}
-    cross join lateral (select tenant_id, student_id, suggested_tier from ${studentIndicators} where tenant_id = ${tenantId} and student_id = ids.id offset 0) s
+    cross join lateral (select tenant_id, student_id, suggested_tier, indicators from ${studentIndicators} where tenant_id = ${tenantId} and student_id = ids.id offset 0) s
     left join lateral (
       select tier from ${tierDecisions} where tenant_id = s.tenant_id and student_id = s.student_id order by decided_at desc, id desc limit 1
     ) d on true`);
-  return rows.map((r) => ({ studentId: r.student_id, tier: Number(r.tier) }));
-}
-
-/**
- * For reports: each computed student's band per indicator, read out of the stored document in the
- * database (one statement over the school's students, no document parsed in the process). Students
- * never computed are absent.
- */
-export async function bandsOf(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ studentId: string; bands: Record<string, string | null> }[]> {
-  if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ student_id: string; bands: Record<string, string | null> | null }>(db, sql`
-    select s.student_id, (s.indicators -> 'bands')::jsonb as bands
-    from ${studentIndicators} s
-    where s.tenant_id = ${tenantId} and s.student_id = any(${uuidArray(studentIds)})`);
-  return rows.map((r) => ({ studentId: r.student_id, bands: r.bands ?? {} }));
+  return rows.map((r) => ({ studentId: r.student_id, tier: Number(r.tier), bands: withBands ? (r.bands ?? {}) : null }));
 }
 
 /**

@@ -421,11 +421,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     familyViewOf,
     recomputePending,
 
-    /** For the school view and snapshots (which gate and audit their own reads): each student's tier in force. */
-    tiersOf: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.tiersOf(db, tenantId, studentIds)),
-
-    /** For the school view (which gates and audits its own reads): each computed student's band per indicator, in one query. */
-    bandsOf: (tenantId: string, studentIds: readonly string[]) => withTenant(tenantId, () => repo.bandsOf(db, tenantId, studentIds)),
+    /** For the school view and snapshots (which gate and audit their own reads): each computed student's tier in force and, `withBands`, band per indicator, in one query. */
+    standingOf: (tenantId: string, studentIds: readonly string[], { withBands }: { withBands: boolean }) => withTenant(tenantId, () => repo.standingOf(db, tenantId, studentIds, withBands)),
     /** The indicators and their bands (best first) in `locale`, as the school view's tables name them. */
     bandChoices: (locale: Locale = defaultLocale) => ({
       indicators: indicatorNames.map((id) => ({ id, label: t(`indicators.name.${id}`, {}, locale) })),

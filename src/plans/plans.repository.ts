@@ -87,6 +87,12 @@ export async function plansFor(db: DbOrTx, tenantId: string, studentIds: string[
   return rowsOfIds(db, plans, plans.studentId, studentIds, and(eq(plans.tenantId, tenantId), eq(plans.schoolYear, schoolYear))!);
 }
 
+/** Each of these students' plan status in the year (no plan: absent), for the school view: only the two columns. */
+export async function statusesOf(db: DbOrTx, tenantId: string, studentIds: readonly string[], schoolYear: string): Promise<Pick<Plan, 'studentId' | 'status'>[]> {
+  if (studentIds.length === 0) return [];
+  return rowsOfIds(db, plans, plans.studentId, studentIds, and(eq(plans.tenantId, tenantId), eq(plans.schoolYear, schoolYear))!, ['studentId', 'status']);
+}
+
 /** Distinct non-empty fields per plan, for completion. */
 export async function filledFields(db: DbOrTx, tenantId: string, planIds: string[]): Promise<{ planId: string; fieldKey: string }[]> {
   if (planIds.length === 0) return [];

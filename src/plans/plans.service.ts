@@ -391,6 +391,12 @@ export function createPlansService(deps: PlansDeps) {
       return out;
     },
 
+    /** Plan status per student for the school view (which gates and audits its own reads): no plan is absent; two columns read, no names. */
+    async statusesOf(tenantId: string, studentIds: readonly string[]): Promise<Map<string, { status: PlanStatus }>> {
+      const rows = await repo.statusesOf(db, tenantId, studentIds, await year(tenantId));
+      return new Map(rows.map((p) => [p.studentId, { status: p.status as PlanStatus }]));
+    },
+
     /** Share (0-100) of the template's fields with any words in them: the score AGS publishes. */
     async completionOf(tenantId: string, studentIds: string[]): Promise<Map<string, number>> {
       const rows = await repo.plansFor(db, tenantId, studentIds, await year(tenantId));

@@ -83,8 +83,7 @@ export async function connections(db: DbOrTx, tenantId: string, studentIds: stri
 export async function factsSince(db: DbOrTx, tenantId: string, studentIds: string[], since: Date) {
   if (studentIds.length === 0) return [];
   // A lookup per student (rowsOfIds, referrals_student_idx): as `= any`, a school's read scanned the tenant's referrals since the day.
-  const rows = await rowsOfIds(db, referrals, referrals.studentId, studentIds, and(eq(referrals.tenantId, tenantId), gte(referrals.createdAt, since))!);
-  return rows.map((r) => ({ studentId: r.studentId, supportId: r.supportId, category: r.category, sensitive: r.sensitive, state: r.state, createdAt: r.createdAt, dueAt: r.dueAt, respondedAt: r.respondedAt, servedAt: r.servedAt, closedOutcome: r.closedOutcome }));
+  return rowsOfIds(db, referrals, referrals.studentId, studentIds, and(eq(referrals.tenantId, tenantId), gte(referrals.createdAt, since))!, ['studentId', 'supportId', 'category', 'sensitive', 'state', 'createdAt', 'dueAt', 'respondedAt', 'servedAt', 'closedOutcome']);
 }
 
 /** These students' referrals still waiting to go into service (requested or accepted), soonest due first: one query. */

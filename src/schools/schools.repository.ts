@@ -204,7 +204,7 @@ export function historyOf(db: DbOrTx, tenantId: string, studentId: string): Prom
 
 /** These students' subgroup rows: a lookup per student (idRows), so a school's read stays the school's in a large district. */
 export function groupRows(db: DbOrTx, tenantId: string, studentIds: readonly string[]) {
-  return rowsOfIds(db, studentGroups, studentGroups.studentId, studentIds, eq(studentGroups.tenantId, tenantId));
+  return rowsOfIds(db, studentGroups, studentGroups.studentId, studentIds, eq(studentGroups.tenantId, tenantId), ['studentId', 'dimension', 'value']);
 }
 
 /**

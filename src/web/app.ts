@@ -329,12 +329,11 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     groupsOf: (t, ids) => schools.groupsOf(t, ids),
     navigatorsOf: (t, ids) => navigators.navigatorsOf(t, ids),
     advisoriesOf: (t, ids) => roster.advisoriesOf(t, ids),
-    planStatusFor: (t, ids) => plans.statusFor(t, ids),
+    planStatusFor: (t, ids) => plans.statusesOf(t, ids),
     lastAttendedOn: (t, ids) => checkins.lastAttendedOn(t, ids),
     openNeeds: (t, ids) => checkins.openNeeds(t, ids),
-    tiersOf: (t, ids) => indicators.tiersOf(t, ids),
+    standingOf: (t, ids, opts) => indicators.standingOf(t, ids, opts),
     referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
-    bandsOf: (t, ids) => indicators.bandsOf(t, ids),
   };
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });

@@ -115,8 +115,8 @@ describe('the student-record gate: plans and goals', () => {
       comment: (u, id) => untouchable().plans.comment(u, id, commentForm.safeParse({ text: '' })),
       history: (u, id) => untouchable().plans.history(u, id),
     });
-    /** Not about one student: the caseload's, the gradebook's and the role homes' (their own checks), the subject course's list (checked by courses), and the template's words in a language. */
-    const plansNotStudentScoped = ['statusFor', 'completionOf', 'familyHome', 'mine', 'sharedWithTeachers', 'fieldIn'];
+    /** Not about one student: the caseload's, the school view's, the gradebook's and the role homes' (their own checks), the subject course's list (checked by courses), and the template's words in a language. */
+    const plansNotStudentScoped = ['statusFor', 'statusesOf', 'completionOf', 'familyHome', 'mine', 'sharedWithTeachers', 'fieldIn'];
     const goalsCalls = (): Record<string, Call> => ({
       list: (u, id) => untouchable().goals.list(u, id),
       detail: (u, id) => untouchable().goals.detail(u, id, goalId),

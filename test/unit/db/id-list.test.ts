@@ -11,7 +11,8 @@ describe('anyId: a list of ids as one array parameter', () => {
   it('sends any number of ids as one parameter', () => {
     const { sql, params } = dialect.sqlToQuery(anyId(people.id, [a, b]));
     expect(sql).to.equal('"people"."id" = any($1::uuid[])');
-    expect(params).to.deep.equal([`{${a},${b}}`]);
+    // Lower case, as PostgreSQL writes a uuid, so a list names each id once whatever its case.
+    expect(params).to.deep.equal([`{${a},${b.toLowerCase()}}`]);
   });
 
   it('leaves out what is no uuid, so no text can add or split elements of the array', () => {
@@ -22,5 +23,15 @@ describe('anyId: a list of ids as one array parameter', () => {
     const { sql, params } = dialect.sqlToQuery(uuidArray(new Set([a, a, 'nope'])));
     expect(sql).to.equal('$1::uuid[]');
     expect(params).to.deep.equal([`{${a}}`]);
+  });
+
+  it("builds a frozen list's parameter once, and a list that may change each time it is read", () => {
+    const frozen = Object.freeze([a]);
+    expect(dialect.sqlToQuery(uuidArray(frozen)).params).to.deep.equal([`{${a}}`]);
+    expect(dialect.sqlToQuery(uuidArray(frozen)).params).to.deep.equal([`{${a}}`]);
+    const open = [a];
+    expect(dialect.sqlToQuery(uuidArray(open)).params).to.deep.equal([`{${a}}`]);
+    open.push(b);
+    expect(dialect.sqlToQuery(uuidArray(open)).params).to.deep.equal([`{${a},${b.toLowerCase()}}`]);
   });
 });
