@@ -11,21 +11,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * split into two elements of the array literal).
  */
 export function uuidArray(ids: Iterable<string>): SQL {
-  return sql`${arrayLiteral(ids)}::uuid[]`;
+  return sql`${literalOf(ids, false)}::uuid[]`;
 }
 
 // A school view hands the same 2,000 ids to ten reads at once: checked and joined once, not ten times.
-const literals = new WeakMap<object, string>();
+const literals = { kept: new WeakMap<object, string>(), once: new WeakMap<object, string>() };
 
-/** The ids as one array literal, each once, lower case (as PostgreSQL writes a uuid); a string that is no uuid is left out. */
-function arrayLiteral(ids: Iterable<string>): string {
-  const known = literals.get(ids);
+/**
+ * The ids as one array literal; a string that is no uuid is left out. In order and as given, since some
+ * reads unnest it beside other arrays of the same length (ids and days, element by element); `once`:
+ * each id once, lower case (as PostgreSQL writes a uuid), for idRows.
+ */
+function literalOf(ids: Iterable<string>, once: boolean): string {
+  const cache = once ? literals.once : literals.kept;
+  const known = cache.get(ids);
   if (known !== undefined) return known;
-  const once = new Set<string>();
-  for (const id of ids) if (UUID.test(id)) once.add(id.toLowerCase());
-  const literal = `{${[...once].join(',')}}`;
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!UUID.test(id)) continue;
+    const key = once ? id.toLowerCase() : id;
+    if (once && seen.has(key)) continue;
+    seen.add(key);
+    out.push(key);
+  }
+  const literal = `{${out.join(',')}}`;
   // Kept only for a frozen array: its ids can no longer change under the kept literal.
-  if (Array.isArray(ids) && Object.isFrozen(ids)) literals.set(ids, literal);
+  if (Array.isArray(ids) && Object.isFrozen(ids)) cache.set(ids, literal);
   return literal;
 }
 
@@ -43,8 +55,8 @@ export function anyId(column: AnyPgColumn, ids: readonly string[]): SQL {
  * flattening the subquery into a plain join (which it would plan the same way again).
  */
 export function idRows(ids: Iterable<string>): SQL {
-  // Each id once (arrayLiteral): a repeated id would repeat its rows.
-  return sql`unnest(${uuidArray(ids)}) as ids(id)`;
+  // Each id once: a repeated id would repeat its rows.
+  return sql`unnest(${literalOf(ids, true)}::uuid[]) as ids(id)`;
 }
 
 /**

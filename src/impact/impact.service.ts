@@ -36,14 +36,30 @@ export interface ImpactDeps {
   wellbeingSince: (tenantId: string, studentIds: readonly string[], sinceDay: string) => Promise<{ studentId: string; date: string; rating: number }[]>;
   /** schools.list: the tenant's schools, for the school filter. */
   schools: (tenantId: string) => Promise<{ id: string; name: string }[]>;
-  /** schools.studentsAtSchools: the students currently at these schools (the report's students when it covers some schools). */
-  studentsAtSchools: (tenantId: string, schoolIds: readonly string[]) => Promise<string[]>;
+  /** schools.enrolmentsAtSchools: who was at these schools from which day to which (the report's students when it covers some schools). */
+  enrolmentsAtSchools: (tenantId: string, schoolIds: readonly string[]) => Promise<{ studentId: string; startedOn: string; endedOn: string | null }[]>;
   /** The school's minimum group size (its setting, src/reports). */
   minimumGroupSize: (tenantId: string) => Promise<number>;
   /** Which counts may be shown (min-size.ts: each group against the minimum). */
   suppress: (counts: number[], min: number) => Shown[];
   /** School days per window (20). */
   windowDays?: number;
+}
+
+/** Who was at the report's schools: ever (to read their tier timelines) and on a day (to count them). */
+interface SchoolsOnDay {
+  ever: (studentId: string) => boolean;
+  on: (studentId: string, day: string) => boolean;
+}
+
+function schoolsOnDay(enrolments: readonly { studentId: string; startedOn: string; endedOn: string | null }[]): SchoolsOnDay {
+  const spans = new Map<string, { startedOn: string; endedOn: string | null }[]>();
+  for (const e of enrolments) spans.set(e.studentId, [...(spans.get(e.studentId) ?? []), e]);
+  return {
+    ever: (id) => spans.has(id),
+    // ISO days compare as text; an enrolment's last day is its ended_on (a move ends the old one the day before).
+    on: (id, day) => (spans.get(id) ?? []).some((e) => e.startedOn <= day && (e.endedOn === null || day <= e.endedOn)),
+  };
 }
 
 /** One group of the report: a support, or a strategy (every support of a category). */
@@ -87,11 +103,12 @@ export function createImpactService(deps: ImpactDeps) {
   const can = (user: AppUser) => canMap(impactPolicy, user, impactActions, { tenantId: user.tenantId, schoolIds: defaultSchools(user) });
 
   /**
-   * `students`: the students the report is about (served and compared), those at the schools it covers;
-   * null: every student of the tenant (the whole district).
+   * `at`: whether a student was at the schools the report covers on a day (null: the whole district).
+   * A service counts where the student was when served, and a comparison student where they were on
+   * that day: a student who moved since counts at the school that served them, not at the new one.
    */
-  async function figures(tenantId: string, query: ImpactQuery, students: Set<string> | null) {
-    const inScope = (r: { studentId: string }) => students === null || students.has(r.studentId);
+  async function figures(tenantId: string, query: ImpactQuery, at: SchoolsOnDay | null) {
+    const inScope = (r: { studentId: string }) => at === null || at.ever(r.studentId);
     const [zone, yearStart, timelines] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId), deps.tierTimelines(tenantId).then((all) => all.filter(inScope))]);
     const today = localDate(deps.clock.now(), zone);
     const yearFrom = schoolYearAt(today, yearStart).firstDay;
@@ -100,7 +117,7 @@ export function createImpactService(deps: ImpactDeps) {
     const rows = (await deps.servedSince(tenantId, zonedTime(sinceDay, '00:00', zone)))
       .filter((r) => inScope(r) && (query.category === '' || r.category === query.category))
       .map((r) => ({ ...r, day: localDate(r.servedAt, zone) }))
-      .filter((r) => r.day <= today);
+      .filter((r) => r.day <= today && (at === null || at.on(r.studentId, r.day)));
     const supports = groupsBy(rows, (r) => r.supportId, periodFrom);
     const strategies = groupsBy(rows, (r) => r.category, periodFrom);
     const all = [...supports, ...strategies];
@@ -119,7 +136,10 @@ export function createImpactService(deps: ImpactDeps) {
       let list = comparisons.get(key);
       if (!list) {
         const tier = tierAt(timeline.get(a.studentId), a.servedAt);
-        list = tier === null ? [] : timelines.filter((t) => t.studentId !== a.studentId && !g.servedInYear.has(t.studentId) && tierAt(t, a.servedAt) === tier).map((t) => t.studentId);
+        list =
+          tier === null
+            ? []
+            : timelines.filter((t) => t.studentId !== a.studentId && !g.servedInYear.has(t.studentId) && (at === null || at.on(t.studentId, a.day)) && tierAt(t, a.servedAt) === tier).map((t) => t.studentId);
         comparisons.set(key, list);
       }
       return list;
@@ -170,8 +190,8 @@ export function createImpactService(deps: ImpactDeps) {
       const where = impactSchools(user);
       const schools = (await deps.schools(tenantId)).filter((s) => where.all || where.schoolIds.includes(s.id));
       if (query.school !== '' && !schools.some((s) => s.id === query.school)) throw notFound();
-      const students = schoolIds === null ? null : new Set(await deps.studentsAtSchools(tenantId, schoolIds));
-      const [result, min] = await Promise.all([figures(tenantId, query, students), deps.minimumGroupSize(tenantId)]);
+      const at = schoolIds === null ? null : schoolsOnDay(await deps.enrolmentsAtSchools(tenantId, schoolIds));
+      const [result, min] = await Promise.all([figures(tenantId, query, at), deps.minimumGroupSize(tenantId)]);
       await deps.audit.record(user, { action: 'read', entity: 'impact_report', entityId: null });
       return impactView(result, { query, min, windowDays: n, suppress: deps.suppress, locale: user.locale, schools, everySchool: where.all });
     },

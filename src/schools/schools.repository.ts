@@ -178,6 +178,15 @@ export async function studentsAtSchools(db: DbOrTx, tenantId: string, schoolIds:
   return rows.map((r) => r.studentId);
 }
 
+/** Every enrolment, past or current, at these schools: who was there from which day to which (null: still there). */
+export async function enrolmentsAtSchools(db: DbOrTx, tenantId: string, schoolIds: readonly string[]): Promise<{ studentId: string; startedOn: string; endedOn: string | null }[]> {
+  if (schoolIds.length === 0) return [];
+  return db
+    .select({ studentId: schoolEnrolments.studentId, startedOn: schoolEnrolments.startedOn, endedOn: schoolEnrolments.endedOn })
+    .from(schoolEnrolments)
+    .where(and(eq(schoolEnrolments.tenantId, tenantId), anyId(schoolEnrolments.schoolId, schoolIds)));
+}
+
 /** The students at a school on a day (started on or before it, not ended before it), with their grade there. */
 export function studentsAt(db: DbOrTx, tenantId: string, schoolId: string, day: string) {
   return db

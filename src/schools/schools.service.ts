@@ -150,6 +150,8 @@ export function createSchoolsService(deps: SchoolsDeps) {
      * (the referral queue, alerts, the impact report) narrow by, the same current enrolment as currentOf.
      */
     studentsAtSchools: (tenantId: string, schoolIds: readonly string[]) => withTenant(tenantId, () => repo.studentsAtSchools(db, tenantId, schoolIds)),
+    /** Every enrolment, past or current, at these schools (a report counts a student where they were on the day). */
+    enrolmentsAtSchools: (tenantId: string, schoolIds: readonly string[]) => withTenant(tenantId, () => repo.enrolmentsAtSchools(db, tenantId, schoolIds)),
 
     /** The students at a school today (or on `onDay`, YYYY-MM-DD), with their grade level there. */
     async studentsAt(tenantId: string, schoolId: string, onDay?: string) {

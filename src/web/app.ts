@@ -313,7 +313,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     windowFigures: (t, windows, rules) => studentData.windowFigures(t, windows, rules),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
     schools: (t) => schools.list(t),
-    studentsAtSchools: (t, ids) => schools.studentsAtSchools(t, ids),
+    enrolmentsAtSchools: (t, ids) => schools.enrolmentsAtSchools(t, ids),
     minimumGroupSize: minGroupSize,
     suppress,
   });

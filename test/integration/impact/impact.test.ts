@@ -215,7 +215,7 @@ describe('impact: which supports worked', function () {
   it("reads over the reader's schools: a school-B student's support does not count for a school-A reader", async () => {
     // School A: the tutored students and their comparison students; school B: the mentored S5 and X (tier 3).
     const ids = (keys: string[]) => keys.map((k) => people[k]!.id);
-    const places = await placeStudents(t.ctx.db, s.tenantId, ['Aspen High', 'Birch Middle'], { a: ids(['s1', 's2', 's3', 's4', 'c1', 'c2', 'c3']), b: ids(['s5', 'x']) });
+    const places = await placeStudents(t.ctx.db, s.tenantId, ['Aspen High', 'Birch Middle'], { a: ids(['s1', 's2', 's3', 's4', 'c1', 'c2', 'c3']), b: ids(['s5', 'x']) }, '2025-08-20');
     const staffAt = async (key: string, role: StaffRole, schoolIds: string[]) => {
       const p = await person(key, `Staff ${key}`);
       for (const schoolId of schoolIds) await setStaffGrant(t.ctx.db, s.tenantId, p.id, { role, schoolId }, true);
@@ -256,5 +256,11 @@ describe('impact: which supports worked', function () {
     expect(await html(people.district!, `?school=${places.a}`)).to.not.contain('Peer mentoring');
     // A school id of no school of the tenant: 404.
     expect((await page(people.district!, 'advisor', `?school=${randomUUID()}`)).status).to.equal(404);
+
+    // S5 moves from B to A on 1 February, after their mentoring began (12 January) at B: it stays B's.
+    await rows(sql`update school_enrolments set ended_on = '2026-01-31' where tenant_id = ${s.tenantId} and student_id = ${people.s5!.id}`);
+    await rows(sql`insert into school_enrolments (tenant_id, student_id, school_id, started_on, source) values (${s.tenantId}, ${people.s5!.id}, ${places.a}, '2026-02-01', 'admin')`);
+    expect(await html(counsellorB)).to.contain('Peer mentoring');
+    expect(await html(counsellorA)).to.not.contain('Peer mentoring');
   });
 });
