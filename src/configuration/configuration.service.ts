@@ -1,0 +1,270 @@
+import { canonicalize, diffJson } from 'diff';
+import type { Db } from '../db/client.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { AppUser } from '../auth/user.js';
+import type { Clock } from '../web/clock.js';
+import { conflict, message, notFound } from '../web/errors.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { configurationActions, configurationPolicy, type ConfigurationAction } from '../policies/configuration.js';
+import { withTenant } from '../db/tenant-scope.js';
+import type { DocumentKind } from './configuration.kinds.js';
+import { configurationExport, exportFormat, problemsOf, type ConfigProblem, type ConfigurationExport } from './configuration.schemas.js';
+import * as repo from './configuration.repository.js';
+
+/** How long a process trusts the document in force it read: another process's publish reaches it within this. */
+export const CURRENT_TTL_MS = 30_000;
+
+export interface ConfigurationDeps {
+  db: Db;
+  clock: Clock;
+  audit: Pick<AuditService, 'record'>;
+  /** Every kind a feature lets the district change (src/web/app.ts gathers them). */
+  kinds: readonly DocumentKind[];
+}
+
+/** A document or an import the tool refuses, whole, with every problem named (kind, path, what). */
+export class ConfigRefused extends Error {
+  override readonly name = 'ConfigRefused';
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`configuration refused: ${problems.length} problem(s)`);
+  }
+}
+
+export interface VersionSummary {
+  version: number;
+  state: 'draft' | 'published' | 'retired' | 'shipped';
+  basedOn: number | null;
+  note: string;
+  createdBy: string | null;
+  createdAt: Date | null;
+  publishedAt: Date | null;
+}
+
+/** One run of a diff between two versions' JSON: unchanged, added or removed lines. */
+export interface DiffRun {
+  text: string;
+  op: 'same' | 'added' | 'removed';
+}
+
+/** Equal as JSON whatever the order of keys (PostgreSQL's jsonb keeps its own order). */
+const sameDocument = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+// The diff library's canonical form: keys sorted at every depth.
+const canonicalJson = (v: unknown): string => JSON.stringify(canonicalize(v, null, null, (_k: string, x: unknown) => x));
+
+const summaryOf = (v: repo.ConfigVersion): VersionSummary => ({ version: v.version, state: v.state, basedOn: v.basedOn, note: v.note, createdBy: v.createdBy, createdAt: v.createdAt, publishedAt: v.publishedAt });
+const shippedSummary: VersionSummary = { version: 0, state: 'shipped', basedOn: null, note: '', createdBy: null, createdAt: null, publishedAt: null };
+
+/**
+ * Issue 14's configuration documents: every school difference as versioned data. A change is a draft
+ * until an admin publishes it; the versions published before stay (retired), to compare and restore; a
+ * restore is a new version with the old body, so the history only grows. Export is every kind's document
+ * in force; an import is checked whole before anything is written. Features read the document in force
+ * with `current` (cached for CURRENT_TTL_MS); no version means the shipped default.
+ */
+export function createConfigurationService(deps: ConfigurationDeps) {
+  const { db, clock, audit } = deps;
+  const kinds = new Map(deps.kinds.map((k) => [k.id, k]));
+  const cache = new Map<string, { at: number; version: number; body: unknown }>();
+  const cacheKey = (tenantId: string, kind: string) => `${tenantId}|${kind}`;
+
+  const gate = (user: AppUser, action: ConfigurationAction) => authorize(configurationPolicy, user, action, { tenantId: user.tenantId });
+  const kindOf = (id: string): DocumentKind => {
+    const kind = kinds.get(id);
+    if (!kind) throw notFound();
+    return kind;
+  };
+  const refuseUnlessValid = (kind: DocumentKind, body: unknown) => {
+    const problems = problemsOf(kind.id, kind.schema, body);
+    if (problems.length > 0) throw new ConfigRefused(problems);
+  };
+
+  /** The body of a version (0: the shipped default); 404 for a version the kind never had. */
+  async function bodyOf(tenantId: string, kind: DocumentKind, version: number): Promise<unknown> {
+    if (version === 0) return kind.shipped();
+    const row = await repo.versionOf(db, tenantId, kind.id, version);
+    if (!row) throw notFound();
+    return row.body;
+  }
+
+  /** In one transaction with the kind's lock: a new version with `body`, published at once (a restore, an import). */
+  async function publishNew(user: AppUser, kind: DocumentKind, body: unknown, note: string): Promise<number> {
+    const at = clock.now();
+    const version = await db.transaction(async (tx) => {
+      await repo.lockKind(tx, user.tenantId, kind.id);
+      const current = await repo.inState(tx, user.tenantId, kind.id, 'published');
+      const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: kind.id, version: await repo.nextVersion(tx, user.tenantId, kind.id), state: 'retired', body, basedOn: current?.version ?? 0, note, createdBy: user.personId, createdAt: at, updatedAt: at });
+      await repo.publish(tx, user.tenantId, kind.id, created.version, user.personId, at);
+      await audit.record(user, { action: 'publish', entity: 'configuration', entityId: created.id }, tx);
+      return created.version;
+    });
+    cache.delete(cacheKey(user.tenantId, kind.id));
+    return version;
+  }
+
+  return {
+    /** The document in force for a tenant: its published version, else the shipped default (version 0). For features; no gate (it is how the tool behaves). */
+    async current<T>(tenantId: string, kind: DocumentKind<T>): Promise<{ version: number; body: T }> {
+      const key = cacheKey(tenantId, kind.id);
+      const hit = cache.get(key);
+      if (hit && Date.now() - hit.at < CURRENT_TTL_MS) return { version: hit.version, body: hit.body as T };
+      const row = await withTenant(tenantId, () => repo.inState(db, tenantId, kind.id, 'published'));
+      // A stored body was valid when written; one the schema no longer takes (the tool changed since) falls back to the shipped default rather than break pages.
+      const parsed = row ? kind.schema.safeParse(row.body) : null;
+      const found = parsed?.success ? { version: row!.version, body: parsed.data } : { version: 0, body: kind.shipped() };
+      cache.set(key, { at: Date.now(), ...found });
+      return found;
+    },
+
+    /** Every kind with its version in force and its draft, for the console's list. */
+    async overview(user: AppUser) {
+      gate(user, 'view');
+      const [published, drafts] = await Promise.all([repo.publishedOfTenant(db, user.tenantId), Promise.all([...kinds.keys()].map((k) => repo.inState(db, user.tenantId, k, 'draft')))]);
+      const inForce = new Map(published.map((p) => [p.kind, p.version]));
+      await audit.record(user, { action: 'read', entity: 'configuration' });
+      return {
+        can: canMap(configurationPolicy, user, configurationActions, { tenantId: user.tenantId }),
+        kinds: [...kinds.keys()].map((id, i) => ({ id, published: inForce.get(id) ?? 0, draft: drafts[i] ? { version: drafts[i].version, edits: drafts[i].edits } : null })),
+      };
+    },
+
+    /** A kind's versions, newest first, ending with the shipped default. */
+    async history(user: AppUser, kindId: string): Promise<VersionSummary[]> {
+      gate(user, 'view');
+      const kind = kindOf(kindId);
+      const rows = await repo.versionsOf(db, user.tenantId, kind.id);
+      await audit.record(user, { action: 'read', entity: 'configuration' });
+      return [...rows.map(summaryOf), shippedSummary];
+    },
+
+    /** One version's body (0: shipped), to show or to start an edit from. */
+    async body(user: AppUser, kindId: string, version: number): Promise<unknown> {
+      gate(user, 'view');
+      const body = await bodyOf(user.tenantId, kindOf(kindId), version);
+      await audit.record(user, { action: 'read', entity: 'configuration' });
+      return body;
+    },
+
+    /** The kind's draft (its version, body and save count), or null. */
+    async draft(user: AppUser, kindId: string) {
+      gate(user, 'view');
+      const row = await repo.inState(db, user.tenantId, kindOf(kindId).id, 'draft');
+      return row ? { version: row.version, body: row.body, edits: row.edits, basedOn: row.basedOn, note: row.note } : null;
+    },
+
+    /**
+     * Saves the kind's draft: starts one (from the body given) when `edits` is null and there is none;
+     * otherwise saves over it when `edits` is the save count the editor read (a stale page: 409, the
+     * newer draft kept). A body the schema refuses is refused whole (ConfigRefused, every problem named).
+     */
+    async saveDraft(user: AppUser, kindId: string, input: { body: unknown; edits: number | null; note?: string }): Promise<{ version: number; edits: number }> {
+      gate(user, 'edit');
+      const kind = kindOf(kindId);
+      refuseUnlessValid(kind, input.body);
+      const at = clock.now();
+      return db.transaction(async (tx) => {
+        await repo.lockKind(tx, user.tenantId, kind.id);
+        const draft = await repo.inState(tx, user.tenantId, kind.id, 'draft');
+        if (draft === undefined && input.edits === null) {
+          const published = await repo.inState(tx, user.tenantId, kind.id, 'published');
+          const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: kind.id, version: await repo.nextVersion(tx, user.tenantId, kind.id), state: 'draft', body: input.body, basedOn: published?.version ?? 0, note: input.note ?? '', createdBy: user.personId, createdAt: at, updatedAt: at });
+          await audit.record(user, { action: 'create', entity: 'configuration', entityId: created.id }, tx);
+          return { version: created.version, edits: created.edits };
+        }
+        const saved = draft && input.edits !== null ? await repo.saveDraft(tx, user.tenantId, kind.id, input.edits, input.body, input.note ?? draft.note, at) : undefined;
+        if (!saved) throw conflict(message('configuration.errors.staleDraft'), 'stale_draft');
+        await audit.record(user, { action: 'update', entity: 'configuration', entityId: saved.id }, tx);
+        return { version: saved.version, edits: saved.edits };
+      });
+    },
+
+    /** Drops the kind's draft (nothing in force changes); 404 when there is none. */
+    async discard(user: AppUser, kindId: string): Promise<void> {
+      gate(user, 'edit');
+      const kind = kindOf(kindId);
+      await db.transaction(async (tx) => {
+        if (!(await repo.deleteDraft(tx, user.tenantId, kind.id))) throw notFound();
+        await audit.record(user, { action: 'delete', entity: 'configuration' }, tx);
+      });
+    },
+
+    /** Puts the draft in force (the one published before is retired). `version`: the draft the admin reviewed; another (a newer draft) is a 409. */
+    async publish(user: AppUser, kindId: string, version: number): Promise<void> {
+      gate(user, 'publish');
+      const kind = kindOf(kindId);
+      const at = clock.now();
+      await db.transaction(async (tx) => {
+        await repo.lockKind(tx, user.tenantId, kind.id);
+        const draft = await repo.inState(tx, user.tenantId, kind.id, 'draft');
+        if (!draft || draft.version !== version) throw conflict(message('configuration.errors.staleDraft'), 'stale_draft');
+        // Checked again: the schema may have changed since the draft was saved (a new release of the tool).
+        refuseUnlessValid(kind, draft.body);
+        await repo.publish(tx, user.tenantId, kind.id, draft.version, user.personId, at);
+        await audit.record(user, { action: 'publish', entity: 'configuration', entityId: draft.id }, tx);
+      });
+      cache.delete(cacheKey(user.tenantId, kind.id));
+    },
+
+    /** Puts an earlier version (0: the shipped default) back in force, as a new version with its body. */
+    async restore(user: AppUser, kindId: string, version: number): Promise<number> {
+      gate(user, 'publish');
+      const kind = kindOf(kindId);
+      const body = await bodyOf(user.tenantId, kind, version);
+      refuseUnlessValid(kind, body);
+      return publishNew(user, kind, body, `restored:${version}`);
+    },
+
+    /** What changed from version `a` to `b` of a kind (0: shipped), as runs of its pretty-printed JSON. */
+    async diff(user: AppUser, kindId: string, a: number, b: number): Promise<DiffRun[]> {
+      gate(user, 'view');
+      const kind = kindOf(kindId);
+      const [before, after] = await Promise.all([bodyOf(user.tenantId, kind, a), bodyOf(user.tenantId, kind, b)]);
+      await audit.record(user, { action: 'read', entity: 'configuration' });
+      return diffJson(before as object, after as object).map((c) => ({ text: c.value, op: c.added ? 'added' : c.removed ? 'removed' : 'same' }));
+    },
+
+    /** Every kind's document in force, to load into another instance (import). */
+    async exportAll(user: AppUser): Promise<ConfigurationExport> {
+      gate(user, 'export');
+      const documents: Record<string, unknown> = {};
+      for (const kind of kinds.values()) documents[kind.id] = (await this.current(user.tenantId, kind)).body;
+      // An export is a read of every document in force.
+      await audit.record(user, { action: 'read', entity: 'configuration_export' });
+      return { format: exportFormat, formatVersion: 1, exportedAt: clock.now().toISOString(), documents };
+    },
+
+    /**
+     * Loads an export: every kind it names is checked before anything is written, and one problem refuses
+     * it whole (ConfigRefused naming every problem: an unknown kind, each schema error with its path).
+     * Each document that differs from the one in force is published as a new version, in one transaction.
+     * Returns the kinds it changed.
+     */
+    async importAll(user: AppUser, raw: unknown): Promise<string[]> {
+      gate(user, 'import');
+      const envelope = configurationExport.safeParse(raw);
+      if (!envelope.success) throw new ConfigRefused(envelope.error.issues.map((i) => ({ kind: '', path: i.path.map(String).join('.'), message: i.message })));
+      const entries = Object.entries(envelope.data.documents);
+      const problems = entries.flatMap(([id, body]) => {
+        const kind = kinds.get(id);
+        return kind ? problemsOf(id, kind.schema, body) : [{ kind: id, path: '', message: 'unknown document kind' }];
+      });
+      if (problems.length > 0) throw new ConfigRefused(problems);
+      const changed: string[] = [];
+      const at = clock.now();
+      await db.transaction(async (tx) => {
+        for (const [id, body] of entries) {
+          await repo.lockKind(tx, user.tenantId, id);
+          const published = await repo.inState(tx, user.tenantId, id, 'published');
+          const inForce = published ? published.body : kinds.get(id)!.shipped();
+          if (sameDocument(inForce, body)) continue;
+          const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: id, version: await repo.nextVersion(tx, user.tenantId, id), state: 'retired', body, basedOn: published?.version ?? 0, note: 'imported', createdBy: user.personId, createdAt: at, updatedAt: at });
+          await repo.publish(tx, user.tenantId, id, created.version, user.personId, at);
+          changed.push(id);
+        }
+        await audit.record(user, { action: 'update', entity: 'configuration_import' }, tx);
+      });
+      for (const id of changed) cache.delete(cacheKey(user.tenantId, id));
+      return changed;
+    },
+  };
+}
+export type ConfigurationService = ReturnType<typeof createConfigurationService>;
