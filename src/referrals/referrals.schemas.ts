@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../web/config.js';
 import { loadDocument } from '../web/overlays.js';
+import { documentKind } from '../configuration/configuration.kinds.js';
 import { formText, isoDate } from '../web/forms.js';
 import { supportCategories } from '../supports/supports.schemas.js';
 import { closedOutcomes, consentGivers, consentMethods, referralSources, referralStates, urgencies } from './referrals.tables.js';
@@ -22,6 +23,20 @@ export const referralsConfigSchema = z.strictObject({
 export type ReferralsConfig = z.infer<typeof referralsConfigSchema>;
 
 export const loadReferralsConfig = (file = path.join(projectRoot, 'config', 'referrals.json')): ReferralsConfig => loadDocument(file, referralsConfigSchema);
+
+/**
+ * The part of config/referrals.json a district changes from the console, per tenant (a configuration
+ * document, src/configuration): response standards, which categories need consent before an outside
+ * organisation sees a referral, and what families see. The file's values are the shipped default.
+ */
+export const referralRulesSchema = referralsConfigSchema.pick({ responseBusinessDays: true, consentCategories: true, familyView: true });
+export type ReferralRules = z.infer<typeof referralRulesSchema>;
+export const referralRulesKind = (shipped: ReferralsConfig) =>
+  documentKind<ReferralRules>({
+    id: 'referral-rules',
+    schema: referralRulesSchema,
+    shipped: () => ({ responseBusinessDays: shipped.responseBusinessDays, consentCategories: shipped.consentCategories, familyView: shipped.familyView }),
+  });
 
 const uuidOrEmpty = z.union([z.literal(''), z.uuid()]).default('');
 

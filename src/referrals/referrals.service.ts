@@ -21,7 +21,7 @@ import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { isLocale, t, type Locale } from '../web/i18n.js';
 import * as repo from './referrals.repository.js';
 import type { ReferralState } from './referrals.tables.js';
-import { closeForm, respondForm, sessionForm, startForm, type ConsentForm, type QueueQuery, type ReferralForm, type ReferralsConfig, type TransitionAction } from './referrals.schemas.js';
+import { closeForm, respondForm, sessionForm, startForm, type ConsentForm, type QueueQuery, type ReferralForm, type ReferralsConfig, type ReferralRules, type TransitionAction } from './referrals.schemas.js';
 
 export type { Referral, ReferralEvent, Consent } from './referrals.repository.js';
 
@@ -55,7 +55,10 @@ export interface ReferralsDeps {
   calendar: Pick<CalendarService, 'dueBy'>;
   mail: Pick<MailService, 'queue'>;
   jobs: Pick<JobQueue, 'enqueue'>;
+  /** The installation's settings (queue page size, overdue scan). */
   config: ReferralsConfig;
+  /** The school's referral rules in force (a configuration document: referralRulesKind). */
+  rules: (tenantId: string) => Promise<ReferralRules>;
   /** Told, after the mark commits, of each school's referrals that just went overdue (the alerts feature). Never throws. */
   onOverdue?: (tenantId: string, referrals: OverdueReferral[]) => Promise<void>;
   /** In the write's transaction: an outside organisation can now see a referral (sent, or released by consent); the providers feature e-mails its people a sign-in link. */
@@ -98,16 +101,15 @@ const providerActor = (tenantId: string, accountId: string): AuditActor => ({ te
 
 export function createReferralsService(deps: ReferralsDeps) {
   const { db, clock, audit, studentRecords, config } = deps;
-  const consentCategories: readonly string[] = config.consentCategories;
-  const needsConsentSql = repo.needsConsentSql(consentCategories);
+  const needsConsentSqlOf = async (tenantId: string) => repo.needsConsentSql((await deps.rules(tenantId)).consentCategories);
 
   const factsOf = (r: repo.Referral) => ({ sensitive: r.sensitive, referredBy: r.referredBy, ownerId: r.ownerId });
-  const needsConsent = (r: Pick<repo.Referral, 'external' | 'sensitive' | 'category'>) => r.external && (r.sensitive || consentCategories.includes(r.category));
+  const needsConsent = (rules: ReferralRules, r: Pick<repo.Referral, 'external' | 'sensitive' | 'category'>) => r.external && (r.sensitive || (rules.consentCategories as readonly string[]).includes(r.category));
   const isOverdue = (r: repo.Referral, now: Date) => r.state === 'requested' && r.dueAt.getTime() < now.getTime();
 
   /** What this reader may see of one referral: family per the school's setting, never sensitive detail. */
-  function detailFor(user: AppUser, record: StudentRecord, r: repo.Referral): boolean {
-    if (record.relationship === 'mentor') return !r.sensitive && config.familyView === 'nonSensitiveByName';
+  function detailFor(user: AppUser, record: StudentRecord, r: repo.Referral, rules: ReferralRules): boolean {
+    if (record.relationship === 'mentor') return !r.sensitive && rules.familyView === 'nonSensitiveByName';
     return !r.sensitive || referralPolicy(user, 'viewSensitive', { scope: record.scope, referral: factsOf(r) });
   }
 
@@ -192,7 +194,8 @@ export function createReferralsService(deps: ReferralsDeps) {
   /** Releases held referrals that now have consent, or holds again those that lost it; each a timeline step. */
   async function reconsider(tx: DbOrTx, tenantId: string, studentId: string, actor: Actor): Promise<void> {
     const now = clock.now();
-    const live = (await repo.liveWithConsent(tx, tenantId, studentId)).filter((r) => needsConsent(r));
+    const rules = await deps.rules(tenantId);
+    const live = (await repo.liveWithConsent(tx, tenantId, studentId)).filter((r) => needsConsent(rules, r));
     const release = live.filter((r) => r.heldForConsent && r.consented);
     const hold = live.filter((r) => !r.heldForConsent && !r.consented);
     await repo.setHeld(tx, tenantId, release.map((r) => r.id), false, now);
@@ -203,9 +206,9 @@ export function createReferralsService(deps: ReferralsDeps) {
   }
 
   async function items(user: AppUser, record: StudentRecord, rows: repo.Referral[]): Promise<ReferralItem[]> {
-    const names = await deps.supports.namesOf(user.tenantId, [...new Set(rows.map((r) => r.supportId))]);
+    const [names, rules] = await Promise.all([deps.supports.namesOf(user.tenantId, [...new Set(rows.map((r) => r.supportId))]), deps.rules(user.tenantId)]);
     const now = clock.now();
-    return rows.map((r) => ({ referral: r, supportName: names.get(r.supportId) ?? '', detail: detailFor(user, record, r), overdue: isOverdue(r, now) }));
+    return rows.map((r) => ({ referral: r, supportName: names.get(r.supportId) ?? '', detail: detailFor(user, record, r, rules), overdue: isOverdue(r, now) }));
   }
 
   /** The minimum an outside provider sees of a referral: first name and last initial, support, urgency, state, due, reason. */
@@ -324,13 +327,14 @@ export function createReferralsService(deps: ReferralsDeps) {
       if (form.need && !need) errors.need = 'referrals.form.needGone';
       if (Object.keys(errors).length > 0) throw new InvalidInput(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, t(v, {}, user.locale)])), posted);
       const now = clock.now();
-      const dueAt = await deps.calendar.dueBy(tenantId, now, config.responseBusinessDays[form.urgency]);
+      const rules = await deps.rules(tenantId);
+      const dueAt = await deps.calendar.dueBy(tenantId, now, rules.responseBusinessDays[form.urgency]);
       const to = await recipientsOf(tenantId, [user.personId, ownerId]);
       return db.transaction(async (tx) => {
         const facts = { category: support!.category, sensitive: support!.sensitive, external: support!.referral === 'external' };
         // An outside support's referrals go to the organisation the catalogue names for it (src/providers), if any.
         const providerOrganisationId = facts.external ? support!.providerOrganisationId : null;
-        const consented = needsConsent(facts) ? (await repo.consentsOf(tx, tenantId, record.student.id)).some((c) => !c.revokedAt && c.referralId === null) : true;
+        const consented = needsConsent(rules, facts) ? (await repo.consentsOf(tx, tenantId, record.student.id)).some((c) => !c.revokedAt && c.referralId === null) : true;
         const r = await repo.insertReferral(tx, {
           tenantId,
           studentId: record.student.id,
@@ -367,7 +371,7 @@ export function createReferralsService(deps: ReferralsDeps) {
       const names = await deps.roster.namesOf(user.tenantId, [referral.referredBy, referral.ownerId, ...events.flatMap((e) => (e.byPersonId ? [e.byPersonId] : []))]);
       const consents = item!.detail && (can.recordConsent || can.revokeConsent) ? (await repo.consentsOf(db, user.tenantId, record.student.id)).filter((c) => c.referralId === null || c.referralId === referral.id) : [];
       await audit.record(user, { action: 'read', entity: 'referral', entityId: referral.id, studentId: record.student.id });
-      return { record, item: item!, events, names, can, consents, needsConsent: needsConsent(referral) };
+      return { record, item: item!, events, names, can, consents, needsConsent: needsConsent(await deps.rules(user.tenantId), referral) };
     },
 
     /** One step posted from the referral page (respond, start, session, close): 400 for a bad form, 409 for a stale one. */
@@ -500,12 +504,12 @@ export function createReferralsService(deps: ReferralsDeps) {
 
     /** The organisation's referrals, minimal fields only. */
     forOrganisation: (tenantId: string, organisationId: string) =>
-      withTenant(tenantId, async () => (isUuid(organisationId) ? providerViews(tenantId, await repo.forOrganisation(db, tenantId, organisationId, needsConsentSql)) : [])),
+      withTenant(tenantId, async () => (isUuid(organisationId) ? providerViews(tenantId, await repo.forOrganisation(db, tenantId, organisationId, await needsConsentSqlOf(tenantId))) : [])),
 
     /** One of the organisation's referrals, read by one of its accounts (audited); a 404 for any id that is not theirs to see. */
     organisationReferral: (tenantId: string, organisationId: string, providerAccountId: string, referralId: string) =>
       withTenant(tenantId, async () => {
-        const rows = isUuid(organisationId) && isUuid(referralId) ? await repo.forOrganisation(db, tenantId, organisationId, needsConsentSql, referralId) : [];
+        const rows = isUuid(organisationId) && isUuid(referralId) ? await repo.forOrganisation(db, tenantId, organisationId, await needsConsentSqlOf(tenantId), referralId) : [];
         if (rows.length === 0) throw notFound();
         await audit.record(providerActor(tenantId, providerAccountId), { action: 'read', entity: 'referral', entityId: rows[0]!.id, studentId: rows[0]!.studentId });
         return (await providerViews(tenantId, rows))[0]!;
@@ -514,7 +518,7 @@ export function createReferralsService(deps: ReferralsDeps) {
     /** A step taken by the provider's account (respond, start, session, close; the same forms): 404, 400 and 409 as for staff. */
     organisationTransition: (tenantId: string, organisationId: string, providerAccountId: string, referralId: string, action: string, input: unknown, locale?: Locale) =>
       withTenant(tenantId, async () => {
-        const rows = isUuid(organisationId) && isUuid(referralId) ? await repo.forOrganisation(db, tenantId, organisationId, needsConsentSql, referralId) : [];
+        const rows = isUuid(organisationId) && isUuid(referralId) ? await repo.forOrganisation(db, tenantId, organisationId, await needsConsentSqlOf(tenantId), referralId) : [];
         if (rows.length === 0 || !isTransition(action)) throw notFound();
         const parsed = parseStep(action, input, locale);
         const to = await recipientsOf(tenantId, [rows[0]!.referredBy, rows[0]!.ownerId]);

@@ -27,6 +27,7 @@ import { createJobQueue, type JobDescriber } from '../jobs/jobs.service.js';
 import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
+import { createConfigurationService } from '../configuration/configuration.service.js';
 import { loadMapExamples } from '../team-maps/team-maps.schemas.js';
 import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
@@ -64,7 +65,7 @@ import { createSchoolViewService } from '../dashboards/school.service.js';
 import type { SchoolFactSources } from '../dashboards/school-facts.js';
 import { createReportsService } from '../reports/reports.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
-import { loadReferralsConfig } from '../referrals/referrals.schemas.js';
+import { loadReferralsConfig, referralRulesKind } from '../referrals/referrals.schemas.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
 import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { createDigest } from '../alerts/digest.js';
@@ -258,6 +259,9 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // Pulse surveys: a student's answers reach the indicators' debounced recompute.
   const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolOf: async (t, id) => (await schools.currentOf(t, [id])).get(id)?.schoolId ?? null, schoolsOf: (t) => schools.list(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids) });
   const referralsConfig = loadReferralsConfig();
+  // What a district changes without code (issue 14): each kind defined by the feature that reads it.
+  const referralRules = referralRulesKind(referralsConfig);
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules] });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).
@@ -275,6 +279,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail,
     jobs,
     config: referralsConfig,
+    rules: async (t) => (await configuration.current(t, referralRules)).body,
     // Each referral that passes its response standard unanswered alerts its owner and the coordinators, once.
     onOverdue: async (tenantId: string, overdue: OverdueReferral[]) => {
       for (const r of overdue) await alerts.raiseOverdueReferral(tenantId, { studentId: r.studentId, referralId: r.id, category: r.category, ownerId: r.ownerId });
@@ -351,7 +356,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -115,7 +115,8 @@ describe('configuration documents: versions like a change set', function () {
     const freshAdmin = user(fresh, 'admin', fresh.admin.id);
     // A file that went through JSON (as a download does) comes back the same.
     expect(await config.importAll(freshAdmin, JSON.parse(JSON.stringify(exported)))).to.deep.equal(['response-standards', 'goal-categories']);
-    for (const kind of [standards, goalCategories]) expect((await config.current(fresh.tenantId, kind)).body).to.deep.equal(exported.documents[kind.id]);
+    expect((await config.current(fresh.tenantId, standards)).body).to.deep.equal(exported.documents[standards.id]);
+    expect((await config.current(fresh.tenantId, goalCategories)).body).to.deep.equal(exported.documents[goalCategories.id]);
     expect((await config.exportAll(freshAdmin)).documents).to.deep.equal(exported.documents);
     // The same file again changes nothing: no new version.
     expect(await config.importAll(freshAdmin, exported)).to.deep.equal([]);

@@ -9,7 +9,7 @@ import { decoded } from '../../support/html.js';
 import { supports } from '../../../src/supports/supports.tables.js';
 import type { Person } from '../../../src/roster/roster.service.js';
 import { createReferralsService, type OverdueReferral } from '../../../src/referrals/referrals.service.js';
-import { loadReferralsConfig } from '../../../src/referrals/referrals.schemas.js';
+import { loadReferralsConfig, referralRulesKind } from '../../../src/referrals/referrals.schemas.js';
 
 // Friday 6 March 2026, 10:00 at the school (UTC: the test school has not set a zone).
 const FRIDAY = new Date('2026-03-06T10:00:00Z');
@@ -181,7 +181,7 @@ describe('referrals', function () {
 
   /** The app's referrals service with a hook that records what it is told, and a small queue page. */
   const withHook = (told: [string, OverdueReferral[]][]) =>
-    createReferralsService({ ...t.ctx, checkins: t.ctx.checkins, config: { ...loadReferralsConfig(), queuePageSize: 10 }, onOverdue: (tenantId, list) => Promise.resolve(void told.push([tenantId, list])) });
+    createReferralsService({ ...t.ctx, checkins: t.ctx.checkins, config: { ...loadReferralsConfig(), queuePageSize: 10 }, rules: () => Promise.resolve(referralRulesKind(loadReferralsConfig()).shipped()), onOverdue: (tenantId, list) => Promise.resolve(void told.push([tenantId, list])) });
 
   it('marks an overdue referral once, tells the hook once, and the queue shows it overdue', async () => {
     t.clock.set(new Date('2026-03-12T09:00:00Z'));
@@ -286,6 +286,22 @@ describe('referrals', function () {
     expect(queue).to.contain('A support was arranged').and.to.not.contain('Teen counselling');
     await otherAdvisor.get(`/students/${studentId()}/supports`).expect(404);
     await family.get(`/students/${s.students[1].id}/supports`).expect(404);
+  });
+
+  it("follows the school's published referral rules: families see non-sensitive supports by name once the admin publishes it", async () => {
+    const page = () => family.get(`/students/${studentId()}/supports`).expect(200).then((r) => decoded(r.text));
+    expect(await page()).to.not.contain('Family housing desk');
+    const adminUser = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.admin.id, cid: null, role: 'admin' }))!;
+    const kind = referralRulesKind(loadReferralsConfig());
+    const draft = await t.ctx.configuration.saveDraft(adminUser, kind.id, { body: { ...kind.shipped(), familyView: 'nonSensitiveByName' }, edits: null });
+    // A draft changes nothing.
+    expect(await page()).to.not.contain('Family housing desk');
+    await t.ctx.configuration.publish(adminUser, kind.id, draft.version);
+    const shown = await page();
+    expect(shown).to.contain('Family housing desk').and.to.not.contain('Teen counselling centre');
+    // Restoring the shipped rules hides it again.
+    await t.ctx.configuration.restore(adminUser, kind.id, 0);
+    expect(await page()).to.not.contain('Family housing desk');
   });
 
   it('pages the queue one state after another, waiting ones first, with counts per state', async () => {
