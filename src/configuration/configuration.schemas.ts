@@ -17,12 +17,24 @@ export const versionNumber = z.coerce.number().int().min(0).max(1_000_000);
 export interface ConfigProblem {
   kind: string;
   path: string;
+  /** What, as an i18n key under configuration.problems (the schema's own words stay in `message`, for logs of no language). */
+  code: string;
+  params: Record<string, string | number>;
   message: string;
+}
+
+/** One zod issue as a problem: its code names the words (configuration.problems.<code>), with its bounds. */
+export function problemOf(kind: string, issue: z.core.$ZodIssue): ConfigProblem {
+  const params: Record<string, string | number> = {};
+  if ('minimum' in issue) params.minimum = Number(issue.minimum);
+  if ('maximum' in issue) params.maximum = Number(issue.maximum);
+  const code = issue.code === 'too_small' || issue.code === 'too_big' ? `${issue.code}_${issue.origin === 'array' || issue.origin === 'set' ? 'items' : issue.origin === 'string' ? 'text' : 'number'}` : issue.code;
+  return { kind, path: issue.path.map(String).join('.'), code, params, message: issue.message };
 }
 
 /** Every problem of a body against its kind's schema, each with its path (`a.b.0.c`; '' for the whole). */
 export function problemsOf(kind: string, schema: z.ZodType, body: unknown): ConfigProblem[] {
   const parsed = schema.safeParse(body);
   if (parsed.success) return [];
-  return parsed.error.issues.map((i) => ({ kind, path: i.path.map(String).join('.'), message: i.message }));
+  return parsed.error.issues.map((i) => problemOf(kind, i));
 }

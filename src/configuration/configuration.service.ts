@@ -8,7 +8,7 @@ import { authorize, canMap } from '../policies/policy.js';
 import { configurationActions, configurationPolicy, type ConfigurationAction } from '../policies/configuration.js';
 import { withTenant } from '../db/tenant-scope.js';
 import type { DocumentKind } from './configuration.kinds.js';
-import { configurationExport, exportFormat, problemsOf, type ConfigProblem, type ConfigurationExport } from './configuration.schemas.js';
+import { configurationExport, exportFormat, problemOf, problemsOf, type ConfigProblem, type ConfigurationExport } from './configuration.schemas.js';
 import * as repo from './configuration.repository.js';
 
 /** How long a process trusts the document in force it read: another process's publish reaches it within this. */
@@ -127,6 +127,33 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       };
     },
 
+    /**
+     * A kind's editor page: the version in force, the draft (its body and save count) or else the body
+     * in force to start one from, every version, and what the admin may do. One audited read.
+     */
+    async editor(user: AppUser, kindId: string) {
+      gate(user, 'view');
+      const kind = kindOf(kindId);
+      const [rows, inForce] = await Promise.all([repo.versionsOf(db, user.tenantId, kind.id), this.current(user.tenantId, kind)]);
+      const draft = rows.find((r) => r.state === 'draft');
+      await audit.record(user, { action: 'read', entity: 'configuration' });
+      return {
+        kind: kind.id,
+        schema: kind.schema,
+        inForce: inForce.version,
+        draft: draft ? { version: draft.version, edits: draft.edits, basedOn: draft.basedOn, note: draft.note } : null,
+        body: draft ? draft.body : inForce.body,
+        versions: [...rows.map(summaryOf), shippedSummary],
+        can: canMap(configurationPolicy, user, configurationActions, { tenantId: user.tenantId }),
+      };
+    },
+
+    /** The kind's schema, to read a posted editor form back into a body. */
+    schemaOf(user: AppUser, kindId: string) {
+      gate(user, 'edit');
+      return kindOf(kindId).schema;
+    },
+
     /** A kind's versions, newest first, ending with the shipped default. */
     async history(user: AppUser, kindId: string): Promise<VersionSummary[]> {
       gate(user, 'view');
@@ -241,11 +268,11 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     async importAll(user: AppUser, raw: unknown): Promise<string[]> {
       gate(user, 'import');
       const envelope = configurationExport.safeParse(raw);
-      if (!envelope.success) throw new ConfigRefused(envelope.error.issues.map((i) => ({ kind: '', path: i.path.map(String).join('.'), message: i.message })));
+      if (!envelope.success) throw new ConfigRefused(envelope.error.issues.map((i) => problemOf('', i)));
       const entries = Object.entries(envelope.data.documents);
       const problems = entries.flatMap(([id, body]) => {
         const kind = kinds.get(id);
-        return kind ? problemsOf(id, kind.schema, body) : [{ kind: id, path: '', message: 'unknown document kind' }];
+        return kind ? problemsOf(id, kind.schema, body) : [{ kind: id, path: '', code: 'unknown_kind', params: {}, message: 'unknown document kind' }];
       });
       if (problems.length > 0) throw new ConfigRefused(problems);
       const changed: string[] = [];

@@ -20,6 +20,7 @@ import { providerAccountPolicy } from '../../../src/policies/provider-account.js
 import { referralPolicy, referralQueuePolicy } from '../../../src/policies/referral.js';
 import { calendarPolicy } from '../../../src/policies/calendar.js';
 import { reportSettingsPolicy } from '../../../src/policies/report-settings.js';
+import { configurationPolicy } from '../../../src/policies/configuration.js';
 import { alertPolicy } from '../../../src/policies/alert.js';
 import { navigatorViewPolicy } from '../../../src/policies/navigator-view.js';
 import { surveyAnswerPolicy, surveyPolicy } from '../../../src/policies/survey.js';
@@ -35,7 +36,7 @@ describe('policy names in audited denials', () => {
     [planPolicy, 'plan'], [goalPolicy, 'goal'], [checkinPolicy, 'checkin'], [caseloadPolicy, 'caseload'], [navigatorPolicy, 'navigator'],
     [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
     [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [dataImportPolicy, 'dataImport'], [studentDataEntryPolicy, 'studentDataEntry'], [connectorPolicy, 'connector'], [supportPolicy, 'support'], [providerAccountPolicy, 'providerAccount'],
-    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'],
+    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [configurationPolicy, 'configuration'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {

@@ -1,0 +1,172 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../web/context.js';
+import type { AppUser } from '../auth/user.js';
+import { redirectInTool } from '../web/forms.js';
+import { badRequest, message } from '../web/errors.js';
+import { t } from '../web/i18n.js';
+import { ConfigRefused } from './configuration.service.js';
+import { versionNumber, type ConfigProblem } from './configuration.schemas.js';
+import { bodyFrom, formFields, jsonSchemaOf, type FormField } from './schema-form.js';
+
+const BASE = '/admin/configuration';
+const kindPath = (kind: string) => `${BASE}/${encodeURIComponent(kind)}`;
+
+const saveForm = z.object({ edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''), note: z.string().max(500).default('') });
+const versionForm = z.object({ version: versionNumber });
+const diffQuery = z.object({ a: versionNumber, b: versionNumber });
+const importForm = z.object({ document: z.string().max(2_000_000) });
+
+/** A problem in the reader's words: configuration.problems.<code>, with its bounds. */
+const problemText = (p: ConfigProblem, user: AppUser) => t(`configuration.problems.${p.code}`, { ...p.params, defaultValue: t('configuration.problems.custom', {}, user.locale) }, user.locale);
+
+const versionLabel = (n: number, user: AppUser) => (n === 0 ? t('configuration.shipped', {}, user.locale) : t('configuration.version', { n }, user.locale));
+
+/** Each field's error in place, by body path; and the summary at the top linking to each field. */
+function placed(problems: readonly ConfigProblem[], user: AppUser) {
+  const errors = new Map<string, string>();
+  for (const p of problems) if (!errors.has(p.path)) errors.set(p.path, problemText(p, user));
+  const summary = [...errors].map(([path, text]) => ({ href: `#${['cfg', ...(path ? path.split('.') : [])].join('-').replace(/[^A-Za-z0-9_-]/g, '_')}`, text }));
+  return { errors, summary };
+}
+
+/**
+ * /admin/configuration: the district's configuration documents (issue 14). Each kind's editor is drawn
+ * from its schema (schema-form.ts); a save keeps a draft, publish puts it in force, any version can be
+ * compared with another and restored; the whole configuration exports as one JSON file and imports back.
+ */
+export function configurationRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.use(BASE, ctx.requireUser);
+
+  const renderEditor = async (req: Request, res: Response, kind: string, posted?: { body: unknown; problems: readonly ConfigProblem[]; edits: string; note: string }) => {
+    const user = req.user!;
+    const view = await ctx.configuration.editor(user, kind);
+    const { errors, summary } = placed(posted?.problems ?? [], user);
+    const fields: FormField[] = formFields(view.kind, jsonSchemaOf(view.schema), posted ? posted.body : view.body, errors);
+    res.render('configuration/editor', {
+      titleKey: 'configuration.editor.title',
+      kindTitle: t(`configuration.kinds.${view.kind}.title`, {}, user.locale),
+      kindIntro: t(`configuration.kinds.${view.kind}.intro`, {}, user.locale),
+      kindPath: kindPath(view.kind),
+      inForce: view.inForce,
+      draft: view.draft,
+      edits: posted ? posted.edits : view.draft ? String(view.draft.edits) : '',
+      note: posted ? posted.note : (view.draft?.note ?? ''),
+      fields,
+      versions: view.versions,
+      can: view.can,
+      errorSummary: summary,
+      saved: req.query.saved === '1',
+      published: req.query.published === '1',
+    });
+  };
+
+  r.get(BASE, async (req, res) => {
+    const user = req.user!;
+    const view = await ctx.configuration.overview(user);
+    res.render('configuration/index', {
+      titleKey: 'configuration.index.title',
+      kinds: view.kinds.map((k) => ({ ...k, path: kindPath(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
+      can: view.can,
+      imported: typeof req.query.imported === 'string' ? req.query.imported : null,
+    });
+  });
+
+  r.get(`${BASE}/export`, async (req, res) => {
+    const exported = await ctx.configuration.exportAll(req.user!);
+    res.attachment(`configuration-${exported.exportedAt.slice(0, 10)}.json`).type('application/json').send(JSON.stringify(exported, null, 2));
+  });
+
+  r.post(`${BASE}/import`, async (req, res) => {
+    const user = req.user!;
+    const form = importForm.safeParse(req.body);
+    let raw: unknown;
+    try {
+      raw = form.success ? JSON.parse(form.data.document) : undefined;
+    } catch {
+      raw = undefined;
+    }
+    const refuse = async (problems: ConfigProblem[]) => {
+      res.status(400);
+      const view = await ctx.configuration.overview(user);
+      res.render('configuration/index', {
+        titleKey: 'configuration.index.title',
+        kinds: view.kinds.map((k) => ({ ...k, path: kindPath(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
+        can: view.can,
+        document: form.success ? form.data.document : '',
+        importProblems: problems.map((p) => ({ where: [p.kind, p.path].filter(Boolean).join(' › '), text: problemText(p, user) })),
+        errorSummary: [{ href: '#import-document', text: t('configuration.import.refused', { count: problems.length }, user.locale) }],
+      });
+    };
+    if (raw === undefined) return refuse([{ kind: '', path: '', code: 'not_json', params: {}, message: 'not JSON' }]);
+    try {
+      const changed = await ctx.configuration.importAll(user, raw);
+      redirectInTool(res, BASE, { query: { imported: String(changed.length) } });
+    } catch (err) {
+      if (!(err instanceof ConfigRefused)) throw err;
+      await refuse(err.problems);
+    }
+  });
+
+  r.get(`${BASE}/:kind`, (req, res) => renderEditor(req, res, String(req.params.kind)));
+
+  r.post(`${BASE}/:kind/draft`, async (req, res) => {
+    const kind = String(req.params.kind);
+    const user = req.user!;
+    const schema = ctx.configuration.schemaOf(user, kind);
+    const posted = req.body as Record<string, unknown>;
+    const form = saveForm.safeParse(posted);
+    if (!form.success) throw badRequest(message('configuration.errors.form'));
+    const body = bodyFrom(jsonSchemaOf(schema), posted);
+    try {
+      await ctx.configuration.saveDraft(user, kind, { body, edits: form.data.edits === '' ? null : form.data.edits, note: form.data.note });
+      redirectInTool(res, kindPath(kind), { query: { saved: 1 } });
+    } catch (err) {
+      if (!(err instanceof ConfigRefused)) throw err;
+      res.status(400);
+      await renderEditor(req, res, kind, { body, problems: err.problems, edits: form.data.edits === '' ? '' : String(form.data.edits), note: form.data.note });
+    }
+  });
+
+  const step = (path: string, run: (user: AppUser, kind: string, version: number) => Promise<unknown>, query: Record<string, string>) =>
+    r.post(`${BASE}/:kind/${path}`, async (req, res) => {
+      const kind = String(req.params.kind);
+      const form = versionForm.safeParse(req.body);
+      if (!form.success) throw badRequest(message('configuration.errors.form'));
+      try {
+        await run(req.user!, kind, form.data.version);
+      } catch (err) {
+        // A version the schema no longer takes cannot go in force: shown on the editor, not as a failure.
+        if (!(err instanceof ConfigRefused)) throw err;
+        res.status(400);
+        return renderEditor(req, res, kind, { body: (await ctx.configuration.editor(req.user!, kind)).body, problems: err.problems, edits: '', note: '' });
+      }
+      redirectInTool(res, kindPath(kind), { query });
+    });
+  step('publish', (u, k, v) => ctx.configuration.publish(u, k, v), { published: '1' });
+  step('restore', (u, k, v) => ctx.configuration.restore(u, k, v), { published: '1' });
+
+  r.post(`${BASE}/:kind/discard`, async (req, res) => {
+    const kind = String(req.params.kind);
+    await ctx.configuration.discard(req.user!, kind);
+    redirectInTool(res, kindPath(kind));
+  });
+
+  r.get(`${BASE}/:kind/diff`, async (req, res) => {
+    const kind = String(req.params.kind);
+    const query = diffQuery.safeParse(req.query);
+    if (!query.success) throw badRequest(message('configuration.errors.diff'));
+    const runs = await ctx.configuration.diff(req.user!, kind, query.data.a, query.data.b);
+    res.render('configuration/diff', {
+      titleKey: 'configuration.diff.title',
+      kindTitle: t(`configuration.kinds.${kind}.title`, {}, req.user!.locale),
+      kindPath: kindPath(kind),
+      a: versionLabel(query.data.a, req.user!),
+      b: versionLabel(query.data.b, req.user!),
+      runs,
+      changed: runs.some((run) => run.op !== 'same'),
+    });
+  });
+  return r;
+}
