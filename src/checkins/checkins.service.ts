@@ -15,7 +15,7 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CheckinAnswer } from './checkins.tables.js';
 import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
-import { weekSince, weekStartOf } from './weeks.js';
+import { scriptWeekOf, weekSince, weekStartOf } from './weeks.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate } from '../web/time-zone.js';
 
@@ -112,9 +112,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
     return new Map(unique.map((id) => [id, names.get(id) || t('checkins.someone', {}, locale)]));
   };
 
+  /** A student's week's script; past the script's last week, that last week again (scriptWeekOf). */
   const promptsFor = (week: number, locale?: Locale): ScriptWeek => {
     const weeks = scriptIn(locale).weeks;
-    return weeks[Math.min(week, weeks.length) - 1]!;
+    return weeks[scriptWeekOf(week, weeks.length) - 1]!;
   };
 
   /** Today (yyyy-mm-dd) at the school: 22:00 in Los Angeles is still that day there, whatever UTC says. */
@@ -140,6 +141,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
     const prepared = new Map((prep?.answers ?? []).map((a) => [a.questionId, a.answer]));
     return {
       week,
+      // Past the script's end the page says so: the questions are its last week's, asked again.
+      afterScript: week > w.week ? { lastWeek: w.week } : null,
       theme: w.theme,
       icebreaker: w.icebreaker,
       questions: w.questions.map((q) => ({ ...q, prepared: prepared.get(q.id) ?? '' })),

@@ -14,3 +14,12 @@ export function weekStartOf(from: string | null, today: string): string {
   if (!from || Date.parse(today) < Date.parse(from)) return today;
   return new Date(Date.parse(from) + (weekSince(from, today) - 1) * WEEK).toISOString().slice(0, 10);
 }
+
+/**
+ * The script's week for a student's week: the same number while the script lasts; after its last week
+ * (a long school year, summer, or weeks counted from a first check-in late in the year) the last week
+ * again, which the shipped script writes as an open check-in that bears repeating (README.md).
+ */
+export function scriptWeekOf(week: number, weeksInScript: number): number {
+  return Math.min(Math.max(1, week), weeksInScript);
+}
