@@ -121,10 +121,15 @@ export function createCheckinsService(deps: CheckinsDeps) {
   /** Today (yyyy-mm-dd) at the school: 22:00 in Los Angeles is still that day there, whatever UTC says. */
   const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
 
-  /** Weeks are counted from 1: early weeks carry the most structured script. */
+  /**
+   * Weeks are counted from 1, afresh each school year: from the school year's first day, or from the
+   * student's first check-in since then (so a new year starts the script again); early weeks carry the
+   * most structured script.
+   */
   async function weekFor(tenantId: string, studentId: string, on?: string): Promise<number> {
     const today = on ?? (await todayAt(tenantId));
-    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId) : schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
+    const yearStart = schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
+    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId, yearStart) : yearStart;
     return weekSince(from, today);
   }
 
@@ -378,16 +383,15 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
     /**
      * For the navigator view: the school's today and each student's week as the script counts weeks
-     * (from the first check-in or from the school year's start), with whether an attended check-in
+     * (from the first check-in this school year, or from the school year's start), with whether an attended check-in
      * already falls in it. Set-based: the recent check-ins and the weeks' starts in one query each.
      */
     async thisWeek(tenantId: string, studentIds: string[]): Promise<{ today: string; students: Map<string, WeekStatus> }> {
       const today = await todayAt(tenantId);
+      const yearStart = schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
       const [recent, firsts] = await Promise.all([
         repo.recentCheckins(db, tenantId, studentIds),
-        script.weekFrom === 'firstCheckin'
-          ? repo.firstCheckinDates(db, tenantId, studentIds)
-          : deps.schoolYearStartOf(tenantId).then((start) => new Map(studentIds.map((id) => [id, schoolYearAt(today, start).firstDay]))),
+        script.weekFrom === 'firstCheckin' ? repo.firstCheckinDates(db, tenantId, studentIds, yearStart) : new Map(studentIds.map((id) => [id, yearStart])),
       ]);
       const last = new Map(recent.map((r) => [r.studentId, r.lastAttended]));
       return {

@@ -17,8 +17,8 @@ export function weekStartOf(from: string | null, today: string): string {
 
 /**
  * The script's week for a student's week: the same number while the script lasts; after its last week
- * (a long school year, summer, or weeks counted from a first check-in late in the year) the last week
- * again, which the shipped script writes as an open check-in that bears repeating (README.md).
+ * (a school year runs about 52 weeks, summer included) the last week again, which the shipped script
+ * writes as an open check-in that bears repeating (README.md).
  */
 export function scriptWeekOf(week: number, weeksInScript: number): number {
   return Math.min(Math.max(1, week), weeksInScript);

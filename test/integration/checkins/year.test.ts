@@ -24,7 +24,8 @@ describe('check-ins across the school year (the 36-week script)', () => {
     advisor: asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId)),
     student: asUser(t.app, await ltikFor(t.ctx, s.students[0], 'student', s.advisoryId)),
   });
-  const firstDay = new Date('2026-03-20T15:00:00Z');
+  // Early in a school year (the seeded school's year starts 1 August): week 45 is still in it.
+  const firstDay = new Date('2026-08-24T15:00:00Z');
   const inWeek = (week: number) => new Date(firstDay.getTime() + (week - 1) * WEEK + DAY);
   const studentId = () => s.students[0].id;
 
@@ -102,5 +103,18 @@ describe('check-ins across the school year (the 36-week script)', () => {
     const last = t.ctx.checkins.promptsFor(36, 'es');
     expect(prep.text).to.contain(shown(`Semana 40: ${last.theme}`)).and.to.contain(shown(translate('checkins.afterScript', { lastWeek: 36 }, 'es')));
     for (const q of last.questions) expect(prep.text).to.contain(shown(q.prompt));
+  });
+
+  it('starts the script again at week 1 in the next school year, counted from the first check-in of that year', async () => {
+    t.clock.set(new Date('2027-08-16T15:00:00Z'));
+    const before = await signIn();
+    const fresh = await before.student.get(`/students/${studentId()}/checkins/prep`).expect(200);
+    expect(fresh.text).to.contain(shown(`Week 1: ${t.ctx.checkins.promptsFor(1).theme}`)).and.to.not.contain('script ends');
+    await before.advisor.post(`/students/${studentId()}/checkins`, { date: '2027-08-16', format: 'in_person', attended: 'yes', ...week1 }).expect(303);
+
+    t.clock.set(new Date('2027-08-24T15:00:00Z'));
+    const { advisor } = await signIn();
+    const form = await advisor.get(`/students/${studentId()}/checkins/new`).expect(200);
+    expect(form.text).to.contain(shown(`Week 2: ${t.ctx.checkins.promptsFor(2).theme}`));
   });
 });
