@@ -84,6 +84,8 @@ describe('check-ins across the school year (the 36-week script)', () => {
       expect(form.text).to.not.match(/id="q-w(?!36-)/);
       const prep = await student.get(`/students/${studentId()}/checkins/prep`).expect(200);
       expect(prep.text).to.contain(shown(`Week ${week}: ${last.theme}`)).and.to.contain(note);
+      const home = await student.get(`/students/${studentId()}/plan`).expect(200);
+      expect(home.text, 'the student home lists the questions, with the note').to.contain(note).and.to.contain(shown(last.questions[0]!.prompt));
     }
 
     t.clock.set(inWeek(37));
