@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
 import { checkins, checkinNeeds, checkinPreps, type CheckinAnswer } from './checkins.tables.js';
 import { anyId, idRows, rowsOfIds, uuidArray } from '../db/id-list.js';
@@ -103,23 +103,24 @@ export async function wellbeingSince(db: DbOrTx, tenantId: string, studentIds: r
   return rows.map((r) => ({ studentId: r.student_id, date: asIsoDate(r.date), rating: r.wellbeing }));
 }
 
-export async function firstCheckinDate(db: DbOrTx, tenantId: string, studentId: string): Promise<string | null> {
+/** The student's first check-in day (attended or not) on or after `since` (the school year's first day). */
+export async function firstCheckinDate(db: DbOrTx, tenantId: string, studentId: string, since: string): Promise<string | null> {
   const [row] = await db
     .select({ date: checkins.date })
     .from(checkins)
-    .where(and(eq(checkins.tenantId, tenantId), eq(checkins.studentId, studentId)))
+    .where(and(eq(checkins.tenantId, tenantId), eq(checkins.studentId, studentId), gte(checkins.date, since)))
     .orderBy(asc(checkins.date))
     .limit(1);
   return row?.date ?? null;
 }
 
-/** Each student's first check-in day (attended or not), for many students at once: one query. */
-export async function firstCheckinDates(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<Map<string, string>> {
+/** Each student's first check-in day (attended or not) on or after `since`, for many students at once: one query. */
+export async function firstCheckinDates(db: DbOrTx, tenantId: string, studentIds: string[], since: string): Promise<Map<string, string>> {
   if (studentIds.length === 0) return new Map();
   const rows = await db
     .select({ studentId: checkins.studentId, date: sql<string | Date>`min(${checkins.date})` })
     .from(checkins)
-    .where(and(eq(checkins.tenantId, tenantId), anyId(checkins.studentId, studentIds)))
+    .where(and(eq(checkins.tenantId, tenantId), anyId(checkins.studentId, studentIds), gte(checkins.date, since)))
     .groupBy(checkins.studentId);
   return new Map(rows.map((r) => [r.studentId, asIsoDate(r.date)]));
 }

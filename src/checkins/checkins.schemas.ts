@@ -24,7 +24,7 @@ const week = z.object({
 /** The check-in script (config/checkin-script.json): needs categories and the weekly questions. */
 export const checkinScriptSchema = z
   .object({
-    /** Which week a student is in: counted from their first check-in, or from the school year's first day (the school's setting). */
+    /** Which week a student is in: counted from their first check-in this school year, or from the school year's first day (README.md). */
     weekFrom: z.enum(['firstCheckin', 'schoolYear']),
     needs: z
       .array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), label: z.string().min(1), sensitive: z.boolean() }))

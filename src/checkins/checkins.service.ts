@@ -15,7 +15,7 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CheckinAnswer } from './checkins.tables.js';
 import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
-import { weekSince, weekStartOf } from './weeks.js';
+import { scriptWeekOf, weekSince, weekStartOf } from './weeks.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate } from '../web/time-zone.js';
 
@@ -112,18 +112,24 @@ export function createCheckinsService(deps: CheckinsDeps) {
     return new Map(unique.map((id) => [id, names.get(id) || t('checkins.someone', {}, locale)]));
   };
 
+  /** A student's week's script; past the script's last week, that last week again (scriptWeekOf). */
   const promptsFor = (week: number, locale?: Locale): ScriptWeek => {
     const weeks = scriptIn(locale).weeks;
-    return weeks[Math.min(week, weeks.length) - 1]!;
+    return weeks[scriptWeekOf(week, weeks.length) - 1]!;
   };
 
   /** Today (yyyy-mm-dd) at the school: 22:00 in Los Angeles is still that day there, whatever UTC says. */
   const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
 
-  /** Weeks are counted from 1: early weeks carry the most structured script. */
+  /**
+   * Weeks are counted from 1, afresh each school year: from the school year's first day, or from the
+   * student's first check-in since then (so a new year starts the script again); early weeks carry the
+   * most structured script.
+   */
   async function weekFor(tenantId: string, studentId: string, on?: string): Promise<number> {
     const today = on ?? (await todayAt(tenantId));
-    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId) : schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
+    const yearStart = schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
+    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId, yearStart) : yearStart;
     return weekSince(from, today);
   }
 
@@ -140,6 +146,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
     const prepared = new Map((prep?.answers ?? []).map((a) => [a.questionId, a.answer]));
     return {
       week,
+      // Past the script's end the page says so: the questions are its last week's, asked again.
+      afterScript: week > w.week ? { lastWeek: w.week } : null,
       theme: w.theme,
       icebreaker: w.icebreaker,
       questions: w.questions.map((q) => ({ ...q, prepared: prepared.get(q.id) ?? '' })),
@@ -375,16 +383,15 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
     /**
      * For the navigator view: the school's today and each student's week as the script counts weeks
-     * (from the first check-in or from the school year's start), with whether an attended check-in
+     * (from the first check-in this school year, or from the school year's start), with whether an attended check-in
      * already falls in it. Set-based: the recent check-ins and the weeks' starts in one query each.
      */
     async thisWeek(tenantId: string, studentIds: string[]): Promise<{ today: string; students: Map<string, WeekStatus> }> {
       const today = await todayAt(tenantId);
+      const yearStart = schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
       const [recent, firsts] = await Promise.all([
         repo.recentCheckins(db, tenantId, studentIds),
-        script.weekFrom === 'firstCheckin'
-          ? repo.firstCheckinDates(db, tenantId, studentIds)
-          : deps.schoolYearStartOf(tenantId).then((start) => new Map(studentIds.map((id) => [id, schoolYearAt(today, start).firstDay]))),
+        script.weekFrom === 'firstCheckin' ? repo.firstCheckinDates(db, tenantId, studentIds, yearStart) : new Map(studentIds.map((id) => [id, yearStart])),
       ]);
       const last = new Map(recent.map((r) => [r.studentId, r.lastAttended]));
       return {

@@ -14,3 +14,12 @@ export function weekStartOf(from: string | null, today: string): string {
   if (!from || Date.parse(today) < Date.parse(from)) return today;
   return new Date(Date.parse(from) + (weekSince(from, today) - 1) * WEEK).toISOString().slice(0, 10);
 }
+
+/**
+ * The script's week for a student's week: the same number while the script lasts; after its last week
+ * (a school year runs about 52 weeks, summer included) the last week again, which the shipped script
+ * writes as an open check-in that bears repeating (README.md).
+ */
+export function scriptWeekOf(week: number, weeksInScript: number): number {
+  return Math.min(Math.max(1, week), weeksInScript);
+}

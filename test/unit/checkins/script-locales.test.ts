@@ -53,7 +53,7 @@ describe('check-in script in every language (config/checkin-script.<locale>.json
     delete overlay.questions['w3-goal'];
     delete overlay.weeks['4']!['icebreaker'];
     overlay.questions['w9-extra'] = '¿Algo más?';
-    overlay.weeks['5'] = { theme: 'Extra', icebreaker: '¿Qué tal?' };
+    overlay.weeks['37'] = { theme: 'Extra', icebreaker: '¿Qué tal?' };
     overlay.needs['transport'] = 'Transporte';
     overlay.needs['food'] = { label: 'Alimentación' };
     const file = contentFixture('checkin-script', shippedJson('checkin-script.json'), { es: overlay });
@@ -61,7 +61,7 @@ describe('check-in script in every language (config/checkin-script.<locale>.json
     expect(text).to.contain('checkin-script.es.json questions.w3-goal: missing (English: "What is one thing you would like to get better at this month?")');
     expect(text).to.contain('checkin-script.es.json weeks.4.icebreaker: missing');
     expect(text).to.contain('checkin-script.es.json questions.w9-extra: unknown key');
-    expect(text).to.contain('checkin-script.es.json weeks.5.theme: unknown key');
+    expect(text).to.contain('checkin-script.es.json weeks.37.theme: unknown key');
     expect(text).to.contain('checkin-script.es.json needs.transport: unknown key');
     // A need's text is its label itself, not an object holding one.
     expect(text).to.contain('checkin-script.es.json needs.food.label: unknown key').and.to.contain('checkin-script.es.json needs.food: missing');
