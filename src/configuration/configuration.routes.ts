@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../web/context.js';
@@ -8,6 +11,7 @@ import { t } from '../web/i18n.js';
 import { ConfigRefused } from './configuration.service.js';
 import { versionNumber, type ConfigProblem } from './configuration.schemas.js';
 import { bodyFrom, formFields, jsonSchemaOf, type FormField } from './schema-form.js';
+import { receiveUpload } from '../student-data/imports.routes.js';
 
 const BASE = '/admin/configuration';
 const kindPath = (kind: string) => `${BASE}/${encodeURIComponent(kind)}`;
@@ -15,7 +19,6 @@ const kindPath = (kind: string) => `${BASE}/${encodeURIComponent(kind)}`;
 const saveForm = z.object({ edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''), note: z.string().max(500).default('') });
 const versionForm = z.object({ version: versionNumber });
 const diffQuery = z.object({ a: versionNumber, b: versionNumber });
-const importForm = z.object({ document: z.string().max(2_000_000) });
 
 /** A problem in the reader's words: configuration.problems.<code>, with its bounds. */
 const problemText = (p: ConfigProblem, user: AppUser) => t(`configuration.problems.${p.code}`, { ...p.params, defaultValue: t('configuration.problems.custom', {}, user.locale) }, user.locale);
@@ -62,51 +65,11 @@ export function configurationRoutes(ctx: AppContext): Router {
     });
   };
 
-  r.get(BASE, async (req, res) => {
-    const user = req.user!;
-    const view = await ctx.configuration.overview(user);
-    res.render('configuration/index', {
-      titleKey: 'configuration.index.title',
-      kinds: view.kinds.map((k) => ({ ...k, path: kindPath(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
-      can: view.can,
-      imported: typeof req.query.imported === 'string' ? req.query.imported : null,
-    });
-  });
+  r.get(BASE, (req, res) => renderIndex(ctx, req, res));
 
   r.get(`${BASE}/export`, async (req, res) => {
     const exported = await ctx.configuration.exportAll(req.user!);
     res.attachment(`configuration-${exported.exportedAt.slice(0, 10)}.json`).type('application/json').send(JSON.stringify(exported, null, 2));
-  });
-
-  r.post(`${BASE}/import`, async (req, res) => {
-    const user = req.user!;
-    const form = importForm.safeParse(req.body);
-    let raw: unknown;
-    try {
-      raw = form.success ? JSON.parse(form.data.document) : undefined;
-    } catch {
-      raw = undefined;
-    }
-    const refuse = async (problems: ConfigProblem[]) => {
-      res.status(400);
-      const view = await ctx.configuration.overview(user);
-      res.render('configuration/index', {
-        titleKey: 'configuration.index.title',
-        kinds: view.kinds.map((k) => ({ ...k, path: kindPath(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
-        can: view.can,
-        document: form.success ? form.data.document : '',
-        importProblems: problems.map((p) => ({ where: [p.kind, p.path].filter(Boolean).join(' › '), text: problemText(p, user) })),
-        errorSummary: [{ href: '#import-document', text: t('configuration.import.refused', { count: problems.length }, user.locale) }],
-      });
-    };
-    if (raw === undefined) return refuse([{ kind: '', path: '', code: 'not_json', params: {}, message: 'not JSON' }]);
-    try {
-      const changed = await ctx.configuration.importAll(user, raw);
-      redirectInTool(res, BASE, { query: { imported: String(changed.length) } });
-    } catch (err) {
-      if (!(err instanceof ConfigRefused)) throw err;
-      await refuse(err.problems);
-    }
   });
 
   r.get(`${BASE}/:kind`, (req, res) => renderEditor(req, res, String(req.params.kind)));
@@ -169,4 +132,61 @@ export function configurationRoutes(ctx: AppContext): Router {
     });
   });
   return r;
+}
+
+/**
+ * The configuration import: a file upload (the file an export downloaded), so mounted before the form
+ * parser as the other uploads are (src/web/routes.ts). Checked whole: a refused file changes nothing and
+ * the page lists every problem.
+ */
+export function configurationUploadRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.use(`${BASE}/import`, ctx.requireUser);
+  r.post(`${BASE}/import`, async (req, res) => {
+    const user = req.user!;
+    // Refused before the upload is read: only an admin's file is worth receiving.
+    ctx.configuration.checkImport(user);
+    const dir = await mkdtemp(path.join(tmpdir(), 'configuration-'));
+    try {
+      const upload = await receiveUpload(req, dir);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(await readFile(upload.file, 'utf8'));
+      } catch {
+        return await refuseImport(ctx, req, res, [{ kind: '', path: '', code: 'not_json', params: {}, message: 'not JSON' }]);
+      }
+      try {
+        const changed = await ctx.configuration.importAll(user, raw);
+        redirectInTool(res, BASE, { query: { imported: String(changed.length) } });
+      } catch (err) {
+        if (!(err instanceof ConfigRefused)) throw err;
+        await refuseImport(ctx, req, res, err.problems);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  return r;
+}
+
+/** The list page again (400) with every problem of the refused import. */
+async function refuseImport(ctx: AppContext, req: Request, res: Response, problems: readonly ConfigProblem[]) {
+  const user = req.user!;
+  res.status(400);
+  await renderIndex(ctx, req, res, {
+    importProblems: problems.map((p) => ({ where: [p.kind, p.path].filter(Boolean).join(' › '), text: problemText(p, user) })),
+    errorSummary: [{ href: '#import-file', text: t('configuration.import.refused', { count: problems.length }, user.locale) }],
+  });
+}
+
+async function renderIndex(ctx: AppContext, req: Request, res: Response, extra: Record<string, unknown> = {}) {
+  const user = req.user!;
+  const view = await ctx.configuration.overview(user);
+  res.render('configuration/index', {
+    titleKey: 'configuration.index.title',
+    kinds: view.kinds.map((k) => ({ ...k, path: kindPath(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
+    can: view.can,
+    imported: typeof req.query.imported === 'string' ? req.query.imported : null,
+    ...extra,
+  });
 }

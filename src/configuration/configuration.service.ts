@@ -259,6 +259,11 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       return { format: exportFormat, formatVersion: 1, exportedAt: clock.now().toISOString(), documents };
     },
 
+    /** Refuses (403) anyone who may not import, before their upload is read. */
+    checkImport(user: AppUser): void {
+      gate(user, 'import');
+    },
+
     /**
      * Loads an export: every kind it names is checked before anything is written, and one problem refuses
      * it whole (ConfigRefused naming every problem: an unknown kind, each schema error with its path).

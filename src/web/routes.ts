@@ -42,7 +42,7 @@ import { alertsRoutes } from '../alerts/alerts.routes.js';
 import { surveysRoutes } from '../surveys/surveys.routes.js';
 import { impactRoutes } from '../impact/impact.routes.js';
 import { teamMapsRoutes } from '../team-maps/team-maps.routes.js';
-import { configurationRoutes } from '../configuration/configuration.routes.js';
+import { configurationRoutes, configurationUploadRoutes } from '../configuration/configuration.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -67,6 +67,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   // File imports read their own bodies (a multipart upload, a pushed file), so they come before the form parser.
   app.use(importsRoutes(ctx));
   app.use(schoolsUploadRoutes(ctx));
+  app.use(configurationUploadRoutes(ctx));
   app.use(formBodies());
   // Community providers' own pages: a top-level window with a session of its own, scoped to /provider (no ltik).
   app.use(providerPortalRoutes(ctx, [providerReferralPages(ctx)]));

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import request from 'supertest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
@@ -35,11 +36,19 @@ describe('configuration pages: an editor drawn from the schema', function () {
     return out;
   };
 
+  /** The import form's post: the file an export downloaded, as a browser uploads it. */
+  const upload = (ltik: string, json: string) =>
+    request(t.app).post('/admin/configuration/import').query({ ltik }).set('Accept', 'text/html').attach('file', Buffer.from(json), { filename: 'configuration.json', contentType: 'application/json' });
+  let adminLtik: string;
+  let advisorLtik: string;
+
   before(async () => {
     t = await createTestApp({}, { now: new Date('2026-03-18T15:00:00Z') });
     s = await seedSchool(t.ctx);
-    admin = asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId));
-    advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    adminLtik = await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId);
+    advisorLtik = await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId);
+    admin = asUser(t.app, adminLtik);
+    advisor = asUser(t.app, advisorLtik);
   });
   after(async () => t.ctx.shutdown?.());
 
@@ -95,18 +104,23 @@ describe('configuration pages: an editor drawn from the schema', function () {
     expect(file.documents['referral-rules']).to.deep.equal(rules.shipped());
 
     const broken = { ...file, documents: { 'referral-rules': { ...rules.shipped(), familyView: 'everything', responseBusinessDays: { urgent: -1, routine: 2 } }, 'no-such': {} } };
-    const refused = decoded((await admin.post('/admin/configuration/import', { document: JSON.stringify(broken) }).expect(400)).text);
+    const refused = decoded((await upload(adminLtik, JSON.stringify(broken)).expect(400)).text);
     expect(refused).to.contain('3 problem(s)').and.to.contain('referral-rules › familyView').and.to.contain('no-such').and.to.contain('Use 0 or more.');
-    expect(decoded((await admin.post('/admin/configuration/import', { document: '{not json' }).expect(400)).text)).to.contain('could not be read as JSON');
+    expect(decoded((await upload(adminLtik, '{not json').expect(400)).text)).to.contain('could not be read as JSON');
+    expect(await versions()).to.have.length(2);
 
     const changed = { ...file, documents: { 'referral-rules': { ...rules.shipped(), familyView: 'nonSensitiveByName' } } };
-    await admin.post('/admin/configuration/import', { document: JSON.stringify(changed) }).expect(303);
+    await upload(adminLtik, JSON.stringify(changed)).expect(303);
     expect((await inForce()).familyView).to.equal('nonSensitiveByName');
+    // The same file again: nothing to change.
+    await upload(adminLtik, JSON.stringify(changed)).expect(303);
+    expect(await versions()).to.have.length(3);
   });
 
   it('is for admins: an advisor is refused every page and form', async () => {
     for (const path of ['/admin/configuration', EDITOR, `${EDITOR}/diff?a=0&b=1`, '/admin/configuration/export']) await advisor.get(path).expect(403);
-    for (const path of [`${EDITOR}/draft`, `${EDITOR}/publish`, `${EDITOR}/restore`, '/admin/configuration/import']) await advisor.post(path, { version: '0', document: '{}' }).expect(403);
+    for (const path of [`${EDITOR}/draft`, `${EDITOR}/publish`, `${EDITOR}/restore`]) await advisor.post(path, { version: '0' }).expect(403);
+    await upload(advisorLtik, '{}').expect(403);
     await admin.get('/admin/configuration/no-such-kind').expect(404);
     await admin.get(`${EDITOR}/diff?a=x`).expect(400);
   });

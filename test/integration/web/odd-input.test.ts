@@ -104,7 +104,7 @@ describe('odd input', function () {
         const res = await fetch(`${base}${path}?ltik=${encodeURIComponent(ltik)}`, { method: 'POST', headers: { accept: 'text/html', ...b.headers }, body: b.body });
         const text = await res.text();
         // The import uploads take multipart only: one without a file is its own clear refusal, any other body is unreadable to them (415, or 400 when not even JSON).
-        const uploadRoute = route === '/admin/data/import' || route === '/admin/schools/programs';
+        const uploadRoute = route === '/admin/data/import' || route === '/admin/schools/programs' || route === '/admin/configuration/import';
         const upload = uploadRoute && b.kind === 'multipart';
         expect(upload ? [400] : uploadRoute ? [400, 415] : b.expect, `${route} with ${b.kind}: ${res.status} ${text.slice(0, 200)}`).to.include(res.status);
         expect(text, `${route} with ${b.kind}`).to.match(upload ? /The file was not imported/ : /could not be read|Unreadable request/);
