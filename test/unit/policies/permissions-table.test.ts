@@ -26,6 +26,7 @@ import { impactPolicy, impactActions } from '../../../src/policies/impact.js';
 import { schoolViewPolicy, schoolViewActions } from '../../../src/policies/school-view.js';
 import { schoolPolicy, schoolActions } from '../../../src/policies/school.js';
 import { teamMapPolicy, teamMapActions } from '../../../src/policies/team-map.js';
+import { recordsRequestPolicy, recordsRequestActions } from '../../../src/policies/records-request.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -152,6 +153,7 @@ const expected: Record<string, string[]> = {
     'impact:view', 'impactDistrict:view',
     ...schoolAView, 'schoolView:view_district',
     ...teamMapReads,
+    'recordsRequest:export',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -211,6 +213,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   // School A's Success Maps and the district team's (schoolId null).
   ['teamMapSchoolA', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: SA })],
   ['teamMapDistrict', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: null })],
+  // A records request (issue 14 item 7) exports everything about a student: the tenant's admins only.
+  ['recordsRequest', recordsRequestActions, (user, a) => recordsRequestPolicy(user, a as (typeof recordsRequestActions)[number], { scope })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
