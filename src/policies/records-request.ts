@@ -1,7 +1,7 @@
 import type { Policy } from './policy.js';
 import { relationshipTo, type StudentScope } from './student-record.js';
 
-export const recordsRequestActions = ['export'] as const;
+export const recordsRequestActions = ['export', 'scheduleDeletion', 'cancelDeletion'] as const;
 export type RecordsRequestAction = (typeof recordsRequestActions)[number];
 
 /**

@@ -1,6 +1,8 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { t } from '../web/i18n.js';
+import { redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
+import { reasonLimit, scheduleDeletionForm } from './records-requests.schemas.js';
 import { toolPath } from '../web/urls.js';
 import { readableRecord } from './records-requests.presenter.js';
 
@@ -9,14 +11,18 @@ export const recordsPaths = (studentId: string) => ({
   page: toolPath('admin', 'students', studentId, 'records'),
   json: toolPath('admin', 'students', studentId, 'records', 'export.json'),
   print: toolPath('admin', 'students', studentId, 'records', 'print'),
+  deletion: toolPath('admin', 'students', studentId, 'records', 'deletion'),
+  cancel: toolPath('admin', 'students', studentId, 'records', 'deletion', 'cancel'),
 });
+
+const fieldIds: Record<string, string> = { reason: 'deletion-reason', confirm: 'deletion-confirm' };
 
 /** /admin/students/:studentId/records: the records request page, its JSON export and its readable record. */
 export function recordsRequestsRoutes(ctx: AppContext): Router {
   const r = Router();
   const studentIdOf = (req: Request) => String(req.params.studentId);
 
-  r.get('/admin/students/:studentId/records', ctx.requireUser, async (req, res) => {
+  const renderPage = async (req: Request, res: Response, form?: { values: Record<string, string>; errors: Record<string, string> }) => {
     const user = req.user!;
     const view = await ctx.recordsRequests.page(user, studentIdOf(req));
     res.render('records-requests/show', {
@@ -24,7 +30,28 @@ export function recordsRequestsRoutes(ctx: AppContext): Router {
       nav: [{ href: '/admin', label: t('nav.admin', {}, user.locale), current: false }],
       ...view,
       urls: recordsPaths(view.student.id),
+      reasonLimit,
+      values: form?.values ?? {},
+      errors: form?.errors ?? {},
+      errorSummary: form ? summaryOf(form.errors, (f) => fieldIds[f]) : undefined,
     });
+  };
+
+  r.get('/admin/students/:studentId/records', ctx.requireUser, async (req, res) => renderPage(req, res));
+
+  r.post('/admin/students/:studentId/records/deletion', ctx.requireUser, async (req, res) => {
+    const done = await unlessRefused(() => ctx.recordsRequests.scheduleDeletion(req.user!, studentIdOf(req), scheduleDeletionForm.safeParse(req.body)));
+    if (!done.ok) {
+      res.status(400);
+      await renderPage(req, res, { values: { reason: String((req.body as Record<string, unknown>).reason ?? '') }, errors: done.errors });
+      return;
+    }
+    redirectInTool(res, recordsPaths(studentIdOf(req)).page);
+  });
+
+  r.post('/admin/students/:studentId/records/deletion/cancel', ctx.requireUser, async (req, res) => {
+    await ctx.recordsRequests.cancelDeletion(req.user!, studentIdOf(req));
+    redirectInTool(res, recordsPaths(studentIdOf(req)).page);
   });
 
   r.get('/admin/students/:studentId/records/export.json', ctx.requireUser, async (req, res) => {

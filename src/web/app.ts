@@ -338,7 +338,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     bandsOf: (t, ids) => indicators.bandsOf(t, ids),
   };
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
-  const recordsRequests = createRecordsRequestsService({ db, clock: deps.clock, audit, studentRecords });
+  const recordsRequests = createRecordsRequestsService({ db, clock: deps.clock, audit, studentRecords, jobs, deletionGraceDays: deps.config.studentDeletionGraceDays });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);

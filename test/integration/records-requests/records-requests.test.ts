@@ -9,7 +9,8 @@ import { queryRows } from '../../../src/db/client.js';
 import { setStaffGrant } from '../../../src/roster/roster.repository.js';
 import { auditEvents, auditEventStudents } from '../../../src/audit/audit.tables.js';
 import { t as text } from '../../../src/web/i18n.js';
-import type { StudentExport } from '../../../src/records-requests/records-requests.service.js';
+import { FORGET_JOB, type StudentExport } from '../../../src/records-requests/records-requests.service.js';
+import { studentDeletions } from '../../../src/records-requests/records-requests.tables.js';
 import type { Person } from '../../../src/roster/roster.service.js';
 
 /**
@@ -50,8 +51,9 @@ describe('records requests: a student export', function () {
   let admin: ReturnType<typeof asUser>;
   let counsellor: ReturnType<typeof asUser>;
   let counsellorPerson: Person;
+  let adminPerson: Person;
   const system = <T>(fn: () => Promise<T>) => asSystem('tool', fn);
-  const paths = (id: string) => ({ page: `/admin/students/${id}/records`, json: `/admin/students/${id}/records/export.json`, print: `/admin/students/${id}/records/print` });
+  const paths = (id: string) => ({ page: `/admin/students/${id}/records`, json: `/admin/students/${id}/records/export.json`, print: `/admin/students/${id}/records/print`, deletion: `/admin/students/${id}/records/deletion`, cancel: `/admin/students/${id}/records/deletion/cancel` });
 
   before(async () => {
     t = await createTestApp({ sandbox: true, baseUrl: `http://localhost:${port}` });
@@ -59,7 +61,7 @@ describe('records requests: a student export', function () {
     [amara] = await t.ctx.roster.findPeopleByName(tenantId, 'Amara Okafor', 2);
     expect(amara, 'the sample school has Amara').to.not.equal(undefined);
     const u = randomUUID().slice(0, 8);
-    const adminPerson = await t.ctx.roster.upsertPerson(tenantId, { sub: `records-admin-${u}`, name: `Records Admin ${u}` });
+    adminPerson = await t.ctx.roster.upsertPerson(tenantId, { sub: `records-admin-${u}`, name: `Records Admin ${u}` });
     admin = asUser(t.app, await ltikFor(t.ctx, adminPerson, 'admin', null));
     counsellorPerson = await t.ctx.roster.upsertPerson(tenantId, { sub: `records-counsellor-${u}`, name: `Records Counsellor ${u}` });
     await system(() => setStaffGrant(t.ctx.db, tenantId, counsellorPerson.id, { role: 'counsellor', schoolId: null }, true));
@@ -114,6 +116,73 @@ describe('records requests: a student export', function () {
     await admin.get(paths(randomUUID()).json).expect(404);
     await admin.get(paths('not-an-id').page).expect(404);
   });
+
+  it('schedules a deletion with a reason and confirmation (400 without), and cancels it during the grace period', async () => {
+    const bad = decoded((await admin.post(paths(amara.id).deletion, { reason: '  ', _once: randomUUID() }).expect(400)).text);
+    expect(bad).to.contain(text('recordsRequests.errors.reasonEmpty')).and.to.contain(text('recordsRequests.errors.confirm'));
+    expect(await system(() => scheduledFor(amara.id))).to.have.length(0);
+    await counsellor.post(paths(amara.id).deletion, { reason: 'records request', confirm: 'yes', _once: randomUUID() }).expect(403);
+
+    await admin.post(paths(amara.id).deletion, { reason: 'Family records request 2026-17', confirm: 'yes', _once: randomUUID() }).expect(303);
+    const [scheduled] = await system(() => scheduledFor(amara.id));
+    expect(scheduled!.dueAt.getTime() - t.clock.now().getTime()).to.equal(t.config.studentDeletionGraceDays * 24 * 3600_000);
+    expect(decoded((await admin.get(paths(amara.id).page).expect(200)).text)).to.contain('Family records request 2026-17').and.to.contain(text('recordsRequests.deletion.cancel'));
+    // A second schedule does not restart the grace period.
+    await admin.post(paths(amara.id).deletion, { reason: 'again', confirm: 'yes', _once: randomUUID() }).expect(409);
+
+    await admin.post(paths(amara.id).cancel).expect(303);
+    expect(await system(() => scheduledFor(amara.id))).to.have.length(0);
+    // The job still runs at the old time and finds nothing to do.
+    t.clock.advance((t.config.studentDeletionGraceDays + 1) * 24 * 3600_000);
+    await t.ctx.jobs.runDue([FORGET_JOB]);
+    expect(await system(() => rowsNaming(amara.id))).to.not.deep.equal({});
+    const audited = await system(() => auditOf(amara.id, 'student_deletion'));
+    expect(audited.map((e) => e.action).sort()).to.deep.equal(['create', 'delete']);
+  });
+
+  it('deletes the student after the grace period in one job: no row of theirs in any table but the audit entry', async () => {
+    // The clock moved a month on: a fresh launch.
+    admin = asUser(t.app, await ltikFor(t.ctx, adminPerson, 'admin', null));
+    await admin.post(paths(amara.id).deletion, { reason: 'Family records request 2026-18', confirm: 'yes', _once: randomUUID() }).expect(303);
+    // Not yet: the grace period runs.
+    t.clock.advance((t.config.studentDeletionGraceDays - 1) * 24 * 3600_000);
+    await t.ctx.jobs.runDue([FORGET_JOB]);
+    expect(await system(() => rowsNaming(amara.id))).to.have.property('people');
+    t.clock.advance(2 * 24 * 3600_000);
+    await t.ctx.jobs.runDue([FORGET_JOB]);
+    admin = asUser(t.app, await ltikFor(t.ctx, adminPerson, 'admin', null));
+    // Every uuid column of every table, not only the student columns: rows the student wrote elsewhere go too.
+    expect(await system(() => rowsNaming(amara.id))).to.deep.equal({});
+    const [deleted] = await system(() => auditOf(amara.id, 'student'));
+    expect(deleted).to.include({ action: 'delete', actorRole: 'system', actorId: null });
+    // The record's page is gone with the student.
+    await admin.get(paths(amara.id).page).expect(404);
+  });
+
+  /** Tables (other than the audit log's) with a uuid column holding the id, and how many rows. */
+  async function rowsNaming(id: string): Promise<Record<string, number>> {
+    const columns = await queryRows<{ table_name: string; column_name: string }>(
+      t.ctx.db,
+      sql`select c.table_name, c.column_name from information_schema.columns c join information_schema.tables x on x.table_schema = c.table_schema and x.table_name = c.table_name
+          where c.table_schema = current_schema() and x.table_type = 'BASE TABLE' and c.data_type = 'uuid' and c.table_name not in ('audit_events', 'audit_event_students')`,
+    );
+    const found: Record<string, number> = {};
+    for (const c of columns) {
+      const [{ n }] = (await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ${sql.identifier(c.table_name)} where ${sql.identifier(c.column_name)} = ${id}`)) as [{ n: number }];
+      if (n > 0) found[c.table_name] = (found[c.table_name] ?? 0) + n;
+    }
+    return found;
+  }
+
+  const scheduledFor = (id: string) => t.ctx.db.select().from(studentDeletions).where(and(eq(studentDeletions.tenantId, tenantId), eq(studentDeletions.studentId, id)));
+
+  function auditOf(studentId: string, entity: string) {
+    return t.ctx.db
+      .select({ action: auditEvents.action, actorRole: auditEvents.actorRole, actorId: auditEvents.actorId })
+      .from(auditEvents)
+      .innerJoin(auditEventStudents, and(eq(auditEventStudents.tenantId, auditEvents.tenantId), eq(auditEventStudents.eventId, auditEvents.id)))
+      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.entity, entity), eq(auditEventStudents.studentId, studentId)));
+  }
 
   async function exportsOf(studentId: string): Promise<number> {
     const rows = await t.ctx.db

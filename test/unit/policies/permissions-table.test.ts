@@ -153,7 +153,7 @@ const expected: Record<string, string[]> = {
     'impact:view', 'impactDistrict:view',
     ...schoolAView, 'schoolView:view_district',
     ...teamMapReads,
-    'recordsRequest:export',
+    'recordsRequest:export', 'recordsRequest:scheduleDeletion', 'recordsRequest:cancelDeletion',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
