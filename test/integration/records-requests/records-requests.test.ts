@@ -10,6 +10,7 @@ import { setStaffGrant } from '../../../src/roster/roster.repository.js';
 import { auditEvents, auditEventStudents } from '../../../src/audit/audit.tables.js';
 import { t as text } from '../../../src/web/i18n.js';
 import { FORGET_JOB, type StudentExport } from '../../../src/records-requests/records-requests.service.js';
+import { schoolSnapshots } from '../../../src/dashboards/dashboards.tables.js';
 import { studentDeletions } from '../../../src/records-requests/records-requests.tables.js';
 import type { Person } from '../../../src/roster/roster.service.js';
 
@@ -149,6 +150,8 @@ describe('records requests: a student export', function () {
     await t.ctx.jobs.runDue([FORGET_JOB]);
     expect(await system(() => rowsNaming(amara.id))).to.have.property('people');
     t.clock.advance(2 * 24 * 3600_000);
+    await system(() => t.ctx.dashboards.snapshotTenant(tenantId));
+    const before = await system(() => snapshots());
     await t.ctx.jobs.runDue([FORGET_JOB]);
     admin = asUser(t.app, await ltikFor(t.ctx, adminPerson, 'admin', null));
     // Every uuid column of every table, not only the student columns: rows the student wrote elsewhere go too.
@@ -157,7 +160,23 @@ describe('records requests: a student export', function () {
     expect(deleted).to.include({ action: 'delete', actorRole: 'system', actorId: null });
     // The record's page is gone with the student.
     await admin.get(paths(amara.id).page).expect(404);
+
+    // Aggregates: past weeks' snapshots are the district's history (counts, no ids) and stay as they were;
+    // this week's, counted again from the students, holds exactly one student fewer.
+    await system(() => t.ctx.dashboards.snapshotTenant(tenantId));
+    const after = await system(() => snapshots());
+    const thisWeek = [...before.keys()].map((k) => k.split('/')[1]!).sort().at(-1)!;
+    const pastWeeks = (m: Map<string, number>) => [...m].filter(([k]) => !k.endsWith(thisWeek)).sort();
+    const thisWeekStudents = (m: Map<string, number>) => [...m].filter(([k]) => k.endsWith(thisWeek)).reduce((n, [, v]) => n + v, 0);
+    expect(pastWeeks(after)).to.deep.equal(pastWeeks(before));
+    expect(thisWeekStudents(before) - thisWeekStudents(after)).to.equal(1);
   });
+
+  /** Each school's stored weekly student count, by `schoolId/weekStart`. */
+  async function snapshots(): Promise<Map<string, number>> {
+    const rows = await t.ctx.db.select().from(schoolSnapshots).where(eq(schoolSnapshots.tenantId, tenantId));
+    return new Map(rows.map((r) => [`${r.schoolId}/${r.weekStart}`, r.students]));
+  }
 
   /** Tables (other than the audit log's) with a uuid column holding the id, and how many rows. */
   async function rowsNaming(id: string): Promise<Record<string, number>> {
