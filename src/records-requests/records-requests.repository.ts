@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { studentRecordsOf } from '../db/student-rows.js';
 import { studentDeletions } from './records-requests.tables.js';
 
 export type StudentDeletion = typeof studentDeletions.$inferSelect;
@@ -21,3 +22,6 @@ export async function deleteDeletion(db: DbOrTx, tenantId: string, studentId: st
   const deleted = await db.delete(studentDeletions).where(ofStudent(tenantId, studentId)).returning({ id: studentDeletions.id });
   return deleted.length > 0;
 }
+
+/** This feature's own rows of a student: a scheduled deletion (its reason) is part of what the tool holds about them. */
+export const deletionRecords = studentRecordsOf([{ table: studentDeletions, tenant: studentDeletions.tenantId, student: studentDeletions.studentId }]);

@@ -9,8 +9,6 @@ import { conflict, message } from '../web/errors.js';
 import { validForm, type ParsedForm } from '../web/forms.js';
 import { deletionKey, type ScheduleDeletionInput } from './records-requests.schemas.js';
 import * as repo from './records-requests.repository.js';
-import { studentRecordsOf } from '../db/student-rows.js';
-import { studentDeletions } from './records-requests.tables.js';
 import type { StudentRecordGate } from '../navigators/student-record.js';
 import { canMap } from '../policies/policy.js';
 import { recordsRequestActions, recordsRequestPolicy } from '../policies/records-request.js';
@@ -26,9 +24,6 @@ import { rosterRecords } from '../roster/roster-records.service.js';
 import { schoolRecords } from '../schools/schools-records.service.js';
 import { studentDataRecords } from '../student-data/student-data-records.service.js';
 import { surveyRecords } from '../surveys/surveys-records.service.js';
-
-/** This feature's own: a scheduled deletion (its reason) is part of what the tool holds about the student. */
-const deletionRecords = studentRecordsOf([{ table: studentDeletions, tenant: studentDeletions.tenantId, student: studentDeletions.studentId }]);
 
 /**
  * Every feature that keeps a student's rows, in the order their rows are forgotten: the person row
@@ -48,7 +43,7 @@ export const studentRecordFeatures: readonly (readonly [feature: string, records
   ['schools', schoolRecords],
   ['studentData', studentDataRecords],
   ['identities', identityRecords],
-  ['recordsRequests', deletionRecords],
+  ['recordsRequests', repo.deletionRecords],
   ['roster', rosterRecords],
 ];
 
