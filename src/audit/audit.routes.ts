@@ -8,6 +8,7 @@ import { t } from '../web/i18n.js';
 import { auditActions, type AuditCursor } from './audit.service.js';
 import { encodeCursor } from './audit.schemas.js';
 import { actionLabel } from './audit.presenter.js';
+import { recordsPaths } from '../records-requests/records-requests.routes.js';
 // Names come from the LMS, where people write their own: a cell that starts like a formula is quoted as text.
 import { spreadsheetSafe } from '../reports/export.js';
 
@@ -53,6 +54,8 @@ export function auditRoutes(ctx: AppContext): Router {
           errors: {},
           events: page.events,
           student: page.student,
+          // An exact student (a name link, or the one match) leads on to their records request.
+          recordsRequestUrl: page.student.exactName && page.student.ids?.length === 1 ? recordsPaths(page.student.ids[0]!).page : null,
           person: page.person,
           nameMatches: page.nameMatches,
           filtered: Object.keys(params).length > 0,

@@ -27,3 +27,4 @@ export * from '../surveys/surveys.tables.js';
 export * from '../reports/reports.tables.js';
 export * from '../team-maps/team-maps.tables.js';
 export * from '../configuration/configuration.tables.js';
+export * from '../records-requests/records-requests.tables.js';

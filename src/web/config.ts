@@ -25,6 +25,8 @@ const defaultsSchema = z.object({
   jobRetryBaseSeconds: z.number().nonnegative(),
   firstSyncWaitMs: z.number().int().nonnegative().max(30_000),
   checkinCadenceDays: z.number().int().positive(),
+  /** Days between an admin scheduling a student's deletion and the deletion (src/records-requests): they can cancel it meanwhile. */
+  studentDeletionGraceDays: z.number().int().nonnegative(),
   caseloadPageSize: z.number().int().min(10).max(500),
   ltikTtlMinutes: z.number().int().positive(),
   clockSkewSeconds: z.number().int().nonnegative(),
@@ -131,6 +133,7 @@ export interface Config {
   /** How long a launch into a never-synced course waits for its first roster before showing a "roster on its way" page. */
   firstSyncWaitMs: number;
   checkinCadenceDays: number;
+  studentDeletionGraceDays: number;
   /** Students on one page of the caseload (all of them are ranked; a page is what one reads, prints and loads in the LMS frame). */
   caseloadPageSize: number;
   ltikTtlMinutes: number;
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobRetryBaseSeconds: d.jobRetryBaseSeconds,
     firstSyncWaitMs: d.firstSyncWaitMs,
     checkinCadenceDays: d.checkinCadenceDays,
+    studentDeletionGraceDays: d.studentDeletionGraceDays,
     caseloadPageSize: e.CASELOAD_PAGE_SIZE,
     ltikTtlMinutes: d.ltikTtlMinutes,
     clockSkewSeconds: d.clockSkewSeconds,

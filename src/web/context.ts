@@ -18,6 +18,7 @@ import type { JobQueue } from '../jobs/jobs.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { TeamMapsService } from '../team-maps/team-maps.service.js';
 import type { ConfigurationService } from '../configuration/configuration.service.js';
+import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
@@ -120,6 +121,7 @@ export interface AppContext extends AppDeps {
   teamMaps: TeamMapsService;
   /** Configuration documents (issue 14): versions of what a district changes without code, and the one in force. */
   configuration: ConfigurationService;
+  recordsRequests: RecordsRequestsService;
   /** Weekly school snapshots (a nightly job) and the district view read from them. */
   dashboards: DashboardsService;
   /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */

@@ -43,6 +43,7 @@ import { surveysRoutes } from '../surveys/surveys.routes.js';
 import { impactRoutes } from '../impact/impact.routes.js';
 import { teamMapsRoutes } from '../team-maps/team-maps.routes.js';
 import { configurationRoutes, configurationUploadRoutes } from '../configuration/configuration.routes.js';
+import { recordsRequestsRoutes } from '../records-requests/records-requests.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -105,4 +106,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(impactRoutes(ctx));
   app.use(teamMapsRoutes(ctx));
   app.use(configurationRoutes(ctx));
+  app.use(recordsRequestsRoutes(ctx));
 }

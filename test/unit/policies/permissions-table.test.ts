@@ -27,6 +27,7 @@ import { schoolViewPolicy, schoolViewActions } from '../../../src/policies/schoo
 import { schoolPolicy, schoolActions } from '../../../src/policies/school.js';
 import { teamMapPolicy, teamMapActions } from '../../../src/policies/team-map.js';
 import { configurationPolicy, configurationActions } from '../../../src/policies/configuration.js';
+import { recordsRequestPolicy, recordsRequestActions } from '../../../src/policies/records-request.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -154,6 +155,7 @@ const expected: Record<string, string[]> = {
     ...schoolAView, 'schoolView:view_district',
     ...teamMapReads,
     'configuration:view', 'configuration:edit', 'configuration:publish', 'configuration:export', 'configuration:import',
+    'recordsRequest:export', 'recordsRequest:scheduleDeletion', 'recordsRequest:cancelDeletion',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -215,6 +217,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['teamMapDistrict', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: null })],
   // What the district changes without code (configuration documents): its admins, whatever anyone's staff roles.
   ['configuration', configurationActions, (user, a) => configurationPolicy(user, a as (typeof configurationActions)[number], { tenantId: T })],
+  // A records request (issue 14 item 7) exports everything about a student: the tenant's admins only.
+  ['recordsRequest', recordsRequestActions, (user, a) => recordsRequestPolicy(user, a as (typeof recordsRequestActions)[number], { scope })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],

@@ -1,0 +1,8 @@
+import { studentRecordsOf } from '../db/student-rows.js';
+import { people, memberships } from './roster.tables.js';
+
+/** The student's person row and course memberships: for a records request (forget runs last: others reference the person). */
+export const rosterRecords = studentRecordsOf([
+  { table: memberships, tenant: memberships.tenantId, student: memberships.personId },
+  { table: people, tenant: people.tenantId, student: people.id },
+]);
