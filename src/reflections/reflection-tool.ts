@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
 import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
+import { evidenceCardKinds } from '../dashboards/evidence-cards.js';
 
 /**
  * The Reflection and Action Planning Tool's content (issue 13, item 2), after the structure of seed
@@ -15,13 +16,8 @@ import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
 export const reflectionComponents = ['relationships', 'data', 'improvement', 'mindsets'] as const;
 export type ReflectionComponent = (typeof reflectionComponents)[number];
 
-/**
- * The live figures a team can attach to an inquiry as evidence, each computed by the school view
- * (src/dashboards): coverage, check-in cadence, belonging pulse by group, referral response times,
- * tiers by grade.
- */
-export const evidenceCardKinds = ['coverage', 'checkin-cadence', 'pulse-by-group', 'referral-response', 'tiers-by-grade'] as const;
-export type EvidenceCardKind = (typeof evidenceCardKinds)[number];
+/** The live figures a team can attach to an inquiry as evidence: the school view's (src/dashboards/evidence-cards.ts). */
+export { evidenceCardKinds, type EvidenceCardKind } from '../dashboards/evidence-cards.js';
 
 /** The fixed scale a team rates each look-for on; the words are i18n keys (reflections.ratings.<key>). */
 export const lookForRatings = ['not_started', 'emerging', 'in_place', 'strong'] as const;
