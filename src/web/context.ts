@@ -17,6 +17,7 @@ import type { ScoresService } from '../scores/scores.service.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { TeamMapsService } from '../team-maps/team-maps.service.js';
+import type { ReflectionsService } from '../reflections/reflections.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
@@ -117,6 +118,8 @@ export interface AppContext extends AppDeps {
   schoolView: SchoolViewService;
   /** Teams' Success Maps (issue 13): a school's or the district's shared map with its tracked actions. */
   teamMaps: TeamMapsService;
+  /** Teams' reflection cycles (issue 13, item 2): look-for ratings and evidence cards from the school view. */
+  reflections: ReflectionsService;
   /** Weekly school snapshots (a nightly job) and the district view read from them. */
   dashboards: DashboardsService;
   /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */
