@@ -1,19 +1,8 @@
 import { expect } from 'chai';
 import { evidenceCardKinds, lookForKeys, loadReflectionTools, reflectionComponents } from '../../../src/reflections/reflection-tool.js';
-import { ConfigError } from '../../../src/web/config.js';
-import { contentFixture, leaves, shippedJson, shippedLocales } from '../../support/content.js';
+import { configProblems, contentFixture, leaves, shippedJson, shippedLocales } from '../../support/content.js';
 
 type Overlay = { components: Record<string, { title?: string; inquiries: Record<string, { lookFors: Record<string, string> }> }> };
-
-const refusal = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems.join('\n');
-  }
-  return expect.fail('should refuse');
-};
 
 describe('reflection tool content (config/reflection-tool.json and its overlays)', () => {
   it('ships every core component, each with inquiries, data sources, look-fors and district prompts, in every language', () => {
@@ -52,7 +41,7 @@ describe('reflection tool content (config/reflection-tool.json and its overlays)
     delete lookFors['peers'];
     lookFors['extra'] = 'Algo más';
     const file = contentFixture('reflection-tool', shippedJson('reflection-tool.json'), { es: overlay });
-    const text = refusal(() => loadReflectionTools(['en', 'es'], file));
+    const text = configProblems(() => loadReflectionTools(['en', 'es'], file));
     expect(text).to.include('reflection-tool.es.json components.relationships.inquiries.with-students.lookFors.peers: missing');
     expect(text).to.include('reflection-tool.es.json components.relationships.inquiries.with-students.lookFors.extra: unknown key');
   });
