@@ -1,8 +1,9 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { reflectionCycles, reflectionRatings, reflectionCards } from './reflections.tables.js';
+import { reflectionCycles, reflectionEntries, reflectionRevisions, reflectionRatings, reflectionCards } from './reflections.tables.js';
 
 export type ReflectionCycle = typeof reflectionCycles.$inferSelect;
+export type ReflectionEntry = typeof reflectionEntries.$inferSelect;
 export type ReflectionRating = typeof reflectionRatings.$inferSelect;
 export type ReflectionCard = typeof reflectionCards.$inferSelect;
 
@@ -39,4 +40,28 @@ export async function cards(db: DbOrTx, tenantId: string, cycleId: string): Prom
 export async function insertCard(db: DbOrTx, v: typeof reflectionCards.$inferInsert): Promise<ReflectionCard> {
   const [row] = await db.insert(reflectionCards).values(v).returning();
   return row!;
+}
+
+/** The cycle, locked for the rest of the transaction, and its change counted: saves to one cycle take turns. */
+export async function lockAndTouchCycle(db: DbOrTx, tenantId: string, cycleId: string, at: Date): Promise<ReflectionCycle> {
+  await db.select({ id: reflectionCycles.id }).from(reflectionCycles).where(and(eq(reflectionCycles.tenantId, tenantId), eq(reflectionCycles.id, cycleId))).for('update');
+  const [row] = await db
+    .update(reflectionCycles)
+    .set({ version: sql`${reflectionCycles.version} + 1`, updatedAt: at })
+    .where(and(eq(reflectionCycles.tenantId, tenantId), eq(reflectionCycles.id, cycleId)))
+    .returning();
+  return row!;
+}
+
+export async function entries(db: DbOrTx, tenantId: string, cycleId: string): Promise<ReflectionEntry[]> {
+  return db.select().from(reflectionEntries).where(and(eq(reflectionEntries.tenantId, tenantId), eq(reflectionEntries.cycleId, cycleId)));
+}
+
+/** Writes a component's reflection and counts the save in its version, with the change as a revision. */
+export async function saveEntry(db: DbOrTx, v: { tenantId: string; cycleId: string; component: string; oldText: string; text: string; authorId: string; cycleVersion: number; at: Date }): Promise<void> {
+  await db
+    .insert(reflectionEntries)
+    .values({ tenantId: v.tenantId, cycleId: v.cycleId, component: v.component, text: v.text, authorId: v.authorId, updatedAt: v.at })
+    .onConflictDoUpdate({ target: [reflectionEntries.tenantId, reflectionEntries.cycleId, reflectionEntries.component], set: { text: v.text, authorId: v.authorId, updatedAt: v.at, version: sql`${reflectionEntries.version} + 1` } });
+  await db.insert(reflectionRevisions).values({ tenantId: v.tenantId, cycleId: v.cycleId, component: v.component, oldText: v.oldText, newText: v.text, authorId: v.authorId, cycleVersion: v.cycleVersion, at: v.at });
 }

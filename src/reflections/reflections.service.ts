@@ -9,6 +9,7 @@ import { reflectionActions, reflectionPolicy, type ReflectionAction } from '../p
 import { badRequest, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import { localDate } from '../web/time-zone.js';
+import { sortFieldSaves, type PostedField } from '../web/field-versions.js';
 import { lookForKeys, lookForRatings, reflectionComponents, type LookForRating, type ReflectionComponent, type ReflectionTool } from './reflection-tool.js';
 import * as repo from './reflections.repository.js';
 
@@ -57,7 +58,7 @@ export function createReflectionsService(deps: ReflectionsDeps) {
     /** A cycle with its ratings and cards; each card's frozen figures beside today's, computed live by the school view. */
     async cycle(user: AppUser, cycleId: string) {
       const cycle = await open(user, cycleId, 'view');
-      const [ratings, cards] = await Promise.all([repo.ratings(db, user.tenantId, cycle.id), repo.cards(db, user.tenantId, cycle.id)]);
+      const [ratings, cards, entries] = await Promise.all([repo.ratings(db, user.tenantId, cycle.id), repo.cards(db, user.tenantId, cycle.id), repo.entries(db, user.tenantId, cycle.id)]);
       const withNow = await Promise.all(
         cards.map(async (c) => ({ ...c, figures: c.figures as EvidenceFigures, now: await deps.schoolView.evidence(user, c.schoolId, c.kind as EvidenceCardKind) })),
       );
@@ -66,8 +67,30 @@ export function createReflectionsService(deps: ReflectionsDeps) {
         cycle,
         ratings: new Map(ratings.map((r) => [r.lookFor, r.rating as LookForRating])),
         cards: withNow,
+        reflections: new Map(entries.map((e) => [e.component, { text: e.text, version: e.version, authorId: e.authorId }])),
         can: canMap(reflectionPolicy, user, reflectionActions, { tenantId: cycle.tenantId, schoolId: cycle.schoolId }),
       };
+    },
+
+    /**
+     * Saves the team's reflections, one field per component, under the no-lost-edits rule
+     * (src/web/field-versions.ts): a component someone saved since the editor loaded it is kept and
+     * returned as a conflict with their words and version; the other components are saved.
+     */
+    async saveReflections(user: AppUser, cycleId: string, posted: readonly PostedField[]) {
+      const cycle = await open(user, cycleId, 'edit');
+      if (posted.some((p) => !isComponent(p.key))) throw badRequest(message('reflections.errors.unknownChoice'));
+      const at = clock.now();
+      return db.transaction(async (tx) => {
+        const current = new Map((await repo.entries(tx, user.tenantId, cycle.id)).map((e) => [e.component, e]));
+        const { changed, unchanged, stale } = sortFieldSaves(posted, current);
+        if (changed.length > 0) {
+          const touched = await repo.lockAndTouchCycle(tx, user.tenantId, cycle.id, at);
+          for (const c of changed) await repo.saveEntry(tx, { tenantId: user.tenantId, cycleId: cycle.id, component: c.key, oldText: current.get(c.key)?.text ?? '', text: c.text, authorId: user.personId, cycleVersion: touched.version, at });
+          await audit.record(user, { action: 'update', entity: 'reflection_cycle', entityId: cycle.id }, tx);
+        }
+        return { saved: changed.map((c) => c.key), unchanged, conflicts: stale.map((c) => ({ key: c.key, yours: c.yours, theirs: c.theirs.text, version: c.theirs.version })) };
+      });
     },
 
     /** Rates one look-for (`<component>.<inquiry>.<look-for>`) on the fixed scale; an unknown look-for or rating is a 400. */

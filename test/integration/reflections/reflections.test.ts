@@ -96,6 +96,24 @@ describe('reflections: cycles, look-for ratings and evidence cards', function ()
     await refused(t.ctx.reflections.attachCard(counsellorA, cycle.id, 'nothing', 'coverage'), 400);
   });
 
+  it('co-edits reflections by the conflict rule: a stale save of the same component is kept back, another component is saved', async () => {
+    const cycle = await t.ctx.reflections.startCycle(counsellorA, places.a, 'Co-editing');
+    expect((await t.ctx.reflections.saveReflections(counsellorA, cycle.id, [{ key: 'relationships', text: 'First words', version: 0 }])).saved).to.deep.equal(['relationships']);
+    // A second editor loaded the page before that save (version 0): their relationships words conflict, their data words land.
+    const second = await t.ctx.reflections.saveReflections(counsellorA, cycle.id, [
+      { key: 'relationships', text: 'Other words', version: 0 },
+      { key: 'data', text: 'Data words', version: 0 },
+    ]);
+    expect(second.saved).to.deep.equal(['data']);
+    expect(second.conflicts).to.deep.equal([{ key: 'relationships', yours: 'Other words', theirs: 'First words', version: 1 }]);
+    // Saving again from the conflict page carries the new version: a deliberate overwrite.
+    expect((await t.ctx.reflections.saveReflections(counsellorA, cycle.id, [{ key: 'relationships', text: 'Other words', version: 1 }])).saved).to.deep.equal(['relationships']);
+    const view = await t.ctx.reflections.cycle(counsellorA, cycle.id);
+    expect(view.reflections.get('relationships')).to.include({ text: 'Other words', version: 2 });
+    expect(view.reflections.get('data')).to.include({ text: 'Data words', version: 1 });
+    await refused(t.ctx.reflections.saveReflections(counsellorA, cycle.id, [{ key: 'nothing', text: 'x', version: 0 }]), 400);
+  });
+
   it('lets the school\'s team work a cycle, the admins read it only, and no one of another school (403), an unknown id 404', async () => {
     const cycle = await t.ctx.reflections.startCycle(counsellorA, places.a, 'Who');
     const read = await t.ctx.reflections.cycle(admin, cycle.id);
