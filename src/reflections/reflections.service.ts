@@ -9,7 +9,7 @@ import { reflectionActions, reflectionPolicy, type ReflectionAction } from '../p
 import { badRequest, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import { localDate } from '../web/time-zone.js';
-import { sortFieldSaves, type PostedField } from '../web/field-versions.js';
+import { sortFieldSaves, type PostedField } from '../web/forms.js';
 import { lookForKeys, lookForRatings, reflectionComponents, type LookForRating, type ReflectionComponent, type ReflectionTool } from './reflection-tool.js';
 import * as repo from './reflections.repository.js';
 
@@ -74,7 +74,7 @@ export function createReflectionsService(deps: ReflectionsDeps) {
 
     /**
      * Saves the team's reflections, one field per component, under the no-lost-edits rule
-     * (src/web/field-versions.ts): a component someone saved since the editor loaded it is kept and
+     * (src/web/forms.ts `sortFieldSaves`): a component someone saved since the editor loaded it is kept and
      * returned as a conflict with their words and version; the other components are saved.
      */
     async saveReflections(user: AppUser, cycleId: string, posted: readonly PostedField[]) {
