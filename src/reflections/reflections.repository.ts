@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { reflectionCycles, reflectionEntries, reflectionRevisions, reflectionRatings, reflectionCards } from './reflections.tables.js';
 
@@ -64,4 +64,18 @@ export async function saveEntry(db: DbOrTx, v: { tenantId: string; cycleId: stri
     .values({ tenantId: v.tenantId, cycleId: v.cycleId, component: v.component, text: v.text, authorId: v.authorId, updatedAt: v.at })
     .onConflictDoUpdate({ target: [reflectionEntries.tenantId, reflectionEntries.cycleId, reflectionEntries.component], set: { text: v.text, authorId: v.authorId, updatedAt: v.at, version: sql`${reflectionEntries.version} + 1` } });
   await db.insert(reflectionRevisions).values({ tenantId: v.tenantId, cycleId: v.cycleId, component: v.component, oldText: v.oldText, newText: v.text, authorId: v.authorId, cycleVersion: v.cycleVersion, at: v.at });
+}
+
+/** A team's cycles (a school's, or the district's: null), oldest first: the year in order. */
+export async function cyclesOf(db: DbOrTx, tenantId: string, schoolId: string | null): Promise<ReflectionCycle[]> {
+  return db
+    .select()
+    .from(reflectionCycles)
+    .where(and(eq(reflectionCycles.tenantId, tenantId), schoolId === null ? isNull(reflectionCycles.schoolId) : eq(reflectionCycles.schoolId, schoolId)))
+    .orderBy(asc(reflectionCycles.heldOn), asc(reflectionCycles.createdAt));
+}
+
+export async function ratingsOfCycles(db: DbOrTx, tenantId: string, cycleIds: readonly string[]): Promise<ReflectionRating[]> {
+  if (cycleIds.length === 0) return [];
+  return db.select().from(reflectionRatings).where(and(eq(reflectionRatings.tenantId, tenantId), inArray(reflectionRatings.cycleId, [...cycleIds])));
 }

@@ -55,6 +55,25 @@ export function createReflectionsService(deps: ReflectionsDeps) {
       });
     },
 
+    /**
+     * The team's cycles over the year side by side: per look-for (`<component>.<inquiry>.<look-for>`,
+     * in the tool's order), its rating in each cycle, oldest cycle first (null: not rated then).
+     */
+    async compare(user: AppUser, schoolId: string | null) {
+      if (schoolId !== null && !isUuid(schoolId)) throw notFound();
+      authorize(reflectionPolicy, user, 'compare', { tenantId: user.tenantId, schoolId });
+      const cycles = await repo.cyclesOf(db, user.tenantId, schoolId);
+      const ratings = await repo.ratingsOfCycles(db, user.tenantId, cycles.map((c) => c.id));
+      const rated = new Map(ratings.map((r) => [`${r.cycleId} ${r.lookFor}`, r.rating as LookForRating]));
+      await audit.record(user, { action: 'read', entity: 'reflection_cycle', entityId: null });
+      return {
+        cycles: cycles.map((c) => ({ id: c.id, title: c.title, heldOn: c.heldOn })),
+        lookFors: reflectionComponents.flatMap((component) =>
+          lookForKeys(deps.tool, component).map((key) => ({ key: `${component}.${key}`, ratings: cycles.map((c) => rated.get(`${c.id} ${component}.${key}`) ?? null) })),
+        ),
+      };
+    },
+
     /** A cycle with its ratings and cards; each card's frozen figures beside today's, computed live by the school view. */
     async cycle(user: AppUser, cycleId: string) {
       const cycle = await open(user, cycleId, 'view');

@@ -114,6 +114,21 @@ describe('reflections: cycles, look-for ratings and evidence cards', function ()
     await refused(t.ctx.reflections.saveReflections(counsellorA, cycle.id, [{ key: 'nothing', text: 'x', version: 0 }]), 400);
   });
 
+  it('compares the team\'s cycles over the year: each look-for\'s rating per cycle, oldest first', async () => {
+    const first = (await t.ctx.reflections.compare(counsellorA, places.a)).cycles.length;
+    at('2026-11-18T15:00:00Z');
+    const autumn = await t.ctx.reflections.startCycle(counsellorA, places.a, 'November');
+    await t.ctx.reflections.rate(counsellorA, autumn.id, 'mindsets.voice.asked', 'strong');
+    at('2026-10-14T15:00:00Z');
+    const compared = await t.ctx.reflections.compare(counsellorA, places.a);
+    expect(compared.cycles.map((c) => c.heldOn).at(-1)).to.equal('2026-11-18');
+    expect(compared.cycles).to.have.length(first + 1);
+    const asked = compared.lookFors.find((l) => l.key === 'mindsets.voice.asked')!;
+    expect(asked.ratings.at(-1)).to.equal('strong');
+    expect(compared.lookFors[0]!.key).to.equal('relationships.team-itself.norms');
+    await refused(t.ctx.reflections.compare(counsellorB, places.a), 403);
+  });
+
   it('lets the school\'s team work a cycle, the admins read it only, and no one of another school (403), an unknown id 404', async () => {
     const cycle = await t.ctx.reflections.startCycle(counsellorA, places.a, 'Who');
     const read = await t.ctx.reflections.cycle(admin, cycle.id);
