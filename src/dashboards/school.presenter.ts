@@ -31,8 +31,8 @@ export const schoolPaths = (schoolId: string) => ({
   maps: toolPath('schools', schoolId, 'maps'),
 });
 
-/** A count table with groups under the minimum hidden (and their complements), as report cells. */
-function hidden(table: CountTable, min: number): { key: string; cells: Cell[] }[] {
+/** A count table with groups under the minimum hidden (and their complements), as report cells (the page's and the evidence cards'). */
+export function hidden(table: CountTable, min: number): { key: string; cells: Cell[] }[] {
   const s = suppressTable({ rows: table.rows.map((r) => ({ base: r.base, counts: r.cells })) }, min);
   return table.rows.map((r, i) => ({ key: r.key, cells: s.rows[i]!.cells }));
 }

@@ -14,6 +14,8 @@ import { matcherOf, type StudentFilter } from './school-filters.js';
 import { bandsTable, byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenOn, tiersTable, type SeenBucket, type StudentFacts } from './school-figures.js';
 import { pulseTable } from './pulse-figures.js';
 import type { GroupingKey } from './school.schemas.js';
+import { hidden } from './school.presenter.js';
+import { cadenceOf, type EvidenceCardKind, type EvidenceFigures } from './evidence-cards.js';
 
 export interface NeedCategory {
   id: string;
@@ -127,6 +129,38 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     };
   }
 
+  /**
+   * One evidence card's figures (issue 13, item 2) for a school today: the school view's own
+   * computations over the same facts, suppressed the same way, so a card and the page agree for a day.
+   * Tiers and the pulse are by grade. Gated and audited as a school view read.
+   */
+  async function evidence(user: AppUser, schoolId: string, kind: EvidenceCardKind): Promise<{ schoolId: string; day: string; minGroupSize: number; figures: EvidenceFigures }> {
+    const school = await schoolFor(user, schoolId, 'view_school');
+    const [facts, min] = await Promise.all([gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: false }), deps.minGroupSize(user.tenantId)]);
+    const byGrade = () => groupBy(facts.students, groupKey('grade', facts));
+    const figures = async (): Promise<EvidenceFigures> => {
+      switch (kind) {
+        case 'coverage':
+          return { kind, coverage: coverageOf(facts.students, facts.today, deps.cadenceDays) };
+        case 'checkin-cadence':
+          return cadenceOf(coverageOf(facts.students, facts.today, deps.cadenceDays), deps.cadenceDays);
+        case 'pulse-by-group': {
+          const pulse = await pulseOf(user, school, byGrade(), min);
+          return { kind, pulse: pulse && { windowId: pulse.window.id, table: pulse.table } };
+        }
+        case 'referral-response':
+          return { kind, referrals: referralFigures(facts.referrals, facts.now) };
+        case 'tiers-by-grade': {
+          const table = tiersTable(byGrade());
+          return { kind, columns: table.columns, rows: hidden(table, min) };
+        }
+      }
+    };
+    const result = { schoolId: school.id, day: facts.today, minGroupSize: min, figures: await figures() };
+    await deps.audit.record(user, { action: 'read', entity: 'school_view', entityId: school.id });
+    return result;
+  }
+
   /** The students behind a number, named, for readers who may list them; sensitive needs only for those who may see them. */
   async function listed(user: AppUser, schoolId: string, filter: StudentFilter, action: 'list_students' | 'export') {
     const school = await schoolFor(user, schoolId, action);
@@ -159,6 +193,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
 
   return {
     view,
+    evidence,
     students: (user: AppUser, schoolId: string, filter: StudentFilter) => listed(user, schoolId, filter, 'list_students'),
     exportStudents: (user: AppUser, schoolId: string, filter: StudentFilter) => listed(user, schoolId, filter, 'export'),
     canOf,

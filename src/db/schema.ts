@@ -28,3 +28,4 @@ export * from '../reports/reports.tables.js';
 export * from '../team-maps/team-maps.tables.js';
 export * from '../configuration/configuration.tables.js';
 export * from '../records-requests/records-requests.tables.js';
+export * from '../reflections/reflections.tables.js';

@@ -8,7 +8,7 @@ import { authorize, canMap } from '../policies/policy.js';
 import { teamMapPolicy, teamMapActions, type TeamMapAction, type TeamMapResource } from '../policies/team-map.js';
 import { notFound } from '../web/errors.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
-import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
+import { InvalidInput, sortFieldSaves, validForm, type ParsedForm } from '../web/forms.js';
 import { localDate } from '../web/time-zone.js';
 import { wordDiff } from '../plans/diff.js';
 import { mapIdParam, mapSections, sectionOfField, type ActionEditInput, type ActionInput, type CompleteInput, type MapExample, type NewMapInput, type SectionSave } from './team-maps.schemas.js';
@@ -180,15 +180,7 @@ export function createTeamMapsService(deps: TeamMapsDeps) {
       const result = await db.transaction(async (tx) => {
         const locked = await repo.lockMap(tx, user.tenantId, map.id);
         const current = new Map((await repo.entries(tx, user.tenantId, map.id)).map((e) => [e.fieldKey, e]));
-        const changed: typeof form.fields = [];
-        const unchanged: string[] = [];
-        const stale: { key: string; yours: string; theirs: repo.MapEntry }[] = [];
-        for (const p of form.fields) {
-          const now = current.get(p.key);
-          if ((now?.text ?? '') === p.text) unchanged.push(p.key);
-          else if (now && now.version !== p.version) stale.push({ key: p.key, yours: p.text, theirs: now });
-          else changed.push(p);
-        }
+        const { changed, unchanged, stale } = sortFieldSaves(form.fields, current);
         if (changed.length > 0) {
           const touched = await repo.touchMap(tx, locked, user.personId, at);
           for (const c of changed) await repo.upsertEntry(tx, { tenantId: user.tenantId, mapId: map.id, fieldKey: c.key, text: c.text, authorId: user.personId, at });

@@ -30,6 +30,8 @@ import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
 import { createRecordsRequestsService } from '../records-requests/records-requests.service.js';
 import { loadMapExamples } from '../team-maps/team-maps.schemas.js';
+import { createReflectionsService } from '../reflections/reflections.service.js';
+import { loadReflectionTools } from '../reflections/reflection-tool.js';
 import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
@@ -344,6 +346,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const recordsRequests = createRecordsRequestsService({ db, clock: deps.clock, audit, studentRecords, jobs, deletionGraceDays: deps.config.studentDeletionGraceDays });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
+  const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, tool: loadReflectionTools(locales).en!, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
   // A course is placed once (one read per launch after that): an admin's placement stands, then the SIS's, then the LMS's.
@@ -358,7 +361,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, recordsRequests, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, recordsRequests, reflections, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -19,6 +19,7 @@ import type { PlansService } from '../plans/plans.service.js';
 import type { TeamMapsService } from '../team-maps/team-maps.service.js';
 import type { ConfigurationService } from '../configuration/configuration.service.js';
 import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
+import type { ReflectionsService } from '../reflections/reflections.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
@@ -122,6 +123,8 @@ export interface AppContext extends AppDeps {
   /** Configuration documents (issue 14): versions of what a district changes without code, and the one in force. */
   configuration: ConfigurationService;
   recordsRequests: RecordsRequestsService;
+  /** Teams' reflection cycles (issue 13, item 2): look-for ratings and evidence cards from the school view. */
+  reflections: ReflectionsService;
   /** Weekly school snapshots (a nightly job) and the district view read from them. */
   dashboards: DashboardsService;
   /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */

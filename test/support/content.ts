@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../src/web/config.js';
+import { expect } from 'chai';
+import { ConfigError, projectRoot } from '../../src/web/config.js';
 
 /** The languages the tool ships: the folders of config/locales. */
 export const shippedLocales = readdirSync(path.join(projectRoot, 'config', 'locales'), { withFileTypes: true })
@@ -41,4 +42,15 @@ export function leaves(value: unknown, prefix = ''): Map<string, unknown> {
   };
   visit(value, prefix);
   return out;
+}
+
+/** The problems a content loader names when it refuses (a ConfigError), one a line; fails the test if it loads. */
+export function configProblems(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems.join('\n');
+  }
+  return expect.fail('should refuse');
 }

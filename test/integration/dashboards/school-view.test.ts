@@ -247,6 +247,43 @@ describe('school view (/schools/:schoolId)', function () {
     ]);
   });
 
+  it('gives a reflection\'s evidence cards the page\'s figures for the same day, suppressed the same way', async () => {
+    const counsellor: AppUser = { tenantId: s.tenantId, personId: counsellorA.id, name: counsellorA.name, role: 'advisor', contextId: null, contextTitle: '', contextKind: null, menteeIds: [], staffGrants: [{ role: 'counsellor', schoolId: places.a }] };
+    const card = (kind: Parameters<typeof t.ctx.schoolView.evidence>[2]) => t.ctx.schoolView.evidence(counsellor, places.a, kind);
+    const coverage = await card('coverage');
+    expect(coverage.day).to.equal('2026-03-18');
+    expect(coverage.figures).to.deep.equal({ kind: 'coverage', coverage: { students: 26, withNavigator: 24, activePlan: 7, seenWithinCadence: 9, notSeen2Weeks: 13 } });
+    // The page's seen (9) and not seen (13); the 4 between are Nine 07-08, Ten 04 and Ten 05.
+    expect((await card('checkin-cadence')).figures).to.deep.equal({ kind: 'checkin-cadence', cadenceDays: 7, students: 26, seenWithinCadence: 9, lapsed: 4, notSeen2Weeks: 13 });
+    const shown = (n: number) => ({ shown: n });
+    expect((await card('tiers-by-grade')).figures).to.deep.equal({
+      kind: 'tiers-by-grade',
+      columns: ['1', '2', '3', 'none'],
+      rows: [
+        { key: '09', cells: [shown(6), shown(2), shown(2), shown(2)] },
+        { key: '10', cells: Array(4).fill({ suppressed: true, reason: 'complementary' }) },
+        { key: '11', cells: Array(4).fill({ suppressed: true, reason: 'small' }) },
+      ],
+    });
+    const referrals = (await card('referral-response')).figures;
+    expect(referrals.kind === 'referral-response' && referrals.referrals.map((r) => [r.category, r.made, r.respondedOnTime, r.responded, r.overdue, r.medianHoursToRespond])).to.deep.equal([
+      ['food', 1, 1, 1, 0, 6],
+      ['housing', 2, 1, 1, 1, 24],
+    ]);
+    // No pulse window has opened at this school: the page shows none, and so does the card.
+    expect((await card('pulse-by-group')).figures).to.deep.equal({ kind: 'pulse-by-group', pulse: null });
+  });
+
+  it('refuses an evidence card to a counsellor of another school', async () => {
+    const outsider: AppUser = { tenantId: s.tenantId, personId: counsellorB.id, name: counsellorB.name, role: 'advisor', contextId: null, contextTitle: '', contextKind: null, menteeIds: [], staffGrants: [{ role: 'counsellor', schoolId: places.b }] };
+    try {
+      await t.ctx.schoolView.evidence(outsider, places.a, 'coverage');
+      expect.fail('should refuse');
+    } catch (err) {
+      expect((err as { status?: number }).status).to.equal(403);
+    }
+  });
+
   it('lists exactly the students not seen in two weeks, and exports the same names (CSV, XLSX)', async () => {
     const expected = names([...g9.slice(8), ...g10.slice(5), ...g11]);
     expect(expected).to.have.length(13);

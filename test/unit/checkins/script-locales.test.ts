@@ -1,23 +1,12 @@
 import { expect } from 'chai';
 import { loadCheckinScript, loadCheckinScripts } from '../../../src/checkins/checkins.schemas.js';
-import { ConfigError } from '../../../src/web/config.js';
-import { contentFixture, leaves, shippedJson, shippedLocales } from '../../support/content.js';
+import { configProblems, contentFixture, leaves, shippedJson, shippedLocales } from '../../support/content.js';
 
 /** The words of the script, written by its author and translated: everything else is structure. */
 const textProps = new Set(['label', 'theme', 'icebreaker', 'prompt']);
 
 type Overlay = { needs: Record<string, unknown>; weeks: Record<string, Record<string, string>>; questions: Record<string, string> };
 const spanish = () => shippedJson('checkin-script.es.json') as Overlay;
-
-const refusal = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return (err as ConfigError).problems.join('\n');
-  }
-  return expect.fail('should refuse');
-};
 
 describe('check-in script in every language (config/checkin-script.<locale>.json)', () => {
   it('ships a complete translation for every language of config/locales, which passes the script checks', () => {
@@ -57,7 +46,7 @@ describe('check-in script in every language (config/checkin-script.<locale>.json
     overlay.needs['transport'] = 'Transporte';
     overlay.needs['food'] = { label: 'Alimentación' };
     const file = contentFixture('checkin-script', shippedJson('checkin-script.json'), { es: overlay });
-    const text = refusal(() => loadCheckinScripts(['en', 'es'], file));
+    const text = configProblems(() => loadCheckinScripts(['en', 'es'], file));
     expect(text).to.contain('checkin-script.es.json questions.w3-goal: missing (English: "What is one thing you would like to get better at this month?")');
     expect(text).to.contain('checkin-script.es.json weeks.4.icebreaker: missing');
     expect(text).to.contain('checkin-script.es.json questions.w9-extra: unknown key');
@@ -69,7 +58,7 @@ describe('check-in script in every language (config/checkin-script.<locale>.json
 
   it('refuses a missing translation and one that is not JSON', () => {
     const base = shippedJson('checkin-script.json');
-    expect(refusal(() => loadCheckinScripts(['en', 'fr'], contentFixture('checkin-script', base, {})))).to.contain('checkin-script.fr.json: missing');
-    expect(refusal(() => loadCheckinScripts(['en', 'es'], contentFixture('checkin-script', base, { es: '{ nope' })))).to.contain('checkin-script.es.json: ');
+    expect(configProblems(() => loadCheckinScripts(['en', 'fr'], contentFixture('checkin-script', base, {})))).to.contain('checkin-script.fr.json: missing');
+    expect(configProblems(() => loadCheckinScripts(['en', 'es'], contentFixture('checkin-script', base, { es: '{ nope' })))).to.contain('checkin-script.es.json: ');
   });
 });

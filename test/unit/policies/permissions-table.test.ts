@@ -28,6 +28,7 @@ import { schoolPolicy, schoolActions } from '../../../src/policies/school.js';
 import { teamMapPolicy, teamMapActions } from '../../../src/policies/team-map.js';
 import { configurationPolicy, configurationActions } from '../../../src/policies/configuration.js';
 import { recordsRequestPolicy, recordsRequestActions } from '../../../src/policies/records-request.js';
+import { reflectionPolicy, reflectionActions } from '../../../src/policies/reflection.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -96,6 +97,11 @@ const teamMapAll = ['list', 'view', 'viewHistory', 'print', 'create', 'edit'];
 const schoolATeamMap = teamMapAll.map((a) => `teamMapSchoolA:${a}`);
 const districtTeamMap = teamMapAll.map((a) => `teamMapDistrict:${a}`);
 const teamMapReads = ['list', 'view', 'viewHistory', 'print'].flatMap((a) => [`teamMapSchoolA:${a}`, `teamMapDistrict:${a}`]);
+// Reflection cycles (issue 13, item 2): the same teams as the Success Maps; admins read both.
+const reflectionAll = ['list', 'view', 'compare', 'print', 'create', 'edit'];
+const schoolAReflection = reflectionAll.map((a) => `reflectionSchoolA:${a}`);
+const districtReflection = reflectionAll.map((a) => `reflectionDistrict:${a}`);
+const reflectionReads = ['list', 'view', 'compare', 'print'].flatMap((a) => [`reflectionSchoolA:${a}`, `reflectionDistrict:${a}`]);
 
 const expected: Record<string, string[]> = {
   'student (own record)': [
@@ -120,18 +126,18 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
-  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
-  'school leader (views come with issue 12)': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
-  'counsellor at school A': [...schoolATeamMap, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'school leader (views come with issue 12)': [...schoolATeamMap, ...schoolAReflection, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
+  'counsellor at school A': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   // Nothing of school A's student: no record, no referral, no alert (the queue and alerts pages open, listing B's only).
   'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
-  'social worker at school A (guest)': [...schoolATeamMap, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'social worker at school A (guest)': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
   // Leaders read numbers and the lists behind them, never a student's record, and never sensitive categories.
-  'school leader at school A': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
+  'school leader at school A': [...schoolATeamMap, ...schoolAReflection, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
   'school leader at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
-  'district leader, every school (guest)': [...schoolATeamMap, ...districtTeamMap, 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView, 'schoolView:view_district'],
+  'district leader, every school (guest)': [...schoolATeamMap, ...schoolAReflection, ...districtTeamMap, ...districtReflection, 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView, 'schoolView:view_district'],
   'district leader of school B only (guest)': ['survey:readResults'],
   'student whose grants say counsellor at A (never trusted)': ['survey:answer'],
   'student whose row says counsellor (never trusted)': [
@@ -153,7 +159,7 @@ const expected: Record<string, string[]> = {
     'survey:manageWindows', 'survey:readResults',
     'impact:view', 'impactDistrict:view',
     ...schoolAView, 'schoolView:view_district',
-    ...teamMapReads,
+    ...teamMapReads, ...reflectionReads,
     'configuration:view', 'configuration:edit', 'configuration:publish', 'configuration:export', 'configuration:import',
     'recordsRequest:export', 'recordsRequest:scheduleDeletion', 'recordsRequest:cancelDeletion',
   ],
@@ -219,6 +225,9 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['configuration', configurationActions, (user, a) => configurationPolicy(user, a as (typeof configurationActions)[number], { tenantId: T })],
   // A records request (issue 14 item 7) exports everything about a student: the tenant's admins only.
   ['recordsRequest', recordsRequestActions, (user, a) => recordsRequestPolicy(user, a as (typeof recordsRequestActions)[number], { scope })],
+  // School A's reflection cycles and the district team's.
+  ['reflectionSchoolA', reflectionActions, (user, a) => reflectionPolicy(user, a as (typeof reflectionActions)[number], { tenantId: T, schoolId: SA })],
+  ['reflectionDistrict', reflectionActions, (user, a) => reflectionPolicy(user, a as (typeof reflectionActions)[number], { tenantId: T, schoolId: null })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).
   ['recordViews', recordViewsActions, (user, a) => recordViewsPolicy(user, a as (typeof recordViewsActions)[number], { scope })],
