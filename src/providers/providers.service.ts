@@ -1,11 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import { withTenant } from '../db/tenant-scope.js';
+import { hashPassword, newToken, passwordMatches, tokenHash } from '../auth/secrets.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { providerAccountActions, providerAccountPolicy } from '../policies/provider-account.js';
 import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
@@ -37,10 +36,6 @@ export interface ProvidersDeps {
  */
 export const TOKEN_TTL_MS: Record<ProviderTokenPurpose, number> = { sign_in: 30 * 60_000, invite: 7 * 24 * 3600_000, referral: 3 * 24 * 3600_000 };
 
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-/** A password hash to verify against when no account matches, so a wrong e-mail takes as long as a wrong password. */
-let decoyHash: Promise<string> | undefined;
-const decoy = () => (decoyHash ??= argonHash(randomBytes(16).toString('hex')));
 
 export const PROVIDER_ROLE = 'provider';
 const actorOf = (p: ProviderUser): AuditActor => ({ tenantId: p.tenantId, personId: p.accountId, role: PROVIDER_ROLE });
@@ -67,9 +62,9 @@ export function createProvidersService(deps: ProvidersDeps) {
 
   /** A fresh one-time token for an account: the token (for the e-mail's link) and its hash kept in tx. */
   async function issueToken(tx: DbOrTx, tenantId: string, accountId: string, purpose: ProviderTokenPurpose): Promise<string> {
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const now = clock.now();
-    await repo.insertToken(tx, tenantId, { accountId, purpose, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]), createdAt: now });
+    await repo.insertToken(tx, tenantId, { accountId, purpose, tokenHash: tokenHash(token), expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]), createdAt: now });
     return token;
   }
 
@@ -175,7 +170,7 @@ export function createProvidersService(deps: ProvidersDeps) {
     /** Uses a one-time link: its provider, or a 400 for a link used, expired, unknown or of a deactivated account. */
     async consume(tenantId: string, token: string, purpose: ProviderTokenPurpose): Promise<ProviderUser> {
       return withTenant(tenantId, async () => {
-        const accountId = await repo.consumeToken(db, tenantId, sha256(token), purpose, clock.now());
+        const accountId = await repo.consumeToken(db, tenantId, tokenHash(token), purpose, clock.now());
         const provider = accountId ? await userOfAccount(tenantId, await repo.findAccount(db, tenantId, accountId)) : undefined;
         if (!provider) throw linkRefused();
         return provider;
@@ -186,8 +181,9 @@ export function createProvidersService(deps: ProvidersDeps) {
     async verifyPassword(tenantId: string, email: string, password: string): Promise<ProviderUser | undefined> {
       return withTenant(tenantId, async () => {
         const account = await repo.findAccountByEmail(db, tenantId, email);
-        const matches = await argonVerify(account?.passwordHash ?? (await decoy()), password).catch(() => false);
-        return matches && account?.passwordHash ? userOfAccount(tenantId, account) : undefined;
+        // Verified even without an account (against a decoy), so a wrong e-mail takes as long as a wrong password.
+        const matches = await passwordMatches(account?.passwordHash, password);
+        return matches && account ? userOfAccount(tenantId, account) : undefined;
       });
     },
 
@@ -207,7 +203,7 @@ export function createProvidersService(deps: ProvidersDeps) {
     /** Sets (or changes) the provider's own password, kept as an argon2id hash. */
     async setPassword(provider: ProviderUser, posted: ParsedForm<PasswordForm>): Promise<void> {
       const form = validForm(posted, provider.locale);
-      const passwordHash = await argonHash(form.password);
+      const passwordHash = await hashPassword(form.password);
       await withTenant(provider.tenantId, () =>
         db.transaction(async (tx) => {
           if (!(await repo.updateAccount(tx, provider.tenantId, provider.accountId, { passwordHash }))) throw notFound();
