@@ -26,3 +26,4 @@ export * from '../dashboards/dashboards.tables.js';
 export * from '../surveys/surveys.tables.js';
 export * from '../reports/reports.tables.js';
 export * from '../team-maps/team-maps.tables.js';
+export * from '../risk-reviews/risk-reviews.tables.js';

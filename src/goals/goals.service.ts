@@ -272,14 +272,16 @@ export function createGoalsService(deps: GoalsDeps) {
       return write(user, s, g, version, { status, ...(status === 'active' ? { proposed: false } : {}) });
     },
 
-    async addStep(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StepInput>) {
+    async addStep(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StepInput>): Promise<string> {
       const s = await openGoal(user, studentId, goalId, 'editSteps');
       const input = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'editSteps');
-      await db.transaction(async (tx) => {
+      // The step's id: a risk-review decision keeps it as the record it created.
+      return db.transaction(async (tx) => {
         const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: g.id, ...input, createdBy: user.personId, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'goal_step', entityId: st.id, studentId: s.student.id }, tx);
         await deps.onStudentText?.(tx, user, s.student.id, { kind: 'goal', id: g.id }, textsOf(input));
+        return st.id;
       });
     },
 

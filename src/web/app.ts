@@ -27,6 +27,7 @@ import { createJobQueue, type JobDescriber } from '../jobs/jobs.service.js';
 import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
+import { createRiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
 import { loadMapExamples } from '../team-maps/team-maps.schemas.js';
 import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
@@ -337,6 +338,20 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     bandsOf: (t, ids) => indicators.bandsOf(t, ids),
   };
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  // Risk review (issue 13): the agenda's reads are the school view's, plus the tier timelines; decisions go through goals, referrals and navigators.
+  const riskReviews = createRiskReviewsService({
+    db,
+    clock: deps.clock,
+    audit,
+    roster,
+    schools,
+    goals,
+    referrals,
+    navigators,
+    supports,
+    sources: { studentsAt: schoolFacts.studentsAt, tiersOf: schoolFacts.tiersOf, tierTimelines: (t) => indicators.tierTimelines(t), openNeeds: schoolFacts.openNeeds, lastAttendedOn: schoolFacts.lastAttendedOn, referralsSince: schoolFacts.referralsSince },
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+  });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
@@ -352,7 +367,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

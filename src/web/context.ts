@@ -17,6 +17,7 @@ import type { ScoresService } from '../scores/scores.service.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { TeamMapsService } from '../team-maps/team-maps.service.js';
+import type { RiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
@@ -117,6 +118,7 @@ export interface AppContext extends AppDeps {
   schoolView: SchoolViewService;
   /** Teams' Success Maps (issue 13): a school's or the district's shared map with its tracked actions. */
   teamMaps: TeamMapsService;
+  riskReviews: RiskReviewsService;
   /** Weekly school snapshots (a nightly job) and the district view read from them. */
   dashboards: DashboardsService;
   /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */

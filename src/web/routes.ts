@@ -42,6 +42,7 @@ import { alertsRoutes } from '../alerts/alerts.routes.js';
 import { surveysRoutes } from '../surveys/surveys.routes.js';
 import { impactRoutes } from '../impact/impact.routes.js';
 import { teamMapsRoutes } from '../team-maps/team-maps.routes.js';
+import { riskReviewsRoutes } from '../risk-reviews/risk-reviews.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -102,4 +103,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(surveysRoutes(ctx));
   app.use(impactRoutes(ctx));
   app.use(teamMapsRoutes(ctx));
+  app.use(riskReviewsRoutes(ctx));
 }
