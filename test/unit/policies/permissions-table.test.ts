@@ -26,6 +26,7 @@ import { impactPolicy, impactActions } from '../../../src/policies/impact.js';
 import { schoolViewPolicy, schoolViewActions } from '../../../src/policies/school-view.js';
 import { schoolPolicy, schoolActions } from '../../../src/policies/school.js';
 import { teamMapPolicy, teamMapActions } from '../../../src/policies/team-map.js';
+import { riskReviewPolicy, riskReviewActions } from '../../../src/policies/risk-review.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -93,6 +94,8 @@ const schoolAStaffView = [...schoolAView, 'schoolView:see_sensitive'];
 const teamMapAll = ['list', 'view', 'viewHistory', 'print', 'create', 'edit'];
 const schoolATeamMap = teamMapAll.map((a) => `teamMapSchoolA:${a}`);
 const districtTeamMap = teamMapAll.map((a) => `teamMapDistrict:${a}`);
+// Risk review (issue 13): the school's staff run it; admins read; no one at another school, no student or family.
+const schoolARiskReview = ['list', 'view', 'create', 'edit'].map((a) => `riskReviewSchoolA:${a}`);
 const teamMapReads = ['list', 'view', 'viewHistory', 'print'].flatMap((a) => [`teamMapSchoolA:${a}`, `teamMapDistrict:${a}`]);
 
 const expected: Record<string, string[]> = {
@@ -118,18 +121,18 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
-  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
-  'school leader (views come with issue 12)': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
-  'counsellor at school A': [...schoolATeamMap, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...schoolARiskReview, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...schoolARiskReview, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'school leader (views come with issue 12)': [...schoolATeamMap, ...schoolARiskReview, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
+  'counsellor at school A': [...schoolATeamMap, ...schoolARiskReview, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   // Nothing of school A's student: no record, no referral, no alert (the queue and alerts pages open, listing B's only).
   'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
-  'social worker at school A (guest)': [...schoolATeamMap, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'social worker at school A (guest)': [...schoolATeamMap, ...schoolARiskReview, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
   // Leaders read numbers and the lists behind them, never a student's record, and never sensitive categories.
-  'school leader at school A': [...schoolATeamMap, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
+  'school leader at school A': [...schoolATeamMap, ...schoolARiskReview, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
   'school leader at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
-  'district leader, every school (guest)': [...schoolATeamMap, ...districtTeamMap, 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView, 'schoolView:view_district'],
+  'district leader, every school (guest)': [...schoolATeamMap, ...schoolARiskReview, ...districtTeamMap, 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView, 'schoolView:view_district'],
   'district leader of school B only (guest)': ['survey:readResults'],
   'student whose grants say counsellor at A (never trusted)': ['survey:answer'],
   'student whose row says counsellor (never trusted)': [
@@ -151,7 +154,7 @@ const expected: Record<string, string[]> = {
     'survey:manageWindows', 'survey:readResults',
     'impact:view', 'impactDistrict:view',
     ...schoolAView, 'schoolView:view_district',
-    ...teamMapReads,
+    ...teamMapReads, 'riskReviewSchoolA:list', 'riskReviewSchoolA:view',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -210,6 +213,7 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['schoolView', schoolViewActions, (user, a) => schoolViewPolicy(user, a as (typeof schoolViewActions)[number], a === 'view_district' ? { tenantId: T } : { tenantId: T, schoolId: SA })],
   // School A's Success Maps and the district team's (schoolId null).
   ['teamMapSchoolA', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: SA })],
+  ['riskReviewSchoolA', riskReviewActions, (user, a) => riskReviewPolicy(user, a as (typeof riskReviewActions)[number], { tenantId: T, schoolId: SA })],
   ['teamMapDistrict', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: null })],
   ['audit', auditLogActions, (user, a) => auditPolicy(user, a as (typeof auditLogActions)[number], { tenantId: T })],
   // "Who viewed my record": the student's own and their family's, never staff's (they have the audit log).

@@ -26,6 +26,7 @@ import { surveyAnswerPolicy, surveyPolicy } from '../../../src/policies/survey.j
 import { schoolViewPolicy } from '../../../src/policies/school-view.js';
 import { schoolPolicy } from '../../../src/policies/school.js';
 import { teamMapPolicy } from '../../../src/policies/team-map.js';
+import { riskReviewPolicy } from '../../../src/policies/risk-review.js';
 import { hasText } from '../../../src/web/i18n.js';
 import type { AppUser } from '../../../src/auth/user.js';
 
@@ -35,7 +36,7 @@ describe('policy names in audited denials', () => {
     [planPolicy, 'plan'], [goalPolicy, 'goal'], [checkinPolicy, 'checkin'], [caseloadPolicy, 'caseload'], [navigatorPolicy, 'navigator'],
     [auditPolicy, 'audit'], [coursePolicy, 'course'], [scoresPolicy, 'scores'], [platformPolicy, 'platform'], [roleHomePolicy, 'roleHome'],
     [contentItemPolicy, 'contentItem'], [recordViewsPolicy, 'recordViews'], [dataImportPolicy, 'dataImport'], [studentDataEntryPolicy, 'studentDataEntry'], [connectorPolicy, 'connector'], [supportPolicy, 'support'], [providerAccountPolicy, 'providerAccount'],
-    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'],
+    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [riskReviewPolicy, 'riskReview'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {
