@@ -272,17 +272,30 @@ export function createGoalsService(deps: GoalsDeps) {
       return write(user, s, g, version, { status, ...(status === 'active' ? { proposed: false } : {}) });
     },
 
-    async addStep(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StepInput>): Promise<string> {
+    async addStep(user: AppUser, studentId: string, goalId: string, form: ParsedForm<StepInput>) {
       const s = await openGoal(user, studentId, goalId, 'editSteps');
       const input = validForm(form, user.locale);
       const g = await load(user, s, goalId, 'editSteps');
-      // The step's id: a risk-review decision keeps it as the record it created.
-      return db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: g.id, ...input, createdBy: user.personId, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'goal_step', entityId: st.id, studentId: s.student.id }, tx);
         await deps.onStudentText?.(tx, user, s.student.id, { kind: 'goal', id: g.id }, textsOf(input));
-        return st.id;
       });
+    },
+
+    /**
+     * A step a school team decided in its risk review (src/risk-reviews) on the student's newest active
+     * goal. The team's policy (staff of the student's school) let the actor through, so the goal
+     * policy's relationship rule (the advisor and the student write steps) is not asked again. Written in
+     * the caller's transaction and audited as the actor's. Undefined when the student has no active goal.
+     */
+    async addTeamStep(user: AppUser, studentId: string, input: StepInput, tx: DbOrTx = db): Promise<string | undefined> {
+      const goal = (await repo.listGoals(tx, user.tenantId, studentId)).find((g) => g.status === 'active');
+      if (!goal) return undefined;
+      const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: goal.id, ...input, createdBy: user.personId, createdAt: clock.now() });
+      await audit.record(user, { action: 'create', entity: 'goal_step', entityId: st.id, studentId }, tx);
+      await deps.onStudentText?.(tx, user, studentId, { kind: 'goal', id: goal.id }, textsOf(input));
+      return st.id;
     },
 
     async setStepDone(user: AppUser, studentId: string, goalId: string, stepId: string, done: boolean) {

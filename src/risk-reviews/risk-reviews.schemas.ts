@@ -3,7 +3,8 @@ import { formText, isoDate } from '../web/forms.js';
 import { decisionKinds } from './risk-reviews.tables.js';
 
 export const noteLimit = 4000;
-export const summaryLimit = 500;
+/** What was decided: short enough to be a goal step's words (goalLimits.step) when it becomes a plan action. */
+export const summaryLimit = 300;
 
 export const idParam = z.uuid();
 
@@ -40,7 +41,7 @@ export const decisionForm = z
   .object({
     student: z.uuid('riskReviews.errors.formMismatch'),
     kind: z.enum(decisionKinds, 'riskReviews.errors.kind'),
-    summary: formText(summaryLimit, 'riskReviews.errors.summaryTooLong', { min: 1, message: 'riskReviews.errors.summaryEmpty' }),
+    summary: formText(summaryLimit, 'riskReviews.errors.summaryTooLong', { min: 2, message: 'riskReviews.errors.summaryEmpty' }),
     owner: z.uuid('riskReviews.errors.owner'),
     due: optionalDay,
     support: optionalId,

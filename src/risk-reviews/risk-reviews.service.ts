@@ -41,7 +41,7 @@ export interface RiskReviewsDeps {
   audit: Pick<AuditService, 'record'>;
   roster: Pick<RosterService, 'namesOf' | 'staffHolding'>;
   schools: Pick<SchoolsService, 'list'>;
-  goals: Pick<GoalsService, 'list' | 'addStep'>;
+  goals: Pick<GoalsService, 'addTeamStep'>;
   referrals: Pick<ReferralsService, 'create'>;
   navigators: Pick<NavigatorsService, 'assign'>;
   supports: Pick<SupportsService, 'activeSupports'>;
@@ -266,12 +266,12 @@ export function createRiskReviewsService(deps: RiskReviewsDeps) {
     },
 
     /**
-     * A decision for a student on the agenda, creating what it names through the feature that owns it,
-     * under that feature's own rules (a referral's consent hold, a goal's permissions): a plan action is a
-     * step on the student's newest active goal, a referral goes to the chosen support, a navigator change
-     * assigns the chosen staff member (in this transaction). The referral and the step are written by their
-     * services in their own transactions, so the form carries a one-time token (src/web/once.ts): a
-     * resubmit creates neither twice. Audited.
+     * A decision for a student on the agenda, creating what it names through the feature that owns it:
+     * a plan action is a step on the student's newest active goal and a navigator change assigns the
+     * chosen staff member, both in the decision's transaction; a referral goes to the chosen support
+     * through the referrals service's create, under its rules (the user's referral permission, consent
+     * holds), in that service's own transaction, so the form carries a one-time token (src/web/once.ts)
+     * and a resubmit creates no second referral. Audited.
      */
     async decide(user: AppUser, meetingId: string, parsed: ParsedForm<DecisionInput>): Promise<string> {
       const meeting = await open(user, meetingId, 'edit');
@@ -281,15 +281,18 @@ export function createRiskReviewsService(deps: RiskReviewsDeps) {
       const error = (field: string, key: string) => new InvalidInput({ [field]: t(key, {}, user.locale) });
       if (!team.some((p) => p.id === form.owner)) throw error('owner', 'riskReviews.errors.owner');
       if (form.kind === 'navigator_change' && !team.some((p) => p.id === form.navigator)) throw error('navigator', 'riskReviews.errors.navigator');
-      let createdRecordId: string | null = null;
-      if (form.kind === 'plan_action') {
-        const goal = (await deps.goals.list(user, form.student)).goals.find((g) => g.status === 'active');
-        if (!goal) throw error('kind', 'riskReviews.errors.noGoal');
-        createdRecordId = await deps.goals.addStep(user, form.student, goal.id, stepForm.safeParse({ text: form.summary, owner: 'advisor', dueDate: form.due ?? '' }));
-      } else if (form.kind === 'referral') {
-        createdRecordId = await deps.referrals.create(user, form.student, referralForm.safeParse({ support: form.support, reason: form.summary, urgency: form.urgency, owner: form.owner, source: 'direct', need: '' }));
-      }
+      // A plan action is a step the school's adults own (the team's owner is named on the decision).
+      const stepParsed = form.kind === 'plan_action' ? stepForm.safeParse({ text: form.summary, owner: 'advisor', dueDate: form.due ?? '' }) : undefined;
+      if (stepParsed && !stepParsed.success) throw error('summary', 'riskReviews.errors.summaryTooLong');
+      const step = stepParsed?.data;
+      // A referral is written by its service in its own transaction (its rules: consent holds, response times, mail).
+      const referralId = form.kind === 'referral' ? await deps.referrals.create(user, form.student, referralForm.safeParse({ support: form.support, reason: form.summary, urgency: form.urgency, owner: form.owner, source: 'direct', need: '' })) : null;
       return db.transaction(async (tx) => {
+        let createdRecordId = referralId;
+        if (step) {
+          createdRecordId = (await deps.goals.addTeamStep(user, form.student, step, tx)) ?? null;
+          if (!createdRecordId) throw error('kind', 'riskReviews.errors.noGoal');
+        }
         if (form.kind === 'navigator_change') {
           const row = await deps.navigators.assign({ tenantId: user.tenantId, studentId: form.student, navigatorId: form.navigator, assignedBy: user.personId }, tx);
           createdRecordId = row.id;
