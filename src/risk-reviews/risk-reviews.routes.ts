@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
-import { redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
+import { prefixed, redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
 import { t } from '../web/i18n.js';
 import { toolPath } from '../web/urls.js';
 import { attendanceForm, decisionForm, newMeetingForm, noteForm, noteLimit, settleForm, summaryLimit } from './risk-reviews.schemas.js';
@@ -97,7 +97,7 @@ export function riskReviewsRoutes(ctx: AppContext): Router {
   };
 
   r.post('/risk-reviews/:meetingId/attendance', ctx.requireUser, async (req, res) => {
-    const done = await unlessRefused(() => ctx.riskReviews.setAttendance(req.user!, meetingIdOf(req), attendanceForm.safeParse(req.body)));
+    const done = await unlessRefused(() => ctx.riskReviews.setAttendance(req.user!, meetingIdOf(req), attendanceForm.safeParse({ attendees: Object.keys(prefixed(req.body, 'attendee')) })));
     if (!done.ok) return refused(req, res, done.errors);
     redirectInTool(res, meetingPaths(meetingIdOf(req)).meeting, { hash: 'attendance' });
   });

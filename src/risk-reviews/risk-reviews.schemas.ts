@@ -11,9 +11,8 @@ export const idParam = z.uuid();
 export const newMeetingForm = z.object({ heldOn: isoDate });
 export type NewMeetingInput = z.output<typeof newMeetingForm>;
 
-/** Checkboxes: none posted is an empty list, one is a string. */
-const idList = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.uuid('riskReviews.errors.attendee')).max(200));
-export const attendanceForm = z.object({ attendees: idList });
+/** The ticked staff: a flat form has one checkbox field per person (`attendee.<id>`), so the route passes their ids. */
+export const attendanceForm = z.object({ attendees: z.array(z.uuid('riskReviews.errors.attendee')).max(500) });
 export type AttendanceInput = z.output<typeof attendanceForm>;
 
 /** A student's notes, with the version the page loaded (0: none yet): a save over someone's newer words is a conflict. */
