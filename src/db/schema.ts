@@ -29,3 +29,4 @@ export * from '../team-maps/team-maps.tables.js';
 export * from '../configuration/configuration.tables.js';
 export * from '../records-requests/records-requests.tables.js';
 export * from '../reflections/reflections.tables.js';
+export * from '../risk-reviews/risk-reviews.tables.js';

@@ -283,6 +283,21 @@ export function createGoalsService(deps: GoalsDeps) {
       });
     },
 
+    /**
+     * A step a school team decided in its risk review (src/risk-reviews) on the student's newest active
+     * goal. The team's policy (staff of the student's school) let the actor through, so the goal
+     * policy's relationship rule (the advisor and the student write steps) is not asked again. Written in
+     * the caller's transaction and audited as the actor's. Undefined when the student has no active goal.
+     */
+    async addTeamStep(user: AppUser, studentId: string, input: StepInput, tx: DbOrTx = db): Promise<string | undefined> {
+      const goal = (await repo.listGoals(tx, user.tenantId, studentId)).find((g) => g.status === 'active');
+      if (!goal) return undefined;
+      const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: goal.id, ...input, createdBy: user.personId, createdAt: clock.now() });
+      await audit.record(user, { action: 'create', entity: 'goal_step', entityId: st.id, studentId }, tx);
+      await deps.onStudentText?.(tx, user, studentId, { kind: 'goal', id: goal.id }, textsOf(input));
+      return st.id;
+    },
+
     async setStepDone(user: AppUser, studentId: string, goalId: string, stepId: string, done: boolean) {
       const s = await openGoal(user, studentId, goalId, 'editSteps');
       if (!isUuid(stepId)) throw notFound(message('goals.errors.noSuchStep'));

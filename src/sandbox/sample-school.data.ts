@@ -313,6 +313,20 @@ export const advisory9A: SampleAdvisory = {
         ],
         attendance: 'yyyyyyyyyy',
         wellbeing: [4, 3, 3, 2, 2, 3, 2, 2, 1, 2],
+        // An active goal: the risk review (src/risk-reviews) flags Ethan (an urgent need) and can add a plan action to it.
+        goals: [
+          {
+            category: 'well-being',
+            statement: 'Feel connected at school: one club or lunch group I go to each week',
+            measure: 'Weeks I went, checked with my advisor',
+            target: '4 weeks in a row',
+            dueInWeeks: 6,
+            why: 'Lunch is the hardest part of the day since my friend moved.',
+            state: 'active',
+            weeksAgo: 1,
+            steps: [{ text: 'Visit the tech club at lunch on Wednesday', owner: 'student', done: false }],
+          },
+        ],
         notes: [
           {
             session: 9,

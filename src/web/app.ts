@@ -29,6 +29,7 @@ import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
 import { createRecordsRequestsService } from '../records-requests/records-requests.service.js';
+import { createRiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
 import { loadMapExamples } from '../team-maps/team-maps.schemas.js';
 import { createReflectionsService } from '../reflections/reflections.service.js';
 import { loadReflectionTools } from '../reflections/reflection-tool.js';
@@ -345,6 +346,20 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   };
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const recordsRequests = createRecordsRequestsService({ db, clock: deps.clock, audit, studentRecords, jobs, deletionGraceDays: deps.config.studentDeletionGraceDays });
+  // Risk review (issue 13): the agenda's reads are the school view's, plus the tier timelines; decisions go through goals, referrals and navigators.
+  const riskReviews = createRiskReviewsService({
+    db,
+    clock: deps.clock,
+    audit,
+    roster,
+    schools,
+    goals,
+    referrals,
+    navigators,
+    supports,
+    sources: { studentsAt: schoolFacts.studentsAt, tiersOf: (t, ids) => indicators.standingOf(t, ids, { withBands: false }), tierTimelines: (t) => indicators.tierTimelines(t), openNeeds: schoolFacts.openNeeds, lastAttendedOn: schoolFacts.lastAttendedOn, referralsSince: schoolFacts.referralsSince },
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+  });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
   const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, tool: loadReflectionTools(locales).en!, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
@@ -361,7 +376,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, recordsRequests, reflections, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, recordsRequests, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

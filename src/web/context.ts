@@ -20,6 +20,7 @@ import type { TeamMapsService } from '../team-maps/team-maps.service.js';
 import type { ConfigurationService } from '../configuration/configuration.service.js';
 import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
 import type { ReflectionsService } from '../reflections/reflections.service.js';
+import type { RiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { StudentRecordGate } from '../navigators/student-record.js';
 import type { GoalsService } from '../goals/goals.service.js';
@@ -125,6 +126,7 @@ export interface AppContext extends AppDeps {
   recordsRequests: RecordsRequestsService;
   /** Teams' reflection cycles (issue 13, item 2): look-for ratings and evidence cards from the school view. */
   reflections: ReflectionsService;
+  riskReviews: RiskReviewsService;
   /** Weekly school snapshots (a nightly job) and the district view read from them. */
   dashboards: DashboardsService;
   /** The reports library's settings (the minimum group size school and district views hide below), kept on /admin/reports. */

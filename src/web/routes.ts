@@ -44,6 +44,7 @@ import { impactRoutes } from '../impact/impact.routes.js';
 import { teamMapsRoutes } from '../team-maps/team-maps.routes.js';
 import { configurationRoutes, configurationUploadRoutes } from '../configuration/configuration.routes.js';
 import { recordsRequestsRoutes } from '../records-requests/records-requests.routes.js';
+import { riskReviewsRoutes } from '../risk-reviews/risk-reviews.routes.js';
 
 /**
  * Routes that run before any user (so any tenant) is known see every tenant's rows (row-level
@@ -107,4 +108,5 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(teamMapsRoutes(ctx));
   app.use(configurationRoutes(ctx));
   app.use(recordsRequestsRoutes(ctx));
+  app.use(riskReviewsRoutes(ctx));
 }

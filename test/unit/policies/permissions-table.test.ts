@@ -29,6 +29,7 @@ import { teamMapPolicy, teamMapActions } from '../../../src/policies/team-map.js
 import { configurationPolicy, configurationActions } from '../../../src/policies/configuration.js';
 import { recordsRequestPolicy, recordsRequestActions } from '../../../src/policies/records-request.js';
 import { reflectionPolicy, reflectionActions } from '../../../src/policies/reflection.js';
+import { riskReviewPolicy, riskReviewActions } from '../../../src/policies/risk-review.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -96,6 +97,8 @@ const schoolAStaffView = [...schoolAView, 'schoolView:see_sensitive'];
 const teamMapAll = ['list', 'view', 'viewHistory', 'print', 'create', 'edit'];
 const schoolATeamMap = teamMapAll.map((a) => `teamMapSchoolA:${a}`);
 const districtTeamMap = teamMapAll.map((a) => `teamMapDistrict:${a}`);
+// Risk review (issue 13): the school's staff run it; admins read; no one at another school, no student or family.
+const schoolARiskReview = ['list', 'view', 'create', 'edit'].map((a) => `riskReviewSchoolA:${a}`);
 const teamMapReads = ['list', 'view', 'viewHistory', 'print'].flatMap((a) => [`teamMapSchoolA:${a}`, `teamMapDistrict:${a}`]);
 // Reflection cycles (issue 13, item 2): the same teams as the Success Maps; admins read both.
 const reflectionAll = ['list', 'view', 'compare', 'print', 'create', 'edit'];
@@ -126,18 +129,18 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
-  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
-  'school leader (views come with issue 12)': [...schoolATeamMap, ...schoolAReflection, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
-  'counsellor at school A': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'school leader (views come with issue 12)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
+  'counsellor at school A': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   // Nothing of school A's student: no record, no referral, no alert (the queue and alerts pages open, listing B's only).
   'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
-  'social worker at school A (guest)': [...schoolATeamMap, ...schoolAReflection, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'social worker at school A (guest)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
   // Leaders read numbers and the lists behind them, never a student's record, and never sensitive categories.
-  'school leader at school A': [...schoolATeamMap, ...schoolAReflection, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
+  'school leader at school A': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
   'school leader at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults'],
-  'district leader, every school (guest)': [...schoolATeamMap, ...schoolAReflection, ...districtTeamMap, ...districtReflection, 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView, 'schoolView:view_district'],
+  'district leader, every school (guest)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...districtTeamMap, ...districtReflection, 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView, 'schoolView:view_district'],
   'district leader of school B only (guest)': ['survey:readResults'],
   'student whose grants say counsellor at A (never trusted)': ['survey:answer'],
   'student whose row says counsellor (never trusted)': [
@@ -159,7 +162,7 @@ const expected: Record<string, string[]> = {
     'survey:manageWindows', 'survey:readResults',
     'impact:view', 'impactDistrict:view',
     ...schoolAView, 'schoolView:view_district',
-    ...teamMapReads, ...reflectionReads,
+    ...teamMapReads, ...reflectionReads, 'riskReviewSchoolA:list', 'riskReviewSchoolA:view',
     'configuration:view', 'configuration:edit', 'configuration:publish', 'configuration:export', 'configuration:import',
     'recordsRequest:export', 'recordsRequest:scheduleDeletion', 'recordsRequest:cancelDeletion',
   ],
@@ -220,6 +223,7 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['schoolView', schoolViewActions, (user, a) => schoolViewPolicy(user, a as (typeof schoolViewActions)[number], a === 'view_district' ? { tenantId: T } : { tenantId: T, schoolId: SA })],
   // School A's Success Maps and the district team's (schoolId null).
   ['teamMapSchoolA', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: SA })],
+  ['riskReviewSchoolA', riskReviewActions, (user, a) => riskReviewPolicy(user, a as (typeof riskReviewActions)[number], { tenantId: T, schoolId: SA })],
   ['teamMapDistrict', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: null })],
   // What the district changes without code (configuration documents): its admins, whatever anyone's staff roles.
   ['configuration', configurationActions, (user, a) => configurationPolicy(user, a as (typeof configurationActions)[number], { tenantId: T })],

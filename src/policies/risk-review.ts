@@ -1,0 +1,25 @@
+import { staffRoles } from '../auth/user.js';
+import type { Policy } from './policy.js';
+import { holdsAt } from './staff-scope.js';
+
+export const riskReviewActions = ['list', 'view', 'create', 'edit'] as const;
+export type RiskReviewAction = (typeof riskReviewActions)[number];
+
+/** A school's risk-review meetings. */
+export interface RiskReviewResource {
+  tenantId: string;
+  schoolId: string;
+}
+
+/**
+ * Risk review (issue 13, seed 004) is the school team's meeting on its students with the most intensive
+ * needs: the team is whoever holds a staff role at that school (district leaders who hold there too).
+ * Its notes are adult-only, so students and families never (they hold no staff role, whatever their
+ * row says). Admins oversee without sitting on the team: they read, write nothing.
+ */
+export const riskReviewPolicy: Policy<RiskReviewAction, RiskReviewResource> = (user, action, { tenantId, schoolId }) => {
+  if (user.tenantId !== tenantId) return false;
+  if (user.role === 'student' || user.role === 'family') return false;
+  if (holdsAt(user, staffRoles, [schoolId])) return true;
+  return user.role === 'admin' && (action === 'list' || action === 'view');
+};
