@@ -24,6 +24,7 @@ import { rosterRecords } from '../roster/roster-records.service.js';
 import { schoolRecords } from '../schools/schools-records.service.js';
 import { studentDataRecords } from '../student-data/student-data-records.service.js';
 import { surveyRecords } from '../surveys/surveys-records.service.js';
+import { riskReviewRecords } from '../risk-reviews/risk-reviews-records.service.js';
 
 /**
  * Every feature that keeps a student's rows, in the order their rows are forgotten: the person row
@@ -38,6 +39,7 @@ export const studentRecordFeatures: readonly (readonly [feature: string, records
   ['plans', planRecords],
   ['referrals', referralRecords],
   ['surveys', surveyRecords],
+  ['riskReviews', riskReviewRecords],
   ['indicators', indicatorRecords],
   ['navigators', navigatorRecords],
   ['schools', schoolRecords],

@@ -62,12 +62,13 @@ export const updateNote = (db: DbOrTx, note: Note, v: { text: string; authorId: 
 export const decisionsOf = (db: DbOrTx, tenantId: string, meetingId: string) => db.select().from(riskReviewDecisions).where(and(eq(riskReviewDecisions.tenantId, tenantId), eq(riskReviewDecisions.meetingId, meetingId)));
 
 /** Decisions still open from the school's other meetings: they roll into this one's agenda. */
-export const openDecisionsElsewhere = (db: DbOrTx, tenantId: string, schoolId: string, meetingId: string) =>
+/** The school's open decisions of meetings other than `meetingId` (every meeting's, for a meeting not yet made: null). */
+export const openDecisionsElsewhere = (db: DbOrTx, tenantId: string, schoolId: string, meetingId: string | null) =>
   db
     .select({ decision: riskReviewDecisions })
     .from(riskReviewDecisions)
     .innerJoin(riskReviews, and(eq(riskReviews.tenantId, riskReviewDecisions.tenantId), eq(riskReviews.id, riskReviewDecisions.meetingId)))
-    .where(and(eq(riskReviewDecisions.tenantId, tenantId), eq(riskReviews.schoolId, schoolId), ne(riskReviews.id, meetingId), eq(riskReviewDecisions.status, 'open')))
+    .where(and(eq(riskReviewDecisions.tenantId, tenantId), eq(riskReviews.schoolId, schoolId), meetingId === null ? undefined : ne(riskReviews.id, meetingId), eq(riskReviewDecisions.status, 'open')))
     .then((rows) => rows.map((r) => r.decision));
 
 /** Decisions this meeting settled (marked done or not done here). */

@@ -87,7 +87,7 @@ export function createRiskReviewsService(deps: RiskReviewsDeps) {
     (await roster.staffHolding(tenantId, staffRoles, [schoolId])).map((p) => ({ id: p.id, name: p.name })).sort((a, b) => a.name.localeCompare(b.name));
 
   /** Each flagged student's reasons, from the data now; students with an open decision elsewhere are added with `open_decision`. */
-  async function agendaNow(tenantId: string, meeting: repo.Meeting): Promise<{ studentId: string; reasons: AgendaReason[] }[]> {
+  async function agendaNow(tenantId: string, meeting: { schoolId: string; id: string | null }): Promise<{ studentId: string; reasons: AgendaReason[] }[]> {
     const now = clock.now();
     const zone = await deps.timeZoneOf(tenantId);
     const today = localDate(now, zone);
@@ -202,9 +202,12 @@ export function createRiskReviewsService(deps: RiskReviewsDeps) {
     async create(user: AppUser, schoolId: string, parsed: ParsedForm<NewMeetingInput>): Promise<string> {
       const school = await schoolOf(user, schoolId, 'create');
       const form = validForm(parsed, user.locale);
+      // Read before the transaction: the other features' reads use their own connections, and the embedded
+      // database has one, which the transaction holds until it ends.
+      const agenda = await agendaNow(user.tenantId, { schoolId: school.id, id: null });
       return db.transaction(async (tx) => {
         const meeting = await repo.insertMeeting(tx, { tenantId: user.tenantId, schoolId: school.id, heldOn: form.heldOn, createdBy: user.personId, createdAt: clock.now() });
-        await repo.upsertItems(tx, user.tenantId, meeting.id, await agendaNow(user.tenantId, meeting));
+        await repo.upsertItems(tx, user.tenantId, meeting.id, agenda);
         await audit.record(user, { action: 'create', entity: 'risk_review', entityId: meeting.id }, tx);
         return meeting.id;
       });
