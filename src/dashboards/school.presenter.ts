@@ -29,6 +29,7 @@ export const schoolPaths = (schoolId: string) => ({
   students: toolPath('schools', schoolId, 'students'),
   export: toolPath('schools', schoolId, 'students', 'export'),
   maps: toolPath('schools', schoolId, 'maps'),
+  reflections: toolPath('schools', schoolId, 'reflections'),
 });
 
 /** A count table with groups under the minimum hidden (and their complements), as report cells (the page's and the evidence cards'). */

@@ -3,6 +3,7 @@ import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { SchoolViewService } from '../dashboards/school.service.js';
+import type { SchoolsService } from '../schools/schools.service.js';
 import type { EvidenceCardKind, EvidenceFigures } from '../dashboards/evidence-cards.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { reflectionActions, reflectionPolicy, type ReflectionAction } from '../policies/reflection.js';
@@ -19,8 +20,11 @@ export interface ReflectionsDeps {
   audit: Pick<AuditService, 'record'>;
   /** The school view's figures: a card shows exactly what the school view shows for that school and day. */
   schoolView: Pick<SchoolViewService, 'evidence'>;
+  schools: Pick<SchoolsService, 'list'>;
   /** The tool's content in English (its keys are the same in every language). */
   tool: ReflectionTool;
+  /** The tool in every language the app speaks (loadReflectionTools), for the pages. */
+  tools?: Record<string, ReflectionTool>;
   timeZoneOf: (tenantId: string) => Promise<string>;
 }
 
@@ -42,7 +46,41 @@ export function createReflectionsService(deps: ReflectionsDeps) {
 
   const isComponent = (c: string): c is ReflectionComponent => (reflectionComponents as readonly string[]).includes(c);
 
+  /** The team's name (a school's, or the district's) and the tenant's schools; an unknown school is not found. */
+  async function teamOf(user: AppUser, schoolId: string | null) {
+    const schools = (await deps.schools.list(user.tenantId)).map((s) => ({ id: s.id, name: s.name }));
+    if (schoolId === null) return { schoolId, name: null, schools };
+    const school = schools.find((s) => s.id === schoolId);
+    if (!school) throw notFound();
+    return { schoolId, name: school.name, schools };
+  }
+
   return {
+    /** The tool's words in the reader's language (English when there is no overlay). */
+    toolIn: (locale: string | undefined): ReflectionTool => deps.tools?.[locale ?? 'en'] ?? deps.tool,
+
+    /** Refuses (404/403) a user who may not work on the cycle: a route's gate before it reads the posted form. */
+    async mayEdit(user: AppUser, cycleId: string): Promise<void> {
+      await open(user, cycleId, 'edit');
+    },
+
+    /** Refuses (404/403) a user who may not start the team's cycles. */
+    mayStart(user: AppUser, schoolId: string | null): void {
+      if (schoolId !== null && !isUuid(schoolId)) throw notFound();
+      authorize(reflectionPolicy, user, 'create', { tenantId: user.tenantId, schoolId });
+    },
+
+    /** A team's cycles (the list page), newest first, with whether the user may start one. Audited. */
+    async index(user: AppUser, schoolId: string | null) {
+      if (schoolId !== null && !isUuid(schoolId)) throw notFound();
+      const resource = { tenantId: user.tenantId, schoolId };
+      authorize(reflectionPolicy, user, 'list', resource);
+      const team = await teamOf(user, schoolId);
+      const cycles = await repo.cyclesOf(db, user.tenantId, schoolId);
+      await audit.record(user, { action: 'read', entity: 'reflection_cycle', entityId: null });
+      return { team: { schoolId, name: team.name }, cycles: cycles.reverse(), can: canMap(reflectionPolicy, user, reflectionActions, resource) };
+    },
+
     /** Starts a cycle for a school team (`schoolId`) or the district team (null), held today at the school. */
     async startCycle(user: AppUser, schoolId: string | null, title: string): Promise<repo.ReflectionCycle> {
       if (schoolId !== null && !isUuid(schoolId)) throw notFound();
@@ -65,8 +103,10 @@ export function createReflectionsService(deps: ReflectionsDeps) {
       const cycles = await repo.cyclesOf(db, user.tenantId, schoolId);
       const ratings = await repo.ratingsOfCycles(db, user.tenantId, cycles.map((c) => c.id));
       const rated = new Map(ratings.map((r) => [`${r.cycleId} ${r.lookFor}`, r.rating as LookForRating]));
+      const team = await teamOf(user, schoolId);
       await audit.record(user, { action: 'read', entity: 'reflection_cycle', entityId: null });
       return {
+        team: { schoolId, name: team.name },
         cycles: cycles.map((c) => ({ id: c.id, title: c.title, heldOn: c.heldOn })),
         lookFors: reflectionComponents.flatMap((component) =>
           lookForKeys(deps.tool, component).map((key) => ({ key: `${component}.${key}`, ratings: cycles.map((c) => rated.get(`${c.id} ${component}.${key}`) ?? null) })),
@@ -81,9 +121,13 @@ export function createReflectionsService(deps: ReflectionsDeps) {
       const withNow = await Promise.all(
         cards.map(async (c) => ({ ...c, figures: c.figures as EvidenceFigures, now: await deps.schoolView.evidence(user, c.schoolId, c.kind as EvidenceCardKind) })),
       );
+      const team = await teamOf(user, cycle.schoolId);
       await audit.record(user, { action: 'read', entity: 'reflection_cycle', entityId: cycle.id });
       return {
         cycle,
+        team: { schoolId: cycle.schoolId, name: team.name },
+        /** The schools a district team's card may be of. */
+        schools: cycle.schoolId === null ? team.schools : [],
         ratings: new Map(ratings.map((r) => [r.lookFor, r.rating as LookForRating])),
         cards: withNow,
         reflections: new Map(entries.map((e) => [e.component, { text: e.text, version: e.version, authorId: e.authorId }])),
