@@ -37,6 +37,9 @@ export const cyclePaths = (cycleId: string) => ({
   rate: toolPath('reflections', cycleId, 'ratings'),
   reflections: toolPath('reflections', cycleId, 'reflections'),
   cards: toolPath('reflections', cycleId, 'cards'),
+  actions: toolPath('reflections', cycleId, 'actions'),
+  action: (actionId: string) => toolPath('reflections', cycleId, 'actions', actionId),
+  complete: (actionId: string) => toolPath('reflections', cycleId, 'actions', actionId, 'complete'),
 });
 /** A team's cycles: a school's, or the district's (null); and its compare page. */
 export const teamPath = (schoolId: string | null, ...rest: string[]) => (schoolId === null ? toolPath('district', 'reflections', ...rest) : toolPath('schools', schoolId, 'reflections', ...rest));

@@ -4,6 +4,7 @@ import { InvalidInput, redirectInTool, summaryOf, unlessRefused, validForm, type
 import { HttpError } from '../web/errors.js';
 import { defaultLocale, t } from '../web/i18n.js';
 import { toolPath } from '../web/urls.js';
+import { actionEditForm, actionForm, actionTitleLimit, completeForm } from '../team-actions/team-actions.js';
 import { evidenceCardKinds, lookForRatings, reflectionComponents, type ReflectionComponent } from './reflection-tool.js';
 import { cardForm, cycleTitleLimit, newCycleForm, rateForm, reflectionSaveForm, reflectionTextLimit } from './reflections.schemas.js';
 import { cyclePaths, figureLines, teamPath } from './reflections.presenter.js';
@@ -13,6 +14,9 @@ interface CycleRender {
   component?: ReflectionComponent;
   typed?: { text: string; version: number; conflict?: string; error?: string };
   errorSummary?: SummaryItem[];
+  /** The new-action form as posted, with its errors. */
+  newAction?: { values: Record<string, string>; errors: Record<string, string> };
+  actionStale?: string;
 }
 
 /**
@@ -146,6 +150,11 @@ export function reflectionsRoutes(ctx: AppContext): Router {
       district: view.cycle.schoolId === null,
       limit: reflectionTextLimit,
       urls: { ...paths, compare: teamPath(view.cycle.schoolId, 'compare') },
+      // The shared actions partial (views/partials/team-actions.hbs).
+      actions: view.actions.map((a) => ({ ...a, editUrl: paths.action(a.id), completeUrl: paths.complete(a.id), stale: opts.actionStale === a.id })),
+      owners: view.owners,
+      actionTitleLimit,
+      newAction: opts.newAction ?? { values: { status: 'not_started' }, errors: {} },
       errorSummary: opts.errorSummary,
     });
   };
@@ -216,5 +225,33 @@ export function reflectionsRoutes(ctx: AppContext): Router {
     if (!attached.ok) return refusedPost(req, res, attached.errors);
     backTo(res, req, attached.value);
   });
+
+  r.post('/reflections/:cycleId/actions', ctx.requireUser, async (req, res) => {
+    await ctx.reflections.mayEdit(req.user!, cycleIdOf(req));
+    const added = await unlessRefused(() => ctx.reflections.addAction(req.user!, cycleIdOf(req), actionForm.safeParse(req.body)));
+    if (!added.ok) {
+      const body = req.body as Record<string, unknown>;
+      const values = Object.fromEntries(['title', 'owner', 'due', 'status'].map((k) => [k, String(body[k] ?? '')]));
+      res.status(400);
+      await renderCycle(req, res, { newAction: { values, errors: added.errors }, errorSummary: summaryOf(added.errors, (f) => `new-action-${f}`) });
+      return;
+    }
+    redirectInTool(res, cyclePaths(cycleIdOf(req)).cycle, { hash: 'actions' });
+  });
+
+  // An edit or a "done" from a page someone else's change has overtaken is refused (409) and the page shown as it now is.
+  const actionChange = (run: (req: Request) => Promise<boolean>) => async (req: Request, res: Response) => {
+    await ctx.reflections.mayEdit(req.user!, cycleIdOf(req));
+    const changed = await unlessRefused(() => run(req));
+    const actionId = String(req.params.actionId);
+    if (!changed.ok || !changed.value) {
+      res.status(changed.ok ? 409 : 400);
+      await renderCycle(req, res, { actionStale: actionId, errorSummary: [{ href: `#action-${actionId}`, text: changed.ok ? t('teamMaps.actions.stale', {}, req.user!.locale) : Object.values(changed.errors).join(' ') }] });
+      return;
+    }
+    redirectInTool(res, cyclePaths(cycleIdOf(req)).cycle, { hash: `action-${actionId}` });
+  };
+  r.post('/reflections/:cycleId/actions/:actionId', ctx.requireUser, actionChange((req) => ctx.reflections.editAction(req.user!, cycleIdOf(req), String(req.params.actionId), actionEditForm.safeParse(req.body))));
+  r.post('/reflections/:cycleId/actions/:actionId/complete', ctx.requireUser, actionChange((req) => ctx.reflections.completeAction(req.user!, cycleIdOf(req), String(req.params.actionId), completeForm.safeParse(req.body))));
   return r;
 }

@@ -4,13 +4,16 @@ import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { SchoolViewService } from '../dashboards/school.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
+import type { RosterService } from '../roster/roster.service.js';
+import { actionOwners, type ActionEditInput, type ActionInput, type CompleteInput } from '../team-actions/team-actions.js';
+import { t } from '../web/i18n.js';
 import type { EvidenceCardKind, EvidenceFigures } from '../dashboards/evidence-cards.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { reflectionActions, reflectionPolicy, type ReflectionAction } from '../policies/reflection.js';
 import { badRequest, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import { localDate } from '../web/time-zone.js';
-import { sortFieldSaves, type PostedField } from '../web/forms.js';
+import { InvalidInput, sortFieldSaves, validForm, type ParsedForm, type PostedField } from '../web/forms.js';
 import { lookForKeys, lookForRatings, reflectionComponents, type LookForRating, type ReflectionComponent, type ReflectionTool } from './reflection-tool.js';
 import * as repo from './reflections.repository.js';
 
@@ -21,6 +24,7 @@ export interface ReflectionsDeps {
   /** The school view's figures: a card shows exactly what the school view shows for that school and day. */
   schoolView: Pick<SchoolViewService, 'evidence'>;
   schools: Pick<SchoolsService, 'list'>;
+  roster: Pick<RosterService, 'namesOf' | 'staffHolding'>;
   /** The tool's content in English (its keys are the same in every language). */
   tool: ReflectionTool;
   /** The tool in every language the app speaks (loadReflectionTools), for the pages. */
@@ -122,12 +126,17 @@ export function createReflectionsService(deps: ReflectionsDeps) {
         cards.map(async (c) => ({ ...c, figures: c.figures as EvidenceFigures, now: await deps.schoolView.evidence(user, c.schoolId, c.kind as EvidenceCardKind) })),
       );
       const team = await teamOf(user, cycle.schoolId);
+      const [actions, owners, zone] = await Promise.all([repo.actions(db, user.tenantId, cycle.id), actionOwners(deps.roster, user.tenantId, cycle.schoolId), deps.timeZoneOf(user.tenantId)]);
+      const names = await deps.roster.namesOf(user.tenantId, actions.map((a) => a.ownerId));
+      const today = localDate(clock.now(), zone);
       await audit.record(user, { action: 'read', entity: 'reflection_cycle', entityId: cycle.id });
       return {
         cycle,
         team: { schoolId: cycle.schoolId, name: team.name },
         /** The schools a district team's card may be of. */
         schools: cycle.schoolId === null ? team.schools : [],
+        actions: actions.map((a) => ({ ...a, ownerName: names.get(a.ownerId) || t('common.someone', {}, user.locale), overdue: a.status !== 'done' && a.dueOn !== null && a.dueOn < today })),
+        owners,
         ratings: new Map(ratings.map((r) => [r.lookFor, r.rating as LookForRating])),
         cards: withNow,
         reflections: new Map(entries.map((e) => [e.component, { text: e.text, version: e.version, authorId: e.authorId }])),
@@ -183,6 +192,46 @@ export function createReflectionsService(deps: ReflectionsDeps) {
         return card;
       });
     },
+
+    /** A new action on the cycle, owned by a staff member of the team's school. Audited. (A resubmitted form creates nothing: src/web/once.ts.) */
+    async addAction(user: AppUser, cycleId: string, parsed: ParsedForm<ActionInput>): Promise<string> {
+      const cycle = await open(user, cycleId, 'edit');
+      const form = validForm(parsed, user.locale);
+      await checkOwner(user, cycle, form.owner);
+      const at = clock.now();
+      return db.transaction(async (tx) => {
+        const action = await repo.insertAction(tx, { tenantId: user.tenantId, cycleId: cycle.id, title: form.title, ownerId: form.owner, dueOn: form.due, status: form.status, createdBy: user.personId, createdAt: at, updatedBy: user.personId, updatedAt: at });
+        await audit.record(user, { action: 'create', entity: 'reflection_action', entityId: action.id }, tx);
+        return action.id;
+      });
+    },
+
+    /** Changes an action as the page showed it (its version): false when someone changed it since, so nothing is written over their change. */
+    async editAction(user: AppUser, cycleId: string, actionId: string, parsed: ParsedForm<ActionEditInput>): Promise<boolean> {
+      const cycle = await open(user, cycleId, 'edit');
+      const form = validForm(parsed, user.locale);
+      await checkOwner(user, cycle, form.owner);
+      return changeAction(user, cycle, actionId, form.version, { title: form.title, ownerId: form.owner, dueOn: form.due, status: form.status });
+    },
+
+    /** Marks an action done (the page's one-click "Done"), under the same version guard. */
+    async completeAction(user: AppUser, cycleId: string, actionId: string, parsed: ParsedForm<CompleteInput>): Promise<boolean> {
+      const cycle = await open(user, cycleId, 'edit');
+      return changeAction(user, cycle, actionId, validForm(parsed, user.locale).version, { status: 'done' });
+    },
   };
+
+  async function checkOwner(user: AppUser, cycle: repo.ReflectionCycle, ownerId: string): Promise<void> {
+    if (!(await actionOwners(deps.roster, user.tenantId, cycle.schoolId)).some((o) => o.id === ownerId)) throw new InvalidInput({ owner: t('teamMaps.errors.owner', {}, user.locale) });
+  }
+
+  async function changeAction(user: AppUser, cycle: repo.ReflectionCycle, actionId: string, version: number, patch: Omit<Parameters<typeof repo.updateAction>[2], 'updatedBy' | 'updatedAt'>): Promise<boolean> {
+    if (!isUuid(actionId) || !(await repo.actions(db, user.tenantId, cycle.id)).some((a) => a.id === actionId)) throw notFound();
+    return db.transaction(async (tx) => {
+      const row = await repo.updateAction(tx, { tenantId: user.tenantId, cycleId: cycle.id, actionId, version }, { ...patch, updatedBy: user.personId, updatedAt: clock.now() });
+      if (row) await audit.record(user, { action: 'update', entity: 'reflection_action', entityId: actionId }, tx);
+      return row !== undefined;
+    });
+  }
 }
 export type ReflectionsService = ReturnType<typeof createReflectionsService>;

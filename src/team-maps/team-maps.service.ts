@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
-import { staffRoles, type AppUser } from '../auth/user.js';
+import type { AppUser } from '../auth/user.js';
+import { actionOwners } from '../team-actions/team-actions.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
@@ -80,8 +81,7 @@ export function createTeamMapsService(deps: TeamMapsDeps) {
   }
 
   /** Who may own an action: staff of the team's school (those holding a staff role there or at every school); any staff for the district's. */
-  const ownersOf = async (tenantId: string, schoolId: string | null) =>
-    (await roster.staffHolding(tenantId, staffRoles, schoolId === null ? null : [schoolId])).map((p) => ({ id: p.id, name: p.name })).sort((a, b) => a.name.localeCompare(b.name));
+  const ownersOf = (tenantId: string, schoolId: string | null) => actionOwners(roster, tenantId, schoolId);
 
   async function checkOwner(tenantId: string, schoolId: string | null, ownerId: string, posted: unknown, locale: Locale | undefined): Promise<void> {
     if (!(await ownersOf(tenantId, schoolId)).some((o) => o.id === ownerId)) throw new InvalidInput({ owner: t('teamMaps.errors.owner', {}, locale) }, posted);

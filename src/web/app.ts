@@ -347,7 +347,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const recordsRequests = createRecordsRequestsService({ db, clock: deps.clock, audit, studentRecords, jobs, deletionGraceDays: deps.config.studentDeletionGraceDays });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
   const reflectionTools = loadReflectionTools(locales);
-  const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, schools, tool: reflectionTools.en!, tools: reflectionTools, timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, schools, roster, tool: reflectionTools.en!, tools: reflectionTools, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
   // A course is placed once (one read per launch after that): an admin's placement stands, then the SIS's, then the LMS's.
