@@ -1,22 +1,19 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
-import { InvalidInput, redirectInTool, summaryOf, unlessRefused, validForm, type SummaryItem } from '../web/forms.js';
+import { InvalidInput, redirectInTool, summaryOf, unlessRefused, validForm } from '../web/forms.js';
 import { HttpError } from '../web/errors.js';
 import { defaultLocale, t } from '../web/i18n.js';
 import { toolPath } from '../web/urls.js';
-import { actionEditForm, actionForm, actionTitleLimit, completeForm } from '../team-actions/team-actions.js';
+import { actionTitleLimit } from '../team-actions/team-actions.js';
+import { teamActionRoutes, type ActionRender } from '../team-actions/team-actions.routes.js';
 import { evidenceCardKinds, lookForRatings, reflectionComponents, type ReflectionComponent } from './reflection-tool.js';
 import { cardForm, cycleTitleLimit, newCycleForm, rateForm, reflectionSaveForm, reflectionTextLimit } from './reflections.schemas.js';
 import { cyclePaths, figureLines, teamPath } from './reflections.presenter.js';
 
 /** What a refused post brings back to the cycle page: the typed reflection (and theirs on a conflict), and the errors. */
-interface CycleRender {
+interface CycleRender extends ActionRender {
   component?: ReflectionComponent;
   typed?: { text: string; version: number; conflict?: string; error?: string };
-  errorSummary?: SummaryItem[];
-  /** The new-action form as posted, with its errors. */
-  newAction?: { values: Record<string, string>; errors: Record<string, string> };
-  actionStale?: string;
 }
 
 /**
@@ -226,32 +223,12 @@ export function reflectionsRoutes(ctx: AppContext): Router {
     backTo(res, req, attached.value);
   });
 
-  r.post('/reflections/:cycleId/actions', ctx.requireUser, async (req, res) => {
-    await ctx.reflections.mayEdit(req.user!, cycleIdOf(req));
-    const added = await unlessRefused(() => ctx.reflections.addAction(req.user!, cycleIdOf(req), actionForm.safeParse(req.body)));
-    if (!added.ok) {
-      const body = req.body as Record<string, unknown>;
-      const values = Object.fromEntries(['title', 'owner', 'due', 'status'].map((k) => [k, String(body[k] ?? '')]));
-      res.status(400);
-      await renderCycle(req, res, { newAction: { values, errors: added.errors }, errorSummary: summaryOf(added.errors, (f) => `new-action-${f}`) });
-      return;
-    }
-    redirectInTool(res, cyclePaths(cycleIdOf(req)).cycle, { hash: 'actions' });
+  teamActionRoutes(r, ctx.requireUser, {
+    base: '/reflections/:cycleId',
+    idOf: cycleIdOf,
+    pageOf: (id) => cyclePaths(id).cycle,
+    actions: { add: ctx.reflections.addAction, edit: ctx.reflections.editAction, complete: ctx.reflections.completeAction },
+    render: renderCycle,
   });
-
-  // An edit or a "done" from a page someone else's change has overtaken is refused (409) and the page shown as it now is.
-  const actionChange = (run: (req: Request) => Promise<boolean>) => async (req: Request, res: Response) => {
-    await ctx.reflections.mayEdit(req.user!, cycleIdOf(req));
-    const changed = await unlessRefused(() => run(req));
-    const actionId = String(req.params.actionId);
-    if (!changed.ok || !changed.value) {
-      res.status(changed.ok ? 409 : 400);
-      await renderCycle(req, res, { actionStale: actionId, errorSummary: [{ href: `#action-${actionId}`, text: changed.ok ? t('teamMaps.actions.stale', {}, req.user!.locale) : Object.values(changed.errors).join(' ') }] });
-      return;
-    }
-    redirectInTool(res, cyclePaths(cycleIdOf(req)).cycle, { hash: `action-${actionId}` });
-  };
-  r.post('/reflections/:cycleId/actions/:actionId', ctx.requireUser, actionChange((req) => ctx.reflections.editAction(req.user!, cycleIdOf(req), String(req.params.actionId), actionEditForm.safeParse(req.body))));
-  r.post('/reflections/:cycleId/actions/:actionId/complete', ctx.requireUser, actionChange((req) => ctx.reflections.completeAction(req.user!, cycleIdOf(req), String(req.params.actionId), completeForm.safeParse(req.body))));
   return r;
 }
