@@ -27,7 +27,7 @@ describe('reflection pages', function () {
   let s: SeededSchool;
   let places: { a: string; b: string };
   let counsellorA: Person;
-  let cara: Agent, lee: Agent, bea: Agent, admin: Agent;
+  let cara: Agent, lee: Agent, bea: Agent, admin: Agent, dana: Agent;
   let cycleId: string;
   const cycleUrl = (id: string) => `/reflections/${id}`;
 
@@ -44,11 +44,13 @@ describe('reflection pages', function () {
     counsellorA = await staff('Cara-Aspen', 'counsellor', places.a);
     const leaderA = await staff('Lee-Aspen', 'school_leader', places.a);
     const counsellorB = await staff('Bea-Birch', 'counsellor', places.b);
+    const districtLeader = await staff('Dana-District', 'district_leader', null);
     const as = async (p: Person, role: ToolRole = 'advisor', contextId: string | null = null) => asUser(t.app, await ltikFor(t.ctx, p, role, contextId));
     cara = await as(counsellorA);
     lee = await as(leaderA);
     bea = await as(counsellorB);
     admin = await as(s.admin, 'admin', s.advisoryId);
+    dana = await as(districtLeader, 'guest');
   });
   after(async () => t.ctx.shutdown?.());
 
@@ -122,5 +124,17 @@ describe('reflection pages', function () {
     await bea.get(cycleUrl(cycleId)).expect(403);
     await bea.post(`${cycleUrl(cycleId)}/reflections`, { component: 'data', text: 'x', version: '1' }).expect(403);
     await bea.get(`/schools/${places.a}/reflections`).expect(403);
+  });
+
+  it('the district team: linked from the leader home and the district view, its card names the school', async () => {
+    expect(decoded((await dana.get('/schools').expect(200)).text)).to.contain('/district/reflections').and.to.contain(`/schools/${places.a}/reflections`);
+    expect(decoded((await dana.get('/district').expect(200)).text)).to.contain('/district/reflections');
+    const id = cycleIdFrom((await dana.post('/district/reflections', { title: 'District autumn', _once: randomUUID() }).expect(303)).headers.location!);
+    const page = decoded((await dana.get(cycleUrl(id)).expect(200)).text);
+    expect(page).to.contain(text('reflections.show.districtPrompts')).and.to.contain(`name="school"`);
+    expect(decoded((await dana.post(`${cycleUrl(id)}/cards`, { component: 'data', kind: 'coverage', school: '', _once: randomUUID() }).expect(400)).text)).to.contain('class="error-summary"');
+    await dana.post(`${cycleUrl(id)}/cards`, { component: 'data', kind: 'checkin-cadence', school: places.a, _once: randomUUID() }).expect(303);
+    expect(decoded((await dana.get(cycleUrl(id)).expect(200)).text)).to.match(/data-card="checkin-cadence"[\s\S]*Aspen High/);
+    await cara.post('/district/reflections', { title: 'Not mine', _once: randomUUID() }).expect(403);
   });
 });
