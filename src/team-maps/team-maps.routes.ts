@@ -4,7 +4,8 @@ import { prefixed, redirectInTool, summaryOf, unlessRefused } from '../web/forms
 import { t } from '../web/i18n.js';
 import { toolPath } from '../web/urls.js';
 import { teamActionRoutes, type ActionRender } from '../team-actions/team-actions.routes.js';
-import { actionTitleLimit, mapTextLimit, newMapForm, sectionSaveForm, titleLimit } from './team-maps.schemas.js';
+import { actionTitleLimit } from '../team-actions/team-actions.js';
+import { mapTextLimit, newMapForm, sectionSaveForm, titleLimit } from './team-maps.schemas.js';
 
 /** What a refused save brings back to one field: the typed text, and the other person's words on a conflict. */
 interface FieldOverride {

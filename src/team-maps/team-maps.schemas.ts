@@ -48,8 +48,6 @@ export const newMapForm = z.object({
 });
 export type NewMapInput = z.output<typeof newMapForm>;
 
-export { actionTitleLimit, actionForm, actionEditForm, completeForm, type ActionInput, type ActionEditInput, type CompleteInput } from '../team-actions/team-actions.js';
-
 export const mapIdParam = z.uuid();
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
-import { actionOwners } from '../team-actions/team-actions.js';
+import { actionOwners, type ActionEditInput, type ActionInput, type CompleteInput } from '../team-actions/team-actions.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
@@ -12,7 +12,7 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { InvalidInput, sortFieldSaves, validForm, type ParsedForm } from '../web/forms.js';
 import { localDate } from '../web/time-zone.js';
 import { wordDiff } from '../plans/diff.js';
-import { mapIdParam, mapSections, sectionOfField, type ActionEditInput, type ActionInput, type CompleteInput, type MapExample, type NewMapInput, type SectionSave } from './team-maps.schemas.js';
+import { mapIdParam, mapSections, sectionOfField, type MapExample, type NewMapInput, type SectionSave } from './team-maps.schemas.js';
 import * as repo from './team-maps.repository.js';
 
 /** Whose maps: a school team's, or the district team's (null). */

@@ -63,8 +63,6 @@ export const teamMapRevisions = pgTable(
   (t) => [tenantKey(t), mapReference(t), personReference(t, t.authorId), index('team_map_revisions_map_idx').on(t.tenantId, t.mapId, t.at)],
 );
 
-export { teamActionStatuses as teamMapActionStatuses, type TeamActionStatus as TeamMapActionStatus } from '../team-actions/team-actions.js';
-
 /** The map's tracked actions (step 5): the shape every team document's actions share (src/db/team-actions.ts). */
 export const teamMapActions = pgTable(
   'team_map_actions',
