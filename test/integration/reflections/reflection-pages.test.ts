@@ -26,7 +26,7 @@ describe('reflection pages', function () {
   let t: TestApp;
   let s: SeededSchool;
   let places: { a: string; b: string };
-  let counsellorA: Person;
+  let counsellorA: Person, leaderA: Person;
   let cara: Agent, lee: Agent, bea: Agent, admin: Agent, dana: Agent;
   let cycleId: string;
   const cycleUrl = (id: string) => `/reflections/${id}`;
@@ -42,7 +42,7 @@ describe('reflection pages', function () {
       return p;
     };
     counsellorA = await staff('Cara-Aspen', 'counsellor', places.a);
-    const leaderA = await staff('Lee-Aspen', 'school_leader', places.a);
+    leaderA = await staff('Lee-Aspen', 'school_leader', places.a);
     const counsellorB = await staff('Bea-Birch', 'counsellor', places.b);
     const districtLeader = await staff('Dana-District', 'district_leader', null);
     const as = async (p: Person, role: ToolRole = 'advisor', contextId: string | null = null) => asUser(t.app, await ltikFor(t.ctx, p, role, contextId));
@@ -136,5 +136,14 @@ describe('reflection pages', function () {
     await dana.post(`${cycleUrl(id)}/cards`, { component: 'data', kind: 'checkin-cadence', school: places.a, _once: randomUUID() }).expect(303);
     expect(decoded((await dana.get(cycleUrl(id)).expect(200)).text)).to.match(/data-card="checkin-cadence"[\s\S]*Aspen High/);
     await cara.post('/district/reflections', { title: 'Not mine', _once: randomUUID() }).expect(403);
+  });
+
+  it('speaks Spanish to a team member launched in Spanish: the tool\'s words and the page\'s', async () => {
+    const es = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: leaderA.id, cid: null, role: 'advisor', loc: 'es' }));
+    const page = decoded((await es.get(cycleUrl(cycleId)).expect(200)).text);
+    const spanish = t.ctx.reflections.toolIn('es').components.relationships;
+    expect(spanish.title).to.not.equal(t.ctx.reflections.toolIn('en').components.relationships.title);
+    expect(page).to.contain(spanish.title).and.to.contain(spanish.inquiries['with-students']!.question).and.to.contain(text('reflections.cards.kinds.coverage', {}, 'es'));
+    expect(page).to.not.contain(text('reflections.show.dataSources')).and.to.not.contain(text('reflections.cards.attach'));
   });
 });
