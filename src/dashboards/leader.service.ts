@@ -11,10 +11,10 @@ import { toolPath } from '../web/urls.js';
  */
 export function createLeaderService(deps: { schools: Pick<SchoolsService, 'list'> }) {
   return {
-    async yourSchools(user: AppUser): Promise<{ schools: { id: string; name: string; path: string; mapsPath: string; riskReviewsPath: string }[]; district: boolean }> {
+    async yourSchools(user: AppUser): Promise<{ schools: { id: string; name: string; path: string; mapsPath: string; reflectionsPath: string; riskReviewsPath: string }[]; district: boolean }> {
       const tenantId = user.tenantId;
       const all = await deps.schools.list(tenantId);
-      const schools = all.filter((s) => schoolViewPolicy(user, 'view_school', { tenantId, schoolId: s.id })).map((s) => ({ id: s.id, name: s.name, path: toolPath('schools', s.id), mapsPath: toolPath('schools', s.id, 'maps'), riskReviewsPath: toolPath('schools', s.id, 'risk-reviews') }));
+      const schools = all.filter((s) => schoolViewPolicy(user, 'view_school', { tenantId, schoolId: s.id })).map((s) => ({ id: s.id, name: s.name, path: toolPath('schools', s.id), mapsPath: toolPath('schools', s.id, 'maps'), reflectionsPath: toolPath('schools', s.id, 'reflections'), riskReviewsPath: toolPath('schools', s.id, 'risk-reviews') }));
       const district = schoolViewPolicy(user, 'view_district', { tenantId });
       // Someone who may look at no school and not at the district is refused (403, audited) rather than shown an empty page.
       if (schools.length === 0) authorize(schoolViewPolicy, user, 'view_district', { tenantId });

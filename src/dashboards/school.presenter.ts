@@ -30,6 +30,7 @@ export const schoolPaths = (schoolId: string) => ({
   export: toolPath('schools', schoolId, 'students', 'export'),
   maps: toolPath('schools', schoolId, 'maps'),
   riskReviews: toolPath('schools', schoolId, 'risk-reviews'),
+  reflections: toolPath('schools', schoolId, 'reflections'),
 });
 
 /** A count table with groups under the minimum hidden (and their complements), as report cells (the page's and the evidence cards'). */

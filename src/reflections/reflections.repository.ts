@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { reflectionCycles, reflectionEntries, reflectionRevisions, reflectionRatings, reflectionCards } from './reflections.tables.js';
+import { reflectionCycles, reflectionEntries, reflectionRevisions, reflectionRatings, reflectionCards, reflectionActions } from './reflections.tables.js';
 
 export type ReflectionCycle = typeof reflectionCycles.$inferSelect;
 export type ReflectionEntry = typeof reflectionEntries.$inferSelect;
 export type ReflectionRating = typeof reflectionRatings.$inferSelect;
 export type ReflectionCard = typeof reflectionCards.$inferSelect;
+export type CycleAction = typeof reflectionActions.$inferSelect;
 
 export async function insertCycle(db: DbOrTx, v: typeof reflectionCycles.$inferInsert): Promise<ReflectionCycle> {
   const [row] = await db.insert(reflectionCycles).values(v).returning();
@@ -78,4 +79,31 @@ export async function cyclesOf(db: DbOrTx, tenantId: string, schoolId: string | 
 export async function ratingsOfCycles(db: DbOrTx, tenantId: string, cycleIds: readonly string[]): Promise<ReflectionRating[]> {
   if (cycleIds.length === 0) return [];
   return db.select().from(reflectionRatings).where(and(eq(reflectionRatings.tenantId, tenantId), inArray(reflectionRatings.cycleId, [...cycleIds])));
+}
+
+export async function actions(db: DbOrTx, tenantId: string, cycleId: string): Promise<CycleAction[]> {
+  return db
+    .select()
+    .from(reflectionActions)
+    .where(and(eq(reflectionActions.tenantId, tenantId), eq(reflectionActions.cycleId, cycleId)))
+    .orderBy(asc(reflectionActions.createdAt), asc(reflectionActions.id));
+}
+
+export async function insertAction(db: DbOrTx, v: typeof reflectionActions.$inferInsert): Promise<CycleAction> {
+  const [row] = await db.insert(reflectionActions).values(v).returning();
+  return row!;
+}
+
+/** Changes a cycle's action only if it is still at the version the editor saw; undefined: someone changed it since, or it is not this cycle's. */
+export async function updateAction(
+  db: DbOrTx,
+  key: { tenantId: string; cycleId: string; actionId: string; version: number },
+  patch: Partial<Pick<CycleAction, 'title' | 'ownerId' | 'dueOn' | 'status'>> & { updatedBy: string; updatedAt: Date },
+): Promise<CycleAction | undefined> {
+  const [row] = await db
+    .update(reflectionActions)
+    .set({ ...patch, version: sql`${reflectionActions.version} + 1` })
+    .where(and(eq(reflectionActions.tenantId, key.tenantId), eq(reflectionActions.cycleId, key.cycleId), eq(reflectionActions.id, key.actionId), eq(reflectionActions.version, key.version)))
+    .returning();
+  return row;
 }

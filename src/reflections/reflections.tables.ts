@@ -2,6 +2,7 @@ import { pgTable, uuid, text, integer, date, timestamp, jsonb, uniqueIndex, inde
 import { idColumn, tenantIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
 import { schools } from '../schools/schools.tables.js';
+import { teamActionColumns } from '../team-actions/team-actions.js';
 
 /**
  * One reflection cycle of a team (issue 13, item 2): a school team's (`school_id`) or the district
@@ -102,4 +103,11 @@ export const reflectionCards = pgTable(
     createdAt: createdAtColumn(),
   },
   (t) => [tenantKey(t), cycleReference(t), tenantReference(t, t.schoolId, schools), personReference(t, t.attachedBy), index('reflection_cards_cycle_idx').on(t.tenantId, t.cycleId)],
+);
+
+/** The cycle's tracked actions: the shape every team document's actions share (src/db/team-actions.ts). */
+export const reflectionActions = pgTable(
+  'reflection_actions',
+  { id: idColumn(), tenantId: tenantIdColumn(), cycleId: cycleIdColumn(), ...teamActionColumns() },
+  (t) => [tenantKey(t), cycleReference(t), personReference(t, t.ownerId), index('reflection_actions_cycle_idx').on(t.tenantId, t.cycleId)],
 );

@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
-import { prefixed, redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
+import { prefixed, redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { t } from '../web/i18n.js';
 import { toolPath } from '../web/urls.js';
-import { actionEditForm, actionForm, actionTitleLimit, completeForm, mapTextLimit, newMapForm, sectionSaveForm, titleLimit } from './team-maps.schemas.js';
+import { teamActionRoutes, type ActionRender } from '../team-actions/team-actions.routes.js';
+import { actionTitleLimit } from '../team-actions/team-actions.js';
+import { mapTextLimit, newMapForm, sectionSaveForm, titleLimit } from './team-maps.schemas.js';
 
 /** What a refused save brings back to one field: the typed text, and the other person's words on a conflict. */
 interface FieldOverride {
@@ -13,13 +15,9 @@ interface FieldOverride {
   conflict?: { text: string; authorName: string; at: Date };
 }
 
-interface MapRender {
+interface MapRender extends ActionRender {
   fields?: Map<string, FieldOverride>;
   notice?: { section: string; saved: string[]; needsLook: string[] };
-  errorSummary?: SummaryItem[];
-  /** The new-action form as posted, with its errors. */
-  newAction?: { values: Record<string, string>; errors: Record<string, string> };
-  actionStale?: string;
 }
 
 /** A map's pages as paths inside the tool. */
@@ -138,32 +136,13 @@ export function teamMapsRoutes(ctx: AppContext): Router {
     });
   });
 
-  r.post('/maps/:mapId/actions', ctx.requireUser, async (req, res) => {
-    const added = await unlessRefused(() => ctx.teamMaps.addAction(req.user!, mapIdOf(req), actionForm.safeParse(req.body)));
-    if (!added.ok) {
-      const body = req.body as Record<string, unknown>;
-      const values = Object.fromEntries(['title', 'owner', 'due', 'status'].map((k) => [k, String(body[k] ?? '')]));
-      res.status(400);
-      await renderMap(req, res, { newAction: { values, errors: added.errors }, errorSummary: summaryOf(added.errors, (f) => `new-action-${f}`) });
-      return;
-    }
-    redirectInTool(res, mapPaths(mapIdOf(req)).map, { hash: 'actions' });
+  teamActionRoutes(r, ctx.requireUser, {
+    base: '/maps/:mapId',
+    idOf: mapIdOf,
+    pageOf: (id) => mapPaths(id).map,
+    actions: { add: ctx.teamMaps.addAction, edit: ctx.teamMaps.editAction, complete: ctx.teamMaps.completeAction },
+    render: renderMap,
   });
-
-  // An edit or a "done" from a page someone else's change has overtaken is refused (409) and the page shown as it now is.
-  const actionChange = (run: (req: Request) => Promise<boolean>) => async (req: Request, res: Response) => {
-    const changed = await unlessRefused(() => run(req));
-    if (!changed.ok || !changed.value) {
-      const locale = req.user!.locale;
-      const text = changed.ok ? t('teamMaps.actions.stale', {}, locale) : Object.values(changed.errors).join(' ');
-      res.status(changed.ok ? 409 : 400);
-      await renderMap(req, res, { actionStale: String(req.params.actionId), errorSummary: [{ href: `#action-${String(req.params.actionId)}`, text }] });
-      return;
-    }
-    redirectInTool(res, mapPaths(mapIdOf(req)).map, { hash: `action-${String(req.params.actionId)}` });
-  };
-  r.post('/maps/:mapId/actions/:actionId', ctx.requireUser, actionChange((req) => ctx.teamMaps.editAction(req.user!, mapIdOf(req), String(req.params.actionId), actionEditForm.safeParse(req.body))));
-  r.post('/maps/:mapId/actions/:actionId/complete', ctx.requireUser, actionChange((req) => ctx.teamMaps.completeAction(req.user!, mapIdOf(req), String(req.params.actionId), completeForm.safeParse(req.body))));
 
   r.get('/maps/:mapId/history', ctx.requireUser, async (req, res) => {
     const user = req.user!;

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, projectRoot } from '../web/config.js';
-import { formText, isoDate } from '../web/forms.js';
+import { formText } from '../web/forms.js';
 import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
-import { teamMapActionStatuses } from './team-maps.tables.js';
 
 /**
  * The Success Map's six sections (seed 000, appendix), in the order the protocol fills them: the
@@ -25,7 +24,6 @@ export const sectionOfField = new Map<string, MapSectionKey>(mapSections.flatMap
 /** A field's words: room for a team's paragraph, as a plan's long field. */
 export const mapTextLimit = 4000;
 export const titleLimit = 120;
-export const actionTitleLimit = 300;
 
 /** One section's fields, each with the version of its words the form loaded (the plans' rule: a save over newer words is a conflict). */
 export const sectionSaveForm = z
@@ -49,27 +47,6 @@ export const newMapForm = z.object({
   start: z.enum(['blank', 'example'], { error: 'teamMaps.errors.start' }),
 });
 export type NewMapInput = z.output<typeof newMapForm>;
-
-const optionalDay = z
-  .string()
-  .trim()
-  .transform((d) => (d === '' ? null : d))
-  .pipe(isoDate.nullable());
-
-export const actionForm = z.object({
-  title: formText(actionTitleLimit, 'teamMaps.errors.actionTooLong', { min: 1, message: 'teamMaps.errors.actionEmpty' }),
-  owner: z.uuid({ error: 'teamMaps.errors.owner' }),
-  due: optionalDay.optional().transform((d) => d ?? null),
-  status: z.enum(teamMapActionStatuses, { error: 'teamMaps.errors.status' }).default('not_started'),
-});
-export type ActionInput = z.output<typeof actionForm>;
-
-/** An edit carries the version of the action the page showed. */
-export const actionEditForm = actionForm.extend({ version: z.coerce.number().int().min(1, 'teamMaps.errors.formMismatch') });
-export type ActionEditInput = z.output<typeof actionEditForm>;
-
-export const completeForm = z.object({ version: z.coerce.number().int().min(1, 'teamMaps.errors.formMismatch') });
-export type CompleteInput = z.output<typeof completeForm>;
 
 export const mapIdParam = z.uuid();
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
-import { staffRoles, type AppUser } from '../auth/user.js';
+import type { AppUser } from '../auth/user.js';
+import { actionOwners, type ActionEditInput, type ActionInput, type CompleteInput } from '../team-actions/team-actions.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
@@ -11,7 +12,7 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { InvalidInput, sortFieldSaves, validForm, type ParsedForm } from '../web/forms.js';
 import { localDate } from '../web/time-zone.js';
 import { wordDiff } from '../plans/diff.js';
-import { mapIdParam, mapSections, sectionOfField, type ActionEditInput, type ActionInput, type CompleteInput, type MapExample, type NewMapInput, type SectionSave } from './team-maps.schemas.js';
+import { mapIdParam, mapSections, sectionOfField, type MapExample, type NewMapInput, type SectionSave } from './team-maps.schemas.js';
 import * as repo from './team-maps.repository.js';
 
 /** Whose maps: a school team's, or the district team's (null). */
@@ -80,8 +81,7 @@ export function createTeamMapsService(deps: TeamMapsDeps) {
   }
 
   /** Who may own an action: staff of the team's school (those holding a staff role there or at every school); any staff for the district's. */
-  const ownersOf = async (tenantId: string, schoolId: string | null) =>
-    (await roster.staffHolding(tenantId, staffRoles, schoolId === null ? null : [schoolId])).map((p) => ({ id: p.id, name: p.name })).sort((a, b) => a.name.localeCompare(b.name));
+  const ownersOf = (tenantId: string, schoolId: string | null) => actionOwners(roster, tenantId, schoolId);
 
   async function checkOwner(tenantId: string, schoolId: string | null, ownerId: string, posted: unknown, locale: Locale | undefined): Promise<void> {
     if (!(await ownersOf(tenantId, schoolId)).some((o) => o.id === ownerId)) throw new InvalidInput({ owner: t('teamMaps.errors.owner', {}, locale) }, posted);

@@ -1,7 +1,8 @@
-import { pgTable, uuid, text, integer, date, timestamp, boolean, uniqueIndex, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, integer, timestamp, boolean, uniqueIndex, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
 import { schools } from '../schools/schools.tables.js';
+import { teamActionColumns } from '../team-actions/team-actions.js';
 
 /**
  * A team's Success Map (seed 000's appendix): a school team's (`school_id`) or the district team's
@@ -62,26 +63,9 @@ export const teamMapRevisions = pgTable(
   (t) => [tenantKey(t), mapReference(t), personReference(t, t.authorId), index('team_map_revisions_map_idx').on(t.tenantId, t.mapId, t.at)],
 );
 
-export const teamMapActionStatuses = ['not_started', 'in_progress', 'done'] as const;
-export type TeamMapActionStatus = (typeof teamMapActionStatuses)[number];
-
-/** The map's tracked actions (step 5): what, who owns it (staff of the team's school), by when (a day at the school), how far. */
+/** The map's tracked actions (step 5): the shape every team document's actions share (src/db/team-actions.ts). */
 export const teamMapActions = pgTable(
   'team_map_actions',
-  {
-    id: idColumn(),
-    tenantId: tenantIdColumn(),
-    mapId: mapIdColumn(),
-    title: text('title').notNull(),
-    ownerId: uuid('owner_id').notNull(),
-    dueOn: date('due_on'),
-    status: text('status').$type<TeamMapActionStatus>().notNull().default('not_started'),
-    /** Guards edits against a stale page: a save from an older version is refused, not applied over the newer one. */
-    version: integer('version').notNull().default(1),
-    createdBy: uuid('created_by').notNull(),
-    createdAt: createdAtColumn(),
-    updatedBy: uuid('updated_by'),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
+  { id: idColumn(), tenantId: tenantIdColumn(), mapId: mapIdColumn(), ...teamActionColumns() },
   (t) => [tenantKey(t), mapReference(t), personReference(t, t.ownerId), index('team_map_actions_map_idx').on(t.tenantId, t.mapId)],
 );

@@ -361,7 +361,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     timeZoneOf: (t) => platforms.timeZoneOf(t),
   });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
-  const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, tool: loadReflectionTools(locales).en!, timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  const reflectionTools = loadReflectionTools(locales);
+  const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, schools, roster, tool: reflectionTools.en!, tools: reflectionTools, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });
   for (const [type, handler] of Object.entries(dashboards.jobHandlers)) jobs.register(type, handler);
   // A course is placed once (one read per launch after that): an admin's placement stands, then the SIS's, then the LMS's.
