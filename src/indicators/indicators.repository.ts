@@ -144,6 +144,20 @@ export async function standingOf(db: DbOrTx, tenantId: string, studentIds: reado
   return rows.map((r) => ({ studentId: r.student_id, tier: Number(r.tier), bands: withBands ? (r.bands ?? {}) : null }));
 }
 
+/** Each computed student's stored attendance and behaviour percents, this year's and the recent window's (for "falling"). */
+export async function ratesOf(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ studentId: string; attendance: { year: number | null; recent: number | null }; behaviour: { year: number | null; recent: number | null } }[]> {
+  if (studentIds.length === 0) return [];
+  type Row = { student_id: string; ay: string | null; ar: string | null; by: string | null; br: string | null };
+  const rows = await queryRows<Row>(db, sql`
+    select s.student_id,
+      s.indicators #>> '{attendance,year,percent}' as ay, s.indicators #>> '{attendance,recent,percent}' as ar,
+      s.indicators #>> '{behaviour,year,percent}' as by, s.indicators #>> '{behaviour,recent,percent}' as br
+    from ${idRows(studentIds)}
+    cross join lateral (select student_id, indicators from ${studentIndicators} where tenant_id = ${tenantId} and student_id = ids.id offset 0) s`);
+  const num = (v: string | null) => (v === null ? null : Number(v));
+  return rows.map((r) => ({ studentId: r.student_id, attendance: { year: num(r.ay), recent: num(r.ar) }, behaviour: { year: num(r.by), recent: num(r.br) } }));
+}
+
 /**
  * For reports: every student the school's tiers know, with their stored suggestion (null: never
  * computed) and every adult decision, oldest first: the tier in force at any past moment is read from it.

@@ -16,10 +16,10 @@ import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { localDate } from '../web/time-zone.js';
 import { formatNumber } from '../web/intl.js';
 import { addDays } from '../web/days.js';
-import { attendanceRate, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
+import { attendanceRate, bandIndex, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
 import { badgesOf, describeReason, pulseFact, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';
-import { defaultFamilyView, familyViews, indicatorNames, type FamilyView, type IndicatorConfig, type TierDecisionInput } from './indicators.schemas.js';
+import { defaultFamilyView, familyViews, indicatorNames, type FamilyView, type IndicatorConfig, type Thresholds, type TierDecisionInput } from './indicators.schemas.js';
 import * as repo from './indicators.repository.js';
 import type { IndicatorCountsRow } from '../student-data/student-data.service.js';
 
@@ -423,6 +423,21 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
 
     /** For the school view and snapshots (which gate and audit their own reads): each computed student's tier in force and, `withBands`, band per indicator, in one query. */
     standingOf: (tenantId: string, studentIds: readonly string[], { withBands }: { withBands: boolean }) => withTenant(tenantId, () => repo.standingOf(db, tenantId, studentIds, withBands)),
+    /**
+     * For the risk review's agenda (which gates and audits its own reads): per student, the indicators
+     * whose recent window sits in a worse band than the school year so far (attendance, behaviour), read
+     * from the stored indicators. Students with none falling are absent.
+     */
+    async fallingOf(tenantId: string, studentIds: readonly string[]): Promise<Map<string, ('attendance' | 'behaviour')[]>> {
+      const rows = await withTenant(tenantId, () => repo.ratesOf(db, tenantId, studentIds));
+      const worse = (r: { year: number | null; recent: number | null }, t: Thresholds) => r.year !== null && r.recent !== null && bandIndex(r.recent, t) > bandIndex(r.year, t);
+      const out = new Map<string, ('attendance' | 'behaviour')[]>();
+      for (const r of rows) {
+        const falling = [...(worse(r.attendance, base.attendance.bands) ? ['attendance' as const] : []), ...(worse(r.behaviour, base.behaviour.bands) ? ['behaviour' as const] : [])];
+        if (falling.length > 0) out.set(r.studentId, falling);
+      }
+      return out;
+    },
     /** The indicators and their bands (best first) in `locale`, as the school view's tables name them. */
     bandChoices: (locale: Locale = defaultLocale) => ({
       indicators: indicatorNames.map((id) => ({ id, label: t(`indicators.name.${id}`, {}, locale) })),

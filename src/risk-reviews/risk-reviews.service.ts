@@ -28,6 +28,8 @@ import * as repo from './risk-reviews.repository.js';
 export interface AgendaSources {
   studentsAt: (tenantId: string, schoolId: string) => Promise<{ studentId: string }[]>;
   tiersOf: (tenantId: string, studentIds: string[]) => Promise<{ studentId: string; tier: number }[]>;
+  /** Per student, the indicators whose recent window is in a worse band than the year so far (indicators.fallingOf). */
+  fallingOf: (tenantId: string, studentIds: string[]) => Promise<Map<string, readonly string[]>>;
   /** Every student's tier decisions in order (the indicators' timelines): a recent raise is "rising". */
   tierTimelines: (tenantId: string) => Promise<{ studentId: string; decisions: { tier: number; decidedAt: Date }[] }[]>;
   openNeeds: (tenantId: string, studentIds: string[]) => Promise<Map<string, { urgency: string }[]>>;
@@ -92,9 +94,10 @@ export function createRiskReviewsService(deps: RiskReviewsDeps) {
     const zone = await deps.timeZoneOf(tenantId);
     const today = localDate(now, zone);
     const ids = (await sources.studentsAt(tenantId, meeting.schoolId)).map((s) => s.studentId);
-    const [tiers, timelines, needs, lastSeen, referrals, carried] = await Promise.all([
+    const [tiers, timelines, falling, needs, lastSeen, referrals, carried] = await Promise.all([
       sources.tiersOf(tenantId, ids),
       sources.tierTimelines(tenantId),
+      sources.fallingOf(tenantId, ids),
       sources.openNeeds(tenantId, ids),
       sources.lastAttendedOn(tenantId, ids),
       sources.referralsSince(tenantId, ids, new Date(now.getTime() - REFERRAL_LOOKBACK_DAYS * 86_400_000)),
@@ -118,6 +121,7 @@ export function createRiskReviewsService(deps: RiskReviewsDeps) {
       const flags: Record<AgendaReason, boolean> = {
         tier3: tier === 3,
         tier_rising: rising.has(id) && enrolled.has(id),
+        falling_indicator: falling.has(id),
         overdue_referral: overdue.has(id),
         urgent_need: (needs.get(id) ?? []).some((n) => n.urgency === 'urgent'),
         // Only the students the team already watches (tier 2 or 3): "not seen" across a whole school is the caseload's list.

@@ -38,7 +38,7 @@ export const riskReviewAttendees = pgTable(
 );
 
 /** Why a student is on the agenda: the facts when the agenda was built (or refreshed), and decisions carried over. */
-export const agendaReasons = ['tier3', 'tier_rising', 'overdue_referral', 'urgent_need', 'not_seen', 'open_decision'] as const;
+export const agendaReasons = ['tier3', 'tier_rising', 'falling_indicator', 'overdue_referral', 'urgent_need', 'not_seen', 'open_decision'] as const;
 export type AgendaReason = (typeof agendaReasons)[number];
 
 /** One student on a meeting's agenda, with the reasons (codes) snapshotted when it was built. */

@@ -357,7 +357,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     referrals,
     navigators,
     supports,
-    sources: { studentsAt: schoolFacts.studentsAt, tiersOf: (t, ids) => indicators.standingOf(t, ids, { withBands: false }), tierTimelines: (t) => indicators.tierTimelines(t), openNeeds: schoolFacts.openNeeds, lastAttendedOn: schoolFacts.lastAttendedOn, referralsSince: schoolFacts.referralsSince },
+    sources: { studentsAt: schoolFacts.studentsAt, tiersOf: (t, ids) => indicators.standingOf(t, ids, { withBands: false }), tierTimelines: (t) => indicators.tierTimelines(t), fallingOf: (t, ids) => indicators.fallingOf(t, ids), openNeeds: schoolFacts.openNeeds, lastAttendedOn: schoolFacts.lastAttendedOn, referralsSince: schoolFacts.referralsSince },
     timeZoneOf: (t) => platforms.timeZoneOf(t),
   });
   const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });

@@ -41,7 +41,7 @@ describe('risk-review meetings', function () {
     s = await seedSchool(t.ctx);
     const u = randomUUID().slice(0, 8);
     [flagged, calm] = [s.students[0], s.students[1]];
-    places = await placeStudents(t.ctx.db, s.tenantId, [`Aspen High ${u}`, `Birch Middle ${u}`], { a: [flagged.id, calm.id], b: [] });
+    places = await placeStudents(t.ctx.db, s.tenantId, [`Aspen High ${u}`, `Birch Middle ${u}`], { a: [flagged.id, calm.id, s.students[2].id], b: [] });
     const staff = async (name: string, role: StaffRole, schoolId: string | null) => {
       const p = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `${name}-${u}`, name: `${name} ${u}` });
       await setStaffGrant(t.ctx.db, s.tenantId, p.id, { role, schoolId }, true);
@@ -59,7 +59,9 @@ describe('risk-review meetings', function () {
     // The flagged student is at tier 3 with an active goal; the calm one at tier 1.
     await t.ctx.db.insert(studentIndicators).values([
       { tenantId: s.tenantId, studentId: flagged.id, asOf: '2026-09-14', indicators: { bands: {} } as never, suggestedTier: 3, reasons: [] },
-      { tenantId: s.tenantId, studentId: calm.id, asOf: '2026-09-14', indicators: { bands: {} } as never, suggestedTier: 1, reasons: [] },
+      { tenantId: s.tenantId, studentId: calm.id, asOf: '2026-09-14', indicators: { bands: {}, attendance: { year: { percent: 88 }, recent: { percent: 97 } } } as never, suggestedTier: 1, reasons: [] },
+      // Tier 1, but attending less lately: 96% this year (on track), 85% in the recent window (at risk).
+      { tenantId: s.tenantId, studentId: s.students[2].id, asOf: '2026-09-14', indicators: { bands: {}, attendance: { year: { percent: 96 }, recent: { percent: 85 } }, behaviour: { year: { percent: 0 }, recent: { percent: 0 } } } as never, suggestedTier: 1, reasons: [] },
     ]);
     const [goal] = await t.ctx.db
       .insert(goals)
@@ -76,14 +78,15 @@ describe('risk-review meetings', function () {
   const itemsOf = (id: string) => t.ctx.db.select().from(riskReviewItems).where(eq(riskReviewItems.meetingId, id));
   const decisionsOf = (id: string) => t.ctx.db.select().from(riskReviewDecisions).where(eq(riskReviewDecisions.meetingId, id));
 
-  it('is linked from the school view, and a new meeting builds its agenda from the data: the tier-3 student (never met: not seen either), not the tier-1 one', async () => {
+  it('is linked from the school view, and a new meeting builds its agenda from the data: the tier-3 student (never met: not seen either), the one whose attendance is falling, not the tier-1 one', async () => {
     expect(decoded((await cara.get(`/schools/${places.a}`).expect(200)).text)).to.contain(`/schools/${places.a}/risk-reviews`);
     const list = decoded((await cara.get(`/schools/${places.a}/risk-reviews`).expect(200)).text);
     expect(list).to.contain('name="_once"').and.to.contain(text('riskReviews.index.new'));
     const created = await cara.post(`/schools/${places.a}/risk-reviews`, { heldOn: '2026-09-15', _once: randomUUID() }).expect(303);
     meetingId = idFrom(created.headers.location!);
     const items = await itemsOf(meetingId);
-    expect(items.map((i) => [i.studentId, i.reasons])).to.deep.equal([[flagged.id, ['tier3', 'not_seen']]]);
+    // The calm student is attending more lately (88% -> 97%): not falling.
+    expect(items.map((i) => [i.studentId, i.reasons]).sort()).to.deep.equal([[flagged.id, ['tier3', 'not_seen']], [s.students[2].id, ['falling_indicator']]].sort());
     const page = decoded((await cara.get(`/risk-reviews/${meetingId}`).expect(200)).text);
     expect(page).to.contain(flagged.name).and.to.contain(text('riskReviews.reasons.tier3')).and.not.to.contain(calm.name);
     expect(page).to.contain(`/students/${flagged.id}/plan`);
