@@ -153,3 +153,28 @@ export async function findNeed(db: DbOrTx, tenantId: string, studentId: string, 
   const [row] = await db.select().from(checkinNeeds).where(and(eq(checkinNeeds.tenantId, tenantId), eq(checkinNeeds.studentId, studentId), eq(checkinNeeds.id, needId)));
   return row;
 }
+
+/**
+ * Retention: the words of check-ins held before `day` (the student's answers, the shared and the adult
+ * note), of preparations last written before it, and the resolving adult's note of needs raised before
+ * it, emptied; the rows stay (date, attendance, well-being, need categories) so counts still add up.
+ * Returns how many rows lost words.
+ */
+export async function clearTextsBefore(db: DbOrTx, tenantId: string, day: string): Promise<number> {
+  const cleared = await db
+    .update(checkins)
+    .set({ answers: [], sharedNote: '', adultNote: '' })
+    .where(and(eq(checkins.tenantId, tenantId), sql`${checkins.date} < ${day}`, sql`(${checkins.answers} <> '[]'::jsonb or ${checkins.sharedNote} <> '' or ${checkins.adultNote} <> '')`))
+    .returning({ id: checkins.id });
+  const preps = await db
+    .update(checkinPreps)
+    .set({ answers: [] })
+    .where(and(eq(checkinPreps.tenantId, tenantId), sql`${checkinPreps.updatedAt} < ${day}::date`, sql`${checkinPreps.answers} <> '[]'::jsonb`))
+    .returning({ id: checkinPreps.id });
+  const notes = await db
+    .update(checkinNeeds)
+    .set({ resolutionNote: null })
+    .where(and(eq(checkinNeeds.tenantId, tenantId), sql`${checkinNeeds.raisedAt} < ${day}::date`, sql`${checkinNeeds.resolutionNote} is not null`))
+    .returning({ id: checkinNeeds.id });
+  return cleared.length + preps.length + notes.length;
+}

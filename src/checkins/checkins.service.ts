@@ -1,3 +1,4 @@
+import { withTenant } from '../db/tenant-scope.js';
 import { randomUUID } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
@@ -380,6 +381,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
     /** For the school view: per student, the day last met (latest attended check-in); absent when never. */
     lastAttendedOn: (tenantId: string, studentIds: string[]) => repo.lastAttendedOn(db, tenantId, studentIds),
+    /** Retention (the district's setting, applied nightly by src/records-requests): empties the words of check-ins before `day`, keeping the rows. */
+    clearTextsBefore: (tenantId: string, day: string) => withTenant(tenantId, () => db.transaction((tx) => repo.clearTextsBefore(tx, tenantId, day))),
 
     /**
      * For the navigator view: the school's today and each student's week as the script counts weeks

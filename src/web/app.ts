@@ -29,6 +29,7 @@ import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
 import { createRecordsRequestsService } from '../records-requests/records-requests.service.js';
+import { createRetention, retentionKind } from '../records-requests/retention.js';
 import { createRiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
 import { loadMapExamples } from '../team-maps/team-maps.schemas.js';
 import { createReflectionsService } from '../reflections/reflections.service.js';
@@ -265,7 +266,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind] });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).
@@ -345,6 +346,9 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
   };
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
+  // Retention (issue 14): the words of old check-ins emptied nightly, per the district's setting.
+  const retention = createRetention({ clock: deps.clock, audit, jobs, rules: async (t) => (await configuration.current(t, retentionKind)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), tenantIds: activeTenantIds, clearCheckinTextsBefore: (t, day) => checkins.clearTextsBefore(t, day) });
+  for (const [type, handler] of Object.entries(retention.jobHandlers)) jobs.register(type, handler);
   const recordsRequests = createRecordsRequestsService({ db, clock: deps.clock, audit, studentRecords, jobs, deletionGraceDays: deps.config.studentDeletionGraceDays });
   // Risk review (issue 13): the agenda's reads are the school view's, plus the tier timelines; decisions go through goals, referrals and navigators.
   const riskReviews = createRiskReviewsService({
@@ -377,7 +381,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, recordsRequests, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

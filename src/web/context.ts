@@ -19,6 +19,7 @@ import type { PlansService } from '../plans/plans.service.js';
 import type { TeamMapsService } from '../team-maps/team-maps.service.js';
 import type { ConfigurationService } from '../configuration/configuration.service.js';
 import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
+import type { Retention } from '../records-requests/retention.js';
 import type { ReflectionsService } from '../reflections/reflections.service.js';
 import type { RiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
@@ -124,6 +125,8 @@ export interface AppContext extends AppDeps {
   /** Configuration documents (issue 14): versions of what a district changes without code, and the one in force. */
   configuration: ConfigurationService;
   recordsRequests: RecordsRequestsService;
+  /** The nightly retention round (check-in words older than the district's setting emptied). */
+  retention: Retention;
   /** Teams' reflection cycles (issue 13, item 2): look-for ratings and evidence cards from the school view. */
   reflections: ReflectionsService;
   riskReviews: RiskReviewsService;

@@ -35,6 +35,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   await app.ctx.connectors.startSchedule();
   await app.ctx.referrals.startSchedule();
   await app.ctx.dashboards.startSchedule();
+  await app.ctx.retention.startSchedule();
   await app.ctx.mail.resumeHeld();
   app.ctx.jobs.start();
   let stopping = false;

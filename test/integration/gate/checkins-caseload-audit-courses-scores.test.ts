@@ -91,6 +91,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
           recentCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
           openNeeds: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
           lastAttendedOn: "the school view's bulk read: its ids come from the school view, which authorizes the school",
+          clearTextsBefore: "the retention job's (no user): it empties old words, reading nothing out",
           wellbeingSince: "the indicators' bulk read for their background recompute (no user); the data panel gates before it reads",
           thisWeek: "the navigator view's bulk read: its ids come from the adult's own caseload, which the navigator-view policy authorizes",
           findNeed: 'the referrals service opens the student record (its own policy) before it reads the need a referral starts from',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bodyFrom, formFields, jsonSchemaOf, type FormField } from '../../../src/configuration/schema-form.js';
 import { loadReferralsConfig, referralRulesKind } from '../../../src/referrals/referrals.schemas.js';
 import { locales, t } from '../../../src/web/i18n.js';
+import { retentionKind } from '../../../src/records-requests/retention.js';
 
 const picklist = z.strictObject({
   title: z.string().min(1).max(80),
@@ -68,5 +69,12 @@ describe('forms from schemas (issue 14 item 8)', () => {
     expect(bodyFrom(rulesSchema, posted)).to.deep.equal(kind.shipped());
     // Every label and option has words in every language the tool speaks.
     for (const locale of locales) for (const key of keysOf(fields)) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
+  });
+
+  it('has words for every shipped kind: its title, its intro, every label', () => {
+    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind]) {
+      const keys = [`configuration.kinds.${kind.id}.title`, `configuration.kinds.${kind.id}.intro`, ...keysOf(formFields(kind.id, jsonSchemaOf(kind.schema), kind.shipped()))];
+      for (const locale of locales) for (const key of keys) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
+    }
   });
 });
