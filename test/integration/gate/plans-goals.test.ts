@@ -131,8 +131,12 @@ describe('the student-record gate: plans and goals', () => {
       addProgress: (u, id) => untouchable().goals.addProgress(u, id, goalId, progressForm.safeParse({})),
       printableForStudent: (u, id) => untouchable().goals.printableForStudent(u, id),
     });
-    /** Counts per student for the caseload: the caseload's own policy decides who asks. */
-    const goalsNotStudentScoped = ['summaryFor'];
+    /**
+     * Counts per student for the caseload: the caseload's own policy decides who asks. A risk review's
+     * plan action: the risk-review service decides (its policy: the school's team; the student on the
+     * meeting's agenda) and calls it inside the decision's transaction.
+     */
+    const goalsNotStudentScoped = ['summaryFor', 'addTeamStep'];
 
     const methodsOf = (service: object) => Object.entries(service).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
 
