@@ -70,7 +70,8 @@ export const riskReviewNotes = pgTable(
   (t) => [tenantKey(t), meetingReference(t), personReference(t, t.studentId), personReference(t, t.authorId), uniqueIndex('risk_review_notes_student_uq').on(t.tenantId, t.meetingId, t.studentId)],
 );
 
-export const decisionKinds = ['plan_action', 'referral', 'navigator_change', 'follow_up'] as const;
+// The team's own follow-up first: the one kind that needs nothing else to exist (a goal, a support).
+export const decisionKinds = ['follow_up', 'plan_action', 'referral', 'navigator_change'] as const;
 export type DecisionKind = (typeof decisionKinds)[number];
 export const decisionStatuses = ['open', 'done', 'not_done'] as const;
 export type DecisionStatus = (typeof decisionStatuses)[number];
