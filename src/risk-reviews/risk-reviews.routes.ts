@@ -5,7 +5,6 @@ import { t } from '../web/i18n.js';
 import { toolPath } from '../web/urls.js';
 import { attendanceForm, decisionForm, newMeetingForm, noteForm, noteLimit, settleForm, summaryLimit } from './risk-reviews.schemas.js';
 import { decisionKinds } from './risk-reviews.tables.js';
-import { isSupportStaff } from '../policies/student-record.js';
 
 /** A meeting's pages as paths inside the tool. */
 export const meetingPaths = (meetingId: string) => ({
@@ -67,8 +66,7 @@ export function riskReviewsRoutes(ctx: AppContext): Router {
       const decision = opts.decision?.student === s.studentId ? opts.decision : undefined;
       return {
         ...s,
-        // Only support staff open a student's record (src/policies/student-record.ts); leaders read the agenda.
-        recordUrl: isSupportStaff(user) ? toolPath('students', s.studentId, 'plan') : null,
+        recordUrl: view.can.openRecords ? toolPath('students', s.studentId, 'plan') : null,
         noteText: note ? note.text : (s.note?.text ?? ''),
         noteVersion: note ? note.version : (s.note?.version ?? 0),
         noteConflict: note?.theirs,

@@ -99,6 +99,8 @@ const schoolATeamMap = teamMapAll.map((a) => `teamMapSchoolA:${a}`);
 const districtTeamMap = teamMapAll.map((a) => `teamMapDistrict:${a}`);
 // Risk review (issue 13): the school's staff run it; admins read; no one at another school, no student or family.
 const schoolARiskReview = ['list', 'view', 'create', 'edit'].map((a) => `riskReviewSchoolA:${a}`);
+// Support staff also open the agenda's students' records from it; leaders do not.
+const schoolARiskReviewStaff = [...schoolARiskReview, 'riskReviewSchoolA:openRecords'];
 const teamMapReads = ['list', 'view', 'viewHistory', 'print'].flatMap((a) => [`teamMapSchoolA:${a}`, `teamMapDistrict:${a}`]);
 // Reflection cycles (issue 13, item 2): the same teams as the Success Maps; admins read both.
 const reflectionAll = ['list', 'view', 'compare', 'print', 'create', 'edit'];
@@ -129,13 +131,13 @@ const expected: Record<string, string[]> = {
   'mentor (scoped to the student)': [
     'referral:list', 'referral:view', 'referralOthers:list', 'referralOthers:view', 'plan:view', 'plan:print', 'plan:comment', 'goal:list', 'goal:view', 'recordViews:view'],
   'mentor (not scoped)': [],
-  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
-  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'counsellor (staff role, not the student\'s advisor)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReviewStaff, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
+  'support coordinator launched without a course role (guest)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReviewStaff, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAStaffView],
   'school leader (views come with issue 12)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', 'impactDistrict:view', ...schoolAView],
-  'counsellor at school A': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'counsellor at school A': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReviewStaff, ...staffReads, 'caseload:view', 'caseload:recordAll', 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   // Nothing of school A's student: no record, no referral, no alert (the queue and alerts pages open, listing B's only).
   'counsellor at school B': ['caseload:view', 'caseload:recordAll', 'support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
-  'social worker at school A (guest)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
+  'social worker at school A (guest)': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReviewStaff, ...staffReads, 'support:browse', ...staffReferrals, ...staffAlerts, 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults', 'impact:view', ...schoolAStaffView],
   'coordinator at school B (guest)': ['support:browse', 'referralQueue:view', 'alert:list', 'navigatorView:view', 'navigatorViewNone:view', 'survey:readResults'],
   // Leaders read numbers and the lists behind them, never a student's record, and never sensitive categories.
   'school leader at school A': [...schoolATeamMap, ...schoolAReflection, ...schoolARiskReview, 'caseload:view', 'caseload:recordAll', 'support:browse', 'alert:list', 'navigatorView:view', 'survey:readResults', 'impact:view', ...schoolAView],
