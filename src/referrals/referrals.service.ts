@@ -192,9 +192,10 @@ export function createReferralsService(deps: ReferralsDeps) {
   }
 
   /** Releases held referrals that now have consent, or holds again those that lost it; each a timeline step. */
-  async function reconsider(tx: DbOrTx, tenantId: string, studentId: string, actor: Actor): Promise<void> {
+  // `rules` are read before the caller's transaction: the configuration read uses its own connection, and
+  // the embedded database has one, which the transaction holds.
+  async function reconsider(tx: DbOrTx, tenantId: string, studentId: string, actor: Actor, rules: ReferralRules): Promise<void> {
     const now = clock.now();
-    const rules = await deps.rules(tenantId);
     const live = (await repo.liveWithConsent(tx, tenantId, studentId)).filter((r) => needsConsent(rules, r));
     const release = live.filter((r) => r.heldForConsent && r.consented);
     const hold = live.filter((r) => !r.heldForConsent && !r.consented);
@@ -393,9 +394,10 @@ export function createReferralsService(deps: ReferralsDeps) {
         if (!r || r.studentId !== record.student.id) throw notFound();
       }
       const form = validForm(posted, user.locale);
+      const rules = await deps.rules(user.tenantId);
       await db.transaction(async (tx) => {
         const c = await repo.insertConsent(tx, { tenantId: user.tenantId, studentId: record.student.id, referralId: referralId as string | null, giver: form.giver, method: form.method, givenOn: form.givenOn, recordedBy: user.personId, recordedAt: clock.now() });
-        await reconsider(tx, user.tenantId, record.student.id, { personId: user.personId });
+        await reconsider(tx, user.tenantId, record.student.id, { personId: user.personId }, rules);
         await audit.record(user, { action: 'create', entity: 'referral_consent', entityId: c.id, studentId: record.student.id }, tx);
       });
     },
@@ -404,10 +406,11 @@ export function createReferralsService(deps: ReferralsDeps) {
     async revokeConsent(user: AppUser, studentId: string, consentId: unknown): Promise<void> {
       const record = await studentRecords.open(user, studentId, referralPolicy, 'revokeConsent');
       if (!isUuid(consentId)) throw notFound();
+      const rules = await deps.rules(user.tenantId);
       await db.transaction(async (tx) => {
         const c = await repo.revokeConsent(tx, user.tenantId, record.student.id, consentId, user.personId, clock.now());
         if (!c) throw notFound();
-        await reconsider(tx, user.tenantId, record.student.id, { personId: user.personId });
+        await reconsider(tx, user.tenantId, record.student.id, { personId: user.personId }, rules);
         await audit.record(user, { action: 'update', entity: 'referral_consent', entityId: c.id, studentId: record.student.id }, tx);
       });
     },
