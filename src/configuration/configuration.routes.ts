@@ -42,11 +42,11 @@ export function configurationRoutes(ctx: AppContext): Router {
   const r = Router();
   r.use(BASE, ctx.requireUser);
 
-  const renderEditor = async (req: Request, res: Response, kind: string, posted?: { body: unknown; problems: readonly ConfigProblem[]; edits: string; note: string }) => {
+  const renderEditor = async (req: Request, res: Response, kind: string, posted?: { body?: unknown; problems: readonly ConfigProblem[]; edits?: string; note?: string }) => {
     const user = req.user!;
     const view = await ctx.configuration.editor(user, kind);
     const { errors, summary } = placed(posted?.problems ?? [], user);
-    const fields: FormField[] = formFields(view.kind, jsonSchemaOf(view.schema), posted ? posted.body : view.body, errors);
+    const fields: FormField[] = formFields(view.kind, jsonSchemaOf(view.schema), posted?.body ?? view.body, errors);
     res.render('configuration/editor', {
       titleKey: 'configuration.editor.title',
       kindTitle: t(`configuration.kinds.${view.kind}.title`, {}, user.locale),
@@ -54,8 +54,8 @@ export function configurationRoutes(ctx: AppContext): Router {
       kindPath: kindPath(view.kind),
       inForce: view.inForce,
       draft: view.draft,
-      edits: posted ? posted.edits : view.draft ? String(view.draft.edits) : '',
-      note: posted ? posted.note : (view.draft?.note ?? ''),
+      edits: posted?.edits ?? (view.draft ? String(view.draft.edits) : ''),
+      note: posted?.note ?? view.draft?.note ?? '',
       fields,
       versions: view.versions,
       can: view.can,
@@ -103,7 +103,8 @@ export function configurationRoutes(ctx: AppContext): Router {
         // A version the schema no longer takes cannot go in force: shown on the editor, not as a failure.
         if (!(err instanceof ConfigRefused)) throw err;
         res.status(400);
-        return renderEditor(req, res, kind, { body: (await ctx.configuration.editor(req.user!, kind)).body, problems: err.problems, edits: '', note: '' });
+        // The draft as stored, with the problems its kind's schema now finds.
+        return renderEditor(req, res, kind, { problems: err.problems });
       }
       redirectInTool(res, kindPath(kind), { query });
     });
