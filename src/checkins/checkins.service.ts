@@ -208,6 +208,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
     scripts,
     /** The needs a form offers, labelled in the reader's language. */
     needCategories: (locale?: Locale) => scriptIn(locale).needs,
+    /** Whether a need category is sensitive (an unknown one is): the school view's per-view read. Per tenant, for when the script is. */
+    needIsSensitive: (_tenantId: string) => Promise.resolve((category: string) => need(needsIn(), category).sensitive),
     promptsFor,
     today: todayAt,
 

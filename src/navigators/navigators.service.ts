@@ -82,6 +82,12 @@ export function createNavigatorsService(db: Db, roster: Pick<RosterService, 'ros
       for (const [id, navs] of explicit) out.set(id, navs);
       return { navigators: out, assignments: assigned };
     },
+    /** Each student's explicitly assigned navigators (no roster default), for the school view's kept facts. */
+    async assignedNavigatorsOf(tenantId: string, studentIds: string[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      for (const a of await repo.assignmentsFor(db, tenantId, studentIds)) out.set(a.studentId, [...(out.get(a.studentId) ?? []), a.navigatorId]);
+      return out;
+    },
     /**
      * For a caseload, in one round trip: the active assignments to this navigator, and those of these
      * (advisory) students. A student has one active assignment, so this is every active assignment of

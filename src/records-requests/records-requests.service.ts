@@ -25,6 +25,7 @@ import { schoolRecords } from '../schools/schools-records.service.js';
 import { studentDataRecords } from '../student-data/student-data-records.service.js';
 import { surveyRecords } from '../surveys/surveys-records.service.js';
 import { riskReviewRecords } from '../risk-reviews/risk-reviews-records.service.js';
+import { dashboardRecords } from '../dashboards/dashboards-records.service.js';
 
 /**
  * Every feature that keeps a student's rows, in the order their rows are forgotten: the person row
@@ -46,6 +47,7 @@ export const studentRecordFeatures: readonly (readonly [feature: string, records
   ['studentData', studentDataRecords],
   ['identities', identityRecords],
   ['recordsRequests', repo.deletionRecords],
+  ['dashboards', dashboardRecords],
   ['roster', rosterRecords],
 ];
 

@@ -328,21 +328,6 @@ export async function rosterAdvisorsOf(db: DbOrTx, tenantId: string, studentIds:
   return rows.map((r) => ({ studentId: r.student_id, personId: r.person_id }));
 }
 
-/** Each student's advisory (the first by title when a student is in several): for the school view's groups. Looked up per student, then per advisory, as instructorsSql. */
-export async function advisoriesOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; contextId: string; title: string }[]> {
-  if (studentIds.length === 0) return [];
-  const rows = await queryRows<{ student_id: string; context_id: string; title: string }>(db, sql`
-    with s as (
-      select m.person_id, m.context_id from ${idRows(studentIds)}
-      cross join lateral (select person_id, context_id from ${memberships} where tenant_id = ${tenantId} and person_id = ids.id and role = 'student' and status = 'active' offset 0) m
-    )
-    select distinct on (s.person_id) s.person_id as student_id, c.id as context_id, c.title from (select distinct context_id from s) k
-    cross join lateral (select id, title from ${contexts} where tenant_id = ${tenantId} and id = k.context_id and kind = 'advisory' offset 0) c
-    join s on s.context_id = k.context_id
-    order by s.person_id, c.title, c.id`);
-  return rows.map((r) => ({ studentId: r.student_id, contextId: r.context_id, title: r.title }));
-}
-
 export interface RosterRelations {
   /** Advisors of the student's active advisories (the default navigators). */
   advisors: string[];
@@ -441,4 +426,30 @@ export function listStaffHolding(db: DbOrTx, tenantId: string, roles: readonly S
     .from(people)
     .where(and(eq(people.tenantId, tenantId), holdingAt(roles, schoolIds)))
     .orderBy(people.name, people.id);
+}
+
+/** The active advisories each student is an active student of (the school view keeps them; titles and advisors are read per advisory). */
+export async function advisoryIdsOf(db: DbOrTx, tenantId: string, studentIds: string[]): Promise<{ studentId: string; contextId: string }[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await queryRows<{ student_id: string; context_id: string }>(db, sql`
+    with s as (
+      select m.person_id, m.context_id from ${idRows(studentIds)}
+      cross join lateral (select person_id, context_id from ${memberships} where tenant_id = ${tenantId} and person_id = ids.id and role = 'student' and status = 'active' offset 0) m
+    )
+    select s.person_id as student_id, s.context_id from (select distinct context_id from s) k
+    cross join lateral (select 1 from ${contexts} where tenant_id = ${tenantId} and id = k.context_id and kind = 'advisory' offset 0) c
+    join s on s.context_id = k.context_id`);
+  return rows.map((r) => ({ studentId: r.student_id, contextId: r.context_id }));
+}
+
+/** These contexts that are advisories, with their titles and active advisors. */
+export async function advisoriesById(db: DbOrTx, tenantId: string, contextIds: string[]): Promise<{ contextId: string; title: string; advisorIds: string[] }[]> {
+  if (contextIds.length === 0) return [];
+  const rows = await queryRows<{ context_id: string; title: string; advisor_ids: string[] }>(db, sql`
+    select c.id as context_id, c.title, coalesce(array_agg(m.person_id order by m.person_id) filter (where m.person_id is not null), '{}') as advisor_ids
+    from ${idRows(contextIds)}
+    cross join lateral (select id, title from ${contexts} where tenant_id = ${tenantId} and id = ids.id and kind = 'advisory' offset 0) c
+    left join ${memberships} m on m.tenant_id = ${tenantId} and m.context_id = c.id and m.role = 'advisor' and m.status = 'active'
+    group by c.id, c.title`);
+  return rows.map((r) => ({ contextId: r.context_id, title: r.title, advisorIds: r.advisor_ids }));
 }

@@ -52,7 +52,14 @@ export function createRosterService(db: Db) {
     /** Who the roster relates to a student (the navigators service builds the student's scope from these). */
     rosterRelations: (tenantId: string, studentId: string, tx: DbOrTx = db) => repo.rosterRelations(tx, tenantId, studentId),
     rosterAdvisorsOf: (tenantId: string, studentIds: string[]) => repo.rosterAdvisorsOf(db, tenantId, studentIds),
-    advisoriesOf: (tenantId: string, studentIds: string[]) => repo.advisoriesOf(db, tenantId, studentIds),
+    /** Each student's active advisories (ids), for the school view's kept facts. */
+    async advisoryIdsOf(tenantId: string, studentIds: string[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      for (const r of await repo.advisoryIdsOf(db, tenantId, studentIds)) out.set(r.studentId, [...(out.get(r.studentId) ?? []), r.contextId]);
+      return out;
+    },
+    /** Advisories by id with their titles and active advisors (the school view's rows and default navigators). */
+    advisoriesById: (tenantId: string, contextIds: string[]) => repo.advisoriesById(db, tenantId, contextIds),
     /** Keeps the language a person chose on a page: it wins over their LMS's at every later launch. */
     chooseLocale: (user: AppUser, locale: Locale) => repo.setPersonLocale(db, user.tenantId, user.personId, locale),
     /** Keeps a small choice the person made on a page (a feature's own key, e.g. caseloadLayout): read back on `user.preferences`. */

@@ -68,6 +68,7 @@ import { createLeaderService } from '../dashboards/leader.service.js';
 import { createDashboardsService } from '../dashboards/dashboards.service.js';
 import { createSchoolViewService } from '../dashboards/school.service.js';
 import type { SchoolFactSources } from '../dashboards/school-facts.js';
+import { createStudentFacts, type StudentFactReads } from '../dashboards/student-facts.js';
 import { createReportsService } from '../reports/reports.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig, referralRulesKind } from '../referrals/referrals.schemas.js';
@@ -331,18 +332,24 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // The navigator view (issue 12): the caseload's students, this week's check-ins, open needs and referrals waiting.
   const navigatorView = createNavigatorViewService({ clock: deps.clock, audit, roster, navigators, caseload, checkins, referrals, cadenceDays: deps.config.checkinCadenceDays });
   // The school and district views (issue 12): each feature's set-based reads over a school's students.
-  const schoolFacts: SchoolFactSources = {
-    clock: deps.clock,
-    timeZoneOf: (t) => platforms.timeZoneOf(t),
-    schoolYearStartOf: (t) => platforms.schoolYearStartOf(t),
-    studentsAt: (t, school) => schools.studentsAt(t, school),
+  const studentFactReads: StudentFactReads = {
     groupsOf: (t, ids) => schools.groupsOf(t, ids),
-    navigatorsOf: (t, ids) => navigators.navigatorsOf(t, ids),
-    advisoriesOf: (t, ids) => roster.advisoriesOf(t, ids),
+    assignedNavigatorsOf: (t, ids) => navigators.assignedNavigatorsOf(t, ids),
+    advisoryIdsOf: (t, ids) => roster.advisoryIdsOf(t, ids),
     planStatusFor: (t, ids) => plans.statusesOf(t, ids),
     lastAttendedOn: (t, ids) => checkins.lastAttendedOn(t, ids),
     openNeeds: (t, ids) => checkins.openNeeds(t, ids),
     standingOf: (t, ids, opts) => indicators.standingOf(t, ids, opts),
+  };
+  const schoolFacts: SchoolFactSources = {
+    ...studentFactReads,
+    clock: deps.clock,
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
+    schoolYearStartOf: (t) => platforms.schoolYearStartOf(t),
+    studentsAt: (t, school) => schools.studentsAt(t, school),
+    studentFacts: createStudentFacts(db, studentFactReads),
+    advisoriesById: (t, ids) => roster.advisoriesById(t, ids),
+    needIsSensitive: (t) => checkins.needIsSensitive(t),
     referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
   };
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
@@ -381,7 +388,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolView, teamMaps, configuration, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -46,6 +46,7 @@ import type { ProvidersService } from '../providers/providers.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
 import type { SchoolViewService } from '../dashboards/school.service.js';
+import type { SchoolFactSources } from '../dashboards/school-facts.js';
 import type { DashboardsService } from '../dashboards/dashboards.service.js';
 import type { ReportsService } from '../reports/reports.service.js';
 import type { ReferralsService } from '../referrals/referrals.service.js';
@@ -119,6 +120,8 @@ export interface AppContext extends AppDeps {
   /** The district's schools, their courses, students' enrolments and subgroups. */
   schools: SchoolsService;
   /** A school's view and the students behind its numbers (src/dashboards/school.service.ts). */
+  /** The school view's reads, kept facts included (tests count what they recompute). */
+  schoolFacts: SchoolFactSources;
   schoolView: SchoolViewService;
   /** Teams' Success Maps (issue 13): a school's or the district's shared map with its tracked actions. */
   teamMaps: TeamMapsService;

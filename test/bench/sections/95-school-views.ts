@@ -111,7 +111,7 @@ async function seedDistrict(env: BenchEnv, schools: number, v: Volumes): Promise
       from ${these} s where s.n % 10 = 0`);
     if ((school + 1) % 10 === 0) env.progress(`school views: ${school + 1} of ${schools} schools' records`);
   }
-  await analyze(env, ['people', 'contexts', 'schools', 'memberships', 'course_schools', 'school_enrolments', 'checkins', 'checkin_needs', 'attendance_days', 'student_indicators', 'plans', 'referrals']);
+  await analyze(env, ['people', 'contexts', 'schools', 'memberships', 'course_schools', 'school_enrolments', 'checkins', 'checkin_needs', 'attendance_days', 'student_indicators', 'plans', 'referrals', 'school_view_students']);
   return { tenantId: t, schoolIds };
 }
 
@@ -140,15 +140,29 @@ async function leader(env: BenchEnv, tenantId: string, grant: StaffGrant): Promi
   return ctx.ltiks.issue({ tid: tenantId, pid: person.id, cid: null, role: 'advisor' });
 }
 
-/** Warms up, then times a page VIEWS_BENCH.requests times, one request at a time; fails unless it names `expect`. */
-async function samples(env: BenchEnv, ltik: string, pathname: string, expect: string): Promise<number[]> {
+/**
+ * Warms up, then times a page VIEWS_BENCH.requests times, one request at a time; fails unless it names
+ * `expect`. `between`: work done before each request, not timed (students' facts made stale).
+ */
+async function samples(env: BenchEnv, ltik: string, pathname: string, expect: string, between?: () => Promise<void>): Promise<number[]> {
   const page = async () => {
     if (!(await readPage(env, ltik, pathname)).includes(expect)) throw new Error(`${pathname} answered without "${expect}"`);
   };
   for (let i = 0; i < VIEWS_BENCH.warmup; i++) await page();
   const out: number[] = [];
-  for (let i = 0; i < VIEWS_BENCH.requests; i++) out.push((await timed(page)).ms);
+  for (let i = 0; i < VIEWS_BENCH.requests; i++) {
+    await between?.();
+    out.push((await timed(page)).ms);
+  }
   return out;
+}
+
+/**
+ * Makes `count` of the tenant's students' kept facts stale (all when null), as that many writes to their
+ * rows would: the next school view computes them again from the features' rows.
+ */
+function staleFacts(env: BenchEnv, tenantId: string, count: number | null): () => Promise<void> {
+  return () => run(env, sql`update school_view_students set version = version + 1 where tenant_id = ${tenantId} and student_id in (select student_id from school_view_students where tenant_id = ${tenantId} order by random() limit ${count ?? 2_147_483_647})`);
 }
 
 /** The snapshot job over a tenant, as the nightly job runs it; fails unless every school's row counts its students. */
@@ -172,6 +186,10 @@ export const section: BenchSection = {
     const schoolLeader = await leader(env, school.tenantId, { role: 'school_leader', schoolId: school.schoolIds[0]! });
     rows.push(...latencyRows(`school view, ${n} students (GET /schools/:id, school leader)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}`, 'Bench school 1')));
     rows.push(...latencyRows(`same, grouped by advisory (${n / VIEWS_BENCH.advisorySize} advisories)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}?group=advisory`, 'Bench school 1')));
+    // Side by side: the same view with 20 students written to since the last view (1%), and with every
+    // student's facts stale, as every view was before the facts were kept (the reference).
+    rows.push(...latencyRows(`same, 20 students' facts stale before each view`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}`, 'Bench school 1', staleFacts(env, school.tenantId, 20))));
+    rows.push(...latencyRows(`same, every student's facts stale (computed as before they were kept)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}`, 'Bench school 1', staleFacts(env, school.tenantId, null))));
     if (PROFILE_DIR) {
       const view = async () => void (await readPage(env, schoolLeader, `/schools/${school.schoolIds[0]}`));
       rows.push(...(await profiled(PROFILE_DIR, `school-view-${env.driver}`, async () => { for (let i = 0; i < 20; i++) await view(); })));
