@@ -1,6 +1,6 @@
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, asc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../db/client.js';
-import { idRows } from '../db/id-list.js';
 import { schoolSnapshots, schoolViewStudents } from './dashboards.tables.js';
 import type { SnapshotFigures } from './snapshots.js';
 import type { KeptStudentFacts } from './student-facts.js';
@@ -27,12 +27,40 @@ export function snapshotsSince(db: DbOrTx, tenantId: string, fromWeek: string): 
     .orderBy(asc(schoolSnapshots.weekStart), asc(schoolSnapshots.schoolId));
 }
 
-/** Each student's kept facts with the versions that say whether they are current; a student never kept reads version 0. */
-export async function keptFacts(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<{ studentId: string; version: number; computedVersion: number | null; facts: KeptStudentFacts | null }[]> {
-  const rows = await queryRows<{ student_id: string; version: number | null; computed_version: number | null; facts: KeptStudentFacts | null }>(db, sql`
-    select ids.id as student_id, s.version, s.computed_version, s.facts from ${idRows(studentIds)}
-    left join lateral (select version, computed_version, facts from ${schoolViewStudents} where tenant_id = ${tenantId} and student_id = ids.id offset 0) s on true`);
-  return rows.map((r) => ({ studentId: r.student_id, version: r.version ?? 0, computedVersion: r.computed_version, facts: r.facts }));
+/** A student of the school with their kept facts and the versions that say whether those are current (a student never kept: version 0). */
+export interface KeptRow {
+  studentId: string;
+  gradeLevel: string | null;
+  version: number;
+  computedVersion: number | null;
+  facts: KeptStudentFacts | null;
+}
+
+/** The school's students (`enrolled`: rows `student_id, grade_level`) with their kept rows, by student id; `withFacts: false` leaves the facts out (null). */
+export async function keptFacts(db: DbOrTx, tenantId: string, enrolled: SQL, { withFacts }: { withFacts: boolean }): Promise<KeptRow[]> {
+  type Row = { student_id: string; grade_level: string | null; version: number | null; computed_version: number | null; facts: KeptStudentFacts | null };
+  const rows = await queryRows<Row>(db, sql`
+    select e.student_id, e.grade_level, s.version, s.computed_version, ${withFacts ? sql`s.facts` : sql`null::json`} as facts from (${enrolled}) e
+    left join lateral (select version, computed_version, facts from ${schoolViewStudents} where tenant_id = ${tenantId} and student_id = e.student_id offset 0) s on true
+    order by e.student_id`);
+  return rows.map((r) => ({ studentId: r.student_id, gradeLevel: r.grade_level, version: r.version ?? 0, computedVersion: r.computed_version, facts: r.facts }));
+}
+
+/**
+ * One line per student (id, grade, version, computed version; `-1` for none) in id order, hashed: equal
+ * fingerprints mean the same students with the same facts, all current or stale alike. keptFingerprint
+ * computes it in the database, fingerprintOf in the process, the same way (md5 of the same text).
+ */
+const lineSql = (version: SQL, computed: SQL) => sql`e.student_id::text || ':' || coalesce(e.grade_level, '') || ':' || ${version} || ':' || ${computed}`;
+export async function keptFingerprint(db: DbOrTx, tenantId: string, enrolled: SQL): Promise<string> {
+  const [row] = await queryRows<{ print: string | null }>(db, sql`
+    select md5(coalesce(string_agg(${lineSql(sql`coalesce(s.version, 0)`, sql`coalesce(s.computed_version, -1)`)}, ',' order by e.student_id), '')) as print from (${enrolled}) e
+    left join lateral (select version, computed_version from ${schoolViewStudents} where tenant_id = ${tenantId} and student_id = e.student_id offset 0) s on true`);
+  return row?.print ?? '';
+}
+export function fingerprintOf(rows: readonly { studentId: string; gradeLevel: string | null; version: number; computedVersion: number | null }[]): string {
+  const text = rows.map((r) => `${r.studentId}:${r.gradeLevel ?? ''}:${r.version}:${r.computedVersion ?? -1}`).join(',');
+  return createHash('md5').update(text).digest('hex');
 }
 
 /**

@@ -3,6 +3,7 @@ import { localDate, zonedTime } from '../web/time-zone.js';
 import { schoolYearAt } from '../web/school-year.js';
 import type { ReferralFacts, StudentFacts, Tier } from './school-figures.js';
 import type { StudentFactReads, StudentFactsOf } from './student-facts.js';
+import type { SQL } from 'drizzle-orm';
 
 /**
  * What the school view reads from the other features, injected as functions (the caseload's pattern):
@@ -15,13 +16,14 @@ export interface SchoolFactSources extends StudentFactReads {
   timeZoneOf: (tenantId: string) => Promise<string>;
   schoolYearStartOf: (tenantId: string) => Promise<string>;
   studentsAt: (tenantId: string, schoolId: string) => Promise<{ studentId: string; gradeLevel: string | null }[]>;
+  /** The same students as a query (schools.studentsAtQuery), which the kept facts' read embeds. */
+  studentsAtQuery: (tenantId: string, schoolId: string, day: string) => SQL;
   /** The students' facts, kept between views where nothing of theirs changed (src/dashboards/student-facts.ts). */
   studentFacts: StudentFactsOf;
   /** Active advisories by id, with their titles and active advisors (the default navigators of their students). */
   advisoriesById: (tenantId: string, contextIds: string[]) => Promise<{ contextId: string; title: string; advisorIds: string[] }[]>;
   /** Whether a need category is sensitive (unknown categories are). */
   needIsSensitive: (tenantId: string) => Promise<(category: string) => boolean>;
-  referralsSince: (tenantId: string, studentIds: string[], since: Date) => Promise<ReferralFacts[]>;
 }
 
 export interface SchoolFacts {
@@ -34,40 +36,44 @@ export interface SchoolFacts {
 }
 
 const asTier = (n: number | null | undefined): Tier | null => (n === 1 || n === 2 || n === 3 ? n : null);
+type Advisory = { contextId: string; title: string; advisorIds: string[] };
+const byTitle = (a: Advisory, b: Advisory) => (a.title === b.title ? (a.contextId < b.contextId ? -1 : 1) : a.title < b.title ? -1 : 1);
 
 /**
- * One school's facts: the students enrolled today, their kept facts, the advisories they are in and the
- * year's referrals. `withBands` adds each student's indicator bands (the school view shows them; the
- * weekly snapshots do not).
+ * One school's facts: the students enrolled today with their kept facts (one statement, src/dashboards/
+ * student-facts.ts), then the advisories they are in. `withBands` adds each student's indicator bands
+ * (the school view shows them; the weekly snapshots do not).
  */
 export async function gatherSchoolFacts(src: SchoolFactSources, tenantId: string, schoolId: string, { withBands = false } = {}): Promise<SchoolFacts> {
   const now = src.clock.now();
-  const [zone, yearStart, enrolled] = await Promise.all([src.timeZoneOf(tenantId), src.schoolYearStartOf(tenantId), src.studentsAt(tenantId, schoolId)]);
+  const [zone, yearStart] = await Promise.all([src.timeZoneOf(tenantId), src.schoolYearStartOf(tenantId)]);
   const today = localDate(now, zone);
   const year = schoolYearAt(today, yearStart);
-  // Frozen, so the id-list reads build its array parameter once for all of them (src/db/id-list.ts).
-  const ids = Object.freeze(enrolled.map((e) => e.studentId)) as string[];
-  const yearFrom = zonedTime(year.firstDay, '00:00', zone);
-  const [kept, referrals, isSensitive] = await Promise.all([src.studentFacts(tenantId, ids, year.label), src.referralsSince(tenantId, ids, yearFrom), src.needIsSensitive(tenantId)]);
+  const [enrolled, isSensitive] = await Promise.all([
+    src.studentFacts(tenantId, { key: `${schoolId}:${today}`, query: src.studentsAtQuery(tenantId, schoolId, today) }, { label: year.label, from: zonedTime(year.firstDay, '00:00', zone) }),
+    src.needIsSensitive(tenantId),
+  ]);
   const advisoryIds = new Set<string>();
-  for (const f of kept.values()) for (const id of f.advisoryIds) advisoryIds.add(id);
+  for (const e of enrolled) for (const id of e.facts.advisoryIds) advisoryIds.add(id);
   const advisories = new Map((await src.advisoriesById(tenantId, [...advisoryIds])).map((a) => [a.contextId, a]));
-  const students: StudentFacts[] = enrolled.map((e) => {
-    const f = kept.get(e.studentId);
-    // A student in several advisories counts in the first by title (then id), as the roster lists them.
-    const theirs = (f?.advisoryIds ?? []).flatMap((id) => advisories.get(id) ?? []).sort((a, b) => (a.title === b.title ? (a.contextId < b.contextId ? -1 : 1) : a.title < b.title ? -1 : 1));
-    const assigned = f?.assignedNavigatorIds ?? [];
+  // A student in several advisories counts in the first by title (then id); its rank, computed once.
+  const rank = new Map([...advisories.values()].sort(byTitle).map((a, i) => [a.contextId, i]));
+  const referrals: ReferralFacts[] = [];
+  const students: StudentFacts[] = enrolled.map(({ studentId, gradeLevel, facts: f }) => {
+    const theirs = f.advisoryIds.filter((id) => rank.has(id)).sort((a, b) => rank.get(a)! - rank.get(b)!);
+    const advisors = theirs.length === 1 ? advisories.get(theirs[0]!)!.advisorIds : [...new Set(theirs.flatMap((id) => advisories.get(id)!.advisorIds))];
+    for (const r of f.referrals) referrals.push({ studentId, category: r.category, state: r.state, createdAt: new Date(r.createdAt), dueAt: new Date(r.dueAt), respondedAt: r.respondedAt === null ? null : new Date(r.respondedAt) });
     return {
-      id: e.studentId,
-      grade: e.gradeLevel,
-      advisoryId: theirs[0]?.contextId ?? null,
-      navigatorIds: assigned.length > 0 ? assigned : [...new Set(theirs.flatMap((a) => a.advisorIds))],
-      plan: f?.plan ?? 'none',
-      lastSeenOn: f?.lastSeenOn ?? null,
-      needs: (f?.needs ?? []).map((n) => ({ ...n, sensitive: isSensitive(n.category) })),
-      tier: asTier(f?.tier),
-      groups: f?.groups ?? {},
-      ...(withBands ? { bands: f?.bands ?? {} } : {}),
+      id: studentId,
+      grade: gradeLevel,
+      advisoryId: theirs[0] ?? null,
+      navigatorIds: f.assignedNavigatorIds.length > 0 ? f.assignedNavigatorIds : advisors,
+      plan: f.plan,
+      lastSeenOn: f.lastSeenOn,
+      needs: f.needs.length === 0 ? [] : f.needs.map((n) => ({ category: n.category, urgency: n.urgency, sensitive: isSensitive(n.category) })),
+      tier: asTier(f.tier),
+      groups: f.groups,
+      ...(withBands ? { bands: f.bands } : {}),
     };
   });
   return { today, now, students, referrals, advisories: new Map([...advisories].map(([id, a]) => [id, a.title])) };

@@ -170,6 +170,9 @@ export function createSchoolsService(deps: SchoolsDeps) {
       return groups;
     },
 
+    /** The same students as a query (`student_id, grade_level`) another feature embeds in its own read; run it inside withTenant. */
+    studentsAtQuery: (tenantId: string, schoolId: string, day: string) => repo.studentsAtQuery(tenantId, schoolId, day),
+
     /** The courses (context ids) placed in a school, with who placed each. */
     coursesAt: (tenantId: string, schoolId: string) => withTenant(tenantId, () => repo.coursesAt(db, tenantId, schoolId)),
 

@@ -340,6 +340,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     lastAttendedOn: (t, ids) => checkins.lastAttendedOn(t, ids),
     openNeeds: (t, ids) => checkins.openNeeds(t, ids),
     standingOf: (t, ids, opts) => indicators.standingOf(t, ids, opts),
+    referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
   };
   const schoolFacts: SchoolFactSources = {
     ...studentFactReads,
@@ -350,7 +351,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     studentFacts: createStudentFacts(db, studentFactReads),
     advisoriesById: (t, ids) => roster.advisoriesById(t, ids),
     needIsSensitive: (t) => checkins.needIsSensitive(t),
-    referralsSince: (t, ids, since) => referrals.factsSince(t, ids, since),
+    studentsAtQuery: (t, school, day) => schools.studentsAtQuery(t, school, day),
   };
   const teamMaps = createTeamMapsService({ db, clock: deps.clock, audit, roster, schools, examples: loadMapExamples(locales), timeZoneOf: (t) => platforms.timeZoneOf(t) });
   // Retention (issue 14): the words of old check-ins emptied nightly, per the district's setting.

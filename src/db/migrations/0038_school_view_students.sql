@@ -64,7 +64,8 @@ BEGIN
     ('memberships', 'person_id', 'context_id, role, status', 'role = ''student'''),
     ('student_groups', 'student_id', 'dimension, value', NULL),
     ('student_indicators', 'student_id', 'suggested_tier, (indicators -> ''bands'')::jsonb', NULL),
-    ('tier_decisions', 'student_id', 'tier, decided_at', NULL)
+    ('tier_decisions', 'student_id', 'tier, decided_at', NULL),
+    ('referrals', 'student_id', 'category, state, created_at, due_at, responded_at', NULL)
   ) AS v(name, student, facts, counted)
   LOOP
     EXECUTE format('CREATE TRIGGER %1$s AFTER INSERT ON %2$I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION school_view_touch(%3$L, %4$L, %5$L)',

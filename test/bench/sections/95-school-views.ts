@@ -185,6 +185,9 @@ export const section: BenchSection = {
     const school = await seedDistrict(env, 1, { checkins: 20, attendanceDays: 90 });
     const schoolLeader = await leader(env, school.tenantId, { role: 'school_leader', schoolId: school.schoolIds[0]! });
     rows.push(...latencyRows(`school view, ${n} students (GET /schools/:id, school leader)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}`, 'Bench school 1')));
+    const page = await readPage(env, schoolLeader, `/schools/${school.schoolIds[0]}`);
+    if (process.env.BENCH_SAVE_PAGE) (await import('node:fs')).writeFileSync(process.env.BENCH_SAVE_PAGE, page);
+    rows.push({ metric: 'school view page size', value: `${(Buffer.byteLength(page) / 1024).toFixed(1)} KiB`, note: `${(page.match(/<a /g) ?? []).length} links` });
     rows.push(...latencyRows(`same, grouped by advisory (${n / VIEWS_BENCH.advisorySize} advisories)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}?group=advisory`, 'Bench school 1')));
     // Side by side: the same view with 20 students written to since the last view (1%), and with every
     // student's facts stale, as every view was before the facts were kept (the reference).

@@ -32,6 +32,7 @@ describe('school view: kept facts', function () {
   /** The ids each read of the features was asked for, newest last. */
   const asked: string[][] = [];
   let sources: SchoolFactSources;
+  let reads: StudentFactReads;
 
   const rows = <T>(q: ReturnType<typeof sql>) => queryRows<T>(t.ctx.db, q);
   const facts = async (): Promise<Map<string, StudentFacts>> => new Map((await gatherSchoolFacts(sources, s.tenantId, school, { withBands: true })).students.map((f) => [f.id, f]));
@@ -58,7 +59,7 @@ describe('school view: kept facts', function () {
         asked.push([...ids]);
         return read(tenantId, ids, ...rest);
       }) as F;
-    const reads: StudentFactReads = {
+    reads = {
       groupsOf: counted(app.groupsOf),
       assignedNavigatorsOf: counted(app.assignedNavigatorsOf),
       advisoryIdsOf: counted(app.advisoryIdsOf),
@@ -66,6 +67,7 @@ describe('school view: kept facts', function () {
       lastAttendedOn: counted(app.lastAttendedOn),
       openNeeds: counted(app.openNeeds),
       standingOf: counted(app.standingOf),
+      referralsSince: counted(app.referralsSince),
     };
     sources = { ...app, ...reads, studentFacts: createStudentFacts(t.ctx.db, reads) };
   });
@@ -80,6 +82,14 @@ describe('school view: kept facts', function () {
     const { names, after } = await recomputedBy(async () => undefined);
     expect(names).to.deep.equal([]);
     expect([...after.values()]).to.deep.equal([...first.values()]);
+  });
+
+  it('another process reads the kept facts from the database, computing none', async () => {
+    const other = { ...sources, studentFacts: createStudentFacts(t.ctx.db, reads) };
+    asked.length = 0;
+    const theirs = (await gatherSchoolFacts(other, s.tenantId, school, { withBands: true })).students;
+    expect(asked).to.deep.equal([]);
+    expect(theirs).to.deep.equal([...(await facts()).values()]);
   });
 
   it('a check-in recorded through the service: that student alone, seen that day', async () => {
@@ -109,6 +119,8 @@ describe('school view: kept facts', function () {
       expect(next.after.get(cy.id)!.plan).to.equal('none');
     } finally {
       t.clock.set(new Date('2026-03-18T15:00:00Z'));
+      // The rows now hold next year's facts (this process still has this year's in memory): this year's again.
+      await rows(sql`update school_view_students set computed_version = null where tenant_id = ${s.tenantId}`);
       await facts();
     }
   });
@@ -157,18 +169,41 @@ describe('school view: kept facts', function () {
     expect(r.after.get(ada.id)!.groups).to.deep.equal({ meals: 'yes' });
   });
 
+  it('a referral made, then responded to', async () => {
+    const [support] = await rows<{ id: string }>(sql`insert into supports (tenant_id, name, provider, category, tier, cost, referral, sensitive) values (${s.tenantId}, 'Tutoring', 'School', 'tutoring', 2, 'free', 'internal', false) returning id`);
+    let r = await recomputedBy(() =>
+      rows(sql`insert into referrals (tenant_id, student_id, support_id, category, sensitive, reason, urgency, source, referred_by, owner_id, state, due_at)
+        values (${s.tenantId}, ${cy.id}, ${support!.id}, 'tutoring', false, 'Reason', 'routine', 'direct', ${s.advisor.id}, ${s.advisor.id}, 'requested', '2026-03-25T12:00:00Z')`),
+    );
+    expect(r.names).to.deep.equal([cy.name]);
+    const referrals = async () => (await gatherSchoolFacts(sources, s.tenantId, school)).referrals.map((f) => ({ studentId: f.studentId, state: f.state, respondedAt: f.respondedAt }));
+    expect(await referrals()).to.deep.equal([{ studentId: cy.id, state: 'requested', respondedAt: null }]);
+    r = await recomputedBy(() => rows(sql`update referrals set state = 'accepted', responded_at = '2026-03-18T10:00:00Z' where tenant_id = ${s.tenantId} and student_id = ${cy.id}`));
+    expect(r.names).to.deep.equal([cy.name]);
+    expect(await referrals()).to.deep.equal([{ studentId: cy.id, state: 'accepted', respondedAt: new Date('2026-03-18T10:00:00Z') }]);
+  });
+
   it('keeps facts that a write committed after their versions were read as stale, never current', async () => {
-    const [before] = await keptFacts(t.ctx.db, s.tenantId, [bo.id]);
+    const boOf = async () => (await keptFacts(t.ctx.db, s.tenantId, t.ctx.schools.studentsAtQuery(s.tenantId, school, '2026-03-18'), { withFacts: true })).find((k) => k.studentId === bo.id);
+    const before = await boOf();
     // A write commits while the facts are being computed...
     await rows(sql`insert into checkins (tenant_id, student_id, date, format, attended, week, recorded_by) values (${s.tenantId}, ${bo.id}, '2026-03-16', 'in_person', true, 30, ${s.advisor.id})`);
     // ...and the facts computed before it are kept at the version read before.
     await keepFacts(t.ctx.db, s.tenantId, [{ studentId: bo.id, version: before!.version, facts: before!.facts! }]);
-    const [kept] = await keptFacts(t.ctx.db, s.tenantId, [bo.id]);
+    const kept = await boOf();
     expect(kept!.computedVersion).to.equal(before!.version);
     expect(kept!.version).to.be.greaterThan(kept!.computedVersion!);
     const r = await recomputedBy(async () => undefined);
     expect(r.names).to.deep.equal([bo.name]);
     expect(r.after.get(bo.id)!.lastSeenOn).to.equal('2026-03-16');
+  });
+
+  it('a student placed at the school, then moved away, is counted from the day of each', async () => {
+    const dee = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `dee-${randomUUID()}`, name: 'Dee Student' });
+    await rows(sql`insert into school_enrolments (tenant_id, student_id, school_id, grade_level, started_on, source) values (${s.tenantId}, ${dee.id}, ${school}, '10', '2026-03-18', 'admin')`);
+    expect((await facts()).get(dee.id)).to.include({ grade: '10', plan: 'none' });
+    await rows(sql`update school_enrolments set ended_on = '2026-03-17' where tenant_id = ${s.tenantId} and student_id = ${dee.id}`);
+    expect((await facts()).has(dee.id)).to.equal(false);
   });
 
   it("forgets with the student: deleting a person leaves no kept row, and deleting a tenant's rows adds none", async () => {
