@@ -86,6 +86,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
           script: 'the configured script (data)',
           scripts: 'the configured script in every language (data)',
           needCategories: "the script's need categories",
+          needIsSensitive: "the script's rule whether a need category is sensitive (data, no record)",
           promptsFor: "a week's prompts from the script",
           today: "the school's date",
           recentCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",
