@@ -48,6 +48,8 @@ export interface RaiseInput {
   dedupeKey: string;
   /** A referral's owner, for the `owner` audience. */
   ownerId?: string | null;
+  /** Who it reaches when the raiser says (an automation's rule), in place of the routing's audiences. */
+  audiences?: readonly RecipientReason[];
 }
 
 /** Alerts that must reach someone now say so in the e-mail's subject; the rest ask for attention. */
@@ -84,7 +86,7 @@ export function createAlertsService(deps: AlertsDeps) {
   async function recipientsOf(tx: DbOrTx, a: RaiseInput): Promise<Map<string, RecipientReason>> {
     const out = new Map<string, RecipientReason>();
     let schoolIds: string[] | undefined;
-    for (const who of audiencesFor(routing, a.kind, a.category)) {
+    for (const who of a.audiences ?? audiencesFor(routing, a.kind, a.category)) {
       let ids: string[];
       if (who === 'navigator') ids = (await navigators.scopeOf(a.tenantId, a.studentId, tx)).navigatorIds;
       else if (who === 'owner') ids = a.ownerId ? [a.ownerId] : [];
@@ -176,6 +178,14 @@ export function createAlertsService(deps: AlertsDeps) {
       if (!r.tenantId) throw new Error('raiseOverdueReferral in a transaction needs the tenant id');
       return raise(txOrTenant, systemActor(r.tenantId), { tenantId: r.tenantId, studentId: r.studentId, kind: 'overdue_referral', category: r.category, sourceId: r.referralId, dedupeKey: `referral:${r.referralId}`, ownerId: r.ownerId });
     },
+
+    /**
+     * For automations: a rule's action "alert a role", in the transaction of the rule's run. One open
+     * alert per student and rule (a rule that keeps firing for a student adds nothing until it is
+     * resolved); the alert id, or null when one was open already.
+     */
+    raiseForRule: (tx: DbOrTx, r: { tenantId: string; studentId: string; ruleId: string; eventId: string; audience: Exclude<RecipientReason, 'owner'> }): Promise<string | null> =>
+      raise(tx, systemActor(r.tenantId), { tenantId: r.tenantId, studentId: r.studentId, kind: 'automation', category: null, sourceId: r.eventId, dedupeKey: `rule:${r.ruleId}`, audiences: [r.audience] }),
 
     /** How many alerts wait for `user` (every one of the school for support staff and admins); null when alerts are not theirs. */
     async openCount(user: AppUser): Promise<number | null> {

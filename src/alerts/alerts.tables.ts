@@ -3,7 +3,7 @@ import { pgTable, uuid, text, timestamp, date, index, uniqueIndex } from 'drizzl
 import { idColumn, tenantIdColumn, personIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
 
-export const alertKinds = ['urgent_need', 'wellbeing_low', 'crisis_words', 'overdue_referral'] as const;
+export const alertKinds = ['urgent_need', 'wellbeing_low', 'crisis_words', 'overdue_referral', 'automation'] as const;
 export type AlertKind = (typeof alertKinds)[number];
 export const alertStates = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof alertStates)[number];

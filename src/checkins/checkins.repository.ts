@@ -178,3 +178,25 @@ export async function clearTextsBefore(db: DbOrTx, tenantId: string, day: string
     .returning({ id: checkinNeeds.id });
   return cleared.length + preps.length + notes.length;
 }
+
+/** The tenant's check-ins recorded since `since`, with the needs raised at each (no words): an automation's dry run replays them. */
+export async function recordedSince(db: DbOrTx, tenantId: string, since: Date) {
+  const rows = await db
+    .select({ checkinId: checkins.id, studentId: checkins.studentId, attended: checkins.attended, wellbeing: checkins.wellbeing, week: checkins.week, format: checkins.format, at: checkins.createdAt })
+    .from(checkins)
+    .where(and(eq(checkins.tenantId, tenantId), gte(checkins.createdAt, since)))
+    .orderBy(asc(checkins.createdAt));
+  const needs = await needsRaisedSince(db, tenantId, since);
+  const byCheckin = new Map<string, { category: string; urgency: string }[]>();
+  for (const n of needs) if (n.checkinId) byCheckin.set(n.checkinId, [...(byCheckin.get(n.checkinId) ?? []), { category: n.category, urgency: n.urgency }]);
+  return rows.map((r) => ({ ...r, needs: byCheckin.get(r.checkinId) ?? [] }));
+}
+
+/** The tenant's needs raised since `since` (at a check-in or in a prep). */
+export async function needsRaisedSince(db: DbOrTx, tenantId: string, since: Date) {
+  return db
+    .select({ needId: checkinNeeds.id, studentId: checkinNeeds.studentId, checkinId: checkinNeeds.checkinId, category: checkinNeeds.category, urgency: checkinNeeds.urgency, at: checkinNeeds.raisedAt })
+    .from(checkinNeeds)
+    .where(and(eq(checkinNeeds.tenantId, tenantId), gte(checkinNeeds.raisedAt, since)))
+    .orderBy(asc(checkinNeeds.raisedAt));
+}

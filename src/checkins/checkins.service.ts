@@ -39,6 +39,35 @@ export interface CheckinsDeps {
   onRecorded?: (tenantId: string, studentIds: string[]) => Promise<void>;
   /** Alerts (src/alerts) hear of what was written, in the same transaction, so an alert commits with its cause. */
   alerts?: CheckinAlertHooks;
+  /** Automations (src/automations) hear of each check-in and need, in the same transaction, so an event exists exactly when its write does. */
+  events?: CheckinEventHooks;
+}
+
+/** A check-in as events tell of it: no words, only what a rule's condition may read. */
+export interface RecordedCheckin {
+  checkinId: string;
+  studentId: string;
+  attended: boolean;
+  wellbeing: number | null;
+  week: number;
+  format: string;
+  needs: readonly { category: string; urgency: string }[];
+  at: Date;
+}
+
+/** A need as events tell of it. */
+export interface RaisedNeed {
+  needId: string;
+  studentId: string;
+  category: string;
+  urgency: string;
+  at: Date;
+}
+
+/** What automations hear from check-ins, each call inside the transaction of the write. */
+export interface CheckinEventHooks {
+  checkinRecorded(tx: DbOrTx, tenantId: string, checkin: RecordedCheckin): Promise<void>;
+  needsRaised(tx: DbOrTx, tenantId: string, needs: readonly RaisedNeed[]): Promise<void>;
 }
 
 /** What alerts hear from check-ins, each call inside the transaction of the write that caused it. */
@@ -52,6 +81,12 @@ export interface CheckinAlertHooks {
   /** Open needs of these categories were resolved, with the note given. */
   needsResolved(tx: DbOrTx, user: AppUser, studentId: string, categories: readonly string[], note: string | null): Promise<void>;
 }
+
+const recordedOf = (row: repo.Checkin, needs: readonly repo.Need[]): RecordedCheckin => ({
+  checkinId: row.id, studentId: row.studentId, attended: row.attended, wellbeing: row.wellbeing, week: row.week, format: row.format,
+  needs: needs.map((n) => ({ category: n.category, urgency: n.urgency })), at: row.createdAt,
+});
+const raisedOf = (n: repo.Need): RaisedNeed => ({ needId: n.id, studentId: n.studentId, category: n.category, urgency: n.urgency, at: n.raisedAt });
 
 export interface OpenNeed {
   id: string;
@@ -306,6 +341,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
         await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: student.id }, tx);
         await deps.alerts?.needsRaised(tx, user, student.id, needs);
         await deps.alerts?.wellbeingRated(tx, user, student.id, row.id, row.wellbeing);
+        await deps.events?.checkinRecorded(tx, tenantId, recordedOf(row, needs));
+        await deps.events?.needsRaised(tx, tenantId, needs.map(raisedOf));
         return row.id;
       });
       await deps.onRecorded?.(tenantId, [student.id]);
@@ -337,6 +374,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
           });
           await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: r.studentId }, tx);
           await deps.alerts?.wellbeingRated(tx, user, r.studentId, row.id, row.wellbeing);
+          await deps.events?.checkinRecorded(tx, user.tenantId, recordedOf(row, []));
         }
       });
       await deps.onRecorded?.(user.tenantId, input.rows.map((r) => r.studentId));
@@ -355,6 +393,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
         const needs = await repo.insertNeeds(tx, needRows(student.id, null, input.needs, user));
         await audit.record(user, { action: 'update', entity: 'checkin_prep', entityId: prep.id, studentId: student.id }, tx);
         await deps.alerts?.needsRaised(tx, user, student.id, needs);
+        await deps.events?.needsRaised(tx, tenantId, needs.map(raisedOf));
         await deps.alerts?.onStudentText(tx, user, student.id, { kind: 'checkin_prep', id: prep.id }, input.answers.map((a) => a.answer));
       });
     },
@@ -375,6 +414,11 @@ export function createCheckinsService(deps: CheckinsDeps) {
         await deps.alerts?.needsResolved(tx, user, student.id, rows.map((r) => r.category), form.note || null);
       });
     },
+    /** An automation's dry run (src/automations, admins only, its own policy): the tenant's check-ins since a time, with their needs' categories, no words. */
+    recordedSince: (tenantId: string, since: Date): Promise<RecordedCheckin[]> => repo.recordedSince(db, tenantId, since),
+    /** An automation's dry run: the tenant's needs raised since a time (categories and urgency). */
+    needsRaisedSince: (tenantId: string, since: Date): Promise<RaisedNeed[]> => repo.needsRaisedSince(db, tenantId, since),
+
     /** For the caseload: per student, the latest attended check-in and the latest check-in of any kind. */
     async recentCheckins(tenantId: string, studentIds: string[]): Promise<Map<string, Omit<repo.RecentCheckins, 'studentId'>>> {
       const rows = await repo.recentCheckins(db, tenantId, studentIds);

@@ -30,3 +30,4 @@ export * from '../configuration/configuration.tables.js';
 export * from '../records-requests/records-requests.tables.js';
 export * from '../reflections/reflections.tables.js';
 export * from '../risk-reviews/risk-reviews.tables.js';
+export * from '../automations/automations.tables.js';

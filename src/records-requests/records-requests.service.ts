@@ -26,6 +26,7 @@ import { studentDataRecords } from '../student-data/student-data-records.service
 import { surveyRecords } from '../surveys/surveys-records.service.js';
 import { riskReviewRecords } from '../risk-reviews/risk-reviews-records.service.js';
 import { dashboardRecords } from '../dashboards/dashboards-records.service.js';
+import { automationRecords } from '../automations/automations-records.service.js';
 
 /**
  * Every feature that keeps a student's rows, in the order their rows are forgotten: the person row
@@ -48,6 +49,7 @@ export const studentRecordFeatures: readonly (readonly [feature: string, records
   ['identities', identityRecords],
   ['recordsRequests', repo.deletionRecords],
   ['dashboards', dashboardRecords],
+  ['automations', automationRecords],
   ['roster', rosterRecords],
 ];
 

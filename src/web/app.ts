@@ -73,6 +73,7 @@ import { createReportsService } from '../reports/reports.service.js';
 import { createReferralsService, type OverdueReferral } from '../referrals/referrals.service.js';
 import { loadReferralsConfig, referralRulesKind } from '../referrals/referrals.schemas.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
+import { createAutomationsService } from '../automations/automations.service.js';
 import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { createDigest } from '../alerts/digest.js';
 import { createSurveysService } from '../surveys/surveys.service.js';
@@ -226,7 +227,13 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   // Current load per support comes from the referrals (bound late: built below).
   const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales), organisationsOf: (t) => providers.organisationsOf(t), loadBySupport: (t) => referrals.loadBySupport(t) });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts });
+  // Automations hear check-ins' events in their transactions; a dry run replays the check-ins' records (read once both exist).
+  const automations = createAutomationsService({
+    db, clock: deps.clock, logger: deps.logger, audit, jobs, roster,
+    history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since) },
+    actions: { alertRole: (tx, r) => alerts.raiseForRule(tx, r) },
+  });
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -389,7 +396,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, automations, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -1,3 +1,4 @@
+import type { AutomationsService } from '../automations/automations.service.js';
 import type { RequestHandler } from 'express';
 import type passport from 'passport';
 import type { Config } from './config.js';
@@ -126,6 +127,8 @@ export interface AppContext extends AppDeps {
   /** Teams' Success Maps (issue 13): a school's or the district's shared map with its tracked actions. */
   teamMaps: TeamMapsService;
   /** Configuration documents (issue 14): versions of what a district changes without code, and the one in force. */
+  /** The district's automation rules (issue 14, item 5): events in, actions out, exactly once. */
+  automations: AutomationsService;
   configuration: ConfigurationService;
   recordsRequests: RecordsRequestsService;
   /** The nightly retention round (check-in words older than the district's setting emptied). */

@@ -43,6 +43,7 @@ import { surveysRoutes } from '../surveys/surveys.routes.js';
 import { impactRoutes } from '../impact/impact.routes.js';
 import { teamMapsRoutes } from '../team-maps/team-maps.routes.js';
 import { reflectionsRoutes } from '../reflections/reflections.routes.js';
+import { automationsRoutes } from '../automations/automations.routes.js';
 import { configurationRoutes, configurationUploadRoutes } from '../configuration/configuration.routes.js';
 import { recordsRequestsRoutes } from '../records-requests/records-requests.routes.js';
 import { riskReviewsRoutes } from '../risk-reviews/risk-reviews.routes.js';
@@ -109,6 +110,7 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(teamMapsRoutes(ctx));
   app.use(reflectionsRoutes(ctx));
   app.use(configurationRoutes(ctx));
+  app.use(automationsRoutes(ctx));
   app.use(recordsRequestsRoutes(ctx));
   app.use(riskReviewsRoutes(ctx));
 }

@@ -86,6 +86,8 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
           script: 'the configured script (data)',
           scripts: 'the configured script in every language (data)',
           needCategories: "the script's need categories",
+          recordedSince: "an automation's dry run (admins, the automation policy): the tenant's check-ins since a time, categories and counts, no words",
+          needsRaisedSince: "an automation's dry run (admins, the automation policy): the tenant's needs since a time, no words",
           needIsSensitive: "the script's rule whether a need category is sensitive (data, no record)",
           promptsFor: "a week's prompts from the script",
           today: "the school's date",

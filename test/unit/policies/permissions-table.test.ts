@@ -30,6 +30,7 @@ import { configurationPolicy, configurationActions } from '../../../src/policies
 import { recordsRequestPolicy, recordsRequestActions } from '../../../src/policies/records-request.js';
 import { reflectionPolicy, reflectionActions } from '../../../src/policies/reflection.js';
 import { riskReviewPolicy, riskReviewActions } from '../../../src/policies/risk-review.js';
+import { automationPolicy, automationActions } from '../../../src/policies/automation.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -166,6 +167,7 @@ const expected: Record<string, string[]> = {
     ...schoolAView, 'schoolView:view_district',
     ...teamMapReads, ...reflectionReads, 'riskReviewSchoolA:list', 'riskReviewSchoolA:view',
     'configuration:view', 'configuration:edit', 'configuration:publish', 'configuration:export', 'configuration:import',
+    'automation:view', 'automation:edit', 'automation:switch', 'automation:dryRun',
     'recordsRequest:export', 'recordsRequest:scheduleDeletion', 'recordsRequest:cancelDeletion',
   ],
   'advisor of another tenant (guessed ids)': [],
@@ -229,6 +231,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['teamMapDistrict', teamMapActions, (user, a) => teamMapPolicy(user, a as (typeof teamMapActions)[number], { tenantId: T, schoolId: null })],
   // What the district changes without code (configuration documents): its admins, whatever anyone's staff roles.
   ['configuration', configurationActions, (user, a) => configurationPolicy(user, a as (typeof configurationActions)[number], { tenantId: T })],
+  // Automation rules act on every student of the district: its admins only.
+  ['automation', automationActions, (user, a) => automationPolicy(user, a as (typeof automationActions)[number], { tenantId: T })],
   // A records request (issue 14 item 7) exports everything about a student: the tenant's admins only.
   ['recordsRequest', recordsRequestActions, (user, a) => recordsRequestPolicy(user, a as (typeof recordsRequestActions)[number], { scope })],
   // School A's reflection cycles and the district team's.

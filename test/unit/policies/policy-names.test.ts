@@ -21,6 +21,7 @@ import { referralPolicy, referralQueuePolicy } from '../../../src/policies/refer
 import { calendarPolicy } from '../../../src/policies/calendar.js';
 import { reportSettingsPolicy } from '../../../src/policies/report-settings.js';
 import { configurationPolicy } from '../../../src/policies/configuration.js';
+import { automationPolicy } from '../../../src/policies/automation.js';
 import { alertPolicy } from '../../../src/policies/alert.js';
 import { navigatorViewPolicy } from '../../../src/policies/navigator-view.js';
 import { surveyAnswerPolicy, surveyPolicy } from '../../../src/policies/survey.js';
@@ -42,7 +43,7 @@ describe('policy names in audited denials', () => {
     [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [configurationPolicy, 'configuration'],
     [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [recordsRequestPolicy, 'recordsRequest'],
     [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [reflectionPolicy, 'reflection'],
-    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [riskReviewPolicy, 'riskReview'],
+    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [riskReviewPolicy, 'riskReview'], [automationPolicy, 'automation'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {

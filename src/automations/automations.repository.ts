@@ -1,0 +1,83 @@
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { automationEventLog, automationRules, automationRuns, type AutomationEvent, type RunOutcome } from './automations.tables.js';
+
+export type Rule = typeof automationRules.$inferSelect;
+export type NewRule = typeof automationRules.$inferInsert;
+export type EventRow = typeof automationEventLog.$inferSelect;
+export type RunRow = typeof automationRuns.$inferSelect;
+
+export async function listRules(db: DbOrTx, tenantId: string): Promise<Rule[]> {
+  return db.select().from(automationRules).where(eq(automationRules.tenantId, tenantId)).orderBy(automationRules.name, automationRules.createdAt);
+}
+
+export async function findRule(db: DbOrTx, tenantId: string, id: string): Promise<Rule | undefined> {
+  const [row] = await db.select().from(automationRules).where(and(eq(automationRules.tenantId, tenantId), eq(automationRules.id, id)));
+  return row;
+}
+
+export async function insertRule(db: DbOrTx, v: NewRule): Promise<Rule> {
+  const [row] = await db.insert(automationRules).values(v).returning();
+  return row!;
+}
+
+/** Saves over the rule when it still has `edits` saves (else undefined: someone saved since). */
+export async function updateRule(db: DbOrTx, tenantId: string, id: string, edits: number, v: Pick<Rule, 'name' | 'event' | 'condition' | 'action' | 'params' | 'maxPerHour' | 'updatedAt'>): Promise<Rule | undefined> {
+  const [row] = await db
+    .update(automationRules)
+    .set({ ...v, edits: sql`${automationRules.edits} + 1` })
+    .where(and(eq(automationRules.tenantId, tenantId), eq(automationRules.id, id), eq(automationRules.edits, edits)))
+    .returning();
+  return row;
+}
+
+export async function setState(db: DbOrTx, tenantId: string, id: string, v: Pick<Rule, 'state' | 'onSince' | 'pausedReason' | 'updatedAt'>): Promise<Rule | undefined> {
+  const [row] = await db.update(automationRules).set(v).where(and(eq(automationRules.tenantId, tenantId), eq(automationRules.id, id))).returning();
+  return row;
+}
+
+/** The rules switched on for an event of the tenant, on since before it happened. */
+export async function rulesFor(db: DbOrTx, tenantId: string, event: AutomationEvent, occurredAt: Date): Promise<Rule[]> {
+  return db
+    .select()
+    .from(automationRules)
+    .where(and(eq(automationRules.tenantId, tenantId), eq(automationRules.event, event), eq(automationRules.state, 'on'), sql`${automationRules.onSince} <= ${occurredAt}`));
+}
+
+export async function insertEvent(db: DbOrTx, v: typeof automationEventLog.$inferInsert): Promise<EventRow> {
+  const [row] = await db.insert(automationEventLog).values(v).returning();
+  return row!;
+}
+
+export async function findEvent(db: DbOrTx, tenantId: string, id: string): Promise<EventRow | undefined> {
+  const [row] = await db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, tenantId), eq(automationEventLog.id, id)));
+  return row;
+}
+
+/** Claims the (rule, event) pair: the new run's id, or undefined when the rule already ran on the event. */
+export async function claimRun(db: DbOrTx, v: { tenantId: string; ruleId: string; eventId: string; studentId: string; outcome: RunOutcome; at: Date }): Promise<string | undefined> {
+  const [row] = await db.insert(automationRuns).values(v).onConflictDoNothing().returning({ id: automationRuns.id });
+  return row?.id;
+}
+
+export async function finishRun(db: DbOrTx, tenantId: string, id: string, v: { outcome: RunOutcome; resultId: string | null; errorClass?: string }): Promise<void> {
+  await db.update(automationRuns).set(v).where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.id, id)));
+}
+
+/** The rule's actions done since `since` (its rate limit counts these). */
+export async function doneSince(db: DbOrTx, tenantId: string, ruleId: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(automationRuns)
+    .where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.ruleId, ruleId), eq(automationRuns.outcome, 'done'), gte(automationRuns.at, since)));
+  return row?.n ?? 0;
+}
+
+/** Serialises one rule's firings (its rate limit is then exact), for the rest of the transaction. */
+export async function lockRule(tx: DbOrTx, ruleId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`automation:${ruleId}`}))`);
+}
+
+export async function recentRuns(db: DbOrTx, tenantId: string, ruleId: string, limit: number): Promise<RunRow[]> {
+  return db.select().from(automationRuns).where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.ruleId, ruleId))).orderBy(desc(automationRuns.at)).limit(limit);
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import jsonLogic, { type RulesLogic } from 'json-logic-js';
+import { ruleActions, automationEvents, type AutomationEvent } from './automations.tables.js';
+import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
+
+/** Who an `alert_role` action reaches: the student's navigators or a support role of the student's school. */
+export const alertAudiences = ['navigator', 'coordinator', 'counsellor', 'social_worker'] as const;
+export type AlertAudience = (typeof alertAudiences)[number];
+
+export const NAME_MAX = 100;
+export const CONDITION_MAX = 2000;
+
+/**
+ * The facts a condition reads for each event, by name, with a sample value: the editor lists them, a
+ * condition naming any other is refused, and the samples prove a condition runs before it is saved.
+ * Categories, counts and ratings only: a rule never sees what anyone wrote.
+ */
+export const eventFacts: Record<AutomationEvent, Record<string, unknown>> = {
+  checkin_recorded: { attended: true, wellbeing: 3, week: 1, format: 'in_person', needs: ['food'], urgentNeeds: 0 },
+  need_raised: { category: 'food', urgency: 'urgent' },
+};
+
+export const checkinFacts = (c: RecordedCheckin) => ({
+  attended: c.attended,
+  wellbeing: c.wellbeing,
+  week: c.week,
+  format: c.format,
+  needs: c.needs.map((n) => n.category),
+  urgentNeeds: c.needs.filter((n) => n.urgency === 'urgent').length,
+});
+
+export const needFacts = (n: RaisedNeed) => ({ category: n.category, urgency: n.urgency });
+
+/** Every `var` a JSON Logic expression reads (its first segment: `needs.0` reads `needs`). */
+function varsOf(logic: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(logic)) for (const item of logic) varsOf(item, out);
+  else if (logic && typeof logic === 'object') {
+    for (const [op, args] of Object.entries(logic)) {
+      if (op === 'var') {
+        const name = Array.isArray(args) ? args[0] : args;
+        if (typeof name === 'string' && name !== '') out.add(name.split('.')[0]!);
+      }
+      varsOf(args, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * The condition as typed: JSON, a JSON Logic expression (or `true`: always), reading only the event's
+ * facts, and running on the event's sample facts (an unknown operation throws there). Each refusal is a
+ * key of config/locales (automations.errors.*).
+ */
+export function parseCondition(text: string, event: AutomationEvent): { ok: true; logic: RulesLogic } | { ok: false; error: string } {
+  let logic: unknown;
+  try {
+    logic = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'automations.errors.conditionJson' };
+  }
+  if (logic !== true && !jsonLogic.is_logic(logic)) return { ok: false, error: 'automations.errors.conditionLogic' };
+  const facts = eventFacts[event];
+  for (const name of varsOf(logic)) if (!(name in facts)) return { ok: false, error: 'automations.errors.conditionFact' };
+  try {
+    jsonLogic.apply(logic as RulesLogic, facts);
+  } catch {
+    return { ok: false, error: 'automations.errors.conditionLogic' };
+  }
+  return { ok: true, logic: logic as RulesLogic };
+}
+
+/** Whether the condition holds for these facts; a condition that throws on them does not hold. */
+export function holds(condition: unknown, facts: Record<string, unknown>): boolean {
+  try {
+    return Boolean(jsonLogic.truthy(jsonLogic.apply(condition as RulesLogic, facts)));
+  } catch {
+    return false;
+  }
+}
+
+/** The rule form as posted. `edits`: the save count the editor read (blank for a new rule). */
+export const ruleForm = z.object({
+  name: z.string().trim().min(1, 'automations.errors.nameRequired').max(NAME_MAX, 'automations.errors.nameTooLong'),
+  event: z.enum(automationEvents, 'automations.errors.event'),
+  condition: z.string().trim().min(1, 'automations.errors.conditionJson').max(CONDITION_MAX, 'automations.errors.conditionTooLong'),
+  action: z.enum(ruleActions, 'automations.errors.action'),
+  audience: z.enum(alertAudiences, 'automations.errors.audience'),
+  maxPerHour: z.coerce.number('automations.errors.maxPerHour').int('automations.errors.maxPerHour').min(1, 'automations.errors.maxPerHour').max(1000, 'automations.errors.maxPerHour'),
+  edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''),
+});
+export type RuleForm = z.infer<typeof ruleForm>;
+
+export const stateForm = z.object({ state: z.enum(['on', 'paused']) });

@@ -1,0 +1,223 @@
+import type { Db, DbOrTx } from '../db/client.js';
+import type { Clock } from '../web/clock.js';
+import type { Logger } from '../web/logger.js';
+import type { AppUser } from '../auth/user.js';
+import { systemActor, type AuditService } from '../audit/audit.service.js';
+import { errorClassOf, type JobQueue } from '../jobs/jobs.service.js';
+import type { RosterService } from '../roster/roster.service.js';
+import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
+import { authorize, canMap } from '../policies/policy.js';
+import { automationActions, automationPolicy } from '../policies/automation.js';
+import { withTenant } from '../db/tenant-scope.js';
+import { conflict, message, notFound } from '../web/errors.js';
+import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
+import { isUuid } from '../web/ids.js';
+import { t } from '../web/i18n.js';
+import * as repo from './automations.repository.js';
+import { checkinFacts, holds, needFacts, parseCondition, type AlertAudience, type RuleForm } from './automations.schemas.js';
+import type { AutomationEvent, RuleState } from './automations.tables.js';
+
+export const DELIVER_JOB = 'automations.deliver';
+/** How far back a dry run replays the rule's event. */
+export const DRY_RUN_DAYS = 30;
+const HOUR_MS = 3600_000;
+
+export interface AutomationsDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditService;
+  /** The durable queue: delivery is one job per event. */
+  jobs: Pick<JobQueue, 'register' | 'enqueueIn'>;
+  roster: Pick<RosterService, 'namesOf'>;
+  /** What a dry run replays: the features' own records of the events, no words. */
+  history: {
+    recordedSince(tenantId: string, since: Date): Promise<RecordedCheckin[]>;
+    needsRaisedSince(tenantId: string, since: Date): Promise<RaisedNeed[]>;
+  };
+  /** The actions, each inside the run's transaction: what it made (an alert's id) or null. */
+  actions: {
+    alertRole(tx: DbOrTx, r: { tenantId: string; studentId: string; ruleId: string; eventId: string; audience: AlertAudience }): Promise<string | null>;
+  };
+}
+
+/** One replayed or live event: whose, and the facts a condition reads. */
+interface Occurrence {
+  studentId: string;
+  sourceId: string;
+  facts: Record<string, unknown>;
+  at: Date;
+}
+
+/**
+ * Automations (src/automations/README.md): "when EVENT and CONDITION then ACTION" rules that admins
+ * write as data. Features publish events in their writing transaction; a durable job delivers each
+ * event to the rules on for it; a rule fires at most once per event, within its hourly limit, its action
+ * whole or not at all; a rule whose action fails is paused and says why.
+ */
+export function createAutomationsService(deps: AutomationsDeps) {
+  const { db, clock, audit, jobs } = deps;
+
+  const gate = (user: AppUser, action: Parameters<typeof automationPolicy>[1]) => authorize(automationPolicy, user, action, { tenantId: user.tenantId });
+
+  async function ruleFor(user: AppUser, id: unknown): Promise<repo.Rule> {
+    if (!isUuid(id)) throw notFound();
+    const rule = await repo.findRule(db, user.tenantId, id);
+    if (!rule) throw notFound();
+    return rule;
+  }
+
+  /** Stores the event and queues its delivery, in the caller's transaction, when some rule is on for it. */
+  async function publish(tx: DbOrTx, tenantId: string, event: AutomationEvent, o: Occurrence): Promise<void> {
+    if ((await repo.rulesFor(tx, tenantId, event, o.at)).length === 0) return;
+    const row = await repo.insertEvent(tx, { tenantId, event, studentId: o.studentId, sourceId: o.sourceId, facts: o.facts, occurredAt: o.at });
+    await jobs.enqueueIn(tx, DELIVER_JOB, `${tenantId}/${row.id}`, clock.now(), tenantId);
+  }
+
+  /**
+   * One rule's run on one event, in one transaction holding the rule's lock: claimed by the (rule, event)
+   * key, so a retry or a second delivery does nothing; past the hourly limit it is recorded and does
+   * nothing; else the action, inside a savepoint. An action that throws is rolled back to the savepoint
+   * whole, and the same transaction records the run as failed and pauses the rule with the error's class.
+   */
+  async function fire(rule: repo.Rule, event: repo.EventRow): Promise<void> {
+    const { tenantId } = rule;
+    await db.transaction(async (tx) => {
+      await repo.lockRule(tx, rule.id);
+      // Paused (or changed to another event) since the delivery read it: it no longer hears this one.
+      const current = await repo.findRule(tx, tenantId, rule.id);
+      if (current?.state !== 'on' || current.event !== event.event) return;
+      const runId = await repo.claimRun(tx, { tenantId, ruleId: rule.id, eventId: event.id, studentId: event.studentId, outcome: 'done', at: clock.now() });
+      if (!runId) return;
+      if ((await repo.doneSince(tx, tenantId, rule.id, new Date(clock.now().getTime() - HOUR_MS))) > rule.maxPerHour) {
+        await repo.finishRun(tx, tenantId, runId, { outcome: 'rate_limited', resultId: null });
+        return;
+      }
+      try {
+        const resultId = await tx.transaction((savepoint) => deps.actions.alertRole(savepoint, { tenantId, studentId: event.studentId, ruleId: rule.id, eventId: event.id, audience: (rule.params.audience ?? 'navigator') as AlertAudience }));
+        await repo.finishRun(tx, tenantId, runId, { outcome: 'done', resultId });
+        await audit.record(systemActor(tenantId), { action: 'create', entity: 'automation_run', entityId: runId, studentId: event.studentId }, tx);
+      } catch (err) {
+        const errorClass = errorClassOf(err);
+        deps.logger.warn({ ruleId: rule.id, eventId: event.id, errorClass }, 'automation rule failed: paused');
+        await repo.finishRun(tx, tenantId, runId, { outcome: 'failed', resultId: null, errorClass });
+        await repo.setState(tx, tenantId, rule.id, { state: 'paused', onSince: rule.onSince, pausedReason: errorClass, updatedAt: clock.now() });
+        await audit.record(systemActor(tenantId), { action: 'update', entity: 'automation_rule', entityId: rule.id }, tx);
+      }
+    });
+  }
+
+  /** The delivery job: the event to every rule on for it whose condition holds. */
+  async function deliver(key: string): Promise<void> {
+    const [tenantId, eventId] = key.split('/');
+    if (!tenantId || !eventId) return;
+    await withTenant(tenantId, async () => {
+      const event = await repo.findEvent(db, tenantId, eventId);
+      if (!event) return;
+      for (const rule of await repo.rulesFor(db, tenantId, event.event, event.occurredAt)) {
+        if (holds(rule.condition, event.facts)) await fire(rule, event);
+      }
+    });
+  }
+  jobs.register(DELIVER_JOB, deliver);
+
+  /** The rule's event as it happened over the last days, from the features' records. */
+  async function replay(tenantId: string, event: AutomationEvent, since: Date): Promise<Occurrence[]> {
+    if (event === 'checkin_recorded') return (await deps.history.recordedSince(tenantId, since)).map((c) => ({ studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }));
+    return (await deps.history.needsRaisedSince(tenantId, since)).map((n) => ({ studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at }));
+  }
+
+  /** The form's values checked whole: the rule's columns, or InvalidInput with every field's error. */
+  function ruleValues(user: AppUser, posted: ParsedForm<RuleForm>) {
+    const form = validForm(posted, user.locale);
+    const condition = parseCondition(form.condition, form.event);
+    if (!condition.ok) throw new InvalidInput({ condition: t(condition.error, {}, user.locale) }, posted);
+    return { form, values: { name: form.name, event: form.event, condition: condition.logic as unknown, action: form.action, params: { audience: form.audience }, maxPerHour: form.maxPerHour, updatedAt: clock.now() } };
+  }
+
+  const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
+
+  return {
+    /** For check-ins: a check-in was recorded (in its transaction). */
+    checkinRecorded: (tx: DbOrTx, tenantId: string, c: RecordedCheckin) => publish(tx, tenantId, 'checkin_recorded', { studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }),
+    /** For check-ins: needs were raised (in their transaction), one event each. */
+    async needsRaised(tx: DbOrTx, tenantId: string, needs: readonly RaisedNeed[]): Promise<void> {
+      for (const n of needs) await publish(tx, tenantId, 'need_raised', { studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at });
+    },
+
+    /** /admin/automations: the tenant's rules. */
+    async list(user: AppUser) {
+      gate(user, 'view');
+      const rules = await repo.listRules(db, user.tenantId);
+      await audit.record(user, { action: 'read', entity: 'automation_rule' });
+      return { rules: rules.map((r) => view(user, r)), can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) };
+    },
+
+    /** One rule with its latest runs (names of the students touched are on the dry run, not here). */
+    async detail(user: AppUser, id: unknown) {
+      gate(user, 'view');
+      const rule = await ruleFor(user, id);
+      const runs = await repo.recentRuns(db, user.tenantId, rule.id, 20);
+      await audit.record(user, { action: 'read', entity: 'automation_rule', entityId: rule.id });
+      return { rule: view(user, rule), runs };
+    },
+
+    /** The empty editor of a new rule: for those who may write rules. */
+    newRule(user: AppUser): void {
+      gate(user, 'edit');
+    },
+
+    /** A new rule, a draft until switched on; InvalidInput when the form is not right. */
+    async create(user: AppUser, posted: ParsedForm<RuleForm>): Promise<string> {
+      gate(user, 'edit');
+      const { values } = ruleValues(user, posted);
+      const rule = await db.transaction(async (tx) => {
+        const row = await repo.insertRule(tx, { tenantId: user.tenantId, ...values, createdBy: user.personId, createdAt: clock.now() });
+        await audit.record(user, { action: 'create', entity: 'automation_rule', entityId: row.id }, tx);
+        return row;
+      });
+      return rule.id;
+    },
+
+    /** Saves over the rule as the editor read it (`edits`); 409 when someone saved it since. */
+    async update(user: AppUser, id: unknown, posted: ParsedForm<RuleForm>): Promise<void> {
+      gate(user, 'edit');
+      const rule = await ruleFor(user, id);
+      const { form, values } = ruleValues(user, posted);
+      await db.transaction(async (tx) => {
+        const saved = await repo.updateRule(tx, user.tenantId, rule.id, form.edits === '' ? rule.edits : form.edits, values);
+        if (!saved) throw conflict(message('automations.errors.changedSince'));
+        await audit.record(user, { action: 'update', entity: 'automation_rule', entityId: rule.id }, tx);
+      });
+    },
+
+    /** Switches the rule on (it hears events from now on) or pauses it. */
+    async setState(user: AppUser, id: unknown, state: Extract<RuleState, 'on' | 'paused'>): Promise<void> {
+      gate(user, 'switch');
+      const rule = await ruleFor(user, id);
+      await db.transaction(async (tx) => {
+        await repo.setState(tx, user.tenantId, rule.id, { state, onSince: state === 'on' ? clock.now() : rule.onSince, pausedReason: null, updatedAt: clock.now() });
+        await audit.record(user, { action: 'update', entity: 'automation_rule', entityId: rule.id }, tx);
+      });
+    },
+
+    /**
+     * What the rule would have done over the last DRY_RUN_DAYS days: each student it would have touched
+     * and how often, from the features' records, writing nothing but the audit of the read.
+     */
+    async dryRun(user: AppUser, id: unknown) {
+      gate(user, 'dryRun');
+      const rule = await ruleFor(user, id);
+      const since = new Date(clock.now().getTime() - DRY_RUN_DAYS * 24 * HOUR_MS);
+      const occurrences = await replay(user.tenantId, rule.event, since);
+      const times = new Map<string, number>();
+      for (const o of occurrences) if (holds(rule.condition, o.facts)) times.set(o.studentId, (times.get(o.studentId) ?? 0) + 1);
+      const names = await deps.roster.namesOf(user.tenantId, [...times.keys()]);
+      await audit.record(user, { action: 'read', entity: 'automation_dry_run', entityId: rule.id });
+      const students = [...times].map(([studentId, n]) => ({ id: studentId, name: names.get(studentId) ?? '', times: n })).sort((a, b) => a.name.localeCompare(b.name));
+      return { rule: view(user, rule), since, events: occurrences.length, fired: students.reduce((sum, s) => sum + s.times, 0), students };
+    },
+  };
+}
+
+export type AutomationsService = ReturnType<typeof createAutomationsService>;

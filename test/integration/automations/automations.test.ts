@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { and, eq, sql } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../../support/app.js';
+import { ltikFor, asUser } from '../../support/school.js';
+import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
+import { queryRows } from '../../../src/db/client.js';
+import { alerts, alertRecipients } from '../../../src/alerts/alerts.tables.js';
+import { automationRules, automationRuns, automationEventLog } from '../../../src/automations/automations.tables.js';
+import { createAutomationsService, DELIVER_JOB } from '../../../src/automations/automations.service.js';
+import type { JobHandler } from '../../../src/jobs/jobs.service.js';
+import { t as text } from '../../../src/web/i18n.js';
+import { decoded } from '../../support/html.js';
+import { seedAlertSchool, type AlertSchool } from '../alerts/school.js';
+
+type As = ReturnType<typeof asUser>;
+
+/** An answer to every question of every week, so a check-in is complete whatever week it falls in. */
+const everyAnswer: Record<string, string> = Object.fromEntries(
+  (JSON.parse(readFileSync('config/checkin-script.json', 'utf8')) as { weeks: { questions: { id: string }[] }[] }).weeks.flatMap((w) => w.questions.map((q) => [`answer.${q.id}`, 'Fine'])),
+);
+
+const DAY = 24 * 3600_000;
+const NOW = new Date('2026-03-20T15:00:00Z');
+
+/**
+ * Automations (issue 14, item 5) over HTTP on a seeded school: an admin writes a rule, its dry run lists
+ * the students it would have touched in the last 30 days, switched on it alerts the role it names once
+ * per event, under concurrent events and re-deliveries alike; a failing action pauses the rule and
+ * leaves nothing of the run behind.
+ */
+describe('automations: when EVENT and CONDITION then ACTION', function () {
+  this.timeout(60_000);
+  let t: TestApp;
+  let s: AlertSchool;
+  let admin: As;
+  let advisor: As;
+
+  // A launch of its own at the clock's time (the clock moves back and forth over the history).
+  const checkin = async (studentId: string, wellbeing: number, extra: Record<string, string> = {}) =>
+    asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId)).post(`/students/${studentId}/checkins`, { date: t.clock.now().toISOString().slice(0, 10), format: 'in_person', attended: 'yes', wellbeing: String(wellbeing), ...everyAnswer, ...extra }).expect(303);
+  const rule = (fields: Record<string, string>) => ({ name: 'Low well-being to the counsellor', event: 'checkin_recorded', condition: '{"<=": [{"var": "wellbeing"}, 2]}', action: 'alert_role', audience: 'counsellor', maxPerHour: '50', ...fields });
+  const ruleIdFrom = (location: string) => new URL(location, 'http://x').pathname.split('/').pop()!;
+  const rulesCount = async () => (await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from automation_rules where tenant_id = ${s.tenantId}`))[0]!.n;
+  const runsOf = (ruleId: string) => t.ctx.db.select().from(automationRuns).where(and(eq(automationRuns.tenantId, s.tenantId), eq(automationRuns.ruleId, ruleId)));
+  const automationAlerts = () => t.ctx.db.select().from(alerts).where(and(eq(alerts.tenantId, s.tenantId), eq(alerts.kind, 'automation')));
+
+  before(async () => {
+    enterSystemScopeForTests();
+    t = await createTestApp();
+    s = await seedAlertSchool(t);
+    // History: one low rating 40 days ago (outside the dry run), and within the last 30 days two low
+    // ratings of Liam and a good one of Mei.
+    t.clock.set(new Date(NOW.getTime() - 40 * DAY));
+    await checkin(s.students[0].id, 1);
+    t.clock.set(new Date(NOW.getTime() - 10 * DAY));
+    await checkin(s.students[1].id, 2);
+    await checkin(s.students[2].id, 4);
+    t.clock.set(new Date(NOW.getTime() - 2 * DAY));
+    await checkin(s.students[1].id, 1);
+    t.clock.set(NOW);
+    admin = asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId));
+    advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+  });
+  after(async () => {
+    await t.ctx.shutdown?.();
+  });
+
+  it('is for admins only: an advisor gets 403 on the pages and the posts', async () => {
+    await advisor.get('/admin/automations').expect(403);
+    await advisor.get('/admin/automations/new').expect(403);
+    await advisor.post('/admin/automations').type('form').send(rule({})).expect(403);
+    expect(await rulesCount()).to.equal(0);
+  });
+
+  it('refuses a condition that is no JSON, no JSON Logic or reads a fact the event lacks, in place with the input kept, writing nothing', async () => {
+    for (const [condition, error] of [
+      ['{"<=": [{"var": "wellbeing"}, 2]', 'automations.errors.conditionJson'],
+      ['{"frobnicate": [1, 2]}', 'automations.errors.conditionLogic'],
+      ['{"<=": [{"var": "mood"}, 2]}', 'automations.errors.conditionFact'],
+    ] as const) {
+      const res = await admin.post('/admin/automations').type('form').send(rule({ condition })).expect(400);
+      expect(decoded(res.text)).to.contain(text(error)).and.to.contain('data-error-summary').and.to.contain('aria-invalid="true"');
+      expect(decoded(res.text), 'the typed condition is kept').to.contain(condition.replace(/"/g, '&quot;').replace(/</g, '&lt;'));
+    }
+    await admin.post('/admin/automations').type('form').send(rule({ name: '' })).expect(400);
+    expect(await rulesCount()).to.equal(0);
+  });
+
+  it("a dry run lists exactly the students the rule would have touched in the last 30 days, writing nothing", async () => {
+    const created = await admin.post('/admin/automations').type('form').send(rule({})).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    const before = await queryRows<{ n: number }>(t.ctx.db, sql`select (select count(*) from alerts where tenant_id = ${s.tenantId}) + (select count(*) from automation_runs where tenant_id = ${s.tenantId}) as n`);
+    const page = { text: decoded((await admin.get(`/admin/automations/${id}/dry-run`).expect(200)).text) };
+    // Liam twice (ratings 2 and 1 in the window); Amara's 1 was 40 days ago, Mei's 4 does not match.
+    expect(page.text).to.contain(s.students[1].name).and.not.to.contain(s.students[0].name).and.not.to.contain(s.students[2].name);
+    expect(page.text).to.contain(text('automations.dryRun.summary', { days: 30, events: 3, fired: 2, students: 1 }));
+    const after = await queryRows<{ n: number }>(t.ctx.db, sql`select (select count(*) from alerts where tenant_id = ${s.tenantId}) + (select count(*) from automation_runs where tenant_id = ${s.tenantId}) as n`);
+    expect(after[0]!.n).to.equal(before[0]!.n);
+    const [stored] = await t.ctx.db.select().from(automationRules).where(eq(automationRules.id, id));
+    expect(stored!.state, 'a new rule is a draft').to.equal('draft');
+  });
+
+  it('switched on, it alerts the counsellor once per event: concurrent check-ins and a second delivery add nothing', async () => {
+    const [stored] = await t.ctx.db.select().from(automationRules).where(eq(automationRules.tenantId, s.tenantId));
+    await admin.post(`/admin/automations/${stored!.id}/state`).type('form').send({ state: 'on' }).expect(303);
+    const alertsBefore = (await automationAlerts()).length;
+    expect(alertsBefore, 'a draft rule did nothing').to.equal(0);
+
+    // Nine check-ins at once, three per student, all with a low rating; one good rating that does not match.
+    await Promise.all([...s.students, ...s.students, ...s.students].map((p) => checkin(p.id, 2)));
+    await checkin(s.students[0].id, 5);
+    await t.ctx.jobs.runDue();
+    let runs = await runsOf(stored!.id);
+    expect(runs.filter((r) => r.outcome === 'done')).to.have.length(9);
+    const raised = await automationAlerts();
+    expect(raised, 'one open alert per student and rule').to.have.length(3);
+    const recipients = await t.ctx.db.select().from(alertRecipients).where(eq(alertRecipients.alertId, raised[0]!.id));
+    expect(recipients.map((r) => r.personId)).to.deep.equal([s.counsellor.id]);
+
+    // The same events delivered again (a retry, a second worker): nothing more.
+    const events = await t.ctx.db.select().from(automationEventLog).where(eq(automationEventLog.tenantId, s.tenantId));
+    for (const e of events) await t.ctx.jobs.enqueue(DELIVER_JOB, `${s.tenantId}/${e.id}`, t.clock.now(), s.tenantId);
+    await t.ctx.jobs.runDue();
+    runs = await runsOf(stored!.id);
+    expect(runs).to.have.length(9);
+
+    const page = decoded((await admin.get(`/admin/automations/${stored!.id}`).expect(200)).text);
+    expect(page).to.contain(text('automations.outcomes.done'));
+  });
+
+  it('keeps to its hourly limit: past it a firing is recorded as skipped and does nothing', async () => {
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Any check-in, at most 2 an hour', condition: 'true', audience: 'navigator', maxPerHour: '2' })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    for (const p of s.students) await checkin(p.id, 4);
+    await t.ctx.jobs.runDue();
+    const runs = await runsOf(id);
+    expect(runs.map((r) => r.outcome).sort()).to.deep.equal(['done', 'done', 'rate_limited']);
+  });
+
+  it('a rule whose action fails is paused and reported, with nothing of the run written; two deliveries of one event run it once', async () => {
+    const handlers = new Map<string, JobHandler>();
+    const queued: string[] = [];
+    let calls = 0;
+    const failing = createAutomationsService({
+      db: t.ctx.db, clock: t.clock, logger: t.ctx.logger, audit: t.ctx.audit, roster: t.ctx.roster,
+      jobs: { register: (type, handler) => void handlers.set(type, handler), enqueueIn: async (_tx, _type, key) => void queued.push(key) },
+      history: { recordedSince: async () => [], needsRaisedSince: async () => [] },
+      // The alert is written, then the action fails: the run's transaction must take the alert back with it.
+      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); } },
+    });
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Fails', event: 'need_raised', condition: '{"==": [{"var": "category"}, "food"]}' })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    const student = s.students[2];
+    const alertsBefore = (await automationAlerts()).filter((a) => a.studentId === student.id).length;
+    await t.ctx.db.transaction((tx) => failing.needsRaised(tx, s.tenantId, [{ needId: randomUUID(), studentId: student.id, category: 'food', urgency: 'concern', at: t.clock.now() }]));
+    expect(queued).to.have.length(1);
+    await Promise.all([handlers.get(DELIVER_JOB)!(queued[0]!), handlers.get(DELIVER_JOB)!(queued[0]!)]);
+
+    expect(calls, 'the action ran once, not once per delivery').to.equal(1);
+    const [paused] = await t.ctx.db.select().from(automationRules).where(eq(automationRules.id, id));
+    expect(paused).to.include({ state: 'paused', pausedReason: 'Error' });
+    expect((await automationAlerts()).filter((a) => a.studentId === student.id), 'no alert of the failed run').to.have.length(alertsBefore);
+    expect((await runsOf(id)).map((r) => r.outcome)).to.deep.equal(['failed']);
+    const page = decoded((await admin.get(`/admin/automations/${id}`).expect(200)).text);
+    expect(page).to.contain(text('automations.editor.pausedAfterFailure', { reason: 'Error' }));
+    const list = decoded((await admin.get('/admin/automations').expect(200)).text);
+    expect(list).to.contain(text('automations.index.failed'));
+  });
+
+  it('a save over a rule someone saved since is a conflict; a fresh one lands', async () => {
+    const [stored] = await t.ctx.db.select().from(automationRules).where(and(eq(automationRules.tenantId, s.tenantId), eq(automationRules.name, 'Fails')));
+    const edits = String(stored!.edits);
+    await admin.post(`/admin/automations/${stored!.id}`).type('form').send(rule({ name: 'Fails, renamed', event: 'need_raised', condition: 'true', edits })).expect(303);
+    await admin.post(`/admin/automations/${stored!.id}`).type('form').send(rule({ name: 'Stale', event: 'need_raised', condition: 'true', edits })).expect(409);
+    const [after] = await t.ctx.db.select().from(automationRules).where(eq(automationRules.id, stored!.id));
+    expect(after!.name).to.equal('Fails, renamed');
+  });
+});
