@@ -2,6 +2,8 @@ import { z } from 'zod';
 import jsonLogic, { type RulesLogic } from 'json-logic-js';
 import { ruleActions, automationEvents, type AutomationEvent } from './automations.tables.js';
 import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
+import type { OverdueReferral } from '../referrals/referrals.service.js';
+import { goalLimits } from '../goals/goals.schemas.js';
 
 /** Who an `alert_role` action reaches: the student's navigators or a support role of the student's school. */
 export const alertAudiences = ['navigator', 'coordinator', 'counsellor', 'social_worker'] as const;
@@ -18,6 +20,7 @@ export const CONDITION_MAX = 2000;
 export const eventFacts: Record<AutomationEvent, Record<string, unknown>> = {
   checkin_recorded: { attended: true, wellbeing: 3, week: 1, format: 'in_person', needs: ['food'], urgentNeeds: 0 },
   need_raised: { category: 'food', urgency: 'urgent' },
+  referral_overdue: { category: 'housing', urgency: 'urgent', sensitive: false },
 };
 
 export const checkinFacts = (c: RecordedCheckin) => ({
@@ -30,6 +33,8 @@ export const checkinFacts = (c: RecordedCheckin) => ({
 });
 
 export const needFacts = (n: RaisedNeed) => ({ category: n.category, urgency: n.urgency });
+
+export const referralFacts = (r: OverdueReferral) => ({ category: r.category, urgency: r.urgency, sensitive: r.sensitive });
 
 /** Every `var` a JSON Logic expression reads (its first segment: `needs.0` reads `needs`). */
 function varsOf(logic: unknown, out: Set<string> = new Set()): Set<string> {
@@ -85,8 +90,12 @@ export const ruleForm = z.object({
   condition: z.string().trim().min(1, 'automations.errors.conditionJson').max(CONDITION_MAX, 'automations.errors.conditionTooLong'),
   action: z.enum(ruleActions, 'automations.errors.action'),
   audience: z.enum(alertAudiences, 'automations.errors.audience'),
+  /** add_plan_action's step, as a person would write it on the goal; ignored by the other actions. */
+  step: z.string().trim().max(goalLimits.step, 'automations.errors.stepTooLong').default(''),
   maxPerHour: z.coerce.number('automations.errors.maxPerHour').int('automations.errors.maxPerHour').min(1, 'automations.errors.maxPerHour').max(1000, 'automations.errors.maxPerHour'),
   edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''),
+}).superRefine((f, c) => {
+  if (f.action === 'add_plan_action' && f.step.length < 2) c.addIssue({ code: 'custom', path: ['step'], message: 'automations.errors.stepRequired' });
 });
 export type RuleForm = z.infer<typeof ruleForm>;
 

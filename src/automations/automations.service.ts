@@ -6,6 +6,7 @@ import { systemActor, type AuditService } from '../audit/audit.service.js';
 import { errorClassOf, type JobQueue } from '../jobs/jobs.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
+import type { OverdueReferral } from '../referrals/referrals.service.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { automationActions, automationPolicy } from '../policies/automation.js';
 import { withTenant } from '../db/tenant-scope.js';
@@ -14,7 +15,7 @@ import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { isUuid } from '../web/ids.js';
 import { t } from '../web/i18n.js';
 import * as repo from './automations.repository.js';
-import { checkinFacts, holds, needFacts, parseCondition, type AlertAudience, type RuleForm } from './automations.schemas.js';
+import { checkinFacts, holds, needFacts, parseCondition, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
 import type { AutomationEvent, RuleState } from './automations.tables.js';
 
 export const DELIVER_JOB = 'automations.deliver';
@@ -34,12 +35,17 @@ export interface AutomationsDeps {
   history: {
     recordedSince(tenantId: string, since: Date): Promise<RecordedCheckin[]>;
     needsRaisedSince(tenantId: string, since: Date): Promise<RaisedNeed[]>;
+    overdueSince(tenantId: string, since: Date): Promise<(OverdueReferral & { at: Date })[]>;
   };
-  /** The actions, each inside the run's transaction: what it made (an alert's id) or null. */
+  /** The actions, each inside the run's transaction: what it made (an alert's or a step's id), null when it had nothing to do. */
   actions: {
     alertRole(tx: DbOrTx, r: { tenantId: string; studentId: string; ruleId: string; eventId: string; audience: AlertAudience }): Promise<string | null>;
+    /** A step on the student's newest active goal (owned by the advisor), written as the rule's author. */
+    addPlanAction(tx: DbOrTx, r: { tenantId: string; studentId: string; authorId: string; step: string }): Promise<string | null>;
   };
 }
+
+const referralOccurrence = (r: OverdueReferral & { at: Date }): Occurrence => ({ studentId: r.studentId, sourceId: r.id, facts: referralFacts(r), at: r.at });
 
 /** One replayed or live event: whose, and the facts a condition reads. */
 interface Occurrence {
@@ -94,8 +100,9 @@ export function createAutomationsService(deps: AutomationsDeps) {
         return;
       }
       try {
-        const resultId = await tx.transaction((savepoint) => deps.actions.alertRole(savepoint, { tenantId, studentId: event.studentId, ruleId: rule.id, eventId: event.id, audience: (rule.params.audience ?? 'navigator') as AlertAudience }));
-        await repo.finishRun(tx, tenantId, runId, { outcome: 'done', resultId });
+        const resultId = await tx.transaction((savepoint) => act(savepoint, rule, event));
+        // An action with nothing to act on (no active goal) is no failure, and does not count toward the limit.
+        await repo.finishRun(tx, tenantId, runId, { outcome: resultId || rule.action === 'alert_role' ? 'done' : 'skipped', resultId });
         await audit.record(systemActor(tenantId), { action: 'create', entity: 'automation_run', entityId: runId, studentId: event.studentId }, tx);
       } catch (err) {
         const errorClass = errorClassOf(err);
@@ -105,6 +112,13 @@ export function createAutomationsService(deps: AutomationsDeps) {
         await audit.record(systemActor(tenantId), { action: 'update', entity: 'automation_rule', entityId: rule.id }, tx);
       }
     });
+  }
+
+  /** The rule's action for the event's student, in the run's savepoint. */
+  function act(tx: DbOrTx, rule: repo.Rule, event: repo.EventRow): Promise<string | null> {
+    const { tenantId } = rule;
+    if (rule.action === 'add_plan_action') return deps.actions.addPlanAction(tx, { tenantId, studentId: event.studentId, authorId: rule.createdBy, step: rule.params.step ?? '' });
+    return deps.actions.alertRole(tx, { tenantId, studentId: event.studentId, ruleId: rule.id, eventId: event.id, audience: (rule.params.audience ?? 'navigator') as AlertAudience });
   }
 
   /** The delivery job: the event to every rule on for it whose condition holds. */
@@ -124,6 +138,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
   /** The rule's event as it happened over the last days, from the features' records. */
   async function replay(tenantId: string, event: AutomationEvent, since: Date): Promise<Occurrence[]> {
     if (event === 'checkin_recorded') return (await deps.history.recordedSince(tenantId, since)).map((c) => ({ studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }));
+    if (event === 'referral_overdue') return (await deps.history.overdueSince(tenantId, since)).map(referralOccurrence);
     return (await deps.history.needsRaisedSince(tenantId, since)).map((n) => ({ studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at }));
   }
 
@@ -132,10 +147,11 @@ export function createAutomationsService(deps: AutomationsDeps) {
     const form = validForm(posted, user.locale);
     const condition = parseCondition(form.condition, form.event);
     if (!condition.ok) throw new InvalidInput({ condition: t(condition.error, {}, user.locale) }, posted);
-    return { form, values: { name: form.name, event: form.event, condition: condition.logic as unknown, action: form.action, params: { audience: form.audience }, maxPerHour: form.maxPerHour, updatedAt: clock.now() } };
+    const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : { audience: form.audience };
+    return { form, values: { name: form.name, event: form.event, condition: condition.logic as unknown, action: form.action, params, maxPerHour: form.maxPerHour, updatedAt: clock.now() } };
   }
 
-  const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
+  const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', step: rule.params.step ?? '', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
 
   return {
     /** For check-ins: a check-in was recorded (in its transaction). */
@@ -143,6 +159,10 @@ export function createAutomationsService(deps: AutomationsDeps) {
     /** For check-ins: needs were raised (in their transaction), one event each. */
     async needsRaised(tx: DbOrTx, tenantId: string, needs: readonly RaisedNeed[]): Promise<void> {
       for (const n of needs) await publish(tx, tenantId, 'need_raised', { studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at });
+    },
+    /** For referrals: referrals just marked overdue (in that transaction), one event each. */
+    async referralsOverdue(tx: DbOrTx, tenantId: string, overdue: readonly OverdueReferral[]): Promise<void> {
+      for (const r of overdue) await publish(tx, tenantId, 'referral_overdue', referralOccurrence({ ...r, at: clock.now() }));
     },
 
     /** /admin/automations: the tenant's rules. */

@@ -2,10 +2,10 @@ import { pgTable, uuid, text, integer, jsonb, timestamp, uniqueIndex, index } fr
 import { idColumn, tenantIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
 
-export const automationEvents = ['checkin_recorded', 'need_raised'] as const;
+export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue'] as const;
 export type AutomationEvent = (typeof automationEvents)[number];
 
-export const ruleActions = ['alert_role'] as const;
+export const ruleActions = ['alert_role', 'add_plan_action'] as const;
 export type AutomationAction = (typeof ruleActions)[number];
 
 export const ruleStates = ['draft', 'on', 'paused'] as const;
@@ -25,7 +25,7 @@ export const automationRules = pgTable(
     event: text('event').$type<AutomationEvent>().notNull(),
     condition: jsonb('condition').notNull(),
     action: text('action').$type<AutomationAction>().notNull(),
-    /** The action's settings (alert_role: `{ audience }`). */
+    /** The action's settings (alert_role: `{ audience }`; add_plan_action: `{ step }`, the step's words). */
     params: jsonb('params').$type<Record<string, string>>().notNull(),
     state: text('state').$type<RuleState>().notNull().default('draft'),
     /** Actions an hour at most; past it a firing is recorded as rate-limited and does nothing. */
@@ -52,7 +52,7 @@ export const automationEventLog = pgTable(
     tenantId: tenantIdColumn(),
     event: text('event').$type<AutomationEvent>().notNull(),
     studentId: uuid('student_id').notNull(),
-    /** The record the event is about (a check-in, a need). */
+    /** The record the event is about (a check-in, a need, a referral). */
     sourceId: uuid('source_id').notNull(),
     facts: jsonb('facts').$type<Record<string, unknown>>().notNull(),
     occurredAt: createdAtColumn('occurred_at'),
@@ -60,7 +60,8 @@ export const automationEventLog = pgTable(
   (t) => [tenantKey(t), personReference(t, t.studentId), index('automation_events_time_idx').on(t.tenantId, t.event, t.occurredAt)],
 );
 
-export const runOutcomes = ['done', 'rate_limited', 'failed'] as const;
+/** `skipped`: the action had nothing to act on (add_plan_action for a student with no active goal). */
+export const runOutcomes = ['done', 'skipped', 'rate_limited', 'failed'] as const;
 export type RunOutcome = (typeof runOutcomes)[number];
 
 /**
@@ -76,7 +77,7 @@ export const automationRuns = pgTable(
     eventId: uuid('event_id').notNull(),
     studentId: uuid('student_id').notNull(),
     outcome: text('outcome').$type<RunOutcome>().notNull(),
-    /** What the action made (an alert's id), when it made something. */
+    /** What the action made (an alert's or a goal step's id), when it made something. */
     resultId: uuid('result_id'),
     errorClass: text('error_class'),
     at: createdAtColumn('at'),

@@ -1,7 +1,7 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
-import type { AuditService } from '../audit/audit.service.js';
+import { systemActor, type AuditActor, type AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
@@ -137,6 +137,15 @@ export function createGoalsService(deps: GoalsDeps) {
       await audit.record(user, { action: 'update', entity: 'goal', entityId: g.id, studentId: s.student.id }, tx);
       return row;
     });
+  }
+
+  /** A step on the student's newest active goal, audited as `actor`'s; undefined when there is none. */
+  async function stepOnActiveGoal(tx: DbOrTx, actor: AuditActor, authorId: string, studentId: string, input: StepInput) {
+    const goal = (await repo.listGoals(tx, actor.tenantId, studentId)).find((g) => g.status === 'active');
+    if (!goal) return undefined;
+    const st = await repo.insertStep(tx, { tenantId: actor.tenantId, goalId: goal.id, ...input, createdBy: authorId, createdAt: clock.now() });
+    await audit.record(actor, { action: 'create', entity: 'goal_step', entityId: st.id, studentId }, tx);
+    return st;
   }
 
   return {
@@ -290,12 +299,18 @@ export function createGoalsService(deps: GoalsDeps) {
      * the caller's transaction and audited as the actor's. Undefined when the student has no active goal.
      */
     async addTeamStep(user: AppUser, studentId: string, input: StepInput, tx: DbOrTx = db): Promise<string | undefined> {
-      const goal = (await repo.listGoals(tx, user.tenantId, studentId)).find((g) => g.status === 'active');
-      if (!goal) return undefined;
-      const st = await repo.insertStep(tx, { tenantId: user.tenantId, goalId: goal.id, ...input, createdBy: user.personId, createdAt: clock.now() });
-      await audit.record(user, { action: 'create', entity: 'goal_step', entityId: st.id, studentId }, tx);
-      await deps.onStudentText?.(tx, user, studentId, { kind: 'goal', id: goal.id }, textsOf(input));
-      return st.id;
+      const step = await stepOnActiveGoal(tx, user, user.personId, studentId, input);
+      if (step) await deps.onStudentText?.(tx, user, studentId, { kind: 'goal', id: step.goalId }, textsOf(input));
+      return step?.id;
+    },
+
+    /**
+     * A step an admin's automation rule adds (src/automations) on the student's newest active goal, in
+     * the run's transaction: authored by the rule's writer, audited as the tool's. Undefined when the
+     * student has no active goal.
+     */
+    async addRuleStep(tx: DbOrTx, r: { tenantId: string; studentId: string; authorId: string; input: StepInput }): Promise<string | undefined> {
+      return (await stepOnActiveGoal(tx, systemActor(r.tenantId), r.authorId, r.studentId, r.input))?.id;
     },
 
     async setStepDone(user: AppUser, studentId: string, goalId: string, stepId: string, done: boolean) {

@@ -158,6 +158,11 @@ export function markOverdue(db: DbOrTx, now: Date, limit = 1000): Promise<Referr
   return db.update(referrals).set({ overdueAlertedAt: now }).where(and(inArray(referrals.id, due), isNull(referrals.overdueAlertedAt))).returning();
 }
 
+/** Referrals marked overdue at or after `since`, oldest first. */
+export function overdueSince(db: DbOrTx, tenantId: string, since: Date): Promise<Referral[]> {
+  return db.select().from(referrals).where(and(eq(referrals.tenantId, tenantId), gte(referrals.overdueAlertedAt, since))).orderBy(asc(referrals.overdueAlertedAt));
+}
+
 // Consent.
 
 export async function insertConsent(db: DbOrTx, v: ConsentValues): Promise<Consent> {

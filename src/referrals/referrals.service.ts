@@ -61,6 +61,8 @@ export interface ReferralsDeps {
   rules: (tenantId: string) => Promise<ReferralRules>;
   /** Told, after the mark commits, of each school's referrals that just went overdue (the alerts feature). Never throws. */
   onOverdue?: (tenantId: string, referrals: OverdueReferral[]) => Promise<void>;
+  /** In the transaction that marks them: referrals just past their response standard (src/automations hears them). */
+  events?: { referralsOverdue(tx: DbOrTx, tenantId: string, referrals: readonly OverdueReferral[]): Promise<void> };
   /** In the write's transaction: an outside organisation can now see a referral (sent, or released by consent); the providers feature e-mails its people a sign-in link. */
   onSharedWithOrganisation?: (tx: DbOrTx, tenantId: string, organisationId: string) => Promise<void>;
 }
@@ -98,6 +100,7 @@ export interface ReferralItem {
  */
 /** A community provider's account, as the audit log names it (src/providers: role 'provider'). */
 const providerActor = (tenantId: string, accountId: string): AuditActor => ({ tenantId, personId: accountId, role: 'provider' });
+const overdueOf = (r: repo.Referral): OverdueReferral => ({ id: r.id, studentId: r.studentId, ownerId: r.ownerId, referredBy: r.referredBy, urgency: r.urgency, category: r.category, sensitive: r.sensitive, dueAt: r.dueAt });
 
 export function createReferralsService(deps: ReferralsDeps) {
   const { db, clock, audit, studentRecords, config } = deps;
@@ -259,11 +262,16 @@ export function createReferralsService(deps: ReferralsDeps) {
 
   async function scanOverdue(): Promise<number> {
     const now = clock.now();
-    const marked = await asSystem('schedule', () => repo.markOverdue(db, now));
     const byTenant = new Map<string, OverdueReferral[]>();
-    for (const r of marked) {
-      byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), { id: r.id, studentId: r.studentId, ownerId: r.ownerId, referredBy: r.referredBy, urgency: r.urgency, category: r.category, sensitive: r.sensitive, dueAt: r.dueAt }]);
-    }
+    // Marked and told to the events' listeners in one transaction: an overdue referral is published once, or not marked.
+    const marked = await asSystem('schedule', () =>
+      db.transaction(async (tx) => {
+        const rows = await repo.markOverdue(tx, now);
+        for (const r of rows) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), overdueOf(r)]);
+        for (const [tenantId, list] of byTenant) await deps.events?.referralsOverdue(tx, tenantId, list);
+        return rows;
+      }),
+    );
     for (const [tenantId, list] of byTenant) {
       try {
         await withTenant(tenantId, () => deps.onOverdue?.(tenantId, list));
@@ -488,6 +496,12 @@ export function createReferralsService(deps: ReferralsDeps) {
 
     /** For the supports catalogue: current load per support (accepted + in service). */
     loadBySupport: (tenantId: string) => repo.loadBySupport(db, tenantId),
+
+    /** The referrals marked overdue since a day, with when (an automation's dry run replays them; no words). */
+    async overdueSince(tenantId: string, since: Date): Promise<(OverdueReferral & { at: Date })[]> {
+      const rows = await repo.overdueSince(db, tenantId, since);
+      return rows.map((r) => ({ ...overdueOf(r), at: r.overdueAlertedAt ?? r.dueAt }));
+    },
 
     /** Marks requested referrals past due (once each) and tells `onOverdue`. Returns how many were marked. */
     scanOverdue,

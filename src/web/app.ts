@@ -227,11 +227,14 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   // Current load per support comes from the referrals (bound late: built below).
   const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales), organisationsOf: (t) => providers.organisationsOf(t), loadBySupport: (t) => referrals.loadBySupport(t) });
-  // Automations hear check-ins' events in their transactions; a dry run replays the check-ins' records (read once both exist).
+  // Automations hear check-ins' and referrals' events in their transactions; a dry run replays those features' records (read once they exist).
   const automations = createAutomationsService({
     db, clock: deps.clock, logger: deps.logger, audit, jobs, roster,
-    history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since) },
-    actions: { alertRole: (tx, r) => alerts.raiseForRule(tx, r) },
+    history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since) },
+    actions: {
+      alertRole: (tx, r) => alerts.raiseForRule(tx, r),
+      addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
+    },
   });
   const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
   const attentionRules = loadAttentionRulesIn(locales);
@@ -299,6 +302,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     },
     // An outside organisation can now see a referral: its people get a sign-in link (in the referral's transaction).
     onSharedWithOrganisation: (tx, t, organisationId) => providers.notifyReferral(tx, t, organisationId),
+    events: automations,
   });
   for (const [type, handler] of Object.entries(referrals.jobHandlers)) jobs.register(type, handler);
   // The navigators' 07:00 digest: counts from the caseload, alerts and referrals.

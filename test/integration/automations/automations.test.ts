@@ -7,6 +7,8 @@ import { ltikFor, asUser } from '../../support/school.js';
 import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
 import { queryRows } from '../../../src/db/client.js';
 import { alerts, alertRecipients } from '../../../src/alerts/alerts.tables.js';
+import { goals, goalSteps } from '../../../src/goals/goals.tables.js';
+import { supports } from '../../../src/supports/supports.tables.js';
 import { automationRules, automationRuns, automationEventLog } from '../../../src/automations/automations.tables.js';
 import { createAutomationsService, DELIVER_JOB } from '../../../src/automations/automations.service.js';
 import type { JobHandler } from '../../../src/jobs/jobs.service.js';
@@ -147,9 +149,9 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     const failing = createAutomationsService({
       db: t.ctx.db, clock: t.clock, logger: t.ctx.logger, audit: t.ctx.audit, roster: t.ctx.roster,
       jobs: { register: (type, handler) => void handlers.set(type, handler), enqueueIn: async (_tx, _type, key) => void queued.push(key) },
-      history: { recordedSince: async () => [], needsRaisedSince: async () => [] },
+      history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [] },
       // The alert is written, then the action fails: the run's transaction must take the alert back with it.
-      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); } },
+      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null },
     });
     const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Fails', event: 'need_raised', condition: '{"==": [{"var": "category"}, "food"]}' })).expect(303);
     const id = ruleIdFrom(created.headers.location!);
@@ -169,6 +171,42 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     expect(page).to.contain(text('automations.editor.pausedAfterFailure', { reason: 'Error' }));
     const list = decoded((await admin.get('/admin/automations').expect(200)).text);
     expect(list).to.contain(text('automations.index.failed'));
+  });
+
+  it("a referral past its response standard adds a plan action on the student's active goal once, skips a student with none, and the dry run lists them", async () => {
+    const [support] = await t.ctx.db.insert(supports).values({ tenantId: s.tenantId, name: 'Family housing desk', provider: 'District', category: 'housing', tier: 2, cost: 'free', referral: 'internal', sensitive: false }).returning({ id: supports.id });
+    const [withGoal, withoutGoal] = [s.students[0], s.students[1]];
+    const [goal] = await t.ctx.db.insert(goals).values({ tenantId: s.tenantId, studentId: withGoal.id, category: 'academic', statement: 'Pass every class this term', status: 'active', createdBy: s.advisor.id, createdByRole: 'advisor', updatedBy: s.advisor.id }).returning({ id: goals.id });
+    t.clock.set(new Date(NOW.getTime() - 20 * DAY));
+    const coordinator = asUser(t.app, await ltikFor(t.ctx, s.coordinator, 'advisor', null));
+    for (const p of [withGoal, withoutGoal]) await coordinator.post(`/students/${p.id}/referrals`, { support: support!.id, reason: 'Needs a stable place to sleep', urgency: 'urgent', owner: s.coordinator.id, source: 'direct', need: '' }).expect(303);
+    t.clock.set(NOW);
+
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Overdue housing: a step for the advisor', event: 'referral_overdue', condition: '{"==": [{"var": "category"}, "housing"]}', action: 'add_plan_action', step: 'Call the family about the housing referral' })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    // Switched on before the referrals are marked overdue: it hears the scan.
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    await t.ctx.referrals.scanOverdue();
+    await Promise.all([t.ctx.jobs.runDue(), t.ctx.jobs.runDue()]);
+    expect(await t.ctx.referrals.scanOverdue(), 'marked once').to.equal(0);
+    await t.ctx.jobs.runDue();
+
+    const steps = await t.ctx.db.select().from(goalSteps).where(and(eq(goalSteps.tenantId, s.tenantId), eq(goalSteps.goalId, goal!.id)));
+    expect(steps.map((st) => ({ text: st.text, owner: st.owner, createdBy: st.createdBy }))).to.deep.equal([{ text: 'Call the family about the housing referral', owner: 'advisor', createdBy: s.admin.id }]);
+    const runs = await runsOf(id);
+    expect(runs.map((r) => [r.studentId, r.outcome]).sort()).to.deep.equal([[withGoal.id, 'done'], [withoutGoal.id, 'skipped']].sort());
+    expect(runs.find((r) => r.outcome === 'done')!.resultId).to.equal(steps[0]!.id);
+
+    const dry = decoded((await admin.get(`/admin/automations/${id}/dry-run`).expect(200)).text);
+    expect(dry).to.contain(withGoal.name).and.to.contain(withoutGoal.name).and.not.to.contain(s.students[2].name);
+  });
+
+  it('refuses an add-a-plan-action rule without its step, keeping what was typed', async () => {
+    const before = await rulesCount();
+    const res = await admin.post('/admin/automations').type('form').send(rule({ name: 'No step yet', action: 'add_plan_action', step: '' })).expect(400);
+    const page = decoded(res.text);
+    expect(page).to.contain(text('automations.errors.stepRequired')).and.to.contain('No step yet');
+    expect(await rulesCount()).to.equal(before);
   });
 
   it('a save over a rule someone saved since is a conflict; a fresh one lands', async () => {

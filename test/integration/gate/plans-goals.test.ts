@@ -134,9 +134,11 @@ describe('the student-record gate: plans and goals', () => {
     /**
      * Counts per student for the caseload: the caseload's own policy decides who asks. A risk review's
      * plan action: the risk-review service decides (its policy: the school's team; the student on the
-     * meeting's agenda) and calls it inside the decision's transaction.
+     * meeting's agenda) and calls it inside the decision's transaction. An automation's plan action: the
+     * automations service runs it for a rule an admin wrote and switched on (the automation policy), in
+     * the run's transaction.
      */
-    const goalsNotStudentScoped = ['summaryFor', 'addTeamStep'];
+    const goalsNotStudentScoped = ['summaryFor', 'addTeamStep', 'addRuleStep'];
 
     const methodsOf = (service: object) => Object.entries(service).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
 
