@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { APP_ROLE, scopeSettings } from './tenant-scope.js';
@@ -82,6 +83,23 @@ export class ScopedPool {
 }
 
 /**
+ * A query the code sends through the database handle (not the transaction's) while its own transaction
+ * holds the embedded database's one connection: it would queue behind that transaction, which waits for
+ * it, forever, and every other request with them. Refused at once instead, so the request fails with a
+ * clear error and the transaction rolls back. On PostgreSQL the same code takes a second pool connection
+ * (reading outside its transaction, which is its own bug); the tests on PGlite find it.
+ */
+export class QueryOutsideOwnTransaction extends Error {
+  constructor() {
+    super('a query outside its transaction while that transaction holds the embedded database (pass the transaction down)');
+    this.name = 'QueryOutsideOwnTransaction';
+  }
+}
+
+/** The embedded transaction the current async flow runs inside, while it is open. */
+const heldBy = new AsyncLocalStorage<{ db: ScopedPglite; open: boolean }>();
+
+/**
  * What drizzle's PGlite driver gets instead of the PGlite instance. Concurrent requests share its one
  * connection, so each query and each whole transaction runs in turn behind one queue, with the scope
  * applied at its start: no other request's scope can come in between.
@@ -107,7 +125,14 @@ export class ScopedPglite {
     await applyScope(this.#client, (text, params) => this.#client.query(text, params), settings, this.#onStatement);
   }
 
+  /** True when the caller runs inside a transaction of this database that is still open (a timer started there and run later is not). */
+  #insideOwnTransaction(): boolean {
+    const held = heldBy.getStore();
+    return held?.db === this && held.open;
+  }
+
   query(...args: Parameters<PGlite['query']>): ReturnType<PGlite['query']> {
+    if (this.#insideOwnTransaction()) return Promise.reject(new QueryOutsideOwnTransaction());
     const settings = scopeSettings();
     return this.exclusive(async () => {
       await this.#apply(settings);
@@ -116,10 +141,16 @@ export class ScopedPglite {
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.#insideOwnTransaction()) return Promise.reject(new QueryOutsideOwnTransaction());
     const settings = scopeSettings();
     return this.exclusive(async () => {
       await this.#apply(settings);
-      return this.#client.transaction(fn);
+      const held = { db: this, open: true };
+      try {
+        return await heldBy.run(held, () => this.#client.transaction(fn));
+      } finally {
+        held.open = false;
+      }
     });
   }
 }
