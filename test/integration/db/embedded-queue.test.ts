@@ -46,7 +46,7 @@ describe('the embedded database: a query outside its own open transaction', func
     const holding = asSystem('tool', () =>
       database.db.transaction(async (tx) => {
         await tx.execute(sql`select 1`);
-        later = new Promise((resolve, reject) => setTimeout(() => one().then(resolve, reject), 300));
+        later = new Promise((resolve, reject) => setTimeout(() => void one().then(resolve, reject), 300));
         await gate;
       }),
     );
