@@ -3,6 +3,7 @@ import jsonLogic, { type RulesLogic } from 'json-logic-js';
 import { ruleActions, automationEvents, type AutomationEvent } from './automations.tables.js';
 import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
 import type { OverdueReferral } from '../referrals/referrals.service.js';
+import type { AnsweredPulse } from '../surveys/surveys.service.js';
 import { goalLimits } from '../goals/goals.schemas.js';
 
 /** Who an `alert_role` action reaches: the student's navigators or a support role of the student's school. */
@@ -21,6 +22,7 @@ export const eventFacts: Record<AutomationEvent, Record<string, unknown>> = {
   checkin_recorded: { attended: true, wellbeing: 3, week: 1, format: 'in_person', needs: ['food'], urgentNeeds: 0 },
   need_raised: { category: 'food', urgency: 'urgent' },
   referral_overdue: { category: 'housing', urgency: 'urgent', sensitive: false },
+  pulse_answered: { survey: 'belonging-pulse', overall: 3.4, belonging: 2, connectedness: 4.5, wellbeing: 3, safety: 4, answered: 5 },
 };
 
 export const checkinFacts = (c: RecordedCheckin) => ({
@@ -35,6 +37,9 @@ export const checkinFacts = (c: RecordedCheckin) => ({
 export const needFacts = (n: RaisedNeed) => ({ category: n.category, urgency: n.urgency });
 
 export const referralFacts = (r: OverdueReferral) => ({ category: r.category, urgency: r.urgency, sensitive: r.sensitive });
+
+/** Scores 1-5 (reverse-scored where flagged, one decimal), null for a construct left unanswered. */
+export const pulseFacts = (p: AnsweredPulse) => ({ survey: p.surveyId, overall: p.score.overall, ...p.score.constructs, answered: p.score.answered });
 
 /** Every `var` a JSON Logic expression reads (its first segment: `needs.0` reads `needs`). */
 function varsOf(logic: unknown, out: Set<string> = new Set()): Set<string> {

@@ -7,6 +7,7 @@ import { errorClassOf, type JobQueue } from '../jobs/jobs.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
 import type { OverdueReferral } from '../referrals/referrals.service.js';
+import type { AnsweredPulse } from '../surveys/surveys.service.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { automationActions, automationPolicy } from '../policies/automation.js';
 import { withTenant } from '../db/tenant-scope.js';
@@ -15,7 +16,7 @@ import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { isUuid } from '../web/ids.js';
 import { t } from '../web/i18n.js';
 import * as repo from './automations.repository.js';
-import { checkinFacts, holds, needFacts, parseCondition, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
+import { checkinFacts, holds, needFacts, parseCondition, pulseFacts, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
 import type { AutomationEvent, RuleState } from './automations.tables.js';
 
 export const DELIVER_JOB = 'automations.deliver';
@@ -36,6 +37,7 @@ export interface AutomationsDeps {
     recordedSince(tenantId: string, since: Date): Promise<RecordedCheckin[]>;
     needsRaisedSince(tenantId: string, since: Date): Promise<RaisedNeed[]>;
     overdueSince(tenantId: string, since: Date): Promise<(OverdueReferral & { at: Date })[]>;
+    answeredSince(tenantId: string, since: Date): Promise<AnsweredPulse[]>;
   };
   /** The actions, each inside the run's transaction: what it made (an alert's or a step's id), null when it had nothing to do. */
   actions: {
@@ -46,6 +48,7 @@ export interface AutomationsDeps {
 }
 
 const referralOccurrence = (r: OverdueReferral & { at: Date }): Occurrence => ({ studentId: r.studentId, sourceId: r.id, facts: referralFacts(r), at: r.at });
+const pulseOccurrence = (p: AnsweredPulse): Occurrence => ({ studentId: p.studentId, sourceId: p.responseId, facts: pulseFacts(p), at: p.at });
 
 /** One replayed or live event: whose, and the facts a condition reads. */
 interface Occurrence {
@@ -139,6 +142,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
   async function replay(tenantId: string, event: AutomationEvent, since: Date): Promise<Occurrence[]> {
     if (event === 'checkin_recorded') return (await deps.history.recordedSince(tenantId, since)).map((c) => ({ studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }));
     if (event === 'referral_overdue') return (await deps.history.overdueSince(tenantId, since)).map(referralOccurrence);
+    if (event === 'pulse_answered') return (await deps.history.answeredSince(tenantId, since)).map(pulseOccurrence);
     return (await deps.history.needsRaisedSince(tenantId, since)).map((n) => ({ studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at }));
   }
 
@@ -160,6 +164,8 @@ export function createAutomationsService(deps: AutomationsDeps) {
     async needsRaised(tx: DbOrTx, tenantId: string, needs: readonly RaisedNeed[]): Promise<void> {
       for (const n of needs) await publish(tx, tenantId, 'need_raised', { studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at });
     },
+    /** For surveys: a pulse answered or changed (in its transaction). */
+    pulseAnswered: (tx: DbOrTx, tenantId: string, p: AnsweredPulse) => publish(tx, tenantId, 'pulse_answered', pulseOccurrence(p)),
     /** For referrals: referrals just marked overdue (in that transaction), one event each. */
     async referralsOverdue(tx: DbOrTx, tenantId: string, overdue: readonly OverdueReferral[]): Promise<void> {
       for (const r of overdue) await publish(tx, tenantId, 'referral_overdue', referralOccurrence({ ...r, at: clock.now() }));

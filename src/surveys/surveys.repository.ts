@@ -83,6 +83,15 @@ export function responsesSince(db: DbOrTx, tenantId: string, studentIds: readonl
     .where(and(eq(surveyResponses.tenantId, tenantId), anyId(surveyResponses.studentId, studentIds), gte(surveyResponses.answeredAt, since)));
 }
 
+/** The tenant's responses answered (or last changed) at or after `since`, with their survey. */
+export function answeredSince(db: DbOrTx, tenantId: string, since: Date) {
+  return db
+    .select({ id: surveyResponses.id, studentId: surveyResponses.studentId, answers: surveyResponses.answers, answeredAt: surveyResponses.answeredAt, surveyId: surveyWindows.surveyId })
+    .from(surveyResponses)
+    .innerJoin(surveyWindows, and(eq(surveyWindows.tenantId, surveyResponses.tenantId), eq(surveyWindows.id, surveyResponses.windowId)))
+    .where(and(eq(surveyResponses.tenantId, tenantId), gte(surveyResponses.answeredAt, since)));
+}
+
 /** How many students answered each window. */
 export async function respondentCounts(db: DbOrTx, tenantId: string): Promise<Map<string, number>> {
   const rows = await db

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -10,7 +10,7 @@ import { isUuid } from '../web/ids.js';
 import { InvalidInput, issueText, prefixed, validForm, type ParsedForm } from '../web/forms.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { localDate, zonedTime } from '../web/time-zone.js';
-import { favourableOf, resultsOf, scoreResponse, type Construct, type Results } from './scoring.js';
+import { favourableOf, resultsOf, scoreResponse, type Construct, type ResponseScore, type Results } from './scoring.js';
 import { answerValue, type Survey, type SurveysDocument, type WindowFormInput } from './surveys.schemas.js';
 import * as repo from './surveys.repository.js';
 
@@ -32,6 +32,17 @@ export interface SurveysDeps {
   schoolsOf: (tenantId: string) => Promise<{ id: string; name: string }[]>;
   /** Told, after the commit, whose answers were saved: the indicators recompute them. Never throws. */
   onAnswered?: (tenantId: string, studentIds: string[]) => Promise<void>;
+  /** In the answer's transaction: a pulse was answered (src/automations hears it). */
+  events?: { pulseAnswered(tx: DbOrTx, tenantId: string, answered: AnsweredPulse): Promise<void> };
+}
+
+/** A pulse answer as events tell of it: its scores (reverse-scored where flagged), never the items' words. */
+export interface AnsweredPulse {
+  responseId: string;
+  studentId: string;
+  surveyId: string;
+  score: ResponseScore;
+  at: Date;
 }
 
 export type WindowState = 'upcoming' | 'open' | 'closed';
@@ -175,6 +186,15 @@ export function createSurveysService(deps: SurveysDeps) {
       });
     },
 
+    /** Every response answered (or last changed) since a time, scored: an automation's dry run replays them. */
+    async answeredSince(tenantId: string, since: Date): Promise<AnsweredPulse[]> {
+      const rows = await repo.answeredSince(db, tenantId, since);
+      return rows.flatMap((r) => {
+        const survey = surveyOf(r.surveyId);
+        return survey ? [{ responseId: r.id, studentId: r.studentId, surveyId: r.surveyId, score: scoreResponse(survey.items, r.answers), at: r.answeredAt }] : [];
+      });
+    },
+
     /** For the student's home: the windows open today for them, each with whether they answered. Others get none. */
     async openFor(user: AppUser): Promise<{ windowId: string; title: string; closesOn: string; answered: boolean }[]> {
       if (!surveyPolicy(user, 'answer', { tenantId: user.tenantId })) return [];
@@ -208,6 +228,7 @@ export function createSurveysService(deps: SurveysDeps) {
         const before = await repo.findResponse(tx, user.tenantId, window.id, student.id);
         const row = await repo.saveResponse(tx, { tenantId: user.tenantId, windowId: window.id, studentId: student.id, answers, at: clock.now() });
         await audit.record(user, { action: before ? 'update' : 'create', entity: 'survey_response', entityId: row.id, studentId: student.id }, tx);
+        await deps.events?.pulseAnswered(tx, user.tenantId, { responseId: row.id, studentId: student.id, surveyId: survey.id, score: scoreResponse(survey.items, answers), at: row.answeredAt });
       });
       await deps.onAnswered?.(user.tenantId, [student.id]);
     },

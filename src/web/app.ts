@@ -227,10 +227,10 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   // Current load per support comes from the referrals (bound late: built below).
   const supports = createSupportsService({ db, clock: deps.clock, audit, starters: loadStarterCatalogues(locales), organisationsOf: (t) => providers.organisationsOf(t), loadBySupport: (t) => referrals.loadBySupport(t) });
-  // Automations hear check-ins' and referrals' events in their transactions; a dry run replays those features' records (read once they exist).
+  // Automations hear check-ins', referrals' and pulses' events in their transactions; a dry run replays those features' records (read once they exist).
   const automations = createAutomationsService({
     db, clock: deps.clock, logger: deps.logger, audit, jobs, roster,
-    history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since) },
+    history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since), answeredSince: (t, since) => surveys.answeredSince(t, since) },
     actions: {
       alertRole: (tx, r) => alerts.raiseForRule(tx, r),
       addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
@@ -273,7 +273,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
   // Pulse surveys: a student's answers reach the indicators' debounced recompute.
-  const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolOf: async (t, id) => (await schools.currentOf(t, [id])).get(id)?.schoolId ?? null, schoolsOf: (t) => schools.list(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids) });
+  const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolOf: async (t, id) => (await schools.currentOf(t, [id])).get(id)?.schoolId ?? null, schoolsOf: (t) => schools.list(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids), events: automations });
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);

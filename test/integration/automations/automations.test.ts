@@ -9,6 +9,7 @@ import { queryRows } from '../../../src/db/client.js';
 import { alerts, alertRecipients } from '../../../src/alerts/alerts.tables.js';
 import { goals, goalSteps } from '../../../src/goals/goals.tables.js';
 import { supports } from '../../../src/supports/supports.tables.js';
+import { surveyWindows } from '../../../src/surveys/surveys.tables.js';
 import { automationRules, automationRuns, automationEventLog } from '../../../src/automations/automations.tables.js';
 import { createAutomationsService, DELIVER_JOB } from '../../../src/automations/automations.service.js';
 import type { JobHandler } from '../../../src/jobs/jobs.service.js';
@@ -149,7 +150,7 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     const failing = createAutomationsService({
       db: t.ctx.db, clock: t.clock, logger: t.ctx.logger, audit: t.ctx.audit, roster: t.ctx.roster,
       jobs: { register: (type, handler) => void handlers.set(type, handler), enqueueIn: async (_tx, _type, key) => void queued.push(key) },
-      history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [] },
+      history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [], answeredSince: async () => [] },
       // The alert is written, then the action fails: the run's transaction must take the alert back with it.
       actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null },
     });
@@ -199,6 +200,29 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
 
     const dry = decoded((await admin.get(`/admin/automations/${id}/dry-run`).expect(200)).text);
     expect(dry).to.contain(withGoal.name).and.to.contain(withoutGoal.name).and.not.to.contain(s.students[2].name);
+  });
+
+  it("a pulse answered with low belonging alerts the counsellor, in the answer's transaction; a good one does not; the dry run lists the student", async () => {
+    await admin.post('/admin/surveys', { surveyId: 'belonging-pulse', opensOn: '2026-03-16', closesOn: '2026-03-27', schoolId: '' }).expect(303);
+    const [window] = await t.ctx.db.select().from(surveyWindows).where(eq(surveyWindows.tenantId, s.tenantId));
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Low belonging to the counsellor', event: 'pulse_answered', condition: '{"<=": [{"var": "belonging"}, 2]}', audience: 'counsellor' })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    const answer = async (who: (typeof s.students)[number], partOfSchool: string) =>
+      asUser(t.app, await ltikFor(t.ctx, who, 'student', s.advisoryId)).post(`/surveys/${window!.id}`, { _once: randomUUID(), 'answer.bp-part-of-school': partOfSchool, 'answer.bp-adult-to-ask': '4' }).expect(303);
+    const [low, fine] = [s.students[0], s.students[2]];
+    await answer(low, '1');
+    await answer(fine, '5');
+    const events = await t.ctx.db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, s.tenantId), eq(automationEventLog.event, 'pulse_answered')));
+    expect(events.map((e) => e.facts.belonging).sort()).to.deep.equal([1, 5]);
+    await t.ctx.jobs.runDue();
+    const runs = await runsOf(id);
+    expect(runs.map((r) => [r.studentId, r.outcome])).to.deep.equal([[low.id, 'done']]);
+    const [alert] = await t.ctx.db.select().from(alerts).where(eq(alerts.id, runs[0]!.resultId!));
+    const to = await t.ctx.db.select().from(alertRecipients).where(eq(alertRecipients.alertId, alert!.id));
+    expect(to.map((r) => r.personId)).to.deep.equal([s.counsellor.id]);
+    const dry = decoded((await admin.get(`/admin/automations/${id}/dry-run`).expect(200)).text);
+    expect(dry).to.contain(low.name).and.not.to.contain(fine.name);
   });
 
   it('refuses an add-a-plan-action rule without its step, keeping what was typed', async () => {
