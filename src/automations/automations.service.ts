@@ -44,6 +44,8 @@ export interface AutomationsDeps {
     alertRole(tx: DbOrTx, r: { tenantId: string; studentId: string; ruleId: string; eventId: string; audience: AlertAudience }): Promise<string | null>;
     /** A step on the student's newest active goal (owned by the advisor), written as the rule's author. */
     addPlanAction(tx: DbOrTx, r: { tenantId: string; studentId: string; authorId: string; step: string }): Promise<string | null>;
+    /** An e-mail to each of the student's family members with an address (family-notice.ts). */
+    notifyFamily(tx: DbOrTx, r: { tenantId: string; studentId: string }): Promise<string | null>;
   };
 }
 
@@ -121,6 +123,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
   function act(tx: DbOrTx, rule: repo.Rule, event: repo.EventRow): Promise<string | null> {
     const { tenantId } = rule;
     if (rule.action === 'add_plan_action') return deps.actions.addPlanAction(tx, { tenantId, studentId: event.studentId, authorId: rule.createdBy, step: rule.params.step ?? '' });
+    if (rule.action === 'notify_family') return deps.actions.notifyFamily(tx, { tenantId, studentId: event.studentId });
     return deps.actions.alertRole(tx, { tenantId, studentId: event.studentId, ruleId: rule.id, eventId: event.id, audience: (rule.params.audience ?? 'navigator') as AlertAudience });
   }
 
@@ -151,7 +154,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
     const form = validForm(posted, user.locale);
     const condition = parseCondition(form.condition, form.event);
     if (!condition.ok) throw new InvalidInput({ condition: t(condition.error, {}, user.locale) }, posted);
-    const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : { audience: form.audience };
+    const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : form.action === 'alert_role' ? { audience: form.audience } : {};
     return { form, values: { name: form.name, event: form.event, condition: condition.logic as unknown, action: form.action, params, maxPerHour: form.maxPerHour, updatedAt: clock.now() } };
   }
 

@@ -5,7 +5,7 @@ import { tenantKey, tenantReference } from '../db/keys.js';
 export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue', 'pulse_answered'] as const;
 export type AutomationEvent = (typeof automationEvents)[number];
 
-export const ruleActions = ['alert_role', 'add_plan_action'] as const;
+export const ruleActions = ['alert_role', 'add_plan_action', 'notify_family'] as const;
 export type AutomationAction = (typeof ruleActions)[number];
 
 export const ruleStates = ['draft', 'on', 'paused'] as const;
@@ -60,7 +60,7 @@ export const automationEventLog = pgTable(
   (t) => [tenantKey(t), personReference(t, t.studentId), index('automation_events_time_idx').on(t.tenantId, t.event, t.occurredAt)],
 );
 
-/** `skipped`: the action had nothing to act on (add_plan_action for a student with no active goal). */
+/** `skipped`: the action had nothing to act on (no active goal for add_plan_action, no family address for notify_family). */
 export const runOutcomes = ['done', 'skipped', 'rate_limited', 'failed'] as const;
 export type RunOutcome = (typeof runOutcomes)[number];
 
@@ -77,7 +77,7 @@ export const automationRuns = pgTable(
     eventId: uuid('event_id').notNull(),
     studentId: uuid('student_id').notNull(),
     outcome: text('outcome').$type<RunOutcome>().notNull(),
-    /** What the action made (an alert's or a goal step's id), when it made something. */
+    /** What the action made (an alert's, a goal step's or the first e-mail's id), when it made something. */
     resultId: uuid('result_id'),
     errorClass: text('error_class'),
     at: createdAtColumn('at'),

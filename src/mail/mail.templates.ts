@@ -61,6 +61,14 @@ export const mailTemplates = {
     params: z.strictObject({ context: z.enum(['urgent', 'attention']) }),
     path: '/',
   },
+  /**
+   * An automation rule asked the school to tell a student's family (src/automations): that the school
+   * has news in their child's success plan, and how to open it. Never the child, the event or a word of it.
+   */
+  'family.update': {
+    params: z.strictObject({}),
+    path: '/',
+  },
   /** A navigator's morning digest: counts only. */
   'digest.daily': {
     params: z.strictObject({ checkinsDue: z.number().int().min(0).max(9999), openAlerts: z.number().int().min(0).max(9999), referralsWaiting: z.number().int().min(0).max(9999) }),

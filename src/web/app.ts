@@ -74,6 +74,7 @@ import { createReferralsService, type OverdueReferral } from '../referrals/refer
 import { loadReferralsConfig, referralRulesKind } from '../referrals/referrals.schemas.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
 import { createAutomationsService } from '../automations/automations.service.js';
+import { createFamilyNotice } from '../automations/family-notice.js';
 import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { createDigest } from '../alerts/digest.js';
 import { createSurveysService } from '../surveys/surveys.service.js';
@@ -233,6 +234,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since), answeredSince: (t, since) => surveys.answeredSince(t, since) },
     actions: {
       alertRole: (tx, r) => alerts.raiseForRule(tx, r),
+      notifyFamily: createFamilyNotice({ roster, mail }),
       addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
     },
   });

@@ -10,6 +10,7 @@ import { alerts, alertRecipients } from '../../../src/alerts/alerts.tables.js';
 import { goals, goalSteps } from '../../../src/goals/goals.tables.js';
 import { supports } from '../../../src/supports/supports.tables.js';
 import { surveyWindows } from '../../../src/surveys/surveys.tables.js';
+import { mailOutbox } from '../../../src/mail/mail.tables.js';
 import { automationRules, automationRuns, automationEventLog } from '../../../src/automations/automations.tables.js';
 import { createAutomationsService, DELIVER_JOB } from '../../../src/automations/automations.service.js';
 import type { JobHandler } from '../../../src/jobs/jobs.service.js';
@@ -152,7 +153,7 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
       jobs: { register: (type, handler) => void handlers.set(type, handler), enqueueIn: async (_tx, _type, key) => void queued.push(key) },
       history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [], answeredSince: async () => [] },
       // The alert is written, then the action fails: the run's transaction must take the alert back with it.
-      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null },
+      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null, notifyFamily: async () => null },
     });
     const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Fails', event: 'need_raised', condition: '{"==": [{"var": "category"}, "food"]}' })).expect(303);
     const id = ruleIdFrom(created.headers.location!);
@@ -223,6 +224,22 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     expect(to.map((r) => r.personId)).to.deep.equal([s.counsellor.id]);
     const dry = decoded((await admin.get(`/admin/automations/${id}/dry-run`).expect(200)).text);
     expect(dry).to.contain(low.name).and.not.to.contain(fine.name);
+  });
+
+  it('tells the family: one e-mail to each family member with an address, saying nothing of what happened; a student with no family is skipped', async () => {
+    const u = randomUUID().slice(0, 8);
+    await t.ctx.roster.upsertPerson(s.tenantId, { sub: s.mentor.sub, name: s.mentor.name, email: `family-${u}@home.example` });
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Urgent need: tell the family', event: 'need_raised', condition: '{"==": [{"var": "urgency"}, "urgent"]}', action: 'notify_family' })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    const [withFamily, withoutFamily] = [s.students[0], s.students[1]];
+    await t.ctx.db.transaction((tx) => t.ctx.automations.needsRaised(tx, s.tenantId, [withFamily, withoutFamily].map((p) => ({ needId: randomUUID(), studentId: p.id, category: 'housing', urgency: 'urgent' as const, at: t.clock.now() }))));
+    await t.ctx.jobs.runDue();
+    const runs = await runsOf(id);
+    expect(runs.map((r) => [r.studentId, r.outcome]).sort()).to.deep.equal([[withFamily.id, 'done'], [withoutFamily.id, 'skipped']].sort());
+    const [sent] = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.id, runs.find((r) => r.outcome === 'done')!.resultId!));
+    expect(sent).to.include({ recipient: `family-${u}@home.example`, template: 'family.update' });
+    expect(sent!.params).to.deep.equal({});
   });
 
   it('refuses an add-a-plan-action rule without its step, keeping what was typed', async () => {
