@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { automationEventLog, automationRules, automationRuns, type AutomationEvent, type RunOutcome } from './automations.tables.js';
 
@@ -80,4 +80,25 @@ export async function lockRule(tx: DbOrTx, ruleId: string): Promise<void> {
 
 export async function recentRuns(db: DbOrTx, tenantId: string, ruleId: string, limit: number): Promise<RunRow[]> {
   return db.select().from(automationRuns).where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.ruleId, ruleId))).orderBy(desc(automationRuns.at)).limit(limit);
+}
+
+/** Tenants with a rule switched on for the event (a scheduled event's round scans only those). */
+export async function tenantsWithRulesOn(db: DbOrTx, event: AutomationEvent): Promise<string[]> {
+  const rows = await db.selectDistinct({ tenantId: automationRules.tenantId }).from(automationRules).where(and(eq(automationRules.event, event), eq(automationRules.state, 'on')));
+  return rows.map((r) => r.tenantId);
+}
+
+/** Of these sources, the `source/key` pairs already published as the event (`key`: the fact that makes it new, e.g. a goal's target day). */
+export async function publishedKeys(db: DbOrTx, tenantId: string, event: AutomationEvent, sourceIds: readonly string[], keyFact: string): Promise<Set<string>> {
+  if (sourceIds.length === 0) return new Set();
+  const rows = await db
+    .select({ sourceId: automationEventLog.sourceId, key: sql<string>`${automationEventLog.facts} ->> ${keyFact}` })
+    .from(automationEventLog)
+    .where(and(eq(automationEventLog.tenantId, tenantId), eq(automationEventLog.event, event), inArray(automationEventLog.sourceId, [...sourceIds])));
+  return new Set(rows.map((r) => `${r.sourceId}/${r.key}`));
+}
+
+/** Serialises a tenant's scheduled publishing of one event (two rounds never publish one source twice). */
+export async function lockScheduledEvent(tx: DbOrTx, tenantId: string, event: AutomationEvent): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`automation-event:${tenantId}:${event}`}))`);
 }

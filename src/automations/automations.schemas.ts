@@ -4,6 +4,7 @@ import { ruleActions, automationEvents, type AutomationEvent } from './automatio
 import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
 import type { OverdueReferral } from '../referrals/referrals.service.js';
 import type { AnsweredPulse } from '../surveys/surveys.service.js';
+import type { DueGoal } from '../goals/goals.service.js';
 import { goalLimits } from '../goals/goals.schemas.js';
 
 /** Who an `alert_role` action reaches: the student's navigators or a support role of the student's school. */
@@ -23,6 +24,7 @@ export const eventFacts: Record<AutomationEvent, Record<string, unknown>> = {
   need_raised: { category: 'food', urgency: 'urgent' },
   referral_overdue: { category: 'housing', urgency: 'urgent', sensitive: false },
   pulse_answered: { survey: 'belonging-pulse', overall: 3.4, belonging: 2, connectedness: 4.5, wellbeing: 3, safety: 4, answered: 5 },
+  goal_due: { category: 'academic', targetDate: '2026-03-20', daysLate: 0 },
 };
 
 export const checkinFacts = (c: RecordedCheckin) => ({
@@ -37,6 +39,9 @@ export const checkinFacts = (c: RecordedCheckin) => ({
 export const needFacts = (n: RaisedNeed) => ({ category: n.category, urgency: n.urgency });
 
 export const referralFacts = (r: OverdueReferral) => ({ category: r.category, urgency: r.urgency, sensitive: r.sensitive });
+
+/** A goal still active on or past its target day (`daysLate`: calendar days since it). */
+export const goalFacts = (g: DueGoal, today: string) => ({ category: g.category, targetDate: g.targetDate, daysLate: Math.round((Date.parse(today) - Date.parse(g.targetDate)) / 86_400_000) });
 
 /** Scores 1-5 (reverse-scored where flagged, one decimal), null for a construct left unanswered. */
 export const pulseFacts = (p: AnsweredPulse) => ({ survey: p.surveyId, overall: p.score.overall, ...p.score.constructs, answered: p.score.answered });

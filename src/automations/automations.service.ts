@@ -8,18 +8,26 @@ import type { RosterService } from '../roster/roster.service.js';
 import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.js';
 import type { OverdueReferral } from '../referrals/referrals.service.js';
 import type { AnsweredPulse } from '../surveys/surveys.service.js';
+import type { DueGoal } from '../goals/goals.service.js';
+import { addDays } from '../web/days.js';
+import { localDate } from '../web/time-zone.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { automationActions, automationPolicy } from '../policies/automation.js';
-import { withTenant } from '../db/tenant-scope.js';
+import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { conflict, message, notFound } from '../web/errors.js';
 import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { isUuid } from '../web/ids.js';
 import { t } from '../web/i18n.js';
 import * as repo from './automations.repository.js';
-import { checkinFacts, holds, needFacts, parseCondition, pulseFacts, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
+import { checkinFacts, goalFacts, holds, needFacts, parseCondition, pulseFacts, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
 import type { AutomationEvent, RuleState } from './automations.tables.js';
 
 export const DELIVER_JOB = 'automations.deliver';
+/** The round that publishes "goal due" for the tenants with such a rule on, every GOALS_DUE_EVERY_MS. */
+export const GOALS_DUE_JOB = 'automations.goalsDue';
+const GOALS_DUE_EVERY_MS = 3600_000;
+/** A goal still active up to this many days past its target day is published (a round missed by a down server still counts). */
+const GOAL_DUE_LOOKBACK_DAYS = 7;
 /** How far back a dry run replays the rule's event. */
 export const DRY_RUN_DAYS = 30;
 const HOUR_MS = 3600_000;
@@ -30,7 +38,9 @@ export interface AutomationsDeps {
   logger: Logger;
   audit: AuditService;
   /** The durable queue: delivery is one job per event. */
-  jobs: Pick<JobQueue, 'register' | 'enqueueIn'>;
+  jobs: Pick<JobQueue, 'register' | 'enqueue' | 'enqueueIn'>;
+  /** The school's IANA zone: a goal is due on the school's day. */
+  timeZoneOf: (tenantId: string) => Promise<string>;
   roster: Pick<RosterService, 'namesOf'>;
   /** What a dry run replays: the features' own records of the events, no words. */
   history: {
@@ -38,6 +48,7 @@ export interface AutomationsDeps {
     needsRaisedSince(tenantId: string, since: Date): Promise<RaisedNeed[]>;
     overdueSince(tenantId: string, since: Date): Promise<(OverdueReferral & { at: Date })[]>;
     answeredSince(tenantId: string, since: Date): Promise<AnsweredPulse[]>;
+    activeDueBetween(tenantId: string, from: string, to: string): Promise<DueGoal[]>;
   };
   /** The actions, each inside the run's transaction: what it made (an alert's or a step's id), null when it had nothing to do. */
   actions: {
@@ -141,11 +152,37 @@ export function createAutomationsService(deps: AutomationsDeps) {
   }
   jobs.register(DELIVER_JOB, deliver);
 
+  /**
+   * "Goal due", which no write causes: each active goal on or up to a week past its target day (the
+   * school's day), published once per goal and target day (a goal given a new day is due again), under
+   * the tenant's lock so two rounds never publish it twice.
+   */
+  async function publishDueGoals(tenantId: string): Promise<void> {
+    const today = localDate(clock.now(), await deps.timeZoneOf(tenantId));
+    const due = await deps.history.activeDueBetween(tenantId, addDays(today, -GOAL_DUE_LOOKBACK_DAYS), today);
+    if (due.length === 0) return;
+    await db.transaction(async (tx) => {
+      await repo.lockScheduledEvent(tx, tenantId, 'goal_due');
+      const published = await repo.publishedKeys(tx, tenantId, 'goal_due', due.map((g) => g.goalId), 'targetDate');
+      for (const g of due) if (!published.has(`${g.goalId}/${g.targetDate}`)) await publish(tx, tenantId, 'goal_due', { studentId: g.studentId, sourceId: g.goalId, facts: goalFacts(g, today), at: clock.now() });
+    });
+  }
+  jobs.register(GOALS_DUE_JOB, async () => {
+    for (const tenantId of await asSystem('schedule', () => repo.tenantsWithRulesOn(db, 'goal_due'))) await withTenant(tenantId, () => publishDueGoals(tenantId));
+    await jobs.enqueue(GOALS_DUE_JOB, 'all', new Date(clock.now().getTime() + GOALS_DUE_EVERY_MS));
+  });
+
   /** The rule's event as it happened over the last days, from the features' records. */
   async function replay(tenantId: string, event: AutomationEvent, since: Date): Promise<Occurrence[]> {
     if (event === 'checkin_recorded') return (await deps.history.recordedSince(tenantId, since)).map((c) => ({ studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }));
     if (event === 'referral_overdue') return (await deps.history.overdueSince(tenantId, since)).map(referralOccurrence);
     if (event === 'pulse_answered') return (await deps.history.answeredSince(tenantId, since)).map(pulseOccurrence);
+    if (event === 'goal_due') {
+      // Each goal as it was on its target day (still active now: a goal achieved since is not replayed).
+      const zone = await deps.timeZoneOf(tenantId);
+      const due = await deps.history.activeDueBetween(tenantId, localDate(since, zone), localDate(clock.now(), zone));
+      return due.map((g) => ({ studentId: g.studentId, sourceId: g.goalId, facts: goalFacts(g, g.targetDate), at: new Date(`${g.targetDate}T12:00:00Z`) }));
+    }
     return (await deps.history.needsRaisedSince(tenantId, since)).map((n) => ({ studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at }));
   }
 
@@ -161,6 +198,8 @@ export function createAutomationsService(deps: AutomationsDeps) {
   const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', step: rule.params.step ?? '', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
 
   return {
+    /** Puts the "goal due" round on the queue (kept if already there). Only the server entry calls it. */
+    startSchedule: () => jobs.enqueue(GOALS_DUE_JOB, 'all', clock.now()),
     /** For check-ins: a check-in was recorded (in its transaction). */
     checkinRecorded: (tx: DbOrTx, tenantId: string, c: RecordedCheckin) => publish(tx, tenantId, 'checkin_recorded', { studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }),
     /** For check-ins: needs were raised (in their transaction), one event each. */

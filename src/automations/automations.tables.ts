@@ -2,7 +2,7 @@ import { pgTable, uuid, text, integer, jsonb, timestamp, uniqueIndex, index } fr
 import { idColumn, tenantIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
 
-export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue', 'pulse_answered'] as const;
+export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue', 'pulse_answered', 'goal_due'] as const;
 export type AutomationEvent = (typeof automationEvents)[number];
 
 export const ruleActions = ['alert_role', 'add_plan_action', 'notify_family'] as const;
@@ -52,7 +52,7 @@ export const automationEventLog = pgTable(
     tenantId: tenantIdColumn(),
     event: text('event').$type<AutomationEvent>().notNull(),
     studentId: uuid('student_id').notNull(),
-    /** The record the event is about (a check-in, a need, a referral, a pulse response). */
+    /** The record the event is about (a check-in, a need, a referral, a pulse response, a goal). */
     sourceId: uuid('source_id').notNull(),
     facts: jsonb('facts').$type<Record<string, unknown>>().notNull(),
     occurredAt: createdAtColumn('occurred_at'),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { goals, goalSteps, goalProgress, goalSuggestions } from './goals.tables.js';
 import { anyId } from '../db/id-list.js';
@@ -21,6 +21,11 @@ export async function findGoal(db: DbOrTx, tenantId: string, studentId: string, 
 
 export async function listGoals(db: DbOrTx, tenantId: string, studentId: string): Promise<Goal[]> {
   return db.select().from(goals).where(and(eq(goals.tenantId, tenantId), eq(goals.studentId, studentId))).orderBy(desc(goals.updatedAt));
+}
+
+/** Goals still active whose target day falls within [from, to] (yyyy-mm-dd, both included). */
+export function activeDueBetween(db: DbOrTx, tenantId: string, from: string, to: string): Promise<Goal[]> {
+  return db.select().from(goals).where(and(eq(goals.tenantId, tenantId), eq(goals.status, 'active'), gte(goals.targetDate, from), lte(goals.targetDate, to))).orderBy(asc(goals.targetDate));
 }
 
 /** Compare-and-set on the version: undefined means someone else saved first (or the goal is gone). */

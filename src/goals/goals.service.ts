@@ -61,6 +61,14 @@ const goalPageActions = ['edit', 'approve', 'suggest', 'setStatus', 'addProgress
 const addAction = (s: StudentRecord): GoalAction => (s.relationship === 'self' ? 'propose' : 'create');
 
 /** SMART goals with action steps and progress updates; students propose, advisors approve or suggest. */
+/** A goal at its target day as events tell of it. */
+export interface DueGoal {
+  goalId: string;
+  studentId: string;
+  category: string;
+  targetDate: string;
+}
+
 export function createGoalsService(deps: GoalsDeps) {
   const { db, clock, audit, roster, studentRecords } = deps;
 
@@ -302,6 +310,11 @@ export function createGoalsService(deps: GoalsDeps) {
       const step = await stepOnActiveGoal(tx, user, user.personId, studentId, input);
       if (step) await deps.onStudentText?.(tx, user, studentId, { kind: 'goal', id: step.goalId }, textsOf(input));
       return step?.id;
+    },
+
+    /** Active goals whose target day falls within [from, to]: an automation's "goal due" (category and day only, no words). */
+    async activeDueBetween(tenantId: string, from: string, to: string): Promise<DueGoal[]> {
+      return (await repo.activeDueBetween(db, tenantId, from, to)).map((g) => ({ goalId: g.id, studentId: g.studentId, category: g.category, targetDate: g.targetDate! }));
     },
 
     /**

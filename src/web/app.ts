@@ -231,7 +231,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // Automations hear check-ins', referrals' and pulses' events in their transactions; a dry run replays those features' records (read once they exist).
   const automations = createAutomationsService({
     db, clock: deps.clock, logger: deps.logger, audit, jobs, roster,
-    history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since), answeredSince: (t, since) => surveys.answeredSince(t, since) },
+    history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since), answeredSince: (t, since) => surveys.answeredSince(t, since), activeDueBetween: (t, from, to) => goals.activeDueBetween(t, from, to) },
+    timeZoneOf: (t) => platforms.timeZoneOf(t),
     actions: {
       alertRole: (tx, r) => alerts.raiseForRule(tx, r),
       notifyFamily: createFamilyNotice({ roster, mail }),

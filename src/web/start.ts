@@ -36,6 +36,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   await app.ctx.referrals.startSchedule();
   await app.ctx.dashboards.startSchedule();
   await app.ctx.retention.startSchedule();
+  await app.ctx.automations.startSchedule();
   await app.ctx.mail.resumeHeld();
   app.ctx.jobs.start();
   let stopping = false;

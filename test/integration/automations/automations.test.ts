@@ -12,7 +12,7 @@ import { supports } from '../../../src/supports/supports.tables.js';
 import { surveyWindows } from '../../../src/surveys/surveys.tables.js';
 import { mailOutbox } from '../../../src/mail/mail.tables.js';
 import { automationRules, automationRuns, automationEventLog } from '../../../src/automations/automations.tables.js';
-import { createAutomationsService, DELIVER_JOB } from '../../../src/automations/automations.service.js';
+import { createAutomationsService, DELIVER_JOB, GOALS_DUE_JOB } from '../../../src/automations/automations.service.js';
 import type { JobHandler } from '../../../src/jobs/jobs.service.js';
 import { t as text } from '../../../src/web/i18n.js';
 import { decoded } from '../../support/html.js';
@@ -150,8 +150,8 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     let calls = 0;
     const failing = createAutomationsService({
       db: t.ctx.db, clock: t.clock, logger: t.ctx.logger, audit: t.ctx.audit, roster: t.ctx.roster,
-      jobs: { register: (type, handler) => void handlers.set(type, handler), enqueueIn: async (_tx, _type, key) => void queued.push(key) },
-      history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [], answeredSince: async () => [] },
+      jobs: { register: (type, handler) => void handlers.set(type, handler), enqueue: async () => undefined, enqueueIn: async (_tx, _type, key) => void queued.push(key) },
+      history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [], answeredSince: async () => [], activeDueBetween: async () => [] }, timeZoneOf: async () => 'UTC',
       // The alert is written, then the action fails: the run's transaction must take the alert back with it.
       actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null, notifyFamily: async () => null },
     });
@@ -240,6 +240,33 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     const [sent] = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.id, runs.find((r) => r.outcome === 'done')!.resultId!));
     expect(sent).to.include({ recipient: `family-${u}@home.example`, template: 'family.update' });
     expect(sent!.params).to.deep.equal({});
+  });
+
+  it('a goal still active at its target day is published once per target day by the scheduled round, not before, not once achieved', async () => {
+    const today = await t.ctx.platforms.timeZoneOf(s.tenantId).then((zone) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(NOW));
+    const day = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+    const goal = async (studentId: string, targetDate: string, status = 'active') =>
+      (await t.ctx.db.insert(goals).values({ tenantId: s.tenantId, studentId, category: 'academic', statement: 'Hand in every assignment', status, targetDate, createdBy: s.advisor.id, createdByRole: 'advisor', updatedBy: s.advisor.id }).returning({ id: goals.id }))[0]!.id;
+    const dueToday = await goal(s.students[0].id, day(0));
+    const lateThree = await goal(s.students[1].id, day(-3));
+    await goal(s.students[2].id, day(2));
+    await goal(s.students[2].id, day(-1), 'achieved');
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Goal due: a step', event: 'goal_due', condition: 'true', action: 'add_plan_action', step: 'Check the goal with the student' })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    const round = async () => {
+      await t.ctx.jobs.enqueue(GOALS_DUE_JOB, 'all', t.clock.now());
+      await t.ctx.jobs.runDue();
+      await t.ctx.jobs.runDue();
+    };
+    await Promise.all([round(), round()]);
+    const published = async () => (await t.ctx.db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, s.tenantId), eq(automationEventLog.event, 'goal_due')))).map((e) => [e.sourceId, e.facts.daysLate]);
+    expect((await published()).sort()).to.deep.equal([[dueToday, 0], [lateThree, 3]].sort());
+    expect((await runsOf(id)).map((r) => r.outcome)).to.deep.equal(['done', 'done']);
+    // Given a new target day, the goal is due again on it.
+    await t.ctx.db.update(goals).set({ targetDate: day(-1) }).where(eq(goals.id, dueToday));
+    await round();
+    expect((await published()).filter(([source]) => source === dueToday).map(([, late]) => late).sort()).to.deep.equal([0, 1]);
   });
 
   it('refuses an add-a-plan-action rule without its step, keeping what was typed', async () => {

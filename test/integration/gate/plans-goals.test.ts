@@ -136,9 +136,10 @@ describe('the student-record gate: plans and goals', () => {
      * plan action: the risk-review service decides (its policy: the school's team; the student on the
      * meeting's agenda) and calls it inside the decision's transaction. An automation's plan action: the
      * automations service runs it for a rule an admin wrote and switched on (the automation policy), in
-     * the run's transaction.
+     * the run's transaction. Goals at their target day: the automations' scheduled round and an admin's
+     * dry run read them (ids, category and day, no words).
      */
-    const goalsNotStudentScoped = ['summaryFor', 'addTeamStep', 'addRuleStep'];
+    const goalsNotStudentScoped = ['summaryFor', 'addTeamStep', 'addRuleStep', 'activeDueBetween'];
 
     const methodsOf = (service: object) => Object.entries(service).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
 
