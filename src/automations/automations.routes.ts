@@ -11,7 +11,7 @@ import { goalLimits } from '../goals/goals.schemas.js';
 
 const BASE = '/admin/automations';
 const rulePath = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
-const fieldIds = ['name', 'event', 'condition', 'action', 'audience', 'step', 'maxPerHour'] as const;
+const fieldIds = ['name', 'event', 'condition', 'action', 'audience', 'step', 'navigator', 'maxPerHour'] as const;
 const idOf = (field: string) => `rule-${fieldIds.includes(field as (typeof fieldIds)[number]) ? field : 'name'}`;
 
 /** The editor's values: the stored rule's, or what was posted (kept as typed when refused). */
@@ -22,6 +22,7 @@ interface RuleValues {
   action: string;
   audience: string;
   step: string;
+  navigator: string;
   maxPerHour: string;
   edits: string;
 }
@@ -29,7 +30,7 @@ interface RuleValues {
 const posted = (body: unknown): RuleValues => {
   const b = (body ?? {}) as Record<string, unknown>;
   const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-  return { name: s('name'), event: s('event'), condition: s('condition'), action: s('action'), audience: s('audience'), step: s('step'), maxPerHour: s('maxPerHour'), edits: s('edits') };
+  return { name: s('name'), event: s('event'), condition: s('condition'), action: s('action'), audience: s('audience'), step: s('step'), navigator: s('navigator'), maxPerHour: s('maxPerHour'), edits: s('edits') };
 };
 
 /** The choices of each select, labelled in the reader's words, the current one marked. */
@@ -62,6 +63,7 @@ export function automationsRoutes(ctx: AppContext): Router {
       action: id ? rulePath(id) : BASE,
       values: v,
       ...choices(user, v),
+      navigators: (await ctx.automations.navigatorChoices(user)).map((p) => ({ value: p.id, label: p.name, selected: p.id === v.navigator })),
       nameMax: NAME_MAX,
       stepMax: goalLimits.step,
       conditionMax: CONDITION_MAX,
@@ -87,7 +89,7 @@ export function automationsRoutes(ctx: AppContext): Router {
     });
   });
 
-  r.get(`${BASE}/new`, (req, res) => renderForm(req, res, null, { name: '', event: 'checkin_recorded', condition: 'true', action: 'alert_role', audience: 'navigator', step: '', maxPerHour: '50', edits: '' }));
+  r.get(`${BASE}/new`, (req, res) => renderForm(req, res, null, { name: '', event: 'checkin_recorded', condition: 'true', action: 'alert_role', audience: 'navigator', step: '', navigator: '', maxPerHour: '50', edits: '' }));
 
   r.post(BASE, async (req, res) => {
     await orInvalid(
@@ -103,7 +105,7 @@ export function automationsRoutes(ctx: AppContext): Router {
   r.get(`${BASE}/:id`, async (req, res) => {
     const id = String(req.params.id);
     const { rule } = await ctx.automations.detail(req.user!, id);
-    await renderForm(req, res, id, { name: rule.name, event: rule.event, condition: rule.conditionText, action: rule.action, audience: rule.audience, step: rule.step, maxPerHour: String(rule.maxPerHour), edits: String(rule.edits) });
+    await renderForm(req, res, id, { name: rule.name, event: rule.event, condition: rule.conditionText, action: rule.action, audience: rule.audience, step: rule.step, navigator: rule.navigator, maxPerHour: String(rule.maxPerHour), edits: String(rule.edits) });
   });
 
   r.post(`${BASE}/:id`, async (req, res) => {

@@ -102,10 +102,13 @@ export const ruleForm = z.object({
   audience: z.enum(alertAudiences, 'automations.errors.audience'),
   /** add_plan_action's step, as a person would write it on the goal; ignored by the other actions. */
   step: z.string().trim().max(goalLimits.step, 'automations.errors.stepTooLong').default(''),
+  /** assign_navigator's adult (one of the school's staff the editor lists); ignored by the other actions. */
+  navigator: z.union([z.literal(''), z.uuid('automations.errors.navigatorRequired')]).default(''),
   maxPerHour: z.coerce.number('automations.errors.maxPerHour').int('automations.errors.maxPerHour').min(1, 'automations.errors.maxPerHour').max(1000, 'automations.errors.maxPerHour'),
   edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''),
 }).superRefine((f, c) => {
   if (f.action === 'add_plan_action' && f.step.length < 2) c.addIssue({ code: 'custom', path: ['step'], message: 'automations.errors.stepRequired' });
+  if (f.action === 'assign_navigator' && f.navigator === '') c.addIssue({ code: 'custom', path: ['navigator'], message: 'automations.errors.navigatorRequired' });
 });
 export type RuleForm = z.infer<typeof ruleForm>;
 

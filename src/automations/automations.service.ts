@@ -57,7 +57,11 @@ export interface AutomationsDeps {
     addPlanAction(tx: DbOrTx, r: { tenantId: string; studentId: string; authorId: string; step: string }): Promise<string | null>;
     /** An e-mail to each of the student's family members with an address (family-notice.ts). */
     notifyFamily(tx: DbOrTx, r: { tenantId: string; studentId: string }): Promise<string | null>;
+    /** Makes the adult the student's navigator when the student has none (no assignment, no advisory teacher). */
+    assignNavigator(tx: DbOrTx, r: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string }): Promise<string | null>;
   };
+  /** The adults an assign_navigator rule may name (the staff page's list, under its policy). */
+  navigatorChoices(user: AppUser): Promise<{ id: string; name: string }[]>;
 }
 
 const referralOccurrence = (r: OverdueReferral & { at: Date }): Occurrence => ({ studentId: r.studentId, sourceId: r.id, facts: referralFacts(r), at: r.at });
@@ -135,6 +139,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
     const { tenantId } = rule;
     if (rule.action === 'add_plan_action') return deps.actions.addPlanAction(tx, { tenantId, studentId: event.studentId, authorId: rule.createdBy, step: rule.params.step ?? '' });
     if (rule.action === 'notify_family') return deps.actions.notifyFamily(tx, { tenantId, studentId: event.studentId });
+    if (rule.action === 'assign_navigator') return deps.actions.assignNavigator(tx, { tenantId, studentId: event.studentId, navigatorId: rule.params.navigator ?? '', assignedBy: rule.createdBy });
     return deps.actions.alertRole(tx, { tenantId, studentId: event.studentId, ruleId: rule.id, eventId: event.id, audience: (rule.params.audience ?? 'navigator') as AlertAudience });
   }
 
@@ -187,15 +192,16 @@ export function createAutomationsService(deps: AutomationsDeps) {
   }
 
   /** The form's values checked whole: the rule's columns, or InvalidInput with every field's error. */
-  function ruleValues(user: AppUser, posted: ParsedForm<RuleForm>) {
+  async function ruleValues(user: AppUser, posted: ParsedForm<RuleForm>) {
     const form = validForm(posted, user.locale);
     const condition = parseCondition(form.condition, form.event);
     if (!condition.ok) throw new InvalidInput({ condition: t(condition.error, {}, user.locale) }, posted);
-    const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : form.action === 'alert_role' ? { audience: form.audience } : {};
+    if (form.action === 'assign_navigator' && !(await deps.navigatorChoices(user)).some((p) => p.id === form.navigator)) throw new InvalidInput({ navigator: t('automations.errors.navigatorRequired', {}, user.locale) }, posted);
+    const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : form.action === 'alert_role' ? { audience: form.audience } : form.action === 'assign_navigator' ? { navigator: form.navigator } : {};
     return { form, values: { name: form.name, event: form.event, condition: condition.logic as unknown, action: form.action, params, maxPerHour: form.maxPerHour, updatedAt: clock.now() } };
   }
 
-  const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', step: rule.params.step ?? '', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
+  const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', step: rule.params.step ?? '', navigator: rule.params.navigator ?? '', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
 
   return {
     /** Puts the "goal due" round on the queue (kept if already there). Only the server entry calls it. */
@@ -235,10 +241,16 @@ export function createAutomationsService(deps: AutomationsDeps) {
       gate(user, 'edit');
     },
 
+    /** The adults the editor's navigator choice lists. */
+    async navigatorChoices(user: AppUser) {
+      gate(user, 'edit');
+      return deps.navigatorChoices(user);
+    },
+
     /** A new rule, a draft until switched on; InvalidInput when the form is not right. */
     async create(user: AppUser, posted: ParsedForm<RuleForm>): Promise<string> {
       gate(user, 'edit');
-      const { values } = ruleValues(user, posted);
+      const { values } = await ruleValues(user, posted);
       const rule = await db.transaction(async (tx) => {
         const row = await repo.insertRule(tx, { tenantId: user.tenantId, ...values, createdBy: user.personId, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'automation_rule', entityId: row.id }, tx);
@@ -251,7 +263,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
     async update(user: AppUser, id: unknown, posted: ParsedForm<RuleForm>): Promise<void> {
       gate(user, 'edit');
       const rule = await ruleFor(user, id);
-      const { form, values } = ruleValues(user, posted);
+      const { form, values } = await ruleValues(user, posted);
       await db.transaction(async (tx) => {
         const saved = await repo.updateRule(tx, user.tenantId, rule.id, form.edits === '' ? rule.edits : form.edits, values);
         if (!saved) throw conflict(message('automations.errors.changedSince'));

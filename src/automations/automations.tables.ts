@@ -5,7 +5,7 @@ import { tenantKey, tenantReference } from '../db/keys.js';
 export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue', 'pulse_answered', 'goal_due'] as const;
 export type AutomationEvent = (typeof automationEvents)[number];
 
-export const ruleActions = ['alert_role', 'add_plan_action', 'notify_family'] as const;
+export const ruleActions = ['alert_role', 'add_plan_action', 'notify_family', 'assign_navigator'] as const;
 export type AutomationAction = (typeof ruleActions)[number];
 
 export const ruleStates = ['draft', 'on', 'paused'] as const;
@@ -25,7 +25,7 @@ export const automationRules = pgTable(
     event: text('event').$type<AutomationEvent>().notNull(),
     condition: jsonb('condition').notNull(),
     action: text('action').$type<AutomationAction>().notNull(),
-    /** The action's settings (alert_role: `{ audience }`; add_plan_action: `{ step }`, the step's words). */
+    /** The action's settings (alert_role: `{ audience }`; add_plan_action: `{ step }`, the step's words; assign_navigator: `{ navigator }`, a person's id). */
     params: jsonb('params').$type<Record<string, string>>().notNull(),
     state: text('state').$type<RuleState>().notNull().default('draft'),
     /** Actions an hour at most; past it a firing is recorded as rate-limited and does nothing. */
@@ -60,7 +60,7 @@ export const automationEventLog = pgTable(
   (t) => [tenantKey(t), personReference(t, t.studentId), index('automation_events_time_idx').on(t.tenantId, t.event, t.occurredAt)],
 );
 
-/** `skipped`: the action had nothing to act on (no active goal for add_plan_action, no family address for notify_family). */
+/** `skipped`: the action had nothing to act on (no active goal, no family address, a student who has a navigator already). */
 export const runOutcomes = ['done', 'skipped', 'rate_limited', 'failed'] as const;
 export type RunOutcome = (typeof runOutcomes)[number];
 

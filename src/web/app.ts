@@ -75,6 +75,7 @@ import { loadReferralsConfig, referralRulesKind } from '../referrals/referrals.s
 import { createAlertsService } from '../alerts/alerts.service.js';
 import { createAutomationsService } from '../automations/automations.service.js';
 import { createFamilyNotice } from '../automations/family-notice.js';
+import { createNavigatorAction } from '../automations/navigator-action.js';
 import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { createDigest } from '../alerts/digest.js';
 import { createSurveysService } from '../surveys/surveys.service.js';
@@ -233,9 +234,11 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     db, clock: deps.clock, logger: deps.logger, audit, jobs, roster,
     history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since), answeredSince: (t, since) => surveys.answeredSince(t, since), activeDueBetween: (t, from, to) => goals.activeDueBetween(t, from, to) },
     timeZoneOf: (t) => platforms.timeZoneOf(t),
+    navigatorChoices: async (user) => (await staff.list(user)).candidates.map((p) => ({ id: p.id, name: p.name })),
     actions: {
       alertRole: (tx, r) => alerts.raiseForRule(tx, r),
       notifyFamily: createFamilyNotice({ roster, mail }),
+      assignNavigator: createNavigatorAction({ navigators, audit }),
       addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
     },
   });

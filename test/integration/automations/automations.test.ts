@@ -11,6 +11,7 @@ import { goals, goalSteps } from '../../../src/goals/goals.tables.js';
 import { supports } from '../../../src/supports/supports.tables.js';
 import { surveyWindows } from '../../../src/surveys/surveys.tables.js';
 import { mailOutbox } from '../../../src/mail/mail.tables.js';
+import { navigatorAssignments } from '../../../src/navigators/navigators.tables.js';
 import { automationRules, automationRuns, automationEventLog } from '../../../src/automations/automations.tables.js';
 import { createAutomationsService, DELIVER_JOB, GOALS_DUE_JOB } from '../../../src/automations/automations.service.js';
 import type { JobHandler } from '../../../src/jobs/jobs.service.js';
@@ -151,9 +152,9 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     const failing = createAutomationsService({
       db: t.ctx.db, clock: t.clock, logger: t.ctx.logger, audit: t.ctx.audit, roster: t.ctx.roster,
       jobs: { register: (type, handler) => void handlers.set(type, handler), enqueue: async () => undefined, enqueueIn: async (_tx, _type, key) => void queued.push(key) },
-      history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [], answeredSince: async () => [], activeDueBetween: async () => [] }, timeZoneOf: async () => 'UTC',
+      history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [], answeredSince: async () => [], activeDueBetween: async () => [] }, timeZoneOf: async () => 'UTC', navigatorChoices: async () => [],
       // The alert is written, then the action fails: the run's transaction must take the alert back with it.
-      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null, notifyFamily: async () => null },
+      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null, notifyFamily: async () => null, assignNavigator: async () => null },
     });
     const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Fails', event: 'need_raised', condition: '{"==": [{"var": "category"}, "food"]}' })).expect(303);
     const id = ruleIdFrom(created.headers.location!);
@@ -267,6 +268,23 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     await t.ctx.db.update(goals).set({ targetDate: day(-1) }).where(eq(goals.id, dueToday));
     await round();
     expect((await published()).filter(([source]) => source === dueToday).map(([, late]) => late).sort()).to.deep.equal([0, 1]);
+  });
+
+  it("assigns the named adult as navigator to a student who has none, leaves one who has, and refuses an adult who is not the school's", async () => {
+    const refused = await admin.post('/admin/automations').type('form').send(rule({ name: 'Nobody', event: 'need_raised', condition: 'true', action: 'assign_navigator', navigator: randomUUID() })).expect(400);
+    expect(decoded(refused.text)).to.contain(text('automations.errors.navigatorRequired'));
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Unadvised students to the coordinator', event: 'need_raised', condition: 'true', action: 'assign_navigator', navigator: s.coordinator.id })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    // A student the roster puts in no advisory (a new arrival) has no navigator; students[0] has their advisory teacher.
+    const arrival = await t.ctx.roster.upsertPerson(s.tenantId, { sub: `arrival-${randomUUID().slice(0, 8)}`, name: 'New Arrival' });
+    await t.ctx.db.transaction((tx) => t.ctx.automations.needsRaised(tx, s.tenantId, [arrival.id, s.students[0].id].map((studentId) => ({ needId: randomUUID(), studentId, category: 'academic', urgency: 'concern' as const, at: t.clock.now() }))));
+    await t.ctx.jobs.runDue();
+    const runs = await runsOf(id);
+    expect(runs.map((r) => [r.studentId, r.outcome]).sort()).to.deep.equal([[arrival.id, 'done'], [s.students[0].id, 'skipped']].sort());
+    const assigned = await t.ctx.db.select().from(navigatorAssignments).where(eq(navigatorAssignments.tenantId, s.tenantId));
+    expect(assigned.filter((a) => a.studentId === arrival.id).map((a) => [a.navigatorId, a.assignedBy])).to.deep.equal([[s.coordinator.id, s.admin.id]]);
+    expect(assigned.filter((a) => a.studentId === s.students[0].id)).to.have.length(0);
   });
 
   it('refuses an add-a-plan-action rule without its step, keeping what was typed', async () => {
