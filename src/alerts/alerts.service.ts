@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser, StaffRole } from '../auth/user.js';
@@ -6,7 +5,7 @@ import { systemActor, type AuditActor, type AuditService } from '../audit/audit.
 import type { RosterService } from '../roster/roster.service.js';
 import type { NavigatorsService } from '../navigators/navigators.service.js';
 import type { SchoolsService } from '../schools/schools.service.js';
-import type { MailService } from '../mail/mail.service.js';
+import { recipientAddress, type MailService } from '../mail/mail.service.js';
 import { withTenant } from '../db/tenant-scope.js';
 import { alertActions, alertPolicy } from '../policies/alert.js';
 import { supportSchoolFilter } from '../policies/staff-scope.js';
@@ -54,7 +53,6 @@ export interface RaiseInput {
 
 /** Alerts that must reach someone now say so in the e-mail's subject; the rest ask for attention. */
 const levelOf = (kind: AlertKind): 'urgent' | 'attention' => (kind === 'urgent_need' || kind === 'crisis_words' ? 'urgent' : 'attention');
-const mailAddress = z.email().max(254);
 
 export type AlertOutcome = 'acknowledged' | 'alreadyAcknowledged' | 'resolved' | 'alreadyResolved';
 
@@ -113,7 +111,7 @@ export function createAlertsService(deps: AlertsDeps) {
     const people = new Map((await roster.findPeople(a.tenantId, rows.map((r) => r.personId), tx)).map((p) => [p.id, p]));
     for (const r of rows) {
       const person = people.get(r.personId);
-      const to = mailAddress.safeParse(person?.email ?? '');
+      const to = recipientAddress.safeParse(person?.email ?? '');
       // No address (or one the LMS gave that is no address): the alert still waits on their /alerts page.
       if (!to.success) continue;
       const mailId = await deps.mail.queue(tx, { tenantId: a.tenantId, to: to.data, template: 'alert.raised', params: { context: levelOf(a.kind) }, locale: isLocale(person?.locale) ? person.locale : undefined });

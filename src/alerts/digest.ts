@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
 import type { Logger } from '../web/logger.js';
 import type { JobQueue } from '../jobs/jobs.service.js';
-import type { MailService } from '../mail/mail.service.js';
+import { recipientAddress, type MailService } from '../mail/mail.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { isLocale } from '../web/i18n.js';
@@ -16,7 +15,6 @@ export const DIGEST_SCHEDULE_JOB = 'alerts.digestSchedule';
 /** When the digest goes out, at the school. */
 export const DIGEST_TIME = '07:00';
 const HOUR_MS = 3_600_000;
-const mailAddress = z.email().max(254);
 
 export interface DigestDeps {
   db: Db;
@@ -70,7 +68,7 @@ export function createDigest(deps: DigestDeps) {
     const people = await deps.roster.findPeople(tenantId, navigatorIds);
     let sent = 0;
     for (const p of people) {
-      const to = mailAddress.safeParse(p.email ?? '');
+      const to = recipientAddress.safeParse(p.email ?? '');
       if (!to.success) continue;
       const [checkinsDue, openAlerts, referralsWaiting] = await Promise.all([deps.checkinsDueBy(tenantId, p.id, weekEnd(day)), deps.openAlertsFor(tenantId, p.id), deps.referralsWaitingFor(tenantId, p.id)]);
       if (checkinsDue + openAlerts + referralsWaiting === 0) continue;

@@ -1,10 +1,7 @@
-import { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
-import type { MailService } from '../mail/mail.service.js';
+import { recipientAddress, type MailService } from '../mail/mail.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import { isLocale } from '../web/i18n.js';
-
-const address = z.email().max(254);
 
 export interface FamilyNoticeDeps {
   roster: Pick<RosterService, 'rosterRelations' | 'findPeople'>;
@@ -21,7 +18,7 @@ export function createFamilyNotice(deps: FamilyNoticeDeps) {
     const { mentors } = await deps.roster.rosterRelations(r.tenantId, r.studentId, tx);
     let first: string | null = null;
     for (const person of await deps.roster.findPeople(r.tenantId, mentors, tx)) {
-      const to = address.safeParse(person.email ?? '');
+      const to = recipientAddress.safeParse(person.email ?? '');
       if (!to.success) continue;
       const id = await deps.mail.queue(tx, { tenantId: r.tenantId, to: to.data, template: 'family.update', params: {}, locale: isLocale(person.locale) ? person.locale : undefined });
       first ??= id;

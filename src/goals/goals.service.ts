@@ -60,7 +60,6 @@ const goalPageActions = ['edit', 'approve', 'suggest', 'setStatus', 'addProgress
 /** Adding a goal: the student proposes their own, an advisor creates one. */
 const addAction = (s: StudentRecord): GoalAction => (s.relationship === 'self' ? 'propose' : 'create');
 
-/** SMART goals with action steps and progress updates; students propose, advisors approve or suggest. */
 /** A goal at its target day as events tell of it. */
 export interface DueGoal {
   goalId: string;
@@ -69,6 +68,7 @@ export interface DueGoal {
   targetDate: string;
 }
 
+/** SMART goals with action steps and progress updates; students propose, advisors approve or suggest. */
 export function createGoalsService(deps: GoalsDeps) {
   const { db, clock, audit, roster, studentRecords } = deps;
 

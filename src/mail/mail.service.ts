@@ -27,7 +27,7 @@ export class MailError extends Error {
 }
 
 /** One address, as a person or an LMS gave it: no display name, no list, nothing a header could be split on. */
-const recipientAddress = z.email().max(254);
+export const recipientAddress = z.email().max(254);
 
 export interface MailDeps {
   db: Db;

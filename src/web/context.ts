@@ -126,9 +126,9 @@ export interface AppContext extends AppDeps {
   schoolView: SchoolViewService;
   /** Teams' Success Maps (issue 13): a school's or the district's shared map with its tracked actions. */
   teamMaps: TeamMapsService;
-  /** Configuration documents (issue 14): versions of what a district changes without code, and the one in force. */
   /** The district's automation rules (issue 14, item 5): events in, actions out, exactly once. */
   automations: AutomationsService;
+  /** Configuration documents (issue 14): versions of what a district changes without code, and the one in force. */
   configuration: ConfigurationService;
   recordsRequests: RecordsRequestsService;
   /** The nightly retention round (check-in words older than the district's setting emptied). */
