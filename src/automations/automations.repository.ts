@@ -36,6 +36,11 @@ export async function setState(db: DbOrTx, tenantId: string, id: string, v: Pick
   return row;
 }
 
+/** The rules switched on for an event of the tenant (a publisher checks each occurrence against their `onSince`). */
+export async function rulesOn(db: DbOrTx, tenantId: string, event: AutomationEvent): Promise<Pick<Rule, 'id' | 'onSince'>[]> {
+  return db.select({ id: automationRules.id, onSince: automationRules.onSince }).from(automationRules).where(and(eq(automationRules.tenantId, tenantId), eq(automationRules.event, event), eq(automationRules.state, 'on')));
+}
+
 /** The rules switched on for an event of the tenant, on since before it happened. */
 export async function rulesFor(db: DbOrTx, tenantId: string, event: AutomationEvent, occurredAt: Date): Promise<Rule[]> {
   return db

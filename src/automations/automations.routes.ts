@@ -52,10 +52,12 @@ export function automationsRoutes(ctx: AppContext): Router {
   const r = Router();
   r.use(BASE, ctx.requireUser);
 
-  const renderForm = async (req: Request, res: Response, id: string | null, v: RuleValues, refused?: InvalidInput) => {
+  // `read`: the rule and runs the caller already read (GET /:id), so a page reads and audits them once.
+  type Detail = Awaited<ReturnType<AppContext['automations']['detail']>>;
+  const renderForm = async (req: Request, res: Response, id: string | null, v: RuleValues, refused?: InvalidInput, read?: Detail) => {
     const user = req.user!;
     if (!id) ctx.automations.newRule(user);
-    const detail = id ? await ctx.automations.detail(user, id) : null;
+    const detail = read ?? (id ? await ctx.automations.detail(user, id) : null);
     res.render('automations/editor', {
       titleKey: id ? 'automations.editor.title' : 'automations.editor.newTitle',
       rule: detail?.rule,
@@ -104,8 +106,9 @@ export function automationsRoutes(ctx: AppContext): Router {
 
   r.get(`${BASE}/:id`, async (req, res) => {
     const id = String(req.params.id);
-    const { rule } = await ctx.automations.detail(req.user!, id);
-    await renderForm(req, res, id, { name: rule.name, event: rule.event, condition: rule.conditionText, action: rule.action, audience: rule.audience, step: rule.step, navigator: rule.navigator, maxPerHour: String(rule.maxPerHour), edits: String(rule.edits) });
+    const detail = await ctx.automations.detail(req.user!, id);
+    const { rule } = detail;
+    await renderForm(req, res, id, { name: rule.name, event: rule.event, condition: rule.conditionText, action: rule.action, audience: rule.audience, step: rule.step, navigator: rule.navigator, maxPerHour: String(rule.maxPerHour), edits: String(rule.edits) }, undefined, detail);
   });
 
   r.post(`${BASE}/:id`, async (req, res) => {

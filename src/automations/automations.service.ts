@@ -64,6 +64,8 @@ export interface AutomationsDeps {
   navigatorChoices(user: AppUser): Promise<{ id: string; name: string }[]>;
 }
 
+const checkinOccurrence = (c: RecordedCheckin): Occurrence => ({ studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at });
+const needOccurrence = (n: RaisedNeed): Occurrence => ({ studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at });
 const referralOccurrence = (r: OverdueReferral & { at: Date }): Occurrence => ({ studentId: r.studentId, sourceId: r.id, facts: referralFacts(r), at: r.at });
 const pulseOccurrence = (p: AnsweredPulse): Occurrence => ({ studentId: p.studentId, sourceId: p.responseId, facts: pulseFacts(p), at: p.at });
 
@@ -93,11 +95,18 @@ export function createAutomationsService(deps: AutomationsDeps) {
     return rule;
   }
 
-  /** Stores the event and queues its delivery, in the caller's transaction, when some rule is on for it. */
-  async function publish(tx: DbOrTx, tenantId: string, event: AutomationEvent, o: Occurrence): Promise<void> {
-    if ((await repo.rulesFor(tx, tenantId, event, o.at)).length === 0) return;
-    const row = await repo.insertEvent(tx, { tenantId, event, studentId: o.studentId, sourceId: o.sourceId, facts: o.facts, occurredAt: o.at });
-    await jobs.enqueueIn(tx, DELIVER_JOB, `${tenantId}/${row.id}`, clock.now(), tenantId);
+  /**
+   * Stores each occurrence and queues its delivery, in the caller's transaction, when some rule was on for
+   * the event when it happened: one read of the rules for the whole batch (a check-in's needs, a scan's referrals).
+   */
+  async function publish(tx: DbOrTx, tenantId: string, event: AutomationEvent, occurrences: readonly Occurrence[]): Promise<void> {
+    if (occurrences.length === 0) return;
+    const onSince = (await repo.rulesOn(tx, tenantId, event)).flatMap((r) => (r.onSince ? [r.onSince.getTime()] : []));
+    for (const o of occurrences) {
+      if (!onSince.some((since) => since <= o.at.getTime())) continue;
+      const row = await repo.insertEvent(tx, { tenantId, event, studentId: o.studentId, sourceId: o.sourceId, facts: o.facts, occurredAt: o.at });
+      await jobs.enqueueIn(tx, DELIVER_JOB, `${tenantId}/${row.id}`, clock.now(), tenantId);
+    }
   }
 
   /**
@@ -106,13 +115,14 @@ export function createAutomationsService(deps: AutomationsDeps) {
    * nothing; else the action, inside a savepoint. An action that throws is rolled back to the savepoint
    * whole, and the same transaction records the run as failed and pauses the rule with the error's class.
    */
-  async function fire(rule: repo.Rule, event: repo.EventRow): Promise<void> {
-    const { tenantId } = rule;
+  async function fire(ruleId: string, event: repo.EventRow): Promise<void> {
+    const { tenantId } = event;
     await db.transaction(async (tx) => {
-      await repo.lockRule(tx, rule.id);
-      // Paused (or changed to another event) since the delivery read it: it no longer hears this one.
-      const current = await repo.findRule(tx, tenantId, rule.id);
-      if (current?.state !== 'on' || current.event !== event.event) return;
+      await repo.lockRule(tx, ruleId);
+      // The rule as it stands under its lock: paused, moved to another event or rewritten since the delivery
+      // read it, it acts (or not) as it now says.
+      const rule = await repo.findRule(tx, tenantId, ruleId);
+      if (rule?.state !== 'on' || rule.event !== event.event || !holds(rule.condition, event.facts)) return;
       const runId = await repo.claimRun(tx, { tenantId, ruleId: rule.id, eventId: event.id, studentId: event.studentId, outcome: 'done', at: clock.now() });
       if (!runId) return;
       if ((await repo.doneSince(tx, tenantId, rule.id, new Date(clock.now().getTime() - HOUR_MS))) > rule.maxPerHour) {
@@ -121,7 +131,9 @@ export function createAutomationsService(deps: AutomationsDeps) {
       }
       try {
         const resultId = await tx.transaction((savepoint) => act(savepoint, rule, event));
-        // An action with nothing to act on (no active goal) is no failure, and does not count toward the limit.
+        // An action with nothing to act on (no active goal, no family address, a navigator already) is no
+        // failure and does not count toward the limit; an alert already open for the student and rule is
+        // the rule's alert standing, so it is done.
         await repo.finishRun(tx, tenantId, runId, { outcome: resultId || rule.action === 'alert_role' ? 'done' : 'skipped', resultId });
         await audit.record(systemActor(tenantId), { action: 'create', entity: 'automation_run', entityId: runId, studentId: event.studentId }, tx);
       } catch (err) {
@@ -151,7 +163,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
       const event = await repo.findEvent(db, tenantId, eventId);
       if (!event) return;
       for (const rule of await repo.rulesFor(db, tenantId, event.event, event.occurredAt)) {
-        if (holds(rule.condition, event.facts)) await fire(rule, event);
+        if (holds(rule.condition, event.facts)) await fire(rule.id, event);
       }
     });
   }
@@ -169,7 +181,8 @@ export function createAutomationsService(deps: AutomationsDeps) {
     await db.transaction(async (tx) => {
       await repo.lockScheduledEvent(tx, tenantId, 'goal_due');
       const published = await repo.publishedKeys(tx, tenantId, 'goal_due', due.map((g) => g.goalId), 'targetDate');
-      for (const g of due) if (!published.has(`${g.goalId}/${g.targetDate}`)) await publish(tx, tenantId, 'goal_due', { studentId: g.studentId, sourceId: g.goalId, facts: goalFacts(g, today), at: clock.now() });
+      const fresh = due.filter((g) => !published.has(`${g.goalId}/${g.targetDate}`));
+      await publish(tx, tenantId, 'goal_due', fresh.map((g) => ({ studentId: g.studentId, sourceId: g.goalId, facts: goalFacts(g, today), at: clock.now() })));
     });
   }
   jobs.register(GOALS_DUE_JOB, async () => {
@@ -179,7 +192,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
 
   /** The rule's event as it happened over the last days, from the features' records. */
   async function replay(tenantId: string, event: AutomationEvent, since: Date): Promise<Occurrence[]> {
-    if (event === 'checkin_recorded') return (await deps.history.recordedSince(tenantId, since)).map((c) => ({ studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }));
+    if (event === 'checkin_recorded') return (await deps.history.recordedSince(tenantId, since)).map(checkinOccurrence);
     if (event === 'referral_overdue') return (await deps.history.overdueSince(tenantId, since)).map(referralOccurrence);
     if (event === 'pulse_answered') return (await deps.history.answeredSince(tenantId, since)).map(pulseOccurrence);
     if (event === 'goal_due') {
@@ -188,7 +201,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
       const due = await deps.history.activeDueBetween(tenantId, localDate(since, zone), localDate(clock.now(), zone));
       return due.map((g) => ({ studentId: g.studentId, sourceId: g.goalId, facts: goalFacts(g, g.targetDate), at: new Date(`${g.targetDate}T12:00:00Z`) }));
     }
-    return (await deps.history.needsRaisedSince(tenantId, since)).map((n) => ({ studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at }));
+    return (await deps.history.needsRaisedSince(tenantId, since)).map(needOccurrence);
   }
 
   /** The form's values checked whole: the rule's columns, or InvalidInput with every field's error. */
@@ -207,17 +220,13 @@ export function createAutomationsService(deps: AutomationsDeps) {
     /** Puts the "goal due" round on the queue (kept if already there). Only the server entry calls it. */
     startSchedule: () => jobs.enqueue(GOALS_DUE_JOB, 'all', clock.now()),
     /** For check-ins: a check-in was recorded (in its transaction). */
-    checkinRecorded: (tx: DbOrTx, tenantId: string, c: RecordedCheckin) => publish(tx, tenantId, 'checkin_recorded', { studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at }),
+    checkinRecorded: (tx: DbOrTx, tenantId: string, c: RecordedCheckin) => publish(tx, tenantId, 'checkin_recorded', [checkinOccurrence(c)]),
     /** For check-ins: needs were raised (in their transaction), one event each. */
-    async needsRaised(tx: DbOrTx, tenantId: string, needs: readonly RaisedNeed[]): Promise<void> {
-      for (const n of needs) await publish(tx, tenantId, 'need_raised', { studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at });
-    },
+    needsRaised: (tx: DbOrTx, tenantId: string, needs: readonly RaisedNeed[]) => publish(tx, tenantId, 'need_raised', needs.map(needOccurrence)),
     /** For surveys: a pulse answered or changed (in its transaction). */
-    pulseAnswered: (tx: DbOrTx, tenantId: string, p: AnsweredPulse) => publish(tx, tenantId, 'pulse_answered', pulseOccurrence(p)),
+    pulseAnswered: (tx: DbOrTx, tenantId: string, p: AnsweredPulse) => publish(tx, tenantId, 'pulse_answered', [pulseOccurrence(p)]),
     /** For referrals: referrals just marked overdue (in that transaction), one event each. */
-    async referralsOverdue(tx: DbOrTx, tenantId: string, overdue: readonly OverdueReferral[]): Promise<void> {
-      for (const r of overdue) await publish(tx, tenantId, 'referral_overdue', referralOccurrence({ ...r, at: clock.now() }));
-    },
+    referralsOverdue: (tx: DbOrTx, tenantId: string, overdue: readonly OverdueReferral[]) => publish(tx, tenantId, 'referral_overdue', overdue.map((r) => referralOccurrence({ ...r, at: clock.now() }))),
 
     /** /admin/automations: the tenant's rules. */
     async list(user: AppUser) {
