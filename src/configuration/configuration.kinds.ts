@@ -12,6 +12,19 @@ export interface DocumentKind<T = unknown> {
   schema: z.ZodType<T>;
   /** The default that ships with the tool (version 0). */
   shipped: () => T;
+  /**
+   * What a new version may not change from the one in force, whatever its schema allows (the plan
+   * template's fields never gain readers): checked on saving a draft, publishing, restoring and importing.
+   */
+  changeProblems?(inForce: T, next: T): KindProblem[];
+}
+
+/** One problem a kind's own check finds: where (a body path), what (configuration.problems.<code>, with params), and in plain words for logs. */
+export interface KindProblem {
+  path: string;
+  code: string;
+  params: Record<string, string>;
+  message: string;
 }
 
 /** A typed kind, from the feature that reads it (the registry holds them untyped). */

@@ -25,11 +25,17 @@ export interface ConfigProblem {
 
 /** One zod issue as a problem: its code names the words (configuration.problems.<code>), with its bounds. */
 export function problemOf(kind: string, issue: z.core.$ZodIssue): ConfigProblem {
+  const path = issue.path.map(String).join('.');
+  // A kind's own check names its problem (params.code, with its words' params): configuration.problems.<code>.
+  if (issue.code === 'custom' && typeof issue.params?.code === 'string') {
+    const { code, ...rest } = issue.params as Record<string, string>;
+    return { kind, path, code: code!, params: rest, message: issue.message };
+  }
   const params: Record<string, string | number> = {};
   if ('minimum' in issue) params.minimum = Number(issue.minimum);
   if ('maximum' in issue) params.maximum = Number(issue.maximum);
   const code = issue.code === 'too_small' || issue.code === 'too_big' ? `${issue.code}_${issue.origin === 'array' || issue.origin === 'set' ? 'items' : issue.origin === 'string' ? 'text' : 'number'}` : issue.code;
-  return { kind, path: issue.path.map(String).join('.'), code, params, message: issue.message };
+  return { kind, path, code, params, message: issue.message };
 }
 
 /** Every problem of a body against its kind's schema, each with its path (`a.b.0.c`; '' for the whole). */

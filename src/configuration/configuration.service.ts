@@ -1,5 +1,5 @@
 import { canonicalize, diffJson } from 'diff';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AppUser } from '../auth/user.js';
 import type { Clock } from '../web/clock.js';
@@ -73,9 +73,21 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     if (!kind) throw notFound();
     return kind;
   };
-  const refuseUnlessValid = (kind: DocumentKind, body: unknown) => {
+  /** A body's problems: its schema's, then (when it meets the schema) what it may not change from the body in force. */
+  const problemsOfChange = (kind: DocumentKind, inForce: unknown, body: unknown): ConfigProblem[] => {
     const problems = problemsOf(kind.id, kind.schema, body);
+    if (problems.length > 0 || !kind.changeProblems) return problems;
+    const before = kind.schema.safeParse(inForce);
+    return before.success ? kind.changeProblems(before.data, kind.schema.parse(body)).map((p) => ({ kind: kind.id, ...p })) : [];
+  };
+  const refuseUnlessValid = (kind: DocumentKind, inForce: unknown, body: unknown) => {
+    const problems = problemsOfChange(kind, inForce, body);
     if (problems.length > 0) throw new ConfigRefused(problems);
+  };
+  /** The body in force as the transaction sees it (its published version, else shipped). */
+  const inForceIn = async (tx: DbOrTx, tenantId: string, kind: DocumentKind): Promise<{ row: repo.ConfigVersion | undefined; body: unknown }> => {
+    const row = await repo.inState(tx, tenantId, kind.id, 'published');
+    return { row, body: row ? row.body : kind.shipped() };
   };
 
   /** The body of a version (0: the shipped default); 404 for a version the kind never had. */
@@ -91,7 +103,8 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     const at = clock.now();
     const version = await db.transaction(async (tx) => {
       await repo.lockKind(tx, user.tenantId, kind.id);
-      const current = await repo.inState(tx, user.tenantId, kind.id, 'published');
+      const { row: current, body: inForce } = await inForceIn(tx, user.tenantId, kind);
+      refuseUnlessValid(kind, inForce, body);
       const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: kind.id, version: await repo.nextVersion(tx, user.tenantId, kind.id), state: 'retired', body, basedOn: current?.version ?? 0, note, createdBy: user.personId, createdAt: at, updatedAt: at });
       await repo.publish(tx, user.tenantId, kind.id, created.version, user.personId, at);
       await audit.record(user, { action: 'publish', entity: 'configuration', entityId: created.id }, tx);
@@ -113,6 +126,22 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       const found = parsed?.success ? { version: row!.version, body: parsed.data } : { version: 0, body: kind.shipped() };
       cache.set(key, { at: Date.now(), ...found });
       return found;
+    },
+
+    /**
+     * Every version of a kind a tenant has had in force (published or retired), newest first, each as its
+     * schema reads it (one it no longer takes is left out): for records written under an earlier version,
+     * such as plan words in a field a later template dropped. For features; no gate.
+     */
+    async inForceBefore<T>(tenantId: string, kind: DocumentKind<T>): Promise<{ version: number; body: T }[]> {
+      const rows = await withTenant(tenantId, () => repo.versionsOf(db, tenantId, kind.id));
+      return rows
+        .filter((r) => r.state !== 'draft')
+        .sort((a, b) => b.version - a.version)
+        .flatMap((r) => {
+          const parsed = kind.schema.safeParse(r.body);
+          return parsed.success ? [{ version: r.version, body: parsed.data }] : [];
+        });
     },
 
     /** Every kind with its version in force and its draft, for the console's list. */
@@ -186,10 +215,10 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     async saveDraft(user: AppUser, kindId: string, input: { body: unknown; edits: number | null; note?: string }): Promise<{ version: number; edits: number }> {
       gate(user, 'edit');
       const kind = kindOf(kindId);
-      refuseUnlessValid(kind, input.body);
       const at = clock.now();
       return db.transaction(async (tx) => {
         await repo.lockKind(tx, user.tenantId, kind.id);
+        refuseUnlessValid(kind, (await inForceIn(tx, user.tenantId, kind)).body, input.body);
         const draft = await repo.inState(tx, user.tenantId, kind.id, 'draft');
         if (draft === undefined && input.edits === null) {
           const published = await repo.inState(tx, user.tenantId, kind.id, 'published');
@@ -223,8 +252,8 @@ export function createConfigurationService(deps: ConfigurationDeps) {
         await repo.lockKind(tx, user.tenantId, kind.id);
         const draft = await repo.inState(tx, user.tenantId, kind.id, 'draft');
         if (!draft || draft.version !== version) throw conflict(message('configuration.errors.staleDraft'), 'stale_draft');
-        // Checked again: the schema may have changed since the draft was saved (a new release of the tool).
-        refuseUnlessValid(kind, draft.body);
+        // Checked again: the schema may have changed since the draft was saved (a new release of the tool), or another version gone in force.
+        refuseUnlessValid(kind, (await inForceIn(tx, user.tenantId, kind)).body, draft.body);
         await repo.publish(tx, user.tenantId, kind.id, draft.version, user.personId, at);
         await audit.record(user, { action: 'publish', entity: 'configuration', entityId: draft.id }, tx);
       });
@@ -236,7 +265,6 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       gate(user, 'publish');
       const kind = kindOf(kindId);
       const body = await bodyOf(user.tenantId, kind, version);
-      refuseUnlessValid(kind, body);
       return publishNew(user, kind, body, `restored:${version}`);
     },
 
@@ -275,18 +303,26 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       const envelope = configurationExport.safeParse(raw);
       if (!envelope.success) throw new ConfigRefused(envelope.error.issues.map((i) => problemOf('', i)));
       const entries = Object.entries(envelope.data.documents);
-      const problems = entries.flatMap(([id, body]) => {
+      // What each document is, first: a change is only checked (below, under the kinds' locks) in an import whose every document is one.
+      const malformed = entries.flatMap(([id, body]): ConfigProblem[] => {
         const kind = kinds.get(id);
         return kind ? problemsOf(id, kind.schema, body) : [{ kind: id, path: '', code: 'unknown_kind', params: {}, message: 'unknown document kind' }];
       });
-      if (problems.length > 0) throw new ConfigRefused(problems);
+      if (malformed.length > 0) throw new ConfigRefused(malformed);
       const changed: string[] = [];
       const at = clock.now();
       await db.transaction(async (tx) => {
+        // Every document is checked against the one in force under its lock before anything is written: one problem refuses the import whole.
+        const checked = [];
         for (const [id, body] of entries) {
+          const kind = kinds.get(id)!;
           await repo.lockKind(tx, user.tenantId, id);
-          const published = await repo.inState(tx, user.tenantId, id, 'published');
-          const inForce = published ? published.body : kinds.get(id)!.shipped();
+          const { row: published, body: inForce } = await inForceIn(tx, user.tenantId, kind);
+          checked.push({ id, body, published, inForce, problems: problemsOfChange(kind, inForce, body) });
+        }
+        const problems = checked.flatMap((c) => c.problems);
+        if (problems.length > 0) throw new ConfigRefused(problems);
+        for (const { id, body, published, inForce } of checked) {
           if (sameDocument(inForce, body)) continue;
           const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: id, version: await repo.nextVersion(tx, user.tenantId, id), state: 'retired', body, basedOn: published?.version ?? 0, note: 'imported', createdBy: user.personId, createdAt: at, updatedAt: at });
           await repo.publish(tx, user.tenantId, id, created.version, user.personId, at);

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * a new setting needs no form code. Field names are the body's paths (`f.responseBusinessDays.urgent`,
  * `f.values.0.id`); a choice of many is one checkbox per value (`f.consentCategories.food`: the tool's
  * forms are flat, one value a name). Labels are i18n keys `configuration.kinds.<kind>.<path>.label`
- * (array indices left out), options `configuration.kinds.<kind>.<path>.options.<value>`.
+ * (array indices left out; a property named `label` or `options` as `label_`, `options_`), options
+ * `configuration.kinds.<kind>.<path>.options.<value>`.
  */
 interface JsonSchema {
   type?: string;
@@ -37,7 +38,9 @@ export const jsonSchemaOf = (schema: z.ZodType): JsonSchema => z.toJSONSchema(sc
 
 const nameOf = (path: readonly (string | number)[]) => ['f', ...path].join('.');
 const idOf = (path: readonly (string | number)[]) => ['cfg', ...path].join('-').replace(/[^A-Za-z0-9_-]/g, '_');
-const keyOf = (kind: string, path: readonly (string | number)[]) => ['configuration.kinds', kind, ...path.filter((p) => typeof p === 'string')].join('.');
+// A property named `label` or `options` would clash with the words' own keys (`<path>.label`, `<path>.options.<value>`): it takes a trailing underscore.
+const segmentOf = (p: string) => (p === 'label' || p === 'options' ? `${p}_` : p);
+const keyOf = (kind: string, path: readonly (string | number)[]) => ['configuration.kinds', kind, ...path.filter((p) => typeof p === 'string').map(segmentOf)].join('.');
 const labelOf = (kind: string, path: readonly (string | number)[]) => `${keyOf(kind, path)}.label`;
 const isEnumArray = (s: JsonSchema) => s.type === 'array' && s.items?.enum !== undefined;
 const get = (value: unknown, key: string | number): unknown => (value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined);
@@ -59,7 +62,8 @@ export function formFields(kind: string, schema: JsonSchema, value: unknown, err
       const rows = [...list, ...Array.from({ length: NEW_ROWS }, () => undefined)];
       return { kind: 'list', ...base, items: rows.map((item, i) => ({ id: idOf([...p, i]), removeName: nameOf([...p, i, '_remove']), fields: s.items?.type === 'object' ? formFields(kind, s.items, item, errors, [...p, i]) : [fieldOf(s.items ?? {}, item, [...p, i], false)] })) };
     }
-    if (s.enum) return { kind: 'select', ...base, name: nameOf(p), required, options: s.enum.map((o) => ({ value: String(o), labelKey: `${keyOf(kind, p)}.options.${String(o)}`, selected: String(o) === String(v ?? '') })) };
+    // A new row's choice starts blank (not its first option), so a row left empty is dropped, not saved half-filled.
+    if (s.enum) return { kind: 'select', ...base, name: nameOf(p), required: required && v !== undefined, options: s.enum.map((o) => ({ value: String(o), labelKey: `${keyOf(kind, p)}.options.${String(o)}`, selected: String(o) === String(v ?? '') })) };
     if (s.type === 'boolean') return { kind: 'checkbox', ...base, name: nameOf(p), checked: v === true };
     const text = v === undefined || v === null ? '' : String(v);
     if (s.type === 'integer' || s.type === 'number') return { kind: 'number', ...base, name: nameOf(p), value: text, required, min: s.minimum, max: s.maximum };

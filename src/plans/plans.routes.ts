@@ -4,7 +4,29 @@ import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
 import { prefixed, redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
 import { t } from '../web/i18n.js';
-import { commentForm, printQuery, sectionFormsOf, statusForm, unknownSectionForm } from './plans.schemas.js';
+import { commentForm, printQuery, statusForm, unknownSectionForm, type PlanField } from './plans.schemas.js';
+
+/**
+ * What a section's form typed, by field key: `text.<key>`, and for a multi-select each ticked box
+ * `choice.<key>.<value>` (forms are flat, one value a name) joined by commas after the `text.<key>`
+ * the form always sends for it (blank: nothing ticked is an answer too).
+ */
+function typedOf(body: Record<string, unknown>): Record<string, string> {
+  const typed = prefixed(body, 'text');
+  for (const name of Object.keys(prefixed(body, 'choice'))) {
+    const dot = name.lastIndexOf('.');
+    const key = name.slice(0, dot);
+    if (dot > 0 && typed[key] !== undefined) typed[key] = [typed[key], name.slice(dot + 1)].filter(Boolean).join(',');
+  }
+  return typed;
+}
+
+/** A choice field's options as the form shows them, with the voice's value(s) chosen; yes/no is a choice of two. */
+const choicesOf = (f: PlanField, text: string, locale: string | undefined) => {
+  const chosen = new Set(text.split(','));
+  const options = f.type === 'yesno' ? (['yes', 'no'] as const).map((value) => ({ value, label: t(`plans.field.${value}`, {}, locale) })) : (f.options ?? []);
+  return options.map((o) => ({ value: o.value, label: o.label, selected: chosen.has(o.value) }));
+};
 
 /** What a refused save brings back to one field in one voice: the typed text, an error, or the other person's text. */
 interface FieldOverride {
@@ -45,7 +67,6 @@ export function plansRoutes(ctx: AppContext): Router {
   const earlierYearsOf = (id: string, years: string[]) => years.map((y) => ({ label: y, url: yearUrl(id, y) }));
   /** The student id as the URL has it: the service's gate judges it. */
   const studentIdOf = (req: Request) => String(req.params.studentId);
-  const sectionForm = sectionFormsOf(ctx.plans.template);
 
   const renderPlan = async (req: Request, res: Response, studentId: string, opts: RenderOptions = {}) => {
     const user = req.user!;
@@ -60,11 +81,13 @@ export function plansRoutes(ctx: AppContext): Router {
         ...f,
         voices: f.voices.map((v) => {
           const mine = opts.fields?.get(voiceId(f.key, v.voice));
+          const text = mine ? mine.text : (v.entry?.text ?? '');
           return {
             ...v,
             id: voiceId(f.key, v.voice),
             inputId: inputId(f.key, v.voice),
-            text: mine ? mine.text : (v.entry?.text ?? ''),
+            text,
+            choices: choicesOf(f, text, user.locale),
             version: mine?.version ?? v.entry?.version ?? 0,
             error: mine?.error,
             conflict: mine?.conflict,
@@ -108,9 +131,10 @@ export function plansRoutes(ctx: AppContext): Router {
     const body = req.body as Record<string, unknown>;
     const section = String(body.section ?? '');
     const voice = String(body.voice ?? '');
-    const typed = prefixed(body, 'text');
+    const typed = typedOf(body);
     const loaded = prefixed(body, 'version');
-    const schema = sectionForm(section, voice);
+    const shape = await ctx.plans.shapeFor(req.user!.tenantId);
+    const schema = shape.sectionForm(section, voice);
     const saved = await unlessRefused(() => ctx.plans.saveSection(req.user!, studentId, (schema ?? unknownSectionForm).safeParse({ text: typed, version: loaded })));
     const locale = req.user!.locale;
     if (!saved.ok) {
@@ -123,7 +147,7 @@ export function plansRoutes(ctx: AppContext): Router {
       }
       const fieldOf = (name: string) => {
         const key = /^(?:text|version)\.(.+)$/.exec(name)?.[1];
-        return key === undefined ? undefined : ctx.plans.fieldIn(locale, key);
+        return key === undefined ? undefined : shape.fieldIn(locale, key);
       };
       const labelled = Object.fromEntries(Object.entries(errors).map(([name, text]) => [name, fieldOf(name) ? `${fieldOf(name)!.label}: ${text}` : text]));
       const errorSummary = summaryOf(labelled, (name) => {
@@ -136,7 +160,7 @@ export function plansRoutes(ctx: AppContext): Router {
       return;
     }
     const outcome = saved.value;
-    const labelOf = (key: string) => ctx.plans.fieldIn(locale, key)!.label;
+    const labelOf = (key: string) => shape.fieldIn(locale, key)!.label;
     if (outcome.conflicts.length === 0) {
       redirectInTool(res, planUrl(studentId), { query: { saved: section }, hash: `sec-${section}` });
       return;

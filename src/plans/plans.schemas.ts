@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../web/config.js';
-import { formText } from '../web/forms.js';
+import { formText, isRealDate } from '../web/forms.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
+import { defaultLocale, locales } from '../web/i18n.js';
+import jsonLogic, { type RulesLogic } from 'json-logic-js';
 
 /** Who reads a field: the student, their advisors (and admins), family, and teachers of their subject courses. */
 export const audiences = ['student', 'adult', 'family', 'teacher'] as const;
@@ -14,20 +16,59 @@ export type Voice = 'student' | 'adult';
 
 const key = z.string().regex(/^[a-z0-9-]{1,60}$/, 'keys are lowercase letters, digits and dashes');
 
+/**
+ * What a field holds. short and long are words; the rest are chosen or typed values, kept as text in
+ * the plan's entries (a picklist's value, a multi-select's values joined by commas in the template's
+ * order, yyyy-mm-dd, a number, yes or no) so every answer has the same authorship and history.
+ */
+export const fieldTypes = ['short', 'long', 'picklist', 'multi', 'date', 'number', 'yesno'] as const;
+export type FieldType = (typeof fieldTypes)[number];
+export const choiceTypes: readonly FieldType[] = ['picklist', 'multi'];
+
+/** The languages besides English whose words a template carries beside its English ones. */
+export const otherLocales = locales.filter((l) => l !== defaultLocale);
+/** A text's other languages, in the same document: `translations.es.label` beside `label`. */
+const translations = <S extends z.ZodRawShape>(shape: S) => z.object(Object.fromEntries(otherLocales.map((l) => [l, z.object(shape).partial().optional()]))).optional();
+
+const label = z.string().min(1).max(200);
+const help = z.string().max(500).optional();
+
+const option = z.object({ value: key, label, translations: translations({ label }) });
+
 const field = z.object({
   key,
-  label: z.string().min(1).max(200),
-  help: z.string().max(500).optional(),
-  type: z.enum(['short', 'long']),
+  label,
+  help,
+  type: z.enum(fieldTypes),
+  /** The choices of a picklist or multi-select, in the order they are shown. */
+  options: z.array(option).optional(),
   edit: z.enum(editors),
   see: z.array(z.enum(audiences)).min(1),
   /** Words that still describe the student next year: at the school year's roll forward they start the new plan (see plans.service rollForward). */
   carry: z.boolean().optional(),
+  translations: translations({ label, help: z.string().max(500) }),
+});
+
+/** Longest JSON Logic a validation rule may hold. */
+export const RULE_LOGIC_MAX = 2000;
+
+/**
+ * A validation rule (issue 14 item 2): when `when` (JSON Logic over the plan's values in the voice being
+ * saved, by field key) is true, the save is refused and `message` shows at `field`. Checked on a save
+ * that posts `field`, so a rule never blocks another section.
+ */
+const rule = z.object({
+  key,
+  field: key,
+  when: z.string().min(1).max(RULE_LOGIC_MAX),
+  message: z.string().min(1).max(300),
+  translations: translations({ message: z.string().min(1).max(300) }),
 });
 
 export const planTemplateSchema = z
   .object({
     name: z.string().min(1),
+    translations: translations({ name: z.string().min(1) }),
     sections: z
       .array(
         z.object({
@@ -37,30 +78,69 @@ export const planTemplateSchema = z
           /** Last year's words of this section are shown, read-only, at the top of next year's plan (the transition handed to next year's navigator). */
           handover: z.boolean().optional(),
           fields: z.array(field).min(1),
+          translations: translations({ title: z.string().min(1).max(200), intro: z.string().max(500) }),
         }),
       )
       .min(1),
+    rules: z.array(rule).optional(),
   })
   .superRefine((t, ctx) => {
+    // Each problem carries a code (configuration.problems.<code>) so the console names it in the admin's words.
+    const problem = (path: (string | number)[], code: string, message: string, params: Record<string, string> = {}) => ctx.addIssue({ code: 'custom', path, message, params: { code, ...params } });
     const seen = new Set<string>();
     t.sections.forEach((s, si) =>
       s.fields.forEach((f, fi) => {
-        if (seen.has(f.key)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'key'], message: `field key "${f.key}" is used twice` });
+        const at = (...rest: (string | number)[]) => ['sections', si, 'fields', fi, ...rest];
+        if (seen.has(f.key)) problem(at('key'), 'plan_key_twice', `field key "${f.key}" is used twice`, { key: f.key });
         seen.add(f.key);
         // Whoever writes a field must be able to read it back.
         const writers: Audience[] = f.edit === 'both' ? ['student', 'adult'] : [f.edit];
         for (const w of writers) {
-          if (!f.see.includes(w)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'see'], message: `"${f.key}" is written by ${w} but not visible to ${w}` });
+          if (!f.see.includes(w)) problem(at('see'), 'plan_writer_cannot_see', `"${f.key}" is written by ${w} but not visible to ${w}`, { key: f.key, who: w });
         }
         // Handed-over words are shown as last year's, not copied as this year's: one or the other.
-        if (s.handover && f.carry) ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'carry'], message: `"${f.key}" is in a handover section, so it is shown from last year and not carried forward` });
+        if (s.handover && f.carry) problem(at('carry'), 'plan_handover_carry', `"${f.key}" is in a handover section, so it is shown from last year and not carried forward`, { key: f.key });
         // Teachers read only what the student reads too: never an adult-only note.
-        if (f.see.includes('teacher') && !f.see.includes('student')) {
-          ctx.addIssue({ code: 'custom', path: ['sections', si, 'fields', fi, 'see'], message: `"${f.key}" is shared with teachers but not with the student` });
-        }
+        if (f.see.includes('teacher') && !f.see.includes('student')) problem(at('see'), 'plan_teacher_not_student', `"${f.key}" is shared with teachers but not with the student`, { key: f.key });
+        const choices = f.options ?? [];
+        if (choiceTypes.includes(f.type) && choices.length === 0) problem(at('options'), 'plan_needs_choices', `"${f.key}" is a ${f.type} and needs its choices`, { key: f.key });
+        if (!choiceTypes.includes(f.type) && choices.length > 0) problem(at('options'), 'plan_no_choices', `"${f.key}" is a ${f.type}, which has no choices`, { key: f.key });
+        const values = new Set<string>();
+        choices.forEach((o, oi) => {
+          if (values.has(o.value)) problem(at('options', oi, 'value'), 'plan_choice_twice', `the choice "${o.value}" is listed twice`, { key: o.value });
+          values.add(o.value);
+        });
       }),
     );
+    const ruleKeys = new Set<string>();
+    (t.rules ?? []).forEach((r, ri) => {
+      if (ruleKeys.has(r.key)) problem(['rules', ri, 'key'], 'plan_rule_key_twice', `rule key "${r.key}" is used twice`, { key: r.key });
+      ruleKeys.add(r.key);
+      if (!seen.has(r.field)) problem(['rules', ri, 'field'], 'plan_rule_no_field', `the template has no field "${r.field}"`, { key: r.field });
+      const logic = ruleLogicProblem(r.when, seen);
+      if (logic) problem(['rules', ri, 'when'], logic.code, logic.message, logic.params);
+    });
   });
+
+/** Why a rule's JSON Logic cannot be used (not JSON, not logic, naming a field the template lacks, or failing on a blank plan), or null. */
+function ruleLogicProblem(when: string, fieldKeys: ReadonlySet<string>): { code: string; message: string; params?: Record<string, string> } | null {
+  let logic: unknown;
+  try {
+    logic = JSON.parse(when);
+  } catch {
+    return { code: 'rule_not_json', message: 'is not JSON' };
+  }
+  if (!jsonLogic.is_logic(logic)) return { code: 'rule_not_logic', message: 'is not JSON Logic (an object with one operator)' };
+  const unknown = jsonLogic.uses_data(logic as Record<string, unknown>).map(String).filter((v) => !fieldKeys.has(v.split('.')[0]!));
+  if (unknown.length > 0) return { code: 'rule_unknown_field', message: `names ${unknown.join(', ')}, which the template has no field for`, params: { keys: unknown.join(', ') } };
+  try {
+    jsonLogic.apply(logic as RulesLogic, Object.fromEntries([...fieldKeys].map((k) => [k, ''])));
+  } catch {
+    return { code: 'rule_fails', message: 'does not run on a blank plan' };
+  }
+  return null;
+}
+
 export type PlanTemplate = z.infer<typeof planTemplateSchema>;
 export type PlanField = PlanTemplate['sections'][number]['fields'][number];
 
@@ -99,8 +179,10 @@ const planTemplateTexts: WithTexts<PlanTemplate> = (template, text) => ({
       ...f,
       label: text(`fields.${f.key}.label`, f.label),
       ...(f.help === undefined ? {} : { help: text(`fields.${f.key}.help`, f.help) }),
+      ...(f.options === undefined ? {} : { options: f.options.map((o) => ({ ...o, label: text(`fields.${f.key}.options.${o.value}`, o.label) })) }),
     })),
   })),
+  ...(template.rules === undefined ? {} : { rules: template.rules.map((r) => ({ ...r, message: text(`rules.${r.key}.message`, r.message) })) }),
 });
 
 /**
@@ -119,10 +201,36 @@ export const voices = ['student', 'adult'] as const satisfies readonly Voice[];
 export const voicesOf = (f: PlanField): Voice[] => (f.edit === 'both' ? ['student', 'adult'] : [f.edit]);
 
 /** The most a field's words may hold, by its type: checked here and given to the page as `maxlength`. */
-export const textLimits: Record<PlanField['type'], number> = { short: 500, long: 5000 };
+export const textLimits: Record<FieldType, number> = { short: 500, long: 5000, picklist: 60, multi: 2000, date: 10, number: 30, yesno: 3 };
+
+const NUMBER = /^-?\d{1,15}(\.\d{1,6})?$/;
+const blankOr = (ok: (v: string) => boolean) => (v: string) => v === '' || ok(v);
+const choicesOf = (f: PlanField) => (f.options ?? []).map((o) => o.value);
 
 // Messages are keys of config/locales/<lang>/plans.json: the service's validForm gives them in the person's language.
-const planText = (type: PlanField['type']) => formText(textLimits[type], `plans.errors.tooLong.${type}`);
+/** What a field's posted value must be, by its type; a chosen value is kept in one canonical form (a multi-select's values in the template's order). */
+const valueOf = (f: PlanField): z.ZodType<string, string> => {
+  const text = formText(textLimits[f.type], `plans.errors.tooLong.${f.type === 'long' ? 'long' : 'short'}`);
+  switch (f.type) {
+    case 'short':
+    case 'long':
+      return text;
+    case 'picklist':
+      return text.refine(blankOr((v) => choicesOf(f).includes(v)), 'plans.errors.notAChoice');
+    case 'multi': {
+      const choices = choicesOf(f);
+      return text
+        .refine((v) => v.split(',').every((x) => x === '' || choices.includes(x)), 'plans.errors.notAChoice')
+        .transform((v) => choices.filter((c) => v.split(',').includes(c)).join(','));
+    }
+    case 'date':
+      return text.refine(blankOr(isRealDate), 'plans.errors.notADate');
+    case 'number':
+      return text.refine(blankOr((v) => NUMBER.test(v)), 'plans.errors.notANumber').transform((v) => (v === '' ? v : String(Number(v))));
+    case 'yesno':
+      return text.refine(blankOr((v) => v === 'yes' || v === 'no'), 'plans.errors.notAChoice');
+  }
+};
 
 const loadedVersion = z.coerce.number({ error: 'plans.errors.reload' }).int().min(0);
 
@@ -141,7 +249,7 @@ export function sectionFormsOf(template: PlanTemplate): (section: string, voice:
       const unknown = { error: 'plans.errors.notThisSection' };
       const schema = z
         .object({
-          text: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, planText(f.type).optional()])), unknown),
+          text: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, valueOf(f).optional()])), unknown),
           version: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, loadedVersion.optional()])), unknown),
         })
         .superRefine((form, ctx) => {

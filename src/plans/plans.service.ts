@@ -8,12 +8,18 @@ import { authorize, canMap } from '../policies/policy.js';
 import { planAudience, planPolicy, type PlanAction } from '../policies/plan.js';
 import { roleHomePolicy } from '../policies/role-home.js';
 import { forbidden, badRequest, notFound, message } from '../web/errors.js';
-import { defaultLocale, t, type Locale } from '../web/i18n.js';
-import { validForm, type ParsedForm } from '../web/forms.js';
+import { t, type Locale } from '../web/i18n.js';
+import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { schoolYearParam, voices, voicesOf, textLimits, type Audience, type CommentInput, type PlanField, type PlanTemplate, type PrintQuery, type SectionSave, type StatusInput, type Voice } from './plans.schemas.js';
 import { wordDiff } from './diff.js';
 import { defaultSchoolYearStart, schoolYearOfInstant } from '../web/school-year.js';
+import { brokenRules, shapeOf, shownValue, type TemplateShape } from './plan-template.js';
 import * as repo from './plans.repository.js';
+
+/** Template versions whose shapes a process keeps (a school's in force, and a few it had): bounded, so a district of many schools stays small. */
+const MAX_SHAPES = 500;
+/** The plan page's section of words in fields the template in force dropped. */
+export const DROPPED_SECTION = 'earlier-fields';
 
 export type { Plan } from './plans.repository.js';
 export type PlanStatus = 'none' | 'draft' | 'active';
@@ -41,8 +47,12 @@ export interface PlansDeps {
   audit: AuditService;
   roster: RosterService;
   studentRecords: StudentRecordGate;
-  /** The template in each language (loadPlanTemplates): the default one's structure rules, each person reads their own words. */
-  templates: Record<Locale, PlanTemplate>;
+  /** The shipped template document (plan-template.ts documentOf): in force where a school has published none. */
+  shipped: PlanTemplate;
+  /** The school's template in force (the configuration feature's `plan-template` document; version 0 is the shipped one). */
+  templateOf: (tenantId: string) => Promise<{ version: number; body: PlanTemplate }>;
+  /** The school's earlier templates, newest first: how words in a field a later template dropped are still shown. */
+  earlierTemplatesOf: (tenantId: string) => Promise<{ version: number; body: PlanTemplate }[]>;
   /** Told after a change that may move the student's completion (the gradebook score); must not throw. */
   onPlanChanged?: (tenantId: string, studentId: string) => Promise<void>;
   /** Alerts (src/alerts) read what the student writes (their voice of the plan, comments) in the same transaction. */
@@ -71,15 +81,22 @@ const pageActions = ['setStatus', 'comment', 'viewHistory', 'print'] as const sa
 
 /** Success plans built from the tenant's template: co-written, versioned, every change kept. */
 export function createPlansService(deps: PlansDeps) {
-  const { db, clock, audit, roster, studentRecords, templates } = deps;
-  const template = templates[defaultLocale]!;
-  const fields = template.sections.flatMap((s) => s.fields);
-  const fieldByKey = new Map(fields.map((f) => [f.key, f]));
-  /** The template as a person reads it: same sections and fields as `template`, in their language. */
-  const templateIn = (locale: Locale | undefined): PlanTemplate => templates[locale ?? defaultLocale] ?? template;
-  const fieldsIn = new Map(Object.entries(templates).map(([locale, tpl]) => [locale, new Map(tpl.sections.flatMap((s) => s.fields).map((f) => [f.key, f]))]));
-  /** A field's words (label, help) in the person's language. */
-  const fieldIn = (locale: Locale | undefined, key: string): PlanField | undefined => (fieldsIn.get(locale ?? defaultLocale) ?? fieldByKey).get(key);
+  const { db, clock, audit, roster, studentRecords } = deps;
+  const shippedShape = shapeOf(0, deps.shipped);
+  // One shape a template version: a school's pages reuse it until it publishes another.
+  const shapes = new Map<string, TemplateShape>();
+  /** The school's template in force, ready to use. Read before a transaction: it may query (the embedded database's one connection). */
+  async function shapeFor(tenantId: string): Promise<TemplateShape> {
+    const { version, body } = await deps.templateOf(tenantId);
+    if (version === 0) return shippedShape;
+    const key = `${tenantId}|${version}`;
+    let shape = shapes.get(key);
+    if (!shape) {
+      if (shapes.size >= MAX_SHAPES) shapes.clear();
+      shapes.set(key, (shape = shapeOf(version, body)));
+    }
+    return shape;
+  }
   const someone = (locale: Locale | undefined) => t('common.someone', {}, locale);
   const year = async (tenantId: string) => {
     const [zone, start] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
@@ -101,12 +118,12 @@ export function createPlansService(deps: PlansDeps) {
    * handover section are not copied (the handover is shown from last year instead, see `handedOver`).
    * A concurrent first touch meets the unique index and copies nothing. Gives how many words it carried.
    */
-  async function ensurePlan(tx: DbOrTx, tenantId: string, studentId: string, schoolYear: string): Promise<{ plan: repo.Plan; carried: number }> {
+  async function ensurePlan(tx: DbOrTx, shape: TemplateShape, tenantId: string, studentId: string, schoolYear: string): Promise<{ plan: repo.Plan; carried: number }> {
     const created = await repo.insertPlan(tx, tenantId, studentId, schoolYear);
     if (!created) return { plan: (await repo.findPlan(tx, tenantId, studentId, schoolYear))!, carried: 0 };
     const [last] = await earlierPlans(tx, tenantId, studentId, schoolYear);
     if (!last) return { plan: created, carried: 0 };
-    const carried = (await repo.entries(tx, tenantId, last.id)).filter((e) => fieldByKey.get(e.fieldKey)?.carry === true && e.text.trim() !== '');
+    const carried = (await repo.entries(tx, tenantId, last.id)).filter((e) => shape.fieldByKey.get(e.fieldKey)?.carry === true && e.text.trim() !== '');
     if (carried.length === 0) return { plan: created, carried: 0 };
     const at = clock.now();
     const from = last.schoolYear;
@@ -118,8 +135,8 @@ export function createPlansService(deps: PlansDeps) {
   }
 
   /** Opens this year's plan on the page when it has none yet (the caller knows an earlier year has one to roll forward). */
-  async function rolledOnOpen(tenantId: string, studentId: string, schoolYear: string): Promise<repo.Plan> {
-    const { plan, carried } = await db.transaction((tx) => ensurePlan(tx, tenantId, studentId, schoolYear));
+  async function rolledOnOpen(shape: TemplateShape, tenantId: string, studentId: string, schoolYear: string): Promise<repo.Plan> {
+    const { plan, carried } = await db.transaction((tx) => ensurePlan(tx, shape, tenantId, studentId, schoolYear));
     if (carried > 0) await deps.onPlanChanged?.(tenantId, studentId);
     return plan;
   }
@@ -130,12 +147,13 @@ export function createPlansService(deps: PlansDeps) {
    * the same adult) and the student read what the adults wrote for next year; family only what the
    * template shows family. Null when there is nothing for this reader.
    */
-  async function handedOver(user: AppUser, s: StudentRecord, last: repo.Plan | undefined) {
+  async function handedOver(user: AppUser, shape: TemplateShape, s: StudentRecord, last: repo.Plan | undefined) {
     if (!last) return null;
     const canSee = visibleTo(s);
     const entries = (await repo.entries(db, user.tenantId, last.id)).filter((e) => e.text.trim() !== '');
     const who = await roster.namesOf(user.tenantId, entries.map((e) => e.authorId));
-    const sections = templateIn(user.locale)
+    const sections = shape
+      .in(user.locale)
       .sections.filter((sec) => sec.handover === true)
       .map((sec) => ({
         key: sec.key,
@@ -145,12 +163,42 @@ export function createPlansService(deps: PlansDeps) {
           .map((f) => ({
             key: f.key,
             label: f.label,
-            voices: voicesOf(f).flatMap((voice) => entries.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice, text: e.text, authorName: who.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt }))),
+            voices: voicesOf(f).flatMap((voice) => entries.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice, text: shownValue(f, e.text, user.locale), authorName: who.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt }))),
           }))
           .filter((f) => f.voices.length > 0),
       }))
       .filter((sec) => sec.fields.length > 0);
     return sections.length > 0 ? { schoolYear: last.schoolYear, sections } : null;
+  }
+
+  /** Each key's field in the person's language: as the template in force has it, else as the latest earlier template that had it (none: left out). */
+  async function fieldsNamed(user: AppUser, shape: TemplateShape, keys: readonly string[]): Promise<Map<string, PlanField>> {
+    const out = new Map<string, PlanField>();
+    const missing = [...new Set(keys)].filter((k) => {
+      const f = shape.fieldIn(user.locale, k);
+      if (f) out.set(k, f);
+      return !f;
+    });
+    if (missing.length === 0) return out;
+    const earlier = (await deps.earlierTemplatesOf(user.tenantId)).map((v) => shapeOf(v.version, v.body));
+    for (const k of missing) {
+      const f = earlier.find((e) => e.fieldByKey.has(k))?.fieldIn(user.locale, k);
+      if (f) out.set(k, f);
+    }
+    return out;
+  }
+
+  /**
+   * Words in fields the template in force no longer has (a field dropped, or a rollback to a template
+   * before it was added): shown read-only in a section of their own, each field as the latest earlier
+   * template that had it says (its label, type and readers), so nothing written is ever hidden by a
+   * template change and nobody reads more than that template let them.
+   */
+  async function droppedSection<V>(user: AppUser, shape: TemplateShape, entries: readonly repo.PlanEntry[], canSee: (f: PlanField) => boolean, viewOf: (f: PlanField) => V) {
+    const dropped = entries.filter((e) => !shape.fieldByKey.has(e.fieldKey) && e.text.trim() !== '').map((e) => e.fieldKey);
+    if (dropped.length === 0) return [];
+    const fields = [...(await fieldsNamed(user, shape, dropped)).values()].filter(canSee).map(viewOf);
+    return [{ key: DROPPED_SECTION, title: t('plans.dropped.title', {}, user.locale), intro: t('plans.dropped.intro', {}, user.locale), editVoice: null, fields }];
   }
 
   /** Who a page is for: the person's own audience, or the family's when they print a family copy. */
@@ -169,38 +217,44 @@ export function createPlansService(deps: PlansDeps) {
    */
   async function page(user: AppUser, s: StudentRecord, opts: { familyCopy?: boolean; past?: repo.Plan } = {}) {
     const familyCopy = opts.familyCopy ?? false;
+    const shape = await shapeFor(user.tenantId);
     const current = await year(user.tenantId);
     const schoolYear = opts.past?.schoolYear ?? current;
     // One read of the student's plans: this year's, and the earlier ones it rolls forward from and lists.
     const all = await repo.plansOfStudent(db, user.tenantId, s.student.id);
     const earlier = earlierOf(all, schoolYear);
-    const plan = opts.past ?? all.find((p) => p.schoolYear === schoolYear) ?? (earlier.length > 0 ? await rolledOnOpen(user.tenantId, s.student.id, schoolYear) : undefined);
+    const plan = opts.past ?? all.find((p) => p.schoolYear === schoolYear) ?? (earlier.length > 0 ? await rolledOnOpen(shape, user.tenantId, s.student.id, schoolYear) : undefined);
     const entries = plan ? await repo.entries(db, user.tenantId, plan.id) : [];
     const comments = plan ? await repo.comments(db, user.tenantId, plan.id) : [];
     const names = await roster.namesOf(user.tenantId, [...entries.map((e) => e.authorId), ...comments.map((c) => c.authorId), ...(plan?.updatedBy ? [plan.updatedBy] : [])]);
-    const entry = (key: string, voice: Voice) => {
-      const e = entries.find((x) => x.fieldKey === key && x.voice === voice);
-      return e ? { text: e.text, authorName: names.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt, version: e.version, carriedFrom: e.carriedFrom } : null;
+    const entry = (f: PlanField, voice: Voice) => {
+      const e = entries.find((x) => x.fieldKey === f.key && x.voice === voice);
+      return e ? { text: e.text, shown: shownValue(f, e.text, user.locale), authorName: names.get(e.authorId) || someone(user.locale), updatedAt: e.updatedAt, version: e.version, carriedFrom: e.carriedFrom } : null;
     };
     const canSee = visibleTo(s, familyCopy);
     const mayWrite = canMap(planPolicy, user, Object.values(editAction), { scope: s.scope });
     const writes = opts.past ? [] : voices.filter((voice) => mayWrite[editAction[voice]]);
-    const sections = templateIn(user.locale)
-      .sections.map((sec) => {
-        const fields = sec.fields.filter(canSee);
-        return {
-          ...sec,
-          editVoice: writes.find((voice) => fields.some((f) => voicesOf(f).includes(voice))) ?? null,
-          fields: fields.map((f) => ({
-            ...f,
-            limit: textLimits[f.type],
-            adultOnly: f.see.length === 1 && f.see[0] === 'adult',
-            hiddenFromFamily: !f.see.includes('family'),
-            voices: voicesOf(f).map((voice) => ({ voice, entry: entry(f.key, voice), canEdit: writes.includes(voice) })),
-          })),
-        };
-      })
-      .filter((sec) => sec.fields.length > 0);
+    const viewOf = (f: PlanField, writable: readonly Voice[]) => ({
+      ...f,
+      limit: textLimits[f.type],
+      adultOnly: f.see.length === 1 && f.see[0] === 'adult',
+      hiddenFromFamily: !f.see.includes('family'),
+      voices: voicesOf(f).map((voice) => ({ voice, entry: entry(f, voice), canEdit: writable.includes(voice) })),
+    });
+    const written = [
+      ...shape
+        .in(user.locale)
+        .sections.map((sec) => {
+          const fields = sec.fields.filter(canSee);
+          return {
+            ...sec,
+            editVoice: writes.find((voice) => fields.some((f) => voicesOf(f).includes(voice))) ?? null,
+            fields: fields.map((f) => viewOf(f, writes)),
+          };
+        }),
+      ...(await droppedSection(user, shape, entries, canSee, (f) => viewOf(f, []))),
+    ].filter((sec) => sec.fields.length > 0);
+    const sections = written;
     await audit.record(user, { action: 'read', entity: 'plan', entityId: plan?.id ?? null, studentId: s.student.id });
     return {
       /** Whose record it is and how the user stands to it (the page's title, tabs and wording). */
@@ -218,7 +272,7 @@ export function createPlansService(deps: PlansDeps) {
       /** The student's earlier years with a plan, the latest first (each readable at its own page). */
       earlierYears: earlier.map((p) => p.schoolYear),
       /** Last year's transition words for this reader (this year's page only). */
-      handedOver: opts.past ? null : await handedOver(user, s, earlier[0]),
+      handedOver: opts.past ? null : await handedOver(user, shape, s, earlier[0]),
       sections,
       comments: comments.map((c) => ({ ...c, authorName: names.get(c.authorId) || someone(user.locale) })),
       can: opts.past ? Object.fromEntries(pageActions.map((a) => [a, false])) : canMap(planPolicy, user, pageActions, { scope: s.scope }),
@@ -226,10 +280,10 @@ export function createPlansService(deps: PlansDeps) {
   }
 
   return {
-    template,
-    templates,
-    fieldByKey,
-    fieldIn,
+    /** The shipped template in English (the sandbox's sample plans are written in it). */
+    template: deps.shipped,
+    /** The school's template in force, ready to use (routes parse a section's post and label its errors with it). */
+    shapeFor,
 
     /** The plan page (see `page`). */
     async view(user: AppUser, studentId: string) {
@@ -272,8 +326,9 @@ export function createPlansService(deps: PlansDeps) {
       const s = await studentRecords.open(user, studentId, planPolicy, 'edit');
       const form = validForm(parsed, user.locale);
       authorize(planPolicy, user, editAction[form.voice], { scope: s.scope });
+      const shape = await shapeFor(user.tenantId);
       const posted = form.fields.map((f) => {
-        const field = fieldByKey.get(f.key);
+        const field = shape.fieldByKey.get(f.key);
         if (!field || !voicesOf(field).includes(form.voice)) throw badRequest(message('plans.errors.unknownField'), 'unknown_field');
         if (!visibleTo(s)(field)) throw forbidden().denying({ subject: 'plan', attempt: editAction[form.voice], studentId: s.student.id });
         return { ...f, field };
@@ -283,9 +338,12 @@ export function createPlansService(deps: PlansDeps) {
       // Names (and the year, above) are looked up outside the transaction: the embedded database has one
       // connection, so a query outside the transaction while it is open would wait for ever.
       const result = await db.transaction(async (tx) => {
-        const { carried } = await ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
+        const { carried } = await ensurePlan(tx, shape, user.tenantId, s.student.id, schoolYear);
         const plan = await repo.lockPlan(tx, user.tenantId, s.student.id, schoolYear);
         const current = new Map((await repo.entries(tx, user.tenantId, plan.id)).filter((e) => e.voice === form.voice).map((e) => [e.fieldKey, e]));
+        // The school's validation rules, over what the plan will hold: one broken refuses the save whole (the plan's first touch too).
+        const broken = brokenRules(shape.in(user.locale), form.voice, new Map([...current].map(([k, e]) => [k, e.text])), new Map(posted.map((p) => [p.key, p.text])));
+        if (broken.size > 0) throw new InvalidInput(Object.fromEntries([...broken].map(([key, text]) => [`text.${key}`, text])));
         const changed: typeof posted = [];
         const unchanged: PlanField[] = [];
         const stale: { field: PlanField; yours: string; theirs: repo.PlanEntry }[] = [];
@@ -328,8 +386,9 @@ export function createPlansService(deps: PlansDeps) {
       const { status, version } = validForm(parsed, user.locale);
       // The year before the transaction: a query beside an open one waits for ever on the embedded database.
       const schoolYear = await year(user.tenantId);
+      const shape = await shapeFor(user.tenantId);
       const { changed, carried } = await db.transaction(async (tx) => {
-        const { plan, carried } = await ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
+        const { plan, carried } = await ensurePlan(tx, shape, user.tenantId, s.student.id, schoolYear);
         const bumped = await repo.bumpVersion(tx, plan, version, user.personId, clock.now(), { status });
         if (bumped) await audit.record(user, { action: 'update', entity: 'plan', entityId: plan.id, studentId: s.student.id }, tx);
         return { changed: bumped !== undefined, carried };
@@ -343,8 +402,9 @@ export function createPlansService(deps: PlansDeps) {
       const { text } = validForm(parsed, user.locale);
       // The year before the transaction: a query beside an open one waits for ever on the embedded database.
       const schoolYear = await year(user.tenantId);
+      const shape = await shapeFor(user.tenantId);
       const carried = await db.transaction(async (tx) => {
-        const { plan, carried } = await ensurePlan(tx, user.tenantId, s.student.id, schoolYear);
+        const { plan, carried } = await ensurePlan(tx, shape, user.tenantId, s.student.id, schoolYear);
         await repo.addComment(tx, { tenantId: user.tenantId, planId: plan.id, authorId: user.personId, authorRole: user.role, text, createdAt: clock.now() });
         await audit.record(user, { action: 'create', entity: 'plan-comment', entityId: plan.id, studentId: s.student.id }, tx);
         await deps.onStudentText?.(tx, user, s.student.id, { kind: 'plan_comment', id: plan.id }, [text]);
@@ -361,15 +421,17 @@ export function createPlansService(deps: PlansDeps) {
       const names = await roster.namesOf(user.tenantId, revisions.map((r) => r.authorId));
       const canSee = visibleTo(s);
       const locale = user.locale;
+      const fieldOf = await fieldsNamed(user, await shapeFor(user.tenantId), revisions.map((r) => r.fieldKey));
       await audit.record(user, { action: 'read', entity: 'plan-history', entityId: plan?.id ?? null, studentId: s.student.id });
       return {
         record: s,
-        revisions: revisions
-          .filter((r) => {
-            const f = fieldByKey.get(r.fieldKey);
-            return f !== undefined && canSee(f);
-          })
-          .map((r) => ({ ...r, label: fieldIn(locale, r.fieldKey)!.label, voiceLabel: t(`plans.words.${r.voice}`, {}, locale), authorName: names.get(r.authorId) || someone(locale), parts: wordDiff(r.oldText, r.newText) })),
+        revisions: revisions.flatMap((r) => {
+          const f = fieldOf.get(r.fieldKey);
+          if (!f || !canSee(f)) return [];
+          // A chosen value's change reads as its labels' change (a picklist's "Yes" to "No", not its codes).
+          const parts = wordDiff(shownValue(f, r.oldText, locale), shownValue(f, r.newText, locale));
+          return [{ ...r, label: f.label, voiceLabel: t(`plans.words.${r.voice}`, {}, locale), authorName: names.get(r.authorId) || someone(locale), parts }];
+        }),
       };
     },
 
@@ -401,6 +463,7 @@ export function createPlansService(deps: PlansDeps) {
     async completionOf(tenantId: string, studentIds: string[]): Promise<Map<string, number>> {
       const rows = await repo.plansFor(db, tenantId, studentIds, await year(tenantId));
       const filled = await repo.filledFields(db, tenantId, rows.map((p) => p.id));
+      const { fieldByKey, fields } = await shapeFor(tenantId);
       const byPlan = new Map<string, number>();
       for (const f of filled) if (fieldByKey.has(f.fieldKey)) byPlan.set(f.planId, (byPlan.get(f.planId) ?? 0) + 1);
       const out = new Map(studentIds.map((id) => [id, 0]));
@@ -414,14 +477,15 @@ export function createPlansService(deps: PlansDeps) {
      * never adult-only fields. Audited as one read naming every student asked about.
      */
     async sharedWithTeachers(user: AppUser, studentIds: string[]): Promise<Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>> {
-      const shared = fields.filter((f) => f.see.includes('teacher'));
+      const shape = await shapeFor(user.tenantId);
+      const shared = shape.in(user.locale).sections.flatMap((s) => s.fields).filter((f) => f.see.includes('teacher'));
       const rows = await repo.plansFor(db, user.tenantId, studentIds, await year(user.tenantId));
       const entries = await repo.entriesOfPlans(db, user.tenantId, rows.map((p) => p.id), shared.map((f) => f.key));
       const out = new Map<string, { key: string; label: string; texts: { voice: string; text: string }[] }[]>();
       for (const p of rows) {
         const mine = entries.filter((e) => e.planId === p.id && e.text.trim() !== '');
         const filled = shared
-          .map((f) => ({ key: f.key, label: fieldIn(user.locale, f.key)!.label, texts: voicesOf(f).flatMap((voice) => mine.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice: t(`plans.shared.${voice}`, {}, user.locale), text: e.text }))) }))
+          .map((f) => ({ key: f.key, label: f.label, texts: voicesOf(f).flatMap((voice) => mine.filter((e) => e.fieldKey === f.key && e.voice === voice).map((e) => ({ voice: t(`plans.shared.${voice}`, {}, user.locale), text: shownValue(f, e.text, user.locale) }))) }))
           .filter((f) => f.texts.length > 0);
         out.set(p.studentId, filled);
       }

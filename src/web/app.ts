@@ -26,6 +26,7 @@ import { createScoresService } from '../scores/scores.service.js';
 import { createJobQueue, type JobDescriber } from '../jobs/jobs.service.js';
 import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplates } from '../plans/plans.schemas.js';
+import { documentOf, planTemplateKind } from '../plans/plan-template.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
 import { createRecordsRequestsService } from '../records-requests/records-requests.service.js';
@@ -149,8 +150,10 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     // A synced course's students without a school are enrolled at the course's (bound late: schools is built below).
     onSynced: (tenantId, contextId) => schools.enrolFromCourse(tenantId, contextId),
   });
+  // The plan template is a configuration document (bound late: the configuration feature is built below).
+  const planTemplate = planTemplateKind(documentOf(loadPlanTemplates(locales)));
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, templates: loadPlanTemplates(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),
+  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, shipped: planTemplate.shipped(), templateOf: (t) => configuration.current(t, planTemplate), earlierTemplatesOf: (t) => configuration.inForceBefore(t, planTemplate), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),
     // Crisis words in the student's own writing raise an alert in the save's transaction (bound late: alerts is built below).
     onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts) });
   const scores = createScoresService({
@@ -283,7 +286,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate] });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).

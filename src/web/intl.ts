@@ -24,6 +24,11 @@ export function formatDayMonth(day: string, locale: Locale = defaultLocale): str
   return formatterOf('day-month', locale, (tag) => new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', timeZone: 'UTC' })).format(new Date(`${day}T12:00:00Z`));
 }
 
+/** A calendar day (yyyy-mm-dd, no time of day, so no zone moves it) in the language: "Mar 20, 2027", "20 mar 2027". */
+export function formatCalendarDay(day: string, locale: Locale = defaultLocale): string {
+  return formatterOf('calendar-day', locale, (tag) => new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })).format(new Date(`${day}T12:00:00Z`));
+}
+
 /** "at risk or off track": a list joined with the language's "or". */
 export function formatOrList(items: string[], locale: Locale = defaultLocale): string {
   return formatterOf('or-list', locale, (tag) => new Intl.ListFormat(tag, { type: 'disjunction' })).format(items);

@@ -104,7 +104,7 @@ describe('the student-record gate: plans and goals', () => {
       const onPlanChanged = () => Promise.reject(new TouchedBeforeGate('told scores before the gate decided'));
       const timeZoneOf = () => Promise.reject(new TouchedBeforeGate('read the school time zone before the gate decided'));
       const schoolYearStartOf = () => Promise.reject(new TouchedBeforeGate('read the school year before the gate decided'));
-      return { plans: createPlansService({ ...base, templates: t.ctx.plans.templates, timeZoneOf, schoolYearStartOf, onPlanChanged }), goals: createGoalsService(base) };
+      return { plans: createPlansService({ ...base, shipped: t.ctx.plans.template, templateOf: () => Promise.reject(new TouchedBeforeGate('read the template before the gate decided')), earlierTemplatesOf: () => Promise.reject(new TouchedBeforeGate('read earlier templates before the gate decided')), timeZoneOf, schoolYearStartOf, onPlanChanged }), goals: createGoalsService(base) };
     };
     const plansCalls = (): Record<string, Call> => ({
       view: (u, id) => untouchable().plans.view(u, id),
@@ -115,8 +115,8 @@ describe('the student-record gate: plans and goals', () => {
       comment: (u, id) => untouchable().plans.comment(u, id, commentForm.safeParse({ text: '' })),
       history: (u, id) => untouchable().plans.history(u, id),
     });
-    /** Not about one student: the caseload's, the school view's, the gradebook's and the role homes' (their own checks), the subject course's list (checked by courses), and the template's words in a language. */
-    const plansNotStudentScoped = ['statusFor', 'statusesOf', 'completionOf', 'familyHome', 'mine', 'sharedWithTeachers', 'fieldIn'];
+    /** Not about one student: the caseload's, the school view's, the gradebook's and the role homes' (their own checks), the subject course's list (checked by courses), and the school's template (no student's words). */
+    const plansNotStudentScoped = ['statusFor', 'statusesOf', 'completionOf', 'familyHome', 'mine', 'sharedWithTeachers', 'shapeFor'];
     const goalsCalls = (): Record<string, Call> => ({
       list: (u, id) => untouchable().goals.list(u, id),
       detail: (u, id) => untouchable().goals.detail(u, id, goalId),

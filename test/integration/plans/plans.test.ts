@@ -181,11 +181,12 @@ describe('success plans', () => {
   it('speaks Spanish to a student launched in Spanish: the template\'s words, the title, and a refused save\'s errors', async () => {
     const es = asUser(t.app, await t.ctx.ltiks.issue({ tid: school.tenantId, pid: school.students[0].id, cid: school.advisoryId, role: 'student', loc: 'es' }));
     const page = decoded((await es.get(plan(s1)).expect(200)).text);
-    const tpl = t.ctx.plans.templates.es!;
+    const shape = await t.ctx.plans.shapeFor(school.tenantId);
+    const tpl = shape.in('es');
     expect(page).to.contain(tpl.sections[0]!.title).and.to.contain('Sobre mí').and.to.contain(`<title>${text('plans.title', {}, 'es')}`);
     expect(page).not.to.contain(t.ctx.plans.template.sections[0]!.title);
     const refused = decoded((await saveSection(es, 'community', 'student', { 'give-back': 'x'.repeat(5001) }, versionsOf(page)).expect(400)).text);
-    expect(refused).to.contain(`${t.ctx.plans.fieldIn('es', 'give-back')!.label}: ${text('plans.errors.tooLong.long', {}, 'es')}`);
+    expect(refused).to.contain(`${shape.fieldIn('es', 'give-back')!.label}: ${text('plans.errors.tooLong.long', {}, 'es')}`);
     expect(refused).not.to.contain('Keep it under');
     // English stays the default.
     expect(decoded((await as.student.get(plan(s1)).expect(200)).text)).to.contain('About me').and.not.to.contain('Sobre mí');

@@ -4,6 +4,9 @@ import { bodyFrom, formFields, jsonSchemaOf, type FormField } from '../../../src
 import { loadReferralsConfig, referralRulesKind } from '../../../src/referrals/referrals.schemas.js';
 import { locales, t } from '../../../src/web/i18n.js';
 import { retentionKind } from '../../../src/records-requests/retention.js';
+import { documentOf, planTemplateKind } from '../../../src/plans/plan-template.js';
+import { loadPlanTemplates } from '../../../src/plans/plans.schemas.js';
+import type { DocumentKind } from '../../../src/configuration/configuration.kinds.js';
 
 const picklist = z.strictObject({
   title: z.string().min(1).max(80),
@@ -72,7 +75,7 @@ describe('forms from schemas (issue 14 item 8)', () => {
   });
 
   it('has words for every shipped kind: its title, its intro, every label', () => {
-    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind]) {
+    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales)))] as DocumentKind[]) {
       const keys = [`configuration.kinds.${kind.id}.title`, `configuration.kinds.${kind.id}.intro`, ...keysOf(formFields(kind.id, jsonSchemaOf(kind.schema), kind.shipped()))];
       for (const locale of locales) for (const key of keys) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
     }
