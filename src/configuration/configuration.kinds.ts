@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Locale } from '../web/i18n.js';
 
 /**
  * A kind of configuration document: what one feature lets a district change without code. The feature
@@ -17,6 +18,14 @@ export interface DocumentKind<T = unknown> {
    * template's fields never gain readers): checked on saving a draft, publishing, restoring and importing.
    */
   changeProblems?(inForce: T, next: T): KindProblem[];
+  /** The real page a version makes, drawn with sample data for one audience, before anyone publishes it (the editor links each audience). */
+  preview?: KindPreview<T>;
+}
+
+export interface KindPreview<T> {
+  /** Whose eyes a preview may take (the editor offers one link each); words: configuration.preview.as.<audience>. */
+  audiences: readonly string[];
+  render(body: T, locale: Locale | undefined, audience: string): { view: string; model: Record<string, unknown> };
 }
 
 /** One problem a kind's own check finds: where (a body path), what (configuration.problems.<code>, with params), and in plain words for logs. */

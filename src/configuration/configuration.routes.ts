@@ -19,6 +19,7 @@ const kindPath = (kind: string) => `${BASE}/${encodeURIComponent(kind)}`;
 const saveForm = z.object({ edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''), note: z.string().max(500).default('') });
 const versionForm = z.object({ version: versionNumber });
 const diffQuery = z.object({ a: versionNumber, b: versionNumber });
+const previewQuery = z.object({ version: versionNumber, as: z.string().max(40) });
 
 /** A problem in the reader's words: configuration.problems.<code>, with its bounds. */
 const problemText = (p: ConfigProblem, user: AppUser) => t(`configuration.problems.${p.code}`, { ...p.params, defaultValue: t('configuration.problems.custom', {}, user.locale) }, user.locale);
@@ -52,6 +53,8 @@ export function configurationRoutes(ctx: AppContext): Router {
       kindTitle: t(`configuration.kinds.${view.kind}.title`, {}, user.locale),
       kindIntro: t(`configuration.kinds.${view.kind}.intro`, {}, user.locale),
       kindPath: kindPath(view.kind),
+      previewAs: view.previewAs,
+      previewVersion: view.draft?.version ?? view.inForce,
       inForce: view.inForce,
       draft: view.draft,
       edits: posted?.edits ?? (view.draft ? String(view.draft.edits) : ''),
@@ -115,6 +118,15 @@ export function configurationRoutes(ctx: AppContext): Router {
     const kind = String(req.params.kind);
     await ctx.configuration.discard(req.user!, kind);
     redirectInTool(res, kindPath(kind));
+  });
+
+  // The page a version makes, with sample data, as one audience sees it: a draft is checked before anyone meets it.
+  r.get(`${BASE}/:kind/preview`, async (req, res) => {
+    const kind = String(req.params.kind);
+    const query = previewQuery.safeParse(req.query);
+    if (!query.success) throw badRequest(message('configuration.errors.previewAudience'), 'bad_preview_audience');
+    const { view, model } = await ctx.configuration.preview(req.user!, kind, query.data.version, query.data.as);
+    res.render(view, { titleKey: 'configuration.preview.title', ...model, preview: { kindPath: kindPath(kind), version: versionLabel(query.data.version, req.user!), as: query.data.as } });
   });
 
   r.get(`${BASE}/:kind/diff`, async (req, res) => {

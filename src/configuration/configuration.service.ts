@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AppUser } from '../auth/user.js';
 import type { Clock } from '../web/clock.js';
-import { conflict, message, notFound } from '../web/errors.js';
+import { badRequest, conflict, message, notFound } from '../web/errors.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { configurationActions, configurationPolicy, type ConfigurationAction } from '../policies/configuration.js';
 import { withTenant } from '../db/tenant-scope.js';
@@ -169,12 +169,29 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       return {
         kind: kind.id,
         schema: kind.schema,
+        previewAs: kind.preview?.audiences ?? [],
         inForce: inForce.version,
         draft: draft ? { version: draft.version, edits: draft.edits, basedOn: draft.basedOn, note: draft.note } : null,
         body: draft ? draft.body : inForce.body,
         versions: [...rows.map(summaryOf), shippedSummary],
         can: canMap(configurationPolicy, user, configurationActions, { tenantId: user.tenantId }),
       };
+    },
+
+    /**
+     * A version's page as people would see it (0: shipped; a draft before it is published), for one of
+     * the kind's audiences, with sample data: what the kind's preview draws. 404 for a kind without one.
+     */
+    async preview(user: AppUser, kindId: string, version: number, audience: string) {
+      gate(user, 'view');
+      const kind = kindOf(kindId);
+      if (!kind.preview) throw notFound();
+      if (!kind.preview.audiences.includes(audience)) throw badRequest(message('configuration.errors.previewAudience'), 'bad_preview_audience');
+      const parsed = kind.schema.safeParse(await bodyOf(user.tenantId, kind, version));
+      // A stored version the schema no longer takes has nothing to draw: the editor shows its problems instead.
+      if (!parsed.success) throw new ConfigRefused(problemsOf(kind.id, kind.schema, parsed.data));
+      await audit.record(user, { action: 'read', entity: 'configuration' });
+      return kind.preview.render(parsed.data, user.locale, audience);
     },
 
     /** The kind's schema, to read a posted editor form back into a body. */

@@ -2,7 +2,7 @@ import jsonLogic, { type RulesLogic } from 'json-logic-js';
 import { documentKind, type KindProblem } from '../configuration/configuration.kinds.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { formatCalendarDay } from '../web/intl.js';
-import { otherLocales, planTemplateSchema, sectionFormsOf, voicesOf, type PlanField, type PlanTemplate, type Voice } from './plans.schemas.js';
+import { otherLocales, planTemplateSchema, sectionFormsOf, textLimits, voicesOf, type Audience, type PlanField, type PlanTemplate, type Voice } from './plans.schemas.js';
 
 /**
  * The plan template as a configuration document (issue 14 items 2 and 3): a district adds fields
@@ -81,7 +81,7 @@ export function widenedReaders(inForce: PlanTemplate, next: PlanTemplate): KindP
 
 /** The document kind the configuration feature keeps (src/web/app.ts hands it over). */
 export const planTemplateKind = (shipped: PlanTemplate) =>
-  documentKind<PlanTemplate>({ id: PLAN_TEMPLATE, schema: planTemplateSchema, shipped: () => shipped, changeProblems: widenedReaders });
+  documentKind<PlanTemplate>({ id: PLAN_TEMPLATE, schema: planTemplateSchema, shipped: () => shipped, changeProblems: widenedReaders, preview: planTemplatePreview });
 
 /** A field's stored text as a rule reads it: numbers as numbers, yes/no as true/false, a multi-select as its list; blank text as ''. */
 export function ruleValue(f: PlanField, text: string | undefined): unknown {
@@ -165,3 +165,41 @@ export function shapeOf(version: number, doc: PlanTemplate): TemplateShape {
     sectionForm: sectionFormsOf(doc),
   };
 }
+
+/** A choice field's options as the form shows them, with the voice's value(s) chosen; yes/no is a choice of two. */
+export function choicesOf(f: PlanField, text: string, locale: Locale | undefined) {
+  const chosen = new Set(text.split(','));
+  const options = f.type === 'yesno' ? (['yes', 'no'] as const).map((value) => ({ value, label: t(`plans.field.${value}`, {}, locale) })) : (f.options ?? []);
+  return options.map((o) => ({ value: o.value, label: o.label, selected: chosen.has(o.value) }));
+}
+
+/** Whose eyes a preview takes: the plan's readers but teachers (who read shared fields on their course page, not the plan). */
+const previewAudiences = ['student', 'adult', 'family'] as const satisfies readonly Audience[];
+
+/**
+ * The plan page a template makes, for one audience, with a sample student and no words yet: each section
+ * with the fields that audience reads, an input for each voice it writes, every choice offered. Nothing
+ * is saved from it (the form is disabled).
+ */
+function previewOf(doc: PlanTemplate, locale: Locale | undefined, audience: string) {
+  const tpl = templateIn(doc, locale ?? defaultLocale);
+  const writes: Voice[] = audience === 'student' ? ['student'] : audience === 'adult' ? ['adult'] : [];
+  const sections = tpl.sections
+    .map((sec) => {
+      const fields = sec.fields.filter((f) => f.see.includes(audience as Audience));
+      return {
+        ...sec,
+        editVoice: writes.find((v) => fields.some((f) => voicesOf(f).includes(v))) ?? null,
+        fields: fields.map((f) => ({
+          ...f,
+          limit: textLimits[f.type],
+          adultOnly: f.see.length === 1 && f.see[0] === 'adult',
+          voices: voicesOf(f).map((voice) => ({ voice, id: `${f.key}-${voice}`, inputId: `text-${f.key}-${voice}`, text: '', entry: null, canEdit: writes.includes(voice), choices: choicesOf(f, '', locale) })),
+        })),
+      };
+    })
+    .filter((sec) => sec.fields.length > 0);
+  return { view: 'plans/preview', model: { templateName: tpl.name, audience, sections } };
+}
+
+export const planTemplatePreview = { audiences: previewAudiences, render: previewOf };

@@ -4,7 +4,8 @@ import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
 import { prefixed, redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
 import { t } from '../web/i18n.js';
-import { commentForm, printQuery, statusForm, unknownSectionForm, type PlanField } from './plans.schemas.js';
+import { commentForm, printQuery, statusForm, unknownSectionForm } from './plans.schemas.js';
+import { choicesOf } from './plan-template.js';
 
 /**
  * What a section's form typed, by field key: `text.<key>`, and for a multi-select each ticked box
@@ -21,12 +22,6 @@ function typedOf(body: Record<string, unknown>): Record<string, string> {
   return typed;
 }
 
-/** A choice field's options as the form shows them, with the voice's value(s) chosen; yes/no is a choice of two. */
-const choicesOf = (f: PlanField, text: string, locale: string | undefined) => {
-  const chosen = new Set(text.split(','));
-  const options = f.type === 'yesno' ? (['yes', 'no'] as const).map((value) => ({ value, label: t(`plans.field.${value}`, {}, locale) })) : (f.options ?? []);
-  return options.map((o) => ({ value: o.value, label: o.label, selected: chosen.has(o.value) }));
-};
 
 /** What a refused save brings back to one field in one voice: the typed text, an error, or the other person's text. */
 interface FieldOverride {

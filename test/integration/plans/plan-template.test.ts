@@ -114,6 +114,17 @@ describe('plan template: custom fields, rules and rollback, from the console', f
       .post(`${EDITOR}/draft`, { ...broken, 'f.rules.0.when': tooManyHours.when, 'f.rules.0.translations.es.message': tooManyHours.translations.es.message })
       .expect(303);
     const draft = (await t.ctx.configuration.editor({ tenantId: s.tenantId, personId: s.admin.id, name: 'x', role: 'admin', contextId: null, contextTitle: '', contextKind: null, menteeIds: [] }, PLAN_TEMPLATE)).draft!;
+    // The draft's real page, before anyone meets it: the editor links each audience's preview.
+    const editor = decoded((await as('admin').get(EDITOR).expect(200)).text);
+    expect(editor).to.contain(`${EDITOR}/preview?as=student&amp;version=${draft.version}`);
+    const asStudent = decoded((await as('admin').get(`${EDITOR}/preview`).query({ version: draft.version, as: 'student' }).expect(200)).text);
+    expect(asStudent).to.contain('Sample Student').and.to.contain('<option value="trade">Trade school</option>').and.to.contain('name="text.service-hours"').and.not.to.contain('Counsellor planning note');
+    const asAdult = decoded((await as('admin').get(`${EDITOR}/preview`).query({ version: draft.version, as: 'adult' }).expect(200)).text);
+    expect(asAdult).to.contain('Counsellor planning note');
+    await as('admin').get(`${EDITOR}/preview`).query({ version: draft.version, as: 'teacher' }).expect(400);
+    await as('advisor').get(`${EDITOR}/preview`).query({ version: draft.version, as: 'student' }).expect(403);
+    // A preview changes nothing in force.
+    expect((await inForce()).version).to.equal(0);
     await as('admin').post(`${EDITOR}/publish`, { version: String(draft.version) }).expect(303);
     const body = (await inForce()).body;
     expect(body.sections[2]!.fields.map((f) => f.key)).to.deep.equal(['careers', 'after-high-school', 'pathway']);
