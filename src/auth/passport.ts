@@ -8,6 +8,7 @@ import { message, unauthorized } from '../web/errors.js';
 import { defaultLocale } from '../web/i18n.js';
 import { allowFraming } from '../web/csp.js';
 import { withTenant } from '../db/tenant-scope.js';
+import type { PermissionSet } from '../policies/permission-set.js';
 
 /** The origins of a tenant's LMS, which may frame its users' pages (platforms.frameAncestorsOf). */
 export type FrameOriginsOf = (tenantId: string) => Promise<string[]>;
@@ -26,7 +27,10 @@ export function ltikFrom(req: Request): string | undefined {
  * A passport instance of our own (not the global singleton) so that several apps in one
  * test process never share strategies.
  */
-export function createAuthenticator(ltiks: LtikService, roster: RosterService, frameOriginsOf: FrameOriginsOf): passport.PassportStatic {
+/** A school's permission set in force, when it published one (undefined: the policies' defaults). */
+export type PermissionsOf = (tenantId: string) => Promise<PermissionSet | undefined>;
+
+export function createAuthenticator(ltiks: LtikService, roster: RosterService, frameOriginsOf: FrameOriginsOf, permissionsOf: PermissionsOf = () => Promise.resolve(undefined)): passport.PassportStatic {
   const authenticator = new passport.Passport() as passport.PassportStatic;
   authenticator.use(
     'ltik',
@@ -43,6 +47,8 @@ export function createAuthenticator(ltiks: LtikService, roster: RosterService, f
         await framedFor(claims.tid);
         const user = await withTenant(claims.tid, () => roster.userFromClaims(claims));
         if (!user) return done(unauthorized(message('errors.unauthorized.noMembership')));
+        const permissions = await withTenant(claims.tid, () => permissionsOf(claims.tid));
+        if (permissions) user.permissions = permissions;
         req.res!.locals.ltik = token;
         return done(null, user);
       } catch (err) {

@@ -1,3 +1,4 @@
+import type { PermissionSet } from '../policies/permission-set.js';
 import type { ContextKind } from '../roster/roster.service.js';
 import type { Locale } from '../web/i18n.js';
 
@@ -45,6 +46,8 @@ export interface AppUser {
   staffRoles?: readonly StaffRole[];
   /** Where each staff role holds (absent or empty without staff roles): policies scope staff to their schools. */
   staffGrants?: readonly StaffGrant[];
+  /** Their school's permission set in force (src/policies/permission-set.ts); absent: the policies' defaults. */
+  permissions?: PermissionSet;
   /** Small choices they made on pages (people.preferences, read with them): each feature parses its own key. */
   preferences?: Readonly<Record<string, unknown>>;
 }

@@ -1,5 +1,6 @@
 import type { AppUser } from '../auth/user.js';
 import type { Policy } from './policy.js';
+import { grantsOf, type PermissionTable } from './permission-set.js';
 import { relationshipTo, type Relationship, type StudentScope } from './student-record.js';
 
 export type CheckinAction = 'list' | 'view' | 'record' | 'prep' | 'viewAdultNotes' | 'viewSensitiveNeeds' | 'resolveNeed';
@@ -15,7 +16,7 @@ export interface CheckinResource {
  * still shows a student every need they raised themselves: they wrote it). Family members do not
  * see check-ins at all (DESIGN: they read plans and goals). Admins read everything, audited.
  */
-const byRelationship: Record<Relationship, readonly CheckinAction[]> = {
+const defaults: Record<Relationship, readonly CheckinAction[]> = {
   self: ['list', 'view', 'prep'],
   advisor: ['list', 'view', 'record', 'viewAdultNotes', 'viewSensitiveNeeds', 'resolveNeed'],
   staff: ['list', 'view', 'viewAdultNotes', 'viewSensitiveNeeds', 'resolveNeed'],
@@ -25,5 +26,20 @@ const byRelationship: Record<Relationship, readonly CheckinAction[]> = {
   none: [],
 };
 
+/**
+ * The most a school's permission set may grant (the safety floor): a student never reads the adult-only
+ * note or sensitive needs adults raised; family never see check-ins; admins read and never record.
+ */
+export const checkinPermissions: PermissionTable<CheckinAction> = {
+  defaults,
+  ceiling: {
+    self: ['list', 'view', 'prep'],
+    advisor: ['list', 'view', 'record', 'viewAdultNotes', 'viewSensitiveNeeds', 'resolveNeed'],
+    staff: ['list', 'view', 'record', 'viewAdultNotes', 'viewSensitiveNeeds', 'resolveNeed'],
+    mentor: [],
+    admin: ['list', 'view', 'viewAdultNotes', 'viewSensitiveNeeds'],
+  },
+};
+
 export const checkinPolicy: Policy<CheckinAction, CheckinResource> = (user: AppUser, action, { scope }) =>
-  byRelationship[relationshipTo(user, scope)].includes(action);
+  grantsOf(user, 'checkin', checkinPermissions, relationshipTo(user, scope)).includes(action);

@@ -1,5 +1,6 @@
 import type { AppUser } from '../auth/user.js';
 import type { Policy } from './policy.js';
+import { grantsOf, type PermissionTable } from './permission-set.js';
 import { relationshipTo, type Relationship, type StudentScope } from './student-record.js';
 
 export const goalStatuses = ['draft', 'active', 'achieved', 'revised', 'dropped'] as const;
@@ -18,7 +19,7 @@ export interface GoalResource {
  * Students propose and revise their own goals and log progress; advisors approve, suggest changes
  * and close goals; family and admins read. Admins never write student content.
  */
-const byRelationship: Record<Relationship, readonly GoalAction[]> = {
+const defaults: Record<Relationship, readonly GoalAction[]> = {
   self: ['list', 'view', 'propose', 'edit', 'addProgress', 'editSteps'],
   advisor: ['list', 'view', 'create', 'edit', 'approve', 'suggest', 'setStatus', 'addProgress', 'editSteps'],
   staff: ['list', 'view'],
@@ -28,11 +29,26 @@ const byRelationship: Record<Relationship, readonly GoalAction[]> = {
   none: [],
 };
 
+/**
+ * The most a school's permission set may grant (the safety floor): a student proposes and never approves;
+ * a counsellor may do what an advisor does; family and admins only read.
+ */
+export const goalPermissions: PermissionTable<GoalAction> = {
+  defaults,
+  ceiling: {
+    self: ['list', 'view', 'propose', 'edit', 'addProgress', 'editSteps'],
+    advisor: ['list', 'view', 'create', 'edit', 'approve', 'suggest', 'setStatus', 'addProgress', 'editSteps'],
+    staff: ['list', 'view', 'create', 'edit', 'approve', 'suggest', 'setStatus', 'addProgress', 'editSteps'],
+    mentor: ['list', 'view'],
+    admin: ['list', 'view'],
+  },
+};
+
 const closed = (s: GoalStatus) => s === 'achieved' || s === 'dropped';
 
 export const goalPolicy: Policy<GoalAction, GoalResource> = (user: AppUser, action, { scope, goal }) => {
   const rel = relationshipTo(user, scope);
-  if (!byRelationship[rel].includes(action)) return false;
+  if (!grantsOf(user, 'goal', goalPermissions, rel).includes(action)) return false;
   if (!goal) return true;
   switch (action) {
     case 'approve':

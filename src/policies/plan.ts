@@ -1,5 +1,6 @@
 import type { AppUser } from '../auth/user.js';
 import type { Policy } from './policy.js';
+import { grantsOf, type PermissionTable } from './permission-set.js';
 import type { Audience } from '../plans/plans.schemas.js';
 import { relationshipTo, type Relationship, type StudentScope } from './student-record.js';
 
@@ -22,7 +23,7 @@ export interface PlanResource {
  * a subject course the student is in reads only what the plan shares with teachers: not the plan
  * page, no history, no edits, no comments.
  */
-const byRelationship: Record<Relationship, readonly PlanAction[]> = {
+const defaults: Record<Relationship, readonly PlanAction[]> = {
   self: ['view', 'print', 'viewHistory', 'edit', 'editStudentVoice', 'comment'],
   // An advisor who also teaches the student a subject sees the subject course's list like any teacher.
   advisor: ['view', 'print', 'viewHistory', 'edit', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'],
@@ -33,7 +34,23 @@ const byRelationship: Record<Relationship, readonly PlanAction[]> = {
   none: [],
 };
 
-export const planPolicy: Policy<PlanAction, PlanResource> = (user: AppUser, action, { scope }) => byRelationship[relationshipTo(user, scope)].includes(action);
+/**
+ * The most a school's permission set may grant (the safety floor): a student writes only their own voice;
+ * a counsellor may co-write the adult voice and keep the plan's status; family read and comment; an admin
+ * reads and never writes student content.
+ */
+export const planPermissions: PermissionTable<PlanAction> = {
+  defaults,
+  ceiling: {
+    self: ['view', 'print', 'viewHistory', 'edit', 'editStudentVoice', 'comment'],
+    advisor: ['view', 'print', 'viewHistory', 'edit', 'editAdultVoice', 'setStatus', 'comment', 'viewShared'],
+    staff: ['view', 'print', 'viewHistory', 'edit', 'editAdultVoice', 'setStatus', 'comment'],
+    mentor: ['view', 'print', 'comment'],
+    admin: ['view', 'print', 'viewHistory'],
+  },
+};
+
+export const planPolicy: Policy<PlanAction, PlanResource> = (user: AppUser, action, { scope }) => grantsOf(user, 'plan', planPermissions, relationshipTo(user, scope)).includes(action);
 
 /** Which fields of the template a user may see: the audience they read as. */
 export function planAudience(relationship: Relationship): Audience | null {

@@ -27,6 +27,7 @@ import { createJobQueue, type JobDescriber } from '../jobs/jobs.service.js';
 import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { documentOf, planTemplateKind } from '../plans/plan-template.js';
+import { permissionSetKind } from '../policies/permission-set.kind.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
 import { createRecordsRequestsService } from '../records-requests/records-requests.service.js';
@@ -119,7 +120,11 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const navigators = createNavigatorsService(db, roster, schools);
   const studentRecords = createStudentRecordGate(roster, navigators);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
-  const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id));
+  // A school's permission set rides on each user (bound late: the configuration feature is built below).
+  const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id), async (id) => {
+    const set = await configuration.current(id, permissionSetKind);
+    return set.version === 0 ? undefined : set.body;
+  });
   const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });
   // The features report their counts through their services, bound late (they are built below).
   const metrics = createMetrics({
@@ -286,7 +291,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, permissionSetKind] });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).

@@ -31,6 +31,8 @@ import { recordsRequestPolicy, recordsRequestActions } from '../../../src/polici
 import { reflectionPolicy, reflectionActions } from '../../../src/policies/reflection.js';
 import { riskReviewPolicy, riskReviewActions } from '../../../src/policies/risk-review.js';
 import { automationPolicy, automationActions } from '../../../src/policies/automation.js';
+import type { PermissionSet } from '../../../src/policies/permission-set.js';
+import { permissionSetSchema, shippedPermissionSet } from '../../../src/policies/permission-set.kind.js';
 
 /**
  * Every role x action x relationship, against a table written out by hand (not derived from the
@@ -260,5 +262,51 @@ describe('permission table: every role x action x relationship', () => {
   it('names only real actions in the table', () => {
     const real = new Set(checks.flatMap(([r, actions]) => actions.map((a) => `${r}:${a}`)));
     for (const cells of Object.values(expected)) for (const c of cells) expect(real, c).to.include(c);
+  });
+});
+
+/**
+ * The same table over a school's edited permission set (issue 14 item 6): counsellors co-write the
+ * plan's adult voice, family may not comment, advisors may not approve goals, admins do not read the
+ * adult-only parts of check-ins. The set also tries to widen past the safety floor (a student writing
+ * the adults' words, family reading check-ins): those grants are dropped, so those cells stay as they were.
+ */
+const editedSet: PermissionSet = {
+  plan: { ...shippedPermissionSet().plan, staff: ['view', 'print', 'comment', 'viewHistory', 'edit', 'editAdultVoice'], mentor: ['view', 'print'], self: ['view', 'print', 'viewHistory', 'edit', 'editStudentVoice', 'comment', 'editAdultVoice', 'setStatus'] },
+  goal: { ...shippedPermissionSet().goal, advisor: ['list', 'view', 'create', 'edit', 'suggest', 'setStatus', 'addProgress', 'editSteps'] },
+  checkin: { ...shippedPermissionSet().checkin, admin: ['list', 'view'], mentor: ['list', 'view'] },
+};
+const counsellorGains = ['plan:viewHistory', 'plan:edit', 'plan:editAdultVoice'];
+const editedChanges: Record<string, { add?: string[]; remove?: string[] }> = {
+  "counsellor (staff role, not the student's advisor)": { add: counsellorGains },
+  'support coordinator launched without a course role (guest)': { add: counsellorGains },
+  'counsellor at school A': { add: counsellorGains },
+  'social worker at school A (guest)': { add: counsellorGains },
+  'mentor (scoped to the student)': { remove: ['plan:comment'] },
+  'advisor (own caseload)': { remove: ['goal:approve'] },
+  admin: { remove: ['checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds'] },
+};
+
+describe('permission table over an edited permission set', () => {
+  for (const [subject, base] of Object.entries(subjects)) {
+    // The set is the user's school's: another tenant's users carry their own (none here).
+    const user: AppUser = base.tenantId === T ? { ...base, permissions: editedSet } : base;
+    const change = editedChanges[subject] ?? {};
+    const want = new Set([...expected[subject]!.filter((c) => !(change.remove ?? []).includes(c)), ...(change.add ?? [])]);
+    describe(subject, () => {
+      for (const [resource, actions, allow] of checks) {
+        for (const action of actions) {
+          const cell = `${resource}:${action}`;
+          it(`${want.has(cell) ? 'may' : 'may not'} ${cell}`, () => expect(allow(user, action)).to.equal(want.has(cell)));
+        }
+      }
+    });
+  }
+
+  it('the shipped set is the policies own defaults, inside every ceiling, and the edited one stays inside them', () => {
+    expect(permissionSetSchema.safeParse(shippedPermissionSet()).success).to.equal(true);
+    const widened = permissionSetSchema.safeParse(editedSet);
+    expect(widened.success).to.equal(false);
+    expect(widened.error!.issues.map((i) => i.path.join('.'))).to.have.members(['plan.self.6', 'plan.self.7', 'checkin']);
   });
 });
