@@ -8,11 +8,10 @@ import { InvalidInput, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
 import { localDate } from '../web/time-zone.js';
-import { categoryLabel, goalCategories, goalEditForm, goalForm, goalLimits, measureIndicators, ownerLabel, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
+import { goalEditForm, goalLimits, measureIndicators, ownerLabel, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
 const SMART = ['category', 'statement', 'measure', 'measureIndicator', 'measureTarget', 'target', 'targetDate', 'why'] as const;
 const valuesOf = (g: Partial<Goal> | Record<string, unknown>) => Object.fromEntries(SMART.map((k) => [k, (g as Record<string, unknown>)[k] ?? '']));
-const categoryOptions = (selected: unknown, locale: Locale | undefined) => goalCategories.map((value) => ({ value, label: categoryLabel(value, locale), selected: value === selected }));
 /** "Measured by": in words (''), or one of the indicators. */
 const indicatorOptions = (selected: unknown, locale: Locale | undefined) =>
   ['', ...measureIndicators].map((value) => ({ value, label: t(value ? `caseloadData.goal.options.${value}` : 'caseloadData.goal.fields.inWords', {}, locale), selected: value === (selected ?? '') }));
@@ -33,6 +32,9 @@ export function goalsRoutes(ctx: AppContext): Router {
   // The school's today: requireUser put its zone in res.locals.
   const today = (res: Response) => localDate(ctx.clock.now(), String(res.locals.timeZone));
 
+  /** A category's label in the reader's language, from the school's list. */
+  const categoryLabelOf = async (req: Request, code: string) => (await ctx.goals.categoryChoices(req.user!, code, code)).find((c) => c.value === code)?.label ?? code;
+
   const renderGoal = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const d = await ctx.goals.detail(req.user!, studentIdOf(req), goalIdOf(req));
     const s = d.record;
@@ -49,7 +51,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       actions: { save: url, approve: `${url}/approve`, suggest: `${url}/suggest`, status: `${url}/status`, steps: `${url}/steps`, progress: `${url}/progress` },
       ratings: ['1', '2', '3', '4', '5'],
       values,
-      categories: categoryOptions(values.category, locale),
+      categories: await ctx.goals.categoryChoices(req.user!, values.category, d.goal.category),
       measureIndicators: indicatorOptions(values.measureIndicator, locale),
       owners: ownerOptions(locale),
       today: today(res),
@@ -66,7 +68,7 @@ export function goalsRoutes(ctx: AppContext): Router {
     res.render('goals/index', { title: t('goals.titleOf', { name: s.student.name }, req.user!.locale), nav: studentNav(req.user!, s, 'goals'), student: s.student, isSelf: s.relationship === 'self', ...list });
   });
 
-  const renderNew = (req: Request, res: Response, s: StudentRecord, values: Record<string, unknown>, errors: Record<string, string>) =>
+  const renderNew = async (req: Request, res: Response, s: StudentRecord, values: Record<string, unknown>, errors: Record<string, string>) =>
     res.render('goals/new', {
       title: t(s.relationship === 'self' ? 'goals.propose' : 'goals.new.title', {}, req.user!.locale),
       nav: studentNav(req.user!, s, 'goals'),
@@ -74,7 +76,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       isSelf: s.relationship === 'self',
       formAction: base(s.student.id),
       values,
-      categories: categoryOptions(values.category, req.user!.locale),
+      categories: await ctx.goals.categoryChoices(req.user!, values.category),
       measureIndicators: indicatorOptions(values.measureIndicator, req.user!.locale),
       limits: goalLimits,
       errors,
@@ -84,19 +86,19 @@ export function goalsRoutes(ctx: AppContext): Router {
   r.get('/students/:studentId/goals/new', ctx.requireUser, async (req, res) => {
     // The form checks the permission the save checks, so nobody fills in a form they cannot send.
     const { record } = await ctx.goals.newForm(req.user!, studentIdOf(req));
-    renderNew(req, res, record, {}, {});
+    await renderNew(req, res, record, {}, {});
   });
 
   r.post('/students/:studentId/goals', ctx.requireUser, async (req, res) => {
     try {
-      const g = await ctx.goals.create(req.user!, studentIdOf(req), goalForm.safeParse(req.body));
+      const g = await ctx.goals.create(req.user!, studentIdOf(req), (await ctx.goals.createForm(req.user!)).safeParse(req.body));
       redirectInTool(res, `${base(studentIdOf(req))}/${g.id}`);
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err;
       // Shown again as the form is shown: the same permission, and an audited read of it.
       const { record } = await ctx.goals.newForm(req.user!, studentIdOf(req));
       res.status(400);
-      renderNew(req, res, record, req.body as Record<string, unknown>, err.errors);
+      await renderNew(req, res, record, req.body as Record<string, unknown>, err.errors);
     }
   });
 
@@ -120,15 +122,14 @@ export function goalsRoutes(ctx: AppContext): Router {
       if (err instanceof GoalIncomplete) {
         res.status(400);
         const errors = err.missing;
-        await renderGoal(req, res, { values: parsed.data, categories: categoryOptions(parsed.data.category, req.user!.locale), errors, errorSummary: summary(errors, goalFieldIds) });
+        await renderGoal(req, res, { values: parsed.data, errors, errorSummary: summary(errors, goalFieldIds) });
         return;
       }
       if (!(err instanceof GoalConflict)) throw err;
       res.status(409);
       await renderGoal(req, res, {
         values: parsed.data,
-        categories: categoryOptions(parsed.data.category, req.user!.locale),
-        conflict: { theirs: { ...valuesOf(err.current), categoryLabel: categoryLabel(err.current.category, req.user!.locale) }, yours: { ...parsed.data, categoryLabel: categoryLabel(parsed.data.category, req.user!.locale) } },
+        conflict: { theirs: { ...valuesOf(err.current), categoryLabel: await categoryLabelOf(req, err.current.category) }, yours: { ...parsed.data, categoryLabel: await categoryLabelOf(req, parsed.data.category) } },
       });
       return;
     }

@@ -1,12 +1,47 @@
 import { z } from 'zod';
 import type { GoalStatus } from '../policies/goal.js';
-import { labelOf, type Locale } from '../web/i18n.js';
+import { defaultLocale, labelOf, type Locale } from '../web/i18n.js';
+import { documentKind } from '../configuration/configuration.kinds.js';
+import { otherLocales, translations, wordIn } from '../configuration/translations.js';
 import { formText, isRealDate } from '../web/forms.js';
 
+/** The categories a goal is filed under when a school has not changed them (the `goal-categories` document's shipped values). */
 export const goalCategories = ['academic', 'well-being', 'college-career', 'community'] as const;
 export const stepOwners = ['student', 'advisor', 'family', 'other'] as const;
 /** Labels of stored codes, in the person's language (config/locales/<lang>/goals.json). */
-export const categoryLabel = (code: string, locale?: Locale) => labelOf('goals.categories', code, locale);
+const shippedCategoryLabel = (code: string, locale?: Locale) => labelOf('goals.categories', code, locale);
+
+const categoryKey = z.string().regex(/^[a-z0-9-]{1,60}$/, 'keys are lowercase letters, digits and dashes');
+/**
+ * A school's goal categories (issue 14 item 2, an editable picklist): each value with its words in every
+ * language. A category no longer `offered` is not on the forms, but goals filed under it keep it and its
+ * label, so dropping one never loses what a goal was about.
+ */
+export const goalCategoryListSchema = z
+  .object({
+    values: z.array(z.object({ value: categoryKey, label: z.string().min(1).max(100), offered: z.boolean(), translations: translations({ label: z.string().max(100) }) })).min(1),
+  })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.values.forEach((v, i) => {
+      if (seen.has(v.value)) ctx.addIssue({ code: 'custom', path: ['values', i, 'value'], message: `the category "${v.value}" is listed twice`, params: { code: 'plan_choice_twice', key: v.value } });
+      seen.add(v.value);
+    });
+    if (!list.values.some((v) => v.offered)) ctx.addIssue({ code: 'custom', path: ['values'], message: 'no category is offered', params: { code: 'none_offered' } });
+  });
+export type GoalCategoryList = z.infer<typeof goalCategoryListSchema>;
+
+/** The shipped categories, with their words from config/locales. */
+export const shippedGoalCategories = (): GoalCategoryList => ({
+  values: goalCategories.map((value) => ({ value, label: shippedCategoryLabel(value, defaultLocale), offered: true, translations: Object.fromEntries(otherLocales.map((l) => [l, { label: shippedCategoryLabel(value, l) }])) })),
+});
+export const goalCategoriesKind = documentKind<GoalCategoryList>({ id: 'goal-categories', schema: goalCategoryListSchema, shipped: shippedGoalCategories });
+
+/** A stored category's label in a language, from the school's list (one it never had: the shipped words, else the code). */
+export const categoryLabelIn = (list: GoalCategoryList, code: string, locale?: Locale): string => {
+  const v = list.values.find((x) => x.value === code);
+  return v ? wordIn(v.translations, locale, 'label', v.label) : shippedCategoryLabel(code, locale);
+};
 export const statusLabel = (code: GoalStatus, locale?: Locale) => labelOf('goals.statuses', code, locale);
 export const ownerLabel = (code: string, locale?: Locale) => labelOf('goals.owners', code, locale);
 
@@ -34,7 +69,8 @@ export const measureRange: Record<MeasureIndicator, { min: number; max: number }
 
 /** The SMART parts: specific statement, how it is measured (in words, or by an indicator and a target value), target, date, why it matters. */
 export const goalForm = z.object({
-  category: z.enum(goalCategories, { error: 'goals.errors.category' }),
+  // Which categories the school offers is the service's check (the school's list).
+  category: z.string({ error: 'goals.errors.category' }).regex(/^[a-z0-9-]{1,60}$/, 'goals.errors.category'),
   statement: text(goalLimits.statement, 'statement', { min: 5, message: 'goals.errors.statement' }),
   measure: text(goalLimits.measure, 'measure').default(''),
   /** '' (or absent): measured in words; else the indicator whose current value is the progress. */

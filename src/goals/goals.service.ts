@@ -10,8 +10,9 @@ import { indicatorPolicy, type IndicatorAction } from '../policies/indicator.js'
 import { message, notFound } from '../web/errors.js';
 import { t, type Locale } from '../web/i18n.js';
 import { isUuid } from '../web/ids.js';
-import { fieldErrors, validForm, type ParsedForm } from '../web/forms.js';
-import { categoryLabel, liveGoal, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
+import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
+import { z } from 'zod';
+import { categoryLabelIn, goalForm, shippedGoalCategories, liveGoal, type GoalCategoryList, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
 import { indicatorProgress, withIndicatorMeasure, type IndicatorValues } from './indicator-measure.js';
 
@@ -46,6 +47,8 @@ export interface GoalsDeps {
     valuesOf: (tenantId: string, studentId: string) => Promise<IndicatorValues>;
     familyViewOf: (tenantId: string) => Promise<string>;
   };
+  /** The school's goal categories in force (the `goal-categories` configuration document); absent: the shipped ones. */
+  categoriesOf?: (tenantId: string) => Promise<GoalCategoryList>;
   /** Alerts (src/alerts) read what the student writes (goal text, steps, progress notes) in the same transaction. */
   onStudentText?: (tx: DbOrTx, user: AppUser, studentId: string, source: { kind: 'goal' | 'goal_progress'; id: string }, texts: readonly string[]) => Promise<void>;
 }
@@ -80,9 +83,16 @@ export function createGoalsService(deps: GoalsDeps) {
 
   const may = (user: AppUser, s: StudentRecord, action: GoalAction, g: repo.Goal) => goalPolicy(user, action, { scope: s.scope, goal: { status: g.status as GoalStatus } });
 
-  const summary = (g: repo.Goal, locale: Locale | undefined) => ({
+  const categoriesOf = (tenantId: string) => deps.categoriesOf?.(tenantId) ?? Promise.resolve(shippedGoalCategories());
+  /** A posted category the school does not offer is refused (a goal keeps the one it was filed under: `kept`). */
+  const refuseUnoffered = async (user: AppUser, category: string, kept?: string) => {
+    const list = await categoriesOf(user.tenantId);
+    if (category !== kept && !list.values.some((v) => v.offered && v.value === category)) throw new InvalidInput({ category: t('goals.errors.category', {}, user.locale) });
+  };
+
+  const summary = (g: repo.Goal, locale: Locale | undefined, categories: GoalCategoryList) => ({
     ...g,
-    categoryLabel: categoryLabel(g.category, locale),
+    categoryLabel: categoryLabelIn(categories, g.category, locale),
     statusLabel: g.proposed && g.status === 'draft' ? t('goals.statuses.proposed', {}, locale) : statusLabel(g.status as GoalStatus, locale),
     url: goalUrl(g),
   });
@@ -169,6 +179,18 @@ export function createGoalsService(deps: GoalsDeps) {
       return out;
     },
 
+    /** The categories a goal form offers (the school's offered ones, and `kept`: the one a goal is filed under), each labelled in the reader's language. */
+    async categoryChoices(user: AppUser, selected: unknown, kept?: string) {
+      const list = await categoriesOf(user.tenantId);
+      return list.values.filter((v) => v.offered || v.value === kept).map((v) => ({ value: v.value, label: categoryLabelIn(list, v.value, user.locale), selected: v.value === selected }));
+    },
+
+    /** The new-goal form as the school's list makes it: a category it does not offer is refused beside the form's other errors. */
+    async createForm(user: AppUser) {
+      const offered = (await categoriesOf(user.tenantId)).values.filter((v) => v.offered).map((v) => v.value);
+      return goalForm.extend({ category: z.string({ error: 'goals.errors.category' }).refine((c) => offered.includes(c), 'goals.errors.category') });
+    },
+
     /** The student's goals as this user may see them (the goals page; contract: the plan page's goals section). Audited read. */
     /** `student`: the id, or the record a page that shows the goals with other parts already opened. */
     async list(user: AppUser, student: string | StudentRecord) {
@@ -177,9 +199,10 @@ export function createGoalsService(deps: GoalsDeps) {
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
       const can = canMap(goalPolicy, user, ['propose', 'create'], { scope: s.scope });
       const values = await valuesFor(user, s, goals);
+      const categories = await categoriesOf(user.tenantId);
       return {
         record: s,
-        goals: goals.map((g) => ({ ...summary(g, user.locale), indicatorProgress: indicatorProgress(g, values, user.locale) })),
+        goals: goals.map((g) => ({ ...summary(g, user.locale, categories), indicatorProgress: indicatorProgress(g, values, user.locale) })),
         newUrl: can.propose || can.create ? `/students/${s.student.id}/goals/new` : null,
       };
     },
@@ -201,7 +224,7 @@ export function createGoalsService(deps: GoalsDeps) {
       return {
         record: s,
         indicatorProgress: indicatorProgress(g, values, user.locale),
-        goal: { ...summary(g, user.locale), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
+        goal: { ...summary(g, user.locale, await categoriesOf(user.tenantId)), createdByName: names.get(g.createdBy), updatedByName: names.get(g.updatedBy), suggestionByName: g.suggestionBy ? names.get(g.suggestionBy) : null },
         steps: withOwnerLabels(steps, user.locale),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId), byStudent: p.authorRole === 'student' })),
         /** Suggestions already answered; the waiting one is `goal.suggestion`. */
@@ -225,6 +248,7 @@ export function createGoalsService(deps: GoalsDeps) {
       const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       authorize(goalPolicy, user, addAction(s), { scope: s.scope });
       const input = withIndicatorMeasure(validForm(form, user.locale), user.locale);
+      await refuseUnoffered(user, input.category);
       const asStudent = s.relationship === 'self';
       const now = clock.now();
       return db.transaction(async (tx) => {
@@ -256,6 +280,7 @@ export function createGoalsService(deps: GoalsDeps) {
       const { version, approve, ...posted } = validForm(form, user.locale);
       const input = withIndicatorMeasure(posted, user.locale);
       const g = await load(user, s, goalId, 'edit');
+      await refuseUnoffered(user, input.category, g.category);
       if (approve) {
         authorize(goalPolicy, user, 'approve', { scope: s.scope, goal: { status: g.status as GoalStatus } });
         return write(user, s, g, version, { ...input, status: 'active', proposed: false, ...noPendingSuggestion });
@@ -359,8 +384,9 @@ export function createGoalsService(deps: GoalsDeps) {
       const names = await nameOf(user, allProgress.map((x) => x.authorId));
       const values = await valuesFor(user, s, goals);
       await audit.record(user, { action: 'read', entity: 'goal', studentId: s.student.id });
+      const categories = await categoriesOf(user.tenantId);
       return parts.map(({ g, steps, progress }) => ({
-        ...summary(g, user.locale),
+        ...summary(g, user.locale, categories),
         indicatorProgress: indicatorProgress(g, values, user.locale),
         steps: withOwnerLabels(steps, user.locale),
         progress: progress.map((p) => ({ ...p, authorName: names.get(p.authorId) })),

@@ -2,7 +2,8 @@ import jsonLogic, { type RulesLogic } from 'json-logic-js';
 import { documentKind, type KindProblem } from '../configuration/configuration.kinds.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { formatCalendarDay } from '../web/intl.js';
-import { otherLocales, planTemplateSchema, sectionFormsOf, textLimits, voicesOf, type Audience, type PlanField, type PlanTemplate, type Voice } from './plans.schemas.js';
+import { otherLocales, wordIn, type Translations } from '../configuration/translations.js';
+import { planTemplateSchema, sectionFormsOf, textLimits, voicesOf, type Audience, type PlanField, type PlanTemplate, type Voice } from './plans.schemas.js';
 
 /**
  * The plan template as a configuration document (issue 14 items 2 and 3): a district adds fields
@@ -13,7 +14,6 @@ import { otherLocales, planTemplateSchema, sectionFormsOf, textLimits, voicesOf,
  */
 export const PLAN_TEMPLATE = 'plan-template';
 
-type Texts = Record<string, Record<string, string | undefined> | undefined> | undefined;
 /** The translations of one text-bearing part, from the same part of each language's template. */
 const translationsOf = (templates: Record<string, PlanTemplate>, pick: (tpl: PlanTemplate) => Record<string, string | undefined>) =>
   Object.fromEntries(otherLocales.flatMap((l) => (templates[l] ? [[l, pick(templates[l])]] : [])));
@@ -40,11 +40,8 @@ export function documentOf(templates: Record<string, PlanTemplate>): PlanTemplat
 /** The document in one language: each text its translation where the document gives one, else its English. */
 export function templateIn(doc: PlanTemplate, locale: Locale): PlanTemplate {
   if (locale === defaultLocale) return doc;
-  const word = (translations: Texts, key: string, english: string): string => {
-    const text = translations?.[locale]?.[key];
-    return text && text.trim() !== '' ? text : english;
-  };
-  const optional = (translations: Texts, key: string, english: string | undefined) => (english === undefined ? {} : { [key]: word(translations, key, english) });
+  const word = (translated: Translations, key: string, english: string): string => wordIn(translated, locale, key, english);
+  const optional = (translated: Translations, key: string, english: string | undefined) => (english === undefined ? {} : { [key]: word(translated, key, english) });
   return {
     ...doc,
     name: word(doc.translations, 'name', doc.name),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { projectRoot } from '../web/config.js';
 import { formText, isRealDate } from '../web/forms.js';
 import { loadOverlays, type WithTexts } from '../web/overlays.js';
-import { defaultLocale, locales } from '../web/i18n.js';
+import { translations } from '../configuration/translations.js';
 import jsonLogic, { type RulesLogic } from 'json-logic-js';
 
 /** Who reads a field: the student, their advisors (and admins), family, and teachers of their subject courses. */
@@ -25,10 +25,6 @@ export const fieldTypes = ['short', 'long', 'picklist', 'multi', 'date', 'number
 export type FieldType = (typeof fieldTypes)[number];
 export const choiceTypes: readonly FieldType[] = ['picklist', 'multi'];
 
-/** The languages besides English whose words a template carries beside its English ones. */
-export const otherLocales = locales.filter((l) => l !== defaultLocale);
-/** A text's other languages, in the same document: `translations.es.label` beside `label`. */
-const translations = <S extends z.ZodRawShape>(shape: S) => z.object(Object.fromEntries(otherLocales.map((l) => [l, z.object(shape).partial().optional()]))).optional();
 
 const label = z.string().min(1).max(200);
 const help = z.string().max(500).optional();

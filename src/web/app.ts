@@ -28,6 +28,7 @@ import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { documentOf, planTemplateKind } from '../plans/plan-template.js';
 import { permissionSetKind } from '../policies/permission-set.kind.js';
+import { goalCategoriesKind } from '../goals/goals.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
 import { createRecordsRequestsService } from '../records-requests/records-requests.service.js';
@@ -206,6 +207,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     audit,
     roster,
     studentRecords,
+    // The school's goal categories (bound late: the configuration feature is built below).
+    categoriesOf: async (t) => (await configuration.current(t, goalCategoriesKind)).body,
     indicators: {
       valuesOf: async (t, studentId) => {
         const numbers = (await indicators.summaryFor(t, [studentId])).get(studentId)?.indicators;
@@ -291,7 +294,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, permissionSetKind] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind] });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).

@@ -139,7 +139,7 @@ describe('the student-record gate: plans and goals', () => {
      * the run's transaction. Goals at their target day: the automations' scheduled round and an admin's
      * dry run read them (ids, category and day, no words).
      */
-    const goalsNotStudentScoped = ['summaryFor', 'addTeamStep', 'addRuleStep', 'activeDueBetween'];
+    const goalsNotStudentScoped = ['summaryFor', 'addTeamStep', 'addRuleStep', 'activeDueBetween', 'categoryChoices', 'createForm'];
 
     const methodsOf = (service: object) => Object.entries(service).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
 

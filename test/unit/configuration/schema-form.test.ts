@@ -8,6 +8,7 @@ import { documentOf, planTemplateKind } from '../../../src/plans/plan-template.j
 import { loadPlanTemplates } from '../../../src/plans/plans.schemas.js';
 import type { DocumentKind } from '../../../src/configuration/configuration.kinds.js';
 import { permissionSetKind } from '../../../src/policies/permission-set.kind.js';
+import { goalCategoriesKind } from '../../../src/goals/goals.schemas.js';
 
 const picklist = z.strictObject({
   title: z.string().min(1).max(80),
@@ -76,7 +77,7 @@ describe('forms from schemas (issue 14 item 8)', () => {
   });
 
   it('has words for every shipped kind: its title, its intro, every label', () => {
-    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), permissionSetKind] as DocumentKind[]) {
+    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), goalCategoriesKind, permissionSetKind] as DocumentKind[]) {
       const keys = [`configuration.kinds.${kind.id}.title`, `configuration.kinds.${kind.id}.intro`, ...keysOf(formFields(kind.id, jsonSchemaOf(kind.schema), kind.shipped()))];
       for (const locale of locales) for (const key of keys) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
     }
