@@ -54,6 +54,11 @@ export async function insertEvent(db: DbOrTx, v: typeof automationEventLog.$infe
   return row!;
 }
 
+/** The events of a kind stored since a day (published while some rule was on for it), oldest first: what a dry run replays where no feature keeps a history of its own. */
+export async function eventsSince(db: DbOrTx, tenantId: string, event: AutomationEvent, since: Date): Promise<EventRow[]> {
+  return db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, tenantId), eq(automationEventLog.event, event), gte(automationEventLog.occurredAt, since))).orderBy(automationEventLog.occurredAt);
+}
+
 export async function findEvent(db: DbOrTx, tenantId: string, id: string): Promise<EventRow | undefined> {
   const [row] = await db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, tenantId), eq(automationEventLog.id, id)));
   return row;

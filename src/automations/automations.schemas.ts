@@ -5,6 +5,7 @@ import type { RaisedNeed, RecordedCheckin } from '../checkins/checkins.service.j
 import type { OverdueReferral } from '../referrals/referrals.service.js';
 import type { AnsweredPulse } from '../surveys/surveys.service.js';
 import type { DueGoal } from '../goals/goals.service.js';
+import type { BandChange } from '../indicators/indicators.service.js';
 import { goalLimits } from '../goals/goals.schemas.js';
 
 /** Who an `alert_role` action reaches: the student's navigators or a support role of the student's school. */
@@ -25,6 +26,7 @@ export const eventFacts: Record<AutomationEvent, Record<string, unknown>> = {
   referral_overdue: { category: 'housing', urgency: 'urgent', sensitive: false },
   pulse_answered: { survey: 'belonging-pulse', overall: 3.4, belonging: 2, connectedness: 4.5, wellbeing: 3, safety: 4, answered: 5 },
   goal_due: { category: 'academic', targetDate: '2026-03-20', daysLate: 0 },
+  indicator_band_changed: { indicator: 'attendance', from: 'watch', to: 'at-risk', worse: true },
 };
 
 export const checkinFacts = (c: RecordedCheckin) => ({
@@ -37,6 +39,8 @@ export const checkinFacts = (c: RecordedCheckin) => ({
 });
 
 export const needFacts = (n: RaisedNeed) => ({ category: n.category, urgency: n.urgency });
+
+export const bandFacts = (c: BandChange) => ({ indicator: c.indicator, from: c.from, to: c.to, worse: c.worse });
 
 export const referralFacts = (r: OverdueReferral) => ({ category: r.category, urgency: r.urgency, sensitive: r.sensitive });
 

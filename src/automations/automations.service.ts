@@ -19,7 +19,8 @@ import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { isUuid } from '../web/ids.js';
 import { t } from '../web/i18n.js';
 import * as repo from './automations.repository.js';
-import { checkinFacts, goalFacts, holds, needFacts, parseCondition, pulseFacts, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
+import { bandFacts, checkinFacts, goalFacts, holds, needFacts, parseCondition, pulseFacts, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
+import type { BandChange } from '../indicators/indicators.service.js';
 import type { AutomationEvent, RuleState } from './automations.tables.js';
 
 export const DELIVER_JOB = 'automations.deliver';
@@ -68,6 +69,8 @@ const checkinOccurrence = (c: RecordedCheckin): Occurrence => ({ studentId: c.st
 const needOccurrence = (n: RaisedNeed): Occurrence => ({ studentId: n.studentId, sourceId: n.needId, facts: needFacts(n), at: n.at });
 const referralOccurrence = (r: OverdueReferral & { at: Date }): Occurrence => ({ studentId: r.studentId, sourceId: r.id, facts: referralFacts(r), at: r.at });
 const pulseOccurrence = (p: AnsweredPulse): Occurrence => ({ studentId: p.studentId, sourceId: p.responseId, facts: pulseFacts(p), at: p.at });
+// A band change's source is the student's indicators (one row a student): the event row itself tells one change from another.
+const bandOccurrence = (c: BandChange): Occurrence => ({ studentId: c.studentId, sourceId: c.studentId, facts: bandFacts(c), at: c.at });
 
 /** One replayed or live event: whose, and the facts a condition reads. */
 interface Occurrence {
@@ -195,6 +198,8 @@ export function createAutomationsService(deps: AutomationsDeps) {
     if (event === 'checkin_recorded') return (await deps.history.recordedSince(tenantId, since)).map(checkinOccurrence);
     if (event === 'referral_overdue') return (await deps.history.overdueSince(tenantId, since)).map(referralOccurrence);
     if (event === 'pulse_answered') return (await deps.history.answeredSince(tenantId, since)).map(pulseOccurrence);
+    // The indicators keep no history of their bands: the changes stored while a rule was on for them are the record.
+    if (event === 'indicator_band_changed') return (await repo.eventsSince(db, tenantId, event, since)).map((e) => ({ studentId: e.studentId, sourceId: e.sourceId, facts: e.facts as Record<string, unknown>, at: e.occurredAt }));
     if (event === 'goal_due') {
       // Each goal as it was on its target day (still active now: a goal achieved since is not replayed).
       const zone = await deps.timeZoneOf(tenantId);
@@ -225,6 +230,9 @@ export function createAutomationsService(deps: AutomationsDeps) {
     needsRaised: (tx: DbOrTx, tenantId: string, needs: readonly RaisedNeed[]) => publish(tx, tenantId, 'need_raised', needs.map(needOccurrence)),
     /** For surveys: a pulse answered or changed (in its transaction). */
     pulseAnswered: (tx: DbOrTx, tenantId: string, p: AnsweredPulse) => publish(tx, tenantId, 'pulse_answered', [pulseOccurrence(p)]),
+    /** The indicators' recompute compares bands only when some rule is on for their changes. */
+    bandChangesWanted: async (tenantId: string) => (await repo.rulesOn(db, tenantId, 'indicator_band_changed')).length > 0,
+    bandsChanged: (tx: DbOrTx, tenantId: string, changes: readonly BandChange[]) => publish(tx, tenantId, 'indicator_band_changed', changes.map(bandOccurrence)),
     /** For referrals: referrals just marked overdue (in that transaction), one event each. */
     referralsOverdue: (tx: DbOrTx, tenantId: string, overdue: readonly OverdueReferral[]) => publish(tx, tenantId, 'referral_overdue', overdue.map((r) => referralOccurrence({ ...r, at: clock.now() }))),
 

@@ -2,7 +2,7 @@ import { pgTable, uuid, text, integer, jsonb, timestamp, uniqueIndex, index } fr
 import { idColumn, tenantIdColumn, personReference, createdAtColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
 
-export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue', 'pulse_answered', 'goal_due'] as const;
+export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue', 'pulse_answered', 'goal_due', 'indicator_band_changed'] as const;
 export type AutomationEvent = (typeof automationEvents)[number];
 
 export const ruleActions = ['alert_role', 'add_plan_action', 'notify_family', 'assign_navigator'] as const;

@@ -30,6 +30,14 @@ export async function upsertIndicators(db: DbOrTx, rows: NewStoredIndicators[]):
     on conflict (tenant_id, student_id) do update set as_of = excluded.as_of, indicators = excluded.indicators, suggested_tier = excluded.suggested_tier, reasons = excluded.reasons, computed_at = excluded.computed_at`);
 }
 
+/** Each student's bands as last stored (a student never computed is absent): what a recompute compares with. */
+export async function bandsOf(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<Map<string, Record<string, string | null>>> {
+  if (studentIds.length === 0) return new Map();
+  // As text: the json operator's result comes back parsed by one driver and as text by the other.
+  const rows = await db.select({ studentId: studentIndicators.studentId, bands: sql<string | null>`(${studentIndicators.indicators} -> 'bands')::text` }).from(studentIndicators).where(and(eq(studentIndicators.tenantId, tenantId), inArray(studentIndicators.studentId, [...studentIds])));
+  return new Map(rows.map((r) => [r.studentId, r.bands ? (JSON.parse(r.bands) as Record<string, string | null>) : {}]));
+}
+
 export async function storedFor(db: DbOrTx, tenantId: string, studentIds: readonly string[]): Promise<StoredIndicators[]> {
   if (studentIds.length === 0) return [];
   return db

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../web/clock.js';
@@ -19,7 +19,7 @@ import { addDays } from '../web/days.js';
 import { attendanceRate, bandIndex, behaviourRate, computeIndicators, indicatorsFromCounts, mondayOf, windowsOf, suggestTier, weeklyTrends, type AttendanceStatus, type IndicatorInput, type Indicators, type SuggestedTier, type TierReason, type WeekPoint } from './compute.js';
 import { badgesOf, describeReason, pulseFact, studentView, type Badge } from './describe.js';
 import { trendCharts, trendTable } from './charts.js';
-import { defaultFamilyView, familyViews, indicatorNames, type FamilyView, type IndicatorConfig, type Thresholds, type TierDecisionInput } from './indicators.schemas.js';
+import { defaultFamilyView, familyViews, indicatorNames, type FamilyView, type IndicatorConfig, type IndicatorName, type Thresholds, type TierDecisionInput } from './indicators.schemas.js';
 import * as repo from './indicators.repository.js';
 import type { IndicatorCountsRow } from '../student-data/student-data.service.js';
 
@@ -84,6 +84,25 @@ export interface IndicatorsDeps {
   debounceMs: number;
   /** Students per batch of a whole-tenant recompute. */
   batchSize?: number;
+  /** Automations (issue 14 item 5): told, in the writing transaction, of each band that changed, when a rule of the school wants them. */
+  events?: IndicatorEventHooks;
+}
+
+/** A student's indicator moved from one band to another (a first computation is no change). No values, only band ids. */
+export interface BandChange {
+  studentId: string;
+  indicator: IndicatorName;
+  from: string;
+  to: string;
+  /** The new band is further from on track than the old. */
+  worse: boolean;
+  at: Date;
+}
+
+export interface IndicatorEventHooks {
+  /** Whether any rule of the school is on for band changes: a recompute compares with what was stored only then. */
+  bandChangesWanted: (tenantId: string) => Promise<boolean>;
+  bandsChanged: (tx: DbOrTx, tenantId: string, changes: readonly BandChange[]) => Promise<void>;
 }
 
 export const RECOMPUTE_JOB = 'indicators.recompute';
@@ -230,6 +249,7 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
       const suggestion = suggestTier(indicators, base);
       return { tenantId, studentId: c.person_id, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: now };
     };
+    if (deps.events && (await deps.events.bandChangesWanted(tenantId))) return storeComparing(tenantId, counts.map(rowOf), deps.events);
     // A thousand rows a statement; the next thousand are computed while the database writes these (one
     // statement in flight at a time, so a transaction's statements stay in order).
     let writing: Promise<void> = Promise.resolve();
@@ -242,6 +262,29 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     }
     await writing;
     return counts.length;
+  }
+  /**
+   * The write when a rule wants band changes: each thousand rows in one transaction that reads the bands
+   * stored before, writes the new ones and publishes each change, so an event is never told of a write
+   * that did not land, nor a write left without its events.
+   */
+  async function storeComparing(tenantId: string, rows: repo.NewStoredIndicators[], events: IndicatorEventHooks): Promise<number> {
+    const order = base.bands.map((b) => b.id);
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      await db.transaction(async (tx) => {
+        const before = await repo.bandsOf(tx, tenantId, chunk.map((r) => r.studentId));
+        await repo.upsertIndicators(tx, chunk);
+        const changes = chunk.flatMap((r) =>
+          (Object.entries(r.indicators.bands) as [IndicatorName, string | null][]).flatMap(([indicator, to]) => {
+            const from = before.get(r.studentId)?.[indicator] ?? null;
+            return from !== null && to !== null && from !== to ? [{ studentId: r.studentId, indicator, from, to, worse: order.indexOf(to) > order.indexOf(from), at: clock.now() }] : [];
+          }),
+        );
+        if (changes.length > 0) await events.bandsChanged(tx, tenantId, changes);
+      });
+    }
+    return rows.length;
   }
   const recomputeStudents = (tenantId: string, ids: string[]) => recomputeWith(db, tenantId, ids);
 

@@ -287,6 +287,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     namesOf: (t, ids) => roster.namesOf(t, ids),
     jobs,
     debounceMs: indicatorConfigs[defaultLocale]!.recomputeDebounceSeconds * 1000,
+    events: automations,
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
   // Pulse surveys: a student's answers reach the indicators' debounced recompute.

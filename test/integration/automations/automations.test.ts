@@ -227,6 +227,46 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     expect(dry).to.contain(low.name).and.not.to.contain(fine.name);
   });
 
+  it("an indicator moving to a worse band alerts the counsellor once, in the recompute's transaction; a better move does not; the dry run replays the stored changes", async () => {
+    const [mei] = [s.students[2]];
+    const wellbeing = async () => {
+      await t.ctx.indicators.recomputeStudents(s.tenantId, [mei.id]);
+      return (await queryRows<{ n: number; average: number; band: string }>(t.ctx.db, sql`select (indicators->'wellbeing'->>'count')::int as n, (indicators->'wellbeing'->>'average')::float as average, indicators->'bands'->>'wellbeing' as band from student_indicators where student_id = ${mei.id}`))[0]!;
+    };
+    /** Ratings of `rating` until the window's average passes `bound` (earlier tests left Mei ratings of their own). */
+    const rateUntil = async (rating: number, done: (average: number) => boolean) => {
+      for (let w = await wellbeing(); !done(w.average); w = await wellbeing()) await checkin(mei.id, rating);
+    };
+    // On track before the rule (an average of 4 or more).
+    await rateUntil(5, (avg) => avg >= 4);
+    expect((await wellbeing()).band).to.equal('on-track');
+    const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Well-being slipping', event: 'indicator_band_changed', condition: '{"and": [{"==": [{"var": "indicator"}, "wellbeing"]}, {"var": "worse"}]}', audience: 'counsellor' })).expect(303);
+    const id = ruleIdFrom(created.headers.location!);
+    await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
+    const bandEvents = () => t.ctx.db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, s.tenantId), eq(automationEventLog.event, 'indicator_band_changed')));
+    // A recompute with nothing new changes no band: nothing published.
+    await wellbeing();
+    expect(await bandEvents()).to.have.length(0);
+    // Down to off track (under 2), a recompute after each rating: each band it passes is one change, worse, published with its write.
+    await rateUntil(1, (avg) => avg < 2);
+    const slipped = (await bandEvents()).map((e) => e.facts as { from: string; to: string; worse: boolean });
+    expect(slipped.length).to.be.greaterThan(0);
+    expect(slipped.every((f) => f.worse)).to.equal(true);
+    expect(slipped.map((f) => `${f.from}>${f.to}`).join(' ')).to.match(/^on-track>\S+( \S+)* \S+>off-track$|^on-track>off-track$/);
+    await t.ctx.jobs.runDue();
+    const runs = await runsOf(id);
+    expect(runs.map((r) => [r.studentId, r.outcome])).to.deep.equal(slipped.map(() => [mei.id, 'done']));
+    // Better again: published (a change) but the condition does not hold, so no further alert.
+    await rateUntil(5, (avg) => avg >= 2);
+    const all = await bandEvents();
+    expect(all.length).to.be.greaterThan(slipped.length);
+    expect(all.slice(slipped.length).every((e) => e.facts.worse === false)).to.equal(true);
+    await t.ctx.jobs.runDue();
+    expect(await runsOf(id)).to.have.length(runs.length);
+    const dry = decoded((await admin.get(`/admin/automations/${id}/dry-run`).expect(200)).text);
+    expect(dry).to.contain(mei.name);
+  });
+
   it('tells the family: one e-mail to each family member with an address, saying nothing of what happened; a student with no family is skipped', async () => {
     const u = randomUUID().slice(0, 8);
     await t.ctx.roster.upsertPerson(s.tenantId, { sub: s.mentor.sub, name: s.mentor.name, email: `family-${u}@home.example` });
