@@ -26,6 +26,39 @@ export const section: BenchSection = {
     const pageSamples = await samplePage(() => getPage(env, ltik, plan, student.name));
     let n = 0;
     const saveSamples = await samplePage(() => saveField('supports', `Tutoring on Tuesdays, revision ${n++}`));
-    return [...latencyRows(`plan page (${adultFields.length} fields filled)`, pageSamples), ...latencyRows('save a plan field (version check + revision + audit)', saveSamples)];
+    // The same page and save once the school publishes its own template (issue 14): three more fields and
+    // two validation rules, read through the configuration feature's cache and checked on every save.
+    const tpl = env.app.ctx.plans.template;
+    const custom = {
+      ...tpl,
+      sections: tpl.sections.map((sec, i) =>
+        i === 1
+          ? {
+              ...sec,
+              fields: [
+                ...sec.fields,
+                { key: 'pathway', label: 'Pathway', type: 'picklist' as const, edit: 'adult' as const, see: ['adult' as const], options: [{ value: 'college', label: 'College' }, { value: 'trade', label: 'Trade' }] },
+                { key: 'service-hours', label: 'Hours of service', type: 'number' as const, edit: 'adult' as const, see: ['adult' as const] },
+                { key: 'needs-iep', label: 'Has an IEP', type: 'yesno' as const, edit: 'adult' as const, see: ['adult' as const] },
+              ],
+            }
+          : sec,
+      ),
+      rules: [
+        { key: 'hours-cap', field: 'service-hours', when: '{">": [{"var": "service-hours"}, 500]}', message: 'Too many hours' },
+        { key: 'supports-say-why', field: 'supports', when: '{"and": [{"==": [{"var": "needs-iep"}, true]}, {"==": [{"var": "supports"}, ""]}]}', message: 'Name the supports' },
+      ],
+    };
+    const admin = { tenantId: student.tenantId, personId: student.id, name: 'bench', role: 'admin' as const, contextId: null, contextTitle: '', contextKind: null, menteeIds: [] };
+    const draft = await env.app.ctx.configuration.saveDraft(admin, 'plan-template', { body: custom, edits: null });
+    await env.app.ctx.configuration.publish(admin, 'plan-template', draft.version);
+    const customPage = await samplePage(() => getPage(env, ltik, plan, student.name));
+    const customSave = await samplePage(() => saveField('supports', `Tutoring on Tuesdays, revision ${n++}`));
+    return [
+      ...latencyRows(`plan page (${adultFields.length} fields filled)`, pageSamples),
+      ...latencyRows('save a plan field (version check + revision + audit)', saveSamples),
+      ...latencyRows("plan page, the school's own template (+3 fields, 2 rules)", customPage),
+      ...latencyRows("save a plan field, the school's own template (rules checked)", customSave),
+    ];
   },
 };
