@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../web/context.js';
 import type { AppUser } from '../auth/user.js';
@@ -13,8 +13,24 @@ import { versionNumber, type ConfigProblem } from './configuration.schemas.js';
 import { bodyFrom, formFields, jsonSchemaOf, type FormField } from './schema-form.js';
 import { receiveUpload } from '../student-data/imports.routes.js';
 
-const BASE = '/admin/configuration';
-const kindPath = (kind: string) => `${BASE}/${encodeURIComponent(kind)}`;
+/** Where the pages live in the LMS frame; the console (src/console) mounts them again under its own window. */
+const FRAME_BASE = '/admin/configuration';
+
+/** The pages' addresses under one mount: the list, a kind's editor, the export, and the import (the frame's only: an upload is read before the form parser, where the console's CSRF check cannot see its token). */
+const pathsAt = (base: string) => ({
+  list: base,
+  kind: (kind: string) => `${base}/${encodeURIComponent(kind)}`,
+  export: `${base}/export`,
+  import: base === FRAME_BASE ? `${FRAME_BASE}/import` : null,
+});
+type Paths = ReturnType<typeof pathsAt>;
+
+export interface ConfigurationMount {
+  /** The list page's path; the rest hang under it. */
+  base: string;
+  /** Who is signed in: the ltik in the frame, the console's session in its window. */
+  requireUser: RequestHandler;
+}
 
 const saveForm = z.object({ edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''), note: z.string().max(500).default('') });
 const versionForm = z.object({ version: versionNumber });
@@ -39,9 +55,12 @@ function placed(problems: readonly ConfigProblem[], user: AppUser) {
  * from its schema (schema-form.ts); a save keeps a draft, publish puts it in force, any version can be
  * compared with another and restored; the whole configuration exports as one JSON file and imports back.
  */
-export function configurationRoutes(ctx: AppContext): Router {
+export function configurationRoutes(ctx: AppContext, mount: ConfigurationMount = { base: FRAME_BASE, requireUser: ctx.requireUser }): Router {
   const r = Router();
-  r.use(BASE, ctx.requireUser);
+  const BASE = mount.base;
+  const paths = pathsAt(BASE);
+  const kindPath = paths.kind;
+  r.use(BASE, mount.requireUser);
 
   const renderEditor = async (req: Request, res: Response, kind: string, posted?: { body?: unknown; problems: readonly ConfigProblem[]; edits?: string; note?: string }) => {
     const user = req.user!;
@@ -53,6 +72,7 @@ export function configurationRoutes(ctx: AppContext): Router {
       kindTitle: t(`configuration.kinds.${view.kind}.title`, {}, user.locale),
       kindIntro: t(`configuration.kinds.${view.kind}.intro`, {}, user.locale),
       kindPath: kindPath(view.kind),
+      listPath: paths.list,
       previewAs: view.previewAs,
       previewVersion: view.draft?.version ?? view.inForce,
       inForce: view.inForce,
@@ -68,7 +88,7 @@ export function configurationRoutes(ctx: AppContext): Router {
     });
   };
 
-  r.get(BASE, (req, res) => renderIndex(ctx, req, res));
+  r.get(BASE, (req, res) => renderIndex(ctx, req, res, paths));
 
   r.get(`${BASE}/export`, async (req, res) => {
     const exported = await ctx.configuration.exportAll(req.user!);
@@ -154,6 +174,8 @@ export function configurationRoutes(ctx: AppContext): Router {
  */
 export function configurationUploadRoutes(ctx: AppContext): Router {
   const r = Router();
+  const BASE = FRAME_BASE;
+  const paths = pathsAt(BASE);
   r.use(`${BASE}/import`, ctx.requireUser);
   r.post(`${BASE}/import`, async (req, res) => {
     const user = req.user!;
@@ -166,14 +188,14 @@ export function configurationUploadRoutes(ctx: AppContext): Router {
       try {
         raw = JSON.parse(await readFile(upload.file, 'utf8'));
       } catch {
-        return await refuseImport(ctx, req, res, [{ kind: '', path: '', code: 'not_json', params: {}, message: 'not JSON' }]);
+        return await refuseImport(ctx, req, res, paths, [{ kind: '', path: '', code: 'not_json', params: {}, message: 'not JSON' }]);
       }
       try {
         const changed = await ctx.configuration.importAll(user, raw);
         redirectInTool(res, BASE, { query: { imported: String(changed.length) } });
       } catch (err) {
         if (!(err instanceof ConfigRefused)) throw err;
-        await refuseImport(ctx, req, res, err.problems);
+        await refuseImport(ctx, req, res, paths, err.problems);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -183,21 +205,22 @@ export function configurationUploadRoutes(ctx: AppContext): Router {
 }
 
 /** The list page again (400) with every problem of the refused import. */
-async function refuseImport(ctx: AppContext, req: Request, res: Response, problems: readonly ConfigProblem[]) {
+async function refuseImport(ctx: AppContext, req: Request, res: Response, paths: Paths, problems: readonly ConfigProblem[]) {
   const user = req.user!;
   res.status(400);
-  await renderIndex(ctx, req, res, {
+  await renderIndex(ctx, req, res, paths, {
     importProblems: problems.map((p) => ({ where: [p.kind, p.path].filter(Boolean).join(' › '), text: problemText(p, user) })),
     errorSummary: [{ href: '#import-file', text: t('configuration.import.refused', { count: problems.length }, user.locale) }],
   });
 }
 
-async function renderIndex(ctx: AppContext, req: Request, res: Response, extra: Record<string, unknown> = {}) {
+async function renderIndex(ctx: AppContext, req: Request, res: Response, paths: Paths, extra: Record<string, unknown> = {}) {
   const user = req.user!;
   const view = await ctx.configuration.overview(user);
   res.render('configuration/index', {
     titleKey: 'configuration.index.title',
-    kinds: view.kinds.map((k) => ({ ...k, path: kindPath(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
+    paths,
+    kinds: view.kinds.map((k) => ({ ...k, path: paths.kind(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
     can: view.can,
     imported: typeof req.query.imported === 'string' ? req.query.imported : null,
     ...extra,

@@ -28,6 +28,7 @@ export * from '../reports/reports.tables.js';
 export * from '../team-maps/team-maps.tables.js';
 export * from '../configuration/configuration.tables.js';
 export * from '../records-requests/records-requests.tables.js';
+export * from '../console/console.tables.js';
 export * from '../reflections/reflections.tables.js';
 export * from '../risk-reviews/risk-reviews.tables.js';
 export * from '../automations/automations.tables.js';

@@ -15,7 +15,8 @@ import { linkRequestForm, passwordForm, schoolField, signInForm, tokenForm } fro
 import { referralView } from './providers.presenter.js';
 import type { ProviderUser } from './provider-user.js';
 import type { ProviderTokenPurpose } from './providers.tables.js';
-import { ProviderSessionStore } from './session-store.js';
+import { DbSessionStore } from '../auth/session-store.js';
+import { providerSessions } from './providers.tables.js';
 import { linkRefused } from './providers.service.js';
 
 export const PORTAL = '/provider';
@@ -132,7 +133,7 @@ export function providerPortalRoutes(ctx: AppContext, extend: ((portal: Router, 
     session({
       name: 'provider_session',
       secret: createHash('sha256').update(`provider-sessions:${ctx.config.encryptionKey}`).digest('base64url'),
-      store: new ProviderSessionStore(ctx.db, ctx.clock, SESSION_MS),
+      store: new DbSessionStore(ctx.db, ctx.clock, SESSION_MS, providerSessions),
       resave: false,
       saveUninitialized: false,
       rolling: false,

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { providerAccounts, providerOrganisations, providerSessions, providerTokens, type ProviderTokenPurpose } from './providers.tables.js';
+import { providerAccounts, providerOrganisations, providerTokens, type ProviderTokenPurpose } from './providers.tables.js';
 
 export type OrganisationRow = typeof providerOrganisations.$inferSelect;
 export type AccountRow = typeof providerAccounts.$inferSelect;
@@ -72,25 +72,3 @@ export async function revokeTokens(db: DbOrTx, tenantId: string, accountId: stri
   await db.update(providerTokens).set({ usedAt: now }).where(and(eq(providerTokens.tenantId, tenantId), eq(providerTokens.accountId, accountId), isNull(providerTokens.usedAt)));
 }
 
-// Sessions (express-session's store): no tenant column, read before anyone is known.
-
-export async function findSession(db: DbOrTx, sid: string, now: Date): Promise<Record<string, unknown> | undefined> {
-  const [row] = await db.select({ sess: providerSessions.sess }).from(providerSessions).where(and(eq(providerSessions.sid, sid), gt(providerSessions.expiresAt, now)));
-  return row?.sess;
-}
-
-export async function saveSession(db: DbOrTx, sid: string, sess: Record<string, unknown>, expiresAt: Date): Promise<void> {
-  await db.insert(providerSessions).values({ sid, sess, expiresAt }).onConflictDoUpdate({ target: providerSessions.sid, set: { sess, expiresAt } });
-}
-
-export async function touchSession(db: DbOrTx, sid: string, expiresAt: Date): Promise<void> {
-  await db.update(providerSessions).set({ expiresAt }).where(eq(providerSessions.sid, sid));
-}
-
-export async function deleteSession(db: DbOrTx, sid: string): Promise<void> {
-  await db.delete(providerSessions).where(eq(providerSessions.sid, sid));
-}
-
-export async function deleteExpiredSessions(db: DbOrTx, now: Date): Promise<void> {
-  await db.delete(providerSessions).where(lt(providerSessions.expiresAt, now));
-}

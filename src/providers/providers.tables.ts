@@ -1,4 +1,5 @@
-import { pgTable, text, timestamp, boolean, uuid, uniqueIndex, index, jsonb } from 'drizzle-orm/pg-core';
+import { sessionTable } from '../auth/session-store.js';
+import { pgTable, text, timestamp, boolean, uuid, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, tenantIdColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
 
@@ -72,16 +73,8 @@ export const providerTokens = pgTable(
 );
 
 /**
- * The providers' first-party sessions (express-session, src/providers/session-store.ts). No tenant
+ * The providers' first-party sessions (express-session, src/auth/session-store.ts). No tenant
  * column: a session exists before anyone has signed in; once signed in it names the account and its
  * school, and every request then runs in that school's scope.
  */
-export const providerSessions = pgTable(
-  'provider_sessions',
-  {
-    sid: text('sid').primaryKey(),
-    sess: jsonb('sess').$type<Record<string, unknown>>().notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [index('provider_sessions_expires_idx').on(t.expiresAt)],
-);
+export const providerSessions = sessionTable('provider_sessions');

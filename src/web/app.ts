@@ -28,6 +28,7 @@ import { createPlansService } from '../plans/plans.service.js';
 import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { documentOf, planTemplateKind } from '../plans/plan-template.js';
 import { permissionSetKind } from '../policies/permission-set.kind.js';
+import { createConsoleService } from '../console/console.service.js';
 import { goalCategoriesKind } from '../goals/goals.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
@@ -122,10 +123,11 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const studentRecords = createStudentRecordGate(roster, navigators);
   const ltiks = createLtikService(deps.config.encryptionKey, deps.config.ltikTtlMinutes, deps.clock);
   // A school's permission set rides on each user (bound late: the configuration feature is built below).
-  const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id), async (id) => {
-    const set = await configuration.current(id, permissionSetKind);
+  const permissionsOf = async (tenantId: string) => {
+    const set = await configuration.current(tenantId, permissionSetKind);
     return set.version === 0 ? undefined : set.body;
-  });
+  };
+  const authenticator = createAuthenticator(ltiks, roster, (id) => platforms.frameAncestorsOf(id), permissionsOf);
   const ltiServices = createLtiServices({ signingKey: (id) => lti.signingKey(id), clock: deps.clock, userAgent: toolUserAgent(deps.config.baseUrl), fetch: deps.fetch });
   // The features report their counts through their services, bound late (they are built below).
   const metrics = createMetrics({
@@ -296,6 +298,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
   const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind] });
+  // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
+  const adminConsole = createConsoleService({ db, clock: deps.clock, audit, roster, permissionsOf });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).
@@ -418,7 +422,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, automations, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, console: adminConsole, automations, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

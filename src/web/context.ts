@@ -19,6 +19,7 @@ import type { JobQueue } from '../jobs/jobs.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { TeamMapsService } from '../team-maps/team-maps.service.js';
 import type { ConfigurationService } from '../configuration/configuration.service.js';
+import type { ConsoleService } from '../console/console.service.js';
 import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
 import type { Retention } from '../records-requests/retention.js';
 import type { ReflectionsService } from '../reflections/reflections.service.js';
@@ -130,6 +131,8 @@ export interface AppContext extends AppDeps {
   automations: AutomationsService;
   /** Configuration documents (issue 14): versions of what a district changes without code, and the one in force. */
   configuration: ConfigurationService;
+  /** The admin console's window (src/console): hand-offs from a launch, and who a console session is. */
+  console: ConsoleService;
   recordsRequests: RecordsRequestsService;
   /** The nightly retention round (check-in words older than the district's setting emptied). */
   retention: Retention;

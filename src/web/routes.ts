@@ -45,6 +45,7 @@ import { teamMapsRoutes } from '../team-maps/team-maps.routes.js';
 import { reflectionsRoutes } from '../reflections/reflections.routes.js';
 import { automationsRoutes } from '../automations/automations.routes.js';
 import { configurationRoutes, configurationUploadRoutes } from '../configuration/configuration.routes.js';
+import { consoleRoutes } from '../console/console.routes.js';
 import { recordsRequestsRoutes } from '../records-requests/records-requests.routes.js';
 import { riskReviewsRoutes } from '../risk-reviews/risk-reviews.routes.js';
 
@@ -75,6 +76,8 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(formBodies());
   // Community providers' own pages: a top-level window with a session of its own, scoped to /provider (no ltik).
   app.use(providerPortalRoutes(ctx, [providerReferralPages(ctx)]));
+  // The admin console: a top-level window with a session of its own, scoped to /console (no ltik), opened from an admin's launch.
+  app.use(consoleRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(beforeAnyTenant('install', installRoutes(ctx)));
   app.use(platformsRoutes(ctx));

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { Router, type RequestHandler } from 'express';
+import session from 'express-session';
+import { csrfSync } from 'csrf-sync';
+import { z } from 'zod';
+import type { AppContext } from '../web/context.js';
+import { forbidFraming } from '../web/csp.js';
+import { HttpError, message, unauthorized } from '../web/errors.js';
+import { withTenant } from '../db/tenant-scope.js';
+import { DbSessionStore } from '../auth/session-store.js';
+import { configurationRoutes } from '../configuration/configuration.routes.js';
+import { consoleSessions } from './console.tables.js';
+import type { ConsoleRef } from './console.service.js';
+
+const CONSOLE = '/console';
+/** A console session lasts a working day at most; the LMS opens another in one click. */
+const SESSION_MS = 8 * 60 * 60_000;
+
+const enterQuery = z.object({ school: z.uuid(), token: z.string().min(20).max(200) });
+const csrfRefused = () => new HttpError(403, message('console.csrf.title'), message('console.csrf.detail'), 'bad_csrf_token');
+
+declare module 'express-session' {
+  interface SessionData {
+    console?: ConsoleRef;
+  }
+}
+
+/**
+ * The admin console (issue 14 item 1): a top-level window of its own, never framed, with a first-party
+ * session (express-session over console_sessions; HttpOnly, SameSite=Lax, Secure on an https BASE_URL,
+ * path /console so no other page receives it) and a CSRF token (csrf-sync) on every post. An admin opens
+ * it from the LMS frame (POST /admin/console, a form with target=_blank): the answer sends the new window
+ * to /console/enter with a one-time hand-off, which it spends for the session. An ltik opens nothing here.
+ */
+export function consoleRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  // In the LMS frame: the admin asks for the console's own window.
+  r.post('/admin/console', ctx.requireUser, async (req, res) => {
+    const token = await ctx.console.handOff(req.user!);
+    const query = new URLSearchParams({ school: req.user!.tenantId, token });
+    res.redirect(303, `${CONSOLE}/enter?${query.toString()}`);
+  });
+
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => {
+      const token = (req.body as Record<string, unknown> | undefined)?._csrf;
+      return typeof token === 'string' ? token : undefined;
+    },
+  });
+
+  const gate = Router();
+  r.use(CONSOLE, gate);
+  gate.use((_req, res, next) => {
+    forbidFraming(res);
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  gate.use(
+    session({
+      name: 'console_session',
+      secret: createHash('sha256').update(`console-sessions:${ctx.config.encryptionKey}`).digest('base64url'),
+      store: new DbSessionStore(ctx.db, ctx.clock, SESSION_MS, consoleSessions),
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: { path: CONSOLE, httpOnly: true, sameSite: 'lax', secure: ctx.config.baseUrl.startsWith('https:'), maxAge: SESSION_MS },
+    }),
+  );
+
+  // The hand-off: spent once, then a fresh session (a new id, so one planted before cannot be reused).
+  gate.get('/enter', async (req, res) => {
+    const query = enterQuery.safeParse(req.query);
+    if (!query.success) throw new HttpError(410, message('console.enter.spentTitle'), message('console.enter.spent'), 'handoff_spent');
+    const ref = await ctx.console.enter(query.data.school, query.data.token);
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err?: unknown) => (err ? reject(err as Error) : resolve())));
+    req.session.console = ref;
+    await new Promise<void>((resolve, reject) => req.session.save((err?: unknown) => (err ? reject(err as Error) : resolve())));
+    res.redirect(303, CONSOLE);
+  });
+
+  // After signing out: nobody to show, nothing to read.
+  gate.get('/signed-out', (_req, res) => {
+    res.render('console/signed-out', { titleKey: 'console.signedOutTitle' });
+  });
+
+  // Everything else: the session's admin, rebuilt from the roster, in the session's school only.
+  const signedIn: RequestHandler = (req, res, next) => {
+    const ref = req.session.console;
+    if (!ref) return next(unauthorized(message('console.signedOut')));
+    ctx.console.userOf(ref).then((user) => {
+      req.user = user;
+      res.locals.user = user;
+      res.locals.locale = user.locale;
+      res.locals.consoleHome = CONSOLE;
+      void withTenant(user.tenantId, () =>
+        ctx.platforms.timeZoneOf(user.tenantId).then((zone) => {
+          res.locals.timeZone = zone;
+          next();
+        }, next),
+      );
+    }, next);
+  };
+  gate.use(signedIn);
+  gate.use((req, res, next) => {
+    if (req.method !== 'POST') return next();
+    csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? csrfRefused() : undefined));
+  });
+  gate.use((req, res, next) => {
+    res.locals.csrfToken = generateToken(req);
+    next();
+  });
+
+  gate.get('/', (req, res) => {
+    res.render('console/home', { titleKey: 'console.home.title', configurationUrl: `${CONSOLE}/configuration`, automationsNote: true });
+  });
+
+  gate.post('/sign-out', async (req, res) => {
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie('console_session', { path: CONSOLE });
+    res.redirect(303, `${CONSOLE}/signed-out`);
+  });
+
+  // The configuration documents, as in the frame, under the console's session (signed in above).
+  r.use(configurationRoutes(ctx, { base: `${CONSOLE}/configuration`, requireUser: (_req, _res, next) => next() }));
+  return r;
+}

@@ -1,0 +1,28 @@
+import { pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAtColumn, idColumn, personIdColumn, personReference, tenantIdColumn } from '../db/columns.js';
+import { tenantKey } from '../db/keys.js';
+import { sessionTable } from '../auth/session-store.js';
+
+/**
+ * One-time hand-offs from an admin's LTI launch to the console's own window: the token travels once in a
+ * top-level URL, only its SHA-256 is kept, it lives a minute and is spent by its first use.
+ */
+export const consoleHandoffs = pgTable(
+  'console_handoffs',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    // The admin who opened the console (not a student: no student's record names them here).
+    adminId: personIdColumn('admin_id'),
+    tokenHash: text('token_hash').notNull(),
+    /** The language the admin's launch was in: the console opens in it. */
+    locale: text('locale').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAtColumn(),
+  },
+  (t) => [tenantKey(t), personReference(t, t.adminId), uniqueIndex('console_handoffs_hash_uq').on(t.tenantId, t.tokenHash)],
+);
+
+/** The console's first-party sessions (express-session over src/auth/session-store.ts). */
+export const consoleSessions = sessionTable('console_sessions');
