@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import { z } from 'zod';
@@ -10,6 +10,9 @@ import { withTenant } from '../db/tenant-scope.js';
 import { DbSessionStore } from '../auth/session-store.js';
 import { configurationRoutes } from '../configuration/configuration.routes.js';
 import { consoleSessions } from './console.tables.js';
+import { signInLimiter } from '../auth/sign-in-limits.js';
+import { summaryOf } from '../web/forms.js';
+import { t } from '../web/i18n.js';
 import type { ConsoleRef } from './console.service.js';
 
 const CONSOLE = '/console';
@@ -17,7 +20,18 @@ const CONSOLE = '/console';
 const SESSION_MS = 8 * 60 * 60_000;
 
 const enterQuery = z.object({ school: z.uuid(), token: z.string().min(20).max(200) });
+const signInForm = z.object({ school: z.uuid(), email: z.string().trim().min(3).max(320), password: z.string().min(1).max(500) });
+/** Failed local sign-ins per 15 minutes before a 429: per e-mail at a school, and per address (IP). */
+export const consoleSignInLimits = { perEmail: 5, perIp: 50 };
+const tooMany = () => new HttpError(429, message('console.signIn.tooManyTitle'), message('console.signIn.tooMany'), 'too_many_attempts');
 const csrfRefused = () => new HttpError(403, message('console.csrf.title'), message('console.csrf.detail'), 'bad_csrf_token');
+
+/** A fresh session (a new id, so one planted before cannot be reused) holding whose console it is. */
+async function startSession(req: Request, ref: ConsoleRef): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err?: unknown) => (err ? reject(err as Error) : resolve())));
+  req.session.console = ref;
+  await new Promise<void>((resolve, reject) => req.session.save((err?: unknown) => (err ? reject(err as Error) : resolve())));
+}
 
 declare module 'express-session' {
   interface SessionData {
@@ -68,14 +82,37 @@ export function consoleRoutes(ctx: AppContext): Router {
     }),
   );
 
+  gate.use((req, res, next) => {
+    if (req.method !== 'POST') return next();
+    csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? csrfRefused() : undefined));
+  });
+
+  // The break-glass local administrator (created by npm run console:admin): e-mail and password, rate-limited.
+  const signInPage = (req: Request, res: Response, school: string, extra: Record<string, unknown> = {}) =>
+    res.render('console/sign-in', { titleKey: 'console.signIn.title', school, csrfToken: generateToken(req), ...extra });
+  gate.get('/sign-in', (req, res) => {
+    const school = z.uuid().safeParse(req.query.school);
+    signInPage(req, res, school.success ? school.data : '');
+  });
+  gate.post('/sign-in', signInLimiter(consoleSignInLimits.perIp, tooMany, { failedOnly: true }), signInLimiter(consoleSignInLimits.perEmail, tooMany, { byEmail: true, failedOnly: true }), async (req, res) => {
+    const form = signInForm.safeParse(req.body);
+    const ref = form.success ? await ctx.console.signInLocal(form.data.school, form.data.email, form.data.password) : null;
+    if (!ref) {
+      // One answer for a wrong school, e-mail or password: nothing tells which.
+      const body = req.body as Record<string, unknown>;
+      const errors = { email: t('console.signIn.wrong', {}, res.locals.locale as string | undefined) };
+      res.status(401);
+      return signInPage(req, res, typeof body.school === 'string' ? body.school : '', { values: { email: body.email }, errors, errorSummary: summaryOf(errors, () => 'console-email') });
+    }
+    await startSession(req, ref);
+    res.redirect(303, CONSOLE);
+  });
+
   // The hand-off: spent once, then a fresh session (a new id, so one planted before cannot be reused).
   gate.get('/enter', async (req, res) => {
     const query = enterQuery.safeParse(req.query);
     if (!query.success) throw new HttpError(410, message('console.enter.spentTitle'), message('console.enter.spent'), 'handoff_spent');
-    const ref = await ctx.console.enter(query.data.school, query.data.token);
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err?: unknown) => (err ? reject(err as Error) : resolve())));
-    req.session.console = ref;
-    await new Promise<void>((resolve, reject) => req.session.save((err?: unknown) => (err ? reject(err as Error) : resolve())));
+    await startSession(req, await ctx.console.enter(query.data.school, query.data.token));
     res.redirect(303, CONSOLE);
   });
 
@@ -102,10 +139,6 @@ export function consoleRoutes(ctx: AppContext): Router {
     }, next);
   };
   gate.use(signedIn);
-  gate.use((req, res, next) => {
-    if (req.method !== 'POST') return next();
-    csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? csrfRefused() : undefined));
-  });
   gate.use((req, res, next) => {
     res.locals.csrfToken = generateToken(req);
     next();

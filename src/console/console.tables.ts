@@ -26,3 +26,23 @@ export const consoleHandoffs = pgTable(
 
 /** The console's first-party sessions (express-session over src/auth/session-store.ts). */
 export const consoleSessions = sessionTable('console_sessions');
+
+/**
+ * Break-glass local administrators (created by `npm run console:admin`): an e-mail and an argon2id hash
+ * for the day the LMS is down or its launch is broken. Each stands for a person of the school (`admin_id`)
+ * whom the console treats as an admin.
+ */
+export const consoleLocalAdmins = pgTable(
+  'console_local_admins',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    adminId: personIdColumn('admin_id'),
+    /** Lower-cased. */
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAtColumn(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [tenantKey(t), personReference(t, t.adminId), uniqueIndex('console_local_admins_email_uq').on(t.tenantId, t.email)],
+);

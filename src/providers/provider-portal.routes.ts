@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { csrfSync } from 'csrf-sync';
-import { rateLimit } from 'express-rate-limit';
+import { signInLimiter } from '../auth/sign-in-limits.js';
 import type { AppContext } from '../web/context.js';
 import { withTenant } from '../db/tenant-scope.js';
 import { forbidFraming } from '../web/csp.js';
@@ -22,7 +22,6 @@ import { linkRefused } from './providers.service.js';
 export const PORTAL = '/provider';
 /** A provider's session lasts a working day; signing in again is one e-mail away. */
 const SESSION_MS = 8 * 3600_000;
-const WINDOW_MS = 15 * 60_000;
 
 /** Attempts per 15 minutes before a 429: per address (IP) and per e-mail at a school. */
 export const providerLimits = {
@@ -50,27 +49,7 @@ function portalUrl(path: string, query: Record<string, string> = {}): string {
   return `${url.pathname}${url.search}`;
 }
 
-/** The e-mail a rate limit counts, at its school (hashed: the limiter's memory holds no address). */
-const emailKey = (req: Request) => {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
-  return createHash('sha256').update(`${String(body.school)}|${email}`).digest('base64url');
-};
-
-function limiter(limit: number, opts: { byEmail?: boolean; failedOnly?: boolean } = {}): RequestHandler {
-  return rateLimit({
-    windowMs: WINDOW_MS,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: opts.failedOnly ?? false,
-    ...(opts.byEmail ? { keyGenerator: emailKey } : {}),
-    handler: (_req, res, next) => {
-      res.setHeader('Retry-After', String(WINDOW_MS / 1000));
-      next(tooMany());
-    },
-  });
-}
+const limiter = (limit: number, opts: { byEmail?: boolean; failedOnly?: boolean } = {}) => signInLimiter(limit, tooMany, opts);
 
 /**
  * What other features' provider pages (the referrals' detail and state changes) get to mount under

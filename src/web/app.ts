@@ -299,7 +299,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralRules = referralRulesKind(referralsConfig);
   const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind] });
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
-  const adminConsole = createConsoleService({ db, clock: deps.clock, audit, roster, permissionsOf });
+  const adminConsole = createConsoleService({ db, clock: deps.clock, audit, roster, permissionsOf, schoolExists: async (t) => (await withTenant(t, () => platforms.find(t))) !== undefined });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).

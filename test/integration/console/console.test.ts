@@ -6,7 +6,9 @@ import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/sc
 import { decoded } from '../../support/html.js';
 import { auditEvents } from '../../../src/audit/audit.tables.js';
 import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
+import { spawnSync } from 'node:child_process';
 import { HANDOFF_TTL_MS } from '../../../src/console/console.service.js';
+import { consoleSignInLimits } from '../../../src/console/console.routes.js';
 
 /**
  * The admin console's own window (issue 14 item 1): an admin's launch hands off to a first-party session
@@ -90,5 +92,46 @@ describe('admin console: a window of its own, from a launch', function () {
     const out = await browser.post('/console/sign-out').type('form').send({ _csrf: csrfOf(home) }).expect(303);
     expect(decoded((await browser.get(out.headers.location!).expect(200)).text)).to.contain('The console is closed');
     await browser.get('/console').expect(401);
+  });
+
+  it('signs in a break-glass local administrator with e-mail and password (argon2id), refusing a wrong one (401, audited, no address kept) and too many (429)', async () => {
+    await t.ctx.console.createLocalAdmin(s.tenantId, { email: 'Ops@District.test', name: 'District operations', password: 'correct horse battery staple' });
+    let refusedShort = false;
+    await t.ctx.console.createLocalAdmin(s.tenantId, { email: 'short@district.test', name: 'x', password: 'too short' }).catch(() => (refusedShort = true));
+    expect(refusedShort, 'a password under the minimum is refused').to.equal(true);
+    const browser = request.agent(t.app);
+    const page = decoded((await browser.get('/console/sign-in').query({ school: s.tenantId }).expect(200)).text);
+    expect(page).to.contain('Sign in to the admin console');
+    const token = csrfOf(page);
+    const wrong = await browser.post('/console/sign-in').type('form').send({ _csrf: token, school: s.tenantId, email: 'ops@district.test', password: 'wrong horse battery staple' }).expect(401);
+    expect(decoded(wrong.text)).to.contain('That e-mail and password do not match').and.to.contain('data-error-summary');
+    const refusals = await t.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, s.tenantId), eq(auditEvents.entity, 'console_sign_in'), eq(auditEvents.action, 'denied')));
+    expect(refusals).to.have.length(1);
+    expect(JSON.stringify(refusals)).not.to.contain('district.test');
+    // A school that does not exist is refused the same way (no audit row to write, no 500).
+    const unknown = await browser.post('/console/sign-in').type('form').send({ _csrf: csrfOf(decoded((await browser.get('/console/sign-in')).text)), school: '00000000-0000-4000-8000-000000000000', email: 'ops@district.test', password: 'correct horse battery staple' }).expect(401);
+    expect(decoded(unknown.text)).to.contain('That e-mail and password do not match');
+    // No CSRF token: refused before the password is even read.
+    await browser.post('/console/sign-in').type('form').send({ school: s.tenantId, email: 'ops@district.test', password: 'correct horse battery staple' }).expect(403);
+    const signedIn = await browser.post('/console/sign-in').type('form').send({ _csrf: csrfOf(decoded((await browser.get('/console/sign-in').query({ school: s.tenantId })).text)), school: s.tenantId, email: 'OPS@district.test', password: 'correct horse battery staple' }).expect(303);
+    expect(signedIn.headers.location).to.equal('/console');
+    expect(decoded((await browser.get('/console').expect(200)).text)).to.contain('District operations');
+
+    // Failed attempts per e-mail are limited: past the limit even the right password waits.
+    const guesser = request.agent(t.app);
+    const guess = async (password: string) => {
+      const form = decoded((await guesser.get('/console/sign-in').query({ school: s.tenantId })).text);
+      return guesser.post('/console/sign-in').type('form').send({ _csrf: csrfOf(form), school: s.tenantId, email: 'nobody@district.test', password });
+    };
+    for (let i = 0; i < consoleSignInLimits.perEmail; i++) expect((await guess(`guess number ${i}`)).status).to.equal(401);
+    const limited = await guess('one more guess');
+    expect(limited.status).to.equal(429);
+    expect(limited.headers['retry-after']).to.equal('900');
+  });
+
+  it('the CLI explains its arguments before touching any database', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/console/local-admin-cli.ts', '--school', 'not-a-school', '--email', 'ops@district.test'], { encoding: 'utf8' });
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.contain('--school is a tenant id').and.to.contain('Usage: npm run console:admin');
   });
 });
