@@ -1,15 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import session from 'express-session';
-import { csrfSync } from 'csrf-sync';
 import { z } from 'zod';
 import type { AppContext } from '../web/context.js';
-import { forbidFraming } from '../web/csp.js';
 import { HttpError, message, unauthorized } from '../web/errors.js';
 import { withTenant } from '../db/tenant-scope.js';
-import { DbSessionStore } from '../auth/session-store.js';
 import { configurationRoutes } from '../configuration/configuration.routes.js';
 import { consoleSessions } from './console.tables.js';
+import { firstPartyWindow } from '../auth/first-party-window.js';
 import { signInLimiter } from '../auth/sign-in-limits.js';
 import { summaryOf } from '../web/forms.js';
 import { t } from '../web/i18n.js';
@@ -56,40 +52,18 @@ export function consoleRoutes(ctx: AppContext): Router {
     res.redirect(303, `${CONSOLE}/enter?${query.toString()}`);
   });
 
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => {
-      const token = (req.body as Record<string, unknown> | undefined)?._csrf;
-      return typeof token === 'string' ? token : undefined;
-    },
-  });
-
+  const window = firstPartyWindow(
+    { db: ctx.db, clock: ctx.clock, encryptionKey: ctx.config.encryptionKey, baseUrl: ctx.config.baseUrl },
+    { path: CONSOLE, cookie: 'console_session', secretLabel: 'console-sessions', table: consoleSessions, sessionMs: SESSION_MS, refused: csrfRefused },
+  );
   const gate = Router();
   r.use(CONSOLE, gate);
-  gate.use((_req, res, next) => {
-    forbidFraming(res);
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  gate.use(
-    session({
-      name: 'console_session',
-      secret: createHash('sha256').update(`console-sessions:${ctx.config.encryptionKey}`).digest('base64url'),
-      store: new DbSessionStore(ctx.db, ctx.clock, SESSION_MS, consoleSessions),
-      resave: false,
-      saveUninitialized: false,
-      rolling: false,
-      cookie: { path: CONSOLE, httpOnly: true, sameSite: 'lax', secure: ctx.config.baseUrl.startsWith('https:'), maxAge: SESSION_MS },
-    }),
-  );
-
-  gate.use((req, res, next) => {
-    if (req.method !== 'POST') return next();
-    csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? csrfRefused() : undefined));
-  });
+  gate.use(window.router);
+  gate.use(window.csrfProtection);
 
   // The break-glass local administrator (created by npm run console:admin): e-mail and password, rate-limited.
   const signInPage = (req: Request, res: Response, school: string, extra: Record<string, unknown> = {}) =>
-    res.render('console/sign-in', { titleKey: 'console.signIn.title', school, csrfToken: generateToken(req), ...extra });
+    res.render('console/sign-in', { titleKey: 'console.signIn.title', school, csrfToken: window.csrfToken(req), ...extra });
   gate.get('/sign-in', (req, res) => {
     const school = z.uuid().safeParse(req.query.school);
     signInPage(req, res, school.success ? school.data : '');
@@ -140,7 +114,7 @@ export function consoleRoutes(ctx: AppContext): Router {
   };
   gate.use(signedIn);
   gate.use((req, res, next) => {
-    res.locals.csrfToken = generateToken(req);
+    res.locals.csrfToken = window.csrfToken(req);
     next();
   });
 

@@ -19,7 +19,7 @@ import * as repo from './plans.repository.js';
 /** Template versions whose shapes a process keeps (a school's in force, and a few it had): bounded, so a district of many schools stays small. */
 const MAX_SHAPES = 500;
 /** The plan page's section of words in fields the template in force dropped. */
-export const DROPPED_SECTION = 'earlier-fields';
+const DROPPED_SECTION = 'earlier-fields';
 
 export type { Plan } from './plans.repository.js';
 export type PlanStatus = 'none' | 'draft' | 'active';

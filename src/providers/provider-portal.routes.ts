@@ -1,13 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import session from 'express-session';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { csrfSync } from 'csrf-sync';
 import { signInLimiter } from '../auth/sign-in-limits.js';
 import type { AppContext } from '../web/context.js';
 import { withTenant } from '../db/tenant-scope.js';
-import { forbidFraming } from '../web/csp.js';
 import { HttpError, message, unauthorized } from '../web/errors.js';
 import { fieldErrors, summaryOf, unlessRefused } from '../web/forms.js';
 import { t } from '../web/i18n.js';
@@ -15,7 +11,7 @@ import { linkRequestForm, passwordForm, schoolField, signInForm, tokenForm } fro
 import { referralView } from './providers.presenter.js';
 import type { ProviderUser } from './provider-user.js';
 import type { ProviderTokenPurpose } from './providers.tables.js';
-import { DbSessionStore } from '../auth/session-store.js';
+import { firstPartyWindow } from '../auth/first-party-window.js';
 import { providerSessions } from './providers.tables.js';
 import { linkRefused } from './providers.service.js';
 
@@ -92,33 +88,15 @@ export function providerPortalRoutes(ctx: AppContext, extend: ((portal: Router, 
     providers.userOf(ref.t, ref.a).then((p) => done(null, (p as unknown as Express.User | undefined) ?? false), (err: unknown) => done(err));
   });
 
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => {
-      const token = (req.body as Record<string, unknown> | undefined)?._csrf;
-      return typeof token === 'string' ? token : undefined;
-    },
-  });
+  const window = firstPartyWindow(
+    { db: ctx.db, clock: ctx.clock, encryptionKey: ctx.config.encryptionKey, baseUrl: ctx.config.baseUrl },
+    { path: PORTAL, cookie: 'provider_session', secretLabel: 'provider-sessions', table: providerSessions, sessionMs: SESSION_MS, refused: csrfRefused },
+  );
 
   const r = Router();
   const portal = Router();
   r.use(PORTAL, portal);
-
-  portal.use((_req, res, next) => {
-    forbidFraming(res);
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  portal.use(
-    session({
-      name: 'provider_session',
-      secret: createHash('sha256').update(`provider-sessions:${ctx.config.encryptionKey}`).digest('base64url'),
-      store: new DbSessionStore(ctx.db, ctx.clock, SESSION_MS, providerSessions),
-      resave: false,
-      saveUninitialized: false,
-      rolling: false,
-      cookie: { path: PORTAL, httpOnly: true, sameSite: 'lax', secure: ctx.config.baseUrl.startsWith('https:'), maxAge: SESSION_MS },
-    }),
-  );
+  portal.use(window.router);
   portal.use(auth.initialize({ userProperty: 'provider' }));
   portal.use(auth.session());
   // Signed in: the rest of the request sees only the session's school.
@@ -128,14 +106,11 @@ export function providerPortalRoutes(ctx: AppContext, extend: ((portal: Router, 
     res.locals.locale = req.provider.locale;
     withTenant(req.provider.tenantId, next);
   });
-  portal.use((req, res, next) => {
-    if (req.method !== 'POST') return next();
-    csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? csrfRefused() : undefined));
-  });
+  portal.use(window.csrfProtection);
 
   /** Renders a portal page with a fresh CSRF token for its forms, in the providers' layout. */
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>) => {
-    res.render(view, { layout: 'provider', csrfToken: generateToken(req), ...data });
+    res.render(view, { layout: 'provider', csrfToken: window.csrfToken(req), ...data });
   };
   const page = (req: Request, res: Response, view: string, data: Record<string, unknown>) => render(req, res, `providers/${view}`, data);
   const signedIn = (req: Request): ProviderUser => {
