@@ -205,8 +205,10 @@ const choicesOf = (f: PlanField) => (f.options ?? []).map((o) => o.value);
 
 // Messages are keys of config/locales/<lang>/plans.json: the service's validForm gives them in the person's language.
 /** What a field's posted value must be, by its type; a chosen value is kept in one canonical form (a multi-select's values in the template's order). */
+/** What a value that is not one of a field's kind is told (past its length too: "keep it under 3 characters" says nothing of yes or no). */
+const notOfKind: Record<FieldType, string> = { short: 'plans.errors.tooLong.short', long: 'plans.errors.tooLong.long', picklist: 'plans.errors.notAChoice', multi: 'plans.errors.notAChoice', yesno: 'plans.errors.notAChoice', date: 'plans.errors.notADate', number: 'plans.errors.notANumber' };
 const valueOf = (f: PlanField): z.ZodType<string, string> => {
-  const text = formText(textLimits[f.type], `plans.errors.tooLong.${f.type === 'long' ? 'long' : 'short'}`);
+  const text = formText(textLimits[f.type], notOfKind[f.type]);
   switch (f.type) {
     case 'short':
     case 'long':

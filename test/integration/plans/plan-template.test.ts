@@ -201,6 +201,42 @@ describe('plan template: custom fields, rules and rollback, from the console', f
     expect((await inForce(s.other.tenantId)).body).to.deep.equal((await inForce()).body);
   });
 
+  it('takes pick-any, yes/no and date answers as the form sends them: boxes joined in the template order, a value not offered or a day that does not exist refused', async () => {
+    const admin = { tenantId: s.tenantId, personId: s.admin.id, name: 'x', role: 'admin' as const, contextId: null, contextTitle: '', contextKind: null, menteeIds: [] };
+    const body = (await inForce()).body;
+    const clubs = { key: 'clubs', label: 'Clubs I am in', type: 'multi' as const, edit: 'student' as const, see: ['student' as const, 'adult' as const], options: ['robotics', 'choir', 'soccer'].map((value) => ({ value, label: value[0]!.toUpperCase() + value.slice(1) })) };
+    const safe = { key: 'feels-safe', label: 'I feel safe at school', type: 'yesno' as const, edit: 'student' as const, see: ['student' as const, 'adult' as const] };
+    const meeting = { key: 'next-meeting', label: 'Our next family meeting', type: 'date' as const, edit: 'adult' as const, see: ['student' as const, 'adult' as const] };
+    const next = { ...body, sections: body.sections.map((sec) => (sec.key === 'community' ? { ...sec, fields: [...sec.fields, clubs, safe, meeting] } : sec)) };
+    const draft = await t.ctx.configuration.saveDraft(admin, PLAN_TEMPLATE, { body: next, edits: null });
+    await t.ctx.configuration.publish(admin, PLAN_TEMPLATE, draft.version);
+
+    const page = decoded((await as('student').get(plan(s1)).expect(200)).text);
+    expect(page).to.contain('name="choice.clubs.robotics"').and.to.contain('<input type="hidden" name="text.clubs" value="">').and.to.contain('name="text.feels-safe" value="yes"');
+    const post = (who: keyof typeof ltik, fields: Record<string, string>) => as(who).post(`${plan(s1)}/fields`, { section: 'community', voice: who === 'advisor' ? 'adult' : 'student', ...fields });
+    const versions = versionsOf(page);
+    await post('student', { 'text.clubs': '', 'choice.clubs.soccer': 'on', 'choice.clubs.robotics': 'on', 'version.clubs': versions.clubs ?? '0', 'text.feels-safe': 'yes', 'version.feels-safe': versions['feels-safe'] ?? '0' }).expect(303);
+    const stored = async (key: string, voice: string) => {
+      const [p] = await t.ctx.db.select().from(plans).where(and(eq(plans.tenantId, s.tenantId), eq(plans.studentId, s1)));
+      const [row] = await t.ctx.db.select().from(planEntries).where(and(eq(planEntries.planId, p!.id), eq(planEntries.fieldKey, key), eq(planEntries.voice, voice)));
+      return row?.text;
+    };
+    expect(await stored('clubs', 'student')).to.equal('robotics,soccer');
+    expect(await stored('feels-safe', 'student')).to.equal('yes');
+    const shown = decoded((await as('advisor').get(plan(s1)).expect(200)).text);
+    expect(shown).to.contain('Robotics, Soccer');
+    const again = versionsOf(decoded((await as('student').get(plan(s1)).expect(200)).text));
+    expect(decoded((await post('student', { 'text.clubs': '', 'choice.clubs.chess': 'on', 'version.clubs': again.clubs! }).expect(400)).text)).to.contain('Choose one of the options offered.');
+    expect(decoded((await post('student', { 'text.feels-safe': 'maybe', 'version.feels-safe': again['feels-safe']! }).expect(400)).text)).to.contain('Choose one of the options offered.');
+    // Nothing ticked is an answer too: the field empties.
+    await post('student', { 'text.clubs': '', 'version.clubs': again.clubs! }).expect(303);
+    expect(await stored('clubs', 'student')).to.equal('');
+    const adult = versionsOf(decoded((await as('advisor').get(plan(s1)).expect(200)).text));
+    expect(decoded((await post('advisor', { 'text.next-meeting': '2026-02-30', 'version.next-meeting': adult['next-meeting'] ?? '0' }).expect(400)).text)).to.contain('Enter a real date.');
+    await post('advisor', { 'text.next-meeting': '2026-04-02', 'version.next-meeting': adult['next-meeting'] ?? '0' }).expect(303);
+    expect(decoded((await as('student').get(plan(s1)).expect(200)).text)).to.contain('Apr 2, 2026');
+  });
+
   it('rolls back to the shipped template: its form returns, and words written under the newer one still show, read-only, as written', async () => {
     await as('admin').post(`${EDITOR}/restore`, { version: '0' }).expect(303);
     expect((await inForce()).body.sections[2]!.fields.map((f) => f.key)).to.deep.equal(['careers', 'after-high-school']);
