@@ -28,7 +28,9 @@ export function problemOf(kind: string, issue: z.core.$ZodIssue): ConfigProblem 
   const params: Record<string, string | number> = {};
   if ('minimum' in issue) params.minimum = Number(issue.minimum);
   if ('maximum' in issue) params.maximum = Number(issue.maximum);
-  const code = issue.code === 'too_small' || issue.code === 'too_big' ? `${issue.code}_${issue.origin === 'array' || issue.origin === 'set' ? 'items' : issue.origin === 'string' ? 'text' : 'number'}` : issue.code;
+  // A kind's own rule names its words in `params.problem` (configuration.problems.<problem>); else the generic custom words.
+  const own = issue.code === 'custom' && typeof issue.params?.problem === 'string' ? issue.params.problem : undefined;
+  const code = own ?? (issue.code === 'too_small' || issue.code === 'too_big' ? `${issue.code}_${issue.origin === 'array' || issue.origin === 'set' ? 'items' : issue.origin === 'string' ? 'text' : 'number'}` : issue.code);
   return { kind, path: issue.path.map(String).join('.'), code, params, message: issue.message };
 }
 

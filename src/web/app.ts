@@ -38,6 +38,7 @@ import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
+import { checkinScriptKind } from '../checkins/script-document.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
 import { loadAttentionRulesIn, unknownBands } from '../caseload/needs-attention.js';
 import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
@@ -209,6 +210,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts),
   });
   const checkinScripts = loadCheckinScripts(locales);
+  const checkinScript = checkinScriptKind(checkinScripts);
   // Every need a check-in can raise must have a support category to refer to.
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
@@ -242,7 +244,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
       addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
     },
   });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
+  // scriptOf: each tenant's script in force, read through configuration (built below, so bound late).
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, scriptOf: async (t) => (await configuration.current(t, checkinScript)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -283,7 +286,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, checkinScript] });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).

@@ -4,6 +4,8 @@ import { bodyFrom, formFields, jsonSchemaOf, type FormField } from '../../../src
 import { loadReferralsConfig, referralRulesKind } from '../../../src/referrals/referrals.schemas.js';
 import { locales, t } from '../../../src/web/i18n.js';
 import { retentionKind } from '../../../src/records-requests/retention.js';
+import { loadCheckinScripts } from '../../../src/checkins/checkins.schemas.js';
+import { checkinScriptKind } from '../../../src/checkins/script-document.js';
 
 const picklist = z.strictObject({
   title: z.string().min(1).max(80),
@@ -72,7 +74,7 @@ describe('forms from schemas (issue 14 item 8)', () => {
   });
 
   it('has words for every shipped kind: its title, its intro, every label', () => {
-    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind]) {
+    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, checkinScriptKind(loadCheckinScripts(locales))]) {
       const keys = [`configuration.kinds.${kind.id}.title`, `configuration.kinds.${kind.id}.intro`, ...keysOf(formFields(kind.id, jsonSchemaOf(kind.schema), kind.shipped()))];
       for (const locale of locales) for (const key of keys) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
     }
