@@ -5,39 +5,68 @@ import { formText, isoDate } from '../web/forms.js';
 import { loadDocument, loadOverlays, type WithTexts } from '../web/overlays.js';
 import { labelOf, type Locale } from '../web/i18n.js';
 
-const question = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
-  prompt: z.string().min(1),
-  required: z.boolean(),
-});
+/** Lengths the editor draws from (src/configuration/schema-form.ts: up to 200 characters a text box, past it a text area). */
+const scriptLimits = { theme: 80, icebreaker: 300, prompt: 200 } as const;
+/** The script's texts, each in the file and in a translation alike. */
+export const scriptTexts = {
+  theme: z.string().trim().min(1).max(scriptLimits.theme),
+  icebreaker: z.string().trim().min(1, 'every week needs an icebreaker').max(scriptLimits.icebreaker),
+  prompt: z.string().trim().min(1).max(scriptLimits.prompt),
+};
 
-const week = z.object({
-  week: z.number().int().positive(),
-  theme: z.string().min(1),
-  icebreaker: z.string().min(1, 'every week needs an icebreaker'),
-  questions: z
-    .array(question)
+export const scriptQuestionShape = {
+  id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
+  prompt: scriptTexts.prompt,
+  required: z.boolean(),
+};
+const question = z.object(scriptQuestionShape);
+
+/** A week's questions: at least one, one of them required. `params.problem` names the words an editor shows (configuration.problems). */
+export const weekQuestions = <Q extends z.ZodType<{ required: boolean }>>(q: Q) =>
+  z
+    .array(q)
     .min(1)
-    .refine((qs) => qs.some((q) => q.required), 'every week needs at least one required question'),
-});
+    .refine((qs) => qs.some((x) => x.required), { message: 'every week needs at least one required question', params: { code: 'requiredQuestion' } });
+
+export const scriptWeekShape = {
+  week: z.number().int().positive(),
+  theme: scriptTexts.theme,
+  icebreaker: scriptTexts.icebreaker,
+};
+const week = z.object({ ...scriptWeekShape, questions: weekQuestions(question) });
+
+/** Where a student starts week 1 (README.md). */
+export const weekFrom = z.enum(['firstCheckin', 'schoolYear']);
+
+/**
+ * The year's checks, on the file and on a tenant's script alike: weeks numbered 1, 2, 3... in order,
+ * question ids unique across the year (a saved answer names its question by id).
+ */
+export function checkYear(s: { weeks: readonly { week: number; questions: readonly { id: string }[] }[] }, c: z.RefinementCtx): void {
+  s.weeks.forEach((w, i) => {
+    if (w.week !== i + 1) c.addIssue({ code: 'custom', path: ['weeks', i, 'week'], message: `weeks must be numbered 1, 2, 3... in order (found ${w.week} at position ${i + 1})`, params: { code: 'weeksInOrder' } });
+  });
+  const seen = new Set<string>();
+  s.weeks.forEach((w, wi) =>
+    w.questions.forEach((q, qi) => {
+      if (seen.has(q.id)) c.addIssue({ code: 'custom', path: ['weeks', wi, 'questions', qi, 'id'], message: `question id ${q.id} is used twice`, params: { code: 'questionIdUsedTwice' } });
+      seen.add(q.id);
+    }),
+  );
+}
 
 /** The check-in script (config/checkin-script.json): needs categories and the weekly questions. */
 export const checkinScriptSchema = z
   .object({
     /** Which week a student is in: counted from their first check-in this school year, or from the school year's first day (README.md). */
-    weekFrom: z.enum(['firstCheckin', 'schoolYear']),
+    weekFrom,
     needs: z
       .array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), label: z.string().min(1), sensitive: z.boolean() }))
       .min(1),
     weeks: z.array(week).min(1),
   })
   .superRefine((s, c) => {
-    s.weeks.forEach((w, i) => {
-      if (w.week !== i + 1) c.addIssue({ code: 'custom', path: ['weeks', i, 'week'], message: `weeks must be numbered 1, 2, 3... in order (found ${w.week} at position ${i + 1})` });
-    });
-    const ids = s.weeks.flatMap((w) => w.questions.map((q) => q.id));
-    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (dup) c.addIssue({ code: 'custom', path: ['weeks'], message: `question id ${dup} is used twice` });
+    checkYear(s, c);
     const needIds = s.needs.map((n) => n.id);
     const dupNeed = needIds.find((id, i) => needIds.indexOf(id) !== i);
     if (dupNeed) c.addIssue({ code: 'custom', path: ['needs'], message: `need id ${dupNeed} is used twice` });

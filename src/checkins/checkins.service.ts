@@ -17,6 +17,7 @@ import type { CheckinAnswer } from './checkins.tables.js';
 import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, type CheckinFormat, type CheckinScript, type ScriptWeek, type Urgency } from './checkins.schemas.js';
 import * as repo from './checkins.repository.js';
 import { scriptWeekOf, weekSince, weekStartOf } from './weeks.js';
+import { scriptDocumentOf, textIn, weekIn, type CheckinScriptDocument } from './script-document.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate } from '../web/time-zone.js';
 
@@ -29,8 +30,10 @@ export interface CheckinsDeps {
   roster: Pick<RosterService, 'namesOf'>;
   /** Every entry point that touches a student opens the student's record here first. */
   studentRecords: StudentRecordGate;
-  /** The script in every language (loadCheckinScripts): the same weeks, questions and needs, each in its words. */
+  /** The shipped script in every language (loadCheckinScripts): its needs are the installation's (the same in every tenant). */
   scripts: Record<Locale, CheckinScript>;
+  /** The tenant's script in force: how weeks count and the weeks, in English and Spanish (the `checkin-script` configuration document, cached there). */
+  scriptOf: (tenantId: string) => Promise<CheckinScriptDocument>;
   /** The school's IANA zone: its "today" is the day check-ins and weeks count in. */
   timeZoneOf: (tenantId: string) => Promise<string>;
   /** The school year's first day (MM-DD): weeks counted from the school year start there, as plans and indicators count the year (platforms service). */
@@ -135,12 +138,24 @@ function openByCategory(needs: repo.Need[]): (repo.Need & { timesRaised: number 
 /** Check-ins: the week's script, recording (one student or the whole advisory), student prep, needs raised. */
 export function createCheckinsService(deps: CheckinsDeps) {
   const { db, clock, audit, roster, studentRecords, scripts } = deps;
-  // The default language's script is the structure (weeks, question and need ids, how weeks count);
-  // every other language's has the same, in its own words.
+  // The needs are the shipped script's, the same in every tenant: the default language's is the
+  // structure, every other language's has the same needs in its own words. The weeks and how they
+  // count are each tenant's (deps.scriptOf), read once a request.
   const script = scripts[defaultLocale]!;
   const scriptIn = (locale: Locale = defaultLocale): CheckinScript => scripts[locale] ?? script;
   const needsIn = (locale?: Locale) => new Map(scriptIn(locale).needs.map((n) => [n.id, n]));
-  const promptsIn = (locale?: Locale) => new Map(scriptIn(locale).weeks.flatMap((w) => w.questions.map((q) => [q.id, q.prompt])));
+  const shipped = scriptDocumentOf(scripts);
+  /**
+   * A saved answer's question for the reader: in their language when the tenant's script still asks it
+   * in the words it was asked in (in any language), else as it was asked (the district has reworded it since).
+   */
+  const askedIn = (doc: CheckinScriptDocument, locale?: Locale) => {
+    const questions = new Map(doc.weeks.flatMap((w) => w.questions.map((q) => [q.id, q])));
+    return (a: CheckinAnswer): string => {
+      const q = questions.get(a.questionId);
+      return q && (q.prompt === a.prompt || q.es?.prompt === a.prompt) ? textIn(q.prompt, q.es?.prompt, locale) : a.prompt;
+    };
+  };
 
   const namesOf = async (tenantId: string, ids: string[], locale?: Locale) => {
     const unique = [...new Set(ids)];
@@ -148,11 +163,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
     return new Map(unique.map((id) => [id, names.get(id) || t('checkins.someone', {}, locale)]));
   };
 
-  /** A student's week's script; past the script's last week, that last week again (scriptWeekOf). */
-  const promptsFor = (week: number, locale?: Locale): ScriptWeek => {
-    const weeks = scriptIn(locale).weeks;
-    return weeks[scriptWeekOf(week, weeks.length) - 1]!;
-  };
+  /** A student's week of a script, in the reader's language; past the script's last week, that last week again (scriptWeekOf). */
+  const promptsFor = (doc: CheckinScriptDocument, week: number, locale?: Locale): ScriptWeek => weekIn(doc.weeks[scriptWeekOf(week, doc.weeks.length) - 1]!, locale);
 
   /** Today (yyyy-mm-dd) at the school: 22:00 in Los Angeles is still that day there, whatever UTC says. */
   const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
@@ -162,10 +174,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
    * student's first check-in since then (so a new year starts the script again); early weeks carry the
    * most structured script.
    */
-  async function weekFor(tenantId: string, studentId: string, on?: string): Promise<number> {
+  async function weekFor(doc: CheckinScriptDocument, tenantId: string, studentId: string, on?: string): Promise<number> {
     const today = on ?? (await todayAt(tenantId));
     const yearStart = schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
-    const from = script.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId, yearStart) : yearStart;
+    const from = doc.weekFrom === 'firstCheckin' ? await repo.firstCheckinDate(db, tenantId, studentId, yearStart) : yearStart;
     return weekSince(from, today);
   }
 
@@ -176,8 +188,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
   /** Questions of the week, in the reader's language, with what the student prepared, if anything. */
   async function promptsWithPrep(tenantId: string, studentId: string, locale?: Locale) {
-    const week = await weekFor(tenantId, studentId);
-    const w = promptsFor(week, locale);
+    const doc = await deps.scriptOf(tenantId);
+    const week = await weekFor(doc, tenantId, studentId);
+    const w = promptsFor(doc, week, locale);
     const prep = await repo.findPrep(db, tenantId, studentId, week);
     const prepared = new Map((prep?.answers ?? []).map((a) => [a.questionId, a.answer]));
     return {
@@ -192,8 +205,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
   }
 
   /** Each answer keeps its question as the person answering read it. */
-  const answersFor = (week: number, answers: Record<string, string>, locale?: Locale): CheckinAnswer[] =>
-    promptsFor(week, locale)
+  const answersFor = (doc: CheckinScriptDocument, week: number, answers: Record<string, string>, locale?: Locale): CheckinAnswer[] =>
+    promptsFor(doc, week, locale)
       .questions.filter((q) => (answers[q.id] ?? '').trim() !== '')
       .map((q) => ({ questionId: q.id, prompt: q.prompt, answer: answers[q.id]!.trim() }));
 
@@ -201,11 +214,11 @@ export function createCheckinsService(deps: CheckinsDeps) {
    * Answers and needs arrive as `answer.<questionId>` and `need.<needId>` fields; each is checked on
    * its own. The week's required questions need an answer when `requireAnswers` (the student came).
    */
-  function answersAndNeeds(body: unknown, week: number, requireAnswers: boolean, locale?: Locale) {
+  function answersAndNeeds(body: unknown, doc: CheckinScriptDocument, week: number, requireAnswers: boolean, locale?: Locale) {
     const errors: Record<string, string> = {};
     const rawAnswers = prefixed(body, 'answer');
     const answers: Record<string, string> = {};
-    for (const q of promptsFor(week).questions) {
+    for (const q of promptsFor(doc, week).questions) {
       const a = answerText.safeParse(rawAnswers[q.id] ?? '');
       if (!a.success) errors[`answer.${q.id}`] = issueText(a.error.issues[0]!, locale);
       else if (requireAnswers && q.required && !a.data) errors[`answer.${q.id}`] = t('checkins.errors.needsAnswer', {}, locale);
@@ -218,15 +231,15 @@ export function createCheckinsService(deps: CheckinsDeps) {
       if (!v.success) errors[`need.${n.id}`] = issueText(v.error.issues[0]!, locale);
       else if (v.data) needs[n.id] = v.data;
     }
-    return { answers: answersFor(week, answers, locale), needs, errors };
+    return { answers: answersFor(doc, week, answers, locale), needs, errors };
   }
 
   /** The posted check-in form, or InvalidInput with every field's error at once. */
-  function parseCheckin(body: unknown, week: number, locale?: Locale) {
+  function parseCheckin(body: unknown, doc: CheckinScriptDocument, week: number, locale?: Locale) {
     const form = checkinForm.safeParse(body);
     const attended = (form.success ? form.data.attended : (body as Record<string, unknown> | null)?.attended) === 'yes';
     // The script's required questions are the ones every navigator asks when the student came.
-    const extra = answersAndNeeds(body, week, attended, locale);
+    const extra = answersAndNeeds(body, doc, week, attended, locale);
     const errors = { ...(form.success ? {} : fieldErrors(form.error, locale)), ...extra.errors };
     if (!form.success || Object.keys(errors).length > 0) throw new InvalidInput(errors, body);
     const f = form.data;
@@ -239,13 +252,15 @@ export function createCheckinsService(deps: CheckinsDeps) {
     }));
 
   return {
+    /** The shipped script, in English and in every language: its needs are every tenant's; the sandbox and the bench answer its questions. */
     script,
     scripts,
     /** The needs a form offers, labelled in the reader's language. */
     needCategories: (locale?: Locale) => scriptIn(locale).needs,
     /** Whether a need category is sensitive (an unknown one is): the school view's per-view read. Per tenant, for when the script is. */
     needIsSensitive: (_tenantId: string) => Promise.resolve((category: string) => need(needsIn(), category).sensitive),
-    promptsFor,
+    /** The shipped script's week in a language (what a tenant that has published no script of its own asks). */
+    shippedWeek: (week: number, locale?: Locale): ScriptWeek => promptsFor(shipped, week, locale),
     today: todayAt,
 
     /** This week's prompts for the student home (contract with PLANS). */
@@ -283,8 +298,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const needLabels = needsIn(user.locale);
       const visibleNeeds = needs.filter((n) => can.viewSensitiveNeeds || !need(needLabels, n.category).sensitive || n.raisedBy === user.personId);
       const names = await namesOf(tenantId, [...rows.map((r) => r.recordedBy), ...visibleNeeds.map((n) => n.raisedBy)], user.locale);
-      // A saved answer keeps its question as answered; the reader sees the question in their language when the script still has it.
-      const prompts = promptsIn(user.locale);
+      const askedAs = askedIn(await deps.scriptOf(tenantId), user.locale);
       await audit.record(user, { action: 'read', entity: 'checkin', studentId: id });
       const needView = (n: repo.Need) => ({
         ...n,
@@ -304,7 +318,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
           format: formatLabel(r.format, user.locale),
           attended: r.attended,
           week: r.week,
-          answers: r.answers.map((a) => ({ ...a, prompt: prompts.get(a.questionId) ?? a.prompt })),
+          answers: r.answers.map((a) => ({ ...a, prompt: askedAs(a) })),
           wellbeing: r.wellbeing,
           sharedNote: r.sharedNote,
           adultNote: can.viewAdultNotes ? r.adultNote : undefined,
@@ -320,8 +334,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async record(user: AppUser, studentId: string, posted: unknown): Promise<string> {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       const tenantId = user.tenantId;
-      const week = await weekFor(tenantId, student.id);
-      const input = parseCheckin(posted, week, user.locale);
+      const doc = await deps.scriptOf(tenantId);
+      const week = await weekFor(doc, tenantId, student.id);
+      const input = parseCheckin(posted, doc, week, user.locale);
       const id = await db.transaction(async (tx) => {
         const row = await repo.insertCheckin(tx, {
           tenantId,
@@ -355,7 +370,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
       authorize(caseloadPolicy, user, 'recordAll', { tenantId: user.tenantId });
       const batchId = randomUUID();
       // Outside the transaction: PGlite has one connection, and the transaction holds it.
-      const weeks = await Promise.all(input.rows.map((r) => weekFor(user.tenantId, r.studentId, input.date)));
+      const doc = await deps.scriptOf(user.tenantId);
+      const weeks = await Promise.all(input.rows.map((r) => weekFor(doc, user.tenantId, r.studentId, input.date)));
       await db.transaction(async (tx) => {
         for (const [i, r] of input.rows.entries()) {
           const week = weeks[i]!;
@@ -385,8 +401,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async savePrep(user: AppUser, studentId: string, posted: unknown) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       const tenantId = user.tenantId;
-      const week = await weekFor(tenantId, student.id);
-      const input = answersAndNeeds(posted, week, false, user.locale);
+      const doc = await deps.scriptOf(tenantId);
+      const week = await weekFor(doc, tenantId, student.id);
+      const input = answersAndNeeds(posted, doc, week, false, user.locale);
       if (Object.keys(input.errors).length > 0) throw new InvalidInput(input.errors, posted);
       await db.transaction(async (tx) => {
         const prep = await repo.savePrep(tx, { tenantId, studentId: student.id, week, answers: input.answers, at: clock.now() });
@@ -438,9 +455,10 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async thisWeek(tenantId: string, studentIds: string[]): Promise<{ today: string; students: Map<string, WeekStatus> }> {
       const today = await todayAt(tenantId);
       const yearStart = schoolYearAt(today, await deps.schoolYearStartOf(tenantId)).firstDay;
+      const { weekFrom } = await deps.scriptOf(tenantId);
       const [recent, firsts] = await Promise.all([
         repo.recentCheckins(db, tenantId, studentIds),
-        script.weekFrom === 'firstCheckin' ? repo.firstCheckinDates(db, tenantId, studentIds, yearStart) : new Map(studentIds.map((id) => [id, yearStart])),
+        weekFrom === 'firstCheckin' ? repo.firstCheckinDates(db, tenantId, studentIds, yearStart) : new Map(studentIds.map((id) => [id, yearStart])),
       ]);
       const last = new Map(recent.map((r) => [r.studentId, r.lastAttended]));
       return {

@@ -42,6 +42,7 @@ import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
+import { checkinScriptKind } from '../checkins/script-document.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
 import { loadAttentionRulesIn, unknownBands } from '../caseload/needs-attention.js';
 import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
@@ -222,6 +223,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts),
   });
   const checkinScripts = loadCheckinScripts(locales);
+  const checkinScript = checkinScriptKind(checkinScripts);
   // Every need a check-in can raise must have a support category to refer to.
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
@@ -255,7 +257,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
       addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
     },
   });
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
+  // scriptOf: each tenant's script in force, read through configuration (built below, so bound late).
+  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, scriptOf: async (t) => (await configuration.current(t, checkinScript)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -297,7 +300,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript] });
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
   const adminConsole = createConsoleService({ db, clock: deps.clock, audit, roster, permissionsOf, schoolExists: async (t) => (await withTenant(t, () => platforms.find(t))) !== undefined });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });

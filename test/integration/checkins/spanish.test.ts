@@ -24,8 +24,8 @@ describe('check-ins and the caseload in Spanish (the ltik\'s language)', () => {
   it('a Spanish student prepares with the Spanish script: theme, icebreaker and prompts, need labels', async () => {
     const student = await inSpanish(s.students[1], 'student');
     const page = await student.get(`/students/${s.students[1].id}/checkins/prep`).expect(200);
-    const es = t0.ctx.checkins.promptsFor(1, 'es');
-    const en = t0.ctx.checkins.promptsFor(1);
+    const es = t0.ctx.checkins.shippedWeek(1, 'es');
+    const en = t0.ctx.checkins.shippedWeek(1);
     expect(es.theme).to.not.equal(en.theme);
     expect(page.text).to.contain('<html lang="es">').and.to.contain(shown(es.theme)).and.to.contain(shown(es.icebreaker));
     for (const q of es.questions) expect(page.text).to.contain(shown(q.prompt));
@@ -37,15 +37,15 @@ describe('check-ins and the caseload in Spanish (the ltik\'s language)', () => {
   it('an English advisor reads the Spanish student\'s answer under the English question; the student reads it in Spanish', async () => {
     const advisor = asUser(t0.app, await t0.ctx.ltiks.issue({ tid: s.advisor.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor' }));
     const form = await advisor.get(`/students/${s.students[1].id}/checkins/new`).expect(200);
-    expect(form.text).to.contain('<html lang="en">').and.to.contain(shown(t0.ctx.checkins.promptsFor(1).questions[0]!.prompt)).and.to.contain('Arreglé mi bici');
+    expect(form.text).to.contain('<html lang="en">').and.to.contain(shown(t0.ctx.checkins.shippedWeek(1).questions[0]!.prompt)).and.to.contain('Arreglé mi bici');
     await advisor.post(`/students/${s.students[1].id}/checkins`, {
       date: '2026-03-20', format: 'video', attended: 'yes', 'answer.w1-proud': 'Arreglé mi bici', 'answer.w1-matters': 'Mi hermana', 'answer.w1-tech': 'Sí', 'answer.w1-space': 'La cocina',
     }).expect(303);
     const history = await (await inSpanish(s.students[1], 'student')).get(`/students/${s.students[1].id}/checkins`).expect(200);
     expect(history.text).to.contain(t('checkins.formats.video', {}, 'es')).and.not.to.contain('>Video<');
-    expect(history.text).to.contain(shown(t0.ctx.checkins.promptsFor(1, 'es').questions[0]!.prompt));
+    expect(history.text).to.contain(shown(t0.ctx.checkins.shippedWeek(1, 'es').questions[0]!.prompt));
     const english = await advisor.get(`/students/${s.students[1].id}/checkins`).expect(200);
-    expect(english.text).to.contain(shown(t0.ctx.checkins.promptsFor(1).questions[0]!.prompt)).and.to.contain('Video');
+    expect(english.text).to.contain(shown(t0.ctx.checkins.shippedWeek(1).questions[0]!.prompt)).and.to.contain('Video');
   });
 
   it('a refused check-in form says what is wrong in Spanish, in the summary and next to the field', async () => {

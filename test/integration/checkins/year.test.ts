@@ -42,7 +42,7 @@ describe('check-ins across the school year (the 36-week script)', () => {
   it('a student in week 20 prepares week 20\'s questions, and the advisor records them on week 20\'s form', async () => {
     t.clock.set(inWeek(20));
     const { advisor, student } = await signIn();
-    const w20 = t.ctx.checkins.promptsFor(20);
+    const w20 = t.ctx.checkins.shippedWeek(20);
     expect(w20.week).to.equal(20);
     expect(w20.questions.map((q) => q.id)).to.include('w20-grades');
 
@@ -71,12 +71,12 @@ describe('check-ins across the school year (the 36-week script)', () => {
   });
 
   it('after week 36, the last week\'s open check-in comes again, the week keeps counting, and the pages say so', async () => {
-    const last = t.ctx.checkins.promptsFor(36);
+    const last = t.ctx.checkins.shippedWeek(36);
     expect(last.theme).to.equal('Keeping in touch');
     for (const week of [37, 45]) {
       t.clock.set(inWeek(week));
       const { advisor, student } = await signIn();
-      expect(t.ctx.checkins.promptsFor(week)).to.deep.equal(last);
+      expect(t.ctx.checkins.shippedWeek(week)).to.deep.equal(last);
       const note = shown(translate('checkins.afterScript', { lastWeek: 36 }));
       const form = await advisor.get(`/students/${studentId()}/checkins/new`).expect(200);
       expect(form.text).to.contain(shown(`Week ${week}: ${last.theme}`)).and.to.contain(note);
@@ -102,7 +102,7 @@ describe('check-ins across the school year (the 36-week script)', () => {
     t.clock.set(inWeek(40));
     const spanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: studentId(), cid: s.advisoryId, role: 'student', loc: 'es' }));
     const prep = await spanish.get(`/students/${studentId()}/checkins/prep`).expect(200);
-    const last = t.ctx.checkins.promptsFor(36, 'es');
+    const last = t.ctx.checkins.shippedWeek(36, 'es');
     expect(prep.text).to.contain(shown(`Semana 40: ${last.theme}`)).and.to.contain(shown(translate('checkins.afterScript', { lastWeek: 36 }, 'es')));
     for (const q of last.questions) expect(prep.text).to.contain(shown(q.prompt));
   });
@@ -111,12 +111,12 @@ describe('check-ins across the school year (the 36-week script)', () => {
     t.clock.set(new Date('2027-08-16T15:00:00Z'));
     const before = await signIn();
     const fresh = await before.student.get(`/students/${studentId()}/checkins/prep`).expect(200);
-    expect(fresh.text).to.contain(shown(`Week 1: ${t.ctx.checkins.promptsFor(1).theme}`)).and.to.not.contain('script ends');
+    expect(fresh.text).to.contain(shown(`Week 1: ${t.ctx.checkins.shippedWeek(1).theme}`)).and.to.not.contain('script ends');
     await before.advisor.post(`/students/${studentId()}/checkins`, { date: '2027-08-16', format: 'in_person', attended: 'yes', ...week1 }).expect(303);
 
     t.clock.set(new Date('2027-08-24T15:00:00Z'));
     const { advisor } = await signIn();
     const form = await advisor.get(`/students/${studentId()}/checkins/new`).expect(200);
-    expect(form.text).to.contain(shown(`Week 2: ${t.ctx.checkins.promptsFor(2).theme}`));
+    expect(form.text).to.contain(shown(`Week 2: ${t.ctx.checkins.shippedWeek(2).theme}`));
   });
 });

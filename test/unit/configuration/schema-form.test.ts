@@ -9,6 +9,8 @@ import { loadPlanTemplates } from '../../../src/plans/plans.schemas.js';
 import type { DocumentKind } from '../../../src/configuration/configuration.kinds.js';
 import { permissionSetKind } from '../../../src/policies/permission-set.kind.js';
 import { goalCategoriesKind } from '../../../src/goals/goals.schemas.js';
+import { loadCheckinScripts } from '../../../src/checkins/checkins.schemas.js';
+import { checkinScriptKind } from '../../../src/checkins/script-document.js';
 
 const picklist = z.strictObject({
   title: z.string().min(1).max(80),
@@ -77,7 +79,7 @@ describe('forms from schemas (issue 14 item 8)', () => {
   });
 
   it('has words for every shipped kind: its title, its intro, every label', () => {
-    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), goalCategoriesKind, permissionSetKind] as DocumentKind[]) {
+    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), goalCategoriesKind, permissionSetKind, checkinScriptKind(loadCheckinScripts(locales))] as DocumentKind[]) {
       const keys = [`configuration.kinds.${kind.id}.title`, `configuration.kinds.${kind.id}.intro`, ...keysOf(formFields(kind.id, jsonSchemaOf(kind.schema), kind.shipped()))];
       for (const locale of locales) for (const key of keys) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
     }
