@@ -243,7 +243,9 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Well-being slipping', event: 'indicator_band_changed', condition: '{"and": [{"==": [{"var": "indicator"}, "wellbeing"]}, {"var": "worse"}]}', audience: 'counsellor' })).expect(303);
     const id = ruleIdFrom(created.headers.location!);
     await admin.post(`/admin/automations/${id}/state`).type('form').send({ state: 'on' }).expect(303);
-    const bandEvents = () => t.ctx.db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, s.tenantId), eq(automationEventLog.event, 'indicator_band_changed')));
+    // Mei's own changes: the queued recompute that runDue runs may move other students' bands too (their earlier check-ins).
+    const bandEvents = () => t.ctx.db.select().from(automationEventLog).where(and(eq(automationEventLog.tenantId, s.tenantId), eq(automationEventLog.event, 'indicator_band_changed'), eq(automationEventLog.studentId, mei.id)));
+    const meisRuns = async () => (await runsOf(id)).filter((r) => r.studentId === mei.id);
     // A recompute with nothing new changes no band: nothing published.
     await wellbeing();
     expect(await bandEvents()).to.have.length(0);
@@ -252,17 +254,19 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
     const slipped = (await bandEvents()).map((e) => e.facts as { from: string; to: string; worse: boolean });
     expect(slipped.length).to.be.greaterThan(0);
     expect(slipped.every((f) => f.worse)).to.equal(true);
-    expect(slipped.map((f) => `${f.from}>${f.to}`).join(' ')).to.match(/^on-track>\S+( \S+)* \S+>off-track$|^on-track>off-track$/);
+    // Each band passed once, from on track down to off track (the standing test clock gives them one time, so no order is asserted).
+    expect(slipped.map((f) => f.from)).to.include('on-track');
+    expect(slipped.map((f) => f.to)).to.include('off-track');
     await t.ctx.jobs.runDue();
-    const runs = await runsOf(id);
+    const runs = await meisRuns();
     expect(runs.map((r) => [r.studentId, r.outcome])).to.deep.equal(slipped.map(() => [mei.id, 'done']));
     // Better again: published (a change) but the condition does not hold, so no further alert.
     await rateUntil(5, (avg) => avg >= 2);
     const all = await bandEvents();
-    expect(all.length).to.be.greaterThan(slipped.length);
-    expect(all.slice(slipped.length).every((e) => e.facts.worse === false)).to.equal(true);
+    expect(all.filter((e) => e.facts.worse === true)).to.have.length(slipped.length);
+    expect(all.filter((e) => e.facts.worse === false).length).to.be.greaterThan(0);
     await t.ctx.jobs.runDue();
-    expect(await runsOf(id)).to.have.length(runs.length);
+    expect(await meisRuns()).to.have.length(runs.length);
     const dry = decoded((await admin.get(`/admin/automations/${id}/dry-run`).expect(200)).text);
     expect(dry).to.contain(mei.name);
   });
