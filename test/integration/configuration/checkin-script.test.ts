@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
-import { decoded } from '../../support/html.js';
+import { configFormOf, decoded } from '../../support/html.js';
 import { configVersions } from '../../../src/configuration/configuration.tables.js';
 import { t as words } from '../../../src/web/i18n.js';
 
@@ -12,20 +12,7 @@ const NEW_PROMPT = { en: 'What is one thing that went well since we last met?', 
 
 /** A text as a page shows it: Handlebars escapes these characters. */
 const shown = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/`/g, '&#x60;').replace(/=/g, '&#x3D;');
-/** A value written in the page back as typed. */
-const unescaped = (html: string) => decoded(html).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-/** Every field of the editor's form as a browser posts it: text boxes and areas as filled in, selected options, ticked boxes. */
-function formOf(html: string): Record<string, string> {
-  const form = html.slice(html.indexOf('/draft'), html.indexOf('</form>', html.indexOf('/draft')));
-  const out: Record<string, string> = {};
-  for (const m of form.matchAll(/<input id="[^"]*" name="(f\.[^"]+)" value="([^"]*)"/g)) out[m[1]!] = unescaped(m[2]!);
-  for (const m of form.matchAll(/<textarea id="[^"]*" name="(f\.[^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[m[1]!] = unescaped(m[2]!);
-  for (const m of form.matchAll(/<input type="checkbox" id="[^"]*" name="(f\.[^"]+)" checked>/g)) out[m[1]!] = 'on';
-  for (const m of form.matchAll(/<select id="[^"]*" name="(f\.[^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) out[m[1]!] = /<option value="([^"]*)" selected>/.exec(m[2]!)?.[1] ?? '';
-  out.edits = /name="edits" value="([^"]*)"/.exec(form)?.[1] ?? '';
-  return out;
-}
+const formOf = configFormOf;
 
 /**
  * The check-in script as a configuration document (issue 14 item 3): an admin changes a week's question

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { and, count, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
-import { decoded } from '../../support/html.js';
+import { configFormOf, decoded, unescaped } from '../../support/html.js';
 import { planEntries, planRevisions, plans } from '../../../src/db/schema.js';
 import { documentOf, PLAN_TEMPLATE, planTemplateKind } from '../../../src/plans/plan-template.js';
 import { loadPlanTemplates, type PlanTemplate } from '../../../src/plans/plans.schemas.js';
@@ -44,18 +44,7 @@ describe('plan template: custom fields, rules and rollback, from the console', f
   const as = (who: keyof typeof ltik) => asUser(t.app, ltik[who]);
   const plan = (id: string) => `/students/${id}/plan`;
 
-  /** Every field of the editor's form as the page fills it in (inputs, text areas, chosen options, ticked boxes). */
-  const unescaped = (v: string) => decoded(v).replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
-  const formOf = (html: string): Record<string, string> => {
-    const form = html.slice(html.indexOf('/draft'), html.indexOf('</form>', html.indexOf('/draft')));
-    const out: Record<string, string> = {};
-    for (const m of form.matchAll(/<input id="[^"]*" name="(f\.[^"]+)" value="([^"]*)"/g)) out[m[1]!] = unescaped(m[2]!);
-    for (const m of form.matchAll(/<textarea id="[^"]*" name="(f\.[^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[m[1]!] = unescaped(m[2]!);
-    for (const m of form.matchAll(/<input type="checkbox" id="[^"]*" name="(f\.[^"]+)" checked>/g)) out[m[1]!] = 'on';
-    for (const m of form.matchAll(/<select id="[^"]*" name="(f\.[^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) out[m[1]!] = /<option value="([^"]*)" selected>/.exec(m[2]!)?.[1] ?? '';
-    out.edits = /name="edits" value="([^"]*)"/.exec(form)?.[1] ?? '';
-    return out;
-  };
+  const formOf = configFormOf;
   /** A field as the editor's blank row takes it: `f.sections.<s>.fields.<i>.*`. */
   const fieldRow = (section: number, index: number, f: Record<string, unknown>): Record<string, string> => {
     const at = `f.sections.${section}.fields.${index}`;
