@@ -3,15 +3,15 @@ import type { AppContext } from '../web/context.js';
 import type { AppUser } from '../auth/user.js';
 import { orInvalid, redirectInTool, summaryOf, type InvalidInput } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
-import { t } from '../web/i18n.js';
-import { alertAudiences, CONDITION_MAX, eventFacts, NAME_MAX, ruleForm, stateForm } from './automations.schemas.js';
+import { labelOf, t } from '../web/i18n.js';
+import { alertAudiences, CONDITION_MAX, draftCategories, eventFacts, NAME_MAX, ruleForm, stateForm } from './automations.schemas.js';
 import { automationEvents, ruleActions } from './automations.tables.js';
 import { DRY_RUN_DAYS } from './automations.service.js';
 import { goalLimits } from '../goals/goals.schemas.js';
 
 const BASE = '/admin/automations';
 const rulePath = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
-const fieldIds = ['name', 'event', 'condition', 'action', 'audience', 'step', 'navigator', 'maxPerHour'] as const;
+const fieldIds = ['name', 'event', 'condition', 'action', 'audience', 'step', 'navigator', 'category', 'maxPerHour'] as const;
 const idOf = (field: string) => `rule-${fieldIds.includes(field as (typeof fieldIds)[number]) ? field : 'name'}`;
 
 /** The editor's values: the stored rule's, or what was posted (kept as typed when refused). */
@@ -23,6 +23,7 @@ interface RuleValues {
   audience: string;
   step: string;
   navigator: string;
+  category: string;
   maxPerHour: string;
   edits: string;
 }
@@ -30,7 +31,7 @@ interface RuleValues {
 const posted = (body: unknown): RuleValues => {
   const b = (body ?? {}) as Record<string, unknown>;
   const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-  return { name: s('name'), event: s('event'), condition: s('condition'), action: s('action'), audience: s('audience'), step: s('step'), navigator: s('navigator'), maxPerHour: s('maxPerHour'), edits: s('edits') };
+  return { name: s('name'), event: s('event'), condition: s('condition'), action: s('action'), audience: s('audience'), step: s('step'), navigator: s('navigator'), category: s('category'), maxPerHour: s('maxPerHour'), edits: s('edits') };
 };
 
 /** The choices of each select, labelled in the reader's words, the current one marked. */
@@ -40,6 +41,7 @@ function choices(user: AppUser, v: RuleValues) {
     events: options(automationEvents, 'automations.events', v.event),
     actions: options(ruleActions, 'automations.actions', v.action),
     audiences: options(alertAudiences, 'automations.audiences', v.audience),
+    categories: draftCategories.map((value) => ({ value, label: value === 'event' ? t('automations.editor.categoryFromEvent', {}, user.locale) : labelOf('supports.category', value, user.locale), selected: value === v.category })),
     facts: automationEvents.map((e) => ({ event: t(`automations.events.${e}`, {}, user.locale), names: Object.keys(eventFacts[e]).join(', '), example: JSON.stringify(eventFacts[e]) })),
   };
 }
@@ -91,7 +93,7 @@ export function automationsRoutes(ctx: AppContext): Router {
     });
   });
 
-  r.get(`${BASE}/new`, (req, res) => renderForm(req, res, null, { name: '', event: 'checkin_recorded', condition: 'true', action: 'alert_role', audience: 'navigator', step: '', navigator: '', maxPerHour: '50', edits: '' }));
+  r.get(`${BASE}/new`, (req, res) => renderForm(req, res, null, { name: '', event: 'checkin_recorded', condition: 'true', action: 'alert_role', audience: 'navigator', step: '', navigator: '', category: '', maxPerHour: '50', edits: '' }));
 
   r.post(BASE, async (req, res) => {
     await orInvalid(
@@ -108,7 +110,7 @@ export function automationsRoutes(ctx: AppContext): Router {
     const id = String(req.params.id);
     const detail = await ctx.automations.detail(req.user!, id);
     const { rule } = detail;
-    await renderForm(req, res, id, { name: rule.name, event: rule.event, condition: rule.conditionText, action: rule.action, audience: rule.audience, step: rule.step, navigator: rule.navigator, maxPerHour: String(rule.maxPerHour), edits: String(rule.edits) }, undefined, detail);
+    await renderForm(req, res, id, { name: rule.name, event: rule.event, condition: rule.conditionText, action: rule.action, audience: rule.audience, step: rule.step, navigator: rule.navigator, category: rule.category, maxPerHour: String(rule.maxPerHour), edits: String(rule.edits) }, undefined, detail);
   });
 
   r.post(`${BASE}/:id`, async (req, res) => {

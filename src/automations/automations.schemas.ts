@@ -7,10 +7,16 @@ import type { AnsweredPulse } from '../surveys/surveys.service.js';
 import type { DueGoal } from '../goals/goals.service.js';
 import type { BandChange } from '../indicators/indicators.service.js';
 import { goalLimits } from '../goals/goals.schemas.js';
+import { supportCategories } from '../supports/supports.schemas.js';
 
 /** Who an `alert_role` action reaches: the student's navigators or a support role of the student's school. */
 export const alertAudiences = ['navigator', 'coordinator', 'counsellor', 'social_worker'] as const;
 export type AlertAudience = (typeof alertAudiences)[number];
+
+/** What a draft_referral rule drafts: a category of the catalogue, or the raised need's own (`event`, for "a need is raised" only). */
+export const draftCategories = ['event', ...supportCategories] as const;
+/** The events whose facts name a need's category a draft can take. */
+export const eventsWithNeedCategory: readonly AutomationEvent[] = ['need_raised'];
 
 export const NAME_MAX = 100;
 export const CONDITION_MAX = 2000;
@@ -108,11 +114,15 @@ export const ruleForm = z.object({
   step: z.string().trim().max(goalLimits.step, 'automations.errors.stepTooLong').default(''),
   /** assign_navigator's adult (one of the school's staff the editor lists); ignored by the other actions. */
   navigator: z.union([z.literal(''), z.uuid('automations.errors.navigatorRequired')]).default(''),
+  /** draft_referral's category; ignored by the other actions. */
+  category: z.union([z.literal(''), z.enum(draftCategories, 'automations.errors.categoryRequired')]).default(''),
   maxPerHour: z.coerce.number('automations.errors.maxPerHour').int('automations.errors.maxPerHour').min(1, 'automations.errors.maxPerHour').max(1000, 'automations.errors.maxPerHour'),
   edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''),
 }).superRefine((f, c) => {
   if (f.action === 'add_plan_action' && f.step.length < 2) c.addIssue({ code: 'custom', path: ['step'], message: 'automations.errors.stepRequired' });
   if (f.action === 'assign_navigator' && f.navigator === '') c.addIssue({ code: 'custom', path: ['navigator'], message: 'automations.errors.navigatorRequired' });
+  if (f.action === 'draft_referral' && f.category === '') c.addIssue({ code: 'custom', path: ['category'], message: 'automations.errors.categoryRequired' });
+  if (f.action === 'draft_referral' && f.category === 'event' && !eventsWithNeedCategory.includes(f.event)) c.addIssue({ code: 'custom', path: ['category'], message: 'automations.errors.categoryFromEvent' });
 });
 export type RuleForm = z.infer<typeof ruleForm>;
 

@@ -60,9 +60,18 @@ export interface AutomationsDeps {
     notifyFamily(tx: DbOrTx, r: { tenantId: string; studentId: string }): Promise<string | null>;
     /** Makes the adult the student's navigator when the student has none (no assignment, no advisory teacher). */
     assignNavigator(tx: DbOrTx, r: { tenantId: string; studentId: string; navigatorId: string; assignedBy: string }): Promise<string | null>;
+    /** An open referral draft for the student in the category (src/referrals), none when one is open or a referral in it is. */
+    draftReferral(tx: DbOrTx, r: { tenantId: string; studentId: string; category: string; urgency: 'urgent' | 'routine'; needId: string | null; ruleId: string; ruleName: string }): Promise<string | null>;
   };
   /** The adults an assign_navigator rule may name (the staff page's list, under its policy). */
   navigatorChoices(user: AppUser): Promise<{ id: string; name: string }[]>;
+}
+
+/** A draft_referral run's request: the rule's category or the raised need's, the event's urgency, the need itself when the event was one. */
+function draftOf(rule: repo.Rule, event: repo.EventRow) {
+  const fromEvent = rule.params.category === 'event';
+  const category = fromEvent ? String(event.facts.category ?? '') : (rule.params.category ?? '');
+  return { tenantId: rule.tenantId, studentId: event.studentId, category, urgency: event.facts.urgency === 'urgent' ? ('urgent' as const) : ('routine' as const), needId: event.event === 'need_raised' ? event.sourceId : null, ruleId: rule.id, ruleName: rule.name };
 }
 
 const checkinOccurrence = (c: RecordedCheckin): Occurrence => ({ studentId: c.studentId, sourceId: c.checkinId, facts: checkinFacts(c), at: c.at });
@@ -155,6 +164,7 @@ export function createAutomationsService(deps: AutomationsDeps) {
     if (rule.action === 'add_plan_action') return deps.actions.addPlanAction(tx, { tenantId, studentId: event.studentId, authorId: rule.createdBy, step: rule.params.step ?? '' });
     if (rule.action === 'notify_family') return deps.actions.notifyFamily(tx, { tenantId, studentId: event.studentId });
     if (rule.action === 'assign_navigator') return deps.actions.assignNavigator(tx, { tenantId, studentId: event.studentId, navigatorId: rule.params.navigator ?? '', assignedBy: rule.createdBy });
+    if (rule.action === 'draft_referral') return deps.actions.draftReferral(tx, draftOf(rule, event));
     return deps.actions.alertRole(tx, { tenantId, studentId: event.studentId, ruleId: rule.id, eventId: event.id, audience: (rule.params.audience ?? 'navigator') as AlertAudience });
   }
 
@@ -215,11 +225,11 @@ export function createAutomationsService(deps: AutomationsDeps) {
     const condition = parseCondition(form.condition, form.event);
     if (!condition.ok) throw new InvalidInput({ condition: t(condition.error, {}, user.locale) }, posted);
     if (form.action === 'assign_navigator' && !(await deps.navigatorChoices(user)).some((p) => p.id === form.navigator)) throw new InvalidInput({ navigator: t('automations.errors.navigatorRequired', {}, user.locale) }, posted);
-    const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : form.action === 'alert_role' ? { audience: form.audience } : form.action === 'assign_navigator' ? { navigator: form.navigator } : {};
+    const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : form.action === 'alert_role' ? { audience: form.audience } : form.action === 'assign_navigator' ? { navigator: form.navigator } : form.action === 'draft_referral' ? { category: form.category } : {};
     return { form, values: { name: form.name, event: form.event, condition: condition.logic as unknown, action: form.action, params, maxPerHour: form.maxPerHour, updatedAt: clock.now() } };
   }
 
-  const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', step: rule.params.step ?? '', navigator: rule.params.navigator ?? '', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
+  const view = (user: AppUser, rule: repo.Rule) => ({ ...rule, conditionText: JSON.stringify(rule.condition), audience: rule.params.audience ?? 'navigator', step: rule.params.step ?? '', navigator: rule.params.navigator ?? '', category: rule.params.category ?? '', can: canMap(automationPolicy, user, automationActions, { tenantId: user.tenantId }) });
 
   return {
     /** Puts the "goal due" round on the queue (kept if already there). Only the server entry calls it. */

@@ -5,7 +5,7 @@ import { tenantKey, tenantReference } from '../db/keys.js';
 export const automationEvents = ['checkin_recorded', 'need_raised', 'referral_overdue', 'pulse_answered', 'goal_due', 'indicator_band_changed'] as const;
 export type AutomationEvent = (typeof automationEvents)[number];
 
-export const ruleActions = ['alert_role', 'add_plan_action', 'notify_family', 'assign_navigator'] as const;
+export const ruleActions = ['alert_role', 'add_plan_action', 'notify_family', 'assign_navigator', 'draft_referral'] as const;
 export type AutomationAction = (typeof ruleActions)[number];
 
 export const ruleStates = ['draft', 'on', 'paused'] as const;
@@ -25,7 +25,7 @@ export const automationRules = pgTable(
     event: text('event').$type<AutomationEvent>().notNull(),
     condition: jsonb('condition').notNull(),
     action: text('action').$type<AutomationAction>().notNull(),
-    /** The action's settings (alert_role: `{ audience }`; add_plan_action: `{ step }`, the step's words; assign_navigator: `{ navigator }`, a person's id). */
+    /** The action's settings (alert_role: `{ audience }`; add_plan_action: `{ step }`, the step's words; assign_navigator: `{ navigator }`, a person's id; draft_referral: `{ category }`, a support category or `event`: the raised need's). */
     params: jsonb('params').$type<Record<string, string>>().notNull(),
     state: text('state').$type<RuleState>().notNull().default('draft'),
     /** Actions an hour at most; past it a firing is recorded as rate-limited and does nothing. */

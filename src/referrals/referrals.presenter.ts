@@ -2,6 +2,7 @@ import { t, labelOf, type Locale } from '../web/i18n.js';
 import { supportCategories } from '../supports/supports.schemas.js';
 import { closedOutcomes, consentGivers, consentMethods, referralStates, urgencies } from './referrals.tables.js';
 import type { Consent, ReferralEvent, ReferralItem } from './referrals.service.js';
+import type { ReferralDraft } from './referral-drafts.service.js';
 import type { QueueQuery } from './referrals.schemas.js';
 
 /** Whose eyes a referral is shown to: the student reads plain words, family and adults the adults' words. */
@@ -9,6 +10,20 @@ export type Audience = 'adult' | 'student' | 'family';
 
 const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: String(selected ?? '') === value });
 export const referralUrl = (studentId: string, id: string) => `/students/${studentId}/referrals/${id}`;
+
+/** An automation's draft: what it suggests, who drafted it, and the new referral form it opens prefilled. */
+export function draftView(d: ReferralDraft, locale?: Locale) {
+  const review = new URL(`/students/${d.studentId}/referrals/new`, 'http://tool.invalid');
+  review.searchParams.set('draft', d.id);
+  return {
+    id: d.id,
+    categoryLabel: labelOf('supports.category', d.category, locale),
+    urgencyLabel: t(`referrals.urgency.${d.urgency}`, {}, locale),
+    ruleName: d.ruleName,
+    createdAt: d.createdAt,
+    reviewUrl: `${review.pathname}${review.search}`,
+  };
+}
 
 /** One referral in a list or on its page: what it is only when the reader may know (else "a support was arranged"). */
 export function referralView(item: ReferralItem, audience: Audience, locale?: Locale) {

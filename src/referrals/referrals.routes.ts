@@ -6,7 +6,7 @@ import { t, labelOf } from '../web/i18n.js';
 import { notFound } from '../web/errors.js';
 import { consentForm, queueQuery, referralForm } from './referrals.schemas.js';
 import { isTransition } from './referrals.service.js';
-import { consentChoices, consentViews, eventViews, outcomeChoices, queueFilters, queuePager, referralUrl, referralView, urgencyChoices, type Audience } from './referrals.presenter.js';
+import { consentChoices, consentViews, draftView, eventViews, outcomeChoices, queueFilters, queuePager, referralUrl, referralView, urgencyChoices, type Audience } from './referrals.presenter.js';
 import type { StudentRecord } from '../navigators/student-record.js';
 
 type Body = Record<string, unknown>;
@@ -40,6 +40,7 @@ export function referralsRoutes(ctx: AppContext): Router {
       newUrl: `${base(id)}/referrals/new`,
       consentAction: `${base(id)}/consents`,
       referrals: view.referrals.map((i) => referralView(i, audience, user.locale)),
+      drafts: view.drafts.map((d) => ({ ...draftView(d, user.locale), dismissUrl: `${base(id)}/referral-drafts/${d.id}/dismiss` })),
       consents: consentViews(view.consents, id, user.locale),
       ...consentChoices(values, user.locale),
       values,
@@ -52,7 +53,7 @@ export function referralsRoutes(ctx: AppContext): Router {
 
   const renderNew = async (req: Request, res: Response, values: Body = {}, errors: Record<string, string> = {}) => {
     const user = req.user!;
-    const view = await ctx.referrals.newForm(user, String(req.params.studentId), { need: req.query.need ?? values.need, from: req.query.from ?? values.source });
+    const view = await ctx.referrals.newForm(user, String(req.params.studentId), { need: req.query.need ?? values.need, from: req.query.from ?? values.source, draft: req.query.draft ?? values.draft });
     const v = { ...view.defaults, ...values };
     res.render('referrals/new', {
       title: t('referrals.new.title', { name: view.record.student.name }, user.locale),
@@ -63,6 +64,7 @@ export function referralsRoutes(ctx: AppContext): Router {
       owners: view.owners.map((o) => ({ value: o.id, label: t(o.coordinator ? 'referrals.new.ownerCoordinator' : 'referrals.new.ownerCounsellor', { name: o.name, count: o.open }, user.locale), selected: o.id === v.owner })),
       urgencies: urgencyChoices(v.urgency, user.locale),
       fromNeed: Boolean(view.defaults.need),
+      draft: view.draft ? draftView(view.draft, user.locale) : undefined,
       needCategory: view.defaults.category ? labelOf('supports.category', view.defaults.category, user.locale) : '',
       values: v,
       errors,
@@ -160,6 +162,11 @@ export function referralsRoutes(ctx: AppContext): Router {
     );
   });
 
+  r.post('/students/:studentId/referral-drafts/:draftId/dismiss', ctx.requireUser, async (req, res) => {
+    await ctx.referrals.dismissDraft(req.user!, String(req.params.studentId), req.params.draftId);
+    redirectInTool(res, `${base(String(req.params.studentId))}/supports`);
+  });
+
   r.post('/students/:studentId/consents/:consentId/revoke', ctx.requireUser, async (req, res) => {
     await ctx.referrals.revokeConsent(req.user!, String(req.params.studentId), req.params.consentId);
     redirectInTool(res, `${base(String(req.params.studentId))}/supports`);
@@ -174,6 +181,7 @@ export function referralsRoutes(ctx: AppContext): Router {
       titleKey: 'referrals.queue.title',
       nav: [{ href: user.role === 'admin' ? '/admin' : '/caseload', label: t(user.role === 'admin' ? 'nav.admin' : 'nav.caseload', {}, locale), current: false }],
       query,
+      drafts: q.drafts.map((d) => ({ ...draftView(d.draft, locale), studentName: d.studentName || t('common.nameNotShared', {}, locale) })),
       filters: queueFilters(query, q.counts, locale),
       matched: q.matched,
       rows: q.rows.map((row) => ({

@@ -48,6 +48,8 @@ export const referralForm = z.object({
   owner: uuidOrEmpty,
   source: z.enum(referralSources).default('direct'),
   need: uuidOrEmpty,
+  /** The automation's draft this referral sends (referral_drafts), when it came from one. */
+  draft: uuidOrEmpty,
 });
 export type ReferralForm = z.infer<typeof referralForm>;
 

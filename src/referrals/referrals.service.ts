@@ -11,7 +11,7 @@ import type { JobQueue } from '../jobs/jobs.service.js';
 import type { StudentRecord, StudentRecordGate } from '../navigators/student-record.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { referralActions, referralPolicy, referralQueuePolicy, type ReferralAction } from '../policies/referral.js';
-import type { StudentScope } from '../policies/student-record.js';
+import { isSupportStaff, type StudentScope } from '../policies/student-record.js';
 import { supportSchoolFilter } from '../policies/staff-scope.js';
 import type { SchoolsService } from '../schools/schools.service.js';
 import { conflict, message, notFound } from '../web/errors.js';
@@ -20,6 +20,7 @@ import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/fo
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { isLocale, t, type Locale } from '../web/i18n.js';
 import * as repo from './referrals.repository.js';
+import { createReferralDrafts } from './referral-drafts.service.js';
 import type { ReferralState } from './referrals.tables.js';
 import { closeForm, respondForm, sessionForm, startForm, type ConsentForm, type QueueQuery, type ReferralForm, type ReferralsConfig, type ReferralRules, type TransitionAction } from './referrals.schemas.js';
 
@@ -104,6 +105,7 @@ const overdueOf = (r: repo.Referral): OverdueReferral => ({ id: r.id, studentId:
 
 export function createReferralsService(deps: ReferralsDeps) {
   const { db, clock, audit, studentRecords, config } = deps;
+  const drafts = createReferralDrafts({ db, clock, audit, studentRecords });
   const needsConsentSqlOf = async (tenantId: string) => repo.needsConsentSql((await deps.rules(tenantId)).consentCategories);
 
   const factsOf = (r: repo.Referral) => ({ sensitive: r.sensitive, referredBy: r.referredBy, ownerId: r.ownerId });
@@ -294,30 +296,37 @@ export function createReferralsService(deps: ReferralsDeps) {
       const can = canMap(referralPolicy, user, referralActions, { scope: record.scope });
       const rows = await repo.listForStudent(db, user.tenantId, record.student.id);
       const consents = can.recordConsent || can.revokeConsent ? await repo.consentsOf(db, user.tenantId, record.student.id) : [];
+      const open = await drafts.openFor(user, record);
       await audit.record(user, { action: 'read', entity: 'referral', studentId: record.student.id });
       // Connections to services (Hamilton County's count): referrals that went into service or closed completed.
       const connections = rows.filter((r) => r.servedAt !== null || r.closedOutcome === 'completed').length;
-      return { record, can, referrals: await items(user, record, rows), consents, connections };
+      return { record, can, referrals: await items(user, record, rows), consents, connections, drafts: open };
     },
 
     /** The new referral form: supports to choose, owners, and what the need or plan prefills. */
-    async newForm(user: AppUser, studentId: string, from: { need?: unknown; from?: unknown }) {
+    async newForm(user: AppUser, studentId: string, from: { need?: unknown; from?: unknown; draft?: unknown }) {
       const record = await studentRecords.open(user, studentId, referralPolicy, 'create');
       const tenantId = user.tenantId;
-      const need = typeof from.need === 'string' ? await deps.checkins.findNeed(tenantId, record.student.id, from.need) : undefined;
+      // A draft an automation wrote: its category and urgency, and its need when it came from one.
+      const draft = from.draft ? await drafts.openOne(user, record, from.draft) : undefined;
+      const needId = draft?.needId ?? from.need;
+      const need = typeof needId === 'string' ? await deps.checkins.findNeed(tenantId, record.student.id, needId) : undefined;
       const [supports, owners] = await Promise.all([deps.supports.activeSupports(tenantId), ownerChoices(tenantId, record.scope)]);
-      const source = need ? (need.checkinId ? 'need' : 'prep') : from.from === 'plan' ? 'plan' : 'direct';
+      const source = draft ? 'automation' : need ? (need.checkinId ? 'need' : 'prep') : from.from === 'plan' ? 'plan' : 'direct';
+      const category = draft?.category ?? need?.category ?? '';
       return {
         record,
         supports,
         owners: owners.choices,
+        draft,
         defaults: {
           owner: owners.defaultId ?? '',
-          urgency: need?.urgency === 'urgent' ? 'urgent' : 'routine',
-          category: need?.category ?? '',
-          support: need ? (supports.find((s) => s.category === need.category)?.id ?? '') : '',
+          urgency: (draft?.urgency ?? need?.urgency) === 'urgent' ? 'urgent' : 'routine',
+          category,
+          support: category ? (supports.find((s) => s.category === category)?.id ?? '') : '',
           need: need?.id ?? '',
           source,
+          draft: draft?.id ?? '',
         },
       };
     },
@@ -334,6 +343,8 @@ export function createReferralsService(deps: ReferralsDeps) {
       if (form.owner && !owners.choices.some((o) => o.id === form.owner)) errors.owner = 'referrals.form.chooseOwner';
       const need = form.need ? await deps.checkins.findNeed(tenantId, record.student.id, form.need) : undefined;
       if (form.need && !need) errors.need = 'referrals.form.needGone';
+      // A draft decided meanwhile is a conflict, not a second referral from one suggestion.
+      if (form.draft && !(await drafts.openOne(user, record, form.draft))) throw conflict(message('referrals.drafts.decided'), 'referral_draft_decided');
       if (Object.keys(errors).length > 0) throw new InvalidInput(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, t(v, {}, user.locale)])), posted);
       const now = clock.now();
       const rules = await deps.rules(tenantId);
@@ -351,7 +362,7 @@ export function createReferralsService(deps: ReferralsDeps) {
           ...facts,
           reason: form.reason,
           urgency: form.urgency,
-          source: need ? (need.checkinId ? 'need' : 'prep') : form.source === 'plan' ? 'plan' : 'direct',
+          source: form.draft ? 'automation' : need ? (need.checkinId ? 'need' : 'prep') : form.source === 'plan' ? 'plan' : 'direct',
           needId: need?.id ?? null,
           referredBy: user.personId,
           ownerId,
@@ -365,6 +376,7 @@ export function createReferralsService(deps: ReferralsDeps) {
         if (!consented) await repo.insertEvent(tx, { tenantId, referralId: r.id, kind: 'held', fromState: 'requested', toState: 'requested', at: now, byPersonId: user.personId });
         await mailStep(tx, tenantId, 'requested', to);
         if (providerOrganisationId && consented) await deps.onSharedWithOrganisation?.(tx, tenantId, providerOrganisationId);
+        if (form.draft) await drafts.markSent(tx, user, form.draft, r.id);
         await audit.record(user, { action: 'create', entity: 'referral', entityId: r.id, studentId: record.student.id }, tx);
         return r.id;
       });
@@ -442,8 +454,12 @@ export function createReferralsService(deps: ReferralsDeps) {
       const [students, supports] = await Promise.all([deps.roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), deps.supports.namesOf(user.tenantId, [...new Set(rows.map((r) => r.supportId))])]);
       // Need-to-know: support staff see sensitive details of their schools' students only.
       const staffOf = (studentId: string) => everySchool || Boolean(mine?.has(studentId));
+      // Drafts an automation wrote, for support staff (their schools' students): a suggestion is theirs to decide, an admin watches referrals only.
+      const draftRows = isSupportStaff(user) ? await drafts.openOfStudents(user.tenantId, mine ? [...mine] : null, size) : [];
+      const draftNames = await deps.roster.namesOf(user.tenantId, draftRows.map((d) => d.studentId));
       await audit.record(user, { action: 'read', entity: 'referral_queue', entityId: null });
       return {
+        drafts: draftRows.map((d) => ({ draft: d, studentName: draftNames.get(d.studentId) ?? '' })),
         counts,
         matched,
         page,
@@ -458,6 +474,11 @@ export function createReferralsService(deps: ReferralsDeps) {
         })),
       };
     },
+
+    /** For automations' "draft a referral", in the run's transaction: an open draft's id, or null when there is nothing to draft. */
+    draftForRule: drafts.draftForRule,
+    /** Dismisses an automation's draft (the supports tab's button). */
+    dismissDraft: drafts.dismiss,
 
     /** For the caseload and reports: connections to services per student (referrals that went into service or closed completed). */
     connectionsFor: (tenantId: string, studentIds: string[]) => repo.connections(db, tenantId, studentIds),

@@ -1,4 +1,4 @@
-import { pgTable, text, boolean, timestamp, integer, uuid, date, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, boolean, timestamp, integer, uuid, date, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAtColumn, idColumn, personIdColumn, personReference, tenantIdColumn } from '../db/columns.js';
 import { tenantKey, tenantReference } from '../db/keys.js';
@@ -10,7 +10,8 @@ export const closedOutcomes = ['completed', 'declined', 'unreachable', 'moved'] 
 export type ClosedOutcome = (typeof closedOutcomes)[number];
 export const urgencies = ['urgent', 'routine'] as const;
 export type ReferralUrgency = (typeof urgencies)[number];
-export const referralSources = ['need', 'prep', 'plan', 'direct'] as const;
+/** `automation`: sent from a draft an automation rule wrote (referral_drafts). */
+export const referralSources = ['need', 'prep', 'plan', 'direct', 'automation'] as const;
 export type ReferralSource = (typeof referralSources)[number];
 /** What a timeline step records. */
 export const eventKinds = ['created', 'accepted', 'declined', 'started', 'session', 'closed', 'held', 'released', 'revoked'] as const;
@@ -118,4 +119,43 @@ export const referralConsents = pgTable(
     revokedBy: uuid('revoked_by'),
   },
   (t) => [tenantKey(t), personReference(t, t.studentId), tenantReference(t, t.referralId, referrals), index('referral_consents_student_idx').on(t.tenantId, t.studentId)],
+);
+
+export const draftStates = ['open', 'sent', 'dismissed'] as const;
+export type DraftState = (typeof draftStates)[number];
+
+/**
+ * A referral an automation rule suggests (issue 14 item 5, "draft a referral"): not a referral yet (no
+ * support, owner, reason or response clock) but a prompt on the student's supports tab and the queue. A
+ * person reviews it, chooses the support and writes the reason, and sends it (`referral_id`), or dismisses
+ * it. At most one open draft a student and category (the partial unique index), so concurrent events
+ * never draft twice.
+ */
+export const referralDrafts = pgTable(
+  'referral_drafts',
+  {
+    id: idColumn(),
+    tenantId: tenantIdColumn(),
+    studentId: personIdColumn('student_id'),
+    /** A support category (supports.category). */
+    category: text('category').notNull(),
+    urgency: text('urgency').$type<ReferralUrgency>().notNull(),
+    /** The need that caused it, when the rule's event was a raised need (the form then links the referral to it). */
+    needId: uuid('need_id'),
+    /** The rule that drafted it and its name then (an admin's words, no student data), for "drafted by". */
+    ruleId: uuid('rule_id').notNull(),
+    ruleName: text('rule_name').notNull(),
+    state: text('state').$type<DraftState>().notNull().default('open'),
+    referralId: uuid('referral_id'),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: createdAtColumn(),
+  },
+  (t) => [
+    tenantKey(t),
+    personReference(t, t.studentId),
+    tenantReference(t, t.referralId, referrals),
+    uniqueIndex('referral_drafts_open_uq').on(t.tenantId, t.studentId, t.category).where(sql`state = 'open'`),
+    index('referral_drafts_state_idx').on(t.tenantId, t.state, t.createdAt),
+  ],
 );

@@ -293,7 +293,7 @@ class SchoolWriter {
     await this.seed.supports.update(dana, id, validData({ ...fields, tier, capacity, languages, sensitive: sensitive ? ('on' as const) : undefined, providerOrganisationId: organisation }));
     const moore = await this.actor(counselor.sub, advisory9A.id, 'advisor');
     const mateo = this.person(studentSubs.get('Mateo García')!);
-    const referral = await this.seed.referrals.create(moore, mateo, validData({ support: pantry.id, reason: 'Groceries run short at the end of the month.', urgency: 'routine' as const, owner: '', need: '', source: 'direct' }));
+    const referral = await this.seed.referrals.create(moore, mateo, validData({ support: pantry.id, reason: 'Groceries run short at the end of the month.', urgency: 'routine' as const, owner: '', need: '', source: 'direct', draft: '' }));
     await this.seed.referrals.transition(moore, mateo, referral, 'respond', { answer: 'accept', version: '1' });
     await this.seed.referrals.transition(moore, mateo, referral, 'start', { version: '2' });
   }

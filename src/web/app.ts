@@ -254,6 +254,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
       alertRole: (tx, r) => alerts.raiseForRule(tx, r),
       notifyFamily: createFamilyNotice({ roster, mail }),
       assignNavigator: createNavigatorAction({ navigators, audit }),
+      draftReferral: (tx, r) => referrals.draftForRule(tx, r),
       addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
     },
   });

@@ -154,7 +154,7 @@ describe('automations: when EVENT and CONDITION then ACTION', function () {
       jobs: { register: (type, handler) => void handlers.set(type, handler), enqueue: async () => undefined, enqueueIn: async (_tx, _type, key) => void queued.push(key) },
       history: { recordedSince: async () => [], needsRaisedSince: async () => [], overdueSince: async () => [], answeredSince: async () => [], activeDueBetween: async () => [] }, timeZoneOf: async () => 'UTC', navigatorChoices: async () => [],
       // The alert is written, then the action fails: the run's transaction must take the alert back with it.
-      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null, notifyFamily: async () => null, assignNavigator: async () => null },
+      actions: { alertRole: async (tx, r) => { calls++; await t.ctx.alerts.raiseForRule(tx, { ...r, audience: 'navigator' }); throw new Error('boom'); }, addPlanAction: async () => null, notifyFamily: async () => null, assignNavigator: async () => null, draftReferral: async () => null },
     });
     const created = await admin.post('/admin/automations').type('form').send(rule({ name: 'Fails', event: 'need_raised', condition: '{"==": [{"var": "category"}, "food"]}' })).expect(303);
     const id = ruleIdFrom(created.headers.location!);
