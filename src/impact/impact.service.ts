@@ -28,7 +28,7 @@ export interface ImpactDeps {
   supportNames: (tenantId: string, ids: string[]) => Promise<Map<string, string>>;
   /** indicators.tierTimelines and measureRules */
   tierTimelines: (tenantId: string) => Promise<Timeline[]>;
-  measureRules: () => { attended: readonly string[]; failingBelow: number };
+  measureRules: (tenantId: string) => Promise<{ attended: readonly string[]; failingBelow: number }>;
   /** studentData.schoolDayBounds and windowFigures */
   schoolDayBounds: (tenantId: string, anchors: readonly { studentId: string; day: string }[], n: number, today: string) => Promise<{ studentId: string; day: string; beforeFrom: string | null; afterTo: string | null }[]>;
   windowFigures: (tenantId: string, windows: readonly { studentId: string; from: string; to: string }[], rules: { attended: readonly string[]; failingBelow: number }) => Promise<WindowCounts[]>;
@@ -158,7 +158,7 @@ export function createImpactService(deps: ImpactDeps) {
     const windows = [...wanted.values()];
     const earliest = windows.reduce((min, w) => (w.from < min ? w.from : min), today);
     const [counts, ratings] = await Promise.all([
-      deps.windowFigures(tenantId, windows, deps.measureRules()),
+      deps.windowFigures(tenantId, windows, await deps.measureRules(tenantId)),
       windows.length === 0 ? Promise.resolve([]) : deps.wellbeingSince(tenantId, [...new Set(windows.map((w) => w.studentId))], earliest),
     ]);
     const ratingsOf = new Map<string, { date: string; rating: number }[]>();

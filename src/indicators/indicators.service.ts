@@ -21,6 +21,7 @@ import { badgesOf, describeReason, pulseFact, studentView, type Badge } from './
 import { trendCharts, trendTable } from './charts.js';
 import { defaultFamilyView, familyViews, indicatorNames, type FamilyView, type IndicatorConfig, type IndicatorName, type Thresholds, type TierDecisionInput } from './indicators.schemas.js';
 import * as repo from './indicators.repository.js';
+import { withRules, type IndicatorRules } from './indicator-rules.js';
 import type { IndicatorCountsRow } from '../student-data/student-data.service.js';
 
 export type { Badge } from './describe.js';
@@ -84,6 +85,8 @@ export interface IndicatorsDeps {
   debounceMs: number;
   /** Students per batch of a whole-tenant recompute. */
   batchSize?: number;
+  /** The school's band thresholds and tier rules in force (the `indicator-rules` document); none: the installation's. Read outside any transaction. */
+  rulesOf?: (tenantId: string) => Promise<IndicatorRules>;
   /** Automations (issue 14 item 5): told, in the writing transaction, of each band that changed, when a rule of the school wants them. */
   events?: IndicatorEventHooks;
 }
@@ -168,6 +171,16 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   const base = deps.configs[defaultLocale]!;
   const configIn = (locale: Locale = defaultLocale) => deps.configs[locale] ?? base;
   const batchSize = deps.batchSize ?? 5000;
+  // The document a school's numbers make, worked out once per version read (configuration keeps each body for a while).
+  const applied = new WeakMap<IndicatorRules, IndicatorConfig>();
+  /** What the computation reads for this school: the installation's bands with the school's thresholds and tier rules. */
+  async function configOf(tenantId: string): Promise<IndicatorConfig> {
+    const rules = await deps.rulesOf?.(tenantId);
+    if (!rules) return base;
+    let config = applied.get(rules);
+    if (!config) applied.set(rules, (config = withRules(base, rules)));
+    return config;
+  }
   /**
    * Stored documents, parsed and worded, by language and document text: a caseload of 150 reads the
    * same documents and says the same few hundred sentences on every visit, and parsing and wording
@@ -186,8 +199,8 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
     return doc;
   }
   const todayAt = async (tenantId: string) => {
-    const [zone, yearStart] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId)]);
-    return { today: localDate(clock.now(), zone), zone, yearStart };
+    const [zone, yearStart, config] = await Promise.all([deps.timeZoneOf(tenantId), deps.schoolYearStartOf(tenantId), configOf(tenantId)]);
+    return { today: localDate(clock.now(), zone), zone, yearStart, config };
   };
 
   /** Each student's records, read in one call per feature, as the computation's input. */
@@ -207,26 +220,25 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   }
 
   type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-  type Batch = { today: string; yearStart: string; counts: readonly IndicatorCountsRow[]; ratings: { studentId: string; date: string; rating: number }[]; pulse: { studentId: string; date: string; score: number }[] };
+  type Batch = { config: IndicatorConfig; today: string; yearStart: string; counts: readonly IndicatorCountsRow[]; ratings: { studentId: string; date: string; rating: number }[]; pulse: { studentId: string; date: string; score: number }[] };
   /** One batch's reads: its students' records counted in the database, their recent well-being ratings and this year's pulse scores. */
-  async function readBatch(tenantId: string, ids: string[], today: string, zone: string, yearStart: string): Promise<Batch> {
-    const { yearFrom, recentFrom } = windowsOf(base, today, yearStart);
+  async function readBatch(tenantId: string, ids: string[], { today, zone, yearStart, config }: Awaited<ReturnType<typeof todayAt>>): Promise<Batch> {
+    const { yearFrom, recentFrom } = windowsOf(config, today, yearStart);
     const [counts, ratings, pulse] = await Promise.all([
       deps.indicatorCounts(tenantId, ids, { yearFrom, recentFrom, today, attended: base.attendance.attended, timeZone: zone }),
       deps.wellbeingSince(tenantId, ids, recentFrom),
       deps.pulseSince(tenantId, ids, yearFrom),
     ]);
-    return { today, yearStart, counts, ratings, pulse };
+    return { config, today, yearStart, counts, ratings, pulse };
   }
 
   /** Computes and stores the indicators of these students (one batch: two set-based reads, one write). */
   async function recomputeWith(tx: Tx | Db, tenantId: string, ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const { today, zone, yearStart } = await todayAt(tenantId);
-    return storeBatch(tx, tenantId, await readBatch(tenantId, ids, today, zone, yearStart));
+    return storeBatch(tx, tenantId, await readBatch(tenantId, ids, await todayAt(tenantId)));
   }
 
-  async function storeBatch(tx: Tx | Db, tenantId: string, { today, yearStart, counts, ratings, pulse }: Batch): Promise<number> {
+  async function storeBatch(tx: Tx | Db, tenantId: string, { config, today, yearStart, counts, ratings, pulse }: Batch): Promise<number> {
     const ratingsOf = byStudent(ratings, (r) => ({ date: r.date, rating: r.rating }));
     const pulseOf = byStudent(pulse, (p) => ({ date: p.date, score: p.score }));
     const now = clock.now();
@@ -242,11 +254,11 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
           wellbeing: ratingsOf.get(c.person_id) ?? [],
           pulse: pulseOf.get(c.person_id) ?? [],
         },
-        base,
+        config,
         today,
         yearStart,
       );
-      const suggestion = suggestTier(indicators, base);
+      const suggestion = suggestTier(indicators, config);
       return { tenantId, studentId: c.person_id, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: now };
     };
     if (deps.events && (await deps.events.bandChangesWanted(tenantId))) return storeComparing(tenantId, counts.map(rowOf), deps.events);
@@ -294,13 +306,13 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
    */
   async function recomputeTenant(tenantId: string): Promise<number> {
     const ids = await repo.knownStudentIds(db, tenantId);
-    const { today, zone, yearStart } = await todayAt(tenantId);
+    const day = await todayAt(tenantId);
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
     let done = 0;
     const read = (i: number) => {
       if (!batches[i]) return undefined;
-      const reading = readBatch(tenantId, batches[i], today, zone, yearStart);
+      const reading = readBatch(tenantId, batches[i], day);
       // Awaited in the next round; a failed write in this one must not leave it an unhandled rejection.
       reading.catch(() => undefined);
       return reading;
@@ -472,11 +484,11 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
      * from the stored indicators. Students with none falling are absent.
      */
     async fallingOf(tenantId: string, studentIds: readonly string[]): Promise<Map<string, ('attendance' | 'behaviour')[]>> {
-      const rows = await withTenant(tenantId, () => repo.ratesOf(db, tenantId, studentIds));
+      const [rows, config] = await Promise.all([withTenant(tenantId, () => repo.ratesOf(db, tenantId, studentIds)), configOf(tenantId)]);
       const worse = (r: { year: number | null; recent: number | null }, t: Thresholds) => r.year !== null && r.recent !== null && bandIndex(r.recent, t) > bandIndex(r.year, t);
       const out = new Map<string, ('attendance' | 'behaviour')[]>();
       for (const r of rows) {
-        const falling = [...(worse(r.attendance, base.attendance.bands) ? ['attendance' as const] : []), ...(worse(r.behaviour, base.behaviour.bands) ? ['behaviour' as const] : [])];
+        const falling = [...(worse(r.attendance, config.attendance.bands) ? ['attendance' as const] : []), ...(worse(r.behaviour, config.behaviour.bands) ? ['behaviour' as const] : [])];
         if (falling.length > 0) out.set(r.studentId, falling);
       }
       return out;
@@ -489,8 +501,11 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
 
     /** For reports (which gate and audit their own reads): each student's stored suggestion and tier decisions, oldest first. */
     tierTimelines: (tenantId: string) => withTenant(tenantId, () => repo.tierTimelines(db, tenantId)),
-    /** For reports: what counts as attending and the failing score, as the indicators judge them (config/indicators.json). */
-    measureRules: () => ({ attended: base.attendance.attended, failingBelow: base.grades.failingBelow }),
+    /** For reports: what counts as attending and the failing score, as the indicators judge them for the school. */
+    measureRules: async (tenantId: string) => {
+      const config = await configOf(tenantId);
+      return { attended: config.attendance.attended, failingBelow: config.grades.failingBelow };
+    },
 
     /**
      * For the caseload (which gates and audits its own view): each student's stored indicators, tier and
@@ -528,20 +543,20 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
       await audit.record(user, { action: 'read', entity: 'indicator', studentId: id });
       if (family === 'none') return { record, mode: 'familyNone' as const };
 
-      const { today, zone, yearStart } = await todayAt(tenantId);
-      const { yearFrom } = windowsOf(base, today, yearStart);
+      const { today, zone, yearStart, config: rules } = await todayAt(tenantId);
+      const { yearFrom } = windowsOf(rules, today, yearStart);
       const trendFrom = mondayOf(addDays(today, -7 * (TREND_WEEKS - 1)));
       const since = trendFrom < yearFrom ? trendFrom : yearFrom;
       const input = (await inputsFor(tenantId, [id], since, zone)).get(id)!;
-      const indicators = computeIndicators(input, base, today, yearStart);
-      const suggestion = suggestTier(indicators, base);
+      const indicators = computeIndicators(input, rules, today, yearStart);
+      const suggestion = suggestTier(indicators, rules);
       await db.transaction((tx) => repo.upsertIndicators(tx, [{ tenantId, studentId: id, asOf: today, indicators, suggestedTier: suggestion.tier, reasons: suggestion.reasons, computedAt: clock.now() }]));
 
       const config = configIn(locale);
       if (action === 'viewOwn') {
         return { record, mode: 'student' as const, today, student: studentView(indicators, config, locale), pulse: pulseFact(indicators, locale) };
       }
-      const weeks: WeekPoint[] = weeklyTrends(input, base, trendFrom, today);
+      const weeks: WeekPoint[] = weeklyTrends(input, rules, trendFrom, today);
       const withBands = action === 'view' || family === 'full';
       return {
         record,

@@ -51,6 +51,7 @@ import { valuesOf as indicatorValuesOf } from '../goals/indicator-measure.js';
 import { createCoursesService } from '../courses/courses.service.js';
 import { createIndicatorsService } from '../indicators/indicators.service.js';
 import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
+import { indicatorRulesKind } from '../indicators/indicator-rules.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
@@ -276,6 +277,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // "Needs attention" rules name the indicators' bands: one the indicators do not define stops the start.
   const badBands = unknownBands(attentionRules[defaultLocale]!, indicatorConfigs[defaultLocale]!.bands.map((b) => b.id));
   if (badBands.length > 0) throw new ConfigError(badBands);
+  const indicatorRules = indicatorRulesKind(indicatorConfigs[defaultLocale]!);
   const indicators = createIndicatorsService({
     db,
     clock: deps.clock,
@@ -283,6 +285,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     audit,
     studentRecords,
     configs: indicatorConfigs,
+    // configuration is built below: bound late, read when a recompute or a panel needs the school's rules.
+    rulesOf: async (t) => (await configuration.current(t, indicatorRules)).body,
     timeZoneOf: (t) => platforms.timeZoneOf(t),
     schoolYearStartOf: (t) => platforms.schoolYearStartOf(t),
     forStudents: (t, ids, since) => studentData.forStudents(t, ids, since),
@@ -301,7 +305,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules] });
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
   const adminConsole = createConsoleService({ db, clock: deps.clock, audit, roster, permissionsOf, schoolExists: async (t) => (await withTenant(t, () => platforms.find(t))) !== undefined });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
@@ -356,7 +360,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     servedSince: (t, since) => referrals.servedSince(t, since),
     supportNames: (t, ids) => supports.namesOf(t, ids),
     tierTimelines: (t) => indicators.tierTimelines(t),
-    measureRules: () => indicators.measureRules(),
+    measureRules: (t) => indicators.measureRules(t),
     schoolDayBounds: (t, anchors, n, today) => studentData.schoolDayBounds(t, anchors, n, today),
     windowFigures: (t, windows, rules) => studentData.windowFigures(t, windows, rules),
     wellbeingSince: (t, ids, since) => checkins.wellbeingSince(t, ids, since),
