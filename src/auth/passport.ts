@@ -5,7 +5,7 @@ import type { LtikService } from './ltik.js';
 import { LtikError } from './ltik.js';
 import type { RosterService } from '../roster/roster.service.js';
 import { message, unauthorized } from '../web/errors.js';
-import { defaultLocale } from '../web/i18n.js';
+import { defaultLocale, withTerms, type Terms } from '../web/i18n.js';
 import { allowFraming } from '../web/csp.js';
 import { withTenant } from '../db/tenant-scope.js';
 import type { PermissionSet } from '../policies/permission-set.js';
@@ -66,8 +66,11 @@ export function createAuthenticator(ltiks: LtikService, roster: RosterService, f
 /** The school's IANA zone (platforms.timeZoneOf): signed-in pages show its days and times. */
 export type TimeZoneOf = (tenantId: string) => Promise<string>;
 
+/** The words the school calls its roles by (src/web/terminology.ts); undefined: the shipped ones. */
+export type TermsOf = (tenantId: string) => Promise<Terms | undefined>;
+
 /** Route guard: a valid ltik or a clear 401 page; never a redirect loop. */
-export function requireUser(authenticator: passport.PassportStatic, timeZoneOf: TimeZoneOf): RequestHandler {
+export function requireUser(authenticator: passport.PassportStatic, timeZoneOf: TimeZoneOf, termsOf: TermsOf = async () => undefined): RequestHandler {
   return (req, res, next) => {
     // Signed-in pages show student records and carry the ltik in their links: no browser or proxy keeps a copy.
     res.set('cache-control', 'no-store');
@@ -77,12 +80,13 @@ export function requireUser(authenticator: passport.PassportStatic, timeZoneOf: 
       req.user = user;
       res.locals.user = user;
       res.locals.locale = user.locale ?? defaultLocale;
-      // The rest of the request (and all it starts) sees only the user's tenant. Not awaited: passport's
-      // callback is synchronous, and a failure to read the time zone reaches next() through the rejection handler.
+      // The rest of the request (and all it starts) sees only the user's tenant, and speaks with the
+      // school's words. Not awaited: passport's callback is synchronous, and a failure to read the time
+      // zone or the words reaches next() through the rejection handler.
       void withTenant(user.tenantId, () =>
-        timeZoneOf(user.tenantId).then((zone) => {
+        Promise.all([timeZoneOf(user.tenantId), termsOf(user.tenantId)]).then(([zone, terms]) => {
           res.locals.timeZone = zone;
-          next();
+          withTerms(terms, next);
         }, next),
       );
     })(req, res, next);

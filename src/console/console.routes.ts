@@ -8,7 +8,8 @@ import { consoleSessions } from './console.tables.js';
 import { firstPartyWindow } from '../auth/first-party-window.js';
 import { signInLimiter } from '../auth/sign-in-limits.js';
 import { summaryOf } from '../web/forms.js';
-import { t } from '../web/i18n.js';
+import { t, withTerms } from '../web/i18n.js';
+import { terminologyKind, termsOf } from '../web/terminology.js';
 import type { ConsoleRef } from './console.service.js';
 
 const CONSOLE = '/console';
@@ -104,10 +105,11 @@ export function consoleRoutes(ctx: AppContext): Router {
       res.locals.user = user;
       res.locals.locale = user.locale;
       res.locals.consoleHome = CONSOLE;
+      // As a launch's pages: the school's zone and its words for its roles.
       void withTenant(user.tenantId, () =>
-        ctx.platforms.timeZoneOf(user.tenantId).then((zone) => {
+        Promise.all([ctx.platforms.timeZoneOf(user.tenantId), ctx.configuration.current(user.tenantId, terminologyKind)]).then(([zone, words]) => {
           res.locals.timeZone = zone;
-          next();
+          withTerms(termsOf(words.body), next);
         }, next),
       );
     }, next);

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { AppContext } from '../web/context.js';
 import type { Clock } from '../web/clock.js';
@@ -16,6 +17,7 @@ import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './
 import type { Router } from 'express';
 import { Readable } from 'node:stream';
 import { addDays } from '../web/days.js';
+import { DELIVER_JOB } from '../automations/automations.service.js';
 
 /**
  * The tool side of the sample school: a term of history written through the features' services
@@ -150,8 +152,23 @@ class SchoolWriter {
     await this.writeHandOff();
     this.clock.set(this.today);
     await this.writeSupports();
+    await this.writeAutomation();
     await this.writePulse();
     await this.writeStudentData();
+  }
+
+  /**
+   * An automation the admin switched on: a raised technology need drafts a referral (never sends one).
+   * Amara raised one today, so her draft waits on her supports tab and in Ms. Moore's queue.
+   */
+  private async writeAutomation(): Promise<void> {
+    const { tenantId } = this.target;
+    const dana = await this.admin();
+    const rule = await this.seed.automations.create(dana, validData({ name: 'Technology need: draft a referral', event: 'need_raised' as const, condition: '{"==": [{"var": "category"}, "technology"]}', action: 'draft_referral' as const, audience: 'navigator' as const, step: '', navigator: '', category: 'event' as const, maxPerHour: 20, edits: '' as const }));
+    await this.seed.automations.setState(dana, rule, 'on');
+    const amara = this.person(studentSubs.get('Amara Okafor')!);
+    await this.seed.db.transaction((tx) => this.seed.automations.needsRaised(tx, tenantId, [{ needId: randomUUID(), studentId: amara, category: 'technology', urgency: 'concern', at: this.clock.now() }]));
+    await this.seed.jobs.runDue([DELIVER_JOB], tenantId);
   }
 
   /**

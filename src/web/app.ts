@@ -52,6 +52,7 @@ import { createCoursesService } from '../courses/courses.service.js';
 import { createIndicatorsService } from '../indicators/indicators.service.js';
 import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { indicatorRulesKind } from '../indicators/indicator-rules.js';
+import { terminologyKind, termsOf } from './terminology.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
@@ -305,7 +306,9 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind] });
+  /** The words the school calls its roles by, for every page its people open (src/web/terminology.ts). */
+  const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
   const adminConsole = createConsoleService({ db, clock: deps.clock, audit, roster, permissionsOf, schoolExists: async (t) => (await withTenant(t, () => platforms.find(t))) !== undefined });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
@@ -421,7 +424,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // A course is placed once (one read per launch after that): an admin's placement stands, then the SIS's, then the LMS's.
   const launches = createLaunchService({ db, config: deps.config, clock: deps.clock, platforms, roster, ltiks, identities, logger: deps.logger, placeCourse: (t, c, course) => schools.placeLaunchedCourse(t, c, course) });
   // Every authenticated request passes the one-time token guard: posts of creating forms never run twice.
-  const signedIn = requireUser(authenticator, (t) => platforms.timeZoneOf(t));
+  const signedIn = requireUser(authenticator, (t) => platforms.timeZoneOf(t), termsFor);
   const once = onceGuard(db, deps.clock);
   const requireSignedIn: RequestHandler = (req, res, next) => signedIn(req, res, (err?: unknown) => (err ? next(err) : once(req, res, next)));
   const shutdown = async () => {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next from 'i18next';
@@ -51,6 +52,42 @@ export function localeOf(tag: unknown): Locale | undefined {
   return isLocale(lang) ? lang : undefined;
 }
 
+/**
+ * The words a school calls its roles by (issue 14 item 3, terminology: navigator, advisor, mentor...),
+ * per language: texts say `{{term.navigator}}`, `{{term.Navigators}}` and `t` fills them in. The words of
+ * the request's school ride in an async scope (`withTerms`, set where the signed-in user is known); with
+ * none, the shipped words of config/locales/<lang>/terms.json. `id` tells one school's words from another's
+ * in the caches below.
+ */
+export interface TermWords {
+  /** With its indefinite article ("a navigator", "an advisor"; "un orientador"). */
+  aNavigator: string;
+  ANavigator: string;
+  navigator: string;
+  navigators: string;
+  Navigator: string;
+  Navigators: string;
+}
+export interface Terms {
+  id: string;
+  words: Readonly<Record<Locale, TermWords>>;
+}
+const termsScope = new AsyncLocalStorage<Terms>();
+/** Runs `fn` (and all it starts) with a school's words; undefined: the shipped ones. */
+export const withTerms = <T>(terms: Terms | undefined, fn: () => T): T => (terms ? termsScope.run(terms, fn) : fn());
+const capitalized = (word: string, locale: Locale) => word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
+/** A role's singular and plural as the texts use them (with capitals for the start of a sentence). */
+export function termWordsOf(one: string, other: string, locale: Locale): TermWords {
+  // Read straight from i18next: `t` fills texts with these words.
+  const article = i18n.t(/^[aeiou]/i.test(one) ? 'terms.articleBeforeVowel' : 'terms.article', { lng: locale });
+  const aNavigator = `${article} ${one}`;
+  return { aNavigator, ANavigator: capitalized(aNavigator, locale), navigator: one, navigators: other, Navigator: capitalized(one, locale), Navigators: capitalized(other, locale) };
+}
+/** The shipped words, per language (`terms.navigator.one` / `.other`). */
+export const shippedTerms: Readonly<Record<Locale, TermWords>> = Object.fromEntries(
+  locales.map((l) => [l, termWordsOf(i18n.t('terms.navigator.one', { lng: l }), i18n.t('terms.navigator.other', { lng: l }), l)]),
+);
+
 /** Texts without parameters, by language and key (bounded: one entry per key and language). */
 const plainTexts = new Map<string, string>();
 /** Keys (by language) known to have a text, for texts with parameters. */
@@ -60,15 +97,18 @@ const knownKeys = new Set<string>();
 export function t(key: string, params: Record<string, unknown> = {}, locale: Locale = defaultLocale): string {
   // The texts are loaded once and never change while the process runs, so a text without parameters
   // (most labels: a caseload of 24 rows asks for the same ones hundreds of times) is worked out once.
-  const plain = Object.keys(params).length === 0 ? `${locale}\u0000${key}` : undefined;
+  const terms = termsScope.getStore();
+  // A school's own words make its own texts: the caches key them by language and words.
+  const voice = terms ? `${locale}~${terms.id}` : locale;
+  const plain = Object.keys(params).length === 0 ? `${voice}\u0000${key}` : undefined;
   const known = plain === undefined ? undefined : plainTexts.get(plain);
   if (known !== undefined) return known;
   // A text with parameters is worked out once per set of values too: a caseload page says "2 active,
   // 1 achieved" and "Tier 2" a hundred times, and i18next takes ~10 µs a text.
-  const worded = plain === undefined ? wordedKey(locale, key, params) : undefined;
+  const worded = plain === undefined ? wordedKey(voice, key, params) : undefined;
   const done = worded === undefined ? undefined : wordedTexts.get(worded);
   if (done !== undefined) return done;
-  const options = { ...params, lng: locale };
+  const options = { ...params, lng: locale, term: terms?.words[locale] ?? shippedTerms[locale] ?? shippedTerms[defaultLocale] };
   // Whether a key has a text depends on the count or context only (plural and context forms).
   const checked = 'count' in params || 'context' in params ? undefined : `${locale}\u0000${key}`;
   if (checked === undefined || !knownKeys.has(checked)) {

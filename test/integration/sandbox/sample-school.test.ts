@@ -155,7 +155,7 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect([...groups.values()].map((g) => g.frl ?? '')).to.have.members(['yes', 'no', 'yes', 'yes', '']);
   });
 
-  it('gives the school its supports: the starter catalogue, a community organisation for housing, and a referral in service', async () => {
+  it('gives the school its supports: the starter catalogue, a community organisation for housing, a referral in service and one an automation drafted', async () => {
     const tid = await tenantId(t);
     const moore = await userOf(t, 'sandbox-counselor-moore', 'sandbox-adv-9a', 'advisor');
     expect(moore.staffRoles).to.have.members(['counsellor', 'coordinator']);
@@ -164,6 +164,8 @@ describe('sandbox sample school: a term of history on first start', function () 
     expect((await t.ctx.providers.organisationsOf(tid)).map((o) => o.name)).to.deep.equal(['District family services']);
     const queue = await t.ctx.referrals.queue(moore, { page: 1 });
     expect(queue.rows.map((r) => [r.studentName, r.referral.state])).to.deep.equal([['Mateo García', 'in_service']]);
+    // An automation drafted a technology referral for Amara: it waits in the queue for review, not as a referral.
+    expect(queue.drafts.map((d) => [d.studentName, d.draft.category, d.draft.ruleName])).to.deep.equal([['Amara Okafor', 'technology', 'Technology need: draft a referral']]);
   });
 
   it('opens a belonging pulse today: Amara (the student launcher) is asked, three of each advisory answered, their indicators carry the score', async () => {

@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { createTestApp, type TestApp } from '../../support/app.js';
+import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
+import { configFormOf, decoded } from '../../support/html.js';
+
+const EDITOR = '/admin/configuration/terminology';
+
+/**
+ * Terminology (issue 14 item 3): a school that calls its navigators "mentors" publishes the word once
+ * and every page its people open says it, in English and in Spanish; another school, served by the same
+ * process a moment later, keeps "navigator"; a word that could break a sentence is refused in place.
+ */
+describe('terminology: what a school calls its navigators', function () {
+  this.timeout(120_000);
+  let t: TestApp;
+  let s: SeededSchool;
+  let admin: ReturnType<typeof asUser>;
+
+  before(async () => {
+    t = await createTestApp();
+    s = await seedSchool(t.ctx);
+    admin = asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId));
+  });
+  after(async () => t.ctx.shutdown?.());
+
+  it('published, the school\'s pages say its word in both languages; another school keeps the shipped one', async () => {
+    const advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    const inSpanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' }));
+    const other = asUser(t.app, await ltikFor(t.ctx, s.other.advisor, 'advisor', s.other.contextId));
+    expect(decoded((await advisor.get('/navigator').expect(200)).text)).to.contain('Navigator view');
+
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    expect(form).to.include({ 'f.navigator.one': 'navigator', 'f.navigator.es.one': 'orientador' });
+    await admin.post(`${EDITOR}/draft`, { ...form, 'f.navigator.one': 'success coach', 'f.navigator.other': 'success coaches', 'f.navigator.es.one': 'mentor', 'f.navigator.es.other': 'mentores' }).expect(303);
+    await admin.post(`${EDITOR}/publish`, { version: '1' }).expect(303);
+
+    const english = decoded((await advisor.get('/navigator').expect(200)).text);
+    expect(english).to.contain('Success coach view').and.not.to.contain('Navigator view');
+    expect(decoded((await inSpanish.get('/navigator').expect(200)).text)).to.contain('Vista del mentor').and.not.to.contain('Vista del orientador');
+    // The same process, the same texts' caches: the other school still says navigator.
+    expect(decoded((await other.get('/navigator').expect(200)).text)).to.contain('Navigator view').and.not.to.contain('Success coach');
+    // An automation's choice names the school's word with its article.
+    expect(decoded((await admin.get('/admin/automations/new').expect(200)).text)).to.contain('Assign a success coach');
+  });
+
+  it('refuses a word with markup or digits, in place with the input kept, and saves nothing', async () => {
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    const res = await admin.post(`${EDITOR}/draft`, { ...form, 'f.navigator.one': '<b>coach</b>', 'f.navigator.es.other': 'mentor2' }).expect(400);
+    const html = decoded(res.text);
+    expect(html).to.contain('value="&lt;b&gt;coach&lt;/b&gt;"').and.to.contain('value="mentor2"');
+    expect(decoded((await asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId)).get('/navigator').expect(200)).text)).to.contain('Success coach view');
+  });
+});
