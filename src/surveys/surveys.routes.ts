@@ -56,12 +56,12 @@ export function surveysRoutes(ctx: AppContext): Router {
 
   const renderAdmin = async (req: Request, res: Response, errors?: Record<string, string>, values: Record<string, unknown> = {}) => {
     const user = req.user!;
-    const view = await ctx.surveys.adminPage(user);
+    const [view, choices] = await Promise.all([ctx.surveys.adminPage(user), ctx.surveys.surveyChoices(user.tenantId, user.locale)]);
     res.status(errors ? 400 : 200).render('surveys/admin', {
       titleKey: 'surveys.admin.title',
       nav: [{ href: '/admin', label: t('nav.admin', {}, user.locale), current: false }],
       formAction: ADMIN,
-      surveys: ctx.surveys.surveyChoices(user.locale).map((s) => ({ ...s, selected: s.id === (values.surveyId ?? ctx.surveys.surveyIds[0]) })),
+      surveys: choices.map((s) => ({ ...s, selected: s.id === (values.surveyId ?? choices[0]?.id) })),
       schools: view.schools.map((x) => ({ ...x, selected: x.id === values.schoolId })),
       windows: view.windows.map((w) => ({ ...w, stateLabel: t(`surveys.admin.state.${w.state}`, {}, user.locale), closeUrl: w.state === 'closed' ? undefined : `${ADMIN}/${w.id}/close` })),
       notice: !errors && typeof req.query.done === 'string' ? t(`surveys.admin.done.${req.query.done === 'closed' ? 'closed' : 'added'}`, {}, user.locale) : undefined,
@@ -73,7 +73,8 @@ export function surveysRoutes(ctx: AppContext): Router {
 
   r.get(ADMIN, ctx.requireUser, (req, res) => renderAdmin(req, res));
   r.post(ADMIN, ctx.requireUser, async (req, res) => {
-    const outcome = await unlessRefused(() => ctx.surveys.addWindow(req.user!, windowForm(ctx.surveys.surveyIds).safeParse(req.body)));
+    const offered = (await ctx.surveys.surveyChoices(req.user!.tenantId)).map((s) => s.id);
+    const outcome = await unlessRefused(() => ctx.surveys.addWindow(req.user!, windowForm(offered).safeParse(req.body)));
     if (!outcome.ok) return renderAdmin(req, res, outcome.errors, req.body as Record<string, unknown>);
     redirectInTool(res, ADMIN, { query: { done: 'added' } });
   });

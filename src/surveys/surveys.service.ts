@@ -13,6 +13,7 @@ import { localDate, zonedTime } from '../web/time-zone.js';
 import { favourableOf, resultsOf, scoreResponse, type Construct, type ResponseScore, type Results } from './scoring.js';
 import { answerValue, type Survey, type SurveysDocument, type WindowFormInput } from './surveys.schemas.js';
 import * as repo from './surveys.repository.js';
+import { surveysIn, type PulseSurveys } from './pulse-document.js';
 
 export type { SurveyWindow } from './surveys.repository.js';
 
@@ -22,8 +23,10 @@ export interface SurveysDeps {
   audit: Pick<AuditService, 'record'>;
   /** Every entry point that touches a student's answers opens the student's record here first. */
   studentRecords: StudentRecordGate;
-  /** config/surveys.json in every language (loadSurveys): the same surveys and items, each in its words. */
+  /** config/surveys.json in every language (loadSurveys): the agreement scale's words, and the surveys a school without its own has. */
   documents: Record<Locale, SurveysDocument>;
+  /** The school's surveys in force (the `pulse-surveys` document); none: the installation's. Read outside any transaction. */
+  surveysOf?: (tenantId: string) => Promise<PulseSurveys>;
   /** The school's IANA zone: windows open and close on its days. */
   timeZoneOf: (tenantId: string) => Promise<string>;
   /** The school a student is at now (the schools feature); a student at none sees only windows for every school. */
@@ -74,14 +77,28 @@ export function createSurveysService(deps: SurveysDeps) {
   const { db, clock, audit, studentRecords } = deps;
   const base = deps.documents[defaultLocale]!;
   const docIn = (locale: Locale = defaultLocale) => deps.documents[locale] ?? base;
-  const surveyOf = (surveyId: string, locale?: Locale): Survey | undefined => docIn(locale).surveys.find((s) => s.id === surveyId);
+  type School = SurveysDocument & { offered: ReadonlySet<string> };
+  const everyOffered = (doc: SurveysDocument): School => ({ ...doc, offered: new Set(doc.surveys.map((s) => s.id)) });
+  // Each school's surveys in each language, worked out once per version read (configuration keeps each body for a while).
+  const worded = new WeakMap<PulseSurveys, Map<Locale, School>>();
+  /** The school's surveys in the reader's language: its own document, else the installation's. */
+  async function docOf(tenantId: string, locale: Locale = defaultLocale): Promise<School> {
+    const own = await deps.surveysOf?.(tenantId);
+    if (!own) return everyOffered(docIn(locale));
+    let byLocale = worded.get(own);
+    if (!byLocale) worded.set(own, (byLocale = new Map()));
+    let doc = byLocale.get(locale);
+    if (!doc) byLocale.set(locale, (doc = surveysIn(own, docIn(locale).scale, locale)));
+    return doc;
+  }
+  const surveyIn = (doc: SurveysDocument, surveyId: string): Survey | undefined => doc.surveys.find((s) => s.id === surveyId);
   const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));
 
   const stateOf = (w: repo.SurveyWindow, today: string): WindowState => (w.closedAt !== null || w.closesOn < today ? 'closed' : w.opensOn > today ? 'upcoming' : 'open');
-  const viewOf = (w: repo.SurveyWindow, today: string, locale?: Locale): WindowView => ({
+  const viewOf = (w: repo.SurveyWindow, today: string, doc: SurveysDocument): WindowView => ({
     id: w.id,
     surveyId: w.surveyId,
-    title: surveyOf(w.surveyId, locale)?.title ?? w.surveyId,
+    title: surveyIn(doc, w.surveyId)?.title ?? w.surveyId,
     opensOn: w.opensOn,
     closesOn: w.closesOn,
     schoolId: w.schoolId,
@@ -103,9 +120,11 @@ export function createSurveysService(deps: SurveysDeps) {
     if (!surveyPolicy(user, 'answer', { tenantId: user.tenantId })) throw forbidden(message('surveys.errors.studentsOnly')).denying({ subject: 'survey', attempt: 'answer' });
     const { student } = await studentRecords.open(user, user.personId, surveyAnswerPolicy, 'answer');
     const window = isUuid(windowId) ? await repo.findWindow(db, user.tenantId, windowId) : undefined;
-    if (!window || !surveyOf(window.surveyId) || !(await forStudent(window, user.tenantId, student.id))) throw notFound(message('surveys.errors.noSuchSurvey'));
+    const doc = await docOf(user.tenantId, user.locale);
+    const survey = window && surveyIn(doc, window.surveyId);
+    if (!window || !survey || !(await forStudent(window, user.tenantId, student.id))) throw notFound(message('surveys.errors.noSuchSurvey'));
     if (stateOf(window, await todayAt(user.tenantId)) !== 'open') throw new HttpError(409, message('surveys.closed.title'), message('surveys.closed.detail'), 'survey_closed');
-    return { student, window, survey: surveyOf(window.surveyId, user.locale)! };
+    return { student, window, survey, doc };
   }
 
   /** The posted `answer.<itemId>` fields: each empty (skipped) or 1..5; at least one answered. InvalidInput otherwise. */
@@ -124,15 +143,16 @@ export function createSurveysService(deps: SurveysDeps) {
   }
 
   return {
-    /** The surveys the config offers, in the reader's language (ids and titles). */
-    surveyChoices: (locale?: Locale) => docIn(locale).surveys.map((s) => ({ id: s.id, title: s.title })),
-    /** Survey ids, for the admin's window form (windowForm). */
-    surveyIds: base.surveys.map((s) => s.id),
+    /** The surveys the school offers (new windows may open for them), in the reader's language: ids and titles, for the admin's window form (windowForm takes the ids). */
+    async surveyChoices(tenantId: string, locale?: Locale) {
+      const doc = await docOf(tenantId, locale);
+      return doc.surveys.filter((s) => doc.offered.has(s.id)).map((s) => ({ id: s.id, title: s.title }));
+    },
 
     /** For the school view (another feature, which authorizes its reader with surveyPolicy 'readResults'): every window, latest first. */
     async windowsFor(tenantId: string, locale?: Locale): Promise<WindowView[]> {
-      const today = await todayAt(tenantId);
-      return (await repo.listWindows(db, tenantId)).map((w) => viewOf(w, today, locale));
+      const [today, doc] = await Promise.all([todayAt(tenantId), docOf(tenantId, locale)]);
+      return (await repo.listWindows(db, tenantId)).map((w) => viewOf(w, today, doc));
     },
 
     /**
@@ -143,11 +163,12 @@ export function createSurveysService(deps: SurveysDeps) {
      */
     async resultsFor(tenantId: string, windowId: string, studentIds: readonly string[], locale?: Locale): Promise<SurveyResults | undefined> {
       const window = isUuid(windowId) ? await repo.findWindow(db, tenantId, windowId) : undefined;
-      const survey = window && surveyOf(window.surveyId, locale);
+      const doc = await docOf(tenantId, locale);
+      const survey = window && surveyIn(doc, window.surveyId);
       if (!window || !survey) return undefined;
       const rows = await repo.responsesIn(db, tenantId, window.id, studentIds);
       const results = resultsOf(survey.items, rows.map((r) => r.answers));
-      return { ...results, window: viewOf(window, await todayAt(tenantId), locale), questions: survey.items.map((i) => ({ id: i.id, text: i.text, construct: i.construct, reverse: i.reverse })) };
+      return { ...results, window: viewOf(window, await todayAt(tenantId), doc), questions: survey.items.map((i) => ({ id: i.id, text: i.text, construct: i.construct, reverse: i.reverse })) };
     },
 
     /**
@@ -158,13 +179,14 @@ export function createSurveysService(deps: SurveysDeps) {
      */
     async favourableBy(tenantId: string, windowId: string, groups: readonly { key: string; studentIds: readonly string[] }[], locale?: Locale) {
       const window = isUuid(windowId) ? await repo.findWindow(db, tenantId, windowId) : undefined;
-      const survey = window && surveyOf(window.surveyId, locale);
+      const doc = await docOf(tenantId, locale);
+      const survey = window && surveyIn(doc, window.surveyId);
       if (!window || !survey) return undefined;
       const rows = await repo.responsesIn(db, tenantId, window.id, groups.flatMap((g) => g.studentIds));
       const answersOf = new Map(rows.map((r) => [r.studentId, r.answers]));
       const of = (ids: readonly string[]) => favourableOf(survey.items, ids.map((id) => answersOf.get(id)).filter((a) => a !== undefined));
       return {
-        window: viewOf(window, await todayAt(tenantId), locale),
+        window: viewOf(window, await todayAt(tenantId), doc),
         questions: survey.items.map((i) => ({ id: i.id, text: i.text, reverse: i.reverse })),
         overall: favourableOf(survey.items, rows.map((r) => r.answers)),
         groups: groups.map((g) => ({ key: g.key, tally: of(g.studentIds) })),
@@ -176,10 +198,10 @@ export function createSurveysService(deps: SurveysDeps) {
      * day), with its overall score (reverse-scored where flagged, one decimal) and the day it was answered.
      */
     async pulseSince(tenantId: string, studentIds: readonly string[], sinceDay: string): Promise<{ studentId: string; date: string; score: number }[]> {
-      const zone = await deps.timeZoneOf(tenantId);
+      const [zone, doc] = await Promise.all([deps.timeZoneOf(tenantId), docOf(tenantId)]);
       const rows = await repo.responsesSince(db, tenantId, studentIds, new Date(zonedTime(sinceDay, '00:00', zone).getTime() - DAY_MS));
       return rows.flatMap((r) => {
-        const survey = surveyOf(r.surveyId);
+        const survey = surveyIn(doc, r.surveyId);
         const score = survey ? scoreResponse(survey.items, r.answers).overall : null;
         const date = localDate(r.answeredAt, zone);
         return score === null || date < sinceDay ? [] : [{ studentId: r.studentId, date, score }];
@@ -188,9 +210,9 @@ export function createSurveysService(deps: SurveysDeps) {
 
     /** Every response answered (or last changed) since a time, scored: an automation's dry run replays them. */
     async answeredSince(tenantId: string, since: Date): Promise<AnsweredPulse[]> {
-      const rows = await repo.answeredSince(db, tenantId, since);
+      const [rows, doc] = await Promise.all([repo.answeredSince(db, tenantId, since), docOf(tenantId)]);
       return rows.flatMap((r) => {
-        const survey = surveyOf(r.surveyId);
+        const survey = surveyIn(doc, r.surveyId);
         return survey ? [{ responseId: r.id, studentId: r.studentId, surveyId: r.surveyId, score: scoreResponse(survey.items, r.answers), at: r.answeredAt }] : [];
       });
     },
@@ -198,7 +220,8 @@ export function createSurveysService(deps: SurveysDeps) {
     /** For the student's home: the windows open today for them, each with whether they answered. Others get none. */
     async openFor(user: AppUser): Promise<{ windowId: string; title: string; closesOn: string; answered: boolean }[]> {
       if (!surveyPolicy(user, 'answer', { tenantId: user.tenantId })) return [];
-      const windows = (await repo.openOn(db, user.tenantId, await todayAt(user.tenantId))).filter((w) => surveyOf(w.surveyId));
+      const doc = await docOf(user.tenantId, user.locale);
+      const windows = (await repo.openOn(db, user.tenantId, await todayAt(user.tenantId))).filter((w) => surveyIn(doc, w.surveyId));
       // The student's school, read once and only when a window is for one school.
       const schoolId = windows.some((w) => w.schoolId !== null) ? await deps.schoolOf(user.tenantId, user.personId) : null;
       const mine = windows.filter((w) => w.schoolId === null || w.schoolId === schoolId);
@@ -206,15 +229,15 @@ export function createSurveysService(deps: SurveysDeps) {
       const { student } = await studentRecords.open(user, user.personId, surveyAnswerPolicy, 'answer');
       const answered = await Promise.all(mine.map((w) => repo.findResponse(db, user.tenantId, w.id, student.id)));
       await audit.record(user, { action: 'read', entity: 'survey_response', studentId: student.id });
-      return mine.map((w, i) => ({ windowId: w.id, title: surveyOf(w.surveyId, user.locale)!.title, closesOn: w.closesOn, answered: answered[i] !== undefined }));
+      return mine.map((w, i) => ({ windowId: w.id, title: surveyIn(doc, w.surveyId)!.title, closesOn: w.closesOn, answered: answered[i] !== undefined }));
     },
 
     /** The answering page: the survey in the student's language, the scale, and their answers so far (an audited read). */
     async form(user: AppUser, windowId: unknown) {
-      const { student, window, survey } = await openWindowFor(user, windowId);
+      const { student, window, survey, doc } = await openWindowFor(user, windowId);
       const response = await repo.findResponse(db, user.tenantId, window.id, student.id);
       await audit.record(user, { action: 'read', entity: 'survey_response', entityId: response?.id ?? null, studentId: student.id });
-      return { window: viewOf(window, await todayAt(user.tenantId), user.locale), survey, scale: docIn(user.locale).scale, answers: response?.answers ?? {}, answeredAt: response?.answeredAt ?? null };
+      return { window: viewOf(window, await todayAt(user.tenantId), doc), survey, scale: doc.scale, answers: response?.answers ?? {}, answeredAt: response?.answeredAt ?? null };
     },
 
     /**
@@ -237,9 +260,9 @@ export function createSurveysService(deps: SurveysDeps) {
     async adminPage(user: AppUser) {
       authorize(surveyPolicy, user, 'manageWindows', { tenantId: user.tenantId });
       const today = await todayAt(user.tenantId);
-      const [windows, counts, schools] = await Promise.all([repo.listWindows(db, user.tenantId), repo.respondentCounts(db, user.tenantId), deps.schoolsOf(user.tenantId)]);
+      const [windows, counts, schools, doc] = await Promise.all([repo.listWindows(db, user.tenantId), repo.respondentCounts(db, user.tenantId), deps.schoolsOf(user.tenantId), docOf(user.tenantId, user.locale)]);
       const schoolName = new Map(schools.map((x) => [x.id, x.name]));
-      return { today, schools, windows: windows.map((w) => ({ ...viewOf(w, today, user.locale), schoolName: w.schoolId === null ? null : (schoolName.get(w.schoolId) ?? null), respondents: counts.get(w.id) ?? 0 })) };
+      return { today, schools, windows: windows.map((w) => ({ ...viewOf(w, today, doc), schoolName: w.schoolId === null ? null : (schoolName.get(w.schoolId) ?? null), respondents: counts.get(w.id) ?? 0 })) };
     },
 
     /** Opens a window (the school's days, both ends included); refused when it meets an open window of the same survey and school. Audited. */

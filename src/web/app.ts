@@ -87,6 +87,7 @@ import { loadAlertRouting, loadCrisisWords } from '../alerts/alerts.schemas.js';
 import { createDigest } from '../alerts/digest.js';
 import { createSurveysService } from '../surveys/surveys.service.js';
 import { loadSurveys } from '../surveys/surveys.schemas.js';
+import { pulseSurveysKind } from '../surveys/pulse-document.js';
 import { createImpactService } from '../impact/impact.service.js';
 import { suppress } from '../impact/min-size.js';
 import { onceGuard } from './once.js';
@@ -302,11 +303,14 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   for (const [type, handler] of Object.entries(indicators.jobHandlers)) jobs.register(type, handler);
   // Pulse surveys: a student's answers reach the indicators' debounced recompute.
-  const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: loadSurveys(locales), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolOf: async (t, id) => (await schools.currentOf(t, [id])).get(id)?.schoolId ?? null, schoolsOf: (t) => schools.list(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids), events: automations });
+  const surveyDocuments = loadSurveys(locales);
+  const pulseSurveys = pulseSurveysKind(surveyDocuments);
+  // configuration is built below: bound late, read when a page or a recompute needs the school's surveys.
+  const surveys = createSurveysService({ db, clock: deps.clock, audit, studentRecords, documents: surveyDocuments, surveysOf: async (t) => (await configuration.current(t, pulseSurveys)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolOf: async (t, id) => (await schools.currentOf(t, [id])).get(id)?.schoolId ?? null, schoolsOf: (t) => schools.list(t), onAnswered: (t, ids) => indicators.studentDataChanged(t, ids), events: automations });
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind, pulseSurveys] });
   /** The words the school calls its roles by, for every page its people open (src/web/terminology.ts). */
   const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.

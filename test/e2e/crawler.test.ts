@@ -11,5 +11,5 @@ const locale = process.env.CRAWL_LOCALE;
 describe(`crawler: every role walks every page and form inside the sandbox LMS iframe${locale ? ` (LMS in ${locale})` : ''}`, function () {
   this.timeout(1_200_000);
 
-  it('reaches only working, signed-in, accessible pages, and every refused form shows its error summary', () => crawlEveryRole({ perPattern: 2, pagesPerRole: 40 }, locale));
+  it('reaches only working, signed-in, accessible pages, and every refused form shows its error summary', () => crawlEveryRole({ perPattern: 2, pagesPerRole: 75 }, locale));
 });
