@@ -30,7 +30,10 @@ export interface AlertsDeps {
   navigators: Pick<NavigatorsService, 'scopeOf' | 'schoolsOf'>;
   /** The students at a support-staff member's schools (whose alerts they see). */
   schools: Pick<SchoolsService, 'studentsAtSchools'>;
+  /** The installation's routing (config/alert-routing.json): a school without its own document has it. */
   routing: AlertRouting;
+  /** The school's routing in force (the `alert-routing` document), read in the raising write's transaction when one is given. */
+  routingOf?: (tenantId: string, tx?: DbOrTx) => Promise<AlertRouting>;
   /** Every language's crisis words and phrases (config/crisis-words.json). */
   crisisWords: readonly string[];
   /** How many alerts a page lists at most (open first). */
@@ -63,9 +66,9 @@ export type AlertOutcome = 'acknowledged' | 'alreadyAcknowledged' | 'resolved' |
  * acknowledged and resolved with a note on /alerts.
  */
 export function createAlertsService(deps: AlertsDeps) {
-  const { db, clock, audit, roster, navigators, routing } = deps;
+  const { db, clock, audit, roster, navigators } = deps;
   const matchesCrisis = crisisMatcher(deps.crisisWords);
-  const sensitive = new Set(routing.sensitiveCategories);
+  const routingFor = async (tenantId: string, tx?: DbOrTx): Promise<AlertRouting> => (await deps.routingOf?.(tenantId, tx)) ?? deps.routing;
   const pageSize = deps.pageSize ?? 200;
 
   /**
@@ -84,7 +87,7 @@ export function createAlertsService(deps: AlertsDeps) {
   async function recipientsOf(tx: DbOrTx, a: RaiseInput): Promise<Map<string, RecipientReason>> {
     const out = new Map<string, RecipientReason>();
     let schoolIds: string[] | undefined;
-    for (const who of a.audiences ?? audiencesFor(routing, a.kind, a.category)) {
+    for (const who of a.audiences ?? audiencesFor(await routingFor(a.tenantId, tx), a.kind, a.category)) {
       let ids: string[];
       if (who === 'navigator') ids = (await navigators.scopeOf(a.tenantId, a.studentId, tx)).navigatorIds;
       else if (who === 'owner') ids = a.ownerId ? [a.ownerId] : [];
@@ -200,7 +203,8 @@ export function createAlertsService(deps: AlertsDeps) {
       const whole = { tenantId: user.tenantId, recipientIds: [] };
       authorize(alertPolicy, user, 'list', whole);
       const rows = await repo.list(db, user.tenantId, await seenBeyondOwn(user), user.personId, pageSize);
-      const [names, schools] = await Promise.all([roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), navigators.schoolsOf(user.tenantId, rows.map((r) => r.studentId))]);
+      const [names, schools, routing] = await Promise.all([roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), navigators.schoolsOf(user.tenantId, rows.map((r) => r.studentId)), routingFor(user.tenantId)]);
+      const sensitive = new Set(routing.sensitiveCategories);
       if (rows.length > 0) await audit.record(user, { action: 'read', entity: 'alert', studentIds: [...new Set(rows.map((r) => r.studentId))] });
       const locale = user.locale;
       return {

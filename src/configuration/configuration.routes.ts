@@ -9,7 +9,7 @@ import { redirectInTool } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
 import { t } from '../web/i18n.js';
 import { ConfigRefused } from './configuration.service.js';
-import { versionNumber, type ConfigProblem } from './configuration.schemas.js';
+import { problemsOf, versionNumber, type ConfigProblem } from './configuration.schemas.js';
 import { bodyFrom, formFields, jsonSchemaOf, type FormField } from './schema-form.js';
 import { receiveUpload } from '../student-data/imports.routes.js';
 
@@ -32,7 +32,9 @@ export interface ConfigurationMount {
   requireUser: RequestHandler;
 }
 
-const saveForm = z.object({ edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''), note: z.string().max(500).default('') });
+const NOTE_MAX = 500;
+// The note's length is the admin's to fix, in place (checked with the body); only a tampered save count is no form of this page.
+const saveForm = z.object({ edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''), note: z.string().default('') });
 const versionForm = z.object({ version: versionNumber });
 const diffQuery = z.object({ a: versionNumber, b: versionNumber });
 const previewQuery = z.object({ version: versionNumber, as: z.string().max(40) });
@@ -79,6 +81,8 @@ export function configurationRoutes(ctx: AppContext, mount: ConfigurationMount =
       draft: view.draft,
       edits: posted?.edits ?? (view.draft ? String(view.draft.edits) : ''),
       note: posted?.note ?? view.draft?.note ?? '',
+      noteMax: NOTE_MAX,
+      noteError: errors.get('note'),
       fields,
       versions: view.versions,
       can: view.can,
@@ -105,6 +109,11 @@ export function configurationRoutes(ctx: AppContext, mount: ConfigurationMount =
     const form = saveForm.safeParse(posted);
     if (!form.success) throw badRequest(message('configuration.errors.form'));
     const body = bodyFrom(jsonSchemaOf(schema), posted);
+    if (form.data.note.length > NOTE_MAX) {
+      const note: ConfigProblem = { kind, path: 'note', code: 'too_big_text', params: { maximum: NOTE_MAX }, message: `note longer than ${NOTE_MAX}` };
+      res.status(400);
+      return renderEditor(req, res, kind, { body, problems: [...problemsOf(kind, schema, body), note], edits: form.data.edits === '' ? '' : String(form.data.edits), note: form.data.note });
+    }
     try {
       await ctx.configuration.saveDraft(user, kind, { body, edits: form.data.edits === '' ? null : form.data.edits, note: form.data.note });
       redirectInTool(res, kindPath(kind), { query: { saved: 1 } });

@@ -116,11 +116,13 @@ export function createConfigurationService(deps: ConfigurationDeps) {
 
   return {
     /** The document in force for a tenant: its published version, else the shipped default (version 0). For features; no gate (it is how the tool behaves). */
-    async current<T>(tenantId: string, kind: DocumentKind<T>): Promise<{ version: number; body: T }> {
+    async current<T>(tenantId: string, kind: DocumentKind<T>, tx?: DbOrTx): Promise<{ version: number; body: T }> {
       const key = cacheKey(tenantId, kind.id);
       const hit = cache.get(key);
       if (hit && Date.now() - hit.at < CURRENT_TTL_MS) return { version: hit.version, body: hit.body as T };
-      const row = await withTenant(tenantId, () => repo.inState(db, tenantId, kind.id, 'published'));
+      // Inside a writer's transaction (`tx`, already in the tenant's scope) the read takes its connection: the
+      // embedded database has one, which the transaction holds.
+      const row = tx ? await repo.inState(tx, tenantId, kind.id, 'published') : await withTenant(tenantId, () => repo.inState(db, tenantId, kind.id, 'published'));
       // A stored body was valid when written; one the schema no longer takes (the tool changed since) falls back to the shipped default rather than break pages.
       const parsed = row ? kind.schema.safeParse(row.body) : null;
       const found = parsed?.success ? { version: row!.version, body: parsed.data } : { version: 0, body: kind.shipped() };

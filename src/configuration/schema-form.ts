@@ -18,16 +18,18 @@ interface JsonSchema {
   minimum?: number;
   maximum?: number;
   maxLength?: number;
+  minLength?: number;
+  pattern?: string;
   format?: string;
 }
 
 export type FormField =
   | { kind: 'group'; id: string; labelKey: string; fields: FormField[] }
-  | { kind: 'text' | 'textarea' | 'date' | 'number'; id: string; name: string; labelKey: string; value: string; required: boolean; min?: number; max?: number; error?: string }
+  | { kind: 'text' | 'textarea' | 'date' | 'number'; id: string; name: string; labelKey: string; value: string; required: boolean; min?: number; max?: number; maxLength?: number; pattern?: string; error?: string }
   | { kind: 'checkbox'; id: string; name: string; labelKey: string; checked: boolean; error?: string }
   | { kind: 'select'; id: string; name: string; labelKey: string; required: boolean; options: { value: string; labelKey: string; selected: boolean }[]; error?: string }
   | { kind: 'choices'; id: string; labelKey: string; options: { name: string; id: string; value: string; labelKey: string; checked: boolean }[]; error?: string }
-  | { kind: 'list'; id: string; labelKey: string; items: { id: string; removeName: string; fields: FormField[] }[]; error?: string };
+  | { kind: 'list'; id: string; labelKey: string; items: { id: string; removeName: string; added: boolean; fields: FormField[] }[]; error?: string };
 
 /** Longer strings than this get a text area. */
 const LONG_TEXT = 200;
@@ -60,7 +62,8 @@ export function formFields(kind: string, schema: JsonSchema, value: unknown, err
     if (s.type === 'array') {
       const list = Array.isArray(v) ? v : [];
       const rows = [...list, ...Array.from({ length: NEW_ROWS }, () => undefined)];
-      return { kind: 'list', ...base, items: rows.map((item, i) => ({ id: idOf([...p, i]), removeName: nameOf([...p, i, '_remove']), fields: s.items?.type === 'object' ? formFields(kind, s.items, item, errors, [...p, i]) : [fieldOf(s.items ?? {}, item, [...p, i], false)] })) };
+      // `added`: the blank row a form offers for a new item (left blank, nothing is added).
+      return { kind: 'list', ...base, items: rows.map((item, i) => ({ id: idOf([...p, i]), removeName: nameOf([...p, i, '_remove']), added: i >= list.length, fields: s.items?.type === 'object' ? formFields(kind, s.items, item, errors, [...p, i]) : [fieldOf(s.items ?? {}, item, [...p, i], false)] })) };
     }
     // A new row's choice starts blank (not its first option), so a row left empty is dropped, not saved half-filled.
     if (s.enum) return { kind: 'select', ...base, name: nameOf(p), required: required && v !== undefined, options: s.enum.map((o) => ({ value: String(o), labelKey: `${keyOf(kind, p)}.options.${String(o)}`, selected: String(o) === String(v ?? '') })) };
@@ -68,7 +71,8 @@ export function formFields(kind: string, schema: JsonSchema, value: unknown, err
     const text = v === undefined || v === null ? '' : String(v);
     if (s.type === 'integer' || s.type === 'number') return { kind: 'number', ...base, name: nameOf(p), value: text, required, min: s.minimum, max: s.maximum };
     const kindOfText = s.format === 'date' ? 'date' : (s.maxLength ?? Infinity) > LONG_TEXT ? 'textarea' : 'text';
-    return { kind: kindOfText, ...base, name: nameOf(p), value: text, required };
+    // The browser checks length and form as the schema will (a pattern the browser cannot compile is ignored there, never refused).
+    return { kind: kindOfText, ...base, name: nameOf(p), value: text, required, maxLength: s.maxLength, pattern: kindOfText === 'text' ? s.pattern : undefined };
   };
   return Object.entries(schema.properties ?? {}).map(([key, s]) => fieldOf(s, get(value, key), [...path, key], (schema.required ?? []).includes(key)));
 }

@@ -88,6 +88,7 @@ import { createDigest } from '../alerts/digest.js';
 import { createSurveysService } from '../surveys/surveys.service.js';
 import { loadSurveys } from '../surveys/surveys.schemas.js';
 import { pulseSurveysKind } from '../surveys/pulse-document.js';
+import { alertRoutingKind, routingOf } from '../alerts/routing-document.js';
 import { createImpactService } from '../impact/impact.service.js';
 import { suppress } from '../impact/min-size.js';
 import { onceGuard } from './once.js';
@@ -203,7 +204,10 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
   const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens') });
   // Alerts are raised in the causing write's transaction (checkins, plans, goals call the hooks below).
-  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, schools, routing: loadAlertRouting(), crisisWords: loadCrisisWords() });
+  const installedRouting = loadAlertRouting();
+  const alertRouting = alertRoutingKind(installedRouting);
+  // configuration is built below: bound late. Alerts are raised inside the causing write's transaction, so the school's routing is read through it.
+  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, schools, routing: installedRouting, routingOf: async (t, tx) => routingOf((await configuration.current(t, alertRouting, tx)).body), crisisWords: loadCrisisWords() });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers, ...mail.jobHandlers })) jobs.register(type, handler, describers[type]);
   // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
@@ -310,7 +314,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind, pulseSurveys] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind, pulseSurveys, alertRouting] });
   /** The words the school calls its roles by, for every page its people open (src/web/terminology.ts). */
   const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
@@ -485,6 +489,9 @@ export async function createApp(deps: AppDeps, wiring: AppWiring = {}): Promise<
     }),
   );
   app.use(canvasLiveEventsBody());
+  // A configuration document's editor is one long form (the check-in script's year with its Spanish runs to
+  // some 700 fields): its posts may be larger than any other page's, and are read here before the general limit.
+  app.use(['/admin/configuration', '/console/configuration'], express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 5000 }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   app.use(express.json({ limit: config.bodyLimit }));
   app.use('/assets', express.static(path.join(projectRoot, 'src', 'web', 'public'), { maxAge: '1h' }));

@@ -89,6 +89,8 @@ export function fillForm(form: Locator, opts: { variant: Variant; mark: string; 
     const radiosDone = new Set<string>();
     for (const el of fields) {
       const name = el.name || el.id;
+      // A blank row a list offers for a new item is left blank with valid input, as a person adding nothing would.
+      if (o.variant === 'valid' && el.closest('[data-new-row]')) continue;
       if (el instanceof HTMLSelectElement) {
         if (o.variant === 'empty') el.selectedIndex = Array.from(el.options).findIndex((opt) => opt.value === '');
         else {
@@ -125,6 +127,8 @@ export function fillForm(form: Locator, opts: { variant: Variant; mark: string; 
         if (o.variant === 'oversize') {
           el.removeAttribute('maxlength');
           el.value = `${o.mark} `.padEnd(max !== undefined ? max + 10 : o.oversize, 'x');
+        } else if (el.value.trim() !== '') {
+          // What the page proposes (a rule's condition, a saved text) is left as it is, as a person saving the form would.
         } else {
           const base = el.type === 'email' ? 'crawler@example.com' : el.type === 'url' ? `https://crawler.example/${encodeURIComponent(o.mark)}` : el.type === 'tel' ? '5550100' : o.mark;
           let pattern: RegExp | undefined;

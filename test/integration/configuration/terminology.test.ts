@@ -30,13 +30,13 @@ describe('terminology: what a school calls its navigators', function () {
     expect(decoded((await advisor.get('/navigator').expect(200)).text)).to.contain('Navigator view');
 
     const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
-    expect(form).to.include({ 'f.navigator.one': 'navigator', 'f.navigator.es.one': 'orientador' });
+    expect(form).to.include({ 'f.navigator.one': 'navigator', 'f.navigator.es.one': 'referente' });
     await admin.post(`${EDITOR}/draft`, { ...form, 'f.navigator.one': 'success coach', 'f.navigator.other': 'success coaches', 'f.navigator.es.one': 'mentor', 'f.navigator.es.other': 'mentores' }).expect(303);
     await admin.post(`${EDITOR}/publish`, { version: '1' }).expect(303);
 
     const english = decoded((await advisor.get('/navigator').expect(200)).text);
     expect(english).to.contain('Success coach view').and.not.to.contain('Navigator view');
-    expect(decoded((await inSpanish.get('/navigator').expect(200)).text)).to.contain('Vista del mentor').and.not.to.contain('Vista del orientador');
+    expect(decoded((await inSpanish.get('/navigator').expect(200)).text)).to.contain('Vista del mentor').and.not.to.contain('Vista del referente');
     // The same process, the same texts' caches: the other school still says navigator.
     expect(decoded((await other.get('/navigator').expect(200)).text)).to.contain('Navigator view').and.not.to.contain('Success coach');
     // An automation's choice names the school's word with its article.

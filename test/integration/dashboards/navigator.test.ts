@@ -221,7 +221,7 @@ describe('navigator view (/navigator)', function () {
   it('speaks Spanish', async () => {
     const inSpanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' }));
     const es = decoded((await inSpanish.get('/navigator').expect(200)).text);
-    expect(es).to.contain('Vista del orientador').and.to.contain('Usted orienta a 6 estudiantes.').and.to.contain('Reuniones de seguimiento pendientes esta semana');
+    expect(es).to.contain('Vista del referente').and.to.contain('Usted orienta a 6 estudiantes.').and.to.contain('Reuniones de seguimiento pendientes esta semana');
     expect(es).to.contain('aún sin reunirse, asignado desde hace 30 días').and.to.contain('Derivaciones en espera');
   });
 });
