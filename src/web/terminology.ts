@@ -15,7 +15,7 @@ const word = z
   .min(2)
   .max(40)
   // Letters, with spaces, apostrophes and hyphens between them: a word that reads inside any sentence and needs no escaping.
-  .regex(/^\p{L}[\p{L}\p{M} '’\-]*$/u);
+  .regex(/^\p{L}[\p{L}\p{M} '’\x2D]*$/u);
 const forms = z.strictObject({ one: word, other: word });
 
 export const terminologySchema = z.strictObject({ navigator: z.strictObject({ one: word, other: word, es: forms }) });
