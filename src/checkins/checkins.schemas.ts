@@ -15,7 +15,7 @@ export const scriptTexts = {
 };
 
 export const scriptQuestionShape = {
-  id: z.string().regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
+  id: z.string().max(60).regex(/^[a-z0-9-]+$/, 'question ids are lowercase letters, digits and dashes'),
   prompt: scriptTexts.prompt,
   required: z.boolean(),
 };

@@ -73,21 +73,35 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     if (!kind) throw notFound();
     return kind;
   };
-  /** A body's problems: its schema's, then (when it meets the schema) what it may not change from the body in force. */
-  const problemsOfChange = (kind: DocumentKind, inForce: unknown, body: unknown): ConfigProblem[] => {
+  /**
+   * A body's problems: its schema's, then (when it meets the schema) what it may not change from any body
+   * the school has had in force (`history`: the one in force, every earlier one, the shipped default), so a
+   * field dropped and added back with more readers is caught as surely as one widened in place. Each
+   * problem once.
+   */
+  const problemsOfChange = (kind: DocumentKind, history: readonly unknown[], body: unknown): ConfigProblem[] => {
     const problems = problemsOf(kind.id, kind.schema, body);
     if (problems.length > 0 || !kind.changeProblems) return problems;
-    const before = kind.schema.safeParse(inForce);
-    return before.success ? kind.changeProblems(before.data, kind.schema.parse(body)).map((p) => ({ kind: kind.id, ...p })) : [];
+    const next = kind.schema.parse(body);
+    const seen = new Map<string, ConfigProblem>();
+    for (const earlier of history) {
+      const before = kind.schema.safeParse(earlier);
+      if (!before.success) continue;
+      for (const p of kind.changeProblems(before.data, next)) seen.set(JSON.stringify([p.path, p.code, p.params]), { kind: kind.id, ...p });
+    }
+    return [...seen.values()];
   };
-  const refuseUnlessValid = (kind: DocumentKind, inForce: unknown, body: unknown) => {
-    const problems = problemsOfChange(kind, inForce, body);
+  const refuseUnlessValid = (kind: DocumentKind, history: readonly unknown[], body: unknown) => {
+    const problems = problemsOfChange(kind, history, body);
     if (problems.length > 0) throw new ConfigRefused(problems);
   };
-  /** The body in force as the transaction sees it (its published version, else shipped). */
-  const inForceIn = async (tx: DbOrTx, tenantId: string, kind: DocumentKind): Promise<{ row: repo.ConfigVersion | undefined; body: unknown }> => {
-    const row = await repo.inState(tx, tenantId, kind.id, 'published');
-    return { row, body: row ? row.body : kind.shipped() };
+  /** The body in force as the transaction sees it (its published version, else shipped), and every body the school has had in force, newest first. */
+  const inForceIn = async (tx: DbOrTx, tenantId: string, kind: DocumentKind): Promise<{ row: repo.ConfigVersion | undefined; body: unknown; history: unknown[] }> => {
+    const rows = await repo.versionsOf(tx, tenantId, kind.id);
+    const row = rows.find((r) => r.state === 'published');
+    const body = row ? row.body : kind.shipped();
+    const earlier = rows.filter((r) => r.state === 'retired').sort((a, b) => b.version - a.version).map((r) => r.body);
+    return { row, body, history: row ? [body, ...earlier, kind.shipped()] : [body, ...earlier] };
   };
 
   /** The body of a version (0: the shipped default); 404 for a version the kind never had. */
@@ -103,8 +117,8 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     const at = clock.now();
     const version = await db.transaction(async (tx) => {
       await repo.lockKind(tx, user.tenantId, kind.id);
-      const { row: current, body: inForce } = await inForceIn(tx, user.tenantId, kind);
-      refuseUnlessValid(kind, inForce, body);
+      const { row: current, body: inForce, history } = await inForceIn(tx, user.tenantId, kind);
+      refuseUnlessValid(kind, history, body);
       const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: kind.id, version: await repo.nextVersion(tx, user.tenantId, kind.id), state: 'retired', body, basedOn: current?.version ?? 0, note, createdBy: user.personId, createdAt: at, updatedAt: at });
       await repo.publish(tx, user.tenantId, kind.id, created.version, user.personId, at);
       await audit.record(user, { action: 'publish', entity: 'configuration', entityId: created.id }, tx);
@@ -237,7 +251,7 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       const at = clock.now();
       return db.transaction(async (tx) => {
         await repo.lockKind(tx, user.tenantId, kind.id);
-        refuseUnlessValid(kind, (await inForceIn(tx, user.tenantId, kind)).body, input.body);
+        refuseUnlessValid(kind, (await inForceIn(tx, user.tenantId, kind)).history, input.body);
         const draft = await repo.inState(tx, user.tenantId, kind.id, 'draft');
         if (draft === undefined && input.edits === null) {
           const published = await repo.inState(tx, user.tenantId, kind.id, 'published');
@@ -272,7 +286,7 @@ export function createConfigurationService(deps: ConfigurationDeps) {
         const draft = await repo.inState(tx, user.tenantId, kind.id, 'draft');
         if (!draft || draft.version !== version) throw conflict(message('configuration.errors.staleDraft'), 'stale_draft');
         // Checked again: the schema may have changed since the draft was saved (a new release of the tool), or another version gone in force.
-        refuseUnlessValid(kind, (await inForceIn(tx, user.tenantId, kind)).body, draft.body);
+        refuseUnlessValid(kind, (await inForceIn(tx, user.tenantId, kind)).history, draft.body);
         await repo.publish(tx, user.tenantId, kind.id, draft.version, user.personId, at);
         await audit.record(user, { action: 'publish', entity: 'configuration', entityId: draft.id }, tx);
       });
@@ -336,8 +350,8 @@ export function createConfigurationService(deps: ConfigurationDeps) {
         for (const [id, body] of entries) {
           const kind = kinds.get(id)!;
           await repo.lockKind(tx, user.tenantId, id);
-          const { row: published, body: inForce } = await inForceIn(tx, user.tenantId, kind);
-          checked.push({ id, body, published, inForce, problems: problemsOfChange(kind, inForce, body) });
+          const { row: published, body: inForce, history } = await inForceIn(tx, user.tenantId, kind);
+          checked.push({ id, body, published, inForce, problems: problemsOfChange(kind, history, body) });
         }
         const problems = checked.flatMap((c) => c.problems);
         if (problems.length > 0) throw new ConfigRefused(problems);

@@ -11,7 +11,7 @@ export const stepOwners = ['student', 'advisor', 'family', 'other'] as const;
 /** Labels of stored codes, in the person's language (config/locales/<lang>/goals.json). */
 const shippedCategoryLabel = (code: string, locale?: Locale) => labelOf('goals.categories', code, locale);
 
-const categoryKey = z.string().regex(/^[a-z0-9-]{1,60}$/, 'keys are lowercase letters, digits and dashes');
+const categoryKey = z.string().max(60).regex(/^[a-z0-9-]{1,60}$/, 'keys are lowercase letters, digits and dashes');
 /**
  * A school's goal categories (issue 14 item 2, an editable picklist): each value with its words in every
  * language. A category no longer `offered` is not on the forms, but goals filed under it keep it and its

@@ -14,7 +14,7 @@ export type Audience = (typeof audiences)[number];
 export const editors = ['student', 'adult', 'both'] as const;
 export type Voice = 'student' | 'adult';
 
-const key = z.string().regex(/^[a-z0-9-]{1,60}$/, 'keys are lowercase letters, digits and dashes');
+const key = z.string().max(60).regex(/^[a-z0-9-]{1,60}$/, 'keys are lowercase letters, digits and dashes');
 
 /**
  * What a field holds. short and long are words; the rest are chosen or typed values, kept as text in
@@ -63,8 +63,8 @@ const rule = z.object({
 
 export const planTemplateSchema = z
   .object({
-    name: z.string().min(1),
-    translations: translations({ name: z.string().min(1) }),
+    name: z.string().min(1).max(120),
+    translations: translations({ name: z.string().min(1).max(120) }),
     sections: z
       .array(
         z.object({

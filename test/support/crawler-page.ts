@@ -89,8 +89,12 @@ export function fillForm(form: Locator, opts: { variant: Variant; mark: string; 
     const radiosDone = new Set<string>();
     for (const el of fields) {
       const name = el.name || el.id;
-      // A blank row a list offers for a new item is left blank with valid input, as a person adding nothing would.
+      // With valid input the crawler saves what the page proposes, as a person would: a value already there
+      // (a rule's condition, a saved threshold, a choice made) is kept, and a blank row a list offers for a
+      // new item is left blank; only what is blank gets filled.
       if (o.variant === 'valid' && el.closest('[data-new-row]')) continue;
+      const proposed = o.variant === 'valid' && !(el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')) && el.value.trim() !== '';
+      if (proposed) continue;
       if (el instanceof HTMLSelectElement) {
         if (o.variant === 'empty') el.selectedIndex = Array.from(el.options).findIndex((opt) => opt.value === '');
         else {
@@ -127,8 +131,6 @@ export function fillForm(form: Locator, opts: { variant: Variant; mark: string; 
         if (o.variant === 'oversize') {
           el.removeAttribute('maxlength');
           el.value = `${o.mark} `.padEnd(max !== undefined ? max + 10 : o.oversize, 'x');
-        } else if (el.value.trim() !== '') {
-          // What the page proposes (a rule's condition, a saved text) is left as it is, as a person saving the form would.
         } else {
           const base = el.type === 'email' ? 'crawler@example.com' : el.type === 'url' ? `https://crawler.example/${encodeURIComponent(o.mark)}` : el.type === 'tel' ? '5550100' : o.mark;
           let pattern: RegExp | undefined;

@@ -240,4 +240,13 @@ describe('plan template: custom fields, rules and rollback, from the console', f
     // A save of a dropped field is refused: it is no longer on the form.
     await save('student', 'college-career', 'student', { pathway: 'college' }, 400);
   });
+
+  it('never shows a field the school once had to more readers than it had then: the adult-only note dropped by the rollback and added back for the student is refused', async () => {
+    const form = formOf(decoded((await as('admin').get(EDITOR).expect(200)).text));
+    // needs-supports (1) has three fields in the shipped template: its blank fourth row takes the note again, now shown to the student.
+    const refused = unescaped((await as('admin').post(`${EDITOR}/draft`, { ...form, ...fieldRow(1, 3, note), 'f.sections.1.fields.3.see.student': 'on' }).expect(400)).text);
+    expect(refused).to.contain('"counsellor-note" would newly be shown to student');
+    // Added back as it was, it is taken.
+    await as('admin').post(`${EDITOR}/draft`, { ...form, ...fieldRow(1, 3, note) }).expect(303);
+  });
 });
