@@ -117,7 +117,7 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     const at = clock.now();
     const version = await db.transaction(async (tx) => {
       await repo.lockKind(tx, user.tenantId, kind.id);
-      const { row: current, body: inForce, history } = await inForceIn(tx, user.tenantId, kind);
+      const { row: current, history } = await inForceIn(tx, user.tenantId, kind);
       refuseUnlessValid(kind, history, body);
       const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: kind.id, version: await repo.nextVersion(tx, user.tenantId, kind.id), state: 'retired', body, basedOn: current?.version ?? 0, note, createdBy: user.personId, createdAt: at, updatedAt: at });
       await repo.publish(tx, user.tenantId, kind.id, created.version, user.personId, at);
