@@ -4,9 +4,10 @@ import { editableRelationships, type PermissionResource, type PermissionSet, typ
 import { planPermissions } from './plan.js';
 import { goalPermissions } from './goal.js';
 import { checkinPermissions } from './checkin.js';
+import { referralPermissions } from './referral.js';
 
 /** Every policy a permission set shapes, with its defaults and ceiling. */
-export const permissionTables: Record<PermissionResource, PermissionTable<string>> = { plan: planPermissions, goal: goalPermissions, checkin: checkinPermissions };
+export const permissionTables: Record<PermissionResource, PermissionTable<string>> = { plan: planPermissions, goal: goalPermissions, checkin: checkinPermissions, referral: referralPermissions };
 
 /**
  * The document: per resource, per relationship, the actions granted, each a choice among that

@@ -10,7 +10,7 @@ import type { Relationship } from './student-record.js';
  * set can only choose inside it: the document's schema offers nothing else (permission-set.kind.ts), and
  * a grant outside it is dropped here again whatever a stored set says.
  */
-export const permissionResources = ['plan', 'goal', 'checkin'] as const;
+export const permissionResources = ['plan', 'goal', 'checkin', 'referral'] as const;
 export type PermissionResource = (typeof permissionResources)[number];
 
 /** The relationships a set may shape; a teacher's and a stranger's access are fixed. */

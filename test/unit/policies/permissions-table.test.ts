@@ -268,22 +268,25 @@ describe('permission table: every role x action x relationship', () => {
 /**
  * The same table over a school's edited permission set (issue 14 item 6): counsellors co-write the
  * plan's adult voice, family may not comment, advisors may not approve goals, admins do not read the
- * adult-only parts of check-ins. The set also tries to widen past the safety floor (a student writing
+ * adult-only parts of check-ins, only support staff refer. The set also tries to widen past the safety floor (a student writing
  * the adults' words, family reading check-ins): those grants are dropped, so those cells stay as they were.
  */
 const editedSet: PermissionSet = {
   plan: { ...shippedPermissionSet().plan, staff: ['view', 'print', 'comment', 'viewHistory', 'edit', 'editAdultVoice'], mentor: ['view', 'print'], self: ['view', 'print', 'viewHistory', 'edit', 'editStudentVoice', 'comment', 'editAdultVoice', 'setStatus'] },
   goal: { ...shippedPermissionSet().goal, advisor: ['list', 'view', 'create', 'edit', 'suggest', 'setStatus', 'addProgress', 'editSteps'] },
   checkin: { ...shippedPermissionSet().checkin, admin: ['list', 'view'], mentor: ['list', 'view'] },
+  // Only support staff refer and record consent; family would see sensitive referrals (dropped: past the floor).
+  referral: { ...shippedPermissionSet().referral, advisor: ['list', 'view'], mentor: ['list', 'view', 'viewSensitive'] },
 };
 const counsellorGains = ['plan:viewHistory', 'plan:edit', 'plan:editAdultVoice'];
+const advisorReferrals = ['referral:create', 'referral:recordConsent', 'referral:revokeConsent', 'referralOthers:create', 'referralOthers:recordConsent', 'referralOthers:revokeConsent'];
 const editedChanges: Record<string, { add?: string[]; remove?: string[] }> = {
   "counsellor (staff role, not the student's advisor)": { add: counsellorGains },
   'support coordinator launched without a course role (guest)': { add: counsellorGains },
   'counsellor at school A': { add: counsellorGains },
   'social worker at school A (guest)': { add: counsellorGains },
   'mentor (scoped to the student)': { remove: ['plan:comment'] },
-  'advisor (own caseload)': { remove: ['goal:approve'] },
+  'advisor (own caseload)': { remove: ['goal:approve', ...advisorReferrals] },
   admin: { remove: ['checkin:viewAdultNotes', 'checkin:viewSensitiveNeeds'] },
 };
 
@@ -307,6 +310,6 @@ describe('permission table over an edited permission set', () => {
     expect(permissionSetSchema.safeParse(shippedPermissionSet()).success).to.equal(true);
     const widened = permissionSetSchema.safeParse(editedSet);
     expect(widened.success).to.equal(false);
-    expect(widened.error!.issues.map((i) => i.path.join('.'))).to.have.members(['plan.self.6', 'plan.self.7', 'checkin']);
+    expect(widened.error!.issues.map((i) => i.path.join('.'))).to.have.members(['plan.self.6', 'plan.self.7', 'checkin', 'referral.mentor.2']);
   });
 });
