@@ -29,13 +29,30 @@ export const loadReferralsConfig = (file = path.join(projectRoot, 'config', 'ref
  * document, src/configuration): response standards, which categories need consent before an outside
  * organisation sees a referral, and what families see. The file's values are the shipped default.
  */
-export const referralRulesSchema = referralsConfigSchema.pick({ responseBusinessDays: true, consentCategories: true, familyView: true });
+const days = z.number().int().min(0).max(30);
+export const referralRulesSchema = referralsConfigSchema
+  .pick({ responseBusinessDays: true, consentCategories: true, familyView: true })
+  .extend({
+    /** Response standards of their own for some kinds of support (housing answered the same day, say); the others keep responseBusinessDays. Absent in versions saved before it existed. */
+    categoryResponseDays: z.array(z.strictObject({ category: z.enum(supportCategories), urgent: days, routine: days })).max(supportCategories.length).default([]),
+  })
+  .superRefine((rules, c) => {
+    const seen = new Set<string>();
+    rules.categoryResponseDays.forEach((r, i) => {
+      if (seen.has(r.category)) c.addIssue({ code: 'custom', path: ['categoryResponseDays', i, 'category'], message: `${r.category} is listed twice`, params: { code: 'referral_category_twice', key: r.category } });
+      seen.add(r.category);
+    });
+  });
 export type ReferralRules = z.infer<typeof referralRulesSchema>;
+
+/** School days a referral to this kind of support has to be answered in: its category's own standard, else the urgency's. */
+export const responseDaysOf = (rules: ReferralRules, category: string, urgency: keyof ReferralRules['responseBusinessDays']): number =>
+  rules.categoryResponseDays.find((r) => r.category === category)?.[urgency] ?? rules.responseBusinessDays[urgency];
 export const referralRulesKind = (shipped: ReferralsConfig) =>
   documentKind<ReferralRules>({
     id: 'referral-rules',
     schema: referralRulesSchema,
-    shipped: () => ({ responseBusinessDays: shipped.responseBusinessDays, consentCategories: shipped.consentCategories, familyView: shipped.familyView }),
+    shipped: () => ({ responseBusinessDays: shipped.responseBusinessDays, consentCategories: shipped.consentCategories, familyView: shipped.familyView, categoryResponseDays: [] }),
   });
 
 const uuidOrEmpty = z.union([z.literal(''), z.uuid()]).default('');

@@ -22,7 +22,7 @@ import { isLocale, t, type Locale } from '../web/i18n.js';
 import * as repo from './referrals.repository.js';
 import { createReferralDrafts } from './referral-drafts.service.js';
 import type { ReferralState } from './referrals.tables.js';
-import { closeForm, respondForm, sessionForm, startForm, type ConsentForm, type QueueQuery, type ReferralForm, type ReferralsConfig, type ReferralRules, type TransitionAction } from './referrals.schemas.js';
+import { closeForm, respondForm, responseDaysOf, sessionForm, startForm, type ConsentForm, type QueueQuery, type ReferralForm, type ReferralsConfig, type ReferralRules, type TransitionAction } from './referrals.schemas.js';
 
 export type { Referral, ReferralEvent, Consent } from './referrals.repository.js';
 
@@ -348,7 +348,8 @@ export function createReferralsService(deps: ReferralsDeps) {
       if (Object.keys(errors).length > 0) throw new InvalidInput(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, t(v, {}, user.locale)])), posted);
       const now = clock.now();
       const rules = await deps.rules(tenantId);
-      const dueAt = await deps.calendar.dueBy(tenantId, now, rules.responseBusinessDays[form.urgency]);
+      // The support's category may have a standard of its own (checked above: the support exists when this runs).
+      const dueAt = await deps.calendar.dueBy(tenantId, now, responseDaysOf(rules, support?.category ?? '', form.urgency));
       const to = await recipientsOf(tenantId, [user.personId, ownerId]);
       return db.transaction(async (tx) => {
         const facts = { category: support!.category, sensitive: support!.sensitive, external: support!.referral === 'external' };

@@ -331,4 +331,19 @@ describe('referrals', function () {
     expect(load.get(counselling)).to.equal(1);
     expect(await latestId()).to.be.a('string');
   });
+
+  it("answers a kind of support by its own standard once the school publishes one: housing the same day, counselling by the urgency's", async () => {
+    const adminUser = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.admin.id, cid: null, role: 'admin' }))!;
+    const kind = referralRulesKind(loadReferralsConfig());
+    const draft = await t.ctx.configuration.saveDraft(adminUser, kind.id, { body: { ...kind.shipped(), categoryResponseDays: [{ category: 'housing', urgent: 0, routine: 1 }] }, edits: null });
+    await t.ctx.configuration.publish(adminUser, kind.id, draft.version);
+    // Another student of the advisory, so the tests before keep their referrals to themselves.
+    const referOther = async (support: string, urgency: string) =>
+      idFromLocation((await advisor.post(`/students/${s.students[1].id}/referrals`, { reason: 'Asked for help', urgency, support }).expect(303)).headers.location as string);
+    // Friday: housing urgent is due the same day, routine the next school day (Monday); counselling keeps urgent's one day (Monday).
+    expect(new Date((await referral(await referOther(housing, 'urgent'))).due_at).toISOString()).to.equal('2026-03-06T23:59:59.999Z');
+    expect(new Date((await referral(await referOther(housing, 'routine'))).due_at).toISOString()).to.equal('2026-03-09T23:59:59.999Z');
+    expect(new Date((await referral(await referOther(counselling, 'urgent'))).due_at).toISOString()).to.equal('2026-03-09T23:59:59.999Z');
+    await t.ctx.configuration.restore(adminUser, kind.id, 0);
+  });
 });
