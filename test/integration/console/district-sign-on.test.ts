@@ -69,6 +69,7 @@ describe('admin console: district sign-on (OIDC)', function () {
     const back = await atProvider(start.headers.location!);
     return { browser, back, res: await returnTo(browser, back) };
   };
+  const consoleSessionsAudited = () => t.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, s.tenantId), eq(auditEvents.actorId, s.admin.id), eq(auditEvents.entity, 'console_session'), eq(auditEvents.action, 'create')));
   const deniedSignIns = () => t.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, s.tenantId), eq(auditEvents.entity, 'console_sign_in'), eq(auditEvents.action, 'denied'), eq(auditEvents.attempt, 'districtSignOn')));
 
   before(async () => {
@@ -113,6 +114,7 @@ describe('admin console: district sign-on (OIDC)', function () {
 
     const back = await atProvider(authorize.toString());
     expect(idp.challenges.at(-1)).to.equal(q.get('code_challenge'));
+    const sessionsBefore = (await consoleSessionsAudited()).length;
     const done = await returnTo(browser, back).expect(303);
     expect(done.headers.location).to.equal('/console');
     const cookie = String(done.headers['set-cookie']);
@@ -124,8 +126,7 @@ describe('admin console: district sign-on (OIDC)', function () {
     const home = await browser.get('/console').expect(200);
     expect(home.headers['x-frame-options']).to.equal('DENY');
     expect(decoded(home.text)).to.contain('Admin console').and.to.contain(s.admin.name);
-    const sessions = await t.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, s.tenantId), eq(auditEvents.actorId, s.admin.id), eq(auditEvents.entity, 'console_session'), eq(auditEvents.action, 'create')));
-    expect(sessions.length).to.be.greaterThan(0);
+    expect(await consoleSessionsAudited()).to.have.length(sessionsBefore + 1);
   });
 
   it('refuses a teacher of the school whose verified e-mail matches (403, audited as denied, no one named in the audit or the log)', async () => {
@@ -301,6 +302,27 @@ describe('admin console: district sign-on (OIDC)', function () {
     expect(decoded(res.text)).to.contain('District sign-on is not set up');
     // A callback nobody started.
     expect((await request(t.app).get('/console/oidc/callback').query({ code: 'x', state: 'y' })).status).to.equal(400);
+  });
+
+  it('authenticates with client_secret_post where the provider offers only that, and says so when the provider refuses the secret (502)', async () => {
+    const postOnly = await startOidcProvider({ redirectUris: [callbackUri], authMethods: ['client_secret_post'] });
+    try {
+      postOnly.user = idp.user;
+      const browser = await consoleAsAdmin();
+      const settings = { issuer: postOnly.issuer, clientId: postOnly.clientId, emailDomains: domain };
+      must(await saveSettings(browser, { ...settings, clientSecret: postOnly.clientSecret }), 303);
+      expect((await signIn()).res.status).to.equal(303);
+      expect(postOnly.tokenAttempts.at(-1)).to.deep.equal({ method: 'client_secret_post', outcome: 'issued' });
+      // Discovery cannot tell a wrong secret: the provider's refusal at the exchange is a clear 502 page.
+      must(await saveSettings(browser, { ...settings, clientSecret: 'not-the-secret' }), 303);
+      const refused = await signIn();
+      expect(refused.res.status).to.equal(502);
+      expect(decoded(refused.res.text)).to.contain("did not accept the tool's client id or secret");
+      expect(postOnly.tokenAttempts.at(-1)!.outcome).to.equal('invalid_client');
+    } finally {
+      must(await saveSettings(await consoleAsAdmin(), { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, emailDomains: domain }), 303);
+      await postOnly.close();
+    }
   });
 
   it('speaks Spanish to a Spanish browser', async () => {
