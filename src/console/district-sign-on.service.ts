@@ -111,7 +111,8 @@ export function createDistrictSignOnService(deps: DistrictSignOnDeps) {
         await discoverProvider({ issuer: form.issuer, clientId: form.clientId, clientSecret }, deps.oidc);
       } catch (err) {
         const reason = err instanceof OidcError ? err.reason : 'not_oidc';
-        throw new InvalidInput({ issuer: t(`console.signOn.discovery.${reason === 'timeout' || reason === 'unreachable' || reason === 'insecure' || reason === 'issuer_mismatch' || reason === 'client_auth_unsupported' ? reason : 'not_oidc'}`, {}, user.locale) });
+        const shown = reason === 'timeout' || reason === 'unreachable' || reason === 'insecure' || reason === 'issuer_mismatch' || reason === 'client_auth_unsupported' ? reason : 'not_oidc';
+        throw new InvalidInput({ issuer: t(`console.signOn.discovery.${shown}`, { seconds: deps.oidc.timeoutSeconds }, user.locale) });
       }
       await db.transaction(async (tx) => {
         await repo.saveSignOn(tx, { tenantId: user.tenantId, issuer: form.issuer, clientId: form.clientId, clientSecretSealed: deps.secrets.seal(clientSecret), emailDomains: form.emailDomains, by: user.personId, at: clock.now() });

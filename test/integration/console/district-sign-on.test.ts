@@ -11,6 +11,8 @@ import { auditEvents } from '../../../src/audit/audit.tables.js';
 import { consoleSessions, consoleSignOn } from '../../../src/console/console.tables.js';
 import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
 import { FLOW_TTL_MS } from '../../../src/console/district-sign-on.service.js';
+import { signOnForm } from '../../../src/console/district-sign-on.schemas.js';
+import { discoverProvider, OidcError } from '../../../src/console/district-oidc.js';
 
 type Browser = InstanceType<typeof TestAgent>;
 
@@ -283,7 +285,7 @@ describe('admin console: district sign-on (OIDC)', function () {
     expect(decoded(notOidc.text)).to.contain('No OpenID Connect configuration was found');
     idp.outage = 'hang';
     const slow = must(await saveSettings(browser, { ...typed, issuer: idp.issuer }), 400);
-    expect(decoded(slow.text)).to.contain('did not answer within');
+    expect(decoded(slow.text)).to.contain('did not answer within 1 seconds');
     idp.outage = 'none';
     // Form errors: a bad issuer and domain list, field by field.
     const bad = decoded((must(await saveSettings(browser, { issuer: 'ftp://x', clientId: '', clientSecret: '', emailDomains: 'not a domain!' }), 400)).text);
@@ -323,6 +325,19 @@ describe('admin console: district sign-on (OIDC)', function () {
       must(await saveSettings(await consoleAsAdmin(), { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, emailDomains: domain }), 303);
       await postOnly.close();
     }
+  });
+
+  it('allows a plain-http issuer only on this machine and never in production (the form and the client both)', async () => {
+    const form = { clientId: 'c', clientSecret: 's', emailDomains: domain };
+    expect(signOnForm({ loopbackHttp: true }).safeParse({ ...form, issuer: idp.issuer }).success).to.equal(true);
+    expect(signOnForm({ loopbackHttp: true }).safeParse({ ...form, issuer: 'http://login.district.test' }).success).to.equal(false);
+    expect(signOnForm({ loopbackHttp: false }).safeParse({ ...form, issuer: idp.issuer }).success).to.equal(false);
+    expect(signOnForm({ loopbackHttp: false }).safeParse({ ...form, issuer: 'https://login.district.test/tenant-1' }).success).to.equal(true);
+    const production = await discoverProvider({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }, { timeoutSeconds: 1, allowLoopbackHttp: false }).then(
+      () => 'discovered',
+      (err: unknown) => (err instanceof OidcError ? err.reason : 'other'),
+    );
+    expect(production).to.equal('insecure');
   });
 
   it('speaks Spanish to a Spanish browser', async () => {
