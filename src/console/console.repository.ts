@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { consoleHandoffs, consoleLocalAdmins } from './console.tables.js';
+import { consoleHandoffs, consoleLocalAdmins, consoleSignOn } from './console.tables.js';
 
 export async function insertHandoff(db: DbOrTx, v: typeof consoleHandoffs.$inferInsert): Promise<void> {
   await db.insert(consoleHandoffs).values(v);
@@ -26,4 +26,25 @@ export async function upsertLocalAdmin(db: DbOrTx, v: { tenantId: string; adminI
 export async function findLocalAdmin(db: DbOrTx, tenantId: string, email: string): Promise<{ adminId: string; passwordHash: string } | undefined> {
   const [row] = await db.select({ adminId: consoleLocalAdmins.adminId, passwordHash: consoleLocalAdmins.passwordHash }).from(consoleLocalAdmins).where(and(eq(consoleLocalAdmins.tenantId, tenantId), eq(consoleLocalAdmins.email, email)));
   return row;
+}
+
+export type SignOnRow = typeof consoleSignOn.$inferSelect;
+
+export async function findSignOn(db: DbOrTx, tenantId: string): Promise<SignOnRow | undefined> {
+  const [row] = await db.select().from(consoleSignOn).where(eq(consoleSignOn.tenantId, tenantId));
+  return row;
+}
+
+/** One row per school: saving again replaces the settings (the sealed secret included). */
+export async function saveSignOn(db: DbOrTx, v: { tenantId: string; issuer: string; clientId: string; clientSecretSealed: string; emailDomains: string[]; by: string; at: Date }): Promise<void> {
+  const values = { issuer: v.issuer, clientId: v.clientId, clientSecretSealed: v.clientSecretSealed, emailDomains: v.emailDomains, updatedBy: v.by, updatedAt: v.at };
+  await db
+    .insert(consoleSignOn)
+    .values({ tenantId: v.tenantId, ...values, createdAt: v.at })
+    .onConflictDoUpdate({ target: [consoleSignOn.tenantId], set: values });
+}
+
+export async function deleteSignOn(db: DbOrTx, tenantId: string): Promise<boolean> {
+  const rows = await db.delete(consoleSignOn).where(eq(consoleSignOn.tenantId, tenantId)).returning({ id: consoleSignOn.id });
+  return rows.length > 0;
 }

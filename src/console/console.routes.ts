@@ -11,6 +11,7 @@ import { summaryOf } from '../web/forms.js';
 import { t, withTerms } from '../web/i18n.js';
 import { terminologyKind, termsOf } from '../web/terminology.js';
 import type { ConsoleRef } from './console.service.js';
+import { districtSettingsRoutes, districtSignInRoutes } from './district-sign-on.routes.js';
 
 const CONSOLE = '/console';
 /** A console session lasts a working day at most; the LMS opens another in one click. */
@@ -65,9 +66,11 @@ export function consoleRoutes(ctx: AppContext): Router {
   // The break-glass local administrator (created by npm run console:admin): e-mail and password, rate-limited.
   const signInPage = (req: Request, res: Response, school: string, extra: Record<string, unknown> = {}) =>
     res.render('console/sign-in', { titleKey: 'console.signIn.title', school, csrfToken: window.csrfToken(req), ...extra });
-  gate.get('/sign-in', (req, res) => {
+  gate.get('/sign-in', async (req, res) => {
     const school = z.uuid().safeParse(req.query.school);
-    signInPage(req, res, school.success ? school.data : '');
+    // The school's district sign-on, when an admin has set it up, comes first.
+    const district = school.success && (await ctx.districtSignOn.offered(school.data));
+    signInPage(req, res, school.success ? school.data : '', { district });
   });
   gate.post('/sign-in', signInLimiter(consoleSignInLimits.perIp, tooMany, { failedOnly: true }), signInLimiter(consoleSignInLimits.perEmail, tooMany, { byEmail: true, failedOnly: true }), async (req, res) => {
     const form = signInForm.safeParse(req.body);
@@ -77,11 +80,16 @@ export function consoleRoutes(ctx: AppContext): Router {
       const body = req.body as Record<string, unknown>;
       const errors = { email: t('console.signIn.wrong', {}, res.locals.locale as string | undefined) };
       res.status(401);
-      return signInPage(req, res, typeof body.school === 'string' ? body.school : '', { values: { email: body.email }, errors, errorSummary: summaryOf(errors, () => 'console-email') });
+      const school = z.uuid().safeParse(body.school);
+      const district = school.success && (await ctx.districtSignOn.offered(school.data));
+      return signInPage(req, res, typeof body.school === 'string' ? body.school : '', { district, values: { email: body.email }, errors, errorSummary: summaryOf(errors, () => 'console-email') });
     }
     await startSession(req, ref);
     res.redirect(303, CONSOLE);
   });
+
+  // District single sign-on (OIDC): out to the district's provider and back.
+  districtSignInRoutes(ctx, gate, { startSession, home: CONSOLE, limit: signInLimiter(consoleSignInLimits.perIp, tooMany) });
 
   // The hand-off: spent once, then a fresh session (a new id, so one planted before cannot be reused).
   gate.get('/enter', async (req, res) => {
@@ -121,8 +129,10 @@ export function consoleRoutes(ctx: AppContext): Router {
   });
 
   gate.get('/', (req, res) => {
-    res.render('console/home', { titleKey: 'console.home.title', configurationUrl: `${CONSOLE}/configuration`, automationsNote: true });
+    res.render('console/home', { titleKey: 'console.home.title', configurationUrl: `${CONSOLE}/configuration`, signOnUrl: `${CONSOLE}/sign-on`, automationsNote: true });
   });
+
+  districtSettingsRoutes(ctx, gate);
 
   gate.post('/sign-out', async (req, res) => {
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));

@@ -119,6 +119,12 @@ export function createConsoleService(deps: ConsoleDeps) {
       return ref;
     },
 
+    /** A session for an admin another sign-in has vouched for (district sign-on, src/console/district-sign-on.service.ts): audited like every console sign-in. */
+    async vouchedFor(ref: ConsoleRef): Promise<ConsoleRef> {
+      await signedInAudit(ref);
+      return ref;
+    },
+
     userOf,
   };
 }

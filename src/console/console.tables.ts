@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, personIdColumn, personReference, tenantIdColumn } from '../db/columns.js';
 import { tenantKey } from '../db/keys.js';
 import { sessionTable } from '../auth/session-store.js';
@@ -45,4 +45,26 @@ export const consoleLocalAdmins = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [tenantKey(t), personReference(t, t.adminId), uniqueIndex('console_local_admins_email_uq').on(t.tenantId, t.email)],
+);
+
+/**
+ * District single sign-on for the console (OIDC, one per school): the district's issuer, the tool's client
+ * id there, the client secret sealed (AES-GCM, src/connectors/secret-box.ts, purpose `district-sign-on`) and
+ * never shown back, and the e-mail domains whose verified addresses may sign in.
+ */
+export const consoleSignOn = pgTable(
+  'console_sign_on',
+  {
+    tenantId: tenantIdColumn(),
+    id: idColumn(),
+    issuer: text('issuer').notNull(),
+    clientId: text('client_id').notNull(),
+    clientSecretSealed: text('client_secret_sealed').notNull(),
+    /** Lower-cased, e.g. ['district.k12.example.us']. */
+    emailDomains: text('email_domains').array().notNull(),
+    updatedBy: uuid('updated_by'),
+    createdAt: createdAtColumn(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [tenantKey(t), uniqueIndex('console_sign_on_tenant_uq').on(t.tenantId)],
 );

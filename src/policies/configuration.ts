@@ -1,6 +1,6 @@
 import type { Policy } from './policy.js';
 
-export const configurationActions = ['view', 'edit', 'publish', 'export', 'import', 'openConsole'] as const;
+export const configurationActions = ['view', 'edit', 'publish', 'export', 'import', 'openConsole', 'manageSignOn'] as const;
 export type ConfigurationAction = (typeof configurationActions)[number];
 
 /**

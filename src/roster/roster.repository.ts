@@ -396,6 +396,19 @@ export async function holdersOfStaffRole(db: DbOrTx, tenantId: string, role: Sta
 }
 
 /**
+ * The people of the school with this e-mail (any case) who are administrators on its roster: an active
+ * membership an LMS launch or sync gave the admin role. The console's district sign-on matches on it.
+ */
+export async function adminsWithEmail(db: DbOrTx, tenantId: string, email: string): Promise<{ id: string; locale: string | null }[]> {
+  const admin = sql`exists (select 1 from ${memberships} where ${memberships.tenantId} = ${tenantId} and ${memberships.personId} = ${people.id} and ${memberships.role} = 'admin' and ${memberships.status} = 'active')`;
+  return db
+    .select({ id: people.id, locale: people.locale })
+    .from(people)
+    .where(and(eq(people.tenantId, tenantId), sql`lower(${people.email}) = ${email.trim().toLowerCase()}`, admin))
+    .orderBy(people.id);
+}
+
+/**
  * Gives (`held`) or takes back one grant, in one statement: staff_grants is the truth and staff_roles
  * stays the distinct list of its roles (queries by role use it). False when the person is not the tenant's.
  */

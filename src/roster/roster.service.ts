@@ -31,6 +31,8 @@ export function createRosterService(db: Db) {
      * `schoolIds` (a student's school), those holding it there or at every school; null: wherever.
      */
     holdersOfStaffRole: (tenantId: string, role: StaffRole, schoolIds: readonly string[] | null, tx: DbOrTx = db) => repo.holdersOfStaffRole(tx, tenantId, role, schoolIds),
+    /** The school's administrators (an active admin membership) with this e-mail, any case: the console's district sign-on. */
+    adminsWithEmail: (tenantId: string, email: string) => repo.adminsWithEmail(db, tenantId, email),
     /** Names for authors and lists, in one query. */
     async namesOf(tenantId: string, ids: string[]): Promise<Map<string, string>> {
       const rows = await repo.findPeopleByIds(db, tenantId, [...new Set(ids)]);

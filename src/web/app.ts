@@ -29,6 +29,7 @@ import { loadPlanTemplates } from '../plans/plans.schemas.js';
 import { documentOf, planTemplateKind } from '../plans/plan-template.js';
 import { permissionSetKind } from '../policies/permission-set.kind.js';
 import { createConsoleService } from '../console/console.service.js';
+import { createDistrictSignOnService } from '../console/district-sign-on.service.js';
 import { goalCategoriesKind } from '../goals/goals.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
@@ -111,6 +112,8 @@ export interface AppWiring {
   providerReferrals?: ProviderReferrals;
   /** The school's minimum group size for aggregate reports, in place of its setting (src/reports). */
   minimumGroupSize?: (tenantId: string) => Promise<number>;
+  /** Seconds a request to a district's OpenID provider may take (5 unless a test wants a quicker answer). */
+  oidcTimeoutSeconds?: number;
 }
 
 export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext {
@@ -319,6 +322,16 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
   const adminConsole = createConsoleService({ db, clock: deps.clock, audit, roster, permissionsOf, schoolExists: async (t) => (await withTenant(t, () => platforms.find(t))) !== undefined });
+  // District single sign-on into the console (OIDC): an http provider only on this machine and never in production.
+  const districtSignOn = createDistrictSignOnService({
+    db,
+    clock: deps.clock,
+    audit,
+    roster,
+    console: adminConsole,
+    secrets: createSecretBox(deps.config.encryptionKey, 'district-sign-on'),
+    oidc: { timeoutSeconds: wiring.oidcTimeoutSeconds ?? 5, allowLoopbackHttp: deps.config.env !== 'production' },
+  });
   const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
   const reports = createReportsService({ db, audit, clock: deps.clock });
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).
@@ -441,7 +454,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, console: adminConsole, automations, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, console: adminConsole, districtSignOn, automations, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

@@ -20,6 +20,7 @@ import type { PlansService } from '../plans/plans.service.js';
 import type { TeamMapsService } from '../team-maps/team-maps.service.js';
 import type { ConfigurationService } from '../configuration/configuration.service.js';
 import type { ConsoleService } from '../console/console.service.js';
+import type { DistrictSignOnService } from '../console/district-sign-on.service.js';
 import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
 import type { Retention } from '../records-requests/retention.js';
 import type { ReflectionsService } from '../reflections/reflections.service.js';
@@ -133,6 +134,8 @@ export interface AppContext extends AppDeps {
   configuration: ConfigurationService;
   /** The admin console's window (src/console): hand-offs from a launch, and who a console session is. */
   console: ConsoleService;
+  /** The console's district single sign-on (OIDC): each school's provider settings, and sign-ins through it. */
+  districtSignOn: DistrictSignOnService;
   recordsRequests: RecordsRequestsService;
   /** The nightly retention round (check-in words older than the district's setting emptied). */
   retention: Retention;

@@ -168,7 +168,7 @@ const expected: Record<string, string[]> = {
     'impact:view', 'impactDistrict:view',
     ...schoolAView, 'schoolView:view_district',
     ...teamMapReads, ...reflectionReads, 'riskReviewSchoolA:list', 'riskReviewSchoolA:view',
-    'configuration:view', 'configuration:edit', 'configuration:publish', 'configuration:export', 'configuration:import', 'configuration:openConsole',
+    'configuration:view', 'configuration:edit', 'configuration:publish', 'configuration:export', 'configuration:import', 'configuration:openConsole', 'configuration:manageSignOn',
     'automation:view', 'automation:edit', 'automation:switch', 'automation:dryRun',
     'recordsRequest:export', 'recordsRequest:scheduleDeletion', 'recordsRequest:cancelDeletion',
   ],
