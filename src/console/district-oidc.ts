@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { OutboundError, publicAddressesOf } from '../lti/outbound.js';
 
 /**
  * The tool as an OpenID Connect client of a district's identity provider (openid-client v6): discovery,
@@ -62,6 +63,7 @@ const declined = new Set(['access_denied', 'login_required', 'consent_required',
 /** Maps what openid-client threw to a reason (the error's class and code only: no message, no body). */
 export function failureOf(err: unknown): OidcFailure {
   if (err instanceof OidcError) return err.reason;
+  if (err instanceof OutboundError) return 'unreachable';
   if (err instanceof client.AuthorizationResponseError) return declined.has(err.error) ? 'denied' : 'idp_error';
   if (err instanceof client.ResponseBodyError) {
     if (err.error === 'invalid_client' || err.error === 'unauthorized_client') return 'client_refused';
@@ -105,6 +107,9 @@ export async function discoverProvider(settings: OidcClientSettings, opts: OidcO
   const insecure = opts.allowLoopbackHttp && isLoopbackHttp(issuer);
   const execute = insecure ? [client.allowInsecureRequests] : [];
   try {
+    // An issuer an admin typed is fetched by the server: outside the loopback exception, only one whose
+    // name stands for public addresses (no internal service reached through the console); plain http is openid-client's to refuse.
+    if (!insecure && issuer.protocol === 'https:') await publicAddressesOf(issuer.hostname);
     const found = await client.discovery(issuer, settings.clientId, undefined, undefined, { timeout: opts.timeoutSeconds, execute });
     const metadata = found.serverMetadata();
     if (!metadata.authorization_endpoint || !metadata.token_endpoint || !metadata.jwks_uri) throw new OidcError('not_oidc');
