@@ -576,6 +576,9 @@ export const canvasCourses = [
 ] as const;
 
 /** A community organisation outside the LMS that takes the school's housing referrals; its person signs in on /provider. */
+/** The automation rule the admin wrote and switched on: a raised technology need drafts a referral (the admin's words, shown as written). */
+export const sampleAutomation = { name: 'Technology need: draft a referral' };
+
 export const communityProvider = { organisation: 'District family services', name: 'Sam Ortiz', email: 'sam.ortiz@familyservices.example.org' };
 
 /**

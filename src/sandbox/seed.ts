@@ -12,7 +12,7 @@ import { localDate, zonedTime } from '../web/time-zone.js';
 import { AGS_SCOPES } from './simulator/profiles.js';
 import { ROLE, type Simulator } from './simulator/index.js';
 import { ADVISORIES, COURSES, studentSisIds, studentSubs } from './sample-school.js';
-import { admin, advisory9A, advisory9B, subjectCourse, sampleSchools, communityProvider, counselor, guardians, leader, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
+import { admin, advisory9A, advisory9B, subjectCourse, sampleSchools, communityProvider, sampleAutomation, counselor, guardians, leader, handOff, pulseAnswers, sessionNotes, SESSIONS, type SampleAdvisory, type SampleStory } from './sample-school.data.js';
 import { canvasStudents, SANDBOX_CANVAS_ACCOUNT, SANDBOX_CANVAS_TOKEN } from './sample-canvas.js';
 import type { Router } from 'express';
 import { Readable } from 'node:stream';
@@ -164,7 +164,7 @@ class SchoolWriter {
   private async writeAutomation(): Promise<void> {
     const { tenantId } = this.target;
     const dana = await this.admin();
-    const rule = await this.seed.automations.create(dana, validData({ name: 'Technology need: draft a referral', event: 'need_raised' as const, condition: '{"==": [{"var": "category"}, "technology"]}', action: 'draft_referral' as const, audience: 'navigator' as const, step: '', navigator: '', category: 'event' as const, maxPerHour: 20, edits: '' as const }));
+    const rule = await this.seed.automations.create(dana, validData({ name: sampleAutomation.name, event: 'need_raised' as const, condition: '{"==": [{"var": "category"}, "technology"]}', action: 'draft_referral' as const, audience: 'navigator' as const, step: '', navigator: '', category: 'event' as const, maxPerHour: 20, edits: '' as const }));
     await this.seed.automations.setState(dana, rule, 'on');
     const amara = this.person(studentSubs.get('Amara Okafor')!);
     await this.seed.db.transaction((tx) => this.seed.automations.needsRaised(tx, tenantId, [{ needId: randomUUID(), studentId: amara, category: 'technology', urgency: 'concern', at: this.clock.now() }]));
