@@ -21,6 +21,7 @@ import type { TeamMapsService } from '../team-maps/team-maps.service.js';
 import type { ConfigurationService } from '../configuration/configuration.service.js';
 import type { ConsoleService } from '../console/console.service.js';
 import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
+import type { RecordsBundleService } from '../records-requests/bundle.service.js';
 import type { Retention } from '../records-requests/retention.js';
 import type { ReflectionsService } from '../reflections/reflections.service.js';
 import type { RiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
@@ -134,6 +135,8 @@ export interface AppContext extends AppDeps {
   /** The admin console's window (src/console): hand-offs from a launch, and who a console session is. */
   console: ConsoleService;
   recordsRequests: RecordsRequestsService;
+  /** The district-wide export bundle (src/records-requests/bundle.*). */
+  recordsBundle: RecordsBundleService;
   /** The nightly retention round (check-in words older than the district's setting emptied). */
   retention: Retention;
   /** Teams' reflection cycles (issue 13, item 2): look-for ratings and evidence cards from the school view. */
