@@ -82,12 +82,12 @@ function kindOf(column: AnyPgColumn): ColumnKind {
 function datasetOf(feature: string, table: PgTable, tenant: AnyPgColumn): Dataset {
   const name = getTableName(table);
   const omitted = new Set(['tenant_id', ...(omittedColumns[name] ?? [])]);
-  const columns = Object.values(getTableColumns(table))
-    .filter((c) => !omitted.has(c.name))
-    .map((column) => ({ name: column.name, column, kind: kindOf(column), sqlType: column.getSQLType() }));
+  const all = Object.values(getTableColumns(table));
+  const columns = all.filter((c) => !omitted.has(c.name)).map((column) => ({ name: column.name, column, kind: kindOf(column), sqlType: column.getSQLType() }));
+  // The primary key's names (a composite key's columns are the config's copies): the table's own columns by those names.
   const config = getTableConfig(table);
-  const primary = [...config.columns.filter((c) => c.primary), ...config.primaryKeys.flatMap((k) => k.columns)];
-  const key = primary.filter((c) => c.name !== tenant.name);
+  const primary = new Set([...config.columns.filter((c) => c.primary), ...config.primaryKeys.flatMap((k) => k.columns)].map((c) => c.name));
+  const key = all.filter((c) => primary.has(c.name) && c.name !== tenant.name);
   if (key.length === 0) throw new Error(`bundle dataset ${name} has no primary key to page by`);
   return { name, feature, table, tenant, columns, key };
 }
