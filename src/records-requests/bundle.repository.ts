@@ -32,7 +32,9 @@ export async function* rowsOf(db: DbOrTx, tenantId: string, dataset: Dataset, pa
         .from(dataset.table)
         .where(and(eq(dataset.tenant, tenantId), cursor ? after(dataset.key, cursor) : undefined))
         .orderBy(...dataset.key.map((c) => asc(c)))
-        .limit(pageSize),
+        .limit(pageSize)
+        // Run here, inside the scope (a query builder left to the caller's await would run in the caller's).
+        .execute(),
     );
     for (const r of page) yield r.row as BundleRow;
     if (page.length < pageSize) return;
@@ -43,6 +45,6 @@ export async function* rowsOf(db: DbOrTx, tenantId: string, dataset: Dataset, pa
 
 /** How many rows the dataset holds for the tenant (the page's figures). */
 export async function countOf(db: DbOrTx, tenantId: string, dataset: Dataset): Promise<number> {
-  const [row] = await withTenant(tenantId, () => db.select({ n: sql<number>`count(*)::int` }).from(dataset.table).where(eq(dataset.tenant, tenantId)));
+  const [row] = await withTenant(tenantId, () => db.select({ n: sql<number>`count(*)::int` }).from(dataset.table).where(eq(dataset.tenant, tenantId)).execute());
   return row?.n ?? 0;
 }
