@@ -70,8 +70,9 @@ export function createRecordsBundleService(deps: RecordsBundleDeps) {
   const { db, audit } = deps;
 
   /** The audit entry of a download, then what its file is made of. */
-  async function started(user: AppUser, kind: BundleDownload): Promise<BundleFiles> {
-    await audit.record(user, { action: 'read', entity: `records_bundle_${kind}` });
+  async function started(user: AppUser, kind: BundleDownload, dataset?: Dataset): Promise<BundleFiles> {
+    // A dataset's download names its table (a name, never data).
+    await audit.record(user, { action: 'read', entity: `records_bundle_${kind}`, entityId: dataset?.name ?? null });
     return { exportedAt: deps.clock.now(), dictionary: dictionaryOf(user.locale), rowsOf: (dataset) => rowsOf(db, user.tenantId, dataset) };
   }
 
@@ -100,7 +101,7 @@ export function createRecordsBundleService(deps: RecordsBundleDeps) {
       authorize(recordsBundlePolicy, user, 'download', { tenantId: user.tenantId });
       const parsed = datasetParam.safeParse(datasetName);
       if (!parsed.success) throw notFound();
-      return { ...(await started(user, 'csv')), dataset: parsed.data };
+      return { ...(await started(user, 'csv', parsed.data)), dataset: parsed.data };
     },
   };
 }

@@ -201,6 +201,10 @@ describe('records requests: the district export bundle', function () {
     await admin.get(`${BUNDLE}/bundle.zip`).buffer(true).parse(binary).expect(200);
     const after = await Promise.all(['records_bundle', 'records_bundle_csv', 'records_bundle_json', 'records_bundle_zip'].map(count));
     expect(after.map((n, i) => n - before[i]!)).to.deep.equal([1, 1, 1, 1]);
+    // A dataset's download names its table; nothing of any row.
+    const csvEvents = await system(() => t.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.actorId, adminPerson.id), eq(auditEvents.entity, 'records_bundle_csv'))));
+    expect(csvEvents.map((e) => e.entityId)).to.include('goals');
+    expect(csvEvents.every((e) => e.action === 'read' && bundleDatasets.some((d) => d.name === e.entityId))).to.equal(true);
     // A name that is no dataset is not found (after the policy), and nothing is downloaded or audited.
     await admin.get(csvPath('audit_events')).expect(404);
     expect(await count('records_bundle_csv')).to.equal(after[1]);
