@@ -18,6 +18,15 @@ interface ChildTable {
   of: DirectTable & { id: AnyPgColumn };
 }
 
+/**
+ * A table of the district's own catalogue that names no student (its schools, courses, supports), which
+ * student rows point at: a feature lists it for the district-wide bundle (src/records-requests/bundle.*).
+ */
+export interface DistrictTable {
+  table: PgTable;
+  tenant: AnyPgColumn;
+}
+
 /** One table a feature keeps a student's rows in. */
 export type StudentTable = DirectTable | ChildTable;
 
@@ -30,6 +39,8 @@ export interface StudentRecords {
   recordsOf(db: DbOrTx, tenantId: string, studentId: string): Promise<StudentRows>;
   /** Deletes them, in the listed order (children before the rows they reference). */
   forget(db: DbOrTx, tenantId: string, studentId: string): Promise<void>;
+  /** The tables themselves, as the feature listed them (the district bundle reads them whole). */
+  tables: readonly StudentTable[];
 }
 
 function whereOf(t: StudentTable, tenantId: string, studentId: string): SQL | undefined {
@@ -44,6 +55,7 @@ function whereOf(t: StudentTable, tenantId: string, studentId: string): SQL | un
  */
 export function studentRecordsOf(tables: readonly StudentTable[]): StudentRecords {
   return {
+    tables,
     async recordsOf(db, tenantId, studentId) {
       const out: StudentRows = {};
       for (const t of tables) out[getTableName(t.table)] = await db.select().from(t.table).where(whereOf(t, tenantId, studentId));

@@ -34,6 +34,7 @@ import { goalCategoriesKind } from '../goals/goals.schemas.js';
 import { createTeamMapsService } from '../team-maps/team-maps.service.js';
 import { createConfigurationService } from '../configuration/configuration.service.js';
 import { createRecordsRequestsService } from '../records-requests/records-requests.service.js';
+import { createRecordsBundleService } from '../records-requests/bundle.service.js';
 import { createRetention, retentionKind } from '../records-requests/retention.js';
 import { createRiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
 import { loadMapExamples } from '../team-maps/team-maps.schemas.js';
@@ -423,6 +424,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const retention = createRetention({ clock: deps.clock, audit, jobs, rules: async (t) => (await configuration.current(t, retentionKind)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), tenantIds: activeTenantIds, clearCheckinTextsBefore: (t, day) => checkins.clearTextsBefore(t, day) });
   for (const [type, handler] of Object.entries(retention.jobHandlers)) jobs.register(type, handler);
   const recordsRequests = createRecordsRequestsService({ db, clock: deps.clock, audit, studentRecords, jobs, deletionGraceDays: deps.config.studentDeletionGraceDays });
+  const recordsBundle = createRecordsBundleService({ db, clock: deps.clock, audit });
   // Risk review (issue 13): the agenda's reads are the school view's, plus the tier timelines; decisions go through goals, referrals and navigators.
   const riskReviews = createRiskReviewsService({
     db,
@@ -454,7 +456,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     mail.close();
     await lti.close();
   };
-  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, console: adminConsole, districtSignOn, automations, recordsRequests, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
+  return { ...deps, db, metrics, platforms, lti, roster, audit, auditLog, navigators, studentRecords, plans, goals, checkins, caseload, navigatorView, courses, identities, studentData, connectors, canvas, dataImports, supports, mail, alerts, digest, staff, leaders, providers, calendar, reports, schools, schoolFacts, schoolView, teamMaps, configuration, console: adminConsole, districtSignOn, automations, recordsRequests, recordsBundle, retention, reflections, riskReviews, dashboards, referrals, surveys, impact, indicators, ltiks, authenticator, requireUser: requireSignedIn, ltiServices, rosterSync, jobs, scores, launches, shutdown };
 }
 
 /** The whole web app, without listening: the server entry and the tests both call this. */

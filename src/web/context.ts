@@ -22,6 +22,7 @@ import type { ConfigurationService } from '../configuration/configuration.servic
 import type { ConsoleService } from '../console/console.service.js';
 import type { DistrictSignOnService } from '../console/district-sign-on.service.js';
 import type { RecordsRequestsService } from '../records-requests/records-requests.service.js';
+import type { RecordsBundleService } from '../records-requests/bundle.service.js';
 import type { Retention } from '../records-requests/retention.js';
 import type { ReflectionsService } from '../reflections/reflections.service.js';
 import type { RiskReviewsService } from '../risk-reviews/risk-reviews.service.js';
@@ -137,6 +138,8 @@ export interface AppContext extends AppDeps {
   /** The console's district single sign-on (OIDC): each school's provider settings, and sign-ins through it. */
   districtSignOn: DistrictSignOnService;
   recordsRequests: RecordsRequestsService;
+  /** The district-wide export bundle (src/records-requests/bundle.*). */
+  recordsBundle: RecordsBundleService;
   /** The nightly retention round (check-in words older than the district's setting emptied). */
   retention: Retention;
   /** Teams' reflection cycles (issue 13, item 2): look-for ratings and evidence cards from the school view. */

@@ -47,6 +47,7 @@ import { automationsRoutes } from '../automations/automations.routes.js';
 import { configurationRoutes, configurationUploadRoutes } from '../configuration/configuration.routes.js';
 import { consoleRoutes } from '../console/console.routes.js';
 import { recordsRequestsRoutes } from '../records-requests/records-requests.routes.js';
+import { recordsBundleRoutes } from '../records-requests/bundle.routes.js';
 import { riskReviewsRoutes } from '../risk-reviews/risk-reviews.routes.js';
 
 /**
@@ -115,5 +116,6 @@ export async function mountFeatures(app: Express, ctx: AppContext): Promise<void
   app.use(configurationRoutes(ctx));
   app.use(automationsRoutes(ctx));
   app.use(recordsRequestsRoutes(ctx));
+  app.use(recordsBundleRoutes(ctx));
   app.use(riskReviewsRoutes(ctx));
 }

@@ -97,6 +97,18 @@ export const helpers = {
     const html = t(key, params, localeOfPage(options));
     return { toHTML: () => html };
   },
+  /**
+   * {{codes meaning}}: a text that quotes stored codes between backticks (the data dictionary's `draft`,
+   * `active`), each shown as code the browser and translators leave as it is; the rest escaped.
+   */
+  codes: (text: unknown) => {
+    // Split on the backticks first (escaping would turn them into entities): odd pieces are the codes.
+    const html = String(text ?? '')
+      .split('`')
+      .map((piece, i) => (i % 2 === 1 ? `<code translate="no">${escapeHtml(piece)}</code>` : escapeHtml(piece)))
+      .join('');
+    return { toHTML: () => html };
+  },
   /** A fresh one-time token for a creating form (partial `once`, checked by src/web/once.ts). */
   onceToken: () => randomUUID(),
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),

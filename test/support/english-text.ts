@@ -55,7 +55,9 @@ export function englishPhrases(locale: string): string[] {
   }
   // A phrase the language's own texts use is no sign of English there: Spanish "active la clave"
   // (activate the key) is not English "active", and the product's name stays as it is in every language.
-  const own = [...other.values()].join('\n');
+  // Codes a text quotes between backticks (the data dictionary's `draft`, `active`) are stored values,
+  // shown translate="no": no sign of what the language itself says.
+  const own = [...other.values()].join('\n').replace(/`[^`]*`/g, ' ');
   const ownUses = (p: string) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p)}(?![\\p{L}\\p{N}])`, 'u').test(own);
   // Longest first, so a sentence is reported whole rather than as its shorter parts.
   return [...phrases].filter((p) => !ownUses(p)).sort((a, b) => b.length - a.length);

@@ -28,6 +28,7 @@ import { schoolPolicy, schoolActions } from '../../../src/policies/school.js';
 import { teamMapPolicy, teamMapActions } from '../../../src/policies/team-map.js';
 import { configurationPolicy, configurationActions } from '../../../src/policies/configuration.js';
 import { recordsRequestPolicy, recordsRequestActions } from '../../../src/policies/records-request.js';
+import { recordsBundlePolicy, recordsBundleActions } from '../../../src/policies/records-bundle.js';
 import { reflectionPolicy, reflectionActions } from '../../../src/policies/reflection.js';
 import { riskReviewPolicy, riskReviewActions } from '../../../src/policies/risk-review.js';
 import { automationPolicy, automationActions } from '../../../src/policies/automation.js';
@@ -171,6 +172,7 @@ const expected: Record<string, string[]> = {
     'configuration:view', 'configuration:edit', 'configuration:publish', 'configuration:export', 'configuration:import', 'configuration:openConsole', 'configuration:manageSignOn',
     'automation:view', 'automation:edit', 'automation:switch', 'automation:dryRun',
     'recordsRequest:export', 'recordsRequest:scheduleDeletion', 'recordsRequest:cancelDeletion',
+    'recordsBundle:view', 'recordsBundle:download',
   ],
   'advisor of another tenant (guessed ids)': [],
   'admin of another tenant': [],
@@ -237,6 +239,8 @@ const checks: [string, readonly string[], (user: AppUser, action: string) => boo
   ['automation', automationActions, (user, a) => automationPolicy(user, a as (typeof automationActions)[number], { tenantId: T })],
   // A records request (issue 14 item 7) exports everything about a student: the tenant's admins only.
   ['recordsRequest', recordsRequestActions, (user, a) => recordsRequestPolicy(user, a as (typeof recordsRequestActions)[number], { scope })],
+  // The district-wide export bundle (issue 14 item 7) holds every student's rows: the tenant's admins only, whatever anyone's staff roles.
+  ['recordsBundle', recordsBundleActions, (user, a) => recordsBundlePolicy(user, a as (typeof recordsBundleActions)[number], { tenantId: T })],
   // School A's reflection cycles and the district team's.
   ['reflectionSchoolA', reflectionActions, (user, a) => reflectionPolicy(user, a as (typeof reflectionActions)[number], { tenantId: T, schoolId: SA })],
   ['reflectionDistrict', reflectionActions, (user, a) => reflectionPolicy(user, a as (typeof reflectionActions)[number], { tenantId: T, schoolId: null })],

@@ -29,6 +29,7 @@ import { schoolViewPolicy } from '../../../src/policies/school-view.js';
 import { schoolPolicy } from '../../../src/policies/school.js';
 import { teamMapPolicy } from '../../../src/policies/team-map.js';
 import { recordsRequestPolicy } from '../../../src/policies/records-request.js';
+import { recordsBundlePolicy } from '../../../src/policies/records-bundle.js';
 import { reflectionPolicy } from '../../../src/policies/reflection.js';
 import { riskReviewPolicy } from '../../../src/policies/risk-review.js';
 import { hasText } from '../../../src/web/i18n.js';
@@ -43,7 +44,7 @@ describe('policy names in audited denials', () => {
     [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [configurationPolicy, 'configuration'],
     [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [recordsRequestPolicy, 'recordsRequest'],
     [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [reflectionPolicy, 'reflection'],
-    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [riskReviewPolicy, 'riskReview'], [automationPolicy, 'automation'],
+    [referralPolicy, 'referral'], [referralQueuePolicy, 'referralQueue'], [calendarPolicy, 'calendar'], [alertPolicy, 'alert'], [navigatorViewPolicy, 'navigatorView'], [surveyPolicy, 'survey'], [surveyAnswerPolicy, 'surveyAnswer'], [schoolViewPolicy, 'schoolView'], [schoolPolicy, 'school'], [reportSettingsPolicy, 'reportSettings'], [teamMapPolicy, 'teamMap'], [riskReviewPolicy, 'riskReview'], [automationPolicy, 'automation'], [recordsBundlePolicy, 'recordsBundle'],
   ];
   for (const [policy, subject] of policies) {
     it(`${subject}: named, with a label for the audit page`, () => {
