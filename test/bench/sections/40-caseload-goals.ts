@@ -8,7 +8,7 @@ import { getPage, PAGE_BENCH, postForm, samplePage, seedAdvisory } from '../advi
 export const section: BenchSection = {
   name: 'caseload-goals',
   async run(env) {
-    const { ltik, goals } = await seedAdvisory(env, PAGE_BENCH.students);
+    const { ltik, goals, advisor } = await seedAdvisory(env, PAGE_BENCH.students);
     const target = goals[0]!;
     let version = 1;
     const saveGoal = async () => {
@@ -19,6 +19,17 @@ export const section: BenchSection = {
     };
     const pageSamples = await samplePage(() => getPage(env, ltik, '/caseload', `Bench Student ${PAGE_BENCH.students - 1}`));
     const saveSamples = await samplePage(saveGoal);
-    return [...latencyRows(`caseload page (${PAGE_BENCH.students} students)`, pageSamples), ...latencyRows('save a goal (versioned edit + audit)', saveSamples)];
+    // The same page once the school publishes its own word for its navigators (issue 14, terminology): every
+    // text is then worded and cached for the school's words as well as the shipped ones.
+    const admin = { ...advisor, role: 'admin' as const };
+    const words = { navigator: { one: 'success coach', other: 'success coaches', es: { one: 'mentor', other: 'mentores' } } };
+    const draft = await env.app.ctx.configuration.saveDraft(admin, 'terminology', { body: words, edits: null });
+    await env.app.ctx.configuration.publish(admin, 'terminology', draft.version);
+    const ownWords = await samplePage(() => getPage(env, ltik, '/caseload', `Bench Student ${PAGE_BENCH.students - 1}`));
+    return [
+      ...latencyRows(`caseload page (${PAGE_BENCH.students} students)`, pageSamples),
+      ...latencyRows('save a goal (versioned edit + audit)', saveSamples),
+      ...latencyRows(`caseload page (${PAGE_BENCH.students} students), the school's own word for navigators`, ownWords),
+    ];
   },
 };
