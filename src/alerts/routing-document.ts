@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { documentKind } from '../configuration/configuration.kinds.js';
+import { derivedFrom, documentKind } from '../configuration/configuration.kinds.js';
 import { sensitiveCategories, supportCategories } from '../supports/supports.schemas.js';
 import { alertKinds, recipientReasons } from './alerts.tables.js';
 import type { AlertRouting } from './alerts.schemas.js';
@@ -36,10 +36,12 @@ export const routingDocumentOf = (routing: AlertRouting): RoutingDocument => ({
   routes: routing.routes.map((r) => ({ kind: r.kind, categories: (r.categories ?? []).filter((c): c is RoutingDocument['sensitiveCategories'][number] => (supportCategories as readonly string[]).includes(c)), to: r.to })),
 });
 
-/** A school's document as the alerts read it (a route with no category ticked matches every category). */
-export const routingOf = (doc: RoutingDocument): AlertRouting => ({
-  sensitiveCategories: doc.sensitiveCategories,
-  routes: doc.routes.map((r) => ({ kind: r.kind, ...(r.categories.length > 0 ? { categories: r.categories } : {}), to: r.to })),
-});
+/** A school's document as the alerts read it (a route with no category ticked matches every category), once per body read. */
+export const routingOf = derivedFrom(
+  (doc: RoutingDocument): AlertRouting => ({
+    sensitiveCategories: doc.sensitiveCategories,
+    routes: doc.routes.map((r) => ({ kind: r.kind, ...(r.categories.length > 0 ? { categories: r.categories } : {}), to: r.to })),
+  }),
+);
 
 export const alertRoutingKind = (installed: AlertRouting) => documentKind<RoutingDocument>({ id: 'alert-routing', schema: routingDocumentSchema, shipped: () => routingDocumentOf(installed) });

@@ -36,5 +36,19 @@ export interface KindProblem {
   message: string;
 }
 
+/**
+ * What a feature works out from a document (its own shape, its words), once per body: `current` hands
+ * back the same body object while it is cached, so a page or a write derives it once per version read,
+ * not once per call.
+ */
+export function derivedFrom<T extends object, D>(derive: (body: T) => D): (body: T) => D {
+  const done = new WeakMap<T, { value: D }>();
+  return (body) => {
+    let hit = done.get(body);
+    if (!hit) done.set(body, (hit = { value: derive(body) }));
+    return hit.value;
+  };
+}
+
 /** A typed kind, from the feature that reads it (the registry holds them untyped). */
 export const documentKind = <T>(kind: DocumentKind<T>): DocumentKind<T> => kind;

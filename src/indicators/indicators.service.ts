@@ -22,6 +22,7 @@ import { trendCharts, trendTable } from './charts.js';
 import { defaultFamilyView, familyViews, indicatorNames, type FamilyView, type IndicatorConfig, type IndicatorName, type Thresholds, type TierDecisionInput } from './indicators.schemas.js';
 import * as repo from './indicators.repository.js';
 import { withRules, type IndicatorRules } from './indicator-rules.js';
+import { derivedFrom } from '../configuration/configuration.kinds.js';
 import type { IndicatorCountsRow } from '../student-data/student-data.service.js';
 
 export type { Badge } from './describe.js';
@@ -172,14 +173,12 @@ export function createIndicatorsService(deps: IndicatorsDeps) {
   const configIn = (locale: Locale = defaultLocale) => deps.configs[locale] ?? base;
   const batchSize = deps.batchSize ?? 5000;
   // The document a school's numbers make, worked out once per version read (configuration keeps each body for a while).
-  const applied = new WeakMap<IndicatorRules, IndicatorConfig>();
+  const applied = derivedFrom((rules: IndicatorRules) => withRules(base, rules));
   /** What the computation reads for this school: the installation's bands with the school's thresholds and tier rules. */
   async function configOf(tenantId: string): Promise<IndicatorConfig> {
     const rules = await deps.rulesOf?.(tenantId);
     if (!rules) return base;
-    let config = applied.get(rules);
-    if (!config) applied.set(rules, (config = withRules(base, rules)));
-    return config;
+    return applied(rules);
   }
   /**
    * Stored documents, parsed and worded, by language and document text: a caseload of 150 reads the

@@ -14,6 +14,7 @@ import { favourableOf, resultsOf, scoreResponse, type Construct, type ResponseSc
 import { answerValue, type Survey, type SurveysDocument, type WindowFormInput } from './surveys.schemas.js';
 import * as repo from './surveys.repository.js';
 import { surveysIn, type PulseSurveys } from './pulse-document.js';
+import { derivedFrom } from '../configuration/configuration.kinds.js';
 
 export type { SurveyWindow } from './surveys.repository.js';
 
@@ -78,18 +79,14 @@ export function createSurveysService(deps: SurveysDeps) {
   const base = deps.documents[defaultLocale]!;
   const docIn = (locale: Locale = defaultLocale) => deps.documents[locale] ?? base;
   type School = SurveysDocument & { offered: ReadonlySet<string> };
-  const everyOffered = (doc: SurveysDocument): School => ({ ...doc, offered: new Set(doc.surveys.map((s) => s.id)) });
-  // Each school's surveys in each language, worked out once per version read (configuration keeps each body for a while).
-  const worded = new WeakMap<PulseSurveys, Map<Locale, School>>();
+  const everyOffered = derivedFrom((doc: SurveysDocument): School => ({ ...doc, offered: new Set(doc.surveys.map((s) => s.id)) }));
+  // Each school's surveys in each language the tool speaks, worked out once per version read.
+  const worded = derivedFrom((own: PulseSurveys) => new Map(Object.keys(deps.documents).map((l): [Locale, School] => [l, surveysIn(own, docIn(l).scale, l)])));
   /** The school's surveys in the reader's language: its own document, else the installation's. */
   async function docOf(tenantId: string, locale: Locale = defaultLocale): Promise<School> {
     const own = await deps.surveysOf?.(tenantId);
     if (!own) return everyOffered(docIn(locale));
-    let byLocale = worded.get(own);
-    if (!byLocale) worded.set(own, (byLocale = new Map()));
-    let doc = byLocale.get(locale);
-    if (!doc) byLocale.set(locale, (doc = surveysIn(own, docIn(locale).scale, locale)));
-    return doc;
+    return worded(own).get(locale) ?? worded(own).get(defaultLocale)!;
   }
   const surveyIn = (doc: SurveysDocument, surveyId: string): Survey | undefined => doc.surveys.find((s) => s.id === surveyId);
   const todayAt = async (tenantId: string) => localDate(clock.now(), await deps.timeZoneOf(tenantId));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { documentKind } from '../configuration/configuration.kinds.js';
+import { derivedFrom, documentKind } from '../configuration/configuration.kinds.js';
 import { shippedTerms, termWordsOf, type Terms } from './i18n.js';
 
 /**
@@ -28,19 +28,13 @@ const shipped = (): Terminology => ({
 export const terminologyKind = documentKind<Terminology>({ id: 'terminology', schema: terminologySchema, shipped });
 
 const shippedText = JSON.stringify(shipped());
-const worded = new WeakMap<Terminology, Terms | undefined>();
 
 /** A school's document as the words `t` fills in; undefined for the shipped words (the shared caches serve them). Worked out once per body read. */
-export function termsOf(doc: Terminology): Terms | undefined {
-  if (worded.has(doc)) return worded.get(doc);
+export const termsOf = derivedFrom((doc: Terminology): Terms | undefined => {
   const text = JSON.stringify(doc);
-  const terms =
-    text === shippedText
-      ? undefined
-      : {
-          id: createHash('sha1').update(text).digest('base64url').slice(0, 12),
-          words: { en: termWordsOf(doc.navigator.one, doc.navigator.other, 'en'), es: termWordsOf(doc.navigator.es.one, doc.navigator.es.other, 'es') },
-        };
-  worded.set(doc, terms);
-  return terms;
-}
+  if (text === shippedText) return undefined;
+  return {
+    id: createHash('sha1').update(text).digest('base64url').slice(0, 12),
+    words: { en: termWordsOf(doc.navigator.one, doc.navigator.other, 'en'), es: termWordsOf(doc.navigator.es.one, doc.navigator.es.other, 'es') },
+  };
+});
