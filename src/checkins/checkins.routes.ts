@@ -1,3 +1,4 @@
+import { postedFieldsOf } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
@@ -19,6 +20,8 @@ const checkinFields: [string, (field: string) => string][] = [
   ['sharedNote', () => 'checkin-shared'],
   ['adultNote', () => 'checkin-adult'],
   ['need', (f) => `need-${f.slice('need.'.length)}`],
+  // The school's own fields (src/custom-fields), after the form's own.
+  ['text', (f) => `field-${f.slice('text.'.length)}`],
 ];
 const fieldRank = (field: string) => checkinFields.findIndex(([name]) => name === field.split('.')[0]);
 function checkinSummary(errors: Record<string, string>) {
@@ -70,7 +73,9 @@ export function checkinsRoutes(ctx: AppContext): Router {
   });
 
   const renderNew = async (req: Request, res: Response, values: Body = {}, errors: Record<string, string> = {}) => {
-    const { record, prompts: p, today } = await ctx.checkins.recordForm(req.user!, String(req.params.studentId));
+    // The school's own fields keep what was typed and show their errors in place.
+    const fieldsOutcome = { typed: postedFieldsOf(values).text, errors, conflicts: new Map() };
+    const { record, prompts: p, today, fields } = await ctx.checkins.recordForm(req.user!, String(req.params.studentId), fieldsOutcome);
     const answers = prefixed(values, 'answer');
     res.render('checkins/new', {
       title: t('checkins.new.title', { name: record.student.name }, req.user!.locale),
@@ -79,6 +84,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
       formAction: base(record.student.id),
       prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers[q.id] ?? '', error: errors[`answer.${q.id}`] })) },
       needs: needRows(req.user!.locale, prefixed(values, 'need'), errors),
+      fields,
       formats: formatOptions(values.format, req.user!.locale),
       ratings: ratings.map((v) => ({ value: v, checked: v === values.wellbeing })),
       // Attendance is never assumed: the navigator says whether the student came.

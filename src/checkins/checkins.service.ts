@@ -1,4 +1,6 @@
 import { withTenant } from '../db/tenant-scope.js';
+import { allOrInvalid } from '../web/forms.js';
+import { fieldsReaderOf, postedFieldsOf, type CustomFieldsService, type FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { randomUUID } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../web/clock.js';
@@ -24,6 +26,8 @@ import { localDate } from '../web/time-zone.js';
 export type { Checkin, Need } from './checkins.repository.js';
 
 export interface CheckinsDeps {
+  /** The school's own fields on check-ins (src/custom-fields, issue 14 item 2); absent: none. */
+  fields?: CustomFieldsService;
   db: Db;
   clock: Clock;
   audit: AuditService;
@@ -273,11 +277,13 @@ export function createCheckinsService(deps: CheckinsDeps) {
     },
 
     /** The recording form: the week's prompts with the student's prepared answers (an audited read), and the school's today. */
-    async recordForm(user: AppUser, studentId: string) {
+    async recordForm(user: AppUser, studentId: string, fieldsOutcome?: FieldsOutcome) {
       const record = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
       const [prompts, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), todayAt(user.tenantId)]);
-      return { record, prompts, today };
+      const reader = fieldsReaderOf(record.relationship, true);
+      const fields = deps.fields && reader ? await deps.fields.newForm(user, 'checkin', reader, fieldsOutcome) : null;
+      return { record, prompts, today, fields };
     },
 
     /** The student's own prep page. */
@@ -294,6 +300,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const can = canMap(checkinPolicy, user, checkinActions, { scope: record.scope });
       const tenantId = user.tenantId;
       const [rows, needs] = await Promise.all([repo.listCheckins(db, tenantId, id), repo.listNeeds(db, tenantId, id)]);
+      const reader = fieldsReaderOf(record.relationship, false);
+      const fieldsShown = deps.fields && reader ? await deps.fields.shownOn(user, { object: 'checkin', studentId: id }, rows.map((r) => r.id), reader) : new Map<string, { label: string; shown: string }[]>();
       // Sensitive needs are hidden from the student unless they raised the need themselves.
       const needLabels = needsIn(user.locale);
       const visibleNeeds = needs.filter((n) => can.viewSensitiveNeeds || !need(needLabels, n.category).sensitive || n.raisedBy === user.personId);
@@ -324,6 +332,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
           adultNote: can.viewAdultNotes ? r.adultNote : undefined,
           recordedByName: names.get(r.recordedBy),
           needs: visibleNeeds.filter((n) => n.checkinId === r.id).map(needView),
+          fields: fieldsShown.get(r.id) ?? [],
         })),
         openNeeds: openByCategory(visibleNeeds).map((n) => ({ ...needView(n), timesRaised: n.timesRaised })),
         seeAdult: can.viewAdultNotes,
@@ -332,11 +341,18 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
     /** One check-in as posted (the form's fields); InvalidInput, with every field's error, when the form is not right. */
     async record(user: AppUser, studentId: string, posted: unknown): Promise<string> {
-      const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'record');
+      const { student, relationship } = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       const tenantId = user.tenantId;
       const doc = await deps.scriptOf(tenantId);
       const week = await weekFor(doc, tenantId, student.id);
-      const input = parseCheckin(posted, doc, week, user.locale);
+      // The school's own fields of the check-in are written with it (a form without them, the quick record's, writes none),
+      // and checked with it: a refusal names every problem of both at once.
+      const typedFields = postedFieldsOf(posted);
+      const reader = fieldsReaderOf(relationship, true);
+      const [input, writeFields] = await allOrInvalid(
+        async () => parseCheckin(posted, doc, week, user.locale),
+        async () => (deps.fields && reader && Object.keys(typedFields.text).length > 0 ? deps.fields.prepare(user, 'checkin', reader, typedFields) : null),
+      );
       const id = await db.transaction(async (tx) => {
         const row = await repo.insertCheckin(tx, {
           tenantId,
@@ -353,6 +369,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
           createdAt: clock.now(),
         });
         const needs = await repo.insertNeeds(tx, needRows(student.id, row.id, input.needs, user));
+        await writeFields?.(tx, { studentId: student.id, recordId: row.id });
         await audit.record(user, { action: 'create', entity: 'checkin', entityId: row.id, studentId: student.id }, tx);
         await deps.alerts?.needsRaised(tx, user, student.id, needs);
         await deps.alerts?.wellbeingRated(tx, user, student.id, row.id, row.wellbeing);

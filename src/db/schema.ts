@@ -32,3 +32,4 @@ export * from '../console/console.tables.js';
 export * from '../reflections/reflections.tables.js';
 export * from '../risk-reviews/risk-reviews.tables.js';
 export * from '../automations/automations.tables.js';
+export * from '../custom-fields/custom-fields.tables.js';

@@ -1,3 +1,5 @@
+import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
+import type { FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { AppContext } from '../web/context.js';
@@ -35,8 +37,8 @@ export function goalsRoutes(ctx: AppContext): Router {
   /** A category's label in the reader's language, from the school's list. */
   const categoryLabelOf = async (req: Request, code: string) => (await ctx.goals.categoryChoices(req.user!, code, code)).find((c) => c.value === code)?.label ?? code;
 
-  const renderGoal = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
-    const d = await ctx.goals.detail(req.user!, studentIdOf(req), goalIdOf(req));
+  const renderGoal = async (req: Request, res: Response, extra: Record<string, unknown> = {}, fieldsOutcome?: FieldsOutcome) => {
+    const d = await ctx.goals.detail(req.user!, studentIdOf(req), goalIdOf(req), fieldsOutcome);
     const s = d.record;
     const values = (extra.values as Record<string, unknown>) ?? valuesOf(d.goal);
     const url = d.goal.url;
@@ -48,7 +50,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       isSelf: s.relationship === 'self',
       ...d,
       steps: d.steps.map((st) => ({ ...st, toggleUrl: `${url}/steps/${st.id}` })),
-      actions: { save: url, approve: `${url}/approve`, suggest: `${url}/suggest`, status: `${url}/status`, steps: `${url}/steps`, progress: `${url}/progress` },
+      actions: { fields: `${url}/fields`, save: url, approve: `${url}/approve`, suggest: `${url}/suggest`, status: `${url}/status`, steps: `${url}/steps`, progress: `${url}/progress` },
       ratings: ['1', '2', '3', '4', '5'],
       values,
       categories: await ctx.goals.categoryChoices(req.user!, values.category, d.goal.category),
@@ -105,6 +107,16 @@ export function goalsRoutes(ctx: AppContext): Router {
   r.get('/students/:studentId/goals/:goalId', ctx.requireUser, async (req, res) => {
     await renderGoal(req, res);
   });
+
+  r.post('/students/:studentId/goals/:goalId/fields', ctx.requireUser, (req, res) =>
+    fieldsPost(
+      req,
+      res,
+      (typed) => ctx.goals.saveFields(req.user!, studentIdOf(req), goalIdOf(req), typed),
+      (outcome) => renderGoal(req, res, {}, outcome),
+      () => redirectInTool(res, goalUrl(req), { hash: 'record-fields' }),
+    ),
+  );
 
   r.post('/students/:studentId/goals/:goalId', ctx.requireUser, async (req, res) => {
     const parsed = goalEditForm.safeParse(req.body);

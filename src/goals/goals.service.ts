@@ -14,6 +14,7 @@ import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/fo
 import { z } from 'zod';
 import { categoryLabelIn, goalForm, shippedGoalCategories, liveGoal, type GoalCategoryList, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
+import { fieldsReaderOf, type CustomFieldsService, type FieldsOutcome, type PostedFields } from '../custom-fields/custom-fields.service.js';
 import { indicatorProgress, withIndicatorMeasure, type IndicatorValues } from './indicator-measure.js';
 
 export type { Goal, GoalStep, GoalProgress } from './goals.repository.js';
@@ -49,6 +50,8 @@ export interface GoalsDeps {
   };
   /** The school's goal categories in force (the `goal-categories` configuration document); absent: the shipped ones. */
   categoriesOf?: (tenantId: string) => Promise<GoalCategoryList>;
+  /** The school's own fields on goals (src/custom-fields, issue 14 item 2); absent: none. */
+  fields?: CustomFieldsService;
   /** Alerts (src/alerts) read what the student writes (goal text, steps, progress notes) in the same transaction. */
   onStudentText?: (tx: DbOrTx, user: AppUser, studentId: string, source: { kind: 'goal' | 'goal_progress'; id: string }, texts: readonly string[]) => Promise<void>;
 }
@@ -110,6 +113,11 @@ export function createGoalsService(deps: GoalsDeps) {
     const values = await source.valuesOf(user.tenantId, s.student.id);
     await audit.record(user, { action: 'read', entity: 'indicator', studentId: s.student.id });
     return values;
+  };
+  /** The goal's own fields as this reader reads them (and writes them where they may change the goal). */
+  const fieldsOf = (user: AppUser, s: StudentRecord, g: repo.Goal, outcome?: FieldsOutcome) => {
+    const reader = fieldsReaderOf(s.relationship, may(user, s, 'edit', g));
+    return deps.fields && reader ? deps.fields.form(user, { object: 'goal', studentId: s.student.id, recordId: g.id }, reader, outcome) : null;
   };
   const withOwnerLabels = (steps: repo.GoalStep[], locale: Locale | undefined) => steps.map((st) => ({ ...st, ownerLabel: ownerLabel(st.owner, locale) }));
 
@@ -208,7 +216,7 @@ export function createGoalsService(deps: GoalsDeps) {
     },
 
     /** One goal with its steps, progress (authors named) and what this user may do with it. Audited read. */
-    async detail(user: AppUser, studentId: string, goalId: string) {
+    async detail(user: AppUser, studentId: string, goalId: string, fieldsOutcome?: FieldsOutcome) {
       const s = await openGoal(user, studentId, goalId, 'view');
       const g = await load(user, s, goalId, 'view');
       const [steps, progress, suggestions] = await Promise.all([
@@ -232,7 +240,17 @@ export function createGoalsService(deps: GoalsDeps) {
         /** What the goal still lacks before it can go live, as messages ("Add the target"). */
         missingParts: live.success ? [] : Object.values(fieldErrors(live.error, user.locale)),
         can: canMap(goalPolicy, user, goalPageActions, { scope: s.scope, goal: { status: g.status as GoalStatus } }),
+        fields: await fieldsOf(user, s, g, fieldsOutcome),
       };
+    },
+
+    /** Saves the school's own fields of a goal: written as the goal itself is (its `edit` permission), each field by who writes it. */
+    async saveFields(user: AppUser, studentId: string, goalId: string, typed: PostedFields): Promise<FieldsOutcome | null> {
+      const s = await openGoal(user, studentId, goalId, 'edit');
+      const g = await load(user, s, goalId, 'edit');
+      const reader = fieldsReaderOf(s.relationship, true);
+      if (!deps.fields || !reader) throw notFound();
+      return deps.fields.save(user, { object: 'goal', studentId: s.student.id, recordId: g.id }, reader, typed);
     },
 
     /** The new-goal form (it names the student): refused as the save would be, and an audited read. */

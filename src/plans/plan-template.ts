@@ -3,7 +3,7 @@ import { documentKind, type KindProblem } from '../configuration/configuration.k
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { formatCalendarDay } from '../web/intl.js';
 import { otherLocales, wordIn, type Translations } from '../configuration/translations.js';
-import { planTemplateSchema, sectionFormsOf, textLimits, voicesOf, type Audience, type PlanField, type PlanTemplate, type Voice } from './plans.schemas.js';
+import { planTemplateSchema, sectionFormsOf, textLimits, voicesOf, type Audience, type AnswerField, type PlanField, type PlanTemplate, type Voice } from './plans.schemas.js';
 
 /**
  * The plan template as a configuration document (issue 14 items 2 and 3): a district adds fields
@@ -81,7 +81,7 @@ export const planTemplateKind = (shipped: PlanTemplate) =>
   documentKind<PlanTemplate>({ id: PLAN_TEMPLATE, schema: planTemplateSchema, shipped: () => shipped, changeProblems: widenedReaders, preview: planTemplatePreview });
 
 /** A field's stored text as a rule reads it: numbers as numbers, yes/no as true/false, a multi-select as its list; blank text as ''. */
-export function ruleValue(f: PlanField, text: string | undefined): unknown {
+export function ruleValue(f: AnswerField, text: string | undefined): unknown {
   const v = text ?? '';
   if (v === '') return f.type === 'multi' ? [] : '';
   if (f.type === 'number') return Number(v);
@@ -108,7 +108,7 @@ export function brokenRules(tpl: PlanTemplate, voice: Voice, saved: ReadonlyMap<
 }
 
 /** A field's stored value as a person reads it: a choice's label, yes or no, a date in the school's words; words as they are. */
-export function shownValue(f: PlanField, text: string, locale: Locale = defaultLocale): string {
+export function shownValue(f: AnswerField, text: string, locale: Locale = defaultLocale): string {
   if (text === '') return text;
   const label = (v: string) => f.options?.find((o) => o.value === v)?.label ?? v;
   switch (f.type) {
@@ -164,7 +164,7 @@ export function shapeOf(version: number, doc: PlanTemplate): TemplateShape {
 }
 
 /** A choice field's options as the form shows them, with the voice's value(s) chosen; yes/no is a choice of two. */
-export function choicesOf(f: PlanField, text: string, locale: Locale | undefined) {
+export function choicesOf(f: AnswerField, text: string, locale: Locale | undefined) {
   const chosen = new Set(text.split(','));
   const options = f.type === 'yesno' ? (['yes', 'no'] as const).map((value) => ({ value, label: t(`plans.field.${value}`, {}, locale) })) : (f.options ?? []);
   return options.map((o) => ({ value: o.value, label: o.label, selected: chosen.has(o.value) }));

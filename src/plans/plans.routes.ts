@@ -1,26 +1,14 @@
+import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
+import type { FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { toolPath } from '../web/urls.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
-import { prefixed, redirectInTool, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
+import { prefixed, redirectInTool, typedAnswers, summaryOf, unlessRefused, type SummaryItem } from '../web/forms.js';
 import { t } from '../web/i18n.js';
 import { commentForm, printQuery, statusForm, unknownSectionForm } from './plans.schemas.js';
 import { choicesOf } from './plan-template.js';
 
-/**
- * What a section's form typed, by field key: `text.<key>`, and for a multi-select each ticked box
- * `choice.<key>.<value>` (forms are flat, one value a name) joined by commas after the `text.<key>`
- * the form always sends for it (blank: nothing ticked is an answer too).
- */
-function typedOf(body: Record<string, unknown>): Record<string, string> {
-  const typed = prefixed(body, 'text');
-  for (const name of Object.keys(prefixed(body, 'choice'))) {
-    const dot = name.lastIndexOf('.');
-    const key = name.slice(0, dot);
-    if (dot > 0 && typed[key] !== undefined) typed[key] = [typed[key], name.slice(dot + 1)].filter(Boolean).join(',');
-  }
-  return typed;
-}
 
 
 /** What a refused save brings back to one field in one voice: the typed text, an error, or the other person's text. */
@@ -41,6 +29,8 @@ interface SectionNotice {
 
 interface RenderOptions {
   page?: string;
+  /** What a refused save of the student's own fields brings back. */
+  studentFields?: FieldsOutcome;
   /** Keyed by `<field>-<voice>`, the id of the field's voice block. */
   fields?: Map<string, FieldOverride>;
   notice?: SectionNotice;
@@ -65,7 +55,7 @@ export function plansRoutes(ctx: AppContext): Router {
 
   const renderPlan = async (req: Request, res: Response, studentId: string, opts: RenderOptions = {}) => {
     const user = req.user!;
-    const view = await ctx.plans.view(user, studentId);
+    const view = await ctx.plans.view(user, studentId, opts.studentFields);
     const s = view.record;
     const saved = typeof req.query.saved === 'string' ? req.query.saved : undefined;
     const sections = view.sections.map((sec) => ({
@@ -108,7 +98,7 @@ export function plansRoutes(ctx: AppContext): Router {
       pulses,
       // Adults who may refer start a referral from the plan (the referral form records it came from here).
       referUrl: ctx.referrals.can(user, s).create ? ctx.referrals.newUrl(s.student.id, { from: 'plan' }) : undefined,
-      urls: { fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },
+      urls: { studentFields: `${planUrl(s.student.id)}/details`, fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },
       errorSummary: opts.errorSummary,
       commentError: opts.commentError,
       commentText: opts.commentText,
@@ -120,13 +110,23 @@ export function plansRoutes(ctx: AppContext): Router {
     await renderPlan(req, res, studentIdOf(req));
   });
 
+  r.post('/students/:studentId/plan/details', ctx.requireUser, (req, res) =>
+    fieldsPost(
+      req,
+      res,
+      (typed) => ctx.plans.saveStudentFields(req.user!, studentIdOf(req), typed),
+      (outcome) => renderPlan(req, res, studentIdOf(req), { studentFields: outcome }),
+      () => redirectInTool(res, planUrl(studentIdOf(req)), { hash: 'record-fields' }),
+    ),
+  );
+
   // One section's fields in one voice, saved together (see SectionSave in plans.schemas.ts).
   r.post('/students/:studentId/plan/fields', ctx.requireUser, async (req, res) => {
     const studentId = studentIdOf(req);
     const body = req.body as Record<string, unknown>;
     const section = String(body.section ?? '');
     const voice = String(body.voice ?? '');
-    const typed = typedOf(body);
+    const typed = typedAnswers(body);
     const loaded = prefixed(body, 'version');
     const shape = await ctx.plans.shapeFor(req.user!.tenantId);
     const schema = shape.sectionForm(section, voice);

@@ -29,7 +29,8 @@ export const choiceTypes: readonly FieldType[] = ['picklist', 'multi'];
 const label = z.string().min(1).max(200);
 const help = z.string().max(500).optional();
 
-const option = z.object({ value: key, label, translations: translations({ label }) });
+/** One choice of a picklist or multi-select (the record fields of src/custom-fields use the same). */
+export const fieldOption = z.object({ value: key, label, translations: translations({ label }) });
 
 const field = z.object({
   key,
@@ -37,7 +38,7 @@ const field = z.object({
   help,
   type: z.enum(fieldTypes),
   /** The choices of a picklist or multi-select, in the order they are shown. */
-  options: z.array(option).optional(),
+  options: z.array(fieldOption).optional(),
   edit: z.enum(editors),
   see: z.array(z.enum(audiences)).min(1),
   /** Words that still describe the student next year: at the school year's roll forward they start the new plan (see plans.service rollForward). */
@@ -119,7 +120,7 @@ export const planTemplateSchema = z
   });
 
 /** Why a rule's JSON Logic cannot be used (not JSON, not logic, naming a field the template lacks, or failing on a blank plan), or null. */
-function ruleLogicProblem(when: string, fieldKeys: ReadonlySet<string>): { code: string; message: string; params?: Record<string, string> } | null {
+export function ruleLogicProblem(when: string, fieldKeys: ReadonlySet<string>): { code: string; message: string; params?: Record<string, string> } | null {
   let logic: unknown;
   try {
     logic = JSON.parse(when);
@@ -139,6 +140,8 @@ function ruleLogicProblem(when: string, fieldKeys: ReadonlySet<string>): { code:
 
 export type PlanTemplate = z.infer<typeof planTemplateSchema>;
 export type PlanField = PlanTemplate['sections'][number]['fields'][number];
+/** What an answer's kind needs of its field: its type and choices (a plan field, or a record's own field in src/custom-fields). */
+export type AnswerField = Pick<PlanField, 'type' | 'options'>;
 
 export class PlanTemplateError extends Error {
   constructor(readonly problems: string[], source = 'config/plan-template.json') {
@@ -201,13 +204,13 @@ export const textLimits: Record<FieldType, number> = { short: 500, long: 5000, p
 
 const NUMBER = /^-?\d{1,15}(\.\d{1,6})?$/;
 const blankOr = (ok: (v: string) => boolean) => (v: string) => v === '' || ok(v);
-const choicesOf = (f: PlanField) => (f.options ?? []).map((o) => o.value);
+const choicesOf = (f: AnswerField) => (f.options ?? []).map((o) => o.value);
 
 // Messages are keys of config/locales/<lang>/plans.json: the service's validForm gives them in the person's language.
 /** What a field's posted value must be, by its type; a chosen value is kept in one canonical form (a multi-select's values in the template's order). */
 /** What a value that is not one of a field's kind is told (past its length too: "keep it under 3 characters" says nothing of yes or no). */
 const notOfKind: Record<FieldType, string> = { short: 'plans.errors.tooLong.short', long: 'plans.errors.tooLong.long', picklist: 'plans.errors.notAChoice', multi: 'plans.errors.notAChoice', yesno: 'plans.errors.notAChoice', date: 'plans.errors.notADate', number: 'plans.errors.notANumber' };
-const valueOf = (f: PlanField): z.ZodType<string, string> => {
+export const fieldValueSchema = (f: AnswerField): z.ZodType<string, string> => {
   const text = formText(textLimits[f.type], notOfKind[f.type]);
   switch (f.type) {
     case 'short':
@@ -247,7 +250,7 @@ export function sectionFormsOf(template: PlanTemplate): (section: string, voice:
       const unknown = { error: 'plans.errors.notThisSection' };
       const schema = z
         .object({
-          text: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, valueOf(f).optional()])), unknown),
+          text: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, fieldValueSchema(f).optional()])), unknown),
           version: z.strictObject(Object.fromEntries(fields.map((f) => [f.key, loadedVersion.optional()])), unknown),
         })
         .superRefine((form, ctx) => {

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../db/client.js';
+import { fieldsReaderOf, type CustomFieldsService, type FieldsOutcome, type PostedFields } from '../custom-fields/custom-fields.service.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser } from '../auth/user.js';
 import { systemActor, type AuditService } from '../audit/audit.service.js';
@@ -42,6 +43,8 @@ export interface SectionSaveOutcome {
 }
 
 export interface PlansDeps {
+  /** The school's own fields on the student, shown with their plan (src/custom-fields, issue 14 item 2); absent: none. */
+  fields?: CustomFieldsService;
   db: Db;
   clock: Clock;
   audit: AuditService;
@@ -286,8 +289,19 @@ export function createPlansService(deps: PlansDeps) {
     shapeFor,
 
     /** The plan page (see `page`). */
-    async view(user: AppUser, studentId: string) {
-      return page(user, await studentRecords.open(user, studentId, planPolicy, 'view'));
+    async view(user: AppUser, studentId: string, fieldsOutcome?: FieldsOutcome) {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'view');
+      const reader = fieldsReaderOf(s.relationship, planPolicy(user, 'edit', { scope: s.scope }));
+      const studentFields = deps.fields && reader ? await deps.fields.form(user, { object: 'student', studentId: s.student.id, recordId: s.student.id }, reader, fieldsOutcome) : null;
+      return { ...(await page(user, s)), studentFields };
+    },
+
+    /** Saves the school's own fields on the student (beside their plan): by those who may edit the plan, each field by who writes it. */
+    async saveStudentFields(user: AppUser, studentId: string, typed: PostedFields): Promise<FieldsOutcome | null> {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'edit');
+      const reader = fieldsReaderOf(s.relationship, true);
+      if (!deps.fields || !reader) throw notFound();
+      return deps.fields.save(user, { object: 'student', studentId: s.student.id, recordId: s.student.id }, reader, typed);
     },
 
     /**

@@ -15,6 +15,7 @@ import { recordsRequestActions, recordsRequestPolicy } from '../policies/records
 import { alertRecords } from '../alerts/alerts-records.service.js';
 import { checkinRecords } from '../checkins/checkins-records.service.js';
 import { goalRecords } from '../goals/goals-records.service.js';
+import { customFieldRecords } from '../custom-fields/custom-fields-records.service.js';
 import { identityRecords } from '../identities/identities-records.service.js';
 import { indicatorRecords } from '../indicators/indicators-records.service.js';
 import { navigatorRecords } from '../navigators/navigators-records.service.js';
@@ -37,6 +38,7 @@ import { automationRecords } from '../automations/automations-records.service.js
 export const studentRecordFeatures: readonly (readonly [feature: string, records: StudentRecords])[] = [
   ['alerts', alertRecords],
   ['checkins', checkinRecords],
+  ['customFields', customFieldRecords],
   ['goals', goalRecords],
   ['plans', planRecords],
   ['referrals', referralRecords],

@@ -1,3 +1,5 @@
+import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
+import type { FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
@@ -85,9 +87,9 @@ export function referralsRoutes(ctx: AppContext): Router {
     );
   });
 
-  const renderDetail = async (req: Request, res: Response, errors: Record<string, string> = {}, values: Body = {}) => {
+  const renderDetail = async (req: Request, res: Response, errors: Record<string, string> = {}, values: Body = {}, fieldsOutcome?: FieldsOutcome) => {
     const user = req.user!;
-    const view = await ctx.referrals.detail(user, String(req.params.studentId), req.params.referralId);
+    const view = await ctx.referrals.detail(user, String(req.params.studentId), req.params.referralId, fieldsOutcome);
     const audience = audienceOf(view.record);
     const referral = referralView(view.item, audience, user.locale);
     const url = referralUrl(view.record.student.id, referral.id);
@@ -116,6 +118,8 @@ export function referralsRoutes(ctx: AppContext): Router {
       sessionUrl: `${url}/session`,
       closeUrl: `${url}/close`,
       consentUrl: `${url}/consent`,
+      fields: view.fields,
+      fieldsUrl: `${url}/fields`,
       consents: consentViews(view.consents, view.record.student.id, user.locale),
       ...consentChoices(values, user.locale),
       outcomes: outcomeChoices(values.outcome, user.locale),
@@ -126,6 +130,16 @@ export function referralsRoutes(ctx: AppContext): Router {
   };
 
   r.get('/students/:studentId/referrals/:referralId', ctx.requireUser, (req, res) => renderDetail(req, res));
+
+  r.post('/students/:studentId/referrals/:referralId/fields', ctx.requireUser, (req, res) =>
+    fieldsPost(
+      req,
+      res,
+      (typed) => ctx.referrals.saveFields(req.user!, String(req.params.studentId), req.params.referralId, typed),
+      (outcome) => renderDetail(req, res, {}, {}, outcome),
+      () => redirectInTool(res, referralUrl(String(req.params.studentId), String(req.params.referralId)), { hash: 'record-fields' }),
+    ),
+  );
 
   r.post('/students/:studentId/referrals/:referralId/consent', ctx.requireUser, async (req, res) => {
     await orInvalid(

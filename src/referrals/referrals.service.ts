@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../db/client.js';
+import { fieldsReaderOf, type CustomFieldsService, type FieldsOutcome, type PostedFields } from '../custom-fields/custom-fields.service.js';
 import type { Clock } from '../web/clock.js';
 import type { AppUser, StaffGrant, StaffRole } from '../auth/user.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
@@ -14,7 +15,7 @@ import { referralActions, referralPolicy, referralQueuePolicy, type ReferralActi
 import { isSupportStaff, type StudentScope } from '../policies/student-record.js';
 import { supportSchoolFilter } from '../policies/staff-scope.js';
 import type { SchoolsService } from '../schools/schools.service.js';
-import { conflict, message, notFound } from '../web/errors.js';
+import { conflict, forbidden, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
 import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
@@ -44,6 +45,8 @@ export interface OverdueReferral {
 }
 
 export interface ReferralsDeps {
+  /** The school's own fields on referrals (src/custom-fields, issue 14 item 2); absent: none. */
+  fields?: CustomFieldsService;
   db: Db;
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
@@ -384,7 +387,7 @@ export function createReferralsService(deps: ReferralsDeps) {
     },
 
     /** One referral with its timeline and the steps this user may take. An audited read. */
-    async detail(user: AppUser, studentId: string, referralId: unknown) {
+    async detail(user: AppUser, studentId: string, referralId: unknown, fieldsOutcome?: FieldsOutcome) {
       const { record, referral } = await opened(user, studentId, referralId, 'view');
       const resource = { scope: record.scope, referral: factsOf(referral) };
       const can = canMap(referralPolicy, user, referralActions, resource);
@@ -393,7 +396,23 @@ export function createReferralsService(deps: ReferralsDeps) {
       const names = await deps.roster.namesOf(user.tenantId, [referral.referredBy, referral.ownerId, ...events.flatMap((e) => (e.byPersonId ? [e.byPersonId] : []))]);
       const consents = item!.detail && (can.recordConsent || can.revokeConsent) ? (await repo.consentsOf(db, user.tenantId, record.student.id)).filter((c) => c.referralId === null || c.referralId === referral.id) : [];
       await audit.record(user, { action: 'read', entity: 'referral', entityId: referral.id, studentId: record.student.id });
-      return { record, item: item!, events, names, can, consents, needsConsent: needsConsent(await deps.rules(user.tenantId), referral) };
+      const reader = item!.detail ? fieldsReaderOf(record.relationship, can.create || can.respond) : null;
+      const fields = reader && deps.fields ? await deps.fields.form(user, { object: 'referral', studentId: record.student.id, recordId: referral.id }, reader, fieldsOutcome) : null;
+      return { record, item: item!, events, names, can, consents, needsConsent: needsConsent(await deps.rules(user.tenantId), referral), fields };
+    },
+
+    /**
+     * Saves the school's own fields of a referral: by those who may see its details (need-to-know) and
+     * work it (refer or respond), each field by who writes it.
+     */
+    async saveFields(user: AppUser, studentId: string, referralId: unknown, typed: PostedFields): Promise<FieldsOutcome | null> {
+      const { record, referral } = await opened(user, studentId, referralId, 'view');
+      const resource = { scope: record.scope, referral: factsOf(referral) };
+      const [item] = await items(user, record, [referral]);
+      const mayWrite = referralPolicy(user, 'create', resource) || referralPolicy(user, 'respond', resource);
+      const reader = item!.detail ? fieldsReaderOf(record.relationship, mayWrite) : null;
+      if (!deps.fields || !reader?.writes) throw forbidden().denying({ subject: 'referral', attempt: 'fields', studentId: record.student.id });
+      return deps.fields.save(user, { object: 'referral', studentId: record.student.id, recordId: referral.id }, reader, typed);
     },
 
     /** One step posted from the referral page (respond, start, session, close): 400 for a bad form, 409 for a stale one. */

@@ -42,6 +42,8 @@ import { createReflectionsService } from '../reflections/reflections.service.js'
 import { loadReflectionTools } from '../reflections/reflection-tool.js';
 import { mountFeatures } from './routes.js';
 import { createGoalsService } from '../goals/goals.service.js';
+import { createCustomFieldsService } from '../custom-fields/custom-fields.service.js';
+import { customFieldsKind, loadShippedFields } from '../custom-fields/custom-fields.kind.js';
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
 import { checkinScriptKind } from '../checkins/script-document.js';
@@ -167,10 +169,13 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     // A synced course's students without a school are enrolled at the course's (bound late: schools is built below).
     onSynced: (tenantId, contextId) => schools.enrolFromCourse(tenantId, contextId),
   });
+  // The school's own fields on students, goals, check-ins and referrals (bound late: the configuration feature is built below).
+  const customFields = customFieldsKind(loadShippedFields());
+  const recordFields = createCustomFieldsService({ db, clock: deps.clock, audit, roster, fieldsOf: async (t) => (await configuration.current(t, customFields)).body });
   // The plan template is a configuration document (bound late: the configuration feature is built below).
   const planTemplate = planTemplateKind(documentOf(loadPlanTemplates(locales)));
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
-  const plans = createPlansService({ db, clock: deps.clock, audit, roster, studentRecords, shipped: planTemplate.shipped(), templateOf: (t) => configuration.current(t, planTemplate), earlierTemplatesOf: (t) => configuration.inForceBefore(t, planTemplate), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),
+  const plans = createPlansService({ fields: recordFields, db, clock: deps.clock, audit, roster, studentRecords, shipped: planTemplate.shipped(), templateOf: (t) => configuration.current(t, planTemplate), earlierTemplatesOf: (t) => configuration.inForceBefore(t, planTemplate), timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onPlanChanged: (tenantId, studentId) => scores.planChanged(tenantId, studentId),
     // Crisis words in the student's own writing raise an alert in the save's transaction (bound late: alerts is built below).
     onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts) });
   const scores = createScoresService({
@@ -221,6 +226,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     audit,
     roster,
     studentRecords,
+    fields: recordFields,
     // The school's goal categories (bound late: the configuration feature is built below).
     categoriesOf: async (t) => (await configuration.current(t, goalCategoriesKind)).body,
     indicators: {
@@ -270,7 +276,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     },
   });
   // scriptOf: each tenant's script in force, read through configuration (built below, so bound late).
-  const checkins = createCheckinsService({ db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, scriptOf: async (t) => (await configuration.current(t, checkinScript)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
+  const checkins = createCheckinsService({ fields: recordFields, db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, scriptOf: async (t) => (await configuration.current(t, checkinScript)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -318,7 +324,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind, pulseSurveys, alertRouting] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind, pulseSurveys, alertRouting, customFields] });
   /** The words the school calls its roles by, for every page its people open (src/web/terminology.ts). */
   const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
@@ -338,6 +344,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).
   const minGroupSize = wiring.minimumGroupSize ?? ((t: string) => reports.settingsFor(t).then((s) => s.minGroupSize));
   const referrals = createReferralsService({
+    fields: recordFields,
     db,
     clock: deps.clock,
     audit,

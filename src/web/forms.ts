@@ -116,6 +116,19 @@ export class InvalidInput extends Error {
   }
 }
 
+/**
+ * Checks two parts of one post (a record's own form and the school's fields on it) and gives both
+ * results, or refuses with every problem of both in one InvalidInput, so the page names them all at once.
+ */
+export async function allOrInvalid<A, B>(a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a(), b()]);
+  const refused = [ra, rb].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const other = refused.find((e) => !(e instanceof InvalidInput));
+  if (other) throw other;
+  if (refused.length > 0) throw new InvalidInput(Object.assign({}, ...refused.map((e) => (e as InvalidInput).errors)) as Record<string, string>);
+  return [(ra as PromiseFulfilledResult<A>).value, (rb as PromiseFulfilledResult<B>).value];
+}
+
 /** Runs a post's save; when the service refused the input (after its gate), answers 400 with the form again (`again`). */
 export async function orInvalid(res: Response, save: () => Promise<void>, again: (refused: InvalidInput) => Promise<void>): Promise<void> {
   try {
@@ -158,4 +171,19 @@ export function sortFieldSaves<F extends PostedField, S extends SavedField>(
     else changed.push(p);
   }
   return { changed, unchanged, stale };
+}
+
+/**
+ * What a form of answer fields typed (a plan section, a record's own fields), by field key: `text.<key>`, and for a multi-select each ticked box
+ * `choice.<key>.<value>` (forms are flat, one value a name) joined by commas after the `text.<key>`
+ * the form always sends for it (blank: nothing ticked is an answer too).
+ */
+export function typedAnswers(body: Record<string, unknown>): Record<string, string> {
+  const typed = prefixed(body, 'text');
+  for (const name of Object.keys(prefixed(body, 'choice'))) {
+    const dot = name.lastIndexOf('.');
+    const key = name.slice(0, dot);
+    if (dot > 0 && typed[key] !== undefined) typed[key] = [typed[key], name.slice(dot + 1)].filter(Boolean).join(',');
+  }
+  return typed;
 }

@@ -1,0 +1,62 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { customFieldRevisions, customFieldValues } from './custom-fields.tables.js';
+
+export type FieldValue = typeof customFieldValues.$inferSelect;
+
+/** Where a value belongs: the record of one object, of one student. */
+export interface RecordRef {
+  tenantId: string;
+  studentId: string;
+  object: string;
+  recordId: string;
+}
+
+const ofRecords = (ref: Omit<RecordRef, 'recordId'>, recordIds: readonly string[]) =>
+  and(eq(customFieldValues.tenantId, ref.tenantId), eq(customFieldValues.studentId, ref.studentId), eq(customFieldValues.object, ref.object), inArray(customFieldValues.recordId, [...recordIds]));
+
+/** The values of some records of one student (a page of check-ins, one goal). */
+export async function valuesOf(db: DbOrTx, ref: Omit<RecordRef, 'recordId'>, recordIds: readonly string[]): Promise<FieldValue[]> {
+  if (recordIds.length === 0) return [];
+  return db.select().from(customFieldValues).where(ofRecords(ref, recordIds));
+}
+
+/** The record's values, locked for the rest of the transaction: saves to one record take turns, so each sees what the one before wrote. */
+export async function lockValues(db: DbOrTx, ref: RecordRef): Promise<FieldValue[]> {
+  // The lock is taken on the record's key, so a first save (no row yet to lock) waits its turn too.
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`fields:${ref.tenantId}:${ref.object}:${ref.recordId}`}))`);
+  return db.select().from(customFieldValues).where(ofRecords(ref, [ref.recordId]));
+}
+
+/** Writes one value and counts the save in its version. */
+export async function upsertValue(db: DbOrTx, ref: RecordRef, v: { fieldKey: string; value: string; authorId: string; at: Date }): Promise<void> {
+  await db
+    .insert(customFieldValues)
+    .values({ ...ref, fieldKey: v.fieldKey, value: v.value, authorId: v.authorId, updatedAt: v.at })
+    .onConflictDoUpdate({
+      target: [customFieldValues.tenantId, customFieldValues.object, customFieldValues.recordId, customFieldValues.fieldKey],
+      set: { value: v.value, authorId: v.authorId, updatedAt: v.at, version: sql`${customFieldValues.version} + 1` },
+    });
+}
+
+export async function addRevisions(db: DbOrTx, rows: (typeof customFieldRevisions.$inferInsert)[]): Promise<void> {
+  if (rows.length > 0) await db.insert(customFieldRevisions).values(rows);
+}
+
+/** What one value was at one of its versions (what an editor who loaded that version saw); undefined before any. */
+export async function valueAtVersion(db: DbOrTx, ref: RecordRef, fieldKey: string, version: number): Promise<string | undefined> {
+  if (version === 0) return '';
+  const [row] = await db
+    .select({ value: customFieldRevisions.newValue })
+    .from(customFieldRevisions)
+    .where(
+      and(
+        eq(customFieldRevisions.tenantId, ref.tenantId),
+        eq(customFieldRevisions.object, ref.object),
+        eq(customFieldRevisions.recordId, ref.recordId),
+        eq(customFieldRevisions.fieldKey, fieldKey),
+        eq(customFieldRevisions.version, version),
+      ),
+    );
+  return row?.value;
+}

@@ -1,0 +1,219 @@
+import jsonLogic, { type RulesLogic } from 'json-logic-js';
+import type { Db, DbOrTx } from '../db/client.js';
+import type { AppUser } from '../auth/user.js';
+import type { Clock } from '../web/clock.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { RosterService } from '../roster/roster.service.js';
+import type { Relationship } from '../policies/student-record.js';
+import { t, type Locale } from '../web/i18n.js';
+import { fieldErrors, InvalidInput, prefixed, sortFieldSaves, summaryOf, typedAnswers, type SummaryItem } from '../web/forms.js';
+import { badRequest, message } from '../web/errors.js';
+import { choicesOf, ruleValue, shownValue } from '../plans/plan-template.js';
+import { textLimits } from '../plans/plans.schemas.js';
+import { fieldsFormOf, type CustomFields, type FieldReader, type FieldWriter, type RecordField, type RecordObject } from './custom-fields.schemas.js';
+import { layoutIn } from './custom-fields.kind.js';
+import * as repo from './custom-fields.repository.js';
+
+/**
+ * What one person is to one record, as the feature that owns the record decides it (its policy): whose
+ * eyes they read with, and whose hand they write with (null: they may not change this record).
+ */
+export interface FieldsReader {
+  reads: FieldReader;
+  writes: FieldWriter | null;
+}
+
+/** A record's place: which object, which record, whose. */
+export interface RecordPlace {
+  object: RecordObject;
+  studentId: string;
+  recordId: string;
+}
+
+/** What a record's fields form posted, by field key: the typed values and the versions the page loaded. */
+export interface PostedFields {
+  text: Record<string, string>;
+  version: Record<string, string>;
+}
+
+/** A posted body's record fields: `text.<key>` (a multi-select's ticked `choice.<key>.<value>` joined) and `version.<key>`. */
+export const postedFieldsOf = (body: unknown): PostedFields => ({ text: typedAnswers(body && typeof body === 'object' ? (body as Record<string, unknown>) : {}), version: prefixed(body, 'version') });
+
+/** What a refused or partly refused save brings back to the record's page. */
+export interface FieldsOutcome {
+  typed: Record<string, string>;
+  errors: Record<string, string>;
+  conflicts: Map<string, { text: string; authorName: string; at: Date; version: number }>;
+}
+
+export interface CustomFieldsDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  roster: RosterService;
+  /** The school's fields in force (the `custom-fields` configuration document). */
+  fieldsOf: (tenantId: string) => Promise<CustomFields>;
+}
+
+const inputId = (key: string) => `field-${key}`;
+
+/**
+ * A school's own fields on students, goals, check-ins and referrals (issue 14 item 2). The feature that
+ * owns a record gates it (404 for a stranger, its policy for who may read or change it) and says what
+ * the person is to it; this service keeps each field's who-reads and who-writes, its kind of value,
+ * the school's validation rules, and every change with its author.
+ */
+export function createCustomFieldsService(deps: CustomFieldsDeps) {
+  const { db, clock, audit, roster } = deps;
+
+  const layoutOf = async (tenantId: string, object: RecordObject, locale: Locale | undefined) => layoutIn(await deps.fieldsOf(tenantId), object, locale);
+  const readable = (reader: FieldsReader) => (f: RecordField) => f.see.includes(reader.reads);
+  const writable = (reader: FieldsReader) => (f: RecordField) => reader.writes !== null && f.edit.includes(reader.writes) && f.see.includes(reader.reads);
+
+  return {
+    /**
+     * The record's fields this person reads, by section, each with its value, who wrote it and when,
+     * and an input where they may write it (`outcome`: what a refused save brings back). Null when the
+     * school has no field on this object this person reads.
+     */
+    async form(user: AppUser, place: RecordPlace, reader: FieldsReader, outcome?: FieldsOutcome) {
+      const layout = await layoutOf(user.tenantId, place.object, user.locale);
+      const shown = layout.sections.map((s) => ({ ...s, fields: s.fields.filter(readable(reader)) })).filter((s) => s.fields.length > 0);
+      if (shown.length === 0) return null;
+      const values = new Map((await repo.valuesOf(db, { tenantId: user.tenantId, studentId: place.studentId, object: place.object }, [place.recordId])).map((v) => [v.fieldKey, v]));
+      const names = await roster.namesOf(user.tenantId, [...values.values()].map((v) => v.authorId));
+      const mayWrite = writable(reader);
+      const sections = shown.map((s) => ({
+        key: s.key,
+        title: s.title,
+        fields: s.fields.map((f) => {
+          const saved = values.get(f.key);
+          const conflict = outcome?.conflicts.get(f.key);
+          const text = outcome?.typed[f.key] ?? saved?.value ?? '';
+          return {
+            key: f.key,
+            label: f.label,
+            help: f.help,
+            type: f.type,
+            limit: textLimits[f.type],
+            adultOnly: f.see.length === 1,
+            inputId: inputId(f.key),
+            id: f.key,
+            canEdit: mayWrite(f),
+            text,
+            shown: saved ? shownValue(f, saved.value, user.locale) : '',
+            entry: saved ? { authorName: names.get(saved.authorId) || t('common.someone', {}, user.locale), updatedAt: saved.updatedAt } : null,
+            // After a conflict the form carries the version now saved, so saving again is a deliberate overwrite.
+            version: conflict?.version ?? saved?.version ?? 0,
+            choices: choicesOf(f, text, user.locale),
+            error: outcome?.errors[`text.${f.key}`],
+            conflict,
+          };
+        }),
+      }));
+      const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, (name) => inputId(name.replace(/^(text|version)\./, ''))) : [];
+      return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0 };
+    },
+
+    /** The values these records hold that this person reads, shown as words (a list of check-ins): record id -> label and value. */
+    async shownOn(user: AppUser, place: Omit<RecordPlace, 'recordId'>, recordIds: readonly string[], reader: FieldsReader) {
+      const layout = await layoutOf(user.tenantId, place.object, user.locale);
+      const fields = new Map(layout.sections.flatMap((s) => s.fields).filter(readable(reader)).map((f) => [f.key, f]));
+      const out = new Map<string, { label: string; shown: string }[]>();
+      if (fields.size === 0) return out;
+      for (const v of await repo.valuesOf(db, { tenantId: user.tenantId, ...place }, recordIds)) {
+        const f = fields.get(v.fieldKey);
+        if (f && v.value !== '') out.set(v.recordId, [...(out.get(v.recordId) ?? []), { label: f.label, shown: shownValue(f, v.value, user.locale) }]);
+      }
+      return out;
+    },
+
+    /**
+     * Checks what a record's fields form typed (`text.<key>`, `version.<key>`) and gives the write to
+     * run in the owner's transaction (a check-in and its fields are one write). Only fields this
+     * person writes are accepted (any other key refuses the post whole, 400); a value not of its
+     * field's kind or a broken validation rule refuses it whole (InvalidInput, the message at the
+     * field). The write gives back the fields someone else changed since the page loaded: left as
+     * theirs, while the rest are saved, each change with its author. Read before the transaction: the
+     * embedded database has one connection, which the transaction holds.
+     */
+    async prepare(user: AppUser, object: RecordObject, reader: FieldsReader, typed: PostedFields) {
+      const layout = await layoutOf(user.tenantId, object, user.locale);
+      const fields = layout.sections.flatMap((s) => s.fields);
+      const parsed = fieldsFormOf(fields.filter(writable(reader))).safeParse(typed);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error, user.locale);
+        if (Object.keys(errors).some((k) => !k.startsWith('text.'))) throw badRequest(message('customFields.errors.notThisForm'), 'unknown_field');
+        throw new InvalidInput(errors);
+      }
+      const posted = parsed.data;
+      return async (w: DbOrTx, at: Omit<RecordPlace, 'object'>) => {
+        const ref = { tenantId: user.tenantId, object, ...at };
+        const current = new Map((await repo.lockValues(w, ref)).map((v) => [v.fieldKey, v]));
+        // The school's rules, over what the record will hold: one broken refuses the save whole.
+        const data = Object.fromEntries(fields.map((f) => [f.key, ruleValue(f, posted.find((p) => p.key === f.key)?.text ?? current.get(f.key)?.value)]));
+        const broken = layout.rules.filter((r) => posted.some((p) => p.key === r.field) && jsonLogic.truthy(jsonLogic.apply(JSON.parse(r.when) as RulesLogic, data)));
+        if (broken.length > 0) throw new InvalidInput(Object.fromEntries(broken.map((r) => [`text.${r.field}`, r.message])));
+        const sorted = sortFieldSaves(posted, new Map([...current].map(([k, v]) => [k, { text: v.value, version: v.version, row: v }])));
+        // A stale field the editor left as they loaded it is not theirs to fight over: only a change over a newer value is a conflict.
+        const stale = [];
+        for (const s of sorted.stale) {
+          const loaded = posted.find((p) => p.key === s.key)!.version;
+          if ((await repo.valueAtVersion(w, ref, s.key, loaded)) !== s.yours) stale.push({ ...s, field: fields.find((f) => f.key === s.key)! });
+        }
+        const now = clock.now();
+        for (const c of sorted.changed) await repo.upsertValue(w, ref, { fieldKey: c.key, value: c.text, authorId: user.personId, at: now });
+        await repo.addRevisions(
+          w,
+          sorted.changed.map((c) => ({ ...ref, fieldKey: c.key, oldValue: current.get(c.key)?.value ?? '', newValue: c.text, version: (current.get(c.key)?.version ?? 0) + 1, authorId: user.personId, at: now })),
+        );
+        if (sorted.changed.length > 0) await audit.record(user, { action: 'update', entity: `${object}_fields`, entityId: at.recordId, studentId: at.studentId }, w);
+        return { posted, stale };
+      };
+    },
+
+    /** Saves a record's fields from its page (prepare, then the write in a transaction of its own); the conflicts to show, or null when all landed. */
+    async save(user: AppUser, place: RecordPlace, reader: FieldsReader, typed: PostedFields): Promise<FieldsOutcome | null> {
+      const write = await this.prepare(user, place.object, reader, typed);
+      const { posted, stale } = await db.transaction((tx) => write(tx, place));
+      if (stale.length === 0) return null;
+      const names = await roster.namesOf(user.tenantId, stale.map((s) => s.theirs.row.authorId));
+      return {
+        typed: Object.fromEntries(posted.map((p) => [p.key, p.text])),
+        errors: {},
+        conflicts: new Map(stale.map((s) => [s.key, { text: shownValue(s.field, s.theirs.text, user.locale), authorName: names.get(s.theirs.row.authorId) || t('common.someoneElse', {}, user.locale), at: s.theirs.row.updatedAt, version: s.theirs.version }])),
+      };
+    },
+
+    /** The fields a form for a new record offers this person (a check-in being recorded): none when the school has none they write. */
+    async newForm(user: AppUser, object: RecordObject, reader: FieldsReader, outcome?: FieldsOutcome) {
+      const layout = await layoutOf(user.tenantId, object, user.locale);
+      const mayWrite = writable(reader);
+      const sections = layout.sections
+        .map((s) => ({
+          key: s.key,
+          title: s.title,
+          fields: s.fields.filter(mayWrite).map((f) => {
+            const text = outcome?.typed[f.key] ?? '';
+            return { key: f.key, label: f.label, help: f.help, type: f.type, limit: textLimits[f.type], adultOnly: f.see.length === 1, inputId: inputId(f.key), id: f.key, canEdit: true, text, version: 0, choices: choicesOf(f, text, user.locale), error: outcome?.errors[`text.${f.key}`] };
+          }),
+        }))
+        .filter((s) => s.fields.length > 0);
+      return sections.length === 0 ? null : { sections, canEdit: true, errorSummary: [] as SummaryItem[], conflicted: false };
+    },
+  };
+}
+
+export type CustomFieldsService = ReturnType<typeof createCustomFieldsService>;
+
+
+/**
+ * Whose eyes and hand a person has on a record's fields, from how they stand to the student: the
+ * student reads as the student, family as family, the student's adults at school as adults (a subject
+ * teacher reads none). `mayWrite` is the owning feature's policy on the record itself.
+ */
+export function fieldsReaderOf(relationship: Relationship, mayWrite: boolean): FieldsReader | null {
+  const reads: FieldReader | null = relationship === 'self' ? 'student' : relationship === 'mentor' ? 'family' : ['advisor', 'staff', 'admin'].includes(relationship) ? 'adult' : null;
+  if (!reads) return null;
+  return { reads, writes: mayWrite && reads !== 'family' ? reads : null };
+}
