@@ -145,7 +145,7 @@ describe('custom fields on goals, check-ins, referrals and students', function (
   });
 
   it('keeps a referral\'s reason on the referral page for the adults working it, never for the student', async () => {
-    const [support] = await t.ctx.db.insert(supports).values({ tenantId: s.tenantId, name: 'Homework club', provider: 'School', category: 'academic' as 'housing', tier: 2, cost: 'free', referral: 'internal', sensitive: false }).returning({ id: supports.id });
+    const [support] = await t.ctx.db.insert(supports).values({ tenantId: s.tenantId, name: 'Homework club', provider: 'School', category: 'academic', tier: 2, cost: 'free', referral: 'internal', sensitive: false }).returning({ id: supports.id });
     const created = await as('advisor').post(`/students/${s1}/referrals`, { support: support!.id, reason: 'Falling behind in algebra', urgency: 'routine' }).expect(303);
     const url = new URL(created.headers.location!, 'http://x').pathname;
     const detail = await page('advisor', url);
