@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { translations } from '../configuration/translations.js';
-import { choiceTypes, fieldOption, fieldTypes, fieldValueSchema, ruleLogicProblem, RULE_LOGIC_MAX, type FieldType } from '../plans/plans.schemas.js';
+import { choiceProblems, fieldOption, fieldTypes, fieldValueSchema, ruleLogicProblem, RULE_LOGIC_MAX, type FieldType } from '../plans/plans.schemas.js';
 
 /**
  * A school's own fields on its records (issue 14 item 2): the objects a district may add fields to
@@ -89,14 +89,7 @@ export const customFieldsSchema = z
             if (!writerCeiling[l.object].includes(who)) problem(at('edit'), 'fields_writer_not_allowed', `no field of a ${l.object} is written by ${who}`, { key: f.key, who });
             else if (!f.see.includes(who)) problem(at('see'), 'plan_writer_cannot_see', `"${f.key}" is written by ${who} but not visible to ${who}`, { key: f.key, who });
           }
-          const choices = f.options ?? [];
-          if (choiceTypes.includes(f.type) && choices.length === 0) problem(at('options'), 'plan_needs_choices', `"${f.key}" is a ${f.type} and needs its choices`, { key: f.key });
-          if (!choiceTypes.includes(f.type) && choices.length > 0) problem(at('options'), 'plan_no_choices', `"${f.key}" is a ${f.type}, which has no choices`, { key: f.key });
-          const values = new Set<string>();
-          choices.forEach((o, oi) => {
-            if (values.has(o.value)) problem(at('options', oi, 'value'), 'plan_choice_twice', `the choice "${o.value}" is listed twice`, { key: o.value });
-            values.add(o.value);
-          });
+          choiceProblems(f, at, problem);
         }),
       );
     });

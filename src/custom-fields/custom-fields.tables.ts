@@ -2,6 +2,16 @@ import { pgTable, uuid, text, integer, timestamp, uniqueIndex, index } from 'dri
 import { idColumn, tenantIdColumn, personIdColumn, personReference } from '../db/columns.js';
 import { tenantKey } from '../db/keys.js';
 
+/** Where a value sits: one field of one record (of one student). A function: drizzle needs fresh builders per table. */
+const fieldPlace = () => ({
+  id: idColumn(),
+  tenantId: tenantIdColumn(),
+  studentId: personIdColumn('student_id'),
+  object: text('object').notNull(),
+  recordId: uuid('record_id').notNull(),
+  fieldKey: text('field_key').notNull(),
+});
+
 /**
  * The value of one of a school's own fields on one record (issue 14 item 2): a student (record_id is
  * the student), a goal, a check-in or a referral. Kept apart from the record's own table so a field
@@ -11,12 +21,7 @@ import { tenantKey } from '../db/keys.js';
 export const customFieldValues = pgTable(
   'custom_field_values',
   {
-    id: idColumn(),
-    tenantId: tenantIdColumn(),
-    studentId: personIdColumn('student_id'),
-    object: text('object').notNull(),
-    recordId: uuid('record_id').notNull(),
-    fieldKey: text('field_key').notNull(),
+    ...fieldPlace(),
     value: text('value').notNull(),
     authorId: uuid('author_id').notNull(),
     /** Counts this value's saves: the page carries it, so only a change to this very value since is a conflict. */
@@ -30,12 +35,7 @@ export const customFieldValues = pgTable(
 export const customFieldRevisions = pgTable(
   'custom_field_revisions',
   {
-    id: idColumn(),
-    tenantId: tenantIdColumn(),
-    studentId: personIdColumn('student_id'),
-    object: text('object').notNull(),
-    recordId: uuid('record_id').notNull(),
-    fieldKey: text('field_key').notNull(),
+    ...fieldPlace(),
     oldValue: text('old_value').notNull(),
     newValue: text('new_value').notNull(),
     /** The value's version this change made. */

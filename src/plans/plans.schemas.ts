@@ -99,14 +99,7 @@ export const planTemplateSchema = z
         if (s.handover && f.carry) problem(at('carry'), 'plan_handover_carry', `"${f.key}" is in a handover section, so it is shown from last year and not carried forward`, { key: f.key });
         // Teachers read only what the student reads too: never an adult-only note.
         if (f.see.includes('teacher') && !f.see.includes('student')) problem(at('see'), 'plan_teacher_not_student', `"${f.key}" is shared with teachers but not with the student`, { key: f.key });
-        const choices = f.options ?? [];
-        if (choiceTypes.includes(f.type) && choices.length === 0) problem(at('options'), 'plan_needs_choices', `"${f.key}" is a ${f.type} and needs its choices`, { key: f.key });
-        if (!choiceTypes.includes(f.type) && choices.length > 0) problem(at('options'), 'plan_no_choices', `"${f.key}" is a ${f.type}, which has no choices`, { key: f.key });
-        const values = new Set<string>();
-        choices.forEach((o, oi) => {
-          if (values.has(o.value)) problem(at('options', oi, 'value'), 'plan_choice_twice', `the choice "${o.value}" is listed twice`, { key: o.value });
-          values.add(o.value);
-        });
+        choiceProblems(f, at, problem);
       }),
     );
     const ruleKeys = new Set<string>();
@@ -118,6 +111,21 @@ export const planTemplateSchema = z
       if (logic) problem(['rules', ri, 'when'], logic.code, logic.message, logic.params);
     });
   });
+
+/** A problem of a document, with its code (configuration.problems.<code>), as a schema's superRefine adds it. */
+export type ProblemOf = (path: (string | number)[], code: string, message: string, params?: Record<string, string>) => void;
+
+/** A field's choices as its kind needs them: a choice type has some, any other none, and no value twice (plan fields and records' own fields alike). */
+export function choiceProblems(f: { key: string; type: FieldType; options?: { value: string }[] | undefined }, at: (...rest: (string | number)[]) => (string | number)[], problem: ProblemOf): void {
+  const choices = f.options ?? [];
+  if (choiceTypes.includes(f.type) && choices.length === 0) problem(at('options'), 'plan_needs_choices', `"${f.key}" is a ${f.type} and needs its choices`, { key: f.key });
+  if (!choiceTypes.includes(f.type) && choices.length > 0) problem(at('options'), 'plan_no_choices', `"${f.key}" is a ${f.type}, which has no choices`, { key: f.key });
+  const values = new Set<string>();
+  choices.forEach((o, oi) => {
+    if (values.has(o.value)) problem(at('options', oi, 'value'), 'plan_choice_twice', `the choice "${o.value}" is listed twice`, { key: o.value });
+    values.add(o.value);
+  });
+}
 
 /** Why a rule's JSON Logic cannot be used (not JSON, not logic, naming a field the template lacks, or failing on a blank plan), or null. */
 export function ruleLogicProblem(when: string, fieldKeys: ReadonlySet<string>): { code: string; message: string; params?: Record<string, string> } | null {
