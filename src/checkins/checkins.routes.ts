@@ -1,4 +1,4 @@
-import { postedFieldsOf } from '../custom-fields/custom-fields.service.js';
+import { postedFieldsOf, recordFieldInputId } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
@@ -21,7 +21,7 @@ const checkinFields: [string, (field: string) => string][] = [
   ['adultNote', () => 'checkin-adult'],
   ['need', (f) => `need-${f.slice('need.'.length)}`],
   // The school's own fields (src/custom-fields), after the form's own.
-  ['text', (f) => `field-${f.slice('text.'.length)}`],
+  ['text', (f) => recordFieldInputId(f)!],
 ];
 const fieldRank = (field: string) => checkinFields.findIndex(([name]) => name === field.split('.')[0]);
 function checkinSummary(errors: Record<string, string>) {

@@ -56,6 +56,8 @@ export interface CustomFieldsDeps {
 }
 
 const inputId = (key: string) => `field-${key}`;
+/** The input a posted name of a record's fields (`text.<key>`) belongs to, for an error summary's link; undefined for any other name. */
+export const recordFieldInputId = (name: string): string | undefined => (name.startsWith('text.') ? inputId(name.slice('text.'.length)) : undefined);
 
 /**
  * A school's own fields on students, goals, check-ins and referrals (issue 14 item 2). The feature that
@@ -111,7 +113,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
           };
         }),
       }));
-      const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, (name) => inputId(name.replace(/^(text|version)\./, ''))) : [];
+      const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, recordFieldInputId) : [];
       return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0 };
     },
 

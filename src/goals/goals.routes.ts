@@ -1,5 +1,5 @@
 import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
-import type { FieldsOutcome } from '../custom-fields/custom-fields.service.js';
+import { postedFieldsOf, recordFieldInputId, type FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { AppContext } from '../web/context.js';
@@ -22,7 +22,7 @@ const ownerOptions = (locale: Locale | undefined) => stepOwners.map((value) => (
 /** Input ids of each form's fields on the goal pages, so the error summary links to them. */
 type FieldIds = Record<string, string>;
 const goalFieldIds: FieldIds = { category: 'goal-category', statement: 'goal-statement', measure: 'goal-measure', measureIndicator: 'goal-measure-indicator', measureTarget: 'goal-measure-target', target: 'goal-target', targetDate: 'goal-date', why: 'goal-why' };
-const summary = (errors: Record<string, string>, ids: FieldIds) => summaryOf(errors, (field) => ids[field]);
+const summary = (errors: Record<string, string>, ids: FieldIds) => summaryOf(errors, (field) => ids[field] ?? recordFieldInputId(field));
 
 /** /students/:studentId/goals...: list, new, one goal with steps, progress, approval and suggestions. */
 export function goalsRoutes(ctx: AppContext): Router {
@@ -70,8 +70,9 @@ export function goalsRoutes(ctx: AppContext): Router {
     res.render('goals/index', { title: t('goals.titleOf', { name: s.student.name }, req.user!.locale), nav: studentNav(req.user!, s, 'goals'), student: s.student, isSelf: s.relationship === 'self', ...list });
   });
 
-  const renderNew = async (req: Request, res: Response, s: StudentRecord, values: Record<string, unknown>, errors: Record<string, string>) =>
+  const renderNew = async (req: Request, res: Response, s: StudentRecord, values: Record<string, unknown>, errors: Record<string, string>, fields: unknown) =>
     res.render('goals/new', {
+      fields,
       title: t(s.relationship === 'self' ? 'goals.propose' : 'goals.new.title', {}, req.user!.locale),
       nav: studentNav(req.user!, s, 'goals'),
       student: s.student,
@@ -87,20 +88,20 @@ export function goalsRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/goals/new', ctx.requireUser, async (req, res) => {
     // The form checks the permission the save checks, so nobody fills in a form they cannot send.
-    const { record } = await ctx.goals.newForm(req.user!, studentIdOf(req));
-    await renderNew(req, res, record, {}, {});
+    const { record, fields } = await ctx.goals.newForm(req.user!, studentIdOf(req));
+    await renderNew(req, res, record, {}, {}, fields);
   });
 
   r.post('/students/:studentId/goals', ctx.requireUser, async (req, res) => {
     try {
-      const g = await ctx.goals.create(req.user!, studentIdOf(req), (await ctx.goals.createForm(req.user!)).safeParse(req.body));
+      const g = await ctx.goals.create(req.user!, studentIdOf(req), (await ctx.goals.createForm(req.user!)).safeParse(req.body), postedFieldsOf(req.body));
       redirectInTool(res, `${base(studentIdOf(req))}/${g.id}`);
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err;
       // Shown again as the form is shown: the same permission, and an audited read of it.
-      const { record } = await ctx.goals.newForm(req.user!, studentIdOf(req));
+      const { record, fields } = await ctx.goals.newForm(req.user!, studentIdOf(req), { typed: postedFieldsOf(req.body).text, errors: err.errors, conflicts: new Map() });
       res.status(400);
-      await renderNew(req, res, record, req.body as Record<string, unknown>, err.errors);
+      await renderNew(req, res, record, req.body as Record<string, unknown>, err.errors, fields);
     }
   });
 

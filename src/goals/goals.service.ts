@@ -10,7 +10,7 @@ import { indicatorPolicy, type IndicatorAction } from '../policies/indicator.js'
 import { message, notFound } from '../web/errors.js';
 import { t, type Locale } from '../web/i18n.js';
 import { isUuid } from '../web/ids.js';
-import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
+import { allOrInvalid, fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { z } from 'zod';
 import { categoryLabelIn, goalForm, shippedGoalCategories, liveGoal, type GoalCategoryList, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
@@ -254,18 +254,24 @@ export function createGoalsService(deps: GoalsDeps) {
     },
 
     /** The new-goal form (it names the student): refused as the save would be, and an audited read. */
-    async newForm(user: AppUser, studentId: string): Promise<{ record: StudentRecord }> {
+    async newForm(user: AppUser, studentId: string, fieldsOutcome?: FieldsOutcome) {
       const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       authorize(goalPolicy, user, addAction(s), { scope: s.scope });
       await audit.record(user, { action: 'read', entity: 'goal_form', studentId: s.student.id });
-      return { record: s };
+      const reader = fieldsReaderOf(s.relationship, true);
+      return { record: s, fields: deps.fields && reader ? await deps.fields.newForm(user, 'goal', reader, fieldsOutcome) : null };
     },
 
     /** A student's goal starts as a proposal (draft); an advisor's is active at once when complete, otherwise a draft. */
-    async create(user: AppUser, studentId: string, form: ParsedForm<GoalInput>): Promise<repo.Goal> {
+    async create(user: AppUser, studentId: string, form: ParsedForm<GoalInput>, typedFields?: PostedFields): Promise<repo.Goal> {
       const s = await studentRecords.open(user, studentId, goalPolicy, 'list');
       authorize(goalPolicy, user, addAction(s), { scope: s.scope });
-      const input = withIndicatorMeasure(validForm(form, user.locale), user.locale);
+      // The school's own fields of the goal are checked with its form (every problem named at once) and written with it.
+      const reader = fieldsReaderOf(s.relationship, true);
+      const [input, writeFields] = await allOrInvalid(
+        async () => withIndicatorMeasure(validForm(form, user.locale), user.locale),
+        async () => (deps.fields && reader && typedFields && Object.keys(typedFields.text).length > 0 ? deps.fields.prepare(user, 'goal', reader, typedFields) : null),
+      );
       await refuseUnoffered(user, input.category);
       const asStudent = s.relationship === 'self';
       const now = clock.now();
@@ -282,6 +288,7 @@ export function createGoalsService(deps: GoalsDeps) {
           updatedBy: user.personId,
           updatedAt: now,
         });
+        await writeFields?.(tx, { studentId: s.student.id, recordId: g.id });
         await audit.record(user, { action: 'create', entity: 'goal', entityId: g.id, studentId: s.student.id }, tx);
         await deps.onStudentText?.(tx, user, s.student.id, { kind: 'goal', id: g.id }, textsOf(input));
         return g;

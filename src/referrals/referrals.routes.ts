@@ -1,5 +1,5 @@
 import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
-import type { FieldsOutcome } from '../custom-fields/custom-fields.service.js';
+import { postedFieldsOf, recordFieldInputId, type FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
@@ -55,7 +55,7 @@ export function referralsRoutes(ctx: AppContext): Router {
 
   const renderNew = async (req: Request, res: Response, values: Body = {}, errors: Record<string, string> = {}) => {
     const user = req.user!;
-    const view = await ctx.referrals.newForm(user, String(req.params.studentId), { need: req.query.need ?? values.need, from: req.query.from ?? values.source, draft: req.query.draft ?? values.draft });
+    const view = await ctx.referrals.newForm(user, String(req.params.studentId), { need: req.query.need ?? values.need, from: req.query.from ?? values.source, draft: req.query.draft ?? values.draft }, { typed: postedFieldsOf(values).text, errors, conflicts: new Map() });
     const v = { ...view.defaults, ...values };
     res.render('referrals/new', {
       title: t('referrals.new.title', { name: view.record.student.name }, user.locale),
@@ -67,10 +67,11 @@ export function referralsRoutes(ctx: AppContext): Router {
       urgencies: urgencyChoices(v.urgency, user.locale),
       fromNeed: Boolean(view.defaults.need),
       draft: view.draft ? draftView(view.draft, user.locale) : undefined,
+      fields: view.fields,
       needCategory: view.defaults.category ? labelOf('supports.category', view.defaults.category, user.locale) : '',
       values: v,
       errors,
-      errorSummary: Object.keys(errors).length ? summaryOf(errors, (f) => newFieldIds[f]) : undefined,
+      errorSummary: Object.keys(errors).length ? summaryOf(errors, (f) => newFieldIds[f] ?? recordFieldInputId(f)) : undefined,
     });
   };
 
@@ -80,7 +81,7 @@ export function referralsRoutes(ctx: AppContext): Router {
     await orInvalid(
       res,
       async () => {
-        const id = await ctx.referrals.create(req.user!, String(req.params.studentId), referralForm.safeParse(req.body));
+        const id = await ctx.referrals.create(req.user!, String(req.params.studentId), referralForm.safeParse(req.body), postedFieldsOf(req.body));
         redirectInTool(res, referralUrl(String(req.params.studentId), id), { query: { done: 'created' } });
       },
       (e) => renderNew(req, res, req.body as Body, e.errors),

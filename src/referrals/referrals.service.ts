@@ -17,7 +17,7 @@ import { supportSchoolFilter } from '../policies/staff-scope.js';
 import type { SchoolsService } from '../schools/schools.service.js';
 import { conflict, forbidden, message, notFound } from '../web/errors.js';
 import { isUuid } from '../web/ids.js';
-import { fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
+import { allOrInvalid, fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { isLocale, t, type Locale } from '../web/i18n.js';
 import * as repo from './referrals.repository.js';
@@ -307,7 +307,7 @@ export function createReferralsService(deps: ReferralsDeps) {
     },
 
     /** The new referral form: supports to choose, owners, and what the need or plan prefills. */
-    async newForm(user: AppUser, studentId: string, from: { need?: unknown; from?: unknown; draft?: unknown }) {
+    async newForm(user: AppUser, studentId: string, from: { need?: unknown; from?: unknown; draft?: unknown }, fieldsOutcome?: FieldsOutcome) {
       const record = await studentRecords.open(user, studentId, referralPolicy, 'create');
       const tenantId = user.tenantId;
       // A draft an automation wrote: its category and urgency, and its need when it came from one.
@@ -317,11 +317,13 @@ export function createReferralsService(deps: ReferralsDeps) {
       const [supports, owners] = await Promise.all([deps.supports.activeSupports(tenantId), ownerChoices(tenantId, record.scope)]);
       const source = draft ? 'automation' : need ? (need.checkinId ? 'need' : 'prep') : from.from === 'plan' ? 'plan' : 'direct';
       const category = draft?.category ?? need?.category ?? '';
+      const reader = fieldsReaderOf(record.relationship, true);
       return {
         record,
         supports,
         owners: owners.choices,
         draft,
+        fields: deps.fields && reader ? await deps.fields.newForm(user, 'referral', reader, fieldsOutcome) : null,
         defaults: {
           owner: owners.defaultId ?? '',
           urgency: (draft?.urgency ?? need?.urgency) === 'urgent' ? 'urgent' : 'routine',
@@ -335,10 +337,15 @@ export function createReferralsService(deps: ReferralsDeps) {
     },
 
     /** A new referral (audited, timeline's first step, mail to referrer and owner); held when it needs consent it lacks. */
-    async create(user: AppUser, studentId: string, posted: ParsedForm<ReferralForm>): Promise<string> {
+    async create(user: AppUser, studentId: string, posted: ParsedForm<ReferralForm>, typedFields?: PostedFields): Promise<string> {
       const record = await studentRecords.open(user, studentId, referralPolicy, 'create');
       const tenantId = user.tenantId;
-      const form = validForm(posted, user.locale);
+      // The school's own fields of the referral are checked with its form (every problem named at once) and written with it.
+      const reader = fieldsReaderOf(record.relationship, true);
+      const [form, writeFields] = await allOrInvalid(
+        async () => validForm(posted, user.locale),
+        async () => (deps.fields && reader && typedFields && Object.keys(typedFields.text).length > 0 ? deps.fields.prepare(user, 'referral', reader, typedFields) : null),
+      );
       const [support, owners] = await Promise.all([deps.supports.forReferral(tenantId, form.support), ownerChoices(tenantId, record.scope)]);
       const errors: Record<string, string> = {};
       if (!support || !support.active) errors.support = 'referrals.form.chooseSupport';
@@ -381,6 +388,7 @@ export function createReferralsService(deps: ReferralsDeps) {
         await mailStep(tx, tenantId, 'requested', to);
         if (providerOrganisationId && consented) await deps.onSharedWithOrganisation?.(tx, tenantId, providerOrganisationId);
         if (form.draft) await drafts.markSent(tx, user, form.draft, r.id);
+        await writeFields?.(tx, { studentId: record.student.id, recordId: r.id });
         await audit.record(user, { action: 'create', entity: 'referral', entityId: r.id, studentId: record.student.id }, tx);
         return r.id;
       });

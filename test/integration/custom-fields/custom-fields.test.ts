@@ -20,6 +20,7 @@ describe('custom fields on goals, check-ins, referrals and students', function (
   let s1: string;
   let goalUrl: string;
   let ltik: Record<'admin' | 'advisor' | 'student' | 'family' | 'studentEs', string>;
+  const goalIdOf = () => goalUrl.split('/').pop()!;
   const as = (who: keyof typeof ltik) => asUser(t.app, ltik[who]);
   const page = async (who: keyof typeof ltik, url: string) => decoded((await as(who).get(url).expect(200)).text);
   const versionsOf = (html: string): Record<string, string> => Object.fromEntries([...html.matchAll(/name="version\.([a-z0-9-]+)" value="(\d+)"/g)].map((m) => [m[1]!, m[2]!]));
@@ -76,6 +77,17 @@ describe('custom fields on goals, check-ins, referrals and students', function (
   });
   after(async () => t.ctx.shutdown?.());
 
+  it('offers the fields a person writes on the new-goal form, and writes them with the goal', async () => {
+    expect(await page('student', `/students/${s1}/goals/new`)).to.contain('On track this month').and.not.to.contain('How adults will back this goal');
+    const goal = { category: 'community', statement: 'Volunteer at the food bank', measure: 'Hours logged', target: '10 hours', targetDate: '2026-05-01', why: 'To give back' };
+    const refused = await as('advisor').post(`/students/${s1}/goals`, { ...goal, statement: '', 'text.on-track': 'maybe', 'version.on-track': '0' }).expect(400);
+    expect(decoded(refused.text)).to.contain('href="#field-on-track"').and.to.contain('href="#goal-statement"');
+    const made = await as('advisor').post(`/students/${s1}/goals`, { ...goal, 'text.on-track': 'yes', 'version.on-track': '0' }).expect(303);
+    const id = new URL(made.headers.location!, 'http://x').pathname.split('/').pop()!;
+    const [row] = await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.recordId, id)));
+    expect([row?.object, row?.fieldKey, row?.value, row?.authorId]).to.deep.equal(['goal', 'on-track', 'yes', s.advisor.id]);
+  });
+
   it('shows the added fields on the goal page to whom they name, and saves them with author and revisions', async () => {
     const adultPage = await page('advisor', goalUrl);
     expect(adultPage).to.contain('How adults will back this goal').and.to.contain('On track this month').and.to.contain('name="text.adult-plan"');
@@ -84,7 +96,7 @@ describe('custom fields on goals, check-ins, referrals and students', function (
     expect(await page('studentEs', goalUrl)).to.contain('Voy bien este mes');
 
     await saveFields('advisor', goalUrl, versionsOf(adultPage), { 'adult-plan': 'Weekly check with the maths teacher', 'on-track': 'yes', priority: 'medium' }, 303);
-    const rows = await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.studentId, s1)));
+    const rows = await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.recordId, goalIdOf())));
     expect(rows.map((r) => [r.object, r.fieldKey, r.value, r.authorId, r.version]).sort()).to.deep.equal(
       [
         ['goal', 'adult-plan', 'Weekly check with the maths teacher', s.advisor.id, 1],
@@ -98,7 +110,7 @@ describe('custom fields on goals, check-ins, referrals and students', function (
     expect(await page('family', goalUrl)).to.contain('On track this month').and.not.to.contain('Weekly check with the maths teacher');
     // A student's post naming the adult-only field is refused whole, and nothing changes.
     await saveFields('student', goalUrl, versionsOf(studentAfter), { 'adult-plan': 'mine now', 'on-track': 'no' }, 400);
-    const still = await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.fieldKey, 'on-track'), eq(customFieldValues.studentId, s1)));
+    const still = await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.fieldKey, 'on-track'), eq(customFieldValues.recordId, goalIdOf())));
     expect(still.map((r) => r.value)).to.deep.equal(['yes']);
   });
 
@@ -108,7 +120,7 @@ describe('custom fields on goals, check-ins, referrals and students', function (
     const html = decoded(res.text);
     expect(html).to.contain('A high-priority goal needs a note on how adults will back it.').and.to.contain('href="#field-priority"');
     expect(html).to.match(/<option value="high" selected>/);
-    const [priority] = await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.fieldKey, 'priority'), eq(customFieldValues.studentId, s1)));
+    const [priority] = await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.fieldKey, 'priority'), eq(customFieldValues.recordId, goalIdOf())));
     expect(priority!.value).to.equal('medium');
   });
 
@@ -118,13 +130,13 @@ describe('custom fields on goals, check-ins, referrals and students', function (
     // Both pages post every field they write: the advisor changes the note, the student the yes/no.
     await saveFields('advisor', goalUrl, loadedByAdvisor, { 'adult-plan': 'Weekly check, and a tutor on Tuesdays', 'on-track': 'yes', priority: 'medium' }, 303);
     await saveFields('student', goalUrl, loadedByStudent, { 'on-track': 'no', priority: 'medium' }, 303);
-    const values = async () => Object.fromEntries((await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.studentId, s1)))).map((r) => [r.fieldKey, r.value]));
+    const values = async () => Object.fromEntries((await t.ctx.db.select().from(customFieldValues).where(and(eq(customFieldValues.tenantId, s.tenantId), eq(customFieldValues.recordId, goalIdOf())))).map((r) => [r.fieldKey, r.value]));
     expect(await values()).to.include({ 'adult-plan': 'Weekly check, and a tutor on Tuesdays', 'on-track': 'no' });
     // The advisor's stale page clears the yes/no the student has since changed: a conflict, theirs kept, the other field saved.
     const res = await saveFields('advisor', goalUrl, loadedByAdvisor, { 'on-track': '', priority: 'low' }, 409);
     expect(decoded(res.text)).to.contain('Someone changed a detail');
     expect(await values()).to.include({ 'on-track': 'no', priority: 'low' });
-    const history = await t.ctx.db.select().from(customFieldRevisions).where(and(eq(customFieldRevisions.tenantId, s.tenantId), eq(customFieldRevisions.fieldKey, 'on-track')));
+    const history = await t.ctx.db.select().from(customFieldRevisions).where(and(eq(customFieldRevisions.tenantId, s.tenantId), eq(customFieldRevisions.fieldKey, 'on-track'), eq(customFieldRevisions.recordId, goalIdOf())));
     expect(history.map((h) => [h.oldValue, h.newValue, h.authorId]).sort()).to.deep.equal([['', 'yes', s.advisor.id], ['yes', 'no', s1]].sort());
   });
 
@@ -146,10 +158,15 @@ describe('custom fields on goals, check-ins, referrals and students', function (
 
   it('keeps a referral\'s reason on the referral page for the adults working it, never for the student', async () => {
     const [support] = await t.ctx.db.insert(supports).values({ tenantId: s.tenantId, name: 'Homework club', provider: 'School', category: 'academic', tier: 2, cost: 'free', referral: 'internal', sensitive: false }).returning({ id: supports.id });
-    const created = await as('advisor').post(`/students/${s1}/referrals`, { support: support!.id, reason: 'Falling behind in algebra', urgency: 'routine' }).expect(303);
+    const referral = { support: support!.id, reason: 'Falling behind in algebra', urgency: 'routine' };
+    expect(await page('advisor', `/students/${s1}/referrals/new`)).to.contain('Reason for the referral');
+    // On the new-referral form the reason is chosen with the referral, checked with it, written with it.
+    const refused = await as('advisor').post(`/students/${s1}/referrals`, { ...referral, reason: '', 'text.reason-category': 'not-a-reason', 'version.reason-category': '0' }).expect(400);
+    expect(decoded(refused.text)).to.contain('href="#field-reason-category"').and.to.contain('href="#r-reason"');
+    const created = await as('advisor').post(`/students/${s1}/referrals`, { ...referral, 'text.reason-category': 'attendance', 'version.reason-category': '0' }).expect(303);
     const url = new URL(created.headers.location!, 'http://x').pathname;
     const detail = await page('advisor', url);
-    expect(detail).to.contain('Reason for the referral');
+    expect(detail).to.match(/<option value="attendance" selected>/);
     await saveFields('advisor', url, versionsOf(detail), { 'reason-category': 'not-a-reason' }, 400);
     await saveFields('advisor', url, versionsOf(detail), { 'reason-category': 'academic' }, 303);
     expect(await page('advisor', url)).to.match(/<option value="academic" selected>/);
