@@ -59,6 +59,8 @@ export function goalsRoutes(ctx: AppContext): Router {
       today: today(res),
       limits: goalLimits,
       errors: {},
+      // The layout puts a refused save's summary at the top of the page: the goal's own fields' too.
+      errorSummary: d.fields?.errorSummary.length ? d.fields.errorSummary : undefined,
       ...extra,
     });
   };

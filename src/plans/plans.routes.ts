@@ -99,7 +99,7 @@ export function plansRoutes(ctx: AppContext): Router {
       // Adults who may refer start a referral from the plan (the referral form records it came from here).
       referUrl: ctx.referrals.can(user, s).create ? ctx.referrals.newUrl(s.student.id, { from: 'plan' }) : undefined,
       urls: { studentFields: `${planUrl(s.student.id)}/details`, fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },
-      errorSummary: opts.errorSummary,
+      errorSummary: opts.errorSummary ?? (view.studentFields?.errorSummary.length ? view.studentFields.errorSummary : undefined),
       commentError: opts.commentError,
       commentText: opts.commentText,
       statusStale: opts.statusStale,

@@ -126,7 +126,7 @@ export function referralsRoutes(ctx: AppContext): Router {
       outcomes: outcomeChoices(values.outcome, user.locale),
       values,
       errors,
-      errorSummary: Object.keys(errors).length ? summaryOf(errors, (f) => stepFieldIds[f] ?? consentFieldIds[f]) : undefined,
+      errorSummary: Object.keys(errors).length ? summaryOf(errors, (f) => stepFieldIds[f] ?? consentFieldIds[f]) : view.fields?.errorSummary.length ? view.fields.errorSummary : undefined,
     });
   };
 
