@@ -4,7 +4,8 @@ import { documentKind, derivedFrom, type KindProblem } from '../configuration/co
 import { wordIn } from '../configuration/translations.js';
 import { projectRoot } from '../web/config.js';
 import type { Locale } from '../web/i18n.js';
-import { customFieldsSchema, type CustomFields, type RecordObject } from './custom-fields.schemas.js';
+import { customFieldsSchema, recordObjects, type CustomFields, type RecordObject } from './custom-fields.schemas.js';
+import { fieldView, readableBy, sectionsView, writableBy, type FieldsReader } from './custom-fields.presenter.js';
 
 /**
  * The school's own fields on students, goals, check-ins and referrals as a configuration document
@@ -35,7 +36,27 @@ export function widenedReaders(inForce: CustomFields, next: CustomFields): KindP
   );
 }
 
-export const customFieldsKind = (shipped: CustomFields) => documentKind<CustomFields>({ id: CUSTOM_FIELDS, schema: customFieldsSchema, shipped: () => shipped, changeProblems: widenedReaders });
+/** Whose eyes a preview takes, and the hand each writes with: the adults write theirs, the student theirs, family read. */
+const previewReaders: Record<string, FieldsReader> = { adult: { reads: 'adult', writes: 'adult' }, student: { reads: 'student', writes: 'student' }, family: { reads: 'family', writes: null } };
+
+/**
+ * Every record's fields as one audience meets them, before anyone publishes: each record's sections with
+ * the fields that audience reads, an input where it writes, every choice offered, no value yet. Nothing
+ * is saved from it (the form is disabled).
+ */
+function previewOf(doc: CustomFields, locale: Locale | undefined, audience: string) {
+  const reader = previewReaders[audience]!;
+  const objects = recordObjects.flatMap((object) => {
+    const layout = layoutIn(doc, object, locale);
+    const writable = writableBy(reader);
+    const sections = sectionsView(layout.sections, readableBy(reader), (f) => fieldView(f, locale, { text: '', canEdit: writable(f), version: 0 }));
+    return sections.length === 0 ? [] : [{ object, fields: { sections, canEdit: false, errorSummary: [], conflicted: false } }];
+  });
+  return { view: 'custom-fields/preview', model: { objects } };
+}
+
+export const customFieldsKind = (shipped: CustomFields) =>
+  documentKind<CustomFields>({ id: CUSTOM_FIELDS, schema: customFieldsSchema, shipped: () => shipped, changeProblems: widenedReaders, preview: { audiences: Object.keys(previewReaders), render: previewOf } });
 
 /** One object's layout and rules in one language: each text its translation where the document gives one, else its English. */
 const layoutsIn = derivedFrom((doc: CustomFields) => {

@@ -8,20 +8,13 @@ import type { Relationship } from '../policies/student-record.js';
 import { t, type Locale } from '../web/i18n.js';
 import { fieldErrors, InvalidInput, prefixed, sortFieldSaves, summaryOf, typedAnswers, type SummaryItem } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
-import { choicesOf, ruleValue, shownValue } from '../plans/plan-template.js';
-import { textLimits } from '../plans/plans.schemas.js';
-import { fieldsFormOf, type CustomFields, type FieldReader, type FieldWriter, type RecordField, type RecordObject } from './custom-fields.schemas.js';
+import { ruleValue, shownValue } from '../plans/plan-template.js';
+import { fieldsFormOf, type CustomFields, type FieldReader, type RecordObject } from './custom-fields.schemas.js';
 import { layoutIn } from './custom-fields.kind.js';
 import * as repo from './custom-fields.repository.js';
+import { fieldInputId, fieldView, readableBy, sectionsView, writableBy, type FieldsReader } from './custom-fields.presenter.js';
 
-/**
- * What one person is to one record, as the feature that owns the record decides it (its policy): whose
- * eyes they read with, and whose hand they write with (null: they may not change this record).
- */
-export interface FieldsReader {
-  reads: FieldReader;
-  writes: FieldWriter | null;
-}
+export type { FieldsReader } from './custom-fields.presenter.js';
 
 /** A record's place: which object, which record, whose. */
 export interface RecordPlace {
@@ -55,9 +48,8 @@ export interface CustomFieldsDeps {
   fieldsOf: (tenantId: string) => Promise<CustomFields>;
 }
 
-const inputId = (key: string) => `field-${key}`;
 /** The input a posted name of a record's fields (`text.<key>`) belongs to, for an error summary's link; undefined for any other name. */
-export const recordFieldInputId = (name: string): string | undefined => (name.startsWith('text.') ? inputId(name.slice('text.'.length)) : undefined);
+export const recordFieldInputId = (name: string): string | undefined => (name.startsWith('text.') ? fieldInputId(name.slice('text.'.length)) : undefined);
 
 /**
  * A school's own fields on students, goals, check-ins and referrals (issue 14 item 2). The feature that
@@ -69,8 +61,6 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
   const { db, clock, audit, roster } = deps;
 
   const layoutOf = async (tenantId: string, object: RecordObject, locale: Locale | undefined) => layoutIn(await deps.fieldsOf(tenantId), object, locale);
-  const readable = (reader: FieldsReader) => (f: RecordField) => f.see.includes(reader.reads);
-  const writable = (reader: FieldsReader) => (f: RecordField) => reader.writes !== null && f.edit.includes(reader.writes) && f.see.includes(reader.reads);
 
   return {
     /**
@@ -80,39 +70,25 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
      */
     async form(user: AppUser, place: RecordPlace, reader: FieldsReader, outcome?: FieldsOutcome) {
       const layout = await layoutOf(user.tenantId, place.object, user.locale);
-      const shown = layout.sections.map((s) => ({ ...s, fields: s.fields.filter(readable(reader)) })).filter((s) => s.fields.length > 0);
-      if (shown.length === 0) return null;
+      const readable = readableBy(reader);
+      if (!layout.sections.some((s) => s.fields.some(readable))) return null;
       const values = new Map((await repo.valuesOf(db, { tenantId: user.tenantId, studentId: place.studentId, object: place.object }, [place.recordId])).map((v) => [v.fieldKey, v]));
       const names = await roster.namesOf(user.tenantId, [...values.values()].map((v) => v.authorId));
-      const mayWrite = writable(reader);
-      const sections = shown.map((s) => ({
-        key: s.key,
-        title: s.title,
-        fields: s.fields.map((f) => {
-          const saved = values.get(f.key);
-          const conflict = outcome?.conflicts.get(f.key);
-          const text = outcome?.typed[f.key] ?? saved?.value ?? '';
-          return {
-            key: f.key,
-            label: f.label,
-            help: f.help,
-            type: f.type,
-            limit: textLimits[f.type],
-            adultOnly: f.see.length === 1,
-            inputId: inputId(f.key),
-            id: f.key,
-            canEdit: mayWrite(f),
-            text,
-            shown: saved ? shownValue(f, saved.value, user.locale) : '',
-            entry: saved ? { authorName: names.get(saved.authorId) || t('common.someone', {}, user.locale), updatedAt: saved.updatedAt } : null,
-            // After a conflict the form carries the version now saved, so saving again is a deliberate overwrite.
-            version: conflict?.version ?? saved?.version ?? 0,
-            choices: choicesOf(f, text, user.locale),
-            error: outcome?.errors[`text.${f.key}`],
-            conflict,
-          };
-        }),
-      }));
+      const mayWrite = writableBy(reader);
+      const sections = sectionsView(layout.sections, readable, (f) => {
+        const saved = values.get(f.key);
+        const conflict = outcome?.conflicts.get(f.key);
+        return fieldView(f, user.locale, {
+          text: outcome?.typed[f.key] ?? saved?.value ?? '',
+          saved: saved?.value,
+          canEdit: mayWrite(f),
+          entry: saved ? { authorName: names.get(saved.authorId) || t('common.someone', {}, user.locale), updatedAt: saved.updatedAt } : null,
+          // After a conflict the form carries the version now saved, so saving again is a deliberate overwrite.
+          version: conflict?.version ?? saved?.version ?? 0,
+          error: outcome?.errors[`text.${f.key}`],
+          conflict,
+        });
+      });
       const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, recordFieldInputId) : [];
       return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0 };
     },
@@ -120,7 +96,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
     /** The values these records hold that this person reads, shown as words (a list of check-ins): record id -> label and value. */
     async shownOn(user: AppUser, place: Omit<RecordPlace, 'recordId'>, recordIds: readonly string[], reader: FieldsReader) {
       const layout = await layoutOf(user.tenantId, place.object, user.locale);
-      const fields = new Map(layout.sections.flatMap((s) => s.fields).filter(readable(reader)).map((f) => [f.key, f]));
+      const fields = new Map(layout.sections.flatMap((s) => s.fields).filter(readableBy(reader)).map((f) => [f.key, f]));
       const out = new Map<string, { label: string; shown: string }[]>();
       if (fields.size === 0) return out;
       for (const v of await repo.valuesOf(db, { tenantId: user.tenantId, ...place }, recordIds)) {
@@ -142,7 +118,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
     async prepare(user: AppUser, object: RecordObject, reader: FieldsReader, typed: PostedFields) {
       const layout = await layoutOf(user.tenantId, object, user.locale);
       const fields = layout.sections.flatMap((s) => s.fields);
-      const parsed = fieldsFormOf(fields.filter(writable(reader))).safeParse(typed);
+      const parsed = fieldsFormOf(fields.filter(writableBy(reader))).safeParse(typed);
       if (!parsed.success) {
         const errors = fieldErrors(parsed.error, user.locale);
         if (Object.keys(errors).some((k) => !k.startsWith('text.'))) throw badRequest(message('customFields.errors.notThisForm'), 'unknown_field');
@@ -190,17 +166,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
     /** The fields a form for a new record offers this person (a check-in being recorded): none when the school has none they write. */
     async newForm(user: AppUser, object: RecordObject, reader: FieldsReader, outcome?: FieldsOutcome) {
       const layout = await layoutOf(user.tenantId, object, user.locale);
-      const mayWrite = writable(reader);
-      const sections = layout.sections
-        .map((s) => ({
-          key: s.key,
-          title: s.title,
-          fields: s.fields.filter(mayWrite).map((f) => {
-            const text = outcome?.typed[f.key] ?? '';
-            return { key: f.key, label: f.label, help: f.help, type: f.type, limit: textLimits[f.type], adultOnly: f.see.length === 1, inputId: inputId(f.key), id: f.key, canEdit: true, text, version: 0, choices: choicesOf(f, text, user.locale), error: outcome?.errors[`text.${f.key}`] };
-          }),
-        }))
-        .filter((s) => s.fields.length > 0);
+      const sections = sectionsView(layout.sections, writableBy(reader), (f) => fieldView(f, user.locale, { text: outcome?.typed[f.key] ?? '', canEdit: true, version: 0, error: outcome?.errors[`text.${f.key}`] }));
       return sections.length === 0 ? null : { sections, canEdit: true, errorSummary: [] as SummaryItem[], conflicted: false };
     },
   };

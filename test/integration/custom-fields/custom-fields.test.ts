@@ -77,6 +77,14 @@ describe('custom fields on goals, check-ins, referrals and students', function (
   });
   after(async () => t.ctx.shutdown?.());
 
+  it('previews each record as one audience meets it, before and after publishing, with nothing to save', async () => {
+    const asStudent = await page('admin', `${EDITOR}/preview?version=1&as=student`);
+    expect(asStudent).to.contain('On track this month').and.to.contain('Where we met').and.not.to.contain('How adults will back this goal').and.not.to.contain('Follow up by');
+    expect(asStudent).to.contain('<fieldset disabled>').and.not.to.match(/<form method="post"[^>]*custom-fields/);
+    const asFamily = await page('admin', `${EDITOR}/preview?version=1&as=family`);
+    expect(asFamily).to.contain('Best way to reach the family').and.not.to.contain('Where we met');
+  });
+
   it('offers the fields a person writes on the new-goal form, and writes them with the goal', async () => {
     expect(await page('student', `/students/${s1}/goals/new`)).to.contain('On track this month').and.not.to.contain('How adults will back this goal');
     const goal = { category: 'community', statement: 'Volunteer at the food bank', measure: 'Hours logged', target: '10 hours', targetDate: '2026-05-01', why: 'To give back' };
