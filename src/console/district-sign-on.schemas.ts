@@ -24,6 +24,8 @@ export function signOnForm(opts: { loopbackHttp: boolean }) {
       .max(500, 'console.signOn.form.tooLong')
       .pipe(z.url({ protocol, error: 'console.signOn.form.badIssuer' }))
       .refine((u) => {
+        // What is no URL, or of another protocol, the check above has named already: one message a field.
+        if (!URL.canParse(u) || !protocol.test(new URL(u).protocol.slice(0, -1))) return true;
         const url = new URL(u);
         return !url.search && !url.hash && (url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
       }, 'console.signOn.form.badIssuer'),

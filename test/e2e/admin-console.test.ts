@@ -8,8 +8,9 @@ const STUDENT = 'Amara Okafor';
  * Issue 14's browser test, through the sandbox LMS in Chromium with third-party cookies blocked: the
  * admin launches, opens the console in a new top-level window (a one-time hand-off, then its own
  * first-party session), adds a goal category (a picklist value) and a custom plan field with its choices,
- * previews the plan page as the student sees it, and publishes both; the advisor then finds them in the
- * LMS frame: the field on the student's plan and the category on the new-goal form. The generated editor
+ * previews the plan page as the student sees it, publishes both, and adds a field of the school's own to
+ * goals; the advisor then finds them in the LMS frame: the field on the student's plan, the category and
+ * the goal's own field on the new-goal form. The generated editor
  * forms are filled by their field names (each row repeats the same labels).
  */
 describe('admin console in Chromium: a picklist value and a custom field, previewed, published, seen in the frame', function () {
@@ -52,6 +53,13 @@ describe('admin console in Chromium: a picklist value and a custom field, previe
       expect(win.url(), 'the hand-off token is gone from the address').not.to.contain('token=');
       await accessible(win.mainFrame(), 'console home');
 
+      // District sign-on's settings are reached from the console's home; an empty save is refused in place.
+      await win.getByRole('link', { name: /^District sign-on/ }).click();
+      await win.getByRole('heading', { level: 1, name: 'District sign-on' }).waitFor();
+      await accessible(win.mainFrame(), 'district sign-on settings');
+      await win.getByRole('button', { name: 'Check and save' }).click();
+      await win.getByRole('heading', { name: 'There is a problem' }).waitFor();
+
       // A picklist value: a fifth goal category, with its Spanish.
       await openDocument(win, 'Goal categories');
       await field(win, 'f.values.4.value').fill('health');
@@ -83,6 +91,18 @@ describe('admin console in Chromium: a picklist value and a custom field, previe
       await win.getByRole('button', { name: /^Publish version \d+$/ }).click();
       await win.getByRole('status').filter({ hasText: 'Published' }).waitFor();
 
+      // A field of the school's own on goals, in the goal's section of the record fields' layouts.
+      await openDocument(win, 'Fields on students, goals, check-ins and referrals');
+      const goalLayout = (await win.locator('select[name$=".object"]').evaluateAll((els) => els.map((e) => (e as HTMLSelectElement).value))).indexOf('goal');
+      const goalRow = `f.layouts.${goalLayout}.sections.0.fields.1`;
+      await field(win, `${goalRow}.key`).fill('help-from-home');
+      await field(win, `${goalRow}.label`).fill('Help from home');
+      await field(win, `${goalRow}.type`).selectOption('short');
+      await field(win, `${goalRow}.edit.student`).check();
+      await field(win, `${goalRow}.edit.adult`).check();
+      for (const who of ['student', 'adult', 'family']) await field(win, `${goalRow}.see.${who}`).check();
+      await saveAndPublish(win);
+
       // The advisor, in the LMS frame: the field on the plan, the category on the goal form.
       const advisor = await launchAs(page, port, 'teacher', '/caseload');
       const student = advisor.getByRole('list', { name: 'Students' }).getByRole('link', { name: STUDENT, exact: true });
@@ -99,6 +119,7 @@ describe('admin console in Chromium: a picklist value and a custom field, previe
       expect(await pathway.locator('option').allInnerTexts()).to.include('Trade school');
       await openInFrame(advisor, `${planPath.replace(/\/plan$/, '')}/goals/new`);
       expect(await advisor.getByLabel('Category').locator('option').allInnerTexts()).to.include('Health and movement');
+      await advisor.getByRole('textbox', { name: 'Help from home' }).waitFor();
     } finally {
       await close();
     }
