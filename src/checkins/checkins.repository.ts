@@ -160,6 +160,9 @@ export async function findNeed(db: DbOrTx, tenantId: string, studentId: string, 
  * it, emptied; the rows stay (date, attendance, well-being, need categories) so counts still add up.
  * Returns how many rows lost words.
  */
+/** The ids of a school's check-ins before a day, as a subquery (retention: another feature's words on them go too). */
+export const idsBefore = (db: DbOrTx, tenantId: string, day: string) => db.select({ id: checkins.id }).from(checkins).where(and(eq(checkins.tenantId, tenantId), sql`${checkins.date} < ${day}`));
+
 export async function clearTextsBefore(db: DbOrTx, tenantId: string, day: string): Promise<number> {
   const cleared = await db
     .update(checkins)

@@ -462,7 +462,17 @@ export function createCheckinsService(deps: CheckinsDeps) {
     /** For the school view: per student, the day last met (latest attended check-in); absent when never. */
     lastAttendedOn: (tenantId: string, studentIds: string[]) => repo.lastAttendedOn(db, tenantId, studentIds),
     /** Retention (the district's setting, applied nightly by src/records-requests): empties the words of check-ins before `day`, keeping the rows. */
-    clearTextsBefore: (tenantId: string, day: string) => withTenant(tenantId, () => db.transaction((tx) => repo.clearTextsBefore(tx, tenantId, day))),
+    async clearTextsBefore(tenantId: string, day: string): Promise<number> {
+      // The school's own fields of those check-ins lose their words too (read before the transaction: the embedded database has one connection).
+      const layout = await deps.fields?.layoutOf(tenantId, 'checkin');
+      return withTenant(tenantId, () =>
+        db.transaction(async (tx) => {
+          const cleared = await repo.clearTextsBefore(tx, tenantId, day);
+          const fieldWords = deps.fields && layout ? await deps.fields.forgetWords(tenantId, 'checkin', tx, repo.idsBefore(tx, tenantId, day), layout) : 0;
+          return cleared + fieldWords;
+        }),
+      );
+    },
 
     /**
      * For the navigator view: the school's today and each student's week as the script counts weeks

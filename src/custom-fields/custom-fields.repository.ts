@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { customFieldRevisions, customFieldValues } from './custom-fields.tables.js';
 
@@ -59,4 +59,17 @@ export async function valueAtVersion(db: DbOrTx, ref: RecordRef, fieldKey: strin
       ),
     );
   return row?.value;
+}
+
+/**
+ * Deletes the values (and their history) of some records of one object, but for the fields named in
+ * `keep`: the records are a subquery of the feature that owns them (its ids), so a district's years of
+ * records are never listed here. How many values went.
+ */
+export async function forgetValues(db: DbOrTx, tenantId: string, object: string, recordIds: SQLWrapper, keep: readonly string[]): Promise<number> {
+  const of = <T extends typeof customFieldValues | typeof customFieldRevisions>(t: T) =>
+    and(eq(t.tenantId, tenantId), eq(t.object, object), inArray(t.recordId, recordIds), keep.length > 0 ? notInArray(t.fieldKey, [...keep]) : undefined);
+  await db.delete(customFieldRevisions).where(of(customFieldRevisions));
+  const gone = await db.delete(customFieldValues).where(of(customFieldValues)).returning({ id: customFieldValues.id });
+  return gone.length;
 }

@@ -1,4 +1,5 @@
 import jsonLogic, { type RulesLogic } from 'json-logic-js';
+import type { SQLWrapper } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { AppUser } from '../auth/user.js';
 import type { Clock } from '../web/clock.js';
@@ -162,6 +163,20 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
         conflicts: new Map(stale.map((s) => [s.key, { text: shownValue(s.field, s.theirs.text, user.locale), authorName: names.get(s.theirs.row.authorId) || t('common.someoneElse', {}, user.locale), at: s.theirs.row.updatedAt, version: s.theirs.version }])),
       };
     },
+
+    /**
+     * Retention: the words of the school's fields on these records (short and long text, and values of
+     * fields the school has since dropped, whose kind nobody can vouch for) go with their history; chosen
+     * values, dates, numbers and yes/no stay, as the record's own facts do. In the owner's transaction;
+     * `recordIds` is its subquery of the records. How many values went.
+     */
+    async forgetWords(tenantId: string, object: RecordObject, tx: DbOrTx, recordIds: SQLWrapper, layout: Awaited<ReturnType<typeof layoutOf>>): Promise<number> {
+      const facts = layout.sections.flatMap((s) => s.fields).filter((f) => f.type !== 'short' && f.type !== 'long').map((f) => f.key);
+      return repo.forgetValues(tx, tenantId, object, recordIds, facts);
+    },
+
+    /** An object's fields in force, read before a transaction that needs them (retention). */
+    layoutOf: (tenantId: string, object: RecordObject) => layoutOf(tenantId, object, undefined),
 
     /** The fields a form for a new record offers this person (a check-in being recorded): none when the school has none they write. */
     async newForm(user: AppUser, object: RecordObject, reader: FieldsReader, outcome?: FieldsOutcome) {

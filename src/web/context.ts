@@ -1,4 +1,5 @@
 import type { AutomationsService } from '../automations/automations.service.js';
+import type { CustomFieldsService } from '../custom-fields/custom-fields.service.js';
 import type { RequestHandler } from 'express';
 import type passport from 'passport';
 import type { Config } from './config.js';
@@ -86,6 +87,8 @@ export interface AppContext extends AppDeps {
   plans: PlansService;
   /** SMART goals: summaryFor (counts per student), listForStudent (plan page), and the goal pages' rules. */
   goals: GoalsService;
+  /** The school's own fields on students, goals, check-ins and referrals (src/custom-fields). */
+  customFields: CustomFieldsService;
   /** Check-ins: currentPrompts (student home), history, recording, prep, needs raised. */
   checkins: CheckinsService;
   /** The advisor's caseload and navigator reassignment. */

@@ -6,6 +6,10 @@ import { checkins } from '../../../src/checkins/checkins.tables.js';
 import { auditEvents } from '../../../src/audit/audit.tables.js';
 import { RETENTION_JOB, retentionKind, yearsBefore } from '../../../src/records-requests/retention.js';
 import type { AppUser } from '../../../src/auth/user.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../../src/web/config.js';
+import { customFieldRevisions, customFieldValues } from '../../../src/custom-fields/custom-fields.tables.js';
 
 /**
  * Retention (issue 14 item 7): the nightly job empties the words of check-ins older than the district's
@@ -64,5 +68,26 @@ describe('retention: old check-in words emptied, check-ins kept', function () {
     await t.ctx.retention.jobHandlers[RETENTION_JOB]!(s.tenantId);
     expect(await t.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, s.tenantId), eq(auditEvents.entity, 'checkin_retention')))).to.have.length(2);
     expect(await t.ctx.db.select().from(checkins).where(eq(checkins.studentId, s.students[0].id))).to.have.length(3);
+  });
+
+  it("empties the words of the school's own fields on old check-ins, with their history; choices and newer words stay", async () => {
+    const old = await checkin('2018-10-01');
+    const recent = await checkin('2026-10-01');
+    const note = { key: 'follow-up-note', label: 'Follow-up note', type: 'long', edit: ['adult'], see: ['adult'] };
+    const admin = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.admin.id, cid: null, role: 'admin' })) as AppUser;
+    const shipped = JSON.parse(readFileSync(path.join(projectRoot, 'config', 'custom-fields.json'), 'utf8')) as { layouts: { object: string; sections: { fields: unknown[] }[] }[] };
+    shipped.layouts.find((l) => l.object === 'checkin')!.sections[0]!.fields.push(note);
+    const draft = await t.ctx.configuration.saveDraft(admin, 'custom-fields', { body: shipped, edits: null });
+    await t.ctx.configuration.publish(admin, 'custom-fields', draft.version);
+    const advisor = (await t.ctx.roster.userFromClaims({ tid: s.tenantId, pid: s.advisor.id, cid: null, role: 'advisor' })) as AppUser;
+    for (const id of [old, recent]) {
+      await t.ctx.customFields.save(advisor, { object: 'checkin', studentId: s.students[0].id, recordId: id }, { reads: 'adult', writes: 'adult' }, { text: { 'follow-up-note': 'Words about the family', location: 'office' }, version: { 'follow-up-note': '0', location: '0' } });
+    }
+    await t.ctx.retention.jobHandlers[RETENTION_JOB]!(s.tenantId);
+    const valuesOf = async (id: string) => Object.fromEntries((await t.ctx.db.select().from(customFieldValues).where(eq(customFieldValues.recordId, id))).map((v) => [v.fieldKey, v.value]));
+    expect(await valuesOf(old)).to.deep.equal({ location: 'office' });
+    expect(await valuesOf(recent)).to.deep.equal({ 'follow-up-note': 'Words about the family', location: 'office' });
+    const history = await t.ctx.db.select().from(customFieldRevisions).where(eq(customFieldRevisions.recordId, old));
+    expect(history.map((h) => h.fieldKey)).to.deep.equal(['location']);
   });
 });
