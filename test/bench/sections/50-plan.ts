@@ -1,5 +1,6 @@
 import { latencyRows, type BenchSection } from '../bench.js';
 import { getPage, PAGE_BENCH, postForm, samplePage, seedAdvisory } from '../advisory.js';
+import { loadShippedFields } from '../../../src/custom-fields/custom-fields.kind.js';
 
 /**
  * A student's success plan as the advisor opens it from the caseload, with every adult-written
@@ -54,11 +55,28 @@ export const section: BenchSection = {
     await env.app.ctx.configuration.publish(admin, 'plan-template', draft.version);
     const customPage = await samplePage(() => getPage(env, ltik, plan, student.name));
     const customSave = await samplePage(() => saveField('supports', `Tutoring on Tuesdays, revision ${n++}`));
+    // The school's own fields on the student, beside the plan (issue 14 item 2): the pages above drew the
+    // shipped ones (three, two of them the advisor reads); the same page once the school has none, and a
+    // save of one of them (version check, rules, revision, audit).
+    const publishFields = async (body: unknown) => {
+      const d = await env.app.ctx.configuration.saveDraft(admin, 'custom-fields', { body, edits: null });
+      await env.app.ctx.configuration.publish(admin, 'custom-fields', d.version);
+    };
+    await publishFields({ layouts: [] });
+    const noFieldsPage = await samplePage(() => getPage(env, ltik, plan, student.name));
+    await publishFields(loadShippedFields());
+    let detailsVersion = 0;
+    const fieldsSave = await samplePage(async () => {
+      await postForm(env, ltik, `${plan}/details`, { 'text.strengths-to-build-on': `Curious, asks for help, revision ${n++}`, 'version.strengths-to-build-on': String(detailsVersion) });
+      detailsVersion++;
+    });
     return [
-      ...latencyRows(`plan page (${adultFields.length} fields filled)`, pageSamples),
+      ...latencyRows(`plan page (${adultFields.length} fields filled, the student's shipped fields of the school's own)`, pageSamples),
       ...latencyRows('save a plan field (version check + revision + audit)', saveSamples),
       ...latencyRows("plan page, the school's own template (+3 fields, 2 rules)", customPage),
       ...latencyRows("save a plan field, the school's own template (rules checked)", customSave),
+      ...latencyRows("plan page, no fields of the school's own on the student", noFieldsPage),
+      ...latencyRows("save a field of the school's own on the student", fieldsSave),
     ];
   },
 };
