@@ -71,6 +71,8 @@ export interface TermWords {
 export interface Terms {
   id: string;
   words: Readonly<Record<Locale, TermWords>>;
+  /** The school's own labels of stored codes (a goal's status, a referral's state), by language and text key: they stand for the shipped text. */
+  labels?: Readonly<Record<Locale, Readonly<Record<string, string>>>>;
 }
 const termsScope = new AsyncLocalStorage<Terms>();
 /** Runs `fn` (and all it starts) with a school's words; undefined: the shipped ones. */
@@ -98,6 +100,8 @@ export function t(key: string, params: Record<string, unknown> = {}, locale: Loc
   // The texts are loaded once and never change while the process runs, so a text without parameters
   // (most labels: a caseload of 24 rows asks for the same ones hundreds of times) is worked out once.
   const terms = termsScope.getStore();
+  const own = terms?.labels?.[locale]?.[key];
+  if (own !== undefined) return own;
   // A school's own words make its own texts: the caches key them by language and words.
   const voice = terms ? `${locale}~${terms.id}` : locale;
   const plain = Object.keys(params).length === 0 ? `${voice}\u0000${key}` : undefined;
@@ -138,6 +142,12 @@ function wordedKey(locale: Locale, key: string, params: Record<string, unknown>)
 
 /** Whether the key has a text (labels built from stored codes fall back when one has none). */
 export const hasText = (key: string): boolean => i18n.exists(key);
+
+/** The shipped labels of a family of codes (`goals.statuses`: code -> text), in one language. */
+export function shippedLabels(prefix: string, locale: Locale = defaultLocale): Record<string, string> {
+  const texts = i18n.t(prefix, { lng: locale, returnObjects: true }) as unknown;
+  return texts && typeof texts === 'object' ? (texts as Record<string, string>) : {};
+}
 
 /** A label for a code from data (a job type, a state, an error class): its text when one exists, else the code itself. */
 export const labelOf = (prefix: string, code: string, locale: Locale = defaultLocale): string =>

@@ -43,6 +43,32 @@ describe('terminology: what a school calls its navigators', function () {
     expect(decoded((await admin.get('/admin/automations/new').expect(200)).text)).to.contain('Assign a success coach');
   });
 
+  it("renames goals' statuses and referrals' steps as the school words them, in both languages; what each means stays", async () => {
+    const advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    const inSpanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' }));
+    const other = asUser(t.app, await ltikFor(t.ctx, s.other.advisor, 'advisor', s.other.contextId));
+    const student = s.students[1]!.id;
+    await advisor.post(`/students/${student}/goals`, { category: 'academic', statement: 'Read twenty minutes a night', measure: 'Reading log', target: '5 nights a week', targetDate: '2026-06-01', why: 'To enjoy reading' }).expect(303);
+    const goals = `/students/${student}/goals`;
+    expect(decoded((await advisor.get(goals).expect(200)).text)).to.contain('Active');
+
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    expect(form).to.include({ 'f.goalStatuses.active.label': 'Active', 'f.referralStates.in_service.label': 'In service' });
+    await admin.post(`${EDITOR}/draft`, { ...form, 'f.goalStatuses.active.label': 'Under way', 'f.goalStatuses.active.es': 'En marcha' }).expect(303);
+    const version = /name="version" value="(\d+)"/.exec(decoded((await admin.get(EDITOR).expect(200)).text))![1]!;
+    await admin.post(`${EDITOR}/publish`, { version }).expect(303);
+
+    const english = decoded((await advisor.get(goals).expect(200)).text);
+    expect(english).to.contain('Under way');
+    expect(decoded((await inSpanish.get(goals).expect(200)).text)).to.contain('En marcha');
+    // Another school, the same process a moment later: the shipped label.
+    const otherGoals = decoded((await other.get(`/students/${s.other.student.id}/goals`).expect(200)).text);
+    expect(otherGoals).not.to.contain('Under way');
+    // A label with markup is refused in place.
+    const refused = decoded((await admin.post(`${EDITOR}/draft`, { ...form, 'f.goalStatuses.active.label': '<i>Active</i>' }).expect(400)).text);
+    expect(refused).to.contain('value="&lt;i&gt;Active&lt;/i&gt;"');
+  });
+
   it('refuses a word with markup or digits, in place with the input kept, and saves nothing', async () => {
     const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
     const res = await admin.post(`${EDITOR}/draft`, { ...form, 'f.navigator.one': '<b>coach</b>', 'f.navigator.es.other': 'mentor2' }).expect(400);
