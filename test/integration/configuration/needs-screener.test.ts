@@ -22,9 +22,7 @@ describe('configuration: the needs screener, per tenant', function () {
   this.timeout(120_000);
   let t: TestApp;
   let s: SeededSchool;
-  let admin: Agent;
-  let advisor: Agent;
-  let spanishAdvisor: Agent;
+  let [admin, advisor]: Agent[] = [];
   let shipped: { technology: { en: string; es: string }; enrichment: { en: string; es: string } };
   const versions = () => t.ctx.db.select().from(configVersions).where(and(eq(configVersions.tenantId, s.tenantId), eq(configVersions.kind, 'needs-screener')));
   const html = async (agent: Agent, path: string) => decoded((await agent.get(path).expect(200)).text);
@@ -34,9 +32,7 @@ describe('configuration: the needs screener, per tenant', function () {
   before(async () => {
     t = await createTestApp({}, { now: new Date('2026-03-18T15:00:00Z') });
     s = await seedSchool(t.ctx);
-    admin = asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId));
-    advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
-    spanishAdvisor = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' }));
+    [admin, advisor] = [asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId)), asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId))];
     const label = async (id: string, locale: string) => (await t.ctx.checkins.needCategories(s.tenantId, locale)).find((n) => n.id === id)!.label;
     shipped = {
       technology: { en: await label('technology', 'en'), es: await label('technology', 'es') },
@@ -74,6 +70,7 @@ describe('configuration: the needs screener, per tenant', function () {
     expect(history).to.contain(shipped.enrichment.en).and.to.contain(DEVICES.en);
     expect(await html(advisor, '/caseload?view=caseload')).to.contain(DEVICES.en);
     // In Spanish: the form and the history in the school's Spanish words.
+    const spanishAdvisor = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' }));
     const spanishForm = await html(spanishAdvisor, `/students/${s.students[1].id}/checkins/new`);
     expect(spanishForm).to.contain('<html lang="es">').and.to.contain(DEVICES.es).and.not.to.contain(shipped.technology.es).and.not.to.contain('name="need.enrichment"');
     expect(await html(spanishAdvisor, `/students/${raisedBy}/checkins`)).to.contain(shipped.enrichment.es).and.to.contain(DEVICES.es);
