@@ -4,6 +4,7 @@ import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
 import { orInvalid, prefixed, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
+import type { NeedCategory } from './needs-screener.js';
 import { checkinFormats, checkinLimits, formatLabel, needResolutions, resolutionNoteMax, resolveNeedForm } from './checkins.schemas.js';
 
 type Body = Record<string, unknown>;
@@ -35,8 +36,8 @@ const attendanceId = (studentId: string) => `attended-${studentId}-yes`;
 export function checkinsRoutes(ctx: AppContext): Router {
   const r = Router();
   const base = (studentId: string) => `/students/${studentId}/checkins`;
-  const needRows = (locale: Locale | undefined, raw: Record<string, string>, errors: Record<string, string>) =>
-    ctx.checkins.needCategories(locale).map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
+  const needRows = (needs: readonly NeedCategory[], raw: Record<string, string>, errors: Record<string, string>) =>
+    needs.map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
 
   /** The check-ins page; `failed`: a need's resolve form refused (400), shown again with its errors. */
   const renderIndex = async (req: Request, res: Response, failed?: { needId: string; errors: Record<string, string>; values: Body }) => {
@@ -75,7 +76,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
   const renderNew = async (req: Request, res: Response, values: Body = {}, errors: Record<string, string> = {}) => {
     // The school's own fields keep what was typed and show their errors in place.
     const fieldsOutcome = { typed: postedFieldsOf(values).text, errors, conflicts: new Map() };
-    const { record, prompts: p, today, fields } = await ctx.checkins.recordForm(req.user!, String(req.params.studentId), fieldsOutcome);
+    const { record, prompts: p, needs, today, fields } = await ctx.checkins.recordForm(req.user!, String(req.params.studentId), fieldsOutcome);
     const answers = prefixed(values, 'answer');
     res.render('checkins/new', {
       title: t('checkins.new.title', { name: record.student.name }, req.user!.locale),
@@ -83,7 +84,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
       student: record.student,
       formAction: base(record.student.id),
       prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers[q.id] ?? '', error: errors[`answer.${q.id}`] })) },
-      needs: needRows(req.user!.locale, prefixed(values, 'need'), errors),
+      needs: needRows(needs, prefixed(values, 'need'), errors),
       fields,
       formats: formatOptions(values.format, req.user!.locale),
       ratings: ratings.map((v) => ({ value: v, checked: v === values.wellbeing })),
@@ -123,7 +124,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
   });
 
   const renderPrep = async (req: Request, res: Response, errors: Record<string, string> = {}, posted?: Body) => {
-    const { record, prompts: p } = await ctx.checkins.prepForm(req.user!, String(req.params.studentId));
+    const { record, prompts: p, needs } = await ctx.checkins.prepForm(req.user!, String(req.params.studentId));
     const answers = posted && prefixed(posted, 'answer');
     res.render('checkins/prep', {
       titleKey: 'checkins.prep.title',
@@ -132,7 +133,7 @@ export function checkinsRoutes(ctx: AppContext): Router {
       formAction: `${base(record.student.id)}/prep`,
       saved: req.query.saved === '1',
       prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers ? answers[q.id] ?? '' : q.prepared, error: errors[`answer.${q.id}`] })) },
-      needs: needRows(req.user!.locale, posted ? prefixed(posted, 'need') : {}, errors),
+      needs: needRows(needs, posted ? prefixed(posted, 'need') : {}, errors),
       limits: checkinLimits,
       errors,
       errorSummary: checkinSummary(errors),

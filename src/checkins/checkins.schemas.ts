@@ -55,7 +55,7 @@ export function checkYear(s: { weeks: readonly { week: number; questions: readon
   );
 }
 
-/** The check-in script (config/checkin-script.json): needs categories and the weekly questions. */
+/** The check-in script (config/checkin-script.json): the needs the screener ships with (needs-screener.ts) and the weekly questions. */
 export const checkinScriptSchema = z
   .object({
     /** Which week a student is in: counted from their first check-in this school year, or from the school year's first day (README.md). */

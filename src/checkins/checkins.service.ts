@@ -20,6 +20,7 @@ import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, 
 import * as repo from './checkins.repository.js';
 import { scriptWeekOf, weekSince, weekStartOf } from './weeks.js';
 import { scriptDocumentOf, textIn, weekIn, type CheckinScriptDocument } from './script-document.js';
+import { needOf, needsIn, type NeedCategory, type NeedsScreener } from './needs-screener.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate } from '../web/time-zone.js';
 
@@ -34,10 +35,12 @@ export interface CheckinsDeps {
   roster: Pick<RosterService, 'namesOf'>;
   /** Every entry point that touches a student opens the student's record here first. */
   studentRecords: StudentRecordGate;
-  /** The shipped script in every language (loadCheckinScripts): its needs are the installation's (the same in every tenant). */
+  /** The shipped script in every language (loadCheckinScripts): what a tenant without a script of its own asks. */
   scripts: Record<Locale, CheckinScript>;
   /** The tenant's script in force: how weeks count and the weeks, in English and Spanish (the `checkin-script` configuration document, cached there). */
   scriptOf: (tenantId: string) => Promise<CheckinScriptDocument>;
+  /** The tenant's needs screener in force: which needs the forms offer, their words, which are sensitive (the `needs-screener` configuration document, cached there). */
+  needsOf: (tenantId: string) => Promise<NeedsScreener>;
   /** The school's IANA zone: its "today" is the day check-ins and weeks count in. */
   timeZoneOf: (tenantId: string) => Promise<string>;
   /** The school year's first day (MM-DD): weeks counted from the school year start there, as plans and indicators count the year (platforms service). */
@@ -142,12 +145,9 @@ function openByCategory(needs: repo.Need[]): (repo.Need & { timesRaised: number 
 /** Check-ins: the week's script, recording (one student or the whole advisory), student prep, needs raised. */
 export function createCheckinsService(deps: CheckinsDeps) {
   const { db, clock, audit, roster, studentRecords, scripts } = deps;
-  // The needs are the shipped script's, the same in every tenant: the default language's is the
-  // structure, every other language's has the same needs in its own words. The weeks and how they
-  // count are each tenant's (deps.scriptOf), read once a request.
+  // The weeks and how they count (deps.scriptOf), and the needs (deps.needsOf), are each tenant's, read
+  // once a request; the shipped script stays for what asks the shipped words (the sandbox, the bench).
   const script = scripts[defaultLocale]!;
-  const scriptIn = (locale: Locale = defaultLocale): CheckinScript => scripts[locale] ?? script;
-  const needsIn = (locale?: Locale) => new Map(scriptIn(locale).needs.map((n) => [n.id, n]));
   const shipped = scriptDocumentOf(scripts);
   /**
    * A saved answer's question for the reader: in their language when the tenant's script still asks it
@@ -185,10 +185,13 @@ export function createCheckinsService(deps: CheckinsDeps) {
     return weekSince(from, today);
   }
 
-  const need = (needs: Map<string, CheckinScript['needs'][number]>, category: string) => {
-    const n = needs.get(category);
-    return { label: n?.label ?? category, sensitive: n?.sensitive ?? true };
+  /** A stored need's label and sensitivity, as the school's screener says in the reader's language. */
+  const need = (doc: NeedsScreener, category: string, locale?: Locale) => {
+    const n = needOf(doc, category, locale);
+    return { label: n.label, sensitive: n.sensitive };
   };
+  /** The needs the school's forms offer, in screener order and the reader's language. */
+  const offeredNeeds = async (tenantId: string, locale?: Locale): Promise<NeedCategory[]> => needsIn(await deps.needsOf(tenantId), locale).filter((n) => n.offered);
 
   /** Questions of the week, in the reader's language, with what the student prepared, if anything. */
   async function promptsWithPrep(tenantId: string, studentId: string, locale?: Locale) {
@@ -218,7 +221,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
    * Answers and needs arrive as `answer.<questionId>` and `need.<needId>` fields; each is checked on
    * its own. The week's required questions need an answer when `requireAnswers` (the student came).
    */
-  function answersAndNeeds(body: unknown, doc: CheckinScriptDocument, week: number, requireAnswers: boolean, locale?: Locale) {
+  function answersAndNeeds(body: unknown, doc: CheckinScriptDocument, offered: readonly NeedCategory[], week: number, requireAnswers: boolean, locale?: Locale) {
     const errors: Record<string, string> = {};
     const rawAnswers = prefixed(body, 'answer');
     const answers: Record<string, string> = {};
@@ -230,7 +233,8 @@ export function createCheckinsService(deps: CheckinsDeps) {
     }
     const rawNeeds = prefixed(body, 'need');
     const needs: Record<string, Urgency> = {};
-    for (const n of script.needs) {
+    // Only what the school offers: a need it no longer offers is not raised again, whatever is posted.
+    for (const n of offered) {
       const v = needValue.safeParse(rawNeeds[n.id] ?? '');
       if (!v.success) errors[`need.${n.id}`] = issueText(v.error.issues[0]!, locale);
       else if (v.data) needs[n.id] = v.data;
@@ -239,11 +243,11 @@ export function createCheckinsService(deps: CheckinsDeps) {
   }
 
   /** The posted check-in form, or InvalidInput with every field's error at once. */
-  function parseCheckin(body: unknown, doc: CheckinScriptDocument, week: number, locale?: Locale) {
+  function parseCheckin(body: unknown, doc: CheckinScriptDocument, offered: readonly NeedCategory[], week: number, locale?: Locale) {
     const form = checkinForm.safeParse(body);
     const attended = (form.success ? form.data.attended : (body as Record<string, unknown> | null)?.attended) === 'yes';
     // The script's required questions are the ones every navigator asks when the student came.
-    const extra = answersAndNeeds(body, doc, week, attended, locale);
+    const extra = answersAndNeeds(body, doc, offered, week, attended, locale);
     const errors = { ...(form.success ? {} : fieldErrors(form.error, locale)), ...extra.errors };
     if (!form.success || Object.keys(errors).length > 0) throw new InvalidInput(errors, body);
     const f = form.data;
@@ -256,13 +260,16 @@ export function createCheckinsService(deps: CheckinsDeps) {
     }));
 
   return {
-    /** The shipped script, in English and in every language: its needs are every tenant's; the sandbox and the bench answer its questions. */
+    /** The shipped script, in English and in every language: the sandbox and the bench answer its questions and raise its needs. */
     script,
     scripts,
-    /** The needs a form offers, labelled in the reader's language. */
-    needCategories: (locale?: Locale) => scriptIn(locale).needs,
-    /** Whether a need category is sensitive (an unknown one is): the school view's per-view read. Per tenant, for when the script is. */
-    needIsSensitive: (_tenantId: string) => Promise.resolve((category: string) => need(needsIn(), category).sensitive),
+    /** Every need of the school's screener, offered or not (needs raised keep theirs), in order, labelled in the reader's language: the school view's columns. */
+    needCategories: async (tenantId: string, locale?: Locale): Promise<readonly NeedCategory[]> => needsIn(await deps.needsOf(tenantId), locale),
+    /** Whether a need category is sensitive in the school's screener (an unknown one is): the school view's per-view read. */
+    async needIsSensitive(tenantId: string): Promise<(category: string) => boolean> {
+      const doc = await deps.needsOf(tenantId);
+      return (category: string) => needOf(doc, category).sensitive;
+    },
     /** The shipped script's week in a language (what a tenant that has published no script of its own asks). */
     shippedWeek: (week: number, locale?: Locale): ScriptWeek => promptsFor(shipped, week, locale),
     today: todayAt,
@@ -276,21 +283,22 @@ export function createCheckinsService(deps: CheckinsDeps) {
       return { ...p, prepUrl: `/students/${student.id}/checkins/prep`, prepared: p.preparedAt !== null };
     },
 
-    /** The recording form: the week's prompts with the student's prepared answers (an audited read), and the school's today. */
+    /** The recording form: the week's prompts with the student's prepared answers (an audited read), the needs the school offers, the school's own fields, and the school's today. */
     async recordForm(user: AppUser, studentId: string, fieldsOutcome?: FieldsOutcome) {
       const record = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
-      const [prompts, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), todayAt(user.tenantId)]);
+      const [prompts, needs, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), offeredNeeds(user.tenantId, user.locale), todayAt(user.tenantId)]);
       const reader = fieldsReaderOf(record.relationship, true);
       const fields = deps.fields && reader ? await deps.fields.newForm(user, 'checkin', reader, fieldsOutcome) : null;
-      return { record, prompts, today, fields };
+      return { record, prompts, needs, today, fields };
     },
 
-    /** The student's own prep page. */
+    /** The student's own prep page: the week's prompts and the needs the school offers. */
     async prepForm(user: AppUser, studentId: string) {
       const record = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
-      return { record, prompts: await promptsWithPrep(user.tenantId, record.student.id, user.locale) };
+      const [prompts, needs] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), offeredNeeds(user.tenantId, user.locale)]);
+      return { record, prompts, needs };
     },
 
     /** The student's check-ins and needs, with what this user may not see already removed. */
@@ -299,18 +307,17 @@ export function createCheckinsService(deps: CheckinsDeps) {
       const id = record.student.id;
       const can = canMap(checkinPolicy, user, checkinActions, { scope: record.scope });
       const tenantId = user.tenantId;
-      const [rows, needs] = await Promise.all([repo.listCheckins(db, tenantId, id), repo.listNeeds(db, tenantId, id)]);
+      const [rows, needs, screener] = await Promise.all([repo.listCheckins(db, tenantId, id), repo.listNeeds(db, tenantId, id), deps.needsOf(tenantId)]);
       const reader = fieldsReaderOf(record.relationship, false);
       const fieldsShown = deps.fields && reader ? await deps.fields.shownOn(user, { object: 'checkin', studentId: id }, rows.map((r) => r.id), reader) : new Map<string, { label: string; shown: string }[]>();
       // Sensitive needs are hidden from the student unless they raised the need themselves.
-      const needLabels = needsIn(user.locale);
-      const visibleNeeds = needs.filter((n) => can.viewSensitiveNeeds || !need(needLabels, n.category).sensitive || n.raisedBy === user.personId);
+      const visibleNeeds = needs.filter((n) => can.viewSensitiveNeeds || !need(screener, n.category).sensitive || n.raisedBy === user.personId);
       const names = await namesOf(tenantId, [...rows.map((r) => r.recordedBy), ...visibleNeeds.map((n) => n.raisedBy)], user.locale);
       const askedAs = askedIn(await deps.scriptOf(tenantId), user.locale);
       await audit.record(user, { action: 'read', entity: 'checkin', studentId: id });
       const needView = (n: repo.Need) => ({
         ...n,
-        ...need(needLabels, n.category),
+        ...need(screener, n.category, user.locale),
         raisedByName: names.get(n.raisedBy),
         byStudent: n.raisedByRole === 'student',
         canResolve: !n.resolvedAt && can.resolveNeed,
@@ -343,14 +350,14 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async record(user: AppUser, studentId: string, posted: unknown): Promise<string> {
       const { student, relationship } = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       const tenantId = user.tenantId;
-      const doc = await deps.scriptOf(tenantId);
+      const [doc, offered] = await Promise.all([deps.scriptOf(tenantId), offeredNeeds(tenantId)]);
       const week = await weekFor(doc, tenantId, student.id);
       // The school's own fields of the check-in are written with it (a form without them, the quick record's, writes none),
       // and checked with it: a refusal names every problem of both at once.
       const typedFields = postedFieldsOf(posted);
       const reader = fieldsReaderOf(relationship, true);
       const [input, writeFields] = await allOrInvalid(
-        async () => parseCheckin(posted, doc, week, user.locale),
+        async () => parseCheckin(posted, doc, offered, week, user.locale),
         async () => (deps.fields && reader && Object.keys(typedFields.text).length > 0 ? deps.fields.prepare(user, 'checkin', reader, typedFields) : null),
       );
       const id = await db.transaction(async (tx) => {
@@ -418,9 +425,9 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async savePrep(user: AppUser, studentId: string, posted: unknown) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       const tenantId = user.tenantId;
-      const doc = await deps.scriptOf(tenantId);
+      const [doc, offered] = await Promise.all([deps.scriptOf(tenantId), offeredNeeds(tenantId)]);
       const week = await weekFor(doc, tenantId, student.id);
-      const input = answersAndNeeds(posted, doc, week, false, user.locale);
+      const input = answersAndNeeds(posted, doc, offered, week, false, user.locale);
       if (Object.keys(input.errors).length > 0) throw new InvalidInput(input.errors, posted);
       await db.transaction(async (tx) => {
         const prep = await repo.savePrep(tx, { tenantId, studentId: student.id, week, answers: input.answers, at: clock.now() });
@@ -503,11 +510,11 @@ export function createCheckinsService(deps: CheckinsDeps) {
 
     /** For the caseload (advisors only): open needs per student, one per category, oldest first. */
     async openNeeds(tenantId: string, studentIds: string[], locale?: Locale): Promise<Map<string, OpenNeed[]>> {
-      const needLabels = needsIn(locale);
+      const screener = await deps.needsOf(tenantId);
       const byStudent = new Map<string, repo.Need[]>();
       for (const n of await repo.openNeedsOf(db, tenantId, studentIds)) byStudent.set(n.studentId, [...(byStudent.get(n.studentId) ?? []), n]);
       return new Map(
-        [...byStudent].map(([studentId, needs]) => [studentId, openByCategory(needs).map((n) => ({ id: n.id, category: n.category, ...need(needLabels, n.category), urgency: n.urgency as Urgency, raisedAt: n.raisedAt, raisedBy: n.raisedBy, raisedByRole: n.raisedByRole }))]),
+        [...byStudent].map(([studentId, needs]) => [studentId, openByCategory(needs).map((n) => ({ id: n.id, category: n.category, ...need(screener, n.category, locale), urgency: n.urgency as Urgency, raisedAt: n.raisedAt, raisedBy: n.raisedBy, raisedByRole: n.raisedByRole }))]),
       );
     },
 

@@ -7,8 +7,8 @@ import { checkYear, scriptQuestionShape, scriptTexts, scriptWeekShape, weekFrom,
  * The check-in script as a district changes it from the console (issue 14 item 3): a configuration
  * document of kind `checkin-script` (src/configuration), one a tenant. It holds how weeks count and the
  * weeks; each text carries its Spanish beside it (`es`), so one document, drawn as one form, is the
- * script in both languages the tool speaks. The needs stay installation-wide in config/checkin-script.json:
- * each maps to a support category, alert routing and the school view's counts.
+ * script in both languages the tool speaks. The needs are a document of their own (`needs-screener`,
+ * needs-screener.ts), shipped from the same files.
  *
  * A text without its Spanish (an imported document may leave `es` out) is shown in English.
  */

@@ -30,8 +30,8 @@ export interface SchoolViewDeps {
   audit: Pick<AuditService, 'record'>;
   /** The school's minimum group size for disaggregated figures (src/reports settings). */
   minGroupSize: (tenantId: string) => Promise<number>;
-  /** The check-in script's need categories in the reader's language (checkins.needCategories). */
-  needCategories: (locale?: Locale) => readonly NeedCategory[];
+  /** The school's needs screener, every need in order, in the reader's language (checkins.needCategories). */
+  needCategories: (tenantId: string, locale?: Locale) => Promise<readonly NeedCategory[]>;
   cadenceDays: number;
   /** The indicators and their bands, best first, in the reader's language (indicators.bandChoices). */
   bandChoices: (locale?: Locale) => { indicators: { id: string; label: string }[]; bands: { id: string; label: string }[] };
@@ -102,8 +102,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
 
   async function view(user: AppUser, schoolId: string, grouping: GroupingKey) {
     const school = await schoolFor(user, schoolId, 'view_school');
-    const [facts, min] = await Promise.all([gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: true }), deps.minGroupSize(user.tenantId)]);
-    const categories = deps.needCategories(user.locale);
+    const [facts, min, categories] = await Promise.all([gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: true }), deps.minGroupSize(user.tenantId), deps.needCategories(user.tenantId, user.locale)]);
     const groups = groupBy(facts.students, groupKey(grouping, facts));
     const choices = deps.bandChoices(user.locale);
     const navigators = byNavigator(facts.students, facts.today, deps.cadenceDays);
@@ -165,7 +164,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
   async function listed(user: AppUser, schoolId: string, filter: StudentFilter, action: 'list_students' | 'export') {
     const school = await schoolFor(user, schoolId, action);
     const can = canOf(user, school.id);
-    const categories = deps.needCategories(user.locale);
+    const categories = await deps.needCategories(user.tenantId, user.locale);
     const sensitive = new Set(categories.filter((c) => c.sensitive).map((c) => c.id));
     // Who is behind a sensitive need is need-to-know: a leader may count them, not list them.
     if (filter.show === 'need' && filter.category !== undefined && sensitive.has(filter.category) && !can.see_sensitive) throw forbidden();

@@ -47,6 +47,7 @@ import { customFieldsKind, loadShippedFields } from '../custom-fields/custom-fie
 import { createCheckinsService } from '../checkins/checkins.service.js';
 import { loadCheckinScripts } from '../checkins/checkins.schemas.js';
 import { checkinScriptKind } from '../checkins/script-document.js';
+import { needsScreenerKind } from '../checkins/needs-screener.js';
 import { createCaseloadService } from '../caseload/caseload.service.js';
 import { loadAttentionRulesIn, unknownBands } from '../caseload/needs-attention.js';
 import { caseloadIndicatorsOf } from '../caseload/indicator-facts.js';
@@ -241,9 +242,11 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   const checkinScripts = loadCheckinScripts(locales);
   const checkinScript = checkinScriptKind(checkinScripts);
-  // Every need a check-in can raise must have a support category to refer to.
+  // Every need a check-in can raise must have a support category to refer to: the shipped screener's
+  // here (its document's schema holds every school's version to the same).
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
+  const needsScreener = needsScreenerKind(checkinScripts);
   const staff = createStaffService({ db, audit, schools });
   const leaders = createLeaderService({ schools });
   // The referrals sent to a provider's organisation come from the referrals feature (bound late: built below); a test may give its own.
@@ -275,8 +278,8 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
       addPlanAction: async (tx, r) => (await goals.addRuleStep(tx, { tenantId: r.tenantId, studentId: r.studentId, authorId: r.authorId, input: { text: r.step, owner: 'advisor', dueDate: null } })) ?? null,
     },
   });
-  // scriptOf: each tenant's script in force, read through configuration (built below, so bound late).
-  const checkins = createCheckinsService({ fields: recordFields, db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, scriptOf: async (t) => (await configuration.current(t, checkinScript)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
+  // scriptOf, needsOf: each tenant's script and needs screener in force, read through configuration (built below, so bound late).
+  const checkins = createCheckinsService({ fields: recordFields, db, clock: deps.clock, audit, roster, studentRecords, scripts: checkinScripts, scriptOf: async (t) => (await configuration.current(t, checkinScript)).body, needsOf: async (t) => (await configuration.current(t, needsScreener)).body, timeZoneOf: (t) => platforms.timeZoneOf(t), schoolYearStartOf: (t) => platforms.schoolYearStartOf(t), onRecorded: (t, ids) => indicators.studentDataChanged(t, ids), alerts, events: automations });
   const attentionRules = loadAttentionRulesIn(locales);
   const caseload = createCaseloadService({ db, clock: deps.clock, timeZoneOf: (t) => platforms.timeZoneOf(t), audit, roster, navigators, studentRecords, goals, checkins, planStatusFor: (t, ids) => plans.statusFor(t, ids), cadenceDays: deps.config.checkinCadenceDays, pageSize: deps.config.caseloadPageSize, attentionRules,
     // Badges, tier and the needs-attention facts from the indicators (bound late: built below).
@@ -324,7 +327,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, indicatorRules, terminologyKind, pulseSurveys, alertRouting, customFields] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, needsScreener, indicatorRules, terminologyKind, pulseSurveys, alertRouting, customFields] });
   /** The words the school calls its roles by, for every page its people open (src/web/terminology.ts). */
   const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
@@ -446,7 +449,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     sources: { studentsAt: schoolFacts.studentsAt, tiersOf: (t, ids) => indicators.standingOf(t, ids, { withBands: false }), tierTimelines: (t) => indicators.tierTimelines(t), fallingOf: (t, ids) => indicators.fallingOf(t, ids), openNeeds: schoolFacts.openNeeds, lastAttendedOn: schoolFacts.lastAttendedOn, referralsSince: schoolFacts.referralsSince },
     timeZoneOf: (t) => platforms.timeZoneOf(t),
   });
-  const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (locale) => checkins.needCategories(locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
+  const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (t, locale) => checkins.needCategories(t, locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
   const reflectionTools = loadReflectionTools(locales);
   const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, schools, roster, tool: reflectionTools.en!, tools: reflectionTools, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });

@@ -30,7 +30,7 @@ describe('check-ins and the caseload in Spanish (the ltik\'s language)', () => {
     expect(page.text).to.contain('<html lang="es">').and.to.contain(shown(es.theme)).and.to.contain(shown(es.icebreaker));
     for (const q of es.questions) expect(page.text).to.contain(shown(q.prompt));
     for (const q of en.questions) expect(page.text).not.to.contain(shown(q.prompt));
-    expect(page.text).to.contain(shown(t0.ctx.checkins.needCategories('es')[0]!.label));
+    expect(page.text).to.contain(shown((await t0.ctx.checkins.needCategories(s.tenantId, 'es'))[0]!.label));
     await student.post(`/students/${s.students[1].id}/checkins/prep`, { 'answer.w1-proud': 'Arreglé mi bici', 'need.food': 'urgent' }).expect(303);
   });
 
@@ -64,7 +64,7 @@ describe('check-ins and the caseload in Spanish (the ltik\'s language)', () => {
     const advisor = await inSpanish(s.advisor, 'advisor');
     const page = await advisor.get('/caseload?view=caseload').expect(200);
     expect(page.text).to.contain('<html lang="es">');
-    expect(page.text).to.contain(`necesidad urgente de ${t0.ctx.checkins.needCategories('es').find((n) => n.id === 'food')!.label.toLowerCase()}, planteada hoy`);
+    expect(page.text).to.contain(`necesidad urgente de ${(await t0.ctx.checkins.needCategories(s.tenantId, 'es')).find((n) => n.id === 'food')!.label.toLowerCase()}, planteada hoy`);
     expect(page.text).to.contain(t('caseload.sorts.attention', {}, 'es')).and.to.contain(t('caseload.you', {}, 'es'));
     expect(page.text).not.to.contain('urgent food need').and.not.to.contain('Needs attention first');
     const quick = await advisor.post('/caseload/checkins', { date: '2026-03-20', format: 'in_person' }).expect(400);

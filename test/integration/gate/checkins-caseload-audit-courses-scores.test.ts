@@ -60,7 +60,7 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
     const roster = createRosterService(db);
     const navigators = createNavigatorsService(db, roster, createSchoolsService({ db, clock: t.clock, audit, roster, identities: untouchable('identities'), timeZoneOf: touched('timeZoneOf') }));
     const gate = { studentRecords: t.ctx.studentRecords };
-    const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, scriptOf: touched('scriptOf'), timeZoneOf: touched('timeZoneOf'), schoolYearStartOf: touched('schoolYearStartOf') });
+    const checkins = createCheckinsService({ db, clock: t.clock, audit, roster, ...gate, scripts: t.ctx.checkins.scripts, scriptOf: touched('scriptOf'), needsOf: touched('needsOf'), timeZoneOf: touched('timeZoneOf'), schoolYearStartOf: touched('schoolYearStartOf') });
     const caseload = createCaseloadService({
       db, clock: t.clock, timeZoneOf: touched('timeZoneOf'), audit, roster, navigators, ...gate, goals: untouchable('goals'), checkins,
       planStatusFor: touched('planStatusFor'), cadenceDays: 7, pageSize: 50, attentionRules: loadAttentionRulesIn(locales),
@@ -85,10 +85,10 @@ describe('the student-record gate comes first: check-ins, caseload, audit log, c
         notStudentScoped: {
           script: 'the shipped script (data)',
           scripts: 'the shipped script in every language (data)',
-          needCategories: "the script's need categories",
+          needCategories: "the school's needs screener, every need (data, no record)",
           recordedSince: "an automation's dry run (admins, the automation policy): the tenant's check-ins since a time, categories and counts, no words",
           needsRaisedSince: "an automation's dry run (admins, the automation policy): the tenant's needs since a time, no words",
-          needIsSensitive: "the script's rule whether a need category is sensitive (data, no record)",
+          needIsSensitive: "the school's needs screener's rule whether a need category is sensitive (data, no record)",
           shippedWeek: "a week's prompts from the shipped script (data)",
           today: "the school's date",
           recentCheckins: "the caseload's bulk read: its ids come from the caseload, which authorizes its list",

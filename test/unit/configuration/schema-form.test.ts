@@ -11,6 +11,7 @@ import { permissionSetKind } from '../../../src/policies/permission-set.kind.js'
 import { goalCategoriesKind } from '../../../src/goals/goals.schemas.js';
 import { loadCheckinScripts } from '../../../src/checkins/checkins.schemas.js';
 import { checkinScriptKind } from '../../../src/checkins/script-document.js';
+import { needsScreenerKind } from '../../../src/checkins/needs-screener.js';
 import { indicatorRulesKind } from '../../../src/indicators/indicator-rules.js';
 import { terminologyKind } from '../../../src/web/terminology.js';
 import { pulseSurveysKind } from '../../../src/surveys/pulse-document.js';
@@ -87,7 +88,7 @@ describe('forms from schemas (issue 14 item 8)', () => {
   });
 
   it('has words for every shipped kind: its title, its intro, every label', () => {
-    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), goalCategoriesKind, permissionSetKind, checkinScriptKind(loadCheckinScripts(locales)), indicatorRulesKind(loadIndicatorConfig()), terminologyKind, pulseSurveysKind(loadSurveys(locales)), alertRoutingKind(loadAlertRouting()), customFieldsKind(loadShippedFields())] as DocumentKind[]) {
+    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), goalCategoriesKind, permissionSetKind, checkinScriptKind(loadCheckinScripts(locales)), needsScreenerKind(loadCheckinScripts(locales)), indicatorRulesKind(loadIndicatorConfig()), terminologyKind, pulseSurveysKind(loadSurveys(locales)), alertRoutingKind(loadAlertRouting()), customFieldsKind(loadShippedFields())] as DocumentKind[]) {
       const keys = [`configuration.kinds.${kind.id}.title`, `configuration.kinds.${kind.id}.intro`, ...keysOf(formFields(kind.id, jsonSchemaOf(kind.schema), kind.shipped()))];
       for (const locale of locales) for (const key of keys) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
     }
