@@ -34,6 +34,8 @@ export interface AlertsDeps {
   routing: AlertRouting;
   /** The school's routing in force (the `alert-routing` document), read in the raising write's transaction when one is given. */
   routingOf?: (tenantId: string, tx?: DbOrTx) => Promise<AlertRouting>;
+  /** The needs the school's screener holds sensitive (src/checkins' needs-screener document): their alerts keep their category as need-to-know too. */
+  sensitiveNeedsOf?: (tenantId: string) => Promise<readonly string[]>;
   /** Every language's crisis words and phrases (config/crisis-words.json). */
   crisisWords: readonly string[];
   /** How many alerts a page lists at most (open first). */
@@ -203,8 +205,14 @@ export function createAlertsService(deps: AlertsDeps) {
       const whole = { tenantId: user.tenantId, recipientIds: [] };
       authorize(alertPolicy, user, 'list', whole);
       const rows = await repo.list(db, user.tenantId, await seenBeyondOwn(user), user.personId, pageSize);
-      const [names, schools, routing] = await Promise.all([roster.namesOf(user.tenantId, rows.map((r) => r.studentId)), navigators.schoolsOf(user.tenantId, rows.map((r) => r.studentId)), routingFor(user.tenantId)]);
-      const sensitive = new Set(routing.sensitiveCategories);
+      const [names, schools, routing, sensitiveNeeds] = await Promise.all([
+        roster.namesOf(user.tenantId, rows.map((r) => r.studentId)),
+        navigators.schoolsOf(user.tenantId, rows.map((r) => r.studentId)),
+        routingFor(user.tenantId),
+        deps.sensitiveNeedsOf?.(user.tenantId) ?? [],
+      ]);
+      // A category is need-to-know when the routing says so or the school's screener holds the need sensitive.
+      const sensitive = new Set([...routing.sensitiveCategories, ...sensitiveNeeds]);
       if (rows.length > 0) await audit.record(user, { action: 'read', entity: 'alert', studentIds: [...new Set(rows.map((r) => r.studentId))] });
       const locale = user.locale;
       return {

@@ -217,7 +217,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const installedRouting = loadAlertRouting();
   const alertRouting = alertRoutingKind(installedRouting);
   // configuration is built below: bound late. Alerts are raised inside the causing write's transaction, so the school's routing is read through it.
-  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, schools, routing: installedRouting, routingOf: async (t, tx) => routingOf((await configuration.current(t, alertRouting, tx)).body), crisisWords: loadCrisisWords() });
+  const alerts = createAlertsService({ db, clock: deps.clock, audit, mail, roster, navigators, schools, routing: installedRouting, routingOf: async (t, tx) => routingOf((await configuration.current(t, alertRouting, tx)).body), sensitiveNeedsOf: async (t) => (await configuration.current(t, needsScreener)).body.needs.filter((n) => n.sensitive).map((n) => n.id), crisisWords: loadCrisisWords() });
   const describers: Record<string, JobDescriber | undefined> = { ...scores.jobDescribers };
   for (const [type, handler] of Object.entries({ ...rosterSync.jobHandlers, ...scores.jobHandlers, ...connectors.jobHandlers, ...canvas.jobHandlers, ...mail.jobHandlers })) jobs.register(type, handler, describers[type]);
   // A goal measured by an indicator reads its current value through the indicators (bound late: built below).
