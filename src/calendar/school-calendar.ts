@@ -70,6 +70,8 @@ export interface SchoolCalendarDocument {
   of(tenantId: string): Promise<SchoolCalendar>;
   /** A new version with `change` made to the one in force, published at once; `also` runs in its transaction (the page's own audit entry). */
   amend(user: AppUser, change: (inForce: SchoolCalendar) => SchoolCalendar, also?: (tx: DbOrTx) => Promise<void>): Promise<number | null>;
+  /** Drops the cached document (every school's): the stored values its baseline reads have changed. */
+  forget(): void;
 }
 
 /** The calendar with `days` closed under `name`: a day already closed keeps its first name. Days in order. */

@@ -158,6 +158,15 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     },
 
     /**
+     * Drops this process's cached document of a kind, for one school or every school: for a kind whose
+     * baseline is read from settings a feature still writes (a launch adopting its LMS's zone), when it writes them.
+     */
+    forget(kind: DocumentKind, tenantId?: string): void {
+      if (tenantId !== undefined) cache.delete(cacheKey(tenantId, kind.id));
+      else for (const key of cache.keys()) if (key.endsWith(`|${kind.id}`)) cache.delete(key);
+    },
+
+    /**
      * Every version of a kind a tenant has had in force (published or retired), newest first, each as its
      * schema reads it (one it no longer takes is left out): for records written under an earlier version,
      * such as plan words in a field a later template dropped. For features; no gate.

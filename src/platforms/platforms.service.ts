@@ -116,6 +116,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
   const invalidate = () => {
     ancestors.clear();
     zones.clear();
+    // A tenant's columns are the school calendar's baseline: a school without a version reads them afresh.
+    calendar?.forget();
     launchTenants.clear();
     deployments.clear();
   };

@@ -138,6 +138,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const schoolCalendar: SchoolCalendarDocument = {
     of: async (t) => (await configuration.current(t, schoolCalendarDoc)).body,
     amend: (user, change, also) => configuration.amend(user, schoolCalendarDoc, change, also),
+    forget: () => configuration.forget(schoolCalendarDoc),
   };
   const platforms = createPlatformsService(db, lti, audit, schoolCalendar);
   const roster = createRosterService(db);
