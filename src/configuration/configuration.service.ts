@@ -149,7 +149,7 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       // Inside a writer's transaction (`tx`, already in the tenant's scope) the read takes its connection: the
       // embedded database has one, which the transaction holds.
       const row = tx ? await repo.inState(tx, tenantId, kind.id, 'published') : await withTenant(tenantId, () => repo.inState(db, tenantId, kind.id, 'published'));
-      // A stored body was valid when written; one the schema no longer takes (the tool changed since) falls back to the shipped default rather than break pages.
+      // A stored body was valid when written; one the schema no longer takes (the tool changed since) falls back to version 0 (the shipped default, or the school's baseline) rather than break pages.
       const parsed = row ? kind.schema.safeParse(row.body) : null;
       const zero = async () => (await (tx ? zeroOf(kind, tenantId, tx) : withTenant(tenantId, () => zeroOf(kind, tenantId, db)))) as T;
       const found = parsed?.success ? { version: row!.version, body: parsed.data } : { version: 0, body: await zero() };
