@@ -22,7 +22,7 @@ export function calendarRoutes(ctx: AppContext): Router {
     res.status(errors ? 400 : 200).render('calendar/index', {
       titleKey: 'calendar.title',
       nav: [{ href: '/admin', label: t('nav.admin', {}, locale), current: false }],
-      holidays: view.holidays.map((h) => ({ ...h, removeUrl: `${CALENDAR}/${h.id}/remove` })),
+      holidays: view.holidays.map((h) => ({ ...h, removeUrl: `${CALENDAR}/${h.date}/remove` })),
       weekend: view.weekendDays.map((d) => t(`calendar.weekdays.${weekdayKeys[d]}`, {}, locale)).join(', '),
       notice: !errors && req.query.done ? t(`calendar.done.${req.query.done === 'removed' ? 'removed' : 'added'}`, { count: Number.isInteger(count) ? count : 0 }, locale) : undefined,
       values,
@@ -37,8 +37,8 @@ export function calendarRoutes(ctx: AppContext): Router {
     if (!outcome.ok) return render(req, res, outcome.errors, req.body as Record<string, unknown>);
     redirectInTool(res, CALENDAR, { query: { done: 'added', count: outcome.value } });
   });
-  r.post(`${CALENDAR}/:id/remove`, async (req, res) => {
-    await ctx.calendar.remove(req.user!, req.params.id);
+  r.post(`${CALENDAR}/:date/remove`, async (req, res) => {
+    await ctx.calendar.remove(req.user!, req.params.date);
     redirectInTool(res, CALENDAR, { query: { done: 'removed' } });
   });
   return r;

@@ -2,7 +2,10 @@ import { pgTable, text, date, uuid, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, tenantIdColumn } from '../db/columns.js';
 import { tenantKey } from '../db/keys.js';
 
-/** A day the school is closed (a holiday, a teacher day, a break's days): referral response times skip it. */
+/**
+ * A day the school was closed, as kept before the school calendar document (src/calendar/school-calendar.ts):
+ * read only as that document's baseline for a school that never published a version.
+ */
 export const schoolHolidays = pgTable(
   'school_holidays',
   {

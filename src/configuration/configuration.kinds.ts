@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DbOrTx } from '../db/client.js';
 import type { Locale } from '../web/i18n.js';
 
 /**
@@ -11,8 +12,15 @@ export interface DocumentKind<T = unknown> {
   /** Stable, lower-case with dashes: the `kind` of every stored version, and the key in an export. */
   id: string;
   schema: z.ZodType<T>;
-  /** The default that ships with the tool (version 0). */
+  /** The default that ships with the tool (version 0, unless the kind has a baseline). */
   shipped: () => T;
+  /**
+   * A school's own version 0, for a kind whose settings each school kept before they were a document
+   * (the school calendar's zone, year start, group size and closed days): what a school with no version
+   * published keeps, and what "version 0" shows, compares, exports and restores, in place of `shipped`.
+   * Read through `db` (a writer's transaction, or the pool inside the tenant's scope).
+   */
+  baseline?(tenantId: string, db: DbOrTx): Promise<T>;
   /**
    * What a new version may not change from the one in force, whatever its schema allows (the plan
    * template's fields never gain readers): checked on saving a draft, publishing, restoring and importing.

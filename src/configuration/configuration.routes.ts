@@ -42,7 +42,8 @@ const previewQuery = z.object({ version: versionNumber, as: z.string().max(40) }
 /** A problem in the reader's words: configuration.problems.<code>, with its bounds. */
 const problemText = (p: ConfigProblem, user: AppUser) => t(`configuration.problems.${p.code}`, { ...p.params, defaultValue: t('configuration.problems.custom', {}, user.locale) }, user.locale);
 
-const versionLabel = (n: number, user: AppUser) => (n === 0 ? t('configuration.shipped', {}, user.locale) : t('configuration.version', { n }, user.locale));
+/** A version's name; version 0 is the shipped default, or the school's own settings for a kind with a baseline (`zero`). */
+const versionLabel = (n: number, user: AppUser, zero: 'shipped' | 'baseline' = 'shipped') => (n === 0 ? t(`configuration.${zero}`, {}, user.locale) : t('configuration.version', { n }, user.locale));
 
 /** Each field's error in place, by body path; and the summary at the top linking to each field. */
 function placed(problems: readonly ConfigProblem[], user: AppUser) {
@@ -85,6 +86,7 @@ export function configurationRoutes(ctx: AppContext, mount: ConfigurationMount =
       noteError: errors.get('note'),
       fields,
       versions: view.versions,
+      zero: view.zero,
       can: view.can,
       errorSummary: summary,
       saved: req.query.saved === '1',
@@ -167,8 +169,8 @@ export function configurationRoutes(ctx: AppContext, mount: ConfigurationMount =
       titleKey: 'configuration.diff.title',
       kindTitle: t(`configuration.kinds.${kind}.title`, {}, req.user!.locale),
       kindPath: kindPath(kind),
-      a: versionLabel(query.data.a, req.user!),
-      b: versionLabel(query.data.b, req.user!),
+      a: versionLabel(query.data.a, req.user!, ctx.configuration.zeroOf(kind)),
+      b: versionLabel(query.data.b, req.user!, ctx.configuration.zeroOf(kind)),
       runs,
       changed: runs.some((run) => run.op !== 'same'),
     });
@@ -229,7 +231,7 @@ async function renderIndex(ctx: AppContext, req: Request, res: Response, paths: 
   res.render('configuration/index', {
     titleKey: 'configuration.index.title',
     paths,
-    kinds: view.kinds.map((k) => ({ ...k, path: paths.kind(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
+    kinds: view.kinds.map((k) => ({ ...k, zero: ctx.configuration.zeroOf(k.id), path: paths.kind(k.id), title: t(`configuration.kinds.${k.id}.title`, {}, user.locale) })),
     can: view.can,
     imported: typeof req.query.imported === 'string' ? req.query.imported : null,
     ...extra,

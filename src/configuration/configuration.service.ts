@@ -32,7 +32,8 @@ export class ConfigRefused extends Error {
 
 export interface VersionSummary {
   version: number;
-  state: 'draft' | 'published' | 'retired' | 'shipped';
+  /** `shipped`: version 0 is the tool's default; `baseline`: version 0 is the school's own settings from before its kind was a document. */
+  state: 'draft' | 'published' | 'retired' | 'shipped' | 'baseline';
   basedOn: number | null;
   note: string;
   createdBy: string | null;
@@ -52,7 +53,9 @@ const sameDocument = (a: unknown, b: unknown): boolean => canonicalJson(a) === c
 const canonicalJson = (v: unknown): string => JSON.stringify(canonicalize(v, null, null, (_k: string, x: unknown) => x));
 
 const summaryOf = (v: repo.ConfigVersion): VersionSummary => ({ version: v.version, state: v.state, basedOn: v.basedOn, note: v.note, createdBy: v.createdBy, createdAt: v.createdAt, publishedAt: v.publishedAt });
-const shippedSummary: VersionSummary = { version: 0, state: 'shipped', basedOn: null, note: '', createdBy: null, createdAt: null, publishedAt: null };
+const zeroSummary = (kind: DocumentKind) => ({ version: 0, state: kind.baseline ? ('baseline' as const) : ('shipped' as const), basedOn: null, note: '', createdBy: null, createdAt: null, publishedAt: null });
+/** Version 0 of a kind for a school: its baseline where the kind has one, else the shipped default. */
+const zeroOf = async (kind: DocumentKind, tenantId: string, via: DbOrTx): Promise<unknown> => (kind.baseline ? kind.baseline(tenantId, via) : kind.shipped());
 
 /**
  * Issue 14's configuration documents: every school difference as versioned data. A change is a draft
@@ -99,25 +102,34 @@ export function createConfigurationService(deps: ConfigurationDeps) {
   const inForceIn = async (tx: DbOrTx, tenantId: string, kind: DocumentKind): Promise<{ row: repo.ConfigVersion | undefined; body: unknown; history: unknown[] }> => {
     const rows = await repo.versionsOf(tx, tenantId, kind.id);
     const row = rows.find((r) => r.state === 'published');
-    const body = row ? row.body : kind.shipped();
+    const zero = await zeroOf(kind, tenantId, tx);
+    const body = row ? row.body : zero;
     const earlier = rows.filter((r) => r.state === 'retired').sort((a, b) => b.version - a.version).map((r) => r.body);
-    return { row, body, history: row ? [body, ...earlier, kind.shipped()] : [body, ...earlier] };
+    return { row, body, history: row ? [body, ...earlier, zero] : [body, ...earlier] };
   };
 
-  /** The body of a version (0: the shipped default); 404 for a version the kind never had. */
+  /** The body of a version (0: the shipped default, or the school's baseline); 404 for a version the kind never had. */
   async function bodyOf(tenantId: string, kind: DocumentKind, version: number): Promise<unknown> {
-    if (version === 0) return kind.shipped();
+    if (version === 0) return zeroOf(kind, tenantId, db);
     const row = await repo.versionOf(db, tenantId, kind.id, version);
     if (!row) throw notFound();
     return row.body;
   }
 
-  /** In one transaction with the kind's lock: a new version with `body`, published at once (a restore, an import). */
-  async function publishNew(user: AppUser, kind: DocumentKind, body: unknown, note: string): Promise<number> {
+  /**
+   * In one transaction with the kind's lock: a new version with the body `next` makes of the one in force,
+   * published at once (a restore, a feature page's save), and `also` (the page's own writes) in the same
+   * transaction. With `unlessSame`, a body equal to the one in force makes no version (null).
+   */
+  async function publishNew(user: AppUser, kind: DocumentKind, next: (inForce: unknown) => unknown, opts: { note: string; unlessSame?: boolean; also?: (tx: DbOrTx) => Promise<void> }): Promise<number | null> {
+    const { note, also } = opts;
     const at = clock.now();
     const version = await db.transaction(async (tx) => {
       await repo.lockKind(tx, user.tenantId, kind.id);
-      const { row: current, history } = await inForceIn(tx, user.tenantId, kind);
+      const { row: current, body: inForce, history } = await inForceIn(tx, user.tenantId, kind);
+      const body = next(inForce);
+      await also?.(tx);
+      if (opts.unlessSame && sameDocument(inForce, body)) return null;
       refuseUnlessValid(kind, history, body);
       const created = await repo.insertVersion(tx, { tenantId: user.tenantId, kind: kind.id, version: await repo.nextVersion(tx, user.tenantId, kind.id), state: 'retired', body, basedOn: current?.version ?? 0, note, createdBy: user.personId, createdAt: at, updatedAt: at });
       await repo.publish(tx, user.tenantId, kind.id, created.version, user.personId, at);
@@ -137,11 +149,21 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       // Inside a writer's transaction (`tx`, already in the tenant's scope) the read takes its connection: the
       // embedded database has one, which the transaction holds.
       const row = tx ? await repo.inState(tx, tenantId, kind.id, 'published') : await withTenant(tenantId, () => repo.inState(db, tenantId, kind.id, 'published'));
-      // A stored body was valid when written; one the schema no longer takes (the tool changed since) falls back to the shipped default rather than break pages.
+      // A stored body was valid when written; one the schema no longer takes (the tool changed since) falls back to version 0 (the shipped default, or the school's baseline) rather than break pages.
       const parsed = row ? kind.schema.safeParse(row.body) : null;
-      const found = parsed?.success ? { version: row!.version, body: parsed.data } : { version: 0, body: kind.shipped() };
+      const zero = async () => (await (tx ? zeroOf(kind, tenantId, tx) : withTenant(tenantId, () => zeroOf(kind, tenantId, db)))) as T;
+      const found = parsed?.success ? { version: row!.version, body: parsed.data } : { version: 0, body: await zero() };
       cache.set(key, { at: Date.now(), ...found });
       return found;
+    },
+
+    /**
+     * Drops this process's cached document of a kind, for one school or every school: for a kind whose
+     * baseline is read from settings a feature still writes (a launch adopting its LMS's zone), when it writes them.
+     */
+    forget(kind: DocumentKind, tenantId?: string): void {
+      if (tenantId !== undefined) cache.delete(cacheKey(tenantId, kind.id));
+      else for (const key of cache.keys()) if (key.endsWith(`|${kind.id}`)) cache.delete(key);
     },
 
     /**
@@ -189,7 +211,8 @@ export function createConfigurationService(deps: ConfigurationDeps) {
         inForce: inForce.version,
         draft: draft ? { version: draft.version, edits: draft.edits, basedOn: draft.basedOn, note: draft.note } : null,
         body: draft ? draft.body : inForce.body,
-        versions: [...rows.map(summaryOf), shippedSummary],
+        versions: [...rows.map(summaryOf), zeroSummary(kind)],
+        zero: zeroSummary(kind).state,
         can: canMap(configurationPolicy, user, configurationActions, { tenantId: user.tenantId }),
       };
     },
@@ -210,6 +233,11 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       return kind.preview.render(parsed.data, user.locale, audience);
     },
 
+    /** What version 0 of a kind is, for its label: the shipped default, or the school's own settings from before versions. */
+    zeroOf(kindId: string): 'shipped' | 'baseline' {
+      return kindOf(kindId).baseline ? 'baseline' : 'shipped';
+    },
+
     /** The kind's schema, to read a posted editor form back into a body. */
     schemaOf(user: AppUser, kindId: string) {
       gate(user, 'edit');
@@ -222,7 +250,7 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       const kind = kindOf(kindId);
       const rows = await repo.versionsOf(db, user.tenantId, kind.id);
       await audit.record(user, { action: 'read', entity: 'configuration' });
-      return [...rows.map(summaryOf), shippedSummary];
+      return [...rows.map(summaryOf), zeroSummary(kind)];
     },
 
     /** One version's body (0: shipped), to show or to start an edit from. */
@@ -298,7 +326,31 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       gate(user, 'publish');
       const kind = kindOf(kindId);
       const body = await bodyOf(user.tenantId, kind, version);
-      return publishNew(user, kind, body, `restored:${version}`);
+      // The admin asked for this version in force: a new one even when it holds the same body.
+      return (await publishNew(user, kind, () => body, { note: `restored:${version}` }))!;
+    },
+
+    /**
+     * A feature's own settings page saves into its kind's document: `change` makes the next body from the
+     * one in force, published at once as a new version (checked, audited and versioned as any other; a
+     * draft the console holds stays a draft), under the kind's lock so two pages' saves never lose one
+     * another's change. `also` runs in the same transaction (the page's own audit entry). Returns the
+     * version, or null when the change leaves the document as it was (nothing published).
+     */
+    async amend<T>(user: AppUser, kind: DocumentKind<T>, change: (inForce: T) => T, also?: (tx: DbOrTx) => Promise<void>): Promise<number | null> {
+      gate(user, 'publish');
+      const known = kindOf(kind.id);
+      return publishNew(
+        user,
+        known,
+        (inForce) => {
+          const parsed = known.schema.safeParse(inForce);
+          // A stored body this release no longer takes: the admin sees its problems rather than a change made to half a document.
+          if (!parsed.success) throw new ConfigRefused(problemsOf(kind.id, kind.schema, inForce));
+          return change(parsed.data as T);
+        },
+        { note: 'amended', unlessSame: true, also },
+      );
     },
 
     /** What changed from version `a` to `b` of a kind (0: shipped), as runs of its pretty-printed JSON. */

@@ -6,7 +6,6 @@ import { PlatformInputError, type Tenant } from './platforms.service.js';
 import { redirectInTool } from '../web/forms.js';
 import { asSystem } from '../db/tenant-scope.js';
 import { schoolTimeZone } from '../web/time-zone.js';
-import { defaultSchoolYearStart } from '../web/school-year.js';
 import { t, type Locale } from '../web/i18n.js';
 
 /** Every zone the runtime knows, offered as suggestions while typing (the input still takes any valid name). */
@@ -55,11 +54,13 @@ export function platformsRoutes(ctx: AppContext): Router {
       updateUrl: `${PAGE}/${t.id}/deployments`,
       approveUrl: `${PAGE}/${t.id}/deployments/approve`,
       timeZoneUrl: `${PAGE}/${t.id}/time-zone`,
-      timeZoneShown: t.timeZone ?? schoolTimeZone,
-      timeZoneValue: typeof form.timeZone === 'string' ? form.timeZone : (t.timeZone ?? ''),
+      // The zone and year start in force (the school calendar's), not the row's own columns.
+      timeZone: t.calendar.timeZone,
+      timeZoneShown: t.calendar.timeZone ?? schoolTimeZone,
+      timeZoneValue: typeof form.timeZone === 'string' ? form.timeZone : (t.calendar.timeZone ?? ''),
       // A refused name the admin sent stays shown (selected) so they see what was refused.
       timeZoneUnlisted: typeof form.timeZone === 'string' && form.timeZone !== '' && !zoneNames.includes(form.timeZone),
-      ...yearStartView(req.user!.locale, t.schoolYearStart ?? defaultSchoolYearStart, form),
+      ...yearStartView(req.user!.locale, t.calendar.schoolYearStart, form),
       schoolYearUrl: `${PAGE}/${t.id}/school-year`,
     }));
     res.render('platforms/index', {

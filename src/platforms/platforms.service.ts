@@ -10,6 +10,7 @@ import { familyCodes } from '../lti/families/index.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { isTimeZone, schoolTimeZone, timeZoneName } from '../web/time-zone.js';
 import { defaultSchoolYearStart, schoolYearStart, schoolYearStartFrom } from '../web/school-year.js';
+import type { SchoolCalendarDocument } from '../calendar/school-calendar.js';
 import { t } from '../web/i18n.js';
 import { familyFor, type LmsFamily } from '../lti/families/index.js';
 
@@ -40,7 +41,7 @@ export class PlatformInputError extends HttpError {
 }
 
 const FRAME_ANCESTOR_TTL_MS = 30_000;
-/** Every signed-in page needs the school's zone; an admin's change shows within a minute on other workers. */
+/** Every signed-in page needs the school's zone; a launch's zone shows within a minute on other workers. */
 const TIME_ZONE_TTL_MS = 60_000;
 /**
  * Every login and launch reads its platform: kept this long. A change made through this service
@@ -81,19 +82,32 @@ export function zoneToAdopt(tenant: Pick<repo.TenantRow, 'timeZone'>, zone: stri
  */
 export type DeploymentAdmission = 'known' | 'new' | 'held';
 
-/** Tenants (LMS registrations) and their deployments. */
-export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>) {
+/**
+ * Tenants (LMS registrations) and their deployments. The school's zone and year start are the school
+ * calendar document's (`calendar`, bound late in app.ts; the pages below save into it); the tenant's own
+ * columns hold the zone a launch's LMS named and what the school set before that document, its baseline.
+ * Without `calendar` (the command-line tool, which reads neither) those columns are all there is.
+ */
+export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<AuditService, 'record'>, calendar?: SchoolCalendarDocument) {
   const ancestors = new Map<string, { at: number; origins: string[] }>();
-  /** Each school's calendar: its zone and its school year's first day, read together. */
-  const zones = new Map<string, { at: number; zone: string; yearStart: string }>();
-  const calendarOf = async (tenantId: string) => {
+  /** Each school's stored zone (null: none yet) and year start, read together. */
+  const zones = new Map<string, { at: number; zone: string | null; yearStart: string }>();
+  const storedOf = async (tenantId: string, via: DbOrTx = db) => {
+    const row = await repo.findTenant(via, tenantId);
+    const stored = schoolYearStart.safeParse(row?.schoolYearStart);
+    return { zone: row?.timeZone ?? null, yearStart: stored.success ? stored.data : defaultSchoolYearStart };
+  };
+  const cachedStoredOf = async (tenantId: string) => {
     const hit = zones.get(tenantId);
     if (hit && Date.now() - hit.at < TIME_ZONE_TTL_MS) return hit;
-    const row = await repo.findTenant(db, tenantId);
-    const stored = schoolYearStart.safeParse(row?.schoolYearStart);
-    const calendar = { at: Date.now(), zone: row?.timeZone ?? schoolTimeZone, yearStart: stored.success ? stored.data : defaultSchoolYearStart };
-    zones.set(tenantId, calendar);
-    return calendar;
+    const stored = { at: Date.now(), ...(await storedOf(tenantId)) };
+    zones.set(tenantId, stored);
+    return stored;
+  };
+  /** The pages' saves go into the school calendar document; the command-line tool, built without it, never saves them. */
+  const amendCalendar: SchoolCalendarDocument['amend'] = (user, change, also) => {
+    if (!calendar) throw new Error('the school calendar document is not wired');
+    return calendar.amend(user, change, also);
   };
   /** Found platforms, by `id:<id>` and by `iss:<issuer> <client id>`; a platform not found is never kept. */
   const launchTenants = new Map<string, { at: number; tenant: Tenant }>();
@@ -102,6 +116,8 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
   const invalidate = () => {
     ancestors.clear();
     zones.clear();
+    // A tenant's columns are the school calendar's baseline: a school without a version reads them afresh.
+    calendar?.forget();
     launchTenants.clear();
     deployments.clear();
   };
@@ -152,8 +168,10 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       authorize(platformPolicy, user, 'list', { tenantId: user.tenantId });
       const own = withLms(await repo.findTenant(db, user.tenantId));
       if (!own) return { own: null };
-      const [deployments, pendingDeployments] = await Promise.all([repo.listDeployments(db, own.id), repo.listDeployments(db, own.id, 'pending')]);
-      return { own: { ...own, deployments, pendingDeployments, can: canMap(platformPolicy, user, platformActions, { tenantId: own.id }) } };
+      const [deployments, pendingDeployments, doc] = await Promise.all([repo.listDeployments(db, own.id), repo.listDeployments(db, own.id, 'pending'), calendar?.of(own.id)]);
+      // What is in force: the school calendar's zone, else the LMS's (null: none yet, UTC); its year start.
+      const inForce = { timeZone: doc?.timeZone || own.timeZone || null, schoolYearStart: doc?.schoolYearStart ?? own.schoolYearStart ?? defaultSchoolYearStart };
+      return { own: { ...own, calendar: inForce, deployments, pendingDeployments, can: canMap(platformPolicy, user, platformActions, { tenantId: own.id }) } };
     },
 
     /**
@@ -273,46 +291,50 @@ export function createPlatformsService(db: Db, keys: PlatformKeys, audit: Pick<A
       return origins;
     },
 
-    /** The school's IANA zone (UTC until an admin or a launch says), cached briefly. */
+    /**
+     * The school's IANA zone: its school calendar's, else the one its LMS named at a launch, else UTC.
+     * Both cached briefly (the document's cache is dropped on its publish, the stored one on a launch's adoption).
+     */
     async timeZoneOf(tenantId: string): Promise<string> {
-      return (await calendarOf(tenantId)).zone;
+      const [doc, stored] = await Promise.all([calendar?.of(tenantId), cachedStoredOf(tenantId)]);
+      return doc?.timeZone || stored.zone || schoolTimeZone;
     },
     /**
      * The school year's first day (MM-DD; 1 August until an admin says): the one boundary plans,
-     * imports, indicators and check-in weeks count "this year" from (src/web/school-year.ts). Cached with the zone.
+     * imports, indicators and check-in weeks count "this year" from (src/web/school-year.ts).
      */
     async schoolYearStartOf(tenantId: string): Promise<string> {
-      return (await calendarOf(tenantId)).yearStart;
+      return calendar ? (await calendar.of(tenantId)).schoolYearStart : (await cachedStoredOf(tenantId)).yearStart;
     },
-    /** An admin sets the school year's first day (the posted month and day); audited. Throws PlatformInputError (field schoolYearStart) for a day not every year has. */
+    /** The zone ('' for none) and year start the tenant row kept before the school calendar document: that document's baseline. */
+    async storedCalendar(tenantId: string, via: DbOrTx = db): Promise<{ timeZone: string; schoolYearStart: string }> {
+      const stored = await storedOf(tenantId, via);
+      return { timeZone: stored.zone ?? '', schoolYearStart: stored.yearStart };
+    },
+    /** An admin sets the school year's first day (the posted month and day): a new version of the school calendar, audited. Throws PlatformInputError (field schoolYearStart) for a day not every year has. */
     async setSchoolYearStart(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
       authorize(platformPolicy, user, 'update', { tenantId });
       const form = schoolYearStartForm.safeParse(posted);
       const parsed = schoolYearStartFrom(form.success ? form.data.month : undefined, form.success ? form.data.day : undefined);
       if (!parsed.ok) throw new PlatformInputError([{ field: 'schoolYearStart', text: t(`admin.schoolYear.problems.${parsed.problem}`, {}, user.locale) }]);
-      await db.transaction(async (tx) => {
-        await repo.updateTenant(tx, tenantId, { schoolYearStart: parsed.start });
-        await audit.record(user, { action: 'update', entity: 'tenant_school_year', entityId: tenantId }, tx);
-      });
-      invalidate();
+      await amendCalendar(user, (doc) => ({ ...doc, schoolYearStart: parsed.start }), (tx) => audit.record(user, { action: 'update', entity: 'tenant_school_year', entityId: tenantId }, tx));
       return parsed.start;
     },
-    /** A zone the LMS sent with a launch: kept only when the school has none yet and the name is a real zone. */
+    /**
+     * A zone the LMS sent with a launch: kept on the tenant only when it has none yet and the name is a real
+     * zone. It counts while the school calendar names no zone of its own (timeZoneOf).
+     */
     async adoptTimeZone(tenant: Pick<Tenant, 'id' | 'timeZone'>, zone: string | undefined, tx: DbOrTx = db): Promise<void> {
       const adopted = zoneToAdopt(tenant, zone);
       if (adopted && (await repo.adoptTimeZone(tx, tenant.id, adopted))) invalidate();
     },
-    /** An admin sets the school's zone (the posted form); audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
+    /** An admin sets the school's zone (the posted form): a new version of the school calendar, audited. Throws PlatformInputError (field timeZone) for a name that is no zone. */
     async setTimeZone(user: AppUser, tenantId: string, posted: unknown): Promise<string> {
       authorize(platformPolicy, user, 'update', { tenantId });
       const form = timeZoneForm.safeParse(posted);
       const parsed = timeZoneName.safeParse(form.success ? (form.data.timeZone ?? '') : '');
       if (!parsed.success) throw new PlatformInputError(issuesOf(parsed.error, user.locale, 'timeZone'));
-      await db.transaction(async (tx) => {
-        await repo.updateTenant(tx, tenantId, { timeZone: parsed.data });
-        await audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: tenantId }, tx);
-      });
-      invalidate();
+      await amendCalendar(user, (doc) => ({ ...doc, timeZone: parsed.data }), (tx) => audit.record(user, { action: 'update', entity: 'tenant_time_zone', entityId: tenantId }, tx));
       return parsed.data;
     },
     invalidate,

@@ -2,7 +2,10 @@ import { check, pgTable, smallint, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { tenants } from '../platforms/platforms.tables.js';
 
-/** The school's report settings: one row per tenant, none until an admin saves (the defaults hold). */
+/**
+ * The report settings a school saved before the school calendar document (src/calendar/school-calendar.ts)
+ * held its minimum group size: read only as that document's baseline for a school that never published a version.
+ */
 export const reportSettings = pgTable(
   'report_settings',
   {

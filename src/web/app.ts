@@ -75,6 +75,7 @@ import { createProvidersService } from '../providers/providers.service.js';
 import type { ProviderReferrals } from '../providers/provider-user.js';
 import { providerReferralsOf } from '../referrals/referrals.provider-routes.js';
 import { createCalendarService } from '../calendar/calendar.service.js';
+import { schoolCalendarKind, type SchoolCalendarDocument } from '../calendar/school-calendar.js';
 import { createSchoolsService } from '../schools/schools.service.js';
 import { createLeaderService } from '../dashboards/leader.service.js';
 import { createDashboardsService } from '../dashboards/dashboards.service.js';
@@ -114,7 +115,7 @@ export interface App {
 /** What a test may wire in place of the real thing. */
 export interface AppWiring {
   providerReferrals?: ProviderReferrals;
-  /** The school's minimum group size for aggregate reports, in place of its setting (src/reports). */
+  /** The school's minimum group size for aggregate reports, in place of its school calendar's (src/reports). */
   minimumGroupSize?: (tenantId: string) => Promise<number>;
   /** Seconds a request to a district's OpenID provider may take (5 unless a test wants a quicker answer). */
   oidcTimeoutSeconds?: number;
@@ -125,7 +126,21 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // The key registry looks tenants up through the platforms service, which needs it to register keys: bound late.
   const lti = createLtiService({ db, clock: deps.clock, logger: deps.logger, encryptionKey: deps.config.encryptionKey, findTenant: (id) => platforms.find(id) });
   const audit = createAuditService(db, deps.clock);
-  const platforms = createPlatformsService(db, lti, audit);
+  // The school calendar (issue 14 item 3): zone, year start, minimum group size and closed days, one
+  // configuration document. A school that never published one keeps what the platforms, reports and calendar
+  // pages stored before (its baseline), read one after another: a writer's transaction has one connection.
+  // Bound late: those features and the configuration are built below.
+  const schoolCalendarDoc = schoolCalendarKind(async (t, via) => ({
+    ...(await platforms.storedCalendar(t, via)),
+    minGroupSize: await reports.storedMinGroupSize(t, via),
+    holidays: await calendar.storedHolidays(t, via),
+  }));
+  const schoolCalendar: SchoolCalendarDocument = {
+    of: async (t) => (await configuration.current(t, schoolCalendarDoc)).body,
+    amend: (user, change, also) => configuration.amend(user, schoolCalendarDoc, change, also),
+    forget: () => configuration.forget(schoolCalendarDoc),
+  };
+  const platforms = createPlatformsService(db, lti, audit, schoolCalendar);
   const roster = createRosterService(db);
   // The schools whose background rounds run (nightly recomputes, digests, snapshots).
   const activeTenantIds = async () => (await platforms.list()).filter((p) => p.active).map((p) => p.id);
@@ -327,7 +342,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, needsScreener, indicatorRules, terminologyKind, pulseSurveys, alertRouting, customFields] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, needsScreener, indicatorRules, terminologyKind, pulseSurveys, alertRouting, customFields, schoolCalendarDoc] });
   /** The words the school calls its roles by, for every page its people open (src/web/terminology.ts). */
   const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
@@ -342,9 +357,9 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     secrets: createSecretBox(deps.config.encryptionKey, 'district-sign-on'),
     oidc: { timeoutSeconds: wiring.oidcTimeoutSeconds ?? 5, allowLoopbackHttp: deps.config.env !== 'production' },
   });
-  const calendar = createCalendarService({ db, audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays });
-  const reports = createReportsService({ db, audit, clock: deps.clock });
-  // The school's minimum group size for aggregate figures (its setting on /admin/reports; a test may wire its own).
+  const calendar = createCalendarService({ audit, timeZoneOf: (t) => platforms.timeZoneOf(t), weekendDays: referralsConfig.weekendDays, document: schoolCalendar });
+  const reports = createReportsService({ db, audit, calendar: schoolCalendar });
+  // The school's minimum group size for aggregate figures (its school calendar's, set on /admin/reports too; a test may wire its own).
   const minGroupSize = wiring.minimumGroupSize ?? ((t: string) => reports.settingsFor(t).then((s) => s.minGroupSize));
   const referrals = createReferralsService({
     fields: recordFields,

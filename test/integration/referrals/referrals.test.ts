@@ -173,10 +173,13 @@ describe('referrals', function () {
     expect(new Date((await referral(id)).due_at).toISOString()).to.equal(END_OF_TUESDAY);
     const routine = await refer(advisor, { support: housing, urgency: 'routine' });
     expect(new Date((await referral(routine)).due_at).toISOString()).to.equal('2026-03-11T23:59:59.999Z');
-    const [h] = await rows<{ id: string }>(sql`select id from school_holidays where tenant_id = ${s.tenantId}`);
-    await advisor.post(`/admin/calendar/${h!.id}/remove`).expect(403);
-    await admin.post(`/admin/calendar/${h!.id}/remove`).expect(303);
-    expect(await count('school_holidays')).to.equal(0);
+    // The closed day is a version of the school calendar document (school_holidays holds only what came before it), removed by its date.
+    const closed = async () => Number((await rows<{ n: string }>(sql`select jsonb_array_length(body->'holidays') as n from config_versions where tenant_id = ${s.tenantId} and kind = 'school-calendar' and state = 'published'`))[0]!.n);
+    expect(await closed()).to.equal(1);
+    await advisor.post('/admin/calendar/2026-03-09/remove').expect(403);
+    await admin.post('/admin/calendar/2026-03-09/remove').expect(303);
+    await admin.post('/admin/calendar/2026-03-09/remove').expect(404);
+    expect(await closed()).to.equal(0);
   });
 
   /** The app's referrals service with a hook that records what it is told, and a small queue page. */
