@@ -313,6 +313,10 @@ export function createConfigurationService(deps: ConfigurationDeps) {
         await repo.lockKind(tx, user.tenantId, kind.id);
         const draft = await repo.inState(tx, user.tenantId, kind.id, 'draft');
         if (!draft || draft.version !== version) throw conflict(message('configuration.errors.staleDraft'), 'stale_draft');
+        // A version that went in force after the draft began (a restore, an import, a feature page's change)
+        // would be undone unseen by publishing it: the admin compares and begins again from the one in force.
+        const inForce = (await repo.inState(tx, user.tenantId, kind.id, 'published'))?.version ?? 0;
+        if (inForce !== draft.basedOn) throw conflict(message('configuration.errors.inForceChanged', { draft: String(draft.version), based: String(draft.basedOn), now: String(inForce) }), 'in_force_changed');
         // Checked again: the schema may have changed since the draft was saved (a new release of the tool), or another version gone in force.
         refuseUnlessValid(kind, (await inForceIn(tx, user.tenantId, kind)).history, draft.body);
         await repo.publish(tx, user.tenantId, kind.id, draft.version, user.personId, at);

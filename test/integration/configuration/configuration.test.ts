@@ -88,6 +88,20 @@ describe('configuration documents: versions like a change set', function () {
     await config.publish(admin, goalCategories.id, started.version);
   });
 
+  it('refuses to publish a draft begun before another version went in force: that change is never undone unseen', async () => {
+    const inForce = await config.current(s.tenantId, goalCategories);
+    const started = await config.saveDraft(admin, goalCategories.id, { body: { values: [{ id: 'academic', en: 'Schoolwork', es: 'Trabajo escolar' }] }, edits: null });
+    // Meanwhile another admin restores the version in force (a new published version, the same words).
+    const restored = await config.restore(otherAdmin, goalCategories.id, inForce.version);
+    const refused = (await refusal(() => config.publish(admin, goalCategories.id, started.version))) as HttpError;
+    expect(refused.status).to.equal(409);
+    expect(refused.message).to.contain(`version ${restored}`);
+    // The restored version stays in force; the draft is kept, to compare and begin again from.
+    expect((await config.current(s.tenantId, goalCategories)).version).to.equal(restored);
+    expect((await config.draft(admin, goalCategories.id))?.version).to.equal(started.version);
+    await config.discard(admin, goalCategories.id);
+  });
+
   it('compares any two versions, and restores an earlier one as a new version (the history only grows)', async () => {
     await config.saveDraft(admin, standards.id, { body: { urgentDays: 0, routineDays: 3 }, edits: null });
     await config.publish(admin, standards.id, 2);
