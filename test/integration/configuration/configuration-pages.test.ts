@@ -124,4 +124,16 @@ describe('configuration pages: an editor drawn from the schema', function () {
     await admin.get('/admin/configuration/no-such-kind').expect(404);
     await admin.get(`${EDITOR}/diff?a=x`).expect(400);
   });
+
+  it('offers no Publish on a draft begun before another version went in force, and says why; a post of it is a 409', async () => {
+    const form = formOf((await admin.get(EDITOR).expect(200)).text);
+    await admin.post(`${EDITOR}/draft`, { ...form, edits: '' }).expect(303);
+    const draft = Math.max(...(await versions()).map((v) => v.version));
+    const inForceNow = (await t.ctx.configuration.current(s.tenantId, rules)).version;
+    await admin.post(`${EDITOR}/restore`, { version: String(inForceNow) }).expect(303);
+    const page = (await admin.get(EDITOR).expect(200)).text;
+    expect(page).to.contain(`after draft version ${draft} began`).and.not.to.contain(`Publish version ${draft}`);
+    await admin.post(`${EDITOR}/publish`, { version: String(draft) }).expect(409);
+    await admin.post(`${EDITOR}/discard`).expect(303);
+  });
 });
