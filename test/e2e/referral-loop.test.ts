@@ -70,7 +70,9 @@ describe('sandbox LMS in Chromium: a need, an alert, a referral and a community 
       await accessible(frame, 'new referral');
       const housing = frame.getByLabel('Support', { exact: true }).locator('option', { hasText: 'Housing stability liaison' });
       await frame.getByLabel('Support', { exact: true }).selectOption((await housing.getAttribute('value'))!);
-      await frame.getByLabel('Reason').fill('Family has to leave their apartment this month.');
+      await frame.getByLabel('Reason', { exact: true }).fill('Family has to leave their apartment this month.');
+      // The school's own reason picklist (a field of the school's own on referrals), chosen with the referral.
+      await frame.getByLabel(/^Reason for the referral/).selectOption('basic-needs');
       await frame.getByRole('radio', { name: 'Urgent' }).check();
       await frame.getByRole('button', { name: 'Make the referral' }).click();
       await frame.getByRole('heading', { name: /Amara Okafor/ }).waitFor();
