@@ -471,11 +471,11 @@ export function createCheckinsService(deps: CheckinsDeps) {
     /** Retention (the district's setting, applied nightly by src/records-requests): empties the words of check-ins before `day`, keeping the rows. */
     async clearTextsBefore(tenantId: string, day: string): Promise<number> {
       // The school's own fields of those check-ins lose their words too (read before the transaction: the embedded database has one connection).
-      const layout = await deps.fields?.layoutOf(tenantId, 'checkin');
+      const facts = await deps.fields?.factKeysOf(tenantId, 'checkin');
       return withTenant(tenantId, () =>
         db.transaction(async (tx) => {
           const cleared = await repo.clearTextsBefore(tx, tenantId, day);
-          const fieldWords = deps.fields && layout ? await deps.fields.forgetWords(tenantId, 'checkin', tx, repo.idsBefore(tx, tenantId, day), layout) : 0;
+          const fieldWords = deps.fields && facts ? await deps.fields.forgetWords(tx, tenantId, 'checkin', repo.idsBefore(tx, tenantId, day), facts) : 0;
           return cleared + fieldWords;
         }),
       );

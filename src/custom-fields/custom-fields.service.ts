@@ -1,4 +1,3 @@
-import jsonLogic, { type RulesLogic } from 'json-logic-js';
 import type { SQLWrapper } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { AppUser } from '../auth/user.js';
@@ -6,11 +5,12 @@ import type { Clock } from '../web/clock.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { RosterService } from '../roster/roster.service.js';
 import type { Relationship } from '../policies/student-record.js';
+import { planAudience } from '../policies/plan.js';
 import { t, type Locale } from '../web/i18n.js';
 import { fieldErrors, InvalidInput, prefixed, sortFieldSaves, summaryOf, typedAnswers, type SummaryItem } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
-import { ruleValue, shownValue } from '../plans/plan-template.js';
-import { fieldsFormOf, type CustomFields, type FieldReader, type RecordObject } from './custom-fields.schemas.js';
+import { rulesBroken, shownValue } from '../plans/plan-template.js';
+import { fieldsFormOf, type CustomFields, type RecordObject } from './custom-fields.schemas.js';
 import { layoutIn } from './custom-fields.kind.js';
 import * as repo from './custom-fields.repository.js';
 import { fieldInputId, fieldView, readableBy, sectionsView, writableBy, type FieldsReader } from './custom-fields.presenter.js';
@@ -130,9 +130,8 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
         const ref = { tenantId: user.tenantId, object, ...at };
         const current = new Map((await repo.lockValues(w, ref)).map((v) => [v.fieldKey, v]));
         // The school's rules, over what the record will hold: one broken refuses the save whole.
-        const data = Object.fromEntries(fields.map((f) => [f.key, ruleValue(f, posted.find((p) => p.key === f.key)?.text ?? current.get(f.key)?.value)]));
-        const broken = layout.rules.filter((r) => posted.some((p) => p.key === r.field) && jsonLogic.truthy(jsonLogic.apply(JSON.parse(r.when) as RulesLogic, data)));
-        if (broken.length > 0) throw new InvalidInput(Object.fromEntries(broken.map((r) => [`text.${r.field}`, r.message])));
+        const broken = rulesBroken(layout.rules, fields, new Map([...current].map(([k, v]) => [k, v.value])), new Map(posted.map((p) => [p.key, p.text])));
+        if (broken.size > 0) throw new InvalidInput(Object.fromEntries([...broken].map(([key, text]) => [`text.${key}`, text])));
         const sorted = sortFieldSaves(posted, new Map([...current].map(([k, v]) => [k, { text: v.value, version: v.version, row: v }])));
         // A stale field the editor left as they loaded it is not theirs to fight over: only a change over a newer value is a conflict.
         const stale = [];
@@ -165,18 +164,17 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
     },
 
     /**
-     * Retention: the words of the school's fields on these records (short and long text, and values of
-     * fields the school has since dropped, whose kind nobody can vouch for) go with their history; chosen
-     * values, dates, numbers and yes/no stay, as the record's own facts do. In the owner's transaction;
-     * `recordIds` is its subquery of the records. How many values went.
+     * Retention, read before its transaction: the object's fields whose values are facts (a choice, a
+     * date, a number, yes/no) and stay as the record's own facts do. Words (short and long text) and
+     * values of fields the school has since dropped, whose kind nobody can vouch for, are not among them.
      */
-    async forgetWords(tenantId: string, object: RecordObject, tx: DbOrTx, recordIds: SQLWrapper, layout: Awaited<ReturnType<typeof layoutOf>>): Promise<number> {
-      const facts = layout.sections.flatMap((s) => s.fields).filter((f) => f.type !== 'short' && f.type !== 'long').map((f) => f.key);
-      return repo.forgetValues(tx, tenantId, object, recordIds, facts);
+    async factKeysOf(tenantId: string, object: RecordObject): Promise<string[]> {
+      const layout = await layoutOf(tenantId, object, undefined);
+      return layout.sections.flatMap((s) => s.fields).filter((f) => f.type !== 'short' && f.type !== 'long').map((f) => f.key);
     },
 
-    /** An object's fields in force, read before a transaction that needs them (retention). */
-    layoutOf: (tenantId: string, object: RecordObject) => layoutOf(tenantId, object, undefined),
+    /** Retention, in the owner's transaction: the values of these records (its subquery) but `facts`, with their history, go. How many values went. */
+    forgetWords: (tx: DbOrTx, tenantId: string, object: RecordObject, recordIds: SQLWrapper, facts: readonly string[]) => repo.forgetValues(tx, tenantId, object, recordIds, facts),
 
     /** The fields a form for a new record offers this person (a check-in being recorded): none when the school has none they write. */
     async newForm(user: AppUser, object: RecordObject, reader: FieldsReader, outcome?: FieldsOutcome) {
@@ -196,7 +194,8 @@ export type CustomFieldsService = ReturnType<typeof createCustomFieldsService>;
  * teacher reads none). `mayWrite` is the owning feature's policy on the record itself.
  */
 export function fieldsReaderOf(relationship: Relationship, mayWrite: boolean): FieldsReader | null {
-  const reads: FieldReader | null = relationship === 'self' ? 'student' : relationship === 'mentor' ? 'family' : ['advisor', 'staff', 'admin'].includes(relationship) ? 'adult' : null;
-  if (!reads) return null;
+  // The plan's audiences are the same people; a subject teacher reads only what the plan shares with them.
+  const reads = planAudience(relationship);
+  if (reads === null || reads === 'teacher') return null;
   return { reads, writes: mayWrite && reads !== 'family' ? reads : null };
 }

@@ -96,12 +96,20 @@ export function ruleValue(f: AnswerField, text: string | undefined): unknown {
  * -> message in the person's language.
  */
 export function brokenRules(tpl: PlanTemplate, voice: Voice, saved: ReadonlyMap<string, string>, posted: ReadonlyMap<string, string>): Map<string, string> {
-  const fields = tpl.sections.flatMap((s) => s.fields).filter((f) => voicesOf(f).includes(voice));
+  return rulesBroken(tpl.rules ?? [], tpl.sections.flatMap((s) => s.fields).filter((f) => voicesOf(f).includes(voice)), saved, posted);
+}
+
+/**
+ * The validation rules a save breaks, over any answer fields (a plan's in one voice, a record's own):
+ * each rule on a posted field whose logic is true over the values (what is saved, the posted values over
+ * it). Field key -> message, one a field.
+ */
+export function rulesBroken(rules: readonly { field: string; when: string; message: string }[], fields: readonly (AnswerField & { key: string })[], saved: ReadonlyMap<string, string>, posted: ReadonlyMap<string, string>): Map<string, string> {
   const data = Object.fromEntries(fields.map((f) => [f.key, ruleValue(f, posted.get(f.key) ?? saved.get(f.key))]));
   const broken = new Map<string, string>();
-  for (const rule of tpl.rules ?? []) {
+  for (const rule of rules) {
     if (!posted.has(rule.field) || broken.has(rule.field)) continue;
-    // The schema proved the logic parses and runs on a blank plan.
+    // The schema proved the logic parses and runs on blank values.
     if (jsonLogic.truthy(jsonLogic.apply(JSON.parse(rule.when) as RulesLogic, data))) broken.set(rule.field, rule.message);
   }
   return broken;
