@@ -101,7 +101,16 @@ describe('admin console in Chromium: a picklist value and a custom field, previe
       await field(win, `${goalRow}.edit.student`).check();
       await field(win, `${goalRow}.edit.adult`).check();
       for (const who of ['student', 'adult', 'family']) await field(win, `${goalRow}.see.${who}`).check();
-      await saveAndPublish(win);
+      await win.getByRole('button', { name: 'Start a draft' }).click();
+      await win.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
+      // Its preview: every record as the student meets it, the new field an input they would write, nothing to save.
+      const [fieldsPreview] = await Promise.all([context.waitForEvent('page'), win.getByRole('link', { name: 'As the student', exact: true }).click()]);
+      await fieldsPreview.getByRole('heading', { level: 1, name: /Sample Student/ }).waitFor();
+      expect(await fieldsPreview.getByRole('textbox', { name: 'Help from home' }).isDisabled()).to.equal(true);
+      await accessible(fieldsPreview.mainFrame(), 'record fields preview');
+      await fieldsPreview.close();
+      await win.getByRole('button', { name: /^Publish version \d+$/ }).click();
+      await win.getByRole('status').filter({ hasText: 'Published' }).waitFor();
 
       // The advisor, in the LMS frame: the field on the plan, the category on the goal form.
       const advisor = await launchAs(page, port, 'teacher', '/caseload');
