@@ -6,7 +6,8 @@ import { shippedLabels, shippedTerms, termWordsOf, type Terms } from './i18n.js'
 /**
  * Terminology (issue 14 item 3): what a school calls the adult who walks beside a student (navigator,
  * advisor, mentor, success coach...), singular and plural, in English with its Spanish beside it, and how
- * its pages name goals' statuses and referrals' states. A
+ * its pages name goals' statuses and referrals' states (the adults' short labels, and the plain words
+ * students and families read). A
  * configuration document of kind `terminology`; every text that names the role says `{{term.navigator}}`
  * (src/web/i18n.ts), so the school's word shows on every page its people open.
  */
@@ -24,7 +25,7 @@ const forms = z.strictObject({ one: word, other: word });
  * status and a referral's state as the adults' pages name them. The codes and what each means stay the
  * tool's (they drive the goal's and the referral's rules); only what people read changes.
  */
-const renamable = { goalStatuses: 'goals.statuses', referralStates: 'referrals.state' } as const;
+const renamable = { goalStatuses: 'goals.statuses', referralStates: 'referrals.state', studentReferralStates: 'referrals.studentState' } as const;
 type Renamable = keyof typeof renamable;
 // A label, not a sentence: letters, digits, spaces and plain punctuation, no markup or braces.
 const label = z.string().trim().min(1).max(60).regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N} '’,.()/\x2D]*$/u);
@@ -35,6 +36,7 @@ export const terminologySchema = z.strictObject({
   // Optional: versions published before statuses could be renamed read as the shipped labels.
   goalStatuses: labelsOf(renamable.goalStatuses).optional(),
   referralStates: labelsOf(renamable.referralStates).optional(),
+  studentReferralStates: labelsOf(renamable.studentReferralStates).optional(),
 });
 export type Terminology = z.infer<typeof terminologySchema>;
 
@@ -47,6 +49,7 @@ const shipped = (): Terminology => ({
   navigator: { one: shippedTerms.en!.navigator, other: shippedTerms.en!.navigators, es: { one: shippedTerms.es!.navigator, other: shippedTerms.es!.navigators } },
   goalStatuses: shippedPairs(renamable.goalStatuses),
   referralStates: shippedPairs(renamable.referralStates),
+  studentReferralStates: shippedPairs(renamable.studentReferralStates),
 });
 
 /** The school's labels as `t` reads them: by language, the text key each stands for. */

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import { configFormOf, decoded } from '../../support/html.js';
+import { enterSystemScopeForTests } from '../../../src/db/tenant-scope.js';
+import { supports } from '../../../src/supports/supports.tables.js';
 
 const EDITOR = '/admin/configuration/terminology';
 
@@ -67,6 +69,27 @@ describe('terminology: what a school calls its navigators', function () {
     // A label with markup is refused in place.
     const refused = decoded((await admin.post(`${EDITOR}/draft`, { ...form, 'f.goalStatuses.active.label': '<i>Active</i>' }).expect(400)).text);
     expect(refused).to.contain('value="&lt;i&gt;Active&lt;/i&gt;"');
+  });
+
+  it("renames the plain words a student reads of their referral's step, apart from the adults' label", async () => {
+    enterSystemScopeForTests();
+    const [support] = await t.ctx.db.insert(supports).values({ tenantId: s.tenantId, name: 'Tutoring hub', provider: 'Provider', category: 'academic', tier: 2, cost: 'free', referral: 'internal', sensitive: false }).returning({ id: supports.id });
+    const studentId = s.students[2]!.id;
+    const advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    const student = asUser(t.app, await ltikFor(t.ctx, s.students[2]!, 'student', s.advisoryId));
+    await advisor.post(`/students/${studentId}/referrals`, { support: support!.id, reason: 'Wants help with algebra', urgency: 'routine' }).expect(303);
+    const supportsTab = `/students/${studentId}/supports`;
+    expect(decoded((await student.get(supportsTab).expect(200)).text)).to.contain('Asked for, waiting for an answer');
+
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    expect(form).to.include({ 'f.studentReferralStates.requested.label': 'Asked for, waiting for an answer' });
+    await admin.post(`${EDITOR}/draft`, { ...form, 'f.studentReferralStates.requested.label': 'Sent to the team, they will answer soon' }).expect(303);
+    const version = /name="version" value="(\d+)"/.exec(decoded((await admin.get(EDITOR).expect(200)).text))![1]!;
+    await admin.post(`${EDITOR}/publish`, { version }).expect(303);
+
+    expect(decoded((await student.get(supportsTab).expect(200)).text)).to.contain('Sent to the team, they will answer soon').and.not.to.contain('Asked for, waiting');
+    // The adults keep their own short label for the same step.
+    expect(decoded((await advisor.get(supportsTab).expect(200)).text)).to.contain('Requested').and.not.to.contain('Sent to the team');
   });
 
   it('refuses a word with markup or digits, in place with the input kept, and saves nothing', async () => {
