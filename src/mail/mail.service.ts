@@ -6,7 +6,7 @@ import type { Logger } from '../web/logger.js';
 import { errorClassOf, type JobQueue } from '../jobs/jobs.service.js';
 import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { badRequest, message } from '../web/errors.js';
-import { defaultLocale, isLocale, t, type Locale } from '../web/i18n.js';
+import { defaultLocale, isLocale, t, withTerms, type Locale, type Terms } from '../web/i18n.js';
 import { isMailTemplate, linkOf, mailTemplates, type MailParams, type MailTemplateKey } from './mail.templates.js';
 import type { SecretBox } from '../connectors/secret-box.js';
 import * as repo from './mail.repository.js';
@@ -42,6 +42,12 @@ export interface MailDeps {
   keep: boolean;
   /** Seals a link's one-time token in the outbox row (createSecretBox(key, 'mail-link-tokens')). */
   linkTokens: SecretBox;
+  /**
+   * The school's words (its terminology document): a message is worded when it goes out, in a job with
+   * no request, so it asks for them itself (the family is told of their child's navigator by the school's
+   * word, a referral's step by the school's label). Undefined: the shipped words.
+   */
+  termsOf?: (tenantId: string) => Promise<Terms | undefined>;
 }
 
 export interface QueuedMail<K extends MailTemplateKey> {
@@ -69,7 +75,9 @@ export function render(template: string, params: Record<string, unknown>, locale
     url.searchParams.set('token', linkToken);
   }
   const link = url.toString();
-  const values = { ...checked.data, link };
+  const data = checked.data as Record<string, unknown>;
+  const worded = Object.fromEntries(Object.entries(linkDef.worded ?? {}).map(([name, prefix]) => [`${name}Label`, t(`${prefix}.${String(data[name])}`, {}, locale)]));
+  const values = { ...data, ...worded, link };
   return {
     subject: t(`mail.${template}.subject`, values, locale),
     text: `${t(`mail.${template}.body`, values, locale)}\n\n${t('mail.footer', {}, locale)}\n`,
@@ -102,6 +110,11 @@ export function createMailService(deps: MailDeps) {
   /** A row's sealed link token, opened (null: none, or sealed under another key). */
   const openToken = (sealed: string | null) => (sealed ? deps.linkTokens.open(sealed) : null);
 
+  /** A row as its recipient reads it, in the school's words. Throws when the row no longer fits its template. */
+  const contentOf = (row: repo.OutboxRow, terms: Terms | undefined) =>
+    withTerms(terms, () => render(row.template, row.params, isLocale(row.locale) ? row.locale : defaultLocale, deps.baseUrl, openToken(row.linkToken)));
+  const termsFor = (tenantId: string) => deps.termsOf?.(tenantId);
+
   async function send(key: string): Promise<void> {
     const [tenantId, id] = key.split('/');
     if (!tenantId || !id) return;
@@ -118,9 +131,11 @@ export function createMailService(deps: MailDeps) {
         await repo.markAttemptFailed(db, tenantId, id, 'mail_not_configured', false);
         throw new MailError('mail_not_configured', 'SMTP_URL is not set');
       }
+      // Read before the template is filled: a failing read is the job's retry, not a message refused for good.
+      const terms = await termsFor(tenantId);
       let content: { subject: string; text: string };
       try {
-        content = render(row.template, row.params, isLocale(row.locale) ? row.locale : defaultLocale, deps.baseUrl, openToken(row.linkToken));
+        content = contentOf(row, terms);
       } catch (err) {
         // A template removed or changed since the row was queued: no attempt can send it.
         await repo.markAttemptFailed(db, tenantId, id, 'mail_template', true);
@@ -192,7 +207,8 @@ export function createMailService(deps: MailDeps) {
     /** /sandbox/outbox: the newest kept messages as their recipients would read them. The caller runs as the sandbox (system scope). */
     async keptMessages(limit = 50) {
       const rows = await repo.listKept(db, limit);
-      return rows.map((r) => ({ id: r.id, to: r.recipient, sentAt: r.sentAt, ...render(r.template, r.params, isLocale(r.locale) ? r.locale : defaultLocale, deps.baseUrl, openToken(r.linkToken)) }));
+      const terms = new Map(await Promise.all([...new Set(rows.map((r) => r.tenantId))].map(async (id) => [id, await termsFor(id)] as const)));
+      return rows.map((r) => ({ id: r.id, to: r.recipient, sentAt: r.sentAt, ...contentOf(r, terms.get(r.tenantId)) }));
     },
 
     close: () => transport?.close(),

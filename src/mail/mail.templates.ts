@@ -17,6 +17,11 @@ interface TemplateLink {
   path: string;
   query?: readonly string[];
   token?: boolean;
+  /**
+   * Parameters that are codes a school may word its own way (terminology's labels): the text says
+   * `{{<name>Label}}`, the code's label under the prefix given, in the school's words when it is sent.
+   */
+  worded?: Readonly<Record<string, string>>;
 }
 
 export const mailTemplates = {
@@ -51,6 +56,7 @@ export const mailTemplates = {
   'referral.updated': {
     params: z.strictObject({ state: z.enum(['requested', 'accepted', 'declined', 'in_service', 'closed']) }),
     path: '/',
+    worded: { state: 'referrals.state' },
   },
   /**
    * An alert was routed to the recipient (src/alerts): how urgent, never whom it is about, what was

@@ -227,7 +227,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   connectors.register(canvas.connector);
   const dataImports = createImportsService({ db, driver: deps.database.driver, clock: deps.clock, logger: deps.logger, identities, studentData, connectors, audit, studentRecords, schools });
   // Outside production without SMTP_URL, e-mail is kept for /sandbox/outbox; in production it waits for SMTP_URL.
-  const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens') });
+  const mail = createMailService({ db, clock: deps.clock, logger: deps.logger, jobs, baseUrl: deps.config.baseUrl, smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom, keep: deps.config.env !== 'production', linkTokens: createSecretBox(deps.config.encryptionKey, 'mail-link-tokens'), termsOf: (tenantId) => termsFor(tenantId) });
   // Alerts are raised in the causing write's transaction (checkins, plans, goals call the hooks below).
   const installedRouting = loadAlertRouting();
   const alertRouting = alertRoutingKind(installedRouting);

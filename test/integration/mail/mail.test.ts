@@ -8,6 +8,8 @@ import { render, SEND_JOB } from '../../../src/mail/mail.service.js';
 import { labelOf } from '../../../src/web/i18n.js';
 import { HttpError } from '../../../src/web/errors.js';
 import type { MailParams } from '../../../src/mail/mail.templates.js';
+import { seedSchool, ltikFor, asUser } from '../../support/school.js';
+import { configFormOf, decoded as decodedHtml } from '../../support/html.js';
 
 type Received = ReceivedMail;
 
@@ -77,6 +79,31 @@ describe('mail: outgoing e-mail through SMTP, from the durable queue', function 
       expect(received).to.have.length(1);
       const decoded = readable(received[0]!.raw);
       expect(decoded).to.contain('Tiene 1 elemento pendiente en Success Plans');
+    });
+
+    it("words a message in its school's terms when it goes out: the family hears of the school's word for a navigator, a referrer of its label for the step", async () => {
+      const s = await seedSchool(t.ctx);
+      const admin = asUser(t.app, await ltikFor(t.ctx, s.admin, 'admin', s.advisoryId));
+      const editor = '/admin/configuration/terminology';
+      const form = configFormOf(decodedHtml((await admin.get(editor).expect(200)).text));
+      await admin.post(`${editor}/draft`, { ...form, 'f.navigator.one': 'mentor', 'f.navigator.other': 'mentors', 'f.navigator.es.one': 'tutor', 'f.navigator.es.other': 'tutores', 'f.referralStates.accepted.label': 'Taken on' }).expect(303);
+      await admin.post(`${editor}/publish`, { version: '1' }).expect(303);
+
+      received.length = 0;
+      const family = (tenant: string, locale: 'en' | 'es') => t.ctx.mail.queueNow({ tenantId: tenant, to: `family-${locale}@home.example`, template: 'family.update', params: {}, locale });
+      await family(s.tenantId, 'en');
+      await family(s.tenantId, 'es');
+      await t.ctx.mail.queueNow({ tenantId: s.tenantId, to: 'referrer@school.example', template: 'referral.updated', params: { state: 'accepted' } });
+      await family(tenantId, 'en');
+      await t.ctx.jobs.runDue([SEND_JOB], s.tenantId);
+      await t.ctx.jobs.runDue([SEND_JOB], tenantId);
+      const texts = received.map((m) => ({ to: m.to[0], text: readable(m.raw) }));
+      const to = (address: string) => texts.filter((m) => m.to === address).map((m) => m.text);
+      expect(to('family-en@home.example')[0]).to.contain("contact your child's mentor.");
+      expect(to('family-es@home.example')[0]).to.contain('con el tutor de su hijo o hija');
+      expect(to('referrer@school.example')[0]).to.contain('is now: Taken on.');
+      // Another school, worded by the same process a moment later: the shipped word.
+      expect(to('family-en@home.example')[1]).to.contain("contact your child's navigator.").and.not.to.contain('mentor');
     });
 
     it('SMTP down: the job fails and is retried with backoff; once the server is back the message is delivered exactly once', async () => {
