@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
+import type { AppUser } from '../auth/user.js';
 import type { Locale } from '../web/i18n.js';
 
 /**
@@ -57,6 +58,25 @@ export function derivedFrom<T extends object, D>(derive: (body: T) => D): (body:
     return hit.value;
   };
 }
+
+/**
+ * A catalogue: data a feature keeps in its own tables, not as versioned documents, that still travels in
+ * the configuration's export and import (the supports catalogue: referrals point at its rows, so it is
+ * never replaced whole). An import checks it with the documents (one problem refuses everything) and
+ * merges it in the same transaction: rows matched are updated, the rest added, none removed.
+ */
+export interface Catalogue<T = unknown> {
+  /** The key in an export's `catalogues`. */
+  id: string;
+  schema: z.ZodType<T>;
+  /** The school's catalogue as an export carries it (read in the tenant's scope). */
+  read(tenantId: string): Promise<T>;
+  /** Merges an imported catalogue in the import's transaction, as `user` (audited there); true when a row changed. */
+  merge(tx: DbOrTx, user: AppUser, body: T): Promise<boolean>;
+}
+
+/** A typed catalogue, from the feature that keeps it. */
+export const catalogue = <T>(c: Catalogue<T>): Catalogue<T> => c;
 
 /** A typed kind, from the feature that reads it (the registry holds them untyped). */
 export const documentKind = <T>(kind: DocumentKind<T>): DocumentKind<T> => kind;

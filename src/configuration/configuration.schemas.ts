@@ -7,6 +7,8 @@ export const configurationExport = z.strictObject({
   formatVersion: z.literal(1),
   exportedAt: z.string(),
   documents: z.record(z.string(), z.unknown()),
+  // Absent from exports made before catalogues travelled with them.
+  catalogues: z.record(z.string(), z.unknown()).optional(),
 });
 export type ConfigurationExport = z.infer<typeof configurationExport>;
 

@@ -7,7 +7,7 @@ import { badRequest, conflict, message, notFound } from '../web/errors.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { configurationActions, configurationPolicy, type ConfigurationAction } from '../policies/configuration.js';
 import { withTenant } from '../db/tenant-scope.js';
-import type { DocumentKind } from './configuration.kinds.js';
+import type { Catalogue, DocumentKind } from './configuration.kinds.js';
 import { configurationExport, exportFormat, problemOf, problemsOf, type ConfigProblem, type ConfigurationExport } from './configuration.schemas.js';
 import * as repo from './configuration.repository.js';
 
@@ -20,6 +20,8 @@ export interface ConfigurationDeps {
   audit: Pick<AuditService, 'record'>;
   /** Every kind a feature lets the district change (src/web/app.ts gathers them). */
   kinds: readonly DocumentKind[];
+  /** Data kept in features' own tables that travels with the export (the supports catalogue). */
+  catalogues?: readonly Catalogue[];
 }
 
 /** A document or an import the tool refuses, whole, with every problem named (kind, path, what). */
@@ -67,6 +69,7 @@ const zeroOf = async (kind: DocumentKind, tenantId: string, via: DbOrTx): Promis
 export function createConfigurationService(deps: ConfigurationDeps) {
   const { db, clock, audit } = deps;
   const kinds = new Map(deps.kinds.map((k) => [k.id, k]));
+  const catalogues = new Map((deps.catalogues ?? []).map((c) => [c.id, c]));
   const cache = new Map<string, { at: number; version: number; body: unknown }>();
   const cacheKey = (tenantId: string, kind: string) => `${tenantId}|${kind}`;
 
@@ -371,9 +374,11 @@ export function createConfigurationService(deps: ConfigurationDeps) {
       gate(user, 'export');
       const documents: Record<string, unknown> = {};
       for (const kind of kinds.values()) documents[kind.id] = (await this.current(user.tenantId, kind)).body;
-      // An export is a read of every document in force.
+      const carried: Record<string, unknown> = {};
+      for (const c of catalogues.values()) carried[c.id] = await withTenant(user.tenantId, () => c.read(user.tenantId));
+      // An export is a read of every document in force, and of the catalogues.
       await audit.record(user, { action: 'read', entity: 'configuration_export' });
-      return { format: exportFormat, formatVersion: 1, exportedAt: clock.now().toISOString(), documents };
+      return { format: exportFormat, formatVersion: 1, exportedAt: clock.now().toISOString(), documents, catalogues: carried };
     },
 
     /** Refuses (403) anyone who may not import, before their upload is read. */
@@ -384,8 +389,8 @@ export function createConfigurationService(deps: ConfigurationDeps) {
     /**
      * Loads an export: every kind it names is checked before anything is written, and one problem refuses
      * it whole (ConfigRefused naming every problem: an unknown kind, each schema error with its path).
-     * Each document that differs from the one in force is published as a new version, in one transaction.
-     * Returns the kinds it changed.
+     * Each document that differs from the one in force is published as a new version, and each catalogue
+     * merged, in one transaction. Returns the kinds and catalogues it changed.
      */
     async importAll(user: AppUser, raw: unknown): Promise<string[]> {
       gate(user, 'import');
@@ -397,6 +402,11 @@ export function createConfigurationService(deps: ConfigurationDeps) {
         const kind = kinds.get(id);
         return kind ? problemsOf(id, kind.schema, body) : [{ kind: id, path: '', code: 'unknown_kind', params: {}, message: 'unknown document kind' }];
       });
+      const carried = Object.entries(envelope.data.catalogues ?? {}).map(([id, body]) => ({ id, catalogue: catalogues.get(id), parsed: catalogues.get(id)?.schema.safeParse(body) }));
+      for (const { id, catalogue, parsed } of carried) {
+        if (!catalogue) malformed.push({ kind: id, path: '', code: 'unknown_kind', params: {}, message: 'unknown catalogue' });
+        else if (!parsed!.success) malformed.push(...parsed!.error.issues.map((i) => problemOf(id, i)));
+      }
       if (malformed.length > 0) throw new ConfigRefused(malformed);
       const changed: string[] = [];
       const at = clock.now();
@@ -417,6 +427,7 @@ export function createConfigurationService(deps: ConfigurationDeps) {
           await repo.publish(tx, user.tenantId, id, created.version, user.personId, at);
           changed.push(id);
         }
+        for (const { id, catalogue, parsed } of carried) if (await catalogue!.merge(tx, user, parsed!.data)) changed.push(id);
         await audit.record(user, { action: 'update', entity: 'configuration_import' }, tx);
       });
       for (const id of changed) cache.delete(cacheKey(user.tenantId, id));

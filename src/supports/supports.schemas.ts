@@ -60,9 +60,8 @@ export const supportsQuery = z.object({
 });
 export type SupportsQuery = z.infer<typeof supportsQuery>;
 
-/** One starter support: a stable key (what makes copying idempotent) and the form's fields. */
-const starterSupport = z.object({
-  key: z.string().regex(/^[a-z0-9-]{1,60}$/),
+/** A support's own fields as data (the starter catalogue, a configuration's export): the form's, typed. */
+export const supportFields = z.object({
   name: z.string().min(1).max(200),
   provider: z.string().min(1).max(200),
   description: z.string().max(2000),
@@ -77,6 +76,12 @@ const starterSupport = z.object({
   referral: z.enum(supportProviders),
   sensitive: z.boolean(),
 });
+
+/** A starter's stable key: what makes copying idempotent. */
+export const starterKey = z.string().regex(/^[a-z0-9-]{1,60}$/);
+
+/** One starter support: its key and the form's fields. */
+const starterSupport = supportFields.extend({ key: starterKey });
 export type StarterSupport = z.infer<typeof starterSupport>;
 
 /** The starter catalogue (config/supports.json): examples a school copies and then edits as its own. */

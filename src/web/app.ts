@@ -58,6 +58,7 @@ import { createIndicatorsService } from '../indicators/indicators.service.js';
 import { loadIndicatorConfigIn } from '../indicators/indicators.schemas.js';
 import { indicatorRulesKind } from '../indicators/indicator-rules.js';
 import { terminologyKind, termsOf } from './terminology.js';
+import { supportsCatalogue } from '../supports/supports-catalogue.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { createStudentDataService } from '../student-data/student-data.service.js';
 import { createConnectorsService } from '../connectors/connectors.service.js';
@@ -342,7 +343,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   const referralsConfig = loadReferralsConfig();
   // What a district changes without code (issue 14): each kind defined by the feature that reads it.
   const referralRules = referralRulesKind(referralsConfig);
-  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, needsScreener, indicatorRules, terminologyKind, pulseSurveys, alertRouting, customFields, schoolCalendarDoc] });
+  const configuration = createConfigurationService({ db, clock: deps.clock, audit, kinds: [referralRules, retentionKind, planTemplate, goalCategoriesKind, permissionSetKind, checkinScript, needsScreener, indicatorRules, terminologyKind, pulseSurveys, alertRouting, customFields, schoolCalendarDoc], catalogues: [supportsCatalogue({ db, clock: deps.clock, audit })] });
   /** The words the school calls its roles by, for every page its people open (src/web/terminology.ts). */
   const termsFor = async (tenantId: string) => termsOf((await configuration.current(tenantId, terminologyKind)).body);
   // The admin console's own window (issue 14 item 1): a launch's hand-off to a first-party session.
