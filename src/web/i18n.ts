@@ -60,13 +60,24 @@ export function localeOf(tag: unknown): Locale | undefined {
  * in the caches below.
  */
 export interface TermWords {
-  /** With its indefinite article ("a navigator", "an advisor"; "un orientador"). */
+  /** With its indefinite article ("a navigator", "an advisor"; "un orientador", "una mentora"). */
   aNavigator: string;
   ANavigator: string;
   navigator: string;
   navigators: string;
   Navigator: string;
   Navigators: string;
+  /**
+   * With the article, or the preposition and article, the language joins to it: Spanish agrees them with
+   * the word's gender ("el referente", "la mentora"; "del", "de la"; "al", "a la"; "nuevo", "nueva").
+   */
+  theNavigator: string;
+  theNavigators: string;
+  TheNavigators: string;
+  ofTheNavigator: string;
+  toTheNavigator: string;
+  newNavigator: string;
+  NewNavigator: string;
 }
 export interface Terms {
   id: string;
@@ -79,11 +90,29 @@ const termsScope = new AsyncLocalStorage<Terms>();
 export const withTerms = <T>(terms: Terms | undefined, fn: () => T): T => (terms ? termsScope.run(terms, fn) : fn());
 const capitalized = (word: string, locale: Locale) => word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
 /** A role's singular and plural as the texts use them (with capitals for the start of a sentence). */
-export function termWordsOf(one: string, other: string, locale: Locale): TermWords {
-  // Read straight from i18next: `t` fills texts with these words.
-  const article = i18n.t(/^[aeiou]/i.test(one) ? 'terms.articleBeforeVowel' : 'terms.article', { lng: locale });
+export function termWordsOf(one: string, other: string, locale: Locale, feminine = false): TermWords {
+  // Read straight from i18next: `t` fills texts with these words. A feminine word takes the texts' `_feminine` context.
+  const context = feminine ? 'feminine' : undefined;
+  const phrase = (key: string, word: string) => i18n.t(`terms.${key}`, { lng: locale, context, word });
+  const article = i18n.t(/^[aeiou]/i.test(one) ? 'terms.articleBeforeVowel' : 'terms.article', { lng: locale, context });
   const aNavigator = `${article} ${one}`;
-  return { aNavigator, ANavigator: capitalized(aNavigator, locale), navigator: one, navigators: other, Navigator: capitalized(one, locale), Navigators: capitalized(other, locale) };
+  const theNavigators = phrase('theMany', other);
+  const newNavigator = phrase('new', one);
+  return {
+    aNavigator,
+    ANavigator: capitalized(aNavigator, locale),
+    navigator: one,
+    navigators: other,
+    Navigator: capitalized(one, locale),
+    Navigators: capitalized(other, locale),
+    theNavigator: phrase('the', one),
+    theNavigators,
+    TheNavigators: capitalized(theNavigators, locale),
+    ofTheNavigator: phrase('ofThe', one),
+    toTheNavigator: phrase('toThe', one),
+    newNavigator,
+    NewNavigator: capitalized(newNavigator, locale),
+  };
 }
 /** The shipped words, per language (`terms.navigator.one` / `.other`). */
 export const shippedTerms: Readonly<Record<Locale, TermWords>> = Object.fromEntries(

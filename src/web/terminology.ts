@@ -32,7 +32,8 @@ const label = z.string().trim().min(1).max(60).regex(/^[\p{L}\p{N}][\p{L}\p{M}\p
 const labelsOf = (prefix: string) => z.strictObject(Object.fromEntries(Object.keys(shippedLabels(prefix)).map((code) => [code, z.strictObject({ label, es: label })])));
 
 export const terminologySchema = z.strictObject({
-  navigator: z.strictObject({ one: word, other: word, es: forms }),
+  // Spanish agrees its articles with the word: "la mentora", "de la mentora" (optional: older versions read as masculine).
+  navigator: z.strictObject({ one: word, other: word, es: forms.extend({ feminine: z.boolean().optional() }) }),
   // Optional: versions published before statuses could be renamed read as the shipped labels.
   goalStatuses: labelsOf(renamable.goalStatuses).optional(),
   referralStates: labelsOf(renamable.referralStates).optional(),
@@ -46,7 +47,7 @@ const shippedPairs = (prefix: string) => {
 };
 
 const shipped = (): Terminology => ({
-  navigator: { one: shippedTerms.en!.navigator, other: shippedTerms.en!.navigators, es: { one: shippedTerms.es!.navigator, other: shippedTerms.es!.navigators } },
+  navigator: { one: shippedTerms.en!.navigator, other: shippedTerms.en!.navigators, es: { one: shippedTerms.es!.navigator, other: shippedTerms.es!.navigators, feminine: false } },
   goalStatuses: shippedPairs(renamable.goalStatuses),
   referralStates: shippedPairs(renamable.referralStates),
   studentReferralStates: shippedPairs(renamable.studentReferralStates),
@@ -75,7 +76,7 @@ export const termsOf = derivedFrom((doc: Terminology): Terms | undefined => {
   if (text === shippedText) return undefined;
   return {
     id: createHash('sha1').update(text).digest('base64url').slice(0, 12),
-    words: { en: termWordsOf(doc.navigator.one, doc.navigator.other, 'en'), es: termWordsOf(doc.navigator.es.one, doc.navigator.es.other, 'es') },
+    words: { en: termWordsOf(doc.navigator.one, doc.navigator.other, 'en'), es: termWordsOf(doc.navigator.es.one, doc.navigator.es.other, 'es', doc.navigator.es.feminine) },
     labels: labelsIn(doc),
   };
 });

@@ -92,6 +92,18 @@ describe('terminology: what a school calls its navigators', function () {
     expect(decoded((await advisor.get(supportsTab).expect(200)).text)).to.contain('Requested').and.not.to.contain('Sent to the team');
   });
 
+  it('agrees Spanish articles with a feminine word: "la mentora", "de la mentora", "una mentora"', async () => {
+    const inSpanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.advisor.id, cid: s.advisoryId, role: 'advisor', loc: 'es' }));
+    const adminInSpanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.admin.id, cid: s.advisoryId, role: 'admin', loc: 'es' }));
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    await admin.post(`${EDITOR}/draft`, { ...form, 'f.navigator.es.one': 'mentora', 'f.navigator.es.other': 'mentoras', 'f.navigator.es.feminine': 'on' }).expect(303);
+    const version = /name="version" value="(\d+)"/.exec(decoded((await admin.get(EDITOR).expect(200)).text))![1]!;
+    await admin.post(`${EDITOR}/publish`, { version }).expect(303);
+    const page = decoded((await inSpanish.get('/navigator').expect(200)).text);
+    expect(page).to.contain('Vista de la mentora').and.not.to.contain('Vista del mentora');
+    expect(decoded((await adminInSpanish.get('/admin/automations/new').expect(200)).text)).to.contain('Asignar una mentora').and.to.contain('Las mentoras del estudiante');
+  });
+
   it('refuses a word with markup or digits, in place with the input kept, and saves nothing', async () => {
     const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
     const res = await admin.post(`${EDITOR}/draft`, { ...form, 'f.navigator.one': '<b>coach</b>', 'f.navigator.es.other': 'mentor2' }).expect(400);

@@ -28,8 +28,8 @@ function textsOf(lang: string, area: string): Texts {
   return out;
 }
 
-// {{term.Navigator}} and {{term.navigator}}: one school word, capitalized where a language starts a sentence with it.
-const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([^}\s,]+)/g)].map((m) => m[1]!.replace(/^term\.(\w)/, (_m, c: string) => `term.${c.toLowerCase()}`)).sort();
+// {{term.Navigator}}, {{term.navigator}}, {{term.theNavigator}}: one school word, in the shape each language's grammar asks for.
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([^}\s,]+)/g)].map((m) => m[1]!.replace(/^term\.\w+$/, 'term')).sort();
 
 /** i18next's plural forms: `x_one`, `x_other`... stand for the key `x`, with the forms the language's rules name. */
 const pluralSuffix = /_(zero|one|two|few|many|other)$/;

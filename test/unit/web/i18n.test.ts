@@ -26,8 +26,9 @@ function textsOf(locale: string): Map<string, string> {
 /** A plural's forms differ between languages (es has `_many`): compare the key without its form. */
 const withoutPluralForm = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
 /** What a translation must keep: i18next's {{values}}, the page script's {n}, and its own markup. */
-// A school's word for a role may start a sentence in one language and not in another: {{term.Navigator}} and {{term.navigator}} are the same placeholder.
-const termCase = (p: string) => p.replace(/^\{\{term\.(\w)/, (_m, c: string) => `{{term.${c.toLowerCase()}`);
+// A school's word for a role takes the shape each language's grammar asks for (a capital to start a sentence, Spanish's
+// article agreeing with the word: {{term.Navigator}}, {{term.theNavigator}}): any of them is the same placeholder.
+const termCase = (p: string) => p.replace(/^\{\{term\.\w+\}\}$/, '{{term}}');
 const shapeOf = (text: string) => [...text.matchAll(/\{\{\s*[\w.]+\s*\}\}|\{\w+\}|<\/?\w+/g)].map((m) => termCase(m[0].replace(/\s/g, ''))).sort();
 
 describe('i18n (config/locales/<lang>/*.json)', () => {
