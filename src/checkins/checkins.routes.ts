@@ -2,14 +2,12 @@ import { postedFieldsOf, recordFieldInputId } from '../custom-fields/custom-fiel
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { studentNav } from '../web/student-nav.js';
-import { orInvalid, prefixed, redirectInTool, summaryOf } from '../web/forms.js';
-import { t, type Locale } from '../web/i18n.js';
-import type { NeedCategory } from './needs-screener.js';
-import { checkinFormats, checkinLimits, formatLabel, needResolutions, resolutionNoteMax, resolveNeedForm } from './checkins.schemas.js';
+import { orInvalid, redirectInTool, summaryOf } from '../web/forms.js';
+import { t } from '../web/i18n.js';
+import { checkinLimits, needResolutions, resolutionNoteMax, resolveNeedForm } from './checkins.schemas.js';
+import { checkinFormModel, formatOptions, prepFormModel, ratings } from './checkins.presenter.js';
 
 type Body = Record<string, unknown>;
-const formatOptions = (selected: unknown, locale?: Locale) => checkinFormats.map((value) => ({ value, label: formatLabel(value, locale), selected: value === (selected ?? 'in_person') }));
-const ratings = ['1', '2', '3', '4', '5'];
 
 /** The check-in form's fields in page order, with their input ids, for the error summary. */
 const checkinFields: [string, (field: string) => string][] = [
@@ -36,8 +34,6 @@ const attendanceId = (studentId: string) => `attended-${studentId}-yes`;
 export function checkinsRoutes(ctx: AppContext): Router {
   const r = Router();
   const base = (studentId: string) => `/students/${studentId}/checkins`;
-  const needRows = (needs: readonly NeedCategory[], raw: Record<string, string>, errors: Record<string, string>) =>
-    needs.map((n) => ({ ...n, name: `need.${n.id}`, value: raw[n.id] ?? '', error: errors[`need.${n.id}`] }));
 
   /** The check-ins page; `failed`: a need's resolve form refused (400), shown again with its errors. */
   const renderIndex = async (req: Request, res: Response, failed?: { needId: string; errors: Record<string, string>; values: Body }) => {
@@ -77,21 +73,14 @@ export function checkinsRoutes(ctx: AppContext): Router {
     // The school's own fields keep what was typed and show their errors in place.
     const fieldsOutcome = { typed: postedFieldsOf(values).text, errors, conflicts: new Map() };
     const { record, prompts: p, needs, today, fields } = await ctx.checkins.recordForm(req.user!, String(req.params.studentId), fieldsOutcome);
-    const answers = prefixed(values, 'answer');
     res.render('checkins/new', {
       title: t('checkins.new.title', { name: record.student.name }, req.user!.locale),
       nav: studentNav(req.user!, record, 'checkins'),
       student: record.student,
       formAction: base(record.student.id),
-      prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers[q.id] ?? '', error: errors[`answer.${q.id}`] })) },
-      needs: needRows(needs, prefixed(values, 'need'), errors),
-      fields,
-      formats: formatOptions(values.format, req.user!.locale),
-      ratings: ratings.map((v) => ({ value: v, checked: v === values.wellbeing })),
       // Attendance is never assumed: the navigator says whether the student came.
-      values: { date: today, ...values },
-      limits: checkinLimits,
-      errors,
+      ...checkinFormModel(p, needs, { date: today, ...values }, errors, req.user!.locale),
+      fields,
       errorSummary: checkinSummary(errors),
     });
   };
@@ -125,17 +114,13 @@ export function checkinsRoutes(ctx: AppContext): Router {
 
   const renderPrep = async (req: Request, res: Response, errors: Record<string, string> = {}, posted?: Body) => {
     const { record, prompts: p, needs } = await ctx.checkins.prepForm(req.user!, String(req.params.studentId));
-    const answers = posted && prefixed(posted, 'answer');
     res.render('checkins/prep', {
       titleKey: 'checkins.prep.title',
       nav: studentNav(req.user!, record, 'checkins'),
       student: record.student,
       formAction: `${base(record.student.id)}/prep`,
       saved: req.query.saved === '1',
-      prompts: { ...p, questions: p.questions.map((q) => ({ ...q, name: `answer.${q.id}`, value: answers ? answers[q.id] ?? '' : q.prepared, error: errors[`answer.${q.id}`] })) },
-      needs: needRows(needs, posted ? prefixed(posted, 'need') : {}, errors),
-      limits: checkinLimits,
-      errors,
+      ...prepFormModel(p, needs, errors, posted),
       errorSummary: checkinSummary(errors),
     });
   };

@@ -20,7 +20,7 @@ import { answerText, checkinForm, formatLabel, needValue, type ResolveNeedForm, 
 import * as repo from './checkins.repository.js';
 import { scriptWeekOf, weekSince, weekStartOf } from './weeks.js';
 import { scriptDocumentOf, textIn, weekIn, type CheckinScriptDocument } from './script-document.js';
-import { needOf, needsIn, type NeedCategory, type NeedsScreener } from './needs-screener.js';
+import { needOf, needsIn, offeredNeeds, type NeedCategory, type NeedsScreener } from './needs-screener.js';
 import { schoolYearAt } from '../web/school-year.js';
 import { localDate } from '../web/time-zone.js';
 
@@ -191,7 +191,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     return { label: n.label, sensitive: n.sensitive };
   };
   /** The needs the school's forms offer, in screener order and the reader's language. */
-  const offeredNeeds = async (tenantId: string, locale?: Locale): Promise<NeedCategory[]> => needsIn(await deps.needsOf(tenantId), locale).filter((n) => n.offered);
+  const offeredNeedsOf = async (tenantId: string, locale?: Locale): Promise<NeedCategory[]> => offeredNeeds(await deps.needsOf(tenantId), locale);
 
   /** Questions of the week, in the reader's language, with what the student prepared, if anything. */
   async function promptsWithPrep(tenantId: string, studentId: string, locale?: Locale) {
@@ -287,7 +287,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async recordForm(user: AppUser, studentId: string, fieldsOutcome?: FieldsOutcome) {
       const record = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
-      const [prompts, needs, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), offeredNeeds(user.tenantId, user.locale), todayAt(user.tenantId)]);
+      const [prompts, needs, today] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), offeredNeedsOf(user.tenantId, user.locale), todayAt(user.tenantId)]);
       const reader = fieldsReaderOf(record.relationship, true);
       const fields = deps.fields && reader ? await deps.fields.newForm(user, 'checkin', reader, fieldsOutcome) : null;
       return { record, prompts, needs, today, fields };
@@ -297,7 +297,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async prepForm(user: AppUser, studentId: string) {
       const record = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       await audit.record(user, { action: 'read', entity: 'checkin_prep', studentId: record.student.id });
-      const [prompts, needs] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), offeredNeeds(user.tenantId, user.locale)]);
+      const [prompts, needs] = await Promise.all([promptsWithPrep(user.tenantId, record.student.id, user.locale), offeredNeedsOf(user.tenantId, user.locale)]);
       return { record, prompts, needs };
     },
 
@@ -350,7 +350,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async record(user: AppUser, studentId: string, posted: unknown): Promise<string> {
       const { student, relationship } = await studentRecords.open(user, studentId, checkinPolicy, 'record');
       const tenantId = user.tenantId;
-      const [doc, offered] = await Promise.all([deps.scriptOf(tenantId), offeredNeeds(tenantId)]);
+      const [doc, offered] = await Promise.all([deps.scriptOf(tenantId), offeredNeedsOf(tenantId)]);
       const week = await weekFor(doc, tenantId, student.id);
       // The school's own fields of the check-in are written with it (a form without them, the quick record's, writes none),
       // and checked with it: a refusal names every problem of both at once.
@@ -425,7 +425,7 @@ export function createCheckinsService(deps: CheckinsDeps) {
     async savePrep(user: AppUser, studentId: string, posted: unknown) {
       const { student } = await studentRecords.open(user, studentId, checkinPolicy, 'prep');
       const tenantId = user.tenantId;
-      const [doc, offered] = await Promise.all([deps.scriptOf(tenantId), offeredNeeds(tenantId)]);
+      const [doc, offered] = await Promise.all([deps.scriptOf(tenantId), offeredNeedsOf(tenantId)]);
       const week = await weekFor(doc, tenantId, student.id);
       const input = answersAndNeeds(posted, doc, offered, week, false, user.locale);
       if (Object.keys(input.errors).length > 0) throw new InvalidInput(input.errors, posted);

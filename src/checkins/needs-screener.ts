@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { derivedFrom, documentKind, type KindProblem } from '../configuration/configuration.kinds.js';
+import { derivedFrom, documentKind, type KindPreview, type KindProblem, sampleStudent } from '../configuration/configuration.kinds.js';
 import { otherLocales, translations, wordIn } from '../configuration/translations.js';
 import { sensitiveCategories, supportCategories } from '../supports/supports.schemas.js';
 import { defaultLocale, labelOf, locales, type Locale } from '../web/i18n.js';
 import type { CheckinScript } from './checkins.schemas.js';
+import { needRows } from './checkins.presenter.js';
 
 /**
  * The needs screener as a district changes it from the console (issue 14 items 2 and 3, an editable
@@ -79,6 +80,9 @@ const needsByLocale = derivedFrom((doc: NeedsScreener): ReadonlyMap<Locale, read
 /** Every need of the school's screener, in order, in the reader's language (offered or not: the labels of needs raised). */
 export const needsIn = (doc: NeedsScreener, locale: Locale = defaultLocale): readonly NeedCategory[] => needsByLocale(doc).get(locale) ?? needsByLocale(doc).get(defaultLocale)!;
 
+/** The needs the check-in and prep forms offer, in screener order, in the reader's language. */
+export const offeredNeeds = (doc: NeedsScreener, locale?: Locale): NeedCategory[] => needsIn(doc, locale).filter((n) => n.offered);
+
 /**
  * A stored need's category as a reader sees it. One the school's screener does not have (a stored
  * document the tool no longer takes falls back to the shipped one) is read as sensitive, never shown
@@ -104,6 +108,19 @@ function changeProblems(inForce: NeedsScreener, next: NeedsScreener): KindProble
   return [...removed, ...lowered];
 }
 
+/**
+ * The screener's preview: the needs section of the check-in form as the adults see it, or of the student's
+ * prep form, with the needs it offers in screener order in the reader's language (the real needs-fields
+ * partial, disabled: nothing posts).
+ */
+const preview: KindPreview<NeedsScreener> = {
+  audiences: ['adult', 'student'],
+  render: (doc, { locale, audience }) => ({
+    view: 'checkins/needs-preview',
+    model: { isStudent: audience === 'student', student: sampleStudent(locale), needs: needRows(offeredNeeds(doc, locale), {}, {}) },
+  }),
+};
+
 /** The `needs-screener` kind: the shipped default is today's needs of the check-in script files, in both languages. */
 export const needsScreenerKind = (scripts: Readonly<Record<Locale, CheckinScript>>) =>
-  documentKind<NeedsScreener>({ id: 'needs-screener', schema: needsScreenerSchema, shipped: () => needsScreenerOf(scripts), changeProblems });
+  documentKind<NeedsScreener>({ id: 'needs-screener', schema: needsScreenerSchema, shipped: () => needsScreenerOf(scripts), changeProblems, preview });

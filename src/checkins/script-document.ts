@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { documentKind } from '../configuration/configuration.kinds.js';
-import type { Locale } from '../web/i18n.js';
+import { documentKind, sampleStudent, type DocumentKind, type KindPreview } from '../configuration/configuration.kinds.js';
+import { checkinFormModel, prepFormModel } from './checkins.presenter.js';
+import { offeredNeeds, type NeedsScreener } from './needs-screener.js';
+import { t, type Locale } from '../web/i18n.js';
 import { checkYear, scriptQuestionShape, scriptTexts, scriptWeekShape, weekFrom, weekQuestions, type CheckinScript, type ScriptWeek } from './checkins.schemas.js';
 
 /**
@@ -65,6 +67,22 @@ export function weekIn(w: WeekDoc, locale?: Locale): ScriptWeek {
   };
 }
 
-/** The `checkin-script` kind: the shipped default is today's files, in both languages. */
-export const checkinScriptKind = (shipped: Readonly<Record<string, CheckinScript>>) =>
-  documentKind<CheckinScriptDocument>({ id: 'checkin-script', schema: checkinScriptDocumentSchema, shipped: () => scriptDocumentOf(shipped) });
+/**
+ * The script's preview, a week at a time (its parts, week 1 first): the recording form as the adults see it,
+ * or the student's prep form, with the needs the school's screener in force offers. Drawn with the real
+ * forms' partials (checkin-fields, checkin-prep-fields) inside a disabled fieldset: nothing posts.
+ */
+const scriptPreview = (needsKind: DocumentKind<NeedsScreener>): KindPreview<CheckinScriptDocument> => ({
+  audiences: ['adult', 'student'],
+  parts: (doc, locale) => doc.weeks.map((w) => ({ id: String(w.week), label: t('checkins.weekTheme', { week: w.week, theme: weekIn(w, locale).theme }, locale) })),
+  async render(doc, { locale, audience, part, inForce }) {
+    const prompts = { ...weekIn(doc.weeks.find((w) => String(w.week) === part) ?? doc.weeks[0]!, locale), afterScript: null };
+    const needs = offeredNeeds(await inForce(needsKind), locale);
+    const form = audience === 'student' ? { isStudent: true, ...prepFormModel(prompts, needs, {}) } : checkinFormModel(prompts, needs, {}, {}, locale);
+    return { view: 'checkins/preview', model: { student: sampleStudent(locale), ...form } };
+  },
+});
+
+/** The `checkin-script` kind: the shipped default is today's files, in both languages; its preview offers the needs of the school's screener in force (`needs`). */
+export const checkinScriptKind = (shipped: Readonly<Record<string, CheckinScript>>, needs: DocumentKind<NeedsScreener>) =>
+  documentKind<CheckinScriptDocument>({ id: 'checkin-script', schema: checkinScriptDocumentSchema, shipped: () => scriptDocumentOf(shipped), preview: scriptPreview(needs) });

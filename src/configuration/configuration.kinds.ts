@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
 import type { AppUser } from '../auth/user.js';
-import type { Locale } from '../web/i18n.js';
+import { t, type Locale, type Terms } from '../web/i18n.js';
 
 /**
  * A kind of configuration document: what one feature lets a district change without code. The feature
@@ -34,8 +34,37 @@ export interface DocumentKind<T = unknown> {
 export interface KindPreview<T> {
   /** Whose eyes a preview may take (the editor offers one link each); words: configuration.preview.as.<audience>. */
   audiences: readonly string[];
-  render(body: T, locale: Locale | undefined, audience: string): { view: string; model: Record<string, unknown> };
+  /**
+   * A document too long for one page (the check-in script's year of weeks), or of several pages (the pulse
+   * surveys), is previewed a part at a time: each part's id and name, in order. The preview's `part` names
+   * one (one this body does not list is refused, 400); none, the first. The preview page offers the others.
+   */
+  parts?(body: T, locale: Locale | undefined): readonly PreviewPart[];
+  /** The words the page speaks (`{{term.*}}`, renamed labels) when the document is the school's words (terminology): drawn in them, not in those in force. */
+  wordsOf?(body: T): Terms;
+  render(body: T, view: PreviewView): PreviewPage | Promise<PreviewPage>;
 }
+
+export interface PreviewPart {
+  id: string;
+  label: string;
+}
+
+/** What a preview is drawn for: the reader's language, the audience, the part (checked against `parts`), and the school's other documents as they are in force. */
+export interface PreviewView {
+  locale: Locale | undefined;
+  audience: string;
+  part: string | undefined;
+  inForce<U>(kind: DocumentKind<U>): Promise<U>;
+}
+
+export interface PreviewPage {
+  view: string;
+  model: Record<string, unknown>;
+}
+
+/** The student a preview shows its page for: a sample, by name only (no one's record is read). */
+export const sampleStudent = (locale: Locale | undefined) => ({ name: t('configuration.preview.sampleStudent', {}, locale) });
 
 /** One problem a kind's own check finds: where (a body path), what (configuration.problems.<code>, with params), and in plain words for logs. */
 export interface KindProblem {

@@ -7,7 +7,7 @@ import type { AppContext } from '../web/context.js';
 import type { AppUser } from '../auth/user.js';
 import { redirectInTool } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
-import { t } from '../web/i18n.js';
+import { t, withTerms } from '../web/i18n.js';
 import { ConfigRefused } from './configuration.service.js';
 import { problemsOf, versionNumber, type ConfigProblem } from './configuration.schemas.js';
 import { bodyFrom, formFields, jsonSchemaOf, type FormField } from './schema-form.js';
@@ -37,7 +37,8 @@ const NOTE_MAX = 500;
 const saveForm = z.object({ edits: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''), note: z.string().default('') });
 const versionForm = z.object({ version: versionNumber });
 const diffQuery = z.object({ a: versionNumber, b: versionNumber });
-const previewQuery = z.object({ version: versionNumber, as: z.string().max(40) });
+// `part`: a part of a long document (a week of the check-in script), an id the kind lists (checked there against the version's body).
+const previewQuery = z.object({ version: versionNumber, as: z.string().max(40), part: z.string().regex(/^[a-z0-9-]{1,60}$/).optional() });
 
 /** A problem in the reader's words: configuration.problems.<code>, with its bounds. */
 const problemText = (p: ConfigProblem, user: AppUser) => t(`configuration.problems.${p.code}`, { ...p.params, defaultValue: t('configuration.problems.custom', {}, user.locale) }, user.locale);
@@ -156,8 +157,12 @@ export function configurationRoutes(ctx: AppContext, mount: ConfigurationMount =
     const kind = String(req.params.kind);
     const query = previewQuery.safeParse(req.query);
     if (!query.success) throw badRequest(message('configuration.errors.previewAudience'), 'bad_preview_audience');
-    const { view, model } = await ctx.configuration.preview(req.user!, kind, query.data.version, query.data.as);
-    res.render(view, { titleKey: 'configuration.preview.title', ...model, preview: { kindPath: kindPath(kind), version: versionLabel(query.data.version, req.user!), as: query.data.as } });
+    const { version, as, part } = query.data;
+    const { view, model, words, parts } = await ctx.configuration.preview(req.user!, kind, version, as, part);
+    const at = parts.findIndex((p) => p.current);
+    const preview = { kindPath: kindPath(kind), path: `${kindPath(kind)}/preview`, kind, version: versionLabel(version, req.user!), versionNumber: version, as, parts, previous: parts[at - 1], next: parts[at + 1] };
+    // In the document's own words where it is the school's words (terminology): the layout's too.
+    withTerms(words, () => res.render(view, { titleKey: 'configuration.preview.title', ...model, preview }));
   });
 
   r.get(`${BASE}/:kind/diff`, async (req, res) => {

@@ -7,6 +7,7 @@ import { badRequest, conflict, message, notFound } from '../web/errors.js';
 import { authorize, canMap } from '../policies/policy.js';
 import { configurationActions, configurationPolicy, type ConfigurationAction } from '../policies/configuration.js';
 import { withTenant } from '../db/tenant-scope.js';
+import { withTerms } from '../web/i18n.js';
 import type { Catalogue, DocumentKind } from './configuration.kinds.js';
 import { configurationExport, exportFormat, problemOf, problemsOf, type ConfigProblem, type ConfigurationExport } from './configuration.schemas.js';
 import * as repo from './configuration.repository.js';
@@ -224,16 +225,25 @@ export function createConfigurationService(deps: ConfigurationDeps) {
      * A version's page as people would see it (0: shipped; a draft before it is published), for one of
      * the kind's audiences, with sample data: what the kind's preview draws. 404 for a kind without one.
      */
-    async preview(user: AppUser, kindId: string, version: number, audience: string) {
+    async preview(user: AppUser, kindId: string, version: number, audience: string, part?: string) {
       gate(user, 'view');
       const kind = kindOf(kindId);
-      if (!kind.preview) throw notFound();
-      if (!kind.preview.audiences.includes(audience)) throw badRequest(message('configuration.errors.previewAudience'), 'bad_preview_audience');
+      const preview = kind.preview;
+      if (!preview) throw notFound();
+      if (!preview.audiences.includes(audience)) throw badRequest(message('configuration.errors.previewAudience'), 'bad_preview_audience');
       const parsed = kind.schema.safeParse(await bodyOf(user.tenantId, kind, version));
       // A stored version the schema no longer takes has nothing to draw: the editor shows its problems instead.
       if (!parsed.success) throw new ConfigRefused(problemsOf(kind.id, kind.schema, parsed.data));
+      const body = parsed.data;
+      const parts = preview.parts?.(body, user.locale) ?? [];
+      const chosen = part === undefined ? parts[0] : parts.find((p) => p.id === part);
+      if (part !== undefined && !chosen) throw badRequest(message('configuration.errors.previewPart'), 'bad_preview_part');
       await audit.record(user, { action: 'read', entity: 'configuration' });
-      return kind.preview.render(parsed.data, user.locale, audience);
+      // Drawn in the document's own words where it is the school's words (terminology), else in those in force.
+      const words = preview.wordsOf?.(body);
+      const inForce = async <U>(other: DocumentKind<U>) => (await this.current(user.tenantId, other)).body;
+      const page = await withTerms(words, () => preview.render(body, { locale: user.locale, audience, part: chosen?.id, inForce }));
+      return { ...page, words, parts: parts.map((p) => ({ ...p, current: p === chosen })) };
     },
 
     /** What version 0 of a kind is, for its label: the shipped default, or the school's own settings from before versions. */

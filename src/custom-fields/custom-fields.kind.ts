@@ -56,7 +56,7 @@ function previewOf(doc: CustomFields, locale: Locale | undefined, audience: stri
 }
 
 export const customFieldsKind = (shipped: CustomFields) =>
-  documentKind<CustomFields>({ id: CUSTOM_FIELDS, schema: customFieldsSchema, shipped: () => shipped, changeProblems: widenedReaders, preview: { audiences: Object.keys(previewReaders), render: previewOf } });
+  documentKind<CustomFields>({ id: CUSTOM_FIELDS, schema: customFieldsSchema, shipped: () => shipped, changeProblems: widenedReaders, preview: { audiences: Object.keys(previewReaders), render: (doc, v) => previewOf(doc, v.locale, v.audience) } });
 
 /** One object's layout and rules in one language: each text its translation where the document gives one, else its English. */
 const layoutsIn = derivedFrom((doc: CustomFields) => {

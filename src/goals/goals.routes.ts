@@ -10,13 +10,11 @@ import { InvalidInput, redirectInTool, summaryOf } from '../web/forms.js';
 import { t, type Locale } from '../web/i18n.js';
 import { GoalConflict, GoalIncomplete, type Goal } from './goals.service.js';
 import { localDate } from '../web/time-zone.js';
-import { goalEditForm, goalLimits, measureIndicators, ownerLabel, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
+import { goalEditForm, goalLimits, indicatorOptions, ownerLabel, progressForm, statusForm, stepForm, stepOwners, suggestForm, versionField } from './goals.schemas.js';
 
 const SMART = ['category', 'statement', 'measure', 'measureIndicator', 'measureTarget', 'target', 'targetDate', 'why'] as const;
 const valuesOf = (g: Partial<Goal> | Record<string, unknown>) => Object.fromEntries(SMART.map((k) => [k, (g as Record<string, unknown>)[k] ?? '']));
 /** "Measured by": in words (''), or one of the indicators. */
-const indicatorOptions = (selected: unknown, locale: Locale | undefined) =>
-  ['', ...measureIndicators].map((value) => ({ value, label: t(value ? `caseloadData.goal.options.${value}` : 'caseloadData.goal.fields.inWords', {}, locale), selected: value === (selected ?? '') }));
 const ownerOptions = (locale: Locale | undefined) => stepOwners.map((value) => ({ value, label: ownerLabel(value, locale) }));
 
 /** Input ids of each form's fields on the goal pages, so the error summary links to them. */

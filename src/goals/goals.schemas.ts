@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GoalStatus } from '../policies/goal.js';
-import { defaultLocale, labelOf, type Locale } from '../web/i18n.js';
-import { documentKind } from '../configuration/configuration.kinds.js';
+import { defaultLocale, labelOf, t, type Locale } from '../web/i18n.js';
+import { documentKind, sampleStudent, type KindPreview } from '../configuration/configuration.kinds.js';
 import { otherLocales, translations, wordIn } from '../configuration/translations.js';
 import { formText, isRealDate } from '../web/forms.js';
 
@@ -35,13 +35,29 @@ export type GoalCategoryList = z.infer<typeof goalCategoryListSchema>;
 export const shippedGoalCategories = (): GoalCategoryList => ({
   values: goalCategories.map((value) => ({ value, label: shippedCategoryLabel(value, defaultLocale), offered: true, translations: Object.fromEntries(otherLocales.map((l) => [l, { label: shippedCategoryLabel(value, l) }])) })),
 });
-export const goalCategoriesKind = documentKind<GoalCategoryList>({ id: 'goal-categories', schema: goalCategoryListSchema, shipped: shippedGoalCategories });
 
 /** A stored category's label in a language, from the school's list (one it never had: the shipped words, else the code). */
 export const categoryLabelIn = (list: GoalCategoryList, code: string, locale?: Locale): string => {
   const v = list.values.find((x) => x.value === code);
   return v ? wordIn(v.translations, locale, 'label', v.label) : shippedCategoryLabel(code, locale);
 };
+
+/** The goal forms' choice of category: the categories offered, in the list's order and the reader's words (and `kept`, a goal's own, offered or not). */
+export const categoryChoicesIn = (list: GoalCategoryList, selected: unknown, locale?: Locale, kept?: string) =>
+  list.values.filter((v) => v.offered || v.value === kept).map((v) => ({ value: v.value, label: categoryLabelIn(list, v.value, locale), selected: v.value === selected }));
+
+/**
+ * The list's preview: the new-goal form (the real goal-fields partial, disabled: nothing posts) as the
+ * student proposing a goal or an adult adding one meets it, its choice of category the list's offered ones.
+ */
+const categoriesPreview: KindPreview<GoalCategoryList> = {
+  audiences: ['adult', 'student'],
+  render: (list, { locale, audience }) => ({
+    view: 'goals/preview',
+    model: { isSelf: audience === 'student', student: sampleStudent(locale), categories: categoryChoicesIn(list, undefined, locale), measureIndicators: indicatorOptions(undefined, locale), values: {}, errors: {}, limits: goalLimits },
+  }),
+};
+export const goalCategoriesKind = documentKind<GoalCategoryList>({ id: 'goal-categories', schema: goalCategoryListSchema, shipped: shippedGoalCategories, preview: categoriesPreview });
 export const statusLabel = (code: GoalStatus, locale?: Locale) => labelOf('goals.statuses', code, locale);
 export const ownerLabel = (code: string, locale?: Locale) => labelOf('goals.owners', code, locale);
 
@@ -65,6 +81,9 @@ export const measureIndicators = ['attendance', 'behaviour', 'grades', 'wellbein
 export type MeasureIndicator = (typeof measureIndicators)[number];
 export const measureDirection: Record<MeasureIndicator, 'atLeast' | 'atMost'> = { attendance: 'atLeast', behaviour: 'atMost', grades: 'atLeast', wellbeing: 'atLeast' };
 /** The range of a target: percents, or a 1-5 rating for well-being. */
+/** The goal forms' "measured by" choices: in words, or one of the indicators. */
+export const indicatorOptions = (selected: unknown, locale: Locale | undefined) =>
+  ['', ...measureIndicators].map((value) => ({ value, label: t(value ? `caseloadData.goal.options.${value}` : 'caseloadData.goal.fields.inWords', {}, locale), selected: value === (selected ?? '') }));
 export const measureRange: Record<MeasureIndicator, { min: number; max: number }> = { attendance: { min: 0, max: 100 }, behaviour: { min: 0, max: 100 }, grades: { min: 0, max: 100 }, wellbeing: { min: 1, max: 5 } };
 
 /** The SMART parts: specific statement, how it is measured (in words, or by an indicator and a target value), target, date, why it matters. */

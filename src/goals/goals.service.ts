@@ -12,7 +12,7 @@ import { t, type Locale } from '../web/i18n.js';
 import { isUuid } from '../web/ids.js';
 import { allOrInvalid, fieldErrors, InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { z } from 'zod';
-import { categoryLabelIn, goalForm, shippedGoalCategories, liveGoal, type GoalCategoryList, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
+import { categoryChoicesIn, categoryLabelIn, goalForm, shippedGoalCategories, liveGoal, type GoalCategoryList, ownerLabel, statusLabel, type GoalEdit, type GoalInput, type ProgressInput, type StatusInput, type StepInput, type SuggestInput, type VersionInput } from './goals.schemas.js';
 import * as repo from './goals.repository.js';
 import { fieldsReaderOf, type CustomFieldsService, type FieldsOutcome, type PostedFields } from '../custom-fields/custom-fields.service.js';
 import { indicatorProgress, withIndicatorMeasure, type IndicatorValues } from './indicator-measure.js';
@@ -190,7 +190,7 @@ export function createGoalsService(deps: GoalsDeps) {
     /** The categories a goal form offers (the school's offered ones, and `kept`: the one a goal is filed under), each labelled in the reader's language. */
     async categoryChoices(user: AppUser, selected: unknown, kept?: string) {
       const list = await categoriesOf(user.tenantId);
-      return list.values.filter((v) => v.offered || v.value === kept).map((v) => ({ value: v.value, label: categoryLabelIn(list, v.value, user.locale), selected: v.value === selected }));
+      return categoryChoicesIn(list, selected, user.locale, kept);
     },
 
     /** The new-goal form as the school's list makes it: a category it does not offer is refused beside the form's other errors. */

@@ -1,5 +1,5 @@
 import jsonLogic, { type RulesLogic } from 'json-logic-js';
-import { documentKind, type KindProblem } from '../configuration/configuration.kinds.js';
+import { documentKind, type KindProblem, type PreviewView } from '../configuration/configuration.kinds.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { formatCalendarDay } from '../web/intl.js';
 import { otherLocales, wordIn, type Translations } from '../configuration/translations.js';
@@ -207,4 +207,4 @@ function previewOf(doc: PlanTemplate, locale: Locale | undefined, audience: stri
   return { view: 'plans/preview', model: { templateName: tpl.name, audience, sections } };
 }
 
-export const planTemplatePreview = { audiences: previewAudiences, render: previewOf };
+export const planTemplatePreview = { audiences: previewAudiences, render: (doc: PlanTemplate, v: PreviewView) => previewOf(doc, v.locale, v.audience) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { documentKind, type KindProblem } from '../configuration/configuration.kinds.js';
-import type { Locale } from '../web/i18n.js';
+import { documentKind, type KindPreview, type KindProblem } from '../configuration/configuration.kinds.js';
+import { defaultLocale, type Locale } from '../web/i18n.js';
+import { surveyItems } from './surveys.presenter.js';
 import { constructs } from './scoring.js';
 import type { SurveysDocument } from './surveys.schemas.js';
 
@@ -95,5 +96,28 @@ function changeProblems(inForce: PulseSurveys, next: PulseSurveys): KindProblem[
   });
 }
 
+/**
+ * The surveys' preview, one survey at a time (its parts: the surveys offered, in order): the answering form
+ * as the student meets it, in their language, with the installation's agreement scale (the real
+ * survey-items partial, disabled: nothing posts).
+ */
+const pulsePreview = (documents: Readonly<Record<Locale, SurveysDocument>>): KindPreview<PulseSurveys> => {
+  const inLanguage = (doc: PulseSurveys, locale: Locale | undefined) => surveysIn(doc, (documents[locale ?? defaultLocale] ?? documents[defaultLocale]!).scale, locale);
+  const offeredIn = (doc: PulseSurveys, locale: Locale | undefined) => {
+    const school = inLanguage(doc, locale);
+    return { scale: school.scale, surveys: school.surveys.filter((s) => school.offered.has(s.id)) };
+  };
+  return {
+    audiences: ['student'],
+    parts: (doc, locale) => offeredIn(doc, locale).surveys.map((s) => ({ id: s.id, label: s.title })),
+    render(doc, { locale, part }) {
+      const school = offeredIn(doc, locale);
+      // None offered: the page says so (a school may stop offering every survey).
+      const survey = school.surveys.find((s) => s.id === part);
+      return { view: 'surveys/preview', model: { survey, items: survey ? surveyItems(survey.items, school.scale, () => '', {}) : [] } };
+    },
+  };
+};
+
 export const pulseSurveysKind = (documents: Readonly<Record<Locale, SurveysDocument>>) =>
-  documentKind<PulseSurveys>({ id: 'pulse-surveys', schema: pulseSurveysSchema, shipped: () => pulseDocumentOf(documents), changeProblems });
+  documentKind<PulseSurveys>({ id: 'pulse-surveys', schema: pulseSurveysSchema, shipped: () => pulseDocumentOf(documents), changeProblems, preview: pulsePreview(documents) });

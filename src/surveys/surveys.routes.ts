@@ -3,14 +3,12 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
 import { orInvalid, prefixed, redirectInTool, summaryOf, unlessRefused } from '../web/forms.js';
 import { t } from '../web/i18n.js';
-import { points } from './scoring.js';
+import { itemInputId, surveyItems } from './surveys.presenter.js';
 import { windowForm } from './surveys.schemas.js';
 
 const ADMIN = '/admin/surveys';
 const surveyUrl = (windowId: string) => toolPath('surveys', windowId);
 const windowFieldIds: Record<string, string> = { surveyId: 'window-survey', opensOn: 'window-opens', closesOn: 'window-closes', schoolId: 'window-school' };
-/** The first radio of an item: where its error summary entry leads. */
-const itemInputId = (itemId: string, point: number) => `item-${itemId}-${point}`;
 
 /** The student's pulse form (/surveys/:windowId) and the admin's windows (/admin/surveys). */
 export function surveysRoutes(ctx: AppContext): Router {
@@ -28,16 +26,7 @@ export function surveysRoutes(ctx: AppContext): Router {
       window: view.window,
       answeredAt: view.answeredAt,
       saved: !posted && req.query.saved === '1',
-      items: view.survey.items.map((item) => {
-        const chosen = typed ? typed[item.id] ?? '' : String(view.answers[item.id] ?? '');
-        return {
-          id: item.id,
-          text: item.text,
-          name: `answer.${item.id}`,
-          error: errors[`answer.${item.id}`],
-          options: points.map((p) => ({ id: itemInputId(item.id, p), value: String(p), label: view.scale[p - 1], checked: chosen === String(p) })),
-        };
-      }),
+      items: surveyItems(view.survey.items, view.scale, (id) => (typed ? (typed[id] ?? '') : String(view.answers[id] ?? '')), errors),
       errorSummary: summaryOf(errors, (field) => itemInputId(field.slice('answer.'.length), 1)),
     });
   };

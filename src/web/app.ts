@@ -257,12 +257,13 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     onStudentText: (tx, user, studentId, source, texts) => alerts.onStudentText(tx, user, studentId, source, texts),
   });
   const checkinScripts = loadCheckinScripts(locales);
-  const checkinScript = checkinScriptKind(checkinScripts);
   // Every need a check-in can raise must have a support category to refer to: the shipped screener's
   // here (its document's schema holds every school's version to the same).
   const needsUnmapped = needsWithoutCategory(checkinScripts[defaultLocale]!.needs.map((n) => n.id));
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
   const needsScreener = needsScreenerKind(checkinScripts);
+  // Its preview offers the needs of the school's screener in force.
+  const checkinScript = checkinScriptKind(checkinScripts, needsScreener);
   const staff = createStaffService({ db, audit, schools });
   const leaders = createLeaderService({ schools });
   // The referrals sent to a provider's organisation come from the referrals feature (bound late: built below); a test may give its own.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { derivedFrom, documentKind } from '../configuration/configuration.kinds.js';
 import { shippedLabels, shippedTerms, termWordsOf, type Terms } from './i18n.js';
+import { terminologyPreview } from './terminology-preview.js';
 
 /**
  * Terminology (issue 14 item 3): what a school calls the adult who walks beside a student (navigator,
@@ -66,17 +67,19 @@ function labelsIn(doc: Terminology): NonNullable<Terms['labels']> {
   return { en, es };
 }
 
-export const terminologyKind = documentKind<Terminology>({ id: 'terminology', schema: terminologySchema, shipped });
+export const terminologyKind = documentKind<Terminology>({ id: 'terminology', schema: terminologySchema, shipped, preview: { audiences: ['adult', 'student'], wordsOf: (doc) => wordsOf(doc), render: (_doc, view) => terminologyPreview(view) } });
 
 const shippedText = JSON.stringify(shipped());
 
-/** A school's document as the words `t` fills in; undefined for the shipped words (the shared caches serve them). Worked out once per body read. */
-export const termsOf = derivedFrom((doc: Terminology): Terms | undefined => {
+/** A document as the words `t` fills in, whatever they are (a preview speaks a draft's, even the shipped ones). Worked out once per body read. */
+export const wordsOf = derivedFrom((doc: Terminology): Terms => {
   const text = JSON.stringify(doc);
-  if (text === shippedText) return undefined;
   return {
     id: createHash('sha1').update(text).digest('base64url').slice(0, 12),
     words: { en: termWordsOf(doc.navigator.one, doc.navigator.other, 'en'), es: termWordsOf(doc.navigator.es.one, doc.navigator.es.other, 'es', doc.navigator.es.feminine) },
     labels: labelsIn(doc),
   };
 });
+
+/** A school's document as the words `t` fills in; undefined for the shipped words (the shared caches serve them). */
+export const termsOf = derivedFrom((doc: Terminology): Terms | undefined => (JSON.stringify(doc) === shippedText ? undefined : wordsOf(doc)));

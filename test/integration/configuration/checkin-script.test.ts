@@ -8,6 +8,7 @@ import { t as words } from '../../../src/web/i18n.js';
 
 type Agent = ReturnType<typeof asUser>;
 const EDITOR = '/admin/configuration/checkin-script';
+const WEEK3 = { prompt: 'Which class would you most like to get better at this month?', icebreaker: 'If your week were a weather report, what would it say?' };
 const NEW_PROMPT = { en: 'What is one thing that went well since we last met?', es: '¿Qué es algo que salió bien desde la última vez que nos vimos?' };
 
 /** A text as a page shows it: Handlebars escapes these characters. */
@@ -101,5 +102,31 @@ describe('configuration: the check-in script, per tenant', function () {
     // The check-in recorded under the published script keeps its question as it was asked, not the restored words.
     const history = (await advisor.get(`/students/${s.students[0].id}/checkins`).expect(200)).text;
     expect(history).to.contain(shown(NEW_PROMPT.en)).and.to.contain('My art project');
+  });
+
+  it('previews a draft a week at a time: the recording form as the adults see it, the prep form as the student does, nothing to post', async () => {
+    const form = formOf((await admin.get(EDITOR).expect(200)).text);
+    const inForceWeek3 = form['f.weeks.2.questions.0.prompt']!;
+    const id = form['f.weeks.2.questions.0.id']!;
+    await admin.post(`${EDITOR}/draft`, { ...form, 'f.weeks.2.questions.0.prompt': WEEK3.prompt, 'f.weeks.2.icebreaker': WEEK3.icebreaker }).expect(303);
+    const draft = (await versions()).find((v) => v.state === 'draft')!;
+    const preview = (agent: Agent, as: string, part?: string) => agent.get(`${EDITOR}/preview`).query({ version: draft.version, as, ...(part === undefined ? {} : { part }) });
+
+    const adult = decoded((await preview(admin, 'adult', '3').expect(200)).text);
+    expect(adult).to.contain(`name="answer.${id}"`).and.to.contain(WEEK3.prompt).and.to.contain(WEEK3.icebreaker).and.to.contain(`Week 3: ${form['f.weeks.2.theme']}`);
+    expect(adult).not.to.contain(inForceWeek3);
+    // The real form's fields (well-being, the needs the screener in force offers), disabled: nothing posts.
+    expect(adult).to.contain('id="checkin-wellbeing-1"').and.to.contain('name="need.academic"').and.to.contain('<fieldset disabled>').and.not.to.match(/<form method="post"[^>]*checkins/);
+    const student = decoded((await preview(admin, 'student', '3').expect(200)).text);
+    expect(student).to.contain(words('checkins.prep.title')).and.to.contain(WEEK3.prompt).and.to.contain(WEEK3.icebreaker).and.to.contain(words('checkins.needs.legendStudent'));
+    expect(student).not.to.contain(inForceWeek3).and.not.to.contain('checkin-wellbeing');
+    // Week 1 unless a week is chosen; the page moves between weeks by plain links (and a GET form).
+    const first = decoded((await preview(admin, 'adult').expect(200)).text);
+    expect(first).to.contain(`name="answer.${form['f.weeks.0.questions.0.id']}"`).and.to.contain('part=2').and.to.contain('<form method="get"').and.not.to.contain(WEEK3.prompt);
+
+    await preview(admin, 'adult', '99').expect(400);
+    await preview(admin, 'adult', 'three;').expect(400);
+    await preview(admin, 'teacher', '3').expect(400);
+    await preview(advisor, 'adult', '3').expect(403);
   });
 });

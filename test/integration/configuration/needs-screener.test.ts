@@ -9,6 +9,7 @@ import { t as words } from '../../../src/web/i18n.js';
 
 type Agent = ReturnType<typeof asUser>;
 const EDITOR = '/admin/configuration/needs-screener';
+const TUTORING = { en: 'After-school tutoring', es: 'Tutoría después de clases' };
 const DEVICES = { en: 'Devices and internet at home', es: 'Dispositivos e internet en casa' };
 
 /**
@@ -99,5 +100,34 @@ describe('configuration: the needs screener, per tenant', function () {
     const enEspañol = decoded((await spanishAdmin.post(`${EDITOR}/draft`, posted).expect(400)).text);
     expect(enEspañol).to.contain(words('configuration.problems.needs_removed', { key: 'workspace' }, 'es')).and.to.contain(words('configuration.problems.needs_sensitive_kept', { key: 'food' }, 'es'));
     expect(await versions()).to.have.length(before);
+  });
+
+  it('previews a draft: the needs section of the check-in form and of the prep form, only the needs offered, in screener order, in the reader\'s language', async () => {
+    const form = configFormOf(await html(admin, EDITOR));
+    const tech = rowOf(form, 'technology');
+    const added = String(Object.keys(form).filter((k) => /^f\.needs\.\d+\.id$/.test(k)).length - 1);
+    expect(form[`f.needs.${added}.id`]).to.equal('');
+    // A new need, first in the screener (its row swapped with the first), and the devices need reworded.
+    const posted: Record<string, string> = { ...form, [`f.needs.${added}.id`]: 'tutoring', [`f.needs.${added}.label`]: TUTORING.en, [`f.needs.${added}.translations.es.label`]: TUTORING.es, [`f.needs.${added}.offered`]: 'on', [`f.needs.${tech}.label`]: 'Laptop and wifi' };
+    const swapped = Object.fromEntries(Object.entries(posted).map(([k, v]) => [k.replace(/^f\.needs\.(\d+)\./, (m, i: string) => (i === '0' ? `f.needs.${added}.` : i === added ? 'f.needs.0.' : m)), v]));
+    await admin.post(`${EDITOR}/draft`, swapped).expect(303);
+    const draft = (await versions()).find((v) => v.state === 'draft')!;
+    const preview = (agent: Agent, as: string, extra: Record<string, string> = {}) => agent.get(`${EDITOR}/preview`).query({ version: draft.version, as, ...extra });
+    const asked = (page: string) => [...page.matchAll(/name="need\.([a-z_]+)"/g)].map((m) => m[1]);
+
+    const adult = decoded((await preview(admin, 'adult').expect(200)).text);
+    expect(asked(adult)).to.deep.equal(['tutoring', 'workspace', 'food', 'housing', 'academic', 'wellbeing', 'health', 'family', 'technology']);
+    expect(adult).to.contain(`<label for="need-tutoring">${TUTORING.en}</label>`).and.to.contain('<label for="need-technology">Laptop and wifi</label>').and.to.contain(words('checkins.needs.legend'));
+    expect(adult).to.contain('<fieldset disabled>').and.not.to.contain(DEVICES.en).and.not.to.match(/<form method="post"[^>]*checkins/);
+    const student = decoded((await preview(admin, 'student').expect(200)).text);
+    expect(student).to.contain(TUTORING.en).and.to.contain(words('checkins.needs.legendStudent')).and.to.contain(words('checkins.needs.student.none')).and.not.to.contain('name="need.enrichment"');
+    const spanishAdmin = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.admin.id, cid: s.advisoryId, role: 'admin', loc: 'es' }));
+    expect(decoded((await preview(spanishAdmin, 'student').expect(200)).text)).to.contain(TUTORING.es).and.to.contain(DEVICES.es).and.not.to.contain(TUTORING.en);
+    // The forms in force are as they were.
+    expect(await html(advisor, `/students/${s.students[1].id}/checkins/new`)).to.contain(DEVICES.en).and.not.to.contain(TUTORING.en);
+
+    await preview(admin, 'family').expect(400);
+    await preview(admin, 'adult', { part: '2' }).expect(400);
+    await preview(advisor, 'adult').expect(403);
   });
 });

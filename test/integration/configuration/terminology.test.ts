@@ -111,4 +111,32 @@ describe('terminology: what a school calls its navigators', function () {
     expect(html).to.contain('value="&lt;b&gt;coach&lt;/b&gt;"').and.to.contain('value="mentor2"');
     expect(decoded((await asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId)).get('/navigator').expect(200)).text)).to.contain('Success coach view');
   });
+
+  it("previews a draft in its own words, not those in force: the navigator's heading, goals' statuses and referrals' steps, as the adults and as the student read them", async () => {
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    expect(form).to.include({ 'f.navigator.one': 'success coach', 'f.goalStatuses.active.label': 'Under way' });
+    const renamed = { 'f.navigator.one': 'mentor', 'f.navigator.other': 'mentors', 'f.navigator.es.one': 'tutor', 'f.navigator.es.other': 'tutores', 'f.goalStatuses.active.label': 'In progress', 'f.goalStatuses.active.es': 'En curso', 'f.referralStates.in_service.label': 'Getting support', 'f.studentReferralStates.requested.label': 'Waiting to hear back' };
+    await admin.post(`${EDITOR}/draft`, { ...form, ...renamed }).expect(303);
+    const version = /name="version" value="(\d+)"/.exec(decoded((await admin.get(EDITOR).expect(200)).text))![1]!;
+    const preview = (agent: ReturnType<typeof asUser>, as: string) => agent.get(`${EDITOR}/preview`).query({ version, as });
+
+    const adults = decoded((await preview(admin, 'adult').expect(200)).text);
+    expect(adults).to.contain('<h1 id="preview-title">Mentor for Sample Student</h1>').and.to.contain('Mentor now:').and.to.contain('>In progress</span>').and.to.contain('Getting support');
+    expect(adults).not.to.contain('Success coach').and.not.to.contain('success coach').and.not.to.contain('Under way');
+    const student = decoded((await preview(admin, 'student').expect(200)).text);
+    expect(student).to.contain('>In progress</span>').and.to.contain('Waiting to hear back').and.to.contain('class="goal-list"').and.to.contain('class="referral-list"');
+    expect(student).not.to.contain('Sent to the team').and.not.to.contain('Under way').and.not.to.contain('Getting support');
+    const inSpanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.admin.id, cid: s.advisoryId, role: 'admin', loc: 'es' }));
+    const spanish = decoded((await preview(inSpanish, 'adult').expect(200)).text);
+    expect(spanish).to.contain('En curso').and.to.match(/Tutor\b/).and.not.to.contain('En marcha').and.not.to.match(/\bMentor\b/);
+
+    // The words in force are as they were, on the pages people open after the preview.
+    const advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    expect(decoded((await advisor.get('/navigator').expect(200)).text)).to.contain('Success coach view').and.not.to.contain('Mentor');
+    expect(decoded((await advisor.get(`/students/${s.students[1]!.id}/goals`).expect(200)).text)).to.contain('Under way').and.not.to.contain('In progress');
+
+    await preview(admin, 'family').expect(400);
+    await admin.get(`${EDITOR}/preview`).query({ version, as: 'adult', part: '1' }).expect(400);
+    await preview(advisor, 'adult').expect(403);
+  });
 });

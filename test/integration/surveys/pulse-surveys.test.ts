@@ -84,4 +84,25 @@ describe('pulse surveys: a configuration document per school', function () {
     // Its window and answers still read.
     expect((await t.ctx.surveys.windowsFor(s.tenantId)).map((w) => w.title)).to.include('Belonging pulse');
   });
+
+  it('previews a draft one offered survey at a time: the answering form as the student meets it, in their language, nothing to post', async () => {
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    expect(form).to.include({ 'f.surveys.1.id': 'study-habits', 'f.surveys.1.items.2.text': 'I sleep enough to learn.', 'f.surveys.1.items.4.id': '' });
+    const breakfast = { 'f.surveys.1.items.4.id': 'sh-breakfast', 'f.surveys.1.items.4.construct': 'wellbeing', 'f.surveys.1.items.4.text': 'I eat breakfast before school.', 'f.surveys.1.items.4.es.text': 'Desayuno antes de ir a la escuela.' };
+    await admin.post(`${EDITOR}/draft`, { ...form, ...breakfast, 'f.surveys.0.offered': 'on', 'f.surveys.1.items.2.text': 'I get enough sleep on school nights.' }).expect(303);
+    const preview = (agent: ReturnType<typeof asUser>, as: string, part?: string) => agent.get(`${EDITOR}/preview`).query({ version: 3, as, ...(part === undefined ? {} : { part }) });
+
+    // The first survey offered unless another is chosen; the others a link away.
+    const first = decoded((await preview(admin, 'student').expect(200)).text);
+    expect(first).to.contain('<h1 id="preview-title">Belonging pulse</h1>').and.to.contain('This school feels like mine.').and.to.contain('part=study-habits');
+    const study = decoded((await preview(admin, 'student', 'study-habits').expect(200)).text);
+    expect(study).to.contain('<legend>I eat breakfast before school.</legend>').and.to.contain('name="answer.sh-breakfast"').and.to.contain('I get enough sleep on school nights.');
+    expect(study).to.contain('<fieldset disabled>').and.not.to.contain('I sleep enough to learn.').and.not.to.match(/<form method="post"[^>]*surveys/);
+    const inSpanish = asUser(t.app, await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s.admin.id, cid: s.advisoryId, role: 'admin', loc: 'es' }));
+    expect(decoded((await preview(inSpanish, 'student', 'study-habits').expect(200)).text)).to.contain('Desayuno antes de ir a la escuela.').and.not.to.contain('I eat breakfast before school.');
+
+    await preview(admin, 'student', 'no-such-survey').expect(400);
+    await preview(admin, 'adult').expect(400);
+    await preview(asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId)), 'student').expect(403);
+  });
 });

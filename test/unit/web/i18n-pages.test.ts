@@ -12,7 +12,7 @@ const views = [
       .filter((f) => f.endsWith('.hbs'))
       .map((f) => path.join('pages', dir, f)),
   ),
-  ...['goal-fields', 'plan-field', 'needs-fields', 'indicator-badge', 'indicator-tier', 'indicator-progress'].map((p) => path.join('partials', `${p}.hbs`)),
+  ...['goal-fields', 'goal-new-heading', 'plan-field', 'needs-fields', 'checkin-fields', 'checkin-prep-fields', 'indicator-badge', 'indicator-tier', 'indicator-progress'].map((p) => path.join('partials', `${p}.hbs`)),
 ];
 
 type Texts = Map<string, string>;
