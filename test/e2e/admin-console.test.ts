@@ -112,6 +112,28 @@ describe('admin console in Chromium: a picklist value and a custom field, previe
       await win.getByRole('button', { name: /^Publish version \d+$/ }).click();
       await win.getByRole('status').filter({ hasText: 'Published' }).waitFor();
 
+      // Every other kind's preview (the shipped version), as each of its audiences meets it: the real page, accessible, fitting a phone.
+      const previews = [
+        ['checkin-script', 'adult', '2'],
+        ['checkin-script', 'student', undefined],
+        ['needs-screener', 'student', undefined],
+        ['pulse-surveys', 'student', undefined],
+        ['goal-categories', 'adult', undefined],
+        ['terminology', 'student', undefined],
+      ] as const;
+      await win.setViewportSize({ width: 320, height: 700 });
+      for (const [kind, as, part] of previews) {
+        const url = new URL(`/console/configuration/${kind}/preview`, win.url());
+        url.search = new URLSearchParams({ version: '0', as, ...(part ? { part } : {}) }).toString();
+        const res = await win.goto(url.toString());
+        expect(res?.status(), `${kind} preview as ${as}`).to.equal(200);
+        await win.getByRole('heading', { level: 1 }).first().waitFor();
+        await accessible(win.mainFrame(), `${kind} preview as ${as}`);
+        const overflow = await win.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${kind} preview as ${as} overflows 320 px`).to.be.at.most(0);
+      }
+      await win.setViewportSize({ width: 1280, height: 800 });
+
       // The advisor, in the LMS frame: the field on the plan, the category on the goal form.
       const advisor = await launchAs(page, port, 'teacher', '/caseload');
       const student = advisor.getByRole('list', { name: 'Students' }).getByRole('link', { name: STUDENT, exact: true });
