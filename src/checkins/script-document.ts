@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { documentKind, sampleStudent, type DocumentKind, type KindPreview } from '../configuration/configuration.kinds.js';
 import { checkinFormModel, prepFormModel } from './checkins.presenter.js';
 import { offeredNeeds, type NeedsScreener } from './needs-screener.js';
+import { previewFieldsOf } from '../custom-fields/custom-fields.kind.js';
+import type { CustomFields } from '../custom-fields/custom-fields.schemas.js';
 import { t, type Locale } from '../web/i18n.js';
 import { checkYear, scriptQuestionShape, scriptTexts, scriptWeekShape, weekFrom, weekQuestions, type CheckinScript, type ScriptWeek } from './checkins.schemas.js';
 
@@ -72,17 +74,19 @@ export function weekIn(w: WeekDoc, locale?: Locale): ScriptWeek {
  * or the student's prep form, with the needs the school's screener in force offers. Drawn with the real
  * forms' partials (checkin-fields, checkin-prep-fields) inside a disabled fieldset: nothing posts.
  */
-const scriptPreview = (needsKind: DocumentKind<NeedsScreener>): KindPreview<CheckinScriptDocument> => ({
+const scriptPreview = (needsKind: DocumentKind<NeedsScreener>, fieldsKind: DocumentKind<CustomFields>): KindPreview<CheckinScriptDocument> => ({
   audiences: ['adult', 'student'],
   parts: (doc, locale) => doc.weeks.map((w) => ({ id: String(w.week), label: t('checkins.weekTheme', { week: w.week, theme: weekIn(w, locale).theme }, locale) })),
   async render(doc, { locale, audience, part, inForce }) {
     const prompts = { ...weekIn(doc.weeks.find((w) => String(w.week) === part) ?? doc.weeks[0]!, locale), afterScript: null };
     const needs = offeredNeeds(await inForce(needsKind), locale);
-    const form = audience === 'student' ? { isStudent: true, ...prepFormModel(prompts, needs, {}) } : checkinFormModel(prompts, needs, {}, {}, locale);
-    return { view: 'checkins/preview', model: { student: sampleStudent(locale), ...form } };
+    if (audience === 'student') return { view: 'checkins/preview', model: { student: sampleStudent(locale), isStudent: true, ...prepFormModel(prompts, needs, {}) } };
+    // The recording form carries the school's own check-in fields in force, as the real one does.
+    const fields = previewFieldsOf(await inForce(fieldsKind), 'checkin', locale, audience);
+    return { view: 'checkins/preview', model: { student: sampleStudent(locale), ...checkinFormModel(prompts, needs, {}, {}, locale), fields } };
   },
 });
 
 /** The `checkin-script` kind: the shipped default is today's files, in both languages; its preview offers the needs of the school's screener in force (`needs`). */
-export const checkinScriptKind = (shipped: Readonly<Record<string, CheckinScript>>, needs: DocumentKind<NeedsScreener>) =>
-  documentKind<CheckinScriptDocument>({ id: 'checkin-script', schema: checkinScriptDocumentSchema, shipped: () => scriptDocumentOf(shipped), preview: scriptPreview(needs) });
+export const checkinScriptKind = (shipped: Readonly<Record<string, CheckinScript>>, needs: DocumentKind<NeedsScreener>, fields: DocumentKind<CustomFields>) =>
+  documentKind<CheckinScriptDocument>({ id: 'checkin-script', schema: checkinScriptDocumentSchema, shipped: () => scriptDocumentOf(shipped), preview: scriptPreview(needs, fields) });

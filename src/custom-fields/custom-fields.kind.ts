@@ -45,14 +45,20 @@ const previewReaders: Record<string, FieldsReader> = { adult: { reads: 'adult', 
  * is saved from it (the form is disabled).
  */
 function previewOf(doc: CustomFields, locale: Locale | undefined, audience: string) {
-  const reader = previewReaders[audience]!;
   const objects = recordObjects.flatMap((object) => {
-    const layout = layoutIn(doc, object, locale);
-    const writable = writableBy(reader);
-    const sections = sectionsView(layout.sections, readableBy(reader), (f) => fieldView(f, locale, { text: '', canEdit: writable(f), version: 0 }));
-    return sections.length === 0 ? [] : [{ object, fields: { sections, canEdit: false, errorSummary: [], conflicted: false } }];
+    const fields = previewFieldsOf(doc, object, locale, audience);
+    return fields ? [{ object, fields }] : [];
   });
   return { view: 'custom-fields/preview', model: { objects } };
+}
+
+/** One record's fields as an audience meets them with no value yet (the record-fields partial's model), null when it reads none: also drawn inside other kinds' previews of the record's form (the check-in script's). */
+export function previewFieldsOf(doc: CustomFields, object: RecordObject, locale: Locale | undefined, audience: string) {
+  const reader = previewReaders[audience];
+  if (!reader) return null;
+  const writable = writableBy(reader);
+  const sections = sectionsView(layoutIn(doc, object, locale).sections, readableBy(reader), (f) => fieldView(f, locale, { text: '', canEdit: writable(f), version: 0 }));
+  return sections.length === 0 ? null : { sections, canEdit: false, errorSummary: [], conflicted: false };
 }
 
 export const customFieldsKind = (shipped: CustomFields) =>

@@ -263,7 +263,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   if (needsUnmapped.length > 0) throw new ConfigError(needsUnmapped);
   const needsScreener = needsScreenerKind(checkinScripts);
   // Its preview offers the needs of the school's screener in force.
-  const checkinScript = checkinScriptKind(checkinScripts, needsScreener);
+  const checkinScript = checkinScriptKind(checkinScripts, needsScreener, customFields);
   const staff = createStaffService({ db, audit, schools });
   const leaders = createLeaderService({ schools });
   // The referrals sent to a provider's organisation come from the referrals feature (bound late: built below); a test may give its own.

@@ -117,6 +117,8 @@ describe('configuration: the check-in script, per tenant', function () {
     expect(adult).not.to.contain(inForceWeek3);
     // The real form's fields (well-being, the needs the screener in force offers), disabled: nothing posts.
     expect(adult).to.contain('id="checkin-wellbeing-1"').and.to.contain('name="need.academic"').and.to.contain('<fieldset disabled>').and.not.to.match(/<form method="post"[^>]*checkins/);
+    // With the school's own check-in fields in force, as the real form carries them.
+    expect(adult).to.contain('Where we met').and.to.contain('Follow up by');
     const student = decoded((await preview(admin, 'student', '3').expect(200)).text);
     expect(student).to.contain(words('checkins.prep.title')).and.to.contain(WEEK3.prompt).and.to.contain(WEEK3.icebreaker).and.to.contain(words('checkins.needs.legendStudent'));
     expect(student).not.to.contain(inForceWeek3).and.not.to.contain('checkin-wellbeing');

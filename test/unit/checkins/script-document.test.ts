@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { loadCheckinScripts } from '../../../src/checkins/checkins.schemas.js';
 import { checkinScriptDocumentSchema, checkinScriptKind, weekIn, type CheckinScriptDocument } from '../../../src/checkins/script-document.js';
 import { needsScreenerKind } from '../../../src/checkins/needs-screener.js';
+import { customFieldsKind, loadShippedFields } from '../../../src/custom-fields/custom-fields.kind.js';
 import { problemsOf } from '../../../src/configuration/configuration.schemas.js';
 import { bodyFrom, formFields, jsonSchemaOf, type FormField } from '../../../src/configuration/schema-form.js';
 import { shippedLocales } from '../../support/content.js';
@@ -20,7 +21,7 @@ function posted(fields: readonly FormField[], out: Record<string, string> = {}):
 
 describe('the check-in script as a configuration document (issue 14 item 3)', () => {
   const scripts = loadCheckinScripts(shippedLocales);
-  const kind = checkinScriptKind(scripts, needsScreenerKind(scripts));
+  const kind = checkinScriptKind(scripts, needsScreenerKind(scripts), customFieldsKind(loadShippedFields()));
   const shipped = kind.shipped();
 
   it('ships today\'s files: the full year of 36 weeks passes the schema, in English and in Spanish as the files say', () => {

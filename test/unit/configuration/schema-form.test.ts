@@ -89,7 +89,7 @@ describe('forms from schemas (issue 14 item 8)', () => {
   });
 
   it('has words for every shipped kind: its title, its intro, every label', () => {
-    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), goalCategoriesKind, permissionSetKind, checkinScriptKind(loadCheckinScripts(locales), needsScreenerKind(loadCheckinScripts(locales))), needsScreenerKind(loadCheckinScripts(locales)), indicatorRulesKind(loadIndicatorConfig()), terminologyKind, pulseSurveysKind(loadSurveys(locales)), alertRoutingKind(loadAlertRouting()), customFieldsKind(loadShippedFields()), schoolCalendarKind(() => Promise.resolve(shippedCalendar()))] as DocumentKind[]) {
+    for (const kind of [referralRulesKind(loadReferralsConfig()), retentionKind, planTemplateKind(documentOf(loadPlanTemplates(locales))), goalCategoriesKind, permissionSetKind, checkinScriptKind(loadCheckinScripts(locales), needsScreenerKind(loadCheckinScripts(locales)), customFieldsKind(loadShippedFields())), needsScreenerKind(loadCheckinScripts(locales)), indicatorRulesKind(loadIndicatorConfig()), terminologyKind, pulseSurveysKind(loadSurveys(locales)), alertRoutingKind(loadAlertRouting()), customFieldsKind(loadShippedFields()), schoolCalendarKind(() => Promise.resolve(shippedCalendar()))] as DocumentKind[]) {
       const keys = [`configuration.kinds.${kind.id}.title`, `configuration.kinds.${kind.id}.intro`, ...keysOf(formFields(kind.id, jsonSchemaOf(kind.schema), kind.shipped()))];
       for (const locale of locales) for (const key of keys) expect(t(key, {}, locale), `${locale} ${key}`).to.not.equal(key);
     }
