@@ -21,6 +21,15 @@ export async function valuesOf(db: DbOrTx, ref: Omit<RecordRef, 'recordId'>, rec
   return db.select().from(customFieldValues).where(ofRecords(ref, recordIds));
 }
 
+/** One field's values on many students' own records (a student's record is the student): a school's figures grouped by it. */
+export async function studentFieldValues(db: DbOrTx, tenantId: string, fieldKey: string, studentIds: readonly string[]): Promise<{ studentId: string; value: string }[]> {
+  if (studentIds.length === 0) return [];
+  return db
+    .select({ studentId: customFieldValues.studentId, value: customFieldValues.value })
+    .from(customFieldValues)
+    .where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.object, 'student'), eq(customFieldValues.fieldKey, fieldKey), inArray(customFieldValues.studentId, [...studentIds])));
+}
+
 /** The record's values, locked for the rest of the transaction: saves to one record take turns, so each sees what the one before wrote. */
 export async function lockValues(db: DbOrTx, ref: RecordRef): Promise<FieldValue[]> {
   // The lock is taken on the record's key, so a first save (no row yet to lock) waits its turn too.

@@ -17,6 +17,13 @@ import { fieldInputId, fieldView, readableBy, sectionsView, writableBy, type Fie
 
 export type { FieldsReader } from './custom-fields.presenter.js';
 
+/** A student's field the school's figures may group by, with its values in the reader's words. */
+export interface StudentGrouping {
+  key: string;
+  label: string;
+  values: { value: string; label: string }[];
+}
+
 /** A record's place: which object, which record, whose. */
 export interface RecordPlace {
   object: RecordObject;
@@ -92,6 +99,27 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
       });
       const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, recordFieldInputId) : [];
       return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0 };
+    },
+
+    /**
+     * The student's fields a school's figures may be grouped by: one value a student, from a closed list
+     * (pick one, yes/no), each with its values in the reader's words. Every adult reads a student's field
+     * (the safety floor), and the figures that use it are counts the reader's page suppresses under the
+     * minimum group size.
+     */
+    async studentGroupings(tenantId: string, locale: Locale | undefined): Promise<StudentGrouping[]> {
+      const fields = (await layoutOf(tenantId, 'student', locale)).sections.flatMap((s) => s.fields).filter((f) => f.type === 'picklist' || f.type === 'yesno');
+      return fields.map((f) => ({
+        key: f.key,
+        label: f.label,
+        values: f.type === 'yesno' ? (['yes', 'no'] as const).map((v) => ({ value: v, label: shownValue(f, v, locale) })) : (f.options ?? []).map((o) => ({ value: o.value, label: o.label })),
+      }));
+    },
+
+    /** Each student's value of one field (absent: none recorded). No gate and no audit: the caller's page has both. */
+    async studentValues(tenantId: string, fieldKey: string, studentIds: readonly string[]): Promise<Map<string, string>> {
+      const values = await repo.studentFieldValues(db, tenantId, fieldKey, studentIds);
+      return new Map(values.filter((v) => v.value !== '').map((v) => [v.studentId, v.value]));
     },
 
     /** The values these records hold that this person reads, shown as words (a list of check-ins): record id -> label and value. */

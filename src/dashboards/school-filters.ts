@@ -22,7 +22,7 @@ export const studentFilter = z.object({
   advisory: z.uuid().optional(),
   navigator: z.uuid().optional(),
   /** A subgroup: dimension and value together (src/schools/groups.ts). */
-  dimension: z.string().trim().min(1).max(40).optional(),
+  dimension: z.string().trim().min(1).max(70).optional(),
   value: z.string().trim().min(1).max(40).optional(),
 });
 export type StudentFilter = z.infer<typeof studentFilter>;

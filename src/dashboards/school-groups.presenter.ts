@@ -4,7 +4,7 @@ import { suppressTable, isShown, type Cell } from '../reports/suppression.js';
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import type { CountTable } from './school-figures.js';
 import type { PulseTable, ShareCell } from './pulse-figures.js';
-import type { GroupingKey } from './school.schemas.js';
+import type { ViewGrouping } from './school.schemas.js';
 
 /**
  * The school view's figures by a grouping (needs, tiers, indicator bands, the pulse) as tables whose
@@ -68,7 +68,7 @@ export function groupedTable(i: GroupedTableInput): LinkedTable {
 export function bandSections(
   bands: readonly { indicator: string; label: string; table: CountTable }[],
   bandNames: readonly { id: string; label: string }[],
-  g: { grouping: GroupingKey; by: string; groupLabel: (key: string) => string; groupFilter: (key: string) => ListQuery | null; canList: boolean; minGroupSize: number; locale?: Locale },
+  g: { grouping: ViewGrouping; by: string; groupLabel: (key: string) => string; groupFilter: (key: string) => ListQuery | null; canList: boolean; minGroupSize: number; locale?: Locale },
 ) {
   const names = [...bandNames.map((b) => b.label), t('dashboards.school.bands.none', {}, g.locale)];
   return bands.map((b) => {

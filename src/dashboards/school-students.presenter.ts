@@ -1,7 +1,7 @@
 import type { ExportTable } from '../reports/export.js';
 import { t, type Locale } from '../web/i18n.js';
-import { groupLabel, groupingName, schoolPaths } from './school.presenter.js';
-import { groupingKeys } from './school.schemas.js';
+import { groupLabel, groupingWords, schoolPaths } from './school.presenter.js';
+import { isGroupingKey } from './school.schemas.js';
 import type { SchoolViewService } from './school.service.js';
 
 type StudentList = Awaited<ReturnType<SchoolViewService['students']>>;
@@ -13,8 +13,8 @@ function listTitle(v: StudentList, locale?: Locale): string {
   const indicator = v.bandChoices.indicators.find((i) => i.id === f.indicator)?.label ?? '';
   const band = f.band === 'none' ? t('dashboards.school.bands.none', {}, locale) : (v.bandChoices.bands.find((b) => b.id === f.band)?.label ?? f.band ?? '');
   const what = t(`dashboards.students.show.${f.show}`, { days: v.cadenceDays, category, tier: f.tier ?? '', indicator, band }, locale);
-  const dimension = groupingKeys.find((g) => g === f.dimension);
-  const where = [f.grade ? groupLabel('grade', f.grade, locale) : null, dimension && f.value ? `${groupingName(dimension, locale)}: ${groupLabel(dimension, f.value, locale)}` : null].filter((x) => x !== null);
+  const dimension = f.dimension && f.value && (v.field || isGroupingKey(f.dimension)) ? groupingWords(f.dimension, v.field, locale) : null;
+  const where = [f.grade ? groupLabel('grade', f.grade, locale) : null, dimension ? `${dimension.by}: ${dimension.row(f.value!)}` : null].filter((x) => x !== null);
   return where.length ? `${what} · ${where.join(' · ')}` : what;
 }
 

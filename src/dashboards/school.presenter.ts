@@ -4,7 +4,8 @@ import { dimensionLabel, groupValueLabel, type GroupDimension } from '../schools
 import { defaultLocale, t, type Locale } from '../web/i18n.js';
 import { formatNumber } from '../web/intl.js';
 import { toolPath } from '../web/urls.js';
-import { groupingKeys, type GroupingKey } from './school.schemas.js';
+import { groupingKeys, isGroupingKey, type GroupingKey } from './school.schemas.js';
+import type { StudentGrouping } from '../custom-fields/custom-fields.service.js';
 import type { CountTable } from './school-figures.js';
 import type { SchoolViewService } from './school.service.js';
 import { bandSections, groupedTable, pulseSection } from './school-groups.presenter.js';
@@ -22,6 +23,13 @@ export function groupLabel(grouping: GroupingKey, key: string, locale?: Locale):
 }
 
 export const groupingName = (g: GroupingKey, locale?: Locale) => (g === 'grade' || g === 'advisory' ? t(`dashboards.school.by.${g}`, {}, locale) : dimensionLabel(g, locale));
+
+/** What a grouping is called and each group's row name: a built-in grouping's words, or a field of the school's own (its label, its values' words). */
+export function groupingWords(g: string, field: StudentGrouping | null, locale?: Locale): { by: string; row: (key: string) => string } {
+  if (field === null && isGroupingKey(g)) return { by: groupingName(g, locale), row: (key) => groupLabel(g, key, locale) };
+  const values = new Map((field?.values ?? []).map((v) => [v.value, v.label]));
+  return { by: field?.label ?? g, row: (key) => (key === 'none' ? t('dashboards.school.notRecorded', {}, locale) : (values.get(key) ?? key)) };
+}
 
 /** A school's pages as paths inside the tool (each page's {{url}} adds the ltik and the query). */
 export const schoolPaths = (schoolId: string) => ({
@@ -53,8 +61,7 @@ export function schoolPage(v: SchoolView, locale?: Locale) {
     label: t(`dashboards.school.coverage.${m.key}`, { days: v.cadenceDays }, locale),
     text: t('dashboards.school.coverage.ofStudents', { count: c.students, part: formatNumber(m.count, locale), percent: formatNumber(pct(m.count, c.students) ?? 0, locale) }, locale),
   }));
-  const by = groupingName(v.grouping, locale);
-  const rowName = (key: string) => groupLabel(v.grouping, key, locale);
+  const { by, row: rowName } = groupingWords(v.grouping, v.field, locale);
   const grouped = { grouping: v.grouping, by, groupLabel: rowName, groupFilter: v.groupFilter, canList: v.can.list_students, minGroupSize: v.minGroupSize, locale };
   // A sensitive category is counted for every reader, but who is behind it is listed only for those who may see it.
   const needList = (cat: SchoolView['categories'][number]) => (cat.sensitive && !v.can.see_sensitive ? null : { show: 'need', category: cat.id });
@@ -107,7 +114,10 @@ export function schoolPage(v: SchoolView, locale?: Locale) {
     tiersBehind,
     bands,
     pulse,
-    groupings: groupingKeys.map((g) => ({ value: g, label: groupingName(g, locale), selected: g === v.grouping })),
+    groupings: [
+      ...groupingKeys.map((g) => ({ value: g, label: groupingName(g, locale), selected: g === v.grouping })),
+      ...v.fieldGroupings.map((f) => ({ value: `field.${f.key}`, label: f.label, selected: `field.${f.key}` === v.grouping })),
+    ],
     hiddenNote: [...gradeRows, ...tierRows].some((r) => r.cells.some((cell) => !isShown(cell))) || bands.some((b) => b.table.hidden) || pulse?.hidden ? t('dashboards.school.hiddenNote', { min: v.minGroupSize }, locale) : null,
     referrals: v.referrals.map((r) => ({
       ...r,

@@ -13,7 +13,8 @@ import { gatherSchoolFacts, type SchoolFacts, type SchoolFactSources } from './s
 import { matcherOf, type StudentFilter } from './school-filters.js';
 import { bandsTable, byNavigator, coverageOf, groupBy, needsTable, referralFigures, seenOn, tiersTable, type SeenBucket, type StudentFacts } from './school-figures.js';
 import { pulseTable } from './pulse-figures.js';
-import type { GroupingKey } from './school.schemas.js';
+import { fieldKeyOf, type ViewGrouping } from './school.schemas.js';
+import type { CustomFieldsService, StudentGrouping } from '../custom-fields/custom-fields.service.js';
 import { hidden } from './school.presenter.js';
 import { cadenceOf, type EvidenceCardKind, type EvidenceFigures } from './evidence-cards.js';
 
@@ -37,6 +38,8 @@ export interface SchoolViewDeps {
   bandChoices: (locale?: Locale) => { indicators: { id: string; label: string }[]; bands: { id: string; label: string }[] };
   /** The surveys feature's pulse windows and favourable counts (aggregates only, never a student's answers). */
   pulse: Pick<SurveysService, 'windowsFor' | 'favourableBy'>;
+  /** The school's own student fields the figures may be grouped by, and their values (src/custom-fields). */
+  fields?: Pick<CustomFieldsService, 'studentGroupings' | 'studentValues'>;
 }
 
 /** One student as the list behind a number shows them (and exports them). */
@@ -70,14 +73,31 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
 
   const canOf = (user: AppUser, schoolId: string) => canMap(schoolViewPolicy, user, schoolViewActions, { tenantId: user.tenantId, schoolId });
 
-  const groupKey = (g: GroupingKey, facts: SchoolFacts) => (s: StudentFacts) => {
+  /**
+   * A grouping by a field of the school's own: the field (null for any other grouping, or for a field the
+   * school no longer has or that is not one value from a closed list: the page then groups by grade) and
+   * the facts with each student's value among their groups, where the filters and tables find it.
+   */
+  async function byField(user: AppUser, grouping: string, facts: SchoolFacts): Promise<{ field: StudentGrouping | null; facts: SchoolFacts }> {
+    const key = fieldKeyOf(grouping);
+    const field = key && deps.fields ? ((await deps.fields.studentGroupings(user.tenantId, user.locale)).find((f) => f.key === key) ?? null) : null;
+    if (!field) return { field: null, facts };
+    const values = await deps.fields!.studentValues(user.tenantId, field.key, facts.students.map((s) => s.id));
+    const students = facts.students.map((s) => {
+      const value = values.get(s.id);
+      return value === undefined ? s : { ...s, groups: { ...s.groups, [grouping]: value } };
+    });
+    return { field, facts: { ...facts, students } };
+  }
+
+  const groupKey = (g: ViewGrouping, facts: SchoolFacts) => (s: StudentFacts) => {
     if (g === 'grade') return s.grade;
     if (g === 'advisory') return s.advisoryId === null ? null : (facts.advisories.get(s.advisoryId) ?? null);
     return s.groups[g] ?? null;
   };
 
   /** The list filter behind a group of the grouping (null where no filter names it: students of no advisory). */
-  const groupFilterOf = (g: GroupingKey, facts: SchoolFacts) => {
+  const groupFilterOf = (g: ViewGrouping, facts: SchoolFacts) => {
     const advisoryIds = new Map([...facts.advisories].map(([id, title]) => [title, id]));
     return (key: string): Record<string, string> | null => {
       if (g === 'grade') return { grade: key };
@@ -100,9 +120,16 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     return { window: counts.window, questions: counts.questions, table: pulseTable(counts.questions.map((q) => q.id), counts.overall, counts.groups, min) };
   }
 
-  async function view(user: AppUser, schoolId: string, grouping: GroupingKey) {
+  async function view(user: AppUser, schoolId: string, asked: ViewGrouping) {
     const school = await schoolFor(user, schoolId, 'view_school');
-    const [facts, min, categories] = await Promise.all([gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: true }), deps.minGroupSize(user.tenantId), deps.needCategories(user.tenantId, user.locale)]);
+    const [gathered, min, categories, fieldGroupings] = await Promise.all([
+      gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: true }),
+      deps.minGroupSize(user.tenantId),
+      deps.needCategories(user.tenantId, user.locale),
+      deps.fields?.studentGroupings(user.tenantId, user.locale) ?? [],
+    ]);
+    const { field, facts } = await byField(user, asked, gathered);
+    const grouping: ViewGrouping = fieldKeyOf(asked) === null || field ? asked : 'grade';
     const groups = groupBy(facts.students, groupKey(grouping, facts));
     const choices = deps.bandChoices(user.locale);
     const navigators = byNavigator(facts.students, facts.today, deps.cadenceDays);
@@ -118,6 +145,9 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
       navigators: navigators.map((n) => ({ ...n, name: names.get(n.navigatorId) ?? '' })),
       categories,
       grouping,
+      /** The school's own student fields offered as groupings, and the one chosen (its values' words). */
+      fieldGroupings,
+      field,
       needs: needsTable(groups, categories.map((c) => c.id)),
       groupFilter: groupFilterOf(grouping, facts),
       tiers: tiersTable(groups),
@@ -168,7 +198,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
     const sensitive = new Set(categories.filter((c) => c.sensitive).map((c) => c.id));
     // Who is behind a sensitive need is need-to-know: a leader may count them, not list them.
     if (filter.show === 'need' && filter.category !== undefined && sensitive.has(filter.category) && !can.see_sensitive) throw forbidden();
-    const facts = await gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: filter.show === 'band' });
+    const { field, facts } = await byField(user, filter.dimension ?? '', await gatherSchoolFacts(deps.sources, user.tenantId, school.id, { withBands: filter.show === 'band' }));
     const chosen = facts.students.filter(matcherOf(filter, facts.today, deps.cadenceDays));
     const names = await deps.roster.namesOf(user.tenantId, [...new Set([...chosen.map((s) => s.id), ...chosen.flatMap((s) => s.navigatorIds)])]);
     const seenBy = seenOn(facts.today, deps.cadenceDays);
@@ -187,7 +217,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
       }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     await deps.audit.record(user, { action: 'read', entity: action === 'export' ? 'school_students_export' : 'school_students', entityId: school.id, studentIds: students.map((s) => s.id) });
-    return { school, today: facts.today, cadenceDays: deps.cadenceDays, can, categories, bandChoices: deps.bandChoices(user.locale), filter, students };
+    return { school, today: facts.today, cadenceDays: deps.cadenceDays, can, categories, bandChoices: deps.bandChoices(user.locale), filter, field, students };
   }
 
   return {

@@ -466,7 +466,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     sources: { studentsAt: schoolFacts.studentsAt, tiersOf: (t, ids) => indicators.standingOf(t, ids, { withBands: false }), tierTimelines: (t) => indicators.tierTimelines(t), fallingOf: (t, ids) => indicators.fallingOf(t, ids), openNeeds: schoolFacts.openNeeds, lastAttendedOn: schoolFacts.lastAttendedOn, referralsSince: schoolFacts.referralsSince },
     timeZoneOf: (t) => platforms.timeZoneOf(t),
   });
-  const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (t, locale) => checkins.needCategories(t, locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys });
+  const schoolView = createSchoolViewService({ sources: schoolFacts, schools, roster, audit, minGroupSize, needCategories: (t, locale) => checkins.needCategories(t, locale), cadenceDays: deps.config.checkinCadenceDays, bandChoices: (locale) => indicators.bandChoices(locale), pulse: surveys, fields: recordFields });
   const reflectionTools = loadReflectionTools(locales);
   const reflections = createReflectionsService({ db, clock: deps.clock, audit, schoolView, schools, roster, tool: reflectionTools.en!, tools: reflectionTools, timeZoneOf: (t) => platforms.timeZoneOf(t) });
   const dashboards = createDashboardsService({ db, audit, minGroupSize, sources: schoolFacts, schools, jobs, tenantIds: activeTenantIds, cadenceDays: deps.config.checkinCadenceDays });

@@ -11,6 +11,8 @@ import { studentIndicators } from '../../../src/indicators/indicators.tables.js'
 import { surveyResponses, surveyWindows } from '../../../src/surveys/surveys.tables.js';
 import type { AppUser, StaffRole, ToolRole } from '../../../src/auth/user.js';
 import type { Person } from '../../../src/roster/roster.service.js';
+import { customFieldValues } from '../../../src/custom-fields/custom-fields.tables.js';
+import { loadShippedFields } from '../../../src/custom-fields/custom-fields.kind.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 // Wednesday 18 March 2026 at the school (UTC). Minimum group size 5 (the floor), so the school stays small enough to count by hand.
@@ -249,5 +251,36 @@ describe('school view by group: indicator bands, needs and the pulse', function 
   it('shows a leader the same pulse shares', async () => {
     const asLeader = decoded((await (await as(leader)).get(`/schools/${places.a}`).expect(200)).text);
     expect(tableAfter(section(asLeader, 'sv-pulse'), '<caption>')).to.deep.equal(tableAfter(section(byGrade, 'sv-pulse'), '<caption>'));
+  });
+  it("groups the figures by a student field of the school's own (pick one), counted, hidden and listed as a subgroup is", async () => {
+    // The school adds "Program" to its students: AVID A1-A4, B1-B3 (7); early college A5-A6, B4-B6, C1-C5 (10); none D1-D2 (2).
+    const admin: AppUser = { tenantId: s.tenantId, personId: s.admin.id, name: s.admin.name, role: 'admin', contextId: null, contextTitle: '', contextKind: 'advisory', menteeIds: [] };
+    const doc = loadShippedFields();
+    const studentLayout = doc.layouts.find((l) => l.object === 'student')!;
+    studentLayout.sections[0]!.fields.push({ key: 'program', label: 'Program', type: 'picklist', options: [{ value: 'avid', label: 'AVID' }, { value: 'early-college', label: 'Early college' }], edit: ['adult'], see: ['adult'], translations: { es: { label: 'Programa' } } });
+    const draft = await t.ctx.configuration.saveDraft(admin, 'custom-fields', { body: doc, edits: null });
+    await t.ctx.configuration.publish(admin, 'custom-fields', draft.version);
+    const program: Record<string, string> = { A1: 'avid', A2: 'avid', A3: 'avid', A4: 'avid', B1: 'avid', B2: 'avid', B3: 'avid', A5: 'early-college', A6: 'early-college', B4: 'early-college', B5: 'early-college', B6: 'early-college', C1: 'early-college', C2: 'early-college', C3: 'early-college', C4: 'early-college', C5: 'early-college' };
+    await t.ctx.db.insert(customFieldValues).values(Object.entries(program).map(([key, value]) => ({ tenantId: s.tenantId, studentId: st[key]!.id, object: 'student', recordId: st[key]!.id, fieldKey: 'program', value, authorId: s.admin.id })));
+
+    const c = await as(counsellor);
+    expect(byGrade).not.to.contain('value="field.program"');
+    const page = decoded((await c.get(`/schools/${places.a}?group=field.program`).expect(200)).text);
+    expect(page).to.contain('<option value="field.program" selected>Program</option>');
+    // The same students as "meals" above, under the field's own words.
+    expect(tableAfter(section(page, 'sv-bands-attendance'), '<caption>')).to.deep.equal([
+      ['AVID', ...hidden(6)],
+      ['Early college', '10', '3', '2', '1', '2', '2'],
+      ['Not recorded', ...fewer(6)],
+      ['All students', '19', '8', '3', '3', '3', '2'],
+    ]);
+    const offTrack = linksAfter(section(page, 'sv-bands-attendance'), '<caption>').find((l) => l.row === 'Early college' && l.cell === 5)!.href;
+    expect(Object.fromEntries(offTrack.searchParams)).to.include({ dimension: 'field.program', value: 'early-college' });
+    const list = decoded((await c.get(`${offTrack.pathname}?${offTrack.searchParams}`).expect(200)).text);
+    expect(listed(list)).to.deep.equal(names(['A5', 'C5']));
+    expect(list).to.contain('Program: Early college');
+    // A field the school does not have (or a malformed one) is no error: the page groups by grade, or says what it cannot answer.
+    expect(decoded((await c.get(`/schools/${places.a}?group=field.shoe-size`).expect(200)).text)).to.contain('<option value="grade" selected>');
+    await c.get(`/schools/${places.a}?group=field.<b>`).expect(400);
   });
 });
