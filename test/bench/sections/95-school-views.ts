@@ -8,7 +8,8 @@ import { queryRows } from '../../../src/db/client.js';
 import { withTenant } from '../../../src/db/tenant-scope.js';
 import { localDate } from '../../../src/web/time-zone.js';
 import { schoolYearAt } from '../../../src/web/school-year.js';
-import type { StaffGrant } from '../../../src/auth/user.js';
+import type { AppUser, StaffGrant } from '../../../src/auth/user.js';
+import { loadShippedFields } from '../../../src/custom-fields/custom-fields.kind.js';
 
 /**
  * The school and district views (issue 12): GET /schools/:id for a school of 2,000 students (target
@@ -132,6 +133,22 @@ async function analyze(env: BenchEnv, tables: string[]): Promise<void> {
   }
 }
 
+/** The school adds a pick-one "Program" to its students (published as its admin would) and every student has one of its four values. */
+async function studentProgramField(env: BenchEnv, tenantId: string): Promise<void> {
+  const { ctx } = env.app;
+  const person = await ctx.roster.upsertPerson(tenantId, { sub: 'bench-admin', name: 'Bench Admin' });
+  const admin: AppUser = { tenantId, personId: person.id, name: person.name, role: 'admin', contextId: null, contextTitle: '', contextKind: 'advisory', menteeIds: [] };
+  const doc = loadShippedFields();
+  const options = ['avid', 'early-college', 'cte', 'general'].map((value) => ({ value, label: value }));
+  doc.layouts.find((l) => l.object === 'student')!.sections[0]!.fields.push({ key: 'program', label: 'Program', type: 'picklist', options, edit: ['adult'], see: ['adult'], translations: { es: { label: 'Programa' } } });
+  const draft = await ctx.configuration.saveDraft(admin, 'custom-fields', { body: doc, edits: null });
+  await ctx.configuration.publish(admin, 'custom-fields', draft.version);
+  await run(env, sql`insert into custom_field_values (tenant_id, student_id, object, record_id, field_key, value, author_id)
+    select ${tenantId}::uuid, p.id, 'student', p.id, 'program', (array['avid','early-college','cte','general'])[1 + (row_number() over (order by p.sub))::int % 4], ${person.id}::uuid
+    from people p where p.tenant_id = ${tenantId} and p.sub like 'bs-%'`);
+  await analyze(env, ['custom_field_values']);
+}
+
 /** A staff member holding `grant` (no course: a leader's account-level launch), and their ltik. */
 async function leader(env: BenchEnv, tenantId: string, grant: StaffGrant): Promise<string> {
   const { ctx } = env.app;
@@ -189,6 +206,8 @@ export const section: BenchSection = {
     if (process.env.BENCH_SAVE_PAGE) (await import('node:fs')).writeFileSync(process.env.BENCH_SAVE_PAGE, page);
     rows.push({ metric: 'school view page size', value: `${(Buffer.byteLength(page) / 1024).toFixed(1)} KiB`, note: `${(page.match(/<a /g) ?? []).length} links` });
     rows.push(...latencyRows(`same, grouped by advisory (${n / VIEWS_BENCH.advisorySize} advisories)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}?group=advisory`, 'Bench school 1')));
+    await studentProgramField(env, school.tenantId);
+    rows.push(...latencyRows(`same, grouped by a student field of the school's own (4 values)`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}?group=field.program`, 'Bench school 1')));
     // Side by side: the same view with 20 students written to since the last view (1%), and with every
     // student's facts stale, as every view was before the facts were kept (the reference).
     rows.push(...latencyRows(`same, 20 students' facts stale before each view`, await samples(env, schoolLeader, `/schools/${school.schoolIds[0]}`, 'Bench school 1', staleFacts(env, school.tenantId, 20))));
