@@ -13,6 +13,7 @@ import { rulesBroken, shownValue } from '../plans/plan-template.js';
 import { fieldsFormOf, type CustomFields, type RecordObject } from './custom-fields.schemas.js';
 import { layoutIn } from './custom-fields.kind.js';
 import * as repo from './custom-fields.repository.js';
+import { changeView, fieldsNamed, type FieldChange } from './custom-fields.history.js';
 import { fieldInputId, fieldView, readableBy, sectionsView, writableBy, type FieldsReader } from './custom-fields.presenter.js';
 
 export type { FieldsReader } from './custom-fields.presenter.js';
@@ -54,6 +55,8 @@ export interface CustomFieldsDeps {
   roster: RosterService;
   /** The school's fields in force (the `custom-fields` configuration document). */
   fieldsOf: (tenantId: string) => Promise<CustomFields>;
+  /** Every document the school had in force before (and the shipped one), newest first: the words and readers of a field since dropped, for its history. */
+  earlierFieldsOf: (tenantId: string) => Promise<CustomFields[]>;
 }
 
 /** The input a posted name of a record's fields (`text.<key>`) belongs to, for an error summary's link; undefined for any other name. */
@@ -69,6 +72,16 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
   const { db, clock, audit, roster } = deps;
 
   const layoutOf = async (tenantId: string, object: RecordObject, locale: Locale | undefined) => layoutIn(await deps.fieldsOf(tenantId), object, locale);
+  /** The fields these keys name, in the reader's words, dropped ones too (see fieldsNamed). */
+  const namedIn = async (tenantId: string, object: RecordObject, keys: readonly string[], locale: Locale | undefined) =>
+    fieldsNamed(await deps.fieldsOf(tenantId), () => deps.earlierFieldsOf(tenantId), object, keys, locale);
+  /** Whether this reader reads the change of at least one field of the record: its page then links to the history. */
+  const hasHistory = async (tenantId: string, place: RecordPlace, reader: FieldsReader) => {
+    const keys = await repo.revisedKeysOf(db, { tenantId, ...place });
+    if (keys.length === 0) return false;
+    const readable = readableBy(reader);
+    return [...(await namedIn(tenantId, place.object, keys, undefined)).values()].some((k) => readable(k.field));
+  };
 
   return {
     /**
@@ -98,7 +111,24 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
         });
       });
       const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, recordFieldInputId) : [];
-      return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0 };
+      return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0, hasHistory: await hasHistory(user.tenantId, place, reader) };
+    },
+
+    /**
+     * Every change to the record's fields this person reads (the same who-reads as the form; a field
+     * since dropped by the readers the last document that had it gave it), newest first: the field's
+     * label, the value before and after in words, who changed it and when. The owner has gated the
+     * record; this is an audited read of it.
+     */
+    async history(user: AppUser, place: RecordPlace, reader: FieldsReader): Promise<FieldChange[]> {
+      const ref = { tenantId: user.tenantId, ...place };
+      const revisions = await repo.revisionsOf(db, ref);
+      const known = await namedIn(user.tenantId, place.object, revisions.map((r) => r.fieldKey), user.locale);
+      const readable = readableBy(reader);
+      const shown = revisions.filter((r) => readable(known.get(r.fieldKey)!.field));
+      const names = await roster.namesOf(user.tenantId, shown.map((r) => r.authorId));
+      await audit.record(user, { action: 'read', entity: `${place.object}_fields_history`, entityId: place.recordId, studentId: place.studentId });
+      return shown.map((r) => changeView(r, known.get(r.fieldKey)!, names.get(r.authorId) || t('common.someone', {}, user.locale), user.locale));
     },
 
     /**
