@@ -31,6 +31,15 @@ export async function studentFieldValues(db: DbOrTx, tenantId: string, fieldKey:
     .where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.object, 'student'), eq(customFieldValues.fieldKey, fieldKey), inArray(customFieldValues.studentId, [...studentIds])));
 }
 
+/** Some fields' values on many students' own records: the facts automations read of each student. */
+export async function studentRecordValues(db: DbOrTx, tenantId: string, fieldKeys: readonly string[], studentIds: readonly string[]): Promise<{ studentId: string; fieldKey: string; value: string }[]> {
+  if (fieldKeys.length === 0 || studentIds.length === 0) return [];
+  return db
+    .select({ studentId: customFieldValues.studentId, fieldKey: customFieldValues.fieldKey, value: customFieldValues.value })
+    .from(customFieldValues)
+    .where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.object, 'student'), inArray(customFieldValues.fieldKey, [...fieldKeys]), inArray(customFieldValues.studentId, [...studentIds]), eq(customFieldValues.recordId, customFieldValues.studentId)));
+}
+
 /** The record's values, locked for the rest of the transaction: saves to one record take turns, so each sees what the one before wrote. */
 export async function lockValues(db: DbOrTx, ref: RecordRef): Promise<FieldValue[]> {
   // The lock is taken on the record's key, so a first save (no row yet to lock) waits its turn too.

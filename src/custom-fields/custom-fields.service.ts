@@ -10,10 +10,13 @@ import { t, type Locale } from '../web/i18n.js';
 import { fieldErrors, InvalidInput, prefixed, sortFieldSaves, summaryOf, typedAnswers, type SummaryItem } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
 import { rulesBroken, shownValue } from '../plans/plan-template.js';
-import { fieldsFormOf, type CustomFields, type RecordObject } from './custom-fields.schemas.js';
+import { fieldsFormOf, type CustomFields, type RecordField, type RecordObject } from './custom-fields.schemas.js';
 import { layoutIn } from './custom-fields.kind.js';
 import * as repo from './custom-fields.repository.js';
 import { changeView, fieldsNamed, type FieldChange } from './custom-fields.history.js';
+import { factValue, isFactKind, sampleFact, type FactValue } from './custom-fields.facts.js';
+
+export type { FactValue } from './custom-fields.facts.js';
 import { fieldInputId, fieldView, readableBy, sectionsView, writableBy, type FieldsReader } from './custom-fields.presenter.js';
 
 export type { FieldsReader } from './custom-fields.presenter.js';
@@ -23,6 +26,16 @@ export interface StudentGrouping {
   key: string;
   label: string;
   values: { value: string; label: string }[];
+}
+
+/** A field on the student as an automation's condition may name it (`student.<key>`): `fact` false for words, which no rule reads. */
+export interface StudentFactField {
+  key: string;
+  label: string;
+  type: RecordField['type'];
+  fact: boolean;
+  /** A value of its kind, to try a condition on before it is saved. */
+  sample: FactValue;
 }
 
 /** A record's place: which object, which record, whose. */
@@ -150,6 +163,27 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
     async studentValues(tenantId: string, fieldKey: string, studentIds: readonly string[]): Promise<Map<string, string>> {
       const values = await repo.studentFieldValues(db, tenantId, fieldKey, studentIds);
       return new Map(values.filter((v) => v.value !== '').map((v) => [v.studentId, v.value]));
+    },
+
+    /**
+     * The student's fields in force, for automations' conditions and their editor: each with whether a
+     * rule may read it (a choice, yes/no, a number, a date; never words) and a sample of its fact.
+     */
+    async studentFactFields(tenantId: string, locale: Locale | undefined): Promise<StudentFactField[]> {
+      const fields = (await layoutOf(tenantId, 'student', locale)).sections.flatMap((s) => s.fields);
+      return fields.map((f) => ({ key: f.key, label: f.label, type: f.type, fact: isFactKind(f.type), sample: sampleFact(f) }));
+    },
+
+    /**
+     * Each student's fields as facts, read at once for all of them: every field in force a rule may read,
+     * by key, its value typed (see factValue) or null when none is recorded. For automations' delivery and
+     * dry run: no person reads them (the rule's run and the dry run's list are what is audited).
+     */
+    async factsOf(tenantId: string, studentIds: readonly string[], via: DbOrTx = db): Promise<Map<string, Record<string, FactValue>>> {
+      const fields = (await layoutOf(tenantId, 'student', undefined)).sections.flatMap((s) => s.fields).filter((f) => isFactKind(f.type));
+      const values = new Map<string, Map<string, string>>();
+      for (const v of await repo.studentRecordValues(via, tenantId, fields.map((f) => f.key), studentIds)) values.set(v.studentId, (values.get(v.studentId) ?? new Map<string, string>()).set(v.fieldKey, v.value));
+      return new Map(studentIds.map((id) => [id, Object.fromEntries(fields.map((f) => [f.key, factValue(f.type, values.get(id)?.get(f.key))]))]));
     },
 
     /** The values these records hold that this person reads, shown as words (a list of check-ins): record id -> label and value. */

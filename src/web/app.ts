@@ -289,6 +289,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since), answeredSince: (t, since) => surveys.answeredSince(t, since), activeDueBetween: (t, from, to) => goals.activeDueBetween(t, from, to) },
     timeZoneOf: (t) => platforms.timeZoneOf(t),
     navigatorChoices: async (user) => (await staff.list(user)).candidates.map((p) => ({ id: p.id, name: p.name })),
+    studentFields: { fields: (t, locale) => recordFields.studentFactFields(t, locale), valuesOf: (t, ids) => recordFields.factsOf(t, ids) },
     actions: {
       alertRole: (tx, r) => alerts.raiseForRule(tx, r),
       notifyFamily: createFamilyNotice({ roster, mail }),
