@@ -4,7 +4,7 @@ import type { AppUser } from '../auth/user.js';
 import { orInvalid, redirectInTool, summaryOf, type InvalidInput } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
 import { labelOf, t } from '../web/i18n.js';
-import { alertAudiences, CONDITION_MAX, draftCategories, eventFacts, NAME_MAX, ruleForm, stateForm } from './automations.schemas.js';
+import { alertAudiences, CONDITION_MAX, draftCategories, eventFacts, NAME_MAX, ruleForm, stateForm, STUDENT_FACTS, type StudentFieldFact } from './automations.schemas.js';
 import { automationEvents, ruleActions } from './automations.tables.js';
 import { DRY_RUN_DAYS } from './automations.service.js';
 import { goalLimits } from '../goals/goals.schemas.js';
@@ -34,15 +34,20 @@ const posted = (body: unknown): RuleValues => {
   return { name: s('name'), event: s('event'), condition: s('condition'), action: s('action'), audience: s('audience'), step: s('step'), navigator: s('navigator'), category: s('category'), maxPerHour: s('maxPerHour'), edits: s('edits') };
 };
 
-/** The choices of each select, labelled in the reader's words, the current one marked. */
-function choices(user: AppUser, v: RuleValues) {
+/** The choices of each select, labelled in the reader's words, the current one marked; the facts each event gives, the student's own fields last. */
+function choices(user: AppUser, v: RuleValues, studentFacts: readonly StudentFieldFact[]) {
   const options = (values: readonly string[], key: string, current: string) => values.map((value) => ({ value, label: t(`${key}.${value}`, {}, user.locale), selected: value === current }));
   return {
     events: options(automationEvents, 'automations.events', v.event),
     actions: options(ruleActions, 'automations.actions', v.action),
     audiences: options(alertAudiences, 'automations.audiences', v.audience),
     categories: draftCategories.map((value) => ({ value, label: value === 'event' ? t('automations.editor.categoryFromEvent', {}, user.locale) : labelOf('supports.category', value, user.locale), selected: value === v.category })),
-    facts: automationEvents.map((e) => ({ event: t(`automations.events.${e}`, {}, user.locale), names: Object.keys(eventFacts[e]).join(', '), example: JSON.stringify(eventFacts[e]) })),
+    facts: [
+      ...automationEvents.map((e) => ({ event: t(`automations.events.${e}`, {}, user.locale), names: Object.keys(eventFacts[e]).join(', '), example: JSON.stringify(eventFacts[e]) })),
+      ...(studentFacts.length > 0
+        ? [{ event: t('automations.editor.studentFacts', {}, user.locale), names: studentFacts.map((f) => `${STUDENT_FACTS}.${f.key} (${f.label})`).join(', '), example: JSON.stringify({ [STUDENT_FACTS]: Object.fromEntries(studentFacts.map((f) => [f.key, f.sample])) }) }]
+        : []),
+    ],
   };
 }
 
@@ -66,7 +71,7 @@ export function automationsRoutes(ctx: AppContext): Router {
       runs: detail?.runs.map((run) => ({ ...run, outcomeLabel: t(`automations.outcomes.${run.outcome}`, {}, user.locale) })),
       action: id ? rulePath(id) : BASE,
       values: v,
-      ...choices(user, v),
+      ...choices(user, v, await ctx.automations.studentFacts(user)),
       navigators: (await ctx.automations.navigatorChoices(user)).map((p) => ({ value: p.id, label: p.name, selected: p.id === v.navigator })),
       nameMax: NAME_MAX,
       stepMax: goalLimits.step,

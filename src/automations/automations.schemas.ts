@@ -56,14 +56,14 @@ export const goalFacts = (g: DueGoal, today: string) => ({ category: g.category,
 /** Scores 1-5 (reverse-scored where flagged, one decimal), null for a construct left unanswered. */
 export const pulseFacts = (p: AnsweredPulse) => ({ survey: p.surveyId, overall: p.score.overall, ...p.score.constructs, answered: p.score.answered });
 
-/** Every `var` a JSON Logic expression reads (its first segment: `needs.0` reads `needs`). */
+/** Every `var` name a JSON Logic expression reads, whole (`needs.0`, `student.grade-band`). */
 function varsOf(logic: unknown, out: Set<string> = new Set()): Set<string> {
   if (Array.isArray(logic)) for (const item of logic) varsOf(item, out);
   else if (logic && typeof logic === 'object') {
     for (const [op, args] of Object.entries(logic)) {
       if (op === 'var') {
         const name = Array.isArray(args) ? args[0] : args;
-        if (typeof name === 'string' && name !== '') out.add(name.split('.')[0]!);
+        if (typeof name === 'string' && name !== '') out.add(name);
       }
       varsOf(args, out);
     }
@@ -72,11 +72,47 @@ function varsOf(logic: unknown, out: Set<string> = new Set()): Set<string> {
 }
 
 /**
- * The condition as typed: JSON, a JSON Logic expression (or `true`: always), reading only the event's
- * facts, and running on the event's sample facts (an unknown operation throws there). Each refusal is a
- * key of config/locales (automations.errors.*).
+ * The facts of the student's own fields live under this name, for every event: `{"var": "student.<key>"}`
+ * (JSON Logic's `var` walks into nested objects by the dots). No event has a fact of that name.
  */
-export function parseCondition(text: string, event: AutomationEvent): { ok: true; logic: RulesLogic } | { ok: false; error: string } {
+export const STUDENT_FACTS = 'student';
+
+/** A field on the student a condition may name: whether a rule may read it (`fact`: not words) and a value of its kind to try the condition on. */
+export interface StudentFieldFact {
+  key: string;
+  label: string;
+  fact: boolean;
+  sample: unknown;
+}
+
+/** Whether a condition reads the student's own fields (then delivery and the dry run read them). */
+export const readsStudentFields = (condition: unknown) => [...varsOf(condition)].some((name) => name.split('.')[0] === STUDENT_FACTS);
+
+/** The student's fields as the samples a condition is tried on: only those a rule may read. */
+const studentSamples = (fields: readonly StudentFieldFact[]) => Object.fromEntries(fields.filter((f) => f.fact).map((f) => [f.key, f.sample]));
+
+/** Why a condition may not read this name, or null: a fact of the event, or a student's field a rule may read. */
+function factProblem(name: string, event: AutomationEvent, fields: readonly StudentFieldFact[]): ConditionRefusal | null {
+  const [first, key] = name.split('.');
+  if (first !== STUDENT_FACTS) return first! in eventFacts[event] ? null : { error: 'automations.errors.conditionFact' };
+  const field = fields.find((f) => f.key === key);
+  if (!field) return { error: 'automations.errors.conditionStudentField', params: { key: key ?? '' } };
+  if (!field.fact) return { error: 'automations.errors.conditionStudentText', params: { key: field.key, label: field.label } };
+  return null;
+}
+
+/** A refused condition: a key of config/locales (automations.errors.*) and what it names. */
+export interface ConditionRefusal {
+  error: string;
+  params?: Record<string, string>;
+}
+
+/**
+ * The condition as typed: JSON, a JSON Logic expression (or `true`: always), reading only the event's
+ * facts and the student's own fields a rule may read (`student.<key>`, of the school's document in force:
+ * `studentFields`), and running on their samples (an unknown operation throws there).
+ */
+export function parseCondition(text: string, event: AutomationEvent, studentFields: readonly StudentFieldFact[] = []): ({ ok: true; logic: RulesLogic }) | ({ ok: false } & ConditionRefusal) {
   let logic: unknown;
   try {
     logic = JSON.parse(text);
@@ -84,10 +120,12 @@ export function parseCondition(text: string, event: AutomationEvent): { ok: true
     return { ok: false, error: 'automations.errors.conditionJson' };
   }
   if (logic !== true && !jsonLogic.is_logic(logic)) return { ok: false, error: 'automations.errors.conditionLogic' };
-  const facts = eventFacts[event];
-  for (const name of varsOf(logic)) if (!(name in facts)) return { ok: false, error: 'automations.errors.conditionFact' };
+  for (const name of varsOf(logic)) {
+    const problem = factProblem(name, event, studentFields);
+    if (problem) return { ok: false, ...problem };
+  }
   try {
-    jsonLogic.apply(logic as RulesLogic, facts);
+    jsonLogic.apply(logic as RulesLogic, { ...eventFacts[event], [STUDENT_FACTS]: studentSamples(studentFields) });
   } catch {
     return { ok: false, error: 'automations.errors.conditionLogic' };
   }

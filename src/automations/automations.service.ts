@@ -17,9 +17,9 @@ import { asSystem, withTenant } from '../db/tenant-scope.js';
 import { conflict, message, notFound } from '../web/errors.js';
 import { InvalidInput, validForm, type ParsedForm } from '../web/forms.js';
 import { isUuid } from '../web/ids.js';
-import { t } from '../web/i18n.js';
+import { t, type Locale } from '../web/i18n.js';
 import * as repo from './automations.repository.js';
-import { bandFacts, checkinFacts, goalFacts, holds, needFacts, parseCondition, pulseFacts, referralFacts, type AlertAudience, type RuleForm } from './automations.schemas.js';
+import { bandFacts, checkinFacts, goalFacts, holds, needFacts, parseCondition, pulseFacts, readsStudentFields, referralFacts, STUDENT_FACTS, type AlertAudience, type RuleForm, type StudentFieldFact } from './automations.schemas.js';
 import type { BandChange } from '../indicators/indicators.service.js';
 import type { AutomationEvent, RuleState } from './automations.tables.js';
 
@@ -65,6 +65,14 @@ export interface AutomationsDeps {
   };
   /** The adults an assign_navigator rule may name (the staff page's list, under its policy). */
   navigatorChoices(user: AppUser): Promise<{ id: string; name: string }[]>;
+  /**
+   * The school's own fields on the student (src/custom-fields, through its service), facts of every event
+   * under `student.<key>`: which a condition may name, and each student's values. Absent: none.
+   */
+  studentFields?: {
+    fields(tenantId: string, locale: Locale | undefined): Promise<StudentFieldFact[]>;
+    valuesOf(tenantId: string, studentIds: readonly string[]): Promise<Map<string, Record<string, unknown>>>;
+  };
 }
 
 /** A draft_referral run's request: the rule's category or the raised need's, the event's urgency, the need itself when the event was one. */
@@ -127,14 +135,14 @@ export function createAutomationsService(deps: AutomationsDeps) {
    * nothing; else the action, inside a savepoint. An action that throws is rolled back to the savepoint
    * whole, and the same transaction records the run as failed and pauses the rule with the error's class.
    */
-  async function fire(ruleId: string, event: repo.EventRow): Promise<void> {
+  async function fire(ruleId: string, event: repo.EventRow, facts: Record<string, unknown>): Promise<void> {
     const { tenantId } = event;
     await db.transaction(async (tx) => {
       await repo.lockRule(tx, ruleId);
       // The rule as it stands under its lock: paused, moved to another event or rewritten since the delivery
       // read it, it acts (or not) as it now says.
       const rule = await repo.findRule(tx, tenantId, ruleId);
-      if (rule?.state !== 'on' || rule.event !== event.event || !holds(rule.condition, event.facts)) return;
+      if (rule?.state !== 'on' || rule.event !== event.event || !holds(rule.condition, facts)) return;
       const runId = await repo.claimRun(tx, { tenantId, ruleId: rule.id, eventId: event.id, studentId: event.studentId, outcome: 'done', at: clock.now() });
       if (!runId) return;
       if ((await repo.doneSince(tx, tenantId, rule.id, new Date(clock.now().getTime() - HOUR_MS))) > rule.maxPerHour) {
@@ -168,15 +176,32 @@ export function createAutomationsService(deps: AutomationsDeps) {
     return deps.actions.alertRole(tx, { tenantId, studentId: event.studentId, ruleId: rule.id, eventId: event.id, audience: (rule.params.audience ?? 'navigator') as AlertAudience });
   }
 
-  /** The delivery job: the event to every rule on for it whose condition holds. */
+  /**
+   * Each occurrence's facts with the student's own fields under `student`, when one of the conditions reads
+   * them: every student's values in one read (a dry run's month of events), as they stand now.
+   */
+  async function withStudentFacts<O extends { studentId: string; facts: Record<string, unknown> }>(tenantId: string, conditions: readonly unknown[], occurrences: readonly O[]): Promise<Record<string, unknown>[]> {
+    if (!deps.studentFields || !conditions.some(readsStudentFields)) return occurrences.map((o) => o.facts);
+    const values = await deps.studentFields.valuesOf(tenantId, [...new Set(occurrences.map((o) => o.studentId))]);
+    return occurrences.map((o) => ({ ...o.facts, [STUDENT_FACTS]: values.get(o.studentId) ?? {} }));
+  }
+
+  /**
+   * The delivery job: the event to every rule on for it whose condition holds. The student's own fields
+   * are read here, at delivery (seconds after the event, before the runs' transactions), never stored
+   * with the event: see the README.
+   */
   async function deliver(key: string): Promise<void> {
     const [tenantId, eventId] = key.split('/');
     if (!tenantId || !eventId) return;
     await withTenant(tenantId, async () => {
       const event = await repo.findEvent(db, tenantId, eventId);
       if (!event) return;
-      for (const rule of await repo.rulesFor(db, tenantId, event.event, event.occurredAt)) {
-        if (holds(rule.condition, event.facts)) await fire(rule.id, event);
+      const rules = await repo.rulesFor(db, tenantId, event.event, event.occurredAt);
+      if (rules.length === 0) return;
+      const [facts = event.facts] = await withStudentFacts(tenantId, rules.map((r) => r.condition), [event]);
+      for (const rule of rules) {
+        if (holds(rule.condition, facts)) await fire(rule.id, event, facts);
       }
     });
   }
@@ -219,11 +244,14 @@ export function createAutomationsService(deps: AutomationsDeps) {
     return (await deps.history.needsRaisedSince(tenantId, since)).map(needOccurrence);
   }
 
+  /** The student's fields in the school's document in force, in the admin's words (none without the custom fields). */
+  const studentFieldsOf = (user: AppUser) => deps.studentFields?.fields(user.tenantId, user.locale) ?? Promise.resolve([]);
+
   /** The form's values checked whole: the rule's columns, or InvalidInput with every field's error. */
   async function ruleValues(user: AppUser, posted: ParsedForm<RuleForm>) {
     const form = validForm(posted, user.locale);
-    const condition = parseCondition(form.condition, form.event);
-    if (!condition.ok) throw new InvalidInput({ condition: t(condition.error, {}, user.locale) }, posted);
+    const condition = parseCondition(form.condition, form.event, await studentFieldsOf(user));
+    if (!condition.ok) throw new InvalidInput({ condition: t(condition.error, condition.params ?? {}, user.locale) }, posted);
     if (form.action === 'assign_navigator' && !(await deps.navigatorChoices(user)).some((p) => p.id === form.navigator)) throw new InvalidInput({ navigator: t('automations.errors.navigatorRequired', {}, user.locale) }, posted);
     const params: Record<string, string> = form.action === 'add_plan_action' ? { step: form.step } : form.action === 'alert_role' ? { audience: form.audience } : form.action === 'assign_navigator' ? { navigator: form.navigator } : form.action === 'draft_referral' ? { category: form.category } : {};
     return { form, values: { name: form.name, event: form.event, condition: condition.logic as unknown, action: form.action, params, maxPerHour: form.maxPerHour, updatedAt: clock.now() } };
@@ -266,6 +294,12 @@ export function createAutomationsService(deps: AutomationsDeps) {
     /** The empty editor of a new rule: for those who may write rules. */
     newRule(user: AppUser): void {
       gate(user, 'edit');
+    },
+
+    /** The student's fields the editor lists as facts a condition may name (`student.<key>`): those a rule may read. */
+    async studentFacts(user: AppUser) {
+      gate(user, 'edit');
+      return (await studentFieldsOf(user)).filter((f) => f.fact);
     },
 
     /** The adults the editor's navigator choice lists. */
@@ -317,8 +351,12 @@ export function createAutomationsService(deps: AutomationsDeps) {
       const rule = await ruleFor(user, id);
       const since = new Date(clock.now().getTime() - DRY_RUN_DAYS * 24 * HOUR_MS);
       const occurrences = await replay(user.tenantId, rule.event, since);
+      // The student's own fields as they stand today (the fields keep no past values a rule could read).
+      const facts = await withStudentFacts(user.tenantId, [rule.condition], occurrences);
       const times = new Map<string, number>();
-      for (const o of occurrences) if (holds(rule.condition, o.facts)) times.set(o.studentId, (times.get(o.studentId) ?? 0) + 1);
+      occurrences.forEach((o, i) => {
+        if (holds(rule.condition, facts[i]!)) times.set(o.studentId, (times.get(o.studentId) ?? 0) + 1);
+      });
       const names = await deps.roster.namesOf(user.tenantId, [...times.keys()]);
       await audit.record(user, { action: 'read', entity: 'automation_dry_run', entityId: rule.id });
       const students = [...times].map(([studentId, n]) => ({ id: studentId, name: names.get(studentId) ?? '', times: n })).sort((a, b) => a.name.localeCompare(b.name));

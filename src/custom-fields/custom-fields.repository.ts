@@ -1,8 +1,9 @@
-import { and, eq, inArray, notInArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { customFieldRevisions, customFieldValues } from './custom-fields.tables.js';
 
 export type FieldValue = typeof customFieldValues.$inferSelect;
+export type FieldRevision = typeof customFieldRevisions.$inferSelect;
 
 /** Where a value belongs: the record of one object, of one student. */
 export interface RecordRef {
@@ -28,6 +29,15 @@ export async function studentFieldValues(db: DbOrTx, tenantId: string, fieldKey:
     .select({ studentId: customFieldValues.studentId, value: customFieldValues.value })
     .from(customFieldValues)
     .where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.object, 'student'), eq(customFieldValues.fieldKey, fieldKey), inArray(customFieldValues.studentId, [...studentIds])));
+}
+
+/** Some fields' values on many students' own records: the facts automations read of each student. */
+export async function studentRecordValues(db: DbOrTx, tenantId: string, fieldKeys: readonly string[], studentIds: readonly string[]): Promise<{ studentId: string; fieldKey: string; value: string }[]> {
+  if (fieldKeys.length === 0 || studentIds.length === 0) return [];
+  return db
+    .select({ studentId: customFieldValues.studentId, fieldKey: customFieldValues.fieldKey, value: customFieldValues.value })
+    .from(customFieldValues)
+    .where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.object, 'student'), inArray(customFieldValues.fieldKey, [...fieldKeys]), inArray(customFieldValues.studentId, [...studentIds]), eq(customFieldValues.recordId, customFieldValues.studentId)));
 }
 
 /** The record's values, locked for the rest of the transaction: saves to one record take turns, so each sees what the one before wrote. */
@@ -68,6 +78,20 @@ export async function valueAtVersion(db: DbOrTx, ref: RecordRef, fieldKey: strin
       ),
     );
   return row?.value;
+}
+
+const revisionsOfRecord = (ref: RecordRef) =>
+  and(eq(customFieldRevisions.tenantId, ref.tenantId), eq(customFieldRevisions.studentId, ref.studentId), eq(customFieldRevisions.object, ref.object), eq(customFieldRevisions.recordId, ref.recordId));
+
+/** Every change to one record's values, newest first (a field's later version before its earlier one when saved in the same instant). */
+export async function revisionsOf(db: DbOrTx, ref: RecordRef): Promise<FieldRevision[]> {
+  return db.select().from(customFieldRevisions).where(revisionsOfRecord(ref)).orderBy(desc(customFieldRevisions.at), desc(customFieldRevisions.version), customFieldRevisions.fieldKey);
+}
+
+/** The fields of one record that have any change kept: whether its page links to a history. */
+export async function revisedKeysOf(db: DbOrTx, ref: RecordRef): Promise<string[]> {
+  const rows = await db.selectDistinct({ fieldKey: customFieldRevisions.fieldKey }).from(customFieldRevisions).where(revisionsOfRecord(ref));
+  return rows.map((r) => r.fieldKey);
 }
 
 /**

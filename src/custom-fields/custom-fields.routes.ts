@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { InvalidInput } from '../web/forms.js';
 import { postedFieldsOf, type FieldsOutcome, type PostedFields } from './custom-fields.service.js';
+import type { FieldChange } from './custom-fields.history.js';
 
 /**
  * The post of a record's fields form, for the route of the feature that owns the record: saved, then
@@ -25,4 +26,19 @@ export async function fieldsPost(
     res.status(400);
     await again({ typed: typed.text, errors: err.errors, conflicts: new Map() });
   }
+}
+
+/** What the history page of a record's fields shows: the owning feature's title, way back and nav, and the changes its service read. */
+export interface FieldsHistoryPage {
+  title: string;
+  nav: unknown;
+  student: unknown;
+  backUrl: string;
+  backLabel: string;
+  changes: FieldChange[];
+}
+
+/** The history page of a record's fields, for the route of the feature that owns the record (it gated it and read the changes). */
+export function renderFieldsHistory(res: Response, page: FieldsHistoryPage): void {
+  res.render('custom-fields/history', page);
 }

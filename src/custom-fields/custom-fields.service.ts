@@ -10,9 +10,13 @@ import { t, type Locale } from '../web/i18n.js';
 import { fieldErrors, InvalidInput, prefixed, sortFieldSaves, summaryOf, typedAnswers, type SummaryItem } from '../web/forms.js';
 import { badRequest, message } from '../web/errors.js';
 import { rulesBroken, shownValue } from '../plans/plan-template.js';
-import { fieldsFormOf, type CustomFields, type RecordObject } from './custom-fields.schemas.js';
+import { fieldsFormOf, type CustomFields, type RecordField, type RecordObject } from './custom-fields.schemas.js';
 import { layoutIn } from './custom-fields.kind.js';
 import * as repo from './custom-fields.repository.js';
+import { changeView, fieldsNamed, type FieldChange } from './custom-fields.history.js';
+import { factValue, isFactKind, sampleFact, type FactValue } from './custom-fields.facts.js';
+
+export type { FactValue } from './custom-fields.facts.js';
 import { fieldInputId, fieldView, readableBy, sectionsView, writableBy, type FieldsReader } from './custom-fields.presenter.js';
 
 export type { FieldsReader } from './custom-fields.presenter.js';
@@ -22,6 +26,16 @@ export interface StudentGrouping {
   key: string;
   label: string;
   values: { value: string; label: string }[];
+}
+
+/** A field on the student as an automation's condition may name it (`student.<key>`): `fact` false for words, which no rule reads. */
+export interface StudentFactField {
+  key: string;
+  label: string;
+  type: RecordField['type'];
+  fact: boolean;
+  /** A value of its kind, to try a condition on before it is saved. */
+  sample: FactValue;
 }
 
 /** A record's place: which object, which record, whose. */
@@ -54,6 +68,8 @@ export interface CustomFieldsDeps {
   roster: RosterService;
   /** The school's fields in force (the `custom-fields` configuration document). */
   fieldsOf: (tenantId: string) => Promise<CustomFields>;
+  /** Every document the school had in force before (and the shipped one), newest first: the words and readers of a field since dropped, for its history. */
+  earlierFieldsOf: (tenantId: string) => Promise<CustomFields[]>;
 }
 
 /** The input a posted name of a record's fields (`text.<key>`) belongs to, for an error summary's link; undefined for any other name. */
@@ -69,6 +85,16 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
   const { db, clock, audit, roster } = deps;
 
   const layoutOf = async (tenantId: string, object: RecordObject, locale: Locale | undefined) => layoutIn(await deps.fieldsOf(tenantId), object, locale);
+  /** The fields these keys name, in the reader's words, dropped ones too (see fieldsNamed). */
+  const namedIn = async (tenantId: string, object: RecordObject, keys: readonly string[], locale: Locale | undefined) =>
+    fieldsNamed(await deps.fieldsOf(tenantId), () => deps.earlierFieldsOf(tenantId), object, keys, locale);
+  /** Whether this reader reads the change of at least one field of the record: its page then links to the history. */
+  const hasHistory = async (tenantId: string, place: RecordPlace, reader: FieldsReader) => {
+    const keys = await repo.revisedKeysOf(db, { tenantId, ...place });
+    if (keys.length === 0) return false;
+    const readable = readableBy(reader);
+    return [...(await namedIn(tenantId, place.object, keys, undefined)).values()].some((k) => readable(k.field));
+  };
 
   return {
     /**
@@ -98,7 +124,24 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
         });
       });
       const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, recordFieldInputId) : [];
-      return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0 };
+      return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0, hasHistory: await hasHistory(user.tenantId, place, reader) };
+    },
+
+    /**
+     * Every change to the record's fields this person reads (the same who-reads as the form; a field
+     * since dropped by the readers the last document that had it gave it), newest first: the field's
+     * label, the value before and after in words, who changed it and when. The owner has gated the
+     * record; this is an audited read of it.
+     */
+    async history(user: AppUser, place: RecordPlace, reader: FieldsReader): Promise<FieldChange[]> {
+      const ref = { tenantId: user.tenantId, ...place };
+      const revisions = await repo.revisionsOf(db, ref);
+      const known = await namedIn(user.tenantId, place.object, revisions.map((r) => r.fieldKey), user.locale);
+      const readable = readableBy(reader);
+      const shown = revisions.filter((r) => readable(known.get(r.fieldKey)!.field));
+      const names = await roster.namesOf(user.tenantId, shown.map((r) => r.authorId));
+      await audit.record(user, { action: 'read', entity: `${place.object}_fields_history`, entityId: place.recordId, studentId: place.studentId });
+      return shown.map((r) => changeView(r, known.get(r.fieldKey)!, names.get(r.authorId) || t('common.someone', {}, user.locale), user.locale));
     },
 
     /**
@@ -120,6 +163,27 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
     async studentValues(tenantId: string, fieldKey: string, studentIds: readonly string[]): Promise<Map<string, string>> {
       const values = await repo.studentFieldValues(db, tenantId, fieldKey, studentIds);
       return new Map(values.filter((v) => v.value !== '').map((v) => [v.studentId, v.value]));
+    },
+
+    /**
+     * The student's fields in force, for automations' conditions and their editor: each with whether a
+     * rule may read it (a choice, yes/no, a number, a date; never words) and a sample of its fact.
+     */
+    async studentFactFields(tenantId: string, locale: Locale | undefined): Promise<StudentFactField[]> {
+      const fields = (await layoutOf(tenantId, 'student', locale)).sections.flatMap((s) => s.fields);
+      return fields.map((f) => ({ key: f.key, label: f.label, type: f.type, fact: isFactKind(f.type), sample: sampleFact(f) }));
+    },
+
+    /**
+     * Each student's fields as facts, read at once for all of them: every field in force a rule may read,
+     * by key, its value typed (see factValue) or null when none is recorded. For automations' delivery and
+     * dry run: no person reads them (the rule's run and the dry run's list are what is audited).
+     */
+    async factsOf(tenantId: string, studentIds: readonly string[], via: DbOrTx = db): Promise<Map<string, Record<string, FactValue>>> {
+      const fields = (await layoutOf(tenantId, 'student', undefined)).sections.flatMap((s) => s.fields).filter((f) => isFactKind(f.type));
+      const values = new Map<string, Map<string, string>>();
+      for (const v of await repo.studentRecordValues(via, tenantId, fields.map((f) => f.key), studentIds)) values.set(v.studentId, (values.get(v.studentId) ?? new Map<string, string>()).set(v.fieldKey, v.value));
+      return new Map(studentIds.map((id) => [id, Object.fromEntries(fields.map((f) => [f.key, factValue(f.type, values.get(id)?.get(f.key))]))]));
     },
 
     /** The values these records hold that this person reads, shown as words (a list of check-ins): record id -> label and value. */

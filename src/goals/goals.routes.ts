@@ -1,4 +1,5 @@
-import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
+import { fieldsPost, renderFieldsHistory } from '../custom-fields/custom-fields.routes.js';
+import { toolPath } from '../web/urls.js';
 import { postedFieldsOf, recordFieldInputId, type FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
@@ -48,7 +49,7 @@ export function goalsRoutes(ctx: AppContext): Router {
       isSelf: s.relationship === 'self',
       ...d,
       steps: d.steps.map((st) => ({ ...st, toggleUrl: `${url}/steps/${st.id}` })),
-      actions: { fields: `${url}/fields`, save: url, approve: `${url}/approve`, suggest: `${url}/suggest`, status: `${url}/status`, steps: `${url}/steps`, progress: `${url}/progress` },
+      actions: { fields: `${url}/fields`, fieldsHistory: toolPath('students', s.student.id, 'goals', d.goal.id, 'fields', 'history'), save: url, approve: `${url}/approve`, suggest: `${url}/suggest`, status: `${url}/status`, steps: `${url}/steps`, progress: `${url}/progress` },
       ratings: ['1', '2', '3', '4', '5'],
       values,
       categories: await ctx.goals.categoryChoices(req.user!, values.category, d.goal.category),
@@ -107,6 +108,12 @@ export function goalsRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/goals/:goalId', ctx.requireUser, async (req, res) => {
     await renderGoal(req, res);
+  });
+
+  r.get('/students/:studentId/goals/:goalId/fields/history', ctx.requireUser, async (req, res) => {
+    const { record: s, goal, changes } = await ctx.goals.fieldsHistory(req.user!, studentIdOf(req), goalIdOf(req));
+    const locale = req.user!.locale;
+    renderFieldsHistory(res, { title: t('customFields.history.titles.goal', {}, locale), nav: studentNav(req.user!, s, 'goals'), student: s.student, backUrl: goal.url, backLabel: t('customFields.history.back.goal', {}, locale), changes });
   });
 
   r.post('/students/:studentId/goals/:goalId/fields', ctx.requireUser, (req, res) =>

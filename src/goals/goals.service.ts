@@ -253,6 +253,15 @@ export function createGoalsService(deps: GoalsDeps) {
       return deps.fields.save(user, { object: 'goal', studentId: s.student.id, recordId: g.id }, reader, typed);
     },
 
+    /** The history of the goal's own fields, as whoever may see the goal reads them (the form's who-reads). */
+    async fieldsHistory(user: AppUser, studentId: string, goalId: string) {
+      const s = await openGoal(user, studentId, goalId, 'view');
+      const g = await load(user, s, goalId, 'view');
+      const reader = fieldsReaderOf(s.relationship, false);
+      if (!deps.fields || !reader) throw notFound();
+      return { record: s, goal: summary(g, user.locale, await categoriesOf(user.tenantId)), changes: await deps.fields.history(user, { object: 'goal', studentId: s.student.id, recordId: g.id }, reader) };
+    },
+
     /** The new-goal form (it names the student): refused as the save would be, and an audited read. */
     async newForm(user: AppUser, studentId: string, fieldsOutcome?: FieldsOutcome) {
       const s = await studentRecords.open(user, studentId, goalPolicy, 'list');

@@ -1,4 +1,4 @@
-import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
+import { fieldsPost, renderFieldsHistory } from '../custom-fields/custom-fields.routes.js';
 import type { FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { toolPath } from '../web/urls.js';
 import { Router, type Request, type Response } from 'express';
@@ -98,7 +98,7 @@ export function plansRoutes(ctx: AppContext): Router {
       pulses,
       // Adults who may refer start a referral from the plan (the referral form records it came from here).
       referUrl: ctx.referrals.can(user, s).create ? ctx.referrals.newUrl(s.student.id, { from: 'plan' }) : undefined,
-      urls: { studentFields: `${planUrl(s.student.id)}/details`, fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },
+      urls: { studentFields: `${planUrl(s.student.id)}/details`, studentFieldsHistory: toolPath('students', s.student.id, 'plan', 'details', 'history'), fields: `${planUrl(s.student.id)}/fields`, status: `${planUrl(s.student.id)}/status`, comments: `${planUrl(s.student.id)}/comments`, history: `${planUrl(s.student.id)}/history`, print: `${planUrl(s.student.id)}/print` },
       errorSummary: opts.errorSummary ?? (view.studentFields?.errorSummary.length ? view.studentFields.errorSummary : undefined),
       commentError: opts.commentError,
       commentText: opts.commentText,
@@ -108,6 +108,12 @@ export function plansRoutes(ctx: AppContext): Router {
 
   r.get('/students/:studentId/plan', ctx.requireUser, async (req, res) => {
     await renderPlan(req, res, studentIdOf(req));
+  });
+
+  r.get('/students/:studentId/plan/details/history', ctx.requireUser, async (req, res) => {
+    const { record: s, changes } = await ctx.plans.studentFieldsHistory(req.user!, studentIdOf(req));
+    const locale = req.user!.locale;
+    renderFieldsHistory(res, { title: t('customFields.history.titles.student', { name: s.student.name }, locale), nav: studentNav(req.user!, s, 'plan'), student: s.student, backUrl: planUrl(s.student.id), backLabel: t('customFields.history.back.student', {}, locale), changes });
   });
 
   r.post('/students/:studentId/plan/details', ctx.requireUser, (req, res) =>

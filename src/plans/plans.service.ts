@@ -296,6 +296,14 @@ export function createPlansService(deps: PlansDeps) {
       return { ...(await page(user, s)), studentFields };
     },
 
+    /** The history of the school's own fields on the student, as whoever may see the plan reads them (the form's who-reads). */
+    async studentFieldsHistory(user: AppUser, studentId: string) {
+      const s = await studentRecords.open(user, studentId, planPolicy, 'view');
+      const reader = fieldsReaderOf(s.relationship, false);
+      if (!deps.fields || !reader) throw notFound();
+      return { record: s, changes: await deps.fields.history(user, { object: 'student', studentId: s.student.id, recordId: s.student.id }, reader) };
+    },
+
     /** Saves the school's own fields on the student (beside their plan): by those who may edit the plan, each field by who writes it. */
     async saveStudentFields(user: AppUser, studentId: string, typed: PostedFields): Promise<FieldsOutcome | null> {
       const s = await studentRecords.open(user, studentId, planPolicy, 'edit');

@@ -1,4 +1,5 @@
-import { fieldsPost } from '../custom-fields/custom-fields.routes.js';
+import { fieldsPost, renderFieldsHistory } from '../custom-fields/custom-fields.routes.js';
+import { toolPath } from '../web/urls.js';
 import { postedFieldsOf, recordFieldInputId, type FieldsOutcome } from '../custom-fields/custom-fields.service.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../web/context.js';
@@ -121,6 +122,7 @@ export function referralsRoutes(ctx: AppContext): Router {
       consentUrl: `${url}/consent`,
       fields: view.fields,
       fieldsUrl: `${url}/fields`,
+      fieldsHistoryUrl: toolPath('students', view.record.student.id, 'referrals', referral.id, 'fields', 'history'),
       consents: consentViews(view.consents, view.record.student.id, user.locale),
       ...consentChoices(values, user.locale),
       outcomes: outcomeChoices(values.outcome, user.locale),
@@ -131,6 +133,12 @@ export function referralsRoutes(ctx: AppContext): Router {
   };
 
   r.get('/students/:studentId/referrals/:referralId', ctx.requireUser, (req, res) => renderDetail(req, res));
+
+  r.get('/students/:studentId/referrals/:referralId/fields/history', ctx.requireUser, async (req, res) => {
+    const { record, referralId, changes } = await ctx.referrals.fieldsHistory(req.user!, String(req.params.studentId), req.params.referralId);
+    const locale = req.user!.locale;
+    renderFieldsHistory(res, { title: t('customFields.history.titles.referral', {}, locale), nav: studentNav(req.user!, record, 'supports'), student: record.student, backUrl: referralUrl(record.student.id, referralId), backLabel: t('customFields.history.back.referral', {}, locale), changes });
+  });
 
   r.post('/students/:studentId/referrals/:referralId/fields', ctx.requireUser, (req, res) =>
     fieldsPost(

@@ -409,6 +409,15 @@ export function createReferralsService(deps: ReferralsDeps) {
       return { record, item: item!, events, names, can, consents, needsConsent: needsConsent(await deps.rules(user.tenantId), referral), fields };
     },
 
+    /** The history of the referral's own fields: for those who see its details (need-to-know), as they read them (the form's who-reads). */
+    async fieldsHistory(user: AppUser, studentId: string, referralId: unknown) {
+      const { record, referral } = await opened(user, studentId, referralId, 'view');
+      const [item] = await items(user, record, [referral]);
+      const reader = item!.detail ? fieldsReaderOf(record.relationship, false) : null;
+      if (!deps.fields || !reader) throw forbidden().denying({ subject: 'referral', attempt: 'viewHistory', studentId: record.student.id });
+      return { record, referralId: referral.id, changes: await deps.fields.history(user, { object: 'referral', studentId: record.student.id, recordId: referral.id }, reader) };
+    },
+
     /**
      * Saves the school's own fields of a referral: by those who may see its details (need-to-know) and
      * work it (refer or respond), each field by who writes it.

@@ -188,7 +188,9 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   });
   // The school's own fields on students, goals, check-ins and referrals (bound late: the configuration feature is built below).
   const customFields = customFieldsKind(loadShippedFields());
-  const recordFields = createCustomFieldsService({ db, clock: deps.clock, audit, roster, fieldsOf: async (t) => (await configuration.current(t, customFields)).body });
+  const recordFields = createCustomFieldsService({ db, clock: deps.clock, audit, roster, fieldsOf: async (t) => (await configuration.current(t, customFields)).body,
+    // Version 0 (the shipped document) is no stored version, so it is added last: the oldest words of a field.
+    earlierFieldsOf: async (t) => [...(await configuration.inForceBefore(t, customFields)).map((v) => v.body), customFields.shipped()] });
   // The plan template is a configuration document (bound late: the configuration feature is built below).
   const planTemplate = planTemplateKind(documentOf(loadPlanTemplates(locales)));
   // Plans tell scores a plan changed through this callback, never through scores' tables (bound late: scores needs plans).
@@ -287,6 +289,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
     history: { recordedSince: (t, since) => checkins.recordedSince(t, since), needsRaisedSince: (t, since) => checkins.needsRaisedSince(t, since), overdueSince: (t, since) => referrals.overdueSince(t, since), answeredSince: (t, since) => surveys.answeredSince(t, since), activeDueBetween: (t, from, to) => goals.activeDueBetween(t, from, to) },
     timeZoneOf: (t) => platforms.timeZoneOf(t),
     navigatorChoices: async (user) => (await staff.list(user)).candidates.map((p) => ({ id: p.id, name: p.name })),
+    studentFields: { fields: (t, locale) => recordFields.studentFactFields(t, locale), valuesOf: (t, ids) => recordFields.factsOf(t, ids) },
     actions: {
       alertRole: (tx, r) => alerts.raiseForRule(tx, r),
       notifyFamily: createFamilyNotice({ roster, mail }),
