@@ -3,9 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import { configFormOf, decoded } from '../../support/html.js';
+import { algebraGoal, fieldsPost, FIELDS_EDITOR as EDITOR, publishGoalFields, versionsOf } from '../../support/record-fields.js';
 import { customFieldRevisions, customFieldValues, supports } from '../../../src/db/schema.js';
-
-const EDITOR = '/admin/configuration/custom-fields';
 
 /**
  * A school's own fields on goals, check-ins, referrals and students (issue 14 item 2): added in the
@@ -23,14 +22,9 @@ describe('custom fields on goals, check-ins, referrals and students', function (
   const goalIdOf = () => goalUrl.split('/').pop()!;
   const as = (who: keyof typeof ltik) => asUser(t.app, ltik[who]);
   const page = async (who: keyof typeof ltik, url: string) => decoded((await as(who).get(url).expect(200)).text);
-  const versionsOf = (html: string): Record<string, string> => Object.fromEntries([...html.matchAll(/name="version\.([a-z0-9-]+)" value="(\d+)"/g)].map((m) => [m[1]!, m[2]!]));
 
   /** Posts a record's fields form as its page had it loaded (`loaded`), with `texts` typed. */
-  const saveFields = (who: keyof typeof ltik, url: string, loaded: Record<string, string>, texts: Record<string, string>, status: number) => {
-    const form: Record<string, string> = {};
-    for (const [k, v] of Object.entries(texts)) Object.assign(form, { [`text.${k}`]: v, [`version.${k}`]: loaded[k] ?? '0' });
-    return as(who).post(`${url}/fields`, form).expect(status);
-  };
+  const saveFields = (who: keyof typeof ltik, url: string, loaded: Record<string, string>, texts: Record<string, string>, status: number) => as(who).post(`${url}/fields`, fieldsPost(texts, loaded)).expect(status);
 
   before(async () => {
     t = await createTestApp();
@@ -44,10 +38,7 @@ describe('custom fields on goals, check-ins, referrals and students', function (
       studentEs: await t.ctx.ltiks.issue({ tid: s.tenantId, pid: s1, cid: s.advisoryId, role: 'student', loc: 'es' }),
     };
     // The console: two fields added to the goal's section (an adult-only note, a yes/no the student writes too) and a rule.
-    const form = configFormOf(decoded((await as('admin').get(EDITOR).expect(200)).text));
-    const goalLayout = Object.entries(form).find(([k, v]) => /^f\.layouts\.\d+\.object$/.test(k) && v === 'goal')![0].split('.')[2];
-    const at = (i: number) => `f.layouts.${goalLayout}.sections.0.fields.${i}`;
-    Object.assign(form, {
+    await publishGoalFields(as('admin'), (at) => ({
       [`${at(1)}.key`]: 'adult-plan',
       [`${at(1)}.label`]: 'How adults will back this goal',
       [`${at(1)}.type`]: 'long',
@@ -67,13 +58,8 @@ describe('custom fields on goals, check-ins, referrals and students', function (
       'f.rules.0.field': 'priority',
       'f.rules.0.when': '{"and": [{"==": [{"var": "priority"}, "high"]}, {"==": [{"var": "adult-plan"}, ""]}]}',
       'f.rules.0.message': 'A high-priority goal needs a note on how adults will back it.',
-    });
-    await as('admin').post(`${EDITOR}/draft`, form).expect(303);
-    await as('admin').post(`${EDITOR}/publish`, { version: '1' }).expect(303);
-    const created = await as('advisor')
-      .post(`/students/${s1}/goals`, { category: 'academic', statement: 'Finish every algebra assignment', measure: 'Assignments done', target: '4 of 4 each week', targetDate: '2026-06-01', why: 'To pass algebra' })
-      .expect(303);
-    goalUrl = new URL(created.headers.location!, 'http://x').pathname;
+    }));
+    goalUrl = await algebraGoal(as('advisor'), s1);
   });
   after(async () => t.ctx.shutdown?.());
 

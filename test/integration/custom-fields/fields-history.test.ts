@@ -3,10 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { seedSchool, ltikFor, asUser, type SeededSchool } from '../../support/school.js';
 import { configFormOf, decoded } from '../../support/html.js';
+import { algebraGoal, fieldsPost, FIELDS_EDITOR as EDITOR, goalLayoutOf, publishGoalFields, versionsOf } from '../../support/record-fields.js';
 import { auditEvents, supports } from '../../../src/db/schema.js';
 import { formatCalendarDay } from '../../../src/web/intl.js';
 
-const EDITOR = '/admin/configuration/custom-fields';
 const MINUTE = 60_000;
 
 /**
@@ -25,16 +25,12 @@ describe('custom fields: the history of a record\'s details', function () {
   let ltik: Record<Who, string>;
   const as = (who: Who) => asUser(t.app, ltik[who]);
   const page = async (who: Who, url: string) => decoded((await as(who).get(url).expect(200)).text);
-  const versionsOf = (html: string): Record<string, string> => Object.fromEntries([...html.matchAll(/name="version\.([a-z0-9-]+)" value="(\d+)"/g)].map((m) => [m[1]!, m[2]!]));
   /** Saves a record's fields form as its page loaded it, a minute after the last save (so each save is its own moment). */
   const save = async (who: Who, pageUrl: string, postUrl: string, texts: Record<string, string>) => {
-    const loaded = versionsOf(await page(who, pageUrl));
-    const form: Record<string, string> = {};
-    for (const [k, v] of Object.entries(texts)) Object.assign(form, { [`text.${k}`]: v, [`version.${k}`]: loaded[k] ?? '0' });
+    const form = fieldsPost(texts, versionsOf(await page(who, pageUrl)));
     t.clock.advance(MINUTE);
     await as(who).post(postUrl, form).expect(303);
   };
-  const goalLayoutOf = (form: Record<string, string>) => Object.entries(form).find(([k, v]) => /^f\.layouts\.\d+\.object$/.test(k) && v === 'goal')![0].split('.')[2];
 
   before(async () => {
     t = await createTestApp();
@@ -49,9 +45,7 @@ describe('custom fields: the history of a record\'s details', function () {
       otherTenant: await ltikFor(t.ctx, s.other.advisor, 'advisor', s.other.contextId),
     };
     // The goal's section gains an adult-only note, a date everyone reads and a yes/no the student writes too.
-    const form = configFormOf(decoded((await as('admin').get(EDITOR).expect(200)).text));
-    const at = (i: number) => `f.layouts.${goalLayoutOf(form)}.sections.0.fields.${i}`;
-    Object.assign(form, {
+    await publishGoalFields(as('admin'), (at) => ({
       [`${at(1)}.key`]: 'adult-plan',
       [`${at(1)}.label`]: 'How adults will back this goal',
       [`${at(1)}.type`]: 'long',
@@ -72,13 +66,8 @@ describe('custom fields: the history of a record\'s details', function () {
       [`${at(3)}.see.student`]: 'on',
       [`${at(3)}.see.adult`]: 'on',
       [`${at(3)}.see.family`]: 'on',
-    });
-    await as('admin').post(`${EDITOR}/draft`, form).expect(303);
-    await as('admin').post(`${EDITOR}/publish`, { version: '1' }).expect(303);
-    const created = await as('advisor')
-      .post(`/students/${s1}/goals`, { category: 'academic', statement: 'Finish every algebra assignment', measure: 'Assignments done', target: '4 of 4 each week', targetDate: '2026-06-01', why: 'To pass algebra' })
-      .expect(303);
-    goalUrl = new URL(created.headers.location!, 'http://x').pathname;
+    }));
+    goalUrl = await algebraGoal(as('advisor'), s1);
   });
   after(async () => t.ctx.shutdown?.());
 
