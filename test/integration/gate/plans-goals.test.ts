@@ -115,6 +115,7 @@ describe('the student-record gate: plans and goals', () => {
       comment: (u, id) => untouchable().plans.comment(u, id, commentForm.safeParse({ text: '' })),
       history: (u, id) => untouchable().plans.history(u, id),
       saveStudentFields: (u, id) => untouchable().plans.saveStudentFields(u, id, { text: {}, version: {} }),
+      studentFieldsHistory: (u, id) => untouchable().plans.studentFieldsHistory(u, id),
     });
     /** Not about one student: the caseload's, the school view's, the gradebook's and the role homes' (their own checks), the subject course's list (checked by courses), and the school's template (no student's words). */
     const plansNotStudentScoped = ['statusFor', 'statusesOf', 'completionOf', 'familyHome', 'mine', 'sharedWithTeachers', 'shapeFor'];
@@ -132,6 +133,7 @@ describe('the student-record gate: plans and goals', () => {
       addProgress: (u, id) => untouchable().goals.addProgress(u, id, goalId, progressForm.safeParse({})),
       printableForStudent: (u, id) => untouchable().goals.printableForStudent(u, id),
       saveFields: (u, id) => untouchable().goals.saveFields(u, id, goalId, { text: {}, version: {} }),
+      fieldsHistory: (u, id) => untouchable().goals.fieldsHistory(u, id, goalId),
     });
     /**
      * Counts per student for the caseload: the caseload's own policy decides who asks. A risk review's
