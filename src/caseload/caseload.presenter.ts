@@ -2,6 +2,7 @@ import { t, type Locale } from '../web/i18n.js';
 import { caseloadPageQuery, caseloadSorts, tableFrom, type CaseloadPageQuery } from './caseload.schemas.js';
 import type { CaseloadIndicators, IndicatorBadge } from './caseload.service.js';
 import type { IndicatorKind } from './needs-attention.js';
+import { toneOf } from '../indicators/describe.js';
 
 /** The caseload's own path; every link to another view of it keeps the reader's other choices. */
 const caseloadPath = '/caseload';
@@ -99,13 +100,6 @@ export function tableColumns(query: CaseloadPageQuery, locale?: Locale, withIndi
     columnOf(query, 'navigator', tr('caseload.facts.navigator')),
   ];
 }
-
-/**
- * A badge's tone, one step per band (0 = best): good, plain, warn, bad. The band is always said in
- * words on the badge too (views/partials/indicator-badge.hbs), so the colour is never the only signal.
- */
-const tones = ['good', '', 'warn', 'bad'] as const;
-export const toneOf = (level: number | null): string => (level === null ? '' : (tones[Math.min(level, tones.length - 1)] ?? ''));
 
 /**
  * The caseload's badges of one student, in the caseload's order (a missing one says "no data"), and

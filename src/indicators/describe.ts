@@ -58,6 +58,13 @@ function badgeValue(ind: Indicators, name: IndicatorName, locale: Locale): strin
   }
 }
 
+/**
+ * A badge's tone, one step per band (0 = best): good, plain, warn, bad. The band is always said in
+ * words on the badge too (views/partials/indicator-badge.hbs), so the colour is never the only signal.
+ */
+const tones = ['good', '', 'warn', 'bad'] as const;
+export const toneOf = (level: number | null): string => (level === null ? '' : (tones[Math.min(level, tones.length - 1)] ?? ''));
+
 export function badgesOf(ind: Indicators, config: IndicatorConfig, locale: Locale): Badge[] {
   return indicatorNames.map((indicator) => {
     const band = ind.bands[indicator];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { documentKind } from '../configuration/configuration.kinds.js';
+import type { Locale } from '../web/i18n.js';
+import { rulesPreview } from './rules-preview.js';
 import { indicatorNames, type IndicatorConfig, type IndicatorName, type TierCondition, type TierRule } from './indicators.schemas.js';
 
 /**
@@ -126,7 +128,7 @@ export function withRules(base: IndicatorConfig, rules: IndicatorRules): Indicat
  * The `indicator-rules` kind for an installation's document. Thresholds must run from the best band to
  * the worst (falling for "at least", rising for "at most"), checked here with the band the admin typed.
  */
-export function indicatorRulesKind(base: IndicatorConfig) {
+export function indicatorRulesKind(base: IndicatorConfig, configs: Readonly<Partial<Record<Locale, IndicatorConfig>>> = {}) {
   const ids = base.bands.map((b) => b.id) as [string, ...string[]];
   const schema = indicatorRulesSchema(ids).superRefine((doc, c) => {
     for (const name of indicatorNames) {
@@ -139,5 +141,6 @@ export function indicatorRulesKind(base: IndicatorConfig) {
       });
     }
   });
-  return documentKind<IndicatorRules>({ id: 'indicator-rules', schema, shipped: () => rulesOfConfig(base) });
+  // The preview bands its sample students in the reader's language (`configs`: the installation's bands per language).
+  return documentKind<IndicatorRules>({ id: 'indicator-rules', schema, shipped: () => rulesOfConfig(base), preview: rulesPreview((rules: IndicatorRules) => withRules(base, rules), configs) });
 }

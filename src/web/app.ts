@@ -316,7 +316,7 @@ export function buildContext(deps: AppDeps, wiring: AppWiring = {}): AppContext 
   // "Needs attention" rules name the indicators' bands: one the indicators do not define stops the start.
   const badBands = unknownBands(attentionRules[defaultLocale]!, indicatorConfigs[defaultLocale]!.bands.map((b) => b.id));
   if (badBands.length > 0) throw new ConfigError(badBands);
-  const indicatorRules = indicatorRulesKind(indicatorConfigs[defaultLocale]!);
+  const indicatorRules = indicatorRulesKind(indicatorConfigs[defaultLocale]!, indicatorConfigs);
   const indicators = createIndicatorsService({
     db,
     clock: deps.clock,

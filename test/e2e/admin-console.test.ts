@@ -120,6 +120,7 @@ describe('admin console in Chromium: a picklist value and a custom field, previe
         ['pulse-surveys', 'student', undefined],
         ['goal-categories', 'adult', undefined],
         ['terminology', 'student', undefined],
+        ['indicator-rules', 'adult', undefined],
       ] as const;
       await win.setViewportSize({ width: 320, height: 700 });
       for (const [kind, as, part] of previews) {

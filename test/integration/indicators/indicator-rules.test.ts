@@ -61,6 +61,32 @@ describe('indicator bands and tier rules: a configuration document per school', 
     expect(theirs).to.deep.include({ suggestedTier: 2 });
   });
 
+  it('previews sample students banded and tiered by a draft, beside the version in force, before anyone is recomputed', async () => {
+    /** Each sample student's row: the attendance badge's band and the suggested tier. */
+    const rows = (html: string) =>
+      [...html.matchAll(/<tr><th scope="row">(Sample student [A-D])<\/th>([\s\S]*?)<\/tr>/g)].map((m) => ({ name: m[1], attendance: /data-indicator="attendance" data-band="([a-z-]+)"/.exec(m[2]!)?.[1], tier: /data-tier="(\d)"/.exec(m[2]!)?.[1] }));
+    const shipped = decoded((await admin.get(`${EDITOR}/preview`).query({ version: 0, as: 'adult' }).expect(200)).text);
+    expect(rows(shipped).map((r) => r.attendance)).to.deep.equal(['on-track', 'watch', 'at-risk', 'off-track']);
+    expect(rows(shipped).map((r) => r.tier)).to.deep.equal(['1', '2', '3', '3']);
+    // Each tier says why, in words: the strongest sample has nothing flagged.
+    expect(shipped).to.contain(text('indicators.reason.noFlags', { days: 30 }));
+    expect(shipped).to.contain('class="badge indicator-badge bad');
+
+    // A draft that calls 75% attendance on track: the struggling sample's attendance is on track in its preview.
+    const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
+    await admin.post(`${EDITOR}/draft`, { ...form, 'f.attendance.thresholds.on-track': '75', 'f.attendance.thresholds.watch': '70', 'f.attendance.thresholds.at-risk': '60' }).expect(303);
+    const draft = /name="version" value="(\d+)"/.exec(decoded((await admin.get(EDITOR).expect(200)).text))![1]!;
+    const previewed = decoded((await admin.get(`${EDITOR}/preview`).query({ version: draft, as: 'adult' }).expect(200)).text);
+    expect(rows(previewed).map((r) => r.attendance)).to.deep.equal(['on-track', 'on-track', 'on-track', 'on-track']);
+    // Nothing was recomputed: the school's student keeps the bands of the version in force.
+    expect((await summaryOf(s.tenantId, s.students[0].id)).badges[3]).to.deep.include({ band: 'at-risk' });
+    await admin.post(`${EDITOR}/discard`, { version: draft }).expect(303);
+
+    await admin.get(`${EDITOR}/preview`).query({ version: 0, as: 'student' }).expect(400);
+    const advisor = asUser(t.app, await ltikFor(t.ctx, s.advisor, 'advisor', s.advisoryId));
+    await advisor.get(`${EDITOR}/preview`).query({ version: 0, as: 'adult' }).expect(403);
+  });
+
   it('refuses thresholds out of order and a rule without its indicator, in place with the input kept, saving nothing', async () => {
     const form = configFormOf(decoded((await admin.get(EDITOR).expect(200)).text));
     const blank = Object.keys(form).filter((k) => /^f\.tierRules\.\d+\.id$/.test(k)).map((k) => Number(k.split('.')[2])).sort((a, b) => b - a)[0]!;
