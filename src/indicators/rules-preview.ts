@@ -24,14 +24,14 @@ const samples = [
 type Sample = (typeof samples)[number];
 
 /** A sample's counts over the draft's recent window (and a year of three such windows, as chronic absence reads both). */
-function countsOf(s: Sample, days: number): IndicatorCounts {
+function countsOf(s: Sample, days: number, locale: Locale | undefined): IndicatorCounts {
   const rate = (n: number) => ({ attendance: attendanceRate(n, Math.round(n * s.attended)), behaviour: behaviourRate({ schoolDays: n, incidents: Math.round(n * s.incidents), incidentDays: Math.round(n * s.incidents), suspensions: s.suspended > 0 ? 1 : 0, suspensionDays: s.suspended }) });
   const recent = rate(days);
   const year = rate(days * 3);
   return {
     attendance: { year: year.attendance, recent: recent.attendance },
     behaviour: { year: year.behaviour, recent: recent.behaviour },
-    scores: s.scores.map((score, i) => ({ source: 'sample', courseKey: `course-${i + 1}`, courseTitle: null, periodKey: 'sample', currentScore: score, observedOn: SAMPLE_DAY })),
+    scores: s.scores.map((score, i) => ({ source: 'sample', courseKey: `course-${i + 1}`, courseTitle: t('configuration.preview.indicators.course', { number: i + 1 }, locale), periodKey: 'sample', currentScore: score, observedOn: SAMPLE_DAY })),
     wellbeing: s.wellbeing.map((rating) => ({ date: SAMPLE_DAY, rating })),
     pulse: [],
   };
@@ -51,7 +51,7 @@ export function rulesPreview<T>(withDraft: (body: T) => IndicatorConfig, configs
       const lang = locale ?? defaultLocale;
       const words = { ...draft, bands: (configs[lang] ?? draft).bands };
       const students = samples.map((s) => {
-        const ind = indicatorsFromCounts(countsOf(s, Math.max(draft.recent.minSchoolDays, RECENT_SCHOOL_DAYS)), draft, SAMPLE_DAY, defaultSchoolYearStart);
+        const ind = indicatorsFromCounts(countsOf(s, Math.max(draft.recent.minSchoolDays, RECENT_SCHOOL_DAYS), locale), draft, SAMPLE_DAY, defaultSchoolYearStart);
         const tier = suggestTier(ind, draft);
         return {
           name: t('configuration.preview.sampleStudentNamed', { letter: s.key.toUpperCase() }, locale),
