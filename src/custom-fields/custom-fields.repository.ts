@@ -22,16 +22,7 @@ export async function valuesOf(db: DbOrTx, ref: Omit<RecordRef, 'recordId'>, rec
   return db.select().from(customFieldValues).where(ofRecords(ref, recordIds));
 }
 
-/** One field's values on many students' own records (a student's record is the student): a school's figures grouped by it. */
-export async function studentFieldValues(db: DbOrTx, tenantId: string, fieldKey: string, studentIds: readonly string[]): Promise<{ studentId: string; value: string }[]> {
-  if (studentIds.length === 0) return [];
-  return db
-    .select({ studentId: customFieldValues.studentId, value: customFieldValues.value })
-    .from(customFieldValues)
-    .where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.object, 'student'), eq(customFieldValues.fieldKey, fieldKey), inArray(customFieldValues.studentId, [...studentIds])));
-}
-
-/** Some fields' values on many students' own records: the facts automations read of each student. */
+/** Some fields' values on many students' own records: the facts automations read of each student, a school view's grouping by one. */
 export async function studentRecordValues(db: DbOrTx, tenantId: string, fieldKeys: readonly string[], studentIds: readonly string[]): Promise<{ studentId: string; fieldKey: string; value: string }[]> {
   if (fieldKeys.length === 0 || studentIds.length === 0) return [];
   return db
@@ -86,12 +77,6 @@ const revisionsOfRecord = (ref: RecordRef) =>
 /** Every change to one record's values, newest first (a field's later version before its earlier one when saved in the same instant). */
 export async function revisionsOf(db: DbOrTx, ref: RecordRef): Promise<FieldRevision[]> {
   return db.select().from(customFieldRevisions).where(revisionsOfRecord(ref)).orderBy(desc(customFieldRevisions.at), desc(customFieldRevisions.version), customFieldRevisions.fieldKey);
-}
-
-/** The fields of one record that have any change kept: whether its page links to a history. */
-export async function revisedKeysOf(db: DbOrTx, ref: RecordRef): Promise<string[]> {
-  const rows = await db.selectDistinct({ fieldKey: customFieldRevisions.fieldKey }).from(customFieldRevisions).where(revisionsOfRecord(ref));
-  return rows.map((r) => r.fieldKey);
 }
 
 /**

@@ -15,10 +15,9 @@ import { layoutIn } from './custom-fields.kind.js';
 import * as repo from './custom-fields.repository.js';
 import { changeView, fieldsNamed, type FieldChange } from './custom-fields.history.js';
 import { factValue, isFactKind, sampleFact, type FactValue } from './custom-fields.facts.js';
-
-export type { FactValue } from './custom-fields.facts.js';
 import { fieldInputId, fieldView, readableBy, sectionsView, writableBy, type FieldsReader } from './custom-fields.presenter.js';
 
+export type { FactValue } from './custom-fields.facts.js';
 export type { FieldsReader } from './custom-fields.presenter.js';
 
 /** A student's field the school's figures may group by, with its values in the reader's words. */
@@ -88,13 +87,20 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
   /** The fields these keys name, in the reader's words, dropped ones too (see fieldsNamed). */
   const namedIn = async (tenantId: string, object: RecordObject, keys: readonly string[], locale: Locale | undefined) =>
     fieldsNamed(await deps.fieldsOf(tenantId), () => deps.earlierFieldsOf(tenantId), object, keys, locale);
-  /** Whether this reader reads the change of at least one field of the record: its page then links to the history. */
-  const hasHistory = async (tenantId: string, place: RecordPlace, reader: FieldsReader) => {
-    const keys = await repo.revisedKeysOf(db, { tenantId, ...place });
-    if (keys.length === 0) return false;
-    const readable = readableBy(reader);
-    return [...(await namedIn(tenantId, place.object, keys, undefined)).values()].some((k) => readable(k.field));
+  /**
+   * Whether this reader reads a kept change of the record (its page then links to the history), from the
+   * values the form read: every value is written with its revision, and retention and deletion take both,
+   * so a value means a change is kept. Only a value of a field since dropped asks the earlier documents
+   * who read it.
+   */
+  const hasHistory = async (tenantId: string, object: RecordObject, values: ReadonlyMap<string, unknown>, inForce: readonly RecordField[], readable: (f: RecordField) => boolean) => {
+    if (inForce.some((f) => readable(f) && values.has(f.key))) return true;
+    const current = new Set(inForce.map((f) => f.key));
+    const dropped = [...values.keys()].filter((k) => !current.has(k));
+    return dropped.length > 0 && [...(await namedIn(tenantId, object, dropped, undefined)).values()].some((k) => readable(k.field));
   };
+  /** The student's own fields in force, in the reader's words. */
+  const studentFields = async (tenantId: string, locale: Locale | undefined) => (await layoutOf(tenantId, 'student', locale)).sections.flatMap((s) => s.fields);
 
   return {
     /**
@@ -124,7 +130,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
         });
       });
       const errorSummary: SummaryItem[] = outcome ? summaryOf(outcome.errors, recordFieldInputId) : [];
-      return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0, hasHistory: await hasHistory(user.tenantId, place, reader) };
+      return { sections, canEdit: sections.some((s) => s.fields.some((f) => f.canEdit)), errorSummary, conflicted: (outcome?.conflicts.size ?? 0) > 0, hasHistory: await hasHistory(user.tenantId, place.object, values, layout.sections.flatMap((s) => s.fields), readable) };
     },
 
     /**
@@ -151,7 +157,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
      * minimum group size.
      */
     async studentGroupings(tenantId: string, locale: Locale | undefined): Promise<StudentGrouping[]> {
-      const fields = (await layoutOf(tenantId, 'student', locale)).sections.flatMap((s) => s.fields).filter((f) => f.type === 'picklist' || f.type === 'yesno');
+      const fields = (await studentFields(tenantId, locale)).filter((f) => f.type === 'picklist' || f.type === 'yesno');
       return fields.map((f) => ({
         key: f.key,
         label: f.label,
@@ -161,7 +167,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
 
     /** Each student's value of one field (absent: none recorded). No gate and no audit: the caller's page has both. */
     async studentValues(tenantId: string, fieldKey: string, studentIds: readonly string[]): Promise<Map<string, string>> {
-      const values = await repo.studentFieldValues(db, tenantId, fieldKey, studentIds);
+      const values = await repo.studentRecordValues(db, tenantId, [fieldKey], studentIds);
       return new Map(values.filter((v) => v.value !== '').map((v) => [v.studentId, v.value]));
     },
 
@@ -170,7 +176,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
      * rule may read it (a choice, yes/no, a number, a date; never words) and a sample of its fact.
      */
     async studentFactFields(tenantId: string, locale: Locale | undefined): Promise<StudentFactField[]> {
-      const fields = (await layoutOf(tenantId, 'student', locale)).sections.flatMap((s) => s.fields);
+      const fields = await studentFields(tenantId, locale);
       return fields.map((f) => ({ key: f.key, label: f.label, type: f.type, fact: isFactKind(f.type), sample: sampleFact(f) }));
     },
 
@@ -180,7 +186,7 @@ export function createCustomFieldsService(deps: CustomFieldsDeps) {
      * dry run: no person reads them (the rule's run and the dry run's list are what is audited).
      */
     async factsOf(tenantId: string, studentIds: readonly string[], via: DbOrTx = db): Promise<Map<string, Record<string, FactValue>>> {
-      const fields = (await layoutOf(tenantId, 'student', undefined)).sections.flatMap((s) => s.fields).filter((f) => isFactKind(f.type));
+      const fields = (await studentFields(tenantId, undefined)).filter((f) => isFactKind(f.type));
       const values = new Map<string, Map<string, string>>();
       for (const v of await repo.studentRecordValues(via, tenantId, fields.map((f) => f.key), studentIds)) values.set(v.studentId, (values.get(v.studentId) ?? new Map<string, string>()).set(v.fieldKey, v.value));
       return new Map(studentIds.map((id) => [id, Object.fromEntries(fields.map((f) => [f.key, factValue(f.type, values.get(id)?.get(f.key))]))]));

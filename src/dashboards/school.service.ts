@@ -78,9 +78,10 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
    * school no longer has or that is not one value from a closed list: the page then groups by grade) and
    * the facts with each student's value among their groups, where the filters and tables find it.
    */
-  async function byField(user: AppUser, grouping: string, facts: SchoolFacts): Promise<{ field: StudentGrouping | null; facts: SchoolFacts }> {
+  async function byField(user: AppUser, grouping: string, facts: SchoolFacts, groupings?: readonly StudentGrouping[]): Promise<{ field: StudentGrouping | null; facts: SchoolFacts }> {
     const key = fieldKeyOf(grouping);
-    const field = key && deps.fields ? ((await deps.fields.studentGroupings(user.tenantId, user.locale)).find((f) => f.key === key) ?? null) : null;
+    if (key === null || !deps.fields) return { field: null, facts };
+    const field = (groupings ?? (await deps.fields.studentGroupings(user.tenantId, user.locale))).find((f) => f.key === key);
     if (!field) return { field: null, facts };
     const values = await deps.fields!.studentValues(user.tenantId, field.key, facts.students.map((s) => s.id));
     const students = facts.students.map((s) => {
@@ -128,7 +129,7 @@ export function createSchoolViewService(deps: SchoolViewDeps) {
       deps.needCategories(user.tenantId, user.locale),
       deps.fields?.studentGroupings(user.tenantId, user.locale) ?? [],
     ]);
-    const { field, facts } = await byField(user, asked, gathered);
+    const { field, facts } = await byField(user, asked, gathered, fieldGroupings);
     const grouping: ViewGrouping = fieldKeyOf(asked) === null || field ? asked : 'grade';
     const groups = groupBy(facts.students, groupKey(grouping, facts));
     const choices = deps.bandChoices(user.locale);

@@ -111,9 +111,9 @@ export function goalsRoutes(ctx: AppContext): Router {
   });
 
   r.get('/students/:studentId/goals/:goalId/fields/history', ctx.requireUser, async (req, res) => {
-    const { record: s, goal, changes } = await ctx.goals.fieldsHistory(req.user!, studentIdOf(req), goalIdOf(req));
+    const { record: s, changes } = await ctx.goals.fieldsHistory(req.user!, studentIdOf(req), goalIdOf(req));
     const locale = req.user!.locale;
-    renderFieldsHistory(res, { title: t('customFields.history.titles.goal', {}, locale), nav: studentNav(req.user!, s, 'goals'), student: s.student, backUrl: goal.url, backLabel: t('customFields.history.back.goal', {}, locale), changes });
+    renderFieldsHistory(res, { title: t('customFields.history.titles.goal', {}, locale), nav: studentNav(req.user!, s, 'goals'), student: s.student, backUrl: goalUrl(req), backLabel: t('customFields.history.back.goal', {}, locale), changes });
   });
 
   r.post('/students/:studentId/goals/:goalId/fields', ctx.requireUser, (req, res) =>

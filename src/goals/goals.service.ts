@@ -259,7 +259,7 @@ export function createGoalsService(deps: GoalsDeps) {
       const g = await load(user, s, goalId, 'view');
       const reader = fieldsReaderOf(s.relationship, false);
       if (!deps.fields || !reader) throw notFound();
-      return { record: s, goal: summary(g, user.locale, await categoriesOf(user.tenantId)), changes: await deps.fields.history(user, { object: 'goal', studentId: s.student.id, recordId: g.id }, reader) };
+      return { record: s, changes: await deps.fields.history(user, { object: 'goal', studentId: s.student.id, recordId: g.id }, reader) };
     },
 
     /** The new-goal form (it names the student): refused as the save would be, and an audited read. */
