@@ -416,6 +416,8 @@ class SchoolWriter {
       if (g.state === 'proposed') continue;
       this.clock.set(new Date(written.getTime() + DAY));
       goal = await goals.approve(advisor, studentId, goal.id, validData({ version: goal.version }));
+      // The shipped goal field of the school's own, set by the advisor: the goal's details show a value and link their history.
+      await goals.saveFields(advisor, studentId, goal.id, { text: { priority: 'high' }, version: { priority: '0' } });
       for (const step of g.steps ?? []) {
         await goals.addStep(step.owner === 'advisor' ? advisor : self, studentId, goal.id, validData({ text: step.text, owner: step.owner, dueDate: null }));
       }
